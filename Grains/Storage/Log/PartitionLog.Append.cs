@@ -1,0 +1,109 @@
+using Tributary.Gateway.Protocol;
+
+namespace Tributary.Grains.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Validates <paramref name="records"/> (one or more batches), assigns their offsets by rewriting the batch
+    /// headers in place, and appends them. The caller hands over the buffer: it is modified. Completes once the
+    /// append is acknowledged: written to the file, and in durable mode fsynced by a shared flush round.
+    /// </summary>
+    public ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, AppendOrigin origin = AppendOrigin.Client)
+    {
+        LogAppendResult result;
+        bool durable;
+        bool flushDue;
+        lock (_appendLock)
+        {
+            if (_closed)
+            {
+                return ValueTask.FromResult(LogAppendResult.Failed(ErrorCode.NotLeaderOrFollower, "The log is closed.", LogStartOffset));
+            }
+
+            var config = _config;
+            var now = NowMs;
+            var validated = LogValidator.ValidateAndAssignOffsets(records.Span, _logEndOffset, LeaderEpoch, config, now, origin);
+            if (!validated.IsValid)
+            {
+                return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset));
+            }
+
+            var active = _segments[^1];
+            if (active.ShouldRoll(records.Length, validated.MaxTimestamp, validated.LastOffset, config, now))
+            {
+                active = Roll(validated.FirstOffset, config, now);
+            }
+
+            try
+            {
+                active.Append(records.Span);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogAppendFailed(_logger, Directory, e);
+                return ValueTask.FromResult(LogAppendResult.Failed(ErrorCode.KafkaStorageError, e.Message, LogStartOffset));
+            }
+
+            Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
+            _unflushedMessages += validated.RecordCount;
+            durable = config.IsDurable;
+            flushDue = !durable && _unflushedMessages >= config.FlushMessages;
+            if (!durable)
+            {
+                active.PublishReadable(active.Size);
+            }
+
+            result = new LogAppendResult(
+                ErrorCode.None,
+                null,
+                validated.FirstOffset,
+                validated.LastOffset,
+                validated.LogAppendTime,
+                LogStartOffset,
+                validated.RecordCount);
+        }
+
+        if (durable)
+        {
+            return AwaitFlushAsync(result);
+        }
+
+        AdvanceHighWatermark(result.LastOffset + 1);
+        if (flushDue)
+        {
+            _groupCommit.RequestFlush();
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    private async ValueTask<LogAppendResult> AwaitFlushAsync(LogAppendResult result)
+    {
+        try
+        {
+            await _groupCommit.WaitForFlushAsync(result.LastOffset + 1).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            LogAppendFailed(_logger, Directory, e);
+            return LogAppendResult.Failed(ErrorCode.KafkaStorageError, e.Message, LogStartOffset);
+        }
+    }
+
+    /// <summary>Seals the active segment and starts a new one at <paramref name="baseOffset"/>. Holds the append lock.</summary>
+    private LogSegment Roll(long baseOffset, LogConfig config, long nowMs)
+    {
+        var sealedSegment = _segments[^1];
+        sealedSegment.Persist(fsync: false);
+        var segment = LogSegment.Create(Directory, baseOffset, config, nowMs);
+        Volatile.Write(ref _segments, [.. _segments, segment]);
+        _sealedAwaitingFlush.Add(sealedSegment);
+
+        // The sealed segment is fsynced in the background, then the checkpoint moves past it.
+        _checkpointWanted = true;
+        _groupCommit.RequestFlush();
+        return segment;
+    }
+}

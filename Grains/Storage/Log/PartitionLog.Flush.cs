@@ -1,0 +1,101 @@
+namespace Tributary.Grains.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Fsyncs everything appended so far and moves the checkpoint to it, so that recovery after a crash starts
+    /// from here. Completes when done.
+    /// </summary>
+    public Task FlushAsync()
+    {
+        lock (_appendLock)
+        {
+            _checkpointWanted = true;
+        }
+
+        return _groupCommit.WaitForFlushAsync(long.MaxValue);
+    }
+
+    /// <summary>
+    /// Kafka's time-based flush: starts a background flush when data has stayed unflushed for <c>flush.ms</c>.
+    /// Called periodically by the owner.
+    /// </summary>
+    public void FlushIfDue()
+    {
+        var config = Config;
+        if (!_closed && !config.IsDurable && Volatile.Read(ref _unflushedMessages) > 0
+            && NowMs - Volatile.Read(ref _lastFlushMs) >= config.FlushMs)
+        {
+            _groupCommit.RequestFlush();
+        }
+    }
+
+    /// <summary>
+    /// One group-commit round, on a pool thread: capture what is written, fsync it outside the append lock, then
+    /// (in durable mode) publish it to readers. Returns the offset up to which the log is now durable.
+    /// </summary>
+    private long FlushRound()
+    {
+        LogSegment[] sealedSegments;
+        LogSegment active;
+        int position;
+        long offset;
+        bool writeCheckpoint;
+        lock (_appendLock)
+        {
+            if (_closed)
+            {
+                throw new ObjectDisposedException(Directory, "The log is closed.");
+            }
+
+            sealedSegments = [.. _sealedAwaitingFlush];
+            _sealedAwaitingFlush.Clear();
+            active = _segments[^1];
+            position = active.Size;
+            offset = _logEndOffset;
+            writeCheckpoint = _checkpointWanted;
+            _checkpointWanted = false;
+            if (writeCheckpoint)
+            {
+                active.Persist(fsync: false);
+            }
+
+            _unflushedMessages = 0;
+            Volatile.Write(ref _lastFlushMs, NowMs);
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            segment.Persist(fsync: true);
+        }
+
+        active.FlushLog();
+        lock (_checkpointLock)
+        {
+            _recoveryPoint = _recoveryPoint with
+            {
+                RecoveryOffset = offset,
+                RecoverySegmentBase = active.BaseOffset,
+                RecoveryPosition = position,
+            };
+        }
+
+        if (writeCheckpoint)
+        {
+            WriteCheckpoint();
+        }
+
+        if (Config.IsDurable || HighWatermark < offset)
+        {
+            foreach (var segment in sealedSegments)
+            {
+                segment.PublishReadable(segment.Size);
+            }
+
+            active.PublishReadable(position);
+            AdvanceHighWatermark(offset);
+        }
+
+        return offset;
+    }
+}

@@ -1,0 +1,142 @@
+using Tributary.Gateway.Protocol;
+
+namespace Tributary.Grains.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Reads whole batches from the one holding <paramref name="offset"/>, up to <paramref name="maxBytes"/> and below
+    /// the high watermark (and <paramref name="maxOffset"/> when given, e.g. the last stable offset). The first batch is
+    /// returned whole even when it alone is larger than <paramref name="maxBytes"/>, if <paramref name="minOneMessage"/>
+    /// (Kafka's progress guarantee). The first batch may start before <paramref name="offset"/>; readers skip the
+    /// records below it. An offset before the log start or past the log end is OFFSET_OUT_OF_RANGE.
+    /// </summary>
+    public LogReadResult Read(long offset, int maxBytes, bool minOneMessage = true, long maxOffset = long.MaxValue)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var highWatermark = HighWatermark;
+            var logStartOffset = LogStartOffset;
+            var logEndOffset = LogEndOffset;
+            if (offset < logStartOffset || offset > logEndOffset)
+            {
+                return new LogReadResult(ErrorCode.OffsetOutOfRange, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
+            }
+
+            var limit = Math.Min(highWatermark, maxOffset);
+            if (offset >= limit || maxBytes <= 0 && !minOneMessage)
+            {
+                return new LogReadResult(ErrorCode.None, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
+            }
+
+            try
+            {
+                var segments = Volatile.Read(ref _segments);
+                for (var i = FloorSegment(segments, offset); i < segments.Length; i++)
+                {
+                    if (segments[i].TryRead(offset, maxBytes, limit, minOneMessage, out var records))
+                    {
+                        return new LogReadResult(ErrorCode.None, records, highWatermark, logStartOffset, logEndOffset);
+                    }
+                }
+
+                return new LogReadResult(ErrorCode.None, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
+            }
+            catch (ObjectDisposedException) when (attempt == 0)
+            {
+                // A segment was deleted under the read (retention or close): look again with the current segments.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable),
+    /// when the log closes, or throws when <paramref name="cancellationToken"/> fires. No polling: appends wake it.
+    /// </summary>
+    public Task WaitForDataAsync(long offset, CancellationToken cancellationToken)
+    {
+        var waiter = Volatile.Read(ref _dataArrived);
+        if (waiter is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = Interlocked.CompareExchange(ref _dataArrived, created, null) ?? created;
+        }
+
+        // Read after publishing the waiter (the exchange is a full fence), so an append cannot slip between.
+        if (HighWatermark > offset || _closed)
+        {
+            return Task.CompletedTask;
+        }
+
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least
+    /// <paramref name="timestamp"/>, or null when there is none.
+    /// </summary>
+    public TimestampAndOffset? FindOffsetByTimestamp(long timestamp)
+    {
+        var highWatermark = HighWatermark;
+        var logStartOffset = LogStartOffset;
+        foreach (var segment in Volatile.Read(ref _segments))
+        {
+            if (segment.BaseOffset >= highWatermark)
+            {
+                break;
+            }
+
+            if (segment.MaxTimestamp >= timestamp
+                && segment.FindOffsetByTimestamp(timestamp, logStartOffset, highWatermark) is { } found)
+            {
+                return new TimestampAndOffset(found.Timestamp, found.Offset);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The record with the largest timestamp (the first such), for ListOffsets MAX_TIMESTAMP.</summary>
+    public TimestampAndOffset? FindMaxTimestamp()
+    {
+        var highWatermark = HighWatermark;
+        LogSegment? best = null;
+        foreach (var segment in Volatile.Read(ref _segments))
+        {
+            if (segment.BaseOffset >= highWatermark)
+            {
+                break;
+            }
+
+            if (segment.MaxTimestamp > (best?.MaxTimestamp ?? -1))
+            {
+                best = segment;
+            }
+        }
+
+        return best?.FindMaxTimestampRecord(highWatermark) is { } found
+            ? new TimestampAndOffset(found.Timestamp, found.Offset)
+            : null;
+    }
+
+    /// <summary>Index of the last segment whose base offset is not above <paramref name="offset"/> (0 when none).</summary>
+    private static int FloorSegment(LogSegment[] segments, long offset)
+    {
+        int low = 0, high = segments.Length - 1, found = 0;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            if (segments[mid].BaseOffset <= offset)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return found;
+    }
+}

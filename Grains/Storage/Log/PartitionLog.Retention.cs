@@ -1,0 +1,188 @@
+using Tributary.Gateway.Protocol;
+
+namespace Tributary.Grains.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Kafka's DeleteRecords: moves the log start offset to <paramref name="offset"/> (-1 means the high watermark),
+    /// then deletes the segments wholly before it. Returns the new log start offset (the low watermark).
+    /// </summary>
+    public (ErrorCode Error, long LowWatermark) DeleteRecordsBefore(long offset)
+    {
+        var highWatermark = HighWatermark;
+        if (offset == -1)
+        {
+            offset = highWatermark;
+        }
+
+        if (offset < 0 || offset > highWatermark)
+        {
+            return (ErrorCode.OffsetOutOfRange, LogStartOffset);
+        }
+
+        lock (_appendLock)
+        {
+            if (_closed)
+            {
+                return (ErrorCode.NotLeaderOrFollower, LogStartOffset);
+            }
+
+            if (offset > _logStartOffset)
+            {
+                Volatile.Write(ref _logStartOffset, offset);
+            }
+        }
+
+        WriteCheckpoint();
+        EnforceRetention();
+        return (ErrorCode.None, LogStartOffset);
+    }
+
+    /// <summary>
+    /// Deletes old segments per <c>retention.ms</c> (newest record older than that), <c>retention.bytes</c> (the log is
+    /// larger than that without the segment) and the log start offset (the segment lies wholly before it), as Kafka
+    /// does: always a prefix of the log, only data below the high watermark, rolling the active segment first when it
+    /// too is due. Appends go on meanwhile; the append lock is held only to swap the segment list. Deleted files are
+    /// renamed at once and removed after <c>file.delete.delay.ms</c>, so reads in flight finish. Returns the number of
+    /// segments deleted.
+    /// </summary>
+    public int EnforceRetention()
+    {
+        lock (_retentionLock)
+        {
+            if (_closed)
+            {
+                return 0;
+            }
+
+            var config = Config;
+            var segments = Volatile.Read(ref _segments);
+            var (count, reason) = CountDeletable(segments, config, NowMs);
+            if (count == 0)
+            {
+                return 0;
+            }
+
+            LogSegment[] deleted;
+            lock (_appendLock)
+            {
+                if (_closed)
+                {
+                    return 0;
+                }
+
+                if (count == _segments.Length)
+                {
+                    Roll(_logEndOffset, config, NowMs);
+                }
+
+                deleted = _segments[..count];
+                Volatile.Write(ref _segments, _segments[count..]);
+                _sealedAwaitingFlush.RemoveAll(deleted.Contains);
+                Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments[0].BaseOffset));
+                foreach (var segment in deleted)
+                {
+                    segment.MarkDeleted();
+                }
+            }
+
+            WriteCheckpoint();
+            ScheduleDeletion(deleted, config.FileDeleteDelayMs);
+            LogSegmentsDeleted(_logger, Directory, deleted.Length, reason, LogStartOffset);
+            return deleted.Length;
+        }
+    }
+
+    private (int Count, string Reason) CountDeletable(LogSegment[] segments, LogConfig config, long nowMs)
+    {
+        var highWatermark = HighWatermark;
+        var logStartOffset = LogStartOffset;
+        var logEndOffset = LogEndOffset;
+
+        // A segment may go only when all of it is below the high watermark, and the active one only when not empty.
+        bool Deletable(int i) =>
+            highWatermark >= (i + 1 < segments.Length ? segments[i + 1].BaseOffset : logEndOffset)
+            && !(i == segments.Length - 1 && segments[i].Size == 0);
+
+        var byTime = 0;
+        if (config.RetentionMs >= 0)
+        {
+            while (byTime < segments.Length && Deletable(byTime)
+                && segments[byTime].MaxTimestamp is var maxTimestamp && maxTimestamp >= 0
+                && nowMs - maxTimestamp > config.RetentionMs)
+            {
+                byTime++;
+            }
+        }
+
+        var bySize = 0;
+        if (config.RetentionBytes >= 0)
+        {
+            var excess = segments.Sum(s => (long)s.Size) - config.RetentionBytes;
+            while (bySize < segments.Length && Deletable(bySize) && excess - segments[bySize].Size >= 0)
+            {
+                excess -= segments[bySize].Size;
+                bySize++;
+            }
+        }
+
+        var byStartOffset = 0;
+        while (byStartOffset < segments.Length && Deletable(byStartOffset)
+            && (byStartOffset + 1 < segments.Length ? segments[byStartOffset + 1].BaseOffset : logEndOffset) <= logStartOffset)
+        {
+            byStartOffset++;
+        }
+
+        var count = Math.Max(byTime, Math.Max(bySize, byStartOffset));
+        var reason = count == byTime ? "retention.ms" : count == bySize ? "retention.bytes" : "log start offset";
+        return (count, reason);
+    }
+
+    private void ScheduleDeletion(LogSegment[] segments, long delayMs)
+    {
+        lock (_pendingDeletes)
+        {
+            _pendingDeletes.UnionWith(segments);
+        }
+
+        _ = DeleteLaterAsync(segments, delayMs);
+    }
+
+    private async Task DeleteLaterAsync(LogSegment[] segments, long delayMs)
+    {
+        if (delayMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(delayMs, int.MaxValue)), _time).ConfigureAwait(false);
+        }
+
+        foreach (var segment in segments)
+        {
+            bool due;
+            lock (_pendingDeletes)
+            {
+                due = _pendingDeletes.Remove(segment);
+            }
+
+            if (due)
+            {
+                segment.DeleteFiles();
+            }
+        }
+    }
+
+    private void DeletePendingSegmentsNow()
+    {
+        LogSegment[] pending;
+        lock (_pendingDeletes)
+        {
+            pending = [.. _pendingDeletes];
+            _pendingDeletes.Clear();
+        }
+
+        foreach (var segment in pending)
+        {
+            segment.DeleteFiles();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Tributary.Grains.Storage.Log;
+
+/// <summary>
+/// One partition's log, after Kafka's UnifiedLog: an ordered run of <see cref="LogSegment"/>s in one directory,
+/// with the log start offset, the log end offset and the high watermark.
+/// <para>Offsets: <see cref="LogStartOffset"/> is the first offset a reader may ask for (segments before it are
+/// deleted; DeleteRecords moves it), <see cref="LogEndOffset"/> the next offset to assign, and
+/// <see cref="HighWatermark"/> the end of what readers see: the log end offset, or in durable mode
+/// (<c>flush.messages=1</c>) the end of what is fsynced, so that no reader ever sees a record that a crash could
+/// take back.</para>
+/// <para>Threads: appends, rolls, flush captures and segment-list changes are serialized by one lock that is held
+/// only for page-cache writes, never for fsync. Reads take no lock: they see an immutable segment array and each
+/// segment's published readable size. Any number of readers run alongside the single writer.</para>
+/// <para>Crash: see <see cref="LogLoader"/> and <see cref="PartitionCheckpoint"/>. An acknowledged append has left the
+/// process (it is in the page cache, which survives a kill -9) and, in durable mode, is on stable storage.</para>
+/// </summary>
+public sealed partial class PartitionLog : IAsyncDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _appendLock = new();
+    private readonly Lock _checkpointLock = new();
+    private readonly Lock _retentionLock = new();
+    private readonly GroupCommit _groupCommit;
+    private readonly List<LogSegment> _sealedAwaitingFlush = [];
+    private readonly HashSet<LogSegment> _pendingDeletes = [];
+    private LogConfig _config;
+    private LogSegment[] _segments;
+    private long _logStartOffset;
+    private long _logEndOffset;
+    private long _highWatermark;
+    private long _unflushedMessages;
+    private long _lastFlushMs;
+    private bool _checkpointWanted;
+    private PartitionCheckpoint? _writtenCheckpoint;
+    private PartitionCheckpoint _recoveryPoint;
+    private TaskCompletionSource? _dataArrived;
+    private volatile bool _closed;
+
+    private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
+    {
+        Directory = directory;
+        _config = config;
+        _time = time;
+        _logger = logger;
+        _segments = [.. loaded.Segments];
+        _logStartOffset = loaded.LogStartOffset;
+        _logEndOffset = _segments[^1].NextOffset;
+        _highWatermark = _logEndOffset;
+        _lastFlushMs = NowMs;
+        _recoveryPoint = new PartitionCheckpoint(_logStartOffset, _logEndOffset, _segments[^1].BaseOffset, _segments[^1].Size);
+        _groupCommit = new GroupCommit(FlushRound, _logEndOffset);
+    }
+
+    public string Directory { get; }
+
+    public LogConfig Config => Volatile.Read(ref _config);
+
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
+
+    public long LogEndOffset => Volatile.Read(ref _logEndOffset);
+
+    public long HighWatermark => Volatile.Read(ref _highWatermark);
+
+    /// <summary>Bytes of all segments.</summary>
+    public long Size => Volatile.Read(ref _segments).Sum(s => (long)s.Size);
+
+    /// <summary>Base offsets of the segments, oldest first.</summary>
+    public IReadOnlyList<long> SegmentBaseOffsets => Volatile.Read(ref _segments).Select(s => s.BaseOffset).ToArray();
+
+    /// <summary>The leader epoch written into every appended batch.</summary>
+    public int LeaderEpoch { get; set; }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Opens (creating if needed) the log in <paramref name="directory"/>, recovering what the last run may have
+    /// left inconsistent.
+    /// </summary>
+    public static PartitionLog Open(
+        string directory,
+        LogConfig config,
+        bool lastShutdownWasClean,
+        TimeProvider? time = null,
+        ILogger? logger = null)
+    {
+        time ??= TimeProvider.System;
+        logger ??= NullLogger.Instance;
+        var loaded = LogLoader.Load(directory, config, lastShutdownWasClean, time.GetUtcNow().ToUnixTimeMilliseconds(), logger);
+        var log = new PartitionLog(directory, config, loaded, time, logger);
+        log._writtenCheckpoint = PartitionCheckpoint.TryRead(directory);
+        if (log._writtenCheckpoint != log._recoveryPoint && log.Size > 0)
+        {
+            // Make what recovery kept durable before the checkpoint vouches for it.
+            foreach (var segment in log._segments)
+            {
+                if (segment.BaseOffset >= (log._writtenCheckpoint?.RecoverySegmentBase ?? 0))
+                {
+                    segment.Persist(fsync: true);
+                }
+            }
+
+            log.WriteCheckpoint();
+        }
+
+        LogOpened(logger, directory, log.LogStartOffset, log.LogEndOffset, loaded.SegmentsRecovered, loaded.BytesTruncated);
+        return log;
+    }
+
+    /// <summary>Applies new topic configs; they take effect from the next append.</summary>
+    public void UpdateConfig(LogConfig config) => Volatile.Write(ref _config, config);
+
+    /// <summary>
+    /// Flushes and closes the log: pending index entries are written, unflushed data fsynced, and the checkpoint
+    /// moved to the end so that the next open recovers nothing.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        LogSegment[] segments;
+        LogSegment[] sealedSegments;
+        lock (_appendLock)
+        {
+            if (_closed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _closed = true;
+            segments = _segments;
+            sealedSegments = [.. _sealedAwaitingFlush];
+            _sealedAwaitingFlush.Clear();
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            segment.Persist(fsync: true);
+        }
+
+        var active = segments[^1];
+        active.Persist(fsync: active.HasUnflushedData);
+        lock (_checkpointLock)
+        {
+            _recoveryPoint = _recoveryPoint with
+            {
+                RecoveryOffset = LogEndOffset,
+                RecoverySegmentBase = active.BaseOffset,
+                RecoveryPosition = active.Size,
+            };
+        }
+
+        WriteCheckpoint();
+        foreach (var segment in segments)
+        {
+            segment.Dispose();
+        }
+
+        DeletePendingSegmentsNow();
+        Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
+        return ValueTask.CompletedTask;
+    }
+
+    private void AdvanceHighWatermark(long offset)
+    {
+        var current = Volatile.Read(ref _highWatermark);
+        while (offset > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _highWatermark, offset, current);
+            if (seen == current)
+            {
+                break;
+            }
+
+            current = seen;
+        }
+
+        // A full fence: either a reader that registered before this sees the new high watermark, or we see its waiter.
+        Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
+    }
+
+    private void WriteCheckpoint()
+    {
+        lock (_checkpointLock)
+        {
+            var checkpoint = _recoveryPoint with { LogStartOffset = LogStartOffset };
+            if (checkpoint == _writtenCheckpoint)
+            {
+                return;
+            }
+
+            checkpoint.Write(Directory);
+            _writtenCheckpoint = checkpoint;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered, {BytesTruncated} bytes truncated")]
+    private static partial void LogOpened(ILogger logger, string directory, long logStartOffset, long logEndOffset, int segmentsRecovered, long bytesTruncated);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Append to log {Directory} failed")]
+    private static partial void LogAppendFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Log {Directory}: deleted {Count} segments ({Reason}); log start offset is now {LogStartOffset}")]
+    private static partial void LogSegmentsDeleted(ILogger logger, string directory, int count, string reason, long logStartOffset);
+}
