@@ -14,6 +14,7 @@ internal sealed class GroupCommit
     private TaskCompletionSource? _nextRound;
     private bool _running;
     private long _flushedOffset;
+    private int _rounds;
 
     /// <param name="flush">Flushes everything written so far and returns the offset up to which data is now durable.</param>
     /// <param name="flushedOffset">The offset before which data is already durable.</param>
@@ -35,6 +36,9 @@ internal sealed class GroupCommit
         }
     }
 
+    /// <summary>Flush rounds run so far.</summary>
+    public int Rounds => Volatile.Read(ref _rounds);
+
     /// <summary>Completes once every record before <paramref name="offset"/> is on stable storage.</summary>
     public Task WaitForFlushAsync(long offset)
     {
@@ -54,6 +58,18 @@ internal sealed class GroupCommit
             }
 
             return task;
+        }
+    }
+
+    /// <summary>True while a flush round runs or is queued.</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running;
+            }
         }
     }
 
@@ -78,6 +94,7 @@ internal sealed class GroupCommit
 
             try
             {
+                Interlocked.Increment(ref _rounds);
                 var flushed = _flush();
                 lock (_lock)
                 {

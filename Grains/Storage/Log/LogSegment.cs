@@ -175,6 +175,7 @@ internal sealed class LogSegment : IDisposable
             _offsetIndex.Clear();
             _timeIndex.Clear();
             trustedPosition = 0;
+            expectedFirstOffset = BaseOffset;
         }
 
         _offsetIndex.TruncateToPosition(trustedPosition);

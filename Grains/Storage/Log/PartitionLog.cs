@@ -46,6 +46,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _config = config;
         _time = time;
         _logger = logger;
+        Loaded = loaded;
         _segments = [.. loaded.Segments];
         _logStartOffset = loaded.LogStartOffset;
         _logEndOffset = _segments[^1].NextOffset;
@@ -70,6 +71,12 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
     /// <summary>Base offsets of the segments, oldest first.</summary>
     public IReadOnlyList<long> SegmentBaseOffsets => Volatile.Read(ref _segments).Select(s => s.BaseOffset).ToArray();
+
+    /// <summary>What recovery did when the log opened.</summary>
+    internal LoadedLog Loaded { get; }
+
+    /// <summary>fsync rounds run by group commit.</summary>
+    internal int FlushRounds => _groupCommit.Rounds;
 
     /// <summary>The leader epoch written into every appended batch.</summary>
     public int LeaderEpoch { get; set; }
@@ -160,6 +167,28 @@ public sealed partial class PartitionLog : IAsyncDisposable
         DeletePendingSegmentsNow();
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops the log as a kill -9 would: no flush, no index write, no checkpoint, files closed as they are. Waits for
+    /// a flush round already running so that nothing is written afterwards. For crash tests.
+    /// </summary>
+    internal async Task CrashAsync()
+    {
+        lock (_appendLock)
+        {
+            _closed = true;
+        }
+
+        while (_groupCommit.IsRunning)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        foreach (var segment in Volatile.Read(ref _segments))
+        {
+            segment.Dispose();
+        }
     }
 
     private void AdvanceHighWatermark(long offset)
