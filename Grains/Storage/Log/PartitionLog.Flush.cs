@@ -17,6 +17,23 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
+    /// Moves the recovery checkpoint up to the log end when appends have gone past it (a flush round with a
+    /// checkpoint), so that recovery after a crash has little to validate. Does nothing when the checkpoint is current.
+    /// </summary>
+    public Task CheckpointIfBehindAsync()
+    {
+        lock (_checkpointLock)
+        {
+            if (_closed || _writtenCheckpoint is { } written && written.RecoveryOffset >= LogEndOffset && written.LogStartOffset == LogStartOffset)
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        return FlushAsync();
+    }
+
+    /// <summary>
     /// Kafka's time-based flush: starts a background flush when data has stayed unflushed for <c>flush.ms</c>.
     /// Called periodically by the owner.
     /// </summary>

@@ -1,0 +1,40 @@
+namespace Tributary.Grains.Interfaces.Partitions;
+
+/// <summary>
+/// One partition's log, on the silo that holds its directory. Keyed by the partition index with the topic name as
+/// key extension: <c>GetGrain&lt;IPartitionGrain&gt;(partition, topic)</c>, see <see cref="PartitionGrainKey"/>.
+/// Appends are applied in the order they arrive; reads, offset queries and long polls interleave with them.
+/// </summary>
+[Alias("Tributary.Partitions.IPartitionGrain")]
+public interface IPartitionGrain : IGrainWithIntegerCompoundKey
+{
+    /// <summary>
+    /// Appends record batches (magic 2) as they came from the producer. The buffer is handed over: the partition
+    /// assigns offsets by rewriting batch headers in it, so the caller must not use it afterwards.
+    /// </summary>
+    [Alias("Append")]
+    Task<AppendResult> AppendAsync([Immutable] ReadOnlyMemory<byte> records);
+
+    /// <summary>Reads whole batches from an offset; with a max wait, waits for data to arrive first.</summary>
+    [Alias("Read")]
+    Task<ReadResult> ReadAsync(ReadRequest request);
+
+    /// <summary>Log start offset, high watermark and log end offset.</summary>
+    [Alias("GetOffsets")]
+    Task<PartitionOffsets> GetOffsetsAsync();
+
+    /// <summary>
+    /// Kafka's ListOffsets for one partition: -1 latest, -2 earliest, -3 the record with the largest timestamp,
+    /// otherwise the first record whose timestamp is at least <paramref name="timestamp"/>.
+    /// </summary>
+    [Alias("ListOffset")]
+    Task<ListOffsetResult> ListOffsetAsync(long timestamp);
+
+    /// <summary>Kafka's DeleteRecords: moves the log start offset (-1: to the high watermark).</summary>
+    [Alias("DeleteRecords")]
+    Task<DeleteRecordsResult> DeleteRecordsAsync(long offset);
+
+    /// <summary>Applies retention now; returns the number of segments deleted.</summary>
+    [Alias("EnforceRetention")]
+    Task<int> EnforceRetentionAsync();
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Tributary.Grains.Partitions;
+using Tributary.Grains.Persistence;
+using Tributary.Grains.Placement;
+using Tributary.Grains.Storage;
+
+namespace Tributary.Grains.Hosting;
+
+public static class TributarySiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo a Tributary broker: its broker id (published as the silo name), the log manager over its data
+    /// directory, partition placement, and retention. Grain storage is added separately, per deployment.
+    /// </summary>
+    public static ISiloBuilder AddTributaryBroker(this ISiloBuilder builder, Action<TributaryOptions>? configure = null)
+    {
+        var services = builder.Services;
+        var options = services.AddOptions<TributaryOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddOptions<SiloOptions>()
+            .PostConfigure<IOptions<TributaryOptions>>((silo, tributary) => silo.SiloName = BrokerNames.SiloName(tributary.Value.BrokerId));
+        services.AddOptions<GrainCollectionOptions>()
+            .Configure<IOptions<TributaryOptions>>((collection, tributary) =>
+                collection.ClassSpecificCollectionAge[typeof(PartitionGrain).FullName!] = tributary.Value.PartitionIdleTimeout);
+
+        services.AddSingleton(sp => new LogManager(
+            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.PartitionDataDirectory,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
+        services.AddSingleton<LiveBrokers>();
+        services.AddHostedService<RetentionSweeper>();
+        builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Control-plane state in files under the data directory (<see cref="FileGrainStorage"/>): the embedded,
+    /// single-broker default.
+    /// </summary>
+    public static ISiloBuilder AddTributaryFileGrainStorage(this ISiloBuilder builder)
+    {
+        builder.Services.AddGrainStorage(GrainStorageNames.ControlPlane, (sp, name) => new FileGrainStorage(
+            name,
+            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.ResolvedGrainStateDirectory,
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())));
+        return builder;
+    }
+}

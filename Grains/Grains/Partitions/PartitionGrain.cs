@@ -1,0 +1,137 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using Tributary.Grains.Hosting;
+using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.Placement;
+using Tributary.Grains.Storage;
+using Tributary.Grains.Storage.Config;
+using Tributary.Grains.Storage.Log;
+
+namespace Tributary.Grains.Partitions;
+
+/// <summary>
+/// A thin adapter from grain calls to one <see cref="PartitionLog"/>. It lives on the broker that owns the
+/// partition's directory and never moves. Reentrant: an append applies its batches to the log synchronously when
+/// its turn starts, so appends keep their arrival order, while awaiting fsync (durable mode) and long-polling reads
+/// interleave with it. Opening and closing the log (recovery, fsync) run off the grain's scheduler.
+/// </summary>
+[PartitionPlacement]
+[Immovable]
+[Reentrant]
+public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOptions> options, ILogger<PartitionGrain> logger)
+    : Grain, IPartitionGrain
+{
+    private PartitionLog? _log;
+    private string _topic = string.Empty;
+    private int _partition;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _partition = (int)this.GetPrimaryKeyLong(out var topic);
+        _topic = topic!;
+        var description = await GrainFactory.GetGrain<ITopicGrain>(_topic).DescribeAsync();
+        if (description is null || _partition >= description.PartitionCount)
+        {
+            throw new UnknownPartitionException(_topic, _partition);
+        }
+
+        var config = TopicConfigs.ToLogConfig(description.Configs);
+        _log = await Task.Run(() => logs.Open(_topic, _partition, config), cancellationToken);
+        var settings = options.Value;
+        this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
+        LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_log is { } log)
+        {
+            _log = null;
+            await Task.Run(async () => await logs.CloseAsync(log), CancellationToken.None);
+        }
+    }
+
+    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> records)
+    {
+        // The caller handed the buffer over (see the interface): offsets are assigned by rewriting it in place.
+        var result = await Log.AppendAsync(MemoryMarshal.AsMemory(records));
+        return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+    }
+
+    public async Task<ReadResult> ReadAsync(ReadRequest request)
+    {
+        var log = Log;
+        var read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage);
+        if (read.Error == ErrorCode.None && read.Records.IsEmpty && request.MaxWait > TimeSpan.Zero)
+        {
+            using var deadline = new CancellationTokenSource(request.MaxWait);
+            try
+            {
+                await log.WaitForDataAsync(request.FetchOffset, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // Waited the whole max wait: answer with nothing.
+            }
+
+            read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage);
+        }
+
+        return new ReadResult(read.Error, read.Records, read.HighWatermark, read.HighWatermark, read.LogStartOffset);
+    }
+
+    public Task<PartitionOffsets> GetOffsetsAsync()
+    {
+        var log = Log;
+        return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset));
+    }
+
+    public Task<ListOffsetResult> ListOffsetAsync(long timestamp)
+    {
+        var log = Log;
+        var result = timestamp switch
+        {
+            ListOffsetTimestamps.Latest => new ListOffsetResult(ErrorCode.None, log.HighWatermark, -1),
+            ListOffsetTimestamps.Earliest or ListOffsetTimestamps.EarliestLocal => new ListOffsetResult(ErrorCode.None, log.LogStartOffset, -1),
+            ListOffsetTimestamps.MaxTimestamp => log.FindMaxTimestamp() is { } max
+                ? new ListOffsetResult(ErrorCode.None, max.Offset, max.Timestamp)
+                : new ListOffsetResult(ErrorCode.None, -1, -1),
+            < 0 => new ListOffsetResult(ErrorCode.UnsupportedVersion, -1, -1),
+            _ => log.FindOffsetByTimestamp(timestamp) is { } found
+                ? new ListOffsetResult(ErrorCode.None, found.Offset, found.Timestamp)
+                : new ListOffsetResult(ErrorCode.None, -1, -1),
+        };
+        return Task.FromResult(result);
+    }
+
+    public async Task<DeleteRecordsResult> DeleteRecordsAsync(long offset)
+    {
+        var log = Log;
+        var (error, lowWatermark) = await Task.Run(() => log.DeleteRecordsBefore(offset));
+        return new DeleteRecordsResult(error, lowWatermark);
+    }
+
+    public Task<int> EnforceRetentionAsync()
+    {
+        var log = Log;
+        return Task.Run(log.EnforceRetention);
+    }
+
+    private PartitionLog Log => _log ?? throw new UnknownPartitionException(_topic, _partition);
+
+    private async Task FlushTick()
+    {
+        if (_log is { } log)
+        {
+            log.FlushIfDue();
+            await log.CheckpointIfBehindAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Topic}-{Partition} active: offsets [{LogStartOffset}, {LogEndOffset})")]
+    private static partial void LogActivated(ILogger logger, string topic, int partition, long logStartOffset, long logEndOffset);
+}

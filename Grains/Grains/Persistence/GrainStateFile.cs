@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.Storage;
+
+namespace Tributary.Grains.Persistence;
+
+/// <summary>
+/// One grain's stored state, one file.
+/// <code>
+/// magic "TRGS" | int16 format version (1) | int64 state version | int32 payload length (-1: cleared) | uint32 CRC-32C
+/// of the payload | payload (Orleans-serialized state)                                            (big-endian)
+/// </code>
+/// The state version is the ETag: it grows by one on every write and clear, so a writer holding an old ETag is
+/// refused. A file is only ever replaced atomically (see <see cref="FileSync.AtomicReplace"/>); one that fails its
+/// magic or CRC is reported as corrupt, never read as empty.
+/// </summary>
+internal static class GrainStateFile
+{
+    private const int HeaderSize = 22;
+    private const short FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "TRGS"u8;
+
+    public readonly record struct Contents(long Version, byte[]? Payload);
+
+    /// <summary>The file's version and payload (null when cleared), or null when there is no file.</summary>
+    public static Contents? Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var span = bytes.AsSpan();
+        if (span.Length < HeaderSize || !span[..4].SequenceEqual(Magic) || BinaryPrimitives.ReadInt16BigEndian(span[4..]) != FormatVersion)
+        {
+            throw new InvalidDataException($"Grain state file {path} has no valid header.");
+        }
+
+        var version = BinaryPrimitives.ReadInt64BigEndian(span[6..]);
+        var length = BinaryPrimitives.ReadInt32BigEndian(span[14..]);
+        var crc = BinaryPrimitives.ReadUInt32BigEndian(span[18..]);
+        if (length == -1)
+        {
+            return new Contents(version, null);
+        }
+
+        if (length < 0 || length != span.Length - HeaderSize || Crc32C.Compute(span[HeaderSize..]) != crc)
+        {
+            throw new InvalidDataException($"Grain state file {path} is corrupt.");
+        }
+
+        return new Contents(version, span[HeaderSize..].ToArray());
+    }
+
+    public static void Write(string path, long version, ReadOnlySpan<byte> payload, bool cleared)
+    {
+        var bytes = new byte[HeaderSize + (cleared ? 0 : payload.Length)];
+        var span = bytes.AsSpan();
+        Magic.CopyTo(span);
+        BinaryPrimitives.WriteInt16BigEndian(span[4..], FormatVersion);
+        BinaryPrimitives.WriteInt64BigEndian(span[6..], version);
+        BinaryPrimitives.WriteInt32BigEndian(span[14..], cleared ? -1 : payload.Length);
+        if (!cleared)
+        {
+            payload.CopyTo(span[HeaderSize..]);
+            BinaryPrimitives.WriteUInt32BigEndian(span[18..], Crc32C.Compute(payload));
+        }
+
+        FileSync.AtomicReplace(path, bytes);
+    }
+}

@@ -1,0 +1,13 @@
+namespace Tributary.Silo;
+
+/// <summary>The command-line switches, each a shortcut for a configuration key.</summary>
+internal static class CommandLine
+{
+    public static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "Tributary:DataDirectory",
+        ["--broker-id"] = "Tributary:BrokerId",
+        ["--silo-port"] = "Orleans:SiloPort",
+        ["--gateway-port"] = "Orleans:GatewayPort",
+    };
+}

@@ -1,0 +1,151 @@
+using Orleans.Runtime;
+using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Tests.Grains.Support;
+
+namespace Tributary.Tests.Grains.Partitions;
+
+public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClassFixture<TwoBrokerClusterFixture>
+{
+    private static readonly Dictionary<string, string?> NoConfigs = [];
+
+    private IGrainFactory Grains => fixture.Brokers.Grains;
+
+    private async Task<TopicDescription> CreateTopic(string name, int partitions, Dictionary<string, string?>? configs = null)
+    {
+        var result = await Grains.GetGrain<ITopicGrain>(name).CreateAsync(new CreateTopicRequest(partitions, 1, configs ?? NoConfigs));
+        Assert.Equal(ErrorCode.None, result.Error);
+        return result.Topic!;
+    }
+
+    [Fact]
+    public async Task EachPartition_ActivatesOnItsOwnBroker_AndWritesOnlyToThatBrokersDirectory()
+    {
+        var topic = await CreateTopic("placed", 6);
+
+        for (var p = 0; p < 6; p++)
+        {
+            var result = await PartitionGrainKey.Get(Grains, "placed", p).AppendAsync(TestBatches.Make(2));
+            Assert.Equal(ErrorCode.None, result.Error);
+        }
+
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var statistics = await management.GetDetailedGrainStatistics();
+        for (var p = 0; p < 6; p++)
+        {
+            var owner = topic.PartitionBrokers[p];
+            var other = owner == 1 ? 2 : 1;
+            Assert.True(Directory.Exists(Path.Combine(fixture.Brokers.DataDirectory(owner), $"placed-{p}")));
+            Assert.False(Directory.Exists(Path.Combine(fixture.Brokers.DataDirectory(other), $"placed-{p}")));
+
+            var grainId = PartitionGrainKey.Get(Grains, "placed", p).GetGrainId();
+            var activation = Assert.Single(statistics, s => s.GrainId == grainId);
+            var ownerSilo = fixture.Brokers.Cluster.Silos[owner - 1].SiloAddress;
+            Assert.Equal(ownerSilo, activation.SiloAddress);
+        }
+    }
+
+    [Fact]
+    public async Task AppendedRecords_AreReadBack_AfterThePartitionDeactivates()
+    {
+        await CreateTopic("roundtrip", 1);
+        var partition = PartitionGrainKey.Get(Grains, "roundtrip", 0);
+
+        var first = await partition.AppendAsync(TestBatches.Make(3, first: 0));
+        var second = await partition.AppendAsync(TestBatches.Make(4, first: 3));
+        Assert.Equal((0L, 3L), (first.BaseOffset, second.BaseOffset));
+
+        await fixture.Brokers.Cluster.DeactivateAsync(partition);
+
+        var read = await partition.ReadAsync(new ReadRequest(0, 1 << 20, TimeSpan.Zero));
+        Assert.Equal(ErrorCode.None, read.Error);
+        Assert.Equal(7, read.HighWatermark);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => ((long)i, $"v{i}")), TestBatches.Decode(read.Records));
+        var third = await partition.AppendAsync(TestBatches.Make(1, first: 7));
+        Assert.Equal(7, third.BaseOffset);
+    }
+
+    [Fact]
+    public async Task ARead_WaitsForAnAppend_InsteadOfAnsweringEmpty()
+    {
+        await CreateTopic("longpoll", 1);
+        var partition = PartitionGrainKey.Get(Grains, "longpoll", 0);
+        await partition.GetOffsetsAsync();
+
+        var read = partition.ReadAsync(new ReadRequest(0, 1 << 20, TimeSpan.FromSeconds(30)));
+        await Task.Delay(100);
+        Assert.False(read.IsCompleted);
+        await partition.AppendAsync(TestBatches.Make(2));
+
+        var result = await read.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, TestBatches.Decode(result.Records).Count);
+    }
+
+    [Fact]
+    public async Task ARead_WithNothingToRead_AnswersEmptyAfterTheMaxWait()
+    {
+        await CreateTopic("quiet", 1);
+        var partition = PartitionGrainKey.Get(Grains, "quiet", 0);
+
+        var result = await partition.ReadAsync(new ReadRequest(0, 1 << 20, TimeSpan.FromMilliseconds(200)));
+
+        Assert.Equal(ErrorCode.None, result.Error);
+        Assert.True(result.Records.IsEmpty);
+    }
+
+    [Fact]
+    public async Task ListOffsets_AnswersEarliestLatestAndByTime()
+    {
+        await CreateTopic("offsets", 1);
+        var partition = PartitionGrainKey.Get(Grains, "offsets", 0);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await partition.AppendAsync(TestBatches.Make(5, timestamp: now));
+        await partition.AppendAsync(TestBatches.Make(5, first: 5, timestamp: now + 1000));
+
+        Assert.Equal(10, (await partition.ListOffsetAsync(ListOffsetTimestamps.Latest)).Offset);
+        Assert.Equal(0, (await partition.ListOffsetAsync(ListOffsetTimestamps.Earliest)).Offset);
+        Assert.Equal(5, (await partition.ListOffsetAsync(now + 1005)).Offset);
+        Assert.Equal((9L, now + 1009), await partition.ListOffsetAsync(ListOffsetTimestamps.MaxTimestamp) is var max ? (max.Offset, max.Timestamp) : default);
+        Assert.Equal(-1, (await partition.ListOffsetAsync(now + 5000)).Offset);
+
+        var deleted = await partition.DeleteRecordsAsync(4);
+        Assert.Equal(4, deleted.LowWatermark);
+        Assert.Equal(4, (await partition.ListOffsetAsync(ListOffsetTimestamps.Earliest)).Offset);
+    }
+
+    [Fact]
+    public async Task DurableTopics_AcknowledgeAppendsAfterFsync()
+    {
+        await CreateTopic("durable", 1, new Dictionary<string, string?> { ["flush.messages"] = "1" });
+        var partition = PartitionGrainKey.Get(Grains, "durable", 0);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => partition.AppendAsync(TestBatches.Make(1, first: i))));
+
+        Assert.All(results, r => Assert.Equal(ErrorCode.None, r.Error));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), results.Select(r => r.BaseOffset).Order());
+        Assert.Equal(20, (await partition.GetOffsetsAsync()).HighWatermark);
+    }
+
+    [Fact]
+    public async Task APartitionThatDoesNotExist_FailsWithUnknownPartition()
+    {
+        await CreateTopic("small", 2);
+
+        await Assert.ThrowsAsync<UnknownPartitionException>(() => PartitionGrainKey.Get(Grains, "small", 2).GetOffsetsAsync());
+        await Assert.ThrowsAsync<UnknownPartitionException>(() => PartitionGrainKey.Get(Grains, "nosuchtopic", 0).GetOffsetsAsync());
+    }
+
+    [Fact]
+    public async Task AnInvalidBatch_GetsKafkasErrorCode_AndTheLogIsUnchanged()
+    {
+        await CreateTopic("invalid", 1);
+        var partition = PartitionGrainKey.Get(Grains, "invalid", 0);
+        var batch = TestBatches.Make(3);
+        batch[^1] ^= 0xFF;
+
+        var result = await partition.AppendAsync(batch);
+
+        Assert.Equal(ErrorCode.CorruptMessage, result.Error);
+        Assert.Equal(0, (await partition.GetOffsetsAsync()).LogEndOffset);
+    }
+}

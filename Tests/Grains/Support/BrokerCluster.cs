@@ -1,0 +1,64 @@
+using System.Globalization;
+using Orleans.TestingHost;
+using Tributary.Grains.Hosting;
+
+namespace Tributary.Tests.Grains.Support;
+
+/// <summary>
+/// A real Orleans cluster of <c>n</c> Tributary brokers in this process (TestingHost). Broker i+1 runs on silo i with
+/// its own data directory; the control-plane grain state is one directory that all of them share, as a cluster's
+/// shared store would be.
+/// </summary>
+public sealed class BrokerCluster : IAsyncDisposable
+{
+    private BrokerCluster(InProcessTestCluster cluster, string root)
+    {
+        Cluster = cluster;
+        Root = root;
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public string Root { get; }
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public string DataDirectory(int brokerId) => Path.Combine(Root, $"broker-{brokerId}");
+
+    public static async Task<BrokerCluster> StartAsync(short silos, string? root = null, Action<TributaryOptions>? configure = null)
+    {
+        root ??= Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((silo, siloBuilder) =>
+        {
+            var brokerId = int.Parse(silo.SiloName["Silo_".Length..], CultureInfo.InvariantCulture) + 1;
+            siloBuilder
+                .AddTributaryBroker(options =>
+                {
+                    options.BrokerId = brokerId;
+                    options.DataDirectory = Path.Combine(root, $"broker-{brokerId}");
+                    options.GrainStateDirectory = Path.Combine(root, "grain-state");
+                    configure?.Invoke(options);
+                })
+                .AddTributaryFileGrainStorage();
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new BrokerCluster(cluster, root);
+    }
+
+    /// <summary>Stops every silo gracefully (logs flushed and closed) and keeps the directories.</summary>
+    public async Task StopAsync() => await Cluster.DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Tests.Grains.Support;
+
+namespace Tributary.Tests.Grains.Topics;
+
+public sealed class TopicGrainTests(TwoBrokerClusterFixture fixture) : IClassFixture<TwoBrokerClusterFixture>
+{
+    private static readonly Dictionary<string, string?> NoConfigs = [];
+
+    private ITopicGrain Topic(string name) => fixture.Brokers.Grains.GetGrain<ITopicGrain>(name);
+
+    [Fact]
+    public async Task Create_StoresTheTopic_WithAnIdAndConfigs_AndListsIt()
+    {
+        var created = await Topic("orders").CreateAsync(new CreateTopicRequest(3, 1, new Dictionary<string, string?> { ["retention.ms"] = "1000" }));
+
+        Assert.Equal(ErrorCode.None, created.Error);
+        var described = await Topic("orders").DescribeAsync();
+        Assert.NotNull(described);
+        Assert.NotEqual(Guid.Empty, described.TopicId);
+        Assert.Equal(created.Topic!.TopicId, described.TopicId);
+        Assert.Equal(3, described.PartitionCount);
+        Assert.Equal("1000", described.Configs["retention.ms"]);
+        Assert.Contains("orders", await fixture.Brokers.Grains.GetGrain<ITopicCatalogGrain>(0).ListAsync());
+    }
+
+    [Fact]
+    public async Task Create_SpreadsPartitionsOverTheLiveBrokers()
+    {
+        var created = await Topic("spread").CreateAsync(new CreateTopicRequest(6, -1, NoConfigs));
+
+        Assert.Equal(ErrorCode.None, created.Error);
+        Assert.Equal(6, created.Topic!.PartitionBrokers.Count);
+        Assert.Equal(3, created.Topic.PartitionBrokers.Count(b => b == 1));
+        Assert.Equal(3, created.Topic.PartitionBrokers.Count(b => b == 2));
+    }
+
+    [Fact]
+    public async Task Create_AnExistingTopic_IsTopicAlreadyExists()
+    {
+        await Topic("twice").CreateAsync(new CreateTopicRequest(1, 1, NoConfigs));
+
+        var again = await Topic("twice").CreateAsync(new CreateTopicRequest(2, 1, NoConfigs));
+
+        Assert.Equal(ErrorCode.TopicAlreadyExists, again.Error);
+        Assert.Equal(1, (await Topic("twice").DescribeAsync())!.PartitionCount);
+    }
+
+    [Theory]
+    [InlineData("bad name", 1, 1, null, null, ErrorCode.InvalidTopicException)]
+    [InlineData("zero", 0, 1, null, null, ErrorCode.InvalidPartitions)]
+    [InlineData("rf3", 1, 3, null, null, ErrorCode.InvalidReplicationFactor)]
+    [InlineData("unknowncfg", 1, 1, "no.such.config", "1", ErrorCode.InvalidConfig)]
+    [InlineData("badvalue", 1, 1, "retention.ms", "soon", ErrorCode.InvalidConfig)]
+    [InlineData("badpolicy", 1, 1, "cleanup.policy", "forever", ErrorCode.InvalidConfig)]
+    public async Task Create_RejectsWhatKafkaRejects(string name, int partitions, short replication, string? config, string? value, ErrorCode expected)
+    {
+        var configs = config is null ? NoConfigs : new Dictionary<string, string?> { [config] = value };
+
+        var result = await Topic(name).CreateAsync(new CreateTopicRequest(partitions, replication, configs));
+
+        Assert.Equal(expected, result.Error);
+        Assert.False(string.IsNullOrEmpty(result.ErrorMessage));
+        Assert.Null(await Topic(name).DescribeAsync());
+    }
+
+    [Fact]
+    public async Task Create_ValidateOnly_ChecksWithoutCreating()
+    {
+        var result = await Topic("dryrun").CreateAsync(new CreateTopicRequest(4, 1, NoConfigs, ValidateOnly: true));
+
+        Assert.Equal(ErrorCode.None, result.Error);
+        Assert.Equal(4, result.Topic!.PartitionCount);
+        Assert.Null(await Topic("dryrun").DescribeAsync());
+    }
+
+    [Fact]
+    public async Task Create_WithMinusOnePartitions_TakesTheBrokerDefault()
+    {
+        var result = await Topic("defaults").CreateAsync(new CreateTopicRequest(-1, -1, NoConfigs));
+
+        Assert.Equal(1, result.Topic!.PartitionCount);
+    }
+}
