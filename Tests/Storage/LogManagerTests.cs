@@ -1,6 +1,6 @@
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
-using Tributary.Tests.Storage.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Storage;
 

@@ -145,20 +145,7 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>Lets readers see the first <paramref name="size"/> bytes; never takes visibility back.</summary>
-    public void PublishReadable(int size)
-    {
-        var current = Volatile.Read(ref _readableSize);
-        while (size > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _readableSize, size, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    public void PublishReadable(int size) => Monotonic.RaiseTo(ref _readableSize, size);
 
     /// <summary>
     /// Brings the segment to a consistent state after open. Bytes before <paramref name="trustedPosition"/> (whose

@@ -193,17 +193,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
     private void AdvanceHighWatermark(long offset)
     {
-        var current = Volatile.Read(ref _highWatermark);
-        while (offset > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _highWatermark, offset, current);
-            if (seen == current)
-            {
-                break;
-            }
-
-            current = seen;
-        }
+        Monotonic.RaiseTo(ref _highWatermark, offset);
 
         // A full fence: either a reader that registered before this sees the new high watermark, or we see its waiter.
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();

@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Tests.Grains.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Grains.Partitions;
 
@@ -25,7 +26,7 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
 
         for (var p = 0; p < 6; p++)
         {
-            var result = await PartitionGrainKey.Get(Grains, "placed", p).AppendAsync(TestBatches.Make(2));
+            var result = await PartitionGrainKey.Get(Grains, "placed", p).AppendAsync(Batches.Make(2));
             Assert.Equal(ErrorCode.None, result.Error);
         }
 
@@ -51,8 +52,8 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
         await CreateTopic("roundtrip", 1);
         var partition = PartitionGrainKey.Get(Grains, "roundtrip", 0);
 
-        var first = await partition.AppendAsync(TestBatches.Make(3, first: 0));
-        var second = await partition.AppendAsync(TestBatches.Make(4, first: 3));
+        var first = await partition.AppendAsync(Batches.Make(3, first: 0));
+        var second = await partition.AppendAsync(Batches.Make(4, first: 3));
         Assert.Equal((0L, 3L), (first.BaseOffset, second.BaseOffset));
 
         await fixture.Brokers.Cluster.DeactivateAsync(partition);
@@ -60,8 +61,8 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
         var read = await partition.ReadAsync(new ReadRequest(0, 1 << 20, TimeSpan.Zero));
         Assert.Equal(ErrorCode.None, read.Error);
         Assert.Equal(7, read.HighWatermark);
-        Assert.Equal(Enumerable.Range(0, 7).Select(i => ((long)i, $"v{i}")), TestBatches.Decode(read.Records));
-        var third = await partition.AppendAsync(TestBatches.Make(1, first: 7));
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => ((long)i, $"v{i}")), Batches.Decode(read.Records).Select(r => (r.Offset, r.Value!)));
+        var third = await partition.AppendAsync(Batches.Make(1, first: 7));
         Assert.Equal(7, third.BaseOffset);
     }
 
@@ -75,10 +76,10 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
         var read = partition.ReadAsync(new ReadRequest(0, 1 << 20, TimeSpan.FromSeconds(30)));
         await Task.Delay(100);
         Assert.False(read.IsCompleted);
-        await partition.AppendAsync(TestBatches.Make(2));
+        await partition.AppendAsync(Batches.Make(2));
 
         var result = await read.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(2, TestBatches.Decode(result.Records).Count);
+        Assert.Equal(2, Batches.Decode(result.Records).Count);
     }
 
     [Fact]
@@ -99,13 +100,13 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
         await CreateTopic("offsets", 1);
         var partition = PartitionGrainKey.Get(Grains, "offsets", 0);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await partition.AppendAsync(TestBatches.Make(5, timestamp: now));
-        await partition.AppendAsync(TestBatches.Make(5, first: 5, timestamp: now + 1000));
+        await partition.AppendAsync(Batches.Make(5, timestamp: now));
+        await partition.AppendAsync(Batches.Make(5, timestamp: now + 1000, first: 5));
 
         Assert.Equal(10, (await partition.ListOffsetAsync(ListOffsetTimestamps.Latest)).Offset);
         Assert.Equal(0, (await partition.ListOffsetAsync(ListOffsetTimestamps.Earliest)).Offset);
-        Assert.Equal(5, (await partition.ListOffsetAsync(now + 1005)).Offset);
-        Assert.Equal((9L, now + 1009), await partition.ListOffsetAsync(ListOffsetTimestamps.MaxTimestamp) is var max ? (max.Offset, max.Timestamp) : default);
+        Assert.Equal(7, (await partition.ListOffsetAsync(now + 1002)).Offset);
+        Assert.Equal((9L, now + 1004), await partition.ListOffsetAsync(ListOffsetTimestamps.MaxTimestamp) is var max ? (max.Offset, max.Timestamp) : default);
         Assert.Equal(-1, (await partition.ListOffsetAsync(now + 5000)).Offset);
 
         var deleted = await partition.DeleteRecordsAsync(4);
@@ -119,7 +120,7 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
         await CreateTopic("durable", 1, new Dictionary<string, string?> { ["flush.messages"] = "1" });
         var partition = PartitionGrainKey.Get(Grains, "durable", 0);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => partition.AppendAsync(TestBatches.Make(1, first: i))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => partition.AppendAsync(Batches.Make(1, first: i))));
 
         Assert.All(results, r => Assert.Equal(ErrorCode.None, r.Error));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), results.Select(r => r.BaseOffset).Order());
@@ -140,7 +141,7 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
     {
         await CreateTopic("invalid", 1);
         var partition = PartitionGrainKey.Get(Grains, "invalid", 0);
-        var batch = TestBatches.Make(3);
+        var batch = Batches.Make(3);
         batch[^1] ^= 0xFF;
 
         var result = await partition.AppendAsync(batch);

@@ -1,6 +1,7 @@
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Tests.Grains.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Grains.Topics;
 
@@ -18,7 +19,7 @@ public sealed class ControlPlaneRestartTests
                 new CreateTopicRequest(4, 1, new Dictionary<string, string?> { ["segment.bytes"] = "1048576" }))).Topic!;
             for (var p = 0; p < 4; p++)
             {
-                await PartitionGrainKey.Get(first.Grains, "kept", p).AppendAsync(TestBatches.Make(p + 1));
+                await PartitionGrainKey.Get(first.Grains, "kept", p).AppendAsync(Batches.Make(p + 1));
             }
         }
         finally
@@ -37,7 +38,7 @@ public sealed class ControlPlaneRestartTests
         for (var p = 0; p < 4; p++)
         {
             var read = await PartitionGrainKey.Get(second.Grains, "kept", p).ReadAsync(new ReadRequest(0, 1 << 20, TimeSpan.Zero));
-            Assert.Equal(p + 1, TestBatches.Decode(read.Records).Count);
+            Assert.Equal(p + 1, Batches.Decode(read.Records).Count);
         }
     }
 }

@@ -3,7 +3,7 @@ using Tributary.Gateway.Protocol;
 using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
-using Tributary.Tests.Storage.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Storage.Log;
 
@@ -33,7 +33,7 @@ public sealed class PartitionLogAppendReadTests : IDisposable
         var records = Batches.Decode(read.Records);
         Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), records.Select(r => r.Offset));
         Assert.Equal(Enumerable.Range(0, 8).Select(i => $"k{i}"), records.Select(r => r.Key));
-        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"v{i}".PadRight(10, '.')), records.Select(r => r.Value));
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"v{i}"), records.Select(r => r.Value));
         Assert.Equal("h=x0;", records[0].Headers);
     }
 

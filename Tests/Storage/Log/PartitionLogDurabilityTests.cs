@@ -1,7 +1,7 @@
 using Tributary.Gateway.Protocol;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
-using Tributary.Tests.Storage.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Storage.Log;
 

@@ -2,7 +2,7 @@ using Tributary.Gateway.Protocol;
 using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
-using Tributary.Tests.Storage.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Storage.Log;
 

@@ -1,7 +1,8 @@
 using System.Text;
 using Tributary.Gateway.Protocol.Records;
+using Xunit;
 
-namespace Tributary.Tests.Storage.Support;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>A record as a consumer sees it, decoded from stored batches.</summary>
 public sealed record DecodedRecord(long Offset, long Timestamp, string? Key, string? Value, string Headers);
@@ -9,11 +10,15 @@ public sealed record DecodedRecord(long Offset, long Timestamp, string? Key, str
 /// <summary>Builds producer batches and decodes stored ones.</summary>
 public static class Batches
 {
-    /// <summary>A batch of <paramref name="count"/> records "k{i}"/"v{first+i}" padded to <paramref name="valueSize"/>.</summary>
+    /// <summary>
+    /// A batch of <paramref name="count"/> records: key "k{i}", value "v{i}" padded with dots to <paramref name="valueSize"/>,
+    /// timestamp <paramref name="timestamp"/> + (i - first) * <paramref name="timestampStep"/>, for i from <paramref name="first"/>;
+    /// every third record carries a header h=x{n}.
+    /// </summary>
     public static byte[] Make(
         int count,
         long timestamp = 1_700_000_000_000,
-        int valueSize = 10,
+        int valueSize = 0,
         CompressionType compression = CompressionType.None,
         int first = 0,
         long timestampStep = 1)

@@ -1,4 +1,4 @@
-namespace Tributary.Tests.Storage.Support;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>A fresh directory under the system temp folder, removed with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
