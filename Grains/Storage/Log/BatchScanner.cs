@@ -22,8 +22,9 @@ internal enum ScanStatus
 
 /// <summary>
 /// Walks the record batches of a segment file between two positions, reading the file in large chunks so that
-/// a scan costs a few reads, not one per batch. Each batch is handed out whole, as a view that is valid until the
-/// next call. Not thread-safe; one scanner per scan.
+/// a scan costs a few reads, not one per batch. Each batch is handed out whole (or, for a headers-only scan, just
+/// its 61-byte header, without reading the rest), as a view that is valid until the next call. Not thread-safe;
+/// one scanner per scan.
 /// </summary>
 internal sealed class BatchScanner : IDisposable
 {
@@ -31,15 +32,17 @@ internal sealed class BatchScanner : IDisposable
 
     private readonly SafeFileHandle _file;
     private readonly long _end;
+    private readonly bool _headersOnly;
     private byte[] _buffer;
     private long _bufferStart;
     private int _bufferLength;
     private int _batchLength;
 
-    public BatchScanner(SafeFileHandle file, long start, long end, int chunkSize = MinimumChunk)
+    public BatchScanner(SafeFileHandle file, long start, long end, bool headersOnly = false, int chunkSize = MinimumChunk)
     {
         _file = file;
         _end = end;
+        _headersOnly = headersOnly;
         Position = start;
         _bufferStart = start;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunkSize, MinimumChunk));
@@ -48,8 +51,12 @@ internal sealed class BatchScanner : IDisposable
     /// <summary>File position of the current batch (after <see cref="Next"/>) or of where the scan stopped.</summary>
     public long Position { get; private set; }
 
-    /// <summary>The batch <see cref="Next"/> returned, whole.</summary>
-    public ReadOnlySpan<byte> Batch => _buffer.AsSpan((int)(Position - _bufferStart), _batchLength);
+    /// <summary>The batch <see cref="Next"/> returned: whole, or only its header in a headers-only scan.</summary>
+    public ReadOnlySpan<byte> Batch =>
+        _buffer.AsSpan((int)(Position - _bufferStart), _headersOnly ? RecordBatch.HeaderSize : _batchLength);
+
+    /// <summary>Size in bytes of the batch <see cref="Next"/> returned.</summary>
+    public int BatchLength => _batchLength;
 
     public ScanStatus Next()
     {
@@ -73,7 +80,7 @@ internal sealed class BatchScanner : IDisposable
             return ScanStatus.Corrupt;
         }
 
-        if (length > remaining || !Ensure((int)length))
+        if (length > remaining || !Ensure(_headersOnly ? RecordBatch.HeaderSize : (int)length))
         {
             return ScanStatus.Incomplete;
         }

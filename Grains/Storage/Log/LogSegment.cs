@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tributary.Gateway.Protocol.Buffers;
 using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage.Index;
 
@@ -148,11 +149,12 @@ internal sealed class LogSegment : IDisposable
     public void PublishReadable(int size) => Monotonic.RaiseTo(ref _readableSize, size);
 
     /// <summary>
-    /// Brings the segment to a consistent state after open. Bytes before <paramref name="trustedPosition"/> (whose
-    /// first offset not yet seen is <paramref name="trustedOffset"/> when known) are trusted: index entries for them are
-    /// kept, their headers are only walked to restore the in-memory state. Bytes from there on are validated batch by
-    /// batch (whole, magic 2, CRC, offsets increasing and in range) and indexed anew; the file is truncated at the first
-    /// batch that fails. Returns the number of bytes truncated.
+    /// Brings the segment to a consistent state after open. Bytes before <paramref name="trustedPosition"/> are trusted:
+    /// their index entries are loaded from the index files, and only the headers after the last entry are walked to
+    /// restore the in-memory state; <paramref name="expectedFirstOffset"/> is the offset that follows them. Bytes from
+    /// there on are validated batch by batch (whole, magic 2, CRC, offsets increasing and in range) and indexed anew;
+    /// the file is truncated at the first batch that fails. An index that fails its sanity check, or a trusted prefix
+    /// that does not end on a batch boundary, means nothing is trusted. Returns the number of bytes truncated.
     /// </summary>
     public int Recover(int trustedPosition, long expectedFirstOffset)
     {
@@ -177,14 +179,13 @@ internal sealed class LogSegment : IDisposable
         }
 
         // Restore the running state (next offset, max timestamp) by walking the trusted bytes from the batch of the
-        // last index entry; index entries cover everything before it.
-        // Entries missing from the index file past its last entry are added back on the way.
+        // last index entry; index entries cover everything before it, and the ones the file missed are added back.
         _bytesSinceLastIndexEntry = 0;
-        using (var scanner = new BatchScanner(_log, lastIndexed.Position, trustedPosition))
+        using (var scanner = new BatchScanner(_log, lastIndexed.Position, trustedPosition, headersOnly: true))
         {
             while (scanner.Next() == ScanStatus.Batch)
             {
-                IndexBatch(scanner.Batch, (int)scanner.Position, scanner.Batch.Length);
+                IndexBatch(scanner.Batch, (int)scanner.Position, scanner.BatchLength);
             }
 
             if (scanner.Position != trustedPosition)
@@ -238,15 +239,15 @@ internal sealed class LogSegment : IDisposable
         EnsureIndexesLoaded();
         var readable = ReadableSize;
         var start = _offsetIndex.Lookup(offset).Position;
-        using var scanner = new BatchScanner(_log, start, readable, 16 * 1024);
+        using var scanner = new BatchScanner(_log, start, readable, headersOnly: true, chunkSize: 16 * 1024);
         while (scanner.Next() == ScanStatus.Batch)
         {
-            var batch = scanner.Batch;
-            if (RecordBatch.LastOffset(batch) >= offset)
+            var header = scanner.Batch;
+            if (RecordBatch.LastOffset(header) >= offset)
             {
                 position = (int)scanner.Position;
-                size = batch.Length;
-                baseOffset = RecordBatch.BaseOffset(batch);
+                size = scanner.BatchLength;
+                baseOffset = RecordBatch.BaseOffset(header);
                 return true;
             }
         }
@@ -286,12 +287,13 @@ internal sealed class LogSegment : IDisposable
             length = firstSize;
         }
 
-        var buffer = GC.AllocateUninitializedArray<byte>(length);
-        var read = ReadFully(buffer, position);
+        var buffer = PooledBuffer.Rent(length);
+        var span = buffer.WritableSpan;
+        var read = ReadFully(span, position);
         var end = 0;
         while (read - end >= RecordBatch.LogOverhead)
         {
-            var batch = buffer.AsSpan(end, read - end);
+            var batch = span[end..read];
             var size = RecordBatch.TotalSize(batch);
             if (size > batch.Length || RecordBatch.BaseOffset(batch) >= maxOffset)
             {
@@ -301,7 +303,7 @@ internal sealed class LogSegment : IDisposable
             end += size;
         }
 
-        records = buffer.AsMemory(0, end);
+        records = buffer.Memory[..end];
         return true;
     }
 
@@ -314,17 +316,19 @@ internal sealed class LogSegment : IDisposable
         EnsureIndexesLoaded();
         var indexed = _timeIndex.Lookup(timestamp);
         var start = indexed is { } entry ? _offsetIndex.Lookup(entry.Offset).Position : 0;
-        using var scanner = new BatchScanner(_log, start, ReadableSize);
+        using var scanner = new BatchScanner(_log, start, ReadableSize, headersOnly: true);
         while (scanner.Next() == ScanStatus.Batch)
         {
-            var batch = scanner.Batch;
-            if (RecordBatch.BaseOffset(batch) >= maxOffset)
+            var header = scanner.Batch;
+            if (RecordBatch.BaseOffset(header) >= maxOffset)
             {
                 return null;
             }
 
-            if (RecordBatch.MaxTimestamp(batch) >= timestamp && RecordBatch.LastOffset(batch) >= startOffset)
+            if (RecordBatch.MaxTimestamp(header) >= timestamp && RecordBatch.LastOffset(header) >= startOffset)
             {
+                var batch = new byte[scanner.BatchLength];
+                ReadFully(batch, scanner.Position);
                 var found = FirstRecordAtOrAfter(batch, timestamp, Math.Max(startOffset, RecordBatch.BaseOffset(batch)));
                 if (found is not null && found.Value.Offset < maxOffset)
                 {
@@ -482,12 +486,12 @@ internal sealed class LogSegment : IDisposable
         }
     }
 
-    private int ReadFully(byte[] buffer, long position)
+    private int ReadFully(Span<byte> buffer, long position)
     {
         var total = 0;
         while (total < buffer.Length)
         {
-            var read = RandomAccess.Read(_log, buffer.AsSpan(total), position + total);
+            var read = RandomAccess.Read(_log, buffer[total..], position + total);
             if (read == 0)
             {
                 break;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Tributary.Gateway.Protocol;
 
 namespace Tributary.Grains.Storage.Log;
@@ -78,6 +79,8 @@ public sealed partial class PartitionLog
         return ValueTask.FromResult(result);
     }
 
+    // Pooled state machines: a durable append that waits for its fsync allocates nothing per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<LogAppendResult> AwaitFlushAsync(LogAppendResult result)
     {
         try
