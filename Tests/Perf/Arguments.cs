@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Tributary.Tests.Perf;
+
+/// <summary><c>--name value</c> pairs from the command line.</summary>
+internal sealed class Arguments(Dictionary<string, string> values)
+{
+    public static Arguments Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return new Arguments(values);
+    }
+
+    public int Int(string name, int fallback) =>
+        values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public string String(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+}
