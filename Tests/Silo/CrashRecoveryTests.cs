@@ -7,7 +7,7 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Silo;
 
 /// <summary>The real Silo process, killed with SIGKILL or stopped with SIGTERM, then started again on its data.</summary>
-public sealed class CrashRecoveryTests : IDisposable
+public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "tributary-tests", "silo-" + Guid.NewGuid().ToString("N"));
 
@@ -89,12 +89,14 @@ public sealed class CrashRecoveryTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(_data, ".clean_shutdown")));
         await using var restarted = await SiloProcess.StartAsync(_data);
+        output.WriteLine($"{acknowledged.Count} records acknowledged before kill -9; the restarted silo logged:");
 
         Assert.Contains("previous shutdown clean: False", restarted.Output);
         Assert.NotNull(await restarted.Client.GetGrain<ITopicGrain>(topic).DescribeAsync());
         for (var p = 0; p < 3; p++)
         {
             var records = await ReadAll(restarted.Client, topic, p);
+            output.WriteLine($"partition {p}: {records.Count} records read back, {acknowledged.Count(a => a.Key.Partition == p)} acknowledged");
             Assert.Equal(Enumerable.Range(0, records.Count).Select(i => (long)i), records.Select(r => r.Offset));
             var stored = records.ToDictionary(r => r.Offset, r => r.Value);
             foreach (var ((partition, offset), value) in acknowledged.Where(a => a.Key.Partition == p))
@@ -102,6 +104,11 @@ public sealed class CrashRecoveryTests : IDisposable
                 Assert.True(stored.TryGetValue(offset, out var found), $"acknowledged record {p}@{offset} was lost");
                 Assert.Equal(value, found);
             }
+        }
+
+        foreach (var line in restarted.Output.Split(Environment.NewLine).Where(l => l.Contains("Tributary", StringComparison.Ordinal) || l.StartsWith("      ", StringComparison.Ordinal)))
+        {
+            output.WriteLine(line);
         }
     }
 
