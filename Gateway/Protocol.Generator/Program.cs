@@ -1,0 +1,38 @@
+using System.Text;
+using Tributary.Gateway.Protocol.Generator;
+
+// Generates the Kafka message classes of Tributary.Gateway.Protocol from Apache Kafka's JSON message definitions.
+//   dotnet run --project Gateway/Protocol.Generator -- <definitions directory> Gateway/Protocol/Messages
+// The output is committed; run again when the definitions or the list below change.
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: Tributary.Gateway.Protocol.Generator <definitions directory> <output directory>");
+    return 2;
+}
+
+var (definitions, output) = (args[0], args[1]);
+
+// The APIs clients use (kafka-wire.md §5), and the headers and consumer-protocol payloads.
+short[] apiKeys = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 32, 33, 35, 37, 42, 44, 47, 60, 61, 65, 66];
+string[] extra = ["RequestHeader", "ResponseHeader", "ConsumerProtocolSubscription", "ConsumerProtocolAssignment"];
+
+var specs = Directory.EnumerateFiles(definitions, "*.json")
+    .Select(path => (Path: path, Spec: MessageSpec.Load(path)))
+    .Where(m => (m.Spec.ApiKey is { } key && apiKeys.Contains(key) && m.Spec.Type is "request" or "response") || extra.Contains(m.Spec.Name))
+    .OrderBy(m => m.Spec.Name, StringComparer.Ordinal)
+    .ToList();
+
+Directory.CreateDirectory(output);
+foreach (var stale in Directory.EnumerateFiles(output, "*.g.cs"))
+{
+    File.Delete(stale);
+}
+
+foreach (var (path, spec) in specs)
+{
+    File.WriteAllText(Path.Combine(output, spec.Name + ".g.cs"), new Emitter(spec).Emit(Path.GetFileName(path)));
+}
+
+File.WriteAllText(Path.Combine(output, "ApiMessages.g.cs"), ApiTable.Emit(specs.Select(s => s.Spec).ToList()));
+Console.WriteLine($"Generated {specs.Count} messages into {output}");
+return 0;

@@ -1,0 +1,96 @@
+using System.Buffers;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Gateway.Protocol.Primitives;
+
+namespace Tributary.Tests.Protocol.Messages;
+
+/// <summary>Every generated message at every version it has: round trips, and refuses every truncated prefix.</summary>
+public sealed class MessageRoundTripTests
+{
+    public static TheoryData<string> MessageTypes => new(
+        typeof(ProduceRequest).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(ProduceRequest).Namespace && typeof(IKafkaMessage).IsAssignableFrom(t))
+            .Select(t => t.Name)
+            .Order(StringComparer.Ordinal));
+
+    private static Type TypeOf(string name) => typeof(ProduceRequest).Assembly.GetType($"{typeof(ProduceRequest).Namespace}.{name}")!;
+
+    private static (short Lowest, short Highest) Versions(Type type) =>
+        ((short)type.GetField("LowestVersion")!.GetValue(null)!, (short)type.GetField("HighestVersion")!.GetValue(null)!);
+
+    private static byte[] Write(IKafkaMessage message, short version)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new KafkaWriter(buffer);
+        message.Write(ref writer, version);
+        Assert.Equal(buffer.WrittenCount, writer.Written);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(MessageTypes))]
+    public void EveryVersion_RoundTripsByteForByte(string name)
+    {
+        var type = TypeOf(name);
+        var (lowest, highest) = Versions(type);
+        for (var version = lowest; version <= highest; version++)
+        {
+            var original = (IKafkaMessage)Activator.CreateInstance(type)!;
+            MessageFiller.Fill(original, new Random(version * 7919 + name.Length));
+            var bytes = Write(original, version);
+
+            var copy = (IKafkaMessage)Activator.CreateInstance(type)!;
+            var reader = new KafkaReader(bytes);
+            copy.Read(ref reader, version);
+
+            Assert.True(reader.IsAtEnd, $"{name} v{version}: {reader.Remaining} bytes left unread");
+            Assert.Equal(bytes, Write(copy, version));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(MessageTypes))]
+    public void EveryTruncatedPrefix_IsRefusedAsMalformed(string name)
+    {
+        var type = TypeOf(name);
+        var (lowest, highest) = Versions(type);
+        for (var version = lowest; version <= highest; version++)
+        {
+            var original = (IKafkaMessage)Activator.CreateInstance(type)!;
+            MessageFiller.Fill(original, new Random(version));
+            var bytes = Write(original, version);
+            for (var length = 0; length < bytes.Length; length++)
+            {
+                var prefix = bytes.AsMemory(0, length);
+                var ex = Record.Exception(() =>
+                {
+                    var reader = new KafkaReader(prefix);
+                    ((IKafkaMessage)Activator.CreateInstance(type)!).Read(ref reader, version);
+                });
+                Assert.True(ex is MalformedRequestException, $"{name} v{version}, {length} of {bytes.Length} bytes: {ex?.GetType().Name ?? "parsed"}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(MessageTypes))]
+    public void RandomBytes_AreEitherParsedOrRefusedAsMalformed_NeverAnotherFailure(string name)
+    {
+        var type = TypeOf(name);
+        var (lowest, highest) = Versions(type);
+        var random = new Random(name.GetHashCode(StringComparison.Ordinal));
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var bytes = new byte[random.Next(0, 64)];
+            random.NextBytes(bytes);
+            var version = (short)random.Next(lowest, highest + 1);
+            var ex = Record.Exception(() =>
+            {
+                var reader = new KafkaReader(bytes);
+                ((IKafkaMessage)Activator.CreateInstance(type)!).Read(ref reader, version);
+            });
+            Assert.True(ex is null or MalformedRequestException, $"{name} v{version}: {ex}");
+        }
+    }
+}
