@@ -1,7 +1,7 @@
 namespace Tributary.Silo;
 
 /// <summary>The command-line switches, each a shortcut for a configuration key.</summary>
-internal static class CommandLine
+public static class CommandLine
 {
     public static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
     {
@@ -9,5 +9,8 @@ internal static class CommandLine
         ["--broker-id"] = "Tributary:BrokerId",
         ["--silo-port"] = "Orleans:SiloPort",
         ["--gateway-port"] = "Orleans:GatewayPort",
+        ["--kafka-port"] = "Tributary:Kafka:Port",
+        ["--advertised-host"] = "Tributary:Kafka:AdvertisedHost",
+        ["--advertised-port"] = "Tributary:Kafka:AdvertisedPort",
     };
 }

@@ -1,0 +1,165 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Buffers;
+using Tributary.Gateway.Protocol.Framing;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Gateway.Protocol.Primitives;
+
+namespace Tributary.Gateway.Kafka;
+
+/// <summary>
+/// One client connection on the Kafka port. Frames are read as they arrive and handled one at a time, as Kafka's
+/// broker does, so responses go back in request order and a producer's pipelined batches reach the log in the order
+/// sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
+/// closes this connection alone, with a log line.
+/// </summary>
+public sealed partial class KafkaConnectionHandler(
+    KafkaApis apis,
+    IOptions<KafkaListenerOptions> options,
+    ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
+{
+    private int _connections;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        if (Interlocked.Increment(ref _connections) > options.Value.MaxConnections)
+        {
+            Interlocked.Decrement(ref _connections);
+            LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections);
+            connection.Abort();
+            return;
+        }
+
+        var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
+        using var frames = new FrameAssembler(options.Value.MaxRequestBytes);
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        var closed = connection.ConnectionClosed;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(closed);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (frames.TryAssemble(ref buffer, out var frame))
+                    {
+                        if (!await ProcessAsync(frame, output, name, closed))
+                        {
+                            return;
+                        }
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (MalformedRequestException e)
+        {
+            LogMalformed(logger, name, e.Message);
+        }
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
+        {
+        }
+        catch (ConnectionResetException)
+        {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+            connection.Abort();
+        }
+    }
+
+    /// <summary>Handles one frame; false closes the connection.</summary>
+    private async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string connection, CancellationToken cancellation)
+    {
+        if (frame.Length < RequestHeaders.FixedPrefix)
+        {
+            throw new MalformedRequestException($"Frame of {frame.Length} bytes is shorter than a request header.");
+        }
+
+        var key = RequestHeaders.ApiKeyOf(frame.Span);
+        var version = RequestHeaders.ApiVersionOf(frame.Span);
+        var correlationId = RequestHeaders.CorrelationIdOf(frame.Span);
+        if (!ApiMessages.IsKnown(key) || !apis.TryGet(key, out var handler))
+        {
+            LogUnknownApi(logger, connection, (short)key, version);
+            return false;
+        }
+
+        if (version < handler.MinVersion || version > handler.MaxVersion)
+        {
+            if (key != ApiKey.ApiVersions)
+            {
+                LogUnsupportedVersion(logger, connection, key, version, handler.MinVersion, handler.MaxVersion);
+                return false;
+            }
+
+            // KIP-511: an ApiVersions request newer than we know gets a v0 answer naming the versions we do know.
+            ResponseFramer.Write(output, correlationId, 0, new ApiVersionsResponse
+            {
+                ErrorCode = (short)ErrorCode.UnsupportedVersion,
+                ApiKeys = [new() { ApiKey = (short)ApiKey.ApiVersions, MinVersion = handler.MinVersion, MaxVersion = handler.MaxVersion }],
+            }, 0);
+            await output.FlushAsync(cancellation);
+            PooledBuffer.Release(frame);
+            return true;
+        }
+
+        var reader = new KafkaReader(frame);
+        var header = new RequestHeader();
+        header.Read(ref reader, RequestHeaders.RequestHeaderVersion(key, version));
+        var body = ApiMessages.CreateRequest(key);
+        body.Read(ref reader, version);
+        var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection);
+
+        IKafkaMessage? response;
+        try
+        {
+            response = await handler.HandleAsync(request, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // The request's buffer may still be in use by a call that failed here but runs on elsewhere: not released.
+            LogHandlerFailed(logger, e, connection, key, version);
+            return false;
+        }
+
+        PooledBuffer.Release(frame);
+        if (response is not null)
+        {
+            ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
+            handler.ResponseWritten(response);
+            await output.FlushAsync(cancellation);
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: malformed request: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: unknown API key {ApiKey} (version {Version})")]
+    private static partial void LogUnknownApi(ILogger logger, string connection, short apiKey, short version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: {ApiKey} v{Version} is not supported (served: v{Min}-v{Max})")]
+    private static partial void LogUnsupportedVersion(ILogger logger, string connection, ApiKey apiKey, short version, short min, short max);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing Kafka connection {Connection}: handling {ApiKey} v{Version} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string connection, ApiKey apiKey, short version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing Kafka connection from {Remote}: the limit of {Limit} connections is reached")]
+    private static partial void LogTooManyConnections(ILogger logger, string? remote, int limit);
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Gateway.Kafka.Handlers;
+using Tributary.Gateway.Kafka.Topics;
+
+namespace Tributary.Gateway.Kafka;
+
+public static class KafkaGatewayServiceCollectionExtensions
+{
+    /// <summary>The Kafka protocol gateway: the connection handler and one handler per API.</summary>
+    public static IServiceCollection AddKafkaGateway(this IServiceCollection services)
+    {
+        services.AddOptions<KafkaListenerOptions>();
+        services.AddSingleton<KafkaApis>();
+        services.AddSingleton<TopicCache>();
+        services.AddSingleton<KafkaConnectionHandler>();
+        services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
+        services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
+        return services;
+    }
+}

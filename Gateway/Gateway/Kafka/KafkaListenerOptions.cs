@@ -1,0 +1,30 @@
+namespace Tributary.Gateway.Kafka;
+
+/// <summary>The Kafka listener (configuration section <c>Tributary:Kafka</c>).</summary>
+public sealed class KafkaListenerOptions
+{
+    public const string Section = "Tributary:Kafka";
+
+    /// <summary>Port the listener binds on all interfaces. Default 9092.</summary>
+    public int Port { get; set; } = 9092;
+
+    /// <summary>Host name clients are told to connect to (Kafka's <c>advertised.listeners</c>). Default <c>localhost</c>.</summary>
+    public string AdvertisedHost { get; set; } = "localhost";
+
+    /// <summary>Port clients are told to connect to, when it differs from <see cref="Port"/> (NAT, containers). Default: <see cref="Port"/>.</summary>
+    public int? AdvertisedPort { get; set; }
+
+    /// <summary>
+    /// Largest request frame accepted (Kafka's <c>socket.request.max.bytes</c>); a larger one closes the connection.
+    /// Default 104857600 (100 MiB). The broker buffers up to this much per connection from untrusted clients.
+    /// </summary>
+    public int MaxRequestBytes { get; set; } = 100 * 1024 * 1024;
+
+    /// <summary>Most concurrent client connections; more are refused. Default 10000.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Kafka's <c>auto.create.topics.enable</c>: Metadata creates a topic a client asks for. Default true.</summary>
+    public bool AutoCreateTopics { get; set; } = true;
+
+    public int EffectiveAdvertisedPort => AdvertisedPort ?? Port;
+}

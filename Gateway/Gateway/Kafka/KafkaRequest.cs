@@ -1,0 +1,13 @@
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+
+namespace Tributary.Gateway.Kafka;
+
+/// <summary>One parsed request and where it came from.</summary>
+public sealed record KafkaRequest(
+    ApiKey ApiKey,
+    short ApiVersion,
+    int CorrelationId,
+    string? ClientId,
+    IKafkaMessage Body,
+    string Connection);

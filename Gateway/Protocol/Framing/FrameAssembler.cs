@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Tributary.Gateway.Protocol.Buffers;
+using Tributary.Gateway.Protocol.Primitives;
+
+namespace Tributary.Gateway.Protocol.Framing;
+
+/// <summary>
+/// Cuts a connection's byte stream into Kafka frames (<c>int32 size</c> + that many bytes), copying each frame's bytes
+/// into one pooled buffer as they arrive, so the connection's input never holds more than what is in flight and a
+/// frame is contiguous for parsing. <see cref="TryAssemble"/> consumes what it can and returns false when it needs
+/// more bytes; it never returns part of a frame. A size below zero, or above the limit (Kafka's
+/// <c>socket.request.max.bytes</c>), is a <see cref="MalformedRequestException"/> before anything is allocated.
+/// Not thread-safe: one per connection.
+/// </summary>
+public sealed class FrameAssembler(int maxFrameBytes) : IDisposable
+{
+    private readonly byte[] _sizeBytes = new byte[4];
+    private int _sizeFilled;
+    private PooledBuffer? _frame;
+    private int _frameLength;
+    private int _frameFilled;
+
+    /// <summary>True when part of a frame has been read and the rest is awaited.</summary>
+    public bool HasPartialFrame => _sizeFilled > 0 || _frame is not null;
+
+    /// <summary>
+    /// Consumes bytes from <paramref name="input"/> (advancing it) until a frame is complete; the caller owns the frame
+    /// and releases it with <see cref="PooledBuffer.Release"/>. Returns false when the input ran out first.
+    /// </summary>
+    public bool TryAssemble(ref ReadOnlySequence<byte> input, out ReadOnlyMemory<byte> frame)
+    {
+        frame = default;
+        if (_frame is null)
+        {
+            var take = (int)Math.Min(4 - _sizeFilled, input.Length);
+            input.Slice(0, take).CopyTo(_sizeBytes.AsSpan(_sizeFilled));
+            input = input.Slice(take);
+            _sizeFilled += take;
+            if (_sizeFilled < 4)
+            {
+                return false;
+            }
+
+            var size = BinaryPrimitives.ReadInt32BigEndian(_sizeBytes);
+            if (size < 0 || size > maxFrameBytes)
+            {
+                throw new MalformedRequestException(size < 0
+                    ? $"Negative frame size {size}."
+                    : $"Frame of {size} bytes is larger than the limit of {maxFrameBytes} (socket.request.max.bytes).");
+            }
+
+            _frame = PooledBuffer.Rent(size);
+            _frameLength = size;
+            _frameFilled = 0;
+        }
+
+        var copy = (int)Math.Min(_frameLength - _frameFilled, input.Length);
+        input.Slice(0, copy).CopyTo(_frame.WritableSpan[_frameFilled..]);
+        input = input.Slice(copy);
+        _frameFilled += copy;
+        if (_frameFilled < _frameLength)
+        {
+            return false;
+        }
+
+        frame = _frame.Memory;
+        _frame = null;
+        _sizeFilled = 0;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (_frame is { } partial)
+        {
+            PooledBuffer.Release(partial.Memory);
+            _frame = null;
+        }
+    }
+}

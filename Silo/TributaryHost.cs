@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tributary.Gateway.Kafka;
+using Tributary.Grains.Hosting;
+
+namespace Tributary.Silo;
+
+/// <summary>
+/// Composes the embedded platform: one Orleans silo (localhost clustering, file grain storage) and its gateway, the
+/// Kafka listener, in one host. The executable runs it; tests build the very same host in-process.
+/// </summary>
+public static class TributaryHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddCommandLine(args, CommandLine.Switches);
+        builder.Services.Configure<TributaryOptions>(builder.Configuration.GetSection(TributaryOptions.Section));
+        builder.Services.Configure<KafkaListenerOptions>(builder.Configuration.GetSection(KafkaListenerOptions.Section));
+
+        var tributary = builder.Configuration.GetSection(TributaryOptions.Section).Get<TributaryOptions>() ?? new();
+        var kafka = builder.Configuration.GetSection(KafkaListenerOptions.Section).Get<KafkaListenerOptions>() ?? new();
+        var orleans = builder.Configuration.GetSection("Orleans");
+
+        builder.Services.AddKafkaGateway();
+        builder.Services.AddSingleton(new BrokerIdentity(
+            tributary.BrokerId,
+            builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
+            kafka.AdvertisedHost,
+            kafka.EffectiveAdvertisedPort));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>()));
+
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(
+                siloPort: orleans.GetValue("SiloPort", 11111),
+                gatewayPort: orleans.GetValue("GatewayPort", 30000))
+            .AddTributaryBroker()
+            .AddTributaryFileGrainStorage());
+
+        return builder.Build();
+    }
+}
