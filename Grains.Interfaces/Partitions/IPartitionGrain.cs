@@ -15,9 +15,12 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     [Alias("Append")]
     Task<AppendResult> AppendAsync([Immutable] ReadOnlyMemory<byte> records);
 
-    /// <summary>Reads whole batches from an offset; with a max wait, waits for data to arrive first.</summary>
+    /// <summary>
+    /// Reads whole batches from an offset; with a max wait, waits for data to arrive first. Cancelling ends the wait
+    /// early with what is there.
+    /// </summary>
     [Alias("Read")]
-    Task<ReadResult> ReadAsync(ReadRequest request);
+    Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Log start offset, high watermark and log end offset.</summary>
     [Alias("GetOffsets")]

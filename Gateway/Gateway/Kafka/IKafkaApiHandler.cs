@@ -38,5 +38,11 @@ public abstract class KafkaApiHandler<TRequest, TResponse> : IKafkaApiHandler
     public async Task<IKafkaMessage?> HandleAsync(KafkaRequest request, CancellationToken cancellationToken) =>
         await HandleAsync((TRequest)request.Body, request, cancellationToken);
 
+    public void ResponseWritten(IKafkaMessage response) => ResponseWritten((TResponse)response);
+
+    protected virtual void ResponseWritten(TResponse response)
+    {
+    }
+
     protected abstract Task<TResponse?> HandleAsync(TRequest body, KafkaRequest request, CancellationToken cancellationToken);
 }

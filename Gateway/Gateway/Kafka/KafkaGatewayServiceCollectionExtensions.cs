@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Gateway.Kafka.Handlers;
+using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Kafka.Topics;
 
 namespace Tributary.Gateway.Kafka;
@@ -15,6 +16,11 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<KafkaConnectionHandler>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
+        services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
+        services.AddSingleton<IKafkaApiHandler, FetchHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListOffsetsHandler>();
+        services.AddSingleton<IKafkaApiHandler, FindCoordinatorHandler>();
+        services.AddSingleton<PartitionRouter>();
         return services;
     }
 }

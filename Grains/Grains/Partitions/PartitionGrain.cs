@@ -62,20 +62,21 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
         return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
     }
 
-    public async Task<ReadResult> ReadAsync(ReadRequest request)
+    public async Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default)
     {
         var log = Log;
         var read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage);
         if (read.Error == ErrorCode.None && read.Records.IsEmpty && request.MaxWait > TimeSpan.Zero)
         {
-            using var deadline = new CancellationTokenSource(request.MaxWait);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(request.MaxWait);
             try
             {
                 await log.WaitForDataAsync(request.FetchOffset, deadline.Token);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                // Waited the whole max wait: answer with nothing.
+                // Waited the whole max wait, or the caller stopped waiting: answer with what there is.
             }
 
             read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage);

@@ -20,7 +20,7 @@ public sealed class MetadataTests(BrokerFixture broker) : IClassFixture<BrokerFi
         Assert.Equal((1, "localhost", broker.KafkaPort), (onlyBroker.BrokerId, onlyBroker.Host, onlyBroker.Port));
         var topic = Assert.Single(metadata.Topics);
         Assert.Equal("auto-created", topic.Topic);
-        Assert.Equal(Confluent.Kafka.ErrorCode.NoError, topic.Error.Code);
+        Assert.Equal(ErrorCode.NoError, topic.Error.Code);
         var partition = Assert.Single(topic.Partitions);
         Assert.Equal(1, partition.Leader);
     }

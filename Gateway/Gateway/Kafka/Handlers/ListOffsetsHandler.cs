@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Gateway.Protocol.Messages;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>
+/// ListOffsets (2): per partition, the latest (-1), earliest (-2) or max-timestamp (-3) offset, or the first offset
+/// whose timestamp is at least the one given.
+/// </summary>
+public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<ListOffsetsHandler> logger)
+    : KafkaApiHandler<ListOffsetsRequest, ListOffsetsResponse>
+{
+    public override ApiKey ApiKey => ApiKey.ListOffsets;
+
+    public override short MinVersion => 1;
+
+    public override short MaxVersion => 8;
+
+    protected override async Task<ListOffsetsResponse?> HandleAsync(ListOffsetsRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var topics = body.Topics.Select(topic => (
+            topic.Name,
+            Lookups: topic.Partitions.Select(partition => LookupAsync(topic.Name, partition)).ToList())).ToList();
+        await Task.WhenAll(topics.SelectMany(t => t.Lookups));
+        return new ListOffsetsResponse
+        {
+            Topics = topics.Select(t => new ListOffsetsResponse.ListOffsetsTopicResponse
+            {
+                Name = t.Name,
+                Partitions = t.Lookups.Select(l => l.Result).ToList(),
+            }).ToList(),
+        };
+    }
+
+    private async Task<ListOffsetsResponse.ListOffsetsPartitionResponse> LookupAsync(string topic, ListOffsetsRequest.ListOffsetsPartition partition)
+    {
+        var response = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = partition.PartitionIndex };
+        var (error, grain, _) = await router.RouteAsync(topic, partition.PartitionIndex);
+        if (grain is null)
+        {
+            response.ErrorCode = (short)error;
+            return response;
+        }
+
+        try
+        {
+            var result = await grain.ListOffsetAsync(partition.Timestamp);
+            response.ErrorCode = (short)result.Error;
+            response.Offset = result.Offset;
+            response.Timestamp = result.Timestamp;
+            response.LeaderEpoch = 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            response.ErrorCode = (short)PartitionRouter.ErrorFor(e);
+            if (response.ErrorCode == (short)ErrorCode.UnknownServerError)
+            {
+                LogLookupFailed(logger, e, topic, partition.PartitionIndex);
+            }
+        }
+
+        return response;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "ListOffsets on {Topic}-{Partition} failed")]
+    private static partial void LogLookupFailed(ILogger logger, Exception exception, string topic, int partition);
+}

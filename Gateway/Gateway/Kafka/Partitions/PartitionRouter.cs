@@ -1,0 +1,38 @@
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Topics;
+
+namespace Tributary.Gateway.Kafka.Partitions;
+
+/// <summary>
+/// From a topic and partition in a request to the partition grain that serves it, or to the error Kafka answers:
+/// UNKNOWN_TOPIC_OR_PARTITION for a topic or index that does not exist, NOT_LEADER_OR_FOLLOWER when another broker
+/// leads the partition (the client refreshes its metadata and goes there).
+/// </summary>
+public sealed class PartitionRouter(IGrainFactory grains, TopicCache topics, BrokerIdentity broker)
+{
+    public async ValueTask<(ErrorCode Error, IPartitionGrain? Partition, TopicDescription? Topic)> RouteAsync(string topic, int partition)
+    {
+        var description = await topics.DescribeAsync(topic);
+        if (description is null || partition < 0 || partition >= description.PartitionCount)
+        {
+            return (ErrorCode.UnknownTopicOrPartition, null, description);
+        }
+
+        if (description.PartitionBrokers[partition] != broker.BrokerId)
+        {
+            return (ErrorCode.NotLeaderOrFollower, null, description);
+        }
+
+        return (ErrorCode.None, PartitionGrainKey.Get(grains, topic, partition), description);
+    }
+
+    /// <summary>The Kafka error for a partition call that failed with <paramref name="exception"/>.</summary>
+    public static ErrorCode ErrorFor(Exception exception) => exception switch
+    {
+        UnknownPartitionException => ErrorCode.UnknownTopicOrPartition,
+        BrokerNotAvailableException => ErrorCode.NotLeaderOrFollower,
+        TimeoutException => ErrorCode.RequestTimedOut,
+        _ => ErrorCode.UnknownServerError,
+    };
+}
