@@ -36,6 +36,7 @@ public static class TributaryHost
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
             kafka.AdvertisedHost,
             kafka.EffectiveAdvertisedPort));
+        builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory, tributary.DefaultPartitions));
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>()));
 

@@ -40,4 +40,12 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     /// <summary>Applies retention now; returns the number of segments deleted.</summary>
     [Alias("EnforceRetention")]
     Task<int> EnforceRetentionAsync();
+
+    /// <summary>The topic's configs changed: the log runs on <paramref name="configs"/> from the next append.</summary>
+    [Alias("UpdateConfig")]
+    Task UpdateConfigAsync(IReadOnlyDictionary<string, string> configs);
+
+    /// <summary>The topic is deleted: closes the log, removes its directory and deactivates.</summary>
+    [Alias("Delete")]
+    Task DeleteAsync();
 }

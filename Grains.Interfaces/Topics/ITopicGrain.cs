@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tributary.Grains.Interfaces.Topics;
 
 /// <summary>
@@ -11,7 +13,31 @@ public interface ITopicGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<CreateTopicResult> CreateAsync(CreateTopicRequest request);
 
-    /// <summary>The topic, or null when it does not exist.</summary>
+    /// <summary>
+    /// The topic, or null when it does not exist. Interleaves with the grain's other calls: partitions ask for it while
+    /// they activate, which they may do because the topic itself is calling them (config changes, deletion).
+    /// </summary>
     [Alias("Describe")]
+    [AlwaysInterleave]
     Task<TopicDescription?> DescribeAsync();
+
+    /// <summary>Deletes the topic and its partitions' data; a topic of that name created later is a new topic.</summary>
+    [Alias("Delete")]
+    Task<TopicAdminResult> DeleteAsync();
+
+    /// <summary>Kafka's CreatePartitions: grows the topic to <paramref name="totalCount"/> partitions.</summary>
+    [Alias("CreatePartitions")]
+    Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly);
+
+    /// <summary>Kafka's DescribeConfigs for the topic: the named configs, or all when <paramref name="names"/> is null.</summary>
+    [Alias("DescribeConfigs")]
+    Task<DescribeConfigsResult> DescribeConfigsAsync(IReadOnlyList<string>? names, bool includeSynonyms, bool includeDocumentation);
+
+    /// <summary>Kafka's AlterConfigs: the topic's configs become exactly <paramref name="configs"/>.</summary>
+    [Alias("AlterConfigs")]
+    Task<TopicAdminResult> AlterConfigsAsync(IReadOnlyDictionary<string, string?> configs, bool validateOnly);
+
+    /// <summary>Kafka's IncrementalAlterConfigs: applies the changes, in order, to the topic's configs.</summary>
+    [Alias("IncrementalAlterConfigs")]
+    Task<TopicAdminResult> IncrementalAlterConfigsAsync(IReadOnlyList<ConfigChange> changes, bool validateOnly);
 }

@@ -19,6 +19,9 @@ public sealed partial class LogManager : IAsyncDisposable
     public const string CleanShutdownFileName = ".clean_shutdown";
     public const string LockFileName = ".lock";
 
+    /// <summary>The suffix of a partition directory being deleted (Kafka's <c>-delete</c>).</summary>
+    public const string DeletedDirectorySuffix = "-delete";
+
     private readonly ConcurrentDictionary<string, PartitionLog> _open = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _opening = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
@@ -49,6 +52,12 @@ public sealed partial class LogManager : IAsyncDisposable
         {
             File.Delete(marker);
             FileSync.FlushDirectory(DataDirectory);
+        }
+
+        foreach (var doomed in Directory.EnumerateDirectories(DataDirectory, "*" + DeletedDirectorySuffix))
+        {
+            // A deletion that a crash interrupted.
+            Directory.Delete(doomed, recursive: true);
         }
 
         LogStarted(_logger, DataDirectory, LastShutdownWasClean);
@@ -93,6 +102,29 @@ public sealed partial class LogManager : IAsyncDisposable
     {
         await log.DisposeAsync().ConfigureAwait(false);
         _open.TryRemove(new KeyValuePair<string, PartitionLog>(log.Directory, log));
+    }
+
+    /// <summary>
+    /// Removes a partition's directory (its log must be closed): renamed first, so that a crash midway leaves a
+    /// directory no log will open, then deleted.
+    /// </summary>
+    public void DeletePartition(string topic, int partition)
+    {
+        var directory = PartitionDirectory(topic, partition);
+        if (_open.ContainsKey(directory))
+        {
+            throw new InvalidOperationException($"The log {directory} is open.");
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var doomed = $"{directory}.{Guid.NewGuid():N}{DeletedDirectorySuffix}";
+        Directory.Move(directory, doomed);
+        FileSync.FlushDirectory(DataDirectory);
+        Directory.Delete(doomed, recursive: true);
     }
 
     /// <summary>True when the partition has a directory here.</summary>

@@ -20,6 +20,16 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();
         services.AddSingleton<IKafkaApiHandler, ListOffsetsHandler>();
         services.AddSingleton<IKafkaApiHandler, FindCoordinatorHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetForLeaderEpochHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeClusterHandler>();
+        services.AddSingleton<IKafkaApiHandler, CreateTopicsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteTopicsHandler>();
+        services.AddSingleton<IKafkaApiHandler, CreatePartitionsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, AlterConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteRecordsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeLogDirsHandler>();
         services.AddSingleton<PartitionRouter>();
         return services;
     }

@@ -88,7 +88,7 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
     public Task<PartitionOffsets> GetOffsetsAsync()
     {
         var log = Log;
-        return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset));
+        return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset, log.Size));
     }
 
     public Task<ListOffsetResult> ListOffsetAsync(long timestamp)
@@ -120,6 +120,27 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
     {
         var log = Log;
         return Task.Run(log.EnforceRetention);
+    }
+
+    public Task UpdateConfigAsync(IReadOnlyDictionary<string, string> configs)
+    {
+        Log.UpdateConfig(TopicConfigs.ToLogConfig(configs));
+        return Task.CompletedTask;
+    }
+
+    public async Task DeleteAsync()
+    {
+        if (_log is { } log)
+        {
+            _log = null;
+            await Task.Run(async () =>
+            {
+                await logs.CloseAsync(log);
+                logs.DeletePartition(_topic, _partition);
+            });
+        }
+
+        DeactivateOnIdle();
     }
 
     private PartitionLog Log => _log ?? throw new UnknownPartitionException(_topic, _partition);

@@ -2,15 +2,16 @@ using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Grains.Topics;
 
-/// <summary>The set of topic names, durable, for listing; each topic grain registers itself here.</summary>
+/// <summary>The topics by name and id, durable, for listing; each topic grain registers itself here.</summary>
 public sealed class TopicCatalogGrain(
     [PersistentState("catalog", GrainStorageNames.ControlPlane)] IPersistentState<TopicCatalogState> state)
     : Grain, ITopicCatalogGrain
 {
-    public async Task AddAsync(string topic)
+    public async Task AddAsync(string topic, Guid topicId)
     {
-        if (state.State.Topics.Add(topic))
+        if (!state.State.Topics.TryGetValue(topic, out var known) || known != topicId)
         {
+            state.State.Topics[topic] = topicId;
             await state.WriteStateAsync();
         }
     }
@@ -24,12 +25,16 @@ public sealed class TopicCatalogGrain(
     }
 
     public Task<IReadOnlyList<string>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<string>>(state.State.Topics.Order(StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<string>>(state.State.Topics.Keys.Order(StringComparer.Ordinal).ToList());
+
+    public Task<string?> FindByIdAsync(Guid topicId) =>
+        Task.FromResult<string?>(state.State.Topics.FirstOrDefault(t => t.Value == topicId).Key);
 }
 
 [GenerateSerializer, Alias("Tributary.Grains.TopicCatalogState")]
 public sealed class TopicCatalogState
 {
+    /// <summary>Topic ids by name.</summary>
     [Id(0)]
-    public HashSet<string> Topics { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Guid> Topics { get; set; } = new(StringComparer.Ordinal);
 }

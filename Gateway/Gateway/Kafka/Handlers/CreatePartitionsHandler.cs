@@ -1,0 +1,41 @@
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Topics;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>CreatePartitions (37): grows topics; the new partitions are spread over the live brokers.</summary>
+public sealed class CreatePartitionsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
+{
+    public override ApiKey ApiKey => ApiKey.CreatePartitions;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 3;
+
+    protected override async Task<CreatePartitionsResponse?> HandleAsync(CreatePartitionsRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var results = await Task.WhenAll(body.Topics.Select(async topic =>
+        {
+            if (topic.Assignments is { Count: > 0 })
+            {
+                return new CreatePartitionsResponse.CreatePartitionsTopicResult
+                {
+                    Name = topic.Name,
+                    ErrorCode = (short)ErrorCode.InvalidReplicaAssignment,
+                    ErrorMessage = "Manual replica assignment is not supported: partitions are placed on the live brokers.",
+                };
+            }
+
+            var result = await grains.GetGrain<ITopicGrain>(topic.Name).CreatePartitionsAsync(topic.Count, body.ValidateOnly);
+            topics.Invalidate(topic.Name);
+            return new CreatePartitionsResponse.CreatePartitionsTopicResult
+            {
+                Name = topic.Name,
+                ErrorCode = (short)result.Error,
+                ErrorMessage = result.ErrorMessage,
+            };
+        }));
+        return new CreatePartitionsResponse { Results = results.ToList() };
+    }
+}

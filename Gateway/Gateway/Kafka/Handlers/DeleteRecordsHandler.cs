@@ -1,0 +1,54 @@
+using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Gateway.Protocol.Messages;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>DeleteRecords (21): moves each partition's log start offset (-1: to the high watermark).</summary>
+public sealed class DeleteRecordsHandler(PartitionRouter router) : KafkaApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
+{
+    public override ApiKey ApiKey => ApiKey.DeleteRecords;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 2;
+
+    protected override async Task<DeleteRecordsResponse?> HandleAsync(DeleteRecordsRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var topics = body.Topics.Select(topic => (
+            topic.Name,
+            Deletes: topic.Partitions.Select(p => DeleteAsync(topic.Name, p)).ToList())).ToList();
+        await Task.WhenAll(topics.SelectMany(t => t.Deletes));
+        return new DeleteRecordsResponse
+        {
+            Topics = topics.Select(t => new DeleteRecordsResponse.DeleteRecordsTopicResult
+            {
+                Name = t.Name,
+                Partitions = t.Deletes.Select(d => d.Result).ToList(),
+            }).ToList(),
+        };
+    }
+
+    private async Task<DeleteRecordsResponse.DeleteRecordsPartitionResult> DeleteAsync(string topic, DeleteRecordsRequest.DeleteRecordsPartition partition)
+    {
+        var result = new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = partition.PartitionIndex, LowWatermark = -1 };
+        var (error, grain, _) = await router.RouteAsync(topic, partition.PartitionIndex);
+        if (grain is null)
+        {
+            result.ErrorCode = (short)error;
+            return result;
+        }
+
+        try
+        {
+            var deleted = await grain.DeleteRecordsAsync(partition.Offset);
+            result.ErrorCode = (short)deleted.Error;
+            result.LowWatermark = deleted.LowWatermark;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            result.ErrorCode = (short)PartitionRouter.ErrorFor(e);
+        }
+
+        return result;
+    }
+}

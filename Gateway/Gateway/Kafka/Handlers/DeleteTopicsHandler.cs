@@ -1,0 +1,47 @@
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Topics;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>DeleteTopics (20): by name, or from v6 by topic id; the partitions' data is removed from disk.</summary>
+public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
+{
+    public override ApiKey ApiKey => ApiKey.DeleteTopics;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 6;
+
+    protected override async Task<DeleteTopicsResponse?> HandleAsync(DeleteTopicsRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var targets = request.ApiVersion >= 6
+            ? body.Topics.Select(t => (t.Name, t.TopicId)).ToList()
+            : body.TopicNames.Select(n => ((string?)n, Guid.Empty)).ToList();
+        var results = await Task.WhenAll(targets.Select(t => DeleteAsync(t.Item1, t.Item2)));
+        return new DeleteTopicsResponse { Responses = results.ToList() };
+    }
+
+    private async Task<DeleteTopicsResponse.DeletableTopicResult> DeleteAsync(string? name, Guid topicId)
+    {
+        if (name is null && topicId != Guid.Empty)
+        {
+            name = await grains.GetGrain<ITopicCatalogGrain>(0).FindByIdAsync(topicId);
+            if (name is null)
+            {
+                return new() { Name = null, TopicId = topicId, ErrorCode = (short)ErrorCode.UnknownTopicId, ErrorMessage = $"No topic has id {topicId}." };
+            }
+        }
+
+        var grain = grains.GetGrain<ITopicGrain>(name ?? "");
+        var description = await grain.DescribeAsync();
+        if (description is null || (topicId != Guid.Empty && description.TopicId != topicId))
+        {
+            return new() { Name = name, TopicId = topicId, ErrorCode = (short)ErrorCode.UnknownTopicOrPartition, ErrorMessage = $"Topic '{name}' does not exist." };
+        }
+
+        var result = await grain.DeleteAsync();
+        topics.Invalidate(name!);
+        return new() { Name = name, TopicId = description.TopicId, ErrorCode = (short)result.Error, ErrorMessage = result.ErrorMessage };
+    }
+}

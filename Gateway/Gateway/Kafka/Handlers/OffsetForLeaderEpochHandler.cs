@@ -1,0 +1,77 @@
+using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Gateway.Protocol.Messages;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>
+/// OffsetForLeaderEpoch (23): a partition has had one leader epoch, 0, so the end offset of epoch 0 is the log end
+/// offset, and any later epoch is unknown. A client that believes in a newer epoch than ours is told
+/// UNKNOWN_LEADER_EPOCH; an older one, FENCED_LEADER_EPOCH. Versions from 2, the only one librdkafka sends.
+/// </summary>
+public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
+{
+    private const int CurrentEpoch = 0;
+
+    public override ApiKey ApiKey => ApiKey.OffsetForLeaderEpoch;
+
+    public override short MinVersion => 2;
+
+    public override short MaxVersion => 4;
+
+    protected override async Task<OffsetForLeaderEpochResponse?> HandleAsync(OffsetForLeaderEpochRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var topics = body.Topics.Select(topic => (
+            topic.Topic,
+            Lookups: topic.Partitions.Select(p => LookupAsync(topic.Topic, p)).ToList())).ToList();
+        await Task.WhenAll(topics.SelectMany(t => t.Lookups));
+        return new OffsetForLeaderEpochResponse
+        {
+            Topics = topics.Select(t => new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult
+            {
+                Topic = t.Topic,
+                Partitions = t.Lookups.Select(l => l.Result).ToList(),
+            }).ToList(),
+        };
+    }
+
+    private async Task<OffsetForLeaderEpochResponse.EpochEndOffset> LookupAsync(string topic, OffsetForLeaderEpochRequest.OffsetForLeaderPartition partition)
+    {
+        var result = new OffsetForLeaderEpochResponse.EpochEndOffset { Partition = partition.Partition };
+        if (partition.CurrentLeaderEpoch > CurrentEpoch)
+        {
+            result.ErrorCode = (short)ErrorCode.UnknownLeaderEpoch;
+            return result;
+        }
+
+        if (partition.CurrentLeaderEpoch >= 0 && partition.CurrentLeaderEpoch < CurrentEpoch)
+        {
+            result.ErrorCode = (short)ErrorCode.FencedLeaderEpoch;
+            return result;
+        }
+
+        var (error, grain, _) = await router.RouteAsync(topic, partition.Partition);
+        if (grain is null)
+        {
+            result.ErrorCode = (short)error;
+            return result;
+        }
+
+        if (partition.LeaderEpoch > CurrentEpoch)
+        {
+            return result;
+        }
+
+        try
+        {
+            var offsets = await grain.GetOffsetsAsync();
+            result.LeaderEpoch = CurrentEpoch;
+            result.EndOffset = offsets.LogEndOffset;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            result.ErrorCode = (short)PartitionRouter.ErrorFor(e);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Framing;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Gateway.Protocol.Primitives;
+
+namespace Tributary.Tests.Gateway.Support;
+
+/// <summary>
+/// A bare Kafka connection built on the broker's own codec: sends exactly the bytes a test wants (requests of any
+/// version, pipelined requests, garbage) and reads responses, for what a full client would never send.
+/// </summary>
+public sealed class RawKafkaClient : IDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private int _correlationId;
+
+    public RawKafkaClient(int port)
+    {
+        _tcp = new TcpClient("localhost", port) { NoDelay = true };
+        _stream = _tcp.GetStream();
+        _stream.ReadTimeout = 30_000;
+    }
+
+    public static byte[] Frame(ApiKey key, short version, int correlationId, IKafkaMessage body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new KafkaWriter(buffer);
+        writer.WriteInt32(0);
+        new RequestHeader { RequestApiKey = (short)key, RequestApiVersion = version, CorrelationId = correlationId, ClientId = "raw-test" }
+            .Write(ref writer, RequestHeaders.RequestHeaderVersion(key, version));
+        body.Write(ref writer, version);
+        var frame = buffer.WrittenSpan.ToArray();
+        BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length - 4);
+        return frame;
+    }
+
+    public void SendRaw(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
+
+    public int Send(ApiKey key, short version, IKafkaMessage body)
+    {
+        var correlationId = ++_correlationId;
+        SendRaw(Frame(key, version, correlationId, body));
+        return correlationId;
+    }
+
+    /// <summary>Reads one response frame: its correlation id and body.</summary>
+    public (int CorrelationId, T Body) Receive<T>(ApiKey key, short version, short? headerVersion = null)
+        where T : IKafkaMessage, new()
+    {
+        var size = new byte[4];
+        _stream.ReadExactly(size);
+        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        _stream.ReadExactly(frame);
+        var reader = new KafkaReader(frame);
+        var header = new ResponseHeader();
+        header.Read(ref reader, headerVersion ?? RequestHeaders.ResponseHeaderVersion(key, version));
+        var body = new T();
+        body.Read(ref reader, version);
+        return (header.CorrelationId, body);
+    }
+
+    public T Call<T>(ApiKey key, short version, IKafkaMessage request)
+        where T : IKafkaMessage, new()
+    {
+        var id = Send(key, version, request);
+        var (correlationId, body) = Receive<T>(key, version);
+        Assert.Equal(id, correlationId);
+        return body;
+    }
+
+    /// <summary>True when the broker has closed the connection (a read returns end of stream).</summary>
+    public bool IsClosedByBroker()
+    {
+        try
+        {
+            return _stream.Read(new byte[1]) == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    public void Dispose() => _tcp.Dispose();
+}
