@@ -72,12 +72,20 @@ public sealed class RawKafkaClient : IDisposable
         return body;
     }
 
-    /// <summary>True when the broker has closed the connection (a read returns end of stream).</summary>
+    /// <summary>
+    /// True when the broker closes the connection within a few seconds (a read returns end of stream or a reset);
+    /// false when the connection stays open.
+    /// </summary>
     public bool IsClosedByBroker()
     {
+        _stream.ReadTimeout = 5_000;
         try
         {
             return _stream.Read(new byte[1]) == 0;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+        {
+            return false;
         }
         catch (IOException)
         {
