@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Handlers;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Kafka.Topics;
@@ -31,6 +33,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, DeleteRecordsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeLogDirsHandler>();
         services.AddSingleton<PartitionRouter>();
+        services.AddSingleton<FetchSessionCache>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }
