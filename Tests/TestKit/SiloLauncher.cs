@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Tributary.Tests.TestKit;
+
+/// <summary>
+/// The real Tributary.Silo executable in its own process, on free ports (Kafka, silo, Orleans gateway), over a data
+/// directory that outlives it. Kill it (SIGKILL, as kill -9) or stop it (SIGTERM) and start it again.
+/// </summary>
+public sealed partial class SiloLauncher : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloLauncher(Process process, int kafkaPort, int gatewayPort)
+    {
+        _process = process;
+        KafkaPort = kafkaPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public int KafkaPort { get; }
+
+    /// <summary>The Orleans gateway port, for an Orleans client.</summary>
+    public int GatewayPort { get; }
+
+    public string BootstrapServers => $"localhost:{KafkaPort}";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join(Environment.NewLine, _output);
+            }
+        }
+    }
+
+    public static async Task<SiloLauncher> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var kafkaPort = FreePort();
+        var gatewayPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                SiloDll(),
+                "--data-dir", dataDirectory,
+                "--kafka-port", kafkaPort.ToString(CultureInfo.InvariantCulture),
+                "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
+                "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort);
+        silo._process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
+        silo._process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
+        silo._process.BeginOutputReadLine();
+        silo._process.BeginErrorReadLine();
+        var exited = silo._process.WaitForExitAsync();
+        if (await Task.WhenAny(silo._started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))) != silo._started.Task)
+        {
+            await silo.DisposeAsync();
+            throw new InvalidOperationException("The silo did not start:" + Environment.NewLine + silo.Output);
+        }
+
+        return silo;
+    }
+
+    /// <summary>SIGKILL: the process ends at once, with nothing flushed or closed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as Ctrl-C or a container stop sends; returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        if (SendSignal(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed.");
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The Silo build of the same configuration as the caller's build, found from the repository root.</summary>
+    public static string SiloDll()
+    {
+        var here = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(here).Parent!.Name;
+        var root = new DirectoryInfo(here);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root!.FullName, "Silo", "bin", configuration, "net10.0", "Tributary.Silo.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the Silo project first.", dll);
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        if (line.Contains("Application started", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
