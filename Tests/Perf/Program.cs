@@ -1,15 +1,53 @@
+using Confluent.Kafka;
 using Tributary.Tests.Perf;
 
 // The load and measurement tool. Commands:
+//   suite [--records-small N] [--records-large N] [--partitions N]
+//       everything below in one run, starting the real broker process, with loopback and mock-broker baselines
+//   producer-perf --bootstrap HOST:PORT --topic T [--records N] [--record-size B] [--acks -1|0|1] [--linger-ms MS] [--compression none|gzip|snappy|lz4|zstd]
+//   consumer-perf --bootstrap HOST:PORT --topic T [--partitions N] [--records N]
+//   loopback
 //   idle-partitions [--partitions N]   memory a broker keeps per partition once its partitions are idle
-return args.FirstOrDefault() switch
+var command = args.FirstOrDefault();
+var arguments = Arguments.Parse(args.Skip(1).ToArray());
+switch (command)
 {
-    "idle-partitions" => await IdlePartitions.RunAsync(Arguments.Parse(args[1..])),
-    _ => Usage(),
-};
+    case "suite":
+        return await Suite.RunAsync(arguments);
+    case "producer-perf":
+    {
+        Librdkafka.Pin();
+        var figures = ProducerPerf.Run(
+            arguments.String("bootstrap", "localhost:9092"),
+            arguments.String("topic", "perf"),
+            arguments.Int("records", 1_000_000),
+            arguments.Int("record-size", 100),
+            (Acks)arguments.Int("acks", 1),
+            arguments.Int("linger-ms", 5),
+            Enum.Parse<CompressionType>(arguments.String("compression", "none"), ignoreCase: true));
+        Console.WriteLine($"{figures.Records} records in {figures.Seconds:F2} s: {figures.RecordsPerSecond:F0} records/s, {figures.MegabytesPerSecond:F1} MB/s; " +
+            $"latency p50 {figures.P50 / 1000:F2} ms, p99 {figures.P99 / 1000:F2} ms, p99.9 {figures.P999 / 1000:F2} ms");
+        return 0;
+    }
 
-static int Usage()
-{
-    Console.Error.WriteLine("usage: Tributary.Tests.Perf idle-partitions [--partitions N]");
-    return 2;
+    case "consumer-perf":
+    {
+        Librdkafka.Pin();
+        var (records, bytes, seconds) = ConsumerPerf.Run(
+            arguments.String("bootstrap", "localhost:9092"),
+            arguments.String("topic", "perf"),
+            arguments.Int("partitions", 1),
+            arguments.Int("records", 1_000_000));
+        Console.WriteLine($"{records} records, {bytes / 1e6:F1} MB in {seconds:F2} s: {records / seconds:F0} records/s, {bytes / 1e6 / seconds:F1} MB/s");
+        return 0;
+    }
+
+    case "loopback":
+        Console.WriteLine($"loopback TCP, one stream: {await Loopback.MeasureAsync():F0} MB/s");
+        return 0;
+    case "idle-partitions":
+        return await IdlePartitions.RunAsync(arguments);
+    default:
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|loopback|idle-partitions [options]");
+        return 2;
 }
