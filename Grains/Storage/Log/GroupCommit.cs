@@ -13,6 +13,7 @@ internal sealed class GroupCommit
     private readonly Lock _lock = new();
     private TaskCompletionSource? _nextRound;
     private bool _running;
+    private Task _runner = Task.CompletedTask;
     private long _flushedOffset;
     private int _rounds;
 
@@ -54,22 +55,30 @@ internal sealed class GroupCommit
             if (!_running)
             {
                 _running = true;
-                _ = Task.Run(RunRounds);
+                _runner = Task.Run(RunRounds);
             }
 
             return task;
         }
     }
 
-    /// <summary>True while a flush round runs or is queued.</summary>
-    public bool IsRunning
+    /// <summary>Completes when no round runs (rounds requested meanwhile included).</summary>
+    public async Task WhenIdleAsync()
     {
-        get
+        while (true)
         {
+            Task runner;
             lock (_lock)
             {
-                return _running;
+                if (!_running)
+                {
+                    return;
+                }
+
+                runner = _runner;
             }
+
+            await runner.ConfigureAwait(false);
         }
     }
 

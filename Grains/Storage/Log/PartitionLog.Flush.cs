@@ -60,7 +60,9 @@ public sealed partial class PartitionLog
         bool writeCheckpoint;
         lock (_appendLock)
         {
-            if (_closed)
+            // A round that started before the log began closing runs to the end (closing waits for it), so that
+            // durable appends already written are acknowledged; one requested after the files are closed cannot.
+            if (_disposed)
             {
                 throw new ObjectDisposedException(Directory, "The log is closed.");
             }

@@ -39,6 +39,8 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private PartitionCheckpoint _recoveryPoint;
     private TaskCompletionSource? _dataArrived;
     private volatile bool _closed;
+    private volatile bool _disposed;
+    private bool _checkpointsSealed;
 
     private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
     {
@@ -122,9 +124,10 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
     /// <summary>
     /// Flushes and closes the log: pending index entries are written, unflushed data fsynced, and the checkpoint
-    /// moved to the end so that the next open recovers nothing.
+    /// moved to the end so that the next open recovers nothing. A flush round still running is waited for first, so
+    /// that nothing this instance does reaches the files once it is closed (the next owner may already be using them).
     /// </summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         LogSegment[] segments;
         LogSegment[] sealedSegments;
@@ -132,10 +135,15 @@ public sealed partial class PartitionLog : IAsyncDisposable
         {
             if (_closed)
             {
-                return ValueTask.CompletedTask;
+                return;
             }
 
             _closed = true;
+        }
+
+        await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
+        lock (_appendLock)
+        {
             segments = _segments;
             sealedSegments = [.. _sealedAwaitingFlush];
             _sealedAwaitingFlush.Clear();
@@ -159,6 +167,12 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         WriteCheckpoint();
+        lock (_checkpointLock)
+        {
+            _checkpointsSealed = true;
+        }
+
+        _disposed = true;
         foreach (var segment in segments)
         {
             segment.Dispose();
@@ -166,7 +180,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
         DeletePendingSegmentsNow();
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -180,11 +193,13 @@ public sealed partial class PartitionLog : IAsyncDisposable
             _closed = true;
         }
 
-        while (_groupCommit.IsRunning)
+        await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
+        lock (_checkpointLock)
         {
-            await Task.Delay(1).ConfigureAwait(false);
+            _checkpointsSealed = true;
         }
 
+        _disposed = true;
         foreach (var segment in Volatile.Read(ref _segments))
         {
             segment.Dispose();
@@ -203,6 +218,11 @@ public sealed partial class PartitionLog : IAsyncDisposable
     {
         lock (_checkpointLock)
         {
+            if (_checkpointsSealed)
+            {
+                return;
+            }
+
             var checkpoint = _recoveryPoint with { LogStartOffset = LogStartOffset };
             if (checkpoint == _writtenCheckpoint)
             {
