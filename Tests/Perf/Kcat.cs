@@ -49,4 +49,23 @@ internal static class Kcat
 
         return new ProduceFigures(records, recordSize, watch.Elapsed.TotalSeconds, double.NaN, double.NaN, double.NaN);
     }
+
+    /// <summary>Reads every partition of <paramref name="topic"/> from the beginning to its end; returns the seconds taken.</summary>
+    public static double ConsumeToEnd(string bootstrap, string topic)
+    {
+        var start = new ProcessStartInfo("/usr/bin/kcat")
+        {
+            ArgumentList = { "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "",
+                "-X", "fetch.message.max.bytes=8388608" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? watch.Elapsed.TotalSeconds : throw new InvalidOperationException($"kcat failed: {errors}");
+    }
 }

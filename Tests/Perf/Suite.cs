@@ -19,9 +19,11 @@ internal static class Suite
         var partitions = arguments.Int("partitions", 4);
         var rows = new List<(string What, string Value, string Against)>();
 
-        Console.WriteLine("measuring loopback TCP ...");
+        Console.WriteLine("measuring loopback TCP and raw file writes ...");
         var loopback = await Loopback.MeasureAsync();
         rows.Add(("loopback TCP, 1 stream (.NET sockets)", $"{loopback:F0} MB/s", ""));
+        var fileWrite = RawFileWrite.Measure();
+        rows.Add(("sequential writes to a new file (page cache)", $"{fileWrite:F0} MB/s", ""));
 
         Console.WriteLine("producing to librdkafka's mock broker ...");
         var mockSmall = ProducerPerf.Run("localhost:1", "mock-small", smallRecords, 100, Acks.Leader, 5, extra: Mock());
@@ -60,12 +62,18 @@ internal static class Suite
             Console.WriteLine("producing 1 KiB records ...");
             var large = ProducerPerf.Run(bootstrap, "large", largeRecords, 1024, Acks.Leader, 5);
             rows.Add(("Tributary, 1 KiB, acks=1 (Confluent.Kafka)", $"{large.MegabytesPerSecond:F0} MB/s",
-                $"{large.MegabytesPerSecond / loopback:F2} x loopback, {large.MegabytesPerSecond / mockLarge.MegabytesPerSecond:F2} x mock"));
+                $"{large.MegabytesPerSecond / loopback:F2} x loopback, {large.MegabytesPerSecond / fileWrite:F2} x file writes, {large.MegabytesPerSecond / mockLarge.MegabytesPerSecond:F2} x mock"));
 
             Console.WriteLine("consuming 1 KiB records ...");
             var (count, bytes, seconds) = ConsumerPerf.Run(bootstrap, "large", partitions, largeRecords);
             var consumed = bytes / 1e6 / seconds;
             rows.Add(("Tributary consume, 1 KiB (Confluent.Kafka)", $"{consumed:F0} MB/s, {count / seconds:F0} records/s", $"{consumed / loopback:F2} x loopback"));
+            if (Kcat.IsInstalled)
+            {
+                var kcatSeconds = Kcat.ConsumeToEnd(bootstrap, "large");
+                var kcatConsumed = bytes / 1e6 / kcatSeconds;
+                rows.Add(("Tributary consume, 1 KiB (kcat)", $"{kcatConsumed:F0} MB/s", $"{kcatConsumed / loopback:F2} x loopback"));
+            }
 
             Console.WriteLine("measuring acks=1 latency with linger 0 ...");
             var latency = await ProducerPerf.LatencyAsync(bootstrap, "latency", 5000, 100, Acks.Leader);
