@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,9 @@ using Tributary.Gateway.Protocol.Primitives;
 namespace Tributary.Gateway.Kafka;
 
 /// <summary>
-/// One client connection on the Kafka port. Frames are read as they arrive and handled one at a time, as Kafka's
-/// broker does, so responses go back in request order and a producer's pipelined batches reach the log in the order
-/// sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
+/// One client connection on the Kafka port. Frames are received as they arrive and handled one at a time, as
+/// Kafka's broker does, so responses go back in request order and a producer's pipelined batches reach the log in the
+/// order sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
 /// closes this connection alone, with a log line.
 /// </summary>
 public sealed partial class KafkaConnectionHandler(
@@ -21,6 +22,9 @@ public sealed partial class KafkaConnectionHandler(
     IOptions<KafkaListenerOptions> options,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
+    /// <summary>Frames received and waiting while one is handled.</summary>
+    private const int ReadAheadFrames = 2;
+
     private int _connections;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -34,32 +38,18 @@ public sealed partial class KafkaConnectionHandler(
         }
 
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
-        using var frames = new FrameAssembler(options.Value.MaxRequestBytes);
-        var input = connection.Transport.Input;
-        var output = connection.Transport.Output;
-        var closed = connection.ConnectionClosed;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        var frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReadAheadFrames)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, stop.Token);
         try
         {
-            while (true)
+            await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
             {
-                var result = await input.ReadAsync(closed);
-                var buffer = result.Buffer;
-                try
-                {
-                    while (frames.TryAssemble(ref buffer, out var frame))
-                    {
-                        if (!await ProcessAsync(frame, output, name, closed))
-                        {
-                            return;
-                        }
-                    }
-                }
-                finally
-                {
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                }
-
-                if (result.IsCompleted || result.IsCanceled)
+                if (!await ProcessAsync(frame, connection.Transport.Output, name, stop.Token))
                 {
                     return;
                 }
@@ -69,7 +59,7 @@ public sealed partial class KafkaConnectionHandler(
         {
             LogMalformed(logger, name, e.Message);
         }
-        catch (OperationCanceledException) when (closed.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
         catch (ConnectionResetException)
@@ -77,8 +67,49 @@ public sealed partial class KafkaConnectionHandler(
         }
         finally
         {
+            await stop.CancelAsync();
+            await reading;
             Interlocked.Decrement(ref _connections);
             connection.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Assembles frames as bytes arrive, up to <see cref="ReadAheadFrames"/> ahead of the one being handled, so that
+    /// receiving the next request overlaps with handling this one; handling itself stays one at a time. A malformed
+    /// frame completes the channel with its exception, after the frames before it.
+    /// </summary>
+    private async Task ReadFramesAsync(PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, CancellationToken cancellation)
+    {
+        using var assembler = new FrameAssembler(options.Value.MaxRequestBytes);
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellation);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (assembler.TryAssemble(ref buffer, out var frame))
+                    {
+                        await frames.WriteAsync(frame, cancellation);
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    frames.TryComplete();
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is MalformedRequestException or ConnectionResetException or OperationCanceledException or InvalidOperationException)
+        {
+            frames.TryComplete(e is MalformedRequestException ? e : null);
         }
     }
 
