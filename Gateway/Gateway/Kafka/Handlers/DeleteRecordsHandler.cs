@@ -14,17 +14,10 @@ public sealed class DeleteRecordsHandler(PartitionRouter router) : KafkaApiHandl
 
     protected override async Task<DeleteRecordsResponse?> HandleAsync(DeleteRecordsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var topics = body.Topics.Select(topic => (
-            topic.Name,
-            Deletes: topic.Partitions.Select(p => DeleteAsync(topic.Name, p)).ToList())).ToList();
-        await Task.WhenAll(topics.SelectMany(t => t.Deletes));
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => DeleteAsync(t.Name, p));
         return new DeleteRecordsResponse
         {
-            Topics = topics.Select(t => new DeleteRecordsResponse.DeleteRecordsTopicResult
-            {
-                Name = t.Name,
-                Partitions = t.Deletes.Select(d => d.Result).ToList(),
-            }).ToList(),
+            Topics = topics.Select(t => new DeleteRecordsResponse.DeleteRecordsTopicResult { Name = t.Topic.Name, Partitions = t.Results }).ToList(),
         };
     }
 

@@ -19,17 +19,10 @@ public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<L
 
     protected override async Task<ListOffsetsResponse?> HandleAsync(ListOffsetsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var topics = body.Topics.Select(topic => (
-            topic.Name,
-            Lookups: topic.Partitions.Select(partition => LookupAsync(topic.Name, partition)).ToList())).ToList();
-        await Task.WhenAll(topics.SelectMany(t => t.Lookups));
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Name, p));
         return new ListOffsetsResponse
         {
-            Topics = topics.Select(t => new ListOffsetsResponse.ListOffsetsTopicResponse
-            {
-                Name = t.Name,
-                Partitions = t.Lookups.Select(l => l.Result).ToList(),
-            }).ToList(),
+            Topics = topics.Select(t => new ListOffsetsResponse.ListOffsetsTopicResponse { Name = t.Topic.Name, Partitions = t.Results }).ToList(),
         };
     }
 

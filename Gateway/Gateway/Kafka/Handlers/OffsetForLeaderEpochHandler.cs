@@ -20,17 +20,10 @@ public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaA
 
     protected override async Task<OffsetForLeaderEpochResponse?> HandleAsync(OffsetForLeaderEpochRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var topics = body.Topics.Select(topic => (
-            topic.Topic,
-            Lookups: topic.Partitions.Select(p => LookupAsync(topic.Topic, p)).ToList())).ToList();
-        await Task.WhenAll(topics.SelectMany(t => t.Lookups));
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Topic, p));
         return new OffsetForLeaderEpochResponse
         {
-            Topics = topics.Select(t => new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult
-            {
-                Topic = t.Topic,
-                Partitions = t.Lookups.Select(l => l.Result).ToList(),
-            }).ToList(),
+            Topics = topics.Select(t => new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = t.Topic.Topic, Partitions = t.Results }).ToList(),
         };
     }
 

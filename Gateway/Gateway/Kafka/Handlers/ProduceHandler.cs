@@ -23,22 +23,12 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
     protected override async Task<ProduceResponse?> HandleAsync(ProduceRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var acksValid = body.Acks is -1 or 0 or 1;
-        var pending = body.TopicData.Select(topic => (
-            topic.Name,
-            Appends: topic.PartitionData.Select(partition => acksValid
-                ? AppendAsync(topic.Name, partition.Index, partition.Records)
-                : Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1.")))
-                .ToList()))
-            .ToList();
-        await Task.WhenAll(pending.SelectMany(t => t.Appends));
-
+        var topics = await PartitionFanOut.RunAsync(body.TopicData, t => t.PartitionData, (topic, partition) => acksValid
+            ? AppendAsync(topic.Name, partition.Index, partition.Records)
+            : Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1.")));
         var response = new ProduceResponse
         {
-            Responses = pending.Select(t => new ProduceResponse.TopicProduceResponse
-            {
-                Name = t.Name,
-                PartitionResponses = t.Appends.Select(a => a.Result).ToList(),
-            }).ToList(),
+            Responses = topics.Select(t => new ProduceResponse.TopicProduceResponse { Name = t.Topic.Name, PartitionResponses = t.Results }).ToList(),
         };
         return body.Acks == 0 ? null : response;
     }
