@@ -1,0 +1,291 @@
+using Tributary.Gateway.Protocol;
+
+namespace Tributary.Grains.Groups;
+
+/// <summary>The rebalance: members joining and leaving, waiting for everyone, and the completion of a generation.</summary>
+public sealed partial class ClassicGroup
+{
+    private Task<JoinGroupOutcome> AddMember(string memberId, JoinGroupInput join)
+    {
+        if (_members.Count >= options.MaxSize)
+        {
+            return Done(JoinGroupOutcome.Failed(ErrorCode.GroupMaxSizeReached, memberId));
+        }
+
+        if (!SupportsGroupProtocols(join))
+        {
+            return Done(JoinGroupOutcome.Failed(ErrorCode.InconsistentGroupProtocol, memberId));
+        }
+
+        if (_members.Count == 0)
+        {
+            ProtocolType = join.ProtocolType;
+        }
+
+        var member = new GroupMember(memberId, join)
+        {
+            LastHeartbeatMs = NowMs,
+            AwaitingJoin = new TaskCompletionSource<JoinGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        _members[memberId] = member;
+        if (join.GroupInstanceId is { } instanceId)
+        {
+            _staticMembers[instanceId] = memberId;
+        }
+
+        if (State == GroupState.PreparingRebalance)
+        {
+            ExtendInitialDelay();
+        }
+        else
+        {
+            PrepareRebalance();
+        }
+
+        var waiting = member.AwaitingJoin.Task;
+        TryCompleteJoin();
+        return waiting;
+    }
+
+    private Task<JoinGroupOutcome> Rejoin(GroupMember member, JoinGroupInput join)
+    {
+        member.LastHeartbeatMs = NowMs;
+        switch (State)
+        {
+            case GroupState.PreparingRebalance:
+                member.Update(join);
+                return Park(member);
+            case GroupState.CompletingRebalance when member.SameProtocols(join):
+                // The member missed the JoinGroup answer of this generation: give it again.
+                return Done(JoinAnswer(member));
+            case GroupState.Stable when member.MemberId != LeaderId && member.SameProtocols(join):
+                return Done(JoinAnswer(member));
+            case GroupState.CompletingRebalance or GroupState.Stable:
+                member.Update(join);
+                PrepareRebalance();
+                return Park(member);
+            default:
+                return Done(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, member.MemberId));
+        }
+    }
+
+    /// <summary>
+    /// A static member came back with a new member id (a restart): it takes the old id's place and assignment, the old
+    /// id is fenced, and a stable group with unchanged protocols answers at once, without a rebalance.
+    /// </summary>
+    private Task<JoinGroupOutcome> ReplaceStaticMember(string oldId, string newId, JoinGroupInput join)
+    {
+        var member = _members[oldId];
+        _members.Remove(oldId);
+        member.AwaitingJoin?.TrySetResult(JoinGroupOutcome.Failed(ErrorCode.FencedInstanceId, oldId));
+        member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.FencedInstanceId));
+        member.AwaitingJoin = null;
+        member.AwaitingSync = null;
+        member.MemberId = newId;
+        member.LastHeartbeatMs = NowMs;
+        _members[newId] = member;
+        _staticMembers[join.GroupInstanceId!] = newId;
+        if (LeaderId == oldId)
+        {
+            LeaderId = newId;
+        }
+
+        if (State == GroupState.Stable && member.SameProtocols(join))
+        {
+            Changed?.Invoke();
+            var answer = JoinAnswer(member);
+            return Done(member.MemberId == LeaderId ? answer with { SkipAssignment = member.SupportsSkipAssignment } : answer);
+        }
+
+        member.Update(join);
+        if (State != GroupState.PreparingRebalance)
+        {
+            PrepareRebalance();
+        }
+
+        return Park(member);
+    }
+
+    private Task<JoinGroupOutcome> Park(GroupMember member)
+    {
+        member.AwaitingJoin?.TrySetResult(JoinGroupOutcome.Failed(ErrorCode.RebalanceInProgress, member.MemberId));
+        member.AwaitingJoin = new TaskCompletionSource<JoinGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = member.AwaitingJoin.Task;
+        TryCompleteJoin();
+        return waiting;
+    }
+
+    private void RemoveMember(string memberId, bool rebalance = true)
+    {
+        if (!_members.Remove(memberId, out var member))
+        {
+            return;
+        }
+
+        member.AwaitingJoin?.TrySetResult(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, memberId));
+        member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.UnknownMemberId));
+        if (member.GroupInstanceId is { } instanceId && _staticMembers.GetValueOrDefault(instanceId) == memberId)
+        {
+            _staticMembers.Remove(instanceId);
+        }
+
+        if (LeaderId == memberId)
+        {
+            LeaderId = null;
+        }
+
+        if (!rebalance)
+        {
+            return;
+        }
+
+        if (State is GroupState.Stable or GroupState.CompletingRebalance)
+        {
+            PrepareRebalance();
+        }
+
+        TryCompleteJoin();
+    }
+
+    private void PrepareRebalance()
+    {
+        if (State == GroupState.CompletingRebalance)
+        {
+            foreach (var member in _members.Values)
+            {
+                member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
+                member.AwaitingSync = null;
+                member.Assignment = [];
+            }
+        }
+
+        var now = NowMs;
+        var rebalanceTimeout = _members.Count == 0 ? 0 : _members.Values.Max(m => m.RebalanceTimeoutMs);
+        if (State == GroupState.Empty && options.InitialRebalanceDelay > TimeSpan.Zero)
+        {
+            // The first rebalance of a group waits a little for the other members that are surely starting too.
+            _initialDelayLimitMs = now + Math.Max(rebalanceTimeout, (long)options.InitialRebalanceDelay.TotalMilliseconds);
+            _initialDelayDeadlineMs = now + (long)options.InitialRebalanceDelay.TotalMilliseconds;
+        }
+        else
+        {
+            _initialDelayDeadlineMs = 0;
+        }
+
+        _rebalanceDeadlineMs = now + Math.Max(rebalanceTimeout, (long)options.InitialRebalanceDelay.TotalMilliseconds);
+        _syncDeadlineMs = long.MaxValue;
+        State = GroupState.PreparingRebalance;
+    }
+
+    private void ExtendInitialDelay()
+    {
+        if (_initialDelayDeadlineMs > 0)
+        {
+            _initialDelayDeadlineMs = Math.Min(NowMs + (long)options.InitialRebalanceDelay.TotalMilliseconds, _initialDelayLimitMs);
+            _rebalanceDeadlineMs = Math.Max(_rebalanceDeadlineMs, _initialDelayDeadlineMs);
+        }
+    }
+
+    /// <summary>Completes the join phase as soon as every member (and every member id handed out) has joined.</summary>
+    private void TryCompleteJoin()
+    {
+        if (State == GroupState.PreparingRebalance
+            && NowMs >= _initialDelayDeadlineMs
+            && _pendingMembers.Count == 0
+            && _members.Values.All(m => m.AwaitingJoin is not null))
+        {
+            CompleteJoin();
+        }
+    }
+
+    private void CompleteJoin()
+    {
+        foreach (var member in _members.Values.Where(m => m.AwaitingJoin is null && !m.IsStatic).ToList())
+        {
+            RemoveMember(member.MemberId, rebalance: false);
+        }
+
+        Generation++;
+        _rebalanceDeadlineMs = long.MaxValue;
+        _initialDelayDeadlineMs = 0;
+        if (_members.Count == 0)
+        {
+            State = GroupState.Empty;
+            ProtocolName = null;
+            LeaderId = null;
+            EmptySinceMs = NowMs;
+            Changed?.Invoke();
+            return;
+        }
+
+        ProtocolName = SelectProtocol();
+        if (LeaderId is null || _members[LeaderId].AwaitingJoin is null)
+        {
+            LeaderId = _members.Values.FirstOrDefault(m => m.AwaitingJoin is not null)?.MemberId ?? _members.Values.First().MemberId;
+        }
+
+        State = GroupState.CompletingRebalance;
+        var now = NowMs;
+        _syncDeadlineMs = now + _members.Values.Max(m => m.RebalanceTimeoutMs);
+        foreach (var member in _members.Values)
+        {
+            member.LastHeartbeatMs = now;
+            member.AwaitingJoin?.TrySetResult(JoinAnswer(member));
+            member.AwaitingJoin = null;
+        }
+    }
+
+    private JoinGroupOutcome JoinAnswer(GroupMember member) => new(
+        ErrorCode.None,
+        Generation,
+        ProtocolType,
+        ProtocolName,
+        LeaderId ?? "",
+        member.MemberId,
+        member.MemberId == LeaderId
+            ? _members.Values.Select(m => new JoinedMember(m.MemberId, m.GroupInstanceId, m.MetadataFor(ProtocolName))).ToList()
+            : [],
+        SkipAssignment: false);
+
+    /// <summary>Kafka's choice: among the protocols every member supports, each member votes for its first; most votes wins.</summary>
+    private string SelectProtocol()
+    {
+        var candidates = CandidateProtocols(_members.Values);
+        return candidates
+            .Select(name => (Name: name, Votes: _members.Values.Count(m => m.Protocols.First(p => candidates.Contains(p.Name)).Name == name)))
+            .OrderByDescending(c => c.Votes)
+            .First().Name;
+    }
+
+    private static HashSet<string> CandidateProtocols(IEnumerable<GroupMember> members)
+    {
+        HashSet<string>? common = null;
+        foreach (var member in members)
+        {
+            var names = member.Protocols.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            common = common is null ? names : [.. common.Where(names.Contains)];
+        }
+
+        return common ?? [];
+    }
+
+    /// <summary>
+    /// Kafka's check: the join's protocol type is the group's, and it shares a protocol with what every current member
+    /// (a rejoining member included, with its old protocols) supports.
+    /// </summary>
+    private bool SupportsGroupProtocols(JoinGroupInput join)
+    {
+        if (_members.Count == 0)
+        {
+            return true;
+        }
+
+        if (join.ProtocolType != ProtocolType)
+        {
+            return false;
+        }
+
+        var candidates = CandidateProtocols(_members.Values);
+        return join.Protocols.Any(p => candidates.Contains(p.Name));
+    }
+}

@@ -1,0 +1,31 @@
+using Tributary.Gateway.Protocol;
+using Tributary.Grains.Groups;
+
+namespace Tributary.Tests.Groups;
+
+public sealed class GroupOffsetsTests
+{
+    private readonly GroupOffsets _offsets = new(new GroupOptions { OffsetsRetention = TimeSpan.FromMinutes(10), OffsetMetadataMaxBytes = 8 });
+
+    [Fact]
+    public void Commits_AreKept_ExceptOnesWithMetadataOverTheLimit()
+    {
+        var errors = _offsets.Commit([(new TopicPartition("t", 0), new CommittedOffset(5, 0, "ok", 1)), (new TopicPartition("t", 1), new CommittedOffset(7, 0, "much too long", 1))]);
+
+        Assert.Equal([ErrorCode.None, ErrorCode.OffsetMetadataTooLarge], errors);
+        Assert.Equal(5, _offsets.Get(new TopicPartition("t", 0))!.Offset);
+        Assert.Null(_offsets.Get(new TopicPartition("t", 1)));
+    }
+
+    [Fact]
+    public void Offsets_ExpireOnlyForAnEmptyGroup_AfterTheRetention()
+    {
+        const long minute = 60_000;
+        _offsets.Commit([(new TopicPartition("t", 0), new CommittedOffset(5, 0, null, 0))]);
+
+        Assert.False(_offsets.Expire(GroupState.Stable, 0, 60 * minute));
+        Assert.False(_offsets.Expire(GroupState.Empty, 55 * minute, 60 * minute));
+        Assert.True(_offsets.Expire(GroupState.Empty, 50 * minute, 60 * minute));
+        Assert.Equal(0, _offsets.Count);
+    }
+}
