@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,7 @@ public sealed partial class KafkaConnectionHandler(
         }
 
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
+        var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
         var frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReadAheadFrames)
         {
@@ -49,7 +51,7 @@ public sealed partial class KafkaConnectionHandler(
         {
             await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
             {
-                if (!await ProcessAsync(frame, connection.Transport.Output, name, stop.Token))
+                if (!await ProcessAsync(frame, connection.Transport.Output, name, clientHost, stop.Token))
                 {
                     return;
                 }
@@ -114,7 +116,7 @@ public sealed partial class KafkaConnectionHandler(
     }
 
     /// <summary>Handles one frame; false closes the connection.</summary>
-    private async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string connection, CancellationToken cancellation)
+    private async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
     {
         if (frame.Length < RequestHeaders.FixedPrefix)
         {
@@ -154,7 +156,7 @@ public sealed partial class KafkaConnectionHandler(
         header.Read(ref reader, RequestHeaders.RequestHeaderVersion(key, version));
         var body = ApiMessages.CreateRequest(key);
         body.Read(ref reader, version);
-        var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection);
+        var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection, clientHost);
 
         IKafkaMessage? response;
         try

@@ -32,6 +32,16 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteRecordsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeLogDirsHandler>();
+        services.AddSingleton<IKafkaApiHandler, JoinGroupHandler>();
+        services.AddSingleton<IKafkaApiHandler, SyncGroupHandler>();
+        services.AddSingleton<IKafkaApiHandler, HeartbeatHandler>();
+        services.AddSingleton<IKafkaApiHandler, LeaveGroupHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetCommitHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetFetchHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListGroupsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeGroupsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteGroupsHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetDeleteHandler>();
         services.AddSingleton<PartitionRouter>();
         services.AddSingleton<FetchSessionCache>();
         services.TryAddSingleton(TimeProvider.System);

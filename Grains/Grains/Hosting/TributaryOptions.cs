@@ -26,6 +26,9 @@ public sealed class TributaryOptions
     /// <summary>How often an open partition checks <c>flush.ms</c> and refreshes its recovery checkpoint. Default 30 seconds.</summary>
     public TimeSpan FlushCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The consumer group coordinator (section <c>Tributary:Groups</c>).</summary>
+    public GroupCoordinatorOptions Groups { get; set; } = new();
+
     public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class BrokerFixture : IAsyncLifetime
             "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
+            // Groups start their first rebalance at once, and tests may use short sessions.
+            "--Tributary:Groups:InitialRebalanceDelay", "00:00:00",
+            "--Tributary:Groups:MinSessionTimeout", "00:00:01",
         ]);
         await _host.StartAsync();
     }

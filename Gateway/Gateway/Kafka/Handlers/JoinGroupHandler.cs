@@ -1,0 +1,55 @@
+using Tributary.Gateway.Kafka.Groups;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Groups;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>
+/// JoinGroup (11): to the group's grain, which answers when the rebalance completes. From v4 a new dynamic member is
+/// first given its id with MEMBER_ID_REQUIRED; from v9 a rejoining static leader may be told to skip the assignment.
+/// Versions from 0, which librdkafka needs to enable consumer groups.
+/// </summary>
+public sealed class JoinGroupHandler(IGrainFactory grains) : KafkaApiHandler<JoinGroupRequest, JoinGroupResponse>
+{
+    public override ApiKey ApiKey => ApiKey.JoinGroup;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 9;
+
+    protected override async Task<JoinGroupResponse?> HandleAsync(JoinGroupRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        if (!GroupIds.IsValid(body.GroupId))
+        {
+            return new JoinGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId, ProtocolName = null, MemberId = body.MemberId };
+        }
+
+        var result = await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).JoinAsync(new GroupJoinRequest(
+            body.MemberId,
+            request.ApiVersion >= 5 ? body.GroupInstanceId : null,
+            request.ClientId ?? "",
+            request.ClientHost,
+            body.SessionTimeoutMs,
+            request.ApiVersion >= 1 ? body.RebalanceTimeoutMs : body.SessionTimeoutMs,
+            body.ProtocolType,
+            body.Protocols.Select(p => new GroupProtocolData(p.Name, p.Metadata.ToArray())).ToList(),
+            RequireKnownMemberId: request.ApiVersion >= 4,
+            SupportsSkipAssignment: request.ApiVersion >= 9));
+        return new JoinGroupResponse
+        {
+            ErrorCode = (short)result.Error,
+            GenerationId = result.GenerationId,
+            ProtocolType = result.ProtocolType,
+            ProtocolName = result.ProtocolName,
+            Leader = result.Leader,
+            SkipAssignment = result.SkipAssignment,
+            MemberId = result.MemberId,
+            Members = result.Members.Select(m => new JoinGroupResponse.JoinGroupResponseMember
+            {
+                MemberId = m.MemberId,
+                GroupInstanceId = m.GroupInstanceId,
+                Metadata = m.Metadata,
+            }).ToList(),
+        };
+    }
+}

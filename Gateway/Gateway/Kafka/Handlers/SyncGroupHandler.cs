@@ -1,0 +1,38 @@
+using Tributary.Gateway.Kafka.Groups;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Groups;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>SyncGroup (14): the leader's assignment in, each member's own assignment out, once the leader has sent it.</summary>
+public sealed class SyncGroupHandler(IGrainFactory grains) : KafkaApiHandler<SyncGroupRequest, SyncGroupResponse>
+{
+    public override ApiKey ApiKey => ApiKey.SyncGroup;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 5;
+
+    protected override async Task<SyncGroupResponse?> HandleAsync(SyncGroupRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        if (!GroupIds.IsValid(body.GroupId))
+        {
+            return new SyncGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };
+        }
+
+        var result = await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).SyncAsync(new GroupSyncRequest(
+            body.MemberId,
+            body.GroupInstanceId,
+            body.GenerationId,
+            body.ProtocolType,
+            body.ProtocolName,
+            body.Assignments.GroupBy(a => a.MemberId).ToDictionary(g => g.Key, g => g.Last().Assignment.ToArray())));
+        return new SyncGroupResponse
+        {
+            ErrorCode = (short)result.Error,
+            ProtocolType = result.ProtocolType,
+            ProtocolName = result.ProtocolName,
+            Assignment = result.Assignment,
+        };
+    }
+}

@@ -1,0 +1,55 @@
+namespace Tributary.Grains.Interfaces.Groups;
+
+/// <summary>
+/// One consumer group's coordinator, keyed by group id: membership and rebalances (Kafka's classic protocol) and the
+/// group's committed offsets. JoinGroup and SyncGroup calls wait inside the grain until the rebalance reaches them.
+/// </summary>
+[Alias("Tributary.Groups.IConsumerGroupGrain")]
+public interface IConsumerGroupGrain : IGrainWithStringKey
+{
+    [Alias("Join")]
+    Task<GroupJoinResult> JoinAsync(GroupJoinRequest request);
+
+    [Alias("Sync")]
+    Task<GroupSyncResult> SyncAsync(GroupSyncRequest request);
+
+    [Alias("Heartbeat")]
+    Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId);
+
+    /// <summary>Removes members; returns each one's error in order.</summary>
+    [Alias("Leave")]
+    Task<IReadOnlyList<ErrorCode>> LeaveAsync(IReadOnlyList<GroupMemberIdentity> members);
+
+    /// <summary>Stores offsets durably before answering; returns each partition's error in order.</summary>
+    [Alias("CommitOffsets")]
+    Task<IReadOnlyList<ErrorCode>> CommitOffsetsAsync(OffsetCommitRequestData request);
+
+    /// <summary>The committed offsets of the partitions asked for, or of every partition when null.</summary>
+    [Alias("FetchOffsets")]
+    Task<IReadOnlyList<CommittedOffsetData>> FetchOffsetsAsync(IReadOnlyList<GroupTopicPartition>? partitions);
+
+    [Alias("Describe")]
+    Task<GroupDescription> DescribeAsync();
+
+    /// <summary>DeleteGroups: NON_EMPTY_GROUP while members remain, GROUP_ID_NOT_FOUND when there is no group.</summary>
+    [Alias("Delete")]
+    Task<ErrorCode> DeleteAsync();
+
+    /// <summary>OffsetDelete: the group-level error, then each partition's error in order.</summary>
+    [Alias("DeleteOffsets")]
+    Task<(ErrorCode Group, IReadOnlyList<ErrorCode> Partitions)> DeleteOffsetsAsync(IReadOnlyList<GroupTopicPartition> partitions);
+}
+
+/// <summary>Every group by id, with its protocol type and state, for ListGroups. One instance, key 0.</summary>
+[Alias("Tributary.Groups.IGroupCatalogGrain")]
+public interface IGroupCatalogGrain : IGrainWithIntegerKey
+{
+    [Alias("Update")]
+    Task UpdateAsync(string groupId, string? protocolType, string state);
+
+    [Alias("Remove")]
+    Task RemoveAsync(string groupId);
+
+    [Alias("List")]
+    Task<IReadOnlyList<GroupListing>> ListAsync();
+}
