@@ -278,10 +278,25 @@ internal sealed class Emitter
         }
         else
         {
-            Line(WriteScalar(field.Type, writer, name, compact) + ";");
+            Line(WriteScalar(field.Type, writer, NonNullInOlderVersions(field, name), compact) + ";");
         }
 
         Close();
+    }
+
+    /// <summary>
+    /// A string that became nullable in a later version is written as empty in the versions before, as Kafka does
+    /// (JoinGroupResponse.ProtocolName below v7), instead of a null length those versions' readers reject.
+    /// </summary>
+    private string NonNullInOlderVersions(FieldSpec field, string name)
+    {
+        var nullable = field.NullableVersions.Condition(Valid);
+        if (field.Type != "string" || field.NullableVersions.IsEmpty || nullable == "true")
+        {
+            return name;
+        }
+
+        return $"({name} ?? ({nullable} ? null : \"\"))";
     }
 
     private static string ReadScalar(string type, string reader, string compact, string nullable, bool nullableProperty) => type switch

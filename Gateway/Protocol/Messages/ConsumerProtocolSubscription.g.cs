@@ -131,7 +131,7 @@ public sealed partial class ConsumerProtocolSubscription : IKafkaMessage
         }
         if (version >= 3)
         {
-            writer.WriteString(RackId, flexible);
+            writer.WriteString((RackId ?? (version >= 3 ? null : "")), flexible);
         }
         if (flexible)
         {

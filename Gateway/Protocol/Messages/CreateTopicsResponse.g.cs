@@ -150,7 +150,7 @@ public sealed partial class CreateTopicsResponse : IKafkaMessage
             }
             if (version >= 5)
             {
-                writer.WriteString(Value, flexible);
+                writer.WriteString((Value ?? (version >= 5 ? null : "")), flexible);
             }
             if (version >= 5)
             {

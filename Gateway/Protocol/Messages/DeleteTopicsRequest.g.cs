@@ -162,7 +162,7 @@ public sealed partial class DeleteTopicsRequest : IKafkaMessage
             var flexible = version >= 4;
             if (version >= 6)
             {
-                writer.WriteString(Name, flexible);
+                writer.WriteString((Name ?? (version >= 6 ? null : "")), flexible);
             }
             if (version >= 6)
             {

@@ -137,7 +137,7 @@ public sealed partial class DeleteTopicsResponse : IKafkaMessage
         {
             var flexible = version >= 4;
             {
-                writer.WriteString(Name, flexible);
+                writer.WriteString((Name ?? (version >= 6 ? null : "")), flexible);
             }
             if (version >= 6)
             {
@@ -148,7 +148,7 @@ public sealed partial class DeleteTopicsResponse : IKafkaMessage
             }
             if (version >= 5)
             {
-                writer.WriteString(ErrorMessage, flexible);
+                writer.WriteString((ErrorMessage ?? (version >= 5 ? null : "")), flexible);
             }
             if (flexible)
             {

@@ -267,7 +267,7 @@ public sealed partial class DescribeGroupsResponse : IKafkaMessage
             }
             if (version >= 4)
             {
-                writer.WriteString(GroupInstanceId, flexible);
+                writer.WriteString((GroupInstanceId ?? (version >= 4 ? null : "")), flexible);
             }
             {
                 writer.WriteString(ClientId, flexible);

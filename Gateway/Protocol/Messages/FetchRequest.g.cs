@@ -218,7 +218,7 @@ public sealed partial class FetchRequest : IKafkaMessage
                 var scratch = new ArrayBufferWriter<byte>();
                 var tagWriter = new KafkaWriter(scratch);
                 {
-                    tagWriter.WriteString(ClusterId, true);
+                    tagWriter.WriteString((ClusterId ?? (version >= 12 ? null : "")), true);
                 }
                 writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
                 writer.WriteRaw(scratch.WrittenSpan);

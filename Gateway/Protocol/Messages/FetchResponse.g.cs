@@ -466,7 +466,7 @@ public sealed partial class FetchResponse : IKafkaMessage
             }
             if (version >= 16)
             {
-                writer.WriteString(Rack, flexible);
+                writer.WriteString((Rack ?? (version >= 16 ? null : "")), flexible);
             }
             if (flexible)
             {

@@ -105,7 +105,7 @@ public sealed partial class FindCoordinatorResponse : IKafkaMessage
         }
         if (version >= 1 && version <= 3)
         {
-            writer.WriteString(ErrorMessage, flexible);
+            writer.WriteString((ErrorMessage ?? (version >= 1 && version <= 3 ? null : "")), flexible);
         }
         if (version <= 3)
         {
@@ -224,7 +224,7 @@ public sealed partial class FindCoordinatorResponse : IKafkaMessage
             }
             if (version >= 4)
             {
-                writer.WriteString(ErrorMessage, flexible);
+                writer.WriteString((ErrorMessage ?? (version >= 4 ? null : "")), flexible);
             }
             if (flexible)
             {

@@ -70,7 +70,7 @@ public sealed partial class HeartbeatRequest : IKafkaMessage
         }
         if (version >= 3)
         {
-            writer.WriteString(GroupInstanceId, flexible);
+            writer.WriteString((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
         }
         if (flexible)
         {

@@ -111,7 +111,7 @@ public sealed partial class JoinGroupRequest : IKafkaMessage
         }
         if (version >= 5)
         {
-            writer.WriteString(GroupInstanceId, flexible);
+            writer.WriteString((GroupInstanceId ?? (version >= 5 ? null : "")), flexible);
         }
         {
             writer.WriteString(ProtocolType, flexible);
@@ -132,7 +132,7 @@ public sealed partial class JoinGroupRequest : IKafkaMessage
         }
         if (version >= 8)
         {
-            writer.WriteString(Reason, flexible);
+            writer.WriteString((Reason ?? (version >= 8 ? null : "")), flexible);
         }
         if (flexible)
         {

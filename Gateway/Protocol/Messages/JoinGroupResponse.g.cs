@@ -113,10 +113,10 @@ public sealed partial class JoinGroupResponse : IKafkaMessage
         }
         if (version >= 7)
         {
-            writer.WriteString(ProtocolType, flexible);
+            writer.WriteString((ProtocolType ?? (version >= 7 ? null : "")), flexible);
         }
         {
-            writer.WriteString(ProtocolName, flexible);
+            writer.WriteString((ProtocolName ?? (version >= 7 ? null : "")), flexible);
         }
         {
             writer.WriteString(Leader, flexible);
@@ -195,7 +195,7 @@ public sealed partial class JoinGroupResponse : IKafkaMessage
             }
             if (version >= 5)
             {
-                writer.WriteString(GroupInstanceId, flexible);
+                writer.WriteString((GroupInstanceId ?? (version >= 5 ? null : "")), flexible);
             }
             {
                 writer.WriteBytes(Metadata, flexible);

@@ -148,11 +148,11 @@ public sealed partial class LeaveGroupRequest : IKafkaMessage
             }
             if (version >= 3)
             {
-                writer.WriteString(GroupInstanceId, flexible);
+                writer.WriteString((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
             }
             if (version >= 5)
             {
-                writer.WriteString(Reason, flexible);
+                writer.WriteString((Reason ?? (version >= 5 ? null : "")), flexible);
             }
             if (flexible)
             {

@@ -148,7 +148,7 @@ public sealed partial class LeaveGroupResponse : IKafkaMessage
             }
             if (version >= 3)
             {
-                writer.WriteString(GroupInstanceId, flexible);
+                writer.WriteString((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
             }
             if (version >= 3)
             {

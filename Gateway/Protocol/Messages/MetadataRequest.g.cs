@@ -150,7 +150,7 @@ public sealed partial class MetadataRequest : IKafkaMessage
                 writer.WriteUuid(TopicId);
             }
             {
-                writer.WriteString(Name, flexible);
+                writer.WriteString((Name ?? (version >= 10 ? null : "")), flexible);
             }
             if (flexible)
             {

@@ -122,7 +122,7 @@ public sealed partial class MetadataResponse : IKafkaMessage
         }
         if (version >= 2)
         {
-            writer.WriteString(ClusterId, flexible);
+            writer.WriteString((ClusterId ?? (version >= 2 ? null : "")), flexible);
         }
         if (version >= 1)
         {
@@ -210,7 +210,7 @@ public sealed partial class MetadataResponse : IKafkaMessage
             }
             if (version >= 1)
             {
-                writer.WriteString(Rack, flexible);
+                writer.WriteString((Rack ?? (version >= 1 ? null : "")), flexible);
             }
             if (flexible)
             {
@@ -462,7 +462,7 @@ public sealed partial class MetadataResponse : IKafkaMessage
                 writer.WriteInt16(ErrorCode);
             }
             {
-                writer.WriteString(Name, flexible);
+                writer.WriteString((Name ?? (version >= 12 ? null : "")), flexible);
             }
             if (version >= 10)
             {

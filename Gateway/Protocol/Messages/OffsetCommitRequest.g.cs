@@ -100,7 +100,7 @@ public sealed partial class OffsetCommitRequest : IKafkaMessage
         }
         if (version >= 7)
         {
-            writer.WriteString(GroupInstanceId, flexible);
+            writer.WriteString((GroupInstanceId ?? (version >= 7 ? null : "")), flexible);
         }
         if (version >= 2 && version <= 4)
         {

@@ -207,7 +207,7 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
             }
             if (version >= 9)
             {
-                writer.WriteString(MemberId, flexible);
+                writer.WriteString((MemberId ?? (version >= 9 ? null : "")), flexible);
             }
             if (version >= 9)
             {

@@ -295,7 +295,7 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
             }
             if (version <= 7)
             {
-                writer.WriteString(Metadata, flexible);
+                writer.WriteString((Metadata ?? (version <= 7 ? null : "")), flexible);
             }
             if (version <= 7)
             {
@@ -378,7 +378,7 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
             }
             if (version >= 8)
             {
-                writer.WriteString(Metadata, flexible);
+                writer.WriteString((Metadata ?? (version >= 8 ? null : "")), flexible);
             }
             if (version >= 8)
             {

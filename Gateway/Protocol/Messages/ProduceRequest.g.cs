@@ -76,7 +76,7 @@ public sealed partial class ProduceRequest : IKafkaMessage
         var flexible = version >= 9;
         if (version >= 3)
         {
-            writer.WriteString(TransactionalId, flexible);
+            writer.WriteString((TransactionalId ?? (version >= 3 ? null : "")), flexible);
         }
         {
             writer.WriteInt16(Acks);

@@ -180,7 +180,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
             }
             if (version >= 8)
             {
-                writer.WriteString(BatchIndexErrorMessage, flexible);
+                writer.WriteString((BatchIndexErrorMessage ?? (version >= 8 ? null : "")), flexible);
             }
             if (flexible)
             {
@@ -306,7 +306,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
             }
             if (version >= 10)
             {
-                writer.WriteString(Rack, flexible);
+                writer.WriteString((Rack ?? (version >= 10 ? null : "")), flexible);
             }
             if (flexible)
             {
@@ -441,7 +441,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
             }
             if (version >= 8)
             {
-                writer.WriteString(ErrorMessage, flexible);
+                writer.WriteString((ErrorMessage ?? (version >= 8 ? null : "")), flexible);
             }
             if (flexible)
             {

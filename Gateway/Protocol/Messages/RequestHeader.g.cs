@@ -69,7 +69,7 @@ public sealed partial class RequestHeader : IKafkaMessage
         }
         if (version >= 1)
         {
-            writer.WriteString(ClientId, false);
+            writer.WriteString((ClientId ?? (version >= 1 ? null : "")), false);
         }
         if (flexible)
         {

@@ -102,15 +102,15 @@ public sealed partial class SyncGroupRequest : IKafkaMessage
         }
         if (version >= 3)
         {
-            writer.WriteString(GroupInstanceId, flexible);
+            writer.WriteString((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
         }
         if (version >= 5)
         {
-            writer.WriteString(ProtocolType, flexible);
+            writer.WriteString((ProtocolType ?? (version >= 5 ? null : "")), flexible);
         }
         if (version >= 5)
         {
-            writer.WriteString(ProtocolName, flexible);
+            writer.WriteString((ProtocolName ?? (version >= 5 ? null : "")), flexible);
         }
         {
             if (Assignments is null)

@@ -75,11 +75,11 @@ public sealed partial class SyncGroupResponse : IKafkaMessage
         }
         if (version >= 5)
         {
-            writer.WriteString(ProtocolType, flexible);
+            writer.WriteString((ProtocolType ?? (version >= 5 ? null : "")), flexible);
         }
         if (version >= 5)
         {
-            writer.WriteString(ProtocolName, flexible);
+            writer.WriteString((ProtocolName ?? (version >= 5 ? null : "")), flexible);
         }
         {
             writer.WriteBytes(Assignment, flexible);

@@ -118,7 +118,7 @@ public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
         }
         if (version >= 3)
         {
-            writer.WriteString(GroupInstanceId, flexible);
+            writer.WriteString((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
         }
         {
             if (Topics is null)

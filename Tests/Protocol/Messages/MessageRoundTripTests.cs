@@ -93,4 +93,20 @@ public sealed class MessageRoundTripTests
             Assert.True(ex is null or MalformedRequestException, $"{name} v{version}: {ex}");
         }
     }
+
+    [Fact]
+    public void AStringNullableOnlyInLaterVersions_IsWrittenEmptyInTheVersionsBefore()
+    {
+        var response = new JoinGroupResponse { ErrorCode = 24, ProtocolName = null, Leader = "", MemberId = "" };
+
+        var old = new JoinGroupResponse();
+        var oldReader = new KafkaReader(Write(response, 5));
+        old.Read(ref oldReader, 5);
+        var current = new JoinGroupResponse();
+        var currentReader = new KafkaReader(Write(response, 7));
+        current.Read(ref currentReader, 7);
+
+        Assert.Equal("", old.ProtocolName);
+        Assert.Null(current.ProtocolName);
+    }
 }
