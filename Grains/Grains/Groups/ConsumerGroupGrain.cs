@@ -41,6 +41,8 @@ public sealed partial class ConsumerGroupGrain(
 
         _offsets.Load(offsets.State.Offsets.Select(o => new KeyValuePair<TopicPartition, CommittedOffset>(
             new TopicPartition(o.Topic, o.Partition), new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, o.CommitTimestampMs))));
+        // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
+        _offsetsChanged = _offsets.Expire(_group.State, _group.EmptySinceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
         _listedState = membership.RecordExists || offsets.RecordExists ? _group.State.ToString() : null;
         _group.Changed += () => _membershipChanged = true;
         this.RegisterGrainTimer(static (grain, _) => grain.TickAsync(), this, settings.TickInterval, settings.TickInterval);

@@ -101,4 +101,24 @@ public sealed class ScaleAndRestartTests : IAsyncLifetime
         var next = await more.ProduceAsync(new TopicPartition("kept", 0), new Message<Null, string> { Value = "after" });
         Assert.Equal(100, next.Offset.Value);
     }
+
+    [Fact]
+    public async Task ARestart_KeepsCommittedOffsets_AndTheGroupResumesFromThem()
+    {
+        await _broker.FillAsync("resumed", 10, 10);
+        using (var consumer = new GroupConsumer(_broker.BootstrapServers, "resumed-group", "resumed"))
+        {
+            await Wait.UntilAsync(() => consumer.Processed.Count == 20, TimeSpan.FromSeconds(30), "the first twenty read");
+        }
+
+        await _broker.StopAsync();
+        await _broker.StartAsync();
+        await _broker.FillMoreAsync("resumed", 5, 5);
+
+        using var resumed = new GroupConsumer(_broker.BootstrapServers, "resumed-group", "resumed");
+        await Wait.UntilAsync(() => resumed.Processed.Count >= 10, TimeSpan.FromSeconds(30), "the new records read");
+        await Task.Delay(1000);
+        Assert.Equal(10, resumed.Processed.Count);
+        Assert.All(resumed.Processed, v => Assert.StartsWith("more", v, StringComparison.Ordinal));
+    }
 }

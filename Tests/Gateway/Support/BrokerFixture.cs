@@ -11,7 +11,7 @@ namespace Tributary.Tests.Gateway.Support;
 /// The embedded platform exactly as <c>dotnet run --project Silo</c> composes it, in this process, on free ports and
 /// a fresh data directory: a real Orleans silo with its Kafka listener. One per test class.
 /// </summary>
-public sealed class BrokerFixture : IAsyncLifetime
+public class BrokerFixture : IAsyncLifetime
 {
     private WebApplication? _host;
 
@@ -22,6 +22,9 @@ public sealed class BrokerFixture : IAsyncLifetime
     public string BootstrapServers => $"localhost:{KafkaPort}";
 
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Further settings, as command-line arguments, for a fixture that needs them.</summary>
+    protected virtual IReadOnlyList<string> Settings => [];
 
     public async Task InitializeAsync() => await StartAsync();
 
@@ -37,6 +40,7 @@ public sealed class BrokerFixture : IAsyncLifetime
             // Groups start their first rebalance at once, and tests may use short sessions.
             "--Tributary:Groups:InitialRebalanceDelay", "00:00:00",
             "--Tributary:Groups:MinSessionTimeout", "00:00:01",
+            .. Settings,
         ]);
         await _host.StartAsync();
     }
