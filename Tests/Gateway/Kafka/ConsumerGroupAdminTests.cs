@@ -124,4 +124,24 @@ public sealed class ConsumerGroupAdminTests(BrokerFixture broker) : IClassFixtur
         using var fresh = new GroupConsumer(broker.BootstrapServers, "deleted-group", "deleted");
         await Wait.UntilAsync(() => fresh.Processed.Count == 10, TimeSpan.FromSeconds(30), "the log read again from the start");
     }
+
+    [Fact]
+    public async Task OffsetsOfATopicTheGroupNoLongerReads_CanBeDeleted_NotThoseOfATopicItReads()
+    {
+        await broker.FillAsync("current", 3);
+        await broker.FillAsync("former", 2, 2);
+        using var admin = Admin();
+        await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("pruned-group", [new TopicPartitionOffset("former", 0, 1), new TopicPartitionOffset("former", 1, 2)])]);
+        using var consumer = new GroupConsumer(broker.BootstrapServers, "pruned-group", "current");
+        await Wait.UntilAsync(() => consumer.Processed.Count == 3, TimeSpan.FromSeconds(30), "the current topic read");
+
+        var refused = await Assert.ThrowsAsync<DeleteConsumerGroupOffsetsException>(() =>
+            admin.DeleteConsumerGroupOffsetsAsync("pruned-group", [new TopicPartition("current", 0)]));
+        var deleted = await admin.DeleteConsumerGroupOffsetsAsync("pruned-group", [new TopicPartition("former", 0)]);
+
+        Assert.Equal(ErrorCode.GroupSubscribedToTopic, refused.Result.Partitions.Single().Error.Code);
+        Assert.Equal(new TopicPartition("former", 0), deleted.Partitions.Single());
+        Assert.Equal([Offset.Unset.Value, 2L], (await CommittedAsync(admin, "pruned-group", "former", 2)).OrderBy(c => c.Key).Select(c => c.Value));
+        Assert.Equal(3, consumer.Processed.Count);
+    }
 }
