@@ -2,23 +2,41 @@ using Tributary.Grains.Interfaces.Groups;
 
 namespace Tributary.Grains.Groups;
 
-/// <summary>Every group with its protocol type and state, durable, for ListGroups; groups report their changes here.</summary>
+/// <summary>
+/// Every group with its protocol type and state, for ListGroups; groups report their changes here. What is stored is
+/// each group's existence, protocol type and last settled state (Stable or Empty, the states a group's membership is
+/// stored in); the passing states of a rebalance are held in memory only, so that a rebalance writes nothing here.
+/// </summary>
 public sealed class GroupCatalogGrain(
     [PersistentState("groups", GrainStorageNames.ControlPlane)] IPersistentState<GroupCatalogState> state)
     : Grain, IGroupCatalogGrain
 {
+    private readonly Dictionary<string, GroupListing> _rebalancing = new(StringComparer.Ordinal);
+
     public async Task UpdateAsync(string groupId, string? protocolType, string groupState)
     {
         var listing = new GroupListing(groupId, protocolType ?? "", groupState);
-        if (!state.State.Groups.TryGetValue(groupId, out var known) || known != listing)
+        var stored = state.State.Groups.GetValueOrDefault(groupId);
+        var settled = IsSettled(groupState) ? listing : listing with { State = stored?.State ?? nameof(GroupState.Empty) };
+        if (IsSettled(groupState))
         {
-            state.State.Groups[groupId] = listing;
+            _rebalancing.Remove(groupId);
+        }
+        else
+        {
+            _rebalancing[groupId] = listing;
+        }
+
+        if (settled != stored)
+        {
+            state.State.Groups[groupId] = settled;
             await state.WriteStateAsync();
         }
     }
 
     public async Task RemoveAsync(string groupId)
     {
+        _rebalancing.Remove(groupId);
         if (state.State.Groups.Remove(groupId))
         {
             await state.WriteStateAsync();
@@ -26,7 +44,12 @@ public sealed class GroupCatalogGrain(
     }
 
     public Task<IReadOnlyList<GroupListing>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<GroupListing>>(state.State.Groups.Values.OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<GroupListing>>(state.State.Groups.Values
+            .Select(g => _rebalancing.GetValueOrDefault(g.GroupId) ?? g)
+            .OrderBy(g => g.GroupId, StringComparer.Ordinal)
+            .ToList());
+
+    private static bool IsSettled(string groupState) => groupState is nameof(GroupState.Stable) or nameof(GroupState.Empty);
 }
 
 [GenerateSerializer, Alias("Tributary.Grains.GroupCatalogState")]

@@ -114,6 +114,11 @@ public sealed class ScaleAndRestartTests : IAsyncLifetime
         await _broker.StopAsync();
         await _broker.StartAsync();
         await _broker.FillMoreAsync("resumed", 5, 5);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _broker.BootstrapServers }).Build())
+        {
+            var listed = await admin.ListConsumerGroupsAsync();
+            Assert.Equal(ConsumerGroupState.Empty, listed.Valid.Single(g => g.GroupId == "resumed-group").State);
+        }
 
         using var resumed = new GroupConsumer(_broker.BootstrapServers, "resumed-group", "resumed");
         await Wait.UntilAsync(() => resumed.Processed.Count >= 10, TimeSpan.FromSeconds(30), "the new records read");
