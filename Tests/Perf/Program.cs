@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Tributary.Tests.Perf;
+using Tributary.Tests.Perf.Groups;
 
 // The load and measurement tool. Commands:
 //   suite [--records-small N] [--records-large N] [--partitions N]
@@ -8,6 +9,8 @@ using Tributary.Tests.Perf;
 //   consumer-perf --bootstrap HOST:PORT --topic T [--partitions N] [--records N]
 //   loopback
 //   idle-partitions [--partitions N]   memory a broker keeps per partition once its partitions are idle
+//   group-perf --bootstrap HOST:PORT [--members N] [--rounds N] [--heartbeat-interval-ms MS] [--connections N] [--in-flight N] [--seconds S]
+//       rebalance time when a member joins a group, and heartbeats per second one group sustains
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
 switch (command)
@@ -42,12 +45,23 @@ switch (command)
         return 0;
     }
 
+    case "group-perf":
+    {
+        Librdkafka.Pin();
+        foreach (var (what, value, against) in await GroupPerf.RunAsync(arguments.String("bootstrap", "localhost:9092"), arguments))
+        {
+            Console.WriteLine($"{what}: {value} {against}");
+        }
+
+        return 0;
+    }
+
     case "loopback":
         Console.WriteLine($"loopback TCP, one stream: {await Loopback.MeasureAsync():F0} MB/s");
         return 0;
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|loopback|idle-partitions [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|loopback|idle-partitions [options]");
         return 2;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Tributary.Tests.Perf.Groups;
 using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Perf;
@@ -78,6 +79,7 @@ internal static class Suite
             Console.WriteLine("measuring acks=1 latency with linger 0 ...");
             var latency = await ProducerPerf.LatencyAsync(bootstrap, "latency", 5000, 100, Acks.Leader);
             rows.Add(("acks=1, linger 0, one at a time: p50 / p99 / p99.9", Latency(latency), ""));
+            rows.AddRange(await GroupPerf.RunAsync(bootstrap, arguments));
         }
 
         Directory.Delete(data, recursive: true);

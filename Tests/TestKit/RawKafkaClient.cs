@@ -5,8 +5,9 @@ using Tributary.Gateway.Protocol;
 using Tributary.Gateway.Protocol.Framing;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Gateway.Protocol.Primitives;
+using Xunit;
 
-namespace Tributary.Tests.Gateway.Support;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>
 /// A bare Kafka connection built on the broker's own codec: sends exactly the bytes a test wants (requests of any

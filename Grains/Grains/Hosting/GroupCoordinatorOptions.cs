@@ -17,6 +17,12 @@ public sealed class GroupCoordinatorOptions
     /// <summary><c>offsets.retention.minutes</c>. Default 7 days.</summary>
     public TimeSpan OffsetsRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The most protocol metadata (subscriptions) one member may send with a JoinGroup, all protocols together.
+    /// Default 1 MiB; a join over it is refused, as Kafka refuses group metadata over its message size limit.
+    /// </summary>
+    public int MaxProtocolMetadataBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How often a group checks its deadlines (session and rebalance timeouts). Default 250 ms.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -26,5 +32,6 @@ public sealed class GroupCoordinatorOptions
         MinSessionTimeout = MinSessionTimeout,
         MaxSessionTimeout = MaxSessionTimeout,
         OffsetsRetention = OffsetsRetention,
+        MaxProtocolMetadataBytes = MaxProtocolMetadataBytes,
     };
 }

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Gateway.Protocol.Primitives;
 using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
 using ApiKey = Tributary.Gateway.Protocol.Messages.ApiKey;
 
 namespace Tributary.Tests.Gateway.Kafka;

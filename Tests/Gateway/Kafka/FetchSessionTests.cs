@@ -2,6 +2,7 @@ using Tributary.Gateway.Protocol.Messages;
 using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Gateway.Kafka;
 

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
 using ApiKey = Tributary.Gateway.Protocol.Messages.ApiKey;
 
 namespace Tributary.Tests.Gateway.Kafka;

@@ -1,5 +1,6 @@
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Gateway.Kafka;
 
