@@ -69,6 +69,21 @@ public sealed class ConsumerGroupMembershipTests(BrokerFixture broker) : IClassF
     }
 
     [Fact]
+    public async Task AConfluentConsumerDisposedWithoutClosing_IsEvictedAfterItsSessionTimeout_NotBefore()
+    {
+        await broker.CreateAsync("abandoned", 4);
+        using var survivor = new GroupConsumer(broker.BootstrapServers, "abandoned-group", "abandoned");
+        var dying = new GroupConsumer(broker.BootstrapServers, "abandoned-group", "abandoned", c => c.SessionTimeoutMs = 3000);
+        await Wait.UntilAsync(() => survivor.Assigned.Count == 2 && dying.Assigned.Count == 2, TimeSpan.FromSeconds(30), "the partitions shared");
+
+        dying.Abandon();
+        var stoppedAt = DateTime.UtcNow;
+        await Wait.UntilAsync(() => survivor.Assigned.Count == 4, TimeSpan.FromSeconds(20), "the dead consumer's partitions handed on");
+
+        Assert.InRange((DateTime.UtcNow - stoppedAt).TotalMilliseconds, 2_500, 15_000);
+    }
+
+    [Fact]
     public async Task BadRequests_GetKafkasErrors_AndLeaveTheGroupWorking()
     {
         await broker.CreateAsync("strict", 2);
