@@ -4,7 +4,8 @@ namespace Tributary.Grains.Storage;
 
 /// <summary>
 /// Kafka's naming contract for partition directories and segment files:
-/// <c>&lt;topic&gt;-&lt;partition&gt;/&lt;20-digit base offset&gt;.log</c>, <c>.index</c>, <c>.timeindex</c>.
+/// <c>&lt;topic&gt;-&lt;partition&gt;/&lt;20-digit base offset&gt;.log</c>, <c>.index</c>, <c>.timeindex</c>,
+/// <c>.txnindex</c>, and producer snapshots <c>&lt;20-digit offset&gt;.snapshot</c>.
 /// A segment queued for deletion carries the suffix <c>.deleted</c>; anything ending in <c>.tmp</c> is a write
 /// that never completed. Both are removed when a log opens.
 /// </summary>
@@ -13,6 +14,7 @@ public static class LogFileNames
     public const string LogSuffix = ".log";
     public const string IndexSuffix = ".index";
     public const string TimeIndexSuffix = ".timeindex";
+    public const string TransactionIndexSuffix = ".txnindex";
     public const string DeletedSuffix = ".deleted";
     public const string TemporarySuffix = ".tmp";
     public const string CheckpointFileName = "partition.checkpoint";
@@ -38,6 +40,9 @@ public static class LogFileNames
 
     public static string TimeIndexFile(string directory, long baseOffset) =>
         Path.Combine(directory, FileStem(baseOffset) + TimeIndexSuffix);
+
+    public static string TransactionIndexFile(string directory, long baseOffset) =>
+        Path.Combine(directory, FileStem(baseOffset) + TransactionIndexSuffix);
 
     /// <summary>Reads the base offset from a segment file name such as <c>00000000000000000042.log</c>.</summary>
     public static bool TryParseBaseOffset(string fileName, out long baseOffset)

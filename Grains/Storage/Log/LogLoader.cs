@@ -124,7 +124,8 @@ internal static partial class LogLoader
         foreach (var path in Directory.EnumerateFiles(directory))
         {
             if ((path.EndsWith(LogFileNames.IndexSuffix, StringComparison.Ordinal)
-                    || path.EndsWith(LogFileNames.TimeIndexSuffix, StringComparison.Ordinal))
+                    || path.EndsWith(LogFileNames.TimeIndexSuffix, StringComparison.Ordinal)
+                    || path.EndsWith(LogFileNames.TransactionIndexSuffix, StringComparison.Ordinal))
                 && LogFileNames.TryParseBaseOffset(Path.GetFileName(path), out var baseOffset)
                 && !known.Contains(baseOffset))
             {

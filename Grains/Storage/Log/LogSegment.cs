@@ -43,6 +43,7 @@ internal sealed class LogSegment : IDisposable
         _log = log;
         _offsetIndex = new OffsetIndex(LogFileNames.IndexFile(directory, baseOffset), baseOffset, config.SegmentIndexBytes);
         _timeIndex = new TimeIndex(LogFileNames.TimeIndexFile(directory, baseOffset), baseOffset, config.SegmentIndexBytes);
+        TransactionIndex = new TransactionIndex(LogFileNames.TransactionIndexFile(directory, baseOffset));
         _indexIntervalBytes = config.IndexIntervalBytes;
         _createdMs = createdMs;
         _size = checked((int)RandomAccess.GetLength(log));
@@ -53,6 +54,9 @@ internal sealed class LogSegment : IDisposable
     public string Directory { get; }
 
     public long BaseOffset { get; }
+
+    /// <summary>The transactions aborted by markers in this segment.</summary>
+    public TransactionIndex TransactionIndex { get; }
 
     /// <summary>Bytes written to the file.</summary>
     public int Size => Volatile.Read(ref _size);
@@ -71,6 +75,7 @@ internal sealed class LogSegment : IDisposable
     {
         File.Delete(LogFileNames.IndexFile(directory, baseOffset));
         File.Delete(LogFileNames.TimeIndexFile(directory, baseOffset));
+        File.Delete(LogFileNames.TransactionIndexFile(directory, baseOffset));
         var handle = File.OpenHandle(LogFileNames.LogFile(directory, baseOffset), FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         var segment = new LogSegment(directory, baseOffset, handle, config, nowMs);
         segment._indexesLoaded = true;
@@ -257,6 +262,9 @@ internal sealed class LogSegment : IDisposable
         return false;
     }
 
+    /// <summary>Walks the whole batches written from <paramref name="fromPosition"/> to the end of the file.</summary>
+    public BatchScanner Scan(int fromPosition) => new(_log, fromPosition, Size);
+
     /// <summary>
     /// Reads whole batches from the first one holding <paramref name="offset"/>, up to <paramref name="maxBytes"/>,
     /// stopping before any batch that starts at or beyond <paramref name="maxOffset"/>. When the first batch alone is
@@ -368,6 +376,7 @@ internal sealed class LogSegment : IDisposable
 
         if (fsync)
         {
+            TransactionIndex.Flush();
             FlushLog();
         }
     }
@@ -396,6 +405,7 @@ internal sealed class LogSegment : IDisposable
     public void DeleteFiles()
     {
         _log.Dispose();
+        TransactionIndex.Close();
         foreach (var path in Files())
         {
             File.Delete(path);
@@ -403,13 +413,18 @@ internal sealed class LogSegment : IDisposable
         }
     }
 
-    public void Dispose() => _log.Dispose();
+    public void Dispose()
+    {
+        _log.Dispose();
+        TransactionIndex.Close();
+    }
 
     private string[] Files() =>
     [
         LogFileNames.LogFile(Directory, BaseOffset),
         LogFileNames.IndexFile(Directory, BaseOffset),
         LogFileNames.TimeIndexFile(Directory, BaseOffset),
+        LogFileNames.TransactionIndexFile(Directory, BaseOffset),
     ];
 
     private int RecoverFromStart()

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Records;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -30,6 +31,26 @@ public sealed partial class PartitionLog
                 return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset));
             }
 
+            var producers = _producers.BeginAppend(origin, now);
+            for (var position = 0; position < records.Length;)
+            {
+                var batch = records.Span[position..];
+                var check = producers.Add(batch);
+                if (check.Error != ErrorCode.None)
+                {
+                    return ValueTask.FromResult(LogAppendResult.Failed(check.Error, check.Message, LogStartOffset));
+                }
+
+                if (check.Duplicate is { } duplicate)
+                {
+                    // A retry of a batch already written: answered with its offsets, not written again.
+                    var original = new LogAppendResult(ErrorCode.None, null, duplicate.FirstOffset, duplicate.LastOffset, -1, LogStartOffset, 0);
+                    return config.IsDurable ? AwaitFlushAsync(original) : ValueTask.FromResult(original);
+                }
+
+                position += RecordBatch.TotalSize(batch);
+            }
+
             var active = _segments[^1];
             if (active.ShouldRoll(records.Length, validated.MaxTimestamp, validated.LastOffset, config, now))
             {
@@ -46,6 +67,7 @@ public sealed partial class PartitionLog
                 return ValueTask.FromResult(LogAppendResult.Failed(ErrorCode.KafkaStorageError, e.Message, LogStartOffset));
             }
 
+            CommitProducerAppend(producers, active);
             Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
             _unflushedMessages += validated.RecordCount;
             durable = config.IsDurable;

@@ -58,6 +58,7 @@ public sealed partial class PartitionLog
         int position;
         long offset;
         bool writeCheckpoint;
+        byte[]? producerSnapshot = null;
         lock (_appendLock)
         {
             // A round that started before the log began closing runs to the end (closing waits for it), so that
@@ -77,6 +78,7 @@ public sealed partial class PartitionLog
             if (writeCheckpoint)
             {
                 active.Persist(fsync: false);
+                producerSnapshot = CaptureProducerSnapshot();
             }
 
             _unflushedMessages = 0;
@@ -97,6 +99,13 @@ public sealed partial class PartitionLog
                 RecoverySegmentBase = active.BaseOffset,
                 RecoveryPosition = position,
             };
+        }
+
+        if (producerSnapshot is not null)
+        {
+            // The checkpoint vouches for the log up to the offset; the producer state there must be on disk first.
+            active.TransactionIndex.Flush();
+            WriteProducerSnapshot(offset, producerSnapshot);
         }
 
         if (writeCheckpoint)

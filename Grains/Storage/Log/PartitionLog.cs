@@ -100,6 +100,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         logger ??= NullLogger.Instance;
         var loaded = LogLoader.Load(directory, config, lastShutdownWasClean, time.GetUtcNow().ToUnixTimeMilliseconds(), logger);
         var log = new PartitionLog(directory, config, loaded, time, logger);
+        log.RestoreProducerState();
         log._writtenCheckpoint = PartitionCheckpoint.TryRead(directory);
         if (log._writtenCheckpoint != log._recoveryPoint && log.Size > 0)
         {
@@ -112,6 +113,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
                 }
             }
 
+            log.WriteProducerSnapshot(log.LogEndOffset, log.CaptureProducerSnapshot());
             log.WriteCheckpoint();
         }
 
@@ -156,6 +158,14 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
         var active = segments[^1];
         active.Persist(fsync: active.HasUnflushedData);
+        active.TransactionIndex.Flush();
+        byte[] producerSnapshot;
+        lock (_appendLock)
+        {
+            producerSnapshot = CaptureProducerSnapshot();
+        }
+
+        WriteProducerSnapshot(LogEndOffset, producerSnapshot);
         lock (_checkpointLock)
         {
             _recoveryPoint = _recoveryPoint with

@@ -1,0 +1,102 @@
+using Tributary.Grains.Storage.Log;
+
+namespace Tributary.Grains.Storage.Producers;
+
+/// <summary>
+/// Every producer's state on one partition and the transactions open there, after Kafka's ProducerStateManager. The
+/// first offset of the oldest open transaction bounds the last stable offset, below which read_committed consumers
+/// read. Changed only by the partition's single writer (under the log's append lock); the first unstable offset is
+/// published for readers.
+/// </summary>
+public sealed class ProducerStateManager
+{
+    private readonly Dictionary<long, ProducerStateEntry> _producers = [];
+    private readonly SortedDictionary<long, long> _openTransactions = [];
+    private long _firstUnstableOffset = long.MaxValue;
+
+    /// <summary>The first offset of the oldest open transaction, or Int64.MaxValue when none is open. Any thread.</summary>
+    public long FirstUnstableOffset => Volatile.Read(ref _firstUnstableOffset);
+
+    public int Count => _producers.Count;
+
+    public IEnumerable<ProducerStateEntry> Producers => _producers.Values;
+
+    public ProducerStateEntry? Get(long producerId) => _producers.GetValueOrDefault(producerId);
+
+    public ProducerAppend BeginAppend(AppendOrigin origin, long nowMs) => new(this, origin, nowMs);
+
+    /// <summary>Takes the changes of an append whose bytes are written.</summary>
+    public void Commit(ProducerAppend append)
+    {
+        foreach (var completed in append.Completed)
+        {
+            _openTransactions.Remove(completed.FirstOffset);
+        }
+
+        foreach (var (producerId, entry) in append.Updated)
+        {
+            if (_producers.GetValueOrDefault(producerId)?.CurrentTransactionFirstOffset is >= 0 and var previous && previous != entry.CurrentTransactionFirstOffset)
+            {
+                _openTransactions.Remove(previous);
+            }
+
+            _producers[producerId] = entry;
+            if (entry.CurrentTransactionFirstOffset >= 0)
+            {
+                _openTransactions[entry.CurrentTransactionFirstOffset] = producerId;
+            }
+        }
+
+        PublishFirstUnstableOffset();
+    }
+
+    /// <summary>
+    /// The last stable offset to record with an aborted transaction: where the log is stable once it ended, given the
+    /// transactions still open.
+    /// </summary>
+    public long LastStableOffsetAfter(CompletedTransaction completed) => Math.Min(FirstUnstableOffset, completed.LastOffset + 1);
+
+    /// <summary>Forgets producers idle for <paramref name="expirationMs"/> with no open transaction. Returns how many went.</summary>
+    public int RemoveExpired(long nowMs, long expirationMs)
+    {
+        var expired = _producers.Values
+            .Where(e => e.CurrentTransactionFirstOffset < 0 && nowMs - e.LastAppendTimeMs >= expirationMs)
+            .Select(e => e.ProducerId)
+            .ToList();
+        foreach (var producerId in expired)
+        {
+            _producers.Remove(producerId);
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>Replaces all state with what a snapshot held.</summary>
+    internal void Load(IEnumerable<ProducerStateEntry> entries)
+    {
+        _producers.Clear();
+        _openTransactions.Clear();
+        foreach (var entry in entries)
+        {
+            _producers[entry.ProducerId] = entry;
+            if (entry.CurrentTransactionFirstOffset >= 0)
+            {
+                _openTransactions[entry.CurrentTransactionFirstOffset] = entry.ProducerId;
+            }
+        }
+
+        PublishFirstUnstableOffset();
+    }
+
+    private void PublishFirstUnstableOffset()
+    {
+        var first = long.MaxValue;
+        foreach (var offset in _openTransactions.Keys)
+        {
+            first = offset;
+            break;
+        }
+
+        Volatile.Write(ref _firstUnstableOffset, first);
+    }
+}
