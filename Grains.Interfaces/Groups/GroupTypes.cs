@@ -74,7 +74,8 @@ public sealed record CommittedOffsetData(
     [property: Id(1)] int Partition,
     [property: Id(2)] long Offset,
     [property: Id(3)] int LeaderEpoch,
-    [property: Id(4)] string? Metadata);
+    [property: Id(4)] string? Metadata,
+    [property: Id(5)] bool PendingTransaction = false);
 
 [GenerateSerializer, Immutable, Alias("Tributary.Groups.GroupMemberDescription")]
 public sealed record GroupMemberDescription(

@@ -24,7 +24,21 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
     [Alias("CommitOffsets")]
     Task<IReadOnlyList<ErrorCode>> CommitOffsetsAsync(OffsetCommitRequestData request);
 
-    /// <summary>The committed offsets of the partitions asked for, or of every partition when null.</summary>
+    /// <summary>
+    /// TxnOffsetCommit: offsets a transactional producer commits with its transaction, stored durably but visible only
+    /// once the transaction commits (<see cref="CompleteTransactionAsync"/>). Returns each partition's error in order.
+    /// </summary>
+    [Alias("TxnCommitOffsets")]
+    Task<IReadOnlyList<ErrorCode>> TxnCommitOffsetsAsync(long producerId, short producerEpoch, OffsetCommitRequestData request);
+
+    /// <summary>The producer's transaction ended: its pending offsets become committed offsets, or are dropped.</summary>
+    [Alias("CompleteTransaction")]
+    Task CompleteTransactionAsync(long producerId, bool commit);
+
+    /// <summary>
+    /// The committed offsets of the partitions asked for, or of every partition when null; each says whether a
+    /// transaction holds a pending offset for it (OffsetFetch's UNSTABLE_OFFSET_COMMIT).
+    /// </summary>
     [Alias("FetchOffsets")]
     Task<IReadOnlyList<CommittedOffsetData>> FetchOffsetsAsync(IReadOnlyList<GroupTopicPartition>? partitions);
 

@@ -27,11 +27,23 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task<PartitionOffsets> GetOffsetsAsync();
 
     /// <summary>
-    /// Kafka's ListOffsets for one partition: -1 latest, -2 earliest, -3 the record with the largest timestamp,
-    /// otherwise the first record whose timestamp is at least <paramref name="timestamp"/>.
+    /// Kafka's ListOffsets for one partition: -1 latest (the last stable offset when <paramref name="readCommitted"/>),
+    /// -2 earliest, -3 the record with the largest timestamp, otherwise the first record whose timestamp is at least
+    /// <paramref name="timestamp"/>.
     /// </summary>
     [Alias("ListOffset")]
-    Task<ListOffsetResult> ListOffsetAsync(long timestamp);
+    Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false);
+
+    /// <summary>
+    /// Writes a transaction's COMMIT or ABORT marker (a control batch) for a producer, as its transaction coordinator
+    /// decided; the producer's transaction on this partition ends with it.
+    /// </summary>
+    [Alias("WriteTxnMarker")]
+    Task<ErrorCode> WriteTxnMarkerAsync(long producerId, short producerEpoch, int coordinatorEpoch, bool commit);
+
+    /// <summary>Kafka's DescribeProducers: the producers this partition keeps state for.</summary>
+    [Alias("DescribeProducers")]
+    Task<IReadOnlyList<ProducerDescription>> DescribeProducersAsync();
 
     /// <summary>Kafka's DeleteRecords: moves the log start offset (-1: to the high watermark).</summary>
     [Alias("DeleteRecords")]

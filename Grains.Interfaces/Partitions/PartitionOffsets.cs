@@ -6,4 +6,5 @@ public sealed record PartitionOffsets(
     [property: Id(1)] long LogStartOffset,
     [property: Id(2)] long HighWatermark,
     [property: Id(3)] long LogEndOffset,
-    [property: Id(4)] long SizeInBytes);
+    [property: Id(4)] long SizeInBytes,
+    [property: Id(5)] long LastStableOffset);

@@ -42,6 +42,14 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, DescribeGroupsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteGroupsHandler>();
         services.AddSingleton<IKafkaApiHandler, OffsetDeleteHandler>();
+        services.AddSingleton<IKafkaApiHandler, InitProducerIdHandler>();
+        services.AddSingleton<IKafkaApiHandler, AddPartitionsToTxnHandler>();
+        services.AddSingleton<IKafkaApiHandler, AddOffsetsToTxnHandler>();
+        services.AddSingleton<IKafkaApiHandler, EndTxnHandler>();
+        services.AddSingleton<IKafkaApiHandler, TxnOffsetCommitHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeTransactionsHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListTransactionsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeProducersHandler>();
         services.AddSingleton<PartitionRouter>();
         services.AddSingleton<FetchSessionCache>();
         services.TryAddSingleton(TimeProvider.System);

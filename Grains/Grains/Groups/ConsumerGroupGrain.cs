@@ -39,8 +39,12 @@ public sealed partial class ConsumerGroupGrain(
             _group.Restore(membership.State.ToSnapshot());
         }
 
-        _offsets.Load(offsets.State.Offsets.Select(o => new KeyValuePair<TopicPartition, CommittedOffset>(
-            new TopicPartition(o.Topic, o.Partition), new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, o.CommitTimestampMs))));
+        _offsets.Load(offsets.State.Offsets.Select(o => new KeyValuePair<TopicPartition, CommittedOffset>(ToPartition(o), ToOffset(o))));
+        foreach (var pending in offsets.State.Pending)
+        {
+            _offsets.LoadPending(pending.ProducerId, ToPartition(pending.Offset), ToOffset(pending.Offset));
+        }
+
         // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
         _offsetsChanged = _offsets.Expire(_group.State, _group.EmptySinceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
         _listedState = membership.RecordExists || offsets.RecordExists ? _group.State.ToString() : null;
@@ -99,13 +103,41 @@ public sealed partial class ConsumerGroupGrain(
         return results;
     }
 
+    public async Task<IReadOnlyList<ErrorCode>> TxnCommitOffsetsAsync(long producerId, short producerEpoch, OffsetCommitRequestData request)
+    {
+        // A commit that names a member is checked against the group, as OffsetCommit is; one without (generation -1) is not.
+        var error = request.GenerationId < 0 && request.MemberId.Length == 0
+            ? ErrorCode.None
+            : _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId);
+        if (error != ErrorCode.None)
+        {
+            return request.Offsets.Select(_ => error).ToList();
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var results = _offsets.CommitTransactional(producerId, request.Offsets
+            .Select(o => (new TopicPartition(o.Topic, o.Partition), new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, now)))
+            .ToList());
+        _offsetsChanged = true;
+        await SaveAsync();
+        return results;
+    }
+
+    public async Task CompleteTransactionAsync(long producerId, bool commit)
+    {
+        _offsetsChanged |= _offsets.CompleteTransaction(producerId, commit);
+        await SaveAsync();
+    }
+
     public Task<IReadOnlyList<CommittedOffsetData>> FetchOffsetsAsync(IReadOnlyList<GroupTopicPartition>? partitions)
     {
-        IReadOnlyList<CommittedOffsetData> result = partitions is null
-            ? _offsets.All.Select(o => new CommittedOffsetData(o.Key.Topic, o.Key.Partition, o.Value.Offset, o.Value.LeaderEpoch, o.Value.Metadata)).ToList()
-            : partitions.Select(p => _offsets.Get(new TopicPartition(p.Topic, p.Partition)) is { } o
-                ? new CommittedOffsetData(p.Topic, p.Partition, o.Offset, o.LeaderEpoch, o.Metadata)
-                : new CommittedOffsetData(p.Topic, p.Partition, -1, -1, "")).ToList();
+        var asked = partitions?.Select(p => new TopicPartition(p.Topic, p.Partition))
+            ?? _offsets.All.Keys.Concat(_offsets.Pending.Values.SelectMany(p => p.Keys)).Distinct();
+        IReadOnlyList<CommittedOffsetData> result = asked.Select(p => _offsets.Get(p) is { } o
+                ? new CommittedOffsetData(p.Topic, p.Partition, o.Offset, o.LeaderEpoch, o.Metadata, _offsets.HasPending(p))
+                : new CommittedOffsetData(p.Topic, p.Partition, -1, -1, "", _offsets.HasPending(p)))
+            .Where(o => partitions is not null || o.Offset >= 0 || o.PendingTransaction)
+            .ToList();
         return Task.FromResult(result);
     }
 
@@ -201,7 +233,10 @@ public sealed partial class ConsumerGroupGrain(
                     _offsetsChanged = false;
                     offsets.State = new GroupOffsetsState
                     {
-                        Offsets = _offsets.All.Select(o => new StoredOffset(o.Key.Topic, o.Key.Partition, o.Value.Offset, o.Value.LeaderEpoch, o.Value.Metadata, o.Value.CommitTimestampMs)).ToList(),
+                        Offsets = _offsets.All.Select(o => ToStored(o.Key, o.Value)).ToList(),
+                        Pending = _offsets.Pending
+                            .SelectMany(p => p.Value.Select(o => new StoredPendingOffset(p.Key, ToStored(o.Key, o.Value))))
+                            .ToList(),
                     };
                     await offsets.WriteStateAsync();
                 }
@@ -228,6 +263,13 @@ public sealed partial class ConsumerGroupGrain(
             }
         }
     }
+
+    private static TopicPartition ToPartition(StoredOffset stored) => new(stored.Topic, stored.Partition);
+
+    private static CommittedOffset ToOffset(StoredOffset stored) => new(stored.Offset, stored.LeaderEpoch, stored.Metadata, stored.CommitTimestampMs);
+
+    private static StoredOffset ToStored(TopicPartition partition, CommittedOffset offset) =>
+        new(partition.Topic, partition.Partition, offset.Offset, offset.LeaderEpoch, offset.Metadata, offset.CommitTimestampMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {GroupId}: listing update failed ({Reason}); retried on the next change")]
     private static partial void LogCatalogUpdateFailed(ILogger logger, string groupId, string reason);

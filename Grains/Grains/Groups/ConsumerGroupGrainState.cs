@@ -97,7 +97,14 @@ public sealed class GroupOffsetsState
 {
     [Id(0)]
     public List<StoredOffset> Offsets { get; set; } = [];
+
+    /// <summary>Offsets committed by transactions still open, with their producer ids.</summary>
+    [Id(1)]
+    public List<StoredPendingOffset> Pending { get; set; } = [];
 }
+
+[GenerateSerializer, Alias("Tributary.Grains.StoredPendingOffset")]
+public sealed record StoredPendingOffset([property: Id(0)] long ProducerId, [property: Id(1)] StoredOffset Offset);
 
 [GenerateSerializer, Alias("Tributary.Grains.StoredOffset")]
 public sealed record StoredOffset(

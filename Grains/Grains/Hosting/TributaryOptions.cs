@@ -29,6 +29,9 @@ public sealed class TributaryOptions
     /// <summary>The consumer group coordinator (section <c>Tributary:Groups</c>).</summary>
     public GroupCoordinatorOptions Groups { get; set; } = new();
 
+    /// <summary>Idempotent and transactional producers (section <c>Tributary:Transactions</c>).</summary>
+    public TransactionCoordinatorOptions Transactions { get; set; } = new();
+
     public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
 
     /// <summary>

@@ -8,6 +8,7 @@ using Tributary.Grains.Partitions;
 using Tributary.Grains.Persistence;
 using Tributary.Grains.Placement;
 using Tributary.Grains.Storage;
+using Tributary.Grains.Transactions;
 
 namespace Tributary.Grains.Hosting;
 
@@ -37,6 +38,7 @@ public static class TributarySiloBuilderExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<LiveBrokers>();
         services.AddHostedService<RetentionSweeper>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
@@ -53,6 +55,15 @@ public static class TributarySiloBuilderExtensions
             name,
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.ResolvedGrainStateDirectory,
             new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())));
+        builder.Services.AddGrainStorage(GrainStorageNames.Transactions, (sp, name) =>
+        {
+            var options = sp.GetRequiredService<IOptions<TributaryOptions>>().Value;
+            return new FileGrainStorage(
+                name,
+                options.ResolvedGrainStateDirectory,
+                new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()),
+                durable: options.Transactions.SyncStateWrites);
+        });
         return builder;
     }
 }

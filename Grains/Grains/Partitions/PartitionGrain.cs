@@ -9,6 +9,7 @@ using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Placement;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Config;
+using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage.Log;
 
 namespace Tributary.Grains.Partitions;
@@ -65,38 +66,55 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
     public async Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default)
     {
         var log = Log;
-        var read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage);
+        var read = PartitionReads.Read(log, request);
         if (read.Error == ErrorCode.None && read.Records.IsEmpty && request.MaxWait > TimeSpan.Zero)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(request.MaxWait);
             try
             {
-                await log.WaitForDataAsync(request.FetchOffset, deadline.Token);
+                await PartitionReads.WaitForReadableAsync(log, request, deadline.Token);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 // Waited the whole max wait, or the caller stopped waiting: answer with what there is.
             }
 
-            read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage);
+            read = PartitionReads.Read(log, request);
         }
 
-        return new ReadResult(read.Error, read.Records, read.HighWatermark, read.HighWatermark, read.LogStartOffset);
+        return read;
     }
 
     public Task<PartitionOffsets> GetOffsetsAsync()
     {
         var log = Log;
-        return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset, log.Size));
+        return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset, log.Size, log.LastStableOffset));
     }
 
-    public Task<ListOffsetResult> ListOffsetAsync(long timestamp)
+    public async Task<ErrorCode> WriteTxnMarkerAsync(long producerId, short producerEpoch, int coordinatorEpoch, bool commit)
+    {
+        var marker = new TransactionMarker(commit, coordinatorEpoch).Build(producerId, producerEpoch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var result = await Log.AppendAsync(marker, AppendOrigin.Coordinator);
+        if (result.Error != ErrorCode.None)
+        {
+            LogMarkerRefused(logger, _topic, _partition, producerId, result.Error);
+        }
+
+        return result.Error;
+    }
+
+    public Task<IReadOnlyList<ProducerDescription>> DescribeProducersAsync() =>
+        Task.FromResult<IReadOnlyList<ProducerDescription>>(Log.ActiveProducers()
+            .Select(p => new ProducerDescription(p.ProducerId, p.Epoch, p.LastSequence, p.LastAppendTimeMs, p.CoordinatorEpoch, p.CurrentTransactionFirstOffset))
+            .ToList());
+
+    public Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false)
     {
         var log = Log;
         var result = timestamp switch
         {
-            ListOffsetTimestamps.Latest => new ListOffsetResult(ErrorCode.None, log.HighWatermark, -1),
+            ListOffsetTimestamps.Latest => new ListOffsetResult(ErrorCode.None, readCommitted ? log.LastStableOffset : log.HighWatermark, -1),
             ListOffsetTimestamps.Earliest or ListOffsetTimestamps.EarliestLocal => new ListOffsetResult(ErrorCode.None, log.LogStartOffset, -1),
             ListOffsetTimestamps.MaxTimestamp => log.FindMaxTimestamp() is { } max
                 ? new ListOffsetResult(ErrorCode.None, max.Offset, max.Timestamp)
@@ -150,9 +168,13 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
         if (_log is { } log)
         {
             log.FlushIfDue();
+            log.RemoveExpiredProducers((long)options.Value.Transactions.ProducerIdExpiration.TotalMilliseconds);
             await log.CheckpointIfBehindAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: transaction marker for producer {ProducerId} refused with {Error}")]
+    private static partial void LogMarkerRefused(ILogger logger, string topic, int partition, long producerId, ErrorCode error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Topic}-{Partition} active: offsets [{LogStartOffset}, {LogEndOffset})")]
     private static partial void LogActivated(ILogger logger, string topic, int partition, long logStartOffset, long logEndOffset);

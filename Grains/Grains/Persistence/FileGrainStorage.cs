@@ -13,7 +13,7 @@ namespace Tributary.Grains.Persistence;
 /// <see cref="InconsistentStateException"/>. Operations on one grain's state are serialized here; file I/O runs on
 /// the thread pool, never on a grain's scheduler.</para>
 /// </summary>
-public sealed class FileGrainStorage(string name, string rootDirectory, IGrainStorageSerializer serializer) : IGrainStorage
+public sealed class FileGrainStorage(string name, string rootDirectory, IGrainStorageSerializer serializer, bool durable = true) : IGrainStorage
 {
     private const int MaxFileNameLength = 200;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ public sealed class FileGrainStorage(string name, string rootDirectory, IGrainSt
         WithLock(stateName, grainId, path =>
         {
             var next = CheckETag(path, grainState.ETag, grainId, "write") + 1;
-            GrainStateFile.Write(path, next, serializer.Serialize(grainState.State).ToMemory().Span, cleared: false);
+            GrainStateFile.Write(path, next, serializer.Serialize(grainState.State).ToMemory().Span, cleared: false, durable);
             grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         });
@@ -44,7 +44,7 @@ public sealed class FileGrainStorage(string name, string rootDirectory, IGrainSt
         WithLock(stateName, grainId, path =>
         {
             var next = CheckETag(path, grainState.ETag, grainId, "clear") + 1;
-            GrainStateFile.Write(path, next, [], cleared: true);
+            GrainStateFile.Write(path, next, [], cleared: true, durable);
             grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = false;
             grainState.State = Activator.CreateInstance<T>();

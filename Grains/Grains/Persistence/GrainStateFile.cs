@@ -57,7 +57,7 @@ internal static class GrainStateFile
         return new Contents(version, span[HeaderSize..].ToArray());
     }
 
-    public static void Write(string path, long version, ReadOnlySpan<byte> payload, bool cleared)
+    public static void Write(string path, long version, ReadOnlySpan<byte> payload, bool cleared, bool durable = true)
     {
         var bytes = new byte[HeaderSize + (cleared ? 0 : payload.Length)];
         var span = bytes.AsSpan();
@@ -71,6 +71,6 @@ internal static class GrainStateFile
             BinaryPrimitives.WriteUInt32BigEndian(span[18..], Crc32C.Compute(payload));
         }
 
-        FileSync.AtomicReplace(path, bytes);
+        FileSync.AtomicReplace(path, bytes, durable);
     }
 }

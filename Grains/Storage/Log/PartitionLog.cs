@@ -68,6 +68,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
     public long HighWatermark => Volatile.Read(ref _highWatermark);
 
+    /// <summary>True once the log started closing: nothing more will be appended.</summary>
+    public bool IsClosed => _closed;
+
     /// <summary>Bytes of all segments.</summary>
     public long Size => Volatile.Read(ref _segments).Sum(s => (long)s.Size);
 

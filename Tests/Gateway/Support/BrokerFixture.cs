@@ -40,6 +40,8 @@ public class BrokerFixture : IAsyncLifetime
             // Groups start their first rebalance at once, and tests may use short sessions.
             "--Tributary:Groups:InitialRebalanceDelay", "00:00:00",
             "--Tributary:Groups:MinSessionTimeout", "00:00:01",
+            // Transactions past their timeout are aborted within a quarter second, not Kafka's ten.
+            "--Tributary:Transactions:TimeoutCheckInterval", "00:00:00.250",
             .. Settings,
         ]);
         await _host.StartAsync();

@@ -38,7 +38,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
         }
     }
 
-    public async Task ReadAsync(TimeSpan maxWait, CancellationToken cancellationToken, ILogger logger)
+    public async Task ReadAsync(TimeSpan maxWait, bool readCommitted, CancellationToken cancellationToken, ILogger logger)
     {
         if (!IsReadable)
         {
@@ -47,7 +47,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait), cancellationToken);
+            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), cancellationToken);
             if (Result is { } previous)
             {
                 PooledBuffer.Release(previous.Records);

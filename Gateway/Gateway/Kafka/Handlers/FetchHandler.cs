@@ -21,6 +21,8 @@ public sealed class FetchHandler(
     FetchSessionCache sessions,
     ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
 {
+    private const sbyte ReadCommitted = 1;
+
     public override ApiKey ApiKey => ApiKey.Fetch;
 
     public override short MinVersion => 4;
@@ -64,12 +66,13 @@ public sealed class FetchHandler(
 
         var slots = session is null ? requested : await UpdateSessionAsync(session, requested, body, byId, incremental);
         await Task.WhenAll(slots.Select(slot => slot.RouteAsync(router)));
-        await Task.WhenAll(slots.Select(slot => slot.ReadAsync(TimeSpan.Zero, CancellationToken.None, logger)));
+        var readCommitted = body.IsolationLevel == ReadCommitted;
+        await Task.WhenAll(slots.Select(slot => slot.ReadAsync(TimeSpan.Zero, readCommitted, CancellationToken.None, logger)));
 
         var minBytes = Math.Max(1, body.MinBytes);
         if (body.MaxWaitMs > 0 && slots.Sum(s => s.Bytes) < minBytes && slots.Any(s => s.IsReadable))
         {
-            await WaitForDataAsync(slots, TimeSpan.FromMilliseconds(body.MaxWaitMs), minBytes, cancellationToken);
+            await WaitForDataAsync(slots, TimeSpan.FromMilliseconds(body.MaxWaitMs), minBytes, readCommitted, cancellationToken);
         }
 
         ApplyMaxBytes(slots, body.MaxBytes);
@@ -141,10 +144,10 @@ public sealed class FetchHandler(
         ];
     }
 
-    private async Task WaitForDataAsync(List<FetchSlot> slots, TimeSpan maxWait, int minBytes, CancellationToken cancellationToken)
+    private async Task WaitForDataAsync(List<FetchSlot> slots, TimeSpan maxWait, int minBytes, bool readCommitted, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waiting = slots.Where(s => s.IsReadable).Select(s => s.ReadAsync(maxWait, stop.Token, logger)).ToList();
+        var waiting = slots.Where(s => s.IsReadable).Select(s => s.ReadAsync(maxWait, readCommitted, stop.Token, logger)).ToList();
         while (waiting.Count > 0)
         {
             waiting.Remove(await Task.WhenAny(waiting));
@@ -192,7 +195,11 @@ public sealed class FetchHandler(
                     HighWatermark = result?.HighWatermark ?? -1,
                     LastStableOffset = result?.LastStableOffset ?? -1,
                     LogStartOffset = result?.LogStartOffset ?? -1,
-                    AbortedTransactions = null,
+                    AbortedTransactions = result?.AbortedTransactions?.Select(a => new FetchResponse.AbortedTransaction
+                    {
+                        ProducerId = a.ProducerId,
+                        FirstOffset = a.FirstOffset,
+                    }).ToList(),
                     Records = result?.Records ?? ReadOnlyMemory<byte>.Empty,
                 };
                 if (slot.Session is { } entry)

@@ -5,8 +5,8 @@ using Tributary.Gateway.Protocol.Messages;
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
-/// ListOffsets (2): per partition, the latest (-1), earliest (-2) or max-timestamp (-3) offset, or the first offset
-/// whose timestamp is at least the one given.
+/// ListOffsets (2): per partition, the latest (-1; for read_committed the last stable offset), earliest (-2) or
+/// max-timestamp (-3) offset, or the first offset whose timestamp is at least the one given.
 /// </summary>
 public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<ListOffsetsHandler> logger)
     : KafkaApiHandler<ListOffsetsRequest, ListOffsetsResponse>
@@ -19,14 +19,15 @@ public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<L
 
     protected override async Task<ListOffsetsResponse?> HandleAsync(ListOffsetsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Name, p));
+        var readCommitted = request.ApiVersion >= 2 && body.IsolationLevel == 1;
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Name, p, readCommitted));
         return new ListOffsetsResponse
         {
             Topics = topics.Select(t => new ListOffsetsResponse.ListOffsetsTopicResponse { Name = t.Topic.Name, Partitions = t.Results }).ToList(),
         };
     }
 
-    private async Task<ListOffsetsResponse.ListOffsetsPartitionResponse> LookupAsync(string topic, ListOffsetsRequest.ListOffsetsPartition partition)
+    private async Task<ListOffsetsResponse.ListOffsetsPartitionResponse> LookupAsync(string topic, ListOffsetsRequest.ListOffsetsPartition partition, bool readCommitted)
     {
         var response = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = partition.PartitionIndex };
         var (error, grain, _) = await router.RouteAsync(topic, partition.PartitionIndex);
@@ -38,7 +39,7 @@ public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<L
 
         try
         {
-            var result = await grain.ListOffsetAsync(partition.Timestamp);
+            var result = await grain.ListOffsetAsync(partition.Timestamp, readCommitted);
             response.ErrorCode = (short)result.Error;
             response.Offset = result.Offset;
             response.Timestamp = result.Timestamp;

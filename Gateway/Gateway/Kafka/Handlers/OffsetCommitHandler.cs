@@ -20,40 +20,15 @@ public sealed class OffsetCommitHandler(IGrainFactory grains, TopicCache topics)
     protected override async Task<OffsetCommitResponse?> HandleAsync(OffsetCommitRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var version = request.ApiVersion;
-        var errors = new Dictionary<(string, int), ErrorCode>();
-        var commits = new List<OffsetToCommit>();
-        foreach (var topic in body.Topics)
+        var batch = await OffsetCommitBatch.CreateAsync(topics, body.GroupId, body.Topics.SelectMany(t => t.Partitions.Select(p =>
+            new OffsetToCommit(t.Name, p.PartitionIndex, p.CommittedOffset, version >= 6 ? p.CommittedLeaderEpoch : -1, p.CommittedMetadata ?? ""))));
+        if (batch.Commits.Count > 0)
         {
-            var description = await topics.DescribeAsync(topic.Name);
-            foreach (var partition in topic.Partitions)
-            {
-                if (!GroupIds.IsValid(body.GroupId))
-                {
-                    errors[(topic.Name, partition.PartitionIndex)] = ErrorCode.InvalidGroupId;
-                }
-                else if (description is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= description.PartitionCount)
-                {
-                    errors[(topic.Name, partition.PartitionIndex)] = ErrorCode.UnknownTopicOrPartition;
-                }
-                else
-                {
-                    commits.Add(new OffsetToCommit(topic.Name, partition.PartitionIndex, partition.CommittedOffset,
-                        version >= 6 ? partition.CommittedLeaderEpoch : -1, partition.CommittedMetadata ?? ""));
-                }
-            }
-        }
-
-        if (commits.Count > 0)
-        {
-            var results = await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).CommitOffsetsAsync(new OffsetCommitRequestData(
+            batch.Answered(await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).CommitOffsetsAsync(new OffsetCommitRequestData(
                 version >= 1 ? body.MemberId : "",
                 version >= 7 ? body.GroupInstanceId : null,
                 version >= 1 ? body.GenerationIdOrMemberEpoch : -1,
-                commits));
-            for (var i = 0; i < commits.Count; i++)
-            {
-                errors[(commits[i].Topic, commits[i].Partition)] = results[i];
-            }
+                batch.Commits)));
         }
 
         return new OffsetCommitResponse
@@ -64,7 +39,7 @@ public sealed class OffsetCommitHandler(IGrainFactory grains, TopicCache topics)
                 Partitions = t.Partitions.Select(p => new OffsetCommitResponse.OffsetCommitResponsePartition
                 {
                     PartitionIndex = p.PartitionIndex,
-                    ErrorCode = (short)errors[(t.Name, p.PartitionIndex)],
+                    ErrorCode = (short)batch.Errors[(t.Name, p.PartitionIndex)],
                 }).ToList(),
             }).ToList(),
         };

@@ -6,7 +6,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// OffsetFetch (9): a group's committed offsets for the partitions asked for (offset -1 where none), or all of them
-/// (v2+, no topics); from v8 for several groups in one request.
+/// (v2+, no topics); from v8 for several groups in one request. From v7 a read_committed consumer may ask for stable
+/// offsets only, and is told to retry while a transaction holds a pending commit.
 /// </summary>
 public sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<OffsetFetchRequest, OffsetFetchResponse>
 {
@@ -36,6 +37,7 @@ public sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<O
                             CommittedOffset = o.Offset,
                             CommittedLeaderEpoch = o.LeaderEpoch,
                             Metadata = o.Metadata,
+                            ErrorCode = PartitionError(o, body.RequireStable),
                         }).ToList(),
                     }).ToList(),
                 };
@@ -56,11 +58,15 @@ public sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<O
                     CommittedOffset = o.Offset,
                     CommittedLeaderEpoch = o.LeaderEpoch,
                     Metadata = o.Metadata,
-                    ErrorCode = (short)groupError,
+                    ErrorCode = groupError != ErrorCode.None ? (short)groupError : PartitionError(o, request.ApiVersion >= 7 && body.RequireStable),
                 }).ToList(),
             }).ToList(),
         };
     }
+
+    /// <summary>With require_stable (v7+, read_committed consumers) an offset a transaction may still change is UNSTABLE_OFFSET_COMMIT.</summary>
+    private static short PartitionError(CommittedOffsetData offset, bool requireStable) =>
+        (short)(requireStable && offset.PendingTransaction ? ErrorCode.UnstableOffsetCommit : ErrorCode.None);
 
     private async Task<(ErrorCode Error, IReadOnlyList<CommittedOffsetData> Offsets)> FetchAsync(string groupId, List<(string Name, List<int> Partitions)>? topics)
     {

@@ -1,0 +1,28 @@
+using Tributary.Gateway.Kafka.Groups;
+using Tributary.Gateway.Kafka.Transactions;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Transactions;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>AddOffsetsToTxn (25): the group whose offsets the transaction will commit (SendOffsetsToTransaction).</summary>
+public sealed class AddOffsetsToTxnHandler(IGrainFactory grains) : KafkaApiHandler<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>
+{
+    public override ApiKey ApiKey => ApiKey.AddOffsetsToTxn;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 4;
+
+    protected override async Task<AddOffsetsToTxnResponse?> HandleAsync(AddOffsetsToTxnRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        if (!GroupIds.IsValid(body.GroupId))
+        {
+            return new AddOffsetsToTxnResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };
+        }
+
+        var error = await grains.GetGrain<ITransactionCoordinatorGrain>(body.TransactionalId)
+            .AddOffsetsAsync(body.ProducerId, body.ProducerEpoch, body.GroupId);
+        return new AddOffsetsToTxnResponse { ErrorCode = ProducerErrors.ForVersion(error, fencedKnown: request.ApiVersion >= 2) };
+    }
+}

@@ -1,0 +1,52 @@
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Partitions;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>DescribeProducers (61): the producers each partition keeps state for, with their open transaction's start.</summary>
+public sealed class DescribeProducersHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<DescribeProducersRequest, DescribeProducersResponse>
+{
+    public override ApiKey ApiKey => ApiKey.DescribeProducers;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 0;
+
+    protected override async Task<DescribeProducersResponse?> HandleAsync(DescribeProducersRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var response = new DescribeProducersResponse();
+        foreach (var topic in body.Topics)
+        {
+            var description = await topics.DescribeAsync(topic.Name);
+            var result = new DescribeProducersResponse.TopicResponse { Name = topic.Name };
+            foreach (var index in topic.PartitionIndexes)
+            {
+                var partition = new DescribeProducersResponse.PartitionResponse { PartitionIndex = index, ErrorMessage = null };
+                if (description is null || index < 0 || index >= description.PartitionCount)
+                {
+                    partition.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                }
+                else
+                {
+                    partition.ActiveProducers = (await PartitionGrainKey.Get(grains, topic.Name, index).DescribeProducersAsync())
+                        .Select(p => new DescribeProducersResponse.ProducerState
+                        {
+                            ProducerId = p.ProducerId,
+                            ProducerEpoch = p.ProducerEpoch,
+                            LastSequence = p.LastSequence,
+                            LastTimestamp = p.LastTimestamp,
+                            CoordinatorEpoch = p.CoordinatorEpoch,
+                            CurrentTxnStartOffset = p.CurrentTxnStartOffset,
+                        }).ToList();
+                }
+
+                result.Partitions.Add(partition);
+            }
+
+            response.Topics.Add(result);
+        }
+
+        return response;
+    }
+}

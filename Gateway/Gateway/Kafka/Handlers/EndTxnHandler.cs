@@ -1,0 +1,22 @@
+using Tributary.Gateway.Kafka.Transactions;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Transactions;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>EndTxn (26): commit or abort; answered once every partition of the transaction has its marker.</summary>
+public sealed class EndTxnHandler(IGrainFactory grains) : KafkaApiHandler<EndTxnRequest, EndTxnResponse>
+{
+    public override ApiKey ApiKey => ApiKey.EndTxn;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 4;
+
+    protected override async Task<EndTxnResponse?> HandleAsync(EndTxnRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var error = await grains.GetGrain<ITransactionCoordinatorGrain>(body.TransactionalId)
+            .EndAsync(body.ProducerId, body.ProducerEpoch, body.Committed);
+        return new EndTxnResponse { ErrorCode = ProducerErrors.ForVersion(error, fencedKnown: request.ApiVersion >= 2) };
+    }
+}

@@ -1,0 +1,57 @@
+using Orleans.Concurrency;
+
+namespace Tributary.Grains.Interfaces.Transactions;
+
+/// <summary>
+/// The transaction coordinator of one <c>transactional.id</c> (the grain's key), after Kafka's TransactionCoordinator:
+/// the producer id and epoch it owns, its open transaction's partitions and groups, and the commit or abort that
+/// writes markers to all of them. Calls run one at a time.
+/// </summary>
+[Alias("Tributary.Transactions.ITransactionCoordinatorGrain")]
+public interface ITransactionCoordinatorGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// InitProducerId for this transactional id: the first call allocates a producer id, later ones bump its epoch,
+    /// fencing older producers and aborting a transaction they left open.
+    /// </summary>
+    [Alias("InitProducerId")]
+    Task<InitProducerIdResult> InitProducerIdAsync(int transactionTimeoutMs, long expectedProducerId, short expectedProducerEpoch);
+
+    /// <summary>AddPartitionsToTxn: the partitions the open transaction writes to. One error for them all.</summary>
+    [Alias("AddPartitions")]
+    Task<ErrorCode> AddPartitionsAsync(long producerId, short producerEpoch, IReadOnlyList<TransactionPartition> partitions);
+
+    /// <summary>AddOffsetsToTxn: the group whose offsets the transaction commits.</summary>
+    [Alias("AddOffsets")]
+    Task<ErrorCode> AddOffsetsAsync(long producerId, short producerEpoch, string groupId);
+
+    /// <summary>EndTxn: commits or aborts the open transaction; answers once every marker is written.</summary>
+    [Alias("End")]
+    Task<ErrorCode> EndAsync(long producerId, short producerEpoch, bool commit);
+
+    /// <summary>DescribeTransactions for this id, or null when it is unknown.</summary>
+    [Alias("Describe")]
+    Task<TransactionDescription?> DescribeAsync();
+
+    /// <summary>Activates the coordinator so that it finishes or times out a transaction left open by a restart.</summary>
+    [Alias("Resume")]
+    Task ResumeAsync();
+}
+
+/// <summary>
+/// Every transactional id with its producer id and state, for ListTransactions, and so that a restarted cluster can
+/// wake the coordinators whose transactions are open. One instance, key 0.
+/// </summary>
+[Alias("Tributary.Transactions.ITransactionCatalogGrain")]
+public interface ITransactionCatalogGrain : IGrainWithIntegerKey
+{
+    /// <summary>A coordinator's state changed; one-way, so that a transaction never waits on the catalog.</summary>
+    [Alias("Update"), OneWay]
+    Task UpdateAsync(TransactionListing listing);
+
+    [Alias("Remove")]
+    Task RemoveAsync(string transactionalId);
+
+    [Alias("List")]
+    Task<IReadOnlyList<TransactionListing>> ListAsync();
+}
