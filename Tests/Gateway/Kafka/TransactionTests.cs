@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Tributary.Tests.Gateway.Support;
 
 namespace Tributary.Tests.Gateway.Kafka;
@@ -94,5 +95,134 @@ public sealed class TransactionTests(BrokerFixture broker) : IClassFixture<Broke
         Assert.Equal(
             Enumerable.Range(0, 6).SelectMany(t => Enumerable.Range(0, 30).Select(i => $"t{t}-{i}")).Order(),
             uncommitted.Select(r => r.Message.Value).Order());
+    }
+
+    [Fact]
+    public async Task ASecondProducerWithTheSameTransactionalId_FencesTheFirst_AndItsOpenTransactionIsAborted()
+    {
+        await broker.CreateAsync("txn-fenced", 1);
+        using var first = TransactionalProducer("fenced");
+        first.InitTransactions(TimeSpan.FromSeconds(30));
+        first.BeginTransaction();
+        first.Produce("txn-fenced", new Message<string, string> { Key = "a", Value = "zombie" });
+        Assert.Equal(0, first.Flush(TimeSpan.FromSeconds(30)));
+
+        using var second = TransactionalProducer("fenced");
+        second.InitTransactions(TimeSpan.FromSeconds(30));
+        second.BeginTransaction();
+        second.Produce("txn-fenced", new Message<string, string> { Key = "b", Value = "successor" });
+        second.CommitTransaction(TimeSpan.FromSeconds(30));
+
+        var error = Assert.ThrowsAny<KafkaException>(() => first.CommitTransaction(TimeSpan.FromSeconds(30)));
+        Assert.True(error.Error.IsFatal || error.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch, error.Error.ToString());
+        Assert.Equal(["successor"], ReadAll("txn-fenced", 1, IsolationLevel.ReadCommitted, 1).Select(r => r.Message.Value));
+    }
+
+    [Fact]
+    public async Task ATransactionLeftOpen_IsAbortedAfterItsTimeout_AndNoLongerHoldsReadersBack()
+    {
+        await broker.CreateAsync("txn-timeout", 1);
+        using var producer = TransactionalProducer("timeout", timeoutMs: 2000);
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        producer.BeginTransaction();
+        producer.Produce("txn-timeout", new Message<string, string> { Key = "a", Value = "left open" });
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var stable = await admin.ListOffsetsAsync([new TopicPartitionOffsetSpec { TopicPartition = new("txn-timeout", 0), OffsetSpec = OffsetSpec.Latest() }],
+            new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted });
+        Assert.Equal(0, stable.ResultInfos.Single().TopicPartitionOffsetError.Offset.Value);
+
+        await Wait.UntilAsync(async () =>
+        {
+            var offsets = await admin.ListOffsetsAsync([new TopicPartitionOffsetSpec { TopicPartition = new("txn-timeout", 0), OffsetSpec = OffsetSpec.Latest() }],
+                new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted });
+            return offsets.ResultInfos.Single().TopicPartitionOffsetError.Offset.Value == 2;
+        }, TimeSpan.FromSeconds(15), "the timed-out transaction aborted (record and abort marker below the last stable offset)");
+
+        Assert.Empty(ReadAll("txn-timeout", 1, IsolationLevel.ReadCommitted, 0));
+        Assert.ThrowsAny<KafkaException>(() => producer.CommitTransaction(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>
+    /// One instance of a consume-transform-produce application: reads "ctp-in" in group "ctp-group", writes each value
+    /// with "-done" to the same partition of "ctp-out", and commits its input offsets in the same transaction. With
+    /// <paramref name="dieInTransaction"/> it stops without committing or closing in the middle of that transaction.
+    /// </summary>
+    private int RunProcessor(int? dieInTransaction)
+    {
+        using var producer = TransactionalProducer("ctp-app");
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "ctp-group",
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 2000,
+            HeartbeatIntervalMs = 300,
+        }).Build();
+        consumer.Subscribe("ctp-in");
+        var transactions = 0;
+        var idle = DateTime.UtcNow;
+        try
+        {
+            while (DateTime.UtcNow - idle < TimeSpan.FromSeconds(5))
+            {
+                var batch = new List<ConsumeResult<string, string>>();
+                while (batch.Count < 25 && consumer.Consume(TimeSpan.FromMilliseconds(300)) is { } record)
+                {
+                    batch.Add(record);
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                idle = DateTime.UtcNow;
+                producer.BeginTransaction();
+                foreach (var record in batch)
+                {
+                    producer.Produce(new TopicPartition("ctp-out", record.Partition), new Message<string, string> { Key = record.Message.Key, Value = record.Message.Value + "-done" });
+                }
+
+                producer.SendOffsetsToTransaction(
+                    batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)),
+                    consumer.ConsumerGroupMetadata,
+                    TimeSpan.FromSeconds(30));
+                if (transactions == dieInTransaction)
+                {
+                    Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+                    return transactions;
+                }
+
+                producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                transactions++;
+            }
+
+            consumer.Close();
+            return transactions;
+        }
+        finally
+        {
+            consumer.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ConsumeTransformProduce_KilledMidTransactionAndRestarted_ProcessesEveryInputExactlyOnce()
+    {
+        await broker.FillAsync("ctp-in", 100, 100, 100);
+        await broker.CreateAsync("ctp-out", 3);
+
+        Assert.Equal(3, RunProcessor(dieInTransaction: 3));
+        Assert.True(RunProcessor(dieInTransaction: null) > 0);
+
+        var output = ReadAll("ctp-out", 3, IsolationLevel.ReadCommitted, 300);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"r{i}-done").Order(), output.Select(r => r.Message.Value).Order());
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("ctp-group", [new("ctp-in", 0), new("ctp-in", 1), new("ctp-in", 2)])]);
+        Assert.All(committed.Single().Partitions, p => Assert.Equal(100, p.Offset.Value));
     }
 }

@@ -58,7 +58,7 @@ public class BrokerFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopAsync();
         if (Directory.Exists(DataDirectory))
