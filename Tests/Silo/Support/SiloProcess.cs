@@ -16,9 +16,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string Output => _silo.Output;
 
-    public static async Task<SiloProcess> StartAsync(string dataDirectory)
+    public string BootstrapServers => _silo.BootstrapServers;
+
+    public static async Task<SiloProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var silo = new SiloProcess(await SiloLauncher.StartAsync(dataDirectory, new Dictionary<string, string> { ["Logging__LogLevel__Tributary"] = "Debug" }));
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Logging__LogLevel__Tributary"] = "Debug" };
+        var silo = new SiloProcess(await SiloLauncher.StartAsync(dataDirectory, environment));
         var client = Host.CreateApplicationBuilder();
         client.UseOrleansClient(c => c.UseLocalhostClustering(silo._silo.GatewayPort));
         silo._client = client.Build();
