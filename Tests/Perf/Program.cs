@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Tributary.Tests.Perf;
 using Tributary.Tests.Perf.Groups;
+using Tributary.Tests.Perf.Transactions;
 
 // The load and measurement tool. Commands:
 //   suite [--records-small N] [--records-large N] [--partitions N]
@@ -11,6 +12,8 @@ using Tributary.Tests.Perf.Groups;
 //   idle-partitions [--partitions N]   memory a broker keeps per partition once its partitions are idle
 //   group-perf --bootstrap HOST:PORT [--members N] [--rounds N] [--heartbeat-interval-ms MS] [--connections N] [--in-flight N] [--seconds S]
 //       rebalance time when a member joins a group, and heartbeats per second one group sustains
+//   txn-perf --bootstrap HOST:PORT [--producers N] [--records N] [--record-size B] [--transaction-records N] [--partitions N]
+//       plain acks=all, idempotent and transactional producers writing the same records in one run
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
 switch (command)
@@ -56,12 +59,23 @@ switch (command)
         return 0;
     }
 
+    case "txn-perf":
+    {
+        Librdkafka.Pin();
+        foreach (var (what, value, against) in await TransactionPerf.RunAsync(arguments.String("bootstrap", "localhost:9092"), arguments))
+        {
+            Console.WriteLine($"{what}: {value} {against}");
+        }
+
+        return 0;
+    }
+
     case "loopback":
         Console.WriteLine($"loopback TCP, one stream: {await Loopback.MeasureAsync():F0} MB/s");
         return 0;
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|loopback|idle-partitions [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|loopback|idle-partitions [options]");
         return 2;
 }

@@ -7,8 +7,9 @@ namespace Tributary.Grains.Persistence;
 
 /// <summary>
 /// Durable grain storage in a local directory, for the embedded single-broker platform: one file per grain state
-/// (<see cref="GrainStateFile"/>), replaced atomically with fsync, so a state that was written survives a restart
-/// and a kill -9, and a crash mid-write leaves the previous state.
+/// (<see cref="GrainStateFile"/>), replaced atomically, so a state that was written survives a restart and a kill -9,
+/// and a crash mid-write leaves the previous state. When <c>durable</c> (the default) every write is also fsynced,
+/// so that it survives a power loss too.
 /// <para>ETags are version numbers. A write or clear whose ETag is not the stored version fails with
 /// <see cref="InconsistentStateException"/>. Operations on one grain's state are serialized here; file I/O runs on
 /// the thread pool, never on a grain's scheduler.</para>

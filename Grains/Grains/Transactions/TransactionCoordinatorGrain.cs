@@ -11,7 +11,9 @@ namespace Tributary.Grains.Transactions;
 /// One transactional id's coordinator, after Kafka's TransactionCoordinator. Not reentrant: requests run one at a
 /// time, and a commit or abort holds the others back until every marker is written (where Kafka answers
 /// CONCURRENT_TRANSACTIONS for the client to retry). The decision is stored (PrepareCommit / PrepareAbort) before any
-/// marker is written, so a coordinator that restarts mid-way finishes the same way: a transaction ends whole.
+/// marker is written, so a coordinator that restarts mid-way finishes the same way: a transaction ends whole. The
+/// outcome (CompleteCommit / CompleteAbort) is stored with the next change, not on its own: a restart that finds the
+/// decision instead writes the same markers again, which changes nothing, so each transaction costs two writes.
 /// </summary>
 public sealed partial class TransactionCoordinatorGrain(
     [PersistentState("transaction", GrainStorageNames.Transactions)] IPersistentState<TransactionState> stored,
@@ -20,6 +22,7 @@ public sealed partial class TransactionCoordinatorGrain(
     ILogger<TransactionCoordinatorGrain> logger) : Grain, ITransactionCoordinatorGrain
 {
     private IGrainTimer? _timer;
+    private bool _outcomeUnsaved;
 
     private TransactionState State => stored.State;
 
@@ -32,11 +35,19 @@ public sealed partial class TransactionCoordinatorGrain(
         if (stored.RecordExists)
         {
             State.CoordinatorEpoch++;
-            await stored.WriteStateAsync(cancellationToken);
+            await SaveAsync();
             if (State.Status is TransactionStatus.Ongoing or TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort)
             {
                 StartTimer();
             }
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_outcomeUnsaved)
+        {
+            await SaveAsync();
         }
     }
 
@@ -191,7 +202,8 @@ public sealed partial class TransactionCoordinatorGrain(
         State.Partitions.Clear();
         State.Groups.Clear();
         State.StartTimestampMs = -1;
-        await SaveAsync();
+        _outcomeUnsaved = true;
+        ReportToCatalog();
         StopTimer();
     }
 
@@ -242,9 +254,12 @@ public sealed partial class TransactionCoordinatorGrain(
     {
         State.LastUpdateMs = NowMs;
         await stored.WriteStateAsync();
-        await GrainFactory.GetGrain<ITransactionCatalogGrain>(0)
-            .UpdateAsync(new TransactionListing(TransactionalId, State.ProducerId, State.Status.ToString()));
+        _outcomeUnsaved = false;
+        ReportToCatalog();
     }
+
+    private void ReportToCatalog() =>
+        _ = GrainFactory.GetGrain<ITransactionCatalogGrain>(0).UpdateAsync(new TransactionListing(TransactionalId, State.ProducerId, State.Status.ToString()));
 
     private void StartTimer()
     {

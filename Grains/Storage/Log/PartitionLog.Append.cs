@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Tributary.Gateway.Protocol;
 using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.Storage.Producers;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -31,10 +32,18 @@ public sealed partial class PartitionLog
                 return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset));
             }
 
-            var producers = _producers.BeginAppend(origin, now);
+            // Only batches with a producer id (idempotent, transactional, markers) touch the producer state.
+            ProducerAppend? producers = null;
             for (var position = 0; position < records.Length;)
             {
                 var batch = records.Span[position..];
+                position += RecordBatch.TotalSize(batch);
+                if (RecordBatch.ProducerId(batch) < 0)
+                {
+                    continue;
+                }
+
+                producers ??= _producers.BeginAppend(origin, now);
                 var check = producers.Add(batch);
                 if (check.Error != ErrorCode.None)
                 {
@@ -47,8 +56,6 @@ public sealed partial class PartitionLog
                     var original = new LogAppendResult(ErrorCode.None, null, duplicate.FirstOffset, duplicate.LastOffset, -1, LogStartOffset, 0);
                     return config.IsDurable ? AwaitFlushAsync(original) : ValueTask.FromResult(original);
                 }
-
-                position += RecordBatch.TotalSize(batch);
             }
 
             var active = _segments[^1];
@@ -67,7 +74,10 @@ public sealed partial class PartitionLog
                 return ValueTask.FromResult(LogAppendResult.Failed(ErrorCode.KafkaStorageError, e.Message, LogStartOffset));
             }
 
-            CommitProducerAppend(producers, active);
+            if (producers is not null)
+            {
+                CommitProducerAppend(producers, active);
+            }
             Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
             _unflushedMessages += validated.RecordCount;
             durable = config.IsDurable;

@@ -30,10 +30,16 @@ public sealed class ProducerAppend
         _nowMs = nowMs;
     }
 
-    internal Dictionary<long, ProducerStateEntry> Updated { get; } = [];
+    private static readonly Dictionary<long, ProducerStateEntry> NoneUpdated = [];
+
+    private Dictionary<long, ProducerStateEntry>? _updated;
+    private List<CompletedTransaction>? _completed;
+
+    /// <summary>The producers' states after this append, by id (allocated only when a batch has a producer).</summary>
+    internal IReadOnlyDictionary<long, ProducerStateEntry> Updated => _updated ?? NoneUpdated;
 
     /// <summary>Transactions ended by markers in this append, in order.</summary>
-    public List<CompletedTransaction> Completed { get; } = [];
+    public IReadOnlyList<CompletedTransaction> Completed => (IReadOnlyList<CompletedTransaction>?)_completed ?? [];
 
     /// <summary>
     /// Checks a batch whose offsets are assigned and records its effect: sequence and epoch rules for producer batches
@@ -49,12 +55,12 @@ public sealed class ProducerAppend
         }
 
         var epoch = RecordBatch.ProducerEpoch(batch);
-        var entry = Updated.GetValueOrDefault(producerId) ?? _manager.Get(producerId)?.Clone() ?? new ProducerStateEntry(producerId);
+        var entry = _updated?.GetValueOrDefault(producerId) ?? _manager.Get(producerId)?.Clone() ?? new ProducerStateEntry(producerId);
         var check = RecordBatch.IsControl(batch) ? AddMarker(entry, batch, epoch) : AddData(entry, batch, epoch);
         if (check.Error == ErrorCode.None && !check.IsDuplicate)
         {
             entry.LastAppendTimeMs = _nowMs;
-            Updated[producerId] = entry;
+            (_updated ??= [])[producerId] = entry;
         }
 
         return check;
@@ -124,7 +130,7 @@ public sealed class ProducerAppend
 
         var offset = RecordBatch.BaseOffset(batch);
         var firstOffset = entry.CurrentTransactionFirstOffset >= 0 ? entry.CurrentTransactionFirstOffset : offset;
-        Completed.Add(new CompletedTransaction(entry.ProducerId, firstOffset, offset, !marker.IsCommit));
+        (_completed ??= []).Add(new CompletedTransaction(entry.ProducerId, firstOffset, offset, !marker.IsCommit));
         entry.UpdateEpoch(epoch);
         entry.CoordinatorEpoch = marker.CoordinatorEpoch;
         entry.CurrentTransactionFirstOffset = -1;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 
 namespace Tributary.Tests.Perf.Groups;
 
@@ -18,7 +16,7 @@ internal static class GroupPerf
         var interval = TimeSpan.FromMilliseconds(arguments.Int("heartbeat-interval-ms", 100));
         var partitions = members * 2;
         var topic = $"rebalance-perf-{partitions}";
-        await EnsureTopicAsync(bootstrap, topic, partitions);
+        await PerfTopics.EnsureAsync(bootstrap, topic, partitions);
         var rows = new List<(string, string, string)>();
 
         Console.WriteLine($"measuring rebalances of a {members}-member group ...");
@@ -44,19 +42,6 @@ internal static class GroupPerf
         rows.Add(($"heartbeats to one group, {members} members, {connections} connections x {inFlight} in flight",
             string.Create(CultureInfo.InvariantCulture, $"{heartbeats:F0} /s"), "goal 10,000 /s"));
         return rows;
-    }
-
-    private static async Task EnsureTopicAsync(string bootstrap, string topic, int partitions)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-        try
-        {
-            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code == Confluent.Kafka.ErrorCode.TopicAlreadyExists))
-        {
-            // Left by an earlier run against the same broker.
-        }
     }
 
     private static double Median(IEnumerable<double> values)

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace Tributary.Tests.Perf.Transactions;
+
+/// <summary>How the producers of a run write: plain acks=all, idempotent, or in transactions of a given size.</summary>
+internal enum ProducerMode
+{
+    Plain,
+    Idempotent,
+    Transactional,
+}
+
+/// <summary>How one run of producers is set up.</summary>
+internal sealed record ProducerRun(ProducerMode Mode, int Producers, long RecordsPerProducer, int RecordSize, int TransactionRecords, int LingerMs, bool Mock);
+
+/// <summary>
+/// Several Confluent.Kafka producers writing at once, each on its own thread, in one of the <see cref="ProducerMode"/>s;
+/// every record acknowledged by the whole cluster (acks=all); against the broker or librdkafka's in-memory mock broker.
+/// </summary>
+internal static class ProducerModePerf
+{
+    /// <summary>Records per second over all producers.</summary>
+    public static double Run(string bootstrap, string topic, ProducerRun run)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var watch = Stopwatch.StartNew();
+        var threads = Enumerable.Range(0, run.Producers).Select(p => new Thread(() => Produce(bootstrap, topic, run, $"perf-{id}-{p}"))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return run.Producers * run.RecordsPerProducer / watch.Elapsed.TotalSeconds;
+    }
+
+    private static void Produce(string bootstrap, string topic, ProducerRun run, string transactionalId)
+    {
+        var (mode, records, recordSize, transactionRecords) = (run.Mode, run.RecordsPerProducer, run.RecordSize, run.TransactionRecords);
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            Acks = Acks.All,
+            LingerMs = run.LingerMs,
+            BatchSize = 1_000_000,
+            QueueBufferingMaxMessages = 1_000_000,
+            EnableIdempotence = mode != ProducerMode.Plain,
+            TransactionalId = mode == ProducerMode.Transactional ? transactionalId : null,
+        };
+        if (run.Mock)
+        {
+            config.Set("test.mock.num.brokers", "1");
+        }
+
+        long failed = 0;
+        Action<DeliveryReport<Null, byte[]>> delivered = report =>
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        };
+        using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
+        var transactional = mode == ProducerMode.Transactional;
+        if (transactional)
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+        }
+
+        var value = new byte[recordSize];
+        for (long i = 0; i < records; i++)
+        {
+            if (transactional && i % transactionRecords == 0)
+            {
+                producer.BeginTransaction();
+            }
+
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, new Message<Null, byte[]> { Value = value }, delivered);
+                    break;
+                }
+                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(1));
+                }
+            }
+
+            if (transactional && (i % transactionRecords == transactionRecords - 1 || i == records - 1))
+            {
+                producer.CommitTransaction(TimeSpan.FromSeconds(60));
+            }
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(5));
+        if (Interlocked.Read(ref failed) > 0)
+        {
+            throw new InvalidOperationException($"{failed} records were not delivered.");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Tributary.Tests.Perf.Transactions;
+
+/// <summary>
+/// The producer-guarantees mode: plain acks=all, idempotent and transactional producers (transactions of 100 records by
+/// default) writing in the same run, against the broker and, as the client's own ceiling, librdkafka's mock broker.
+/// Plain and idempotent runs alternate in pairs (<c>--rounds</c>, default 5) and the idempotent ratio is the median of
+/// the pairs' ratios, since single runs of a second or two swing with this machine's scheduling.
+/// </summary>
+internal static class TransactionPerf
+{
+    public static async Task<List<(string What, string Value, string Against)>> RunAsync(string bootstrap, Arguments arguments)
+    {
+        var producers = arguments.Int("producers", 4);
+        var records = arguments.Int("records", 2_000_000);
+        var transactionalRecords = arguments.Int("transactional-records", 200_000);
+        var recordSize = arguments.Int("record-size", 100);
+        var transactionRecords = arguments.Int("transaction-records", 100);
+        var partitions = arguments.Int("partitions", 4);
+        var topic = $"guarantees-{partitions}";
+        await PerfTopics.EnsureAsync(bootstrap, topic, partitions);
+
+        ProducerRun Run(ProducerMode mode, long total, int lingerMs = 5, bool mock = false) =>
+            new(mode, producers, total / producers, recordSize, transactionRecords, lingerMs, mock);
+        double Measure(ProducerRun run) => ProducerModePerf.Run(run.Mock ? "localhost:1" : bootstrap, topic, run);
+
+        Console.WriteLine($"producing {recordSize} B records with {producers} producers: plain and idempotent, alternating ...");
+        Measure(Run(ProducerMode.Plain, records / 10));
+        var pairs = new List<(double Plain, double Idempotent)>();
+        for (var round = 0; round < arguments.Int("rounds", 5); round++)
+        {
+            pairs.Add((Measure(Run(ProducerMode.Plain, records)), Measure(Run(ProducerMode.Idempotent, records))));
+        }
+
+        var ratios = pairs.Select(p => p.Idempotent / p.Plain).Order().ToList();
+        var plain = pairs.Select(p => p.Plain).Order().ElementAt(pairs.Count / 2);
+        var idempotent = pairs.Select(p => p.Idempotent).Order().ElementAt(pairs.Count / 2);
+
+        Console.WriteLine($"transactions of {transactionRecords} records ...");
+        var transactional = Measure(Run(ProducerMode.Transactional, transactionalRecords));
+        var transactionalNoLinger = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0));
+        Console.WriteLine("the same against librdkafka's mock broker ...");
+        var mockPlain = Measure(Run(ProducerMode.Plain, records, mock: true));
+        var mockIdempotent = Measure(Run(ProducerMode.Idempotent, records, mock: true));
+        var mockTransactional = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0, mock: true));
+
+        var what = $"{producers} producers, {recordSize} B, acks=all";
+        return
+        [
+            ($"{what}, plain (median of {pairs.Count})", Rate(plain), ""),
+            ($"{what}, idempotent (median of {pairs.Count})", Rate(idempotent),
+                string.Create(CultureInfo.InvariantCulture, $"median pair ratio {ratios[ratios.Count / 2]:F2} x plain (goal 0.95); pairs {string.Join(" ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}")),
+            ($"{what}, transactions of {transactionRecords}, linger 5 ms", Rate(transactional), $"{transactional / plain:F2} x plain (goal 0.7)"),
+            ($"{what}, transactions of {transactionRecords}, linger 0", Rate(transactionalNoLinger), $"{transactionalNoLinger / plain:F2} x plain (goal 0.7)"),
+            ($"mock broker: {what}, plain", Rate(mockPlain), ""),
+            ($"mock broker: {what}, idempotent", Rate(mockIdempotent), $"{mockIdempotent / mockPlain:F2} x mock plain"),
+            ($"mock broker: {what}, transactions of {transactionRecords}, linger 0", Rate(mockTransactional), $"{mockTransactional / mockPlain:F2} x mock plain: the client's own ceiling"),
+        ];
+    }
+
+    private static string Rate(double recordsPerSecond) => string.Create(CultureInfo.InvariantCulture, $"{recordsPerSecond:F0} records/s");
+}
