@@ -59,18 +59,7 @@ internal static class ProducerPerf
             var value = new byte[Math.Max(8, recordSize)];
             BinaryPrimitives.WriteInt64LittleEndian(value, i);
             sent[i] = Stopwatch.GetTimestamp();
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, new Message<Null, byte[]> { Value = value }, delivered);
-                    break;
-                }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(1));
-                }
-            }
+            producer.ProduceWhenRoom(topic, value, delivered);
         }
 
         producer.Flush(TimeSpan.FromMinutes(5));

@@ -72,18 +72,7 @@ internal static class ProducerModePerf
                 producer.BeginTransaction();
             }
 
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, new Message<Null, byte[]> { Value = value }, delivered);
-                    break;
-                }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(1));
-                }
-            }
+            producer.ProduceWhenRoom(topic, value, delivered);
 
             if (transactional && (i % transactionRecords == transactionRecords - 1 || i == records - 1))
             {
