@@ -9,9 +9,6 @@ public sealed class TransactionCoordinatorOptions
     /// <summary><c>transaction.max.timeout.ms</c>: the longest transaction timeout a producer may ask for. Default 15 minutes.</summary>
     public TimeSpan MaxTransactionTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary><c>transactional.id.expiration.ms</c>: a transactional id unused this long is forgotten. Default 7 days.</summary>
-    public TimeSpan TransactionalIdExpiration { get; set; } = TimeSpan.FromDays(7);
-
     /// <summary>
     /// <c>transaction.abort.timed.out.transaction.cleanup.interval.ms</c>: how often a coordinator checks its open
     /// transaction against its timeout. Default 10 seconds.
