@@ -91,6 +91,7 @@ public sealed partial class TransactionCoordinatorGrain(
 
     public async Task<ErrorCode> AddPartitionsAsync(long producerId, short producerEpoch, IReadOnlyList<TransactionPartition> partitions)
     {
+        await FinishPendingDecisionAsync();
         if (Validate(producerId, producerEpoch) is { } error)
         {
             return error;
@@ -109,6 +110,7 @@ public sealed partial class TransactionCoordinatorGrain(
 
     public async Task<ErrorCode> AddOffsetsAsync(long producerId, short producerEpoch, string groupId)
     {
+        await FinishPendingDecisionAsync();
         if (Validate(producerId, producerEpoch) is { } error)
         {
             return error;
@@ -130,6 +132,7 @@ public sealed partial class TransactionCoordinatorGrain(
 
     public async Task<ErrorCode> EndAsync(long producerId, short producerEpoch, bool commit)
     {
+        await FinishPendingDecisionAsync();
         if (Validate(producerId, producerEpoch) is { } error)
         {
             return error;
@@ -156,7 +159,7 @@ public sealed partial class TransactionCoordinatorGrain(
 
     public Task ResumeAsync() => Task.CompletedTask;
 
-    /// <summary>The producer's id and epoch must be this coordinator's current ones; a decision left by a restart is finished first.</summary>
+    /// <summary>The producer's id and epoch must be this coordinator's current ones (callers finish a decision left by a restart first).</summary>
     private ErrorCode? Validate(long producerId, short producerEpoch)
     {
         if (State.ProducerId < 0 || producerId != State.ProducerId)
