@@ -1,0 +1,64 @@
+using Tributary.Grains.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry.Avro;
+
+namespace Tributary.Tests.SchemaRegistry;
+
+/// <summary>Parsing Avro schemas: what is refused as invalid, references, stored text and identity.</summary>
+public sealed class AvroParsingTests
+{
+    private static readonly AvroFormat Avro = new();
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"type\":\"record\",\"name\":\"R\"}")]
+    [InlineData("{\"type\":\"nosuchtype\"}")]
+    [InlineData("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"Missing\"}]}")]
+    [InlineData("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}]}")]
+    [InlineData("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":[\"null\",\"int\"],\"default\":\"x\"}]}")]
+    [InlineData("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"],\"default\":\"B\"}")]
+    [InlineData("{\"type\":\"fixed\",\"name\":\"F\"}")]
+    [InlineData("")]
+    public void InvalidSchemas_AreRefused(string schema) =>
+        Assert.Throws<InvalidSchemaException>(() => Avro.Parse(schema, [], normalize: false));
+
+    [Fact]
+    public void TheSameSchemaWrittenDifferently_HasOneIdentity_ADifferentDefaultAnother()
+    {
+        var compact = Avro.Parse("""{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":1}]}""", [], false);
+        var spaced = Avro.Parse("""
+            { "name": "R", "type": "record", "doc": "documented",
+              "fields": [ { "type": "int", "name": "a", "default": 1, "doc": "also" } ] }
+            """, [], false);
+        var otherDefault = Avro.Parse("""{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":2}]}""", [], false);
+
+        Assert.Equal(compact.Identity, spaced.Identity);
+        Assert.NotEqual(compact.Identity, otherDefault.Identity);
+        Assert.Equal("""{"type":"record","name":"R","fields":[{"name":"a","default":1,"type":"int"}]}""", compact.Text);
+    }
+
+    [Fact]
+    public void ATypeFromAReferencedSchema_CanBeUsed_AndTheTextKeepsTheReference()
+    {
+        var address = new ResolvedReference("com.example.Address", "address-value", 1,
+            """{"type":"record","name":"Address","namespace":"com.example","fields":[{"name":"street","type":"string"}]}""", []);
+        const string customer = """{"type":"record","name":"Customer","namespace":"com.example","fields":[{"name":"home","type":"com.example.Address"}]}""";
+
+        var parsed = Avro.Parse(customer, [address], normalize: false);
+
+        Assert.Equal(customer, parsed.Text);
+        Assert.Contains("address-value/1", parsed.Identity, StringComparison.Ordinal);
+        Assert.Throws<InvalidSchemaException>(() => Avro.Parse(customer, [], normalize: false));
+    }
+
+    [Fact]
+    public void ReferencesOfReferences_AreResolvedFirst()
+    {
+        var country = new ResolvedReference("Country", "country", 1, """{"type":"enum","name":"Country","symbols":["NL","FR"]}""", []);
+        var address = new ResolvedReference("Address", "address", 2,
+            """{"type":"record","name":"Address","fields":[{"name":"country","type":"Country"}]}""", [country]);
+
+        var parsed = Avro.Parse("""{"type":"record","name":"Customer","fields":[{"name":"home","type":"Address"}]}""", [address], false);
+
+        Assert.Equal("AVRO", parsed.Type);
+    }
+}
