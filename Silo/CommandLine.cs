@@ -12,5 +12,6 @@ public static class CommandLine
         ["--kafka-port"] = "Tributary:Kafka:Port",
         ["--advertised-host"] = "Tributary:Kafka:AdvertisedHost",
         ["--advertised-port"] = "Tributary:Kafka:AdvertisedPort",
+        ["--registry-port"] = "Tributary:SchemaRegistry:Port",
     };
 }

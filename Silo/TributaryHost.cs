@@ -5,13 +5,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Hosting;
 
 namespace Tributary.Silo;
 
 /// <summary>
 /// Composes the embedded platform: one Orleans silo (localhost clustering, file grain storage) and its gateway, the
-/// Kafka listener, in one host. The executable runs it; tests build the very same host in-process.
+/// Kafka listener and the Schema Registry's HTTP API, in one host. The executable runs it; tests build the very same host in-process.
 /// </summary>
 public static class TributaryHost
 {
@@ -31,14 +32,22 @@ public static class TributaryHost
         var orleans = builder.Configuration.GetSection("Orleans");
 
         builder.Services.AddKafkaGateway();
+        builder.Services.AddSchemaRegistryApi();
         builder.Services.AddSingleton(new BrokerIdentity(
             tributary.BrokerId,
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
             kafka.AdvertisedHost,
             kafka.EffectiveAdvertisedPort));
         builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory, tributary.DefaultPartitions));
+        var registryPort = tributary.SchemaRegistry.Port;
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>()));
+        {
+            kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>());
+            if (registryPort > 0)
+            {
+                kestrel.ListenAnyIP(registryPort);
+            }
+        });
 
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(
@@ -47,6 +56,12 @@ public static class TributaryHost
             .AddTributaryBroker()
             .AddTributaryFileGrainStorage());
 
-        return builder.Build();
+        var app = builder.Build();
+        if (registryPort > 0)
+        {
+            app.UseSchemaRegistryApi(registryPort);
+        }
+
+        return app;
     }
 }

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace Tributary.Tests.TestKit;
 
 /// <summary>
-/// The real Tributary.Silo executable in its own process, on free ports (Kafka, silo, Orleans gateway), over a data
+/// The real Tributary.Silo executable in its own process, on free ports (Kafka, Schema Registry, silo, Orleans gateway), over a data
 /// directory that outlives it. Kill it (SIGKILL, as kill -9) or stop it (SIGTERM) and start it again.
 /// </summary>
 public sealed partial class SiloLauncher : IAsyncDisposable
@@ -16,14 +16,20 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloLauncher(Process process, int kafkaPort, int gatewayPort)
+    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort)
     {
         _process = process;
         KafkaPort = kafkaPort;
         GatewayPort = gatewayPort;
+        RegistryPort = registryPort;
     }
 
     public int KafkaPort { get; }
+
+    /// <summary>The Schema Registry's HTTP port.</summary>
+    public int RegistryPort { get; }
+
+    public string RegistryUrl => $"http://localhost:{RegistryPort}";
 
     /// <summary>The Orleans gateway port, for an Orleans client.</summary>
     public int GatewayPort { get; }
@@ -45,6 +51,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     {
         var kafkaPort = FreePort();
         var gatewayPort = FreePort();
+        var registryPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
@@ -54,6 +61,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
                 "--kafka-port", kafkaPort.ToString(CultureInfo.InvariantCulture),
                 "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
                 "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture),
+                "--registry-port", registryPort.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -64,7 +72,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort);
+        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort);
         silo._process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.BeginOutputReadLine();

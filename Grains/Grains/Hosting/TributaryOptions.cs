@@ -32,6 +32,9 @@ public sealed class TributaryOptions
     /// <summary>Idempotent and transactional producers (section <c>Tributary:Transactions</c>).</summary>
     public TransactionCoordinatorOptions Transactions { get; set; } = new();
 
+    /// <summary>The Schema Registry (section <c>Tributary:SchemaRegistry</c>).</summary>
+    public SchemaRegistryOptions SchemaRegistry { get; set; } = new();
+
     public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Tributary.Tests.Gateway.Support;
 
 /// <summary>
 /// The embedded platform exactly as <c>dotnet run --project Silo</c> composes it, in this process, on free ports and
-/// a fresh data directory: a real Orleans silo with its Kafka listener. One per test class.
+/// a fresh data directory: a real Orleans silo with its Kafka listener and Schema Registry. One per test class.
 /// </summary>
 public class BrokerFixture : IAsyncLifetime
 {
@@ -20,6 +20,10 @@ public class BrokerFixture : IAsyncLifetime
     public int KafkaPort { get; } = FreePort();
 
     public string BootstrapServers => $"localhost:{KafkaPort}";
+
+    public int RegistryPort { get; } = FreePort();
+
+    public string RegistryUrl => $"http://localhost:{RegistryPort}";
 
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
@@ -34,6 +38,7 @@ public class BrokerFixture : IAsyncLifetime
         [
             "--data-dir", DataDirectory,
             "--kafka-port", KafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",

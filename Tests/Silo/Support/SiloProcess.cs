@@ -18,6 +18,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string BootstrapServers => _silo.BootstrapServers;
 
+    public string RegistryUrl => _silo.RegistryUrl;
+
     public static async Task<SiloProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Logging__LogLevel__Tributary"] = "Debug" };

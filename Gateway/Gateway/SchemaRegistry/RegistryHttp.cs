@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Interfaces.Schemas;
+
+namespace Tributary.Gateway.SchemaRegistry;
+
+/// <summary>
+/// What every registry endpoint shares: the content types it takes and gives, Confluent's error envelope (the HTTP
+/// status is the code's first three digits), and reading a schema from a request body.
+/// </summary>
+internal static partial class RegistryHttp
+{
+    public const string ContentType = "application/vnd.schemaregistry.v1+json";
+
+    private static readonly string[] AcceptedContentTypes =
+        [ContentType, "application/vnd.schemaregistry+json", "application/json", "application/octet-stream"];
+
+    public static IResult Json<T>(T body, int status = StatusCodes.Status200OK) =>
+        Results.Json(body, RegistryJson.Options, ContentType, status);
+
+    public static IResult Error(int code, string message) =>
+        Json(new ErrorBody(code, message), code >= 1000 ? code / 100 : code);
+
+    public static IResult From<T>(RegistryResult<T> result, Func<T, IResult> ok) =>
+        result.ErrorCode == RegistryErrors.None ? ok(result.Value!) : Error(result.ErrorCode, result.Message ?? "");
+
+    /// <summary>The body as <typeparamref name="T"/>, or the error to answer: 415 for a content type the API does not take, 400 for bad JSON.</summary>
+    public static async Task<(T? Body, IResult? Error)> ReadAsync<T>(HttpRequest request, ILogger logger)
+        where T : class
+    {
+        var contentType = request.ContentType?.Split(';')[0].Trim();
+        if (contentType is not null && !AcceptedContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))
+        {
+            LogRejected(logger, request.Path, $"unsupported content type {contentType}");
+            return (null, Error(StatusCodes.Status415UnsupportedMediaType, "HTTP 415 Unsupported Media Type"));
+        }
+
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, RegistryJson.Options);
+            if (body is null)
+            {
+                return (null, Error(StatusCodes.Status400BadRequest, "Request body is empty"));
+            }
+
+            return (body, null);
+        }
+        catch (JsonException e)
+        {
+            LogRejected(logger, request.Path, e.Message);
+            return (null, Error(StatusCodes.Status400BadRequest, $"Invalid JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>A registration or lookup body as a submission, or 42201 when it names no schema or a reference is incomplete.</summary>
+    public static async Task<(SchemaSubmission? Submission, IResult? Error)> ReadSubmissionAsync(HttpRequest request, bool normalize, ILogger logger)
+    {
+        var (body, error) = await ReadAsync<SchemaRequestBody>(request, logger);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Schema))
+        {
+            return (null, Error(RegistryErrors.InvalidSchema, "Empty schema"));
+        }
+
+        var references = new List<SchemaReferenceData>();
+        foreach (var reference in body.References ?? [])
+        {
+            if (reference.Name is null || reference.Subject is null || reference.Version is not { } version)
+            {
+                return (null, Error(RegistryErrors.InvalidSchema, "Invalid reference: name, subject and version are required"));
+            }
+
+            references.Add(new SchemaReferenceData(reference.Name, reference.Subject, version));
+        }
+
+        return (new SchemaSubmission(new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references), normalize, body.Id), null);
+    }
+
+    public static bool Flag(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out var value) && bool.TryParse(value, out var flag) && flag;
+
+    /// <summary>AVRO is the default and is left out of responses, as Confluent does.</summary>
+    public static string? TypeForResponse(string schemaType) => schemaType == "AVRO" ? null : schemaType;
+
+    public static List<ReferenceBody>? ReferencesForResponse(IReadOnlyList<SchemaReferenceData> references) =>
+        references.Count == 0 ? null : references.Select(r => new ReferenceBody(r.Name, r.Subject, r.Version)).ToList();
+
+    public static SchemaBody SchemaBodyOf(SchemaDefinition definition, int? maxId = null) =>
+        new(definition.Schema, TypeForResponse(definition.SchemaType), ReferencesForResponse(definition.References), maxId);
+
+    /// <summary>
+    /// A subject from its route value: Kestrel decodes a path but leaves <c>%2F</c>, so a subject with a slash
+    /// arrives still escaped.
+    /// </summary>
+    public static string Subject(string routeValue) =>
+        routeValue.Contains('%', StringComparison.Ordinal) ? routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) : routeValue;
+
+    /// <summary>The <c>offset</c> and <c>limit</c> query parameters applied to a list (a negative limit means all).</summary>
+    public static List<T> Page<T>(HttpRequest request, IEnumerable<T> items)
+    {
+        var offset = int.TryParse(request.Query["offset"], out var o) && o > 0 ? o : 0;
+        var limit = int.TryParse(request.Query["limit"], out var l) && l >= 0 ? l : int.MaxValue;
+        return items.Skip(offset).Take(limit).ToList();
+    }
+
+    public static SubjectVersionBody VersionBody(SubjectVersion version) => new(
+        version.Subject, version.Version, version.Id, TypeForResponse(version.Definition.SchemaType),
+        ReferencesForResponse(version.Definition.References), version.Definition.Schema);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema registry request {Path} rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string path, string reason);
+}

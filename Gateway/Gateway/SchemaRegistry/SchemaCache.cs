@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Tributary.Grains.Interfaces.Schemas;
+
+namespace Tributary.Gateway.SchemaRegistry;
+
+/// <summary>
+/// Schemas by id, kept by the gateway once fetched, with their GET /schemas/ids/{id} body already serialized: an id's
+/// definition never changes (ids are never reused), so the cache cannot go stale, and deserializers' lookups by id
+/// stay off the grains.
+/// </summary>
+internal sealed class SchemaCache(IGrainFactory grains)
+{
+    private readonly ConcurrentDictionary<int, CachedSchema> _byId = new();
+
+    public async ValueTask<CachedSchema?> GetAsync(int id)
+    {
+        if (_byId.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        var definition = await grains.GetGrain<ISchemaByIdGrain>(id).GetAsync();
+        if (definition is null)
+        {
+            return null;
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(RegistryHttp.SchemaBodyOf(definition), RegistryJson.Options);
+        return _byId.GetOrAdd(id, new CachedSchema(definition, body));
+    }
+}
+
+/// <summary>A schema and its response body.</summary>
+internal sealed record CachedSchema(SchemaDefinition Definition, byte[] Body);

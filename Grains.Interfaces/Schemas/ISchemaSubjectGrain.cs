@@ -1,0 +1,133 @@
+using Orleans.Concurrency;
+
+namespace Tributary.Grains.Interfaces.Schemas;
+
+/// <summary>
+/// One subject of the Schema Registry (the grain's key): its versions, their soft and permanent deletes, its
+/// compatibility level and mode. Registrations run one at a time per subject; there is no registry-wide leader.
+/// Version specs are "latest", "-1" or a positive number.
+/// </summary>
+[Alias("Tributary.Schemas.ISchemaSubjectGrain")]
+public interface ISchemaSubjectGrain : IGrainWithStringKey
+{
+    /// <summary>POST /subjects/{s}/versions: the schema's id, new or existing.</summary>
+    [Alias("Register")]
+    Task<RegistryResult<int>> RegisterAsync(SchemaSubmission submission);
+
+    /// <summary>POST /subjects/{s}: the version of this subject that is this schema.</summary>
+    [Alias("Lookup")]
+    Task<RegistryResult<SubjectVersion>> LookupAsync(SchemaSubmission submission, bool includeDeleted);
+
+    /// <summary>POST /compatibility/subjects/{s}/versions[/{v}]: against one version, or (null) the versions the level names.</summary>
+    [Alias("CheckCompatibility")]
+    Task<RegistryResult<CompatibilityVerdict>> CheckCompatibilityAsync(SchemaSubmission submission, string? version);
+
+    [Alias("Versions")]
+    Task<RegistryResult<IReadOnlyList<int>>> GetVersionsAsync(bool includeDeleted, bool deletedOnly);
+
+    /// <summary>Reads never change the subject, so they interleave with a registration (which may read its own references).</summary>
+    [Alias("Version"), AlwaysInterleave]
+    Task<RegistryResult<SubjectVersion>> GetVersionAsync(string version, bool includeDeleted);
+
+    /// <summary>The ids of schemas that reference a version.</summary>
+    [Alias("ReferencedBy"), AlwaysInterleave]
+    Task<RegistryResult<IReadOnlyList<int>>> GetReferencedByAsync(string version);
+
+    /// <summary>Records that schema <paramref name="id"/> references <paramref name="version"/> (blocks its permanent delete).</summary>
+    [Alias("AddReferencedBy")]
+    Task AddReferencedByAsync(int version, int id);
+
+    [Alias("DeleteVersion")]
+    Task<RegistryResult<int>> DeleteVersionAsync(string version, bool permanent);
+
+    [Alias("DeleteSubject")]
+    Task<RegistryResult<IReadOnlyList<int>>> DeleteAsync(bool permanent);
+
+    [Alias("GetConfig")]
+    Task<RegistryConfig?> GetConfigAsync();
+
+    [Alias("SetConfig")]
+    Task SetConfigAsync(RegistryConfig config);
+
+    /// <summary>Removes the subject's own config; returns what it was (null when there was none).</summary>
+    [Alias("DeleteConfig")]
+    Task<RegistryConfig?> DeleteConfigAsync();
+
+    [Alias("GetMode")]
+    Task<string?> GetModeAsync();
+
+    [Alias("SetMode")]
+    Task SetModeAsync(string? mode);
+}
+
+/// <summary>The registry's global config and mode, and the list of subjects. One instance, key 0.</summary>
+[Alias("Tributary.Schemas.ISchemaRegistryGrain")]
+public interface ISchemaRegistryGrain : IGrainWithIntegerKey
+{
+    [Alias("GetConfig")]
+    Task<RegistryConfig> GetConfigAsync();
+
+    [Alias("SetConfig")]
+    Task SetConfigAsync(RegistryConfig config);
+
+    /// <summary>Back to the defaults; returns the config that was set.</summary>
+    [Alias("DeleteConfig")]
+    Task<RegistryConfig> DeleteConfigAsync();
+
+    [Alias("GetMode")]
+    Task<string> GetModeAsync();
+
+    [Alias("SetMode")]
+    Task SetModeAsync(string mode);
+
+    /// <summary>A subject has a live version (true) or only soft-deleted ones (false); null removes it.</summary>
+    [Alias("UpdateSubject")]
+    Task UpdateSubjectAsync(string subject, bool? live);
+
+    /// <summary>Every subject by name, with whether it has a live version (or only soft-deleted ones).</summary>
+    [Alias("Subjects")]
+    Task<IReadOnlyList<(string Subject, bool Live)>> GetSubjectsAsync();
+
+    /// <summary>The next schema id: 1, 2, 3 ..., stored before it is handed out, never reused.</summary>
+    [Alias("NextId")]
+    Task<int> NextIdAsync();
+
+    /// <summary>The highest id handed out so far (0 before the first).</summary>
+    [Alias("MaxId"), AlwaysInterleave]
+    Task<int> GetMaxIdAsync();
+}
+
+/// <summary>
+/// One registered schema, keyed by its id: the definition (immutable) and where it is used. Created by the identity
+/// grain of its schema.
+/// </summary>
+[Alias("Tributary.Schemas.ISchemaByIdGrain")]
+public interface ISchemaByIdGrain : IGrainWithIntegerKey
+{
+    [Alias("Get"), AlwaysInterleave]
+    Task<SchemaDefinition?> GetAsync();
+
+    [Alias("Create")]
+    Task CreateAsync(SchemaDefinition definition);
+
+    [Alias("Usages"), AlwaysInterleave]
+    Task<IReadOnlyList<SchemaUsage>> GetUsagesAsync();
+
+    [Alias("SetUsage")]
+    Task SetUsageAsync(string subject, int version, bool? deleted);
+}
+
+/// <summary>
+/// The id of one schema identity (key: type and identity, hashed): the same schema registered under any subject gets
+/// this one id.
+/// </summary>
+[Alias("Tributary.Schemas.ISchemaIdentityGrain")]
+public interface ISchemaIdentityGrain : IGrainWithStringKey
+{
+    /// <summary>The id, allocating it (and creating its by-id grain) on first use.</summary>
+    [Alias("GetOrCreateId")]
+    Task<int> GetOrCreateIdAsync(SchemaDefinition definition);
+
+    [Alias("Find")]
+    Task<int?> FindAsync();
+}

@@ -1,0 +1,72 @@
+namespace Tributary.Grains.Interfaces.Schemas;
+
+/// <summary>Confluent's error codes (the HTTP status is their first three digits); 0 for success.</summary>
+public static class RegistryErrors
+{
+    public const int None = 0;
+    public const int SubjectNotFound = 40401;
+    public const int VersionNotFound = 40402;
+    public const int SchemaNotFound = 40403;
+    public const int SubjectSoftDeleted = 40404;
+    public const int SubjectNotSoftDeleted = 40405;
+    public const int VersionSoftDeleted = 40406;
+    public const int VersionNotSoftDeleted = 40407;
+    public const int SubjectCompatibilityNotConfigured = 40408;
+    public const int SubjectModeNotConfigured = 40409;
+    public const int IncompatibleSchema = 409;
+    public const int InvalidSchema = 42201;
+    public const int InvalidVersion = 42202;
+    public const int InvalidCompatibilityLevel = 42203;
+    public const int InvalidMode = 42204;
+    public const int OperationNotPermitted = 42205;
+    public const int ReferenceExists = 42206;
+    public const int StoreError = 50001;
+}
+
+/// <summary>A reference as clients send it: the name the schema uses, and the subject and version that define it.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaReferenceData")]
+public sealed record SchemaReferenceData([property: Id(0)] string Name, [property: Id(1)] string Subject, [property: Id(2)] int Version);
+
+/// <summary>A schema as registered: type (AVRO, ...), text, references. Immutable once it has an id.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaDefinition")]
+public sealed record SchemaDefinition(
+    [property: Id(0)] string SchemaType,
+    [property: Id(1)] string Schema,
+    [property: Id(2)] IReadOnlyList<SchemaReferenceData> References);
+
+/// <summary>A registration, lookup or compatibility check's input; an explicit id belongs to IMPORT mode (not served).</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaSubmission")]
+public sealed record SchemaSubmission(
+    [property: Id(0)] SchemaDefinition Definition,
+    [property: Id(1)] bool Normalize,
+    [property: Id(2)] int? Id = null);
+
+/// <summary>One version of a subject, as the versions endpoints return it.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SubjectVersion")]
+public sealed record SubjectVersion(
+    [property: Id(0)] string Subject,
+    [property: Id(1)] int Version,
+    [property: Id(2)] int Id,
+    [property: Id(3)] SchemaDefinition Definition,
+    [property: Id(4)] bool Deleted);
+
+/// <summary>An answer or a Confluent error code with its message.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryResult")]
+public sealed record RegistryResult<T>([property: Id(0)] int ErrorCode, [property: Id(1)] string? Message, [property: Id(2)] T? Value)
+{
+    public static RegistryResult<T> Ok(T value) => new(RegistryErrors.None, null, value);
+
+    public static RegistryResult<T> Fail(int code, string message) => new(code, message, default);
+}
+
+/// <summary>A compatibility verdict with the reasons (for verbose answers).</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.CompatibilityVerdict")]
+public sealed record CompatibilityVerdict([property: Id(0)] bool IsCompatible, [property: Id(1)] IReadOnlyList<string> Messages);
+
+/// <summary>A subject's or the registry's settings; null where unset.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryConfig")]
+public sealed record RegistryConfig([property: Id(0)] string? Compatibility, [property: Id(1)] bool? Normalize);
+
+/// <summary>Where a schema id is used: a subject's version, soft-deleted or not.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaUsage")]
+public sealed record SchemaUsage([property: Id(0)] string Subject, [property: Id(1)] int Version, [property: Id(2)] bool Deleted);
