@@ -105,10 +105,10 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
 public interface ISchemaByIdGrain : IGrainWithIntegerKey
 {
     [Alias("Get"), AlwaysInterleave]
-    Task<SchemaDefinition?> GetAsync();
+    Task<StoredSchema?> GetAsync();
 
     [Alias("Create")]
-    Task CreateAsync(SchemaDefinition definition);
+    Task CreateAsync(SchemaDefinition definition, string guid);
 
     [Alias("Usages"), AlwaysInterleave]
     Task<IReadOnlyList<SchemaUsage>> GetUsagesAsync();
@@ -130,4 +130,15 @@ public interface ISchemaIdentityGrain : IGrainWithStringKey
 
     [Alias("Find")]
     Task<int?> FindAsync();
+}
+
+/// <summary>The id of the schema a GUID names (key: the GUID). Written before the schema's by-id grain.</summary>
+[Alias("Tributary.Schemas.ISchemaGuidGrain")]
+public interface ISchemaGuidGrain : IGrainWithStringKey
+{
+    [Alias("SetId")]
+    Task SetIdAsync(int id);
+
+    [Alias("GetId"), AlwaysInterleave]
+    Task<int?> GetIdAsync();
 }

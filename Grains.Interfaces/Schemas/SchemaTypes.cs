@@ -34,6 +34,10 @@ public sealed record SchemaDefinition(
     [property: Id(1)] string Schema,
     [property: Id(2)] IReadOnlyList<SchemaReferenceData> References);
 
+/// <summary>A schema under its id, with the GUID that names it too (Confluent 8's <c>/schemas/guids/{guid}</c>).</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.StoredSchema")]
+public sealed record StoredSchema([property: Id(0)] SchemaDefinition Definition, [property: Id(1)] string Guid);
+
 /// <summary>A registration, lookup or compatibility check's input; an explicit id belongs to IMPORT mode (not served).</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaSubmission")]
 public sealed record SchemaSubmission(

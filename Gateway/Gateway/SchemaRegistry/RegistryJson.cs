@@ -33,7 +33,7 @@ internal sealed record ErrorBody(
     [property: JsonPropertyName("error_code")] int ErrorCode,
     [property: JsonPropertyName("message")] string Message);
 
-internal sealed record IdBody([property: JsonPropertyName("id")] int Id);
+internal sealed record IdBody([property: JsonPropertyName("id")] int Id, [property: JsonPropertyName("guid")] string? Guid = null);
 
 internal sealed record SchemaBody(
     [property: JsonPropertyName("schema")] string Schema,

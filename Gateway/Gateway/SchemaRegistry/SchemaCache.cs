@@ -20,16 +20,16 @@ internal sealed class SchemaCache(IGrainFactory grains)
             return cached;
         }
 
-        var definition = await grains.GetGrain<ISchemaByIdGrain>(id).GetAsync();
-        if (definition is null)
+        var stored = await grains.GetGrain<ISchemaByIdGrain>(id).GetAsync();
+        if (stored is null)
         {
             return null;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(RegistryHttp.SchemaBodyOf(definition), RegistryJson.Options);
-        return _byId.GetOrAdd(id, new CachedSchema(definition, body));
+        var body = JsonSerializer.SerializeToUtf8Bytes(RegistryHttp.SchemaBodyOf(stored.Definition), RegistryJson.Options);
+        return _byId.GetOrAdd(id, new CachedSchema(stored.Definition, stored.Guid, body));
     }
 }
 
 /// <summary>A schema and its response body.</summary>
-internal sealed record CachedSchema(SchemaDefinition Definition, byte[] Body);
+internal sealed record CachedSchema(SchemaDefinition Definition, string Guid, byte[] Body);

@@ -25,6 +25,11 @@ public static partial class SchemaRegistryEndpoints
                 : Results.Bytes(schema.Body, RegistryHttp.ContentType);
         });
 
+        api.MapGet("/schemas/guids/{guid}", async (string guid, SchemaCache cache, IGrainFactory grains) =>
+            await grains.GetGrain<ISchemaGuidGrain>(guid.ToLowerInvariant()).GetIdAsync() is { } id && await cache.GetAsync(id) is { } schema
+                ? Results.Bytes(schema.Body, RegistryHttp.ContentType)
+                : RegistryHttp.Error(RegistryErrors.SchemaNotFound, $"Schema {guid} not found"));
+
         api.MapGet("/schemas/ids/{id:int}/schema", async (int id, SchemaCache cache) =>
             await cache.GetAsync(id) is { } schema ? Results.Text(schema.Definition.Schema, RegistryHttp.ContentType) : SchemaNotFound(id));
 
@@ -56,9 +61,9 @@ public static partial class SchemaRegistryEndpoints
             var deleted = RegistryHttp.Flag(request, "deleted");
             var latestOnly = RegistryHttp.Flag(request, "latestOnly");
             var schemas = new List<SubjectVersionBody>();
-            foreach (var (subject, live) in await grains.GetGrain<ISchemaRegistryGrain>(0).GetSubjectsAsync())
+            foreach (var (subject, _) in await grains.GetGrain<ISchemaRegistryGrain>(0).GetSubjectsAsync())
             {
-                if (!subject.StartsWith(prefix, StringComparison.Ordinal) || (!live && !deleted))
+                if (!subject.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -78,13 +83,22 @@ public static partial class SchemaRegistryEndpoints
         });
     }
 
-    /// <summary>Where an id is used; soft-deleted versions only with <c>deleted=true</c>, one subject with <c>subject=</c>.</summary>
+    /// <summary>
+    /// Where an id is used; soft-deleted versions only with <c>deleted=true</c>, one subject with <c>subject=</c>. The
+    /// id's list of usages may name a version a crash left unwritten: each is checked with its subject.
+    /// </summary>
     private static async Task<IEnumerable<SchemaUsage>> UsagesAsync(IGrainFactory grains, int id, HttpRequest request)
     {
         var deleted = RegistryHttp.Flag(request, "deleted");
         var subject = request.Query["subject"].ToString();
-        var usages = await grains.GetGrain<ISchemaByIdGrain>(id).GetUsagesAsync();
-        return usages.Where(u => (deleted || !u.Deleted) && (subject.Length == 0 || u.Subject == subject));
+        var usages = (await grains.GetGrain<ISchemaByIdGrain>(id).GetUsagesAsync()).Where(u => subject.Length == 0 || u.Subject == subject);
+        var checkedUsages = await Task.WhenAll(usages.Select(async usage =>
+        {
+            var stored = await grains.GetGrain<ISchemaSubjectGrain>(usage.Subject)
+                .GetVersionAsync(usage.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true);
+            return stored.Value is { } version && version.Id == id && (deleted || !version.Deleted) ? usage : null;
+        }));
+        return checkedUsages.OfType<SchemaUsage>();
     }
 
     private static IResult SchemaNotFound(int id) => RegistryHttp.Error(RegistryErrors.SchemaNotFound, $"Schema {id} not found");

@@ -16,9 +16,17 @@ public static partial class SchemaRegistryEndpoints
             var prefix = request.Query["subjectPrefix"].ToString();
             var deleted = RegistryHttp.Flag(request, "deleted");
             var deletedOnly = RegistryHttp.Flag(request, "deletedOnly");
-            var subjects = (await grains.GetGrain<ISchemaRegistryGrain>(0).GetSubjectsAsync())
-                .Where(s => s.Subject.StartsWith(prefix, StringComparison.Ordinal) && (deletedOnly ? !s.Live : deleted || s.Live))
-                .Select(s => s.Subject);
+            // The registry's list may name a subject a crash left without versions: each is checked with its grain.
+            var candidates = (await grains.GetGrain<ISchemaRegistryGrain>(0).GetSubjectsAsync())
+                .Where(s => s.Subject.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(async s =>
+                {
+                    var grain = grains.GetGrain<ISchemaSubjectGrain>(s.Subject);
+                    var live = (await grain.GetVersionsAsync(includeDeleted: false, deletedOnly: false)).ErrorCode == RegistryErrors.None;
+                    var any = live || (await grain.GetVersionsAsync(includeDeleted: true, deletedOnly: false)).Value is { Count: > 0 };
+                    return (s.Subject, Listed: deletedOnly ? any && !live : deleted ? any : live);
+                });
+            var subjects = (await Task.WhenAll(candidates)).Where(s => s.Listed).Select(s => s.Subject);
             return RegistryHttp.Json(RegistryHttp.Page(request, subjects));
         });
 
@@ -27,7 +35,7 @@ public static partial class SchemaRegistryEndpoints
                 await SubjectGrain(grains, subject).GetVersionsAsync(RegistryHttp.Flag(request, "deleted"), RegistryHttp.Flag(request, "deletedOnly")),
                 versions => RegistryHttp.Json(RegistryHttp.Page(request, versions))));
 
-        api.MapPost("/subjects/{subject}/versions", async (string subject, HttpRequest request, IGrainFactory grains) =>
+        api.MapPost("/subjects/{subject}/versions", async (string subject, HttpRequest request, IGrainFactory grains, SchemaCache cache) =>
         {
             var (submission, error) = await RegistryHttp.ReadSubmissionAsync(request, RegistryHttp.Flag(request, "normalize"), logger);
             if (submission is null)
@@ -37,7 +45,13 @@ public static partial class SchemaRegistryEndpoints
 
             var result = await SubjectGrain(grains, subject).RegisterAsync(submission);
             LogIfRejected(logger, request, result.ErrorCode, result.Message);
-            return RegistryHttp.From(result, id => RegistryHttp.Json(new IdBody(id)));
+            if (result.ErrorCode != RegistryErrors.None)
+            {
+                return RegistryHttp.Error(result.ErrorCode, result.Message ?? "");
+            }
+
+            // Confluent 8 answers with the schema's GUID too; older clients ignore it.
+            return RegistryHttp.Json(new IdBody(result.Value, (await cache.GetAsync(result.Value))?.Guid));
         });
 
         api.MapGet("/subjects/{subject}/versions/{version}", async (string subject, string version, HttpRequest request, IGrainFactory grains) =>

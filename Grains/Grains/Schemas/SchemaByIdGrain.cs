@@ -6,13 +6,15 @@ namespace Tributary.Grains.Schemas;
 public sealed class SchemaByIdGrain(
     [PersistentState("schema", GrainStorageNames.ControlPlane)] IPersistentState<SchemaByIdState> state) : Grain, ISchemaByIdGrain
 {
-    public Task<SchemaDefinition?> GetAsync() => Task.FromResult(state.State.Definition);
+    public Task<StoredSchema?> GetAsync() =>
+        Task.FromResult(state.State.Definition is { } definition ? new StoredSchema(definition, state.State.Guid) : null);
 
-    public async Task CreateAsync(SchemaDefinition definition)
+    public async Task CreateAsync(SchemaDefinition definition, string guid)
     {
         if (state.State.Definition is null)
         {
             state.State.Definition = definition;
+            state.State.Guid = guid;
             await state.WriteStateAsync();
         }
     }
@@ -40,4 +42,7 @@ public sealed class SchemaByIdState
 
     [Id(1)]
     public List<SchemaUsage> Usages { get; set; } = [];
+
+    [Id(2)]
+    public string Guid { get; set; } = "";
 }

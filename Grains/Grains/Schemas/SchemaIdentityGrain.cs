@@ -17,13 +17,19 @@ public sealed class SchemaIdentityGrain(
         }
 
         var allocated = await GrainFactory.GetGrain<ISchemaRegistryGrain>(0).NextIdAsync();
-        await GrainFactory.GetGrain<ISchemaByIdGrain>(allocated).CreateAsync(definition);
+        var guid = GuidOf(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(allocated);
+        await GrainFactory.GetGrain<ISchemaByIdGrain>(allocated).CreateAsync(definition, guid);
         state.State.Id = allocated;
         await state.WriteStateAsync();
         return allocated;
     }
 
     public Task<int?> FindAsync() => Task.FromResult(state.State.Id);
+
+    /// <summary>A schema's GUID, from its identity's hash: the same schema has the same GUID on every registry.</summary>
+    private static string GuidOf(string identityKey) =>
+        new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identityKey)).AsSpan(0, 16)).ToString("D");
 }
 
 [GenerateSerializer, Alias("Tributary.Grains.SchemaIdentityState")]

@@ -50,6 +50,12 @@ public sealed partial class SchemaSubjectGrain
         }
 
         var found = Find(version, includeDeleted: permanent);
+        if (!permanent && found.ErrorCode == RegistryErrors.VersionNotFound && Find(version, includeDeleted: true).Value is { Deleted: true } gone)
+        {
+            return RegistryResult<int>.Fail(RegistryErrors.VersionSoftDeleted,
+                $"Subject '{Subject}' Version {gone.Version} was soft deleted. Set permanent=true to delete permanently");
+        }
+
         if (found.Value is not { } stored)
         {
             return RegistryResult<int>.Fail(found.ErrorCode, found.Message!);
@@ -77,6 +83,9 @@ public sealed partial class SchemaSubjectGrain
 
             state.State.Versions.Remove(stored);
             _parsed.Remove(stored.Version);
+
+            // As Confluent: numbering goes on from the highest version still stored, soft-deleted ones included.
+            state.State.MaxVersion = state.State.Versions.Count == 0 ? 0 : state.State.Versions.Max(v => v.Version);
             await state.WriteStateAsync();
             await GrainFactory.GetGrain<ISchemaByIdGrain>(stored.Id).SetUsageAsync(Subject, stored.Version, null);
         }
@@ -134,6 +143,7 @@ public sealed partial class SchemaSubjectGrain
             deleted = state.State.Versions.Select(v => v.Version).ToList();
             var ids = state.State.Versions.Select(v => (v.Id, v.Version)).ToList();
             state.State.Versions.Clear();
+            state.State.MaxVersion = 0;
             state.State.Compatibility = null;
             state.State.Normalize = null;
             state.State.Mode = null;

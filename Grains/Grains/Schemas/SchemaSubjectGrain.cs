@@ -55,12 +55,16 @@ public sealed partial class SchemaSubjectGrain(
 
         var definition = submission.Definition with { Schema = parsed.Text };
         var id = await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed)).GetOrCreateIdAsync(definition);
-        var version = new StoredVersion { Version = ++state.State.MaxVersion, Id = id, Definition = definition, Identity = parsed.Identity };
+        var version = new StoredVersion { Version = state.State.MaxVersion + 1, Id = id, Definition = definition, Identity = parsed.Identity };
+
+        // The indexes (the id's usages, the registry's subject list) are written first: after a crash they may name a
+        // version that was never stored, which readers check against this grain, but never miss one that was.
+        await GrainFactory.GetGrain<ISchemaByIdGrain>(id).SetUsageAsync(Subject, version.Version, false);
+        await Registry.UpdateSubjectAsync(Subject, true);
+        state.State.MaxVersion = version.Version;
         state.State.Versions.Add(version);
         await state.WriteStateAsync();
         _parsed[version.Version] = parsed;
-        await GrainFactory.GetGrain<ISchemaByIdGrain>(id).SetUsageAsync(Subject, version.Version, false);
-        await Registry.UpdateSubjectAsync(Subject, true);
         foreach (var reference in definition.References)
         {
             if (reference.Subject == Subject)

@@ -9,7 +9,7 @@ public sealed class SubjectState
     [Id(0)]
     public List<StoredVersion> Versions { get; set; } = [];
 
-    /// <summary>The highest version number ever used: numbering continues past soft-deleted versions.</summary>
+    /// <summary>The highest version number in use: numbering continues past soft-deleted versions, not permanently deleted ones.</summary>
     [Id(1)]
     public int MaxVersion { get; set; }
 

@@ -38,6 +38,15 @@ public sealed class SchemaRegistryClientTests(BrokerFixture broker) : IClassFixt
         Assert.Equal(byId.SchemaString, await reader.GetSchemaAsync("payments-value", 1));
 #pragma warning restore CS0618
 
+        using var registrar = Client();
+        var response = await registrar.RegisterSchemaWithResponseAsync("payments-value", new RegistrySchema(Schemas.PaymentV1, SchemaType.Avro));
+        Assert.Equal(id, response.Id);
+        Assert.True(Guid.TryParse(response.Guid, out _));
+        using var byGuid = Client();
+        Assert.Equal(byId.SchemaString, (await byGuid.GetSchemaByGuidAsync(response.Guid)).SchemaString);
+        var unknownGuid = await Assert.ThrowsAsync<SchemaRegistryException>(() => byGuid.GetSchemaByGuidAsync(Guid.NewGuid().ToString()));
+        Assert.Equal(40403, unknownGuid.ErrorCode);
+
         Assert.Contains("payments-value", await reader.GetAllSubjectsAsync());
         Assert.Equal([1], await reader.GetSubjectVersionsAsync("payments-value"));
     }

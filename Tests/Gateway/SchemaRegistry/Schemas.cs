@@ -41,4 +41,8 @@ internal static class Schemas
     /// <summary>A record of its own name, so that each test's subject has a distinct schema (and id).</summary>
     public static string Record(string name, params string[] fields) =>
         $$"""{"type":"record","name":"{{name}}","fields":[{{string.Join(",", fields.Select(f => $$"""{"name":"{{f}}","type":"int"}"""))}}]}""";
+
+    /// <summary>As <see cref="Record"/>, with defaults: each field added is a compatible change at every level.</summary>
+    public static string RecordWithDefaults(string name, params string[] fields) =>
+        $$"""{"type":"record","name":"{{name}}","fields":[{{string.Join(",", fields.Select(f => $$"""{"name":"{{f}}","type":"int","default":0}"""))}}]}""";
 }
