@@ -55,7 +55,7 @@ public sealed record SubjectVersion(
     [property: Id(4)] bool Deleted);
 
 /// <summary>An answer or a Confluent error code with its message.</summary>
-[GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryResult")]
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryResult`1")]
 public sealed record RegistryResult<T>([property: Id(0)] int ErrorCode, [property: Id(1)] string? Message, [property: Id(2)] T? Value)
 {
     public static RegistryResult<T> Ok(T value) => new(RegistryErrors.None, null, value);
