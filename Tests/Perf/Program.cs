@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Tributary.Tests.Perf;
 using Tributary.Tests.Perf.Groups;
+using Tributary.Tests.Perf.Registry;
 using Tributary.Tests.Perf.Transactions;
 
 // The load and measurement tool. Commands:
@@ -14,6 +15,9 @@ using Tributary.Tests.Perf.Transactions;
 //       rebalance time when a member joins a group, and heartbeats per second one group sustains
 //   txn-perf --bootstrap HOST:PORT [--producers N] [--records N] [--record-size B] [--transaction-records N] [--partitions N]
 //       plain acks=all, idempotent and transactional producers writing the same records in one run
+//   registry-perf --registry http://HOST:PORT [--connections N] [--seconds S] [--schemas N] [--registrations N] [--register-concurrency 1,8]
+//       GET /schemas/ids/{id} from N connections beside a bare Kestrel process answering the same bytes; registration rate
+//   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
 switch (command)
@@ -70,12 +74,24 @@ switch (command)
         return 0;
     }
 
+    case "registry-perf":
+    {
+        foreach (var (what, value, against) in await RegistryPerf.RunAsync(arguments.String("registry", "http://localhost:8081"), arguments))
+        {
+            Console.WriteLine($"{what}: {value} {against}");
+        }
+
+        return 0;
+    }
+
+    case "http-baseline":
+        return await BareHttpServer.ServeAsync(arguments);
     case "loopback":
         Console.WriteLine($"loopback TCP, one stream: {await Loopback.MeasureAsync():F0} MB/s");
         return 0;
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|loopback|idle-partitions [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|loopback|idle-partitions [options]");
         return 2;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Tributary.Tests.Perf.Groups;
+using Tributary.Tests.Perf.Registry;
 using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Perf;
@@ -80,6 +81,7 @@ internal static class Suite
             var latency = await ProducerPerf.LatencyAsync(bootstrap, "latency", 5000, 100, Acks.Leader);
             rows.Add(("acks=1, linger 0, one at a time: p50 / p99 / p99.9", Latency(latency), ""));
             rows.AddRange(await GroupPerf.RunAsync(bootstrap, arguments));
+            rows.AddRange(await RegistryPerf.RunAsync(silo.RegistryUrl, arguments));
         }
 
         Directory.Delete(data, recursive: true);

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Tributary.Tests.Perf.Registry;
+
+/// <summary>
+/// The Schema Registry under load: GET /schemas/ids/{id} from many connections (what every deserializer does),
+/// beside a bare Kestrel process answering the same bytes in the same run; and the rate of registering new versions.
+/// </summary>
+internal static class RegistryPerf
+{
+    private const string ContentType = "application/vnd.schemaregistry.v1+json";
+
+    public static async Task<List<(string What, string Value, string Against)>> RunAsync(string registryUrl, Arguments arguments)
+    {
+        var connections = arguments.Int("connections", 64);
+        var duration = TimeSpan.FromSeconds(arguments.Int("seconds", 10));
+        var warmUp = TimeSpan.FromSeconds(2);
+        var rows = new List<(string, string, string)>();
+
+        using var seeding = HttpLoad.Client(registryUrl, 8);
+        var ids = new List<int>();
+        for (var i = 0; i < arguments.Int("schemas", 100); i++)
+        {
+            ids.Add(await RegisterAsync(seeding, $"perf-lookup-{i}", $$"""{"type":"record","name":"PerfLookup{{i}}","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"at","type":"long"}]}"""));
+        }
+
+        var bodyBytes = (await seeding.GetByteArrayAsync($"/schemas/ids/{ids[0]}")).Length;
+        Console.WriteLine($"GET /schemas/ids/{{id}} from {connections} connections ...");
+        using (var lookups = HttpLoad.Client(registryUrl, connections))
+        {
+            var registry = await HttpLoad.RunAsync(lookups, connections, (worker, i) => $"/schemas/ids/{ids[(int)((worker * 7 + i) % ids.Count)]}", warmUp, duration);
+            var (baselineProcess, baselineUrl) = await BareHttpServer.StartAsync(bodyBytes);
+            HttpFigures bare;
+            try
+            {
+                using var baselineClient = HttpLoad.Client(baselineUrl, connections);
+                bare = await HttpLoad.RunAsync(baselineClient, connections, (_, _) => "/schemas/ids/1", warmUp, duration);
+            }
+            finally
+            {
+                baselineProcess.Kill();
+                await baselineProcess.WaitForExitAsync();
+            }
+
+            rows.Add(($"registry GET /schemas/ids/{{id}}, {connections} connections", registry.ToString(),
+                string.Create(CultureInfo.InvariantCulture, $"{registry.RequestsPerSecond / bare.RequestsPerSecond:F2} x bare Kestrel")));
+            rows.Add(($"bare Kestrel, same {bodyBytes} B answer, {connections} connections", bare.ToString(), ""));
+        }
+
+        foreach (var concurrency in arguments.String("register-concurrency", "1,8").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+        {
+            Console.WriteLine($"registering new versions, {concurrency} at a time ...");
+            rows.Add(await RegistrationsAsync(registryUrl, concurrency, arguments.Int("registrations", 2000)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Each worker evolves its own subject under the default BACKWARD level: version k is a record whose one field,
+    /// f{k}, has a default, so every version is new (a new id) and compatible with the one before, at a constant size.
+    /// </summary>
+    private static async Task<(string, string, string)> RegistrationsAsync(string registryUrl, int concurrency, int total)
+    {
+        using var http = HttpLoad.Client(registryUrl, concurrency);
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var latencies = new Percentiles(total);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            for (var k = worker; k < total; k += concurrency)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await RegisterAsync(http, $"perf-register-{run}-{worker}", $$"""{"type":"record","name":"PerfRegister","fields":[{"name":"f{{k}}","type":"long","default":0}]}""");
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            }
+        })));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var (p50, p99, _) = latencies.Compute();
+        return ($"registry register new versions, {concurrency} at a time",
+            string.Create(CultureInfo.InvariantCulture, $"{total / seconds:F0} versions/s, p50 {p50 / 1000:F2} ms, p99 {p99 / 1000:F2} ms"), "");
+    }
+
+    private static async Task<int> RegisterAsync(HttpClient http, string subject, string schema)
+    {
+        using var content = new StringContent(new JsonObject { ["schema"] = schema }.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        using var response = await http.PostAsync($"/subjects/{subject}/versions", content);
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(body)!["id"]!.GetValue<int>()
+            : throw new InvalidOperationException($"register {subject}: {(int)response.StatusCode} {body}");
+    }
+}
