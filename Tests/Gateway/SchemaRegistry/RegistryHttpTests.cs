@@ -24,6 +24,7 @@ public sealed class RegistryHttpTests(BrokerFixture broker) : IClassFixture<Brok
         Assert.Equal(first, (await http.GetAsync("/subjects/lifecycle/versions/1?deleted=true")).Body!["id"]!.GetValue<int>());
         Assert.Equal(200, (await http.GetAsync($"/schemas/ids/{first}")).Status);
 
+        Assert.Equal(40405, RegistryHttp.ErrorCode(await http.DeleteAsync("/subjects/lifecycle?permanent=true")));
         Assert.Equal([2], RegistryHttp.Ints((await http.DeleteAsync("/subjects/lifecycle")).Body));
         Assert.Equal(40404, RegistryHttp.ErrorCode(await http.DeleteAsync("/subjects/lifecycle")));
         Assert.Equal(40401, RegistryHttp.ErrorCode(await http.GetAsync("/subjects/lifecycle/versions")));
