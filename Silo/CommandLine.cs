@@ -13,5 +13,6 @@ public static class CommandLine
         ["--advertised-host"] = "Tributary:Kafka:AdvertisedHost",
         ["--advertised-port"] = "Tributary:Kafka:AdvertisedPort",
         ["--registry-port"] = "Tributary:SchemaRegistry:Port",
+        ["--rest-port"] = "Tributary:RestProxy:Port",
     };
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Hosting;
 
@@ -12,7 +13,7 @@ namespace Tributary.Silo;
 
 /// <summary>
 /// Composes the embedded platform: one Orleans silo (localhost clustering, file grain storage) and its gateway, the
-/// Kafka listener and the Schema Registry's HTTP API, in one host. The executable runs it; tests build the very same host in-process.
+/// Kafka listener, the Schema Registry's and the REST Proxy's HTTP APIs, in one host. The executable runs it; tests build the very same host in-process.
 /// </summary>
 public static class TributaryHost
 {
@@ -33,6 +34,7 @@ public static class TributaryHost
 
         builder.Services.AddKafkaGateway();
         builder.Services.AddSchemaRegistryApi();
+        builder.Services.AddRestProxyApi();
         builder.Services.AddSingleton(new BrokerIdentity(
             tributary.BrokerId,
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
@@ -40,12 +42,18 @@ public static class TributaryHost
             kafka.EffectiveAdvertisedPort));
         builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory, tributary.DefaultPartitions));
         var registryPort = tributary.SchemaRegistry.Port;
+        var restPort = tributary.RestProxy.Port;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>());
             if (registryPort > 0)
             {
                 kestrel.ListenAnyIP(registryPort);
+            }
+
+            if (restPort > 0)
+            {
+                kestrel.ListenAnyIP(restPort);
             }
         });
 
@@ -60,6 +68,11 @@ public static class TributaryHost
         if (registryPort > 0)
         {
             app.UseSchemaRegistryApi(registryPort);
+        }
+
+        if (restPort > 0)
+        {
+            app.UseRestProxyApi(restPort);
         }
 
         return app;

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace Tributary.Tests.TestKit;
 
 /// <summary>
-/// The real Tributary.Silo executable in its own process, on free ports (Kafka, Schema Registry, silo, Orleans gateway), over a data
+/// The real Tributary.Silo executable in its own process, on free ports (Kafka, Schema Registry, REST Proxy, silo, Orleans gateway), over a data
 /// directory that outlives it. Kill it (SIGKILL, as kill -9) or stop it (SIGTERM) and start it again.
 /// </summary>
 public sealed partial class SiloLauncher : IAsyncDisposable
@@ -16,12 +16,13 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort)
+    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort, int restPort)
     {
         _process = process;
         KafkaPort = kafkaPort;
         GatewayPort = gatewayPort;
         RegistryPort = registryPort;
+        RestPort = restPort;
     }
 
     public int KafkaPort { get; }
@@ -30,6 +31,11 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     public int RegistryPort { get; }
 
     public string RegistryUrl => $"http://localhost:{RegistryPort}";
+
+    /// <summary>The REST Proxy's HTTP port.</summary>
+    public int RestPort { get; }
+
+    public string RestUrl => $"http://localhost:{RestPort}";
 
     /// <summary>The Orleans gateway port, for an Orleans client.</summary>
     public int GatewayPort { get; }
@@ -52,6 +58,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         var kafkaPort = FreePort();
         var gatewayPort = FreePort();
         var registryPort = FreePort();
+        var restPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
@@ -62,6 +69,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
                 "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
                 "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture),
                 "--registry-port", registryPort.ToString(CultureInfo.InvariantCulture),
+                "--rest-port", restPort.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -72,7 +80,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort);
+        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort, restPort);
         silo._process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.BeginOutputReadLine();

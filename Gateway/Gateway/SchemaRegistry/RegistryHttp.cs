@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Http;
 using Tributary.Grains.Interfaces.Schemas;
 
 namespace Tributary.Gateway.SchemaRegistry;
@@ -20,7 +21,7 @@ internal static partial class RegistryHttp
         Results.Json(body, RegistryJson.Options, ContentType, status);
 
     public static IResult Error(int code, string message) =>
-        Json(new ErrorBody(code, message), code >= 1000 ? code / 100 : code);
+        Json(new ErrorEnvelope(code, message), code >= 1000 ? code / 100 : code);
 
     public static IResult From<T>(RegistryResult<T> result, Func<T, IResult> ok) =>
         result.ErrorCode == RegistryErrors.None ? ok(result.Value!) : Error(result.ErrorCode, result.Message ?? "");

@@ -29,10 +29,6 @@ internal sealed record SchemaRequestBody(
     [property: JsonPropertyName("id")] int? Id,
     [property: JsonPropertyName("version")] int? Version);
 
-internal sealed record ErrorBody(
-    [property: JsonPropertyName("error_code")] int ErrorCode,
-    [property: JsonPropertyName("message")] string Message);
-
 internal sealed record IdBody([property: JsonPropertyName("id")] int Id, [property: JsonPropertyName("guid")] string? Guid = null);
 
 internal sealed record SchemaBody(

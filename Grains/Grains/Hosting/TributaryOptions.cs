@@ -35,6 +35,9 @@ public sealed class TributaryOptions
     /// <summary>The Schema Registry (section <c>Tributary:SchemaRegistry</c>).</summary>
     public SchemaRegistryOptions SchemaRegistry { get; set; } = new();
 
+    /// <summary>The REST Proxy (section <c>Tributary:RestProxy</c>).</summary>
+    public RestProxyOptions RestProxy { get; set; } = new();
+
     public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
 
     /// <summary>

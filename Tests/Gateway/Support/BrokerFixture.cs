@@ -25,6 +25,10 @@ public class BrokerFixture : IAsyncLifetime
 
     public string RegistryUrl => $"http://localhost:{RegistryPort}";
 
+    public int RestPort { get; } = FreePort();
+
+    public string RestUrl => $"http://localhost:{RestPort}";
+
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>Further settings, as command-line arguments, for a fixture that needs them.</summary>
@@ -39,6 +43,7 @@ public class BrokerFixture : IAsyncLifetime
             "--data-dir", DataDirectory,
             "--kafka-port", KafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--rest-port", RestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",

@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
+using Tributary.Gateway.SchemaRegistry;
+using Tributary.Grains.Interfaces.Schemas;
+
+namespace Tributary.Gateway.RestProxy;
+
+/// <summary>
+/// Avro values for the REST Proxy: schemas registered (or found by id) in this platform's registry, values turned from
+/// Avro's JSON encoding into Confluent's wire format (magic 0, the schema id big-endian, the Avro binary datum) and
+/// back. Parsed schemas are kept by id: an id's schema never changes.
+/// </summary>
+internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schemas)
+{
+    private readonly ConcurrentDictionary<int, Schema> _parsed = new();
+
+    /// <summary>The schema a request names, registering its text under <paramref name="subject"/>; or the registry's error.</summary>
+    public async Task<(int Id, Schema? Schema, int ErrorCode, string? Message)> ResolveAsync(string subject, string? schemaText, int? schemaId)
+    {
+        if (schemaId is { } id)
+        {
+            if (_parsed.TryGetValue(id, out var known))
+            {
+                return (id, known, 0, null);
+            }
+
+            var stored = await schemas.GetAsync(id);
+            return stored is null
+                ? (id, null, RestErrors.SchemaNotFound, $"Schema {id} not found")
+                : (id, _parsed.GetOrAdd(id, Schema.Parse(stored.Definition.Schema)), 0, null);
+        }
+
+        var registered = await grains.GetGrain<ISchemaSubjectGrain>(subject)
+            .RegisterAsync(new SchemaSubmission(new SchemaDefinition("AVRO", schemaText!, []), Normalize: false));
+        if (registered.ErrorCode != RegistryErrors.None)
+        {
+            return (0, null, registered.ErrorCode == RegistryErrors.InvalidSchema ? RestErrors.InvalidSchema : registered.ErrorCode, registered.Message);
+        }
+
+        return (registered.Value, _parsed.GetOrAdd(registered.Value, _ => Schema.Parse(schemaText!)), 0, null);
+    }
+
+    /// <summary>A value in Avro's JSON encoding as Confluent's wire format; <see cref="AvroException"/> when it does not match.</summary>
+    public static byte[] Encode(int id, Schema schema, string json)
+    {
+        var datum = new GenericDatumReader<object>(schema, schema).Read(null!, new JsonDecoder(schema, json));
+        using var stream = new MemoryStream();
+        Span<byte> header = stackalloc byte[5];
+        header[0] = 0;
+        BinaryPrimitives.WriteInt32BigEndian(header[1..], id);
+        stream.Write(header);
+        new GenericDatumWriter<object>(schema).Write(datum, new BinaryEncoder(stream));
+        return stream.ToArray();
+    }
+
+    /// <summary>A value in Confluent's wire format, as Avro's JSON encoding; null when it is not in that format.</summary>
+    public async Task<string?> DecodeAsync(byte[] bytes)
+    {
+        if (bytes.Length < 5 || bytes[0] != 0)
+        {
+            return null;
+        }
+
+        var (_, schema, error, _) = await ResolveAsync("", null, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1)));
+        if (error != 0)
+        {
+            return null;
+        }
+
+        using var input = new MemoryStream(bytes, 5, bytes.Length - 5);
+        var datum = new GenericDatumReader<object>(schema, schema).Read(null!, new BinaryDecoder(input));
+        using var output = new MemoryStream();
+        var encoder = new JsonEncoder(schema!, output);
+        new GenericDatumWriter<object>(schema).Write(datum, encoder);
+        encoder.Flush();
+        return System.Text.Encoding.UTF8.GetString(output.ToArray());
+    }
+}

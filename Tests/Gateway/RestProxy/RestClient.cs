@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tributary.Tests.Gateway.RestProxy;
+
+/// <summary>The REST Proxy over plain HttpClient, as Confluent's quickstart drives it with curl.</summary>
+internal sealed class RestClient(string url) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(url) };
+
+    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null, string? contentType = null, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/vnd.kafka.v2+json");
+        }
+
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        using var response = await _http.SendAsync(request);
+        var content = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, content.Length == 0 ? null : JsonNode.Parse(content));
+    }
+
+    public Task<(int Status, JsonNode? Body)> GetAsync(string path, string? accept = null) => SendAsync(HttpMethod.Get, path, accept: accept);
+
+    public Task<(int Status, JsonNode? Body)> ProduceAsync(string path, string format, object body) =>
+        SendAsync(HttpMethod.Post, path, body, $"application/vnd.kafka.{format}.v2+json");
+
+    public static int ErrorCode((int Status, JsonNode? Body) response) => response.Body?["error_code"]?.GetValue<int>() ?? 0;
+
+    public void Dispose() => _http.Dispose();
+}
