@@ -43,6 +43,15 @@ internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schema
         return (registered.Value, _parsed.GetOrAdd(registered.Value, _ => Schema.Parse(schemaText!)), 0, null);
     }
 
+    /// <summary>The schema of a subject's version ("latest" or a number), or the registry's error.</summary>
+    public async Task<(int Id, Schema? Schema, int ErrorCode, string? Message)> ResolveVersionAsync(string subject, string version)
+    {
+        var found = await grains.GetGrain<ISchemaSubjectGrain>(subject).GetVersionAsync(version, includeDeleted: false);
+        return found.Value is { } stored
+            ? await ResolveAsync(subject, null, stored.Id)
+            : (0, null, found.ErrorCode, found.Message);
+    }
+
     /// <summary>A value in Avro's JSON encoding as Confluent's wire format; <see cref="AvroException"/> when it does not match.</summary>
     public static byte[] Encode(int id, Schema schema, string json)
     {

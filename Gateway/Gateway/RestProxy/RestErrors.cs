@@ -3,6 +3,7 @@ namespace Tributary.Gateway.RestProxy;
 /// <summary>The REST Proxy's error codes, Confluent's (the HTTP status is their first three digits).</summary>
 internal static class RestErrors
 {
+    public const int KafkaBadRequest = 40002;
     public const int TopicNotFound = 40401;
     public const int PartitionNotFound = 40402;
     public const int ConsumerInstanceNotFound = 40403;

@@ -15,6 +15,7 @@ public static partial class RestProxyEndpoints
     {
         services.AddSingleton<RestRecordWriter>();
         services.AddSingleton<AvroJsonConverter>();
+        services.AddSingleton<V3RecordConverter>();
         return services;
     }
 
@@ -24,6 +25,8 @@ public static partial class RestProxyEndpoints
             api.MapGet("/", () => RestHttp.Json(new Dictionary<string, string>()));
             MapV2Metadata(api);
             MapV2Produce(api, logger);
+            MapV3Topics(api);
+            MapV3Records(api, logger);
         });
 
     private static readonly PortApiErrors Errors = new(

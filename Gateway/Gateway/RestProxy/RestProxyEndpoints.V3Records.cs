@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Grains.Interfaces.Topics;
+
+namespace Tributary.Gateway.RestProxy;
+
+/// <summary>
+/// API v3 produce: one record per request, or a stream of concatenated records in one chunked request answered by a
+/// stream of delivery reports in the same order. The records that have arrived are produced together (one batch per
+/// partition), so a fast stream costs a grain call per partition per read, not per record.
+/// </summary>
+public static partial class RestProxyEndpoints
+{
+    private static readonly JsonReaderOptions MultipleValues = new() { AllowMultipleValues = true };
+
+    private static void MapV3Records(RouteGroupBuilder api, ILogger logger) =>
+        api.MapPost("/v3/clusters/{clusterId}/topics/{topic}/records", async (
+            string clusterId, string topic, HttpContext context, TopicCache topics, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker) =>
+        {
+            if (clusterId != broker.ClusterId)
+            {
+                await WriteV3Async(context, StatusCodes.Status404NotFound, Failure(StatusCodes.Status404NotFound, "Cluster not found."));
+                return;
+            }
+
+            if (await topics.DescribeAsync(topic) is not { } description)
+            {
+                await WriteV3Async(context, StatusCodes.Status404NotFound, Failure(StatusCodes.Status404NotFound, "This server does not host this topic-partition."));
+                return;
+            }
+
+            var body = context.Request.BodyReader;
+            var started = false;
+            while (true)
+            {
+                var read = await body.ReadAsync(context.RequestAborted);
+                var (records, consumed, malformed) = ParseRecords(read.Buffer, read.IsCompleted);
+                var reports = await ProduceAsync(description, records, converter, writer, broker);
+                if (malformed is not null)
+                {
+                    LogRejected(logger, context.Request.Method, context.Request.Path, StatusCodes.Status400BadRequest, malformed);
+                    reports.Add(Failure(StatusCodes.Status400BadRequest, malformed));
+                }
+
+                if (!started && read.IsCompleted && reports.Count == 1)
+                {
+                    // One record in the whole request: its outcome is the response's status, as for a plain request.
+                    body.AdvanceTo(read.Buffer.End);
+                    await WriteV3Async(context, reports[0]["error_code"]!.GetValue<int>(), reports[0]);
+                    return;
+                }
+
+                started = await StreamReportsAsync(context, reports, started);
+                if (malformed is not null || read.IsCompleted)
+                {
+                    body.AdvanceTo(read.Buffer.End);
+                    return;
+                }
+
+                body.AdvanceTo(consumed, read.Buffer.End);
+            }
+        });
+
+    /// <summary>The complete records at the start of the buffer, where they end, and why the rest cannot be read (if it cannot).</summary>
+    private static (List<V3ProduceRecord?> Records, SequencePosition Consumed, string? Malformed) ParseRecords(ReadOnlySequence<byte> buffer, bool final)
+    {
+        var records = new List<V3ProduceRecord?>();
+        var reader = new Utf8JsonReader(buffer, final, new JsonReaderState(MultipleValues));
+        var consumed = buffer.Start;
+        try
+        {
+            while (true)
+            {
+                var probe = reader;
+                if (!probe.Read())
+                {
+                    break;
+                }
+
+                if (probe.TokenType != JsonTokenType.StartObject)
+                {
+                    return (records, consumed, "Each record must be a JSON object.");
+                }
+
+                if (!probe.TrySkip())
+                {
+                    break;
+                }
+
+                // On the record's first token: the serializer reads a value from the current token onwards.
+                reader.Read();
+                records.Add(JsonSerializer.Deserialize<V3ProduceRecord>(ref reader, RestHttp.Options));
+                consumed = reader.Position;
+            }
+        }
+        catch (JsonException e)
+        {
+            return (records, consumed, $"Invalid JSON: {e.Message}");
+        }
+
+        if (final && !IsBlank(buffer.Slice(consumed)))
+        {
+            return (records, consumed, "The request ends inside a record.");
+        }
+
+        return (records, consumed, null);
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> rest)
+    {
+        foreach (var segment in rest)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Converts and writes what arrived; a delivery report (or an error) per record, in order.</summary>
+    private static async Task<List<JsonObject>> ProduceAsync(
+        TopicDescription topic, List<V3ProduceRecord?> records, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker)
+    {
+        var reports = new JsonObject?[records.Count];
+        var accepted = new List<(int Index, RestRecord Record, V3DataInfo? Key, V3DataInfo? Value)>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i] is not { } record)
+            {
+                reports[i] = Failure(StatusCodes.Status400BadRequest, "A record must be a JSON object.");
+                continue;
+            }
+
+            var converted = await converter.ConvertAsync(topic.Name, topic.PartitionCount, record);
+            if (converted.Record is null)
+            {
+                reports[i] = Failure(converted.Code, converted.Message!);
+            }
+            else
+            {
+                accepted.Add((i, converted.Record, converted.Key, converted.Value));
+            }
+        }
+
+        if (accepted.Count > 0)
+        {
+            var results = await writer.WriteAsync(topic, accepted.Select(a => a.Record).ToList());
+            for (var n = 0; n < accepted.Count; n++)
+            {
+                var result = results[n];
+                reports[accepted[n].Index] = result.Error == ErrorCode.None
+                    ? new JsonObject
+                    {
+                        ["error_code"] = StatusCodes.Status200OK,
+                        ["cluster_id"] = broker.ClusterId,
+                        ["topic_name"] = topic.Name,
+                        ["partition_id"] = result.Partition,
+                        ["offset"] = result.Offset,
+                        ["timestamp"] = DateTimeOffset.FromUnixTimeMilliseconds(result.Timestamp).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                        ["key"] = accepted[n].Key is { } key ? JsonSerializer.SerializeToNode(key, RestHttp.Options) : null,
+                        ["value"] = accepted[n].Value is { } value ? JsonSerializer.SerializeToNode(value, RestHttp.Options) : null,
+                    }
+                    : Failure(StatusCodes.Status500InternalServerError, result.Message ?? result.Error.ToString());
+            }
+        }
+
+        return reports.Select(r => r!).ToList();
+    }
+
+    private static JsonObject Failure(int code, string message) => new() { ["error_code"] = code, ["message"] = message };
+
+    private static async Task<bool> StreamReportsAsync(HttpContext context, List<JsonObject> reports, bool started)
+    {
+        if (!started)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = V3;
+        }
+
+        var output = context.Response.BodyWriter;
+        foreach (var report in reports)
+        {
+            using (var json = new Utf8JsonWriter((IBufferWriter<byte>)output))
+            {
+                report.WriteTo(json, RestHttp.Options);
+            }
+
+            output.Write("\n"u8);
+        }
+
+        await output.FlushAsync(context.RequestAborted);
+        return true;
+    }
+
+    private static async Task WriteV3Async(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = V3;
+        await context.Response.WriteAsync(body.ToJsonString(RestHttp.Options), context.RequestAborted);
+    }
+}
