@@ -25,6 +25,7 @@ public static partial class RestProxyEndpoints
             api.MapGet("/", () => RestHttp.Json(new Dictionary<string, string>()));
             MapV2Metadata(api);
             MapV2Produce(api, logger);
+            MapV2Consumers(api);
             MapV3Topics(api);
             MapV3Records(api, logger);
         });

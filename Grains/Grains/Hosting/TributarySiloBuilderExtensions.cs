@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -31,8 +32,15 @@ public static class TributarySiloBuilderExtensions
             .PostConfigure<IOptions<TributaryOptions>>((silo, tributary) => silo.SiloName = BrokerNames.SiloName(tributary.Value.BrokerId));
         services.AddOptions<GrainCollectionOptions>()
             .Configure<IOptions<TributaryOptions>>((collection, tributary) =>
-                collection.ClassSpecificCollectionAge[typeof(PartitionGrain).FullName!] = tributary.Value.PartitionIdleTimeout);
+            {
+                collection.ClassSpecificCollectionAge[typeof(PartitionGrain).FullName!] = tributary.Value.PartitionIdleTimeout;
 
+                // A consumer instance lives in memory: it must outlast its own idle timeout, which ends it.
+                collection.ClassSpecificCollectionAge[typeof(RestProxy.RestConsumerGrain).FullName!] =
+                    tributary.Value.RestProxy.ConsumerInstanceTimeout + TimeSpan.FromMinutes(1);
+            });
+
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new LogManager(
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.PartitionDataDirectory,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
