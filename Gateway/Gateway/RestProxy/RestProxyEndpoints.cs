@@ -28,6 +28,7 @@ public static partial class RestProxyEndpoints
             MapV2Consumers(api);
             MapV3Topics(api);
             MapV3Records(api, logger);
+            MapV3Groups(api);
         });
 
     private static readonly PortApiErrors Errors = new(

@@ -144,6 +144,58 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
         Assert.Equal(Records - 1, CountRecords("v3-stream", 4));
     }
 
+    [Fact]
+    public async Task ConsumerGroups_ShowTheirConsumersAssignmentsAndLags()
+    {
+        await broker.CreateAsync("v3-lag", 2);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await producer.ProduceAsync(new TopicPartition("v3-lag", i % 2), new Message<Null, string> { Value = $"r{i}" });
+            }
+        }
+
+        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "v3-lag-group",
+            ClientId = "lag-client",
+            EnableAutoCommit = false,
+            SessionTimeoutMs = 6000,
+        }).Build();
+        consumer.Subscribe("v3-lag");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (consumer.Assignment.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            consumer.Consume(TimeSpan.FromMilliseconds(200));
+        }
+
+        consumer.Commit([new TopicPartitionOffset("v3-lag", 0, 4), new TopicPartitionOffset("v3-lag", 1, 7)]);
+
+        using var rest = new RestClient(broker.RestUrl);
+        var cluster = await ClusterAsync(rest);
+        var groups = $"/v3/clusters/{cluster}/consumer-groups";
+        var group = (await rest.GetAsync($"{groups}/v3-lag-group")).Body!;
+        Assert.Equal(("STABLE", "range", false), (group["state"]!.GetValue<string>(), group["partition_assignor"]!.GetValue<string>(), group["is_simple"]!.GetValue<bool>()));
+        Assert.Contains("v3-lag-group", (await rest.GetAsync(groups)).Body!["data"]!.AsArray().Select(g => g!["consumer_group_id"]!.GetValue<string>()));
+
+        var member = Assert.Single((await rest.GetAsync($"{groups}/v3-lag-group/consumers")).Body!["data"]!.AsArray())!;
+        Assert.Equal((consumer.MemberId, "lag-client"), (member["consumer_id"]!.GetValue<string>(), member["client_id"]!.GetValue<string>()));
+        var assignments = (await rest.GetAsync($"{groups}/v3-lag-group/consumers/{consumer.MemberId}/assignments")).Body!["data"]!.AsArray();
+        Assert.Equal([0, 1], assignments.Select(a => a!["partition_id"]!.GetValue<int>()).Order());
+
+        var lags = (await rest.GetAsync($"{groups}/v3-lag-group/lags")).Body!["data"]!.AsArray()
+            .Select(l => (l!["partition_id"]!.GetValue<int>(), l["current_offset"]!.GetValue<long>(), l["log_end_offset"]!.GetValue<long>(), l["lag"]!.GetValue<long>(), l["consumer_id"]!.GetValue<string>()));
+        Assert.Equal([(0, 4L, 10L, 6L, consumer.MemberId), (1, 7L, 10L, 3L, consumer.MemberId)], lags);
+        Assert.Equal(3, (await rest.GetAsync($"{groups}/v3-lag-group/lags/v3-lag/partitions/1")).Body!["lag"]!.GetValue<long>());
+
+        var summary = (await rest.GetAsync($"{groups}/v3-lag-group/lag-summary")).Body!;
+        Assert.Equal((6L, 9L, 0, consumer.MemberId), (summary["max_lag"]!.GetValue<long>(), summary["total_lag"]!.GetValue<long>(), summary["max_lag_partition_id"]!.GetValue<int>(), summary["max_lag_consumer_id"]!.GetValue<string>()));
+        Assert.Equal(404, (await rest.GetAsync($"{groups}/no-such-group")).Status);
+        consumer.Close();
+    }
+
     /// <summary>Records written one by one into a request body of unknown length (sent chunked), as a streaming client does.</summary>
     private sealed class RecordStream : HttpContent
     {
