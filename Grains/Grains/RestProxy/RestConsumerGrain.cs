@@ -161,8 +161,9 @@ public sealed partial class RestConsumerGrain(IOptions<TributaryOptions> options
             await CommitAsync(null);
         }
 
-        await StopMembershipAsync();
+        // Gone for requests before it has left its group: nothing answers for an instance that is closing.
         _config = null;
+        await StopMembershipAsync();
         _expiry?.Dispose();
         _expiry = null;
         DeactivateOnIdle();

@@ -21,11 +21,15 @@ public class BrokerFixture : IAsyncLifetime
 
     public string BootstrapServers => $"localhost:{KafkaPort}";
 
-    public int RegistryPort { get; } = FreePort();
+    /// <summary>
+    /// The HTTP ports are chosen again at each start: while a restarted broker is down, another fixture or an
+    /// outgoing connection may take a port it had. Clients of the Kafka port reconnect to the same port.
+    /// </summary>
+    public int RegistryPort { get; private set; }
 
     public string RegistryUrl => $"http://localhost:{RegistryPort}";
 
-    public int RestPort { get; } = FreePort();
+    public int RestPort { get; private set; }
 
     public string RestUrl => $"http://localhost:{RestPort}";
 
@@ -36,25 +40,43 @@ public class BrokerFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => await StartAsync();
 
+    /// <summary>
+    /// Starts the platform. Every port but Kafka's is chosen afresh at each start, and a start that finds one taken
+    /// (a port handed out by the system is free only until someone else takes it) is tried again on new ones.
+    /// </summary>
     public async Task StartAsync()
     {
-        _host = TributaryHost.Build(
-        [
-            "--data-dir", DataDirectory,
-            "--kafka-port", KafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--rest-port", RestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--Logging:LogLevel:Default", "Warning",
-            // Groups start their first rebalance at once, and tests may use short sessions.
-            "--Tributary:Groups:InitialRebalanceDelay", "00:00:00",
-            "--Tributary:Groups:MinSessionTimeout", "00:00:01",
-            // Transactions past their timeout are aborted within a quarter second, not Kafka's ten.
-            "--Tributary:Transactions:TimeoutCheckInterval", "00:00:00.250",
-            .. Settings,
-        ]);
-        await _host.StartAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            RegistryPort = FreePort();
+            RestPort = FreePort();
+            var host = TributaryHost.Build(
+            [
+                "--data-dir", DataDirectory,
+                "--kafka-port", KafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--rest-port", RestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--Logging:LogLevel:Default", "Warning",
+                // Groups start their first rebalance at once, and tests may use short sessions.
+                "--Tributary:Groups:InitialRebalanceDelay", "00:00:00",
+                "--Tributary:Groups:MinSessionTimeout", "00:00:01",
+                // Transactions past their timeout are aborted within a quarter second, not Kafka's ten.
+                "--Tributary:Transactions:TimeoutCheckInterval", "00:00:00.250",
+                .. Settings,
+            ]);
+            try
+            {
+                await host.StartAsync();
+                _host = host;
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+                await host.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>A clean stop (Ctrl-C); the data directory stays for <see cref="StartAsync"/>.</summary>
@@ -75,6 +97,19 @@ public class BrokerFixture : IAsyncLifetime
         {
             Directory.Delete(DataDirectory, recursive: true);
         }
+    }
+
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int FreePort()
