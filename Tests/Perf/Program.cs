@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Tributary.Tests.Perf;
 using Tributary.Tests.Perf.Groups;
 using Tributary.Tests.Perf.Registry;
+using Tributary.Tests.Perf.RestProxy;
 using Tributary.Tests.Perf.Transactions;
 
 // The load and measurement tool. Commands:
@@ -17,6 +18,8 @@ using Tributary.Tests.Perf.Transactions;
 //       plain acks=all, idempotent and transactional producers writing the same records in one run
 //   registry-perf --registry http://HOST:PORT [--connections N] [--seconds S] [--schemas N] [--registrations N] [--register-concurrency 1,8]
 //       GET /schemas/ids/{id} from N connections beside a bare Kestrel process answering the same bytes; registration rate
+//   rest-perf --rest http://HOST:PORT --bootstrap HOST:PORT [--records N] [--record-size B] [--batch N] [--streams N]
+//       1 KiB JSON records: native produce, REST v2 produce in batches and v3 streaming produce in one run; v2 consume
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
@@ -84,6 +87,17 @@ switch (command)
         return 0;
     }
 
+    case "rest-perf":
+    {
+        Librdkafka.Pin();
+        foreach (var (what, value, against) in await RestPerf.RunAsync(arguments.String("rest", "http://localhost:8082"), arguments.String("bootstrap", "localhost:9092"), arguments))
+        {
+            Console.WriteLine($"{what}: {value} {against}");
+        }
+
+        return 0;
+    }
+
     case "http-baseline":
         return await BareHttpServer.ServeAsync(arguments);
     case "loopback":
@@ -92,6 +106,6 @@ switch (command)
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|loopback|idle-partitions [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|loopback|idle-partitions [options]");
         return 2;
 }

@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
+using System.Threading.Channels;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Tributary.Gateway.Kafka;
@@ -20,6 +21,9 @@ namespace Tributary.Gateway.RestProxy;
 /// </summary>
 public static partial class RestProxyEndpoints
 {
+    /// <summary>The most one JSON record of a stream may take before it is refused (the stream has no limit).</summary>
+    private const int MaxRecordBytes = 16 << 20;
+
     private static readonly JsonReaderOptions MultipleValues = new() { AllowMultipleValues = true };
 
     private static void MapV3Records(RouteGroupBuilder api, ILogger logger) =>
@@ -38,35 +42,64 @@ public static partial class RestProxyEndpoints
                 return;
             }
 
-            var body = context.Request.BodyReader;
-            var started = false;
-            while (true)
+            // A stream of records may run for hours: the request body has no size limit here (each record still has one).
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                var read = await body.ReadAsync(context.RequestAborted);
-                var (records, consumed, malformed) = ParseRecords(read.Buffer, read.IsCompleted);
-                var reports = await ProduceAsync(description, records, converter, writer, broker);
-                if (malformed is not null)
-                {
-                    LogRejected(logger, context.Request.Method, context.Request.Path, StatusCodes.Status400BadRequest, malformed);
-                    reports.Add(Failure(StatusCodes.Status400BadRequest, malformed));
-                }
+                limit.MaxRequestBodySize = null;
+            }
 
-                if (!started && read.IsCompleted && reports.Count == 1)
+            var body = context.Request.BodyReader;
+            Channel<List<JsonObject>>? stream = null;
+            Task? streaming = null;
+            try
+            {
+                while (true)
                 {
-                    // One record in the whole request: its outcome is the response's status, as for a plain request.
-                    body.AdvanceTo(read.Buffer.End);
-                    await WriteV3Async(context, reports[0]["error_code"]!.GetValue<int>(), reports[0]);
-                    return;
-                }
+                    var read = await body.ReadAsync(context.RequestAborted);
+                    var (records, consumed, malformed) = ParseRecords(read.Buffer, read.IsCompleted);
+                    if (malformed is null && records.Count == 0 && read.Buffer.Length > MaxRecordBytes)
+                    {
+                        malformed = $"A record is larger than {MaxRecordBytes} bytes.";
+                    }
 
-                started = await StreamReportsAsync(context, reports, started);
-                if (malformed is not null || read.IsCompleted)
+                    var reports = await ProduceAsync(description, records, converter, writer, broker);
+                    if (malformed is not null)
+                    {
+                        LogRejected(logger, context.Request.Method, context.Request.Path, StatusCodes.Status400BadRequest, malformed);
+                        reports.Add(Failure(StatusCodes.Status400BadRequest, malformed));
+                    }
+
+                    var last = malformed is not null || read.IsCompleted;
+                    body.AdvanceTo(last ? read.Buffer.End : consumed, read.Buffer.End);
+                    if (stream is null && last && reports.Count == 1)
+                    {
+                        // One record in the whole request: its outcome is the response's status, as for a plain request.
+                        await WriteV3Async(context, reports[0]["error_code"]!.GetValue<int>(), reports[0]);
+                        return;
+                    }
+
+                    if (stream is null)
+                    {
+                        // Reports go out on their own loop: a client that sends its whole stream before it reads
+                        // (HTTP/1.1 clients mostly do) must not stop the reading of its records.
+                        stream = Channel.CreateUnbounded<List<JsonObject>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                        streaming = StreamReportsAsync(context, stream.Reader);
+                    }
+
+                    await stream.Writer.WriteAsync(reports, context.RequestAborted);
+                    if (last)
+                    {
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                if (stream is not null)
                 {
-                    body.AdvanceTo(read.Buffer.End);
-                    return;
+                    stream.Writer.TryComplete();
+                    await streaming!;
                 }
-
-                body.AdvanceTo(consumed, read.Buffer.End);
             }
         });
 
@@ -183,27 +216,25 @@ public static partial class RestProxyEndpoints
 
     private static JsonObject Failure(int code, string message) => new() { ["error_code"] = code, ["message"] = message };
 
-    private static async Task<bool> StreamReportsAsync(HttpContext context, List<JsonObject> reports, bool started)
+    private static async Task StreamReportsAsync(HttpContext context, ChannelReader<List<JsonObject>> reports)
     {
-        if (!started)
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = V3;
-        }
-
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = V3;
         var output = context.Response.BodyWriter;
-        foreach (var report in reports)
+        await foreach (var batch in reports.ReadAllAsync(context.RequestAborted))
         {
-            using (var json = new Utf8JsonWriter((IBufferWriter<byte>)output))
+            foreach (var report in batch)
             {
-                report.WriteTo(json, RestHttp.Options);
+                using (var json = new Utf8JsonWriter((IBufferWriter<byte>)output))
+                {
+                    report.WriteTo(json, RestHttp.Options);
+                }
+
+                output.Write("\n"u8);
             }
 
-            output.Write("\n"u8);
+            await output.FlushAsync(context.RequestAborted);
         }
-
-        await output.FlushAsync(context.RequestAborted);
-        return true;
     }
 
     private static async Task WriteV3Async(HttpContext context, int status, JsonObject body)

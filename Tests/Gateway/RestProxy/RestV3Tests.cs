@@ -196,16 +196,45 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
         consumer.Close();
     }
 
+    [Fact]
+    public async Task AStreamLargerThanAnHttpBodyLimit_IsProducedWhole()
+    {
+        await broker.CreateAsync("v3-long-stream", 2);
+        using var rest = new RestClient(broker.RestUrl);
+        var cluster = await ClusterAsync(rest);
+        const int Records = 36_000;
+
+        // About 36 MB: more than Kestrel's default 30 MB request body, which a stream must not be held to.
+        using var http = new HttpClient { BaseAddress = new Uri(broker.RestUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/v3-long-stream/records")
+        {
+            Content = new RecordStream(Records, bad: -1, padding: 1000),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var delivered = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            Assert.StartsWith("{\"error_code\":200", line, StringComparison.Ordinal);
+            delivered++;
+        }
+
+        Assert.Equal(Records, delivered);
+        Assert.Equal(Records, CountRecords("v3-long-stream", 2));
+    }
+
     /// <summary>Records written one by one into a request body of unknown length (sent chunked), as a streaming client does.</summary>
     private sealed class RecordStream : HttpContent
     {
         private readonly int _records;
         private readonly int _bad;
+        private readonly string _padding;
 
-        public RecordStream(int records, int bad)
+        public RecordStream(int records, int bad, int padding = 0)
         {
             _records = records;
             _bad = bad;
+            _padding = new string('x', padding);
             Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
@@ -213,7 +242,7 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
         {
             for (var i = 0; i < _records; i++)
             {
-                var value = i == _bad ? """{"type":"BINARY","data":"*"}""" : $$$"""{"type":"JSON","data":{"n":{{{i}}}}}""";
+                var value = i == _bad ? """{"type":"BINARY","data":"*"}""" : $$$"""{"type":"JSON","data":{"n":{{{i}}},"pad":"{{{_padding}}}"}}""";
                 await stream.WriteAsync(Encoding.UTF8.GetBytes($$"""{"key":{"type":"STRING","data":"k{{i % 13}}"},"value":{{value}}}""" + "\n"));
                 if (i % 500 == 0)
                 {
