@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Threading.Channels;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -49,7 +48,7 @@ public static partial class RestProxyEndpoints
             }
 
             var body = context.Request.BodyReader;
-            Channel<List<JsonObject>>? stream = null;
+            Channel<List<V3Report>>? stream = null;
             Task? streaming = null;
             try
             {
@@ -74,7 +73,7 @@ public static partial class RestProxyEndpoints
                     if (stream is null && last && reports.Count == 1)
                     {
                         // One record in the whole request: its outcome is the response's status, as for a plain request.
-                        await WriteV3Async(context, reports[0]["error_code"]!.GetValue<int>(), reports[0]);
+                        await WriteV3Async(context, reports[0].ErrorCode, reports[0]);
                         return;
                     }
 
@@ -82,7 +81,7 @@ public static partial class RestProxyEndpoints
                     {
                         // Reports go out on their own loop: a client that sends its whole stream before it reads
                         // (HTTP/1.1 clients mostly do) must not stop the reading of its records.
-                        stream = Channel.CreateUnbounded<List<JsonObject>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                        stream = Channel.CreateUnbounded<List<V3Report>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
                         streaming = StreamReportsAsync(context, stream.Reader);
                     }
 
@@ -165,10 +164,10 @@ public static partial class RestProxyEndpoints
     }
 
     /// <summary>Converts and writes what arrived; a delivery report (or an error) per record, in order.</summary>
-    private static async Task<List<JsonObject>> ProduceAsync(
+    private static async Task<List<V3Report>> ProduceAsync(
         TopicDescription topic, List<V3ProduceRecord?> records, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker)
     {
-        var reports = new JsonObject?[records.Count];
+        var reports = new V3Report?[records.Count];
         var accepted = new List<(int Index, RestRecord Record, V3DataInfo? Key, V3DataInfo? Value)>();
         for (var i = 0; i < records.Count; i++)
         {
@@ -196,17 +195,7 @@ public static partial class RestProxyEndpoints
             {
                 var result = results[n];
                 reports[accepted[n].Index] = result.Error == ErrorCode.None
-                    ? new JsonObject
-                    {
-                        ["error_code"] = StatusCodes.Status200OK,
-                        ["cluster_id"] = broker.ClusterId,
-                        ["topic_name"] = topic.Name,
-                        ["partition_id"] = result.Partition,
-                        ["offset"] = result.Offset,
-                        ["timestamp"] = DateTimeOffset.FromUnixTimeMilliseconds(result.Timestamp).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                        ["key"] = accepted[n].Key is { } key ? JsonSerializer.SerializeToNode(key, RestHttp.Options) : null,
-                        ["value"] = accepted[n].Value is { } value ? JsonSerializer.SerializeToNode(value, RestHttp.Options) : null,
-                    }
+                    ? new V3Report(StatusCodes.Status200OK, null, broker.ClusterId, topic.Name, result.Partition, result.Offset, result.Timestamp, accepted[n].Key, accepted[n].Value)
                     : Failure(StatusCodes.Status500InternalServerError, result.Message ?? result.Error.ToString());
             }
         }
@@ -214,33 +203,88 @@ public static partial class RestProxyEndpoints
         return reports.Select(r => r!).ToList();
     }
 
-    private static JsonObject Failure(int code, string message) => new() { ["error_code"] = code, ["message"] = message };
+    private static V3Report Failure(int code, string message) => new(code, message, null, null, 0, 0, 0, null, null);
 
-    private static async Task StreamReportsAsync(HttpContext context, ChannelReader<List<JsonObject>> reports)
+    private static async Task StreamReportsAsync(HttpContext context, ChannelReader<List<V3Report>> reports)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = V3;
         var output = context.Response.BodyWriter;
         await foreach (var batch in reports.ReadAllAsync(context.RequestAborted))
         {
-            foreach (var report in batch)
+            using (var json = new Utf8JsonWriter((IBufferWriter<byte>)output))
             {
-                using (var json = new Utf8JsonWriter((IBufferWriter<byte>)output))
+                foreach (var report in batch)
                 {
-                    report.WriteTo(json, RestHttp.Options);
+                    report.WriteTo(json);
+                    json.Flush();
+                    output.Write("\n"u8);
+                    json.Reset();
                 }
-
-                output.Write("\n"u8);
             }
 
             await output.FlushAsync(context.RequestAborted);
         }
     }
 
-    private static async Task WriteV3Async(HttpContext context, int status, JsonObject body)
+    private static async Task WriteV3Async(HttpContext context, int status, V3Report report)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = V3;
-        await context.Response.WriteAsync(body.ToJsonString(RestHttp.Options), context.RequestAborted);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            report.WriteTo(json);
+        }
+
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+}
+
+/// <summary>A v3 delivery report (error code 200 and where the record went) or a record's error.</summary>
+internal sealed record V3Report(
+    int ErrorCode, string? Message, string? ClusterId, string? Topic, int Partition, long Offset, long Timestamp, V3DataInfo? Key, V3DataInfo? Value)
+{
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("error_code"u8, ErrorCode);
+        if (Message is not null)
+        {
+            json.WriteString("message"u8, Message);
+            json.WriteEndObject();
+            return;
+        }
+
+        json.WriteString("cluster_id"u8, ClusterId);
+        json.WriteString("topic_name"u8, Topic);
+        json.WriteNumber("partition_id"u8, Partition);
+        json.WriteNumber("offset"u8, Offset);
+        Span<char> time = stackalloc char[32];
+        DateTimeOffset.FromUnixTimeMilliseconds(Timestamp).TryFormat(time, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        json.WriteString("timestamp"u8, time[..length]);
+        WriteData(json, "key"u8, Key);
+        WriteData(json, "value"u8, Value);
+        json.WriteEndObject();
+    }
+
+    private static void WriteData(Utf8JsonWriter json, ReadOnlySpan<byte> name, V3DataInfo? data)
+    {
+        if (data is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartObject(name);
+        json.WriteString("type"u8, data.Type);
+        json.WriteNumber("size"u8, data.Size);
+        if (data.Subject is not null)
+        {
+            json.WriteString("subject"u8, data.Subject);
+            json.WriteNumber("schema_id"u8, data.SchemaId ?? 0);
+        }
+
+        json.WriteEndObject();
     }
 }
