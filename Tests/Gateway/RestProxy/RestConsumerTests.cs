@@ -120,6 +120,24 @@ public sealed class RestConsumerTests(RestConsumerFixture broker) : IClassFixtur
     }
 
     [Fact]
+    public async Task APatternSubscription_TakesEveryMatchingTopic()
+    {
+        await broker.CreateAsync("pattern-a", 1);
+        await broker.CreateAsync("pattern-b", 2);
+        await broker.CreateAsync("unmatched", 1);
+        using var rest = new RestClient(broker.RestUrl);
+        await rest.ProduceAsync("/topics/pattern-a", "json", new { records = new[] { new { value = "a" } } });
+        await rest.ProduceAsync("/topics/pattern-b", "json", new { records = new[] { new { value = "b" } } });
+        await rest.ProduceAsync("/topics/unmatched", "json", new { records = new[] { new { value = "u" } } });
+
+        var instance = await CreateAsync(rest, "pattern-group", "by-pattern", "json");
+        Assert.Equal(204, (await rest.SendAsync(HttpMethod.Post, $"{instance}/subscription", new { topic_pattern = "pattern-.*" })).Status);
+        await Wait.UntilAsync(async () => (await rest.GetAsync($"{instance}/assignments")).Body!["partitions"]!.AsArray().Count == 3, TimeSpan.FromSeconds(30), "the three partitions of the matching topics");
+        Assert.Equal(["a", "b"], (await ReadAsync(rest, instance, "json", 2)).Select(r => r["value"]!.GetValue<string>()).Order());
+        await rest.SendAsync(HttpMethod.Delete, instance);
+    }
+
+    [Fact]
     public async Task AssignedPartitions_AreReadFromWhereTheInstanceSeeks()
     {
         await broker.CreateAsync("seeking", 1);
