@@ -1,4 +1,5 @@
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Avro;
@@ -40,11 +41,14 @@ public static partial class RestProxyEndpoints
             return RestHttp.Error(StatusCodes.Status415UnsupportedMediaType, message);
         }
 
-        var (body, error) = await RestHttp.ReadAsync<V2ProduceRequest>(request);
-        if (body is null)
+        // One document for the whole request: records' keys and values are read from it in place, not copied out.
+        using var document = await ParseAsync(request);
+        if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            return error!;
+            return RestHttp.Error(StatusCodes.Status400BadRequest, "The request body must be a JSON object.");
         }
+
+        var body = ReadProduceRequest(document.RootElement);
 
         if (await topics.DescribeAsync(topic) is not { } description)
         {
@@ -146,7 +150,7 @@ public static partial class RestProxyEndpoints
 
                 return (bytes, null);
             case "json":
-                return (Encoding.UTF8.GetBytes(json.GetRawText()), null);
+                return (JsonMarshal.GetRawUtf8Value(json).ToArray(), null);
             default:
                 try
                 {
@@ -157,6 +161,34 @@ public static partial class RestProxyEndpoints
                     return (null, (RestErrors.JsonConversion, $"Conversion of JSON to Avro failed: {e.Message}"));
                 }
         }
+    }
+
+    private static async Task<JsonDocument?> ParseAsync(HttpRequest request)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static V2ProduceRequest ReadProduceRequest(JsonElement root)
+    {
+        string? Text(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String ? property.GetString() : null;
+        int? Number(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt32(out var n) ? n : null;
+        JsonElement? Value(JsonElement element, string name) => element.TryGetProperty(name, out var property) ? property : null;
+
+        var records = root.TryGetProperty("records", out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Select(r => r.ValueKind == JsonValueKind.Object
+                ? new V2ProduceRecord(Value(r, "key"), Value(r, "value"), Number(r, "partition"))
+                : new V2ProduceRecord(null, r, null)).ToList()
+            : null;
+        return new V2ProduceRequest(Text(root, "key_schema"), Number(root, "key_schema_id"), Text(root, "value_schema"), Number(root, "value_schema_id"), records);
     }
 
     private static string? V2Format(string? mediaType)

@@ -103,9 +103,9 @@ public static partial class RestProxyEndpoints
         });
 
     /// <summary>The complete records at the start of the buffer, where they end, and why the rest cannot be read (if it cannot).</summary>
-    private static (List<V3ProduceRecord?> Records, SequencePosition Consumed, string? Malformed) ParseRecords(ReadOnlySequence<byte> buffer, bool final)
+    private static (List<(V3ProduceRecord? Record, string? Error)> Records, SequencePosition Consumed, string? Malformed) ParseRecords(ReadOnlySequence<byte> buffer, bool final)
     {
-        var records = new List<V3ProduceRecord?>();
+        var records = new List<(V3ProduceRecord?, string?)>();
         var reader = new Utf8JsonReader(buffer, final, new JsonReaderState(MultipleValues));
         var consumed = buffer.Start;
         try
@@ -128,9 +128,15 @@ public static partial class RestProxyEndpoints
                     break;
                 }
 
-                // On the record's first token: the serializer reads a value from the current token onwards.
                 reader.Read();
-                records.Add(JsonSerializer.Deserialize<V3ProduceRecord>(ref reader, RestHttp.Options));
+                var read = V3RecordReader.Read(ref reader, buffer);
+                records.Add(read);
+                if (read.Error is not null)
+                {
+                    // A record whose fields are wrong is answered alone; the stream goes on after it.
+                    reader = probe;
+                }
+
                 consumed = reader.Position;
             }
         }
@@ -165,15 +171,15 @@ public static partial class RestProxyEndpoints
 
     /// <summary>Converts and writes what arrived; a delivery report (or an error) per record, in order.</summary>
     private static async Task<List<V3Report>> ProduceAsync(
-        TopicDescription topic, List<V3ProduceRecord?> records, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker)
+        TopicDescription topic, List<(V3ProduceRecord? Record, string? Error)> records, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker)
     {
         var reports = new V3Report?[records.Count];
         var accepted = new List<(int Index, RestRecord Record, V3DataInfo? Key, V3DataInfo? Value)>();
         for (var i = 0; i < records.Count; i++)
         {
-            if (records[i] is not { } record)
+            if (records[i].Record is not { } record)
             {
-                reports[i] = Failure(StatusCodes.Status400BadRequest, "A record must be a JSON object.");
+                reports[i] = Failure(StatusCodes.Status400BadRequest, records[i].Error ?? "Invalid record.");
                 continue;
             }
 

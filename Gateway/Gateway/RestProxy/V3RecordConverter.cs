@@ -51,38 +51,36 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
 
     private async Task<(byte[]? Bytes, V3DataInfo? Info, string? Error)> ConvertDataAsync(string topic, bool isKey, V3Data? data)
     {
-        if (data is null || (data.Data is not { } json || json.ValueKind == JsonValueKind.Null) && data.Type is null)
+        if (data is null || data.DataKind is JsonValueKind.Undefined or JsonValueKind.Null && data.Type is null)
         {
             return (null, null, null);
         }
 
-        var type = data.Type?.ToUpperInvariant();
-        var element = data.Data ?? default;
-        switch (type)
+        switch (data.Type?.ToUpperInvariant())
         {
             case "BINARY":
-                return element.ValueKind == JsonValueKind.String && TryBase64(element.GetString()!, out var binary)
+                return data.Text is { } base64 && TryBase64(base64, out var binary)
                     ? (binary, new V3DataInfo("BINARY", binary.Length), null)
                     : (null, null, "BINARY data must be a base64 string.");
             case "STRING":
-                if (element.ValueKind != JsonValueKind.String)
+                if (data.Text is not { } text)
                 {
                     return (null, null, "STRING data must be a string.");
                 }
 
-                var text = Encoding.UTF8.GetBytes(element.GetString()!);
-                return (text, new V3DataInfo("STRING", text.Length), null);
+                var bytes = Encoding.UTF8.GetBytes(text);
+                return (bytes, new V3DataInfo("STRING", bytes.Length), null);
             case "JSON":
-                var raw = Encoding.UTF8.GetBytes(element.GetRawText());
+                var raw = data.Raw ?? "null"u8.ToArray();
                 return (raw, new V3DataInfo("JSON", raw.Length), null);
             case "AVRO" or null:
-                return await ConvertAvroAsync(topic, isKey, data, element);
+                return await ConvertAvroAsync(topic, isKey, data);
             default:
                 return (null, null, $"Data type {data.Type} is not supported: use BINARY, JSON, STRING or AVRO.");
         }
     }
 
-    private async Task<(byte[]? Bytes, V3DataInfo? Info, string? Error)> ConvertAvroAsync(string topic, bool isKey, V3Data data, JsonElement element)
+    private async Task<(byte[]? Bytes, V3DataInfo? Info, string? Error)> ConvertAvroAsync(string topic, bool isKey, V3Data data)
     {
         var subject = data.Subject ?? $"{topic}-{(isKey ? "key" : "value")}";
         var resolved = data.SchemaId is not null || data.Schema is not null
@@ -97,7 +95,7 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
 
         try
         {
-            var bytes = AvroJsonConverter.Encode(resolved.Id, resolved.Schema, element.GetRawText());
+            var bytes = AvroJsonConverter.Encode(resolved.Id, resolved.Schema, data.Raw is { } json ? Encoding.UTF8.GetString(json) : "null");
             return (bytes, new V3DataInfo("AVRO", bytes.Length, subject, resolved.Id), null);
         }
         catch (Exception e) when (e is AvroException or FormatException or InvalidCastException or ArgumentException or InvalidOperationException or KeyNotFoundException)
@@ -126,21 +124,10 @@ internal sealed record V3DataInfo(
     [property: JsonPropertyName("subject"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Subject = null,
     [property: JsonPropertyName("schema_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SchemaId = null);
 
+/// <summary>A key or value of a v3 record: its type, its data (the JSON bytes, and the text of a string), its schema.</summary>
 internal sealed record V3Data(
-    [property: JsonPropertyName("type")] string? Type,
-    [property: JsonPropertyName("data")] JsonElement? Data,
-    [property: JsonPropertyName("schema_id")] int? SchemaId,
-    [property: JsonPropertyName("schema_version")] int? SchemaVersion,
-    [property: JsonPropertyName("subject")] string? Subject,
-    [property: JsonPropertyName("schema")] string? Schema);
+    string? Type, JsonValueKind DataKind, byte[]? Raw, string? Text, int? SchemaId, int? SchemaVersion, string? Subject, string? Schema);
 
-internal sealed record V3Header(
-    [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("value")] string? Value);
+internal sealed record V3Header(string? Name, string? Value);
 
-internal sealed record V3ProduceRecord(
-    [property: JsonPropertyName("partition_id")] int? PartitionId,
-    [property: JsonPropertyName("headers")] List<V3Header>? Headers,
-    [property: JsonPropertyName("key")] V3Data? Key,
-    [property: JsonPropertyName("value")] V3Data? Value,
-    [property: JsonPropertyName("timestamp")] DateTimeOffset? Timestamp);
+internal sealed record V3ProduceRecord(int? PartitionId, List<V3Header>? Headers, V3Data? Key, V3Data? Value, DateTimeOffset? Timestamp);

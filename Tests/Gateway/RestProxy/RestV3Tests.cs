@@ -84,6 +84,8 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
 
         var bad = await rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/v3-one/records", new { value = new { type = "BINARY", data = "not base64!" } }, "application/json");
         Assert.Equal((400, 400), (bad.Status, RestClient.ErrorCode(bad)));
+        var wrongField = await rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/v3-one/records", new { partition_id = "two", value = new { type = "JSON", data = 1 } }, "application/json");
+        Assert.Equal((400, 400), (wrongField.Status, RestClient.ErrorCode(wrongField)));
         Assert.Equal(404, (await rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/v3-none/records", new { value = new { type = "JSON", data = 1 } }, "application/json")).Status);
         Assert.Equal(1, CountRecords("v3-one", 3));
     }
