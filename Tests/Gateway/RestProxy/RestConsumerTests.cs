@@ -138,6 +138,23 @@ public sealed class RestConsumerTests(RestConsumerFixture broker) : IClassFixtur
     }
 
     [Fact]
+    public async Task AutoCommit_CommitsWhatEarlierPollsReturned()
+    {
+        await broker.CreateAsync("auto-commit", 1);
+        using var rest = new RestClient(broker.RestUrl);
+        await rest.ProduceAsync("/topics/auto-commit", "json", new { records = Enumerable.Range(0, 5).Select(i => new { value = i }) });
+        var instance = await CreateAsync(rest, "auto-commit-group", "auto", "json", autoCommit: true);
+        await rest.SendAsync(HttpMethod.Post, $"{instance}/subscription", new { topics = new[] { "auto-commit" } });
+        Assert.Equal(5, (await ReadAsync(rest, instance, "json", 5)).Count);
+
+        // The next poll commits the positions the last one left; so does deleting the instance.
+        await rest.GetAsync($"{instance}/records?timeout=100", "application/vnd.kafka.json.v2+json");
+        var offsets = await rest.SendAsync(HttpMethod.Get, $"{instance}/offsets", new { partitions = new[] { new { topic = "auto-commit", partition = 0 } } });
+        Assert.Equal(5, offsets.Body!["offsets"]![0]!["offset"]!.GetValue<long>());
+        await rest.SendAsync(HttpMethod.Delete, instance);
+    }
+
+    [Fact]
     public async Task AssignedPartitions_AreReadFromWhereTheInstanceSeeks()
     {
         await broker.CreateAsync("seeking", 1);
