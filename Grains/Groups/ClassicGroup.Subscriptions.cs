@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
 
 namespace Tributary.Grains.Groups;
 
@@ -23,28 +21,8 @@ public sealed partial class ClassicGroup
 
         foreach (var metadata in MemberSubscriptions())
         {
-            if (metadata.Length < 2)
-            {
-                continue;
-            }
-
-            var version = Math.Min(BinaryPrimitives.ReadInt16BigEndian(metadata), ConsumerProtocolSubscription.HighestVersion);
-            if (version < 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var reader = new KafkaReader(metadata.AsMemory(2));
-                var subscription = new ConsumerProtocolSubscription();
-                subscription.Read(ref reader, version);
-                topics.UnionWith(subscription.Topics);
-            }
-            catch (MalformedRequestException)
-            {
-                // Not a subscription this broker can read: it blocks nothing.
-            }
+            // A subscription this broker cannot read blocks nothing.
+            topics.UnionWith(ConsumerProtocol.DecodeSubscriptionTopics(metadata));
         }
 
         return topics;

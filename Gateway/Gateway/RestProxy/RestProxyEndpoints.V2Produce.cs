@@ -208,17 +208,9 @@ public static partial class RestProxyEndpoints
         error is ErrorCode.NotLeaderOrFollower or ErrorCode.LeaderNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.UnknownTopicOrPartition;
 }
 
-internal sealed record V2ProduceRecord(
-    [property: JsonPropertyName("key")] JsonElement? Key,
-    [property: JsonPropertyName("value")] JsonElement? Value,
-    [property: JsonPropertyName("partition")] int? Partition);
+internal sealed record V2ProduceRecord(JsonElement? Key, JsonElement? Value, int? Partition);
 
-internal sealed record V2ProduceRequest(
-    [property: JsonPropertyName("key_schema")] string? KeySchema,
-    [property: JsonPropertyName("key_schema_id")] int? KeySchemaId,
-    [property: JsonPropertyName("value_schema")] string? ValueSchema,
-    [property: JsonPropertyName("value_schema_id")] int? ValueSchemaId,
-    [property: JsonPropertyName("records")] List<V2ProduceRecord>? Records);
+internal sealed record V2ProduceRequest(string? KeySchema, int? KeySchemaId, string? ValueSchema, int? ValueSchemaId, List<V2ProduceRecord>? Records);
 
 internal sealed record V2OffsetBody(
     [property: JsonPropertyName("partition")] int? Partition,

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
 using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.Partitions;
 
@@ -64,7 +62,7 @@ public static partial class RestProxyEndpoints
 
             var v3 = new V3Groups(new V3Resources(request, broker));
             return V3Json(V3Resources.List("KafkaConsumerAssignmentList", v3.Resources.Url($"/consumer-groups/{group}/consumers/{consumer}/assignments"),
-                DecodeAssignment(member.Assignment).Select(a => (JsonNode)v3.Assignment(group, consumer, a.Topic, a.Partition))));
+                ConsumerProtocol.DecodeAssignment(member.Assignment).Select(a => (JsonNode)v3.Assignment(group, consumer, a.Topic, a.Partition))));
         });
 
         groups.MapGet("/{group}/lags", async (string group, HttpRequest request, BrokerIdentity broker, IGrainFactory grains) =>
@@ -104,7 +102,7 @@ public static partial class RestProxyEndpoints
         }
 
         var owners = description.Members
-            .SelectMany(m => DecodeAssignment(m.Assignment).Select(a => (a.Topic, a.Partition, Member: m)))
+            .SelectMany(m => ConsumerProtocol.DecodeAssignment(m.Assignment).Select(a => (a.Topic, a.Partition, Member: m)))
             .ToDictionary(a => (a.Topic, a.Partition), a => a.Member);
         var committed = await grains.GetGrain<IConsumerGroupGrain>(group).FetchOffsetsAsync(null);
         var lags = await Task.WhenAll(committed.Where(c => c.Offset >= 0).Select(async c =>
@@ -113,27 +111,6 @@ public static partial class RestProxyEndpoints
             return new PartitionLag(c.Topic, c.Partition, c.Offset, end, owners.GetValueOrDefault((c.Topic, c.Partition)));
         }));
         return lags.OrderBy(l => l.Topic, StringComparer.Ordinal).ThenBy(l => l.Partition).ToList();
-    }
-
-    private static List<(string Topic, int Partition)> DecodeAssignment(byte[] assignment)
-    {
-        if (assignment.Length < 2)
-        {
-            return [];
-        }
-
-        try
-        {
-            var version = Math.Min(BinaryPrimitives.ReadInt16BigEndian(assignment), ConsumerProtocolAssignment.HighestVersion);
-            var reader = new KafkaReader(assignment.AsMemory(2));
-            var decoded = new ConsumerProtocolAssignment();
-            decoded.Read(ref reader, version);
-            return decoded.AssignedPartitions.SelectMany(t => t.Partitions.Select(p => (t.Topic, p))).ToList();
-        }
-        catch (MalformedRequestException)
-        {
-            return [];
-        }
     }
 
     private static IResult GroupNotFound(string group) => V3Error(StatusCodes.Status404NotFound, $"Consumer group {group} not found.");

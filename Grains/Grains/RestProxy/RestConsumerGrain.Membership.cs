@@ -1,9 +1,5 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using Tributary.Gateway.Protocol;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
 using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.RestProxy;
 using Tributary.Grains.Interfaces.Topics;
@@ -70,7 +66,7 @@ public sealed partial class RestConsumerGrain
             var joined = await GroupGrain.JoinAsync(new GroupJoinRequest(
                 _memberId, null, "tributary-rest-proxy", "rest-proxy",
                 (int)Settings.ConsumerSessionTimeout.TotalMilliseconds, (int)Settings.ConsumerSessionTimeout.TotalMilliseconds,
-                "consumer", [new GroupProtocolData(Protocol, EncodeSubscription(_subscribedTopics))],
+                "consumer", [new GroupProtocolData(Protocol, ConsumerProtocol.EncodeSubscription(_subscribedTopics))],
                 RequireKnownMemberId: true, SupportsSkipAssignment: false));
             if (cancellation.IsCancellationRequested)
             {
@@ -100,7 +96,7 @@ public sealed partial class RestConsumerGrain
                 continue;
             }
 
-            SetAssignment(DecodeAssignment(synced.Assignment));
+            SetAssignment(ConsumerProtocol.DecodeAssignment(synced.Assignment).Select(a => new RestTopicPartition(a.Topic, a.Partition)).ToList());
             await HeartbeatUntilRebalanceAsync(cancellation);
         }
     }
@@ -151,7 +147,7 @@ public sealed partial class RestConsumerGrain
     /// <summary>Kafka's RangeAssignor: per topic, its subscribers in member-id order take consecutive ranges, the first ones one more.</summary>
     private async Task<Dictionary<string, byte[]>> AssignRangeAsync(IReadOnlyList<GroupJoinedMember> members)
     {
-        var subscriptions = members.ToDictionary(m => m.MemberId, m => DecodeSubscription(m.Metadata));
+        var subscriptions = members.ToDictionary(m => m.MemberId, m => ConsumerProtocol.DecodeSubscriptionTopics(m.Metadata).ToHashSet(StringComparer.Ordinal));
         var assigned = members.ToDictionary(m => m.MemberId, _ => new List<RestTopicPartition>());
         foreach (var topic in subscriptions.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal))
         {
@@ -171,61 +167,6 @@ public sealed partial class RestConsumerGrain
             }
         }
 
-        return assigned.ToDictionary(a => a.Key, a => EncodeAssignment(a.Value));
+        return assigned.ToDictionary(a => a.Key, a => ConsumerProtocol.EncodeAssignment(a.Value.Select(p => (p.Topic, p.Partition))));
     }
-
-    private static byte[] EncodeSubscription(List<string> topics) =>
-        Encode((ref KafkaWriter writer) => new ConsumerProtocolSubscription { Topics = topics, UserData = null }.Write(ref writer, 0));
-
-    private static byte[] EncodeAssignment(List<RestTopicPartition> partitions) =>
-        Encode((ref KafkaWriter writer) => new ConsumerProtocolAssignment
-        {
-            AssignedPartitions = partitions.GroupBy(p => p.Topic).Select(t => new ConsumerProtocolAssignment.TopicPartition
-            {
-                Topic = t.Key,
-                Partitions = t.Select(p => p.Partition).ToList(),
-            }).ToList(),
-            UserData = null,
-        }.Write(ref writer, 0));
-
-    private static HashSet<string> DecodeSubscription(byte[] metadata)
-    {
-        try
-        {
-            var version = Math.Min(BinaryPrimitives.ReadInt16BigEndian(metadata), ConsumerProtocolSubscription.HighestVersion);
-            var reader = new KafkaReader(metadata.AsMemory(2));
-            var subscription = new ConsumerProtocolSubscription();
-            subscription.Read(ref reader, version);
-            return subscription.Topics.ToHashSet(StringComparer.Ordinal);
-        }
-        catch (Exception e) when (e is MalformedRequestException or ArgumentOutOfRangeException)
-        {
-            return [];
-        }
-    }
-
-    private static List<RestTopicPartition> DecodeAssignment(byte[] assignment)
-    {
-        if (assignment.Length < 2)
-        {
-            return [];
-        }
-
-        var version = Math.Min(BinaryPrimitives.ReadInt16BigEndian(assignment), ConsumerProtocolAssignment.HighestVersion);
-        var reader = new KafkaReader(assignment.AsMemory(2));
-        var decoded = new ConsumerProtocolAssignment();
-        decoded.Read(ref reader, version);
-        return decoded.AssignedPartitions.SelectMany(t => t.Partitions.Select(p => new RestTopicPartition(t.Topic, p))).ToList();
-    }
-
-    private static byte[] Encode(WriteBody body)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new KafkaWriter(buffer);
-        writer.WriteInt16(0);
-        body(ref writer);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private delegate void WriteBody(ref KafkaWriter writer);
 }
