@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
@@ -14,12 +13,9 @@ namespace Tributary.Gateway.RestProxy;
 /// <summary>API v3 consumer groups: the groups, their consumers and assignments, each partition's lag and the lag summary.</summary>
 public static partial class RestProxyEndpoints
 {
-    private static void MapV3Groups(RouteGroupBuilder api)
+    private static void MapV3Groups(RouteGroupBuilder cluster)
     {
-        var groups = api.MapGroup("/v3/clusters/{clusterId}/consumer-groups").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.GetRouteValue("clusterId") as string == context.HttpContext.RequestServices.GetRequiredService<BrokerIdentity>().ClusterId
-                ? await next(context)
-                : V3Error(StatusCodes.Status404NotFound, "Cluster not found."));
+        var groups = cluster.MapGroup("/consumer-groups");
 
         groups.MapGet("", async (HttpRequest request, BrokerIdentity broker, IGrainFactory grains) =>
         {

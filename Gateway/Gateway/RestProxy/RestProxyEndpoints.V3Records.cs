@@ -25,16 +25,10 @@ public static partial class RestProxyEndpoints
 
     private static readonly JsonReaderOptions MultipleValues = new() { AllowMultipleValues = true };
 
-    private static void MapV3Records(RouteGroupBuilder api, ILogger logger) =>
-        api.MapPost("/v3/clusters/{clusterId}/topics/{topic}/records", async (
-            string clusterId, string topic, HttpContext context, TopicCache topics, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker) =>
+    private static void MapV3Records(RouteGroupBuilder cluster, ILogger logger) =>
+        cluster.MapPost("/topics/{topic}/records", async (
+            string topic, HttpContext context, TopicCache topics, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker) =>
         {
-            if (clusterId != broker.ClusterId)
-            {
-                await WriteV3Async(context, StatusCodes.Status404NotFound, Failure(StatusCodes.Status404NotFound, "Cluster not found."));
-                return;
-            }
-
             if (await topics.DescribeAsync(topic) is not { } description)
             {
                 await WriteV3Async(context, StatusCodes.Status404NotFound, Failure(StatusCodes.Status404NotFound, "This server does not host this topic-partition."));

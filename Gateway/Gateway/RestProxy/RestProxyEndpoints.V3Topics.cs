@@ -15,18 +15,13 @@ public static partial class RestProxyEndpoints
 {
     private const string V3 = "application/json";
 
-    private static void MapV3Topics(RouteGroupBuilder api)
+    private static void MapV3Topics(RouteGroupBuilder api, RouteGroupBuilder cluster)
     {
         api.MapGet("/v3/clusters", (HttpRequest request, BrokerIdentity broker) =>
         {
             var v3 = new V3Resources(request, broker);
             return V3Json(V3Resources.List("KafkaClusterList", $"{request.Scheme}://{request.Host}/v3/clusters", [v3.Cluster()]));
         });
-
-        var cluster = api.MapGroup("/v3/clusters/{clusterId}").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.GetRouteValue("clusterId") as string == context.HttpContext.RequestServices.GetRequiredService<BrokerIdentity>().ClusterId
-                ? await next(context)
-                : V3Error(StatusCodes.Status404NotFound, "Cluster not found."));
 
         cluster.MapGet("", (HttpRequest request, BrokerIdentity broker) => V3Json(new V3Resources(request, broker).Cluster()));
         cluster.MapGet("/brokers", (HttpRequest request, BrokerIdentity broker) =>
@@ -183,6 +178,17 @@ public static partial class RestProxyEndpoints
             ErrorCode.UnknownTopicOrPartition => V3TopicNotFound(),
             _ => V3Error(RestErrors.KafkaBadRequest, altered.ErrorMessage ?? altered.Error.ToString()),
         };
+    }
+
+    /// <summary>Everything under <c>/v3/clusters/{clusterId}</c>: a cluster id other than this cluster's is 404.</summary>
+    private static RouteGroupBuilder V3Cluster(RouteGroupBuilder api)
+    {
+        var cluster = api.MapGroup("/v3/clusters/{clusterId}");
+        cluster.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.GetRouteValue("clusterId") as string == context.HttpContext.RequestServices.GetRequiredService<BrokerIdentity>().ClusterId
+                ? await next(context)
+                : V3Error(StatusCodes.Status404NotFound, "Cluster not found."));
+        return cluster;
     }
 
     private static IResult V3Json(JsonNode body, int status = StatusCodes.Status200OK) =>

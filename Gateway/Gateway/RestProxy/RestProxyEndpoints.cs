@@ -26,9 +26,10 @@ public static partial class RestProxyEndpoints
             MapV2Metadata(api);
             MapV2Produce(api, logger);
             MapV2Consumers(api);
-            MapV3Topics(api);
-            MapV3Records(api, logger);
-            MapV3Groups(api);
+            var cluster = V3Cluster(api);
+            MapV3Topics(api, cluster);
+            MapV3Records(cluster, logger);
+            MapV3Groups(cluster);
         });
 
     private static readonly PortApiErrors Errors = new(
