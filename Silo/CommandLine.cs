@@ -14,5 +14,11 @@ public static class CommandLine
         ["--advertised-port"] = "Tributary:Kafka:AdvertisedPort",
         ["--registry-port"] = "Tributary:SchemaRegistry:Port",
         ["--rest-port"] = "Tributary:RestProxy:Port",
+        ["--health-port"] = "Tributary:Health:Port",
+        ["--membership"] = "Tributary:Cluster:Membership",
+        ["--cluster-connection"] = "Tributary:Cluster:ConnectionString",
+        ["--storage"] = "Tributary:Cluster:Storage",
+        ["--storage-connection"] = "Tributary:Cluster:StorageConnectionString",
+        ["--advertised-ip"] = "Orleans:AdvertisedIP",
     };
 }

@@ -8,12 +8,15 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Hosting;
+using Tributary.Silo.Cluster;
+using Tributary.Silo.Health;
 
 namespace Tributary.Silo;
 
 /// <summary>
-/// Composes the embedded platform: one Orleans silo (localhost clustering, file grain storage) and its gateway, the
-/// Kafka listener, the Schema Registry's and the REST Proxy's HTTP APIs, in one host. The executable runs it; tests build the very same host in-process.
+/// Composes a Tributary process: one Orleans silo (on its own with localhost clustering and file grain storage by
+/// default, or a member of a cluster through Redis or Azure Table membership with a shared store) and its gateway:
+/// the Kafka listener, the Schema Registry's and the REST Proxy's HTTP APIs and the health probes, in one host. The executable runs it; tests build the very same host in-process.
 /// </summary>
 public static class TributaryHost
 {
@@ -31,6 +34,8 @@ public static class TributaryHost
         var tributary = builder.Configuration.GetSection(TributaryOptions.Section).Get<TributaryOptions>() ?? new();
         var kafka = builder.Configuration.GetSection(KafkaListenerOptions.Section).Get<KafkaListenerOptions>() ?? new();
         var orleans = builder.Configuration.GetSection("Orleans");
+        var cluster = builder.Configuration.GetSection(ClusterModeOptions.Section).Get<ClusterModeOptions>() ?? new();
+        var healthPort = builder.Configuration.GetValue("Tributary:Health:Port", 8090);
 
         builder.Services.AddKafkaGateway();
         builder.Services.AddSchemaRegistryApi();
@@ -55,16 +60,23 @@ public static class TributaryHost
             {
                 kestrel.ListenAnyIP(restPort);
             }
+
+            if (healthPort > 0)
+            {
+                kestrel.ListenAnyIP(healthPort);
+            }
         });
 
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(
-                siloPort: orleans.GetValue("SiloPort", 11111),
-                gatewayPort: orleans.GetValue("GatewayPort", 30000))
-            .AddTributaryBroker()
-            .AddTributaryFileGrainStorage());
+            .UseTributaryCluster(cluster, orleans)
+            .AddTributaryBroker());
 
         var app = builder.Build();
+        if (healthPort > 0)
+        {
+            app.UseHealthEndpoints(healthPort);
+        }
+
         if (registryPort > 0)
         {
             app.UseSchemaRegistryApi(registryPort);

@@ -16,13 +16,14 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort, int restPort)
+    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort, int restPort, int healthPort)
     {
         _process = process;
         KafkaPort = kafkaPort;
         GatewayPort = gatewayPort;
         RegistryPort = registryPort;
         RestPort = restPort;
+        HealthPort = healthPort;
     }
 
     public int KafkaPort { get; }
@@ -36,6 +37,9 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     public int RestPort { get; }
 
     public string RestUrl => $"http://localhost:{RestPort}";
+
+    /// <summary>The health probes' HTTP port (<c>/health/live</c>, <c>/health/ready</c>).</summary>
+    public int HealthPort { get; }
 
     /// <summary>The Orleans gateway port, for an Orleans client.</summary>
     public int GatewayPort { get; }
@@ -53,12 +57,20 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloLauncher> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts a silo over <paramref name="dataDirectory"/>. <paramref name="arguments"/> come after the generated ones
+    /// and override them (a fixed <c>--kafka-port</c>, cluster settings).
+    /// </summary>
+    public static async Task<SiloLauncher> StartAsync(
+        string dataDirectory,
+        IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? arguments = null)
     {
-        var kafkaPort = FreePort();
+        var kafkaPort = Argument(arguments, "--kafka-port") ?? FreePort();
         var gatewayPort = FreePort();
         var registryPort = FreePort();
         var restPort = FreePort();
+        var healthPort = Argument(arguments, "--health-port") ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
@@ -70,17 +82,23 @@ public sealed partial class SiloLauncher : IAsyncDisposable
                 "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture),
                 "--registry-port", registryPort.ToString(CultureInfo.InvariantCulture),
                 "--rest-port", restPort.ToString(CultureInfo.InvariantCulture),
+                "--health-port", healthPort.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
 
-        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort, restPort);
+        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort, restPort, healthPort);
         silo._process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.BeginOutputReadLine();
@@ -123,6 +141,31 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    private static int? Argument(IReadOnlyList<string>? arguments, string name)
+    {
+        if (arguments is null)
+        {
+            return null;
+        }
+
+        var index = arguments.ToList().LastIndexOf(name);
+        return index >= 0 && index + 1 < arguments.Count ? int.Parse(arguments[index + 1], CultureInfo.InvariantCulture) : null;
     }
 
     public static int FreePort()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Handlers;
 using Tributary.Gateway.Kafka.Partitions;
@@ -15,6 +16,9 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddOptions<KafkaListenerOptions>();
         services.AddSingleton<KafkaApis>();
         services.AddSingleton<TopicCache>();
+        services.AddSingleton<ClusterBrokers>();
+        services.AddSingleton<BrokerRegistration>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BrokerRegistration>());
         services.AddSingleton<KafkaConnectionHandler>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();

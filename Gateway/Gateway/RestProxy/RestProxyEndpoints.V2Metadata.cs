@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
@@ -57,7 +58,7 @@ public static partial class RestProxyEndpoints
             return RestHttp.Json(new V2OffsetsBody(offsets.LogStartOffset, offsets.HighWatermark));
         });
 
-        api.MapGet("/brokers", (BrokerIdentity broker) => RestHttp.Json(new V2BrokersBody([broker.BrokerId])));
+        api.MapGet("/brokers", (ClusterBrokers brokers) => RestHttp.Json(new V2BrokersBody([.. brokers.LiveIds()])));
     }
 
     private static V2PartitionBody V2Partition(TopicDescription topic, int partition)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Grains.Interfaces.Topics;
 
@@ -24,13 +25,15 @@ public static partial class RestProxyEndpoints
         });
 
         cluster.MapGet("", (HttpRequest request, BrokerIdentity broker) => V3Json(new V3Resources(request, broker).Cluster()));
-        cluster.MapGet("/brokers", (HttpRequest request, BrokerIdentity broker) =>
+        cluster.MapGet("/brokers", async (HttpRequest request, BrokerIdentity broker, ClusterBrokers brokers) =>
         {
             var v3 = new V3Resources(request, broker);
-            return V3Json(V3Resources.List("KafkaBrokerList", v3.Url("/brokers"), [v3.Broker(broker.BrokerId)]));
+            return V3Json(V3Resources.List("KafkaBrokerList", v3.Url("/brokers"), [.. (await brokers.LiveAsync()).Select(v3.Broker)]));
         });
-        cluster.MapGet("/brokers/{brokerId:int}", (int brokerId, HttpRequest request, BrokerIdentity broker) =>
-            brokerId == broker.BrokerId ? V3Json(new V3Resources(request, broker).Broker(brokerId)) : V3Error(StatusCodes.Status404NotFound, $"Broker {brokerId} not found."));
+        cluster.MapGet("/brokers/{brokerId:int}", async (int brokerId, HttpRequest request, BrokerIdentity broker, ClusterBrokers brokers) =>
+            (await brokers.LiveAsync()).FirstOrDefault(b => b.BrokerId == brokerId) is { } endpoint
+                ? V3Json(new V3Resources(request, broker).Broker(endpoint))
+                : V3Error(StatusCodes.Status404NotFound, $"Broker {brokerId} not found."));
 
         cluster.MapGet("/topics", async (HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains) =>
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Tributary.Gateway.Kafka;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.RestProxy;
@@ -40,17 +41,17 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["partition_reassignments"] = Related("/topics/-/partitions/-/reassignment"),
     };
 
-    public JsonObject Broker(int id) => new()
+    public JsonObject Broker(BrokerEndpoint endpoint) => new()
     {
         ["kind"] = "KafkaBroker",
-        ["metadata"] = Metadata($"/brokers/{id}", $"/broker={id}"),
+        ["metadata"] = Metadata($"/brokers/{endpoint.BrokerId}", $"/broker={endpoint.BrokerId}"),
         ["cluster_id"] = broker.ClusterId,
-        ["broker_id"] = id,
-        ["host"] = broker.Host,
-        ["port"] = broker.Port,
+        ["broker_id"] = endpoint.BrokerId,
+        ["host"] = endpoint.Host,
+        ["port"] = endpoint.Port,
         ["rack"] = null,
-        ["configs"] = Related($"/brokers/{id}/configs"),
-        ["partition_replicas"] = Related($"/brokers/{id}/partition-replicas"),
+        ["configs"] = Related($"/brokers/{endpoint.BrokerId}/configs"),
+        ["partition_replicas"] = Related($"/brokers/{endpoint.BrokerId}/partition-replicas"),
     };
 
     public JsonObject Topic(TopicDescription topic) => new()

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
+using Tributary.Grains.Interfaces.Brokers;
 using Orleans.Storage;
 using Tributary.Grains.Partitions;
 using Tributary.Grains.Persistence;

@@ -1,3 +1,5 @@
+using Tributary.Grains.Interfaces.Brokers;
+
 namespace Tributary.Grains.Placement;
 
 /// <summary>The brokers that are members of the cluster now, from Orleans membership.</summary>

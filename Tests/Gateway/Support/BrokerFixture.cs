@@ -56,6 +56,7 @@ public class BrokerFixture : IAsyncLifetime
                 "--kafka-port", KafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--rest-port", RestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--health-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Logging:LogLevel:Default", "Warning",

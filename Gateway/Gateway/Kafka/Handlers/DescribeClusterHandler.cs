@@ -1,9 +1,10 @@
+using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Protocol.Messages;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DescribeCluster (60): the cluster id, the controller and the brokers.</summary>
-public sealed class DescribeClusterHandler(BrokerIdentity broker) : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+/// <summary>DescribeCluster (60): the cluster id, the controller and the live brokers.</summary>
+public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers brokers) : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpoints = 1;
 
@@ -13,18 +14,24 @@ public sealed class DescribeClusterHandler(BrokerIdentity broker) : KafkaApiHand
 
     public override short MaxVersion => 1;
 
-    protected override Task<DescribeClusterResponse?> HandleAsync(DescribeClusterRequest body, KafkaRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult<DescribeClusterResponse?>(request.ApiVersion >= 1 && body.EndpointType != BrokerEndpoints
-            ? new DescribeClusterResponse
+    protected override async Task<DescribeClusterResponse?> HandleAsync(DescribeClusterRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ApiVersion >= 1 && body.EndpointType != BrokerEndpoints)
+        {
+            return new DescribeClusterResponse
             {
                 ErrorCode = (short)ErrorCode.MismatchedEndpointType,
                 ErrorMessage = "This endpoint serves brokers.",
                 ClusterId = broker.ClusterId,
-            }
-            : new DescribeClusterResponse
-            {
-                ClusterId = broker.ClusterId,
-                ControllerId = broker.BrokerId,
-                Brokers = [new() { BrokerId = broker.BrokerId, Host = broker.Host, Port = broker.Port }],
-            });
+            };
+        }
+
+        var live = await brokers.LiveAsync();
+        return new DescribeClusterResponse
+        {
+            ClusterId = broker.ClusterId,
+            ControllerId = brokers.ControllerId(),
+            Brokers = live.Select(b => new DescribeClusterResponse.DescribeClusterBroker { BrokerId = b.BrokerId, Host = b.Host, Port = b.Port }).ToList(),
+        };
+    }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tributary.Grains.Placement;
+namespace Tributary.Grains.Interfaces.Brokers;
 
 /// <summary>
 /// A broker is a silo; its broker id travels in the silo's name (<c>broker-&lt;id&gt;</c>), which Orleans membership

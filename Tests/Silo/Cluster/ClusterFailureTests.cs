@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Confluent.Kafka;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Tests.TestKit;
+using Xunit.Abstractions;
+
+namespace Tributary.Tests.Silo.Cluster;
+
+/// <summary>
+/// A silo of a three-silo cluster killed with <c>kill -9</c>: the others keep serving their partitions and the
+/// consumer group, the dead one's partitions answer retriable errors, and once it is back it serves every record it
+/// acknowledged.
+/// </summary>
+public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Topic = "survivors";
+    private RedisServer _redis = null!;
+    private SiloCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _cluster = new SiloCluster(SiloCluster.Redis(_redis));
+        await _cluster.StartAsync(1, 2, 3);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task KilledSilo_OthersKeepServing_AndItServesEveryAcknowledgedRecordWhenBack()
+    {
+        await ClusterClients.CreateTopicAsync(_cluster.Silos[1].BootstrapServers, Topic, 12);
+        var leaders = ClusterClients.Leaders(_cluster.Silos[1].BootstrapServers, Topic);
+        const int victim = 3;
+        var victimPartitions = leaders.Where(l => l.Value == victim).Select(l => l.Key).ToHashSet();
+        var survivorPartitions = leaders.Keys.Except(victimPartitions).ToList();
+        var bootstrap = $"{_cluster.Silos[1].BootstrapServers},{_cluster.Silos[2].BootstrapServers}";
+
+        // Before the failure: records on every partition, acknowledged with acks=all; a group consumes and commits some.
+        var acknowledged = new ConcurrentDictionary<(int Partition, long Offset), string>();
+        using var producer = ClusterClients.Producer(bootstrap, messageTimeoutMs: 60_000);
+        await ProduceAsync(producer, leaders.Keys, "before", 20, acknowledged);
+
+        using var consumer = ClusterClients.Consumer(bootstrap, "survivors-group");
+        consumer.Subscribe(Topic);
+        var consumed = ConsumeUntil(consumer, leaders.Count * 20, TimeSpan.FromSeconds(30));
+        consumer.Commit();
+
+        await _cluster.KillAsync(victim);
+        var killed = Stopwatch.StartNew();
+
+        // Partitions on the surviving silos take new records without a failure, while the dead silo's do not answer.
+        await ProduceAsync(producer, survivorPartitions, "during", 20, acknowledged);
+        output.WriteLine($"surviving partitions acknowledged 20 records each {killed.ElapsedMilliseconds} ms after the kill");
+
+        // Once membership declares the silo dead, Metadata says its partitions have no leader (retriable), and a
+        // produce for one of them sent to a survivor answers NOT_LEADER_OR_FOLLOWER: never a wrong answer.
+        await ClusterClients.WaitForBrokersAsync(_cluster.Silos[1].BootstrapServers, [1, 2], TimeSpan.FromSeconds(30));
+        output.WriteLine($"membership dropped the silo {killed.ElapsedMilliseconds} ms after the kill");
+        using (var admin = ClusterClients.Admin(_cluster.Silos[2].BootstrapServers))
+        {
+            var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+            Assert.All(partitions.Where(p => victimPartitions.Contains(p.PartitionId)), p =>
+            {
+                Assert.Equal(-1, p.Leader);
+                Assert.Equal(Confluent.Kafka.ErrorCode.LeaderNotAvailable, p.Error.Code);
+            });
+            Assert.All(partitions.Where(p => !victimPartitions.Contains(p.PartitionId)), p => Assert.Equal(leaders[p.PartitionId], p.Leader));
+        }
+
+        using (var raw = new RawKafkaClient(_cluster.KafkaPort(1)))
+        {
+            var answer = raw.Call<ProduceResponse>(ApiKey.Produce, 9, new ProduceRequest
+            {
+                Acks = -1,
+                TimeoutMs = 10_000,
+                TopicData = [new() { Name = Topic, PartitionData = [new() { Index = victimPartitions.First(), Records = Batches.Make(1) }] }],
+            });
+            Assert.Equal((short)ErrorCode.NotLeaderOrFollower, answer.Responses[0].PartitionResponses[0].ErrorCode);
+        }
+
+        // The consumer group goes on through the failure: it reads the new records and commits through the survivors.
+        consumed.AddRange(ConsumeUntil(consumer, survivorPartitions.Count * 20, TimeSpan.FromSeconds(30)));
+        consumer.Commit();
+        using (var admin = ClusterClients.Admin(_cluster.Silos[2].BootstrapServers))
+        {
+            var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("survivors-group", null)]);
+            var offsets = committed.Single().Partitions.ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
+            Assert.All(survivorPartitions, p => Assert.Equal(40, offsets[p]));
+            Assert.All(victimPartitions, p => Assert.Equal(20, offsets[p]));
+        }
+
+        // Back with its data directory: every acknowledged record of every partition is there, in order, and the
+        // partitions take records again.
+        await _cluster.StartSiloAsync(victim);
+        await ClusterClients.WaitForBrokersAsync(_cluster.Silos[1].BootstrapServers, [1, 2, 3], TimeSpan.FromSeconds(60));
+        await ProduceAsync(producer, victimPartitions, "after", 5, acknowledged);
+        var all = ClusterClients.ReadAll(_cluster.BootstrapServers, Topic, leaders.Keys, acknowledged.Count);
+        Assert.Equal(
+            acknowledged.OrderBy(a => a.Key).Select(a => $"{a.Key.Partition}/{a.Key.Offset}={a.Value}"),
+            all.OrderBy(r => (r.Partition.Value, r.Offset.Value)).Select(r => $"{r.Partition.Value}/{r.Offset.Value}={r.Message.Value}"));
+    }
+
+    private static async Task ProduceAsync(
+        IProducer<string, string> producer, IEnumerable<int> partitions, string phase, int perPartition, ConcurrentDictionary<(int, long), string> acknowledged)
+    {
+        var deliveries = partitions.SelectMany(p => Enumerable.Range(0, perPartition).Select(i =>
+            producer.ProduceAsync(new TopicPartition(Topic, p), new Message<string, string> { Key = $"{phase}-{p}-{i}", Value = $"{phase}-{p}-{i}" }))).ToList();
+        foreach (var delivery in deliveries)
+        {
+            var result = await delivery;
+            Assert.Equal(PersistenceStatus.Persisted, result.Status);
+            Assert.True(acknowledged.TryAdd((result.Partition.Value, result.Offset.Value), result.Message.Value));
+        }
+    }
+
+    private static List<string> ConsumeUntil(IConsumer<string, string> consumer, int count, TimeSpan timeout)
+    {
+        var values = new List<string>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (values.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                values.Add(result.Message.Value);
+            }
+        }
+
+        Assert.Equal(count, values.Count);
+        return values;
+    }
+}

@@ -1,0 +1,141 @@
+using Confluent.Kafka;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Tests.TestKit;
+
+namespace Tributary.Tests.Silo.Cluster;
+
+/// <summary>Three silo processes on loopback with Redis membership serve as one Kafka cluster to Confluent clients.</summary>
+public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>
+{
+    private SiloCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Metadata_FromEverySilo_AgreesOnBrokersControllerAndLeaders()
+    {
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[2].BootstrapServers, "spread", 12);
+
+        var views = Cluster.Silos.Values.Select(silo =>
+        {
+            using var admin = ClusterClients.Admin(silo.BootstrapServers);
+            var metadata = admin.GetMetadata("spread", TimeSpan.FromSeconds(10));
+            return (
+                Brokers: string.Join(",", metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => $"{b.BrokerId}@{b.Host}:{b.Port}")),
+                Controller: metadata.OriginatingBrokerId == 0 ? -1 : ControllerOf(silo.KafkaPort),
+                Leaders: string.Join(",", metadata.Topics.Single().Partitions.OrderBy(p => p.PartitionId).Select(p => p.Leader)));
+        }).ToList();
+
+        var expectedBrokers = string.Join(",", new[] { 1, 2, 3 }.Select(id => $"{id}@localhost:{Cluster.KafkaPort(id)}"));
+        Assert.All(views, view => Assert.Equal(expectedBrokers, view.Brokers));
+        Assert.Single(views.Select(v => v.Controller).Distinct());
+        Assert.Single(views.Select(v => v.Leaders).Distinct());
+        var leaders = ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, "spread");
+        Assert.Equal(12, leaders.Count);
+        Assert.All(new[] { 1, 2, 3 }, id => Assert.Equal(4, leaders.Values.Count(l => l == id)));
+    }
+
+    [Fact]
+    public async Task ProducerAndConsumerGroup_SeeEveryRecord_OfPartitionsOnAllSilos()
+    {
+        // Each client is given one silo only: it finds the others from Metadata.
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "everyone", 12);
+        var sent = new HashSet<string>();
+        using (var producer = ClusterClients.Producer(Cluster.Silos[3].BootstrapServers))
+        {
+            var deliveries = Enumerable.Range(0, 1200).Select(i => producer.ProduceAsync("everyone", new Message<string, string> { Key = $"k{i}", Value = $"v{i}" })).ToList();
+            foreach (var delivery in deliveries)
+            {
+                var result = await delivery;
+                Assert.Equal(PersistenceStatus.Persisted, result.Status);
+                sent.Add(result.Message.Value);
+            }
+        }
+
+        var received = new HashSet<string>();
+        var partitionsSeen = new HashSet<int>();
+        using (var first = ClusterClients.Consumer(Cluster.Silos[1].BootstrapServers, "everyone-group"))
+        using (var second = ClusterClients.Consumer(Cluster.Silos[2].BootstrapServers, "everyone-group"))
+        {
+            first.Subscribe("everyone");
+            second.Subscribe("everyone");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (received.Count < sent.Count && DateTime.UtcNow < deadline)
+            {
+                foreach (var consumer in new[] { first, second })
+                {
+                    if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+                    {
+                        received.Add(result.Message.Value);
+                        partitionsSeen.Add(result.Partition.Value);
+                        consumer.Commit(result);
+                    }
+                }
+            }
+
+            Assert.NotEmpty(first.Assignment);
+            Assert.NotEmpty(second.Assignment);
+        }
+
+        Assert.Equal(sent.Order(), received.Order());
+        Assert.Equal(12, partitionsSeen.Count);
+
+        // The group's committed offsets are the same through any silo.
+        using var admin = ClusterClients.Admin(Cluster.Silos[3].BootstrapServers);
+        var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("everyone-group", null)]);
+        Assert.Equal(1200, committed.Single().Partitions.Sum(p => p.Offset.Value));
+    }
+
+    [Fact]
+    public async Task ProduceAndFetch_SentToASiloThatDoesNotLeadThePartition_AnswerNotLeaderOrFollower()
+    {
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "elsewhere", 3);
+        var leaders = ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, "elsewhere");
+        var (partition, leader) = leaders.First();
+        var other = Cluster.Silos.Keys.First(id => id != leader);
+
+        using var client = new RawKafkaClient(Cluster.KafkaPort(other));
+        var produced = client.Call<ProduceResponse>(ApiKey.Produce, 9, new ProduceRequest
+        {
+            Acks = -1,
+            TimeoutMs = 10_000,
+            TopicData = [new() { Name = "elsewhere", PartitionData = [new() { Index = partition, Records = Batches.Make(3) }] }],
+        });
+        Assert.Equal((short)ErrorCode.NotLeaderOrFollower, produced.Responses[0].PartitionResponses[0].ErrorCode);
+
+        var fetched = client.Call<FetchResponse>(ApiKey.Fetch, 11, new FetchRequest
+        {
+            ReplicaId = -1,
+            MaxWaitMs = 0,
+            MaxBytes = 1 << 20,
+            Topics = [new() { Topic = "elsewhere", Partitions = [new() { Partition = partition, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }] }],
+        });
+        Assert.Equal((short)ErrorCode.NotLeaderOrFollower, fetched.Responses[0].Partitions[0].ErrorCode);
+
+        // The leader itself takes the same batch.
+        using var leaderClient = new RawKafkaClient(Cluster.KafkaPort(leader));
+        var accepted = leaderClient.Call<ProduceResponse>(ApiKey.Produce, 9, new ProduceRequest
+        {
+            Acks = -1,
+            TimeoutMs = 10_000,
+            TopicData = [new() { Name = "elsewhere", PartitionData = [new() { Index = partition, Records = Batches.Make(3) }] }],
+        });
+        Assert.Equal(0, accepted.Responses[0].PartitionResponses[0].ErrorCode);
+    }
+
+    [Fact]
+    public async Task HealthProbes_AnswerLiveAndReady_OnEverySilo()
+    {
+        using var http = new HttpClient();
+        foreach (var silo in Cluster.Silos.Values)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{silo.HealthPort}/health/live")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{silo.HealthPort}/health/ready")).StatusCode);
+        }
+    }
+
+    private static int ControllerOf(int kafkaPort)
+    {
+        using var client = new RawKafkaClient(kafkaPort);
+        return client.Call<MetadataResponse>(ApiKey.Metadata, 12, new MetadataRequest { Topics = [] }).ControllerId;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Tributary.Tests.Silo.Cluster;
+
+/// <summary>Redis and three silo processes joined through it, shared by the tests of one class.</summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    private RedisServer? _redis;
+
+    public SiloCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        Cluster = new SiloCluster(SiloCluster.Redis(_redis));
+        await Cluster.StartAsync(1, 2, 3);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# A Tributary cluster of several silos on this machine, with Redis for membership and grain state.
+#
+#   infra/local/cluster.sh start [N]      build the Silo, start Redis and N silos (default 3), wait until all are ready
+#   infra/local/cluster.sh stop           stop every silo (SIGTERM) and Redis
+#   infra/local/cluster.sh status         which silos run, and the brokers each one's health probe reports
+#   infra/local/cluster.sh add            start one more silo (the next broker id)
+#   infra/local/cluster.sh kill ID        kill -9 the silo of broker ID (its data directory stays)
+#   infra/local/cluster.sh start-silo ID  start the silo of broker ID again over its data directory
+#
+# Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), health 8090+100(i-1),
+# Orleans silo 11110+i and gateway 29999+i; its data is in $TRIBUTARY_CLUSTER_HOME/broker-i (default
+# ./.tributary-cluster). Redis listens on $TRIBUTARY_REDIS_PORT (default 6379) and keeps its data there too.
+# Bootstrap servers: localhost:9092,localhost:9093,localhost:9094.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+home="$(mkdir -p "${TRIBUTARY_CLUSTER_HOME:-$root/.tributary-cluster}" && cd "${TRIBUTARY_CLUSTER_HOME:-$root/.tributary-cluster}" && pwd)"
+redis_port="${TRIBUTARY_REDIS_PORT:-6379}"
+configuration="${TRIBUTARY_CONFIGURATION:-Release}"
+silo_dll="$root/Silo/bin/$configuration/net10.0/Tributary.Silo.dll"
+
+pid_of() { cat "$home/broker-$1/silo.pid" 2>/dev/null || true; }
+running() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+brokers() { find "$home" -maxdepth 1 -name 'broker-*' -type d | sed 's/.*broker-//' | sort -n; }
+
+start_redis() {
+  if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then return; fi
+  command -v redis-server >/dev/null || { echo "redis-server is not installed (Debian: apt-get install redis-server)" >&2; exit 1; }
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$home" --appendonly yes --save "" \
+    --daemonize yes --pidfile "$home/redis.pid" --logfile "$home/redis.log"
+  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "Redis did not start; see $home/redis.log" >&2; exit 1
+}
+
+start_silo() {
+  local id="$1" offset=$(( ($1 - 1) * 100 ))
+  if running "$id"; then echo "broker $id already runs (pid $(pid_of "$id"))"; return; fi
+  mkdir -p "$home/broker-$id"
+  (cd "$home/broker-$id" && exec dotnet "$silo_dll" \
+      --broker-id "$id" \
+      --data-dir "$home/broker-$id/data" \
+      --kafka-port $((9091 + id)) --advertised-host localhost \
+      --registry-port $((8081 + offset)) --rest-port $((8082 + offset)) --health-port $((8090 + offset)) \
+      --silo-port $((11110 + id)) --gateway-port $((29999 + id)) --advertised-ip 127.0.0.1 \
+      --membership Redis --cluster-connection "127.0.0.1:$redis_port" \
+      >>"$home/broker-$id/silo.log" 2>&1) &
+  echo $! >"$home/broker-$id/silo.pid"
+  echo "broker $id: pid $!, Kafka localhost:$((9091 + id)), log $home/broker-$id/silo.log"
+}
+
+wait_ready() {
+  local id="$1" port=$((8090 + ($1 - 1) * 100))
+  for _ in $(seq 600); do
+    if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then echo "broker $id ready"; return; fi
+    running "$id" || { echo "broker $id exited; see $home/broker-$id/silo.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "broker $id not ready after 60 s; see $home/broker-$id/silo.log" >&2; exit 1
+}
+
+case "${1:-}" in
+  start)
+    count="${2:-3}"
+    dotnet build "$root/Silo/Silo.csproj" -c "$configuration" -v quiet -nologo >/dev/null
+    start_redis
+    for id in $(seq "$count"); do start_silo "$id"; done
+    for id in $(seq "$count"); do wait_ready "$id"; done
+    echo "bootstrap servers: $(for id in $(seq "$count"); do printf 'localhost:%s,' $((9091 + id)); done | sed 's/,$//')"
+    ;;
+  add)
+    id=$(( $(brokers | tail -n 1) + 1 ))
+    start_silo "$id"; wait_ready "$id"
+    ;;
+  start-silo)
+    start_silo "$2"; wait_ready "$2"
+    ;;
+  kill)
+    pid="$(pid_of "$2")"; [ -n "$pid" ] && kill -9 "$pid" && echo "broker $2 (pid $pid) killed"
+    ;;
+  stop)
+    for id in $(brokers); do
+      if running "$id"; then kill -TERM "$(pid_of "$id")"; fi
+    done
+    for id in $(brokers); do
+      for _ in $(seq 300); do running "$id" || break; sleep 0.1; done
+      running "$id" && kill -9 "$(pid_of "$id")"
+      rm -f "$home/broker-$id/silo.pid"
+    done
+    if [ -f "$home/redis.pid" ]; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; rm -f "$home/redis.pid"; fi
+    echo "stopped"
+    ;;
+  status)
+    for id in $(brokers); do
+      if running "$id"; then
+        echo "broker $id: running (pid $(pid_of "$id")), ready: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((8090 + (id - 1) * 100))/health/ready")"
+      else
+        echo "broker $id: stopped"
+      fi
+    done
+    ;;
+  *)
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    ;;
+esac
