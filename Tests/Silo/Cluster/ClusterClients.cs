@@ -36,6 +36,21 @@ internal static class ClusterClients
         await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
     }
 
+    /// <summary>Waits until the broker at <paramref name="bootstrap"/> names <paramref name="partitions"/> partitions of the topic.</summary>
+    public static async Task<Dictionary<int, int>> WaitForPartitionsAsync(string bootstrap, string topic, int partitions)
+    {
+        // Brokers learn of new partitions within their topic cache's time to live, as Kafka brokers do from the controller.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var leaders = Leaders(bootstrap, topic);
+        while (leaders.Count != partitions && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            leaders = Leaders(bootstrap, topic);
+        }
+
+        return leaders;
+    }
+
     /// <summary>Partition index → leader broker id, as the broker at <paramref name="bootstrap"/> says.</summary>
     public static Dictionary<int, int> Leaders(string bootstrap, string topic)
     {
@@ -52,9 +67,14 @@ internal static class ClusterClients
         int[] seen = [];
         while (DateTime.UtcNow < deadline)
         {
-            using (var admin = Admin(bootstrap))
+            try
             {
+                using var admin = Admin(bootstrap);
                 seen = admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Select(b => b.BrokerId).Order().ToArray();
+            }
+            catch (KafkaException)
+            {
+                // librdkafka asks any broker it knows, and one that has just died answers with a transport failure.
             }
 
             if (seen.SequenceEqual(expected))

@@ -13,34 +13,22 @@ namespace Tributary.Tests.Silo.Cluster;
 /// consumer group, the dead one's partitions answer retriable errors, and once it is back it serves every record it
 /// acknowledged.
 /// </summary>
-public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
 {
     private const string Topic = "survivors";
-    private RedisServer _redis = null!;
-    private SiloCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _cluster = new SiloCluster(SiloCluster.Redis(_redis));
-        await _cluster.StartAsync(1, 2, 3);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    private SiloCluster Cluster => fixture.Cluster;
 
     [Fact]
     public async Task KilledSilo_OthersKeepServing_AndItServesEveryAcknowledgedRecordWhenBack()
     {
-        await ClusterClients.CreateTopicAsync(_cluster.Silos[1].BootstrapServers, Topic, 12);
-        var leaders = ClusterClients.Leaders(_cluster.Silos[1].BootstrapServers, Topic);
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, Topic, 12);
+        var leaders = ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, Topic);
         const int victim = 3;
         var victimPartitions = leaders.Where(l => l.Value == victim).Select(l => l.Key).ToHashSet();
         var survivorPartitions = leaders.Keys.Except(victimPartitions).ToList();
-        var bootstrap = $"{_cluster.Silos[1].BootstrapServers},{_cluster.Silos[2].BootstrapServers}";
+        var bootstrap = $"{Cluster.Silos[1].BootstrapServers},{Cluster.Silos[2].BootstrapServers}";
 
         // Before the failure: records on every partition, acknowledged with acks=all; a group consumes and commits some.
         var acknowledged = new ConcurrentDictionary<(int Partition, long Offset), string>();
@@ -52,7 +40,7 @@ public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifeti
         var consumed = ConsumeUntil(consumer, leaders.Count * 20, TimeSpan.FromSeconds(30));
         consumer.Commit();
 
-        await _cluster.KillAsync(victim);
+        await Cluster.KillAsync(victim);
         var killed = Stopwatch.StartNew();
 
         // Partitions on the surviving silos take new records without a failure, while the dead silo's do not answer.
@@ -61,9 +49,9 @@ public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Once membership declares the silo dead, Metadata says its partitions have no leader (retriable), and a
         // produce for one of them sent to a survivor answers NOT_LEADER_OR_FOLLOWER: never a wrong answer.
-        await ClusterClients.WaitForBrokersAsync(_cluster.Silos[1].BootstrapServers, [1, 2], TimeSpan.FromSeconds(30));
+        await ClusterClients.WaitForBrokersAsync(Cluster.Silos[1].BootstrapServers, [1, 2], TimeSpan.FromSeconds(30));
         output.WriteLine($"membership dropped the silo {killed.ElapsedMilliseconds} ms after the kill");
-        using (var admin = ClusterClients.Admin(_cluster.Silos[2].BootstrapServers))
+        using (var admin = ClusterClients.Admin(Cluster.Silos[2].BootstrapServers))
         {
             var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
             Assert.All(partitions.Where(p => victimPartitions.Contains(p.PartitionId)), p =>
@@ -74,7 +62,7 @@ public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.All(partitions.Where(p => !victimPartitions.Contains(p.PartitionId)), p => Assert.Equal(leaders[p.PartitionId], p.Leader));
         }
 
-        using (var raw = new RawKafkaClient(_cluster.KafkaPort(1)))
+        using (var raw = new RawKafkaClient(Cluster.KafkaPort(1)))
         {
             var answer = raw.Call<ProduceResponse>(ApiKey.Produce, 9, new ProduceRequest
             {
@@ -88,7 +76,7 @@ public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifeti
         // The consumer group goes on through the failure: it reads the new records and commits through the survivors.
         consumed.AddRange(ConsumeUntil(consumer, survivorPartitions.Count * 20, TimeSpan.FromSeconds(30)));
         consumer.Commit();
-        using (var admin = ClusterClients.Admin(_cluster.Silos[2].BootstrapServers))
+        using (var admin = ClusterClients.Admin(Cluster.Silos[2].BootstrapServers))
         {
             var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("survivors-group", null)]);
             var offsets = committed.Single().Partitions.ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
@@ -98,10 +86,10 @@ public sealed class ClusterFailureTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Back with its data directory: every acknowledged record of every partition is there, in order, and the
         // partitions take records again.
-        await _cluster.StartSiloAsync(victim);
-        await ClusterClients.WaitForBrokersAsync(_cluster.Silos[1].BootstrapServers, [1, 2, 3], TimeSpan.FromSeconds(60));
+        await Cluster.StartSiloAsync(victim);
+        await ClusterClients.WaitForBrokersAsync(Cluster.Silos[1].BootstrapServers, [1, 2, 3], TimeSpan.FromSeconds(60));
         await ProduceAsync(producer, victimPartitions, "after", 5, acknowledged);
-        var all = ClusterClients.ReadAll(_cluster.BootstrapServers, Topic, leaders.Keys, acknowledged.Count);
+        var all = ClusterClients.ReadAll(Cluster.BootstrapServers, Topic, leaders.Keys, acknowledged.Count);
         Assert.Equal(
             acknowledged.OrderBy(a => a.Key).Select(a => $"{a.Key.Partition}/{a.Key.Offset}={a.Value}"),
             all.OrderBy(r => (r.Partition.Value, r.Offset.Value)).Select(r => $"{r.Partition.Value}/{r.Offset.Value}={r.Message.Value}"));

@@ -6,6 +6,7 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>Three silo processes on loopback with Redis membership serve as one Kafka cluster to Confluent clients.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>
 {
     private SiloCluster Cluster => fixture.Cluster;

@@ -11,7 +11,7 @@ public sealed class SiloCluster : IAsyncDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
     private readonly IReadOnlyList<string> _membership;
-    private readonly Dictionary<int, int> _kafkaPorts = [];
+    private readonly Dictionary<int, (int Kafka, int Silo)> _ports = [];
     private readonly Dictionary<int, SiloLauncher> _silos = [];
 
     public SiloCluster(IReadOnlyList<string> membership) => _membership = membership;
@@ -21,7 +21,7 @@ public sealed class SiloCluster : IAsyncDisposable
 
     public string BootstrapServers => string.Join(",", _silos.Values.Select(s => s.BootstrapServers));
 
-    public int KafkaPort(int brokerId) => _kafkaPorts[brokerId];
+    public int KafkaPort(int brokerId) => _ports[brokerId].Kafka;
 
     public static IReadOnlyList<string> Redis(RedisServer redis) =>
         ["--membership", "Redis", "--cluster-connection", redis.ConnectionString];
@@ -42,9 +42,11 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <summary>Starts (or starts again, over its data directory) the silo of one broker.</summary>
     public async Task StartSiloAsync(int brokerId)
     {
-        if (!_kafkaPorts.TryGetValue(brokerId, out var kafkaPort))
+        // A restarted silo keeps its addresses: clients reconnect to the Kafka port they know, and Orleans retires
+        // the previous incarnation at the same silo endpoint instead of waiting for it to be voted dead.
+        if (!_ports.TryGetValue(brokerId, out var ports))
         {
-            _kafkaPorts[brokerId] = kafkaPort = SiloLauncher.FreePort();
+            _ports[brokerId] = ports = (SiloLauncher.FreePort(), SiloLauncher.FreePort());
         }
 
         var silo = await SiloLauncher.StartAsync(
@@ -52,7 +54,8 @@ public sealed class SiloCluster : IAsyncDisposable
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
             [
                 "--broker-id", brokerId.ToString(CultureInfo.InvariantCulture),
-                "--kafka-port", kafkaPort.ToString(CultureInfo.InvariantCulture),
+                "--kafka-port", ports.Kafka.ToString(CultureInfo.InvariantCulture),
+                "--silo-port", ports.Silo.ToString(CultureInfo.InvariantCulture),
                 "--advertised-ip", "127.0.0.1",
                 .. _membership,
             ]);
