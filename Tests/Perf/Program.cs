@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Tributary.Tests.Perf;
+using Tributary.Tests.Perf.Cluster;
 using Tributary.Tests.Perf.Groups;
 using Tributary.Tests.Perf.Registry;
 using Tributary.Tests.Perf.RestProxy;
@@ -20,6 +21,8 @@ using Tributary.Tests.Perf.Transactions;
 //       GET /schemas/ids/{id} from N connections beside a bare Kestrel process answering the same bytes; registration rate
 //   rest-perf --rest http://HOST:PORT --bootstrap HOST:PORT [--records N] [--record-size B] [--batch N] [--streams N]
 //       1 KiB JSON records: native produce, REST v2 produce in batches and v3 streaming produce in one run; v2 consume
+//   cluster-perf [--records N] [--record-size B] [--partitions N]
+//       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
@@ -98,6 +101,17 @@ switch (command)
         return 0;
     }
 
+    case "cluster-perf":
+    {
+        Librdkafka.Pin();
+        foreach (var (what, value, against) in await ClusterPerf.RunAsync(arguments))
+        {
+            Console.WriteLine($"{what}: {value} {against}");
+        }
+
+        return 0;
+    }
+
     case "http-baseline":
         return await BareHttpServer.ServeAsync(arguments);
     case "loopback":
@@ -106,6 +120,6 @@ switch (command)
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|loopback|idle-partitions [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|cluster-perf|loopback|idle-partitions [options]");
         return 2;
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Silo.Cluster;
 

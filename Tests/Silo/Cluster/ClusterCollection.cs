@@ -1,3 +1,5 @@
+using Tributary.Tests.TestKit;
+
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>

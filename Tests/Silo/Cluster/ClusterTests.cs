@@ -124,6 +124,68 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Transactions_SpanningPartitionsOnAllSilos_CommitAndAbortWhole()
+    {
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "txn-spread", 12);
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = Cluster.Silos[2].BootstrapServers,
+            TransactionalId = "cluster-txn",
+        }).Build())
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            foreach (var (name, commit) in new[] { ("committed", true), ("aborted", false) })
+            {
+                producer.BeginTransaction();
+                for (var p = 0; p < 12; p++)
+                {
+                    producer.Produce(new TopicPartition("txn-spread", p), new Message<string, string> { Key = name, Value = $"{name}-{p}" });
+                }
+
+                producer.Flush(TimeSpan.FromSeconds(30));
+                if (commit)
+                {
+                    producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                }
+                else
+                {
+                    producer.AbortTransaction(TimeSpan.FromSeconds(30));
+                }
+            }
+        }
+
+        // A read_committed consumer given another silo sees exactly the committed transaction, on every partition.
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = Cluster.Silos[3].BootstrapServers,
+            GroupId = "txn-reader",
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = true,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, 12).Select(p => new TopicPartitionOffset("txn-spread", p, Offset.Beginning)));
+        var values = new List<string>();
+        var ended = new HashSet<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (ended.Count < 12 && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            {
+                if (result.IsPartitionEOF)
+                {
+                    ended.Add(result.Partition.Value);
+                }
+                else
+                {
+                    values.Add(result.Message.Value);
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 12).Select(p => $"committed-{p}").Order(), values.Order());
+    }
+
+    [Fact]
     public async Task HealthProbes_AnswerLiveAndReady_OnEverySilo()
     {
         using var http = new HttpClient();

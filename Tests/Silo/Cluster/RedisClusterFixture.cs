@@ -1,3 +1,5 @@
+using Tributary.Tests.TestKit;
+
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>Redis and three silo processes joined through it, shared by the tests of one class.</summary>

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Tributary.Tests.TestKit;
 
-namespace Tributary.Tests.Silo.Cluster;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>
 /// A real <c>redis-server</c> (Debian's package; <c>.ci/run</c> installs it) on a free loopback port, for Orleans
-/// membership and grain state. In memory only: it lives as long as the test class that starts it.
+/// membership and grain state. In memory only: it lives as long as whoever started it.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -20,6 +19,16 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>CPU time the server has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 

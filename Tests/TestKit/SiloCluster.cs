@@ -1,7 +1,8 @@
 using System.Globalization;
-using Tributary.Tests.TestKit;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
 
-namespace Tributary.Tests.Silo.Cluster;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>
 /// Real Silo processes joined into one cluster by a membership store (Redis by default), each broker with its own
@@ -9,12 +10,21 @@ namespace Tributary.Tests.Silo.Cluster;
 /// </summary>
 public sealed class SiloCluster : IAsyncDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root;
     private readonly IReadOnlyList<string> _membership;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly Dictionary<int, (int Kafka, int Silo)> _ports = [];
     private readonly Dictionary<int, SiloLauncher> _silos = [];
 
-    public SiloCluster(IReadOnlyList<string> membership) => _membership = membership;
+    /// <param name="membership">The cluster's membership settings, as command-line arguments.</param>
+    /// <param name="environment">Environment of every silo process; default: logging at Warning.</param>
+    /// <param name="root">Where the brokers' data directories go; default: a new folder under the temporary directory.</param>
+    public SiloCluster(IReadOnlyList<string> membership, IReadOnlyDictionary<string, string>? environment = null, string? root = null)
+    {
+        _membership = membership;
+        _environment = environment ?? new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
+        _root = root ?? Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
+    }
 
     /// <summary>Running silos by broker id.</summary>
     public IReadOnlyDictionary<int, SiloLauncher> Silos => _silos;
@@ -35,8 +45,33 @@ public sealed class SiloCluster : IAsyncDisposable
         await Task.WhenAll(brokerIds.Select(StartSiloAsync));
         foreach (var silo in _silos.Values)
         {
-            await ClusterClients.WaitForBrokersAsync(silo.BootstrapServers, _silos.Keys, TimeSpan.FromSeconds(60));
+            await WaitForBrokersAsync(silo.KafkaPort, _silos.Keys, TimeSpan.FromSeconds(60));
         }
+    }
+
+    /// <summary>Waits until the broker on <paramref name="kafkaPort"/> names exactly <paramref name="brokerIds"/> in Metadata.</summary>
+    public static async Task WaitForBrokersAsync(int kafkaPort, IEnumerable<int> brokerIds, TimeSpan timeout)
+    {
+        var expected = brokerIds.Order().ToArray();
+        var deadline = DateTime.UtcNow + timeout;
+        int[] seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            using (var client = new RawKafkaClient(kafkaPort))
+            {
+                var metadata = client.Call<MetadataResponse>(ApiKey.Metadata, 12, new MetadataRequest { Topics = [] });
+                seen = metadata.Brokers.Select(b => b.NodeId).Order().ToArray();
+            }
+
+            if (seen.SequenceEqual(expected))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Broker on port {kafkaPort} names brokers [{string.Join(",", seen)}], not [{string.Join(",", expected)}].");
     }
 
     /// <summary>Starts (or starts again, over its data directory) the silo of one broker.</summary>
@@ -51,7 +86,7 @@ public sealed class SiloCluster : IAsyncDisposable
 
         var silo = await SiloLauncher.StartAsync(
             Path.Combine(_root, "broker-" + brokerId.ToString(CultureInfo.InvariantCulture)),
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
+            _environment,
             [
                 "--broker-id", brokerId.ToString(CultureInfo.InvariantCulture),
                 "--kafka-port", ports.Kafka.ToString(CultureInfo.InvariantCulture),
