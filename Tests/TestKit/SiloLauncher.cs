@@ -168,12 +168,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         return index >= 0 && index + 1 < arguments.Count ? int.Parse(arguments[index + 1], CultureInfo.InvariantCulture) : null;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     /// <summary>The Silo build of the same configuration as the caller's build, found from the repository root.</summary>
     public static string SiloDll()

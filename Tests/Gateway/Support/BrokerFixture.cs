@@ -113,10 +113,5 @@ public class BrokerFixture : IAsyncLifetime
         return false;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestKit.TestPorts.Next();
 }

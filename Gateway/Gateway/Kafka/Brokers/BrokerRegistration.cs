@@ -1,14 +1,25 @@
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.Interfaces.Brokers;
 
 namespace Tributary.Gateway.Kafka.Brokers;
 
 /// <summary>
-/// Registers this broker's advertised endpoint when the silo becomes active, before it reports ready, so that every
-/// gateway of the cluster can name it in Metadata from then on.
+/// When the silo becomes active, makes sure no other live silo is the same broker, then registers this broker's
+/// advertised endpoint, before it reports ready, so that every gateway of the cluster can name it in Metadata from then on.
 /// </summary>
-public sealed partial class BrokerRegistration(ClusterBrokers brokers, ILogger<BrokerRegistration> logger) : ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class BrokerRegistration(
+    ClusterBrokers brokers,
+    IClusterMembershipService membership,
+    ILocalSiloDetails local,
+    BrokerIdentity self,
+    ILogger<BrokerRegistration> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+    // A broker restarted at a new address (a rescheduled pod) may find its previous incarnation still listed as active
+    // until membership notices it is gone: that takes seconds, so waiting longer than this means two live silos
+    // were given the same broker id.
+    private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(60);
 
     public bool Registered { get; private set; }
 
@@ -17,6 +28,8 @@ public sealed partial class BrokerRegistration(ClusterBrokers brokers, ILogger<B
 
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
+        await WaitUntilSoleBrokerAsync(cancellationToken);
+
         // The registry grain may sit on a silo that is going away while this one joins: retry until it answers.
         while (true)
         {
@@ -34,6 +47,31 @@ public sealed partial class BrokerRegistration(ClusterBrokers brokers, ILogger<B
         }
     }
 
+    private async Task WaitUntilSoleBrokerAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + DuplicateWait;
+        while (Other() is { } other)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException(
+                    $"Broker id {self.BrokerId} is already taken by the live silo {other}: give every silo its own Tributary:BrokerId.");
+            }
+
+            LogDuplicate(logger, self.BrokerId, other.ToString());
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
+    private SiloAddress? Other() => membership.CurrentSnapshot.Members.Values
+        .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
+        .Where(m => BrokerNames.TryParse(m.Name, out var id) && id == self.BrokerId)
+        .Select(m => m.SiloAddress)
+        .FirstOrDefault();
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registering this broker's endpoint failed, retrying: {Reason}")]
     private static partial void LogRetry(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker id {BrokerId} is also held by the active silo {Other}; waiting for it to leave the cluster")]
+    private static partial void LogDuplicate(ILogger logger, int brokerId, string other);
 }

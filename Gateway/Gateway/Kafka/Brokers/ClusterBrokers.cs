@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.Interfaces.Brokers;
 
@@ -19,7 +20,12 @@ public sealed partial class ClusterBrokers(
 
     private readonly ConcurrentDictionary<int, BrokerEndpoint> _endpoints = new();
 
+    // A broker registers its endpoint just after it joins, so the registry is read again a while after each change too.
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+
     private MembershipVersion _seen = MembershipVersion.MinValue;
+    private long _refreshedAt;
+    private int _refreshing;
 
     /// <summary>Broker ids of the active silos, this broker among them, in ascending order.</summary>
     public IReadOnlyList<int> LiveIds()
@@ -48,14 +54,17 @@ public sealed partial class ClusterBrokers(
         _endpoints[self.BrokerId] = new BrokerEndpoint(self.BrokerId, self.Host, self.Port);
         var ids = LiveIds();
 
-        // A broker that restarted may advertise a new address: look again whenever membership changed.
+        // A broker that restarted may advertise a new address: look again when membership changed and now and then,
+        // in the background unless a live broker's endpoint is still unknown.
         var version = membership.CurrentSnapshot.Version;
-        if (ids.Any(id => !_endpoints.ContainsKey(id)) || version != _seen)
+        if (ids.Any(id => !_endpoints.ContainsKey(id)))
         {
-            if (await RefreshAsync())
-            {
-                _seen = version;
-            }
+            await RefreshAsync(version);
+        }
+        else if ((version != _seen || Stopwatch.GetElapsedTime(Volatile.Read(ref _refreshedAt)) > RefreshInterval)
+            && Interlocked.Exchange(ref _refreshing, 1) == 0)
+        {
+            _ = RefreshAsync(version).ContinueWith(_ => Volatile.Write(ref _refreshing, 0), TaskScheduler.Default);
         }
 
         return ids.Select(id => _endpoints.GetValueOrDefault(id)).OfType<BrokerEndpoint>().ToList();
@@ -65,7 +74,7 @@ public sealed partial class ClusterBrokers(
     public Task RegisterSelfAsync() =>
         grains.GetGrain<IBrokerRegistryGrain>(0).RegisterAsync(new BrokerEndpoint(self.BrokerId, self.Host, self.Port));
 
-    private async Task<bool> RefreshAsync()
+    private async Task RefreshAsync(MembershipVersion version)
     {
         try
         {
@@ -78,12 +87,12 @@ public sealed partial class ClusterBrokers(
                 }
             }
 
-            return true;
+            _seen = version;
+            Volatile.Write(ref _refreshedAt, Stopwatch.GetTimestamp());
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
             LogRegistryUnavailable(logger, e.Message);
-            return false;
         }
     }
 

@@ -6,13 +6,19 @@ namespace Tributary.Gateway.Kafka.Topics;
 /// <summary>
 /// Topic descriptions for request handling, so a produce or fetch does not ask the topic grain every time. Entries
 /// live for <see cref="TimeToLive"/>; changes made through this gateway invalidate them at once, changes made
-/// elsewhere are seen within the time to live.
+/// elsewhere are seen within the time to live. An expired entry is refreshed by one call to the topic grain; when that
+/// grain does not answer promptly (its silo has just died and membership has not yet said so) requests go on with the
+/// entry they had, so partitions on live silos keep serving while the control plane recovers.
 /// </summary>
 public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a request waits for the refresh of an expired entry before it uses the expired one.</summary>
+    public static readonly TimeSpan RefreshWait = TimeSpan.FromMilliseconds(200);
+
     private readonly ConcurrentDictionary<string, (TopicDescription? Topic, long Expires)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<TopicDescription?>> _refreshing = new(StringComparer.Ordinal);
 
     // A topic id names one topic for the topic's whole life, so the mapping never goes stale; a deleted topic's id
     // may linger here, and then its partitions answer UNKNOWN_TOPIC_OR_PARTITION.
@@ -22,19 +28,57 @@ public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
     public async ValueTask<TopicDescription?> DescribeAsync(string topic)
     {
         var now = time.GetTimestamp();
-        if (_entries.TryGetValue(topic, out var entry) && entry.Expires > now)
+        var known = _entries.TryGetValue(topic, out var entry);
+        if (known && entry.Expires > now)
         {
             return entry.Topic;
         }
 
-        var description = await grains.GetGrain<ITopicGrain>(topic).DescribeAsync();
-        _entries[topic] = (description, now + (long)(TimeToLive.TotalSeconds * time.TimestampFrequency));
+        var refresh = Refresh(topic);
+        if (!known || refresh.IsCompleted)
+        {
+            return await refresh;
+        }
+
+        return await Task.WhenAny(refresh, Task.Delay(RefreshWait, time)) == refresh ? await refresh : entry.Topic;
+    }
+
+    /// <summary>The refresh of the topic in flight, or a new one: one call to the topic grain at a time per topic.</summary>
+    private Task<TopicDescription?> Refresh(string topic)
+    {
+        var started = new TaskCompletionSource<TopicDescription?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refresh = _refreshing.GetOrAdd(topic, started.Task);
+        if (refresh == started.Task)
+        {
+            _ = RunAsync(topic, started);
+        }
+
+        return refresh;
+    }
+
+    private async Task RunAsync(string topic, TaskCompletionSource<TopicDescription?> refresh)
+    {
+        try
+        {
+            var description = await grains.GetGrain<ITopicGrain>(topic).DescribeAsync();
+            Set(topic, description);
+            _refreshing.TryRemove(new KeyValuePair<string, Task<TopicDescription?>>(topic, refresh.Task));
+            refresh.SetResult(description);
+        }
+        catch (Exception e)
+        {
+            _refreshing.TryRemove(new KeyValuePair<string, Task<TopicDescription?>>(topic, refresh.Task));
+            refresh.SetException(e);
+        }
+    }
+
+    private void Set(string topic, TopicDescription? description)
+    {
+        _entries[topic] = (description, time.GetTimestamp() + (long)(TimeToLive.TotalSeconds * time.TimestampFrequency));
         if (description is not null)
         {
             _names[description.TopicId] = topic;
         }
-
-        return description;
     }
 
     /// <summary>The name of the topic with this id, or null (Fetch v13+ names topics by id).</summary>
@@ -54,8 +98,7 @@ public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
         return name;
     }
 
-    public void Set(TopicDescription topic) =>
-        _entries[topic.Name] = (topic, time.GetTimestamp() + (long)(TimeToLive.TotalSeconds * time.TimestampFrequency));
+    public void Set(TopicDescription topic) => Set(topic.Name, topic);
 
     public void Invalidate(string topic) => _entries.TryRemove(topic, out _);
 }
