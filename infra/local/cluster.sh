@@ -3,21 +3,23 @@
 #
 #   infra/local/cluster.sh start [N]      build the Silo, start Redis and N silos (default 3), wait until all are ready
 #   infra/local/cluster.sh stop           stop every silo (SIGTERM) and Redis
-#   infra/local/cluster.sh status         which silos run, and the brokers each one's health probe reports
+#   infra/local/cluster.sh status         which silos run, and whether each one is ready (its health probe)
 #   infra/local/cluster.sh add            start one more silo (the next broker id)
 #   infra/local/cluster.sh kill ID        kill -9 the silo of broker ID (its data directory stays)
 #   infra/local/cluster.sh start-silo ID  start the silo of broker ID again over its data directory
 #
-# Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), health 8090+100(i-1),
-# Orleans silo 11110+i and gateway 29999+i; its data is in $TRIBUTARY_CLUSTER_HOME/broker-i (default
-# ./.tributary-cluster). Redis listens on $TRIBUTARY_REDIS_PORT (default 6379) and keeps its data there too.
-# Bootstrap servers: localhost:9092,localhost:9093,localhost:9094.
+# Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), health 8090+100(i-1)
+# and Orleans silo 11110+i, each plus $TRIBUTARY_PORT_OFFSET (default 0); its data is in
+# $TRIBUTARY_CLUSTER_HOME/broker-i (default ./.tributary-cluster). Redis listens on $TRIBUTARY_REDIS_PORT (default
+# 6379) and keeps its data there too. Bootstrap servers: localhost:9092,localhost:9093,localhost:9094.
+# The Silo is built in $TRIBUTARY_CONFIGURATION (default Release) unless TRIBUTARY_NO_BUILD=1.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 home="$(mkdir -p "${TRIBUTARY_CLUSTER_HOME:-$root/.tributary-cluster}" && cd "${TRIBUTARY_CLUSTER_HOME:-$root/.tributary-cluster}" && pwd)"
 redis_port="${TRIBUTARY_REDIS_PORT:-6379}"
 configuration="${TRIBUTARY_CONFIGURATION:-Release}"
+offset="${TRIBUTARY_PORT_OFFSET:-0}"
 silo_dll="$root/Silo/bin/$configuration/net10.0/Tributary.Silo.dll"
 
 pid_of() { cat "$home/broker-$1/silo.pid" 2>/dev/null || true; }
@@ -33,24 +35,27 @@ start_redis() {
   echo "Redis did not start; see $home/redis.log" >&2; exit 1
 }
 
+kafka_port() { echo $((9091 + $1 + offset)); }
+health_port() { echo $((8090 + ($1 - 1) * 100 + offset)); }
+
 start_silo() {
-  local id="$1" offset=$(( ($1 - 1) * 100 ))
+  local id="$1" http=$(( ($1 - 1) * 100 + offset ))
   if running "$id"; then echo "broker $id already runs (pid $(pid_of "$id"))"; return; fi
   mkdir -p "$home/broker-$id"
   (cd "$home/broker-$id" && exec dotnet "$silo_dll" \
       --broker-id "$id" \
       --data-dir "$home/broker-$id/data" \
-      --kafka-port $((9091 + id)) --advertised-host localhost \
-      --registry-port $((8081 + offset)) --rest-port $((8082 + offset)) --health-port $((8090 + offset)) \
-      --silo-port $((11110 + id)) --gateway-port $((29999 + id)) --advertised-ip 127.0.0.1 \
+      --kafka-port "$(kafka_port "$id")" --advertised-host localhost \
+      --registry-port $((8081 + http)) --rest-port $((8082 + http)) --health-port "$(health_port "$id")" \
+      --silo-port $((11110 + id + offset)) --gateway-port 0 --advertised-ip 127.0.0.1 \
       --membership Redis --cluster-connection "127.0.0.1:$redis_port" \
       >>"$home/broker-$id/silo.log" 2>&1) &
   echo $! >"$home/broker-$id/silo.pid"
-  echo "broker $id: pid $!, Kafka localhost:$((9091 + id)), log $home/broker-$id/silo.log"
+  echo "broker $id: pid $!, Kafka localhost:$(kafka_port "$id"), log $home/broker-$id/silo.log"
 }
 
 wait_ready() {
-  local id="$1" port=$((8090 + ($1 - 1) * 100))
+  local id="$1" port; port="$(health_port "$1")"
   for _ in $(seq 600); do
     if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then echo "broker $id ready"; return; fi
     running "$id" || { echo "broker $id exited; see $home/broker-$id/silo.log" >&2; exit 1; }
@@ -62,11 +67,11 @@ wait_ready() {
 case "${1:-}" in
   start)
     count="${2:-3}"
-    dotnet build "$root/Silo/Silo.csproj" -c "$configuration" -v quiet -nologo >/dev/null
+    if [ "${TRIBUTARY_NO_BUILD:-0}" != 1 ]; then dotnet build "$root/Silo/Silo.csproj" -c "$configuration" -v quiet -nologo >/dev/null; fi
     start_redis
     for id in $(seq "$count"); do start_silo "$id"; done
     for id in $(seq "$count"); do wait_ready "$id"; done
-    echo "bootstrap servers: $(for id in $(seq "$count"); do printf 'localhost:%s,' $((9091 + id)); done | sed 's/,$//')"
+    echo "bootstrap servers: $(for id in $(seq "$count"); do printf 'localhost:%s,' "$(kafka_port "$id")"; done | sed 's/,$//')"
     ;;
   add)
     id=$(( $(brokers | tail -n 1) + 1 ))
@@ -93,13 +98,13 @@ case "${1:-}" in
   status)
     for id in $(brokers); do
       if running "$id"; then
-        echo "broker $id: running (pid $(pid_of "$id")), ready: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((8090 + (id - 1) * 100))/health/ready")"
+        echo "broker $id: running (pid $(pid_of "$id")), ready: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(health_port "$id")/health/ready")"
       else
         echo "broker $id: stopped"
       fi
     done
     ;;
   *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

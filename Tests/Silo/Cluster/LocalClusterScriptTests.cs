@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tributary.Tests.TestKit;
+
+namespace Tributary.Tests.Silo.Cluster;
+
+/// <summary><c>infra/local/cluster.sh</c>, as a user runs it: three silos and Redis started, seen as one cluster, stopped.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class LocalClusterScriptTests : IDisposable
+{
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "tributary-tests", "script-" + Guid.NewGuid().ToString("N"));
+
+    // Every port the script derives stays below the ephemeral range and away from the usual defaults.
+    private readonly int _offset = Random.Shared.Next(10, 20) * 1000;
+    private readonly int _redisPort = TestPorts.Next();
+
+    public void Dispose()
+    {
+        Run("stop");
+        if (Directory.Exists(_home))
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StartsThreeSilosThatServeAsOneCluster_AndStopsThem()
+    {
+        var started = Run("start", "3");
+        Assert.True(started.ExitCode == 0, started.Output);
+        Assert.Contains("broker 3 ready", started.Output, StringComparison.Ordinal);
+
+        var ports = Enumerable.Range(1, 3).Select(id => 9091 + id + _offset).ToList();
+        foreach (var port in ports)
+        {
+            await SiloCluster.WaitForBrokersAsync(port, [1, 2, 3], TimeSpan.FromSeconds(30));
+        }
+
+        var bootstrap = string.Join(",", ports.Select(p => $"localhost:{p}"));
+        Assert.Contains($"bootstrap servers: {bootstrap}", started.Output, StringComparison.Ordinal);
+        await ClusterClients.CreateTopicAsync(bootstrap, "scripted", 3);
+        Assert.Equal(new[] { 1, 2, 3 }, ClusterClients.Leaders(bootstrap, "scripted").Values.Order());
+
+        var status = Run("status");
+        Assert.Equal(3, status.Output.Split('\n').Count(l => l.Contains("running", StringComparison.Ordinal) && l.EndsWith("ready: 200", StringComparison.Ordinal)));
+
+        var stopped = Run("stop");
+        Assert.True(stopped.ExitCode == 0, stopped.Output);
+        Assert.Equal(3, Run("status").Output.Split('\n').Count(l => l.EndsWith(": stopped", StringComparison.Ordinal)));
+        Assert.All(ports, port => Assert.False(Listening(port), $"port {port} still open"));
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private (int ExitCode, string Output) Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "infra", "local", "cluster.sh"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["TRIBUTARY_CLUSTER_HOME"] = _home;
+        start.Environment["TRIBUTARY_REDIS_PORT"] = _redisPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["TRIBUTARY_PORT_OFFSET"] = _offset.ToString(CultureInfo.InvariantCulture);
+        start.Environment["TRIBUTARY_NO_BUILD"] = "1";
+        start.Environment["TRIBUTARY_CONFIGURATION"] = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit(120_000);
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "Orleans.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
+    }
+}
