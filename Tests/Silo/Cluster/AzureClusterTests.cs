@@ -5,7 +5,7 @@ namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>
 /// The Azure deployment's stores, on Azurite: silos joined by Azure Table membership keep control-plane state in Azure
-/// Blob storage, so topics and committed offsets outlive every silo.
+/// Blob (the default) or Table storage, so topics and committed offsets outlive every silo.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class AzureClusterTests : IAsyncLifetime
@@ -13,22 +13,25 @@ public sealed class AzureClusterTests : IAsyncLifetime
     private AzuriteServer _azurite = null!;
     private SiloCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await AzuriteServer.StartAsync();
-        _cluster = new SiloCluster(["--membership", "AzureTable", "--cluster-connection", _azurite.ConnectionString]);
-        await _cluster.StartAsync(1, 2);
-    }
+    public async Task InitializeAsync() => _azurite = await AzuriteServer.StartAsync();
 
     public async Task DisposeAsync()
     {
-        await _cluster.DisposeAsync();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
         await _azurite.DisposeAsync();
     }
 
-    [Fact]
-    public async Task TwoSilos_ServeOneCluster_AndItsStateOutlivesThemAll()
+    [Theory]
+    [InlineData("AzureBlob")]
+    [InlineData("AzureTable")]
+    public async Task TwoSilos_ServeOneCluster_AndItsStateOutlivesThemAll(string storage)
     {
+        _cluster = new SiloCluster(["--membership", "AzureTable", "--cluster-connection", _azurite.ConnectionString, "--storage", storage]);
+        await _cluster.StartAsync(1, 2);
         var bootstrap = _cluster.Silos[1].BootstrapServers;
         await ClusterClients.CreateTopicAsync(bootstrap, "azure-topic", 4);
         var leaders = ClusterClients.Leaders(_cluster.Silos[2].BootstrapServers, "azure-topic");
