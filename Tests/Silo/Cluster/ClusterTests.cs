@@ -186,6 +186,28 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task DescribeClusterAndRestProxy_NameEveryBrokerWithItsOwnAddress()
+    {
+        using (var admin = ClusterClients.Admin(Cluster.Silos[3].BootstrapServers))
+        {
+            var described = await admin.DescribeClusterAsync();
+            Assert.Equal(
+                new[] { 1, 2, 3 }.Select(id => $"{id}@localhost:{Cluster.KafkaPort(id)}"),
+                described.Nodes.OrderBy(n => n.Id).Select(n => $"{n.Id}@{n.Host}:{n.Port}"));
+            Assert.Equal(1, described.Controller.Id);
+        }
+
+        using var http = new HttpClient();
+        var clusterId = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{Cluster.Silos[2].RestUrl}/v3/clusters"))
+            .RootElement.GetProperty("data")[0].GetProperty("cluster_id").GetString();
+        var brokers = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{Cluster.Silos[2].RestUrl}/v3/clusters/{clusterId}/brokers"))
+            .RootElement.GetProperty("data").EnumerateArray()
+            .Select(b => $"{b.GetProperty("broker_id").GetInt32()}@{b.GetProperty("host").GetString()}:{b.GetProperty("port").GetInt32()}");
+        Assert.Equal(new[] { 1, 2, 3 }.Select(id => $"{id}@localhost:{Cluster.KafkaPort(id)}"), brokers);
+        Assert.Equal("{\"brokers\":[1,2,3]}", await http.GetStringAsync($"{Cluster.Silos[1].RestUrl}/brokers"));
+    }
+
+    [Fact]
     public async Task HealthProbes_AnswerLiveAndReady_OnEverySilo()
     {
         using var http = new HttpClient();
