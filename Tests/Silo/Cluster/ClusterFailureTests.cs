@@ -35,10 +35,15 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
         using var producer = ClusterClients.Producer(bootstrap, messageTimeoutMs: 60_000);
         await ProduceAsync(producer, leaders.Keys, "before", 20, acknowledged);
 
-        using var consumer = ClusterClients.Consumer(bootstrap, "survivors-group");
-        consumer.Subscribe(Topic);
-        var consumed = ConsumeUntil(consumer, leaders.Count * 20, TimeSpan.FromSeconds(30));
-        consumer.Commit();
+        // Several groups, so that some group's coordinator grain is likely to be on the silo that dies.
+        var groups = Enumerable.Range(0, 4).Select(g => $"survivors-group-{g}").ToList();
+        var consumers = groups.Select(g => ClusterClients.Consumer(bootstrap, g)).ToList();
+        foreach (var consumer in consumers)
+        {
+            consumer.Subscribe(Topic);
+            ConsumeUntil(consumer, leaders.Count * 20, TimeSpan.FromSeconds(30));
+            consumer.Commit();
+        }
 
         await Cluster.KillAsync(victim);
         var killed = Stopwatch.StartNew();
@@ -73,16 +78,25 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
             Assert.Equal((short)ErrorCode.NotLeaderOrFollower, answer.Responses[0].PartitionResponses[0].ErrorCode);
         }
 
-        // The consumer group goes on through the failure: it reads the new records and commits through the survivors.
-        consumed.AddRange(ConsumeUntil(consumer, survivorPartitions.Count * 20, TimeSpan.FromSeconds(30)));
-        consumer.Commit();
+        // The consumer groups go on through the failure: they read the new records and commit through the survivors.
+        foreach (var consumer in consumers)
+        {
+            ConsumeUntil(consumer, survivorPartitions.Count * 20, TimeSpan.FromSeconds(30));
+            consumer.Commit();
+        }
+
         using (var admin = ClusterClients.Admin(Cluster.Silos[2].BootstrapServers))
         {
-            var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("survivors-group", null)]);
-            var offsets = committed.Single().Partitions.ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
-            Assert.All(survivorPartitions, p => Assert.Equal(40, offsets[p]));
-            Assert.All(victimPartitions, p => Assert.Equal(20, offsets[p]));
+            foreach (var group in groups)
+            {
+                var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, null)]);
+                var offsets = committed.Single().Partitions.ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
+                Assert.All(survivorPartitions, p => Assert.Equal(40, offsets[p]));
+                Assert.All(victimPartitions, p => Assert.Equal(20, offsets[p]));
+            }
         }
+
+        consumers.ForEach(c => c.Dispose());
 
         // Back with its data directory: every acknowledged record of every partition is there, in order, and the
         // partitions take records again.
