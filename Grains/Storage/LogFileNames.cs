@@ -18,6 +18,7 @@ public static class LogFileNames
     public const string DeletedSuffix = ".deleted";
     public const string TemporarySuffix = ".tmp";
     public const string CheckpointFileName = "partition.checkpoint";
+    public const string MetadataFileName = "partition.metadata";
 
     public static string PartitionDirectoryName(string topic, int partition) =>
         string.Create(CultureInfo.InvariantCulture, $"{topic}-{partition}");

@@ -74,8 +74,12 @@ public sealed partial class LogManager : IAsyncDisposable
     public string PartitionDirectory(string topic, int partition) =>
         Path.Combine(DataDirectory, LogFileNames.PartitionDirectoryName(topic, partition));
 
-    /// <summary>Opens the log of a partition; a log has one owner, so opening it twice is an error.</summary>
-    public PartitionLog Open(string topic, int partition, LogConfig config)
+    /// <summary>
+    /// Opens the log of a partition; a log has one owner, so opening it twice is an error. With
+    /// <paramref name="topicId"/>, a directory left by an earlier topic of the same name (another id) is removed first
+    /// and the directory is marked with this id.
+    /// </summary>
+    public PartitionLog Open(string topic, int partition, LogConfig config, Guid? topicId = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _shutDown) != 0, this);
         var directory = PartitionDirectory(topic, partition);
@@ -87,7 +91,18 @@ public sealed partial class LogManager : IAsyncDisposable
 
         try
         {
+            if (topicId is { } id && PartitionMetadata.TryReadTopicId(directory) is { } stored && stored != id)
+            {
+                LogStrayDirectory(_logger, directory, stored, id);
+                DeletePartition(topic, partition);
+            }
+
             var log = PartitionLog.Open(directory, config, LastShutdownWasClean, _time, _loggerFactory.CreateLogger<PartitionLog>());
+            if (topicId is { } marked && PartitionMetadata.TryReadTopicId(directory) != marked)
+            {
+                PartitionMetadata.Write(directory, marked);
+            }
+
             _open[directory] = log;
             return log;
         }
@@ -176,6 +191,9 @@ public sealed partial class LogManager : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition directory {Directory} belongs to topic id {Stored}, not {Current}: a deleted topic's stray log, removed")]
+    private static partial void LogStrayDirectory(ILogger logger, string directory, Guid stored, Guid current);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Log directory {DataDirectory} opened; previous shutdown clean: {Clean}")]
     private static partial void LogStarted(ILogger logger, string dataDirectory, bool clean);

@@ -29,6 +29,38 @@ public sealed class LogManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task ADirectoryOfAnotherTopicId_IsRemovedOnOpen_AndOneOfTheSameIdKeepsItsRecords()
+    {
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        await using var manager = new LogManager(_temp.Path);
+
+        // A directory written before topic ids were kept takes the id it is opened with, records and all.
+        var legacy = manager.Open("orders", 0, LogConfig.Default);
+        await legacy.AppendAsync(Batches.Make(3));
+        await manager.CloseAsync(legacy);
+        var marked = manager.Open("orders", 0, LogConfig.Default, first);
+        Assert.Equal(3, marked.LogEndOffset);
+        Assert.Contains("topic_id: ", File.ReadAllText(Path.Combine(marked.Directory, LogFileNames.MetadataFileName)), StringComparison.Ordinal);
+        await marked.AppendAsync(Batches.Make(2));
+        await manager.CloseAsync(marked);
+
+        var reopened = manager.Open("orders", 0, LogConfig.Default, first);
+        Assert.Equal(5, reopened.LogEndOffset);
+        await manager.CloseAsync(reopened);
+
+        // The topic was deleted while this broker was away and created again: the old records are not the new topic's.
+        var recreated = manager.Open("orders", 0, LogConfig.Default, second);
+        Assert.Equal(0, recreated.LogEndOffset);
+        await recreated.AppendAsync(Batches.Make(1));
+        await manager.CloseAsync(recreated);
+        var again = manager.Open("orders", 0, LogConfig.Default, second);
+        Assert.Equal(1, again.LogEndOffset);
+        await manager.CloseAsync(again);
+        Assert.Empty(Directory.EnumerateDirectories(_temp.Path, "*" + LogManager.DeletedDirectorySuffix));
+    }
+
+    [Fact]
     public async Task AStartWithoutTheMarker_RecoversLogsThatHaveNoCheckpoint()
     {
         await CrashWithoutCheckpoint(tornBytes: 5);

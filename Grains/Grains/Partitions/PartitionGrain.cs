@@ -41,7 +41,7 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
         }
 
         var config = TopicConfigs.ToLogConfig(description.Configs);
-        _log = await Task.Run(() => logs.Open(_topic, _partition, config), cancellationToken);
+        _log = await Task.Run(() => logs.Open(_topic, _partition, config, description.TopicId), cancellationToken);
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
         LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);

@@ -9,7 +9,9 @@ namespace Tributary.Grains.Partitions;
 
 /// <summary>
 /// Kafka's retention check, every <see cref="TributaryOptions.RetentionCheckInterval"/>: asks each partition with a
-/// directory on this broker to apply retention, idle ones included (they activate for it and go idle again).
+/// directory on this broker to apply retention, idle ones included (they activate for it and go idle again). A
+/// directory whose topic or partition no longer exists (deleted while this broker was away) is a stray log and is
+/// removed, as Kafka removes stray logs.
 /// </summary>
 internal sealed partial class RetentionSweeper(
     LogManager logs,
@@ -28,6 +30,10 @@ internal sealed partial class RetentionSweeper(
                 {
                     await PartitionGrainKey.Get(grains, topic, partition).EnforceRetentionAsync();
                 }
+                catch (UnknownPartitionException)
+                {
+                    RemoveStray(topic, partition);
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogRetentionFailed(logger, topic, partition, e);
@@ -35,6 +41,22 @@ internal sealed partial class RetentionSweeper(
             }
         }
     }
+
+    private void RemoveStray(string topic, int partition)
+    {
+        try
+        {
+            logs.DeletePartition(topic, partition);
+            LogStrayRemoved(logger, topic, partition);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            LogRetentionFailed(logger, topic, partition, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} no longer exists; its stray log is removed")]
+    private static partial void LogStrayRemoved(ILogger logger, string topic, int partition);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention check of {Topic}-{Partition} failed")]
     private static partial void LogRetentionFailed(ILogger logger, string topic, int partition, Exception exception);
