@@ -12,7 +12,8 @@ internal enum ProducerMode
 }
 
 /// <summary>How one run of producers is set up.</summary>
-internal sealed record ProducerRun(ProducerMode Mode, int Producers, long RecordsPerProducer, int RecordSize, int TransactionRecords, int LingerMs, bool Mock);
+internal sealed record ProducerRun(
+    ProducerMode Mode, int Producers, long RecordsPerProducer, int RecordSize, int TransactionRecords, int LingerMs, bool Mock, int? MaxInFlight = null);
 
 /// <summary>
 /// Several Confluent.Kafka producers writing at once, each on its own thread, in one of the <see cref="ProducerMode"/>s;
@@ -44,6 +45,11 @@ internal static class ProducerModePerf
             EnableIdempotence = mode != ProducerMode.Plain,
             TransactionalId = mode == ProducerMode.Transactional ? transactionalId : null,
         };
+        if (run.MaxInFlight is { } inFlight)
+        {
+            config.MaxInFlight = inFlight;
+        }
+
         if (run.Mock)
         {
             config.Set("test.mock.num.brokers", "1");
