@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Tributary.Gateway.Protocol;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.TestKit;
@@ -107,6 +108,104 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
         Assert.Equal(
             acknowledged.OrderBy(a => a.Key).Select(a => $"{a.Key.Partition}/{a.Key.Offset}={a.Value}"),
             all.OrderBy(r => (r.Partition.Value, r.Offset.Value)).Select(r => $"{r.Partition.Value}/{r.Offset.Value}={r.Message.Value}"));
+    }
+
+    [Fact]
+    public async Task OpenTransactions_WhoseCoordinatorsDiedWithASilo_AreAbortedAtTheirTimeout()
+    {
+        const string topic = "orphans";
+        const int victim = 2;
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, topic, 12);
+        var leaders = ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, topic);
+        var survivors = leaders.Where(l => l.Value != victim).Select(l => l.Key).Order().ToList();
+        var bootstrap = $"{Cluster.Silos[1].BootstrapServers},{Cluster.Silos[3].BootstrapServers}";
+
+        // Ten producers leave a transaction open on the surviving silos' partitions; their coordinator grains are spread
+        // over the silos, so some are very likely on the one that dies.
+        var producers = Enumerable.Range(0, 10).Select(i => new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            TransactionalId = $"orphan-{i}",
+            TransactionTimeoutMs = 5000,
+        }).Build()).ToList();
+        try
+        {
+            for (var i = 0; i < producers.Count; i++)
+            {
+                producers[i].InitTransactions(TimeSpan.FromSeconds(30));
+                producers[i].BeginTransaction();
+                await producers[i].ProduceAsync(new TopicPartition(topic, survivors[i % survivors.Count]), new Message<string, string> { Key = "k", Value = $"open-{i}" });
+            }
+
+            await Cluster.KillAsync(victim);
+
+            // Every transaction ends (aborted at its timeout), so the last stable offset reaches the log end on every
+            // partition and a read_committed consumer sees none of the records.
+            using var admin = ClusterClients.Admin(Cluster.Silos[1].BootstrapServers);
+            var partitions = survivors.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(topic, p), OffsetSpec = OffsetSpec.Latest() }).ToList();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            var stable = false;
+            while (!stable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+                try
+                {
+                    var committed = await admin.ListOffsetsAsync(partitions, new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted });
+                    var uncommitted = await admin.ListOffsetsAsync(partitions, new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadUncommitted });
+                    stable = committed.ResultInfos.Select(r => r.TopicPartitionOffsetError.Offset.Value)
+                        .SequenceEqual(uncommitted.ResultInfos.Select(r => r.TopicPartitionOffsetError.Offset.Value));
+                }
+                catch (KafkaException)
+                {
+                    // Asked of the dead broker before membership dropped it: ask again.
+                }
+            }
+
+            Assert.True(stable, "open transactions were not aborted");
+            var visible = ReadCommitted(bootstrap, topic, survivors);
+            Assert.DoesNotContain(visible, v => v.StartsWith("open-", StringComparison.Ordinal));
+        }
+        finally
+        {
+            producers.ForEach(p => p.Dispose());
+            if (!Cluster.Silos.ContainsKey(victim))
+            {
+                await Cluster.StartSiloAsync(victim);
+            }
+        }
+    }
+
+    private static List<string> ReadCommitted(string bootstrap, string topic, IEnumerable<int> partitions)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "orphan-reader",
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            EnablePartitionEof = true,
+        }).Build();
+        var assigned = partitions.ToList();
+        consumer.Assign(assigned.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var values = new List<string>();
+        var ended = new HashSet<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (ended.Count < assigned.Count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            {
+                if (result.IsPartitionEOF)
+                {
+                    ended.Add(result.Partition.Value);
+                }
+                else
+                {
+                    values.Add(result.Message.Value);
+                }
+            }
+        }
+
+        Assert.Equal(assigned.Count, ended.Count);
+        return values;
     }
 
     private static async Task ProduceAsync(

@@ -12,7 +12,12 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        Cluster = new SiloCluster(SiloCluster.Redis(_redis));
+        Cluster = new SiloCluster(SiloCluster.Redis(_redis), new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Default"] = "Warning",
+            // Transactions past their timeout are aborted within a second, not Kafka's ten.
+            ["Tributary__Transactions__TimeoutCheckInterval"] = "00:00:01",
+        });
         await Cluster.StartAsync(1, 2, 3);
     }
 
