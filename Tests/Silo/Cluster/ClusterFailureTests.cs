@@ -221,9 +221,10 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
         }
     }
 
-    private static List<string> ConsumeUntil(IConsumer<string, string> consumer, int count, TimeSpan timeout)
+    /// <summary>Consumes until <paramref name="count"/> distinct records came: a rebalance may deliver some again.</summary>
+    private static HashSet<string> ConsumeUntil(IConsumer<string, string> consumer, int count, TimeSpan timeout)
     {
-        var values = new List<string>();
+        var values = new HashSet<string>(StringComparer.Ordinal);
         var deadline = DateTime.UtcNow + timeout;
         while (values.Count < count && DateTime.UtcNow < deadline)
         {
