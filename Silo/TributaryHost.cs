@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Hosting;
@@ -30,6 +31,7 @@ public static class TributaryHost
         builder.Configuration.AddCommandLine(args, CommandLine.Switches);
         builder.Services.Configure<TributaryOptions>(builder.Configuration.GetSection(TributaryOptions.Section));
         builder.Services.Configure<KafkaListenerOptions>(builder.Configuration.GetSection(KafkaListenerOptions.Section));
+        builder.Services.Configure<BrokerRegistrationOptions>(builder.Configuration.GetSection(BrokerRegistrationOptions.Section));
 
         var tributary = builder.Configuration.GetSection(TributaryOptions.Section).Get<TributaryOptions>() ?? new();
         var kafka = builder.Configuration.GetSection(KafkaListenerOptions.Section).Get<KafkaListenerOptions>() ?? new();

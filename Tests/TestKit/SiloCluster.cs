@@ -26,6 +26,9 @@ public sealed class SiloCluster : IAsyncDisposable
         _root = root ?? Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
     }
 
+    /// <summary>The cluster's membership settings, as command-line arguments.</summary>
+    public IReadOnlyList<string> Membership => _membership;
+
     /// <summary>Running silos by broker id.</summary>
     public IReadOnlyDictionary<int, SiloLauncher> Silos => _silos;
 

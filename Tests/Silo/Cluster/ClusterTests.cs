@@ -208,6 +208,36 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task ASiloGivenATakenBrokerId_RefusesToStart_AndTheBrokerKeepsItsPartitions()
+    {
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "impostor", 3);
+        var partition = ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, "impostor").First(l => l.Value == 2).Key;
+        var data = Path.Combine(Path.GetTempPath(), "tributary-tests", "impostor-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloLauncher.StartAsync(
+                data,
+                new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
+                ["--broker-id", "2", "--advertised-ip", "127.0.0.1", "--Tributary:Cluster:DuplicateBrokerIdWait", "00:00:03", .. Cluster.Membership]));
+            Assert.Contains("Broker id 2 is already taken", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+
+        // Broker 2 still serves its partition, under its own address, from every silo's point of view.
+        await SiloCluster.WaitForBrokersAsync(Cluster.KafkaPort(1), [1, 2, 3], TimeSpan.FromSeconds(30));
+        using var producer = ClusterClients.Producer(Cluster.Silos[3].BootstrapServers);
+        var result = await producer.ProduceAsync(new TopicPartition("impostor", partition), new Message<string, string> { Key = "k", Value = "v" });
+        Assert.Equal(PersistenceStatus.Persisted, result.Status);
+        Assert.Equal(2, ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, "impostor")[partition]);
+    }
+
+    [Fact]
     public async Task HealthProbes_AnswerLiveAndReady_OnEverySilo()
     {
         using var http = new HttpClient();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tributary.Grains.Interfaces.Brokers;
 
 namespace Tributary.Gateway.Kafka.Brokers;
@@ -12,14 +13,10 @@ public sealed partial class BrokerRegistration(
     IClusterMembershipService membership,
     ILocalSiloDetails local,
     BrokerIdentity self,
+    IOptions<BrokerRegistrationOptions> options,
     ILogger<BrokerRegistration> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
-
-    // A broker restarted at a new address (a rescheduled pod) may find its previous incarnation still listed as active
-    // until membership notices it is gone: that takes seconds, so waiting longer than this means two live silos
-    // were given the same broker id.
-    private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(60);
 
     public bool Registered { get; private set; }
 
@@ -49,7 +46,7 @@ public sealed partial class BrokerRegistration(
 
     private async Task WaitUntilSoleBrokerAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + DuplicateWait;
+        var deadline = DateTime.UtcNow + options.Value.DuplicateBrokerIdWait;
         while (Other() is { } other)
         {
             if (DateTime.UtcNow > deadline)
