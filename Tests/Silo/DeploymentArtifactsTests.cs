@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Silo;
 
@@ -12,22 +12,9 @@ public sealed class DeploymentArtifactsTests
     [Fact]
     public async Task InfraValidation_PassesEveryCheck()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root!.FullName, "Orleans.sln")))
-        {
-            root = root.Parent;
-        }
+        var (exitCode, report) = await Repository.RunScriptAsync("infra/validate.sh", []);
 
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(root.FullName, "infra", "validate.sh"));
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-
-        var report = await output + await error;
-        Assert.True(process.ExitCode == 0, report);
+        Assert.True(exitCode == 0, report);
         Assert.Matches(@"all \d+ checks passed", report);
     }
 }

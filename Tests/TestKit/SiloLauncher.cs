@@ -173,15 +173,8 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     /// <summary>The Silo build of the same configuration as the caller's build, found from the repository root.</summary>
     public static string SiloDll()
     {
-        var here = AppContext.BaseDirectory;
-        var configuration = new DirectoryInfo(here).Parent!.Name;
-        var root = new DirectoryInfo(here);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root!.FullName, "Silo", "bin", configuration, "net10.0", "Tributary.Silo.dll");
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var dll = Path.Combine(Repository.Root, "Silo", "bin", configuration, "net10.0", "Tributary.Silo.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the Silo project first.", dll);
     }
 

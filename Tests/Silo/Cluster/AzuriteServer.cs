@@ -90,16 +90,8 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>The repository's <c>.tools/node_modules/.bin/azurite</c>, else <c>azurite</c> on the PATH.</summary>
     private static string Executable()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, ".tools", "node_modules", ".bin", "azurite");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return "azurite";
+        var local = Path.Combine(Repository.Root, ".tools", "node_modules", ".bin", "azurite");
+        return File.Exists(local) ? local : "azurite";
     }
 
     public async ValueTask DisposeAsync()

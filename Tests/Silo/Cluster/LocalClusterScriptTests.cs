@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Tributary.Tests.TestKit;
 
@@ -16,7 +15,8 @@ public sealed class LocalClusterScriptTests : IDisposable
 
     public void Dispose()
     {
-        Run("stop");
+        // Whatever the test left running.
+        RunAsync("stop").GetAwaiter().GetResult();
         if (Directory.Exists(_home))
         {
             Directory.Delete(_home, recursive: true);
@@ -26,7 +26,7 @@ public sealed class LocalClusterScriptTests : IDisposable
     [Fact]
     public async Task StartsThreeSilosThatServeAsOneCluster_AndStopsThem()
     {
-        var started = Run("start", "3");
+        var started = await RunAsync("start", "3");
         Assert.True(started.ExitCode == 0, started.Output);
         Assert.Contains("broker 3 ready", started.Output, StringComparison.Ordinal);
 
@@ -41,12 +41,12 @@ public sealed class LocalClusterScriptTests : IDisposable
         await ClusterClients.CreateTopicAsync(bootstrap, "scripted", 3);
         Assert.Equal(new[] { 1, 2, 3 }, ClusterClients.Leaders(bootstrap, "scripted").Values.Order());
 
-        var status = Run("status");
+        var status = await RunAsync("status");
         Assert.Equal(3, status.Output.Split('\n').Count(l => l.Contains("running", StringComparison.Ordinal) && l.EndsWith("ready: 200", StringComparison.Ordinal)));
 
-        var stopped = Run("stop");
+        var stopped = await RunAsync("stop");
         Assert.True(stopped.ExitCode == 0, stopped.Output);
-        Assert.Equal(3, Run("status").Output.Split('\n').Count(l => l.EndsWith(": stopped", StringComparison.Ordinal)));
+        Assert.Equal(3, (await RunAsync("status")).Output.Split('\n').Count(l => l.EndsWith(": stopped", StringComparison.Ordinal)));
         Assert.All(ports, port => Assert.False(Listening(port), $"port {port} still open"));
     }
 
@@ -64,35 +64,13 @@ public sealed class LocalClusterScriptTests : IDisposable
         }
     }
 
-    private (int ExitCode, string Output) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "infra", "local", "cluster.sh"));
-        foreach (var argument in arguments)
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
+        Repository.RunScriptAsync("infra/local/cluster.sh", arguments, new Dictionary<string, string>
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["TRIBUTARY_CLUSTER_HOME"] = _home;
-        start.Environment["TRIBUTARY_REDIS_PORT"] = _redisPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["TRIBUTARY_PORT_OFFSET"] = _offset.ToString(CultureInfo.InvariantCulture);
-        start.Environment["TRIBUTARY_NO_BUILD"] = "1";
-        start.Environment["TRIBUTARY_CONFIGURATION"] = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit(120_000);
-        return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Orleans.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
-    }
+            ["TRIBUTARY_CLUSTER_HOME"] = _home,
+            ["TRIBUTARY_REDIS_PORT"] = _redisPort.ToString(CultureInfo.InvariantCulture),
+            ["TRIBUTARY_PORT_OFFSET"] = _offset.ToString(CultureInfo.InvariantCulture),
+            ["TRIBUTARY_NO_BUILD"] = "1",
+            ["TRIBUTARY_CONFIGURATION"] = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name,
+        });
 }
