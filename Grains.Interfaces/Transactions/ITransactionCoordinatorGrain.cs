@@ -36,6 +36,13 @@ public interface ITransactionCoordinatorGrain : IGrainWithStringKey
     /// <summary>Activates the coordinator so that it finishes or times out a transaction left open by a restart.</summary>
     [Alias("Resume")]
     Task ResumeAsync();
+
+    /// <summary>
+    /// Kafka's <c>transactional.id.expiration.ms</c>: forgets this id (state and catalog entry) when no transaction is
+    /// open and no producer request changed it for <paramref name="expiration"/>. True when it was forgotten.
+    /// </summary>
+    [Alias("ExpireIfIdle")]
+    Task<bool> ExpireIfIdleAsync(TimeSpan expiration);
 }
 
 /// <summary>

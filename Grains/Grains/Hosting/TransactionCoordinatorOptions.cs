@@ -21,6 +21,15 @@ public sealed class TransactionCoordinatorOptions
     /// </summary>
     public bool SyncStateWrites { get; set; }
 
+    /// <summary>
+    /// <c>transactional.id.expiration.ms</c>: a transactional id with no open transaction and no request for this long
+    /// is forgotten (a producer that comes back gets a new producer id). Default 7 days.
+    /// </summary>
+    public TimeSpan TransactionalIdExpiration { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary><c>transaction.remove.expired.transaction.cleanup.interval.ms</c>: how often expired ids are looked for. Default 1 hour.</summary>
+    public TimeSpan ExpirationCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Producer ids are taken from the durable counter this many at a time. Default 1000.</summary>
     public int ProducerIdBlockSize { get; set; } = 1000;
 }

@@ -50,6 +50,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<LiveBrokers>();
         services.AddHostedService<RetentionSweeper>();
+        services.AddHostedService<TransactionalIdExpiry>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
         return builder;
     }

@@ -35,7 +35,7 @@ public sealed partial class TransactionCoordinatorGrain(
         if (stored.RecordExists)
         {
             State.CoordinatorEpoch++;
-            await SaveAsync();
+            await SaveAsync(activity: false);
             if (State.Status is TransactionStatus.Ongoing or TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort)
             {
                 StartTimer();
@@ -159,6 +159,21 @@ public sealed partial class TransactionCoordinatorGrain(
 
     public Task ResumeAsync() => Task.CompletedTask;
 
+    public async Task<bool> ExpireIfIdleAsync(TimeSpan expiration)
+    {
+        if (!stored.RecordExists
+            || State.Status is TransactionStatus.Ongoing or TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort
+            || NowMs - State.LastUpdateMs < expiration.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        await stored.ClearStateAsync();
+        await GrainFactory.GetGrain<ITransactionCatalogGrain>(0).RemoveAsync(TransactionalId);
+        DeactivateOnIdle();
+        return true;
+    }
+
     /// <summary>The producer's id and epoch must be this coordinator's current ones (callers finish a decision left by a restart first).</summary>
     private ErrorCode? Validate(long producerId, short producerEpoch)
     {
@@ -253,9 +268,14 @@ public sealed partial class TransactionCoordinatorGrain(
         }
     }
 
-    private async Task SaveAsync()
+    /// <summary>Stores the state; <paramref name="activity"/>: a producer's request changed it (what expiration counts from).</summary>
+    private async Task SaveAsync(bool activity = true)
     {
-        State.LastUpdateMs = NowMs;
+        if (activity)
+        {
+            State.LastUpdateMs = NowMs;
+        }
+
         await stored.WriteStateAsync();
         _outcomeUnsaved = false;
         ReportToCatalog();
