@@ -122,7 +122,7 @@ public sealed class TransactionTests(BrokerFixture broker) : IClassFixture<Broke
     public async Task ATransactionLeftOpen_IsAbortedAfterItsTimeout_AndNoLongerHoldsReadersBack()
     {
         await broker.CreateAsync("txn-timeout", 1);
-        using var producer = TransactionalProducer("timeout", timeoutMs: 2000);
+        using var producer = TransactionalProducer("timeout", timeoutMs: 6000);
         producer.InitTransactions(TimeSpan.FromSeconds(30));
         producer.BeginTransaction();
         producer.Produce("txn-timeout", new Message<string, string> { Key = "a", Value = "left open" });
@@ -137,7 +137,7 @@ public sealed class TransactionTests(BrokerFixture broker) : IClassFixture<Broke
             var offsets = await admin.ListOffsetsAsync([new TopicPartitionOffsetSpec { TopicPartition = new("txn-timeout", 0), OffsetSpec = OffsetSpec.Latest() }],
                 new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted });
             return offsets.ResultInfos.Single().TopicPartitionOffsetError.Offset.Value == 2;
-        }, TimeSpan.FromSeconds(15), "the timed-out transaction aborted (record and abort marker below the last stable offset)");
+        }, TimeSpan.FromSeconds(30), "the timed-out transaction aborted (record and abort marker below the last stable offset)");
 
         Assert.Empty(ReadAll("txn-timeout", 1, IsolationLevel.ReadCommitted, 0));
         Assert.ThrowsAny<KafkaException>(() => producer.CommitTransaction(TimeSpan.FromSeconds(30)));
