@@ -7,14 +7,15 @@ namespace Tributary.Grains.Transactions;
 /// Wakes transaction coordinators that nobody else would wake, so that a transaction left open is finished (a stored
 /// commit or abort decision) or aborted at its timeout, as Kafka's coordinator does when it loads its transaction log:
 /// once this silo is up, those the catalog knows whose state is not yet reported (a restart); and whenever a silo of
-/// the cluster dies, those with an unfinished transaction, since the ones that lived there took their timers with them.
+/// the cluster dies, every known one, since those that lived there took their timers with them.
 /// </summary>
 internal sealed partial class TransactionRecovery(
     IGrainFactory grains,
     IClusterMembershipService membership,
     ILogger<TransactionRecovery> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private static readonly HashSet<string> Unfinished = new(StringComparer.Ordinal) { "", "Ongoing", "PrepareCommit", "PrepareAbort" };
+    private const int ResumeAttempts = 10;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
 
@@ -45,7 +46,9 @@ internal sealed partial class TransactionRecovery(
                 var now = DeadSilos(snapshot);
                 if (now.Except(dead).Any())
                 {
-                    await ResumeAsync(Unfinished.Contains);
+                    // Every known id, not only those listed as open: the catalog learns states by one-way reports and
+                    // may itself have died with the silo.
+                    await ResumeAsync(_ => true);
                 }
 
                 dead = now;
@@ -60,19 +63,45 @@ internal sealed partial class TransactionRecovery(
     private static HashSet<SiloAddress> DeadSilos(ClusterMembershipSnapshot snapshot) =>
         snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress).ToHashSet();
 
+    /// <summary>
+    /// Wakes the coordinators whose listed state <paramref name="wake"/> picks. Right after a silo died, calls to grains
+    /// that lived there can fail until the cluster has caught up: the pass is tried again, for those not yet woken.
+    /// </summary>
     private async Task ResumeAsync(Func<string, bool> wake)
     {
-        try
+        HashSet<string>? woken = null;
+        for (var attempt = 1; attempt <= ResumeAttempts && !_stopping.IsCancellationRequested; attempt++)
         {
-            var listed = await grains.GetGrain<ITransactionCatalogGrain>(0).ListAsync();
-            foreach (var id in listed.Where(l => wake(l.State)).Select(l => l.TransactionalId))
+            try
             {
-                await grains.GetGrain<ITransactionCoordinatorGrain>(id).ResumeAsync();
+                var listed = await grains.GetGrain<ITransactionCatalogGrain>(0).ListAsync();
+                woken ??= new HashSet<string>(StringComparer.Ordinal);
+                var failed = 0;
+                foreach (var id in listed.Where(l => wake(l.State) && !woken.Contains(l.TransactionalId)).Select(l => l.TransactionalId))
+                {
+                    try
+                    {
+                        await grains.GetGrain<ITransactionCoordinatorGrain>(id).ResumeAsync();
+                        woken.Add(id);
+                    }
+                    catch (Exception e) when (e is TimeoutException or OrleansException)
+                    {
+                        failed++;
+                        LogResumeFailed(logger, e.Message);
+                    }
+                }
+
+                if (failed == 0)
+                {
+                    return;
+                }
             }
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            LogResumeFailed(logger, e.Message);
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                LogResumeFailed(logger, e.Message);
+            }
+
+            await Task.Delay(RetryDelay, CancellationToken.None);
         }
     }
 
