@@ -110,4 +110,41 @@ internal static class ClusterClients
 
         return records;
     }
+
+    /// <summary>
+    /// Reads the partitions from the beginning with read_committed until each reports its end (the last stable offset):
+    /// the values seen, and how many partitions reached their end.
+    /// </summary>
+    public static (List<string> Values, int Ended) ReadCommitted(string bootstrap, string topic, IEnumerable<int> partitions)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "committed-reader-" + Guid.NewGuid().ToString("N"),
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = true,
+        }).Build();
+        var assigned = partitions.ToList();
+        consumer.Assign(assigned.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var values = new List<string>();
+        var ended = new HashSet<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (ended.Count < assigned.Count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            {
+                if (result.IsPartitionEOF)
+                {
+                    ended.Add(result.Partition.Value);
+                }
+                else
+                {
+                    values.Add(result.Message.Value);
+                }
+            }
+        }
+
+        return (values, ended.Count);
+    }
 }

@@ -162,7 +162,8 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
             }
 
             Assert.True(stable, "open transactions were not aborted");
-            var visible = ReadCommitted(bootstrap, topic, survivors);
+            var (visible, ended) = ClusterClients.ReadCommitted(bootstrap, topic, survivors);
+            Assert.Equal(survivors.Count, ended);
             Assert.DoesNotContain(visible, v => v.StartsWith("open-", StringComparison.Ordinal));
         }
         finally
@@ -173,39 +174,6 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
                 await Cluster.StartSiloAsync(victim);
             }
         }
-    }
-
-    private static List<string> ReadCommitted(string bootstrap, string topic, IEnumerable<int> partitions)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "orphan-reader",
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnablePartitionEof = true,
-        }).Build();
-        var assigned = partitions.ToList();
-        consumer.Assign(assigned.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var values = new List<string>();
-        var ended = new HashSet<int>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (ended.Count < assigned.Count && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
-            {
-                if (result.IsPartitionEOF)
-                {
-                    ended.Add(result.Partition.Value);
-                }
-                else
-                {
-                    values.Add(result.Message.Value);
-                }
-            }
-        }
-
-        Assert.Equal(assigned.Count, ended.Count);
-        return values;
     }
 
     private static async Task ProduceAsync(

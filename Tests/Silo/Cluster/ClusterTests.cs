@@ -155,33 +155,7 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
         }
 
         // A read_committed consumer given another silo sees exactly the committed transaction, on every partition.
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = Cluster.Silos[3].BootstrapServers,
-            GroupId = "txn-reader",
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnablePartitionEof = true,
-        }).Build();
-        consumer.Assign(Enumerable.Range(0, 12).Select(p => new TopicPartitionOffset("txn-spread", p, Offset.Beginning)));
-        var values = new List<string>();
-        var ended = new HashSet<int>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (ended.Count < 12 && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
-            {
-                if (result.IsPartitionEOF)
-                {
-                    ended.Add(result.Partition.Value);
-                }
-                else
-                {
-                    values.Add(result.Message.Value);
-                }
-            }
-        }
-
+        var (values, _) = ClusterClients.ReadCommitted(Cluster.Silos[3].BootstrapServers, "txn-spread", Enumerable.Range(0, 12));
         Assert.Equal(Enumerable.Range(0, 12).Select(p => $"committed-{p}").Order(), values.Order());
     }
 
