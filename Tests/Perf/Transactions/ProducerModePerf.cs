@@ -13,7 +13,8 @@ internal enum ProducerMode
 
 /// <summary>How one run of producers is set up.</summary>
 internal sealed record ProducerRun(
-    ProducerMode Mode, int Producers, long RecordsPerProducer, int RecordSize, int TransactionRecords, int LingerMs, bool Mock, int? MaxInFlight = null);
+    ProducerMode Mode, int Producers, long RecordsPerProducer, int RecordSize, int TransactionRecords, int LingerMs, bool Mock, int? MaxInFlight = null,
+    bool BackgroundPoll = true);
 
 /// <summary>
 /// Several Confluent.Kafka producers writing at once, each on its own thread, in one of the <see cref="ProducerMode"/>s;
@@ -44,6 +45,11 @@ internal static class ProducerModePerf
             QueueBufferingMaxMessages = 1_000_000,
             EnableIdempotence = mode != ProducerMode.Plain,
             TransactionalId = mode == ProducerMode.Transactional ? transactionalId : null,
+
+            // CommitTransaction flushes, and librdkafka's flush waits for delivery reports by polling in steps of 10 ms:
+            // when Confluent.Kafka's background thread takes the reports first, every commit sleeps out those 10 ms
+            // whatever the broker does. Without the background thread the flush serves the reports itself.
+            EnableBackgroundPoll = run.BackgroundPoll,
         };
         if (run.MaxInFlight is { } inFlight)
         {

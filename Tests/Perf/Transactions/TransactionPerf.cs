@@ -42,12 +42,29 @@ internal static class TransactionPerf
         var idempotent = pairs.Select(p => p.Idempotent).Order().ElementAt(pairs.Count / 2);
 
         Console.WriteLine($"transactions of {transactionRecords} records ...");
-        var transactional = Measure(Run(ProducerMode.Transactional, transactionalRecords));
-        var transactionalNoLinger = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0));
+        var transactionalDefaults = Measure(Run(ProducerMode.Transactional, transactionalRecords));
+        var transactional = Measure(Run(ProducerMode.Transactional, transactionalRecords) with { BackgroundPoll = false });
+        var transactionalNoLinger = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0) with { BackgroundPoll = false });
+
+        // A transactional producer waits for each commit, so more producers keep the broker busier: the same count of
+        // plain producers is measured beside each count of transactional ones.
+        var scaling = new List<(string What, string Value, string Against)>();
+        foreach (var count in arguments.String("transactional-producers", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+        {
+            var plainRun = Run(ProducerMode.Plain, records) with { Producers = count, RecordsPerProducer = records / count };
+            var transactionalRun = Run(ProducerMode.Transactional, transactionalRecords) with
+            {
+                Producers = count, RecordsPerProducer = transactionalRecords / count, BackgroundPoll = false,
+            };
+            var (plainRate, transactionalRate) = (Measure(plainRun), Measure(transactionalRun));
+            scaling.Add(($"{count} producers, {recordSize} B, acks=all, transactions of {transactionRecords}, linger 5 ms", Rate(transactionalRate),
+                string.Create(CultureInfo.InvariantCulture, $"{transactionalRate / plainRate:F2} x {count} plain producers ({Rate(plainRate)}, goal 0.7)")));
+        }
+
         Console.WriteLine("the same against librdkafka's mock broker ...");
         var mockPlain = Measure(Run(ProducerMode.Plain, records, mock: true));
         var mockIdempotent = Measure(Run(ProducerMode.Idempotent, records, mock: true));
-        var mockTransactional = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0, mock: true));
+        var mockTransactional = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0, mock: true) with { BackgroundPoll = false });
 
         var what = $"{producers} producers, {recordSize} B, acks=all";
         return
@@ -56,8 +73,10 @@ internal static class TransactionPerf
             ($"{what}, idempotent (median of {pairs.Count})", Rate(idempotent),
                 string.Create(CultureInfo.InvariantCulture, $"median pair ratio {ratios[ratios.Count / 2]:F2} x plain (goal 0.95); pairs {string.Join(" ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}")),
             ($"{what}, plain with 5 requests in flight (median of 3)", Rate(capped), $"idempotent {idempotent / capped:F2} x this"),
+            ($"{what}, transactions of {transactionRecords}, Confluent.Kafka defaults (background poll: 10 ms per commit)", Rate(transactionalDefaults), $"{transactionalDefaults / plain:F2} x plain"),
             ($"{what}, transactions of {transactionRecords}, linger 5 ms", Rate(transactional), $"{transactional / plain:F2} x plain (goal 0.7)"),
             ($"{what}, transactions of {transactionRecords}, linger 0", Rate(transactionalNoLinger), $"{transactionalNoLinger / plain:F2} x plain (goal 0.7)"),
+            .. scaling,
             ($"mock broker: {what}, plain", Rate(mockPlain), ""),
             ($"mock broker: {what}, idempotent", Rate(mockIdempotent), $"{mockIdempotent / mockPlain:F2} x mock plain"),
             ($"mock broker: {what}, transactions of {transactionRecords}, linger 0", Rate(mockTransactional), $"{mockTransactional / mockPlain:F2} x mock plain: the client's own ceiling"),
