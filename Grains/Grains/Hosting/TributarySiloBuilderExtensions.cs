@@ -56,8 +56,9 @@ public static class TributarySiloBuilderExtensions
     }
 
     /// <summary>
-    /// Control-plane state in files under the data directory (<see cref="FileGrainStorage"/>): the embedded,
-    /// single-broker default.
+    /// Control-plane state in files under the data directory (<see cref="FileGrainStorage"/>), and transaction
+    /// coordinators' state, written on every step of every transaction, in one append-only log beside them
+    /// (<see cref="LogGrainStorage"/>): the embedded, single-broker default.
     /// </summary>
     public static ISiloBuilder AddTributaryFileGrainStorage(this ISiloBuilder builder)
     {
@@ -68,7 +69,7 @@ public static class TributarySiloBuilderExtensions
         builder.Services.AddGrainStorage(GrainStorageNames.Transactions, (sp, name) =>
         {
             var options = sp.GetRequiredService<IOptions<TributaryOptions>>().Value;
-            return new FileGrainStorage(
+            return new LogGrainStorage(
                 name,
                 options.ResolvedGrainStateDirectory,
                 new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()),

@@ -86,7 +86,10 @@ public sealed class FileGrainStorage(string name, string rootDirectory, IGrainSt
         }
     }
 
-    private string PathOf(string stateName, GrainId grainId) =>
+    private string PathOf(string stateName, GrainId grainId) => PathOf(rootDirectory, stateName, grainId);
+
+    /// <summary>The file that holds a grain's state under <paramref name="rootDirectory"/>.</summary>
+    internal static string PathOf(string rootDirectory, string stateName, GrainId grainId) =>
         Path.Combine(rootDirectory, Escape(stateName), Escape(grainId.Type.ToString()!), Escape(grainId.Key.ToString()!) + ".state");
 
     /// <summary>A file name for any string: percent-escaped, or a hash when that would be too long.</summary>

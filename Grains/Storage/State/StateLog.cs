@@ -1,0 +1,311 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Tributary.Gateway.Protocol.Records;
+
+namespace Tributary.Grains.Storage.State;
+
+/// <summary>
+/// The newest value of each key in one append-only file, for state that changes on nearly every request (a
+/// transaction coordinator's): a write is one append, where replacing a file per key costs a create and a rename.
+/// <code>
+/// file:   magic "TRSL" | int16 format version (1) | records
+/// record: int32 length of the rest | uint32 CRC-32C of the rest | int64 version | int16 key length | key (UTF-8)
+///         | int32 value length (-1: removed) | value                                                   (big-endian)
+/// </code>
+/// A key's last record is its value; its version (the ETag of the grain state above) grows by one per write. A key
+/// never written, or removed, is at version 0 (a removal appends a record with no value, which shadows the key's
+/// older records until a compaction drops them all). When the file is more than twice the size of its live records (and past
+/// <c>compactAfterBytes</c>) it is rewritten with one record per key, into a temporary file renamed over it.
+/// <para>Crash: appends reach the page cache at once, so a kill -9 loses nothing written; without <c>durable</c> a
+/// power loss may lose the last writes. Opening reads every record and truncates the file at the first that is
+/// incomplete or fails its CRC: with one appender only a torn tail can be bad. A compaction cut short leaves the old
+/// file and a temporary one, removed on open.</para>
+/// <para>Thread-safe: one lock orders every operation; each is a single positioned read or write.</para>
+/// </summary>
+public sealed class StateLog : IDisposable
+{
+    private const short FormatVersion = 1;
+    private const int FileHeaderSize = 6;
+    private const int RecordHeaderSize = 8;
+    private const int MaxKeyBytes = short.MaxValue;
+    private static ReadOnlySpan<byte> Magic => "TRSL"u8;
+
+    private readonly string _path;
+    private readonly bool _durable;
+    private readonly long _compactAfterBytes;
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private SafeFileHandle _file;
+    private long _length;
+    private long _liveBytes;
+
+    /// <summary>Where a key's last record is, and its version.</summary>
+    private readonly record struct Entry(long Version, long Offset, int Size);
+
+    private StateLog(string path, bool durable, long compactAfterBytes, SafeFileHandle file)
+    {
+        (_path, _durable, _compactAfterBytes, _file) = (path, durable, compactAfterBytes, file);
+    }
+
+    /// <summary>Bytes in the file, header included.</summary>
+    public long Length
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _length;
+            }
+        }
+    }
+
+    /// <summary>Opens (creating if need be) the log at <paramref name="path"/>, truncating a torn tail.</summary>
+    public static StateLog Open(string path, bool durable = false, long compactAfterBytes = 16 << 20)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.Delete(path + LogFileNames.TemporarySuffix);
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var log = new StateLog(path, durable, compactAfterBytes, file);
+        try
+        {
+            log.Load();
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        return log;
+    }
+
+    /// <summary>The key's version and value: (0, null) when it was never written or was removed.</summary>
+    public (long Version, byte[]? Value) Read(string key)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                return (0, null);
+            }
+
+            var record = new byte[entry.Size];
+            RandomAccess.Read(_file, record, entry.Offset);
+            return (entry.Version, Decode(record).Value.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/>, or with <paramref name="remove"/> removes the key, if the key is at
+    /// <paramref name="expectedVersion"/>; returns the new version (0 after a removal), or null (nothing written)
+    /// when the key is at another version.
+    /// </summary>
+    public long? TryWrite(string key, long expectedVersion, ReadOnlySpan<byte> value, bool remove = false)
+    {
+        lock (_lock)
+        {
+            var current = _entries.TryGetValue(key, out var entry) ? entry.Version : 0;
+            if (current != expectedVersion)
+            {
+                return null;
+            }
+
+            var next = remove ? 0 : current + 1;
+            Append(key, next, value, remove);
+            return next;
+        }
+    }
+
+    /// <summary>Sets a key to a version and value carried over from elsewhere (a state file written before this log).</summary>
+    public void Import(string key, long version, ReadOnlySpan<byte> value)
+    {
+        lock (_lock)
+        {
+            Append(key, version, value, remove: false);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _file.Dispose();
+        }
+    }
+
+    private void Append(string key, long version, ReadOnlySpan<byte> value, bool remove)
+    {
+        var size = RecordSize(key, remove ? 0 : value.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            Encode(buffer.AsSpan(0, size), key, version, value, remove);
+            RandomAccess.Write(_file, buffer.AsSpan(0, size), _length);
+            if (_durable)
+            {
+                FileSync.FlushData(_file);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Track(key, remove ? null : new Entry(version, _length, size));
+        _length += size;
+        if (_length > _compactAfterBytes && _length > 2 * (_liveBytes + FileHeaderSize))
+        {
+            Compact();
+        }
+    }
+
+    /// <summary>Makes <paramref name="entry"/> the key's last record, or with null forgets the key.</summary>
+    private void Track(string key, Entry? entry)
+    {
+        if (_entries.Remove(key, out var previous))
+        {
+            _liveBytes -= previous.Size;
+        }
+
+        if (entry is { } live)
+        {
+            _liveBytes += live.Size;
+            _entries[key] = live;
+        }
+    }
+
+    /// <summary>Rewrites the file with each key's last record: written aside, then renamed over the log.</summary>
+    private void Compact()
+    {
+        var temporary = _path + LogFileNames.TemporarySuffix;
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        long length;
+        using (var target = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+        {
+            RandomAccess.Write(target, FileHeader(), 0);
+            length = FileHeaderSize;
+            foreach (var (key, entry) in _entries)
+            {
+                var record = new byte[entry.Size];
+                RandomAccess.Read(_file, record, entry.Offset);
+                RandomAccess.Write(target, record, length);
+                entries[key] = entry with { Offset = length };
+                length += entry.Size;
+            }
+
+            FileSync.FlushData(target);
+        }
+
+        _file.Dispose();
+        File.Move(temporary, _path, overwrite: true);
+        FileSync.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        _entries.Clear();
+        foreach (var (key, entry) in entries)
+        {
+            _entries[key] = entry;
+        }
+
+        _length = length;
+    }
+
+    private void Load()
+    {
+        var fileLength = RandomAccess.GetLength(_file);
+        if (fileLength < FileHeaderSize)
+        {
+            RandomAccess.SetLength(_file, 0);
+            RandomAccess.Write(_file, FileHeader(), 0);
+            _length = FileHeaderSize;
+            return;
+        }
+
+        var header = new byte[FileHeaderSize];
+        RandomAccess.Read(_file, header, 0);
+        if (!header.AsSpan(0, 4).SequenceEqual(Magic) || BinaryPrimitives.ReadInt16BigEndian(header.AsSpan(4)) != FormatVersion)
+        {
+            throw new InvalidDataException($"State log {_path} has no valid header.");
+        }
+
+        var offset = (long)FileHeaderSize;
+        var lengthPrefix = new byte[RecordHeaderSize];
+        while (offset + RecordHeaderSize <= fileLength)
+        {
+            RandomAccess.Read(_file, lengthPrefix, offset);
+            var size = BinaryPrimitives.ReadInt32BigEndian(lengthPrefix) + RecordHeaderSize;
+            if (size < RecordHeaderSize + 14 || offset + size > fileLength)
+            {
+                break;
+            }
+
+            var record = new byte[size];
+            RandomAccess.Read(_file, record, offset);
+            if (Crc32C.Compute(record.AsSpan(RecordHeaderSize)) != BinaryPrimitives.ReadUInt32BigEndian(record.AsSpan(4)))
+            {
+                break;
+            }
+
+            var decoded = Decode(record);
+            Track(decoded.Key, decoded.Removed ? null : new Entry(decoded.Version, offset, size));
+            offset += size;
+        }
+
+        if (offset != fileLength)
+        {
+            RandomAccess.SetLength(_file, offset);
+        }
+
+        _length = offset;
+    }
+
+    private static byte[] FileHeader()
+    {
+        var header = new byte[FileHeaderSize];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt16BigEndian(header.AsSpan(4), FormatVersion);
+        return header;
+    }
+
+    private static int RecordSize(string key, int valueLength)
+    {
+        var keyBytes = Encoding.UTF8.GetByteCount(key);
+        if (keyBytes > MaxKeyBytes)
+        {
+            throw new ArgumentException($"A state log key is at most {MaxKeyBytes} bytes of UTF-8.", nameof(key));
+        }
+
+        return RecordHeaderSize + 8 + 2 + keyBytes + 4 + valueLength;
+    }
+
+    private static void Encode(Span<byte> record, string key, long version, ReadOnlySpan<byte> value, bool remove)
+    {
+        var body = record[RecordHeaderSize..];
+        BinaryPrimitives.WriteInt64BigEndian(body, version);
+        var keyLength = Encoding.UTF8.GetBytes(key, body[10..]);
+        BinaryPrimitives.WriteInt16BigEndian(body[8..], (short)keyLength);
+        var rest = body[(10 + keyLength)..];
+        BinaryPrimitives.WriteInt32BigEndian(rest, remove ? -1 : value.Length);
+        if (!remove)
+        {
+            value.CopyTo(rest[4..]);
+        }
+
+        BinaryPrimitives.WriteInt32BigEndian(record, body.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(record[4..], Crc32C.Compute(body));
+    }
+
+    private static (string Key, long Version, bool Removed, ReadOnlyMemory<byte> Value) Decode(byte[] record)
+    {
+        var body = record.AsMemory(RecordHeaderSize);
+        var span = body.Span;
+        var version = BinaryPrimitives.ReadInt64BigEndian(span);
+        var keyLength = BinaryPrimitives.ReadInt16BigEndian(span[8..]);
+        var key = Encoding.UTF8.GetString(span.Slice(10, keyLength));
+        var valueLength = BinaryPrimitives.ReadInt32BigEndian(span[(10 + keyLength)..]);
+        return valueLength < 0
+            ? (key, version, true, ReadOnlyMemory<byte>.Empty)
+            : (key, version, false, body.Slice(14 + keyLength, valueLength));
+    }
+}
