@@ -5,8 +5,9 @@ namespace Tributary.Tests.Perf.Transactions;
 /// <summary>
 /// The producer-guarantees mode: plain acks=all, idempotent and transactional producers (transactions of 100 records by
 /// default) writing in the same run, against the broker and, as the client's own ceiling, librdkafka's mock broker.
-/// Plain and idempotent runs alternate in pairs (<c>--rounds</c>, default 5) and the idempotent ratio is the median of
-/// the pairs' ratios, since single runs of a second or two swing with this machine's scheduling.
+/// Plain, plain limited to 5 requests in flight, and idempotent runs take turns (<c>--rounds</c>, default 5) and the
+/// ratios are the medians of the rounds' ratios, since single runs of a second or two swing with this machine's
+/// scheduling. <c>--transactional-producers 4,16</c> compares that many transactional producers with as many plain ones.
 /// </summary>
 internal static class TransactionPerf
 {
@@ -25,21 +26,19 @@ internal static class TransactionPerf
             new(mode, producers, total / producers, recordSize, transactionRecords, lingerMs, mock);
         double Measure(ProducerRun run) => ProducerModePerf.Run(run.Mock ? "localhost:1" : bootstrap, topic, run);
 
-        Console.WriteLine($"producing {recordSize} B records with {producers} producers: plain and idempotent, alternating ...");
+        Console.WriteLine($"producing {recordSize} B records with {producers} producers: plain, plain with 5 in flight and idempotent, in turn ...");
         Measure(Run(ProducerMode.Plain, records / 10));
-        var pairs = new List<(double Plain, double Idempotent)>();
-        for (var round = 0; round < arguments.Int("rounds", 5); round++)
-        {
-            pairs.Add((Measure(Run(ProducerMode.Plain, records)), Measure(Run(ProducerMode.Idempotent, records))));
-        }
+        var rounds = arguments.Int("rounds", 5);
 
-        // An idempotent producer keeps at most 5 requests in flight per broker (librdkafka and Java alike); plain
-        // producers with the same limit show how much of the gap is that limit rather than the broker's work.
-        var capped = Enumerable.Range(0, 3).Select(_ => Measure(Run(ProducerMode.Plain, records) with { MaxInFlight = 5 })).Order().ElementAt(1);
-
-        var ratios = pairs.Select(p => p.Idempotent / p.Plain).Order().ToList();
-        var plain = pairs.Select(p => p.Plain).Order().ElementAt(pairs.Count / 2);
-        var idempotent = pairs.Select(p => p.Idempotent).Order().ElementAt(pairs.Count / 2);
+        // An idempotent producer keeps at most 5 requests in flight per broker (librdkafka and Java alike, and Java's
+        // plain producer too); plain producers with the same limit show how much of the gap is that limit rather than
+        // the broker's work. The same rounds against the mock broker give the client's own ratios.
+        var broker = IdempotenceRounds(rounds, mock: false);
+        var mock = IdempotenceRounds(rounds, mock: true);
+        List<Round> IdempotenceRounds(int count, bool mock) => Enumerable.Range(0, count).Select(_ => new Round(
+            Measure(Run(ProducerMode.Plain, records, mock: mock)),
+            Measure(Run(ProducerMode.Plain, records, mock: mock) with { MaxInFlight = 5 }),
+            Measure(Run(ProducerMode.Idempotent, records, mock: mock)))).ToList();
 
         Console.WriteLine($"transactions of {transactionRecords} records ...");
         var transactionalDefaults = Measure(Run(ProducerMode.Transactional, transactionalRecords));
@@ -62,25 +61,42 @@ internal static class TransactionPerf
         }
 
         Console.WriteLine("the same against librdkafka's mock broker ...");
-        var mockPlain = Measure(Run(ProducerMode.Plain, records, mock: true));
-        var mockIdempotent = Measure(Run(ProducerMode.Idempotent, records, mock: true));
         var mockTransactional = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0, mock: true) with { BackgroundPoll = false });
 
         var what = $"{producers} producers, {recordSize} B, acks=all";
+        var plain = Median(broker.Select(r => r.Plain));
         return
         [
-            ($"{what}, plain (median of {pairs.Count})", Rate(plain), ""),
-            ($"{what}, idempotent (median of {pairs.Count})", Rate(idempotent),
-                string.Create(CultureInfo.InvariantCulture, $"median pair ratio {ratios[ratios.Count / 2]:F2} x plain (goal 0.95); pairs {string.Join(" ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}")),
-            ($"{what}, plain with 5 requests in flight (median of 3)", Rate(capped), $"idempotent {idempotent / capped:F2} x this"),
+            .. IdempotenceRows(what, broker),
+            .. IdempotenceRows($"mock broker: {what}", mock),
             ($"{what}, transactions of {transactionRecords}, Confluent.Kafka defaults (background poll: 10 ms per commit)", Rate(transactionalDefaults), $"{transactionalDefaults / plain:F2} x plain"),
             ($"{what}, transactions of {transactionRecords}, linger 5 ms", Rate(transactional), $"{transactional / plain:F2} x plain (goal 0.7)"),
             ($"{what}, transactions of {transactionRecords}, linger 0", Rate(transactionalNoLinger), $"{transactionalNoLinger / plain:F2} x plain (goal 0.7)"),
             .. scaling,
-            ($"mock broker: {what}, plain", Rate(mockPlain), ""),
-            ($"mock broker: {what}, idempotent", Rate(mockIdempotent), $"{mockIdempotent / mockPlain:F2} x mock plain"),
-            ($"mock broker: {what}, transactions of {transactionRecords}, linger 0", Rate(mockTransactional), $"{mockTransactional / mockPlain:F2} x mock plain: the client's own ceiling"),
+            ($"mock broker: {what}, transactions of {transactionRecords}, linger 0", Rate(mockTransactional),
+                $"{mockTransactional / Median(mock.Select(r => r.Plain)):F2} x mock plain: the client's own ceiling"),
         ];
+    }
+
+    /// <summary>One round: plain producers, plain ones limited to 5 requests in flight, idempotent ones (records/s).</summary>
+    private sealed record Round(double Plain, double Capped, double Idempotent);
+
+    private static IEnumerable<(string What, string Value, string Against)> IdempotenceRows(string what, List<Round> rounds)
+    {
+        string Ratios(Func<Round, double> against) =>
+            string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(rounds.Select(r => r.Idempotent / against(r))):F2}; " +
+                $"rounds {string.Join(" ", rounds.Select(r => (r.Idempotent / against(r)).ToString("F2", CultureInfo.InvariantCulture)))}");
+        yield return ($"{what}, plain (median of {rounds.Count})", Rate(Median(rounds.Select(r => r.Plain))), "");
+        yield return ($"{what}, plain with 5 requests in flight (median of {rounds.Count})", Rate(Median(rounds.Select(r => r.Capped))), "");
+        yield return ($"{what}, idempotent (median of {rounds.Count})", Rate(Median(rounds.Select(r => r.Idempotent))), "");
+        yield return ($"{what}, idempotent / plain (goal 0.95)", "", Ratios(r => r.Plain));
+        yield return ($"{what}, idempotent / plain with 5 in flight", "", Ratios(r => r.Capped));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     private static string Rate(double recordsPerSecond) => string.Create(CultureInfo.InvariantCulture, $"{recordsPerSecond:F0} records/s");
