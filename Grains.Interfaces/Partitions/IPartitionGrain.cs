@@ -16,6 +16,15 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task<AppendResult> AppendAsync([Immutable] ReadOnlyMemory<byte> records);
 
     /// <summary>
+    /// Appends a producer's record batches, as <see cref="AppendAsync(ReadOnlyMemory{byte})"/>; a transactional batch
+    /// that would open a transaction here is written only once the coordinator of <paramref name="transactionalId"/>
+    /// confirms that the partition is in its open transaction (KIP-890), so that no transaction hangs here unknown to
+    /// its coordinator. INVALID_TXN_STATE when it is not, TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id.
+    /// </summary>
+    [Alias("AppendFromProducer")]
+    Task<AppendResult> AppendAsync([Immutable] ReadOnlyMemory<byte> records, string? transactionalId);
+
+    /// <summary>
     /// Reads whole batches from an offset; with a max wait, waits for data to arrive first. Cancelling ends the wait
     /// early with what is there.
     /// </summary>

@@ -29,6 +29,14 @@ public interface ITransactionCoordinatorGrain : IGrainWithStringKey
     [Alias("End")]
     Task<ErrorCode> EndAsync(long producerId, short producerEpoch, bool commit);
 
+    /// <summary>
+    /// Whether the producer's open transaction has added <paramref name="partition"/> (KIP-890's verification, asked by
+    /// a partition before a transactional batch opens a transaction there). Interleaves: it only reads, and a partition
+    /// asking may be one that a commit running here is waiting on.
+    /// </summary>
+    [Alias("VerifyPartition"), AlwaysInterleave]
+    Task<ErrorCode> VerifyPartitionAsync(long producerId, short producerEpoch, TransactionPartition partition);
+
     /// <summary>DescribeTransactions for this id, or null when it is unknown.</summary>
     [Alias("Describe")]
     Task<TransactionDescription?> DescribeAsync();

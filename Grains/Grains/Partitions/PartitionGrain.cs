@@ -6,6 +6,7 @@ using Orleans.Placement;
 using Tributary.Grains.Hosting;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.Interfaces.Transactions;
 using Tributary.Grains.Placement;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Config;
@@ -60,6 +61,30 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
     {
         // The caller handed the buffer over (see the interface): offsets are assigned by rewriting it in place.
         var result = await Log.AppendAsync(MemoryMarshal.AsMemory(records));
+        return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+    }
+
+    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> records, string? transactionalId)
+    {
+        var buffer = MemoryMarshal.AsMemory(records);
+        var result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: false);
+        if (result.Opener is { } opener)
+        {
+            // Nothing was written (the buffer is as sent): the coordinator confirms the partition, then the append is
+            // made again. A commit cannot slip in between, since the producer waits for this answer before EndTxn.
+            var verified = transactionalId is null
+                ? ErrorCode.TransactionalIdAuthorizationFailed
+                : await GrainFactory.GetGrain<ITransactionCoordinatorGrain>(transactionalId)
+                    .VerifyPartitionAsync(opener.ProducerId, opener.Epoch, new TransactionPartition(_topic, _partition));
+            if (verified != ErrorCode.None)
+            {
+                LogUnverifiedTransaction(logger, _topic, _partition, opener.ProducerId, transactionalId, verified);
+                return new AppendResult(verified, $"The partition is not in the producer's transaction ({verified}).", -1, -1, Log.LogStartOffset);
+            }
+
+            result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: true);
+        }
+
         return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
     }
 
@@ -172,6 +197,9 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
             await log.CheckpointIfBehindAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: transactional batch of producer {ProducerId} ({TransactionalId}) refused: its coordinator answered {Error}")]
+    private static partial void LogUnverifiedTransaction(ILogger logger, string topic, int partition, long producerId, string? transactionalId, ErrorCode error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: transaction marker for producer {ProducerId} refused with {Error}")]
     private static partial void LogMarkerRefused(ILogger logger, string topic, int partition, long producerId, ErrorCode error);

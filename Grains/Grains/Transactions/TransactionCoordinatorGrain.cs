@@ -152,6 +152,12 @@ public sealed partial class TransactionCoordinatorGrain(
         }
     }
 
+    public Task<ErrorCode> VerifyPartitionAsync(long producerId, short producerEpoch, TransactionPartition partition) => Task.FromResult(
+        !stored.RecordExists || State.ProducerId < 0 || producerId != State.ProducerId ? ErrorCode.InvalidProducerIdMapping
+        : producerEpoch < State.ProducerEpoch ? ErrorCode.InvalidProducerEpoch
+        : producerEpoch == State.ProducerEpoch && State.Status == TransactionStatus.Ongoing && State.Partitions.Contains(partition) ? ErrorCode.None
+        : ErrorCode.InvalidTxnState);
+
     public Task<TransactionDescription?> DescribeAsync() => Task.FromResult(stored.RecordExists
         ? new TransactionDescription(TransactionalId, State.Status.ToString(), State.ProducerId, State.ProducerEpoch, State.TimeoutMs,
             State.StartTimestampMs, [.. State.Partitions])

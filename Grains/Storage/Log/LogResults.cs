@@ -14,6 +14,16 @@ public readonly record struct LogAppendResult(
 {
     public static LogAppendResult Failed(ErrorCode error, string? message, long logStartOffset) =>
         new(error, message, -1, -1, -1, logStartOffset, 0);
+
+    /// <summary>
+    /// Nothing was written: a transactional batch would open a transaction of <see cref="Opener"/> here, which its
+    /// coordinator must confirm first (KIP-890); append again with the transaction verified.
+    /// </summary>
+    public static LogAppendResult VerificationRequired((long ProducerId, short Epoch) opener, long logStartOffset) =>
+        Failed(ErrorCode.InvalidTxnState, "The transaction's coordinator has not confirmed this partition.", logStartOffset) with { Opener = opener };
+
+    /// <summary>Set when the append waits for its transaction to be verified (see <see cref="VerificationRequired"/>).</summary>
+    public (long ProducerId, short Epoch)? Opener { get; init; }
 }
 
 /// <summary>The outcome of a read: whole batches, and the log's offsets at the time of the read.</summary>

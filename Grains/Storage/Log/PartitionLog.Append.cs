@@ -10,9 +10,11 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Validates <paramref name="records"/> (one or more batches), assigns their offsets by rewriting the batch
     /// headers in place, and appends them. The caller hands over the buffer: it is modified. Completes once the
-    /// append is acknowledged: written to the file, and in durable mode fsynced by a shared flush round.
+    /// append is acknowledged: written to the file, and in durable mode fsynced by a shared flush round. Unless
+    /// <paramref name="transactionVerified"/>, a client's transactional batch that would open a transaction here is
+    /// not written but answered with <see cref="LogAppendResult.VerificationRequired"/>, before anything is changed.
     /// </summary>
-    public ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, AppendOrigin origin = AppendOrigin.Client)
+    public ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, AppendOrigin origin = AppendOrigin.Client, bool transactionVerified = true)
     {
         LogAppendResult result;
         bool durable;
@@ -22,6 +24,11 @@ public sealed partial class PartitionLog
             if (_closed)
             {
                 return ValueTask.FromResult(LogAppendResult.Failed(ErrorCode.NotLeaderOrFollower, "The log is closed.", LogStartOffset));
+            }
+
+            if (!transactionVerified && origin == AppendOrigin.Client && _producers.FirstTransactionOpener(records.Span) is { } opener)
+            {
+                return ValueTask.FromResult(LogAppendResult.VerificationRequired(opener, LogStartOffset));
             }
 
             var config = _config;

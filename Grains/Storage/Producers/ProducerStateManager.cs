@@ -1,3 +1,4 @@
+using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage.Log;
 
 namespace Tributary.Grains.Storage.Producers;
@@ -24,6 +25,26 @@ public sealed class ProducerStateManager
     public ProducerStateEntry? Get(long producerId) => _producers.GetValueOrDefault(producerId);
 
     public ProducerAppend BeginAppend(AppendOrigin origin, long nowMs) => new(this, origin, nowMs);
+
+    /// <summary>
+    /// The producer of the first transactional data batch in <paramref name="records"/> that would open a transaction
+    /// here (its producer has none open), or null: what must be verified with the transaction's coordinator first.
+    /// </summary>
+    public (long ProducerId, short Epoch)? FirstTransactionOpener(ReadOnlySpan<byte> records)
+    {
+        for (var position = 0; position + RecordBatch.LogOverhead <= records.Length;)
+        {
+            var batch = records[position..];
+            position += RecordBatch.TotalSize(batch);
+            if (RecordBatch.IsTransactional(batch) && !RecordBatch.IsControl(batch)
+                && !(Get(RecordBatch.ProducerId(batch))?.CurrentTransactionFirstOffset >= 0))
+            {
+                return (RecordBatch.ProducerId(batch), RecordBatch.ProducerEpoch(batch));
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Takes the changes of an append whose bytes are written.</summary>
     public void Commit(ProducerAppend append)

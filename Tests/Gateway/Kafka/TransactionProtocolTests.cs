@@ -90,4 +90,53 @@ public sealed class TransactionProtocolTests(BrokerFixture broker) : IClassFixtu
         var completed = client.Call<DescribeProducersResponse>(ApiKey.DescribeProducers, 0, new DescribeProducersRequest { Topics = [new() { Name = "raw-txn", PartitionIndexes = [1] }] });
         Assert.Equal(-1, completed.Topics.Single().Partitions.Single().ActiveProducers.Single().CurrentTxnStartOffset);
     }
+
+    [Fact]
+    public async Task ATransactionalBatch_ToAPartitionNotAddedToTheTransaction_IsRefused_AndNothingIsWritten()
+    {
+        await broker.CreateAsync("raw-unverified", 2);
+        using var client = new RawKafkaClient(broker.KafkaPort);
+        var init = Init(client, "raw-unverified");
+        var (producerId, epoch) = (init.ProducerId, init.ProducerEpoch);
+        Assert.Equal(0, AddPartitions(client, "raw-unverified", producerId, epoch, 3, "raw-unverified", 0).ResultsByTopicV3AndBelow[0].ResultsByPartition[0].PartitionErrorCode);
+
+        short Produce(int partition, int sequence, string? transactionalId = "raw-unverified", long? otherProducer = null) =>
+            client.Call<ProduceResponse>(ApiKey.Produce, 9, new ProduceRequest
+            {
+                TransactionalId = transactionalId,
+                Acks = -1,
+                TimeoutMs = 30_000,
+                TopicData = [new()
+                {
+                    Name = "raw-unverified",
+                    PartitionData = [new()
+                    {
+                        Index = partition,
+                        Records = new RecordBatchBuilder { ProducerId = otherProducer ?? producerId, ProducerEpoch = epoch, BaseSequence = sequence, IsTransactional = true }
+                            .Append(1_700_000_000_000, null, "v"u8.ToArray()).Build(),
+                    }],
+                }],
+            }).Responses[0].PartitionResponses[0].ErrorCode;
+        long EndOffset(int partition) => client.Call<ListOffsetsResponse>(ApiKey.ListOffsets, 5, new ListOffsetsRequest
+        {
+            ReplicaId = -1,
+            Topics = [new() { Name = "raw-unverified", Partitions = [new() { PartitionIndex = partition, Timestamp = -1 }] }],
+        }).Topics[0].Partitions[0].Offset;
+
+        // Partition 1 was never added: without the check its batch would open a transaction that no marker ever ends.
+        Assert.Equal(48, Produce(1, 0));
+        Assert.Equal(53, Produce(1, 0, transactionalId: null));
+        Assert.Equal(49, Produce(1, 0, otherProducer: producerId + 1000));
+        Assert.Equal(0L, EndOffset(1));
+
+        Assert.Equal(0, Produce(0, 0));
+        Assert.Equal(0, Produce(0, 1));
+        Assert.Equal(0, AddPartitions(client, "raw-unverified", producerId, epoch, 3, "raw-unverified", 1).ResultsByTopicV3AndBelow[0].ResultsByPartition[0].PartitionErrorCode);
+        Assert.Equal(0, Produce(1, 0));
+        Assert.Equal(0, EndTxn(client, "raw-unverified", producerId, epoch, commit: true));
+
+        // The transaction is over: a batch that would open the next one at partition 0 needs it added again.
+        Assert.Equal(48, Produce(0, 2));
+        Assert.Equal((3L, 2L), (EndOffset(0), EndOffset(1)));
+    }
 }

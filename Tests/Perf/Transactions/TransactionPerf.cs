@@ -56,8 +56,10 @@ internal static class TransactionPerf
                 Producers = count, RecordsPerProducer = transactionalRecords / count, BackgroundPoll = false,
             };
             var (plainRate, transactionalRate) = (Measure(plainRun), Measure(transactionalRun));
+            var (mockPlainRate, mockTransactionalRate) = (Measure(plainRun with { Mock = true }), Measure(transactionalRun with { Mock = true }));
             scaling.Add(($"{count} producers, {recordSize} B, acks=all, transactions of {transactionRecords}, linger 5 ms", Rate(transactionalRate),
-                string.Create(CultureInfo.InvariantCulture, $"{transactionalRate / plainRate:F2} x {count} plain producers ({Rate(plainRate)}, goal 0.7)")));
+                string.Create(CultureInfo.InvariantCulture, $"{transactionalRate / plainRate:F2} x {count} plain producers ({Rate(plainRate)}, goal 0.7); " +
+                    $"mock broker {mockTransactionalRate / mockPlainRate:F2} x ({Rate(mockTransactionalRate)} / {Rate(mockPlainRate)})")));
         }
 
         Console.WriteLine("the same against librdkafka's mock broker ...");

@@ -24,7 +24,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
     {
         var acksValid = body.Acks is -1 or 0 or 1;
         var topics = await PartitionFanOut.RunAsync(body.TopicData, t => t.PartitionData, (topic, partition) => acksValid
-            ? AppendAsync(topic.Name, partition.Index, partition.Records)
+            ? AppendAsync(topic.Name, partition.Index, partition.Records, body.TransactionalId)
             : Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1.")));
         var response = new ProduceResponse
         {
@@ -33,7 +33,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
         return body.Acks == 0 ? null : response;
     }
 
-    private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(string topic, int index, ReadOnlyMemory<byte>? records)
+    private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId)
     {
         if (records is not { Length: > 0 } batches || !IsSingleBatch(batches.Span))
         {
@@ -48,7 +48,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
 
         try
         {
-            var result = await partition.AppendAsync(batches);
+            var result = await partition.AppendAsync(batches, transactionalId);
             return new ProduceResponse.PartitionProduceResponse
             {
                 Index = index,
