@@ -7,7 +7,9 @@ namespace Tributary.Tests.Perf.Transactions;
 /// default) writing in the same run, against the broker and, as the client's own ceiling, librdkafka's mock broker.
 /// Plain, plain limited to 5 requests in flight, and idempotent runs take turns (<c>--rounds</c>, default 5) and the
 /// ratios are the medians of the rounds' ratios, since single runs of a second or two swing with this machine's
-/// scheduling. <c>--transactional-producers 4,16</c> compares that many transactional producers with as many plain ones.
+/// scheduling. Producers that speak the protocol themselves as the Java client sends (<see cref="RawProducePerf"/>)
+/// give the broker's own cost of idempotence, which librdkafka's one request per partition in flight hides.
+/// <c>--transactional-producers 4,16</c> compares that many transactional producers with as many plain ones.
 /// </summary>
 internal static class TransactionPerf
 {
@@ -40,6 +42,14 @@ internal static class TransactionPerf
             Measure(Run(ProducerMode.Plain, records, mock: mock) with { MaxInFlight = 5 }),
             Measure(Run(ProducerMode.Idempotent, records, mock: mock)))).ToList();
 
+        Console.WriteLine("the same with producers that send as the Java client does (5 requests in flight, all partitions in each) ...");
+        var port = int.Parse(bootstrap[(bootstrap.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+        var batchBytes = arguments.Int("raw-batch-bytes", 65536);
+        var rawRecords = arguments.Int("raw-records", records);
+        double Raw(bool idempotent) => RawProducePerf.Run(port, topic, partitions, producers, rawRecords / producers, recordSize, batchBytes, idempotent);
+        Raw(idempotent: false);
+        var raw = Enumerable.Range(0, rounds).Select(_ => (Plain: Raw(idempotent: false), Idempotent: Raw(idempotent: true))).ToList();
+
         Console.WriteLine($"transactions of {transactionRecords} records ...");
         var transactionalDefaults = Measure(Run(ProducerMode.Transactional, transactionalRecords));
         var transactional = Measure(Run(ProducerMode.Transactional, transactionalRecords) with { BackgroundPoll = false });
@@ -71,6 +81,10 @@ internal static class TransactionPerf
         [
             .. IdempotenceRows(what, broker),
             .. IdempotenceRows($"mock broker: {what}", mock),
+            ($"{what}, Java-like raw producers ({batchBytes} B batches), plain (median of {raw.Count})", Rate(Median(raw.Select(r => r.Plain))), ""),
+            ($"{what}, Java-like raw producers ({batchBytes} B batches), idempotent (median of {raw.Count})", Rate(Median(raw.Select(r => r.Idempotent))),
+                string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(raw.Select(r => r.Idempotent / r.Plain)):F2} x plain (goal 0.95); " +
+                    $"rounds {string.Join(" ", raw.Select(r => (r.Idempotent / r.Plain).ToString("F2", CultureInfo.InvariantCulture)))}")),
             ($"{what}, transactions of {transactionRecords}, Confluent.Kafka defaults (background poll: 10 ms per commit)", Rate(transactionalDefaults), $"{transactionalDefaults / plain:F2} x plain"),
             ($"{what}, transactions of {transactionRecords}, linger 5 ms", Rate(transactional), $"{transactional / plain:F2} x plain (goal 0.7)"),
             ($"{what}, transactions of {transactionRecords}, linger 0", Rate(transactionalNoLinger), $"{transactionalNoLinger / plain:F2} x plain (goal 0.7)"),
