@@ -13,10 +13,9 @@ using Tributary.Gateway.Protocol.Primitives;
 namespace Tributary.Gateway.Kafka;
 
 /// <summary>
-/// One client connection on the Kafka port. Frames are received as they arrive and handled in order, one at a time
-/// as Kafka's broker does, except that produce requests to different partitions overlap (<see cref="ProducePipeline"/>,
-/// <see cref="KafkaListenerOptions.ProducePipelineDepth"/>): responses always go back in request order and a
-/// producer's pipelined batches reach each partition in the order sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
+/// One client connection on the Kafka port. Frames are received as they arrive and handled one at a time, as
+/// Kafka's broker does, so responses go back in request order and a producer's pipelined batches reach the log in the
+/// order sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
 /// closes this connection alone, with a log line.
 /// </summary>
 public sealed partial class KafkaConnectionHandler(
@@ -48,18 +47,15 @@ public sealed partial class KafkaConnectionHandler(
             SingleWriter = true,
         });
         var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, stop.Token);
-        var pipeline = new ProducePipeline(options.Value.ProducePipelineDepth);
         try
         {
             await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
             {
-                if (!await ProcessAsync(frame, pipeline, connection.Transport.Output, name, clientHost, stop.Token))
+                if (!await ProcessAsync(frame, connection.Transport.Output, name, clientHost, stop.Token))
                 {
                     return;
                 }
             }
-
-            await pipeline.DrainAsync();
         }
         catch (MalformedRequestException e)
         {
@@ -74,7 +70,6 @@ public sealed partial class KafkaConnectionHandler(
         finally
         {
             await stop.CancelAsync();
-            await DrainQuietlyAsync(pipeline);
             await reading;
             Interlocked.Decrement(ref _connections);
             connection.Abort();
@@ -120,9 +115,8 @@ public sealed partial class KafkaConnectionHandler(
         }
     }
 
-    /// <summary>Handles one frame, or for a produce request starts handling it; false closes the connection.</summary>
-    private async Task<bool> ProcessAsync(
-        ReadOnlyMemory<byte> frame, ProducePipeline pipeline, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
+    /// <summary>Handles one frame; false closes the connection.</summary>
+    private async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
     {
         if (frame.Length < RequestHeaders.FixedPrefix)
         {
@@ -146,11 +140,6 @@ public sealed partial class KafkaConnectionHandler(
                 return false;
             }
 
-            if (!await pipeline.DrainAsync())
-            {
-                return false;
-            }
-
             // KIP-511: an ApiVersions request newer than we know gets a v0 answer naming the versions we do know.
             ResponseFramer.Write(output, correlationId, 0, new ApiVersionsResponse
             {
@@ -168,70 +157,28 @@ public sealed partial class KafkaConnectionHandler(
         var body = ApiMessages.CreateRequest(key);
         body.Read(ref reader, version);
         var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection, clientHost);
-        if (key == ApiKey.Produce && pipeline.Enabled)
-        {
-            var partitions = ProducePipeline.PartitionsOf((ProduceRequest)body);
-            if (!await pipeline.WaitForTurnAsync(partitions))
-            {
-                return false;
-            }
 
-            var producing = handler.HandleAsync(request, cancellation);
-            pipeline.Add(partitions, producing, before => RespondAsync(before, producing, frame, request, handler, output, cancellation));
-            return true;
-        }
-
-        if (!await pipeline.DrainAsync())
-        {
-            return false;
-        }
-
-        return await RespondAsync(Task.FromResult(true), handler.HandleAsync(request, cancellation), frame, request, handler, output, cancellation);
-    }
-
-    /// <summary>Writes a request's response once it is handled and <paramref name="before"/> (the previous response) is written; false closes the connection.</summary>
-    private async Task<bool> RespondAsync(
-        Task<bool> before, Task<IKafkaMessage?> handling, ReadOnlyMemory<byte> frame, KafkaRequest request, IKafkaApiHandler handler, PipeWriter output,
-        CancellationToken cancellation)
-    {
         IKafkaMessage? response;
         try
         {
-            response = await handling;
+            response = await handler.HandleAsync(request, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             // The request's buffer may still be in use by a call that failed here but runs on elsewhere: not released.
-            LogHandlerFailed(logger, e, request.Connection, request.ApiKey, request.ApiVersion);
+            LogHandlerFailed(logger, e, connection, key, version);
             return false;
         }
 
         PooledBuffer.Release(frame);
-        if (!await before)
-        {
-            return false;
-        }
-
         if (response is not null)
         {
-            ResponseFramer.Write(output, request.CorrelationId, RequestHeaders.ResponseHeaderVersion(request.ApiKey, request.ApiVersion), response, request.ApiVersion);
+            ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
             handler.ResponseWritten(response);
             await output.FlushAsync(cancellation);
         }
 
         return true;
-    }
-
-    /// <summary>Lets produce requests still in hand finish when the connection closes, so that none runs on unobserved.</summary>
-    private static async Task DrainQuietlyAsync(ProducePipeline pipeline)
-    {
-        try
-        {
-            await pipeline.DrainAsync();
-        }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or InvalidOperationException or IOException)
-        {
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: malformed request: {Reason}")]

@@ -23,15 +23,6 @@ public sealed class KafkaListenerOptions
     /// <summary>Most concurrent client connections; more are refused. Default 10000.</summary>
     public int MaxConnections { get; set; } = 10_000;
 
-    /// <summary>
-    /// Produce requests of one connection handled at once. A request waits only for earlier ones that write one of its
-    /// partitions, so each partition still takes a connection's batches in the order sent, and responses still go back
-    /// in request order. An idempotent librdkafka producer sends one request per partition and waits for it, so the
-    /// time a request waits behind others for other partitions would otherwise bound its throughput. 1: one request at
-    /// a time, as Kafka does. Default 8.
-    /// </summary>
-    public int ProducePipelineDepth { get; set; } = 8;
-
     /// <summary>Kafka's <c>auto.create.topics.enable</c>: Metadata creates a topic a client asks for. Default true.</summary>
     public bool AutoCreateTopics { get; set; } = true;
 

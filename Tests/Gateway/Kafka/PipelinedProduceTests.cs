@@ -7,10 +7,10 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Gateway.Kafka;
 
 /// <summary>
-/// Produce requests sent back to back on one connection are handled at once when they write different partitions:
-/// still answered in request order, and each partition takes them in the order sent.
+/// Produce requests sent back to back on one connection, as a producer with many requests in flight sends them: answered
+/// in request order, and each partition takes them in the order sent.
 /// </summary>
-public sealed class ProducePipelineTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
+public sealed class PipelinedProduceTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
     [Fact]
     public async Task PipelinedProduceRequests_AreAnsweredInOrder_AndEachPartitionTakesThemInTheOrderSent()
