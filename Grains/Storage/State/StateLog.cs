@@ -20,8 +20,9 @@ namespace Tributary.Grains.Storage.State;
 /// <c>compactAfterBytes</c>) it is rewritten with one record per key, into a temporary file renamed over it.
 /// <para>Crash: appends reach the page cache at once, so a kill -9 loses nothing written; without <c>durable</c> a
 /// power loss may lose the last writes. Opening reads every record and truncates the file at the first that is
-/// incomplete or fails its CRC: with one appender only a torn tail can be bad. A compaction cut short leaves the old
-/// file and a temporary one, removed on open.</para>
+/// incomplete or fails its CRC, a torn tail, unless a good record follows it: damage in the middle stops the open
+/// instead of cutting good records off. A compaction cut short leaves the old file and a temporary one, removed on
+/// open.</para>
 /// <para>Thread-safe: one lock orders every operation; each is a single positioned read or write.</para>
 /// </summary>
 public sealed class StateLog : IDisposable
@@ -230,34 +231,53 @@ public sealed class StateLog : IDisposable
         }
 
         var offset = (long)FileHeaderSize;
-        var lengthPrefix = new byte[RecordHeaderSize];
-        while (offset + RecordHeaderSize <= fileLength)
+        while (ReadRecord(offset, fileLength) is { } record)
         {
-            RandomAccess.Read(_file, lengthPrefix, offset);
-            var size = BinaryPrimitives.ReadInt32BigEndian(lengthPrefix) + RecordHeaderSize;
-            if (size < RecordHeaderSize + 14 || offset + size > fileLength)
-            {
-                break;
-            }
-
-            var record = new byte[size];
-            RandomAccess.Read(_file, record, offset);
-            if (Crc32C.Compute(record.AsSpan(RecordHeaderSize)) != BinaryPrimitives.ReadUInt32BigEndian(record.AsSpan(4)))
-            {
-                break;
-            }
-
             var decoded = Decode(record);
-            Track(decoded.Key, decoded.Removed ? null : new Entry(decoded.Version, offset, size));
-            offset += size;
+            Track(decoded.Key, decoded.Removed ? null : new Entry(decoded.Version, offset, record.Length));
+            offset += record.Length;
         }
 
         if (offset != fileLength)
         {
+            // A whole record that fails its CRC with a good one after it is damage, not a torn append: refuse to open
+            // rather than cut good records off.
+            if (ReadRecord(offset + RecordSizeAt(offset), fileLength) is not null)
+            {
+                throw new InvalidDataException($"State log {_path} has a damaged record at byte {offset} followed by good ones.");
+            }
+
             RandomAccess.SetLength(_file, offset);
         }
 
         _length = offset;
+    }
+
+    /// <summary>The declared size of the record at <paramref name="offset"/> (header included), whatever its contents.</summary>
+    private int RecordSizeAt(long offset)
+    {
+        var prefix = new byte[4];
+        RandomAccess.Read(_file, prefix, offset);
+        return Math.Max(BinaryPrimitives.ReadInt32BigEndian(prefix), 0) + RecordHeaderSize;
+    }
+
+    /// <summary>The record at <paramref name="offset"/>, or null when it is incomplete, impossible, or fails its CRC.</summary>
+    private byte[]? ReadRecord(long offset, long fileLength)
+    {
+        if (offset + RecordHeaderSize > fileLength)
+        {
+            return null;
+        }
+
+        var size = RecordSizeAt(offset);
+        if (size < RecordHeaderSize + 14 || offset + size > fileLength)
+        {
+            return null;
+        }
+
+        var record = new byte[size];
+        RandomAccess.Read(_file, record, offset);
+        return Crc32C.Compute(record.AsSpan(RecordHeaderSize)) == BinaryPrimitives.ReadUInt32BigEndian(record.AsSpan(4)) ? record : null;
     }
 
     private static byte[] FileHeader()

@@ -120,6 +120,46 @@ public sealed class StateLogTests : IDisposable
     }
 
     [Fact]
+    public void ADamagedRecordWithGoodOnesAfterIt_StopsTheOpen_AndNothingIsCutOff()
+    {
+        long second;
+        using (var log = StateLog.Open(PathOf()))
+        {
+            log.TryWrite("a", 0, Bytes("a1"));
+            second = log.Length;
+            log.TryWrite("b", 0, Bytes("b1"));
+            log.TryWrite("c", 0, Bytes("c1"));
+        }
+
+        var bytes = File.ReadAllBytes(PathOf());
+        bytes[second + 20] ^= 0x5A;
+        File.WriteAllBytes(PathOf(), bytes);
+
+        Assert.Throws<InvalidDataException>(() => StateLog.Open(PathOf()));
+        Assert.Equal(bytes.Length, new FileInfo(PathOf()).Length);
+    }
+
+    [Fact]
+    public void ADamagedLastRecordFollowedByZeros_IsATornTail()
+    {
+        long before;
+        using (var log = StateLog.Open(PathOf()))
+        {
+            log.TryWrite("a", 0, Bytes("a1"));
+            before = log.Length;
+            log.TryWrite("a", 1, Bytes("a2"));
+        }
+
+        var bytes = File.ReadAllBytes(PathOf()).Concat(new byte[4096]).ToArray();
+        bytes[before + 20] ^= 0x5A;
+        File.WriteAllBytes(PathOf(), bytes);
+
+        using var reopened = StateLog.Open(PathOf());
+        Assert.Equal(before, reopened.Length);
+        Assert.Equal("a1", Text(reopened.Read("a").Value));
+    }
+
+    [Fact]
     public void AFileThatIsNotAStateLog_IsRefused()
     {
         File.WriteAllBytes(PathOf(), Bytes("not a state log at all"));
