@@ -74,7 +74,7 @@ public static class ClusterSiloBuilderExtensions
     {
         if (cluster.EffectiveStorage == GrainStorageKind.File)
         {
-            return silo.AddTributaryFileGrainStorage();
+            return silo.AddTributaryLocalGrainStorage();
         }
 
         var connection = cluster.EffectiveStorageConnectionString!;

@@ -26,7 +26,7 @@ internal static class IdlePartitions
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering()
             .AddTributaryBroker(o => o.DataDirectory = data)
-            .AddTributaryFileGrainStorage());
+            .AddTributaryLocalGrainStorage());
         using var host = builder.Build();
         await host.StartAsync();
         try

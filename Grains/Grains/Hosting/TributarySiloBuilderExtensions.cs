@@ -56,16 +56,18 @@ public static class TributarySiloBuilderExtensions
     }
 
     /// <summary>
-    /// Control-plane state in files under the data directory (<see cref="FileGrainStorage"/>), and transaction
-    /// coordinators' state, written on every step of every transaction, in one append-only log beside them
-    /// (<see cref="LogGrainStorage"/>): the embedded, single-broker default.
+    /// Control-plane state (topics, groups, schemas) and transaction coordinators' state in two append-only state logs
+    /// under the data directory (<see cref="LogGrainStorage"/>): the embedded, single-broker default. Control-plane
+    /// writes are fsynced (sharing fsyncs); coordinators' writes only with
+    /// <see cref="TransactionCoordinatorOptions.SyncStateWrites"/>.
     /// </summary>
-    public static ISiloBuilder AddTributaryFileGrainStorage(this ISiloBuilder builder)
+    public static ISiloBuilder AddTributaryLocalGrainStorage(this ISiloBuilder builder)
     {
-        builder.Services.AddGrainStorage(GrainStorageNames.ControlPlane, (sp, name) => new FileGrainStorage(
+        builder.Services.AddGrainStorage(GrainStorageNames.ControlPlane, (sp, name) => new LogGrainStorage(
             name,
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.ResolvedGrainStateDirectory,
-            new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())));
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()),
+            durable: true));
         builder.Services.AddGrainStorage(GrainStorageNames.Transactions, (sp, name) =>
         {
             var options = sp.GetRequiredService<IOptions<TributaryOptions>>().Value;

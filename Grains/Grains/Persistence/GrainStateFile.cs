@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Buffers.Binary;
 using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage;
@@ -5,18 +7,19 @@ using Tributary.Grains.Storage;
 namespace Tributary.Grains.Persistence;
 
 /// <summary>
-/// One grain's stored state, one file.
+/// One grain's stored state, one file: how the embedded broker kept control-plane state before
+/// <see cref="LogGrainStorage"/>, which moves such files into its log when it first reads them.
 /// <code>
 /// magic "TRGS" | int16 format version (1) | int64 state version | int32 payload length (-1: cleared) | uint32 CRC-32C
 /// of the payload | payload (Orleans-serialized state)                                            (big-endian)
 /// </code>
-/// The state version is the ETag: it grows by one on every write and clear, so a writer holding an old ETag is
-/// refused. A file is only ever replaced atomically (see <see cref="FileSync.AtomicReplace"/>); one that fails its
-/// magic or CRC is reported as corrupt, never read as empty.
+/// The state version was the ETag. A file was only ever replaced atomically (see <see cref="FileSync.AtomicReplace"/>);
+/// one that fails its magic or CRC is reported as corrupt, never read as empty.
 /// </summary>
 internal static class GrainStateFile
 {
     private const int HeaderSize = 22;
+    private const int MaxFileNameLength = 200;
     private const short FormatVersion = 1;
     private static ReadOnlySpan<byte> Magic => "TRGS"u8;
 
@@ -57,6 +60,10 @@ internal static class GrainStateFile
         return new Contents(version, span[HeaderSize..].ToArray());
     }
 
+    /// <summary>The file that held a grain's state under <paramref name="rootDirectory"/>.</summary>
+    public static string PathOf(string rootDirectory, string stateName, GrainId grainId) =>
+        Path.Combine(rootDirectory, Escape(stateName), Escape(grainId.Type.ToString()!), Escape(grainId.Key.ToString()!) + ".state");
+
     public static void Write(string path, long version, ReadOnlySpan<byte> payload, bool cleared, bool durable = true)
     {
         var bytes = new byte[HeaderSize + (cleared ? 0 : payload.Length)];
@@ -72,5 +79,17 @@ internal static class GrainStateFile
         }
 
         FileSync.AtomicReplace(path, bytes, durable);
+    }
+
+    /// <summary>A file name for any string: percent-escaped, or a hash when that would be too long.</summary>
+    private static string Escape(string value)
+    {
+        var escaped = Uri.EscapeDataString(value);
+        if (escaped.Length <= MaxFileNameLength && escaped is not ("." or ".."))
+        {
+            return escaped;
+        }
+
+        return "h-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
     }
 }

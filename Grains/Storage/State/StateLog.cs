@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.Storage.Log;
 
 namespace Tributary.Grains.Storage.State;
 
@@ -18,12 +19,14 @@ namespace Tributary.Grains.Storage.State;
 /// never written, or removed, is at version 0 (a removal appends a record with no value, which shadows the key's
 /// older records until a compaction drops them all). When the file is more than twice the size of its live records (and past
 /// <c>compactAfterBytes</c>) it is rewritten with one record per key, into a temporary file renamed over it.
-/// <para>Crash: appends reach the page cache at once, so a kill -9 loses nothing written; without <c>durable</c> a
-/// power loss may lose the last writes. Opening reads every record and truncates the file at the first that is
+/// <para>Crash: appends reach the page cache at once, so a kill -9 loses nothing written. With <c>durable</c> a write
+/// is also on the disk once <see cref="WhenDurableAsync"/> completes: concurrent writes share one fdatasync (group
+/// commit); without it a power loss may lose the last writes. Opening reads every record and truncates the file at the first that is
 /// incomplete or fails its CRC, a torn tail, unless a good record follows it: damage in the middle stops the open
 /// instead of cutting good records off. A compaction cut short leaves the old file and a temporary one, removed on
 /// open.</para>
-/// <para>Thread-safe: one lock orders every operation; each is a single positioned read or write.</para>
+/// <para>Thread-safe: one lock orders every operation; each is a single positioned read or write. Flushes run outside
+/// it.</para>
 /// </summary>
 public sealed class StateLog : IDisposable
 {
@@ -34,20 +37,23 @@ public sealed class StateLog : IDisposable
     private static ReadOnlySpan<byte> Magic => "TRSL"u8;
 
     private readonly string _path;
-    private readonly bool _durable;
+    private readonly GroupCommit? _commit;
     private readonly long _compactAfterBytes;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private SafeFileHandle _file;
     private long _length;
     private long _liveBytes;
+    private long _appended;
+    private bool _disposed;
 
     /// <summary>Where a key's last record is, and its version.</summary>
     private readonly record struct Entry(long Version, long Offset, int Size);
 
     private StateLog(string path, bool durable, long compactAfterBytes, SafeFileHandle file)
     {
-        (_path, _durable, _compactAfterBytes, _file) = (path, durable, compactAfterBytes, file);
+        (_path, _compactAfterBytes, _file) = (path, compactAfterBytes, file);
+        _commit = durable ? new GroupCommit(Flush, flushedOffset: 0) : null;
     }
 
     /// <summary>Bytes in the file, header included.</summary>
@@ -100,10 +106,10 @@ public sealed class StateLog : IDisposable
 
     /// <summary>
     /// Writes <paramref name="value"/>, or with <paramref name="remove"/> removes the key, if the key is at
-    /// <paramref name="expectedVersion"/>; returns the new version (0 after a removal), or null (nothing written)
-    /// when the key is at another version.
+    /// <paramref name="expectedVersion"/>; returns the new version (0 after a removal) and the write's position for
+    /// <see cref="WhenDurableAsync"/>, or null (nothing written) when the key is at another version.
     /// </summary>
-    public long? TryWrite(string key, long expectedVersion, ReadOnlySpan<byte> value, bool remove = false)
+    public (long Version, long Position)? TryWrite(string key, long expectedVersion, ReadOnlySpan<byte> value, bool remove = false)
     {
         lock (_lock)
         {
@@ -114,29 +120,64 @@ public sealed class StateLog : IDisposable
             }
 
             var next = remove ? 0 : current + 1;
-            Append(key, next, value, remove);
-            return next;
+            return (next, Append(key, next, value, remove));
         }
     }
 
-    /// <summary>Sets a key to a version and value carried over from elsewhere (a state file written before this log).</summary>
-    public void Import(string key, long version, ReadOnlySpan<byte> value)
+    /// <summary>
+    /// Sets a key to a version and value carried over from elsewhere (a state file written before this log); returns
+    /// the write's position for <see cref="WhenDurableAsync"/>.
+    /// </summary>
+    public long Import(string key, long version, ReadOnlySpan<byte> value)
     {
         lock (_lock)
         {
-            Append(key, version, value, remove: false);
+            return Append(key, version, value, remove: false);
         }
     }
+
+    /// <summary>Completes once the write at <paramref name="position"/> is on the disk (at once for a log that is not durable).</summary>
+    public Task WhenDurableAsync(long position) => _commit?.WaitForFlushAsync(position) ?? Task.CompletedTask;
 
     public void Dispose()
     {
         lock (_lock)
         {
+            _disposed = true;
             _file.Dispose();
         }
     }
 
-    private void Append(string key, long version, ReadOnlySpan<byte> value, bool remove)
+    /// <summary>
+    /// fdatasyncs the file and returns the position written up to before it began. Positions count every byte ever
+    /// appended, so they keep growing across compactions; a compaction fsyncs the file it writes, so a flush that
+    /// finds its file replaced just flushes the new one.
+    /// </summary>
+    private long Flush()
+    {
+        while (true)
+        {
+            SafeFileHandle file;
+            long appended;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                (file, appended) = (_file, _appended);
+            }
+
+            try
+            {
+                FileSync.FlushData(file);
+                return appended;
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Appends a record (holding the lock) and returns the position after it.</summary>
+    private long Append(string key, long version, ReadOnlySpan<byte> value, bool remove)
     {
         var size = RecordSize(key, remove ? 0 : value.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
@@ -144,10 +185,6 @@ public sealed class StateLog : IDisposable
         {
             Encode(buffer.AsSpan(0, size), key, version, value, remove);
             RandomAccess.Write(_file, buffer.AsSpan(0, size), _length);
-            if (_durable)
-            {
-                FileSync.FlushData(_file);
-            }
         }
         finally
         {
@@ -156,10 +193,13 @@ public sealed class StateLog : IDisposable
 
         Track(key, remove ? null : new Entry(version, _length, size));
         _length += size;
+        _appended += size;
         if (_length > _compactAfterBytes && _length > 2 * (_liveBytes + FileHeaderSize))
         {
             Compact();
         }
+
+        return _appended;
     }
 
     /// <summary>Makes <paramref name="entry"/> the key's last record, or with null forgets the key.</summary>

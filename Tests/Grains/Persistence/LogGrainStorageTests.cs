@@ -87,13 +87,19 @@ public sealed class LogGrainStorageTests : IDisposable
         Assert.Equal("1", read.ETag);
     }
 
+    /// <summary>A state file as the broker wrote them before the log, at version <paramref name="version"/>.</summary>
+    private string WriteLegacyFile(TransactionState state, long version)
+    {
+        var path = GrainStateFile.PathOf(_root, "transaction", _grain);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        GrainStateFile.Write(path, version, _serializer.Serialize(state).ToArray(), cleared: false);
+        return path;
+    }
+
     [Fact]
     public async Task AStateStoredAsAFileBeforeTheLog_IsFound_AndMovedIntoTheLog()
     {
-        var files = new FileGrainStorage("transactions", _root, _serializer);
-        var old = State(new TransactionState { ProducerId = 42, Status = TransactionStatus.Ongoing, Partitions = { new("orders", 1) } });
-        await files.WriteStateAsync("transaction", _grain, old);
-        await files.WriteStateAsync("transaction", _grain, old);
+        WriteLegacyFile(new TransactionState { ProducerId = 42, Status = TransactionStatus.Ongoing, Partitions = { new("orders", 1) } }, version: 2);
         Assert.Single(Directory.GetFiles(_root, "*.state", SearchOption.AllDirectories));
 
         using (var storage = Open())
@@ -115,5 +121,42 @@ public sealed class LogGrainStorageTests : IDisposable
         var again = State();
         await restarted.ReadStateAsync("transaction", _grain, again);
         Assert.Equal((TransactionStatus.PrepareAbort, "3"), (again.State!.Status, again.ETag));
+    }
+
+    [Fact]
+    public async Task ACorruptFileFromBeforeTheLog_IsReported_NotReadAsEmpty()
+    {
+        var path = WriteLegacyFile(new TransactionState { ProducerId = 42 }, version: 1);
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+
+        using var storage = Open();
+        await Assert.ThrowsAsync<InvalidDataException>(() => storage.ReadStateAsync("transaction", _grain, State()));
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task DurableWrites_OfManyGrainsAtOnce_AllComplete_AndAreReadBackAfterARestart()
+    {
+        var grains = Enumerable.Range(0, 64).Select(i => GrainId.Create("transaction-coordinator", $"app-{i}")).ToList();
+        using (var storage = new LogGrainStorage("durable", _root, _serializer, durable: true))
+        {
+            await Task.WhenAll(grains.Select(async (grain, i) =>
+            {
+                var state = State(new TransactionState { ProducerId = i });
+                await storage.WriteStateAsync("transaction", grain, state);
+                state.State!.ProducerEpoch = 1;
+                await storage.WriteStateAsync("transaction", grain, state);
+            }));
+        }
+
+        using var restarted = new LogGrainStorage("durable", _root, _serializer, durable: true);
+        foreach (var (grain, i) in grains.Select((g, i) => (g, i)))
+        {
+            var read = State();
+            await restarted.ReadStateAsync("transaction", grain, read);
+            Assert.Equal((i, (short)1, "2"), (read.State!.ProducerId, read.State.ProducerEpoch, read.ETag));
+        }
     }
 }

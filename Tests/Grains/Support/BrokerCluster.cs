@@ -40,7 +40,7 @@ public sealed class BrokerCluster : IAsyncDisposable
                     options.GrainStateDirectory = Path.Combine(root, "grain-state");
                     configure?.Invoke(options);
                 })
-                .AddTributaryFileGrainStorage();
+                .AddTributaryLocalGrainStorage();
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -22,16 +22,16 @@ public sealed class StateLogTests : IDisposable
         using (var log = StateLog.Open(PathOf()))
         {
             Assert.Equal((0, null), log.Read("a"));
-            Assert.Equal(1, log.TryWrite("a", 0, Bytes("a1")));
-            Assert.Equal(2, log.TryWrite("a", 1, Bytes("a2")));
-            Assert.Equal(1, log.TryWrite("b", 0, Bytes("b1")));
+            Assert.Equal(1, log.TryWrite("a", 0, Bytes("a1"))?.Version);
+            Assert.Equal(2, log.TryWrite("a", 1, Bytes("a2"))?.Version);
+            Assert.Equal(1, log.TryWrite("b", 0, Bytes("b1"))?.Version);
             Assert.Equal((2L, "a2"), (log.Read("a").Version, Text(log.Read("a").Value)));
         }
 
         using var reopened = StateLog.Open(PathOf());
         Assert.Equal((2L, "a2"), (reopened.Read("a").Version, Text(reopened.Read("a").Value)));
         Assert.Equal((1L, "b1"), (reopened.Read("b").Version, Text(reopened.Read("b").Value)));
-        Assert.Equal(3, reopened.TryWrite("a", 2, Bytes("a3")));
+        Assert.Equal(3, reopened.TryWrite("a", 2, Bytes("a3"))?.Version);
     }
 
     [Fact]
@@ -41,9 +41,9 @@ public sealed class StateLogTests : IDisposable
         log.TryWrite("a", 0, Bytes("a1"));
         log.TryWrite("a", 1, Bytes("a2"));
 
-        Assert.Null(log.TryWrite("a", 1, Bytes("stale")));
-        Assert.Null(log.TryWrite("a", 0, Bytes("fresh")));
-        Assert.Null(log.TryWrite("never", 3, Bytes("x")));
+        Assert.Null(log.TryWrite("a", 1, Bytes("stale"))?.Version);
+        Assert.Null(log.TryWrite("a", 0, Bytes("fresh"))?.Version);
+        Assert.Null(log.TryWrite("never", 3, Bytes("x"))?.Version);
         Assert.Equal((2L, "a2"), (log.Read("a").Version, Text(log.Read("a").Value)));
         Assert.Equal((0, null), log.Read("never"));
     }
@@ -55,15 +55,15 @@ public sealed class StateLogTests : IDisposable
         {
             log.TryWrite("a", 0, Bytes("a1"));
             log.TryWrite("keep", 0, Bytes("k1"));
-            Assert.Null(log.TryWrite("a", 0, [], remove: true));
-            Assert.Equal(0, log.TryWrite("a", 1, [], remove: true));
+            Assert.Null(log.TryWrite("a", 0, [], remove: true)?.Version);
+            Assert.Equal(0, log.TryWrite("a", 1, [], remove: true)?.Version);
             Assert.Equal((0, null), log.Read("a"));
         }
 
         using var reopened = StateLog.Open(PathOf());
         Assert.Equal((0, null), reopened.Read("a"));
         Assert.Equal("k1", Text(reopened.Read("keep").Value));
-        Assert.Equal(1, reopened.TryWrite("a", 0, Bytes("again")));
+        Assert.Equal(1, reopened.TryWrite("a", 0, Bytes("again"))?.Version);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class StateLogTests : IDisposable
                 Assert.Equal(before, log.Length);
                 Assert.Equal((1L, "value-0"), (log.Read("key-0").Version, Text(log.Read("key-0").Value)));
                 Assert.Equal("value-4", Text(log.Read("key-4").Value));
-                Assert.Equal(2, log.TryWrite("key-0", 1, Bytes("after recovery")));
+                Assert.Equal(2, log.TryWrite("key-0", 1, Bytes("after recovery"))?.Version);
             }
 
             using var reopened = StateLog.Open(PathOf());
@@ -178,13 +178,13 @@ public sealed class StateLogTests : IDisposable
             {
                 for (var key = 0; key < versions.Length; key++)
                 {
-                    versions[key] = log.TryWrite($"key-{key}", versions[key], Bytes($"round {round} of key {key}"))!.Value;
+                    versions[key] = log.TryWrite($"key-{key}", versions[key], Bytes($"round {round} of key {key}"))!.Value.Version;
                 }
 
                 Assert.True(log.Length < 2 * compactAfter, $"{log.Length} bytes after round {round}");
             }
 
-            Assert.Equal(0, log.TryWrite("key-9", 200, [], remove: true));
+            Assert.Equal(0, log.TryWrite("key-9", 200, [], remove: true)?.Version);
         }
 
         Assert.False(File.Exists(PathOf() + ".tmp"));
@@ -214,9 +214,31 @@ public sealed class StateLogTests : IDisposable
         using var log = StateLog.Open(PathOf());
         log.TryWrite("a", 0, Bytes("a1"));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => log.TryWrite("a", 1, Bytes($"writer {i}")))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => log.TryWrite("a", 1, Bytes($"writer {i}"))?.Version)));
 
         Assert.Single(results, r => r == 2);
         Assert.Equal(2, log.Read("a").Version);
+    }
+
+    [Fact]
+    public async Task DurableWrites_CompleteWhileCompactionsReplaceTheFile_AndAllSurvive()
+    {
+        using (var log = StateLog.Open(PathOf(), durable: true, compactAfterBytes: 2048))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+            {
+                var version = 0L;
+                for (var i = 0; i < 100; i++)
+                {
+                    var (next, position) = log.TryWrite($"key-{writer}", version, Bytes($"write {i} of {writer}"))!.Value;
+                    await log.WhenDurableAsync(position);
+                    version = next;
+                }
+            })));
+        }
+
+        using var reopened = StateLog.Open(PathOf());
+        Assert.All(Enumerable.Range(0, 8), writer =>
+            Assert.Equal((100L, $"write 99 of {writer}"), (reopened.Read($"key-{writer}").Version, Text(reopened.Read($"key-{writer}").Value))));
     }
 }
