@@ -29,13 +29,20 @@ public sealed class ProducerStateManager
     /// <summary>
     /// The producer of the first transactional data batch in <paramref name="records"/> that would open a transaction
     /// here (its producer has none open), or null: what must be verified with the transaction's coordinator first.
+    /// The bytes are not validated yet: a batch whose size does not fit ends the scan, for the validator to refuse.
     /// </summary>
     public (long ProducerId, short Epoch)? FirstTransactionOpener(ReadOnlySpan<byte> records)
     {
-        for (var position = 0; position + RecordBatch.LogOverhead <= records.Length;)
+        for (var position = 0; position + RecordBatch.HeaderSize <= records.Length;)
         {
             var batch = records[position..];
-            position += RecordBatch.TotalSize(batch);
+            var size = RecordBatch.TotalSize(batch);
+            if (size < RecordBatch.HeaderSize || size > batch.Length)
+            {
+                return null;
+            }
+
+            position += size;
             if (RecordBatch.IsTransactional(batch) && !RecordBatch.IsControl(batch)
                 && !(Get(RecordBatch.ProducerId(batch))?.CurrentTransactionFirstOffset >= 0))
             {

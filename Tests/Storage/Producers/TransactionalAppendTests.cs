@@ -87,4 +87,34 @@ public sealed class TransactionalAppendTests : IAsyncLifetime
         Assert.Equal(ErrorCode.None, (await Append(ProducerBatches.Make(5, 1, 0, transactional: true))).Error);
         Assert.Equal(3, _log.LastStableOffset);
     }
+
+    [Fact]
+    public async Task UnlessVerified_ABatchThatWouldOpenATransaction_IsNotWritten_ButOneInAnOpenTransactionIs()
+    {
+        var first = ProducerBatches.Make(5, 0, 0, transactional: true);
+        var refused = await _log.AppendAsync(first.ToArray(), AppendOrigin.Client, transactionVerified: false);
+        Assert.Equal(((5L, (short)0), 0L), (refused.Opener, _log.LogEndOffset));
+
+        Assert.Null((await _log.AppendAsync(first, AppendOrigin.Client, transactionVerified: true)).Opener);
+        var next = await _log.AppendAsync(ProducerBatches.Make(5, 0, 2, transactional: true), AppendOrigin.Client, transactionVerified: false);
+        var plain = await _log.AppendAsync(Batches.Make(1, first: 9), AppendOrigin.Client, transactionVerified: false);
+        Assert.Equal((ErrorCode.None, (ErrorCode.None, 5L)), (next.Error, (plain.Error, _log.LogEndOffset)));
+
+        await Append(ProducerBatches.Marker(5, 0, commit: true), AppendOrigin.Coordinator);
+        var nextTransaction = await _log.AppendAsync(ProducerBatches.Make(5, 0, 4, transactional: true), AppendOrigin.Client, transactionVerified: false);
+        Assert.Equal((5L, (short)0), nextTransaction.Opener);
+    }
+
+    [Fact]
+    public async Task ATransactionalBatchWhoseSizeDoesNotFit_IsLeftToTheValidator()
+    {
+        var batch = ProducerBatches.Make(5, 0, 0, transactional: true);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(8), batch.Length * 4);
+
+        var result = await _log.AppendAsync(batch, AppendOrigin.Client, transactionVerified: false);
+
+        Assert.Null(result.Opener);
+        Assert.NotEqual(ErrorCode.None, result.Error);
+        Assert.Equal(0, _log.LogEndOffset);
+    }
 }
