@@ -8,8 +8,8 @@ using Tributary.Grains.Storage.Log;
 namespace Tributary.Grains.Storage.State;
 
 /// <summary>
-/// The newest value of each key in one append-only file, for state that changes on nearly every request (a
-/// transaction coordinator's): a write is one append, where replacing a file per key costs a create and a rename.
+/// The newest value of each key in one append-only file: the embedded broker's grain state (control plane, transaction
+/// coordinators), where a write is one append instead of a file created and renamed per key.
 /// <code>
 /// file:   magic "TRSL" | int16 format version (1) | records
 /// record: int32 length of the rest | uint32 CRC-32C of the rest | int64 version | int16 key length | key (UTF-8)
@@ -17,14 +17,14 @@ namespace Tributary.Grains.Storage.State;
 /// </code>
 /// A key's last record is its value; its version (the ETag of the grain state above) grows by one per write. A key
 /// never written, or removed, is at version 0 (a removal appends a record with no value, which shadows the key's
-/// older records until a compaction drops them all). When the file is more than twice the size of its live records (and past
-/// <c>compactAfterBytes</c>) it is rewritten with one record per key, into a temporary file renamed over it.
+/// older records until a compaction drops them all). When the file is more than twice the size of its live records
+/// (and past <c>compactAfterBytes</c>) it is rewritten with one record per key, into a temporary file renamed over it.
 /// <para>Crash: appends reach the page cache at once, so a kill -9 loses nothing written. With <c>durable</c> a write
-/// is also on the disk once <see cref="WhenDurableAsync"/> completes: concurrent writes share one fdatasync (group
-/// commit); without it a power loss may lose the last writes. Opening reads every record and truncates the file at the first that is
-/// incomplete or fails its CRC, a torn tail, unless a good record follows it: damage in the middle stops the open
-/// instead of cutting good records off. A compaction cut short leaves the old file and a temporary one, removed on
-/// open.</para>
+/// is also on the disk once <see cref="WhenDurableAsync"/> completes, concurrent writes sharing one fdatasync (group
+/// commit); without it a power loss may lose the last writes. Opening reads every record and truncates the file at
+/// the first that is incomplete or fails its CRC, a torn tail, unless a good record follows it: damage in the middle
+/// stops the open instead of cutting good records off. A compaction cut short leaves the old file and a temporary
+/// one, removed on open.</para>
 /// <para>Thread-safe: one lock orders every operation; each is a single positioned read or write. Flushes run outside
 /// it.</para>
 /// </summary>
@@ -71,13 +71,21 @@ public sealed class StateLog : IDisposable
     /// <summary>Opens (creating if need be) the log at <paramref name="path"/>, truncating a torn tail.</summary>
     public static StateLog Open(string path, bool durable = false, long compactAfterBytes = 16 << 20)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
         File.Delete(path + LogFileNames.TemporarySuffix);
+        var created = !File.Exists(path);
         var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         var log = new StateLog(path, durable, compactAfterBytes, file);
         try
         {
             log.Load();
+            if (durable && created)
+            {
+                // Durable writes into a file whose name could still be lost would not be durable.
+                FileSync.FlushData(file);
+                FileSync.FlushDirectory(directory);
+            }
         }
         catch
         {
