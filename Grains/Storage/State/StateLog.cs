@@ -26,7 +26,7 @@ namespace Tributary.Grains.Storage.State;
 /// stops the open instead of cutting good records off. A compaction cut short leaves the old file and a temporary
 /// one, removed on open.</para>
 /// <para>Thread-safe: one lock orders every operation; each is a single positioned read or write. Flushes run outside
-/// it.</para>
+/// it. One writer per file: the file is held exclusively, so a second opener fails instead of interleaving appends.</para>
 /// </summary>
 public sealed class StateLog : IDisposable
 {
@@ -75,7 +75,8 @@ public sealed class StateLog : IDisposable
         Directory.CreateDirectory(directory);
         File.Delete(path + LogFileNames.TemporarySuffix);
         var created = !File.Exists(path);
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        // Exclusive: a second writer (another process, or another storage on the same directory) would corrupt it.
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         var log = new StateLog(path, durable, compactAfterBytes, file);
         try
         {
@@ -250,7 +251,7 @@ public sealed class StateLog : IDisposable
         _file.Dispose();
         File.Move(temporary, _path, overwrite: true);
         FileSync.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         _entries.Clear();
         foreach (var (key, entry) in entries)
         {

@@ -1,20 +1,26 @@
 using System.Globalization;
 using Orleans.TestingHost;
 using Tributary.Grains.Hosting;
+using Orleans.Runtime.Hosting;
+using Tributary.Grains;
+using Tributary.Grains.Persistence;
 
 namespace Tributary.Tests.Grains.Support;
 
 /// <summary>
 /// A real Orleans cluster of <c>n</c> Tributary brokers in this process (TestingHost). Broker i+1 runs on silo i with
-/// its own data directory; the control-plane grain state is one directory that all of them share, as a cluster's
-/// shared store would be.
+/// its own data directory; the control-plane grain state is one store under the root that all of them share, as a
+/// cluster's shared store would be.
 /// </summary>
 public sealed class BrokerCluster : IAsyncDisposable
 {
-    private BrokerCluster(InProcessTestCluster cluster, string root)
+    private readonly SharedGrainStorage _storage;
+
+    private BrokerCluster(InProcessTestCluster cluster, string root, SharedGrainStorage storage)
     {
         Cluster = cluster;
         Root = root;
+        _storage = storage;
     }
 
     public InProcessTestCluster Cluster { get; }
@@ -28,6 +34,7 @@ public sealed class BrokerCluster : IAsyncDisposable
     public static async Task<BrokerCluster> StartAsync(short silos, string? root = null, Action<TributaryOptions>? configure = null)
     {
         root ??= Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
+        var storage = new SharedGrainStorage(Path.Combine(root, "grain-state"));
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((silo, siloBuilder) =>
         {
@@ -37,22 +44,27 @@ public sealed class BrokerCluster : IAsyncDisposable
                 {
                     options.BrokerId = brokerId;
                     options.DataDirectory = Path.Combine(root, $"broker-{brokerId}");
-                    options.GrainStateDirectory = Path.Combine(root, "grain-state");
                     configure?.Invoke(options);
-                })
-                .AddTributaryLocalGrainStorage();
+                });
+            siloBuilder.Services.AddGrainStorage(GrainStorageNames.ControlPlane, (_, name) => storage.Get(name, durable: true));
+            siloBuilder.Services.AddGrainStorage(GrainStorageNames.Transactions, (_, name) => storage.Get(name, durable: false));
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new BrokerCluster(cluster, root);
+        return new BrokerCluster(cluster, root, storage);
     }
 
     /// <summary>Stops every silo gracefully (logs flushed and closed) and keeps the directories.</summary>
-    public async Task StopAsync() => await Cluster.DisposeAsync();
+    public async Task StopAsync()
+    {
+        await Cluster.DisposeAsync();
+        _storage.Dispose();
+    }
 
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
+        _storage.Dispose();
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -241,4 +241,13 @@ public sealed class StateLogTests : IDisposable
         Assert.All(Enumerable.Range(0, 8), writer =>
             Assert.Equal((100L, $"write 99 of {writer}"), (reopened.Read($"key-{writer}").Version, Text(reopened.Read($"key-{writer}").Value))));
     }
+
+    [Fact]
+    public void ASecondOpenerOfTheSameLog_IsRefused()
+    {
+        using var log = StateLog.Open(PathOf());
+
+        Assert.Throws<IOException>(() => StateLog.Open(PathOf()));
+        Assert.Equal(1, log.TryWrite("a", 0, Bytes("a1"))?.Version);
+    }
 }
