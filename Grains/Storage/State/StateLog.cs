@@ -18,7 +18,8 @@ namespace Tributary.Grains.Storage.State;
 /// A key's last record is its value; its version (the ETag of the grain state above) grows by one per write. A key
 /// never written, or removed, is at version 0 (a removal appends a record with no value, which shadows the key's
 /// older records until a compaction drops them all). When the file is more than twice the size of its live records
-/// (and past <c>compactAfterBytes</c>) it is rewritten with one record per key, into a temporary file renamed over it.
+/// (and past <c>compactAfterBytes</c>) it is rewritten with one record per key, in the background, into a temporary
+/// file renamed over it.
 /// <para>Crash: appends reach the page cache at once, so a kill -9 loses nothing written. With <c>durable</c> a write
 /// is also on the disk once <see cref="WhenDurableAsync"/> completes, concurrent writes sharing one fdatasync (group
 /// commit); without it a power loss may lose the last writes. Opening reads every record and truncates the file at
@@ -46,6 +47,9 @@ public sealed class StateLog : IDisposable
     private long _liveBytes;
     private long _appended;
     private bool _disposed;
+    private bool _compacting;
+    private long _compactAt;
+    private Task _compaction = Task.CompletedTask;
 
     /// <summary>Where a key's last record is, and its version.</summary>
     private readonly record struct Entry(long Version, long Offset, int Size);
@@ -145,6 +149,18 @@ public sealed class StateLog : IDisposable
         }
     }
 
+    /// <summary>The compaction running or last run (for tests).</summary>
+    internal Task Compaction
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _compaction;
+            }
+        }
+    }
+
     /// <summary>Completes once the write at <paramref name="position"/> is on the disk (at once for a log that is not durable).</summary>
     public Task WhenDurableAsync(long position) => _commit?.WaitForFlushAsync(position) ?? Task.CompletedTask;
 
@@ -203,9 +219,10 @@ public sealed class StateLog : IDisposable
         Track(key, remove ? null : new Entry(version, _length, size));
         _length += size;
         _appended += size;
-        if (_length > _compactAfterBytes && _length > 2 * (_liveBytes + FileHeaderSize))
+        if (!_compacting && _length > Math.Max(_compactAfterBytes, _compactAt) && _length > 2 * (_liveBytes + FileHeaderSize))
         {
-            Compact();
+            _compacting = true;
+            _compaction = Task.Run(Compact);
         }
 
         return _appended;
@@ -226,39 +243,112 @@ public sealed class StateLog : IDisposable
         }
     }
 
-    /// <summary>Rewrites the file with each key's last record: written aside, then renamed over the log.</summary>
+    /// <summary>
+    /// Rewrites the file with each key's last record, off the caller's thread: the records as of a snapshot are copied
+    /// into a temporary file and fsynced without the lock; then, under it, the records appended since are copied too
+    /// and the temporary file is renamed over the log. A failed compaction leaves the log as it was and is tried again
+    /// once the file has grown by another <c>compactAfterBytes</c>.
+    /// </summary>
     private void Compact()
     {
         var temporary = _path + LogFileNames.TemporarySuffix;
-        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        long length;
-        using (var target = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+        try
         {
-            RandomAccess.Write(target, FileHeader(), 0);
-            length = FileHeaderSize;
-            foreach (var (key, entry) in _entries)
+            Dictionary<string, Entry> snapshot;
+            SafeFileHandle source;
+            long copiedUpTo;
+            lock (_lock)
             {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                (snapshot, source, copiedUpTo) = (new Dictionary<string, Entry>(_entries, StringComparer.Ordinal), _file, _length);
+            }
+
+            using var target = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            RandomAccess.Write(target, FileHeader(), 0);
+            var length = (long)FileHeaderSize;
+            var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            foreach (var (key, entry) in snapshot)
+            {
+                // Bytes before the snapshot's length never change, and only a compaction replaces the file.
                 var record = new byte[entry.Size];
-                RandomAccess.Read(_file, record, entry.Offset);
+                RandomAccess.Read(source, record, entry.Offset);
                 RandomAccess.Write(target, record, length);
                 entries[key] = entry with { Offset = length };
                 length += entry.Size;
             }
 
             FileSync.FlushData(target);
-        }
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
 
-        _file.Dispose();
-        File.Move(temporary, _path, overwrite: true);
-        FileSync.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-        _entries.Clear();
-        foreach (var (key, entry) in entries)
+                // The records appended since the snapshot, removals included, in order after the copied ones.
+                for (var offset = copiedUpTo; offset < _length;)
+                {
+                    var record = new byte[RecordSizeAt(offset)];
+                    RandomAccess.Read(_file, record, offset);
+                    RandomAccess.Write(target, record, length);
+                    var decoded = Decode(record);
+                    if (decoded.Removed)
+                    {
+                        entries.Remove(decoded.Key);
+                    }
+                    else
+                    {
+                        entries[decoded.Key] = new Entry(decoded.Version, length, record.Length);
+                    }
+
+                    offset += record.Length;
+                    length += record.Length;
+                }
+
+                FileSync.FlushData(target);
+                target.Dispose();
+                _file.Dispose();
+                File.Move(temporary, _path, overwrite: true);
+                _file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                FileSync.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+                _entries.Clear();
+                _liveBytes = 0;
+                foreach (var (key, entry) in entries)
+                {
+                    _entries[key] = entry;
+                    _liveBytes += entry.Size;
+                }
+
+                _length = length;
+                _compactAt = 0;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            _entries[key] = entry;
-        }
+            lock (_lock)
+            {
+                _compactAt = _length + _compactAfterBytes;
+            }
 
-        _length = length;
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _compacting = false;
+            }
+        }
     }
 
     private void Load()

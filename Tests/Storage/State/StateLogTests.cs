@@ -168,7 +168,7 @@ public sealed class StateLogTests : IDisposable
     }
 
     [Fact]
-    public void Compaction_KeepsTheFileNearItsLiveSize_AndEveryKeysLastValue()
+    public async Task Compaction_KeepsTheFileNearItsLiveSize_AndEveryKeysLastValue()
     {
         const int compactAfter = 4096;
         using (var log = StateLog.Open(PathOf(), compactAfterBytes: compactAfter))
@@ -180,11 +180,14 @@ public sealed class StateLogTests : IDisposable
                 {
                     versions[key] = log.TryWrite($"key-{key}", versions[key], Bytes($"round {round} of key {key}"))!.Value.Version;
                 }
-
-                Assert.True(log.Length < 2 * compactAfter, $"{log.Length} bytes after round {round}");
             }
 
+            // Compactions run in the background: once the last is done, one more write starts another that has
+            // nothing else to catch up with.
+            await log.Compaction;
             Assert.Equal(0, log.TryWrite("key-9", 200, [], remove: true)?.Version);
+            await log.Compaction;
+            Assert.True(log.Length < 2 * compactAfter, $"{log.Length} bytes after the last compaction");
         }
 
         Assert.False(File.Exists(PathOf() + ".tmp"));
@@ -221,25 +224,45 @@ public sealed class StateLogTests : IDisposable
     }
 
     [Fact]
-    public async Task DurableWrites_CompleteWhileCompactionsReplaceTheFile_AndAllSurvive()
+    public async Task WritesAndRemovals_DuringBackgroundCompactions_AllSurvive_DurableOrNot()
     {
-        using (var log = StateLog.Open(PathOf(), durable: true, compactAfterBytes: 2048))
+        foreach (var durable in new[] { true, false })
         {
-            await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+            var path = PathOf($"concurrent-{durable}");
+            using (var log = StateLog.Open(path, durable, compactAfterBytes: 2048))
             {
-                var version = 0L;
-                for (var i = 0; i < 100; i++)
+                await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
                 {
-                    var (next, position) = log.TryWrite($"key-{writer}", version, Bytes($"write {i} of {writer}"))!.Value;
-                    await log.WhenDurableAsync(position);
-                    version = next;
-                }
-            })));
-        }
+                    var (version, gone) = (0L, 0L);
+                    for (var i = 0; i < 300; i++)
+                    {
+                        // Each writer's key is removed once midway and written again from version 0; a second key is
+                        // written once and removed, so removals meet compactions too.
+                        var (next, position) = i == 150
+                            ? log.TryWrite($"key-{writer}", version, [], remove: true)!.Value
+                            : log.TryWrite($"key-{writer}", version, Bytes($"write {i} of {writer}"))!.Value;
+                        await log.WhenDurableAsync(position);
+                        version = next;
+                        if (i == 30)
+                        {
+                            gone = log.TryWrite($"gone-{writer}", 0, Bytes("soon removed"))!.Value.Version;
+                        }
+                        else if (i == 180)
+                        {
+                            await log.WhenDurableAsync(log.TryWrite($"gone-{writer}", gone, [], remove: true)!.Value.Position);
+                        }
+                    }
+                })));
+                await log.Compaction;
+            }
 
-        using var reopened = StateLog.Open(PathOf());
-        Assert.All(Enumerable.Range(0, 8), writer =>
-            Assert.Equal((100L, $"write 99 of {writer}"), (reopened.Read($"key-{writer}").Version, Text(reopened.Read($"key-{writer}").Value))));
+            using var reopened = StateLog.Open(path);
+            Assert.All(Enumerable.Range(0, 8), writer =>
+            {
+                Assert.Equal((149L, $"write 299 of {writer}"), (reopened.Read($"key-{writer}").Version, Text(reopened.Read($"key-{writer}").Value)));
+                Assert.Equal((0, null), reopened.Read($"gone-{writer}"));
+            });
+        }
     }
 
     [Fact]
