@@ -56,27 +56,19 @@ public static partial class FileSync
     /// <summary>
     /// Replaces <paramref name="path"/> with <paramref name="contents"/> so that after a crash the file holds either
     /// the old or the new contents, never a mix: write a temporary file, fsync it, rename it over, fsync the directory.
-    /// Without <paramref name="durable"/> the fsyncs are left out: the replacement is still atomic and survives a
-    /// process crash (kill -9), and reaches the disk with the OS's writeback, as partition data does by default.
     /// </summary>
-    public static void AtomicReplace(string path, ReadOnlySpan<byte> contents, bool durable = true)
+    public static void AtomicReplace(string path, ReadOnlySpan<byte> contents)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temporary = path + LogFileNames.TemporarySuffix;
         using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
         {
             RandomAccess.Write(handle, contents, 0);
-            if (durable)
-            {
-                FlushData(handle);
-            }
+            FlushData(handle);
         }
 
         File.Move(temporary, path, overwrite: true);
-        if (durable)
-        {
-            FlushDirectory(directory);
-        }
+        FlushDirectory(directory);
     }
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]

@@ -1,6 +1,6 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using System.Buffers.Binary;
 using Tributary.Gateway.Protocol.Records;
 using Tributary.Grains.Storage;
 
@@ -64,7 +64,7 @@ internal static class GrainStateFile
     public static string PathOf(string rootDirectory, string stateName, GrainId grainId) =>
         Path.Combine(rootDirectory, Escape(stateName), Escape(grainId.Type.ToString()!), Escape(grainId.Key.ToString()!) + ".state");
 
-    public static void Write(string path, long version, ReadOnlySpan<byte> payload, bool cleared, bool durable = true)
+    public static void Write(string path, long version, ReadOnlySpan<byte> payload, bool cleared)
     {
         var bytes = new byte[HeaderSize + (cleared ? 0 : payload.Length)];
         var span = bytes.AsSpan();
@@ -78,7 +78,7 @@ internal static class GrainStateFile
             BinaryPrimitives.WriteUInt32BigEndian(span[18..], Crc32C.Compute(payload));
         }
 
-        FileSync.AtomicReplace(path, bytes, durable);
+        FileSync.AtomicReplace(path, bytes);
     }
 
     /// <summary>A file name for any string: percent-escaped, or a hash when that would be too long.</summary>

@@ -77,13 +77,14 @@ public sealed class LogGrainStorage : IGrainStorage, IDisposable
 
     private (long Version, long Position) Write(string stateName, GrainId grainId, string? etag, ReadOnlySpan<byte> value, bool remove)
     {
+        var key = KeyOf(stateName, grainId);
         var expected = etag is null ? 0 : long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
-        if (_log.TryWrite(KeyOf(stateName, grainId), expected, value, remove) is { } written)
+        if (_log.TryWrite(key, expected, value, remove) is { } written)
         {
             return written;
         }
 
-        var stored = _log.Read(KeyOf(stateName, grainId)).Version.ToString(CultureInfo.InvariantCulture);
+        var stored = _log.Read(key).Version.ToString(CultureInfo.InvariantCulture);
         throw new InconsistentStateException(
             $"Version conflict on {(remove ? "clear" : "write")} of {grainId}: stored ETag {stored}, caller's {etag ?? "(none)"}.", stored, etag);
     }
