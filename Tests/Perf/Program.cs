@@ -17,7 +17,9 @@ using Tributary.Tests.Perf.Transactions;
 //       rebalance time when a member joins a group, and heartbeats per second one group sustains
 //   txn-perf --bootstrap HOST:PORT [--producers N] [--records N] [--record-size B] [--transaction-records N] [--partitions N]
 //            [--rounds N] [--transactional-records N] [--transactional-producers N,M] [--raw-records N] [--raw-batch-bytes B]
-//       plain acks=all, idempotent and transactional producers writing the same records in one run
+//            [--parts idempotence,raw,transactions,raw-transactions]
+//       plain acks=all, idempotent and transactional producers writing the same records in one run; "raw" parts use
+//       producers that speak the protocol as the Java client sends
 //   registry-perf --registry http://HOST:PORT [--connections N] [--seconds S] [--schemas N] [--registrations N] [--register-concurrency 1,8]
 //       GET /schemas/ids/{id} from N connections beside a bare Kestrel process answering the same bytes; registration rate
 //   rest-perf --rest http://HOST:PORT --bootstrap HOST:PORT [--records N] [--record-size B] [--batch N] [--streams N]

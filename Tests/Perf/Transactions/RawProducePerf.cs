@@ -18,22 +18,24 @@ internal static class RawProducePerf
     private const int InFlight = 5;
 
     /// <summary>Records per second over all producers.</summary>
-    public static double Run(int port, string topic, int partitions, int producers, long recordsPerProducer, int recordSize, int batchBytes, bool idempotent)
+    public static double Run(int port, string topic, int partitions, int producers, long recordsPerProducer, int recordSize, int batchBytes, bool idempotent) =>
+        producers * recordsPerProducer / RunProducers(producers, _ => Produce(port, topic, partitions, recordsPerProducer, recordSize, batchBytes, idempotent), "partition appends");
+
+    /// <summary>Runs each producer on its own thread and returns the seconds they took; <paramref name="produce"/> returns its failures.</summary>
+    internal static double RunProducers(int producers, Func<int, long> produce, string failuresAre)
     {
         var watch = Stopwatch.StartNew();
         var failures = 0L;
-        var threads = Enumerable.Range(0, producers)
-            .Select(_ => new Thread(() => Interlocked.Add(ref failures, Produce(port, topic, partitions, recordsPerProducer, recordSize, batchBytes, idempotent))))
-            .ToList();
+        var threads = Enumerable.Range(0, producers).Select(p => new Thread(() => Interlocked.Add(ref failures, produce(p)))).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         var seconds = watch.Elapsed.TotalSeconds;
         if (failures > 0)
         {
-            throw new InvalidOperationException($"{failures} partition appends failed.");
+            throw new InvalidOperationException($"{failures} {failuresAre} failed.");
         }
 
-        return producers * recordsPerProducer / seconds;
+        return seconds;
     }
 
     /// <summary>Sends the records and returns how many partition appends failed.</summary>
@@ -99,7 +101,7 @@ internal static class RawProducePerf
     }
 
     /// <summary>A copy of the template with its base sequence set and its CRC recomputed (in both modes, so the client's work is the same).</summary>
-    private static byte[] NextBatch(byte[] template, int baseSequence)
+    internal static byte[] NextBatch(byte[] template, int baseSequence)
     {
         var batch = template.AsSpan().ToArray();
         BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatch.BaseSequenceOffset), baseSequence);

@@ -28,70 +28,102 @@ internal static class TransactionPerf
             new(mode, producers, total / producers, recordSize, transactionRecords, lingerMs, mock);
         double Measure(ProducerRun run) => ProducerModePerf.Run(run.Mock ? "localhost:1" : bootstrap, topic, run);
 
-        Console.WriteLine($"producing {recordSize} B records with {producers} producers: plain, plain with 5 in flight and idempotent, in turn ...");
-        Measure(Run(ProducerMode.Plain, records / 10));
+        var parts = arguments.String("parts", "idempotence,raw,transactions,raw-transactions").Split(',').ToHashSet(StringComparer.Ordinal);
         var rounds = arguments.Int("rounds", 5);
+        var what = $"{producers} producers, {recordSize} B, acks=all";
+        var rows = new List<(string What, string Value, string Against)>();
+        var plain = 0.0;
+        var mockPlain = 0.0;
 
-        // An idempotent producer keeps at most 5 requests in flight per broker (librdkafka and Java alike, and Java's
-        // plain producer too); plain producers with the same limit show how much of the gap is that limit rather than
-        // the broker's work. The same rounds against the mock broker give the client's own ratios.
-        var broker = IdempotenceRounds(rounds, mock: false);
-        var mock = IdempotenceRounds(rounds, mock: true);
-        List<Round> IdempotenceRounds(int count, bool mock) => Enumerable.Range(0, count).Select(_ => new Round(
-            Measure(Run(ProducerMode.Plain, records, mock: mock)),
-            Measure(Run(ProducerMode.Plain, records, mock: mock) with { MaxInFlight = 5 }),
-            Measure(Run(ProducerMode.Idempotent, records, mock: mock)))).ToList();
+        if (parts.Contains("idempotence"))
+        {
+            Console.WriteLine($"producing {recordSize} B records with {producers} producers: plain, plain with 5 in flight and idempotent, in turn ...");
+            Measure(Run(ProducerMode.Plain, records / 10));
 
-        Console.WriteLine("the same with producers that send as the Java client does (5 requests in flight, all partitions in each) ...");
+            // An idempotent producer keeps at most 5 requests in flight per broker (librdkafka and Java alike, and Java's
+            // plain producer too); plain producers with the same limit show how much of the gap is that limit rather than
+            // the broker's work. The same rounds against the mock broker give the client's own ratios.
+            var broker = IdempotenceRounds(rounds, mock: false);
+            var mock = IdempotenceRounds(rounds, mock: true);
+            List<Round> IdempotenceRounds(int count, bool mock) => Enumerable.Range(0, count).Select(_ => new Round(
+                Measure(Run(ProducerMode.Plain, records, mock: mock)),
+                Measure(Run(ProducerMode.Plain, records, mock: mock) with { MaxInFlight = 5 }),
+                Measure(Run(ProducerMode.Idempotent, records, mock: mock)))).ToList();
+            (plain, mockPlain) = (Median(broker.Select(r => r.Plain)), Median(mock.Select(r => r.Plain)));
+            rows.AddRange(IdempotenceRows(what, broker));
+            rows.AddRange(IdempotenceRows($"mock broker: {what}", mock));
+        }
+
         var port = int.Parse(bootstrap[(bootstrap.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
         var batchBytes = arguments.Int("raw-batch-bytes", 65536);
         var rawRecords = arguments.Int("raw-records", records);
-        double Raw(bool idempotent) => RawProducePerf.Run(port, topic, partitions, producers, rawRecords / producers, recordSize, batchBytes, idempotent);
-        Raw(idempotent: false);
-        var raw = Enumerable.Range(0, rounds).Select(_ => (Plain: Raw(idempotent: false), Idempotent: Raw(idempotent: true))).ToList();
-
-        Console.WriteLine($"transactions of {transactionRecords} records ...");
-        var transactionalDefaults = Measure(Run(ProducerMode.Transactional, transactionalRecords));
-        var transactional = Measure(Run(ProducerMode.Transactional, transactionalRecords) with { BackgroundPoll = false });
-        var transactionalNoLinger = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0) with { BackgroundPoll = false });
-
-        // A transactional producer waits for each commit, so more producers keep the broker busier: the same count of
-        // plain producers is measured beside each count of transactional ones.
-        var scaling = new List<(string What, string Value, string Against)>();
-        foreach (var count in arguments.String("transactional-producers", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+        double Raw(bool idempotent, int count = 0) =>
+            RawProducePerf.Run(port, topic, partitions, count == 0 ? producers : count, rawRecords / (count == 0 ? producers : count), recordSize, batchBytes, idempotent);
+        if (parts.Contains("raw"))
         {
-            var plainRun = Run(ProducerMode.Plain, records) with { Producers = count, RecordsPerProducer = records / count };
-            var transactionalRun = Run(ProducerMode.Transactional, transactionalRecords) with
-            {
-                Producers = count, RecordsPerProducer = transactionalRecords / count, BackgroundPoll = false,
-            };
-            var (plainRate, transactionalRate) = (Measure(plainRun), Measure(transactionalRun));
-            var (mockPlainRate, mockTransactionalRate) = (Measure(plainRun with { Mock = true }), Measure(transactionalRun with { Mock = true }));
-            scaling.Add(($"{count} producers, {recordSize} B, acks=all, transactions of {transactionRecords}, linger 5 ms", Rate(transactionalRate),
-                string.Create(CultureInfo.InvariantCulture, $"{transactionalRate / plainRate:F2} x {count} plain producers ({Rate(plainRate)}, goal 0.7); " +
-                    $"mock broker {mockTransactionalRate / mockPlainRate:F2} x ({Rate(mockTransactionalRate)} / {Rate(mockPlainRate)})")));
+            Console.WriteLine("the same with producers that send as the Java client does (5 requests in flight, all partitions in each) ...");
+            Raw(idempotent: false);
+            var raw = Enumerable.Range(0, rounds).Select(_ => (Plain: Raw(idempotent: false), Idempotent: Raw(idempotent: true))).ToList();
+            rows.Add(($"{what}, Java-like raw producers ({batchBytes} B batches), plain (median of {raw.Count})", Rate(Median(raw.Select(r => r.Plain))), ""));
+            rows.Add(($"{what}, Java-like raw producers ({batchBytes} B batches), idempotent (median of {raw.Count})", Rate(Median(raw.Select(r => r.Idempotent))),
+                string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(raw.Select(r => r.Idempotent / r.Plain)):F2} x plain (goal 0.95); " +
+                    $"rounds {string.Join(" ", raw.Select(r => (r.Idempotent / r.Plain).ToString("F2", CultureInfo.InvariantCulture)))}")));
         }
 
-        Console.WriteLine("the same against librdkafka's mock broker ...");
-        var mockTransactional = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0, mock: true) with { BackgroundPoll = false });
+        var counts = arguments.String("transactional-producers", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        if (parts.Contains("transactions"))
+        {
+            Console.WriteLine($"transactions of {transactionRecords} records ...");
+            plain = plain > 0 ? plain : Measure(Run(ProducerMode.Plain, records));
+            mockPlain = mockPlain > 0 ? mockPlain : Measure(Run(ProducerMode.Plain, records, mock: true));
+            var transactionalDefaults = Measure(Run(ProducerMode.Transactional, transactionalRecords));
+            var transactional = Measure(Run(ProducerMode.Transactional, transactionalRecords) with { BackgroundPoll = false });
+            var transactionalNoLinger = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0) with { BackgroundPoll = false });
+            rows.Add(($"{what}, transactions of {transactionRecords}, Confluent.Kafka defaults (background poll: 10 ms per commit)", Rate(transactionalDefaults), $"{transactionalDefaults / plain:F2} x plain"));
+            rows.Add(($"{what}, transactions of {transactionRecords}, linger 5 ms", Rate(transactional), $"{transactional / plain:F2} x plain (goal 0.7)"));
+            rows.Add(($"{what}, transactions of {transactionRecords}, linger 0", Rate(transactionalNoLinger), $"{transactionalNoLinger / plain:F2} x plain (goal 0.7)"));
 
-        var what = $"{producers} producers, {recordSize} B, acks=all";
-        var plain = Median(broker.Select(r => r.Plain));
-        return
-        [
-            .. IdempotenceRows(what, broker),
-            .. IdempotenceRows($"mock broker: {what}", mock),
-            ($"{what}, Java-like raw producers ({batchBytes} B batches), plain (median of {raw.Count})", Rate(Median(raw.Select(r => r.Plain))), ""),
-            ($"{what}, Java-like raw producers ({batchBytes} B batches), idempotent (median of {raw.Count})", Rate(Median(raw.Select(r => r.Idempotent))),
-                string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(raw.Select(r => r.Idempotent / r.Plain)):F2} x plain (goal 0.95); " +
-                    $"rounds {string.Join(" ", raw.Select(r => (r.Idempotent / r.Plain).ToString("F2", CultureInfo.InvariantCulture)))}")),
-            ($"{what}, transactions of {transactionRecords}, Confluent.Kafka defaults (background poll: 10 ms per commit)", Rate(transactionalDefaults), $"{transactionalDefaults / plain:F2} x plain"),
-            ($"{what}, transactions of {transactionRecords}, linger 5 ms", Rate(transactional), $"{transactional / plain:F2} x plain (goal 0.7)"),
-            ($"{what}, transactions of {transactionRecords}, linger 0", Rate(transactionalNoLinger), $"{transactionalNoLinger / plain:F2} x plain (goal 0.7)"),
-            .. scaling,
-            ($"mock broker: {what}, transactions of {transactionRecords}, linger 0", Rate(mockTransactional),
-                $"{mockTransactional / Median(mock.Select(r => r.Plain)):F2} x mock plain: the client's own ceiling"),
-        ];
+            // A transactional producer waits for each commit, so more producers keep the broker busier: the same count of
+            // plain producers is measured beside each count of transactional ones.
+            foreach (var count in counts)
+            {
+                var plainRun = Run(ProducerMode.Plain, records) with { Producers = count, RecordsPerProducer = records / count };
+                var transactionalRun = Run(ProducerMode.Transactional, transactionalRecords) with
+                {
+                    Producers = count, RecordsPerProducer = transactionalRecords / count, BackgroundPoll = false,
+                };
+                var (plainRate, transactionalRate) = (Measure(plainRun), Measure(transactionalRun));
+                var (mockPlainRate, mockTransactionalRate) = (Measure(plainRun with { Mock = true }), Measure(transactionalRun with { Mock = true }));
+                rows.Add(($"{count} producers, {recordSize} B, acks=all, transactions of {transactionRecords}, linger 5 ms", Rate(transactionalRate),
+                    string.Create(CultureInfo.InvariantCulture, $"{transactionalRate / plainRate:F2} x {count} plain producers ({Rate(plainRate)}, goal 0.7); " +
+                        $"mock broker {mockTransactionalRate / mockPlainRate:F2} x ({Rate(mockTransactionalRate)} / {Rate(mockPlainRate)})")));
+            }
+
+            Console.WriteLine("the same against librdkafka's mock broker ...");
+            var mockTransactional = Measure(Run(ProducerMode.Transactional, transactionalRecords, lingerMs: 0, mock: true) with { BackgroundPoll = false });
+            rows.Add(($"mock broker: {what}, transactions of {transactionRecords}, linger 0", Rate(mockTransactional),
+                $"{mockTransactional / mockPlain:F2} x mock plain: the client's own ceiling"));
+        }
+
+        // The broker's own cost of transactions: Java-like transactional producers against as many Java-like plain ones,
+        // taking turns in each round.
+        if (parts.Contains("raw-transactions"))
+        {
+            Console.WriteLine($"transactions of {transactionRecords} records from producers that send as the Java client does ...");
+            foreach (var count in counts.Count > 0 ? counts : [producers])
+            {
+                double RawTransactional() => RawTransactionPerf.Run(port, topic, partitions, count, transactionalRecords / count, recordSize, transactionRecords);
+                RawTransactional();
+                var raw = Enumerable.Range(0, rounds).Select(_ => (Plain: Raw(idempotent: false, count), Transactional: RawTransactional())).ToList();
+                rows.Add(($"{count} Java-like raw producers, {recordSize} B, acks=all, transactions of {transactionRecords} (median of {raw.Count})",
+                    Rate(Median(raw.Select(r => r.Transactional))),
+                    string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(raw.Select(r => r.Transactional / r.Plain)):F2} x " +
+                        $"{count} raw plain producers ({Rate(Median(raw.Select(r => r.Plain)))}, {batchBytes} B batches; goal 0.7); " +
+                        $"rounds {string.Join(" ", raw.Select(r => (r.Transactional / r.Plain).ToString("F2", CultureInfo.InvariantCulture)))}")));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>One round: plain producers, plain ones limited to 5 requests in flight, idempotent ones (records/s).</summary>
