@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Tributary.Grains.Hosting;
+using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Interfaces.Transactions;
@@ -28,6 +29,7 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
     : Grain, IPartitionGrain
 {
     private PartitionLog? _log;
+    private GrainReferences? _references;
     private string _topic = string.Empty;
     private int _partition;
 
@@ -74,7 +76,7 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
             // made again. A commit cannot slip in between, since the producer waits for this answer before EndTxn.
             var verified = transactionalId is null
                 ? ErrorCode.TransactionalIdAuthorizationFailed
-                : await GrainFactory.GetGrain<ITransactionCoordinatorGrain>(transactionalId)
+                : await (_references ??= new GrainReferences(GrainFactory)).TransactionCoordinator(transactionalId)
                     .VerifyPartitionAsync(opener.ProducerId, opener.Epoch, new TransactionPartition(_topic, _partition));
             if (verified != ErrorCode.None)
             {

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Grains.Hosting;
-using Tributary.Grains.Interfaces.Groups;
+using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.Transactions;
 
 namespace Tributary.Grains.Transactions;
@@ -23,6 +24,8 @@ public sealed partial class TransactionCoordinatorGrain(
 {
     private IGrainTimer? _timer;
     private bool _outcomeUnsaved;
+    private GrainReferences? _references;
+    private ITransactionCatalogGrain? _catalog;
 
     private TransactionState State => stored.State;
 
@@ -236,7 +239,7 @@ public sealed partial class TransactionCoordinatorGrain(
         var (producerId, epoch, coordinatorEpoch) = (State.ProducerId, State.ProducerEpoch, State.CoordinatorEpoch);
         await Task.WhenAll(State.Partitions.Select(async p =>
         {
-            var partition = PartitionGrainKey.Get(GrainFactory, p.Topic, p.Partition);
+            var partition = (_references ??= new GrainReferences(GrainFactory)).Partition(p.Topic, p.Partition);
             try
             {
                 var error = await partition.WriteTxnMarkerAsync(producerId, epoch, coordinatorEpoch, commit);
@@ -288,7 +291,7 @@ public sealed partial class TransactionCoordinatorGrain(
     }
 
     private void ReportToCatalog() =>
-        _ = GrainFactory.GetGrain<ITransactionCatalogGrain>(0).UpdateAsync(new TransactionListing(TransactionalId, State.ProducerId, State.Status.ToString()));
+        _ = (_catalog ??= GrainFactory.GetGrain<ITransactionCatalogGrain>(0)).UpdateAsync(new TransactionListing(TransactionalId, State.ProducerId, State.Status.ToString()));
 
     private void StartTimer()
     {

@@ -1,6 +1,8 @@
 using Orleans.Runtime;
+using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.Interfaces.Transactions;
 using Tributary.Tests.Grains.Support;
 using Tributary.Tests.TestKit;
 
@@ -148,5 +150,30 @@ public sealed class PartitionGrainTests(TwoBrokerClusterFixture fixture) : IClas
 
         Assert.Equal(ErrorCode.CorruptMessage, result.Error);
         Assert.Equal(0, (await partition.GetOffsetsAsync()).LogEndOffset);
+    }
+
+    [Fact]
+    public async Task GrainReferences_NameTheSameGrainsAsGetGrain_AndReachThem()
+    {
+        await CreateTopic("referenced", 3);
+        var references = new GrainReferences(Grains);
+
+        for (var p = 0; p < 3; p++)
+        {
+            var partition = references.Partition("referenced", p);
+            Assert.Equal(PartitionGrainKey.Get(Grains, "referenced", p).GetGrainId(), partition.GetGrainId());
+            Assert.Equal(ErrorCode.None, (await partition.AppendAsync(Batches.Make(p + 1))).Error);
+            Assert.Equal(p + 1, (await PartitionGrainKey.Get(Grains, "referenced", p).GetOffsetsAsync()).LogEndOffset);
+        }
+
+        foreach (var id in new[] { "first-id", "second-id" })
+        {
+            var coordinator = references.TransactionCoordinator(id);
+            Assert.Equal(Grains.GetGrain<ITransactionCoordinatorGrain>(id).GetGrainId(), coordinator.GetGrainId());
+            var first = await coordinator.InitProducerIdAsync(60_000, -1, -1);
+            var second = await Grains.GetGrain<ITransactionCoordinatorGrain>(id).InitProducerIdAsync(60_000, -1, -1);
+            Assert.Equal((ErrorCode.None, (short)0), (first.Error, first.ProducerEpoch));
+            Assert.Equal((first.ProducerId, (short)1), (second.ProducerId, second.ProducerEpoch));
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Tributary.Grains.Interfaces;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Kafka.Transactions;
 using Tributary.Gateway.Protocol.Messages;
@@ -8,6 +9,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// <summary>AddOffsetsToTxn (25): the group whose offsets the transaction will commit (SendOffsetsToTransaction).</summary>
 public sealed class AddOffsetsToTxnHandler(IGrainFactory grains) : KafkaApiHandler<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>
 {
+    private readonly GrainReferences _references = new(grains);
+
     public override ApiKey ApiKey => ApiKey.AddOffsetsToTxn;
 
     public override short MinVersion => 0;
@@ -21,7 +24,7 @@ public sealed class AddOffsetsToTxnHandler(IGrainFactory grains) : KafkaApiHandl
             return new AddOffsetsToTxnResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };
         }
 
-        var error = await grains.GetGrain<ITransactionCoordinatorGrain>(body.TransactionalId)
+        var error = await _references.TransactionCoordinator(body.TransactionalId)
             .AddOffsetsAsync(body.ProducerId, body.ProducerEpoch, body.GroupId);
         return new AddOffsetsToTxnResponse { ErrorCode = ProducerErrors.ForVersion(error, fencedKnown: request.ApiVersion >= 2) };
     }

@@ -1,3 +1,4 @@
+using Tributary.Grains.Interfaces;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Kafka.Transactions;
 using Tributary.Gateway.Protocol.Messages;
@@ -12,6 +13,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// </summary>
 public sealed class AddPartitionsToTxnHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse>
 {
+    private readonly GrainReferences _references = new(grains);
+
     public override ApiKey ApiKey => ApiKey.AddPartitionsToTxn;
 
     public override short MinVersion => 0;
@@ -38,7 +41,7 @@ public sealed class AddPartitionsToTxnHandler(IGrainFactory grains, TopicCache t
         }
         else
         {
-            error = await grains.GetGrain<ITransactionCoordinatorGrain>(body.V3AndBelowTransactionalId)
+            error = await _references.TransactionCoordinator(body.V3AndBelowTransactionalId)
                 .AddPartitionsAsync(body.V3AndBelowProducerId, body.V3AndBelowProducerEpoch, requested);
         }
 

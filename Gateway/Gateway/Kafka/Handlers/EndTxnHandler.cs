@@ -1,3 +1,4 @@
+using Tributary.Grains.Interfaces;
 using Tributary.Gateway.Kafka.Transactions;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Transactions;
@@ -7,6 +8,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// <summary>EndTxn (26): commit or abort; answered once every partition of the transaction has its marker.</summary>
 public sealed class EndTxnHandler(IGrainFactory grains) : KafkaApiHandler<EndTxnRequest, EndTxnResponse>
 {
+    private readonly GrainReferences _references = new(grains);
+
     public override ApiKey ApiKey => ApiKey.EndTxn;
 
     public override short MinVersion => 0;
@@ -15,7 +18,7 @@ public sealed class EndTxnHandler(IGrainFactory grains) : KafkaApiHandler<EndTxn
 
     protected override async Task<EndTxnResponse?> HandleAsync(EndTxnRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var error = await grains.GetGrain<ITransactionCoordinatorGrain>(body.TransactionalId)
+        var error = await _references.TransactionCoordinator(body.TransactionalId)
             .EndAsync(body.ProducerId, body.ProducerEpoch, body.Committed);
         return new EndTxnResponse { ErrorCode = ProducerErrors.ForVersion(error, fencedKnown: request.ApiVersion >= 2) };
     }

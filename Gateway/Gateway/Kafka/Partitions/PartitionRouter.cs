@@ -1,4 +1,5 @@
 using Tributary.Gateway.Kafka.Topics;
+using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 
@@ -11,6 +12,8 @@ namespace Tributary.Gateway.Kafka.Partitions;
 /// </summary>
 public sealed class PartitionRouter(IGrainFactory grains, TopicCache topics, BrokerIdentity broker)
 {
+    private readonly GrainReferences _references = new(grains);
+
     public async ValueTask<(ErrorCode Error, IPartitionGrain? Partition, TopicDescription? Topic)> RouteAsync(string topic, int partition)
     {
         var description = await topics.DescribeAsync(topic);
@@ -24,7 +27,7 @@ public sealed class PartitionRouter(IGrainFactory grains, TopicCache topics, Bro
             return (ErrorCode.NotLeaderOrFollower, null, description);
         }
 
-        return (ErrorCode.None, PartitionGrainKey.Get(grains, topic, partition), description);
+        return (ErrorCode.None, _references.Partition(topic, partition), description);
     }
 
     /// <summary>The Kafka error for a partition call that failed with <paramref name="exception"/>.</summary>
