@@ -12,19 +12,41 @@ public readonly record struct TransactionMarker(bool IsCommit, int CoordinatorEp
     private const short AbortType = 0;
     private const short CommitType = 1;
 
+    // The one record, fixed in size: length 16, attributes 0, timestamp and offset deltas 0, a 4-byte key, a 6-byte
+    // value, no headers.
+    private const int RecordBodySize = 16;
+    private const int BatchSize = RecordBatch.HeaderSize + 1 + RecordBodySize;
+
+    /// <summary>The marker as a batch for <paramref name="producerId"/>, at offset 0 (the log assigns the real one).</summary>
     public byte[] Build(long producerId, short producerEpoch, long timestamp)
     {
-        var key = new byte[4];
-        BinaryPrimitives.WriteInt16BigEndian(key.AsSpan(2), IsCommit ? CommitType : AbortType);
-        var value = new byte[6];
-        BinaryPrimitives.WriteInt32BigEndian(value.AsSpan(2), CoordinatorEpoch);
-        return new RecordBatchBuilder
-        {
-            ProducerId = producerId,
-            ProducerEpoch = producerEpoch,
-            IsTransactional = true,
-            IsControl = true,
-        }.Append(timestamp, key, value).Build();
+        var batch = new byte[BatchSize];
+        var span = batch.AsSpan();
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BatchLengthOffset..], BatchSize - RecordBatch.LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.PartitionLeaderEpochOffset..], -1);
+        span[RecordBatch.MagicOffset] = RecordBatch.CurrentMagic;
+        BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.AttributesOffset..], (short)(RecordBatch.TransactionalFlag | RecordBatch.ControlFlag));
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.BaseTimestampOffset..], timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.MaxTimestampOffset..], timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.ProducerIdOffset..], producerId);
+        BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.ProducerEpochOffset..], producerEpoch);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BaseSequenceOffset..], -1);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.RecordsCountOffset..], 1);
+
+        var record = span[RecordBatch.HeaderSize..];
+        var n = Varint.WriteInt(record, RecordBodySize);
+        record[n++] = 0;
+        n += Varint.WriteLong(record[n..], 0);
+        n += Varint.WriteInt(record[n..], 0);
+        n += Varint.WriteInt(record[n..], 4);
+        BinaryPrimitives.WriteInt16BigEndian(record[(n + 2)..], IsCommit ? CommitType : AbortType);
+        n += 4;
+        n += Varint.WriteInt(record[n..], 6);
+        BinaryPrimitives.WriteInt32BigEndian(record[(n + 2)..], CoordinatorEpoch);
+        n += 6;
+        Varint.WriteInt(record[n..], 0);
+        RecordBatch.WriteCrc(span);
+        return batch;
     }
 
     /// <summary>

@@ -89,5 +89,5 @@ public sealed class LogGrainStorage : IGrainStorage, IDisposable
             $"Version conflict on {(remove ? "clear" : "write")} of {grainId}: stored ETag {stored}, caller's {etag ?? "(none)"}.", stored, etag);
     }
 
-    private static string KeyOf(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+    private static string KeyOf(string stateName, GrainId grainId) => string.Concat(stateName, "/", grainId.ToString());
 }

@@ -57,8 +57,10 @@ public sealed partial class PartitionLog
     private void CommitProducerAppend(ProducerAppend append, LogSegment segment)
     {
         _producers.Commit(append);
-        foreach (var completed in append.Completed)
+        var ended = append.Completed;
+        for (var i = 0; i < ended.Count; i++)
         {
+            var completed = ended[i];
             if (completed.IsAborted)
             {
                 segment.TransactionIndex.Append(new AbortedTransaction(

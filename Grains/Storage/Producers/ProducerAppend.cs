@@ -30,13 +30,17 @@ public sealed class ProducerAppend
         _nowMs = nowMs;
     }
 
-    private static readonly Dictionary<long, ProducerStateEntry> NoneUpdated = [];
-
-    private Dictionary<long, ProducerStateEntry>? _updated;
+    // A client's append is one batch, so one producer: its state is held without a dictionary, which only an append of
+    // several producers' batches (recovery replaying the log) needs.
+    private ProducerStateEntry? _first;
+    private Dictionary<long, ProducerStateEntry>? _others;
     private List<CompletedTransaction>? _completed;
 
-    /// <summary>The producers' states after this append, by id (allocated only when a batch has a producer).</summary>
-    internal IReadOnlyDictionary<long, ProducerStateEntry> Updated => _updated ?? NoneUpdated;
+    /// <summary>The first producer's state after this append, or null when no batch had a producer.</summary>
+    internal ProducerStateEntry? FirstUpdated => _first;
+
+    /// <summary>The states of the other producers after this append, or null.</summary>
+    internal Dictionary<long, ProducerStateEntry>? OtherUpdated => _others;
 
     /// <summary>Transactions ended by markers in this append, in order.</summary>
     public IReadOnlyList<CompletedTransaction> Completed => (IReadOnlyList<CompletedTransaction>?)_completed ?? [];
@@ -55,16 +59,26 @@ public sealed class ProducerAppend
         }
 
         var epoch = RecordBatch.ProducerEpoch(batch);
-        var entry = _updated?.GetValueOrDefault(producerId) ?? _manager.Get(producerId)?.Clone() ?? new ProducerStateEntry(producerId);
+        var entry = Updated(producerId) ?? _manager.Get(producerId)?.Clone() ?? new ProducerStateEntry(producerId);
         var check = RecordBatch.IsControl(batch) ? AddMarker(entry, batch, epoch) : AddData(entry, batch, epoch);
         if (check.Error == ErrorCode.None && !check.IsDuplicate)
         {
             entry.LastAppendTimeMs = _nowMs;
-            (_updated ??= [])[producerId] = entry;
+            if (_first is null || _first.ProducerId == producerId)
+            {
+                _first = entry;
+            }
+            else
+            {
+                (_others ??= [])[producerId] = entry;
+            }
         }
 
         return check;
     }
+
+    private ProducerStateEntry? Updated(long producerId) =>
+        _first?.ProducerId == producerId ? _first : _others?.GetValueOrDefault(producerId);
 
     private ProducerCheck AddData(ProducerStateEntry entry, ReadOnlySpan<byte> batch, short epoch)
     {

@@ -10,7 +10,10 @@ public sealed class ProducerStateEntry(long producerId)
 {
     public const int MaxCachedBatches = 5;
 
-    private readonly List<ProducerBatchMetadata> _batches = [];
+    // A ring of the last batches, oldest at _first: an append clones the entry, so it stays one small array.
+    private readonly ProducerBatchMetadata[] _batches = new ProducerBatchMetadata[MaxCachedBatches];
+    private int _first;
+    private int _count;
 
     public long ProducerId { get; } = producerId;
 
@@ -25,13 +28,14 @@ public sealed class ProducerStateEntry(long producerId)
     /// <summary>First offset of the producer's open transaction on this partition, or -1.</summary>
     public long CurrentTransactionFirstOffset { get; internal set; } = -1;
 
-    public IReadOnlyList<ProducerBatchMetadata> Batches => _batches;
+    /// <summary>The cached batches, oldest first.</summary>
+    public IReadOnlyList<ProducerBatchMetadata> Batches => Enumerable.Range(0, _count).Select(Batch).ToArray();
 
     /// <summary>The last sequence written, or -1.</summary>
-    public int LastSequence => _batches.Count > 0 ? _batches[^1].LastSequence : -1;
+    public int LastSequence => _count > 0 ? Batch(_count - 1).LastSequence : -1;
 
     /// <summary>The offset of the last batch written, or -1.</summary>
-    public long LastOffset => _batches.Count > 0 ? _batches[^1].LastOffset : -1;
+    public long LastOffset => _count > 0 ? Batch(_count - 1).LastOffset : -1;
 
     public ProducerStateEntry Clone()
     {
@@ -42,7 +46,8 @@ public sealed class ProducerStateEntry(long producerId)
             LastAppendTimeMs = LastAppendTimeMs,
             CurrentTransactionFirstOffset = CurrentTransactionFirstOffset,
         };
-        copy._batches.AddRange(_batches);
+        _batches.CopyTo(copy._batches, 0);
+        (copy._first, copy._count) = (_first, _count);
         return copy;
     }
 
@@ -54,8 +59,9 @@ public sealed class ProducerStateEntry(long producerId)
             return null;
         }
 
-        foreach (var batch in _batches)
+        for (var i = 0; i < _count; i++)
         {
+            var batch = Batch(i);
             if (batch.FirstSequence == firstSequence && batch.LastSequence == lastSequence)
             {
                 return batch;
@@ -71,19 +77,29 @@ public sealed class ProducerStateEntry(long producerId)
         if (epoch != Epoch)
         {
             Epoch = epoch;
-            _batches.Clear();
+            (_first, _count) = (0, 0);
         }
     }
 
     internal void AddBatch(short epoch, ProducerBatchMetadata batch)
     {
         UpdateEpoch(epoch);
-        _batches.Add(batch);
-        if (_batches.Count > MaxCachedBatches)
+        RestoreBatch(batch);
+    }
+
+    /// <summary>Adds a batch after the others, the oldest going once <see cref="MaxCachedBatches"/> are held.</summary>
+    internal void RestoreBatch(ProducerBatchMetadata batch)
+    {
+        if (_count < MaxCachedBatches)
         {
-            _batches.RemoveAt(0);
+            _batches[(_first + _count++) % MaxCachedBatches] = batch;
+        }
+        else
+        {
+            _batches[_first] = batch;
+            _first = (_first + 1) % MaxCachedBatches;
         }
     }
 
-    internal void RestoreBatch(ProducerBatchMetadata batch) => _batches.Add(batch);
+    private ProducerBatchMetadata Batch(int index) => _batches[(_first + index) % MaxCachedBatches];
 }

@@ -12,7 +12,7 @@ namespace Tributary.Grains.Storage.Producers;
 public sealed class ProducerStateManager
 {
     private readonly Dictionary<long, ProducerStateEntry> _producers = [];
-    private readonly SortedDictionary<long, long> _openTransactions = [];
+    private readonly SortedSet<long> _openTransactions = [];
     private long _firstUnstableOffset = long.MaxValue;
 
     /// <summary>The first offset of the oldest open transaction, or Int64.MaxValue when none is open. Any thread.</summary>
@@ -56,26 +56,40 @@ public sealed class ProducerStateManager
     /// <summary>Takes the changes of an append whose bytes are written.</summary>
     public void Commit(ProducerAppend append)
     {
-        foreach (var completed in append.Completed)
+        var completed = append.Completed;
+        for (var i = 0; i < completed.Count; i++)
         {
-            _openTransactions.Remove(completed.FirstOffset);
+            _openTransactions.Remove(completed[i].FirstOffset);
         }
 
-        foreach (var (producerId, entry) in append.Updated)
+        if (append.FirstUpdated is { } first)
         {
-            if (_producers.GetValueOrDefault(producerId)?.CurrentTransactionFirstOffset is >= 0 and var previous && previous != entry.CurrentTransactionFirstOffset)
-            {
-                _openTransactions.Remove(previous);
-            }
+            Update(first);
+        }
 
-            _producers[producerId] = entry;
-            if (entry.CurrentTransactionFirstOffset >= 0)
+        if (append.OtherUpdated is { } others)
+        {
+            foreach (var entry in others.Values)
             {
-                _openTransactions[entry.CurrentTransactionFirstOffset] = producerId;
+                Update(entry);
             }
         }
 
         PublishFirstUnstableOffset();
+    }
+
+    private void Update(ProducerStateEntry entry)
+    {
+        if (_producers.GetValueOrDefault(entry.ProducerId)?.CurrentTransactionFirstOffset is >= 0 and var previous && previous != entry.CurrentTransactionFirstOffset)
+        {
+            _openTransactions.Remove(previous);
+        }
+
+        _producers[entry.ProducerId] = entry;
+        if (entry.CurrentTransactionFirstOffset >= 0)
+        {
+            _openTransactions.Add(entry.CurrentTransactionFirstOffset);
+        }
     }
 
     /// <summary>
@@ -109,7 +123,7 @@ public sealed class ProducerStateManager
             _producers[entry.ProducerId] = entry;
             if (entry.CurrentTransactionFirstOffset >= 0)
             {
-                _openTransactions[entry.CurrentTransactionFirstOffset] = entry.ProducerId;
+                _openTransactions.Add(entry.CurrentTransactionFirstOffset);
             }
         }
 
@@ -118,13 +132,7 @@ public sealed class ProducerStateManager
 
     private void PublishFirstUnstableOffset()
     {
-        var first = long.MaxValue;
-        foreach (var offset in _openTransactions.Keys)
-        {
-            first = offset;
-            break;
-        }
-
-        Volatile.Write(ref _firstUnstableOffset, first);
+        // SortedSet.Min walks to the leftmost node; enumerating would allocate a stack per call.
+        Volatile.Write(ref _firstUnstableOffset, _openTransactions.Count > 0 ? _openTransactions.Min : long.MaxValue);
     }
 }

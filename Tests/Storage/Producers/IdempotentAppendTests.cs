@@ -58,6 +58,25 @@ public sealed class IdempotentAppendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterManyBatches_EachOfTheLastFive_IsAnsweredWithItsOwnOffsets()
+    {
+        for (var i = 0; i < 13; i++)
+        {
+            Assert.Equal(ErrorCode.None, (await Append(ProducerBatches.Make(7, 0, i * 2))).Error);
+        }
+
+        for (var i = 8; i < 13; i++)
+        {
+            var retry = await Append(ProducerBatches.Make(7, 0, i * 2));
+            Assert.Equal((ErrorCode.None, i * 2L), (retry.Error, retry.BaseOffset));
+        }
+
+        Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (await Append(ProducerBatches.Make(7, 0, 14))).Error);
+        Assert.Equal(ErrorCode.None, (await Append(ProducerBatches.Make(7, 0, 26))).Error);
+        Assert.Equal(28, _log.LogEndOffset);
+    }
+
+    [Fact]
     public async Task AGapInTheSequence_IsOutOfOrder_AndTheNextInOrderBatchIsTaken()
     {
         await Append(ProducerBatches.Make(7, 0, 0));
