@@ -12,8 +12,10 @@ namespace Tributary.Grains.Persistence;
 /// <see cref="InconsistentStateException"/>. A state that is not in the log yet but was stored as a
 /// <see cref="GrainStateFile"/> (under the same root, before this log) is moved into the log when first read, so that
 /// an upgraded broker still finds its topics, groups and open transactions.</para>
+/// <para>It takes part in the silo's lifecycle so that Orleans creates it, and opens its log, while the silo starts: a
+/// log that cannot be opened (held by another broker, or damaged) stops start-up, not a grain's first activation.</para>
 /// </summary>
-public sealed class LogGrainStorage : IGrainStorage, IDisposable
+public sealed class LogGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly string _rootDirectory;
     private readonly IGrainStorageSerializer _serializer;
@@ -50,6 +52,11 @@ public sealed class LogGrainStorage : IGrainStorage, IDisposable
         grainState.ETag = null;
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
+    }
+
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        // Opened in the constructor already: there is nothing left to start.
     }
 
     public void Dispose() => _log.Dispose();

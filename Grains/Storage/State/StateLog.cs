@@ -77,13 +77,24 @@ public sealed class StateLog : IDisposable
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        File.Delete(path + LogFileNames.TemporarySuffix);
         var created = !File.Exists(path);
-        // Exclusive: a second writer (another process, or another storage on the same directory) would corrupt it.
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        SafeFileHandle file;
+        try
+        {
+            // Exclusive: a second writer (another process, or another storage on the same directory) would corrupt it.
+            file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException(
+                $"Cannot open the state log {path}: {e.Message} A grain-state directory belongs to one broker; check that no other broker uses it.", e);
+        }
+
         var log = new StateLog(path, durable, compactAfterBytes, file);
         try
         {
+            // Only the holder of the log may remove a compaction's leftover: another's may be in progress.
+            File.Delete(path + LogFileNames.TemporarySuffix);
             log.Load();
             if (durable && created)
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.State;
 using Tributary.Tests.TestKit;
 
@@ -266,11 +267,16 @@ public sealed class StateLogTests : IDisposable
     }
 
     [Fact]
-    public void ASecondOpenerOfTheSameLog_IsRefused()
+    public void ASecondOpenerOfTheSameLog_IsRefused_AndLeavesTheHoldersFilesAlone()
     {
         using var log = StateLog.Open(PathOf());
+        var compacting = PathOf() + LogFileNames.TemporarySuffix;
+        File.WriteAllBytes(compacting, [1, 2, 3]);
 
-        Assert.Throws<IOException>(() => StateLog.Open(PathOf()));
+        var refused = Assert.Throws<IOException>(() => StateLog.Open(PathOf()));
+
+        Assert.Contains(PathOf(), refused.Message);
+        Assert.True(File.Exists(compacting));
         Assert.Equal(1, log.TryWrite("a", 0, Bytes("a1"))?.Version);
     }
 }
