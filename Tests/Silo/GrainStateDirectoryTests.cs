@@ -5,26 +5,17 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Silo;
 
 /// <summary>A grain-state directory belongs to one broker: a second broker pointed at it stops while starting.</summary>
-public sealed class GrainStateDirectoryTests : IDisposable
+public sealed class GrainStateDirectoryTests
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tributary-tests", "state-dir-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task ASecondBrokerOnTheSameGrainStateDirectory_StopsAtStartUp_AndTheFirstKeepsServing()
     {
-        var first = Path.Combine(_root, "first");
+        using var root = new TempDirectory();
+        var first = root.Combine("first");
         await using var owner = await SiloLauncher.StartAsync(first);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloLauncher.StartAsync(
-            Path.Combine(_root, "second"),
+            root.Combine("second"),
             new Dictionary<string, string> { ["Tributary__GrainStateDirectory"] = Path.Combine(first, ".grain-state") }));
         Assert.Contains("A grain-state directory belongs to one broker", refused.Message);
 
