@@ -87,7 +87,7 @@ public sealed class StateLog : IDisposable
         catch (IOException e)
         {
             throw new IOException(
-                $"Cannot open the state log {path}: {e.Message} A grain-state directory belongs to one broker; check that no other broker uses it.", e);
+                $"Cannot open the state log {path}: {e.Message} A grain-state directory belongs to one broker: is the data directory in use by another process?", e);
         }
 
         var log = new StateLog(path, durable, compactAfterBytes, file);
