@@ -66,8 +66,7 @@ internal static class TransactionPerf
             var raw = Enumerable.Range(0, rounds).Select(_ => (Plain: Raw(idempotent: false), Idempotent: Raw(idempotent: true))).ToList();
             rows.Add(($"{what}, Java-like raw producers ({batchBytes} B batches), plain (median of {raw.Count})", Rate(Median(raw.Select(r => r.Plain))), ""));
             rows.Add(($"{what}, Java-like raw producers ({batchBytes} B batches), idempotent (median of {raw.Count})", Rate(Median(raw.Select(r => r.Idempotent))),
-                string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(raw.Select(r => r.Idempotent / r.Plain)):F2} x plain (goal 0.95); " +
-                    $"rounds {string.Join(" ", raw.Select(r => (r.Idempotent / r.Plain).ToString("F2", CultureInfo.InvariantCulture)))}")));
+                $"{Ratios(raw, r => r.Idempotent, r => r.Plain)} x plain (goal 0.95)"));
         }
 
         var counts = arguments.String("transactional-producers", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
@@ -92,11 +91,13 @@ internal static class TransactionPerf
                 {
                     Producers = count, RecordsPerProducer = transactionalRecords / count, BackgroundPoll = false,
                 };
-                var (plainRate, transactionalRate) = (Measure(plainRun), Measure(transactionalRun));
-                var (mockPlainRate, mockTransactionalRate) = (Measure(plainRun with { Mock = true }), Measure(transactionalRun with { Mock = true }));
-                rows.Add(($"{count} producers, {recordSize} B, acks=all, transactions of {transactionRecords}, linger 5 ms", Rate(transactionalRate),
-                    string.Create(CultureInfo.InvariantCulture, $"{transactionalRate / plainRate:F2} x {count} plain producers ({Rate(plainRate)}, goal 0.7); " +
-                        $"mock broker {mockTransactionalRate / mockPlainRate:F2} x ({Rate(mockTransactionalRate)} / {Rate(mockPlainRate)})")));
+                var broker = Enumerable.Range(0, rounds).Select(_ => (Plain: Measure(plainRun), Transactional: Measure(transactionalRun))).ToList();
+                var mock = Enumerable.Range(0, rounds)
+                    .Select(_ => (Plain: Measure(plainRun with { Mock = true }), Transactional: Measure(transactionalRun with { Mock = true }))).ToList();
+                rows.Add(($"{count} producers, {recordSize} B, acks=all, transactions of {transactionRecords}, linger 5 ms (median of {rounds})",
+                    Rate(Median(broker.Select(r => r.Transactional))),
+                    $"{Ratios(broker, r => r.Transactional, r => r.Plain)} x {count} plain producers ({Rate(Median(broker.Select(r => r.Plain)))}, goal 0.7); " +
+                    $"mock broker {Ratios(mock, r => r.Transactional, r => r.Plain)}"));
             }
 
             Console.WriteLine("the same against librdkafka's mock broker ...");
@@ -117,9 +118,8 @@ internal static class TransactionPerf
                 var raw = Enumerable.Range(0, rounds).Select(_ => (Plain: Raw(idempotent: false, count), Transactional: RawTransactional())).ToList();
                 rows.Add(($"{count} Java-like raw producers, {recordSize} B, acks=all, transactions of {transactionRecords} (median of {raw.Count})",
                     Rate(Median(raw.Select(r => r.Transactional))),
-                    string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(raw.Select(r => r.Transactional / r.Plain)):F2} x " +
-                        $"{count} raw plain producers ({Rate(Median(raw.Select(r => r.Plain)))}, {batchBytes} B batches; goal 0.7); " +
-                        $"rounds {string.Join(" ", raw.Select(r => (r.Transactional / r.Plain).ToString("F2", CultureInfo.InvariantCulture)))}")));
+                    $"{Ratios(raw, r => r.Transactional, r => r.Plain)} x {count} raw plain producers ({Rate(Median(raw.Select(r => r.Plain)))}, " +
+                        $"{batchBytes} B batches; goal 0.7)"));
             }
         }
 
@@ -131,15 +131,17 @@ internal static class TransactionPerf
 
     private static IEnumerable<(string What, string Value, string Against)> IdempotenceRows(string what, List<Round> rounds)
     {
-        string Ratios(Func<Round, double> against) =>
-            string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(rounds.Select(r => r.Idempotent / against(r))):F2}; " +
-                $"rounds {string.Join(" ", rounds.Select(r => (r.Idempotent / against(r)).ToString("F2", CultureInfo.InvariantCulture)))}");
         yield return ($"{what}, plain (median of {rounds.Count})", Rate(Median(rounds.Select(r => r.Plain))), "");
         yield return ($"{what}, plain with 5 requests in flight (median of {rounds.Count})", Rate(Median(rounds.Select(r => r.Capped))), "");
         yield return ($"{what}, idempotent (median of {rounds.Count})", Rate(Median(rounds.Select(r => r.Idempotent))), "");
-        yield return ($"{what}, idempotent / plain (goal 0.95)", "", Ratios(r => r.Plain));
-        yield return ($"{what}, idempotent / plain with 5 in flight", "", Ratios(r => r.Capped));
+        yield return ($"{what}, idempotent / plain (goal 0.95)", "", Ratios(rounds, r => r.Idempotent, r => r.Plain));
+        yield return ($"{what}, idempotent / plain with 5 in flight", "", Ratios(rounds, r => r.Idempotent, r => r.Capped));
     }
+
+    /// <summary>The median of the rounds' ratios of <paramref name="measured"/> to <paramref name="against"/>, and each round's.</summary>
+    private static string Ratios<T>(IReadOnlyList<T> rounds, Func<T, double> measured, Func<T, double> against) =>
+        string.Create(CultureInfo.InvariantCulture, $"median of the rounds' ratios {Median(rounds.Select(r => measured(r) / against(r))):F2} " +
+            $"(rounds {string.Join(" ", rounds.Select(r => (measured(r) / against(r)).ToString("F2", CultureInfo.InvariantCulture)))})");
 
     private static double Median(IEnumerable<double> values)
     {
