@@ -5,8 +5,8 @@ using System.Text;
 namespace Tributary.Tests.TestKit;
 
 /// <summary>
-/// A real <c>redis-server</c> (Debian's package; <c>.ci/run</c> installs it) on a free loopback port, for Orleans
-/// membership and grain state. In memory only: it lives as long as whoever started it.
+/// A real <c>redis-server</c> (Debian's package, installed on first use by <see cref="Prerequisites"/>) on a free
+/// loopback port, for Orleans membership and grain state. In memory only: it lives as long as whoever started it.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -34,24 +34,16 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
+        var executable = await Prerequisites.DebianExecutableAsync("redis-server", "redis-server");
         var port = SiloLauncher.FreePort();
-        var start = new ProcessStartInfo("redis-server")
+        var start = new ProcessStartInfo(executable)
         {
             ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it).", e);
-        }
-
+        var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new RedisServer(process, port);

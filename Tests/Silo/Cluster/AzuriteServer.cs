@@ -6,8 +6,8 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>
-/// A real Azurite (the Azure Storage emulator, npm <c>azurite</c>, which <c>.ci/run</c> installs into the repository's
-/// <c>.tools</c> folder) serving blobs and tables on free loopback ports, in memory.
+/// A real Azurite (the Azure Storage emulator, npm <c>azurite</c>, installed on first use into the repository's
+/// <c>.tools</c> folder by <see cref="Prerequisites"/>) serving blobs and tables on free loopback ports, in memory.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -17,6 +17,8 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _location;
+
+    private const string Version = "3.37.0";
 
     private AzuriteServer(Process process, string location, int blobPort, int tablePort)
     {
@@ -36,12 +38,13 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public static async Task<AzuriteServer> StartAsync()
     {
+        var executable = await Prerequisites.NpmExecutableAsync("azurite", Version, "azurite");
         var blobPort = SiloLauncher.FreePort();
         var tablePort = SiloLauncher.FreePort();
         // Azurite writes its debug log and extent files under the working directory, even in memory.
         var location = Path.Combine(Path.GetTempPath(), "tributary-tests", "azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(location);
-        var start = new ProcessStartInfo(Executable())
+        var start = new ProcessStartInfo(executable)
         {
             ArgumentList =
             {
@@ -85,13 +88,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    /// <summary>The repository's <c>.tools/node_modules/.bin/azurite</c>, else <c>azurite</c> on the PATH.</summary>
-    private static string Executable()
-    {
-        var local = Path.Combine(Repository.Root, ".tools", "node_modules", ".bin", "azurite");
-        return File.Exists(local) ? local : "azurite";
     }
 
     public async ValueTask DisposeAsync()
