@@ -12,6 +12,7 @@ public sealed class LocalClusterScriptTests : IDisposable
     // Every port the script derives stays below the ephemeral range and away from the usual defaults.
     private readonly int _offset = Random.Shared.Next(10, 20) * 1000;
     private readonly int _redisPort = TestPorts.Next();
+    private string _path = Environment.GetEnvironmentVariable("PATH") ?? "";
 
     public void Dispose()
     {
@@ -26,6 +27,9 @@ public sealed class LocalClusterScriptTests : IDisposable
     [Fact]
     public async Task StartsThreeSilosThatServeAsOneCluster_AndStopsThem()
     {
+        // The script starts the redis-server it finds on the PATH, as a user's shell would.
+        var redis = await Prerequisites.DebianExecutableAsync("redis-server", "redis-server");
+        _path = Path.GetDirectoryName(redis) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         var started = await RunAsync("start", "3");
         Assert.True(started.ExitCode == 0, started.Output);
         Assert.Contains("broker 3 ready", started.Output, StringComparison.Ordinal);
@@ -67,6 +71,7 @@ public sealed class LocalClusterScriptTests : IDisposable
     private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
         Repository.RunScriptAsync("infra/local/cluster.sh", arguments, new Dictionary<string, string>
         {
+            ["PATH"] = _path,
             ["TRIBUTARY_CLUSTER_HOME"] = _home,
             ["TRIBUTARY_REDIS_PORT"] = _redisPort.ToString(CultureInfo.InvariantCulture),
             ["TRIBUTARY_PORT_OFFSET"] = _offset.ToString(CultureInfo.InvariantCulture),
