@@ -8,7 +8,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
-using Tributary.Grains.Hosting;
+using Tributary.Grains.Actors.Hosting;
 using Tributary.Silo.Cluster;
 using Tributary.Silo.Health;
 

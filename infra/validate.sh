@@ -119,9 +119,9 @@ while read -r -a words; do
   done
 done < <(grep -E '^COPY ' "$dockerfile")
 pass "every COPY source exists in the build context"
-assembly="$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$root/Silo/Silo.csproj")"
+assembly="$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$root/Silo/Tributary.Silo.csproj")"
 grep -q "ENTRYPOINT \[\"dotnet\", \"$assembly.dll\"\]" "$dockerfile" || fail "the ENTRYPOINT does not run $assembly.dll"
-pass "ENTRYPOINT runs $assembly.dll (Silo/Silo.csproj's assembly)"
+pass "ENTRYPOINT runs $assembly.dll (Silo/Tributary.Silo.csproj's assembly)"
 for port in 9092 8081 8082 8090 11111 30000; do
   grep -Eq "^EXPOSE .*\b$port\b" "$dockerfile" || fail "the Dockerfile does not EXPOSE $port"
 done
@@ -131,9 +131,9 @@ pass "ports exposed, non-root user"
 if [ "$publish" = 1 ]; then
   out="$(mktemp -d)"
   trap 'rm -rf "$out"' EXIT
-  dotnet publish "$root/Silo/Silo.csproj" -c Release -o "$out" --nologo --verbosity quiet
+  dotnet publish "$root/Silo/Tributary.Silo.csproj" -c Release -o "$out" --nologo --verbosity quiet
   [ -f "$out/$assembly.dll" ] || fail "dotnet publish produced no $assembly.dll"
-  pass "dotnet publish Silo/Silo.csproj -c Release produces $assembly.dll"
+  pass "dotnet publish Silo/Tributary.Silo.csproj -c Release produces $assembly.dll"
 fi
 echo "note: the image itself is not built here (no Docker daemon)"
 

@@ -1,16 +1,18 @@
 using System.Text;
 using Tributary.Gateway.Protocol.Generator;
 
-// Generates the Kafka message classes of Tributary.Gateway.Protocol from Apache Kafka's JSON message definitions.
-//   dotnet run --project Gateway/Protocol.Generator -- <definitions directory> Gateway/Protocol/Messages
-// The output is committed; run again when the definitions or the list below change.
-if (args.Length != 2)
+// Generates the Kafka message classes from Apache Kafka's JSON message definitions: requests, responses and headers
+// into the gateway's codec (Tributary.Gateway.Protocol.Messages), the "data" payloads that engines read and write too
+// (the consumer protocol's) into the shared formats (Tributary.Grains.KafkaFormats.Messages).
+//   dotnet run --project Gateway/Protocol.Generator -- <definitions directory> Gateway/Protocol/Messages Grains/KafkaFormats/Messages
+// The output is committed; run again when the definitions, their Kafka release or the list below change.
+if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: Tributary.Gateway.Protocol.Generator <definitions directory> <output directory>");
+    Console.Error.WriteLine("usage: Tributary.Gateway.Protocol.Generator <definitions directory> <messages directory> <data directory>");
     return 2;
 }
 
-var (definitions, output) = (args[0], args[1]);
+var (definitions, output, dataOutput) = (args[0], args[1], args[2]);
 
 // The APIs clients use (kafka-wire.md §5), and the headers and consumer-protocol payloads.
 short[] apiKeys = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 32, 33, 35, 37, 42, 44, 47, 60, 61, 65, 66];
@@ -22,17 +24,23 @@ var specs = Directory.EnumerateFiles(definitions, "*.json")
     .OrderBy(m => m.Spec.Name, StringComparer.Ordinal)
     .ToList();
 
-Directory.CreateDirectory(output);
-foreach (var stale in Directory.EnumerateFiles(output, "*.g.cs"))
+foreach (var directory in new[] { output, dataOutput })
 {
-    File.Delete(stale);
+    Directory.CreateDirectory(directory);
+    foreach (var stale in Directory.EnumerateFiles(directory, "*.g.cs"))
+    {
+        File.Delete(stale);
+    }
 }
 
 foreach (var (path, spec) in specs)
 {
-    File.WriteAllText(Path.Combine(output, spec.Name + ".g.cs"), new Emitter(spec).Emit(Path.GetFileName(path)));
+    var (directory, ns) = spec.Type == "data"
+        ? (dataOutput, "Tributary.Grains.KafkaFormats.Messages")
+        : (output, "Tributary.Gateway.Protocol.Messages");
+    File.WriteAllText(Path.Combine(directory, spec.Name + ".g.cs"), new Emitter(spec, ns).Emit(Path.GetFileName(path)));
 }
 
 File.WriteAllText(Path.Combine(output, "ApiMessages.g.cs"), ApiTable.Emit(specs.Select(s => s.Spec).ToList()));
-Console.WriteLine($"Generated {specs.Count} messages into {output}");
+Console.WriteLine($"Generated {specs.Count} messages of Apache Kafka {KafkaRelease.Version} into {output} and {dataOutput}");
 return 0;

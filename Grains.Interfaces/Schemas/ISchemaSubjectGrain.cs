@@ -46,8 +46,9 @@ public interface ISchemaSubjectGrain : IGrainWithStringKey
     [Alias("GetConfig")]
     Task<RegistryConfig?> GetConfigAsync();
 
+    /// <summary>Sets the subject's own config; false (and nothing set) when the compatibility level is not one of Confluent's.</summary>
     [Alias("SetConfig")]
-    Task SetConfigAsync(RegistryConfig config);
+    Task<bool> SetConfigAsync(RegistryConfig config);
 
     /// <summary>Removes the subject's own config; returns what it was (null when there was none).</summary>
     [Alias("DeleteConfig")]
@@ -67,8 +68,13 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
     [Alias("GetConfig")]
     Task<RegistryConfig> GetConfigAsync();
 
+    /// <summary>Sets the registry's config; false (and nothing set) when the compatibility level is not one of Confluent's.</summary>
     [Alias("SetConfig")]
-    Task SetConfigAsync(RegistryConfig config);
+    Task<bool> SetConfigAsync(RegistryConfig config);
+
+    /// <summary>The schema types this registry serves (AVRO, ...), in order.</summary>
+    [Alias("SchemaTypes"), AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetSchemaTypesAsync();
 
     /// <summary>Back to the defaults; returns the config that was set.</summary>
     [Alias("DeleteConfig")]

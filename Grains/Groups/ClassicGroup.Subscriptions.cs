@@ -1,4 +1,4 @@
-using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats.Messages;
 
 namespace Tributary.Grains.Groups;
 

@@ -21,7 +21,7 @@ public sealed record JoinedMember(string MemberId, string? GroupInstanceId, byte
 
 /// <summary>The answer to a JoinGroup.</summary>
 public sealed record JoinGroupOutcome(
-    Tributary.Gateway.Protocol.ErrorCode Error,
+    Tributary.Grains.KafkaFormats.ErrorCode Error,
     int GenerationId,
     string? ProtocolType,
     string? ProtocolName,
@@ -30,7 +30,7 @@ public sealed record JoinGroupOutcome(
     IReadOnlyList<JoinedMember> Members,
     bool SkipAssignment)
 {
-    public static JoinGroupOutcome Failed(Tributary.Gateway.Protocol.ErrorCode error, string memberId = "") =>
+    public static JoinGroupOutcome Failed(Tributary.Grains.KafkaFormats.ErrorCode error, string memberId = "") =>
         new(error, -1, null, null, "", memberId, [], false);
 }
 
@@ -44,9 +44,9 @@ public sealed record SyncGroupInput(
     IReadOnlyDictionary<string, byte[]> Assignments);
 
 /// <summary>The answer to a SyncGroup.</summary>
-public sealed record SyncGroupOutcome(Tributary.Gateway.Protocol.ErrorCode Error, string? ProtocolType, string? ProtocolName, byte[] Assignment)
+public sealed record SyncGroupOutcome(Tributary.Grains.KafkaFormats.ErrorCode Error, string? ProtocolType, string? ProtocolName, byte[] Assignment)
 {
-    public static SyncGroupOutcome Failed(Tributary.Gateway.Protocol.ErrorCode error) => new(error, null, null, []);
+    public static SyncGroupOutcome Failed(Tributary.Grains.KafkaFormats.ErrorCode error) => new(error, null, null, []);
 }
 
 /// <summary>A member to remove with LeaveGroup, by member id or (static members) instance id.</summary>

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 using StackExchange.Redis;
-using Tributary.Grains.Hosting;
-using Tributary.Grains;
+using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Actors.Persistence;
 
 namespace Tributary.Silo.Cluster;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Groups;
 
 namespace Tributary.Tests.Groups;

@@ -1,4 +1,4 @@
-using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Groups;
 
 namespace Tributary.Tests.Groups;

@@ -1,3 +1,4 @@
+using Tributary.Tests.TestKit;
 using Confluent.Kafka;
 using Tributary.Tests.Perf;
 using Tributary.Tests.Perf.Cluster;
@@ -35,7 +36,7 @@ switch (command)
         return await Suite.RunAsync(arguments);
     case "producer-perf":
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         var figures = ProducerPerf.Run(
             arguments.String("bootstrap", "localhost:9092"),
             arguments.String("topic", "perf"),
@@ -51,7 +52,7 @@ switch (command)
 
     case "consumer-perf":
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         var (records, bytes, seconds) = ConsumerPerf.Run(
             arguments.String("bootstrap", "localhost:9092"),
             arguments.String("topic", "perf"),
@@ -63,7 +64,7 @@ switch (command)
 
     case "group-perf":
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         foreach (var (what, value, against) in await GroupPerf.RunAsync(arguments.String("bootstrap", "localhost:9092"), arguments))
         {
             Console.WriteLine($"{what}: {value} {against}");
@@ -74,7 +75,7 @@ switch (command)
 
     case "txn-perf":
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         foreach (var (what, value, against) in await TransactionPerf.RunAsync(arguments.String("bootstrap", "localhost:9092"), arguments))
         {
             Console.WriteLine($"{what}: {value} {against}");
@@ -95,7 +96,7 @@ switch (command)
 
     case "rest-perf":
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         foreach (var (what, value, against) in await RestPerf.RunAsync(arguments.String("rest", "http://localhost:8082"), arguments.String("bootstrap", "localhost:9092"), arguments))
         {
             Console.WriteLine($"{what}: {value} {against}");
@@ -106,7 +107,7 @@ switch (command)
 
     case "cluster-perf":
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         foreach (var (what, value, against) in await ClusterPerf.RunAsync(arguments))
         {
             Console.WriteLine($"{what}: {value} {against}");

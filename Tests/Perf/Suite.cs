@@ -15,7 +15,7 @@ internal static class Suite
 {
     public static async Task<int> RunAsync(Arguments arguments)
     {
-        Librdkafka.Pin();
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         var smallRecords = arguments.Int("records-small", 2_000_000);
         var largeRecords = arguments.Int("records-large", 500_000);
         var partitions = arguments.Int("partitions", 4);

@@ -1,4 +1,5 @@
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.TestKit;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Xunit;
 
 namespace Tributary.Tests.TestKit;

@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Framing;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats.Primitives;
 using Xunit;
 
 namespace Tributary.Tests.TestKit;

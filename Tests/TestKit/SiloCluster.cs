@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
 
 namespace Tributary.Tests.TestKit;

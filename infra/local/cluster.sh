@@ -67,7 +67,7 @@ wait_ready() {
 case "${1:-}" in
   start)
     count="${2:-3}"
-    if [ "${TRIBUTARY_NO_BUILD:-0}" != 1 ]; then dotnet build "$root/Silo/Silo.csproj" -c "$configuration" -v quiet -nologo >/dev/null; fi
+    if [ "${TRIBUTARY_NO_BUILD:-0}" != 1 ]; then dotnet build "$root/Silo/Tributary.Silo.csproj" -c "$configuration" -v quiet -nologo >/dev/null; fi
     start_redis
     for id in $(seq "$count"); do start_silo "$id"; done
     for id in $(seq "$count"); do wait_ready "$id"; done

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Tributary.Gateway.Protocol.Buffers;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats.Buffers;
+using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Framing;
 

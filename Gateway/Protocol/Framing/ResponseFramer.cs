@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Framing;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Storage.Config;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Storage.Log;
 

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
-using Tributary.Gateway.Protocol.Buffers;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Buffers;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Index;
 
 namespace Tributary.Grains.Storage.Log;

@@ -1,6 +1,6 @@
 using System.Buffers;
-using Tributary.Gateway.Protocol;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Storage.Log;
 

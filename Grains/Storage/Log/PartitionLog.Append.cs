@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Tributary.Gateway.Protocol;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Producers;
 
 namespace Tributary.Grains.Storage.Log;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Producers;
 
 namespace Tributary.Grains.Storage.Log;

@@ -1,4 +1,4 @@
-using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Grains.Storage.Log;
 

@@ -1,5 +1,5 @@
-using Tributary.Gateway.Protocol;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Log;
 
 namespace Tributary.Grains.Storage.Producers;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Storage.Producers;
 

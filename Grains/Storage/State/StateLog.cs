@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Log;
 
 namespace Tributary.Grains.Storage.State;

@@ -76,7 +76,7 @@ public class AppendBenchmarks
         for (long written = 0; written < BytesPerOperation; written += _batch.Length)
         {
             var result = _log.AppendAsync(_batch).GetAwaiter().GetResult();
-            if (result.Error != Tributary.Gateway.Protocol.ErrorCode.None)
+            if (result.Error != Tributary.Grains.KafkaFormats.ErrorCode.None)
             {
                 throw new InvalidOperationException(result.ErrorMessage);
             }

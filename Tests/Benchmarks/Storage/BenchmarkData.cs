@@ -1,4 +1,4 @@
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Tests.Benchmarks.Storage;
 

@@ -81,7 +81,7 @@ public class DurableAppendBenchmarks
             for (long written = 0; written < perWriter; written += batch.Length)
             {
                 var result = await _log.AppendAsync(batch);
-                if (result.Error != Tributary.Gateway.Protocol.ErrorCode.None)
+                if (result.Error != Tributary.Grains.KafkaFormats.ErrorCode.None)
                 {
                     throw new InvalidOperationException(result.ErrorMessage);
                 }

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Win32.SafeHandles;
-using Tributary.Gateway.Protocol.Buffers;
+using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
 
@@ -88,8 +88,8 @@ public class ReadBenchmarks
         var last = 0L;
         while (!batches.IsEmpty)
         {
-            last = Tributary.Gateway.Protocol.Records.RecordBatch.LastOffset(batches);
-            batches = batches[Tributary.Gateway.Protocol.Records.RecordBatch.TotalSize(batches)..];
+            last = Tributary.Grains.KafkaFormats.Records.RecordBatch.LastOffset(batches);
+            batches = batches[Tributary.Grains.KafkaFormats.Records.RecordBatch.TotalSize(batches)..];
         }
 
         return last + 1;

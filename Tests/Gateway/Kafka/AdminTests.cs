@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Tests.Gateway.Support;
 
 namespace Tributary.Tests.Gateway.Kafka;

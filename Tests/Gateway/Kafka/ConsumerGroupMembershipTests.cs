@@ -1,10 +1,12 @@
 using System.Buffers;
 using Confluent.Kafka;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats.Primitives;
 using Tributary.Tests.Gateway.Support;
 using Tributary.Tests.TestKit;
 using ApiKey = Tributary.Gateway.Protocol.Messages.ApiKey;
+
+using Tributary.Grains.KafkaFormats.Messages;
 
 namespace Tributary.Tests.Gateway.Kafka;
 

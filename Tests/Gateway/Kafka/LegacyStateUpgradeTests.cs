@@ -2,9 +2,9 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Tributary.Grains.Groups;
-using Tributary.Grains.Persistence;
-using Tributary.Grains.Topics;
+using Tributary.Grains.Actors.Groups;
+using Tributary.Grains.Actors.Persistence;
+using Tributary.Grains.Actors.Topics;
 using Tributary.Tests.Gateway.Support;
 
 namespace Tributary.Tests.Gateway.Kafka;

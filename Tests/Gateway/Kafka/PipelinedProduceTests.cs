@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Tests.Gateway.Support;
 using Tributary.Tests.TestKit;
 

@@ -126,7 +126,7 @@ public sealed class ProduceConsumeTests(BrokerFixture broker) : IClassFixture<Br
         for (var position = 0; position + 12 <= batches.Length;)
         {
             var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(batches.Span[(position + 8)..]);
-            yield return (int)Tributary.Gateway.Protocol.Records.RecordBatch.Compression(batches.Span[position..]);
+            yield return (int)Tributary.Grains.KafkaFormats.Records.RecordBatch.Compression(batches.Span[position..]);
             position += 12 + length;
         }
     }

@@ -64,7 +64,7 @@ public sealed class ProtocolEdgeTests(BrokerFixture broker) : IClassFixture<Brok
         {
             var (key, version, body) = (i % 3) switch
             {
-                0 => (ApiKey.ApiVersions, (short)3, (Tributary.Gateway.Protocol.IKafkaMessage)new ApiVersionsRequest { ClientSoftwareName = "p", ClientSoftwareVersion = "1" }),
+                0 => (ApiKey.ApiVersions, (short)3, (Tributary.Grains.KafkaFormats.IKafkaMessage)new ApiVersionsRequest { ClientSoftwareName = "p", ClientSoftwareVersion = "1" }),
                 1 => (ApiKey.Metadata, (short)12, new MetadataRequest { Topics = [] }),
                 _ => (ApiKey.DescribeCluster, (short)0, new DescribeClusterRequest()),
             };
@@ -153,7 +153,7 @@ public sealed class ProtocolEdgeTests(BrokerFixture broker) : IClassFixture<Brok
     {
         await broker.CreateAsync("logdirs", 2);
         await Tributary.Grains.Interfaces.Partitions.PartitionGrainKey.Get(broker.Grains, "logdirs", 1)
-            .AppendAsync(new Tributary.Gateway.Protocol.Records.RecordBatchBuilder().Append(1, null, new byte[500]).Build());
+            .AppendAsync(new Tributary.Grains.KafkaFormats.Records.RecordBatchBuilder().Append(1, null, new byte[500]).Build());
         using var client = Connect();
 
         var response = client.Call<DescribeLogDirsResponse>(ApiKey.DescribeLogDirs, 4, new DescribeLogDirsRequest

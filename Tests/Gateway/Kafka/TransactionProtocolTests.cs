@@ -1,5 +1,5 @@
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Tests.Gateway.Support;
 using Tributary.Tests.TestKit;
 using ApiKey = Tributary.Gateway.Protocol.Messages.ApiKey;

@@ -9,7 +9,7 @@ public static class Topics
     public static async Task CreateAsync(this BrokerFixture broker, string name, int partitions, Dictionary<string, string?>? configs = null)
     {
         var result = await broker.Grains.GetGrain<ITopicGrain>(name).CreateAsync(new CreateTopicRequest(partitions, 1, configs ?? []));
-        Assert.Equal(Tributary.Gateway.Protocol.ErrorCode.None, result.Error);
+        Assert.Equal(Tributary.Grains.KafkaFormats.ErrorCode.None, result.Error);
     }
 
     /// <summary>Creates a topic and produces records r0, r1… round-robin over its partitions, the counts given per partition.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Tests.Grains.Support;

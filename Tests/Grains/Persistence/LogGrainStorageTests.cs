@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Tributary.Grains.Persistence;
-using Tributary.Grains.Transactions;
+using Tributary.Grains.Actors.Persistence;
+using Tributary.Grains.Actors.Transactions;
 
 namespace Tributary.Tests.Grains.Persistence;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Orleans.TestingHost;
-using Tributary.Grains.Hosting;
+using Tributary.Grains.Actors.Hosting;
 using Orleans.Runtime.Hosting;
-using Tributary.Grains;
-using Tributary.Grains.Persistence;
+using Tributary.Grains.Actors.Persistence;
 
 namespace Tributary.Tests.Grains.Support;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Tributary.Grains.Persistence;
+using Tributary.Grains.Actors.Persistence;
 
 namespace Tributary.Tests.Grains.Support;
 

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats.Primitives;
 using Tributary.Tests.TestKit;
+
+using Tributary.Grains.KafkaFormats.Messages;
 
 namespace Tributary.Tests.Perf.Groups;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Perf.Transactions;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Perf.Transactions;

@@ -1,7 +1,7 @@
 using System.Buffers;
-using Tributary.Gateway.Protocol.Buffers;
+using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Gateway.Protocol.Framing;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Tests.Protocol.Framing;
 

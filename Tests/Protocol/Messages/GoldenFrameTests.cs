@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Text;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Framing;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Primitives;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Tests.Protocol.Messages;
 

@@ -1,20 +1,25 @@
 using System.Buffers;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Gateway.Protocol.Primitives;
+using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Tests.Protocol.Messages;
 
 /// <summary>Every generated message at every version it has: round trips, and refuses every truncated prefix.</summary>
 public sealed class MessageRoundTripTests
 {
+    // The gateway's requests, responses and headers, and the payloads generated into the shared formats.
+    private static readonly System.Reflection.Assembly[] Generated =
+        [typeof(ProduceRequest).Assembly, typeof(Tributary.Grains.KafkaFormats.Messages.ConsumerProtocolSubscription).Assembly];
+
     public static TheoryData<string> MessageTypes => new(
-        typeof(ProduceRequest).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(ProduceRequest).Namespace && typeof(IKafkaMessage).IsAssignableFrom(t))
-            .Select(t => t.Name)
+        Generated.SelectMany(a => a.GetTypes())
+            .Where(t => t.Namespace?.EndsWith(".Messages", StringComparison.Ordinal) == true && typeof(IKafkaMessage).IsAssignableFrom(t) && !t.IsInterface)
+            .Select(t => t.FullName!)
             .Order(StringComparer.Ordinal));
 
-    private static Type TypeOf(string name) => typeof(ProduceRequest).Assembly.GetType($"{typeof(ProduceRequest).Namespace}.{name}")!;
+    private static Type TypeOf(string name) => Generated.Select(a => a.GetType(name)).Single(t => t is not null)!;
 
     private static (short Lowest, short Highest) Versions(Type type) =>
         ((short)type.GetField("LowestVersion")!.GetValue(null)!, (short)type.GetField("HighestVersion")!.GetValue(null)!);

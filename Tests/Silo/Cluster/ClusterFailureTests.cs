@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.TestKit;
 using Xunit.Abstractions;

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.TestKit;
 

@@ -1,4 +1,4 @@
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Config;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Tributary.Gateway.Protocol;
-using Tributary.Gateway.Protocol.Records;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
 using Tributary.Tests.TestKit;

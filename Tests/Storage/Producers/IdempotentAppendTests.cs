@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
 using Tributary.Tests.TestKit;

@@ -1,4 +1,5 @@
 using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;
 using Tributary.Grains.Storage.Producers;

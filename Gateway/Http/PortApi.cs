@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Tributary.Gateway.Http;
+
+/// <summary>
+/// One of Confluent's HTTP APIs on a port of its own: a branch of the pipeline taken only by connections to that
+/// port (so each API has its own root and paths), with Confluent's error envelope for unknown paths (the HTTP status
+/// as the code) and for failures that are not the client's.
+/// </summary>
+public static partial class PortApi
+{
+    private static readonly JsonSerializerOptions EnvelopeOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IApplicationBuilder MapPortApi(
+        this IApplicationBuilder app,
+        int port,
+        PortApiErrors errors,
+        Action<RouteGroupBuilder, ILogger> map) =>
+        app.MapWhen(context => context.Connection.LocalPort == port, branch =>
+        {
+            var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);
+            branch.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => AnswerFailureAsync(context, errors, logger) });
+            branch.UseStatusCodePages(context =>
+            {
+                var status = context.HttpContext.Response.StatusCode;
+                return WriteErrorAsync(context.HttpContext, errors.ContentType, status,
+                    $"HTTP {status} {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)}");
+            });
+            branch.UseRouting();
+            branch.UseEndpoints(endpoints => map(endpoints.MapGroup(""), logger));
+        });
+
+    /// <summary>Confluent's envelope; the HTTP status is the code's first three digits.</summary>
+    public static Task WriteErrorAsync(HttpContext context, string contentType, int code, string message)
+    {
+        context.Response.StatusCode = code >= 1000 ? code / 100 : code;
+        context.Response.ContentType = contentType;
+        return context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(code, message), EnvelopeOptions)).AsTask();
+    }
+
+    private static Task AnswerFailureAsync(HttpContext context, PortApiErrors errors, ILogger logger)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is BadHttpRequestException bad)
+        {
+            return WriteErrorAsync(context, errors.ContentType, bad.StatusCode, bad.Message);
+        }
+
+        LogFailure(logger, context.Request.Method, context.Request.Path, error);
+        return error is TimeoutException
+            ? WriteErrorAsync(context, errors.ContentType, errors.TimeoutCode, "Operation timed out")
+            : WriteErrorAsync(context, errors.ContentType, errors.FailureCode, errors.FailureMessage);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    private static partial void LogFailure(ILogger logger, string method, string path, Exception? error);
+}
+
+/// <summary>How an API answers what is not the client's fault: its content type and Confluent's codes.</summary>
+public sealed record PortApiErrors(string LoggerCategory, string ContentType, int FailureCode, string FailureMessage, int TimeoutCode);
+
+/// <summary>Confluent's error body, shared by the Schema Registry, the REST Proxy and Connect.</summary>
+public sealed record ErrorEnvelope(
+    [property: JsonPropertyName("error_code")] int ErrorCode,
+    [property: JsonPropertyName("message")] string Message);

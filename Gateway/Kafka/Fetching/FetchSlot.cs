@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Grains.KafkaFormats.Buffers;
+using Tributary.Grains.Interfaces.Partitions;
+
+namespace Tributary.Gateway.Kafka.Fetching;
+
+/// <summary>One partition of a fetch: where it goes, what to read, and what was read.</summary>
+internal sealed partial class FetchSlot(string? topic, Guid topicId, int partition, long fetchOffset, int maxBytes)
+{
+    public string? Topic { get; } = topic;
+
+    public Guid TopicId { get; } = topicId;
+
+    public int Partition { get; } = partition;
+
+    public long FetchOffset { get; } = fetchOffset;
+
+    public int MaxBytes { get; } = maxBytes;
+
+    public SessionPartition? Session { get; init; }
+
+    public IPartitionGrain? Grain { get; private set; }
+
+    public ErrorCode Error { get; private set; } = topic is null ? ErrorCode.UnknownTopicId : ErrorCode.None;
+
+    public ReadResult? Result { get; private set; }
+
+    public long Bytes => Result?.Records.Length ?? 0;
+
+    public bool IsReadable => Grain is not null && Error == ErrorCode.None;
+
+    public async Task RouteAsync(PartitionRouter router)
+    {
+        if (Topic is not null)
+        {
+            (Error, Grain, _) = await router.RouteAsync(Topic, Partition);
+        }
+    }
+
+    public async Task ReadAsync(TimeSpan maxWait, bool readCommitted, CancellationToken cancellationToken, ILogger logger)
+    {
+        if (!IsReadable)
+        {
+            return;
+        }
+
+        try
+        {
+            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), cancellationToken);
+            if (Result is { } previous)
+            {
+                PooledBuffer.Release(previous.Records);
+            }
+
+            Result = result;
+            Error = result.Error;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped waiting: the earlier, immediate read stands.
+        }
+        catch (Exception e)
+        {
+            Error = PartitionRouter.ErrorFor(e);
+            if (Error == ErrorCode.UnknownServerError)
+            {
+                LogReadFailed(logger, e, Topic, Partition);
+            }
+        }
+    }
+
+    /// <summary>Drops what was read (over the response's size budget); the client fetches it again.</summary>
+    public void DropRecords()
+    {
+        if (Result is { } result)
+        {
+            PooledBuffer.Release(result.Records);
+            Result = result with { Records = ReadOnlyMemory<byte>.Empty };
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Read from {Topic}-{Partition} failed")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, string? topic, int partition);
+}

@@ -1,0 +1,235 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Kafka.Fetching;
+using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Grains.KafkaFormats.Buffers;
+using Tributary.Gateway.Protocol.Messages;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>
+/// Fetch (1): whole stored batches from each partition, as the bytes on disk. When less than <c>min.bytes</c> is
+/// ready the request waits up to <c>max.wait.ms</c>, each partition's read waiting inside its grain for an append (no
+/// polling) and the rest cancelled once enough has arrived. <c>max.bytes</c> bounds the response, except that the
+/// first non-empty partition always returns at least its first batch (KIP-74). Incremental fetch sessions (KIP-227)
+/// keep a client's partitions between requests so that it sends, and gets back, only what changed. From v13 topics
+/// are named by id.
+/// </summary>
+public sealed class FetchHandler(
+    PartitionRouter router,
+    TopicCache topics,
+    FetchSessionCache sessions,
+    ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
+{
+    private const sbyte ReadCommitted = 1;
+
+    public override ApiKey ApiKey => ApiKey.Fetch;
+
+    public override short MinVersion => 4;
+
+    public override short MaxVersion => 17;
+
+    protected override async Task<FetchResponse?> HandleAsync(FetchRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var byId = request.ApiVersion >= 13;
+        var requested = await ResolveAsync(body, byId);
+        FetchSession? session = null;
+        var incremental = false;
+        if (body.SessionId == 0 && body.SessionEpoch == 0)
+        {
+            session = sessions.Create();
+        }
+        else if (body.SessionId == 0 && body.SessionEpoch != -1)
+        {
+            return Failed(ErrorCode.InvalidFetchSessionEpoch, 0);
+        }
+        else if (body.SessionId != 0)
+        {
+            if (body.SessionEpoch is -1 or 0)
+            {
+                sessions.Remove(body.SessionId);
+                session = body.SessionEpoch == 0 ? sessions.Create() : null;
+            }
+            else if (!sessions.TryGet(body.SessionId, out session))
+            {
+                return Failed(ErrorCode.FetchSessionIdNotFound, 0);
+            }
+            else if (body.SessionEpoch != session.NextEpoch)
+            {
+                return Failed(ErrorCode.InvalidFetchSessionEpoch, 0);
+            }
+            else
+            {
+                incremental = true;
+            }
+        }
+
+        var slots = session is null ? requested : await UpdateSessionAsync(session, requested, body, byId, incremental);
+        await Task.WhenAll(slots.Select(slot => slot.RouteAsync(router)));
+        var readCommitted = body.IsolationLevel == ReadCommitted;
+        await Task.WhenAll(slots.Select(slot => slot.ReadAsync(TimeSpan.Zero, readCommitted, CancellationToken.None, logger)));
+
+        var minBytes = Math.Max(1, body.MinBytes);
+        if (body.MaxWaitMs > 0 && slots.Sum(s => s.Bytes) < minBytes && slots.Any(s => s.IsReadable))
+        {
+            await WaitForDataAsync(slots, TimeSpan.FromMilliseconds(body.MaxWaitMs), minBytes, readCommitted, cancellationToken);
+        }
+
+        ApplyMaxBytes(slots, body.MaxBytes);
+        return BuildResponse(slots, session, incremental, byId);
+    }
+
+    protected override void ResponseWritten(FetchResponse response)
+    {
+        foreach (var partition in response.Responses.SelectMany(t => t.Partitions))
+        {
+            if (partition.Records is { } records)
+            {
+                PooledBuffer.Release(records);
+            }
+        }
+    }
+
+    private async Task<List<FetchSlot>> ResolveAsync(FetchRequest body, bool byId)
+    {
+        var slots = new List<FetchSlot>();
+        foreach (var topic in body.Topics)
+        {
+            var name = byId ? await topics.NameOfAsync(topic.TopicId) : topic.Topic;
+            slots.AddRange(topic.Partitions.Select(p => new FetchSlot(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes)));
+        }
+
+        return slots;
+    }
+
+    /// <summary>Applies a request to its session (new partitions and offsets, forgotten partitions); returns the session's slots.</summary>
+    private async Task<List<FetchSlot>> UpdateSessionAsync(FetchSession session, List<FetchSlot> requested, FetchRequest body, bool byId, bool incremental)
+    {
+        if (incremental)
+        {
+            foreach (var forgotten in body.ForgottenTopicsData)
+            {
+                var name = byId ? await topics.NameOfAsync(forgotten.TopicId) : forgotten.Topic;
+                foreach (var partition in forgotten.Partitions)
+                {
+                    session.Partitions.Remove((name ?? "", partition));
+                }
+            }
+        }
+
+        var unknown = new List<FetchSlot>();
+        foreach (var slot in requested)
+        {
+            if (slot.Topic is null)
+            {
+                unknown.Add(slot);
+                continue;
+            }
+
+            var key = (slot.Topic, slot.Partition);
+            if (!session.Partitions.TryGetValue(key, out var entry))
+            {
+                session.Partitions[key] = entry = new SessionPartition(slot.Topic, slot.TopicId, slot.Partition);
+            }
+
+            entry.FetchOffset = slot.FetchOffset;
+            entry.MaxBytes = slot.MaxBytes;
+        }
+
+        session.NextEpoch = incremental ? NextEpoch(body.SessionEpoch) : 1;
+        return
+        [
+            .. session.Partitions.Values.Select(p => new FetchSlot(p.Topic, p.TopicId, p.Partition, p.FetchOffset, p.MaxBytes) { Session = p }),
+            .. unknown,
+        ];
+    }
+
+    private async Task WaitForDataAsync(List<FetchSlot> slots, TimeSpan maxWait, int minBytes, bool readCommitted, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waiting = slots.Where(s => s.IsReadable).Select(s => s.ReadAsync(maxWait, readCommitted, stop.Token, logger)).ToList();
+        while (waiting.Count > 0)
+        {
+            waiting.Remove(await Task.WhenAny(waiting));
+            if (slots.Sum(s => s.Bytes) >= minBytes)
+            {
+                break;
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(waiting);
+    }
+
+    /// <summary>KIP-74: the first non-empty partition is always returned; the others only while within max.bytes.</summary>
+    private static void ApplyMaxBytes(List<FetchSlot> slots, int maxBytes)
+    {
+        var budget = (long)maxBytes;
+        var first = true;
+        foreach (var slot in slots.Where(s => s.Bytes > 0))
+        {
+            if (!first && slot.Bytes > budget)
+            {
+                slot.DropRecords();
+                continue;
+            }
+
+            budget -= slot.Bytes;
+            first = false;
+        }
+    }
+
+    private static FetchResponse BuildResponse(List<FetchSlot> slots, FetchSession? session, bool incremental, bool byId)
+    {
+        var response = new FetchResponse { SessionId = session?.Id ?? 0 };
+        foreach (var group in slots.GroupBy(s => (s.Topic, s.TopicId)))
+        {
+            var topic = new FetchResponse.FetchableTopicResponse { Topic = group.Key.Topic ?? "", TopicId = byId ? group.Key.TopicId : Guid.Empty };
+            foreach (var slot in group)
+            {
+                var result = slot.Result;
+                var partition = new FetchResponse.PartitionData
+                {
+                    PartitionIndex = slot.Partition,
+                    ErrorCode = (short)slot.Error,
+                    HighWatermark = result?.HighWatermark ?? -1,
+                    LastStableOffset = result?.LastStableOffset ?? -1,
+                    LogStartOffset = result?.LogStartOffset ?? -1,
+                    AbortedTransactions = result?.AbortedTransactions?.Select(a => new FetchResponse.AbortedTransaction
+                    {
+                        ProducerId = a.ProducerId,
+                        FirstOffset = a.FirstOffset,
+                    }).ToList(),
+                    Records = result?.Records ?? ReadOnlyMemory<byte>.Empty,
+                };
+                if (slot.Session is { } entry)
+                {
+                    var changed = slot.Bytes > 0 || slot.Error != ErrorCode.None
+                        || entry.LastHighWatermark != partition.HighWatermark
+                        || entry.LastStableOffset != partition.LastStableOffset
+                        || entry.LastLogStartOffset != partition.LogStartOffset;
+                    entry.LastHighWatermark = partition.HighWatermark;
+                    entry.LastStableOffset = partition.LastStableOffset;
+                    entry.LastLogStartOffset = partition.LogStartOffset;
+                    if (incremental && !changed)
+                    {
+                        continue;
+                    }
+                }
+
+                topic.Partitions.Add(partition);
+            }
+
+            if (topic.Partitions.Count > 0)
+            {
+                response.Responses.Add(topic);
+            }
+        }
+
+        return response;
+    }
+
+    private static FetchResponse Failed(ErrorCode error, int sessionId) => new() { ErrorCode = (short)error, SessionId = sessionId };
+
+    private static int NextEpoch(int epoch) => epoch == int.MaxValue ? 1 : epoch + 1;
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using Tributary.Gateway.Kafka.Brokers;
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Topics;
+
+namespace Tributary.Gateway.Kafka.Handlers;
+
+/// <summary>
+/// Metadata (3): the live brokers, and for each topic asked for (all when none is named) its id and partitions with
+/// their leaders. A partition whose broker is not a live member has no leader (LEADER_NOT_AVAILABLE, leader -1), which
+/// clients retry. A topic that does not exist is created when both the client (v4+) and the broker
+/// (<c>auto.create.topics.enable</c>) allow it.
+/// </summary>
+public sealed class MetadataHandler(
+    IGrainFactory grains,
+    TopicCache topics,
+    BrokerIdentity broker,
+    ClusterBrokers brokers,
+    IOptions<KafkaListenerOptions> options) : KafkaApiHandler<MetadataRequest, MetadataResponse>
+{
+    public override ApiKey ApiKey => ApiKey.Metadata;
+
+    public override short MinVersion => 0;
+
+    public override short MaxVersion => 12;
+
+    protected override async Task<MetadataResponse?> HandleAsync(MetadataRequest body, KafkaRequest request, CancellationToken cancellationToken)
+    {
+        var all = body.Topics is null || (request.ApiVersion == 0 && body.Topics.Count == 0);
+        var names = all
+            ? await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()
+            : body.Topics!.Select(t => t.Name ?? "").Distinct(StringComparer.Ordinal).ToList();
+        var autoCreate = options.Value.AutoCreateTopics && (request.ApiVersion < 4 || body.AllowAutoTopicCreation) && !all;
+
+        var live = await brokers.LiveAsync();
+        var liveIds = live.Select(b => b.BrokerId).ToHashSet();
+        var response = new MetadataResponse
+        {
+            Brokers = live.Select(b => new MetadataResponse.MetadataResponseBroker { NodeId = b.BrokerId, Host = b.Host, Port = b.Port }).ToList(),
+            ClusterId = broker.ClusterId,
+            ControllerId = brokers.ControllerId(),
+        };
+        foreach (var name in names)
+        {
+            response.Topics.Add(await DescribeAsync(name, autoCreate, liveIds));
+        }
+
+        return response;
+    }
+
+    private async Task<MetadataResponse.MetadataResponseTopic> DescribeAsync(string name, bool autoCreate, HashSet<int> liveIds)
+    {
+        if (TopicNames.Validate(name) is not null)
+        {
+            return new() { Name = name, ErrorCode = (short)ErrorCode.InvalidTopicException };
+        }
+
+        var topic = await topics.DescribeAsync(name);
+        if (topic is null && autoCreate)
+        {
+            var created = await grains.GetGrain<ITopicGrain>(name).CreateAsync(new CreateTopicRequest(-1, -1, new Dictionary<string, string?>()));
+            topic = created.Topic ?? await grains.GetGrain<ITopicGrain>(name).DescribeAsync();
+            if (topic is not null)
+            {
+                topics.Set(topic);
+            }
+        }
+
+        if (topic is null)
+        {
+            return new() { Name = name, ErrorCode = (short)ErrorCode.UnknownTopicOrPartition };
+        }
+
+        return new()
+        {
+            Name = name,
+            TopicId = topic.TopicId,
+            IsInternal = name.StartsWith("__", StringComparison.Ordinal),
+            Partitions = Enumerable.Range(0, topic.PartitionCount).Select(p => Partition(p, topic.PartitionBrokers[p], liveIds.Contains(topic.PartitionBrokers[p]))).ToList(),
+        };
+    }
+
+    private static MetadataResponse.MetadataResponsePartition Partition(int index, int brokerId, bool live) => live
+        ? new()
+        {
+            PartitionIndex = index,
+            LeaderId = brokerId,
+            LeaderEpoch = 0,
+            ReplicaNodes = [brokerId],
+            IsrNodes = [brokerId],
+        }
+        : new()
+        {
+            PartitionIndex = index,
+            ErrorCode = (short)ErrorCode.LeaderNotAvailable,
+            LeaderId = -1,
+            LeaderEpoch = 0,
+            ReplicaNodes = [brokerId],
+            IsrNodes = [],
+            OfflineReplicas = [brokerId],
+        };
+}

@@ -1,0 +1,199 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tributary.Gateway.Protocol;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Buffers;
+using Tributary.Gateway.Protocol.Framing;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats.Primitives;
+
+namespace Tributary.Gateway.Kafka;
+
+/// <summary>
+/// One client connection on the Kafka port. Frames are received as they arrive and handled one at a time, as
+/// Kafka's broker does, so responses go back in request order and a producer's pipelined batches reach the log in the
+/// order sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
+/// closes this connection alone, with a log line.
+/// </summary>
+public sealed partial class KafkaConnectionHandler(
+    KafkaApis apis,
+    IOptions<KafkaListenerOptions> options,
+    ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
+{
+    /// <summary>Frames received and waiting while one is handled.</summary>
+    private const int ReadAheadFrames = 2;
+
+    private int _connections;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        if (Interlocked.Increment(ref _connections) > options.Value.MaxConnections)
+        {
+            Interlocked.Decrement(ref _connections);
+            LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections);
+            connection.Abort();
+            return;
+        }
+
+        var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
+        var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        var frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReadAheadFrames)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, stop.Token);
+        try
+        {
+            await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
+            {
+                if (!await ProcessAsync(frame, connection.Transport.Output, name, clientHost, stop.Token))
+                {
+                    return;
+                }
+            }
+        }
+        catch (MalformedRequestException e)
+        {
+            LogMalformed(logger, name, e.Message);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (ConnectionResetException)
+        {
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading;
+            Interlocked.Decrement(ref _connections);
+            connection.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Assembles frames as bytes arrive, up to <see cref="ReadAheadFrames"/> ahead of the one being handled, so that
+    /// receiving the next request overlaps with handling this one; handling itself stays one at a time. A malformed
+    /// frame completes the channel with its exception, after the frames before it.
+    /// </summary>
+    private async Task ReadFramesAsync(PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, CancellationToken cancellation)
+    {
+        using var assembler = new FrameAssembler(options.Value.MaxRequestBytes);
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellation);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (assembler.TryAssemble(ref buffer, out var frame))
+                    {
+                        await frames.WriteAsync(frame, cancellation);
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    frames.TryComplete();
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is MalformedRequestException or ConnectionResetException or OperationCanceledException or InvalidOperationException)
+        {
+            frames.TryComplete(e is MalformedRequestException ? e : null);
+        }
+    }
+
+    /// <summary>Handles one frame; false closes the connection.</summary>
+    private async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
+    {
+        if (frame.Length < RequestHeaders.FixedPrefix)
+        {
+            throw new MalformedRequestException($"Frame of {frame.Length} bytes is shorter than a request header.");
+        }
+
+        var key = RequestHeaders.ApiKeyOf(frame.Span);
+        var version = RequestHeaders.ApiVersionOf(frame.Span);
+        var correlationId = RequestHeaders.CorrelationIdOf(frame.Span);
+        if (!ApiMessages.IsKnown(key) || !apis.TryGet(key, out var handler))
+        {
+            LogUnknownApi(logger, connection, (short)key, version);
+            return false;
+        }
+
+        if (version < handler.MinVersion || version > handler.MaxVersion)
+        {
+            if (key != ApiKey.ApiVersions)
+            {
+                LogUnsupportedVersion(logger, connection, key, version, handler.MinVersion, handler.MaxVersion);
+                return false;
+            }
+
+            // KIP-511: an ApiVersions request newer than we know gets a v0 answer naming the versions we do know.
+            ResponseFramer.Write(output, correlationId, 0, new ApiVersionsResponse
+            {
+                ErrorCode = (short)ErrorCode.UnsupportedVersion,
+                ApiKeys = [new() { ApiKey = (short)ApiKey.ApiVersions, MinVersion = handler.MinVersion, MaxVersion = handler.MaxVersion }],
+            }, 0);
+            await output.FlushAsync(cancellation);
+            PooledBuffer.Release(frame);
+            return true;
+        }
+
+        var reader = new KafkaReader(frame);
+        var header = new RequestHeader();
+        header.Read(ref reader, RequestHeaders.RequestHeaderVersion(key, version));
+        var body = ApiMessages.CreateRequest(key);
+        body.Read(ref reader, version);
+        var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection, clientHost);
+
+        IKafkaMessage? response;
+        try
+        {
+            response = await handler.HandleAsync(request, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // The request's buffer may still be in use by a call that failed here but runs on elsewhere: not released.
+            LogHandlerFailed(logger, e, connection, key, version);
+            return false;
+        }
+
+        PooledBuffer.Release(frame);
+        if (response is not null)
+        {
+            ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
+            handler.ResponseWritten(response);
+            await output.FlushAsync(cancellation);
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: malformed request: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: unknown API key {ApiKey} (version {Version})")]
+    private static partial void LogUnknownApi(ILogger logger, string connection, short apiKey, short version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: {ApiKey} v{Version} is not supported (served: v{Min}-v{Max})")]
+    private static partial void LogUnsupportedVersion(ILogger logger, string connection, ApiKey apiKey, short version, short min, short max);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing Kafka connection {Connection}: handling {ApiKey} v{Version} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string connection, ApiKey apiKey, short version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing Kafka connection from {Remote}: the limit of {Limit} connections is reached")]
+    private static partial void LogTooManyConnections(ILogger logger, string? remote, int limit);
+}

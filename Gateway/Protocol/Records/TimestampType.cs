@@ -1,8 +1,0 @@
-namespace Tributary.Gateway.Protocol.Records;
-
-/// <summary>Whose clock a batch's timestamps come from (attribute bit 3).</summary>
-public enum TimestampType
-{
-    CreateTime = 0,
-    LogAppendTime = 1,
-}

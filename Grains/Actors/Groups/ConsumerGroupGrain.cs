@@ -1,0 +1,280 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Interfaces.Groups;
+
+using Tributary.Grains.Groups;
+
+using Tributary.Grains.Actors.Persistence;
+
+namespace Tributary.Grains.Actors.Groups;
+
+/// <summary>
+/// A thin adapter from grain calls to one <see cref="ClassicGroup"/> and its <see cref="GroupOffsets"/>. Reentrant, so
+/// that JoinGroup and SyncGroup calls can wait for the rebalance while heartbeats, commits and other members' joins go
+/// on; every change to the group happens inside one turn. Membership is stored when the group becomes Stable or Empty,
+/// offsets before a commit is answered, so both survive a kill -9 of the silo.
+/// </summary>
+[Reentrant]
+public sealed partial class ConsumerGroupGrain(
+    [PersistentState("membership", GrainStorageNames.ControlPlane)] IPersistentState<GroupMembershipState> membership,
+    [PersistentState("offsets", GrainStorageNames.ControlPlane)] IPersistentState<GroupOffsetsState> offsets,
+    IOptions<TributaryOptions> options,
+    TimeProvider time,
+    ILogger<ConsumerGroupGrain> logger) : Grain, IConsumerGroupGrain
+{
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private ClassicGroup _group = null!;
+    private GroupOffsets _offsets = null!;
+    private bool _membershipChanged;
+    private bool _offsetsChanged;
+    private string? _listedState;
+
+    private string GroupId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Groups;
+        _group = new ClassicGroup(GroupId, settings.ToGroupOptions(), time);
+        _offsets = new GroupOffsets(settings.ToGroupOptions());
+        if (membership.RecordExists)
+        {
+            _group.Restore(membership.State.ToSnapshot());
+        }
+
+        _offsets.Load(offsets.State.Offsets.Select(o => new KeyValuePair<TopicPartition, CommittedOffset>(ToPartition(o), ToOffset(o))));
+        foreach (var pending in offsets.State.Pending)
+        {
+            _offsets.LoadPending(pending.ProducerId, ToPartition(pending.Offset), ToOffset(pending.Offset));
+        }
+
+        // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
+        _offsetsChanged = _offsets.Expire(_group.State, _group.EmptySinceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        _listedState = membership.RecordExists || offsets.RecordExists ? _group.State.ToString() : null;
+        _group.Changed += () => _membershipChanged = true;
+        this.RegisterGrainTimer(static (grain, _) => grain.TickAsync(), this, settings.TickInterval, settings.TickInterval);
+        return Task.CompletedTask;
+    }
+
+    public async Task<GroupJoinResult> JoinAsync(GroupJoinRequest request)
+    {
+        var joining = _group.JoinAsync(new JoinGroupInput(
+            request.MemberId, request.GroupInstanceId, request.ClientId, request.ClientHost, request.SessionTimeoutMs,
+            request.RebalanceTimeoutMs, request.ProtocolType,
+            request.Protocols.Select(p => new GroupProtocol(p.Name, p.Metadata)).ToList(),
+            request.RequireKnownMemberId, request.SupportsSkipAssignment));
+        await SaveAsync();
+        var outcome = await joining;
+        return new GroupJoinResult(outcome.Error, outcome.GenerationId, outcome.ProtocolType, outcome.ProtocolName, outcome.Leader,
+            outcome.MemberId, outcome.Members.Select(m => new GroupJoinedMember(m.MemberId, m.GroupInstanceId, m.Metadata)).ToList(),
+            outcome.SkipAssignment);
+    }
+
+    public async Task<GroupSyncResult> SyncAsync(GroupSyncRequest request)
+    {
+        var syncing = _group.SyncAsync(new SyncGroupInput(
+            request.MemberId, request.GroupInstanceId, request.GenerationId, request.ProtocolType, request.ProtocolName, request.Assignments));
+        await SaveAsync();
+        var outcome = await syncing;
+        return new GroupSyncResult(outcome.Error, outcome.ProtocolType, outcome.ProtocolName, outcome.Assignment);
+    }
+
+    public Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId) =>
+        Task.FromResult(_group.Heartbeat(memberId, groupInstanceId, generationId));
+
+    public async Task<IReadOnlyList<ErrorCode>> LeaveAsync(IReadOnlyList<GroupMemberIdentity> members)
+    {
+        var results = _group.Leave(members.Select(m => new LeavingMember(m.MemberId, m.GroupInstanceId)).ToList());
+        await SaveAsync();
+        return results;
+    }
+
+    public async Task<IReadOnlyList<ErrorCode>> CommitOffsetsAsync(OffsetCommitRequestData request)
+    {
+        var error = _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId);
+        if (error != ErrorCode.None)
+        {
+            return request.Offsets.Select(_ => error).ToList();
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var results = _offsets.Commit(request.Offsets
+            .Select(o => (new TopicPartition(o.Topic, o.Partition), new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, now)))
+            .ToList());
+        _offsetsChanged = true;
+        await SaveAsync();
+        return results;
+    }
+
+    public async Task<IReadOnlyList<ErrorCode>> TxnCommitOffsetsAsync(long producerId, short producerEpoch, OffsetCommitRequestData request)
+    {
+        // A commit that names a member is checked against the group, as OffsetCommit is; one without (generation -1) is not.
+        var error = request.GenerationId < 0 && request.MemberId.Length == 0
+            ? ErrorCode.None
+            : _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId);
+        if (error != ErrorCode.None)
+        {
+            return request.Offsets.Select(_ => error).ToList();
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var results = _offsets.CommitTransactional(producerId, request.Offsets
+            .Select(o => (new TopicPartition(o.Topic, o.Partition), new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, now)))
+            .ToList());
+        _offsetsChanged = true;
+        await SaveAsync();
+        return results;
+    }
+
+    public async Task CompleteTransactionAsync(long producerId, bool commit)
+    {
+        _offsetsChanged |= _offsets.CompleteTransaction(producerId, commit);
+        await SaveAsync();
+    }
+
+    public Task<IReadOnlyList<CommittedOffsetData>> FetchOffsetsAsync(IReadOnlyList<GroupTopicPartition>? partitions)
+    {
+        var asked = partitions?.Select(p => new TopicPartition(p.Topic, p.Partition))
+            ?? _offsets.All.Keys.Concat(_offsets.Pending.Values.SelectMany(p => p.Keys)).Distinct();
+        IReadOnlyList<CommittedOffsetData> result = asked.Select(p => _offsets.Get(p) is { } o
+                ? new CommittedOffsetData(p.Topic, p.Partition, o.Offset, o.LeaderEpoch, o.Metadata, _offsets.HasPending(p))
+                : new CommittedOffsetData(p.Topic, p.Partition, -1, -1, "", _offsets.HasPending(p)))
+            .Where(o => partitions is not null || o.Offset >= 0 || o.PendingTransaction)
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<GroupDescription> DescribeAsync() => Task.FromResult(Exists
+        ? new GroupDescription(
+            _group.State.ToString(),
+            _group.ProtocolType ?? "",
+            _group.ProtocolName ?? "",
+            _group.DescribeMembers().Select(m => new GroupMemberDescription(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, m.Metadata, m.Assignment)).ToList())
+        : new GroupDescription(nameof(GroupState.Dead), "", "", []));
+
+    public async Task<ErrorCode> DeleteAsync()
+    {
+        if (!Exists)
+        {
+            return ErrorCode.GroupIdNotFound;
+        }
+
+        var error = _group.Delete();
+        if (error != ErrorCode.None)
+        {
+            return error;
+        }
+
+        _offsets.Clear();
+        await _writes.WaitAsync();
+        try
+        {
+            await membership.ClearStateAsync();
+            await offsets.ClearStateAsync();
+            _membershipChanged = _offsetsChanged = false;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        await GrainFactory.GetGrain<IGroupCatalogGrain>(0).RemoveAsync(GroupId);
+        _listedState = null;
+        DeactivateOnIdle();
+        return ErrorCode.None;
+    }
+
+    public async Task<(ErrorCode Group, IReadOnlyList<ErrorCode> Partitions)> DeleteOffsetsAsync(IReadOnlyList<GroupTopicPartition> partitions)
+    {
+        if (!Exists)
+        {
+            return (ErrorCode.GroupIdNotFound, []);
+        }
+
+        var subscribed = _group.SubscribedTopics();
+        var results = partitions.Select(p =>
+        {
+            if (subscribed.Contains(p.Topic))
+            {
+                return ErrorCode.GroupSubscribedToTopic;
+            }
+
+            _offsetsChanged |= _offsets.Remove(new TopicPartition(p.Topic, p.Partition));
+            return ErrorCode.None;
+        }).ToList();
+        await SaveAsync();
+        return (ErrorCode.None, results);
+    }
+
+    /// <summary>A group exists once it has had a member or an offset; before that, it is Dead to DescribeGroups.</summary>
+    private bool Exists => _group.MemberCount > 0 || _offsets.Count > 0 || _group.Generation > 0;
+
+    private async Task TickAsync()
+    {
+        _group.Tick();
+        _offsetsChanged |= _offsets.Expire(_group.State, _group.EmptySinceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await SaveAsync();
+    }
+
+    /// <summary>Stores what changed, one write at a time, and keeps the group's listing current.</summary>
+    private async Task SaveAsync()
+    {
+        if (_membershipChanged || _offsetsChanged)
+        {
+            await _writes.WaitAsync();
+            try
+            {
+                if (_membershipChanged && _group.Snapshot() is { } snapshot)
+                {
+                    _membershipChanged = false;
+                    membership.State = GroupMembershipState.From(snapshot);
+                    await membership.WriteStateAsync();
+                }
+
+                if (_offsetsChanged)
+                {
+                    _offsetsChanged = false;
+                    offsets.State = new GroupOffsetsState
+                    {
+                        Offsets = _offsets.All.Select(o => ToStored(o.Key, o.Value)).ToList(),
+                        Pending = _offsets.Pending
+                            .SelectMany(p => p.Value.Select(o => new StoredPendingOffset(p.Key, ToStored(o.Key, o.Value))))
+                            .ToList(),
+                    };
+                    await offsets.WriteStateAsync();
+                }
+            }
+            finally
+            {
+                _writes.Release();
+            }
+        }
+
+        var state = Exists ? _group.State.ToString() : null;
+        if (state != _listedState)
+        {
+            _listedState = state;
+            try
+            {
+                var catalog = GrainFactory.GetGrain<IGroupCatalogGrain>(0);
+                await (state is null ? catalog.RemoveAsync(GroupId) : catalog.UpdateAsync(GroupId, _group.ProtocolType, state));
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                _listedState = null;
+                LogCatalogUpdateFailed(logger, GroupId, e.Message);
+            }
+        }
+    }
+
+    private static TopicPartition ToPartition(StoredOffset stored) => new(stored.Topic, stored.Partition);
+
+    private static CommittedOffset ToOffset(StoredOffset stored) => new(stored.Offset, stored.LeaderEpoch, stored.Metadata, stored.CommitTimestampMs);
+
+    private static StoredOffset ToStored(TopicPartition partition, CommittedOffset offset) =>
+        new(partition.Topic, partition.Partition, offset.Offset, offset.LeaderEpoch, offset.Metadata, offset.CommitTimestampMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group {GroupId}: listing update failed ({Reason}); retried on the next change")]
+    private static partial void LogCatalogUpdateFailed(ILogger logger, string groupId, string reason);
+}

@@ -1,0 +1,11 @@
+namespace Tributary.Grains.Actors.Hosting;
+
+/// <summary>Schema Registry settings, Confluent's by another name.</summary>
+public sealed class SchemaRegistryOptions
+{
+    /// <summary>The HTTP port of the registry's API (<c>--registry-port</c>); 0 turns the API off. Default 8081.</summary>
+    public int Port { get; set; } = 8081;
+
+    /// <summary><c>schema.compatibility.level</c>: the global level until one is set through the API. Default BACKWARD.</summary>
+    public string Compatibility { get; set; } = "BACKWARD";
+}

@@ -1,0 +1,51 @@
+namespace Tributary.Grains.Actors.Hosting;
+
+/// <summary>The settings of one Tributary broker (section <c>Tributary</c> of the configuration).</summary>
+public sealed class TributaryOptions
+{
+    public const string Section = "Tributary";
+
+    /// <summary>Where partition logs and control-plane state live. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>This broker's id, as Kafka clients see it (<c>node.id</c>). Unique in a cluster. Default 1.</summary>
+    public int BrokerId { get; set; } = 1;
+
+    /// <summary>Partitions of a topic created with -1 partitions (Kafka's <c>num.partitions</c>). Default 1.</summary>
+    public int DefaultPartitions { get; set; } = 1;
+
+    /// <summary>
+    /// How long a partition stays open with nothing to do before its grain deactivates and its files close.
+    /// Default 10 minutes.
+    /// </summary>
+    public TimeSpan PartitionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often retention runs over this broker's partitions (Kafka's <c>log.retention.check.interval.ms</c>). Default 5 minutes.</summary>
+    public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often an open partition checks <c>flush.ms</c> and refreshes its recovery checkpoint. Default 30 seconds.</summary>
+    public TimeSpan FlushCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The consumer group coordinator (section <c>Tributary:Groups</c>).</summary>
+    public GroupCoordinatorOptions Groups { get; set; } = new();
+
+    /// <summary>Idempotent and transactional producers (section <c>Tributary:Transactions</c>).</summary>
+    public TransactionCoordinatorOptions Transactions { get; set; } = new();
+
+    /// <summary>The Schema Registry (section <c>Tributary:SchemaRegistry</c>).</summary>
+    public SchemaRegistryOptions SchemaRegistry { get; set; } = new();
+
+    /// <summary>The REST Proxy (section <c>Tributary:RestProxy</c>).</summary>
+    public RestProxyOptions RestProxy { get; set; } = new();
+
+    public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
+
+    /// <summary>
+    /// Where the file grain storage keeps control-plane state. Default: <c>.grain-state</c> inside
+    /// <see cref="DataDirectory"/>, a name no partition directory can have.
+    /// </summary>
+    public string? GrainStateDirectory { get; set; }
+
+    public string ResolvedGrainStateDirectory =>
+        Path.GetFullPath(GrainStateDirectory ?? Path.Combine(PartitionDataDirectory, ".grain-state"));
+}

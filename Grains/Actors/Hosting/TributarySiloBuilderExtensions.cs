@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Tributary.Grains.Interfaces.Brokers;
+using Orleans.Storage;
+using Tributary.Grains.Actors.Partitions;
+using Tributary.Grains.Actors.Persistence;
+using Tributary.Grains.Actors.Placement;
+using Tributary.Grains.Storage;
+using Tributary.Grains.Actors.Transactions;
+
+namespace Tributary.Grains.Actors.Hosting;
+
+public static class TributarySiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo a Tributary broker: its broker id (published as the silo name), the log manager over its data
+    /// directory, partition placement, and retention. Grain storage is added separately, per deployment.
+    /// </summary>
+    public static ISiloBuilder AddTributaryBroker(this ISiloBuilder builder, Action<TributaryOptions>? configure = null)
+    {
+        var services = builder.Services;
+        var options = services.AddOptions<TributaryOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddOptions<SiloOptions>()
+            .PostConfigure<IOptions<TributaryOptions>>((silo, tributary) => silo.SiloName = BrokerNames.SiloName(tributary.Value.BrokerId));
+        services.AddOptions<GrainCollectionOptions>()
+            .Configure<IOptions<TributaryOptions>>((collection, tributary) =>
+            {
+                collection.ClassSpecificCollectionAge[typeof(PartitionGrain).FullName!] = tributary.Value.PartitionIdleTimeout;
+
+                // A consumer instance lives in memory: it must outlast its own idle timeout, which ends it.
+                collection.ClassSpecificCollectionAge[typeof(RestProxy.RestConsumerGrain).FullName!] =
+                    tributary.Value.RestProxy.ConsumerInstanceTimeout + TimeSpan.FromMinutes(1);
+            });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new LogManager(
+            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.PartitionDataDirectory,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
+        services.AddSingleton<LiveBrokers>();
+        services.AddHostedService<RetentionSweeper>();
+        services.AddHostedService<TransactionalIdExpiry>();
+        builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Control-plane state (topics, groups, schemas) and transaction coordinators' state in two append-only state logs
+    /// under the data directory (<see cref="LogGrainStorage"/>): the embedded, single-broker default. Control-plane
+    /// writes are fsynced (sharing fsyncs); coordinators' writes only with
+    /// <see cref="TransactionCoordinatorOptions.SyncStateWrites"/>.
+    /// </summary>
+    public static ISiloBuilder AddTributaryLocalGrainStorage(this ISiloBuilder builder)
+    {
+        builder.Services.AddGrainStorage(GrainStorageNames.ControlPlane, (sp, name) => new LogGrainStorage(
+            name,
+            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.ResolvedGrainStateDirectory,
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()),
+            durable: true));
+        builder.Services.AddGrainStorage(GrainStorageNames.Transactions, (sp, name) =>
+        {
+            var options = sp.GetRequiredService<IOptions<TributaryOptions>>().Value;
+            return new LogGrainStorage(
+                name,
+                options.ResolvedGrainStateDirectory,
+                new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()),
+                durable: options.Transactions.SyncStateWrites);
+        });
+        return builder;
+    }
+}

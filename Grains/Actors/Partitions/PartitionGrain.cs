@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Interfaces;
+using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.Interfaces.Transactions;
+using Tributary.Grains.Actors.Placement;
+using Tributary.Grains.Storage;
+using Tributary.Grains.Storage.Config;
+using Tributary.Grains.KafkaFormats.Records;
+using Tributary.Grains.Storage.Log;
+
+namespace Tributary.Grains.Actors.Partitions;
+
+/// <summary>
+/// A thin adapter from grain calls to one <see cref="PartitionLog"/>. It lives on the broker that owns the
+/// partition's directory and never moves. Reentrant: an append applies its batches to the log synchronously when
+/// its turn starts, so appends keep their arrival order, while awaiting fsync (durable mode) and long-polling reads
+/// interleave with it. Opening and closing the log (recovery, fsync) run off the grain's scheduler.
+/// </summary>
+[PartitionPlacement]
+[Immovable]
+[Reentrant]
+public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOptions> options, ILogger<PartitionGrain> logger)
+    : Grain, IPartitionGrain
+{
+    private PartitionLog? _log;
+    private GrainReferences? _references;
+    private string _topic = string.Empty;
+    private int _partition;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _partition = (int)this.GetPrimaryKeyLong(out var topic);
+        _topic = topic!;
+        var description = await GrainFactory.GetGrain<ITopicGrain>(_topic).DescribeAsync();
+        if (description is null || _partition >= description.PartitionCount)
+        {
+            throw new UnknownPartitionException(_topic, _partition);
+        }
+
+        var config = TopicConfigs.ToLogConfig(description.Configs);
+        _log = await Task.Run(() => logs.Open(_topic, _partition, config, description.TopicId), cancellationToken);
+        var settings = options.Value;
+        this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
+        LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_log is { } log)
+        {
+            _log = null;
+            await Task.Run(async () => await logs.CloseAsync(log), CancellationToken.None);
+        }
+    }
+
+    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> records)
+    {
+        // The caller handed the buffer over (see the interface): offsets are assigned by rewriting it in place.
+        var result = await Log.AppendAsync(MemoryMarshal.AsMemory(records));
+        return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+    }
+
+    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> records, string? transactionalId)
+    {
+        var buffer = MemoryMarshal.AsMemory(records);
+        var result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: false);
+        if (result.Opener is { } opener)
+        {
+            // Nothing was written (the buffer is as sent): the coordinator confirms the partition, then the append is
+            // made again. A commit cannot slip in between, since the producer waits for this answer before EndTxn.
+            var verified = transactionalId is null
+                ? ErrorCode.TransactionalIdAuthorizationFailed
+                : await (_references ??= new GrainReferences(GrainFactory)).TransactionCoordinator(transactionalId)
+                    .VerifyPartitionAsync(opener.ProducerId, opener.Epoch, new TransactionPartition(_topic, _partition));
+            if (verified != ErrorCode.None)
+            {
+                LogUnverifiedTransaction(logger, _topic, _partition, opener.ProducerId, transactionalId, verified);
+                return new AppendResult(verified, $"The partition is not in the producer's transaction ({verified}).", -1, -1, Log.LogStartOffset);
+            }
+
+            result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: true);
+        }
+
+        return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+    }
+
+    public async Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default)
+    {
+        var log = Log;
+        var read = PartitionReads.Read(log, request);
+        if (read.Error == ErrorCode.None && read.Records.IsEmpty && request.MaxWait > TimeSpan.Zero)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(request.MaxWait);
+            try
+            {
+                await PartitionReads.WaitForReadableAsync(log, request, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // Waited the whole max wait, or the caller stopped waiting: answer with what there is.
+            }
+
+            read = PartitionReads.Read(log, request);
+        }
+
+        return read;
+    }
+
+    public Task<PartitionOffsets> GetOffsetsAsync()
+    {
+        var log = Log;
+        return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset, log.Size, log.LastStableOffset));
+    }
+
+    public async Task<ErrorCode> WriteTxnMarkerAsync(long producerId, short producerEpoch, int coordinatorEpoch, bool commit)
+    {
+        var marker = new TransactionMarker(commit, coordinatorEpoch).Build(producerId, producerEpoch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var result = await Log.AppendAsync(marker, AppendOrigin.Coordinator);
+        if (result.Error != ErrorCode.None)
+        {
+            LogMarkerRefused(logger, _topic, _partition, producerId, result.Error);
+        }
+
+        return result.Error;
+    }
+
+    public Task<IReadOnlyList<ProducerDescription>> DescribeProducersAsync() =>
+        Task.FromResult<IReadOnlyList<ProducerDescription>>(Log.ActiveProducers()
+            .Select(p => new ProducerDescription(p.ProducerId, p.Epoch, p.LastSequence, p.LastAppendTimeMs, p.CoordinatorEpoch, p.CurrentTransactionFirstOffset))
+            .ToList());
+
+    public Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false)
+    {
+        var log = Log;
+        var result = timestamp switch
+        {
+            ListOffsetTimestamps.Latest => new ListOffsetResult(ErrorCode.None, readCommitted ? log.LastStableOffset : log.HighWatermark, -1),
+            ListOffsetTimestamps.Earliest or ListOffsetTimestamps.EarliestLocal => new ListOffsetResult(ErrorCode.None, log.LogStartOffset, -1),
+            ListOffsetTimestamps.MaxTimestamp => log.FindMaxTimestamp() is { } max
+                ? new ListOffsetResult(ErrorCode.None, max.Offset, max.Timestamp)
+                : new ListOffsetResult(ErrorCode.None, -1, -1),
+            < 0 => new ListOffsetResult(ErrorCode.UnsupportedVersion, -1, -1),
+            _ => log.FindOffsetByTimestamp(timestamp) is { } found
+                ? new ListOffsetResult(ErrorCode.None, found.Offset, found.Timestamp)
+                : new ListOffsetResult(ErrorCode.None, -1, -1),
+        };
+        return Task.FromResult(result);
+    }
+
+    public async Task<DeleteRecordsResult> DeleteRecordsAsync(long offset)
+    {
+        var log = Log;
+        var (error, lowWatermark) = await Task.Run(() => log.DeleteRecordsBefore(offset));
+        return new DeleteRecordsResult(error, lowWatermark);
+    }
+
+    public Task<int> EnforceRetentionAsync()
+    {
+        var log = Log;
+        return Task.Run(log.EnforceRetention);
+    }
+
+    public Task UpdateConfigAsync(IReadOnlyDictionary<string, string> configs)
+    {
+        Log.UpdateConfig(TopicConfigs.ToLogConfig(configs));
+        return Task.CompletedTask;
+    }
+
+    public async Task DeleteAsync()
+    {
+        if (_log is { } log)
+        {
+            _log = null;
+            await Task.Run(async () =>
+            {
+                await logs.CloseAsync(log);
+                logs.DeletePartition(_topic, _partition);
+            });
+        }
+
+        DeactivateOnIdle();
+    }
+
+    private PartitionLog Log => _log ?? throw new UnknownPartitionException(_topic, _partition);
+
+    private async Task FlushTick()
+    {
+        if (_log is { } log)
+        {
+            log.FlushIfDue();
+            log.RemoveExpiredProducers((long)options.Value.Transactions.ProducerIdExpiration.TotalMilliseconds);
+            await log.CheckpointIfBehindAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: transactional batch of producer {ProducerId} ({TransactionalId}) refused: its coordinator answered {Error}")]
+    private static partial void LogUnverifiedTransaction(ILogger logger, string topic, int partition, long producerId, string? transactionalId, ErrorCode error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: transaction marker for producer {ProducerId} refused with {Error}")]
+    private static partial void LogMarkerRefused(ILogger logger, string topic, int partition, long producerId, ErrorCode error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Topic}-{Partition} active: offsets [{LogStartOffset}, {LogEndOffset})")]
+    private static partial void LogActivated(ILogger logger, string topic, int partition, long logStartOffset, long logEndOffset);
+}

@@ -1,0 +1,22 @@
+namespace Tributary.Grains.Actors.Topics;
+
+/// <summary>What a topic grain stores. A topic exists once <see cref="TopicId"/> is set.</summary>
+[GenerateSerializer, Alias("Tributary.Grains.TopicState")]
+public sealed class TopicState
+{
+    [Id(0)]
+    public Guid TopicId { get; set; }
+
+    [Id(1)]
+    public int PartitionCount { get; set; }
+
+    /// <summary>Configs set on the topic; the rest take their defaults.</summary>
+    [Id(2)]
+    public Dictionary<string, string> Configs { get; set; } = [];
+
+    /// <summary>Broker id owning each partition's log, by partition index.</summary>
+    [Id(3)]
+    public List<int> PartitionBrokers { get; set; } = [];
+
+    public bool Exists => TopicId != Guid.Empty;
+}

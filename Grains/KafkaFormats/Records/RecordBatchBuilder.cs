@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using System.Text;
+using Tributary.Grains.KafkaFormats.Buffers;
+using Tributary.Grains.KafkaFormats.Records.Compression;
+
+namespace Tributary.Grains.KafkaFormats.Records;
+
+/// <summary>
+/// Builds one record batch (magic 2) the way a producer does: records with timestamp deltas and offset deltas
+/// from zero, compressed with the chosen codec, CRC-32C over attributes to end. For the platform's own producers
+/// (internal topics, REST and Connect) and for tests.
+/// </summary>
+public sealed class RecordBatchBuilder
+{
+    private readonly List<(long Timestamp, byte[]? Key, byte[]? Value, IReadOnlyList<KeyValuePair<string, byte[]?>>? Headers)> _records = [];
+
+    public CompressionType Compression { get; init; } = CompressionType.None;
+
+    public long ProducerId { get; init; } = RecordBatch.NoProducerId;
+
+    public short ProducerEpoch { get; init; } = -1;
+
+    public int BaseSequence { get; init; } = -1;
+
+    public bool IsTransactional { get; init; }
+
+    public bool IsControl { get; init; }
+
+    public int Count => _records.Count;
+
+    public RecordBatchBuilder Append(
+        long timestamp,
+        byte[]? key,
+        byte[]? value,
+        IReadOnlyList<KeyValuePair<string, byte[]?>>? headers = null)
+    {
+        _records.Add((timestamp, key, value, headers));
+        return this;
+    }
+
+    public byte[] Build(long baseOffset = 0)
+    {
+        if (_records.Count == 0)
+        {
+            throw new InvalidOperationException("A record batch holds at least one record.");
+        }
+
+        var baseTimestamp = _records[0].Timestamp;
+        var maxTimestamp = _records.Max(r => r.Timestamp);
+        using var plain = new PooledBufferWriter();
+        for (var i = 0; i < _records.Count; i++)
+        {
+            WriteRecord(plain, i, _records[i].Timestamp - baseTimestamp, _records[i].Key, _records[i].Value, _records[i].Headers);
+        }
+
+        using var body = new PooledBufferWriter(plain.WrittenCount + 64);
+        RecordCompression.Compress(Compression, plain.WrittenSpan, body);
+
+        var batch = new byte[RecordBatch.HeaderSize + body.WrittenCount];
+        var span = batch.AsSpan();
+        BinaryPrimitives.WriteInt64BigEndian(span, baseOffset);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BatchLengthOffset..], batch.Length - RecordBatch.LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.PartitionLeaderEpochOffset..], -1);
+        span[RecordBatch.MagicOffset] = RecordBatch.CurrentMagic;
+        var attributes = (int)Compression
+            | (IsTransactional ? RecordBatch.TransactionalFlag : 0)
+            | (IsControl ? RecordBatch.ControlFlag : 0);
+        BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.AttributesOffset..], (short)attributes);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.LastOffsetDeltaOffset..], _records.Count - 1);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.BaseTimestampOffset..], baseTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.MaxTimestampOffset..], maxTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.ProducerIdOffset..], ProducerId);
+        BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.ProducerEpochOffset..], ProducerEpoch);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BaseSequenceOffset..], BaseSequence);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.RecordsCountOffset..], _records.Count);
+        body.WrittenSpan.CopyTo(span[RecordBatch.HeaderSize..]);
+        RecordBatch.WriteCrc(span);
+        return batch;
+    }
+
+    private static void WriteRecord(
+        PooledBufferWriter output,
+        int offsetDelta,
+        long timestampDelta,
+        byte[]? key,
+        byte[]? value,
+        IReadOnlyList<KeyValuePair<string, byte[]?>>? headers)
+    {
+        var headerKeys = headers?.Select(h => Encoding.UTF8.GetBytes(h.Key)).ToArray() ?? [];
+        var bodySize = 1 + Varint.SizeOfLong(timestampDelta) + Varint.SizeOfInt(offsetDelta)
+            + SizeOfBytes(key) + SizeOfBytes(value) + Varint.SizeOfInt(headerKeys.Length);
+        for (var i = 0; i < headerKeys.Length; i++)
+        {
+            bodySize += SizeOfBytes(headerKeys[i]) + SizeOfBytes(headers![i].Value);
+        }
+
+        var span = output.GetSpan(bodySize + 5);
+        var n = Varint.WriteInt(span, bodySize);
+        span[n++] = 0;
+        n += Varint.WriteLong(span[n..], timestampDelta);
+        n += Varint.WriteInt(span[n..], offsetDelta);
+        n += WriteBytes(span[n..], key);
+        n += WriteBytes(span[n..], value);
+        n += Varint.WriteInt(span[n..], headerKeys.Length);
+        for (var i = 0; i < headerKeys.Length; i++)
+        {
+            n += WriteBytes(span[n..], headerKeys[i]);
+            n += WriteBytes(span[n..], headers![i].Value);
+        }
+
+        output.Advance(n);
+    }
+
+    private static int SizeOfBytes(byte[]? bytes) =>
+        bytes is null ? Varint.SizeOfInt(-1) : Varint.SizeOfInt(bytes.Length) + bytes.Length;
+
+    private static int WriteBytes(Span<byte> destination, byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return Varint.WriteInt(destination, -1);
+        }
+
+        var n = Varint.WriteInt(destination, bytes.Length);
+        bytes.CopyTo(destination[n..]);
+        return n + bytes.Length;
+    }
+}
