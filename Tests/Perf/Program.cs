@@ -21,7 +21,7 @@ using Tributary.Tests.Perf.Transactions;
 //            [--parts idempotence,raw,transactions,raw-transactions]
 //       plain acks=all, idempotent and transactional producers writing the same records in one run; "raw" parts use
 //       producers that speak the protocol as the Java client sends
-//   registry-perf --registry http://HOST:PORT [--connections N] [--seconds S] [--schemas N] [--registrations N] [--register-concurrency 1,8]
+//   registry-perf --registry http://HOST:PORT [--connections N] [--seconds S] [--schemas N] [--registrations N] [--register-concurrency 1,8] [--subject-versions 0,200,2000]
 //       GET /schemas/ids/{id} from N connections beside a bare Kestrel process answering the same bytes; registration rate
 //   rest-perf --rest http://HOST:PORT --bootstrap HOST:PORT [--records N] [--record-size B] [--batch N] [--streams N]
 //       1 KiB JSON records: native produce, REST v2 produce in batches and v3 streaming produce in one run; v2 consume

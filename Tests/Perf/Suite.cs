@@ -83,7 +83,7 @@ internal static class Suite
             rows.AddRange(await GroupPerf.RunAsync(bootstrap, arguments));
 
             // Its own, shorter settings: the suite's --connections and --seconds are group-perf's.
-            rows.AddRange(await RegistryPerf.RunAsync(silo.RegistryUrl, new Arguments(new() { ["seconds"] = "5", ["registrations"] = "1000" })));
+            rows.AddRange(await RegistryPerf.RunAsync(silo.RegistryUrl, new Arguments(new() { ["seconds"] = "5", ["registrations"] = "1000", ["subject-versions"] = "0,2000" })));
         }
 
         Directory.Delete(data, recursive: true);

@@ -52,10 +52,14 @@ internal static class RegistryPerf
             rows.Add(($"bare Kestrel, same {bodyBytes} B answer, {connections} connections", bare.ToString(), $"({bare.Connections} TCP connections opened)"));
         }
 
-        foreach (var concurrency in arguments.String("register-concurrency", "1,8").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+        var registrations = arguments.Int("registrations", 1000);
+        foreach (var size in arguments.String("subject-versions", "0,200,2000").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)))
         {
-            Console.WriteLine($"registering new versions, {concurrency} at a time ...");
-            rows.Add(await RegistrationsAsync(registryUrl, concurrency, arguments.Int("registrations", 2000)));
+            foreach (var concurrency in arguments.String("register-concurrency", "1,8").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+            {
+                Console.WriteLine($"registering new versions, {concurrency} at a time, on subjects of {size} versions ...");
+                rows.Add(await RegistrationsAsync(registryUrl, concurrency, size, registrations));
+            }
         }
 
         return rows;
@@ -64,12 +68,24 @@ internal static class RegistryPerf
     /// <summary>
     /// Each worker evolves its own subject under the default BACKWARD level: version k is a record whose one field,
     /// f{k}, has a default, so every version is new (a new id) and compatible with the one before, at a constant size,
-    /// so that the rate does not drift as schemas grow. The ids are counted to show that each call made a new version.
+    /// so that the rate does not drift as schemas grow. Each subject first gets <paramref name="size"/> versions (not
+    /// timed), so that the rate shows what a registration costs on a subject of that size. The ids are counted to show
+    /// that each timed call made a new version.
     /// </summary>
-    private static async Task<(string, string, string)> RegistrationsAsync(string registryUrl, int concurrency, int total)
+    private static async Task<(string, string, string)> RegistrationsAsync(string registryUrl, int concurrency, int size, int total)
     {
         using var http = new HttpConnections(registryUrl, concurrency);
         var run = Guid.NewGuid().ToString("N")[..6];
+        string Subject(int worker) => $"perf-register-{run}-{worker}";
+        string Schema(string field) => $$"""{"type":"record","name":"PerfRegister","fields":[{"name":"{{field}}","type":"long","default":0}]}""";
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            for (var k = 0; k < size; k++)
+            {
+                await RegisterAsync(http.Client, Subject(worker), Schema($"p{k}"));
+            }
+        })));
+
         var latencies = new Percentiles(total);
         var ids = new ConcurrentDictionary<int, bool>();
         var clock = Stopwatch.StartNew();
@@ -78,14 +94,14 @@ internal static class RegistryPerf
             for (var k = worker; k < total; k += concurrency)
             {
                 var started = Stopwatch.GetTimestamp();
-                var id = await RegisterAsync(http.Client, $"perf-register-{run}-{worker}", $$"""{"type":"record","name":"PerfRegister","fields":[{"name":"f{{k}}","type":"long","default":0}]}""");
+                var id = await RegisterAsync(http.Client, Subject(worker), Schema($"f{k}"));
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                 ids.TryAdd(id, true);
             }
         })));
         var seconds = clock.Elapsed.TotalSeconds;
         var (p50, p99, _) = latencies.Compute();
-        return ($"registry register new versions, concurrency {concurrency}",
+        return ($"registry register new versions, concurrency {concurrency}, subjects of {size} versions",
             string.Create(CultureInfo.InvariantCulture, $"{total / seconds:F0} versions/s, p50 {p50 / 1000:F2} ms, p99 {p99 / 1000:F2} ms"),
             $"({ids.Count} new ids; a subject per worker at BACKWARD, each version a new field with a default)");
     }
