@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Avro;
 using Avro.Generic;
 using Avro.IO;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Interfaces.Schemas;
 

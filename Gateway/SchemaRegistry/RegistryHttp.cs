@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Gateway.Http;
 using Tributary.Grains.Interfaces.Schemas;
 

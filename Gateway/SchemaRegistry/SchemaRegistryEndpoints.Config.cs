@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Grains.Interfaces.Schemas;
 
 namespace Tributary.Gateway.SchemaRegistry;

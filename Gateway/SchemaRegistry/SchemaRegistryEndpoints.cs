@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Gateway.Http;
 
 namespace Tributary.Gateway.SchemaRegistry;
@@ -48,6 +49,6 @@ public static partial class SchemaRegistryEndpoints
         // Schema associations (Confluent 8) are not kept; the .NET serializers ask for them first and fall back to
         // subject name strategies on this answer.
         api.MapMethods("/associations/{**rest}", ["GET", "POST", "PUT", "DELETE"], () =>
-            RegistryHttp.Error(Grains.Interfaces.Schemas.RegistryErrors.SubjectNotFound, "No associations"));
+            RegistryHttp.Error(RegistryErrors.SubjectNotFound, "No associations"));
     }
 }

@@ -65,8 +65,15 @@ public interface ISchemaSubjectGrain : IGrainWithStringKey
 [Alias("Tributary.Schemas.ISchemaRegistryGrain")]
 public interface ISchemaRegistryGrain : IGrainWithIntegerKey
 {
-    [Alias("GetConfig")]
+    [Alias("GetConfig"), AlwaysInterleave]
     Task<RegistryConfig> GetConfigAsync();
+
+    /// <summary>
+    /// What a registration needs of the registry-wide settings: the compatibility level and the mode. A read that never
+    /// waits behind the registry's writes, so that registrations do not queue on this one grain.
+    /// </summary>
+    [Alias("GetDefaults"), AlwaysInterleave]
+    Task<RegistryDefaults> GetDefaultsAsync();
 
     /// <summary>Sets the registry's config; false (and nothing set) when the compatibility level is not one of Confluent's.</summary>
     [Alias("SetConfig")]
@@ -80,7 +87,7 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
     [Alias("DeleteConfig")]
     Task<RegistryConfig> DeleteConfigAsync();
 
-    [Alias("GetMode")]
+    [Alias("GetMode"), AlwaysInterleave]
     Task<string> GetModeAsync();
 
     [Alias("SetMode")]
@@ -94,7 +101,10 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
     [Alias("Subjects")]
     Task<IReadOnlyList<(string Subject, bool Live)>> GetSubjectsAsync();
 
-    /// <summary>The next schema id: 1, 2, 3 ..., stored before it is handed out, never reused.</summary>
+    /// <summary>
+    /// The next schema id: 1, 2, 3 ..., never reused. Ids are reserved durably in blocks, so most calls write nothing;
+    /// after a crash the rest of a reserved block is skipped.
+    /// </summary>
     [Alias("NextId")]
     Task<int> NextIdAsync();
 
@@ -113,8 +123,9 @@ public interface ISchemaByIdGrain : IGrainWithIntegerKey
     [Alias("Get"), AlwaysInterleave]
     Task<StoredSchema?> GetAsync();
 
+    /// <summary>Stores the definition (once) with its first usage.</summary>
     [Alias("Create")]
-    Task CreateAsync(SchemaDefinition definition, string guid);
+    Task CreateAsync(SchemaDefinition definition, string guid, SchemaUsage usage);
 
     [Alias("Usages"), AlwaysInterleave]
     Task<IReadOnlyList<SchemaUsage>> GetUsagesAsync();
@@ -130,9 +141,12 @@ public interface ISchemaByIdGrain : IGrainWithIntegerKey
 [Alias("Tributary.Schemas.ISchemaIdentityGrain")]
 public interface ISchemaIdentityGrain : IGrainWithStringKey
 {
-    /// <summary>The id, allocating it (and creating its by-id grain) on first use.</summary>
+    /// <summary>
+    /// The id, allocating it on first use and creating its by-id grain with <paramref name="usage"/> as its first
+    /// usage; Created says whether it did (else the caller records its usage itself).
+    /// </summary>
     [Alias("GetOrCreateId")]
-    Task<int> GetOrCreateIdAsync(SchemaDefinition definition);
+    Task<SchemaIdentity> GetOrCreateIdAsync(SchemaDefinition definition, SchemaUsage usage);
 
     [Alias("Find")]
     Task<int?> FindAsync();

@@ -1,27 +1,6 @@
-namespace Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
-/// <summary>Confluent's error codes (the HTTP status is their first three digits); 0 for success.</summary>
-public static class RegistryErrors
-{
-    public const int None = 0;
-    public const int SubjectNotFound = 40401;
-    public const int VersionNotFound = 40402;
-    public const int SchemaNotFound = 40403;
-    public const int SubjectSoftDeleted = 40404;
-    public const int SubjectNotSoftDeleted = 40405;
-    public const int VersionSoftDeleted = 40406;
-    public const int VersionNotSoftDeleted = 40407;
-    public const int SubjectCompatibilityNotConfigured = 40408;
-    public const int SubjectModeNotConfigured = 40409;
-    public const int IncompatibleSchema = 409;
-    public const int InvalidSchema = 42201;
-    public const int InvalidVersion = 42202;
-    public const int InvalidCompatibilityLevel = 42203;
-    public const int InvalidMode = 42204;
-    public const int OperationNotPermitted = 42205;
-    public const int ReferenceExists = 42206;
-    public const int StoreError = 50001;
-}
+namespace Tributary.Grains.Interfaces.Schemas;
 
 /// <summary>A reference as clients send it: the name the schema uses, and the subject and version that define it.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaReferenceData")]
@@ -70,6 +49,14 @@ public sealed record CompatibilityVerdict([property: Id(0)] bool IsCompatible, [
 /// <summary>A subject's or the registry's settings; null where unset.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryConfig")]
 public sealed record RegistryConfig([property: Id(0)] string? Compatibility, [property: Id(1)] bool? Normalize);
+
+/// <summary>The registry-wide compatibility level and mode that apply where a subject sets none.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryDefaults")]
+public sealed record RegistryDefaults([property: Id(0)] string Compatibility, [property: Id(1)] string Mode);
+
+/// <summary>A schema identity's id, and whether this call allocated it.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaIdentity")]
+public sealed record SchemaIdentity([property: Id(0)] int Id, [property: Id(1)] bool Created);
 
 /// <summary>Where a schema id is used: a subject's version, soft-deleted or not.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaUsage")]

@@ -27,6 +27,19 @@ public static class CompatibilityLevels
         _ => throw new ArgumentOutOfRangeException(nameof(level)),
     };
 
+    /// <summary>Whether the level checks every live version (the transitive ones) or only the latest.</summary>
+    public static bool IsTransitive(this CompatibilityLevel level) =>
+        level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
+
+    /// <summary>The level's direction without transitivity: what a check against one named version applies.</summary>
+    public static CompatibilityLevel NonTransitive(this CompatibilityLevel level) => level switch
+    {
+        CompatibilityLevel.BackwardTransitive => CompatibilityLevel.Backward,
+        CompatibilityLevel.ForwardTransitive => CompatibilityLevel.Forward,
+        CompatibilityLevel.FullTransitive => CompatibilityLevel.Full,
+        _ => level,
+    };
+
     /// <summary>Parses a level name in any case; false for anything else (Confluent's 42203).</summary>
     public static bool TryParse(string? name, out CompatibilityLevel level)
     {

@@ -11,13 +11,19 @@ public sealed class SchemaByIdGrain(
     public Task<StoredSchema?> GetAsync() =>
         Task.FromResult(state.State.Definition is { } definition ? new StoredSchema(definition, state.State.Guid) : null);
 
-    public async Task CreateAsync(SchemaDefinition definition, string guid)
+    public async Task CreateAsync(SchemaDefinition definition, string guid, SchemaUsage usage)
     {
         if (state.State.Definition is null)
         {
             state.State.Definition = definition;
             state.State.Guid = guid;
+            state.State.Usages.RemoveAll(u => u.Subject == usage.Subject && u.Version == usage.Version);
+            state.State.Usages.Add(usage);
             await state.WriteStateAsync();
+        }
+        else
+        {
+            await SetUsageAsync(usage.Subject, usage.Version, usage.Deleted);
         }
     }
 

@@ -6,25 +6,29 @@ namespace Tributary.Grains.Actors.Schemas;
 
 /// <summary>
 /// The id of one schema identity. Not reentrant, so two subjects registering the same new schema at once get one id:
-/// the first allocates it (and creates the schema's by-id grain) before the second is answered.
+/// the first allocates it (and creates the schema's by-id and GUID grains) before the second is answered.
 /// </summary>
 public sealed class SchemaIdentityGrain(
     [PersistentState("schema-identity", GrainStorageNames.ControlPlane)] IPersistentState<SchemaIdentityState> state) : Grain, ISchemaIdentityGrain
 {
-    public async Task<int> GetOrCreateIdAsync(SchemaDefinition definition)
+    public async Task<SchemaIdentity> GetOrCreateIdAsync(SchemaDefinition definition, SchemaUsage usage)
     {
         if (state.State.Id is { } id)
         {
-            return id;
+            return new SchemaIdentity(id, Created: false);
         }
 
         var allocated = await GrainFactory.GetGrain<ISchemaRegistryGrain>(0).NextIdAsync();
         var guid = GuidOf(this.GetPrimaryKeyString());
-        await GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(allocated);
-        await GrainFactory.GetGrain<ISchemaByIdGrain>(allocated).CreateAsync(definition, guid);
+
+        // The id's schema and GUID are stored (at once, sharing the store's fsyncs) before the identity names the id,
+        // so that an id found here always has its schema.
+        await Task.WhenAll(
+            GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(allocated),
+            GrainFactory.GetGrain<ISchemaByIdGrain>(allocated).CreateAsync(definition, guid, usage));
         state.State.Id = allocated;
         await state.WriteStateAsync();
-        return allocated;
+        return new SchemaIdentity(allocated, Created: true);
     }
 
     public Task<int?> FindAsync() => Task.FromResult(state.State.Id);

@@ -7,11 +7,30 @@ using Tributary.Grains.Actors.Persistence;
 
 namespace Tributary.Grains.Actors.Schemas;
 
-/// <summary>The registry-wide settings, the subject list and the schema id counter: small, rarely written.</summary>
+/// <summary>
+/// The registry-wide settings, the subject list and the schema id counter: small, rarely written. Reads interleave
+/// with everything; ids are reserved durably <see cref="IdBlock"/> at a time and handed out from memory, so a
+/// registration costs this grain no write (a subject's first version or last live one updates the subject list).
+/// </summary>
 public sealed class SchemaRegistryGrain(
     [PersistentState("schema-registry", GrainStorageNames.ControlPlane)] IPersistentState<SchemaRegistryState> state,
     IOptions<TributaryOptions> options) : Grain, ISchemaRegistryGrain
 {
+    /// <summary>Ids reserved per durable write. Confluent's registry reserves ids in batches too (20 per batch).</summary>
+    private const int IdBlock = 100;
+
+    private int _lastId;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Ids up to the reserved one may have been handed out before a crash: an activation starts above it.
+        _lastId = Math.Max(state.State.LastId, state.State.ReservedId);
+        return Task.CompletedTask;
+    }
+
+    public Task<RegistryDefaults> GetDefaultsAsync() => Task.FromResult(new RegistryDefaults(
+        state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Mode ?? "READWRITE"));
+
     public Task<RegistryConfig> GetConfigAsync() =>
         Task.FromResult(new RegistryConfig(state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Normalize));
 
@@ -72,13 +91,17 @@ public sealed class SchemaRegistryGrain(
     public Task<IReadOnlyList<(string Subject, bool Live)>> GetSubjectsAsync() =>
         Task.FromResult<IReadOnlyList<(string, bool)>>(state.State.Subjects.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value)).ToList());
 
-    public Task<int> GetMaxIdAsync() => Task.FromResult(state.State.LastId);
+    public Task<int> GetMaxIdAsync() => Task.FromResult(_lastId);
 
     public async Task<int> NextIdAsync()
     {
-        state.State.LastId++;
-        await state.WriteStateAsync();
-        return state.State.LastId;
+        if (_lastId >= state.State.ReservedId)
+        {
+            state.State.ReservedId = Math.Max(_lastId, state.State.LastId) + IdBlock;
+            await state.WriteStateAsync();
+        }
+
+        return ++_lastId;
     }
 }
 
@@ -97,6 +120,11 @@ public sealed class SchemaRegistryState
     [Id(3)]
     public Dictionary<string, bool> Subjects { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The last id handed out, as brokers stored it before ids were reserved in blocks.</summary>
     [Id(4)]
     public int LastId { get; set; }
+
+    /// <summary>The end of the reserved block: every id handed out is at most this, and the next activation starts above it.</summary>
+    [Id(5)]
+    public int ReservedId { get; set; }
 }

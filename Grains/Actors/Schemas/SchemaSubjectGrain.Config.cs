@@ -1,5 +1,4 @@
 using Tributary.Grains.Interfaces.Schemas;
-using Tributary.Grains.SchemaRegistry;
 
 namespace Tributary.Grains.Actors.Schemas;
 
@@ -7,37 +6,40 @@ namespace Tributary.Grains.Actors.Schemas;
 public sealed partial class SchemaSubjectGrain
 {
     public Task<RegistryConfig?> GetConfigAsync() =>
-        Task.FromResult(state.State.Compatibility is null && state.State.Normalize is null
-            ? null
-            : new RegistryConfig(state.State.Compatibility, state.State.Normalize));
+        Task.FromResult(_settings.HasConfig ? new RegistryConfig(_settings.Compatibility, _settings.Normalize) : null);
 
     public async Task<bool> SetConfigAsync(RegistryConfig config)
     {
-        if (config.Compatibility is not null && !CompatibilityLevels.TryParse(config.Compatibility, out _))
+        if (!_settings.TrySetConfig(config.Compatibility, config.Normalize))
         {
             return false;
         }
 
-        state.State.Compatibility = config.Compatibility ?? state.State.Compatibility;
-        state.State.Normalize = config.Normalize ?? state.State.Normalize;
-        await state.WriteStateAsync();
+        await SaveSettingsAsync();
         return true;
     }
 
     public async Task<RegistryConfig?> DeleteConfigAsync()
     {
         var previous = await GetConfigAsync();
-        state.State.Compatibility = null;
-        state.State.Normalize = null;
-        await state.WriteStateAsync();
+        _settings.DeleteConfig();
+        await SaveSettingsAsync();
         return previous;
     }
 
-    public Task<string?> GetModeAsync() => Task.FromResult(state.State.Mode);
+    public Task<string?> GetModeAsync() => Task.FromResult(_settings.Mode);
 
     public async Task SetModeAsync(string? mode)
     {
-        state.State.Mode = mode;
-        await state.WriteStateAsync();
+        _settings.SetMode(mode);
+        await SaveSettingsAsync();
+    }
+
+    private Task SaveSettingsAsync()
+    {
+        state.State.Compatibility = _settings.Compatibility;
+        state.State.Normalize = _settings.Normalize;
+        state.State.Mode = _settings.Mode;
+        return state.WriteStateAsync();
     }
 }

@@ -1,193 +1,98 @@
-using System.Globalization;
 using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Grains.Actors.Schemas;
 
 /// <summary>Reading and deleting versions: soft deletes hide, permanent deletes (only after a soft one) remove.</summary>
 public sealed partial class SchemaSubjectGrain
 {
-    public Task<RegistryResult<IReadOnlyList<int>>> GetVersionsAsync(bool includeDeleted, bool deletedOnly)
-    {
-        var versions = state.State.Versions
-            .Where(v => deletedOnly ? v.Deleted : includeDeleted || !v.Deleted)
-            .Select(v => v.Version)
-            .ToList();
-        return Task.FromResult(versions.Count == 0 && (state.State.Versions.Count == 0 || !Live.Any() && !includeDeleted && !deletedOnly)
-            ? RegistryResult<IReadOnlyList<int>>.Fail(RegistryErrors.SubjectNotFound, $"Subject '{Subject}' not found.")
-            : RegistryResult<IReadOnlyList<int>>.Ok(versions));
-    }
+    public Task<RegistryResult<IReadOnlyList<int>>> GetVersionsAsync(bool includeDeleted, bool deletedOnly) =>
+        Task.FromResult(Answer(_versions.GetVersions(includeDeleted, deletedOnly), numbers => numbers));
 
-    public Task<RegistryResult<SubjectVersion>> GetVersionAsync(string version, bool includeDeleted)
-    {
-        var found = Find(version, includeDeleted);
-        return Task.FromResult(found.Value is { } stored
-            ? RegistryResult<SubjectVersion>.Ok(Describe(stored))
-            : RegistryResult<SubjectVersion>.Fail(found.ErrorCode, found.Message!));
-    }
+    public Task<RegistryResult<SubjectVersion>> GetVersionAsync(string version, bool includeDeleted) =>
+        Task.FromResult(Answer(_versions.Find(version, includeDeleted), Describe));
 
-    public Task<RegistryResult<IReadOnlyList<int>>> GetReferencedByAsync(string version)
-    {
-        var found = Find(version, includeDeleted: true);
-        return Task.FromResult(found.Value is { } stored
-            ? RegistryResult<IReadOnlyList<int>>.Ok(stored.ReferencedBy.Order().ToList())
-            : RegistryResult<IReadOnlyList<int>>.Fail(found.ErrorCode, found.Message!));
-    }
+    public Task<RegistryResult<IReadOnlyList<int>>> GetReferencedByAsync(string version) =>
+        Task.FromResult(Answer(_versions.Find(version, includeDeleted: true), v => (IReadOnlyList<int>)v.ReferencedBy.Order().ToList()));
 
     public async Task AddReferencedByAsync(int version, int id)
     {
-        if (state.State.Versions.FirstOrDefault(v => v.Version == version) is { } stored && !stored.ReferencedBy.Contains(id))
+        if (_versions.AddReferencedBy(version, id))
         {
-            stored.ReferencedBy.Add(id);
-            await state.WriteStateAsync();
+            _log.Changed(_versions.Find(version.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true).Value!);
+            await _log.FlushAsync();
         }
     }
 
     public async Task<RegistryResult<int>> DeleteVersionAsync(string version, bool permanent)
     {
-        if (await ReadOnlyAsync() is { } readOnly)
+        if (_settings.IsReadOnly((await Registry.GetDefaultsAsync()).Mode))
         {
-            return readOnly;
+            return ReadOnly<int>();
         }
 
-        var found = Find(version, includeDeleted: permanent);
-        if (!permanent && found.ErrorCode == RegistryErrors.VersionNotFound && Find(version, includeDeleted: true).Value is { Deleted: true } gone)
+        var deleted = _versions.DeleteVersion(version, permanent);
+        if (deleted.Value is not { } stored)
         {
-            return RegistryResult<int>.Fail(RegistryErrors.VersionSoftDeleted,
-                $"Subject '{Subject}' Version {gone.Version} was soft deleted. Set permanent=true to delete permanently");
+            return RegistryResult<int>.Fail(deleted.ErrorCode, deleted.Message!);
         }
 
-        if (found.Value is not { } stored)
+        if (permanent)
         {
-            return RegistryResult<int>.Fail(found.ErrorCode, found.Message!);
-        }
-
-        if (!permanent)
-        {
-            stored.Deleted = true;
-            await state.WriteStateAsync();
-            await GrainFactory.GetGrain<ISchemaByIdGrain>(stored.Id).SetUsageAsync(Subject, stored.Version, true);
+            _log.Removed(stored);
+            _parsed.Remove(stored.Version);
         }
         else
         {
-            if (!stored.Deleted)
-            {
-                return RegistryResult<int>.Fail(RegistryErrors.VersionNotSoftDeleted,
-                    $"Subject '{Subject}' Version {stored.Version} was not deleted first before being permanently deleted");
-            }
-
-            if (stored.ReferencedBy.Count > 0)
-            {
-                return RegistryResult<int>.Fail(RegistryErrors.ReferenceExists,
-                    $"One or more references exist to the schema {{subject={Subject}, version={stored.Version}}}.");
-            }
-
-            state.State.Versions.Remove(stored);
-            _parsed.Remove(stored.Version);
-
-            // As Confluent: numbering goes on from the highest version still stored, soft-deleted ones included.
-            state.State.MaxVersion = state.State.Versions.Count == 0 ? 0 : state.State.Versions.Max(v => v.Version);
-            await state.WriteStateAsync();
-            await GrainFactory.GetGrain<ISchemaByIdGrain>(stored.Id).SetUsageAsync(Subject, stored.Version, null);
+            _log.Changed(stored);
         }
 
-        await Registry.UpdateSubjectAsync(Subject, state.State.Versions.Count == 0 ? null : Live.Any());
+        await _log.FlushAsync();
+        await GrainFactory.GetGrain<ISchemaByIdGrain>(stored.Id).SetUsageAsync(Subject, stored.Version, permanent ? null : true);
+        await Registry.UpdateSubjectAsync(Subject, _versions.Liveness);
         return RegistryResult<int>.Ok(stored.Version);
     }
 
     public async Task<RegistryResult<IReadOnlyList<int>>> DeleteAsync(bool permanent)
     {
-        if (await ReadOnlyAsync() is { } readOnly)
+        if (_settings.IsReadOnly((await Registry.GetDefaultsAsync()).Mode))
         {
-            return RegistryResult<IReadOnlyList<int>>.Fail(readOnly.ErrorCode, readOnly.Message!);
+            return ReadOnly<IReadOnlyList<int>>();
         }
 
-        if (state.State.Versions.Count == 0)
+        var deleted = _versions.DeleteAll(permanent);
+        if (deleted.Value is not { } versions)
         {
-            return RegistryResult<IReadOnlyList<int>>.Fail(RegistryErrors.SubjectNotFound, $"Subject '{Subject}' not found.");
+            return RegistryResult<IReadOnlyList<int>>.Fail(deleted.ErrorCode, deleted.Message!);
         }
 
-        List<int> deleted;
-        if (!permanent)
+        foreach (var version in versions)
         {
-            var live = Live.ToList();
-            if (live.Count == 0)
+            if (permanent)
             {
-                return RegistryResult<IReadOnlyList<int>>.Fail(RegistryErrors.SubjectSoftDeleted,
-                    $"Subject '{Subject}' was soft deleted. Set permanent=true to delete permanently");
+                _log.Removed(version);
             }
-
-            live.ForEach(v => v.Deleted = true);
-            await state.WriteStateAsync();
-            foreach (var version in live)
+            else
             {
-                await GrainFactory.GetGrain<ISchemaByIdGrain>(version.Id).SetUsageAsync(Subject, version.Version, true);
+                _log.Changed(version);
             }
-
-            deleted = live.Select(v => v.Version).ToList();
-            await Registry.UpdateSubjectAsync(Subject, false);
         }
-        else
+
+        if (permanent)
         {
-            if (Live.Any())
-            {
-                return RegistryResult<IReadOnlyList<int>>.Fail(RegistryErrors.SubjectNotSoftDeleted,
-                    $"Subject '{Subject}' was not deleted first before being permanently deleted");
-            }
-
-            if (state.State.Versions.FirstOrDefault(v => v.ReferencedBy.Count > 0) is { } referenced)
-            {
-                return RegistryResult<IReadOnlyList<int>>.Fail(RegistryErrors.ReferenceExists,
-                    $"One or more references exist to the schema {{subject={Subject}, version={referenced.Version}}}.");
-            }
-
-            deleted = state.State.Versions.Select(v => v.Version).ToList();
-            var ids = state.State.Versions.Select(v => (v.Id, v.Version)).ToList();
-            state.State.Versions.Clear();
-            state.State.MaxVersion = 0;
-            state.State.Compatibility = null;
-            state.State.Normalize = null;
-            state.State.Mode = null;
+            // As Confluent: a subject deleted for good forgets its settings too.
             _parsed.Clear();
-            await state.WriteStateAsync();
-            foreach (var (id, version) in ids)
-            {
-                await GrainFactory.GetGrain<ISchemaByIdGrain>(id).SetUsageAsync(Subject, version, null);
-            }
-
-            await Registry.UpdateSubjectAsync(Subject, null);
+            _settings.Clear();
+            await SaveSettingsAsync();
         }
 
-        return RegistryResult<IReadOnlyList<int>>.Ok(deleted);
-    }
-
-    /// <summary>
-    /// A version by its spec: "latest" or "-1" (the newest live one; with deleted ones, the newest of all) or a number
-    /// from 1 to 2^31-1; errors as Confluent answers them.
-    /// </summary>
-    private RegistryResult<StoredVersion> Find(string spec, bool includeDeleted)
-    {
-        var latest = spec is "latest" or "-1";
-        var number = 0;
-        if (!latest && (!int.TryParse(spec, NumberStyles.None, CultureInfo.InvariantCulture, out number) || number < 1))
+        await _log.FlushAsync();
+        foreach (var version in versions)
         {
-            return RegistryResult<StoredVersion>.Fail(RegistryErrors.InvalidVersion,
-                $"The specified version '{spec}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+            await GrainFactory.GetGrain<ISchemaByIdGrain>(version.Id).SetUsageAsync(Subject, version.Version, permanent ? null : true);
         }
 
-        var candidates = state.State.Versions.Where(v => includeDeleted || !v.Deleted).ToList();
-        if (state.State.Versions.Count == 0 || (candidates.Count == 0 && !includeDeleted))
-        {
-            return RegistryResult<StoredVersion>.Fail(RegistryErrors.SubjectNotFound, $"Subject '{Subject}' not found.");
-        }
-
-        var found = latest ? candidates.LastOrDefault() : candidates.FirstOrDefault(v => v.Version == number);
-        if (found is null && !latest && state.State.Versions.Any(v => v.Version == number && v.Deleted))
-        {
-            return RegistryResult<StoredVersion>.Fail(RegistryErrors.VersionNotFound, $"Version {number} not found.");
-        }
-
-        return found is null
-            ? RegistryResult<StoredVersion>.Fail(RegistryErrors.VersionNotFound, $"Version {spec} not found.")
-            : RegistryResult<StoredVersion>.Ok(found);
+        await Registry.UpdateSubjectAsync(Subject, _versions.Liveness);
+        return RegistryResult<IReadOnlyList<int>>.Ok(versions.Select(v => v.Version).ToList());
     }
 }

@@ -1,34 +1,66 @@
 using System.Security.Cryptography;
 using System.Text;
-using Tributary.Grains.Interfaces.Schemas;
-using Tributary.Grains.SchemaRegistry;
-
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Tributary.Grains.Actors.Persistence;
+using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry.Subjects;
 
 namespace Tributary.Grains.Actors.Schemas;
 
 /// <summary>
-/// One subject, after Confluent's KafkaSchemaRegistry: registration (same schema again returns its id; otherwise
-/// checked against the subject's level, then a new version with an id shared across subjects), lookup and
-/// compatibility checks. Not reentrant, except for reads: a registration may read the subject's own versions as
-/// references. Parsed versions are kept in memory for compatibility checks.
+/// One subject, after Confluent's KafkaSchemaRegistry: an adapter from grain calls to the Orleans-free
+/// <see cref="SubjectVersions{TVersion}"/> and <see cref="SubjectSettings"/>, which decide; this grain parses schemas
+/// (resolving references through other subjects), allocates ids through the identity grains, keeps the indexes (the
+/// id's usages, the registry's subject list) and persists: the settings as one record, the versions in chunks
+/// (<see cref="SubjectVersionLog"/>), so that a registration writes one small chunk whatever the subject's size.
+/// Not reentrant, except for reads: a registration may read the subject's own versions as references.
 /// </summary>
 public sealed partial class SchemaSubjectGrain(
     [PersistentState("subject", GrainStorageNames.ControlPlane)] IPersistentState<SubjectState> state) : Grain, ISchemaSubjectGrain
 {
-    private readonly Dictionary<int, ParsedSchema> _parsed = [];
+    private SubjectVersions<StoredVersion> _versions = null!;
+    private SubjectVersionLog _log = null!;
+    private SubjectSettings _settings = null!;
 
     private string Subject => this.GetPrimaryKeyString();
 
-    private IEnumerable<StoredVersion> Live => state.State.Versions.Where(v => !v.Deleted);
-
     private ISchemaRegistryGrain Registry => GrainFactory.GetGrain<ISchemaRegistryGrain>(0);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _settings = new SubjectSettings(state.State.Compatibility, state.State.Normalize, state.State.Mode);
+        _log = new SubjectVersionLog(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.ControlPlane), this.GetGrainId());
+        var stored = await _log.LoadAsync();
+        if (!_log.Exists && state.State.Versions.Count > 0)
+        {
+            // Stored whole by an earlier broker: moved into chunks, then dropped from the settings' record.
+            stored = state.State.Versions;
+            foreach (var version in stored)
+            {
+                _log.Added(version);
+            }
+
+            await _log.FlushAsync();
+        }
+
+        if (state.State.Versions.Count > 0)
+        {
+            state.State.Versions = [];
+            await state.WriteStateAsync();
+        }
+
+        _versions = new SubjectVersions<StoredVersion>(Subject, stored);
+    }
 
     public async Task<RegistryResult<int>> RegisterAsync(SchemaSubmission submission)
     {
-        if (await ReadOnlyAsync() is { } readOnly)
+        var defaults = await Registry.GetDefaultsAsync();
+        if (_settings.IsReadOnly(defaults.Mode))
         {
-            return RegistryResult<int>.Fail(readOnly.ErrorCode, readOnly.Message!);
+            return ReadOnly<int>();
         }
 
         if (submission.Id is not null)
@@ -42,83 +74,74 @@ public sealed partial class SchemaSubjectGrain(
             return RegistryResult<int>.Fail(RegistryErrors.InvalidSchema, invalid!);
         }
 
-        if (Live.FirstOrDefault(v => v.Identity == parsed.Identity) is { } existing)
+        if (_versions.FindLive(parsed.Identity) is { } existing)
         {
             return RegistryResult<int>.Ok(existing.Id);
         }
 
-        var level = await LevelAsync();
-        var messages = CompatibilityChecker.Check(Format(parsed), level, parsed, await LiveParsedAsync());
+        var level = _settings.EffectiveLevel(defaults.Compatibility);
+        var messages = CompatibilityChecker.Check(Format(parsed), level, parsed, await ParsedAsync(_versions.VersionsToCheck(level)));
         if (messages.Count > 0)
         {
             return RegistryResult<int>.Fail(RegistryErrors.IncompatibleSchema,
                 $"Schema being registered is incompatible with an earlier schema for subject \"{Subject}\", details: [{string.Join(", ", messages)}]");
         }
 
-        var definition = submission.Definition with { Schema = parsed.Text };
-        var id = await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed)).GetOrCreateIdAsync(definition);
-        var version = new StoredVersion { Version = state.State.MaxVersion + 1, Id = id, Definition = definition, Identity = parsed.Identity };
-
         // The indexes (the id's usages, the registry's subject list) are written first: after a crash they may name a
         // version that was never stored, which readers check against this grain, but never miss one that was.
-        await GrainFactory.GetGrain<ISchemaByIdGrain>(id).SetUsageAsync(Subject, version.Version, false);
-        await Registry.UpdateSubjectAsync(Subject, true);
-        state.State.MaxVersion = version.Version;
-        state.State.Versions.Add(version);
-        await state.WriteStateAsync();
+        var definition = submission.Definition with { Schema = parsed.Text };
+        var number = _versions.NextVersion;
+        var identity = await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed))
+            .GetOrCreateIdAsync(definition, new SchemaUsage(Subject, number, Deleted: false));
+        if (!identity.Created)
+        {
+            await GrainFactory.GetGrain<ISchemaByIdGrain>(identity.Id).SetUsageAsync(Subject, number, false);
+        }
+
+        if (_versions.Liveness != true)
+        {
+            await Registry.UpdateSubjectAsync(Subject, true);
+        }
+
+        var version = new StoredVersion { Version = number, Id = identity.Id, Definition = definition, Identity = parsed.Identity };
+        _versions.Add(version);
+        _log.Added(version);
         _parsed[version.Version] = parsed;
+        await _log.FlushAsync();
         foreach (var reference in definition.References)
         {
             if (reference.Subject == Subject)
             {
-                await AddReferencedByAsync(reference.Version, id);
+                await AddReferencedByAsync(reference.Version, identity.Id);
             }
             else
             {
-                await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).AddReferencedByAsync(reference.Version, id);
+                await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).AddReferencedByAsync(reference.Version, identity.Id);
             }
         }
 
-        return RegistryResult<int>.Ok(id);
+        return RegistryResult<int>.Ok(identity.Id);
     }
 
     public async Task<RegistryResult<SubjectVersion>> LookupAsync(SchemaSubmission submission, bool includeDeleted)
     {
-        if (state.State.Versions.Count == 0)
+        if (_versions.IsEmpty)
         {
-            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.SubjectNotFound, $"Subject '{Subject}' not found.");
+            return Answer(_versions.Lookup("", includeDeleted), Describe);
         }
 
         var (parsed, invalid) = await TryParseAsync(submission);
-        if (parsed is null)
-        {
-            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!);
-        }
-
-        var found = state.State.Versions.Where(v => includeDeleted || !v.Deleted).LastOrDefault(v => v.Identity == parsed.Identity);
-        return found is null
-            ? RegistryResult<SubjectVersion>.Fail(RegistryErrors.SchemaNotFound, "Schema not found")
-            : RegistryResult<SubjectVersion>.Ok(Describe(found));
+        return parsed is null
+            ? RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!)
+            : Answer(_versions.Lookup(parsed.Identity, includeDeleted), Describe);
     }
 
     public async Task<RegistryResult<CompatibilityVerdict>> CheckCompatibilityAsync(SchemaSubmission submission, string? version)
     {
-        StoredVersion? against = null;
-        if (version is "latest" or "-1" && !Live.Any())
+        var target = _versions.CompatibilityTarget(version);
+        if (!target.IsOk)
         {
-            // As Confluent: a first schema is compatible with the latest version of a subject that has none yet.
-            version = null;
-        }
-
-        if (version is not null)
-        {
-            var found = Find(version, includeDeleted: false);
-            if (found.ErrorCode != RegistryErrors.None)
-            {
-                return RegistryResult<CompatibilityVerdict>.Fail(found.ErrorCode, found.Message!);
-            }
-
-            against = found.Value;
+            return RegistryResult<CompatibilityVerdict>.Fail(target.ErrorCode, target.Message!);
         }
 
         var (parsed, invalid) = await TryParseAsync(submission);
@@ -127,121 +150,27 @@ public sealed partial class SchemaSubjectGrain(
             return RegistryResult<CompatibilityVerdict>.Fail(RegistryErrors.InvalidSchema, invalid!);
         }
 
-        var level = await LevelAsync();
-        var previous = against is null ? await LiveParsedAsync() : [await ParsedAsync(against)];
-        if (against is not null)
+        var level = _settings.EffectiveLevel((await Registry.GetDefaultsAsync()).Compatibility);
+        IReadOnlyList<StoredVersion> against = _versions.VersionsToCheck(level);
+        if (target.Value is { } named)
         {
             // One version named: checked as the level's direction, not transitively.
-            level = level switch
-            {
-                CompatibilityLevel.BackwardTransitive => CompatibilityLevel.Backward,
-                CompatibilityLevel.ForwardTransitive => CompatibilityLevel.Forward,
-                CompatibilityLevel.FullTransitive => CompatibilityLevel.Full,
-                _ => level,
-            };
+            (level, against) = (level.NonTransitive(), [named]);
         }
 
-        var messages = CompatibilityChecker.Check(Format(parsed), level, parsed, previous);
+        var messages = CompatibilityChecker.Check(Format(parsed), level, parsed, await ParsedAsync(against));
         return RegistryResult<CompatibilityVerdict>.Ok(new CompatibilityVerdict(messages.Count == 0,
             messages.Count == 0 ? [] : [.. messages, $"{{compatibility: '{level.Name()}'}}"]));
     }
 
-    /// <summary>The level that applies: the subject's, else the registry's.</summary>
-    private async Task<CompatibilityLevel> LevelAsync()
-    {
-        var name = state.State.Compatibility ?? (await Registry.GetConfigAsync()).Compatibility;
-        return CompatibilityLevels.TryParse(name, out var level) ? level : CompatibilityLevel.Backward;
-    }
+    private RegistryResult<T> ReadOnly<T>() =>
+        RegistryResult<T>.Fail(RegistryErrors.OperationNotPermitted, $"Subject {Subject} is in read-only mode");
 
-    private async Task<RegistryResult<int>?> ReadOnlyAsync()
-    {
-        var mode = state.State.Mode ?? await Registry.GetModeAsync();
-        return mode is "READONLY" or "READONLY_OVERRIDE"
-            ? RegistryResult<int>.Fail(RegistryErrors.OperationNotPermitted, $"Subject {Subject} is in read-only mode")
-            : null;
-    }
+    private static RegistryResult<TOut> Answer<TIn, TOut>(SubjectOutcome<TIn> outcome, Func<TIn, TOut> map) =>
+        outcome.IsOk ? RegistryResult<TOut>.Ok(map(outcome.Value!)) : RegistryResult<TOut>.Fail(outcome.ErrorCode, outcome.Message!);
 
-    private async Task<(ParsedSchema? Parsed, string? Error)> TryParseAsync(SchemaSubmission submission)
-    {
-        var definition = submission.Definition;
-        if (!SchemaFormats.Default.TryGet(definition.SchemaType, out var format))
-        {
-            return (null, $"Invalid schema type {definition.SchemaType}");
-        }
-
-        try
-        {
-            var references = await ResolveAsync(definition.References, []);
-            return (format.Parse(definition.Schema, references, submission.Normalize || state.State.Normalize == true), null);
-        }
-        catch (InvalidSchemaException e)
-        {
-            return (null, e.Message);
-        }
-    }
-
-    /// <summary>The references with their schemas, theirs before them; an unknown subject or version is an invalid schema.</summary>
-    private async Task<List<ResolvedReference>> ResolveAsync(IReadOnlyList<SchemaReferenceData> references, HashSet<(string, int)> resolving)
-    {
-        var resolved = new List<ResolvedReference>();
-        foreach (var reference in references)
-        {
-            if (!resolving.Add((reference.Subject, reference.Version)))
-            {
-                throw new InvalidSchemaException($"Circular reference to {reference.Subject} version {reference.Version}.");
-            }
-
-            var found = reference.Subject == Subject
-                ? Find(reference.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true)
-                : await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject)
-                    .GetVersionAsync(reference.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true) is var remote
-                    && remote.Value is { } version
-                        ? RegistryResult<StoredVersion>.Ok(new StoredVersion { Version = version.Version, Id = version.Id, Definition = version.Definition })
-                        : RegistryResult<StoredVersion>.Fail(RegistryErrors.VersionNotFound, "");
-            if (found.Value is not { } target)
-            {
-                throw new InvalidSchemaException($"Invalid reference '{reference.Name}': {reference.Subject} version {reference.Version} not found.");
-            }
-
-            var nested = await ResolveAsync(target.Definition.References, resolving);
-            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, target.Definition.Schema, nested));
-            resolving.Remove((reference.Subject, reference.Version));
-        }
-
-        return resolved;
-    }
-
-    private async Task<IReadOnlyList<ParsedSchema>> LiveParsedAsync()
-    {
-        var parsed = new List<ParsedSchema>();
-        foreach (var version in Live)
-        {
-            parsed.Add(await ParsedAsync(version));
-        }
-
-        return parsed;
-    }
-
-    private async Task<ParsedSchema> ParsedAsync(StoredVersion version)
-    {
-        if (!_parsed.TryGetValue(version.Version, out var parsed))
-        {
-            SchemaFormats.Default.TryGet(version.Definition.SchemaType, out var format);
-            parsed = format.Parse(version.Definition.Schema, await ResolveAsync(version.Definition.References, []), normalize: false);
-            _parsed[version.Version] = parsed;
-        }
-
-        return parsed;
-    }
-
-    private static ISchemaFormat Format(ParsedSchema parsed)
-    {
-        SchemaFormats.Default.TryGet(parsed.Type, out var format);
-        return format;
-    }
+    private SubjectVersion Describe(StoredVersion version) => new(Subject, version.Version, version.Id, version.Definition, version.Deleted);
 
     private static string IdentityKey(ParsedSchema parsed) =>
         parsed.Type + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parsed.Identity)));
-
-    private SubjectVersion Describe(StoredVersion version) => new(Subject, version.Version, version.Id, version.Definition, version.Deleted);
 }

@@ -1,15 +1,21 @@
 using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.SchemaRegistry.Subjects;
 
 namespace Tributary.Grains.Actors.Schemas;
 
-/// <summary>A subject's versions (soft-deleted ones included until permanently deleted), config and mode, as stored.</summary>
+/// <summary>
+/// A subject's own config and mode, as stored. Its versions are stored apart, in chunks (<see cref="SubjectVersionLog"/>),
+/// so that a registration writes one chunk, not the whole subject. Brokers before the chunks kept every version here
+/// (<see cref="Versions"/>); a subject stored that way is moved into chunks when first activated.
+/// </summary>
 [GenerateSerializer, Alias("Tributary.Grains.SubjectState")]
 public sealed class SubjectState
 {
+    /// <summary>Every version, as brokers before the chunked layout stored them; empty once moved.</summary>
     [Id(0)]
     public List<StoredVersion> Versions { get; set; } = [];
 
-    /// <summary>The highest version number in use: numbering continues past soft-deleted versions, not permanently deleted ones.</summary>
+    /// <summary>Unused since the chunked layout (the highest stored version is the numbering's base); kept for old records.</summary>
     [Id(1)]
     public int MaxVersion { get; set; }
 
@@ -23,8 +29,16 @@ public sealed class SubjectState
     public string? Mode { get; set; }
 }
 
+/// <summary>Up to <see cref="SubjectVersionLog.ChunkSize"/> consecutive version numbers of one subject, as stored.</summary>
+[GenerateSerializer, Alias("Tributary.Grains.SubjectVersionChunk")]
+public sealed class SubjectVersionChunk
+{
+    [Id(0)]
+    public List<StoredVersion> Versions { get; set; } = [];
+}
+
 [GenerateSerializer, Alias("Tributary.Grains.StoredVersion")]
-public sealed class StoredVersion
+public sealed class StoredVersion : ISubjectVersion
 {
     [Id(0)]
     public int Version { get; set; }

@@ -1,3 +1,4 @@
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Tests.Grains.Support;
 

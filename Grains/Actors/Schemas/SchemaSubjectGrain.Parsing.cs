@@ -1,0 +1,94 @@
+using System.Globalization;
+using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry;
+
+namespace Tributary.Grains.Actors.Schemas;
+
+/// <summary>
+/// Parsing with references resolved through this and other subjects; parsed versions are kept in memory, so a
+/// compatibility check parses only the versions it has not seen yet.
+/// </summary>
+public sealed partial class SchemaSubjectGrain
+{
+    private readonly Dictionary<int, ParsedSchema> _parsed = [];
+
+    private async Task<(ParsedSchema? Parsed, string? Error)> TryParseAsync(SchemaSubmission submission)
+    {
+        var definition = submission.Definition;
+        if (!SchemaFormats.Default.TryGet(definition.SchemaType, out var format))
+        {
+            return (null, $"Invalid schema type {definition.SchemaType}");
+        }
+
+        try
+        {
+            var references = await ResolveAsync(definition.References, []);
+            return (format.Parse(definition.Schema, references, _settings.Normalizes(submission.Normalize)), null);
+        }
+        catch (InvalidSchemaException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>The references with their schemas, theirs before them; an unknown subject or version is an invalid schema.</summary>
+    private async Task<List<ResolvedReference>> ResolveAsync(IReadOnlyList<SchemaReferenceData> references, HashSet<(string, int)> resolving)
+    {
+        var resolved = new List<ResolvedReference>();
+        foreach (var reference in references)
+        {
+            if (!resolving.Add((reference.Subject, reference.Version)))
+            {
+                throw new InvalidSchemaException($"Circular reference to {reference.Subject} version {reference.Version}.");
+            }
+
+            var spec = reference.Version.ToString(CultureInfo.InvariantCulture);
+            SchemaDefinition? target;
+            if (reference.Subject == Subject)
+            {
+                target = _versions.Find(spec, includeDeleted: true).Value?.Definition;
+            }
+            else
+            {
+                var remote = await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).GetVersionAsync(spec, includeDeleted: true);
+                target = remote.ErrorCode == RegistryErrors.None ? remote.Value?.Definition : null;
+            }
+
+            if (target is null)
+            {
+                throw new InvalidSchemaException($"Invalid reference '{reference.Name}': {reference.Subject} version {reference.Version} not found.");
+            }
+
+            var nested = await ResolveAsync(target.References, resolving);
+            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, target.Schema, nested));
+            resolving.Remove((reference.Subject, reference.Version));
+        }
+
+        return resolved;
+    }
+
+    private async Task<IReadOnlyList<ParsedSchema>> ParsedAsync(IReadOnlyList<StoredVersion> versions)
+    {
+        var parsed = new List<ParsedSchema>(versions.Count);
+        foreach (var version in versions)
+        {
+            if (!_parsed.TryGetValue(version.Version, out var known))
+            {
+                SchemaFormats.Default.TryGet(version.Definition.SchemaType, out var format);
+                known = format.Parse(version.Definition.Schema, await ResolveAsync(version.Definition.References, []), normalize: false);
+                _parsed[version.Version] = known;
+            }
+
+            parsed.Add(known);
+        }
+
+        return parsed;
+    }
+
+    private static ISchemaFormat Format(ParsedSchema parsed)
+    {
+        SchemaFormats.Default.TryGet(parsed.Type, out var format);
+        return format;
+    }
+}
