@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Gateway.Http;
+using Tributary.Gateway.SchemaRegistry.Json;
 using Tributary.Grains.Interfaces.Schemas;
 
 namespace Tributary.Gateway.SchemaRegistry;
@@ -109,6 +110,10 @@ internal static partial class RegistryHttp
         var limit = int.TryParse(request.Query["limit"], out var l) && l >= 0 ? l : int.MaxValue;
         return items.Skip(offset).Take(limit).ToList();
     }
+
+    public static ISchemaSubjectGrain SubjectGrain(IGrainFactory grains, string subject) => grains.GetGrain<ISchemaSubjectGrain>(Subject(subject));
+
+    public static ISchemaRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<ISchemaRegistryGrain>(0);
 
     public static SubjectVersionBody VersionBody(SubjectVersion version) => new(
         version.Subject, version.Version, version.Id, TypeForResponse(version.Definition.SchemaType),

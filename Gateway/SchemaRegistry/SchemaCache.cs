@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Tributary.Gateway.SchemaRegistry.Json;
 using Tributary.Grains.Interfaces.Schemas;
 
 namespace Tributary.Gateway.SchemaRegistry;

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+
+namespace Tributary.Gateway.SchemaRegistry.Endpoints;
+
+/// <summary>Compatibility levels and the normalize flag, global (the registry grain) and per subject (the subject's grain).</summary>
+internal static class ConfigEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/config", GetGlobalAsync);
+        api.MapPut("/config", SetGlobalAsync);
+        api.MapDelete("/config", DeleteGlobalAsync);
+        api.MapGet("/config/{subject}", GetSubjectAsync);
+        api.MapPut("/config/{subject}", SetSubjectAsync);
+        api.MapDelete("/config/{subject}", DeleteSubjectAsync);
+    }
+
+    private static async Task<IResult> GetGlobalAsync(IGrainFactory grains) => ConfigGet(await RegistryHttp.Registry(grains).GetConfigAsync());
+
+    private static async Task<IResult> SetGlobalAsync(HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
+    {
+        var (config, error) = await ReadConfigAsync(request, rejections);
+        if (config is null)
+        {
+            return error!;
+        }
+
+        return await RegistryHttp.Registry(grains).SetConfigAsync(config)
+            ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize))
+            : InvalidCompatibilityLevel(request, rejections, config.Compatibility);
+    }
+
+    private static async Task<IResult> DeleteGlobalAsync(IGrainFactory grains) => ConfigGet(await RegistryHttp.Registry(grains).DeleteConfigAsync());
+
+    private static async Task<IResult> GetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains)
+    {
+        if (await RegistryHttp.SubjectGrain(grains, subject).GetConfigAsync() is { Compatibility: not null } own)
+        {
+            return ConfigGet(own);
+        }
+
+        return RegistryHttp.Flag(request, "defaultToGlobal")
+            ? ConfigGet(await RegistryHttp.Registry(grains).GetConfigAsync())
+            : RegistryHttp.Error(RegistryErrors.SubjectCompatibilityNotConfigured,
+                $"Subject '{RegistryHttp.Subject(subject)}' does not have subject-level compatibility configured");
+    }
+
+    private static async Task<IResult> SetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
+    {
+        var (config, error) = await ReadConfigAsync(request, rejections);
+        if (config is null)
+        {
+            return error!;
+        }
+
+        return await RegistryHttp.SubjectGrain(grains, subject).SetConfigAsync(config)
+            ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize))
+            : InvalidCompatibilityLevel(request, rejections, config.Compatibility);
+    }
+
+    private static async Task<IResult> DeleteSubjectAsync(string subject, IGrainFactory grains) =>
+        await RegistryHttp.SubjectGrain(grains, subject).DeleteConfigAsync() is { } previous
+            ? ConfigGet(previous)
+            : RegistryHttp.Error(RegistryErrors.SubjectNotFound, $"Subject '{RegistryHttp.Subject(subject)}' not found.");
+
+    /// <summary>A config body that sets something (the level upper-cased; the grain checks that it is one of Confluent's), or 42203.</summary>
+    private static async Task<(RegistryConfig? Config, IResult? Error)> ReadConfigAsync(HttpRequest request, RegistryRejections rejections)
+    {
+        var (body, error) = await RegistryHttp.ReadAsync<ConfigRequestBody>(request, rejections.Logger);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
+        var name = body.Compatibility ?? body.CompatibilityLevel;
+        return name is null && body.Normalize is null
+            ? (null, InvalidCompatibilityLevel(request, rejections, name))
+            : (new RegistryConfig(name?.ToUpperInvariant(), body.Normalize), null);
+    }
+
+    private static IResult InvalidCompatibilityLevel(HttpRequest request, RegistryRejections rejections, string? name)
+    {
+        rejections.IfRejected(request, RegistryErrors.InvalidCompatibilityLevel, name);
+        return RegistryHttp.Error(RegistryErrors.InvalidCompatibilityLevel,
+            "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
+    }
+
+    private static IResult ConfigGet(RegistryConfig config) => RegistryHttp.Json(new ConfigGetBody(config.Compatibility, config.Normalize));
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+
+namespace Tributary.Gateway.SchemaRegistry.Endpoints;
+
+/// <summary>Modes (READWRITE, READONLY, READONLY_OVERRIDE), global and per subject; IMPORT is not served.</summary>
+internal static class ModeEndpoints
+{
+    private static readonly string[] Modes = ["READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT"];
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/mode", GetGlobalAsync);
+        api.MapPut("/mode", SetGlobalAsync);
+        api.MapDelete("/mode", DeleteGlobalAsync);
+        api.MapGet("/mode/{subject}", GetSubjectAsync);
+        api.MapPut("/mode/{subject}", SetSubjectAsync);
+        api.MapDelete("/mode/{subject}", DeleteSubjectAsync);
+    }
+
+    private static async Task<IResult> GetGlobalAsync(IGrainFactory grains) =>
+        RegistryHttp.Json(new ModeBody(await RegistryHttp.Registry(grains).GetModeAsync()));
+
+    private static async Task<IResult> SetGlobalAsync(HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
+    {
+        var (mode, error) = await ReadModeAsync(request, rejections);
+        if (mode is null)
+        {
+            return error!;
+        }
+
+        await RegistryHttp.Registry(grains).SetModeAsync(mode);
+        return RegistryHttp.Json(new ModeBody(mode));
+    }
+
+    private static async Task<IResult> DeleteGlobalAsync(IGrainFactory grains)
+    {
+        var previous = await RegistryHttp.Registry(grains).GetModeAsync();
+        await RegistryHttp.Registry(grains).SetModeAsync("READWRITE");
+        return RegistryHttp.Json(new ModeBody(previous));
+    }
+
+    private static async Task<IResult> GetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains)
+    {
+        if (await RegistryHttp.SubjectGrain(grains, subject).GetModeAsync() is { } own)
+        {
+            return RegistryHttp.Json(new ModeBody(own));
+        }
+
+        return RegistryHttp.Flag(request, "defaultToGlobal")
+            ? RegistryHttp.Json(new ModeBody(await RegistryHttp.Registry(grains).GetModeAsync()))
+            : RegistryHttp.Error(RegistryErrors.SubjectModeNotConfigured,
+                $"Subject '{RegistryHttp.Subject(subject)}' does not have subject-level mode configured");
+    }
+
+    private static async Task<IResult> SetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
+    {
+        var (mode, error) = await ReadModeAsync(request, rejections);
+        if (mode is null)
+        {
+            return error!;
+        }
+
+        await RegistryHttp.SubjectGrain(grains, subject).SetModeAsync(mode);
+        return RegistryHttp.Json(new ModeBody(mode));
+    }
+
+    private static async Task<IResult> DeleteSubjectAsync(string subject, IGrainFactory grains)
+    {
+        var grain = RegistryHttp.SubjectGrain(grains, subject);
+        if (await grain.GetModeAsync() is not { } previous)
+        {
+            return RegistryHttp.Error(RegistryErrors.SubjectNotFound, $"Subject '{RegistryHttp.Subject(subject)}' not found.");
+        }
+
+        await grain.SetModeAsync(null);
+        return RegistryHttp.Json(new ModeBody(previous));
+    }
+
+    /// <summary>A mode body with a known mode, or 42204; IMPORT (explicit ids) is not served, 42205.</summary>
+    private static async Task<(string? Mode, IResult? Error)> ReadModeAsync(HttpRequest request, RegistryRejections rejections)
+    {
+        var (body, error) = await RegistryHttp.ReadAsync<ModeBody>(request, rejections.Logger);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
+        var mode = body.Mode?.ToUpperInvariant();
+        if (mode is null || !Modes.Contains(mode))
+        {
+            rejections.IfRejected(request, RegistryErrors.InvalidMode, body.Mode);
+            return (null, RegistryHttp.Error(RegistryErrors.InvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT"));
+        }
+
+        if (mode == "IMPORT")
+        {
+            rejections.IfRejected(request, RegistryErrors.OperationNotPermitted, mode);
+            return (null, RegistryHttp.Error(RegistryErrors.OperationNotPermitted, "IMPORT mode is not supported by this registry"));
+        }
+
+        return (mode, null);
+    }
+}

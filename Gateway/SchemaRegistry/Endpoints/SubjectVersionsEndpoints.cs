@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+
+namespace Tributary.Gateway.SchemaRegistry.Endpoints;
+
+/// <summary>A subject's versions: list, register, read (whole or the schema alone), what references one, delete.</summary>
+internal static class SubjectVersionsEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/subjects/{subject}/versions", ListAsync);
+        api.MapPost("/subjects/{subject}/versions", RegisterAsync);
+        api.MapGet("/subjects/{subject}/versions/{version}", GetAsync);
+        api.MapGet("/subjects/{subject}/versions/{version}/schema", GetSchemaAsync);
+        api.MapGet("/subjects/{subject}/versions/{version}/referencedby", ReferencedByAsync);
+        api.MapDelete("/subjects/{subject}/versions/{version}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ListAsync(string subject, HttpRequest request, IGrainFactory grains) =>
+        RegistryHttp.From(
+            await RegistryHttp.SubjectGrain(grains, subject).GetVersionsAsync(RegistryHttp.Flag(request, "deleted"), RegistryHttp.Flag(request, "deletedOnly")),
+            versions => RegistryHttp.Json(RegistryHttp.Page(request, versions)));
+
+    private static async Task<IResult> RegisterAsync(string subject, HttpRequest request, IGrainFactory grains, SchemaCache cache, RegistryRejections rejections)
+    {
+        var (submission, error) = await RegistryHttp.ReadSubmissionAsync(request, RegistryHttp.Flag(request, "normalize"), rejections.Logger);
+        if (submission is null)
+        {
+            return error!;
+        }
+
+        var result = await RegistryHttp.SubjectGrain(grains, subject).RegisterAsync(submission);
+        rejections.IfRejected(request, result.ErrorCode, result.Message);
+        if (result.ErrorCode != RegistryErrors.None)
+        {
+            return RegistryHttp.Error(result.ErrorCode, result.Message ?? "");
+        }
+
+        // Confluent 8 answers with the schema's GUID too; older clients ignore it.
+        return RegistryHttp.Json(new IdBody(result.Value, (await cache.GetAsync(result.Value))?.Guid));
+    }
+
+    private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
+        RegistryHttp.From(
+            await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync(version, RegistryHttp.Flag(request, "deleted")),
+            found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
+
+    private static async Task<IResult> GetSchemaAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
+        RegistryHttp.From(
+            await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync(version, RegistryHttp.Flag(request, "deleted")),
+            found => Results.Text(found.Definition.Schema, RegistryHttp.ContentType));
+
+    private static async Task<IResult> ReferencedByAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
+        RegistryHttp.From(
+            await RegistryHttp.SubjectGrain(grains, subject).GetReferencedByAsync(version),
+            ids => RegistryHttp.Json(RegistryHttp.Page(request, ids)));
+
+    private static async Task<IResult> DeleteAsync(string subject, string version, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
+    {
+        var result = await RegistryHttp.SubjectGrain(grains, subject).DeleteVersionAsync(version, RegistryHttp.Flag(request, "permanent"));
+        rejections.IfRejected(request, result.ErrorCode, result.Message);
+        return RegistryHttp.From(result, deleted => RegistryHttp.Json(deleted));
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace Tributary.Gateway.SchemaRegistry.Json;
+
+/// <summary>One version of a subject.</summary>
+internal sealed record SubjectVersionBody(
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("version")] int Version,
+    [property: JsonPropertyName("id")] int Id,
+    [property: JsonPropertyName("schemaType")] string? SchemaType,
+    [property: JsonPropertyName("references")] List<ReferenceBody>? References,
+    [property: JsonPropertyName("schema")] string Schema);
