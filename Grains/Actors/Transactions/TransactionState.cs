@@ -1,8 +1,13 @@
 using Tributary.Grains.Interfaces.Transactions;
+using Tributary.Grains.Transactions;
+using EngineStatus = Tributary.Grains.Transactions.TransactionStatus;
 
 namespace Tributary.Grains.Actors.Transactions;
 
-/// <summary>Kafka's transaction states, by the names DescribeTransactions and ListTransactions use.</summary>
+/// <summary>
+/// <see cref="TransactionState.Status"/> as stored: by value, so these values stay what existing brokers wrote. The
+/// coordinator's own states are <see cref="EngineStatus"/>, by the same names.
+/// </summary>
 public enum TransactionStatus
 {
     Empty,
@@ -13,7 +18,7 @@ public enum TransactionStatus
     CompleteAbort,
 }
 
-/// <summary>One transactional id's coordinator state, as stored: written before any answer that depends on it.</summary>
+/// <summary>One transactional id's <see cref="TransactionMetadata"/>, as stored.</summary>
 [GenerateSerializer, Alias("Tributary.Grains.TransactionState")]
 public sealed class TransactionState
 {
@@ -45,4 +50,30 @@ public sealed class TransactionState
     /// <summary>Grows with every activation that finds stored state: markers from an older activation are refused.</summary>
     [Id(8)]
     public int CoordinatorEpoch { get; set; }
+
+    public static TransactionState From(TransactionMetadata metadata) => new()
+    {
+        ProducerId = metadata.ProducerId,
+        ProducerEpoch = metadata.ProducerEpoch,
+        TimeoutMs = metadata.TimeoutMs,
+        Status = Enum.Parse<TransactionStatus>(metadata.Status.ToString()),
+        Partitions = metadata.Partitions.Select(p => new TransactionPartition(p.Topic, p.Partition)).ToList(),
+        Groups = [.. metadata.Groups],
+        StartTimestampMs = metadata.StartTimestampMs,
+        LastUpdateMs = metadata.LastUpdateMs,
+        CoordinatorEpoch = metadata.CoordinatorEpoch,
+    };
+
+    public TransactionMetadata ToMetadata() => new()
+    {
+        ProducerId = ProducerId,
+        ProducerEpoch = ProducerEpoch,
+        TimeoutMs = TimeoutMs,
+        Status = Enum.Parse<EngineStatus>(Status.ToString()),
+        Partitions = Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList(),
+        Groups = [.. Groups],
+        StartTimestampMs = StartTimestampMs,
+        LastUpdateMs = LastUpdateMs,
+        CoordinatorEpoch = CoordinatorEpoch,
+    };
 }
