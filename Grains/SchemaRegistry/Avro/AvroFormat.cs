@@ -13,9 +13,9 @@ internal sealed class AvroParsedSchema(string text, string identity, AvroSchema 
 
 /// <summary>
 /// Avro, parsed by Apache.Avro. References are named types defined by other subjects' schemas: they are parsed first
-/// (their own references before them) into the names the schema may use. The stored text is Apache.Avro's canonical
-/// JSON of the schema (full names, fixed attribute order), or the submitted text when it uses references, so that
-/// the referenced types are not inlined. Identity is Avro's Parsing Canonical Form extended with what it leaves out
+/// (their own references before them) into the names the schema may use. The stored text is what Java Avro's
+/// <c>Schema.toString()</c> writes (<see cref="JavaSchemaText"/>), as Confluent's registry stores it, with referenced
+/// types left as names; with <c>normalize</c>, Apache.Avro's canonical JSON (full names, fixed attribute order). Identity is Avro's Parsing Canonical Form extended with what it leaves out
 /// but resolution depends on (defaults, aliases, logical types, enum defaults): the canonical JSON without docs and
 /// unknown properties' order, plus the references.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class AvroFormat : ISchemaFormat
         }
 
         var canonical = parsed.ToString();
-        var text = references.Count == 0 || normalize ? canonical : schema.Trim();
+        var text = normalize ? canonical : JavaSchemaText.Of(schema);
         var identity = WithoutDocs(canonical) + string.Concat(references.Select(r => $"|{r.Name}={r.Subject}/{r.Version}"));
         return new AvroParsedSchema(text, identity, parsed);
     }
