@@ -65,7 +65,7 @@ public sealed partial class PartitionLog
                 }
             }
 
-            var active = _segments[^1];
+            var active = _segments.Active;
             if (active.ShouldRoll(records.Length, validated.MaxTimestamp, validated.LastOffset, config, now))
             {
                 active = Roll(validated.FirstOffset, config, now);
@@ -137,10 +137,10 @@ public sealed partial class PartitionLog
     /// <summary>Seals the active segment and starts a new one at <paramref name="baseOffset"/>. Holds the append lock.</summary>
     private LogSegment Roll(long baseOffset, LogConfig config, long nowMs)
     {
-        var sealedSegment = _segments[^1];
+        var sealedSegment = _segments.Active;
         sealedSegment.Persist(fsync: false);
         var segment = LogSegment.Create(Directory, baseOffset, config, nowMs);
-        Volatile.Write(ref _segments, [.. _segments, segment]);
+        _segments.Add(segment);
         _sealedAwaitingFlush.Add(sealedSegment);
 
         // The sealed segment is fsynced in the background, then the checkpoint moves past it.

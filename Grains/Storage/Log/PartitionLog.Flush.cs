@@ -70,7 +70,7 @@ public sealed partial class PartitionLog
 
             sealedSegments = [.. _sealedAwaitingFlush];
             _sealedAwaitingFlush.Clear();
-            active = _segments[^1];
+            active = _segments.Active;
             position = active.Size;
             offset = _logEndOffset;
             writeCheckpoint = _checkpointWanted;

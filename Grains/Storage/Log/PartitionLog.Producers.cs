@@ -41,10 +41,9 @@ public sealed partial class PartitionLog
     public List<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBound)
     {
         var found = new List<AbortedTransaction>();
-        var segments = Volatile.Read(ref _segments);
-        for (var i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
+        foreach (var segment in _segments.From(fetchOffset))
         {
-            if (segments[i].TransactionIndex.Collect(fetchOffset, upperBound, found))
+            if (segment.TransactionIndex.Collect(fetchOffset, upperBound, found))
             {
                 break;
             }
@@ -88,7 +87,7 @@ public sealed partial class PartitionLog
     {
         var end = _logEndOffset;
         ProducerSnapshotFile.Prune(Directory, keep: int.MaxValue, maxOffset: end);
-        var replayFrom = _segments[0].BaseOffset;
+        var replayFrom = _segments.First.BaseOffset;
         foreach (var offset in ProducerSnapshotFile.List(Directory))
         {
             if (ProducerSnapshotFile.TryRead(Directory, offset) is { } entries)
@@ -102,7 +101,7 @@ public sealed partial class PartitionLog
         }
 
         var replayed = 0;
-        foreach (var segment in _segments)
+        foreach (var segment in _segments.All)
         {
             segment.TransactionIndex.TruncateFrom(replayFrom);
             if (segment.NextOffset <= replayFrom)

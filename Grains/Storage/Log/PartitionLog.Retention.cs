@@ -57,8 +57,7 @@ public sealed partial class PartitionLog
             }
 
             var config = Config;
-            var segments = Volatile.Read(ref _segments);
-            var (count, reason) = CountDeletable(segments, config, NowMs);
+            var (count, reason) = CountDeletable(_segments.All, config, NowMs);
             if (count == 0)
             {
                 return 0;
@@ -72,15 +71,14 @@ public sealed partial class PartitionLog
                     return 0;
                 }
 
-                if (count == _segments.Length)
+                if (count == _segments.Count)
                 {
                     Roll(_logEndOffset, config, NowMs);
                 }
 
-                deleted = _segments[..count];
-                Volatile.Write(ref _segments, _segments[count..]);
+                deleted = _segments.RemoveOldest(count);
                 _sealedAwaitingFlush.RemoveAll(deleted.Contains);
-                Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments[0].BaseOffset));
+                Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments.First.BaseOffset));
                 foreach (var segment in deleted)
                 {
                     segment.MarkDeleted();
@@ -94,21 +92,24 @@ public sealed partial class PartitionLog
         }
     }
 
-    private (int Count, string Reason) CountDeletable(LogSegment[] segments, LogConfig config, long nowMs)
+    private (int Count, string Reason) CountDeletable(ReadOnlySpan<LogSegment> segments, LogConfig config, long nowMs)
     {
         var highWatermark = HighWatermark;
         var logStartOffset = LogStartOffset;
         var logEndOffset = LogEndOffset;
 
-        // A segment may go only when all of it is below the high watermark, and the active one only when not empty.
-        bool Deletable(int i) =>
-            highWatermark >= (i + 1 < segments.Length ? segments[i + 1].BaseOffset : logEndOffset)
-            && !(i == segments.Length - 1 && segments[i].Size == 0);
+        // Only a prefix may go: segments wholly below the high watermark, and the active one only when not empty.
+        var deletable = 0;
+        while (deletable < segments.Length && highWatermark >= EndOf(segments, deletable, logEndOffset)
+            && !(deletable == segments.Length - 1 && segments[deletable].Size == 0))
+        {
+            deletable++;
+        }
 
         var byTime = 0;
         if (config.RetentionMs >= 0)
         {
-            while (byTime < segments.Length && Deletable(byTime)
+            while (byTime < deletable
                 && segments[byTime].MaxTimestamp is var maxTimestamp && maxTimestamp >= 0
                 && nowMs - maxTimestamp > config.RetentionMs)
             {
@@ -119,8 +120,8 @@ public sealed partial class PartitionLog
         var bySize = 0;
         if (config.RetentionBytes >= 0)
         {
-            var excess = segments.Sum(s => (long)s.Size) - config.RetentionBytes;
-            while (bySize < segments.Length && Deletable(bySize) && excess - segments[bySize].Size >= 0)
+            var excess = LogSegments.SizeOf(segments) - config.RetentionBytes;
+            while (bySize < deletable && excess - segments[bySize].Size >= 0)
             {
                 excess -= segments[bySize].Size;
                 bySize++;
@@ -128,8 +129,7 @@ public sealed partial class PartitionLog
         }
 
         var byStartOffset = 0;
-        while (byStartOffset < segments.Length && Deletable(byStartOffset)
-            && (byStartOffset + 1 < segments.Length ? segments[byStartOffset + 1].BaseOffset : logEndOffset) <= logStartOffset)
+        while (byStartOffset < deletable && EndOf(segments, byStartOffset, logEndOffset) <= logStartOffset)
         {
             byStartOffset++;
         }
@@ -137,6 +137,10 @@ public sealed partial class PartitionLog
         var count = Math.Max(byTime, Math.Max(bySize, byStartOffset));
         var reason = count == byTime ? "retention.ms" : count == bySize ? "retention.bytes" : "log start offset";
         return (count, reason);
+
+        // Where a segment's offsets end: the next segment's base offset, or the log end for the active one.
+        static long EndOf(ReadOnlySpan<LogSegment> segments, int i, long logEndOffset) =>
+            i + 1 < segments.Length ? segments[i + 1].BaseOffset : logEndOffset;
     }
 
     private void ScheduleDeletion(LogSegment[] segments, long delayMs)

@@ -4,16 +4,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Tributary.Grains.Storage.Log;
 
 /// <summary>
-/// One partition's log, after Kafka's UnifiedLog: an ordered run of <see cref="LogSegment"/>s in one directory,
-/// with the log start offset, the log end offset and the high watermark.
+/// One partition's log, after Kafka's UnifiedLog: an ordered run of <see cref="LogSegment"/>s in one directory
+/// (<see cref="LogSegments"/>), with the log start offset, the log end offset and the high watermark.
 /// <para>Offsets: <see cref="LogStartOffset"/> is the first offset a reader may ask for (segments before it are
 /// deleted; DeleteRecords moves it), <see cref="LogEndOffset"/> the next offset to assign, and
 /// <see cref="HighWatermark"/> the end of what readers see: the log end offset, or in durable mode
 /// (<c>flush.messages=1</c>) the end of what is fsynced, so that no reader ever sees a record that a crash could
 /// take back.</para>
 /// <para>Threads: appends, rolls, flush captures and segment-list changes are serialized by one lock that is held
-/// only for page-cache writes, never for fsync. Reads take no lock: they see an immutable segment array and each
-/// segment's published readable size. Any number of readers run alongside the single writer.</para>
+/// only for page-cache writes, never for fsync; retention runs one at a time under a second. Reads take no lock: they
+/// see an immutable snapshot of the segments and each segment's published readable size. Any number of readers run
+/// alongside the single writer.</para>
 /// <para>Crash: see <see cref="LogLoader"/> and <see cref="PartitionCheckpoint"/>. An acknowledged append has left the
 /// process (it is in the page cache, which survives a kill -9) and, in durable mode, is on stable storage.</para>
 /// </summary>
@@ -24,11 +25,11 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private readonly Lock _retentionLock = new();
+    private readonly LogSegments _segments;
     private readonly GroupCommit _groupCommit;
     private readonly List<LogSegment> _sealedAwaitingFlush = [];
     private readonly HashSet<LogSegment> _pendingDeletes = [];
     private LogConfig _config;
-    private LogSegment[] _segments;
     private long _logStartOffset;
     private long _logEndOffset;
     private long _highWatermark;
@@ -49,12 +50,13 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _time = time;
         _logger = logger;
         Loaded = loaded;
-        _segments = [.. loaded.Segments];
+        _segments = new LogSegments(loaded.Segments);
         _logStartOffset = loaded.LogStartOffset;
-        _logEndOffset = _segments[^1].NextOffset;
+        var active = _segments.Active;
+        _logEndOffset = active.NextOffset;
         _highWatermark = _logEndOffset;
         _lastFlushMs = NowMs;
-        _recoveryPoint = new PartitionCheckpoint(_logStartOffset, _logEndOffset, _segments[^1].BaseOffset, _segments[^1].Size);
+        _recoveryPoint = new PartitionCheckpoint(_logStartOffset, _logEndOffset, active.BaseOffset, active.Size);
         _groupCommit = new GroupCommit(FlushRound, _logEndOffset);
     }
 
@@ -72,10 +74,10 @@ public sealed partial class PartitionLog : IAsyncDisposable
     public bool IsClosed => _closed;
 
     /// <summary>Bytes of all segments.</summary>
-    public long Size => Volatile.Read(ref _segments).Sum(s => (long)s.Size);
+    public long Size => _segments.SizeInBytes;
 
     /// <summary>Base offsets of the segments, oldest first.</summary>
-    public IReadOnlyList<long> SegmentBaseOffsets => Volatile.Read(ref _segments).Select(s => s.BaseOffset).ToArray();
+    public IReadOnlyList<long> SegmentBaseOffsets => _segments.BaseOffsets;
 
     /// <summary>What recovery did when the log opened.</summary>
     internal LoadedLog Loaded { get; }
@@ -108,7 +110,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         if (log._writtenCheckpoint != log._recoveryPoint && log.Size > 0)
         {
             // Make what recovery kept durable before the checkpoint vouches for it.
-            foreach (var segment in log._segments)
+            foreach (var segment in log._segments.All)
             {
                 if (segment.BaseOffset >= (log._writtenCheckpoint?.RecoverySegmentBase ?? 0))
                 {
@@ -134,7 +136,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        LogSegment[] segments;
         LogSegment[] sealedSegments;
         lock (_appendLock)
         {
@@ -149,7 +150,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
         await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
         lock (_appendLock)
         {
-            segments = _segments;
             sealedSegments = [.. _sealedAwaitingFlush];
             _sealedAwaitingFlush.Clear();
         }
@@ -159,7 +159,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
             segment.Persist(fsync: true);
         }
 
-        var active = segments[^1];
+        var active = _segments.Active;
         active.Persist(fsync: active.HasUnflushedData);
         active.TransactionIndex.Flush();
         byte[] producerSnapshot;
@@ -186,10 +186,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         _disposed = true;
-        foreach (var segment in segments)
-        {
-            segment.Dispose();
-        }
+        _segments.Close();
 
         DeletePendingSegmentsNow();
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
@@ -213,10 +210,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         _disposed = true;
-        foreach (var segment in Volatile.Read(ref _segments))
-        {
-            segment.Dispose();
-        }
+        _segments.Close();
     }
 
     private void AdvanceHighWatermark(long offset)
