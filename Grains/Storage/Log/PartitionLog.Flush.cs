@@ -22,15 +22,7 @@ public sealed partial class PartitionLog
     /// </summary>
     public Task CheckpointIfBehindAsync()
     {
-        lock (_checkpointLock)
-        {
-            if (_closed || _writtenCheckpoint is { } written && written.RecoveryOffset >= LogEndOffset && written.LogStartOffset == LogStartOffset)
-            {
-                return Task.CompletedTask;
-            }
-        }
-
-        return FlushAsync();
+        return _closed || _checkpoint.IsCurrent(LogEndOffset) ? Task.CompletedTask : FlushAsync();
     }
 
     /// <summary>
@@ -91,15 +83,7 @@ public sealed partial class PartitionLog
         }
 
         active.FlushLog();
-        lock (_checkpointLock)
-        {
-            _recoveryPoint = _recoveryPoint with
-            {
-                RecoveryOffset = offset,
-                RecoverySegmentBase = active.BaseOffset,
-                RecoveryPosition = position,
-            };
-        }
+        _checkpoint.MoveRecoveryPoint(offset, active.BaseOffset, position);
 
         if (producerSnapshot is not null)
         {
@@ -110,7 +94,7 @@ public sealed partial class PartitionLog
 
         if (writeCheckpoint)
         {
-            WriteCheckpoint();
+            _checkpoint.Write();
         }
 
         if (Config.IsDurable || HighWatermark < offset)

@@ -34,7 +34,7 @@ public sealed partial class PartitionLog
             }
         }
 
-        WriteCheckpoint();
+        _checkpoint.Write();
         EnforceRetention();
         return (ErrorCode.None, LogStartOffset);
     }
@@ -85,8 +85,8 @@ public sealed partial class PartitionLog
                 }
             }
 
-            WriteCheckpoint();
-            ScheduleDeletion(deleted, config.FileDeleteDelayMs);
+            _checkpoint.Write();
+            _deleter.Schedule(deleted, config.FileDeleteDelayMs);
             LogSegmentsDeleted(_logger, Directory, deleted.Length, reason, LogStartOffset);
             return deleted.Length;
         }
@@ -141,52 +141,5 @@ public sealed partial class PartitionLog
         // Where a segment's offsets end: the next segment's base offset, or the log end for the active one.
         static long EndOf(ReadOnlySpan<LogSegment> segments, int i, long logEndOffset) =>
             i + 1 < segments.Length ? segments[i + 1].BaseOffset : logEndOffset;
-    }
-
-    private void ScheduleDeletion(LogSegment[] segments, long delayMs)
-    {
-        lock (_pendingDeletes)
-        {
-            _pendingDeletes.UnionWith(segments);
-        }
-
-        _ = DeleteLaterAsync(segments, delayMs);
-    }
-
-    private async Task DeleteLaterAsync(LogSegment[] segments, long delayMs)
-    {
-        if (delayMs > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(delayMs, int.MaxValue)), _time).ConfigureAwait(false);
-        }
-
-        foreach (var segment in segments)
-        {
-            bool due;
-            lock (_pendingDeletes)
-            {
-                due = _pendingDeletes.Remove(segment);
-            }
-
-            if (due)
-            {
-                segment.DeleteFiles();
-            }
-        }
-    }
-
-    private void DeletePendingSegmentsNow()
-    {
-        LogSegment[] pending;
-        lock (_pendingDeletes)
-        {
-            pending = [.. _pendingDeletes];
-            _pendingDeletes.Clear();
-        }
-
-        foreach (var segment in pending)
-        {
-            segment.DeleteFiles();
-        }
     }
 }

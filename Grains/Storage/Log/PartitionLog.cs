@@ -15,7 +15,7 @@ namespace Tributary.Grains.Storage.Log;
 /// only for page-cache writes, never for fsync; retention runs one at a time under a second. Reads take no lock: they
 /// see an immutable snapshot of the segments and each segment's published readable size. Any number of readers run
 /// alongside the single writer.</para>
-/// <para>Crash: see <see cref="LogLoader"/> and <see cref="PartitionCheckpoint"/>. An acknowledged append has left the
+/// <para>Crash: see <see cref="LogLoader"/> and <see cref="CheckpointWriter"/>. An acknowledged append has left the
 /// process (it is in the page cache, which survives a kill -9) and, in durable mode, is on stable storage.</para>
 /// </summary>
 public sealed partial class PartitionLog : IAsyncDisposable
@@ -23,12 +23,12 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _appendLock = new();
-    private readonly Lock _checkpointLock = new();
     private readonly Lock _retentionLock = new();
     private readonly LogSegments _segments;
+    private readonly CheckpointWriter _checkpoint;
+    private readonly SegmentFileDeleter _deleter;
     private readonly GroupCommit _groupCommit;
     private readonly List<LogSegment> _sealedAwaitingFlush = [];
-    private readonly HashSet<LogSegment> _pendingDeletes = [];
     private LogConfig _config;
     private long _logStartOffset;
     private long _logEndOffset;
@@ -36,12 +36,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private long _unflushedMessages;
     private long _lastFlushMs;
     private bool _checkpointWanted;
-    private PartitionCheckpoint? _writtenCheckpoint;
-    private PartitionCheckpoint _recoveryPoint;
     private TaskCompletionSource? _dataArrived;
     private volatile bool _closed;
     private volatile bool _disposed;
-    private bool _checkpointsSealed;
 
     private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
     {
@@ -56,7 +53,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _logEndOffset = active.NextOffset;
         _highWatermark = _logEndOffset;
         _lastFlushMs = NowMs;
-        _recoveryPoint = new PartitionCheckpoint(_logStartOffset, _logEndOffset, active.BaseOffset, active.Size);
+        _checkpoint = new CheckpointWriter(
+            directory, new PartitionCheckpoint(_logStartOffset, _logEndOffset, active.BaseOffset, active.Size), () => LogStartOffset);
+        _deleter = new SegmentFileDeleter(time);
         _groupCommit = new GroupCommit(FlushRound, _logEndOffset);
     }
 
@@ -106,20 +105,20 @@ public sealed partial class PartitionLog : IAsyncDisposable
         var loaded = LogLoader.Load(directory, config, lastShutdownWasClean, time.GetUtcNow().ToUnixTimeMilliseconds(), logger);
         var log = new PartitionLog(directory, config, loaded, time, logger);
         log.RestoreProducerState();
-        log._writtenCheckpoint = PartitionCheckpoint.TryRead(directory);
-        if (log._writtenCheckpoint != log._recoveryPoint && log.Size > 0)
+        var written = log._checkpoint.Written;
+        if (written != log._checkpoint.RecoveryPoint && log.Size > 0)
         {
             // Make what recovery kept durable before the checkpoint vouches for it.
             foreach (var segment in log._segments.All)
             {
-                if (segment.BaseOffset >= (log._writtenCheckpoint?.RecoverySegmentBase ?? 0))
+                if (segment.BaseOffset >= (written?.RecoverySegmentBase ?? 0))
                 {
                     segment.Persist(fsync: true);
                 }
             }
 
             log.WriteProducerSnapshot(log.LogEndOffset, log.CaptureProducerSnapshot());
-            log.WriteCheckpoint();
+            log._checkpoint.Write();
         }
 
         LogOpened(logger, directory, log.LogStartOffset, log.LogEndOffset, loaded.SegmentsRecovered, loaded.BytesTruncated);
@@ -169,26 +168,12 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         WriteProducerSnapshot(LogEndOffset, producerSnapshot);
-        lock (_checkpointLock)
-        {
-            _recoveryPoint = _recoveryPoint with
-            {
-                RecoveryOffset = LogEndOffset,
-                RecoverySegmentBase = active.BaseOffset,
-                RecoveryPosition = active.Size,
-            };
-        }
-
-        WriteCheckpoint();
-        lock (_checkpointLock)
-        {
-            _checkpointsSealed = true;
-        }
-
+        _checkpoint.MoveRecoveryPoint(LogEndOffset, active.BaseOffset, active.Size);
+        _checkpoint.Write();
+        _checkpoint.Seal();
         _disposed = true;
         _segments.Close();
-
-        DeletePendingSegmentsNow();
+        _deleter.DeleteAllNow();
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
     }
 
@@ -204,11 +189,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
-        lock (_checkpointLock)
-        {
-            _checkpointsSealed = true;
-        }
-
+        _checkpoint.Seal();
         _disposed = true;
         _segments.Close();
     }
@@ -219,26 +200,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
         // A full fence: either a reader that registered before this sees the new high watermark, or we see its waiter.
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
-    }
-
-    private void WriteCheckpoint()
-    {
-        lock (_checkpointLock)
-        {
-            if (_checkpointsSealed)
-            {
-                return;
-            }
-
-            var checkpoint = _recoveryPoint with { LogStartOffset = LogStartOffset };
-            if (checkpoint == _writtenCheckpoint)
-            {
-                return;
-            }
-
-            checkpoint.Write(Directory);
-            _writtenCheckpoint = checkpoint;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered, {BytesTruncated} bytes truncated")]
