@@ -15,8 +15,9 @@ namespace Tributary.Grains.Storage.Log;
 /// only for page-cache writes, never for fsync; retention runs one at a time under a second. Reads take no lock: they
 /// see an immutable snapshot of the segments and each segment's published readable size. Any number of readers run
 /// alongside the single writer.</para>
-/// <para>Crash: see <see cref="LogLoader"/> and <see cref="CheckpointWriter"/>. An acknowledged append has left the
-/// process (it is in the page cache, which survives a kill -9) and, in durable mode, is on stable storage.</para>
+/// <para>Crash: see <see cref="LogLoader"/>, <see cref="ProducerStateLoader"/> and <see cref="CheckpointWriter"/>. An
+/// acknowledged append has left the process (it is in the page cache, which survives a kill -9) and, in durable mode,
+/// is on stable storage.</para>
 /// </summary>
 public sealed partial class PartitionLog : IAsyncDisposable
 {
@@ -104,7 +105,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         logger ??= NullLogger.Instance;
         var loaded = LogLoader.Load(directory, config, lastShutdownWasClean, time.GetUtcNow().ToUnixTimeMilliseconds(), logger);
         var log = new PartitionLog(directory, config, loaded, time, logger);
-        log.RestoreProducerState();
+        ProducerStateLoader.Rebuild(directory, log._segments.All, log._logEndOffset, log._producers, time, logger);
         var written = log._checkpoint.Written;
         if (written != log._checkpoint.RecoveryPoint && log.Size > 0)
         {
