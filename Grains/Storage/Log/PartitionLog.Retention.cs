@@ -57,7 +57,7 @@ public sealed partial class PartitionLog
             }
 
             var config = Config;
-            var (count, reason) = CountDeletable(_segments.All, config, NowMs);
+            var (count, reason) = RetentionRules.CountDeletable(_segments.All, config, NowMs, HighWatermark, LogStartOffset, LogEndOffset);
             if (count == 0)
             {
                 return 0;
@@ -90,56 +90,5 @@ public sealed partial class PartitionLog
             LogSegmentsDeleted(_logger, Directory, deleted.Length, reason, LogStartOffset);
             return deleted.Length;
         }
-    }
-
-    private (int Count, string Reason) CountDeletable(ReadOnlySpan<LogSegment> segments, LogConfig config, long nowMs)
-    {
-        var highWatermark = HighWatermark;
-        var logStartOffset = LogStartOffset;
-        var logEndOffset = LogEndOffset;
-
-        // Only a prefix may go: segments wholly below the high watermark, and the active one only when not empty.
-        var deletable = 0;
-        while (deletable < segments.Length && highWatermark >= EndOf(segments, deletable, logEndOffset)
-            && !(deletable == segments.Length - 1 && segments[deletable].Size == 0))
-        {
-            deletable++;
-        }
-
-        var byTime = 0;
-        if (config.RetentionMs >= 0)
-        {
-            while (byTime < deletable
-                && segments[byTime].MaxTimestamp is var maxTimestamp && maxTimestamp >= 0
-                && nowMs - maxTimestamp > config.RetentionMs)
-            {
-                byTime++;
-            }
-        }
-
-        var bySize = 0;
-        if (config.RetentionBytes >= 0)
-        {
-            var excess = LogSegments.SizeOf(segments) - config.RetentionBytes;
-            while (bySize < deletable && excess - segments[bySize].Size >= 0)
-            {
-                excess -= segments[bySize].Size;
-                bySize++;
-            }
-        }
-
-        var byStartOffset = 0;
-        while (byStartOffset < deletable && EndOf(segments, byStartOffset, logEndOffset) <= logStartOffset)
-        {
-            byStartOffset++;
-        }
-
-        var count = Math.Max(byTime, Math.Max(bySize, byStartOffset));
-        var reason = count == byTime ? "retention.ms" : count == bySize ? "retention.bytes" : "log start offset";
-        return (count, reason);
-
-        // Where a segment's offsets end: the next segment's base offset, or the log end for the active one.
-        static long EndOf(ReadOnlySpan<LogSegment> segments, int i, long logEndOffset) =>
-            i + 1 < segments.Length ? segments[i + 1].BaseOffset : logEndOffset;
     }
 }
