@@ -43,7 +43,14 @@ public sealed partial class PartitionLog
     /// One group-commit round, on a pool thread: capture what is written, fsync it outside the append lock, then
     /// (in durable mode) publish it to readers. Returns the offset up to which the log is now durable.
     /// </summary>
-    private long FlushRound()
+    private long FlushRound() => Flush(closing: false);
+
+    /// <summary>
+    /// A flush round; <paramref name="closing"/>, the last one, run by <see cref="DisposeAsync"/> once appends have
+    /// stopped: it always moves the checkpoint to the end, fsyncs the active segment's indexes along with its data
+    /// (only when it has unflushed data), and publishes nothing.
+    /// </summary>
+    private long Flush(bool closing)
     {
         LogSegment[] sealedSegments;
         LogSegment active;
@@ -65,7 +72,7 @@ public sealed partial class PartitionLog
             active = _segments.Active;
             position = active.Size;
             offset = _logEndOffset;
-            writeCheckpoint = _checkpointWanted;
+            writeCheckpoint = _checkpointWanted || closing;
             _checkpointWanted = false;
             if (writeCheckpoint)
             {
@@ -82,7 +89,15 @@ public sealed partial class PartitionLog
             segment.Persist(fsync: true);
         }
 
-        active.FlushLog();
+        if (closing)
+        {
+            active.Persist(fsync: active.HasUnflushedData);
+        }
+        else
+        {
+            active.FlushLog();
+        }
+
         _checkpoint.MoveRecoveryPoint(offset, active.BaseOffset, position);
 
         if (producerSnapshot is not null)
@@ -97,7 +112,7 @@ public sealed partial class PartitionLog
             _checkpoint.Write();
         }
 
-        if (Config.IsDurable || HighWatermark < offset)
+        if (!closing && (Config.IsDurable || HighWatermark < offset))
         {
             foreach (var segment in sealedSegments)
             {

@@ -136,7 +136,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        LogSegment[] sealedSegments;
         lock (_appendLock)
         {
             if (_closed)
@@ -148,29 +147,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
-        lock (_appendLock)
-        {
-            sealedSegments = [.. _sealedAwaitingFlush];
-            _sealedAwaitingFlush.Clear();
-        }
-
-        foreach (var segment in sealedSegments)
-        {
-            segment.Persist(fsync: true);
-        }
-
-        var active = _segments.Active;
-        active.Persist(fsync: active.HasUnflushedData);
-        active.TransactionIndex.Flush();
-        byte[] producerSnapshot;
-        lock (_appendLock)
-        {
-            producerSnapshot = CaptureProducerSnapshot();
-        }
-
-        WriteProducerSnapshot(LogEndOffset, producerSnapshot);
-        _checkpoint.MoveRecoveryPoint(LogEndOffset, active.BaseOffset, active.Size);
-        _checkpoint.Write();
+        Flush(closing: true);
         _checkpoint.Seal();
         _disposed = true;
         _segments.Close();
