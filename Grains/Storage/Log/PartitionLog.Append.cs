@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using Tributary.Grains.KafkaFormats;
-using Tributary.Grains.KafkaFormats.Records;
-using Tributary.Grains.Storage.Producers;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -39,33 +37,20 @@ public sealed partial class PartitionLog
                 return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset));
             }
 
-            // Only batches with a producer id (idempotent, transactional, markers) touch the producer state.
-            ProducerAppend? producers = null;
-            for (var position = 0; position < records.Length;)
+            var check = _producers.CheckAppend(records.Span, origin, now, out var producers);
+            if (check.Error != ErrorCode.None)
             {
-                var batch = records.Span[position..];
-                position += RecordBatch.TotalSize(batch);
-                if (RecordBatch.ProducerId(batch) < 0)
-                {
-                    continue;
-                }
-
-                producers ??= _producers.BeginAppend(origin, now);
-                var check = producers.Add(batch);
-                if (check.Error != ErrorCode.None)
-                {
-                    return ValueTask.FromResult(LogAppendResult.Failed(check.Error, check.Message, LogStartOffset));
-                }
-
-                if (check.Duplicate is { } duplicate)
-                {
-                    // A retry of a batch already written: answered with its offsets, not written again.
-                    var original = new LogAppendResult(ErrorCode.None, null, duplicate.FirstOffset, duplicate.LastOffset, -1, LogStartOffset, 0);
-                    return config.IsDurable ? AwaitFlushAsync(original) : ValueTask.FromResult(original);
-                }
+                return ValueTask.FromResult(LogAppendResult.Failed(check.Error, check.Message, LogStartOffset));
             }
 
-            var active = _segments[^1];
+            if (check.Duplicate is { } duplicate)
+            {
+                // A retry of a batch already written: answered with its offsets, not written again.
+                var original = new LogAppendResult(ErrorCode.None, null, duplicate.FirstOffset, duplicate.LastOffset, -1, LogStartOffset, 0);
+                return config.IsDurable ? AwaitFlushAsync(original) : ValueTask.FromResult(original);
+            }
+
+            var active = _segments.Active;
             if (active.ShouldRoll(records.Length, validated.MaxTimestamp, validated.LastOffset, config, now))
             {
                 active = Roll(validated.FirstOffset, config, now);
@@ -83,8 +68,9 @@ public sealed partial class PartitionLog
 
             if (producers is not null)
             {
-                CommitProducerAppend(producers, active);
+                _producers.Commit(producers, active.TransactionIndex);
             }
+
             Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
             _unflushedMessages += validated.RecordCount;
             durable = config.IsDurable;
@@ -137,10 +123,10 @@ public sealed partial class PartitionLog
     /// <summary>Seals the active segment and starts a new one at <paramref name="baseOffset"/>. Holds the append lock.</summary>
     private LogSegment Roll(long baseOffset, LogConfig config, long nowMs)
     {
-        var sealedSegment = _segments[^1];
+        var sealedSegment = _segments.Active;
         sealedSegment.Persist(fsync: false);
         var segment = LogSegment.Create(Directory, baseOffset, config, nowMs);
-        Volatile.Write(ref _segments, [.. _segments, segment]);
+        _segments.Add(segment);
         _sealedAwaitingFlush.Add(sealedSegment);
 
         // The sealed segment is fsynced in the background, then the checkpoint moves past it.

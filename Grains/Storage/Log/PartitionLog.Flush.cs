@@ -22,15 +22,7 @@ public sealed partial class PartitionLog
     /// </summary>
     public Task CheckpointIfBehindAsync()
     {
-        lock (_checkpointLock)
-        {
-            if (_closed || _writtenCheckpoint is { } written && written.RecoveryOffset >= LogEndOffset && written.LogStartOffset == LogStartOffset)
-            {
-                return Task.CompletedTask;
-            }
-        }
-
-        return FlushAsync();
+        return _closed || _checkpoint.IsCurrent(LogEndOffset) ? Task.CompletedTask : FlushAsync();
     }
 
     /// <summary>
@@ -51,7 +43,14 @@ public sealed partial class PartitionLog
     /// One group-commit round, on a pool thread: capture what is written, fsync it outside the append lock, then
     /// (in durable mode) publish it to readers. Returns the offset up to which the log is now durable.
     /// </summary>
-    private long FlushRound()
+    private long FlushRound() => Flush(closing: false);
+
+    /// <summary>
+    /// A flush round; <paramref name="closing"/>, the last one, run by <see cref="DisposeAsync"/> once appends have
+    /// stopped: it always moves the checkpoint to the end, fsyncs the active segment's indexes along with its data
+    /// (only when it has unflushed data), and publishes nothing.
+    /// </summary>
+    private long Flush(bool closing)
     {
         LogSegment[] sealedSegments;
         LogSegment active;
@@ -70,10 +69,10 @@ public sealed partial class PartitionLog
 
             sealedSegments = [.. _sealedAwaitingFlush];
             _sealedAwaitingFlush.Clear();
-            active = _segments[^1];
+            active = _segments.Active;
             position = active.Size;
             offset = _logEndOffset;
-            writeCheckpoint = _checkpointWanted;
+            writeCheckpoint = _checkpointWanted || closing;
             _checkpointWanted = false;
             if (writeCheckpoint)
             {
@@ -90,16 +89,16 @@ public sealed partial class PartitionLog
             segment.Persist(fsync: true);
         }
 
-        active.FlushLog();
-        lock (_checkpointLock)
+        if (closing)
         {
-            _recoveryPoint = _recoveryPoint with
-            {
-                RecoveryOffset = offset,
-                RecoverySegmentBase = active.BaseOffset,
-                RecoveryPosition = position,
-            };
+            active.Persist(fsync: active.HasUnflushedData);
         }
+        else
+        {
+            active.FlushLog();
+        }
+
+        _checkpoint.MoveRecoveryPoint(offset, active.BaseOffset, position);
 
         if (producerSnapshot is not null)
         {
@@ -110,10 +109,10 @@ public sealed partial class PartitionLog
 
         if (writeCheckpoint)
         {
-            WriteCheckpoint();
+            _checkpoint.Write();
         }
 
-        if (Config.IsDurable || HighWatermark < offset)
+        if (!closing && (Config.IsDurable || HighWatermark < offset))
         {
             foreach (var segment in sealedSegments)
             {

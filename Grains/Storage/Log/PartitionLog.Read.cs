@@ -31,10 +31,9 @@ public sealed partial class PartitionLog
 
             try
             {
-                var segments = Volatile.Read(ref _segments);
-                for (var i = FloorSegment(segments, offset); i < segments.Length; i++)
+                foreach (var segment in _segments.From(offset))
                 {
-                    if (segments[i].TryRead(offset, maxBytes, limit, minOneMessage, out var records))
+                    if (segment.TryRead(offset, maxBytes, limit, minOneMessage, out var records))
                     {
                         return new LogReadResult(ErrorCode.None, records, highWatermark, logStartOffset, logEndOffset);
                     }
@@ -79,13 +78,8 @@ public sealed partial class PartitionLog
     {
         var highWatermark = HighWatermark;
         var logStartOffset = LogStartOffset;
-        foreach (var segment in Volatile.Read(ref _segments))
+        foreach (var segment in _segments.InRange(logStartOffset, highWatermark))
         {
-            if (segment.BaseOffset >= highWatermark)
-            {
-                break;
-            }
-
             if (segment.MaxTimestamp >= timestamp
                 && segment.FindOffsetByTimestamp(timestamp, logStartOffset, highWatermark) is { } found)
             {
@@ -101,13 +95,8 @@ public sealed partial class PartitionLog
     {
         var highWatermark = HighWatermark;
         LogSegment? best = null;
-        foreach (var segment in Volatile.Read(ref _segments))
+        foreach (var segment in _segments.InRange(0, highWatermark))
         {
-            if (segment.BaseOffset >= highWatermark)
-            {
-                break;
-            }
-
             if (segment.MaxTimestamp > (best?.MaxTimestamp ?? -1))
             {
                 best = segment;
@@ -117,26 +106,5 @@ public sealed partial class PartitionLog
         return best?.FindMaxTimestampRecord(highWatermark) is { } found
             ? new TimestampAndOffset(found.Timestamp, found.Offset)
             : null;
-    }
-
-    /// <summary>Index of the last segment whose base offset is not above <paramref name="offset"/> (0 when none).</summary>
-    private static int FloorSegment(LogSegment[] segments, long offset)
-    {
-        int low = 0, high = segments.Length - 1, found = 0;
-        while (low <= high)
-        {
-            var mid = (low + high) >>> 1;
-            if (segments[mid].BaseOffset <= offset)
-            {
-                found = mid;
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return found;
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class PartitionLog
             }
         }
 
-        WriteCheckpoint();
+        _checkpoint.Write();
         EnforceRetention();
         return (ErrorCode.None, LogStartOffset);
     }
@@ -57,8 +57,7 @@ public sealed partial class PartitionLog
             }
 
             var config = Config;
-            var segments = Volatile.Read(ref _segments);
-            var (count, reason) = CountDeletable(segments, config, NowMs);
+            var (count, reason) = RetentionRules.CountDeletable(_segments.All, config, NowMs, HighWatermark, LogStartOffset, LogEndOffset);
             if (count == 0)
             {
                 return 0;
@@ -72,117 +71,24 @@ public sealed partial class PartitionLog
                     return 0;
                 }
 
-                if (count == _segments.Length)
+                if (count == _segments.Count)
                 {
                     Roll(_logEndOffset, config, NowMs);
                 }
 
-                deleted = _segments[..count];
-                Volatile.Write(ref _segments, _segments[count..]);
+                deleted = _segments.RemoveOldest(count);
                 _sealedAwaitingFlush.RemoveAll(deleted.Contains);
-                Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments[0].BaseOffset));
+                Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments.First.BaseOffset));
                 foreach (var segment in deleted)
                 {
                     segment.MarkDeleted();
                 }
             }
 
-            WriteCheckpoint();
-            ScheduleDeletion(deleted, config.FileDeleteDelayMs);
+            _checkpoint.Write();
+            _deleter.Schedule(deleted, config.FileDeleteDelayMs);
             LogSegmentsDeleted(_logger, Directory, deleted.Length, reason, LogStartOffset);
             return deleted.Length;
-        }
-    }
-
-    private (int Count, string Reason) CountDeletable(LogSegment[] segments, LogConfig config, long nowMs)
-    {
-        var highWatermark = HighWatermark;
-        var logStartOffset = LogStartOffset;
-        var logEndOffset = LogEndOffset;
-
-        // A segment may go only when all of it is below the high watermark, and the active one only when not empty.
-        bool Deletable(int i) =>
-            highWatermark >= (i + 1 < segments.Length ? segments[i + 1].BaseOffset : logEndOffset)
-            && !(i == segments.Length - 1 && segments[i].Size == 0);
-
-        var byTime = 0;
-        if (config.RetentionMs >= 0)
-        {
-            while (byTime < segments.Length && Deletable(byTime)
-                && segments[byTime].MaxTimestamp is var maxTimestamp && maxTimestamp >= 0
-                && nowMs - maxTimestamp > config.RetentionMs)
-            {
-                byTime++;
-            }
-        }
-
-        var bySize = 0;
-        if (config.RetentionBytes >= 0)
-        {
-            var excess = segments.Sum(s => (long)s.Size) - config.RetentionBytes;
-            while (bySize < segments.Length && Deletable(bySize) && excess - segments[bySize].Size >= 0)
-            {
-                excess -= segments[bySize].Size;
-                bySize++;
-            }
-        }
-
-        var byStartOffset = 0;
-        while (byStartOffset < segments.Length && Deletable(byStartOffset)
-            && (byStartOffset + 1 < segments.Length ? segments[byStartOffset + 1].BaseOffset : logEndOffset) <= logStartOffset)
-        {
-            byStartOffset++;
-        }
-
-        var count = Math.Max(byTime, Math.Max(bySize, byStartOffset));
-        var reason = count == byTime ? "retention.ms" : count == bySize ? "retention.bytes" : "log start offset";
-        return (count, reason);
-    }
-
-    private void ScheduleDeletion(LogSegment[] segments, long delayMs)
-    {
-        lock (_pendingDeletes)
-        {
-            _pendingDeletes.UnionWith(segments);
-        }
-
-        _ = DeleteLaterAsync(segments, delayMs);
-    }
-
-    private async Task DeleteLaterAsync(LogSegment[] segments, long delayMs)
-    {
-        if (delayMs > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(delayMs, int.MaxValue)), _time).ConfigureAwait(false);
-        }
-
-        foreach (var segment in segments)
-        {
-            bool due;
-            lock (_pendingDeletes)
-            {
-                due = _pendingDeletes.Remove(segment);
-            }
-
-            if (due)
-            {
-                segment.DeleteFiles();
-            }
-        }
-    }
-
-    private void DeletePendingSegmentsNow()
-    {
-        LogSegment[] pending;
-        lock (_pendingDeletes)
-        {
-            pending = [.. _pendingDeletes];
-            _pendingDeletes.Clear();
-        }
-
-        foreach (var segment in pending)
-        {
-            segment.DeleteFiles();
         }
     }
 }

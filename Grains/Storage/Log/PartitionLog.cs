@@ -4,43 +4,42 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Tributary.Grains.Storage.Log;
 
 /// <summary>
-/// One partition's log, after Kafka's UnifiedLog: an ordered run of <see cref="LogSegment"/>s in one directory,
-/// with the log start offset, the log end offset and the high watermark.
+/// One partition's log, after Kafka's UnifiedLog: an ordered run of <see cref="LogSegment"/>s in one directory
+/// (<see cref="LogSegments"/>), with the log start offset, the log end offset and the high watermark.
 /// <para>Offsets: <see cref="LogStartOffset"/> is the first offset a reader may ask for (segments before it are
 /// deleted; DeleteRecords moves it), <see cref="LogEndOffset"/> the next offset to assign, and
 /// <see cref="HighWatermark"/> the end of what readers see: the log end offset, or in durable mode
 /// (<c>flush.messages=1</c>) the end of what is fsynced, so that no reader ever sees a record that a crash could
 /// take back.</para>
 /// <para>Threads: appends, rolls, flush captures and segment-list changes are serialized by one lock that is held
-/// only for page-cache writes, never for fsync. Reads take no lock: they see an immutable segment array and each
-/// segment's published readable size. Any number of readers run alongside the single writer.</para>
-/// <para>Crash: see <see cref="LogLoader"/> and <see cref="PartitionCheckpoint"/>. An acknowledged append has left the
-/// process (it is in the page cache, which survives a kill -9) and, in durable mode, is on stable storage.</para>
+/// only for page-cache writes, never for fsync; retention runs one at a time under a second. Reads take no lock: they
+/// see an immutable snapshot of the segments and each segment's published readable size. Any number of readers run
+/// alongside the single writer.</para>
+/// <para>Crash: see <see cref="LogLoader"/>, <see cref="ProducerStateLoader"/> and <see cref="CheckpointWriter"/>. An
+/// acknowledged append has left the process (it is in the page cache, which survives a kill -9) and, in durable mode,
+/// is on stable storage.</para>
 /// </summary>
 public sealed partial class PartitionLog : IAsyncDisposable
 {
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _appendLock = new();
-    private readonly Lock _checkpointLock = new();
     private readonly Lock _retentionLock = new();
+    private readonly LogSegments _segments;
+    private readonly CheckpointWriter _checkpoint;
+    private readonly SegmentFileDeleter _deleter;
     private readonly GroupCommit _groupCommit;
     private readonly List<LogSegment> _sealedAwaitingFlush = [];
-    private readonly HashSet<LogSegment> _pendingDeletes = [];
     private LogConfig _config;
-    private LogSegment[] _segments;
     private long _logStartOffset;
     private long _logEndOffset;
     private long _highWatermark;
     private long _unflushedMessages;
     private long _lastFlushMs;
     private bool _checkpointWanted;
-    private PartitionCheckpoint? _writtenCheckpoint;
-    private PartitionCheckpoint _recoveryPoint;
     private TaskCompletionSource? _dataArrived;
     private volatile bool _closed;
     private volatile bool _disposed;
-    private bool _checkpointsSealed;
 
     private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
     {
@@ -49,12 +48,15 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _time = time;
         _logger = logger;
         Loaded = loaded;
-        _segments = [.. loaded.Segments];
+        _segments = new LogSegments(loaded.Segments);
         _logStartOffset = loaded.LogStartOffset;
-        _logEndOffset = _segments[^1].NextOffset;
+        var active = _segments.Active;
+        _logEndOffset = active.NextOffset;
         _highWatermark = _logEndOffset;
         _lastFlushMs = NowMs;
-        _recoveryPoint = new PartitionCheckpoint(_logStartOffset, _logEndOffset, _segments[^1].BaseOffset, _segments[^1].Size);
+        _checkpoint = new CheckpointWriter(
+            directory, new PartitionCheckpoint(_logStartOffset, _logEndOffset, active.BaseOffset, active.Size), () => LogStartOffset);
+        _deleter = new SegmentFileDeleter(time);
         _groupCommit = new GroupCommit(FlushRound, _logEndOffset);
     }
 
@@ -72,10 +74,10 @@ public sealed partial class PartitionLog : IAsyncDisposable
     public bool IsClosed => _closed;
 
     /// <summary>Bytes of all segments.</summary>
-    public long Size => Volatile.Read(ref _segments).Sum(s => (long)s.Size);
+    public long Size => _segments.SizeInBytes;
 
     /// <summary>Base offsets of the segments, oldest first.</summary>
-    public IReadOnlyList<long> SegmentBaseOffsets => Volatile.Read(ref _segments).Select(s => s.BaseOffset).ToArray();
+    public IReadOnlyList<long> SegmentBaseOffsets => _segments.BaseOffsets;
 
     /// <summary>What recovery did when the log opened.</summary>
     internal LoadedLog Loaded { get; }
@@ -103,21 +105,21 @@ public sealed partial class PartitionLog : IAsyncDisposable
         logger ??= NullLogger.Instance;
         var loaded = LogLoader.Load(directory, config, lastShutdownWasClean, time.GetUtcNow().ToUnixTimeMilliseconds(), logger);
         var log = new PartitionLog(directory, config, loaded, time, logger);
-        log.RestoreProducerState();
-        log._writtenCheckpoint = PartitionCheckpoint.TryRead(directory);
-        if (log._writtenCheckpoint != log._recoveryPoint && log.Size > 0)
+        ProducerStateLoader.Rebuild(directory, log._segments.All, log._logEndOffset, log._producers, time, logger);
+        var written = log._checkpoint.Written;
+        if (written != log._checkpoint.RecoveryPoint && log.Size > 0)
         {
             // Make what recovery kept durable before the checkpoint vouches for it.
-            foreach (var segment in log._segments)
+            foreach (var segment in log._segments.All)
             {
-                if (segment.BaseOffset >= (log._writtenCheckpoint?.RecoverySegmentBase ?? 0))
+                if (segment.BaseOffset >= (written?.RecoverySegmentBase ?? 0))
                 {
                     segment.Persist(fsync: true);
                 }
             }
 
             log.WriteProducerSnapshot(log.LogEndOffset, log.CaptureProducerSnapshot());
-            log.WriteCheckpoint();
+            log._checkpoint.Write();
         }
 
         LogOpened(logger, directory, log.LogStartOffset, log.LogEndOffset, loaded.SegmentsRecovered, loaded.BytesTruncated);
@@ -134,8 +136,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        LogSegment[] segments;
-        LogSegment[] sealedSegments;
         lock (_appendLock)
         {
             if (_closed)
@@ -147,51 +147,11 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
-        lock (_appendLock)
-        {
-            segments = _segments;
-            sealedSegments = [.. _sealedAwaitingFlush];
-            _sealedAwaitingFlush.Clear();
-        }
-
-        foreach (var segment in sealedSegments)
-        {
-            segment.Persist(fsync: true);
-        }
-
-        var active = segments[^1];
-        active.Persist(fsync: active.HasUnflushedData);
-        active.TransactionIndex.Flush();
-        byte[] producerSnapshot;
-        lock (_appendLock)
-        {
-            producerSnapshot = CaptureProducerSnapshot();
-        }
-
-        WriteProducerSnapshot(LogEndOffset, producerSnapshot);
-        lock (_checkpointLock)
-        {
-            _recoveryPoint = _recoveryPoint with
-            {
-                RecoveryOffset = LogEndOffset,
-                RecoverySegmentBase = active.BaseOffset,
-                RecoveryPosition = active.Size,
-            };
-        }
-
-        WriteCheckpoint();
-        lock (_checkpointLock)
-        {
-            _checkpointsSealed = true;
-        }
-
+        Flush(closing: true);
+        _checkpoint.Seal();
         _disposed = true;
-        foreach (var segment in segments)
-        {
-            segment.Dispose();
-        }
-
-        DeletePendingSegmentsNow();
+        _segments.Close();
+        _deleter.DeleteAllNow();
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
     }
 
@@ -207,16 +167,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
         }
 
         await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
-        lock (_checkpointLock)
-        {
-            _checkpointsSealed = true;
-        }
-
+        _checkpoint.Seal();
         _disposed = true;
-        foreach (var segment in Volatile.Read(ref _segments))
-        {
-            segment.Dispose();
-        }
+        _segments.Close();
     }
 
     private void AdvanceHighWatermark(long offset)
@@ -225,26 +178,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
         // A full fence: either a reader that registered before this sees the new high watermark, or we see its waiter.
         Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
-    }
-
-    private void WriteCheckpoint()
-    {
-        lock (_checkpointLock)
-        {
-            if (_checkpointsSealed)
-            {
-                return;
-            }
-
-            var checkpoint = _recoveryPoint with { LogStartOffset = LogStartOffset };
-            if (checkpoint == _writtenCheckpoint)
-            {
-                return;
-            }
-
-            checkpoint.Write(Directory);
-            _writtenCheckpoint = checkpoint;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered, {BytesTruncated} bytes truncated")]

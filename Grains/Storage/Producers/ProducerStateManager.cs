@@ -1,3 +1,4 @@
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Log;
 
@@ -53,6 +54,35 @@ public sealed class ProducerStateManager
         return null;
     }
 
+    /// <summary>
+    /// Checks, in order, the batches of an append (offsets assigned) that carry a producer id: idempotent and
+    /// transactional batches and markers; the others do not touch the producer state. Stops at the first error or
+    /// duplicate. <paramref name="append"/> holds the changes to <see cref="Commit(ProducerAppend)"/> once the bytes
+    /// are written, or is null when no batch has a producer.
+    /// </summary>
+    public ProducerCheck CheckAppend(ReadOnlySpan<byte> records, AppendOrigin origin, long nowMs, out ProducerAppend? append)
+    {
+        append = null;
+        for (var position = 0; position < records.Length;)
+        {
+            var batch = records[position..];
+            position += RecordBatch.TotalSize(batch);
+            if (RecordBatch.ProducerId(batch) < 0)
+            {
+                continue;
+            }
+
+            append ??= BeginAppend(origin, nowMs);
+            var check = append.Add(batch);
+            if (check.Error != ErrorCode.None || check.IsDuplicate)
+            {
+                return check;
+            }
+        }
+
+        return ProducerCheck.Accepted;
+    }
+
     /// <summary>Takes the changes of an append whose bytes are written.</summary>
     public void Commit(ProducerAppend append)
     {
@@ -76,6 +106,25 @@ public sealed class ProducerStateManager
         }
 
         PublishFirstUnstableOffset();
+    }
+
+    /// <summary>
+    /// Takes the changes of an append whose bytes are written, and records the transactions it aborted in the
+    /// transaction index of the segment that holds them, with the last stable offset as it stands after the append.
+    /// </summary>
+    internal void Commit(ProducerAppend append, TransactionIndex abortedTransactions)
+    {
+        Commit(append);
+        var ended = append.Completed;
+        for (var i = 0; i < ended.Count; i++)
+        {
+            var completed = ended[i];
+            if (completed.IsAborted)
+            {
+                abortedTransactions.Append(new AbortedTransaction(
+                    completed.ProducerId, completed.FirstOffset, completed.LastOffset, LastStableOffsetAfter(completed)));
+            }
+        }
     }
 
     private void Update(ProducerStateEntry entry)

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.KafkaFormats.Records;
+using Tributary.Grains.Storage.Producers;
+
+namespace Tributary.Grains.Storage.Log;
+
+/// <summary>
+/// Rebuilds a partition's producer state while its log opens, after Kafka's <c>rebuildProducerState</c>: the newest
+/// readable snapshot at or below the log end (<see cref="ProducerSnapshotFile"/>), then every producer batch after
+/// it; with no snapshot, every producer batch of the log.
+/// <para>Invariants: snapshots past the log end (written before a crash took the log back) are deleted first; the
+/// aborted-transaction entries of the replayed range are dropped from the segments' transaction indexes and written
+/// again by the replay, so they match the log that recovery kept.</para>
+/// <para>Threads: runs before the log is shared; nothing else touches the state or the segments meanwhile.</para>
+/// <para>Crash: changes only what it can redo: a crash during the rebuild leaves snapshots that are still valid and
+/// transaction indexes that the next rebuild truncates and replays again.</para>
+/// </summary>
+internal static partial class ProducerStateLoader
+{
+    public static void Rebuild(
+        string directory,
+        ReadOnlySpan<LogSegment> segments,
+        long logEndOffset,
+        ProducerStateManager producers,
+        TimeProvider time,
+        ILogger logger)
+    {
+        ProducerSnapshotFile.Prune(directory, keep: int.MaxValue, maxOffset: logEndOffset);
+        var replayFrom = segments[0].BaseOffset;
+        foreach (var offset in ProducerSnapshotFile.List(directory))
+        {
+            if (ProducerSnapshotFile.TryRead(directory, offset) is { } entries)
+            {
+                producers.Load(entries);
+                replayFrom = Math.Max(offset, replayFrom);
+                break;
+            }
+
+            LogSnapshotUnreadable(logger, directory, offset);
+        }
+
+        var replayed = 0;
+        foreach (var segment in segments)
+        {
+            segment.TransactionIndex.TruncateFrom(replayFrom);
+            if (segment.NextOffset <= replayFrom)
+            {
+                continue;
+            }
+
+            var from = 0;
+            if (segment.BaseOffset < replayFrom && segment.TryFindBatch(replayFrom, out var position, out _, out _))
+            {
+                from = position;
+            }
+
+            using var scanner = segment.Scan(from);
+            while (scanner.Next() == ScanStatus.Batch)
+            {
+                var batch = scanner.Batch;
+                if (RecordBatch.LastOffset(batch) < replayFrom || RecordBatch.ProducerId(batch) < 0)
+                {
+                    continue;
+                }
+
+                var append = producers.BeginAppend(AppendOrigin.Recovery, time.GetUtcNow().ToUnixTimeMilliseconds());
+                append.Add(batch);
+                producers.Commit(append, segment.TransactionIndex);
+                replayed++;
+            }
+        }
+
+        if (producers.Count > 0 || replayed > 0)
+        {
+            LogProducerStateRestored(logger, directory, producers.Count, replayFrom, replayed);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log {Directory}: producer snapshot at offset {Offset} is unreadable; trying an older one")]
+    private static partial void LogSnapshotUnreadable(ILogger logger, string directory, long offset);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Log {Directory}: {Producers} producers restored, {Replayed} producer batches replayed from offset {ReplayFrom}")]
+    private static partial void LogProducerStateRestored(ILogger logger, string directory, int producers, long replayFrom, int replayed);
+}
