@@ -52,23 +52,8 @@ public sealed partial class PartitionLog
     /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable),
     /// when the log closes, or throws when <paramref name="cancellationToken"/> fires. No polling: appends wake it.
     /// </summary>
-    public Task WaitForDataAsync(long offset, CancellationToken cancellationToken)
-    {
-        var waiter = Volatile.Read(ref _dataArrived);
-        if (waiter is null)
-        {
-            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiter = Interlocked.CompareExchange(ref _dataArrived, created, null) ?? created;
-        }
-
-        // Read after publishing the waiter (the exchange is a full fence), so an append cannot slip between.
-        if (HighWatermark > offset || _closed)
-        {
-            return Task.CompletedTask;
-        }
-
-        return waiter.Task.WaitAsync(cancellationToken);
-    }
+    public Task WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
+        _dataArrived.WaitAsync(() => HighWatermark > offset || _closed, cancellationToken);
 
     /// <summary>
     /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least

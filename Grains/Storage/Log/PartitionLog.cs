@@ -37,7 +37,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private long _unflushedMessages;
     private long _lastFlushMs;
     private bool _checkpointWanted;
-    private TaskCompletionSource? _dataArrived;
+    private readonly DataArrivalSignal _dataArrived = new();
     private volatile bool _closed;
     private volatile bool _disposed;
 
@@ -152,7 +152,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _disposed = true;
         _segments.Close();
         _deleter.DeleteAllNow();
-        Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
+        _dataArrived.Signal();
     }
 
     /// <summary>
@@ -175,9 +175,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private void AdvanceHighWatermark(long offset)
     {
         Monotonic.RaiseTo(ref _highWatermark, offset);
-
-        // A full fence: either a reader that registered before this sees the new high watermark, or we see its waiter.
-        Interlocked.Exchange(ref _dataArrived, null)?.TrySetResult();
+        _dataArrived.Signal();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered, {BytesTruncated} bytes truncated")]
