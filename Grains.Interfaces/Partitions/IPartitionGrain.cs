@@ -31,6 +31,14 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     [Alias("Read")]
     Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Waits until a read of <paramref name="request"/> would find more than <paramref name="moreThan"/> bytes (counted
+    /// up to its max bytes), or its max wait passes, or the caller cancels; answers how many it would find then. Reads
+    /// nothing: Fetch sums these across its partitions to wait for <c>min.bytes</c>, as Kafka's delayed fetch does.
+    /// </summary>
+    [Alias("WaitForBytes")]
+    Task<long> WaitForBytesAsync(ReadRequest request, long moreThan, CancellationToken cancellationToken = default);
+
     /// <summary>Log start offset, high watermark and log end offset.</summary>
     [Alias("GetOffsets")]
     Task<PartitionOffsets> GetOffsetsAsync();

@@ -70,6 +70,27 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
         }
     }
 
+    /// <summary>
+    /// Waits until a read here would find more than <paramref name="moreThan"/> bytes (or the wait ends); returns how
+    /// many it would find, reading nothing. What cannot be asked counts as what was read already.
+    /// </summary>
+    public async Task<long> WaitForMoreAsync(TimeSpan maxWait, bool readCommitted, long moreThan, CancellationToken cancellationToken)
+    {
+        if (!IsReadable)
+        {
+            return Bytes;
+        }
+
+        try
+        {
+            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), moreThan, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
+        {
+            return Bytes;
+        }
+    }
+
     /// <summary>Drops what was read (over the response's size budget); the client fetches it again.</summary>
     public void DropRecords()
     {

@@ -144,21 +144,38 @@ public sealed class FetchHandler(
         ];
     }
 
+    /// <summary>
+    /// Kafka's delayed fetch: waits until the bytes readable across the partitions reach <paramref name="minBytes"/>
+    /// (each partition counted up to its max bytes) or <paramref name="maxWait"/> passes. The partitions answer how many
+    /// bytes a read would find, without reading, and each appends wakes its partition's wait; then the partitions that
+    /// grew are read once.
+    /// </summary>
     private async Task WaitForDataAsync(List<FetchSlot> slots, TimeSpan maxWait, int minBytes, bool readCommitted, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waiting = slots.Where(s => s.IsReadable).Select(s => s.ReadAsync(maxWait, readCommitted, stop.Token, logger)).ToList();
+        stop.CancelAfter(maxWait);
+        var readable = slots.Where(s => s.IsReadable).ToDictionary(s => s, s => s.Bytes);
+        var waiting = readable.Keys.ToDictionary(s => s.WaitForMoreAsync(maxWait, readCommitted, readable[s], stop.Token), s => s);
         while (waiting.Count > 0)
         {
-            waiting.Remove(await Task.WhenAny(waiting));
-            if (slots.Sum(s => s.Bytes) >= minBytes)
+            var done = await Task.WhenAny(waiting.Keys);
+            var slot = waiting[done];
+            waiting.Remove(done);
+            readable[slot] = Math.Max(readable[slot], await done);
+            if (readable.Sum(r => Math.Min(r.Value, Math.Max(1, (long)r.Key.MaxBytes))) >= minBytes)
             {
                 break;
+            }
+
+            if (!stop.IsCancellationRequested && readable[slot] < slot.MaxBytes)
+            {
+                waiting[slot.WaitForMoreAsync(maxWait, readCommitted, readable[slot], stop.Token)] = slot;
             }
         }
 
         await stop.CancelAsync();
-        await Task.WhenAll(waiting);
+        await Task.WhenAll(waiting.Keys);
+        await Task.WhenAll(readable.Where(r => r.Value > r.Key.Bytes).Select(r => r.Key.ReadAsync(TimeSpan.Zero, readCommitted, CancellationToken.None, logger)));
     }
 
     /// <summary>KIP-74: the first non-empty partition is always returned; the others only while within max.bytes.</summary>

@@ -113,6 +113,22 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
         return read;
     }
 
+    public async Task<long> WaitForBytesAsync(ReadRequest request, long moreThan, CancellationToken cancellationToken = default)
+    {
+        var log = Log;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(request.MaxWait);
+        try
+        {
+            return await PartitionReads.WaitForBytesAsync(log, request, moreThan, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // Waited the whole max wait, or the fetch stopped waiting: answer with what there is.
+            return PartitionReads.BytesReadable(log, request);
+        }
+    }
+
     public Task<PartitionOffsets> GetOffsetsAsync()
     {
         var log = Log;

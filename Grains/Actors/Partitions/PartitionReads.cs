@@ -43,6 +43,24 @@ internal static class PartitionReads
         }
     }
 
+    /// <summary>How many bytes a read would find (up to its max bytes; read_committed up to the last stable offset).</summary>
+    public static long BytesReadable(PartitionLog log, ReadRequest request) =>
+        Math.Min(log.BytesReadable(request.FetchOffset, request.ReadCommitted ? log.LastStableOffset : long.MaxValue), Math.Max(1, request.MaxBytes));
+
+    /// <summary>Waits until a read would find more than <paramref name="moreThan"/> bytes; returns how many it would find.</summary>
+    public static async Task<long> WaitForBytesAsync(PartitionLog log, ReadRequest request, long moreThan, CancellationToken cancellationToken)
+    {
+        var bytes = BytesReadable(log, request);
+        while (bytes <= moreThan && !log.IsClosed)
+        {
+            // Any append (or a transaction's marker) raises the high watermark and wakes this to look again.
+            await log.WaitForDataAsync(log.HighWatermark, cancellationToken);
+            bytes = BytesReadable(log, request);
+        }
+
+        return bytes;
+    }
+
     private static long LastOffset(ReadOnlySpan<byte> batches)
     {
         var last = -1L;

@@ -49,6 +49,41 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
+    /// How many bytes a read from <paramref name="offset"/> would find below the high watermark (and
+    /// <paramref name="maxOffset"/>), without reading them: the positions of the batches in the segment that holds the
+    /// offset. As Kafka's delayed fetch estimates it, readable data that reaches into a later segment counts as
+    /// <see cref="long.MaxValue"/> (enough for any fetch): a fetch is answered at once when its offset is in an older
+    /// segment than the end.
+    /// </summary>
+    public long BytesReadable(long offset, long maxOffset = long.MaxValue)
+    {
+        var limit = Math.Min(HighWatermark, maxOffset);
+        if (offset >= limit || offset < LogStartOffset || _segments.Floor(offset) is not { } segment)
+        {
+            return 0;
+        }
+
+        try
+        {
+            if (limit > segment.NextOffset || !segment.TryFindBatch(offset, out var start, out _, out _))
+            {
+                return limit > segment.NextOffset ? long.MaxValue : 0;
+            }
+
+            // Reads stop before the first batch that starts at or past the limit; one that straddles it is read whole.
+            var end = !segment.TryFindBatch(limit, out var limitPosition, out var limitSize, out var limitBase) ? segment.ReadableSize
+                : limitBase >= limit ? limitPosition
+                : limitPosition + limitSize;
+            return Math.Max(0, end - start);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The segment was deleted (retention) or the log closed: a read will tell.
+            return long.MaxValue;
+        }
+    }
+
+    /// <summary>
     /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable),
     /// when the log closes, or throws when <paramref name="cancellationToken"/> fires. No polling: appends wake it.
     /// </summary>
