@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Tributary.Gateway.RestProxy;
+
+/// <summary>
+/// The REST Proxy's log, under the same category as the port's own failures: requests refused for the client's
+/// fault.
+/// </summary>
+internal sealed partial class RestProxyLog(ILoggerFactory loggers)
+{
+    public const string Category = "Tributary.Gateway.RestProxy";
+
+    private readonly ILogger _logger = loggers.CreateLogger(Category);
+
+    public void Rejected(HttpRequest request, int errorCode, string? message) =>
+        LogRejected(_logger, request.Method, request.Path, errorCode, message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "REST proxy {Method} {Path} answered {ErrorCode}: {Message}")]
+    private static partial void LogRejected(ILogger logger, string method, string path, int errorCode, string? message);
+}
