@@ -13,12 +13,24 @@ namespace Tributary.Gateway.RestProxy.V3;
 /// holds one record only is answered as a plain request: its report's code is the response's status.
 /// <para>
 /// Two loops: one reads records and produces them, the other writes their reports, so a client that sends before it
-/// reads (HTTP/1.1 clients mostly do) is not stopped at the first report.
+/// reads (HTTP/1.1 clients mostly do) is not stopped at the first report. Between them the reports wait in a bounded
+/// channel of <see cref="Capacity"/> reports: once that many wait, the reading loop takes no more records from the
+/// request until the client reads (backpressure), instead of keeping reports without limit. The reports the proxy holds
+/// for one stream are then at most the capacity, those of one read of the request body, and what the response's
+/// buffers hold.
 /// </para>
 /// <para>Threads: the reading loop runs on the request's task, the writing loop on its own; they share only the channel.</para>
 /// </summary>
 internal sealed class V3RecordStream
 {
+    /// <summary>
+    /// How many delivery reports may wait for the client: 65,536 (about 10 MB). A client that reads nothing until it
+    /// has sent its whole stream (HttpClient over HTTP/1.1 does) is served while its stream is shorter than this plus
+    /// what the connection's buffers hold; a longer stream needs a client that reads its reports as it sends (HTTP/2,
+    /// or a full-duplex HTTP/1.1 client), or the proxy stops reading it and both sides wait.
+    /// </summary>
+    public const int Capacity = 1 << 16;
+
     /// <summary>The most one JSON record may take before it is refused (the stream itself has no limit).</summary>
     public const int MaxRecordBytes = 16 << 20;
 
@@ -28,16 +40,24 @@ internal sealed class V3RecordStream
     private readonly HttpContext _context;
     private readonly Func<List<(ProduceRequest? Record, string? Error)>, Task<List<DeliveryReport>>> _produce;
     private readonly RestProxyLog _log;
+    private readonly int _capacity;
     private readonly Channel<DeliveryReport> _reports;
+    private bool _waitedForClient;
 
     /// <param name="produce">Produces records that arrived together: one report per record, in their order.</param>
     public V3RecordStream(
-        HttpContext context, Func<List<(ProduceRequest? Record, string? Error)>, Task<List<DeliveryReport>>> produce, RestProxyLog log)
+        HttpContext context, Func<List<(ProduceRequest? Record, string? Error)>, Task<List<DeliveryReport>>> produce, RestProxyLog log, int capacity = Capacity)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _context = context;
         _produce = produce;
         _log = log;
-        _reports = Channel.CreateUnbounded<DeliveryReport>(new UnboundedChannelOptions { SingleReader = true });
+        _capacity = capacity;
+        _reports = Channel.CreateBounded<DeliveryReport>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
     }
 
     /// <summary>Reads, produces and answers the whole request.</summary>
@@ -102,13 +122,19 @@ internal sealed class V3RecordStream
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
-    /// <summary>Hands the reports to the writing loop; false when that loop has stopped (the client is gone).</summary>
+    /// <summary>Hands the reports to the writing loop, waiting for room; false when that loop has stopped (the client is gone).</summary>
     private async ValueTask<bool> EnqueueAsync(List<DeliveryReport> reports)
     {
         foreach (var report in reports)
         {
             while (!_reports.Writer.TryWrite(report))
             {
+                if (!_waitedForClient)
+                {
+                    _waitedForClient = true;
+                    _log.StreamWaitsForClient(_context.Request, _capacity);
+                }
+
                 if (!await _reports.Writer.WaitToWriteAsync(_context.RequestAborted))
                 {
                     return false;
