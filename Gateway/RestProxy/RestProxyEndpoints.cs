@@ -1,40 +1,59 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Tributary.Gateway.Http;
+using Tributary.Gateway.RestProxy.V2;
+using Tributary.Gateway.RestProxy.V3;
 
 namespace Tributary.Gateway.RestProxy;
 
 /// <summary>
 /// Confluent's REST Proxy on its own port, as a branch of the pipeline taken only by connections to that port. Its
-/// requests become grain calls in this process: no Kafka client sits between the proxy and the partitions.
+/// requests become grain calls in this process: no Kafka client sits between the proxy and the partitions. Each
+/// resource is a class of its own (<c>V2/</c>, <c>V3/</c>) that maps its routes to its handler methods; this class
+/// only puts them together.
 /// </summary>
-public static partial class RestProxyEndpoints
+public static class RestProxyEndpoints
 {
     public static IServiceCollection AddRestProxyApi(this IServiceCollection services)
     {
+        services.AddSingleton<RestProxyLog>();
         services.AddSingleton<RestRecordWriter>();
         services.AddSingleton<AvroJsonConverter>();
+        services.AddSingleton<V2RecordConverter>();
         services.AddSingleton<V3RecordConverter>();
         return services;
     }
 
     public static IApplicationBuilder UseRestProxyApi(this IApplicationBuilder app, int port) =>
-        app.MapPortApi(port, Errors, (api, logger) =>
+        app.MapPortApi(port, Errors, (api, _) =>
         {
-            api.MapGet("/", () => RestHttp.Json(new Dictionary<string, string>()));
-            MapV2Metadata(api);
-            MapV2Produce(api, logger);
-            MapV2Consumers(api);
-            var cluster = V3Cluster(api);
-            MapV3Topics(api, cluster);
-            MapV3Records(cluster, logger);
-            MapV3Groups(cluster);
+            api.MapGet("/", Root);
+
+            V2.TopicsEndpoints.Map(api);
+            V2.PartitionsEndpoints.Map(api);
+            V2.BrokersEndpoints.Map(api);
+            ProduceEndpoints.Map(api);
+            ConsumersEndpoints.Map(api);
+            ConsumerSubscriptionEndpoints.Map(api);
+            ConsumerAssignmentsEndpoints.Map(api);
+            ConsumerPositionsEndpoints.Map(api);
+            ConsumerRecordsEndpoints.Map(api);
+            ConsumerOffsetsEndpoints.Map(api);
+
+            var cluster = ClustersEndpoints.Map(api);
+            V3.BrokersEndpoints.Map(cluster);
+            V3.TopicsEndpoints.Map(cluster);
+            TopicConfigsEndpoints.Map(cluster);
+            V3.PartitionsEndpoints.Map(cluster);
+            RecordsEndpoints.Map(cluster);
+            ConsumerGroupsEndpoints.Map(cluster);
+            ConsumerLagsEndpoints.Map(cluster);
         });
 
     private static readonly PortApiErrors Errors = new(
-        "Tributary.Gateway.RestProxy", RestHttp.V2, RestErrors.KafkaError, "Internal error", RestErrors.KafkaRetriableError);
+        RestProxyLog.Category, RestHttp.V2, RestErrors.KafkaError, "Internal error", RestErrors.KafkaRetriableError);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "REST proxy {Method} {Path} answered {ErrorCode}: {Message}")]
-    private static partial void LogRejected(ILogger logger, string method, string path, int errorCode, string? message);
+    /// <summary>The root answers an empty object, as Confluent's does.</summary>
+    private static IResult Root() => RestHttp.Json(new Dictionary<string, string>());
 }

@@ -6,12 +6,6 @@ using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.RestProxy;
 
-/// <summary>One record of a REST produce request, its key and value already in Kafka's bytes.</summary>
-internal sealed record RestRecord(int? Partition, byte[]? Key, byte[]? Value, IReadOnlyList<KeyValuePair<string, byte[]?>>? Headers = null, long? Timestamp = null);
-
-/// <summary>Where a record went, or the Kafka error that stopped it.</summary>
-internal sealed record RestRecordResult(int Partition, long Offset, long Timestamp, ErrorCode Error, string? Message);
-
 /// <summary>
 /// Writes REST-produced records the way a producer does: partitioned as Kafka's default partitioner would (keys by
 /// murmur2; records without a key and partition to one partition per request, chosen in turn), one record batch per

@@ -1,24 +1,86 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Tributary.Gateway.RestProxy.V3.Json;
 
-namespace Tributary.Gateway.RestProxy;
+namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>
-/// Reads one v3 record from a stream in a single pass: a key's or value's <c>data</c> is kept as the UTF-8 bytes of
-/// its JSON (a JSON record's value is those bytes, as they came), a string's text besides. The reader must stand on
-/// the record's opening brace, and the record must be whole in <paramref name="buffer"/>.
+/// Reads v3 records from a stream of concatenated JSON objects, each in a single pass: a key's or value's <c>data</c>
+/// is kept as the UTF-8 bytes of its JSON (a JSON record's value is those bytes, as they came), a string's text besides.
+/// Only whole records are read; what follows the last whole record waits for more bytes.
 /// </summary>
 internal static class V3RecordReader
 {
-    /// <summary>The record, or why its fields are not what v3 expects (the reader is then left inside it).</summary>
-    public static (V3ProduceRecord? Record, string? Error) Read(ref Utf8JsonReader reader, ReadOnlySequence<byte> buffer)
+    private static readonly JsonReaderOptions MultipleValues = new() { AllowMultipleValues = true };
+
+    /// <summary>
+    /// The whole records at the start of the buffer (each read, or why its fields are wrong), where they end, and why
+    /// the rest cannot be read (if it cannot: the stream ends there). <paramref name="final"/>: no more bytes will come.
+    /// </summary>
+    public static (List<(ProduceRequest? Record, string? Error)> Records, SequencePosition Consumed, string? Malformed) ReadAll(
+        ReadOnlySequence<byte> buffer, bool final)
+    {
+        var records = new List<(ProduceRequest?, string?)>();
+        var reader = new Utf8JsonReader(buffer, final, new JsonReaderState(MultipleValues));
+        var consumed = buffer.Start;
+        try
+        {
+            while (true)
+            {
+                var probe = reader;
+                if (!probe.Read())
+                {
+                    break;
+                }
+
+                if (probe.TokenType != JsonTokenType.StartObject)
+                {
+                    return (records, consumed, "Each record must be a JSON object.");
+                }
+
+                if (!probe.TrySkip())
+                {
+                    break;
+                }
+
+                reader.Read();
+                var read = Read(ref reader, buffer);
+                records.Add(read);
+                if (read.Error is not null)
+                {
+                    // A record whose fields are wrong is answered alone; the stream goes on after it.
+                    reader = probe;
+                }
+
+                consumed = reader.Position;
+            }
+        }
+        catch (JsonException e)
+        {
+            return (records, consumed, $"Invalid JSON: {e.Message}");
+        }
+
+        if (final && !IsBlank(buffer.Slice(consumed)))
+        {
+            return (records, consumed, "The request ends inside a record.");
+        }
+
+        return (records, consumed, null);
+    }
+
+    /// <summary>
+    /// One record; the reader must stand on the record's opening brace, and the record must be whole in
+    /// <paramref name="buffer"/>.
+    /// </summary>
+    /// <returns>The record, or why its fields are not what v3 expects (the reader is then left inside it).</returns>
+    public static (ProduceRequest? Record, string? Error) Read(ref Utf8JsonReader reader, ReadOnlySequence<byte> buffer)
     {
         try
         {
             int? partition = null;
-            List<V3Header>? headers = null;
-            V3Data? key = null, value = null;
+            List<ProduceRequestHeader>? headers = null;
+            ProduceRequestData? key = null, value = null;
             DateTimeOffset? timestamp = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -47,7 +109,7 @@ internal static class V3RecordReader
                 }
             }
 
-            return (new V3ProduceRecord(partition, headers, key, value, timestamp), null);
+            return (new ProduceRequest(partition, headers, key, value, timestamp), null);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
@@ -55,7 +117,7 @@ internal static class V3RecordReader
         }
     }
 
-    private static List<V3Header>? ReadHeaders(ref Utf8JsonReader reader)
+    private static List<ProduceRequestHeader>? ReadHeaders(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -63,7 +125,7 @@ internal static class V3RecordReader
         }
 
         Expect(ref reader, JsonTokenType.StartArray);
-        var headers = new List<V3Header>();
+        var headers = new List<ProduceRequestHeader>();
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             string? name = null, value = null;
@@ -85,13 +147,13 @@ internal static class V3RecordReader
                 }
             }
 
-            headers.Add(new V3Header(name, value));
+            headers.Add(new ProduceRequestHeader(name, value));
         }
 
         return headers;
     }
 
-    private static V3Data? ReadData(ref Utf8JsonReader reader, ReadOnlySequence<byte> buffer)
+    private static ProduceRequestData? ReadData(ref Utf8JsonReader reader, ReadOnlySequence<byte> buffer)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -133,7 +195,7 @@ internal static class V3RecordReader
             }
         }
 
-        return new V3Data(type, kind, raw, text, schemaId, schemaVersion, subject, schema);
+        return new ProduceRequestData(type, kind, raw, text, schemaId, schemaVersion, subject, schema);
     }
 
     /// <summary>A JSON value as its bytes, sliced from the buffer: no document is built.</summary>
@@ -174,5 +236,21 @@ internal static class V3RecordReader
         {
             throw new InvalidOperationException($"Expected {token}, found {reader.TokenType}.");
         }
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> rest)
+    {
+        foreach (var segment in rest)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 }

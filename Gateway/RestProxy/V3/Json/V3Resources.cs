@@ -4,7 +4,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 
-namespace Tributary.Gateway.RestProxy;
+namespace Tributary.Gateway.RestProxy.V3.Json;
 
 /// <summary>
 /// API v3's resource envelope: every object has its <c>kind</c>, a <c>metadata</c> with its own absolute URL and

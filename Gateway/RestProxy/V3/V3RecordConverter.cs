@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Avro;
 using Microsoft.AspNetCore.Http;
+using Tributary.Gateway.RestProxy.V3.Json;
 
-namespace Tributary.Gateway.RestProxy;
+namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>
 /// API v3 records into Kafka's bytes: keys and values typed BINARY (base64), JSON, STRING or AVRO (by schema id,
@@ -14,8 +14,8 @@ namespace Tributary.Gateway.RestProxy;
 internal sealed class V3RecordConverter(AvroJsonConverter avro)
 {
     /// <summary>The record to write, and what its key and value were, or the HTTP-style error code and message that rejects it.</summary>
-    public async Task<(RestRecord? Record, V3DataInfo? Key, V3DataInfo? Value, int Code, string? Message)> ConvertAsync(
-        string topic, int partitionCount, V3ProduceRecord record)
+    public async Task<(RestRecord? Record, ProduceResponseData? Key, ProduceResponseData? Value, int Code, string? Message)> ConvertAsync(
+        string topic, int partitionCount, ProduceRequest record)
     {
         if (record.PartitionId is { } p && (p < 0 || p >= partitionCount))
         {
@@ -49,7 +49,7 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
         return (new RestRecord(record.PartitionId, key, value, headers, record.Timestamp?.ToUnixTimeMilliseconds()), keyInfo, valueInfo, StatusCodes.Status200OK, null);
     }
 
-    private async Task<(byte[]? Bytes, V3DataInfo? Info, string? Error)> ConvertDataAsync(string topic, bool isKey, V3Data? data)
+    private async Task<(byte[]? Bytes, ProduceResponseData? Info, string? Error)> ConvertDataAsync(string topic, bool isKey, ProduceRequestData? data)
     {
         if (data is null || data.DataKind is JsonValueKind.Undefined or JsonValueKind.Null && data.Type is null)
         {
@@ -60,7 +60,7 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
         {
             case "BINARY":
                 return data.Text is { } base64 && TryBase64(base64, out var binary)
-                    ? (binary, new V3DataInfo("BINARY", binary.Length), null)
+                    ? (binary, new ProduceResponseData("BINARY", binary.Length), null)
                     : (null, null, "BINARY data must be a base64 string.");
             case "STRING":
                 if (data.Text is not { } text)
@@ -69,10 +69,10 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
                 }
 
                 var bytes = Encoding.UTF8.GetBytes(text);
-                return (bytes, new V3DataInfo("STRING", bytes.Length), null);
+                return (bytes, new ProduceResponseData("STRING", bytes.Length), null);
             case "JSON":
                 var raw = data.Raw ?? "null"u8.ToArray();
-                return (raw, new V3DataInfo("JSON", raw.Length), null);
+                return (raw, new ProduceResponseData("JSON", raw.Length), null);
             case "AVRO" or null:
                 return await ConvertAvroAsync(topic, isKey, data);
             default:
@@ -80,7 +80,7 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
         }
     }
 
-    private async Task<(byte[]? Bytes, V3DataInfo? Info, string? Error)> ConvertAvroAsync(string topic, bool isKey, V3Data data)
+    private async Task<(byte[]? Bytes, ProduceResponseData? Info, string? Error)> ConvertAvroAsync(string topic, bool isKey, ProduceRequestData data)
     {
         var subject = data.Subject ?? $"{topic}-{(isKey ? "key" : "value")}";
         var resolved = data.SchemaId is not null || data.Schema is not null
@@ -96,7 +96,7 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
         try
         {
             var bytes = AvroJsonConverter.Encode(resolved.Id, resolved.Schema, data.Raw is { } json ? Encoding.UTF8.GetString(json) : "null");
-            return (bytes, new V3DataInfo("AVRO", bytes.Length, subject, resolved.Id), null);
+            return (bytes, new ProduceResponseData("AVRO", bytes.Length, subject, resolved.Id), null);
         }
         catch (Exception e) when (e is AvroException or FormatException or InvalidCastException or ArgumentException or InvalidOperationException or KeyNotFoundException)
         {
@@ -116,18 +116,3 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
         return false;
     }
 }
-
-/// <summary>What a produced key or value was, as v3's delivery reports show it.</summary>
-internal sealed record V3DataInfo(
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("size")] int Size,
-    [property: JsonPropertyName("subject"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Subject = null,
-    [property: JsonPropertyName("schema_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SchemaId = null);
-
-/// <summary>A key or value of a v3 record: its type, its data (the JSON bytes, and the text of a string), its schema.</summary>
-internal sealed record V3Data(
-    string? Type, JsonValueKind DataKind, byte[]? Raw, string? Text, int? SchemaId, int? SchemaVersion, string? Subject, string? Schema);
-
-internal sealed record V3Header(string? Name, string? Value);
-
-internal sealed record V3ProduceRecord(int? PartitionId, List<V3Header>? Headers, V3Data? Key, V3Data? Value, DateTimeOffset? Timestamp);

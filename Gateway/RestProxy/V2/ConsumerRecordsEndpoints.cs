@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.RestProxy.V2.Json;
+using Tributary.Grains.Interfaces.RestProxy;
+
+namespace Tributary.Gateway.RestProxy.V2;
+
+/// <summary>API v2: the records a consumer instance reads, in its embedded format (long-polled up to its timeout).</summary>
+internal static class ConsumerRecordsEndpoints
+{
+    public static void Map(RouteGroupBuilder api) => api.MapGet(ConsumerInstances.Route + "/records", GetRecordsAsync);
+
+    private static async Task<IResult> GetRecordsAsync(string group, string instance, HttpRequest request, IGrainFactory grains, AvroJsonConverter avro)
+    {
+        var consumer = ConsumerInstances.Get(grains, group, instance);
+        if (await consumer.GetConfigAsync() is not { } config)
+        {
+            return ConsumerInstances.Status(RestConsumerErrors.InstanceNotFound);
+        }
+
+        var accepted = $"application/vnd.kafka.{config.Format}.v2+json";
+        var accept = request.Headers.Accept.ToString();
+        if (accept.Length > 0 && !accept.Contains(accepted, StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal)
+            && !accept.Contains("application/vnd.kafka.v2+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return RestHttp.Error(RestErrors.UnsupportedFormat, $"The requested embedded data format does not match the deserializer for this consumer instance ({config.Format}).");
+        }
+
+        var timeout = int.TryParse(request.Query["timeout"], out var ms) && ms >= 0 ? ms : config.RequestTimeoutMs;
+        var maxBytes = int.TryParse(request.Query["max_bytes"], out var max) && max > 0 ? max : 64 << 20;
+        var polled = await consumer.PollAsync(maxBytes, TimeSpan.FromMilliseconds(timeout));
+        if (polled.ErrorCode != RestConsumerErrors.None)
+        {
+            return RestHttp.Error(polled.ErrorCode, polled.Message ?? "");
+        }
+
+        var records = new List<ConsumerRecord>(polled.Value!.Count);
+        foreach (var record in polled.Value!)
+        {
+            records.Add(new ConsumerRecord(
+                record.Topic, await RenderAsync(config.Format, record.Key, avro), await RenderAsync(config.Format, record.Value, avro), record.Partition, record.Offset));
+        }
+
+        // Written as text: the content type is the instance's format, with its charset.
+        return Results.Text(JsonSerializer.Serialize(records, RestHttp.Options), accepted, Encoding.UTF8);
+    }
+
+    /// <summary>A key or value in the instance's format: base64, the JSON document, or Avro's JSON encoding.</summary>
+    private static async Task<JsonNode?> RenderAsync(string format, byte[]? bytes, AvroJsonConverter avro)
+    {
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return format switch
+            {
+                "binary" => JsonValue.Create(Convert.ToBase64String(bytes)),
+                "json" => JsonNode.Parse(bytes),
+                _ => await avro.DecodeAsync(bytes) is { } json ? JsonNode.Parse(json) : JsonValue.Create(Convert.ToBase64String(bytes)),
+            };
+        }
+        catch (JsonException)
+        {
+            // Not JSON (or not Avro in Confluent's format): the bytes, as a binary consumer would see them.
+            return JsonValue.Create(Convert.ToBase64String(bytes));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.RestProxy.V2.Json;
+
+namespace Tributary.Gateway.RestProxy.V2;
+
+/// <summary>API v2: a consumer instance's subscription, to topics by name or by pattern (its group assigns the partitions).</summary>
+internal static class ConsumerSubscriptionEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var subscription = api.MapGroup(ConsumerInstances.Route + "/subscription");
+        subscription.MapPost("", SubscribeAsync);
+        subscription.MapGet("", GetAsync);
+        subscription.MapDelete("", UnsubscribeAsync);
+    }
+
+    private static async Task<IResult> SubscribeAsync(string group, string instance, HttpRequest request, IGrainFactory grains)
+    {
+        var (body, error) = await RestHttp.ReadAsync<ConsumerSubscriptionRecord>(request);
+        return body is null
+            ? error!
+            : ConsumerInstances.Status(await ConsumerInstances.Get(grains, group, instance).SubscribeAsync(body.Topics, body.TopicPattern));
+    }
+
+    private static async Task<IResult> GetAsync(string group, string instance, IGrainFactory grains) =>
+        ConsumerInstances.Answer(await ConsumerInstances.Get(grains, group, instance).GetSubscriptionAsync(),
+            topics => RestHttp.Json(new ConsumerSubscriptionRecord(topics.ToList(), null)));
+
+    private static async Task<IResult> UnsubscribeAsync(string group, string instance, IGrainFactory grains) =>
+        ConsumerInstances.Status(await ConsumerInstances.Get(grains, group, instance).UnsubscribeAsync());
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Gateway.RestProxy.V2.Json;
+
+namespace Tributary.Gateway.RestProxy.V2;
+
+/// <summary>
+/// API v2 produce, to a topic or to one of its partitions: records in an embedded format (the Content-Type names it)
+/// turned into Kafka's bytes, all of them before any is written, so a request with one bad record writes nothing.
+/// </summary>
+internal static class ProduceEndpoints
+{
+    private static readonly string[] Formats = ["binary", "json", "avro", "jsonschema", "protobuf"];
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/topics/{topic}", ProduceToTopicAsync);
+        api.MapPost("/topics/{topic}/partitions/{partition:int}", ProduceToPartitionAsync);
+    }
+
+    private static Task<IResult> ProduceToTopicAsync(
+        string topic, HttpRequest request, TopicCache topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log) =>
+        ProduceAsync(topic, null, request, topics, converter, writer, log);
+
+    private static Task<IResult> ProduceToPartitionAsync(
+        string topic, int partition, HttpRequest request, TopicCache topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log) =>
+        ProduceAsync(topic, partition, request, topics, converter, writer, log);
+
+    private static async Task<IResult> ProduceAsync(
+        string topic, int? partition, HttpRequest request, TopicCache topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log)
+    {
+        var format = Format(RestHttp.MediaType(request));
+        if (format is null or "jsonschema" or "protobuf")
+        {
+            var message = format is null
+                ? $"Unsupported content type {request.ContentType}: produce with application/vnd.kafka.{{binary,json,avro}}.v2+json"
+                : $"The {format} embedded format is not supported yet: produce binary, json or avro";
+            log.Rejected(request, StatusCodes.Status415UnsupportedMediaType, message);
+            return RestHttp.Error(StatusCodes.Status415UnsupportedMediaType, message);
+        }
+
+        // One document for the whole request: records' keys and values are read from it in place, not copied out.
+        using var document = await ParseAsync(request);
+        if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return RestHttp.Error(StatusCodes.Status400BadRequest, "The request body must be a JSON object.");
+        }
+
+        var body = ProduceRequest.Read(document.RootElement);
+        if (await topics.DescribeAsync(topic) is not { } description)
+        {
+            return V2Errors.TopicNotFound(topic);
+        }
+
+        var converted = await converter.ConvertAsync(format, topic, partition, body, description);
+        if (converted.Rejection is { } rejection)
+        {
+            log.Rejected(request, rejection.Code, rejection.Message);
+            return RestHttp.Error(rejection.Code, rejection.Message);
+        }
+
+        var results = await writer.WriteAsync(description, converted.Records!);
+        return RestHttp.Json(new ProduceResponse(converted.KeySchemaId, converted.ValueSchemaId, results.Select(r => r.Error == ErrorCode.None
+            ? new PartitionOffset(r.Partition, r.Offset, null, null)
+            : new PartitionOffset(null, null, IsRetriable(r.Error) ? RestErrors.KafkaRetriableError : RestErrors.KafkaError, r.Message ?? r.Error.ToString())).ToList()));
+    }
+
+    private static async Task<JsonDocument?> ParseAsync(HttpRequest request)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The embedded format a v2 content type names, or null for any other content type.</summary>
+    private static string? Format(string? mediaType)
+    {
+        foreach (var format in Formats)
+        {
+            if (mediaType == $"application/vnd.kafka.{format}.v2+json")
+            {
+                return format;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsRetriable(ErrorCode error) =>
+        error is ErrorCode.NotLeaderOrFollower or ErrorCode.LeaderNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.UnknownTopicOrPartition;
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka;
+using Tributary.Gateway.RestProxy.V3.Json;
+
+namespace Tributary.Gateway.RestProxy.V3;
+
+/// <summary>API v3 consumer lags: each committed partition's lag behind the log's end, one of them, and the group's summary.</summary>
+internal static class ConsumerLagsEndpoints
+{
+    public static void Map(RouteGroupBuilder cluster)
+    {
+        var group = cluster.MapGroup("/consumer-groups/{group}");
+        group.MapGet("/lags", ListAsync);
+        group.MapGet("/lags/{topic}/partitions/{partition:int}", GetAsync);
+        group.MapGet("/lag-summary", GetSummaryAsync);
+    }
+
+    private static async Task<IResult> ListAsync(string group, HttpRequest request, BrokerIdentity broker, IGrainFactory grains)
+    {
+        if (await ConsumerGroupQueries.LagsAsync(grains, group) is not { } lags)
+        {
+            return GroupNotFound(group);
+        }
+
+        var v3 = new ConsumerGroupResources(new V3Resources(request, broker));
+        return V3Http.Json(V3Resources.List("KafkaConsumerLagList", v3.Resources.Url($"/consumer-groups/{group}/lags"), lags.Select(l => (JsonNode)v3.Lag(group, l))));
+    }
+
+    private static async Task<IResult> GetAsync(string group, string topic, int partition, HttpRequest request, BrokerIdentity broker, IGrainFactory grains) =>
+        await ConsumerGroupQueries.LagsAsync(grains, group) is { } lags && lags.FirstOrDefault(l => l.Topic == topic && l.Partition == partition) is { } lag
+            ? V3Http.Json(new ConsumerGroupResources(new V3Resources(request, broker)).Lag(group, lag))
+            : V3Http.Error(StatusCodes.Status404NotFound, $"No lag for {topic}-{partition} in group {group}.");
+
+    private static async Task<IResult> GetSummaryAsync(string group, HttpRequest request, BrokerIdentity broker, IGrainFactory grains) =>
+        await ConsumerGroupQueries.LagsAsync(grains, group) is { } lags
+            ? V3Http.Json(new ConsumerGroupResources(new V3Resources(request, broker)).LagSummary(group, lags))
+            : GroupNotFound(group);
+
+    private static IResult GroupNotFound(string group) => V3Http.Error(StatusCodes.Status404NotFound, $"Consumer group {group} not found.");
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Topics;
+using Tributary.Gateway.RestProxy.V3.Json;
+using Tributary.Grains.Interfaces.Topics;
+
+namespace Tributary.Gateway.RestProxy.V3;
+
+/// <summary>API v3 topics: listed, created (with configs, or only validated), read, grown and deleted.</summary>
+internal static class TopicsEndpoints
+{
+    public static void Map(RouteGroupBuilder cluster)
+    {
+        cluster.MapGet("/topics", ListAsync);
+        cluster.MapPost("/topics", CreateAsync);
+        cluster.MapGet("/topics/{topic}", GetAsync);
+        cluster.MapPatch("/topics/{topic}", UpdatePartitionCountAsync);
+        cluster.MapDelete("/topics/{topic}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    {
+        var v3 = new V3Resources(request, broker);
+        var names = (await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()).Order(StringComparer.Ordinal);
+        var described = await Task.WhenAll(names.Select(async n => await topics.DescribeAsync(n)));
+        return V3Http.Json(V3Resources.List("KafkaTopicList", v3.Url("/topics"), described.OfType<TopicDescription>().Select(t => (JsonNode)v3.Topic(t))));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    {
+        var (body, error) = await RestHttp.ReadAsync<NewTopicRequest>(request, V3Http.ContentType);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (string.IsNullOrEmpty(body.TopicName))
+        {
+            return V3Http.Error(RestErrors.KafkaBadRequest, "topic_name is required.");
+        }
+
+        var configs = (body.Configs ?? []).ToDictionary(c => c.Name, c => c.Value);
+        var created = await grains.GetGrain<ITopicGrain>(body.TopicName).CreateAsync(
+            new CreateTopicRequest(body.PartitionsCount ?? -1, body.ReplicationFactor ?? -1, configs, body.ValidateOnly));
+        topics.Invalidate(body.TopicName);
+        if (created.Error != ErrorCode.None || created.Topic is null)
+        {
+            return V3Http.Error(RestErrors.KafkaBadRequest, created.ErrorMessage ?? created.Error.ToString());
+        }
+
+        return V3Http.Json(new V3Resources(request, broker).Topic(created.Topic), body.ValidateOnly ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(string topic, HttpRequest request, BrokerIdentity broker, TopicCache topics) =>
+        await topics.DescribeAsync(topic) is { } description ? V3Http.Json(new V3Resources(request, broker).Topic(description)) : V3Http.TopicNotFound();
+
+    private static async Task<IResult> UpdatePartitionCountAsync(string topic, HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    {
+        var (body, error) = await RestHttp.ReadAsync<UpdatePartitionCountRequest>(request, V3Http.ContentType);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (await topics.DescribeAsync(topic) is null)
+        {
+            return V3Http.TopicNotFound();
+        }
+
+        var grown = await grains.GetGrain<ITopicGrain>(topic).CreatePartitionsAsync(body.PartitionsCount, validateOnly: false);
+        topics.Invalidate(topic);
+        return grown.Error != ErrorCode.None
+            ? V3Http.Error(RestErrors.KafkaBadRequest, grown.ErrorMessage ?? grown.Error.ToString())
+            : V3Http.Json(new V3Resources(request, broker).Topic((await topics.DescribeAsync(topic))!));
+    }
+
+    private static async Task<IResult> DeleteAsync(string topic, TopicCache topics, IGrainFactory grains)
+    {
+        var deleted = await grains.GetGrain<ITopicGrain>(topic).DeleteAsync();
+        topics.Invalidate(topic);
+        return deleted.Error switch
+        {
+            ErrorCode.None => Results.NoContent(),
+            ErrorCode.UnknownTopicOrPartition => V3Http.TopicNotFound(),
+            _ => V3Http.Error(RestErrors.KafkaBadRequest, deleted.ErrorMessage ?? deleted.Error.ToString()),
+        };
+    }
+}
