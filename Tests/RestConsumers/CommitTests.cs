@@ -53,9 +53,10 @@ public sealed class CommitTests
     [Fact]
     public void ACommitWithNothingToCommit_HasNoOffsets()
     {
-        var consumer = Created();
+        var (error, commit) = Created().Commit(null);
 
-        Assert.Equal((RestConsumerError.None, 0), (consumer.Commit(null).Error, consumer.Commit(null).Commit.Offsets.Count));
+        Assert.Equal(RestConsumerError.None, error);
+        Assert.Empty(commit.Offsets);
     }
 
     [Fact]
