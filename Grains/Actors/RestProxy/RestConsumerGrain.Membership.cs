@@ -1,32 +1,40 @@
-using System.Text.RegularExpressions;
-using Tributary.Grains.KafkaFormats.Messages;
 using Tributary.Grains.Interfaces.Groups;
-using Tributary.Grains.Interfaces.RestProxy;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.RestConsumers;
 
 namespace Tributary.Grains.Actors.RestProxy;
 
 /// <summary>
-/// Group membership, as a Kafka consumer does it: join (with the member id the coordinator asks for), the leader
-/// assigns with the range assignor (what every Kafka client offers, so native consumers in the same group agree on
-/// it), sync, then heartbeat until the group rebalances and join again. It runs in the background, beside requests.
+/// The group membership's loop: it does each <see cref="MembershipStep"/> the engine asks for (a grain call or a wait)
+/// and hands the answer back, in the background, beside requests, until it is cancelled.
 /// </summary>
 public sealed partial class RestConsumerGrain
 {
-    private const string Protocol = "range";
-
+    private readonly SemaphoreSlim _membershipChanges = new(1, 1);
     private CancellationTokenSource? _membership;
     private Task? _membershipLoop;
-    private string _memberId = "";
-    private int _generation = -1;
-    private List<string> _subscribedTopics = [];
 
-    private IConsumerGroupGrain GroupGrain => GrainFactory.GetGrain<IConsumerGroupGrain>(Group);
-
-    private void StartMembership()
+    /// <summary>
+    /// Stops the membership that runs (its loop ends, then it leaves the group) and, if <paramref name="start"/>, starts
+    /// one for the subscription as it is now. One change at a time, so that a stop never ends the membership a later
+    /// subscription started.
+    /// </summary>
+    private async Task RestartMembershipAsync(bool start)
     {
-        _membership = new CancellationTokenSource();
-        _membershipLoop = RunMembershipAsync(_membership.Token);
+        await _membershipChanges.WaitAsync();
+        try
+        {
+            await StopMembershipAsync();
+            if (start && _consumer.IsSubscribed)
+            {
+                _membership = new CancellationTokenSource();
+                _membershipLoop = RunMembershipAsync(_consumer.StartMembership(), _membership.Token);
+            }
+        }
+        finally
+        {
+            _membershipChanges.Release();
+        }
     }
 
     private async Task StopMembershipAsync()
@@ -47,126 +55,67 @@ public sealed partial class RestConsumerGrain
         }
 
         membership.Dispose();
-        if (_memberId.Length > 0)
+        if (_consumer.StopMembership() is { } leaving)
         {
-            await GroupGrain.LeaveAsync([new GroupMemberIdentity(_memberId, null)]);
+            await GroupGrain.LeaveAsync([new GroupMemberIdentity(leaving, null)]);
         }
-
-        _memberId = "";
-        _generation = -1;
-        SetAssignment([]);
     }
 
-    private async Task RunMembershipAsync(CancellationToken cancellation)
+    private async Task RunMembershipAsync(MembershipStep? step, CancellationToken cancellation)
     {
-        var retry = TimeSpan.FromMilliseconds(500);
-        while (!cancellation.IsCancellationRequested)
+        while (step is not null && !cancellation.IsCancellationRequested)
         {
-            _subscribedTopics = await ResolveTopicsAsync();
-            var joined = await GroupGrain.JoinAsync(new GroupJoinRequest(
-                _memberId, null, "tributary-rest-proxy", "rest-proxy",
-                (int)Settings.ConsumerSessionTimeout.TotalMilliseconds, (int)Settings.ConsumerSessionTimeout.TotalMilliseconds,
-                "consumer", [new GroupProtocolData(Protocol, ConsumerProtocol.EncodeSubscription(_subscribedTopics))],
-                RequireKnownMemberId: true, SupportsSkipAssignment: false));
-            if (cancellation.IsCancellationRequested)
+            step = step switch
             {
-                _memberId = joined.MemberId.Length > 0 ? joined.MemberId : _memberId;
-                return;
-            }
-
-            switch (joined.Error)
-            {
-                case ErrorCode.MemberIdRequired:
-                    _memberId = joined.MemberId;
-                    continue;
-                case ErrorCode.UnknownMemberId:
-                    _memberId = "";
-                    continue;
-                case not ErrorCode.None:
-                    await Task.Delay(retry, cancellation);
-                    continue;
-            }
-
-            _memberId = joined.MemberId;
-            _generation = joined.GenerationId;
-            var assignments = joined.Leader == joined.MemberId ? await AssignRangeAsync(joined.Members) : new Dictionary<string, byte[]>();
-            var synced = await GroupGrain.SyncAsync(new GroupSyncRequest(_memberId, null, _generation, "consumer", joined.ProtocolName, assignments));
-            if (synced.Error != ErrorCode.None)
-            {
-                continue;
-            }
-
-            SetAssignment(ConsumerProtocol.DecodeAssignment(synced.Assignment).Select(a => new RestTopicPartition(a.Topic, a.Partition)).ToList());
-            await HeartbeatUntilRebalanceAsync(cancellation);
+                MembershipStep.ListTopics list => _consumer.TopicsListed(list, await GrainFactory.GetGrain<ITopicCatalogGrain>(0).ListAsync()),
+                MembershipStep.Join join => _consumer.Joined(join, ToAnswer(await GroupGrain.JoinAsync(ToRequest(join.Request)))),
+                MembershipStep.DescribeTopics describe => _consumer.Described(describe, await PartitionCountsAsync(describe.Topics)),
+                MembershipStep.Sync sync => _consumer.Synced(sync, ToAnswer(await GroupGrain.SyncAsync(ToRequest(sync.Request)))),
+                MembershipStep.Wait wait => await WaitAsync(wait, cancellation),
+                MembershipStep.Heartbeat beat => _consumer.HeartbeatAnswered(beat, await GroupGrain.HeartbeatAsync(beat.MemberId, null, beat.GenerationId)),
+                MembershipStep.Commit commit => await CommitForRebalanceAsync(commit),
+                _ => throw new InvalidOperationException($"Unknown membership step {step}."),
+            };
         }
     }
 
-    private async Task HeartbeatUntilRebalanceAsync(CancellationToken cancellation)
+    private async Task<MembershipStep?> WaitAsync(MembershipStep.Wait wait, CancellationToken cancellation)
     {
-        var beats = 0;
-        while (!cancellation.IsCancellationRequested)
-        {
-            await Task.Delay(Settings.ConsumerHeartbeatInterval, cancellation);
-            var error = await GroupGrain.HeartbeatAsync(_memberId, null, _generation);
-            if (error == ErrorCode.None)
-            {
-                // A pattern takes in topics created since the last join: a change of topics is a new join.
-                if (_pattern is not null && ++beats % 5 == 0 && !(await ResolveTopicsAsync()).SequenceEqual(_subscribedTopics))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            if (_config?.AutoCommit == true && error == ErrorCode.RebalanceInProgress)
-            {
-                await CommitAsync(null);
-            }
-
-            if (error is ErrorCode.UnknownMemberId)
-            {
-                _memberId = "";
-            }
-
-            return;
-        }
+        await Task.Delay(wait.Delay, time, cancellation);
+        return _consumer.Waited(wait);
     }
 
-    private async Task<List<string>> ResolveTopicsAsync()
+    private async Task<MembershipStep?> CommitForRebalanceAsync(MembershipStep.Commit commit)
     {
-        if (_pattern is null)
-        {
-            return (_topics ?? []).Order(StringComparer.Ordinal).ToList();
-        }
-
-        var pattern = new Regex($"^(?:{_pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        return (await GrainFactory.GetGrain<ITopicCatalogGrain>(0).ListAsync()).Where(t => pattern.IsMatch(t)).Order(StringComparer.Ordinal).ToList();
+        await SendCommitAsync(commit.Request);
+        return _consumer.RebalanceCommitted(commit);
     }
 
-    /// <summary>Kafka's RangeAssignor: per topic, its subscribers in member-id order take consecutive ranges, the first ones one more.</summary>
-    private async Task<Dictionary<string, byte[]>> AssignRangeAsync(IReadOnlyList<GroupJoinedMember> members)
+    private async Task<Dictionary<string, int>> PartitionCountsAsync(IReadOnlyList<string> topics)
     {
-        var subscriptions = members.ToDictionary(m => m.MemberId, m => ConsumerProtocol.DecodeSubscriptionTopics(m.Metadata).ToHashSet(StringComparer.Ordinal));
-        var assigned = members.ToDictionary(m => m.MemberId, _ => new List<RestTopicPartition>());
-        foreach (var topic in subscriptions.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal))
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var topic in topics)
         {
-            if (await GrainFactory.GetGrain<ITopicGrain>(topic).DescribeAsync() is not { } description)
+            if (await GrainFactory.GetGrain<ITopicGrain>(topic).DescribeAsync() is { } description)
             {
-                continue;
-            }
-
-            var subscribers = subscriptions.Where(s => s.Value.Contains(topic)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
-            var each = description.PartitionCount / subscribers.Count;
-            var extra = description.PartitionCount % subscribers.Count;
-            for (var i = 0; i < subscribers.Count; i++)
-            {
-                var start = i * each + Math.Min(i, extra);
-                var count = each + (i < extra ? 1 : 0);
-                assigned[subscribers[i]].AddRange(Enumerable.Range(start, count).Select(p => new RestTopicPartition(topic, p)));
+                counts[topic] = description.PartitionCount;
             }
         }
 
-        return assigned.ToDictionary(a => a.Key, a => ConsumerProtocol.EncodeAssignment(a.Value.Select(p => (p.Topic, p.Partition))));
+        return counts;
     }
+
+    private static GroupJoinRequest ToRequest(JoinGroupRequest request) => new(
+        request.MemberId, null, request.ClientId, request.ClientHost, request.SessionTimeoutMs, request.RebalanceTimeoutMs,
+        request.ProtocolType, [new GroupProtocolData(request.ProtocolName, request.Metadata)],
+        request.RequireKnownMemberId, request.SupportsSkipAssignment);
+
+    private static JoinGroupAnswer ToAnswer(GroupJoinResult joined) => new(
+        joined.Error, joined.GenerationId, joined.ProtocolName, joined.Leader, joined.MemberId,
+        joined.Members.Select(m => new JoinedMember(m.MemberId, m.Metadata)).ToList());
+
+    private static GroupSyncRequest ToRequest(SyncGroupRequest request) =>
+        new(request.MemberId, null, request.GenerationId, request.ProtocolType, request.ProtocolName, request.Assignments);
+
+    private static SyncGroupAnswer ToAnswer(GroupSyncResult synced) => new(synced.Error, synced.Assignment);
 }

@@ -1,58 +1,53 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.RestProxy;
+using Tributary.Grains.RestConsumers;
 
 namespace Tributary.Grains.Actors.RestProxy;
 
 /// <summary>
-/// A REST Proxy consumer instance: its settings, its subscription (a group member, joined in the background) or its
-/// manual assignment, its positions. Kept in memory only, as Confluent's instances are: a consumer instance lives
-/// while it is used and is gone after a restart. Reentrant: a poll that waits for records must not hold up the
-/// membership loop or a commit; every change to the fields happens within one turn.
+/// A thin adapter from grain calls to one <see cref="RestConsumer"/>: it runs the engine's membership steps in the
+/// background, reads the partitions and talks to the group for it, and expires the instance on a timer. Kept in memory
+/// only, as Confluent's instances are: a consumer instance lives while it is used and is gone after a restart.
+/// Reentrant: a poll that waits for records must not hold up the membership loop or a commit; every change to the
+/// engine happens within one turn, and the engine drops answers its state has moved past.
 /// </summary>
 [Reentrant]
 public sealed partial class RestConsumerGrain(IOptions<TributaryOptions> options, TimeProvider time) : Grain, IRestConsumerGrain
 {
-    private RestConsumerConfig? _config;
-    private long _lastRequest;
-    private IGrainTimer? _expiry;
+    private const string NotFound = "Consumer instance not found.";
 
-    private IReadOnlyList<string>? _topics;
-    private string? _pattern;
-    private List<RestTopicPartition>? _manual;
-    private List<RestTopicPartition> _assigned = [];
-    private readonly Dictionary<RestTopicPartition, long> _positions = [];
+    private readonly RestConsumer _consumer = new(ToConsumerOptions(options.Value.RestProxy), time);
+    private IGrainTimer? _expiry;
 
     private string Group => RestConsumerKeys.Parse(this.GetPrimaryKeyString()).Group;
 
-    private RestProxyOptions Settings => options.Value.RestProxy;
+    private IConsumerGroupGrain GroupGrain => GrainFactory.GetGrain<IConsumerGroupGrain>(Group);
 
-    private bool Subscribed => _topics is not null || _pattern is not null;
+    private TimeSpan InstanceTimeout => options.Value.RestProxy.ConsumerInstanceTimeout;
 
     public Task<int> CreateAsync(RestConsumerConfig config)
     {
-        if (_config is not null)
+        var error = _consumer.Create(new InstanceConfig(config.Format, config.AutoOffsetReset, config.AutoCommit, config.RequestTimeoutMs));
+        if (error == RestConsumerError.None)
         {
-            return Task.FromResult(RestConsumerErrors.InstanceExists);
+            var period = InstanceTimeout / 4 < TimeSpan.FromSeconds(30) ? InstanceTimeout / 4 : TimeSpan.FromSeconds(30);
+            _expiry = this.RegisterGrainTimer(ExpireIfIdleAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
         }
 
-        _config = config;
-        Touch();
-        var period = Settings.ConsumerInstanceTimeout / 4 < TimeSpan.FromSeconds(30) ? Settings.ConsumerInstanceTimeout / 4 : TimeSpan.FromSeconds(30);
-        _expiry = this.RegisterGrainTimer(ExpireIfIdleAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
-        return Task.FromResult(RestConsumerErrors.None);
+        return Task.FromResult(Code(error));
     }
 
-    public Task<RestConsumerConfig?> GetConfigAsync()
-    {
-        Touch();
-        return Task.FromResult(_config);
-    }
+    public Task<RestConsumerConfig?> GetConfigAsync() =>
+        Task.FromResult(_consumer.GetConfig() is { } config
+            ? new RestConsumerConfig(config.Format, config.AutoOffsetReset, config.AutoCommit, config.RequestTimeoutMs)
+            : null);
 
     public async Task<int> DeleteAsync()
     {
-        if (_config is null)
+        if (_consumer.Config is null)
         {
             return RestConsumerErrors.InstanceNotFound;
         }
@@ -63,91 +58,48 @@ public sealed partial class RestConsumerGrain(IOptions<TributaryOptions> options
 
     public async Task<int> SubscribeAsync(IReadOnlyList<string>? topics, string? pattern)
     {
-        if (Check() is { } error)
+        var error = _consumer.Subscribe(topics, pattern);
+        if (error == RestConsumerError.None)
         {
-            return error;
+            await RestartMembershipAsync(start: true);
         }
 
-        if (_manual is not null)
-        {
-            return RestConsumerErrors.IllegalState;
-        }
-
-        await StopMembershipAsync();
-        _topics = pattern is null ? topics ?? [] : null;
-        _pattern = pattern;
-        StartMembership();
-        return RestConsumerErrors.None;
+        return Code(error);
     }
 
-    public Task<RestResult<IReadOnlyList<string>>> GetSubscriptionAsync() =>
-        Task.FromResult(Check() is { } error
-            ? RestResult<IReadOnlyList<string>>.Fail(error, "Consumer instance not found.")
-            : RestResult<IReadOnlyList<string>>.Ok(_topics ?? (IReadOnlyList<string>)_subscribedTopics));
+    public Task<RestResult<IReadOnlyList<string>>> GetSubscriptionAsync()
+    {
+        var (error, topics) = _consumer.GetSubscription();
+        return Task.FromResult(error == RestConsumerError.None
+            ? RestResult<IReadOnlyList<string>>.Ok(topics)
+            : RestResult<IReadOnlyList<string>>.Fail(Code(error), NotFound));
+    }
 
     public async Task<int> UnsubscribeAsync()
     {
-        if (Check() is { } error)
+        var error = _consumer.Unsubscribe();
+        if (error == RestConsumerError.None)
         {
-            return error;
+            await RestartMembershipAsync(start: false);
         }
 
-        await StopMembershipAsync();
-        _topics = null;
-        _pattern = null;
-        SetAssignment([]);
-        return RestConsumerErrors.None;
+        return Code(error);
     }
 
-    public Task<int> AssignAsync(IReadOnlyList<RestTopicPartition> partitions)
+    public Task<int> AssignAsync(IReadOnlyList<RestTopicPartition> partitions) =>
+        Task.FromResult(Code(_consumer.Assign(partitions.Select(ToPartition).ToList())));
+
+    public Task<RestResult<IReadOnlyList<RestTopicPartition>>> GetAssignmentsAsync()
     {
-        if (Check() is { } error)
-        {
-            return Task.FromResult(error);
-        }
-
-        if (Subscribed)
-        {
-            return Task.FromResult(RestConsumerErrors.IllegalState);
-        }
-
-        _manual = partitions.Distinct().ToList();
-        SetAssignment(_manual);
-        return Task.FromResult(RestConsumerErrors.None);
-    }
-
-    public Task<RestResult<IReadOnlyList<RestTopicPartition>>> GetAssignmentsAsync() =>
-        Task.FromResult(Check() is { } error
-            ? RestResult<IReadOnlyList<RestTopicPartition>>.Fail(error, "Consumer instance not found.")
-            : RestResult<IReadOnlyList<RestTopicPartition>>.Ok(_assigned.ToList()));
-
-    /// <summary>Null when the instance exists (and the request counts as use), else the error to answer.</summary>
-    private int? Check()
-    {
-        if (_config is null)
-        {
-            return RestConsumerErrors.InstanceNotFound;
-        }
-
-        Touch();
-        return null;
-    }
-
-    private void Touch() => _lastRequest = time.GetTimestamp();
-
-    /// <summary>Positions of partitions that stay assigned are kept; the others are dropped.</summary>
-    private void SetAssignment(List<RestTopicPartition> partitions)
-    {
-        _assigned = partitions;
-        foreach (var gone in _positions.Keys.Except(partitions).ToList())
-        {
-            _positions.Remove(gone);
-        }
+        var (error, partitions) = _consumer.GetAssignment();
+        return Task.FromResult(error == RestConsumerError.None
+            ? RestResult<IReadOnlyList<RestTopicPartition>>.Ok(partitions.Select(ToRest).ToList())
+            : RestResult<IReadOnlyList<RestTopicPartition>>.Fail(Code(error), NotFound));
     }
 
     private async Task ExpireIfIdleAsync(CancellationToken cancellationToken)
     {
-        if (_config is not null && time.GetElapsedTime(_lastRequest) > Settings.ConsumerInstanceTimeout)
+        if (_consumer.IsExpired(InstanceTimeout))
         {
             await CloseAsync();
         }
@@ -156,16 +108,29 @@ public sealed partial class RestConsumerGrain(IOptions<TributaryOptions> options
     /// <summary>Leaves the group (committing first when auto-commit is on) and forgets the instance.</summary>
     private async Task CloseAsync()
     {
-        if (_config?.AutoCommit == true && _positions.Count > 0)
+        if (_consumer.CommitOnClose() is { } commit)
         {
-            await CommitAsync(null);
+            await SendCommitAsync(commit);
         }
 
         // Gone for requests before it has left its group: nothing answers for an instance that is closing.
-        _config = null;
-        await StopMembershipAsync();
+        _consumer.Close();
+        await RestartMembershipAsync(start: false);
         _expiry?.Dispose();
         _expiry = null;
         DeactivateOnIdle();
     }
+
+    private static RestConsumerOptions ToConsumerOptions(RestProxyOptions settings) => new()
+    {
+        SessionTimeout = settings.ConsumerSessionTimeout,
+        HeartbeatInterval = settings.ConsumerHeartbeatInterval,
+    };
+
+    /// <summary>The engine's errors carry Confluent's numbers, as the interface's do.</summary>
+    private static int Code(RestConsumerError error) => (int)error;
+
+    private static TopicPartition ToPartition(RestTopicPartition partition) => new(partition.Topic, partition.Partition);
+
+    private static RestTopicPartition ToRest(TopicPartition partition) => new(partition.Topic, partition.Partition);
 }
