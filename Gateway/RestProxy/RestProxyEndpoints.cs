@@ -17,6 +17,7 @@ public static class RestProxyEndpoints
 {
     public static IServiceCollection AddRestProxyApi(this IServiceCollection services)
     {
+        services.AddOptions<RestProxyLimits>().BindConfiguration(RestProxyLimits.Section);
         services.AddSingleton<RestProxyLog>();
         services.AddSingleton<RestRecordWriter>();
         services.AddSingleton<AvroJsonConverter>();

@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Interfaces.Groups;
 
 /// <summary>

@@ -1,20 +1,22 @@
 using Tributary.Grains.KafkaFormats;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Groups;
 
 /// <summary>The rebalance: members joining and leaving, waiting for everyone, and the completion of a generation.</summary>
 public sealed partial class ClassicGroup
 {
-    private Task<JoinGroupOutcome> AddMember(string memberId, JoinGroupInput join)
+    private Task<GroupJoinResult> AddMember(string memberId, GroupJoinRequest join)
     {
         if (_members.Count >= options.MaxSize)
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.GroupMaxSizeReached, memberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.GroupMaxSizeReached, memberId));
         }
 
         if (!SupportsGroupProtocols(join))
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.InconsistentGroupProtocol, memberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.InconsistentGroupProtocol, memberId));
         }
 
         if (_members.Count == 0)
@@ -25,7 +27,7 @@ public sealed partial class ClassicGroup
         var member = new GroupMember(memberId, join)
         {
             LastHeartbeatMs = NowMs,
-            AwaitingJoin = new TaskCompletionSource<JoinGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
+            AwaitingJoin = new TaskCompletionSource<GroupJoinResult>(TaskCreationOptions.RunContinuationsAsynchronously),
         };
         _members[memberId] = member;
         if (join.GroupInstanceId is { } instanceId)
@@ -47,7 +49,7 @@ public sealed partial class ClassicGroup
         return waiting;
     }
 
-    private Task<JoinGroupOutcome> Rejoin(GroupMember member, JoinGroupInput join)
+    private Task<GroupJoinResult> Rejoin(GroupMember member, GroupJoinRequest join)
     {
         member.LastHeartbeatMs = NowMs;
         switch (State)
@@ -65,7 +67,7 @@ public sealed partial class ClassicGroup
                 PrepareRebalance();
                 return Park(member);
             default:
-                return Done(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, member.MemberId));
+                return Done(GroupJoinResult.Failed(ErrorCode.UnknownMemberId, member.MemberId));
         }
     }
 
@@ -73,12 +75,12 @@ public sealed partial class ClassicGroup
     /// A static member came back with a new member id (a restart): it takes the old id's place and assignment, the old
     /// id is fenced, and a stable group with unchanged protocols answers at once, without a rebalance.
     /// </summary>
-    private Task<JoinGroupOutcome> ReplaceStaticMember(string oldId, string newId, JoinGroupInput join)
+    private Task<GroupJoinResult> ReplaceStaticMember(string oldId, string newId, GroupJoinRequest join)
     {
         var member = _members[oldId];
         _members.Remove(oldId);
-        member.AwaitingJoin?.TrySetResult(JoinGroupOutcome.Failed(ErrorCode.FencedInstanceId, oldId));
-        member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.FencedInstanceId));
+        member.AwaitingJoin?.TrySetResult(GroupJoinResult.Failed(ErrorCode.FencedInstanceId, oldId));
+        member.AwaitingSync?.TrySetResult(GroupSyncResult.Failed(ErrorCode.FencedInstanceId));
         member.AwaitingJoin = null;
         member.AwaitingSync = null;
         member.MemberId = newId;
@@ -106,10 +108,10 @@ public sealed partial class ClassicGroup
         return Park(member);
     }
 
-    private Task<JoinGroupOutcome> Park(GroupMember member)
+    private Task<GroupJoinResult> Park(GroupMember member)
     {
-        member.AwaitingJoin?.TrySetResult(JoinGroupOutcome.Failed(ErrorCode.RebalanceInProgress, member.MemberId));
-        member.AwaitingJoin = new TaskCompletionSource<JoinGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        member.AwaitingJoin?.TrySetResult(GroupJoinResult.Failed(ErrorCode.RebalanceInProgress, member.MemberId));
+        member.AwaitingJoin = new TaskCompletionSource<GroupJoinResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = member.AwaitingJoin.Task;
         TryCompleteJoin();
         return waiting;
@@ -122,8 +124,8 @@ public sealed partial class ClassicGroup
             return;
         }
 
-        member.AwaitingJoin?.TrySetResult(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, memberId));
-        member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.UnknownMemberId));
+        member.AwaitingJoin?.TrySetResult(GroupJoinResult.Failed(ErrorCode.UnknownMemberId, memberId));
+        member.AwaitingSync?.TrySetResult(GroupSyncResult.Failed(ErrorCode.UnknownMemberId));
         if (member.GroupInstanceId is { } instanceId && _staticMembers.GetValueOrDefault(instanceId) == memberId)
         {
             _staticMembers.Remove(instanceId);
@@ -153,7 +155,7 @@ public sealed partial class ClassicGroup
         {
             foreach (var member in _members.Values)
             {
-                member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
+                member.AwaitingSync?.TrySetResult(GroupSyncResult.Failed(ErrorCode.RebalanceInProgress));
                 member.AwaitingSync = null;
                 member.Assignment = [];
             }
@@ -235,7 +237,7 @@ public sealed partial class ClassicGroup
         }
     }
 
-    private JoinGroupOutcome JoinAnswer(GroupMember member) => new(
+    private GroupJoinResult JoinAnswer(GroupMember member) => new(
         ErrorCode.None,
         Generation,
         ProtocolType,
@@ -243,7 +245,7 @@ public sealed partial class ClassicGroup
         LeaderId ?? "",
         member.MemberId,
         member.MemberId == LeaderId
-            ? _members.Values.Select(m => new JoinedMember(m.MemberId, m.GroupInstanceId, m.MetadataFor(ProtocolName))).ToList()
+            ? _members.Values.Select(m => new GroupJoinedMember(m.MemberId, m.GroupInstanceId, m.MetadataFor(ProtocolName))).ToList()
             : [],
         SkipAssignment: false);
 
@@ -273,7 +275,7 @@ public sealed partial class ClassicGroup
     /// Kafka's check: the join's protocol type is the group's, and it shares a protocol with what every current member
     /// (a rejoining member included, with its old protocols) supports.
     /// </summary>
-    private bool SupportsGroupProtocols(JoinGroupInput join)
+    private bool SupportsGroupProtocols(GroupJoinRequest join)
     {
         if (_members.Count == 0)
         {

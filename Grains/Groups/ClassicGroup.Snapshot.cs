@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Groups;
 
 /// <summary>Saving and restoring the membership that outlives the coordinator.</summary>
@@ -32,7 +34,7 @@ public sealed partial class ClassicGroup
         var now = NowMs;
         foreach (var saved in snapshot.Members)
         {
-            var join = new JoinGroupInput(saved.MemberId, saved.GroupInstanceId, saved.ClientId, saved.ClientHost,
+            var join = new GroupJoinRequest(saved.MemberId, saved.GroupInstanceId, saved.ClientId, saved.ClientHost,
                 saved.SessionTimeoutMs, saved.RebalanceTimeoutMs, saved.ProtocolType, saved.Protocols, false, false);
             _members[saved.MemberId] = new GroupMember(saved.MemberId, join) { Assignment = saved.Assignment, LastHeartbeatMs = now };
             if (saved.GroupInstanceId is { } instanceId)

@@ -1,5 +1,7 @@
 using Tributary.Grains.KafkaFormats;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Groups;
 
 /// <summary>
@@ -44,27 +46,27 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public Task<JoinGroupOutcome> JoinAsync(JoinGroupInput join)
+    public Task<GroupJoinResult> JoinAsync(GroupJoinRequest join)
     {
         if (State == GroupState.Dead)
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.CoordinatorNotAvailable, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.CoordinatorNotAvailable, join.MemberId));
         }
 
         if (join.SessionTimeoutMs < options.MinSessionTimeout.TotalMilliseconds || join.SessionTimeoutMs > options.MaxSessionTimeout.TotalMilliseconds)
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.InvalidSessionTimeout, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.InvalidSessionTimeout, join.MemberId));
         }
 
         if (join.ProtocolType.Length == 0 || join.Protocols.Count == 0)
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.InconsistentGroupProtocol, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.InconsistentGroupProtocol, join.MemberId));
         }
 
         if (join.Protocols.Sum(p => (long)p.Metadata.Length) > options.MaxProtocolMetadataBytes)
         {
             // Kafka answers a group too large to store with UNKNOWN_SERVER_ERROR; so does this.
-            return Done(JoinGroupOutcome.Failed(ErrorCode.UnknownServerError, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.UnknownServerError, join.MemberId));
         }
 
         if (join.MemberId.Length == 0)
@@ -80,7 +82,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
             if (join.RequireKnownMemberId)
             {
                 _pendingMembers[newId] = NowMs + join.SessionTimeoutMs;
-                return Done(JoinGroupOutcome.Failed(ErrorCode.MemberIdRequired, newId));
+                return Done(GroupJoinResult.Failed(ErrorCode.MemberIdRequired, newId));
             }
 
             return AddMember(newId, join);
@@ -93,33 +95,33 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
         if (IsFenced(join.MemberId, join.GroupInstanceId))
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.FencedInstanceId, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.FencedInstanceId, join.MemberId));
         }
 
         if (!_members.TryGetValue(join.MemberId, out var member))
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.UnknownMemberId, join.MemberId));
         }
 
         if (!SupportsGroupProtocols(join))
         {
-            return Done(JoinGroupOutcome.Failed(ErrorCode.InconsistentGroupProtocol, join.MemberId));
+            return Done(GroupJoinResult.Failed(ErrorCode.InconsistentGroupProtocol, join.MemberId));
         }
 
         return Rejoin(member, join);
     }
 
-    public Task<SyncGroupOutcome> SyncAsync(SyncGroupInput sync)
+    public Task<GroupSyncResult> SyncAsync(GroupSyncRequest sync)
     {
         var error = ValidateMember(sync.MemberId, sync.GroupInstanceId, sync.GenerationId);
         if (error != ErrorCode.None)
         {
-            return Done(SyncGroupOutcome.Failed(error));
+            return Done(GroupSyncResult.Failed(error));
         }
 
         if ((sync.ProtocolType is not null && sync.ProtocolType != ProtocolType) || (sync.ProtocolName is not null && sync.ProtocolName != ProtocolName))
         {
-            return Done(SyncGroupOutcome.Failed(ErrorCode.InconsistentGroupProtocol));
+            return Done(GroupSyncResult.Failed(ErrorCode.InconsistentGroupProtocol));
         }
 
         var member = _members[sync.MemberId];
@@ -127,12 +129,12 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
         switch (State)
         {
             case GroupState.PreparingRebalance:
-                return Done(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
+                return Done(GroupSyncResult.Failed(ErrorCode.RebalanceInProgress));
             case GroupState.Stable:
-                return Done(new SyncGroupOutcome(ErrorCode.None, ProtocolType, ProtocolName, member.Assignment));
+                return Done(new GroupSyncResult(ErrorCode.None, ProtocolType, ProtocolName, member.Assignment));
             case GroupState.CompletingRebalance:
-                member.AwaitingSync?.TrySetResult(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
-                member.AwaitingSync = new TaskCompletionSource<SyncGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                member.AwaitingSync?.TrySetResult(GroupSyncResult.Failed(ErrorCode.RebalanceInProgress));
+                member.AwaitingSync = new TaskCompletionSource<GroupSyncResult>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var waiting = member.AwaitingSync.Task;
                 if (sync.MemberId == LeaderId)
                 {
@@ -145,7 +147,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
                     _syncDeadlineMs = long.MaxValue;
                     foreach (var m in _members.Values)
                     {
-                        m.AwaitingSync?.TrySetResult(new SyncGroupOutcome(ErrorCode.None, ProtocolType, ProtocolName, m.Assignment));
+                        m.AwaitingSync?.TrySetResult(new GroupSyncResult(ErrorCode.None, ProtocolType, ProtocolName, m.Assignment));
                         m.AwaitingSync = null;
                     }
 
@@ -154,7 +156,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
                 return waiting;
             default:
-                return Done(SyncGroupOutcome.Failed(ErrorCode.UnknownMemberId));
+                return Done(GroupSyncResult.Failed(ErrorCode.UnknownMemberId));
         }
     }
 
@@ -171,7 +173,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
     }
 
     /// <summary>LeaveGroup: each member by id, or a static member by instance id alone (an admin removal).</summary>
-    public IReadOnlyList<ErrorCode> Leave(IReadOnlyList<LeavingMember> leaving)
+    public IReadOnlyList<ErrorCode> Leave(IReadOnlyList<GroupMemberIdentity> leaving)
     {
         if (State == GroupState.Dead)
         {
@@ -288,8 +290,8 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
         return ErrorCode.None;
     }
 
-    public IReadOnlyList<MemberDescription> DescribeMembers() =>
-        _members.Values.Select(m => new MemberDescription(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost,
+    public IReadOnlyList<GroupMemberDescription> DescribeMembers() =>
+        _members.Values.Select(m => new GroupMemberDescription(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost,
             m.MetadataFor(ProtocolName), m.Assignment)).ToList();
 
     /// <summary>Metadata of every member for the chosen protocol (their subscriptions), for checks such as OffsetDelete.</summary>

@@ -1,7 +1,9 @@
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Groups;
 
 /// <summary>One member of a classic group: who it is, what it supports, what it was assigned, and what it waits for.</summary>
-internal sealed class GroupMember(string memberId, JoinGroupInput join)
+internal sealed class GroupMember(string memberId, GroupJoinRequest join)
 {
     public string MemberId { get; set; } = memberId;
 
@@ -17,7 +19,7 @@ internal sealed class GroupMember(string memberId, JoinGroupInput join)
 
     public string ProtocolType { get; private set; } = join.ProtocolType;
 
-    public IReadOnlyList<GroupProtocol> Protocols { get; private set; } = join.Protocols;
+    public IReadOnlyList<GroupProtocolData> Protocols { get; private set; } = join.Protocols;
 
     public bool SupportsSkipAssignment { get; private set; } = join.SupportsSkipAssignment;
 
@@ -26,10 +28,10 @@ internal sealed class GroupMember(string memberId, JoinGroupInput join)
     public long LastHeartbeatMs { get; set; }
 
     /// <summary>The member's JoinGroup, parked until the rebalance completes.</summary>
-    public TaskCompletionSource<JoinGroupOutcome>? AwaitingJoin { get; set; }
+    public TaskCompletionSource<GroupJoinResult>? AwaitingJoin { get; set; }
 
     /// <summary>The member's SyncGroup, parked until the leader's assignment arrives.</summary>
-    public TaskCompletionSource<SyncGroupOutcome>? AwaitingSync { get; set; }
+    public TaskCompletionSource<GroupSyncResult>? AwaitingSync { get; set; }
 
     public bool IsStatic => GroupInstanceId is not null;
 
@@ -37,12 +39,12 @@ internal sealed class GroupMember(string memberId, JoinGroupInput join)
         Protocols.FirstOrDefault(p => p.Name == protocol)?.Metadata ?? [];
 
     /// <summary>True when a JoinGroup asks for exactly what this member already has.</summary>
-    public bool SameProtocols(JoinGroupInput join) =>
+    public bool SameProtocols(GroupJoinRequest join) =>
         join.ProtocolType == ProtocolType
         && join.Protocols.Count == Protocols.Count
         && join.Protocols.Zip(Protocols).All(p => p.First.Name == p.Second.Name && p.First.Metadata.AsSpan().SequenceEqual(p.Second.Metadata));
 
-    public void Update(JoinGroupInput join)
+    public void Update(GroupJoinRequest join)
     {
         ClientId = join.ClientId;
         ClientHost = join.ClientHost;
@@ -54,5 +56,5 @@ internal sealed class GroupMember(string memberId, JoinGroupInput join)
     }
 
     /// <summary>JoinGroup v0 has no rebalance timeout: the session timeout serves.</summary>
-    private static int RebalanceTimeoutOf(JoinGroupInput join) => join.RebalanceTimeoutMs > 0 ? join.RebalanceTimeoutMs : join.SessionTimeoutMs;
+    private static int RebalanceTimeoutOf(GroupJoinRequest join) => join.RebalanceTimeoutMs > 0 ? join.RebalanceTimeoutMs : join.SessionTimeoutMs;
 }

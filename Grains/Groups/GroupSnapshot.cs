@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Groups;
 
 /// <summary>
@@ -21,5 +23,5 @@ public sealed record MemberSnapshot(
     int SessionTimeoutMs,
     int RebalanceTimeoutMs,
     string ProtocolType,
-    IReadOnlyList<GroupProtocol> Protocols,
+    IReadOnlyList<GroupProtocolData> Protocols,
     byte[] Assignment);

@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.RestConsumers;
 
 /// <summary>
@@ -12,13 +14,13 @@ public abstract record MembershipStep
     public sealed record ListTopics : MembershipStep;
 
     /// <summary>Send this JoinGroup, then <see cref="RestConsumer.Joined"/>.</summary>
-    public sealed record Join(JoinGroupRequest Request) : MembershipStep;
+    public sealed record Join(GroupJoinRequest Request) : MembershipStep;
 
     /// <summary>As the leader: find these topics' partition counts (a topic that does not exist is left out), then <see cref="RestConsumer.Described"/>.</summary>
     public sealed record DescribeTopics(IReadOnlyList<string> Topics) : MembershipStep;
 
     /// <summary>Send this SyncGroup, then <see cref="RestConsumer.Synced"/>.</summary>
-    public sealed record Sync(SyncGroupRequest Request) : MembershipStep;
+    public sealed record Sync(GroupSyncRequest Request) : MembershipStep;
 
     /// <summary>Wait this long (before the next heartbeat, or before joining again after an error), then <see cref="RestConsumer.Waited"/>.</summary>
     public sealed record Wait(TimeSpan Delay) : MembershipStep;

@@ -1,5 +1,7 @@
 using Tributary.Grains.KafkaFormats.Messages;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.RestConsumers;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class RangeAssignor
     public const string Name = "range";
 
     /// <summary>The topics some member subscribes to, in ordinal order: the leader needs their partition counts.</summary>
-    public static IReadOnlyList<string> TopicsOf(IReadOnlyList<JoinedMember> members) =>
+    public static IReadOnlyList<string> TopicsOf(IReadOnlyList<GroupJoinedMember> members) =>
         members.SelectMany(m => ConsumerProtocol.DecodeSubscriptionTopics(m.Metadata)).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
@@ -21,7 +23,7 @@ public static class RangeAssignor
     /// <paramref name="partitionCounts"/> does not exist and is assigned to nobody.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<TopicPartition>> Assign(
-        IReadOnlyList<JoinedMember> members, IReadOnlyDictionary<string, int> partitionCounts)
+        IReadOnlyList<GroupJoinedMember> members, IReadOnlyDictionary<string, int> partitionCounts)
     {
         var subscriptions = members.ToDictionary(
             m => m.MemberId, m => ConsumerProtocol.DecodeSubscriptionTopics(m.Metadata).ToHashSet(StringComparer.Ordinal));

@@ -1,6 +1,8 @@
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Messages;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.RestConsumers;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed partial class RestConsumer
     private bool _backingOff;
     private bool _checkingTopics;
     private int _beats;
-    private IReadOnlyList<JoinedMember> _members = [];
+    private IReadOnlyList<GroupJoinedMember> _members = [];
     private string? _protocolName;
 
     /// <summary>The member id the group gave the instance; empty before it has one.</summary>
@@ -78,7 +80,7 @@ public sealed partial class RestConsumer
     }
 
     /// <summary>The JoinGroup's answer: join again, wait, or sync (as the leader, once the topics' partitions are known).</summary>
-    public MembershipStep? Joined(MembershipStep.Join step, JoinGroupAnswer answer)
+    public MembershipStep? Joined(MembershipStep.Join step, GroupJoinResult answer)
     {
         if (!IsCurrent(step))
         {
@@ -126,7 +128,7 @@ public sealed partial class RestConsumer
     }
 
     /// <summary>The SyncGroup's answer: the instance's partitions, then heartbeats; an error (a rebalance began again) is a new join.</summary>
-    public MembershipStep? Synced(MembershipStep.Sync step, SyncGroupAnswer answer)
+    public MembershipStep? Synced(MembershipStep.Sync step, GroupSyncResult answer)
     {
         if (!IsCurrent(step))
         {
@@ -213,11 +215,12 @@ public sealed partial class RestConsumer
     {
         _subscribedTopics = topics;
         var timeoutMs = (int)options.SessionTimeout.TotalMilliseconds;
-        return Next(new MembershipStep.Join(new JoinGroupRequest(
-            _memberId, ClientId, ClientHost, timeoutMs, timeoutMs, ProtocolType, RangeAssignor.Name,
-            ConsumerProtocol.EncodeSubscription(topics), RequireKnownMemberId: true, SupportsSkipAssignment: false)));
+        return Next(new MembershipStep.Join(new GroupJoinRequest(
+            _memberId, GroupInstanceId: null, ClientId, ClientHost, timeoutMs, timeoutMs, ProtocolType,
+            [new GroupProtocolData(RangeAssignor.Name, ConsumerProtocol.EncodeSubscription(topics))],
+            RequireKnownMemberId: true, SupportsSkipAssignment: false)));
     }
 
     private MembershipStep SyncWith(IReadOnlyDictionary<string, byte[]> assignments) =>
-        Next(new MembershipStep.Sync(new SyncGroupRequest(_memberId, _generation, ProtocolType, _protocolName, assignments)));
+        Next(new MembershipStep.Sync(new GroupSyncRequest(_memberId, GroupInstanceId: null, _generation, ProtocolType, _protocolName, assignments)));
 }

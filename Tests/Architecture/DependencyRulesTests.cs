@@ -58,11 +58,23 @@ public sealed class DependencyRulesTests
         }
 
         var project = Project(assemblyName);
-        var used = project.CompiledReferences.Where(IsOrleansOrAspNetCore).ToList();
-        var declared = project.PackageReferences.Where(IsOrleansOrAspNetCore).ToList();
+        var used = project.CompiledReferences.Where(IsOrleansOrAspNetCore).Except(SerializerOnly(layer)).ToList();
+        var declared = project.PackageReferences.Where(IsOrleansOrAspNetCore).Except(SerializerPackagesOnly(layer)).ToList();
 
         Assert.True(used.Count == 0, $"{assemblyName} ({layer}) uses {string.Join(", ", used)}");
         Assert.True(declared.Count == 0, $"{assemblyName} ({layer}) references the packages {string.Join(", ", declared)}");
+    }
+
+    [Fact]
+    public void TheSharedFormats_TakeOrleansSerializerPrivately_SoEnginesDoNotGetOrleansThroughThem()
+    {
+        var project = ProductProject.All.Single(p => Layers.Of(p.AssemblyName) == Layer.SharedFormats);
+        var file = System.Xml.Linq.XDocument.Load(project.FilePath);
+        var orleans = file.Descendants("PackageReference")
+            .Where(r => IsOrleansOrAspNetCore(r.Attribute("Include")!.Value))
+            .ToList();
+
+        Assert.All(orleans, r => Assert.Equal("all", r.Attribute("PrivateAssets")?.Value));
     }
 
     [Fact]
@@ -77,6 +89,17 @@ public sealed class DependencyRulesTests
             .ToList();
         Assert.True(others.Count == 0, $"{project.AssemblyName} uses {string.Join(", ", others)}");
     }
+
+    /// <summary>
+    /// The shared formats' one exception: Orleans' serializer and the serializers generated for their types (no grains,
+    /// no runtime), so that the types every layer speaks cross grain boundaries as they are, without copies in the
+    /// interfaces or mapping between layers.
+    /// </summary>
+    private static string[] SerializerOnly(Layer layer) =>
+        layer == Layer.SharedFormats ? ["Orleans.Serialization", "Orleans.Serialization.Abstractions"] : [];
+
+    private static string[] SerializerPackagesOnly(Layer layer) =>
+        layer == Layer.SharedFormats ? ["Microsoft.Orleans.Serialization", "Microsoft.Orleans.CodeGenerator"] : [];
 
     private static bool IsOrleansOrAspNetCore(string name) =>
         name.StartsWith("Orleans", StringComparison.Ordinal) ||

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Groups;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Tests.Groups;
 
 public sealed class ClassicGroupTests
@@ -12,14 +14,14 @@ public sealed class ClassicGroupTests
     public ClassicGroupTests() =>
         _group = new ClassicGroup("g", new GroupOptions { InitialRebalanceDelay = TimeSpan.Zero }, _time);
 
-    private static JoinGroupInput Join(string memberId = "", string? instance = null, string client = "c", int session = 10_000,
+    private static GroupJoinRequest Join(string memberId = "", string? instance = null, string client = "c", int session = 10_000,
         params string[] protocols) =>
         new(memberId, instance, client, "/127.0.0.1", session, 30_000, "consumer",
-            (protocols.Length == 0 ? ["range"] : protocols).Select(p => new GroupProtocol(p, [1, 2, 3])).ToList(),
+            (protocols.Length == 0 ? ["range"] : protocols).Select(p => new GroupProtocolData(p, [1, 2, 3])).ToList(),
             RequireKnownMemberId: true, SupportsSkipAssignment: true);
 
     /// <summary>The two-step join of a new dynamic member: MEMBER_ID_REQUIRED, then the join with that id.</summary>
-    private Task<JoinGroupOutcome> JoinNew(string client = "c", string? instance = null, params string[] protocols)
+    private Task<GroupJoinResult> JoinNew(string client = "c", string? instance = null, params string[] protocols)
     {
         if (instance is not null)
         {
@@ -33,10 +35,10 @@ public sealed class ClassicGroupTests
         return _group.JoinAsync(Join(first.GetAwaiter().GetResult().MemberId, client: client, protocols: protocols));
     }
 
-    private SyncGroupOutcome SyncLeader(JoinGroupOutcome leader)
+    private GroupSyncResult SyncLeader(GroupJoinResult leader)
     {
         // The leader's SyncGroup completes the rebalance at once.
-        var sync = _group.SyncAsync(new SyncGroupInput(leader.MemberId, null, leader.GenerationId, "consumer", leader.ProtocolName,
+        var sync = _group.SyncAsync(new GroupSyncRequest(leader.MemberId, null, leader.GenerationId, "consumer", leader.ProtocolName,
             leader.Members.ToDictionary(m => m.MemberId, m => new[] { (byte)m.MemberId.Length })));
         Assert.True(sync.IsCompleted);
         return sync.GetAwaiter().GetResult();
@@ -76,7 +78,7 @@ public sealed class ClassicGroupTests
         Assert.Equal(leader.MemberId, l.Leader);
         Assert.Equal(2, l.Members.Count);
         Assert.Empty(s.Members);
-        var followerSync = _group.SyncAsync(new SyncGroupInput(s.MemberId, null, 2, null, null, new Dictionary<string, byte[]>()));
+        var followerSync = _group.SyncAsync(new GroupSyncRequest(s.MemberId, null, 2, null, null, new Dictionary<string, byte[]>()));
         Assert.False(followerSync.IsCompleted);
         SyncLeader(l);
         Assert.Equal(ErrorCode.None, (await followerSync).Error);
@@ -94,12 +96,12 @@ public sealed class ClassicGroupTests
         var b = await bJoin;
         SyncLeader(aRejoin);
 
-        Assert.Equal([ErrorCode.None], _group.Leave([new LeavingMember(a.MemberId, null)]));
+        Assert.Equal([ErrorCode.None], _group.Leave([new GroupMemberIdentity(a.MemberId, null)]));
         Assert.Equal(GroupState.PreparingRebalance, _group.State);
         var bAgain = await _group.JoinAsync(Join(b.MemberId, client: "b"));
 
         Assert.Equal((3, b.MemberId), (bAgain.GenerationId, bAgain.Leader));
-        Assert.Equal([ErrorCode.UnknownMemberId], _group.Leave([new LeavingMember(a.MemberId, null)]));
+        Assert.Equal([ErrorCode.UnknownMemberId], _group.Leave([new GroupMemberIdentity(a.MemberId, null)]));
     }
 
     [Fact]
@@ -142,7 +144,7 @@ public sealed class ClassicGroupTests
         var leaderAgain = await _group.JoinAsync(Join(leader.MemberId, client: "a"));
         var old = await staticJoin;
         SyncLeader(leaderAgain);
-        var oldAssignment = (await _group.SyncAsync(new SyncGroupInput(old.MemberId, "instance-1", 2, null, null, new Dictionary<string, byte[]>()))).Assignment;
+        var oldAssignment = (await _group.SyncAsync(new GroupSyncRequest(old.MemberId, "instance-1", 2, null, null, new Dictionary<string, byte[]>()))).Assignment;
 
         var restarted = await _group.JoinAsync(Join(instance: "instance-1", client: "s"));
 
@@ -150,7 +152,7 @@ public sealed class ClassicGroupTests
         Assert.Equal(2, restarted.GenerationId);
         Assert.NotEqual(old.MemberId, restarted.MemberId);
         Assert.Equal(GroupState.Stable, _group.State);
-        var synced = await _group.SyncAsync(new SyncGroupInput(restarted.MemberId, "instance-1", 2, null, null, new Dictionary<string, byte[]>()));
+        var synced = await _group.SyncAsync(new GroupSyncRequest(restarted.MemberId, "instance-1", 2, null, null, new Dictionary<string, byte[]>()));
         Assert.Equal(oldAssignment, synced.Assignment);
         Assert.Equal(ErrorCode.FencedInstanceId, _group.Heartbeat(old.MemberId, "instance-1", 2));
         Assert.Equal(ErrorCode.None, _group.Heartbeat(leader.MemberId, null, 2));
@@ -167,8 +169,8 @@ public sealed class ClassicGroupTests
         Assert.Equal(ErrorCode.InvalidSessionTimeout, (await _group.JoinAsync(Join(session: 10))).Error);
         Assert.Equal(ErrorCode.InconsistentGroupProtocol, (await _group.JoinAsync(Join(a.MemberId, protocols: "roundrobin"))).Error);
         Assert.Equal(ErrorCode.UnknownMemberId, (await _group.JoinAsync(Join("ghost"))).Error);
-        Assert.Equal(ErrorCode.IllegalGeneration, (await _group.SyncAsync(new SyncGroupInput(a.MemberId, null, 9, null, null, new Dictionary<string, byte[]>()))).Error);
-        var huge = Join() with { Protocols = [new GroupProtocol("range", new byte[2 * 1024 * 1024])] };
+        Assert.Equal(ErrorCode.IllegalGeneration, (await _group.SyncAsync(new GroupSyncRequest(a.MemberId, null, 9, null, null, new Dictionary<string, byte[]>()))).Error);
+        var huge = Join() with { Protocols = [new GroupProtocolData("range", new byte[2 * 1024 * 1024])] };
         Assert.Equal(ErrorCode.UnknownServerError, (await _group.JoinAsync(huge)).Error);
 
         Assert.Equal(GroupState.Stable, _group.State);

@@ -3,6 +3,8 @@ using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Messages;
 using Tributary.Grains.RestConsumers;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Tests.RestConsumers;
 
 /// <summary>Instances made for a test, and the group's side of a membership played in memory.</summary>
@@ -32,17 +34,27 @@ internal static class Consumers
     public static byte[] Assignment(params TopicPartition[] partitions) =>
         ConsumerProtocol.EncodeAssignment(partitions.Select(p => (p.Topic, p.Partition)));
 
-    public static JoinedMember Member(string memberId, params string[] topics) => new(memberId, ConsumerProtocol.EncodeSubscription(topics));
+    public static GroupJoinedMember Member(string memberId, params string[] topics) => new(memberId, null, ConsumerProtocol.EncodeSubscription(topics));
+
+    /// <summary>The one protocol's metadata an instance joins with: its subscription.</summary>
+    public static byte[] Subscription(this GroupJoinRequest join) => Assert.Single(join.Protocols).Metadata;
+
+    /// <summary>A JoinGroup answer to the leader, listing the members.</summary>
+    public static GroupJoinResult Leader(int generation, string memberId, IReadOnlyList<GroupJoinedMember> members) =>
+        new(ErrorCode.None, generation, "consumer", RangeAssignor.Name, memberId, memberId, members, false);
+
+    /// <summary>A SyncGroup answer.</summary>
+    public static GroupSyncResult Synced(ErrorCode error, byte[] assignment) => new(error, "consumer", RangeAssignor.Name, assignment);
 
     /// <summary>The answer that gives a new member its id.</summary>
-    public static JoinGroupAnswer MemberIdRequired(string memberId) => new(ErrorCode.MemberIdRequired, -1, null, "", memberId, []);
+    public static GroupJoinResult MemberIdRequired(string memberId) => GroupJoinResult.Failed(ErrorCode.MemberIdRequired, memberId);
 
     /// <summary>A failed JoinGroup.</summary>
-    public static JoinGroupAnswer JoinFailed(ErrorCode error, string memberId = "") => new(error, -1, null, "", memberId, []);
+    public static GroupJoinResult JoinFailed(ErrorCode error, string memberId = "") => GroupJoinResult.Failed(error, memberId);
 
     /// <summary>A follower's JoinGroup answer.</summary>
-    public static JoinGroupAnswer Follower(string memberId, int generation, string leader = "leader") =>
-        new(ErrorCode.None, generation, RangeAssignor.Name, leader, memberId, []);
+    public static GroupJoinResult Follower(string memberId, int generation, string leader = "leader") =>
+        new(ErrorCode.None, generation, "consumer", RangeAssignor.Name, leader, memberId, [], false);
 
     /// <summary>Lists the topics when the step asks for them (a pattern subscription), then expects a join.</summary>
     public static MembershipStep.Join ExpectJoin(RestConsumer consumer, MembershipStep? step, IReadOnlyList<string>? allTopics = null)
@@ -67,10 +79,9 @@ internal static class Consumers
         var topics = partitionCounts.Keys.ToList();
         var join = ExpectJoin(consumer, first ?? consumer.StartMembership(), topics);
         join = ExpectJoin(consumer, consumer.Joined(join, MemberIdRequired(memberId)), topics);
-        var describe = Assert.IsType<MembershipStep.DescribeTopics>(consumer.Joined(join, new JoinGroupAnswer(
-            ErrorCode.None, generation, RangeAssignor.Name, memberId, memberId, [new JoinedMember(memberId, join.Request.Metadata)])));
+        var describe = Assert.IsType<MembershipStep.DescribeTopics>(consumer.Joined(join, Leader(generation, memberId, [new GroupJoinedMember(memberId, null, join.Request.Subscription())])));
         var sync = Assert.IsType<MembershipStep.Sync>(consumer.Described(describe, partitionCounts));
-        return Assert.IsType<MembershipStep.Wait>(consumer.Synced(sync, new SyncGroupAnswer(ErrorCode.None, sync.Request.Assignments[memberId])));
+        return Assert.IsType<MembershipStep.Wait>(consumer.Synced(sync, Synced(ErrorCode.None, sync.Request.Assignments[memberId])));
     }
 
     /// <summary>The wait is over and the heartbeat goes out: the heartbeat step.</summary>

@@ -3,6 +3,8 @@ using Tributary.Grains.KafkaFormats.Messages;
 using Tributary.Grains.RestConsumers;
 using static Tributary.Tests.RestConsumers.Consumers;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Tests.RestConsumers;
 
 public sealed class MembershipTests
@@ -36,8 +38,8 @@ public sealed class MembershipTests
 
         var join = ExpectJoin(consumer, consumer.StartMembership()).Request;
 
-        Assert.Equal(("consumer", "range", 10_000, 10_000), (join.ProtocolType, join.ProtocolName, join.SessionTimeoutMs, join.RebalanceTimeoutMs));
-        Assert.Equal(["a", "b"], ConsumerProtocol.DecodeSubscriptionTopics(join.Metadata));
+        Assert.Equal(("consumer", "range", 10_000, 10_000), (join.ProtocolType, Assert.Single(join.Protocols).Name, join.SessionTimeoutMs, join.RebalanceTimeoutMs));
+        Assert.Equal(["a", "b"], ConsumerProtocol.DecodeSubscriptionTopics(join.Subscription()));
         Assert.True(join.RequireKnownMemberId);
         Assert.False(join.SupportsSkipAssignment);
     }
@@ -48,8 +50,7 @@ public sealed class MembershipTests
         var consumer = Subscribed();
         var join = ExpectJoin(consumer, consumer.Joined(ExpectJoin(consumer, consumer.StartMembership()), MemberIdRequired("a")));
 
-        var describe = Assert.IsType<MembershipStep.DescribeTopics>(consumer.Joined(join, new JoinGroupAnswer(
-            ErrorCode.None, 4, "range", "a", "a", [Member("a", "t"), Member("b", "t", "u")])));
+        var describe = Assert.IsType<MembershipStep.DescribeTopics>(consumer.Joined(join, Leader(4, "a", [Member("a", "t"), Member("b", "t", "u")])));
         Assert.Equal(["t", "u"], describe.Topics);
         var sync = Assert.IsType<MembershipStep.Sync>(consumer.Described(describe, new Dictionary<string, int> { ["t"] = 3, ["u"] = 1 })).Request;
 
@@ -66,7 +67,7 @@ public sealed class MembershipTests
 
         var sync = Assert.IsType<MembershipStep.Sync>(consumer.Joined(join, Follower("f", 2)));
         Assert.Empty(sync.Request.Assignments);
-        var wait = Assert.IsType<MembershipStep.Wait>(consumer.Synced(sync, new SyncGroupAnswer(ErrorCode.None, Assignment(P("t", 1)))));
+        var wait = Assert.IsType<MembershipStep.Wait>(consumer.Synced(sync, Synced(ErrorCode.None, Assignment(P("t", 1)))));
 
         Assert.Equal([P("t", 1)], consumer.Assignment);
         Assert.Equal(("f", 2), (consumer.MemberId, consumer.GenerationId));
@@ -115,7 +116,7 @@ public sealed class MembershipTests
         var consumer = Subscribed();
         var sync = Assert.IsType<MembershipStep.Sync>(consumer.Joined(ExpectJoin(consumer, consumer.StartMembership()), Follower("f", 2)));
 
-        var join = ExpectJoin(consumer, consumer.Synced(sync, new SyncGroupAnswer(ErrorCode.RebalanceInProgress, [])));
+        var join = ExpectJoin(consumer, consumer.Synced(sync, Synced(ErrorCode.RebalanceInProgress, [])));
 
         Assert.Equal("f", join.Request.MemberId);
         Assert.Empty(consumer.Assignment);
@@ -187,11 +188,11 @@ public sealed class MembershipTests
 
         var list = Assert.IsType<MembershipStep.ListTopics>(consumer.StartMembership());
         var join = Assert.IsType<MembershipStep.Join>(consumer.TopicsListed(list, ["log-a", "metrics"]));
-        Assert.Equal(["log-a"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Metadata));
+        Assert.Equal(["log-a"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Subscription()));
 
         list = Assert.IsType<MembershipStep.ListTopics>(consumer.Joined(join, MemberIdRequired("m1")));
         join = Assert.IsType<MembershipStep.Join>(consumer.TopicsListed(list, ["log-a", "log-b", "metrics"]));
-        Assert.Equal(["log-a", "log-b"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Metadata));
+        Assert.Equal(["log-a", "log-b"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Subscription()));
     }
 
     [Fact]
@@ -219,7 +220,7 @@ public sealed class MembershipTests
 
         list = Assert.IsType<MembershipStep.ListTopics>(consumer.HeartbeatAnswered(NextHeartbeat(consumer, step), ErrorCode.None));
         var join = Assert.IsType<MembershipStep.Join>(consumer.TopicsListed(list, ["log-a", "log-b"]));
-        Assert.Equal(["log-a", "log-b"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Metadata));
+        Assert.Equal(["log-a", "log-b"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Subscription()));
         Assert.Equal("m1", join.Request.MemberId);
     }
 

@@ -2,6 +2,8 @@ using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.RestConsumers;
 using static Tributary.Tests.RestConsumers.Consumers;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Tests.RestConsumers;
 
 public sealed class PositionTests
@@ -132,7 +134,7 @@ public sealed class PositionTests
         // A second member joins: the group rebalances and this member keeps partition 0 only.
         var join = ExpectJoin(consumer, consumer.HeartbeatAnswered(beat, ErrorCode.RebalanceInProgress));
         var sync = Assert.IsType<MembershipStep.Sync>(consumer.Joined(join, Follower("m1", 2)));
-        consumer.Synced(sync, new SyncGroupAnswer(ErrorCode.None, Assignment(P("t", 0))));
+        consumer.Synced(sync, Synced(ErrorCode.None, Assignment(P("t", 0))));
 
         Assert.Equal([P("t", 0)], consumer.Assignment);
         Assert.Equal(new Dictionary<TopicPartition, long> { [P("t", 0)] = 5 }, consumer.Positions);

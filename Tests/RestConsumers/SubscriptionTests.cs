@@ -83,7 +83,7 @@ public sealed class SubscriptionTests
         var join = ExpectJoin(pattern, pattern.StartMembership(), ["orders-eu", "payments", "orders-us", "x-orders-eu"]);
 
         Assert.Equal(["orders-eu", "orders-us"], pattern.GetSubscription().Topics);
-        Assert.Equal(["orders-eu", "orders-us"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Metadata));
+        Assert.Equal(["orders-eu", "orders-us"], ConsumerProtocol.DecodeSubscriptionTopics(join.Request.Subscription()));
     }
 
     [Fact]

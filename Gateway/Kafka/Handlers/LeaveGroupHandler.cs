@@ -2,6 +2,8 @@ using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>LeaveGroup (13): one member (v0-2) or a batch of members with per-member errors (v3+).</summary>

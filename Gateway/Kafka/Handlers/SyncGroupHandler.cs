@@ -2,6 +2,8 @@ using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>SyncGroup (14): the leader's assignment in, each member's own assignment out, once the leader has sent it.</summary>

@@ -7,6 +7,8 @@ using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.KafkaFormats.Messages;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>API v3 consumer groups: the groups, their consumers, and the partitions assigned to each consumer.</summary>

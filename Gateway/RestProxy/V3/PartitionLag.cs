@@ -1,5 +1,7 @@
 using Tributary.Grains.Interfaces.Groups;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>A committed partition of a group: how far the group is behind the log's end.</summary>

@@ -15,7 +15,7 @@ internal static class RecordsEndpoints
     public static void Map(RouteGroupBuilder cluster) => cluster.MapPost("/topics/{topic}/records", ProduceAsync);
 
     private static async Task ProduceAsync(
-        string topic, HttpContext context, TopicCache topics, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker, RestProxyLog log)
+        string topic, HttpContext context, TopicCache topics, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker, RestProxyLog log, Microsoft.Extensions.Options.IOptions<RestProxyLimits> limits)
     {
         if (await topics.DescribeAsync(topic) is not { } description)
         {
@@ -30,7 +30,7 @@ internal static class RecordsEndpoints
             limit.MaxRequestBodySize = null;
         }
 
-        await new V3RecordStream(context, records => WriteAsync(description, records, converter, writer, broker), log).RunAsync();
+        await new V3RecordStream(context, records => WriteAsync(description, records, converter, writer, broker), log, limits.Value).RunAsync();
     }
 
     /// <summary>Converts and writes records that arrived together; a delivery report (or an error) per record, in order.</summary>

@@ -14,7 +14,7 @@ namespace Tributary.Gateway.RestProxy.V3;
 /// <para>
 /// Two loops: one reads records and produces them, the other writes their reports, so a client that sends before it
 /// reads (HTTP/1.1 clients mostly do) is not stopped at the first report. Between them the reports wait in a bounded
-/// channel of <see cref="Capacity"/> reports: once that many wait, the reading loop takes no more records from the
+/// channel of <see cref="RestProxyLimits.StreamPendingReports"/> reports: once that many wait, the reading loop takes no more records from the
 /// request until the client reads (backpressure), instead of keeping reports without limit. The reports the proxy holds
 /// for one stream are then at most the capacity, those of one read of the request body, and what the response's
 /// buffers hold.
@@ -23,17 +23,6 @@ namespace Tributary.Gateway.RestProxy.V3;
 /// </summary>
 internal sealed class V3RecordStream
 {
-    /// <summary>
-    /// How many delivery reports may wait for the client: 65,536 (about 10 MB). A client that reads nothing until it
-    /// has sent its whole stream (HttpClient over HTTP/1.1 does) is served while its stream is shorter than this plus
-    /// what the connection's buffers hold; a longer stream needs a client that reads its reports as it sends (HTTP/2,
-    /// or a full-duplex HTTP/1.1 client), or the proxy stops reading it and both sides wait.
-    /// </summary>
-    public const int Capacity = 1 << 16;
-
-    /// <summary>The most one JSON record may take before it is refused (the stream itself has no limit).</summary>
-    public const int MaxRecordBytes = 16 << 20;
-
     /// <summary>When reports keep coming, the response is flushed after about this many bytes of them.</summary>
     private const int FlushBytes = 16 << 10;
 
@@ -41,14 +30,18 @@ internal sealed class V3RecordStream
     private readonly Func<List<(ProduceRequest? Record, string? Error)>, Task<List<DeliveryReport>>> _produce;
     private readonly RestProxyLog _log;
     private readonly int _capacity;
+    private readonly int _maxRecordBytes;
     private readonly Channel<DeliveryReport> _reports;
     private bool _waitedForClient;
 
     /// <param name="produce">Produces records that arrived together: one report per record, in their order.</param>
     public V3RecordStream(
-        HttpContext context, Func<List<(ProduceRequest? Record, string? Error)>, Task<List<DeliveryReport>>> produce, RestProxyLog log, int capacity = Capacity)
+        HttpContext context, Func<List<(ProduceRequest? Record, string? Error)>, Task<List<DeliveryReport>>> produce, RestProxyLog log, RestProxyLimits limits)
     {
+        var capacity = limits.StreamPendingReports;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxRecordBytes);
+        _maxRecordBytes = limits.MaxRecordBytes;
         _context = context;
         _produce = produce;
         _log = log;
@@ -71,9 +64,9 @@ internal sealed class V3RecordStream
             {
                 var read = await body.ReadAsync(_context.RequestAborted);
                 var (records, consumed, malformed) = V3RecordReader.ReadAll(read.Buffer, read.IsCompleted);
-                if (malformed is null && records.Count == 0 && read.Buffer.Length > MaxRecordBytes)
+                if (malformed is null && records.Count == 0 && read.Buffer.Length > _maxRecordBytes)
                 {
-                    malformed = $"A record is larger than {MaxRecordBytes} bytes.";
+                    malformed = $"A record is larger than {_maxRecordBytes} bytes.";
                 }
 
                 var reports = await _produce(records);

@@ -5,6 +5,7 @@ using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Interfaces.Groups;
 
 using Tributary.Grains.Groups;
+using Tributary.Grains.KafkaFormats.Groups;
 
 using Tributary.Grains.Actors.Persistence;
 
@@ -59,25 +60,16 @@ public sealed partial class ConsumerGroupGrain(
 
     public async Task<GroupJoinResult> JoinAsync(GroupJoinRequest request)
     {
-        var joining = _group.JoinAsync(new JoinGroupInput(
-            request.MemberId, request.GroupInstanceId, request.ClientId, request.ClientHost, request.SessionTimeoutMs,
-            request.RebalanceTimeoutMs, request.ProtocolType,
-            request.Protocols.Select(p => new GroupProtocol(p.Name, p.Metadata)).ToList(),
-            request.RequireKnownMemberId, request.SupportsSkipAssignment));
+        var joining = _group.JoinAsync(request);
         await SaveAsync();
-        var outcome = await joining;
-        return new GroupJoinResult(outcome.Error, outcome.GenerationId, outcome.ProtocolType, outcome.ProtocolName, outcome.Leader,
-            outcome.MemberId, outcome.Members.Select(m => new GroupJoinedMember(m.MemberId, m.GroupInstanceId, m.Metadata)).ToList(),
-            outcome.SkipAssignment);
+        return await joining;
     }
 
     public async Task<GroupSyncResult> SyncAsync(GroupSyncRequest request)
     {
-        var syncing = _group.SyncAsync(new SyncGroupInput(
-            request.MemberId, request.GroupInstanceId, request.GenerationId, request.ProtocolType, request.ProtocolName, request.Assignments));
+        var syncing = _group.SyncAsync(request);
         await SaveAsync();
-        var outcome = await syncing;
-        return new GroupSyncResult(outcome.Error, outcome.ProtocolType, outcome.ProtocolName, outcome.Assignment);
+        return await syncing;
     }
 
     public Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId) =>
@@ -85,7 +77,7 @@ public sealed partial class ConsumerGroupGrain(
 
     public async Task<IReadOnlyList<ErrorCode>> LeaveAsync(IReadOnlyList<GroupMemberIdentity> members)
     {
-        var results = _group.Leave(members.Select(m => new LeavingMember(m.MemberId, m.GroupInstanceId)).ToList());
+        var results = _group.Leave(members);
         await SaveAsync();
         return results;
     }
@@ -150,7 +142,7 @@ public sealed partial class ConsumerGroupGrain(
             _group.State.ToString(),
             _group.ProtocolType ?? "",
             _group.ProtocolName ?? "",
-            _group.DescribeMembers().Select(m => new GroupMemberDescription(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, m.Metadata, m.Assignment)).ToList())
+            _group.DescribeMembers())
         : new GroupDescription(nameof(GroupState.Dead), "", "", []));
 
     public async Task<ErrorCode> DeleteAsync()

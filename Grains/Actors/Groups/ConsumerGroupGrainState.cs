@@ -1,6 +1,8 @@
 
 using Tributary.Grains.Groups;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Actors.Groups;
 
 /// <summary>The membership of a group as last Stable or Empty (see <see cref="GroupSnapshot"/>), as stored.</summary>
@@ -55,7 +57,7 @@ public sealed class GroupMembershipState
         EmptySinceMs,
         Members.Select(m => new MemberSnapshot(
             m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, m.SessionTimeoutMs, m.RebalanceTimeoutMs, m.ProtocolType,
-            m.ProtocolNames.Zip(m.ProtocolMetadata, (name, metadata) => new GroupProtocol(name, metadata)).ToList(),
+            m.ProtocolNames.Zip(m.ProtocolMetadata, (name, metadata) => new GroupProtocolData(name, metadata)).ToList(),
             m.Assignment)).ToList());
 }
 

@@ -2,6 +2,8 @@ using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.RestConsumers;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Grains.Actors.RestProxy;
 
 /// <summary>
@@ -68,9 +70,9 @@ public sealed partial class RestConsumerGrain
             step = step switch
             {
                 MembershipStep.ListTopics list => _consumer.TopicsListed(list, await GrainFactory.GetGrain<ITopicCatalogGrain>(0).ListAsync()),
-                MembershipStep.Join join => _consumer.Joined(join, ToAnswer(await GroupGrain.JoinAsync(ToRequest(join.Request)))),
+                MembershipStep.Join join => _consumer.Joined(join, await GroupGrain.JoinAsync(join.Request)),
                 MembershipStep.DescribeTopics describe => _consumer.Described(describe, await PartitionCountsAsync(describe.Topics)),
-                MembershipStep.Sync sync => _consumer.Synced(sync, ToAnswer(await GroupGrain.SyncAsync(ToRequest(sync.Request)))),
+                MembershipStep.Sync sync => _consumer.Synced(sync, await GroupGrain.SyncAsync(sync.Request)),
                 MembershipStep.Wait wait => await WaitAsync(wait, cancellation),
                 MembershipStep.Heartbeat beat => _consumer.HeartbeatAnswered(beat, await GroupGrain.HeartbeatAsync(beat.MemberId, null, beat.GenerationId)),
                 MembershipStep.Commit commit => await CommitForRebalanceAsync(commit),
@@ -105,17 +107,4 @@ public sealed partial class RestConsumerGrain
         return counts;
     }
 
-    private static GroupJoinRequest ToRequest(JoinGroupRequest request) => new(
-        request.MemberId, null, request.ClientId, request.ClientHost, request.SessionTimeoutMs, request.RebalanceTimeoutMs,
-        request.ProtocolType, [new GroupProtocolData(request.ProtocolName, request.Metadata)],
-        request.RequireKnownMemberId, request.SupportsSkipAssignment);
-
-    private static JoinGroupAnswer ToAnswer(GroupJoinResult joined) => new(
-        joined.Error, joined.GenerationId, joined.ProtocolName, joined.Leader, joined.MemberId,
-        joined.Members.Select(m => new JoinedMember(m.MemberId, m.Metadata)).ToList());
-
-    private static GroupSyncRequest ToRequest(SyncGroupRequest request) =>
-        new(request.MemberId, null, request.GenerationId, request.ProtocolType, request.ProtocolName, request.Assignments);
-
-    private static SyncGroupAnswer ToAnswer(GroupSyncResult synced) => new(synced.Error, synced.Assignment);
 }

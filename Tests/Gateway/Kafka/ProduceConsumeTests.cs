@@ -67,6 +67,11 @@ public sealed class ProduceConsumeTests(BrokerFixture broker) : IClassFixture<Br
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
         }
 
+        // With acks=0 a flush ends once the records are sent, not stored: wait for partition 0's 100 records first.
+        var partition0 = Tributary.Grains.Interfaces.Partitions.PartitionGrainKey.Get(broker.Grains, topic, 0);
+        await Wait.UntilAsync(async () => (await partition0.GetOffsetsAsync()).HighWatermark >= sent.Count(s => s.Partition == 0),
+            TimeSpan.FromSeconds(30), "partition 0 holds every record sent to it");
+
         // The batches are stored as the producer compressed them. librdkafka sends a batch that its codec would not
         // shrink (a lone record) uncompressed, so the codec is looked for among all of them.
         var stored = await Tributary.Grains.Interfaces.Partitions.PartitionGrainKey.Get(broker.Grains, topic, 0)

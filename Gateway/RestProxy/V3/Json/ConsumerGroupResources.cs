@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tributary.Grains.Interfaces.Groups;
 
+using Tributary.Grains.KafkaFormats.Groups;
+
 namespace Tributary.Gateway.RestProxy.V3.Json;
 
 /// <summary>API v3's consumer group resources.</summary>

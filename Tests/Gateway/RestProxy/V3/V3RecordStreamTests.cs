@@ -53,7 +53,7 @@ public sealed class V3RecordStreamTests
             }
 
             return Task.FromResult(reports);
-        }, new RestProxyLog(loggers), Capacity);
+        }, new RestProxyLog(loggers), new RestProxyLimits { StreamPendingReports = Capacity });
 
         var running = stream.RunAsync();
         var sending = SendAsync(request.Writer);
