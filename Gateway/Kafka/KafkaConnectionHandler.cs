@@ -159,7 +159,7 @@ public sealed partial class KafkaConnectionHandler(
         body.Read(ref reader, version);
         var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection, clientHost);
 
-        IKafkaMessage? response;
+        IKafkaApiMessage? response;
         try
         {
             response = await handler.HandleAsync(request, cancellation);
