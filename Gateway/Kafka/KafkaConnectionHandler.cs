@@ -171,7 +171,11 @@ public sealed partial class KafkaConnectionHandler(
             return false;
         }
 
-        PooledBuffer.Release(frame);
+        if (!request.FrameOutOfPool)
+        {
+            PooledBuffer.Release(frame);
+        }
+
         if (response is not null)
         {
             ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
