@@ -17,11 +17,11 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task<AppendResult> AppendAsync(TransferredRecords records);
 
     /// <summary>
-    /// Appends a producer's record batches, as <see cref="AppendAsync(TransferredRecords)"/>, whose buffer is handed over
-    /// the same way; a transactional batch
-    /// that would open a transaction here is written only once the coordinator of <paramref name="transactionalId"/>
-    /// confirms that the partition is in its open transaction (KIP-890), so that no transaction hangs here unknown to
-    /// its coordinator. INVALID_TXN_STATE when it is not, TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id.
+    /// Appends a producer's record batches, as <see cref="AppendAsync(TransferredRecords)"/>, whose buffer is handed
+    /// over the same way; a transactional batch that would open a transaction here is written only once the
+    /// coordinator of <paramref name="transactionalId"/> confirms that the partition is in its open transaction
+    /// (KIP-890), so that no transaction hangs here unknown to its coordinator. INVALID_TXN_STATE when it is not,
+    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id.
     /// </summary>
     [Alias("AppendFromProducer")]
     Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId);
