@@ -17,18 +17,18 @@ public interface IKafkaApiHandler
     short MaxVersion { get; }
 
     /// <summary>The response, or null when the request gets none (Produce with acks=0).</summary>
-    Task<IKafkaMessage?> HandleAsync(KafkaRequest request, CancellationToken cancellationToken);
+    Task<IKafkaApiMessage?> HandleAsync(KafkaRequest request, CancellationToken cancellationToken);
 
     /// <summary>Called once the response is in the connection's output, to release what it borrowed (pooled records).</summary>
-    void ResponseWritten(IKafkaMessage response)
+    void ResponseWritten(IKafkaApiMessage response)
     {
     }
 }
 
 /// <summary>A handler with typed request and response.</summary>
 public abstract class KafkaApiHandler<TRequest, TResponse> : IKafkaApiHandler
-    where TRequest : IKafkaMessage
-    where TResponse : IKafkaMessage
+    where TRequest : IKafkaApiMessage
+    where TResponse : IKafkaApiMessage
 {
     public abstract ApiKey ApiKey { get; }
 
@@ -36,10 +36,10 @@ public abstract class KafkaApiHandler<TRequest, TResponse> : IKafkaApiHandler
 
     public abstract short MaxVersion { get; }
 
-    public async Task<IKafkaMessage?> HandleAsync(KafkaRequest request, CancellationToken cancellationToken) =>
+    public async Task<IKafkaApiMessage?> HandleAsync(KafkaRequest request, CancellationToken cancellationToken) =>
         await HandleAsync((TRequest)request.Body, request, cancellationToken);
 
-    public void ResponseWritten(IKafkaMessage response) => ResponseWritten((TResponse)response);
+    public void ResponseWritten(IKafkaApiMessage response) => ResponseWritten((TResponse)response);
 
     protected virtual void ResponseWritten(TResponse response)
     {

@@ -17,11 +17,14 @@ namespace Tributary.Gateway.Kafka;
 /// One client connection on the Kafka port. Frames are received as they arrive and handled one at a time, as
 /// Kafka's broker does, so responses go back in request order and a producer's pipelined batches reach the log in the
 /// order sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
-/// closes this connection alone, with a log line.
+/// closes this connection alone, with a log line. Every request's bytes count against the silo's
+/// <see cref="QueuedRequestBytes"/> (Kafka's <c>queued.max.request.bytes</c>) from the moment its size is read until
+/// its response is written: while that budget is spent, the connection reads no further.
 /// </summary>
 public sealed partial class KafkaConnectionHandler(
     KafkaApis apis,
     IOptions<KafkaListenerOptions> options,
+    QueuedRequestBytes queuedRequestBytes,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
     /// <summary>Frames received and waiting while one is handled.</summary>
@@ -47,12 +50,13 @@ public sealed partial class KafkaConnectionHandler(
             SingleReader = true,
             SingleWriter = true,
         });
-        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, stop.Token);
+        var held = new ConnectionRequestBytes(queuedRequestBytes);
+        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, held, stop.Token);
         try
         {
             await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
             {
-                if (!await ProcessAsync(frame, connection.Transport.Output, name, clientHost, stop.Token))
+                if (!await ProcessAsync(frame, held, connection.Transport.Output, name, clientHost, stop.Token))
                 {
                     return;
                 }
@@ -72,6 +76,12 @@ public sealed partial class KafkaConnectionHandler(
         {
             await stop.CancelAsync();
             await reading;
+            while (frames.Reader.TryRead(out var unhandled))
+            {
+                PooledBuffer.Release(unhandled);
+            }
+
+            held.ReleaseAll();
             Interlocked.Decrement(ref _connections);
             connection.Abort();
         }
@@ -79,12 +89,15 @@ public sealed partial class KafkaConnectionHandler(
 
     /// <summary>
     /// Assembles frames as bytes arrive, up to <see cref="ReadAheadFrames"/> ahead of the one being handled, so that
-    /// receiving the next request overlaps with handling this one; handling itself stays one at a time. A malformed
-    /// frame completes the channel with its exception, after the frames before it.
+    /// receiving the next request overlaps with handling this one; handling itself stays one at a time. Once a frame's
+    /// size is read, its bytes are reserved from the silo's budget before the frame is taken: while the budget is
+    /// spent, nothing more is read, the pipe fills and the client is held back. A malformed frame completes the
+    /// channel with its exception, after the frames before it.
     /// </summary>
-    private async Task ReadFramesAsync(PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, CancellationToken cancellation)
+    private async Task ReadFramesAsync(PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, ConnectionRequestBytes held, CancellationToken cancellation)
     {
         using var assembler = new FrameAssembler(options.Value.MaxRequestBytes);
+        var reserved = false;
         try
         {
             while (true)
@@ -93,8 +106,25 @@ public sealed partial class KafkaConnectionHandler(
                 var buffer = result.Buffer;
                 try
                 {
-                    while (assembler.TryAssemble(ref buffer, out var frame))
+                    while (true)
                     {
+                        if (!reserved)
+                        {
+                            if (!assembler.TryReadSize(ref buffer, out var size))
+                            {
+                                break;
+                            }
+
+                            await held.ReserveAsync(size, cancellation);
+                            reserved = true;
+                        }
+
+                        if (!assembler.TryAssemble(ref buffer, out var frame))
+                        {
+                            break;
+                        }
+
+                        reserved = false;
                         await frames.WriteAsync(frame, cancellation);
                     }
                 }
@@ -116,8 +146,13 @@ public sealed partial class KafkaConnectionHandler(
         }
     }
 
-    /// <summary>Handles one frame; false closes the connection.</summary>
-    private async Task<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
+    /// <summary>
+    /// Handles one frame; false closes the connection. The frame's bytes go back to the budget once its response is
+    /// in the output (before the flush, which waits on the client), or once it is handled when it gets no response;
+    /// a frame that closes the connection keeps them until <see cref="ConnectionRequestBytes.ReleaseAll"/>.
+    /// </summary>
+    private async Task<bool> ProcessAsync(
+        ReadOnlyMemory<byte> frame, ConnectionRequestBytes held, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
     {
         if (frame.Length < RequestHeaders.FixedPrefix)
         {
@@ -147,8 +182,9 @@ public sealed partial class KafkaConnectionHandler(
                 ErrorCode = (short)ErrorCode.UnsupportedVersion,
                 ApiKeys = [new() { ApiKey = (short)ApiKey.ApiVersions, MinVersion = handler.MinVersion, MaxVersion = handler.MaxVersion }],
             }, 0);
-            await output.FlushAsync(cancellation);
             PooledBuffer.Release(frame);
+            held.Release(frame.Length);
+            await output.FlushAsync(cancellation);
             return true;
         }
 
@@ -159,7 +195,7 @@ public sealed partial class KafkaConnectionHandler(
         body.Read(ref reader, version);
         var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection, clientHost);
 
-        IKafkaMessage? response;
+        IKafkaApiMessage? response;
         try
         {
             response = await handler.HandleAsync(request, cancellation);
@@ -171,14 +207,21 @@ public sealed partial class KafkaConnectionHandler(
             return false;
         }
 
-        PooledBuffer.Release(frame);
-        if (response is not null)
+        if (!request.FrameOutOfPool)
         {
-            ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
-            handler.ResponseWritten(response);
-            await output.FlushAsync(cancellation);
+            PooledBuffer.Release(frame);
         }
 
+        if (response is null)
+        {
+            held.Release(frame.Length);
+            return true;
+        }
+
+        ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
+        handler.ResponseWritten(response);
+        held.Release(frame.Length);
+        await output.FlushAsync(cancellation);
         return true;
     }
 

@@ -19,6 +19,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<ClusterBrokers>();
         services.AddSingleton<BrokerRegistration>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BrokerRegistration>());
+        services.AddSingleton<QueuedRequestBytes>();
         services.AddSingleton<KafkaConnectionHandler>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();

@@ -20,6 +20,17 @@ public sealed class KafkaListenerOptions
     /// </summary>
     public int MaxRequestBytes { get; set; } = 100 * 1024 * 1024;
 
+    /// <summary>
+    /// Kafka's <c>queued.max.request.bytes</c>: the most bytes of requests that all connections of this silo hold at
+    /// once, from reading a request's size to writing its response. When they are spent, connections stop reading new
+    /// requests until responses free bytes (backpressure; nothing is refused); one request may go past the budget, so
+    /// that a request larger than it is still served. 0 or less: no limit. Default 104857600 (100 MiB). Kafka's default
+    /// is -1 (no limit), where <c>queued.max.requests</c> (500) bounds the requests instead; nothing bounds them here
+    /// otherwise, and each connection reads ahead of the request it handles, so without this budget many clients
+    /// could make the broker hold up to <see cref="MaxRequestBytes"/> several times per connection.
+    /// </summary>
+    public long QueuedMaxRequestBytes { get; set; } = 100L * 1024 * 1024;
+
     /// <summary>Most concurrent client connections; more are refused. Default 10000.</summary>
     public int MaxConnections { get; set; } = 10_000;
 

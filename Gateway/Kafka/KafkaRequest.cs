@@ -12,4 +12,16 @@ public sealed record KafkaRequest(
     string? ClientId,
     IKafkaMessage Body,
     string Connection,
-    string ClientHost);
+    string ClientHost)
+{
+    private volatile bool _frameOutOfPool;
+
+    /// <summary>
+    /// True when part of the request's frame was handed to a call that may still be running (it failed or timed out
+    /// here, but may go on where it runs): the frame is then left to the garbage collector, not given back to the
+    /// pool, where another request could get it while that call still writes it.
+    /// </summary>
+    public bool FrameOutOfPool => _frameOutOfPool;
+
+    public void KeepFrameOutOfPool() => _frameOutOfPool = true;
+}

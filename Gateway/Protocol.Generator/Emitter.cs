@@ -6,21 +6,26 @@ namespace Tributary.Gateway.Protocol.Generator;
 /// <summary>
 /// Writes one C# class for one message definition: a property per field, nested classes for its structs, and a
 /// reader and a writer that serve every valid version, with compact encodings and tagged fields from the flexible
-/// versions on. The definitions' prose ("about") is not carried over.
+/// versions on. The Kafka API's messages (requests, responses, headers) also get <c>Size(version)</c>, the bytes the
+/// writer will write, as Kafka's generated messages have <c>size()</c>: a frame's length prefix is written first, and
+/// a tagged field's length before the field. The payloads generated into the shared formats are written into byte
+/// arrays, not framed, and keep only the reader and the writer. The definitions' prose ("about") is not carried over.
 /// </summary>
 internal sealed class Emitter
 {
     private readonly MessageSpec _message;
     private readonly string _namespace;
+    private readonly bool _sized;
     private readonly Dictionary<string, IReadOnlyList<FieldSpec>> _structs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _classNames = new(StringComparer.Ordinal);
     private readonly StringBuilder _out = new();
     private int _indent;
 
-    public Emitter(MessageSpec message, string ns)
+    public Emitter(MessageSpec message, string ns, bool sized)
     {
         _message = message;
         _namespace = ns;
+        _sized = sized;
         foreach (var (name, fields) in message.CommonStructs)
         {
             _structs[name] = fields;
@@ -51,7 +56,7 @@ internal sealed class Emitter
         Line();
         Line($"namespace {_namespace};");
         Line();
-        Line($"public sealed partial class {_message.Name} : IKafkaMessage");
+        Line($"public sealed partial class {_message.Name} : {(_sized ? "IKafkaApiMessage" : "IKafkaMessage")}");
         Open();
         if (_message.ApiKey is { } key)
         {
@@ -155,17 +160,125 @@ internal sealed class Emitter
             Line($"if ({field.TaggedVersions.Condition(Valid)} && {NonDefault(field, className)})");
             Open();
             Line($"writer.WriteUnsignedVarint({field.Tag});");
-            Line("var scratch = new ArrayBufferWriter<byte>();");
-            Line("var tagWriter = new KafkaWriter(scratch);");
-            EmitWrite(field with { Versions = Valid }, className, "tagWriter", "true");
-            Line("writer.WriteUnsignedVarint((uint)scratch.WrittenCount);");
-            Line("writer.WriteRaw(scratch.WrittenSpan);");
+            if (_sized)
+            {
+                Line("var fieldSize = 0;");
+                EmitSize(field with { Versions = Valid }, className, "fieldSize", "true");
+                Line("writer.WriteUnsignedVarint((uint)fieldSize);");
+                EmitWrite(field with { Versions = Valid }, className, "writer", "true");
+            }
+            else
+            {
+                Line("var scratch = new ArrayBufferWriter<byte>();");
+                Line("var tagWriter = new KafkaWriter(scratch);");
+                EmitWrite(field with { Versions = Valid }, className, "tagWriter", "true");
+                Line("writer.WriteUnsignedVarint((uint)scratch.WrittenCount);");
+                Line("writer.WriteRaw(scratch.WrittenSpan);");
+            }
+
             Close();
         }
 
         Close();
         Close();
+        if (_sized)
+        {
+            Line();
+            EmitSizeMethod(className, fields, tagged);
+        }
     }
+
+    /// <summary>Size(version): what Write writes, field by field, without writing it.</summary>
+    private void EmitSizeMethod(string className, IReadOnlyList<FieldSpec> fields, IReadOnlyList<FieldSpec> tagged)
+    {
+        Line("public int Size(short version)");
+        Open();
+        Line($"var flexible = {FlexibleCondition};");
+        Line("var size = 0;");
+        foreach (var field in fields.Where(f => !f.IsTagged))
+        {
+            EmitSize(field, className, "size", Compact(field));
+        }
+
+        Line("if (flexible)");
+        Open();
+        Line("var tagCount = 0u;");
+        foreach (var field in tagged)
+        {
+            Line($"if ({field.TaggedVersions.Condition(Valid)} && {NonDefault(field, className)})");
+            Open();
+            Line("tagCount++;");
+            Line("var fieldSize = 0;");
+            EmitSize(field with { Versions = Valid }, className, "fieldSize", "true");
+            Line($"size += KafkaSizes.UnsignedVarint({field.Tag}) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;");
+            Close();
+        }
+
+        Line("size += KafkaSizes.UnsignedVarint(tagCount);");
+        Close();
+        Line("return size;");
+        Close();
+    }
+
+    /// <summary>Adds to <paramref name="target"/> the bytes <see cref="EmitWrite"/>'s code writes for the field.</summary>
+    private void EmitSize(FieldSpec field, string className, string target, string compact)
+    {
+        var name = PropertyName(field, className);
+        var condition = field.Versions.Condition(Valid);
+        if (condition == "false")
+        {
+            return;
+        }
+
+        OpenIf(condition);
+        if (field.IsArray)
+        {
+            Line($"{target} += KafkaSizes.ArrayLength({name}?.Count ?? -1, {compact});");
+            if (!field.IsStruct && FixedSize(field.ElementType) is { } elementSize)
+            {
+                Line($"{target} += ({name}?.Count ?? 0) * {elementSize};");
+            }
+            else
+            {
+                Line($"if ({name} is not null)");
+                Open();
+                Line($"foreach (var item in {name})");
+                Open();
+                Line(field.IsStruct ? $"{target} += item.Size(version);" : $"{target} += {SizeScalar(field.ElementType, "item", compact)};");
+                Close();
+                Close();
+            }
+        }
+        else if (field.IsStruct)
+        {
+            Line(IsNullable(field) && !field.IsTagged
+                ? $"{target} += 1 + ({name}?.Size(version) ?? 0);"
+                : $"{target} += ({name} ?? new {_classNames[field.ElementType]}()).Size(version);");
+        }
+        else
+        {
+            Line($"{target} += {SizeScalar(field.Type, NonNullInOlderVersions(field, name), compact)};");
+        }
+
+        Close();
+    }
+
+    private static int? FixedSize(string type) => type switch
+    {
+        "int8" or "bool" => 1,
+        "int16" or "uint16" => 2,
+        "int32" or "uint32" => 4,
+        "int64" or "float64" => 8,
+        "uuid" => 16,
+        _ => null,
+    };
+
+    private static string SizeScalar(string type, string value, string compact) => type switch
+    {
+        "string" => $"KafkaSizes.String({value}, {compact})",
+        "bytes" or "records" => $"KafkaSizes.Bytes({value}, {compact})",
+        _ => FixedSize(type) is { } size ? size.ToString(CultureInfo.InvariantCulture) : throw new InvalidOperationException($"Unknown type {type}"),
+    };
 
     private void EmitRead(FieldSpec field, string className, string reader, string compact)
     {
@@ -422,8 +535,9 @@ internal sealed class Emitter
         return number < 0 ? $"{cast}({number}{suffix})" : $"{cast}{number}{suffix}";
     }
 
+    /// <summary>A field named as its class, or as the Size method, takes a suffix.</summary>
     private static string PropertyName(FieldSpec field, string className) =>
-        field.Name == className ? field.Name + "Value" : field.Name;
+        field.Name == className || field.Name == "Size" ? field.Name + "Value" : field.Name;
 
     /// <summary>Opens a block that runs when <paramref name="condition"/> holds: an if, or a plain scope when it always does.</summary>
     private void OpenIf(string condition)

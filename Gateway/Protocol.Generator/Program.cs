@@ -38,7 +38,8 @@ foreach (var (path, spec) in specs)
     var (directory, ns) = spec.Type == "data"
         ? (dataOutput, "Tributary.Grains.KafkaFormats.Messages")
         : (output, "Tributary.Gateway.Protocol.Messages");
-    File.WriteAllText(Path.Combine(directory, spec.Name + ".g.cs"), new Emitter(spec, ns).Emit(Path.GetFileName(path)));
+    // The API's messages are framed, so they know their size; the payloads are written into byte arrays.
+    File.WriteAllText(Path.Combine(directory, spec.Name + ".g.cs"), new Emitter(spec, ns, sized: spec.Type != "data").Emit(Path.GetFileName(path)));
 }
 
 File.WriteAllText(Path.Combine(output, "ApiMessages.g.cs"), ApiTable.Emit(specs.Select(s => s.Spec).ToList()));

@@ -9,20 +9,22 @@ namespace Tributary.Grains.Interfaces.Partitions;
 public interface IPartitionGrain : IGrainWithIntegerCompoundKey
 {
     /// <summary>
-    /// Appends record batches (magic 2) as they came from the producer. The buffer is handed over: the partition
-    /// assigns offsets by rewriting batch headers in it, so the caller must not use it afterwards.
+    /// Appends record batches (magic 2) as they came from the producer. Ownership of the buffer is transferred with
+    /// the call (<see cref="TransferredRecords"/>): the partition assigns offsets by rewriting the batch headers in it,
+    /// without a copy when it runs on the caller's silo, so the caller must never read or write it afterwards.
     /// </summary>
     [Alias("Append")]
-    Task<AppendResult> AppendAsync([Immutable] ReadOnlyMemory<byte> records);
+    Task<AppendResult> AppendAsync(TransferredRecords records);
 
     /// <summary>
-    /// Appends a producer's record batches, as <see cref="AppendAsync(ReadOnlyMemory{byte})"/>; a transactional batch
-    /// that would open a transaction here is written only once the coordinator of <paramref name="transactionalId"/>
-    /// confirms that the partition is in its open transaction (KIP-890), so that no transaction hangs here unknown to
-    /// its coordinator. INVALID_TXN_STATE when it is not, TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id.
+    /// Appends a producer's record batches, as <see cref="AppendAsync(TransferredRecords)"/>, whose buffer is handed
+    /// over the same way; a transactional batch that would open a transaction here is written only once the
+    /// coordinator of <paramref name="transactionalId"/> confirms that the partition is in its open transaction
+    /// (KIP-890), so that no transaction hangs here unknown to its coordinator. INVALID_TXN_STATE when it is not,
+    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id.
     /// </summary>
     [Alias("AppendFromProducer")]
-    Task<AppendResult> AppendAsync([Immutable] ReadOnlyMemory<byte> records, string? transactionalId);
+    Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId);
 
     /// <summary>
     /// Reads whole batches from an offset; with a max wait, waits for data to arrive first. Cancelling ends the wait

@@ -10,6 +10,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// Produce (0): each partition's record batches go to its partition grain as the bytes the producer sent, one call
 /// per partition, all partitions of a request at once. acks=0 gets no response; acks=1 and acks=all are answered
 /// when the partition has appended (and, for durable topics, fsynced), which with one replica is the same thing.
+/// Each partition's slice of the request frame is handed over to its partition (<see cref="TransferredRecords"/>),
+/// which rewrites it in place: a batch is copied once in this process, when the frame is read from the connection.
 /// </summary>
 public sealed partial class ProduceHandler(PartitionRouter router, ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
@@ -24,7 +26,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
     {
         var acksValid = body.Acks is -1 or 0 or 1;
         var topics = await PartitionFanOut.RunAsync(body.TopicData, t => t.PartitionData, (topic, partition) => acksValid
-            ? AppendAsync(topic.Name, partition.Index, partition.Records, body.TransactionalId)
+            ? AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId)
             : Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1.")));
         var response = new ProduceResponse
         {
@@ -33,7 +35,8 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
         return body.Acks == 0 ? null : response;
     }
 
-    private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId)
+    private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(
+        KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId)
     {
         if (records is not { Length: > 0 } batches || !IsSingleBatch(batches.Span))
         {
@@ -48,7 +51,8 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
 
         try
         {
-            var result = await partition.AppendAsync(batches, transactionalId);
+            // The batch is the partition's from here: nothing below reads it (the response is built from the result).
+            var result = await partition.AppendAsync(TransferredRecords.HandOver(batches), transactionalId);
             return new ProduceResponse.PartitionProduceResponse
             {
                 Index = index,
@@ -61,6 +65,8 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A call that failed here (a timeout) may still run where the partition is, on the handed-over bytes.
+            request.KeepFrameOutOfPool();
             var code = PartitionRouter.ErrorFor(e);
             if (code == ErrorCode.UnknownServerError)
             {

@@ -9,9 +9,10 @@ namespace Tributary.Gateway.Protocol.Framing;
 /// Cuts a connection's byte stream into Kafka frames (<c>int32 size</c> + that many bytes), copying each frame's bytes
 /// into one pooled buffer as they arrive, so the connection's input never holds more than what is in flight and a
 /// frame is contiguous for parsing. <see cref="TryAssemble"/> consumes what it can and returns false when it needs
-/// more bytes; it never returns part of a frame. A size below zero, or above the limit (Kafka's
-/// <c>socket.request.max.bytes</c>), is a <see cref="MalformedRequestException"/> before anything is allocated.
-/// Not thread-safe: one per connection.
+/// more bytes; it never returns part of a frame. <see cref="TryReadSize"/> stops once the size is known, before the
+/// frame's buffer is rented, so that the caller may wait for memory first (Kafka's <c>queued.max.request.bytes</c>).
+/// A size below zero, or above the limit (Kafka's <c>socket.request.max.bytes</c>), is a
+/// <see cref="MalformedRequestException"/> before anything is allocated. Not thread-safe: one per connection.
 /// </summary>
 public sealed class FrameAssembler(int maxFrameBytes) : IDisposable
 {
@@ -25,13 +26,12 @@ public sealed class FrameAssembler(int maxFrameBytes) : IDisposable
     public bool HasPartialFrame => _sizeFilled > 0 || _frame is not null;
 
     /// <summary>
-    /// Consumes bytes from <paramref name="input"/> (advancing it) until a frame is complete; the caller owns the frame
-    /// and releases it with <see cref="PooledBuffer.Release"/>. Returns false when the input ran out first.
+    /// Reads the next frame's size prefix, consuming what it needs from <paramref name="input"/>: true once the size is
+    /// known (read now or by an earlier call), false when the input ran out first. Nothing is allocated.
     /// </summary>
-    public bool TryAssemble(ref ReadOnlySequence<byte> input, out ReadOnlyMemory<byte> frame)
+    public bool TryReadSize(ref ReadOnlySequence<byte> input, out int size)
     {
-        frame = default;
-        if (_frame is null)
+        if (_sizeFilled < 4)
         {
             var take = (int)Math.Min(4 - _sizeFilled, input.Length);
             input.Slice(0, take).CopyTo(_sizeBytes.AsSpan(_sizeFilled));
@@ -39,19 +39,40 @@ public sealed class FrameAssembler(int maxFrameBytes) : IDisposable
             _sizeFilled += take;
             if (_sizeFilled < 4)
             {
+                size = 0;
                 return false;
             }
 
-            var size = BinaryPrimitives.ReadInt32BigEndian(_sizeBytes);
-            if (size < 0 || size > maxFrameBytes)
+            var length = BinaryPrimitives.ReadInt32BigEndian(_sizeBytes);
+            if (length < 0 || length > maxFrameBytes)
             {
-                throw new MalformedRequestException(size < 0
-                    ? $"Negative frame size {size}."
-                    : $"Frame of {size} bytes is larger than the limit of {maxFrameBytes} (socket.request.max.bytes).");
+                throw new MalformedRequestException(length < 0
+                    ? $"Negative frame size {length}."
+                    : $"Frame of {length} bytes is larger than the limit of {maxFrameBytes} (socket.request.max.bytes).");
             }
 
+            _frameLength = length;
+        }
+
+        size = _frameLength;
+        return true;
+    }
+
+    /// <summary>
+    /// Consumes bytes from <paramref name="input"/> (advancing it) until a frame is complete; the caller owns the frame
+    /// and releases it with <see cref="PooledBuffer.Release"/>. Returns false when the input ran out first.
+    /// </summary>
+    public bool TryAssemble(ref ReadOnlySequence<byte> input, out ReadOnlyMemory<byte> frame)
+    {
+        frame = default;
+        if (!TryReadSize(ref input, out var size))
+        {
+            return false;
+        }
+
+        if (_frame is null)
+        {
             _frame = PooledBuffer.Rent(size);
-            _frameLength = size;
             _frameFilled = 0;
         }
 

@@ -1,25 +1,29 @@
-using System.Buffers.Binary;
-using System.IO.Pipelines;
+using System.Buffers;
 using Tributary.Gateway.Protocol.Messages;
-using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Framing;
 
 /// <summary>
-/// Writes one response frame straight into a connection's pipe: the size is reserved first and filled in once the
-/// header and body are written, so the body (record batches included) is copied once, into the pipe. Relies on the
-/// pipe keeping written memory in place until it is flushed, as <see cref="Pipe"/> does.
+/// Writes one response frame straight into a connection's output: the frame's size is computed from the header and
+/// the body first (<see cref="IKafkaApiMessage.Size"/>), so the length prefix is written before anything else and no
+/// byte is touched after it is advanced past, as <see cref="System.IO.Pipelines.PipeWriter"/> requires (advanced memory
+/// may be handed on at once). The body, record batches included, is copied once: into the output.
 /// </summary>
 public static class ResponseFramer
 {
-    public static void Write(PipeWriter output, int correlationId, short headerVersion, IKafkaMessage body, short version)
+    public static void Write(IBufferWriter<byte> output, int correlationId, short headerVersion, IKafkaApiMessage body, short version)
     {
-        var size = output.GetMemory(4)[..4];
-        output.Advance(4);
+        var header = new ResponseHeader { CorrelationId = correlationId };
+        var size = header.Size(headerVersion) + body.Size(version);
         var writer = new KafkaWriter(output);
-        new ResponseHeader { CorrelationId = correlationId }.Write(ref writer, headerVersion);
+        writer.WriteInt32(size);
+        header.Write(ref writer, headerVersion);
         body.Write(ref writer, version);
-        BinaryPrimitives.WriteInt32BigEndian(size.Span, checked((int)writer.Written));
+        if (writer.Written != 4 + (long)size)
+        {
+            // A size that disagrees with the writer would desynchronise the client's framing: never send on.
+            throw new InvalidOperationException($"{body.GetType().Name} v{version} wrote {writer.Written - 4} bytes but its size was {size}.");
+        }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddOffsetsToTxnRequest : IKafkaMessage
+public sealed partial class AddOffsetsToTxnRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 25;
     public const short LowestVersion = 0;
@@ -76,5 +76,29 @@ public sealed partial class AddOffsetsToTxnRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        {
+            size += KafkaSizes.String(TransactionalId, flexible);
+        }
+        {
+            size += 8;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddPartitionsToTxnRequest : IKafkaMessage
+public sealed partial class AddPartitionsToTxnRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 24;
     public const short LowestVersion = 0;
@@ -148,6 +148,52 @@ public sealed partial class AddPartitionsToTxnRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        if (version >= 4)
+        {
+            size += KafkaSizes.ArrayLength(Transactions?.Count ?? -1, flexible);
+            if (Transactions is not null)
+            {
+                foreach (var item in Transactions)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version <= 3)
+        {
+            size += KafkaSizes.String(V3AndBelowTransactionalId, flexible);
+        }
+        if (version <= 3)
+        {
+            size += 8;
+        }
+        if (version <= 3)
+        {
+            size += 2;
+        }
+        if (version <= 3)
+        {
+            size += KafkaSizes.ArrayLength(V3AndBelowTopics?.Count ?? -1, flexible);
+            if (V3AndBelowTopics is not null)
+            {
+                foreach (var item in V3AndBelowTopics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class AddPartitionsToTxnTopic
     {
         public string Name { get; set; } = "";
@@ -218,6 +264,25 @@ public sealed partial class AddPartitionsToTxnRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                size += (Partitions?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -327,6 +392,45 @@ public sealed partial class AddPartitionsToTxnRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            if (version >= 4)
+            {
+                size += KafkaSizes.String(TransactionalId, flexible);
+            }
+            if (version >= 4)
+            {
+                size += 8;
+            }
+            if (version >= 4)
+            {
+                size += 2;
+            }
+            if (version >= 4)
+            {
+                size += 1;
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+                if (Topics is not null)
+                {
+                    foreach (var item in Topics)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
+public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 24;
     public const short LowestVersion = 0;
@@ -136,6 +136,47 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        {
+            size += 4;
+        }
+        if (version >= 4)
+        {
+            size += 2;
+        }
+        if (version >= 4)
+        {
+            size += KafkaSizes.ArrayLength(ResultsByTransaction?.Count ?? -1, flexible);
+            if (ResultsByTransaction is not null)
+            {
+                foreach (var item in ResultsByTransaction)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version <= 3)
+        {
+            size += KafkaSizes.ArrayLength(ResultsByTopicV3AndBelow?.Count ?? -1, flexible);
+            if (ResultsByTopicV3AndBelow is not null)
+            {
+                foreach (var item in ResultsByTopicV3AndBelow)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class AddPartitionsToTxnPartitionResult
     {
         public int PartitionIndex { get; set; }
@@ -182,6 +223,24 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -262,6 +321,33 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            if (version >= 4)
+            {
+                size += KafkaSizes.String(TransactionalId, flexible);
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.ArrayLength(TopicResults?.Count ?? -1, flexible);
+                if (TopicResults is not null)
+                {
+                    foreach (var item in TopicResults)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class AddPartitionsToTxnTopicResult
@@ -336,6 +422,31 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(ResultsByPartition?.Count ?? -1, flexible);
+                if (ResultsByPartition is not null)
+                {
+                    foreach (var item in ResultsByPartition)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

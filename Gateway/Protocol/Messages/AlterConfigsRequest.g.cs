@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterConfigsRequest : IKafkaMessage
+public sealed partial class AlterConfigsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 33;
     public const short LowestVersion = 0;
@@ -86,6 +86,31 @@ public sealed partial class AlterConfigsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Resources?.Count ?? -1, flexible);
+            if (Resources is not null)
+            {
+                foreach (var item in Resources)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class AlterConfigsResource
@@ -169,6 +194,34 @@ public sealed partial class AlterConfigsRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += 1;
+            }
+            {
+                size += KafkaSizes.String(ResourceName, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Configs?.Count ?? -1, flexible);
+                if (Configs is not null)
+                {
+                    foreach (var item in Configs)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class AlterableConfig
@@ -217,6 +270,24 @@ public sealed partial class AlterConfigsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.String(Value, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterConfigsResponse : IKafkaMessage
+public sealed partial class AlterConfigsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 33;
     public const short LowestVersion = 0;
@@ -88,6 +88,31 @@ public sealed partial class AlterConfigsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Responses?.Count ?? -1, flexible);
+            if (Responses is not null)
+            {
+                foreach (var item in Responses)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class AlterConfigsResourceResponse
     {
         public short ErrorCode { get; set; }
@@ -150,6 +175,30 @@ public sealed partial class AlterConfigsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(ErrorMessage, flexible);
+            }
+            {
+                size += 1;
+            }
+            {
+                size += KafkaSizes.String(ResourceName, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

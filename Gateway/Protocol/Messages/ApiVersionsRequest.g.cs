@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ApiVersionsRequest : IKafkaMessage
+public sealed partial class ApiVersionsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 18;
     public const short LowestVersion = 0;
@@ -64,5 +64,25 @@ public sealed partial class ApiVersionsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        if (version >= 3)
+        {
+            size += KafkaSizes.String(ClientSoftwareName, flexible);
+        }
+        if (version >= 3)
+        {
+            size += KafkaSizes.String(ClientSoftwareVersion, flexible);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ApiVersionsResponse : IKafkaMessage
+public sealed partial class ApiVersionsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 18;
     public const short LowestVersion = 0;
@@ -172,70 +172,167 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
             if (version >= 3 && SupportedFeatures is { Count: > 0 })
             {
                 writer.WriteUnsignedVarint(0);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    if (SupportedFeatures is null)
+                    fieldSize += KafkaSizes.ArrayLength(SupportedFeatures?.Count ?? -1, true);
+                    if (SupportedFeatures is not null)
                     {
-                        tagWriter.WriteArrayLength(-1, true);
-                    }
-                    else
-                    {
-                        tagWriter.WriteArrayLength(SupportedFeatures.Count, true);
                         foreach (var item in SupportedFeatures)
                         {
-                            item.Write(ref tagWriter, version);
+                            fieldSize += item.Size(version);
                         }
                     }
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    if (SupportedFeatures is null)
+                    {
+                        writer.WriteArrayLength(-1, true);
+                    }
+                    else
+                    {
+                        writer.WriteArrayLength(SupportedFeatures.Count, true);
+                        foreach (var item in SupportedFeatures)
+                        {
+                            item.Write(ref writer, version);
+                        }
+                    }
+                }
             }
             if (version >= 3 && FinalizedFeaturesEpoch != (-1L))
             {
                 writer.WriteUnsignedVarint(1);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    tagWriter.WriteInt64(FinalizedFeaturesEpoch);
+                    fieldSize += 8;
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    writer.WriteInt64(FinalizedFeaturesEpoch);
+                }
             }
             if (version >= 3 && FinalizedFeatures is { Count: > 0 })
             {
                 writer.WriteUnsignedVarint(2);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    if (FinalizedFeatures is null)
+                    fieldSize += KafkaSizes.ArrayLength(FinalizedFeatures?.Count ?? -1, true);
+                    if (FinalizedFeatures is not null)
                     {
-                        tagWriter.WriteArrayLength(-1, true);
-                    }
-                    else
-                    {
-                        tagWriter.WriteArrayLength(FinalizedFeatures.Count, true);
                         foreach (var item in FinalizedFeatures)
                         {
-                            item.Write(ref tagWriter, version);
+                            fieldSize += item.Size(version);
                         }
                     }
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    if (FinalizedFeatures is null)
+                    {
+                        writer.WriteArrayLength(-1, true);
+                    }
+                    else
+                    {
+                        writer.WriteArrayLength(FinalizedFeatures.Count, true);
+                        foreach (var item in FinalizedFeatures)
+                        {
+                            item.Write(ref writer, version);
+                        }
+                    }
+                }
             }
             if (version >= 3 && ZkMigrationReady)
             {
                 writer.WriteUnsignedVarint(3);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    tagWriter.WriteBool(ZkMigrationReady);
+                    fieldSize += 1;
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    writer.WriteBool(ZkMigrationReady);
+                }
             }
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        {
+            size += 2;
+        }
+        {
+            size += KafkaSizes.ArrayLength(ApiKeys?.Count ?? -1, flexible);
+            if (ApiKeys is not null)
+            {
+                foreach (var item in ApiKeys)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            if (version >= 3 && SupportedFeatures is { Count: > 0 })
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += KafkaSizes.ArrayLength(SupportedFeatures?.Count ?? -1, true);
+                    if (SupportedFeatures is not null)
+                    {
+                        foreach (var item in SupportedFeatures)
+                        {
+                            fieldSize += item.Size(version);
+                        }
+                    }
+                }
+                size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            if (version >= 3 && FinalizedFeaturesEpoch != (-1L))
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += 8;
+                }
+                size += KafkaSizes.UnsignedVarint(1) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            if (version >= 3 && FinalizedFeatures is { Count: > 0 })
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += KafkaSizes.ArrayLength(FinalizedFeatures?.Count ?? -1, true);
+                    if (FinalizedFeatures is not null)
+                    {
+                        foreach (var item in FinalizedFeatures)
+                        {
+                            fieldSize += item.Size(version);
+                        }
+                    }
+                }
+                size += KafkaSizes.UnsignedVarint(2) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            if (version >= 3 && ZkMigrationReady)
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += 1;
+                }
+                size += KafkaSizes.UnsignedVarint(3) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class ApiVersion
@@ -292,6 +389,27 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += 2;
+            }
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -356,6 +474,30 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            if (version >= 3)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 3)
+            {
+                size += 2;
+            }
+            if (version >= 3)
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class SupportedFeatureKey
@@ -418,6 +560,30 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            if (version >= 3)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 3)
+            {
+                size += 2;
+            }
+            if (version >= 3)
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreatePartitionsRequest : IKafkaMessage
+public sealed partial class CreatePartitionsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 37;
     public const short LowestVersion = 0;
@@ -96,6 +96,34 @@ public sealed partial class CreatePartitionsRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        {
+            size += 4;
+        }
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class CreatePartitionsAssignment
     {
         public List<int> BrokerIds { get; set; } = [];
@@ -158,6 +186,22 @@ public sealed partial class CreatePartitionsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += KafkaSizes.ArrayLength(BrokerIds?.Count ?? -1, flexible);
+                size += (BrokerIds?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -241,6 +285,34 @@ public sealed partial class CreatePartitionsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.ArrayLength(Assignments?.Count ?? -1, flexible);
+                if (Assignments is not null)
+                {
+                    foreach (var item in Assignments)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

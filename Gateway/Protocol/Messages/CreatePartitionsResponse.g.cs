@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreatePartitionsResponse : IKafkaMessage
+public sealed partial class CreatePartitionsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 37;
     public const short LowestVersion = 0;
@@ -88,6 +88,31 @@ public sealed partial class CreatePartitionsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Results?.Count ?? -1, flexible);
+            if (Results is not null)
+            {
+                foreach (var item in Results)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class CreatePartitionsTopicResult
     {
         public string Name { get; set; } = "";
@@ -142,6 +167,27 @@ public sealed partial class CreatePartitionsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(ErrorMessage, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreateTopicsRequest : IKafkaMessage
+public sealed partial class CreateTopicsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 19;
     public const short LowestVersion = 0;
@@ -98,6 +98,35 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 5;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        {
+            size += 4;
+        }
+        if (version >= 1)
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class CreatableReplicaAssignment
     {
         public int PartitionIndex { get; set; }
@@ -168,6 +197,25 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.ArrayLength(BrokerIds?.Count ?? -1, flexible);
+                size += (BrokerIds?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -294,6 +342,47 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.ArrayLength(Assignments?.Count ?? -1, flexible);
+                if (Assignments is not null)
+                {
+                    foreach (var item in Assignments)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            {
+                size += KafkaSizes.ArrayLength(Configs?.Count ?? -1, flexible);
+                if (Configs is not null)
+                {
+                    foreach (var item in Configs)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class CreatableTopicConfig
@@ -342,6 +431,24 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.String(Value, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreateTopicsResponse : IKafkaMessage
+public sealed partial class CreateTopicsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 19;
     public const short LowestVersion = 0;
@@ -88,6 +88,32 @@ public sealed partial class CreateTopicsResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 5;
+        var size = 0;
+        if (version >= 2)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class CreatableTopicConfigs
@@ -170,6 +196,38 @@ public sealed partial class CreateTopicsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            if (version >= 5)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.String((Value ?? (version >= 5 ? null : "")), flexible);
+            }
+            if (version >= 5)
+            {
+                size += 1;
+            }
+            if (version >= 5)
+            {
+                size += 1;
+            }
+            if (version >= 5)
+            {
+                size += 1;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -308,15 +366,70 @@ public sealed partial class CreateTopicsResponse : IKafkaMessage
                 if (version >= 5 && TopicConfigErrorCode != 0)
                 {
                     writer.WriteUnsignedVarint(0);
-                    var scratch = new ArrayBufferWriter<byte>();
-                    var tagWriter = new KafkaWriter(scratch);
+                    var fieldSize = 0;
                     {
-                        tagWriter.WriteInt16(TopicConfigErrorCode);
+                        fieldSize += 2;
                     }
-                    writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                    writer.WriteRaw(scratch.WrittenSpan);
+                    writer.WriteUnsignedVarint((uint)fieldSize);
+                    {
+                        writer.WriteInt16(TopicConfigErrorCode);
+                    }
                 }
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 7)
+            {
+                size += 16;
+            }
+            {
+                size += 2;
+            }
+            if (version >= 1)
+            {
+                size += KafkaSizes.String(ErrorMessage, flexible);
+            }
+            if (version >= 5)
+            {
+                size += 4;
+            }
+            if (version >= 5)
+            {
+                size += 2;
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.ArrayLength(Configs?.Count ?? -1, flexible);
+                if (Configs is not null)
+                {
+                    foreach (var item in Configs)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                if (version >= 5 && TopicConfigErrorCode != 0)
+                {
+                    tagCount++;
+                    var fieldSize = 0;
+                    {
+                        fieldSize += 2;
+                    }
+                    size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+                }
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteGroupsRequest : IKafkaMessage
+public sealed partial class DeleteGroupsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 42;
     public const short LowestVersion = 0;
@@ -76,5 +76,27 @@ public sealed partial class DeleteGroupsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(GroupsNames?.Count ?? -1, flexible);
+            if (GroupsNames is not null)
+            {
+                foreach (var item in GroupsNames)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteGroupsResponse : IKafkaMessage
+public sealed partial class DeleteGroupsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 42;
     public const short LowestVersion = 0;
@@ -88,6 +88,31 @@ public sealed partial class DeleteGroupsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Results?.Count ?? -1, flexible);
+            if (Results is not null)
+            {
+                foreach (var item in Results)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class DeletableGroupResult
     {
         public string GroupId { get; set; } = "";
@@ -134,6 +159,24 @@ public sealed partial class DeleteGroupsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += KafkaSizes.String(GroupId, flexible);
+            }
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteTopicsRequest : IKafkaMessage
+public sealed partial class DeleteTopicsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 20;
     public const short LowestVersion = 0;
@@ -124,6 +124,43 @@ public sealed partial class DeleteTopicsRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        if (version >= 6)
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version <= 5)
+        {
+            size += KafkaSizes.ArrayLength(TopicNames?.Count ?? -1, flexible);
+            if (TopicNames is not null)
+            {
+                foreach (var item in TopicNames)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        {
+            size += 4;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class DeleteTopicState
     {
         public string? Name { get; set; }
@@ -174,6 +211,26 @@ public sealed partial class DeleteTopicsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            if (version >= 6)
+            {
+                size += KafkaSizes.String((Name ?? (version >= 6 ? null : "")), flexible);
+            }
+            if (version >= 6)
+            {
+                size += 16;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

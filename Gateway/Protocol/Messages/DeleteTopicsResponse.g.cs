@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteTopicsResponse : IKafkaMessage
+public sealed partial class DeleteTopicsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 20;
     public const short LowestVersion = 0;
@@ -90,6 +90,32 @@ public sealed partial class DeleteTopicsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Responses?.Count ?? -1, flexible);
+            if (Responses is not null)
+            {
+                foreach (var item in Responses)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class DeletableTopicResult
     {
         public string? Name { get; set; } = "";
@@ -156,6 +182,32 @@ public sealed partial class DeleteTopicsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += KafkaSizes.String((Name ?? (version >= 6 ? null : "")), flexible);
+            }
+            if (version >= 6)
+            {
+                size += 16;
+            }
+            {
+                size += 2;
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.String((ErrorMessage ?? (version >= 5 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

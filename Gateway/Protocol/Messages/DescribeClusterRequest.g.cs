@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeClusterRequest : IKafkaMessage
+public sealed partial class DescribeClusterRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 60;
     public const short LowestVersion = 0;
@@ -62,5 +62,24 @@ public sealed partial class DescribeClusterRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += 1;
+        }
+        if (version >= 1)
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeClusterResponse : IKafkaMessage
+public sealed partial class DescribeClusterResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 60;
     public const short LowestVersion = 0;
@@ -138,6 +138,50 @@ public sealed partial class DescribeClusterResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += KafkaSizes.String(ErrorMessage, flexible);
+        }
+        if (version >= 1)
+        {
+            size += 1;
+        }
+        {
+            size += KafkaSizes.String(ClusterId, flexible);
+        }
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Brokers?.Count ?? -1, flexible);
+            if (Brokers is not null)
+            {
+                foreach (var item in Brokers)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        {
+            size += 4;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class DescribeClusterBroker
     {
         public int BrokerId { get; set; }
@@ -200,6 +244,30 @@ public sealed partial class DescribeClusterResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.String(Host, flexible);
+            }
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.String(Rack, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

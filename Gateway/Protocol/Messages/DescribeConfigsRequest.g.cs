@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeConfigsRequest : IKafkaMessage
+public sealed partial class DescribeConfigsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 32;
     public const short LowestVersion = 0;
@@ -100,6 +100,36 @@ public sealed partial class DescribeConfigsRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Resources?.Count ?? -1, flexible);
+            if (Resources is not null)
+            {
+                foreach (var item in Resources)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 1)
+        {
+            size += 1;
+        }
+        if (version >= 3)
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class DescribeConfigsResource
     {
         public sbyte ResourceType { get; set; }
@@ -178,6 +208,34 @@ public sealed partial class DescribeConfigsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += 1;
+            }
+            {
+                size += KafkaSizes.String(ResourceName, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(ConfigurationKeys?.Count ?? -1, flexible);
+                if (ConfigurationKeys is not null)
+                {
+                    foreach (var item in ConfigurationKeys)
+                    {
+                        size += KafkaSizes.String(item, flexible);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

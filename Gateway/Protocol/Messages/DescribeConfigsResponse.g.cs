@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeConfigsResponse : IKafkaMessage
+public sealed partial class DescribeConfigsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 32;
     public const short LowestVersion = 0;
@@ -86,6 +86,31 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Results?.Count ?? -1, flexible);
+            if (Results is not null)
+            {
+                foreach (var item in Results)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class DescribeConfigsResourceResult
@@ -227,6 +252,57 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.String(Value, flexible);
+            }
+            {
+                size += 1;
+            }
+            if (version <= 0)
+            {
+                size += 1;
+            }
+            if (version >= 1)
+            {
+                size += 1;
+            }
+            {
+                size += 1;
+            }
+            if (version >= 1)
+            {
+                size += KafkaSizes.ArrayLength(Synonyms?.Count ?? -1, flexible);
+                if (Synonyms is not null)
+                {
+                    foreach (var item in Synonyms)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 3)
+            {
+                size += 1;
+            }
+            if (version >= 3)
+            {
+                size += KafkaSizes.String(Documentation, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class DescribeConfigsResult
@@ -326,6 +402,40 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(ErrorMessage, flexible);
+            }
+            {
+                size += 1;
+            }
+            {
+                size += KafkaSizes.String(ResourceName, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Configs?.Count ?? -1, flexible);
+                if (Configs is not null)
+                {
+                    foreach (var item in Configs)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class DescribeConfigsSynonym
@@ -388,6 +498,30 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            if (version >= 1)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 1)
+            {
+                size += KafkaSizes.String(Value, flexible);
+            }
+            if (version >= 1)
+            {
+                size += 1;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

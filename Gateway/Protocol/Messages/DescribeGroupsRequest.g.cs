@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeGroupsRequest : IKafkaMessage
+public sealed partial class DescribeGroupsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 15;
     public const short LowestVersion = 0;
@@ -86,5 +86,31 @@ public sealed partial class DescribeGroupsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 5;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Groups?.Count ?? -1, flexible);
+            if (Groups is not null)
+            {
+                foreach (var item in Groups)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        if (version >= 3)
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeGroupsResponse : IKafkaMessage
+public sealed partial class DescribeGroupsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 15;
     public const short LowestVersion = 0;
@@ -88,6 +88,32 @@ public sealed partial class DescribeGroupsResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 5;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Groups?.Count ?? -1, flexible);
+            if (Groups is not null)
+            {
+                foreach (var item in Groups)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class DescribedGroup
@@ -205,6 +231,47 @@ public sealed partial class DescribeGroupsResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(GroupId, flexible);
+            }
+            {
+                size += KafkaSizes.String(GroupState, flexible);
+            }
+            {
+                size += KafkaSizes.String(ProtocolType, flexible);
+            }
+            {
+                size += KafkaSizes.String(ProtocolData, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Members?.Count ?? -1, flexible);
+                if (Members is not null)
+                {
+                    foreach (var item in Members)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 3)
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class DescribedGroupMember
@@ -287,6 +354,37 @@ public sealed partial class DescribeGroupsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 5;
+            var size = 0;
+            {
+                size += KafkaSizes.String(MemberId, flexible);
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.String((GroupInstanceId ?? (version >= 4 ? null : "")), flexible);
+            }
+            {
+                size += KafkaSizes.String(ClientId, flexible);
+            }
+            {
+                size += KafkaSizes.String(ClientHost, flexible);
+            }
+            {
+                size += KafkaSizes.Bytes(MemberMetadata, flexible);
+            }
+            {
+                size += KafkaSizes.Bytes(MemberAssignment, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

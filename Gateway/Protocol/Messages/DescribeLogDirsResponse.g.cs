@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeLogDirsResponse : IKafkaMessage
+public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 35;
     public const short LowestVersion = 0;
@@ -98,6 +98,35 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += 4;
+        }
+        if (version >= 3)
+        {
+            size += 2;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Results?.Count ?? -1, flexible);
+            if (Results is not null)
+            {
+                foreach (var item in Results)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class DescribeLogDirsPartition
     {
         public int PartitionIndex { get; set; }
@@ -160,6 +189,30 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            {
+                size += 8;
+            }
+            {
+                size += 1;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -264,6 +317,42 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(LogDir, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+                if (Topics is not null)
+                {
+                    foreach (var item in Topics)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 4)
+            {
+                size += 8;
+            }
+            if (version >= 4)
+            {
+                size += 8;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class DescribeLogDirsTopic
@@ -338,6 +427,31 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 2;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeProducersResponse : IKafkaMessage
+public sealed partial class DescribeProducersResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 61;
     public const short LowestVersion = 0;
@@ -86,6 +86,31 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class PartitionResponse
@@ -177,6 +202,37 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(ErrorMessage, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(ActiveProducers?.Count ?? -1, flexible);
+                if (ActiveProducers is not null)
+                {
+                    foreach (var item in ActiveProducers)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class ProducerState
@@ -258,6 +314,36 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += 8;
+            }
+            {
+                size += 4;
+            }
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class TopicResponse
@@ -332,6 +418,31 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeTransactionsRequest : IKafkaMessage
+public sealed partial class DescribeTransactionsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 65;
     public const short LowestVersion = 0;
@@ -76,5 +76,27 @@ public sealed partial class DescribeTransactionsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(TransactionalIds?.Count ?? -1, flexible);
+            if (TransactionalIds is not null)
+            {
+                foreach (var item in TransactionalIds)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeTransactionsResponse : IKafkaMessage
+public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 65;
     public const short LowestVersion = 0;
@@ -88,6 +88,31 @@ public sealed partial class DescribeTransactionsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(TransactionStates?.Count ?? -1, flexible);
+            if (TransactionStates is not null)
+            {
+                foreach (var item in TransactionStates)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class TopicData
     {
         public string Topic { get; set; } = "";
@@ -158,6 +183,25 @@ public sealed partial class DescribeTransactionsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Topic, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                size += (Partitions?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -281,6 +325,49 @@ public sealed partial class DescribeTransactionsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String(TransactionalId, flexible);
+            }
+            {
+                size += KafkaSizes.String(TransactionStateValue, flexible);
+            }
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            {
+                size += 8;
+            }
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+                if (Topics is not null)
+                {
+                    foreach (var item in Topics)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class EndTxnResponse : IKafkaMessage
+public sealed partial class EndTxnResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 26;
     public const short LowestVersion = 0;
@@ -60,5 +60,23 @@ public sealed partial class EndTxnResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

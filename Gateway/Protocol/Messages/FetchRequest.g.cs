@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FetchRequest : IKafkaMessage
+public sealed partial class FetchRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 1;
     public const short LowestVersion = 0;
@@ -216,26 +216,109 @@ public sealed partial class FetchRequest : IKafkaMessage
             if (version >= 12 && ClusterId is not null)
             {
                 writer.WriteUnsignedVarint(0);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    tagWriter.WriteString((ClusterId ?? (version >= 12 ? null : "")), true);
+                    fieldSize += KafkaSizes.String((ClusterId ?? (version >= 12 ? null : "")), true);
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    writer.WriteString((ClusterId ?? (version >= 12 ? null : "")), true);
+                }
             }
             if (version >= 15 && ReplicaState is not null)
             {
                 writer.WriteUnsignedVarint(1);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    (ReplicaState ?? new ReplicaStateData()).Write(ref tagWriter, version);
+                    fieldSize += (ReplicaState ?? new ReplicaStateData()).Size(version);
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    (ReplicaState ?? new ReplicaStateData()).Write(ref writer, version);
+                }
             }
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 12;
+        var size = 0;
+        if (version <= 14)
+        {
+            size += 4;
+        }
+        {
+            size += 4;
+        }
+        {
+            size += 4;
+        }
+        if (version >= 3)
+        {
+            size += 4;
+        }
+        if (version >= 4)
+        {
+            size += 1;
+        }
+        if (version >= 7)
+        {
+            size += 4;
+        }
+        if (version >= 7)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 7)
+        {
+            size += KafkaSizes.ArrayLength(ForgottenTopicsData?.Count ?? -1, flexible);
+            if (ForgottenTopicsData is not null)
+            {
+                foreach (var item in ForgottenTopicsData)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 11)
+        {
+            size += KafkaSizes.String(RackId, flexible);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            if (version >= 12 && ClusterId is not null)
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += KafkaSizes.String((ClusterId ?? (version >= 12 ? null : "")), true);
+                }
+                size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            if (version >= 15 && ReplicaState is not null)
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += (ReplicaState ?? new ReplicaStateData()).Size(version);
+                }
+                size += KafkaSizes.UnsignedVarint(1) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class FetchPartition
@@ -335,15 +418,58 @@ public sealed partial class FetchRequest : IKafkaMessage
                 if (version >= 17 && ReplicaDirectoryId != Guid.Empty)
                 {
                     writer.WriteUnsignedVarint(0);
-                    var scratch = new ArrayBufferWriter<byte>();
-                    var tagWriter = new KafkaWriter(scratch);
+                    var fieldSize = 0;
                     {
-                        tagWriter.WriteUuid(ReplicaDirectoryId);
+                        fieldSize += 16;
                     }
-                    writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                    writer.WriteRaw(scratch.WrittenSpan);
+                    writer.WriteUnsignedVarint((uint)fieldSize);
+                    {
+                        writer.WriteUuid(ReplicaDirectoryId);
+                    }
                 }
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            {
+                size += 4;
+            }
+            if (version >= 9)
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            if (version >= 12)
+            {
+                size += 4;
+            }
+            if (version >= 5)
+            {
+                size += 8;
+            }
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                if (version >= 17 && ReplicaDirectoryId != Guid.Empty)
+                {
+                    tagCount++;
+                    var fieldSize = 0;
+                    {
+                        fieldSize += 16;
+                    }
+                    size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+                }
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -432,6 +558,36 @@ public sealed partial class FetchRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version <= 12)
+            {
+                size += KafkaSizes.String(Topic, flexible);
+            }
+            if (version >= 13)
+            {
+                size += 16;
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class ForgottenTopic
@@ -519,6 +675,31 @@ public sealed partial class FetchRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version >= 7 && version <= 12)
+            {
+                size += KafkaSizes.String(Topic, flexible);
+            }
+            if (version >= 13)
+            {
+                size += 16;
+            }
+            if (version >= 7)
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                size += (Partitions?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class ReplicaStateData
@@ -571,6 +752,26 @@ public sealed partial class FetchRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version >= 15)
+            {
+                size += 4;
+            }
+            if (version >= 15)
+            {
+                size += 8;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

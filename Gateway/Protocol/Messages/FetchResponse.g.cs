@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FetchResponse : IKafkaMessage
+public sealed partial class FetchResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 1;
     public const short LowestVersion = 0;
@@ -136,26 +136,84 @@ public sealed partial class FetchResponse : IKafkaMessage
             if (version >= 16 && NodeEndpoints is { Count: > 0 })
             {
                 writer.WriteUnsignedVarint(0);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    if (NodeEndpoints is null)
+                    fieldSize += KafkaSizes.ArrayLength(NodeEndpoints?.Count ?? -1, true);
+                    if (NodeEndpoints is not null)
                     {
-                        tagWriter.WriteArrayLength(-1, true);
-                    }
-                    else
-                    {
-                        tagWriter.WriteArrayLength(NodeEndpoints.Count, true);
                         foreach (var item in NodeEndpoints)
                         {
-                            item.Write(ref tagWriter, version);
+                            fieldSize += item.Size(version);
                         }
                     }
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    if (NodeEndpoints is null)
+                    {
+                        writer.WriteArrayLength(-1, true);
+                    }
+                    else
+                    {
+                        writer.WriteArrayLength(NodeEndpoints.Count, true);
+                        foreach (var item in NodeEndpoints)
+                        {
+                            item.Write(ref writer, version);
+                        }
+                    }
+                }
             }
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 12;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        if (version >= 7)
+        {
+            size += 2;
+        }
+        if (version >= 7)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Responses?.Count ?? -1, flexible);
+            if (Responses is not null)
+            {
+                foreach (var item in Responses)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            if (version >= 16 && NodeEndpoints is { Count: > 0 })
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += KafkaSizes.ArrayLength(NodeEndpoints?.Count ?? -1, true);
+                    if (NodeEndpoints is not null)
+                    {
+                        foreach (var item in NodeEndpoints)
+                        {
+                            fieldSize += item.Size(version);
+                        }
+                    }
+                }
+                size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class AbortedTransaction
@@ -209,6 +267,26 @@ public sealed partial class FetchResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version >= 4)
+            {
+                size += 8;
+            }
+            if (version >= 4)
+            {
+                size += 8;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class EpochEndOffset
@@ -261,6 +339,26 @@ public sealed partial class FetchResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version >= 12)
+            {
+                size += 4;
+            }
+            if (version >= 12)
+            {
+                size += 8;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -349,6 +447,36 @@ public sealed partial class FetchResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version <= 12)
+            {
+                size += KafkaSizes.String(Topic, flexible);
+            }
+            if (version >= 13)
+            {
+                size += 16;
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class LeaderIdAndEpoch
@@ -401,6 +529,26 @@ public sealed partial class FetchResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version >= 12)
+            {
+                size += 4;
+            }
+            if (version >= 12)
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -474,6 +622,34 @@ public sealed partial class FetchResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            if (version >= 16)
+            {
+                size += 4;
+            }
+            if (version >= 16)
+            {
+                size += KafkaSizes.String(Host, flexible);
+            }
+            if (version >= 16)
+            {
+                size += 4;
+            }
+            if (version >= 16)
+            {
+                size += KafkaSizes.String((Rack ?? (version >= 16 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -646,37 +822,114 @@ public sealed partial class FetchResponse : IKafkaMessage
                 if (version >= 12 && DivergingEpoch is not null)
                 {
                     writer.WriteUnsignedVarint(0);
-                    var scratch = new ArrayBufferWriter<byte>();
-                    var tagWriter = new KafkaWriter(scratch);
+                    var fieldSize = 0;
                     {
-                        (DivergingEpoch ?? new EpochEndOffset()).Write(ref tagWriter, version);
+                        fieldSize += (DivergingEpoch ?? new EpochEndOffset()).Size(version);
                     }
-                    writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                    writer.WriteRaw(scratch.WrittenSpan);
+                    writer.WriteUnsignedVarint((uint)fieldSize);
+                    {
+                        (DivergingEpoch ?? new EpochEndOffset()).Write(ref writer, version);
+                    }
                 }
                 if (version >= 12 && CurrentLeader is not null)
                 {
                     writer.WriteUnsignedVarint(1);
-                    var scratch = new ArrayBufferWriter<byte>();
-                    var tagWriter = new KafkaWriter(scratch);
+                    var fieldSize = 0;
                     {
-                        (CurrentLeader ?? new LeaderIdAndEpoch()).Write(ref tagWriter, version);
+                        fieldSize += (CurrentLeader ?? new LeaderIdAndEpoch()).Size(version);
                     }
-                    writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                    writer.WriteRaw(scratch.WrittenSpan);
+                    writer.WriteUnsignedVarint((uint)fieldSize);
+                    {
+                        (CurrentLeader ?? new LeaderIdAndEpoch()).Write(ref writer, version);
+                    }
                 }
                 if (version >= 12 && SnapshotId is not null)
                 {
                     writer.WriteUnsignedVarint(2);
-                    var scratch = new ArrayBufferWriter<byte>();
-                    var tagWriter = new KafkaWriter(scratch);
+                    var fieldSize = 0;
                     {
-                        (SnapshotId ?? new SnapshotId()).Write(ref tagWriter, version);
+                        fieldSize += (SnapshotId ?? new SnapshotId()).Size(version);
                     }
-                    writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                    writer.WriteRaw(scratch.WrittenSpan);
+                    writer.WriteUnsignedVarint((uint)fieldSize);
+                    {
+                        (SnapshotId ?? new SnapshotId()).Write(ref writer, version);
+                    }
                 }
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            {
+                size += 8;
+            }
+            if (version >= 4)
+            {
+                size += 8;
+            }
+            if (version >= 5)
+            {
+                size += 8;
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.ArrayLength(AbortedTransactions?.Count ?? -1, flexible);
+                if (AbortedTransactions is not null)
+                {
+                    foreach (var item in AbortedTransactions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 11)
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.Bytes(Records, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                if (version >= 12 && DivergingEpoch is not null)
+                {
+                    tagCount++;
+                    var fieldSize = 0;
+                    {
+                        fieldSize += (DivergingEpoch ?? new EpochEndOffset()).Size(version);
+                    }
+                    size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+                }
+                if (version >= 12 && CurrentLeader is not null)
+                {
+                    tagCount++;
+                    var fieldSize = 0;
+                    {
+                        fieldSize += (CurrentLeader ?? new LeaderIdAndEpoch()).Size(version);
+                    }
+                    size += KafkaSizes.UnsignedVarint(1) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+                }
+                if (version >= 12 && SnapshotId is not null)
+                {
+                    tagCount++;
+                    var fieldSize = 0;
+                    {
+                        fieldSize += (SnapshotId ?? new SnapshotId()).Size(version);
+                    }
+                    size += KafkaSizes.UnsignedVarint(2) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+                }
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -726,6 +979,24 @@ public sealed partial class FetchResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 12;
+            var size = 0;
+            {
+                size += 8;
+            }
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

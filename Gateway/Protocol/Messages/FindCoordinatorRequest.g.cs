@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FindCoordinatorRequest : IKafkaMessage
+public sealed partial class FindCoordinatorRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 10;
     public const short LowestVersion = 0;
@@ -98,5 +98,36 @@ public sealed partial class FindCoordinatorRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        if (version <= 3)
+        {
+            size += KafkaSizes.String(Key, flexible);
+        }
+        if (version >= 1)
+        {
+            size += 1;
+        }
+        if (version >= 4)
+        {
+            size += KafkaSizes.ArrayLength(CoordinatorKeys?.Count ?? -1, flexible);
+            if (CoordinatorKeys is not null)
+            {
+                foreach (var item in CoordinatorKeys)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

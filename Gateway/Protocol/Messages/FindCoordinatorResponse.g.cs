@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FindCoordinatorResponse : IKafkaMessage
+public sealed partial class FindCoordinatorResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 10;
     public const short LowestVersion = 0;
@@ -142,6 +142,53 @@ public sealed partial class FindCoordinatorResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        if (version <= 3)
+        {
+            size += 2;
+        }
+        if (version >= 1 && version <= 3)
+        {
+            size += KafkaSizes.String((ErrorMessage ?? (version >= 1 && version <= 3 ? null : "")), flexible);
+        }
+        if (version <= 3)
+        {
+            size += 4;
+        }
+        if (version <= 3)
+        {
+            size += KafkaSizes.String(Host, flexible);
+        }
+        if (version <= 3)
+        {
+            size += 4;
+        }
+        if (version >= 4)
+        {
+            size += KafkaSizes.ArrayLength(Coordinators?.Count ?? -1, flexible);
+            if (Coordinators is not null)
+            {
+                foreach (var item in Coordinators)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class Coordinator
     {
         public string Key { get; set; } = "";
@@ -232,6 +279,42 @@ public sealed partial class FindCoordinatorResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            if (version >= 4)
+            {
+                size += KafkaSizes.String(Key, flexible);
+            }
+            if (version >= 4)
+            {
+                size += 4;
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.String(Host, flexible);
+            }
+            if (version >= 4)
+            {
+                size += 4;
+            }
+            if (version >= 4)
+            {
+                size += 2;
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.String((ErrorMessage ?? (version >= 4 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class HeartbeatRequest : IKafkaMessage
+public sealed partial class HeartbeatRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 12;
     public const short LowestVersion = 0;
@@ -78,5 +78,30 @@ public sealed partial class HeartbeatRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        if (version >= 3)
+        {
+            size += KafkaSizes.String((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class HeartbeatResponse : IKafkaMessage
+public sealed partial class HeartbeatResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 12;
     public const short LowestVersion = 0;
@@ -62,5 +62,24 @@ public sealed partial class HeartbeatResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class InitProducerIdRequest : IKafkaMessage
+public sealed partial class InitProducerIdRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 22;
     public const short LowestVersion = 0;
@@ -80,5 +80,31 @@ public sealed partial class InitProducerIdRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += KafkaSizes.String(TransactionalId, flexible);
+        }
+        {
+            size += 4;
+        }
+        if (version >= 3)
+        {
+            size += 8;
+        }
+        if (version >= 3)
+        {
+            size += 2;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

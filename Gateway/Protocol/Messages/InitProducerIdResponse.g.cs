@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class InitProducerIdResponse : IKafkaMessage
+public sealed partial class InitProducerIdResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 22;
     public const short LowestVersion = 0;
@@ -76,5 +76,29 @@ public sealed partial class InitProducerIdResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += 8;
+        }
+        {
+            size += 2;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

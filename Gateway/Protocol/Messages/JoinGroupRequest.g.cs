@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class JoinGroupRequest : IKafkaMessage
+public sealed partial class JoinGroupRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 11;
     public const short LowestVersion = 0;
@@ -142,6 +142,52 @@ public sealed partial class JoinGroupRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 6;
+        var size = 0;
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        {
+            size += 4;
+        }
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        if (version >= 5)
+        {
+            size += KafkaSizes.String((GroupInstanceId ?? (version >= 5 ? null : "")), flexible);
+        }
+        {
+            size += KafkaSizes.String(ProtocolType, flexible);
+        }
+        {
+            size += KafkaSizes.ArrayLength(Protocols?.Count ?? -1, flexible);
+            if (Protocols is not null)
+            {
+                foreach (var item in Protocols)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 8)
+        {
+            size += KafkaSizes.String((Reason ?? (version >= 8 ? null : "")), flexible);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class JoinGroupRequestProtocol
     {
         public string Name { get; set; } = "";
@@ -188,6 +234,24 @@ public sealed partial class JoinGroupRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.Bytes(Metadata, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class JoinGroupResponse : IKafkaMessage
+public sealed partial class JoinGroupResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 11;
     public const short LowestVersion = 0;
@@ -150,6 +150,55 @@ public sealed partial class JoinGroupResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 6;
+        var size = 0;
+        if (version >= 2)
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += 4;
+        }
+        if (version >= 7)
+        {
+            size += KafkaSizes.String((ProtocolType ?? (version >= 7 ? null : "")), flexible);
+        }
+        {
+            size += KafkaSizes.String((ProtocolName ?? (version >= 7 ? null : "")), flexible);
+        }
+        {
+            size += KafkaSizes.String(Leader, flexible);
+        }
+        if (version >= 9)
+        {
+            size += 1;
+        }
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        {
+            size += KafkaSizes.ArrayLength(Members?.Count ?? -1, flexible);
+            if (Members is not null)
+            {
+                foreach (var item in Members)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class JoinGroupResponseMember
     {
         public string MemberId { get; set; } = "";
@@ -206,6 +255,28 @@ public sealed partial class JoinGroupResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            {
+                size += KafkaSizes.String(MemberId, flexible);
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.String((GroupInstanceId ?? (version >= 5 ? null : "")), flexible);
+            }
+            {
+                size += KafkaSizes.Bytes(Metadata, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class LeaveGroupRequest : IKafkaMessage
+public sealed partial class LeaveGroupRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 13;
     public const short LowestVersion = 0;
@@ -100,6 +100,36 @@ public sealed partial class LeaveGroupRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        if (version <= 2)
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        if (version >= 3)
+        {
+            size += KafkaSizes.ArrayLength(Members?.Count ?? -1, flexible);
+            if (Members is not null)
+            {
+                foreach (var item in Members)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class MemberIdentity
     {
         public string MemberId { get; set; } = "";
@@ -160,6 +190,30 @@ public sealed partial class LeaveGroupRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            if (version >= 3)
+            {
+                size += KafkaSizes.String(MemberId, flexible);
+            }
+            if (version >= 3)
+            {
+                size += KafkaSizes.String((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.String((Reason ?? (version >= 5 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListGroupsRequest : IKafkaMessage
+public sealed partial class ListGroupsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 16;
     public const short LowestVersion = 0;
@@ -112,5 +112,39 @@ public sealed partial class ListGroupsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        if (version >= 4)
+        {
+            size += KafkaSizes.ArrayLength(StatesFilter?.Count ?? -1, flexible);
+            if (StatesFilter is not null)
+            {
+                foreach (var item in StatesFilter)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        if (version >= 5)
+        {
+            size += KafkaSizes.ArrayLength(TypesFilter?.Count ?? -1, flexible);
+            if (TypesFilter is not null)
+            {
+                foreach (var item in TypesFilter)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

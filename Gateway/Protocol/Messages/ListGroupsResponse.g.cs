@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListGroupsResponse : IKafkaMessage
+public sealed partial class ListGroupsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 16;
     public const short LowestVersion = 0;
@@ -98,6 +98,35 @@ public sealed partial class ListGroupsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Groups?.Count ?? -1, flexible);
+            if (Groups is not null)
+            {
+                foreach (var item in Groups)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class ListedGroup
     {
         public string GroupId { get; set; } = "";
@@ -164,6 +193,32 @@ public sealed partial class ListGroupsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += KafkaSizes.String(GroupId, flexible);
+            }
+            {
+                size += KafkaSizes.String(ProtocolType, flexible);
+            }
+            if (version >= 4)
+            {
+                size += KafkaSizes.String(GroupState, flexible);
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.String(GroupType, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListOffsetsRequest : IKafkaMessage
+public sealed partial class ListOffsetsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 2;
     public const short LowestVersion = 0;
@@ -98,6 +98,35 @@ public sealed partial class ListOffsetsRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 6;
+        var size = 0;
+        {
+            size += 4;
+        }
+        if (version >= 2)
+        {
+            size += 1;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class ListOffsetsPartition
     {
         public int PartitionIndex { get; set; }
@@ -164,6 +193,32 @@ public sealed partial class ListOffsetsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            {
+                size += 4;
+            }
+            if (version >= 4)
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            if (version <= 0)
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -239,6 +294,31 @@ public sealed partial class ListOffsetsRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

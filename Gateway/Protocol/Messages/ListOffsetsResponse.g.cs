@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListOffsetsResponse : IKafkaMessage
+public sealed partial class ListOffsetsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 2;
     public const short LowestVersion = 0;
@@ -88,6 +88,32 @@ public sealed partial class ListOffsetsResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 6;
+        var size = 0;
+        if (version >= 2)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class ListOffsetsPartitionResponse
@@ -201,6 +227,41 @@ public sealed partial class ListOffsetsResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            if (version <= 0)
+            {
+                size += KafkaSizes.ArrayLength(OldStyleOffsets?.Count ?? -1, flexible);
+                size += (OldStyleOffsets?.Count ?? 0) * 8;
+            }
+            if (version >= 1)
+            {
+                size += 8;
+            }
+            if (version >= 1)
+            {
+                size += 8;
+            }
+            if (version >= 4)
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class ListOffsetsTopicResponse
@@ -275,6 +336,31 @@ public sealed partial class ListOffsetsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListTransactionsRequest : IKafkaMessage
+public sealed partial class ListTransactionsRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 66;
     public const short LowestVersion = 0;
@@ -118,5 +118,35 @@ public sealed partial class ListTransactionsRequest : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(StateFilters?.Count ?? -1, flexible);
+            if (StateFilters is not null)
+            {
+                foreach (var item in StateFilters)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        {
+            size += KafkaSizes.ArrayLength(ProducerIdFilters?.Count ?? -1, flexible);
+            size += (ProducerIdFilters?.Count ?? 0) * 8;
+        }
+        if (version >= 1)
+        {
+            size += 8;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListTransactionsResponse : IKafkaMessage
+public sealed partial class ListTransactionsResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 66;
     public const short LowestVersion = 0;
@@ -128,6 +128,44 @@ public sealed partial class ListTransactionsResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 0;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += KafkaSizes.ArrayLength(UnknownStateFilters?.Count ?? -1, flexible);
+            if (UnknownStateFilters is not null)
+            {
+                foreach (var item in UnknownStateFilters)
+                {
+                    size += KafkaSizes.String(item, flexible);
+                }
+            }
+        }
+        {
+            size += KafkaSizes.ArrayLength(TransactionStates?.Count ?? -1, flexible);
+            if (TransactionStates is not null)
+            {
+                foreach (var item in TransactionStates)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class TransactionState
     {
         public string TransactionalId { get; set; } = "";
@@ -182,6 +220,27 @@ public sealed partial class ListTransactionsResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 0;
+            var size = 0;
+            {
+                size += KafkaSizes.String(TransactionalId, flexible);
+            }
+            {
+                size += 8;
+            }
+            {
+                size += KafkaSizes.String(TransactionStateValue, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class MetadataRequest : IKafkaMessage
+public sealed partial class MetadataRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 3;
     public const short LowestVersion = 0;
@@ -110,6 +110,40 @@ public sealed partial class MetadataRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 9;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 4)
+        {
+            size += 1;
+        }
+        if (version >= 8 && version <= 10)
+        {
+            size += 1;
+        }
+        if (version >= 8)
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class MetadataRequestTopic
     {
         public Guid TopicId { get; set; }
@@ -158,6 +192,25 @@ public sealed partial class MetadataRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            if (version >= 10)
+            {
+                size += 16;
+            }
+            {
+                size += KafkaSizes.String((Name ?? (version >= 10 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

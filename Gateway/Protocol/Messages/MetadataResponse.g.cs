@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class MetadataResponse : IKafkaMessage
+public sealed partial class MetadataResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 3;
     public const short LowestVersion = 0;
@@ -154,6 +154,54 @@ public sealed partial class MetadataResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 9;
+        var size = 0;
+        if (version >= 3)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Brokers?.Count ?? -1, flexible);
+            if (Brokers is not null)
+            {
+                foreach (var item in Brokers)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 2)
+        {
+            size += KafkaSizes.String((ClusterId ?? (version >= 2 ? null : "")), flexible);
+        }
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 8 && version <= 10)
+        {
+            size += 4;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class MetadataResponseBroker
     {
         public int NodeId { get; set; }
@@ -218,6 +266,31 @@ public sealed partial class MetadataResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.String(Host, flexible);
+            }
+            {
+                size += 4;
+            }
+            if (version >= 1)
+            {
+                size += KafkaSizes.String((Rack ?? (version >= 1 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -384,6 +457,44 @@ public sealed partial class MetadataResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += 4;
+            }
+            {
+                size += 4;
+            }
+            if (version >= 7)
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.ArrayLength(ReplicaNodes?.Count ?? -1, flexible);
+                size += (ReplicaNodes?.Count ?? 0) * 4;
+            }
+            {
+                size += KafkaSizes.ArrayLength(IsrNodes?.Count ?? -1, flexible);
+                size += (IsrNodes?.Count ?? 0) * 4;
+            }
+            if (version >= 5)
+            {
+                size += KafkaSizes.ArrayLength(OfflineReplicas?.Count ?? -1, flexible);
+                size += (OfflineReplicas?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class MetadataResponseTopic
@@ -496,6 +607,46 @@ public sealed partial class MetadataResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += KafkaSizes.String((Name ?? (version >= 12 ? null : "")), flexible);
+            }
+            if (version >= 10)
+            {
+                size += 16;
+            }
+            if (version >= 1)
+            {
+                size += 1;
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 8)
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetCommitRequest : IKafkaMessage
+public sealed partial class OffsetCommitRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 8;
     public const short LowestVersion = 0;
@@ -128,6 +128,47 @@ public sealed partial class OffsetCommitRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 8;
+        var size = 0;
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        if (version >= 1)
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        if (version >= 7)
+        {
+            size += KafkaSizes.String((GroupInstanceId ?? (version >= 7 ? null : "")), flexible);
+        }
+        if (version >= 2 && version <= 4)
+        {
+            size += 8;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class OffsetCommitRequestPartition
     {
         public int PartitionIndex { get; set; }
@@ -203,6 +244,35 @@ public sealed partial class OffsetCommitRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 8;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            if (version >= 6)
+            {
+                size += 4;
+            }
+            if (version >= 1 && version <= 1)
+            {
+                size += 8;
+            }
+            {
+                size += KafkaSizes.String(CommittedMetadata, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class OffsetCommitRequestTopic
@@ -277,6 +347,31 @@ public sealed partial class OffsetCommitRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 8;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

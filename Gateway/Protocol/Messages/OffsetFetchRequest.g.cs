@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetFetchRequest : IKafkaMessage
+public sealed partial class OffsetFetchRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 9;
     public const short LowestVersion = 0;
@@ -138,6 +138,48 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 6;
+        var size = 0;
+        if (version <= 7)
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        if (version <= 7)
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 8)
+        {
+            size += KafkaSizes.ArrayLength(Groups?.Count ?? -1, flexible);
+            if (Groups is not null)
+            {
+                foreach (var item in Groups)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 7)
+        {
+            size += 1;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class OffsetFetchRequestGroup
     {
         public string GroupId { get; set; } = "";
@@ -235,6 +277,41 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version >= 8)
+            {
+                size += KafkaSizes.String(GroupId, flexible);
+            }
+            if (version >= 9)
+            {
+                size += KafkaSizes.String((MemberId ?? (version >= 9 ? null : "")), flexible);
+            }
+            if (version >= 9)
+            {
+                size += 4;
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+                if (Topics is not null)
+                {
+                    foreach (var item in Topics)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class OffsetFetchRequestTopic
@@ -312,6 +389,27 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version <= 7)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version <= 7)
+            {
+                size += KafkaSizes.ArrayLength(PartitionIndexes?.Count ?? -1, flexible);
+                size += (PartitionIndexes?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class OffsetFetchRequestTopics
@@ -388,6 +486,27 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version >= 8)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.ArrayLength(PartitionIndexes?.Count ?? -1, flexible);
+                size += (PartitionIndexes?.Count ?? 0) * 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

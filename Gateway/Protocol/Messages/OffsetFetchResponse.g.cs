@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetFetchResponse : IKafkaMessage
+public sealed partial class OffsetFetchResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 9;
     public const short LowestVersion = 0;
@@ -138,6 +138,48 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 6;
+        var size = 0;
+        if (version >= 3)
+        {
+            size += 4;
+        }
+        if (version <= 7)
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 2 && version <= 7)
+        {
+            size += 2;
+        }
+        if (version >= 8)
+        {
+            size += KafkaSizes.ArrayLength(Groups?.Count ?? -1, flexible);
+            if (Groups is not null)
+            {
+                foreach (var item in Groups)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class OffsetFetchResponseGroup
     {
         public string GroupId { get; set; } = "";
@@ -225,6 +267,37 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version >= 8)
+            {
+                size += KafkaSizes.String(GroupId, flexible);
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+                if (Topics is not null)
+                {
+                    foreach (var item in Topics)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 8)
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class OffsetFetchResponsePartition
@@ -307,6 +380,38 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version <= 7)
+            {
+                size += 4;
+            }
+            if (version <= 7)
+            {
+                size += 8;
+            }
+            if (version >= 5 && version <= 7)
+            {
+                size += 4;
+            }
+            if (version <= 7)
+            {
+                size += KafkaSizes.String((Metadata ?? (version <= 7 ? null : "")), flexible);
+            }
+            if (version <= 7)
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -391,6 +496,38 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version >= 8)
+            {
+                size += 4;
+            }
+            if (version >= 8)
+            {
+                size += 8;
+            }
+            if (version >= 8)
+            {
+                size += 4;
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.String((Metadata ?? (version >= 8 ? null : "")), flexible);
+            }
+            if (version >= 8)
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class OffsetFetchResponseTopic
@@ -470,6 +607,33 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version <= 7)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version <= 7)
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class OffsetFetchResponseTopics
@@ -548,6 +712,33 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 6;
+            var size = 0;
+            if (version >= 8)
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

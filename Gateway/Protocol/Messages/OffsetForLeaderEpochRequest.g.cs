@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetForLeaderEpochRequest : IKafkaMessage
+public sealed partial class OffsetForLeaderEpochRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 23;
     public const short LowestVersion = 0;
@@ -90,6 +90,32 @@ public sealed partial class OffsetForLeaderEpochRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        if (version >= 3)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class OffsetForLeaderPartition
     {
         public int Partition { get; set; }
@@ -146,6 +172,28 @@ public sealed partial class OffsetForLeaderEpochRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += 4;
+            }
+            if (version >= 2)
+            {
+                size += 4;
+            }
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -221,6 +269,31 @@ public sealed partial class OffsetForLeaderEpochRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Topic, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetForLeaderEpochResponse : IKafkaMessage
+public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 23;
     public const short LowestVersion = 0;
@@ -90,6 +90,32 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        if (version >= 2)
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class EpochEndOffset
     {
         public short ErrorCode { get; set; }
@@ -154,6 +180,31 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += 2;
+            }
+            {
+                size += 4;
+            }
+            if (version >= 1)
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -229,6 +280,31 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Topic, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ProduceRequest : IKafkaMessage
+public sealed partial class ProduceRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 0;
     public const short LowestVersion = 0;
@@ -106,6 +106,38 @@ public sealed partial class ProduceRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 9;
+        var size = 0;
+        if (version >= 3)
+        {
+            size += KafkaSizes.String((TransactionalId ?? (version >= 3 ? null : "")), flexible);
+        }
+        {
+            size += 2;
+        }
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(TopicData?.Count ?? -1, flexible);
+            if (TopicData is not null)
+            {
+                foreach (var item in TopicData)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class PartitionProduceData
     {
         public int Index { get; set; }
@@ -152,6 +184,24 @@ public sealed partial class ProduceRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.Bytes(Records, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -227,6 +277,31 @@ public sealed partial class ProduceRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(PartitionData?.Count ?? -1, flexible);
+                if (PartitionData is not null)
+                {
+                    foreach (var item in PartitionData)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

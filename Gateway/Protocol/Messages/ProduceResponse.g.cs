@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ProduceResponse : IKafkaMessage
+public sealed partial class ProduceResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 0;
     public const short LowestVersion = 0;
@@ -116,26 +116,76 @@ public sealed partial class ProduceResponse : IKafkaMessage
             if (version >= 10 && NodeEndpoints is { Count: > 0 })
             {
                 writer.WriteUnsignedVarint(0);
-                var scratch = new ArrayBufferWriter<byte>();
-                var tagWriter = new KafkaWriter(scratch);
+                var fieldSize = 0;
                 {
-                    if (NodeEndpoints is null)
+                    fieldSize += KafkaSizes.ArrayLength(NodeEndpoints?.Count ?? -1, true);
+                    if (NodeEndpoints is not null)
                     {
-                        tagWriter.WriteArrayLength(-1, true);
-                    }
-                    else
-                    {
-                        tagWriter.WriteArrayLength(NodeEndpoints.Count, true);
                         foreach (var item in NodeEndpoints)
                         {
-                            item.Write(ref tagWriter, version);
+                            fieldSize += item.Size(version);
                         }
                     }
                 }
-                writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                writer.WriteRaw(scratch.WrittenSpan);
+                writer.WriteUnsignedVarint((uint)fieldSize);
+                {
+                    if (NodeEndpoints is null)
+                    {
+                        writer.WriteArrayLength(-1, true);
+                    }
+                    else
+                    {
+                        writer.WriteArrayLength(NodeEndpoints.Count, true);
+                        foreach (var item in NodeEndpoints)
+                        {
+                            item.Write(ref writer, version);
+                        }
+                    }
+                }
             }
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 9;
+        var size = 0;
+        {
+            size += KafkaSizes.ArrayLength(Responses?.Count ?? -1, flexible);
+            if (Responses is not null)
+            {
+                foreach (var item in Responses)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            if (version >= 10 && NodeEndpoints is { Count: > 0 })
+            {
+                tagCount++;
+                var fieldSize = 0;
+                {
+                    fieldSize += KafkaSizes.ArrayLength(NodeEndpoints?.Count ?? -1, true);
+                    if (NodeEndpoints is not null)
+                    {
+                        foreach (var item in NodeEndpoints)
+                        {
+                            fieldSize += item.Size(version);
+                        }
+                    }
+                }
+                size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+            }
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 
     public sealed partial class BatchIndexAndErrorMessage
@@ -189,6 +239,26 @@ public sealed partial class ProduceResponse : IKafkaMessage
                 writer.WriteUnsignedVarint(tagCount);
             }
         }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            if (version >= 8)
+            {
+                size += 4;
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.String((BatchIndexErrorMessage ?? (version >= 8 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
+        }
     }
 
     public sealed partial class LeaderIdAndEpoch
@@ -241,6 +311,26 @@ public sealed partial class ProduceResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            if (version >= 10)
+            {
+                size += 4;
+            }
+            if (version >= 10)
+            {
+                size += 4;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -314,6 +404,34 @@ public sealed partial class ProduceResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            if (version >= 10)
+            {
+                size += 4;
+            }
+            if (version >= 10)
+            {
+                size += KafkaSizes.String(Host, flexible);
+            }
+            if (version >= 10)
+            {
+                size += 4;
+            }
+            if (version >= 10)
+            {
+                size += KafkaSizes.String((Rack ?? (version >= 10 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -452,15 +570,69 @@ public sealed partial class ProduceResponse : IKafkaMessage
                 if (version >= 10 && CurrentLeader is not null)
                 {
                     writer.WriteUnsignedVarint(0);
-                    var scratch = new ArrayBufferWriter<byte>();
-                    var tagWriter = new KafkaWriter(scratch);
+                    var fieldSize = 0;
                     {
-                        (CurrentLeader ?? new LeaderIdAndEpoch()).Write(ref tagWriter, version);
+                        fieldSize += (CurrentLeader ?? new LeaderIdAndEpoch()).Size(version);
                     }
-                    writer.WriteUnsignedVarint((uint)scratch.WrittenCount);
-                    writer.WriteRaw(scratch.WrittenSpan);
+                    writer.WriteUnsignedVarint((uint)fieldSize);
+                    {
+                        (CurrentLeader ?? new LeaderIdAndEpoch()).Write(ref writer, version);
+                    }
                 }
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            {
+                size += 8;
+            }
+            if (version >= 2)
+            {
+                size += 8;
+            }
+            if (version >= 5)
+            {
+                size += 8;
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.ArrayLength(RecordErrors?.Count ?? -1, flexible);
+                if (RecordErrors is not null)
+                {
+                    foreach (var item in RecordErrors)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (version >= 8)
+            {
+                size += KafkaSizes.String((ErrorMessage ?? (version >= 8 ? null : "")), flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                if (version >= 10 && CurrentLeader is not null)
+                {
+                    tagCount++;
+                    var fieldSize = 0;
+                    {
+                        fieldSize += (CurrentLeader ?? new LeaderIdAndEpoch()).Size(version);
+                    }
+                    size += KafkaSizes.UnsignedVarint(0) + KafkaSizes.UnsignedVarint((uint)fieldSize) + fieldSize;
+                }
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -536,6 +708,31 @@ public sealed partial class ProduceResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 9;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(PartitionResponses?.Count ?? -1, flexible);
+                if (PartitionResponses is not null)
+                {
+                    foreach (var item in PartitionResponses)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

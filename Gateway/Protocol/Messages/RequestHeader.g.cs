@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class RequestHeader : IKafkaMessage
+public sealed partial class RequestHeader : IKafkaApiMessage
 {
     public const short LowestVersion = 0;
     public const short HighestVersion = 2;
@@ -77,5 +77,30 @@ public sealed partial class RequestHeader : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 2;
+        var size = 0;
+        {
+            size += 2;
+        }
+        {
+            size += 2;
+        }
+        {
+            size += 4;
+        }
+        if (version >= 1)
+        {
+            size += KafkaSizes.String((ClientId ?? (version >= 1 ? null : "")), false);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

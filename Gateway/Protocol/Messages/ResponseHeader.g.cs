@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ResponseHeader : IKafkaMessage
+public sealed partial class ResponseHeader : IKafkaApiMessage
 {
     public const short LowestVersion = 0;
     public const short HighestVersion = 1;
@@ -51,5 +51,20 @@ public sealed partial class ResponseHeader : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 1;
+        var size = 0;
+        {
+            size += 4;
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class SyncGroupRequest : IKafkaMessage
+public sealed partial class SyncGroupRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 14;
     public const short LowestVersion = 0;
@@ -134,6 +134,49 @@ public sealed partial class SyncGroupRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        if (version >= 3)
+        {
+            size += KafkaSizes.String((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
+        }
+        if (version >= 5)
+        {
+            size += KafkaSizes.String((ProtocolType ?? (version >= 5 ? null : "")), flexible);
+        }
+        if (version >= 5)
+        {
+            size += KafkaSizes.String((ProtocolName ?? (version >= 5 ? null : "")), flexible);
+        }
+        {
+            size += KafkaSizes.ArrayLength(Assignments?.Count ?? -1, flexible);
+            if (Assignments is not null)
+            {
+                foreach (var item in Assignments)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class SyncGroupRequestAssignment
     {
         public string MemberId { get; set; } = "";
@@ -180,6 +223,24 @@ public sealed partial class SyncGroupRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 4;
+            var size = 0;
+            {
+                size += KafkaSizes.String(MemberId, flexible);
+            }
+            {
+                size += KafkaSizes.Bytes(Assignment, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class SyncGroupResponse : IKafkaMessage
+public sealed partial class SyncGroupResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 14;
     public const short LowestVersion = 0;
@@ -90,5 +90,35 @@ public sealed partial class SyncGroupResponse : IKafkaMessage
             var tagCount = 0u;
             writer.WriteUnsignedVarint(tagCount);
         }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 4;
+        var size = 0;
+        if (version >= 1)
+        {
+            size += 4;
+        }
+        {
+            size += 2;
+        }
+        if (version >= 5)
+        {
+            size += KafkaSizes.String((ProtocolType ?? (version >= 5 ? null : "")), flexible);
+        }
+        if (version >= 5)
+        {
+            size += KafkaSizes.String((ProtocolName ?? (version >= 5 ? null : "")), flexible);
+        }
+        {
+            size += KafkaSizes.Bytes(Assignment, flexible);
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
     }
 }

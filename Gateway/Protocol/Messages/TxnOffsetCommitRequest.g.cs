@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
+public sealed partial class TxnOffsetCommitRequest : IKafkaApiMessage
 {
     public const short ApiKeyValue = 28;
     public const short LowestVersion = 0;
@@ -142,6 +142,52 @@ public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        {
+            size += KafkaSizes.String(TransactionalId, flexible);
+        }
+        {
+            size += KafkaSizes.String(GroupId, flexible);
+        }
+        {
+            size += 8;
+        }
+        {
+            size += 2;
+        }
+        if (version >= 3)
+        {
+            size += 4;
+        }
+        if (version >= 3)
+        {
+            size += KafkaSizes.String(MemberId, flexible);
+        }
+        if (version >= 3)
+        {
+            size += KafkaSizes.String((GroupInstanceId ?? (version >= 3 ? null : "")), flexible);
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class TxnOffsetCommitRequestPartition
     {
         public int PartitionIndex { get; set; }
@@ -206,6 +252,31 @@ public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 8;
+            }
+            if (version >= 2)
+            {
+                size += 4;
+            }
+            {
+                size += KafkaSizes.String(CommittedMetadata, flexible);
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -281,6 +352,31 @@ public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

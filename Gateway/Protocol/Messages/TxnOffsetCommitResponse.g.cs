@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class TxnOffsetCommitResponse : IKafkaMessage
+public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage
 {
     public const short ApiKeyValue = 28;
     public const short LowestVersion = 0;
@@ -88,6 +88,31 @@ public sealed partial class TxnOffsetCommitResponse : IKafkaMessage
         }
     }
 
+    public int Size(short version)
+    {
+        var flexible = version >= 3;
+        var size = 0;
+        {
+            size += 4;
+        }
+        {
+            size += KafkaSizes.ArrayLength(Topics?.Count ?? -1, flexible);
+            if (Topics is not null)
+            {
+                foreach (var item in Topics)
+                {
+                    size += item.Size(version);
+                }
+            }
+        }
+        if (flexible)
+        {
+            var tagCount = 0u;
+            size += KafkaSizes.UnsignedVarint(tagCount);
+        }
+        return size;
+    }
+
     public sealed partial class TxnOffsetCommitResponsePartition
     {
         public int PartitionIndex { get; set; }
@@ -134,6 +159,24 @@ public sealed partial class TxnOffsetCommitResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += 4;
+            }
+            {
+                size += 2;
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 
@@ -209,6 +252,31 @@ public sealed partial class TxnOffsetCommitResponse : IKafkaMessage
                 var tagCount = 0u;
                 writer.WriteUnsignedVarint(tagCount);
             }
+        }
+
+        public int Size(short version)
+        {
+            var flexible = version >= 3;
+            var size = 0;
+            {
+                size += KafkaSizes.String(Name, flexible);
+            }
+            {
+                size += KafkaSizes.ArrayLength(Partitions?.Count ?? -1, flexible);
+                if (Partitions is not null)
+                {
+                    foreach (var item in Partitions)
+                    {
+                        size += item.Size(version);
+                    }
+                }
+            }
+            if (flexible)
+            {
+                var tagCount = 0u;
+                size += KafkaSizes.UnsignedVarint(tagCount);
+            }
+            return size;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -59,16 +58,17 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
         }
     }
 
-    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> records)
+    public async Task<AppendResult> AppendAsync(TransferredRecords records)
     {
-        // The caller handed the buffer over (see the interface): offsets are assigned by rewriting it in place.
-        var result = await Log.AppendAsync(MemoryMarshal.AsMemory(records));
+        // The buffer is this partition's now (TransferredRecords): offsets are assigned by rewriting it in place, and
+        // on the caller's silo it is the caller's own buffer, not a copy.
+        var result = await Log.AppendAsync(records.Bytes);
         return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
     }
 
-    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> records, string? transactionalId)
+    public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId)
     {
-        var buffer = MemoryMarshal.AsMemory(records);
+        var buffer = records.Bytes;
         var result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: false);
         if (result.Opener is { } opener)
         {

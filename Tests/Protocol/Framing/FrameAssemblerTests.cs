@@ -43,6 +43,27 @@ public sealed class FrameAssemblerTests
         Assert.False(assembler.HasPartialFrame);
     }
 
+    [Fact]
+    public void TheSize_IsKnownBeforeTheFrameIsTaken_AndTheFrameIsTakenWhenTheCallerIsReady()
+    {
+        var frame = Frame(1, 2, 3, 4, 5);
+        using var assembler = new FrameAssembler(1024);
+        var input = new ReadOnlySequence<byte>(frame, 0, 2);
+        Assert.False(assembler.TryReadSize(ref input, out _));
+
+        input = new ReadOnlySequence<byte>(frame, 2, frame.Length - 2);
+        Assert.True(assembler.TryReadSize(ref input, out var size));
+        Assert.Equal(5, size);
+        Assert.Equal(5, input.Length);
+        Assert.True(assembler.TryReadSize(ref input, out var again), "the size stays known until the frame is taken");
+        Assert.Equal((5, 5L), (again, input.Length));
+
+        Assert.True(assembler.TryAssemble(ref input, out var assembled));
+        Assert.Equal(frame[4..], assembled.ToArray());
+        Assert.False(assembler.HasPartialFrame);
+        PooledBuffer.Release(assembled);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(1025)]

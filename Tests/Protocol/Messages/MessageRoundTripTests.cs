@@ -1,4 +1,3 @@
-using System.Buffers;
 using Tributary.Gateway.Protocol;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
@@ -9,29 +8,13 @@ namespace Tributary.Tests.Protocol.Messages;
 /// <summary>Every generated message at every version it has: round trips, and refuses every truncated prefix.</summary>
 public sealed class MessageRoundTripTests
 {
-    // The gateway's requests, responses and headers, and the payloads generated into the shared formats.
-    private static readonly System.Reflection.Assembly[] Generated =
-        [typeof(ProduceRequest).Assembly, typeof(Tributary.Grains.KafkaFormats.Messages.ConsumerProtocolSubscription).Assembly];
+    public static TheoryData<string> MessageTypes => new(GeneratedMessages.Names<IKafkaMessage>());
 
-    public static TheoryData<string> MessageTypes => new(
-        Generated.SelectMany(a => a.GetTypes())
-            .Where(t => t.Namespace?.EndsWith(".Messages", StringComparison.Ordinal) == true && typeof(IKafkaMessage).IsAssignableFrom(t) && !t.IsInterface)
-            .Select(t => t.FullName!)
-            .Order(StringComparer.Ordinal));
+    private static Type TypeOf(string name) => GeneratedMessages.TypeOf(name);
 
-    private static Type TypeOf(string name) => Generated.Select(a => a.GetType(name)).Single(t => t is not null)!;
+    private static (short Lowest, short Highest) Versions(Type type) => GeneratedMessages.Versions(type);
 
-    private static (short Lowest, short Highest) Versions(Type type) =>
-        ((short)type.GetField("LowestVersion")!.GetValue(null)!, (short)type.GetField("HighestVersion")!.GetValue(null)!);
-
-    private static byte[] Write(IKafkaMessage message, short version)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new KafkaWriter(buffer);
-        message.Write(ref writer, version);
-        Assert.Equal(buffer.WrittenCount, writer.Written);
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] Write(IKafkaMessage message, short version) => GeneratedMessages.Write(message, version);
 
     [Theory]
     [MemberData(nameof(MessageTypes))]

@@ -1,0 +1,36 @@
+using System.Buffers;
+using System.Reflection;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Primitives;
+
+namespace Tributary.Tests.Protocol.Messages;
+
+/// <summary>The generated message classes, found by reflection, and what the tests over all of them share.</summary>
+internal static class GeneratedMessages
+{
+    // The gateway's requests, responses and headers, and the payloads generated into the shared formats.
+    private static readonly Assembly[] Assemblies =
+        [typeof(ProduceRequest).Assembly, typeof(Tributary.Grains.KafkaFormats.Messages.ConsumerProtocolSubscription).Assembly];
+
+    /// <summary>The full names of the generated top-level messages that implement <typeparamref name="T"/>.</summary>
+    public static IEnumerable<string> Names<T>() =>
+        Assemblies.SelectMany(a => a.GetTypes())
+            .Where(t => t.Namespace?.EndsWith(".Messages", StringComparison.Ordinal) == true && typeof(T).IsAssignableFrom(t) && !t.IsInterface)
+            .Select(t => t.FullName!)
+            .Order(StringComparer.Ordinal);
+
+    public static Type TypeOf(string name) => Assemblies.Select(a => a.GetType(name)).Single(t => t is not null)!;
+
+    public static (short Lowest, short Highest) Versions(Type type) =>
+        ((short)type.GetField("LowestVersion")!.GetValue(null)!, (short)type.GetField("HighestVersion")!.GetValue(null)!);
+
+    public static byte[] Write(IKafkaMessage message, short version)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new KafkaWriter(buffer);
+        message.Write(ref writer, version);
+        Assert.Equal(buffer.WrittenCount, writer.Written);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
