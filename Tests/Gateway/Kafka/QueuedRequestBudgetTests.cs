@@ -17,10 +17,6 @@ public sealed class SmallRequestBudgetBroker : BrokerFixture
 
     protected override IReadOnlyList<string> Settings =>
         ["--Tributary:Kafka:QueuedMaxRequestBytes", Budget.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-
-    // The shared fixture keeps its host to itself; the budget lives in the host's services.
-    private IServiceProvider Services =>
-        ((WebApplication)typeof(BrokerFixture).GetField("_host", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(this)!).Services;
 }
 
 /// <summary>
