@@ -1,6 +1,4 @@
-using System.Reflection;
 using Confluent.Kafka;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Gateway.Kafka;
 using Tributary.Tests.Gateway.Support;
