@@ -21,7 +21,7 @@ public sealed class MessageSizeTests
     [Fact]
     public void EveryRequestResponseAndHeader_KnowsItsSize()
     {
-        var gatewayMessages = typeof(ProduceRequest).Assembly.GetTypes()
+        var gatewayMessages = GeneratedMessages.LoadableTypes(typeof(ProduceRequest).Assembly)
             .Where(t => t.Namespace == typeof(ProduceRequest).Namespace && typeof(IKafkaMessage).IsAssignableFrom(t))
             .ToList();
 
