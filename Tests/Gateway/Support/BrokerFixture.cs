@@ -35,6 +35,9 @@ public class BrokerFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The running platform's services (its logger factory, for one).</summary>
+    public IServiceProvider Services => _host!.Services;
+
     /// <summary>Further settings, as command-line arguments, for a fixture that needs them.</summary>
     protected virtual IReadOnlyList<string> Settings => [];
 
