@@ -61,7 +61,9 @@ public sealed class MetadataHandler(
         var topic = await topics.DescribeAsync(name);
         if (topic is null && autoCreate)
         {
-            var created = await grains.GetGrain<ITopicGrain>(name).CreateAsync(new CreateTopicRequest(-1, -1, new Dictionary<string, string?>()));
+            // With this broker's num.partitions, as Kafka's auto-creation asks for the receiving broker's.
+            var created = await grains.GetGrain<ITopicGrain>(name)
+                .CreateAsync(new CreateTopicRequest(brokerConfigs.NumPartitions, -1, new Dictionary<string, string?>()));
             topic = created.Topic ?? await grains.GetGrain<ITopicGrain>(name).DescribeAsync();
             if (topic is not null)
             {
