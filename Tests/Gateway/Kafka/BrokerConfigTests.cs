@@ -61,6 +61,17 @@ public sealed class BrokerConfigTests(BrokerFixture broker) : IClassFixture<Brok
     }
 
     [Fact]
+    public void ABroker_GivesKafkasTypesAndDocumentation_WhenAsked()
+    {
+        var described = broker.Describe(RawConfigs.Broker, "1", "log.retention.ms", "log.cleanup.policy", "auto.create.topics.enable", "log.cleaner.min.cleanable.ratio");
+
+        Assert.Equal(
+            [("auto.create.topics.enable", (sbyte)1), ("log.cleaner.min.cleanable.ratio", (sbyte)6), ("log.cleanup.policy", (sbyte)7), ("log.retention.ms", (sbyte)5)],
+            described.Configs.Select(c => (c.Name, c.ConfigType)).OrderBy(c => c.Name, StringComparer.Ordinal));
+        Assert.All(described.Configs, c => Assert.False(string.IsNullOrEmpty(c.Documentation)));
+    }
+
+    [Fact]
     public async Task ADynamicDefaultRetention_ShowsOnATopicWithoutItsOwn_AndItsLogDeletesByIt()
     {
         using var admin = Admin();
