@@ -47,7 +47,7 @@ public static class TributaryHost
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
             kafka.AdvertisedHost,
             kafka.EffectiveAdvertisedPort));
-        builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory, tributary.DefaultPartitions));
+        builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory));
         var registryPort = tributary.SchemaRegistry.Port;
         var restPort = tributary.RestProxy.Port;
         builder.WebHost.ConfigureKestrel(kestrel =>

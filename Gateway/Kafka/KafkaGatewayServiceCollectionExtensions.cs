@@ -1,16 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Handlers;
+using Tributary.Gateway.Kafka.Loggers;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Kafka.Topics;
+using Tributary.Grains.Interfaces.Brokers;
 
 namespace Tributary.Gateway.Kafka;
 
 public static class KafkaGatewayServiceCollectionExtensions
 {
-    /// <summary>The Kafka protocol gateway: the connection handler and one handler per API.</summary>
+    /// <summary>
+    /// The Kafka protocol gateway: the connection handler, one handler per API, the listener's settings as static broker
+    /// configs and the loggers of BROKER_LOGGER. It needs the broker's <see cref="IBrokerConfigs"/> (the silo's).
+    /// </summary>
     public static IServiceCollection AddKafkaGateway(this IServiceCollection services)
     {
         services.AddOptions<KafkaListenerOptions>();
@@ -21,6 +28,13 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BrokerRegistration>());
         services.AddSingleton<QueuedRequestBytes>();
         services.AddSingleton<KafkaConnectionHandler>();
+        services.AddSingleton<IStaticBrokerConfigSource, ListenerStaticConfigs>();
+        services.AddSingleton<LoggerCategories>();
+        services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<LoggerCategories>());
+        services.AddSingleton<LoggerLevelOverrides>();
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(sp => sp.GetRequiredService<LoggerLevelOverrides>());
+        services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(sp => sp.GetRequiredService<LoggerLevelOverrides>());
+        services.AddSingleton<BrokerLoggers>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();

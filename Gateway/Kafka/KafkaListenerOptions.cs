@@ -34,7 +34,10 @@ public sealed class KafkaListenerOptions
     /// <summary>Most concurrent client connections; more are refused. Default 10000.</summary>
     public int MaxConnections { get; set; } = 10_000;
 
-    /// <summary>Kafka's <c>auto.create.topics.enable</c>: Metadata creates a topic a client asks for. Default true.</summary>
+    /// <summary>
+    /// Kafka's <c>auto.create.topics.enable</c>: Metadata creates a topic a client asks for, until a dynamic broker config
+    /// changes it. Default true.
+    /// </summary>
     public bool AutoCreateTopics { get; set; } = true;
 
     public int EffectiveAdvertisedPort => AdvertisedPort ?? Port;

@@ -9,6 +9,7 @@ public enum ConfigSource : sbyte
     DynamicDefaultBrokerConfig = 3,
     StaticBrokerConfig = 4,
     DefaultConfig = 5,
+    DynamicBrokerLoggerConfig = 6,
 }
 
 /// <summary>One config of a topic as DescribeConfigs shows it: value, source, type and the values it overrides.</summary>

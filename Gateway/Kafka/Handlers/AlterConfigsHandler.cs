@@ -1,13 +1,15 @@
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
-/// AlterConfigs (33): a topic's configs are replaced by the ones given (the rest return to their defaults). Broker
-/// settings are static: changing them is refused.
+/// AlterConfigs (33): a topic's configs, or a broker's dynamic configs (this broker by its id, or the cluster default
+/// by the empty name), are replaced by the ones given (the rest return to their defaults). As in Kafka, loggers are
+/// changed through IncrementalAlterConfigs only, and a resource named twice is refused.
 /// </summary>
-public sealed class AlterConfigsHandler(IGrainFactory grains) : KafkaApiHandler<AlterConfigsRequest, AlterConfigsResponse>
+public sealed class AlterConfigsHandler(IGrainFactory grains, IBrokerConfigs brokerConfigs) : KafkaApiHandler<AlterConfigsRequest, AlterConfigsResponse>
 {
     public override ApiKey ApiKey => ApiKey.AlterConfigs;
 
@@ -17,12 +19,20 @@ public sealed class AlterConfigsHandler(IGrainFactory grains) : KafkaApiHandler<
 
     protected override async Task<AlterConfigsResponse?> HandleAsync(AlterConfigsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        var twice = body.Resources.GroupBy(r => (r.ResourceType, r.ResourceName)).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var results = await Task.WhenAll(body.Resources.Select(async resource =>
         {
-            var result = (ConfigResourceType)resource.ResourceType == ConfigResourceType.Topic
-                ? await grains.GetGrain<ITopicGrain>(resource.ResourceName).AlterConfigsAsync(
-                    resource.Configs.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal), body.ValidateOnly)
-                : new TopicAdminResult(ErrorCode.InvalidRequest, "Broker configs are static: set them in the broker's configuration.");
+            var configs = resource.Configs.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+            var result = twice.Contains((resource.ResourceType, resource.ResourceName))
+                ? new TopicAdminResult(ErrorCode.InvalidRequest, "Each resource must appear at most once.")
+                : (ConfigResourceType)resource.ResourceType switch
+                {
+                    ConfigResourceType.Topic => await grains.GetGrain<ITopicGrain>(resource.ResourceName).AlterConfigsAsync(configs, body.ValidateOnly),
+                    ConfigResourceType.Broker when configs.Count != resource.Configs.Count =>
+                        new TopicAdminResult(ErrorCode.InvalidRequest, "Error due to duplicate config keys"),
+                    ConfigResourceType.Broker => await brokerConfigs.AlterConfigsAsync(resource.ResourceName, configs, body.ValidateOnly),
+                    _ => new TopicAdminResult(ErrorCode.InvalidRequest, $"Unknown resource type {resource.ResourceType}"),
+                };
             return new AlterConfigsResponse.AlterConfigsResourceResponse
             {
                 ErrorCode = (short)result.Error,

@@ -1,10 +1,17 @@
+using Tributary.Gateway.Kafka.Loggers;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>IncrementalAlterConfigs (44): SET, DELETE, APPEND and SUBTRACT on a topic's configs, applied together or not at all.</summary>
-public sealed class IncrementalAlterConfigsHandler(IGrainFactory grains) : KafkaApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
+/// <summary>
+/// IncrementalAlterConfigs (44): SET, DELETE, APPEND and SUBTRACT on a topic's configs or a broker's dynamic configs
+/// (this broker by its id, or the cluster default by the empty name), applied together or not at all; SET and DELETE
+/// of this broker's log levels (BROKER_LOGGER). A resource named twice is refused, as Kafka refuses it.
+/// </summary>
+public sealed class IncrementalAlterConfigsHandler(IGrainFactory grains, IBrokerConfigs brokerConfigs, BrokerLoggers loggers)
+    : KafkaApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
 {
     public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
 
@@ -14,13 +21,19 @@ public sealed class IncrementalAlterConfigsHandler(IGrainFactory grains) : Kafka
 
     protected override async Task<IncrementalAlterConfigsResponse?> HandleAsync(IncrementalAlterConfigsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        var twice = body.Resources.GroupBy(r => (r.ResourceType, r.ResourceName)).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var results = await Task.WhenAll(body.Resources.Select(async resource =>
         {
-            var result = (ConfigResourceType)resource.ResourceType == ConfigResourceType.Topic
-                ? await grains.GetGrain<ITopicGrain>(resource.ResourceName).IncrementalAlterConfigsAsync(
-                    resource.Configs.Select(c => new ConfigChange(c.Name, (ConfigOperation)c.ConfigOperation, c.Value)).ToList(),
-                    body.ValidateOnly)
-                : new TopicAdminResult(ErrorCode.InvalidRequest, "Broker configs are static: set them in the broker's configuration.");
+            var changes = resource.Configs.Select(c => new ConfigChange(c.Name, (ConfigOperation)c.ConfigOperation, c.Value)).ToList();
+            var result = twice.Contains((resource.ResourceType, resource.ResourceName))
+                ? new TopicAdminResult(ErrorCode.InvalidRequest, "Each resource must appear at most once.")
+                : (ConfigResourceType)resource.ResourceType switch
+                {
+                    ConfigResourceType.Topic => await grains.GetGrain<ITopicGrain>(resource.ResourceName).IncrementalAlterConfigsAsync(changes, body.ValidateOnly),
+                    ConfigResourceType.Broker => await brokerConfigs.IncrementalAlterConfigsAsync(resource.ResourceName, changes, body.ValidateOnly),
+                    ConfigResourceType.BrokerLogger => loggers.IncrementalAlter(resource.ResourceName, changes, body.ValidateOnly),
+                    _ => new TopicAdminResult(ErrorCode.InvalidRequest, $"Unknown resource type {resource.ResourceType}"),
+                };
             return new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
             {
                 ErrorCode = (short)result.Error,

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.Kafka.Handlers;
@@ -12,14 +12,14 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// Metadata (3): the live brokers, and for each topic asked for (all when none is named) its id and partitions with
 /// their leaders. A partition whose broker is not a live member has no leader (LEADER_NOT_AVAILABLE, leader -1), which
 /// clients retry. A topic that does not exist is created when both the client (v4+) and the broker
-/// (<c>auto.create.topics.enable</c>) allow it.
+/// (<c>auto.create.topics.enable</c>, a dynamic config read from this silo's copy) allow it.
 /// </summary>
 public sealed class MetadataHandler(
     IGrainFactory grains,
     TopicCache topics,
     BrokerIdentity broker,
     ClusterBrokers brokers,
-    IOptions<KafkaListenerOptions> options) : KafkaApiHandler<MetadataRequest, MetadataResponse>
+    IBrokerConfigs brokerConfigs) : KafkaApiHandler<MetadataRequest, MetadataResponse>
 {
     public override ApiKey ApiKey => ApiKey.Metadata;
 
@@ -33,7 +33,7 @@ public sealed class MetadataHandler(
         var names = all
             ? await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()
             : body.Topics!.Select(t => t.Name ?? "").Distinct(StringComparer.Ordinal).ToList();
-        var autoCreate = options.Value.AutoCreateTopics && (request.ApiVersion < 4 || body.AllowAutoTopicCreation) && !all;
+        var autoCreate = !all && (request.ApiVersion < 4 || body.AllowAutoTopicCreation) && brokerConfigs.AutoCreateTopicsEnable;
 
         var live = await brokers.LiveAsync();
         var liveIds = live.Select(b => b.BrokerId).ToHashSet();
@@ -61,7 +61,9 @@ public sealed class MetadataHandler(
         var topic = await topics.DescribeAsync(name);
         if (topic is null && autoCreate)
         {
-            var created = await grains.GetGrain<ITopicGrain>(name).CreateAsync(new CreateTopicRequest(-1, -1, new Dictionary<string, string?>()));
+            // With this broker's num.partitions, as Kafka's auto-creation asks for the receiving broker's.
+            var created = await grains.GetGrain<ITopicGrain>(name)
+                .CreateAsync(new CreateTopicRequest(brokerConfigs.NumPartitions, -1, new Dictionary<string, string?>()));
             topic = created.Topic ?? await grains.GetGrain<ITopicGrain>(name).DescribeAsync();
             if (topic is not null)
             {

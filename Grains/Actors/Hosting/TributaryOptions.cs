@@ -11,7 +11,10 @@ public sealed class TributaryOptions
     /// <summary>This broker's id, as Kafka clients see it (<c>node.id</c>). Unique in a cluster. Default 1.</summary>
     public int BrokerId { get; set; } = 1;
 
-    /// <summary>Partitions of a topic created with -1 partitions (Kafka's <c>num.partitions</c>). Default 1.</summary>
+    /// <summary>
+    /// Partitions of a topic created with -1 partitions (Kafka's <c>num.partitions</c>), until a dynamic broker config
+    /// changes it. Default 1.
+    /// </summary>
     public int DefaultPartitions { get; set; } = 1;
 
     /// <summary>

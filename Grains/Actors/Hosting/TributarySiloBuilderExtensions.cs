@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Tributary.Grains.Interfaces.Brokers;
 using Orleans.Storage;
+using Tributary.Grains.Actors.Brokers;
 using Tributary.Grains.Actors.Partitions;
 using Tributary.Grains.Actors.Persistence;
 using Tributary.Grains.Actors.Placement;
@@ -18,7 +19,7 @@ public static class TributarySiloBuilderExtensions
 {
     /// <summary>
     /// Makes this silo a Tributary broker: its broker id (published as the silo name), the log manager over its data
-    /// directory, partition placement, and retention. Grain storage is added separately, per deployment.
+    /// directory, partition placement, retention, and its copy of the dynamic broker configs. Grain storage is added separately, per deployment.
     /// </summary>
     public static ISiloBuilder AddTributaryBroker(this ISiloBuilder builder, Action<TributaryOptions>? configure = null)
     {
@@ -49,6 +50,10 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<LiveBrokers>();
+        services.AddSingleton<IStaticBrokerConfigSource, BrokerStaticConfigs>();
+        services.AddSingleton<LocalBrokerConfigs>();
+        services.AddSingleton<IBrokerConfigs>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddHostedService<RetentionSweeper>();
         services.AddHostedService<TransactionalIdExpiry>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using Tributary.Grains.Actors.Brokers;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Partitions;
@@ -24,9 +25,15 @@ namespace Tributary.Grains.Actors.Partitions;
 [PartitionPlacement]
 [Immovable]
 [Reentrant]
-public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOptions> options, ILogger<PartitionGrain> logger)
+public sealed partial class PartitionGrain(
+    LogManager logs,
+    LocalBrokerConfigs brokerConfigs,
+    IOptions<TributaryOptions> options,
+    ILogger<PartitionGrain> logger)
     : Grain, IPartitionGrain
 {
+    private readonly Lock _configLock = new();
+    private IReadOnlyDictionary<string, string> _topicConfigs = new Dictionary<string, string>();
     private PartitionLog? _log;
     private GrainReferences? _references;
     private string _topic = string.Empty;
@@ -42,8 +49,12 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
             throw new UnknownPartitionException(_topic, _partition);
         }
 
-        var config = TopicConfigs.ToLogConfig(description.Configs);
+        // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
+        _topicConfigs = description.Configs;
+        brokerConfigs.Changed += OnBrokerConfigsChanged;
+        var config = TopicConfigs.ToLogConfig(_topicConfigs, brokerConfigs.View.TopicDefaults);
         _log = await Task.Run(() => logs.Open(_topic, _partition, config, description.TopicId), cancellationToken);
+        RefreshConfig();
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
         LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
@@ -51,6 +62,7 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        brokerConfigs.Changed -= OnBrokerConfigsChanged;
         if (_log is { } log)
         {
             _log = null;
@@ -185,8 +197,32 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
 
     public Task UpdateConfigAsync(IReadOnlyDictionary<string, string> configs)
     {
-        Log.UpdateConfig(TopicConfigs.ToLogConfig(configs));
+        _ = Log;
+        lock (_configLock)
+        {
+            _topicConfigs = configs;
+        }
+
+        RefreshConfig();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The broker's topic defaults changed (a dynamic broker config): the log takes them at once. Runs on the thread
+    /// that applied the change, not the grain's: the config is an immutable value the log swaps atomically.
+    /// </summary>
+    private void OnBrokerConfigsChanged(BrokerConfigView view) => RefreshConfig();
+
+    /// <summary>
+    /// Gives the log the config of the topic's own configs over the broker's current defaults. Whoever calls last
+    /// reads the latest of both, under the lock, so concurrent topic and broker changes cannot leave a stale config.
+    /// </summary>
+    private void RefreshConfig()
+    {
+        lock (_configLock)
+        {
+            _log?.UpdateConfig(TopicConfigs.ToLogConfig(_topicConfigs, brokerConfigs.View.TopicDefaults));
+        }
     }
 
     public async Task DeleteAsync()
@@ -211,7 +247,7 @@ public sealed partial class PartitionGrain(LogManager logs, IOptions<TributaryOp
         if (_log is { } log)
         {
             log.FlushIfDue();
-            log.RemoveExpiredProducers((long)options.Value.Transactions.ProducerIdExpiration.TotalMilliseconds);
+            log.RemoveExpiredProducers(brokerConfigs.View.Long(BrokerConfigs.ProducerIdExpirationMs));
             await log.CheckpointIfBehindAsync();
         }
     }

@@ -1,3 +1,4 @@
+using Tributary.Grains.Actors.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Storage.Config;
 
@@ -14,9 +15,10 @@ public sealed partial class TopicGrain
             return Task.FromResult(new DescribeConfigsResult(missing.Error, missing.ErrorMessage, []));
         }
 
+        var broker = brokerConfigs.View;
         var entries = TopicConfigs.All
-            .Where(d => names is null || names.Contains(d.Name, StringComparer.Ordinal))
-            .Select(d => Describe(d, state.State.Configs.TryGetValue(d.Name, out var value) ? value : null, includeSynonyms, includeDocumentation))
+            .Where(d => names is not { Count: > 0 } || names.Contains(d.Name, StringComparer.Ordinal))
+            .Select(d => Describe(d, state.State.Configs.TryGetValue(d.Name, out var value) ? value : null, broker, includeSynonyms, includeDocumentation))
             .ToList();
         return Task.FromResult(new DescribeConfigsResult(ErrorCode.None, null, entries));
     }
@@ -51,26 +53,10 @@ public sealed partial class TopicGrain
                 return new TopicAdminResult(ErrorCode.InvalidConfig, $"Unknown topic config name: {change.Name}");
             }
 
-            switch (change.Operation)
+            (ConfigType, string?) known = (definition.Type, definition.DefaultValue);
+            if (IncrementalConfigChange.Apply(configs, change.Name, (IncrementalOperation)change.Operation, change.Value, known) is { } refused)
             {
-                case ConfigOperation.Set:
-                    configs[change.Name] = change.Value ?? "";
-                    break;
-                case ConfigOperation.Delete:
-                    configs.Remove(change.Name);
-                    break;
-                case ConfigOperation.Append or ConfigOperation.Subtract when definition.Type == ConfigType.List:
-                    var items = (configs.TryGetValue(change.Name, out var current) ? current : definition.DefaultValue)
-                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-                    var operands = (change.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    items = change.Operation == ConfigOperation.Append
-                        ? [.. items, .. operands.Where(o => !items.Contains(o, StringComparer.Ordinal))]
-                        : items.Where(i => !operands.Contains(i, StringComparer.Ordinal)).ToList();
-                    configs[change.Name] = string.Join(',', items);
-                    break;
-                default:
-                    return new TopicAdminResult(ErrorCode.InvalidConfig,
-                        $"Operation {change.Operation} is only for list configs; {change.Name} is not one.");
+                return new TopicAdminResult(ErrorCode.InvalidConfig, refused);
             }
         }
 
@@ -95,27 +81,29 @@ public sealed partial class TopicGrain
         return TopicAdminResult.Ok;
     }
 
-    private static TopicConfigEntry Describe(TopicConfigDefinition definition, string? overridden, bool includeSynonyms, bool includeDocumentation)
+    /// <summary>
+    /// One config as Kafka's ConfigHelper describes a topic's: its own value, else the broker's default for it, with
+    /// the synonyms that value comes from (the topic's own, then the broker config's at each level that sets it).
+    /// </summary>
+    private static TopicConfigEntry Describe(
+        TopicConfigDefinition definition, string? overridden, BrokerConfigView broker, bool includeSynonyms, bool includeDocumentation)
     {
         var synonyms = new List<ConfigSynonym>();
-        if (includeSynonyms)
+        if (overridden is not null)
         {
-            if (overridden is not null)
-            {
-                synonyms.Add(new ConfigSynonym(definition.Name, overridden, ConfigSource.TopicConfig));
-            }
-
-            synonyms.Add(new ConfigSynonym(definition.BrokerSynonym ?? definition.Name, definition.DefaultValue, ConfigSource.DefaultConfig));
+            synonyms.Add(new ConfigSynonym(definition.Name, overridden, ConfigSource.TopicConfig));
         }
 
+        synonyms.AddRange(broker.TopicSynonyms(definition.Name).Select(s => new ConfigSynonym(s.Name, s.Value, LocalBrokerConfigs.Source(s.Layer))));
+        var value = overridden ?? (broker.TopicDefaults.TryGetValue(definition.Name, out var inherited) ? inherited : definition.DefaultValue);
         return new TopicConfigEntry(
             definition.Name,
-            overridden ?? definition.DefaultValue,
-            overridden is null ? ConfigSource.DefaultConfig : ConfigSource.TopicConfig,
+            value,
+            synonyms.Count == 0 ? ConfigSource.DefaultConfig : synonyms[0].Source,
             IsReadOnly: false,
             IsSensitive: false,
             (byte)definition.Type,
             includeDocumentation ? definition.Documentation : null,
-            synonyms);
+            includeSynonyms ? synonyms : []);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Tributary.Grains.KafkaFormats;
-using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Actors.Brokers;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Actors.Placement;
@@ -18,7 +17,7 @@ namespace Tributary.Grains.Actors.Topics;
 public sealed partial class TopicGrain(
     [PersistentState("topic", GrainStorageNames.ControlPlane)] IPersistentState<TopicState> state,
     LiveBrokers brokers,
-    IOptions<TributaryOptions> options,
+    LocalBrokerConfigs brokerConfigs,
     ILogger<TopicGrain> logger)
     : Grain, ITopicGrain
 {
@@ -45,7 +44,7 @@ public sealed partial class TopicGrain(
             return Fail(ErrorCode.TopicAlreadyExists, $"Topic '{Name}' already exists.");
         }
 
-        var partitions = request.PartitionCount == -1 ? options.Value.DefaultPartitions : request.PartitionCount;
+        var partitions = request.PartitionCount == -1 ? brokerConfigs.NumPartitions : request.PartitionCount;
         if (partitions <= 0)
         {
             return Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");

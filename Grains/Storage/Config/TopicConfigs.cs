@@ -137,11 +137,16 @@ public static class TopicConfigs
         return null;
     }
 
-    /// <summary>The log settings for a topic whose non-default configs are <paramref name="configs"/> (already valid).</summary>
-    public static LogConfig ToLogConfig(IReadOnlyDictionary<string, string> configs)
+    /// <summary>
+    /// The log settings for a topic whose own configs are <paramref name="configs"/> (already valid); the others take
+    /// the broker's <paramref name="brokerDefaults"/> (<see cref="BrokerConfigView.TopicDefaults"/>), else Kafka's.
+    /// </summary>
+    public static LogConfig ToLogConfig(IReadOnlyDictionary<string, string> configs, IReadOnlyDictionary<string, string>? brokerDefaults = null)
     {
         long Long(string name) => long.Parse(Value(name), CultureInfo.InvariantCulture);
-        string Value(string name) => configs.TryGetValue(name, out var v) ? v : ByName[name].DefaultValue;
+        string Value(string name) => configs.TryGetValue(name, out var v) || brokerDefaults?.TryGetValue(name, out v) == true
+            ? v!
+            : ByName[name].DefaultValue;
 
         return new LogConfig
         {

@@ -35,7 +35,7 @@ public class BrokerFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>The running broker's services, for tests that look at its internal state.</summary>
+    /// <summary>The running broker's services, for tests that look at its internal state (its logger factory, its budgets).</summary>
     public IServiceProvider Services => _host!.Services;
 
     /// <summary>Further settings, as command-line arguments, for a fixture that needs them.</summary>
