@@ -41,7 +41,7 @@ internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schema
             return (0, null, registered.ErrorCode == RegistryErrors.InvalidSchema ? RestErrors.InvalidSchema : registered.ErrorCode, registered.Message);
         }
 
-        return (registered.Value, _parsed.GetOrAdd(registered.Value, _ => Schema.Parse(schemaText!)), 0, null);
+        return (registered.Value!.Id, _parsed.GetOrAdd(registered.Value!.Id, _ => Schema.Parse(schemaText!)), 0, null);
     }
 
     /// <summary>The schema of a subject's version ("latest" or a number), or the registry's error.</summary>

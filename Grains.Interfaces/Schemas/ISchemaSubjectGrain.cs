@@ -10,9 +10,9 @@ namespace Tributary.Grains.Interfaces.Schemas;
 [Alias("Tributary.Schemas.ISchemaSubjectGrain")]
 public interface ISchemaSubjectGrain : IGrainWithStringKey
 {
-    /// <summary>POST /subjects/{s}/versions: the schema's id, new or existing.</summary>
+    /// <summary>POST /subjects/{s}/versions: the version that is this schema, new or existing, with its id.</summary>
     [Alias("Register")]
-    Task<RegistryResult<int>> RegisterAsync(SchemaSubmission submission);
+    Task<RegistryResult<SubjectVersion>> RegisterAsync(SchemaSubmission submission);
 
     /// <summary>POST /subjects/{s}: the version of this subject that is this schema.</summary>
     [Alias("Lookup")]

@@ -39,8 +39,10 @@ internal static class SubjectVersionsEndpoints
             return RegistryHttp.Error(result.ErrorCode, result.Message ?? "");
         }
 
-        // Confluent 8 answers with the schema's GUID too; older clients ignore it.
-        return RegistryHttp.Json(new IdBody(result.Value, (await cache.GetAsync(result.Value))?.Guid));
+        var version = result.Value!;
+        return RegistryHttp.Json(new RegisterSchemaResponseBody(
+            version.Id, version.Version, (await cache.GetAsync(version.Id))?.Guid, RegistryHttp.TypeForResponse(version.Definition.SchemaType),
+            RegistryHttp.ReferencesForResponse(version.Definition.References), version.Definition.Schema));
     }
 
     private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>

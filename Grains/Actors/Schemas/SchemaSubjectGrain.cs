@@ -55,35 +55,35 @@ public sealed partial class SchemaSubjectGrain(
         _versions = new SubjectVersions<StoredVersion>(Subject, stored);
     }
 
-    public async Task<RegistryResult<int>> RegisterAsync(SchemaSubmission submission)
+    public async Task<RegistryResult<SubjectVersion>> RegisterAsync(SchemaSubmission submission)
     {
         var defaults = await Registry.GetDefaultsAsync();
         if (_settings.IsReadOnly(defaults.Mode))
         {
-            return ReadOnly<int>();
+            return ReadOnly<SubjectVersion>();
         }
 
         if (submission.Id is not null)
         {
-            return RegistryResult<int>.Fail(RegistryErrors.OperationNotPermitted, "Registering a schema with an id requires IMPORT mode, which is not supported.");
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted, "Registering a schema with an id requires IMPORT mode, which is not supported.");
         }
 
         var (parsed, invalid) = await TryParseAsync(submission);
         if (parsed is null)
         {
-            return RegistryResult<int>.Fail(RegistryErrors.InvalidSchema, invalid!);
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!);
         }
 
         if (_versions.FindLive(parsed.Identity) is { } existing)
         {
-            return RegistryResult<int>.Ok(existing.Id);
+            return RegistryResult<SubjectVersion>.Ok(Describe(existing));
         }
 
         var level = _settings.EffectiveLevel(defaults.Compatibility);
         var messages = CompatibilityChecker.Check(Format(parsed), level, parsed, await ParsedAsync(_versions.VersionsToCheck(level)));
         if (messages.Count > 0)
         {
-            return RegistryResult<int>.Fail(RegistryErrors.IncompatibleSchema,
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.IncompatibleSchema,
                 $"Schema being registered is incompatible with an earlier schema for subject \"{Subject}\", details: [{string.Join(", ", messages)}]");
         }
 
@@ -120,7 +120,7 @@ public sealed partial class SchemaSubjectGrain(
             }
         }
 
-        return RegistryResult<int>.Ok(identity.Id);
+        return RegistryResult<SubjectVersion>.Ok(Describe(version));
     }
 
     public async Task<RegistryResult<SubjectVersion>> LookupAsync(SchemaSubmission submission, bool includeDeleted)

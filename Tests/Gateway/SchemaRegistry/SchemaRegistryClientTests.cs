@@ -60,6 +60,12 @@ public sealed class SchemaRegistryClientTests(BrokerFixture broker) : IClassFixt
         var v2 = await client.RegisterSchemaWithResponseAsync("evolve-value", new RegistrySchema(Schemas.PaymentV2, SchemaType.Avro));
         Assert.NotEqual(v1, v2.Id);
 
+        // The answer carries what Confluent's RegisterSchemaResponse does: the version and the schema as stored, too.
+        Assert.Equal(2, v2.Version);
+        Assert.Equal((await client.GetSchemaAsync(v2.Id)).SchemaString, v2.SchemaString);
+        var again = await client.RegisterSchemaWithResponseAsync("evolve-value", new RegistrySchema(Schemas.PaymentV1, SchemaType.Avro));
+        Assert.Equal((v1, 1), (again.Id, again.Version));
+
         using var fresh = Client();
         Assert.Equal(v2.Id, await fresh.RegisterSchemaAsync("evolve-value", Schemas.PaymentV2));
         Assert.Equal(v1, await fresh.RegisterSchemaAsync("evolve-value", Schemas.PaymentV1));

@@ -18,7 +18,7 @@ public sealed class SchemaIdTests(TwoBrokerClusterFixture fixture) : IClassFixtu
             fixture.Brokers.Grains.GetGrain<ISchemaSubjectGrain>($"same-{i}").RegisterAsync(Record("Same"))));
 
         Assert.All(results, r => Assert.Equal(RegistryErrors.None, r.ErrorCode));
-        var id = Assert.Single(results.Select(r => r.Value).Distinct());
+        var id = Assert.Single(results.Select(r => r.Value!.Id).Distinct());
         var usages = await fixture.Brokers.Grains.GetGrain<ISchemaByIdGrain>(id).GetUsagesAsync();
         Assert.Equal(Enumerable.Range(0, 24).Select(i => $"same-{i}").Order(StringComparer.Ordinal), usages.Select(u => u.Subject).Order(StringComparer.Ordinal));
     }
@@ -28,7 +28,7 @@ public sealed class SchemaIdTests(TwoBrokerClusterFixture fixture) : IClassFixtu
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
             fixture.Brokers.Grains.GetGrain<ISchemaSubjectGrain>($"distinct-{i}").RegisterAsync(Record($"Distinct{i}"))));
-        var ids = results.Select(r => r.Value).ToList();
+        var ids = results.Select(r => r.Value!.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
@@ -42,7 +42,7 @@ public sealed class SchemaIdTests(TwoBrokerClusterFixture fixture) : IClassFixtu
         Assert.Equal(RegistryErrors.None, (await subject.DeleteAsync(permanent: true)).ErrorCode);
         await subject.SetConfigAsync(new RegistryConfig("NONE", null));
         var again = await subject.RegisterAsync(Record("Distinct0", "b"));
-        Assert.True(again.Value > ids.Max());
-        Assert.Equal(ids[0], (await subject.RegisterAsync(Record("Distinct0"))).Value);
+        Assert.True(again.Value!.Id > ids.Max());
+        Assert.Equal(ids[0], (await subject.RegisterAsync(Record("Distinct0"))).Value!.Id);
     }
 }
