@@ -1,6 +1,7 @@
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -17,6 +18,17 @@ public sealed class CreatePartitionsHandler(IGrainFactory grains, TopicCache top
     {
         var results = await Task.WhenAll(body.Topics.Select(async topic =>
         {
+            if (TopicNames.Validate(topic.Name) is not null)
+            {
+                // No topic has a name Kafka would refuse, and Kafka answers such a name as it answers any unknown topic.
+                return new CreatePartitionsResponse.CreatePartitionsTopicResult
+                {
+                    Name = topic.Name,
+                    ErrorCode = (short)ErrorCode.UnknownTopicOrPartition,
+                    ErrorMessage = $"Topic '{topic.Name}' does not exist.",
+                };
+            }
+
             if (topic.Assignments is { Count: > 0 })
             {
                 return new CreatePartitionsResponse.CreatePartitionsTopicResult

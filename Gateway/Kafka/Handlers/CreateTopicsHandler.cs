@@ -1,6 +1,7 @@
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -28,6 +29,11 @@ public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics)
 
     private async Task<CreateTopicsResponse.CreatableTopicResult> CreateAsync(CreateTopicsRequest.CreatableTopic topic, bool validateOnly, short version)
     {
+        if (TopicNames.Validate(topic.Name) is { } invalid)
+        {
+            return Failed(topic.Name, ErrorCode.InvalidTopicException, invalid);
+        }
+
         if (topic.Assignments.Count > 0)
         {
             return Failed(topic.Name, ErrorCode.InvalidReplicaAssignment, "Manual replica assignment is not supported: partitions are placed on the live brokers.");
