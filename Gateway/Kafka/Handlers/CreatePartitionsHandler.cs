@@ -5,7 +5,10 @@ using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>CreatePartitions (37): grows topics; the new partitions are spread over the live brokers.</summary>
+/// <summary>
+/// CreatePartitions (37): grows topics; the new partitions are spread over the live brokers, or each placed on the live
+/// broker the request assigns it to (Kafka's manual replica assignment, checked with Kafka's rules).
+/// </summary>
 public sealed class CreatePartitionsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
@@ -29,17 +32,8 @@ public sealed class CreatePartitionsHandler(IGrainFactory grains, TopicCache top
                 };
             }
 
-            if (topic.Assignments is { Count: > 0 })
-            {
-                return new CreatePartitionsResponse.CreatePartitionsTopicResult
-                {
-                    Name = topic.Name,
-                    ErrorCode = (short)ErrorCode.InvalidReplicaAssignment,
-                    ErrorMessage = "Manual replica assignment is not supported: partitions are placed on the live brokers.",
-                };
-            }
-
-            var result = await grains.GetGrain<ITopicGrain>(topic.Name).CreatePartitionsAsync(topic.Count, body.ValidateOnly);
+            var assignments = topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
+            var result = await grains.GetGrain<ITopicGrain>(topic.Name).CreatePartitionsAsync(topic.Count, assignments, body.ValidateOnly);
             topics.Invalidate(topic.Name);
             return new CreatePartitionsResponse.CreatePartitionsTopicResult
             {

@@ -7,8 +7,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// CreateTopics (19): each topic is created by its topic grain, which validates name, partition count, replication
-/// factor and configs with Kafka's rules; <c>validateOnly</c> checks without creating. From v5 the response carries
-/// the resulting configs.
+/// factor, configs and a manual replica assignment (each partition on the one live broker named) with Kafka's rules;
+/// <c>validateOnly</c> checks without creating. From v5 the response carries the resulting configs.
 /// </summary>
 public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
@@ -34,14 +34,10 @@ public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics)
             return Failed(topic.Name, ErrorCode.InvalidTopicException, invalid);
         }
 
-        if (topic.Assignments.Count > 0)
-        {
-            return Failed(topic.Name, ErrorCode.InvalidReplicaAssignment, "Manual replica assignment is not supported: partitions are placed on the live brokers.");
-        }
-
         var configs = topic.Configs.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
         var grain = grains.GetGrain<ITopicGrain>(topic.Name);
-        var created = await grain.CreateAsync(new CreateTopicRequest(topic.NumPartitions, topic.ReplicationFactor, configs, validateOnly));
+        var assignments = topic.Assignments.Select(a => new ReplicaAssignment(a.PartitionIndex, a.BrokerIds)).ToList();
+        var created = await grain.CreateAsync(new CreateTopicRequest(topic.NumPartitions, topic.ReplicationFactor, configs, validateOnly, assignments));
         if (created.Error != ErrorCode.None || created.Topic is not { } description)
         {
             return Failed(topic.Name, created.Error, created.ErrorMessage);
