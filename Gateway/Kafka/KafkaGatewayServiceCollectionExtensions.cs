@@ -43,6 +43,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, FindCoordinatorHandler>();
         services.AddSingleton<IKafkaApiHandler, OffsetForLeaderEpochHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeClusterHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeTopicPartitionsHandler>();
         services.AddSingleton<IKafkaApiHandler, CreateTopicsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteTopicsHandler>();
         services.AddSingleton<IKafkaApiHandler, CreatePartitionsHandler>();
@@ -51,6 +52,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteRecordsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeLogDirsHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListClientMetricsResourcesHandler>();
         services.AddSingleton<IKafkaApiHandler, JoinGroupHandler>();
         services.AddSingleton<IKafkaApiHandler, SyncGroupHandler>();
         services.AddSingleton<IKafkaApiHandler, HeartbeatHandler>();

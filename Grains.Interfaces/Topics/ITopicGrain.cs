@@ -29,6 +29,13 @@ public interface ITopicGrain : IGrainWithStringKey
     [Alias("CreatePartitions")]
     Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly);
 
+    /// <summary>
+    /// Kafka's CreatePartitions with the new partitions' brokers as the client assigned them: one list of broker ids per
+    /// new partition, in partition order; null places them on the live brokers.
+    /// </summary>
+    [Alias("CreatePartitionsAssigned")]
+    Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly);
+
     /// <summary>Kafka's DescribeConfigs for the topic: the named configs, or all when <paramref name="names"/> is null.</summary>
     [Alias("DescribeConfigs")]
     Task<DescribeConfigsResult> DescribeConfigsAsync(IReadOnlyList<string>? names, bool includeSynonyms, bool includeDocumentation);

@@ -65,6 +65,24 @@ public sealed class RawKafkaClient : IDisposable
         return (header.CorrelationId, body);
     }
 
+    /// <summary>
+    /// Reads one response frame of any API, decoded as <paramref name="key"/>'s response of <paramref name="version"/>:
+    /// its correlation id, its body and the bytes the body left unread (none in a well-formed response).
+    /// </summary>
+    public (int CorrelationId, IKafkaMessage Body, int Unread) Receive(ApiKey key, short version)
+    {
+        var size = new byte[4];
+        _stream.ReadExactly(size);
+        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        _stream.ReadExactly(frame);
+        var reader = new KafkaReader(frame);
+        var header = new ResponseHeader();
+        header.Read(ref reader, RequestHeaders.ResponseHeaderVersion(key, version));
+        var body = ApiMessages.CreateResponse(key);
+        body.Read(ref reader, version);
+        return (header.CorrelationId, body, reader.Remaining);
+    }
+
     public T Call<T>(ApiKey key, short version, IKafkaMessage request)
         where T : IKafkaMessage, new()
     {

@@ -19,6 +19,11 @@ public sealed class AddOffsetsToTxnHandler(IGrainFactory grains) : KafkaApiHandl
 
     protected override async Task<AddOffsetsToTxnResponse?> HandleAsync(AddOffsetsToTxnRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!TransactionalIds.IsValid(body.TransactionalId))
+        {
+            return new AddOffsetsToTxnResponse { ErrorCode = (short)ErrorCode.InvalidRequest };
+        }
+
         if (!GroupIds.IsValid(body.GroupId))
         {
             return new AddOffsetsToTxnResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };

@@ -39,6 +39,10 @@ public sealed class AddPartitionsToTxnHandler(IGrainFactory grains, TopicCache t
         {
             error = ErrorCode.OperationNotAttempted;
         }
+        else if (!TransactionalIds.IsValid(body.V3AndBelowTransactionalId))
+        {
+            error = ErrorCode.InvalidRequest;
+        }
         else
         {
             error = await _references.TransactionCoordinator(body.V3AndBelowTransactionalId)

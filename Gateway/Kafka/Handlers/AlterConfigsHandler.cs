@@ -1,3 +1,4 @@
+using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
@@ -27,7 +28,8 @@ public sealed class AlterConfigsHandler(IGrainFactory grains, IBrokerConfigs bro
                 ? new TopicAdminResult(ErrorCode.InvalidRequest, "Each resource must appear at most once.")
                 : (ConfigResourceType)resource.ResourceType switch
                 {
-                    ConfigResourceType.Topic => await grains.GetGrain<ITopicGrain>(resource.ResourceName).AlterConfigsAsync(configs, body.ValidateOnly),
+                    ConfigResourceType.Topic => TopicResources.AlterError(resource.ResourceName)
+                        ?? await grains.GetGrain<ITopicGrain>(resource.ResourceName).AlterConfigsAsync(configs, body.ValidateOnly),
                     ConfigResourceType.Broker when configs.Count != resource.Configs.Count =>
                         new TopicAdminResult(ErrorCode.InvalidRequest, "Error due to duplicate config keys"),
                     ConfigResourceType.Broker => await brokerConfigs.AlterConfigsAsync(resource.ResourceName, configs, body.ValidateOnly),

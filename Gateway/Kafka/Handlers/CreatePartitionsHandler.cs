@@ -1,10 +1,14 @@
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>CreatePartitions (37): grows topics; the new partitions are spread over the live brokers.</summary>
+/// <summary>
+/// CreatePartitions (37): grows topics; the new partitions are spread over the live brokers, or each placed on the live
+/// broker the request assigns it to (Kafka's manual replica assignment, checked with Kafka's rules).
+/// </summary>
 public sealed class CreatePartitionsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
@@ -17,17 +21,19 @@ public sealed class CreatePartitionsHandler(IGrainFactory grains, TopicCache top
     {
         var results = await Task.WhenAll(body.Topics.Select(async topic =>
         {
-            if (topic.Assignments is { Count: > 0 })
+            if (TopicNames.Validate(topic.Name) is not null)
             {
+                // No topic has a name Kafka would refuse, and Kafka answers such a name as it answers any unknown topic.
                 return new CreatePartitionsResponse.CreatePartitionsTopicResult
                 {
                     Name = topic.Name,
-                    ErrorCode = (short)ErrorCode.InvalidReplicaAssignment,
-                    ErrorMessage = "Manual replica assignment is not supported: partitions are placed on the live brokers.",
+                    ErrorCode = (short)ErrorCode.UnknownTopicOrPartition,
+                    ErrorMessage = $"Topic '{topic.Name}' does not exist.",
                 };
             }
 
-            var result = await grains.GetGrain<ITopicGrain>(topic.Name).CreatePartitionsAsync(topic.Count, body.ValidateOnly);
+            var assignments = topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
+            var result = await grains.GetGrain<ITopicGrain>(topic.Name).CreatePartitionsAsync(topic.Count, assignments, body.ValidateOnly);
             topics.Invalidate(topic.Name);
             return new CreatePartitionsResponse.CreatePartitionsTopicResult
             {

@@ -1,13 +1,14 @@
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// CreateTopics (19): each topic is created by its topic grain, which validates name, partition count, replication
-/// factor and configs with Kafka's rules; <c>validateOnly</c> checks without creating. From v5 the response carries
-/// the resulting configs.
+/// factor, configs and a manual replica assignment (each partition on the one live broker named) with Kafka's rules;
+/// <c>validateOnly</c> checks without creating. From v5 the response carries the resulting configs.
 /// </summary>
 public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
@@ -28,14 +29,15 @@ public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics)
 
     private async Task<CreateTopicsResponse.CreatableTopicResult> CreateAsync(CreateTopicsRequest.CreatableTopic topic, bool validateOnly, short version)
     {
-        if (topic.Assignments.Count > 0)
+        if (TopicNames.Validate(topic.Name) is { } invalid)
         {
-            return Failed(topic.Name, ErrorCode.InvalidReplicaAssignment, "Manual replica assignment is not supported: partitions are placed on the live brokers.");
+            return Failed(topic.Name, ErrorCode.InvalidTopicException, invalid);
         }
 
         var configs = topic.Configs.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
         var grain = grains.GetGrain<ITopicGrain>(topic.Name);
-        var created = await grain.CreateAsync(new CreateTopicRequest(topic.NumPartitions, topic.ReplicationFactor, configs, validateOnly));
+        var assignments = topic.Assignments.Select(a => new ReplicaAssignment(a.PartitionIndex, a.BrokerIds)).ToList();
+        var created = await grain.CreateAsync(new CreateTopicRequest(topic.NumPartitions, topic.ReplicationFactor, configs, validateOnly, assignments));
         if (created.Error != ErrorCode.None || created.Topic is not { } description)
         {
             return Failed(topic.Name, created.Error, created.ErrorMessage);

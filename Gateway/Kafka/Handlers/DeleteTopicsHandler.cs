@@ -1,6 +1,7 @@
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -24,7 +25,12 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics)
 
     private async Task<DeleteTopicsResponse.DeletableTopicResult> DeleteAsync(string? name, Guid topicId)
     {
-        if (name is null && topicId != Guid.Empty)
+        if (name is null && topicId == Guid.Empty)
+        {
+            return new() { Name = null, TopicId = topicId, ErrorCode = (short)ErrorCode.InvalidRequest, ErrorMessage = "Neither topic name nor id were specified." };
+        }
+
+        if (name is null)
         {
             name = await grains.GetGrain<ITopicCatalogGrain>(0).FindByIdAsync(topicId);
             if (name is null)
@@ -33,14 +39,15 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics)
             }
         }
 
-        var grain = grains.GetGrain<ITopicGrain>(name ?? "");
-        var description = await grain.DescribeAsync();
+        // No topic has a name Kafka would refuse, and Kafka answers such a name as it answers any unknown topic.
+        var grain = TopicNames.Validate(name) is null ? grains.GetGrain<ITopicGrain>(name) : null;
+        var description = grain is null ? null : await grain.DescribeAsync();
         if (description is null || (topicId != Guid.Empty && description.TopicId != topicId))
         {
             return new() { Name = name, TopicId = topicId, ErrorCode = (short)ErrorCode.UnknownTopicOrPartition, ErrorMessage = $"Topic '{name}' does not exist." };
         }
 
-        var result = await grain.DeleteAsync();
+        var result = await grain!.DeleteAsync();
         topics.Invalidate(name!);
         return new() { Name = name, TopicId = description.TopicId, ErrorCode = (short)result.Error, ErrorMessage = result.ErrorMessage };
     }

@@ -1,9 +1,13 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Protocol.Messages;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DescribeCluster (60): the cluster id, the controller and the live brokers.</summary>
+/// <summary>
+/// DescribeCluster (60): the cluster id, the controller and the live brokers, and when asked the cluster's authorized
+/// operations (all of them: there is no authorizer).
+/// </summary>
 public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers brokers) : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpoints = 1;
@@ -32,6 +36,7 @@ public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers
             ClusterId = broker.ClusterId,
             ControllerId = brokers.ControllerId(),
             Brokers = live.Select(b => new DescribeClusterResponse.DescribeClusterBroker { BrokerId = b.BrokerId, Host = b.Host, Port = b.Port }).ToList(),
+            ClusterAuthorizedOperations = AuthorizedOperations.When(body.IncludeClusterAuthorizedOperations, AuthorizedOperations.Cluster),
         };
     }
 }

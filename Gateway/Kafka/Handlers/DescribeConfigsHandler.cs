@@ -1,4 +1,5 @@
 using Tributary.Gateway.Kafka.Loggers;
+using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
@@ -27,8 +28,8 @@ public sealed class DescribeConfigsHandler(
         var documentation = request.ApiVersion >= 3 && body.IncludeDocumentation;
         var results = await Task.WhenAll(body.Resources.Select(async resource => Result(resource, (ConfigResourceType)resource.ResourceType switch
         {
-            ConfigResourceType.Topic => await grains.GetGrain<ITopicGrain>(resource.ResourceName)
-                .DescribeConfigsAsync(resource.ConfigurationKeys, synonyms, documentation),
+            ConfigResourceType.Topic => TopicResources.DescribeError(resource.ResourceName)
+                ?? await grains.GetGrain<ITopicGrain>(resource.ResourceName).DescribeConfigsAsync(resource.ConfigurationKeys, synonyms, documentation),
             ConfigResourceType.Broker => brokerConfigs.Describe(resource.ResourceName, resource.ConfigurationKeys, synonyms, documentation),
             ConfigResourceType.BrokerLogger => loggers.Describe(resource.ResourceName, resource.ConfigurationKeys),
             _ => new DescribeConfigsResult(ErrorCode.InvalidRequest, $"Unsupported resource type: {resource.ResourceType}", []),

@@ -1,10 +1,14 @@
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DescribeProducers (61): the producers each partition keeps state for, with their open transaction's start.</summary>
+/// <summary>
+/// DescribeProducers (61): the producers each partition keeps state for, with their open transaction's start. As in
+/// Kafka, a topic name Kafka refuses is INVALID_TOPIC_EXCEPTION, an unknown topic or partition UNKNOWN_TOPIC_OR_PARTITION.
+/// </summary>
 public sealed class DescribeProducersHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<DescribeProducersRequest, DescribeProducersResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeProducers;
@@ -18,12 +22,18 @@ public sealed class DescribeProducersHandler(IGrainFactory grains, TopicCache to
         var response = new DescribeProducersResponse();
         foreach (var topic in body.Topics)
         {
+            var invalid = TopicNames.Validate(topic.Name);
             var description = await topics.DescribeAsync(topic.Name);
             var result = new DescribeProducersResponse.TopicResponse { Name = topic.Name };
             foreach (var index in topic.PartitionIndexes)
             {
                 var partition = new DescribeProducersResponse.PartitionResponse { PartitionIndex = index, ErrorMessage = null };
-                if (description is null || index < 0 || index >= description.PartitionCount)
+                if (invalid is not null)
+                {
+                    partition.ErrorCode = (short)ErrorCode.InvalidTopicException;
+                    partition.ErrorMessage = invalid;
+                }
+                else if (description is null || index < 0 || index >= description.PartitionCount)
                 {
                     partition.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
                 }

@@ -1,3 +1,4 @@
+using Tributary.Gateway.Kafka.Transactions;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Transactions;
 
@@ -17,7 +18,20 @@ public sealed class DescribeTransactionsHandler(IGrainFactory grains) : KafkaApi
         var states = new List<DescribeTransactionsResponse.TransactionState>();
         foreach (var id in body.TransactionalIds)
         {
-            var description = id.Length == 0 ? null : await grains.GetGrain<ITransactionCoordinatorGrain>(id).DescribeAsync();
+            if (!TransactionalIds.IsValid(id))
+            {
+                states.Add(new DescribeTransactionsResponse.TransactionState
+                {
+                    TransactionalId = id,
+                    ErrorCode = (short)ErrorCode.InvalidRequest,
+                    ProducerId = -1,
+                    ProducerEpoch = -1,
+                    TransactionStartTimeMs = -1,
+                });
+                continue;
+            }
+
+            var description = await grains.GetGrain<ITransactionCoordinatorGrain>(id).DescribeAsync();
             states.Add(description is null
                 ? new DescribeTransactionsResponse.TransactionState
                 {

@@ -18,6 +18,11 @@ public sealed class EndTxnHandler(IGrainFactory grains) : KafkaApiHandler<EndTxn
 
     protected override async Task<EndTxnResponse?> HandleAsync(EndTxnRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!TransactionalIds.IsValid(body.TransactionalId))
+        {
+            return new EndTxnResponse { ErrorCode = (short)ErrorCode.InvalidRequest };
+        }
+
         var error = await _references.TransactionCoordinator(body.TransactionalId)
             .EndAsync(body.ProducerId, body.ProducerEpoch, body.Committed);
         return new EndTxnResponse { ErrorCode = ProducerErrors.ForVersion(error, fencedKnown: request.ApiVersion >= 2) };

@@ -1,4 +1,5 @@
 using Tributary.Gateway.Kafka.Loggers;
+using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
@@ -29,7 +30,8 @@ public sealed class IncrementalAlterConfigsHandler(IGrainFactory grains, IBroker
                 ? new TopicAdminResult(ErrorCode.InvalidRequest, "Each resource must appear at most once.")
                 : (ConfigResourceType)resource.ResourceType switch
                 {
-                    ConfigResourceType.Topic => await grains.GetGrain<ITopicGrain>(resource.ResourceName).IncrementalAlterConfigsAsync(changes, body.ValidateOnly),
+                    ConfigResourceType.Topic => TopicResources.AlterError(resource.ResourceName)
+                        ?? await grains.GetGrain<ITopicGrain>(resource.ResourceName).IncrementalAlterConfigsAsync(changes, body.ValidateOnly),
                     ConfigResourceType.Broker => await brokerConfigs.IncrementalAlterConfigsAsync(resource.ResourceName, changes, body.ValidateOnly),
                     ConfigResourceType.BrokerLogger => loggers.IncrementalAlter(resource.ResourceName, changes, body.ValidateOnly),
                     _ => new TopicAdminResult(ErrorCode.InvalidRequest, $"Unknown resource type {resource.ResourceType}"),

@@ -23,7 +23,7 @@ public sealed class InitProducerIdHandler(IGrainFactory grains) : KafkaApiHandle
             return new InitProducerIdResponse { ProducerId = await grains.GetGrain<IProducerIdGrain>(0).NextAsync(), ProducerEpoch = 0 };
         }
 
-        if (body.TransactionalId.Length == 0)
+        if (!TransactionalIds.IsValid(body.TransactionalId))
         {
             return new InitProducerIdResponse { ErrorCode = (short)ErrorCode.InvalidRequest, ProducerId = -1, ProducerEpoch = -1 };
         }

@@ -1,3 +1,4 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol;
@@ -12,7 +13,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// Metadata (3): the live brokers, and for each topic asked for (all when none is named) its id and partitions with
 /// their leaders. A partition whose broker is not a live member has no leader (LEADER_NOT_AVAILABLE, leader -1), which
 /// clients retry. A topic that does not exist is created when both the client (v4+) and the broker
-/// (<c>auto.create.topics.enable</c>, a dynamic config read from this silo's copy) allow it.
+/// (<c>auto.create.topics.enable</c>, a dynamic config read from this silo's copy) allow it. Asked for them (v8+), the
+/// cluster's (v8-10) and each topic's authorized operations are every operation of the resource: there is no authorizer.
 /// </summary>
 public sealed class MetadataHandler(
     IGrainFactory grains,
@@ -42,10 +44,15 @@ public sealed class MetadataHandler(
             Brokers = live.Select(b => new MetadataResponse.MetadataResponseBroker { NodeId = b.BrokerId, Host = b.Host, Port = b.Port }).ToList(),
             ClusterId = broker.ClusterId,
             ControllerId = brokers.ControllerId(),
+            ClusterAuthorizedOperations = AuthorizedOperations.When(
+                request.ApiVersion is >= 8 and <= 10 && body.IncludeClusterAuthorizedOperations, AuthorizedOperations.Cluster),
         };
+        var topicOperations = AuthorizedOperations.When(request.ApiVersion >= 8 && body.IncludeTopicAuthorizedOperations, AuthorizedOperations.Topic);
         foreach (var name in names)
         {
-            response.Topics.Add(await DescribeAsync(name, autoCreate, liveIds));
+            var topic = await DescribeAsync(name, autoCreate, liveIds);
+            topic.TopicAuthorizedOperations = topicOperations;
+            response.Topics.Add(topic);
         }
 
         return response;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Topics;
 
@@ -24,9 +25,14 @@ public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
     // may linger here, and then its partitions answer UNKNOWN_TOPIC_OR_PARTITION.
     private readonly ConcurrentDictionary<Guid, string> _names = new();
 
-    /// <summary>The topic, or null when it does not exist.</summary>
+    /// <summary>The topic, or null when it does not exist (as no topic of a name Kafka would refuse does).</summary>
     public async ValueTask<TopicDescription?> DescribeAsync(string topic)
     {
+        if (TopicNames.Validate(topic) is not null)
+        {
+            return null;
+        }
+
         var now = time.GetTimestamp();
         var known = _entries.TryGetValue(topic, out var entry);
         if (known && entry.Expires > now)

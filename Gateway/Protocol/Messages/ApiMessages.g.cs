@@ -41,6 +41,8 @@ public enum ApiKey : short
     DescribeProducers = 61,
     DescribeTransactions = 65,
     ListTransactions = 66,
+    ListClientMetricsResources = 74,
+    DescribeTopicPartitions = 75,
 }
 
 /// <summary>Creates request and response messages by API key, and knows each API's versions.</summary>
@@ -82,6 +84,8 @@ public static partial class ApiMessages
         ApiKey.DescribeProducers => true,
         ApiKey.DescribeTransactions => true,
         ApiKey.ListTransactions => true,
+        ApiKey.ListClientMetricsResources => true,
+        ApiKey.DescribeTopicPartitions => true,
         _ => false,
     };
 
@@ -121,6 +125,8 @@ public static partial class ApiMessages
         ApiKey.DescribeProducers => new DescribeProducersRequest(),
         ApiKey.DescribeTransactions => new DescribeTransactionsRequest(),
         ApiKey.ListTransactions => new ListTransactionsRequest(),
+        ApiKey.ListClientMetricsResources => new ListClientMetricsResourcesRequest(),
+        ApiKey.DescribeTopicPartitions => new DescribeTopicPartitionsRequest(),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown API key."),
     };
 
@@ -160,6 +166,8 @@ public static partial class ApiMessages
         ApiKey.DescribeProducers => new DescribeProducersResponse(),
         ApiKey.DescribeTransactions => new DescribeTransactionsResponse(),
         ApiKey.ListTransactions => new ListTransactionsResponse(),
+        ApiKey.ListClientMetricsResources => new ListClientMetricsResourcesResponse(),
+        ApiKey.DescribeTopicPartitions => new DescribeTopicPartitionsResponse(),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown API key."),
     };
 
@@ -200,6 +208,8 @@ public static partial class ApiMessages
         ApiKey.DescribeProducers => (DescribeProducersRequest.LowestVersion, DescribeProducersRequest.HighestVersion, DescribeProducersRequest.FlexibleSince),
         ApiKey.DescribeTransactions => (DescribeTransactionsRequest.LowestVersion, DescribeTransactionsRequest.HighestVersion, DescribeTransactionsRequest.FlexibleSince),
         ApiKey.ListTransactions => (ListTransactionsRequest.LowestVersion, ListTransactionsRequest.HighestVersion, ListTransactionsRequest.FlexibleSince),
+        ApiKey.ListClientMetricsResources => (ListClientMetricsResourcesRequest.LowestVersion, ListClientMetricsResourcesRequest.HighestVersion, ListClientMetricsResourcesRequest.FlexibleSince),
+        ApiKey.DescribeTopicPartitions => (DescribeTopicPartitionsRequest.LowestVersion, DescribeTopicPartitionsRequest.HighestVersion, DescribeTopicPartitionsRequest.FlexibleSince),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown API key."),
     };
 }

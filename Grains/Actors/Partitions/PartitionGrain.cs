@@ -86,8 +86,9 @@ public sealed partial class PartitionGrain(
         {
             // Nothing was written (the buffer is as sent): the coordinator confirms the partition, then the append is
             // made again. A commit cannot slip in between, since the producer waits for this answer before EndTxn.
-            var verified = transactionalId is null
-                ? ErrorCode.TransactionalIdAuthorizationFailed
+            // A blank transactional id names no coordinator (Kafka answers INVALID_REQUEST for an empty one).
+            var verified = transactionalId is null ? ErrorCode.TransactionalIdAuthorizationFailed
+                : string.IsNullOrWhiteSpace(transactionalId) ? ErrorCode.InvalidRequest
                 : await (_references ??= new GrainReferences(GrainFactory)).TransactionCoordinator(transactionalId)
                     .VerifyPartitionAsync(opener.ProducerId, opener.Epoch, new TransactionPartition(_topic, _partition));
             if (verified != ErrorCode.None)

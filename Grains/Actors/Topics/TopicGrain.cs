@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Actors.Brokers;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Actors.Placement;
@@ -12,7 +13,8 @@ namespace Tributary.Grains.Actors.Topics;
 
 /// <summary>
 /// A topic's metadata, durable in the control-plane store: id, partition count, config overrides validated against
-/// Kafka's definitions, and the broker of each partition, chosen among the live brokers at creation.
+/// Kafka's definitions, and the broker of each partition: chosen among the live brokers at creation, or the live broker
+/// the client assigned it to (Kafka's manual replica assignment).
 /// </summary>
 public sealed partial class TopicGrain(
     [PersistentState("topic", GrainStorageNames.ControlPlane)] IPersistentState<TopicState> state,
@@ -44,19 +46,33 @@ public sealed partial class TopicGrain(
             return Fail(ErrorCode.TopicAlreadyExists, $"Topic '{Name}' already exists.");
         }
 
-        var partitions = request.PartitionCount == -1 ? brokerConfigs.NumPartitions : request.PartitionCount;
-        if (partitions <= 0)
-        {
-            return Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
-        }
-
         var live = brokers.Active();
-        if (request.ReplicationFactor != -1 && request.ReplicationFactor != 1)
+        IReadOnlyList<int>? assigned = null;
+        if (request.Assignments is { Count: > 0 } assignments)
         {
-            return Fail(ErrorCode.InvalidReplicationFactor,
-                request.ReplicationFactor <= 0
-                    ? "Replication factor must be larger than 0."
-                    : $"Replication factor: {request.ReplicationFactor} larger than available brokers: 1 (replication is not supported yet).");
+            var decision = ReplicaAssignmentRules.ForNewTopic(
+                request.PartitionCount, request.ReplicationFactor, assignments, await RegisteredBrokersAsync(live), live.Keys.ToHashSet());
+            if (decision.Error != ErrorCode.None)
+            {
+                return Fail(decision.Error, decision.Message!);
+            }
+
+            assigned = decision.Brokers;
+        }
+        else
+        {
+            if (request.PartitionCount is 0 or < -1)
+            {
+                return Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
+            }
+
+            if (request.ReplicationFactor != -1 && request.ReplicationFactor != 1)
+            {
+                return Fail(ErrorCode.InvalidReplicationFactor,
+                    request.ReplicationFactor <= 0
+                        ? "Replication factor must be larger than 0."
+                        : $"Replication factor: {request.ReplicationFactor} larger than available brokers: 1 (replication is not supported yet).");
+            }
         }
 
         if (TopicConfigs.Validate(request.Configs) is { } configError)
@@ -64,7 +80,8 @@ public sealed partial class TopicGrain(
             return Fail(ErrorCode.InvalidConfig, configError);
         }
 
-        if (live.Count == 0)
+        var partitions = assigned?.Count ?? (request.PartitionCount == -1 ? brokerConfigs.NumPartitions : request.PartitionCount);
+        if (assigned is null && live.Count == 0)
         {
             return Fail(ErrorCode.BrokerNotAvailable, "No live broker to place the partitions on.");
         }
@@ -74,7 +91,7 @@ public sealed partial class TopicGrain(
             Guid.NewGuid(),
             partitions,
             request.Configs.ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal),
-            PartitionAssignment.Assign(Name, partitions, live.Keys.ToArray()));
+            assigned ?? PartitionAssignment.Assign(Name, partitions, live.Keys.ToArray()));
         if (request.ValidateOnly)
         {
             return new CreateTopicResult(ErrorCode.None, null, description);
@@ -116,7 +133,9 @@ public sealed partial class TopicGrain(
         return TopicAdminResult.Ok;
     }
 
-    public async Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly)
+    public Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly) => CreatePartitionsAsync(totalCount, null, validateOnly);
+
+    public async Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly)
     {
         if (!state.State.Exists)
         {
@@ -132,12 +151,26 @@ public sealed partial class TopicGrain(
         }
 
         var live = brokers.Active();
-        if (live.Count == 0)
+        IReadOnlyList<int> added;
+        if (assignments is not null)
+        {
+            var decision = ReplicaAssignmentRules.ForNewPartitions(current, totalCount, assignments, await RegisteredBrokersAsync(live), live.Keys.ToHashSet());
+            if (decision.Error != ErrorCode.None)
+            {
+                return new TopicAdminResult(decision.Error, decision.Message);
+            }
+
+            added = decision.Brokers;
+        }
+        else if (live.Count == 0)
         {
             return new TopicAdminResult(ErrorCode.BrokerNotAvailable, "No live broker to place the partitions on.");
         }
+        else
+        {
+            added = PartitionAssignment.Assign(Name, totalCount - current, live.Keys.ToArray(), firstPartition: current);
+        }
 
-        var added = PartitionAssignment.Assign(Name, totalCount - current, live.Keys.ToArray(), firstPartition: current);
         if (!validateOnly)
         {
             state.State.PartitionCount = totalCount;
@@ -146,6 +179,14 @@ public sealed partial class TopicGrain(
         }
 
         return TopicAdminResult.Ok;
+    }
+
+    /// <summary>Every broker that ever joined the cluster (Kafka's registered brokers), the live ones included.</summary>
+    private async Task<HashSet<int>> RegisteredBrokersAsync(IReadOnlyDictionary<int, SiloAddress> live)
+    {
+        var registered = (await GrainFactory.GetGrain<IBrokerRegistryGrain>(0).ListAsync()).Select(b => b.BrokerId).ToHashSet();
+        registered.UnionWith(live.Keys);
+        return registered;
     }
 
     private TopicAdminResult UnknownTopic() => new(ErrorCode.UnknownTopicOrPartition, $"Topic '{Name}' does not exist.");

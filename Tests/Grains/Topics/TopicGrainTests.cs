@@ -1,5 +1,8 @@
+using Orleans.Runtime;
+using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Tests.Grains.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Grains.Topics;
 
@@ -80,5 +83,59 @@ public sealed class TopicGrainTests(TwoBrokerClusterFixture fixture) : IClassFix
         var result = await Topic("defaults").CreateAsync(new CreateTopicRequest(-1, -1, NoConfigs));
 
         Assert.Equal(1, result.Topic!.PartitionCount);
+    }
+
+    [Fact]
+    public async Task Create_WithAManualAssignment_PlacesEachPartitionOnTheBrokerNamed_WhereItsGrainActivates()
+    {
+        var created = await Topic("assigned").CreateAsync(new CreateTopicRequest(-1, -1, NoConfigs, Assignments:
+        [
+            new ReplicaAssignment(1, [1]),
+            new ReplicaAssignment(0, [2]),
+            new ReplicaAssignment(2, [2]),
+        ]));
+
+        Assert.Equal(ErrorCode.None, created.Error);
+        Assert.Equal([2, 1, 2], (await Topic("assigned").DescribeAsync())!.PartitionBrokers);
+        Assert.Equal(ErrorCode.None, (await PartitionGrainKey.Get(fixture.Brokers.Grains, "assigned", 0).AppendAsync(Batches.Make(1))).Error);
+        Assert.True(Directory.Exists(Path.Combine(fixture.Brokers.DataDirectory(2), "assigned-0")));
+        Assert.False(Directory.Exists(Path.Combine(fixture.Brokers.DataDirectory(1), "assigned-0")));
+        var grainId = PartitionGrainKey.Get(fixture.Brokers.Grains, "assigned", 0).GetGrainId();
+        var activation = Assert.Single(await fixture.Brokers.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(), s => s.GrainId == grainId);
+        Assert.Equal(fixture.Brokers.Cluster.Silos[1].SiloAddress, activation.SiloAddress);
+    }
+
+    [Fact]
+    public async Task Create_WithTwoReplicasOnLiveBrokers_IsInvalidReplicaAssignment_ThereIsNoReplicationYet()
+    {
+        var refused = await Topic("two-replicas").CreateAsync(new CreateTopicRequest(-1, -1, NoConfigs, Assignments: [new ReplicaAssignment(0, [1, 2])]));
+
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, refused.Error);
+        Assert.Null(await Topic("two-replicas").DescribeAsync());
+    }
+
+    [Fact]
+    public async Task CreatePartitions_WithAManualAssignment_PlacesTheNewPartitionsOnTheBrokersNamed()
+    {
+        await Topic("grown-assigned").CreateAsync(new CreateTopicRequest(1, 1, NoConfigs));
+        var before = (await Topic("grown-assigned").DescribeAsync())!.PartitionBrokers[0];
+
+        var grown = await Topic("grown-assigned").CreatePartitionsAsync(4, [[2], [1], [2]], validateOnly: false);
+
+        Assert.Equal(ErrorCode.None, grown.Error);
+        Assert.Equal([before, 2, 1, 2], (await Topic("grown-assigned").DescribeAsync())!.PartitionBrokers);
+    }
+
+    [Fact]
+    public async Task CreatePartitions_ValidatingAnAssignment_ChangesNothing()
+    {
+        await Topic("grown-dry").CreateAsync(new CreateTopicRequest(1, 1, NoConfigs));
+
+        var checkedOnly = await Topic("grown-dry").CreatePartitionsAsync(2, [[2]], validateOnly: true);
+        var refused = await Topic("grown-dry").CreatePartitionsAsync(2, [[3]], validateOnly: true);
+
+        Assert.Equal(ErrorCode.None, checkedOnly.Error);
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, refused.Error);
+        Assert.Equal(1, (await Topic("grown-dry").DescribeAsync())!.PartitionCount);
     }
 }

@@ -37,6 +37,35 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task ReplicaAssignments_PutEachPartitionsLeaderOnTheBrokerNamed_AndTwoReplicasAreRefused()
+    {
+        using var admin = ClusterClients.Admin(Cluster.Silos[1].BootstrapServers);
+
+        await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification
+        {
+            Name = "assigned",
+            NumPartitions = 2,
+            ReplicationFactor = -1,
+            ReplicasAssignments = new() { [0] = [2], [1] = [3] },
+        }]);
+        await admin.CreatePartitionsAsync([new Confluent.Kafka.Admin.PartitionsSpecification { Topic = "assigned", IncreaseTo = 3, ReplicaAssignments = [[2]] }]);
+        var twoReplicas = await Assert.ThrowsAsync<Confluent.Kafka.Admin.CreateTopicsException>(() => admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification
+        {
+            Name = "assigned-twice",
+            NumPartitions = 1,
+            ReplicationFactor = -1,
+            ReplicasAssignments = new() { [0] = [1, 2] },
+        }]));
+
+        Assert.Equal([2, 3, 2], (await ClusterClients.WaitForPartitionsAsync(Cluster.Silos[3].BootstrapServers, "assigned", 3)).OrderBy(p => p.Key).Select(p => p.Value));
+        Assert.Equal(Confluent.Kafka.ErrorCode.InvalidReplicaAssignment, Assert.Single(twoReplicas.Results).Error.Code);
+        // Partition 1 is written by broker 3, the only one that serves it.
+        using var producer = ClusterClients.Producer(Cluster.Silos[1].BootstrapServers);
+        var delivered = await producer.ProduceAsync(new TopicPartition("assigned", 1), new Message<string, string> { Key = "k", Value = "on broker 3" });
+        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+    }
+
+    [Fact]
     public async Task ProducerAndConsumerGroup_SeeEveryRecord_OfPartitionsOnAllSilos()
     {
         // Each client is given one silo only: it finds the others from Metadata.
