@@ -9,8 +9,9 @@ public sealed class LocalClusterScriptTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "tributary-tests", "script-" + Guid.NewGuid().ToString("N"));
 
-    // Every port the script derives stays below the ephemeral range and away from the usual defaults.
-    private readonly int _offset = Random.Shared.Next(10, 20) * 1000;
+    // Every port the script derives stays below the ephemeral range and away from the usual defaults; an offset whose
+    // ports another process holds (a broker or test started by someone else on this machine) is passed over.
+    private readonly int _offset = FreeOffset();
     private readonly int _redisPort = TestPorts.Next();
     private string _path = Environment.GetEnvironmentVariable("PATH") ?? "";
 
@@ -52,6 +53,25 @@ public sealed class LocalClusterScriptTests : IDisposable
         Assert.True(stopped.ExitCode == 0, stopped.Output);
         Assert.Equal(3, (await RunAsync("status")).Output.Split('\n').Count(l => l.EndsWith(": stopped", StringComparison.Ordinal)));
         Assert.All(ports, port => Assert.False(Listening(port), $"port {port} still open"));
+    }
+
+    /// <summary>An offset at which every port the script gives three brokers is free.</summary>
+    private static int FreeOffset()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var offset = Random.Shared.Next(10, 20) * 1000;
+            int[] ports =
+            [
+                .. Enumerable.Range(1, 3).Select(id => 9091 + id + offset),
+                .. Enumerable.Range(0, 3).SelectMany(n => new[] { 8081 + n * 100 + offset, 8082 + n * 100 + offset, 8090 + n * 100 + offset }),
+                .. Enumerable.Range(1, 3).Select(id => 11110 + id + offset),
+            ];
+            if (ports.All(port => !Listening(port)) || attempt == 20)
+            {
+                return offset;
+            }
+        }
     }
 
     private static bool Listening(int port)
