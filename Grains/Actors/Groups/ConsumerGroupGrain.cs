@@ -60,20 +60,23 @@ public sealed partial class ConsumerGroupGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<GroupJoinResult> JoinAsync(GroupJoinRequest request)
+    public async Task<GroupJoinResult> JoinAsync(GroupJoinRequest request, CancellationToken cancellationToken)
     {
         _group.Tick();
         var joining = _group.JoinAsync(request);
         await SaveAsync();
-        return await joining;
+
+        // A caller that stops waiting (its client went away) leaves the member in the rebalance, as Kafka's
+        // coordinator keeps a join whose connection closed: the rebalance goes on without waiting here.
+        return await joining.WaitAsync(cancellationToken);
     }
 
-    public async Task<GroupSyncResult> SyncAsync(GroupSyncRequest request)
+    public async Task<GroupSyncResult> SyncAsync(GroupSyncRequest request, CancellationToken cancellationToken)
     {
         _group.Tick();
         var syncing = _group.SyncAsync(request);
         await SaveAsync();
-        return await syncing;
+        return await syncing.WaitAsync(cancellationToken);
     }
 
     public Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId)
