@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tributary.Gateway.Http;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.RestProxy;
@@ -52,6 +53,8 @@ public static class TributaryHost
         var restPort = tributary.RestProxy.Port;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
+            kestrel.Limits.MaxRequestLineSize = PortApi.MaxRequestLineBytes;
             kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>());
             if (registryPort > 0)
             {

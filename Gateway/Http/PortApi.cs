@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,12 +11,30 @@ using Microsoft.Extensions.Logging;
 namespace Tributary.Gateway.Http;
 
 /// <summary>
-/// One of Confluent's HTTP APIs on a port of its own: a branch of the pipeline taken only by connections to that
-/// port (so each API has its own root and paths), with Confluent's error envelope for unknown paths (the HTTP status
-/// as the code) and for failures that are not the client's.
+/// One of Confluent's HTTP APIs on a port of its own: a branch of the pipeline taken only by connections to that port
+/// (so each API has its own root and paths), with Confluent's error envelope for every error the pipeline sees: unknown
+/// paths and methods (the HTTP status as the code), URLs over <see cref="MaxUrlBytes"/>, bodies Kestrel cannot read
+/// (a bad chunk, one over its size limit) and failures that are not the client's.
+/// <para>What Kestrel refuses before any middleware runs is answered by Kestrel alone, with its status and an empty
+/// body, and ASP.NET offers no hook to add one: a malformed request line or header, a missing Host, a path whose
+/// escapes decode to a NUL (<c>%00</c>), a request line over <see cref="MaxRequestLineBytes"/>, headers over Kestrel's
+/// limits. Confluent's Jetty answers those with its own error page, not with this envelope either.</para>
 /// </summary>
 public static partial class PortApi
 {
+    /// <summary>
+    /// The longest request target (path and query) served: Confluent's default request header limit
+    /// (<c>max.request.header.size</c>, 8 KiB). A longer one gets 414 with the envelope.
+    /// </summary>
+    public const int MaxUrlBytes = 8 * 1024;
+
+    /// <summary>
+    /// The request line Kestrel should accept (its <c>MaxRequestLineSize</c>; its own default is 8 KiB), above
+    /// <see cref="MaxUrlBytes"/> so that an over-long URL reaches the pipeline and gets its 414 with the envelope; a line
+    /// longer than this Kestrel refuses itself, without a body.
+    /// </summary>
+    public const int MaxRequestLineBytes = 64 * 1024;
+
     private static readonly JsonSerializerOptions EnvelopeOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IApplicationBuilder MapPortApi(
@@ -33,6 +52,9 @@ public static partial class PortApi
                 return WriteErrorAsync(context.HttpContext, errors.ContentType, status,
                     $"HTTP {status} {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)}");
             });
+            branch.Use((context, next) => IsOverLong(context)
+                ? WriteErrorAsync(context, errors.ContentType, StatusCodes.Status414UriTooLong, "URI Too Long")
+                : next(context));
             branch.UseRouting();
             branch.UseEndpoints(endpoints => map(endpoints.MapGroup(""), logger));
         });
@@ -44,6 +66,11 @@ public static partial class PortApi
         context.Response.ContentType = contentType;
         return context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(code, message), EnvelopeOptions)).AsTask();
     }
+
+    private static bool IsOverLong(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>() is { } request
+            ? request.RawTarget.Length > MaxUrlBytes
+            : context.Request.Path.Value?.Length + context.Request.QueryString.Value?.Length > MaxUrlBytes;
 
     private static Task AnswerFailureAsync(HttpContext context, PortApiErrors errors, ILogger logger)
     {

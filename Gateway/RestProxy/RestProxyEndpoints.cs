@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.RestProxy.V2;
 using Tributary.Gateway.RestProxy.V3;
@@ -23,6 +25,7 @@ public static class RestProxyEndpoints
         services.AddSingleton<AvroJsonConverter>();
         services.AddSingleton<V2RecordConverter>();
         services.AddSingleton<V3RecordConverter>();
+        services.TryAddSingleton<TopicAutoCreation>();
         return services;
     }
 

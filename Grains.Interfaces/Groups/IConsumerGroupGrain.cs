@@ -9,11 +9,17 @@ namespace Tributary.Grains.Interfaces.Groups;
 [Alias("Tributary.Groups.IConsumerGroupGrain")]
 public interface IConsumerGroupGrain : IGrainWithStringKey
 {
-    [Alias("Join")]
-    Task<GroupJoinResult> JoinAsync(GroupJoinRequest request);
+    /// <summary>
+    /// JoinGroup: answered when the rebalance completes, which may take up to the group's rebalance timeout (the
+    /// members' <c>max.poll.interval.ms</c>), hence the long response timeout. Cancelling stops the wait, not the join:
+    /// the member stays in the rebalance, as Kafka keeps the join of a client whose connection closed.
+    /// </summary>
+    [Alias("Join"), ResponseTimeout(LongCalls.ClientBoundedWait)]
+    Task<GroupJoinResult> JoinAsync(GroupJoinRequest request, CancellationToken cancellationToken = default);
 
-    [Alias("Sync")]
-    Task<GroupSyncResult> SyncAsync(GroupSyncRequest request);
+    /// <summary>SyncGroup: a follower's is answered when the leader's assignment arrives, or the rebalance timeout passes.</summary>
+    [Alias("Sync"), ResponseTimeout(LongCalls.ClientBoundedWait)]
+    Task<GroupSyncResult> SyncAsync(GroupSyncRequest request, CancellationToken cancellationToken = default);
 
     [Alias("Heartbeat")]
     Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId);

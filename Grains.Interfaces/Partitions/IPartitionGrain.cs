@@ -27,10 +27,10 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId);
 
     /// <summary>
-    /// Reads whole batches from an offset; with a max wait, waits for data to arrive first. Cancelling ends the wait
-    /// early with what is there.
+    /// Reads whole batches from an offset; with a max wait, waits for data to arrive first (as long as the client's
+    /// <c>max.wait.ms</c> asks, hence the long response timeout). Cancelling ends the wait early with what is there.
     /// </summary>
-    [Alias("Read")]
+    [Alias("Read"), ResponseTimeout(LongCalls.ClientBoundedWait)]
     Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -38,7 +38,7 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     /// up to its max bytes), or its max wait passes, or the caller cancels; answers how many it would find then. Reads
     /// nothing: Fetch sums these across its partitions to wait for <c>min.bytes</c>, as Kafka's delayed fetch does.
     /// </summary>
-    [Alias("WaitForBytes")]
+    [Alias("WaitForBytes"), ResponseTimeout(LongCalls.ClientBoundedWait)]
     Task<long> WaitForBytesAsync(ReadRequest request, long moreThan, CancellationToken cancellationToken = default);
 
     /// <summary>Log start offset, high watermark and log end offset.</summary>

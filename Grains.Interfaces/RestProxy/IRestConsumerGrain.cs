@@ -43,7 +43,7 @@ public interface IRestConsumerGrain : IGrainWithStringKey
     Task<int> SeekToAsync(IReadOnlyList<RestTopicPartition> partitions, bool beginning);
 
     /// <summary>Records from the assigned partitions: at most about <paramref name="maxBytes"/>, waiting up to <paramref name="timeout"/> for the first.</summary>
-    [Alias("Poll")]
+    [Alias("Poll"), ResponseTimeout(LongCalls.ClientBoundedWait)]
     Task<RestResult<IReadOnlyList<RestConsumedRecord>>> PollAsync(int maxBytes, TimeSpan timeout);
 
     /// <summary>Commits these offsets, or (null) every partition's position after what was consumed.</summary>

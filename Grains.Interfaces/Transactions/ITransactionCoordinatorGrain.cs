@@ -5,7 +5,8 @@ namespace Tributary.Grains.Interfaces.Transactions;
 /// <summary>
 /// The transaction coordinator of one <c>transactional.id</c> (the grain's key), after Kafka's TransactionCoordinator:
 /// the producer id and epoch it owns, its open transaction's partitions and groups, and the commit or abort that
-/// writes markers to all of them. Calls run one at a time.
+/// writes markers to all of them. Calls run one at a time, so any of them may wait behind a commit writing its markers:
+/// their response timeout covers that (<see cref="LongCalls.TransactionCompletion"/>).
 /// </summary>
 [Alias("Tributary.Transactions.ITransactionCoordinatorGrain")]
 public interface ITransactionCoordinatorGrain : IGrainWithStringKey
@@ -14,19 +15,19 @@ public interface ITransactionCoordinatorGrain : IGrainWithStringKey
     /// InitProducerId for this transactional id: the first call allocates a producer id, later ones bump its epoch,
     /// fencing older producers and aborting a transaction they left open.
     /// </summary>
-    [Alias("InitProducerId")]
+    [Alias("InitProducerId"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task<InitProducerIdResult> InitProducerIdAsync(int transactionTimeoutMs, long expectedProducerId, short expectedProducerEpoch);
 
     /// <summary>AddPartitionsToTxn: the partitions the open transaction writes to. One error for them all.</summary>
-    [Alias("AddPartitions")]
+    [Alias("AddPartitions"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task<ErrorCode> AddPartitionsAsync(long producerId, short producerEpoch, IReadOnlyList<TransactionPartition> partitions);
 
     /// <summary>AddOffsetsToTxn: the group whose offsets the transaction commits.</summary>
-    [Alias("AddOffsets")]
+    [Alias("AddOffsets"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task<ErrorCode> AddOffsetsAsync(long producerId, short producerEpoch, string groupId);
 
     /// <summary>EndTxn: commits or aborts the open transaction; answers once every marker is written.</summary>
-    [Alias("End")]
+    [Alias("End"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task<ErrorCode> EndAsync(long producerId, short producerEpoch, bool commit);
 
     /// <summary>
@@ -38,18 +39,18 @@ public interface ITransactionCoordinatorGrain : IGrainWithStringKey
     Task<ErrorCode> VerifyPartitionAsync(long producerId, short producerEpoch, TransactionPartition partition);
 
     /// <summary>DescribeTransactions for this id, or null when it is unknown.</summary>
-    [Alias("Describe")]
+    [Alias("Describe"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task<TransactionDescription?> DescribeAsync();
 
     /// <summary>Activates the coordinator so that it finishes or times out a transaction left open by a restart.</summary>
-    [Alias("Resume")]
+    [Alias("Resume"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task ResumeAsync();
 
     /// <summary>
     /// Kafka's <c>transactional.id.expiration.ms</c>: forgets this id (state and catalog entry) when no transaction is
     /// open and no producer request changed it for <paramref name="expiration"/>. True when it was forgotten.
     /// </summary>
-    [Alias("ExpireIfIdle")]
+    [Alias("ExpireIfIdle"), ResponseTimeout(LongCalls.TransactionCompletion)]
     Task<bool> ExpireIfIdleAsync(TimeSpan expiration);
 }
 

@@ -24,6 +24,7 @@ public sealed partial class ClassicGroup
     /// </summary>
     public void Restore(GroupSnapshot snapshot)
     {
+        _deadlinesChanged = true;
         Generation = snapshot.Generation;
         ProtocolType = snapshot.ProtocolType;
         ProtocolName = snapshot.ProtocolName;

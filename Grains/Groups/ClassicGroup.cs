@@ -10,7 +10,8 @@ namespace Tributary.Grains.Groups;
 /// two-step join, static membership with fencing, session and rebalance timeouts.
 /// <para>JoinGroup and SyncGroup answers are tasks completed when the rebalance reaches them: a JoinGroup waits until
 /// every member has rejoined (or the rebalance timeout passes), a follower's SyncGroup until the leader's assignment
-/// arrives. Nothing sleeps: completion is checked on every join, and deadlines on <see cref="Tick"/>.</para>
+/// arrives. Nothing sleeps: completion is checked on every join, and deadlines on <see cref="Tick"/>, which its owner
+/// calls on a timer and before each request, so that nobody sees a member whose session has expired.</para>
 /// <para>Not thread-safe: its owner calls it from one thread at a time (a grain). <see cref="Changed"/> fires when the
 /// membership that must survive a restart changed (a group became Stable or Empty, a static member was replaced).</para>
 /// </summary>
@@ -48,6 +49,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
     public Task<GroupJoinResult> JoinAsync(GroupJoinRequest join)
     {
+        _deadlinesChanged = true;
         if (State == GroupState.Dead)
         {
             return Done(GroupJoinResult.Failed(ErrorCode.CoordinatorNotAvailable, join.MemberId));
@@ -113,6 +115,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
     public Task<GroupSyncResult> SyncAsync(GroupSyncRequest sync)
     {
+        _deadlinesChanged = true;
         var error = ValidateMember(sync.MemberId, sync.GroupInstanceId, sync.GenerationId);
         if (error != ErrorCode.None)
         {
@@ -145,10 +148,17 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
                     State = GroupState.Stable;
                     _syncDeadlineMs = long.MaxValue;
+                    var now = NowMs;
                     foreach (var m in _members.Values)
                     {
-                        m.AwaitingSync?.TrySetResult(new GroupSyncResult(ErrorCode.None, ProtocolType, ProtocolName, m.Assignment));
-                        m.AwaitingSync = null;
+                        // As Kafka's propagateAssignment: a member's session restarts with its assignment, however long
+                        // its SyncGroup waited for the leader's.
+                        if (m.AwaitingSync is { } waiter)
+                        {
+                            m.LastHeartbeatMs = now;
+                            waiter.TrySetResult(new GroupSyncResult(ErrorCode.None, ProtocolType, ProtocolName, m.Assignment));
+                            m.AwaitingSync = null;
+                        }
                     }
 
                     Changed?.Invoke();
@@ -180,6 +190,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
             return leaving.Select(_ => ErrorCode.CoordinatorNotAvailable).ToList();
         }
 
+        _deadlinesChanged = true;
         var results = new List<ErrorCode>(leaving.Count);
         foreach (var (memberId, instanceId) in leaving)
         {
@@ -203,10 +214,13 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
     }
 
     /// <summary>
-    /// Whether an OffsetCommit may go ahead: a member of the current generation (which counts as a heartbeat), or a
-    /// "simple" commit (generation &lt; 0, no member) to a group with no members, as consumers using assign() send.
+    /// Whether an OffsetCommit may go ahead: a member of the current generation, or a "simple" commit (generation
+    /// &lt; 0, no member) to a group with no members, as consumers using assign() send. A member's OffsetCommit counts
+    /// as a heartbeat, as in Kafka (whose classic coordinator reschedules the member's session on a commit in Stable
+    /// or PreparingRebalance, the states in which a member's commit is taken); a TxnOffsetCommit
+    /// (<paramref name="keepsSessionAlive"/> false) does not.
     /// </summary>
-    public ErrorCode ValidateCommit(string memberId, string? groupInstanceId, int generation)
+    public ErrorCode ValidateCommit(string memberId, string? groupInstanceId, int generation, bool keepsSessionAlive = true)
     {
         if (State == GroupState.Dead)
         {
@@ -224,53 +238,12 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
         }
 
         var error = ValidateMember(memberId, groupInstanceId, generation);
-        if (error == ErrorCode.None)
+        if (error == ErrorCode.None && keepsSessionAlive)
         {
             _members[memberId].LastHeartbeatMs = NowMs;
         }
 
         return error;
-    }
-
-    /// <summary>Deadlines: expired pending ids and sessions, the end of the initial delay, rebalance and sync timeouts.</summary>
-    public void Tick()
-    {
-        var now = NowMs;
-        foreach (var expired in _pendingMembers.Where(p => p.Value <= now).Select(p => p.Key).ToList())
-        {
-            _pendingMembers.Remove(expired);
-        }
-
-        foreach (var member in _members.Values.ToList())
-        {
-            if (member.AwaitingJoin is null && member.AwaitingSync is null && now - member.LastHeartbeatMs > member.SessionTimeoutMs)
-            {
-                RemoveMember(member.MemberId);
-            }
-        }
-
-        if (State == GroupState.PreparingRebalance)
-        {
-            if (now >= _rebalanceDeadlineMs)
-            {
-                CompleteJoin();
-            }
-            else
-            {
-                TryCompleteJoin();
-            }
-        }
-        else if (State == GroupState.CompletingRebalance && now >= _syncDeadlineMs)
-        {
-            // The leader never sent its assignment: members that did not sync are dropped and the group tries again.
-            foreach (var member in _members.Values.Where(m => m.AwaitingSync is null && !m.IsStatic).ToList())
-            {
-                RemoveMember(member.MemberId, rebalance: false);
-            }
-
-            PrepareRebalance();
-            TryCompleteJoin();
-        }
     }
 
     /// <summary>DeleteGroups: only an empty group can go.</summary>

@@ -49,6 +49,12 @@ public sealed record LogConfig
     /// <summary><c>flush.ms</c>: fsync when the oldest unflushed append is this old. Default unbounded.</summary>
     public long FlushMs { get; init; } = long.MaxValue;
 
+    /// <summary>
+    /// <c>cleanup.policy</c> names <c>compact</c> (alone or with <c>delete</c>): every record needs a key, as Kafka's
+    /// LogValidator demands of a compacted topic. Default false (<c>delete</c>).
+    /// </summary>
+    public bool Compact { get; init; }
+
     /// <summary><c>file.delete.delay.ms</c>: how long a deleted segment's files linger for reads in flight. Default 60 s.</summary>
     public long FileDeleteDelayMs { get; init; } = 60_000;
 

@@ -54,6 +54,10 @@ public static class ClusterSiloBuilderExtensions
             orleans.GetSection("Membership").Bind(options);
         });
 
+        // Orleans' messaging settings (its default response timeout, 30 s, among them) under Orleans:Messaging. The
+        // calls that may rightly wait longer carry their own timeout (LongCalls), whatever this one says.
+        silo.Configure<SiloMessagingOptions>(orleans.GetSection("Messaging"));
+
         return AddGrainStorage(silo, cluster);
     }
 

@@ -36,7 +36,7 @@ public sealed class JoinGroupHandler(IGrainFactory grains) : KafkaApiHandler<Joi
             body.ProtocolType,
             body.Protocols.Select(p => new GroupProtocolData(p.Name, p.Metadata.ToArray())).ToList(),
             RequireKnownMemberId: request.ApiVersion >= 4,
-            SupportsSkipAssignment: request.ApiVersion >= 9));
+            SupportsSkipAssignment: request.ApiVersion >= 9), cancellationToken);
         return new JoinGroupResponse
         {
             ErrorCode = (short)result.Error,

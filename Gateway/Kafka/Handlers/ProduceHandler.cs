@@ -61,6 +61,11 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
                 BaseOffset = result.BaseOffset,
                 LogAppendTimeMs = result.LogAppendTime,
                 LogStartOffset = result.LogStartOffset,
+                RecordErrors = result.RecordErrors?.Select(e => new ProduceResponse.BatchIndexAndErrorMessage
+                {
+                    BatchIndex = e.BatchIndex,
+                    BatchIndexErrorMessage = e.Message,
+                }).ToList() ?? [],
             };
         }
         catch (Exception e) when (e is not OperationCanceledException)

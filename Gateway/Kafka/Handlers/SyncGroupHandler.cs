@@ -28,7 +28,7 @@ public sealed class SyncGroupHandler(IGrainFactory grains) : KafkaApiHandler<Syn
             body.GenerationId,
             body.ProtocolType,
             body.ProtocolName,
-            body.Assignments.GroupBy(a => a.MemberId).ToDictionary(g => g.Key, g => g.Last().Assignment.ToArray())));
+            body.Assignments.GroupBy(a => a.MemberId).ToDictionary(g => g.Key, g => g.Last().Assignment.ToArray())), cancellationToken);
         return new SyncGroupResponse
         {
             ErrorCode = (short)result.Error,

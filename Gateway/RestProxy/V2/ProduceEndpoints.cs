@@ -9,7 +9,8 @@ namespace Tributary.Gateway.RestProxy.V2;
 
 /// <summary>
 /// API v2 produce, to a topic or to one of its partitions: records in an embedded format (the Content-Type names it)
-/// turned into Kafka's bytes, all of them before any is written, so a request with one bad record writes nothing.
+/// turned into Kafka's bytes, all of them before any is written, so a request with one bad record writes nothing. A topic
+/// that does not exist is created when <c>auto.create.topics.enable</c> allows it, as Confluent's producer has it created.
 /// </summary>
 internal static class ProduceEndpoints
 {
@@ -22,15 +23,15 @@ internal static class ProduceEndpoints
     }
 
     private static Task<IResult> ProduceToTopicAsync(
-        string topic, HttpRequest request, TopicCache topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log) =>
+        string topic, HttpRequest request, TopicAutoCreation topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log) =>
         ProduceAsync(topic, null, request, topics, converter, writer, log);
 
     private static Task<IResult> ProduceToPartitionAsync(
-        string topic, int partition, HttpRequest request, TopicCache topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log) =>
+        string topic, int partition, HttpRequest request, TopicAutoCreation topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log) =>
         ProduceAsync(topic, partition, request, topics, converter, writer, log);
 
     private static async Task<IResult> ProduceAsync(
-        string topic, int? partition, HttpRequest request, TopicCache topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log)
+        string topic, int? partition, HttpRequest request, TopicAutoCreation topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log)
     {
         var format = Format(RestHttp.MediaType(request));
         if (format is null or "jsonschema" or "protobuf")
@@ -49,10 +50,27 @@ internal static class ProduceEndpoints
             return RestHttp.Error(StatusCodes.Status400BadRequest, "The request body must be a JSON object.");
         }
 
-        var body = ProduceRequest.Read(document.RootElement);
-        if (await topics.DescribeAsync(topic) is not { } description)
+        // Confluent's order: the body is bound (400 when it cannot be), then validated (422), then produced.
+        var (body, unbindable) = ProduceRequest.Read(document.RootElement);
+        if (body is null)
         {
-            return V2Errors.TopicNotFound(topic);
+            log.Rejected(request, StatusCodes.Status400BadRequest, unbindable!);
+            return RestHttp.Error(StatusCodes.Status400BadRequest, unbindable!);
+        }
+
+        if (body.Records.Count == 0)
+        {
+            return RestHttp.Error(StatusCodes.Status422UnprocessableEntity, "records must not be empty (was [])");
+        }
+
+        // Confluent's proxy writes through a Kafka producer, whose metadata request creates a missing topic when the
+        // broker allows it; a topic it cannot have is a 404, an illegal name fails each record as the producer does.
+        var (description, error, _) = await topics.DescribeOrCreateAsync(topic);
+        if (description is null)
+        {
+            return error == ErrorCode.InvalidTopicException
+                ? RestHttp.Json(new ProduceResponse(null, null, body.Records.Select(_ => new PartitionOffset(null, null, RestErrors.KafkaError, $"Invalid topics: [{topic}]")).ToList()))
+                : V2Errors.TopicNotFound(topic);
         }
 
         var converted = await converter.ConvertAsync(format, topic, partition, body, description);

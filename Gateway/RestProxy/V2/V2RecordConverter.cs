@@ -17,7 +17,7 @@ internal sealed class V2RecordConverter(AvroJsonConverter avro)
     public async Task<(List<RestRecord>? Records, int? KeySchemaId, int? ValueSchemaId, (int Code, string Message)? Rejection)> ConvertAsync(
         string format, string topic, int? partition, ProduceRequest body, TopicDescription description)
     {
-        var entries = body.Records ?? [];
+        var entries = body.Records;
         (int Id, Schema? Schema)? keySchema = null, valueSchema = null;
         if (format == "avro")
         {

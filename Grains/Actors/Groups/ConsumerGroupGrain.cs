@@ -14,8 +14,10 @@ namespace Tributary.Grains.Actors.Groups;
 /// <summary>
 /// A thin adapter from grain calls to one <see cref="ClassicGroup"/> and its <see cref="GroupOffsets"/>. Reentrant, so
 /// that JoinGroup and SyncGroup calls can wait for the rebalance while heartbeats, commits and other members' joins go
-/// on; every change to the group happens inside one turn. Membership is stored when the group becomes Stable or Empty,
-/// offsets before a commit is answered, so both survive a kill -9 of the silo.
+/// on; every change to the group happens inside one turn. Deadlines (sessions, rebalance and sync timeouts) are applied
+/// on a timer and before every request, so that an expired session is gone for whoever asks next, however late the
+/// timer runs. Membership is stored when the group becomes Stable or Empty, offsets before a commit is answered, so
+/// both survive a kill -9 of the silo.
 /// </summary>
 [Reentrant]
 public sealed partial class ConsumerGroupGrain(
@@ -58,25 +60,34 @@ public sealed partial class ConsumerGroupGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<GroupJoinResult> JoinAsync(GroupJoinRequest request)
+    public async Task<GroupJoinResult> JoinAsync(GroupJoinRequest request, CancellationToken cancellationToken)
     {
+        _group.Tick();
         var joining = _group.JoinAsync(request);
         await SaveAsync();
-        return await joining;
+
+        // A caller that stops waiting (its client went away) leaves the member in the rebalance, as Kafka's
+        // coordinator keeps a join whose connection closed: the rebalance goes on without waiting here.
+        return await joining.WaitAsync(cancellationToken);
     }
 
-    public async Task<GroupSyncResult> SyncAsync(GroupSyncRequest request)
+    public async Task<GroupSyncResult> SyncAsync(GroupSyncRequest request, CancellationToken cancellationToken)
     {
+        _group.Tick();
         var syncing = _group.SyncAsync(request);
         await SaveAsync();
-        return await syncing;
+        return await syncing.WaitAsync(cancellationToken);
     }
 
-    public Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId) =>
-        Task.FromResult(_group.Heartbeat(memberId, groupInstanceId, generationId));
+    public Task<ErrorCode> HeartbeatAsync(string memberId, string? groupInstanceId, int generationId)
+    {
+        _group.Tick();
+        return Task.FromResult(_group.Heartbeat(memberId, groupInstanceId, generationId));
+    }
 
     public async Task<IReadOnlyList<ErrorCode>> LeaveAsync(IReadOnlyList<GroupMemberIdentity> members)
     {
+        _group.Tick();
         var results = _group.Leave(members);
         await SaveAsync();
         return results;
@@ -84,6 +95,7 @@ public sealed partial class ConsumerGroupGrain(
 
     public async Task<IReadOnlyList<ErrorCode>> CommitOffsetsAsync(OffsetCommitRequestData request)
     {
+        _group.Tick();
         var error = _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId);
         if (error != ErrorCode.None)
         {
@@ -101,10 +113,12 @@ public sealed partial class ConsumerGroupGrain(
 
     public async Task<IReadOnlyList<ErrorCode>> TxnCommitOffsetsAsync(long producerId, short producerEpoch, OffsetCommitRequestData request)
     {
-        // A commit that names a member is checked against the group, as OffsetCommit is; one without (generation -1) is not.
+        // A commit that names a member is checked against the group, as OffsetCommit is; one without (generation -1) is
+        // not. Unlike OffsetCommit, it does not keep the member's session alive (nor does Kafka's).
+        _group.Tick();
         var error = request.GenerationId < 0 && request.MemberId.Length == 0
             ? ErrorCode.None
-            : _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId);
+            : _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId, keepsSessionAlive: false);
         if (error != ErrorCode.None)
         {
             return request.Offsets.Select(_ => error).ToList();
@@ -137,16 +151,21 @@ public sealed partial class ConsumerGroupGrain(
         return Task.FromResult(result);
     }
 
-    public Task<GroupDescription> DescribeAsync() => Task.FromResult(Exists
-        ? new GroupDescription(
-            _group.State.ToString(),
-            _group.ProtocolType ?? "",
-            _group.ProtocolName ?? "",
-            _group.DescribeMembers())
-        : new GroupDescription(nameof(GroupState.Dead), "", "", []));
+    public Task<GroupDescription> DescribeAsync()
+    {
+        _group.Tick();
+        return Task.FromResult(Exists
+            ? new GroupDescription(
+                _group.State.ToString(),
+                _group.ProtocolType ?? "",
+                _group.ProtocolName ?? "",
+                _group.DescribeMembers())
+            : new GroupDescription(nameof(GroupState.Dead), "", "", []));
+    }
 
     public async Task<ErrorCode> DeleteAsync()
     {
+        _group.Tick();
         if (!Exists)
         {
             return ErrorCode.GroupIdNotFound;
@@ -179,6 +198,7 @@ public sealed partial class ConsumerGroupGrain(
 
     public async Task<(ErrorCode Group, IReadOnlyList<ErrorCode> Partitions)> DeleteOffsetsAsync(IReadOnlyList<GroupTopicPartition> partitions)
     {
+        _group.Tick();
         if (!Exists)
         {
             return (ErrorCode.GroupIdNotFound, []);

@@ -23,7 +23,10 @@ public sealed class GroupCoordinatorOptions
     /// </summary>
     public int MaxProtocolMetadataBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How often a group checks its deadlines (session and rebalance timeouts). Default 250 ms.</summary>
+    /// <summary>
+    /// How often a group checks its deadlines (session, rebalance and sync timeouts) when no request comes; every
+    /// request to the group applies those that have passed first. Default 250 ms.
+    /// </summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     public GroupOptions ToGroupOptions() => new()

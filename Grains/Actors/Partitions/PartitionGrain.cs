@@ -75,7 +75,7 @@ public sealed partial class PartitionGrain(
         // The buffer is this partition's now (TransferredRecords): offsets are assigned by rewriting it in place, and
         // on the caller's silo it is the caller's own buffer, not a copy.
         var result = await Log.AppendAsync(records.Bytes);
-        return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+        return ToAppendResult(result);
     }
 
     public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId)
@@ -100,8 +100,12 @@ public sealed partial class PartitionGrain(
             result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: true);
         }
 
-        return new AppendResult(result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+        return ToAppendResult(result);
     }
+
+    private static AppendResult ToAppendResult(LogAppendResult result) => new(
+        result.Error, result.ErrorMessage, result.BaseOffset, result.LogAppendTime, result.LogStartOffset,
+        result.RecordErrors?.Select(e => new AppendRecordError(e.BatchIndex, e.Message)).ToList());
 
     public async Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default)
     {

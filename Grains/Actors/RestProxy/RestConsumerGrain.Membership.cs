@@ -70,9 +70,9 @@ public sealed partial class RestConsumerGrain
             step = step switch
             {
                 MembershipStep.ListTopics list => _consumer.TopicsListed(list, await GrainFactory.GetGrain<ITopicCatalogGrain>(0).ListAsync()),
-                MembershipStep.Join join => _consumer.Joined(join, await GroupGrain.JoinAsync(join.Request)),
+                MembershipStep.Join join => _consumer.Joined(join, await GroupGrain.JoinAsync(join.Request, cancellation)),
                 MembershipStep.DescribeTopics describe => _consumer.Described(describe, await PartitionCountsAsync(describe.Topics)),
-                MembershipStep.Sync sync => _consumer.Synced(sync, await GroupGrain.SyncAsync(sync.Request)),
+                MembershipStep.Sync sync => _consumer.Synced(sync, await GroupGrain.SyncAsync(sync.Request, cancellation)),
                 MembershipStep.Wait wait => await WaitAsync(wait, cancellation),
                 MembershipStep.Heartbeat beat => _consumer.HeartbeatAnswered(beat, await GroupGrain.HeartbeatAsync(beat.MemberId, null, beat.GenerationId)),
                 MembershipStep.Commit commit => await CommitForRebalanceAsync(commit),

@@ -165,6 +165,7 @@ public static class TopicConfigs
             FlushMessages = Long(FlushMessages),
             FlushMs = Long(FlushMs),
             FileDeleteDelayMs = Long(FileDeleteDelayMs),
+            Compact = Value(CleanupPolicy).Split(',', StringSplitOptions.TrimEntries).Contains("compact", StringComparer.Ordinal),
         };
     }
 

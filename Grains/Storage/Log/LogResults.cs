@@ -24,6 +24,9 @@ public readonly record struct LogAppendResult(
 
     /// <summary>Set when the append waits for its transaction to be verified (see <see cref="VerificationRequired"/>).</summary>
     public (long ProducerId, short Epoch)? Opener { get; init; }
+
+    /// <summary>The records that made the append invalid, when validation names them (Produce's <c>RecordErrors</c>).</summary>
+    public IReadOnlyList<RecordError>? RecordErrors { get; init; }
 }
 
 /// <summary>The outcome of a read: whole batches, and the log's offsets at the time of the read.</summary>

@@ -17,7 +17,26 @@ public readonly record struct ValidatedAppend(
 {
     public bool IsValid => Error == ErrorCode.None;
 
+    /// <summary>The records at fault, when validation names them (Produce v8's <c>RecordErrors</c>, KIP-467).</summary>
+    public IReadOnlyList<RecordError>? RecordErrors { get; init; }
+
     public static ValidatedAppend Invalid(ErrorCode error, string message) => new(error, message, -1, -1, -1, -1, 0, 0);
+
+    /// <summary>
+    /// Kafka's RecordValidationException: the batch is refused for the records named, with the message Kafka's
+    /// LogValidator composes from the first three of them.
+    /// </summary>
+    public static ValidatedAppend InvalidRecords(IReadOnlyList<RecordError> errors) =>
+        Invalid(ErrorCode.InvalidRecord,
+            $"One or more records have been rejected due to {errors.Count} record errors in total, and only showing the first three errors at most: [{string.Join(", ", errors.Take(3))}]")
+        with { RecordErrors = errors };
+}
+
+/// <summary>One record that made its batch invalid: its index in the batch, and why (Kafka's ProduceResponse.RecordError).</summary>
+public readonly record struct RecordError(int BatchIndex, string Message)
+{
+    /// <summary>Kafka's rendering, which its error message lists.</summary>
+    public override string ToString() => $"RecordError(batchIndex={BatchIndex}, message='{Message}')";
 }
 
 /// <summary>
@@ -27,8 +46,9 @@ public readonly record struct ValidatedAppend(
 /// whole batches (CORRUPT_MESSAGE), magic 2, CRC-32C over attributes to end (CORRUPT_MESSAGE), size against
 /// <c>max.message.bytes</c> (MESSAGE_TOO_LARGE) and the append against <c>segment.bytes</c> (RECORD_LIST_TOO_LARGE),
 /// record count = last offset delta + 1 &gt; 0 and every record's framing and offset delta, inside compressed
-/// batches too (INVALID_RECORD), no control batches from clients, a sequence for every producer id, and CreateTime
-/// within <c>message.timestamp.before/after.max.ms</c> (INVALID_TIMESTAMP).</para>
+/// batches too (INVALID_RECORD), no control batches from clients, a sequence for every producer id, CreateTime
+/// within <c>message.timestamp.before/after.max.ms</c> (INVALID_TIMESTAMP), and on a compacted topic a key on every
+/// record (INVALID_RECORD, naming each record without one).</para>
 /// <para>Stateless and thread-safe.</para>
 /// </summary>
 public static class LogValidator
@@ -44,7 +64,8 @@ public static class LogValidator
         int leaderEpoch,
         LogConfig config,
         long nowMs,
-        AppendOrigin origin = AppendOrigin.Client)
+        AppendOrigin origin = AppendOrigin.Client,
+        string topicPartition = "")
     {
         if (records.Length > config.SegmentBytes)
         {
@@ -69,7 +90,7 @@ public static class LogValidator
             {
                 var batch = records[position..];
                 var size = RecordBatch.TotalSize(batch);
-                var invalid = ValidateBatch(batch[..size], config, nowMs, origin, out maxTimestamps[i]);
+                var invalid = ValidateBatch(batch[..size], config, nowMs, origin, topicPartition, out maxTimestamps[i]);
                 if (invalid.HasValue)
                 {
                     return invalid.Value;
@@ -127,6 +148,7 @@ public static class LogValidator
         LogConfig config,
         long nowMs,
         AppendOrigin origin,
+        string topicPartition,
         out long maxTimestamp)
     {
         maxTimestamp = RecordBatch.NoTimestamp;
@@ -176,16 +198,22 @@ public static class LogValidator
             }
         }
 
-        return ValidateRecords(batch, count, config, nowMs, out maxTimestamp);
+        // A compacted log keeps the last record of each key: a record without one could never be compacted. Kafka checks
+        // what is written here (clients' batches and the coordinators' markers, which have keys), not what recovery replays.
+        var keysRequired = config.Compact && origin != AppendOrigin.Recovery;
+        return ValidateRecords(batch, count, config, nowMs, keysRequired ? topicPartition : null, out maxTimestamp);
     }
 
+    /// <summary>Checks each record; with <paramref name="keysRequiredIn"/> (the partition's name) every record needs a key.</summary>
     private static ValidatedAppend? ValidateRecords(
         ReadOnlySpan<byte> batch,
         int count,
         LogConfig config,
         long nowMs,
+        string? keysRequiredIn,
         out long maxTimestamp)
     {
+        List<RecordError>? keyless = null;
         maxTimestamp = RecordBatch.NoTimestamp;
         RecordsView view;
         try
@@ -230,6 +258,11 @@ public static class LogValidator
                         $"Timestamp {timestamp} of record {seen} is out of range for the topic's message.timestamp settings.");
                 }
 
+                if (keysRequiredIn is not null && !record.HasKey)
+                {
+                    (keyless ??= []).Add(new RecordError(seen, $"Compacted topic cannot accept message without key in topic partition {keysRequiredIn}."));
+                }
+
                 maxTimestamp = Math.Max(maxTimestamp, timestamp);
                 seen++;
                 if (seen > count)
@@ -245,7 +278,7 @@ public static class LogValidator
             }
         }
 
-        return null;
+        return keyless is null ? null : ValidatedAppend.InvalidRecords(keyless);
     }
 
     private static bool IsWithin(long timestamp, long nowMs, LogConfig config)

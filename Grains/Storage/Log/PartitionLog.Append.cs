@@ -31,10 +31,10 @@ public sealed partial class PartitionLog
 
             var config = _config;
             var now = NowMs;
-            var validated = LogValidator.ValidateAndAssignOffsets(records.Span, _logEndOffset, LeaderEpoch, config, now, origin);
+            var validated = LogValidator.ValidateAndAssignOffsets(records.Span, _logEndOffset, LeaderEpoch, config, now, origin, TopicPartition);
             if (!validated.IsValid)
             {
-                return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset));
+                return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset) with { RecordErrors = validated.RecordErrors });
             }
 
             var check = _producers.CheckAppend(records.Span, origin, now, out var producers);

@@ -44,6 +44,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
     {
         Directory = directory;
+        TopicPartition = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
         _config = config;
         _time = time;
         _logger = logger;
@@ -61,6 +62,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
     }
 
     public string Directory { get; }
+
+    /// <summary>Kafka's name of the partition, <c>topic-partition</c>: its directory's name, as Kafka's error messages spell it.</summary>
+    public string TopicPartition { get; }
 
     public LogConfig Config => Volatile.Read(ref _config);
 

@@ -36,6 +36,21 @@ public sealed class TopicConfigsTests
     }
 
     [Theory]
+    [InlineData("delete", null, false)]
+    [InlineData("compact", null, true)]
+    [InlineData("compact,delete", null, true)]
+    [InlineData("delete, compact", null, true)]
+    [InlineData(null, "compact", true)]
+    [InlineData("delete", "compact", false)]
+    public void ACleanupPolicyNamingCompact_MakesTheLogCompacted_FromTheTopicOrTheBrokerDefault(string? topic, string? broker, bool compact)
+    {
+        var own = topic is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["cleanup.policy"] = topic };
+        var defaults = broker is null ? null : new Dictionary<string, string> { ["cleanup.policy"] = broker };
+
+        Assert.Equal(compact, TopicConfigs.ToLogConfig(own, defaults).Compact);
+    }
+
+    [Theory]
     [InlineData("retention.ms", "-2")]
     [InlineData("retention.ms", "1.5")]
     [InlineData("segment.bytes", "13")]

@@ -180,4 +180,55 @@ public sealed class LogValidatorTests : IDisposable
         Assert.Equal((2L, 8L), (result.BaseOffset, result.LastOffset));
         Assert.Equal(9, end);
     }
+
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Lz4)]
+    public async Task ACompactedTopic_RefusesTheWholeBatch_NamingEachRecordWithoutAKey(CompressionType compression)
+    {
+        var batch = new RecordBatchBuilder { Compression = compression }
+            .Append(1, [1], [1])
+            .Append(2, null, [2])
+            .Append(3, [3], [3])
+            .Append(4, null, null)
+            .Build();
+        await using var log = PartitionLog.Open(_temp.Combine("orders-3"), LogConfig.Default with { Compact = true }, false, _time);
+        await log.AppendAsync(Batches.Make(2));
+
+        var result = await log.AppendAsync(batch);
+
+        const string Reason = "Compacted topic cannot accept message without key in topic partition orders-3.";
+        Assert.Equal(ErrorCode.InvalidRecord, result.Error);
+        Assert.Equal([new RecordError(1, Reason), new RecordError(3, Reason)], result.RecordErrors);
+        Assert.Equal(
+            "One or more records have been rejected due to 2 record errors in total, and only showing the first three errors at most: "
+            + $"[RecordError(batchIndex=1, message='{Reason}'), RecordError(batchIndex=3, message='{Reason}')]",
+            result.ErrorMessage);
+        Assert.Equal(2, log.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task ACompactedTopic_TakesKeyedRecords_AndOtherTopicsTakeRecordsWithoutKeys()
+    {
+        var keyed = Batches.Make(3);
+        var keyless = new RecordBatchBuilder().Append(1, null, [1]).Build();
+
+        var (compacted, compactedEnd) = await AppendToFreshLog(keyed, LogConfig.Default with { Compact = true });
+        var (deleted, deletedEnd) = await AppendToFreshLog(keyless);
+
+        Assert.Equal((ErrorCode.None, 5L), (compacted.Error, compactedEnd));
+        Assert.Equal((ErrorCode.None, 3L), (deleted.Error, deletedEnd));
+        Assert.Null(compacted.RecordErrors);
+    }
+
+    [Fact]
+    public async Task TransactionMarkers_AreWrittenToACompactedTopic()
+    {
+        var marker = new RecordBatchBuilder { IsControl = true, IsTransactional = true, ProducerId = 5, ProducerEpoch = 0, BaseSequence = 0 }
+            .Append(1, [0, 0, 0, 1], [0, 0, 0, 0, 0, 0]).Build();
+
+        var (result, _) = await AppendToFreshLog(marker, LogConfig.Default with { Compact = true }, AppendOrigin.Coordinator);
+
+        Assert.Equal(ErrorCode.None, result.Error);
+    }
 }
