@@ -55,6 +55,24 @@ public sealed record LogConfig
     /// </summary>
     public bool Compact { get; init; }
 
+    /// <summary>
+    /// <c>cleanup.policy</c> names <c>delete</c> (alone or with <c>compact</c>): retention by time and size applies.
+    /// Default true.
+    /// </summary>
+    public bool Delete { get; init; } = true;
+
+    /// <summary><c>delete.retention.ms</c>: how long a tombstone (and a marker that governs nothing) stays once cleaned. Default 1 day.</summary>
+    public long DeleteRetentionMs { get; init; } = 24L * 60 * 60 * 1000;
+
+    /// <summary><c>min.compaction.lag.ms</c>: a record stays uncompacted at least this long. Default 0.</summary>
+    public long MinCompactionLagMs { get; init; }
+
+    /// <summary><c>max.compaction.lag.ms</c>: a record becomes due for compaction at most this long after it was written. Default unbounded.</summary>
+    public long MaxCompactionLagMs { get; init; } = long.MaxValue;
+
+    /// <summary><c>min.cleanable.dirty.ratio</c>: clean a log once this share of it is dirty. Default 0.5.</summary>
+    public double MinCleanableDirtyRatio { get; init; } = 0.5;
+
     /// <summary><c>file.delete.delay.ms</c>: how long a deleted segment's files linger for reads in flight. Default 60 s.</summary>
     public long FileDeleteDelayMs { get; init; } = 60_000;
 

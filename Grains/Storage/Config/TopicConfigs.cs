@@ -166,6 +166,11 @@ public static class TopicConfigs
             FlushMs = Long(FlushMs),
             FileDeleteDelayMs = Long(FileDeleteDelayMs),
             Compact = Value(CleanupPolicy).Split(',', StringSplitOptions.TrimEntries).Contains("compact", StringComparer.Ordinal),
+            Delete = Value(CleanupPolicy).Split(',', StringSplitOptions.TrimEntries).Contains("delete", StringComparer.Ordinal),
+            DeleteRetentionMs = Long("delete.retention.ms"),
+            MinCompactionLagMs = Long("min.compaction.lag.ms"),
+            MaxCompactionLagMs = Long("max.compaction.lag.ms"),
+            MinCleanableDirtyRatio = double.Parse(Value("min.cleanable.dirty.ratio"), CultureInfo.InvariantCulture),
         };
     }
 

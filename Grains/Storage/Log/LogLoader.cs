@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.Storage.Cleaner;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -12,7 +13,7 @@ internal sealed record LoadedLog(
 
 /// <summary>
 /// Opens a partition directory after Kafka's LogLoader: removes leftovers of interrupted work (<c>.tmp</c>,
-/// <c>.deleted</c>, index files without a log), opens the segments in offset order and recovers what may be
+/// <c>.deleted</c>, uncommitted <c>.cleaned</c> files, index files without a log), finishes a committed cleaner swap, opens the segments in offset order and recovers what may be
 /// inconsistent.
 /// <para>Which bytes are trusted: everything before the checkpoint's recovery point; with no checkpoint, everything
 /// when the previous shutdown was clean (Kafka's rule), nothing otherwise. From the first untrusted byte each batch
@@ -25,6 +26,7 @@ internal static partial class LogLoader
     {
         Directory.CreateDirectory(directory);
         RemoveLeftovers(directory);
+        SegmentSwap.CompleteAfterCrash(directory);
 
         var baseOffsets = Directory.EnumerateFiles(directory, "*" + LogFileNames.LogSuffix)
             .Select(path => LogFileNames.TryParseBaseOffset(Path.GetFileName(path), out var b) ? b : -1)

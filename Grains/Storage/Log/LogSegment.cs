@@ -35,6 +35,7 @@ internal sealed class LogSegment : IDisposable
     private long _rollingBasedTimestamp = RecordBatch.NoTimestamp;
     private int _bytesSinceLastIndexEntry;
     private int _unflushedBytes;
+    private volatile bool _markedDeleted;
 
     private LogSegment(string directory, long baseOffset, SafeFileHandle log, LogConfig config, long createdMs)
     {
@@ -392,6 +393,7 @@ internal sealed class LogSegment : IDisposable
     /// <summary>Renames the segment's files with the <c>.deleted</c> suffix; they are removed by <see cref="DeleteFiles"/>.</summary>
     public void MarkDeleted()
     {
+        _markedDeleted = true;
         foreach (var path in Files())
         {
             if (File.Exists(path))
@@ -408,7 +410,12 @@ internal sealed class LogSegment : IDisposable
         TransactionIndex.Close();
         foreach (var path in Files())
         {
-            File.Delete(path);
+            // Once marked, the plain names may already belong to a segment that took this one's place (a cleaned one).
+            if (!_markedDeleted)
+            {
+                File.Delete(path);
+            }
+
             File.Delete(path + LogFileNames.DeletedSuffix);
         }
     }
@@ -477,6 +484,9 @@ internal sealed class LogSegment : IDisposable
 
         return _rollingBasedTimestamp;
     }
+
+    /// <summary>Loads (or rebuilds) the indexes now rather than at the first read that needs them.</summary>
+    public void LoadIndexes() => EnsureIndexesLoaded();
 
     /// <summary>
     /// Loads the indexes of a segment opened without recovery (a sealed one, or any after a clean close); a missing

@@ -123,6 +123,35 @@ internal sealed class LogSegments
     }
 
     /// <summary>
+    /// Puts <paramref name="replacement"/> in the place of <paramref name="group"/>, consecutive listed segments whose
+    /// first has the replacement's base offset (a cleaned group of segments). Returns false, changing nothing, when
+    /// the group is no longer listed as it was (retention deleted some of it meanwhile).
+    /// </summary>
+    public bool TryReplace(IReadOnlyList<LogSegment> group, LogSegment replacement)
+    {
+        lock (_changeLock)
+        {
+            var segments = _segments;
+            var first = Array.IndexOf(segments, group[0]);
+            if (first < 0 || replacement.BaseOffset != group[0].BaseOffset || first + group.Count >= segments.Length)
+            {
+                return false;
+            }
+
+            for (var i = 1; i < group.Count; i++)
+            {
+                if (!ReferenceEquals(segments[first + i], group[i]))
+                {
+                    return false;
+                }
+            }
+
+            Volatile.Write(ref _segments, [.. segments.AsSpan(0, first), replacement, .. segments.AsSpan(first + group.Count)]);
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Removes the <paramref name="count"/> oldest segments at once and returns them, oldest first. The active segment
     /// stays: remove fewer than <see cref="Count"/>.
     /// </summary>
