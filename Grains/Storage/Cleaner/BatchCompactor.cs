@@ -43,6 +43,9 @@ internal sealed class BatchCompactor(
     long nowMs,
     long deleteRetentionMs)
 {
+    /// <summary>The earliest delete horizon among the batches kept so far, or null: when a new cleaning can remove something.</summary>
+    public long? EarliestDeleteHorizon { get; private set; }
+
     /// <summary>Compacts <paramref name="batch"/> (whole, magic 2) into <paramref name="output"/>.</summary>
     public BatchOutcome Compact(ReadOnlySpan<byte> batch, IBufferWriter<byte> output)
     {
@@ -77,13 +80,19 @@ internal sealed class BatchCompactor(
         var needsHorizon = horizon is null && (containsTombstone || (isControl && canDiscardBatch));
         if (retainedCount > 0)
         {
+            var keptHorizon = needsHorizon ? nowMs + deleteRetentionMs : horizon;
+            if (keptHorizon is { } kept && (EarliestDeleteHorizon is null || kept < EarliestDeleteHorizon))
+            {
+                EarliestDeleteHorizon = kept;
+            }
+
             if (retainedCount == total && !needsHorizon)
             {
                 output.Write(batch[..RecordBatch.TotalSize(batch)]);
                 return BatchOutcome.Kept;
             }
 
-            Rebuild(batch, view.Records, isControl, horizon, needsHorizon ? nowMs + deleteRetentionMs : null, output);
+            Rebuild(batch, view.Records, isControl, horizon, needsHorizon ? keptHorizon : null, output);
             return BatchOutcome.Rebuilt;
         }
 

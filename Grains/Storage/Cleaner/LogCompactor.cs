@@ -14,7 +14,8 @@ internal sealed record CleaningResult(
     long BytesWritten,
     int SegmentsBefore,
     int SegmentsAfter,
-    int GroupsAbandoned);
+    int GroupsAbandoned,
+    long? EarliestDeleteHorizonMs);
 
 /// <summary>
 /// Cleans one compacted log, after Kafka's Cleaner: maps the latest offset of every key in the dirty section
@@ -71,7 +72,8 @@ internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProv
             }
         }
 
-        return new CleaningResult(firstDirtyOffset, endOffset, map.Count, bytesRead, bytesWritten, segmentsBefore, log.Segments.Count, abandoned);
+        return new CleaningResult(
+            firstDirtyOffset, endOffset, map.Count, bytesRead, bytesWritten, segmentsBefore, log.Segments.Count, abandoned, compactor.EarliestDeleteHorizon);
     }
 
     /// <summary>

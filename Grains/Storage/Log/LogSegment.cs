@@ -485,6 +485,9 @@ internal sealed class LogSegment : IDisposable
         return _rollingBasedTimestamp;
     }
 
+    /// <summary>The timestamp of the first batch (Kafka's rolling base), or -1 when the segment is empty.</summary>
+    public long FirstBatchTimestamp => RollingBasedTimestamp();
+
     /// <summary>Loads (or rebuilds) the indexes now rather than at the first read that needs them.</summary>
     public void LoadIndexes() => EnsureIndexesLoaded();
 
