@@ -1,9 +1,10 @@
 namespace Tributary.Grains.Storage.Log;
 
 /// <summary>
-/// Kafka's retention rules for the segments of a log with <c>cleanup.policy=delete</c>: a segment is due when its
-/// newest record is older than <c>retention.ms</c>, when the log is larger than <c>retention.bytes</c> without it, or
-/// when it lies wholly before the log start offset.
+/// Kafka's retention rules for the segments of a log: with <c>cleanup.policy</c> naming <c>delete</c>, a segment is due
+/// when its newest record is older than <c>retention.ms</c> or the log is larger than <c>retention.bytes</c> without
+/// it; under any policy, when it lies wholly before the log start offset (DeleteRecords). A compact-only log keeps
+/// the rest for the cleaner.
 /// <para>Invariants: what is due is always a prefix of the log (the oldest segments), holds only offsets below the
 /// high watermark, and includes the active segment only when it is not empty (the log rolls first).</para>
 /// <para>Threads: a function of the segments and offsets it is given; it reads the segments' sizes and timestamps
@@ -32,7 +33,7 @@ internal static class RetentionRules
         }
 
         var byTime = 0;
-        if (config.RetentionMs >= 0)
+        if (config.Delete && config.RetentionMs >= 0)
         {
             while (byTime < deletable
                 && segments[byTime].MaxTimestamp is var maxTimestamp && maxTimestamp >= 0
@@ -43,7 +44,7 @@ internal static class RetentionRules
         }
 
         var bySize = 0;
-        if (config.RetentionBytes >= 0)
+        if (config.Delete && config.RetentionBytes >= 0)
         {
             var excess = LogSegments.SizeOf(segments) - config.RetentionBytes;
             while (bySize < deletable && excess - segments[bySize].Size >= 0)
