@@ -90,6 +90,13 @@ public sealed partial class LogCleaner : IDisposable
 
         try
         {
+            // Sealed segments become cleanable once fsynced (the recovery point passes them): flush rather than wait.
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (pick.Log.FirstUncleanableOffset(nowMs) < pick.Log.FirstUncleanableOffset(nowMs, unflushed: true))
+            {
+                pick.Log.FlushAsync().GetAwaiter().GetResult();
+            }
+
             var result = new LogCompactor(map, _throttle, _time).Clean(pick.Log, pick.FirstDirtyOffset, _stop.Token);
             if (result is not null)
             {
@@ -162,7 +169,7 @@ public sealed partial class LogCleaner : IDisposable
                     firstDirty = log.LogStartOffset;
                 }
 
-                var firstUncleanable = log.FirstUncleanableOffset(nowMs);
+                var firstUncleanable = log.FirstUncleanableOffset(nowMs, unflushed: true);
                 if (firstDirty >= firstUncleanable)
                 {
                     continue;

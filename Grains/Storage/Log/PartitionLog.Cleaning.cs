@@ -12,10 +12,18 @@ public sealed partial class PartitionLog
     /// transactions and what readers cannot see yet), the recovery point (what is not fsynced yet may still change
     /// in a crash), and, with <c>min.compaction.lag.ms</c>, the first segment holding a record younger than that.
     /// </summary>
-    internal long FirstUncleanableOffset(long nowMs)
+    /// <remarks>
+    /// With <paramref name="unflushed"/> the recovery point does not count: what a flush would make cleanable, for
+    /// the cleaner to decide whether a flush is worth it.
+    /// </remarks>
+    internal long FirstUncleanableOffset(long nowMs, bool unflushed = false)
     {
         var bound = Math.Min(_segments.Active.BaseOffset, LastStableOffset);
-        bound = Math.Min(bound, _checkpoint.RecoveryPoint.RecoverySegmentBase);
+        if (!unflushed)
+        {
+            bound = Math.Min(bound, _checkpoint.RecoveryPoint.RecoverySegmentBase);
+        }
+
         var lagMs = Config.MinCompactionLagMs;
         if (lagMs > 0)
         {

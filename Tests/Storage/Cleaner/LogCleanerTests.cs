@@ -38,7 +38,7 @@ public sealed class LogCleanerTests : IAsyncLifetime
         DeleteRetentionMs = 10_000,
     };
 
-    private async Task<PartitionLog> LogWithUpdates(string name, bool compact, int batches, int keys)
+    private async Task<PartitionLog> LogWithUpdates(string name, bool compact, int batches, int keys, bool flush = true)
     {
         var log = PartitionLog.Open(_temp.Combine(name), Config(compact), false, _time);
         _logs.Add(log);
@@ -49,7 +49,11 @@ public sealed class LogCleanerTests : IAsyncLifetime
             Assert.Equal(ErrorCode.None, (await log.AppendAsync(builder.Build())).Error);
         }
 
-        await log.FlushAsync();
+        if (flush)
+        {
+            await log.FlushAsync();
+        }
+
         return log;
     }
 
@@ -87,6 +91,18 @@ public sealed class LogCleanerTests : IAsyncLifetime
         Assert.NotNull(third);
         Assert.Equal(before, third.FirstDirtyOffset);
         Assert.Equal(heavilyUpdated.Segments.Active.BaseOffset, cleaner.FirstDirtyOffset(heavilyUpdated.TopicPartition));
+    }
+
+    [Fact]
+    public async Task SealedSegmentsNotYetFsynced_AreFlushedByTheCleaner_ThenCleaned()
+    {
+        var log = await LogWithUpdates("unflushed-0", compact: true, 100, 3, flush: false);
+        using var cleaner = Cleaner();
+
+        var result = cleaner.CleanFilthiestLog(new OffsetMap(1 << 16));
+
+        Assert.NotNull(result);
+        Assert.Equal(log.Segments.Active.BaseOffset, result.EndOffset);
     }
 
     [Fact]
