@@ -20,6 +20,12 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
     public SessionPartition? Session { get; init; }
 
+    /// <summary>
+    /// Whether the read returns its first batch whole even past <see cref="MaxBytes"/> (KIP-74). Fetch v0-v2 hold to
+    /// their limits strictly: a first batch larger than them is not returned.
+    /// </summary>
+    public bool MinOneMessage { get; init; } = true;
+
     public IPartitionGrain? Grain { get; private set; }
 
     public ErrorCode Error { get; private set; } = topic is null ? ErrorCode.UnknownTopicId : ErrorCode.None;
@@ -47,7 +53,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), cancellationToken);
+            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, MinOneMessage, readCommitted), cancellationToken);
             if (Result is { } previous)
             {
                 PooledBuffer.Release(previous.Records);
@@ -83,7 +89,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), moreThan, cancellationToken);
+            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, MinOneMessage, readCommitted), moreThan, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
         {
@@ -99,6 +105,28 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
             PooledBuffer.Release(result.Records);
             Result = result with { Records = ReadOnlyMemory<byte>.Empty };
         }
+    }
+
+    /// <summary>Replaces what was read by <paramref name="records"/> (a conversion of it), releasing what was read.</summary>
+    public void ReplaceRecords(ReadOnlyMemory<byte> records)
+    {
+        if (Result is { } result)
+        {
+            PooledBuffer.Release(result.Records);
+            Result = result with { Records = records };
+        }
+    }
+
+    /// <summary>Answers the partition with <paramref name="error"/> alone: no records and no offsets, as Kafka answers a partition it refuses.</summary>
+    public void Refuse(ErrorCode error)
+    {
+        if (Result is { } result)
+        {
+            PooledBuffer.Release(result.Records);
+            Result = null;
+        }
+
+        Error = error;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Read from {Topic}-{Partition} failed")]

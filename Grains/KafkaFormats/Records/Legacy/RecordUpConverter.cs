@@ -30,7 +30,10 @@ public readonly record struct UpConversion(ErrorCode Error, string? ErrorMessage
 /// </summary>
 public static class RecordUpConverter
 {
-    public static UpConversion ToRecordBatch(ReadOnlySpan<byte> messageSet, int maxUncompressedBytes)
+    /// <summary>Default limit on a wrapper's inflated messages, so that a tiny hostile wrapper cannot exhaust memory.</summary>
+    public const int DefaultMaxUncompressedBytes = 128 * 1024 * 1024;
+
+    public static UpConversion ToRecordBatch(ReadOnlySpan<byte> messageSet, int maxUncompressedBytes = DefaultMaxUncompressedBytes)
     {
         var checkedSet = CheckShallow(messageSet, out var magic, out var codec);
         if (checkedSet is { } invalid)
