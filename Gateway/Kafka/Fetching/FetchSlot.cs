@@ -20,12 +20,6 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
     public SessionPartition? Session { get; init; }
 
-    /// <summary>
-    /// Whether the read returns its first batch whole even past <see cref="MaxBytes"/> (KIP-74). Fetch v0-v2 hold to
-    /// their limits strictly: a first batch larger than them is not returned.
-    /// </summary>
-    public bool MinOneMessage { get; init; } = true;
-
     public IPartitionGrain? Grain { get; private set; }
 
     public ErrorCode Error { get; private set; } = topic is null ? ErrorCode.UnknownTopicId : ErrorCode.None;
@@ -53,7 +47,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, MinOneMessage, readCommitted), cancellationToken);
+            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), cancellationToken);
             if (Result is { } previous)
             {
                 PooledBuffer.Release(previous.Records);
@@ -89,7 +83,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, MinOneMessage, readCommitted), moreThan, cancellationToken);
+            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), moreThan, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
         {

@@ -9,14 +9,16 @@ namespace Tributary.Gateway.Kafka.Fetching;
 /// converted down (<see cref="RecordDownConverter"/>), as Kafka 3.x converts it for such fetchers. As Kafka does, a
 /// partition of a topic whose <c>compression.type</c> is zstd is answered UNSUPPORTED_COMPRESSION_TYPE, and one of a
 /// topic with <c>message.downconversion.enable=false</c> UNSUPPORTED_VERSION; the topic's own value counts, else the
-/// broker's default.
+/// broker's default. v0-v2 came before KIP-74: Kafka sliced the log at the partition's <c>max_bytes</c>, whole messages
+/// or not, so what they read is cut there, and a message larger than the limit arrives partial, which old clients
+/// report as too large for their fetch size (an empty answer would have them ask again forever).
 /// </summary>
 internal static class OldFormatFetch
 {
     /// <summary>The last Fetch version whose records are in an old message format.</summary>
     public const short LastVersion = 3;
 
-    /// <summary>The last Fetch version that holds to its size limits strictly (no whole first batch past them).</summary>
+    /// <summary>The last Fetch version whose answer is cut at the partition's limit (no whole first batch past it).</summary>
     public const short LastHardMaxBytesVersion = 2;
 
     public static byte MagicOf(short fetchVersion) => fetchVersion <= 1 ? LegacyRecord.MagicV0 : LegacyRecord.MagicV1;
@@ -44,7 +46,9 @@ internal static class OldFormatFetch
                 var converted = RecordDownConverter.ToMessageSet(result.Records.Span, magic, slot.FetchOffset);
                 if (converted.Error == ErrorCode.None)
                 {
-                    slot.ReplaceRecords(converted.Records);
+                    slot.ReplaceRecords(fetchVersion <= LastHardMaxBytesVersion && converted.Records.Length > slot.MaxBytes
+                        ? converted.Records[..Math.Max(0, slot.MaxBytes)]
+                        : converted.Records);
                 }
                 else
                 {

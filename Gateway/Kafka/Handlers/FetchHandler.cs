@@ -16,7 +16,7 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// first non-empty partition always returns at least its first batch (KIP-74). Incremental fetch sessions (KIP-227)
 /// keep a client's partitions between requests so that it sends, and gets back, only what changed. From v13 topics
 /// are named by id. v0-v3 read message formats 0 and 1, into which the batches are converted
-/// (<see cref="OldFormatFetch"/>), and v0-v2 hold to their size limits strictly; they are served while
+/// (<see cref="OldFormatFetch"/>), and v0-v2 cut what they return at the partition's limit; they are served while
 /// <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> is on (Kafka 4 serves Fetch from v4).
 /// </summary>
 public sealed class FetchHandler(
@@ -40,7 +40,7 @@ public sealed class FetchHandler(
     protected override async Task<FetchResponse?> HandleAsync(FetchRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var byId = request.ApiVersion >= 13;
-        var requested = await ResolveAsync(body, byId, minOneMessage: request.ApiVersion > OldFormatFetch.LastHardMaxBytesVersion);
+        var requested = await ResolveAsync(body, byId);
         FetchSession? session = null;
         var incremental = false;
         if (body.SessionId == 0 && body.SessionEpoch == 0)
@@ -103,16 +103,13 @@ public sealed class FetchHandler(
         }
     }
 
-    private async Task<List<FetchSlot>> ResolveAsync(FetchRequest body, bool byId, bool minOneMessage)
+    private async Task<List<FetchSlot>> ResolveAsync(FetchRequest body, bool byId)
     {
         var slots = new List<FetchSlot>();
         foreach (var topic in body.Topics)
         {
             var name = byId ? await topics.NameOfAsync(topic.TopicId) : topic.Topic;
-            slots.AddRange(topic.Partitions.Select(p => new FetchSlot(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes)
-            {
-                MinOneMessage = minOneMessage,
-            }));
+            slots.AddRange(topic.Partitions.Select(p => new FetchSlot(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes)));
         }
 
         return slots;

@@ -136,7 +136,9 @@ public sealed class OldMessageFormatTests(BrokerFixture broker) : IClassFixture<
 
         Assert.Equal((0, 8L), (fetched.ErrorCode, fetched.HighWatermark));
         var magic = fetchVersion <= 1 ? LegacyRecord.MagicV0 : LegacyRecord.MagicV1;
-        Assert.All(Messages(fetched.Records!.Value), m => Assert.Equal(magic, m));
+        var (magics, ending) = Messages(fetched.Records!.Value);
+        Assert.Equal(LegacyReadStatus.End, ending);
+        Assert.All(magics, m => Assert.Equal(magic, m));
         var expected = magic == LegacyRecord.MagicV0 ? Written.Select(r => r with { Timestamp = RecordBatch.NoTimestamp }) : Written;
         Assert.Equal(expected, LegacyMessages.Decode(fetched.Records!.Value.Span));
     }
@@ -156,16 +158,16 @@ public sealed class OldMessageFormatTests(BrokerFixture broker) : IClassFixture<
     }
 
     [Fact]
-    public async Task FetchV0ToV2_HoldToThePartitionLimit_WhileV3ReturnsAWholeFirstBatchPastIt()
+    public async Task FetchV0ToV2_AreCutAtThePartitionLimit_MidMessage_WhileV3ReturnsAWholeFirstBatchPastIt()
     {
         await ProduceEveryOldFormatAsync("old-fetch-limits");
         using var client = new RawKafkaClient(broker.KafkaPort);
 
-        var strict = Fetch(client, 2, "old-fetch-limits", 0, partitionMaxBytes: 10);
+        var tiny = Fetch(client, 2, "old-fetch-limits", 0, partitionMaxBytes: 10);
         var whole = Fetch(client, 3, "old-fetch-limits", 0, partitionMaxBytes: 10);
 
-        Assert.Equal((0, 8L), (strict.ErrorCode, strict.HighWatermark));
-        Assert.Empty(LegacyMessages.Decode((strict.Records ?? default).Span));
+        Assert.Equal((0, 8L, 10), (tiny.ErrorCode, tiny.HighWatermark, tiny.Records!.Value.Length));
+        Assert.Equal((0, LegacyReadStatus.Malformed), (Messages(tiny.Records.Value).Magics.Count, Messages(tiny.Records.Value).Ending));
         Assert.Equal(Written[..2], LegacyMessages.Decode(whole.Records!.Value.Span).Select(r => r with { Timestamp = RecordBatch.NoTimestamp }));
     }
 
@@ -233,17 +235,18 @@ public sealed class OldMessageFormatTests(BrokerFixture broker) : IClassFixture<
         Assert.Equal((0, -1L), (ListOffsets(client, 9, "special-timestamps", -5).ErrorCode, ListOffsets(client, 9, "special-timestamps", -5).Offset));
     }
 
-    /// <summary>The magic of each top-level message of a set.</summary>
-    private static List<byte> Messages(ReadOnlyMemory<byte> set)
+    /// <summary>The magic of each whole top-level message of a set, and what ends the set (a partial message is malformed).</summary>
+    private static (List<byte> Magics, LegacyReadStatus Ending) Messages(ReadOnlyMemory<byte> set)
     {
         var magics = new List<byte>();
         var reader = new LegacyMessageSetReader(set.Span);
-        while (reader.Next(out var message) == LegacyReadStatus.Message)
+        LegacyReadStatus status;
+        while ((status = reader.Next(out var message)) == LegacyReadStatus.Message)
         {
             magics.Add(message.Magic);
         }
 
-        return magics;
+        return (magics, status);
     }
 }
 
