@@ -16,6 +16,12 @@ public interface IBrokerConfigs
     int NumPartitions { get; }
 
     /// <summary>
+    /// The broker's defaults of topic configs, by topic config name (<c>compression.type</c>,
+    /// <c>message.downconversion.enable</c>, ...), as they stand now: what a topic without a value of its own takes.
+    /// </summary>
+    IReadOnlyDictionary<string, string> TopicDefaults { get; }
+
+    /// <summary>
     /// Kafka's DescribeConfigs of a BROKER resource: this broker (its id) or the cluster default (empty name); the named
     /// configs, or all when <paramref name="names"/> is null or empty.
     /// </summary>

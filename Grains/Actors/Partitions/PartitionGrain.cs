@@ -187,6 +187,9 @@ public sealed partial class PartitionGrain(
         return Task.FromResult(result);
     }
 
+    public Task<IReadOnlyList<long>> LegacyListOffsetsAsync(long timestamp, int maxNumOffsets, bool fromConsumer) =>
+        Task.FromResult(Log.LegacyOffsetsBefore(timestamp, maxNumOffsets, fromConsumer));
+
     public async Task<DeleteRecordsResult> DeleteRecordsAsync(long offset)
     {
         var log = Log;

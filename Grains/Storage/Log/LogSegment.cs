@@ -58,6 +58,10 @@ internal sealed class LogSegment : IDisposable
     /// <summary>The transactions aborted by markers in this segment.</summary>
     public TransactionIndex TransactionIndex { get; }
 
+    /// <summary>When the <c>.log</c> file was last written (Kafka's segment lastModified), in epoch milliseconds.</summary>
+    public long LastModifiedMs =>
+        new DateTimeOffset(File.GetLastWriteTimeUtc(LogFileNames.LogFile(Directory, BaseOffset))).ToUnixTimeMilliseconds();
+
     /// <summary>Bytes written to the file.</summary>
     public int Size => Volatile.Read(ref _size);
 
