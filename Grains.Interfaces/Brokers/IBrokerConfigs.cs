@@ -15,6 +15,9 @@ public interface IBrokerConfigs
     /// <summary>Kafka's <c>num.partitions</c>, as it stands now: the partitions of a topic this broker auto-creates.</summary>
     int NumPartitions { get; }
 
+    /// <summary>Kafka's <c>offsets.topic.num.partitions</c>: the partitions <c>__consumer_offsets</c> is created with.</summary>
+    int OffsetsTopicNumPartitions { get; }
+
     /// <summary>
     /// Kafka's DescribeConfigs of a BROKER resource: this broker (its id) or the cluster default (empty name); the named
     /// configs, or all when <paramref name="names"/> is null or empty.

@@ -72,6 +72,8 @@ public sealed partial class LocalBrokerConfigs : IBrokerConfigs, IBrokerConfigOb
 
     public int NumPartitions => View.Int(BrokerConfigs.NumPartitions);
 
+    public int OffsetsTopicNumPartitions => View.Int(BrokerConfigs.OffsetsTopicNumPartitions);
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(LocalBrokerConfigs), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
