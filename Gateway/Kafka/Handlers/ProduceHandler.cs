@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Interfaces.Partitions;
 
@@ -47,6 +48,12 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
         if (partition is null)
         {
             return Failed(index, error, null);
+        }
+
+        // Only the broker writes an internal topic (Kafka's ReplicaManager: internalTopicsAllowed is false for clients).
+        if (InternalTopics.IsInternal(topic))
+        {
+            return Failed(index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}");
         }
 
         try
