@@ -30,6 +30,9 @@ public sealed partial class ConsumerGroupGrain(
     TimeProvider time,
     ILogger<ConsumerGroupGrain> logger) : Grain, IConsumerGroupGrain
 {
+    /// <summary>How long a deleted group waits for its tombstones to reach __consumer_offsets before it deactivates.</summary>
+    private static readonly TimeSpan TombstoneWait = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _writes = new(1, 1);
     private ClassicGroup _group = null!;
     private GroupOffsets _offsets = null!;
@@ -58,6 +61,7 @@ public sealed partial class ConsumerGroupGrain(
         }
 
         QueueRestatement();
+        _topic.MarkDurable(_topic.Queued);
 
         // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
         ExpireOffsets();
@@ -214,7 +218,7 @@ public sealed partial class ConsumerGroupGrain(
             await membership.ClearStateAsync();
             await offsets.ClearStateAsync();
             _membershipChanged = _offsetsChanged = false;
-            await _topic.FlushAsync(mark);
+            _topic.MarkDurable(mark);
         }
         finally
         {
@@ -223,6 +227,17 @@ public sealed partial class ConsumerGroupGrain(
 
         await GrainFactory.GetGrain<IGroupCatalogGrain>(0).RemoveAsync(GroupId);
         _listedState = null;
+
+        // The tombstones go before the activation does. Ones the topic has not taken within the wait are lost with it
+        // (their failure logged), and readers of the topic keep the deleted group's last records.
+        try
+        {
+            await _topic.Flushing.WaitAsync(TombstoneWait);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         DeactivateOnIdle();
         return ErrorCode.None;
     }
@@ -263,16 +278,17 @@ public sealed partial class ConsumerGroupGrain(
     {
         _group.Tick();
         ExpireOffsets();
+        _topic.Flush();
         await SaveAsync();
     }
 
     /// <summary>
-    /// Stores what changed, one write at a time, then appends to <c>__consumer_offsets</c> the records of the changes
-    /// stored (those queued before the mark), and keeps the group's listing current.
+    /// Stores what changed, one write at a time, then lets the records of the changes stored (those queued before the
+    /// mark) go to <c>__consumer_offsets</c> in the background, and keeps the group's listing current.
     /// </summary>
     private async Task SaveAsync()
     {
-        if (_membershipChanged || _offsetsChanged || _topic.HasPending)
+        if (_membershipChanged || _offsetsChanged)
         {
             await _writes.WaitAsync();
             try
@@ -304,7 +320,7 @@ public sealed partial class ConsumerGroupGrain(
                     await offsets.WriteStateAsync();
                 }
 
-                await _topic.FlushAsync(mark);
+                _topic.MarkDurable(mark);
             }
             finally
             {

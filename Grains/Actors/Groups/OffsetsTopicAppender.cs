@@ -12,13 +12,15 @@ namespace Tributary.Grains.Actors.Groups;
 /// Writes one group's changes to its partition of <c>__consumer_offsets</c> as Kafka's records (offset commits,
 /// group metadata, their tombstones), in the order the group made them, for tools that read group state from the
 /// topic rather than with OffsetFetch. The group's own stored state is the source of truth; the topic follows it.
-/// <para>Invariants: a record is appended only once the group state that holds its change is durable (the caller
-/// passes how many of the queued records that is); records are appended in the order they were queued, never
-/// reordered by a retry. The topic is created here, as Kafka's coordinator creates it, on first use.</para>
-/// <para>Threads: used inside the grain's turns only, and flushed under the grain's write lock, one flush at a
-/// time.</para>
-/// <para>Failures: an append that fails leaves its records queued, retried at the next flush after a short delay, and
-/// is logged at most once a minute; the group's requests are answered as usual. A record the partition refuses for
+/// <para>Invariants: a record is appended only once the group state that holds its change is durable (the grain
+/// marks how many of the queued records that is, <see cref="MarkDurable"/>); records are appended in the order they
+/// were queued, never reordered by a retry. The topic is created here, as Kafka's coordinator creates it, on first
+/// use.</para>
+/// <para>Threads: used inside the grain's turns only. Appends run in the background of the grain (one flush at a
+/// time), so that no request waits on the topic: a commit is answered once the group has stored it, and a partition
+/// that is slow or on a broker that is gone delays only the topic.</para>
+/// <para>Failures: an append that fails leaves its records queued, retried on the grain's next tick after a short
+/// delay, and is logged at most once a minute; the group's requests are answered as usual. A record the partition refuses for
 /// good (too large) is dropped with a log line, so that it cannot hold back the rest. Records still queued when the
 /// activation ends are lost with it; the next activation states the group's offsets and metadata again, so the topic
 /// converges on the group's state.</para>
@@ -38,16 +40,18 @@ internal sealed partial class OffsetsTopicAppender(
 
     private readonly Queue<(byte[] Key, byte[]? Value)> _queue = new();
     private long _dequeued;
+    private long _durable;
+    private Task _flushing = Task.CompletedTask;
     private int? _partition;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
     private DateTimeOffset _loggedAt = DateTimeOffset.MinValue;
     private int _unloggedFailures;
 
-    /// <summary>How many records were ever queued: a mark that <see cref="FlushAsync"/> appends up to.</summary>
+    /// <summary>How many records were ever queued: a mark for <see cref="MarkDurable"/>.</summary>
     public long Queued { get; private set; }
 
-    /// <summary>True while records wait to be appended.</summary>
-    public bool HasPending => _queue.Count > 0;
+    /// <summary>The append under way, if any; complete otherwise.</summary>
+    public Task Flushing => _flushing;
 
     /// <summary>Queues a record; a null value is a tombstone.</summary>
     public void Add(OffsetsTopicKey key, byte[]? value)
@@ -57,14 +61,30 @@ internal sealed partial class OffsetsTopicAppender(
     }
 
     /// <summary>
-    /// Appends the queued records up to <paramref name="durableMark"/> (a <see cref="Queued"/> value taken before the
-    /// state holding them was written), unless a failure's retry delay has not passed. Never throws.
+    /// The records queued before <paramref name="mark"/> (a <see cref="Queued"/> value taken before the state that
+    /// holds their changes was written, and that write done) may be appended; starts appending them.
     /// </summary>
-    public async Task FlushAsync(long durableMark)
+    public void MarkDurable(long mark)
     {
-        while (_dequeued < durableMark && _queue.Count > 0 && time.GetUtcNow() >= _retryAt)
+        _durable = Math.Max(_durable, mark);
+        Flush();
+    }
+
+    /// <summary>Starts appending the durable records unless an append is under way or a failure's delay runs.</summary>
+    public void Flush()
+    {
+        if (_flushing.IsCompleted && _dequeued < _durable && time.GetUtcNow() >= _retryAt)
         {
-            var batch = NextBatch(durableMark - _dequeued, out var count);
+            _flushing = FlushAsync();
+        }
+    }
+
+    /// <summary>Appends durable records until none is left or an append fails. Never throws.</summary>
+    private async Task FlushAsync()
+    {
+        while (_dequeued < _durable && time.GetUtcNow() >= _retryAt)
+        {
+            var batch = NextBatch(_durable - _dequeued, out var count);
             try
             {
                 _partition ??= await PartitionAsync();

@@ -76,7 +76,9 @@ public sealed class OffsetsTopicTests(BrokerFixture broker) : IClassFixture<Brok
             consumer.Commit([new TopicPartitionOffset("ot-commits", 0, 5, leaderEpoch: 0)]);
         }
 
-        var commits = OffsetsTopicReader.ReadAll(broker.BootstrapServers, "ot-committer")
+        var records = await OffsetsTopicReader.ReadUntilAsync(broker.BootstrapServers, "ot-committer",
+            r => r.Count(c => c.Key is OffsetCommitKey { Group: "ot-committer" }) == 3, "the three commits");
+        var commits = records
             .Where(r => r.Key is OffsetCommitKey { Group: "ot-committer" })
             .Select(r => (Key: (OffsetCommitKey)r.Key, Value: OffsetCommitValue.Deserialize(r.Value!)))
             .ToList();
@@ -95,10 +97,10 @@ public sealed class OffsetsTopicTests(BrokerFixture broker) : IClassFixture<Brok
         using (var member = new GroupConsumer(broker.BootstrapServers, "ot-group", "ot-members", c => c.ClientId = "ot-client"))
         {
             await Wait.UntilAsync(() => member.Assigned.Count == 2, TimeSpan.FromSeconds(30), "the partitions assigned");
-            await Wait.UntilAsync(() => Task.FromResult(OffsetsTopicReader.Latest(broker.BootstrapServers, "ot-group")
-                .ContainsKey(new GroupMetadataKey("ot-group"))), Timeout, "the group's metadata in __consumer_offsets");
+            var records = await OffsetsTopicReader.ReadUntilAsync(broker.BootstrapServers, "ot-group",
+                r => r.Any(c => c.Key == new GroupMetadataKey("ot-group")), "the group's metadata");
 
-            var value = GroupMetadataValue.Deserialize(OffsetsTopicReader.Latest(broker.BootstrapServers, "ot-group")[new GroupMetadataKey("ot-group")]!);
+            var value = GroupMetadataValue.Deserialize(OffsetsTopicReader.Latest(records)[new GroupMetadataKey("ot-group")]!);
 
             Assert.Equal(("consumer", "range", member.MemberId), (value.ProtocolType, value.Protocol, value.Leader));
             Assert.True(value.Generation >= 1);
@@ -121,9 +123,11 @@ public sealed class OffsetsTopicTests(BrokerFixture broker) : IClassFixture<Brok
         using var admin = Admin();
         await admin.DeleteConsumerGroupOffsetsAsync("ot-deleter", [new TopicPartition("ot-deleted", 0)],
             new DeleteConsumerGroupOffsetsOptions { RequestTimeout = Timeout });
-        var afterOffsetDelete = OffsetsTopicReader.Latest(broker.BootstrapServers, "ot-deleter");
+        var afterOffsetDelete = OffsetsTopicReader.Latest(await OffsetsTopicReader.ReadUntilAsync(broker.BootstrapServers, "ot-deleter",
+            r => r.Any(c => c.Key == new OffsetCommitKey("ot-deleter", "ot-deleted", 0) && c.Value is null), "the deleted offset's tombstone"));
         await admin.DeleteGroupsAsync(["ot-deleter"], new DeleteGroupsOptions { RequestTimeout = Timeout });
-        var afterGroupDelete = OffsetsTopicReader.Latest(broker.BootstrapServers, "ot-deleter");
+        var afterGroupDelete = OffsetsTopicReader.Latest(await OffsetsTopicReader.ReadUntilAsync(broker.BootstrapServers, "ot-deleter",
+            r => r.Any(c => c.Key == new GroupMetadataKey("ot-deleter") && c.Value is null), "the deleted group's tombstone"));
 
         Assert.Null(afterOffsetDelete[new OffsetCommitKey("ot-deleter", "ot-deleted", 0)]);
         Assert.Equal(2, OffsetCommitValue.Deserialize(afterOffsetDelete[new OffsetCommitKey("ot-deleter", "ot-deleted", 1)]!).Offset);

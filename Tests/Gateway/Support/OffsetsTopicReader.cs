@@ -45,11 +45,36 @@ public static class OffsetsTopicReader
         throw new TimeoutException($"{partition} was not read to its end within 20 s.");
     }
 
+    /// <summary>
+    /// The group's records once <paramref name="done"/> holds for them: the broker appends a change to the topic just
+    /// after it answers the request that made it.
+    /// </summary>
+    public static async Task<List<(OffsetsTopicKey Key, byte[]? Value)>> ReadUntilAsync(
+        string bootstrapServers, string groupId, Func<List<(OffsetsTopicKey Key, byte[]? Value)>, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var records = ReadAll(bootstrapServers, groupId);
+            if (done(records))
+            {
+                return records;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"__consumer_offsets did not show {what} within 20 s; it holds {records.Count} records of the partition.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>The latest value of each key (null: a tombstone), as a reader of the topic rebuilds the group's state.</summary>
-    public static Dictionary<OffsetsTopicKey, byte[]?> Latest(string bootstrapServers, string groupId)
+    public static Dictionary<OffsetsTopicKey, byte[]?> Latest(IEnumerable<(OffsetsTopicKey Key, byte[]? Value)> records)
     {
         var latest = new Dictionary<OffsetsTopicKey, byte[]?>();
-        foreach (var (key, value) in ReadAll(bootstrapServers, groupId))
+        foreach (var (key, value) in records)
         {
             latest[key] = value;
         }
