@@ -6,28 +6,31 @@ namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// ListOffsets (2): per partition, the latest (-1; for read_committed the last stable offset), earliest (-2) or
-/// max-timestamp (-3) offset, or the first offset whose timestamp is at least the one given.
+/// max-timestamp (-3) offset, or the first offset whose timestamp is at least the one given. Version 0 (sarama's
+/// default, which Burrow sends) answers that one offset in its list of offsets: for latest and earliest, with the
+/// count of one that clients ask for, it is Kafka's answer; Kafka's v0 lookup by time, by segment modification
+/// times, is not reproduced.
 /// </summary>
 public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<ListOffsetsHandler> logger)
     : KafkaApiHandler<ListOffsetsRequest, ListOffsetsResponse>
 {
     public override ApiKey ApiKey => ApiKey.ListOffsets;
 
-    public override short MinVersion => 1;
+    public override short MinVersion => 0;
 
     public override short MaxVersion => 8;
 
     protected override async Task<ListOffsetsResponse?> HandleAsync(ListOffsetsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var readCommitted = request.ApiVersion >= 2 && body.IsolationLevel == 1;
-        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Name, p, readCommitted));
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Name, p, readCommitted, request.ApiVersion));
         return new ListOffsetsResponse
         {
             Topics = topics.Select(t => new ListOffsetsResponse.ListOffsetsTopicResponse { Name = t.Topic.Name, Partitions = t.Results }).ToList(),
         };
     }
 
-    private async Task<ListOffsetsResponse.ListOffsetsPartitionResponse> LookupAsync(string topic, ListOffsetsRequest.ListOffsetsPartition partition, bool readCommitted)
+    private async Task<ListOffsetsResponse.ListOffsetsPartitionResponse> LookupAsync(string topic, ListOffsetsRequest.ListOffsetsPartition partition, bool readCommitted, short version)
     {
         var response = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = partition.PartitionIndex };
         var (error, grain, _) = await router.RouteAsync(topic, partition.PartitionIndex);
@@ -44,6 +47,10 @@ public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<L
             response.Offset = result.Offset;
             response.Timestamp = result.Timestamp;
             response.LeaderEpoch = 0;
+            if (version == 0)
+            {
+                response.OldStyleOffsets = result.Error == ErrorCode.None && result.Offset >= 0 && partition.MaxNumOffsets > 0 ? [result.Offset] : [];
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
