@@ -15,6 +15,9 @@ public interface IBrokerConfigs
     /// <summary>Kafka's <c>num.partitions</c>, as it stands now: the partitions of a topic this broker auto-creates.</summary>
     int NumPartitions { get; }
 
+    /// <summary>Kafka's <c>offsets.topic.num.partitions</c>: the partitions <c>__consumer_offsets</c> is created with.</summary>
+    int OffsetsTopicNumPartitions { get; }
+
     /// <summary>
     /// The broker's defaults of topic configs, by topic config name (<c>compression.type</c>,
     /// <c>message.downconversion.enable</c>, ...), as they stand now: what a topic without a value of its own takes.

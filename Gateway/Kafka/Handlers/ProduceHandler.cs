@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.KafkaFormats.Records.Legacy;
 using Tributary.Grains.Interfaces.Partitions;
@@ -103,6 +104,12 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
     private async Task<ProduceResponse.PartitionProduceResponse> AppendToAsync(
         KafkaRequest request, string topic, int index, IPartitionGrain partition, TransferredRecords batch, string? transactionalId)
     {
+        // Only the broker writes an internal topic (Kafka's ReplicaManager: internalTopicsAllowed is false for clients).
+        if (InternalTopics.IsInternal(topic))
+        {
+            return Failed(index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}");
+        }
+
         try
         {
             var result = await partition.AppendAsync(batch, transactionalId);

@@ -24,6 +24,7 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["group.min.session.timeout.ms"] = Milliseconds(o.Groups.MinSessionTimeout),
             ["group.max.session.timeout.ms"] = Milliseconds(o.Groups.MaxSessionTimeout),
             ["offsets.retention.minutes"] = Text((long)o.Groups.OffsetsRetention.TotalMinutes),
+            ["offsets.topic.num.partitions"] = Text(o.Groups.OffsetsTopicNumPartitions),
             ["producer.id.expiration.ms"] = Milliseconds(o.Transactions.ProducerIdExpiration),
             ["transaction.max.timeout.ms"] = Milliseconds(o.Transactions.MaxTransactionTimeout),
             ["transactional.id.expiration.ms"] = Milliseconds(o.Transactions.TransactionalIdExpiration),

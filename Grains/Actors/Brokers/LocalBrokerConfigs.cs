@@ -74,6 +74,8 @@ public sealed partial class LocalBrokerConfigs : IBrokerConfigs, IBrokerConfigOb
 
     public IReadOnlyDictionary<string, string> TopicDefaults => View.TopicDefaults;
 
+    public int OffsetsTopicNumPartitions => View.Int(BrokerConfigs.OffsetsTopicNumPartitions);
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(LocalBrokerConfigs), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
