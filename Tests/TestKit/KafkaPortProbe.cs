@@ -36,11 +36,12 @@ public static class KafkaPortProbe
 
     /// <summary>
     /// ListOffsets (latest) for partitions 0 to <paramref name="partitions"/> - 1 of <paramref name="topic"/>, in one
-    /// request: each partition's error code and log end offset.
+    /// request: each partition's error code and log end offset. A partition still recovering holds the answer, so the
+    /// read waits up to <paramref name="timeout"/> (2 minutes when not given).
     /// </summary>
-    public static IReadOnlyList<(short Error, long Offset)> LatestOffsets(int port, string topic, int partitions)
+    public static IReadOnlyList<(short Error, long Offset)> LatestOffsets(int port, string topic, int partitions, TimeSpan? timeout = null)
     {
-        using var client = new RawKafkaClient(port) { ReadTimeout = TimeSpan.FromMinutes(2) };
+        using var client = new RawKafkaClient(port) { ReadTimeout = timeout ?? TimeSpan.FromMinutes(2) };
         var response = client.Call<ListOffsetsResponse>(ApiKey.ListOffsets, 5, new ListOffsetsRequest
         {
             ReplicaId = -1,
