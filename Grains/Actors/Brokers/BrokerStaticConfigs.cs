@@ -20,6 +20,8 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["log.dirs"] = o.PartitionDataDirectory,
             ["num.partitions"] = Text(o.DefaultPartitions),
             ["log.retention.check.interval.ms"] = Milliseconds(o.RetentionCheckInterval),
+            ["log.flush.offset.checkpoint.interval.ms"] = Milliseconds(o.LogFlushOffsetCheckpointInterval),
+            ["num.recovery.threads.per.data.dir"] = Text(o.NumRecoveryThreadsPerDataDir),
             ["group.initial.rebalance.delay.ms"] = Milliseconds(o.Groups.InitialRebalanceDelay),
             ["group.min.session.timeout.ms"] = Milliseconds(o.Groups.MinSessionTimeout),
             ["group.max.session.timeout.ms"] = Milliseconds(o.Groups.MaxSessionTimeout),
