@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Protocol;
@@ -17,7 +18,9 @@ namespace Tributary.Gateway.Kafka;
 /// One client connection on the Kafka port. Frames are received as they arrive and handled one at a time, as
 /// Kafka's broker does, so responses go back in request order and a producer's pipelined batches reach the log in the
 /// order sent. A malformed frame, an unknown API or an unsupported version (other than ApiVersions, which answers it)
-/// closes this connection alone, with a log line. Every request's bytes count against the silo's
+/// closes this connection alone, with a log line; such lines are rate-limited per kind (<see cref="RateLimitedLog"/>),
+/// so that no client decides how much the broker logs. When the listener stops (the silo shuts down), a connection
+/// finishes the request it is handling and closes. Every request's bytes count against the silo's
 /// <see cref="QueuedRequestBytes"/> (Kafka's <c>queued.max.request.bytes</c>) from the moment its size is read until
 /// its response is written: while that budget is spent, the connection reads no further.
 /// </summary>
@@ -30,6 +33,7 @@ public sealed partial class KafkaConnectionHandler(
     /// <summary>Frames received and waiting while one is handled.</summary>
     private const int ReadAheadFrames = 2;
 
+    private readonly RateLimitedLog _clientErrors = new();
     private int _connections;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -37,14 +41,22 @@ public sealed partial class KafkaConnectionHandler(
         if (Interlocked.Increment(ref _connections) > options.Value.MaxConnections)
         {
             Interlocked.Decrement(ref _connections);
-            LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections);
+            if (_clientErrors.ShouldLog(nameof(LogTooManyConnections), out var suppressed))
+            {
+                LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections, suppressed);
+            }
+
             connection.Abort();
             return;
         }
 
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
         var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+
+        // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown
+        // timeout: an idle client would otherwise hold the whole shutdown that long.
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
         var frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReadAheadFrames)
         {
             SingleReader = true,
@@ -64,7 +76,10 @@ public sealed partial class KafkaConnectionHandler(
         }
         catch (MalformedRequestException e)
         {
-            LogMalformed(logger, name, e.Message);
+            if (_clientErrors.ShouldLog(nameof(LogMalformed), out var suppressed))
+            {
+                LogMalformed(logger, name, e.Message, suppressed);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -164,7 +179,11 @@ public sealed partial class KafkaConnectionHandler(
         var correlationId = RequestHeaders.CorrelationIdOf(frame.Span);
         if (!ApiMessages.IsKnown(key) || !apis.TryGet(key, out var handler))
         {
-            LogUnknownApi(logger, connection, (short)key, version);
+            if (_clientErrors.ShouldLog(nameof(LogUnknownApi), out var suppressed))
+            {
+                LogUnknownApi(logger, connection, (short)key, version, suppressed);
+            }
+
             return false;
         }
 
@@ -172,7 +191,11 @@ public sealed partial class KafkaConnectionHandler(
         {
             if (key != ApiKey.ApiVersions)
             {
-                LogUnsupportedVersion(logger, connection, key, version, handler.MinVersion, handler.MaxVersion);
+                if (_clientErrors.ShouldLog(nameof(LogUnsupportedVersion), out var suppressed))
+                {
+                    LogUnsupportedVersion(logger, connection, key, version, handler.MinVersion, handler.MaxVersion, suppressed);
+                }
+
                 return false;
             }
 
@@ -203,7 +226,11 @@ public sealed partial class KafkaConnectionHandler(
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             // The request's buffer may still be in use by a call that failed here but runs on elsewhere: not released.
-            LogHandlerFailed(logger, e, connection, key, version);
+            if (_clientErrors.ShouldLog(HandlerFailedKinds[(int)key % HandlerFailedKinds.Length], out var suppressed))
+            {
+                LogHandlerFailed(logger, e, connection, key, version, suppressed);
+            }
+
             return false;
         }
 
@@ -225,18 +252,21 @@ public sealed partial class KafkaConnectionHandler(
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: malformed request: {Reason}")]
-    private static partial void LogMalformed(ILogger logger, string connection, string reason);
+    /// <summary>One rate-limit kind per API key for handler failures (so one failing API does not hide another's).</summary>
+    private static readonly string[] HandlerFailedKinds = [.. Enumerable.Range(0, 128).Select(k => $"{nameof(LogHandlerFailed)}/{k}")];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: unknown API key {ApiKey} (version {Version})")]
-    private static partial void LogUnknownApi(ILogger logger, string connection, short apiKey, short version);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: malformed request: {Reason} ({Suppressed} more such lines held back since the last)")]
+    private static partial void LogMalformed(ILogger logger, string connection, string reason, long suppressed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: {ApiKey} v{Version} is not supported (served: v{Min}-v{Max})")]
-    private static partial void LogUnsupportedVersion(ILogger logger, string connection, ApiKey apiKey, short version, short min, short max);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: unknown API key {ApiKey} (version {Version}) ({Suppressed} more such lines held back since the last)")]
+    private static partial void LogUnknownApi(ILogger logger, string connection, short apiKey, short version, long suppressed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Closing Kafka connection {Connection}: handling {ApiKey} v{Version} failed")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string connection, ApiKey apiKey, short version);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: {ApiKey} v{Version} is not supported (served: v{Min}-v{Max}) ({Suppressed} more such lines held back since the last)")]
+    private static partial void LogUnsupportedVersion(ILogger logger, string connection, ApiKey apiKey, short version, short min, short max, long suppressed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing Kafka connection from {Remote}: the limit of {Limit} connections is reached")]
-    private static partial void LogTooManyConnections(ILogger logger, string? remote, int limit);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing Kafka connection {Connection}: handling {ApiKey} v{Version} failed ({Suppressed} more such failures held back since the last)")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string connection, ApiKey apiKey, short version, long suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing Kafka connection from {Remote}: the limit of {Limit} connections is reached ({Suppressed} more such lines held back since the last)")]
+    private static partial void LogTooManyConnections(ILogger logger, string? remote, int limit, long suppressed);
 }

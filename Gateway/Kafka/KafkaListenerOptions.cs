@@ -40,5 +40,15 @@ public sealed class KafkaListenerOptions
     /// </summary>
     public bool AutoCreateTopics { get; set; } = true;
 
+    /// <summary>
+    /// Whether clients of the message formats 0 and 1 are served, as Kafka 3.x serves them: Produce v0-v2, whose
+    /// legacy message sets are converted to record batches on append, and Fetch v0-v3, whose records are converted
+    /// down to the format of their version. False is Kafka 4's floor (KIP-896): Fetch starts at v4, and Produce v0-v2,
+    /// which Kafka 4 still advertises so that older librdkafka versions keep their compression, are refused with
+    /// UNSUPPORTED_VERSION. Default true: Kafka 3.9 is the behaviour served, and the old versions cost a modern
+    /// client nothing, since it negotiates the newest.
+    /// </summary>
+    public bool AcceptOldMessageFormats { get; set; } = true;
+
     public int EffectiveAdvertisedPort => AdvertisedPort ?? Port;
 }

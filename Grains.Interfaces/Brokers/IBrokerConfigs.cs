@@ -15,6 +15,15 @@ public interface IBrokerConfigs
     /// <summary>Kafka's <c>num.partitions</c>, as it stands now: the partitions of a topic this broker auto-creates.</summary>
     int NumPartitions { get; }
 
+    /// <summary>Kafka's <c>offsets.topic.num.partitions</c>: the partitions <c>__consumer_offsets</c> is created with.</summary>
+    int OffsetsTopicNumPartitions { get; }
+
+    /// <summary>
+    /// The broker's defaults of topic configs, by topic config name (<c>compression.type</c>,
+    /// <c>message.downconversion.enable</c>, ...), as they stand now: what a topic without a value of its own takes.
+    /// </summary>
+    IReadOnlyDictionary<string, string> TopicDefaults { get; }
+
     /// <summary>
     /// Kafka's DescribeConfigs of a BROKER resource: this broker (its id) or the cluster default (empty name); the named
     /// configs, or all when <paramref name="names"/> is null or empty.

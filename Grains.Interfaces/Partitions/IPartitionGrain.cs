@@ -54,6 +54,14 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false);
 
     /// <summary>
+    /// Kafka's ListOffsets v0 for one partition, which answers from segments: up to <paramref name="maxNumOffsets"/>
+    /// segment base offsets (and the log end offset) written at or before <paramref name="timestamp"/> (-1 latest, -2
+    /// earliest), highest first; for a consumer (<paramref name="fromConsumer"/>), none past the high watermark.
+    /// </summary>
+    [Alias("LegacyListOffsets")]
+    Task<IReadOnlyList<long>> LegacyListOffsetsAsync(long timestamp, int maxNumOffsets, bool fromConsumer);
+
+    /// <summary>
     /// Writes a transaction's COMMIT or ABORT marker (a control batch) for a producer, as its transaction coordinator
     /// decided; the producer's transaction on this partition ends with it.
     /// </summary>

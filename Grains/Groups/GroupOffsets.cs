@@ -78,11 +78,14 @@ public sealed class GroupOffsets(GroupOptions options)
     /// (so a group that never had members, as with assign(), keeps each offset for the retention after its commit).
     /// Returns true when any went.
     /// </summary>
-    public bool Expire(GroupState state, long emptySinceMs, long nowMs)
+    public bool Expire(GroupState state, long emptySinceMs, long nowMs) => ExpireOffsets(state, emptySinceMs, nowMs).Count > 0;
+
+    /// <summary>As <see cref="Expire"/>, answering which partitions' offsets went, in no particular order.</summary>
+    public IReadOnlyList<TopicPartition> ExpireOffsets(GroupState state, long emptySinceMs, long nowMs)
     {
-        if (state != GroupState.Empty)
+        if (state != GroupState.Empty || _offsets.Count == 0)
         {
-            return false;
+            return [];
         }
 
         var retention = (long)options.OffsetsRetention.TotalMilliseconds;
@@ -95,7 +98,7 @@ public sealed class GroupOffsets(GroupOptions options)
             _offsets.Remove(partition);
         }
 
-        return expired.Count > 0;
+        return expired;
     }
 
     public void Load(IEnumerable<KeyValuePair<TopicPartition, CommittedOffset>> offsets)

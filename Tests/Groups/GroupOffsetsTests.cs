@@ -28,4 +28,17 @@ public sealed class GroupOffsetsTests
         Assert.True(_offsets.Expire(GroupState.Empty, 50 * minute, 60 * minute));
         Assert.Equal(0, _offsets.Count);
     }
+
+    [Fact]
+    public void ExpiredOffsets_AreNamed_SoThatTheirTombstonesCanBeWritten()
+    {
+        const long minute = 60_000;
+        _offsets.Commit([(new TopicPartition("t", 0), new CommittedOffset(5, 0, null, 0)), (new TopicPartition("t", 1), new CommittedOffset(6, 0, null, 55 * minute))]);
+
+        var expired = _offsets.ExpireOffsets(GroupState.Empty, 0, 60 * minute);
+
+        Assert.Equal([new TopicPartition("t", 0)], expired);
+        Assert.Equal(6, _offsets.Get(new TopicPartition("t", 1))!.Offset);
+        Assert.Empty(_offsets.ExpireOffsets(GroupState.Stable, 0, 120 * minute));
+    }
 }

@@ -14,6 +14,8 @@ using Tributary.Tests.Perf.Transactions;
 //   consumer-perf --bootstrap HOST:PORT --topic T [--partitions N] [--records N]
 //   loopback
 //   idle-partitions [--partitions N]   memory a broker keeps per partition once its partitions are idle
+//   restart-perf [--sizes 1,4,16] [--partitions 10,1000] [--shutdown-partitions 1000,10000] [--dir DIR]
+//       restart after kill -9 against data size (port answers, all partitions serve) and SIGTERM against open partitions
 //   group-perf --bootstrap HOST:PORT [--members N] [--rounds N] [--heartbeat-interval-ms MS] [--connections N] [--in-flight N] [--seconds S]
 //       rebalance time when a member joins a group, and heartbeats per second one group sustains
 //   txn-perf --bootstrap HOST:PORT [--producers N] [--records N] [--record-size B] [--transaction-records N] [--partitions N]
@@ -121,9 +123,12 @@ switch (command)
     case "loopback":
         Console.WriteLine($"loopback TCP, one stream: {await Loopback.MeasureAsync():F0} MB/s");
         return 0;
+    case "restart-perf":
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        return await Tributary.Tests.Perf.Lifecycle.RestartPerf.RunAsync(arguments);
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|cluster-perf|loopback|idle-partitions [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|cluster-perf|loopback|idle-partitions|restart-perf [options]");
         return 2;
 }

@@ -15,7 +15,7 @@ public sealed class LogManagerTests : IDisposable
     {
         var manager = new LogManager(_temp.Path);
         Assert.False(manager.LastShutdownWasClean);
-        var log = manager.Open("orders", 0, LogConfig.Default);
+        var log = await manager.OpenAsync("orders", 0, LogConfig.Default);
         await log.AppendAsync(Batches.Make(3));
 
         await manager.ShutdownAsync();
@@ -24,7 +24,7 @@ public sealed class LogManagerTests : IDisposable
         await using var next = new LogManager(_temp.Path);
         Assert.True(next.LastShutdownWasClean);
         Assert.False(File.Exists(Path.Combine(_temp.Path, LogManager.CleanShutdownFileName)));
-        var reopened = next.Open("orders", 0, LogConfig.Default);
+        var reopened = await next.OpenAsync("orders", 0, LogConfig.Default);
         Assert.Equal(3, reopened.LogEndOffset);
     }
 
@@ -36,25 +36,25 @@ public sealed class LogManagerTests : IDisposable
         await using var manager = new LogManager(_temp.Path);
 
         // A directory written before topic ids were kept takes the id it is opened with, records and all.
-        var legacy = manager.Open("orders", 0, LogConfig.Default);
+        var legacy = await manager.OpenAsync("orders", 0, LogConfig.Default);
         await legacy.AppendAsync(Batches.Make(3));
         await manager.CloseAsync(legacy);
-        var marked = manager.Open("orders", 0, LogConfig.Default, first);
+        var marked = await manager.OpenAsync("orders", 0, LogConfig.Default, first);
         Assert.Equal(3, marked.LogEndOffset);
         Assert.Contains("topic_id: ", File.ReadAllText(Path.Combine(marked.Directory, LogFileNames.MetadataFileName)), StringComparison.Ordinal);
         await marked.AppendAsync(Batches.Make(2));
         await manager.CloseAsync(marked);
 
-        var reopened = manager.Open("orders", 0, LogConfig.Default, first);
+        var reopened = await manager.OpenAsync("orders", 0, LogConfig.Default, first);
         Assert.Equal(5, reopened.LogEndOffset);
         await manager.CloseAsync(reopened);
 
         // The topic was deleted while this broker was away and created again: the old records are not the new topic's.
-        var recreated = manager.Open("orders", 0, LogConfig.Default, second);
+        var recreated = await manager.OpenAsync("orders", 0, LogConfig.Default, second);
         Assert.Equal(0, recreated.LogEndOffset);
         await recreated.AppendAsync(Batches.Make(1));
         await manager.CloseAsync(recreated);
-        var again = manager.Open("orders", 0, LogConfig.Default, second);
+        var again = await manager.OpenAsync("orders", 0, LogConfig.Default, second);
         Assert.Equal(1, again.LogEndOffset);
         await manager.CloseAsync(again);
         Assert.Empty(Directory.EnumerateDirectories(_temp.Path, "*" + LogManager.DeletedDirectorySuffix));
@@ -66,7 +66,7 @@ public sealed class LogManagerTests : IDisposable
         await CrashWithoutCheckpoint(tornBytes: 5);
 
         await using var manager = new LogManager(_temp.Path);
-        var log = manager.Open("orders", 0, LogConfig.Default);
+        var log = await manager.OpenAsync("orders", 0, LogConfig.Default);
 
         Assert.False(manager.LastShutdownWasClean);
         Assert.False(log.Loaded.UsedCheckpoint);
@@ -81,7 +81,7 @@ public sealed class LogManagerTests : IDisposable
         File.WriteAllBytes(Path.Combine(_temp.Path, LogManager.CleanShutdownFileName), []);
 
         await using var manager = new LogManager(_temp.Path);
-        var log = manager.Open("orders", 0, LogConfig.Default);
+        var log = await manager.OpenAsync("orders", 0, LogConfig.Default);
 
         Assert.True(manager.LastShutdownWasClean);
         Assert.Equal(1, log.Loaded.SegmentsRecovered);
@@ -101,13 +101,13 @@ public sealed class LogManagerTests : IDisposable
     public async Task ALog_CannotBeOpenedTwice_AndListPartitionsSeesItsDirectory()
     {
         await using var manager = new LogManager(_temp.Path);
-        var log = manager.Open("my-topic.v2", 7, LogConfig.Default);
+        var log = await manager.OpenAsync("my-topic.v2", 7, LogConfig.Default);
 
-        Assert.Throws<InvalidOperationException>(() => manager.Open("my-topic.v2", 7, LogConfig.Default));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => manager.OpenAsync("my-topic.v2", 7, LogConfig.Default));
         Assert.Contains(("my-topic.v2", 7), manager.ListPartitions());
         await manager.CloseAsync(log);
         Assert.Equal(0, manager.OpenLogCount);
-        await manager.CloseAsync(manager.Open("my-topic.v2", 7, LogConfig.Default));
+        await manager.CloseAsync(await manager.OpenAsync("my-topic.v2", 7, LogConfig.Default));
     }
 
     private async Task CrashWithoutCheckpoint(int tornBytes)

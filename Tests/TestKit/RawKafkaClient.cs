@@ -40,6 +40,13 @@ public sealed class RawKafkaClient : IDisposable
         return frame;
     }
 
+    /// <summary>How long a read waits for the broker before it fails. Default 30 s.</summary>
+    public TimeSpan ReadTimeout
+    {
+        get => TimeSpan.FromMilliseconds(_stream.ReadTimeout);
+        set => _stream.ReadTimeout = (int)value.TotalMilliseconds;
+    }
+
     public void SendRaw(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
 
     public int Send(ApiKey key, short version, IKafkaMessage body)

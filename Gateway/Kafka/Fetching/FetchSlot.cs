@@ -101,6 +101,28 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
         }
     }
 
+    /// <summary>Replaces what was read by <paramref name="records"/> (a conversion of it), releasing what was read.</summary>
+    public void ReplaceRecords(ReadOnlyMemory<byte> records)
+    {
+        if (Result is { } result)
+        {
+            PooledBuffer.Release(result.Records);
+            Result = result with { Records = records };
+        }
+    }
+
+    /// <summary>Answers the partition with <paramref name="error"/> alone: no records and no offsets, as Kafka answers a partition it refuses.</summary>
+    public void Refuse(ErrorCode error)
+    {
+        if (Result is { } result)
+        {
+            PooledBuffer.Release(result.Records);
+            Result = null;
+        }
+
+        Error = error;
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Read from {Topic}-{Partition} failed")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string? topic, int partition);
 }

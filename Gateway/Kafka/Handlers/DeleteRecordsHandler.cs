@@ -1,9 +1,13 @@
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DeleteRecords (21): moves each partition's log start offset (-1: to the high watermark).</summary>
+/// <summary>
+/// DeleteRecords (21): moves each partition's log start offset (-1: to the high watermark); an internal topic's records
+/// are not the client's to delete (INVALID_TOPIC_EXCEPTION, as Kafka answers).
+/// </summary>
 public sealed class DeleteRecordsHandler(PartitionRouter router) : KafkaApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteRecords;
@@ -28,6 +32,13 @@ public sealed class DeleteRecordsHandler(PartitionRouter router) : KafkaApiHandl
         if (grain is null)
         {
             result.ErrorCode = (short)error;
+            return result;
+        }
+
+        // Kafka's ReplicaManager refuses to delete records of an internal topic.
+        if (InternalTopics.IsInternal(topic))
+        {
+            result.ErrorCode = (short)ErrorCode.InvalidTopicException;
             return result;
         }
 

@@ -108,7 +108,7 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
         }).ToList(),
     };
 
-    private static bool IsInternal(string name) => name.StartsWith("__", StringComparison.Ordinal);
+    private static bool IsInternal(string name) => InternalTopics.IsInternal(name);
 
     /// <summary>As Metadata describes it: a partition whose broker is not a live member has no leader.</summary>
     private static DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition Partition(int index, int brokerId, bool live) => new()

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Brokers;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -13,19 +15,25 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// polling) and the rest cancelled once enough has arrived. <c>max.bytes</c> bounds the response, except that the
 /// first non-empty partition always returns at least its first batch (KIP-74). Incremental fetch sessions (KIP-227)
 /// keep a client's partitions between requests so that it sends, and gets back, only what changed. From v13 topics
-/// are named by id.
+/// are named by id. v0-v3 read message formats 0 and 1, into which the batches are converted
+/// (<see cref="OldFormatFetch"/>), and v0-v2 cut what they return at the partition's limit; they are served while
+/// <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> is on (Kafka 4 serves Fetch from v4).
 /// </summary>
 public sealed class FetchHandler(
     PartitionRouter router,
     TopicCache topics,
     FetchSessionCache sessions,
+    IBrokerConfigs brokerConfigs,
+    IOptions<KafkaListenerOptions> options,
     ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
 {
     private const sbyte ReadCommitted = 1;
 
+    private readonly short _minVersion = options.Value.AcceptOldMessageFormats ? (short)0 : (short)(OldFormatFetch.LastVersion + 1);
+
     public override ApiKey ApiKey => ApiKey.Fetch;
 
-    public override short MinVersion => 4;
+    public override short MinVersion => _minVersion;
 
     public override short MaxVersion => 17;
 
@@ -76,6 +84,11 @@ public sealed class FetchHandler(
         }
 
         ApplyMaxBytes(slots, body.MaxBytes);
+        if (request.ApiVersion <= OldFormatFetch.LastVersion)
+        {
+            await OldFormatFetch.ConvertAsync(slots, request.ApiVersion, topics, brokerConfigs);
+        }
+
         return BuildResponse(slots, session, incremental, byId);
     }
 

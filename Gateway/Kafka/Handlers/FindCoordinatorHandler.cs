@@ -5,7 +5,9 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// <summary>
 /// FindCoordinator (10): groups and transactions are grains, reachable through any broker, so the coordinator of any
 /// key is the broker that was asked. Versions from 0: librdkafka disables consumer groups (and even lz4) when the
-/// range advertised does not start at 0.
+/// range advertised does not start at 0. v4 and later batch the keys; v5 only allows an error this coordinator never
+/// gives (TRANSACTION_ABORTABLE), and v6 names share groups (key type 2), which Kafka 3.9 refuses with INVALID_REQUEST
+/// as any key type but groups and transactions is refused here.
 /// </summary>
 public sealed class FindCoordinatorHandler(BrokerIdentity broker) : KafkaApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
 {
@@ -16,7 +18,7 @@ public sealed class FindCoordinatorHandler(BrokerIdentity broker) : KafkaApiHand
 
     public override short MinVersion => 0;
 
-    public override short MaxVersion => 4;
+    public override short MaxVersion => 6;
 
     protected override Task<FindCoordinatorResponse?> HandleAsync(FindCoordinatorRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {

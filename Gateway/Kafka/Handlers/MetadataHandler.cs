@@ -13,7 +13,9 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// Metadata (3): the live brokers, and for each topic asked for (all when none is named) its id and partitions with
 /// their leaders. A partition whose broker is not a live member has no leader (LEADER_NOT_AVAILABLE, leader -1), which
 /// clients retry. A topic that does not exist is created when both the client (v4+) and the broker
-/// (<c>auto.create.topics.enable</c>, a dynamic config read from this silo's copy) allow it. Asked for them (v8+), the
+/// (<c>auto.create.topics.enable</c>, a dynamic config read from this silo's copy) allow it; <c>__consumer_offsets</c> is
+/// then created as Kafka creates it, the internal topic (<c>offsets.topic.num.partitions</c>, compacted), and
+/// <c>__transaction_state</c>, which nothing here writes yet, is not created. Asked for them (v8+), the
 /// cluster's (v8-10) and each topic's authorized operations are every operation of the resource: there is no authorizer.
 /// </summary>
 public sealed class MetadataHandler(
@@ -66,11 +68,13 @@ public sealed class MetadataHandler(
         }
 
         var topic = await topics.DescribeAsync(name);
-        if (topic is null && autoCreate)
+        if (topic is null && autoCreate && name != InternalTopics.TransactionState)
         {
-            // With this broker's num.partitions, as Kafka's auto-creation asks for the receiving broker's.
-            var created = await grains.GetGrain<ITopicGrain>(name)
-                .CreateAsync(new CreateTopicRequest(brokerConfigs.NumPartitions, -1, new Dictionary<string, string?>()));
+            // With this broker's num.partitions, as Kafka's auto-creation asks for the receiving broker's; the offsets
+            // topic as the group coordinator creates it.
+            var created = await grains.GetGrain<ITopicGrain>(name).CreateAsync(name == InternalTopics.ConsumerOffsets
+                ? new CreateTopicRequest(brokerConfigs.OffsetsTopicNumPartitions, -1, InternalTopics.ConsumerOffsetsConfigs)
+                : new CreateTopicRequest(brokerConfigs.NumPartitions, -1, new Dictionary<string, string?>()));
             topic = created.Topic ?? await grains.GetGrain<ITopicGrain>(name).DescribeAsync();
             if (topic is not null)
             {
@@ -87,7 +91,7 @@ public sealed class MetadataHandler(
         {
             Name = name,
             TopicId = topic.TopicId,
-            IsInternal = name.StartsWith("__", StringComparison.Ordinal),
+            IsInternal = InternalTopics.IsInternal(name),
             Partitions = Enumerable.Range(0, topic.PartitionCount).Select(p => Partition(p, topic.PartitionBrokers[p], liveIds.Contains(topic.PartitionBrokers[p]))).ToList(),
         };
     }

@@ -6,7 +6,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// <summary>
 /// OffsetForLeaderEpoch (23): a partition has had one leader epoch, 0, so the end offset of epoch 0 is the log end
 /// offset, and any later epoch is unknown. A client that believes in a newer epoch than ours is told
-/// UNKNOWN_LEADER_EPOCH; an older one, FENCED_LEADER_EPOCH. Versions from 2, the only one librdkafka sends.
+/// UNKNOWN_LEADER_EPOCH; an older one, FENCED_LEADER_EPOCH. Every version from 0: v0 and v1 carry no current leader
+/// epoch (nothing to fence) and v0 answers no leader epoch; v2 is the only one librdkafka sends.
 /// </summary>
 public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
 {
@@ -14,7 +15,7 @@ public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaA
 
     public override ApiKey ApiKey => ApiKey.OffsetForLeaderEpoch;
 
-    public override short MinVersion => 2;
+    public override short MinVersion => 0;
 
     public override short MaxVersion => 4;
 

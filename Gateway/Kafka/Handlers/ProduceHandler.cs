@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Records;
+using Tributary.Grains.KafkaFormats.Records.Legacy;
 using Tributary.Grains.Interfaces.Partitions;
 
 namespace Tributary.Gateway.Kafka.Handlers;
@@ -12,22 +15,36 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// when the partition has appended (and, for durable topics, fsynced), which with one replica is the same thing.
 /// Each partition's slice of the request frame is handed over to its partition (<see cref="TransferredRecords"/>),
 /// which rewrites it in place: a batch is copied once in this process, when the frame is read from the connection.
+/// <para>v0-v2 carry message sets of magic 0 and 1 (or, from some clients, a record batch): they are converted to one
+/// record batch here (<see cref="RecordUpConverter"/>), with Kafka's checks, so that the partition sees magic 2 only.
+/// With <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> off they are refused with UNSUPPORTED_VERSION,
+/// yet still advertised, as Kafka 4 does: librdkafka before 2.8 turns compression off when Produce does not start at
+/// v0.</para>
 /// </summary>
-public sealed partial class ProduceHandler(PartitionRouter router, ILogger<ProduceHandler> logger)
+public sealed partial class ProduceHandler(PartitionRouter router, IOptions<KafkaListenerOptions> options, ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
 {
+    /// <summary>The first version that carries record batches (magic 2) only (KIP-98).</summary>
+    private const short FirstRecordBatchVersion = 3;
+
+    private readonly bool _acceptOldMessageFormats = options.Value.AcceptOldMessageFormats;
+
     public override ApiKey ApiKey => ApiKey.Produce;
 
-    public override short MinVersion => 3;
+    public override short MinVersion => 0;
 
     public override short MaxVersion => 11;
 
     protected override async Task<ProduceResponse?> HandleAsync(ProduceRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var acksValid = body.Acks is -1 or 0 or 1;
-        var topics = await PartitionFanOut.RunAsync(body.TopicData, t => t.PartitionData, (topic, partition) => acksValid
-            ? AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId)
-            : Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1.")));
+        var legacy = request.ApiVersion < FirstRecordBatchVersion;
+        var topics = await PartitionFanOut.RunAsync(body.TopicData, t => t.PartitionData, (topic, partition) =>
+            legacy && !_acceptOldMessageFormats ? Task.FromResult(Failed(partition.Index, ErrorCode.UnsupportedVersion,
+                $"Produce v{request.ApiVersion} (message formats 0 and 1) is not served: use v{FirstRecordBatchVersion} or later."))
+            : !acksValid ? Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1."))
+            : legacy ? AppendLegacyAsync(request, topic.Name, partition.Index, partition.Records)
+            : AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId));
         var response = new ProduceResponse
         {
             Responses = topics.Select(t => new ProduceResponse.TopicProduceResponse { Name = t.Topic.Name, PartitionResponses = t.Results }).ToList(),
@@ -49,10 +66,53 @@ public sealed partial class ProduceHandler(PartitionRouter router, ILogger<Produ
             return Failed(index, error, null);
         }
 
+        // The batch is the partition's from here: nothing below reads it (the response is built from the result).
+        return await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(batches), transactionalId);
+    }
+
+    /// <summary>
+    /// Produce v0-v2: the partition is found first, as Kafka does for these versions, then the message set is
+    /// converted to a record batch. A record batch sent at these versions is taken as it is, alone in its set. An empty
+    /// set appends nothing and is answered without error or offset, as Kafka answers it.
+    /// </summary>
+    private async Task<ProduceResponse.PartitionProduceResponse> AppendLegacyAsync(KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records)
+    {
+        var (error, partition, _) = await router.RouteAsync(topic, index);
+        if (partition is null)
+        {
+            return Failed(index, error, null);
+        }
+
+        if (records is not { Length: > 0 } set)
+        {
+            return Failed(index, ErrorCode.None, null);
+        }
+
+        if (set.Length > RecordBatch.MagicOffset && set.Span[RecordBatch.MagicOffset] == RecordBatch.CurrentMagic)
+        {
+            return IsSingleBatch(set.Span)
+                ? await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(set), transactionalId: null)
+                : Failed(index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.");
+        }
+
+        var converted = RecordUpConverter.ToRecordBatch(set.Span);
+        return converted.IsValid
+            ? await AppendToAsync(request, topic, index, partition, converted.Batch!, transactionalId: null)
+            : Failed(index, converted.Error, converted.ErrorMessage);
+    }
+
+    private async Task<ProduceResponse.PartitionProduceResponse> AppendToAsync(
+        KafkaRequest request, string topic, int index, IPartitionGrain partition, TransferredRecords batch, string? transactionalId)
+    {
+        // Only the broker writes an internal topic (Kafka's ReplicaManager: internalTopicsAllowed is false for clients).
+        if (InternalTopics.IsInternal(topic))
+        {
+            return Failed(index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}");
+        }
+
         try
         {
-            // The batch is the partition's from here: nothing below reads it (the response is built from the result).
-            var result = await partition.AppendAsync(TransferredRecords.HandOver(batches), transactionalId);
+            var result = await partition.AppendAsync(batch, transactionalId);
             return new ProduceResponse.PartitionProduceResponse
             {
                 Index = index,

@@ -72,6 +72,10 @@ public sealed partial class LocalBrokerConfigs : IBrokerConfigs, IBrokerConfigOb
 
     public int NumPartitions => View.Int(BrokerConfigs.NumPartitions);
 
+    public IReadOnlyDictionary<string, string> TopicDefaults => View.TopicDefaults;
+
+    public int OffsetsTopicNumPartitions => View.Int(BrokerConfigs.OffsetsTopicNumPartitions);
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(LocalBrokerConfigs), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 

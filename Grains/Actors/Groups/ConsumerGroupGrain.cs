@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Groups;
 
 using Tributary.Grains.Groups;
@@ -17,19 +18,25 @@ namespace Tributary.Grains.Actors.Groups;
 /// on; every change to the group happens inside one turn. Deadlines (sessions, rebalance and sync timeouts) are applied
 /// on a timer and before every request, so that an expired session is gone for whoever asks next, however late the
 /// timer runs. Membership is stored when the group becomes Stable or Empty, offsets before a commit is answered, so
-/// both survive a kill -9 of the silo.
+/// both survive a kill -9 of the silo. Once stored, each change is appended to the group's partition of
+/// <c>__consumer_offsets</c> as Kafka's records (<see cref="OffsetsTopicAppender"/>), in the order of the changes.
 /// </summary>
 [Reentrant]
 public sealed partial class ConsumerGroupGrain(
     [PersistentState("membership", GrainStorageNames.ControlPlane)] IPersistentState<GroupMembershipState> membership,
     [PersistentState("offsets", GrainStorageNames.ControlPlane)] IPersistentState<GroupOffsetsState> offsets,
     IOptions<TributaryOptions> options,
+    IBrokerConfigs brokerConfigs,
     TimeProvider time,
     ILogger<ConsumerGroupGrain> logger) : Grain, IConsumerGroupGrain
 {
+    /// <summary>How long a deleted group waits for its tombstones to reach __consumer_offsets before it deactivates.</summary>
+    private static readonly TimeSpan TombstoneWait = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _writes = new(1, 1);
     private ClassicGroup _group = null!;
     private GroupOffsets _offsets = null!;
+    private OffsetsTopicAppender _topic = null!;
     private bool _membershipChanged;
     private bool _offsetsChanged;
     private string? _listedState;
@@ -41,6 +48,7 @@ public sealed partial class ConsumerGroupGrain(
         var settings = options.Value.Groups;
         _group = new ClassicGroup(GroupId, settings.ToGroupOptions(), time);
         _offsets = new GroupOffsets(settings.ToGroupOptions());
+        _topic = new OffsetsTopicAppender(GroupId, GrainFactory, brokerConfigs, time, logger);
         if (membership.RecordExists)
         {
             _group.Restore(membership.State.ToSnapshot());
@@ -52,8 +60,11 @@ public sealed partial class ConsumerGroupGrain(
             _offsets.LoadPending(pending.ProducerId, ToPartition(pending.Offset), ToOffset(pending.Offset));
         }
 
+        QueueRestatement();
+        _topic.MarkDurable(_topic.Queued);
+
         // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
-        _offsetsChanged = _offsets.Expire(_group.State, _group.EmptySinceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        ExpireOffsets();
         _listedState = membership.RecordExists || offsets.RecordExists ? _group.State.ToString() : null;
         _group.Changed += () => _membershipChanged = true;
         this.RegisterGrainTimer(static (grain, _) => grain.TickAsync(), this, settings.TickInterval, settings.TickInterval);
@@ -103,9 +114,18 @@ public sealed partial class ConsumerGroupGrain(
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var results = _offsets.Commit(request.Offsets
-            .Select(o => (new TopicPartition(o.Topic, o.Partition), new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, now)))
-            .ToList());
+        var commits = request.Offsets
+            .Select(o => (Partition: new TopicPartition(o.Topic, o.Partition), Offset: new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, now)))
+            .ToList();
+        var results = _offsets.Commit(commits);
+        for (var i = 0; i < commits.Count; i++)
+        {
+            if (results[i] == ErrorCode.None)
+            {
+                QueueCommit(commits[i].Partition, commits[i].Offset);
+            }
+        }
+
         _offsetsChanged = true;
         await SaveAsync();
         return results;
@@ -135,7 +155,14 @@ public sealed partial class ConsumerGroupGrain(
 
     public async Task CompleteTransactionAsync(long producerId, bool commit)
     {
+        // Only a committed transaction's offsets reach the topic, as committed offsets: a reader sees what OffsetFetch sees.
+        var committed = commit && _offsets.Pending.TryGetValue(producerId, out var pending) ? pending.ToList() : [];
         _offsetsChanged |= _offsets.CompleteTransaction(producerId, commit);
+        foreach (var (partition, offset) in committed)
+        {
+            QueueCommit(partition, offset);
+        }
+
         await SaveAsync();
     }
 
@@ -177,13 +204,21 @@ public sealed partial class ConsumerGroupGrain(
             return error;
         }
 
+        foreach (var partition in _offsets.All.Keys)
+        {
+            QueueOffsetTombstone(partition);
+        }
+
+        QueueGroupTombstone();
         _offsets.Clear();
         await _writes.WaitAsync();
         try
         {
+            var mark = _topic.Queued;
             await membership.ClearStateAsync();
             await offsets.ClearStateAsync();
             _membershipChanged = _offsetsChanged = false;
+            _topic.MarkDurable(mark);
         }
         finally
         {
@@ -192,6 +227,17 @@ public sealed partial class ConsumerGroupGrain(
 
         await GrainFactory.GetGrain<IGroupCatalogGrain>(0).RemoveAsync(GroupId);
         _listedState = null;
+
+        // The tombstones go before the activation does. Ones the topic has not taken within the wait are lost with it
+        // (their failure logged), and readers of the topic keep the deleted group's last records.
+        try
+        {
+            await _topic.Flushing.WaitAsync(TombstoneWait);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         DeactivateOnIdle();
         return ErrorCode.None;
     }
@@ -212,7 +258,13 @@ public sealed partial class ConsumerGroupGrain(
                 return ErrorCode.GroupSubscribedToTopic;
             }
 
-            _offsetsChanged |= _offsets.Remove(new TopicPartition(p.Topic, p.Partition));
+            var partition = new TopicPartition(p.Topic, p.Partition);
+            if (_offsets.Remove(partition))
+            {
+                _offsetsChanged = true;
+                QueueOffsetTombstone(partition);
+            }
+
             return ErrorCode.None;
         }).ToList();
         await SaveAsync();
@@ -225,11 +277,15 @@ public sealed partial class ConsumerGroupGrain(
     private async Task TickAsync()
     {
         _group.Tick();
-        _offsetsChanged |= _offsets.Expire(_group.State, _group.EmptySinceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        ExpireOffsets();
+        _topic.Flush();
         await SaveAsync();
     }
 
-    /// <summary>Stores what changed, one write at a time, and keeps the group's listing current.</summary>
+    /// <summary>
+    /// Stores what changed, one write at a time, then lets the records of the changes stored (those queued before the
+    /// mark) go to <c>__consumer_offsets</c> in the background, and keeps the group's listing current.
+    /// </summary>
     private async Task SaveAsync()
     {
         if (_membershipChanged || _offsetsChanged)
@@ -237,7 +293,14 @@ public sealed partial class ConsumerGroupGrain(
             await _writes.WaitAsync();
             try
             {
-                if (_membershipChanged && _group.Snapshot() is { } snapshot)
+                var snapshot = _membershipChanged ? _group.Snapshot() : null;
+                if (snapshot is not null)
+                {
+                    QueueGroupMetadata(snapshot);
+                }
+
+                var mark = _topic.Queued;
+                if (snapshot is not null)
                 {
                     _membershipChanged = false;
                     membership.State = GroupMembershipState.From(snapshot);
@@ -256,6 +319,8 @@ public sealed partial class ConsumerGroupGrain(
                     };
                     await offsets.WriteStateAsync();
                 }
+
+                _topic.MarkDurable(mark);
             }
             finally
             {

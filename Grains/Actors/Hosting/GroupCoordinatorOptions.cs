@@ -1,4 +1,5 @@
 using Tributary.Grains.Groups;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Grains.Actors.Hosting;
 
@@ -16,6 +17,12 @@ public sealed class GroupCoordinatorOptions
 
     /// <summary><c>offsets.retention.minutes</c>. Default 7 days.</summary>
     public TimeSpan OffsetsRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// <c>offsets.topic.num.partitions</c>: the partitions <c>__consumer_offsets</c> is created with, when the first
+    /// group writes to it. Default 50. A topic that exists keeps its count; groups are spread by Kafka's hash of their id.
+    /// </summary>
+    public int OffsetsTopicNumPartitions { get; set; } = InternalTopics.DefaultConsumerOffsetsPartitions;
 
     /// <summary>
     /// The most protocol metadata (subscriptions) one member may send with a JoinGroup, all protocols together.

@@ -1,3 +1,5 @@
+using Tributary.Grains.Storage;
+
 namespace Tributary.Grains.Actors.Hosting;
 
 /// <summary>The settings of one Tributary broker (section <c>Tributary</c> of the configuration).</summary>
@@ -26,8 +28,22 @@ public sealed class TributaryOptions
     /// <summary>How often retention runs over this broker's partitions (Kafka's <c>log.retention.check.interval.ms</c>). Default 5 minutes.</summary>
     public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often an open partition checks <c>flush.ms</c> and refreshes its recovery checkpoint. Default 30 seconds.</summary>
+    /// <summary>How often an open partition checks <c>flush.ms</c> and its producers' expiry. Default 30 seconds.</summary>
     public TimeSpan FlushCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often every open log with new appends is flushed and its recovery checkpoint moved to its end (Kafka's
+    /// <c>log.flush.offset.checkpoint.interval.ms</c>), which bounds what recovery validates after a crash: at most
+    /// this long's writes per partition. Logs are also checkpointed when a segment rolls and when they close.
+    /// Default 60 seconds (Kafka's).
+    /// </summary>
+    public TimeSpan LogFlushOffsetCheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Threads that recover logs after a crash and close them at shutdown (Kafka's
+    /// <c>num.recovery.threads.per.data.dir</c>, whose default is 1). Default 4.
+    /// </summary>
+    public int NumRecoveryThreadsPerDataDir { get; set; } = LogManager.DefaultRecoveryThreads;
 
     /// <summary>The consumer group coordinator (section <c>Tributary:Groups</c>).</summary>
     public GroupCoordinatorOptions Groups { get; set; } = new();

@@ -46,7 +46,8 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton(sp => new LogManager(
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.PartitionDataDirectory,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.NumRecoveryThreadsPerDataDir));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<LiveBrokers>();
@@ -55,6 +56,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<IBrokerConfigs>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddHostedService<RetentionSweeper>();
+        services.AddHostedService<RecoveryPointCheckpointer>();
         services.AddHostedService<TransactionalIdExpiry>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
         return builder;

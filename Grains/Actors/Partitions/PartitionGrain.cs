@@ -53,7 +53,8 @@ public sealed partial class PartitionGrain(
         _topicConfigs = description.Configs;
         brokerConfigs.Changed += OnBrokerConfigsChanged;
         var config = TopicConfigs.ToLogConfig(_topicConfigs, brokerConfigs.View.TopicDefaults);
-        _log = await Task.Run(() => logs.Open(_topic, _partition, config, description.TopicId), cancellationToken);
+        // Off the grain's scheduler; a log that a crash left unrecovered is recovered first, ahead of the background recovery.
+        _log = await logs.OpenAsync(_topic, _partition, config, description.TopicId);
         RefreshConfig();
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
@@ -66,7 +67,12 @@ public sealed partial class PartitionGrain(
         if (_log is { } log)
         {
             _log = null;
-            await Task.Run(async () => await logs.CloseAsync(log), CancellationToken.None);
+
+            // When the silo stops, the log manager has closed every log in one pass before grains deactivate: nothing is left to do.
+            if (!log.IsClosed)
+            {
+                await Task.Run(async () => await logs.CloseAsync(log), CancellationToken.None);
+            }
         }
     }
 
@@ -172,6 +178,12 @@ public sealed partial class PartitionGrain(
     public Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false)
     {
         var log = Log;
+        if (log.IsClosed)
+        {
+            // The silo is stopping: the client looks for the partition again.
+            return Task.FromResult(new ListOffsetResult(ErrorCode.NotLeaderOrFollower, -1, -1));
+        }
+
         var result = timestamp switch
         {
             ListOffsetTimestamps.Latest => new ListOffsetResult(ErrorCode.None, readCommitted ? log.LastStableOffset : log.HighWatermark, -1),
@@ -186,6 +198,9 @@ public sealed partial class PartitionGrain(
         };
         return Task.FromResult(result);
     }
+
+    public Task<IReadOnlyList<long>> LegacyListOffsetsAsync(long timestamp, int maxNumOffsets, bool fromConsumer) =>
+        Task.FromResult(Log.LegacyOffsetsBefore(timestamp, maxNumOffsets, fromConsumer));
 
     public async Task<DeleteRecordsResult> DeleteRecordsAsync(long offset)
     {
@@ -247,14 +262,16 @@ public sealed partial class PartitionGrain(
 
     private PartitionLog Log => _log ?? throw new UnknownPartitionException(_topic, _partition);
 
-    private async Task FlushTick()
+    /// <summary>Kafka's <c>flush.ms</c> and producer expiry; the recovery checkpoint is the log manager's (every log in one pass).</summary>
+    private Task FlushTick()
     {
         if (_log is { } log)
         {
             log.FlushIfDue();
             log.RemoveExpiredProducers(brokerConfigs.View.Long(BrokerConfigs.ProducerIdExpirationMs));
-            await log.CheckpointIfBehindAsync();
         }
+
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: transactional batch of producer {ProducerId} ({TransactionalId}) refused: its coordinator answered {Error}")]

@@ -30,6 +30,7 @@ public sealed partial class TransactionCoordinatorGrain(
     private IGrainTimer? _timer;
     private GrainReferences? _references;
     private ITransactionCatalogGrain? _catalog;
+    private bool _silent;
 
     private string TransactionalId => this.GetPrimaryKeyString();
 
@@ -39,8 +40,14 @@ public sealed partial class TransactionCoordinatorGrain(
         await RunAsync(_coordinator.Load(stored.RecordExists ? stored.State.ToMetadata() : null));
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        RunAsync(_coordinator.Flush());
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A silo that stops takes its catalog down with it or soon after: no report is sent that could only fail. The
+        // catalog learns the state again when the coordinator wakes (on this silo's next start, or elsewhere once this
+        // one is gone; see TransactionRecovery).
+        _silent = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        return RunAsync(_coordinator.Flush());
+    }
 
     public async Task<InitProducerIdResult> InitProducerIdAsync(int transactionTimeoutMs, long expectedProducerId, short expectedProducerEpoch)
     {
@@ -144,9 +151,14 @@ public sealed partial class TransactionCoordinatorGrain(
         }));
     }
 
-    private void ReportToCatalog() =>
-        _ = (_catalog ??= GrainFactory.GetGrain<ITransactionCatalogGrain>(0)).UpdateAsync(
-            new TransactionListing(TransactionalId, _coordinator.Metadata.ProducerId, _coordinator.Metadata.Status.ToString()));
+    private void ReportToCatalog()
+    {
+        if (!_silent)
+        {
+            _ = (_catalog ??= GrainFactory.GetGrain<ITransactionCatalogGrain>(0)).UpdateAsync(
+                new TransactionListing(TransactionalId, _coordinator.Metadata.ProducerId, _coordinator.Metadata.Status.ToString()));
+        }
+    }
 
     private void SyncTimer()
     {

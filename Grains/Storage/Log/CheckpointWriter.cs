@@ -78,8 +78,11 @@ internal sealed class CheckpointWriter
         }
     }
 
-    /// <summary>Writes the recovery point with the current log start offset, unless that is what the file holds.</summary>
-    public void Write()
+    /// <summary>
+    /// Writes the recovery point with the current log start offset, unless that is what the file holds; without
+    /// <paramref name="sync"/>, with no fsync (see <see cref="PartitionCheckpoint.Write"/>).
+    /// </summary>
+    public void Write(bool sync = true)
     {
         lock (_lock)
         {
@@ -94,7 +97,7 @@ internal sealed class CheckpointWriter
                 return;
             }
 
-            checkpoint.Write(_directory);
+            checkpoint.Write(_directory, sync);
             _written = checkpoint;
         }
     }

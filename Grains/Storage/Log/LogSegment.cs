@@ -59,6 +59,10 @@ internal sealed class LogSegment : IDisposable
     /// <summary>The transactions aborted by markers in this segment.</summary>
     public TransactionIndex TransactionIndex { get; }
 
+    /// <summary>When the <c>.log</c> file was last written (Kafka's segment lastModified), in epoch milliseconds.</summary>
+    public long LastModifiedMs =>
+        new DateTimeOffset(File.GetLastWriteTimeUtc(LogFileNames.LogFile(Directory, BaseOffset))).ToUnixTimeMilliseconds();
+
     /// <summary>Bytes written to the file.</summary>
     public int Size => Volatile.Read(ref _size);
 
@@ -263,8 +267,20 @@ internal sealed class LogSegment : IDisposable
         return false;
     }
 
-    /// <summary>Walks the whole batches written from <paramref name="fromPosition"/> to the end of the file.</summary>
-    public BatchScanner Scan(int fromPosition) => new(_log, fromPosition, Size);
+    /// <summary>Walks the headers of the batches written from <paramref name="fromPosition"/> to the end of the file.</summary>
+    public BatchScanner ScanHeaders(int fromPosition) => new(_log, fromPosition, Size, headersOnly: true);
+
+    /// <summary>The batch of <paramref name="length"/> bytes at <paramref name="position"/>, read whole.</summary>
+    public byte[] ReadBatch(long position, int length)
+    {
+        var batch = new byte[length];
+        if (ReadFully(batch, position) != length)
+        {
+            throw new IOException($"Segment {BaseOffset} of {Directory} ends inside the batch at position {position}.");
+        }
+
+        return batch;
+    }
 
     /// <summary>
     /// Reads whole batches from the first one holding <paramref name="offset"/>, up to <paramref name="maxBytes"/>,
@@ -361,12 +377,17 @@ internal sealed class LogSegment : IDisposable
         return FindOffsetByTimestamp(maxTimestamp, BaseOffset, maxOffset);
     }
 
-    /// <summary>Writes pending index entries (with the final max timestamp) and, when asked, fsyncs the log and indexes.</summary>
-    public void Persist(bool fsync)
+    /// <summary>
+    /// Writes pending index entries and, when asked, fsyncs the log and indexes. A segment being sealed (<paramref name="sealing"/>:
+    /// rolled, no longer appended to) also gets its final max timestamp into the time index, as Kafka's does; the
+    /// active segment's is restored by walking its tail when it reopens, so flushing or closing it creates no index
+    /// file that holds nothing else.
+    /// </summary>
+    public void Persist(bool fsync, bool sealing = false)
     {
         if (_indexesLoaded)
         {
-            if (_maxTimestamp >= 0)
+            if (sealing && _maxTimestamp >= 0)
             {
                 _timeIndex.MaybeAppend(_maxTimestamp, _offsetOfMaxTimestamp);
             }
@@ -381,6 +402,9 @@ internal sealed class LogSegment : IDisposable
             FlushLog();
         }
     }
+
+    /// <summary>Counts the whole file as unflushed: recovery validated it, and nothing fsynced it since.</summary>
+    public void MarkUnflushed() => Volatile.Write(ref _unflushedBytes, Math.Max(1, Size));
 
     /// <summary>fsyncs the log file's data (not the indexes, which recovery can rebuild).</summary>
     public void FlushLog()

@@ -69,6 +69,7 @@ public sealed partial class PartitionLog
             if (producers is not null)
             {
                 _producers.Commit(producers, active.TransactionIndex);
+                _producerStateChanged = true;
             }
 
             Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
@@ -124,7 +125,7 @@ public sealed partial class PartitionLog
     private LogSegment Roll(long baseOffset, LogConfig config, long nowMs)
     {
         var sealedSegment = _segments.Active;
-        sealedSegment.Persist(fsync: false);
+        sealedSegment.Persist(fsync: false, sealing: true);
         var segment = LogSegment.Create(Directory, baseOffset, config, nowMs);
         _segments.Add(segment);
         _sealedAwaitingFlush.Add(sealedSegment);

@@ -18,11 +18,14 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Moves the recovery checkpoint up to the log end when appends have gone past it (a flush round with a
-    /// checkpoint), so that recovery after a crash has little to validate. Does nothing when the checkpoint is current.
+    /// checkpoint), so that recovery after a crash has little to validate. Does nothing when the checkpoint is current,
+    /// or when a log without one has had nothing appended (there is nothing to vouch for).
     /// </summary>
     public Task CheckpointIfBehindAsync()
     {
-        return _closed || _checkpoint.IsCurrent(LogEndOffset) ? Task.CompletedTask : FlushAsync();
+        var end = LogEndOffset;
+        var nothingAppended = _checkpoint.Written is null && _checkpoint.RecoveryPoint.RecoveryOffset == end;
+        return _closed || nothingAppended || _checkpoint.IsCurrent(end) ? Task.CompletedTask : FlushAsync();
     }
 
     /// <summary>
@@ -43,15 +46,33 @@ public sealed partial class PartitionLog
     /// One group-commit round, on a pool thread: capture what is written, fsync it outside the append lock, then
     /// (in durable mode) publish it to readers. Returns the offset up to which the log is now durable.
     /// </summary>
-    private long FlushRound() => Flush(closing: false);
+    private long FlushRound() => Flush(FlushMode.Round);
+
+    /// <summary>What a flush is for.</summary>
+    private enum FlushMode
+    {
+        /// <summary>A group-commit round: fsync, move the checkpoint when asked, publish in durable mode.</summary>
+        Round,
+
+        /// <summary>The last round, run once appends have stopped: always moves the checkpoint to the end.</summary>
+        Close,
+
+        /// <summary>
+        /// The last round of a log closed with many others: everything is written and nothing fsynced; the checkpoint
+        /// moves only once the caller has synced the file system (<see cref="CompleteUnsyncedClose"/>).
+        /// </summary>
+        CloseWithoutSync,
+    }
 
     /// <summary>
-    /// A flush round; <paramref name="closing"/>, the last one, run by <see cref="DisposeAsync"/> once appends have
-    /// stopped: it always moves the checkpoint to the end, fsyncs the active segment's indexes along with its data
-    /// (only when it has unflushed data), and publishes nothing.
+    /// A flush round. The closing ones (<see cref="FlushMode.Close"/>, <see cref="FlushMode.CloseWithoutSync"/>) run
+    /// once appends have stopped: they write the active segment's indexes with its data and publish nothing; a log
+    /// with nothing appended since its checkpoint has nothing to write.
     /// </summary>
-    private long Flush(bool closing)
+    private long Flush(FlushMode mode)
     {
+        var closing = mode != FlushMode.Round;
+        var sync = mode != FlushMode.CloseWithoutSync;
         LogSegment[] sealedSegments;
         LogSegment active;
         int position;
@@ -72,12 +93,18 @@ public sealed partial class PartitionLog
             active = _segments.Active;
             position = active.Size;
             offset = _logEndOffset;
-            writeCheckpoint = _checkpointWanted || closing;
+            writeCheckpoint = _checkpointWanted || (closing && !IsCheckpointAt(offset, active, position));
             _checkpointWanted = false;
             if (writeCheckpoint)
             {
                 active.Persist(fsync: false);
-                producerSnapshot = CaptureProducerSnapshot();
+
+                // A flush round always snapshots, so a log's newest snapshot is never older than its last checkpoint
+                // interval; a closing log only when producers changed since (closing thousands of logs creates no files).
+                if (!closing || _producerStateChanged)
+                {
+                    producerSnapshot = CaptureProducerSnapshot();
+                }
             }
 
             _unflushedMessages = 0;
@@ -86,28 +113,39 @@ public sealed partial class PartitionLog
 
         foreach (var segment in sealedSegments)
         {
-            segment.Persist(fsync: true);
+            segment.Persist(fsync: sync, sealing: true);
         }
 
         if (closing)
         {
-            active.Persist(fsync: active.HasUnflushedData);
+            active.Persist(fsync: sync && active.HasUnflushedData);
         }
         else
         {
             active.FlushLog();
         }
 
-        _checkpoint.MoveRecoveryPoint(offset, active.BaseOffset, position);
+        if (mode == FlushMode.CloseWithoutSync)
+        {
+            _closingPoint = new PartitionCheckpoint(LogStartOffset, offset, active.BaseOffset, position);
+        }
+        else
+        {
+            _checkpoint.MoveRecoveryPoint(offset, active.BaseOffset, position);
+        }
 
         if (producerSnapshot is not null)
         {
             // The checkpoint vouches for the log up to the offset; the producer state there must be on disk first.
-            active.TransactionIndex.Flush();
-            WriteProducerSnapshot(offset, producerSnapshot);
+            if (sync)
+            {
+                active.TransactionIndex.Flush();
+            }
+
+            WriteProducerSnapshot(offset, producerSnapshot, sync);
         }
 
-        if (writeCheckpoint)
+        if (writeCheckpoint && mode == FlushMode.Round)
         {
             _checkpoint.Write();
         }
@@ -124,5 +162,13 @@ public sealed partial class PartitionLog
         }
 
         return offset;
+    }
+
+    /// <summary>True when the recovery point is already at this end of the log, with nothing sealed waiting.</summary>
+    private bool IsCheckpointAt(long offset, LogSegment active, int position)
+    {
+        var point = _checkpoint.RecoveryPoint;
+        return point.RecoveryOffset == offset && point.RecoverySegmentBase == active.BaseOffset && point.RecoveryPosition == position
+            && _checkpoint.IsCurrent(offset);
     }
 }

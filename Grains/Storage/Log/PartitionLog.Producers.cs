@@ -9,6 +9,12 @@ public sealed partial class PartitionLog
     private readonly ProducerStateManager _producers = new();
 
     /// <summary>
+    /// True when the producer state changed since the last snapshot was taken: a closing log with no change writes
+    /// none, since the last one replayed with the batches after it (none of them a producer's) gives the same state.
+    /// </summary>
+    private bool _producerStateChanged;
+
+    /// <summary>
     /// The end of what read_committed consumers see: the high watermark, or the first offset of the oldest transaction
     /// still open, whichever is lower.
     /// </summary>
@@ -28,7 +34,9 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
-            return _producers.RemoveExpired(NowMs, expirationMs);
+            var removed = _producers.RemoveExpired(NowMs, expirationMs);
+            _producerStateChanged |= removed > 0;
+            return removed;
         }
     }
 
@@ -51,12 +59,19 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>The producer state as of the log end, as snapshot bytes. Holds the append lock.</summary>
-    private byte[] CaptureProducerSnapshot() => ProducerSnapshotFile.Serialize(_logEndOffset, _producers.Producers);
-
-    /// <summary>Stores a snapshot taken at <paramref name="offset"/>, once the log up to there is on disk.</summary>
-    private void WriteProducerSnapshot(long offset, byte[] snapshot)
+    private byte[] CaptureProducerSnapshot()
     {
-        ProducerSnapshotFile.Write(Directory, offset, snapshot);
+        _producerStateChanged = false;
+        return ProducerSnapshotFile.Serialize(_logEndOffset, _producers.Producers);
+    }
+
+    /// <summary>
+    /// Stores a snapshot taken at <paramref name="offset"/>, once the log up to there is on disk (or, without
+    /// <paramref name="sync"/>, about to be, with the snapshot, by one sync of the file system).
+    /// </summary>
+    private void WriteProducerSnapshot(long offset, byte[] snapshot, bool sync = true)
+    {
+        ProducerSnapshotFile.Write(Directory, offset, snapshot, sync);
         ProducerSnapshotFile.Prune(Directory, SnapshotsKept);
     }
 }

@@ -9,7 +9,8 @@ public sealed partial class PartitionLog
     /// the high watermark (and <paramref name="maxOffset"/> when given, e.g. the last stable offset). The first batch is
     /// returned whole even when it alone is larger than <paramref name="maxBytes"/>, if <paramref name="minOneMessage"/>
     /// (Kafka's progress guarantee). The first batch may start before <paramref name="offset"/>; readers skip the
-    /// records below it. An offset before the log start or past the log end is OFFSET_OUT_OF_RANGE.
+    /// records below it. An offset before the log start or past the log end is OFFSET_OUT_OF_RANGE; a closed log
+    /// answers NOT_LEADER_OR_FOLLOWER (the broker is stopping: the client looks for the partition again).
     /// </summary>
     public LogReadResult Read(long offset, int maxBytes, bool minOneMessage = true, long maxOffset = long.MaxValue)
     {
@@ -18,6 +19,11 @@ public sealed partial class PartitionLog
             var highWatermark = HighWatermark;
             var logStartOffset = LogStartOffset;
             var logEndOffset = LogEndOffset;
+            if (_disposed)
+            {
+                return new LogReadResult(ErrorCode.NotLeaderOrFollower, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
+            }
+
             if (offset < logStartOffset || offset > logEndOffset)
             {
                 return new LogReadResult(ErrorCode.OffsetOutOfRange, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);

@@ -40,6 +40,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private readonly DataArrivalSignal _dataArrived = new();
     private volatile bool _closed;
     private volatile bool _disposed;
+    private PartitionCheckpoint? _closingPoint;
 
     private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
     {
@@ -55,8 +56,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _logEndOffset = active.NextOffset;
         _highWatermark = _logEndOffset;
         _lastFlushMs = NowMs;
-        _checkpoint = new CheckpointWriter(
-            directory, new PartitionCheckpoint(_logStartOffset, _logEndOffset, active.BaseOffset, active.Size), () => LogStartOffset);
+        _checkpoint = new CheckpointWriter(directory, loaded.RecoveryPoint with { LogStartOffset = _logStartOffset }, () => LogStartOffset);
         _deleter = new SegmentFileDeleter(time);
         _groupCommit = new GroupCommit(FlushRound, _logEndOffset);
     }
@@ -110,23 +110,22 @@ public sealed partial class PartitionLog : IAsyncDisposable
         var loaded = LogLoader.Load(directory, config, lastShutdownWasClean, time.GetUtcNow().ToUnixTimeMilliseconds(), logger);
         var log = new PartitionLog(directory, config, loaded, time, logger);
         ProducerStateLoader.Rebuild(directory, log._segments.All, log._logEndOffset, log._producers, time, logger);
-        var written = log._checkpoint.Written;
-        if (written != log._checkpoint.RecoveryPoint && log.Size > 0)
+        if (loaded.RecoveryPoint.RecoveryOffset < log.LogEndOffset)
         {
-            // Make what recovery kept durable before the checkpoint vouches for it.
-            foreach (var segment in log._segments.All)
+            // What recovery validated past the recovery point is not fsynced here (Kafka's rule): the next flush round
+            // (the periodic checkpoint, a roll, the close) fsyncs it and only then moves the checkpoint past it, so that
+            // opening a log costs the read of its tail and no write. Sealed segments past the point wait for that round.
+            // A durable log (flush.messages=1) shows readers only what is fsynced, so it flushes now.
+            log._sealedAwaitingFlush.AddRange(log._segments.All[..^1].ToArray().Where(s => s.BaseOffset >= loaded.RecoveryPoint.RecoverySegmentBase));
+            log._segments.Active.MarkUnflushed();
+            if (config.IsDurable)
             {
-                if (segment.BaseOffset >= (written?.RecoverySegmentBase ?? 0))
-                {
-                    segment.Persist(fsync: true);
-                }
+                log._checkpointWanted = true;
+                log.Flush(FlushMode.Round);
             }
-
-            log.WriteProducerSnapshot(log.LogEndOffset, log.CaptureProducerSnapshot());
-            log._checkpoint.Write();
         }
 
-        LogOpened(logger, directory, log.LogStartOffset, log.LogEndOffset, loaded.SegmentsRecovered, loaded.BytesTruncated);
+        LogOpened(logger, directory, log.LogStartOffset, log.LogEndOffset, loaded.SegmentsRecovered, loaded.BytesTruncated, loaded.BytesRecovered);
         return log;
     }
 
@@ -140,18 +139,71 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (!await StopAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Flush(FlushMode.Close);
+        FinishClose(sync: true);
+    }
+
+    /// <summary>
+    /// The first half of closing many logs at once (<see cref="LogManager.ShutdownAsync"/>): appends stop, and what
+    /// the log holds in memory (index entries, the producer snapshot) is written, with no fsync; the checkpoint is
+    /// not moved. The caller then syncs the file system once for every log and calls <see cref="CompleteUnsyncedClose"/>.
+    /// False when the log was already closing.
+    /// </summary>
+    internal async ValueTask<bool> BeginUnsyncedCloseAsync()
+    {
+        if (!await StopAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Flush(FlushMode.CloseWithoutSync);
+        return true;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="BeginUnsyncedCloseAsync"/>, once everything it wrote is on stable storage: the
+    /// checkpoint moves to the log end (written without fsync; the caller syncs again) and the files close.
+    /// </summary>
+    internal void CompleteUnsyncedClose()
+    {
+        if (_closingPoint is { } point)
+        {
+            _checkpoint.MoveRecoveryPoint(point.RecoveryOffset, point.RecoverySegmentBase, point.RecoveryPosition);
+        }
+
+        FinishClose(sync: false);
+    }
+
+    /// <summary>Stops appends and waits for a flush round in progress; false when the log was already closing.</summary>
+    private async ValueTask<bool> StopAsync()
+    {
         lock (_appendLock)
         {
             if (_closed)
             {
-                return;
+                return false;
             }
 
             _closed = true;
         }
 
+        // A retention pass in progress finishes first: it writes the checkpoint, which closing is about to own.
+        lock (_retentionLock)
+        {
+        }
+
         await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
-        Flush(closing: true);
+        return true;
+    }
+
+    private void FinishClose(bool sync)
+    {
+        _checkpoint.Write(sync);
         _checkpoint.Seal();
         _disposed = true;
         _segments.Close();
@@ -182,8 +234,8 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _dataArrived.Signal();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered, {BytesTruncated} bytes truncated")]
-    private static partial void LogOpened(ILogger logger, string directory, long logStartOffset, long logEndOffset, int segmentsRecovered, long bytesTruncated);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered ({BytesRecovered} bytes validated past the checkpoint), {BytesTruncated} bytes truncated")]
+    private static partial void LogOpened(ILogger logger, string directory, long logStartOffset, long logEndOffset, int segmentsRecovered, long bytesTruncated, long bytesRecovered);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Append to log {Directory} failed")]
     private static partial void LogAppendFailed(ILogger logger, string directory, Exception exception);

@@ -7,7 +7,8 @@ namespace Tributary.Grains.Storage.Log;
 /// <summary>
 /// Rebuilds a partition's producer state while its log opens, after Kafka's <c>rebuildProducerState</c>: the newest
 /// readable snapshot at or below the log end (<see cref="ProducerSnapshotFile"/>), then every producer batch after
-/// it; with no snapshot, every producer batch of the log.
+/// it; with no snapshot, every producer batch of the log. Only batch headers are read (and transaction markers), so
+/// the replay costs little beside recovery's validation of the same bytes.
 /// <para>Invariants: snapshots past the log end (written before a crash took the log back) are deleted first; the
 /// aborted-transaction entries of the replayed range are dropped from the segments' transaction indexes and written
 /// again by the replay, so they match the log that recovery kept.</para>
@@ -54,17 +55,18 @@ internal static partial class ProducerStateLoader
                 from = position;
             }
 
-            using var scanner = segment.Scan(from);
+            // Headers only: a data batch's producer fields are all in its header; a marker is read whole (it is small).
+            using var scanner = segment.ScanHeaders(from);
             while (scanner.Next() == ScanStatus.Batch)
             {
-                var batch = scanner.Batch;
-                if (RecordBatch.LastOffset(batch) < replayFrom || RecordBatch.ProducerId(batch) < 0)
+                var header = scanner.Batch;
+                if (RecordBatch.LastOffset(header) < replayFrom || RecordBatch.ProducerId(header) < 0)
                 {
                     continue;
                 }
 
                 var append = producers.BeginAppend(AppendOrigin.Recovery, time.GetUtcNow().ToUnixTimeMilliseconds());
-                append.Add(batch);
+                append.Add(RecordBatch.IsControl(header) ? segment.ReadBatch(scanner.Position, scanner.BatchLength) : header);
                 producers.Commit(append, segment.TransactionIndex);
                 replayed++;
             }

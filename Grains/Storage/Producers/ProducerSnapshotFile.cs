@@ -69,7 +69,22 @@ public static class ProducerSnapshotFile
         return bytes;
     }
 
-    public static void Write(string directory, long offset, byte[] contents) => FileSync.AtomicReplace(PathFor(directory, offset), contents);
+    /// <summary>
+    /// Stores a snapshot atomically. Without <paramref name="sync"/> (the caller syncs the whole file system
+    /// afterwards) the file is written directly, with no fsync and no rename: a snapshot a power cut tears fails its
+    /// CRC and an older one is used.
+    /// </summary>
+    public static void Write(string directory, long offset, byte[] contents, bool sync = true)
+    {
+        if (sync)
+        {
+            FileSync.AtomicReplace(PathFor(directory, offset), contents);
+            return;
+        }
+
+        using var handle = File.OpenHandle(PathFor(directory, offset), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        RandomAccess.Write(handle, contents, 0);
+    }
 
     /// <summary>The producers a snapshot holds, or null when the file is missing, torn or corrupt.</summary>
     public static List<ProducerStateEntry>? TryRead(string directory, long offset)

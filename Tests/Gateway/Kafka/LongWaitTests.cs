@@ -97,6 +97,16 @@ public sealed class LongWaitTests(ShortCallTimeoutBroker broker) : IClassFixture
         second.Send(ApiKey.JoinGroup, 5, Join("long-join-group", "long-join", secondId));
         var secondJoin = Task.Run(() => second.Receive<JoinGroupResponse>(ApiKey.JoinGroup, 5).Body);
 
+        // The second member's join starts the rebalance once it reaches the group (it was only sent): until then the
+        // first member's heartbeats are answered as usual.
+        var heartbeat = new HeartbeatRequest { GroupId = "long-join-group", GenerationId = joined.GenerationId, MemberId = joined.MemberId };
+        var rebalancing = Stopwatch.StartNew();
+        while (first.Call<HeartbeatResponse>(ApiKey.Heartbeat, 3, heartbeat).ErrorCode != 27)
+        {
+            Assert.True(rebalancing.Elapsed < TimeSpan.FromSeconds(20), "the second member's join never started a rebalance");
+            await Task.Delay(100);
+        }
+
         // The first member keeps its session alive but rejoins only after longer than a default call may take.
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < PastTheDefault)

@@ -112,7 +112,7 @@ public sealed class ProtocolEdgeTests(BrokerFixture broker) : IClassFixture<Brok
         byte[][] frames =
         [
             unknown,
-            RawKafkaClient.Frame(ApiKey.Produce, 2, 2, new ProduceRequest()),
+            RawKafkaClient.Frame(ApiKey.AddPartitionsToTxn, 4, 2, new AddPartitionsToTxnRequest()),
             [0, 0, 0, 9, 0, 3, 0, 12, 0, 0, 0, 3, 0],
         ];
         foreach (var frame in frames)

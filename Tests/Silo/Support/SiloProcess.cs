@@ -20,10 +20,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string RegistryUrl => _silo.RegistryUrl;
 
-    public static async Task<SiloProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    public int KafkaPort => _silo.KafkaPort;
+
+    /// <summary>Starts the silo; <paramref name="arguments"/> go on its command line (a fixed <c>--kafka-port</c>).</summary>
+    public static async Task<SiloProcess> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? arguments = null)
     {
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Logging__LogLevel__Tributary"] = "Debug" };
-        var silo = new SiloProcess(await SiloLauncher.StartAsync(dataDirectory, environment));
+        var silo = new SiloProcess(await SiloLauncher.StartAsync(dataDirectory, environment, arguments));
         var client = Host.CreateApplicationBuilder();
         client.UseOrleansClient(c => c.UseLocalhostClustering(silo._silo.GatewayPort));
         silo._client = client.Build();

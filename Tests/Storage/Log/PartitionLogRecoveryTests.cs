@@ -210,4 +210,109 @@ public sealed class PartitionLogRecoveryTests : IDisposable
         Assert.Equal(Enumerable.Range(0, (int)recovered.LogEndOffset).Select(i => (long)i), records.Select(r => r.Offset));
         Assert.False(File.Exists(LogFileNames.LogFile(directory, crashed.SegmentBaseOffsets[2])));
     }
+
+    [Fact]
+    public async Task Reopen_AfterACrash_WritesNothing_AndTheNextCheckpointMovesItToTheEnd()
+    {
+        var directory = _temp.Combine("t-0");
+        var checkpoint = Path.Combine(directory, LogFileNames.CheckpointFileName);
+        await using (var log = PartitionLog.Open(directory, LogConfig.Default, false))
+        {
+            await log.AppendAsync(Batches.Make(4));
+        }
+
+        var crashed = PartitionLog.Open(directory, LogConfig.Default, false);
+        await crashed.AppendAsync(Batches.Make(4, first: 4));
+        await crashed.CrashAsync();
+        var before = File.ReadAllBytes(checkpoint);
+
+        var reopened = PartitionLog.Open(directory, LogConfig.Default, false);
+
+        Assert.True(reopened.Loaded.BytesRecovered > 0);
+        Assert.Equal(before, File.ReadAllBytes(checkpoint));
+        Assert.False(LogLoader.HasNothingToRecover(directory));
+        await reopened.CheckpointIfBehindAsync();
+        Assert.True(LogLoader.HasNothingToRecover(directory));
+        await reopened.CrashAsync();
+        await using var again = PartitionLog.Open(directory, LogConfig.Default, false);
+        Assert.Equal(0, again.Loaded.BytesRecovered);
+        Assert.Equal(8, again.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task ASecondCrash_BeforeAnyFlush_ValidatesTheSameTailAgain_AndKeepsEveryRecord()
+    {
+        var directory = _temp.Combine("t-0");
+        await using (var log = PartitionLog.Open(directory, LogConfig.Default, false))
+        {
+            await log.AppendAsync(Batches.Make(4));
+        }
+
+        var crashed = PartitionLog.Open(directory, LogConfig.Default, false);
+        await crashed.AppendAsync(Batches.Make(4, first: 4));
+        await crashed.AppendAsync(Batches.Make(4, first: 8));
+        await crashed.CrashAsync();
+        var first = PartitionLog.Open(directory, LogConfig.Default, false);
+        var validated = first.Loaded.BytesRecovered;
+        await first.CrashAsync();
+
+        await using var second = PartitionLog.Open(directory, LogConfig.Default, false);
+
+        Assert.Equal(validated, second.Loaded.BytesRecovered);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), Batches.Decode(second.Read(0, 1 << 20).Records).Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task ClosingARecoveredLog_MovesItsCheckpointToTheEnd()
+    {
+        var directory = _temp.Combine("t-0");
+        var crashed = PartitionLog.Open(directory, LogConfig.Default with { SegmentBytes = 300 }, false);
+        for (var i = 0; i < 6; i++)
+        {
+            await crashed.AppendAsync(Batches.Make(3, first: i * 3));
+        }
+
+        await crashed.CrashAsync();
+        File.Delete(Path.Combine(directory, LogFileNames.CheckpointFileName));
+
+        await using (var recovered = PartitionLog.Open(directory, LogConfig.Default with { SegmentBytes = 300 }, false))
+        {
+            Assert.True(recovered.SegmentBaseOffsets.Count > 1);
+            Assert.False(LogLoader.HasNothingToRecover(directory));
+        }
+
+        Assert.True(LogLoader.HasNothingToRecover(directory));
+        await using var reopened = PartitionLog.Open(directory, LogConfig.Default with { SegmentBytes = 300 }, false);
+        Assert.Equal(0, reopened.Loaded.BytesRecovered);
+        Assert.Equal(18, reopened.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task AnUnsyncedClose_MovesTheCheckpointOnlyOnceCompleted()
+    {
+        var directory = _temp.Combine("t-0");
+        var log = PartitionLog.Open(directory, LogConfig.Default, false);
+        await log.AppendAsync(Batches.Make(4));
+
+        Assert.True(await log.BeginUnsyncedCloseAsync());
+        Assert.False(LogLoader.HasNothingToRecover(directory));
+        Assert.False(await log.BeginUnsyncedCloseAsync());
+        log.CompleteUnsyncedClose();
+
+        Assert.True(LogLoader.HasNothingToRecover(directory));
+        await using var reopened = PartitionLog.Open(directory, LogConfig.Default, false);
+        Assert.Equal(4, reopened.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task AClosedLog_AnswersAppendsAndReadsWithNotLeaderOrFollower()
+    {
+        var log = PartitionLog.Open(_temp.Combine("t-0"), LogConfig.Default, false);
+        await log.AppendAsync(Batches.Make(4));
+
+        await log.DisposeAsync();
+
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, (await log.AppendAsync(Batches.Make(1))).Error);
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, log.Read(0, 1 << 20).Error);
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Tributary.Gateway.Kafka;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.RestProxy.V3.Json;
 
@@ -60,7 +61,7 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["metadata"] = Metadata($"/topics/{topic.Name}", $"/topic={topic.Name}"),
         ["cluster_id"] = broker.ClusterId,
         ["topic_name"] = topic.Name,
-        ["is_internal"] = topic.Name.StartsWith("__", StringComparison.Ordinal),
+        ["is_internal"] = InternalTopics.IsInternal(topic.Name),
         ["replication_factor"] = 1,
         ["partitions_count"] = topic.PartitionCount,
         ["partitions"] = Related($"/topics/{topic.Name}/partitions"),

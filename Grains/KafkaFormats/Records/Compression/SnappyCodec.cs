@@ -50,6 +50,28 @@ internal static class SnappyCodec
         output.Advance(Snappy.Compress(data, span));
     }
 
+    /// <summary>
+    /// The xerial stream as the Java client's SnappyOutputStream writes it (chunks of 32 KiB), which every Java client
+    /// reads, the oldest included: what the broker writes when it builds legacy messages for old fetchers.
+    /// </summary>
+    public static void CompressXerial(ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        const int chunkSize = 32 * 1024;
+        var header = output.GetSpan(XerialHeaderSize);
+        XerialMagic.CopyTo(header);
+        BinaryPrimitives.WriteInt32BigEndian(header[8..], 1);
+        BinaryPrimitives.WriteInt32BigEndian(header[12..], 1);
+        output.Advance(XerialHeaderSize);
+        for (var start = 0; start < data.Length; start += chunkSize)
+        {
+            var chunk = data.Slice(start, Math.Min(chunkSize, data.Length - start));
+            var span = output.GetSpan(4 + Snappy.GetMaxCompressedLength(chunk.Length));
+            var length = Snappy.Compress(chunk, span[4..]);
+            BinaryPrimitives.WriteInt32BigEndian(span, length);
+            output.Advance(4 + length);
+        }
+    }
+
     private static void DecompressBlock(ReadOnlySpan<byte> block, PooledBufferWriter output)
     {
         var length = Snappy.GetUncompressedLength(block);
