@@ -57,6 +57,7 @@ public sealed partial class LogManager
         {
             var watch = Stopwatch.StartNew();
             await _stopping.CancelAsync().ConfigureAwait(false);
+            await Task.Run(StopCleaner).ConfigureAwait(false);
             try
             {
                 await _recovery.ConfigureAwait(false);

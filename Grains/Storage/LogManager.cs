@@ -183,6 +183,7 @@ public sealed partial class LogManager : IAsyncDisposable
         }
 
         _unrecovered.TryRemove(directory, out _);
+        Cleaner?.Forget(LogFileNames.PartitionDirectoryName(topic, partition));
         if (!Directory.Exists(directory))
         {
             return;

@@ -57,6 +57,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddHostedService<RetentionSweeper>();
         services.AddHostedService<RecoveryPointCheckpointer>();
+        services.AddHostedService<LogCleanerService>();
         services.AddHostedService<TransactionalIdExpiry>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
         return builder;

@@ -15,6 +15,9 @@ public sealed record CleanerOptions
     /// <summary><c>log.cleaner.io.buffer.load.factor</c>: how full an offset map may get.</summary>
     public double DedupeBufferLoadFactor { get; init; } = 0.9;
 
+    /// <summary><c>log.cleaner.io.buffer.size</c>: the read buffer and the write buffer of each thread.</summary>
+    public int IoBufferSize { get; init; } = 512 * 1024;
+
     /// <summary><c>log.cleaner.io.max.bytes.per.second</c>: read and write rate of all threads together.</summary>
     public double IoMaxBytesPerSecond { get; init; } = double.MaxValue;
 

@@ -97,7 +97,7 @@ public sealed partial class LogCleaner : IDisposable
                 pick.Log.FlushAsync().GetAwaiter().GetResult();
             }
 
-            var result = new LogCompactor(map, _throttle, _time).Clean(pick.Log, pick.FirstDirtyOffset, _stop.Token);
+            var result = new LogCompactor(map, _throttle, _time, Math.Max(4096, _options.IoBufferSize)).Clean(pick.Log, pick.FirstDirtyOffset, _stop.Token);
             if (result is not null)
             {
                 _checkpoint.Set(pick.Log.TopicPartition, result.EndOffset);

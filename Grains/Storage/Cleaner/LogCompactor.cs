@@ -24,10 +24,11 @@ internal sealed record CleaningResult(
 /// one segment no larger than <c>segment.bytes</c> and whose indexes fit <c>segment.index.bytes</c>, keeping for each
 /// key only its latest record (<see cref="BatchCompactor"/>). Offsets never change. Each group is committed on its
 /// own (<see cref="SegmentSwap"/>), so a crash loses at most the group being written.
+/// <para>Reads and writes go through buffers of <c>log.cleaner.io.buffer.size</c> bytes each.</para>
 /// <para>Threads: one cleaner thread at a time per log. It reads closed segments without locks, beside the log's
 /// appends and reads, and takes the log's retention lock only for a group's commit.</para>
 /// </summary>
-internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProvider time)
+internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProvider time, int ioBufferSize = 512 * 1024)
 {
     /// <summary>
     /// Cleans <paramref name="log"/> from <paramref name="firstDirtyOffset"/> (where the last cleaning ended). Returns
@@ -124,7 +125,7 @@ internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProv
         foreach (var segment in log.Segments.InRange(start, end))
         {
             cancellation.ThrowIfCancellationRequested();
-            using var scanner = segment.Scan(0);
+            using var scanner = segment.Scan(0, ioBufferSize);
             while (scanner.Next() == ScanStatus.Batch)
             {
                 var batch = scanner.Batch;
@@ -185,12 +186,12 @@ internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProv
         try
         {
             using (var file = new FileStream(
-                LogFileNames.CleanedLogFile(directory, baseOffset), FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16))
+                LogFileNames.CleanedLogFile(directory, baseOffset), FileMode.Create, FileAccess.Write, FileShare.Read, ioBufferSize))
             {
                 using var output = new PooledBufferWriter(1 << 16);
                 foreach (var segment in group)
                 {
-                    using var scanner = segment.Scan(0);
+                    using var scanner = segment.Scan(0, ioBufferSize);
                     while (scanner.Next() == ScanStatus.Batch)
                     {
                         cancellation.ThrowIfCancellationRequested();

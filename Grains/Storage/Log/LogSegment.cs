@@ -267,6 +267,9 @@ internal sealed class LogSegment : IDisposable
         return false;
     }
 
+    /// <summary>Walks the whole batches written from <paramref name="fromPosition"/> to the end of the file (the cleaner's read).</summary>
+    public BatchScanner Scan(int fromPosition, int chunkSize = 64 * 1024) => new(_log, fromPosition, Size, chunkSize: chunkSize);
+
     /// <summary>Walks the headers of the batches written from <paramref name="fromPosition"/> to the end of the file.</summary>
     public BatchScanner ScanHeaders(int fromPosition) => new(_log, fromPosition, Size, headersOnly: true);
 
