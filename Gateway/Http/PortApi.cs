@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,8 @@ namespace Tributary.Gateway.Http;
 /// <summary>
 /// One of Confluent's HTTP APIs on a port of its own: a branch of the pipeline taken only by connections to that
 /// port (so each API has its own root and paths), with Confluent's error envelope for unknown paths (the HTTP status
-/// as the code) and for failures that are not the client's.
+/// as the code) and for failures that are not the client's, and its own bound on a request's body (Kestrel's
+/// MaxRequestBodySize, set for each request of the port; a larger body is answered 413 in the envelope).
 /// </summary>
 public static partial class PortApi
 {
@@ -22,11 +24,22 @@ public static partial class PortApi
         this IApplicationBuilder app,
         int port,
         PortApiErrors errors,
+        long maxRequestBodyBytes,
         Action<RouteGroupBuilder, ILogger> map) =>
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);
             branch.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => AnswerFailureAsync(context, errors, logger) });
+            branch.Use((context, next) =>
+            {
+                // An endpoint may lift it for itself (a stream of records), before it reads the body.
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = maxRequestBodyBytes;
+                }
+
+                return next(context);
+            });
             branch.UseStatusCodePages(context =>
             {
                 var status = context.HttpContext.Response.StatusCode;
