@@ -29,6 +29,9 @@ public sealed class TributaryOptions
     /// <summary>How often an open partition checks <c>flush.ms</c> and refreshes its recovery checkpoint. Default 30 seconds.</summary>
     public TimeSpan FlushCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>What one client may make the cluster hold (section <c>Tributary:Limits</c>).</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
     /// <summary>The consumer group coordinator (section <c>Tributary:Groups</c>).</summary>
     public GroupCoordinatorOptions Groups { get; set; } = new();
 

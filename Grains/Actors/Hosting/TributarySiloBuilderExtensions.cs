@@ -49,6 +49,7 @@ public static class TributarySiloBuilderExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();
         services.AddSingleton<IStaticBrokerConfigSource, BrokerStaticConfigs>();
         services.AddSingleton<LocalBrokerConfigs>();
@@ -57,6 +58,7 @@ public static class TributarySiloBuilderExtensions
         services.AddHostedService<RetentionSweeper>();
         services.AddHostedService<TransactionalIdExpiry>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
+        builder.AddPlacementDirector<BrokerPlacement, BrokerPlacementDirector>();
         return builder;
     }
 
