@@ -35,20 +35,21 @@ public sealed class ControllerMutationQuotaTests(MutationQuotaBroker broker) : I
         using var greedy = new RawKafkaClient(broker.KafkaPort, "greedy");
         using var polite = new RawKafkaClient(broker.KafkaPort, "polite");
 
-        // The burst (110) takes one large creation, which leaves the bucket below zero: the client is told to wait.
+        // The burst (110) takes a large creation and the start of the next, which leaves the bucket 50 below zero: the
+        // client is told to wait about 5 s, and the 10 partitions a second that come back meanwhile do not clear it.
         var first = Create(greedy, "quota-a", 100);
-        var second = Create(greedy, "quota-b", 15);
+        var second = Create(greedy, "quota-b", 60);
         var third = Create(greedy, "quota-c", 1);
         var other = Create(polite, "quota-d", 1);
 
         Assert.Equal((short)KafkaError.None, Assert.Single(first.Topics).ErrorCode);
         Assert.Equal(0, first.ThrottleTimeMs);
         Assert.Equal((short)KafkaError.None, Assert.Single(second.Topics).ErrorCode);
-        Assert.InRange(second.ThrottleTimeMs, 100, 500);
+        Assert.InRange(second.ThrottleTimeMs, 1_000, 5_000);
         var refused = Assert.Single(third.Topics);
         Assert.Equal((short)KafkaError.ThrottlingQuotaExceeded, refused.ErrorCode);
         Assert.Equal("The throttling quota has been exceeded.", refused.ErrorMessage);
-        Assert.InRange(third.ThrottleTimeMs, 1, 500);
+        Assert.InRange(third.ThrottleTimeMs, 1, 5_000);
         Assert.Equal((short)KafkaError.None, Assert.Single(other.Topics).ErrorCode);
         Assert.Equal(0, other.ThrottleTimeMs);
 
@@ -62,7 +63,7 @@ public sealed class ControllerMutationQuotaTests(MutationQuotaBroker broker) : I
     public async Task DeleteTopics_CountsThePartitionsDeleted_AgainstTheQuota()
     {
         await using var steady = await WellBehavedProducer.StartAsync(broker.BootstrapServers, LimitsBroker.SteadyTopic);
-        await broker.CreateAsync("quota-doomed-1", 120);
+        await broker.CreateAsync("quota-doomed-1", 150);
         await broker.CreateAsync("quota-doomed-2", 1);
         using var deleter = new RawKafkaClient(broker.KafkaPort, "deleter");
 
@@ -76,7 +77,7 @@ public sealed class ControllerMutationQuotaTests(MutationQuotaBroker broker) : I
         var second = Delete("quota-doomed-2");
 
         Assert.Equal((short)KafkaError.None, Assert.Single(first.Responses).ErrorCode);
-        Assert.True(first.ThrottleTimeMs > 0, "120 partitions deleted out of a burst of 110 leave the client throttled");
+        Assert.InRange(first.ThrottleTimeMs, 1, 4_000);
         Assert.Equal((short)KafkaError.ThrottlingQuotaExceeded, Assert.Single(second.Responses).ErrorCode);
         Assert.True(second.ThrottleTimeMs > 0);
         await steady.AssertServedAsync(LimitsBroker.ServedP99);

@@ -59,6 +59,33 @@ public sealed class PartitionLimitTests(PartitionLimitsBroker broker) : IClassFi
     }
 
     [Fact]
+    public async Task CreateTopics_OfMorePartitionsThanARequestMayCreate_IsPolicyViolation_ForEveryTopic()
+    {
+        await using var steady = await WellBehavedProducer.StartAsync(broker.BootstrapServers, LimitsBroker.SteadyTopic);
+        using var client = new RawKafkaClient(broker.KafkaPort);
+
+        // 6,000 + 5,000 partitions: over Kafka's 10,000 for one request, though each topic alone would be checked later.
+        var response = client.Call<CreateTopicsResponse>(ApiKey.CreateTopics, 7, new CreateTopicsRequest
+        {
+            timeoutMs = 5000,
+            Topics =
+            [
+                new() { Name = "per-request-a", NumPartitions = 6_000, ReplicationFactor = 1 },
+                new() { Name = "per-request-b", NumPartitions = 5_000, ReplicationFactor = 1 },
+            ],
+        });
+
+        Assert.Equal(2, response.Topics.Count);
+        Assert.All(response.Topics, t =>
+        {
+            Assert.Equal((short)KafkaError.PolicyViolation, t.ErrorCode);
+            Assert.StartsWith("Excessively large number of partitions per request", t.ErrorMessage, StringComparison.Ordinal);
+            Assert.Contains("Tributary:Kafka:MaxPartitionsPerRequest", t.ErrorMessage, StringComparison.Ordinal);
+        });
+        await steady.AssertServedAsync(LimitsBroker.ServedP99);
+    }
+
+    [Fact]
     public async Task CreatePartitions_PastThePartitionsPerTopic_IsInvalidPartitions_AndTheTopicKeepsItsPartitions()
     {
         await using var steady = await WellBehavedProducer.StartAsync(broker.BootstrapServers, LimitsBroker.SteadyTopic);
