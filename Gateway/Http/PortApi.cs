@@ -14,7 +14,8 @@ namespace Tributary.Gateway.Http;
 /// One of Confluent's HTTP APIs on a port of its own: a branch of the pipeline taken only by connections to that port
 /// (so each API has its own root and paths), with Confluent's error envelope for every error the pipeline sees: unknown
 /// paths and methods (the HTTP status as the code), URLs over <see cref="MaxUrlBytes"/>, bodies Kestrel cannot read
-/// (a bad chunk, one over its size limit) and failures that are not the client's.
+/// (a bad chunk, one over its size limit) and failures that are not the client's, and its own bound on a request's
+/// body (Kestrel's MaxRequestBodySize, set for each request of the port; a larger body is answered 413 in the envelope).
 /// <para>What Kestrel refuses before any middleware runs is answered by Kestrel alone, with its status and an empty
 /// body, and ASP.NET offers no hook to add one: a malformed request line or header, a missing Host, a path whose
 /// escapes decode to a NUL (<c>%00</c>), a request line over <see cref="MaxRequestLineBytes"/>, headers over Kestrel's
@@ -41,11 +42,22 @@ public static partial class PortApi
         this IApplicationBuilder app,
         int port,
         PortApiErrors errors,
+        long maxRequestBodyBytes,
         Action<RouteGroupBuilder, ILogger> map) =>
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);
             branch.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => AnswerFailureAsync(context, errors, logger) });
+            branch.Use((context, next) =>
+            {
+                // An endpoint may lift it for itself (a stream of records), before it reads the body.
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = maxRequestBodyBytes;
+                }
+
+                return next(context);
+            });
             branch.UseStatusCodePages(context =>
             {
                 var status = context.HttpContext.Response.StatusCode;

@@ -23,6 +23,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddOptions<KafkaListenerOptions>();
         services.AddSingleton<KafkaApis>();
         services.AddSingleton<TopicCache>();
+        services.AddSingleton<Quotas.ControllerMutationQuota>();
         services.AddSingleton<ClusterBrokers>();
         services.AddSingleton<BrokerRegistration>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BrokerRegistration>());

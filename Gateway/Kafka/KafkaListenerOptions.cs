@@ -50,5 +50,21 @@ public sealed class KafkaListenerOptions
     /// </summary>
     public bool AcceptOldMessageFormats { get; set; } = true;
 
+    /// <summary>
+    /// The most partitions one CreateTopics or CreatePartitions request may create, all its topics together; a larger
+    /// request is refused whole with POLICY_VIOLATION, as Kafka refuses one over its fixed 10,000
+    /// (<c>MAX_PARTITIONS_PER_BATCH</c>, KAFKA-17870 and KAFKA-19673). The REST Proxy's topic creation and growth are
+    /// held to it too. Default 10,000.
+    /// </summary>
+    public int MaxPartitionsPerRequest { get; set; } = 10_000;
+
+    /// <summary>
+    /// Kafka's <c>controller_mutation_rate</c> quota, for every client id: partitions created or deleted per second
+    /// (CreateTopics, CreatePartitions, DeleteTopics, and topics created by Metadata), with bursts of 11 seconds' worth;
+    /// past it a request is refused with THROTTLING_QUOTA_EXCEEDED and the time to wait (<c>throttle_time_ms</c>). 0 or
+    /// less: no quota (Kafka's default, where the quota is set per client through AlterClientQuotas). Default 1000.
+    /// </summary>
+    public double ControllerMutationRate { get; set; } = 1000;
+
     public int EffectiveAdvertisedPort => AdvertisedPort ?? Port;
 }

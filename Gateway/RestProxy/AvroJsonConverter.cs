@@ -31,7 +31,7 @@ internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schema
             var stored = await schemas.GetAsync(id);
             return stored is null
                 ? (id, null, RestErrors.SchemaNotFound, $"Schema {id} not found")
-                : (id, _parsed.GetOrAdd(id, Schema.Parse(stored.Definition.Schema)), 0, null);
+                : (id, _parsed.GetOrAdd(id, AvroSchemas.Parse(stored.Definition.Schema)), 0, null);
         }
 
         var registered = await grains.GetGrain<ISchemaSubjectGrain>(subject)
@@ -41,7 +41,7 @@ internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schema
             return (0, null, registered.ErrorCode == RegistryErrors.InvalidSchema ? RestErrors.InvalidSchema : registered.ErrorCode, registered.Message);
         }
 
-        return (registered.Value!.Id, _parsed.GetOrAdd(registered.Value!.Id, _ => Schema.Parse(schemaText!)), 0, null);
+        return (registered.Value!.Id, _parsed.GetOrAdd(registered.Value!.Id, _ => AvroSchemas.Parse(schemaText!)), 0, null);
     }
 
     /// <summary>The schema of a subject's version ("latest" or a number), or the registry's error.</summary>

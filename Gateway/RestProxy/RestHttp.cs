@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Http;
 
 namespace Tributary.Gateway.RestProxy;
@@ -33,7 +35,8 @@ internal static class RestHttp
     {
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, Options);
+            var depth = request.HttpContext.RequestServices.GetRequiredService<IOptions<RestProxyLimits>>().Value.MaxJsonDepth;
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, JsonBodies.WithMaxDepth(Options, depth));
             return body is null ? (null, Error(RestErrors.InvalidPayload, "Request body is empty", errorContentType)) : (body, null);
         }
         catch (JsonException e)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tributary.Gateway.Kafka.Topics;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.RestProxy.V2;
 using Tributary.Gateway.RestProxy.V3;
@@ -30,7 +31,7 @@ public static class RestProxyEndpoints
     }
 
     public static IApplicationBuilder UseRestProxyApi(this IApplicationBuilder app, int port) =>
-        app.MapPortApi(port, Errors, (api, _) =>
+        app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<RestProxyLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             api.MapGet("/", Root);
 

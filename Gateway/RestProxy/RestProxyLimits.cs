@@ -2,7 +2,7 @@ namespace Tributary.Gateway.RestProxy;
 
 /// <summary>
 /// What one REST Proxy request may make the proxy hold (section <c>Tributary:RestProxy</c>). Confluent's proxy has no
-/// such settings; these bound the memory a v3 record stream can take.
+/// such settings; these bound a request's body and the memory a v3 record stream can take.
 /// </summary>
 public sealed class RestProxyLimits
 {
@@ -18,4 +18,17 @@ public sealed class RestProxyLimits
 
     /// <summary><c>Tributary:RestProxy:MaxRecordBytes</c>: the most one JSON record of a v3 stream may take before it is refused. Default 16 MiB.</summary>
     public int MaxRecordBytes { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// <c>Tributary:RestProxy:MaxRequestBodyBytes</c>: the largest request body (Kestrel's MaxRequestBodySize, for this
+    /// port alone); a larger one is answered 413. A v3 record stream is bounded by <see cref="MaxRecordBytes"/> and
+    /// <see cref="StreamPendingReports"/> instead. Default 32 MiB.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 32L << 20;
+
+    /// <summary>
+    /// <c>Tributary:RestProxy:MaxJsonDepth</c>: the deepest nesting of a request body's JSON (of each record of a v3
+    /// stream); deeper is answered 400. Deep enough for Avro data of records nested a hundred deep. Default 512.
+    /// </summary>
+    public int MaxJsonDepth { get; set; } = 512;
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.SchemaRegistry.Json;
@@ -41,7 +43,8 @@ internal static partial class RegistryHttp
 
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, RegistryJson.Options);
+            var depth = request.HttpContext.RequestServices.GetRequiredService<IOptions<RegistryLimits>>().Value.MaxJsonDepth;
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, JsonBodies.WithMaxDepth(RegistryJson.Options, depth));
             if (body is null)
             {
                 return (null, Error(StatusCodes.Status400BadRequest, "Request body is empty"));

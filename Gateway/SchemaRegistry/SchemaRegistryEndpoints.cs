@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.SchemaRegistry.Endpoints;
 
@@ -16,13 +17,14 @@ public static class SchemaRegistryEndpoints
 
     public static IServiceCollection AddSchemaRegistryApi(this IServiceCollection services)
     {
+        services.AddOptions<RegistryLimits>().BindConfiguration(RegistryLimits.Section);
         services.AddSingleton<SchemaCache>();
         services.AddSingleton<RegistryRejections>();
         return services;
     }
 
     public static IApplicationBuilder UseSchemaRegistryApi(this IApplicationBuilder app, int port) =>
-        app.MapPortApi(port, Errors, (api, _) =>
+        app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<RegistryLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             RootEndpoints.Map(api);
             SchemasEndpoints.Map(api);

@@ -33,6 +33,15 @@ public sealed class BrokerNotAvailableException : OrleansException
         BrokerId = brokerId;
     }
 
+    /// <summary>The broker is not a live member, for a grain that stands for the broker itself.</summary>
+    public BrokerNotAvailableException(int brokerId)
+        : base($"Broker {brokerId} is not available.")
+    {
+        Topic = string.Empty;
+        Partition = -1;
+        BrokerId = brokerId;
+    }
+
     [Id(0)]
     public string Topic { get; }
 

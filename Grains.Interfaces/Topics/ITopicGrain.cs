@@ -21,9 +21,25 @@ public interface ITopicGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TopicDescription?> DescribeAsync();
 
-    /// <summary>Deletes the topic and its partitions' data; a topic of that name created later is a new topic.</summary>
+    /// <summary>
+    /// What partition <paramref name="partition"/> needs of its topic to be placed and opened, or null when the topic
+    /// or the partition does not exist (or is being deleted). Interleaves, as <see cref="DescribeAsync"/> does.
+    /// </summary>
+    [Alias("DescribePartition")]
+    [AlwaysInterleave]
+    Task<PartitionDescription?> DescribePartitionAsync(int partition);
+
+    /// <summary>
+    /// Deletes the topic: it is marked deleted at once (no longer described, listed nor found by id) and its partitions'
+    /// data is removed in the background, a bounded batch at a time on each broker. Until that completes, the name
+    /// cannot be created again (Kafka's "marked for deletion"); a topic of that name created later is a new topic.
+    /// </summary>
     [Alias("Delete")]
     Task<TopicAdminResult> DeleteAsync();
+
+    /// <summary>Wakes the topic so that a deletion interrupted by a restart goes on; true while one is pending.</summary>
+    [Alias("ResumeDeletion")]
+    Task<bool> ResumeDeletionAsync();
 
     /// <summary>Kafka's CreatePartitions: grows the topic to <paramref name="totalCount"/> partitions.</summary>
     [Alias("CreatePartitions")]

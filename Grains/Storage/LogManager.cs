@@ -195,6 +195,13 @@ public sealed partial class LogManager : IAsyncDisposable
         Directory.Delete(doomed, recursive: true);
     }
 
+    /// <summary>True while the partition's log is open here, or being opened.</summary>
+    public bool IsOpen(string topic, int partition)
+    {
+        var directory = PartitionDirectory(topic, partition);
+        return _open.ContainsKey(directory) || (_claims.TryGetValue(directory, out var claim) && claim.ForOpen);
+    }
+
     /// <summary>True when the partition has a directory here.</summary>
     public bool Exists(string topic, int partition) => Directory.Exists(PartitionDirectory(topic, partition));
 

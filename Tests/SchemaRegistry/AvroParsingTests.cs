@@ -63,4 +63,38 @@ public sealed class AvroParsingTests
 
         Assert.Equal("AVRO", parsed.Type);
     }
+
+    [Fact]
+    public void ASchemaNestedAHundredRecordsDeep_IsParsed_AndKeepsItsDepth()
+    {
+        var schema = DeepSchemas.Records(100);
+
+        var parsed = Avro.Parse(schema, [], normalize: false);
+
+        Assert.True(DeepSchemas.JsonDepth(schema) >= 400);
+        Assert.Equal(schema, parsed.Text);
+        Assert.Empty(Avro.CheckCanRead(parsed, Avro.Parse(schema, [], normalize: true)));
+    }
+
+    [Fact]
+    public async Task ASchemaAtTheDepthLimit_IsParsedAndChecked_OnAPoolThreadsStack()
+    {
+        // 128 nested optional records: 512 levels of JSON, the most a schema may have.
+        var schema = DeepSchemas.Records(128);
+        Assert.Equal(AvroJson.MaxJsonDepth, DeepSchemas.JsonDepth(schema));
+
+        var problems = await Task.Run(() =>
+        {
+            var parsed = Avro.Parse(schema, [], normalize: false);
+            return Avro.CheckCanRead(parsed, Avro.Parse(schema, [], normalize: true));
+        });
+
+        Assert.Empty(problems);
+    }
+
+    [Theory]
+    [InlineData(129)]
+    [InlineData(100_000)]
+    public void ASchemaNestedDeeperThanTheLimit_IsRefused_NotAStackOverflow(int records) =>
+        Assert.Contains("MaxDepth", Assert.Throws<InvalidSchemaException>(() => Avro.Parse(DeepSchemas.Records(records), [], normalize: false)).Message);
 }

@@ -18,21 +18,28 @@ public sealed class RawKafkaClient : IDisposable
 {
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
+    private readonly string _clientId;
     private int _correlationId;
 
-    public RawKafkaClient(int port)
+    /// <param name="port">The broker's Kafka port on localhost.</param>
+    /// <param name="clientId">The client id every request carries (what client quotas count).</param>
+    public RawKafkaClient(int port, string clientId = "raw-test")
     {
+        _clientId = clientId;
         _tcp = new TcpClient("localhost", port) { NoDelay = true };
         _stream = _tcp.GetStream();
         _stream.ReadTimeout = 30_000;
     }
 
-    public static byte[] Frame(ApiKey key, short version, int correlationId, IKafkaMessage body)
+    public static byte[] Frame(ApiKey key, short version, int correlationId, IKafkaMessage body) =>
+        Frame(key, version, correlationId, body, "raw-test");
+
+    public static byte[] Frame(ApiKey key, short version, int correlationId, IKafkaMessage body, string clientId)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new KafkaWriter(buffer);
         writer.WriteInt32(0);
-        new RequestHeader { RequestApiKey = (short)key, RequestApiVersion = version, CorrelationId = correlationId, ClientId = "raw-test" }
+        new RequestHeader { RequestApiKey = (short)key, RequestApiVersion = version, CorrelationId = correlationId, ClientId = clientId }
             .Write(ref writer, RequestHeaders.RequestHeaderVersion(key, version));
         body.Write(ref writer, version);
         var frame = buffer.WrittenSpan.ToArray();
@@ -52,7 +59,7 @@ public sealed class RawKafkaClient : IDisposable
     public int Send(ApiKey key, short version, IKafkaMessage body)
     {
         var correlationId = ++_correlationId;
-        SendRaw(Frame(key, version, correlationId, body));
+        SendRaw(Frame(key, version, correlationId, body, _clientId));
         return correlationId;
     }
 
@@ -88,6 +95,16 @@ public sealed class RawKafkaClient : IDisposable
         var body = ApiMessages.CreateResponse(key);
         body.Read(ref reader, version);
         return (header.CorrelationId, body, reader.Remaining);
+    }
+
+    /// <summary>Reads one response frame as it came (correlation id first), without decoding it.</summary>
+    public byte[] ReceiveFrame()
+    {
+        var size = new byte[4];
+        _stream.ReadExactly(size);
+        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        _stream.ReadExactly(frame);
+        return frame;
     }
 
     public T Call<T>(ApiKey key, short version, IKafkaMessage request)

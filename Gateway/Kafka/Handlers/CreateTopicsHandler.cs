@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Options;
+using Tributary.Gateway.Kafka.Quotas;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
 
@@ -7,10 +10,18 @@ namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// CreateTopics (19): each topic is created by its topic grain, which validates name, partition count, replication
-/// factor, configs and a manual replica assignment (each partition on the one live broker named) with Kafka's rules;
-/// <c>validateOnly</c> checks without creating. From v5 the response carries the resulting configs.
+/// factor, configs and a manual replica assignment (each partition on the one live broker named) with Kafka's rules and
+/// the limits of partitions per topic, per broker and per cluster and of topics; <c>validateOnly</c> checks without
+/// creating. From v5 the response carries the resulting configs. A request that would create more than
+/// <see cref="KafkaListenerOptions.MaxPartitionsPerRequest"/> partitions is refused whole (POLICY_VIOLATION, Kafka's
+/// message), and each topic's partitions count against the client's controller mutation quota (strict from v6).
 /// </summary>
-public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<CreateTopicsRequest, CreateTopicsResponse>
+public sealed class CreateTopicsHandler(
+    IGrainFactory grains,
+    TopicCache topics,
+    IBrokerConfigs brokerConfigs,
+    ControllerMutationQuota quota,
+    IOptions<KafkaListenerOptions> options) : KafkaApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreateTopics;
 
@@ -20,26 +31,59 @@ public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics)
 
     protected override async Task<CreateTopicsResponse?> HandleAsync(CreateTopicsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        var limit = options.Value.MaxPartitionsPerRequest;
+        var requested = body.Topics.Sum(t => (long)PartitionsOf(t));
+        if (requested > limit)
+        {
+            var refusal = PartitionLimits.RequestTooLarge(requested, limit);
+            return new CreateTopicsResponse { Topics = body.Topics.Select(t => Failed(t.Name, ErrorCode.PolicyViolation, refusal)).ToList() };
+        }
+
+        var strict = ControllerMutationQuota.IsStrict(request.ApiKey, request.ApiVersion);
         var duplicates = body.Topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var results = await Task.WhenAll(body.Topics.Select(topic => duplicates.Contains(topic.Name)
             ? Task.FromResult(Failed(topic.Name, ErrorCode.InvalidRequest, $"Create topic request contains the topic '{topic.Name}' more than once."))
-            : CreateAsync(topic, body.validateOnly, request.ApiVersion)));
-        return new CreateTopicsResponse { Topics = results.ToList() };
+            : CreateAsync(topic, body.validateOnly, request, strict)));
+        var throttle = quota.ThrottleTimeMs(request.ClientId);
+        await ControllerMutationQuota.HoldAsync(request, throttle, cancellationToken);
+        return new CreateTopicsResponse { ThrottleTimeMs = throttle, Topics = results.ToList() };
     }
 
-    private async Task<CreateTopicsResponse.CreatableTopicResult> CreateAsync(CreateTopicsRequest.CreatableTopic topic, bool validateOnly, short version)
+    /// <summary>The partitions a topic of the request asks for (the broker's default for -1, the assignment's when given).</summary>
+    private int PartitionsOf(CreateTopicsRequest.CreatableTopic topic) =>
+        topic.Assignments.Count > 0 ? topic.Assignments.Count : topic.NumPartitions == -1 ? brokerConfigs.NumPartitions : Math.Max(0, topic.NumPartitions);
+
+    private async Task<CreateTopicsResponse.CreatableTopicResult> CreateAsync(
+        CreateTopicsRequest.CreatableTopic topic, bool validateOnly, KafkaRequest request, bool strict)
     {
         if (TopicNames.Validate(topic.Name) is { } invalid)
         {
             return Failed(topic.Name, ErrorCode.InvalidTopicException, invalid);
         }
 
+        var partitions = PartitionsOf(topic);
+        if (!quota.TryAcquire(request.ClientId, partitions, strict))
+        {
+            return Failed(topic.Name, ErrorCode.ThrottlingQuotaExceeded, PartitionLimits.QuotaExceeded);
+        }
+
         var configs = topic.Configs.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
         var grain = grains.GetGrain<ITopicGrain>(topic.Name);
         var assignments = topic.Assignments.Select(a => new ReplicaAssignment(a.PartitionIndex, a.BrokerIds)).ToList();
-        var created = await grain.CreateAsync(new CreateTopicRequest(topic.NumPartitions, topic.ReplicationFactor, configs, validateOnly, assignments));
+        CreateTopicResult created;
+        try
+        {
+            created = await grain.CreateAsync(new CreateTopicRequest(topic.NumPartitions, topic.ReplicationFactor, configs, validateOnly, assignments));
+        }
+        catch
+        {
+            quota.Refund(request.ClientId, partitions);
+            throw;
+        }
+
         if (created.Error != ErrorCode.None || created.Topic is not { } description)
         {
+            quota.Refund(request.ClientId, partitions);
             return Failed(topic.Name, created.Error, created.ErrorMessage);
         }
 
@@ -56,7 +100,7 @@ public sealed class CreateTopicsHandler(IGrainFactory grains, TopicCache topics)
             NumPartitions = description.PartitionCount,
             ReplicationFactor = 1,
         };
-        if (version >= 5)
+        if (request.ApiVersion >= 5)
         {
             result.Configs = DescribeCreated(description.Configs);
         }

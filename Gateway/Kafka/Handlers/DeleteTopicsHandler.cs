@@ -1,3 +1,4 @@
+using Tributary.Gateway.Kafka.Quotas;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
@@ -5,8 +6,12 @@ using Tributary.Grains.KafkaFormats;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DeleteTopics (20): by name, or from v6 by topic id; the partitions' data is removed from disk.</summary>
-public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
+/// <summary>
+/// DeleteTopics (20): by name, or from v6 by topic id. A topic is marked deleted before the answer (from then on it is
+/// unknown to every request), and its partitions' data is removed from disk in the background. Each topic's partitions
+/// count against the client's controller mutation quota (strict from v5).
+/// </summary>
+public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics, ControllerMutationQuota quota) : KafkaApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteTopics;
 
@@ -19,11 +24,14 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics)
         var targets = request.ApiVersion >= 6
             ? body.Topics.Select(t => (t.Name, t.TopicId)).ToList()
             : body.TopicNames.Select(n => ((string?)n, Guid.Empty)).ToList();
-        var results = await Task.WhenAll(targets.Select(t => DeleteAsync(t.Item1, t.Item2)));
-        return new DeleteTopicsResponse { Responses = results.ToList() };
+        var strict = ControllerMutationQuota.IsStrict(request.ApiKey, request.ApiVersion);
+        var results = await Task.WhenAll(targets.Select(t => DeleteAsync(t.Item1, t.Item2, request.ClientId, strict)));
+        var throttle = quota.ThrottleTimeMs(request.ClientId);
+        await ControllerMutationQuota.HoldAsync(request, throttle, cancellationToken);
+        return new DeleteTopicsResponse { ThrottleTimeMs = throttle, Responses = results.ToList() };
     }
 
-    private async Task<DeleteTopicsResponse.DeletableTopicResult> DeleteAsync(string? name, Guid topicId)
+    private async Task<DeleteTopicsResponse.DeletableTopicResult> DeleteAsync(string? name, Guid topicId, string? clientId, bool strict)
     {
         if (name is null && topicId == Guid.Empty)
         {
@@ -47,7 +55,27 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics)
             return new() { Name = name, TopicId = topicId, ErrorCode = (short)ErrorCode.UnknownTopicOrPartition, ErrorMessage = $"Topic '{name}' does not exist." };
         }
 
-        var result = await grain!.DeleteAsync();
+        if (!quota.TryAcquire(clientId, description.PartitionCount, strict))
+        {
+            return new() { Name = name, TopicId = description.TopicId, ErrorCode = (short)ErrorCode.ThrottlingQuotaExceeded, ErrorMessage = PartitionLimits.QuotaExceeded };
+        }
+
+        TopicAdminResult result;
+        try
+        {
+            result = await grain!.DeleteAsync();
+        }
+        catch
+        {
+            quota.Refund(clientId, description.PartitionCount);
+            throw;
+        }
+
+        if (result.Error != ErrorCode.None)
+        {
+            quota.Refund(clientId, description.PartitionCount);
+        }
+
         topics.Invalidate(name!);
         return new() { Name = name, TopicId = description.TopicId, ErrorCode = (short)result.Error, ErrorMessage = result.ErrorMessage };
     }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V2.Json;
 
@@ -44,7 +46,13 @@ internal static class ProduceEndpoints
         }
 
         // One document for the whole request: records' keys and values are read from it in place, not copied out.
-        using var document = await ParseAsync(request);
+        var (document, tooDeep) = await ParseAsync(request);
+        using var parsed = document;
+        if (tooDeep is not null)
+        {
+            return RestHttp.Error(StatusCodes.Status400BadRequest, tooDeep);
+        }
+
         if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
         {
             return RestHttp.Error(StatusCodes.Status400BadRequest, "The request body must be a JSON object.");
@@ -86,15 +94,22 @@ internal static class ProduceEndpoints
             : new PartitionOffset(null, null, IsRetriable(r.Error) ? RestErrors.KafkaRetriableError : RestErrors.KafkaError, r.Message ?? r.Error.ToString())).ToList()));
     }
 
-    private static async Task<JsonDocument?> ParseAsync(HttpRequest request)
+    /// <summary>The body as one document (null when it is not JSON), or why it is refused: nested too deep.</summary>
+    private static async Task<(JsonDocument? Document, string? TooDeep)> ParseAsync(HttpRequest request)
     {
+        var depth = request.HttpContext.RequestServices.GetRequiredService<IOptions<RestProxyLimits>>().Value.MaxJsonDepth;
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            var options = new JsonDocumentOptions { MaxDepth = depth };
+            return (await JsonDocument.ParseAsync(request.Body, options, request.HttpContext.RequestAborted), null);
+        }
+        catch (JsonException e) when (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, $"The request body's JSON is nested deeper than {depth} levels (Tributary:RestProxy:MaxJsonDepth).");
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 

@@ -2,14 +2,20 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Quotas;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V3.Json;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
-/// <summary>API v3 topics: listed, created (with configs, or only validated), read, grown and deleted.</summary>
+/// <summary>
+/// API v3 topics: listed, created (with configs, or only validated), read, grown and deleted; a creation or growth of
+/// more partitions than one Kafka request may create is refused, as the topic's limits refuse theirs.
+/// </summary>
 internal static class TopicsEndpoints
 {
     public static void Map(RouteGroupBuilder cluster)
@@ -29,7 +35,8 @@ internal static class TopicsEndpoints
         return V3Http.Json(V3Resources.List("KafkaTopicList", v3.Url("/topics"), described.OfType<TopicDescription>().Select(t => (JsonNode)v3.Topic(t))));
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains, IBrokerConfigs brokerConfigs, IOptions<KafkaListenerOptions> options)
     {
         var (body, error) = await RestHttp.ReadAsync<NewTopicRequest>(request, V3Http.ContentType);
         if (body is null)
@@ -40,6 +47,13 @@ internal static class TopicsEndpoints
         if (string.IsNullOrEmpty(body.TopicName))
         {
             return V3Http.Error(RestErrors.KafkaBadRequest, "topic_name is required.");
+        }
+
+        // The Kafka listener's bound on partitions created by one request holds for one made here.
+        var partitions = body.PartitionsCount is null or -1 ? brokerConfigs.NumPartitions : Math.Max(0, body.PartitionsCount.Value);
+        if (partitions > options.Value.MaxPartitionsPerRequest)
+        {
+            return V3Http.Error(RestErrors.KafkaBadRequest, PartitionLimits.RequestTooLarge(partitions, options.Value.MaxPartitionsPerRequest));
         }
 
         var configs = (body.Configs ?? []).ToDictionary(c => c.Name, c => c.Value);
@@ -57,7 +71,8 @@ internal static class TopicsEndpoints
     private static async Task<IResult> GetAsync(string topic, HttpRequest request, BrokerIdentity broker, TopicCache topics) =>
         await topics.DescribeAsync(topic) is { } description ? V3Http.Json(new V3Resources(request, broker).Topic(description)) : V3Http.TopicNotFound();
 
-    private static async Task<IResult> UpdatePartitionCountAsync(string topic, HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    private static async Task<IResult> UpdatePartitionCountAsync(
+        string topic, HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains, IOptions<KafkaListenerOptions> options)
     {
         var (body, error) = await RestHttp.ReadAsync<UpdatePartitionCountRequest>(request, V3Http.ContentType);
         if (body is null)
@@ -65,9 +80,15 @@ internal static class TopicsEndpoints
             return error!;
         }
 
-        if (await topics.DescribeAsync(topic) is null)
+        if (await topics.DescribeAsync(topic) is not { } current)
         {
             return V3Http.TopicNotFound();
+        }
+
+        if ((long)body.PartitionsCount - current.PartitionCount > options.Value.MaxPartitionsPerRequest)
+        {
+            return V3Http.Error(RestErrors.KafkaBadRequest,
+                PartitionLimits.RequestTooLarge((long)body.PartitionsCount - current.PartitionCount, options.Value.MaxPartitionsPerRequest));
         }
 
         var grown = await grains.GetGrain<ITopicGrain>(topic).CreatePartitionsAsync(body.PartitionsCount, validateOnly: false);

@@ -12,17 +12,16 @@ namespace Tributary.Gateway.RestProxy.V3;
 /// </summary>
 internal static class V3RecordReader
 {
-    private static readonly JsonReaderOptions MultipleValues = new() { AllowMultipleValues = true };
-
     /// <summary>
     /// The whole records at the start of the buffer (each read, or why its fields are wrong), where they end, and why
     /// the rest cannot be read (if it cannot: the stream ends there). <paramref name="final"/>: no more bytes will come.
+    /// A record nested deeper than <paramref name="maxDepth"/> is malformed.
     /// </summary>
     public static (List<(ProduceRequest? Record, string? Error)> Records, SequencePosition Consumed, string? Malformed) ReadAll(
-        ReadOnlySequence<byte> buffer, bool final)
+        ReadOnlySequence<byte> buffer, bool final, int maxDepth)
     {
         var records = new List<(ProduceRequest?, string?)>();
-        var reader = new Utf8JsonReader(buffer, final, new JsonReaderState(MultipleValues));
+        var reader = new Utf8JsonReader(buffer, final, new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = maxDepth }));
         var consumed = buffer.Start;
         try
         {

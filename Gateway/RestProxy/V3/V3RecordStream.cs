@@ -31,6 +31,7 @@ internal sealed class V3RecordStream
     private readonly RestProxyLog _log;
     private readonly int _capacity;
     private readonly int _maxRecordBytes;
+    private readonly int _maxJsonDepth;
     private readonly Channel<DeliveryReport> _reports;
     private bool _waitedForClient;
 
@@ -42,6 +43,7 @@ internal sealed class V3RecordStream
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxRecordBytes);
         _maxRecordBytes = limits.MaxRecordBytes;
+        _maxJsonDepth = limits.MaxJsonDepth;
         _context = context;
         _produce = produce;
         _log = log;
@@ -63,7 +65,7 @@ internal sealed class V3RecordStream
             while (true)
             {
                 var read = await body.ReadAsync(_context.RequestAborted);
-                var (records, consumed, malformed) = V3RecordReader.ReadAll(read.Buffer, read.IsCompleted);
+                var (records, consumed, malformed) = V3RecordReader.ReadAll(read.Buffer, read.IsCompleted, _maxJsonDepth);
                 if (malformed is null && records.Count == 0 && read.Buffer.Length > _maxRecordBytes)
                 {
                     malformed = $"A record is larger than {_maxRecordBytes} bytes.";

@@ -45,6 +45,9 @@ public sealed class TributaryOptions
     /// </summary>
     public int NumRecoveryThreadsPerDataDir { get; set; } = LogManager.DefaultRecoveryThreads;
 
+    /// <summary>What one client may make the cluster hold (section <c>Tributary:Limits</c>).</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
     /// <summary>The consumer group coordinator (section <c>Tributary:Groups</c>).</summary>
     public GroupCoordinatorOptions Groups { get; set; } = new();
 

@@ -50,6 +50,7 @@ public static class TributarySiloBuilderExtensions
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.NumRecoveryThreadsPerDataDir));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();
         services.AddSingleton<IStaticBrokerConfigSource, BrokerStaticConfigs>();
         services.AddSingleton<LocalBrokerConfigs>();
@@ -60,6 +61,7 @@ public static class TributarySiloBuilderExtensions
         services.AddHostedService<LogCleanerService>();
         services.AddHostedService<TransactionalIdExpiry>();
         builder.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
+        builder.AddPlacementDirector<BrokerPlacement, BrokerPlacementDirector>();
         return builder;
     }
 

@@ -43,18 +43,33 @@ public sealed partial class PartitionGrain(
     {
         _partition = (int)this.GetPrimaryKeyLong(out var topic);
         _topic = topic!;
-        var description = await GrainFactory.GetGrain<ITopicGrain>(_topic).DescribeAsync();
-        if (description is null || _partition >= description.PartitionCount)
-        {
-            throw new UnknownPartitionException(_topic, _partition);
-        }
+        var topicGrain = GrainFactory.GetGrain<ITopicGrain>(_topic);
+        var description = await topicGrain.DescribePartitionAsync(_partition) ?? throw new UnknownPartitionException(_topic, _partition);
 
         // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
         _topicConfigs = description.Configs;
         brokerConfigs.Changed += OnBrokerConfigsChanged;
-        var config = TopicConfigs.ToLogConfig(_topicConfigs, brokerConfigs.View.TopicDefaults);
+        var config = LogConfigOf(_topicConfigs);
         // Off the grain's scheduler; a log that a crash left unrecovered is recovered first, ahead of the background recovery.
         _log = await logs.OpenAsync(_topic, _partition, config, description.TopicId);
+
+        // Asked again now that the log is open (the topic's batch work calls only open logs): a deletion or a config
+        // change that came while it opened is not missed.
+        var current = await topicGrain.DescribePartitionAsync(_partition);
+        if (current is null || current.TopicId != description.TopicId)
+        {
+            brokerConfigs.Changed -= OnBrokerConfigsChanged;
+            var opened = _log;
+            _log = null;
+            await Task.Run(async () =>
+            {
+                await logs.CloseAsync(opened);
+                logs.DeletePartition(_topic, _partition);
+            }, CancellationToken.None);
+            throw new UnknownPartitionException(_topic, _partition);
+        }
+
+        _topicConfigs = current.Configs;
         RefreshConfig();
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
@@ -241,9 +256,13 @@ public sealed partial class PartitionGrain(
     {
         lock (_configLock)
         {
-            _log?.UpdateConfig(TopicConfigs.ToLogConfig(_topicConfigs, brokerConfigs.View.TopicDefaults));
+            _log?.UpdateConfig(LogConfigOf(_topicConfigs));
         }
     }
+
+    /// <summary>The topic's own configs over the broker's current defaults.</summary>
+    private LogConfig LogConfigOf(IReadOnlyDictionary<string, string> topicConfigs) =>
+        TopicConfigs.ToLogConfig(topicConfigs, brokerConfigs.View.TopicDefaults);
 
     public async Task DeleteAsync()
     {

@@ -6,7 +6,7 @@ namespace Tributary.Grains.Actors.Placement;
 
 /// <summary>
 /// Puts a partition grain on the silo of the broker its topic assigned it to, where the partition's log directory
-/// is. The assignment is read from the topic grain, so it is the same on every silo. When that broker is not a live
+/// is. The assignment is read from the topic grain (this partition's alone, however large the topic), so it is the same on every silo. When that broker is not a live
 /// member, placement fails instead of opening a second, empty log elsewhere; the caller sees an error it can retry.
 /// </summary>
 public sealed class PartitionPlacementDirector(IGrainFactory grains, LiveBrokers brokers) : IPlacementDirector
@@ -19,13 +19,13 @@ public sealed class PartitionPlacementDirector(IGrainFactory grains, LiveBrokers
             throw new OrleansException($"Partition grain {target.GrainIdentity} has no topic in its key.");
         }
 
-        var description = await grains.GetGrain<ITopicGrain>(topic).DescribeAsync();
-        if (description is null || partition < 0 || partition >= description.PartitionCount)
+        var description = partition is < 0 or > int.MaxValue ? null : await grains.GetGrain<ITopicGrain>(topic).DescribePartitionAsync((int)partition);
+        if (description is null)
         {
             throw new UnknownPartitionException(topic, (int)partition);
         }
 
-        var brokerId = description.PartitionBrokers[(int)partition];
+        var brokerId = description.BrokerId;
         if (!brokers.Active().TryGetValue(brokerId, out var silo) || !context.GetCompatibleSilos(target).Contains(silo))
         {
             throw new BrokerNotAvailableException(topic, (int)partition, brokerId);

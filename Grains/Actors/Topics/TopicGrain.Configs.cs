@@ -76,8 +76,8 @@ public sealed partial class TopicGrain
         }
 
         state.State.Configs = configs;
-        await state.WriteStateAsync();
-        await ForEachPartitionAsync(p => p.UpdateConfigAsync(configs));
+        await SaveAsync();
+        await UpdatePartitionConfigsAsync(configs);
         return TopicAdminResult.Ok;
     }
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Actors.Brokers;
+using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Interfaces.Brokers;
-using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Actors.Placement;
 using Tributary.Grains.Storage.Config;
@@ -14,23 +15,37 @@ namespace Tributary.Grains.Actors.Topics;
 /// <summary>
 /// A topic's metadata, durable in the control-plane store: id, partition count, config overrides validated against
 /// Kafka's definitions, and the broker of each partition: chosen among the live brokers at creation, or the live broker
-/// the client assigned it to (Kafka's manual replica assignment).
+/// the client assigned it to (Kafka's manual replica assignment). Creating partitions only records them: a partition's
+/// grain and directory come into being when it is first used. Partition counts are checked against the limits
+/// (<see cref="LimitsOptions"/>): the topic's own here, the cluster's and each broker's by the topic catalog, where the
+/// partitions are reserved before they are stored.
 /// </summary>
 public sealed partial class TopicGrain(
     [PersistentState("topic", GrainStorageNames.ControlPlane)] IPersistentState<TopicState> state,
     LiveBrokers brokers,
     LocalBrokerConfigs brokerConfigs,
+    IOptions<TributaryOptions> options,
     ILogger<TopicGrain> logger)
     : Grain, ITopicGrain
 {
+    /// <summary>The description handed out until the state changes (a large topic's is not copied at every call).</summary>
+    private TopicDescription? _description;
+
     private string Name => this.GetPrimaryKeyString();
+
+    private ITopicCatalogGrain Catalog => GrainFactory.GetGrain<ITopicCatalogGrain>(0);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A crash between storing the topic and registering it would leave it unlisted; registering is idempotent.
-        if (state.State.Exists)
+        // A crash between the catalog's write and the topic's leaves the catalog behind; registering is idempotent.
+        if (state.State.Exists || state.State.PendingDeletion)
         {
-            await GrainFactory.GetGrain<ITopicCatalogGrain>(0).AddAsync(Name, state.State.TopicId);
+            await Catalog.RegisterAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.PartitionBrokers), state.State.PendingDeletion);
+        }
+
+        if (state.State.PendingDeletion)
+        {
+            StartDeletion();
         }
     }
 
@@ -39,6 +54,12 @@ public sealed partial class TopicGrain(
         if (TopicNames.Validate(Name) is { } nameError)
         {
             return Fail(ErrorCode.InvalidTopicException, nameError);
+        }
+
+        if (state.State.PendingDeletion)
+        {
+            // Kafka's controller (ZooKeeper mode) refuses a name whose deletion has not completed.
+            return Fail(ErrorCode.TopicAlreadyExists, $"Topic '{Name}' is marked for deletion.");
         }
 
         if (state.State.Exists)
@@ -50,6 +71,11 @@ public sealed partial class TopicGrain(
         IReadOnlyList<int>? assigned = null;
         if (request.Assignments is { Count: > 0 } assignments)
         {
+            if (TooManyPartitions(assignments.Count) is { } tooMany)
+            {
+                return Fail(ErrorCode.InvalidPartitions, tooMany);
+            }
+
             var decision = ReplicaAssignmentRules.ForNewTopic(
                 request.PartitionCount, request.ReplicationFactor, assignments, await RegisteredBrokersAsync(live), live.Keys.ToHashSet());
             if (decision.Error != ErrorCode.None)
@@ -81,6 +107,11 @@ public sealed partial class TopicGrain(
         }
 
         var partitions = assigned?.Count ?? (request.PartitionCount == -1 ? brokerConfigs.NumPartitions : request.PartitionCount);
+        if (TooManyPartitions(partitions) is { } overLimit)
+        {
+            return Fail(ErrorCode.InvalidPartitions, overLimit);
+        }
+
         if (assigned is null && live.Count == 0)
         {
             return Fail(ErrorCode.BrokerNotAvailable, "No live broker to place the partitions on.");
@@ -92,6 +123,12 @@ public sealed partial class TopicGrain(
             partitions,
             request.Configs.ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal),
             assigned ?? PartitionAssignment.Assign(Name, partitions, live.Keys.ToArray()));
+        var reserved = await Catalog.ReserveAsync(Name, description.TopicId, TopicFootprint.Of(description.PartitionBrokers), request.ValidateOnly);
+        if (reserved.Error != ErrorCode.None)
+        {
+            return Fail(reserved.Error, reserved.ErrorMessage!);
+        }
+
         if (request.ValidateOnly)
         {
             return new CreateTopicResult(ErrorCode.None, null, description);
@@ -104,39 +141,42 @@ public sealed partial class TopicGrain(
             Configs = new Dictionary<string, string>(description.Configs, StringComparer.Ordinal),
             PartitionBrokers = [.. description.PartitionBrokers],
         };
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ITopicCatalogGrain>(0).AddAsync(Name, description.TopicId);
+        await SaveAsync();
         return new CreateTopicResult(ErrorCode.None, null, description);
     }
 
-    public Task<TopicDescription?> DescribeAsync() => Task.FromResult(
-        state.State.Exists
-            ? new TopicDescription(
-                Name,
-                state.State.TopicId,
-                state.State.PartitionCount,
-                new Dictionary<string, string>(state.State.Configs, StringComparer.Ordinal),
-                state.State.PartitionBrokers.ToArray())
-            : null);
-
-    public async Task<TopicAdminResult> DeleteAsync()
+    public Task<TopicDescription?> DescribeAsync()
     {
         if (!state.State.Exists)
         {
-            return UnknownTopic();
+            return Task.FromResult<TopicDescription?>(null);
         }
 
-        // Partitions first: while the topic exists their grains can still activate to remove their data.
-        await ForEachPartitionAsync(p => p.DeleteAsync());
-        await GrainFactory.GetGrain<ITopicCatalogGrain>(0).RemoveAsync(Name);
-        await state.ClearStateAsync();
-        return TopicAdminResult.Ok;
+        return Task.FromResult<TopicDescription?>(_description ??= new TopicDescription(
+            Name,
+            state.State.TopicId,
+            state.State.PartitionCount,
+            new Dictionary<string, string>(state.State.Configs, StringComparer.Ordinal),
+            state.State.PartitionBrokers.ToArray()));
+    }
+
+    public async Task<PartitionDescription?> DescribePartitionAsync(int partition)
+    {
+        var description = await DescribeAsync();
+        return description is null || partition < 0 || partition >= description.PartitionCount
+            ? null
+            : new PartitionDescription(description.TopicId, description.PartitionBrokers[partition], description.Configs);
     }
 
     public Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly) => CreatePartitionsAsync(totalCount, null, validateOnly);
 
     public async Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly)
     {
+        if (state.State.PendingDeletion)
+        {
+            return new TopicAdminResult(ErrorCode.InvalidTopicException, "The topic is queued for deletion.");
+        }
+
         if (!state.State.Exists)
         {
             return UnknownTopic();
@@ -148,6 +188,11 @@ public sealed partial class TopicGrain(
             return new TopicAdminResult(ErrorCode.InvalidPartitions, totalCount == current
                 ? $"Topic already has {current} partitions."
                 : $"Topic currently has {current} partitions, which is higher than the requested {totalCount}.");
+        }
+
+        if (TooManyPartitions(totalCount) is { } overLimit)
+        {
+            return new TopicAdminResult(ErrorCode.InvalidPartitions, overLimit);
         }
 
         var live = brokers.Active();
@@ -171,14 +216,32 @@ public sealed partial class TopicGrain(
             added = PartitionAssignment.Assign(Name, totalCount - current, live.Keys.ToArray(), firstPartition: current);
         }
 
-        if (!validateOnly)
+        var reserved = await Catalog.ReserveAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.PartitionBrokers.Concat(added)), validateOnly);
+        if (reserved.Error != ErrorCode.None || validateOnly)
         {
-            state.State.PartitionCount = totalCount;
-            state.State.PartitionBrokers.AddRange(added);
-            await state.WriteStateAsync();
+            return reserved;
         }
 
+        state.State.PartitionCount = totalCount;
+        state.State.PartitionBrokers.AddRange(added);
+        await SaveAsync();
         return TopicAdminResult.Ok;
+    }
+
+    /// <summary>The refusal of a topic of <paramref name="partitions"/> partitions, or null when the limit allows it.</summary>
+    private string? TooManyPartitions(int partitions)
+    {
+        var limit = options.Value.Limits.MaxPartitionsPerTopic;
+        return partitions > limit
+            ? $"Number of partitions {partitions} is over the limit of {limit} partitions per topic (Tributary:Limits:MaxPartitionsPerTopic)."
+            : null;
+    }
+
+    /// <summary>Stores the state; the description handed out is rebuilt from it at the next call.</summary>
+    private async Task SaveAsync()
+    {
+        _description = null;
+        await state.WriteStateAsync();
     }
 
     /// <summary>Every broker that ever joined the cluster (Kafka's registered brokers), the live ones included.</summary>
@@ -191,25 +254,5 @@ public sealed partial class TopicGrain(
 
     private TopicAdminResult UnknownTopic() => new(ErrorCode.UnknownTopicOrPartition, $"Topic '{Name}' does not exist.");
 
-    /// <summary>Calls every partition of the topic; a partition whose broker is away is logged and skipped.</summary>
-    private async Task ForEachPartitionAsync(Func<IPartitionGrain, Task> call)
-    {
-        var calls = Enumerable.Range(0, state.State.PartitionCount).Select(async p =>
-        {
-            try
-            {
-                await call(PartitionGrainKey.Get(GrainFactory, Name, p));
-            }
-            catch (Exception e) when (e is BrokerNotAvailableException or UnknownPartitionException or TimeoutException)
-            {
-                LogPartitionUnreachable(logger, Name, p, e.Message);
-            }
-        });
-        await Task.WhenAll(calls);
-    }
-
     private static CreateTopicResult Fail(ErrorCode error, string message) => new(error, message, null);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} could not be reached: {Reason}")]
-    private static partial void LogPartitionUnreachable(ILogger logger, string topic, int partition, string reason);
 }

@@ -1,6 +1,9 @@
 namespace Tributary.Grains.Actors.Topics;
 
-/// <summary>What a topic grain stores. A topic exists once <see cref="TopicId"/> is set.</summary>
+/// <summary>
+/// What a topic grain stores. A topic exists once <see cref="TopicId"/> is set, until it is deleted: then
+/// <see cref="Deleting"/> keeps its id and partitions while their data is removed, and the state is cleared after.
+/// </summary>
 [GenerateSerializer, Alias("Tributary.Grains.TopicState")]
 public sealed class TopicState
 {
@@ -18,5 +21,11 @@ public sealed class TopicState
     [Id(3)]
     public List<int> PartitionBrokers { get; set; } = [];
 
-    public bool Exists => TopicId != Guid.Empty;
+    /// <summary>The topic was deleted and its partitions are being removed.</summary>
+    [Id(4)]
+    public bool Deleting { get; set; }
+
+    public bool Exists => TopicId != Guid.Empty && !Deleting;
+
+    public bool PendingDeletion => TopicId != Guid.Empty && Deleting;
 }

@@ -189,7 +189,7 @@ internal sealed class AvroCompatibility
 
     /// <summary>A named type's aliases, as full names (Apache.Avro keeps them to itself; its JSON writes them out).</summary>
     private static IReadOnlyList<string> Aliases(NamedSchema schema) =>
-        JObject.Parse(schema.ToString())["aliases"]?.Values<string>().OfType<string>().ToList() ?? [];
+        AvroJson.Read(schema.ToString())["aliases"]?.Values<string>().OfType<string>().ToList() ?? [];
 
     private static Field? WriterField(RecordSchema writer, Field readerField)
     {

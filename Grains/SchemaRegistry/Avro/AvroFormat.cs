@@ -37,7 +37,7 @@ public sealed class AvroFormat : ISchemaFormat
         AvroSchema? parsed;
         try
         {
-            parsed = AvroSchema.Parse(schema, names, null);
+            parsed = AvroJson.ParseSchema(schema, names);
         }
         catch (Exception e) when (e is AvroException or JsonException or ArgumentException or InvalidOperationException or NullReferenceException)
         {
@@ -78,7 +78,7 @@ public sealed class AvroFormat : ISchemaFormat
         try
         {
             // Parsing with the shared names adds every named type the referenced schema defines.
-            AvroSchema.Parse(reference.Schema, names, null);
+            AvroJson.ParseSchema(reference.Schema, names);
         }
         catch (Exception e) when (e is AvroException or JsonException or ArgumentException)
         {
@@ -88,7 +88,7 @@ public sealed class AvroFormat : ISchemaFormat
 
     private static string WithoutDocs(string json)
     {
-        var token = JToken.Parse(json);
+        var token = AvroJson.Read(json);
         foreach (var doc in token.SelectTokens("$..doc").ToList())
         {
             doc.Parent?.Remove();

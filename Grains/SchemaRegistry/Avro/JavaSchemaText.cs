@@ -30,7 +30,7 @@ public static class JavaSchemaText
 
     public static string Of(string schemaJson)
     {
-        using var document = JsonDocument.Parse(schemaJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        using var document = JsonDocument.Parse(schemaJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = AvroJson.MaxJsonDepth });
         var text = new StringBuilder(schemaJson.Length);
         WriteSchema(text, document.RootElement, space: null);
         return text.ToString();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Storage.Log;
@@ -53,7 +54,10 @@ public readonly record struct RecordError(int BatchIndex, string Message)
 /// </summary>
 public static class LogValidator
 {
-    /// <summary>Limit on a compressed batch's inflated records, so that a tiny hostile batch cannot exhaust memory.</summary>
+    /// <summary>
+    /// Limit on a stored compressed batch's inflated records when the log reads it back (appends are bounded by the
+    /// topic's <c>max.message.bytes</c> instead), so that a damaged batch cannot exhaust memory.
+    /// </summary>
     public const int MaxUncompressedBatchBytes = 128 * 1024 * 1024;
 
     private const int StackBatches = 16;
@@ -218,7 +222,16 @@ public static class LogValidator
         RecordsView view;
         try
         {
-            view = RecordsView.Open(batch, MaxUncompressedBatchBytes);
+            // Inflated, a batch is bounded by max.message.bytes as it is compressed: decompression stops as soon as the
+            // records pass it, so that a small hostile batch (a compression bomb) costs at most that much memory.
+            // Kafka streams the records instead and has no such bound; a producer whose batches inflate past it
+            // (librdkafka's batch.size bounds them uncompressed, to 1 MB by default) needs a larger max.message.bytes.
+            view = RecordsView.Open(batch, config.MaxMessageBytes);
+        }
+        catch (InvalidDataException e) when (PooledBufferWriter.IsLimitExceeded(e))
+        {
+            return ValidatedAppend.Invalid(ErrorCode.MessageTooLarge,
+                $"Record batch inflates to more than max.message.bytes {config.MaxMessageBytes} bytes.");
         }
         catch (InvalidDataException e)
         {

@@ -41,7 +41,7 @@ public class BrokerFixture : IAsyncLifetime
     /// <summary>Further settings, as command-line arguments, for a fixture that needs them.</summary>
     protected virtual IReadOnlyList<string> Settings => [];
 
-    public async Task InitializeAsync() => await StartAsync();
+    public virtual async Task InitializeAsync() => await StartAsync();
 
     /// <summary>
     /// Starts the platform. Every port but Kafka's is chosen afresh at each start, and a start that finds one taken

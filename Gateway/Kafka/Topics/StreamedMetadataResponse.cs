@@ -1,0 +1,186 @@
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Primitives;
+
+namespace Tributary.Gateway.Kafka.Topics;
+
+/// <summary>
+/// A Metadata response (every version) written straight from the topics' descriptions, byte for byte as
+/// <see cref="MetadataResponse"/> writes it, without a <see cref="MetadataResponse.MetadataResponsePartition"/> per
+/// partition: a response for every topic of a large cluster is then in memory once, as the bytes in the connection's
+/// output, not also as an object graph several times their size. The descriptions are the topic cache's own. A
+/// partition's size depends only on the version and on whether its broker is live, so the size is summed per topic.
+/// Written only, never read; one instance serves one request (it keeps scratch partitions).
+/// </summary>
+public sealed class StreamedMetadataResponse : IKafkaApiMessage
+{
+    private readonly MetadataResponse.MetadataResponsePartition _live = new() { LeaderEpoch = 0, ReplicaNodes = [0], IsrNodes = [0] };
+
+    private readonly MetadataResponse.MetadataResponsePartition _offline = new()
+    {
+        ErrorCode = (short)Grains.KafkaFormats.ErrorCode.LeaderNotAvailable,
+        LeaderId = -1,
+        LeaderEpoch = 0,
+        ReplicaNodes = [0],
+        IsrNodes = [],
+        OfflineReplicas = [0],
+    };
+
+    public int ThrottleTimeMs { get; set; }
+
+    public List<MetadataResponse.MetadataResponseBroker> Brokers { get; init; } = [];
+
+    public string? ClusterId { get; init; }
+
+    public int ControllerId { get; init; } = -1;
+
+    public int ClusterAuthorizedOperations { get; init; } = int.MinValue;
+
+    /// <summary>The brokers that are live members: a partition on another has no leader (LEADER_NOT_AVAILABLE).</summary>
+    public required IReadOnlySet<int> LiveBrokers { get; init; }
+
+    /// <summary>The topics in order: an existing one described, or an answer already made (an error, no partitions).</summary>
+    public List<Topic> Topics { get; } = [];
+
+    public void Read(ref KafkaReader reader, short version) =>
+        throw new NotSupportedException("A streamed Metadata response is written only.");
+
+    public void Write(ref KafkaWriter writer, short version)
+    {
+        var flexible = version >= 9;
+        if (version >= 3)
+        {
+            writer.WriteInt32(ThrottleTimeMs);
+        }
+
+        writer.WriteArrayLength(Brokers.Count, flexible);
+        foreach (var broker in Brokers)
+        {
+            broker.Write(ref writer, version);
+        }
+
+        if (version >= 2)
+        {
+            writer.WriteString(ClusterId, flexible);
+        }
+
+        if (version >= 1)
+        {
+            writer.WriteInt32(ControllerId);
+        }
+
+        writer.WriteArrayLength(Topics.Count, flexible);
+        foreach (var topic in Topics)
+        {
+            if (topic.Answer is { } answer)
+            {
+                answer.Write(ref writer, version);
+            }
+            else
+            {
+                WriteTopic(ref writer, version, topic);
+            }
+        }
+
+        if (version is >= 8 and <= 10)
+        {
+            writer.WriteInt32(ClusterAuthorizedOperations);
+        }
+
+        if (flexible)
+        {
+            writer.WriteUnsignedVarint(0);
+        }
+    }
+
+    public int Size(short version)
+    {
+        var flexible = version >= 9;
+        var size = version >= 3 ? 4 : 0;
+        size += KafkaSizes.ArrayLength(Brokers.Count, flexible);
+        foreach (var broker in Brokers)
+        {
+            size += broker.Size(version);
+        }
+
+        size += (version >= 2 ? KafkaSizes.String(ClusterId, flexible) : 0) + (version >= 1 ? 4 : 0);
+        size += KafkaSizes.ArrayLength(Topics.Count, flexible);
+        var livePartition = _live.Size(version);
+        var offlinePartition = _offline.Size(version);
+        foreach (var topic in Topics)
+        {
+            if (topic.Answer is { } answer)
+            {
+                size += answer.Size(version);
+                continue;
+            }
+
+            var described = topic.Description!;
+            size += TopicHeaderSize(version, described.Name) + KafkaSizes.ArrayLength(described.PartitionCount, flexible) + (version >= 8 ? 4 : 0) + (flexible ? 1 : 0);
+            var live = 0;
+            for (var p = 0; p < described.PartitionCount; p++)
+            {
+                live += LiveBrokers.Contains(described.PartitionBrokers[p]) ? 1 : 0;
+            }
+
+            size += (live * livePartition) + ((described.PartitionCount - live) * offlinePartition);
+        }
+
+        return size + (version is >= 8 and <= 10 ? 4 : 0) + (flexible ? 1 : 0);
+    }
+
+    private void WriteTopic(ref KafkaWriter writer, short version, Topic topic)
+    {
+        var flexible = version >= 9;
+        var described = topic.Description!;
+        writer.WriteInt16(0);
+        writer.WriteString(described.Name, flexible);
+        if (version >= 10)
+        {
+            writer.WriteUuid(described.TopicId);
+        }
+
+        if (version >= 1)
+        {
+            writer.WriteBool(topic.IsInternal);
+        }
+
+        writer.WriteArrayLength(described.PartitionCount, flexible);
+        for (var p = 0; p < described.PartitionCount; p++)
+        {
+            var brokerId = described.PartitionBrokers[p];
+            var partition = LiveBrokers.Contains(brokerId) ? _live : _offline;
+            partition.PartitionIndex = p;
+            partition.ReplicaNodes[0] = brokerId;
+            if (partition == _live)
+            {
+                partition.LeaderId = brokerId;
+                partition.IsrNodes[0] = brokerId;
+            }
+            else
+            {
+                partition.OfflineReplicas[0] = brokerId;
+            }
+
+            partition.Write(ref writer, version);
+        }
+
+        if (version >= 8)
+        {
+            writer.WriteInt32(topic.AuthorizedOperations);
+        }
+
+        if (flexible)
+        {
+            writer.WriteUnsignedVarint(0);
+        }
+    }
+
+    /// <summary>Error code, name, id (v10+) and is_internal (v1+).</summary>
+    private static int TopicHeaderSize(short version, string name) =>
+        2 + KafkaSizes.String(name, version >= 9) + (version >= 10 ? 16 : 0) + (version >= 1 ? 1 : 0);
+
+    /// <summary>One topic of the response: <see cref="Description"/> to write with its partitions, or <see cref="Answer"/> as made.</summary>
+    public sealed record Topic(TopicDescription? Description, MetadataResponse.MetadataResponseTopic? Answer, bool IsInternal, int AuthorizedOperations);
+}
