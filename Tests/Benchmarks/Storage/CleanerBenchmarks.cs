@@ -17,7 +17,7 @@ namespace Tributary.Tests.Benchmarks.Storage;
 /// inverse.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
 public class CleanerBenchmarks
 {
     internal const long DirtyBytes = 64L * 1024 * 1024;
@@ -147,7 +147,7 @@ public class CleanerBenchmarks
 /// with cleaning over append time without; append throughput while cleaning is its inverse.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
 public class AppendWhileCleaningBenchmarks
 {
     private const long AppendBytes = 32L * 1024 * 1024;
