@@ -92,7 +92,7 @@ public sealed partial class LogCleaner : IDisposable
         {
             // Sealed segments become cleanable once fsynced (the recovery point passes them): flush rather than wait.
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (pick.Log.FirstUncleanableOffset(nowMs) < pick.Log.FirstUncleanableOffset(nowMs, unflushed: true))
+            if (CleanableRange.FirstUncleanableOffset(pick.Log, nowMs) < CleanableRange.FirstUncleanableOffset(pick.Log, nowMs, unflushed: true))
             {
                 pick.Log.FlushAsync().GetAwaiter().GetResult();
             }
@@ -169,7 +169,7 @@ public sealed partial class LogCleaner : IDisposable
                     firstDirty = log.LogStartOffset;
                 }
 
-                var firstUncleanable = log.FirstUncleanableOffset(nowMs, unflushed: true);
+                var firstUncleanable = CleanableRange.FirstUncleanableOffset(log, nowMs, unflushed: true);
                 if (firstDirty >= firstUncleanable)
                 {
                     continue;

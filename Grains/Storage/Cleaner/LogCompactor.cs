@@ -40,7 +40,7 @@ internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProv
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var config = log.Config;
         firstDirtyOffset = Math.Max(firstDirtyOffset, log.LogStartOffset);
-        var firstUncleanable = log.FirstUncleanableOffset(nowMs);
+        var firstUncleanable = CleanableRange.FirstUncleanableOffset(log, nowMs);
         if (firstDirtyOffset >= firstUncleanable)
         {
             return null;

@@ -42,21 +42,10 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// The aborted transactions a read_committed consumer needs for records in [<paramref name="fetchOffset"/>,
-    /// <paramref name="upperBound"/>): those whose range overlaps it, from the segment holding the fetch offset on.
+    /// <paramref name="upperBound"/>) (<see cref="LogOffsetLookups.CollectAbortedTransactions"/>).
     /// </summary>
-    public List<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBound)
-    {
-        var found = new List<AbortedTransaction>();
-        foreach (var segment in _segments.From(fetchOffset))
-        {
-            if (segment.TransactionIndex.Collect(fetchOffset, upperBound, found))
-            {
-                break;
-            }
-        }
-
-        return found;
-    }
+    public List<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBound) =>
+        LogOffsetLookups.CollectAbortedTransactions(_segments, fetchOffset, upperBound);
 
     /// <summary>The producer state as of the log end, as snapshot bytes. Holds the append lock.</summary>
     private byte[] CaptureProducerSnapshot()

@@ -56,38 +56,10 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// How many bytes a read from <paramref name="offset"/> would find below the high watermark (and
-    /// <paramref name="maxOffset"/>), without reading them: the positions of the batches in the segment that holds the
-    /// offset. As Kafka's delayed fetch estimates it, readable data that reaches into a later segment counts as
-    /// <see cref="long.MaxValue"/> (enough for any fetch): a fetch is answered at once when its offset is in an older
-    /// segment than the end.
+    /// <paramref name="maxOffset"/>), without reading them (<see cref="LogOffsetLookups.BytesReadable"/>).
     /// </summary>
-    public long BytesReadable(long offset, long maxOffset = long.MaxValue)
-    {
-        var limit = Math.Min(HighWatermark, maxOffset);
-        if (offset >= limit || offset < LogStartOffset || _segments.Floor(offset) is not { } segment)
-        {
-            return 0;
-        }
-
-        try
-        {
-            if (limit > segment.NextOffset || !segment.TryFindBatch(offset, out var start, out _, out _))
-            {
-                return limit > segment.NextOffset ? long.MaxValue : 0;
-            }
-
-            // Reads stop before the first batch that starts at or past the limit; one that straddles it is read whole.
-            var end = !segment.TryFindBatch(limit, out var limitPosition, out var limitSize, out var limitBase) ? segment.ReadableSize
-                : limitBase >= limit ? limitPosition
-                : limitPosition + limitSize;
-            return Math.Max(0, end - start);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The segment was deleted (retention) or the log closed: a read will tell.
-            return long.MaxValue;
-        }
-    }
+    public long BytesReadable(long offset, long maxOffset = long.MaxValue) =>
+        LogOffsetLookups.BytesReadable(_segments, offset, Math.Min(HighWatermark, maxOffset), LogStartOffset);
 
     /// <summary>
     /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable),
@@ -100,37 +72,14 @@ public sealed partial class PartitionLog
     /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least
     /// <paramref name="timestamp"/>, or null when there is none.
     /// </summary>
-    public TimestampAndOffset? FindOffsetByTimestamp(long timestamp)
-    {
-        var highWatermark = HighWatermark;
-        var logStartOffset = LogStartOffset;
-        foreach (var segment in _segments.InRange(logStartOffset, highWatermark))
-        {
-            if (segment.MaxTimestamp >= timestamp
-                && segment.FindOffsetByTimestamp(timestamp, logStartOffset, highWatermark) is { } found)
-            {
-                return new TimestampAndOffset(found.Timestamp, found.Offset);
-            }
-        }
-
-        return null;
-    }
+    public TimestampAndOffset? FindOffsetByTimestamp(long timestamp) =>
+        LogOffsetLookups.FindOffsetByTimestamp(_segments, timestamp, LogStartOffset, HighWatermark);
 
     /// <summary>The record with the largest timestamp (the first such), for ListOffsets MAX_TIMESTAMP.</summary>
-    public TimestampAndOffset? FindMaxTimestamp()
-    {
-        var highWatermark = HighWatermark;
-        LogSegment? best = null;
-        foreach (var segment in _segments.InRange(0, highWatermark))
-        {
-            if (segment.MaxTimestamp > (best?.MaxTimestamp ?? -1))
-            {
-                best = segment;
-            }
-        }
+    public TimestampAndOffset? FindMaxTimestamp() => LogOffsetLookups.FindMaxTimestamp(_segments, HighWatermark);
 
-        return best?.FindMaxTimestampRecord(highWatermark) is { } found
-            ? new TimestampAndOffset(found.Timestamp, found.Offset)
-            : null;
-    }
+    /// <summary>Kafka's ListOffsets v0, from the segments (<see cref="LogOffsetLookups.LegacyOffsetsBefore"/>).</summary>
+    public IReadOnlyList<long> LegacyOffsetsBefore(long timestamp, int maxNumOffsets, bool fromConsumer) =>
+        LogOffsetLookups.LegacyOffsetsBefore(
+            _segments, timestamp, maxNumOffsets, fromConsumer, new LogOffsets(LogStartOffset, HighWatermark, LogEndOffset), NowMs);
 }

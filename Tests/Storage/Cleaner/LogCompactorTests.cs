@@ -221,6 +221,53 @@ public sealed class LogCompactorTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadsAndAppends_GoOnWhileTheLogIsCleaned_AndEveryReadRecordIsOneThatWasWritten()
+    {
+        var random = new Random(5);
+        await using var log = PartitionLog.Open(_temp.Combine("concurrent-0"), Compacted(), false, _time);
+        var model = await AppendRandomUpdates(log, random, 300, 20);
+        await log.FlushAsync();
+        var written = new System.Collections.Concurrent.ConcurrentDictionary<long, (string Key, string? Value)>(
+            model.Select(r => KeyValuePair.Create(r.Offset, (r.Key, r.Value))));
+        var known = log.LogEndOffset;
+        using var stop = new CancellationTokenSource();
+        var reads = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var end = Volatile.Read(ref known);
+                foreach (var record in ReadAll(log).Where(r => r.Offset < end))
+                {
+                    Assert.True(written.TryGetValue(record.Offset, out var expected), $"offset {record.Offset} was never written");
+                    Assert.Equal(expected, (record.Key!, record.Value));
+                }
+
+                Interlocked.Increment(ref reads);
+            }
+        });
+
+        var compactor = Compactor();
+        for (var pass = 0; pass < 5; pass++)
+        {
+            foreach (var update in await AppendRandomUpdates(log, random, 40, 20))
+            {
+                written[update.Offset] = (update.Key, update.Value);
+            }
+
+            Volatile.Write(ref known, log.LogEndOffset);
+
+            await log.FlushAsync();
+            Assert.NotNull(compactor.Clean(log, 0));
+        }
+
+        await Task.Delay(50);
+        await stop.CancelAsync();
+        await reader;
+        Assert.True(reads > 0);
+    }
+
+    [Fact]
     public async Task ACleanedLog_ReadsTheSame_AfterAReopen()
     {
         var directory = _temp.Combine("reopen-0");
