@@ -1,0 +1,41 @@
+namespace Tributary.Grains.Replication;
+
+/// <summary>
+/// A partition's replication state as the controller holds it, after KRaft's PartitionRegistration: its replicas in
+/// preference order (the first is the preferred leader), the in-sync replicas, the leader (<see cref="NoLeader"/> when
+/// none is eligible), the leader epoch (raised at every leader change: it fences a deposed leader's appends and
+/// tells followers to check for a divergent tail) and the partition epoch (raised at every change: the version a
+/// compare-and-set checks).
+/// <para>Invariants: the ISR is a subset of the replicas; a leader, when there is one, is in the ISR; epochs never go
+/// down. Immutable: a change makes a new registration.</para>
+/// </summary>
+public sealed record PartitionRegistration(
+    IReadOnlyList<int> Replicas,
+    IReadOnlyList<int> Isr,
+    int Leader,
+    int LeaderEpoch,
+    int PartitionEpoch)
+{
+    public const int NoLeader = -1;
+
+    /// <summary>A new partition on <paramref name="replicas"/>: all in sync, the first leading, epochs 0.</summary>
+    public static PartitionRegistration New(IReadOnlyList<int> replicas)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(replicas.Count);
+        if (replicas.Distinct().Count() != replicas.Count)
+        {
+            throw new ArgumentException("A partition's replicas are distinct brokers.", nameof(replicas));
+        }
+
+        return new PartitionRegistration([.. replicas], [.. replicas], replicas[0], 0, 0);
+    }
+
+    /// <summary>True when the partition has no leader: it is offline.</summary>
+    public bool IsOffline => Leader == NoLeader;
+
+    /// <summary>Whether the ISR equals <paramref name="isr"/> as a set.</summary>
+    public bool HasIsr(IEnumerable<int> isr) => Isr.Order().SequenceEqual(isr.Order());
+
+    public override string ToString() =>
+        $"replicas [{string.Join(",", Replicas)}] isr [{string.Join(",", Isr)}] leader {Leader} leaderEpoch {LeaderEpoch} partitionEpoch {PartitionEpoch}";
+}
