@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+
+namespace Tributary.Grains.Storage.Log;
+
+/// <summary>An epoch and the first offset written in it.</summary>
+public readonly record struct EpochEntry(int Epoch, long StartOffset);
+
+/// <summary>
+/// Kafka's leader-epoch cache (LeaderEpochFileCache) for one partition log: for every leader epoch the log has data
+/// of, the first offset written in it, kept in <c>leader-epoch-checkpoint</c> (a version line 0, a count line, then
+/// <c>epoch startOffset</c> lines, replaced atomically). It answers OffsetForLeaderEpoch (KIP-101/279): where an
+/// epoch's data ends, so that a follower of a new leader truncates a divergent tail before fetching.
+/// <para>Invariants: epochs and start offsets both strictly increase. Threads: a lock serializes every call.
+/// Crash: the file is replaced whole; an unreadable one is treated as absent and the log rebuilds the cache from its
+/// batches' leader epochs.</para>
+/// </summary>
+public sealed class LeaderEpochCache
+{
+    public const string FileName = "leader-epoch-checkpoint";
+
+    /// <summary>Kafka's UNDEFINED_EPOCH and UNDEFINED_EPOCH_OFFSET.</summary>
+    public const int UndefinedEpoch = -1;
+    public const long UndefinedOffset = -1;
+
+    private readonly string? _path;
+    private readonly Lock _lock = new();
+    private readonly List<EpochEntry> _entries = [];
+
+    /// <summary>A cache kept in <paramref name="directory"/>'s checkpoint file (loaded when it exists), or in memory only when null.</summary>
+    public LeaderEpochCache(string? directory)
+    {
+        _path = directory is null ? null : Path.Combine(directory, FileName);
+        if (_path is not null && TryRead(_path) is { } entries)
+        {
+            _entries.AddRange(entries);
+        }
+    }
+
+    /// <summary>True when the checkpoint file was missing or unreadable and nothing was assigned since: the log should rebuild it.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count == 0;
+            }
+        }
+    }
+
+    public IReadOnlyList<EpochEntry> Entries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    /// <summary>The latest epoch, or <see cref="UndefinedEpoch"/>.</summary>
+    public int LatestEpoch
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count == 0 ? UndefinedEpoch : _entries[^1].Epoch;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="epoch"/> begins at <paramref name="startOffset"/> (an append whose batches carry a
+    /// newer epoch). An epoch not newer than the latest, or an offset not past the latest epoch's start, changes
+    /// nothing (Kafka ignores such assignments). Writes the file when it changed.
+    /// </summary>
+    public bool Assign(int epoch, long startOffset)
+    {
+        lock (_lock)
+        {
+            if (epoch < 0 || (_entries.Count > 0 && (epoch <= _entries[^1].Epoch || startOffset < _entries[^1].StartOffset)))
+            {
+                return false;
+            }
+
+            if (_entries.Count > 0 && startOffset == _entries[^1].StartOffset)
+            {
+                // The previous epoch wrote nothing: the new one takes its place.
+                _entries[^1] = new EpochEntry(epoch, startOffset);
+            }
+            else
+            {
+                _entries.Add(new EpochEntry(epoch, startOffset));
+            }
+
+            Write();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Kafka's endOffsetFor: for <paramref name="requestedEpoch"/>, the largest epoch not above it that the log has and
+    /// the offset where that epoch's data ends (the next epoch's start, or the log end for the latest epoch).
+    /// </summary>
+    public (int Epoch, long EndOffset) EndOffsetFor(int requestedEpoch, long logEndOffset)
+    {
+        lock (_lock)
+        {
+            if (requestedEpoch == UndefinedEpoch || _entries.Count == 0)
+            {
+                return (UndefinedEpoch, UndefinedOffset);
+            }
+
+            if (requestedEpoch == _entries[^1].Epoch)
+            {
+                return (requestedEpoch, logEndOffset);
+            }
+
+            var higher = _entries.FindIndex(e => e.Epoch > requestedEpoch);
+            if (higher < 0)
+            {
+                return (requestedEpoch, logEndOffset);
+            }
+
+            return higher == 0
+                ? (requestedEpoch, _entries[0].StartOffset)
+                : (_entries[higher - 1].Epoch, _entries[higher].StartOffset);
+        }
+    }
+
+    /// <summary>The log was truncated to end at <paramref name="endOffset"/>: epochs that start at or after it go.</summary>
+    public void TruncateFromEnd(long endOffset)
+    {
+        lock (_lock)
+        {
+            if (_entries.RemoveAll(e => e.StartOffset >= endOffset) > 0)
+            {
+                Write();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The log now starts at <paramref name="startOffset"/>: epochs wholly before it go, and the one it falls in starts
+    /// there (Kafka's truncateFromStart).
+    /// </summary>
+    public void TruncateFromStart(long startOffset)
+    {
+        lock (_lock)
+        {
+            var containing = _entries.FindLastIndex(e => e.StartOffset <= startOffset);
+            if (containing < 0 || (containing == 0 && _entries[0].StartOffset == startOffset))
+            {
+                return;
+            }
+
+            var epoch = _entries[containing].Epoch;
+            _entries.RemoveRange(0, containing + 1);
+            _entries.Insert(0, new EpochEntry(epoch, startOffset));
+            Write();
+        }
+    }
+
+    private void Write()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
+        var text = new StringBuilder();
+        text.Append("0\n").Append(_entries.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var entry in _entries)
+        {
+            text.Append(entry.Epoch.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                .Append(entry.StartOffset.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        FileSync.AtomicReplace(_path, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static List<EpochEntry>? TryRead(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var lines = File.ReadAllLines(path);
+        if (lines.Length < 2 || lines[0] != "0" || !int.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            || lines.Length != count + 2)
+        {
+            return null;
+        }
+
+        var entries = new List<EpochEntry>(count);
+        foreach (var line in lines.Skip(2))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length != 2
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
+                || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+                || (entries.Count > 0 && (epoch <= entries[^1].Epoch || start <= entries[^1].StartOffset)))
+            {
+                return null;
+            }
+
+            entries.Add(new EpochEntry(epoch, start));
+        }
+
+        return entries;
+    }
+}
