@@ -80,7 +80,13 @@ public sealed partial class LogCleaner : IDisposable
     /// Cleans the filthiest log with <paramref name="map"/>, if any log is due. Returns what was done, or null when
     /// nothing was.
     /// </summary>
-    internal CleaningResult? CleanFilthiestLog(OffsetMap map)
+    internal CleaningResult? CleanFilthiestLog(OffsetMap map) => CleanFilthiestLog(() => map);
+
+    /// <summary>
+    /// As <see cref="CleanFilthiestLog(OffsetMap)"/>, asking for the map only once a log is due, so that a broker
+    /// without compacted logs never allocates one.
+    /// </summary>
+    private CleaningResult? CleanFilthiestLog(Func<OffsetMap> map)
     {
         var chosen = GrabFilthiestLog();
         if (chosen is not { } pick)
@@ -97,7 +103,7 @@ public sealed partial class LogCleaner : IDisposable
                 pick.Log.FlushAsync().GetAwaiter().GetResult();
             }
 
-            var result = new LogCompactor(map, _throttle, _time, Math.Max(4096, _options.IoBufferSize)).Clean(pick.Log, pick.FirstDirtyOffset, _stop.Token);
+            var result = new LogCompactor(map(), _throttle, _time, Math.Max(4096, _options.IoBufferSize)).Clean(pick.Log, pick.FirstDirtyOffset, _stop.Token);
             if (result is not null)
             {
                 _checkpoint.Set(pick.Log.TopicPartition, result.EndOffset);
@@ -210,13 +216,16 @@ public sealed partial class LogCleaner : IDisposable
 
     private void Run()
     {
-        var map = new OffsetMap(Math.Max(2 * OffsetMap.BytesPerEntry, _options.DedupeBufferSize / Math.Max(1, _options.Threads)), _options.DedupeBufferLoadFactor);
+        // The thread's share of log.cleaner.dedupe.buffer.size, allocated at its first cleaning and kept for the next.
+        OffsetMap? allocated = null;
+        OffsetMap Map() => allocated ??= new OffsetMap(
+            Math.Max(2 * OffsetMap.BytesPerEntry, _options.DedupeBufferSize / Math.Max(1, _options.Threads)), _options.DedupeBufferLoadFactor);
         while (!_stop.IsCancellationRequested)
         {
             CleaningResult? result = null;
             try
             {
-                result = CleanFilthiestLog(map);
+                result = CleanFilthiestLog(Map);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
