@@ -88,7 +88,8 @@ public sealed class ConsumerGroupAdminTests(BrokerFixture broker) : IClassFixtur
         Assert.Equal([4L, 20L, 25L], committed.OrderBy(c => c.Key).Select(c => c.Value));
 
         // A member that subscribes now reads exactly the lag: what lies between each commit and the end of the log.
-        using var consumer = new GroupConsumer(broker.BootstrapServers, "lag-group", "lagging");
+        // A session long enough that a loaded machine cannot end it before the refusal below is checked.
+        using var consumer = new GroupConsumer(broker.BootstrapServers, "lag-group", "lagging", c => c.SessionTimeoutMs = 45_000);
         await Wait.UntilAsync(() => consumer.Processed.Count >= 11, TimeSpan.FromSeconds(30), "the lag consumed");
         await Task.Delay(1000);
         Assert.Equal(
