@@ -86,43 +86,17 @@ public sealed class RecordBatchBuilder
         byte[]? value,
         IReadOnlyList<KeyValuePair<string, byte[]?>>? headers)
     {
-        var headerKeys = headers?.Select(h => Encoding.UTF8.GetBytes(h.Key)).ToArray() ?? [];
-        var bodySize = 1 + Varint.SizeOfLong(timestampDelta) + Varint.SizeOfInt(offsetDelta)
-            + SizeOfBytes(key) + SizeOfBytes(value) + Varint.SizeOfInt(headerKeys.Length);
-        for (var i = 0; i < headerKeys.Length; i++)
+        using var encodedHeaders = new PooledBufferWriter(256);
+        foreach (var (headerKey, headerValue) in headers ?? [])
         {
-            bodySize += SizeOfBytes(headerKeys[i]) + SizeOfBytes(headers![i].Value);
+            var keyBytes = Encoding.UTF8.GetBytes(headerKey);
+            var span = encodedHeaders.GetSpan(RecordWriter.SizeOfBytes(keyBytes, true) + RecordWriter.SizeOfBytes(headerValue, headerValue is not null));
+            var n = RecordWriter.WriteBytes(span, keyBytes, true);
+            n += RecordWriter.WriteBytes(span[n..], headerValue, headerValue is not null);
+            encodedHeaders.Advance(n);
         }
 
-        var span = output.GetSpan(bodySize + 5);
-        var n = Varint.WriteInt(span, bodySize);
-        span[n++] = 0;
-        n += Varint.WriteLong(span[n..], timestampDelta);
-        n += Varint.WriteInt(span[n..], offsetDelta);
-        n += WriteBytes(span[n..], key);
-        n += WriteBytes(span[n..], value);
-        n += Varint.WriteInt(span[n..], headerKeys.Length);
-        for (var i = 0; i < headerKeys.Length; i++)
-        {
-            n += WriteBytes(span[n..], headerKeys[i]);
-            n += WriteBytes(span[n..], headers![i].Value);
-        }
-
-        output.Advance(n);
-    }
-
-    private static int SizeOfBytes(byte[]? bytes) =>
-        bytes is null ? Varint.SizeOfInt(-1) : Varint.SizeOfInt(bytes.Length) + bytes.Length;
-
-    private static int WriteBytes(Span<byte> destination, byte[]? bytes)
-    {
-        if (bytes is null)
-        {
-            return Varint.WriteInt(destination, -1);
-        }
-
-        var n = Varint.WriteInt(destination, bytes.Length);
-        bytes.CopyTo(destination[n..]);
-        return n + bytes.Length;
+        RecordWriter.Write(
+            output, 0, timestampDelta, offsetDelta, key, key is not null, value, value is not null, headers?.Count ?? 0, encodedHeaders.WrittenSpan);
     }
 }

@@ -217,38 +217,10 @@ internal sealed class BatchCompactor(
     }
 
     /// <summary>Writes <paramref name="record"/> again, with a new timestamp delta, everything else as it was.</summary>
-    private static void WriteRecord(PooledBufferWriter output, in Record record, long timestampDelta)
-    {
-        var bodySize = 1 + Varint.SizeOfLong(timestampDelta) + Varint.SizeOfInt(record.OffsetDelta)
-            + SizeOfBytes(record.Key, record.HasKey) + SizeOfBytes(record.Value, record.HasValue)
-            + Varint.SizeOfInt(record.HeaderCount) + record.Headers.Length;
-        var span = output.GetSpan(bodySize + 5);
-        var n = Varint.WriteInt(span, bodySize);
-        span[n++] = record.Attributes;
-        n += Varint.WriteLong(span[n..], timestampDelta);
-        n += Varint.WriteInt(span[n..], record.OffsetDelta);
-        n += WriteBytes(span[n..], record.Key, record.HasKey);
-        n += WriteBytes(span[n..], record.Value, record.HasValue);
-        n += Varint.WriteInt(span[n..], record.HeaderCount);
-        record.Headers.CopyTo(span[n..]);
-        n += record.Headers.Length;
-        output.Advance(n);
-    }
-
-    private static int SizeOfBytes(ReadOnlySpan<byte> bytes, bool present) =>
-        present ? Varint.SizeOfInt(bytes.Length) + bytes.Length : Varint.SizeOfInt(-1);
-
-    private static int WriteBytes(Span<byte> destination, ReadOnlySpan<byte> bytes, bool present)
-    {
-        if (!present)
-        {
-            return Varint.WriteInt(destination, -1);
-        }
-
-        var n = Varint.WriteInt(destination, bytes.Length);
-        bytes.CopyTo(destination[n..]);
-        return n + bytes.Length;
-    }
+    private static void WriteRecord(PooledBufferWriter output, in Record record, long timestampDelta) =>
+        RecordWriter.Write(
+            output, record.Attributes, timestampDelta, record.OffsetDelta, record.Key, record.HasKey, record.Value, record.HasValue,
+            record.HeaderCount, record.Headers);
 }
 
 /// <summary>
