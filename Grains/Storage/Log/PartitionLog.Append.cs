@@ -73,9 +73,8 @@ public sealed partial class PartitionLog
             }
 
             Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
-            _unflushedMessages += validated.RecordCount;
             durable = config.IsDurable;
-            flushDue = !durable && _unflushedMessages >= config.FlushMessages;
+            flushDue = _flusher.NoteAppended(validated.RecordCount, config);
             if (!durable)
             {
                 active.PublishReadable(active.Size);
@@ -99,7 +98,7 @@ public sealed partial class PartitionLog
         AdvanceHighWatermark(result.LastOffset + 1);
         if (flushDue)
         {
-            _groupCommit.RequestFlush();
+            _flusher.GroupCommit.RequestFlush();
         }
 
         return ValueTask.FromResult(result);
@@ -111,7 +110,7 @@ public sealed partial class PartitionLog
     {
         try
         {
-            await _groupCommit.WaitForFlushAsync(result.LastOffset + 1).ConfigureAwait(false);
+            await _flusher.GroupCommit.WaitForFlushAsync(result.LastOffset + 1).ConfigureAwait(false);
             return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
@@ -128,11 +127,7 @@ public sealed partial class PartitionLog
         sealedSegment.Persist(fsync: false, sealing: true);
         var segment = LogSegment.Create(Directory, baseOffset, config, nowMs);
         _segments.Add(segment);
-        _sealedAwaitingFlush.Add(sealedSegment);
-
-        // The sealed segment is fsynced in the background, then the checkpoint moves past it.
-        _checkpointWanted = true;
-        _groupCommit.RequestFlush();
+        _flusher.NoteSealed(sealedSegment);
         return segment;
     }
 }

@@ -4,11 +4,8 @@ namespace Tributary.Grains.Storage.Log;
 
 public sealed partial class PartitionLog
 {
-    /// <summary>The segments, for the cleaner to read.</summary>
-    internal LogSegments Segments => _segments;
-
     /// <summary>The base offset of the segment holding the recovery point: what lies before it is fsynced.</summary>
-    internal long RecoverySegmentBase => _checkpoint.RecoveryPoint.RecoverySegmentBase;
+    internal long RecoverySegmentBase => _flusher.Checkpoint.RecoveryPoint.RecoverySegmentBase;
 
     /// <summary>The producers the cleaner must keep a last batch for, as of now.</summary>
     internal Dictionary<long, ActiveProducer> ActiveProducersForCleaning()

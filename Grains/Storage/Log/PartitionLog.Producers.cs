@@ -47,9 +47,17 @@ public sealed partial class PartitionLog
     public List<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBound) =>
         LogOffsetLookups.CollectAbortedTransactions(_segments, fetchOffset, upperBound);
 
-    /// <summary>The producer state as of the log end, as snapshot bytes. Holds the append lock.</summary>
-    private byte[] CaptureProducerSnapshot()
+    /// <summary>
+    /// The producer state as of the log end, as snapshot bytes; with <paramref name="onlyIfChanged"/>, null when it did
+    /// not change since the last one. Holds the append lock.
+    /// </summary>
+    internal byte[]? CaptureProducerSnapshot(bool onlyIfChanged)
     {
+        if (onlyIfChanged && !_producerStateChanged)
+        {
+            return null;
+        }
+
         _producerStateChanged = false;
         return ProducerSnapshotFile.Serialize(_logEndOffset, _producers.Producers);
     }
@@ -58,7 +66,7 @@ public sealed partial class PartitionLog
     /// Stores a snapshot taken at <paramref name="offset"/>, once the log up to there is on disk (or, without
     /// <paramref name="sync"/>, about to be, with the snapshot, by one sync of the file system).
     /// </summary>
-    private void WriteProducerSnapshot(long offset, byte[] snapshot, bool sync = true)
+    internal void WriteProducerSnapshot(long offset, byte[] snapshot, bool sync = true)
     {
         ProducerSnapshotFile.Write(Directory, offset, snapshot, sync);
         ProducerSnapshotFile.Prune(Directory, SnapshotsKept);

@@ -34,7 +34,7 @@ public sealed partial class PartitionLog
             }
         }
 
-        _checkpoint.Write();
+        _flusher.Checkpoint.Write();
         EnforceRetention();
         return (ErrorCode.None, LogStartOffset);
     }
@@ -77,7 +77,7 @@ public sealed partial class PartitionLog
                 }
 
                 deleted = _segments.RemoveOldest(count);
-                _sealedAwaitingFlush.RemoveAll(deleted.Contains);
+                _flusher.NoteDeleted(deleted);
                 Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments.First.BaseOffset));
                 foreach (var segment in deleted)
                 {
@@ -85,7 +85,7 @@ public sealed partial class PartitionLog
                 }
             }
 
-            _checkpoint.Write();
+            _flusher.Checkpoint.Write();
             _deleter.Schedule(deleted, config.FileDeleteDelayMs);
             LogSegmentsDeleted(_logger, Directory, deleted.Length, reason, LogStartOffset);
             return deleted.Length;

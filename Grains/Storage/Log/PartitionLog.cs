@@ -26,21 +26,15 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private readonly Lock _appendLock = new();
     private readonly Lock _retentionLock = new();
     private readonly LogSegments _segments;
-    private readonly CheckpointWriter _checkpoint;
+    private readonly LogFlusher _flusher;
     private readonly SegmentFileDeleter _deleter;
-    private readonly GroupCommit _groupCommit;
-    private readonly List<LogSegment> _sealedAwaitingFlush = [];
     private LogConfig _config;
     private long _logStartOffset;
     private long _logEndOffset;
     private long _highWatermark;
-    private long _unflushedMessages;
-    private long _lastFlushMs;
-    private bool _checkpointWanted;
     private readonly DataArrivalSignal _dataArrived = new();
     private volatile bool _closed;
     private volatile bool _disposed;
-    private PartitionCheckpoint? _closingPoint;
 
     private PartitionLog(string directory, LogConfig config, LoadedLog loaded, TimeProvider time, ILogger logger)
     {
@@ -55,10 +49,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
         var active = _segments.Active;
         _logEndOffset = active.NextOffset;
         _highWatermark = _logEndOffset;
-        _lastFlushMs = NowMs;
-        _checkpoint = new CheckpointWriter(directory, loaded.RecoveryPoint with { LogStartOffset = _logStartOffset }, () => LogStartOffset);
+        var checkpoint = new CheckpointWriter(directory, loaded.RecoveryPoint with { LogStartOffset = _logStartOffset }, () => LogStartOffset);
+        _flusher = new LogFlusher(this, checkpoint, _logEndOffset, NowMs);
         _deleter = new SegmentFileDeleter(time);
-        _groupCommit = new GroupCommit(FlushRound, _logEndOffset);
     }
 
     public string Directory { get; }
@@ -87,12 +80,21 @@ public sealed partial class PartitionLog : IAsyncDisposable
     internal LoadedLog Loaded { get; }
 
     /// <summary>fsync rounds run by group commit.</summary>
-    internal int FlushRounds => _groupCommit.Rounds;
+    internal int FlushRounds => _flusher.GroupCommit.Rounds;
 
     /// <summary>The leader epoch written into every appended batch.</summary>
     public int LeaderEpoch { get; set; }
 
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Serializes appends, rolls, flush captures and segment-list changes; held only for page-cache writes.</summary>
+    internal Lock AppendLock => _appendLock;
+
+    /// <summary>The segments, for the cleaner to read and the flusher to persist.</summary>
+    internal LogSegments Segments => _segments;
+
+    /// <summary>True once the files are closed: nothing may touch them any more.</summary>
+    internal bool IsDisposed => _disposed;
+
+    internal long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>
     /// Opens (creating if needed) the log in <paramref name="directory"/>, recovering what the last run may have
@@ -112,17 +114,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         ProducerStateLoader.Rebuild(directory, log._segments.All, log._logEndOffset, log._producers, time, logger);
         if (loaded.RecoveryPoint.RecoveryOffset < log.LogEndOffset)
         {
-            // What recovery validated past the recovery point is not fsynced here (Kafka's rule): the next flush round
-            // (the periodic checkpoint, a roll, the close) fsyncs it and only then moves the checkpoint past it, so that
-            // opening a log costs the read of its tail and no write. Sealed segments past the point wait for that round.
-            // A durable log (flush.messages=1) shows readers only what is fsynced, so it flushes now.
-            log._sealedAwaitingFlush.AddRange(log._segments.All[..^1].ToArray().Where(s => s.BaseOffset >= loaded.RecoveryPoint.RecoverySegmentBase));
-            log._segments.Active.MarkUnflushed();
-            if (config.IsDurable)
-            {
-                log._checkpointWanted = true;
-                log.Flush(FlushMode.Round);
-            }
+            log._flusher.NoteRecoveredTail(log._segments, loaded.RecoveryPoint.RecoverySegmentBase, config.IsDurable);
         }
 
         LogOpened(logger, directory, log.LogStartOffset, log.LogEndOffset, loaded.SegmentsRecovered, loaded.BytesTruncated, loaded.BytesRecovered);
@@ -144,7 +136,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
             return;
         }
 
-        Flush(FlushMode.Close);
+        _flusher.Flush(LogFlusher.FlushMode.Close);
         FinishClose(sync: true);
     }
 
@@ -161,7 +153,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
             return false;
         }
 
-        Flush(FlushMode.CloseWithoutSync);
+        _flusher.Flush(LogFlusher.FlushMode.CloseWithoutSync);
         return true;
     }
 
@@ -171,11 +163,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// </summary>
     internal void CompleteUnsyncedClose()
     {
-        if (_closingPoint is { } point)
-        {
-            _checkpoint.MoveRecoveryPoint(point.RecoveryOffset, point.RecoverySegmentBase, point.RecoveryPosition);
-        }
-
+        _flusher.CompleteUnsyncedClose();
         FinishClose(sync: false);
     }
 
@@ -197,14 +185,14 @@ public sealed partial class PartitionLog : IAsyncDisposable
         {
         }
 
-        await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
+        await _flusher.GroupCommit.WhenIdleAsync().ConfigureAwait(false);
         return true;
     }
 
     private void FinishClose(bool sync)
     {
-        _checkpoint.Write(sync);
-        _checkpoint.Seal();
+        _flusher.Checkpoint.Write(sync);
+        _flusher.Checkpoint.Seal();
         _disposed = true;
         _segments.Close();
         _deleter.DeleteAllNow();
@@ -222,13 +210,13 @@ public sealed partial class PartitionLog : IAsyncDisposable
             _closed = true;
         }
 
-        await _groupCommit.WhenIdleAsync().ConfigureAwait(false);
-        _checkpoint.Seal();
+        await _flusher.GroupCommit.WhenIdleAsync().ConfigureAwait(false);
+        _flusher.Checkpoint.Seal();
         _disposed = true;
         _segments.Close();
     }
 
-    private void AdvanceHighWatermark(long offset)
+    internal void AdvanceHighWatermark(long offset)
     {
         Monotonic.RaiseTo(ref _highWatermark, offset);
         _dataArrived.Signal();
