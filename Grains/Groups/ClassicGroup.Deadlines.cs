@@ -22,10 +22,7 @@ public sealed partial class ClassicGroup
         }
 
         _deadlinesChanged = false;
-        foreach (var expired in _pendingMembers.Where(p => p.Value <= now).Select(p => p.Key).ToList())
-        {
-            _pendingMembers.Remove(expired);
-        }
+        _members.ExpirePending(now);
 
         foreach (var member in _members.Values.ToList())
         {
@@ -64,11 +61,7 @@ public sealed partial class ClassicGroup
     /// <summary>When <see cref="Tick"/> has something to do next, as things stand (ms since the epoch).</summary>
     private long NextDeadline()
     {
-        var next = long.MaxValue;
-        foreach (var expires in _pendingMembers.Values)
-        {
-            next = Math.Min(next, expires);
-        }
+        var next = _members.PendingExpiryMs;
 
         foreach (var member in _members.Values)
         {

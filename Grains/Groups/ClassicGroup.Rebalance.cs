@@ -14,7 +14,7 @@ public sealed partial class ClassicGroup
             return Done(GroupJoinResult.Failed(ErrorCode.GroupMaxSizeReached, memberId));
         }
 
-        if (!SupportsGroupProtocols(join))
+        if (!_members.Supports(join, ProtocolType))
         {
             return Done(GroupJoinResult.Failed(ErrorCode.InconsistentGroupProtocol, memberId));
         }
@@ -29,11 +29,7 @@ public sealed partial class ClassicGroup
             LastHeartbeatMs = NowMs,
             AwaitingJoin = new TaskCompletionSource<GroupJoinResult>(TaskCreationOptions.RunContinuationsAsynchronously),
         };
-        _members[memberId] = member;
-        if (join.GroupInstanceId is { } instanceId)
-        {
-            _staticMembers[instanceId] = memberId;
-        }
+        _members.Add(member);
 
         if (State == GroupState.PreparingRebalance)
         {
@@ -78,15 +74,12 @@ public sealed partial class ClassicGroup
     private Task<GroupJoinResult> ReplaceStaticMember(string oldId, string newId, GroupJoinRequest join)
     {
         var member = _members[oldId];
-        _members.Remove(oldId);
         member.AwaitingJoin?.TrySetResult(GroupJoinResult.Failed(ErrorCode.FencedInstanceId, oldId));
         member.AwaitingSync?.TrySetResult(GroupSyncResult.Failed(ErrorCode.FencedInstanceId));
         member.AwaitingJoin = null;
         member.AwaitingSync = null;
-        member.MemberId = newId;
+        _members.Rename(member, newId);
         member.LastHeartbeatMs = NowMs;
-        _members[newId] = member;
-        _staticMembers[join.GroupInstanceId!] = newId;
         if (LeaderId == oldId)
         {
             LeaderId = newId;
@@ -126,10 +119,6 @@ public sealed partial class ClassicGroup
 
         member.AwaitingJoin?.TrySetResult(GroupJoinResult.Failed(ErrorCode.UnknownMemberId, memberId));
         member.AwaitingSync?.TrySetResult(GroupSyncResult.Failed(ErrorCode.UnknownMemberId));
-        if (member.GroupInstanceId is { } instanceId && _staticMembers.GetValueOrDefault(instanceId) == memberId)
-        {
-            _staticMembers.Remove(instanceId);
-        }
 
         if (LeaderId == memberId)
         {
@@ -193,7 +182,7 @@ public sealed partial class ClassicGroup
     {
         if (State == GroupState.PreparingRebalance
             && NowMs >= _initialDelayDeadlineMs
-            && _pendingMembers.Count == 0
+            && _members.PendingCount == 0
             && _members.Values.All(m => m.AwaitingJoin is not null))
         {
             CompleteJoin();
@@ -220,7 +209,7 @@ public sealed partial class ClassicGroup
             return;
         }
 
-        ProtocolName = SelectProtocol();
+        ProtocolName = _members.SelectProtocol();
         if (LeaderId is null || _members[LeaderId].AwaitingJoin is null)
         {
             LeaderId = _members.Values.FirstOrDefault(m => m.AwaitingJoin is not null)?.MemberId ?? _members.Values.First().MemberId;
@@ -248,46 +237,4 @@ public sealed partial class ClassicGroup
             ? _members.Values.Select(m => new GroupJoinedMember(m.MemberId, m.GroupInstanceId, m.MetadataFor(ProtocolName))).ToList()
             : [],
         SkipAssignment: false);
-
-    /// <summary>Kafka's choice: among the protocols every member supports, each member votes for its first; most votes wins.</summary>
-    private string SelectProtocol()
-    {
-        var candidates = CandidateProtocols(_members.Values);
-        return candidates
-            .Select(name => (Name: name, Votes: _members.Values.Count(m => m.Protocols.First(p => candidates.Contains(p.Name)).Name == name)))
-            .OrderByDescending(c => c.Votes)
-            .First().Name;
-    }
-
-    private static HashSet<string> CandidateProtocols(IEnumerable<GroupMember> members)
-    {
-        HashSet<string>? common = null;
-        foreach (var member in members)
-        {
-            var names = member.Protocols.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            common = common is null ? names : [.. common.Where(names.Contains)];
-        }
-
-        return common ?? [];
-    }
-
-    /// <summary>
-    /// Kafka's check: the join's protocol type is the group's, and it shares a protocol with what every current member
-    /// (a rejoining member included, with its old protocols) supports.
-    /// </summary>
-    private bool SupportsGroupProtocols(GroupJoinRequest join)
-    {
-        if (_members.Count == 0)
-        {
-            return true;
-        }
-
-        if (join.ProtocolType != ProtocolType)
-        {
-            return false;
-        }
-
-        var candidates = CandidateProtocols(_members.Values);
-        return join.Protocols.Any(p => candidates.Contains(p.Name));
-    }
 }

@@ -31,17 +31,12 @@ public sealed partial class ClassicGroup
         LeaderId = snapshot.LeaderId;
         EmptySinceMs = snapshot.EmptySinceMs;
         _members.Clear();
-        _staticMembers.Clear();
         var now = NowMs;
         foreach (var saved in snapshot.Members)
         {
             var join = new GroupJoinRequest(saved.MemberId, saved.GroupInstanceId, saved.ClientId, saved.ClientHost,
                 saved.SessionTimeoutMs, saved.RebalanceTimeoutMs, saved.ProtocolType, saved.Protocols, false, false);
-            _members[saved.MemberId] = new GroupMember(saved.MemberId, join) { Assignment = saved.Assignment, LastHeartbeatMs = now };
-            if (saved.GroupInstanceId is { } instanceId)
-            {
-                _staticMembers[instanceId] = saved.MemberId;
-            }
+            _members.Add(new GroupMember(saved.MemberId, join) { Assignment = saved.Assignment, LastHeartbeatMs = now });
         }
 
         State = _members.Count > 0 ? GroupState.Stable : GroupState.Empty;

@@ -17,9 +17,7 @@ namespace Tributary.Grains.Groups;
 /// </summary>
 public sealed partial class ClassicGroup(string groupId, GroupOptions options, TimeProvider time)
 {
-    private readonly OrderedDictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _staticMembers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _pendingMembers = new(StringComparer.Ordinal);
+    private readonly GroupMembers _members = new();
     private long _initialDelayDeadlineMs;
     private long _initialDelayLimitMs;
     private long _rebalanceDeadlineMs = long.MaxValue;
@@ -76,26 +74,26 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
             var newId = $"{join.GroupInstanceId ?? join.ClientId}-{Guid.NewGuid()}";
             if (join.GroupInstanceId is { } instanceId)
             {
-                return _staticMembers.TryGetValue(instanceId, out var oldId)
+                return _members.TryGetStatic(instanceId, out var oldId)
                     ? ReplaceStaticMember(oldId, newId, join)
                     : AddMember(newId, join);
             }
 
             if (join.RequireKnownMemberId)
             {
-                _pendingMembers[newId] = NowMs + join.SessionTimeoutMs;
+                _members.AddPending(newId, NowMs + join.SessionTimeoutMs);
                 return Done(GroupJoinResult.Failed(ErrorCode.MemberIdRequired, newId));
             }
 
             return AddMember(newId, join);
         }
 
-        if (_pendingMembers.Remove(join.MemberId))
+        if (_members.UsePending(join.MemberId))
         {
             return AddMember(join.MemberId, join);
         }
 
-        if (IsFenced(join.MemberId, join.GroupInstanceId))
+        if (_members.IsFenced(join.MemberId, join.GroupInstanceId))
         {
             return Done(GroupJoinResult.Failed(ErrorCode.FencedInstanceId, join.MemberId));
         }
@@ -105,7 +103,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
             return Done(GroupJoinResult.Failed(ErrorCode.UnknownMemberId, join.MemberId));
         }
 
-        if (!SupportsGroupProtocols(join))
+        if (!_members.Supports(join, ProtocolType))
         {
             return Done(GroupJoinResult.Failed(ErrorCode.InconsistentGroupProtocol, join.MemberId));
         }
@@ -194,8 +192,8 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
         var results = new List<ErrorCode>(leaving.Count);
         foreach (var (memberId, instanceId) in leaving)
         {
-            var id = memberId.Length == 0 && instanceId is not null && _staticMembers.TryGetValue(instanceId, out var byInstance) ? byInstance : memberId;
-            if (IsFenced(id, instanceId))
+            var id = memberId.Length == 0 && instanceId is not null && _members.TryGetStatic(instanceId, out var byInstance) ? byInstance : memberId;
+            if (_members.IsFenced(id, instanceId))
             {
                 results.Add(ErrorCode.FencedInstanceId);
             }
@@ -272,9 +270,6 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
 
     private static Task<T> Done<T>(T value) => Task.FromResult(value);
 
-    private bool IsFenced(string memberId, string? groupInstanceId) =>
-        groupInstanceId is not null && _staticMembers.TryGetValue(groupInstanceId, out var current) && current != memberId;
-
     private ErrorCode ValidateMember(string memberId, string? groupInstanceId, int generation)
     {
         if (State == GroupState.Dead)
@@ -282,7 +277,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
             return ErrorCode.CoordinatorNotAvailable;
         }
 
-        if (IsFenced(memberId, groupInstanceId))
+        if (_members.IsFenced(memberId, groupInstanceId))
         {
             return ErrorCode.FencedInstanceId;
         }
