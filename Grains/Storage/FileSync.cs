@@ -93,18 +93,39 @@ public static partial class FileSync
     /// Replaces <paramref name="path"/> with <paramref name="contents"/> so that after a crash the file holds either
     /// the old or the new contents, never a mix: write a temporary file, fsync it, rename it over, fsync the directory.
     /// </summary>
-    public static void AtomicReplace(string path, ReadOnlySpan<byte> contents)
+    /// <remarks>
+    /// Without <paramref name="sync"/> nothing is fsynced: the replacement survives a kill -9 (it is in the page cache)
+    /// but not a power loss, until the caller makes it durable with <see cref="FlushFile"/>.
+    /// </remarks>
+    public static void AtomicReplace(string path, ReadOnlySpan<byte> contents, bool sync = true)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temporary = path + LogFileNames.TemporarySuffix;
         using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
         {
             RandomAccess.Write(handle, contents, 0);
-            FlushData(handle);
+            if (sync)
+            {
+                FlushData(handle);
+            }
         }
 
         File.Move(temporary, path, overwrite: true);
-        FlushDirectory(directory);
+        if (sync)
+        {
+            FlushDirectory(directory);
+        }
+    }
+
+    /// <summary>Makes a file written by <see cref="AtomicReplace"/> without sync durable: its data, then its name.</summary>
+    public static void FlushFile(string path)
+    {
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+        {
+            FlushData(handle);
+        }
+
+        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -12,8 +13,10 @@ public readonly record struct EpochEntry(int Epoch, long StartOffset);
 /// <c>epoch startOffset</c> lines, replaced atomically). It answers OffsetForLeaderEpoch (KIP-101/279): where an
 /// epoch's data ends, so that a follower of a new leader truncates a divergent tail before fetching.
 /// <para>Invariants: epochs and start offsets both strictly increase. Threads: a lock serializes every call.
-/// Crash: the file is replaced whole; an unreadable one is treated as absent and the log rebuilds the cache from its
-/// batches' leader epochs.</para>
+/// Crash: the file is replaced whole, without fsync when an epoch is assigned (a kill -9 keeps it: it is in the page
+/// cache); the log's flush rounds make it durable (<see cref="Sync"/>) before they move the recovery point past the
+/// data it describes, and a log opened after a crash assigns again the epochs of the batches past its recovery point.
+/// An unreadable file is treated as absent and the log rebuilds the cache from its batches' leader epochs.</para>
 /// </summary>
 public sealed class LeaderEpochCache
 {
@@ -26,6 +29,7 @@ public sealed class LeaderEpochCache
     private readonly string? _path;
     private readonly Lock _lock = new();
     private readonly List<EpochEntry> _entries = [];
+    private bool _unsynced;
 
     /// <summary>A cache kept in <paramref name="directory"/>'s checkpoint file (loaded when it exists), or in memory only when null.</summary>
     public LeaderEpochCache(string? directory)
@@ -35,6 +39,36 @@ public sealed class LeaderEpochCache
         {
             _entries.AddRange(entries);
         }
+    }
+
+    /// <summary>
+    /// The cache of a log being opened: entries past its end (written before a crash took the data back) or before its
+    /// start go; a missing or unreadable file is rebuilt from every batch's leader epoch, and the batches recovery
+    /// validated past <paramref name="recoveryPoint"/> (when it is behind the log end) assign theirs again.
+    /// </summary>
+    internal static LeaderEpochCache Open(string directory, ReadOnlySpan<LogSegment> segments, long logStartOffset, long logEndOffset, PartitionCheckpoint recoveryPoint)
+    {
+        var cache = new LeaderEpochCache(directory);
+        cache.TruncateFromEnd(logEndOffset);
+        cache.TruncateFromStart(logStartOffset);
+        var (fromSegment, fromPosition) = cache.IsEmpty ? (long.MinValue, 0)
+            : recoveryPoint.RecoveryOffset < logEndOffset ? (recoveryPoint.RecoverySegmentBase, recoveryPoint.RecoveryPosition)
+            : (long.MaxValue, 0);
+        foreach (var segment in segments)
+        {
+            if (segment.BaseOffset < fromSegment)
+            {
+                continue;
+            }
+
+            using var scanner = segment.ScanHeaders(segment.BaseOffset == fromSegment ? fromPosition : 0);
+            while (scanner.Next() == ScanStatus.Batch)
+            {
+                cache.AssignFrom(scanner.Batch[..RecordBatch.HeaderSize]);
+            }
+        }
+
+        return cache;
     }
 
     /// <summary>True when the checkpoint file was missing or unreadable and nothing was assigned since: the log should rebuild it.</summary>
@@ -102,6 +136,44 @@ public sealed class LeaderEpochCache
     }
 
     /// <summary>
+    /// Assigns the epochs of copied batches (a follower's append): each batch with a newer epoch starts it. A span
+    /// holding one batch's header alone is read as that batch.
+    /// </summary>
+    public void AssignFrom(ReadOnlySpan<byte> batches)
+    {
+        while (batches.Length >= RecordBatch.HeaderSize)
+        {
+            var epoch = RecordBatch.PartitionLeaderEpoch(batches);
+            if (epoch > LatestEpoch)
+            {
+                Assign(epoch, RecordBatch.BaseOffset(batches));
+            }
+
+            var size = RecordBatch.TotalSize(batches);
+            if (size >= batches.Length)
+            {
+                break;
+            }
+
+            batches = batches[size..];
+        }
+    }
+
+    /// <summary>Makes the file as last written durable, when it changed since the last call.</summary>
+    public void Sync()
+    {
+        lock (_lock)
+        {
+            if (_unsynced && _path is not null && File.Exists(_path))
+            {
+                FileSync.FlushFile(_path);
+            }
+
+            _unsynced = false;
+        }
+    }
+
+    /// <summary>
     /// Kafka's endOffsetFor: for <paramref name="requestedEpoch"/>, the largest epoch not above it that the log has and
     /// the offset where that epoch's data ends (the next epoch's start, or the log end for the latest epoch).
     /// </summary>
@@ -122,7 +194,8 @@ public sealed class LeaderEpochCache
             var higher = _entries.FindIndex(e => e.Epoch > requestedEpoch);
             if (higher < 0)
             {
-                return (requestedEpoch, logEndOffset);
+                // Newer than every epoch of the data: a leader answers that before it asks (UNKNOWN_LEADER_EPOCH).
+                return (UndefinedEpoch, UndefinedOffset);
             }
 
             return higher == 0
@@ -179,7 +252,8 @@ public sealed class LeaderEpochCache
                 .Append(entry.StartOffset.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
-        FileSync.AtomicReplace(_path, Encoding.UTF8.GetBytes(text.ToString()));
+        FileSync.AtomicReplace(_path, Encoding.UTF8.GetBytes(text.ToString()), sync: false);
+        _unsynced = true;
     }
 
     private static List<EpochEntry>? TryRead(string path)

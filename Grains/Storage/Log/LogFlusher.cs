@@ -1,3 +1,5 @@
+using Tributary.Grains.Storage.Producers;
+
 namespace Tributary.Grains.Storage.Log;
 
 /// <summary>
@@ -14,19 +16,33 @@ namespace Tributary.Grains.Storage.Log;
 /// </summary>
 internal sealed class LogFlusher
 {
+    private const int SnapshotsKept = 2;
+
     private readonly PartitionLog _log;
+    private readonly Lock _appendLock;
+    private readonly LeaderEpochCache _epochs;
+    private readonly ProducerStateManager _producers;
+    private readonly TimeProvider _time;
     private readonly List<LogSegment> _sealedAwaitingFlush = [];
     private long _unflushedMessages;
     private long _lastFlushMs;
     private bool _checkpointWanted;
     private PartitionCheckpoint? _closingPoint;
 
-    public LogFlusher(PartitionLog log, CheckpointWriter checkpoint, long logEndOffset, long nowMs)
+    /// <summary>
+    /// The flusher of <paramref name="log"/>, whose <paramref name="appendLock"/> it takes to capture a round, and
+    /// whose leader epochs and producer state it makes durable with the checkpoint.
+    /// </summary>
+    public LogFlusher(PartitionLog log, Lock appendLock, CheckpointWriter checkpoint, LeaderEpochCache epochs, ProducerStateManager producers, TimeProvider time)
     {
         _log = log;
+        _appendLock = appendLock;
+        _epochs = epochs;
+        _producers = producers;
+        _time = time;
         Checkpoint = checkpoint;
-        _lastFlushMs = nowMs;
-        GroupCommit = new GroupCommit(() => Flush(FlushMode.Round), logEndOffset);
+        _lastFlushMs = NowMs;
+        GroupCommit = new GroupCommit(() => Flush(FlushMode.Round), log.LogEndOffset);
     }
 
     /// <summary>What a flush is for.</summary>
@@ -46,6 +62,8 @@ internal sealed class LogFlusher
     }
 
     public CheckpointWriter Checkpoint { get; }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public GroupCommit GroupCommit { get; }
 
@@ -70,6 +88,21 @@ internal sealed class LogFlusher
     public void NoteDeleted(LogSegment[] deleted) => _sealedAwaitingFlush.RemoveAll(deleted.Contains);
 
     /// <summary>
+    /// A follower's log was cut back to end in <paramref name="active"/>: the removed segments are not flushed any more,
+    /// the active one is written as the active segment, and the recovery point comes back to the new end when it was
+    /// past it. Under the append lock.
+    /// </summary>
+    public void NoteTruncated(LogSegment[] removed, LogSegment active)
+    {
+        _sealedAwaitingFlush.RemoveAll(s => s == active || removed.Contains(s));
+        var end = active.NextOffset;
+        if (Checkpoint.RecoveryPoint.RecoveryOffset > end)
+        {
+            Checkpoint.MoveRecoveryPoint(end, active.BaseOffset, active.Size);
+        }
+    }
+
+    /// <summary>
     /// What recovery validated past the recovery point when the log opened is not fsynced here (Kafka's rule): the next
     /// round fsyncs it and only then moves the checkpoint past it, so that opening a log costs the read of its tail and
     /// no write. A durable log shows readers only what is fsynced, so it flushes now.
@@ -85,10 +118,13 @@ internal sealed class LogFlusher
         }
     }
 
-    /// <summary>Fsyncs everything appended so far and moves the checkpoint to it; completes when done.</summary>
+    /// <summary>
+    /// Fsyncs everything appended so far and moves the checkpoint to it, so that recovery after a crash starts
+    /// from here. Completes when done.
+    /// </summary>
     public Task FlushAsync()
     {
-        lock (_log.AppendLock)
+        lock (_appendLock)
         {
             _checkpointWanted = true;
         }
@@ -115,13 +151,79 @@ internal sealed class LogFlusher
         }
     }
 
-    /// <summary>The second half of an unsynced close, once the caller synced the file system: the recovery point moves to the end.</summary>
+    /// <summary>
+    /// Flushes and closes the log: pending index entries are written, unflushed data fsynced, and the checkpoint
+    /// moved to the end so that the next open recovers nothing. A flush round still running is waited for first, so
+    /// that nothing this instance does reaches the files once it is closed (the next owner may already be using them).
+    /// </summary>
+    public async ValueTask CloseAsync()
+    {
+        if (await StopAsync().ConfigureAwait(false))
+        {
+            Flush(FlushMode.Close);
+            FinishClose(sync: true);
+        }
+    }
+
+    /// <summary>
+    /// The first half of closing many logs at once (<see cref="LogManager.ShutdownAsync"/>): appends stop, and what
+    /// the log holds in memory (index entries, the producer snapshot) is written, with no fsync; the checkpoint is
+    /// not moved. The caller then syncs the file system once for every log and calls <see cref="CompleteUnsyncedClose"/>.
+    /// False when the log was already closing.
+    /// </summary>
+    public async ValueTask<bool> BeginUnsyncedCloseAsync()
+    {
+        if (!await StopAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Flush(FlushMode.CloseWithoutSync);
+        return true;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="BeginUnsyncedCloseAsync"/>, once everything it wrote is on stable storage: the
+    /// checkpoint moves to the log end (written without fsync; the caller syncs again) and the files close.
+    /// </summary>
     public void CompleteUnsyncedClose()
     {
         if (_closingPoint is { } point)
         {
             Checkpoint.MoveRecoveryPoint(point.RecoveryOffset, point.RecoverySegmentBase, point.RecoveryPosition);
         }
+
+        FinishClose(sync: false);
+    }
+
+    /// <summary>
+    /// Stops the log as a kill -9 would: no flush, no index write, no checkpoint, files closed as they are. Waits for
+    /// a flush round already running so that nothing is written afterwards. For crash tests.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        _log.StopAppends();
+        await GroupCommit.WhenIdleAsync().ConfigureAwait(false);
+        Checkpoint.Seal();
+        _log.CloseFiles(crashed: true);
+    }
+
+    private async ValueTask<bool> StopAsync()
+    {
+        if (!_log.StopAppends())
+        {
+            return false;
+        }
+
+        await GroupCommit.WhenIdleAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private void FinishClose(bool sync)
+    {
+        Checkpoint.Write(sync);
+        Checkpoint.Seal();
+        _log.CloseFiles(crashed: false);
     }
 
     /// <summary>
@@ -140,7 +242,7 @@ internal sealed class LogFlusher
         long offset;
         bool writeCheckpoint;
         byte[]? producerSnapshot = null;
-        lock (_log.AppendLock)
+        lock (_appendLock)
         {
             // A round that started before the log began closing runs to the end (closing waits for it), so that
             // durable appends already written are acknowledged; one requested after the files are closed cannot.
@@ -162,11 +264,11 @@ internal sealed class LogFlusher
 
                 // A flush round always snapshots, so a log's newest snapshot is never older than its last checkpoint
                 // interval; a closing log only when producers changed since (closing thousands of logs creates no files).
-                producerSnapshot = _log.CaptureProducerSnapshot(onlyIfChanged: closing);
+                producerSnapshot = _producers.CaptureSnapshot(offset, onlyIfChanged: closing);
             }
 
             _unflushedMessages = 0;
-            Volatile.Write(ref _lastFlushMs, _log.NowMs);
+            Volatile.Write(ref _lastFlushMs, NowMs);
         }
 
         foreach (var segment in sealedSegments)
@@ -181,6 +283,12 @@ internal sealed class LogFlusher
         else
         {
             active.FlushLog();
+        }
+
+        if (sync)
+        {
+            // The recovery point vouches for the epochs of the data before it.
+            _epochs.Sync();
         }
 
         if (mode == FlushMode.CloseWithoutSync)
@@ -200,7 +308,8 @@ internal sealed class LogFlusher
                 active.TransactionIndex.Flush();
             }
 
-            _log.WriteProducerSnapshot(offset, producerSnapshot, sync);
+            ProducerSnapshotFile.Write(_log.Directory, offset, producerSnapshot, sync);
+            ProducerSnapshotFile.Prune(_log.Directory, SnapshotsKept);
         }
 
         if (writeCheckpoint && mode == FlushMode.Round)

@@ -11,6 +11,23 @@ namespace Tributary.Grains.Storage.Log;
 internal static class LogOffsetLookups
 {
     /// <summary>
+    /// Whole batches from the first holding <paramref name="offset"/>, up to <paramref name="maxBytes"/> and before
+    /// <paramref name="limit"/> (<see cref="LogSegment.TryRead"/>, in the first segment that has any); empty when none.
+    /// </summary>
+    public static ReadOnlyMemory<byte> ReadBatches(LogSegments segments, long offset, int maxBytes, long limit, bool minOneMessage)
+    {
+        foreach (var segment in segments.From(offset))
+        {
+            if (segment.TryRead(offset, maxBytes, limit, minOneMessage, out var records))
+            {
+                return records;
+            }
+        }
+
+        return ReadOnlyMemory<byte>.Empty;
+    }
+
+    /// <summary>
     /// How many bytes a read from <paramref name="offset"/> would find below <paramref name="limit"/>, without reading
     /// them: the positions of the batches in the segment that holds the offset. As Kafka's delayed fetch estimates it,
     /// readable data that reaches into a later segment counts as <see cref="long.MaxValue"/> (enough for any fetch).

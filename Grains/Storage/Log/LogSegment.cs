@@ -177,35 +177,12 @@ internal sealed class LogSegment : IDisposable
             expectedFirstOffset = BaseOffset;
         }
 
-        _offsetIndex.TruncateToPosition(trustedPosition);
-        var lastIndexed = _offsetIndex.LastEntry;
-        _timeIndex.TruncateToOffset(_offsetIndex.Count == 0 ? BaseOffset : lastIndexed.Offset + 1);
-        _nextOffset = Math.Max(BaseOffset, expectedFirstOffset);
-        _maxTimestamp = RecordBatch.NoTimestamp;
-        if (_timeIndex.LastEntry is { } lastTime)
+        if (!RestoreStateTo(trustedPosition, expectedFirstOffset))
         {
-            _maxTimestamp = lastTime.Timestamp;
-            _offsetOfMaxTimestamp = lastTime.Offset;
+            // The trusted prefix does not end on a batch boundary: trust nothing.
+            return RecoverFromStart();
         }
 
-        // Restore the running state (next offset, max timestamp) by walking the trusted bytes from the batch of the
-        // last index entry; index entries cover everything before it, and the ones the file missed are added back.
-        _bytesSinceLastIndexEntry = 0;
-        using (var scanner = new BatchScanner(_log, lastIndexed.Position, trustedPosition, headersOnly: true))
-        {
-            while (scanner.Next() == ScanStatus.Batch)
-            {
-                IndexBatch(scanner.Batch, (int)scanner.Position, scanner.BatchLength);
-            }
-
-            if (scanner.Position != trustedPosition)
-            {
-                // The trusted prefix does not end on a batch boundary: trust nothing.
-                return RecoverFromStart();
-            }
-        }
-
-        _timeIndex.TruncateToOffset(_nextOffset);
         var validEnd = trustedPosition;
         using (var scanner = new BatchScanner(_log, trustedPosition, _size))
         {
@@ -244,12 +221,36 @@ internal sealed class LogSegment : IDisposable
     /// Finds the first batch holding an offset at or above <paramref name="offset"/> among the readable bytes.
     /// Returns false when there is none.
     /// </summary>
-    public bool TryFindBatch(long offset, out int position, out int size, out long baseOffset)
+    public bool TryFindBatch(long offset, out int position, out int size, out long baseOffset) =>
+        TryFindBatch(offset, ReadableSize, out position, out size, out baseOffset);
+
+    /// <summary>
+    /// Removes the batches from the first one holding an offset at or above <paramref name="offset"/> to the end, with
+    /// their index entries (Kafka's LogSegment.truncateTo); returns the bytes removed. Only a follower's log is cut back,
+    /// and clients read only from leaders, so no reader is in the removed bytes; the readable size comes down with them.
+    /// The cut reaches the disk with the next flush.
+    /// </summary>
+    public int TruncateTo(long offset)
+    {
+        var size = Size;
+        if (!TryFindBatch(offset, size, out var position, out _, out _))
+        {
+            return 0;
+        }
+
+        RandomAccess.SetLength(_log, position);
+        Volatile.Write(ref _size, position);
+        Volatile.Write(ref _readableSize, Math.Min(ReadableSize, position));
+        RestoreStateTo(position, BaseOffset);
+        MarkUnflushed();
+        return size - position;
+    }
+
+    private bool TryFindBatch(long offset, int limit, out int position, out int size, out long baseOffset)
     {
         EnsureIndexesLoaded();
-        var readable = ReadableSize;
         var start = _offsetIndex.Lookup(offset).Position;
-        using var scanner = new BatchScanner(_log, start, readable, headersOnly: true, chunkSize: 16 * 1024);
+        using var scanner = new BatchScanner(_log, start, limit, headersOnly: true, chunkSize: 16 * 1024);
         while (scanner.Next() == ScanStatus.Batch)
         {
             var header = scanner.Batch;
@@ -460,6 +461,44 @@ internal sealed class LogSegment : IDisposable
         LogFileNames.TimeIndexFile(Directory, BaseOffset),
         LogFileNames.TransactionIndexFile(Directory, BaseOffset),
     ];
+
+    /// <summary>
+    /// Restores the running state (next offset, max timestamp, index entries) for the first
+    /// <paramref name="trustedPosition"/> bytes, trusted whole: index entries past it go, and the batch headers after
+    /// the last entry left are walked. False when the bytes do not end on a batch boundary there.
+    /// </summary>
+    private bool RestoreStateTo(int trustedPosition, long expectedNextOffset)
+    {
+        _offsetIndex.TruncateToPosition(trustedPosition);
+        var lastIndexed = _offsetIndex.LastEntry;
+        _timeIndex.TruncateToOffset(_offsetIndex.Count == 0 ? BaseOffset : lastIndexed.Offset + 1);
+        _nextOffset = Math.Max(BaseOffset, expectedNextOffset);
+        _maxTimestamp = RecordBatch.NoTimestamp;
+        if (_timeIndex.LastEntry is { } lastTime)
+        {
+            _maxTimestamp = lastTime.Timestamp;
+            _offsetOfMaxTimestamp = lastTime.Offset;
+        }
+
+        // Restore the running state (next offset, max timestamp) by walking the trusted bytes from the batch of the
+        // last index entry; index entries cover everything before it, and the ones the file missed are added back.
+        _bytesSinceLastIndexEntry = 0;
+        using (var scanner = new BatchScanner(_log, lastIndexed.Position, trustedPosition, headersOnly: true))
+        {
+            while (scanner.Next() == ScanStatus.Batch)
+            {
+                IndexBatch(scanner.Batch, (int)scanner.Position, scanner.BatchLength);
+            }
+
+            if (scanner.Position != trustedPosition)
+            {
+                return false;
+            }
+        }
+
+        _timeIndex.TruncateToOffset(_nextOffset);
+        return true;
+    }
 
     private int RecoverFromStart()
     {

@@ -167,6 +167,44 @@ internal sealed class LogSegments
         }
     }
 
+    /// <summary>
+    /// Seals the active segment (its indexes written, no fsync) and makes a new, empty one at <paramref name="baseOffset"/>
+    /// the active segment. Returns the sealed one. Under the log's append lock.
+    /// </summary>
+    public LogSegment Roll(string directory, long baseOffset, LogConfig config, long nowMs)
+    {
+        var sealedSegment = Active;
+        sealedSegment.Persist(fsync: false, sealing: true);
+        Add(LogSegment.Create(directory, baseOffset, config, nowMs));
+        return sealedSegment;
+    }
+
+    /// <summary>
+    /// Removes the segments whose base offset is above <paramref name="offset"/> (a follower's tail cut back to it) and
+    /// returns them, oldest first; the first segment always stays.
+    /// </summary>
+    public LogSegment[] RemoveAbove(long offset)
+    {
+        lock (_changeLock)
+        {
+            var segments = _segments;
+            var keep = Math.Max(1, FloorIndex(segments, offset) + 1);
+            Volatile.Write(ref _segments, segments[..keep]);
+            return segments[keep..];
+        }
+    }
+
+    /// <summary>Puts <paramref name="segment"/> in the place of every segment (a log started again at its base offset) and returns the old ones.</summary>
+    public LogSegment[] ReplaceAll(LogSegment segment)
+    {
+        lock (_changeLock)
+        {
+            var segments = _segments;
+            Volatile.Write(ref _segments, [segment]);
+            return segments;
+        }
+    }
+
     /// <summary>Closes the files of every segment; the segments stay listed.</summary>
     public void Close()
     {

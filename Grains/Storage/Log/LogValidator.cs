@@ -114,6 +114,47 @@ public static class LogValidator
         }
     }
 
+    /// <summary>
+    /// Checks batches a follower copied from its leader (Kafka's appendAsFollower): whole magic-2 batches with valid
+    /// CRCs and consistent record counts, offsets increasing from <paramref name="nextOffset"/> on (the leader's
+    /// compaction may leave gaps, never overlaps). Nothing is rewritten: the bytes go to disk as the leader wrote them.
+    /// </summary>
+    public static ValidatedAppend ValidateReplicated(ReadOnlySpan<byte> records, long nextOffset)
+    {
+        var batchCount = CountBatches(records, out var framingError);
+        if (framingError is not null)
+        {
+            return ValidatedAppend.Invalid(ErrorCode.CorruptMessage, framingError);
+        }
+
+        var firstOffset = RecordBatch.BaseOffset(records);
+        var maxTimestamp = RecordBatch.NoTimestamp;
+        long recordCount = 0;
+        for (var position = 0; position < records.Length;)
+        {
+            var batch = records[position..];
+            var size = RecordBatch.TotalSize(batch);
+            var lastOffsetDelta = RecordBatch.LastOffsetDelta(batch);
+            if (RecordBatch.Magic(batch) != RecordBatch.CurrentMagic || !RecordBatch.IsCrcValid(batch[..size]))
+            {
+                return ValidatedAppend.Invalid(ErrorCode.CorruptMessage, $"The copied batch at offset {RecordBatch.BaseOffset(batch)} is not a valid magic-2 batch.");
+            }
+
+            if (RecordBatch.BaseOffset(batch) < nextOffset || lastOffsetDelta < 0 || RecordBatch.RecordsCount(batch) > lastOffsetDelta + 1L)
+            {
+                return ValidatedAppend.Invalid(ErrorCode.UnknownServerError,
+                    $"The copied batch at offset {RecordBatch.BaseOffset(batch)} does not follow offset {nextOffset - 1} of this replica.");
+            }
+
+            nextOffset = RecordBatch.LastOffset(batch) + 1;
+            maxTimestamp = Math.Max(maxTimestamp, RecordBatch.MaxTimestamp(batch));
+            recordCount += RecordBatch.RecordsCount(batch);
+            position += size;
+        }
+
+        return new ValidatedAppend(ErrorCode.None, null, firstOffset, nextOffset - 1, maxTimestamp, -1, batchCount, recordCount);
+    }
+
     private static int CountBatches(ReadOnlySpan<byte> records, out string? error)
     {
         error = null;

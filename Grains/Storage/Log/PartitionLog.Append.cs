@@ -31,7 +31,9 @@ public sealed partial class PartitionLog
 
             var config = _config;
             var now = NowMs;
-            var validated = LogValidator.ValidateAndAssignOffsets(records.Span, _logEndOffset, LeaderEpoch, config, now, origin, TopicPartition);
+            var validated = origin == AppendOrigin.Replication
+                ? LogValidator.ValidateReplicated(records.Span, _logEndOffset)
+                : LogValidator.ValidateAndAssignOffsets(records.Span, _logEndOffset, LeaderEpoch, config, now, origin, TopicPartition);
             if (!validated.IsValid)
             {
                 return ValueTask.FromResult(LogAppendResult.Failed(validated.Error, validated.ErrorMessage, LogStartOffset) with { RecordErrors = validated.RecordErrors });
@@ -58,6 +60,16 @@ public sealed partial class PartitionLog
 
             try
             {
+                // The epoch's start is recorded before its data, so that no batch is on disk without its epoch.
+                if (origin == AppendOrigin.Replication)
+                {
+                    _epochs.AssignFrom(records.Span);
+                }
+                else if (LeaderEpoch > _epochs.LatestEpoch)
+                {
+                    _epochs.Assign(LeaderEpoch, validated.FirstOffset);
+                }
+
                 active.Append(records.Span);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -69,7 +81,6 @@ public sealed partial class PartitionLog
             if (producers is not null)
             {
                 _producers.Commit(producers, active.TransactionIndex);
-                _producerStateChanged = true;
             }
 
             Volatile.Write(ref _logEndOffset, validated.LastOffset + 1);
@@ -123,11 +134,7 @@ public sealed partial class PartitionLog
     /// <summary>Seals the active segment and starts a new one at <paramref name="baseOffset"/>. Holds the append lock.</summary>
     private LogSegment Roll(long baseOffset, LogConfig config, long nowMs)
     {
-        var sealedSegment = _segments.Active;
-        sealedSegment.Persist(fsync: false, sealing: true);
-        var segment = LogSegment.Create(Directory, baseOffset, config, nowMs);
-        _segments.Add(segment);
-        _flusher.NoteSealed(sealedSegment);
-        return segment;
+        _flusher.NoteSealed(_segments.Roll(Directory, baseOffset, config, nowMs));
+        return _segments.Active;
     }
 }

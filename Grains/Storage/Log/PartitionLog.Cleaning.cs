@@ -8,13 +8,8 @@ public sealed partial class PartitionLog
     internal long RecoverySegmentBase => _flusher.Checkpoint.RecoveryPoint.RecoverySegmentBase;
 
     /// <summary>The producers the cleaner must keep a last batch for, as of now.</summary>
-    internal Dictionary<long, ActiveProducer> ActiveProducersForCleaning()
-    {
-        lock (_appendLock)
-        {
-            return _producers.Producers.ToDictionary(p => p.ProducerId, p => new ActiveProducer(p.LastOffset, p.Epoch));
-        }
-    }
+    internal Dictionary<long, ActiveProducer> ActiveProducersForCleaning() =>
+        ActiveProducers().ToDictionary(p => p.ProducerId, p => new ActiveProducer(p.LastOffset, p.Epoch));
 
     /// <summary>
     /// Commits a cleaned segment in place of <paramref name="group"/> (see <see cref="SegmentSwap"/>). Runs under the

@@ -2,10 +2,7 @@ namespace Tributary.Grains.Storage.Log;
 
 public sealed partial class PartitionLog
 {
-    /// <summary>
-    /// Fsyncs everything appended so far and moves the checkpoint to it, so that recovery after a crash starts
-    /// from here. Completes when done.
-    /// </summary>
+    /// <inheritdoc cref="LogFlusher.FlushAsync"/>
     public Task FlushAsync() => _flusher.FlushAsync();
 
     /// <summary>

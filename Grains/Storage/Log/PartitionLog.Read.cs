@@ -37,15 +37,8 @@ public sealed partial class PartitionLog
 
             try
             {
-                foreach (var segment in _segments.From(offset))
-                {
-                    if (segment.TryRead(offset, maxBytes, limit, minOneMessage, out var records))
-                    {
-                        return new LogReadResult(ErrorCode.None, records, highWatermark, logStartOffset, logEndOffset);
-                    }
-                }
-
-                return new LogReadResult(ErrorCode.None, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
+                var records = LogOffsetLookups.ReadBatches(_segments, offset, maxBytes, limit, minOneMessage);
+                return new LogReadResult(ErrorCode.None, records, highWatermark, logStartOffset, logEndOffset);
             }
             catch (ObjectDisposedException) when (attempt == 0)
             {

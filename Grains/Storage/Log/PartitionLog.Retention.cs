@@ -31,6 +31,7 @@ public sealed partial class PartitionLog
             if (offset > _logStartOffset)
             {
                 Volatile.Write(ref _logStartOffset, offset);
+                _epochs.TruncateFromStart(offset);
             }
         }
 
@@ -63,32 +64,49 @@ public sealed partial class PartitionLog
                 return 0;
             }
 
-            LogSegment[] deleted;
-            lock (_appendLock)
+            var deleted = RemoveSegments(() =>
             {
-                if (_closed)
-                {
-                    return 0;
-                }
-
                 if (count == _segments.Count)
                 {
                     Roll(_logEndOffset, config, NowMs);
                 }
 
-                deleted = _segments.RemoveOldest(count);
-                _flusher.NoteDeleted(deleted);
+                var removed = _segments.RemoveOldest(count);
+                _flusher.NoteDeleted(removed);
                 Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, _segments.First.BaseOffset));
-                foreach (var segment in deleted)
-                {
-                    segment.MarkDeleted();
-                }
-            }
-
-            _flusher.Checkpoint.Write();
-            _deleter.Schedule(deleted, config.FileDeleteDelayMs);
+                _epochs.TruncateFromStart(_logStartOffset);
+                return removed;
+            });
             LogSegmentsDeleted(_logger, Directory, deleted.Length, reason, LogStartOffset);
             return deleted.Length;
         }
+    }
+
+    /// <summary>
+    /// Takes segments out of the log: under the retention lock (entered again by a retention pass) and the append lock,
+    /// unless the log closed, <paramref name="cut"/> removes them from the list; they are renamed as deleted, the
+    /// checkpoint is written, and their files go after <c>file.delete.delay.ms</c>, so that reads in flight finish.
+    /// </summary>
+    private LogSegment[] RemoveSegments(Func<LogSegment[]> cut)
+    {
+        LogSegment[] removed;
+        lock (_retentionLock)
+        {
+            lock (_appendLock)
+            {
+                if (_closed)
+                {
+                    return [];
+                }
+
+                removed = cut();
+                Array.ForEach(removed, s => s.MarkDeleted());
+            }
+
+            _flusher.Checkpoint.Write();
+        }
+
+        _deleter.Schedule(removed, Config.FileDeleteDelayMs);
+        return removed;
     }
 }

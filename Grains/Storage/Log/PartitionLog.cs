@@ -27,6 +27,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private readonly Lock _retentionLock = new();
     private readonly LogSegments _segments;
     private readonly LogFlusher _flusher;
+    private readonly LeaderEpochCache _epochs;
     private readonly SegmentFileDeleter _deleter;
     private LogConfig _config;
     private long _logStartOffset;
@@ -46,11 +47,11 @@ public sealed partial class PartitionLog : IAsyncDisposable
         Loaded = loaded;
         _segments = new LogSegments(loaded.Segments);
         _logStartOffset = loaded.LogStartOffset;
-        var active = _segments.Active;
-        _logEndOffset = active.NextOffset;
+        _logEndOffset = _segments.Active.NextOffset;
         _highWatermark = _logEndOffset;
         var checkpoint = new CheckpointWriter(directory, loaded.RecoveryPoint with { LogStartOffset = _logStartOffset }, () => LogStartOffset);
-        _flusher = new LogFlusher(this, checkpoint, _logEndOffset, NowMs);
+        _epochs = LeaderEpochCache.Open(directory, _segments.All, _logStartOffset, _logEndOffset, loaded.RecoveryPoint);
+        _flusher = new LogFlusher(this, _appendLock, checkpoint, _epochs, _producers, time);
         _deleter = new SegmentFileDeleter(time);
     }
 
@@ -82,11 +83,8 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// <summary>fsync rounds run by group commit.</summary>
     internal int FlushRounds => _flusher.GroupCommit.Rounds;
 
-    /// <summary>The leader epoch written into every appended batch.</summary>
-    public int LeaderEpoch { get; set; }
-
-    /// <summary>Serializes appends, rolls, flush captures and segment-list changes; held only for page-cache writes.</summary>
-    internal Lock AppendLock => _appendLock;
+    /// <summary>The leader epoch written into every batch this log appends as its partition's leader (<see cref="BecomeLeader"/>).</summary>
+    public int LeaderEpoch { get; private set; }
 
     /// <summary>The segments, for the cleaner to read and the flusher to persist.</summary>
     internal LogSegments Segments => _segments;
@@ -124,51 +122,20 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// <summary>Applies new topic configs; they take effect from the next append.</summary>
     public void UpdateConfig(LogConfig config) => Volatile.Write(ref _config, config);
 
-    /// <summary>
-    /// Flushes and closes the log: pending index entries are written, unflushed data fsynced, and the checkpoint
-    /// moved to the end so that the next open recovers nothing. A flush round still running is waited for first, so
-    /// that nothing this instance does reaches the files once it is closed (the next owner may already be using them).
-    /// </summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (!await StopAsync().ConfigureAwait(false))
-        {
-            return;
-        }
+    /// <inheritdoc cref="LogFlusher.CloseAsync"/>
+    public async ValueTask DisposeAsync() => await _flusher.CloseAsync().ConfigureAwait(false);
 
-        _flusher.Flush(LogFlusher.FlushMode.Close);
-        FinishClose(sync: true);
-    }
+    /// <inheritdoc cref="LogFlusher.BeginUnsyncedCloseAsync"/>
+    internal ValueTask<bool> BeginUnsyncedCloseAsync() => _flusher.BeginUnsyncedCloseAsync();
 
-    /// <summary>
-    /// The first half of closing many logs at once (<see cref="LogManager.ShutdownAsync"/>): appends stop, and what
-    /// the log holds in memory (index entries, the producer snapshot) is written, with no fsync; the checkpoint is
-    /// not moved. The caller then syncs the file system once for every log and calls <see cref="CompleteUnsyncedClose"/>.
-    /// False when the log was already closing.
-    /// </summary>
-    internal async ValueTask<bool> BeginUnsyncedCloseAsync()
-    {
-        if (!await StopAsync().ConfigureAwait(false))
-        {
-            return false;
-        }
+    /// <inheritdoc cref="LogFlusher.CompleteUnsyncedClose"/>
+    internal void CompleteUnsyncedClose() => _flusher.CompleteUnsyncedClose();
 
-        _flusher.Flush(LogFlusher.FlushMode.CloseWithoutSync);
-        return true;
-    }
+    /// <inheritdoc cref="LogFlusher.CrashAsync"/>
+    internal Task CrashAsync() => _flusher.CrashAsync();
 
-    /// <summary>
-    /// The second half of <see cref="BeginUnsyncedCloseAsync"/>, once everything it wrote is on stable storage: the
-    /// checkpoint moves to the log end (written without fsync; the caller syncs again) and the files close.
-    /// </summary>
-    internal void CompleteUnsyncedClose()
-    {
-        _flusher.CompleteUnsyncedClose();
-        FinishClose(sync: false);
-    }
-
-    /// <summary>Stops appends and waits for a flush round in progress; false when the log was already closing.</summary>
-    private async ValueTask<bool> StopAsync()
+    /// <summary>Stops appends, and waits for a retention pass in progress; false when the log was already closing.</summary>
+    internal bool StopAppends()
     {
         lock (_appendLock)
         {
@@ -185,35 +152,19 @@ public sealed partial class PartitionLog : IAsyncDisposable
         {
         }
 
-        await _flusher.GroupCommit.WhenIdleAsync().ConfigureAwait(false);
         return true;
     }
 
-    private void FinishClose(bool sync)
+    /// <summary>Closes the files once the last round ran; <paramref name="crashed"/> leaves deletions scheduled and readers as they are.</summary>
+    internal void CloseFiles(bool crashed)
     {
-        _flusher.Checkpoint.Write(sync);
-        _flusher.Checkpoint.Seal();
         _disposed = true;
         _segments.Close();
-        _deleter.DeleteAllNow();
-        _dataArrived.Signal();
-    }
-
-    /// <summary>
-    /// Stops the log as a kill -9 would: no flush, no index write, no checkpoint, files closed as they are. Waits for
-    /// a flush round already running so that nothing is written afterwards. For crash tests.
-    /// </summary>
-    internal async Task CrashAsync()
-    {
-        lock (_appendLock)
+        if (!crashed)
         {
-            _closed = true;
+            _deleter.DeleteAllNow();
+            _dataArrived.Signal();
         }
-
-        await _flusher.GroupCommit.WhenIdleAsync().ConfigureAwait(false);
-        _flusher.Checkpoint.Seal();
-        _disposed = true;
-        _segments.Close();
     }
 
     internal void AdvanceHighWatermark(long offset)

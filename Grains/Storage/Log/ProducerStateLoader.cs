@@ -18,6 +18,17 @@ namespace Tributary.Grains.Storage.Log;
 /// </summary>
 internal static partial class ProducerStateLoader
 {
+    /// <summary>
+    /// Rebuilds the state of a log cut back to <paramref name="logEndOffset"/> (a follower's truncation) from scratch;
+    /// the state differs from the last snapshot's, so the next close writes one.
+    /// </summary>
+    public static void Reload(string directory, ReadOnlySpan<LogSegment> segments, long logEndOffset, ProducerStateManager producers, TimeProvider time, ILogger logger)
+    {
+        producers.Load([]);
+        Rebuild(directory, segments, logEndOffset, producers, time, logger);
+        producers.ChangedSinceSnapshot = true;
+    }
+
     public static void Rebuild(
         string directory,
         ReadOnlySpan<LogSegment> segments,
@@ -72,6 +83,8 @@ internal static partial class ProducerStateLoader
             }
         }
 
+        // What was replayed is what the log already holds: a close with no new change needs no snapshot.
+        producers.ChangedSinceSnapshot = false;
         if (producers.Count > 0 || replayed > 0)
         {
             LogProducerStateRestored(logger, directory, producers.Count, replayFrom, replayed);

@@ -127,7 +127,7 @@ public sealed class ProducerAppend
             return new ProducerCheck(ErrorCode.InvalidRecord, "A control batch that is not a transaction marker.", null);
         }
 
-        if (_origin != AppendOrigin.Recovery)
+        if (_origin is AppendOrigin.Client or AppendOrigin.Coordinator)
         {
             if (epoch < entry.Epoch)
             {

@@ -21,6 +21,12 @@ public sealed class ProducerStateManager
 
     public int Count => _producers.Count;
 
+    /// <summary>
+    /// True when the state changed since the last snapshot was captured: a closing log with no change writes none,
+    /// since the last one replayed with the batches after it (none of them a producer's) gives the same state.
+    /// </summary>
+    public bool ChangedSinceSnapshot { get; internal set; }
+
     public IEnumerable<ProducerStateEntry> Producers => _producers.Values;
 
     public ProducerStateEntry? Get(long producerId) => _producers.GetValueOrDefault(producerId);
@@ -86,6 +92,7 @@ public sealed class ProducerStateManager
     /// <summary>Takes the changes of an append whose bytes are written.</summary>
     public void Commit(ProducerAppend append)
     {
+        ChangedSinceSnapshot = true;
         var completed = append.Completed;
         for (var i = 0; i < completed.Count; i++)
         {
@@ -159,7 +166,23 @@ public sealed class ProducerStateManager
             _producers.Remove(producerId);
         }
 
+        ChangedSinceSnapshot |= expired.Count > 0;
         return expired.Count;
+    }
+
+    /// <summary>
+    /// The state as snapshot bytes for the log end <paramref name="offset"/>; with <paramref name="onlyIfChanged"/>,
+    /// null when nothing changed since the last one.
+    /// </summary>
+    internal byte[]? CaptureSnapshot(long offset, bool onlyIfChanged)
+    {
+        if (onlyIfChanged && !ChangedSinceSnapshot)
+        {
+            return null;
+        }
+
+        ChangedSinceSnapshot = false;
+        return ProducerSnapshotFile.Serialize(offset, _producers.Values);
     }
 
     /// <summary>Replaces all state with what a snapshot held.</summary>

@@ -32,7 +32,7 @@ public sealed class LeaderEpochCacheTests : IDisposable
         Assert.Equal((3, 250L), cache.EndOffsetFor(5, 400));
         Assert.Equal((1, 100L), cache.EndOffsetFor(2, 400));
         Assert.Equal((0, 0L), cache.EndOffsetFor(0, 400));
-        Assert.Equal((7, 400L), cache.EndOffsetFor(7, 400));
+        Assert.Equal((LeaderEpochCache.UndefinedEpoch, LeaderEpochCache.UndefinedOffset), cache.EndOffsetFor(7, 400));
         Assert.Equal((LeaderEpochCache.UndefinedEpoch, LeaderEpochCache.UndefinedOffset), cache.EndOffsetFor(LeaderEpochCache.UndefinedEpoch, 400));
         Assert.Equal((LeaderEpochCache.UndefinedEpoch, LeaderEpochCache.UndefinedOffset), new LeaderEpochCache(null).EndOffsetFor(3, 400));
     }

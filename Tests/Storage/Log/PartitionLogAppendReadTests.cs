@@ -42,7 +42,7 @@ public sealed class PartitionLogAppendReadTests : IDisposable
     public async Task Append_RewritesOnlyTheOffsetAndEpochFields_KeepingTheProducersBytes()
     {
         await using var log = Open();
-        log.LeaderEpoch = 7;
+        log.BecomeLeader(7);
         await log.AppendAsync(Batches.Make(2));
         var original = Batches.Make(4, first: 2);
         await log.AppendAsync(original.ToArray());
