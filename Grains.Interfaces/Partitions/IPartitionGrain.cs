@@ -46,6 +46,14 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task<PartitionOffsets> GetOffsetsAsync();
 
     /// <summary>
+    /// Kafka's OffsetForLeaderEpoch for one partition: where the data of <paramref name="leaderEpoch"/> (or the largest
+    /// epoch below it) ends, once <paramref name="currentLeaderEpoch"/> (-1 for none) is checked against the
+    /// partition's leader epoch (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH).
+    /// </summary>
+    [Alias("EndOffsetForEpoch")]
+    Task<EpochEndOffset> EndOffsetForEpochAsync(int currentLeaderEpoch, int leaderEpoch);
+
+    /// <summary>
     /// Kafka's ListOffsets for one partition: -1 latest (the last stable offset when <paramref name="readCommitted"/>),
     /// -2 earliest, -3 the record with the largest timestamp, otherwise the first record whose timestamp is at least
     /// <paramref name="timestamp"/>.

@@ -4,15 +4,14 @@ using Tributary.Gateway.Protocol.Messages;
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
-/// OffsetForLeaderEpoch (23): a partition has had one leader epoch, 0, so the end offset of epoch 0 is the log end
-/// offset, and any later epoch is unknown. A client that believes in a newer epoch than ours is told
-/// UNKNOWN_LEADER_EPOCH; an older one, FENCED_LEADER_EPOCH. Every version from 0: v0 and v1 carry no current leader
-/// epoch (nothing to fence) and v0 answers no leader epoch; v2 is the only one librdkafka sends.
+/// OffsetForLeaderEpoch (23), answered by the partition's leader from its log's leader-epoch cache (KIP-101/279): the
+/// largest epoch not above the one asked for, and where its data ends, so that a consumer or follower that saw a
+/// leader change finds where its log diverged. A request whose current leader epoch is newer than the partition's is
+/// told UNKNOWN_LEADER_EPOCH; an older one, FENCED_LEADER_EPOCH. Every version from 0: v0 and v1 carry no current
+/// leader epoch (nothing to fence) and v0 answers no leader epoch; v2 is the only one librdkafka sends.
 /// </summary>
 public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
 {
-    private const int CurrentEpoch = 0;
-
     public override ApiKey ApiKey => ApiKey.OffsetForLeaderEpoch;
 
     public override short MinVersion => 0;
@@ -31,18 +30,6 @@ public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaA
     private async Task<OffsetForLeaderEpochResponse.EpochEndOffset> LookupAsync(string topic, OffsetForLeaderEpochRequest.OffsetForLeaderPartition partition)
     {
         var result = new OffsetForLeaderEpochResponse.EpochEndOffset { Partition = partition.Partition };
-        if (partition.CurrentLeaderEpoch > CurrentEpoch)
-        {
-            result.ErrorCode = (short)ErrorCode.UnknownLeaderEpoch;
-            return result;
-        }
-
-        if (partition.CurrentLeaderEpoch >= 0 && partition.CurrentLeaderEpoch < CurrentEpoch)
-        {
-            result.ErrorCode = (short)ErrorCode.FencedLeaderEpoch;
-            return result;
-        }
-
         var (error, grain, _) = await router.RouteAsync(topic, partition.Partition);
         if (grain is null)
         {
@@ -50,16 +37,12 @@ public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaA
             return result;
         }
 
-        if (partition.LeaderEpoch > CurrentEpoch)
-        {
-            return result;
-        }
-
         try
         {
-            var offsets = await grain.GetOffsetsAsync();
-            result.LeaderEpoch = CurrentEpoch;
-            result.EndOffset = offsets.LogEndOffset;
+            var answer = await grain.EndOffsetForEpochAsync(partition.CurrentLeaderEpoch, partition.LeaderEpoch);
+            result.ErrorCode = (short)answer.Error;
+            result.LeaderEpoch = answer.LeaderEpoch;
+            result.EndOffset = answer.EndOffset;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -13,6 +13,7 @@ using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Config;
 using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Log;
+using Tributary.Grains.Replication;
 
 namespace Tributary.Grains.Actors.Partitions;
 
@@ -171,6 +172,14 @@ public sealed partial class PartitionGrain(
     {
         var log = Log;
         return Task.FromResult(new PartitionOffsets(ErrorCode.None, log.LogStartOffset, log.HighWatermark, log.LogEndOffset, log.Size, log.LastStableOffset));
+    }
+
+    public Task<EpochEndOffset> EndOffsetForEpochAsync(int currentLeaderEpoch, int leaderEpoch)
+    {
+        var log = Log;
+        var error = EpochFencing.Validate(currentLeaderEpoch, log.LeaderEpoch);
+        var (epoch, endOffset) = error == ErrorCode.None ? log.EndOffsetForEpoch(leaderEpoch) : (-1, -1L);
+        return Task.FromResult(new EpochEndOffset(error, epoch, endOffset));
     }
 
     public async Task<ErrorCode> WriteTxnMarkerAsync(long producerId, short producerEpoch, int coordinatorEpoch, bool commit)

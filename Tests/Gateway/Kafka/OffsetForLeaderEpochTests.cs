@@ -1,0 +1,54 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
+using KafkaError = Tributary.Grains.KafkaFormats.ErrorCode;
+
+namespace Tributary.Tests.Gateway.Kafka;
+
+/// <summary>
+/// OffsetForLeaderEpoch answered from the partition log's leader-epoch cache: the records a Confluent.Kafka producer
+/// wrote belong to the partition's epoch, which ends at the log end; an epoch newer than the data is unknown (-1, -1),
+/// and a request that believes in another leader epoch than the partition's is fenced or told the epoch is unknown.
+/// </summary>
+public sealed class OffsetForLeaderEpochTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
+{
+    private const string Topic = "epochs";
+
+    [Fact]
+    public async Task TheEpochOfProducedRecords_EndsAtTheLogEnd_AndNewerOrOtherEpochsAreAnsweredAsKafkaDoes()
+    {
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 1 }]);
+        }
+
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 0 }).Build())
+        {
+            for (var i = 0; i < 7; i++)
+            {
+                await producer.ProduceAsync(Topic, new Message<Null, string> { Value = $"v{i}" });
+            }
+        }
+
+        using var client = new RawKafkaClient(broker.KafkaPort);
+        var ofEpoch0 = Ask(client, currentLeaderEpoch: 0, leaderEpoch: 0);
+        Assert.Equal(((short)KafkaError.None, 0, 7L), (ofEpoch0.ErrorCode, ofEpoch0.LeaderEpoch, ofEpoch0.EndOffset));
+
+        var ofNewerEpoch = Ask(client, currentLeaderEpoch: -1, leaderEpoch: 3);
+        Assert.Equal(((short)KafkaError.None, -1, -1L), (ofNewerEpoch.ErrorCode, ofNewerEpoch.LeaderEpoch, ofNewerEpoch.EndOffset));
+
+        Assert.Equal((short)KafkaError.UnknownLeaderEpoch, Ask(client, currentLeaderEpoch: 1, leaderEpoch: 0).ErrorCode);
+    }
+
+    private static OffsetForLeaderEpochResponse.EpochEndOffset Ask(RawKafkaClient client, int currentLeaderEpoch, int leaderEpoch)
+    {
+        var response = client.Call<OffsetForLeaderEpochResponse>(ApiKey.OffsetForLeaderEpoch, 4, new OffsetForLeaderEpochRequest
+        {
+            ReplicaId = -1,
+            Topics = [new() { Topic = Topic, Partitions = [new() { Partition = 0, CurrentLeaderEpoch = currentLeaderEpoch, LeaderEpoch = leaderEpoch }] }],
+        });
+        return Assert.Single(Assert.Single(response.Topics).Partitions);
+    }
+}
