@@ -10,9 +10,10 @@ public sealed partial class PartitionLog
     /// returned whole even when it alone is larger than <paramref name="maxBytes"/>, if <paramref name="minOneMessage"/>
     /// (Kafka's progress guarantee). The first batch may start before <paramref name="offset"/>; readers skip the
     /// records below it. An offset before the log start or past the log end is OFFSET_OUT_OF_RANGE; a closed log
-    /// answers NOT_LEADER_OR_FOLLOWER (the broker is stopping: the client looks for the partition again).
+    /// answers NOT_LEADER_OR_FOLLOWER (the broker is stopping: the client looks for the partition again). A follower's
+    /// fetch reads <paramref name="toLogEnd"/>, past the high watermark (readable bytes only, fsynced ones in durable mode).
     /// </summary>
-    public LogReadResult Read(long offset, int maxBytes, bool minOneMessage = true, long maxOffset = long.MaxValue)
+    public LogReadResult Read(long offset, int maxBytes, bool minOneMessage = true, long maxOffset = long.MaxValue, bool toLogEnd = false)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -29,7 +30,7 @@ public sealed partial class PartitionLog
                 return new LogReadResult(ErrorCode.OffsetOutOfRange, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
             }
 
-            var limit = Math.Min(highWatermark, maxOffset);
+            var limit = Math.Min(toLogEnd ? logEndOffset : highWatermark, maxOffset);
             if (offset >= limit || maxBytes <= 0 && !minOneMessage)
             {
                 return new LogReadResult(ErrorCode.None, ReadOnlyMemory<byte>.Empty, highWatermark, logStartOffset, logEndOffset);
@@ -59,7 +60,7 @@ public sealed partial class PartitionLog
     /// when the log closes, or throws when <paramref name="cancellationToken"/> fires. No polling: appends wake it.
     /// </summary>
     public Task WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
-        _dataArrived.WaitAsync(() => HighWatermark > offset || _closed, cancellationToken);
+        _highWatermark.WaitAsync(() => HighWatermark > offset || _closed, cancellationToken);
 
     /// <summary>
     /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least

@@ -19,6 +19,12 @@ public sealed partial class PartitionLog
         }
     }
 
+    /// <summary>From now on the in-sync replicas bound the high watermark, from <paramref name="highWatermark"/> (not past the log end).</summary>
+    public void StartReplication(long highWatermark) => _highWatermark.StartReplicating(Math.Min(highWatermark, LogEndOffset));
+
+    /// <summary>The in-sync replicas now hold everything before <paramref name="highWatermark"/> (not past this log's end).</summary>
+    public void AdvanceReplicatedHighWatermark(long highWatermark) => _highWatermark.AdvanceReplicated(Math.Min(highWatermark, LogEndOffset));
+
     /// <summary>
     /// OffsetForLeaderEpoch: the largest epoch not above <paramref name="epoch"/> that the log has data of, and the
     /// offset where that epoch's data ends; (-1, -1) when the log knows no such epoch.
@@ -28,20 +34,20 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Kafka's truncateTo, for a follower whose tail diverged from its leader's: removes the batches from the one
     /// holding <paramref name="offset"/> on, with their epochs, and rebuilds the producer state at the new end. An
-    /// offset before the log start starts the log again there, empty (Kafka's truncateFullyAndStartAt: the leader's
-    /// log starts past this one's end). Returns the new log end offset.
+    /// offset before the log start or past the log end starts the log again there, empty (Kafka's
+    /// truncateFullyAndStartAt: the leader's log starts past this one's end). Returns the new log end offset.
     /// </summary>
     public long TruncateTo(long offset)
     {
         RemoveSegments(() =>
         {
-            if (offset >= _logEndOffset && offset >= _logStartOffset)
+            if (offset == _logEndOffset && offset >= _logStartOffset)
             {
                 return [];
             }
 
             LogSegment[] removed;
-            if (offset < _logStartOffset)
+            if (offset < _logStartOffset || offset > _logEndOffset)
             {
                 // The old files are renamed away first: the new segment may take the name of one of them.
                 Array.ForEach(_segments.All.ToArray(), s => s.MarkDeleted());
@@ -68,10 +74,7 @@ public sealed partial class PartitionLog
         var end = active.NextOffset;
         Volatile.Write(ref _logEndOffset, end);
         Volatile.Write(ref _logStartOffset, Math.Min(_logStartOffset, end));
-        if (HighWatermark > end)
-        {
-            Volatile.Write(ref _highWatermark, end);
-        }
+        _highWatermark.CutBackTo(end);
 
         _epochs.TruncateFromEnd(end);
         _flusher.NoteTruncated(removed, active);

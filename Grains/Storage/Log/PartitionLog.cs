@@ -32,8 +32,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
     private LogConfig _config;
     private long _logStartOffset;
     private long _logEndOffset;
-    private long _highWatermark;
-    private readonly DataArrivalSignal _dataArrived = new();
+    private readonly LogHighWatermark _highWatermark;
     private volatile bool _closed;
     private volatile bool _disposed;
 
@@ -48,7 +47,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
         _segments = new LogSegments(loaded.Segments);
         _logStartOffset = loaded.LogStartOffset;
         _logEndOffset = _segments.Active.NextOffset;
-        _highWatermark = _logEndOffset;
+        _highWatermark = new LogHighWatermark(_logEndOffset);
         var checkpoint = new CheckpointWriter(directory, loaded.RecoveryPoint with { LogStartOffset = _logStartOffset }, () => LogStartOffset);
         _epochs = LeaderEpochCache.Open(directory, _segments.All, _logStartOffset, _logEndOffset, loaded.RecoveryPoint);
         _flusher = new LogFlusher(this, _appendLock, checkpoint, _epochs, _producers, time);
@@ -66,7 +65,7 @@ public sealed partial class PartitionLog : IAsyncDisposable
 
     public long LogEndOffset => Volatile.Read(ref _logEndOffset);
 
-    public long HighWatermark => Volatile.Read(ref _highWatermark);
+    public long HighWatermark => _highWatermark.Value;
 
     /// <summary>True once the log started closing: nothing more will be appended.</summary>
     public bool IsClosed => _closed;
@@ -163,15 +162,11 @@ public sealed partial class PartitionLog : IAsyncDisposable
         if (!crashed)
         {
             _deleter.DeleteAllNow();
-            _dataArrived.Signal();
+            _highWatermark.Signal();
         }
     }
 
-    internal void AdvanceHighWatermark(long offset)
-    {
-        Monotonic.RaiseTo(ref _highWatermark, offset);
-        _dataArrived.Signal();
-    }
+    internal void AdvanceHighWatermark(long offset) => _highWatermark.AdvanceLocal(offset);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered ({BytesRecovered} bytes validated past the checkpoint), {BytesTruncated} bytes truncated")]
     private static partial void LogOpened(ILogger logger, string directory, long logStartOffset, long logEndOffset, int segmentsRecovered, long bytesTruncated, long bytesRecovered);
