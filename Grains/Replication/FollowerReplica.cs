@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.Storage.Log;
+
+namespace Tributary.Grains.Replication;
+
+/// <summary>
+/// A follower's side of one replicated partition, after the per-partition work of Kafka's ReplicaFetcherThread: it
+/// asks for what follows its log (with the epoch of its last batch), appends the leader's batches as they are, takes
+/// the leader's high watermark, and when the leader says its log diverged, or that its fetch offset is out of range,
+/// cuts its log back (KIP-101/279/595) and asks again.
+/// <para>Threads: one fetcher drives it, one call at a time.</para>
+/// </summary>
+public sealed class FollowerReplica
+{
+    private readonly PartitionLog _log;
+
+    /// <summary>Makes <paramref name="log"/> a follower of the leader at <paramref name="leaderEpoch"/>: its high watermark is the leader's from now on.</summary>
+    public FollowerReplica(PartitionLog log, int brokerId, int leaderEpoch)
+    {
+        _log = log;
+        BrokerId = brokerId;
+        LeaderEpoch = leaderEpoch;
+        log.StartReplication(log.HighWatermark);
+    }
+
+    public int BrokerId { get; }
+
+    /// <summary>The epoch of the leader this replica follows.</summary>
+    public int LeaderEpoch { get; }
+
+    /// <summary>The fetch that continues this replica's log.</summary>
+    public ReplicaFetchRequest NextFetch(int maxBytes) => new(BrokerId, _log.LogEndOffset, _log.LatestEpoch, LeaderEpoch, maxBytes);
+
+    /// <summary>
+    /// Applies the leader's answer to <see cref="NextFetch"/>. Returns the error the fetcher must act on (a fenced or
+    /// unknown epoch, or a leader that no longer leads: find the leader again), or NONE.
+    /// </summary>
+    public async ValueTask<ErrorCode> ApplyAsync(ReplicaFetchResponse response)
+    {
+        if (response.Diverging is { } diverging)
+        {
+            _log.TruncateTo(TruncationOffset(diverging));
+            return ErrorCode.None;
+        }
+
+        switch (response.Error)
+        {
+            case ErrorCode.None:
+                if (!response.Records.IsEmpty)
+                {
+                    // A replicated append reads the batches and writes them as they are, never into the buffer: no copy.
+                    var records = MemoryMarshal.AsMemory(response.Records);
+                    var appended = await _log.AppendAsync(records, AppendOrigin.Replication).ConfigureAwait(false);
+                    if (appended.Error != ErrorCode.None)
+                    {
+                        return appended.Error;
+                    }
+                }
+
+                _log.AdvanceReplicatedHighWatermark(response.HighWatermark);
+                return ErrorCode.None;
+            case ErrorCode.OffsetOutOfRange when _log.LogEndOffset < response.LogStartOffset:
+                // The leader deleted what this replica lacks: start again where the leader's log starts.
+                _log.TruncateTo(response.LogStartOffset);
+                return ErrorCode.None;
+            case ErrorCode.OffsetOutOfRange when _log.LogEndOffset > response.LogEndOffset:
+                _log.TruncateTo(response.LogEndOffset);
+                return ErrorCode.None;
+            default:
+                return response.Error;
+        }
+    }
+
+    /// <summary>
+    /// Kafka's getOffsetTruncationState: where to cut this log, given where the leader's log of the diverging epoch
+    /// ends. When this replica has that epoch, at the smaller of the two ends; when it has only older ones, at the end
+    /// of its largest epoch below it (the next fetch narrows it down further); when the leader knows no such epoch,
+    /// at the high watermark.
+    /// </summary>
+    private long TruncationOffset(DivergingEpoch diverging)
+    {
+        var end = _log.LogEndOffset;
+        if (diverging.EndOffset < 0)
+        {
+            return Math.Min(_log.HighWatermark, end);
+        }
+
+        var (epoch, endOffset) = _log.EndOffsetForEpoch(diverging.Epoch);
+        return epoch < 0 ? Math.Min(diverging.EndOffset, end)
+            : epoch != diverging.Epoch ? Math.Min(endOffset, end)
+            : Math.Min(Math.Min(endOffset, diverging.EndOffset), end);
+    }
+}

@@ -1,0 +1,183 @@
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.Storage.Log;
+
+namespace Tributary.Grains.Replication;
+
+/// <summary>
+/// The leader's side of one replicated partition, after Kafka's Partition as leader: appends with their acks, the
+/// followers' fetches (checked for a diverging log by the epoch of their last batch, KIP-595), and the high watermark,
+/// which the <see cref="IsrTracker"/> computes from the followers' fetch offsets and this log then serves to
+/// consumers. An acks=all append completes once every in-sync replica holds it.
+/// <para>Threads: appends and fetches come from many callers; the tracker is changed under one lock, held for no I/O.
+/// The log does its own locking.</para>
+/// </summary>
+public sealed class LeaderReplica
+{
+    private readonly Lock _lock = new();
+    private readonly PartitionLog _log;
+    private readonly IsrTracker _tracker;
+    private readonly TimeProvider _time;
+
+    /// <summary>
+    /// Makes <paramref name="log"/> the leader at <paramref name="registration"/>'s epoch: its epoch starts at its log
+    /// end, and its high watermark is bound by the ISR from its current value.
+    /// </summary>
+    public LeaderReplica(PartitionLog log, int brokerId, PartitionRegistration registration, TimeProvider time)
+    {
+        _log = log;
+        _time = time;
+        log.BecomeLeader(registration.LeaderEpoch);
+        _tracker = new IsrTracker(brokerId, registration, log.LogEndOffset, log.HighWatermark, NowMs);
+        log.StartReplication(log.HighWatermark);
+        PushHighWatermark();
+    }
+
+    public PartitionRegistration Registration
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tracker.Registration;
+            }
+        }
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Appends a producer's batches. With acks=all (-1) the append is refused with NOT_ENOUGH_REPLICAS while the ISR
+    /// is below <paramref name="minInSyncReplicas"/>, and completes once the high watermark passes it (every ISR member
+    /// holds it), with NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum meanwhile. Cancelling gives
+    /// up waiting (the request's timeout: REQUEST_TIMED_OUT), not the write.
+    /// </summary>
+    public async ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, short acks, int minInSyncReplicas, CancellationToken cancellationToken = default)
+    {
+        if (acks == -1)
+        {
+            ErrorCode refused;
+            lock (_lock)
+            {
+                refused = _tracker.CheckAcksAllAppend(minInSyncReplicas);
+            }
+
+            if (refused != ErrorCode.None)
+            {
+                return LogAppendResult.Failed(refused, $"The in-sync replicas are fewer than min.insync.replicas={minInSyncReplicas}.", _log.LogStartOffset);
+            }
+        }
+
+        var result = await _log.AppendAsync(records).ConfigureAwait(false);
+        if (result.Error != ErrorCode.None)
+        {
+            return result;
+        }
+
+        PushHighWatermark();
+        if (acks != -1)
+        {
+            return result;
+        }
+
+        var required = result.LastOffset + 1;
+        while (_log.HighWatermark < required && !_log.IsClosed)
+        {
+            try
+            {
+                await _log.WaitForDataAsync(result.LastOffset, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return LogAppendResult.Failed(ErrorCode.RequestTimedOut, "The in-sync replicas did not all copy the records in time.", _log.LogStartOffset);
+            }
+        }
+
+        (bool Done, ErrorCode Error) state;
+        lock (_lock)
+        {
+            state = _tracker.AcksAllState(required, minInSyncReplicas);
+        }
+
+        return !state.Done ? LogAppendResult.Failed(ErrorCode.NotLeaderOrFollower, "The log closed.", _log.LogStartOffset)
+            : state.Error != ErrorCode.None ? LogAppendResult.Failed(state.Error, null, _log.LogStartOffset)
+            : result;
+    }
+
+    /// <summary>
+    /// A follower's fetch: its leader epoch checked, its log checked for divergence by the epoch of its last batch,
+    /// then the batches from its fetch offset up to the log end. The fetch offset tells the leader what the follower
+    /// holds, which moves the high watermark.
+    /// </summary>
+    public ReplicaFetchResponse Fetch(ReplicaFetchRequest request)
+    {
+        var leaderEpoch = Registration.LeaderEpoch;
+        var epochError = EpochFencing.Validate(request.CurrentLeaderEpoch, leaderEpoch);
+        if (epochError != ErrorCode.None)
+        {
+            return Answer(epochError, ReadOnlyMemory<byte>.Empty);
+        }
+
+        if (request.LastFetchedEpoch >= 0)
+        {
+            var (epoch, endOffset) = _log.EndOffsetForEpoch(request.LastFetchedEpoch);
+            if (epoch < request.LastFetchedEpoch || endOffset < request.FetchOffset)
+            {
+                return Answer(ErrorCode.None, ReadOnlyMemory<byte>.Empty) with { Diverging = new DivergingEpoch(epoch, endOffset) };
+            }
+        }
+
+        var read = _log.Read(request.FetchOffset, request.MaxBytes, toLogEnd: true);
+        if (read.Error != ErrorCode.None)
+        {
+            return Answer(read.Error, ReadOnlyMemory<byte>.Empty);
+        }
+
+        lock (_lock)
+        {
+            _tracker.OnFollowerFetch(request.ReplicaId, request.FetchOffset, read.LogEndOffset, NowMs);
+        }
+
+        PushHighWatermark();
+        return Answer(ErrorCode.None, read.Records);
+    }
+
+    /// <summary>
+    /// The ISR this leader should ask the controller for now (AlterPartition): followers out of sync for
+    /// <paramref name="replicaLagTimeMaxMs"/> leave, caught-up followers join; null when the ISR is right.
+    /// </summary>
+    public AlterPartitionRequest? ProposeIsrChange(long replicaLagTimeMaxMs)
+    {
+        lock (_lock)
+        {
+            var registration = _tracker.Registration;
+            var leaving = _tracker.OutOfSyncFollowers(_log.LogEndOffset, NowMs, replicaLagTimeMaxMs);
+            var isr = registration.Isr.Except(leaving).Union(_tracker.FollowersReadyToJoin()).ToList();
+            return registration.HasIsr(isr) ? null : _tracker.ProposeIsr(isr);
+        }
+    }
+
+    /// <summary>Takes the registration the controller stored after this leader's AlterPartition; the high watermark follows the new ISR.</summary>
+    public void OnRegistrationChanged(PartitionRegistration registration)
+    {
+        lock (_lock)
+        {
+            _tracker.OnRegistrationChanged(registration);
+        }
+
+        PushHighWatermark();
+    }
+
+    private void PushHighWatermark()
+    {
+        long highWatermark;
+        lock (_lock)
+        {
+            highWatermark = _tracker.UpdateHighWatermark(_log.LogEndOffset);
+        }
+
+        _log.AdvanceReplicatedHighWatermark(highWatermark);
+    }
+
+    private ReplicaFetchResponse Answer(ErrorCode error, ReadOnlyMemory<byte> records) =>
+        new(error, records, _log.HighWatermark, _log.LogStartOffset, _log.LogEndOffset);
+}
