@@ -9,11 +9,14 @@ namespace Tributary.Grains.Replication;
 /// asks for what follows its log (with the epoch of its last batch), appends the leader's batches as they are, takes
 /// the leader's high watermark, and when the leader says its log diverged, or that its fetch offset is out of range,
 /// cuts its log back (KIP-101/279/595) and asks again.
-/// <para>Threads: one fetcher drives it, one call at a time.</para>
+/// <para>Threads: one fetcher drives it; <see cref="StopAsync"/> (a role change) may come from another thread, and
+/// waits for an answer being applied.</para>
 /// </summary>
 public sealed class FollowerReplica
 {
     private readonly PartitionLog _log;
+    private readonly SemaphoreSlim _applying = new(1, 1);
+    private volatile bool _stopped;
 
     /// <summary>Makes <paramref name="log"/> a follower of the leader at <paramref name="leaderEpoch"/>: its high watermark is the leader's from now on.</summary>
     public FollowerReplica(PartitionLog log, int brokerId, int leaderEpoch)
@@ -37,6 +40,28 @@ public sealed class FollowerReplica
     /// unknown epoch, or a leader that no longer leads: find the leader again), or NONE.
     /// </summary>
     public async ValueTask<ErrorCode> ApplyAsync(ReplicaFetchResponse response)
+    {
+        await _applying.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // A stopped follower's log may already lead, or belong to no one: an answer still in flight is dropped.
+            return _stopped ? ErrorCode.NotLeaderOrFollower : await ApplyUnlockedAsync(response).ConfigureAwait(false);
+        }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    /// <summary>Stops following: an answer being applied finishes first, and none is applied after.</summary>
+    public async Task StopAsync()
+    {
+        await _applying.WaitAsync().ConfigureAwait(false);
+        _stopped = true;
+        _applying.Release();
+    }
+
+    private async ValueTask<ErrorCode> ApplyUnlockedAsync(ReplicaFetchResponse response)
     {
         if (response.Diverging is { } diverging)
         {

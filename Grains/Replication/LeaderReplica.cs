@@ -141,6 +141,10 @@ public sealed class LeaderReplica
         return Answer(ErrorCode.None, read.Records);
     }
 
+    /// <summary>Completes when the log holds a record at <paramref name="offset"/> (a waiting follower's long poll), or when it closes.</summary>
+    public Task WaitForAppendAsync(long offset, CancellationToken cancellationToken) =>
+        _log.WaitForDataAsync(offset, cancellationToken, toLogEnd: true);
+
     /// <summary>
     /// The ISR this leader should ask the controller for now (AlterPartition): followers out of sync for
     /// <paramref name="replicaLagTimeMaxMs"/> leave, caught-up followers join; null when the ISR is right.

@@ -56,11 +56,12 @@ public sealed partial class PartitionLog
         LogOffsetLookups.BytesReadable(_segments, offset, Math.Min(HighWatermark, maxOffset), LogStartOffset);
 
     /// <summary>
-    /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable),
-    /// when the log closes, or throws when <paramref name="cancellationToken"/> fires. No polling: appends wake it.
+    /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable; for a
+    /// follower's fetch, <paramref name="toLogEnd"/>, the log end), when the log closes, or throws when
+    /// <paramref name="cancellationToken"/> fires. No polling: appends wake it.
     /// </summary>
-    public Task WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
-        _highWatermark.WaitAsync(() => HighWatermark > offset || _closed, cancellationToken);
+    public Task WaitForDataAsync(long offset, CancellationToken cancellationToken, bool toLogEnd = false) =>
+        _highWatermark.WaitAsync(() => (toLogEnd ? LogEndOffset : HighWatermark) > offset || _closed, cancellationToken);
 
     /// <summary>
     /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Grains.KafkaFormats;
+
+namespace Tributary.Grains.Replication;
+
+/// <summary>A replicated partition's name: topic and partition index.</summary>
+public readonly record struct ReplicaKey(string Topic, int Partition);
+
+/// <summary>
+/// Where a fetcher's requests go: the broker that leads its partitions (over a grain call in a cluster). The answers
+/// come back in the order of the requests.
+/// </summary>
+public interface IReplicaSource
+{
+    Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Kafka's ReplicaFetcherThread for one source broker: every partition this broker follows on that leader is fetched
+/// in one request per round (long-polling, so idle partitions cost nothing), within <c>replica.fetch.max.bytes</c> per
+/// partition and <c>replica.fetch.response.max.bytes</c> per round (partitions take turns at the front), and each
+/// answer is applied to its <see cref="FollowerReplica"/>. A partition whose leader moved, or whose epoch is fenced or
+/// unknown, leaves the fetcher and is reported, for its owner to find the new leader; a failed round backs off for
+/// <c>replica.fetch.backoff.ms</c>.
+/// <para>Threads: <see cref="RunAsync"/> runs the rounds on one task; partitions are added and removed from any.</para>
+/// </summary>
+public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcherOptions options, ILogger? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    private readonly ConcurrentDictionary<ReplicaKey, FollowerReplica> _partitions = new();
+    private readonly SemaphoreSlim _added = new(0);
+    private int _rotation;
+
+    /// <summary>A partition left the fetcher because of this error: its owner looks for its leader again.</summary>
+    public event Action<ReplicaKey, ErrorCode>? PartitionFailed;
+
+    /// <summary>Rounds completed, for tests and metrics.</summary>
+    public long Rounds { get; private set; }
+
+    public int PartitionCount => _partitions.Count;
+
+    public void Add(ReplicaKey key, FollowerReplica replica)
+    {
+        _partitions[key] = replica;
+        _added.Release();
+    }
+
+    /// <summary>Stops fetching <paramref name="key"/>; once this completes no answer is applied to its log.</summary>
+    public async Task RemoveAsync(ReplicaKey key)
+    {
+        if (_partitions.TryRemove(key, out var replica))
+        {
+            await replica.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var round = Plan();
+            if (round.Count == 0)
+            {
+                await _added.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            IReadOnlyList<ReplicaFetchResponse> answers;
+            try
+            {
+                answers = await source.FetchAsync([.. round.Select(r => (r.Key, r.Request))], options.MaxWait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One line per failed round at most, and rounds wait replica.fetch.backoff.ms after a failure.
+                LogFetchFailed(_logger, round.Count, e);
+                await Task.Delay(options.Backoff, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            for (var i = 0; i < round.Count; i++)
+            {
+                var (key, replica, _) = round[i];
+                var error = await replica.ApplyAsync(answers[i]).ConfigureAwait(false);
+                if (error != ErrorCode.None && _partitions.TryRemove(new KeyValuePair<ReplicaKey, FollowerReplica>(key, replica)))
+                {
+                    await replica.StopAsync().ConfigureAwait(false);
+                    PartitionFailed?.Invoke(key, error);
+                }
+            }
+
+            Rounds++;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica fetch of {Partitions} partitions failed; retrying after replica.fetch.backoff.ms")]
+    private static partial void LogFetchFailed(ILogger logger, int partitions, Exception exception);
+
+    /// <summary>This round's requests: each partition's next fetch, within the per-partition and per-response byte limits.</summary>
+    private List<(ReplicaKey Key, FollowerReplica Replica, ReplicaFetchRequest Request)> Plan()
+    {
+        var partitions = _partitions.OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition).ToArray();
+        var round = new List<(ReplicaKey, FollowerReplica, ReplicaFetchRequest)>(partitions.Length);
+        var budget = options.ResponseMaxBytes;
+        var start = partitions.Length == 0 ? 0 : _rotation++ % partitions.Length;
+        for (var i = 0; i < partitions.Length && budget > 0; i++)
+        {
+            var (key, replica) = partitions[(start + i) % partitions.Length];
+            var maxBytes = Math.Min(options.MaxBytesPerPartition, budget);
+            budget -= maxBytes;
+            round.Add((key, replica, replica.NextFetch(maxBytes)));
+        }
+
+        return round;
+    }
+}

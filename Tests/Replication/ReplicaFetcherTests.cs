@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.Replication;
+using Tributary.Grains.Storage;
+using Tributary.Grains.Storage.Log;
+using Tributary.Tests.TestKit;
+
+namespace Tributary.Tests.Replication;
+
+/// <summary>
+/// Replica fetchers running against a leader broker's fetch server, on real logs: one request per round carries every
+/// partition, acks=all appends complete as the fetchers copy them, idle partitions are long-polled rather than
+/// busy-fetched, and a partition whose leader moved leaves its fetcher and is reported while the others go on.
+/// </summary>
+public sealed class ReplicaFetcherTests : IAsyncDisposable
+{
+    private static readonly ReplicaKey P0 = new("t", 0);
+    private static readonly ReplicaKey P1 = new("t", 1);
+
+    private readonly TempDirectory _temp = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+    private readonly Dictionary<(int Broker, ReplicaKey Key), PartitionLog> _logs = [];
+    private readonly ConcurrentDictionary<ReplicaKey, LeaderReplica> _leadersOnBroker1 = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+
+    public ReplicaFetcherTests()
+    {
+        foreach (var broker in new[] { 1, 2, 3 })
+        {
+            foreach (var key in new[] { P0, P1 })
+            {
+                _logs[(broker, key)] = PartitionLog.Open(_temp.Combine($"b{broker}", $"{key.Topic}-{key.Partition}"), LogConfig.Default, false, _time);
+            }
+        }
+
+        foreach (var key in new[] { P0, P1 })
+        {
+            _leadersOnBroker1[key] = new LeaderReplica(_logs[(1, key)], 1, PartitionRegistration.New([1, 2, 3]), _time);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        foreach (var log in _logs.Values)
+        {
+            await log.DisposeAsync();
+        }
+
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task AcksAllAppends_CompleteAsTheFetchersCopyThem_AndEveryReplicaEndsIdentical()
+    {
+        var fetchers = new[] { StartFetcher(2, new ReplicaFetcherOptions()), StartFetcher(3, new ReplicaFetcherOptions()) };
+        for (var i = 0; i < 100; i++)
+        {
+            var key = i % 2 == 0 ? P0 : P1;
+            var result = await _leadersOnBroker1[key].AppendAsync(Batches.Make(3, first: i * 3), acks: -1, minInSyncReplicas: 3)
+                .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(ErrorCode.None, result.Error);
+        }
+
+        foreach (var key in new[] { P0, P1 })
+        {
+            Assert.Equal(150, _logs[(1, key)].HighWatermark);
+            var leaderBytes = AllBytes(_logs[(1, key)]);
+            Assert.Equal(leaderBytes, AllBytes(_logs[(2, key)]));
+            Assert.Equal(leaderBytes, AllBytes(_logs[(3, key)]));
+        }
+
+        Assert.All(fetchers, f => Assert.Equal(2, f.PartitionCount));
+    }
+
+    [Fact]
+    public async Task IdlePartitions_AreLongPolled_NotFetchedInABusyLoop()
+    {
+        var fetcher = StartFetcher(2, new ReplicaFetcherOptions { MaxWait = TimeSpan.FromMilliseconds(200) });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // A busy loop would run thousands of rounds in a second; long polls of 200 ms run about five.
+        Assert.InRange(fetcher.Rounds, 1, 15);
+        var appended = await _leadersOnBroker1[P1].AppendAsync(Batches.Make(1), acks: 1, minInSyncReplicas: 1);
+        Assert.Equal(ErrorCode.None, appended.Error);
+        await WaitUntilAsync(() => _logs[(2, P1)].LogEndOffset == 1);
+    }
+
+    [Fact]
+    public async Task APartitionWhoseLeaderMoved_LeavesTheFetcherAndIsReported_WhileTheOthersGoOn()
+    {
+        var failed = new TaskCompletionSource<(ReplicaKey, ErrorCode)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fetcher = StartFetcher(3, new ReplicaFetcherOptions { MaxWait = TimeSpan.FromMilliseconds(100) }, f => f.PartitionFailed += (key, error) => failed.TrySetResult((key, error)));
+
+        // Broker 1 stops leading partition 0 (its leadership moved elsewhere).
+        Assert.True(_leadersOnBroker1.TryRemove(P0, out _));
+
+        Assert.Equal((P0, ErrorCode.NotLeaderOrFollower), await failed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, fetcher.PartitionCount);
+        await _leadersOnBroker1[P1].AppendAsync(Batches.Make(2), acks: 1, minInSyncReplicas: 1);
+        await WaitUntilAsync(() => _logs[(3, P1)].LogEndOffset == 2);
+    }
+
+    private ReplicaFetcher StartFetcher(int broker, ReplicaFetcherOptions options, Action<ReplicaFetcher>? configure = null)
+    {
+        var fetcher = new ReplicaFetcher(new InProcessSource(_leadersOnBroker1), options);
+        configure?.Invoke(fetcher);
+        foreach (var key in new[] { P0, P1 })
+        {
+            fetcher.Add(key, new FollowerReplica(_logs[(broker, key)], broker, leaderEpoch: 0));
+        }
+
+        _running.Add(Task.Run(() => fetcher.RunAsync(_stop.Token)));
+        return fetcher;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
+            await Task.Delay(10);
+        }
+    }
+
+    private static byte[] AllBytes(PartitionLog log) => log.Read(log.LogStartOffset, int.MaxValue, toLogEnd: true).Records.ToArray();
+
+    /// <summary>The leader broker's fetch server called in-process, where a cluster makes a grain call to the leader's silo.</summary>
+    private sealed class InProcessSource(ConcurrentDictionary<ReplicaKey, LeaderReplica> leaders) : IReplicaSource
+    {
+        public Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
+            IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, CancellationToken cancellationToken) =>
+            ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaders.GetValueOrDefault(f.Key), f.Request))], maxWait, cancellationToken);
+    }
+}
