@@ -21,10 +21,11 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     /// over the same way; a transactional batch that would open a transaction here is written only once the
     /// coordinator of <paramref name="transactionalId"/> confirms that the partition is in its open transaction
     /// (KIP-890), so that no transaction hangs here unknown to its coordinator. INVALID_TXN_STATE when it is not,
-    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id.
+    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id. With <paramref name="requiredAcks"/> -1 (acks=all) the
+    /// append needs <c>min.insync.replicas</c> in-sync replicas: NOT_ENOUGH_REPLICAS, nothing written, with fewer.
     /// </summary>
     [Alias("AppendFromProducer")]
-    Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId);
+    Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1);
 
     /// <summary>
     /// Reads whole batches from an offset; with a max wait, waits for data to arrive first (as long as the client's

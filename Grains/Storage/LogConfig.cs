@@ -76,6 +76,12 @@ public sealed record LogConfig
     /// <summary><c>file.delete.delay.ms</c>: how long a deleted segment's files linger for reads in flight. Default 60 s.</summary>
     public long FileDeleteDelayMs { get; init; } = 60_000;
 
+    /// <summary>
+    /// <c>min.insync.replicas</c>: the in-sync replicas an acks=all append needs (NOT_ENOUGH_REPLICAS with fewer).
+    /// Default 1.
+    /// </summary>
+    public int MinInSyncReplicas { get; init; } = 1;
+
     /// <summary>Appends wait for fsync (see <see cref="FlushMessages"/>).</summary>
     public bool IsDurable => FlushMessages == 1;
 }

@@ -35,6 +35,9 @@ public sealed partial class PartitionGrain(
 {
     private readonly Lock _configLock = new();
     private IReadOnlyDictionary<string, string> _topicConfigs = new Dictionary<string, string>();
+    /// <summary>The partition's in-sync replicas: its one replica, this log, until partitions are replicated.</summary>
+    private const int InSyncReplicas = 1;
+
     private PartitionLog? _log;
     private GrainReferences? _references;
     private string _topic = string.Empty;
@@ -100,8 +103,17 @@ public sealed partial class PartitionGrain(
         return ToAppendResult(result);
     }
 
-    public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId)
+    public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1)
     {
+        var minInSyncReplicas = Log.Config.MinInSyncReplicas;
+        if (requiredAcks == -1 && InSyncReplicas < minInSyncReplicas)
+        {
+            // Kafka's Partition.appendRecordsToLeader refuses before writing, with this message.
+            return new AppendResult(ErrorCode.NotEnoughReplicas,
+                $"The size of the current ISR Set({InSyncReplicas}) is insufficient to satisfy the min.isr requirement of {minInSyncReplicas} for partition {_topic}-{_partition}",
+                -1, -1, Log.LogStartOffset);
+        }
+
         var buffer = records.Bytes;
         var result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: false);
         if (result.Opener is { } opener)

@@ -171,6 +171,7 @@ public static class TopicConfigs
             MinCompactionLagMs = Long("min.compaction.lag.ms"),
             MaxCompactionLagMs = Long("max.compaction.lag.ms"),
             MinCleanableDirtyRatio = double.Parse(Value("min.cleanable.dirty.ratio"), CultureInfo.InvariantCulture),
+            MinInSyncReplicas = Int(Value(MinInSyncReplicas)),
         };
     }
 
