@@ -41,23 +41,10 @@ public sealed class IdempotentProducerTests(ProxiedBroker broker) : IClassFixtur
             MessageTimeoutMs = 120_000,
         }).Build())
         {
-            // A cut at most every 40 ms and only once the producer got another 500 records through since the last one:
-            // on a loaded machine a fixed rate of cuts can cut every request before it is answered, and nothing moves.
-            using var cutting = new CancellationTokenSource();
+            // Every third chunk of 1,000 records is cut off while in flight, once the chunk before it is through: ten
+            // cuts that each hit requests on the wire, driven by the producer's own progress rather than by timers,
+            // which a loaded machine (or a starved thread pool) would stretch until no cut hit anything.
             var delivered = 0;
-            var cutter = Task.Run(async () =>
-            {
-                var deliveredAtCut = 0;
-                while (!cutting.IsCancellationRequested)
-                {
-                    await Task.Delay(40);
-                    if (Volatile.Read(ref delivered) - deliveredAtCut >= 500)
-                    {
-                        deliveredAtCut = Volatile.Read(ref delivered);
-                        broker.Proxy.CutAll();
-                    }
-                }
-            });
             var failed = 0;
             for (var i = 0; i < Records; i++)
             {
@@ -69,17 +56,20 @@ public sealed class IdempotentProducerTests(ProxiedBroker broker) : IClassFixtur
                         Interlocked.Increment(ref failed);
                     }
                 });
-                if (i % 1000 == 999)
+                if (i % 3000 == 2999)
                 {
-                    // Paced so that the cutter, which waits 40 ms between cuts, gets its chance during the run even
-                    // when the machine delivers 30,000 records in well under a second.
-                    await Task.Delay(50);
+                    var chunkBefore = i + 1 - 1000;
+                    var waitUntil = DateTime.UtcNow.AddSeconds(60);
+                    while (Volatile.Read(ref delivered) < chunkBefore && DateTime.UtcNow < waitUntil)
+                    {
+                        await Task.Delay(5);
+                    }
+
+                    broker.Proxy.CutAll();
                 }
             }
 
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(120)));
-            await cutting.CancelAsync();
-            await cutter;
             Assert.Equal(0, failed);
         }
 
