@@ -51,23 +51,34 @@ public sealed class LeaderReplica
     /// holds it), with NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum meanwhile. Cancelling gives
     /// up waiting (the request's timeout: REQUEST_TIMED_OUT), not the write.
     /// </summary>
-    public async ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, short acks, int minInSyncReplicas, CancellationToken cancellationToken = default)
+    public async ValueTask<LogAppendResult> AppendAsync(
+        Memory<byte> records,
+        short acks,
+        int minInSyncReplicas,
+        CancellationToken cancellationToken = default,
+        AppendOrigin origin = AppendOrigin.Client,
+        bool transactionVerified = true)
     {
         if (acks == -1)
         {
             ErrorCode refused;
+            int inSync;
             lock (_lock)
             {
                 refused = _tracker.CheckAcksAllAppend(minInSyncReplicas);
+                inSync = _tracker.Registration.Isr.Count;
             }
 
             if (refused != ErrorCode.None)
             {
-                return LogAppendResult.Failed(refused, $"The in-sync replicas are fewer than min.insync.replicas={minInSyncReplicas}.", _log.LogStartOffset);
+                // Kafka's Partition.appendRecordsToLeader refuses before writing, with this message.
+                return LogAppendResult.Failed(refused,
+                    $"The size of the current ISR Set({inSync}) is insufficient to satisfy the min.isr requirement of {minInSyncReplicas} for partition {_log.TopicPartition}",
+                    _log.LogStartOffset);
             }
         }
 
-        var result = await _log.AppendAsync(records).ConfigureAwait(false);
+        var result = await _log.AppendAsync(records, origin, transactionVerified).ConfigureAwait(false);
         if (result.Error != ErrorCode.None)
         {
             return result;

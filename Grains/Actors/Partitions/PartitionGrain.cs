@@ -35,10 +35,8 @@ public sealed partial class PartitionGrain(
 {
     private readonly Lock _configLock = new();
     private IReadOnlyDictionary<string, string> _topicConfigs = new Dictionary<string, string>();
-    /// <summary>The partition's in-sync replicas: its one replica, this log, until partitions are replicated.</summary>
-    private const int InSyncReplicas = 1;
-
     private PartitionLog? _log;
+    private LeaderReplica? _leader;
     private GrainReferences? _references;
     private string _topic = string.Empty;
     private int _partition;
@@ -75,6 +73,9 @@ public sealed partial class PartitionGrain(
 
         _topicConfigs = current.Configs;
         RefreshConfig();
+
+        // The partition's one replica leads it, alone in its ISR, until partitions are replicated.
+        _leader = new LeaderReplica(_log, current.BrokerId, PartitionRegistration.New([current.BrokerId]), TimeProvider.System);
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
         LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
@@ -99,23 +100,15 @@ public sealed partial class PartitionGrain(
     {
         // The buffer is this partition's now (TransferredRecords): offsets are assigned by rewriting it in place, and
         // on the caller's silo it is the caller's own buffer, not a copy.
-        var result = await Log.AppendAsync(records.Bytes);
+        var result = await Leader.AppendAsync(records.Bytes, acks: 1, Log.Config.MinInSyncReplicas);
         return ToAppendResult(result);
     }
 
     public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1)
     {
-        var minInSyncReplicas = Log.Config.MinInSyncReplicas;
-        if (requiredAcks == -1 && InSyncReplicas < minInSyncReplicas)
-        {
-            // Kafka's Partition.appendRecordsToLeader refuses before writing, with this message.
-            return new AppendResult(ErrorCode.NotEnoughReplicas,
-                $"The size of the current ISR Set({InSyncReplicas}) is insufficient to satisfy the min.isr requirement of {minInSyncReplicas} for partition {_topic}-{_partition}",
-                -1, -1, Log.LogStartOffset);
-        }
-
         var buffer = records.Bytes;
-        var result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: false);
+        var minInSyncReplicas = Log.Config.MinInSyncReplicas;
+        var result = await Leader.AppendAsync(buffer, requiredAcks, minInSyncReplicas, transactionVerified: false);
         if (result.Opener is { } opener)
         {
             // Nothing was written (the buffer is as sent): the coordinator confirms the partition, then the append is
@@ -131,7 +124,7 @@ public sealed partial class PartitionGrain(
                 return new AppendResult(verified, $"The partition is not in the producer's transaction ({verified}).", -1, -1, Log.LogStartOffset);
             }
 
-            result = await Log.AppendAsync(buffer, AppendOrigin.Client, transactionVerified: true);
+            result = await Leader.AppendAsync(buffer, requiredAcks, minInSyncReplicas, transactionVerified: true);
         }
 
         return ToAppendResult(result);
@@ -189,7 +182,7 @@ public sealed partial class PartitionGrain(
     public Task<EpochEndOffset> EndOffsetForEpochAsync(int currentLeaderEpoch, int leaderEpoch)
     {
         var log = Log;
-        var error = EpochFencing.Validate(currentLeaderEpoch, log.LeaderEpoch);
+        var error = EpochFencing.Validate(currentLeaderEpoch, Leader.Registration.LeaderEpoch);
         var (epoch, endOffset) = error == ErrorCode.None ? log.EndOffsetForEpoch(leaderEpoch) : (-1, -1L);
         return Task.FromResult(new EpochEndOffset(error, epoch, endOffset));
     }
@@ -197,7 +190,8 @@ public sealed partial class PartitionGrain(
     public async Task<ErrorCode> WriteTxnMarkerAsync(long producerId, short producerEpoch, int coordinatorEpoch, bool commit)
     {
         var marker = new TransactionMarker(commit, coordinatorEpoch).Build(producerId, producerEpoch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var result = await Log.AppendAsync(marker, AppendOrigin.Coordinator);
+        // Kafka writes markers with acks=all: a partition short of min.insync.replicas cannot complete a transaction.
+        var result = await Leader.AppendAsync(marker, acks: -1, Log.Config.MinInSyncReplicas, origin: AppendOrigin.Coordinator);
         if (result.Error != ErrorCode.None)
         {
             LogMarkerRefused(logger, _topic, _partition, producerId, result.Error);
@@ -301,6 +295,8 @@ public sealed partial class PartitionGrain(
     }
 
     private PartitionLog Log => _log ?? throw new UnknownPartitionException(_topic, _partition);
+
+    private LeaderReplica Leader => _log is not null && _leader is { } leader ? leader : throw new UnknownPartitionException(_topic, _partition);
 
     /// <summary>Kafka's <c>flush.ms</c> and producer expiry; the recovery checkpoint is the log manager's (every log in one pass).</summary>
     private Task FlushTick()
