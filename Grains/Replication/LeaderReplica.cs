@@ -1,5 +1,6 @@
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Storage.Log;
+using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Grains.Replication;
 

@@ -1,4 +1,5 @@
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
 
 namespace Tributary.Tests.Replication;

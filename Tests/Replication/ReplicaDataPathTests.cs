@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;

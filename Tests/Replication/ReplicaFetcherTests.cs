@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Log;

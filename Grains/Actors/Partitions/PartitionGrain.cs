@@ -13,6 +13,7 @@ using Tributary.Grains.Storage;
 using Tributary.Grains.Storage.Config;
 using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Log;
+using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
 
 namespace Tributary.Grains.Actors.Partitions;

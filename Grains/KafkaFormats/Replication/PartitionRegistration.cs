@@ -1,4 +1,6 @@
-namespace Tributary.Grains.Replication;
+using Orleans;
+
+namespace Tributary.Grains.KafkaFormats.Replication;
 
 /// <summary>
 /// A partition's replication state as the controller holds it, after KRaft's PartitionRegistration: its replicas in
@@ -7,14 +9,16 @@ namespace Tributary.Grains.Replication;
 /// tells followers to check for a divergent tail) and the partition epoch (raised at every change: the version a
 /// compare-and-set checks).
 /// <para>Invariants: the ISR is a subset of the replicas; a leader, when there is one, is in the ISR; epochs never go
-/// down. Immutable: a change makes a new registration.</para>
+/// down. Immutable: a change makes a new registration. It crosses grain boundaries as it is (the controller's state,
+/// Metadata's replicas and ISR, the replica managers' orders).</para>
 /// </summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Replication.PartitionRegistration")]
 public sealed record PartitionRegistration(
-    IReadOnlyList<int> Replicas,
-    IReadOnlyList<int> Isr,
-    int Leader,
-    int LeaderEpoch,
-    int PartitionEpoch)
+    [property: Id(0)] IReadOnlyList<int> Replicas,
+    [property: Id(1)] IReadOnlyList<int> Isr,
+    [property: Id(2)] int Leader,
+    [property: Id(3)] int LeaderEpoch,
+    [property: Id(4)] int PartitionEpoch)
 {
     public const int NoLeader = -1;
 
