@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Replication;
+
 namespace Tributary.Grains.Interfaces.Topics;
 
 /// <summary>
@@ -10,17 +12,21 @@ public sealed record TopicFootprint(
 {
     public static readonly TopicFootprint None = new(0, new Dictionary<int, int>());
 
-    /// <summary>The footprint of partitions placed on <paramref name="partitionBrokers"/> (the broker of each).</summary>
-    public static TopicFootprint Of(IEnumerable<int> partitionBrokers)
+    /// <summary>The footprint of <paramref name="partitions"/>: each counts once in all, and on each broker that holds a replica of it.</summary>
+    public static TopicFootprint Of(IEnumerable<PartitionRegistration> partitions)
     {
         var byBroker = new Dictionary<int, int>();
-        var partitions = 0;
-        foreach (var broker in partitionBrokers)
+        var count = 0;
+        foreach (var partition in partitions)
         {
-            byBroker[broker] = byBroker.GetValueOrDefault(broker) + 1;
-            partitions++;
+            foreach (var broker in partition.Replicas)
+            {
+                byBroker[broker] = byBroker.GetValueOrDefault(broker) + 1;
+            }
+
+            count++;
         }
 
-        return new TopicFootprint(partitions, byBroker);
+        return new TopicFootprint(count, byBroker);
     }
 }

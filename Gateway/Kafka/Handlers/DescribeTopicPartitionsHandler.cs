@@ -4,6 +4,7 @@ using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -82,7 +83,7 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
                 TopicId = topic.TopicId,
                 IsInternal = IsInternal(name),
                 Partitions = Enumerable.Range(start, Math.Max(0, end - start))
-                    .Select(p => Partition(p, topic.PartitionBrokers[p], live.Contains(topic.PartitionBrokers[p])))
+                    .Select(p => Partition(p, topic.Partitions[p], live))
                     .ToList(),
                 TopicAuthorizedOperations = AuthorizedOperations.Topic,
             });
@@ -110,16 +111,23 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
 
     private static bool IsInternal(string name) => InternalTopics.IsInternal(name);
 
-    /// <summary>As Metadata describes it: a partition whose broker is not a live member has no leader.</summary>
-    private static DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition Partition(int index, int brokerId, bool live) => new()
+    /// <summary>As Metadata describes it (<see cref="PartitionReplicaView"/>): a partition whose leader is not a live member has none.</summary>
+    private static DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition Partition(int index, PartitionRegistration registration, IReadOnlySet<int> live)
     {
-        PartitionIndex = index,
-        LeaderId = live ? brokerId : -1,
-        LeaderEpoch = 0,
-        ReplicaNodes = [brokerId],
-        IsrNodes = live ? [brokerId] : [],
-        EligibleLeaderReplicas = [],
-        LastKnownElr = [],
-        OfflineReplicas = live ? [] : [brokerId],
-    };
+        List<int> isr = [];
+        List<int> offline = [];
+        var leader = PartitionReplicaView.Fill(registration, live, isr, offline);
+        return new()
+        {
+            PartitionIndex = index,
+            ErrorCode = leader < 0 ? (short)ErrorCode.LeaderNotAvailable : (short)ErrorCode.None,
+            LeaderId = leader,
+            LeaderEpoch = registration.LeaderEpoch,
+            ReplicaNodes = [.. registration.Replicas],
+            IsrNodes = isr,
+            EligibleLeaderReplicas = [],
+            LastKnownElr = [],
+            OfflineReplicas = offline,
+        };
+    }
 }

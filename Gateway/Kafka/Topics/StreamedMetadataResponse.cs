@@ -9,23 +9,14 @@ namespace Tributary.Gateway.Kafka.Topics;
 /// A Metadata response (every version) written straight from the topics' descriptions, byte for byte as
 /// <see cref="MetadataResponse"/> writes it, without a <see cref="MetadataResponse.MetadataResponsePartition"/> per
 /// partition: a response for every topic of a large cluster is then in memory once, as the bytes in the connection's
-/// output, not also as an object graph several times their size. The descriptions are the topic cache's own. A
-/// partition's size depends only on the version and on whether its broker is live, so the size is summed per topic.
+/// output, not also as an object graph several times their size. The descriptions are the topic cache's own; one
+/// partition object is filled for each partition in turn, to size it and then to write it.
 /// Written only, never read; one instance serves one request (it keeps scratch partitions).
 /// </summary>
 public sealed class StreamedMetadataResponse : IKafkaApiMessage
 {
-    private readonly MetadataResponse.MetadataResponsePartition _live = new() { LeaderEpoch = 0, ReplicaNodes = [0], IsrNodes = [0] };
-
-    private readonly MetadataResponse.MetadataResponsePartition _offline = new()
-    {
-        ErrorCode = (short)Grains.KafkaFormats.ErrorCode.LeaderNotAvailable,
-        LeaderId = -1,
-        LeaderEpoch = 0,
-        ReplicaNodes = [0],
-        IsrNodes = [],
-        OfflineReplicas = [0],
-    };
+    /// <summary>The one partition object this response fills and writes for every partition in turn.</summary>
+    private readonly MetadataResponse.MetadataResponsePartition _partition = new() { ReplicaNodes = [], IsrNodes = [], OfflineReplicas = [] };
 
     public int ThrottleTimeMs { get; set; }
 
@@ -106,8 +97,6 @@ public sealed class StreamedMetadataResponse : IKafkaApiMessage
 
         size += (version >= 2 ? KafkaSizes.String(ClusterId, flexible) : 0) + (version >= 1 ? 4 : 0);
         size += KafkaSizes.ArrayLength(Topics.Count, flexible);
-        var livePartition = _live.Size(version);
-        var offlinePartition = _offline.Size(version);
         foreach (var topic in Topics)
         {
             if (topic.Answer is { } answer)
@@ -118,13 +107,10 @@ public sealed class StreamedMetadataResponse : IKafkaApiMessage
 
             var described = topic.Description!;
             size += TopicHeaderSize(version, described.Name) + KafkaSizes.ArrayLength(described.PartitionCount, flexible) + (version >= 8 ? 4 : 0) + (flexible ? 1 : 0);
-            var live = 0;
             for (var p = 0; p < described.PartitionCount; p++)
             {
-                live += LiveBrokers.Contains(described.PartitionBrokers[p]) ? 1 : 0;
+                size += Fill(p, described).Size(version);
             }
-
-            size += (live * livePartition) + ((described.PartitionCount - live) * offlinePartition);
         }
 
         return size + (version is >= 8 and <= 10 ? 4 : 0) + (flexible ? 1 : 0);
@@ -149,21 +135,7 @@ public sealed class StreamedMetadataResponse : IKafkaApiMessage
         writer.WriteArrayLength(described.PartitionCount, flexible);
         for (var p = 0; p < described.PartitionCount; p++)
         {
-            var brokerId = described.PartitionBrokers[p];
-            var partition = LiveBrokers.Contains(brokerId) ? _live : _offline;
-            partition.PartitionIndex = p;
-            partition.ReplicaNodes[0] = brokerId;
-            if (partition == _live)
-            {
-                partition.LeaderId = brokerId;
-                partition.IsrNodes[0] = brokerId;
-            }
-            else
-            {
-                partition.OfflineReplicas[0] = brokerId;
-            }
-
-            partition.Write(ref writer, version);
+            Fill(p, described).Write(ref writer, version);
         }
 
         if (version >= 8)
@@ -175,6 +147,20 @@ public sealed class StreamedMetadataResponse : IKafkaApiMessage
         {
             writer.WriteUnsignedVarint(0);
         }
+    }
+
+    /// <summary>The partition object filled with partition <paramref name="index"/>'s replicas, ISR and leader (<see cref="PartitionReplicaView"/>).</summary>
+    private MetadataResponse.MetadataResponsePartition Fill(int index, TopicDescription described)
+    {
+        var registration = described.Partitions[index];
+        var partition = _partition;
+        partition.PartitionIndex = index;
+        partition.LeaderId = PartitionReplicaView.Fill(registration, LiveBrokers, partition.IsrNodes, partition.OfflineReplicas);
+        partition.ErrorCode = partition.LeaderId < 0 ? (short)Grains.KafkaFormats.ErrorCode.LeaderNotAvailable : (short)0;
+        partition.LeaderEpoch = registration.LeaderEpoch;
+        partition.ReplicaNodes.Clear();
+        partition.ReplicaNodes.AddRange(registration.Replicas);
+        return partition;
     }
 
     /// <summary>Error code, name, id (v10+) and is_internal (v1+).</summary>

@@ -76,7 +76,7 @@ public sealed partial class PartitionGrain(
         RefreshConfig();
 
         // The partition's one replica leads it, alone in its ISR, until partitions are replicated.
-        _leader = new LeaderReplica(_log, current.BrokerId, PartitionRegistration.New([current.BrokerId]), TimeProvider.System);
+        _leader = new LeaderReplica(_log, current.BrokerId, current.Registration, TimeProvider.System);
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
         LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);

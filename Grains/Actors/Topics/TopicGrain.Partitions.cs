@@ -120,15 +120,17 @@ public sealed partial class TopicGrain
     private async Task<IReadOnlyList<int>> ForEachBrokerAsync(Func<IBrokerLogsGrain, IReadOnlyList<int>, Task> call, CancellationToken cancellation)
     {
         var byBroker = new Dictionary<int, List<int>>();
-        for (var p = 0; p < state.State.PartitionBrokers.Count; p++)
+        for (var p = 0; p < state.State.Partitions.Count; p++)
         {
-            var brokerId = state.State.PartitionBrokers[p];
-            if (!byBroker.TryGetValue(brokerId, out var partitions))
+            foreach (var brokerId in state.State.Partitions[p].Replicas)
             {
-                byBroker[brokerId] = partitions = [];
-            }
+                if (!byBroker.TryGetValue(brokerId, out var partitions))
+                {
+                    byBroker[brokerId] = partitions = [];
+                }
 
-            partitions.Add(p);
+                partitions.Add(p);
+            }
         }
 
         var away = new List<int>();

@@ -9,6 +9,7 @@ using Tributary.Grains.Actors.Placement;
 using Tributary.Grains.Storage.Config;
 
 using Tributary.Grains.Actors.Persistence;
+using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Grains.Actors.Topics;
 
@@ -37,10 +38,12 @@ public sealed partial class TopicGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        state.State.Upgrade();
+
         // A crash between the catalog's write and the topic's leaves the catalog behind; registering is idempotent.
         if (state.State.Exists || state.State.PendingDeletion)
         {
-            await Catalog.RegisterAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.PartitionBrokers), state.State.PendingDeletion);
+            await Catalog.RegisterAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.Partitions), state.State.PendingDeletion);
         }
 
         if (state.State.PendingDeletion)
@@ -122,8 +125,8 @@ public sealed partial class TopicGrain(
             Guid.NewGuid(),
             partitions,
             request.Configs.ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal),
-            assigned ?? PartitionAssignment.Assign(Name, partitions, live.Keys.ToArray()));
-        var reserved = await Catalog.ReserveAsync(Name, description.TopicId, TopicFootprint.Of(description.PartitionBrokers), request.ValidateOnly);
+            OneReplicaEach(assigned ?? PartitionAssignment.Assign(Name, partitions, live.Keys.ToArray())));
+        var reserved = await Catalog.ReserveAsync(Name, description.TopicId, TopicFootprint.Of(description.Partitions), request.ValidateOnly);
         if (reserved.Error != ErrorCode.None)
         {
             return Fail(reserved.Error, reserved.ErrorMessage!);
@@ -139,7 +142,7 @@ public sealed partial class TopicGrain(
             TopicId = description.TopicId,
             PartitionCount = description.PartitionCount,
             Configs = new Dictionary<string, string>(description.Configs, StringComparer.Ordinal),
-            PartitionBrokers = [.. description.PartitionBrokers],
+            Partitions = [.. description.Partitions],
         };
         await SaveAsync();
         return new CreateTopicResult(ErrorCode.None, null, description);
@@ -157,7 +160,7 @@ public sealed partial class TopicGrain(
             state.State.TopicId,
             state.State.PartitionCount,
             new Dictionary<string, string>(state.State.Configs, StringComparer.Ordinal),
-            state.State.PartitionBrokers.ToArray()));
+            state.State.Partitions.ToArray()));
     }
 
     public async Task<PartitionDescription?> DescribePartitionAsync(int partition)
@@ -165,7 +168,7 @@ public sealed partial class TopicGrain(
         var description = await DescribeAsync();
         return description is null || partition < 0 || partition >= description.PartitionCount
             ? null
-            : new PartitionDescription(description.TopicId, description.PartitionBrokers[partition], description.Configs);
+            : new PartitionDescription(description.TopicId, description.PartitionBrokers[partition], description.Configs, description.Partitions[partition]);
     }
 
     public Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly) => CreatePartitionsAsync(totalCount, null, validateOnly);
@@ -216,14 +219,15 @@ public sealed partial class TopicGrain(
             added = PartitionAssignment.Assign(Name, totalCount - current, live.Keys.ToArray(), firstPartition: current);
         }
 
-        var reserved = await Catalog.ReserveAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.PartitionBrokers.Concat(added)), validateOnly);
+        var addedPartitions = OneReplicaEach(added);
+        var reserved = await Catalog.ReserveAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.Partitions.Concat(addedPartitions)), validateOnly);
         if (reserved.Error != ErrorCode.None || validateOnly)
         {
             return reserved;
         }
 
         state.State.PartitionCount = totalCount;
-        state.State.PartitionBrokers.AddRange(added);
+        state.State.Partitions.AddRange(addedPartitions);
         await SaveAsync();
         return TopicAdminResult.Ok;
     }
@@ -251,6 +255,9 @@ public sealed partial class TopicGrain(
         registered.UnionWith(live.Keys);
         return registered;
     }
+
+    /// <summary>New partitions, one replica each on the broker given, leading at epoch 0 (partitions are not replicated yet).</summary>
+    private static List<PartitionRegistration> OneReplicaEach(IEnumerable<int> brokers) => [.. brokers.Select(b => PartitionRegistration.New([b]))];
 
     private TopicAdminResult UnknownTopic() => new(ErrorCode.UnknownTopicOrPartition, $"Topic '{Name}' does not exist.");
 
