@@ -57,10 +57,11 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     /// <summary>
     /// Kafka's ListOffsets for one partition: -1 latest (the last stable offset when <paramref name="readCommitted"/>),
     /// -2 earliest, -3 the record with the largest timestamp, otherwise the first record whose timestamp is at least
-    /// <paramref name="timestamp"/>.
+    /// <paramref name="timestamp"/>. A <paramref name="currentLeaderEpoch"/> other than the partition's (-1 names none)
+    /// is FENCED_LEADER_EPOCH or UNKNOWN_LEADER_EPOCH.
     /// </summary>
     [Alias("ListOffset")]
-    Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false);
+    Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false, int currentLeaderEpoch = -1);
 
     /// <summary>
     /// Kafka's ListOffsets v0 for one partition, which answers from segments: up to <paramref name="maxNumOffsets"/>

@@ -31,6 +31,9 @@ public sealed class SessionPartition(string topic, Guid topicId, int partition)
 
     public int MaxBytes { get; set; }
 
+    /// <summary>The leader epoch the client last named for the partition (-1 for none).</summary>
+    public int CurrentLeaderEpoch { get; set; } = -1;
+
     public long LastHighWatermark { get; set; } = -1;
 
     public long LastStableOffset { get; set; } = -1;

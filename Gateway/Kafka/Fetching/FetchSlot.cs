@@ -6,7 +6,7 @@ using Tributary.Grains.Interfaces.Partitions;
 namespace Tributary.Gateway.Kafka.Fetching;
 
 /// <summary>One partition of a fetch: where it goes, what to read, and what was read.</summary>
-internal sealed partial class FetchSlot(string? topic, Guid topicId, int partition, long fetchOffset, int maxBytes)
+internal sealed partial class FetchSlot(string? topic, Guid topicId, int partition, long fetchOffset, int maxBytes, int currentLeaderEpoch = -1)
 {
     public string? Topic { get; } = topic;
 
@@ -17,6 +17,9 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
     public long FetchOffset { get; } = fetchOffset;
 
     public int MaxBytes { get; } = maxBytes;
+
+    /// <summary>The leader epoch the client believes in (-1 for none), checked by the partition.</summary>
+    public int CurrentLeaderEpoch { get; } = currentLeaderEpoch;
 
     public SessionPartition? Session { get; init; }
 
@@ -47,7 +50,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), cancellationToken);
+            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted, CurrentLeaderEpoch: CurrentLeaderEpoch), cancellationToken);
             if (Result is { } previous)
             {
                 PooledBuffer.Release(previous.Records);

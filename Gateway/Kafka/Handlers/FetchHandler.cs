@@ -109,7 +109,7 @@ public sealed class FetchHandler(
         foreach (var topic in body.Topics)
         {
             var name = byId ? await topics.NameOfAsync(topic.TopicId) : topic.Topic;
-            slots.AddRange(topic.Partitions.Select(p => new FetchSlot(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes)));
+            slots.AddRange(topic.Partitions.Select(p => new FetchSlot(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch)));
         }
 
         return slots;
@@ -147,12 +147,13 @@ public sealed class FetchHandler(
 
             entry.FetchOffset = slot.FetchOffset;
             entry.MaxBytes = slot.MaxBytes;
+            entry.CurrentLeaderEpoch = slot.CurrentLeaderEpoch;
         }
 
         session.NextEpoch = incremental ? NextEpoch(body.SessionEpoch) : 1;
         return
         [
-            .. session.Partitions.Values.Select(p => new FetchSlot(p.Topic, p.TopicId, p.Partition, p.FetchOffset, p.MaxBytes) { Session = p }),
+            .. session.Partitions.Values.Select(p => new FetchSlot(p.Topic, p.TopicId, p.Partition, p.FetchOffset, p.MaxBytes, p.CurrentLeaderEpoch) { Session = p }),
             .. unknown,
         ];
     }

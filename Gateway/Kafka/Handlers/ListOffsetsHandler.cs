@@ -68,7 +68,7 @@ public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<L
 
         try
         {
-            var result = await grain.ListOffsetAsync(partition.Timestamp, readCommitted);
+            var result = await grain.ListOffsetAsync(partition.Timestamp, readCommitted, partition.CurrentLeaderEpoch);
             response.ErrorCode = (short)result.Error;
             response.Offset = result.Offset;
             response.Timestamp = result.Timestamp;

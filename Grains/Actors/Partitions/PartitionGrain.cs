@@ -138,6 +138,12 @@ public sealed partial class PartitionGrain(
     public async Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default)
     {
         var log = Log;
+        var fenced = EpochFencing.Validate(request.CurrentLeaderEpoch, Leader.Registration.LeaderEpoch);
+        if (fenced != ErrorCode.None)
+        {
+            return new ReadResult(fenced, ReadOnlyMemory<byte>.Empty, -1, -1, -1);
+        }
+
         var read = PartitionReads.Read(log, request);
         if (read.Error == ErrorCode.None && read.Records.IsEmpty && request.MaxWait > TimeSpan.Zero)
         {
@@ -206,9 +212,15 @@ public sealed partial class PartitionGrain(
             .Select(p => new ProducerDescription(p.ProducerId, p.Epoch, p.LastSequence, p.LastAppendTimeMs, p.CoordinatorEpoch, p.CurrentTransactionFirstOffset))
             .ToList());
 
-    public Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false)
+    public Task<ListOffsetResult> ListOffsetAsync(long timestamp, bool readCommitted = false, int currentLeaderEpoch = -1)
     {
         var log = Log;
+        var fenced = EpochFencing.Validate(currentLeaderEpoch, Leader.Registration.LeaderEpoch);
+        if (fenced != ErrorCode.None)
+        {
+            return Task.FromResult(new ListOffsetResult(fenced, -1, -1));
+        }
+
         if (log.IsClosed)
         {
             // The silo is stopping: the client looks for the partition again.
