@@ -54,7 +54,8 @@ internal sealed class LogCompactor(OffsetMap map, IoThrottle? throttle, TimeProv
             return null;
         }
 
-        var producers = log.ActiveProducersForCleaning();
+        // The producers the cleaner must keep a last batch for, as of now.
+        var producers = log.ActiveProducers().ToDictionary(p => p.ProducerId, p => new ActiveProducer(p.LastOffset, p.Epoch));
         var transactions = new CleanedTransactions(aborted);
         var compactor = new BatchCompactor(map, endOffset - 1, transactions, producers, nowMs, config.DeleteRetentionMs);
         var segmentsBefore = log.Segments.Count;

@@ -82,6 +82,18 @@ internal sealed class GroupCommit
         }
     }
 
+    /// <summary>
+    /// A follower's log was cut back to <paramref name="offset"/>: what is written from there on is new and waits for
+    /// its own round, however far the log was flushed before. Called with no round running.
+    /// </summary>
+    public void CutBackTo(long offset)
+    {
+        lock (_lock)
+        {
+            _flushedOffset = Math.Min(_flushedOffset, offset);
+        }
+    }
+
     /// <summary>Starts a flush round if none is pending, without waiting for it.</summary>
     public void RequestFlush() => _ = WaitForFlushAsync(long.MaxValue);
 

@@ -31,6 +31,9 @@ public sealed class LeaderEpochCache
     private readonly List<EpochEntry> _entries = [];
     private bool _unsynced;
 
+    /// <summary>The latest epoch, published after every change so that appends read it without the lock.</summary>
+    private volatile int _latestEpoch = UndefinedEpoch;
+
     /// <summary>A cache kept in <paramref name="directory"/>'s checkpoint file (loaded when it exists), or in memory only when null.</summary>
     public LeaderEpochCache(string? directory)
     {
@@ -38,6 +41,7 @@ public sealed class LeaderEpochCache
         if (_path is not null && TryRead(_path) is { } entries)
         {
             _entries.AddRange(entries);
+            _latestEpoch = _entries.Count == 0 ? UndefinedEpoch : _entries[^1].Epoch;
         }
     }
 
@@ -95,41 +99,25 @@ public sealed class LeaderEpochCache
     }
 
     /// <summary>The latest epoch, or <see cref="UndefinedEpoch"/>.</summary>
-    public int LatestEpoch
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count == 0 ? UndefinedEpoch : _entries[^1].Epoch;
-            }
-        }
-    }
+    public int LatestEpoch => _latestEpoch;
 
     /// <summary>
-    /// Records that <paramref name="epoch"/> begins at <paramref name="startOffset"/> (an append whose batches carry a
-    /// newer epoch). An epoch not newer than the latest, or an offset not past the latest epoch's start, changes
-    /// nothing (Kafka ignores such assignments). Writes the file when it changed.
+    /// Records that <paramref name="epoch"/> begins at <paramref name="startOffset"/>, as Kafka's assign does: the
+    /// latest epoch assigned again at or after its start changes nothing; otherwise the entries the new one contradicts
+    /// (of its epoch or a newer one, or starting at or after it: an epoch that wrote nothing, or a tail a crash left
+    /// stale) go, and it becomes the latest. Writes the file when it changed.
     /// </summary>
     public bool Assign(int epoch, long startOffset)
     {
         lock (_lock)
         {
-            if (epoch < 0 || (_entries.Count > 0 && (epoch <= _entries[^1].Epoch || startOffset < _entries[^1].StartOffset)))
+            if (epoch < 0 || startOffset < 0 || (_entries.Count > 0 && epoch == _entries[^1].Epoch && startOffset >= _entries[^1].StartOffset))
             {
                 return false;
             }
 
-            if (_entries.Count > 0 && startOffset == _entries[^1].StartOffset)
-            {
-                // The previous epoch wrote nothing: the new one takes its place.
-                _entries[^1] = new EpochEntry(epoch, startOffset);
-            }
-            else
-            {
-                _entries.Add(new EpochEntry(epoch, startOffset));
-            }
-
+            _entries.RemoveAll(e => e.Epoch >= epoch || e.StartOffset >= startOffset);
+            _entries.Add(new EpochEntry(epoch, startOffset));
             Write();
             return true;
         }
@@ -239,6 +227,7 @@ public sealed class LeaderEpochCache
 
     private void Write()
     {
+        _latestEpoch = _entries.Count == 0 ? UndefinedEpoch : _entries[^1].Epoch;
         if (_path is null)
         {
             return;

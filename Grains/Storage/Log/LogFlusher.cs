@@ -11,7 +11,8 @@ namespace Tributary.Grains.Storage.Log;
 /// many others, about to be, by the caller's one sync of the file system); the producer snapshot a checkpoint relies
 /// on is written before the checkpoint; in durable mode (<c>flush.messages=1</c>) readers see data only once a round
 /// has fsynced it.</para>
-/// <para>Threads: the <c>Note*</c> methods run under the log's append lock; a round takes that lock only to capture
+/// <para>Threads: rounds run one at a time under a round lock, which a truncation (<see cref="RunCut"/>) takes too, so
+/// that no round writes or publishes across a cut. The <c>Note*</c> methods run under the log's append lock; a round takes that lock only to capture
 /// what to flush and runs its fsyncs outside it, on a pool thread (<see cref="GroupCommit"/>), one at a time.</para>
 /// </summary>
 internal sealed class LogFlusher
@@ -20,6 +21,9 @@ internal sealed class LogFlusher
 
     private readonly PartitionLog _log;
     private readonly Lock _appendLock;
+
+    /// <summary>Held by a whole flush round, and by a truncation, so that no round's writes straddle a cut.</summary>
+    private readonly Lock _roundLock = new();
     private readonly LeaderEpochCache _epochs;
     private readonly ProducerStateManager _producers;
     private readonly TimeProvider _time;
@@ -233,6 +237,27 @@ internal sealed class LogFlusher
     /// durable.
     /// </summary>
     public long Flush(FlushMode mode)
+    {
+        lock (_roundLock)
+        {
+            return FlushUnderRoundLock(mode);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="cut"/> (a truncation of the log) with no flush round running, then takes back what the
+    /// rounds had flushed past the new end, so that what is written there next waits for its own fsync.
+    /// </summary>
+    public void RunCut(Action cut)
+    {
+        lock (_roundLock)
+        {
+            cut();
+            GroupCommit.CutBackTo(_log.LogEndOffset);
+        }
+    }
+
+    private long FlushUnderRoundLock(FlushMode mode)
     {
         var closing = mode != FlushMode.Round;
         var sync = mode != FlushMode.CloseWithoutSync;

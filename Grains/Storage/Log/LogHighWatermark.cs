@@ -7,13 +7,14 @@ namespace Tributary.Grains.Storage.Log;
 /// <para>Invariants: it never goes back while the log serves, so that no consumer ever sees a record disappear; only a
 /// follower's truncation (<see cref="CutBackTo"/>) or the start of replication (<see cref="StartReplicating"/>),
 /// neither of which happens while clients read this replica, take it back.</para>
-/// <para>Threads: any. Each input only rises (compare-and-swap raises), and the value is raised to their minimum after
-/// every change, so concurrent moves never lose one. Nothing is on disk.</para>
+/// <para>Threads: any. Every change takes one small lock (no I/O under it), so a move and a cut never interleave;
+/// readers read the value without it. Waiters are woken after the lock is released. Nothing is on disk.</para>
 /// </summary>
 internal sealed class LogHighWatermark(long initial)
 {
     private const long NotReplicated = long.MaxValue;
 
+    private readonly Lock _lock = new();
     private readonly DataArrivalSignal _arrived = new();
     private long _value = initial;
     private long _locallyReady = initial;
@@ -24,15 +25,28 @@ internal sealed class LogHighWatermark(long initial)
     /// <summary>The log has everything before <paramref name="offset"/> ready for readers (appended, or fsynced in durable mode).</summary>
     public void AdvanceLocal(long offset)
     {
-        Monotonic.RaiseTo(ref _locallyReady, offset);
-        Publish();
+        lock (_lock)
+        {
+            _locallyReady = Math.Max(_locallyReady, offset);
+            Publish();
+        }
+
+        _arrived.Signal();
     }
 
     /// <summary>The partition's in-sync replicas hold everything before <paramref name="offset"/>.</summary>
     public void AdvanceReplicated(long offset)
     {
-        Monotonic.RaiseTo(ref _replicated, offset);
-        Publish();
+        lock (_lock)
+        {
+            if (_replicated != NotReplicated)
+            {
+                _replicated = Math.Max(_replicated, offset);
+                Publish();
+            }
+        }
+
+        _arrived.Signal();
     }
 
     /// <summary>
@@ -41,21 +55,29 @@ internal sealed class LogHighWatermark(long initial)
     /// </summary>
     public void StartReplicating(long offset)
     {
-        Volatile.Write(ref _replicated, offset);
-        Volatile.Write(ref _value, Math.Min(Value, offset));
-        Publish();
+        lock (_lock)
+        {
+            _replicated = offset;
+            Volatile.Write(ref _value, Math.Min(_value, offset));
+            Publish();
+        }
+
+        _arrived.Signal();
     }
 
     /// <summary>A follower's log was cut back to end at <paramref name="endOffset"/>: nothing past it is ready any more.</summary>
     public void CutBackTo(long endOffset)
     {
-        Volatile.Write(ref _locallyReady, Math.Min(Volatile.Read(ref _locallyReady), endOffset));
-        if (Volatile.Read(ref _replicated) != NotReplicated)
+        lock (_lock)
         {
-            Volatile.Write(ref _replicated, Math.Min(Volatile.Read(ref _replicated), endOffset));
-        }
+            _locallyReady = Math.Min(_locallyReady, endOffset);
+            if (_replicated != NotReplicated)
+            {
+                _replicated = Math.Min(_replicated, endOffset);
+            }
 
-        Volatile.Write(ref _value, Math.Min(Value, endOffset));
+            Volatile.Write(ref _value, Math.Min(_value, endOffset));
+        }
     }
 
     /// <summary>Completes when <paramref name="done"/> holds, checked after every move (Kafka's delayed fetch).</summary>
@@ -64,9 +86,6 @@ internal sealed class LogHighWatermark(long initial)
     /// <summary>Wakes the waiters without a move (the log closed).</summary>
     public void Signal() => _arrived.Signal();
 
-    private void Publish()
-    {
-        Monotonic.RaiseTo(ref _value, Math.Min(Volatile.Read(ref _locallyReady), Volatile.Read(ref _replicated)));
-        _arrived.Signal();
-    }
+    /// <summary>Raises the value to the smaller of the two bounds; under the lock.</summary>
+    private void Publish() => Volatile.Write(ref _value, Math.Max(_value, Math.Min(_locallyReady, _replicated)));
 }

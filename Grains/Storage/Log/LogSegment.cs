@@ -421,6 +421,12 @@ internal sealed class LogSegment : IDisposable
     /// <summary>Renames the segment's files with the <c>.deleted</c> suffix; they are removed by <see cref="DeleteFiles"/>.</summary>
     public void MarkDeleted()
     {
+        // Once marked, the plain names may belong to a segment that took this one's place: a second call renames nothing.
+        if (_markedDeleted)
+        {
+            return;
+        }
+
         _markedDeleted = true;
         foreach (var path in Files())
         {

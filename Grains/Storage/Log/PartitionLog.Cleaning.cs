@@ -7,10 +7,6 @@ public sealed partial class PartitionLog
     /// <summary>The base offset of the segment holding the recovery point: what lies before it is fsynced.</summary>
     internal long RecoverySegmentBase => _flusher.Checkpoint.RecoveryPoint.RecoverySegmentBase;
 
-    /// <summary>The producers the cleaner must keep a last batch for, as of now.</summary>
-    internal Dictionary<long, ActiveProducer> ActiveProducersForCleaning() =>
-        ActiveProducers().ToDictionary(p => p.ProducerId, p => new ActiveProducer(p.LastOffset, p.Epoch));
-
     /// <summary>
     /// Commits a cleaned segment in place of <paramref name="group"/> (see <see cref="SegmentSwap"/>). Runs under the
     /// retention lock, so that retention and the log's close wait for it; false, with nothing changed, when the log

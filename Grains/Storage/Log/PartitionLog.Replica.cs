@@ -1,3 +1,5 @@
+using Tributary.Grains.Storage.Producers;
+
 namespace Tributary.Grains.Storage.Log;
 
 /// <summary>Leader epochs and the truncation of a follower's tail (KIP-101/279), after Kafka's UnifiedLog.</summary>
@@ -33,29 +35,30 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Kafka's truncateTo, for a follower whose tail diverged from its leader's: removes the batches from the one
-    /// holding <paramref name="offset"/> on, with their epochs, and rebuilds the producer state at the new end. An
-    /// offset before the log start or past the log end starts the log again there, empty (Kafka's
-    /// truncateFullyAndStartAt: the leader's log starts past this one's end). Returns the new log end offset.
+    /// holding <paramref name="offset"/> on, with their epochs (at the log end, only epochs that start there), and
+    /// rebuilds the producer state at the new end; an offset before the log start starts the log again there. No flush
+    /// round runs meanwhile (<see cref="LogFlusher.RunCut"/>). Returns the new log end offset.
     /// </summary>
-    public long TruncateTo(long offset)
-    {
-        RemoveSegments(() =>
-        {
-            if (offset == _logEndOffset && offset >= _logStartOffset)
-            {
-                return [];
-            }
+    public long TruncateTo(long offset) => offset < LogStartOffset ? TruncateFullyAndStartAt(offset) : Cut(offset, startAgain: false);
 
-            LogSegment[] removed;
-            if (offset < _logStartOffset || offset > _logEndOffset)
+    /// <summary>Kafka's truncateFullyAndStartAt: the log starts again, empty, at <paramref name="offset"/> (a follower behind its leader's log start).</summary>
+    public long TruncateFullyAndStartAt(long offset) => Cut(offset, startAgain: true);
+
+    private long Cut(long offset, bool startAgain)
+    {
+        _flusher.RunCut(() => RemoveSegments(() =>
+        {
+            LogSegment[] removed = [];
+            if (startAgain)
             {
                 // The old files are renamed away first: the new segment may take the name of one of them.
                 Array.ForEach(_segments.All.ToArray(), s => s.MarkDeleted());
                 removed = _segments.ReplaceAll(LogSegment.Create(Directory, offset, Config, NowMs));
+                ProducerSnapshotFile.Prune(Directory, keep: 0);
                 Volatile.Write(ref _logStartOffset, offset);
                 _epochs.TruncateFromStart(offset);
             }
-            else
+            else if (offset < _logEndOffset)
             {
                 removed = _segments.RemoveAbove(offset);
                 _segments.Active.TruncateTo(offset);
@@ -63,7 +66,7 @@ public sealed partial class PartitionLog
 
             AfterTruncation(removed);
             return removed;
-        });
+        }));
         return LogEndOffset;
     }
 

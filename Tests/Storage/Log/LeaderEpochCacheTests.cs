@@ -38,16 +38,19 @@ public sealed class LeaderEpochCacheTests : IDisposable
     }
 
     [Fact]
-    public void Assign_IgnoresOlderEpochsAndOffsets_AndAnEpochThatWroteNothingGivesWayToTheNext()
+    public void Assign_KeepsTheLatestEpochsStart_AndDropsWhatANewEntryContradicts_AsKafkasAssign()
     {
         var cache = Cache((2, 10));
 
-        Assert.False(cache.Assign(1, 20));
         Assert.False(cache.Assign(2, 30));
-        Assert.False(cache.Assign(3, 5));
         Assert.True(cache.Assign(3, 10));
-
         Assert.Equal([new EpochEntry(3, 10)], cache.Entries);
+
+        // A stale tail (epoch 5 from 40, say, left by a crash) gives way to the epoch the recovered data carries from 35.
+        Assert.True(cache.Assign(5, 40));
+        Assert.True(cache.Assign(6, 35));
+        Assert.Equal([new EpochEntry(3, 10), new EpochEntry(6, 35)], cache.Entries);
+        Assert.False(cache.Assign(-1, 50));
     }
 
     [Fact]
