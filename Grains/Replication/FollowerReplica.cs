@@ -87,7 +87,7 @@ public sealed class FollowerReplica
                 return ErrorCode.None;
             case ErrorCode.OffsetOutOfRange when _log.LogEndOffset < response.LogStartOffset:
                 // The leader deleted what this replica lacks: start again where the leader's log starts.
-                _log.TruncateTo(response.LogStartOffset);
+                _log.TruncateFullyAndStartAt(response.LogStartOffset);
                 return ErrorCode.None;
             case ErrorCode.OffsetOutOfRange when _log.LogEndOffset > response.LogEndOffset:
                 _log.TruncateTo(response.LogEndOffset);

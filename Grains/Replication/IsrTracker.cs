@@ -75,8 +75,12 @@ public sealed class IsrTracker
     public long UpdateHighWatermark(long leaderEndOffset)
     {
         var smallest = leaderEndOffset;
-        foreach (var member in Registration.Isr)
+        var isr = Registration.Isr;
+
+        // Indexed, not foreach: an interface's enumerator would be allocated at every append.
+        for (var i = 0; i < isr.Count; i++)
         {
+            var member = isr[i];
             if (member != LeaderId)
             {
                 smallest = Math.Min(smallest, _followers.TryGetValue(member, out var state) ? state.EndOffset : -1);

@@ -18,6 +18,7 @@ public sealed class LeaderReplica
     private readonly PartitionLog _log;
     private readonly IsrTracker _tracker;
     private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _resigned = new();
 
     /// <summary>
     /// Makes <paramref name="log"/> the leader at <paramref name="registration"/>'s epoch: its epoch starts at its log
@@ -92,11 +93,17 @@ public sealed class LeaderReplica
         }
 
         var required = result.LastOffset + 1;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _resigned.Token);
         while (_log.HighWatermark < required && !_log.IsClosed)
         {
             try
             {
-                await _log.WaitForDataAsync(result.LastOffset, cancellationToken).ConfigureAwait(false);
+                await _log.WaitForDataAsync(result.LastOffset, waiting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_resigned.IsCancellationRequested)
+            {
+                // Kafka's delayed produce checks leadership too: the log may be cut back once it follows.
+                return LogAppendResult.Failed(ErrorCode.NotLeaderOrFollower, "The partition's leader changed before the in-sync replicas copied the records.", _log.LogStartOffset);
             }
             catch (OperationCanceledException)
             {
@@ -120,7 +127,9 @@ public sealed class LeaderReplica
     /// then the batches from its fetch offset up to the log end. The fetch offset tells the leader what the follower
     /// holds, which moves the high watermark.
     /// </summary>
-    public ReplicaFetchResponse Fetch(ReplicaFetchRequest request)
+    /// <param name="minOneMessage">Return the first batch whole even when it is larger than the request's max bytes
+    /// (Kafka gives that to the first partition of a response only).</param>
+    public ReplicaFetchResponse Fetch(ReplicaFetchRequest request, bool minOneMessage = true)
     {
         var leaderEpoch = Registration.LeaderEpoch;
         var epochError = EpochFencing.Validate(request.CurrentLeaderEpoch, leaderEpoch);
@@ -138,7 +147,7 @@ public sealed class LeaderReplica
             }
         }
 
-        var read = _log.Read(request.FetchOffset, request.MaxBytes, toLogEnd: true);
+        var read = _log.Read(request.FetchOffset, request.MaxBytes, minOneMessage, toLogEnd: true);
         if (read.Error != ErrorCode.None)
         {
             return Answer(read.Error, ReadOnlyMemory<byte>.Empty);
@@ -152,6 +161,12 @@ public sealed class LeaderReplica
         PushHighWatermark();
         return Answer(ErrorCode.None, read.Records);
     }
+
+    /// <summary>
+    /// This replica no longer leads (its log is about to follow): acks=all appends still waiting are answered
+    /// NOT_LEADER_OR_FOLLOWER, for their producers to find the new leader and retry, since the log may be cut back.
+    /// </summary>
+    public void Resign() => _resigned.Cancel();
 
     /// <summary>Completes when the log holds a record at <paramref name="offset"/> (a waiting follower's long poll), or when it closes.</summary>
     public Task WaitForAppendAsync(long offset, CancellationToken cancellationToken) =>

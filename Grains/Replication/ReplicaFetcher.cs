@@ -14,13 +14,16 @@ public readonly record struct ReplicaKey(string Topic, int Partition);
 /// </summary>
 public interface IReplicaSource
 {
-    Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, CancellationToken cancellationToken);
+    /// <param name="responseMaxBytes">The most record bytes the answer may hold in all (<c>replica.fetch.response.max.bytes</c>).</param>
+    Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
+        IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// Kafka's ReplicaFetcherThread for one source broker: every partition this broker follows on that leader is fetched
 /// in one request per round (long-polling, so idle partitions cost nothing), within <c>replica.fetch.max.bytes</c> per
-/// partition and <c>replica.fetch.response.max.bytes</c> per round (partitions take turns at the front), and each
+/// partition and <c>replica.fetch.response.max.bytes</c> per round, which the leader fills in the request's order
+/// (partitions take turns at the front, so that none waits behind busy ones for long), and each
 /// answer is applied to its <see cref="FollowerReplica"/>. A partition whose leader moved, or whose epoch is fenced or
 /// unknown, leaves the fetcher and is reported, for its owner to find the new leader; a failed round backs off for
 /// <c>replica.fetch.backoff.ms</c>.
@@ -71,7 +74,7 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
             IReadOnlyList<ReplicaFetchResponse> answers;
             try
             {
-                answers = await source.FetchAsync([.. round.Select(r => (r.Key, r.Request))], options.MaxWait, cancellationToken).ConfigureAwait(false);
+                answers = await source.FetchAsync([.. round.Select(r => (r.Key, r.Request))], options.MaxWait, options.ResponseMaxBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -84,7 +87,18 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
             for (var i = 0; i < round.Count; i++)
             {
                 var (key, replica, _) = round[i];
-                var error = await replica.ApplyAsync(answers[i]).ConfigureAwait(false);
+                ErrorCode error;
+                try
+                {
+                    error = await replica.ApplyAsync(answers[i]).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+                {
+                    // This partition's log failed (its disk, or it closed): it alone leaves the fetcher.
+                    LogApplyFailed(_logger, key.Topic, key.Partition, e);
+                    error = ErrorCode.KafkaStorageError;
+                }
+
                 if (error != ErrorCode.None && _partitions.TryRemove(new KeyValuePair<ReplicaKey, FollowerReplica>(key, replica)))
                 {
                     await replica.StopAsync().ConfigureAwait(false);
@@ -96,22 +110,22 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica of {Topic}-{Partition} could not apply its leader's answer; it stops following")]
+    private static partial void LogApplyFailed(ILogger logger, string topic, int partition, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica fetch of {Partitions} partitions failed; retrying after replica.fetch.backoff.ms")]
     private static partial void LogFetchFailed(ILogger logger, int partitions, Exception exception);
 
-    /// <summary>This round's requests: each partition's next fetch, within the per-partition and per-response byte limits.</summary>
+    /// <summary>This round's requests: every partition's next fetch, the first partition turning round by round.</summary>
     private List<(ReplicaKey Key, FollowerReplica Replica, ReplicaFetchRequest Request)> Plan()
     {
         var partitions = _partitions.OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition).ToArray();
         var round = new List<(ReplicaKey, FollowerReplica, ReplicaFetchRequest)>(partitions.Length);
-        var budget = options.ResponseMaxBytes;
         var start = partitions.Length == 0 ? 0 : _rotation++ % partitions.Length;
-        for (var i = 0; i < partitions.Length && budget > 0; i++)
+        for (var i = 0; i < partitions.Length; i++)
         {
             var (key, replica) = partitions[(start + i) % partitions.Length];
-            var maxBytes = Math.Min(options.MaxBytesPerPartition, budget);
-            budget -= maxBytes;
-            round.Add((key, replica, replica.NextFetch(maxBytes)));
+            round.Add((key, replica, replica.NextFetch(options.MaxBytesPerPartition)));
         }
 
         return round;

@@ -165,6 +165,35 @@ public sealed class ReplicaDataPathTests : IDisposable
     }
 
     [Fact]
+    public async Task AReplicaThatLedAnEpochWithoutWritingInIt_DropsThatEpoch_AndFollowsTheNextLeader()
+    {
+        var epoch0 = PartitionRegistration.New([1, 2, 3]);
+        var first = new LeaderReplica(_logs[1], 1, epoch0, _time);
+        var followers = new[] { new FollowerReplica(_logs[2], 2, 0), new FollowerReplica(_logs[3], 3, 0) };
+        await first.AppendAsync(Batches.Make(10), acks: 1, minInSyncReplicas: 1);
+        foreach (var follower in followers)
+        {
+            await CatchUpAsync(first, follower);
+        }
+
+        // Broker 3 is made leader at epoch 1 (its epoch starts at its log end, 10) but writes nothing before broker 2
+        // leads at epoch 2 and writes from 10.
+        var epoch1 = epoch0 with { Leader = 3, LeaderEpoch = 1, PartitionEpoch = 1 };
+        _ = new LeaderReplica(_logs[3], 3, epoch1, _time);
+        Assert.Equal(1, _logs[3].LatestEpoch);
+        var epoch2 = epoch1 with { Leader = 2, LeaderEpoch = 2, PartitionEpoch = 2 };
+        var second = new LeaderReplica(_logs[2], 2, epoch2, _time);
+        await second.AppendAsync(Batches.Make(4, first: 10), acks: 1, minInSyncReplicas: 1);
+
+        var follower3 = new FollowerReplica(_logs[3], 3, 2);
+        await CatchUpAsync(second, follower3);
+
+        Assert.Equal(AllBytes(_logs[2]), AllBytes(_logs[3]));
+        Assert.Equal((2, 14L), _logs[3].EndOffsetForEpoch(2));
+        Assert.Equal((0, 10L), _logs[3].EndOffsetForEpoch(1));
+    }
+
+    [Fact]
     public async Task ADeposedLeader_CannotAcknowledgeAcksAll_BecauseFollowersOfTheNewEpochDoNotFetchFromIt()
     {
         var epoch0 = PartitionRegistration.New([1, 2, 3]);

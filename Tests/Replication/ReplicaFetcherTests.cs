@@ -78,6 +78,30 @@ public sealed class ReplicaFetcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TheResponseBudget_GivesTheFirstPartitionOneWholeBatch_AndTheOthersNone_AndEveryPartitionGetsItsTurn()
+    {
+        foreach (var key in new[] { P0, P1 })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await _leadersOnBroker1[key].AppendAsync(Batches.Make(4, first: i * 4, valueSize: 200), acks: 1, minInSyncReplicas: 1);
+            }
+        }
+
+        var followers = new[] { new FollowerReplica(_logs[(2, P0)], 2, 0), new FollowerReplica(_logs[(2, P1)], 2, 0) };
+        var answers = await ReplicaFetchServer.FetchAsync(
+            [new PartitionFetch(_leadersOnBroker1[P0], followers[0].NextFetch(1 << 20)), new PartitionFetch(_leadersOnBroker1[P1], followers[1].NextFetch(1 << 20))],
+            TimeSpan.Zero, responseMaxBytes: 1, CancellationToken.None);
+        Assert.Equal(4, Batches.Decode(answers[0].Records).Count);
+        Assert.True(answers[1].Records.IsEmpty);
+
+        // Through a fetcher with the same budget the partitions take turns at the front, and both are copied whole.
+        StartFetcher(3, new ReplicaFetcherOptions { ResponseMaxBytes = 1, MaxWait = TimeSpan.FromMilliseconds(50) });
+        await WaitUntilAsync(() => _logs[(3, P0)].LogEndOffset == 12 && _logs[(3, P1)].LogEndOffset == 12);
+        Assert.Equal(AllBytes(_logs[(1, P1)]), AllBytes(_logs[(3, P1)]));
+    }
+
+    [Fact]
     public async Task IdlePartitions_AreLongPolled_NotFetchedInABusyLoop()
     {
         var fetcher = StartFetcher(2, new ReplicaFetcherOptions { MaxWait = TimeSpan.FromMilliseconds(200) });
@@ -134,7 +158,7 @@ public sealed class ReplicaFetcherTests : IAsyncDisposable
     private sealed class InProcessSource(ConcurrentDictionary<ReplicaKey, LeaderReplica> leaders) : IReplicaSource
     {
         public Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
-            IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, CancellationToken cancellationToken) =>
-            ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaders.GetValueOrDefault(f.Key), f.Request))], maxWait, cancellationToken);
+            IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken) =>
+            ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaders.GetValueOrDefault(f.Key), f.Request))], maxWait, responseMaxBytes, cancellationToken);
     }
 }
