@@ -119,8 +119,8 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
         var leader = PartitionReplicaView.Fill(registration, live, isr, offline);
         return new()
         {
+            // Kafka answers an offline partition here with no error, only no leader (unlike Metadata's LEADER_NOT_AVAILABLE).
             PartitionIndex = index,
-            ErrorCode = leader < 0 ? (short)ErrorCode.LeaderNotAvailable : (short)ErrorCode.None,
             LeaderId = leader,
             LeaderEpoch = registration.LeaderEpoch,
             ReplicaNodes = [.. registration.Replicas],
