@@ -131,7 +131,7 @@ public sealed class ReplicaFetcherTests : IAsyncDisposable
 
     private ReplicaFetcher StartFetcher(int broker, ReplicaFetcherOptions options, Action<ReplicaFetcher>? configure = null)
     {
-        var fetcher = new ReplicaFetcher(new InProcessSource(_leadersOnBroker1), options);
+        var fetcher = new ReplicaFetcher(new LocalReplicaSource(k => _leadersOnBroker1.GetValueOrDefault(k)), options);
         configure?.Invoke(fetcher);
         foreach (var key in new[] { P0, P1 })
         {
@@ -153,12 +153,4 @@ public sealed class ReplicaFetcherTests : IAsyncDisposable
     }
 
     private static byte[] AllBytes(PartitionLog log) => log.Read(log.LogStartOffset, int.MaxValue, toLogEnd: true).Records.ToArray();
-
-    /// <summary>The leader broker's fetch server called in-process, where a cluster makes a grain call to the leader's silo.</summary>
-    private sealed class InProcessSource(ConcurrentDictionary<ReplicaKey, LeaderReplica> leaders) : IReplicaSource
-    {
-        public Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
-            IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken) =>
-            ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaders.GetValueOrDefault(f.Key), f.Request))], maxWait, responseMaxBytes, cancellationToken);
-    }
 }

@@ -57,7 +57,7 @@ public class ReplicatedAppendBenchmarks
         var leaders = new ConcurrentDictionary<ReplicaKey, LeaderReplica> { [Key] = _leader };
         for (var broker = 2; broker <= 3; broker++)
         {
-            var fetcher = new ReplicaFetcher(new InProcessSource(leaders), new ReplicaFetcherOptions());
+            var fetcher = new ReplicaFetcher(new LocalReplicaSource(k => leaders.GetValueOrDefault(k)), new ReplicaFetcherOptions());
             fetcher.Add(Key, new FollowerReplica(_replicas[broker - 1], broker, leaderEpoch: 0));
             _fetchers.Add(Task.Run(() => fetcher.RunAsync(_stop.Token)));
         }
@@ -113,13 +113,5 @@ public class ReplicatedAppendBenchmarks
         {
             throw new InvalidOperationException($"{result.Error}: {result.ErrorMessage}");
         }
-    }
-
-    /// <summary>The leader broker's fetch server called in-process, where a cluster makes a grain call to the leader's silo.</summary>
-    private sealed class InProcessSource(ConcurrentDictionary<ReplicaKey, LeaderReplica> leaders) : IReplicaSource
-    {
-        public Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
-            IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken) =>
-            ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaders.GetValueOrDefault(f.Key), f.Request))], maxWait, responseMaxBytes, cancellationToken);
     }
 }

@@ -1,0 +1,13 @@
+namespace Tributary.Grains.Replication;
+
+/// <summary>
+/// A replica source whose leaders are in this process: each fetch is answered by <see cref="ReplicaFetchServer"/>
+/// over the <see cref="LeaderReplica"/> that <paramref name="leaderOf"/> names for the partition (null when this
+/// process leads it no longer). The leader broker's side of a cluster's fetch call is this, behind a grain call.
+/// </summary>
+public sealed class LocalReplicaSource(Func<ReplicaKey, LeaderReplica?> leaderOf) : IReplicaSource
+{
+    public Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
+        IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken) =>
+        ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaderOf(f.Key), f.Request))], maxWait, responseMaxBytes, cancellationToken);
+}
