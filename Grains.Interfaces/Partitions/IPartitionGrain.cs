@@ -1,3 +1,4 @@
+using Tributary.Grains.KafkaFormats.Replication;
 namespace Tributary.Grains.Interfaces.Partitions;
 
 /// <summary>
@@ -95,6 +96,15 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     Task UpdateConfigAsync(IReadOnlyDictionary<string, string> configs);
 
     /// <summary>The topic is deleted: closes the log, removes its directory and deactivates.</summary>
+    /// <summary>
+    /// The controller changed the partition's registration. The leader takes the new ISR and epochs; an activation
+    /// on a broker that no longer leads at the new leader epoch resigns (acks=all appends still waiting are answered
+    /// NOT_LEADER_OR_FOLLOWER), closes its log and deactivates, so that its broker can follow. A registration older
+    /// than the one it holds changes nothing.
+    /// </summary>
+    [Alias("UpdateRegistration")]
+    Task UpdateRegistrationAsync(PartitionRegistration registration);
+
     [Alias("Delete")]
     Task DeleteAsync();
 }

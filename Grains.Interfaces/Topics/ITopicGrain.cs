@@ -1,3 +1,4 @@
+using Tributary.Grains.KafkaFormats.Replication;
 using Orleans.Concurrency;
 
 namespace Tributary.Grains.Interfaces.Topics;
@@ -63,4 +64,25 @@ public interface ITopicGrain : IGrainWithStringKey
     /// <summary>Kafka's IncrementalAlterConfigs: applies the changes, in order, to the topic's configs.</summary>
     [Alias("IncrementalAlterConfigs")]
     Task<TopicAdminResult> IncrementalAlterConfigsAsync(IReadOnlyList<ConfigChange> changes, bool validateOnly);
+
+    /// <summary>
+    /// A leader's AlterPartition (its ISR shrinks or grows), checked by the controller's rules against the stored
+    /// registration and stored only if they accept it: the answer is the registration after, with Kafka's error.
+    /// </summary>
+    [Alias("AlterPartition")]
+    Task<PartitionChange> AlterPartitionAsync(int partition, AlterPartitionRequest request);
+
+    /// <summary>
+    /// A broker left the cluster: it leaves the ISR of the topic's partitions (unless it is the last member) and the
+    /// partitions it led elect new leaders from their ISR; the brokers concerned are told.
+    /// </summary>
+    [Alias("FenceBroker")]
+    Task FenceBrokerAsync(int brokerId);
+
+    /// <summary>
+    /// A broker joined the cluster: partitions without a leader that it can lead elect one, and it is told every
+    /// partition of the topic it holds a replica of, so that it leads or follows each.
+    /// </summary>
+    [Alias("BrokerJoined")]
+    Task BrokerJoinedAsync(int brokerId);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Storage.Log;
 
 namespace Tributary.Grains.Replication;

@@ -42,6 +42,9 @@ public sealed class IsrTracker
     /// <summary>The smallest log end offset among the ISR, as of the last update; never goes back.</summary>
     public long HighWatermark => _highWatermark;
 
+    /// <summary>Whether <paramref name="brokerId"/> holds a replica that follows this leader.</summary>
+    public bool IsFollower(int brokerId) => _followers.ContainsKey(brokerId);
+
     /// <summary>A follower's log end offset as the leader last heard it, or -1.</summary>
     public long FollowerEndOffset(int brokerId) => _followers.TryGetValue(brokerId, out var state) ? state.EndOffset : -1;
 

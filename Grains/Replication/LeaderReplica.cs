@@ -131,11 +131,24 @@ public sealed class LeaderReplica
     /// (Kafka gives that to the first partition of a response only).</param>
     public ReplicaFetchResponse Fetch(ReplicaFetchRequest request, bool minOneMessage = true)
     {
-        var leaderEpoch = Registration.LeaderEpoch;
+        int leaderEpoch;
+        bool follower;
+        lock (_lock)
+        {
+            leaderEpoch = _tracker.Registration.LeaderEpoch;
+            follower = _tracker.IsFollower(request.ReplicaId);
+        }
+
         var epochError = EpochFencing.Validate(request.CurrentLeaderEpoch, leaderEpoch);
         if (epochError != ErrorCode.None)
         {
             return Answer(epochError, ReadOnlyMemory<byte>.Empty);
+        }
+
+        if (!follower)
+        {
+            // Kafka's leader answers a fetch from a broker that holds no replica of the partition so.
+            return Answer(ErrorCode.NotLeaderOrFollower, ReadOnlyMemory<byte>.Empty);
         }
 
         if (request.LastFetchedEpoch >= 0)

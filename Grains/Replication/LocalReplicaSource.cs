@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Replication;
+
 namespace Tributary.Grains.Replication;
 
 /// <summary>
@@ -8,6 +10,6 @@ namespace Tributary.Grains.Replication;
 public sealed class LocalReplicaSource(Func<ReplicaKey, LeaderReplica?> leaderOf) : IReplicaSource
 {
     public Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
-        IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken) =>
+        IReadOnlyList<ReplicaPartitionFetch> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken) =>
         ReplicaFetchServer.FetchAsync([.. fetches.Select(f => new PartitionFetch(leaderOf(f.Key), f.Request))], maxWait, responseMaxBytes, cancellationToken);
 }

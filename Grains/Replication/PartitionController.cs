@@ -3,20 +3,6 @@ using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Grains.Replication;
 
-/// <summary>A leader's request to change its partition's ISR, after Kafka's AlterPartition.</summary>
-/// <param name="BrokerId">The broker asking: it must be the leader.</param>
-/// <param name="LeaderEpoch">The leader epoch the leader believes current.</param>
-/// <param name="PartitionEpoch">The partition epoch the request was made against (the compare-and-set's version).</param>
-/// <param name="NewIsr">The ISR the leader wants.</param>
-public sealed record AlterPartitionRequest(int BrokerId, int LeaderEpoch, int PartitionEpoch, IReadOnlyList<int> NewIsr);
-
-/// <summary>What a controller change did: the registration after it (unchanged on error) and Kafka's error code.</summary>
-public readonly record struct PartitionChange(PartitionRegistration Registration, ErrorCode Error)
-{
-    /// <summary>True when the registration changed (its partition epoch went up).</summary>
-    public bool Changed(PartitionRegistration before) => Registration.PartitionEpoch != before.PartitionEpoch;
-}
-
 /// <summary>
 /// The controller's rules for one partition, after KRaft's PartitionChangeBuilder and ReplicationControlManager:
 /// electing a leader from the ISR, fencing a broker that died, and a leader's AlterPartition. Pure functions of a

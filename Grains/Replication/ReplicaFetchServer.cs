@@ -1,4 +1,5 @@
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Grains.Replication;
 

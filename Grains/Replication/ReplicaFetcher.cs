@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Grains.Replication;
-
-/// <summary>A replicated partition's name: topic and partition index.</summary>
-public readonly record struct ReplicaKey(string Topic, int Partition);
 
 /// <summary>
 /// Where a fetcher's requests go: the broker that leads its partitions (over a grain call in a cluster). The answers
@@ -16,7 +14,7 @@ public interface IReplicaSource
 {
     /// <param name="responseMaxBytes">The most record bytes the answer may hold in all (<c>replica.fetch.response.max.bytes</c>).</param>
     Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
-        IReadOnlyList<(ReplicaKey Key, ReplicaFetchRequest Request)> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken);
+        IReadOnlyList<ReplicaPartitionFetch> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -74,7 +72,7 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
             IReadOnlyList<ReplicaFetchResponse> answers;
             try
             {
-                answers = await source.FetchAsync([.. round.Select(r => (r.Key, r.Request))], options.MaxWait, options.ResponseMaxBytes, cancellationToken).ConfigureAwait(false);
+                answers = await source.FetchAsync([.. round.Select(r => new ReplicaPartitionFetch(r.Key, r.Request))], options.MaxWait, options.ResponseMaxBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

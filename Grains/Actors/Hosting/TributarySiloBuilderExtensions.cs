@@ -10,6 +10,7 @@ using Tributary.Grains.Actors.Brokers;
 using Tributary.Grains.Actors.Partitions;
 using Tributary.Grains.Actors.Persistence;
 using Tributary.Grains.Actors.Placement;
+using Tributary.Grains.Actors.Replication;
 using Tributary.Grains.Storage;
 using Tributary.Grains.Actors.Transactions;
 
@@ -52,6 +53,10 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();
+        services.AddSingleton<LocalLeaders>();
+        services.AddSingleton<ReplicaManager>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaManager>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicationController>();
         services.AddSingleton<IStaticBrokerConfigSource, BrokerStaticConfigs>();
         services.AddSingleton<LocalBrokerConfigs>();
         services.AddSingleton<IBrokerConfigs>(sp => sp.GetRequiredService<LocalBrokerConfigs>());

@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using Orleans.Placement;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Actors.Placement;
+using Tributary.Grains.Actors.Replication;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Storage;
 
@@ -23,6 +24,7 @@ namespace Tributary.Grains.Actors.Partitions;
 [Reentrant]
 public sealed partial class BrokerLogsGrain(
     LogManager logs,
+    ReplicaManager replicas,
     IOptions<TributaryOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<BrokerLogsGrain> logger)
@@ -46,7 +48,7 @@ public sealed partial class BrokerLogsGrain(
     }
 
     public Task UpdateConfigsAsync(string topic, IReadOnlyList<int> partitions, IReadOnlyDictionary<string, string> configs) =>
-        Task.WhenAll(partitions.Where(p => logs.IsOpen(topic, p)).Select(async p =>
+        Task.WhenAll(partitions.Where(p => logs.IsOpen(topic, p) && !replicas.TryUpdateConfig(topic, p, configs)).Select(async p =>
         {
             await Slots.WaitAsync();
             try
@@ -73,6 +75,8 @@ public sealed partial class BrokerLogsGrain(
         await Slots.WaitAsync(cancellation);
         try
         {
+            // A log this broker follows is closed here; one it leads, by its grain.
+            await replicas.ReleaseAsync(topic, partition);
             if (logs.IsOpen(topic, partition))
             {
                 try

@@ -15,6 +15,7 @@ using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.Storage.Log;
 using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
+using Tributary.Grains.Actors.Replication;
 
 namespace Tributary.Grains.Actors.Partitions;
 
@@ -29,6 +30,8 @@ namespace Tributary.Grains.Actors.Partitions;
 [Reentrant]
 public sealed partial class PartitionGrain(
     LogManager logs,
+    ReplicaManager replicas,
+    LocalLeaders leaders,
     LocalBrokerConfigs brokerConfigs,
     IOptions<TributaryOptions> options,
     ILogger<PartitionGrain> logger)
@@ -47,7 +50,11 @@ public sealed partial class PartitionGrain(
         _partition = (int)this.GetPrimaryKeyLong(out var topic);
         _topic = topic!;
         var topicGrain = GrainFactory.GetGrain<ITopicGrain>(_topic);
+
+        // A log this broker followed is handed over: its follower stops and closes it before it opens as the leader's.
+        await replicas.ReleaseAsync(_topic, _partition);
         var description = await topicGrain.DescribePartitionAsync(_partition) ?? throw new UnknownPartitionException(_topic, _partition);
+        ThrowUnlessLeader(description.Registration);
 
         // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
         _topicConfigs = description.Configs;
@@ -74,9 +81,14 @@ public sealed partial class PartitionGrain(
 
         _topicConfigs = current.Configs;
         RefreshConfig();
+        if (current.Registration.Leader != BrokerId)
+        {
+            // Leadership moved while the log opened: it goes back to be followed.
+            await CloseLogAsync();
+            ThrowUnlessLeader(current.Registration);
+        }
 
-        // The partition's one replica leads it, alone in its ISR, until partitions are replicated.
-        _leader = new LeaderReplica(_log, current.BrokerId, current.Registration, TimeProvider.System);
+        StartLeading(current.Registration);
         var settings = options.Value;
         this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
         LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
@@ -85,6 +97,7 @@ public sealed partial class PartitionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         brokerConfigs.Changed -= OnBrokerConfigsChanged;
+        StopLeading();
         if (_log is { } log)
         {
             _log = null;
@@ -294,6 +307,7 @@ public sealed partial class PartitionGrain(
 
     public async Task DeleteAsync()
     {
+        StopLeading();
         if (_log is { } log)
         {
             _log = null;
@@ -307,9 +321,12 @@ public sealed partial class PartitionGrain(
         DeactivateOnIdle();
     }
 
-    private PartitionLog Log => _log ?? throw new UnknownPartitionException(_topic, _partition);
+    private PartitionLog Log => _log
+        ?? (_resignedTo is { } newLeader ? throw new BrokerNotAvailableException(_topic, _partition, newLeader) : throw new UnknownPartitionException(_topic, _partition));
 
-    private LeaderReplica Leader => _log is not null && _leader is { } leader ? leader : throw new UnknownPartitionException(_topic, _partition);
+    private LeaderReplica Leader => _log is not null && _leader is { } leader ? leader
+        : _resignedTo is { } newLeader ? throw new BrokerNotAvailableException(_topic, _partition, newLeader)
+        : throw new UnknownPartitionException(_topic, _partition);
 
     /// <summary>Kafka's <c>flush.ms</c> and producer expiry; the recovery checkpoint is the log manager's (every log in one pass).</summary>
     private Task FlushTick()

@@ -145,6 +145,7 @@ public sealed partial class TopicGrain(
             Partitions = [.. description.Partitions],
         };
         await SaveAsync();
+        TellFollowersOfNewPartitions(0);
         return new CreateTopicResult(ErrorCode.None, null, description);
     }
 
@@ -229,6 +230,7 @@ public sealed partial class TopicGrain(
         state.State.PartitionCount = totalCount;
         state.State.Partitions.AddRange(addedPartitions);
         await SaveAsync();
+        TellFollowersOfNewPartitions(current);
         return TopicAdminResult.Ok;
     }
 

@@ -15,6 +15,12 @@ public static partial class BrokerConfigs
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
     public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
     public const string ProducerIdExpirationMs = "producer.id.expiration.ms";
+    public const string ReplicaFetchMaxBytes = "replica.fetch.max.bytes";
+    public const string ReplicaFetchResponseMaxBytes = "replica.fetch.response.max.bytes";
+    public const string ReplicaFetchWaitMaxMs = "replica.fetch.wait.max.ms";
+    public const string ReplicaFetchBackoffMs = "replica.fetch.backoff.ms";
+    public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
+    public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
 
     private static readonly FrozenDictionary<string, long> MillisecondsPerUnit = new Dictionary<string, long>(StringComparer.Ordinal)
     {

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Replication;
+using Tributary.Grains.Replication;
+using Tributary.Grains.Storage.Config;
+
+namespace Tributary.Grains.Actors.Partitions;
+
+/// <summary>
+/// The partition grain as its partition's leader: it leads only at the registration that names its broker, registers
+/// its <see cref="LeaderReplica"/> for the broker's replica fetches, asks the controller (the topic grain) to change
+/// the ISR as followers fall behind or catch up, and resigns when a newer registration names another leader.
+/// </summary>
+public sealed partial class PartitionGrain
+{
+    /// <summary>
+    /// How often a replicated leader checks its ISR: a follower that caught up joins at most this late, and one out of
+    /// sync for <c>replica.lag.time.max.ms</c> leaves at most this late (Kafka checks every half of that).
+    /// </summary>
+    private static readonly TimeSpan IsrCheckInterval = TimeSpan.FromSeconds(1);
+
+    private IGrainTimer? _isrTimer;
+
+    /// <summary>The broker that leads since this grain resigned: calls in flight are sent there (NOT_LEADER_OR_FOLLOWER).</summary>
+    private int? _resignedTo;
+
+    private int BrokerId => options.Value.BrokerId;
+
+    private ReplicaKey Key => new(_topic, _partition);
+
+    public async Task UpdateRegistrationAsync(PartitionRegistration registration)
+    {
+        if (_leader is not { } leader)
+        {
+            return;
+        }
+
+        var current = leader.Registration;
+        if (registration.LeaderEpoch < current.LeaderEpoch || registration.PartitionEpoch <= current.PartitionEpoch)
+        {
+            return;
+        }
+
+        if (registration.Leader == BrokerId && registration.LeaderEpoch == current.LeaderEpoch)
+        {
+            leader.OnRegistrationChanged(registration);
+            return;
+        }
+
+        LogResigned(logger, _topic, _partition, current.LeaderEpoch, registration.Leader, registration.LeaderEpoch);
+        _resignedTo = registration.Leader;
+        await CloseLogAsync();
+        DeactivateOnIdle();
+    }
+
+    private void ThrowUnlessLeader(PartitionRegistration registration)
+    {
+        if (registration.Leader != BrokerId)
+        {
+            // Placement put the grain here as the registration changed: the caller looks for the leader again.
+            throw new BrokerNotAvailableException(_topic, _partition, registration.Leader);
+        }
+    }
+
+    private void StartLeading(PartitionRegistration registration)
+    {
+        _leader = new LeaderReplica(Log, BrokerId, registration, TimeProvider.System);
+        leaders.Add(Key, _leader);
+        if (registration.Replicas.Count > 1)
+        {
+            // Kept alive: its followers fetch through the broker's fetch grain, not through this grain.
+            _isrTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.CheckIsrAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = IsrCheckInterval, Period = IsrCheckInterval, KeepAlive = true });
+        }
+    }
+
+    /// <summary>Stops answering as leader: acks=all appends still waiting answer NOT_LEADER_OR_FOLLOWER.</summary>
+    private void StopLeading()
+    {
+        _isrTimer?.Dispose();
+        _isrTimer = null;
+        if (_leader is { } leader)
+        {
+            _leader = null;
+            leaders.Remove(Key, leader);
+            leader.Resign();
+        }
+    }
+
+    /// <summary>Resigns and closes the log (off the grain's scheduler), so that the broker's replica manager can follow with it.</summary>
+    private async Task CloseLogAsync()
+    {
+        StopLeading();
+        if (_log is { } log)
+        {
+            _log = null;
+            await Task.Run(async () => await logs.CloseAsync(log), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Asks the controller for the ISR the followers' progress calls for, and takes what it stored.</summary>
+    private async Task CheckIsrAsync()
+    {
+        if (_leader is not { } leader || leader.ProposeIsrChange(brokerConfigs.View.Long(BrokerConfigs.ReplicaLagTimeMaxMs)) is not { } request)
+        {
+            return;
+        }
+
+        PartitionChange change;
+        try
+        {
+            change = await GrainFactory.GetGrain<ITopicGrain>(_topic).AlterPartitionAsync(_partition, request);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            LogAlterPartitionFailed(logger, _topic, _partition, e.Message);
+            return;
+        }
+
+        if (change.Error == KafkaFormats.ErrorCode.None)
+        {
+            if (_leader == leader)
+            {
+                leader.OnRegistrationChanged(change.Registration);
+            }
+        }
+        else
+        {
+            // The stored registration moved on (another change came first, or a new leader was elected): take it.
+            LogAlterPartitionRefused(logger, _topic, _partition, change.Error, change.Registration.ToString());
+            await UpdateRegistrationAsync(change.Registration);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} resigns as leader of epoch {LeaderEpoch}: broker {NewLeader} leads epoch {NewLeaderEpoch}")]
+    private static partial void LogResigned(ILogger logger, string topic, int partition, int leaderEpoch, int newLeader, int newLeaderEpoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: ISR change not sent: {Reason}")]
+    private static partial void LogAlterPartitionFailed(ILogger logger, string topic, int partition, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition}: ISR change refused with {Error}; the registration is {Registration}")]
+    private static partial void LogAlterPartitionRefused(ILogger logger, string topic, int partition, KafkaFormats.ErrorCode error, string registration);
+}

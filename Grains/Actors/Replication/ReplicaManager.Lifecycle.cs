@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Actors.Topics;
+using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Replication;
+using Tributary.Grains.Storage.Config;
+
+namespace Tributary.Grains.Actors.Replication;
+
+/// <summary>
+/// The replica manager's part in the silo's life: once the silo is active it tells every topic that this broker
+/// joined, so that partitions waiting for it elect it and it learns what it leads and follows (a broker coming back
+/// after a crash or a restart catches up from there); when the silo stops, fetching stops before the log manager
+/// closes every log (its stop runs at <see cref="ServiceLifecycleStage.Active"/>, before the logs' at
+/// <see cref="ServiceLifecycleStage.BecomeActive"/>). A follower dropped by its fetcher reads its registration again
+/// after <c>replica.fetch.backoff.ms</c>.
+/// </summary>
+public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycle>
+{
+    private static readonly TimeSpan JoinRetryDelay = TimeSpan.FromSeconds(2);
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ReplicaManager), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = Task.Run(JoinAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        foreach (var (key, follower) in _followers)
+        {
+            var gate = Gate(key);
+            await gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                await StopFetchingAsync(key, follower);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>Tells every topic that this broker is here, until every topic has heard it.</summary>
+    private Task JoinAsync() => EveryTopic.CallAsync(
+        grains, topic => topic.BrokerJoinedAsync(BrokerId), (topic, reason) => LogJoinFailed(logger, topic, reason), JoinRetryDelay, _stopping.Token);
+
+    /// <summary>After the fetch backoff, reads the partition's registration and acts on it (in the background).</summary>
+    private void RetryLater(ReplicaKey key) => _ = Task.Run(async () =>
+    {
+        var backoff = TimeSpan.FromMilliseconds(brokerConfigs.View.Int(BrokerConfigs.ReplicaFetchBackoffMs));
+        while (await Delay(backoff))
+        {
+            try
+            {
+                var description = await grains.GetGrain<ITopicGrain>(key.Topic).DescribePartitionAsync(key.Partition);
+                if (description is null)
+                {
+                    // The topic is gone: its deletion removes the directory.
+                    await ReleaseAsync(key.Topic, key.Partition);
+                    return;
+                }
+
+                var registration = description.Registration;
+                if (registration.Leader != BrokerId && registration.Leader != PartitionRegistration.NoLeader)
+                {
+                    // Wakes the leader's grain on its broker, should it not be active yet: its fetches are answered from it.
+                    await TellPartitionAsync(key, registration);
+                }
+
+                await ApplyAsync(key, description.TopicId, description.Configs, registration);
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+            }
+        }
+    }, CancellationToken.None);
+
+    /// <summary>Waits unless the silo stops; false when it stops.</summary>
+    private async Task<bool> Delay(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _stopping.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell topic {Topic} that this broker joined: {Reason}; trying again")]
+    private static partial void LogJoinFailed(ILogger logger, string topic, string reason);
+}
