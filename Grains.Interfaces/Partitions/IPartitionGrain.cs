@@ -23,10 +23,12 @@ public interface IPartitionGrain : IGrainWithIntegerCompoundKey
     /// coordinator of <paramref name="transactionalId"/> confirms that the partition is in its open transaction
     /// (KIP-890), so that no transaction hangs here unknown to its coordinator. INVALID_TXN_STATE when it is not,
     /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED without an id. With <paramref name="requiredAcks"/> -1 (acks=all) the
-    /// append needs <c>min.insync.replicas</c> in-sync replicas: NOT_ENOUGH_REPLICAS, nothing written, with fewer.
+    /// append needs <c>min.insync.replicas</c> in-sync replicas: NOT_ENOUGH_REPLICAS, nothing written, with fewer;
+    /// and it answers once every in-sync replica holds it, or REQUEST_TIMED_OUT after <paramref name="timeoutMs"/>
+    /// (the Produce request's <c>timeout_ms</c>), the records written all the same.
     /// </summary>
-    [Alias("AppendFromProducer")]
-    Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1);
+    [Alias("AppendFromProducer"), ResponseTimeout(LongCalls.ClientBoundedWait)]
+    Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1, int timeoutMs = 30_000);
 
     /// <summary>
     /// Reads whole batches from an offset; with a max wait, waits for data to arrive first (as long as the client's

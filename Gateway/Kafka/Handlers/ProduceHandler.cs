@@ -43,8 +43,8 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
             legacy && !_acceptOldMessageFormats ? Task.FromResult(Failed(partition.Index, ErrorCode.UnsupportedVersion,
                 $"Produce v{request.ApiVersion} (message formats 0 and 1) is not served: use v{FirstRecordBatchVersion} or later."))
             : !acksValid ? Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1."))
-            : legacy ? AppendLegacyAsync(request, topic.Name, partition.Index, partition.Records, body.Acks)
-            : AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId, body.Acks));
+            : legacy ? AppendLegacyAsync(request, topic.Name, partition.Index, partition.Records, body.Acks, body.TimeoutMs)
+            : AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId, body.Acks, body.TimeoutMs));
         var response = new ProduceResponse
         {
             Responses = topics.Select(t => new ProduceResponse.TopicProduceResponse { Name = t.Topic.Name, PartitionResponses = t.Results }).ToList(),
@@ -53,7 +53,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
     }
 
     private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(
-        KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId, short acks)
+        KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId, short acks, int timeoutMs)
     {
         if (records is not { Length: > 0 } batches || !IsSingleBatch(batches.Span))
         {
@@ -67,7 +67,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
         }
 
         // The batch is the partition's from here: nothing below reads it (the response is built from the result).
-        return await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(batches), transactionalId, acks);
+        return await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(batches), transactionalId, acks, timeoutMs);
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
     /// converted to a record batch. A record batch sent at these versions is taken as it is, alone in its set. An empty
     /// set appends nothing and is answered without error or offset, as Kafka answers it.
     /// </summary>
-    private async Task<ProduceResponse.PartitionProduceResponse> AppendLegacyAsync(KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, short acks)
+    private async Task<ProduceResponse.PartitionProduceResponse> AppendLegacyAsync(KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, short acks, int timeoutMs)
     {
         var (error, partition, _) = await router.RouteAsync(topic, index);
         if (partition is null)
@@ -91,18 +91,18 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
         if (set.Length > RecordBatch.MagicOffset && set.Span[RecordBatch.MagicOffset] == RecordBatch.CurrentMagic)
         {
             return IsSingleBatch(set.Span)
-                ? await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(set), transactionalId: null, acks)
+                ? await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(set), transactionalId: null, acks, timeoutMs)
                 : Failed(index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.");
         }
 
         var converted = RecordUpConverter.ToRecordBatch(set.Span);
         return converted.IsValid
-            ? await AppendToAsync(request, topic, index, partition, converted.Batch!, transactionalId: null, acks)
+            ? await AppendToAsync(request, topic, index, partition, converted.Batch!, transactionalId: null, acks, timeoutMs)
             : Failed(index, converted.Error, converted.ErrorMessage);
     }
 
     private async Task<ProduceResponse.PartitionProduceResponse> AppendToAsync(
-        KafkaRequest request, string topic, int index, IPartitionGrain partition, TransferredRecords batch, string? transactionalId, short acks)
+        KafkaRequest request, string topic, int index, IPartitionGrain partition, TransferredRecords batch, string? transactionalId, short acks, int timeoutMs)
     {
         // Only the broker writes an internal topic (Kafka's ReplicaManager: internalTopicsAllowed is false for clients).
         if (InternalTopics.IsInternal(topic))
@@ -112,7 +112,7 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
 
         try
         {
-            var result = await partition.AppendAsync(batch, transactionalId, acks);
+            var result = await partition.AppendAsync(batch, transactionalId, acks, timeoutMs);
             return new ProduceResponse.PartitionProduceResponse
             {
                 Index = index,

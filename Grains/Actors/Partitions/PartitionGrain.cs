@@ -118,11 +118,15 @@ public sealed partial class PartitionGrain(
         return ToAppendResult(result);
     }
 
-    public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1)
+    public async Task<AppendResult> AppendAsync(TransferredRecords records, string? transactionalId, short requiredAcks = 1, int timeoutMs = 30_000)
     {
         var buffer = records.Bytes;
         var minInSyncReplicas = Log.Config.MinInSyncReplicas;
-        var result = await Leader.AppendAsync(buffer, requiredAcks, minInSyncReplicas, transactionVerified: false);
+
+        // Kafka's delayed produce: an acks=all append waits for the in-sync replicas up to the request's timeout.
+        using var timeout = requiredAcks == -1 ? new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(0, timeoutMs))) : null;
+        var cancellation = timeout?.Token ?? CancellationToken.None;
+        var result = await Leader.AppendAsync(buffer, requiredAcks, minInSyncReplicas, cancellation, transactionVerified: false);
         if (result.Opener is { } opener)
         {
             // Nothing was written (the buffer is as sent): the coordinator confirms the partition, then the append is
@@ -138,7 +142,7 @@ public sealed partial class PartitionGrain(
                 return new AppendResult(verified, $"The partition is not in the producer's transaction ({verified}).", -1, -1, Log.LogStartOffset);
             }
 
-            result = await Leader.AppendAsync(buffer, requiredAcks, minInSyncReplicas, transactionVerified: true);
+            result = await Leader.AppendAsync(buffer, requiredAcks, minInSyncReplicas, cancellation, transactionVerified: true);
         }
 
         return ToAppendResult(result);
