@@ -12,7 +12,7 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
     {
         var o = options.Value;
         var id = o.BrokerId.ToString(CultureInfo.InvariantCulture);
-        return new Dictionary<string, string>
+        var configs = new Dictionary<string, string>
         {
             ["broker.id"] = id,
             ["node.id"] = id,
@@ -33,6 +33,12 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["transaction.abort.timed.out.transaction.cleanup.interval.ms"] = Milliseconds(o.Transactions.TimeoutCheckInterval),
             ["transaction.remove.expired.transaction.cleanup.interval.ms"] = Milliseconds(o.Transactions.ExpirationCheckInterval),
         };
+        if (o.Rack is { Length: > 0 } rack)
+        {
+            configs["broker.rack"] = rack;
+        }
+
+        return configs;
     }
 
     private static string Milliseconds(TimeSpan value) => Text((long)value.TotalMilliseconds);

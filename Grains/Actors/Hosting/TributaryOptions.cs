@@ -20,6 +20,12 @@ public sealed class TributaryOptions
     public int DefaultPartitions { get; set; } = 1;
 
     /// <summary>
+    /// The rack (or availability zone) of this broker (Kafka's <c>broker.rack</c>): replicas of a partition are placed on
+    /// brokers of different racks while there are racks without one. Default none.
+    /// </summary>
+    public string? Rack { get; set; }
+
+    /// <summary>
     /// How long a partition stays open with nothing to do before its grain deactivates and its files close.
     /// Default 10 minutes.
     /// </summary>

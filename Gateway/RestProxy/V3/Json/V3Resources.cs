@@ -50,7 +50,7 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["broker_id"] = endpoint.BrokerId,
         ["host"] = endpoint.Host,
         ["port"] = endpoint.Port,
-        ["rack"] = null,
+        ["rack"] = endpoint.Rack,
         ["configs"] = Related($"/brokers/{endpoint.BrokerId}/configs"),
         ["partition_replicas"] = Related($"/brokers/{endpoint.BrokerId}/partition-replicas"),
     };
