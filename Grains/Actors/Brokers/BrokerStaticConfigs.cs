@@ -19,6 +19,7 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["process.roles"] = "broker,controller",
             ["log.dirs"] = o.PartitionDataDirectory,
             ["num.partitions"] = Text(o.DefaultPartitions),
+            ["default.replication.factor"] = Text(o.DefaultReplicationFactor),
             ["log.retention.check.interval.ms"] = Milliseconds(o.RetentionCheckInterval),
             ["log.flush.offset.checkpoint.interval.ms"] = Milliseconds(o.LogFlushOffsetCheckpointInterval),
             ["num.recovery.threads.per.data.dir"] = Text(o.NumRecoveryThreadsPerDataDir),
