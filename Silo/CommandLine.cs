@@ -7,6 +7,7 @@ public static class CommandLine
     {
         ["--data-dir"] = "Tributary:DataDirectory",
         ["--broker-id"] = "Tributary:BrokerId",
+        ["--rack"] = "Tributary:Rack",
         ["--silo-port"] = "Orleans:SiloPort",
         ["--gateway-port"] = "Orleans:GatewayPort",
         ["--kafka-port"] = "Tributary:Kafka:Port",

@@ -47,7 +47,8 @@ public static class TributaryHost
             tributary.BrokerId,
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
             kafka.AdvertisedHost,
-            kafka.EffectiveAdvertisedPort));
+            kafka.EffectiveAdvertisedPort,
+            string.IsNullOrEmpty(tributary.Rack) ? null : tributary.Rack));
         builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory));
         var registryPort = tributary.SchemaRegistry.Port;
         var restPort = tributary.RestProxy.Port;

@@ -51,6 +51,7 @@ public static class RestProxyEndpoints
             V3.TopicsEndpoints.Map(cluster);
             TopicConfigsEndpoints.Map(cluster);
             V3.PartitionsEndpoints.Map(cluster);
+            ReplicasEndpoints.Map(cluster);
             RecordsEndpoints.Map(cluster);
             ConsumerGroupsEndpoints.Map(cluster);
             ConsumerLagsEndpoints.Map(cluster);

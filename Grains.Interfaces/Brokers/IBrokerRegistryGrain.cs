@@ -1,13 +1,14 @@
 namespace Tributary.Grains.Interfaces.Brokers;
 
 /// <summary>
-/// The advertised endpoint of every broker that ever joined the cluster (one grain, key 0). Which of them are alive
-/// is membership's business; this only says where each broker id is to be reached.
+/// The advertised endpoint and rack of every broker that ever joined the cluster (one grain, key 0): Kafka's registered
+/// brokers. Which of them are alive is membership's business; this only says where each broker id is to be reached
+/// and in which rack it stands.
 /// </summary>
 [Alias("Tributary.Brokers.IBrokerRegistryGrain")]
 public interface IBrokerRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records or updates a broker's endpoint; a broker calls it each time it starts.</summary>
+    /// <summary>Records or updates a broker's endpoint and rack; a broker calls it each time it starts.</summary>
     [Alias("Register")]
     Task RegisterAsync(BrokerEndpoint endpoint);
 

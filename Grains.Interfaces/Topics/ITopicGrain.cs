@@ -47,8 +47,8 @@ public interface ITopicGrain : IGrainWithStringKey
     Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, bool validateOnly);
 
     /// <summary>
-    /// Kafka's CreatePartitions with the new partitions' brokers as the client assigned them: one list of broker ids per
-    /// new partition, in partition order; null places them on the live brokers.
+    /// Kafka's CreatePartitions with the new partitions' replicas as the client assigned them: one list of broker ids per
+    /// new partition, in partition order, as long as the topic's; null places as many replicas on the live brokers.
     /// </summary>
     [Alias("CreatePartitionsAssigned")]
     Task<TopicAdminResult> CreatePartitionsAsync(int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly);

@@ -7,7 +7,7 @@ namespace Tributary.Gateway.Kafka.Brokers;
 
 /// <summary>
 /// The brokers Metadata names: every active silo of the cluster, from Orleans membership as this silo sees it now,
-/// with the endpoint the broker registered. Endpoints are kept here and asked of the registry only when a live broker
+/// with the endpoint and rack the broker registered. Endpoints are kept here and asked of the registry only when a live broker
 /// is not yet known, so a request never waits on the control plane for brokers it has already seen.
 /// </summary>
 public sealed partial class ClusterBrokers(
@@ -51,7 +51,7 @@ public sealed partial class ClusterBrokers(
     /// <summary>The live brokers with their endpoints; a live broker whose endpoint cannot be learnt is left out.</summary>
     public async ValueTask<IReadOnlyList<BrokerEndpoint>> LiveAsync()
     {
-        _endpoints[self.BrokerId] = new BrokerEndpoint(self.BrokerId, self.Host, self.Port);
+        _endpoints[self.BrokerId] = self.Endpoint;
         var ids = LiveIds();
 
         // A broker that restarted may advertise a new address: look again when membership changed and now and then,
@@ -70,9 +70,8 @@ public sealed partial class ClusterBrokers(
         return ids.Select(id => _endpoints.GetValueOrDefault(id)).OfType<BrokerEndpoint>().ToList();
     }
 
-    /// <summary>Puts this broker's endpoint in the registry; called when the silo becomes active.</summary>
-    public Task RegisterSelfAsync() =>
-        grains.GetGrain<IBrokerRegistryGrain>(0).RegisterAsync(new BrokerEndpoint(self.BrokerId, self.Host, self.Port));
+    /// <summary>Puts this broker's endpoint and rack in the registry; called when the silo becomes active.</summary>
+    public Task RegisterSelfAsync() => grains.GetGrain<IBrokerRegistryGrain>(0).RegisterAsync(self.Endpoint);
 
     private async Task RefreshAsync(MembershipVersion version)
     {

@@ -10,9 +10,9 @@ namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// CreateTopics (19): each topic is created by its topic grain, which validates name, partition count, replication
-/// factor, configs and a manual replica assignment (each partition on the one live broker named) with Kafka's rules and
-/// the limits of partitions per topic, per broker and per cluster and of topics; <c>validateOnly</c> checks without
-/// creating. From v5 the response carries the resulting configs. A request that would create more than
+/// factor, configs and a manual replica assignment (each partition on registered brokers, one of them live at least)
+/// with Kafka's rules and the limits of partitions per topic, per broker and per cluster and of topics, and places the
+/// replicas; <c>validateOnly</c> checks without creating. From v5 the response carries the resulting configs. A request that would create more than
 /// <see cref="KafkaListenerOptions.MaxPartitionsPerRequest"/> partitions is refused whole (POLICY_VIOLATION, Kafka's
 /// message), and each topic's partitions count against the client's controller mutation quota (strict from v6).
 /// </summary>
@@ -98,7 +98,7 @@ public sealed class CreateTopicsHandler(
             TopicId = validateOnly ? Guid.Empty : description.TopicId,
             ErrorMessage = null,
             NumPartitions = description.PartitionCount,
-            ReplicationFactor = 1,
+            ReplicationFactor = (short)description.ReplicationFactor,
         };
         if (request.ApiVersion >= 5)
         {

@@ -35,7 +35,7 @@ public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers
         {
             ClusterId = broker.ClusterId,
             ControllerId = brokers.ControllerId(),
-            Brokers = live.Select(b => new DescribeClusterResponse.DescribeClusterBroker { BrokerId = b.BrokerId, Host = b.Host, Port = b.Port }).ToList(),
+            Brokers = live.Select(b => new DescribeClusterResponse.DescribeClusterBroker { BrokerId = b.BrokerId, Host = b.Host, Port = b.Port, Rack = b.Rack }).ToList(),
             ClusterAuthorizedOperations = AuthorizedOperations.When(body.IncludeClusterAuthorizedOperations, AuthorizedOperations.Cluster),
         };
     }

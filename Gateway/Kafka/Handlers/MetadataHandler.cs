@@ -49,7 +49,7 @@ public sealed class MetadataHandler(
         var live = await brokers.LiveAsync();
         var response = new StreamedMetadataResponse
         {
-            Brokers = live.Select(b => new MetadataResponse.MetadataResponseBroker { NodeId = b.BrokerId, Host = b.Host, Port = b.Port }).ToList(),
+            Brokers = live.Select(b => new MetadataResponse.MetadataResponseBroker { NodeId = b.BrokerId, Host = b.Host, Port = b.Port, Rack = b.Rack }).ToList(),
             ClusterId = broker.ClusterId,
             ControllerId = brokers.ControllerId(),
             ClusterAuthorizedOperations = AuthorizedOperations.When(

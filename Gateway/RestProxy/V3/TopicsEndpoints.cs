@@ -13,8 +13,9 @@ using Tributary.Grains.Interfaces.Topics;
 namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>
-/// API v3 topics: listed, created (with configs, or only validated), read, grown and deleted; a creation or growth of
-/// more partitions than one Kafka request may create is refused, as the topic's limits refuse theirs.
+/// API v3 topics: listed, created (with a replication factor or replica assignments, with configs, or only validated),
+/// read, grown and deleted; a creation or growth of more partitions than one Kafka request may create is refused, as
+/// the topic's limits refuse theirs.
 /// </summary>
 internal static class TopicsEndpoints
 {
@@ -49,16 +50,21 @@ internal static class TopicsEndpoints
             return V3Http.Error(RestErrors.KafkaBadRequest, "topic_name is required.");
         }
 
+        // As Confluent's proxy does, replica assignments decide the partitions and their replicas, whatever the counts say.
+        var assignments = (body.ReplicasAssignments ?? []).Select(a => new ReplicaAssignment(a.Key, a.Value)).ToList();
+
         // The Kafka listener's bound on partitions created by one request holds for one made here.
-        var partitions = body.PartitionsCount is null or -1 ? brokerConfigs.NumPartitions : Math.Max(0, body.PartitionsCount.Value);
+        var partitions = assignments.Count > 0 ? assignments.Count
+            : body.PartitionsCount is null or -1 ? brokerConfigs.NumPartitions : Math.Max(0, body.PartitionsCount.Value);
         if (partitions > options.Value.MaxPartitionsPerRequest)
         {
             return V3Http.Error(RestErrors.KafkaBadRequest, PartitionLimits.RequestTooLarge(partitions, options.Value.MaxPartitionsPerRequest));
         }
 
         var configs = (body.Configs ?? []).ToDictionary(c => c.Name, c => c.Value);
-        var created = await grains.GetGrain<ITopicGrain>(body.TopicName).CreateAsync(
-            new CreateTopicRequest(body.PartitionsCount ?? -1, body.ReplicationFactor ?? -1, configs, body.ValidateOnly));
+        var created = await grains.GetGrain<ITopicGrain>(body.TopicName).CreateAsync(assignments.Count > 0
+            ? new CreateTopicRequest(-1, -1, configs, body.ValidateOnly, assignments)
+            : new CreateTopicRequest(body.PartitionsCount ?? -1, body.ReplicationFactor ?? -1, configs, body.ValidateOnly));
         topics.Invalidate(body.TopicName);
         if (created.Error != ErrorCode.None || created.Topic is null)
         {

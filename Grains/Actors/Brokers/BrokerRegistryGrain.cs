@@ -4,7 +4,10 @@ using Tributary.Grains.Actors.Persistence;
 
 namespace Tributary.Grains.Actors.Brokers;
 
-/// <summary>Broker endpoints in the control-plane store, so a restarted silo's gateway can name every broker at once.</summary>
+/// <summary>
+/// Broker endpoints and racks in the control-plane store, so a restarted silo's gateway can name every broker at once
+/// and topics can place replicas by rack.
+/// </summary>
 public sealed class BrokerRegistryGrain(
     [PersistentState("brokers", GrainStorageNames.ControlPlane)] IPersistentState<BrokerRegistryState> state)
     : Grain, IBrokerRegistryGrain

@@ -12,13 +12,14 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
     {
         var o = options.Value;
         var id = o.BrokerId.ToString(CultureInfo.InvariantCulture);
-        return new Dictionary<string, string>
+        var configs = new Dictionary<string, string>
         {
             ["broker.id"] = id,
             ["node.id"] = id,
             ["process.roles"] = "broker,controller",
             ["log.dirs"] = o.PartitionDataDirectory,
             ["num.partitions"] = Text(o.DefaultPartitions),
+            ["default.replication.factor"] = Text(o.DefaultReplicationFactor),
             ["log.retention.check.interval.ms"] = Milliseconds(o.RetentionCheckInterval),
             ["log.flush.offset.checkpoint.interval.ms"] = Milliseconds(o.LogFlushOffsetCheckpointInterval),
             ["num.recovery.threads.per.data.dir"] = Text(o.NumRecoveryThreadsPerDataDir),
@@ -33,6 +34,12 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["transaction.abort.timed.out.transaction.cleanup.interval.ms"] = Milliseconds(o.Transactions.TimeoutCheckInterval),
             ["transaction.remove.expired.transaction.cleanup.interval.ms"] = Milliseconds(o.Transactions.ExpirationCheckInterval),
         };
+        if (o.Rack is { Length: > 0 } rack)
+        {
+            configs["broker.rack"] = rack;
+        }
+
+        return configs;
     }
 
     private static string Milliseconds(TimeSpan value) => Text((long)value.TotalMilliseconds);

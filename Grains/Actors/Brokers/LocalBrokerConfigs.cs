@@ -72,6 +72,9 @@ public sealed partial class LocalBrokerConfigs : IBrokerConfigs, IBrokerConfigOb
 
     public int NumPartitions => View.Int(BrokerConfigs.NumPartitions);
 
+    /// <summary>Kafka's <c>default.replication.factor</c>: the replicas of each partition of a topic created without a replication factor.</summary>
+    public int DefaultReplicationFactor => View.Int(BrokerConfigs.DefaultReplicationFactor);
+
     public IReadOnlyDictionary<string, string> TopicDefaults => View.TopicDefaults;
 
     public int OffsetsTopicNumPartitions => View.Int(BrokerConfigs.OffsetsTopicNumPartitions);

@@ -20,6 +20,18 @@ public sealed class TributaryOptions
     public int DefaultPartitions { get; set; } = 1;
 
     /// <summary>
+    /// Replicas of each partition of a topic created without a replication factor (Kafka's
+    /// <c>default.replication.factor</c>), until a dynamic broker config changes it. Default 1.
+    /// </summary>
+    public int DefaultReplicationFactor { get; set; } = 1;
+
+    /// <summary>
+    /// The rack (or availability zone) of this broker (Kafka's <c>broker.rack</c>): replicas of a partition are placed on
+    /// brokers of different racks while there are racks without one. Default none.
+    /// </summary>
+    public string? Rack { get; set; }
+
+    /// <summary>
     /// How long a partition stays open with nothing to do before its grain deactivates and its files close.
     /// Default 10 minutes.
     /// </summary>

@@ -15,9 +15,10 @@ namespace Tributary.Grains.Actors.Topics;
 
 /// <summary>
 /// A topic's metadata, durable in the control-plane store: id, partition count, config overrides validated against
-/// Kafka's definitions, and the broker of each partition: chosen among the live brokers at creation, or the live broker
-/// the client assigned it to (Kafka's manual replica assignment). Creating partitions only records them: a partition's
-/// grain and directory come into being when it is first used. Partition counts are checked against the limits
+/// Kafka's definitions, and each partition's registration: its replicas, placed on the live brokers at creation (as
+/// many as the replication factor asked for, or <c>default.replication.factor</c>; partitions added later take the
+/// topic's) or named by the client (Kafka's manual replica assignment), its in-sync replicas and leader. Creating
+/// partitions only records them: a partition's grain and directory come into being when it is first used. Partition counts are checked against the limits
 /// (<see cref="LimitsOptions"/>): the topic's own here, the cluster's and each broker's by the topic catalog, where the
 /// partitions are reserved before they are stored.
 /// </summary>
@@ -71,7 +72,7 @@ public sealed partial class TopicGrain(
         }
 
         var live = brokers.Active();
-        IReadOnlyList<int>? assigned = null;
+        IReadOnlyList<IReadOnlyList<int>>? assigned = null;
         if (request.Assignments is { Count: > 0 } assignments)
         {
             if (TooManyPartitions(assignments.Count) is { } tooMany)
@@ -79,14 +80,15 @@ public sealed partial class TopicGrain(
                 return Fail(ErrorCode.InvalidPartitions, tooMany);
             }
 
+            var registered = await RegisteredBrokersAsync(live);
             var decision = ReplicaAssignmentRules.ForNewTopic(
-                request.PartitionCount, request.ReplicationFactor, assignments, await RegisteredBrokersAsync(live), live.Keys.ToHashSet());
+                request.PartitionCount, request.ReplicationFactor, assignments, registered.Keys.ToHashSet(), live.Keys.ToHashSet());
             if (decision.Error != ErrorCode.None)
             {
                 return Fail(decision.Error, decision.Message!);
             }
 
-            assigned = decision.Brokers;
+            assigned = decision.Replicas;
         }
         else
         {
@@ -95,12 +97,9 @@ public sealed partial class TopicGrain(
                 return Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
             }
 
-            if (request.ReplicationFactor != -1 && request.ReplicationFactor != 1)
+            if (request.ReplicationFactor is 0 or < -1)
             {
-                return Fail(ErrorCode.InvalidReplicationFactor,
-                    request.ReplicationFactor <= 0
-                        ? "Replication factor must be larger than 0."
-                        : $"Replication factor: {request.ReplicationFactor} larger than available brokers: 1 (replication is not supported yet).");
+                return Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0.");
             }
         }
 
@@ -115,9 +114,16 @@ public sealed partial class TopicGrain(
             return Fail(ErrorCode.InvalidPartitions, overLimit);
         }
 
-        if (assigned is null && live.Count == 0)
+        if (assigned is null)
         {
-            return Fail(ErrorCode.BrokerNotAvailable, "No live broker to place the partitions on.");
+            var replicationFactor = request.ReplicationFactor == -1 ? brokerConfigs.DefaultReplicationFactor : request.ReplicationFactor;
+            var placed = await PlaceAsync(partitions, replicationFactor, firstPartition: 0, live);
+            if (placed.Error != ErrorCode.None)
+            {
+                return Fail(placed.Error, placed.Message!);
+            }
+
+            assigned = placed.Replicas;
         }
 
         var description = new TopicDescription(
@@ -125,7 +131,7 @@ public sealed partial class TopicGrain(
             Guid.NewGuid(),
             partitions,
             request.Configs.ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal),
-            OneReplicaEach(assigned ?? PartitionAssignment.Assign(Name, partitions, live.Keys.ToArray())));
+            Register(assigned, live));
         var reserved = await Catalog.ReserveAsync(Name, description.TopicId, TopicFootprint.Of(description.Partitions), request.ValidateOnly);
         if (reserved.Error != ErrorCode.None)
         {
@@ -200,27 +206,32 @@ public sealed partial class TopicGrain(
         }
 
         var live = brokers.Active();
-        IReadOnlyList<int> added;
+        var replicationFactor = state.State.Partitions[0].Replicas.Count;
+        IReadOnlyList<IReadOnlyList<int>> added;
         if (assignments is not null)
         {
-            var decision = ReplicaAssignmentRules.ForNewPartitions(current, totalCount, assignments, await RegisteredBrokersAsync(live), live.Keys.ToHashSet());
+            var registered = await RegisteredBrokersAsync(live);
+            var decision = ReplicaAssignmentRules.ForNewPartitions(
+                current, totalCount, replicationFactor, assignments, registered.Keys.ToHashSet(), live.Keys.ToHashSet());
             if (decision.Error != ErrorCode.None)
             {
                 return new TopicAdminResult(decision.Error, decision.Message);
             }
 
-            added = decision.Brokers;
-        }
-        else if (live.Count == 0)
-        {
-            return new TopicAdminResult(ErrorCode.BrokerNotAvailable, "No live broker to place the partitions on.");
+            added = decision.Replicas;
         }
         else
         {
-            added = PartitionAssignment.Assign(Name, totalCount - current, live.Keys.ToArray(), firstPartition: current);
+            var placed = await PlaceAsync(totalCount - current, replicationFactor, firstPartition: current, live);
+            if (placed.Error != ErrorCode.None)
+            {
+                return new TopicAdminResult(placed.Error, placed.Message);
+            }
+
+            added = placed.Replicas;
         }
 
-        var addedPartitions = OneReplicaEach(added);
+        var addedPartitions = Register(added, live);
         var reserved = await Catalog.ReserveAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.Partitions.Concat(addedPartitions)), validateOnly);
         if (reserved.Error != ErrorCode.None || validateOnly)
         {
@@ -249,17 +260,6 @@ public sealed partial class TopicGrain(
         _description = null;
         await state.WriteStateAsync();
     }
-
-    /// <summary>Every broker that ever joined the cluster (Kafka's registered brokers), the live ones included.</summary>
-    private async Task<HashSet<int>> RegisteredBrokersAsync(IReadOnlyDictionary<int, SiloAddress> live)
-    {
-        var registered = (await GrainFactory.GetGrain<IBrokerRegistryGrain>(0).ListAsync()).Select(b => b.BrokerId).ToHashSet();
-        registered.UnionWith(live.Keys);
-        return registered;
-    }
-
-    /// <summary>New partitions, one replica each on the broker given, leading at epoch 0 (partitions are not replicated yet).</summary>
-    private static List<PartitionRegistration> OneReplicaEach(IEnumerable<int> brokers) => [.. brokers.Select(b => PartitionRegistration.New([b]))];
 
     private TopicAdminResult UnknownTopic() => new(ErrorCode.UnknownTopicOrPartition, $"Topic '{Name}' does not exist.");
 

@@ -6,8 +6,8 @@ namespace Tributary.Grains.Storage.Config;
 /// The broker configs Kafka 3.9 defines and DescribeConfigs lists (KafkaConfig's definitions: the server, log,
 /// cleaner, socket, replication, group, transaction, KRaft, metrics and the basic security settings), with Kafka's
 /// types and defaults. <c>dynamic</c> marks those that can be changed at runtime here: the log configs that are topic
-/// defaults, the cleaner's, <c>producer.id.expiration.ms</c>, and <c>num.partitions</c> and
-/// <c>auto.create.topics.enable</c> (static in Kafka). Kafka's other dynamic configs (thread pools, listeners,
+/// defaults, the cleaner's, <c>producer.id.expiration.ms</c>, and <c>num.partitions</c>,
+/// <c>default.replication.factor</c> and <c>auto.create.topics.enable</c> (static in Kafka). Kafka's other dynamic configs (thread pools, listeners,
 /// connection limits, TLS) change nothing here and are read-only.
 /// </summary>
 public static partial class BrokerConfigs
@@ -55,7 +55,7 @@ public static partial class BrokerConfigs
         new("early.start.listeners", ConfigType.String, null, "Listeners started before the authorizer is ready."),
         new("auto.create.topics.enable", ConfigType.Boolean, "true", "Whether a Metadata request for an unknown topic creates it.", Dynamic),
         new("num.partitions", ConfigType.Int, "1", "Partitions of a topic created without a partition count (auto-created ones included).", Dynamic, AtLeast(1)),
-        new("default.replication.factor", ConfigType.Int, "1", "Replication factor of a topic created without one."),
+        new("default.replication.factor", ConfigType.Int, "1", "Replication factor of a topic created without one (auto-created ones included).", Dynamic, AtLeast(1)),
         new("min.insync.replicas", ConfigType.Int, "1", "Default in-sync replicas needed for acks=all.", Dynamic, AtLeast(1)),
         new("unclean.leader.election.enable", ConfigType.Boolean, "false", "Default of whether an out-of-sync replica may become leader.", Dynamic),
 

@@ -12,6 +12,7 @@ namespace Tributary.Grains.Storage.Config;
 public static partial class BrokerConfigs
 {
     public const string NumPartitions = "num.partitions";
+    public const string DefaultReplicationFactor = "default.replication.factor";
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
     public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
     public const string ProducerIdExpirationMs = "producer.id.expiration.ms";

@@ -49,10 +49,14 @@ public sealed class AdminTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
             new TopicSpecification { Name = "admin-unknownconfig", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["no.such"] = "1" } },
             new TopicSpecification { Name = "admin-zero", NumPartitions = 0, ReplicationFactor = 1 },
             new TopicSpecification { Name = "admin-rf3", NumPartitions = 1, ReplicationFactor = 3 },
+            new TopicSpecification { Name = "admin-rf2", NumPartitions = 2, ReplicationFactor = 2 },
         ]));
         Assert.Equal(
-            [ErrorCode.TopicAlreadyExists, ErrorCode.InvalidConfig, ErrorCode.InvalidConfig, ErrorCode.InvalidPartitions, ErrorCode.InvalidReplicationFactor],
+            [ErrorCode.TopicAlreadyExists, ErrorCode.InvalidConfig, ErrorCode.InvalidConfig, ErrorCode.InvalidPartitions, ErrorCode.InvalidReplicationFactor, ErrorCode.InvalidReplicationFactor],
             errors.Results.Select(r => r.Error.Code));
+        Assert.Equal(
+            "Unable to replicate the partition 2 time(s): The target replication factor of 2 cannot be reached because only 1 broker(s) are registered.",
+            errors.Results.Single(r => r.Topic == "admin-rf2").Error.Reason);
 
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "admin-dryrun", NumPartitions = 2, ReplicationFactor = 1 }],
             new CreateTopicsOptions { ValidateOnly = true });

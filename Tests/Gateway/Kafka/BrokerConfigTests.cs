@@ -151,6 +151,33 @@ public sealed class BrokerConfigTests(BrokerFixture broker) : IClassFixture<Brok
     }
 
     [Fact]
+    public async Task DefaultReplicationFactor_IsTheReplicationOfTopicsCreatedWithoutOne_AtOnce()
+    {
+        using var admin = Admin();
+        TopicSpecification Unreplicated(string name) => new() { Name = name, NumPartitions = 1, ReplicationFactor = -1 };
+
+        await SetAsync(admin, ThisBroker, "default.replication.factor", "2");
+        try
+        {
+            // One broker cannot hold two replicas: refused, which shows the default was read.
+            var refused = await Assert.ThrowsAsync<CreateTopicsException>(() => admin.CreateTopicsAsync([Unreplicated("rf-default-two")]));
+
+            Assert.Equal(
+                (ErrorCode.InvalidReplicationFactor, "Unable to replicate the partition 2 time(s): The target replication factor of 2 cannot be reached because only 1 broker(s) are registered."),
+                (Assert.Single(refused.Results).Error.Code, Assert.Single(refused.Results).Error.Reason));
+            Assert.Equal(("2", ConfigSource.DynamicBrokerConfig), Value(await DescribeAsync(admin, ThisBroker), "default.replication.factor"));
+        }
+        finally
+        {
+            await SetAsync(admin, ThisBroker, "default.replication.factor", null, AlterConfigOpType.Delete);
+        }
+
+        await admin.CreateTopicsAsync([Unreplicated("rf-default-one")]);
+        var described = await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(["rf-default-one"]));
+        Assert.Equal([1], Assert.Single(Assert.Single(described.TopicDescriptions).Partitions).Replicas.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task AReadOnlyConfig_IsRefusedWithKafkasError_ByBothAlterApis()
     {
         using var admin = Admin();

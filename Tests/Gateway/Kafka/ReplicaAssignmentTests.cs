@@ -10,8 +10,9 @@ namespace Tributary.Tests.Gateway.Kafka;
 
 /// <summary>
 /// Manual replica assignments in CreateTopics and CreatePartitions on one broker (id 1): honoured when each partition
-/// names one live broker, refused otherwise with Kafka's error and message. Broker 7 has joined the cluster once
-/// (it is registered) and is not live, as a broker that died is.
+/// names registered brokers, the live one among them, refused otherwise with Kafka's error and message. Broker 7 has
+/// joined the cluster once (it is registered) and is not live, as a broker that died is: a replica on it is out of
+/// sync from the start, as Kafka leaves a fenced broker out of a new partition's ISR.
 /// </summary>
 public sealed class ReplicaAssignmentTests(BrokerFixture broker) : IClassFixture<BrokerFixture>, IAsyncLifetime
 {
@@ -54,7 +55,7 @@ public sealed class ReplicaAssignmentTests(BrokerFixture broker) : IClassFixture
     [InlineData(new[] { 5 }, "The manual partition assignment includes broker 5, but no such broker is registered.")]
     [InlineData(new[] { DeadBroker }, "All brokers specified in the manual partition assignment for partition 0 are fenced or in controlled shutdown.")]
     [InlineData(new[] { 1, 1 }, "The manual partition assignment includes the broker 1 more than once.")]
-    [InlineData(new[] { 1, DeadBroker }, "The manual partition assignment includes a partition with 2 replica(s), but a partition has exactly 1 replica here: replication is not supported yet.")]
+    [InlineData(new[] { 1, 5 }, "The manual partition assignment includes broker 5, but no such broker is registered.")]
     [InlineData(new int[0], "The manual partition assignment includes an empty replica list.")]
     public async Task CreateTopics_WithAnAssignmentKafkaOrThisBrokerRefuses_IsInvalidReplicaAssignment(int[] replicas, string message)
     {
@@ -66,6 +67,35 @@ public sealed class ReplicaAssignmentTests(BrokerFixture broker) : IClassFixture
         var result = Assert.Single(refused.Results);
         Assert.Equal((ErrorCode.InvalidReplicaAssignment, message), (result.Error.Code, result.Error.Reason));
         Assert.DoesNotContain(admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics, t => t.Topic == name);
+    }
+
+    [Fact]
+    public async Task CreateTopics_WithReplicasOnTheLiveAndADeadBroker_HasOnlyTheLiveOneInSync_LeadingAndServing()
+    {
+        using var admin = Admin();
+
+        await admin.CreateTopicsAsync([Assigned("two-replicas", [DeadBroker, 1], [1, DeadBroker])]);
+
+        var partitions = Assert.Single((await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(["two-replicas"]))).TopicDescriptions).Partitions;
+        Assert.Equal([DeadBroker, 1], partitions[0].Replicas.Select(r => r.Id));
+        Assert.Equal([1, DeadBroker], partitions[1].Replicas.Select(r => r.Id));
+        Assert.All(partitions, p => Assert.Equal([1], p.ISR.Select(r => r.Id)));
+        Assert.Equal([1, 1], Leaders(admin, "two-replicas"));
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
+        var delivered = await producer.ProduceAsync(new TopicPartition("two-replicas", 0), new Message<Null, string> { Value = "v" });
+        Assert.Equal(0, delivered.Offset.Value);
+    }
+
+    [Fact]
+    public async Task CreateTopics_WithReplicaCountsThatDiffer_IsInvalidReplicaAssignment()
+    {
+        using var admin = Admin();
+
+        var refused = await Assert.ThrowsAsync<CreateTopicsException>(() => admin.CreateTopicsAsync([Assigned("uneven", [1, DeadBroker], [1])]));
+
+        Assert.Equal(
+            (ErrorCode.InvalidReplicaAssignment, "The manual partition assignment includes a partition with 1 replica(s), but this is not consistent with previous partitions, which have 2 replica(s)."),
+            (Assert.Single(refused.Results).Error.Code, Assert.Single(refused.Results).Error.Reason));
     }
 
     [Fact]
@@ -110,6 +140,27 @@ public sealed class ReplicaAssignmentTests(BrokerFixture broker) : IClassFixture
         await admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grown", IncreaseTo = 3, ReplicaAssignments = [[1], [1]] }]);
 
         Assert.Equal([1, 1, 1], Leaders(admin, "grown"));
+    }
+
+    [Fact]
+    public async Task CreatePartitions_OfATopicWithTwoReplicas_TakesTwoAssigned_AndCannotPlaceTwoOnOneLiveBroker()
+    {
+        using var admin = Admin();
+        await admin.CreateTopicsAsync([Assigned("grown-two", [1, DeadBroker])]);
+
+        await admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grown-two", IncreaseTo = 2, ReplicaAssignments = [[DeadBroker, 1]] }]);
+        var single = await Assert.ThrowsAsync<CreatePartitionsException>(() =>
+            admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grown-two", IncreaseTo = 3, ReplicaAssignments = [[1]] }]));
+        var placed = await Assert.ThrowsAsync<CreatePartitionsException>(() =>
+            admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grown-two", IncreaseTo = 3 }]));
+
+        Assert.Equal([1, 1], Leaders(admin, "grown-two"));
+        Assert.Equal(
+            (ErrorCode.InvalidReplicaAssignment, "The manual partition assignment includes a partition with 1 replica(s), but this is not consistent with previous partitions, which have 2 replica(s)."),
+            (Assert.Single(single.Results).Error.Code, Assert.Single(single.Results).Error.Reason));
+        Assert.Equal(
+            (ErrorCode.InvalidReplicationFactor, "Unable to replicate the partition 2 time(s): The target replication factor of 2 cannot be reached because only 1 broker(s) are registered."),
+            (Assert.Single(placed.Results).Error.Code, Assert.Single(placed.Results).Error.Reason));
     }
 
     [Theory]

@@ -53,6 +53,7 @@ public sealed class TopicGrainTests(TwoBrokerClusterFixture fixture) : IClassFix
     [InlineData("bad name", 1, 1, null, null, ErrorCode.InvalidTopicException)]
     [InlineData("zero", 0, 1, null, null, ErrorCode.InvalidPartitions)]
     [InlineData("rf3", 1, 3, null, null, ErrorCode.InvalidReplicationFactor)]
+    [InlineData("rf0", 1, 0, null, null, ErrorCode.InvalidReplicationFactor)]
     [InlineData("unknowncfg", 1, 1, "no.such.config", "1", ErrorCode.InvalidConfig)]
     [InlineData("badvalue", 1, 1, "retention.ms", "soon", ErrorCode.InvalidConfig)]
     [InlineData("badpolicy", 1, 1, "cleanup.policy", "forever", ErrorCode.InvalidConfig)]
@@ -106,12 +107,30 @@ public sealed class TopicGrainTests(TwoBrokerClusterFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Create_WithTwoReplicasOnLiveBrokers_IsInvalidReplicaAssignment_ThereIsNoReplicationYet()
+    public async Task Create_WithTwoReplicasOnLiveBrokers_RegistersBothInSync_TheFirstLeading()
     {
-        var refused = await Topic("two-replicas").CreateAsync(new CreateTopicRequest(-1, -1, NoConfigs, Assignments: [new ReplicaAssignment(0, [1, 2])]));
+        var created = await Topic("two-replicas").CreateAsync(new CreateTopicRequest(-1, -1, NoConfigs, Assignments: [new ReplicaAssignment(0, [2, 1])]));
 
-        Assert.Equal(ErrorCode.InvalidReplicaAssignment, refused.Error);
-        Assert.Null(await Topic("two-replicas").DescribeAsync());
+        Assert.Equal(ErrorCode.None, created.Error);
+        var partition = Assert.Single((await Topic("two-replicas").DescribeAsync())!.Partitions);
+        Assert.Equal([2, 1], partition.Replicas);
+        Assert.Equal([2, 1], partition.Isr);
+        Assert.Equal(2, partition.Leader);
+    }
+
+    [Fact]
+    public async Task Create_WithAReplicationFactorOfTwo_PutsEachPartitionOnBothBrokers_LeadersSpread_AndGrowsAlike()
+    {
+        var created = await Topic("replicated").CreateAsync(new CreateTopicRequest(4, 2, NoConfigs));
+        var grown = await Topic("replicated").CreatePartitionsAsync(6, validateOnly: false);
+
+        Assert.Equal((ErrorCode.None, ErrorCode.None, 2), (created.Error, grown.Error, created.Topic!.ReplicationFactor));
+        var partitions = (await Topic("replicated").DescribeAsync())!.Partitions;
+        Assert.Equal(6, partitions.Count);
+        Assert.All(partitions, p => Assert.Equal([1, 2], p.Replicas.Order()));
+        Assert.All(partitions, p => Assert.Equal(p.Replicas, p.Isr));
+        Assert.All(partitions, p => Assert.Equal(p.Replicas[0], p.Leader));
+        Assert.Equal(3, partitions.Count(p => p.Leader == 1));
     }
 
     [Fact]

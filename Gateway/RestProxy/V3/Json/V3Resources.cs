@@ -50,7 +50,7 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["broker_id"] = endpoint.BrokerId,
         ["host"] = endpoint.Host,
         ["port"] = endpoint.Port,
-        ["rack"] = null,
+        ["rack"] = endpoint.Rack,
         ["configs"] = Related($"/brokers/{endpoint.BrokerId}/configs"),
         ["partition_replicas"] = Related($"/brokers/{endpoint.BrokerId}/partition-replicas"),
     };
@@ -62,7 +62,7 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["cluster_id"] = broker.ClusterId,
         ["topic_name"] = topic.Name,
         ["is_internal"] = InternalTopics.IsInternal(topic.Name),
-        ["replication_factor"] = 1,
+        ["replication_factor"] = topic.ReplicationFactor,
         ["partitions_count"] = topic.PartitionCount,
         ["partitions"] = Related($"/topics/{topic.Name}/partitions"),
         ["configs"] = Related($"/topics/{topic.Name}/configs"),
@@ -80,6 +80,20 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["leader"] = Related($"/topics/{topic.Name}/partitions/{partition}/replicas/{topic.PartitionBrokers[partition]}"),
         ["replicas"] = Related($"/topics/{topic.Name}/partitions/{partition}/replicas"),
         ["reassignment"] = Related($"/topics/{topic.Name}/partitions/{partition}/reassignment"),
+    };
+
+    public JsonObject Replica(TopicDescription topic, int partition, int brokerId) => new()
+    {
+        ["kind"] = "KafkaReplica",
+        ["metadata"] = Metadata(
+            $"/topics/{topic.Name}/partitions/{partition}/replicas/{brokerId}", $"/topic={topic.Name}/partition={partition}/replica={brokerId}"),
+        ["cluster_id"] = broker.ClusterId,
+        ["topic_name"] = topic.Name,
+        ["partition_id"] = partition,
+        ["broker_id"] = brokerId,
+        ["is_leader"] = topic.Partitions[partition].Leader == brokerId,
+        ["is_in_sync"] = topic.Partitions[partition].Isr.Contains(brokerId),
+        ["broker"] = Related($"/brokers/{brokerId}"),
     };
 
     public JsonObject TopicConfig(string topic, TopicConfigEntry entry) => new()
