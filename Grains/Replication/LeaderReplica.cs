@@ -200,6 +200,28 @@ public sealed class LeaderReplica
         }
     }
 
+    /// <summary>
+    /// Takes a registration the controller stored, if it is newer than this leader's and keeps it the leader at its
+    /// epoch (an ISR change): true then, or when it is not newer (nothing to do); false when it names another leader
+    /// or epoch, for the owner to resign.
+    /// </summary>
+    public bool TryTakeRegistration(PartitionRegistration registration, int brokerId)
+    {
+        var current = Registration;
+        if (registration.LeaderEpoch < current.LeaderEpoch || registration.PartitionEpoch <= current.PartitionEpoch)
+        {
+            return true;
+        }
+
+        if (registration.Leader != brokerId || registration.LeaderEpoch != current.LeaderEpoch)
+        {
+            return false;
+        }
+
+        OnRegistrationChanged(registration);
+        return true;
+    }
+
     /// <summary>Takes the registration the controller stored after this leader's AlterPartition; the high watermark follows the new ISR.</summary>
     public void OnRegistrationChanged(PartitionRegistration registration)
     {

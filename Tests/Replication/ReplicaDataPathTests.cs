@@ -95,6 +95,29 @@ public sealed class ReplicaDataPathTests : IDisposable
     }
 
     [Fact]
+    public async Task AFencedFollowersRegistration_ReleasesAnAcksAllAppendWaitingForIt_AndOnlyANewLeaderIsRefused()
+    {
+        var registration = PartitionRegistration.New([1, 2, 3]);
+        var leader = new LeaderReplica(_logs[1], 1, registration, _time);
+        var follower2 = new FollowerReplica(_logs[2], 2, 0);
+
+        // Follower 3 died: the append waits for it until the controller's registration without it arrives.
+        var waiting = leader.AppendAsync(Batches.Make(2), acks: -1, minInSyncReplicas: 2).AsTask();
+        await CatchUpAsync(leader, follower2);
+        Assert.False(waiting.IsCompleted);
+        var fenced = PartitionController.FenceBroker(leader.Registration, 3, b => b != 3).Registration;
+        Assert.True(leader.TryTakeRegistration(fenced, brokerId: 1));
+        Assert.Equal(ErrorCode.None, (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Error);
+
+        // An older registration changes nothing; one that elects another leader is left to the owner to resign.
+        Assert.True(leader.TryTakeRegistration(registration, brokerId: 1));
+        Assert.Equal([1, 2], leader.Registration.Isr);
+        var elsewhere = PartitionController.FenceBroker(leader.Registration, 1, b => b != 1).Registration;
+        Assert.False(leader.TryTakeRegistration(elsewhere, brokerId: 1));
+        Assert.Equal(1, leader.Registration.Leader);
+    }
+
+    [Fact]
     public async Task AnIsrBelowMinInsyncReplicas_RefusesAcksAll_AndAShrinkDuringTheWaitAnswersAfterAppend()
     {
         var registration = PartitionRegistration.New([1, 2, 3]);

@@ -31,23 +31,12 @@ public sealed partial class PartitionGrain
 
     public async Task UpdateRegistrationAsync(PartitionRegistration registration)
     {
-        if (_leader is not { } leader)
+        if (_leader is not { } leader || leader.TryTakeRegistration(registration, BrokerId))
         {
             return;
         }
 
         var current = leader.Registration;
-        if (registration.LeaderEpoch < current.LeaderEpoch || registration.PartitionEpoch <= current.PartitionEpoch)
-        {
-            return;
-        }
-
-        if (registration.Leader == BrokerId && registration.LeaderEpoch == current.LeaderEpoch)
-        {
-            leader.OnRegistrationChanged(registration);
-            return;
-        }
-
         LogResigned(logger, _topic, _partition, current.LeaderEpoch, registration.Leader, registration.LeaderEpoch);
         _resignedTo = registration.Leader;
         await CloseLogAsync();
@@ -69,11 +58,12 @@ public sealed partial class PartitionGrain
         leaders.Add(Key, _leader);
         if (registration.Replicas.Count > 1)
         {
-            // Kept alive: its followers fetch through the broker's fetch grain, not through this grain.
+            // Kept alive: its followers fetch through the broker's fetch grain, not through this grain. Interleaved:
+            // acks=all appends in flight wait for the ISR change it may make.
             _isrTimer = this.RegisterGrainTimer(
                 static (grain, _) => grain.CheckIsrAsync(),
                 this,
-                new GrainTimerCreationOptions { DueTime = IsrCheckInterval, Period = IsrCheckInterval, KeepAlive = true });
+                new GrainTimerCreationOptions { DueTime = IsrCheckInterval, Period = IsrCheckInterval, KeepAlive = true, Interleave = true });
         }
     }
 

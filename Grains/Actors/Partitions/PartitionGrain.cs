@@ -90,7 +90,12 @@ public sealed partial class PartitionGrain(
 
         StartLeading(current.Registration);
         var settings = options.Value;
-        this.RegisterGrainTimer(static (grain, _) => grain.FlushTick(), this, settings.FlushCheckInterval, settings.FlushCheckInterval);
+        // Interleaved, as every call here is: a tick that waited for the calls in flight would wait for acks=all
+        // appends, which may wait for the very ISR change a tick makes.
+        this.RegisterGrainTimer(
+            static (grain, _) => grain.FlushTick(),
+            this,
+            new GrainTimerCreationOptions { DueTime = settings.FlushCheckInterval, Period = settings.FlushCheckInterval, Interleave = true });
         LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
     }
 

@@ -103,8 +103,15 @@ public sealed partial class ReplicaManager(
         _applied[key] = (topicId, registration.PartitionEpoch);
         if (registration.Leader == BrokerId)
         {
-            // A log this broker followed is handed to the leader, which activates at once (its followers fetch from
-            // it); a leader already here takes the new registration; otherwise the grain activates at its first use.
+            // A leader already here takes an ISR change at once, without a grain call (its grain may be busy
+            // deactivating, with acks=all appends waiting for that very change). A log this broker followed is handed
+            // to the leader, which activates at once (its followers fetch from it); otherwise the grain activates at
+            // its first use.
+            if (leaders.Find(key) is { } local && local.TryTakeRegistration(registration, BrokerId))
+            {
+                return;
+            }
+
             var handOver = _followers.ContainsKey(key);
             await ReleaseAsync(key.Topic, key.Partition);
             if (handOver || leaders.Find(key) is not null)
