@@ -24,4 +24,11 @@ public interface IBrokerLogsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("UpdateConfigs")]
     Task UpdateConfigsAsync(string topic, IReadOnlyList<int> partitions, IReadOnlyDictionary<string, string> configs);
+
+    /// <summary>
+    /// The logs of these partitions of a topic on this broker, led or followed: an open log's size and lag, a closed
+    /// one's size on disk, 0 for a replica whose log was never written here. Opens nothing.
+    /// </summary>
+    [Alias("DescribeLogs")]
+    Task<IReadOnlyList<ReplicaLogSize>> DescribeLogsAsync(string topic, IReadOnlyList<int> partitions);
 }

@@ -202,6 +202,16 @@ public sealed partial class LogManager : IAsyncDisposable
         return _open.ContainsKey(directory) || (_claims.TryGetValue(directory, out var claim) && claim.ForOpen);
     }
 
+    /// <summary>The partition's log when it is open here, or null.</summary>
+    public PartitionLog? OpenLog(string topic, int partition) => _open.GetValueOrDefault(PartitionDirectory(topic, partition));
+
+    /// <summary>The bytes of the partition's segment files here (0 without a directory), for a log that is not open.</summary>
+    public long SizeOnDisk(string topic, int partition)
+    {
+        var directory = new DirectoryInfo(PartitionDirectory(topic, partition));
+        return directory.Exists ? directory.EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length) : 0;
+    }
+
     /// <summary>True when the partition has a directory here.</summary>
     public bool Exists(string topic, int partition) => Directory.Exists(PartitionDirectory(topic, partition));
 

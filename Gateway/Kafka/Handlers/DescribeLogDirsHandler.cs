@@ -1,15 +1,14 @@
-using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DescribeLogDirs (35): this broker's one log directory, with the size of each partition it holds.</summary>
+/// <summary>DescribeLogDirs (35): this broker's one log directory, with the size and lag of each replica it holds, led or followed.</summary>
 public sealed class DescribeLogDirsHandler(
     IGrainFactory grains,
     TopicCache topics,
-    PartitionRouter router,
     BrokerIdentity broker,
     BrokerSettings settings) : KafkaApiHandler<DescribeLogDirsRequest, DescribeLogDirsResponse>
 {
@@ -31,18 +30,24 @@ public sealed class DescribeLogDirsHandler(
                 continue;
             }
 
+            // Every replica this broker holds, leading or following, from the logs themselves: no partition grain is
+            // activated to be described.
             var local = (partitions ?? Enumerable.Range(0, topic.PartitionCount).ToList())
-                .Where(p => p >= 0 && p < topic.PartitionCount && topic.PartitionBrokers[p] == broker.BrokerId)
+                .Where(p => p >= 0 && p < topic.PartitionCount && topic.Partitions[p].Replicas.Contains(broker.BrokerId))
                 .ToList();
-            var sizes = await Task.WhenAll(local.Select(async p =>
+            if (local.Count > 0)
             {
-                var (_, grain, _) = await router.RouteAsync(name, p);
-                var offsets = await grain!.GetOffsetsAsync();
-                return new DescribeLogDirsResponse.DescribeLogDirsPartition { PartitionIndex = p, PartitionSize = offsets.SizeInBytes };
-            }));
-            if (sizes.Length > 0)
-            {
-                result.Topics.Add(new DescribeLogDirsResponse.DescribeLogDirsTopic { Name = name, Partitions = sizes.ToList() });
+                var logs = await grains.GetGrain<IBrokerLogsGrain>(broker.BrokerId).DescribeLogsAsync(name, local);
+                result.Topics.Add(new DescribeLogDirsResponse.DescribeLogDirsTopic
+                {
+                    Name = name,
+                    Partitions = logs.Select(l => new DescribeLogDirsResponse.DescribeLogDirsPartition
+                    {
+                        PartitionIndex = l.Partition,
+                        PartitionSize = l.Size,
+                        OffsetLag = l.OffsetLag,
+                    }).ToList(),
+                });
             }
         }
 

@@ -65,6 +65,11 @@ public sealed partial class BrokerLogsGrain(
             }
         }));
 
+    public Task<IReadOnlyList<ReplicaLogSize>> DescribeLogsAsync(string topic, IReadOnlyList<int> partitions) =>
+        Task.FromResult<IReadOnlyList<ReplicaLogSize>>([.. partitions.Select(p => logs.OpenLog(topic, p) is { } log
+            ? new ReplicaLogSize(p, log.Size, Math.Max(0, log.HighWatermark - log.LogEndOffset))
+            : new ReplicaLogSize(p, logs.SizeOnDisk(topic, p), 0))]);
+
     private async Task DeleteAsync(string topic, int partition, CancellationToken cancellation)
     {
         if (!logs.IsOpen(topic, partition) && !logs.Exists(topic, partition))
