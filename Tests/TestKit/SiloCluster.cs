@@ -104,6 +104,21 @@ public sealed class SiloCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The data directory of a broker that is not running is removed, as a lost disk: it starts again empty.</summary>
+    public void WipeData(int brokerId)
+    {
+        if (_silos.ContainsKey(brokerId))
+        {
+            throw new InvalidOperationException($"Broker {brokerId} is running.");
+        }
+
+        var directory = Path.Combine(_root, "broker-" + brokerId.ToString(CultureInfo.InvariantCulture));
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>kill -9 of one broker's silo; its data directory stays.</summary>
     public async Task KillAsync(int brokerId)
     {

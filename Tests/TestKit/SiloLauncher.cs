@@ -120,6 +120,12 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process stands still, as a paused VM or a long GC pause, its sockets open.</summary>
+    public void Pause() => Signal(19, "STOP");
+
+    /// <summary>SIGCONT: a paused process goes on where it stood.</summary>
+    public void Resume() => Signal(18, "CONT");
+
     /// <summary>SIGTERM, as Ctrl-C or a container stop sends; returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
@@ -193,6 +199,14 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         if (line.Contains("Application started", StringComparison.Ordinal))
         {
             _started.TrySetResult();
+        }
+    }
+
+    private void Signal(int signal, string name)
+    {
+        if (SendSignal(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill -{name} {_process.Id} failed.");
         }
     }
 

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Tests.TestKit;
+using Xunit.Abstractions;
+
+namespace Tributary.Tests.Silo.Cluster;
+
+/// <summary>
+/// Topics replicated three times (min.insync.replicas=2) on three silo processes, written by an idempotent acks=all
+/// producer while a leader is killed with <c>kill -9</c>, or paused past its failure detection and resumed (a zombie),
+/// or comes back with an empty disk: new leaders are elected from the in-sync replicas within seconds, the producer
+/// goes on after retriable errors only, every acknowledged record is read back once at the offset it was acknowledged
+/// at, and the broker that was away catches up, rejoins the ISR and holds the same bytes as the others.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
+{
+    private const int Partitions = 6;
+
+    private SiloCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task KilledLeader_NewLeadersFromTheIsr_NoAcknowledgedRecordLost_AndTheBrokerRejoinsWhenBack()
+    {
+        const string topic = "replicated";
+        var before = await CreateAsync(topic);
+        var victim = before[0].Leader;
+        var victimPartitions = LedBy(before, victim);
+        var survivors = Bootstrap(victim);
+
+        await using var load = new AcknowledgedLoad(Cluster.BootstrapServers, topic, Partitions);
+        await Task.Delay(2000);
+        await Cluster.KillAsync(victim);
+        load.Mark();
+        await load.WaitForAcknowledgementsAsync(victimPartitions, TimeSpan.FromSeconds(60));
+        output.WriteLine($"broker {victim} led partitions [{string.Join(",", victimPartitions)}]; first acknowledged record on each after the kill: {Timings(load)}");
+        Assert.All(victimPartitions, p => Assert.True(load.FirstAckAfterMark.ContainsKey(p), $"partition {p} took no record after the kill"));
+
+        await Task.Delay(1000);
+        await load.StopAsync();
+        Assert.Empty(load.Failures);
+        Assert.All(Describe(survivors, topic), p =>
+        {
+            Assert.NotEqual(victim, p.Leader);
+            Assert.True(p.Leader >= 0, $"partition {p.PartitionId} has no leader");
+            Assert.DoesNotContain(victim, p.InSyncReplicas);
+        });
+        var read = load.AssertReadBackOnce(survivors);
+        output.WriteLine($"{load.Acknowledged.Count} records acknowledged ({load.Acknowledged.Count(a => a.Value.Offset < 0)} without an offset), {read} read back, each once");
+
+        // Back with its data directory, the broker catches up from the new leaders and rejoins every ISR.
+        await Cluster.StartSiloAsync(victim);
+        var rejoined = Stopwatch.StartNew();
+        await WaitForIsrAsync(survivors, topic, 3, TimeSpan.FromSeconds(60));
+        output.WriteLine($"broker {victim} back in every ISR {rejoined.ElapsedMilliseconds} ms after its restart began");
+        await AssertSameBytesEverywhereAsync(topic);
+    }
+
+    [Fact]
+    public async Task PausedLeader_AcknowledgesNothingOnceReplaced_AndABrokerBackWithAnEmptyDiskCopiesEverything()
+    {
+        const string topic = "zombie";
+        var before = await CreateAsync(topic);
+        var victim = before[1].Leader;
+        var victimPartitions = LedBy(before, victim);
+        var survivors = Bootstrap(victim);
+
+        await using var load = new AcknowledgedLoad(Cluster.BootstrapServers, topic, Partitions);
+        await Task.Delay(2000);
+
+        // Paused past failure detection: the others fence it and elect new leaders while it still believes it leads.
+        var paused = Cluster.Silos[victim];
+        paused.Pause();
+        load.Mark();
+        await load.WaitForAcknowledgementsAsync(victimPartitions, TimeSpan.FromSeconds(60));
+        output.WriteLine($"broker {victim} paused; first acknowledged record on its partitions after: {Timings(load)}");
+        Assert.All(victimPartitions, p => Assert.True(load.FirstAckAfterMark.ContainsKey(p), $"partition {p} took no record while its leader was paused"));
+
+        // Resumed, the deposed leader finds itself declared dead and stops; whatever it still held is never acknowledged.
+        await Task.Delay(3000);
+        paused.Resume();
+        await Task.Delay(3000);
+        output.WriteLine($"broker {victim} resumed; exited by itself: {paused.HasExited}");
+        await load.StopAsync();
+        Assert.Empty(load.Failures);
+        var read = load.AssertReadBackOnce(survivors);
+        output.WriteLine($"{load.Acknowledged.Count} records acknowledged, {read} read back, each once");
+
+        // Its disk lost: it comes back empty, copies every partition from the leaders and rejoins every ISR.
+        await Cluster.KillAsync(victim);
+        Cluster.WipeData(victim);
+        await Cluster.StartSiloAsync(victim);
+        var rejoined = Stopwatch.StartNew();
+        await WaitForIsrAsync(survivors, topic, 3, TimeSpan.FromSeconds(60));
+        output.WriteLine($"broker {victim}, back empty, in every ISR after {rejoined.ElapsedMilliseconds} ms");
+        await AssertSameBytesEverywhereAsync(topic);
+    }
+
+    private async Task<List<PartitionMetadata>> CreateAsync(string topic)
+    {
+        using (var admin = ClusterClients.Admin(Cluster.BootstrapServers))
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic,
+                NumPartitions = Partitions,
+                ReplicationFactor = 3,
+                Configs = new Dictionary<string, string> { ["min.insync.replicas"] = "2" },
+            }]);
+        }
+
+        var partitions = await WaitForIsrAsync(Cluster.Silos[1].BootstrapServers, topic, 3, TimeSpan.FromSeconds(30));
+        Assert.All(partitions, p => Assert.Equal(3, p.Replicas.Length));
+        return partitions;
+    }
+
+    private static HashSet<int> LedBy(IEnumerable<PartitionMetadata> partitions, int broker) =>
+        partitions.Where(p => p.Leader == broker).Select(p => p.PartitionId).ToHashSet();
+
+    private string Bootstrap(int without) =>
+        string.Join(",", Cluster.Silos.Where(s => s.Key != without).Select(s => s.Value.BootstrapServers));
+
+    private static string Timings(AcknowledgedLoad load) =>
+        string.Join(", ", load.FirstAckAfterMark.OrderBy(f => f.Key).Select(f => $"{f.Key}: {f.Value} ms"));
+
+    /// <summary>
+    /// Followers hold the leaders' batches byte for byte: every broker's DescribeLogDirs names every partition (each has
+    /// a replica on each of the three), with the same size on all three.
+    /// </summary>
+    private async Task AssertSameBytesEverywhereAsync(string topic)
+    {
+        var sizes = new Dictionary<int, long[]>();
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            sizes = Enumerable.Range(0, Partitions).ToDictionary(p => p, p => Cluster.Silos.Keys.Order().Select(b => LogSize(b, topic, p)).ToArray());
+            if (sizes.Values.All(s => s.All(size => size > 0 && size == s[0])))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail("Replica sizes differ: " + string.Join("; ", sizes.Select(p => $"{p.Key}: [{string.Join(",", p.Value)}]")));
+    }
+
+    /// <summary>The size of the partition's log on the broker, as its DescribeLogDirs reports it, or -1 when it names none.</summary>
+    private long LogSize(int brokerId, string topic, int partition)
+    {
+        using var client = new RawKafkaClient(Cluster.KafkaPort(brokerId));
+        var response = client.Call<DescribeLogDirsResponse>(ApiKey.DescribeLogDirs, 4, new DescribeLogDirsRequest
+        {
+            Topics = [new() { Topic = topic, Partitions = [partition] }],
+        });
+        return response.Results.SelectMany(r => r.Topics).SelectMany(t => t.Partitions).SingleOrDefault()?.PartitionSize ?? -1;
+    }
+
+    private static List<PartitionMetadata> Describe(string bootstrap, string topic)
+    {
+        using var admin = ClusterClients.Admin(bootstrap);
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.OrderBy(p => p.PartitionId).ToList();
+    }
+
+    /// <summary>Waits until every partition has a leader and <paramref name="isr"/> in-sync replicas.</summary>
+    private static async Task<List<PartitionMetadata>> WaitForIsrAsync(string bootstrap, string topic, int isr, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        List<PartitionMetadata> partitions = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                partitions = Describe(bootstrap, topic);
+                if (partitions.Count == Partitions && partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Length == isr))
+                {
+                    return partitions;
+                }
+            }
+            catch (KafkaException)
+            {
+                // A broker that has just died answers with a transport failure.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("Partitions not all in sync: " + string.Join("; ", partitions.Select(p =>
+            $"{p.PartitionId}: leader {p.Leader} isr [{string.Join(",", p.InSyncReplicas)}]")));
+    }
+}
