@@ -8,6 +8,8 @@ public static class CommandLine
         ["--data-dir"] = "Tributary:DataDirectory",
         ["--broker-id"] = "Tributary:BrokerId",
         ["--rack"] = "Tributary:Rack",
+        ["--default-replication-factor"] = "Tributary:DefaultReplicationFactor",
+        ["--min-insync-replicas"] = "Tributary:MinInSyncReplicas",
         ["--silo-port"] = "Orleans:SiloPort",
         ["--gateway-port"] = "Orleans:GatewayPort",
         ["--kafka-port"] = "Tributary:Kafka:Port",

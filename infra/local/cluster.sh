@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A Tributary cluster of several silos on this machine, with Redis for membership and grain state.
 #
-#   infra/local/cluster.sh start [N]      build the Silo, start Redis and N silos (default 3), wait until all are ready
+#   infra/local/cluster.sh start [N]      build the Silo, start Redis and N silos (default 3), wait until all are ready;
+#                                         topics get 3 replicas and min.insync.replicas 2 (with fewer than 3 silos,
+#                                         N replicas and 1), or $TRIBUTARY_REPLICATION_FACTOR / $TRIBUTARY_MIN_INSYNC_REPLICAS
 #   infra/local/cluster.sh stop           stop every silo (SIGTERM) and Redis
 #   infra/local/cluster.sh status         which silos run, and whether each one is ready (its health probe)
 #   infra/local/cluster.sh add            start one more silo (the next broker id)
@@ -38,6 +40,19 @@ start_redis() {
 kafka_port() { echo $((9091 + $1 + offset)); }
 health_port() { echo $((8090 + ($1 - 1) * 100 + offset)); }
 
+# The cluster's replication defaults, chosen when it starts (from its size) and kept for the silos started later.
+replication_setting() {
+  cat "$home/replication-$1" 2>/dev/null || echo 1
+}
+
+choose_replication() {
+  local n="$1" factor min_isr
+  factor="${TRIBUTARY_REPLICATION_FACTOR:-$(( n < 3 ? n : 3 ))}"
+  min_isr="${TRIBUTARY_MIN_INSYNC_REPLICAS:-$(( factor < 3 ? 1 : 2 ))}"
+  echo "$factor" >"$home/replication-factor"
+  echo "$min_isr" >"$home/replication-min-isr"
+}
+
 start_silo() {
   local id="$1" http=$(( ($1 - 1) * 100 + offset ))
   if running "$id"; then echo "broker $id already runs (pid $(pid_of "$id"))"; return; fi
@@ -49,6 +64,7 @@ start_silo() {
       --registry-port $((8081 + http)) --rest-port $((8082 + http)) --health-port "$(health_port "$id")" \
       --silo-port $((11110 + id + offset)) --gateway-port 0 --advertised-ip 127.0.0.1 \
       --membership Redis --cluster-connection "127.0.0.1:$redis_port" \
+      --default-replication-factor "$(replication_setting factor)" --min-insync-replicas "$(replication_setting min-isr)" \
       >>"$home/broker-$id/silo.log" 2>&1) &
   echo $! >"$home/broker-$id/silo.pid"
   echo "broker $id: pid $!, Kafka localhost:$(kafka_port "$id"), log $home/broker-$id/silo.log"
@@ -69,6 +85,7 @@ case "${1:-}" in
     count="${2:-3}"
     if [ "${TRIBUTARY_NO_BUILD:-0}" != 1 ]; then dotnet build "$root/Silo/Tributary.Silo.csproj" -c "$configuration" -v quiet -nologo >/dev/null; fi
     start_redis
+    choose_replication "$count"
     for id in $(seq "$count"); do start_silo "$id"; done
     for id in $(seq "$count"); do wait_ready "$id"; done
     echo "bootstrap servers: $(for id in $(seq "$count"); do printf 'localhost:%s,' "$(kafka_port "$id")"; done | sed 's/,$//')"

@@ -20,6 +20,7 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["log.dirs"] = o.PartitionDataDirectory,
             ["num.partitions"] = Text(o.DefaultPartitions),
             ["default.replication.factor"] = Text(o.DefaultReplicationFactor),
+            ["min.insync.replicas"] = Text(o.MinInSyncReplicas),
             ["log.retention.check.interval.ms"] = Milliseconds(o.RetentionCheckInterval),
             ["log.flush.offset.checkpoint.interval.ms"] = Milliseconds(o.LogFlushOffsetCheckpointInterval),
             ["num.recovery.threads.per.data.dir"] = Text(o.NumRecoveryThreadsPerDataDir),

@@ -26,6 +26,12 @@ public sealed class TributaryOptions
     public int DefaultReplicationFactor { get; set; } = 1;
 
     /// <summary>
+    /// The in-sync replicas an acks=all produce needs, for topics that do not set their own (Kafka's broker default
+    /// <c>min.insync.replicas</c>), until a dynamic broker config changes it. Default 1.
+    /// </summary>
+    public int MinInSyncReplicas { get; set; } = 1;
+
+    /// <summary>
     /// The rack (or availability zone) of this broker (Kafka's <c>broker.rack</c>): replicas of a partition are placed on
     /// brokers of different racks while there are racks without one. Default none.
     /// </summary>

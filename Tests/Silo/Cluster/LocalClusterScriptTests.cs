@@ -46,6 +46,15 @@ public sealed class LocalClusterScriptTests : IDisposable
         await ClusterClients.CreateTopicAsync(bootstrap, "scripted", 3);
         Assert.Equal(new[] { 1, 2, 3 }, ClusterClients.Leaders(bootstrap, "scripted").Values.Order());
 
+        // A topic created without a replication factor gets the script's defaults for three brokers.
+        using (var admin = ClusterClients.Admin(bootstrap))
+        {
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "scripted-default", NumPartitions = 1, ReplicationFactor = -1 }]);
+            Assert.Equal(3, admin.GetMetadata("scripted-default", TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single().Replicas.Length);
+            var configs = await admin.DescribeConfigsAsync([new Confluent.Kafka.Admin.ConfigResource { Type = Confluent.Kafka.Admin.ResourceType.Topic, Name = "scripted-default" }]);
+            Assert.Equal("2", configs.Single().Entries["min.insync.replicas"].Value);
+        }
+
         var status = await RunAsync("status");
         Assert.Equal(3, status.Output.Split('\n').Count(l => l.Contains("running", StringComparison.Ordinal) && l.EndsWith("ready: 200", StringComparison.Ordinal)));
 
