@@ -8,10 +8,11 @@ namespace Tributary.Tests.Perf.Cluster;
 /// <summary>
 /// The cluster measured against one silo in the same run: acks=all produce throughput of the embedded single silo and
 /// of three silo processes joined through Redis (all on this machine's cores, so a ratio and the CPU each process used,
-/// not a scaling claim), then how long clients stop producing to the surviving silos' partitions when one silo is
-/// killed with kill -9.
+/// not a scaling claim); on the cluster, three replicas against one (throughput, CPU per GB, one-at-a-time latency)
+/// and the failover of a replicated partition's leader; then how long clients stop producing to the surviving silos'
+/// partitions when one silo is killed with kill -9.
 /// </summary>
-internal static class ClusterPerf
+internal static partial class ClusterPerf
 {
     private const string Topic = "cluster-perf";
 
@@ -27,7 +28,7 @@ internal static class ClusterPerf
             double single;
             await using (var silo = await SiloLauncher.StartAsync(Path.Combine(root, "single"), Quiet))
             {
-                var (throughput, cpu) = await ProduceAsync(silo.BootstrapServers, partitions, records, recordSize, [("silo", () => silo.CpuTime)]);
+                var (throughput, cpu, _) = await ProduceAsync(silo.BootstrapServers, Topic, 1, partitions, records, recordSize, [("silo", () => silo.CpuTime)]);
                 single = throughput;
                 figures.Add(("single silo, acks=all", $"{throughput:F1} MB/s", $"CPU {cpu}"));
             }
@@ -37,8 +38,9 @@ internal static class ClusterPerf
             await cluster.StartAsync(1, 2, 3);
             var processes = cluster.Silos.Select(s => ($"broker {s.Key}", (Func<TimeSpan>)(() => s.Value.CpuTime)))
                 .Append(("redis", () => redis.CpuTime)).ToList();
-            var (clustered, clusterCpu) = await ProduceAsync(cluster.BootstrapServers, partitions, records, recordSize, processes);
-            figures.Add(("3-silo cluster, acks=all", $"{clustered:F1} MB/s = {clustered / single:F2} x single silo", $"CPU {clusterCpu}"));
+            var (clustered, clusterCpu, perGb) = await ProduceAsync(cluster.BootstrapServers, Topic, 1, partitions, records, recordSize, processes);
+            figures.Add(("3-silo cluster, RF=1, acks=all", $"{clustered:F1} MB/s = {clustered / single:F2} x single silo", $"CPU {clusterCpu}; {perGb:F1} CPU-s per GB"));
+            figures.AddRange(await ReplicatedAsync(cluster, partitions, records, recordSize, processes, clustered, perGb));
 
             figures.AddRange(await FailoverAsync(cluster, partitions));
         }
@@ -55,17 +57,19 @@ internal static class ClusterPerf
 
     private static Dictionary<string, string> Quiet => new() { ["Logging__LogLevel__Default"] = "Warning" };
 
-    private static async Task<(double MegabytesPerSecond, string Cpu)> ProduceAsync(
-        string bootstrap, int partitions, int records, int recordSize, IReadOnlyList<(string Name, Func<TimeSpan> Cpu)> processes)
+    /// <summary>Produces with acks=all: MB/s, each process's CPU as a share of one core, and the processes' CPU-seconds per GB produced.</summary>
+    private static async Task<(double MegabytesPerSecond, string Cpu, double CpuSecondsPerGigabyte)> ProduceAsync(
+        string bootstrap, string topic, short replicationFactor, int partitions, int records, int recordSize, IReadOnlyList<(string Name, Func<TimeSpan> Cpu)> processes)
     {
-        await PerfTopics.EnsureAsync(bootstrap, Topic, partitions);
-        ProducerPerf.Run(bootstrap, Topic, Math.Min(records / 10, 20_000), recordSize, Acks.All, 5);
+        await PerfTopics.EnsureAsync(bootstrap, topic, partitions, replicationFactor);
+        ProducerPerf.Run(bootstrap, topic, Math.Min(records / 10, 20_000), recordSize, Acks.All, 5);
         var before = processes.Select(p => p.Cpu()).ToList();
         var watch = Stopwatch.StartNew();
-        var result = ProducerPerf.Run(bootstrap, Topic, records, recordSize, Acks.All, 5);
+        var result = ProducerPerf.Run(bootstrap, topic, records, recordSize, Acks.All, 5);
         var seconds = watch.Elapsed.TotalSeconds;
-        var cpu = string.Join(", ", processes.Select((p, i) => $"{p.Name} {(p.Cpu() - before[i]).TotalSeconds / seconds * 100:F0}%"));
-        return (result.MegabytesPerSecond, cpu + " of one core");
+        var used = processes.Select((p, i) => (p.Cpu() - before[i]).TotalSeconds).ToList();
+        var cpu = string.Join(", ", processes.Select((p, i) => $"{p.Name} {used[i] / seconds * 100:F0}%"));
+        return (result.MegabytesPerSecond, cpu + " of one core", used.Sum() / (records * (double)recordSize / 1e9));
     }
 
     /// <summary>
