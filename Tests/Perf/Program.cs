@@ -29,6 +29,9 @@ using Tributary.Tests.Perf.Transactions;
 //       1 KiB JSON records: native produce, REST v2 produce in batches and v3 streaming produce in one run; v2 consume
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
+//   replication-check [--rounds N] [--partitions N]
+//       Jepsen-style: idempotent acks=all producer and read_committed group on RF=3 while brokers are killed, paused and
+//       restarted empty, round after round; every acknowledged record read back once, in order (exit code 1 if not)
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
@@ -106,6 +109,10 @@ switch (command)
 
         return 0;
     }
+
+    case "replication-check":
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        return await ReplicationCheck.RunAsync(arguments);
 
     case "cluster-perf":
     {

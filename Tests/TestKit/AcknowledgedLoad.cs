@@ -3,14 +3,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 
-namespace Tributary.Tests.Silo.Cluster;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>
 /// An idempotent acks=all producer writing numbered records to every partition of a topic in the background, keeping
 /// what was acknowledged (and where), what failed, and when each partition was first acknowledged after a moment the
-/// test marks; and the check that every acknowledged record is read back once, at its offset, in order.
+/// test marks; and the check that every acknowledged record is read back once, at its offset, in order (in the
+/// manner of Jepsen's Kafka checker).
 /// </summary>
-internal sealed class AcknowledgedLoad : IAsyncDisposable
+public sealed class AcknowledgedLoad : IAsyncDisposable
 {
     private readonly IProducer<string, string> _producer;
     private readonly CancellationTokenSource _stop = new();
@@ -75,28 +76,64 @@ internal sealed class AcknowledgedLoad : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the topic back from <paramref name="bootstrap"/>: every acknowledged record once, in the partition it was
-    /// acknowledged in, at its offset, and each partition's records in the order they were produced.
+    /// Reads the topic back from <paramref name="bootstrap"/> and compares it with what was acknowledged: records lost
+    /// (acknowledged, not read), read twice, read in another partition or at another offset than acknowledged, and
+    /// partitions whose records are not in the order they were produced.
     /// </summary>
-    public int AssertReadBackOnce(string bootstrap)
+    public LoadCheck Check(string bootstrap)
     {
-        var all = ClusterClients.ReadAll(bootstrap, Topic, Enumerable.Range(0, Partitions), Acknowledged.Count);
+        var all = ReadAll(bootstrap, Acknowledged.Count);
         var read = new Dictionary<string, (int Partition, long Offset)>();
+        var duplicated = 0;
         foreach (var record in all)
         {
-            Assert.True(read.TryAdd(record.Message.Value, (record.Partition.Value, record.Offset.Value)), $"{record.Message.Value} read twice");
+            if (!read.TryAdd(record.Message.Value, (record.Partition.Value, record.Offset.Value)))
+            {
+                duplicated++;
+            }
         }
 
-        Assert.All(Acknowledged, a =>
+        var lost = 0;
+        var misplaced = 0;
+        foreach (var (value, at) in Acknowledged)
         {
-            Assert.True(read.TryGetValue(a.Key, out var at), $"acknowledged record {a.Key} was not read back");
-            Assert.Equal(a.Value.Partition, at.Partition);
-            Assert.True(a.Value.Offset < 0 || a.Value.Offset == at.Offset, $"{a.Key} acknowledged at {a.Value.Offset}, read at {at.Offset}");
-        });
-        Assert.All(all.GroupBy(r => r.Partition.Value), partition => Assert.Equal(
-            partition.OrderBy(r => r.Offset.Value).Select(r => Sequence(r.Message.Value)),
-            partition.Select(r => Sequence(r.Message.Value)).Order()));
-        return all.Count;
+            if (!read.TryGetValue(value, out var found))
+            {
+                lost++;
+            }
+            else if (found.Partition != at.Partition || (at.Offset >= 0 && found.Offset != at.Offset))
+            {
+                misplaced++;
+            }
+        }
+
+        var unordered = all.GroupBy(r => r.Partition.Value).Count(partition => !partition
+            .OrderBy(r => r.Offset.Value).Select(r => Sequence(r.Message.Value))
+            .SequenceEqual(partition.Select(r => Sequence(r.Message.Value)).Order()));
+        return new LoadCheck(Acknowledged.Count, Acknowledged.Count(a => a.Value.Offset < 0), all.Count, lost, duplicated, misplaced, unordered);
+    }
+
+    /// <summary>Every partition of the topic from its beginning, until <paramref name="expected"/> records or a minute without them.</summary>
+    private List<ConsumeResult<string, string>> ReadAll(string bootstrap, int expected)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
+        var records = new List<ConsumeResult<string, string>>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (records.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                records.Add(result);
+            }
+        }
+
+        return records;
     }
 
     public async ValueTask DisposeAsync()
@@ -140,4 +177,13 @@ internal sealed class AcknowledgedLoad : IAsyncDisposable
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>What a read-back found: acknowledged records (of which without an offset), records read, and the faults.</summary>
+public sealed record LoadCheck(int Acknowledged, int WithoutOffset, int Read, int Lost, int Duplicated, int Misplaced, int UnorderedPartitions)
+{
+    public bool Clean => Lost == 0 && Duplicated == 0 && Misplaced == 0 && UnorderedPartitions == 0;
+
+    public override string ToString() =>
+        $"{Acknowledged} acknowledged ({WithoutOffset} without an offset), {Read} read: {Lost} lost, {Duplicated} duplicated, {Misplaced} misplaced, {UnorderedPartitions} partitions out of order";
 }
