@@ -7,8 +7,9 @@ using Tributary.Grains.KafkaFormats.Replication;
 namespace Tributary.Gateway.Kafka.Partitions;
 
 /// <summary>
-/// KIP-951's leader discovery: a partition that Produce (v10+) answers NOT_LEADER_OR_FOLLOWER names its current
-/// leader (<see cref="LeaderHint"/>), and the response carries the endpoints of the leaders it names, so that the client goes straight to the new leader instead of asking
+/// KIP-951's leader discovery: a partition that Produce (v10+) answers NOT_LEADER_OR_FOLLOWER, or Fetch (v16+)
+/// NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH, names its current leader (<see cref="LeaderHint"/>), and the response
+/// carries the endpoints of the leaders it names, so that the client goes straight to the new leader instead of asking
 /// Metadata first. As in Kafka's KafkaApis, the failed partitions alone are looked up, once they are answered: a
 /// request whose partitions all succeed does no more work.
 /// </summary>
