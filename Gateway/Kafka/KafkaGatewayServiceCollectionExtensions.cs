@@ -73,6 +73,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, ListTransactionsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeProducersHandler>();
         services.AddSingleton<PartitionRouter>();
+        services.AddSingleton<LeaderDiscovery>();
         services.AddSingleton<FetchSessionCache>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

@@ -17,10 +17,12 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// keep a client's partitions between requests so that it sends, and gets back, only what changed. From v13 topics
 /// are named by id. v0-v3 read message formats 0 and 1, into which the batches are converted
 /// (<see cref="OldFormatFetch"/>), and v0-v2 cut what they return at the partition's limit; they are served while
-/// <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> is on (Kafka 4 serves Fetch from v4).
+/// <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> is on (Kafka 4 serves Fetch from v4). From v16 a
+/// partition this broker does not lead, or asked at an older leader epoch, names its current leader (KIP-951).
 /// </summary>
 public sealed class FetchHandler(
     PartitionRouter router,
+    LeaderDiscovery leaders,
     TopicCache topics,
     FetchSessionCache sessions,
     IBrokerConfigs brokerConfigs,
@@ -28,6 +30,9 @@ public sealed class FetchHandler(
     ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
 {
     private const sbyte ReadCommitted = 1;
+
+    /// <summary>The first version whose answer carries the endpoints of the current leaders it names (KIP-951).</summary>
+    private const short FirstLeaderDiscoveryVersion = 16;
 
     private readonly short _minVersion = options.Value.AcceptOldMessageFormats ? (short)0 : (short)(OldFormatFetch.LastVersion + 1);
 
@@ -89,7 +94,28 @@ public sealed class FetchHandler(
             await OldFormatFetch.ConvertAsync(slots, request.ApiVersion, topics, brokerConfigs);
         }
 
-        return BuildResponse(slots, session, incremental, byId);
+        var response = BuildResponse(slots, session, incremental, byId);
+        if (request.ApiVersion >= FirstLeaderDiscoveryVersion)
+        {
+            await NameLeadersAsync(response);
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// KIP-951: each partition answered NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH names its current leader, and the
+    /// response that leader's endpoint. Kafka fills <c>CurrentLeader</c> (a field since v12) only from v16, with the endpoints.
+    /// </summary>
+    private async Task NameLeadersAsync(FetchResponse response)
+    {
+        var failed = response.Responses
+            .SelectMany(t => t.Partitions, (t, p) => (t.Topic, Partition: p.PartitionIndex, Error: (ErrorCode)p.ErrorCode, Response: p))
+            .Where(f => f.Error is ErrorCode.NotLeaderOrFollower or ErrorCode.FencedLeaderEpoch)
+            .ToList();
+        var endpoints = await leaders.NameLeadersAsync(failed, static (partition, leader) =>
+            partition.CurrentLeader = new FetchResponse.LeaderIdAndEpoch { LeaderId = leader.LeaderId, LeaderEpoch = leader.LeaderEpoch });
+        response.NodeEndpoints = [.. endpoints.Select(e => new FetchResponse.NodeEndpoint { NodeId = e.BrokerId, Host = e.Host, Port = e.Port, Rack = e.Rack })];
     }
 
     protected override void ResponseWritten(FetchResponse response)

@@ -20,12 +20,17 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// With <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> off they are refused with UNSUPPORTED_VERSION,
 /// yet still advertised, as Kafka 4 does: librdkafka before 2.8 turns compression off when Produce does not start at
 /// v0.</para>
+/// <para>From v10 a partition this broker does not lead names its current leader (KIP-951).</para>
 /// </summary>
-public sealed partial class ProduceHandler(PartitionRouter router, IOptions<KafkaListenerOptions> options, ILogger<ProduceHandler> logger)
+public sealed partial class ProduceHandler(
+    PartitionRouter router, LeaderDiscovery leaders, IOptions<KafkaListenerOptions> options, ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
 {
     /// <summary>The first version that carries record batches (magic 2) only (KIP-98).</summary>
     private const short FirstRecordBatchVersion = 3;
+
+    /// <summary>The first version whose answer names a partition's current leader and its endpoint (KIP-951).</summary>
+    private const short FirstLeaderDiscoveryVersion = 10;
 
     private readonly bool _acceptOldMessageFormats = options.Value.AcceptOldMessageFormats;
 
@@ -45,11 +50,33 @@ public sealed partial class ProduceHandler(PartitionRouter router, IOptions<Kafk
             : !acksValid ? Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1."))
             : legacy ? AppendLegacyAsync(request, topic.Name, partition.Index, partition.Records, body.Acks, body.TimeoutMs)
             : AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId, body.Acks, body.TimeoutMs));
+        if (body.Acks == 0)
+        {
+            return null;
+        }
+
         var response = new ProduceResponse
         {
             Responses = topics.Select(t => new ProduceResponse.TopicProduceResponse { Name = t.Topic.Name, PartitionResponses = t.Results }).ToList(),
         };
-        return body.Acks == 0 ? null : response;
+        if (request.ApiVersion >= FirstLeaderDiscoveryVersion)
+        {
+            await NameLeadersAsync(response);
+        }
+
+        return response;
+    }
+
+    /// <summary>KIP-951: each partition answered NOT_LEADER_OR_FOLLOWER names its current leader, and the response that leader's endpoint.</summary>
+    private async Task NameLeadersAsync(ProduceResponse response)
+    {
+        var failed = response.Responses
+            .SelectMany(t => t.PartitionResponses, (t, p) => (Topic: t.Name, Partition: p.Index, Error: (ErrorCode)p.ErrorCode, Response: p))
+            .Where(f => f.Error == ErrorCode.NotLeaderOrFollower)
+            .ToList();
+        var endpoints = await leaders.NameLeadersAsync(failed, static (partition, leader) =>
+            partition.CurrentLeader = new ProduceResponse.LeaderIdAndEpoch { LeaderId = leader.LeaderId, LeaderEpoch = leader.LeaderEpoch });
+        response.NodeEndpoints = [.. endpoints.Select(e => new ProduceResponse.NodeEndpoint { NodeId = e.BrokerId, Host = e.Host, Port = e.Port, Rack = e.Rack })];
     }
 
     private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(

@@ -15,7 +15,7 @@ internal static class PartitionReplicaView
     /// </summary>
     public static int Fill(PartitionRegistration registration, IReadOnlySet<int> live, List<int> isr, List<int> offline)
     {
-        var leader = registration.Leader != PartitionRegistration.NoLeader && live.Contains(registration.Leader) ? registration.Leader : -1;
+        var leader = LeaderOf(registration, live);
         isr.Clear();
         offline.Clear();
         if (leader >= 0)
@@ -39,4 +39,8 @@ internal static class PartitionReplicaView
 
         return leader;
     }
+
+    /// <summary>The leader to show: the registration's while it is a live broker, else -1 (none a client could reach).</summary>
+    public static int LeaderOf(PartitionRegistration registration, IReadOnlySet<int> live) =>
+        registration.Leader != PartitionRegistration.NoLeader && live.Contains(registration.Leader) ? registration.Leader : PartitionRegistration.NoLeader;
 }

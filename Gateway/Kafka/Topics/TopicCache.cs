@@ -26,7 +26,16 @@ public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
     private readonly ConcurrentDictionary<Guid, string> _names = new();
 
     /// <summary>The topic, or null when it does not exist (as no topic of a name Kafka would refuse does).</summary>
-    public async ValueTask<TopicDescription?> DescribeAsync(string topic)
+    public ValueTask<TopicDescription?> DescribeAsync(string topic) => DescribeAsync(topic, force: false);
+
+    /// <summary>
+    /// The topic as its grain has it now, for a caller that learnt the entry here is out of date (a partition's grain
+    /// no longer leads where the entry says it does): read again even before it expires, and, as an expired entry,
+    /// kept when the grain does not answer within <see cref="RefreshWait"/>.
+    /// </summary>
+    public ValueTask<TopicDescription?> RefreshAsync(string topic) => DescribeAsync(topic, force: true);
+
+    private async ValueTask<TopicDescription?> DescribeAsync(string topic, bool force)
     {
         if (TopicNames.Validate(topic) is not null)
         {
@@ -35,7 +44,7 @@ public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
 
         var now = time.GetTimestamp();
         var known = _entries.TryGetValue(topic, out var entry);
-        if (known && entry.Expires > now)
+        if (known && entry.Expires > now && !force)
         {
             return entry.Topic;
         }

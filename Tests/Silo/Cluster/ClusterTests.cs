@@ -160,6 +160,42 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task ProduceAndFetch_SentToASiloThatDoesNotLeadThePartition_NameItsLeaderAndEpoch_AndTheLeadersEndpoint()
+    {
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "redirected", 3);
+        var (partition, leader) = ClusterClients.Leaders(Cluster.Silos[1].BootstrapServers, "redirected").First();
+        var other = Cluster.Silos.Keys.First(id => id != leader);
+        using var client = new RawKafkaClient(Cluster.KafkaPort(other));
+        var metadata = client.Call<MetadataResponse>(ApiKey.Metadata, 12, new MetadataRequest { Topics = [new() { Name = "redirected" }] });
+        var topic = Assert.Single(metadata.Topics);
+        var epoch = topic.Partitions.Single(p => p.PartitionIndex == partition).LeaderEpoch;
+        var named = metadata.Brokers.Single(b => b.NodeId == leader);
+
+        var produced = client.Call<ProduceResponse>(ApiKey.Produce, 10, new ProduceRequest
+        {
+            Acks = -1,
+            TimeoutMs = 10_000,
+            TopicData = [new() { Name = "redirected", PartitionData = [new() { Index = partition, Records = Batches.Make(3) }] }],
+        });
+        var fetched = client.Call<FetchResponse>(ApiKey.Fetch, 16, new FetchRequest
+        {
+            ReplicaId = -1,
+            MaxWaitMs = 0,
+            MaxBytes = 1 << 20,
+            SessionEpoch = -1,
+            Topics = [new() { TopicId = topic.TopicId, Partitions = [new() { Partition = partition, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }] }],
+        });
+
+        var expected = ((short)ErrorCode.NotLeaderOrFollower, (int?)leader, (int?)epoch, (leader, named.Host, Cluster.KafkaPort(leader), named.Rack));
+        var (producedPartition, producedEndpoint) = (produced.Responses[0].PartitionResponses[0], Assert.Single(produced.NodeEndpoints));
+        Assert.Equal(expected, (producedPartition.ErrorCode, producedPartition.CurrentLeader?.LeaderId, producedPartition.CurrentLeader?.LeaderEpoch,
+            (producedEndpoint.NodeId, producedEndpoint.Host, producedEndpoint.Port, producedEndpoint.Rack)));
+        var (fetchedPartition, fetchedEndpoint) = (fetched.Responses[0].Partitions[0], Assert.Single(fetched.NodeEndpoints));
+        Assert.Equal(expected, (fetchedPartition.ErrorCode, fetchedPartition.CurrentLeader?.LeaderId, fetchedPartition.CurrentLeader?.LeaderEpoch,
+            (fetchedEndpoint.NodeId, fetchedEndpoint.Host, fetchedEndpoint.Port, fetchedEndpoint.Rack)));
+    }
+
+    [Fact]
     public async Task Transactions_SpanningPartitionsOnAllSilos_CommitAndAbortWhole()
     {
         await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "txn-spread", 12);
