@@ -9,7 +9,8 @@ public sealed record PartitionRegistrationUpdate([property: Id(0)] int Partition
 /// <summary>
 /// One broker's replicas (keyed by its broker id, living on its silo), after Kafka's ReplicaManager receiving the
 /// controller's changes: for each partition it leads, follows or no longer holds, its log is handed to the leader,
-/// fetched from the leader, or closed. Idempotent: a registration it already acts on changes nothing, so the
+/// fetched from the leader, or closed. The call answers once the broker has the registrations; it acts on them in the
+/// background, each partition's in order. Idempotent: a registration it already acts on changes nothing, so the
 /// controller may send one again. When the broker is not a live member the call fails with
 /// <see cref="Partitions.BrokerNotAvailableException"/>; the broker learns its partitions when it joins.
 /// </summary>

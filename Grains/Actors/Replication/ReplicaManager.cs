@@ -38,6 +38,7 @@ public sealed partial class ReplicaManager(
     private readonly ConcurrentDictionary<ReplicaKey, Follower> _followers = new();
     private readonly ConcurrentDictionary<ReplicaKey, (Guid TopicId, int PartitionEpoch)> _applied = new();
     private readonly Dictionary<int, ReplicaFetcher> _fetchers = [];
+    private readonly Dictionary<ReplicaKey, Task> _queues = [];
     private readonly CancellationTokenSource _stopping = new();
 
     private int BrokerId => options.Value.BrokerId;
@@ -49,12 +50,40 @@ public sealed partial class ReplicaManager(
     public PartitionLog? FollowerLog(string topic, int partition) =>
         _followers.TryGetValue(new ReplicaKey(topic, partition), out var follower) ? follower.Log : null;
 
-    /// <summary>Acts on the controller's registrations of some of a topic's partitions; older ones than already applied are ignored.</summary>
-    public async Task ApplyAsync(string topic, Guid topicId, IReadOnlyDictionary<string, string> configs, IReadOnlyList<PartitionRegistrationUpdate> partitions)
+    /// <summary>
+    /// Takes the controller's registrations of some of a topic's partitions, to act on in the background: each
+    /// partition's in the order they came, after what it was doing, older ones than already applied ignored. The
+    /// caller does not wait: acting may need a partition grain that is busy (deactivating, with acks=all appends that
+    /// wait for this very change), and the controller's call must not wait behind it.
+    /// </summary>
+    public void Enqueue(string topic, Guid topicId, IReadOnlyDictionary<string, string> configs, IReadOnlyList<PartitionRegistrationUpdate> partitions)
     {
         foreach (var update in partitions)
         {
-            await ApplyAsync(new ReplicaKey(topic, update.Partition), topicId, configs, update.Registration);
+            var key = new ReplicaKey(topic, update.Partition);
+            lock (_queues)
+            {
+                var previous = _queues.GetValueOrDefault(key, Task.CompletedTask);
+                _queues[key] = previous.ContinueWith(
+                    _ => ApplyQueuedAsync(key, topicId, configs, update.Registration),
+                    CancellationToken.None,
+                    TaskContinuationOptions.None,
+                    TaskScheduler.Default).Unwrap();
+            }
+        }
+    }
+
+    private async Task ApplyQueuedAsync(ReplicaKey key, Guid topicId, IReadOnlyDictionary<string, string> configs, PartitionRegistration registration)
+    {
+        try
+        {
+            await ApplyAsync(key, topicId, configs, registration);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException or OrleansException or TimeoutException)
+        {
+            // Its log failed, or the silo stops: read again after the backoff.
+            LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+            RetryLater(key);
         }
     }
 
