@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.Interfaces.Partitions;
-using Tributary.Grains.Interfaces.Replication;
 using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
 using Tributary.Grains.Storage.Config;
@@ -66,117 +65,24 @@ public sealed partial class TopicGrain
             tell: brokerId);
     }
 
-    /// <summary>
-    /// Applies <paramref name="change"/> to every partition (null: not concerned), stores the changes, and tells each
-    /// live broker that holds or held a replica of a changed partition, and <paramref name="tell"/> every partition
-    /// it holds a replica of, changed or not.
-    /// </summary>
+    /// <summary>Applies <paramref name="change"/> to every partition, stores the changes and tells the brokers (<see cref="RegistrationNotices.Apply"/>).</summary>
     private async Task ChangeAsync(Func<PartitionRegistration, PartitionChange?> change, int? tell)
     {
-        var updates = new Dictionary<int, List<PartitionRegistrationUpdate>>();
-        void Add(int broker, PartitionRegistrationUpdate update)
-        {
-            if (!updates.TryGetValue(broker, out var list))
-            {
-                updates[broker] = list = [];
-            }
-
-            list.Add(update);
-        }
-
-        var changed = 0;
-        for (var p = 0; p < state.State.Partitions.Count; p++)
-        {
-            var before = state.State.Partitions[p];
-            var after = before;
-            if (change(before) is { } result && result.Changed(before))
-            {
-                after = result.Registration;
-                state.State.Partitions[p] = after;
-                changed++;
-                LogRegistrationChanged(logger, Name, p, before.ToString(), after.ToString());
-                foreach (var broker in before.Replicas.Union(after.Replicas).Where(b => b != tell))
-                {
-                    Add(broker, new PartitionRegistrationUpdate(p, after));
-                }
-            }
-
-            if (tell is { } joined && after.Replicas.Contains(joined))
-            {
-                Add(joined, new PartitionRegistrationUpdate(p, after));
-            }
-        }
-
+        var (changed, notices) = RegistrationNotices.Apply(state.State.Partitions, change, tell, logger, Name);
         if (changed > 0)
         {
             await SaveAsync();
         }
 
-        TellBrokers(updates);
+        Send(notices);
     }
 
-    /// <summary>
-    /// New partitions from <paramref name="firstPartition"/> on were stored: their followers are told, to open their
-    /// logs and fetch. Leaders are not: a partition's grain activates at its first use, or at its followers' first fetch.
-    /// </summary>
-    private void TellFollowersOfNewPartitions(int firstPartition)
-    {
-        var updates = new Dictionary<int, List<PartitionRegistrationUpdate>>();
-        for (var p = firstPartition; p < state.State.Partitions.Count; p++)
-        {
-            var registration = state.State.Partitions[p];
-            foreach (var follower in registration.Replicas.Where(b => b != registration.Leader))
-            {
-                if (!updates.TryGetValue(follower, out var list))
-                {
-                    updates[follower] = list = [];
-                }
+    /// <summary>New partitions from <paramref name="firstPartition"/> on were stored: their followers are told (leaders activate at first use).</summary>
+    private void TellFollowersOfNewPartitions(int firstPartition) =>
+        Send(RegistrationNotices.ForFollowers(state.State.Partitions, firstPartition));
 
-                list.Add(new PartitionRegistrationUpdate(p, registration));
-            }
-        }
-
-        TellBrokers(updates);
-    }
-
-    /// <summary>
-    /// Sends each broker its partitions' registrations in the background, after this call: a broker's answer may need
-    /// this grain (a partition grain activating asks for its registration).
-    /// </summary>
-    private void TellBrokers(Dictionary<int, List<PartitionRegistrationUpdate>> updates)
-    {
-        if (updates.Count == 0)
-        {
-            return;
-        }
-
-        var name = Name;
-        var topicId = state.State.TopicId;
-        var configs = new Dictionary<string, string>(state.State.Configs, StringComparer.Ordinal);
-        var factory = GrainFactory;
-        _ = Task.Run(() => TellBrokersAsync(factory, name, topicId, configs, updates), CancellationToken.None);
-    }
-
-    private async Task TellBrokersAsync(
-        IGrainFactory factory, string name, Guid topicId, IReadOnlyDictionary<string, string> configs, Dictionary<int, List<PartitionRegistrationUpdate>> updates)
-    {
-        var live = brokers.Active();
-        await Task.WhenAll(updates.Where(u => live.ContainsKey(u.Key)).Select(async u =>
-        {
-            try
-            {
-                foreach (var batch in u.Value.Chunk(BatchSize))
-                {
-                    await factory.GetGrain<IBrokerReplicasGrain>(u.Key).ApplyAsync(name, topicId, configs, batch);
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                // The broker left meanwhile, or is slow: it learns its partitions when it joins, or when a fetch fails.
-                LogTellBrokerFailed(logger, name, u.Key, e.Message);
-            }
-        }));
-    }
+    private void Send(RegistrationNotices notices) => notices.Send(
+        GrainFactory, brokers, logger, Name, state.State.TopicId, new Dictionary<string, string>(state.State.Configs, StringComparer.Ordinal), BatchSize);
 
     /// <summary>The topic's <c>unclean.leader.election.enable</c>, or the broker's default.</summary>
     private bool UncleanLeaderElection =>
@@ -186,10 +92,4 @@ public sealed partial class TopicGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} partition {Partition}: ISR [{Before}] -> [{After}] at partition epoch {PartitionEpoch}")]
     private static partial void LogIsrChanged(ILogger logger, string topic, int partition, string before, string after, int partitionEpoch);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} partition {Partition}: {Before} -> {After}")]
-    private static partial void LogRegistrationChanged(ILogger logger, string topic, int partition, string before, string after);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not tell broker {BrokerId} its partitions: {Reason}")]
-    private static partial void LogTellBrokerFailed(ILogger logger, string topic, int brokerId, string reason);
 }

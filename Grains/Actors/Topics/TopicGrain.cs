@@ -7,7 +7,6 @@ using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Actors.Placement;
 using Tributary.Grains.Storage.Config;
-
 using Tributary.Grains.Actors.Persistence;
 using Tributary.Grains.KafkaFormats.Replication;
 
@@ -80,7 +79,7 @@ public sealed partial class TopicGrain(
                 return Fail(ErrorCode.InvalidPartitions, tooMany);
             }
 
-            var registered = await RegisteredBrokersAsync(live);
+            var registered = await NewPartitionPlacement.RegisteredBrokersAsync(GrainFactory, live);
             var decision = ReplicaAssignmentRules.ForNewTopic(
                 request.PartitionCount, request.ReplicationFactor, assignments, registered.Keys.ToHashSet(), live.Keys.ToHashSet());
             if (decision.Error != ErrorCode.None)
@@ -117,7 +116,7 @@ public sealed partial class TopicGrain(
         if (assigned is null)
         {
             var replicationFactor = request.ReplicationFactor == -1 ? brokerConfigs.DefaultReplicationFactor : request.ReplicationFactor;
-            var placed = await PlaceAsync(partitions, replicationFactor, firstPartition: 0, live);
+            var placed = await NewPartitionPlacement.PlaceAsync(GrainFactory, Name, partitions, replicationFactor, firstPartition: 0, live);
             if (placed.Error != ErrorCode.None)
             {
                 return Fail(placed.Error, placed.Message!);
@@ -131,7 +130,7 @@ public sealed partial class TopicGrain(
             Guid.NewGuid(),
             partitions,
             request.Configs.ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal),
-            Register(assigned, live));
+            NewPartitionPlacement.Register(assigned, live));
         var reserved = await Catalog.ReserveAsync(Name, description.TopicId, TopicFootprint.Of(description.Partitions), request.ValidateOnly);
         if (reserved.Error != ErrorCode.None)
         {
@@ -210,7 +209,7 @@ public sealed partial class TopicGrain(
         IReadOnlyList<IReadOnlyList<int>> added;
         if (assignments is not null)
         {
-            var registered = await RegisteredBrokersAsync(live);
+            var registered = await NewPartitionPlacement.RegisteredBrokersAsync(GrainFactory, live);
             var decision = ReplicaAssignmentRules.ForNewPartitions(
                 current, totalCount, replicationFactor, assignments, registered.Keys.ToHashSet(), live.Keys.ToHashSet());
             if (decision.Error != ErrorCode.None)
@@ -222,7 +221,7 @@ public sealed partial class TopicGrain(
         }
         else
         {
-            var placed = await PlaceAsync(totalCount - current, replicationFactor, firstPartition: current, live);
+            var placed = await NewPartitionPlacement.PlaceAsync(GrainFactory, Name, totalCount - current, replicationFactor, firstPartition: current, live);
             if (placed.Error != ErrorCode.None)
             {
                 return new TopicAdminResult(placed.Error, placed.Message);
@@ -231,7 +230,7 @@ public sealed partial class TopicGrain(
             added = placed.Replicas;
         }
 
-        var addedPartitions = Register(added, live);
+        var addedPartitions = NewPartitionPlacement.Register(added, live);
         var reserved = await Catalog.ReserveAsync(Name, state.State.TopicId, TopicFootprint.Of(state.State.Partitions.Concat(addedPartitions)), validateOnly);
         if (reserved.Error != ErrorCode.None || validateOnly)
         {

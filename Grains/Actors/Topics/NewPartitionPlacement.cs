@@ -8,7 +8,7 @@ namespace Tributary.Grains.Actors.Topics;
 /// Where new partitions go: replicas placed on the live brokers (rack-aware, <see cref="ReplicaPlacement"/>), or named
 /// by the client and checked (<see cref="ReplicaAssignmentRules"/>), then registered with their live replicas in sync.
 /// </summary>
-public sealed partial class TopicGrain
+internal static class NewPartitionPlacement
 {
     /// <summary>
     /// Replica lists for <paramref name="count"/> partitions from <paramref name="firstPartition"/> on the live brokers.
@@ -16,7 +16,8 @@ public sealed partial class TopicGrain
     /// partitions a topic grows by continue the round its first ones started and topics land where they did before
     /// replicas were placed (<see cref="ReplicaPlacement"/> starts elsewhere for the same name).
     /// </summary>
-    private async Task<PlacementDecision> PlaceAsync(int count, int replicationFactor, int firstPartition, IReadOnlyDictionary<int, SiloAddress> live)
+    public static async Task<PlacementDecision> PlaceAsync(
+        IGrainFactory grains, string topic, int count, int replicationFactor, int firstPartition, IReadOnlyDictionary<int, SiloAddress> live)
     {
         if (live.Count == 0)
         {
@@ -26,20 +27,20 @@ public sealed partial class TopicGrain
         if (replicationFactor == 1)
         {
             return new PlacementDecision(ErrorCode.None, null,
-                [.. PartitionAssignment.Assign(Name, count, live.Keys.ToArray(), firstPartition).Select(b => (IReadOnlyList<int>)[b])]);
+                [.. PartitionAssignment.Assign(topic, count, live.Keys.ToArray(), firstPartition).Select(b => (IReadOnlyList<int>)[b])]);
         }
 
-        var registered = await RegisteredBrokersAsync(live);
-        return ReplicaPlacement.Assign(Name, count, replicationFactor, live.Keys.ToDictionary(b => b, b => registered[b]), firstPartition);
+        var registered = await RegisteredBrokersAsync(grains, live);
+        return ReplicaPlacement.Assign(topic, count, replicationFactor, live.Keys.ToDictionary(b => b, b => registered[b]), firstPartition);
     }
 
     /// <summary>
     /// Every broker that ever joined the cluster (Kafka's registered brokers), the live ones included, with its rack
     /// (<c>broker.rack</c>; null when it has none, or when a live broker has not registered yet).
     /// </summary>
-    private async Task<Dictionary<int, string?>> RegisteredBrokersAsync(IReadOnlyDictionary<int, SiloAddress> live)
+    public static async Task<Dictionary<int, string?>> RegisteredBrokersAsync(IGrainFactory grains, IReadOnlyDictionary<int, SiloAddress> live)
     {
-        var registered = (await GrainFactory.GetGrain<IBrokerRegistryGrain>(0).ListAsync()).ToDictionary(b => b.BrokerId, b => b.Rack);
+        var registered = (await grains.GetGrain<IBrokerRegistryGrain>(0).ListAsync()).ToDictionary(b => b.BrokerId, b => b.Rack);
         foreach (var brokerId in live.Keys)
         {
             registered.TryAdd(brokerId, null);
@@ -49,7 +50,7 @@ public sealed partial class TopicGrain
     }
 
     /// <summary>New partitions on <paramref name="replicas"/>, each with its live replicas in sync, the first of them leading.</summary>
-    private static List<PartitionRegistration> Register(IEnumerable<IReadOnlyList<int>> replicas, IReadOnlyDictionary<int, SiloAddress> live)
+    public static List<PartitionRegistration> Register(IEnumerable<IReadOnlyList<int>> replicas, IReadOnlyDictionary<int, SiloAddress> live)
     {
         var liveIds = live.Keys.ToHashSet();
         return [.. replicas.Select(r => ReplicaAssignmentRules.Register(r, liveIds))];
