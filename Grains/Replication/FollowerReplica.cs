@@ -85,6 +85,14 @@ public sealed class FollowerReplica
                 }
 
                 _log.AdvanceReplicatedHighWatermark(response.HighWatermark);
+                if (response.LogStartOffset > _log.LogStartOffset)
+                {
+                    // Kafka's follower takes the leader's log start (DeleteRecords there, or its retention ahead of
+                    // this one's), as far as this log is replicated: records deleted on the leader stay deleted should
+                    // this replica lead.
+                    _log.DeleteRecordsBefore(Math.Min(response.LogStartOffset, _log.HighWatermark));
+                }
+
                 return ErrorCode.None;
             case ErrorCode.OffsetOutOfRange when _log.LogEndOffset < response.LogStartOffset:
                 // The leader deleted what this replica lacks: start again where the leader's log starts.

@@ -264,6 +264,22 @@ public sealed class ReplicaDataPathTests : IDisposable
         Assert.Equal(_logs[1].Read(30, 1 << 20, toLogEnd: true).Records.ToArray(), _logs[3].Read(30, 1 << 20, toLogEnd: true).Records.ToArray());
     }
 
+    [Fact]
+    public async Task RecordsDeletedOnTheLeader_AreDeletedOnItsFollowers_WithTheirNextFetch()
+    {
+        var leader = new LeaderReplica(_logs[1], 1, PartitionRegistration.New([1, 2]), _time);
+        var follower = new FollowerReplica(_logs[2], 2, 0);
+        var append = leader.AppendAsync(Batches.Make(10), acks: -1, minInSyncReplicas: 1).AsTask();
+        await CatchUpAsync(leader, follower);
+        await append.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((ErrorCode.None, 6L), _logs[1].DeleteRecordsBefore(6));
+        await CatchUpAsync(leader, follower);
+
+        Assert.Equal(6, _logs[2].LogStartOffset);
+        Assert.Equal(ErrorCode.OffsetOutOfRange, _logs[2].Read(5, 1 << 20).Error);
+    }
+
     /// <summary>What a replica fetcher does for one partition: fetch and apply until the follower has the leader's log end and high watermark.</summary>
     private static async Task CatchUpAsync(LeaderReplica leader, FollowerReplica follower)
     {
