@@ -52,6 +52,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, AlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteRecordsHandler>();
+        services.AddSingleton<IKafkaApiHandler, ElectLeadersHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeLogDirsHandler>();
         services.AddSingleton<IKafkaApiHandler, ListClientMetricsResourcesHandler>();
         services.AddSingleton<IKafkaApiHandler, JoinGroupHandler>();

@@ -73,6 +73,13 @@ public interface ITopicGrain : IGrainWithStringKey
     Task<PartitionChange> AlterPartitionAsync(int partition, AlterPartitionRequest request);
 
     /// <summary>
+    /// Kafka's ElectLeaders: a PREFERRED (0) or UNCLEAN (1) election in each of <paramref name="partitions"/>, or in
+    /// every partition when null; the changed registrations are stored and the brokers concerned told.
+    /// </summary>
+    [Alias("ElectLeaders")]
+    Task<IReadOnlyList<LeaderElectionResult>> ElectLeadersAsync(byte electionType, IReadOnlyList<int>? partitions);
+
+    /// <summary>
     /// A broker left the cluster: it leaves the ISR of the topic's partitions (unless it is the last member) and the
     /// partitions it led elect new leaders from their ISR; the brokers concerned are told.
     /// </summary>

@@ -24,6 +24,44 @@ public static class PartitionController
         Change(current, current.Isr, isLive, uncleanLeaderElection);
 
     /// <summary>
+    /// An administrator's PREFERRED election (Kafka's ElectLeaders, KIP-183): the first replica becomes leader when it is
+    /// live and in the ISR (a new leader epoch; the ISR is kept, so no acknowledged record is lost);
+    /// ELECTION_NOT_NEEDED when it already leads, PREFERRED_LEADER_NOT_AVAILABLE otherwise.
+    /// </summary>
+    public static PartitionChange ElectPreferred(PartitionRegistration current, Func<int, bool> isLive)
+    {
+        var preferred = current.Replicas[0];
+        if (current.Leader == preferred)
+        {
+            return new PartitionChange(current, ErrorCode.ElectionNotNeeded);
+        }
+
+        if (!isLive(preferred) || !current.Isr.Contains(preferred))
+        {
+            return new PartitionChange(current, ErrorCode.PreferredLeaderNotAvailable);
+        }
+
+        var next = current with { Leader = preferred, LeaderEpoch = current.LeaderEpoch + 1, PartitionEpoch = current.PartitionEpoch + 1 };
+        return new PartitionChange(next, ErrorCode.None);
+    }
+
+    /// <summary>
+    /// An administrator's UNCLEAN election (KIP-460): only a partition without a live leader is concerned (else
+    /// ELECTION_NOT_NEEDED); it elects as <see cref="ElectLeader"/> with unclean election allowed, whatever the topic's
+    /// config, because the administrator asked to accept the loss; ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica is live.
+    /// </summary>
+    public static PartitionChange ElectUnclean(PartitionRegistration current, Func<int, bool> isLive)
+    {
+        if (!current.IsOffline && isLive(current.Leader))
+        {
+            return new PartitionChange(current, ErrorCode.ElectionNotNeeded);
+        }
+
+        var change = ElectLeader(current, isLive, uncleanLeaderElection: true);
+        return change.Registration.IsOffline ? new PartitionChange(current, ErrorCode.EligibleLeadersNotAvailable) : change;
+    }
+
+    /// <summary>
     /// A broker died (its Orleans membership ended): it leaves the ISR, unless it is the ISR's last member (kept, as
     /// KRaft keeps it, so that the partition comes back only with the replica that has every acknowledged record),
     /// and a new leader is elected when it led.

@@ -16,12 +16,12 @@ internal sealed partial class RegistrationNotices
     private readonly Dictionary<int, List<PartitionRegistrationUpdate>> _byBroker = [];
 
     /// <summary>
-    /// Applies <paramref name="change"/> to every partition in place (null: not concerned) and gathers the notices:
+    /// Applies <paramref name="change"/> to every partition (by index) in place (null: not concerned) and gathers the notices:
     /// each changed partition to every broker that holds or held a replica of it, and to <paramref name="tell"/> every
     /// partition it holds a replica of, changed or not. Returns how many partitions changed.
     /// </summary>
     public static (int Changed, RegistrationNotices Notices) Apply(
-        List<PartitionRegistration> partitions, Func<PartitionRegistration, PartitionChange?> change, int? tell, ILogger logger, string topic)
+        List<PartitionRegistration> partitions, Func<int, PartitionRegistration, PartitionChange?> change, int? tell, ILogger logger, string topic)
     {
         var notices = new RegistrationNotices();
         var changed = 0;
@@ -29,7 +29,7 @@ internal sealed partial class RegistrationNotices
         {
             var before = partitions[p];
             var after = before;
-            if (change(before) is { } result && result.Changed(before))
+            if (change(p, before) is { } result && result.Changed(before))
             {
                 after = result.Registration;
                 partitions[p] = after;

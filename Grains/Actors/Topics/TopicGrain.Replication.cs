@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Replication;
 using Tributary.Grains.Storage.Config;
@@ -11,7 +12,7 @@ namespace Tributary.Grains.Actors.Topics;
 /// <see cref="PartitionController"/>, and every change is stored (the grain's storage write is conditional on the
 /// state's version, so two activations can never both change a partition) before the brokers concerned are told.
 /// A leader's AlterPartition changes the ISR; a broker that left is fenced; a broker that joined leads partitions that
-/// waited for it and learns all its replicas.
+/// waited for it and learns all its replicas; an administrator's ElectLeaders moves leadership (<see cref="LeaderElections"/>).
 /// </summary>
 public sealed partial class TopicGrain
 {
@@ -45,7 +46,7 @@ public sealed partial class TopicGrain
         var live = brokers.Active();
         var unclean = UncleanLeaderElection;
         await ChangeAsync(
-            p => p.Replicas.Contains(brokerId) ? PartitionController.FenceBroker(p, brokerId, live.ContainsKey, unclean) : null,
+            (_, p) => p.Replicas.Contains(brokerId) ? PartitionController.FenceBroker(p, brokerId, live.ContainsKey, unclean) : null,
             tell: null);
     }
 
@@ -61,12 +62,25 @@ public sealed partial class TopicGrain
         bool IsLive(int b) => b == brokerId || live.ContainsKey(b);
         var unclean = UncleanLeaderElection;
         await ChangeAsync(
-            p => p.Replicas.Contains(brokerId) && (p.IsOffline || !IsLive(p.Leader)) ? PartitionController.ElectLeader(p, IsLive, unclean) : null,
+            (_, p) => p.Replicas.Contains(brokerId) && (p.IsOffline || !IsLive(p.Leader)) ? PartitionController.ElectLeader(p, IsLive, unclean) : null,
             tell: brokerId);
     }
 
+    public async Task<IReadOnlyList<LeaderElectionResult>> ElectLeadersAsync(byte electionType, IReadOnlyList<int>? partitions)
+    {
+        var count = state.State.Exists ? state.State.Partitions.Count : 0;
+        var live = brokers.Active();
+        var elections = new LeaderElections(electionType, partitions, count, live.ContainsKey);
+        if (count > 0)
+        {
+            await ChangeAsync(elections.Elect, tell: null);
+        }
+
+        return elections.Results;
+    }
+
     /// <summary>Applies <paramref name="change"/> to every partition, stores the changes and tells the brokers (<see cref="RegistrationNotices.Apply"/>).</summary>
-    private async Task ChangeAsync(Func<PartitionRegistration, PartitionChange?> change, int? tell)
+    private async Task ChangeAsync(Func<int, PartitionRegistration, PartitionChange?> change, int? tell)
     {
         var (changed, notices) = RegistrationNotices.Apply(state.State.Partitions, change, tell, logger, Name);
         if (changed > 0)

@@ -160,36 +160,8 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         return response.Results.SelectMany(r => r.Topics).SelectMany(t => t.Partitions).SingleOrDefault()?.PartitionSize ?? -1;
     }
 
-    private static List<PartitionMetadata> Describe(string bootstrap, string topic)
-    {
-        using var admin = ClusterClients.Admin(bootstrap);
-        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.OrderBy(p => p.PartitionId).ToList();
-    }
+    private static List<PartitionMetadata> Describe(string bootstrap, string topic) => ClusterPartitions.Describe(bootstrap, topic);
 
-    /// <summary>Waits until every partition has a leader and <paramref name="isr"/> in-sync replicas.</summary>
-    private static async Task<List<PartitionMetadata>> WaitForIsrAsync(string bootstrap, string topic, int isr, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        List<PartitionMetadata> partitions = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                partitions = Describe(bootstrap, topic);
-                if (partitions.Count == Partitions && partitions.All(p => p.Leader >= 0 && p.InSyncReplicas.Length == isr))
-                {
-                    return partitions;
-                }
-            }
-            catch (KafkaException)
-            {
-                // A broker that has just died answers with a transport failure.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("Partitions not all in sync: " + string.Join("; ", partitions.Select(p =>
-            $"{p.PartitionId}: leader {p.Leader} isr [{string.Join(",", p.InSyncReplicas)}]")));
-    }
+    private static Task<List<PartitionMetadata>> WaitForIsrAsync(string bootstrap, string topic, int isr, TimeSpan timeout) =>
+        ClusterPartitions.WaitForIsrAsync(bootstrap, topic, Partitions, isr, timeout);
 }
