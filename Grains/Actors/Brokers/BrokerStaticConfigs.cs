@@ -21,6 +21,8 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["num.partitions"] = Text(o.DefaultPartitions),
             ["default.replication.factor"] = Text(o.DefaultReplicationFactor),
             ["min.insync.replicas"] = Text(o.MinInSyncReplicas),
+            ["auto.leader.rebalance.enable"] = o.AutoLeaderRebalance ? "true" : "false",
+            ["leader.imbalance.check.interval.seconds"] = Text(Math.Max(1, (long)o.LeaderImbalanceCheckInterval.TotalSeconds)),
             ["log.retention.check.interval.ms"] = Milliseconds(o.RetentionCheckInterval),
             ["log.flush.offset.checkpoint.interval.ms"] = Milliseconds(o.LogFlushOffsetCheckpointInterval),
             ["num.recovery.threads.per.data.dir"] = Text(o.NumRecoveryThreadsPerDataDir),

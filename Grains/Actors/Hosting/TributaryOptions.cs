@@ -32,6 +32,15 @@ public sealed class TributaryOptions
     public int MinInSyncReplicas { get; set; } = 1;
 
     /// <summary>
+    /// Whether leadership moves back to preferred replicas once they are back in sync (Kafka's
+    /// <c>auto.leader.rebalance.enable</c>), checked every <see cref="LeaderImbalanceCheckInterval"/> (Kafka's
+    /// <c>leader.imbalance.check.interval.seconds</c>). Default on, every 5 minutes.
+    /// </summary>
+    public bool AutoLeaderRebalance { get; set; } = true;
+
+    public TimeSpan LeaderImbalanceCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// The rack (or availability zone) of this broker (Kafka's <c>broker.rack</c>): replicas of a partition are placed on
     /// brokers of different racks while there are racks without one. Default none.
     /// </summary>

@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tributary.Grains.Actors.Brokers;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Actors.Placement;
 using Tributary.Grains.Actors.Topics;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.Replication;
+using Tributary.Grains.Storage.Config;
 
 namespace Tributary.Grains.Actors.Replication;
 
@@ -20,6 +23,7 @@ namespace Tributary.Grains.Actors.Replication;
 internal sealed partial class ReplicationController(
     IClusterMembershipService membership,
     LiveBrokers brokers,
+    LocalBrokerConfigs brokerConfigs,
     IGrainFactory grains,
     IOptions<TributaryOptions> options,
     ILogger<ReplicationController> logger) : ILifecycleParticipant<ISiloLifecycle>
@@ -34,6 +38,7 @@ internal sealed partial class ReplicationController(
     private Task StartAsync(CancellationToken cancellationToken)
     {
         _ = Task.Run(WatchAsync, CancellationToken.None);
+        _ = Task.Run(BalanceLeadersAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -76,11 +81,59 @@ internal sealed partial class ReplicationController(
         }
     }
 
+    /// <summary>
+    /// Kafka's automatic leader rebalance, run by the acting controller every <c>leader.imbalance.check.interval.seconds</c>
+    /// while <c>auto.leader.rebalance.enable</c>: the partitions <see cref="LeaderImbalance"/> picks are elected back to
+    /// their preferred replicas.
+    /// </summary>
+    private async Task BalanceLeadersAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(brokerConfigs.View.Long(BrokerConfigs.LeaderImbalanceCheckIntervalSeconds)), _stopping.Token);
+                var live = brokers.Active();
+                if (!brokerConfigs.View.Bool(BrokerConfigs.AutoLeaderRebalanceEnable) || live.Count == 0 || live.Keys.Min() != options.Value.BrokerId)
+                {
+                    continue;
+                }
+
+                var partitions = new List<RegisteredPartition>();
+                foreach (var topic in await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync())
+                {
+                    if (await grains.GetGrain<ITopicGrain>(topic).DescribeAsync() is { } description)
+                    {
+                        partitions.AddRange(description.Partitions.Select((registration, p) => new RegisteredPartition(topic, p, registration)));
+                    }
+                }
+
+                var elect = LeaderImbalance.PartitionsToElect(partitions, live.ContainsKey, brokerConfigs.View.Int(BrokerConfigs.LeaderImbalancePerBrokerPercentage));
+                foreach (var topic in elect.GroupBy(p => p.Topic))
+                {
+                    LogRebalancing(logger, topic.Key, topic.Count());
+                    await grains.GetGrain<ITopicGrain>(topic.Key).ElectLeadersAsync(LeaderElections.Preferred, [.. topic.Select(p => p.Partition)]);
+                }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // Tried again at the next check.
+                LogTopicFailed(logger, "(leader rebalance)", e.Message);
+            }
+        }
+    }
+
     private Task ForEachTopicAsync(Func<ITopicGrain, Task> call) =>
         EveryTopic.CallAsync(grains, call, (topic, reason) => LogTopicFailed(logger, topic, reason), RetryDelay, _stopping.Token);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker {BrokerId} left the cluster (restarted: {Restarted}): fencing its replicas")]
     private static partial void LogFencing(ILogger logger, int brokerId, bool restarted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: {Partitions} partitions elected back to their preferred leaders (auto.leader.rebalance.enable)")]
+    private static partial void LogRebalancing(ILogger logger, string topic, int partitions);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replication change of topic {Topic} failed: {Reason}; trying again")]
     private static partial void LogTopicFailed(ILogger logger, string topic, string reason);

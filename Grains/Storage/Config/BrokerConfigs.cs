@@ -22,6 +22,9 @@ public static partial class BrokerConfigs
     public const string ReplicaFetchBackoffMs = "replica.fetch.backoff.ms";
     public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
     public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
+    public const string AutoLeaderRebalanceEnable = "auto.leader.rebalance.enable";
+    public const string LeaderImbalancePerBrokerPercentage = "leader.imbalance.per.broker.percentage";
+    public const string LeaderImbalanceCheckIntervalSeconds = "leader.imbalance.check.interval.seconds";
 
     private static readonly FrozenDictionary<string, long> MillisecondsPerUnit = new Dictionary<string, long>(StringComparer.Ordinal)
     {
