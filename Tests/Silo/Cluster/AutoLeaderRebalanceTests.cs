@@ -6,31 +6,10 @@ using Xunit.Abstractions;
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>Redis and three silo processes that check leader imbalance every 2 s (Kafka's <c>leader.imbalance.check.interval.seconds</c>).</summary>
-public sealed class RebalancingClusterFixture : IAsyncLifetime
+public sealed class RebalancingClusterFixture : RedisClusterFixture
 {
-    private RedisServer? _redis;
-
-    public SiloCluster Cluster { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        Cluster = new SiloCluster(SiloCluster.Redis(_redis), new Dictionary<string, string>
-        {
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Tributary__LeaderImbalanceCheckInterval"] = "00:00:02",
-        });
-        await Cluster.StartAsync(1, 2, 3);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    protected override IReadOnlyDictionary<string, string> Settings =>
+        new Dictionary<string, string> { ["Tributary__LeaderImbalanceCheckInterval"] = "00:00:02" };
 }
 
 /// <summary>

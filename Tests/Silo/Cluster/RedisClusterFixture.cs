@@ -3,7 +3,7 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>Redis and three silo processes joined through it, shared by the tests of one class.</summary>
-public sealed class RedisClusterFixture : IAsyncLifetime
+public class RedisClusterFixture : IAsyncLifetime
 {
     private RedisServer? _redis;
 
@@ -12,14 +12,23 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        Cluster = new SiloCluster(SiloCluster.Redis(_redis), new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Logging__LogLevel__Default"] = "Warning",
             // Transactions past their timeout are aborted within a second, not Kafka's ten.
             ["Tributary__Transactions__TimeoutCheckInterval"] = "00:00:01",
-        });
+        };
+        foreach (var (name, value) in Settings)
+        {
+            environment[name] = value;
+        }
+
+        Cluster = new SiloCluster(SiloCluster.Redis(_redis), environment);
         await Cluster.StartAsync(1, 2, 3);
     }
+
+    /// <summary>Settings of every silo beside the defaults, as environment variables.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     public async Task DisposeAsync()
     {
