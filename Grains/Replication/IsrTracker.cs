@@ -125,6 +125,17 @@ public sealed class IsrTracker
         }
 
         Registration = registration;
+
+        // A reassignment adds followers (not caught up yet) and removes others.
+        foreach (var removed in _followers.Keys.Where(b => !registration.Replicas.Contains(b)).ToList())
+        {
+            _followers.Remove(removed);
+        }
+
+        foreach (var added in registration.Replicas.Where(b => b != LeaderId && !_followers.ContainsKey(b)))
+        {
+            _followers[added] = new FollowerState(-1, 0, -1, 0);
+        }
     }
 
     /// <summary>

@@ -97,4 +97,21 @@ public sealed class IsrTrackerTests
 
         Assert.Throws<InvalidOperationException>(() => tracker.OnRegistrationChanged(failedOver));
     }
+
+    [Fact]
+    public void AReassignment_GivesTheLeaderNewFollowersToTrack_AndForgetsRemovedOnes()
+    {
+        var tracker = Leader();
+        var reassigned = tracker.Registration with { Replicas = [1, 2, 3, 4], AddingReplicas = [4], PartitionEpoch = 1 };
+
+        tracker.OnRegistrationChanged(reassigned);
+
+        Assert.True(tracker.IsFollower(4));
+        Assert.Empty(tracker.FollowersReadyToJoin());
+        tracker.OnFollowerFetch(4, 100, leaderEndOffset: 100, nowMs: 10);
+        Assert.Equal([4], tracker.FollowersReadyToJoin());
+
+        tracker.OnRegistrationChanged(reassigned with { Replicas = [1, 2, 4], Isr = [1, 2, 4], AddingReplicas = [], PartitionEpoch = 2 });
+        Assert.False(tracker.IsFollower(3));
+    }
 }

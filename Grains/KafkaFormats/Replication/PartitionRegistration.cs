@@ -9,7 +9,9 @@ namespace Tributary.Grains.KafkaFormats.Replication;
 /// tells followers to check for a divergent tail) and the partition epoch (raised at every change: the version a
 /// compare-and-set checks).
 /// <para>Invariants: the ISR is a subset of the replicas; a leader, when there is one, is in the ISR; epochs never go
-/// down. Immutable: a change makes a new registration. It crosses grain boundaries as it is (the controller's state,
+/// down. During a reassignment (Kafka's AlterPartitionReassignments) the replicas are the target's followed by the
+/// ones being removed, <see cref="AddingReplicas"/> and <see cref="RemovingReplicas"/> say which are which, and the
+/// reassignment completes when every added replica is in the ISR. Immutable: a change makes a new registration. It crosses grain boundaries as it is (the controller's state,
 /// Metadata's replicas and ISR, the replica managers' orders).</para>
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Replication.PartitionRegistration")]
@@ -21,6 +23,17 @@ public sealed record PartitionRegistration(
     [property: Id(4)] int PartitionEpoch)
 {
     public const int NoLeader = -1;
+
+    /// <summary>Replicas a reassignment adds: they fetch from the leader and join the ISR before it completes.</summary>
+    [Id(5)]
+    public IReadOnlyList<int> AddingReplicas { get; init; } = [];
+
+    /// <summary>Replicas a reassignment removes once every added replica is in sync (they stay replicas until then).</summary>
+    [Id(6)]
+    public IReadOnlyList<int> RemovingReplicas { get; init; } = [];
+
+    /// <summary>True while a reassignment is in progress.</summary>
+    public bool IsReassigning => AddingReplicas.Count > 0 || RemovingReplicas.Count > 0;
 
     /// <summary>A new partition on <paramref name="replicas"/>: all in sync, the first leading, epochs 0.</summary>
     public static PartitionRegistration New(IReadOnlyList<int> replicas)
@@ -41,5 +54,6 @@ public sealed record PartitionRegistration(
     public bool HasIsr(IEnumerable<int> isr) => Isr.Order().SequenceEqual(isr.Order());
 
     public override string ToString() =>
-        $"replicas [{string.Join(",", Replicas)}] isr [{string.Join(",", Isr)}] leader {Leader} leaderEpoch {LeaderEpoch} partitionEpoch {PartitionEpoch}";
+        $"replicas [{string.Join(",", Replicas)}] isr [{string.Join(",", Isr)}] leader {Leader} leaderEpoch {LeaderEpoch} partitionEpoch {PartitionEpoch}"
+        + (IsReassigning ? $" adding [{string.Join(",", AddingReplicas)}] removing [{string.Join(",", RemovingReplicas)}]" : "");
 }
