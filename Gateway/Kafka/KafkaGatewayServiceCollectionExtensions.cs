@@ -53,6 +53,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteRecordsHandler>();
         services.AddSingleton<IKafkaApiHandler, ElectLeadersHandler>();
+        services.AddSingleton<IKafkaApiHandler, AlterPartitionReassignmentsHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListPartitionReassignmentsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeLogDirsHandler>();
         services.AddSingleton<IKafkaApiHandler, ListClientMetricsResourcesHandler>();
         services.AddSingleton<IKafkaApiHandler, JoinGroupHandler>();

@@ -80,6 +80,14 @@ public interface ITopicGrain : IGrainWithStringKey
     Task<IReadOnlyList<LeaderElectionResult>> ElectLeadersAsync(byte electionType, IReadOnlyList<int>? partitions);
 
     /// <summary>
+    /// Kafka's AlterPartitionReassignments: each named partition starts moving to its target replicas (added replicas
+    /// catch up and join the ISR, then the dropped ones leave) or, with null replicas, its reassignment is cancelled;
+    /// the changed registrations are stored and the brokers concerned told. One result per named partition.
+    /// </summary>
+    [Alias("AlterReassignments")]
+    Task<IReadOnlyList<PartitionReassignmentResult>> AlterReassignmentsAsync(IReadOnlyList<PartitionReassignmentTarget> targets);
+
+    /// <summary>
     /// A broker left the cluster: it leaves the ISR of the topic's partitions (unless it is the last member) and the
     /// partitions it led elect new leaders from their ISR; the brokers concerned are told.
     /// </summary>

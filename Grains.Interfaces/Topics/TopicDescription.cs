@@ -19,7 +19,7 @@ public sealed record TopicDescription(
     private int[]? _leaders;
 
     /// <summary>The topic's replication factor, as Kafka reports it: the replicas of its first partition.</summary>
-    public int ReplicationFactor => Partitions.Count == 0 ? 0 : Partitions[0].Replicas.Count;
+    public int ReplicationFactor => Partitions.Count == 0 ? 0 : Partitions[0].ReplicationFactor;
 
     /// <summary>Each partition's leader: the broker whose log serves it (-1 when it has none).</summary>
     public IReadOnlyList<int> PartitionBrokers => _leaders ??= [.. Partitions.Select(p => p.Leader)];

@@ -18,6 +18,8 @@ public sealed class FollowerReplica
     private readonly PartitionLog _log;
     private readonly SemaphoreSlim _applying = new(1, 1);
     private volatile bool _stopped;
+    private bool _throttledByConfig;
+    private bool _caughtUp;
 
     /// <summary>Makes <paramref name="log"/> a follower of the leader at <paramref name="leaderEpoch"/>: its high watermark is the leader's from now on.</summary>
     public FollowerReplica(PartitionLog log, int brokerId, int leaderEpoch)
@@ -32,6 +34,20 @@ public sealed class FollowerReplica
 
     /// <summary>The epoch of the leader this replica follows.</summary>
     public int LeaderEpoch { get; }
+
+    /// <summary>Whether the topic's <c>follower.replication.throttled.replicas</c> names this replica.</summary>
+    public bool ThrottledByConfig
+    {
+        get => Volatile.Read(ref _throttledByConfig);
+        set => Volatile.Write(ref _throttledByConfig, value);
+    }
+
+    /// <summary>
+    /// Throttled (its fetches skipped while <c>follower.replication.throttled.rate</c> is exceeded) when its config
+    /// says so and it has not caught up with the leader's high watermark: Kafka's follower never throttles a replica
+    /// in sync, which would fall out of the ISR.
+    /// </summary>
+    public bool Throttled => ThrottledByConfig && !Volatile.Read(ref _caughtUp);
 
     /// <summary>The fetch that continues this replica's log.</summary>
     public ReplicaFetchRequest NextFetch(int maxBytes) => new(BrokerId, _log.LogEndOffset, _log.LatestEpoch, LeaderEpoch, maxBytes);
@@ -85,6 +101,7 @@ public sealed class FollowerReplica
                 }
 
                 _log.AdvanceReplicatedHighWatermark(response.HighWatermark);
+                Volatile.Write(ref _caughtUp, _log.LogEndOffset >= response.HighWatermark);
                 if (response.LogStartOffset > _log.LogStartOffset)
                 {
                     // Kafka's follower takes the leader's log start (DeleteRecords there, or its retention ahead of

@@ -24,6 +24,8 @@ public sealed class LeaderReplica
     /// Makes <paramref name="log"/> the leader at <paramref name="registration"/>'s epoch: its epoch starts at its log
     /// end, and its high watermark is bound by the ISR from its current value.
     /// </summary>
+    private bool _replicationThrottled;
+
     public LeaderReplica(PartitionLog log, int brokerId, PartitionRegistration registration, TimeProvider time)
     {
         _log = log;
@@ -174,6 +176,19 @@ public sealed class LeaderReplica
         PushHighWatermark();
         return Answer(ErrorCode.None, read.Records);
     }
+
+    /// <summary>
+    /// Whether the topic's <c>leader.replication.throttled.replicas</c> names this broker's replica of the partition:
+    /// then followers out of the ISR are sent its batches only within <c>leader.replication.throttled.rate</c>.
+    /// </summary>
+    public bool ReplicationThrottled
+    {
+        get => Volatile.Read(ref _replicationThrottled);
+        set => Volatile.Write(ref _replicationThrottled, value);
+    }
+
+    /// <summary>Whether <paramref name="brokerId"/> is in the ISR.</summary>
+    public bool IsInSync(int brokerId) => Registration.Isr.Contains(brokerId);
 
     /// <summary>
     /// This replica no longer leads (its log is about to follow): acks=all appends still waiting are answered

@@ -16,10 +16,13 @@ public readonly record struct PartitionFetch(LeaderReplica? Leader, ReplicaFetch
 /// </summary>
 public static class ReplicaFetchServer
 {
+    /// <param name="quota">The leader's replication throttle (<c>leader.replication.throttled.rate</c>): a partition
+    /// whose replica here is throttled (<see cref="LeaderReplica.ReplicationThrottled"/>) answers a follower out of the
+    /// ISR without records while the rate is exceeded, and its fetch does not wait for appends.</param>
     public static async Task<IReadOnlyList<ReplicaFetchResponse>> FetchAsync(
-        IReadOnlyList<PartitionFetch> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken)
+        IReadOnlyList<PartitionFetch> fetches, TimeSpan maxWait, int responseMaxBytes, CancellationToken cancellationToken, ReplicationQuota? quota = null)
     {
-        var answers = Answer(fetches, responseMaxBytes);
+        var (answers, heldBack) = Answer(fetches, responseMaxBytes, quota);
         if (maxWait <= TimeSpan.Zero || answers.Any(HasNews))
         {
             return answers;
@@ -27,7 +30,11 @@ public static class ReplicaFetchServer
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(maxWait);
-        var appends = fetches.Where(f => f.Leader is not null).Select(f => f.Leader!.WaitForAppendAsync(f.Request.FetchOffset, wait.Token)).ToList();
+        var appends = fetches
+            .Where((f, i) => f.Leader is not null && !heldBack[i])
+            .Select(f => f.Leader!.WaitForAppendAsync(f.Request.FetchOffset, wait.Token))
+            .DefaultIfEmpty(Task.Delay(Timeout.Infinite, wait.Token))
+            .ToList();
         try
         {
             await Task.WhenAny(appends).Unwrap().ConfigureAwait(false);
@@ -41,29 +48,40 @@ public static class ReplicaFetchServer
             await wait.CancelAsync().ConfigureAwait(false);
         }
 
-        return Answer(fetches, responseMaxBytes);
+        return Answer(fetches, responseMaxBytes, quota).Answers;
     }
 
-    private static List<ReplicaFetchResponse> Answer(IReadOnlyList<PartitionFetch> fetches, int responseMaxBytes)
+    private static (List<ReplicaFetchResponse> Answers, bool[] HeldBack) Answer(IReadOnlyList<PartitionFetch> fetches, int responseMaxBytes, ReplicationQuota? quota)
     {
         var answers = new List<ReplicaFetchResponse>(fetches.Count);
+        var heldBack = new bool[fetches.Count];
         var budget = responseMaxBytes;
         var first = true;
-        foreach (var (leader, request) in fetches)
+        for (var i = 0; i < fetches.Count; i++)
         {
+            var (leader, request) = fetches[i];
             if (leader is null)
             {
                 answers.Add(new ReplicaFetchResponse(ErrorCode.NotLeaderOrFollower, ReadOnlyMemory<byte>.Empty, -1, -1, -1));
                 continue;
             }
 
-            var answer = leader.Fetch(request with { MaxBytes = Math.Max(0, Math.Min(request.MaxBytes, budget)) }, minOneMessage: first);
+            // Kafka's shouldLeaderThrottle: an in-sync follower is never throttled, or the high watermark would stall.
+            var throttled = quota is not null && leader.ReplicationThrottled && !leader.IsInSync(request.ReplicaId);
+            heldBack[i] = throttled && quota!.IsExceeded();
+            var maxBytes = heldBack[i] ? 0 : Math.Max(0, Math.Min(request.MaxBytes, budget));
+            var answer = leader.Fetch(request with { MaxBytes = maxBytes }, minOneMessage: first && !heldBack[i]);
+            if (throttled)
+            {
+                quota!.Record(answer.Records.Length);
+            }
+
             budget -= answer.Records.Length;
             first &= answer.Records.IsEmpty;
             answers.Add(answer);
         }
 
-        return answers;
+        return (answers, heldBack);
     }
 
     private static bool HasNews(ReplicaFetchResponse answer) =>

@@ -32,6 +32,9 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     private readonly ConcurrentDictionary<ReplicaKey, FollowerReplica> _partitions = new();
+    /// <summary>How long a fetcher whose every partition is throttled waits before it looks again.</summary>
+    private static readonly TimeSpan ThrottledWait = TimeSpan.FromMilliseconds(100);
+
     private readonly SemaphoreSlim _added = new(0);
     private int _rotation;
 
@@ -65,7 +68,16 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
             var round = Plan();
             if (round.Count == 0)
             {
-                await _added.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (_partitions.IsEmpty)
+                {
+                    await _added.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Every partition is throttled for now: the quota frees as its window moves on.
+                    await Task.Delay(ThrottledWait, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -85,6 +97,11 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
             for (var i = 0; i < round.Count; i++)
             {
                 var (key, replica, _) = round[i];
+                if (replica.Throttled)
+                {
+                    options.Quota?.Record(answers[i].Records.Length);
+                }
+
                 ErrorCode error;
                 try
                 {
@@ -120,9 +137,16 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
         var partitions = _partitions.OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition).ToArray();
         var round = new List<(ReplicaKey, FollowerReplica, ReplicaFetchRequest)>(partitions.Length);
         var start = partitions.Length == 0 ? 0 : _rotation++ % partitions.Length;
+        var throttle = options.Quota?.IsExceeded() ?? false;
         for (var i = 0; i < partitions.Length; i++)
         {
             var (key, replica) = partitions[(start + i) % partitions.Length];
+            if (throttle && replica.Throttled)
+            {
+                // Kafka's shouldFollowerThrottle: skipped this round.
+                continue;
+            }
+
             round.Add((key, replica, replica.NextFetch(options.MaxBytesPerPartition)));
         }
 

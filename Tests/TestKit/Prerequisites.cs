@@ -50,10 +50,21 @@ public static class Prerequisites
     /// The path of the npm package <paramref name="package"/>'s program <paramref name="executable"/> at
     /// <paramref name="version"/>, installed into <c>.tools</c> on first use.
     /// </summary>
-    public static async Task<string> NpmExecutableAsync(string package, string version, string executable)
+    public static Task<string> NpmExecutableAsync(string package, string version, string executable) =>
+        NpmInstallAsync(package, version, Path.Combine("node_modules", ".bin", executable));
+
+    /// <summary>
+    /// The <c>node_modules</c> directory holding the npm library <paramref name="package"/> at <paramref name="version"/>,
+    /// installed into <c>.tools</c> on first use: a Node.js script finds it through <c>NODE_PATH</c>.
+    /// </summary>
+    public static async Task<string> NpmLibraryAsync(string package, string version) =>
+        Path.GetDirectoryName(Path.GetDirectoryName(await NpmInstallAsync(package, version, Path.Combine("node_modules", package, "package.json")))!)!;
+
+    /// <summary>Installs <paramref name="package"/>@<paramref name="version"/> unless <paramref name="file"/> (relative to its prefix) exists; its full path.</summary>
+    private static async Task<string> NpmInstallAsync(string package, string version, string file)
     {
         var prefix = Path.Combine(ToolsDirectory, "npm", $"{package}-{version}");
-        var path = Path.Combine(prefix, "node_modules", ".bin", executable);
+        var path = Path.Combine(prefix, file);
         if (File.Exists(path))
         {
             return path;

@@ -54,6 +54,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();
         services.AddSingleton<LocalLeaders>();
+        services.AddSingleton<ReplicationQuotas>();
         services.AddSingleton<ReplicaManager>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaManager>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicationController>();

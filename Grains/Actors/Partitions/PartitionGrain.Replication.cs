@@ -112,9 +112,10 @@ public sealed partial class PartitionGrain
 
         if (change.Error == KafkaFormats.ErrorCode.None)
         {
-            if (_leader == leader)
+            // The change may have completed a reassignment that moved leadership away: then this leader resigns.
+            if (_leader == leader && !leader.TryTakeRegistration(change.Registration, BrokerId))
             {
-                leader.OnRegistrationChanged(change.Registration);
+                await UpdateRegistrationAsync(change.Registration);
             }
         }
         else

@@ -89,6 +89,7 @@ public sealed partial class PartitionGrain(
         }
 
         StartLeading(current.Registration);
+        RefreshConfig();
         var settings = options.Value;
         // Interleaved, as every call here is: a tick that waited for the calls in flight would wait for acks=all
         // appends, which may wait for the very ISR change a tick makes.
@@ -299,7 +300,8 @@ public sealed partial class PartitionGrain(
     private void OnBrokerConfigsChanged(BrokerConfigView view) => RefreshConfig();
 
     /// <summary>
-    /// Gives the log the config of the topic's own configs over the broker's current defaults. Whoever calls last
+    /// Gives the log the config of the topic's own configs over the broker's current defaults, and the leader its
+    /// replication throttle (the topic's leader.replication.throttled.replicas naming this broker). Whoever calls last
     /// reads the latest of both, under the lock, so concurrent topic and broker changes cannot leave a stale config.
     /// </summary>
     private void RefreshConfig()
@@ -307,6 +309,10 @@ public sealed partial class PartitionGrain(
         lock (_configLock)
         {
             _log?.UpdateConfig(LogConfigOf(_topicConfigs));
+            if (_leader is { } leader)
+            {
+                leader.ReplicationThrottled = ThrottledReplicas.Of(_topicConfigs, TopicConfigs.LeaderReplicationThrottledReplicas).Contains(_partition, BrokerId);
+            }
         }
     }
 

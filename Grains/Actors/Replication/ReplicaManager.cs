@@ -30,6 +30,7 @@ public sealed partial class ReplicaManager(
     LogManager logs,
     LocalBrokerConfigs brokerConfigs,
     LocalLeaders leaders,
+    ReplicationQuotas quotas,
     IGrainFactory grains,
     IOptions<TributaryOptions> options,
     ILogger<ReplicaManager> logger)
@@ -119,6 +120,8 @@ public sealed partial class ReplicaManager(
         }
 
         follower.Log.UpdateConfig(LogConfigOf(configs));
+        follower.Configs = configs;
+        follower.UpdateThrottle(BrokerId, partition);
         return true;
     }
 
@@ -154,7 +157,33 @@ public sealed partial class ReplicaManager(
         }
         else
         {
-            await ReleaseAsync(key.Topic, key.Partition);
+            await RemoveReplicaAsync(key, registration);
+        }
+    }
+
+    /// <summary>
+    /// This broker holds no replica of the partition any more (a reassignment moved it away): a leader here resigns,
+    /// the log closes and its directory is removed, as Kafka's StopReplica with deletion.
+    /// </summary>
+    private async Task RemoveReplicaAsync(ReplicaKey key, PartitionRegistration registration)
+    {
+        if (leaders.Find(key) is not null || (!_followers.ContainsKey(key) && logs.IsOpen(key.Topic, key.Partition)))
+        {
+            await TellPartitionAsync(key, registration);
+        }
+
+        await ReleaseAsync(key.Topic, key.Partition);
+        if (logs.IsOpen(key.Topic, key.Partition))
+        {
+            // Still open as leader (its grain is closing): tried again after the backoff.
+            RetryLater(key);
+            return;
+        }
+
+        if (logs.Exists(key.Topic, key.Partition))
+        {
+            await Task.Run(() => logs.DeletePartition(key.Topic, key.Partition));
+            LogReplicaRemoved(logger, key.Topic, key.Partition, registration.ToString());
         }
     }
 
@@ -164,6 +193,8 @@ public sealed partial class ReplicaManager(
             && current.Registration.Leader == registration.Leader && current.Registration.LeaderEpoch == registration.LeaderEpoch)
         {
             current.Registration = registration;
+            current.Configs = configs;
+            current.UpdateThrottle(BrokerId, key.Partition);
             return;
         }
 
@@ -188,9 +219,11 @@ public sealed partial class ReplicaManager(
             }
 
             follower.Registration = registration;
+            follower.Configs = configs;
             if (registration.Leader != PartitionRegistration.NoLeader)
             {
                 follower.Replica = new FollowerReplica(follower.Log, BrokerId, registration.LeaderEpoch);
+                follower.UpdateThrottle(BrokerId, key.Partition);
                 follower.Fetching = true;
                 FetcherOf(registration.Leader).Add(key, follower.Replica);
                 LogFollowing(logger, key.Topic, key.Partition, registration.Leader, registration.LeaderEpoch, follower.Log.LogEndOffset);
@@ -259,6 +292,7 @@ public sealed partial class ReplicaManager(
                     ResponseMaxBytes = view.Int(BrokerConfigs.ReplicaFetchResponseMaxBytes),
                     MaxWait = TimeSpan.FromMilliseconds(view.Int(BrokerConfigs.ReplicaFetchWaitMaxMs)),
                     Backoff = TimeSpan.FromMilliseconds(view.Int(BrokerConfigs.ReplicaFetchBackoffMs)),
+                    Quota = quotas.Follower,
                 };
                 _fetchers[leaderBrokerId] = fetcher = new ReplicaFetcher(new GrainReplicaSource(grains, leaderBrokerId), fetcherOptions, logger);
                 fetcher.PartitionFailed += OnPartitionFailed;
@@ -307,7 +341,19 @@ public sealed partial class ReplicaManager(
 
         public PartitionRegistration Registration { get; set; } = null!;
 
+        /// <summary>The topic's configs, for the replica's throttle.</summary>
+        public IReadOnlyDictionary<string, string> Configs { get; set; } = new Dictionary<string, string>();
+
         public FollowerReplica? Replica { get; set; }
+
+        /// <summary>The replica is throttled while catching up when its topic's follower.replication.throttled.replicas names it.</summary>
+        public void UpdateThrottle(int brokerId, int partition)
+        {
+            if (Replica is { } replica)
+            {
+                replica.ThrottledByConfig = ThrottledReplicas.Of(Configs, TopicConfigs.FollowerReplicationThrottledReplicas).Contains(partition, brokerId);
+            }
+        }
 
         /// <summary>False once its fetcher dropped it (or before it fetches): the next registration starts it again.</summary>
         public volatile bool Fetching;
@@ -315,6 +361,9 @@ public sealed partial class ReplicaManager(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Following {Topic}-{Partition} on broker {Leader} at leader epoch {LeaderEpoch}, from offset {LogEndOffset}")]
     private static partial void LogFollowing(ILogger logger, string topic, int partition, int leader, int leaderEpoch, long logEndOffset);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica of {Topic}-{Partition} removed from this broker: {Registration}")]
+    private static partial void LogReplicaRemoved(ILogger logger, string topic, int partition, string registration);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not follow {Topic}-{Partition} yet: {Reason}")]
     private static partial void LogFollowFailed(ILogger logger, string topic, int partition, string reason);

@@ -108,6 +108,13 @@ public static class ReplicaAssignmentRules
     }
 
     /// <summary>
+    /// AlterPartitionReassignments' target replicas: Kafka's <c>validateManualPartitionAssignment</c> alone (a target may
+    /// name brokers that are down: they catch up when they come back), or null when they pass.
+    /// </summary>
+    public static AssignmentDecision? ForReassignment(IReadOnlyList<int> target, ISet<int> registered) =>
+        Check(target, replicas: null, registered, live: registered, partition: 0);
+
+    /// <summary>
     /// Kafka's <c>validateManualPartitionAssignment</c> (a replica list that is not empty, of registered brokers, each
     /// once, of the expected size), then its refusal of a partition none of whose replicas is live.
     /// </summary>

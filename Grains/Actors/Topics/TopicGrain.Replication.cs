@@ -12,7 +12,9 @@ namespace Tributary.Grains.Actors.Topics;
 /// <see cref="PartitionController"/>, and every change is stored (the grain's storage write is conditional on the
 /// state's version, so two activations can never both change a partition) before the brokers concerned are told.
 /// A leader's AlterPartition changes the ISR; a broker that left is fenced; a broker that joined leads partitions that
-/// waited for it and learns all its replicas; an administrator's ElectLeaders moves leadership (<see cref="LeaderElections"/>).
+/// waited for it and learns all its replicas; an administrator's ElectLeaders moves leadership (<see cref="LeaderElections"/>)
+/// and AlterPartitionReassignments moves replicas (<see cref="PartitionReassignments"/>), completed by the AlterPartition
+/// that brings the last added replica into the ISR.
 /// </summary>
 public sealed partial class TopicGrain
 {
@@ -25,8 +27,13 @@ public sealed partial class TopicGrain
 
         var current = state.State.Partitions[partition];
         var live = brokers.Active();
-        var change = PartitionController.AlterPartition(current, request, live.ContainsKey);
-        if (change.Error == KafkaFormats.ErrorCode.None && change.Changed(current))
+        var change = PartitionReassignment.TryComplete(current, PartitionController.AlterPartition(current, request, live.ContainsKey), live.ContainsKey);
+        if (change.Error == KafkaFormats.ErrorCode.None && current.IsReassigning && !change.Registration.IsReassigning)
+        {
+            // The added replicas are in sync: the removed ones (perhaps the leader) are told to go.
+            await ChangeAsync((p, _) => p == partition ? change : null, tell: null);
+        }
+        else if (change.Error == KafkaFormats.ErrorCode.None && change.Changed(current))
         {
             state.State.Partitions[partition] = change.Registration;
             await SaveAsync();
@@ -77,6 +84,20 @@ public sealed partial class TopicGrain
         }
 
         return elections.Results;
+    }
+
+    public async Task<IReadOnlyList<PartitionReassignmentResult>> AlterReassignmentsAsync(IReadOnlyList<PartitionReassignmentTarget> targets)
+    {
+        var count = state.State.Exists ? state.State.Partitions.Count : 0;
+        var live = brokers.Active();
+        var registered = await NewPartitionPlacement.RegisteredBrokersAsync(GrainFactory, live);
+        var reassignments = new PartitionReassignments(Name, targets, count, registered.Keys.ToHashSet(), live.ContainsKey);
+        if (count > 0)
+        {
+            await ChangeAsync(reassignments.Apply, tell: null);
+        }
+
+        return reassignments.Results;
     }
 
     /// <summary>Applies <paramref name="change"/> to every partition, stores the changes and tells the brokers (<see cref="RegistrationNotices.Apply"/>).</summary>

@@ -205,7 +205,7 @@ public sealed partial class TopicGrain(
         }
 
         var live = brokers.Active();
-        var replicationFactor = state.State.Partitions[0].Replicas.Count;
+        var replicationFactor = state.State.Partitions[0].ReplicationFactor;
         IReadOnlyList<IReadOnlyList<int>> added;
         if (assignments is not null)
         {

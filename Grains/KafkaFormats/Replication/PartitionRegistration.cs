@@ -32,6 +32,9 @@ public sealed record PartitionRegistration(
     [Id(6)]
     public IReadOnlyList<int> RemovingReplicas { get; init; } = [];
 
+    /// <summary>How many replicas the partition has once its reassignment, if any, completes: its replication factor.</summary>
+    public int ReplicationFactor => Replicas.Count - RemovingReplicas.Count;
+
     /// <summary>True while a reassignment is in progress.</summary>
     public bool IsReassigning => AddingReplicas.Count > 0 || RemovingReplicas.Count > 0;
 

@@ -6,7 +6,7 @@ namespace Tributary.Grains.Storage.Config;
 /// The broker configs Kafka 3.9 defines and DescribeConfigs lists (KafkaConfig's definitions: the server, log,
 /// cleaner, socket, replication, group, transaction, KRaft, metrics and the basic security settings), with Kafka's
 /// types and defaults. <c>dynamic</c> marks those that can be changed at runtime here: the log configs that are topic
-/// defaults, the cleaner's, <c>producer.id.expiration.ms</c>, and <c>num.partitions</c>,
+/// defaults, the cleaner's, <c>producer.id.expiration.ms</c>, the replication throttle rates, and <c>num.partitions</c>,
 /// <c>default.replication.factor</c> and <c>auto.create.topics.enable</c> (static in Kafka). Kafka's other dynamic configs (thread pools, listeners,
 /// connection limits, TLS) change nothing here and are read-only.
 /// </summary>
@@ -72,6 +72,12 @@ public static partial class BrokerConfigs
         new("replica.socket.timeout.ms", ConfigType.Int, "30000", "Socket timeout of followers' requests."),
         new("replica.socket.receive.buffer.bytes", ConfigType.Int, "65536", "Socket receive buffer of followers' connections."),
         new("replica.high.watermark.checkpoint.interval.ms", ConfigType.Long, "5000", "How often high watermarks are saved."),
+        new(LeaderReplicationThrottledRate, ConfigType.Long, LongMax,
+            "Bytes per second that a leader sends to catching-up followers of the replicas its topics' leader.replication.throttled.replicas name.", Dynamic, AtLeast(0)),
+        new(FollowerReplicationThrottledRate, ConfigType.Long, LongMax,
+            "Bytes per second that a catching-up follower fetches for the replicas its topics' follower.replication.throttled.replicas name.", Dynamic, AtLeast(0)),
+        new(ReplicationQuotaWindowNum, ConfigType.Int, "11", "Samples a replication throttle's rate is measured over.", Rule: AtLeast(1)),
+        new(ReplicationQuotaWindowSizeSeconds, ConfigType.Int, "1", "Length of each sample of a replication throttle's rate.", Rule: AtLeast(1)),
         new("replica.selector.class", ConfigType.String, null, "Chooses the replica a consumer fetches from."),
         new("inter.broker.listener.name", ConfigType.String, null, "The listener brokers use among themselves."),
         new("security.inter.broker.protocol", ConfigType.String, "PLAINTEXT", "Security protocol brokers use among themselves.",

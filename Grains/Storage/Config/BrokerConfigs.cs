@@ -21,6 +21,10 @@ public static partial class BrokerConfigs
     public const string ReplicaFetchWaitMaxMs = "replica.fetch.wait.max.ms";
     public const string ReplicaFetchBackoffMs = "replica.fetch.backoff.ms";
     public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
+    public const string LeaderReplicationThrottledRate = "leader.replication.throttled.rate";
+    public const string FollowerReplicationThrottledRate = "follower.replication.throttled.rate";
+    public const string ReplicationQuotaWindowNum = "replication.quota.window.num";
+    public const string ReplicationQuotaWindowSizeSeconds = "replication.quota.window.size.seconds";
     public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
     public const string AutoLeaderRebalanceEnable = "auto.leader.rebalance.enable";
     public const string LeaderImbalancePerBrokerPercentage = "leader.imbalance.per.broker.percentage";

@@ -15,6 +15,8 @@ public static class TopicConfigs
     public const string RetentionBytes = "retention.bytes";
     public const string SegmentBytes = "segment.bytes";
     public const string SegmentMs = "segment.ms";
+    public const string LeaderReplicationThrottledReplicas = "leader.replication.throttled.replicas";
+    public const string FollowerReplicationThrottledReplicas = "follower.replication.throttled.replicas";
     public const string SegmentJitterMs = "segment.jitter.ms";
     public const string SegmentIndexBytes = "segment.index.bytes";
     public const string MaxMessageBytes = "max.message.bytes";
@@ -52,12 +54,14 @@ public static class TopicConfigs
             "Records between two fsyncs; 1 makes every acknowledged append durable.", AtLeast(1)),
         new(FlushMs, ConfigType.Long, LongMax, "log.flush.interval.ms",
             "Longest time data may stay unflushed.", AtLeast(0)),
-        new("follower.replication.throttled.replicas", ConfigType.List, "", "follower.replication.throttled.replicas",
-            "Replicas whose follower replication is throttled."),
+        new(FollowerReplicationThrottledReplicas, ConfigType.List, "", "follower.replication.throttled.replicas",
+            "Replicas whose replication is throttled on the follower side (by follower.replication.throttled.rate): '*' or partition:broker pairs.",
+            ThrottledReplicas.Validate),
         new(IndexIntervalBytes, ConfigType.Int, "4096", "log.index.interval.bytes",
             "Bytes of log between two offset index entries.", AtLeast(0)),
-        new("leader.replication.throttled.replicas", ConfigType.List, "", "leader.replication.throttled.replicas",
-            "Replicas whose leader replication is throttled."),
+        new(LeaderReplicationThrottledReplicas, ConfigType.List, "", "leader.replication.throttled.replicas",
+            "Replicas whose replication is throttled on the leader side (by leader.replication.throttled.rate): '*' or partition:broker pairs.",
+            ThrottledReplicas.Validate),
         new("local.retention.bytes", ConfigType.Long, "-2", "log.local.retention.bytes",
             "Local retention size when tiered storage is enabled.", AtLeast(-2)),
         new("local.retention.ms", ConfigType.Long, "-2", "log.local.retention.ms",

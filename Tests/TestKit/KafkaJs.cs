@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Tributary.Tests.TestKit;
+
+/// <summary>
+/// kafkajs, the Node.js Kafka client, driven from tests for the admin APIs that librdkafka (and so Confluent.Kafka)
+/// does not have, such as AlterPartitionReassignments: a script body runs with a connected <c>admin</c> client, and
+/// what it returns comes back as JSON. kafkajs is installed into <c>.tools</c> from npm on first use.
+/// </summary>
+public static class KafkaJs
+{
+    public const string Version = "2.2.4";
+
+    private const string Script = """
+        const { Kafka, logLevel } = require('kafkajs');
+        const kafka = new Kafka({ clientId: 'tributary-tests', brokers: process.env.BOOTSTRAP.split(','), logLevel: logLevel.NOTHING });
+        const admin = kafka.admin();
+        (async () => {
+          await admin.connect();
+          try {
+            const result = await (async () => { BODY })();
+            process.stdout.write(JSON.stringify(result === undefined ? null : result));
+          } finally {
+            await admin.disconnect();
+          }
+        })().catch(e => { process.stderr.write(String((e && e.stack) || e)); process.exit(1); });
+        """;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> (JavaScript statements that may <c>await</c> and use <c>admin</c>, ending with a
+    /// <c>return</c> of what the test reads) against <paramref name="bootstrap"/>; its result as JSON. Throws with
+    /// kafkajs's error when the script fails.
+    /// </summary>
+    public static async Task<JsonElement> AdminAsync(string bootstrap, string body, TimeSpan? timeout = null)
+    {
+        var modules = await Prerequisites.NpmLibraryAsync("kafkajs", Version);
+        var node = Prerequisites.Find("node", []) ?? throw new InvalidOperationException("The tests need Node.js (Debian: apt-get install nodejs).");
+        var script = Path.Combine(Path.GetTempPath(), $"tributary-kafkajs-{Guid.NewGuid():N}.js");
+        await File.WriteAllTextAsync(script, Script.Replace("BODY", body, StringComparison.Ordinal));
+        try
+        {
+            var start = new ProcessStartInfo(node)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(script);
+            start.Environment["NODE_PATH"] = modules;
+            start.Environment["BOOTSTRAP"] = bootstrap;
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"The kafkajs script did not finish in time: {await error}");
+            }
+
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"The kafkajs script failed (exit code {process.ExitCode}): {await error}");
+            }
+
+            return JsonDocument.Parse(await output).RootElement.Clone();
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+}
