@@ -16,6 +16,13 @@ public sealed class IsrTracker
     private readonly Dictionary<int, FollowerState> _followers = [];
     private long _highWatermark;
 
+    /// <summary>
+    /// Followers this leader proposed to add to the ISR, until the controller answers: the high watermark waits for them
+    /// too (Kafka's maximal ISR, KIP-497), or a follower could join the ISR, and then lead, without records that were
+    /// acknowledged by the others while the proposal was on its way.
+    /// </summary>
+    private int[] _pendingJoin = [];
+
     /// <summary>A leader taking over at <paramref name="registration"/>, with its log ending at <paramref name="leaderEndOffset"/>.</summary>
     /// <param name="leaderEpochStartOffset">Where the leader's epoch starts: its log end when it became leader.</param>
     public IsrTracker(int leaderId, PartitionRegistration registration, long leaderEndOffset, long highWatermark, long nowMs)
@@ -90,6 +97,11 @@ public sealed class IsrTracker
             }
         }
 
+        foreach (var joining in _pendingJoin)
+        {
+            smallest = Math.Min(smallest, _followers.TryGetValue(joining, out var state) ? state.EndOffset : -1);
+        }
+
         _highWatermark = Math.Max(_highWatermark, smallest);
         return _highWatermark;
     }
@@ -112,9 +124,18 @@ public sealed class IsrTracker
             .Order()
             .ToList();
 
-    /// <summary>The AlterPartition that would apply <paramref name="newIsr"/> to the current registration.</summary>
-    public AlterPartitionRequest ProposeIsr(IEnumerable<int> newIsr) =>
-        new(LeaderId, Registration.LeaderEpoch, Registration.PartitionEpoch, [.. newIsr.Order()]);
+    /// <summary>
+    /// The AlterPartition that would apply <paramref name="newIsr"/> to the current registration; the followers it adds
+    /// hold the high watermark back from now on, until a registration is taken or another proposal replaces this one.
+    /// </summary>
+    public AlterPartitionRequest ProposeIsr(IReadOnlyCollection<int> newIsr)
+    {
+        _pendingJoin = [.. newIsr.Where(b => b != LeaderId && !Registration.Isr.Contains(b))];
+        return new AlterPartitionRequest(LeaderId, Registration.LeaderEpoch, Registration.PartitionEpoch, [.. newIsr.Order()]);
+    }
+
+    /// <summary>No ISR change is proposed any more: only the ISR holds the high watermark back.</summary>
+    public void ClearProposal() => _pendingJoin = [];
 
     /// <summary>Takes the registration the controller stored after this leader's AlterPartition succeeded.</summary>
     public void OnRegistrationChanged(PartitionRegistration registration)
@@ -125,6 +146,7 @@ public sealed class IsrTracker
         }
 
         Registration = registration;
+        _pendingJoin = [];
 
         // A reassignment adds followers (not caught up yet) and removes others.
         foreach (var removed in _followers.Keys.Where(b => !registration.Replicas.Contains(b)).ToList())

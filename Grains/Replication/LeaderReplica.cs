@@ -211,7 +211,13 @@ public sealed class LeaderReplica
             var registration = _tracker.Registration;
             var leaving = _tracker.OutOfSyncFollowers(_log.LogEndOffset, NowMs, replicaLagTimeMaxMs);
             var isr = registration.Isr.Except(leaving).Union(_tracker.FollowersReadyToJoin()).ToList();
-            return registration.HasIsr(isr) ? null : _tracker.ProposeIsr(isr);
+            if (registration.HasIsr(isr))
+            {
+                _tracker.ClearProposal();
+                return null;
+            }
+
+            return _tracker.ProposeIsr(isr);
         }
     }
 

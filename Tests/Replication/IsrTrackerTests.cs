@@ -114,4 +114,30 @@ public sealed class IsrTrackerTests
         tracker.OnRegistrationChanged(reassigned with { Replicas = [1, 2, 4], Isr = [1, 2, 4], AddingReplicas = [], PartitionEpoch = 2 });
         Assert.False(tracker.IsFollower(3));
     }
+
+    [Fact]
+    public void AFollowerProposedToJoin_HoldsTheHighWatermarkBack_UntilTheControllerAnswers()
+    {
+        var registration = PartitionRegistration.New([1, 2, 3]) with { Isr = [1, 2] };
+        var tracker = new IsrTracker(1, registration, leaderEndOffset: 100, highWatermark: 100, nowMs: 0);
+        tracker.OnFollowerFetch(3, 100, leaderEndOffset: 100, nowMs: 10);
+        var request = tracker.ProposeIsr([1, 2, 3]);
+
+        // Records acknowledged by broker 2 alone while the proposal travels would be missing on 3 should it lead next.
+        tracker.OnFollowerFetch(2, 150, leaderEndOffset: 150, nowMs: 20);
+        Assert.Equal(100, tracker.HighWatermark);
+        tracker.OnFollowerFetch(3, 150, leaderEndOffset: 150, nowMs: 30);
+        Assert.Equal(150, tracker.HighWatermark);
+
+        tracker.OnRegistrationChanged(PartitionController.AlterPartition(tracker.Registration, request, _ => true).Registration);
+        Assert.Equal([1, 2, 3], tracker.Registration.Isr);
+
+        // A proposal withdrawn (the follower fell behind again) holds nothing back.
+        var shrunk = tracker.Registration with { Isr = [1, 2], PartitionEpoch = tracker.Registration.PartitionEpoch + 1 };
+        tracker.OnRegistrationChanged(shrunk);
+        tracker.ProposeIsr([1, 2, 3]);
+        tracker.ClearProposal();
+        tracker.OnFollowerFetch(2, 200, leaderEndOffset: 200, nowMs: 40);
+        Assert.Equal(200, tracker.HighWatermark);
+    }
 }
