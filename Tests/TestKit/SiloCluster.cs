@@ -89,7 +89,7 @@ public sealed class SiloCluster : IAsyncDisposable
         }
 
         var silo = await SiloLauncher.StartAsync(
-            Path.Combine(_root, "broker-" + brokerId.ToString(CultureInfo.InvariantCulture)),
+            DataDirectory(brokerId),
             _environment,
             [
                 "--broker-id", brokerId.ToString(CultureInfo.InvariantCulture),
@@ -104,6 +104,9 @@ public sealed class SiloCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The data directory of a broker (its partitions' logs are directories named topic-partition in it).</summary>
+    public string DataDirectory(int brokerId) => Path.Combine(_root, "broker-" + brokerId.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>The data directory of a broker that is not running is removed, as a lost disk: it starts again empty.</summary>
     public void WipeData(int brokerId)
     {
@@ -112,7 +115,7 @@ public sealed class SiloCluster : IAsyncDisposable
             throw new InvalidOperationException($"Broker {brokerId} is running.");
         }
 
-        var directory = Path.Combine(_root, "broker-" + brokerId.ToString(CultureInfo.InvariantCulture));
+        var directory = DataDirectory(brokerId);
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);

@@ -21,6 +21,7 @@ public sealed partial class PartitionGrain
     private static readonly TimeSpan IsrCheckInterval = TimeSpan.FromSeconds(1);
 
     private IGrainTimer? _isrTimer;
+    private bool _isrTimerKeepsAlive;
 
     /// <summary>The broker that leads since this grain resigned: calls in flight are sent there (NOT_LEADER_OR_FOLLOWER).</summary>
     private int? _resignedTo;
@@ -56,15 +57,23 @@ public sealed partial class PartitionGrain
     {
         _leader = new LeaderReplica(Log, BrokerId, registration, TimeProvider.System);
         leaders.Add(Key, _leader);
-        if (registration.Replicas.Count > 1)
-        {
-            // Kept alive: its followers fetch through the broker's fetch grain, not through this grain. Interleaved:
-            // acks=all appends in flight wait for the ISR change it may make.
-            _isrTimer = this.RegisterGrainTimer(
-                static (grain, _) => grain.CheckIsrAsync(),
-                this,
-                new GrainTimerCreationOptions { DueTime = IsrCheckInterval, Period = IsrCheckInterval, KeepAlive = true, Interleave = true });
-        }
+        StartIsrTimer(registration.Replicas.Count > 1);
+    }
+
+    /// <summary>
+    /// Checks the ISR every second. A replicated partition's timer keeps the grain alive: its followers fetch through
+    /// the broker's fetch grain, not through this grain. An unreplicated one's does not, and only looks for replicas
+    /// that a reassignment added (then it becomes the replicated kind). Interleaved: acks=all appends in flight wait
+    /// for the ISR change it may make.
+    /// </summary>
+    private void StartIsrTimer(bool replicated)
+    {
+        _isrTimer?.Dispose();
+        _isrTimerKeepsAlive = replicated;
+        _isrTimer = this.RegisterGrainTimer(
+            static (grain, _) => grain.CheckIsrAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = IsrCheckInterval, Period = IsrCheckInterval, KeepAlive = replicated, Interleave = true });
     }
 
     /// <summary>Stops answering as leader: acks=all appends still waiting answer NOT_LEADER_OR_FOLLOWER.</summary>
@@ -94,7 +103,17 @@ public sealed partial class PartitionGrain
     /// <summary>Asks the controller for the ISR the followers' progress calls for, and takes what it stored.</summary>
     private async Task CheckIsrAsync()
     {
-        if (_leader is not { } leader || leader.ProposeIsrChange(brokerConfigs.View.Long(BrokerConfigs.ReplicaLagTimeMaxMs)) is not { } request)
+        if (_leader is not { } leader || leader.Registration.Replicas.Count == 1)
+        {
+            return;
+        }
+
+        if (!_isrTimerKeepsAlive)
+        {
+            StartIsrTimer(replicated: true);
+        }
+
+        if (leader.ProposeIsrChange(brokerConfigs.View.Long(BrokerConfigs.ReplicaLagTimeMaxMs)) is not { } request)
         {
             return;
         }

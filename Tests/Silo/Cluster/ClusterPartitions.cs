@@ -1,4 +1,7 @@
 using Confluent.Kafka;
+using Tributary.Gateway.Protocol;
+using Tributary.Gateway.Protocol.Messages;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Silo.Cluster;
 
@@ -41,5 +44,16 @@ internal static class ClusterPartitions
 
         throw new TimeoutException("Partitions not as awaited: " + string.Join("; ", partitions.Select(p =>
             $"{p.PartitionId}: leader {p.Leader} replicas [{string.Join(",", p.Replicas)}] isr [{string.Join(",", p.InSyncReplicas)}]")));
+    }
+
+    /// <summary>The size of the partition's log on the broker, as its DescribeLogDirs reports it, or -1 when it names none.</summary>
+    public static long LogSize(SiloCluster cluster, int brokerId, string topic, int partition)
+    {
+        using var client = new RawKafkaClient(cluster.KafkaPort(brokerId));
+        var response = client.Call<DescribeLogDirsResponse>(ApiKey.DescribeLogDirs, 4, new DescribeLogDirsRequest
+        {
+            Topics = [new() { Topic = topic, Partitions = [partition] }],
+        });
+        return response.Results.SelectMany(r => r.Topics).SelectMany(t => t.Partitions).SingleOrDefault()?.PartitionSize ?? -1;
     }
 }

@@ -137,7 +137,7 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         var sizes = new Dictionary<int, long[]>();
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            sizes = Enumerable.Range(0, Partitions).ToDictionary(p => p, p => Cluster.Silos.Keys.Order().Select(b => LogSize(b, topic, p)).ToArray());
+            sizes = Enumerable.Range(0, Partitions).ToDictionary(p => p, p => Cluster.Silos.Keys.Order().Select(b => ClusterPartitions.LogSize(Cluster, b, topic, p)).ToArray());
             if (sizes.Values.All(s => s.All(size => size > 0 && size == s[0])))
             {
                 return;
@@ -147,17 +147,6 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         }
 
         Assert.Fail("Replica sizes differ: " + string.Join("; ", sizes.Select(p => $"{p.Key}: [{string.Join(",", p.Value)}]")));
-    }
-
-    /// <summary>The size of the partition's log on the broker, as its DescribeLogDirs reports it, or -1 when it names none.</summary>
-    private long LogSize(int brokerId, string topic, int partition)
-    {
-        using var client = new RawKafkaClient(Cluster.KafkaPort(brokerId));
-        var response = client.Call<DescribeLogDirsResponse>(ApiKey.DescribeLogDirs, 4, new DescribeLogDirsRequest
-        {
-            Topics = [new() { Topic = topic, Partitions = [partition] }],
-        });
-        return response.Results.SelectMany(r => r.Topics).SelectMany(t => t.Partitions).SingleOrDefault()?.PartitionSize ?? -1;
     }
 
     private static List<PartitionMetadata> Describe(string bootstrap, string topic) => ClusterPartitions.Describe(bootstrap, topic);
