@@ -40,6 +40,9 @@ public sealed class TributaryOptions
 
     public TimeSpan LeaderImbalanceCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The cluster's replica balancing (<c>Tributary:Cluster:AutoBalance</c> and its settings).</summary>
+    public ClusterBalanceOptions Cluster { get; set; } = new();
+
     /// <summary>
     /// The rack (or availability zone) of this broker (Kafka's <c>broker.rack</c>): replicas of a partition are placed on
     /// brokers of different racks while there are racks without one. Default none.

@@ -58,6 +58,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ReplicaManager>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaManager>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicationController>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterBalancer>();
         services.AddSingleton<IStaticBrokerConfigSource, BrokerStaticConfigs>();
         services.AddSingleton<LocalBrokerConfigs>();
         services.AddSingleton<IBrokerConfigs>(sp => sp.GetRequiredService<LocalBrokerConfigs>());

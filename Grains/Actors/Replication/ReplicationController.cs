@@ -99,14 +99,7 @@ internal sealed partial class ReplicationController(
                     continue;
                 }
 
-                var partitions = new List<RegisteredPartition>();
-                foreach (var topic in await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync())
-                {
-                    if (await grains.GetGrain<ITopicGrain>(topic).DescribeAsync() is { } description)
-                    {
-                        partitions.AddRange(description.Partitions.Select((registration, p) => new RegisteredPartition(topic, p, registration)));
-                    }
-                }
+                var partitions = await RegisteredPartitions.ListAsync(grains);
 
                 var elect = LeaderImbalance.PartitionsToElect(partitions, live.ContainsKey, brokerConfigs.View.Int(BrokerConfigs.LeaderImbalancePerBrokerPercentage));
                 foreach (var topic in elect.GroupBy(p => p.Topic))

@@ -17,6 +17,8 @@ public class RedisClusterFixture : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Warning",
             // Transactions past their timeout are aborted within a second, not Kafka's ten.
             ["Tributary__Transactions__TimeoutCheckInterval"] = "00:00:01",
+            // Replicas stay where the tests put them, unless a test's fixture balances (BalancingClusterFixture).
+            ["Tributary__Cluster__AutoBalance"] = "false",
         };
         foreach (var (name, value) in Settings)
         {

@@ -1,0 +1,107 @@
+namespace Tributary.Grains.Replication;
+
+/// <summary>One partition's new replica list, in preference order, for a reassignment.</summary>
+public sealed record ReplicaMove(string Topic, int Partition, IReadOnlyList<int> Target);
+
+/// <summary>
+/// The cluster's own balancing, which open-source Kafka leaves to reassignment jobs (Confluent's Self-Balancing does it
+/// for a fee): the reassignments that even out how many replicas, and how many preferred leaderships (first
+/// replicas), each broker has, a few at a time. Replicas leave draining brokers first, then move one at a time from
+/// the most loaded broker to the least loaded one that does not hold the partition, keeping its place in the list
+/// (the preferred leader's replica moves as the preferred replica); then first replicas are swapped within partitions
+/// until preferred leaderships are even too. Pure: the caller starts the reassignments and, once they are done,
+/// preferred elections move leadership.
+/// </summary>
+public static class ReplicaBalancer
+{
+    /// <param name="partitions">Every partition with its registration.</param>
+    /// <param name="brokers">The brokers that should hold replicas: live, not draining.</param>
+    /// <param name="draining">Brokers whose replicas all move off.</param>
+    /// <param name="maxMoves">How many partitions may be reassigned at once, those in progress included.</param>
+    public static IReadOnlyList<ReplicaMove> Plan(
+        IReadOnlyList<RegisteredPartition> partitions, IReadOnlyCollection<int> brokers, IReadOnlySet<int> draining, int maxMoves)
+    {
+        var budget = maxMoves - partitions.Count(p => p.Registration.IsReassigning);
+        if (budget <= 0 || brokers.Count == 0)
+        {
+            return [];
+        }
+
+        var targets = partitions
+            .Where(p => !p.Registration.IsReassigning)
+            .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
+            .Select(p => (p.Topic, p.Partition, Replicas: p.Registration.Replicas.ToList(), Before: p.Registration.Replicas))
+            .ToList();
+        var eligible = brokers.Order().ToList();
+        var moved = new HashSet<(string, int)>();
+
+        int Load(int broker) => targets.Count(t => t.Replicas.Contains(broker));
+        int Preferred(int broker) => targets.Count(t => t.Replicas[0] == broker);
+
+        bool Move(Func<(string Topic, int Partition, List<int> Replicas, IReadOnlyList<int> Before), int?> from, Func<List<int>, int?> to)
+        {
+            foreach (var target in targets.Where(t => !moved.Contains((t.Topic, t.Partition))))
+            {
+                if (from(target) is { } source && to(target.Replicas) is { } destination)
+                {
+                    target.Replicas[target.Replicas.IndexOf(source)] = destination;
+                    moved.Add((target.Topic, target.Partition));
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        int? LeastLoadedWithout(List<int> replicas) =>
+            eligible.Where(b => !replicas.Contains(b)).OrderBy(Load).ThenBy(b => b).Cast<int?>().FirstOrDefault();
+
+        // Replicas on draining brokers go first, each to the least loaded broker without the partition.
+        while (moved.Count < budget && Move(t => t.Replicas.Where(draining.Contains).Cast<int?>().FirstOrDefault(), LeastLoadedWithout))
+        {
+        }
+
+        // Then from the most loaded broker to the least loaded one, while they differ by more than one replica.
+        while (moved.Count < budget)
+        {
+            var most = eligible.OrderByDescending(Load).ThenBy(b => b).First();
+            var least = eligible.OrderBy(Load).ThenBy(b => b).First();
+            if (Load(most) - Load(least) <= 1
+                || !Move(t => t.Replicas.Contains(most) && !t.Replicas.Contains(least) ? most : null, _ => least))
+            {
+                break;
+            }
+        }
+
+        // Then preferred leaderships: a partition whose first replica is on the broker preferred most often, and which
+        // has a replica on the one preferred least, puts that replica first.
+        while (moved.Count < budget)
+        {
+            var most = eligible.OrderByDescending(Preferred).ThenBy(b => b).First();
+            var least = eligible.OrderBy(Preferred).ThenBy(b => b).First();
+            if (Preferred(most) - Preferred(least) <= 1 || !SwapFirst(most, least))
+            {
+                break;
+            }
+        }
+
+        return [.. targets
+            .Where(t => moved.Contains((t.Topic, t.Partition)) && !t.Replicas.SequenceEqual(t.Before))
+            .Select(t => new ReplicaMove(t.Topic, t.Partition, t.Replicas))];
+
+        bool SwapFirst(int most, int least)
+        {
+            foreach (var target in targets.Where(t => t.Replicas[0] == most && t.Replicas.Contains(least)))
+            {
+                var at = target.Replicas.IndexOf(least);
+                (target.Replicas[0], target.Replicas[at]) = (least, most);
+
+                // A partition moved already in this plan only has its target refined, at no extra cost.
+                moved.Add((target.Topic, target.Partition));
+                return true;
+            }
+
+            return false;
+        }
+    }
+}
