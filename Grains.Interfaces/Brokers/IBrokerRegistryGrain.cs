@@ -14,4 +14,15 @@ public interface IBrokerRegistryGrain : IGrainWithIntegerKey
 
     [Alias("List")]
     Task<IReadOnlyList<BrokerEndpoint>> ListAsync();
+
+    /// <summary>
+    /// Marks a registered broker as being retired (Confluent's broker removal): the cluster moves its replicas to the
+    /// other brokers; it stays marked until it starts again. False when no such broker is registered.
+    /// </summary>
+    [Alias("Drain")]
+    Task<bool> DrainAsync(int brokerId);
+
+    /// <summary>The brokers being retired.</summary>
+    [Alias("Draining")]
+    Task<IReadOnlySet<int>> DrainingAsync();
 }

@@ -18,8 +18,9 @@ public static class ReplicaBalancer
     /// <param name="brokers">The brokers that should hold replicas: live, not draining.</param>
     /// <param name="draining">Brokers whose replicas all move off.</param>
     /// <param name="maxMoves">How many partitions may be reassigned at once, those in progress included.</param>
+    /// <param name="balance">False to move replicas off draining brokers only.</param>
     public static IReadOnlyList<ReplicaMove> Plan(
-        IReadOnlyList<RegisteredPartition> partitions, IReadOnlyCollection<int> brokers, IReadOnlySet<int> draining, int maxMoves)
+        IReadOnlyList<RegisteredPartition> partitions, IReadOnlyCollection<int> brokers, IReadOnlySet<int> draining, int maxMoves, bool balance = true)
     {
         var budget = maxMoves - partitions.Count(p => p.Registration.IsReassigning);
         if (budget <= 0 || brokers.Count == 0)
@@ -62,7 +63,7 @@ public static class ReplicaBalancer
         }
 
         // Then from the most loaded broker to the least loaded one, while they differ by more than one replica.
-        while (moved.Count < budget)
+        while (balance && moved.Count < budget)
         {
             var most = eligible.OrderByDescending(Load).ThenBy(b => b).First();
             var least = eligible.OrderBy(Load).ThenBy(b => b).First();
@@ -75,7 +76,7 @@ public static class ReplicaBalancer
 
         // Then preferred leaderships: a partition whose first replica is on the broker preferred most often, and which
         // has a replica on the one preferred least, puts that replica first.
-        while (moved.Count < budget)
+        while (balance && moved.Count < budget)
         {
             var most = eligible.OrderByDescending(Preferred).ThenBy(b => b).First();
             var least = eligible.OrderBy(Preferred).ThenBy(b => b).First();

@@ -6,7 +6,7 @@ namespace Tributary.Grains.Actors.Brokers;
 
 /// <summary>
 /// Broker endpoints and racks in the control-plane store, so a restarted silo's gateway can name every broker at once
-/// and topics can place replicas by rack.
+/// and topics can place replicas by rack, and the brokers being retired, whose replicas the cluster moves away.
 /// </summary>
 public sealed class BrokerRegistryGrain(
     [PersistentState("brokers", GrainStorageNames.ControlPlane)] IPersistentState<BrokerRegistryState> state)
@@ -14,7 +14,9 @@ public sealed class BrokerRegistryGrain(
 {
     public async Task RegisterAsync(BrokerEndpoint endpoint)
     {
-        if (state.State.Brokers.TryGetValue(endpoint.BrokerId, out var known) && known == endpoint)
+        // A retired broker that starts again takes replicas again.
+        var undrained = state.State.Draining.Remove(endpoint.BrokerId);
+        if (!undrained && state.State.Brokers.TryGetValue(endpoint.BrokerId, out var known) && known == endpoint)
         {
             return;
         }
@@ -22,6 +24,23 @@ public sealed class BrokerRegistryGrain(
         state.State.Brokers[endpoint.BrokerId] = endpoint;
         await state.WriteStateAsync();
     }
+
+    public async Task<bool> DrainAsync(int brokerId)
+    {
+        if (!state.State.Brokers.ContainsKey(brokerId))
+        {
+            return false;
+        }
+
+        if (state.State.Draining.Add(brokerId))
+        {
+            await state.WriteStateAsync();
+        }
+
+        return true;
+    }
+
+    public Task<IReadOnlySet<int>> DrainingAsync() => Task.FromResult<IReadOnlySet<int>>(state.State.Draining.ToHashSet());
 
     public Task<IReadOnlyList<BrokerEndpoint>> ListAsync() =>
         Task.FromResult<IReadOnlyList<BrokerEndpoint>>(state.State.Brokers.Values.OrderBy(b => b.BrokerId).ToList());

@@ -3,14 +3,16 @@ using Microsoft.Extensions.Options;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Actors.Placement;
 using Tributary.Grains.Actors.Topics;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.Replication;
 
 namespace Tributary.Grains.Actors.Replication;
 
 /// <summary>
-/// The cluster's own balancing (<c>Tributary:Cluster:AutoBalance</c>), run by the acting controller (the live broker
-/// with the smallest id) every <c>Tributary:Cluster:AutoBalanceInterval</c>: while every partition is fully in sync
+/// The cluster's own balancing (<c>Tributary:Cluster:AutoBalance</c>) and the retirement of brokers being drained
+/// (Confluent's broker removal, whatever that setting), run by the acting controller (the live broker with the
+/// smallest id) every <c>Tributary:Cluster:AutoBalanceInterval</c>: while every partition is fully in sync
 /// (no data is moved while a broker is away), the reassignments <see cref="ReplicaBalancer"/> plans are started, at
 /// most <c>Tributary:Cluster:MaxConcurrentMoves</c> partitions moving at once; a partition it moved is elected back to
 /// its preferred replica once that replica is in sync, so that leaderships spread as the replicas did.
@@ -31,11 +33,7 @@ internal sealed partial class ClusterBalancer(
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Cluster.AutoBalance)
-        {
-            _ = Task.Run(RunAsync, CancellationToken.None);
-        }
-
+        _ = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -52,7 +50,7 @@ internal sealed partial class ClusterBalancer(
                 var live = brokers.Active();
                 if (live.Count > 1 && live.Keys.Min() == options.Value.BrokerId)
                 {
-                    await BalanceAsync(live.Keys.ToList(), settings.MaxConcurrentMoves);
+                    await BalanceAsync(live.Keys.ToList(), settings.MaxConcurrentMoves, settings.AutoBalance);
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -66,8 +64,14 @@ internal sealed partial class ClusterBalancer(
         }
     }
 
-    private async Task BalanceAsync(IReadOnlyCollection<int> live, int maxMoves)
+    private async Task BalanceAsync(IReadOnlyCollection<int> live, int maxMoves, bool balance)
     {
+        var draining = await grains.GetGrain<IBrokerRegistryGrain>(0).DrainingAsync();
+        if (!balance && draining.Count == 0)
+        {
+            return;
+        }
+
         var partitions = await RegisteredPartitions.ListAsync(grains);
         await ElectMovedAsync(partitions, live);
         if (partitions.Any(p => !p.Registration.IsReassigning && (p.Registration.IsOffline || p.Registration.Isr.Count < p.Registration.Replicas.Count)))
@@ -75,7 +79,7 @@ internal sealed partial class ClusterBalancer(
             return;
         }
 
-        var moves = ReplicaBalancer.Plan(partitions, live, new HashSet<int>(), maxMoves);
+        var moves = ReplicaBalancer.Plan(partitions, [.. live.Where(b => !draining.Contains(b))], draining, maxMoves, balance);
         foreach (var topic in moves.GroupBy(m => m.Topic))
         {
             var results = await grains.GetGrain<ITopicGrain>(topic.Key)
