@@ -9,6 +9,8 @@
 #   infra/local/cluster.sh add            start one more silo (the next broker id)
 #   infra/local/cluster.sh kill ID        kill -9 the silo of broker ID (its data directory stays)
 #   infra/local/cluster.sh start-silo ID  start the silo of broker ID again over its data directory
+#   infra/local/cluster.sh drain ID       retire broker ID: the cluster moves its replicas to the other brokers (REST v3
+#                                         DELETE /brokers/ID), then its silo stops once it holds none
 #
 # Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), health 8090+100(i-1)
 # and Orleans silo 11110+i, each plus $TRIBUTARY_PORT_OFFSET (default 0); its data is in
@@ -39,6 +41,31 @@ start_redis() {
 
 kafka_port() { echo $((9091 + $1 + offset)); }
 health_port() { echo $((8090 + ($1 - 1) * 100 + offset)); }
+rest_port() { echo $((8082 + ($1 - 1) * 100 + offset)); }
+
+# Retires broker $1 through the REST Proxy of another running broker, waits until it holds no replica, and stops it.
+drain() {
+  local id="$1" via="" rest cluster
+  for other in $(brokers); do
+    if [ "$other" != "$id" ] && running "$other"; then via="$other"; break; fi
+  done
+  [ -n "$via" ] || { echo "no other running broker to ask" >&2; exit 1; }
+  rest="http://127.0.0.1:$(rest_port "$via")/v3/clusters"
+  cluster="$(curl -fs "$rest" | grep -o '"cluster_id":"[^"]*"' | head -n 1 | cut -d'"' -f4)"
+  curl -fs -X DELETE "$rest/$cluster/brokers/$id" >/dev/null || { echo "broker $id could not be retired" >&2; exit 1; }
+  echo "broker $id: moving its replicas away"
+  for _ in $(seq 3600); do
+    if curl -fs "$rest/$cluster/brokers/$id/partition-replicas" | grep -q '"data":\[\]'; then
+      kill -TERM "$(pid_of "$id")" 2>/dev/null || true
+      for _ in $(seq 300); do running "$id" || break; sleep 0.1; done
+      rm -f "$home/broker-$id/silo.pid"
+      echo "broker $id holds no replica; stopped"
+      return
+    fi
+    sleep 1
+  done
+  echo "broker $id still holds replicas after an hour" >&2; exit 1
+}
 
 # The cluster's replication defaults, chosen when it starts (from its size) and kept for the silos started later.
 replication_setting() {
@@ -100,6 +127,9 @@ case "${1:-}" in
   kill)
     pid="$(pid_of "$2")"; [ -n "$pid" ] && kill -9 "$pid" && echo "broker $2 (pid $pid) killed"
     ;;
+  drain)
+    drain "$2"
+    ;;
   stop)
     for id in $(brokers); do
       if running "$id"; then kill -TERM "$(pid_of "$id")"; fi
@@ -122,6 +152,6 @@ case "${1:-}" in
     done
     ;;
   *)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

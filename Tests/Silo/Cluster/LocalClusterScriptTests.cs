@@ -3,7 +3,10 @@ using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Silo.Cluster;
 
-/// <summary><c>infra/local/cluster.sh</c>, as a user runs it: three silos and Redis started, seen as one cluster, stopped.</summary>
+/// <summary>
+/// <c>infra/local/cluster.sh</c>, as a user runs it: three silos and Redis started, seen as one cluster, a fourth added
+/// and one retired (its replicas moved away before it stops), all stopped.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class LocalClusterScriptTests : IDisposable
 {
@@ -58,13 +61,25 @@ public sealed class LocalClusterScriptTests : IDisposable
         var status = await RunAsync("status");
         Assert.Equal(3, status.Output.Split('\n').Count(l => l.Contains("running", StringComparison.Ordinal) && l.EndsWith("ready: 200", StringComparison.Ordinal)));
 
+        // A fourth broker joins, and broker 3 is retired: its replicas move (to broker 4) before its silo stops.
+        var added = await RunAsync("add");
+        Assert.True(added.ExitCode == 0, added.Output);
+        var drained = await RunAsync("drain", "3");
+        Assert.True(drained.ExitCode == 0, drained.Output);
+        Assert.Contains("broker 3 holds no replica; stopped", drained.Output, StringComparison.Ordinal);
+        var remaining = $"localhost:{9092 + _offset},localhost:{9095 + _offset}";
+        await ClusterPartitions.WaitUntilAsync(remaining, "scripted", ps => ps.All(p => !p.Replicas.Contains(3)), TimeSpan.FromSeconds(30));
+        var moved = await ClusterPartitions.WaitUntilAsync(
+            remaining, "scripted-default", ps => ps[0].InSyncReplicas.Length == 3 && !ps[0].Replicas.Contains(3), TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 2, 4], moved[0].Replicas.Order());
+
         var stopped = await RunAsync("stop");
         Assert.True(stopped.ExitCode == 0, stopped.Output);
-        Assert.Equal(3, (await RunAsync("status")).Output.Split('\n').Count(l => l.EndsWith(": stopped", StringComparison.Ordinal)));
+        Assert.Equal(4, (await RunAsync("status")).Output.Split('\n').Count(l => l.EndsWith(": stopped", StringComparison.Ordinal)));
         Assert.All(ports, port => Assert.False(Listening(port), $"port {port} still open"));
     }
 
-    /// <summary>An offset at which every port the script gives three brokers is free.</summary>
+    /// <summary>An offset at which every port the script gives four brokers is free.</summary>
     private static int FreeOffset()
     {
         for (var attempt = 0; ; attempt++)
@@ -72,9 +87,9 @@ public sealed class LocalClusterScriptTests : IDisposable
             var offset = Random.Shared.Next(10, 20) * 1000;
             int[] ports =
             [
-                .. Enumerable.Range(1, 3).Select(id => 9091 + id + offset),
-                .. Enumerable.Range(0, 3).SelectMany(n => new[] { 8081 + n * 100 + offset, 8082 + n * 100 + offset, 8090 + n * 100 + offset }),
-                .. Enumerable.Range(1, 3).Select(id => 11110 + id + offset),
+                .. Enumerable.Range(1, 4).Select(id => 9091 + id + offset),
+                .. Enumerable.Range(0, 4).SelectMany(n => new[] { 8081 + n * 100 + offset, 8082 + n * 100 + offset, 8090 + n * 100 + offset }),
+                .. Enumerable.Range(1, 4).Select(id => 11110 + id + offset),
             ];
             if (ports.All(port => !Listening(port)) || attempt == 20)
             {
