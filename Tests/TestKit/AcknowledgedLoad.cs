@@ -19,7 +19,11 @@ public sealed class AcknowledgedLoad : IAsyncDisposable
     private readonly Task _producing;
     private long _markedAt;
 
-    public AcknowledgedLoad(string bootstrap, string topic, int partitions)
+    /// <param name="maxInFlight">librdkafka's <c>max.in.flight.requests.per.connection</c> (5 by default, the most
+    /// idempotence allows). With more than one, a request that fails retriably while the next one reaches the leader
+    /// makes the leader answer the next OUT_OF_ORDER_SEQUENCE_NUMBER, and librdkafka then bumps the producer epoch and
+    /// sends again from sequence 0 records that may already be written elsewhere: a duplicate no broker can detect.</param>
+    public AcknowledgedLoad(string bootstrap, string topic, int partitions, int maxInFlight = 5)
     {
         Topic = topic;
         Partitions = partitions;
@@ -31,6 +35,7 @@ public sealed class AcknowledgedLoad : IAsyncDisposable
             LingerMs = 5,
             MessageTimeoutMs = 120_000,
             TopicMetadataRefreshIntervalMs = 1000,
+            MaxInFlight = maxInFlight,
         }).Build();
         _producing = Task.Run(ProduceAsync);
     }

@@ -131,6 +131,15 @@ public sealed class SiloCluster : IAsyncDisposable
         await silo.DisposeAsync();
     }
 
+    /// <summary>SIGTERM of one broker's silo (a graceful stop, its controlled shutdown first), waiting until it exited.</summary>
+    public async Task StopAsync(int brokerId)
+    {
+        var silo = _silos[brokerId];
+        _silos.Remove(brokerId);
+        await silo.TerminateAsync();
+        await silo.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_silos.Values.Select(s => s.DisposeAsync().AsTask()));

@@ -36,6 +36,10 @@ public sealed class PartitionRouter(IGrainFactory grains, TopicCache topics, Bro
         UnknownPartitionException => ErrorCode.UnknownTopicOrPartition,
         BrokerNotAvailableException => ErrorCode.NotLeaderOrFollower,
         TimeoutException => ErrorCode.RequestTimedOut,
+
+        // The call could not reach the partition (its silo stops, or the grain moved as leadership did): the client
+        // looks for the leader again and retries, as after any leader change.
+        OrleansException => ErrorCode.NotLeaderOrFollower,
         _ => ErrorCode.UnknownServerError,
     };
 }

@@ -61,15 +61,46 @@ public sealed partial class PartitionGrain(
         brokerConfigs.Changed += OnBrokerConfigsChanged;
         var config = LogConfigOf(_topicConfigs);
         // Off the grain's scheduler; a log that a crash left unrecovered is recovered first, ahead of the background recovery.
-        _log = await logs.OpenAsync(_topic, _partition, config, description.TopicId);
+        _log = await OpenLogAsync(config, description.TopicId);
+        try
+        {
+            await StartAfterOpenAsync(topicGrain, description);
+        }
+        catch
+        {
+            // A failed activation gets no deactivation: the log it opened is closed here, or no later one could open it.
+            brokerConfigs.Changed -= OnBrokerConfigsChanged;
+            await CloseLogAsync();
+            throw;
+        }
+    }
 
+    /// <summary>
+    /// Opens the log; should a follower have taken it again since it was released (a registration that made this broker
+    /// a follower, applied late), it is released once more.
+    /// </summary>
+    private async Task<PartitionLog> OpenLogAsync(LogConfig config, Guid topicId)
+    {
+        try
+        {
+            return await logs.OpenAsync(_topic, _partition, config, topicId);
+        }
+        catch (InvalidOperationException) when (replicas.FollowerLog(_topic, _partition) is not null)
+        {
+            await replicas.ReleaseAsync(_topic, _partition);
+            return await logs.OpenAsync(_topic, _partition, config, topicId);
+        }
+    }
+
+    private async Task StartAfterOpenAsync(ITopicGrain topicGrain, PartitionDescription description)
+    {
         // Asked again now that the log is open (the topic's batch work calls only open logs): a deletion or a config
         // change that came while it opened is not missed.
         var current = await topicGrain.DescribePartitionAsync(_partition);
         if (current is null || current.TopicId != description.TopicId)
         {
             brokerConfigs.Changed -= OnBrokerConfigsChanged;
-            var opened = _log;
+            var opened = Log;
             _log = null;
             await Task.Run(async () =>
             {
@@ -97,7 +128,7 @@ public sealed partial class PartitionGrain(
             static (grain, _) => grain.FlushTick(),
             this,
             new GrainTimerCreationOptions { DueTime = settings.FlushCheckInterval, Period = settings.FlushCheckInterval, Interleave = true });
-        LogActivated(logger, _topic, _partition, _log.LogStartOffset, _log.LogEndOffset);
+        LogActivated(logger, _topic, _partition, Log.LogStartOffset, Log.LogEndOffset);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -42,7 +42,34 @@ internal sealed partial class ReplicationController(
         return Task.CompletedTask;
     }
 
-    private Task StopAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
+    /// <summary>
+    /// Kafka's controlled shutdown (<c>controlled.shutdown.enable</c>): before the silo stops, every topic fences this
+    /// broker while it still runs, so that its partitions elect leaders among the other in-sync replicas and producers
+    /// move at once instead of waiting for failure detection; topics that do not answer are asked again after
+    /// <c>controlled.shutdown.retry.backoff.ms</c>, <c>controlled.shutdown.max.retries</c> times at most.
+    /// </summary>
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var view = brokerConfigs.View;
+        var self = options.Value.BrokerId;
+        if (view.Bool(BrokerConfigs.ControlledShutdownEnable) && brokers.Active().Keys.Any(b => b != self))
+        {
+            var backoff = TimeSpan.FromMilliseconds(view.Long(BrokerConfigs.ControlledShutdownRetryBackoffMs));
+            using var attempts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempts.CancelAfter(backoff * view.Int(BrokerConfigs.ControlledShutdownMaxRetries) + RetryDelay);
+            LogControlledShutdown(logger, self);
+            try
+            {
+                await EveryTopic.CallAsync(grains, topic => topic.FenceBrokerAsync(self), (topic, reason) => LogTopicFailed(logger, topic, reason), backoff, attempts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Out of attempts: the others fence this broker when its membership ends.
+            }
+        }
+
+        await _stopping.CancelAsync();
+    }
 
     private async Task WatchAsync()
     {
@@ -124,6 +151,9 @@ internal sealed partial class ReplicationController(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker {BrokerId} left the cluster (restarted: {Restarted}): fencing its replicas")]
     private static partial void LogFencing(ILogger logger, int brokerId, bool restarted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker {BrokerId} stops: handing its leaderships over (controlled.shutdown.enable)")]
+    private static partial void LogControlledShutdown(ILogger logger, int brokerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic}: {Partitions} partitions elected back to their preferred leaders (auto.leader.rebalance.enable)")]
     private static partial void LogRebalancing(ILogger logger, string topic, int partitions);

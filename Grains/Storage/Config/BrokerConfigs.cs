@@ -21,6 +21,9 @@ public static partial class BrokerConfigs
     public const string ReplicaFetchWaitMaxMs = "replica.fetch.wait.max.ms";
     public const string ReplicaFetchBackoffMs = "replica.fetch.backoff.ms";
     public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
+    public const string ControlledShutdownEnable = "controlled.shutdown.enable";
+    public const string ControlledShutdownMaxRetries = "controlled.shutdown.max.retries";
+    public const string ControlledShutdownRetryBackoffMs = "controlled.shutdown.retry.backoff.ms";
     public const string LeaderReplicationThrottledRate = "leader.replication.throttled.rate";
     public const string FollowerReplicationThrottledRate = "follower.replication.throttled.rate";
     public const string ReplicationQuotaWindowNum = "replication.quota.window.num";
