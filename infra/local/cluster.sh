@@ -11,6 +11,8 @@
 #   infra/local/cluster.sh start-silo ID  start the silo of broker ID again over its data directory
 #   infra/local/cluster.sh drain ID       retire broker ID: the cluster moves its replicas to the other brokers (REST v3
 #                                         DELETE /brokers/ID), then its silo stops once it holds none
+#   infra/local/cluster.sh restart-rolling  restart the silos one at a time (SIGTERM: leaderships move first), each
+#                                         only once the one before is ready and all its replicas are back in sync
 #
 # Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), health 8090+100(i-1)
 # and Orleans silo 11110+i, each plus $TRIBUTARY_PORT_OFFSET (default 0); its data is in
@@ -42,6 +44,18 @@ start_redis() {
 kafka_port() { echo $((9091 + $1 + offset)); }
 health_port() { echo $((8090 + ($1 - 1) * 100 + offset)); }
 rest_port() { echo $((8082 + ($1 - 1) * 100 + offset)); }
+
+# Waits until every replica broker $1 holds is in sync (REST v3 /brokers/$1/partition-replicas, asked of broker $1).
+wait_in_sync() {
+  local id="$1" rest replicas
+  rest="http://127.0.0.1:$(rest_port "$id")/v3/clusters"
+  for _ in $(seq 600); do
+    replicas="$(curl -fs "$rest/$(curl -fs "$rest" | grep -o '"cluster_id":"[^"]*"' | head -n 1 | cut -d'"' -f4)/brokers/$id/partition-replicas" || true)"
+    if [ -n "$replicas" ] && ! printf '%s' "$replicas" | grep -q '"is_in_sync":false'; then echo "broker $id: every replica in sync"; return; fi
+    sleep 1
+  done
+  echo "broker $id: replicas still out of sync after 10 minutes" >&2; exit 1
+}
 
 # Retires broker $1 through the REST Proxy of another running broker, waits until it holds no replica, and stops it.
 drain() {
@@ -130,6 +144,16 @@ case "${1:-}" in
   drain)
     drain "$2"
     ;;
+  restart-rolling)
+    for id in $(brokers); do
+      running "$id" || continue
+      kill -TERM "$(pid_of "$id")"
+      for _ in $(seq 300); do running "$id" || break; sleep 0.1; done
+      running "$id" && kill -9 "$(pid_of "$id")"
+      rm -f "$home/broker-$id/silo.pid"
+      start_silo "$id"; wait_ready "$id"; wait_in_sync "$id"
+    done
+    ;;
   stop)
     for id in $(brokers); do
       if running "$id"; then kill -TERM "$(pid_of "$id")"; fi
@@ -152,6 +176,6 @@ case "${1:-}" in
     done
     ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

@@ -5,7 +5,7 @@ namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>
 /// <c>infra/local/cluster.sh</c>, as a user runs it: three silos and Redis started, seen as one cluster, a fourth added
-/// and one retired (its replicas moved away before it stops), all stopped.
+/// and one retired (its replicas moved away before it stops), the others restarted one at a time, all stopped.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class LocalClusterScriptTests : IDisposable
@@ -72,6 +72,13 @@ public sealed class LocalClusterScriptTests : IDisposable
         var moved = await ClusterPartitions.WaitUntilAsync(
             remaining, "scripted-default", ps => ps[0].InSyncReplicas.Length == 3 && !ps[0].Replicas.Contains(3), TimeSpan.FromSeconds(30));
         Assert.Equal([1, 2, 4], moved[0].Replicas.Order());
+
+        // A rolling restart of the three that run: each silo comes back, and its replicas are in sync, before the next goes.
+        var restarted = await RunAsync("restart-rolling");
+        Assert.True(restarted.ExitCode == 0, restarted.Output);
+        Assert.All(new[] { 1, 2, 4 }, id => Assert.Contains($"broker {id}: every replica in sync", restarted.Output, StringComparison.Ordinal));
+        var synced = await ClusterPartitions.WaitUntilAsync(remaining, "scripted-default", ps => ps[0].InSyncReplicas.Length == 3, TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 2, 4], synced[0].InSyncReplicas.Order());
 
         var stopped = await RunAsync("stop");
         Assert.True(stopped.ExitCode == 0, stopped.Output);
