@@ -43,9 +43,9 @@ public sealed class FollowerReplica
     }
 
     /// <summary>
-    /// Throttled (its fetches skipped while <c>follower.replication.throttled.rate</c> is exceeded) when its config
-    /// says so and it has not caught up with the leader's high watermark: Kafka's follower never throttles a replica
-    /// in sync, which would fall out of the ISR.
+    /// Held back (its fetches skipped while <c>follower.replication.throttled.rate</c> is exceeded) when its config
+    /// says so and it has not caught up with the leader's high watermark: Kafka's follower never holds back a replica
+    /// in sync, which would fall out of the ISR (its traffic still counts towards the rate).
     /// </summary>
     public bool Throttled => ThrottledByConfig && !Volatile.Read(ref _caughtUp);
 

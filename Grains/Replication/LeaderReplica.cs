@@ -19,13 +19,12 @@ public sealed class LeaderReplica
     private readonly IsrTracker _tracker;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _resigned = new();
+    private bool _replicationThrottled;
 
     /// <summary>
     /// Makes <paramref name="log"/> the leader at <paramref name="registration"/>'s epoch: its epoch starts at its log
     /// end, and its high watermark is bound by the ISR from its current value.
     /// </summary>
-    private bool _replicationThrottled;
-
     public LeaderReplica(PartitionLog log, int brokerId, PartitionRegistration registration, TimeProvider time)
     {
         _log = log;
@@ -204,13 +203,15 @@ public sealed class LeaderReplica
     /// The ISR this leader should ask the controller for now (AlterPartition): followers out of sync for
     /// <paramref name="replicaLagTimeMaxMs"/> leave, caught-up followers join; null when the ISR is right.
     /// </summary>
-    public AlterPartitionRequest? ProposeIsrChange(long replicaLagTimeMaxMs)
+    /// <param name="isEligible">Whether a broker may join the ISR (a live one); every broker when null.</param>
+    public AlterPartitionRequest? ProposeIsrChange(long replicaLagTimeMaxMs, Func<int, bool>? isEligible = null)
     {
         lock (_lock)
         {
             var registration = _tracker.Registration;
             var leaving = _tracker.OutOfSyncFollowers(_log.LogEndOffset, NowMs, replicaLagTimeMaxMs);
-            var isr = registration.Isr.Except(leaving).Union(_tracker.FollowersReadyToJoin()).ToList();
+            var joining = _tracker.FollowersReadyToJoin().Where(b => isEligible?.Invoke(b) ?? true);
+            var isr = registration.Isr.Except(leaving).Union(joining).ToList();
             if (registration.HasIsr(isr))
             {
                 _tracker.ClearProposal();
@@ -219,6 +220,17 @@ public sealed class LeaderReplica
 
             return _tracker.ProposeIsr(isr);
         }
+    }
+
+    /// <summary>The controller refused the last proposal: the followers it would have added no longer hold the high watermark back.</summary>
+    public void WithdrawIsrProposal()
+    {
+        lock (_lock)
+        {
+            _tracker.ClearProposal();
+        }
+
+        PushHighWatermark();
     }
 
     /// <summary>

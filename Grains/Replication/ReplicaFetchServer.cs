@@ -66,9 +66,10 @@ public static class ReplicaFetchServer
                 continue;
             }
 
-            // Kafka's shouldLeaderThrottle: an in-sync follower is never throttled, or the high watermark would stall.
-            var throttled = quota is not null && leader.ReplicationThrottled && !leader.IsInSync(request.ReplicaId);
-            heldBack[i] = throttled && quota!.IsExceeded();
+            // Kafka's shouldLeaderThrottle: an in-sync follower is never held back, or the high watermark would stall,
+            // but what it is sent counts towards the rate, as all of a throttled replica's traffic does.
+            var throttled = quota is not null && leader.ReplicationThrottled;
+            heldBack[i] = throttled && !leader.IsInSync(request.ReplicaId) && quota!.IsExceeded();
             var maxBytes = heldBack[i] ? 0 : Math.Max(0, Math.Min(request.MaxBytes, budget));
             var answer = leader.Fetch(request with { MaxBytes = maxBytes }, minOneMessage: first && !heldBack[i]);
             if (throttled)

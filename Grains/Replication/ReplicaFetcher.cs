@@ -97,7 +97,7 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
             for (var i = 0; i < round.Count; i++)
             {
                 var (key, replica, _) = round[i];
-                if (replica.Throttled)
+                if (replica.ThrottledByConfig)
                 {
                     options.Quota?.Record(answers[i].Records.Length);
                 }

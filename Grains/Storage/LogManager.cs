@@ -195,6 +195,10 @@ public sealed partial class LogManager : IAsyncDisposable
         Directory.Delete(doomed, recursive: true);
     }
 
+    /// <summary>Whether the partition's directory belongs to the topic of <paramref name="topicId"/> (or is not marked with any).</summary>
+    public bool HoldsTopic(string topic, int partition, Guid topicId) =>
+        (PartitionMetadata.TryReadTopicId(PartitionDirectory(topic, partition)) ?? topicId) == topicId;
+
     /// <summary>True while the partition's log is open here, or being opened.</summary>
     public bool IsOpen(string topic, int partition)
     {

@@ -64,4 +64,36 @@ public sealed class ReplicaBalancerTests
         Assert.Empty(ReplicaBalancer.Plan(busy, [1, 2, 3], new HashSet<int>(), maxMoves: 1));
         Assert.Single(ReplicaBalancer.Plan(busy, [1, 2, 3], new HashSet<int>(), maxMoves: 2));
     }
+
+    [Fact]
+    public void Moves_KeepEachPartitionsReplicasInDifferentRacks()
+    {
+        var racks = new Dictionary<int, string?> { [1] = "a", [2] = "b", [3] = "c", [4] = "a" };
+        var partitions = Topic([1, 2], [2, 3], [3, 1], [1, 2], [2, 3], [3, 1]);
+        for (var round = 0; round < 20; round++)
+        {
+            var moves = ReplicaBalancer.Plan(partitions, [1, 2, 3, 4], new HashSet<int>(), maxMoves: 2, racks: racks);
+            if (moves.Count == 0)
+            {
+                break;
+            }
+
+            partitions = Apply(partitions, moves);
+        }
+
+        Assert.Contains(partitions, p => p.Registration.Replicas.Contains(4));
+        Assert.All(partitions, p => Assert.Equal(p.Registration.Replicas.Count, p.Registration.Replicas.Select(b => racks[b]).Distinct().Count()));
+    }
+
+    [Fact]
+    public void PartitionsBeingMoved_CountAtTheirTarget_SoThatTheBalancerDoesNotOvershoot()
+    {
+        var partitions = Topic([1], [1], [1], [1], [1], [1]);
+        for (var p = 0; p < 3; p++)
+        {
+            partitions[p] = partitions[p] with { Registration = PartitionReassignment.Start(partitions[p].Registration, [2], _ => true).Registration };
+        }
+
+        Assert.Empty(ReplicaBalancer.Plan(partitions, [1, 2], new HashSet<int>(), maxMoves: 10));
+    }
 }

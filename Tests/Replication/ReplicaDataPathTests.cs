@@ -280,6 +280,30 @@ public sealed class ReplicaDataPathTests : IDisposable
         Assert.Equal(ErrorCode.OffsetOutOfRange, _logs[2].Read(5, 1 << 20).Error);
     }
 
+    [Fact]
+    public async Task AFollowerThatIsNotLive_IsNotProposedToJoin_AndAWithdrawnProposalNoLongerHoldsTheHighWatermark()
+    {
+        var registration = PartitionRegistration.New([1, 2, 3]) with { Isr = [1, 2] };
+        var leader = new LeaderReplica(_logs[1], 1, registration, _time);
+        var follower2 = new FollowerReplica(_logs[2], 2, 0);
+        var follower3 = new FollowerReplica(_logs[3], 3, 0);
+        await leader.AppendAsync(Batches.Make(5), acks: 1, minInSyncReplicas: 1);
+        await CatchUpAsync(leader, follower2);
+        await CatchUpAsync(leader, follower3);
+
+        // Broker 3 caught up but is not live (paused, fenced): it is not proposed.
+        Assert.Null(leader.ProposeIsrChange(30_000, b => b != 3));
+        var proposal = leader.ProposeIsrChange(30_000, _ => true);
+        Assert.Equal([1, 2, 3], proposal!.NewIsr);
+
+        // While proposed, broker 3 holds the high watermark back; once the controller refuses, it no longer does.
+        await leader.AppendAsync(Batches.Make(5, first: 5), acks: 1, minInSyncReplicas: 1);
+        await CatchUpAsync(leader, follower2);
+        Assert.Equal(5, _logs[1].HighWatermark);
+        leader.WithdrawIsrProposal();
+        Assert.Equal(10, _logs[1].HighWatermark);
+    }
+
     /// <summary>What a replica fetcher does for one partition: fetch and apply until the follower has the leader's log end and high watermark.</summary>
     private static async Task CatchUpAsync(LeaderReplica leader, FollowerReplica follower)
     {

@@ -113,7 +113,10 @@ public sealed partial class PartitionGrain
             StartIsrTimer(replicated: true);
         }
 
-        if (leader.ProposeIsrChange(brokerConfigs.View.Long(BrokerConfigs.ReplicaLagTimeMaxMs)) is not { } request)
+        // Only live brokers may join (Kafka's leader does not add fenced brokers, KIP-841): a paused one that looked
+        // caught up would hold the high watermark back while the controller refuses it.
+        var live = brokers.Active();
+        if (leader.ProposeIsrChange(brokerConfigs.View.Long(BrokerConfigs.ReplicaLagTimeMaxMs), live.ContainsKey) is not { } request)
         {
             return;
         }
@@ -139,8 +142,10 @@ public sealed partial class PartitionGrain
         }
         else
         {
-            // The stored registration moved on (another change came first, or a new leader was elected): take it.
+            // The stored registration moved on (another change came first, or a new leader was elected): take it. The
+            // refused proposal no longer holds the high watermark back.
             LogAlterPartitionRefused(logger, _topic, _partition, change.Error, change.Registration.ToString());
+            leader.WithdrawIsrProposal();
             await UpdateRegistrationAsync(change.Registration);
         }
     }

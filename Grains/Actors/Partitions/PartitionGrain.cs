@@ -33,6 +33,7 @@ public sealed partial class PartitionGrain(
     ReplicaManager replicas,
     LocalLeaders leaders,
     LocalBrokerConfigs brokerConfigs,
+    LiveBrokers brokers,
     IOptions<TributaryOptions> options,
     ILogger<PartitionGrain> logger)
     : Grain, IPartitionGrain
@@ -111,7 +112,6 @@ public sealed partial class PartitionGrain(
         }
 
         _topicConfigs = current.Configs;
-        RefreshConfig();
         if (current.Registration.Leader != BrokerId)
         {
             // Leadership moved while the log opened: it goes back to be followed.

@@ -23,6 +23,9 @@ internal sealed partial class ClusterBalancer(
     IOptions<TributaryOptions> options,
     ILogger<ClusterBalancer> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>The shortest check interval: a smaller setting would make the controller loop.</summary>
+    private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
+
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Partitions this controller moved whose preferred replica does not lead yet.</summary>
@@ -42,21 +45,23 @@ internal sealed partial class ClusterBalancer(
     private async Task RunAsync()
     {
         var settings = options.Value.Cluster;
+        var interval = settings.AutoBalanceInterval < MinimumInterval ? MinimumInterval : settings.AutoBalanceInterval;
+        var maxMoves = Math.Max(1, settings.MaxConcurrentMoves);
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(settings.AutoBalanceInterval, _stopping.Token);
+                await Task.Delay(interval, _stopping.Token);
                 var live = brokers.Active();
                 if (live.Count > 1 && live.Keys.Min() == options.Value.BrokerId)
                 {
-                    await BalanceAsync(live.Keys.ToList(), settings.MaxConcurrentMoves, settings.AutoBalance);
+                    await BalanceAsync(live.Keys.ToList(), maxMoves, settings.AutoBalance);
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
+            catch (Exception e)
             {
                 // Tried again at the next check.
                 LogBalanceFailed(logger, e.Message);
@@ -74,12 +79,20 @@ internal sealed partial class ClusterBalancer(
 
         var partitions = await RegisteredPartitions.ListAsync(grains);
         await ElectMovedAsync(partitions, live);
+
+        // No data is moved for balance while a partition is short of replicas (a broker away); it is moved off a
+        // draining broker all the same, which may itself be away.
         if (partitions.Any(p => !p.Registration.IsReassigning && (p.Registration.IsOffline || p.Registration.Isr.Count < p.Registration.Replicas.Count)))
         {
-            return;
+            balance = false;
+            if (draining.Count == 0)
+            {
+                return;
+            }
         }
 
-        var moves = ReplicaBalancer.Plan(partitions, [.. live.Where(b => !draining.Contains(b))], draining, maxMoves, balance);
+        var racks = (await grains.GetGrain<IBrokerRegistryGrain>(0).ListAsync()).ToDictionary(b => b.BrokerId, b => b.Rack);
+        var moves = ReplicaBalancer.Plan(partitions, [.. live.Where(b => !draining.Contains(b))], draining, maxMoves, balance, racks);
         foreach (var topic in moves.GroupBy(m => m.Topic))
         {
             var results = await grains.GetGrain<ITopicGrain>(topic.Key)

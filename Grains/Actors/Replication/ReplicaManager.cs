@@ -157,7 +157,7 @@ public sealed partial class ReplicaManager(
         }
         else
         {
-            await RemoveReplicaAsync(key, registration);
+            await RemoveReplicaAsync(key, topicId, registration);
         }
     }
 
@@ -165,7 +165,7 @@ public sealed partial class ReplicaManager(
     /// This broker holds no replica of the partition any more (a reassignment moved it away): a leader here resigns,
     /// the log closes and its directory is removed, as Kafka's StopReplica with deletion.
     /// </summary>
-    private async Task RemoveReplicaAsync(ReplicaKey key, PartitionRegistration registration)
+    private async Task RemoveReplicaAsync(ReplicaKey key, Guid topicId, PartitionRegistration registration)
     {
         if (leaders.Find(key) is not null || (!_followers.ContainsKey(key) && logs.IsOpen(key.Topic, key.Partition)))
         {
@@ -180,10 +180,19 @@ public sealed partial class ReplicaManager(
             return;
         }
 
-        if (logs.Exists(key.Topic, key.Partition))
+        // Only this topic's data: a directory of another topic of the same name is its deletion's business.
+        if (logs.Exists(key.Topic, key.Partition) && logs.HoldsTopic(key.Topic, key.Partition, topicId))
         {
-            await Task.Run(() => logs.DeletePartition(key.Topic, key.Partition));
-            LogReplicaRemoved(logger, key.Topic, key.Partition, registration.ToString());
+            try
+            {
+                await Task.Run(() => logs.DeletePartition(key.Topic, key.Partition));
+                LogReplicaRemoved(logger, key.Topic, key.Partition, registration.ToString());
+            }
+            catch (InvalidOperationException)
+            {
+                // Opened again meanwhile (a newer registration is on its way): looked at again after the backoff.
+                RetryLater(key);
+            }
         }
     }
 

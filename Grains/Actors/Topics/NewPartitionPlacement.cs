@@ -5,7 +5,8 @@ using Tributary.Grains.Replication;
 namespace Tributary.Grains.Actors.Topics;
 
 /// <summary>
-/// Where new partitions go: replicas placed on the live brokers (rack-aware, <see cref="ReplicaPlacement"/>), or named
+/// Where new partitions go: replicas placed on the live brokers that are not being retired (rack-aware,
+/// <see cref="ReplicaPlacement"/>), or named
 /// by the client and checked (<see cref="ReplicaAssignmentRules"/>), then registered with their live replicas in sync.
 /// </summary>
 internal static class NewPartitionPlacement
@@ -22,6 +23,13 @@ internal static class NewPartitionPlacement
         if (live.Count == 0)
         {
             return PlacementDecision.Fail(ErrorCode.BrokerNotAvailable, "No live broker to place the partitions on.");
+        }
+
+        // Brokers being retired take no new replicas (unless they are all there is).
+        var draining = await grains.GetGrain<IBrokerRegistryGrain>(0).DrainingAsync();
+        if (draining.Count > 0 && live.Keys.Any(b => !draining.Contains(b)))
+        {
+            live = live.Where(b => !draining.Contains(b.Key)).ToDictionary(b => b.Key, b => b.Value);
         }
 
         if (replicationFactor == 1)
