@@ -20,9 +20,9 @@ public sealed class AcknowledgedLoad : IAsyncDisposable
     private long _markedAt;
 
     /// <param name="maxInFlight">librdkafka's <c>max.in.flight.requests.per.connection</c> (5 by default, the most
-    /// idempotence allows). With more than one, a request that fails retriably while the next one reaches the leader
-    /// makes the leader answer the next OUT_OF_ORDER_SEQUENCE_NUMBER, and librdkafka then bumps the producer epoch and
-    /// sends again from sequence 0 records that may already be written elsewhere: a duplicate no broker can detect.</param>
+    /// idempotence allows). With more than one, a leader that refused a request retriably and took the next one would
+    /// answer that one OUT_OF_ORDER_SEQUENCE_NUMBER, and librdkafka would bump the producer epoch and send again, from
+    /// sequence 0, records whose fate it did not know: duplicates no broker can detect. The broker must never do that.</param>
     public AcknowledgedLoad(string bootstrap, string topic, int partitions, int maxInFlight = 5)
     {
         Topic = topic;

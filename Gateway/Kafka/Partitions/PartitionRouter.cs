@@ -24,7 +24,20 @@ public sealed class PartitionRouter(IGrainFactory grains, TopicCache topics, Bro
 
         if (description.PartitionBrokers[partition] != broker.BrokerId)
         {
-            return (ErrorCode.NotLeaderOrFollower, null, description);
+            // Asked again before the client is sent away: refusing a request for a partition this broker has just come
+            // to lead, while the next one on the connection (after a refresh) is taken, would leave a gap in the
+            // producer's sequence that the leader must answer OUT_OF_ORDER_SEQUENCE_NUMBER, and librdkafka then bumps
+            // its epoch and sends again records whose fate it does not know: duplicates.
+            description = await topics.RecheckAsync(topic);
+            if (description is null || partition >= description.PartitionCount)
+            {
+                return (ErrorCode.UnknownTopicOrPartition, null, description);
+            }
+
+            if (description.PartitionBrokers[partition] != broker.BrokerId)
+            {
+                return (ErrorCode.NotLeaderOrFollower, null, description);
+            }
         }
 
         return (ErrorCode.None, _references.Partition(topic, partition), description);

@@ -35,6 +35,23 @@ public sealed class TopicCache(IGrainFactory grains, TimeProvider time)
     /// </summary>
     public ValueTask<TopicDescription?> RefreshAsync(string topic) => DescribeAsync(topic, force: true);
 
+    /// <summary>
+    /// The topic read again, unless this entry was read within <see cref="RecheckInterval"/>: for a request whose
+    /// partition the entry says another broker leads, since leadership may just have come here (the client learnt it
+    /// from a broker that knew first). Bounded, so that a client that keeps asking the wrong broker costs one read of
+    /// the topic per interval, not one per request.
+    /// </summary>
+    public ValueTask<TopicDescription?> RecheckAsync(string topic)
+    {
+        var recheckAfter = (long)((TimeToLive - RecheckInterval).TotalSeconds * time.TimestampFrequency);
+        return _entries.TryGetValue(topic, out var entry) && entry.Expires - time.GetTimestamp() > recheckAfter
+            ? ValueTask.FromResult(entry.Topic)
+            : DescribeAsync(topic, force: true);
+    }
+
+    /// <summary>How recently read an entry <see cref="RecheckAsync"/> takes as it is.</summary>
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(100);
+
     private async ValueTask<TopicDescription?> DescribeAsync(string topic, bool force)
     {
         if (TopicNames.Validate(topic) is not null)

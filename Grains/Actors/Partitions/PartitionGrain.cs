@@ -54,7 +54,7 @@ public sealed partial class PartitionGrain(
 
         // A log this broker followed is handed over: its follower stops and closes it before it opens as the leader's.
         await replicas.ReleaseAsync(_topic, _partition);
-        var description = await topicGrain.DescribePartitionAsync(_partition) ?? throw new UnknownPartitionException(_topic, _partition);
+        var description = await DescribeAsync(topicGrain) ?? throw new UnknownPartitionException(_topic, _partition);
         ThrowUnlessLeader(description.Registration);
 
         // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
@@ -77,6 +77,16 @@ public sealed partial class PartitionGrain(
     }
 
     /// <summary>
+    /// The partition as the controller has it. Asked again while the topic grain's silo stops or has just died: a
+    /// failed activation fails the produce request that woke the grain while the next one on the connection succeeds,
+    /// a gap in the producer's sequence (OUT_OF_ORDER_SEQUENCE_NUMBER, then librdkafka's epoch bump).
+    /// </summary>
+    private Task<PartitionDescription?> DescribeAsync(ITopicGrain topicGrain) =>
+        TransientCalls.RetryAsync(() => topicGrain.DescribePartitionAsync(_partition), ActivationRetryBudget);
+
+    private static readonly TimeSpan ActivationRetryBudget = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Opens the log; should a follower have taken it again since it was released (a registration that made this broker
     /// a follower, applied late), it is released once more.
     /// </summary>
@@ -97,7 +107,7 @@ public sealed partial class PartitionGrain(
     {
         // Asked again now that the log is open (the topic's batch work calls only open logs): a deletion or a config
         // change that came while it opened is not missed.
-        var current = await topicGrain.DescribePartitionAsync(_partition);
+        var current = await DescribeAsync(topicGrain);
         if (current is null || current.TopicId != description.TopicId)
         {
             brokerConfigs.Changed -= OnBrokerConfigsChanged;

@@ -132,4 +132,26 @@ public sealed class LeaderDiscoveryTests(BrokerFixture broker) : IClassFixture<B
         var endpoint = Assert.Single(response.NodeEndpoints);
         Assert.Equal((ThisBroker, self.Host, self.Port, self.Rack), (endpoint.NodeId, endpoint.Host, endpoint.Port, endpoint.Rack));
     }
+
+    [Fact]
+    public async Task Produce_ToAPartitionThisBrokerHasJustComeToLead_IsTaken_ThoughTheGatewayBelievedAnotherLeads()
+    {
+        // The client learnt of the new leader first (from another broker); refusing this request while taking the next
+        // after a refresh would leave a gap in an idempotent producer's sequence.
+        const string name = "led-here-now";
+        await broker.CreateAsync(name, 1);
+        var cache = broker.Services.GetRequiredService<TopicCache>();
+        var current = (await cache.DescribeAsync(name))!;
+        var elsewhere = new TopicDescription(current.Name, current.TopicId, 1, current.Configs, [current.Partitions[0] with { Leader = 2, Isr = [2], Replicas = [2] }]);
+        Assert.Equal([2], elsewhere.PartitionBrokers);
+        await Task.Delay(TopicCache.RecheckInterval * 2);
+        cache.Set(elsewhere);
+        await Task.Delay(TopicCache.RecheckInterval * 2);
+        using var client = new RawKafkaClient(broker.KafkaPort);
+
+        var response = client.Call<ProduceResponse>(ApiKey.Produce, 11, Produce(name));
+
+        var partition = Assert.Single(Assert.Single(response.Responses).PartitionResponses);
+        Assert.Equal(((short)KafkaError.None, 0L), (partition.ErrorCode, partition.BaseOffset));
+    }
 }
