@@ -12,6 +12,7 @@ using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Silo.Cluster;
 using Tributary.Silo.Health;
+using Tributary.Silo.Kubernetes;
 
 namespace Tributary.Silo;
 
@@ -33,6 +34,8 @@ public static class TributaryHost
         builder.Services.Configure<TributaryOptions>(builder.Configuration.GetSection(TributaryOptions.Section));
         builder.Services.Configure<KafkaListenerOptions>(builder.Configuration.GetSection(KafkaListenerOptions.Section));
         builder.Services.Configure<BrokerRegistrationOptions>(builder.Configuration.GetSection(BrokerRegistrationOptions.Section));
+        builder.Services.Configure<KubernetesOptions>(builder.Configuration.GetSection(KubernetesOptions.Section));
+        builder.Services.AddSingleton<StatefulSetReader>();
 
         var tributary = builder.Configuration.GetSection(TributaryOptions.Section).Get<TributaryOptions>() ?? new();
         var kafka = builder.Configuration.GetSection(KafkaListenerOptions.Section).Get<KafkaListenerOptions>() ?? new();

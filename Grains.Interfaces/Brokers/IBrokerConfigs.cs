@@ -18,6 +18,9 @@ public interface IBrokerConfigs
     /// <summary>Kafka's <c>offsets.topic.num.partitions</c>: the partitions <c>__consumer_offsets</c> is created with.</summary>
     int OffsetsTopicNumPartitions { get; }
 
+    /// <summary>Kafka's <c>offsets.topic.replication.factor</c>: the replicas of each <c>__consumer_offsets</c> partition when it is created.</summary>
+    short OffsetsTopicReplicationFactor { get; }
+
     /// <summary>
     /// The broker's defaults of topic configs, by topic config name (<c>compression.type</c>,
     /// <c>message.downconversion.enable</c>, ...), as they stand now: what a topic without a value of its own takes.

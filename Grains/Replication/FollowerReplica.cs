@@ -47,7 +47,10 @@ public sealed class FollowerReplica
     /// says so and it has not caught up with the leader's high watermark: Kafka's follower never holds back a replica
     /// in sync, which would fall out of the ISR (its traffic still counts towards the rate).
     /// </summary>
-    public bool Throttled => ThrottledByConfig && !Volatile.Read(ref _caughtUp);
+    public bool Throttled => ThrottledByConfig && !CaughtUp;
+
+    /// <summary>Whether its log reached the leader's high watermark at the last answer applied (false before the first).</summary>
+    public bool CaughtUp => Volatile.Read(ref _caughtUp);
 
     /// <summary>The fetch that continues this replica's log.</summary>
     public ReplicaFetchRequest NextFetch(int maxBytes) => new(BrokerId, _log.LogEndOffset, _log.LatestEpoch, LeaderEpoch, maxBytes);

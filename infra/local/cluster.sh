@@ -45,16 +45,16 @@ kafka_port() { echo $((9091 + $1 + offset)); }
 health_port() { echo $((8090 + ($1 - 1) * 100 + offset)); }
 rest_port() { echo $((8082 + ($1 - 1) * 100 + offset)); }
 
-# Waits until every replica broker $1 holds is in sync (REST v3 /brokers/$1/partition-replicas, asked of broker $1).
+# Waits until every replica broker $1 holds is in sync: its /health/in-sync probe, the one a StatefulSet's rolling
+# update waits for too, answers 200 (503 names the partitions still catching up).
 wait_in_sync() {
-  local id="$1" rest replicas
-  rest="http://127.0.0.1:$(rest_port "$id")/v3/clusters"
+  local id="$1" url
+  url="http://127.0.0.1:$(health_port "$id")/health/in-sync"
   for _ in $(seq 600); do
-    replicas="$(curl -fs "$rest/$(curl -fs "$rest" | grep -o '"cluster_id":"[^"]*"' | head -n 1 | cut -d'"' -f4)/brokers/$id/partition-replicas" || true)"
-    if [ -n "$replicas" ] && ! printf '%s' "$replicas" | grep -q '"is_in_sync":false'; then echo "broker $id: every replica in sync"; return; fi
+    if curl -fs "$url" >/dev/null 2>&1; then echo "broker $id: $(curl -s "$url")"; return; fi
     sleep 1
   done
-  echo "broker $id: replicas still out of sync after 10 minutes" >&2; exit 1
+  echo "broker $id: replicas still out of sync after 10 minutes: $(curl -s "$url")" >&2; exit 1
 }
 
 # Retires broker $1 through the REST Proxy of another running broker, waits until it holds no replica, and stops it.

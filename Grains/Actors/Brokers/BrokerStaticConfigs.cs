@@ -31,6 +31,7 @@ internal sealed class BrokerStaticConfigs(IOptions<TributaryOptions> options) : 
             ["group.max.session.timeout.ms"] = Milliseconds(o.Groups.MaxSessionTimeout),
             ["offsets.retention.minutes"] = Text((long)o.Groups.OffsetsRetention.TotalMinutes),
             ["offsets.topic.num.partitions"] = Text(o.Groups.OffsetsTopicNumPartitions),
+            ["offsets.topic.replication.factor"] = Text(o.Groups.OffsetsTopicReplicationFactor ?? o.DefaultReplicationFactor),
             ["producer.id.expiration.ms"] = Milliseconds(o.Transactions.ProducerIdExpiration),
             ["transaction.max.timeout.ms"] = Milliseconds(o.Transactions.MaxTransactionTimeout),
             ["transactional.id.expiration.ms"] = Milliseconds(o.Transactions.TransactionalIdExpiration),

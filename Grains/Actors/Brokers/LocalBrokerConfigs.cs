@@ -79,6 +79,9 @@ public sealed partial class LocalBrokerConfigs : IBrokerConfigs, IBrokerConfigOb
 
     public int OffsetsTopicNumPartitions => View.Int(BrokerConfigs.OffsetsTopicNumPartitions);
 
+    /// <summary>Kafka's <c>offsets.topic.replication.factor</c>: the replicas of <c>__consumer_offsets</c> when it is created.</summary>
+    public short OffsetsTopicReplicationFactor => (short)View.Int(BrokerConfigs.OffsetsTopicReplicationFactor);
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(LocalBrokerConfigs), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 

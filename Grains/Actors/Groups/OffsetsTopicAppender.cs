@@ -163,7 +163,7 @@ internal sealed partial class OffsetsTopicAppender(
         if (description is null)
         {
             var created = await topic.CreateAsync(new CreateTopicRequest(
-                brokerConfigs.OffsetsTopicNumPartitions, -1, InternalTopics.ConsumerOffsetsConfigs));
+                brokerConfigs.OffsetsTopicNumPartitions, brokerConfigs.OffsetsTopicReplicationFactor, InternalTopics.ConsumerOffsetsConfigs));
 
             // Another group may have created it meanwhile (TOPIC_ALREADY_EXISTS).
             description = created.Topic ?? await topic.DescribeAsync()

@@ -25,6 +25,14 @@ public sealed class GroupCoordinatorOptions
     public int OffsetsTopicNumPartitions { get; set; } = InternalTopics.DefaultConsumerOffsetsPartitions;
 
     /// <summary>
+    /// <c>offsets.topic.replication.factor</c>: the replicas of each <c>__consumer_offsets</c> partition when it is
+    /// created. Default: <see cref="TributaryOptions.DefaultReplicationFactor"/> (1 on one silo, as Kafka's single-broker
+    /// setups set it; 3 in the cluster manifests). While fewer brokers are live the topic is not created, and the
+    /// groups' appends to it wait, as Kafka's coordinator waits for enough brokers.
+    /// </summary>
+    public int? OffsetsTopicReplicationFactor { get; set; }
+
+    /// <summary>
     /// The most protocol metadata (subscriptions) one member may send with a JoinGroup, all protocols together.
     /// Default 1 MiB; a join over it is refused, as Kafka refuses group metadata over its message size limit.
     /// </summary>

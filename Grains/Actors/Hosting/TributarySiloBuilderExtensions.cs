@@ -57,6 +57,8 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ReplicationQuotas>();
         services.AddSingleton<ReplicaManager>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaManager>());
+        services.AddSingleton<ReplicaSyncCheck>();
+        services.AddSingleton<BrokerRetirement>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicationController>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterBalancer>();
         services.AddSingleton<IStaticBrokerConfigSource, BrokerStaticConfigs>();

@@ -47,6 +47,10 @@ public sealed partial class ReplicaManager(
     /// <summary>The partitions this broker follows now, for DescribeLogDirs and tests.</summary>
     public IReadOnlyCollection<ReplicaKey> Following => [.. _followers.Keys];
 
+    /// <summary>Whether this broker's follower of the partition reached the leader's high watermark at its last fetch; null when it does not follow it.</summary>
+    public bool? FollowerCaughtUp(ReplicaKey key) =>
+        _followers.TryGetValue(key, out var follower) ? follower.Replica?.CaughtUp ?? false : null;
+
     /// <summary>The log of a partition this broker follows, or null.</summary>
     public PartitionLog? FollowerLog(string topic, int partition) =>
         _followers.TryGetValue(new ReplicaKey(topic, partition), out var follower) ? follower.Log : null;

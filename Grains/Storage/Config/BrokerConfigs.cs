@@ -14,6 +14,7 @@ public static partial class BrokerConfigs
     public const string NumPartitions = "num.partitions";
     public const string DefaultReplicationFactor = "default.replication.factor";
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
+    public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
     public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
     public const string ProducerIdExpirationMs = "producer.id.expiration.ms";
     public const string ReplicaFetchMaxBytes = "replica.fetch.max.bytes";

@@ -32,7 +32,7 @@ public class RedisClusterFixture : IAsyncLifetime
     /// <summary>Settings of every silo beside the defaults, as environment variables.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
         if (_redis is not null)

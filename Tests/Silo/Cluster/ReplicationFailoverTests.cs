@@ -127,9 +127,7 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
     {
         const string topic = "rolling";
         await CreateAsync(topic);
-        // One request in flight: with librdkafka's five, a request failing retriably while a later one reaches the leader
-        // can make librdkafka bump the producer epoch and write a record twice (AcknowledgedLoad's maxInFlight).
-        await using var load = new AcknowledgedLoad(Cluster.BootstrapServers, topic, Partitions, maxInFlight: 1);
+        await using var load = new AcknowledgedLoad(Cluster.BootstrapServers, topic, Partitions);
         await Task.Delay(2000);
         foreach (var broker in Cluster.Silos.Keys.Order().ToList())
         {
@@ -143,8 +141,10 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
             await load.WaitForAcknowledgementsAsync(led, TimeSpan.FromSeconds(30));
             output.WriteLine($"broker {broker} stopped; first acknowledgement on its partitions after: {Timings(load)}");
 
+            // The gate a StatefulSet's rolling update waits for (its startup probe): every replica back in sync.
             await Cluster.StartSiloAsync(broker);
-            await WaitForIsrAsync(Cluster.BootstrapServers, topic, 3, TimeSpan.FromSeconds(60));
+            output.WriteLine($"broker {broker} back: {await WaitForInSyncProbeAsync(broker, TimeSpan.FromSeconds(60))}");
+            await WaitForIsrAsync(Cluster.BootstrapServers, topic, 3, TimeSpan.FromSeconds(5));
         }
 
         await Task.Delay(1000);
@@ -153,6 +153,34 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         var check = load.Check(Cluster.BootstrapServers);
         output.WriteLine(check.ToString());
         Assert.True(check.Clean, check.ToString());
+    }
+
+    /// <summary>Polls the broker's <c>/health/in-sync</c> until it answers 200; returns what it answered before and then.</summary>
+    private async Task<string> WaitForInSyncProbeAsync(int broker, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var url = $"http://127.0.0.1:{Cluster.Silos[broker].HealthPort}/health/in-sync";
+        var answers = new List<string>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync(url);
+            var answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (answers.LastOrDefault() != answer)
+            {
+                answers.Add(answer);
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                Assert.Matches("^200 in sync: [1-9][0-9]* replicas$", answer);
+                return string.Join(" -> ", answers);
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"broker {broker} not in sync after {timeout}: {string.Join(" -> ", answers)}");
     }
 
     private string Bootstrap(int without) =>
