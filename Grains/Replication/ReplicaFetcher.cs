@@ -134,7 +134,8 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
     /// <summary>This round's requests: every partition's next fetch, the first partition turning round by round.</summary>
     private List<(ReplicaKey Key, FollowerReplica Replica, ReplicaFetchRequest Request)> Plan()
     {
-        var partitions = _partitions.OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition).ToArray();
+        // ConcurrentDictionary.ToArray is one consistent snapshot; enumerating it through LINQ's ICollection copy is not.
+        var partitions = _partitions.ToArray().OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition).ToArray();
         var round = new List<(ReplicaKey, FollowerReplica, ReplicaFetchRequest)>(partitions.Length);
         var start = partitions.Length == 0 ? 0 : _rotation++ % partitions.Length;
         var throttle = options.Quota?.IsExceeded() ?? false;

@@ -117,6 +117,22 @@ public sealed class ReplicaFetcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TwoFollowersOfIdlePartitions_DoNotWakeEachOther_IntoABusyLoop()
+    {
+        // Each follower's fetch tells the leader what it holds; that must not end the other follower's long poll.
+        var options = new ReplicaFetcherOptions { MaxWait = TimeSpan.FromMilliseconds(200) };
+        var fetchers = new[] { StartFetcher(2, options), StartFetcher(3, options) };
+        await WaitUntilAsync(() => fetchers.All(f => f.Rounds >= 1));
+        var before = fetchers.Select(f => f.Rounds).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.All(fetchers.Select((f, i) => f.Rounds - before[i]), rounds => Assert.InRange(rounds, 0, 15));
+        var appended = await _leadersOnBroker1[P0].AppendAsync(Batches.Make(2), acks: -1, minInSyncReplicas: 3).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ErrorCode.None, appended.Error);
+        Assert.Equal(2, _logs[(1, P0)].HighWatermark);
+    }
+
+    [Fact]
     public async Task APartitionWhoseLeaderMoved_LeavesTheFetcherAndIsReported_WhileTheOthersGoOn()
     {
         var failed = new TaskCompletionSource<(ReplicaKey, ErrorCode)>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -36,7 +36,7 @@ public sealed class LoggerLevelOverrides : IPostConfigureOptions<LoggerFilterOpt
 
     public void PostConfigure(string? name, LoggerFilterOptions options)
     {
-        foreach (var (category, level) in _levels.OrderBy(l => l.Key.Length))
+        foreach (var (category, level) in _levels.ToArray().OrderBy(l => l.Key.Length))
         {
             options.Rules.Add(new LoggerFilterRule(null, category == Root ? null : category, level, null));
         }

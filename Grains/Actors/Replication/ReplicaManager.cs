@@ -42,6 +42,9 @@ public sealed partial class ReplicaManager(
     private readonly Dictionary<ReplicaKey, Task> _queues = [];
     private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>How long a fetcher that failed waits before it starts again.</summary>
+    private static readonly TimeSpan FetcherRestartDelay = TimeSpan.FromSeconds(1);
+
     private int BrokerId => options.Value.BrokerId;
 
     /// <summary>The partitions this broker follows now, for DescribeLogDirs and tests.</summary>
@@ -318,16 +321,21 @@ public sealed partial class ReplicaManager(
 
     private async Task RunFetcherAsync(ReplicaFetcher fetcher, int leaderBrokerId)
     {
-        try
+        // A fetcher that stopped on a fault of its own would leave its partitions behind for good: it starts again.
+        while (!_stopping.IsCancellationRequested)
         {
-            await fetcher.RunAsync(_stopping.Token);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            LogFetcherFailed(logger, leaderBrokerId, e);
+            try
+            {
+                await fetcher.RunAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                LogFetcherFailed(logger, leaderBrokerId, e);
+                await Task.Delay(FetcherRestartDelay, CancellationToken.None);
+            }
         }
     }
 
@@ -387,6 +395,6 @@ public sealed partial class ReplicaManager(
     [LoggerMessage(Level = LogLevel.Information, Message = "Replica of {Topic}-{Partition} left its fetcher ({Error}); it reads its registration again")]
     private static partial void LogPartitionLeftFetcher(ILogger logger, string topic, int partition, KafkaFormats.ErrorCode error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Replica fetcher of leader broker {Leader} stopped")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica fetcher of leader broker {Leader} failed; it starts again")]
     private static partial void LogFetcherFailed(ILogger logger, int leader, Exception exception);
 }

@@ -37,16 +37,25 @@ internal sealed class LogHighWatermark(long initial)
     /// <summary>The partition's in-sync replicas hold everything before <paramref name="offset"/>.</summary>
     public void AdvanceReplicated(long offset)
     {
+        bool moved;
         lock (_lock)
         {
-            if (_replicated != NotReplicated)
+            if (_replicated == NotReplicated)
             {
-                _replicated = Math.Max(_replicated, offset);
-                Publish();
+                return;
             }
+
+            var before = _value;
+            _replicated = Math.Max(_replicated, offset);
+            Publish();
+            moved = _value != before;
         }
 
-        _arrived.Signal();
+        // Every follower's fetch reports what it holds: only a move is news for the readers waiting.
+        if (moved)
+        {
+            _arrived.Signal();
+        }
     }
 
     /// <summary>
