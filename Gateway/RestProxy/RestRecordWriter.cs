@@ -44,7 +44,7 @@ internal sealed partial class RestRecordWriter(PartitionRouter router, TimeProvi
 
     private async Task<AppendResult> AppendAsync(string topic, int index, byte[] batch)
     {
-        var (error, partition, _) = await router.RouteAsync(topic, index);
+        var (error, partition) = await router.RouteAnywhereAsync(topic, index);
         if (partition is null)
         {
             return new AppendResult(error, $"Partition {index} of {topic}: {error}", -1, -1, -1);

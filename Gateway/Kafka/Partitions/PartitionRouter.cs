@@ -43,6 +43,18 @@ public sealed class PartitionRouter(IGrainFactory grains, TopicCache topics, Bro
         return (ErrorCode.None, _references.Partition(topic, partition), description);
     }
 
+    /// <summary>
+    /// The partition grain whichever broker leads it, for the services that are not a Kafka client's broker (the REST
+    /// Proxy): a grain call reaches the leader's silo, so they need not send their clients elsewhere.
+    /// </summary>
+    public async ValueTask<(ErrorCode Error, IPartitionGrain? Partition)> RouteAnywhereAsync(string topic, int partition)
+    {
+        var description = await topics.DescribeAsync(topic);
+        return description is null || partition < 0 || partition >= description.PartitionCount
+            ? (ErrorCode.UnknownTopicOrPartition, null)
+            : (ErrorCode.None, _references.Partition(topic, partition));
+    }
+
     /// <summary>The Kafka error for a partition call that failed with <paramref name="exception"/>.</summary>
     public static ErrorCode ErrorFor(Exception exception) => exception switch
     {

@@ -284,6 +284,35 @@ public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task RestProxy_ProducesToEveryPartition_WhicheverSiloLeadsIt()
+    {
+        await ClusterClients.CreateTopicAsync(Cluster.Silos[1].BootstrapServers, "rest-anywhere", 6);
+        var leaders = await ClusterClients.WaitForPartitionsAsync(Cluster.Silos[1].BootstrapServers, "rest-anywhere", 6);
+        Assert.Equal(3, leaders.Values.Distinct().Count());
+
+        // One REST Proxy takes records for every partition, the ones other silos lead too, as Confluent's does.
+        using var http = new HttpClient();
+        var rest = $"{Cluster.Silos[1].RestUrl}/v3/clusters/{await ClusterIdAsync(http)}/topics/rest-anywhere/records";
+        foreach (var partition in Enumerable.Range(0, 6))
+        {
+            var response = await http.PostAsync(rest, new StringContent(
+                System.Text.Json.JsonSerializer.Serialize(new { partition_id = partition, value = new { type = "STRING", data = $"v{partition}" } }),
+                System.Text.Encoding.UTF8,
+                "application/json"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            Assert.Equal(200, System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("error_code").GetInt32());
+        }
+
+        var read = ClusterClients.ReadAll(Cluster.Silos[2].BootstrapServers, "rest-anywhere", Enumerable.Range(0, 6), 6);
+        Assert.Equal(Enumerable.Range(0, 6).Select(p => $"{p}:v{p}"), read.Select(r => $"{r.Partition.Value}:{r.Message.Value}").Order());
+    }
+
+    private async Task<string> ClusterIdAsync(HttpClient http) =>
+        System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{Cluster.Silos[1].RestUrl}/v3/clusters"))
+            .RootElement.GetProperty("data")[0].GetProperty("cluster_id").GetString()!;
+
+    [Fact]
     public async Task HealthProbes_AnswerLiveAndReady_OnEverySilo()
     {
         using var http = new HttpClient();
