@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.Actors.Topics;
+using Tributary.Grains.Interfaces.Replication;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats.Replication;
 using Tributary.Grains.Storage.Config;
@@ -45,9 +46,46 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
         }
     }
 
-    /// <summary>Tells every topic that this broker is here, until every topic has heard it.</summary>
-    private Task JoinAsync() => EveryTopic.CallAsync(
-        grains, topic => topic.BrokerJoinedAsync(BrokerId), (topic, reason) => LogJoinFailed(logger, topic, reason), JoinRetryDelay, _stopping.Token);
+    /// <summary>Tells every topic that this broker is here, until every topic has heard it; then removes stray replicas.</summary>
+    private async Task JoinAsync()
+    {
+        await EveryTopic.CallAsync(
+            grains, topic => topic.BrokerJoinedAsync(BrokerId), (topic, reason) => LogJoinFailed(logger, topic, reason), JoinRetryDelay, _stopping.Token);
+        await RemoveStrayReplicasAsync();
+    }
+
+    /// <summary>
+    /// Kafka's stray replicas: a partition directory here whose partition no longer names this broker among its
+    /// replicas (moved away while this broker was down, so no one told it) gets the partition's registration through
+    /// the same queue as the controller's changes, which removes it. Deleted topics' directories are the retention
+    /// sweep's.
+    /// </summary>
+    private async Task RemoveStrayReplicasAsync()
+    {
+        foreach (var (topic, partition) in logs.ListPartitions().ToList())
+        {
+            var key = new ReplicaKey(topic, partition);
+            if (_stopping.IsCancellationRequested || _followers.ContainsKey(key) || leaders.Find(key) is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var description = await grains.GetGrain<ITopicGrain>(topic).DescribePartitionAsync(partition);
+                if (description is { Registration: { Replicas.Count: > 0 } registration } && !registration.Replicas.Contains(BrokerId))
+                {
+                    LogStrayReplica(logger, topic, partition, registration.ToString());
+                    Enqueue(topic, description.TopicId, description.Configs, [new PartitionRegistrationUpdate(partition, registration)]);
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // Looked at again when this broker next starts.
+                LogFollowFailed(logger, topic, partition, e.Message);
+            }
+        }
+    }
 
     /// <summary>After the fetch backoff, reads the partition's registration and acts on it (in the background).</summary>
     private void RetryLater(ReplicaKey key) => _ = Task.Run(async () =>
@@ -95,6 +133,9 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} has a stray replica here, not among its replicas ({Registration}): removing it")]
+    private static partial void LogStrayReplica(ILogger logger, string topic, int partition, string registration);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell topic {Topic} that this broker joined: {Reason}; trying again")]
     private static partial void LogJoinFailed(ILogger logger, string topic, string reason);

@@ -118,6 +118,45 @@ public sealed class PartitionReassignmentTests(RedisClusterFixture fixture, ITes
         await AssertSameBytesAsync(topic, 0, [leader, added]);
     }
 
+    [Fact]
+    public async Task AReplicaMovedAwayWhileItsBrokerWasDown_IsRemovedWhenTheBrokerComesBack()
+    {
+        const string topic = "stray-replica";
+        using (var admin = ClusterClients.Admin(Cluster.BootstrapServers))
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [1, 3] } }]);
+        }
+
+        await ClusterPartitions.WaitForIsrAsync(Cluster.BootstrapServers, topic, 1, 2, TimeSpan.FromSeconds(30));
+        using (var producer = ClusterClients.Producer(Cluster.BootstrapServers))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await producer.ProduceAsync(topic, new Message<string, string> { Key = $"k{i}", Value = $"v{i}" });
+            }
+        }
+
+        var stray = Path.Combine(Cluster.DataDirectory(3), $"{topic}-0");
+        Assert.True(Directory.Exists(stray));
+        await Cluster.StopAsync(3);
+        try
+        {
+            // Broker 3 is away: no one can tell it that its replica went to broker 2.
+            await ReassignAsync(topic, new Dictionary<int, int[]> { [0] = [1, 2] });
+            await ClusterPartitions.WaitUntilAsync(
+                Cluster.BootstrapServers, topic, ps => ps[0].Replicas.SequenceEqual([1, 2]) && ps[0].InSyncReplicas.Length == 2, TimeSpan.FromSeconds(60));
+            Assert.True(Directory.Exists(stray));
+        }
+        finally
+        {
+            await Cluster.StartSiloAsync(3);
+        }
+
+        await WaitForDeletionAsync(3, topic, 0);
+        await AssertSameBytesAsync(topic, 0, [1, 2]);
+        Assert.Equal(10, ClusterClients.ReadAll(Cluster.BootstrapServers, topic, [0], 10).Count);
+    }
+
     private async Task CreateAsync(string topic, int partitions, short replicationFactor, Dictionary<string, string>? configs = null)
     {
         using var admin = ClusterClients.Admin(Cluster.BootstrapServers);
