@@ -12,7 +12,9 @@ namespace Tributary.Grains.Actors.Replication;
 /// <summary>
 /// The cluster's own balancing (<c>Tributary:Cluster:AutoBalance</c>) and the retirement of brokers being drained
 /// (Confluent's broker removal, whatever that setting), run by the acting controller (the live broker with the
-/// smallest id) every <c>Tributary:Cluster:AutoBalanceInterval</c>: while every partition is fully in sync
+/// smallest id) every <c>Tributary:Cluster:AutoBalanceInterval</c>, at once when a broker joins or leaves, and every
+/// second while moves are under way (as Cruise Control's executor checks its moves' progress: a freed slot is filled
+/// at once, not at the next check): while every partition is fully in sync
 /// (no data is moved while a broker is away), the reassignments <see cref="ReplicaBalancer"/> plans are started, at
 /// most <c>Tributary:Cluster:MaxConcurrentMoves</c> partitions moving at once; a partition it moved is elected back to
 /// its preferred replica once that replica is in sync, so that leaderships spread as the replicas did.
@@ -25,6 +27,9 @@ internal sealed partial class ClusterBalancer(
 {
     /// <summary>The shortest check interval: a smaller setting would make the controller loop.</summary>
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the controller looks again while moves are under way.</summary>
+    private static readonly TimeSpan ProgressCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
 
@@ -47,15 +52,28 @@ internal sealed partial class ClusterBalancer(
         var settings = options.Value.Cluster;
         var interval = settings.AutoBalanceInterval < MinimumInterval ? MinimumInterval : settings.AutoBalanceInterval;
         var maxMoves = Math.Max(1, settings.MaxConcurrentMoves);
+        var moving = false;
+        var sinceCheck = TimeSpan.Zero;
+        var lastLive = new HashSet<int>();
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, _stopping.Token);
+                await Task.Delay(ProgressCheckInterval, _stopping.Token);
+                sinceCheck += ProgressCheckInterval;
                 var live = brokers.Active();
+
+                // A broker that joined or left is looked at at once, not at the next check.
+                var changed = !lastLive.SetEquals(live.Keys);
+                if (!moving && !changed && sinceCheck < interval)
+                {
+                    continue;
+                }
+
+                (moving, sinceCheck, lastLive) = (false, TimeSpan.Zero, [.. live.Keys]);
                 if (live.Count > 1 && live.Keys.Min() == options.Value.BrokerId)
                 {
-                    await BalanceAsync(live.Keys.ToList(), maxMoves, settings.AutoBalance);
+                    moving = await BalanceAsync(live.Keys.ToList(), maxMoves, settings.AutoBalance);
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -69,16 +87,18 @@ internal sealed partial class ClusterBalancer(
         }
     }
 
-    private async Task BalanceAsync(IReadOnlyCollection<int> live, int maxMoves, bool balance)
+    /// <summary>One check; true while partitions are moving, or moves were started or elections held in it.</summary>
+    private async Task<bool> BalanceAsync(IReadOnlyCollection<int> live, int maxMoves, bool balance)
     {
         var draining = await grains.GetGrain<IBrokerRegistryGrain>(0).DrainingAsync();
         if (!balance && draining.Count == 0)
         {
-            return;
+            return false;
         }
 
         var partitions = await RegisteredPartitions.ListAsync(grains);
-        await ElectMovedAsync(partitions, live);
+        var elected = await ElectMovedAsync(partitions, live);
+        var moving = elected > 0 || partitions.Any(p => p.Registration.IsReassigning);
 
         // No data is moved for balance while a partition is short of replicas (a broker away); it is moved off a
         // draining broker all the same, which may itself be away.
@@ -87,7 +107,7 @@ internal sealed partial class ClusterBalancer(
             balance = false;
             if (draining.Count == 0)
             {
-                return;
+                return moving;
             }
         }
 
@@ -104,10 +124,12 @@ internal sealed partial class ClusterBalancer(
 
             LogMoving(logger, topic.Key, string.Join("; ", topic.Select(m => $"{m.Partition} -> [{string.Join(",", m.Target)}]")));
         }
+
+        return moving || moves.Count > 0;
     }
 
     /// <summary>Partitions moved earlier whose move is done and whose preferred replica is in sync but not leading: a PREFERRED election.</summary>
-    private async Task ElectMovedAsync(IReadOnlyList<RegisteredPartition> partitions, IReadOnlyCollection<int> live)
+    private async Task<int> ElectMovedAsync(IReadOnlyList<RegisteredPartition> partitions, IReadOnlyCollection<int> live)
     {
         var current = partitions.ToDictionary(p => (p.Topic, p.Partition));
         _moved.RemoveWhere(m => !current.TryGetValue(m, out var p) || (!p.Registration.IsReassigning && p.Registration.Leader == p.Registration.Replicas[0]));
@@ -119,6 +141,8 @@ internal sealed partial class ClusterBalancer(
         {
             await grains.GetGrain<ITopicGrain>(topic.Key).ElectLeadersAsync(LeaderElections.Preferred, [.. topic.Select(p => p.Partition)]);
         }
+
+        return elect.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Balancing topic {Topic}: moving partitions {Moves}")]
