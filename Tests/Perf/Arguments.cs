@@ -19,5 +19,8 @@ internal sealed class Arguments(Dictionary<string, string> values)
     public int Int(string name, int fallback) =>
         values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+    public double Double(string name, double fallback) =>
+        values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
     public string String(string name, string fallback) => values.GetValueOrDefault(name, fallback);
 }

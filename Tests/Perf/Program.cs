@@ -29,6 +29,9 @@ using Tributary.Tests.Perf.Transactions;
 //       1 KiB JSON records: native produce, REST v2 produce in batches and v3 streaming produce in one run; v2 consume
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
+//   balance-perf [--gigabytes 10] [--partitions 24] [--record-size 16384] [--interval HH:MM:SS]
+//       a 3-silo Redis cluster holding N GB at RF=3; a 4th silo starts: time until the cluster's own balancing gave it
+//       its share (replicas, leaders, in sync), bytes moved and their rate against raw disk writes
 //   replication-check [--rounds N] [--partitions N]
 //       Jepsen-style: idempotent acks=all producer and read_committed group on RF=3 while brokers are killed, paused and
 //       restarted empty, round after round; every acknowledged record read back once, in order (exit code 1 if not)
@@ -125,6 +128,17 @@ switch (command)
         return 0;
     }
 
+    case "balance-perf":
+    {
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        foreach (var (what, value, against) in await BalancePerf.RunAsync(arguments))
+        {
+            Console.WriteLine($"{what}: {value} ({against})");
+        }
+
+        return 0;
+    }
+
     case "http-baseline":
         return await BareHttpServer.ServeAsync(arguments);
     case "loopback":
@@ -136,6 +150,6 @@ switch (command)
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|cluster-perf|loopback|idle-partitions|restart-perf [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|cluster-perf|balance-perf|loopback|idle-partitions|restart-perf [options]");
         return 2;
 }
