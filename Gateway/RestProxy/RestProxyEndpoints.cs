@@ -52,6 +52,7 @@ public static class RestProxyEndpoints
             TopicConfigsEndpoints.Map(cluster);
             V3.PartitionsEndpoints.Map(cluster);
             ReplicasEndpoints.Map(cluster);
+            ReassignmentsEndpoints.Map(cluster);
             RecordsEndpoints.Map(cluster);
             ConsumerGroupsEndpoints.Map(cluster);
             ConsumerLagsEndpoints.Map(cluster);

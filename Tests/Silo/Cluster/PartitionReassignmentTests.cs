@@ -97,6 +97,21 @@ public sealed class PartitionReassignmentTests(RedisClusterFixture fixture, ITes
             output.WriteLine($"throttled copy on broker {added}: {copied} of {ClusterPartitions.LogSize(Cluster, leader, topic, 0)} bytes after 2 s");
             Assert.True(copied < ClusterPartitions.LogSize(Cluster, leader, topic, 0) / 2, $"the throttled replica copied {copied} bytes");
 
+            // The REST Proxy's v3 reassignment resources show the same move, from any broker.
+            using var http = new HttpClient();
+            var rest = $"{Cluster.Silos[added].RestUrl}/v3/clusters/{await ClusterIdAsync(http)}";
+            var one = JsonDocument.Parse(await http.GetStringAsync($"{rest}/topics/{topic}/partitions/0/reassignment")).RootElement;
+            Assert.Equal("KafkaReassignment", one.GetProperty("kind").GetString());
+            Assert.Equal([added], one.GetProperty("adding_replicas").EnumerateArray().Select(r => r.GetInt32()));
+            Assert.Empty(one.GetProperty("removing_replicas").EnumerateArray());
+            Assert.EndsWith($"/topics/{topic}/partitions/0/replicas", one.GetProperty("replicas").GetProperty("related").GetString(), StringComparison.Ordinal);
+            foreach (var list in new[] { $"{rest}/topics/-/partitions/-/reassignment", $"{rest}/topics/{topic}/partitions/-/reassignment" })
+            {
+                var listed = JsonDocument.Parse(await http.GetStringAsync(list)).RootElement;
+                Assert.Equal("KafkaReassignmentList", listed.GetProperty("kind").GetString());
+                Assert.Contains(listed.GetProperty("data").EnumerateArray(), r => r.GetProperty("topic_name").GetString() == topic && r.GetProperty("partition_id").GetInt32() == 0);
+            }
+
             // A broker that never joined is refused; cancelling drops the added replica and its log.
             Assert.True(Directory.Exists(Path.Combine(Cluster.DataDirectory(added), $"{topic}-0")));
             Assert.Equal((short)KafkaErrorCode.InvalidReplicaAssignment, AlterRaw(topic, [leader, 99]));
@@ -105,6 +120,8 @@ public sealed class PartitionReassignmentTests(RedisClusterFixture fixture, ITes
             Assert.Empty(await ListAsync(topic));
             await ClusterPartitions.WaitUntilAsync(Cluster.BootstrapServers, topic, ps => ps[0].Replicas.SequenceEqual([leader]), TimeSpan.FromSeconds(10));
             await WaitForDeletionAsync(added, topic, 0);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"{rest}/topics/{topic}/partitions/0/reassignment")).StatusCode);
+            Assert.Empty(JsonDocument.Parse(await http.GetStringAsync($"{rest}/topics/{topic}/partitions/-/reassignment")).RootElement.GetProperty("data").EnumerateArray());
         }
         finally
         {
@@ -156,6 +173,10 @@ public sealed class PartitionReassignmentTests(RedisClusterFixture fixture, ITes
         await AssertSameBytesAsync(topic, 0, [1, 2]);
         Assert.Equal(10, ClusterClients.ReadAll(Cluster.BootstrapServers, topic, [0], 10).Count);
     }
+
+    private async Task<string> ClusterIdAsync(HttpClient http) =>
+        JsonDocument.Parse(await http.GetStringAsync($"{Cluster.Silos.Values.First().RestUrl}/v3/clusters")).RootElement
+            .GetProperty("data")[0].GetProperty("cluster_id").GetString()!;
 
     private async Task CreateAsync(string topic, int partitions, short replicationFactor, Dictionary<string, string>? configs = null)
     {

@@ -4,6 +4,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Gateway.RestProxy.V3.Json;
 
@@ -94,6 +95,19 @@ internal sealed class V3Resources(HttpRequest request, BrokerIdentity broker)
         ["is_leader"] = topic.Partitions[partition].Leader == brokerId,
         ["is_in_sync"] = topic.Partitions[partition].Isr.Contains(brokerId),
         ["broker"] = Related($"/brokers/{brokerId}"),
+    };
+
+    /// <summary>A partition's reassignment in progress: the replicas being added and removed.</summary>
+    public JsonObject Reassignment(string topic, int partition, PartitionRegistration registration) => new()
+    {
+        ["kind"] = "KafkaReassignment",
+        ["metadata"] = Metadata($"/topics/{topic}/partitions/{partition}/reassignment", $"/topic={topic}/partition={partition}/reassignment"),
+        ["cluster_id"] = broker.ClusterId,
+        ["topic_name"] = topic,
+        ["partition_id"] = partition,
+        ["adding_replicas"] = new JsonArray([.. registration.AddingReplicas.Select(b => (JsonNode)b)]),
+        ["removing_replicas"] = new JsonArray([.. registration.RemovingReplicas.Select(b => (JsonNode)b)]),
+        ["replicas"] = Related($"/topics/{topic}/partitions/{partition}/replicas"),
     };
 
     public JsonObject TopicConfig(string topic, TopicConfigEntry entry) => new()
