@@ -23,7 +23,7 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// <para>From v10 a partition this broker does not lead names its current leader (KIP-951).</para>
 /// </summary>
 public sealed partial class ProduceHandler(
-    PartitionRouter router, LeaderDiscovery leaders, IOptions<KafkaListenerOptions> options, ILogger<ProduceHandler> logger)
+    PartitionRouter router, LeaderDiscovery leaders, BrokerIdentity broker, IOptions<KafkaListenerOptions> options, ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
 {
     /// <summary>The first version that carries record batches (magic 2) only (KIP-98).</summary>
@@ -139,7 +139,9 @@ public sealed partial class ProduceHandler(
 
         try
         {
-            var result = await partition.AppendAsync(batch, transactionalId, acks, timeoutMs);
+            // The grain does not keep a batch it refuses, so the same bytes can be sent again.
+            var result = await LeadershipArrival.CallAsync(
+                () => partition.AppendAsync(batch, transactionalId, acks, timeoutMs), broker.BrokerId, LeadershipArrivalBudget(timeoutMs));
             return new ProduceResponse.PartitionProduceResponse
             {
                 Index = index,
@@ -168,6 +170,12 @@ public sealed partial class ProduceHandler(
             return Failed(index, code, e.Message);
         }
     }
+
+    /// <summary>How long a produce waits for a leadership arriving here: a few seconds, within its own timeout.</summary>
+    private static TimeSpan LeadershipArrivalBudget(int timeoutMs) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(timeoutMs, 0, (int)MaxLeadershipArrival.TotalMilliseconds));
+
+    private static readonly TimeSpan MaxLeadershipArrival = TimeSpan.FromSeconds(5);
 
     /// <summary>Produce v3+ carries exactly one batch per partition (KIP-98); anything else is INVALID_RECORD.</summary>
     private static bool IsSingleBatch(ReadOnlySpan<byte> records) =>
