@@ -88,37 +88,45 @@ public sealed class AcknowledgedLoad : IAsyncDisposable
     public LoadCheck Check(string bootstrap)
     {
         var all = ReadAll(bootstrap, Acknowledged.Count);
-        var read = new Dictionary<string, (int Partition, long Offset)>();
+        var copies = all.GroupBy(r => r.Message.Value).ToDictionary(g => g.Key, g => g.Select(r => (Partition: r.Partition.Value, Offset: r.Offset.Value)).ToList());
+        var faults = new List<string>();
         var duplicated = 0;
-        foreach (var record in all)
+        foreach (var (value, at) in copies.Where(c => c.Value.Count > 1))
         {
-            if (!read.TryAdd(record.Message.Value, (record.Partition.Value, record.Offset.Value)))
-            {
-                duplicated++;
-            }
+            duplicated += at.Count - 1;
+            faults.Add($"{value} read {at.Count} times at {string.Join(", ", at.Select(a => $"{a.Partition}@{a.Offset}"))}" +
+                (Acknowledged.TryGetValue(value, out var acked) ? $", acknowledged at {acked.Partition}@{acked.Offset}" : ", not acknowledged"));
         }
 
         var lost = 0;
         var misplaced = 0;
         foreach (var (value, at) in Acknowledged)
         {
-            if (!read.TryGetValue(value, out var found))
+            if (!copies.TryGetValue(value, out var found))
             {
                 lost++;
+                faults.Add($"{value} acknowledged at {at.Partition}@{at.Offset}, not read");
             }
-            else if (found.Partition != at.Partition || (at.Offset >= 0 && found.Offset != at.Offset))
+            else if (!found.Any(f => f.Partition == at.Partition && (at.Offset < 0 || f.Offset == at.Offset)))
             {
                 misplaced++;
+                faults.Add($"{value} acknowledged at {at.Partition}@{at.Offset}, read at {string.Join(", ", found.Select(f => $"{f.Partition}@{f.Offset}"))}");
             }
         }
 
         var unordered = all.GroupBy(r => r.Partition.Value).Count(partition => !partition
             .OrderBy(r => r.Offset.Value).Select(r => Sequence(r.Message.Value))
             .SequenceEqual(partition.Select(r => Sequence(r.Message.Value)).Order()));
-        return new LoadCheck(Acknowledged.Count, Acknowledged.Count(a => a.Value.Offset < 0), all.Count, lost, duplicated, misplaced, unordered);
+        return new LoadCheck(Acknowledged.Count, Acknowledged.Count(a => a.Value.Offset < 0), all.Count, lost, duplicated, misplaced, unordered)
+        {
+            Faults = [.. faults.Take(10)],
+        };
     }
 
-    /// <summary>Every partition of the topic from its beginning, until <paramref name="expected"/> records or a minute without them.</summary>
+    /// <summary>
+    /// Every partition of the topic from its beginning to its end: at least <paramref name="expected"/> records and
+    /// every partition at its end (so that a record read twice does not hide one never read), or a minute without them.
+    /// </summary>
     private List<ConsumeResult<string, string>> ReadAll(string bootstrap, int expected)
     {
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
@@ -126,15 +134,23 @@ public sealed class AcknowledgedLoad : IAsyncDisposable
             BootstrapServers = bootstrap,
             GroupId = "reader-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
+            EnablePartitionEof = true,
         }).Build();
         consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
         var records = new List<ConsumeResult<string, string>>();
+        var atEnd = new HashSet<int>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (records.Count < expected && DateTime.UtcNow < deadline)
+        while ((records.Count < expected || atEnd.Count < Partitions) && DateTime.UtcNow < deadline)
         {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            switch (consumer.Consume(TimeSpan.FromMilliseconds(200)))
             {
-                records.Add(result);
+                case { IsPartitionEOF: true } end:
+                    atEnd.Add(end.Partition.Value);
+                    break;
+                case { } result:
+                    atEnd.Remove(result.Partition.Value);
+                    records.Add(result);
+                    break;
             }
         }
 
@@ -187,8 +203,12 @@ public sealed class AcknowledgedLoad : IAsyncDisposable
 /// <summary>What a read-back found: acknowledged records (of which without an offset), records read, and the faults.</summary>
 public sealed record LoadCheck(int Acknowledged, int WithoutOffset, int Read, int Lost, int Duplicated, int Misplaced, int UnorderedPartitions)
 {
+    /// <summary>The first faults found, each with where its record was acknowledged and read.</summary>
+    public IReadOnlyList<string> Faults { get; init; } = [];
+
     public bool Clean => Lost == 0 && Duplicated == 0 && Misplaced == 0 && UnorderedPartitions == 0;
 
     public override string ToString() =>
-        $"{Acknowledged} acknowledged ({WithoutOffset} without an offset), {Read} read: {Lost} lost, {Duplicated} duplicated, {Misplaced} misplaced, {UnorderedPartitions} partitions out of order";
+        $"{Acknowledged} acknowledged ({WithoutOffset} without an offset), {Read} read: {Lost} lost, {Duplicated} duplicated, {Misplaced} misplaced, {UnorderedPartitions} partitions out of order"
+        + (Faults.Count > 0 ? "; " + string.Join("; ", Faults) : "");
 }
