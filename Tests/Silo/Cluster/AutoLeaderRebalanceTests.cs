@@ -45,7 +45,17 @@ public sealed class AutoLeaderRebalanceTests(RebalancingClusterFixture fixture, 
             Cluster.BootstrapServers, Topic, ps => ps.All(p => p.Leader == p.Replicas[0] && p.InSyncReplicas.Length == 3), TimeSpan.FromSeconds(60));
         output.WriteLine($"leaders: {string.Join(", ", balanced.Select(p => $"{p.PartitionId}: {p.Leader}"))}");
         using var producer = ClusterClients.Producer(Cluster.BootstrapServers);
-        var delivered = await producer.ProduceAsync(new TopicPartition(Topic, 0), new Message<string, string> { Key = "k", Value = "after rebalance" });
-        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        try
+        {
+            var delivered = await producer.ProduceAsync(new TopicPartition(Topic, 0), new Message<string, string> { Key = "k", Value = "after rebalance" });
+            Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        }
+        catch (ProduceException<string, string> e)
+        {
+            // What the brokers said meanwhile: the partition's state and each silo's last lines.
+            var state = ClusterPartitions.Describe(Cluster.BootstrapServers, Topic);
+            Assert.Fail($"{e.Error}; partitions now: {string.Join("; ", state.Select(p => $"{p.PartitionId}: leader {p.Leader}, isr [{string.Join(",", p.InSyncReplicas)}]"))}\n"
+                + string.Join("\n", Cluster.Silos.Select(s => $"--- broker {s.Key} ---\n{string.Join("\n", s.Value.Output.Split('\n').TakeLast(60))}")));
+        }
     }
 }
