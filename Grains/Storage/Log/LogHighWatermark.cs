@@ -89,8 +89,18 @@ internal sealed class LogHighWatermark(long initial)
         }
     }
 
-    /// <summary>Completes when <paramref name="done"/> holds, checked after every move (Kafka's delayed fetch).</summary>
-    public Task WaitAsync(Func<bool> done, CancellationToken cancellationToken) => _arrived.WaitAsync(done, cancellationToken);
+    /// <summary>
+    /// Completes when <paramref name="done"/> holds, checked after every move (Kafka's delayed fetch). A wake-up that
+    /// did not bring it (another reader's offset, a move short of this one's) waits again, so that long polls on one
+    /// log do not wake each other into a busy loop.
+    /// </summary>
+    public async Task WaitAsync(Func<bool> done, CancellationToken cancellationToken)
+    {
+        while (!done())
+        {
+            await _arrived.WaitAsync(done, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Wakes the waiters without a move (the log closed).</summary>
     public void Signal() => _arrived.Signal();

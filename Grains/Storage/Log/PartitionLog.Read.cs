@@ -58,18 +58,10 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable; for a
     /// follower's fetch, <paramref name="toLogEnd"/>, the log end), when the log closes, or throws when
-    /// <paramref name="cancellationToken"/> fires. No polling: appends wake it, and a wake-up that brought nothing
-    /// this waiter wants (another reader's offset, a high watermark that did not reach it) waits again, so that
-    /// long polls on one log do not wake each other into a busy loop.
+    /// <paramref name="cancellationToken"/> fires. No polling: appends wake it.
     /// </summary>
-    public async Task WaitForDataAsync(long offset, CancellationToken cancellationToken, bool toLogEnd = false)
-    {
-        bool Arrived() => (toLogEnd ? LogEndOffset : HighWatermark) > offset || _closed;
-        while (!Arrived())
-        {
-            await _highWatermark.WaitAsync(Arrived, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task WaitForDataAsync(long offset, CancellationToken cancellationToken, bool toLogEnd = false) =>
+        _highWatermark.WaitAsync(() => (toLogEnd ? LogEndOffset : HighWatermark) > offset || _closed, cancellationToken);
 
     /// <summary>
     /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least
