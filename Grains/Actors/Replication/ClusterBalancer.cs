@@ -87,7 +87,7 @@ internal sealed partial class ClusterBalancer(
         }
     }
 
-    /// <summary>One check; true while partitions are moving, or moves were started or elections held in it.</summary>
+    /// <summary>One check; true while partitions it moved are moving, or moves were started or elections held in it.</summary>
     private async Task<bool> BalanceAsync(IReadOnlyCollection<int> live, int maxMoves, bool balance)
     {
         var draining = await grains.GetGrain<IBrokerRegistryGrain>(0).DrainingAsync();
@@ -98,7 +98,8 @@ internal sealed partial class ClusterBalancer(
 
         var partitions = await RegisteredPartitions.ListAsync(grains);
         var elected = await ElectMovedAsync(partitions, live);
-        var moving = elected > 0 || partitions.Any(p => p.Registration.IsReassigning);
+        // Only this controller's own moves are watched closely; a reassignment made by hand may be throttled for hours.
+        var moving = elected > 0 || partitions.Any(p => p.Registration.IsReassigning && _moved.Contains((p.Topic, p.Partition)));
 
         // No data is moved for balance while a partition is short of replicas (a broker away); it is moved off a
         // draining broker all the same, which may itself be away.

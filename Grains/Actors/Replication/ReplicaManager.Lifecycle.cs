@@ -62,27 +62,35 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
     /// </summary>
     private async Task RemoveStrayReplicasAsync()
     {
-        foreach (var (topic, partition) in logs.ListPartitions().ToList())
+        // One call per topic, not per directory: a broker may hold thousands of partitions of a few topics.
+        foreach (var topic in logs.ListPartitions().GroupBy(p => p.Topic, p => p.Partition, StringComparer.Ordinal))
         {
-            var key = new ReplicaKey(topic, partition);
-            if (_stopping.IsCancellationRequested || _followers.ContainsKey(key) || leaders.Find(key) is not null)
+            if (_stopping.IsCancellationRequested)
             {
-                continue;
+                return;
             }
 
             try
             {
-                var description = await grains.GetGrain<ITopicGrain>(topic).DescribePartitionAsync(partition);
-                if (description is { Registration: { Replicas.Count: > 0 } registration } && !registration.Replicas.Contains(BrokerId))
+                if (await grains.GetGrain<ITopicGrain>(topic.Key).DescribeAsync() is not { } description)
                 {
-                    LogStrayReplica(logger, topic, partition, registration.ToString());
-                    Enqueue(topic, description.TopicId, description.Configs, [new PartitionRegistrationUpdate(partition, registration)]);
+                    continue;
+                }
+
+                foreach (var partition in topic.Where(p => p < description.PartitionCount))
+                {
+                    var key = new ReplicaKey(topic.Key, partition);
+                    var registration = description.Partitions[partition];
+                    if (registration.Replicas.Count > 0 && !registration.Replicas.Contains(BrokerId) && !_followers.ContainsKey(key) && leaders.Find(key) is null)
+                    {
+                        LogStrayReplica(logger, topic.Key, partition, registration.ToString());
+                        Enqueue(topic.Key, description.TopicId, description.Configs, [new PartitionRegistrationUpdate(partition, registration)]);
+                    }
                 }
             }
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
-                // Looked at again when this broker next starts.
-                LogFollowFailed(logger, topic, partition, e.Message);
+                LogStrayCheckFailed(logger, topic.Key, e.Message);
             }
         }
     }
@@ -136,6 +144,9 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} has a stray replica here, not among its replicas ({Registration}): removing it")]
     private static partial void LogStrayReplica(ILogger logger, string topic, int partition, string registration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look for stray replicas of topic {Topic}: {Reason}; looked at again when this broker next starts")]
+    private static partial void LogStrayCheckFailed(ILogger logger, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell topic {Topic} that this broker joined: {Reason}; trying again")]
     private static partial void LogJoinFailed(ILogger logger, string topic, string reason);
