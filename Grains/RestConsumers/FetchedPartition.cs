@@ -18,43 +18,11 @@ public sealed record FetchedPartition(PartitionFetch Fetch, IReadOnlyList<Consum
             return new FetchedPartition(fetch, []);
         }
 
-        var records = new List<ConsumedRecord>();
-        while (batches.Length >= RecordBatch.LogOverhead)
-        {
-            var size = RecordBatch.TotalSize(batches);
-            if (size > batches.Length)
-            {
-                break;
-            }
-
-            var batch = batches[..size];
-            batches = batches[size..];
-            if (RecordBatch.IsControl(batch))
-            {
-                continue;
-            }
-
-            var baseOffset = RecordBatch.BaseOffset(batch);
-            var baseTimestamp = RecordBatch.BaseTimestamp(batch);
-            var logAppendTime = RecordBatch.TimestampType(batch) == TimestampType.LogAppendTime;
-            using var view = RecordsView.Open(batch);
-            var reader = view.GetReader();
-            while (reader.Next(out var record) == RecordReadStatus.Record)
-            {
-                var offset = baseOffset + record.OffsetDelta;
-                if (offset < fetch.FetchOffset)
-                {
-                    continue;
-                }
-
-                records.Add(new ConsumedRecord(
-                    fetch.Partition, offset,
-                    logAppendTime ? RecordBatch.MaxTimestamp(batch) : baseTimestamp + record.TimestampDelta,
-                    record.HasKey ? record.Key.ToArray() : null,
-                    record.HasValue ? record.Value.ToArray() : null));
-            }
-        }
-
+        var records = DataRecords.Read(batches, fetch.FetchOffset, (in Record record, long offset, long timestamp, TimestampType _) =>
+            new ConsumedRecord(
+                fetch.Partition, offset, timestamp,
+                record.HasKey ? record.Key.ToArray() : null,
+                record.HasValue ? record.Value.ToArray() : null));
         return new FetchedPartition(fetch, records);
     }
 }

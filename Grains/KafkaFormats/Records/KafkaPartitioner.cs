@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 
-namespace Tributary.Gateway.RestProxy;
+namespace Tributary.Grains.KafkaFormats.Records;
 
 /// <summary>
 /// The Java producer's default partitioner for keyed records: murmur2 of the key bytes, sign bit cleared, modulo the
-/// partition count. A record sent through the REST Proxy lands where a Java or librdkafka (murmur2_random) producer
+/// partition count. A record the platform writes itself (REST Proxy, Connect) lands where a Java or librdkafka (murmur2_random) producer
 /// would put the same key, so keyed order holds across producers.
 /// </summary>
-internal static class KafkaPartitioner
+public static class KafkaPartitioner
 {
     public static int PartitionFor(ReadOnlySpan<byte> key, int partitionCount) => (Murmur2(key) & 0x7fffffff) % partitionCount;
 

@@ -1,0 +1,51 @@
+namespace Tributary.Grains.Connect.Runtime.Errors;
+
+/// <summary>
+/// Runs a task's per-record operations with Connect's error handling (Kafka's <c>RetryWithToleranceOperator</c>): a
+/// <see cref="Api.RetriableException"/> is tried again with doubling delays up to <c>errors.retry.delay.max.ms</c> until
+/// <c>errors.retry.timeout</c>; any other failure, or one still failing when the time is up, either ends the task
+/// (<c>errors.tolerance=none</c>: <see cref="ToleranceExceededException"/>) or is reported and the record skipped
+/// (<c>all</c>). Not thread-safe: one per task.
+/// </summary>
+public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider time)
+{
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Records skipped so far because their failure was tolerated.</summary>
+    public long ToleratedCount { get; private set; }
+
+    /// <summary>The operation's result, or the failure tolerated (the record is to be skipped).</summary>
+    public async ValueTask<(T? Result, ProcessingFailure? Failure)> ExecuteAsync<T>(
+        ErrorStage stage, string className, Func<T> operation, CancellationToken cancellationToken)
+    {
+        var deadline = config.RetryTimeout == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : time.GetUtcNow() + config.RetryTimeout;
+        var delay = FirstDelay;
+        while (true)
+        {
+            try
+            {
+                return (operation(), null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+            {
+                var now = time.GetUtcNow();
+                if (e is Api.RetriableException && now < deadline)
+                {
+                    // As Kafka's backoff, the last wait is cut short at the deadline, and the operation tried once more there.
+                    var remaining = deadline - now;
+                    await Task.Delay(delay < remaining ? delay : remaining, time, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, config.MaxRetryDelay.Ticks));
+                    continue;
+                }
+
+                if (!config.TolerateAll)
+                {
+                    throw new ToleranceExceededException(stage, className, e);
+                }
+
+                ToleratedCount++;
+                return (default, new ProcessingFailure(stage, className, e));
+            }
+        }
+    }
+}

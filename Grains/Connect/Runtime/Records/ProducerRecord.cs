@@ -1,0 +1,13 @@
+namespace Tributary.Grains.Connect.Runtime.Records;
+
+/// <summary>A record to write, as bytes: a source task's record after transforms and converters, or a dead letter.</summary>
+public sealed record ProducerRecord(
+    string Topic,
+    int? Partition,
+    byte[]? Key,
+    byte[]? Value,
+    IReadOnlyList<KeyValuePair<string, byte[]?>> Headers,
+    long? Timestamp);
+
+/// <summary>Where a written record landed.</summary>
+public sealed record ProducedRecord(string Topic, int Partition, long Offset, long Timestamp);

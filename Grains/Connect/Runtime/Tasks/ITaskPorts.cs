@@ -1,0 +1,30 @@
+using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Runtime.Records;
+
+namespace Tributary.Grains.Connect.Runtime.Tasks;
+
+/// <summary>Writes a source task's records to their topics and answers where each landed; throws when a write failed.</summary>
+public interface IRecordWriter
+{
+    Task<IReadOnlyList<ProducedRecord>> WriteAsync(IReadOnlyList<ProducerRecord> records, CancellationToken cancellationToken);
+}
+
+/// <summary>A source connector's durable offsets: read at start, written after records are (each partition as canonical JSON).</summary>
+public interface ISourceOffsetStore
+{
+    Task<IReadOnlyDictionary<string, string>> ReadAsync(IReadOnlyList<string> partitions, CancellationToken cancellationToken);
+
+    Task CommitAsync(IReadOnlyDictionary<string, string> offsets, CancellationToken cancellationToken);
+}
+
+/// <summary>Reads a sink task's partitions and keeps its group's committed offsets (the <c>connect-&lt;name&gt;</c> group).</summary>
+public interface IRecordReader
+{
+    /// <summary>The committed offsets of these partitions; a partition without one is answered with its log start offset.</summary>
+    Task<IReadOnlyDictionary<TopicPartition, long>> StartOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken);
+
+    /// <summary>Records from these positions on, waiting up to <paramref name="maxWait"/> for the first.</summary>
+    Task<IReadOnlyList<ConsumerRecord>> ReadAsync(IReadOnlyDictionary<TopicPartition, long> positions, TimeSpan maxWait, CancellationToken cancellationToken);
+
+    Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken cancellationToken);
+}

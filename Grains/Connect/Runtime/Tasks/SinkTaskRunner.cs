@@ -1,0 +1,304 @@
+using Tributary.Grains.Connect.Api;
+using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Api.Sink;
+using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Records;
+using Tributary.Grains.Connect.Runtime.Transforms;
+using Tributary.Grains.Connect.Runtime.Worker;
+
+namespace Tributary.Grains.Connect.Runtime.Tasks;
+
+/// <summary>
+/// Runs a sink task over the partitions its connector gave it (Kafka's <c>WorkerSinkTask</c>): read from the group's
+/// committed offsets, convert, transform, <c>put</c>, and every <c>offset.flush.interval.ms</c> (or when the task asks)
+/// commit what <c>preCommit</c> answers to the <c>connect-&lt;name&gt;</c> group, so that standard tools show the sink's
+/// lag. A <see cref="RetriableException"/> from <c>put</c> gives the same records again after the task's timeout.
+/// </summary>
+public sealed class SinkTaskRunner : TaskRunner
+{
+    private static readonly TimeSpan ReadWait = TimeSpan.FromMilliseconds(500);
+
+    private readonly SinkTask _task;
+    private readonly IReadOnlyDictionary<string, string> _taskConfig;
+    private readonly IReadOnlyCollection<TopicPartition> _assignment;
+    private readonly TaskConverters _converters;
+    private readonly TransformationChain<SinkRecord> _transforms;
+    private readonly RetryWithTolerance _errors;
+    private readonly IRecordReader _reader;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _flushInterval;
+    private readonly Context _context;
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+    private readonly Dictionary<TopicPartition, long> _consumed = [];
+    private readonly Dictionary<TopicPartition, long> _committed = [];
+    private IReadOnlyList<SinkRecord>? _retry;
+    private DateTimeOffset _nextCommit;
+
+    public SinkTaskRunner(
+        SinkTask task, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyCollection<TopicPartition> assignment,
+        TaskConverters converters, TransformationChain<SinkRecord> transforms, RetryWithTolerance errors, IRecordReader reader,
+        WorkerConfig worker, TimeProvider time, Action<TaskStatus> report)
+        : base(report)
+    {
+        _task = task;
+        _taskConfig = taskConfig;
+        _assignment = assignment;
+        _converters = converters;
+        _transforms = transforms;
+        _errors = errors;
+        _reader = reader;
+        _time = time;
+        _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
+        _context = new Context(taskConfig, assignment);
+    }
+
+    /// <summary>Records given to <c>put</c> so far.</summary>
+    public long PutCount { get; private set; }
+
+    protected override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _task.Initialize(_context);
+        await _task.StartAsync(_taskConfig, cancellationToken).ConfigureAwait(false);
+        foreach (var (partition, offset) in await _reader.StartOffsetsAsync(_assignment, cancellationToken).ConfigureAwait(false))
+        {
+            _positions[partition] = offset;
+            _consumed[partition] = offset;
+            _committed[partition] = offset;
+        }
+
+        await _task.OpenAsync(_assignment, cancellationToken).ConfigureAwait(false);
+        _nextCommit = _time.GetUtcNow() + _flushInterval;
+    }
+
+    protected override async Task IterateAsync(CancellationToken cancellationToken)
+    {
+        ApplyRequestedOffsets();
+        var batch = _retry ?? await ReadAsync(cancellationToken).ConfigureAwait(false);
+        _retry = null;
+        if (batch.Count > 0 || _assignment.Count > 0)
+        {
+            try
+            {
+                await _task.PutAsync(batch, cancellationToken).ConfigureAwait(false);
+                PutCount += batch.Count;
+                foreach (var record in batch)
+                {
+                    var partition = new TopicPartition(record.OriginalTopic, record.OriginalKafkaPartition);
+                    _consumed[partition] = Math.Max(_consumed.GetValueOrDefault(partition), record.OriginalKafkaOffset + 1);
+                }
+            }
+            catch (RetriableException)
+            {
+                _retry = batch;
+                await Task.Delay(_context.TakeTimeout() ?? TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (_time.GetUtcNow() >= _nextCommit || _context.TakeCommitRequest())
+        {
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await CommitAsync(timeout.Token).ConfigureAwait(false);
+            await _task.CloseAsync(_assignment, timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _task.StopAsync(timeout.Token).ConfigureAwait(false);
+            _transforms.Dispose();
+            _converters.Dispose();
+        }
+    }
+
+    private async Task<IReadOnlyList<SinkRecord>> ReadAsync(CancellationToken cancellationToken)
+    {
+        var readable = _positions.Where(p => !_context.IsPaused(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        if (readable.Count == 0)
+        {
+            await Task.Delay(ReadWait, _time, cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        var consumed = await _reader.ReadAsync(readable, ReadWait, cancellationToken).ConfigureAwait(false);
+        var records = new List<SinkRecord>(consumed.Count);
+        foreach (var record in consumed)
+        {
+            _positions[record.Partition] = Math.Max(_positions[record.Partition], record.Offset + 1);
+            var converted = await ConvertAsync(record, cancellationToken).ConfigureAwait(false);
+            if (converted is not null)
+            {
+                records.Add(converted);
+            }
+            else
+            {
+                // Skipped (tolerated error or dropped by a transform): nothing to write, so its offset may be committed.
+                _consumed[record.Partition] = Math.Max(_consumed.GetValueOrDefault(record.Partition), record.Offset + 1);
+            }
+        }
+
+        return records;
+    }
+
+    private async ValueTask<SinkRecord?> ConvertAsync(ConsumerRecord record, CancellationToken cancellationToken)
+    {
+        var topic = record.Partition.Topic;
+        var (key, keyFailed) = await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass,
+            () => _converters.Key.ToConnectData(topic, record.Key), cancellationToken).ConfigureAwait(false);
+        var (value, valueFailed) = await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass,
+            () => _converters.Value.ToConnectData(topic, record.Value), cancellationToken).ConfigureAwait(false);
+        var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
+            () => record.Headers.Select(h =>
+            {
+                var converted = _converters.Header.ToConnectHeader(topic, h.Key, h.Value);
+                return new ConnectHeader(h.Key, converted.Schema, converted.Value);
+            }).ToList(), cancellationToken).ConfigureAwait(false);
+        if (keyFailed is not null || valueFailed is not null || headersFailed is not null)
+        {
+            return null;
+        }
+
+        var sinkRecord = new SinkRecord(
+            topic, record.Partition.Partition, key!.Schema, key.Value, value!.Schema, value.Value, record.Offset,
+            record.Timestamp, record.TimestampType, headers);
+        var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms",
+            () => _transforms.Apply(sinkRecord), cancellationToken).ConfigureAwait(false);
+        return failed is null ? transformed : null;
+    }
+
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        _nextCommit = _time.GetUtcNow() + _flushInterval;
+        var current = new Dictionary<TopicPartition, long>(_consumed);
+        var safe = await _task.PreCommitAsync(current, cancellationToken).ConfigureAwait(false);
+        var changed = safe.Where(p => _assignment.Contains(p.Key) && _committed.GetValueOrDefault(p.Key, -1) != p.Value)
+            .ToDictionary(p => p.Key, p => p.Value);
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await _reader.CommitAsync(changed, cancellationToken).ConfigureAwait(false);
+        foreach (var (partition, offset) in changed)
+        {
+            _committed[partition] = offset;
+        }
+    }
+
+    private void ApplyRequestedOffsets()
+    {
+        foreach (var (partition, offset) in _context.TakeOffsets())
+        {
+            if (_positions.ContainsKey(partition))
+            {
+                _positions[partition] = offset;
+                _consumed[partition] = offset;
+            }
+        }
+    }
+
+    /// <summary>The task's view of the runtime; requests it makes are taken by the runner's loop.</summary>
+    private sealed class Context(IReadOnlyDictionary<string, string> configs, IReadOnlyCollection<TopicPartition> assignment) : ISinkTaskContext
+    {
+        private readonly object _gate = new();
+        private readonly HashSet<TopicPartition> _paused = [];
+        private Dictionary<TopicPartition, long> _offsets = [];
+        private TimeSpan? _timeout;
+        private bool _commitRequested;
+
+        public IReadOnlyDictionary<string, string> Configs { get; } = configs;
+
+        public IReadOnlyCollection<TopicPartition> Assignment { get; } = assignment;
+
+        public IErrantRecordReporter? ErrantRecordReporter => null;
+
+        public void Offset(IReadOnlyDictionary<TopicPartition, long> offsets)
+        {
+            lock (_gate)
+            {
+                foreach (var (partition, offset) in offsets)
+                {
+                    _offsets[partition] = offset;
+                }
+            }
+        }
+
+        public void Offset(TopicPartition partition, long offset) => Offset(new Dictionary<TopicPartition, long> { [partition] = offset });
+
+        public void Timeout(long timeoutMs)
+        {
+            lock (_gate)
+            {
+                _timeout = TimeSpan.FromMilliseconds(timeoutMs);
+            }
+        }
+
+        public void Pause(params TopicPartition[] partitions)
+        {
+            lock (_gate)
+            {
+                _paused.UnionWith(partitions);
+            }
+        }
+
+        public void Resume(params TopicPartition[] partitions)
+        {
+            lock (_gate)
+            {
+                _paused.ExceptWith(partitions);
+            }
+        }
+
+        public void RequestCommit()
+        {
+            lock (_gate)
+            {
+                _commitRequested = true;
+            }
+        }
+
+        public bool IsPaused(TopicPartition partition)
+        {
+            lock (_gate)
+            {
+                return _paused.Contains(partition);
+            }
+        }
+
+        public Dictionary<TopicPartition, long> TakeOffsets()
+        {
+            lock (_gate)
+            {
+                var taken = _offsets;
+                _offsets = [];
+                return taken;
+            }
+        }
+
+        public TimeSpan? TakeTimeout()
+        {
+            lock (_gate)
+            {
+                var taken = _timeout;
+                _timeout = null;
+                return taken;
+            }
+        }
+
+        public bool TakeCommitRequest()
+        {
+            lock (_gate)
+            {
+                var taken = _commitRequested;
+                _commitRequested = false;
+                return taken;
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Api.Source;
+using Tributary.Grains.Connect.Api.Storage;
+using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Offsets;
+using Tributary.Grains.Connect.Runtime.Records;
+using Tributary.Grains.Connect.Runtime.Transforms;
+using Tributary.Grains.Connect.Runtime.Worker;
+
+namespace Tributary.Grains.Connect.Runtime.Tasks;
+
+/// <summary>
+/// Runs a source task (Kafka's <c>WorkerSourceTask</c>, at-least-once): poll, transform, convert, write, then remember
+/// each source partition's latest offset; the offsets are committed every <c>offset.flush.interval.ms</c> and when the
+/// task stops, only for records already written. After a crash a task starts again from the last committed offsets, so
+/// records written since are written again, never lost. Records are written in poll order, one poll at a time.
+/// </summary>
+public sealed class SourceTaskRunner : TaskRunner
+{
+    private readonly SourceTask _task;
+    private readonly IReadOnlyDictionary<string, string> _taskConfig;
+    private readonly TaskConverters _converters;
+    private readonly TransformationChain<SourceRecord> _transforms;
+    private readonly RetryWithTolerance _errors;
+    private readonly IRecordWriter _writer;
+    private readonly ISourceOffsetStore _offsets;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _flushInterval;
+    private readonly Action<string> _topicUsed;
+    private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextFlush;
+
+    public SourceTaskRunner(
+        SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
+        TransformationChain<SourceRecord> transforms, RetryWithTolerance errors, IRecordWriter writer,
+        ISourceOffsetStore offsets, WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, Action<string> topicUsed)
+        : base(report)
+    {
+        _task = task;
+        _taskConfig = taskConfig;
+        _converters = converters;
+        _transforms = transforms;
+        _errors = errors;
+        _writer = writer;
+        _offsets = offsets;
+        _time = time;
+        _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
+        _topicUsed = topicUsed;
+    }
+
+    /// <summary>Records written so far.</summary>
+    public long WrittenCount { get; private set; }
+
+    protected override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _task.Initialize(new Context(_taskConfig, new StoredOffsetReader(_offsets)));
+        await _task.StartAsync(_taskConfig, cancellationToken).ConfigureAwait(false);
+        _nextFlush = _time.GetUtcNow() + _flushInterval;
+    }
+
+    protected override async Task IterateAsync(CancellationToken cancellationToken)
+    {
+        var polled = await _task.PollAsync(cancellationToken).ConfigureAwait(false);
+        if (polled is { Count: > 0 })
+        {
+            await WriteAsync(polled, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_time.GetUtcNow() >= _nextFlush)
+        {
+            await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _task.StopAsync(timeout.Token).ConfigureAwait(false);
+            _transforms.Dispose();
+            _converters.Dispose();
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
+    {
+        var outgoing = new List<ProducerRecord>(polled.Count);
+        var sources = new List<SourceRecord>(polled.Count);
+        var dropped = new List<SourceRecord>();
+        foreach (var record in polled)
+        {
+            var converted = await ConvertAsync(record, cancellationToken).ConfigureAwait(false);
+            if (converted is null)
+            {
+                dropped.Add(record);
+                continue;
+            }
+
+            outgoing.Add(converted);
+            sources.Add(record);
+        }
+
+        IReadOnlyList<ProducedRecord> written = [];
+        if (outgoing.Count > 0)
+        {
+            written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            WrittenCount += written.Count;
+            foreach (var topic in outgoing.Select(o => o.Topic).Where(_topics.Add))
+            {
+                _topicUsed(topic);
+            }
+        }
+
+        // Offsets in poll order: a dropped record's offset counts too, as in Kafka, since nothing of it is to be written.
+        foreach (var record in polled)
+        {
+            if (record.SourcePartition is { } partition && record.SourceOffset is { } offset)
+            {
+                _pending[OffsetJson.Write(partition)] = OffsetJson.Write(offset);
+            }
+        }
+
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var w = written[i];
+            await _task.CommitRecordAsync(sources[i], new RecordMetadata(w.Topic, w.Partition, w.Offset, w.Timestamp), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var record in dropped)
+        {
+            await _task.CommitRecordAsync(record, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The record transformed and converted, or null when a transform dropped it or a tolerated error skipped it.</summary>
+    private async ValueTask<ProducerRecord?> ConvertAsync(SourceRecord record, CancellationToken cancellationToken)
+    {
+        var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms", () => _transforms.Apply(record), cancellationToken).ConfigureAwait(false);
+        if (failed is not null || transformed is null)
+        {
+            return null;
+        }
+
+        var (key, keyFailed) = await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass,
+            () => _converters.Key.FromConnectData(transformed.Topic, transformed.KeySchema, transformed.Key), cancellationToken).ConfigureAwait(false);
+        var (value, valueFailed) = await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass,
+            () => _converters.Value.FromConnectData(transformed.Topic, transformed.ValueSchema, transformed.Value), cancellationToken).ConfigureAwait(false);
+        var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
+            () => ConvertHeaders(transformed), cancellationToken).ConfigureAwait(false);
+        if (keyFailed is not null || valueFailed is not null || headersFailed is not null)
+        {
+            return null;
+        }
+
+        return new ProducerRecord(transformed.Topic, transformed.KafkaPartition, key, value, headers!, transformed.Timestamp);
+    }
+
+    private List<KeyValuePair<string, byte[]?>> ConvertHeaders(SourceRecord record) =>
+        [.. record.Headers.Select(h => new KeyValuePair<string, byte[]?>(h.Key, _converters.Header.FromConnectHeader(record.Topic, h.Key, h.Schema, h.Value)))];
+
+    private async Task CommitOffsetsAsync(CancellationToken cancellationToken)
+    {
+        _nextFlush = _time.GetUtcNow() + _flushInterval;
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var offsets = new Dictionary<string, string>(_pending, StringComparer.Ordinal);
+        await _offsets.CommitAsync(offsets, cancellationToken).ConfigureAwait(false);
+        foreach (var (partition, offset) in offsets)
+        {
+            if (_pending.TryGetValue(partition, out var current) && current == offset)
+            {
+                _pending.Remove(partition);
+            }
+        }
+
+        await _task.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed record Context(IReadOnlyDictionary<string, string> Configs, IOffsetStorageReader OffsetStorageReader) : ISourceTaskContext
+    {
+        public ITransactionContext? TransactionContext => null;
+    }
+}

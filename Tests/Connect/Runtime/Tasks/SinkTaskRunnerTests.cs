@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using Tributary.Grains.Connect.Api;
+using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Api.Sink;
+using Tributary.Grains.Connect.File;
+using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Tasks;
+using Tributary.Grains.Connect.Runtime.Transforms;
+using Tributary.Grains.Connect.Runtime.Worker;
+using TaskStatus = Tributary.Grains.Connect.Runtime.Tasks.TaskStatus;
+
+namespace Tributary.Tests.Connect.Runtime.Tasks;
+
+public sealed class SinkTaskRunnerTests : IDisposable
+{
+    private const string StringConverter = "org.apache.kafka.connect.storage.StringConverter";
+    private static readonly TopicPartition P0 = new("t", 0);
+    private static readonly TopicPartition P1 = new("t", 1);
+
+    private readonly TempDirectory _directory = new();
+
+    private string File => _directory.File("output.txt");
+
+    public void Dispose() => _directory.Dispose();
+
+    private static string Lines(params string[] lines) => string.Concat(lines.Select(l => l + Environment.NewLine));
+
+    [Fact]
+    public async Task SinkTaskRunner_PutsRecordsInOrder_AndCommitsTheNextOffsetOnStop()
+    {
+        var reader = new InMemoryRecordReader { MaxPerRead = 2 };
+        reader.Append(P0, "a", "b", "c");
+        var run = Start(reader, [P0]);
+
+        await Eventually.True(() => run.Runner.PutCount == 3, "three records put");
+        Assert.DoesNotContain(reader.Committed, c => c.Value > 0);
+        await run.StopAsync();
+
+        Assert.Equal(Lines("a", "b", "c"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(3L, reader.Committed[P0]);
+        Assert.Equal(["RUNNING", "UNASSIGNED"], run.Statuses.Select(s => s.State));
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_StartsFromTheCommittedOffset()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b", "c");
+        reader.Commit(P0, 1);
+        var run = Start(reader, [P0]);
+
+        await Eventually.True(() => run.Runner.PutCount == 2, "the records after the committed offset");
+        await run.StopAsync();
+
+        Assert.Equal(Lines("b", "c"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(3L, reader.Committed[P0]);
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_WithAnIntervalOfZero_CommitsEachPartitionsNextOffset_WhileRunning()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b");
+        reader.Append(P1, "x");
+        var run = Start(reader, [P0, P1], flushIntervalMs: 0);
+
+        await Eventually.True(() => reader.Committed.GetValueOrDefault(P0) == 2 && reader.Committed.GetValueOrDefault(P1) == 1, "offsets committed");
+        Assert.Equal(TaskStatus.Running, run.Runner.Status);
+
+        // preCommit flushed the file before the offsets were committed.
+        var text = await System.IO.File.ReadAllTextAsync(File);
+        Assert.Contains("a" + Environment.NewLine + "b" + Environment.NewLine, text, StringComparison.Ordinal);
+        Assert.Contains("x" + Environment.NewLine, text, StringComparison.Ordinal);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_RetriableException_RedeliversTheSameBatch()
+    {
+        var reader = new InMemoryRecordReader { MaxPerRead = 2 };
+        reader.Append(P0, "a", "b", "c");
+        var task = new FlakySinkTask(new FileStreamSinkTask()) { RetriableFailures = 1 };
+        var run = Start(reader, [P0], task);
+
+        await Eventually.True(() => run.Runner.PutCount == 3, "every record put");
+        await run.StopAsync();
+
+        Assert.Equal([[0L, 1L], [0L, 1L], [2L]], task.Batches);
+        Assert.Equal(Lines("a", "b", "c"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(3L, reader.Committed[P0]);
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_PutFailure_SetsFailed_WithTheTrace_AndCommitsNothingPastIt()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a");
+        var task = new FlakySinkTask(new FileStreamSinkTask()) { FailWith = new ConnectException("disk full") };
+        var run = Start(reader, [P0], task);
+
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal("FAILED", run.Runner.Status.State);
+        Assert.Contains("disk full", run.Runner.Status.Trace, StringComparison.Ordinal);
+        Assert.Equal(0L, reader.Committed.GetValueOrDefault(P0));
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_TransformThatDrops_SkipsTheRecord_ButCommitsPastIt()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b");
+        var run = Start(reader, [P0], extra: new() { ["transforms"] = "drop", ["transforms.drop.type"] = "DropAll" });
+
+        await Eventually.True(() => run.Task.PutCalls > 1, "the records read");
+        await run.StopAsync();
+
+        Assert.Equal("", await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(2L, reader.Committed[P0]);
+    }
+
+    private Run Start(
+        InMemoryRecordReader reader, IReadOnlyCollection<TopicPartition> assignment, FlakySinkTask? task = null, long flushIntervalMs = 60_000,
+        Dictionary<string, string>? extra = null)
+    {
+        var config = new Dictionary<string, string>
+        {
+            ["name"] = "file-sink",
+            ["connector.class"] = "FileStreamSink",
+            ["file"] = File,
+            ["topics"] = "t",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            config[key] = value;
+        }
+
+        task ??= new FlakySinkTask(new FileStreamSinkTask());
+        var worker = new WorkerConfig("worker-1", KeyConverter: StringConverter, ValueConverter: StringConverter, OffsetFlushIntervalMs: flushIntervalMs);
+        var statuses = new ConcurrentQueue<TaskStatus>();
+        var runner = new SinkTaskRunner(
+            task, config, assignment, TaskConverters.Create(TestPlugins.Registry, worker, config),
+            TransformationChain<SinkRecord>.Build(TestPlugins.Registry, config),
+            new RetryWithTolerance(ErrorHandlingConfig.From(config), TimeProvider.System),
+            reader, worker, TimeProvider.System, statuses.Enqueue);
+        var stop = new CancellationTokenSource();
+        return new Run(runner, task, statuses, stop, runner.RunAsync(stop.Token));
+    }
+
+    private sealed record Run(SinkTaskRunner Runner, FlakySinkTask Task, ConcurrentQueue<TaskStatus> Statuses, CancellationTokenSource Stop, Task Completion)
+    {
+        public async Task StopAsync()
+        {
+            await Stop.CancelAsync();
+            await Completion.WaitAsync(TimeSpan.FromSeconds(3));
+            Stop.Dispose();
+        }
+    }
+
+    /// <summary>The real sink task behind a door that can fail puts: retriably a number of times, or for good.</summary>
+    private sealed class FlakySinkTask(SinkTask inner) : SinkTask
+    {
+        private readonly ConcurrentQueue<long[]> _batches = new();
+        private int _putCalls;
+
+        public int RetriableFailures { get; set; }
+
+        public Exception? FailWith { get; init; }
+
+        public IReadOnlyList<long[]> Batches => [.. _batches];
+
+        public int PutCalls => Volatile.Read(ref _putCalls);
+
+        public override string Version => inner.Version;
+
+        public override void Initialize(ISinkTaskContext context)
+        {
+            base.Initialize(context);
+            inner.Initialize(context);
+        }
+
+        public override Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken) =>
+            inner.StartAsync(properties, cancellationToken);
+
+        public override Task PutAsync(IReadOnlyCollection<SinkRecord> records, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _putCalls);
+            if (records.Count > 0)
+            {
+                _batches.Enqueue([.. records.Select(r => r.KafkaOffset)]);
+                if (FailWith is { } error)
+                {
+                    throw error;
+                }
+
+                if (RetriableFailures > 0)
+                {
+                    RetriableFailures--;
+                    Context.Timeout(1);
+                    throw new RetriableException("not now");
+                }
+            }
+
+            return inner.PutAsync(records, cancellationToken);
+        }
+
+        public override Task FlushAsync(IReadOnlyDictionary<TopicPartition, long> currentOffsets, CancellationToken cancellationToken) =>
+            inner.FlushAsync(currentOffsets, cancellationToken);
+
+        public override Task OpenAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken) =>
+            inner.OpenAsync(partitions, cancellationToken);
+
+        public override Task CloseAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken) =>
+            inner.CloseAsync(partitions, cancellationToken);
+
+        public override Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
+    }
+}
