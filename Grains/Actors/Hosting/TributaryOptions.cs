@@ -90,6 +90,9 @@ public sealed class TributaryOptions
     /// <summary>The REST Proxy (section <c>Tributary:RestProxy</c>).</summary>
     public RestProxyOptions RestProxy { get; set; } = new();
 
+    /// <summary>Connect's workers (section <c>Tributary:Connect</c>).</summary>
+    public ConnectWorkerOptions Connect { get; set; } = new();
+
     public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
 
     /// <summary>

@@ -65,6 +65,8 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<LocalBrokerConfigs>();
         services.AddSingleton<IBrokerConfigs>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
+        services.AddSingleton<Connect.ConnectWorker>();
+        services.AddHostedService<Connect.ConnectKeeper>();
         services.AddHostedService<RetentionSweeper>();
         services.AddHostedService<RecoveryPointCheckpointer>();
         services.AddHostedService<LogCleanerService>();

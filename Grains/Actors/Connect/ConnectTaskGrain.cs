@@ -1,0 +1,176 @@
+using Orleans.Concurrency;
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Api.Sink;
+using Tributary.Grains.Connect.Api.Source;
+using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Tasks;
+using Tributary.Grains.Connect.Runtime.Transforms;
+using Tributary.Grains.Connect.Runtime.Worker;
+using Tributary.Grains.Interfaces.Connect;
+using TaskStatus = Tributary.Grains.Connect.Runtime.Tasks.TaskStatus;
+
+namespace Tributary.Grains.Actors.Connect;
+
+/// <summary>
+/// One task of a connector, on whichever silo Orleans placed it: it runs the task's runner on the thread pool (the
+/// runner awaits the outside world and grain calls, never this grain), tells its connector of every state change, and
+/// stops the runner when told or when the grain is deactivated (its silo shutting down), committing what it can.
+/// </summary>
+[Reentrant]
+public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider time, ILogger<ConnectTaskGrain> logger)
+    : Grain, IConnectTaskGrain
+{
+    /// <summary>The config key under which a task config names its task class (Kafka's <c>task.class</c>).</summary>
+    public const string TaskClassConfig = "task.class";
+
+    private ConnectTaskAssignment? _assignment;
+    private TaskRunner? _runner;
+    private CancellationTokenSource? _stop;
+    private Task? _running;
+    private ConnectInstanceState? _failedToStart;
+
+    private int TaskIndex => (int)this.GetPrimaryKeyLong(out _);
+
+    public async Task<ConnectInstanceState> RunAsync(ConnectTaskAssignment assignment)
+    {
+        if (_assignment is { } current && current.Generation == assignment.Generation && current.RestartCount == assignment.RestartCount &&
+            (_runner is not null || _failedToStart is not null))
+        {
+            _assignment = assignment;
+            if (assignment.Paused)
+            {
+                _runner?.Pause();
+            }
+            else
+            {
+                _runner?.Resume();
+            }
+
+            return State();
+        }
+
+        await StopRunnerAsync();
+        _assignment = assignment;
+        Start(assignment);
+        return State();
+    }
+
+    public async Task StopAsync()
+    {
+        await StopRunnerAsync();
+        _assignment = null;
+        DeactivateOnIdle();
+    }
+
+    public Task<ConnectInstanceState> GetStateAsync() => Task.FromResult(State());
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await StopRunnerAsync();
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void Start(ConnectTaskAssignment assignment)
+    {
+        _failedToStart = null;
+        var connector = ConnectorName();
+        var index = TaskIndex;
+        var generation = assignment.Generation;
+        var grains = GrainFactory;
+        void Report(TaskStatus status) =>
+            _ = grains.GetGrain<IConnectorGrain>(connector).ReportTaskStateAsync(index, generation, Instance(status));
+
+        try
+        {
+            _runner = CreateRunner(assignment, connector, Report);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogStartFailed(logger, e, connector, index);
+            _failedToStart = Instance(TaskStatus.Failed(e));
+            Report(TaskStatus.Failed(e));
+            return;
+        }
+
+        if (assignment.Paused)
+        {
+            _runner.Pause();
+        }
+
+        _stop = new CancellationTokenSource();
+        var runner = _runner;
+        var token = _stop.Token;
+        _running = Task.Run(() => runner.RunAsync(token));
+    }
+
+    private TaskRunner CreateRunner(ConnectTaskAssignment assignment, string connector, Action<TaskStatus> report)
+    {
+        var taskClass = assignment.TaskConfig.GetValueOrDefault(TaskClassConfig)
+            ?? throw new Tributary.Grains.Connect.Api.ConnectException("The task config names no task class.");
+        var type = Type.GetType(taskClass, throwOnError: true)!;
+        var errors = new RetryWithTolerance(ErrorHandlingConfig.From(assignment.ConnectorConfig), time);
+        var converters = TaskConverters.Create(worker.Plugins, worker.Config, assignment.ConnectorConfig);
+        var grains = GrainFactory;
+        if (typeof(SourceTask).IsAssignableFrom(type))
+        {
+            return new SourceTaskRunner(
+                (SourceTask)Activator.CreateInstance(type)!, assignment.TaskConfig, converters,
+                TransformationChain<SourceRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
+                new PartitionRecordWriter(grains, time), new GrainSourceOffsetStore(grains, connector), worker.Config, time, report,
+                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic));
+        }
+
+        var partitions = assignment.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList();
+        foreach (var topic in partitions.Select(p => p.Topic).Distinct())
+        {
+            _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic);
+        }
+
+        return new SinkTaskRunner(
+            (SinkTask)Activator.CreateInstance(type)!, assignment.TaskConfig, partitions, converters,
+            TransformationChain<SinkRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
+            new PartitionRecordReader(grains, connector), worker.Config, time, report);
+    }
+
+    private async Task StopRunnerAsync()
+    {
+        if (_stop is null || _running is null)
+        {
+            _runner = null;
+            return;
+        }
+
+        await _stop.CancelAsync();
+        try
+        {
+            await _running.WaitAsync(TimeSpan.FromSeconds(45));
+        }
+        catch (TimeoutException)
+        {
+            LogStopSlow(logger, ConnectorName(), TaskIndex);
+        }
+
+        _stop.Dispose();
+        _stop = null;
+        _running = null;
+        _runner = null;
+    }
+
+    private ConnectInstanceState State() =>
+        _failedToStart ?? (_runner is null ? new ConnectInstanceState("UNASSIGNED", worker.WorkerId, null) : Instance(_runner.Status));
+
+    private ConnectInstanceState Instance(TaskStatus status) => new(status.State, worker.WorkerId, status.Trace);
+
+    private string ConnectorName()
+    {
+        this.GetPrimaryKeyLong(out var extension);
+        return extension ?? "";
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {Task} of connector {Connector} could not start")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception, string connector, int task);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task} of connector {Connector} did not stop within 45 s")]
+    private static partial void LogStopSlow(ILogger logger, string connector, int task);
+}

@@ -1,0 +1,59 @@
+using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Runtime.Records;
+using Tributary.Grains.Connect.Runtime.Tasks;
+using Tributary.Grains.Interfaces.Groups;
+using Tributary.Grains.Interfaces.Partitions;
+
+namespace Tributary.Grains.Actors.Connect;
+
+/// <summary>
+/// Reads a sink task's partitions straight from the partition grains, and keeps its offsets as the committed offsets of
+/// the consumer group <c>connect-&lt;name&gt;</c> (committed as a group without members does, so <c>kafka-consumer-groups</c>
+/// shows the sink's lag). A partition without a committed offset starts at its log start (Connect's
+/// <c>auto.offset.reset=earliest</c>).
+/// </summary>
+internal sealed class PartitionRecordReader(IGrainFactory grains, string connector) : IRecordReader
+{
+    private const int MaxBytesPerPartition = 1 << 20;
+
+    private IConsumerGroupGrain Group => grains.GetGrain<IConsumerGroupGrain>("connect-" + connector);
+
+    public async Task<IReadOnlyDictionary<TopicPartition, long>> StartOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        var committed = await Group.FetchOffsetsAsync([.. partitions.Select(p => new GroupTopicPartition(p.Topic, p.Partition))]);
+        var offsets = new Dictionary<TopicPartition, long>();
+        foreach (var partition in partitions)
+        {
+            var offset = committed.FirstOrDefault(c => c.Topic == partition.Topic && c.Partition == partition.Partition)?.Offset ?? -1;
+            offsets[partition] = offset >= 0
+                ? offset
+                : (await PartitionGrainKey.Get(grains, partition.Topic, partition.Partition).GetOffsetsAsync()).LogStartOffset;
+        }
+
+        return offsets;
+    }
+
+    public async Task<IReadOnlyList<ConsumerRecord>> ReadAsync(IReadOnlyDictionary<TopicPartition, long> positions, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var reads = await Task.WhenAll(positions.Select(async p =>
+        {
+            var result = await PartitionGrainKey.Get(grains, p.Key.Topic, p.Key.Partition)
+                .ReadAsync(new ReadRequest(p.Value, MaxBytesPerPartition, maxWait), cancellationToken);
+            return result.Error == KafkaFormats.ErrorCode.None
+                ? ConsumerRecord.Decode(p.Key, p.Value, result.Records.Span)
+                : [];
+        }));
+        return [.. reads.SelectMany(r => r)];
+    }
+
+    public async Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken cancellationToken)
+    {
+        var errors = await Group.CommitOffsetsAsync(new OffsetCommitRequestData(
+            "", null, -1, [.. offsets.Select(o => new OffsetToCommit(o.Key.Topic, o.Key.Partition, o.Value, -1, null))]));
+        var failed = errors.FirstOrDefault(e => e != KafkaFormats.ErrorCode.None);
+        if (failed != KafkaFormats.ErrorCode.None)
+        {
+            throw new Tributary.Grains.Connect.Api.RetriableException($"Committing the offsets of connect-{connector} failed: {failed}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Tributary.Grains.Actors.Hosting;
+
+/// <summary>The Connect cluster's worker settings (section <c>Tributary:Connect</c>), Kafka's worker config by other names.</summary>
+public sealed class ConnectWorkerOptions
+{
+    /// <summary><c>key.converter</c> for connectors that name none. Default <c>org.apache.kafka.connect.json.JsonConverter</c>.</summary>
+    public string KeyConverter { get; set; } = "org.apache.kafka.connect.json.JsonConverter";
+
+    /// <summary><c>value.converter</c> for connectors that name none. Default <c>org.apache.kafka.connect.json.JsonConverter</c>.</summary>
+    public string ValueConverter { get; set; } = "org.apache.kafka.connect.json.JsonConverter";
+
+    /// <summary><c>header.converter</c> for connectors that name none. Default <c>org.apache.kafka.connect.storage.SimpleHeaderConverter</c>.</summary>
+    public string HeaderConverter { get; set; } = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+
+    /// <summary>
+    /// The worker's converter settings by Kafka's prefixed names (<c>key.converter.schemas.enable</c>,
+    /// <c>value.converter.schema.registry.url</c> ...), used with the worker's converters. Default none.
+    /// </summary>
+    public Dictionary<string, string> ConverterSettings { get; set; } = [];
+
+    /// <summary><c>offset.flush.interval.ms</c>: how often tasks commit their offsets. Default 60000 (Kafka's).</summary>
+    public long OffsetFlushIntervalMs { get; set; } = 60_000;
+
+    /// <summary>How often each silo makes sure every connector and task runs somewhere (how soon a dead silo's tasks move). Default 2 s.</summary>
+    public TimeSpan EnsureRunningInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
