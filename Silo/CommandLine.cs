@@ -17,6 +17,7 @@ public static class CommandLine
         ["--advertised-port"] = "Tributary:Kafka:AdvertisedPort",
         ["--registry-port"] = "Tributary:SchemaRegistry:Port",
         ["--rest-port"] = "Tributary:RestProxy:Port",
+        ["--connect-port"] = "Tributary:Connect:Port",
         ["--health-port"] = "Tributary:Health:Port",
         ["--membership"] = "Tributary:Cluster:Membership",
         ["--cluster-connection"] = "Tributary:Cluster:ConnectionString",

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tributary.Gateway.Connect;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
@@ -19,7 +20,7 @@ namespace Tributary.Silo;
 /// <summary>
 /// Composes a Tributary process: one Orleans silo (on its own with localhost clustering and file grain storage by
 /// default, or a member of a cluster through Redis or Azure Table membership with a shared store) and its gateway:
-/// the Kafka listener, the Schema Registry's and the REST Proxy's HTTP APIs and the health probes, in one host. The executable runs it; tests build the very same host in-process.
+/// the Kafka listener, the Schema Registry's, the REST Proxy's and Kafka Connect's HTTP APIs and the health probes, in one host. The executable runs it; tests build the very same host in-process.
 /// </summary>
 public static class TributaryHost
 {
@@ -41,11 +42,13 @@ public static class TributaryHost
         var kafka = builder.Configuration.GetSection(KafkaListenerOptions.Section).Get<KafkaListenerOptions>() ?? new();
         var orleans = builder.Configuration.GetSection("Orleans");
         var cluster = builder.Configuration.GetSection(ClusterModeOptions.Section).Get<ClusterModeOptions>() ?? new();
+        var connect = builder.Configuration.GetSection(ConnectOptions.Section).Get<ConnectOptions>() ?? new();
         var healthPort = builder.Configuration.GetValue("Tributary:Health:Port", 8090);
 
         builder.Services.AddKafkaGateway();
         builder.Services.AddSchemaRegistryApi();
         builder.Services.AddRestProxyApi();
+        builder.Services.AddConnectApi();
         builder.Services.AddSingleton(new BrokerIdentity(
             tributary.BrokerId,
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
@@ -55,6 +58,7 @@ public static class TributaryHost
         builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory));
         var registryPort = tributary.SchemaRegistry.Port;
         var restPort = tributary.RestProxy.Port;
+        var connectPort = connect.Port;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
@@ -68,6 +72,11 @@ public static class TributaryHost
             if (restPort > 0)
             {
                 kestrel.ListenAnyIP(restPort);
+            }
+
+            if (connectPort > 0)
+            {
+                kestrel.ListenAnyIP(connectPort);
             }
 
             if (healthPort > 0)
@@ -94,6 +103,11 @@ public static class TributaryHost
         if (restPort > 0)
         {
             app.UseRestProxyApi(restPort);
+        }
+
+        if (connectPort > 0)
+        {
+            app.UseConnectApi(connectPort);
         }
 
         return app;

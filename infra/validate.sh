@@ -122,7 +122,7 @@ pass "every COPY source exists in the build context"
 assembly="$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$root/Silo/Tributary.Silo.csproj")"
 grep -q "ENTRYPOINT \[\"dotnet\", \"$assembly.dll\"\]" "$dockerfile" || fail "the ENTRYPOINT does not run $assembly.dll"
 pass "ENTRYPOINT runs $assembly.dll (Silo/Tributary.Silo.csproj's assembly)"
-for port in 9092 8081 8082 8090 11111 30000; do
+for port in 9092 8081 8082 8083 8090 11111 30000; do
   grep -Eq "^EXPOSE .*\b$port\b" "$dockerfile" || fail "the Dockerfile does not EXPOSE $port"
 done
 grep -Eq '^USER ' "$dockerfile" || fail "the runtime stage does not switch to a non-root user"

@@ -16,8 +16,9 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort, int restPort, int healthPort)
+    private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort, int restPort, int connectPort, int healthPort)
     {
+        ConnectPort = connectPort;
         _process = process;
         KafkaPort = kafkaPort;
         GatewayPort = gatewayPort;
@@ -37,6 +38,11 @@ public sealed partial class SiloLauncher : IAsyncDisposable
     public int RestPort { get; }
 
     public string RestUrl => $"http://localhost:{RestPort}";
+
+    /// <summary>Kafka Connect's HTTP port.</summary>
+    public int ConnectPort { get; }
+
+    public string ConnectUrl => $"http://localhost:{ConnectPort}";
 
     /// <summary>The health probes' HTTP port (<c>/health/live</c>, <c>/health/ready</c>).</summary>
     public int HealthPort { get; }
@@ -70,6 +76,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         var gatewayPort = FreePort();
         var registryPort = FreePort();
         var restPort = FreePort();
+        var connectPort = FreePort();
         var healthPort = Argument(arguments, "--health-port") ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -82,6 +89,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
                 "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture),
                 "--registry-port", registryPort.ToString(CultureInfo.InvariantCulture),
                 "--rest-port", restPort.ToString(CultureInfo.InvariantCulture),
+                "--connect-port", connectPort.ToString(CultureInfo.InvariantCulture),
                 "--health-port", healthPort.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
@@ -98,7 +106,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort, restPort, healthPort);
+        var silo = new SiloLauncher(Process.Start(start)!, kafkaPort, gatewayPort, registryPort, restPort, connectPort, healthPort);
         silo._process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         silo._process.BeginOutputReadLine();

@@ -14,7 +14,7 @@
 #   infra/local/cluster.sh restart-rolling  restart the silos one at a time (SIGTERM: leaderships move first), each
 #                                         only once the one before is ready and all its replicas are back in sync
 #
-# Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), health 8090+100(i-1)
+# Broker i listens on Kafka 9091+i, Schema Registry 8081+100(i-1), REST Proxy 8082+100(i-1), Connect 8083+100(i-1), health 8090+100(i-1)
 # and Orleans silo 11110+i, each plus $TRIBUTARY_PORT_OFFSET (default 0); its data is in
 # $TRIBUTARY_CLUSTER_HOME/broker-i (default ./.tributary-cluster). Redis listens on $TRIBUTARY_REDIS_PORT (default
 # 6379) and keeps its data there too. Bootstrap servers: localhost:9092,localhost:9093,localhost:9094.
@@ -102,7 +102,7 @@ start_silo() {
       --broker-id "$id" \
       --data-dir "$home/broker-$id/data" \
       --kafka-port "$(kafka_port "$id")" --advertised-host localhost \
-      --registry-port $((8081 + http)) --rest-port $((8082 + http)) --health-port "$(health_port "$id")" \
+      --registry-port $((8081 + http)) --rest-port $((8082 + http)) --connect-port $((8083 + http)) --health-port "$(health_port "$id")" \
       --silo-port $((11110 + id + offset)) --gateway-port 0 --advertised-ip 127.0.0.1 \
       --membership Redis --cluster-connection "127.0.0.1:$redis_port" \
       --default-replication-factor "$(replication_setting factor)" --min-insync-replicas "$(replication_setting min-isr)" \

@@ -138,68 +138,11 @@ public sealed class BrokerLoggers(
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Order(StringComparer.Ordinal));
 
-    /// <summary>A logger exists when it is root, a category in use or named by a rule, or a namespace of one in use.</summary>
-    private bool Exists(LoggerFilterOptions options, string name) =>
-        name == LoggerLevelOverrides.Root
-        || categories.Contains(name)
-        || options.Rules.Any(r => string.Equals(r.CategoryName, name, StringComparison.OrdinalIgnoreCase))
-        || categories.Known.Any(c => c.StartsWith(name + ".", StringComparison.OrdinalIgnoreCase));
+    private bool Exists(LoggerFilterOptions options, string name) => LoggerLevels.Exists(options, categories, name);
 
-    /// <summary>
-    /// The level a category logs at, as the logger factory chooses among the rules that name no provider: the
-    /// longest matching category wins, the last of equals; with none, the minimum level.
-    /// </summary>
-    private static LogLevel Level(LoggerFilterOptions options, string category)
-    {
-        LoggerFilterRule? best = null;
-        foreach (var rule in options.Rules)
-        {
-            if (rule.ProviderName is not null || rule.LogLevel is null)
-            {
-                continue;
-            }
+    private static LogLevel Level(LoggerFilterOptions options, string category) => LoggerLevels.Level(options, category);
 
-            if (category == LoggerLevelOverrides.Root ? rule.CategoryName is not null : rule.CategoryName is { } c && !Matches(category, c))
-            {
-                continue;
-            }
-
-            if (best?.CategoryName is { } current && (rule.CategoryName is null || current.Length > rule.CategoryName.Length))
-            {
-                continue;
-            }
-
-            best = rule;
-        }
-
-        return best?.LogLevel ?? options.MinLevel;
-    }
-
-    private static bool Matches(string category, string rule)
-    {
-        var star = rule.IndexOf('*', StringComparison.Ordinal);
-        if (star < 0)
-        {
-            return category.StartsWith(rule, StringComparison.OrdinalIgnoreCase);
-        }
-
-        var prefix = rule[..star];
-        var suffix = rule[(star + 1)..];
-        return category.Length >= prefix.Length + suffix.Length
-            && category.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            && category.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static string KafkaLevel(LogLevel level) => level switch
-    {
-        LogLevel.Trace => "TRACE",
-        LogLevel.Debug => "DEBUG",
-        LogLevel.Information => "INFO",
-        LogLevel.Warning => "WARN",
-        LogLevel.Error => "ERROR",
-        LogLevel.Critical => "FATAL",
-        _ => "OFF",
-    };
+    private static string KafkaLevel(LogLevel level) => LoggerLevels.KafkaName(level);
 
     private static LogLevel OurLevel(string level) => level switch
     {

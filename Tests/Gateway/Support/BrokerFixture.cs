@@ -33,6 +33,10 @@ public class BrokerFixture : IAsyncLifetime
 
     public string RestUrl => $"http://localhost:{RestPort}";
 
+    public int ConnectPort { get; private set; }
+
+    public string ConnectUrl => $"http://localhost:{ConnectPort}";
+
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The running broker's services, for tests that look at its internal state (its logger factory, its budgets).</summary>
@@ -53,12 +57,14 @@ public class BrokerFixture : IAsyncLifetime
         {
             RegistryPort = FreePort();
             RestPort = FreePort();
+            ConnectPort = FreePort();
             var host = TributaryHost.Build(
             [
                 "--data-dir", DataDirectory,
                 "--kafka-port", KafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--rest-port", RestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--connect-port", ConnectPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--health-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

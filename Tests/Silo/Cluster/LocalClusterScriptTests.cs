@@ -95,7 +95,7 @@ public sealed class LocalClusterScriptTests : IDisposable
             int[] ports =
             [
                 .. Enumerable.Range(1, 4).Select(id => 9091 + id + offset),
-                .. Enumerable.Range(0, 4).SelectMany(n => new[] { 8081 + n * 100 + offset, 8082 + n * 100 + offset, 8090 + n * 100 + offset }),
+                .. Enumerable.Range(0, 4).SelectMany(n => new[] { 8081 + n * 100 + offset, 8082 + n * 100 + offset, 8083 + n * 100 + offset, 8090 + n * 100 + offset }),
                 .. Enumerable.Range(1, 4).Select(id => 11110 + id + offset),
             ];
             if (ports.All(port => !Listening(port)) || attempt == 20)
