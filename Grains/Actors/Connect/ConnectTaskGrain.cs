@@ -18,7 +18,7 @@ namespace Tributary.Grains.Actors.Connect;
 /// stops the runner when told or when the grain is deactivated (its silo shutting down), committing what it can.
 /// </summary>
 [Reentrant]
-public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider time, ILogger<ConnectTaskGrain> logger)
+public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider time, ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
     : Grain, IConnectTaskGrain
 {
     /// <summary>The config key under which a task config names its task class (Kafka's <c>task.class</c>).</summary>
@@ -52,7 +52,7 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
 
         await StopRunnerAsync();
         _assignment = assignment;
-        Start(assignment);
+        await StartAsync(assignment);
         return State();
     }
 
@@ -71,7 +71,7 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    private void Start(ConnectTaskAssignment assignment)
+    private async Task StartAsync(ConnectTaskAssignment assignment)
     {
         _failedToStart = null;
         var connector = ConnectorName();
@@ -83,7 +83,7 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
 
         try
         {
-            _runner = CreateRunner(assignment, connector, Report);
+            _runner = await CreateRunnerAsync(assignment, connector, Report);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -104,12 +104,19 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
         _running = Task.Run(() => runner.RunAsync(token));
     }
 
-    private TaskRunner CreateRunner(ConnectTaskAssignment assignment, string connector, Action<TaskStatus> report)
+    private async Task<TaskRunner> CreateRunnerAsync(ConnectTaskAssignment assignment, string connector, Action<TaskStatus> report)
     {
         var taskClass = assignment.TaskConfig.GetValueOrDefault(TaskClassConfig)
             ?? throw new Tributary.Grains.Connect.Api.ConnectException("The task config names no task class.");
         var type = Type.GetType(taskClass, throwOnError: true)!;
-        var errors = new RetryWithTolerance(ErrorHandlingConfig.From(assignment.ConnectorConfig), time);
+        var errorConfig = ErrorHandlingConfig.From(assignment.ConnectorConfig);
+        var errors = new RetryWithTolerance(errorConfig, time);
+        var reporters = new List<IErrorReporter>();
+        if (errorConfig.LogEnabled)
+        {
+            reporters.Add(new LogReporter(loggers.CreateLogger("Tributary.Connect.Errors"), connector, TaskIndex, errorConfig.LogIncludeMessages));
+        }
+
         var converters = TaskConverters.Create(worker.Plugins, worker.Config, assignment.ConnectorConfig);
         var grains = GrainFactory;
         if (typeof(SourceTask).IsAssignableFrom(type))
@@ -118,7 +125,7 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
                 (SourceTask)Activator.CreateInstance(type)!, assignment.TaskConfig, converters,
                 TransformationChain<SourceRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
                 new PartitionRecordWriter(grains, time), new GrainSourceOffsetStore(grains, connector), worker.Config, time, report,
-                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic));
+                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters);
         }
 
         var partitions = assignment.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList();
@@ -127,10 +134,17 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
             _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic);
         }
 
+        if (errorConfig.DeadLetterTopic.Length > 0)
+        {
+            await DeadLetterTopic.EnsureAsync(grains, errorConfig.DeadLetterTopic, errorConfig.DeadLetterReplicationFactor);
+            reporters.Add(new DeadLetterQueueReporter(
+                new PartitionRecordWriter(grains, time), errorConfig.DeadLetterTopic, errorConfig.DeadLetterContextHeaders, connector, TaskIndex));
+        }
+
         return new SinkTaskRunner(
             (SinkTask)Activator.CreateInstance(type)!, assignment.TaskConfig, partitions, converters,
             TransformationChain<SinkRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
-            new PartitionRecordReader(grains, connector), worker.Config, time, report);
+            new PartitionRecordReader(grains, connector), worker.Config, time, report, reporters);
     }
 
     private async Task StopRunnerAsync()

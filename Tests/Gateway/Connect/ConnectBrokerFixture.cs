@@ -6,7 +6,7 @@ namespace Tributary.Tests.Gateway.Connect;
 /// The embedded platform with Connect committing offsets (and so flushing sinks) every half second instead of every
 /// minute, as Kafka's quickstart shortens <c>offset.flush.interval.ms</c> to see a sink's file fill while one watches.
 /// </summary>
-public sealed class ConnectBrokerFixture : BrokerFixture
+public class ConnectBrokerFixture : BrokerFixture
 {
     protected override IReadOnlyList<string> Settings => ["--Tributary:Connect:OffsetFlushIntervalMs", "500"];
 }

@@ -48,4 +48,19 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
             }
         }
     }
+
+    /// <summary>
+    /// A failure reported by the task itself (an errant record, KIP-610): tolerated and counted with
+    /// <c>errors.tolerance=all</c>; otherwise the task fails, as Kafka's reporter does.
+    /// </summary>
+    public ProcessingFailure Fail(ErrorStage stage, string className, Exception error)
+    {
+        if (!config.TolerateAll)
+        {
+            throw new ToleranceExceededException(stage, className, error);
+        }
+
+        ToleratedCount++;
+        return new ProcessingFailure(stage, className, error);
+    }
 }

@@ -27,7 +27,9 @@ public sealed class SinkTaskRunner : TaskRunner
     private readonly IRecordReader _reader;
     private readonly TimeProvider _time;
     private readonly TimeSpan _flushInterval;
-    private readonly Context _context;
+    private readonly SinkTaskContext _context;
+    private readonly IReadOnlyList<IErrorReporter> _reporters;
+    private readonly Dictionary<(TopicPartition Partition, long Offset), ConsumerRecord> _delivered = [];
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly Dictionary<TopicPartition, long> _consumed = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
@@ -37,7 +39,7 @@ public sealed class SinkTaskRunner : TaskRunner
     public SinkTaskRunner(
         SinkTask task, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyCollection<TopicPartition> assignment,
         TaskConverters converters, TransformationChain<SinkRecord> transforms, RetryWithTolerance errors, IRecordReader reader,
-        WorkerConfig worker, TimeProvider time, Action<TaskStatus> report)
+        WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, IReadOnlyList<IErrorReporter>? reporters = null)
         : base(report)
     {
         _task = task;
@@ -49,7 +51,8 @@ public sealed class SinkTaskRunner : TaskRunner
         _reader = reader;
         _time = time;
         _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
-        _context = new Context(taskConfig, assignment);
+        _reporters = reporters ?? [];
+        _context = new SinkTaskContext(taskConfig, assignment, _reporters.Count > 0 ? new ErrantRecords(this) : null);
     }
 
     /// <summary>Records given to <c>put</c> so far.</summary>
@@ -73,6 +76,12 @@ public sealed class SinkTaskRunner : TaskRunner
     protected override async Task IterateAsync(CancellationToken cancellationToken)
     {
         ApplyRequestedOffsets();
+        if (_retry is null)
+        {
+            // An errant record is reported while its batch is being put; older batches' records need not be kept.
+            _delivered.Clear();
+        }
+
         var batch = _retry ?? await ReadAsync(cancellationToken).ConfigureAwait(false);
         _retry = null;
         if (batch.Count > 0 || _assignment.Count > 0)
@@ -159,8 +168,9 @@ public sealed class SinkTaskRunner : TaskRunner
                 var converted = _converters.Header.ToConnectHeader(topic, h.Key, h.Value);
                 return new ConnectHeader(h.Key, converted.Schema, converted.Value);
             }).ToList(), cancellationToken).ConfigureAwait(false);
-        if (keyFailed is not null || valueFailed is not null || headersFailed is not null)
+        if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
+            await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -169,7 +179,18 @@ public sealed class SinkTaskRunner : TaskRunner
             record.Timestamp, record.TimestampType, headers);
         var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms",
             () => _transforms.Apply(sinkRecord), cancellationToken).ConfigureAwait(false);
-        return failed is null ? transformed : null;
+        if (failed is not null)
+        {
+            await ReportAsync(failed, record, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        if (transformed is not null && _reporters.Count > 0)
+        {
+            _delivered[(record.Partition, record.Offset)] = record;
+        }
+
+        return transformed;
     }
 
     private async Task CommitAsync(CancellationToken cancellationToken)
@@ -203,101 +224,27 @@ public sealed class SinkTaskRunner : TaskRunner
         }
     }
 
-    /// <summary>The task's view of the runtime; requests it makes are taken by the runner's loop.</summary>
-    private sealed class Context(IReadOnlyDictionary<string, string> configs, IReadOnlyCollection<TopicPartition> assignment) : ISinkTaskContext
+    private async Task ReportAsync(ProcessingFailure failure, ConsumerRecord record, CancellationToken cancellationToken)
     {
-        private readonly object _gate = new();
-        private readonly HashSet<TopicPartition> _paused = [];
-        private Dictionary<TopicPartition, long> _offsets = [];
-        private TimeSpan? _timeout;
-        private bool _commitRequested;
-
-        public IReadOnlyDictionary<string, string> Configs { get; } = configs;
-
-        public IReadOnlyCollection<TopicPartition> Assignment { get; } = assignment;
-
-        public IErrantRecordReporter? ErrantRecordReporter => null;
-
-        public void Offset(IReadOnlyDictionary<TopicPartition, long> offsets)
+        foreach (var reporter in _reporters)
         {
-            lock (_gate)
-            {
-                foreach (var (partition, offset) in offsets)
-                {
-                    _offsets[partition] = offset;
-                }
-            }
+            await reporter.ReportAsync(new ErrorContext(failure, record, null), cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        public void Offset(TopicPartition partition, long offset) => Offset(new Dictionary<TopicPartition, long> { [partition] = offset });
-
-        public void Timeout(long timeoutMs)
+    /// <summary>
+    /// The task's errant record reporter (KIP-610), given when a dead-letter queue or error log is configured: the
+    /// record as it was consumed goes to the reporters; with <c>errors.tolerance=none</c> the task fails instead.
+    /// </summary>
+    private sealed class ErrantRecords(SinkTaskRunner runner) : IErrantRecordReporter
+    {
+        public async Task ReportAsync(SinkRecord record, Exception error)
         {
-            lock (_gate)
+            var failure = runner._errors.Fail(ErrorStage.TaskPut, runner._task.GetType().FullName ?? "SinkTask", error);
+            var partition = new TopicPartition(record.OriginalTopic, record.OriginalKafkaPartition);
+            if (runner._delivered.TryGetValue((partition, record.OriginalKafkaOffset), out var consumed))
             {
-                _timeout = TimeSpan.FromMilliseconds(timeoutMs);
-            }
-        }
-
-        public void Pause(params TopicPartition[] partitions)
-        {
-            lock (_gate)
-            {
-                _paused.UnionWith(partitions);
-            }
-        }
-
-        public void Resume(params TopicPartition[] partitions)
-        {
-            lock (_gate)
-            {
-                _paused.ExceptWith(partitions);
-            }
-        }
-
-        public void RequestCommit()
-        {
-            lock (_gate)
-            {
-                _commitRequested = true;
-            }
-        }
-
-        public bool IsPaused(TopicPartition partition)
-        {
-            lock (_gate)
-            {
-                return _paused.Contains(partition);
-            }
-        }
-
-        public Dictionary<TopicPartition, long> TakeOffsets()
-        {
-            lock (_gate)
-            {
-                var taken = _offsets;
-                _offsets = [];
-                return taken;
-            }
-        }
-
-        public TimeSpan? TakeTimeout()
-        {
-            lock (_gate)
-            {
-                var taken = _timeout;
-                _timeout = null;
-                return taken;
-            }
-        }
-
-        public bool TakeCommitRequest()
-        {
-            lock (_gate)
-            {
-                var taken = _commitRequested;
-                _commitRequested = false;
-                return taken;
+                await runner.ReportAsync(failure, consumed, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

@@ -27,6 +27,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly TimeProvider _time;
     private readonly TimeSpan _flushInterval;
     private readonly Action<string> _topicUsed;
+    private readonly IReadOnlyList<IErrorReporter> _reporters;
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
@@ -34,9 +35,11 @@ public sealed class SourceTaskRunner : TaskRunner
     public SourceTaskRunner(
         SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
         TransformationChain<SourceRecord> transforms, RetryWithTolerance errors, IRecordWriter writer,
-        ISourceOffsetStore offsets, WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, Action<string> topicUsed)
+        ISourceOffsetStore offsets, WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, Action<string> topicUsed,
+        IReadOnlyList<IErrorReporter>? reporters = null)
         : base(report)
     {
+        _reporters = reporters ?? [];
         _task = task;
         _taskConfig = taskConfig;
         _converters = converters;
@@ -142,7 +145,13 @@ public sealed class SourceTaskRunner : TaskRunner
     private async ValueTask<ProducerRecord?> ConvertAsync(SourceRecord record, CancellationToken cancellationToken)
     {
         var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms", () => _transforms.Apply(record), cancellationToken).ConfigureAwait(false);
-        if (failed is not null || transformed is null)
+        if (failed is not null)
+        {
+            await ReportAsync(failed, record, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        if (transformed is null)
         {
             return null;
         }
@@ -153,12 +162,21 @@ public sealed class SourceTaskRunner : TaskRunner
             () => _converters.Value.FromConnectData(transformed.Topic, transformed.ValueSchema, transformed.Value), cancellationToken).ConfigureAwait(false);
         var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
             () => ConvertHeaders(transformed), cancellationToken).ConfigureAwait(false);
-        if (keyFailed is not null || valueFailed is not null || headersFailed is not null)
+        if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
+            await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         return new ProducerRecord(transformed.Topic, transformed.KafkaPartition, key, value, headers!, transformed.Timestamp);
+    }
+
+    private async Task ReportAsync(ProcessingFailure failure, SourceRecord record, CancellationToken cancellationToken)
+    {
+        foreach (var reporter in _reporters)
+        {
+            await reporter.ReportAsync(new ErrorContext(failure, null, record), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private List<KeyValuePair<string, byte[]?>> ConvertHeaders(SourceRecord record) =>
