@@ -25,4 +25,31 @@ public static class CommandLine
         ["--storage-connection"] = "Tributary:Cluster:StorageConnectionString",
         ["--advertised-ip"] = "Orleans:AdvertisedIP",
     };
+
+    /// <summary>The switch that may repeat: each <c>--connector-config FILE</c> names one connector config file.</summary>
+    public const string ConnectorConfig = "--connector-config";
+
+    /// <summary>
+    /// The arguments with each <c>--connector-config FILE</c> turned into its own indexed configuration key, since a
+    /// switch mapping keeps only a switch's last value.
+    /// </summary>
+    public static string[] ExpandRepeatable(string[] args)
+    {
+        var expanded = new List<string>(args.Length);
+        var index = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == ConnectorConfig && i + 1 < args.Length)
+            {
+                expanded.Add($"--Tributary:Connect:ConnectorConfigFiles:{index++}");
+                expanded.Add(args[++i]);
+            }
+            else
+            {
+                expanded.Add(args[i]);
+            }
+        }
+
+        return [.. expanded];
+    }
 }

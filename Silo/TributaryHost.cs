@@ -31,7 +31,7 @@ public static class TributaryHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddCommandLine(args, CommandLine.Switches);
+        builder.Configuration.AddCommandLine(CommandLine.ExpandRepeatable(args), CommandLine.Switches);
         builder.Services.Configure<TributaryOptions>(builder.Configuration.GetSection(TributaryOptions.Section));
         builder.Services.Configure<KafkaListenerOptions>(builder.Configuration.GetSection(KafkaListenerOptions.Section));
         builder.Services.Configure<BrokerRegistrationOptions>(builder.Configuration.GetSection(BrokerRegistrationOptions.Section));

@@ -23,4 +23,10 @@ public sealed class ConnectWorkerOptions
 
     /// <summary>How often each silo makes sure every connector and task runs somewhere (how soon a dead silo's tasks move). Default 2 s.</summary>
     public TimeSpan EnsureRunningInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Connector config files (<c>--connector-config FILE</c>, repeatable; Java <c>.properties</c> or JSON) created or
+    /// updated when the silo starts, as Kafka's standalone worker takes them. Default none.
+    /// </summary>
+    public List<string> ConnectorConfigFiles { get; set; } = [];
 }

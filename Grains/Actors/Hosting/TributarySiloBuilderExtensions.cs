@@ -67,6 +67,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddSingleton<Connect.ConnectWorker>();
         services.AddHostedService<Connect.ConnectKeeper>();
+        services.AddHostedService<Connect.ConnectorConfigFiles>();
         services.AddHostedService<RetentionSweeper>();
         services.AddHostedService<RecoveryPointCheckpointer>();
         services.AddHostedService<LogCleanerService>();
