@@ -51,26 +51,26 @@ public sealed partial class ConnectorGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>The status; 404 worded as Kafka's <c>AbstractHerder.connectorStatus</c> for a connector that does not exist.</summary>
     public Task<ConnectResult<ConnectorStateInfo>> GetStatusAsync() =>
-        Task.FromResult(Exists ? ConnectResult<ConnectorStateInfo>.Ok(Status()) : NotFound<ConnectorStateInfo>());
+        Task.FromResult(Exists
+            ? ConnectResult<ConnectorStateInfo>.Ok(Status())
+            : ConnectResult<ConnectorStateInfo>.Error(404, $"No status found for connector {Name}"));
 
-    public Task<ConnectResult<ConnectTaskState>> GetTaskStatusAsync(int task)
-    {
-        if (!Exists)
-        {
-            return Task.FromResult(NotFound<ConnectTaskState>());
-        }
-
-        return Task.FromResult(task >= 0 && task < state.State.TaskConfigs.Count
+    /// <summary>A task's status; Kafka answers a task it has no status of, of any connector or none, with one 404.</summary>
+    public Task<ConnectResult<ConnectTaskState>> GetTaskStatusAsync(int task) =>
+        Task.FromResult(Exists && task >= 0 && task < state.State.TaskConfigs.Count
             ? ConnectResult<ConnectTaskState>.Ok(new ConnectTaskState(task, TaskState(task)))
             : ConnectResult<ConnectTaskState>.Error(404, $"No status found for task {Name}-{task}"));
-    }
 
     public async Task<ConnectResult<ConnectorStateInfo?>> RestartAsync(bool includeTasks, bool onlyFailed)
     {
         if (!Exists)
         {
-            return NotFound<ConnectorStateInfo?>();
+            // Kafka's restart of the connector object alone and its restart of connector and tasks word it differently.
+            return !includeTasks && !onlyFailed
+                ? NotFound<ConnectorStateInfo?>()
+                : ConnectResult<ConnectorStateInfo?>.Error(404, $"Unknown connector: {Name}");
         }
 
         var restartConnector = !onlyFailed || _connectorFailure is not null;
@@ -132,9 +132,15 @@ public sealed partial class ConnectorGrain
             return;
         }
 
-        if (_connector is null && !await StartConnectorAsync())
+        if (_connector is null)
         {
-            return;
+            if (!await StartConnectorAsync())
+            {
+                return;
+            }
+
+            // A connector started anew (resumed after a stop, which took its task configs away) gives its task configs.
+            reconfigure = true;
         }
 
         var changed = reconfigure && await TakeTaskConfigsAsync();

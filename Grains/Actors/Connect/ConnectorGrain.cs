@@ -118,7 +118,8 @@ public sealed partial class ConnectorGrain(
     {
         if (!Exists)
         {
-            return NotFound<bool>();
+            // Kafka's herders word it so: pause and resume as AbstractHerder, stop as the herders' own.
+            return target == ConnectorTargetState.Stopped ? NotFound<bool>() : ConnectResult<bool>.Error(404, $"Unknown connector {Name}");
         }
 
         if (state.State.TargetState != target)
