@@ -1,0 +1,173 @@
+using Confluent.SchemaRegistry;
+using Tributary.Grains.Connect.Api;
+using Tributary.Grains.Connect.Api.Config;
+using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Plugins;
+using Tributary.Grains.Connect.Api.Storage;
+using Tributary.Grains.Connect.Avro.Data;
+using Tributary.Grains.Connect.Avro.Encoding;
+using Tributary.Grains.Connect.Avro.Registry;
+using Schema = Tributary.Grains.Connect.Api.Data.Schema;
+using SubjectNameStrategy = Tributary.Grains.Connect.Avro.Registry.SubjectNameStrategy;
+
+namespace Tributary.Grains.Connect.Avro;
+
+/// <summary>
+/// Confluent's <c>AvroConverter</c>: Connect data as Avro in Confluent's wire format (magic byte, schema id, Avro
+/// binary), the schemas kept in a Confluent-compatible Schema Registry. Writing converts the Connect schema as
+/// Confluent's AvroData does, registers it under the subject its strategy names (or looks it up, or takes the
+/// subject's latest) and encodes the value; reading fetches the writer's schema by id, decodes, and converts back with
+/// the registry's version of the schema. Data written by Confluent's own serializers reads, and theirs read ours.
+/// </summary>
+[ConnectPlugin("io.confluent.connect.avro.AvroConverter")]
+public sealed class AvroConverter : IConverter, IVersioned
+{
+    private readonly ISchemaRegistryClient? _givenClient;
+    private readonly TimeProvider _time;
+    private State? _state;
+
+    public AvroConverter()
+        : this(null, TimeProvider.System)
+    {
+    }
+
+    /// <summary>A converter on a registry client of the caller's (as Confluent's constructor for tests); the caller disposes it.</summary>
+    internal AvroConverter(ISchemaRegistryClient? client, TimeProvider time)
+    {
+        _givenClient = client;
+        _time = time;
+    }
+
+    public string Version => PluginVersion.Confluent;
+
+    public ConfigDef Config => AvroConverterConfig.ConfigDef;
+
+    /// <summary>Connect schemas converted to Avro so far, for tests of the cache.</summary>
+    internal int CachedSchemas => Configured.Data.CachedFromConnect;
+
+    private State Configured => _state ?? throw new InvalidOperationException("The AvroConverter has not been configured.");
+
+    public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
+    {
+        var config = new AvroConverterConfig(configs);
+        var client = _givenClient ?? new CachedSchemaRegistryClient(config.ClientConfig());
+        var registry = new RegistrySchemas(client, config.NormalizeSchemas, config.LatestCacheTtlSeconds, Math.Max(config.MaxSchemasPerSubject, 1), _time);
+        _state?.DisposeClient();
+        _state = new State(config, isKey, registry, new AvroData(config.Data), ownsClient: _givenClient is null);
+    }
+
+    public byte[]? FromConnectData(string topic, Schema? schema, object? value)
+    {
+        var state = Configured;
+        if (schema is null)
+        {
+            // Confluent writes schemaless values as its self-describing "Anything" record; only null is supported here.
+            return value is null ? null : throw new DataException("The AvroConverter requires a schema for a non-null value");
+        }
+
+        var avroSchema = state.Data.FromConnectSchema(schema);
+        var avroValue = state.Data.FromConnectData(schema, avroSchema.Encoding, value);
+        if (avroValue is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var subject = state.Strategy.Subject(topic, state.IsKey, avroSchema.Model);
+            var config = state.Config;
+            if (config.AutoRegisterSchemas)
+            {
+                return AvroBinary.Write(state.Registry.Register(subject, avroSchema.Json), avroSchema, avroValue);
+            }
+
+            if (config.UseLatestVersion)
+            {
+                // The subject's latest schema is written instead of ours, so the value is converted against it.
+                var (id, latest) = state.Registry.Latest(subject);
+                return AvroBinary.Write(id, latest, state.Data.FromConnectData(schema, latest.Encoding, value));
+            }
+
+            return AvroBinary.Write(state.Registry.Lookup(subject, avroSchema.Json), avroSchema, avroValue);
+        }
+        catch (Exception e) when (IsRegistryOrEncodingError(e))
+        {
+            throw Translate(e, $"Failed to serialize Avro data from topic {topic}:");
+        }
+    }
+
+    public SchemaAndValue ToConnectData(string topic, byte[]? value)
+    {
+        if (value is null)
+        {
+            return SchemaAndValue.Null;
+        }
+
+        var state = Configured;
+        ParsedAvroSchema reader;
+        object? avroValue;
+        int version;
+        try
+        {
+            var id = WireFormat.ReadSchemaId(value);
+            var strategy = state.Strategy;
+            var writer = state.Registry.ById(id, strategy.UsesSchema ? null : strategy.Subject(topic, state.IsKey, null));
+            var subject = strategy.Subject(topic, state.IsKey, writer.Model);
+            version = state.Registry.Version(subject, id, writer);
+            reader = state.Config.UseLatestVersion ? state.Registry.Latest(subject).Schema : writer;
+            avroValue = AvroBinary.Read(value, writer, reader);
+        }
+        catch (Exception e) when (e is DataException || IsRegistryOrEncodingError(e))
+        {
+            throw Translate(e, $"Failed to deserialize data for topic {topic} to Avro:");
+        }
+
+        var connectSchema = state.Data.ToConnectSchema(reader, version);
+        return new SchemaAndValue(connectSchema, state.Data.ToConnectData(connectSchema, avroValue));
+    }
+
+    public void Dispose()
+    {
+        _state?.DisposeClient();
+        _state = null;
+    }
+
+    private static bool IsRegistryOrEncodingError(Exception e) =>
+        e is SchemaRegistryException or HttpRequestException or TaskCanceledException or TimeoutException or global::Avro.AvroException
+            or InvalidCastException or ArgumentException or IOException;
+
+    /// <summary>
+    /// Confluent's mapping: a registry that cannot be reached or fails on its side (5xx) may come back, so the task
+    /// retries; any other failure, the registry's refusals included, is the data's (Confluent's SerializationException
+    /// becomes a DataException).
+    /// </summary>
+    private static ConnectException Translate(Exception e, string message) => e switch
+    {
+        SchemaRegistryException { Status: >= System.Net.HttpStatusCode.InternalServerError } => new RetriableException(message + " " + e.Message, e),
+        SchemaRegistryException => new DataException(message + " " + e.Message, e),
+        HttpRequestException or TaskCanceledException or TimeoutException => new RetriableException(message + " " + e.Message, e),
+        _ => new DataException(message + " " + e.Message, e),
+    };
+
+    /// <summary>Everything a configuration decides, replaced whole by a new <see cref="Configure"/>.</summary>
+    private sealed class State(AvroConverterConfig config, bool isKey, RegistrySchemas registry, AvroData data, bool ownsClient)
+    {
+        public AvroConverterConfig Config { get; } = config;
+
+        public bool IsKey { get; } = isKey;
+
+        public RegistrySchemas Registry { get; } = registry;
+
+        public AvroData Data { get; } = data;
+
+        public SubjectNameStrategy Strategy { get; } = isKey ? config.KeySubjectNameStrategy : config.ValueSubjectNameStrategy;
+
+        public void DisposeClient()
+        {
+            if (ownsClient)
+            {
+                Registry.Client.Dispose();
+            }
+        }
+    }
+}
