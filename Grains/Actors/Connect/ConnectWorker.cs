@@ -20,13 +20,15 @@ public sealed class ConnectWorker
         "Tributary.Grains.Connect.Converters",
         "Tributary.Grains.Connect.Transforms",
         "Tributary.Grains.Connect.File",
+        "Tributary.Grains.Connect.Mirror",
+        "Tributary.Grains.Connect.Avro",
     ];
 
     public ConnectWorker(IOptions<TributaryOptions> options, IConfiguration configuration)
     {
         var connect = options.Value.Connect;
         Plugins = new PluginRegistry(BuiltInAssemblies.Select(name => Assembly.Load(new AssemblyName(name))));
-        Validator = new ConnectorValidator(Plugins);
+        Validator = new ConnectorValidator(Plugins, ExactlyOnceEnabled(connect.ExactlyOnceSourceSupport));
         var port = configuration.GetValue("Tributary:Connect:Port", 8083);
         Config = new WorkerConfig(
             $"{System.Net.Dns.GetHostName()}:{port}",
@@ -34,11 +36,22 @@ public sealed class ConnectWorker
             connect.ValueConverter,
             connect.HeaderConverter,
             connect.ConverterSettings,
-            connect.OffsetFlushIntervalMs);
+            connect.OffsetFlushIntervalMs,
+            ExactlyOnceEnabled(connect.ExactlyOnceSourceSupport),
+            connect.OffsetsTopic,
+            connect.GroupId);
         EnsureRunningInterval = connect.EnsureRunningInterval;
     }
 
     public PluginRegistry Plugins { get; }
+
+    private static bool ExactlyOnceEnabled(string support) => support.Trim().ToLowerInvariant() switch
+    {
+        "enabled" => true,
+        "disabled" or "preparing" => false,
+        _ => throw new InvalidOperationException(
+            $"Tributary:Connect:ExactlyOnceSourceSupport is '{support}'; it must be one of disabled, preparing, enabled (Kafka's exactly.once.source.support)."),
+    };
 
     public ConnectorValidator Validator { get; }
 
