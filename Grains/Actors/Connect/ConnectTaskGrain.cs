@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Api.Source;
+using Tributary.Grains.Connect.Runtime.Config;
 using Tributary.Grains.Connect.Runtime.Errors;
 using Tributary.Grains.Connect.Runtime.Tasks;
 using Tributary.Grains.Connect.Runtime.Transforms;
@@ -121,11 +122,14 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
         var grains = GrainFactory;
         if (typeof(SourceTask).IsAssignableFrom(type))
         {
+            var exactlyOnce = await ExactlyOnceAsync(assignment.ConnectorConfig, connector);
             return new SourceTaskRunner(
                 (SourceTask)Activator.CreateInstance(type)!, assignment.TaskConfig, converters,
                 TransformationChain<SourceRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
-                new PartitionRecordWriter(grains, time), new GrainSourceOffsetStore(grains, connector), worker.Config, time, report,
-                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters);
+                (IRecordWriter?)exactlyOnce?.Writer ?? new PartitionRecordWriter(grains, time),
+                exactlyOnce is null ? new GrainSourceOffsetStore(grains, connector) : new TopicSourceOffsetStore(grains, exactlyOnce.OffsetsTopic, connector),
+                worker.Config, time, report,
+                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters, exactlyOnce);
         }
 
         var partitions = assignment.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList();
@@ -136,7 +140,7 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
 
         if (errorConfig.DeadLetterTopic.Length > 0)
         {
-            await DeadLetterTopic.EnsureAsync(grains, errorConfig.DeadLetterTopic, errorConfig.DeadLetterReplicationFactor);
+            await ConnectTopics.EnsureDeadLetterTopicAsync(grains, errorConfig.DeadLetterTopic, errorConfig.DeadLetterReplicationFactor);
             reporters.Add(new DeadLetterQueueReporter(
                 new PartitionRecordWriter(grains, time), errorConfig.DeadLetterTopic, errorConfig.DeadLetterContextHeaders, connector, TaskIndex));
         }
@@ -145,6 +149,30 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
             (SinkTask)Activator.CreateInstance(type)!, assignment.TaskConfig, partitions, converters,
             TransformationChain<SinkRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
             new PartitionRecordReader(grains, connector), worker.Config, time, report, reporters);
+    }
+
+    /// <summary>
+    /// With the worker's <c>exactly.once.source.support=enabled</c>, a source task writes in transactions of its own
+    /// transactional id (<c>&lt;group.id&gt;-&lt;connector&gt;-&lt;task&gt;</c>, as Kafka names it), its offsets to the
+    /// connector's <c>offsets.storage.topic</c> or the worker's; null for at-least-once delivery.
+    /// </summary>
+    private async Task<ExactlyOnceSource?> ExactlyOnceAsync(IReadOnlyDictionary<string, string> config, string connector)
+    {
+        if (!worker.Config.ExactlyOnceSource)
+        {
+            return null;
+        }
+
+        var offsetsTopic = config.GetValueOrDefault(ConnectorConfig.OffsetsStorageTopic) is { Length: > 0 } own ? own.Trim() : worker.Config.OffsetsTopic;
+        await ConnectTopics.EnsureOffsetsTopicAsync(GrainFactory, offsetsTopic);
+        var producer = new TransactionalProducer(GrainFactory, $"{worker.Config.GroupId}-{connector}-{TaskIndex}");
+        TimeSpan? interval = config.GetValueOrDefault(ConnectorConfig.TransactionBoundaryInterval) is { Length: > 0 } ms
+            ? TimeSpan.FromMilliseconds(long.Parse(ms, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+        return new ExactlyOnceSource(
+            new PartitionRecordWriter(GrainFactory, time, producer),
+            ExactlyOnceSource.ParseBoundary(config.GetValueOrDefault(ConnectorConfig.TransactionBoundary)),
+            interval, connector, offsetsTopic);
     }
 
     private async Task StopRunnerAsync()

@@ -3,13 +3,21 @@ using Tributary.Grains.Interfaces.Topics;
 namespace Tributary.Grains.Actors.Connect;
 
 /// <summary>
-/// A sink's dead-letter topic, created when its task starts if it does not exist, as Kafka's worker does: one partition
-/// and <c>errors.deadletterqueue.topic.replication.factor</c> replicas (3 by default, so a single silo needs 1). A task
-/// whose dead-letter topic cannot be created does not start.
+/// The topics Connect creates for itself before a task starts, as Kafka's worker does: a sink's dead-letter topic (one
+/// partition, <c>errors.deadletterqueue.topic.replication.factor</c> replicas, 3 by default, so a single silo needs 1)
+/// and the offsets topic of exactly-once sources (compacted, 25 partitions, the broker's replication factor). A task
+/// whose topic cannot be created does not start.
 /// </summary>
-internal static class DeadLetterTopic
+internal static class ConnectTopics
 {
-    public static async Task EnsureAsync(IGrainFactory grains, string name, short replicationFactor)
+    public static Task EnsureDeadLetterTopicAsync(IGrainFactory grains, string name, short replicationFactor) =>
+        EnsureAsync(grains, name, 1, replicationFactor, new Dictionary<string, string?>(), "dead letter queue");
+
+    public static Task EnsureOffsetsTopicAsync(IGrainFactory grains, string name) =>
+        EnsureAsync(grains, name, 25, -1, new Dictionary<string, string?> { ["cleanup.policy"] = "compact" }, "offsets topic");
+
+    private static async Task EnsureAsync(
+        IGrainFactory grains, string name, int partitions, short replicationFactor, Dictionary<string, string?> configs, string what)
     {
         var topic = grains.GetGrain<ITopicGrain>(name);
         if (await topic.DescribeAsync() is not null)
@@ -17,11 +25,10 @@ internal static class DeadLetterTopic
             return;
         }
 
-        var created = await topic.CreateAsync(new CreateTopicRequest(1, replicationFactor, new Dictionary<string, string?>()));
+        var created = await topic.CreateAsync(new CreateTopicRequest(partitions, replicationFactor, configs));
         if (created.Topic is null && await topic.DescribeAsync() is null)
         {
-            throw new Tributary.Grains.Connect.Api.ConnectException(
-                $"Could not initialize dead letter queue with topic={name}: {created.ErrorMessage}");
+            throw new Tributary.Grains.Connect.Api.ConnectException($"Could not initialize {what} with topic={name}: {created.ErrorMessage}");
         }
     }
 }

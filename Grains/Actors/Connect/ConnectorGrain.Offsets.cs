@@ -80,16 +80,43 @@ public sealed partial class ConnectorGrain
             return NotStopped();
         }
 
-        if (state.State.Type == "source")
+        // As Kafka's worker, the connector sees the reset as an alteration of every partition it has an offset for to
+        // null, and its answer chooses the message.
+        bool checkedByConnector;
+        try
         {
-            await GrainFactory.GetGrain<ISourceOffsetsGrain>(Name).ClearAsync();
+            checkedByConnector = state.State.Type == "source" ? await ResetSourceOffsetsAsync() : await ResetSinkOffsetsAsync();
         }
-        else
+        catch (Exception e) when (e is Tributary.Grains.Connect.Api.ConnectException or JsonException or FormatException)
         {
-            await SinkGroup.DeleteAsync();
+            return ConnectResult<string>.Error(400, e.Message);
         }
 
-        return ConnectResult<string>.Ok("The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.");
+        return ConnectResult<string>.Ok(checkedByConnector
+            ? "The offsets for this connector have been reset successfully"
+            : "The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.");
+    }
+
+    private async Task<bool> ResetSourceOffsetsAsync()
+    {
+        var offsets = GrainFactory.GetGrain<ISourceOffsetsGrain>(Name);
+        var partitions = (await offsets.GetAllAsync()).Select(o => (Partition: OffsetJson.Read(o.PartitionJson), Offset: (IReadOnlyDictionary<string, object?>?)null)).ToList();
+        var connector = worker.Plugins.Create<SourceConnector>(worker.Plugins.Require(state.State.Config![ConnectorConfig.ConnectorClass], PluginKind.Source));
+        var checkedByConnector = connector.AlterOffsets(state.State.Config!, partitions);
+        await WriteOffsetsTopicAsync([.. (await offsets.GetAllAsync()).Select(o => new ConnectorOffset(o.PartitionJson, null))]);
+        await offsets.ClearAsync();
+        return checkedByConnector;
+    }
+
+    private async Task<bool> ResetSinkOffsetsAsync()
+    {
+        var partitions = (await SinkGroup.FetchOffsetsAsync(null))
+            .Where(c => c.Offset >= 0)
+            .ToDictionary(c => new TopicPartition(c.Topic, c.Partition), _ => (long?)null);
+        var connector = worker.Plugins.Create<SinkConnector>(worker.Plugins.Require(state.State.Config![ConnectorConfig.ConnectorClass], PluginKind.Sink));
+        var checkedByConnector = connector.AlterOffsets(state.State.Config!, partitions);
+        await SinkGroup.DeleteAsync();
+        return checkedByConnector;
     }
 
     private async Task<bool> AlterSourceOffsetsAsync(IReadOnlyList<ConnectorOffset> offsets)
@@ -97,9 +124,27 @@ public sealed partial class ConnectorGrain
         var parsed = offsets.Select(o => (Partition: OffsetJson.Read(o.PartitionJson), Offset: o.OffsetJson is null ? null : OffsetJson.Read(o.OffsetJson))).ToList();
         var connector = worker.Plugins.Create<SourceConnector>(worker.Plugins.Require(state.State.Config![ConnectorConfig.ConnectorClass], PluginKind.Source));
         var checkedByConnector = connector.AlterOffsets(state.State.Config!, parsed);
-        await GrainFactory.GetGrain<ISourceOffsetsGrain>(Name).CommitAsync(
-            [.. parsed.Select(p => new ConnectorOffset(OffsetJson.Write(p.Partition), p.Offset is null ? null : OffsetJson.Write(p.Offset)))]);
+        var altered = parsed.Select(p => new ConnectorOffset(OffsetJson.Write(p.Partition), p.Offset is null ? null : OffsetJson.Write(p.Offset))).ToList();
+        await WriteOffsetsTopicAsync(altered);
+        await GrainFactory.GetGrain<ISourceOffsetsGrain>(Name).CommitAsync(altered);
         return checkedByConnector;
+    }
+
+    /// <summary>
+    /// With exactly-once sources, the offsets topic is where tasks read their offsets: an alteration or reset is written
+    /// there too (outside any transaction, so read_committed readers see it at once; a removal as a tombstone).
+    /// </summary>
+    private async Task WriteOffsetsTopicAsync(IReadOnlyList<ConnectorOffset> offsets)
+    {
+        if (!worker.Config.ExactlyOnceSource || offsets.Count == 0)
+        {
+            return;
+        }
+
+        var topic = state.State.Config!.GetValueOrDefault(ConnectorConfig.OffsetsStorageTopic) is { Length: > 0 } own ? own.Trim() : worker.Config.OffsetsTopic;
+        await ConnectTopics.EnsureOffsetsTopicAsync(GrainFactory, topic);
+        await new PartitionRecordWriter(GrainFactory, TimeProvider.System).WriteAsync(
+            [.. offsets.Select(o => OffsetRecords.Write(topic, Name, o.PartitionJson, o.OffsetJson))], CancellationToken.None);
     }
 
     private async Task<bool> AlterSinkOffsetsAsync(IReadOnlyList<ConnectorOffset> offsets)

@@ -10,12 +10,21 @@ namespace Tributary.Grains.Actors.Connect;
 /// Writes a source task's records straight to the partition grains (no Kafka client, no TCP round trip), acks=all, one
 /// batch per partition per poll, partitioned as Kafka's default partitioner does (murmur2 of the key; records without
 /// key or partition go to one partition per poll, in turn). A topic that does not exist is created with the broker's
-/// defaults, as Kafka's producer-side auto-creation would. Throws when a write fails, so the task fails or retries.
+/// defaults, as Kafka's producer-side auto-creation would. A write that fails for a reason that passes (a leader moving,
+/// too few replicas in sync, a silo dying) is tried again for up to Kafka's <c>delivery.timeout.ms</c> (2 minutes), as
+/// Kafka's producer retries; then, or at once for any other error, it throws and the task fails. With a
+/// <see cref="TransactionalProducer"/> (exactly-once sources) the batches belong to its open transaction, and a batch
+/// tried again keeps its sequence, so the partition writes it once.
 /// </summary>
-internal sealed class PartitionRecordWriter(IGrainFactory grains, TimeProvider time) : IRecordWriter
+internal sealed class PartitionRecordWriter(IGrainFactory grains, TimeProvider time, TransactionalProducer? producer = null) : ITransactionalRecordWriter
 {
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, TopicDescription> _topics = new(StringComparer.Ordinal);
     private int _nextUnkeyed = -1;
+
+    public bool InTransaction => producer?.InTransaction ?? false;
 
     public async Task<IReadOnlyList<ProducedRecord>> WriteAsync(IReadOnlyList<ProducerRecord> records, CancellationToken cancellationToken)
     {
@@ -31,24 +40,23 @@ internal sealed class PartitionRecordWriter(IGrainFactory grains, TimeProvider t
                 : unkeyed % topic.PartitionCount));
         }
 
+        if (producer is not null)
+        {
+            await producer.AddAsync(targets);
+        }
+
         var results = new ProducedRecord[records.Count];
         await Task.WhenAll(Enumerable.Range(0, records.Count).GroupBy(i => targets[i]).Select(async group =>
         {
             var indexes = group.ToList();
-            var builder = new RecordBatchBuilder();
+            var builder = producer?.NewBatch(group.Key) ?? new RecordBatchBuilder();
             foreach (var i in indexes)
             {
                 builder.Append(records[i].Timestamp ?? now, records[i].Key, records[i].Value, records[i].Headers);
             }
 
-            var appended = await PartitionGrainKey.Get(grains, group.Key.Topic, group.Key.Partition)
-                .AppendAsync(builder.Build(), transactionalId: null, requiredAcks: -1);
-            if (appended.Error != KafkaFormats.ErrorCode.None)
-            {
-                throw new Tributary.Grains.Connect.Api.RetriableException(
-                    $"Writing to {group.Key.Topic}-{group.Key.Partition} failed: {appended.Error} {appended.ErrorMessage}");
-            }
-
+            var appended = await AppendAsync(group.Key, builder.Build(), cancellationToken);
+            producer?.Written(group.Key, indexes.Count);
             for (var n = 0; n < indexes.Count; n++)
             {
                 var i = indexes[n];
@@ -58,6 +66,55 @@ internal sealed class PartitionRecordWriter(IGrainFactory grains, TimeProvider t
         }));
         return results;
     }
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => producer?.InitializeAsync() ?? Task.CompletedTask;
+
+    public Task CommitAsync(CancellationToken cancellationToken) => producer?.CommitAsync() ?? Task.CompletedTask;
+
+    public Task AbortAsync(CancellationToken cancellationToken) => producer?.AbortAsync() ?? Task.CompletedTask;
+
+    private async Task<AppendResult> AppendAsync((string Topic, int Partition) target, byte[] batch, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + DeliveryTimeout;
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            string failure;
+            try
+            {
+                var appended = await PartitionGrainKey.Get(grains, target.Topic, target.Partition)
+                    .AppendAsync(batch, producer?.TransactionalId, requiredAcks: -1);
+                if (appended.Error == ErrorCode.None)
+                {
+                    return appended;
+                }
+
+                failure = $"{appended.Error} {appended.ErrorMessage}";
+                if (!IsRetriable(appended.Error))
+                {
+                    throw new Tributary.Grains.Connect.Api.ConnectException($"Writing to {target.Topic}-{target.Partition} failed: {failure}");
+                }
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                failure = e.Message;
+            }
+
+            if (time.GetUtcNow() + backoff > deadline)
+            {
+                throw new Tributary.Grains.Connect.Api.ConnectException(
+                    $"Writing to {target.Topic}-{target.Partition} did not succeed within {DeliveryTimeout.TotalSeconds} s: {failure}");
+            }
+
+            await Task.Delay(backoff, time, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Kafka's retriable produce errors: the write may succeed once leadership or the ISR has settled.</summary>
+    private static bool IsRetriable(ErrorCode error) => error is ErrorCode.NotLeaderOrFollower or ErrorCode.LeaderNotAvailable
+        or ErrorCode.RequestTimedOut or ErrorCode.NotEnoughReplicas or ErrorCode.NotEnoughReplicasAfterAppend
+        or ErrorCode.UnknownTopicOrPartition or ErrorCode.KafkaStorageError or ErrorCode.NetworkException;
 
     private async ValueTask<TopicDescription> DescribeAsync(string name)
     {

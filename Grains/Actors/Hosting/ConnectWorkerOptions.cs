@@ -29,4 +29,17 @@ public sealed class ConnectWorkerOptions
     /// updated when the silo starts, as Kafka's standalone worker takes them. Default none.
     /// </summary>
     public List<string> ConnectorConfigFiles { get; set; } = [];
+
+    /// <summary>
+    /// <c>exactly.once.source.support</c>: <c>enabled</c> makes every source task write its records and offsets in
+    /// transactions (KIP-618), its older instances fenced when it starts; <c>disabled</c> or <c>preparing</c> keep
+    /// at-least-once delivery. Default <c>disabled</c> (Kafka's).
+    /// </summary>
+    public string ExactlyOnceSourceSupport { get; set; } = "disabled";
+
+    /// <summary><c>offset.storage.topic</c>: the topic exactly-once source tasks write their offsets to. Default <c>connect-offsets</c>.</summary>
+    public string OffsetsTopic { get; set; } = "connect-offsets";
+
+    /// <summary><c>group.id</c>: the Connect cluster's name, the start of its tasks' transactional ids. Default <c>connect-cluster</c>.</summary>
+    public string GroupId { get; set; } = "connect-cluster";
 }

@@ -12,7 +12,7 @@ namespace Tributary.Grains.Connect.Runtime.Config;
 /// runtime's keys for the connector's kind, each named transform's and predicate's keys (enriched under their
 /// prefixes), the converters' classes, the sink's topic rules, and the connector's own <c>validate</c>.
 /// </summary>
-public sealed class ConnectorValidator(PluginRegistry plugins)
+public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceSourceEnabled = false)
 {
     /// <summary>The validation; a config without a known connector class throws <see cref="ConfigException"/> (answered 400).</summary>
     public ConfigValidation Validate(IReadOnlyDictionary<string, string> config)
@@ -42,6 +42,11 @@ public sealed class ConnectorValidator(PluginRegistry plugins)
         {
             values[ConnectorConfig.ConnectorClass].AddErrorMessage(e.Message);
             connectorValues = [];
+        }
+
+        if (connector is SourceConnector source)
+        {
+            CheckExactlyOnce(source, config, values);
         }
 
         var configs = definition.ConfigKeys.Values.Select(k => new ValidatedConfig(k, values[k.Name])).ToList();
@@ -216,6 +221,36 @@ public sealed class ConnectorValidator(PluginRegistry plugins)
         catch (ArgumentException)
         {
             return false; // topics.regex has its own error already
+        }
+    }
+
+    /// <summary>Kafka's preflight checks of <c>exactly.once.support=required</c> and <c>transaction.boundary=connector</c> (KIP-618).</summary>
+    private void CheckExactlyOnce(SourceConnector connector, IReadOnlyDictionary<string, string> config, Dictionary<string, ConfigValue> values)
+    {
+        if (string.Equals(config.GetValueOrDefault(ConnectorConfig.ExactlyOnceSupport)?.Trim(), "required", StringComparison.OrdinalIgnoreCase))
+        {
+            var value = values[ConnectorConfig.ExactlyOnceSupport];
+            if (!exactlyOnceSourceEnabled)
+            {
+                value.AddErrorMessage("This worker does not have exactly-once source support enabled.");
+            }
+
+            switch (connector.ExactlyOnceSupport(config))
+            {
+                case null:
+                    value.AddErrorMessage("The connector does not implement the API required for preflight validation of exactly-once source support. Please consult the documentation for the connector to determine whether it supports exactly-once guarantees, and then consider reconfiguring the connector to use the value \"requested\" for this property (which will disable this preflight check and allow the connector to be created).");
+                    break;
+                case Api.Source.ExactlyOnceSupport.Unsupported:
+                    value.AddErrorMessage("The connector does not support exactly-once semantics with the provided configuration.");
+                    break;
+            }
+        }
+
+        if (string.Equals(config.GetValueOrDefault(ConnectorConfig.TransactionBoundary)?.Trim(), "connector", StringComparison.OrdinalIgnoreCase) &&
+            connector.CanDefineTransactionBoundaries(config) != ConnectorTransactionBoundaries.Supported)
+        {
+            values[ConnectorConfig.TransactionBoundary].AddErrorMessage(
+                "The connector does not support connector-defined transaction boundaries with the given configuration. Please reconfigure it to use a different transaction boundary definition.");
         }
     }
 }

@@ -28,6 +28,8 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly TimeSpan _flushInterval;
     private readonly Action<string> _topicUsed;
     private readonly IReadOnlyList<IErrorReporter> _reporters;
+    private readonly ExactlyOnceSource? _exactlyOnce;
+    private readonly TransactionRequests _transactionRequests = new();
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
@@ -36,10 +38,11 @@ public sealed class SourceTaskRunner : TaskRunner
         SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
         TransformationChain<SourceRecord> transforms, RetryWithTolerance errors, IRecordWriter writer,
         ISourceOffsetStore offsets, WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, Action<string> topicUsed,
-        IReadOnlyList<IErrorReporter>? reporters = null)
+        IReadOnlyList<IErrorReporter>? reporters = null, ExactlyOnceSource? exactlyOnce = null)
         : base(report)
     {
         _reporters = reporters ?? [];
+        _exactlyOnce = exactlyOnce;
         _task = task;
         _taskConfig = taskConfig;
         _converters = converters;
@@ -57,7 +60,13 @@ public sealed class SourceTaskRunner : TaskRunner
 
     protected override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _task.Initialize(new Context(_taskConfig, new StoredOffsetReader(_offsets)));
+        if (_exactlyOnce is { } exactlyOnce)
+        {
+            await exactlyOnce.Writer.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _task.Initialize(new Context(_taskConfig, new StoredOffsetReader(_offsets),
+            _exactlyOnce?.Boundary == TransactionBoundary.Connector ? _transactionRequests : null));
         await _task.StartAsync(_taskConfig, cancellationToken).ConfigureAwait(false);
         _nextFlush = _time.GetUtcNow() + _flushInterval;
     }
@@ -70,7 +79,11 @@ public sealed class SourceTaskRunner : TaskRunner
             await WriteAsync(polled, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_time.GetUtcNow() >= _nextFlush)
+        if (_exactlyOnce is not null)
+        {
+            await EndTransactionIfDueAsync(polled is { Count: > 0 }, cancellationToken).ConfigureAwait(false);
+        }
+        else if (_time.GetUtcNow() >= _nextFlush)
         {
             await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -81,7 +94,14 @@ public sealed class SourceTaskRunner : TaskRunner
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
+            if (_exactlyOnce is not null)
+            {
+                await CommitTransactionAsync(timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -109,24 +129,37 @@ public sealed class SourceTaskRunner : TaskRunner
             sources.Add(record);
         }
 
+        // Offsets in poll order: a dropped record's offset counts too, as in Kafka, since nothing of it is to be written.
+        var offsets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var record in polled)
+        {
+            if (record.SourcePartition is { } partition && record.SourceOffset is { } offset)
+            {
+                offsets[OffsetJson.Write(partition)] = OffsetJson.Write(offset);
+            }
+        }
+
+        var dataCount = outgoing.Count;
+        if (_exactlyOnce is { } exactlyOnce)
+        {
+            // The offsets go in the same transaction as the records that reach them: both are visible, or neither.
+            outgoing.AddRange(offsets.Select(o => OffsetRecords.Write(exactlyOnce.OffsetsTopic, exactlyOnce.Connector, o.Key, o.Value)));
+        }
+
         IReadOnlyList<ProducedRecord> written = [];
         if (outgoing.Count > 0)
         {
             written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
-            WrittenCount += written.Count;
-            foreach (var topic in outgoing.Select(o => o.Topic).Where(_topics.Add))
+            WrittenCount += dataCount;
+            foreach (var topic in outgoing.Take(dataCount).Select(o => o.Topic).Where(_topics.Add))
             {
                 _topicUsed(topic);
             }
         }
 
-        // Offsets in poll order: a dropped record's offset counts too, as in Kafka, since nothing of it is to be written.
-        foreach (var record in polled)
+        foreach (var (partition, offset) in offsets)
         {
-            if (record.SourcePartition is { } partition && record.SourceOffset is { } offset)
-            {
-                _pending[OffsetJson.Write(partition)] = OffsetJson.Write(offset);
-            }
+            _pending[partition] = offset;
         }
 
         for (var i = 0; i < sources.Count; i++)
@@ -182,9 +215,49 @@ public sealed class SourceTaskRunner : TaskRunner
     private List<KeyValuePair<string, byte[]?>> ConvertHeaders(SourceRecord record) =>
         [.. record.Headers.Select(h => new KeyValuePair<string, byte[]?>(h.Key, _converters.Header.FromConnectHeader(record.Topic, h.Key, h.Schema, h.Value)))];
 
+    /// <summary>Ends the open transaction when its boundary says so: after each poll, each interval, or when the connector asks.</summary>
+    private async Task EndTransactionIfDueAsync(bool polledRecords, CancellationToken cancellationToken)
+    {
+        var boundary = _exactlyOnce!.Boundary;
+        if (boundary == TransactionBoundary.Connector)
+        {
+            switch (_transactionRequests.Take())
+            {
+                case TransactionRequest.Commit:
+                    await CommitTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case TransactionRequest.Abort:
+                    await _exactlyOnce.Writer.AbortAsync(cancellationToken).ConfigureAwait(false);
+                    _pending.Clear();
+                    break;
+            }
+        }
+        else if ((boundary == TransactionBoundary.Poll && polledRecords) || (boundary == TransactionBoundary.Interval && _time.GetUtcNow() >= _nextFlush))
+        {
+            await CommitTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Commits the open transaction, then shows its offsets in the connector's stored offsets (for the REST API).</summary>
+    private async Task CommitTransactionAsync(CancellationToken cancellationToken)
+    {
+        _nextFlush = _time.GetUtcNow() + (_exactlyOnce!.Interval ?? _flushInterval);
+        if (!_exactlyOnce.Writer.InTransaction)
+        {
+            return;
+        }
+
+        await _exactlyOnce.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task CommitOffsetsAsync(CancellationToken cancellationToken)
     {
-        _nextFlush = _time.GetUtcNow() + _flushInterval;
+        if (_exactlyOnce is null)
+        {
+            _nextFlush = _time.GetUtcNow() + _flushInterval;
+        }
+
         if (_pending.Count == 0)
         {
             return;
@@ -203,8 +276,6 @@ public sealed class SourceTaskRunner : TaskRunner
         await _task.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record Context(IReadOnlyDictionary<string, string> Configs, IOffsetStorageReader OffsetStorageReader) : ISourceTaskContext
-    {
-        public ITransactionContext? TransactionContext => null;
-    }
+    private sealed record Context(IReadOnlyDictionary<string, string> Configs, IOffsetStorageReader OffsetStorageReader, ITransactionContext? TransactionContext)
+        : ISourceTaskContext;
 }
