@@ -5,9 +5,11 @@ using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Api.Source;
 using Tributary.Grains.Connect.Runtime.Config;
 using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Plugins;
 using Tributary.Grains.Connect.Runtime.Tasks;
 using Tributary.Grains.Connect.Runtime.Transforms;
 using Tributary.Grains.Connect.Runtime.Worker;
+using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Connect;
 using TaskStatus = Tributary.Grains.Connect.Runtime.Tasks.TaskStatus;
 
@@ -19,7 +21,8 @@ namespace Tributary.Grains.Actors.Connect;
 /// stops the runner when told or when the grain is deactivated (its silo shutting down), committing what it can.
 /// </summary>
 [Reentrant]
-public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider time, ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
+public sealed partial class ConnectTaskGrain(
+    ConnectWorker worker, TimeProvider time, IBrokerConfigs brokerConfigs, ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
     : Grain, IConnectTaskGrain
 {
     /// <summary>The config key under which a task config names its task class (Kafka's <c>task.class</c>).</summary>
@@ -109,7 +112,10 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
     {
         var taskClass = assignment.TaskConfig.GetValueOrDefault(TaskClassConfig)
             ?? throw new Tributary.Grains.Connect.Api.ConnectException("The task config names no task class.");
-        var type = Type.GetType(taskClass, throwOnError: true)!;
+        // The task class is named as its connector's assembly knows it, which may be a plug-in's own load context.
+        var connectorPlugin = worker.Plugins.Require(assignment.ConnectorConfig[ConnectorConfig.ConnectorClass], PluginKind.Source, PluginKind.Sink);
+        var type = connectorPlugin.Type.Assembly.GetType(taskClass, throwOnError: false)
+            ?? throw new Tributary.Grains.Connect.Api.ConnectException($"Task class {taskClass} not found beside connector {connectorPlugin.ClassName}.");
         var errorConfig = ErrorHandlingConfig.From(assignment.ConnectorConfig);
         var errors = new RetryWithTolerance(errorConfig, time);
         var reporters = new List<IErrorReporter>();
@@ -126,7 +132,7 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
             return new SourceTaskRunner(
                 (SourceTask)Activator.CreateInstance(type)!, assignment.TaskConfig, converters,
                 TransformationChain<SourceRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
-                (IRecordWriter?)exactlyOnce?.Writer ?? new PartitionRecordWriter(grains, time),
+                (IRecordWriter?)exactlyOnce?.Writer ?? SourceWriter(assignment.ConnectorConfig, null),
                 exactlyOnce is null ? new GrainSourceOffsetStore(grains, connector) : new TopicSourceOffsetStore(grains, exactlyOnce.OffsetsTopic, connector),
                 worker.Config, time, report,
                 topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters, exactlyOnce);
@@ -170,10 +176,13 @@ public sealed partial class ConnectTaskGrain(ConnectWorker worker, TimeProvider 
             ? TimeSpan.FromMilliseconds(long.Parse(ms, System.Globalization.CultureInfo.InvariantCulture))
             : null;
         return new ExactlyOnceSource(
-            new PartitionRecordWriter(GrainFactory, time, producer),
+            SourceWriter(config, producer),
             ExactlyOnceSource.ParseBoundary(config.GetValueOrDefault(ConnectorConfig.TransactionBoundary)),
             interval, connector, offsetsTopic);
     }
+
+    private PartitionRecordWriter SourceWriter(IReadOnlyDictionary<string, string> config, TransactionalProducer? producer) =>
+        new(GrainFactory, time, producer, TopicCreation.From(config), brokerConfigs.AutoCreateTopicsEnable);
 
     private async Task StopRunnerAsync()
     {

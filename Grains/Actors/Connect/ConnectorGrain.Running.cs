@@ -219,7 +219,7 @@ public sealed partial class ConnectorGrain
 
         foreach (var taskConfig in configs)
         {
-            taskConfig[ConnectTaskGrain.TaskClassConfig] = _connector.TaskType.AssemblyQualifiedName!;
+            taskConfig[ConnectTaskGrain.TaskClassConfig] = _connector.TaskType.FullName!;
             foreach (var key in new[] { ConnectorConfig.Topics, ConnectorConfig.TopicsRegex })
             {
                 if (state.State.Type == "sink" && config.TryGetValue(key, out var value))

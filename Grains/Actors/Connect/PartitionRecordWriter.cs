@@ -1,3 +1,4 @@
+using Tributary.Grains.Connect.Runtime.Config;
 using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Tasks;
 using Tributary.Grains.Interfaces.Partitions;
@@ -9,14 +10,17 @@ namespace Tributary.Grains.Actors.Connect;
 /// <summary>
 /// Writes a source task's records straight to the partition grains (no Kafka client, no TCP round trip), acks=all, one
 /// batch per partition per poll, partitioned as Kafka's default partitioner does (murmur2 of the key; records without
-/// key or partition go to one partition per poll, in turn). A topic that does not exist is created with the broker's
-/// defaults, as Kafka's producer-side auto-creation would. A write that fails for a reason that passes (a leader moving,
+/// key or partition go to one partition per poll, in turn). A topic that does not exist is created with the connector's
+/// topic creation settings (KIP-158) when it has them, else with the broker's defaults when the broker's
+/// <c>auto.create.topics.enable</c> allows, as a Kafka producer's metadata request would have it created. A write that fails for a reason that passes (a leader moving,
 /// too few replicas in sync, a silo dying) is tried again for up to Kafka's <c>delivery.timeout.ms</c> (2 minutes), as
 /// Kafka's producer retries; then, or at once for any other error, it throws and the task fails. With a
 /// <see cref="TransactionalProducer"/> (exactly-once sources) the batches belong to its open transaction, and a batch
 /// tried again keeps its sequence, so the partition writes it once.
 /// </summary>
-internal sealed class PartitionRecordWriter(IGrainFactory grains, TimeProvider time, TransactionalProducer? producer = null) : ITransactionalRecordWriter
+internal sealed class PartitionRecordWriter(
+    IGrainFactory grains, TimeProvider time, TransactionalProducer? producer = null, TopicCreation? creation = null, bool autoCreate = true)
+    : ITransactionalRecordWriter
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
@@ -127,7 +131,16 @@ internal sealed class PartitionRecordWriter(IGrainFactory grains, TimeProvider t
         var description = await topic.DescribeAsync();
         if (description is null)
         {
-            var created = await topic.CreateAsync(new CreateTopicRequest(-1, -1, new Dictionary<string, string?>()));
+            var settings = creation?.For(name);
+            if (settings is null && !autoCreate)
+            {
+                throw new Tributary.Grains.Connect.Api.ConnectException(
+                    $"Topic {name} does not exist, the connector configures no topic creation and the broker's auto.create.topics.enable is false.");
+            }
+
+            var created = await topic.CreateAsync(settings is null
+                ? new CreateTopicRequest(-1, -1, new Dictionary<string, string?>())
+                : new CreateTopicRequest(settings.Partitions, settings.ReplicationFactor, settings.Configs.ToDictionary(c => c.Key, c => (string?)c.Value)));
             description = created.Topic ?? await topic.DescribeAsync()
                 ?? throw new Tributary.Grains.Connect.Api.ConnectException($"Topic {name} could not be created: {created.ErrorMessage}");
         }

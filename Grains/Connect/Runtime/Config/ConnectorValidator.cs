@@ -47,9 +47,19 @@ public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceS
         if (connector is SourceConnector source)
         {
             CheckExactlyOnce(source, config, values);
+            foreach (var (key, message) in TopicCreation.Validate(config))
+            {
+                if (!values.TryGetValue(key, out var value))
+                {
+                    values[key] = value = new ConfigValue(key) { Value = config.GetValueOrDefault(key) };
+                }
+
+                value.AddErrorMessage(message);
+            }
         }
 
         var configs = definition.ConfigKeys.Values.Select(k => new ValidatedConfig(k, values[k.Name])).ToList();
+        configs.AddRange(values.Values.Where(v => !definition.ConfigKeys.ContainsKey(v.Name)).Select(v => new ValidatedConfig(null, v)));
         var connectorDef = connector.Config;
         foreach (var value in connectorValues.Where(v => !definition.ConfigKeys.ContainsKey(v.Name)))
         {
