@@ -154,7 +154,8 @@ public sealed partial class ConnectTaskGrain(
         return new SinkTaskRunner(
             (SinkTask)Activator.CreateInstance(type)!, assignment.TaskConfig, partitions, converters,
             TransformationChain<SinkRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
-            new PartitionRecordReader(grains, connector), worker.Config, time, report, reporters);
+            new PartitionRecordReader(grains, connector, ClientOverrides.From(assignment.ConnectorConfig).AutoOffsetReset), worker.Config, time, report, reporters,
+            ClientOverrides.From(assignment.ConnectorConfig).MaxPollRecords);
     }
 
     /// <summary>
@@ -182,7 +183,8 @@ public sealed partial class ConnectTaskGrain(
     }
 
     private PartitionRecordWriter SourceWriter(IReadOnlyDictionary<string, string> config, TransactionalProducer? producer) =>
-        new(GrainFactory, time, producer, TopicCreation.From(config), brokerConfigs.AutoCreateTopicsEnable);
+        new(GrainFactory, time, producer, TopicCreation.From(config), brokerConfigs.AutoCreateTopicsEnable,
+            Enum.Parse<KafkaFormats.Records.CompressionType>(ClientOverrides.From(config).CompressionType, ignoreCase: true));
 
     private async Task StopRunnerAsync()
     {

@@ -28,7 +28,7 @@ public sealed class ConnectWorker
     {
         var connect = options.Value.Connect;
         Plugins = new PluginRegistry(BuiltInAssemblies.Select(name => Assembly.Load(new AssemblyName(name))));
-        Validator = new ConnectorValidator(Plugins, ExactlyOnceEnabled(connect.ExactlyOnceSourceSupport));
+        Validator = new ConnectorValidator(Plugins, ExactlyOnceEnabled(connect.ExactlyOnceSourceSupport), OverridePolicy(connect.ClientConfigOverridePolicy));
         var port = configuration.GetValue("Tributary:Connect:Port", 8083);
         Config = new WorkerConfig(
             $"{System.Net.Dns.GetHostName()}:{port}",
@@ -44,6 +44,13 @@ public sealed class ConnectWorker
     }
 
     public PluginRegistry Plugins { get; }
+
+    private static string OverridePolicy(string policy) => policy.Trim() switch
+    {
+        "All" or "None" or "Principal" => policy.Trim(),
+        _ => throw new InvalidOperationException(
+            $"Tributary:Connect:ClientConfigOverridePolicy is '{policy}'; it must be All, None or Principal (Kafka's connector.client.config.override.policy)."),
+    };
 
     private static bool ExactlyOnceEnabled(string support) => support.Trim().ToLowerInvariant() switch
     {

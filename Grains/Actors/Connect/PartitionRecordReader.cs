@@ -10,9 +10,10 @@ namespace Tributary.Grains.Actors.Connect;
 /// Reads a sink task's partitions straight from the partition grains, and keeps its offsets as the committed offsets of
 /// the consumer group <c>connect-&lt;name&gt;</c> (committed as a group without members does, so <c>kafka-consumer-groups</c>
 /// shows the sink's lag). A partition without a committed offset starts at its log start (Connect's
-/// <c>auto.offset.reset=earliest</c>).
+/// <c>auto.offset.reset=earliest</c>), at its end with <c>consumer.override.auto.offset.reset=latest</c>, or fails the
+/// task with <c>none</c>, as Kafka's consumer does.
 /// </summary>
-internal sealed class PartitionRecordReader(IGrainFactory grains, string connector) : IRecordReader
+internal sealed class PartitionRecordReader(IGrainFactory grains, string connector, string autoOffsetReset = "earliest") : IRecordReader
 {
     private const int MaxBytesPerPartition = 1 << 20;
 
@@ -25,9 +26,19 @@ internal sealed class PartitionRecordReader(IGrainFactory grains, string connect
         foreach (var partition in partitions)
         {
             var offset = committed.FirstOrDefault(c => c.Topic == partition.Topic && c.Partition == partition.Partition)?.Offset ?? -1;
-            offsets[partition] = offset >= 0
-                ? offset
-                : (await PartitionGrainKey.Get(grains, partition.Topic, partition.Partition).GetOffsetsAsync()).LogStartOffset;
+            if (offset < 0)
+            {
+                var known = await PartitionGrainKey.Get(grains, partition.Topic, partition.Partition).GetOffsetsAsync();
+                offset = autoOffsetReset switch
+                {
+                    "latest" => known.HighWatermark,
+                    "none" => throw new Tributary.Grains.Connect.Api.ConnectException(
+                        $"Undefined offset with no reset policy for partition {partition} (consumer.override.auto.offset.reset=none)"),
+                    _ => known.LogStartOffset,
+                };
+            }
+
+            offsets[partition] = offset;
         }
 
         return offsets;

@@ -9,7 +9,7 @@ namespace Tributary.Grains.Actors.Connect;
 
 /// <summary>
 /// Writes a source task's records straight to the partition grains (no Kafka client, no TCP round trip), acks=all, one
-/// batch per partition per poll, partitioned as Kafka's default partitioner does (murmur2 of the key; records without
+/// batch per partition per poll (several when they pass half a megabyte or the topic's limit), partitioned as Kafka's default partitioner does (murmur2 of the key; records without
 /// key or partition go to one partition per poll, in turn). A topic that does not exist is created with the connector's
 /// topic creation settings (KIP-158) when it has them, else with the broker's defaults when the broker's
 /// <c>auto.create.topics.enable</c> allows, as a Kafka producer's metadata request would have it created. A write that fails for a reason that passes (a leader moving,
@@ -19,11 +19,19 @@ namespace Tributary.Grains.Actors.Connect;
 /// tried again keeps its sequence, so the partition writes it once.
 /// </summary>
 internal sealed class PartitionRecordWriter(
-    IGrainFactory grains, TimeProvider time, TransactionalProducer? producer = null, TopicCreation? creation = null, bool autoCreate = true)
+    IGrainFactory grains, TimeProvider time, TransactionalProducer? producer = null, TopicCreation? creation = null, bool autoCreate = true,
+    CompressionType compression = CompressionType.None)
     : ITransactionalRecordWriter
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
+    private const long TargetBatchBytes = 512 * 1024;
+
+    // A batch's header is 61 bytes; a record's length, attributes, timestamp and offset deltas, key and value lengths
+    // and header count take at most 5 + 1 + 10 + 5 + 5 + 5 + 5 bytes as varints.
+    private const long BatchOverhead = 61;
+    private const long RecordOverhead = 36;
 
     private readonly Dictionary<string, TopicDescription> _topics = new(StringComparer.Ordinal);
     private int _nextUnkeyed = -1;
@@ -53,22 +61,56 @@ internal sealed class PartitionRecordWriter(
         await Task.WhenAll(Enumerable.Range(0, records.Count).GroupBy(i => targets[i]).Select(async group =>
         {
             var indexes = group.ToList();
-            var builder = producer?.NewBatch(group.Key) ?? new RecordBatchBuilder();
-            foreach (var i in indexes)
-            {
-                builder.Append(records[i].Timestamp ?? now, records[i].Key, records[i].Value, records[i].Headers);
-            }
+            var limit = MaxBatchBytes(_topics[group.Key.Topic]);
 
-            var appended = await AppendAsync(group.Key, builder.Build(), cancellationToken);
-            producer?.Written(group.Key, indexes.Count);
-            for (var n = 0; n < indexes.Count; n++)
+            // In order, one batch after another, so that offsets (and a transaction's sequence numbers) follow the poll.
+            for (var start = 0; start < indexes.Count;)
             {
-                var i = indexes[n];
-                results[i] = new ProducedRecord(group.Key.Topic, group.Key.Partition, appended.BaseOffset + n,
-                    appended.LogAppendTime >= 0 ? appended.LogAppendTime : records[i].Timestamp ?? now);
+                var builder = producer?.NewBatch(group.Key, compression) ?? new RecordBatchBuilder { Compression = compression };
+                var end = start;
+                for (long bytes = BatchOverhead; end < indexes.Count && (end == start || bytes + SizeOf(records[indexes[end]]) <= limit); end++)
+                {
+                    var record = records[indexes[end]];
+                    bytes += SizeOf(record);
+                    builder.Append(record.Timestamp ?? now, record.Key, record.Value, record.Headers);
+                }
+
+                var appended = await AppendAsync(group.Key, builder.Build(), cancellationToken);
+                producer?.Written(group.Key, end - start);
+                for (var n = start; n < end; n++)
+                {
+                    var i = indexes[n];
+                    results[i] = new ProducedRecord(group.Key.Topic, group.Key.Partition, appended.BaseOffset + (n - start),
+                        appended.LogAppendTime >= 0 ? appended.LogAppendTime : records[i].Timestamp ?? now);
+                }
+
+                start = end;
             }
         }));
         return results;
+    }
+
+    /// <summary>
+    /// The bytes a batch is filled to: a poll's records for one partition can be far more than a topic accepts in one
+    /// batch (2,000 lines of 1 KiB are 2 MB; <c>max.message.bytes</c> is 1 MB by default), so they go as several batches,
+    /// as Kafka's producer splits them by <c>batch.size</c>. Half a megabyte keeps grain calls few; a topic whose own
+    /// <c>max.message.bytes</c> is smaller gets batches that fit it.
+    /// </summary>
+    private static long MaxBatchBytes(TopicDescription topic) =>
+        topic.Configs.TryGetValue("max.message.bytes", out var configured) && long.TryParse(configured, out var max)
+            ? Math.Min(TargetBatchBytes, max)
+            : TargetBatchBytes;
+
+    /// <summary>A record's size in a batch, at most: its key, value and headers and the varints around them.</summary>
+    private static long SizeOf(ProducerRecord record)
+    {
+        long size = RecordOverhead + (record.Key?.Length ?? 0) + (record.Value?.Length ?? 0);
+        foreach (var (key, value) in record.Headers)
+        {
+            size += 10 + System.Text.Encoding.UTF8.GetByteCount(key) + (value?.Length ?? 0);
+        }
+
+        return size;
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => producer?.InitializeAsync() ?? Task.CompletedTask;

@@ -58,8 +58,9 @@ internal sealed class TransactionalProducer(IGrainFactory grains, string transac
     }
 
     /// <summary>A batch builder for the partition's next records in the transaction.</summary>
-    public RecordBatchBuilder NewBatch((string Topic, int Partition) partition) => new()
+    public RecordBatchBuilder NewBatch((string Topic, int Partition) partition, CompressionType compression) => new()
     {
+        Compression = compression,
         ProducerId = _producerId,
         ProducerEpoch = _epoch,
         BaseSequence = _sequences.GetValueOrDefault(partition),

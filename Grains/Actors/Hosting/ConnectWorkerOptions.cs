@@ -42,4 +42,12 @@ public sealed class ConnectWorkerOptions
 
     /// <summary><c>group.id</c>: the Connect cluster's name, the start of its tasks' transactional ids. Default <c>connect-cluster</c>.</summary>
     public string GroupId { get; set; } = "connect-cluster";
+
+    /// <summary>
+    /// <c>connector.client.config.override.policy</c>: <c>All</c> lets connectors set the client overrides their tasks
+    /// honour (<c>producer.override.compression.type</c>, <c>consumer.override.auto.offset.reset</c>,
+    /// <c>consumer.override.max.poll.records</c>); <c>None</c> (or <c>Principal</c>, there being no client principals
+    /// to set) refuses every override. Default <c>All</c> (Kafka's).
+    /// </summary>
+    public string ClientConfigOverridePolicy { get; set; } = "All";
 }

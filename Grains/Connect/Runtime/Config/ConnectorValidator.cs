@@ -12,7 +12,7 @@ namespace Tributary.Grains.Connect.Runtime.Config;
 /// runtime's keys for the connector's kind, each named transform's and predicate's keys (enriched under their
 /// prefixes), the converters' classes, the sink's topic rules, and the connector's own <c>validate</c>.
 /// </summary>
-public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceSourceEnabled = false)
+public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceSourceEnabled = false, string clientOverridePolicy = "All")
 {
     /// <summary>The validation; a config without a known connector class throws <see cref="ConfigException"/> (answered 400).</summary>
     public ConfigValidation Validate(IReadOnlyDictionary<string, string> config)
@@ -44,17 +44,17 @@ public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceS
             connectorValues = [];
         }
 
+        foreach (var (key, message) in ClientOverrides.Validate(config, clientOverridePolicy))
+        {
+            AddError(values, config, key, message);
+        }
+
         if (connector is SourceConnector source)
         {
             CheckExactlyOnce(source, config, values);
             foreach (var (key, message) in TopicCreation.Validate(config))
             {
-                if (!values.TryGetValue(key, out var value))
-                {
-                    values[key] = value = new ConfigValue(key) { Value = config.GetValueOrDefault(key) };
-                }
-
-                value.AddErrorMessage(message);
+                AddError(values, config, key, message);
             }
         }
 
@@ -262,5 +262,16 @@ public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceS
             values[ConnectorConfig.TransactionBoundary].AddErrorMessage(
                 "The connector does not support connector-defined transaction boundaries with the given configuration. Please reconfigure it to use a different transaction boundary definition.");
         }
+    }
+
+    /// <summary>An error on a key the runtime's definition may not have (a topic creation or client override key).</summary>
+    private static void AddError(Dictionary<string, ConfigValue> values, IReadOnlyDictionary<string, string> config, string key, string message)
+    {
+        if (!values.TryGetValue(key, out var value))
+        {
+            values[key] = value = new ConfigValue(key) { Value = config.GetValueOrDefault(key) };
+        }
+
+        value.AddErrorMessage(message);
     }
 }

@@ -28,6 +28,7 @@ public sealed class SinkTaskRunner : TaskRunner
     private readonly TimeProvider _time;
     private readonly TimeSpan _flushInterval;
     private readonly SinkTaskContext _context;
+    private readonly int _maxPollRecords;
     private readonly IReadOnlyList<IErrorReporter> _reporters;
     private readonly Dictionary<(TopicPartition Partition, long Offset), ConsumerRecord> _delivered = [];
     private readonly Dictionary<TopicPartition, long> _positions = [];
@@ -39,9 +40,11 @@ public sealed class SinkTaskRunner : TaskRunner
     public SinkTaskRunner(
         SinkTask task, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyCollection<TopicPartition> assignment,
         TaskConverters converters, TransformationChain<SinkRecord> transforms, RetryWithTolerance errors, IRecordReader reader,
-        WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, IReadOnlyList<IErrorReporter>? reporters = null)
+        WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, IReadOnlyList<IErrorReporter>? reporters = null,
+        int maxPollRecords = 500)
         : base(report)
     {
+        _maxPollRecords = maxPollRecords;
         _task = task;
         _taskConfig = taskConfig;
         _assignment = assignment;
@@ -135,7 +138,10 @@ public sealed class SinkTaskRunner : TaskRunner
             return [];
         }
 
-        var consumed = await _reader.ReadAsync(readable, ReadWait, cancellationToken).ConfigureAwait(false);
+        var read = await _reader.ReadAsync(readable, ReadWait, cancellationToken).ConfigureAwait(false);
+
+        // max.poll.records bounds a put; the records left are read again from their partitions' positions next time.
+        var consumed = read.Count > _maxPollRecords ? read.Take(_maxPollRecords).ToList() : read;
         var records = new List<SinkRecord>(consumed.Count);
         foreach (var record in consumed)
         {
