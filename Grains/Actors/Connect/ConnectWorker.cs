@@ -27,7 +27,7 @@ public sealed class ConnectWorker
     public ConnectWorker(IOptions<TributaryOptions> options, IConfiguration configuration)
     {
         var connect = options.Value.Connect;
-        Plugins = new PluginRegistry(BuiltInAssemblies.Select(name => Assembly.Load(new AssemblyName(name))));
+        Plugins = new PluginRegistry(BuiltInAssemblies.Select(name => Assembly.Load(new AssemblyName(name))).Concat(PluginPath.Load(connect.PluginPath)));
         Validator = new ConnectorValidator(Plugins, ExactlyOnceEnabled(connect.ExactlyOnceSourceSupport), OverridePolicy(connect.ClientConfigOverridePolicy));
         var port = configuration.GetValue("Tributary:Connect:Port", 8083);
         Config = new WorkerConfig(

@@ -50,4 +50,10 @@ public sealed class ConnectWorkerOptions
     /// to set) refuses every override. Default <c>All</c> (Kafka's).
     /// </summary>
     public string ClientConfigOverridePolicy { get; set; } = "All";
+
+    /// <summary>
+    /// <c>plugin.path</c>: directories of plug-ins besides the built-in ones; each subdirectory (or assembly directly in
+    /// a directory) is one plug-in, loaded in a load context of its own. Default none.
+    /// </summary>
+    public List<string> PluginPath { get; set; } = [];
 }
