@@ -9,8 +9,8 @@ namespace Tributary.Grains.Actors.Connect;
 
 /// <summary>
 /// Writes a source task's records straight to the partition grains (no Kafka client, no TCP round trip), acks=all, one
-/// batch per partition per poll (several when they pass half a megabyte or the topic's limit), partitioned as Kafka's default partitioner does (murmur2 of the key; records without
-/// key or partition go to one partition per poll, in turn). A topic that does not exist is created with the connector's
+/// batch per partition per poll (several when they pass 512 KiB or the topic's limit), partitioned as Kafka's default
+/// partitioner does (murmur2 of the key; records without key or partition go to one partition per poll, in turn). A topic that does not exist is created with the connector's
 /// topic creation settings (KIP-158) when it has them, else with the broker's defaults when the broker's
 /// <c>auto.create.topics.enable</c> allows, as a Kafka producer's metadata request would have it created. A write that fails for a reason that passes (a leader moving,
 /// too few replicas in sync, a silo dying) is tried again for up to Kafka's <c>delivery.timeout.ms</c> (2 minutes), as
@@ -93,7 +93,8 @@ internal sealed class PartitionRecordWriter(
     /// <summary>
     /// The bytes a batch is filled to: a poll's records for one partition can be far more than a topic accepts in one
     /// batch (2,000 lines of 1 KiB are 2 MB; <c>max.message.bytes</c> is 1 MB by default), so they go as several batches,
-    /// as Kafka's producer splits them by <c>batch.size</c>. Half a megabyte keeps grain calls few; a topic whose own
+    /// as Kafka's producer splits them by <c>batch.size</c>. Half a megabyte keeps grain calls few (batches under the
+    /// large object heap's 85 kB did not lower the silo's gen2 collections here); a topic whose own
     /// <c>max.message.bytes</c> is smaller gets batches that fit it.
     /// </summary>
     private static long MaxBatchBytes(TopicDescription topic) =>

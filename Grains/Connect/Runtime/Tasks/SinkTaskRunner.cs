@@ -34,6 +34,7 @@ public sealed class SinkTaskRunner : TaskRunner
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly Dictionary<TopicPartition, long> _consumed = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
+    private readonly FetchBuffer _fetched = new();
     private IReadOnlyList<SinkRecord>? _retry;
     private DateTimeOffset _nextCommit;
 
@@ -138,10 +139,14 @@ public sealed class SinkTaskRunner : TaskRunner
             return [];
         }
 
-        var read = await _reader.ReadAsync(readable, ReadWait, cancellationToken).ConfigureAwait(false);
+        // max.poll.records bounds a put; the records a read returned beyond it wait in the buffer for the next puts.
+        var consumed = _fetched.Take(readable, _maxPollRecords);
+        if (consumed.Count == 0)
+        {
+            _fetched.Fill(readable, await _reader.ReadAsync(readable, ReadWait, cancellationToken).ConfigureAwait(false));
+            consumed = _fetched.Take(readable, _maxPollRecords);
+        }
 
-        // max.poll.records bounds a put; the records left are read again from their partitions' positions next time.
-        var consumed = read.Count > _maxPollRecords ? read.Take(_maxPollRecords).ToList() : read;
         var records = new List<SinkRecord>(consumed.Count);
         foreach (var record in consumed)
         {
