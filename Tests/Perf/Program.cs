@@ -2,6 +2,7 @@ using Tributary.Tests.TestKit;
 using Confluent.Kafka;
 using Tributary.Tests.Perf;
 using Tributary.Tests.Perf.Cluster;
+using Tributary.Tests.Perf.Connect;
 using Tributary.Tests.Perf.Groups;
 using Tributary.Tests.Perf.Registry;
 using Tributary.Tests.Perf.RestProxy;
@@ -27,6 +28,9 @@ using Tributary.Tests.Perf.Transactions;
 //       GET /schemas/ids/{id} from N connections beside a bare Kestrel process answering the same bytes; registration rate
 //   rest-perf --rest http://HOST:PORT --bootstrap HOST:PORT [--records N] [--record-size B] [--batch N] [--streams N]
 //       1 KiB JSON records: native produce, REST v2 produce in batches and v3 streaming produce in one run; v2 consume
+//   connect-perf [--records 1000000,200000] [--record-size 100,1024] [--partitions 1] [--offset-flush-interval-ms 1000]
+//       Kafka Connect on a silo started here: FileStreamSource (file lines -> topic) against producer-perf writing the
+//       same records, FileStreamSink (topic -> file) against consumer-perf reading the same topic; ratios, broker CPU-s
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
 //   balance-perf [--gigabytes 10] [--partitions 24] [--record-size 16384] [--interval HH:MM:SS]
@@ -128,6 +132,17 @@ switch (command)
         return 0;
     }
 
+    case "connect-perf":
+    {
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        foreach (var (what, value, against) in await ConnectPerf.RunAsync(arguments))
+        {
+            Console.WriteLine($"{what}: {value} ({against})");
+        }
+
+        return 0;
+    }
+
     case "balance-perf":
     {
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
@@ -150,6 +165,6 @@ switch (command)
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|cluster-perf|balance-perf|loopback|idle-partitions|restart-perf [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|connect-perf|cluster-perf|balance-perf|loopback|idle-partitions|restart-perf [options]");
         return 2;
 }
