@@ -94,11 +94,17 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
             IsolationLevel = isolation,
             EnablePartitionEof = true,
         }).Build();
-        consumer.Subscribe(topic);
+        // Assigned, not subscribed: a group's first rebalance would outlast the idle limit below.
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+        {
+            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
+            consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        }
+
         var records = new List<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         var idle = 0;
-        while (DateTime.UtcNow < deadline && idle < 10)
+        while (DateTime.UtcNow < deadline && idle < 25)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null || result.IsPartitionEOF)
