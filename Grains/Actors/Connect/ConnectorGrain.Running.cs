@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Runtime.Config;
@@ -162,7 +161,7 @@ public sealed partial class ConnectorGrain
         {
             var plugin = worker.Plugins.Require(config[ConnectorConfig.ConnectorClass], PluginKind.Source, PluginKind.Sink);
             var connector = worker.Plugins.Create<ConnectorBase>(plugin);
-            connector.Initialize(new Context(GrainFactory, Name, this));
+            connector.Initialize(new ConnectorContext(GrainFactory, Name, Fail));
             await connector.StartAsync(config, CancellationToken.None);
             _connector = connector;
             _connectorFailure = null;
@@ -170,7 +169,7 @@ public sealed partial class ConnectorGrain
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogConnectorFailed(logger, e, Name);
+            ConnectorLog.ConnectorFailed(logger, e, Name);
             _connectorFailure = new ConnectInstanceState("FAILED", worker.WorkerId, e.ToString());
             return false;
         }
@@ -189,7 +188,7 @@ public sealed partial class ConnectorGrain
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogConnectorStopFailed(logger, e, Name);
+                ConnectorLog.ConnectorStopFailed(logger, e, Name);
             }
         }
     }
@@ -212,7 +211,7 @@ public sealed partial class ConnectorGrain
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogConnectorFailed(logger, e, Name);
+            ConnectorLog.ConnectorFailed(logger, e, Name);
             _connectorFailure = new ConnectInstanceState("FAILED", worker.WorkerId, e.ToString());
             return false;
         }
@@ -247,33 +246,7 @@ public sealed partial class ConnectorGrain
     /// <summary>Spreads the sink's topics' partitions over its tasks in turn; true when the assignment changed.</summary>
     private async Task<bool> AssignPartitionsAsync()
     {
-        var config = state.State.Config!;
-        var listed = config.GetValueOrDefault(ConnectorConfig.Topics)?.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() ?? [];
-        var regex = config.GetValueOrDefault(ConnectorConfig.TopicsRegex)?.Trim() ?? "";
-        var topics = listed;
-        if (regex.Length > 0)
-        {
-            var all = await GrainFactory.GetGrain<ITopicCatalogGrain>(0).ListAsync();
-            topics = [.. all.Where(t => Regex.IsMatch(t, "^(?:" + regex + ")$"))];
-        }
-
-        var partitions = new List<string>();
-        foreach (var topic in topics.Distinct().Order(StringComparer.Ordinal))
-        {
-            var description = await GrainFactory.GetGrain<ITopicGrain>(topic).DescribeAsync();
-            for (var p = 0; p < (description?.PartitionCount ?? 0); p++)
-            {
-                partitions.Add($"{topic}/{p}");
-            }
-        }
-
-        var taskCount = state.State.TaskConfigs.Count;
-        var assignments = Enumerable.Range(0, taskCount).Select(_ => new List<string>()).ToList();
-        for (var i = 0; i < partitions.Count && taskCount > 0; i++)
-        {
-            assignments[i % taskCount].Add(partitions[i]);
-        }
-
+        var assignments = await SinkPartitions.AssignAsync(GrainFactory, state.State.Config!, state.State.TaskConfigs.Count);
         if (assignments.Count == state.State.SinkAssignments.Count && assignments.Zip(state.State.SinkAssignments).All(p => p.First.SequenceEqual(p.Second)))
         {
             return false;
@@ -290,7 +263,7 @@ public sealed partial class ConnectorGrain
         await Task.WhenAll(state.State.TaskConfigs.Select(async (taskConfig, index) =>
         {
             var partitions = state.State.Type == "sink" && index < state.State.SinkAssignments.Count
-                ? state.State.SinkAssignments[index].Select(Partition).ToList()
+                ? state.State.SinkAssignments[index].Select(SinkPartitions.Parse).ToList()
                 : [];
             var assignment = new ConnectTaskAssignment(
                 state.State.Config!, taskConfig, generation, paused, state.State.TaskRestarts.GetValueOrDefault(index), partitions);
@@ -304,7 +277,7 @@ public sealed partial class ConnectorGrain
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogTaskUnreachable(logger, e, Name, index);
+                ConnectorLog.TaskUnreachable(logger, e, Name, index);
                 _taskStates[index] = (generation, new ConnectInstanceState("UNASSIGNED", worker.WorkerId, null));
             }
         }));
@@ -320,7 +293,7 @@ public sealed partial class ConnectorGrain
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogTaskUnreachable(logger, e, Name, index);
+                ConnectorLog.TaskUnreachable(logger, e, Name, index);
             }
         }));
     }
@@ -346,29 +319,6 @@ public sealed partial class ConnectorGrain
             ? known.State
             : new ConnectInstanceState("UNASSIGNED", worker.WorkerId, null);
 
-    private static GroupTopicPartition Partition(string text)
-    {
-        var slash = text.LastIndexOf('/');
-        return new GroupTopicPartition(text[..slash], int.Parse(text[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
     private static bool SameConfig(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Connector {Connector} failed")]
-    private static partial void LogConnectorFailed(ILogger logger, Exception exception, string connector);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Connector} failed to stop")]
-    private static partial void LogConnectorStopFailed(ILogger logger, Exception exception, string connector);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task} of connector {Connector} could not be reached; it is tried again in the next round")]
-    private static partial void LogTaskUnreachable(ILogger logger, Exception exception, string connector, int task);
-
-    /// <summary>The connector object's view of the runtime: both requests go to this grain as calls of their own.</summary>
-    private sealed class Context(IGrainFactory grains, string name, ConnectorGrain owner) : IConnectorContext
-    {
-        public void RequestTaskReconfiguration() => _ = grains.GetGrain<IConnectorGrain>(name).ReconfigureTasksAsync();
-
-        public void RaiseError(Exception error) => owner.Fail(error);
-    }
 }

@@ -256,6 +256,14 @@ public sealed class ConnectorValidator(PluginRegistry plugins, bool exactlyOnceS
             }
         }
 
+        // Without exactly-once sources, source offsets live in the control plane, not in a topic: a topic named here
+        // would be accepted and never used.
+        if (!exactlyOnceSourceEnabled && config.GetValueOrDefault(ConnectorConfig.OffsetsStorageTopic) is { } topic && topic.Trim().Length > 0)
+        {
+            values[ConnectorConfig.OffsetsStorageTopic].AddErrorMessage(
+                "offsets.storage.topic is used by exactly-once source tasks (Tributary:Connect:ExactlyOnceSourceSupport=enabled); otherwise a connector's offsets are kept in the cluster's control plane.");
+        }
+
         if (string.Equals(config.GetValueOrDefault(ConnectorConfig.TransactionBoundary)?.Trim(), "connector", StringComparison.OrdinalIgnoreCase) &&
             connector.CanDefineTransactionBoundaries(config) != ConnectorTransactionBoundaries.Supported)
         {

@@ -247,4 +247,21 @@ public sealed class ConnectorValidatorTests
 
         Assert.Single(ErrorsOf(validation, "name"));
     }
+
+    [Fact]
+    public void AnOffsetsTopic_IsRefusedWithoutExactlyOnceSources_AndTakenWithThem()
+    {
+        var config = Source(("offsets.storage.topic", "my-offsets"));
+
+        Assert.Contains("exactly-once source tasks", Assert.Single(ErrorsOf(Validator.Validate(config), "offsets.storage.topic")));
+        Assert.Empty(ErrorsOf(new ConnectorValidator(TestPlugins.Registry, exactlyOnceSourceEnabled: true).Validate(config), "offsets.storage.topic"));
+    }
+
+    [Fact]
+    public void ExactlyOnceRequired_IsRefused_WhenTheWorkerHasItOff()
+    {
+        var errors = ErrorsOf(Validator.Validate(Source(("exactly.once.support", "required"))), "exactly.once.support");
+
+        Assert.Contains("This worker does not have exactly-once source support enabled.", errors);
+    }
 }
