@@ -72,6 +72,7 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
         ConsumeUntil(consumer, read, lines.Count + 1, TimeSpan.FromSeconds(3));
         if (!lines.SequenceEqual(read))
         {
+            output.WriteLine("status: " + await survivor.GetStringAsync("/connectors/eos-source/status"));
             output.WriteLine("connect-offsets read_uncommitted:\n" + string.Join("\n", Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadUncommitted)));
             output.WriteLine("connect-offsets read_committed:\n" + string.Join("\n", Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadCommitted)));
             output.WriteLine("eos-lines read_uncommitted, first and last of each run:\n" + string.Join("\n", Runs(Dump(cluster.BootstrapServers, "eos-lines", IsolationLevel.ReadUncommitted))));

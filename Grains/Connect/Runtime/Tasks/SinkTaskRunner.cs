@@ -114,7 +114,7 @@ public sealed class SinkTaskRunner : TaskRunner
         }
     }
 
-    protected override async Task StopAsync()
+    protected override async Task StopAsync(bool failed)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try

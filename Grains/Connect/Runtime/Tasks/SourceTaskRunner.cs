@@ -30,6 +30,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly IReadOnlyList<IErrorReporter> _reporters;
     private readonly ExactlyOnceSource? _exactlyOnce;
     private readonly TransactionRequests _transactionRequests = new();
+    private bool _writeIncomplete;
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
@@ -89,12 +90,18 @@ public sealed class SourceTaskRunner : TaskRunner
         }
     }
 
-    protected override async Task StopAsync()
+    protected override async Task StopAsync(bool failed)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            if (_exactlyOnce is not null)
+            if (_exactlyOnce is not null && (failed || _writeIncomplete))
+            {
+                // A poll whose write failed or was cut short may have written its offsets and not all its records:
+                // committing that transaction would skip records, so it is aborted and the poll read again.
+                await _exactlyOnce.Writer.AbortAsync(timeout.Token).ConfigureAwait(false);
+            }
+            else if (_exactlyOnce is not null)
             {
                 await CommitTransactionAsync(timeout.Token).ConfigureAwait(false);
             }
@@ -142,7 +149,9 @@ public sealed class SourceTaskRunner : TaskRunner
         IReadOnlyList<ProducedRecord> written = [];
         if (outgoing.Count > 0)
         {
+            _writeIncomplete = true;
             written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            _writeIncomplete = false;
             WrittenCount += dataCount;
             foreach (var topic in outgoing.Take(dataCount).Select(o => o.Topic).Where(_topics.Add))
             {

@@ -75,11 +75,11 @@ public abstract class TaskRunner
         catch (Exception e)
         {
             SetStatus(TaskStatus.Failed(e));
-            await StopQuietlyAsync().ConfigureAwait(false);
+            await StopQuietlyAsync(failed: true).ConfigureAwait(false);
             return;
         }
 
-        await StopQuietlyAsync().ConfigureAwait(false);
+        await StopQuietlyAsync(failed: false).ConfigureAwait(false);
         SetStatus(TaskStatus.Unassigned);
     }
 
@@ -88,14 +88,14 @@ public abstract class TaskRunner
     /// <summary>One round: a poll and its writes for a source, a read and its put for a sink, with commits when due.</summary>
     protected abstract Task IterateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Commits what can be committed and stops the task; must not throw.</summary>
-    protected abstract Task StopAsync();
+    /// <summary>Commits what can be committed (nothing of a run that <paramref name="failed"/> but what is safe) and stops the task.</summary>
+    protected abstract Task StopAsync(bool failed);
 
-    private async Task StopQuietlyAsync()
+    private async Task StopQuietlyAsync(bool failed)
     {
         try
         {
-            await StopAsync().ConfigureAwait(false);
+            await StopAsync(failed).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

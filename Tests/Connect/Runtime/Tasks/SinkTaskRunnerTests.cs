@@ -98,7 +98,7 @@ public sealed class SinkTaskRunnerTests : IDisposable
         var task = new FlakySinkTask(new FileStreamSinkTask()) { FailWith = new ConnectException("disk full") };
         var run = Start(reader, [P0], task);
 
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(3));
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal("FAILED", run.Runner.Status.State);
         Assert.Contains("disk full", run.Runner.Status.Trace, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public sealed class SinkTaskRunnerTests : IDisposable
         public async Task StopAsync()
         {
             await Stop.CancelAsync();
-            await Completion.WaitAsync(TimeSpan.FromSeconds(3));
+            await Completion.WaitAsync(TimeSpan.FromSeconds(15));
             Stop.Dispose();
         }
     }

@@ -95,7 +95,7 @@ public sealed class SourceTaskRunnerTests : IDisposable
         _offsets.Set(PartitionKey, """{"position":"not a number"}""");
         var run = Start();
 
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(3));
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal("FAILED", run.Runner.Status.State);
         Assert.Contains("Offset position is the incorrect type", run.Runner.Status.Trace, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class SourceTaskRunnerTests : IDisposable
         _writer.FailWith = new IOException("broker unavailable");
         var run = Start();
 
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(3));
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal("FAILED", run.Runner.Status.State);
         Assert.Contains("broker unavailable", run.Runner.Status.Trace, StringComparison.Ordinal);
@@ -199,7 +199,7 @@ public sealed class SourceTaskRunnerTests : IDisposable
         public async Task StopAsync()
         {
             await Stop.CancelAsync();
-            await Completion.WaitAsync(TimeSpan.FromSeconds(3));
+            await Completion.WaitAsync(TimeSpan.FromSeconds(15));
             Stop.Dispose();
         }
     }
