@@ -25,7 +25,9 @@ public sealed class RestLimitTests(DefaultLimitsBroker broker) : IClassFixture<D
     /// </summary>
     private async Task<(HttpStatusCode Status, string Body)> ProduceAsync(string topic, string body, string contentType = JsonV2)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(broker.RestUrl) };
+        // The client waits for 100 Continue as long as the server may take on a loaded machine: after HttpClient's default
+        // second it sends the body anyway, and a server refusing it with 413 closes the connection under the write.
+        using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = new Uri(broker.RestUrl) };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/topics/{topic}") { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.ExpectContinue = true;
