@@ -30,7 +30,15 @@ public sealed class ControlPlaneRestartTests
         Assert.True(File.Exists(Path.Combine(root, "broker-1", ".clean_shutdown")));
         await using var second = await BrokerCluster.StartAsync(2, root);
 
+        // A partition is leaderless (-1) until its broker has registered again after the restart, as in Kafka; a client
+        // would refresh its metadata until then.
         var described = await second.Grains.GetGrain<ITopicGrain>("kept").DescribeAsync();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); described!.PartitionBrokers.Contains(-1) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(100);
+            described = await second.Grains.GetGrain<ITopicGrain>("kept").DescribeAsync();
+        }
+
         Assert.Equal(created.TopicId, described!.TopicId);
         Assert.Equal(created.PartitionBrokers, described.PartitionBrokers);
         Assert.Equal("1048576", described.Configs["segment.bytes"]);
