@@ -7,7 +7,8 @@ namespace Tributary.Grains.Actors.Connect;
 /// The transactional producer of an exactly-once source task, speaking to the platform's transaction coordinator as a
 /// Kafka producer would: InitProducerId (which fences the task's older instances, a zombie's open transaction aborted),
 /// AddPartitionsToTxn before the first batch to a partition, batches with the producer's id, epoch and sequences, and
-/// EndTxn. Not thread-safe: one task's writer calls it.
+/// EndTxn. One task's writer calls it, one request at a time, except <see cref="NewBatch"/> and <see cref="Written"/>:
+/// the writer appends to a poll's partitions concurrently, so their sequences are kept under a lock.
 /// </summary>
 internal sealed class TransactionalProducer(IGrainFactory grains, string transactionalId)
 {
@@ -35,7 +36,11 @@ internal sealed class TransactionalProducer(IGrainFactory grains, string transac
 
         _producerId = result.ProducerId;
         _epoch = result.ProducerEpoch;
-        _sequences.Clear();
+        lock (_sequences)
+        {
+            _sequences.Clear();
+        }
+
         _inTransaction.Clear();
     }
 
@@ -58,18 +63,38 @@ internal sealed class TransactionalProducer(IGrainFactory grains, string transac
     }
 
     /// <summary>A batch builder for the partition's next records in the transaction.</summary>
-    public RecordBatchBuilder NewBatch((string Topic, int Partition) partition, CompressionType compression) => new()
+    public RecordBatchBuilder NewBatch((string Topic, int Partition) partition, CompressionType compression)
     {
-        Compression = compression,
-        ProducerId = _producerId,
-        ProducerEpoch = _epoch,
-        BaseSequence = _sequences.GetValueOrDefault(partition),
-        IsTransactional = true,
-    };
+        int sequence;
+        lock (_sequences)
+        {
+            sequence = _sequences.GetValueOrDefault(partition);
+        }
 
-    /// <summary>The partition's records up to here were written: its next batch's sequence follows them.</summary>
-    public void Written((string Topic, int Partition) partition, int records) =>
-        _sequences[partition] = (int)((_sequences.GetValueOrDefault(partition) + (long)records) % ((long)int.MaxValue + 1));
+        return new()
+        {
+            Compression = compression,
+            ProducerId = _producerId,
+            ProducerEpoch = _epoch,
+            BaseSequence = sequence,
+            IsTransactional = true,
+        };
+    }
+
+    /// <summary>
+    /// The partition's records up to here were written: its next batch's sequence follows them. Called concurrently for
+    /// a poll's partitions (their appends complete together, an acks=all wait released by one replica fetch): without
+    /// the lock, two first inserts into the map after <see cref="InitializeAsync"/> cleared it could lose one, and that
+    /// partition's next batch would go out at sequence 0 again, which the partition takes for a retry of the first batch
+    /// of this epoch and answers as a duplicate, writing nothing while the transaction commits its offsets.
+    /// </summary>
+    public void Written((string Topic, int Partition) partition, int records)
+    {
+        lock (_sequences)
+        {
+            _sequences[partition] = (int)((_sequences.GetValueOrDefault(partition) + (long)records) % ((long)int.MaxValue + 1));
+        }
+    }
 
     public Task CommitAsync() => EndAsync(commit: true);
 
