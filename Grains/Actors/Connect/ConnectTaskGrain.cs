@@ -135,7 +135,8 @@ public sealed partial class ConnectTaskGrain(
                 (IRecordWriter?)exactlyOnce?.Writer ?? SourceWriter(assignment.ConnectorConfig, null),
                 exactlyOnce is null ? new GrainSourceOffsetStore(grains, connector) : new TopicSourceOffsetStore(grains, exactlyOnce.OffsetsTopic, connector),
                 worker.Config, time, report,
-                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters, exactlyOnce);
+                topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters, exactlyOnce,
+                loggers.CreateLogger(type.FullName!));
         }
 
         var partitions = assignment.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList();
@@ -155,7 +156,7 @@ public sealed partial class ConnectTaskGrain(
             (SinkTask)Activator.CreateInstance(type)!, assignment.TaskConfig, partitions, converters,
             TransformationChain<SinkRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
             new PartitionRecordReader(grains, connector, ClientOverrides.From(assignment.ConnectorConfig).AutoOffsetReset), worker.Config, time, report, reporters,
-            ClientOverrides.From(assignment.ConnectorConfig).MaxPollRecords);
+            ClientOverrides.From(assignment.ConnectorConfig).MaxPollRecords, loggers.CreateLogger(type.FullName!));
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public sealed class ConnectWorker
         "Tributary.Grains.Connect.Transforms",
         "Tributary.Grains.Connect.File",
         "Tributary.Grains.Connect.Mirror",
+        "Tributary.Grains.Connect.Jdbc",
         "Tributary.Grains.Connect.Avro",
     ];
 

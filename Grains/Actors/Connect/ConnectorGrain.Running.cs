@@ -161,7 +161,7 @@ public sealed partial class ConnectorGrain
         {
             var plugin = worker.Plugins.Require(config[ConnectorConfig.ConnectorClass], PluginKind.Source, PluginKind.Sink);
             var connector = worker.Plugins.Create<ConnectorBase>(plugin);
-            connector.Initialize(new ConnectorContext(GrainFactory, Name, Fail));
+            connector.Initialize(new ConnectorContext(GrainFactory, Name, Fail, loggers.CreateLogger(plugin.Type.FullName!)));
             await connector.StartAsync(config, CancellationToken.None);
             _connector = connector;
             _connectorFailure = null;

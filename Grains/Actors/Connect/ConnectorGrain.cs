@@ -14,7 +14,8 @@ namespace Tributary.Grains.Actors.Connect;
 public sealed partial class ConnectorGrain(
     [PersistentState("connector", GrainStorageNames.ControlPlane)] IPersistentState<ConnectorState> state,
     ConnectWorker worker,
-    ILogger<ConnectorGrain> logger)
+    ILogger<ConnectorGrain> logger,
+    ILoggerFactory loggers)
     : Grain, IConnectorGrain
 {
     private string Name => this.GetPrimaryKeyString();
@@ -29,7 +30,7 @@ public sealed partial class ConnectorGrain(
             return ConnectResult<ConnectorPutResult>.Error(409, $"Connector {Name} already exists");
         }
 
-        var full = new Dictionary<string, string>(config, StringComparer.Ordinal);
+        var full = SecretConfigs.KeepHidden(config, state.State.Config, SecretConfigs.SecretKeys(worker.Plugins, config));
         if (full.TryGetValue(ConnectorConfig.Name, out var named) && named != Name)
         {
             return ConnectResult<ConnectorPutResult>.Error(400, "Connector name configuration (" + named + ") doesn't match connector name in the URL (" + Name + ")");
@@ -94,7 +95,8 @@ public sealed partial class ConnectorGrain(
 
     public Task<ConnectResult<IReadOnlyList<ConnectTaskInfo>>> GetTasksAsync() =>
         Task.FromResult(Exists
-            ? ConnectResult<IReadOnlyList<ConnectTaskInfo>>.Ok([.. state.State.TaskConfigs.Select((c, i) => new ConnectTaskInfo(new ConnectorTaskId(Name, i), c))])
+            ? ConnectResult<IReadOnlyList<ConnectTaskInfo>>.Ok([.. state.State.TaskConfigs.Select((c, i) =>
+                new ConnectTaskInfo(new ConnectorTaskId(Name, i), SecretConfigs.Mask(c, SecretConfigs.SecretKeys(worker.Plugins, state.State.Config!))))])
             : NotFound<IReadOnlyList<ConnectTaskInfo>>());
 
     public async Task<ConnectResult<bool>> DeleteAsync()
@@ -156,8 +158,9 @@ public sealed partial class ConnectorGrain(
         }
     }
 
+    // Secrets show as [hidden] in every answer (see SecretConfigs).
     private ConnectorInfo Info() =>
-        new(Name, state.State.Config!, [.. Enumerable.Range(0, state.State.TaskConfigs.Count).Select(i => new ConnectorTaskId(Name, i))], state.State.Type);
+        new(Name, SecretConfigs.Mask(state.State.Config!, SecretConfigs.SecretKeys(worker.Plugins, state.State.Config!)), [.. Enumerable.Range(0, state.State.TaskConfigs.Count).Select(i => new ConnectorTaskId(Name, i))], state.State.Type);
 
     private ConnectResult<T> NotFound<T>() => ConnectResult<T>.Error(404, $"Connector {Name} not found");
 }

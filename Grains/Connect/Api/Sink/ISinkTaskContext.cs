@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.Connect.Api.Connector;
 
 namespace Tributary.Grains.Connect.Api.Sink;
@@ -5,6 +7,9 @@ namespace Tributary.Grains.Connect.Api.Sink;
 /// <summary>What the runtime offers a sink task (Kafka's <c>SinkTaskContext</c>).</summary>
 public interface ISinkTaskContext
 {
+    /// <summary>Where the plug-in writes its log lines (Kafka's plug-ins use SLF4J); the runtime names it after the plug-in's class.</summary>
+    ILogger Logger => NullLogger.Instance;
+
     IReadOnlyDictionary<string, string> Configs { get; }
 
     /// <summary>The partitions this task consumes now.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.Connect.Api.Storage;
 
 namespace Tributary.Grains.Connect.Api.Source;
@@ -5,6 +7,9 @@ namespace Tributary.Grains.Connect.Api.Source;
 /// <summary>What the runtime offers a source task (Kafka's <c>SourceTaskContext</c>).</summary>
 public interface ISourceTaskContext
 {
+    /// <summary>Where the plug-in writes its log lines (Kafka's plug-ins use SLF4J); the runtime names it after the plug-in's class.</summary>
+    ILogger Logger => NullLogger.Instance;
+
     IReadOnlyDictionary<string, string> Configs { get; }
 
     IOffsetStorageReader OffsetStorageReader { get; }

@@ -1,11 +1,14 @@
+using Microsoft.Extensions.Logging;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Sink;
 
 namespace Tributary.Grains.Connect.Runtime.Tasks;
 
 /// <summary>A sink task's view of the runtime (Kafka's <c>WorkerSinkTaskContext</c>); the requests it makes are taken by the runner's loop.</summary>
-internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> configs, IReadOnlyCollection<TopicPartition> assignment, IErrantRecordReporter? errantRecordReporter) : ISinkTaskContext
+internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> configs, IReadOnlyCollection<TopicPartition> assignment, IErrantRecordReporter? errantRecordReporter, ILogger logger) : ISinkTaskContext
 {
+    public ILogger Logger => logger;
+
     private readonly object _gate = new();
     private readonly HashSet<TopicPartition> _paused = [];
     private Dictionary<TopicPartition, long> _offsets = [];

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.Connect.Api;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Sink;
@@ -18,6 +20,7 @@ public sealed class SinkTaskRunner : TaskRunner
 {
     private static readonly TimeSpan ReadWait = TimeSpan.FromMilliseconds(500);
 
+    private readonly ILogger _logger;
     private readonly SinkTask _task;
     private readonly IReadOnlyDictionary<string, string> _taskConfig;
     private readonly IReadOnlyCollection<TopicPartition> _assignment;
@@ -42,9 +45,10 @@ public sealed class SinkTaskRunner : TaskRunner
         SinkTask task, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyCollection<TopicPartition> assignment,
         TaskConverters converters, TransformationChain<SinkRecord> transforms, RetryWithTolerance errors, IRecordReader reader,
         WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, IReadOnlyList<IErrorReporter>? reporters = null,
-        int maxPollRecords = 500)
+        int maxPollRecords = 500, ILogger? logger = null)
         : base(report)
     {
+        _logger = logger ?? NullLogger.Instance;
         _maxPollRecords = maxPollRecords;
         _task = task;
         _taskConfig = taskConfig;
@@ -56,7 +60,7 @@ public sealed class SinkTaskRunner : TaskRunner
         _time = time;
         _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
         _reporters = reporters ?? [];
-        _context = new SinkTaskContext(taskConfig, assignment, _reporters.Count > 0 ? new ErrantRecords(this) : null);
+        _context = new SinkTaskContext(taskConfig, assignment, _reporters.Count > 0 ? new ErrantRecords(this) : null, _logger);
     }
 
     /// <summary>Records given to <c>put</c> so far.</summary>

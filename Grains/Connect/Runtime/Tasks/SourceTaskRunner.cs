@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Source;
 using Tributary.Grains.Connect.Api.Storage;
@@ -29,6 +31,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly Action<string> _topicUsed;
     private readonly IReadOnlyList<IErrorReporter> _reporters;
     private readonly ExactlyOnceSource? _exactlyOnce;
+    private readonly ILogger _logger;
     private readonly TransactionRequests _transactionRequests = new();
     private bool _writeIncomplete;
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
@@ -39,9 +42,10 @@ public sealed class SourceTaskRunner : TaskRunner
         SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
         TransformationChain<SourceRecord> transforms, RetryWithTolerance errors, IRecordWriter writer,
         ISourceOffsetStore offsets, WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, Action<string> topicUsed,
-        IReadOnlyList<IErrorReporter>? reporters = null, ExactlyOnceSource? exactlyOnce = null)
+        IReadOnlyList<IErrorReporter>? reporters = null, ExactlyOnceSource? exactlyOnce = null, ILogger? logger = null)
         : base(report)
     {
+        _logger = logger ?? NullLogger.Instance;
         _reporters = reporters ?? [];
         _exactlyOnce = exactlyOnce;
         _task = task;
@@ -67,7 +71,7 @@ public sealed class SourceTaskRunner : TaskRunner
         }
 
         _task.Initialize(new Context(_taskConfig, new StoredOffsetReader(_offsets),
-            _exactlyOnce?.Boundary == TransactionBoundary.Connector ? _transactionRequests : null));
+            _exactlyOnce?.Boundary == TransactionBoundary.Connector ? _transactionRequests : null, _logger));
         await _task.StartAsync(_taskConfig, cancellationToken).ConfigureAwait(false);
         _nextFlush = _time.GetUtcNow() + _flushInterval;
     }
@@ -315,6 +319,7 @@ public sealed class SourceTaskRunner : TaskRunner
         await _task.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record Context(IReadOnlyDictionary<string, string> Configs, IOffsetStorageReader OffsetStorageReader, ITransactionContext? TransactionContext)
+    private sealed record Context(
+        IReadOnlyDictionary<string, string> Configs, IOffsetStorageReader OffsetStorageReader, ITransactionContext? TransactionContext, ILogger Logger)
         : ISourceTaskContext;
 }

@@ -1,0 +1,188 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Jdbc.Dialects;
+using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
+
+namespace Tributary.Grains.Connect.Jdbc.Schema;
+
+/// <summary>
+/// The Connect schema of a query's rows and the reading of each row as a <see cref="Struct"/> (kafka-connect-jdbc's
+/// <c>SchemaMapping</c> and <c>DataConverter</c>): a struct named after the table, one field per column in the
+/// result's order, optional when the column takes nulls. Integers, floats, booleans, text and bytes keep their type;
+/// NUMERIC follows <c>numeric.mapping</c>; DATE, TIME and TIMESTAMP become Connect's Date, Time and Timestamp (a
+/// timestamp without time zone read as a wall-clock time in <c>db.timezone</c>); UUID, JSON and the other
+/// text-like types become strings. A column of a type with no mapping is left out with a warning, as Confluent does.
+/// </summary>
+public sealed class ResultSchema
+{
+    /// <summary>The Decimal schema parameter that carries the column's precision, as kafka-connect-jdbc sets it.</summary>
+    public const string DecimalPrecisionParameter = "connect.decimal.precision";
+
+    // kafka-connect-jdbc's MAX_INTEGER_TYPE_PRECISION: a NUMERIC of up to 18 digits fits in a long.
+    private const int MaxIntegerTypePrecision = 18;
+
+    private ResultSchema(ConnectSchema schema, IReadOnlyList<ColumnMapping> columns, string signature)
+    {
+        Schema = schema;
+        Columns = columns;
+        Signature = signature;
+    }
+
+    public ConnectSchema Schema { get; }
+
+    public IReadOnlyList<ColumnMapping> Columns { get; }
+
+    /// <summary>The column names and types it was built from: a result with another signature needs another schema.</summary>
+    public string Signature { get; }
+
+    public static string SignatureOf(DbDataReader reader) =>
+        string.Join(",", Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i) + ":" + reader.GetDataTypeName(i)));
+
+    public static ResultSchema Build(
+        string? name, IReadOnlyList<DbColumn> columns, string signature, DatabaseDialect dialect, NumericMapping numericMapping,
+        TimeZoneInfo zone, ILogger logger)
+    {
+        var builder = SchemaBuilder.Struct().WithName(name);
+        var mappings = new List<ColumnMapping>();
+        foreach (var column in columns)
+        {
+            var ordinal = column.ColumnOrdinal ?? mappings.Count;
+            var typeName = column.DataTypeName ?? "";
+            var kind = dialect.Classify(typeName);
+            var optional = column.AllowDBNull ?? true;
+            var mapped = Map(kind, dialect.NumericPrecision(column), numericMapping, optional, dialect, zone);
+            if (mapped is null)
+            {
+                logger.LogWarning("JDBC type {Type} of column {Column} is not currently supported; the column is left out", typeName, column.ColumnName);
+                continue;
+            }
+
+            builder.Field(column.ColumnName, mapped.Value.Schema);
+            mappings.Add(new ColumnMapping(column.ColumnName, ordinal, mapped.Value.Schema, mapped.Value.Read));
+        }
+
+        return new ResultSchema(builder.Build(), mappings, signature);
+    }
+
+    /// <summary>The row the reader is on, as a struct of <see cref="Schema"/>.</summary>
+    public Struct Read(DbDataReader reader)
+    {
+        var row = new Struct(Schema);
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            var column = Columns[i];
+            var value = reader.IsDBNull(column.Ordinal) ? null : column.Read(reader, column.Ordinal);
+            row.Put(Schema.Fields[i], value);
+        }
+
+        return row;
+    }
+
+    private static (ConnectSchema Schema, Func<DbDataReader, int, object?> Read)? Map(
+        SqlTypeKind kind, (int Precision, int Scale)? precision, NumericMapping numericMapping, bool optional,
+        DatabaseDialect dialect, TimeZoneInfo zone)
+    {
+        ConnectSchema Primitive(SchemaBuilder builder) => (optional ? builder.Optional() : builder).Build();
+
+        switch (kind)
+        {
+            case SqlTypeKind.Boolean:
+                return (Primitive(SchemaBuilder.Bool()), static (r, i) => r.GetValue(i) switch
+                {
+                    bool b => b,
+                    var other => Convert.ToInt64(other, CultureInfo.InvariantCulture) != 0,
+                });
+            case SqlTypeKind.Int8:
+                return (Primitive(SchemaBuilder.Int8()), static (r, i) => Convert.ToSByte(r.GetValue(i), CultureInfo.InvariantCulture));
+            case SqlTypeKind.Int16:
+                return (Primitive(SchemaBuilder.Int16()), static (r, i) => Convert.ToInt16(r.GetValue(i), CultureInfo.InvariantCulture));
+            case SqlTypeKind.Int32:
+                return (Primitive(SchemaBuilder.Int32()), static (r, i) => Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture));
+            case SqlTypeKind.Int64:
+                return (Primitive(SchemaBuilder.Int64()), static (r, i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture));
+            case SqlTypeKind.Float32:
+                return (Primitive(SchemaBuilder.Float32()), static (r, i) => Convert.ToSingle(r.GetValue(i), CultureInfo.InvariantCulture));
+            case SqlTypeKind.Float64:
+                return (Primitive(SchemaBuilder.Float64()), static (r, i) => Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture));
+            case SqlTypeKind.Numeric:
+                return MapNumeric(precision, numericMapping, optional);
+            case SqlTypeKind.String:
+                return (Primitive(SchemaBuilder.String()), static (r, i) => r.GetValue(i) switch
+                {
+                    string s => s,
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+                });
+            case SqlTypeKind.Bytes:
+                return (Primitive(SchemaBuilder.Bytes()), static (r, i) => r.GetValue(i) switch
+                {
+                    byte[] bytes => bytes,
+                    string text => System.Text.Encoding.UTF8.GetBytes(text),
+                    var other => throw new InvalidCastException($"Cannot read a {other.GetType().Name} as bytes"),
+                });
+            case SqlTypeKind.Date:
+                return (Primitive(LogicalTypes.Date()), (r, i) =>
+                    DateTime.SpecifyKind(((DateTime)dialect.ReadTemporal(r, i, SqlTypeKind.Date)!).Date, DateTimeKind.Utc));
+            case SqlTypeKind.Time:
+                return (Primitive(LogicalTypes.Time()), (r, i) =>
+                    DateTime.UnixEpoch.AddMilliseconds(Math.Floor(((TimeSpan)dialect.ReadTemporal(r, i, SqlTypeKind.Time)!).TotalMilliseconds)));
+            case SqlTypeKind.Timestamp:
+            case SqlTypeKind.TimestampWithTimeZone:
+                return (Primitive(LogicalTypes.Timestamp()), (r, i) => ToInstant((DateTime)dialect.ReadTemporal(r, i, kind)!, zone));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A timestamp value as an instant: a provider's UTC value as it is, a wall-clock value (no kind) read in
+    /// <paramref name="zone"/>.
+    /// </summary>
+    public static DateTime ToInstant(DateTime value, TimeZoneInfo zone) => value.Kind switch
+    {
+        DateTimeKind.Utc => value,
+        DateTimeKind.Local => value.ToUniversalTime(),
+        _ => TimeZoneInfo.ConvertTimeToUtc(value, zone),
+    };
+
+    // kafka-connect-jdbc's GenericDatabaseDialect.addFieldToSchema for NUMERIC. An unconstrained NUMERIC (no
+    // precision) has no fixed scale, which a Connect Decimal needs, so it is read as FLOAT64.
+    private static (ConnectSchema Schema, Func<DbDataReader, int, object?> Read)? MapNumeric(
+        (int Precision, int Scale)? precision, NumericMapping mapping, bool optional)
+    {
+        ConnectSchema Optional(SchemaBuilder builder) => (optional ? builder.Optional() : builder).Build();
+
+        if (precision is not var (p, s))
+        {
+            return (Optional(SchemaBuilder.Float64()), static (r, i) => Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture));
+        }
+
+        var integral = mapping switch
+        {
+            NumericMapping.PrecisionOnly => s == 0 && p <= MaxIntegerTypePrecision,
+            NumericMapping.BestFit or NumericMapping.BestFitEagerDouble => p <= MaxIntegerTypePrecision && s <= 0,
+            _ => false,
+        };
+        if (integral)
+        {
+            return p switch
+            {
+                > 9 => (Optional(SchemaBuilder.Int64()), static (r, i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)),
+                > 4 => (Optional(SchemaBuilder.Int32()), static (r, i) => Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture)),
+                > 2 => (Optional(SchemaBuilder.Int16()), static (r, i) => Convert.ToInt16(r.GetValue(i), CultureInfo.InvariantCulture)),
+                _ => (Optional(SchemaBuilder.Int8()), static (r, i) => Convert.ToSByte(r.GetValue(i), CultureInfo.InvariantCulture)),
+            };
+        }
+
+        var asDouble = s > 0 && (mapping == NumericMapping.BestFitEagerDouble || (mapping == NumericMapping.BestFit && p <= MaxIntegerTypePrecision));
+        if (asDouble)
+        {
+            return (Optional(SchemaBuilder.Float64()), static (r, i) => Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture));
+        }
+
+        var scale = s;
+        var schema = Optional(LogicalTypes.Decimal(scale).Parameter(DecimalPrecisionParameter, p.ToString(CultureInfo.InvariantCulture)));
+        return (schema, (r, i) => decimal.Round(Convert.ToDecimal(r.GetValue(i), CultureInfo.InvariantCulture), scale, MidpointRounding.ToEven));
+    }
+}

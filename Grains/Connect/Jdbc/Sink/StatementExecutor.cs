@@ -1,0 +1,116 @@
+using System.Data.Common;
+using Tributary.Grains.Connect.Jdbc.Dialects;
+
+namespace Tributary.Grains.Connect.Jdbc.Sink;
+
+/// <summary>
+/// Runs one flush's rows, in their order, inside the write's transaction. Where the provider batches (Npgsql's
+/// <see cref="DbBatch"/>) every row is one command of a single prepared batch, sent in one round trip; elsewhere
+/// (SQLite, in-process) each statement shape is one prepared command whose parameters are set row after row. The
+/// parameters' types are set once per statement (<see cref="DatabaseDialect.ConfigureParameter"/>) so that the
+/// database keeps one prepared plan per statement shape.
+/// </summary>
+public sealed class StatementExecutor(DatabaseDialect dialect)
+{
+    // Per statement shape, its parameters as the dialect types them, copied for each row of a batch: typing them
+    // afresh per row costs the dialect's type classification every time.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SinkStatement, DbParameter[]> _prototypes = [];
+
+    public Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken) =>
+        rows.Count == 0 ? Task.CompletedTask
+        : connection.CanCreateBatch ? ExecuteBatchAsync(connection, transaction, rows, cancellationToken)
+        : ExecuteCommandsAsync(connection, transaction, rows, cancellationToken);
+
+    private async Task ExecuteBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var row in rows)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = row.Statement.Sql;
+            var prototypes = Prototypes(command, row.Statement);
+            for (var i = 0; i < prototypes.Length; i++)
+            {
+                var parameter = prototypes[i] is ICloneable cloneable ? (DbParameter)cloneable.Clone() : Configure(command.CreateParameter(), row.Statement, i);
+                parameter.Value = row.Values[i];
+                command.Parameters.Add(parameter);
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ExecuteCommandsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
+    {
+        var commands = new Dictionary<SinkStatement, DbCommand>(ReferenceEqualityComparer.Instance);
+        try
+        {
+            foreach (var row in rows)
+            {
+                if (!commands.TryGetValue(row.Statement, out var command))
+                {
+                    command = Prepare(connection, transaction, row.Statement);
+                    commands.Add(row.Statement, command);
+                }
+
+                for (var i = 0; i < row.Values.Length; i++)
+                {
+                    command.Parameters[i].Value = row.Values[i];
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var command in commands.Values)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private DbParameter[] Prototypes(DbBatchCommand command, SinkStatement statement)
+    {
+        if (!_prototypes.TryGetValue(statement, out var prototypes))
+        {
+            prototypes = [.. statement.Parameters.Select((_, i) => Configure(command.CreateParameter(), statement, i))];
+            _prototypes.AddOrUpdate(statement, prototypes);
+        }
+
+        return prototypes;
+    }
+
+    private DbParameter Configure(DbParameter parameter, SinkStatement statement, int index)
+    {
+        parameter.ParameterName = statement.Positional ? "" : ParameterNames.Get(index);
+        dialect.ConfigureParameter(parameter, statement.Parameters[index].Schema, statement.Parameters[index].Target);
+        return parameter;
+    }
+
+    private DbCommand Prepare(DbConnection connection, DbTransaction transaction, SinkStatement statement)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement.Sql;
+        for (var i = 0; i < statement.Parameters.Count; i++)
+        {
+            command.Parameters.Add(Configure(command.CreateParameter(), statement, i));
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    /// <summary>The names the dialects' SQL uses (<c>@p0</c>, <c>@p1</c>...), made once.</summary>
+    private static class ParameterNames
+    {
+        private static readonly string[] Cached = [.. Enumerable.Range(0, 256).Select(i => "@p" + i)];
+
+        public static string Get(int index) => index < Cached.Length ? Cached[index] : "@p" + index;
+    }
+}
