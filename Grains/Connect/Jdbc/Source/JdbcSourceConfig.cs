@@ -29,6 +29,7 @@ public sealed class JdbcSourceConfig
     public const string TopicPrefix = "topic.prefix";
     public const string TimestampDelayIntervalMs = "timestamp.delay.interval.ms";
     public const string NumericPrecisionMapping = "numeric.precision.mapping";
+    public const string QueryRetryAttempts = "query.retry.attempts";
 
     /// <summary>The task configuration key listing the tables a task reads (a JSON array of qualified names).</summary>
     public const string Tables = "tables";
@@ -107,7 +108,11 @@ public sealed class JdbcSourceConfig
             required: true, group: ConnectorGroup, orderInGroup: 4, displayName: "Topic Prefix")
         .Define(TimestampDelayIntervalMs, ConfigType.Long, Importance.High,
             "How long to wait after a row with certain timestamp appears before we include it in the result.",
-            defaultValue: 0L, validator: Validators.AtLeast(0), group: ConnectorGroup, orderInGroup: 5, displayName: "Delay Interval (ms)");
+            defaultValue: 0L, validator: Validators.AtLeast(0), group: ConnectorGroup, orderInGroup: 5, displayName: "Delay Interval (ms)")
+        .Define(QueryRetryAttempts, ConfigType.Int, Importance.Low,
+            "Number of times to retry SQL exceptions encountered when executing queries; -1 retries without end. " +
+            "Errors that cannot pass (a bad query, a missing column) fail the task at once.",
+            defaultValue: -1, validator: Validators.AtLeast(-1), group: ConnectorGroup, orderInGroup: 6, displayName: "Query Retry Attempts");
 
     private JdbcSourceConfig(ParsedConfig parsed)
     {
@@ -125,6 +130,7 @@ public sealed class JdbcSourceConfig
         TablePollInterval = TimeSpan.FromMilliseconds(parsed.GetLong(TablePollIntervalMs));
         Prefix = parsed.GetString(TopicPrefix)!;
         TimestampDelay = TimeSpan.FromMilliseconds(parsed.GetLong(TimestampDelayIntervalMs));
+        QueryRetries = parsed.GetInt(QueryRetryAttempts);
         var mapping = parsed.GetString(NumericMappings.ConfigName);
         NumericMapping = mapping is not null
             ? NumericMappings.Parse(mapping)
@@ -164,6 +170,9 @@ public sealed class JdbcSourceConfig
     public string Prefix { get; }
 
     public TimeSpan TimestampDelay { get; }
+
+    /// <summary>How many transient query errors in a row a table may have before the task fails; -1 for no end.</summary>
+    public int QueryRetries { get; }
 
     public NumericMapping NumericMapping { get; }
 

@@ -77,15 +77,24 @@ public sealed class JdbcSourceTask : SourceTask
             {
                 await querier.StartQueryAsync(_connection!, cancellationToken).ConfigureAwait(false);
                 var records = await querier.ReadAsync(config.MaxRows, cancellationToken).ConfigureAwait(false);
+                querier.Failures = 0;
                 if (records.Count > 0)
                 {
                     return records;
                 }
             }
+            catch (DbException e) when (!e.IsTransient || (config.QueryRetries >= 0 && querier.Failures >= config.QueryRetries))
+            {
+                // kafka-connect-jdbc fails the task on an error that cannot pass (SQLNonTransientException: a bad query,
+                // a dropped column) and when query.retry.attempts are used up; its trace names the table and the cause.
+                await querier.ResetAsync(DateTime.MaxValue).ConfigureAwait(false);
+                throw new ConnectException($"Failed to run query for table {querier.Description}: {e.Message}", e);
+            }
             catch (DbException e)
             {
-                // kafka-connect-jdbc logs, closes the result and tries the table again at its next turn; a connection
-                // that broke is opened again (with connection.attempts) before that.
+                // Otherwise it logs, closes the result and tries the table again at its next turn; a connection that
+                // broke is opened again (with connection.attempts) before that.
+                querier.Failures++;
                 Context.Logger.LogError(e, "Failed to run query for table {Table}; it is tried again in {Interval} ms", querier.Description,
                     config.PollInterval.TotalMilliseconds);
                 await querier.ResetAsync(DateTime.UtcNow + config.PollInterval).ConfigureAwait(false);

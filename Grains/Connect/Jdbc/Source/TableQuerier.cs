@@ -49,6 +49,9 @@ internal sealed class TableQuerier : IAsyncDisposable
 
     public bool IsQuerying => _reader is not null;
 
+    /// <summary>Transient query errors in a row, against <c>query.retry.attempts</c>.</summary>
+    public int Failures { get; set; }
+
     public string Description => _table?.QualifiedName ?? "query";
 
     /// <summary>Runs the query when no result is open.</summary>

@@ -114,6 +114,42 @@ public sealed class JdbcSourceAvroTests(JdbcPostgresFixture fixture) : IClassFix
         await connect.DeleteAsync("/connectors/pg-nowhere");
     }
 
+    [Fact]
+    public async Task ABadQuery_FailsTheTaskWithTheDatabasesMessage()
+    {
+        var (url, connection) = await fixture.NewDatabaseAsync();
+        await connection.DisposeAsync();
+        using var connect = new ConnectClient(fixture.ConnectUrl);
+        var created = await connect.PutAsync("/connectors/pg-bad-query/config", new Dictionary<string, string>
+        {
+            ["connector.class"] = "io.confluent.connect.jdbc.JdbcSourceConnector",
+            ["connection.url"] = url,
+            ["connection.user"] = fixture.Postgres.User,
+            ["mode"] = "bulk",
+            ["query"] = "SELECT * FROM no_such_table",
+            ["topic.prefix"] = "bad-query",
+        });
+        Assert.Equal(201, created.Status);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string? trace = null;
+        while (trace is null && DateTime.UtcNow < deadline)
+        {
+            var (_, status) = await connect.GetAsync("/connectors/pg-bad-query/status");
+            if (status?["tasks"]?.AsArray() is [{ } task, ..] && task["state"]!.GetValue<string>() == "FAILED")
+            {
+                trace = task["trace"]!.GetValue<string>();
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(trace);
+        Assert.Contains("Failed to run query for table query", trace, StringComparison.Ordinal);
+        Assert.Contains("no_such_table", trace, StringComparison.Ordinal);
+        await connect.DeleteAsync("/connectors/pg-bad-query");
+    }
+
     private List<GenericRecord> Consume(string topic, int count)
     {
         using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = fixture.RegistryUrl });
