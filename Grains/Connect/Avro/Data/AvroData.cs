@@ -1,5 +1,6 @@
 using Tributary.Grains.Connect.Api.Data;
 using ApacheSchema = global::Avro.Schema;
+using Tributary.Grains.Connect.Api.Caching;
 
 namespace Tributary.Grains.Connect.Avro.Data;
 
@@ -9,8 +10,8 @@ namespace Tributary.Grains.Connect.Avro.Data;
 /// </summary>
 internal sealed class AvroData(AvroDataConfig config)
 {
-    private readonly LruCache<Schema, ParsedAvroSchema> _fromConnectCache = new(config.SchemasCacheSize);
-    private readonly LruCache<(string Json, int? Version), Schema> _toConnectCache = new(config.SchemasCacheSize);
+    private readonly LruCache<Schema, ParsedAvroSchema> _fromConnectCache = new(Math.Max(config.SchemasCacheSize, 1));
+    private readonly LruCache<(string Json, int? Version), Schema> _toConnectCache = new(Math.Max(config.SchemasCacheSize, 1));
     private readonly ConnectToAvroValue _toAvro = new(config);
     private readonly AvroToConnectValue _toConnect = new(config);
 

@@ -1,5 +1,6 @@
 using Confluent.SchemaRegistry;
 using Tributary.Grains.Connect.Avro.Data;
+using Tributary.Grains.Connect.Api.Caching;
 
 namespace Tributary.Grains.Connect.Avro.Registry;
 
@@ -16,10 +17,10 @@ namespace Tributary.Grains.Connect.Avro.Registry;
 /// </remarks>
 internal sealed class RegistrySchemas(ISchemaRegistryClient client, bool normalize, long latestTtlSeconds, int capacity, TimeProvider time)
 {
-    private readonly LruCache<(string Subject, string Json), int> _ids = new(capacity);
-    private readonly LruCache<int, ParsedAvroSchema> _byId = new(capacity);
-    private readonly LruCache<(string Subject, int Id), int> _versions = new(capacity);
-    private readonly LruCache<string, (RegisteredSchema Schema, long At)> _latest = new(capacity);
+    private readonly LruCache<(string Subject, string Json), int> _ids = new(Math.Max(capacity, 1));
+    private readonly LruCache<int, ParsedAvroSchema> _byId = new(Math.Max(capacity, 1));
+    private readonly LruCache<(string Subject, int Id), int> _versions = new(Math.Max(capacity, 1));
+    private readonly LruCache<string, (RegisteredSchema Schema, long At)> _latest = new(Math.Max(capacity, 1));
 
     public ISchemaRegistryClient Client { get; } = client;
 

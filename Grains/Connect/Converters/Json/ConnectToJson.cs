@@ -1,5 +1,6 @@
 using System.Collections;
 using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Caching;
 
 namespace Tributary.Grains.Connect.Converters.Json;
 
@@ -12,7 +13,7 @@ namespace Tributary.Grains.Connect.Converters.Json;
 /// </summary>
 internal sealed class ConnectToJson(JsonConverterConfig config)
 {
-    private readonly SchemaCache<Schema, byte[]> _schemaCache = new(config.SchemaCacheSize);
+    private readonly LruCache<Schema, byte[]> _schemaCache = new(config.SchemaCacheSize);
 
     public int CachedSchemas => _schemaCache.Count;
 

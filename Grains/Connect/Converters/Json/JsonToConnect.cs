@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Caching;
 
 namespace Tributary.Grains.Connect.Converters.Json;
 
@@ -11,7 +12,7 @@ namespace Tributary.Grains.Connect.Converters.Json;
 /// </summary>
 internal sealed class JsonToConnect(JsonConverterConfig config)
 {
-    private readonly SchemaCache<string, Schema> _schemaCache = new(config.SchemaCacheSize);
+    private readonly LruCache<string, Schema> _schemaCache = new(config.SchemaCacheSize);
 
     public int CachedSchemas => _schemaCache.Count;
 

@@ -1,10 +1,12 @@
-namespace Tributary.Grains.Connect.Avro.Data;
+namespace Tributary.Grains.Connect.Api.Caching;
 
 /// <summary>
-/// A bounded, thread-safe least-recently-used cache (the Guava caches Confluent sizes with <c>schemas.cache.config</c>),
-/// so that each distinct schema is converted, registered and parsed once rather than per record.
+/// A bounded, thread-safe least-recently-used cache, the shape of the caches Kafka's and Confluent's plug-ins size with
+/// <c>schemas.cache.size</c>/<c>schemas.cache.config</c> (and Kafka's <c>SynchronizedCache(LRUCache)</c>), so that
+/// each distinct schema is converted, registered or derived once rather than per record. A capacity of 0 caches
+/// nothing, as Kafka's <c>LRUCache(0)</c>.
 /// </summary>
-internal sealed class LruCache<TKey, TValue>(int capacity)
+public sealed class LruCache<TKey, TValue>(int capacity)
     where TKey : notnull
 {
     private readonly Dictionary<TKey, LinkedListNode<(TKey Key, TValue Value)>> _entries = [];
@@ -49,7 +51,7 @@ internal sealed class LruCache<TKey, TValue>(int capacity)
             }
 
             _entries[key] = _order.AddFirst((key, value));
-            while (_entries.Count > Math.Max(capacity, 1))
+            while (_entries.Count > Math.Max(capacity, 0))
             {
                 var last = _order.Last!;
                 _order.RemoveLast();
