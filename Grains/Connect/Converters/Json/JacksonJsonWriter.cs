@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Converters.Text;
+using Tributary.Grains.Connect.Api.Text;
 
 namespace Tributary.Grains.Connect.Converters.Json;
 

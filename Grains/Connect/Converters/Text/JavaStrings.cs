@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Text;
 
 namespace Tributary.Grains.Connect.Converters.Text;
 

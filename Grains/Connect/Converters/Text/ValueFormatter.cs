@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Text;
 
 namespace Tributary.Grains.Connect.Converters.Text;
 

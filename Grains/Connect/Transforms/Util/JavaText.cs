@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Text;
 
 namespace Tributary.Grains.Connect.Transforms.Util;
 
@@ -30,11 +31,9 @@ public static class JavaText
         return parts[..count];
     }
 
-    public static string FormatDouble(double value) =>
-        FormatFloating(value, Math.Abs(value).ToString("R", CultureInfo.InvariantCulture));
+    public static string FormatDouble(double value) => JavaNumberFormat.Double(value);
 
-    public static string FormatFloat(float value) =>
-        FormatFloating(value, Math.Abs(value).ToString("R", CultureInfo.InvariantCulture));
+    public static string FormatFloat(float value) => JavaNumberFormat.Float(value);
 
     /// <summary>A scalar as Java's <c>toString</c> writes it (numbers, booleans and strings); other values as Connect formats them.</summary>
     public static string ToJavaString(object value) => value switch
@@ -64,53 +63,4 @@ public static class JavaText
         IList => SchemaType.Array,
         _ => null,
     };
-
-    private static string FormatFloating(double value, string shortestAbs)
-    {
-        if (double.IsNaN(value))
-        {
-            return "NaN";
-        }
-
-        if (double.IsInfinity(value))
-        {
-            return value > 0 ? "Infinity" : "-Infinity";
-        }
-
-        var sign = value < 0 || (value == 0 && double.IsNegative(value)) ? "-" : "";
-        var exponentAt = shortestAbs.IndexOfAny(['E', 'e']);
-        var mantissa = exponentAt < 0 ? shortestAbs : shortestAbs[..exponentAt];
-        var exponent = exponentAt < 0 ? 0 : int.Parse(shortestAbs[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var point = mantissa.IndexOf('.');
-        var integerDigits = point < 0 ? mantissa.Length : point;
-        var digits = mantissa.Replace(".", "", StringComparison.Ordinal);
-        var leadingZeros = 0;
-        while (leadingZeros < digits.Length - 1 && digits[leadingZeros] == '0')
-        {
-            leadingZeros++;
-        }
-
-        digits = digits[leadingZeros..].TrimEnd('0');
-        if (digits.Length == 0)
-        {
-            return sign + "0.0";
-        }
-
-        // The power of ten of the first significant digit.
-        var firstDigitExponent = integerDigits - leadingZeros - 1 + exponent;
-        if (firstDigitExponent is >= -3 and < 7)
-        {
-            if (firstDigitExponent >= 0)
-            {
-                var integerPart = digits.PadRight(firstDigitExponent + 1, '0')[..(firstDigitExponent + 1)];
-                var fraction = digits.Length > firstDigitExponent + 1 ? digits[(firstDigitExponent + 1)..] : "0";
-                return sign + integerPart + "." + fraction;
-            }
-
-            return sign + "0." + new string('0', -firstDigitExponent - 1) + digits;
-        }
-
-        return sign + digits[0] + "." + (digits.Length > 1 ? digits[1..] : "0") + "E" +
-               firstDigitExponent.ToString(CultureInfo.InvariantCulture);
-    }
 }

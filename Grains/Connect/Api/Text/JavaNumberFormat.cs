@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using Tributary.Grains.Connect.Api.Data;
 
-namespace Tributary.Grains.Connect.Converters.Text;
+namespace Tributary.Grains.Connect.Api.Text;
 
 /// <summary>
 /// Numbers written exactly as Java writes them, because Kafka's JSON and string forms are Java's <c>toString</c>:

@@ -1,7 +1,7 @@
 using System.Numerics;
-using Tributary.Grains.Connect.Converters.Text;
+using Tributary.Grains.Connect.Api.Text;
 
-namespace Tributary.Tests.Connect.Converters.Text;
+namespace Tributary.Tests.Connect.Api.Text;
 
 /// <summary>Numbers printed as Java's Double.toString, Float.toString and BigDecimal.toString print them.</summary>
 public sealed class JavaNumberFormatTests
