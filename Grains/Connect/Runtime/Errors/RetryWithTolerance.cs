@@ -15,37 +15,56 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
     public long ToleratedCount { get; private set; }
 
     /// <summary>The operation's result, or the failure tolerated (the record is to be skipped).</summary>
-    public async ValueTask<(T? Result, ProcessingFailure? Failure)> ExecuteAsync<T>(
+    /// <remarks>
+    /// Called for every stage of every record, so success costs one call: the retry deadline, the delays and the
+    /// asynchronous machinery come into play only once the operation has failed.
+    /// </remarks>
+    public ValueTask<(T? Result, ProcessingFailure? Failure)> ExecuteAsync<T>(
         ErrorStage stage, string className, Func<T> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new((operation(), null));
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+        {
+            return RetryAsync(stage, className, operation, e, cancellationToken);
+        }
+    }
+
+    private async ValueTask<(T? Result, ProcessingFailure? Failure)> RetryAsync<T>(
+        ErrorStage stage, string className, Func<T> operation, Exception firstError, CancellationToken cancellationToken)
     {
         var deadline = config.RetryTimeout == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : time.GetUtcNow() + config.RetryTimeout;
         var delay = FirstDelay;
+        var error = firstError;
         while (true)
         {
-            try
+            var now = time.GetUtcNow();
+            if (error is Api.RetriableException && now < deadline)
             {
-                return (operation(), null);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
-            {
-                var now = time.GetUtcNow();
-                if (e is Api.RetriableException && now < deadline)
+                // As Kafka's backoff, the last wait is cut short at the deadline, and the operation tried once more there.
+                var remaining = deadline - now;
+                await Task.Delay(delay < remaining ? delay : remaining, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, config.MaxRetryDelay.Ticks));
+                try
                 {
-                    // As Kafka's backoff, the last wait is cut short at the deadline, and the operation tried once more there.
-                    var remaining = deadline - now;
-                    await Task.Delay(delay < remaining ? delay : remaining, time, cancellationToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, config.MaxRetryDelay.Ticks));
+                    return (operation(), null);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+                {
+                    error = e;
                     continue;
                 }
-
-                if (!config.TolerateAll)
-                {
-                    throw new ToleranceExceededException(stage, className, e);
-                }
-
-                ToleratedCount++;
-                return (default, new ProcessingFailure(stage, className, e));
             }
+
+            if (!config.TolerateAll)
+            {
+                throw new ToleranceExceededException(stage, className, error);
+            }
+
+            ToleratedCount++;
+            return (default, new ProcessingFailure(stage, className, error));
         }
     }
 
