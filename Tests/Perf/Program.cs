@@ -31,6 +31,11 @@ using Tributary.Tests.Perf.Transactions;
 //   connect-perf [--records 1000000,200000] [--record-size 100,1024] [--partitions 1] [--offset-flush-interval-ms 1000]
 //       Kafka Connect on a silo started here: FileStreamSource (file lines -> topic) against producer-perf writing the
 //       same records, FileStreamSink (topic -> file) against consumer-perf reading the same topic; ratios, broker CPU-s
+//   jdbc-perf [--rows 200000] [--batch-max-rows 1000] [--sink-batch-size 3000] [--max-poll-records 500] [--npgsql-batch 500]
+//             [--converter json|avro] [--offset-flush-interval-ms 60000] [--parts source,sink]
+//       JDBC connectors on a silo and a PostgreSQL started here: JdbcSourceConnector (incrementing) copying a table into a
+//       topic against Npgsql SELECT * of the same rows; JdbcSinkConnector upserting a topic's JSON records against Npgsql
+//       binary COPY and batched INSERT ... ON CONFLICT of the same rows; ratios, CPU-s of silo, postgres and client
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
 //   balance-perf [--gigabytes 10] [--partitions 24] [--record-size 16384] [--interval HH:MM:SS]
@@ -143,6 +148,20 @@ switch (command)
         return 0;
     }
 
+    case "jdbc-perf":
+    {
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        var figures = await JdbcPerf.RunAsync(arguments);
+        var width = figures.Max(f => f.What.Length);
+        var valueWidth = figures.Max(f => f.Value.Length);
+        foreach (var (what, value, against) in figures)
+        {
+            Console.WriteLine($"{what.PadRight(width)}  {value.PadRight(valueWidth)}  {against}");
+        }
+
+        return 0;
+    }
+
     case "balance-perf":
     {
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
@@ -165,6 +184,6 @@ switch (command)
     case "idle-partitions":
         return await IdlePartitions.RunAsync(arguments);
     default:
-        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|connect-perf|cluster-perf|balance-perf|loopback|idle-partitions|restart-perf [options]");
+        Console.Error.WriteLine("usage: Tributary.Tests.Perf suite|producer-perf|consumer-perf|group-perf|txn-perf|registry-perf|rest-perf|connect-perf|jdbc-perf|cluster-perf|balance-perf|loopback|idle-partitions|restart-perf [options]");
         return 2;
 }
