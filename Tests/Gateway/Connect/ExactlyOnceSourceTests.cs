@@ -72,6 +72,50 @@ public sealed class ExactlyOnceSourceTests(ExactlyOnceSourceTests.Fixture broker
     }
 
     [Fact]
+    public async Task IntervalBoundary_KeepsEvenTheFirstTransactionOpenForItsInterval()
+    {
+        var input = Path.Combine(_directory, "interval.txt");
+        await File.WriteAllLinesAsync(input, ["a", "b", "c"]);
+        using var connect = new ConnectClient(broker.ConnectUrl);
+        Assert.Equal(201, (await connect.PutAsync("/connectors/eos-interval/config", new Dictionary<string, string>
+        {
+            ["connector.class"] = "FileStreamSource",
+            ["file"] = input,
+            ["topic"] = "eos-interval-lines",
+            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
+            ["transaction.boundary"] = "interval",
+            ["transaction.boundary.interval.ms"] = "60000",
+        })).Status);
+
+        // The worker commits offsets every half second here; the connector's own interval is a minute, and holds.
+        var uncommitted = new List<string>();
+        var committed = new List<string>();
+        using (var dirty = Reader(IsolationLevel.ReadUncommitted))
+        using (var clean = Reader(IsolationLevel.ReadCommitted))
+        {
+            Consume(dirty, uncommitted, 3, TimeSpan.FromSeconds(20));
+            Consume(clean, committed, 1, TimeSpan.FromSeconds(3));
+        }
+
+        Assert.Equal(["a", "b", "c"], uncommitted);
+        Assert.Empty(committed);
+        Assert.Equal(204, (await connect.DeleteAsync("/connectors/eos-interval")).Status);
+    }
+
+    private IConsumer<Ignore, string> Reader(IsolationLevel isolation)
+    {
+        var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "eos-interval-" + isolation,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            IsolationLevel = isolation,
+        }).Build();
+        consumer.Subscribe("eos-interval-lines");
+        return consumer;
+    }
+
+    [Fact]
     public async Task ExactlyOnceRequired_IsRefused_ForAConnectorThatCannotGiveIt()
     {
         using var connect = new ConnectClient(broker.ConnectUrl);

@@ -73,7 +73,8 @@ public sealed class SourceTaskRunner : TaskRunner
         _task.Initialize(new Context(_taskConfig, new StoredOffsetReader(_offsets),
             _exactlyOnce?.Boundary == TransactionBoundary.Connector ? _transactionRequests : null, _logger));
         await _task.StartAsync(_taskConfig, cancellationToken).ConfigureAwait(false);
-        _nextFlush = _time.GetUtcNow() + _flushInterval;
+        // With transaction.boundary=interval the first transaction, as every later one, lasts its own interval.
+        _nextFlush = _time.GetUtcNow() + (_exactlyOnce?.Interval ?? _flushInterval);
     }
 
     protected override async Task IterateAsync(CancellationToken cancellationToken)
