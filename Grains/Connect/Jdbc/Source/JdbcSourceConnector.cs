@@ -11,7 +11,8 @@ namespace Tributary.Grains.Connect.Jdbc.Source;
 /// Confluent's JDBC source connector (<c>io.confluent.connect.jdbc.JdbcSourceConnector</c>): copies tables (or one
 /// custom query) to topics named <c>topic.prefix</c> + table name, in bulk or incrementally. The tables are split
 /// into at most <c>tasks.max</c> contiguous groups, one task each; a custom query is one task. A
-/// <see cref="TableMonitor"/> notices new and dropped tables and asks for the tasks to be reconfigured.
+/// <see cref="TableMonitor"/> lists the tables in the background, notices new and dropped ones and asks for the tasks
+/// to be reconfigured; the connector has no tasks until the first listing is in, and fails when it cannot be made.
 /// </summary>
 [ConnectPlugin("io.confluent.connect.jdbc.JdbcSourceConnector")]
 public sealed class JdbcSourceConnector : SourceConnector
@@ -26,18 +27,19 @@ public sealed class JdbcSourceConnector : SourceConnector
 
     public override ConfigDef Config => JdbcSourceConfig.Definition;
 
-    public override async Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
+    public override Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
     {
         _config = JdbcSourceConfig.Parse(properties);
         _properties = new Dictionary<string, string>(properties, StringComparer.Ordinal);
         if (_config.IsQueryMode)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var connector = new DatabaseConnector(_config.Connection, Context.Logger);
-        _monitor = new TableMonitor(_config, connector, Context.RequestTaskReconfiguration, Context.Logger);
-        await _monitor.StartAsync(cancellationToken).ConfigureAwait(false);
+        _monitor = new TableMonitor(_config, connector, Context.RequestTaskReconfiguration, Context.RaiseError, Context.Logger);
+        _monitor.Start();
+        return Task.CompletedTask;
     }
 
     public override IReadOnlyList<IReadOnlyDictionary<string, string>> TaskConfigs(int maxTasks)
@@ -53,6 +55,12 @@ public sealed class JdbcSourceConnector : SourceConnector
         }
 
         var tables = _monitor!.Tables;
+        if (tables is null)
+        {
+            // Asked again once the first listing is in (or the connector fails if it cannot be made).
+            return [];
+        }
+
         if (tables.Count == 0)
         {
             Context.Logger.LogWarning("No tables were found so there's no work to be done.");

@@ -5,19 +5,24 @@ using Tributary.Grains.Connect.Jdbc.Dialects;
 namespace Tributary.Grains.Connect.Jdbc.Source;
 
 /// <summary>
-/// Watches the database's tables for the source connector (kafka-connect-jdbc's <c>TableMonitorThread</c>): lists
-/// them at start and every <c>table.poll.interval.ms</c>, keeps those the include/exclude lists allow, and calls
-/// <paramref name="changed"/> when the set differs, so the connector asks for new task configurations. A failed listing
-/// is logged and tried again at the next interval; the tables known so far stay.
+/// Watches the database's tables for the source connector (kafka-connect-jdbc's <c>TableMonitorThread</c>), in the
+/// background so that a slow or unreachable database never holds the connector's start (and so the REST call that
+/// created it): lists them at once and every <c>table.poll.interval.ms</c>, keeps those the include/exclude lists
+/// allow, and calls <paramref name="changed"/> when the set differs (the first listing included), so the connector
+/// asks for new task configurations. When the first listing fails after <c>connection.attempts</c>,
+/// <paramref name="failed"/> fails the connector; a later failed listing is logged and tried again at the next
+/// interval, the tables known so far kept.
 /// </summary>
-internal sealed class TableMonitor(JdbcSourceConfig config, DatabaseConnector connector, Action changed, ILogger logger) : IAsyncDisposable
+internal sealed class TableMonitor(
+    JdbcSourceConfig config, DatabaseConnector connector, Action changed, Action<Exception> failed, ILogger logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private IReadOnlyList<TableId> _tables = [];
+    private IReadOnlyList<TableId>? _tables;
     private Task? _loop;
 
-    public IReadOnlyList<TableId> Tables
+    /// <summary>The tables to read; null until the first listing has succeeded.</summary>
+    public IReadOnlyList<TableId>? Tables
     {
         get
         {
@@ -28,17 +33,7 @@ internal sealed class TableMonitor(JdbcSourceConfig config, DatabaseConnector co
         }
     }
 
-    /// <summary>Lists the tables once (failing when the database cannot be reached), then keeps watching.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var tables = await ListAsync(cancellationToken).ConfigureAwait(false);
-        lock (_lock)
-        {
-            _tables = tables;
-        }
-
-        _loop = Task.Run(() => WatchAsync(_stop.Token), CancellationToken.None);
-    }
+    public void Start() => _loop = Task.Run(() => WatchAsync(_stop.Token), CancellationToken.None);
 
     internal async Task<IReadOnlyList<TableId>> ListAsync(CancellationToken cancellationToken)
     {
@@ -54,16 +49,21 @@ internal sealed class TableMonitor(JdbcSourceConfig config, DatabaseConnector co
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
+        var first = true;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(config.TablePollInterval, cancellationToken).ConfigureAwait(false);
+                if (!first)
+                {
+                    await Task.Delay(config.TablePollInterval, cancellationToken).ConfigureAwait(false);
+                }
+
                 var tables = await ListAsync(cancellationToken).ConfigureAwait(false);
                 bool differs;
                 lock (_lock)
                 {
-                    differs = !tables.SequenceEqual(_tables);
+                    differs = _tables is null || !tables.SequenceEqual(_tables);
                     _tables = tables;
                 }
 
@@ -77,9 +77,18 @@ internal sealed class TableMonitor(JdbcSourceConfig config, DatabaseConnector co
             {
                 return;
             }
+            catch (Exception e) when (e is not OutOfMemoryException && first)
+            {
+                failed(e);
+                return;
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 logger.LogWarning(e, "Could not list the database's tables; trying again in {Interval} ms", config.TablePollInterval.TotalMilliseconds);
+            }
+            finally
+            {
+                first = false;
             }
         }
     }

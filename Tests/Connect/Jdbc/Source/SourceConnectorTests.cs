@@ -45,10 +45,11 @@ public sealed class SourceConnectorTests : IDisposable
         }
 
         var connector = new JdbcSourceConnector();
-        connector.Initialize(new SourceTaskHarness.ConnectorContext());
+        var context = new SourceTaskHarness.ConnectorContext();
+        connector.Initialize(context);
         await connector.StartAsync(Config(), CancellationToken.None);
 
-        Assert.Equal([["a", "b"], ["c", "d"], ["e"]], Tables(connector.TaskConfigs(3)));
+        Assert.Equal([["a", "b"], ["c", "d"], ["e"]], Tables(await SourceTaskHarness.TaskConfigsAsync(connector, context, 3)));
         Assert.Equal([["a"], ["b"], ["c"], ["d"], ["e"]], Tables(connector.TaskConfigs(10)));
         await connector.StopAsync(CancellationToken.None);
     }
@@ -61,9 +62,10 @@ public sealed class SourceConnectorTests : IDisposable
         async Task<string[]> TablesFor(params (string, string)[] extra)
         {
             var connector = new JdbcSourceConnector();
-            connector.Initialize(new SourceTaskHarness.ConnectorContext());
+            var context = new SourceTaskHarness.ConnectorContext();
+            connector.Initialize(context);
             await connector.StartAsync(Config(extra), CancellationToken.None);
-            var tables = Tables(connector.TaskConfigs(1)).SelectMany(t => t).ToArray();
+            var tables = Tables(await SourceTaskHarness.TaskConfigsAsync(connector, context, 1)).SelectMany(t => t).ToArray();
             await connector.StopAsync(CancellationToken.None);
             return tables;
         }
@@ -82,13 +84,14 @@ public sealed class SourceConnectorTests : IDisposable
         var connector = new JdbcSourceConnector();
         connector.Initialize(context);
         await connector.StartAsync(Config(("table.poll.interval.ms", "100")), CancellationToken.None);
-        var before = Tables(connector.TaskConfigs(4));
+        var before = Tables(await SourceTaskHarness.TaskConfigsAsync(connector, context, 4));
 
+        // The first listing asked for task configurations once; each change asks again.
         await ExecuteAsync("CREATE TABLE second (x INTEGER)");
-        await WaitAsync(() => context.Reconfigurations >= 1);
+        await WaitAsync(() => context.Reconfigurations >= 2);
         var afterCreate = Tables(connector.TaskConfigs(4));
         await ExecuteAsync("DROP TABLE first");
-        await WaitAsync(() => context.Reconfigurations >= 2);
+        await WaitAsync(() => context.Reconfigurations >= 3);
         var afterDrop = Tables(connector.TaskConfigs(4));
         await connector.StopAsync(CancellationToken.None);
 
@@ -114,22 +117,29 @@ public sealed class SourceConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task UnreachableDatabase_FailsStartAfterConnectionAttemptsWithTheCause()
+    public async Task UnreachableDatabase_FailsTheConnectorAfterConnectionAttemptsWithTheCause()
     {
         var port = SiloLauncher.FreePort();
         var connector = new JdbcSourceConnector();
-        connector.Initialize(new SourceTaskHarness.ConnectorContext());
+        var context = new SourceTaskHarness.ConnectorContext();
+        connector.Initialize(context);
         var config = Config(
             ("connection.url", $"jdbc:postgresql://127.0.0.1:{port}/nowhere"), ("connection.password", "secret-pw"),
-            ("connection.attempts", "2"), ("connection.backoff.ms", "100"));
+            ("connection.attempts", "2"), ("connection.backoff.ms", "1500"));
 
         var started = DateTime.UtcNow;
-        var error = await Assert.ThrowsAsync<ConnectException>(() => connector.StartAsync(config, CancellationToken.None));
+        await connector.StartAsync(config, CancellationToken.None);
+        var startTook = DateTime.UtcNow - started;
+        var error = await Assert.ThrowsAsync<ConnectException>(() => SourceTaskHarness.TaskConfigsAsync(connector, context, 1));
+        await connector.StopAsync(CancellationToken.None);
 
+        // The start does not wait for the database: the REST call that created the connector is not held.
+        // (Waiting for the attempts would take at least the 1.5 s backoff.)
+        Assert.True(startTook < TimeSpan.FromSeconds(1), $"start took {startTook.TotalMilliseconds} ms");
         Assert.Contains("after 2 attempt(s)", error.Message, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-pw", error.Message, StringComparison.Ordinal);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(100));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(1500));
     }
 
     private static async Task WaitAsync(Func<bool> condition)

@@ -27,14 +27,37 @@ internal sealed class SourceTaskHarness : IAsyncDisposable
     public static async Task<SourceTaskHarness> StartAsync(IReadOnlyDictionary<string, string> connectorConfig, StoredOffsets? offsets = null)
     {
         var connector = new JdbcSourceConnector();
-        connector.Initialize(new ConnectorContext());
+        var context = new ConnectorContext();
+        connector.Initialize(context);
         await connector.StartAsync(connectorConfig, CancellationToken.None);
-        var taskConfig = connector.TaskConfigs(1).Single();
+        var taskConfig = (await TaskConfigsAsync(connector, context, 1)).Single();
         await connector.StopAsync(CancellationToken.None);
         var harness = new SourceTaskHarness(offsets ?? new StoredOffsets());
         harness._task.Initialize(new Context(taskConfig, harness.Offsets));
         await harness._task.StartAsync(taskConfig, CancellationToken.None);
         return harness;
+    }
+
+    /// <summary>
+    /// The connector's task configurations once it has them: a table connector lists its tables in the background and
+    /// asks for a reconfiguration when the listing is in; a listing that failed is thrown here.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> TaskConfigsAsync(
+        JdbcSourceConnector connector, ConnectorContext context, int maxTasks, int reconfigurations = 1)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (context.Error is null && context.Reconfigurations < reconfigurations && connector.TaskConfigs(maxTasks) is { Count: 0 } &&
+               DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        if (context.Error is { } error)
+        {
+            throw error;
+        }
+
+        return connector.TaskConfigs(maxTasks);
     }
 
     /// <summary>One poll (waiting at most <paramref name="timeout"/>), its offsets stored.</summary>
