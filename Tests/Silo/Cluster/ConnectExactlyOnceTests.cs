@@ -53,7 +53,7 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
         var read = new List<string>();
         ConsumeUntil(consumer, read, 500, TimeSpan.FromSeconds(60));
 
-        var worker = await WorkerOfTaskAsync(http, TimeSpan.FromSeconds(10));
+        var worker = await ExactlyOnceConnect.WorkerOfTaskAsync(http, "eos-source", TimeSpan.FromSeconds(10));
         var victim = cluster.Silos.Single(s => worker.EndsWith(":" + s.Value.ConnectPort, StringComparison.Ordinal)).Key;
         using var survivor = new HttpClient { BaseAddress = new Uri(cluster.Silos.First(s => s.Key != victim).Value.ConnectUrl) };
 
@@ -72,9 +72,9 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
         if (!lines.SequenceEqual(read))
         {
             output.WriteLine("status: " + await survivor.GetStringAsync("/connectors/eos-source/status"));
-            output.WriteLine("connect-offsets read_uncommitted:\n" + string.Join("\n", Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadUncommitted)));
-            output.WriteLine("connect-offsets read_committed:\n" + string.Join("\n", Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadCommitted)));
-            output.WriteLine("eos-lines read_uncommitted, first and last of each run:\n" + string.Join("\n", Runs(Dump(cluster.BootstrapServers, "eos-lines", IsolationLevel.ReadUncommitted))));
+            output.WriteLine("connect-offsets read_uncommitted:\n" + string.Join("\n", ExactlyOnceConnect.Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadUncommitted).Select(r => r.Text)));
+            output.WriteLine("connect-offsets read_committed:\n" + string.Join("\n", ExactlyOnceConnect.Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadCommitted).Select(r => r.Text)));
+            output.WriteLine("eos-lines read_uncommitted, first and last of each run:\n" + string.Join("\n", Runs([.. ExactlyOnceConnect.Dump(cluster.BootstrapServers, "eos-lines", IsolationLevel.ReadUncommitted).Select(r => r.Text)])));
         }
 
         Assert.Equal(lines, read);
@@ -82,42 +82,6 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    /// <summary>Every record of a topic as "partition@offset key = value", for a failure's diagnosis.</summary>
-    private static List<string> Dump(string bootstrap, string topic, IsolationLevel isolation)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "dump-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            IsolationLevel = isolation,
-            EnablePartitionEof = true,
-        }).Build();
-        // Assigned, not subscribed: a group's first rebalance would outlast the idle limit below.
-        using (var admin = new Confluent.Kafka.AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
-        {
-            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
-            consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        }
-
-        var records = new List<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var idle = 0;
-        while (DateTime.UtcNow < deadline && idle < 25)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null || result.IsPartitionEOF)
-            {
-                idle++;
-                continue;
-            }
-
-            records.Add($"{result.Partition.Value}@{result.Offset.Value} {result.Message.Key} = {result.Message.Value}");
-        }
-
-        return records;
-    }
 
     private static IEnumerable<string> Runs(List<string> records)
     {
@@ -146,24 +110,6 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
         }
     }
 
-    private static async Task<string> WorkerOfTaskAsync(HttpClient http, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = JsonNode.Parse(await http.GetStringAsync("/connectors/eos-source/status"))!;
-            if (status["tasks"]!.AsArray().FirstOrDefault() is { } task && task["state"]!.GetValue<string>() == "RUNNING")
-            {
-                return task["worker_id"]!.GetValue<string>();
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("the source task did not run");
-        return "";
-    }
-
     /// <summary>Redis and two silos whose workers run sources exactly once; topics get two replicas, one enough in sync.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
@@ -174,14 +120,7 @@ public sealed class ConnectExactlyOnceTests(ConnectExactlyOnceTests.Fixture fixt
         public async Task InitializeAsync()
         {
             _redis = await RedisServer.StartAsync();
-            Cluster = new SiloCluster(SiloCluster.Redis(_redis), new Dictionary<string, string>
-            {
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["Tributary__Cluster__AutoBalance"] = "false",
-                ["Tributary__DefaultReplicationFactor"] = "2",
-                ["Tributary__MinInSyncReplicas"] = "1",
-                ["Tributary__Connect__ExactlyOnceSourceSupport"] = "enabled",
-            });
+            Cluster = new SiloCluster(SiloCluster.Redis(_redis), ExactlyOnceConnect.SiloSettings());
             await Cluster.StartAsync(1, 2);
         }
 

@@ -99,7 +99,7 @@ public sealed class JdbcExactlyOnceTests(JdbcExactlyOnceTests.Fixture fixture, I
         ConsumeUntil(consumer, read, 400, TimeSpan.FromSeconds(60), inserts);
         Assert.True(read.Distinct().Count() >= 400, $"only {read.Count} rows read before the kill ({inserted()} inserted)");
 
-        var worker = await WorkerOfTaskAsync(http, TimeSpan.FromSeconds(10));
+        var worker = await ExactlyOnceConnect.WorkerOfTaskAsync(http, Connector, TimeSpan.FromSeconds(10));
         var victim = cluster.Silos.Single(s => worker.EndsWith(":" + s.Value.ConnectPort, StringComparison.Ordinal)).Key;
         var survivorSilo = cluster.Silos.First(s => s.Key != victim).Value;
         using var survivor = new HttpClient { BaseAddress = new Uri(survivorSilo.ConnectUrl) };
@@ -116,12 +116,12 @@ public sealed class JdbcExactlyOnceTests(JdbcExactlyOnceTests.Fixture fixture, I
 
         // A little longer: a duplicate would show up now, if any was committed.
         ConsumeUntil(consumer, read, Rows + 1, TimeSpan.FromSeconds(3), inserts);
-        var moved = await WorkerOfTaskAsync(survivor, TimeSpan.FromSeconds(30), not: worker);
+        var moved = await ExactlyOnceConnect.WorkerOfTaskAsync(survivor, Connector, TimeSpan.FromSeconds(30), not: worker);
         output.WriteLine($"the task RUNNING on {moved}");
 
         // Not asserted: records the killed task wrote in a transaction it never committed (aborted by the fencing of
         // its successor), which show that the kill came mid-poll.
-        var uncommitted = Dump(cluster.BootstrapServers, Topic, IsolationLevel.ReadUncommitted);
+        var uncommitted = ExactlyOnceConnect.Dump(cluster.BootstrapServers, Topic, IsolationLevel.ReadUncommitted);
         output.WriteLine($"{Topic} read_uncommitted: {uncommitted.Count} records, runs of consecutive ids: " +
             string.Join(", ", Runs([.. uncommitted.Select(r => IdOf(r.Value))])));
 
@@ -133,8 +133,8 @@ public sealed class JdbcExactlyOnceTests(JdbcExactlyOnceTests.Fixture fixture, I
             output.WriteLine("ids read more than once, runs of consecutive ids: " +
                 string.Join(", ", Runs([.. read.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).Order()])));
             output.WriteLine("ids missing: " + string.Join(", ", Runs([.. expected.Except(read)])));
-            output.WriteLine("connect-offsets read_committed:\n" + string.Join("\n", Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadCommitted).Select(r => r.Text)));
-            output.WriteLine("connect-offsets read_uncommitted:\n" + string.Join("\n", Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadUncommitted).Select(r => r.Text)));
+            output.WriteLine("connect-offsets read_committed:\n" + string.Join("\n", ExactlyOnceConnect.Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadCommitted).Select(r => r.Text)));
+            output.WriteLine("connect-offsets read_uncommitted:\n" + string.Join("\n", ExactlyOnceConnect.Dump(cluster.BootstrapServers, "connect-offsets", IsolationLevel.ReadUncommitted).Select(r => r.Text)));
         }
 
         Assert.Equal(expected, read);
@@ -159,42 +159,6 @@ public sealed class JdbcExactlyOnceTests(JdbcExactlyOnceTests.Fixture fixture, I
                 : string.Create(CultureInfo.InvariantCulture, $"{ids[start]}..{ids[end]}");
             start = end + 1;
         }
-    }
-
-    /// <summary>Every record of a topic, with "partition@offset key = value", for a failure's diagnosis.</summary>
-    private static List<(string? Value, string Text)> Dump(string bootstrap, string topic, IsolationLevel isolation)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "dump-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            IsolationLevel = isolation,
-            EnablePartitionEof = true,
-        }).Build();
-        // Assigned, not subscribed: a group's first rebalance would outlast the idle limit below.
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
-        {
-            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
-            consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        }
-
-        var records = new List<(string?, string)>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var idle = 0;
-        while (DateTime.UtcNow < deadline && idle < 25)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null || result.IsPartitionEOF)
-            {
-                idle++;
-                continue;
-            }
-
-            records.Add((result.Message.Value, $"{result.Partition.Value}@{result.Offset.Value} {result.Message.Key} = {result.Message.Value}"));
-        }
-
-        return records;
     }
 
     /// <summary>
@@ -234,35 +198,6 @@ public sealed class JdbcExactlyOnceTests(JdbcExactlyOnceTests.Fixture fixture, I
         }
     }
 
-    /// <summary>The worker the connector's task 0 reports RUNNING on (other than <paramref name="not"/>).</summary>
-    private static async Task<string> WorkerOfTaskAsync(HttpClient http, TimeSpan timeout, string? not = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        string? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var status = JsonNode.Parse(await http.GetStringAsync($"/connectors/{Connector}/status"))!;
-                last = status.ToJsonString();
-                if (status["tasks"]!.AsArray().FirstOrDefault() is { } task && task["state"]!.GetValue<string>() == "RUNNING" &&
-                    task["worker_id"]!.GetValue<string>() != not)
-                {
-                    return task["worker_id"]!.GetValue<string>();
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The connector's grain may have been on the silo that died: the call fails until it is activated elsewhere.
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"task 0 of {Connector} not RUNNING elsewhere than {not} within {timeout.TotalSeconds} s; last status {last}");
-        return "";
-    }
-
     /// <summary>
     /// PostgreSQL, Redis and two silos whose workers run sources exactly once; topics get two replicas, one enough in sync.
     /// </summary>
@@ -278,14 +213,7 @@ public sealed class JdbcExactlyOnceTests(JdbcExactlyOnceTests.Fixture fixture, I
         {
             Postgres = await PostgresServer.StartAsync();
             _redis = await RedisServer.StartAsync();
-            Cluster = new SiloCluster(SiloCluster.Redis(_redis), new Dictionary<string, string>
-            {
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["Tributary__Cluster__AutoBalance"] = "false",
-                ["Tributary__DefaultReplicationFactor"] = "2",
-                ["Tributary__MinInSyncReplicas"] = "1",
-                ["Tributary__Connect__ExactlyOnceSourceSupport"] = "enabled",
-            });
+            Cluster = new SiloCluster(SiloCluster.Redis(_redis), ExactlyOnceConnect.SiloSettings());
             await Cluster.StartAsync(1, 2);
         }
 
