@@ -46,8 +46,11 @@ public abstract class DatabaseDialect(bool quoteIdentifiers)
     /// <summary>The SQL expression a timestamp column is compared through; <paramref name="sql"/> is a column or a parameter.</summary>
     public virtual string TimestampExpression(string sql) => sql;
 
-    /// <summary>The precision and scale of a NUMERIC column as the driver reports them; null when unconstrained.</summary>
-    public virtual (int Precision, int Scale)? NumericPrecision(DbColumn column) =>
+    /// <summary>
+    /// The precision and scale of a NUMERIC column as the driver reports them (<paramref name="declaredType"/> is the
+    /// type the table declares, when the result comes from one table); null when unconstrained.
+    /// </summary>
+    public virtual (int Precision, int Scale)? NumericPrecision(DbColumn column, string? declaredType) =>
         column.NumericPrecision is > 0 and var precision ? (precision, column.NumericScale ?? 0) : null;
 
     /// <summary>Reads a date, time or timestamp column's value as the provider returns it; SQLite overrides it to parse text.</summary>

@@ -104,10 +104,13 @@ public sealed partial class SqliteDialect(bool quoteIdentifiers) : DatabaseDiale
         };
     }
 
-    /// <summary>From the declared type (<c>DECIMAL(10,2)</c>): SQLite's driver reports no precision of its own.</summary>
-    public override (int Precision, int Scale)? NumericPrecision(DbColumn column)
+    /// <summary>
+    /// From the table's declared type (<c>DECIMAL(10,2)</c>): SQLite's driver reports no precision of its own and names
+    /// result columns' types without their parenthesis.
+    /// </summary>
+    public override (int Precision, int Scale)? NumericPrecision(DbColumn column, string? declaredType)
     {
-        var match = PrecisionPattern().Match(column.DataTypeName ?? "");
+        var match = PrecisionPattern().Match(declaredType ?? column.DataTypeName ?? "");
         if (!match.Success)
         {
             return null;

@@ -40,9 +40,10 @@ public sealed class ResultSchema
     public static string SignatureOf(DbDataReader reader) =>
         string.Join(",", Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i) + ":" + reader.GetDataTypeName(i)));
 
+    /// <param name="declaredTypes">The table's columns' declared types by name, when the result comes from one table.</param>
     public static ResultSchema Build(
         string? name, IReadOnlyList<DbColumn> columns, string signature, DatabaseDialect dialect, NumericMapping numericMapping,
-        TimeZoneInfo zone, ILogger logger)
+        TimeZoneInfo zone, ILogger logger, IReadOnlyDictionary<string, string>? declaredTypes = null)
     {
         var builder = SchemaBuilder.Struct().WithName(name);
         var mappings = new List<ColumnMapping>();
@@ -52,7 +53,8 @@ public sealed class ResultSchema
             var typeName = column.DataTypeName ?? "";
             var kind = dialect.Classify(typeName);
             var optional = column.AllowDBNull ?? true;
-            var mapped = Map(kind, dialect.NumericPrecision(column), numericMapping, optional, dialect, zone);
+            var declared = declaredTypes?.GetValueOrDefault(column.BaseColumnName ?? column.ColumnName);
+            var mapped = Map(kind, dialect.NumericPrecision(column, declared), numericMapping, optional, dialect, zone);
             if (mapped is null)
             {
                 logger.LogWarning("JDBC type {Type} of column {Column} is not currently supported; the column is left out", typeName, column.ColumnName);

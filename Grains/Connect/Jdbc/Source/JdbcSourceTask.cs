@@ -46,7 +46,8 @@ public sealed class JdbcSourceTask : SourceTask
 
         foreach (var table in tables)
         {
-            var criteria = await TableCriteriaAsync(dialect, table, cancellationToken).ConfigureAwait(false);
+            var columns = await dialect.DescribeTableAsync(_connection, table, cancellationToken).ConfigureAwait(false);
+            var criteria = TableCriteria(dialect, table, columns);
             var partition = JdbcSourcePartitions.ForTable(table);
             var offset = await StoredOffsetAsync([partition, JdbcSourcePartitions.LegacyForTable(table)], cancellationToken).ConfigureAwait(false);
             if (criteria?.HasTimestamp == true && offset.Timestamp is null && _config.TimestampInitialMs is { } initial)
@@ -57,7 +58,10 @@ public sealed class JdbcSourceTask : SourceTask
                 offset = offset with { Timestamp = DateTime.SpecifyKind(start, DateTimeKind.Utc) };
             }
 
-            _queriers.Add(new TableQuerier(dialect, _config, table, criteria, offset, partition, Context.Logger));
+            _queriers.Add(new TableQuerier(dialect, _config, table, criteria, offset, partition, Context.Logger)
+            {
+                DeclaredTypes = columns.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TypeName, StringComparer.Ordinal),
+            });
         }
     }
 
@@ -158,7 +162,7 @@ public sealed class JdbcSourceTask : SourceTask
     /// the incrementing column found (or the table's auto-increment column when none is named), and with
     /// <c>validate.non.null</c> neither it nor every timestamp column nullable.
     /// </summary>
-    private async Task<QueryCriteria?> TableCriteriaAsync(DatabaseDialect dialect, TableId table, CancellationToken cancellationToken)
+    private QueryCriteria? TableCriteria(DatabaseDialect dialect, TableId table, IReadOnlyList<ColumnInfo> columns)
     {
         var config = _config!;
         if (config.ModeName == "bulk")
@@ -166,7 +170,6 @@ public sealed class JdbcSourceTask : SourceTask
             return null;
         }
 
-        var columns = await dialect.DescribeTableAsync(_connection!, table, cancellationToken).ConfigureAwait(false);
         ColumnInfo? Find(string name) =>
             columns.FirstOrDefault(c => c.Name == name) ?? columns.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 

@@ -54,6 +54,9 @@ internal sealed class TableQuerier : IAsyncDisposable
 
     public string Description => _table?.QualifiedName ?? "query";
 
+    /// <summary>The table's columns' declared types by name (their precision where the driver reports none); null in query mode.</summary>
+    public IReadOnlyDictionary<string, string>? DeclaredTypes { get; set; }
+
     /// <summary>Runs the query when no result is open.</summary>
     public async Task StartQueryAsync(DbConnection connection, CancellationToken cancellationToken)
     {
@@ -84,7 +87,8 @@ internal sealed class TableQuerier : IAsyncDisposable
         if (_schema?.Signature != signature)
         {
             _schema = ResultSchema.Build(
-                _table?.Table, _reader.GetColumnSchema(), signature, _dialect, _config.NumericMapping, _config.Connection.TimeZone, _logger);
+                _table?.Table, _reader.GetColumnSchema(), signature, _dialect, _config.NumericMapping, _config.Connection.TimeZone, _logger,
+                DeclaredTypes);
         }
     }
 
