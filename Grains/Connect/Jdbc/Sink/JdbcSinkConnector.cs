@@ -13,11 +13,9 @@ namespace Tributary.Grains.Connect.Jdbc.Sink;
 [ConnectPlugin("io.confluent.connect.jdbc.JdbcSinkConnector")]
 public sealed class JdbcSinkConnector : SinkConnector
 {
-    public const string ConnectorVersion = "10.8.0";
-
     private IReadOnlyDictionary<string, string> _properties = new Dictionary<string, string>();
 
-    public override string Version => ConnectorVersion;
+    public override string Version => JdbcConnectors.Version;
 
     public override Type TaskType => typeof(JdbcSinkTask);
 

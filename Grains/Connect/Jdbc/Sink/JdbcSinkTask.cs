@@ -22,7 +22,7 @@ public sealed class JdbcSinkTask : SinkTask
     private JdbcDbWriter? _writer;
     private int _remainingRetries;
 
-    public override string Version => JdbcSinkConnector.ConnectorVersion;
+    public override string Version => JdbcConnectors.Version;
 
     private JdbcSinkConfig Config => _config ?? throw new InvalidOperationException("The task has not been started.");
 
