@@ -212,7 +212,8 @@ public sealed partial class TransactionCoordinator
 
     /// <summary>
     /// Stores the decision, has a marker written to every partition of the transaction and the groups' pending offsets
-    /// completed, then takes the outcome (stored with the next change).
+    /// completed, then takes the outcome (stored with the next change). The outcome is a change, as Kafka's
+    /// txnLastUpdateTimestamp: an id's expiration counts from the end of its last transaction, not from its decision.
     /// </summary>
     private IEnumerable<TransactionStep> Complete(bool commit, TransactionEndReason reason)
     {
@@ -226,6 +227,7 @@ public sealed partial class TransactionCoordinator
             Partitions = [],
             Groups = [],
             StartTimestampMs = -1,
+            LastUpdateMs = NowMs,
         };
         _outcomeUnstored = true;
     }

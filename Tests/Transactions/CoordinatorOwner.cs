@@ -12,8 +12,11 @@ internal sealed class CoordinatorOwner
 {
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(15);
 
+    private readonly FakeTimeProvider _time;
+
     public CoordinatorOwner(FakeTimeProvider time, TransactionMetadata? stored = null)
     {
+        _time = time;
         Coordinator = new TransactionCoordinator(MaxTimeout, time);
         Run(Coordinator.Load(stored));
         Steps.Clear();
@@ -32,6 +35,9 @@ internal sealed class CoordinatorOwner
     public long NextProducerId { get; set; } = 1000;
 
     public bool MarkersFail { get; set; }
+
+    /// <summary>How long writing the markers takes: the clock moves on by this much at each marker step.</summary>
+    public TimeSpan MarkerWriteTime { get; set; }
 
     public IEnumerable<TransactionMetadata> Stores => Steps.OfType<TransactionStep.Store>().Select(s => s.Metadata);
 
@@ -56,6 +62,7 @@ internal sealed class CoordinatorOwner
                 case TransactionStep.WriteMarkers when MarkersFail:
                     throw new IOException("A partition did not take its marker.");
                 case TransactionStep.WriteMarkers:
+                    _time.Advance(MarkerWriteTime);
                     step = Coordinator.Continue();
                     break;
                 default:

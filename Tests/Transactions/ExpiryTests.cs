@@ -38,6 +38,21 @@ public sealed class ExpiryTests
     }
 
     [Fact]
+    public void TheExpiration_CountsFromTheTransactionsCompletion_NotFromItsDecision()
+    {
+        _owner.InitProducerId();
+        _owner.AddPartitions(1000, 0, Orders0);
+        _owner.MarkerWriteTime = TimeSpan.FromHours(1);
+        _owner.EndTxn(1000, 0, commit: true);
+
+        _time.Advance(Expiration - TimeSpan.FromMilliseconds(1));
+        Assert.False(_owner.Coordinator.IsExpired(Expiration));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_owner.Coordinator.IsExpired(Expiration));
+    }
+
+    [Fact]
     public void AnIdWithATransactionOpen_DoesNotExpire()
     {
         _owner.InitProducerId();
