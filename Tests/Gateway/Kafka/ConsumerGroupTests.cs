@@ -21,14 +21,20 @@ public sealed class ConsumerGroupTests(BrokerFixture broker) : IClassFixture<Bro
     public async Task ThreeConsumers_ShareSixPartitions_AndProcessSixtyThousandRecordsExactlyOnce()
     {
         await broker.CreateAsync("shared", 6);
-        var producing = Task.Run(() =>
+        var allThreeAssigned = new TaskCompletionSource();
+        var producing = Task.Run(async () =>
         {
-            // 60,000 records over about three seconds, so that the consumers join, and rebalance, while records flow.
+            // 60,000 records over about three seconds, so that the consumers join, and rebalance, while records flow;
+            // the last 12,000 wait for the third consumer's partitions, so that it has records whenever it joins.
             using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build();
             for (var i = 0; i < 60_000; i++)
             {
                 producer.Produce(new TopicPartition("shared", i % 6), new Message<string, string> { Key = $"k{i}", Value = $"r{i}" });
-                if (i % 2_000 == 1_999)
+                if (i == 47_999)
+                {
+                    await allThreeAssigned.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                }
+                else if (i % 2_000 == 1_999)
                 {
                     Thread.Sleep(100);
                 }
@@ -43,6 +49,8 @@ public sealed class ConsumerGroupTests(BrokerFixture broker) : IClassFixture<Bro
         await Wait.UntilAsync(() => !second.Processed.IsEmpty, TimeSpan.FromSeconds(30), "the second consumer to get records");
         using var third = new GroupConsumer(broker.BootstrapServers, "sharers", "shared");
         GroupConsumer[] all = [first, second, third];
+        await Wait.UntilAsync(() => all.All(c => c.Assigned.Count == 2), TimeSpan.FromSeconds(60), "two partitions each");
+        allThreeAssigned.SetResult();
         await producing;
         await Wait.UntilAsync(() => all.Sum(c => c.Processed.Count) >= 60_000 && all.All(c => c.Assigned.Count == 2),
             TimeSpan.FromSeconds(90), "every record, and two partitions each");
