@@ -129,6 +129,9 @@ public abstract class DatabaseDialect(bool quoteIdentifiers)
     /// </summary>
     public virtual bool PrefersPositionalParameters => false;
 
+    /// <summary>The dialect's way to write a flush of many rows of one statement at once; null to run the statement per row.</summary>
+    public virtual Sink.IBulkRowWriter? BulkRowWriter => null;
+
     /// <summary>
     /// This class's DML (<see cref="InsertSql"/>, <see cref="UpsertSql"/>, <see cref="UpdateSql"/>,
     /// <see cref="DeleteSql"/>) with its <c>@pN</c> placeholders written as <c>$N+1</c>; quoted identifiers are left

@@ -132,6 +132,8 @@ public sealed class PostgreSqlDialect(bool quoteIdentifiers) : DatabaseDialect(q
 
     public override bool PrefersPositionalParameters => true;
 
+    public override Sink.IBulkRowWriter? BulkRowWriter => field ??= new PostgreSqlBulkWriter(this);
+
     public override object BindValue(ConnectSchema schema, object? value, TimeZoneInfo zone) =>
         value is sbyte small ? (short)small : base.BindValue(schema, value, zone);
 

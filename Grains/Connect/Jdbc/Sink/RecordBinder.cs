@@ -46,7 +46,10 @@ public sealed class RecordBinder
                 $"Write to table '{table}' in UPDATE mode requires key field names to be known, check the primary key configuration"),
             _ => (dialect.UpdateSql(table, keyNames, fields.NonKeyFieldNames), values.Concat(keys)),
         };
-        return new RecordBinder(new SinkStatement(sql, [.. order], dialect.PrefersPositionalParameters), dialect, config);
+        List<ColumnBinding> bindings = [.. order];
+        var firstKey = config.InsertMode == InsertMode.Update ? values.Count : 0; // UPDATE takes its keys last, for its WHERE
+        var bulk = new BulkShape(config.InsertMode, table, [.. bindings.Select(b => b.Column)], [.. Enumerable.Range(firstKey, keys.Count)]);
+        return new RecordBinder(new SinkStatement(sql, bindings, dialect.PrefersPositionalParameters, bulk), dialect, config);
     }
 
     /// <summary>The DELETE by key for tombstones (<c>delete.enabled</c>, which requires <c>pk.mode=record_key</c>).</summary>

@@ -16,7 +16,7 @@ public sealed record ColumnBinding(string Column, ConnectSchema Schema, ColumnIn
 /// <c>@p0..</c>, or unnamed <c>$1..</c> where the dialect prefers positions. Records of the same schemas share one
 /// instance, so that the executor prepares it once and reuses it row after row.
 /// </summary>
-public sealed class SinkStatement(string sql, IReadOnlyList<ColumnBinding> parameters, bool positional)
+public sealed class SinkStatement(string sql, IReadOnlyList<ColumnBinding> parameters, bool positional, BulkShape? bulk = null)
 {
     public string Sql { get; } = positional ? Dialects.DatabaseDialect.ToPositionalParameters(sql) : sql;
 
@@ -24,6 +24,9 @@ public sealed class SinkStatement(string sql, IReadOnlyList<ColumnBinding> param
     public bool Positional { get; } = positional;
 
     public IReadOnlyList<ColumnBinding> Parameters { get; } = parameters;
+
+    /// <summary>What the statement writes, for a bulk write of many rows; null for a delete.</summary>
+    public BulkShape? Bulk { get; } = bulk;
 
     public override string ToString() => Sql;
 }

@@ -8,7 +8,8 @@ namespace Tributary.Grains.Connect.Jdbc.Sink;
 /// <see cref="DbBatch"/>) every row is one command of a single prepared batch, sent in one round trip; elsewhere
 /// (SQLite, in-process) each statement shape is one prepared command whose parameters are set row after row. The
 /// parameters' types are set once per statement (<see cref="DatabaseDialect.ConfigureParameter"/>) so that the
-/// database keeps one prepared plan per statement shape.
+/// database keeps one prepared plan per statement shape. A flush of many rows of one write statement goes through
+/// the dialect's <see cref="IBulkRowWriter"/> where it has one (PostgreSQL: COPY and one merge).
 /// </summary>
 public sealed class StatementExecutor(DatabaseDialect dialect)
 {
@@ -16,10 +17,41 @@ public sealed class StatementExecutor(DatabaseDialect dialect)
     // afresh per row costs the dialect's type classification every time.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SinkStatement, DbParameter[]> _prototypes = [];
 
-    public Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken) =>
-        rows.Count == 0 ? Task.CompletedTask
-        : connection.CanCreateBatch ? ExecuteBatchAsync(connection, transaction, rows, cancellationToken)
-        : ExecuteCommandsAsync(connection, transaction, rows, cancellationToken);
+    public Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (dialect.BulkRowWriter is { } bulk && rows.Count >= bulk.MinimumRows && OneStatement(rows) is { } statement)
+        {
+            using var command = connection.CreateCommand();
+            var parameters = PrototypesOf(statement, command.CreateParameter);
+            if (bulk.CanWrite(statement, parameters))
+            {
+                return bulk.WriteAsync(connection, transaction, statement, parameters, rows, cancellationToken);
+            }
+        }
+
+        return connection.CanCreateBatch
+            ? ExecuteBatchAsync(connection, transaction, rows, cancellationToken)
+            : ExecuteCommandsAsync(connection, transaction, rows, cancellationToken);
+    }
+
+    private static SinkStatement? OneStatement(IReadOnlyList<PendingRow> rows)
+    {
+        var statement = rows[0].Statement;
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (!ReferenceEquals(rows[i].Statement, statement))
+            {
+                return null;
+            }
+        }
+
+        return statement;
+    }
 
     private async Task ExecuteBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
     {
@@ -29,7 +61,7 @@ public sealed class StatementExecutor(DatabaseDialect dialect)
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = row.Statement.Sql;
-            var prototypes = Prototypes(command, row.Statement);
+            var prototypes = PrototypesOf(row.Statement, command.CreateParameter);
             for (var i = 0; i < prototypes.Length; i++)
             {
                 var parameter = prototypes[i] is ICloneable cloneable ? (DbParameter)cloneable.Clone() : Configure(command.CreateParameter(), row.Statement, i);
@@ -74,11 +106,11 @@ public sealed class StatementExecutor(DatabaseDialect dialect)
         }
     }
 
-    private DbParameter[] Prototypes(DbBatchCommand command, SinkStatement statement)
+    private DbParameter[] PrototypesOf(SinkStatement statement, Func<DbParameter> create)
     {
         if (!_prototypes.TryGetValue(statement, out var prototypes))
         {
-            prototypes = [.. statement.Parameters.Select((_, i) => Configure(command.CreateParameter(), statement, i))];
+            prototypes = [.. statement.Parameters.Select((_, i) => Configure(create(), statement, i))];
             _prototypes.AddOrUpdate(statement, prototypes);
         }
 

@@ -1,0 +1,140 @@
+using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Sink;
+using static Tributary.Tests.Connect.Jdbc.Sink.SinkTestKit;
+using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
+
+namespace Tributary.Tests.Connect.Jdbc.Sink;
+
+/// <summary>
+/// PostgreSQL flushes of many rows go by COPY into a staging table and one merge: the table ends as it does when the
+/// same records go statement by statement (flushes smaller than the bulk path's minimum), in every mode.
+/// </summary>
+public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly ConnectSchema Row = SchemaBuilder.Struct().WithName("row")
+        .Field("id", ConnectSchema.Int32)
+        .Field("name", ConnectSchema.String)
+        .Field("age", ConnectSchema.OptionalInt32)
+        .Field("amount", LogicalTypes.Decimal(2).Build())
+        .Field("day", LogicalTypes.Date().Build())
+        .Field("at", LogicalTypes.Timestamp().Build())
+        .Field("data", SchemaBuilder.Bytes().Optional().Build())
+        .Build();
+
+    private const string Columns = "id, name, age, amount, day, at, data";
+
+    [Theory]
+    [InlineData("insert")]
+    [InlineData("upsert")]
+    [InlineData("update")]
+    public async Task ManyRecords_EndAsStatementByStatement(string mode)
+    {
+        var bulk = await postgres.CreateDatabaseAsync();
+        var perRow = await postgres.CreateDatabaseAsync();
+        // Insert writes each id once; upsert and update see every id three times, the last one winning.
+        var records = mode == "insert" ? Records(0, Enumerable.Range(0, 300)) : Records(0, Enumerable.Range(0, 300).Select(i => i % 100));
+        foreach (var db in new[] { bulk, perRow })
+        {
+            if (mode == "update")
+            {
+                await PutAllAsync(Config(Url(db), ("auto.create", "true"), ("pk.mode", "record_value"), ("pk.fields", "id")),
+                    Records(1_000, Enumerable.Range(50, 100)));
+            }
+        }
+
+        await PutAllAsync(Settings(bulk, mode, batchSize: 3000), records);
+        await PutAllAsync(Settings(perRow, mode, batchSize: 10), records);
+
+        var expected = await postgres.Server.PsqlAsync(perRow, $"SELECT {Columns} FROM rows ORDER BY id");
+        Assert.Equal(expected, await postgres.Server.PsqlAsync(bulk, $"SELECT {Columns} FROM rows ORDER BY id"));
+        var count = await postgres.Server.PsqlAsync(bulk, "SELECT count(*) FROM rows");
+        Assert.Equal(mode switch { "insert" => "300", "upsert" => "100", _ => "100" }, count);
+        if (mode != "insert")
+        {
+            // The last record of id 57 is the third one, at offset 257.
+            Assert.Equal("57|name-257", await postgres.Server.PsqlAsync(bulk, "SELECT id, name FROM rows WHERE id = 57"));
+        }
+    }
+
+    [Fact]
+    public async Task ValuesGoIntoColumnsOfOtherTypes_AsTheServerConvertsParameters()
+    {
+        var bulk = await postgres.CreateDatabaseAsync();
+        var perRow = await postgres.CreateDatabaseAsync();
+        foreach (var db in new[] { bulk, perRow })
+        {
+            await postgres.Server.PsqlAsync(db,
+                "CREATE TABLE rows (id BIGINT PRIMARY KEY, name VARCHAR(20) NOT NULL, age SMALLINT, amount NUMERIC(12, 1), " +
+                "day DATE NOT NULL, at TIMESTAMPTZ NOT NULL, data BYTEA, extra TEXT DEFAULT 'kept')");
+        }
+
+        var records = Records(0, Enumerable.Range(0, 200));
+        await PutAllAsync(Settings(bulk, "upsert", batchSize: 3000), records);
+        await PutAllAsync(Settings(perRow, "upsert", batchSize: 10), records);
+
+        const string query = $"SELECT {Columns}, extra FROM rows ORDER BY id";
+        Assert.Equal(await postgres.Server.PsqlAsync(perRow, query), await postgres.Server.PsqlAsync(bulk, query));
+        Assert.Equal("3|name-3|4.1|kept", await postgres.Server.PsqlAsync(bulk, "SELECT id, name, amount, extra FROM rows WHERE id = 3"));
+    }
+
+    [Fact]
+    public async Task AFlushOfManyRows_IsStagedInATemporaryTable()
+    {
+        var db = await postgres.CreateDatabaseAsync();
+        var (task, _) = await StartAsync(Settings(db, "upsert", batchSize: 3000));
+        try
+        {
+            await task.PutAsync(Records(0, Enumerable.Range(0, 100)), CancellationToken.None);
+
+            Assert.Equal("1", await postgres.Server.PsqlAsync(db,
+                "SELECT count(*) FROM pg_class WHERE relname LIKE 'tributary_stage_%' AND relpersistence = 't'"));
+        }
+        finally
+        {
+            await task.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task AKeyTwiceInInsertMode_FailsThePut_AndWritesNothingOfIt()
+    {
+        var db = await postgres.CreateDatabaseAsync();
+        var config = Settings(db, "insert", batchSize: 3000);
+        config["max.retries"] = "0";
+
+        await Assert.ThrowsAnyAsync<Exception>(() => PutAllAsync(config, Records(0, Enumerable.Range(0, 100).Append(5))));
+
+        Assert.Equal("0", await postgres.Server.PsqlAsync(db, "SELECT count(*) FROM rows"));
+    }
+
+    [Fact]
+    public async Task TextIntoAUuidColumn_GoesStatementByStatement_AndLands()
+    {
+        var db = await postgres.CreateDatabaseAsync();
+        await postgres.Server.PsqlAsync(db, "CREATE TABLE tokens (id INT PRIMARY KEY, token UUID NOT NULL)");
+        var schema = SchemaBuilder.Struct().Field("id", ConnectSchema.Int32).Field("token", ConnectSchema.String).Build();
+        var records = Enumerable.Range(0, 100).Select(i => Record("tokens", i, null, null, schema,
+            new Struct(schema).Put("id", i).Put("token", new Guid(i, 0, 0, new byte[8]).ToString()))).ToArray();
+
+        await PutAllAsync(Config(Url(db), ("insert.mode", "upsert"), ("pk.mode", "record_value"), ("pk.fields", "id")), records);
+
+        Assert.Equal("100|00000063-0000-0000-0000-000000000000", await postgres.Server.PsqlAsync(db, "SELECT count(*), max(token::text) FROM tokens"));
+    }
+
+    private Dictionary<string, string> Settings(string db, string mode, int batchSize) => Config(Url(db),
+        ("auto.create", "true"), ("insert.mode", mode), ("pk.mode", "record_value"), ("pk.fields", "id"),
+        ("batch.size", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private string Url(string db) => postgres.Server.JdbcUrl(db) + "?user=" + postgres.Server.User;
+
+    // Record i of the sequence carries the id given and values of its offset, some of them null.
+    private static SinkRecord[] Records(long firstOffset, IEnumerable<int> ids) => [.. ids.Select((id, i) =>
+    {
+        var offset = firstOffset + i;
+        var value = new Struct(Row).Put("id", id).Put("name", $"name-{offset}").Put("age", offset % 3 == 0 ? null : (int)offset)
+            .Put("amount", offset + 1.05m).Put("day", DateTime.UnixEpoch.AddDays(19_000 + offset))
+            .Put("at", DateTime.UnixEpoch.AddMilliseconds(1_700_000_000_000 + offset * 1_001))
+            .Put("data", offset % 4 == 0 ? null : new[] { (byte)offset, (byte)(offset >> 8) });
+        return Record("rows", offset, null, null, Row, value);
+    })];
+}
