@@ -11,8 +11,10 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>Records skipped so far because their failure was tolerated.</summary>
-    public long ToleratedCount { get; private set; }
+    private long _tolerated;
+
+    /// <summary>Records skipped so far because their failure was tolerated (counted from the reading and the putting thread).</summary>
+    public long ToleratedCount => Interlocked.Read(ref _tolerated);
 
     /// <summary>The operation's result, or the failure tolerated (the record is to be skipped).</summary>
     /// <remarks>
@@ -63,7 +65,7 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
                 throw new ToleranceExceededException(stage, className, error);
             }
 
-            ToleratedCount++;
+            Interlocked.Increment(ref _tolerated);
             return (default, new ProcessingFailure(stage, className, error));
         }
     }
@@ -79,7 +81,7 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
             throw new ToleranceExceededException(stage, className, error);
         }
 
-        ToleratedCount++;
+        Interlocked.Increment(ref _tolerated);
         return new ProcessingFailure(stage, className, error);
     }
 }

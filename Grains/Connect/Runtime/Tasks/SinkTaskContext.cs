@@ -74,6 +74,18 @@ internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> config
         }
     }
 
+    /// <summary>Whether the task asked for positions that <see cref="TakeOffsets"/> has not taken yet.</summary>
+    public bool HasRequestedOffsets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _offsets.Count > 0;
+            }
+        }
+    }
+
     public Dictionary<TopicPartition, long> TakeOffsets()
     {
         lock (_gate)

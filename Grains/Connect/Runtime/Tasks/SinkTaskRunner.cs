@@ -15,6 +15,10 @@ namespace Tributary.Grains.Connect.Runtime.Tasks;
 /// committed offsets, convert, transform, <c>put</c>, and every <c>offset.flush.interval.ms</c> (or when the task asks)
 /// commit what <c>preCommit</c> answers to the <c>connect-&lt;name&gt;</c> group, so that standard tools show the sink's
 /// lag. A <see cref="RetriableException"/> from <c>put</c> gives the same records again after the task's timeout.
+/// While a batch is being put the next one is read and converted on another thread, so that the task's writes and the
+/// conversion overlap; that batch is read again instead when, by the time it is due, the task has moved a position
+/// (<c>SinkTaskContext.offset</c>) or paused one of its partitions. A batch's records count as consumed only once
+/// they are put, those it skipped (tolerated errors, dropped by a transform) with them.
 /// </summary>
 public sealed class SinkTaskRunner : TaskRunner
 {
@@ -33,12 +37,13 @@ public sealed class SinkTaskRunner : TaskRunner
     private readonly SinkTaskContext _context;
     private readonly int _maxPollRecords;
     private readonly IReadOnlyList<IErrorReporter> _reporters;
-    private readonly Dictionary<(TopicPartition Partition, long Offset), ConsumerRecord> _delivered = [];
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly Dictionary<TopicPartition, long> _consumed = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
     private readonly FetchBuffer _fetched = new();
-    private IReadOnlyList<SinkRecord>? _retry;
+    private ReadBatch? _retry;
+    private Task<ReadBatch>? _prefetch;
+    private volatile ReadBatch? _putting;
     private DateTimeOffset _nextCommit;
 
     public SinkTaskRunner(
@@ -83,26 +88,36 @@ public sealed class SinkTaskRunner : TaskRunner
 
     protected override async Task IterateAsync(CancellationToken cancellationToken)
     {
-        ApplyRequestedOffsets();
-        if (_retry is null)
+        var batch = _retry;
+        _retry = null;
+        if (_prefetch is { } pending && (batch is null || _context.HasRequestedOffsets))
         {
-            // An errant record is reported while its batch is being put; older batches' records need not be kept.
-            _delivered.Clear();
+            _prefetch = null;
+            var next = await pending.ConfigureAwait(false);
+            if (batch is null && !_context.HasRequestedOffsets && !next.Positions.Keys.Any(_context.IsPaused))
+            {
+                batch = next;
+            }
+            else
+            {
+                Rewind(next);
+            }
         }
 
-        var batch = _retry ?? await ReadAsync(cancellationToken).ConfigureAwait(false);
-        _retry = null;
-        if (batch.Count > 0 || _assignment.Count > 0)
+        ApplyRequestedOffsets();
+        batch ??= await ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.Records.Count > 0 || _assignment.Count > 0)
         {
+            if (batch.Records.Count > 0 && _prefetch is null)
+            {
+                _prefetch = Task.Run(() => ReadAsync(cancellationToken), cancellationToken);
+            }
+
+            _putting = batch;
             try
             {
-                await _task.PutAsync(batch, cancellationToken).ConfigureAwait(false);
-                PutCount += batch.Count;
-                foreach (var record in batch)
-                {
-                    var partition = new TopicPartition(record.OriginalTopic, record.OriginalKafkaPartition);
-                    _consumed[partition] = Math.Max(_consumed.GetValueOrDefault(partition), record.OriginalKafkaOffset + 1);
-                }
+                await _task.PutAsync(batch.Records, cancellationToken).ConfigureAwait(false);
+                PutCount += batch.Records.Count;
             }
             catch (RetriableException)
             {
@@ -110,6 +125,11 @@ public sealed class SinkTaskRunner : TaskRunner
                 await Task.Delay(_context.TakeTimeout() ?? TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
                 return;
             }
+        }
+
+        foreach (var (partition, next) in batch.Consumed)
+        {
+            _consumed[partition] = Math.Max(_consumed.GetValueOrDefault(partition), next);
         }
 
         if (_time.GetUtcNow() >= _nextCommit || _context.TakeCommitRequest())
@@ -123,6 +143,13 @@ public sealed class SinkTaskRunner : TaskRunner
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
+            // A read still converting must be done before the converters and transforms go; its records were not put.
+            if (_prefetch is { } pending)
+            {
+                _prefetch = null;
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             await CommitAsync(timeout.Token).ConfigureAwait(false);
             await _task.CloseAsync(_assignment, timeout.Token).ConfigureAwait(false);
         }
@@ -134,13 +161,14 @@ public sealed class SinkTaskRunner : TaskRunner
         }
     }
 
-    private async Task<IReadOnlyList<SinkRecord>> ReadAsync(CancellationToken cancellationToken)
+    private async Task<ReadBatch> ReadAsync(CancellationToken cancellationToken)
     {
         var readable = _positions.Where(p => !_context.IsPaused(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        var batch = new ReadBatch(readable);
         if (readable.Count == 0)
         {
             await Task.Delay(ReadWait, _time, cancellationToken).ConfigureAwait(false);
-            return [];
+            return batch;
         }
 
         // max.poll.records bounds a put; the records a read returned beyond it wait in the buffer for the next puts.
@@ -151,26 +179,31 @@ public sealed class SinkTaskRunner : TaskRunner
             consumed = _fetched.Take(readable, _maxPollRecords);
         }
 
-        var records = new List<SinkRecord>(consumed.Count);
+        batch.Records.Capacity = consumed.Count;
         foreach (var record in consumed)
         {
             _positions[record.Partition] = Math.Max(_positions[record.Partition], record.Offset + 1);
-            var converted = await ConvertAsync(record, cancellationToken).ConfigureAwait(false);
+            batch.Consumed[record.Partition] = record.Offset + 1;
+            var converted = await ConvertAsync(record, batch, cancellationToken).ConfigureAwait(false);
             if (converted is not null)
             {
-                records.Add(converted);
-            }
-            else
-            {
-                // Skipped (tolerated error or dropped by a transform): nothing to write, so its offset may be committed.
-                _consumed[record.Partition] = Math.Max(_consumed.GetValueOrDefault(record.Partition), record.Offset + 1);
+                batch.Records.Add(converted);
             }
         }
 
-        return records;
+        return batch;
     }
 
-    private async ValueTask<SinkRecord?> ConvertAsync(ConsumerRecord record, CancellationToken cancellationToken)
+    /// <summary>A batch read ahead but not to be put: its partitions are read again from where it started.</summary>
+    private void Rewind(ReadBatch batch)
+    {
+        foreach (var (partition, position) in batch.Positions)
+        {
+            _positions[partition] = position;
+        }
+    }
+
+    private async ValueTask<SinkRecord?> ConvertAsync(ConsumerRecord record, ReadBatch batch, CancellationToken cancellationToken)
     {
         var topic = record.Partition.Topic;
         var (key, keyFailed) = await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass,
@@ -202,7 +235,7 @@ public sealed class SinkTaskRunner : TaskRunner
 
         if (transformed is not null && _reporters.Count > 0)
         {
-            _delivered[(record.Partition, record.Offset)] = record;
+            batch.Delivered[(record.Partition, record.Offset)] = record;
         }
 
         return transformed;
@@ -257,10 +290,25 @@ public sealed class SinkTaskRunner : TaskRunner
         {
             var failure = runner._errors.Fail(ErrorStage.TaskPut, runner._task.GetType().FullName ?? "SinkTask", error);
             var partition = new TopicPartition(record.OriginalTopic, record.OriginalKafkaPartition);
-            if (runner._delivered.TryGetValue((partition, record.OriginalKafkaOffset), out var consumed))
+            if (runner._putting is { } batch && batch.Delivered.TryGetValue((partition, record.OriginalKafkaOffset), out var consumed))
             {
                 await runner.ReportAsync(failure, consumed, CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// One read: the positions it started from, the records to put, the position after each partition's last record
+    /// read (put or skipped), and, with error reporters, the consumed form of each record to put.
+    /// </summary>
+    private sealed class ReadBatch(Dictionary<TopicPartition, long> positions)
+    {
+        public Dictionary<TopicPartition, long> Positions { get; } = positions;
+
+        public List<SinkRecord> Records { get; } = [];
+
+        public Dictionary<TopicPartition, long> Consumed { get; } = [];
+
+        public Dictionary<(TopicPartition Partition, long Offset), ConsumerRecord> Delivered { get; } = [];
     }
 }

@@ -91,6 +91,51 @@ public sealed class SinkTaskRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task SinkTaskRunner_AnOffsetAskedForDuringAPut_IsWhereTheNextPutStarts()
+    {
+        // The next records are read while a batch is put: those read ahead of a position the task moves are not put.
+        var reader = new InMemoryRecordReader { MaxPerRead = 2 };
+        reader.Append(P0, "a", "b", "c", "d", "e", "f");
+        var task = new FlakySinkTask(new FileStreamSinkTask()) { OnFirstPut = context => context.Offset(P0, 4) };
+        var run = Start(reader, [P0], task);
+
+        await Eventually.True(() => run.Runner.PutCount == 4, "the first batch and the records from offset 4");
+        await run.StopAsync();
+
+        Assert.Equal([[0L, 1L], [4L, 5L]], task.Batches);
+        Assert.Equal(Lines("a", "b", "e", "f"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(6L, reader.Committed[P0]);
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_APartitionPausedDuringAPut_GetsNoRecordsPut_UntilResumed()
+    {
+        // The first batch is P0's two records; the read ahead during its put (given time to happen) is P1's.
+        var reader = new InMemoryRecordReader { MaxPerRead = 2 };
+        reader.Append(P0, "a", "b");
+        reader.Append(P1, "x", "y", "z");
+        ISinkTaskContext? context = null;
+        var task = new FlakySinkTask(new FileStreamSinkTask())
+        {
+            OnFirstPut = c =>
+            {
+                Thread.Sleep(200);
+                context = c;
+                c.Pause(P1);
+            },
+        };
+        var run = Start(reader, [P0, P1], task);
+
+        await Eventually.True(() => task.PutCalls > 10, "puts after the pause");
+        Assert.Equal([[0L, 1L]], task.Batches);
+
+        context!.Resume(P1);
+        await Eventually.True(() => run.Runner.PutCount == 5, "the paused partition's records after its resume");
+        await run.StopAsync();
+        Assert.Equal(Lines("a", "b", "x", "y", "z"), await System.IO.File.ReadAllTextAsync(File));
+    }
+
+    [Fact]
     public async Task SinkTaskRunner_PutFailure_SetsFailed_WithTheTrace_AndCommitsNothingPastIt()
     {
         var reader = new InMemoryRecordReader();
@@ -161,7 +206,13 @@ public sealed class SinkTaskRunnerTests : IDisposable
     private sealed class FlakySinkTask(SinkTask inner) : SinkTask
     {
         private readonly ConcurrentQueue<long[]> _batches = new();
+        private readonly ConcurrentQueue<SinkRecord> _records = new();
         private int _putCalls;
+
+        /// <summary>Called with the task's context in the first put of records, before it returns.</summary>
+        public Action<ISinkTaskContext>? OnFirstPut { get; init; }
+
+        public IReadOnlyList<SinkRecord> Records => [.. _records];
 
         public int RetriableFailures { get; set; }
 
@@ -187,7 +238,17 @@ public sealed class SinkTaskRunnerTests : IDisposable
             Interlocked.Increment(ref _putCalls);
             if (records.Count > 0)
             {
+                if (_batches.IsEmpty)
+                {
+                    OnFirstPut?.Invoke(Context);
+                }
+
                 _batches.Enqueue([.. records.Select(r => r.KafkaOffset)]);
+                foreach (var record in records)
+                {
+                    _records.Enqueue(record);
+                }
+
                 if (FailWith is { } error)
                 {
                     throw error;
