@@ -15,7 +15,9 @@ namespace Tributary.Grains.Connect.Runtime.Tasks;
 /// Runs a source task (Kafka's <c>WorkerSourceTask</c>, at-least-once): poll, transform, convert, write, then remember
 /// each source partition's latest offset; the offsets are committed every <c>offset.flush.interval.ms</c> and when the
 /// task stops, only for records already written. After a crash a task starts again from the last committed offsets, so
-/// records written since are written again, never lost. Records are written in poll order, one poll at a time.
+/// records written since are written again, never lost. Records are written in poll order, one poll at a time; as
+/// Kafka's producer sends while the task polls again, a poll's write runs while the next poll is taken and converted
+/// (with exactly-once delivery each poll is written before the next, inside its transaction).
 /// </summary>
 public sealed class SourceTaskRunner : TaskRunner
 {
@@ -37,6 +39,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
+    private Task? _writing;
 
     public SourceTaskRunner(
         SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
@@ -60,8 +63,10 @@ public sealed class SourceTaskRunner : TaskRunner
         _topicUsed = topicUsed;
     }
 
+    private long _written;
+
     /// <summary>Records written so far.</summary>
-    public long WrittenCount { get; private set; }
+    public long WrittenCount => Interlocked.Read(ref _written);
 
     protected override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -79,19 +84,44 @@ public sealed class SourceTaskRunner : TaskRunner
 
     protected override async Task IterateAsync(CancellationToken cancellationToken)
     {
-        var polled = await _task.PollAsync(cancellationToken).ConfigureAwait(false);
-        if (polled is { Count: > 0 })
+        if (_writing is { IsCompleted: true })
         {
-            await WriteAsync(polled, cancellationToken).ConfigureAwait(false);
+            await WrittenAsync().ConfigureAwait(false); // a write that failed fails the task now, as Kafka's send errors do
         }
 
+        var polled = await _task.PollAsync(cancellationToken).ConfigureAwait(false);
         if (_exactlyOnce is not null)
         {
+            if (polled is { Count: > 0 })
+            {
+                await WriteAsync(await PrepareAsync(polled, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
+
             await EndTransactionIfDueAsync(polled is { Count: > 0 }, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        else if (_time.GetUtcNow() >= _nextFlush)
+
+        if (polled is { Count: > 0 })
         {
+            var prepared = await PrepareAsync(polled, cancellationToken).ConfigureAwait(false);
+            await WrittenAsync().ConfigureAwait(false);
+            _writing = WriteAsync(prepared, cancellationToken);
+        }
+
+        if (_time.GetUtcNow() >= _nextFlush)
+        {
+            await WrittenAsync().ConfigureAwait(false);
             await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the last poll's write, which fails the task if it failed.</summary>
+    private async Task WrittenAsync()
+    {
+        if (_writing is { } writing)
+        {
+            _writing = null;
+            await writing.ConfigureAwait(false);
         }
     }
 
@@ -112,6 +142,13 @@ public sealed class SourceTaskRunner : TaskRunner
             }
             else
             {
+                // Only offsets of records written are pending: a last write that failed leaves its poll uncommitted.
+                if (_writing is { } writing)
+                {
+                    _writing = null;
+                    await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
             }
         }
@@ -123,7 +160,11 @@ public sealed class SourceTaskRunner : TaskRunner
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
+    /// <summary>A poll transformed and converted: what to write, the records it came from, those dropped, and the poll's offsets.</summary>
+    private sealed record PreparedPoll(
+        List<ProducerRecord> Outgoing, List<SourceRecord> Sources, List<SourceRecord> Dropped, Dictionary<string, string> Offsets, int DataCount);
+
+    private async Task<PreparedPoll> PrepareAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
     {
         var outgoing = new List<ProducerRecord>(polled.Count);
         var sources = new List<SourceRecord>(polled.Count);
@@ -151,13 +192,19 @@ public sealed class SourceTaskRunner : TaskRunner
             outgoing.AddRange(offsets.Select(o => OffsetRecords.Write(exactlyOnce.OffsetsTopic, exactlyOnce.Connector, o.Key, o.Value)));
         }
 
+        return new PreparedPoll(outgoing, sources, dropped, offsets, dataCount);
+    }
+
+    private async Task WriteAsync(PreparedPoll poll, CancellationToken cancellationToken)
+    {
+        var (outgoing, sources, dropped, offsets, dataCount) = poll;
         IReadOnlyList<ProducedRecord> written = [];
         if (outgoing.Count > 0)
         {
             _writeIncomplete = true;
             written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
             _writeIncomplete = false;
-            WrittenCount += dataCount;
+            Interlocked.Add(ref _written, dataCount);
             foreach (var topic in outgoing.Take(dataCount).Select(o => o.Topic).Where(_topics.Add))
             {
                 _topicUsed(topic);
