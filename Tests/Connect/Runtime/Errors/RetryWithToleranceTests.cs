@@ -87,7 +87,7 @@ public sealed class RetryWithToleranceTests
     [Fact]
     public async Task Execute_RetriableFailure_IsRetriedWithDoublingDelays_UntilItSucceeds()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerCountingTime();
         var retry = new RetryWithTolerance(Config(retryTimeoutMs: 10000), time);
         var attempts = 0;
 
@@ -97,7 +97,7 @@ public sealed class RetryWithToleranceTests
         time.Advance(TimeSpan.FromMilliseconds(299));
         Assert.Equal(1, attempts);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntil(() => attempts == 2);
+        await WaitUntil(() => time.Timers == 2); // the attempt failed and its wait began
         time.Advance(TimeSpan.FromMilliseconds(599));
         Assert.Equal(2, attempts);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -110,15 +110,15 @@ public sealed class RetryWithToleranceTests
     [Fact]
     public async Task Execute_RetriableFailure_RetriedUntilTheTimeout_ThenThrowsWithoutTolerance()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerCountingTime();
         var retry = new RetryWithTolerance(Config(retryTimeoutMs: 1000), time);
         var attempts = 0;
 
         var running = retry.ExecuteAsync<int>(ErrorStage.TaskPut, "t", () => { attempts++; throw new RetriableException("later"); }, CancellationToken.None).AsTask();
         time.Advance(TimeSpan.FromMilliseconds(300));
-        await WaitUntil(() => attempts == 2);
+        await WaitUntil(() => time.Timers == 2); // the attempt failed and its wait began
         time.Advance(TimeSpan.FromMilliseconds(600));
-        await WaitUntil(() => attempts == 3);
+        await WaitUntil(() => time.Timers == 3); // the attempt failed and its wait began
         Assert.False(running.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(100));
 
@@ -132,15 +132,15 @@ public sealed class RetryWithToleranceTests
     [Fact]
     public async Task Execute_DelayNeverExceedsTheMaximum()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerCountingTime();
         var retry = new RetryWithTolerance(Config(retryTimeoutMs: -1, maxDelayMs: 400), time);
         var attempts = 0;
 
         var running = retry.ExecuteAsync(ErrorStage.TaskPut, "t", () => ++attempts < 4 ? throw new RetriableException("later") : attempts, CancellationToken.None).AsTask();
         time.Advance(TimeSpan.FromMilliseconds(300));
-        await WaitUntil(() => attempts == 2);
+        await WaitUntil(() => time.Timers == 2); // the attempt failed and its wait began
         time.Advance(TimeSpan.FromMilliseconds(400));
-        await WaitUntil(() => attempts == 3);
+        await WaitUntil(() => time.Timers == 3); // the attempt failed and its wait began
         time.Advance(TimeSpan.FromMilliseconds(400));
         var (result, _) = await running.WaitAsync(TimeSpan.FromSeconds(2));
 
@@ -166,6 +166,21 @@ public sealed class RetryWithToleranceTests
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
             await Task.Delay(1);
+        }
+    }
+
+    /// <summary>Fake time that counts the timers made: a retry's wait has begun once its timer exists.</summary>
+    private sealed class TimerCountingTime : FakeTimeProvider
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _timers);
+            return timer;
         }
     }
 }
