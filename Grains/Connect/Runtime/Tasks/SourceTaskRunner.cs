@@ -40,6 +40,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
     private Task? _writing;
+    private long _written;
 
     public SourceTaskRunner(
         SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
@@ -62,8 +63,6 @@ public sealed class SourceTaskRunner : TaskRunner
         _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
         _topicUsed = topicUsed;
     }
-
-    private long _written;
 
     /// <summary>Records written so far.</summary>
     public long WrittenCount => Interlocked.Read(ref _written);
