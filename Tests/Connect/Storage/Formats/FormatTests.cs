@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using Avro.File;
+using Avro.Generic;
+using Tributary.Grains.Connect.Api.Config;
+using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Sink;
+using Tributary.Grains.Connect.Storage.Formats;
+using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
+
+namespace Tributary.Tests.Connect.Storage.Formats;
+
+/// <summary>The file formats, read back by readers of their own: Apache.Avro's container reader, a JSON parser.</summary>
+public sealed class FormatTests
+{
+    private static readonly ConnectSchema Row = SchemaBuilder.Struct().WithName("shop.order")
+        .Field("id", ConnectSchema.Int64)
+        .Field("name", ConnectSchema.String)
+        .Field("note", ConnectSchema.OptionalString)
+        .Field("amount", LogicalTypes.Decimal(2).Build())
+        .Field("at", LogicalTypes.Timestamp().Build())
+        .Field("tags", SchemaBuilder.Array(ConnectSchema.String).Build())
+        .Field("address", SchemaBuilder.Struct().WithName("shop.address").Field("city", ConnectSchema.String).Build())
+        .Build();
+
+    static FormatTests() => Codec.RegisterResolver(AvroCodecs.Resolve);
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("deflate")]
+    [InlineData("snappy")]
+    [InlineData("zstandard")]
+    public async Task Avro_IsAContainerFile_OfTheValueSchema_WithTheCodec(string codec)
+    {
+        var format = new AvroFormat(codec);
+        var file = new MemoryStream();
+        await WriteAsync(format, file, Records(1_000));
+
+        using var reader = DataFileReader<GenericRecord>.OpenReader(new MemoryStream(file.ToArray()));
+        var read = reader.NextEntries.ToList();
+
+        Assert.Equal(".avro", format.Extension);
+        Assert.Equal(codec, reader.GetMetaString("avro.codec"));
+        Assert.Equal("shop.order", reader.GetSchema().Fullname);
+        Assert.Contains("\"connect.name\":\"org.apache.kafka.connect.data.Timestamp\"", reader.GetSchema().ToString(), StringComparison.Ordinal);
+        Assert.Equal(1_000, read.Count);
+        var last = read[^1];
+        Assert.Equal(999L, last["id"]);
+        Assert.Equal("name-999", last["name"]);
+        Assert.Null(read[0]["note"]);
+        Assert.Equal("note-999", last["note"]);
+        Assert.IsType<DateTime>(last["at"]); // the header keeps Avro's logical types
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(999).UtcDateTime, ((DateTime)last["at"]).ToUniversalTime());
+        Assert.Equal(["a", "b999"], ((object[])last["tags"]).Cast<string>());
+        Assert.Equal("Utrecht", ((GenericRecord)last["address"])["city"]);
+        Assert.Equal(9.99m + 999, (decimal)(Avro.AvroDecimal)last["amount"]);
+    }
+
+    [Fact]
+    public void AnUnknownAvroCodec_IsAConfigException() =>
+        Assert.Contains("avro.codec", Assert.Throws<ConfigException>(() => new AvroFormat("lz77")).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Avro_RefusesARecordOfAnotherSchema_AndOneWithout()
+    {
+        var other = SchemaBuilder.Struct().WithName("shop.other").Field("id", ConnectSchema.Int64).Build();
+        await using var writer = new AvroFormat().Open(new MemoryStream());
+        writer.Write(Records(1)[0]);
+
+        Assert.Throws<DataException>(() => writer.Write(new SinkRecord("orders", 0, null, null, other, new Struct(other).Put("id", 1L), 1)));
+        Assert.Throws<DataException>(() => writer.Write(new SinkRecord("orders", 0, null, null, null, "schemaless", 2)));
+    }
+
+    [Theory]
+    [InlineData("BASE64", "\"A+c=\"")]
+    [InlineData("NUMERIC", "9.99")]
+    public async Task JsonLines_AreEachRecordsValue_WithoutItsSchema(string decimalFormat, string amount)
+    {
+        var format = new JsonFormat(decimalFormat);
+        var file = new MemoryStream();
+        await WriteAsync(format, file, Records(3));
+
+        var text = Encoding.UTF8.GetString(file.ToArray());
+        var lines = text.Split('\n');
+
+        Assert.Equal(".json", format.Extension);
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("", lines[^1]);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal(0, first.RootElement.GetProperty("id").GetInt64());
+        Assert.Equal(JsonValueKind.Null, first.RootElement.GetProperty("note").ValueKind);
+        Assert.Equal(1_704_067_200_000, first.RootElement.GetProperty("at").GetInt64());
+        Assert.Equal("Utrecht", first.RootElement.GetProperty("address").GetProperty("city").GetString());
+        Assert.Contains($"\"amount\":{amount}", lines[0], StringComparison.Ordinal);
+        Assert.False(first.RootElement.TryGetProperty("schema", out _));
+    }
+
+    private static async Task WriteAsync(IRecordWriterProvider format, MemoryStream file, IEnumerable<SinkRecord> records)
+    {
+        var writer = format.Open(new KeepOpen(file));
+        foreach (var record in records)
+        {
+            writer.Write(record);
+        }
+
+        await writer.CloseAsync(CancellationToken.None);
+        await writer.DisposeAsync();
+    }
+
+    private static List<SinkRecord> Records(int count) => [.. Enumerable.Range(0, count).Select(i =>
+    {
+        var value = new Struct(Row).Put("id", (long)i).Put("name", $"name-{i}").Put("note", i == 0 ? null : $"note-{i}")
+            .Put("amount", 9.99m + i).Put("at", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i))
+            .Put("tags", new List<object?> { "a", $"b{i}" })
+            .Put("address", new Struct(Row.Field("address")!.Schema).Put("city", "Utrecht"));
+        return new SinkRecord("orders", 0, null, null, Row, value, i, 1_700_000_000_000 + i, TimestampType.CreateTime);
+    })];
+
+    /// <summary>A memory stream the writer may dispose, whose bytes stay readable.</summary>
+    private sealed class KeepOpen(MemoryStream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+}
