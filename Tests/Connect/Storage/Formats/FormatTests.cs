@@ -95,6 +95,58 @@ public sealed class FormatTests
         Assert.False(first.RootElement.TryGetProperty("schema", out _));
     }
 
+    [Theory]
+    [InlineData("snappy")]
+    [InlineData("gzip")]
+    [InlineData("zstd")]
+    [InlineData("none")]
+    public async Task Parquet_HasAColumnPerField_ThatDuckDbReads_WithTheirTypes(string codec)
+    {
+        var format = new ParquetFormat(codec);
+        var path = Path.Combine(Path.GetTempPath(), $"tributary-format-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var file = new MemoryStream();
+            await WriteAsync(format, file, Records(1_000));
+            await File.WriteAllBytesAsync(path, file.ToArray());
+
+            using var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+            duck.Open();
+            using var command = duck.CreateCommand();
+            command.CommandText =
+                $"SELECT count(*), min(id), max(id), count(note), sum(amount), max(\"at\"), max(address.city), max(tags[2]) FROM read_parquet('{path}')";
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            using var describe = duck.CreateCommand();
+            describe.CommandText = $"DESCRIBE SELECT id, name, amount, \"at\", tags, address FROM read_parquet('{path}')";
+            using var columns = describe.ExecuteReader();
+            var types = new List<string>();
+            while (columns.Read())
+            {
+                types.Add(columns.GetString(0) + ":" + columns.GetString(1));
+            }
+
+            Assert.Equal(".parquet", format.Extension);
+            Assert.Equal(1_000L, reader.GetInt64(0));
+            Assert.Equal(0L, reader.GetInt64(1));
+            Assert.Equal(999L, reader.GetInt64(2));
+            Assert.Equal(999L, reader.GetInt64(3));
+            Assert.Equal(9.99m * 1_000 + 999 * 1_000 / 2, reader.GetDecimal(4));
+            Assert.Equal(new DateTime(2024, 1, 1, 0, 16, 39, DateTimeKind.Utc), reader.GetDateTime(5).ToUniversalTime());
+            Assert.Equal("Utrecht", reader.GetString(6));
+            Assert.Equal("b999", reader.GetString(7));
+            Assert.Equal(["id:BIGINT", "name:VARCHAR", "amount:DECIMAL(38,2)", "at:TIMESTAMP WITH TIME ZONE", "tags:VARCHAR[]", "address:STRUCT(city VARCHAR)"], types);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AnUnknownParquetCodec_IsAConfigException() =>
+        Assert.Contains("parquet.codec", Assert.Throws<ConfigException>(() => new ParquetFormat("lzma")).Message, StringComparison.Ordinal);
+
     private static async Task WriteAsync(IRecordWriterProvider format, MemoryStream file, IEnumerable<SinkRecord> records)
     {
         var writer = format.Open(new KeepOpen(file));

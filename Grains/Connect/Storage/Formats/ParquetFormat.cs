@@ -1,0 +1,203 @@
+using System.Collections;
+using Parquet;
+using Parquet.Schema;
+using Field = Parquet.Schema.Field;
+using SchemaType = Tributary.Grains.Connect.Api.Data.SchemaType;
+using Parquet.Serialization;
+using Tributary.Grains.Connect.Api.Config;
+using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Sink;
+using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
+
+namespace Tributary.Grains.Connect.Storage.Formats;
+
+/// <summary>
+/// Parquet files (Confluent's <c>ParquetFormat</c>, <c>.parquet</c>) through Parquet.Net: the value schema becomes the
+/// file's columns as parquet-avro maps the Avro converter's schema: integers of 8 to 32 bits as INT32, Decimal as
+/// DECIMAL (precision <c>connect.decimal.precision</c>, at most 38), Date as DATE, Time as TIME, Timestamp as a
+/// TIMESTAMP in milliseconds adjusted to UTC, structs as groups, arrays as LISTs, maps as MAPs, optional as nullable;
+/// compressed per <c>parquet.codec</c>. The records of a file are kept until it is closed, then written as row
+/// groups of <see cref="RowGroupRows"/>: a Parquet file is written whole. One value schema per file.
+/// </summary>
+public sealed class ParquetFormat : IRecordWriterProvider
+{
+    public const string CodecConfig = "parquet.codec";
+    public const int RowGroupRows = 100_000;
+    private const int MaxDecimalPrecision = 38;
+
+    private readonly CompressionMethod _compression;
+
+    public ParquetFormat(string codec = "snappy") =>
+        _compression = codec.Trim().ToLowerInvariant() switch
+        {
+            "none" or "uncompressed" => CompressionMethod.None,
+            "snappy" => CompressionMethod.Snappy,
+            "gzip" => CompressionMethod.Gzip,
+            "zstd" => CompressionMethod.Zstd,
+            "lz4" => CompressionMethod.Lz4Raw,
+            _ => throw new ConfigException(CodecConfig, codec, "String must be one of: none, snappy, gzip, zstd, lz4"),
+        };
+
+    public string Extension => ".parquet";
+
+    public ISinkRecordWriter Open(Stream output) => new Writer(this, output);
+
+    /// <summary>The Parquet field of a Connect field.</summary>
+    public static Field ToField(string name, ConnectSchema schema)
+    {
+        var nullable = schema.IsOptional;
+        switch (schema.Name)
+        {
+            case LogicalTypes.DecimalName:
+                var scale = int.Parse(schema.Parameters![LogicalTypes.ScaleParameter], System.Globalization.CultureInfo.InvariantCulture);
+                var precision = schema.Parameters.TryGetValue("connect.decimal.precision", out var p)
+                    ? Math.Min(int.Parse(p, System.Globalization.CultureInfo.InvariantCulture), MaxDecimalPrecision)
+                    : MaxDecimalPrecision;
+                return new DecimalDataField(name, precision, scale, forceByteArrayEncoding: false, isNullable: nullable);
+            case LogicalTypes.DateName:
+                return new DateTimeDataField(name, DateTimeFormat.Date, isAdjustedToUTC: true, unit: null, isNullable: nullable);
+            case LogicalTypes.TimeName:
+                return new DataField(name, typeof(TimeOnly), isNullable: nullable);
+            case LogicalTypes.TimestampName:
+                return new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: nullable);
+        }
+
+        return schema.Type switch
+        {
+            SchemaType.Int8 or SchemaType.Int16 or SchemaType.Int32 => new DataField(name, typeof(int), isNullable: nullable),
+            SchemaType.Int64 => new DataField(name, typeof(long), isNullable: nullable),
+            SchemaType.Float32 => new DataField(name, typeof(float), isNullable: nullable),
+            SchemaType.Float64 => new DataField(name, typeof(double), isNullable: nullable),
+            SchemaType.Boolean => new DataField(name, typeof(bool), isNullable: nullable),
+            SchemaType.String => new DataField(name, typeof(string), isNullable: nullable),
+            SchemaType.Bytes => new DataField(name, typeof(byte[]), isNullable: nullable),
+            SchemaType.Struct => new StructField(name, [.. schema.Fields.Select(f => ToField(f.Name, f.Schema))]),
+            SchemaType.Array => new ListField(name, ToField("element", schema.ValueSchema!)),
+            SchemaType.Map => new MapField(name, ToField("key", schema.KeySchema!), ToField("value", schema.ValueSchema!)),
+            _ => throw new DataException($"Parquet files cannot hold the Connect type {schema.Type}"),
+        };
+    }
+
+    // A Connect value as Parquet.Net's untyped rows take it.
+    private static object? ToValue(ConnectSchema schema, object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        switch (schema.Name)
+        {
+            case LogicalTypes.DecimalName:
+                return (decimal)value;
+            case LogicalTypes.DateName or LogicalTypes.TimestampName:
+                return DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc);
+            case LogicalTypes.TimeName:
+                return TimeOnly.FromDateTime((DateTime)value);
+        }
+
+        return schema.Type switch
+        {
+            SchemaType.Int8 => (int)(sbyte)value,
+            SchemaType.Int16 => (int)(short)value,
+            SchemaType.Struct => Row((Struct)value),
+            SchemaType.Array => List(schema.ValueSchema!, ((IEnumerable)value).Cast<object?>().Select(v => ToValue(schema.ValueSchema!, v)).ToList()),
+            SchemaType.Map => ((IDictionary)value).Cast<DictionaryEntry>()
+                .Select(e => new Dictionary<string, object?> { ["key"] = ToValue(schema.KeySchema!, e.Key), ["value"] = ToValue(schema.ValueSchema!, e.Value) })
+                .ToArray(),
+            _ => value,
+        };
+    }
+
+    // Parquet.Net takes a list as an array of its element's own type (int?[], string[], rows for structs).
+    private static Array List(ConnectSchema elementSchema, List<object?> items)
+    {
+        // Within lists Parquet.Net takes strings as character memory, not as strings.
+        var strings = elementSchema.Type == SchemaType.String && elementSchema.Name is null;
+        var type = strings ? (elementSchema.IsOptional ? typeof(ReadOnlyMemory<char>?) : typeof(ReadOnlyMemory<char>)) : ClrType(elementSchema);
+        var array = Array.CreateInstance(type, items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            array.SetValue(strings && items[i] is string s ? s.AsMemory() : items[i], i);
+        }
+
+        return array;
+    }
+
+    private static Type ClrType(ConnectSchema schema)
+    {
+        var type = schema.Name switch
+        {
+            LogicalTypes.DecimalName => typeof(decimal),
+            LogicalTypes.DateName or LogicalTypes.TimestampName => typeof(DateTime),
+            LogicalTypes.TimeName => typeof(TimeOnly),
+            _ => schema.Type switch
+            {
+                SchemaType.Int8 or SchemaType.Int16 or SchemaType.Int32 => typeof(int),
+                SchemaType.Int64 => typeof(long),
+                SchemaType.Float32 => typeof(float),
+                SchemaType.Float64 => typeof(double),
+                SchemaType.Boolean => typeof(bool),
+                SchemaType.String => typeof(string),
+                SchemaType.Bytes => typeof(byte[]),
+                SchemaType.Struct => typeof(IDictionary<string, object?>),
+                _ => typeof(object),
+            },
+        };
+        return schema.IsOptional && type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type;
+    }
+
+    private static Dictionary<string, object?> Row(Struct value)
+    {
+        var row = new Dictionary<string, object?>(value.Schema.Fields.Count, StringComparer.Ordinal);
+        foreach (var field in value.Schema.Fields)
+        {
+            row[field.Name] = ToValue(field.Schema, value.Get(field));
+        }
+
+        return row;
+    }
+
+    private sealed class Writer(ParquetFormat format, Stream output) : ISinkRecordWriter
+    {
+        private readonly List<IDictionary<string, object?>> _rows = [];
+        private ConnectSchema? _schema;
+        private ParquetSchema? _parquetSchema;
+
+        public void Write(SinkRecord record)
+        {
+            if (record.ValueSchema is not { Type: SchemaType.Struct } schema || record.Value is not Struct value)
+            {
+                throw new DataException(
+                    $"Parquet files need struct values with a schema: the record at {record.Topic}-{record.KafkaPartition}@{record.KafkaOffset} has none");
+            }
+
+            if (_schema is null)
+            {
+                _schema = schema;
+                _parquetSchema = new ParquetSchema(schema.Fields.Select(f => ToField(f.Name, f.Schema)));
+            }
+            else if (!schema.Equals(_schema))
+            {
+                throw new DataException($"The record at {record.Topic}-{record.KafkaPartition}@{record.KafkaOffset} has another schema than its file");
+            }
+
+            _rows.Add(Row(value));
+        }
+
+        public async Task CloseAsync(CancellationToken cancellationToken)
+        {
+            if (_parquetSchema is null)
+            {
+                return;
+            }
+
+            var options = new ParquetOptions { CompressionMethod = format._compression, RowGroupSize = RowGroupRows };
+            await ParquetSerializer.SerializeUntypedAsync(_rows, _parquetSchema, output, options, null, cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            _rows.Clear();
+        }
+
+        public ValueTask DisposeAsync() => output.DisposeAsync();
+    }
+}
