@@ -102,27 +102,41 @@ public sealed class ParquetFormat : IRecordWriterProvider
             SchemaType.Int16 => (int)(short)value,
             SchemaType.Struct => Row((Struct)value),
             SchemaType.Array => List(schema.ValueSchema!, ((IEnumerable)value).Cast<object?>().Select(v => ToValue(schema.ValueSchema!, v)).ToList()),
-            SchemaType.Map => ((IDictionary)value).Cast<DictionaryEntry>()
-                .Select(e => new Dictionary<string, object?> { ["key"] = ToValue(schema.KeySchema!, e.Key), ["value"] = ToValue(schema.ValueSchema!, e.Value) })
-                .ToArray(),
+            SchemaType.Map => Map(schema, (IDictionary)value),
             _ => value,
         };
     }
 
-    // Parquet.Net takes a list as an array of its element's own type (int?[], string[], rows for structs).
+    // Parquet.Net takes a list as an array of its element's own type (int?[], rows for structs), strings as character memory.
     private static Array List(ConnectSchema elementSchema, List<object?> items)
     {
-        // Within lists Parquet.Net takes strings as character memory, not as strings.
-        var strings = elementSchema.Type == SchemaType.String && elementSchema.Name is null;
-        var type = strings ? (elementSchema.IsOptional ? typeof(ReadOnlyMemory<char>?) : typeof(ReadOnlyMemory<char>)) : ClrType(elementSchema);
-        var array = Array.CreateInstance(type, items.Count);
+        var array = Array.CreateInstance(NestedType(elementSchema), items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            array.SetValue(strings && items[i] is string s ? s.AsMemory() : items[i], i);
+            array.SetValue(NestedValue(items[i]), i);
         }
 
         return array;
     }
+
+    // A map as a dictionary of its key's and value's own types, as for lists.
+    private static IDictionary Map(ConnectSchema schema, IDictionary map)
+    {
+        var typed = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(NestedType(schema.KeySchema!), NestedType(schema.ValueSchema!)))!;
+        foreach (DictionaryEntry entry in map)
+        {
+            typed.Add(NestedValue(ToValue(schema.KeySchema!, entry.Key))!, NestedValue(ToValue(schema.ValueSchema!, entry.Value)));
+        }
+
+        return typed;
+    }
+
+    private static Type NestedType(ConnectSchema schema) =>
+        schema.Type == SchemaType.String && schema.Name is null
+            ? (schema.IsOptional ? typeof(ReadOnlyMemory<char>?) : typeof(ReadOnlyMemory<char>))
+            : ClrType(schema);
+
+    private static object? NestedValue(object? value) => value is string s ? s.AsMemory() : value;
 
     private static Type ClrType(ConnectSchema schema)
     {

@@ -144,6 +144,47 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public async Task Parquet_HoldsMaps_ListsOfStructs_AndSmallIntegers()
+    {
+        var item = SchemaBuilder.Struct().WithName("item").Field("sku", ConnectSchema.String).Field("qty", ConnectSchema.Int16).Build();
+        var schema = SchemaBuilder.Struct().WithName("basket")
+            .Field("id", ConnectSchema.Int32)
+            .Field("labels", SchemaBuilder.Map(ConnectSchema.String, ConnectSchema.Int64).Build())
+            .Field("items", SchemaBuilder.Array(item).Build())
+            .Field("flag", ConnectSchema.OptionalInt8)
+            .Build();
+        var records = Enumerable.Range(0, 10).Select(i => new SinkRecord("baskets", 0, null, null, schema, new Struct(schema)
+            .Put("id", i)
+            .Put("labels", new Dictionary<object, object?> { ["a"] = (long)i, ["b"] = 2L * i })
+            .Put("items", new List<object?> { new Struct(item).Put("sku", $"s{i}").Put("qty", (short)i), new Struct(item).Put("sku", "x").Put("qty", (short)1) })
+            .Put("flag", i % 2 == 0 ? null : (sbyte)i), i)).ToList();
+        var path = Path.Combine(Path.GetTempPath(), $"tributary-format-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var file = new MemoryStream();
+            await WriteAsync(new ParquetFormat(), file, records);
+            await File.WriteAllBytesAsync(path, file.ToArray());
+
+            using var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+            duck.Open();
+            using var command = duck.CreateCommand();
+            command.CommandText = $"SELECT sum(labels['b'])::BIGINT, sum(items[1].qty)::BIGINT, max(items[1].sku), count(flag), sum(flag)::BIGINT FROM read_parquet('{path}')";
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+
+            Assert.Equal(90L, reader.GetInt64(0));
+            Assert.Equal(45L, reader.GetInt64(1));
+            Assert.Equal("s9", reader.GetString(2));
+            Assert.Equal(5L, reader.GetInt64(3));
+            Assert.Equal(25L, reader.GetInt64(4));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void AnUnknownParquetCodec_IsAConfigException() =>
         Assert.Contains("parquet.codec", Assert.Throws<ConfigException>(() => new ParquetFormat("lzma")).Message, StringComparison.Ordinal);
 
