@@ -15,6 +15,7 @@ internal sealed partial class TransactionRecovery(
     ILogger<TransactionRecovery> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const int ResumeAttempts = 10;
+    private const int ParallelWakes = 16;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -77,19 +78,25 @@ internal sealed partial class TransactionRecovery(
                 var listed = await grains.GetGrain<ITransactionCatalogGrain>(0).ListAsync();
                 woken ??= new HashSet<string>(StringComparer.Ordinal);
                 var failed = 0;
-                foreach (var id in listed.Where(l => wake(l.State) && !woken.Contains(l.TransactionalId)).Select(l => l.TransactionalId))
+                var toWake = listed.Where(l => wake(l.State) && !woken.Contains(l.TransactionalId)).Select(l => l.TransactionalId).ToList();
+                // Side by side: a call to a coordinator that lived on the dead silo may wait for its timeout, and must not
+                // hold back the others' aborts meanwhile.
+                await Parallel.ForEachAsync(toWake, new ParallelOptions { MaxDegreeOfParallelism = ParallelWakes }, async (id, _) =>
                 {
                     try
                     {
                         await grains.GetGrain<ITransactionCoordinatorGrain>(id).ResumeAsync();
-                        woken.Add(id);
+                        lock (woken)
+                        {
+                            woken.Add(id);
+                        }
                     }
                     catch (Exception e) when (e is TimeoutException or OrleansException)
                     {
-                        failed++;
+                        Interlocked.Increment(ref failed);
                         LogResumeFailed(logger, e.Message);
                     }
-                }
+                });
 
                 if (failed == 0)
                 {
