@@ -23,6 +23,7 @@ public sealed class ConnectWorker
         "Tributary.Grains.Connect.Mirror",
         "Tributary.Grains.Connect.Jdbc",
         "Tributary.Grains.Connect.Avro",
+        "Tributary.Grains.Connect.Storage",
     ];
 
     public ConnectWorker(IOptions<TributaryOptions> options, IConfiguration configuration)

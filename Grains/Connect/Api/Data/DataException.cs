@@ -15,3 +15,9 @@ public sealed class SchemaBuilderException : DataException
 
     public SchemaBuilderException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>A value that cannot be projected from its schema to another (Kafka's <c>SchemaProjectorException</c>).</summary>
+public sealed class SchemaProjectorException : DataException
+{
+    public SchemaProjectorException(string message) : base(message) { }
+}

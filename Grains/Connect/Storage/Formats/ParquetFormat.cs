@@ -188,8 +188,8 @@ public sealed class ParquetFormat : IRecordWriterProvider
 
             if (_schema is null)
             {
-                _schema = schema;
                 _parquetSchema = new ParquetSchema(schema.Fields.Select(f => ToField(f.Name, f.Schema)));
+                _schema = schema;
             }
             else if (!schema.Equals(_schema))
             {

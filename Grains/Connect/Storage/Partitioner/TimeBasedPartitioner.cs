@@ -106,7 +106,7 @@ public class TimeBasedPartitioner : Partitioner
         }
     }
 
-    private static TimeZoneInfo Zone(string timezone)
+    internal static TimeZoneInfo Zone(string timezone)
     {
         if (string.IsNullOrWhiteSpace(timezone))
         {

@@ -17,6 +17,9 @@ public abstract class TimestampExtractor
 
     public abstract long? Extract(SinkRecord record, long nowMs);
 
+    /// <summary>Whether the time is the wall clock's, which moves on without records.</summary>
+    public virtual bool IsWallclock => false;
+
     /// <summary>The extractor <c>timestamp.extractor</c> names, by short name or Confluent's class name.</summary>
     public static TimestampExtractor Create(PartitionerConfig config)
     {
@@ -36,6 +39,8 @@ public abstract class TimestampExtractor
     private sealed class Wallclock : TimestampExtractor
     {
         public override long? Extract(SinkRecord record, long nowMs) => nowMs;
+
+        public override bool IsWallclock => true;
     }
 
     private sealed class RecordTime : TimestampExtractor

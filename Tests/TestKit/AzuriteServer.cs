@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using Tributary.Tests.TestKit;
 
-namespace Tributary.Tests.Silo.Cluster;
+namespace Tributary.Tests.TestKit;
 
 /// <summary>
 /// A real Azurite (the Azure Storage emulator, npm <c>azurite</c>, installed on first use into the repository's
@@ -12,8 +11,8 @@ namespace Tributary.Tests.Silo.Cluster;
 public sealed class AzuriteServer : IAsyncDisposable
 {
     // Azurite's documented development account.
-    private const string Account = "devstoreaccount1";
-    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string Account = "devstoreaccount1";
+    public const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
     private readonly string _location;
@@ -31,6 +30,9 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     public string ConnectionString { get; }
+
+    /// <summary>The account's blob endpoint, path-style: <c>http://127.0.0.1:port/devstoreaccount1</c>.</summary>
+    public string BlobEndpoint => $"http://127.0.0.1:{BlobPort}/{Account}";
 
     private int BlobPort { get; }
 
