@@ -5,6 +5,7 @@ using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Storage.Files;
 using Tributary.Grains.Connect.Storage.Formats;
+using Tributary.Grains.Connect.Storage.Hive;
 using Tributary.Grains.Connect.Storage.Partitioner;
 using Tributary.Grains.Connect.Storage.Stores;
 
@@ -37,6 +38,7 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CommitLog _log;
+    private readonly HiveMetadata? _hive;
     private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
     private Schema? _currentSchema;
     private bool _schemaKnown;
@@ -58,6 +60,7 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         _time = time;
         _logger = logger;
         _log = new CommitLog(storage, $"{config.LogsDir}/{partition.Topic}/{partition.Partition}");
+        _hive = config.HiveIntegration ? new HiveMetadata(config, storage, partitioner, format.Extension, partition.Topic, partition.Partition) : null;
         ScheduleNextRotation();
     }
 
@@ -83,6 +86,11 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         }
 
         await DeleteDeadTempFilesAsync(cancellationToken).ConfigureAwait(false);
+        if (_hive is not null)
+        {
+            await _hive.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         CommittedOffset = await CommittedOffsets.NextOffsetAsync(
             _storage, $"{_config.TopicsDir}/{_partition.Topic}", _partition.Topic, _partition.Partition, cancellationToken).ConfigureAwait(false);
         _nextExpected = CommittedOffset;
@@ -110,8 +118,13 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         }
         else if (_config.Compatibility.ShouldChangeSchema(record.ValueSchema, _currentSchema))
         {
-            _currentSchema = record.ValueSchema;
             await RotateAsync("schema change", cancellationToken).ConfigureAwait(false);
+            _currentSchema = record.ValueSchema;
+        }
+
+        if (_hive is not null && record.ValueSchema is not { Type: SchemaType.Struct })
+        {
+            throw new DataException($"Hive tables need struct values with a schema: the record at {record.Topic}-{record.KafkaPartition}@{record.KafkaOffset} has none");
         }
 
         var projected = _config.Compatibility.Project(record, _currentSchema);
@@ -211,9 +224,15 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
                 $"{_config.TopicsDir}/{_partitioner.GeneratePartitionedPath(_partition.Topic, encoded)}/{name.Format(_config.ZeroPadWidth)}"));
         }
 
+        var directories = _files.Keys.ToList();
         _files.Clear();
         await _log.CommitAsync(commits, cancellationToken).ConfigureAwait(false);
         CommittedOffset = _nextExpected;
+        if (_hive is not null)
+        {
+            await _hive.CommittedAsync(_currentSchema, directories, cancellationToken).ConfigureAwait(false);
+        }
+
         _logger.LogInformation("Committed {Count} files of {Records} records of {Partition} on {Reason}: {Files}",
             commits.Count, _recordCount, _partition, reason, string.Join(", ", commits.Select(c => c.Committed)));
         _recordCount = 0;

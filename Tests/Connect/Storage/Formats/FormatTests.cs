@@ -188,6 +188,56 @@ public sealed class FormatTests
     public void AnUnknownParquetCodec_IsAConfigException() =>
         Assert.Contains("parquet.codec", Assert.Throws<ConfigException>(() => new ParquetFormat("lzma")).Message, StringComparison.Ordinal);
 
+    [Fact]
+    public async Task ByteArray_WritesEachValueAsItCame_ThenTheSeparator()
+    {
+        var format = new ByteArrayFormat(".raw", "|");
+        var file = new MemoryStream();
+        await WriteAsync(format, file, [Raw([1, 2]), Raw([3])]);
+
+        Assert.Equal(".raw", format.Extension);
+        Assert.Equal(new byte[] { 1, 2, (byte)'|', 3, (byte)'|' }, file.ToArray());
+        Assert.Throws<DataException>(() => format.Open(new MemoryStream()).Write(Records(1)[0]));
+    }
+
+    [Fact]
+    public async Task String_WritesEachValueAsALine()
+    {
+        var file = new MemoryStream();
+        await WriteAsync(new StringFormat(), file, [Text("one"), Text(2.5), Text(null)]);
+
+        Assert.Equal("one\n2.5\nnull\n", Encoding.UTF8.GetString(file.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("io.confluent.connect.hdfs.parquet.ParquetFormat", ".parquet")]
+    [InlineData("io.confluent.connect.azure.blob.format.avro.AvroFormat", ".avro")]
+    [InlineData("io.confluent.connect.s3.format.json.JsonFormat", ".json")]
+    [InlineData("io.confluent.connect.hdfs.string.StringFormat", ".txt")]
+    [InlineData("io.confluent.connect.azure.blob.format.bytearray.ByteArrayFormat", ".bin")]
+    public void FormatClasses_AreFoundByConfluentsNames(string className, string extension)
+    {
+        var config = Tributary.Grains.Connect.Storage.Sink.StorageSinkConfig.Parse(new Dictionary<string, string>
+        {
+            ["store.url"] = "file:///tmp/x", ["flush.size"] = "1", ["format.class"] = className,
+        });
+        Assert.Equal(extension, RecordWriterProviders.Create(config).Extension);
+    }
+
+    [Fact]
+    public void Orc_IsRefusedWithAClearMessage()
+    {
+        var config = Tributary.Grains.Connect.Storage.Sink.StorageSinkConfig.Parse(new Dictionary<string, string>
+        {
+            ["store.url"] = "file:///tmp/x", ["flush.size"] = "1", ["format.class"] = "io.confluent.connect.hdfs.orc.OrcFormat",
+        });
+        Assert.Contains("ORC files are not written here", Assert.Throws<ConfigException>(() => RecordWriterProviders.Create(config)).Message, StringComparison.Ordinal);
+    }
+
+    private static SinkRecord Raw(byte[] value) => new("t", 0, null, null, ConnectSchema.OptionalBytes, value, 0, 0, TimestampType.CreateTime);
+
+    private static SinkRecord Text(object? value) => new("t", 0, null, null, null, value, 0, 0, TimestampType.CreateTime);
+
     private static async Task WriteAsync(IRecordWriterProvider format, MemoryStream file, IEnumerable<SinkRecord> records)
     {
         var writer = format.Open(new KeepOpen(file));

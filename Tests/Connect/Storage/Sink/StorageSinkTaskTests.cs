@@ -219,6 +219,58 @@ public sealed class StorageSinkTaskTests : IDisposable
         Assert.Contains("Parquet files need struct values with a schema", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HiveIntegration_KeepsTheTablesDdl_AndEveryPartitionItsFilesWentTo_AcrossRestarts()
+    {
+        var config = SinkHarness.LocalConfig(_root.Path,
+            ("hive.integration", "true"), ("schema.compatibility", "BACKWARD"), ("hive.database", "lake"),
+            ("partitioner.class", "HourlyPartitioner"), ("timestamp.extractor", "Record"), ("locale", "en"), ("timezone", "UTC"));
+        await using (var first = new SinkHarness(config))
+        {
+            await first.StartAsync(Orders0);
+            await first.PutAsync(Enumerable.Range(0, 100).Select(i => SinkHarness.Order("orders", 0, i, Hour0)));
+        }
+
+        await using (var second = new SinkHarness(config))
+        {
+            await second.StartAsync(Orders0);
+            await second.PutAsync(Enumerable.Range(100, 100).Select(i => SinkHarness.Order("orders", 0, i, Hour0 + 3_600_000, SinkHarness.OrderV2)));
+        }
+
+        var table = await File.ReadAllTextAsync(_root.Combine("topics", "orders", "_hive", "table.sql"));
+        Assert.Contains("CREATE EXTERNAL TABLE IF NOT EXISTS `lake`.`orders` (\n  `id` BIGINT,\n  `name` STRING,\n  `at` BIGINT,\n  `note` STRING\n)", table, StringComparison.Ordinal);
+        Assert.Contains("PARTITIONED BY (`year` STRING, `month` STRING, `day` STRING, `hour` STRING)\nSTORED AS PARQUET\n" +
+            $"LOCATION '{new Uri(_root.Path).AbsoluteUri}/topics/orders';", table, StringComparison.Ordinal);
+        var partitions = await File.ReadAllLinesAsync(_root.Combine("topics", "orders", "_hive", "partitions-0.sql"));
+        Assert.Equal(
+        [
+            "ALTER TABLE `lake`.`orders` ADD IF NOT EXISTS PARTITION (`year`='2024', `month`='05', `day`='01', `hour`='10') " +
+            $"LOCATION '{new Uri(_root.Path).AbsoluteUri}/topics/orders/year=2024/month=05/day=01/hour=10';",
+            "ALTER TABLE `lake`.`orders` ADD IF NOT EXISTS PARTITION (`year`='2024', `month`='05', `day`='01', `hour`='11') " +
+            $"LOCATION '{new Uri(_root.Path).AbsoluteUri}/topics/orders/year=2024/month=05/day=01/hour=11';",
+        ], partitions);
+        // The metadata is out of the way of the data files' globs.
+        Assert.Equal(200L, Convert.ToInt64(DuckDb.Query($"SELECT count(*) FROM read_parquet('{_root.Path}/topics/orders/**/*.parquet', union_by_name = true)")[0][0]));
+    }
+
+    [Fact]
+    public void HiveIntegration_WithoutSchemaCompatibility_IsAConfigException()
+    {
+        var error = Assert.Throws<Tributary.Grains.Connect.Api.Config.ConfigException>(() =>
+            StorageSinkConfig.Parse(SinkHarness.LocalConfig(_root.Path, ("hive.integration", "true"))));
+        Assert.Contains("Hive Integration requires schema compatibility to be BACKWARD, FORWARD or FULL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hdfs://namenode:8020")]
+    [InlineData("s3://bucket/prefix")]
+    public void StoresNotServedYet_AreRefusedWithAClearMessage(string url)
+    {
+        var config = StorageSinkConfig.Parse(SinkHarness.LocalConfig(_root.Path, ("store.url", url)));
+        var error = Assert.Throws<Tributary.Grains.Connect.Api.Config.ConfigException>(() => Storages.Create(config));
+        Assert.Contains("stores are not served yet", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task WriteAsync(IStorage storage, string path, string text)
     {
         await using var stream = await storage.CreateAsync(path, CancellationToken.None);
