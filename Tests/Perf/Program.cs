@@ -36,6 +36,9 @@ using Tributary.Tests.Perf.Transactions;
 //       JDBC connectors on a silo and a PostgreSQL started here: JdbcSourceConnector (incrementing) copying a table into a
 //       topic against Npgsql SELECT * of the same rows; JdbcSinkConnector upserting a topic's JSON records against Npgsql
 //       binary COPY and batched INSERT ... ON CONFLICT of the same rows; ratios, CPU-s of silo, postgres and client
+//   storage-perf [--records 1000000] [--partitions 2] [--flush-size 100000]
+//       the storage sink on a silo started here: an Avro topic into Parquet files against Parquet.Net writing the same
+//       rows from memory, and into JSON-lines files against consumer-perf reading the same topic; ratios, silo CPU-s
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
 //   balance-perf [--gigabytes 10] [--partitions 24] [--record-size 16384] [--interval HH:MM:SS]
@@ -152,6 +155,20 @@ switch (command)
     {
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         var figures = await JdbcPerf.RunAsync(arguments);
+        var width = figures.Max(f => f.What.Length);
+        var valueWidth = figures.Max(f => f.Value.Length);
+        foreach (var (what, value, against) in figures)
+        {
+            Console.WriteLine($"{what.PadRight(width)}  {value.PadRight(valueWidth)}  {against}");
+        }
+
+        return 0;
+    }
+
+    case "storage-perf":
+    {
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        var figures = await StoragePerf.RunAsync(arguments);
         var width = figures.Max(f => f.What.Length);
         var valueWidth = figures.Max(f => f.Value.Length);
         foreach (var (what, value, against) in figures)

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Avro;
+using Avro.Generic;
+using Confluent.Kafka;
+using Confluent.Kafka.SyncOverAsync;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+using Parquet;
+using Tributary.Tests.TestKit;
+
+namespace Tributary.Tests.Perf.Connect;
+
+/// <summary>
+/// The storage sink against its baselines, in one run on a silo started here. An Avro topic (Confluent's serializer,
+/// the silo's Schema Registry) of N orders is written by the sink (HdfsSinkConnector, AvroConverter) into Parquet files
+/// of <c>flush.size</c> records, against Parquet.Net writing the same rows from memory into as many files; then into
+/// JSON-lines files against consumer-perf reading the same topic. A connector's time runs from its creation until its
+/// committed files' names account for every record (the directory is listed every 100 ms), so it includes the task's
+/// start. The silo's CPU seconds are taken for each part.
+/// </summary>
+internal static class StoragePerf
+{
+    private const string OrderSchema = """
+        {"type":"record","name":"Order","namespace":"perf","fields":[
+          {"name":"id","type":"long"},{"name":"customer","type":"string"},{"name":"amount","type":"double"},
+          {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"note","type":"string"}]}
+        """;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<List<(string What, string Value, string Against)>> RunAsync(Arguments arguments)
+    {
+        var records = arguments.Int("records", 1_000_000);
+        var partitions = arguments.Int("partitions", 2);
+        var flushSize = arguments.Int("flush-size", 100_000);
+        var root = Path.Combine(Path.GetTempPath(), "tributary-storage-perf-" + Guid.NewGuid().ToString("N")[..8]);
+        var rows = new List<(string, string, string)>();
+        try
+        {
+            await using var silo = await SiloLauncher.StartAsync(Path.Combine(root, "data"),
+                new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
+                ["--Tributary:Connect:OffsetFlushIntervalMs", "1000"]);
+            Console.WriteLine($"silo pid {silo.ProcessId}");
+            var topic = "storage-perf-orders";
+            await PerfTopics.EnsureAsync(silo.BootstrapServers, topic, partitions);
+            Console.WriteLine($"producing {records} Avro orders ...");
+            var bytes = Produce(silo, topic, records);
+            var megabytes = bytes / 1e6;
+            string Rate(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{records / seconds:F0} records/s, {megabytes / seconds:F1} MB/s");
+            string Cpu(double seconds) => string.Create(CultureInfo.InvariantCulture, $"silo CPU {seconds:F1} s");
+
+            Console.WriteLine("warming up ...");
+            await SinkAsync(silo, root, "warm", topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", flushSize, partitions, Math.Min(records, flushSize * partitions));
+
+            Console.WriteLine($"Parquet.Net, {records} rows from memory in files of {flushSize} ...");
+            var parquetSeconds = await ParquetFromMemoryAsync(Path.Combine(root, "baseline"), records, flushSize);
+            rows.Add(("Parquet.Net from memory", Rate(parquetSeconds), "baseline"));
+            Console.WriteLine($"  {rows[^1]}");
+
+            Console.WriteLine("HdfsSinkConnector -> Parquet ...");
+            var cpu = silo.CpuTime;
+            var sinkSeconds = await SinkAsync(silo, root, "parquet", topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", flushSize, partitions, records);
+            rows.Add(("topic -> Parquet files (sink)", Rate(sinkSeconds),
+                string.Create(CultureInfo.InvariantCulture, $"{parquetSeconds / sinkSeconds:F2} x Parquet.Net; {Cpu((silo.CpuTime - cpu).TotalSeconds)}")));
+            Console.WriteLine($"  {rows[^1]}");
+
+            Console.WriteLine("consumer-perf on the topic ...");
+            cpu = silo.CpuTime;
+            var (_, _, consumeSeconds) = ConsumerPerf.Run(silo.BootstrapServers, topic, partitions, records);
+            rows.Add(("consumer-perf (Confluent.Kafka)", Rate(consumeSeconds), Cpu((silo.CpuTime - cpu).TotalSeconds)));
+            Console.WriteLine($"  {rows[^1]}");
+
+            Console.WriteLine("HdfsSinkConnector -> JSON lines ...");
+            cpu = silo.CpuTime;
+            var jsonSeconds = await SinkAsync(silo, root, "json", topic, "io.confluent.connect.hdfs.json.JsonFormat", flushSize, partitions, records);
+            rows.Add(("topic -> JSON-lines files (sink)", Rate(jsonSeconds),
+                string.Create(CultureInfo.InvariantCulture, $"{consumeSeconds / jsonSeconds:F2} x consumer-perf; {Cpu((silo.CpuTime - cpu).TotalSeconds)}")));
+            Console.WriteLine($"  {rows[^1]}");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The orders, as the sink's files will hold them; returns the topic's value bytes.</summary>
+    private static long Produce(SiloLauncher silo, string topic, int records)
+    {
+        var schema = (RecordSchema)Avro.Schema.Parse(OrderSchema);
+        using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = silo.RegistryUrl });
+        using var producer = new ProducerBuilder<Null, GenericRecord>(new ProducerConfig
+        {
+            BootstrapServers = silo.BootstrapServers, LingerMs = 20, BatchSize = 1 << 20, Acks = Acks.Leader,
+        }).SetValueSerializer(new AvroSerializer<GenericRecord>(registry).AsSyncOverAsync()).Build();
+        long bytes = 0;
+        var start = DateTime.UtcNow;
+        for (var i = 0; i < records; i++)
+        {
+            var (customer, amount, at, note) = Row(i, start);
+            var order = new GenericRecord(schema);
+            order.Add("id", (long)i);
+            order.Add("customer", customer);
+            order.Add("amount", amount);
+            order.Add("at", at);
+            order.Add("note", note);
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, new Message<Null, GenericRecord> { Value = order });
+                    break;
+                }
+                catch (ProduceException<Null, GenericRecord> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+
+            bytes += 5 + 8 + customer.Length + 8 + 8 + note.Length + 4; // the wire format's header and the Avro body, near enough
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(5));
+        return bytes;
+    }
+
+    private static (string Customer, double Amount, DateTime At, string Note) Row(int i, DateTime start) =>
+        ($"customer-{i % 10_000:D5}", i % 1000 / 10.0, start.AddMilliseconds(i), $"an order of the run, number {i}");
+
+    // Parquet.Net's own object serializer over rows already in memory, in files of flush.size rows with the sink's codec.
+    private static async Task<double> ParquetFromMemoryAsync(string directory, int records, int flushSize)
+    {
+        Directory.CreateDirectory(directory);
+        var start = DateTime.UtcNow;
+        var rows = Enumerable.Range(0, records).Select(i =>
+        {
+            var (customer, amount, at, note) = Row(i, start);
+            return new OrderRow { Id = i, Customer = customer, Amount = amount, At = at, Note = note };
+        }).ToArray();
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, RowGroupSize = 100_000 };
+        var clock = Stopwatch.StartNew();
+        for (var first = 0; first < records; first += flushSize)
+        {
+            await using var file = File.Create(Path.Combine(directory, $"orders+0+{first}.parquet"));
+            await Parquet.Serialization.ParquetSerializer.SerializeAsync(new ArraySegment<OrderRow>(rows, first, Math.Min(flushSize, records - first)), file, options);
+            file.Flush(flushToDisk: true);
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private sealed class OrderRow
+    {
+        public long Id { get; set; }
+
+        public string Customer { get; set; } = "";
+
+        public double Amount { get; set; }
+
+        public DateTime At { get; set; }
+
+        public string Note { get; set; } = "";
+    }
+
+    /// <summary>Runs the sink over the topic until its committed files hold <paramref name="records"/> records; the seconds it took.</summary>
+    private static async Task<double> SinkAsync(
+        SiloLauncher silo, string root, string name, string topic, string format, int flushSize, int partitions, int records)
+    {
+        var store = Path.Combine(root, "lake-" + name);
+        using var http = new HttpClient { BaseAddress = new Uri(silo.ConnectUrl), Timeout = TimeSpan.FromMinutes(2) };
+        var connector = "storage-perf-" + name;
+        var clock = Stopwatch.StartNew();
+        using (var created = await http.PutAsJsonAsync($"/connectors/{connector}/config", new Dictionary<string, string>
+        {
+            ["connector.class"] = "io.confluent.connect.hdfs.HdfsSinkConnector",
+            ["tasks.max"] = partitions.ToString(CultureInfo.InvariantCulture),
+            ["topics"] = topic,
+            ["store.url"] = new Uri(store).AbsoluteUri,
+            ["format.class"] = format,
+            ["flush.size"] = flushSize.ToString(CultureInfo.InvariantCulture),
+            ["rotate.schedule.interval.ms"] = "1000",
+            ["timezone"] = "UTC",
+            ["value.converter"] = "io.confluent.connect.avro.AvroConverter",
+            ["value.converter.schema.registry.url"] = silo.RegistryUrl,
+            ["consumer.override.max.poll.records"] = "5000",
+        }))
+        {
+            if (!created.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Creating {connector} failed: {await created.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        var committed = 0L;
+        while ((committed = Committed(Path.Combine(store, "topics", topic))) < records)
+        {
+            if (clock.Elapsed > Timeout)
+            {
+                throw new TimeoutException($"{connector}: {committed} of {records} records committed; status {await http.GetStringAsync($"/connectors/{connector}/status")}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        using var deleted = await http.DeleteAsync($"/connectors/{connector}");
+        return seconds;
+    }
+
+    // The records the committed files hold, from their names (the default partitioner: one file per range).
+    private static long Committed(string directory) =>
+        !Directory.Exists(directory) ? 0 : Directory.EnumerateFiles(directory, "*+*+*+*.*", SearchOption.AllDirectories)
+            .Select(f => Path.GetFileNameWithoutExtension(f).Split('+'))
+            .Where(p => p.Length == 4)
+            .Sum(p => long.Parse(p[3], CultureInfo.InvariantCulture) - long.Parse(p[2], CultureInfo.InvariantCulture) + 1);
+}
