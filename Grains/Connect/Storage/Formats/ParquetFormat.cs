@@ -172,11 +172,19 @@ public sealed class ParquetFormat : IRecordWriterProvider
         return row;
     }
 
+    private static bool IsFlat(ConnectSchema schema) => schema.Fields.All(f => f.Schema.Type is not (SchemaType.Struct or SchemaType.Array or SchemaType.Map));
+
+    /// <summary>
+    /// Keeps a file's records until it is closed: a flat schema's as typed columns (<see cref="ParquetColumn"/>), any
+    /// other as Parquet.Net's untyped rows, which its serializer shreds into nested columns.
+    /// </summary>
     private sealed class Writer(ParquetFormat format, Stream output) : ISinkRecordWriter
     {
         private readonly List<IDictionary<string, object?>> _rows = [];
         private ConnectSchema? _schema;
         private ParquetSchema? _parquetSchema;
+        private ParquetColumn[]? _columns;
+        private int _count;
 
         public void Write(SinkRecord record)
         {
@@ -189,14 +197,34 @@ public sealed class ParquetFormat : IRecordWriterProvider
             if (_schema is null)
             {
                 _parquetSchema = new ParquetSchema(schema.Fields.Select(f => ToField(f.Name, f.Schema)));
+                _columns = IsFlat(schema) ? [.. _parquetSchema.DataFields.Select(ParquetColumn.For)] : null;
                 _schema = schema;
             }
-            else if (!schema.Equals(_schema))
+            else if (!ReferenceEquals(schema, _schema) && !schema.Equals(_schema))
             {
                 throw new DataException($"The record at {record.Topic}-{record.KafkaPartition}@{record.KafkaOffset} has another schema than its file");
             }
 
-            _rows.Add(Row(value));
+            if (_columns is { } columns)
+            {
+                var fields = schema.Fields;
+                var values = new object?[fields.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = ToValue(fields[i].Schema, value.Get(fields[i])); // all converted before any is kept
+                }
+
+                for (var i = 0; i < values.Length; i++)
+                {
+                    columns[i].Add(values[i]);
+                }
+
+                _count++;
+            }
+            else
+            {
+                _rows.Add(Row(value));
+            }
         }
 
         public async Task CloseAsync(CancellationToken cancellationToken)
@@ -207,9 +235,36 @@ public sealed class ParquetFormat : IRecordWriterProvider
             }
 
             var options = new ParquetOptions { CompressionMethod = format._compression, RowGroupSize = RowGroupRows };
-            await ParquetSerializer.SerializeUntypedAsync(_rows, _parquetSchema, output, options, null, cancellationToken).ConfigureAwait(false);
+            if (_columns is { } columns)
+            {
+                await using (var writer = await ParquetWriter.CreateAsync(_parquetSchema, output, options, append: false, cancellationToken).ConfigureAwait(false))
+                {
+                    var fields = _parquetSchema.DataFields;
+                    for (var first = 0; first < _count; first += RowGroupRows)
+                    {
+                        var rows = Math.Min(RowGroupRows, _count - first);
+                        using var group = writer.CreateRowGroup();
+                        for (var i = 0; i < columns.Length; i++)
+                        {
+                            await columns[i].WriteAsync(group, fields[i], first, rows, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                foreach (var column in columns)
+                {
+                    column.Clear();
+                }
+
+                _count = 0;
+            }
+            else
+            {
+                await ParquetSerializer.SerializeUntypedAsync(_rows, _parquetSchema, output, options, null, cancellationToken).ConfigureAwait(false);
+                _rows.Clear();
+            }
+
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            _rows.Clear();
         }
 
         public ValueTask DisposeAsync() => output.DisposeAsync();

@@ -189,6 +189,64 @@ public sealed class FormatTests
         Assert.Contains("parquet.codec", Assert.Throws<ConfigException>(() => new ParquetFormat("lzma")).Message, StringComparison.Ordinal);
 
     [Fact]
+    public async Task Parquet_OfAFlatSchema_IsWrittenByColumns_InRowGroups_WithEveryTypeAndNull()
+    {
+        var flat = SchemaBuilder.Struct().WithName("shop.line")
+            .Field("id", ConnectSchema.Int64).Field("small", ConnectSchema.Int8).Field("qty", ConnectSchema.OptionalInt32)
+            .Field("price", ConnectSchema.Float64).Field("ok", ConnectSchema.OptionalBoolean).Field("name", ConnectSchema.String)
+            .Field("note", ConnectSchema.OptionalString).Field("raw", ConnectSchema.OptionalBytes)
+            .Field("amount", LogicalTypes.Decimal(2).Build()).Field("day", LogicalTypes.Date().Optional().Build())
+            .Field("at", LogicalTypes.Timestamp().Build())
+            .Build();
+        const int Rows = ParquetFormat.RowGroupRows * 2 + 10;
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var records = Enumerable.Range(0, Rows).Select(i =>
+        {
+            var value = new Struct(flat).Put("id", (long)i).Put("small", (sbyte)(i % 100)).Put("qty", i % 3 == 0 ? null : i % 7)
+                .Put("price", i / 4.0).Put("ok", i % 5 == 0 ? null : i % 2 == 0).Put("name", $"n{i}").Put("note", i % 2 == 0 ? null : $"note {i}")
+                .Put("raw", i % 4 == 0 ? new byte[] { (byte)i } : null).Put("amount", i / 100m).Put("day", i % 10 == 0 ? null : start.AddDays(i % 30))
+                .Put("at", start.AddSeconds(i));
+            return new SinkRecord("lines", 0, null, null, flat, value, i, 0, TimestampType.CreateTime);
+        });
+        var path = Path.Combine(Path.GetTempPath(), $"tributary-format-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var file = new MemoryStream();
+            await WriteAsync(new ParquetFormat(), file, records);
+            await File.WriteAllBytesAsync(path, file.ToArray());
+
+            using var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+            duck.Open();
+            using var command = duck.CreateCommand();
+            command.CommandText =
+                "SELECT count(*), sum(id)::BIGINT, sum(small)::BIGINT, count(qty), sum(qty)::BIGINT, sum(price), count(ok), count(*) FILTER (WHERE ok), " +
+                $"count(DISTINCT name), count(note), count(raw), sum(amount), count(day), max(day), max(\"at\") FROM read_parquet('{path}')";
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            var all = Enumerable.Range(0, Rows).ToList();
+            Assert.Equal(Rows, reader.GetInt64(0));
+            Assert.Equal(all.Sum(i => (long)i), Convert.ToInt64(reader.GetValue(1)));
+            Assert.Equal(all.Sum(i => (long)(i % 100)), Convert.ToInt64(reader.GetValue(2)));
+            Assert.Equal(all.Count(i => i % 3 != 0), reader.GetInt64(3));
+            Assert.Equal(all.Where(i => i % 3 != 0).Sum(i => (long)(i % 7)), Convert.ToInt64(reader.GetValue(4)));
+            Assert.Equal(all.Sum(i => i / 4.0), reader.GetDouble(5));
+            Assert.Equal(all.Count(i => i % 5 != 0), reader.GetInt64(6));
+            Assert.Equal(all.Count(i => i % 5 != 0 && i % 2 == 0), reader.GetInt64(7));
+            Assert.Equal(Rows, reader.GetInt64(8));
+            Assert.Equal(all.Count(i => i % 2 != 0), reader.GetInt64(9));
+            Assert.Equal(all.Count(i => i % 4 == 0), reader.GetInt64(10));
+            Assert.Equal(all.Sum(i => i / 100m), reader.GetDecimal(11));
+            Assert.Equal(all.Count(i => i % 10 != 0), reader.GetInt64(12));
+            Assert.Equal(start.AddDays(29), reader.GetDateTime(13));
+            Assert.Equal(start.AddSeconds(Rows - 1), reader.GetDateTime(14).ToUniversalTime());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task ByteArray_WritesEachValueAsItCame_ThenTheSeparator()
     {
         var format = new ByteArrayFormat(".raw", "|");
