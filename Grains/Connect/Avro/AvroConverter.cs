@@ -104,25 +104,35 @@ public sealed class AvroConverter : IConverter, IVersioned
         }
 
         var state = Configured;
-        ParsedAvroSchema reader;
+        Schema connectSchema;
         object? avroValue;
-        int version;
         try
         {
             var id = WireFormat.ReadSchemaId(value);
-            var strategy = state.Strategy;
-            var writer = state.Registry.ById(id, strategy.UsesSchema ? null : strategy.Subject(topic, state.IsKey, null));
-            var subject = strategy.Subject(topic, state.IsKey, writer.Model);
-            version = state.Registry.Version(subject, id, writer);
-            reader = state.Config.UseLatestVersion ? state.Registry.Latest(subject).Schema : writer;
-            avroValue = AvroBinary.Read(value, writer, reader);
+            // The schemas of the last id read, for the next record of the same topic: the lookups by subject and by
+            // schema text that find them hash strings, which per record cost as much as decoding a small record.
+            if (!state.Config.UseLatestVersion && state.Last is { } last && last.Id == id && last.Topic == topic)
+            {
+                avroValue = AvroBinary.Read(value, last.Writer, last.Writer);
+                connectSchema = last.Schema;
+            }
+            else
+            {
+                var strategy = state.Strategy;
+                var writer = state.Registry.ById(id, strategy.UsesSchema ? null : strategy.Subject(topic, state.IsKey, null));
+                var subject = strategy.Subject(topic, state.IsKey, writer.Model);
+                var version = state.Registry.Version(subject, id, writer);
+                var reader = state.Config.UseLatestVersion ? state.Registry.Latest(subject).Schema : writer;
+                avroValue = AvroBinary.Read(value, writer, reader);
+                connectSchema = state.Data.ToConnectSchema(reader, version);
+                state.Last = new LastSchema(id, topic, writer, connectSchema);
+            }
         }
         catch (Exception e) when (e is DataException || IsRegistryOrEncodingError(e))
         {
             throw Translate(e, $"Failed to deserialize data for topic {topic} to Avro:");
         }
 
-        var connectSchema = state.Data.ToConnectSchema(reader, version);
         return new SchemaAndValue(connectSchema, state.Data.ToConnectData(connectSchema, avroValue));
     }
 
@@ -162,6 +172,9 @@ public sealed class AvroConverter : IConverter, IVersioned
 
         public SubjectNameStrategy Strategy { get; } = isKey ? config.KeySubjectNameStrategy : config.ValueSubjectNameStrategy;
 
+        /// <summary>The schemas of the last record read (replaced whole, so a reader on another thread sees one or the other).</summary>
+        public LastSchema? Last { get; set; }
+
         public void DisposeClient()
         {
             if (ownsClient)
@@ -171,3 +184,6 @@ public sealed class AvroConverter : IConverter, IVersioned
         }
     }
 }
+
+/// <summary>A schema id read last, for a topic: its writer schema and the Connect schema of its values.</summary>
+internal sealed record LastSchema(int Id, string Topic, ParsedAvroSchema Writer, Schema Schema);
