@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Tributary.Grains.Connect.Api.Config;
+using Tributary.Grains.Connect.Api.Text;
 
 namespace Tributary.Grains.Connect.Storage.Partitioner;
 
@@ -32,65 +33,16 @@ public sealed class JodaDateTimeFormat
     /// <summary>The pattern, parsed; <paramref name="configName"/> names the setting in the error for a letter Joda does not know.</summary>
     public static JodaDateTimeFormat Parse(string pattern, CultureInfo culture, TimeZoneInfo zone, string configName)
     {
-        var tokens = new List<Token>();
-        var literal = new StringBuilder();
-        for (var i = 0; i < pattern.Length; i++)
+        List<Token> tokens;
+        try
         {
-            var c = pattern[i];
-            if (c == '\'')
-            {
-                if (i + 1 < pattern.Length && pattern[i + 1] == '\'')
-                {
-                    literal.Append('\'');
-                    i++;
-                    continue;
-                }
-
-                var end = pattern.IndexOf('\'', i + 1);
-                while (end >= 0 && end + 1 < pattern.Length && pattern[end + 1] == '\'')
-                {
-                    end = pattern.IndexOf('\'', end + 2);
-                }
-
-                if (end < 0)
-                {
-                    throw new ConfigException(configName, pattern, "Unterminated quote in the date-time pattern.");
-                }
-
-                literal.Append(pattern.AsSpan(i + 1, end - i - 1).ToString().Replace("''", "'", StringComparison.Ordinal));
-                i = end;
-            }
-            else if (char.IsAsciiLetter(c))
-            {
-                var count = 1;
-                while (i + count < pattern.Length && pattern[i + count] == c)
-                {
-                    count++;
-                }
-
-                if (!Known.Contains(c))
-                {
-                    throw new ConfigException(configName, pattern, $"Illegal pattern component: {new string(c, count)}");
-                }
-
-                if (literal.Length > 0)
-                {
-                    tokens.Add(new Token('\0', 0, literal.ToString()));
-                    literal.Clear();
-                }
-
-                tokens.Add(new Token(c, count, null));
-                i += count - 1;
-            }
-            else
-            {
-                literal.Append(c);
-            }
+            tokens = [.. DatePatternTokens.Tokenize(pattern, (letter, count) =>
+                    Known.Contains(letter) ? null : $"Illegal pattern component: {new string(letter, count)}")
+                .Select(t => new Token(t.Letter, t.Count, t.Literal))];
         }
-
-        if (literal.Length > 0)
+        catch (FormatException e)
         {
-            tokens.Add(new Token('\0', 0, literal.ToString()));
+            throw new ConfigException(configName, pattern, e.Message);
         }
 
         return new JodaDateTimeFormat(tokens, culture, zone);

@@ -47,4 +47,41 @@ public sealed class StorageSinkConnector : SinkConnector
         [.. Enumerable.Repeat(_properties, Math.Max(maxTasks, 0))];
 
     public override Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Kafka's per-key validation, then, when every key is valid on its own, what only the keys together say: the
+    /// store its URL and storage class name, the format with its codec, the partitioner with its settings, Hive's
+    /// need of a schema compatibility; each error on the key it names.
+    /// </summary>
+    public override IReadOnlyList<ConfigValue> Validate(IReadOnlyDictionary<string, string> connectorConfigs)
+    {
+        var values = base.Validate(connectorConfigs);
+        if (values.Any(v => v.ErrorMessages.Count > 0))
+        {
+            return values;
+        }
+
+        foreach (var check in new Action[]
+        {
+            () => Storages.Create(StorageSinkConfig.Parse(connectorConfigs)),
+            () => RecordWriterProviders.Create(StorageSinkConfig.Parse(connectorConfigs)),
+            () => Partitioners.Create(connectorConfigs),
+        })
+        {
+            try
+            {
+                check();
+            }
+            catch (ConfigException e)
+            {
+                var value = values.FirstOrDefault(v => v.Name == e.Name) ?? values.First(v => v.Name == StorageSinkConfig.StoreUrlConfig);
+                if (!value.ErrorMessages.Contains(e.Message))
+                {
+                    value.AddErrorMessage(e.Message);
+                }
+            }
+        }
+
+        return values;
+    }
 }

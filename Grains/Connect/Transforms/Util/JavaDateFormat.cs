@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tributary.Grains.Connect.Api.Text;
 
 namespace Tributary.Grains.Connect.Transforms.Util;
 
@@ -277,92 +278,21 @@ public sealed class JavaDateFormat
 
     private static Token[] Tokenize(string pattern)
     {
-        var tokens = new List<Token>();
-        var literal = new StringBuilder();
-        for (var i = 0; i < pattern.Length; i++)
+        try
         {
-            var c = pattern[i];
-            if (c == '\'')
-            {
-                if (i + 1 < pattern.Length && pattern[i + 1] == '\'')
-                {
-                    literal.Append('\'');
-                    i++;
-                    continue;
-                }
-
-                // Quoted text up to the next lone quote; '' inside it is a quote.
-                i++;
-                while (true)
-                {
-                    if (i >= pattern.Length)
-                    {
-                        throw new ArgumentException("Unterminated quote");
-                    }
-
-                    if (pattern[i] == '\'')
-                    {
-                        if (i + 1 < pattern.Length && pattern[i + 1] == '\'')
-                        {
-                            literal.Append('\'');
-                            i += 2;
-                            continue;
-                        }
-
-                        break;
-                    }
-
-                    literal.Append(pattern[i]);
-                    i++;
-                }
-
-                continue;
-            }
-
-            if (!char.IsAsciiLetter(c))
-            {
-                literal.Append(c);
-                continue;
-            }
-
-            if (!JavaLetters.Contains(c, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Illegal pattern character '{c}'");
-            }
-
-            if (!SupportedLetters.Contains(c, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Pattern letter '{c}' is not supported");
-            }
-
-            var count = 1;
-            while (i + 1 < pattern.Length && pattern[i + 1] == c)
-            {
-                count++;
-                i++;
-            }
-
-            if (c == 'X' && count > 3)
-            {
-                throw new ArgumentException("invalid ISO 8601 format: length=" + count);
-            }
-
-            if (literal.Length > 0)
-            {
-                tokens.Add(new Token('\0', 0, literal.ToString()));
-                literal.Clear();
-            }
-
-            tokens.Add(new Token(c, count, null));
+            return [.. DatePatternTokens.Tokenize(pattern, CheckLetter).Select(t => new Token(t.Letter, t.Count, t.Literal))];
         }
-
-        if (literal.Length > 0)
+        catch (FormatException e)
         {
-            tokens.Add(new Token('\0', 0, literal.ToString()));
+            throw new ArgumentException(e.Message, e);
         }
-
-        return [.. tokens];
     }
+
+    private static string? CheckLetter(char letter, int count) =>
+        !JavaLetters.Contains(letter, StringComparison.Ordinal) ? $"Illegal pattern character '{letter}'"
+        : !SupportedLetters.Contains(letter, StringComparison.Ordinal) ? $"Pattern letter '{letter}' is not supported"
+        : letter == 'X' && count > 3 ? "invalid ISO 8601 format: length=" + count
+        : null;
 
     private readonly record struct Token(char Letter, int Count, string? Literal)
     {
