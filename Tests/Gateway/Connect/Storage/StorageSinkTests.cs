@@ -169,6 +169,39 @@ public sealed class StorageSinkTests(ConnectBrokerFixture fixture) : IClassFixtu
         await connect.DeleteAsync("/connectors/lake-events-sink");
     }
 
+    [Fact]
+    public async Task ARecordTheFormatCannotHold_FailsTheTask_WithAClearStatus()
+    {
+        const string Topic = "lake-plain";
+        await CreateTopicAsync(Topic, 1);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = fixture.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync(Topic, new Message<Null, string> { Value = "{\"id\":1}" });
+        }
+
+        using var connect = new ConnectClient(fixture.ConnectUrl);
+        Assert.Equal(201, (await connect.PutAsync("/connectors/lake-plain-sink/config", new Dictionary<string, string>
+        {
+            ["connector.class"] = "HdfsSinkConnector",
+            ["topics"] = Topic,
+            ["store.url"] = new Uri(_store).AbsoluteUri,
+            ["format.class"] = "io.confluent.connect.hdfs.parquet.ParquetFormat",
+            ["flush.size"] = "10",
+            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+            ["value.converter.schemas.enable"] = "false",
+        })).Status);
+
+        System.Text.Json.Nodes.JsonNode? status = null;
+        await Wait.UntilAsync(async () =>
+        {
+            (_, status) = await connect.GetAsync("/connectors/lake-plain-sink/status");
+            return status?["tasks"]?[0]?["state"]?.GetValue<string>() == "FAILED";
+        }, TimeSpan.FromSeconds(30), "the task fails");
+        Assert.Contains("Parquet files need struct values with a schema: the record at lake-plain-0@0 has none",
+            status!["tasks"]![0]!["trace"]!.GetValue<string>(), StringComparison.Ordinal);
+        await connect.DeleteAsync("/connectors/lake-plain-sink");
+    }
+
     private async Task CreateTopicAsync(string topic, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = fixture.BootstrapServers }).Build();
