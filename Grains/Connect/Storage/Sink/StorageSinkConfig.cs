@@ -32,6 +32,7 @@ public sealed class StorageSinkConfig
     public const string HiveTableNameConfig = "hive.table.name";
 
     private const string StorageGroup = "Storage";
+    private const string AzureGroup = "Azure";
     private const string ConnectorGroup = "Connector";
     private const string SchemaGroup = "Schema";
     private const string HiveGroup = "Hive";
@@ -49,6 +50,21 @@ public sealed class StorageSinkConfig
             "The store's class: io.confluent.connect.hdfs.storage.HdfsStorage (a file:// URL) or " +
             "io.confluent.connect.azure.blob.storage.AzureBlobStorage; by default the one the URL names.",
             defaultValue: "", group: StorageGroup, orderInGroup: 3, displayName: "Storage Class")
+        .Define(AzureBlobStorage.ConnectionStringConfig, ConfigType.Password, Importance.High,
+            "The Azure Storage connection string of an azblob:// store (it holds the account key: hidden in the REST API's answers).",
+            defaultValue: null, group: AzureGroup, orderInGroup: 1, displayName: "Azure Blob Storage Connection String")
+        .Define(AzureBlobStorage.AccountNameConfig, ConfigType.String, Importance.High,
+            "The storage account's name, with azblob.account.key, when there is no connection string.",
+            defaultValue: null, group: AzureGroup, orderInGroup: 2, displayName: "Azure Blob Storage Account Name")
+        .Define(AzureBlobStorage.AccountKeyConfig, ConfigType.Password, Importance.High,
+            "The storage account's key.",
+            defaultValue: null, group: AzureGroup, orderInGroup: 3, displayName: "Azure Blob Storage Account Key")
+        .Define(AzureBlobStorage.SasTokenConfig, ConfigType.Password, Importance.High,
+            "A shared access signature for the container's URL, instead of the account key.",
+            defaultValue: null, group: AzureGroup, orderInGroup: 4, displayName: "Azure Blob Storage SAS Token")
+        .Define(AzureBlobStorage.ContainerNameConfig, ConfigType.String, Importance.High,
+            "The container, when the store's URL names none.",
+            defaultValue: null, group: AzureGroup, orderInGroup: 5, displayName: "Azure Blob Storage Container Name")
         .Define(TopicsDirConfig, ConfigType.String, Importance.High,
             "Top level directory to store the data ingested from Kafka.",
             defaultValue: "topics", validator: Validators.NonEmptyString, group: StorageGroup, orderInGroup: 4, displayName: "Topics directory")

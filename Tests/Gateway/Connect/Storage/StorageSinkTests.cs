@@ -202,6 +202,29 @@ public sealed class StorageSinkTests(ConnectBrokerFixture fixture) : IClassFixtu
         await connect.DeleteAsync("/connectors/lake-plain-sink");
     }
 
+    [Fact]
+    public async Task TheAzureSecrets_AreHiddenInTheRestApisAnswers()
+    {
+        const string ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+        using var connect = new ConnectClient(fixture.ConnectUrl);
+        Assert.Equal(201, (await connect.PutAsync("/connectors/lake-azure-sink/config", new Dictionary<string, string>
+        {
+            ["connector.class"] = "io.confluent.connect.azure.blob.AzureBlobStorageSinkConnector",
+            ["topics"] = "lake-azure",
+            ["store.url"] = "azblob://lake/prefix",
+            ["azblob.connection.string"] = ConnectionString,
+            ["azblob.sas.token"] = "sv=2024&sig=secret",
+            ["format.class"] = "io.confluent.connect.azure.blob.format.json.JsonFormat",
+            ["flush.size"] = "10",
+        })).Status);
+
+        var (_, config) = await connect.GetAsync("/connectors/lake-azure-sink/config");
+        Assert.Equal("[hidden]", config!["azblob.connection.string"]!.GetValue<string>());
+        Assert.Equal("[hidden]", config["azblob.sas.token"]!.GetValue<string>());
+        Assert.Equal("azblob://lake/prefix", config["store.url"]!.GetValue<string>());
+        await connect.DeleteAsync("/connectors/lake-azure-sink");
+    }
+
     private async Task CreateTopicAsync(string topic, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = fixture.BootstrapServers }).Build();
