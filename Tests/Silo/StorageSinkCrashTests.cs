@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
-using DuckDB.NET.Data;
 using Tributary.Tests.TestKit;
 using Xunit.Abstractions;
 
@@ -79,9 +78,9 @@ public sealed partial class StorageSinkCrashTests(ITestOutputHelper output) : ID
         }
 
         var table = $"read_parquet('{_store}/topics/{Topic}/**/*.parquet', hive_partitioning = true)";
-        var summary = Query($"SELECT count(*), count(DISTINCT id) FROM {table}")[0];
+        var summary = DuckDb.Query($"SELECT count(*), count(DISTINCT id) FROM {table}")[0];
         Assert.Equal([total, total], summary.Select(Convert.ToInt64));
-        var written = Query($"SELECT id FROM {table}").Select(r => Convert.ToInt64(r[0])).ToHashSet();
+        var written = DuckDb.Query($"SELECT id FROM {table}").Select(r => Convert.ToInt64(r[0])).ToHashSet();
         Assert.DoesNotContain(acknowledged, id => !written.Contains(id));
         // The files of one rotation may interleave their offsets (one file per hour); the last one ends at the log's end.
         foreach (var partition in CommittedFiles().GroupBy(f => f.Partition))
@@ -188,33 +187,7 @@ public sealed partial class StorageSinkCrashTests(ITestOutputHelper output) : ID
         return Directory.Exists(directory) ? Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Length : 0;
     }
 
-    private long Count()
-    {
-        try
-        {
-            return Convert.ToInt64(Query($"SELECT count(*) FROM read_parquet('{_store}/topics/{Topic}/**/*.parquet')")[0][0], CultureInfo.InvariantCulture);
-        }
-        catch (DuckDBException)
-        {
-            return -1;
-        }
-    }
-
-    private static List<object?[]> Query(string sql)
-    {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
-        }
-
-        return rows;
-    }
+    private long Count() => DuckDb.CountOrMinusOne($"SELECT count(*) FROM read_parquet('{_store}/topics/{Topic}/**/*.parquet')");
 
     private static Task Wait(Func<bool> condition, TimeSpan timeout, string what) => Wait(() => Task.FromResult(condition()), timeout, what);
 

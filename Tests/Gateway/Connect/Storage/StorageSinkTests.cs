@@ -5,8 +5,8 @@ using Confluent.Kafka;
 using Confluent.Kafka.SyncOverAsync;
 using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
-using DuckDB.NET.Data;
 using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Gateway.Connect.Storage;
 
@@ -67,10 +67,10 @@ public sealed class StorageSinkTests(ConnectBrokerFixture fixture) : IClassFixtu
         var table = $"read_parquet('{_store}/topics/{Topic}/**/*.parquet', hive_partitioning = true)";
         await Wait.UntilAsync(() => Count(table) == Records, TimeSpan.FromSeconds(90), "every record is in a committed file");
 
-        var summary = Query($"SELECT count(*), count(DISTINCT id), min(id), max(id) FROM {table}")[0];
+        var summary = DuckDb.Query($"SELECT count(*), count(DISTINCT id), min(id), max(id) FROM {table}")[0];
         Assert.Equal([(long)Records, Records, 0L, Records - 1L], summary.Select(Convert.ToInt64));
         // Each record is under the hour of its timestamp, and the partition columns are the path's.
-        var hours = Query($"SELECT \"year\", \"month\", \"day\", \"hour\", count(*), count(*) FILTER (WHERE hour(ts) <> \"hour\") FROM {table} GROUP BY ALL ORDER BY \"hour\"");
+        var hours = DuckDb.Query($"SELECT \"year\", \"month\", \"day\", \"hour\", count(*), count(*) FILTER (WHERE hour(ts) <> \"hour\") FROM {table} GROUP BY ALL ORDER BY \"hour\"");
         Assert.Equal(["2024|5|1|10", "2024|5|1|11", "2024|5|1|12"], hours.Select(h => string.Join('|', h.Take(4).Select(Convert.ToInt64))));
         Assert.All(hours, h => Assert.Equal(0L, Convert.ToInt64(h[5])));
         Assert.Equal(Records, hours.Sum(h => Convert.ToInt64(h[4])));
@@ -157,7 +157,7 @@ public sealed class StorageSinkTests(ConnectBrokerFixture fixture) : IClassFixtu
 
         var table = $"read_json('{_store}/topics/{Topic}/**/*.json', hive_partitioning = true)";
         await Wait.UntilAsync(() => Directory.Exists(Path.Combine(_store, "topics", Topic)) && Count(table) == 9, TimeSpan.FromSeconds(60), "nine records in a file");
-        Assert.Equal([9L, 0L], Query($"SELECT count(*), count(*) FILTER (WHERE id = 4) FROM {table}")[0].Select(Convert.ToInt64));
+        Assert.Equal([9L, 0L], DuckDb.Query($"SELECT count(*), count(*) FILTER (WHERE id = 4) FROM {table}")[0].Select(Convert.ToInt64));
         using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
         {
             BootstrapServers = fixture.BootstrapServers, GroupId = "lake-dlq-reader", AutoOffsetReset = AutoOffsetReset.Earliest,
@@ -267,37 +267,5 @@ public sealed class StorageSinkTests(ConnectBrokerFixture fixture) : IClassFixtu
         return [.. reader.NextEntries];
     }
 
-    private static long Count(string table)
-    {
-        try
-        {
-            return Convert.ToInt64(Query($"SELECT count(*) FROM {table}")[0][0], CultureInfo.InvariantCulture);
-        }
-        catch (DuckDBException)
-        {
-            return -1; // no file yet
-        }
-    }
-
-    private static List<object?[]> Query(string sql)
-    {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private static long Count(string table) => DuckDb.CountOrMinusOne($"SELECT count(*) FROM {table}");
 }

@@ -1,9 +1,9 @@
 using DuckDB.NET.Data;
 
-namespace Tributary.Tests.Connect.Storage.Sink;
+namespace Tributary.Tests.TestKit;
 
-/// <summary>DuckDB, in memory, as the independent reader of the sink's files.</summary>
-internal static class DuckDb
+/// <summary>DuckDB, in memory, as the independent reader of data files (Parquet, JSON, CSV) that the platform writes.</summary>
+public static class DuckDb
 {
     /// <summary>The rows of a query, each as its columns' values.</summary>
     public static List<object?[]> Query(string sql)
@@ -26,5 +26,18 @@ internal static class DuckDb
         }
 
         return rows;
+    }
+
+    /// <summary>The first column of the first row as a number; -1 when the query fails (no file matches the glob yet).</summary>
+    public static long CountOrMinusOne(string sql)
+    {
+        try
+        {
+            return Convert.ToInt64(Query(sql)[0][0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (DuckDBException)
+        {
+            return -1;
+        }
     }
 }
