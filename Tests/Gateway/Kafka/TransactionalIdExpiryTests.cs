@@ -6,12 +6,15 @@ using ApiKey = Tributary.Gateway.Protocol.Messages.ApiKey;
 
 namespace Tributary.Tests.Gateway.Kafka;
 
-/// <summary>The platform with transactional ids that expire after two idle seconds, looked for every half second.</summary>
+/// <summary>
+/// The platform with transactional ids that expire after three idle seconds, looked for every half second: long enough
+/// that a test client stalled by a loaded machine (blocking calls on a starved thread pool) is not taken for idle.
+/// </summary>
 public sealed class ExpiringTransactionsFixture : BrokerFixture
 {
     protected override IReadOnlyList<string> Settings =>
     [
-        "--Tributary:Transactions:TransactionalIdExpiration", "00:00:02",
+        "--Tributary:Transactions:TransactionalIdExpiration", "00:00:03",
         "--Tributary:Transactions:ExpirationCheckInterval", "00:00:00.500",
     ];
 }
@@ -52,8 +55,8 @@ public sealed class TransactionalIdExpiryTests(ExpiringTransactionsFixture broke
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, TransactionalId = "kept-id" }).Build();
         producer.InitTransactions(TimeSpan.FromSeconds(30));
         using var client = new RawKafkaClient(broker.KafkaPort);
-        // Four seconds of transactions a quarter of a second apart: twice the expiration, never idle for it.
-        for (var i = 0; i < 16; i++)
+        // Six seconds of transactions a quarter of a second apart: twice the expiration, never idle for it.
+        for (var i = 0; i < 24; i++)
         {
             producer.BeginTransaction();
             await producer.ProduceAsync("kept", new Message<string, string> { Key = "k", Value = $"v{i}" });
