@@ -141,9 +141,11 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
             await load.WaitForAcknowledgementsAsync(led, TimeSpan.FromSeconds(30));
             output.WriteLine($"broker {broker} stopped; first acknowledgement on its partitions after: {Timings(load)}");
 
-            // The gate a StatefulSet's rolling update waits for (its startup probe): every replica back in sync.
+            // The gate a StatefulSet's rolling update waits for (its startup probe): every replica back in sync. On a
+            // loaded 2-core machine the last idle replicas have taken more than a minute to rejoin (the probe's history
+            // is printed on a timeout), so the gate waits as long as a startup probe's usual budget.
             await Cluster.StartSiloAsync(broker);
-            output.WriteLine($"broker {broker} back: {await WaitForInSyncProbeAsync(broker, TimeSpan.FromSeconds(60))}");
+            output.WriteLine($"broker {broker} back: {await WaitForInSyncProbeAsync(broker, TimeSpan.FromSeconds(120))}");
             await WaitForIsrAsync(Cluster.BootstrapServers, topic, 3, TimeSpan.FromSeconds(5));
         }
 
