@@ -22,7 +22,7 @@ namespace Tributary.Grains.Actors.Connect;
 /// </summary>
 [Reentrant]
 public sealed partial class ConnectTaskGrain(
-    ConnectWorker worker, TimeProvider time, IBrokerConfigs brokerConfigs, ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
+    ConnectWorker worker, TimeProvider time, IBrokerConfigs brokerConfigs, LocalConnectTasks local, ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
     : Grain, IConnectTaskGrain
 {
     /// <summary>The config key under which a task config names its task class (Kafka's <c>task.class</c>).</summary>
@@ -88,6 +88,7 @@ public sealed partial class ConnectTaskGrain(
         try
         {
             _runner = await CreateRunnerAsync(assignment, connector, Report);
+            local.Add(connector, index);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -189,6 +190,7 @@ public sealed partial class ConnectTaskGrain(
 
     private async Task StopRunnerAsync()
     {
+        local.Remove(ConnectorName(), TaskIndex);
         if (_stop is null || _running is null)
         {
             _runner = null;

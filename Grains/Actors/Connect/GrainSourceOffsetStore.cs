@@ -10,10 +10,11 @@ internal sealed class GrainSourceOffsetStore(IGrainFactory grains, string connec
 
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(IReadOnlyList<string> partitions, CancellationToken cancellationToken)
     {
-        var stored = await Grain.GetAsync(partitions);
+        var stored = await TransientGrainFailures.RetriableAsync(() => Grain.GetAsync(partitions), $"Reading the source offsets of {connector}");
         return stored.Where(o => o.OffsetJson is not null).ToDictionary(o => o.PartitionJson, o => o.OffsetJson!, StringComparer.Ordinal);
     }
 
     public Task CommitAsync(IReadOnlyDictionary<string, string> offsets, CancellationToken cancellationToken) =>
-        Grain.CommitAsync([.. offsets.Select(o => new ConnectorOffset(o.Key, o.Value))]);
+        TransientGrainFailures.RetriableAsync(
+            () => Grain.CommitAsync([.. offsets.Select(o => new ConnectorOffset(o.Key, o.Value))]), $"Committing the source offsets of {connector}");
 }

@@ -21,14 +21,17 @@ internal sealed class PartitionRecordReader(IGrainFactory grains, string connect
 
     public async Task<IReadOnlyDictionary<TopicPartition, long>> StartOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
     {
-        var committed = await Group.FetchOffsetsAsync([.. partitions.Select(p => new GroupTopicPartition(p.Topic, p.Partition))]);
+        var committed = await TransientGrainFailures.RetriableAsync(
+            () => Group.FetchOffsetsAsync([.. partitions.Select(p => new GroupTopicPartition(p.Topic, p.Partition))]),
+            $"Fetching the committed offsets of connect-{connector}");
         var offsets = new Dictionary<TopicPartition, long>();
         foreach (var partition in partitions)
         {
             var offset = committed.FirstOrDefault(c => c.Topic == partition.Topic && c.Partition == partition.Partition)?.Offset ?? -1;
             if (offset < 0)
             {
-                var known = await PartitionGrainKey.Get(grains, partition.Topic, partition.Partition).GetOffsetsAsync();
+                var known = await TransientGrainFailures.RetriableAsync(
+                    () => PartitionGrainKey.Get(grains, partition.Topic, partition.Partition).GetOffsetsAsync(), $"Reading the offsets of {partition}");
                 offset = autoOffsetReset switch
                 {
                     "latest" => known.HighWatermark,
@@ -48,8 +51,9 @@ internal sealed class PartitionRecordReader(IGrainFactory grains, string connect
     {
         var reads = await Task.WhenAll(positions.Select(async p =>
         {
-            var result = await PartitionGrainKey.Get(grains, p.Key.Topic, p.Key.Partition)
-                .ReadAsync(new ReadRequest(p.Value, MaxBytesPerPartition, maxWait), cancellationToken);
+            var result = await TransientGrainFailures.RetriableAsync(
+                () => PartitionGrainKey.Get(grains, p.Key.Topic, p.Key.Partition).ReadAsync(new ReadRequest(p.Value, MaxBytesPerPartition, maxWait), cancellationToken),
+                $"Reading {p.Key}");
             return result.Error == KafkaFormats.ErrorCode.None
                 ? ConsumerRecord.Decode(p.Key, p.Value, result.Records.Span)
                 : [];
@@ -59,8 +63,10 @@ internal sealed class PartitionRecordReader(IGrainFactory grains, string connect
 
     public async Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken cancellationToken)
     {
-        var errors = await Group.CommitOffsetsAsync(new OffsetCommitRequestData(
-            "", null, -1, [.. offsets.Select(o => new OffsetToCommit(o.Key.Topic, o.Key.Partition, o.Value, -1, null))]));
+        var errors = await TransientGrainFailures.RetriableAsync(
+            () => Group.CommitOffsetsAsync(new OffsetCommitRequestData(
+                "", null, -1, [.. offsets.Select(o => new OffsetToCommit(o.Key.Topic, o.Key.Partition, o.Value, -1, null))])),
+            $"Committing the offsets of connect-{connector}");
         var failed = errors.FirstOrDefault(e => e != KafkaFormats.ErrorCode.None);
         if (failed != KafkaFormats.ErrorCode.None)
         {

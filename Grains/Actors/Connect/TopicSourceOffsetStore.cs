@@ -32,7 +32,9 @@ internal sealed class TopicSourceOffsetStore(IGrainFactory grains, string topic,
     }
 
     public Task CommitAsync(IReadOnlyDictionary<string, string> offsets, CancellationToken cancellationToken) =>
-        grains.GetGrain<ISourceOffsetsGrain>(connector).CommitAsync([.. offsets.Select(o => new ConnectorOffset(o.Key, o.Value))]);
+        TransientGrainFailures.RetriableAsync(
+            () => grains.GetGrain<ISourceOffsetsGrain>(connector).CommitAsync([.. offsets.Select(o => new ConnectorOffset(o.Key, o.Value))]),
+            $"Committing the source offsets of {connector}");
 
     private async Task ReadPartitionAsync(int index, Dictionary<string, string?> latest, CancellationToken cancellationToken)
     {

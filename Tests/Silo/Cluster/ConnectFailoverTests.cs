@@ -55,7 +55,7 @@ public sealed class ConnectFailoverTests(ConnectFailoverTests.Fixture fixture, I
 
         var moved = await WorkerOfTaskAsync(survivorHttp, "failover-source", TimeSpan.FromSeconds(60), not: worker);
         output.WriteLine($"the source task RUNNING on {moved} {killed.ElapsedMilliseconds} ms after the kill");
-        await WaitForLinesAsync(output1, [.. before, .. after], TimeSpan.FromSeconds(60));
+        await WaitForLinesAsync(output1, [.. before, .. after], TimeSpan.FromSeconds(60), () => StatusesAsync(survivorHttp));
         output.WriteLine($"every line in the sink's file {killed.ElapsedMilliseconds} ms after the kill");
 
         var written = File.ReadAllLines(output1);
@@ -66,7 +66,25 @@ public sealed class ConnectFailoverTests(ConnectFailoverTests.Fixture fixture, I
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task WaitForLinesAsync(string path, IReadOnlyCollection<string> expected, TimeSpan timeout)
+    private static async Task<string> StatusesAsync(HttpClient http)
+    {
+        var statuses = new List<string>();
+        foreach (var connector in new[] { "failover-source", "failover-sink" })
+        {
+            try
+            {
+                statuses.Add(await http.GetStringAsync($"/connectors/{connector}/status"));
+            }
+            catch (HttpRequestException e)
+            {
+                statuses.Add($"{connector}: {e.Message}");
+            }
+        }
+
+        return string.Join(Environment.NewLine, statuses);
+    }
+
+    private static async Task WaitForLinesAsync(string path, IReadOnlyCollection<string> expected, TimeSpan timeout, Func<Task<string>>? describe = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -80,7 +98,8 @@ public sealed class ConnectFailoverTests(ConnectFailoverTests.Fixture fixture, I
         }
 
         var have = File.Exists(path) ? File.ReadAllLines(path).Length : 0;
-        Assert.Fail($"{path} has {have} lines, not every one of the {expected.Count} expected, after {timeout.TotalSeconds} s");
+        var statuses = describe is null ? "" : Environment.NewLine + await describe();
+        Assert.Fail($"{path} has {have} lines, not every one of the {expected.Count} expected, after {timeout.TotalSeconds} s{statuses}");
     }
 
     /// <summary>The worker a connector's task 0 reports RUNNING on (other than <paramref name="not"/>).</summary>

@@ -37,6 +37,7 @@ public sealed class SinkTaskRunner : TaskRunner
     private readonly SinkTaskContext _context;
     private readonly int _maxPollRecords;
     private readonly IReadOnlyList<IErrorReporter> _reporters;
+    private readonly RetriableBackoff _backoff;
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly Dictionary<TopicPartition, long> _consumed = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
@@ -54,6 +55,7 @@ public sealed class SinkTaskRunner : TaskRunner
         : base(report)
     {
         _logger = logger ?? NullLogger.Instance;
+        _backoff = new RetriableBackoff(time, _logger);
         _maxPollRecords = maxPollRecords;
         _task = task;
         _taskConfig = taskConfig;
@@ -75,7 +77,9 @@ public sealed class SinkTaskRunner : TaskRunner
     {
         _task.Initialize(_context);
         await _task.StartAsync(_taskConfig, cancellationToken).ConfigureAwait(false);
-        foreach (var (partition, offset) in await _reader.StartOffsetsAsync(_assignment, cancellationToken).ConfigureAwait(false))
+        var start = await _backoff.RunAsync(
+            () => _reader.StartOffsetsAsync(_assignment, cancellationToken), "Fetching the committed offsets", cancellationToken).ConfigureAwait(false);
+        foreach (var (partition, offset) in start)
         {
             _positions[partition] = offset;
             _consumed[partition] = offset;
@@ -134,7 +138,15 @@ public sealed class SinkTaskRunner : TaskRunner
 
         if (_time.GetUtcNow() >= _nextCommit || _context.TakeCommitRequest())
         {
-            await CommitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RetriableException e)
+            {
+                // As Kafka's WorkerSinkTask: a failed offset commit is logged and the next one commits the later offsets.
+                TaskRunnerLog.CommitFailed(_logger, e.Message);
+            }
         }
     }
 
@@ -175,7 +187,8 @@ public sealed class SinkTaskRunner : TaskRunner
         var consumed = _fetched.Take(readable, _maxPollRecords);
         if (consumed.Count == 0)
         {
-            _fetched.Fill(readable, await _reader.ReadAsync(readable, ReadWait, cancellationToken).ConfigureAwait(false));
+            _fetched.Fill(readable, await _backoff.RunAsync(
+                () => _reader.ReadAsync(readable, ReadWait, cancellationToken), "Reading the task's partitions", cancellationToken).ConfigureAwait(false));
             consumed = _fetched.Take(readable, _maxPollRecords);
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Grains.Connect.Api;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Source;
 using Tributary.Grains.Connect.Api.Storage;
@@ -354,7 +355,16 @@ public sealed class SourceTaskRunner : TaskRunner
         }
 
         var offsets = new Dictionary<string, string>(_pending, StringComparer.Ordinal);
-        await _offsets.CommitAsync(offsets, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _offsets.CommitAsync(offsets, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RetriableException e)
+        {
+            // As Kafka's WorkerSourceTask: offsets that could not be flushed stay pending for the next flush.
+            TaskRunnerLog.CommitFailed(_logger, e.Message);
+            return;
+        }
         foreach (var (partition, offset) in offsets)
         {
             if (_pending.TryGetValue(partition, out var current) && current == offset)

@@ -10,6 +10,9 @@ internal sealed class InMemoryOffsetStore : ISourceOffsetStore
 
     public int CommitCount { get; private set; }
 
+    /// <summary>How many of the next commits fail as a commit to a silo that just died does.</summary>
+    public int FailingCommits { get; set; }
+
     public IReadOnlyDictionary<string, string> Offsets
     {
         get
@@ -42,6 +45,11 @@ internal sealed class InMemoryOffsetStore : ISourceOffsetStore
     {
         lock (_gate)
         {
+            if (FailingCommits-- > 0)
+            {
+                throw new Tributary.Grains.Connect.Api.RetriableException("the offsets' silo is gone");
+            }
+
             foreach (var (partition, offset) in offsets)
             {
                 _offsets[partition] = offset;

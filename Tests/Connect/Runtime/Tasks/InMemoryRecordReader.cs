@@ -14,6 +14,13 @@ internal sealed class InMemoryRecordReader : IRecordReader
 
     public int MaxPerRead { get; init; } = 100;
 
+    /// <summary>How many of the next start-offset fetches, reads and commits fail as a dead partition leader's would.</summary>
+    public int FailingStarts { get; set; }
+
+    public int FailingReads { get; set; }
+
+    public int FailingCommits { get; set; }
+
     public List<IReadOnlyDictionary<TopicPartition, long>> Commits { get; } = [];
 
     public IReadOnlyDictionary<TopicPartition, long> Committed
@@ -56,6 +63,7 @@ internal sealed class InMemoryRecordReader : IRecordReader
     {
         lock (_gate)
         {
+            FailIf(FailingStarts-- > 0);
             IReadOnlyDictionary<TopicPartition, long> offsets = partitions.ToDictionary(p => p, p => _committed.GetValueOrDefault(p));
             return Task.FromResult(offsets);
         }
@@ -66,6 +74,7 @@ internal sealed class InMemoryRecordReader : IRecordReader
         List<ConsumerRecord> records;
         lock (_gate)
         {
+            FailIf(FailingReads-- > 0);
             records = [.. positions
                 .SelectMany(p => _logs.GetValueOrDefault(p.Key)?.Where(r => r.Offset >= p.Value) ?? [])
                 .Take(MaxPerRead)];
@@ -84,6 +93,7 @@ internal sealed class InMemoryRecordReader : IRecordReader
     {
         lock (_gate)
         {
+            FailIf(FailingCommits-- > 0);
             foreach (var (partition, offset) in offsets)
             {
                 _committed[partition] = offset;
@@ -93,5 +103,13 @@ internal sealed class InMemoryRecordReader : IRecordReader
         }
 
         return Task.CompletedTask;
+    }
+
+    private static void FailIf(bool failing)
+    {
+        if (failing)
+        {
+            throw new Tributary.Grains.Connect.Api.RetriableException("the partition's silo is gone");
+        }
     }
 }

@@ -75,6 +75,22 @@ public sealed class SinkTaskRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task SinkTaskRunner_RidesOutRetriableReadAndCommitFailures_AsAConsumerRidesOutADeadBroker()
+    {
+        var reader = new InMemoryRecordReader { MaxPerRead = 1, FailingStarts = 1, FailingReads = 3, FailingCommits = 2 };
+        reader.Append(P0, "a", "b", "c");
+        var run = Start(reader, [P0], flushIntervalMs: 0);
+
+        await Eventually.True(() => reader.Committed.GetValueOrDefault(P0) == 3, "every offset committed after the failed commits");
+        Assert.Equal(TaskStatus.Running, run.Runner.Status);
+        await run.StopAsync();
+
+        Assert.Equal(Lines("a", "b", "c"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(["RUNNING", "UNASSIGNED"], run.Statuses.Select(s => s.State));
+        Assert.True(reader.FailingStarts < 0 && reader.FailingReads < 0 && reader.FailingCommits < 0, "every failure was met");
+    }
+
+    [Fact]
     public async Task SinkTaskRunner_RetriableException_RedeliversTheSameBatch()
     {
         var reader = new InMemoryRecordReader { MaxPerRead = 2 };

@@ -63,6 +63,21 @@ public sealed class SourceTaskRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task SourceTaskRunner_RetriableOffsetCommitFailure_KeepsTheTaskRunning_AndTheOffsetsPendingForTheNextFlush()
+    {
+        await System.IO.File.WriteAllTextAsync(File, "a\nb\n");
+        _offsets.FailingCommits = 2;
+        var run = Start(flushIntervalMs: 0);
+
+        await Eventually.True(() => _offsets.Offsets.ContainsKey(PartitionKey) && _offsets.Offsets[PartitionKey] == """{"position":4}""", "offsets committed after the failures");
+        Assert.Equal(TaskStatus.Running, run.Runner.Status);
+        await run.StopAsync();
+
+        Assert.Equal(["a", "b"], _writer.Written.Select(r => Encoding.UTF8.GetString(r.Value!)));
+        Assert.True(_offsets.FailingCommits < 0, "both failures were met");
+    }
+
+    [Fact]
     public async Task SourceTaskRunner_Paused_StopsPolling_UntilResumed()
     {
         await System.IO.File.WriteAllTextAsync(File, "a\n");
