@@ -66,6 +66,8 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<IBrokerConfigs>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddSingleton<Connect.ConnectWorker>();
+        services.AddSingleton<Connect.LocalConnectTasks>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Connect.ConnectShutdown>();
         services.AddHostedService<Connect.ConnectKeeper>();
         services.AddHostedService<Connect.ConnectorConfigFiles>();
         services.AddHostedService<RetentionSweeper>();
