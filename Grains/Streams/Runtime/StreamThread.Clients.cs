@@ -1,0 +1,89 @@
+using Confluent.Kafka;
+
+namespace Tributary.Grains.Streams.Runtime;
+
+internal sealed partial class StreamThread
+{
+    private void CreateClients()
+    {
+        var consumerConfig = new ConsumerConfig(Merged(_config.ConsumerConfig))
+        {
+            BootstrapServers = _config.BootstrapServers,
+            GroupId = _config.ApplicationId,
+            ClientId = KafkaStreams.ConsumerClientId(_name, _config.ApplicationServer),
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Range puts partition p of every input topic on one member: the co-partitioning tasks need.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
+            IsolationLevel = ExactlyOnce ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
+            EnablePartitionEof = false,
+        };
+        var producerConfig = new ProducerConfig(Merged(_config.ProducerConfig))
+        {
+            BootstrapServers = _config.BootstrapServers,
+            ClientId = _name + "-producer",
+            LingerMs = 100,
+            // Kafka's own partitioner, so that keys land where a Java application would put them.
+            Partitioner = Partitioner.Murmur2Random,
+        };
+        if (ExactlyOnce)
+        {
+            producerConfig.TransactionalId = _transactionalId;
+            producerConfig.EnableIdempotence = true;
+            // Kafka Streams' exactly-once default: a crashed instance's open transaction is aborted after 10 s, not
+            // the producer's 60, so that read_committed readers (a successor's restore among them) are not held longer.
+            producerConfig.TransactionTimeoutMs ??= 10_000;
+        }
+
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
+        _collector = new ProducerRecordCollector(_producer, _partitionCount);
+        if (ExactlyOnce)
+        {
+            _producer.InitTransactions(ClientTimeout);
+            _producer.BeginTransaction();
+        }
+
+        var restoreConfig = new ConsumerConfig(Merged(_config.ConsumerConfig))
+        {
+            BootstrapServers = _config.BootstrapServers,
+            GroupId = _config.ApplicationId + "-restore",
+            ClientId = _name + "-restore-consumer",
+            EnableAutoCommit = false,
+            IsolationLevel = consumerConfig.IsolationLevel,
+            EnablePartitionEof = false,
+        };
+        _restorer = new ChangelogRestorer(new ConsumerBuilder<byte[]?, byte[]?>(restoreConfig).Build(), _name, _logger, _restoreListener);
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList(), lost: false))
+            .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList(), lost: true))
+            .Build();
+    }
+
+    private Dictionary<string, string> Merged(IReadOnlyDictionary<string, string> specific)
+    {
+        var merged = new Dictionary<string, string>(_config.ClientConfig);
+        foreach (var (key, value) in specific)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
+
+    private void CloseClients()
+    {
+        try
+        {
+            _consumer?.Close();
+        }
+        catch (KafkaException e)
+        {
+            StreamsRuntimeLog.CloseFailed(_logger, _name, e.Message);
+        }
+
+        _consumer?.Dispose();
+        _producer?.Dispose();
+        _restorer?.Dispose();
+    }
+}

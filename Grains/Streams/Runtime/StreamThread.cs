@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Streams.Internals;
+using Tributary.Grains.Streams.Processor;
+
+namespace Tributary.Grains.Streams.Runtime;
+
+/// <summary>
+/// One processing thread (Kafka's <c>StreamThread</c>): a member of the application's consumer group with its own
+/// producer, running the tasks of the partitions assigned to it. Partitions are assigned by the range assignor, so
+/// partition <c>p</c> of every input topic of a sub-topology lands on the same thread, as the sub-topology's task
+/// <c>id_p</c> needs. A task's stores are rebuilt from their changelogs when it is created. At each commit the
+/// stores are flushed, the output acknowledged (or, with exactly-once, the transaction committed with the
+/// offsets), then the offsets of the processed records committed. Everything runs on one dedicated thread, since
+/// the consumer's calls block.
+/// </summary>
+internal sealed partial class StreamThread
+{
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Topology _topology;
+    private readonly StreamsConfig _config;
+    private readonly string _name;
+    private readonly string _transactionalId;
+    private readonly IReadOnlyDictionary<string, int> _subtopologyOfTopic;
+    private readonly Func<string, int> _partitionCount;
+    private readonly ILogger _logger;
+    private readonly Action _rebalanceChanged;
+    private readonly Dictionary<TaskId, StreamTask> _tasks = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private IProducer<byte[]?, byte[]?>? _producer;
+    private ProducerRecordCollector? _collector;
+    private ChangelogRestorer? _restorer;
+    private volatile bool _stopping;
+    private volatile bool _rebalancing = true;
+    private long _lastCommit;
+    private readonly IReadOnlyDictionary<string, State.IStateStore> _globalStores;
+    private readonly Processor.IStateRestoreListener? _restoreListener;
+
+    public StreamThread(
+        Topology topology, StreamsConfig config, string processId, int index, IReadOnlyDictionary<string, int> subtopologyOfTopic,
+        Func<string, int> partitionCount, ILogger logger, Action rebalanceChanged, IReadOnlyDictionary<string, State.IStateStore> globalStores,
+        Processor.IStateRestoreListener? restoreListener = null)
+    {
+        _restoreListener = restoreListener;
+        _globalStores = globalStores;
+        _rebalanceChanged = rebalanceChanged;
+        _topology = topology;
+        _config = config;
+        _name = $"{config.ApplicationId}-{processId}-StreamThread-{index}";
+        _transactionalId = $"{config.ApplicationId}-{processId}-{index}";
+        _subtopologyOfTopic = subtopologyOfTopic;
+        _partitionCount = partitionCount;
+        _logger = logger;
+    }
+
+    public string Name => _name;
+
+    /// <summary>Whether the thread waits for (or works through) a rebalance.</summary>
+    public bool Rebalancing => _rebalancing;
+
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Completes when the thread has stopped, cleanly or not.</summary>
+    public Task Completion => _completion.Task;
+
+    private bool ExactlyOnce => _config.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2;
+
+    public void Start() => new Thread(Run) { IsBackground = true, Name = _name }.Start();
+
+    /// <summary>Asks the thread to commit, close its tasks and leave the group.</summary>
+    public void Shutdown() => _stopping = true;
+
+    /// <summary>The live stores of this thread's tasks with the given name, each with the lock its reads take (interactive queries).</summary>
+    public IEnumerable<State.LocalStore> StoresNamed(string name)
+    {
+        lock (_tasks)
+        {
+            return _tasks.Values
+                .Select(t => t.State.StateManager.Stores.GetValueOrDefault(name))
+                .OfType<State.IStateStore>()
+                .Select(store => new State.LocalStore(store, _tasks))
+                .ToList();
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            CreateClients();
+            _consumer!.Subscribe(_subtopologyOfTopic.Keys);
+            _lastCommit = Stopwatch.GetTimestamp();
+            while (!_stopping)
+            {
+                RunOnce();
+            }
+
+            Commit();
+            CloseTasks(clean: true);
+        }
+        catch (Exception e)
+        {
+            Failure = e;
+            StreamsRuntimeLog.ThreadFailed(_logger, _name, e);
+            CloseTasks(clean: false);
+        }
+        finally
+        {
+            CloseClients();
+            _completion.TrySetResult();
+        }
+    }
+
+    private void RunOnce()
+    {
+        var buffered = false;
+        lock (_tasks)
+        {
+            buffered = _tasks.Values.Any(t => t.Buffered > 0);
+        }
+
+        var result = _consumer!.Consume(buffered ? TimeSpan.Zero : _config.PollInterval);
+        lock (_tasks)
+        {
+            for (var polled = 0; result is not null && polled < 1000; polled++)
+            {
+                Route(result);
+                result = _consumer.Consume(TimeSpan.Zero);
+            }
+
+            if (result is not null)
+            {
+                Route(result);
+            }
+
+            foreach (var task in _tasks.Values)
+            {
+                while (task.Process())
+                {
+                }
+
+                task.MaybePunctuateSystemTime();
+            }
+        }
+
+        _collector!.ThrowIfFailed();
+        if (Stopwatch.GetElapsedTime(_lastCommit) >= _config.EffectiveCommitInterval || _tasks.Values.Any(t => t.State.CommitRequested))
+        {
+            Commit();
+        }
+    }
+
+    private void Route(ConsumeResult<byte[]?, byte[]?> result)
+    {
+        var id = new TaskId(_subtopologyOfTopic[result.Topic], result.Partition.Value);
+        if (!_tasks.TryGetValue(id, out var task))
+        {
+            throw new StreamsException($"Thread {_name} received a record of {result.TopicPartition} but has no task {id}");
+        }
+
+        var message = result.Message;
+        task.AddRecord(new RawRecord(
+            result.Topic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp.UnixTimestampMs, message.Headers ?? []));
+    }
+
+    /// <summary>Flushes the stores, makes the output durable and commits the processed offsets with it.</summary>
+    private void Commit()
+    {
+        lock (_tasks)
+        {
+            foreach (var task in _tasks.Values)
+            {
+                task.Flush();
+            }
+
+            var offsets = _tasks.Values
+                .SelectMany(t => t.ConsumedOffsets)
+                .Select(p => new TopicPartitionOffset(p.Key, p.Value + 1))
+                .ToList();
+            if (ExactlyOnce)
+            {
+                if (offsets.Count > 0)
+                {
+                    _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, ClientTimeout);
+                }
+
+                _producer!.CommitTransaction(ClientTimeout);
+                _collector!.ThrowIfFailed();
+                _producer.BeginTransaction();
+            }
+            else
+            {
+                _collector!.Flush(ClientTimeout);
+                if (offsets.Count > 0)
+                {
+                    _consumer!.Commit(offsets);
+                }
+
+                // The stores are flushed and their changelog records acknowledged: what they hold on disk is durable.
+                foreach (var task in _tasks.Values)
+                {
+                    task.State.StateManager.Checkpoint(_collector);
+                }
+            }
+
+            foreach (var task in _tasks.Values)
+            {
+                task.ClearConsumed();
+            }
+
+            _lastCommit = Stopwatch.GetTimestamp();
+        }
+    }
+
+    private void OnAssigned(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        SetRebalancing(true);
+        lock (_tasks)
+        {
+            foreach (var id in partitions.Select(p => new TaskId(_subtopologyOfTopic[p.Topic], p.Partition.Value)).Distinct().Order())
+            {
+                if (_tasks.ContainsKey(id))
+                {
+                    continue;
+                }
+
+                var state = new TaskState(
+                    _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, _collector!, _config.Clock, _globalStores, _config.TaskDirectory(id));
+                var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
+                state.StateManager.LoadCheckpoint(ExactlyOnce);
+                _restorer!.Prepare(task);
+                task.InitializeStores();
+                _restorer!.Restore(task);
+                task.InitializeProcessors();
+                _tasks.Add(id, task);
+                StreamsRuntimeLog.TaskCreated(_logger, _name, id.ToString());
+            }
+        }
+
+        SetRebalancing(false);
+    }
+
+    private void SetRebalancing(bool rebalancing)
+    {
+        _rebalancing = rebalancing;
+        _rebalanceChanged();
+    }
+
+    private void OnRevoked(IReadOnlyCollection<TopicPartition> partitions, bool lost)
+    {
+        SetRebalancing(true);
+        lock (_tasks)
+        {
+            if (!lost && _tasks.Count > 0)
+            {
+                Commit();
+            }
+
+            var revoked = partitions.Select(p => new TaskId(_subtopologyOfTopic[p.Topic], p.Partition.Value)).ToHashSet();
+            foreach (var id in revoked.Where(_tasks.ContainsKey).ToList())
+            {
+                _tasks[id].Close(clean: !lost);
+                _tasks.Remove(id);
+            }
+        }
+    }
+
+    private void CloseTasks(bool clean)
+    {
+        lock (_tasks)
+        {
+            if (!clean && ExactlyOnce && _producer is not null)
+            {
+                try
+                {
+                    _producer.AbortTransaction(ClientTimeout);
+                }
+                catch (KafkaException e)
+                {
+                    StreamsRuntimeLog.AbortFailed(_logger, _name, e.Message);
+                }
+            }
+
+            foreach (var task in _tasks.Values)
+            {
+                task.Close(clean);
+            }
+
+            _tasks.Clear();
+        }
+    }
+}

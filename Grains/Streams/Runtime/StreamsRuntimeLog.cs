@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tributary.Grains.Streams.Runtime;
+
+internal static partial class StreamsRuntimeLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream thread {Thread} failed")]
+    public static partial void ThreadFailed(ILogger logger, string thread, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream thread {Thread} created task {Task}")]
+    public static partial void TaskCreated(ILogger logger, string thread, string task);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} could not abort its transaction: {Reason}")]
+    public static partial void AbortFailed(ILogger logger, string thread, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} could not leave its group cleanly: {Reason}")]
+    public static partial void CloseFailed(ILogger logger, string thread, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream application {ApplicationId} moved from {From} to {To}")]
+    public static partial void StateChanged(ILogger logger, string applicationId, KafkaStreamsState from, KafkaStreamsState to);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Stream thread {Thread} discards the checkpoint of store {Store} of task {Task}: offset {Offset} is outside its changelog ({Low} to {High}); the store is rebuilt")]
+    public static partial void CheckpointDiscarded(ILogger logger, string thread, string store, string task, long offset, long low, long high);
+}

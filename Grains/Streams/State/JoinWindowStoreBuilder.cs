@@ -1,0 +1,13 @@
+namespace Tributary.Grains.Streams.State;
+
+/// <summary>Builds the window store of one side of a stream-stream join.</summary>
+internal sealed class JoinWindowStoreBuilder(string name, long retentionMs, bool logged) : IStoreBuilder
+{
+    public string Name { get; } = name;
+
+    public bool LoggingEnabled { get; } = logged;
+
+    public IReadOnlyDictionary<string, string> LogConfig { get; } = new Dictionary<string, string>();
+
+    public IStateStore Build() => new InMemoryJoinWindowStore(Name, retentionMs, LoggingEnabled);
+}
