@@ -21,3 +21,23 @@ internal static class ProducerExtensions
         }
     }
 }
+
+internal static class KeyedProducerExtensions
+{
+    /// <summary>Produces a keyed message, waiting for room while the client's queue is full.</summary>
+    public static void ProduceWithRetry<TKey, TValue>(this IProducer<TKey, TValue> producer, string topic, Message<TKey, TValue> message)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message);
+                return;
+            }
+            catch (ProduceException<TKey, TValue> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(1));
+            }
+        }
+    }
+}

@@ -39,6 +39,12 @@ using Tributary.Tests.Perf.Transactions;
 //   storage-perf [--records 1000000] [--partitions 2] [--flush-size 100000]
 //       the storage sink on a silo started here: an Avro topic into Parquet files against Parquet.Net writing the same
 //       rows from memory, and into JSON-lines files against consumer-perf reading the same topic; ratios, silo CPU-s
+//   streams-perf [--lines 200000] [--partitions 4] [--threads 2]
+//       Tributary.Streams on a silo started here: word count (at_least_once, exactly_once_v2) and a windowed count
+//       against the same word count written by hand with Confluent.Kafka; lines/s and ratios, CPU-s of both processes
+//   streams-wordcount --bootstrap HOST:PORT [--application-id A] [--input T] [--output T] [--guarantee at_least_once|exactly_once_v2]
+//                     [--threads 2] [--commit-interval-ms 100]
+//       the word count as a process of its own (for kill -9 tests): prints RUNNING once it runs, closes when stdin closes
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo
 //   balance-perf [--gigabytes 10] [--partitions 24] [--record-size 16384] [--interval HH:MM:SS]
@@ -178,6 +184,24 @@ switch (command)
 
         return 0;
     }
+
+    case "streams-perf":
+    {
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        var figures = await Tributary.Tests.Perf.Streams.StreamsPerf.RunAsync(arguments);
+        var width = figures.Max(f => f.What.Length);
+        var valueWidth = figures.Max(f => f.Value.Length);
+        foreach (var (what, value, against) in figures)
+        {
+            Console.WriteLine($"{what.PadRight(width)}  {value.PadRight(valueWidth)}  {against}");
+        }
+
+        return 0;
+    }
+
+    case "streams-wordcount":
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        return await Tributary.Tests.Perf.Streams.StreamsWordCountApp.RunAsync(arguments);
 
     case "balance-perf":
     {

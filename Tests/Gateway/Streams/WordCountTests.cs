@@ -1,0 +1,330 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Tributary.Grains.Streams;
+using Tributary.Grains.Streams.Dsl;
+using Tributary.Grains.Streams.Processor;
+using Tributary.Grains.Streams.Serialization;
+using Tributary.Tests.Gateway.Support;
+
+namespace Tributary.Tests.Gateway.Streams;
+
+/// <summary>
+/// The word count of Kafka Streams' quickstart on the real platform: lines produced with Confluent.Kafka, counted by
+/// instances of one application in this process, counts read back with a consumer.
+/// </summary>
+[Collection(StreamApplicationsCollection.Name)]
+public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
+{
+    private static readonly string[] Vocabulary = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda"];
+
+    [Fact]
+    public async Task TwoInstances_CountEveryWordExactly_AndTheCountsStayExactWhenOneJoinsAndOneLeaves()
+    {
+        var (input, output) = await TopicsAsync("join-leave", partitions: 4);
+        var expected = new Dictionary<string, long>();
+
+        await using var first = Start("wordcount-join-leave", input, output);
+        var states = new List<KafkaStreamsState>();
+        first.StateChanged += (_, state) => states.Add(state);
+        await ProduceAsync(input, 0, 300, expected);
+        await AwaitCountsAsync(output, expected);
+        await Wait.UntilAsync(() => first.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(30), "the first instance runs");
+
+        await using var second = Start("wordcount-join-leave", input, output);
+        await Wait.UntilAsync(
+            () => states.Contains(KafkaStreamsState.Rebalancing) && first.State == KafkaStreamsState.Running && second.State == KafkaStreamsState.Running,
+            TimeSpan.FromSeconds(60),
+            "the first instance rebalances to share the work with the second");
+        await ProduceAsync(input, 300, 300, expected);
+        await AwaitCountsAsync(output, expected);
+
+        // The first leaves cleanly: its tasks move to the second, which rebuilds their counts from the changelogs.
+        await first.CloseAsync();
+        await ProduceAsync(input, 600, 300, expected);
+        await AwaitCountsAsync(output, expected);
+        Assert.Equal(KafkaStreamsState.NotRunning, first.State);
+        Assert.Equal([KafkaStreamsState.PendingShutdown, KafkaStreamsState.NotRunning], states.TakeLast(2));
+    }
+
+    [Fact]
+    public async Task ANewInstance_RestoresTheCountsFromTheChangelog_AfterTheLastOneStopped()
+    {
+        var (input, output) = await TopicsAsync("restore", partitions: 2);
+        var expected = new Dictionary<string, long>();
+        await using (var first = Start("wordcount-restore", input, output))
+        {
+            await ProduceAsync(input, 0, 200, expected);
+            await AwaitCountsAsync(output, expected);
+        }
+
+        await using var second = Start("wordcount-restore", input, output);
+        await ProduceAsync(input, 200, 100, expected);
+
+        await AwaitCountsAsync(output, expected);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToHashSet();
+        Assert.Contains("wordcount-restore-counts-store-changelog", topics);
+        Assert.Contains("wordcount-restore-counts-store-repartition", topics);
+        var config = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "wordcount-restore-counts-store-changelog" }]);
+        Assert.Equal("compact", config[0].Entries["cleanup.policy"].Value);
+    }
+
+    [Fact]
+    public async Task ExactlyOnceV2_CountsExactly_ForReadCommittedConsumers()
+    {
+        var (input, output) = await TopicsAsync("eos", partitions: 3);
+        var expected = new Dictionary<string, long>();
+
+        await using var streams = Start("wordcount-eos", input, output, ProcessingGuarantee.ExactlyOnceV2);
+        await ProduceAsync(input, 0, 400, expected);
+
+        await AwaitCountsAsync(output, expected, IsolationLevel.ReadCommitted);
+    }
+
+    [Fact]
+    public async Task AMissingInputTopic_StopsTheStart()
+    {
+        var builder = new StreamsBuilder();
+        builder.Stream("no-such-input", Consumed.With(Serdes.String(), Serdes.String())).To("anywhere");
+        await using var streams = new KafkaStreams(builder.Build(), new StreamsConfig { ApplicationId = "missing-input", BootstrapServers = broker.BootstrapServers });
+
+        var error = await Assert.ThrowsAsync<StreamsException>(streams.StartAsync);
+
+        Assert.Contains("Missing source topics: [no-such-input]", error.Message);
+    }
+
+    [Fact]
+    public async Task ARestartedInstance_KeepsItsRocksDbCounts_AndRestoresOnlyAfterItsCheckpoint()
+    {
+        var (input, output) = await TopicsAsync("persistent", partitions: 2);
+        var expected = new Dictionary<string, long>();
+        var stateDir = NewStateDir();
+        await using (var first = Start("wordcount-persistent", input, output, stateDir: stateDir))
+        {
+            await ProduceAsync(input, 0, 200, expected);
+            await AwaitCountsAsync(output, expected);
+        }
+
+        // A clean close leaves each task's checkpoint at the last record of its store's changelog partition.
+        using (var watermarks = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "watermarks" }).Build())
+        {
+            for (var partition = 0; partition < 2; partition++)
+            {
+                var changelog = new TopicPartition("wordcount-persistent-counts-store-changelog", partition);
+                var end = watermarks.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(10)).High.Value;
+                Assert.Equal(
+                    ["0", "1", $"{changelog.Topic} {partition} {end - 1}"],
+                    await File.ReadAllLinesAsync(Path.Combine(stateDir, "wordcount-persistent", $"1_{partition}", ".checkpoint")));
+            }
+        }
+
+        // Restarted on the same directory: the counts are on disk, nothing is read back, and counting goes on.
+        var restarted = new RecordingRestoreListener();
+        await using (var second = Start("wordcount-persistent", input, output, stateDir: stateDir, listener: restarted))
+        {
+            await ProduceAsync(input, 200, 100, expected);
+            await AwaitCountsAsync(output, expected);
+        }
+
+        Assert.Empty(restarted.Starts);
+
+        // A checkpoint past the changelog's end is from another life of the topic: the store is wiped and rebuilt whole.
+        foreach (var partition in new[] { 0, 1 })
+        {
+            await File.WriteAllLinesAsync(
+                Path.Combine(stateDir, "wordcount-persistent", $"1_{partition}", ".checkpoint"),
+                ["0", "1", $"wordcount-persistent-counts-store-changelog {partition} 1000000"]);
+        }
+
+        var rebuilt = new RecordingRestoreListener();
+        await using (var third = Start("wordcount-persistent", input, output, stateDir: stateDir, listener: rebuilt))
+        {
+            await ProduceAsync(input, 300, 100, expected);
+            await AwaitCountsAsync(output, expected);
+        }
+
+        Assert.Equal(2, rebuilt.Starts.Count);
+        Assert.All(rebuilt.Starts, s => Assert.Equal(0, s.Start));
+        Assert.All(rebuilt.Ends, e => Assert.True(e.Total > 0));
+    }
+
+    [Fact]
+    public async Task InteractiveQueries_ReadTheCountsOfEveryLocalTask_WhileTheApplicationRuns()
+    {
+        var (input, output) = await TopicsAsync("queries", partitions: 4);
+        var expected = new Dictionary<string, long>();
+        var streams = Start("wordcount-queries", input, output);
+        await using (streams)
+        {
+            await ProduceAsync(input, 0, 200, expected);
+            await AwaitCountsAsync(output, expected);
+
+            // The counts of four tasks on two threads, read as one store.
+            var counts = streams.Store<string, long>("counts-store");
+            Assert.All(expected, e => Assert.Equal(e.Value, counts.Get(e.Key)));
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), counts.All().Select(e => KeyValuePair.Create(e.Key, e.Value)).OrderBy(e => e.Key, StringComparer.Ordinal));
+            Assert.False(counts.TryGet("no-such-word", out _));
+            Assert.Throws<InvalidStateStoreException>(() => streams.Store<string, long>("no-such-store"));
+            Assert.Throws<InvalidStateStoreException>(() => streams.WindowStore<string, long>("counts-store").Fetch("alpha", 0));
+        }
+
+        var closed = Assert.Throws<InvalidStateStoreException>(() => streams.Store<string, long>("counts-store").Get("alpha"));
+        Assert.Equal("KafkaStreams is not running. State is NotRunning.", closed.Message);
+    }
+
+    [Fact]
+    public async Task QueryMetadataForKey_NamesTheInstanceWhoseStoreHoldsTheKey()
+    {
+        var (input, output) = await TopicsAsync("metadata", partitions: 4);
+        var expected = new Dictionary<string, long>();
+        await using var first = Start("wordcount-metadata", input, output, applicationServer: "localhost:7001");
+        await using var second = Start("wordcount-metadata", input, output, applicationServer: "localhost:7002");
+        await Wait.UntilAsync(
+            () => first.State == KafkaStreamsState.Running && second.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(60), "both instances run");
+        await ProduceAsync(input, 0, 200, expected);
+        await AwaitCountsAsync(output, expected);
+
+        var instances = new Dictionary<int, KafkaStreams> { [7001] = first, [7002] = second };
+        var all = await first.MetadataForAllStreamsClientsAsync();
+        Assert.Equal([7001, 7002], all.Select(m => m.HostInfo.Port).Order());
+        Assert.All(all, m => Assert.Contains("counts-store", m.StateStoreNames));
+        foreach (var (word, count) in expected)
+        {
+            // Asked of either instance, the answer is the same; the named one has the count, the other has none.
+            var metadata = await second.QueryMetadataForKeyAsync("counts-store", word, Serdes.String());
+            Assert.Equal(metadata, await first.QueryMetadataForKeyAsync("counts-store", word, Serdes.String()));
+            Assert.Equal("localhost", metadata.ActiveHost!.Host);
+            Assert.Equal(count, instances[metadata.ActiveHost.Port].Store<string, long>("counts-store").Get(word));
+            Assert.False(instances[metadata.ActiveHost.Port == 7001 ? 7002 : 7001].Store<string, long>("counts-store").TryGet(word, out _));
+        }
+    }
+
+    [Fact]
+    public async Task ASecondInstance_OnTheSameStateDirectory_FailsToStart()
+    {
+        var (input, output) = await TopicsAsync("locked", partitions: 1);
+        var stateDir = NewStateDir();
+        await using var first = Start("wordcount-locked", input, output, stateDir: stateDir);
+
+        var error = Assert.Throws<StreamsException>(() => Start("wordcount-locked", input, output, stateDir: stateDir));
+
+        Assert.Contains("multiple instances of Kafka Streams are running in the same state directory", error.Message, StringComparison.Ordinal);
+    }
+
+    private KafkaStreams Start(
+        string applicationId, string input, string output, ProcessingGuarantee guarantee = ProcessingGuarantee.AtLeastOnce, string? stateDir = null,
+        IStateRestoreListener? listener = null, string? applicationServer = null)
+    {
+        var builder = new StreamsBuilder();
+        builder.Stream(input, Consumed.With(Serdes.String(), Serdes.String()))
+            .FlatMapValues(line => line.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .GroupBy((_, word) => word)
+            .Count(materialized: Materialized.As<string, long>("counts-store"))
+            .ToStream()
+            .To(output, Produced.With(Serdes.String(), Serdes.Int64()));
+        var streams = new KafkaStreams(builder.Build(), new StreamsConfig
+        {
+            ApplicationId = applicationId,
+            BootstrapServers = broker.BootstrapServers,
+            // As Kafka's WordCountDemo: the grouping by word takes the default serdes.
+            DefaultKeySerde = Serdes.String(),
+            DefaultValueSerde = Serdes.String(),
+            ProcessingGuarantee = guarantee,
+            CommitInterval = TimeSpan.FromMilliseconds(200),
+            NumStreamThreads = 2,
+            ConsumerConfig = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" },
+            // Instances of one application in one process need a state directory each.
+            StateDir = stateDir ?? NewStateDir(),
+            ApplicationServer = applicationServer,
+        })
+        {
+            GlobalStateRestoreListener = listener,
+        };
+        streams.StartAsync().GetAwaiter().GetResult();
+        return streams;
+    }
+
+    private static string NewStateDir() => Path.Combine(Path.GetTempPath(), "tributary-streams-tests", Guid.NewGuid().ToString("N"));
+
+    private async Task<(string Input, string Output)> TopicsAsync(string name, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await admin.CreateTopicsAsync(
+        [
+            new TopicSpecification { Name = $"{name}-lines", NumPartitions = partitions, ReplicationFactor = 1 },
+            new TopicSpecification { Name = $"{name}-counts", NumPartitions = partitions, ReplicationFactor = 1 },
+        ]);
+        return ($"{name}-lines", $"{name}-counts");
+    }
+
+    private async Task ProduceAsync(string topic, int first, int count, Dictionary<string, long> expected)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build();
+        for (var i = first; i < first + count; i++)
+        {
+            var words = Enumerable.Range(0, 1 + (i % 4)).Select(j => Vocabulary[(i * 7 + j * 3) % Vocabulary.Length]).ToList();
+            foreach (var word in words)
+            {
+                expected[word] = expected.GetValueOrDefault(word) + 1;
+            }
+
+            producer.Produce(topic, new Message<string, string> { Key = "line-" + i, Value = string.Join(' ', words).ToUpperInvariant() });
+        }
+
+        await Task.Run(() => producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Reads the count topic until each word's latest count is the expected one.</summary>
+    private async Task AwaitCountsAsync(string topic, Dictionary<string, long> expected, IsolationLevel isolation = IsolationLevel.ReadUncommitted)
+    {
+        using var consumer = new ConsumerBuilder<string, long>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            IsolationLevel = isolation,
+        }).Build();
+        consumer.Subscribe(topic);
+        var latest = new Dictionary<string, long>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        await Task.Run(() =>
+        {
+            while (!expected.All(e => latest.GetValueOrDefault(e.Key) == e.Value) && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+                {
+                    latest[result.Message.Key] = result.Message.Value;
+                }
+            }
+        });
+        consumer.Close();
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), latest.OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
+    private sealed class RecordingRestoreListener : IStateRestoreListener
+    {
+        public List<(string Store, long Start, long End)> Starts { get; } = [];
+
+        public List<(string Store, long Total)> Ends { get; } = [];
+
+        public void OnRestoreStart(TopicPartition topicPartition, string storeName, long startingOffset, long endingOffset)
+        {
+            lock (this)
+            {
+                Starts.Add((storeName, startingOffset, endingOffset));
+            }
+        }
+
+        public void OnBatchRestored(TopicPartition topicPartition, string storeName, long batchEndOffset, long numRestored)
+        {
+        }
+
+        public void OnRestoreEnd(TopicPartition topicPartition, string storeName, long totalRestored)
+        {
+            lock (this)
+            {
+                Ends.Add((storeName, totalRestored));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.SerDes;
+using Streamiz.Kafka.Net.Stream;
+using Streamiz.Kafka.Net.Table;
+
+namespace Tributary.Tests.Perf.Streams;
+
+/// <summary>
+/// The same word count and windowed count written with Streamiz.Kafka.Net (in-memory stores without caching, as
+/// Tributary.Streams' part runs, so that both write every count change), for the Streams perf's comparison.
+/// </summary>
+internal static class StreamizPerf
+{
+    public static async Task<double> RunAsync(
+        string bootstrap, string input, string output, string name, long words, int threads, bool windowed, Func<Stopwatch, Task<double>> awaitUpdates)
+    {
+        var builder = new StreamBuilder();
+        var grouped = builder.Stream<string, string>(input)
+            .FlatMapValues((line, _) => line.Split(' '))
+            .GroupBy((_, word, _) => word);
+        if (windowed)
+        {
+            grouped.WindowedBy(TumblingWindowOptions.Of(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)))
+                .Count(InMemoryWindows.As<string, long>("streamiz-perf-windowed-counts", TimeSpan.FromSeconds(10)))
+                .ToStream()
+                .Map((window, count, _) => KeyValuePair.Create(window.Key + "@" + window.Window.StartMs.ToString(CultureInfo.InvariantCulture), count))
+                .To<StringSerDes, Int64SerDes>(output);
+        }
+        else
+        {
+            grouped.Count(InMemory.As<string, long>("streamiz-perf-counts"))
+                .ToStream()
+                .To<StringSerDes, Int64SerDes>(output);
+        }
+
+        var stateDirectory = Path.Combine(Path.GetTempPath(), "streamiz-perf-" + name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var stopwatch = Stopwatch.StartNew();
+        var stream = new KafkaStream(builder.Build(), new StreamConfig<StringSerDes, StringSerDes>
+        {
+            ApplicationId = "streams-perf-" + name,
+            BootstrapServers = bootstrap,
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+            NumStreamThreads = threads,
+            StateDir = stateDirectory,
+            // Its information lines would fill the figures' output; Tributary.Streams' part logs nothing either.
+            Logger = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        });
+        try
+        {
+            await stream.StartAsync();
+            return await awaitUpdates(stopwatch);
+        }
+        finally
+        {
+            stream.Dispose();
+            try
+            {
+                Directory.Delete(stateDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Streamiz may not have made its state directory, or still holds a file in it.
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Tributary.Grains.Streams;
+using Tributary.Grains.Streams.Dsl;
+using Tributary.Grains.Streams.Serialization;
+using Tributary.Tests.TestKit;
+
+namespace Tributary.Tests.Perf.Streams;
+
+/// <summary>
+/// Tributary.Streams against its baselines, in one run on a silo started here. The input is N lines of five words
+/// (timestamps 1 ms apart). Each part counts words and ends when its output topic holds one update per word (no
+/// cache: every count change is written), read by a consumer of this process (read_committed for exactly-once):
+/// the word count with at_least_once (in-memory and RocksDB stores) and with exactly_once_v2, a count per word and 10-second tumbling window, and
+/// the same word count written by hand with Confluent.Kafka (a consumer splitting lines into a repartition topic by
+/// word, a second counting in a dictionary and producing the counts: no changelog, no fault tolerance), and the word
+/// count and windowed count written with Streamiz.Kafka.Net. Each part's
+/// time runs from its start to its last update; CPU seconds are this process's and the silo's.
+/// </summary>
+internal static class StreamsPerf
+{
+    private static readonly string[] Words = ["kafka", "streams", "orleans", "silo", "grain", "topic", "partition", "offset", "record", "batch",
+        "window", "table", "join", "store", "commit", "task", "thread", "group", "broker", "replica"];
+
+    public static async Task<List<(string What, string Value, string Against)>> RunAsync(Arguments arguments)
+    {
+        var lines = arguments.Int("lines", 200_000);
+        var partitions = arguments.Int("partitions", 4);
+        var threads = arguments.Int("threads", 2);
+        var root = Path.Combine(Path.GetTempPath(), "tributary-streams-perf-" + Guid.NewGuid().ToString("N")[..8]);
+        var rows = new List<(string, string, string)>();
+        try
+        {
+            await using var silo = await SiloLauncher.StartAsync(Path.Combine(root, "data"), new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+            Console.WriteLine($"silo pid {silo.ProcessId}");
+            const string input = "streams-perf-lines";
+            await PerfTopics.EnsureAsync(silo.BootstrapServers, input, partitions);
+            var words = Produce(silo.BootstrapServers, input, lines);
+            Console.WriteLine($"{lines} lines, {words} words in {input}");
+            string Rate(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{lines / seconds:F0} lines/s ({words / seconds:F0} words/s)");
+
+            async Task<double> PartAsync(string name, Func<string, string, Task<double>> run)
+            {
+                var output = $"streams-perf-{name}-out";
+                await PerfTopics.EnsureAsync(silo.BootstrapServers, output, partitions);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var siloCpu = silo.CpuTime;
+                var seconds = await run(name, output);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name}: {seconds:F2} s, process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s, silo CPU {(silo.CpuTime - siloCpu).TotalSeconds:F1} s"));
+                return seconds;
+            }
+
+            Console.WriteLine("warming up ...");
+            await PartAsync("warm", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
+            var stateDir = Path.Combine(root, "state");
+
+            var byHand = await PartAsync("by-hand", (name, output) => ByHandAsync(silo.BootstrapServers, input, output, name, partitions, words));
+            rows.Add(("word count by hand (Confluent.Kafka)", Rate(byHand), "baseline"));
+            var alos = await PartAsync("alos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
+            rows.Add(("word count, at_least_once", Rate(alos), string.Create(CultureInfo.InvariantCulture, $"{byHand / alos:F2} x by hand")));
+            var rocksDb = await PartAsync("rocksdb", (name, output) => RunStreamsAsync(
+                silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, DslStoreType.RocksDb, stateDir));
+            rows.Add(("word count, at_least_once, RocksDB store", Rate(rocksDb), string.Create(CultureInfo.InvariantCulture, $"{alos / rocksDb:F2} x in-memory store")));
+            var eos = await PartAsync("eos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.ExactlyOnceV2, windowed: false));
+            rows.Add(("word count, exactly_once_v2", Rate(eos), string.Create(CultureInfo.InvariantCulture, $"{alos / eos:F2} x at_least_once")));
+            var windowed = await PartAsync("windowed", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: true));
+            rows.Add(("count per word and 10 s window, at_least_once", Rate(windowed), string.Create(CultureInfo.InvariantCulture, $"{byHand / windowed:F2} x word count by hand")));
+
+            // Streamiz.Kafka.Net on the same input with the same threads: the .NET library users would otherwise take.
+            var streamiz = await PartAsync("streamiz", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, words, threads, windowed: false,
+                stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
+            rows.Add(("word count with Streamiz.Kafka.Net", Rate(streamiz), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamiz / alos:F2} x Streamiz")));
+            var streamizWindowed = await PartAsync("streamiz-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, words, threads, windowed: true,
+                stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
+            rows.Add(("windowed count with Streamiz.Kafka.Net", Rate(streamizWindowed), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizWindowed / windowed:F2} x Streamiz")));
+            return rows;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static long Produce(string bootstrap, string topic, int lines)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 20, BatchSize = 1_000_000 }).Build();
+        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lines;
+        long words = 0;
+        for (var i = 0; i < lines; i++)
+        {
+            var line = string.Join(' ', Enumerable.Range(0, 5).Select(j => Words[(i * 7 + j * 13) % Words.Length]));
+            words += 5;
+            producer.ProduceWithRetry(topic, new Message<string, string> { Key = "line-" + i, Value = line, Timestamp = new Timestamp(start + i, TimestampType.CreateTime) });
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+        return words;
+    }
+
+    /// <param name="store">the word count's store: in memory by default, as Streamiz's stores here</param>
+    private static async Task<double> RunStreamsAsync(
+        string bootstrap, string input, string output, string name, long words, int threads, ProcessingGuarantee guarantee, bool windowed,
+        DslStoreType store = DslStoreType.InMemory, string? stateDir = null)
+    {
+        var builder = new StreamsBuilder(new TopologyConfig { DefaultDslStore = store });
+        var grouped = builder.Stream(input, Consumed.With(Serdes.String(), Serdes.String()))
+            .FlatMapValues(line => line.Split(' '))
+            .GroupBy((_, word) => word, Grouped.With(Serdes.String(), Serdes.String()));
+        if (windowed)
+        {
+            // A grace that covers the input's span: records of several partitions meet out of order in the repartition topic.
+            grouped.WindowedBy(TimeWindows.OfSizeAndGrace(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)))
+                .Count()
+                .ToStream()
+                .Map((window, count) => KeyValuePair(window.Key + "@" + window.Window.StartMs.ToString(CultureInfo.InvariantCulture), count))
+                .To(output, Produced.With(Serdes.String(), Serdes.Int64()));
+        }
+        else
+        {
+            grouped.Count().ToStream().To(output, Produced.With(Serdes.String(), Serdes.Int64()));
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await using var streams = new KafkaStreams(builder.Build(), new StreamsConfig
+        {
+            ApplicationId = "streams-perf-" + name,
+            BootstrapServers = bootstrap,
+            NumStreamThreads = threads,
+            ProcessingGuarantee = guarantee,
+            StateDir = stateDir ?? Path.Combine(Path.GetTempPath(), "kafka-streams"),
+        });
+        await streams.StartAsync();
+        return await Task.Run(() => AwaitUpdates(bootstrap, output, words, guarantee == ProcessingGuarantee.ExactlyOnceV2, stopwatch));
+    }
+
+    private static Tributary.Grains.Streams.State.KeyValue<string, long> KeyValuePair(string key, long value) => new(key, value);
+
+    /// <summary>Reads the output topic until it holds <paramref name="updates"/> records; the seconds since the part started.</summary>
+    private static double AwaitUpdates(string bootstrap, string topic, long updates, bool readCommitted, Stopwatch stopwatch)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "streams-perf-reader-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
+        }).Build();
+        consumer.Subscribe(topic);
+        long seen = 0;
+        var last = 0.0;
+        var deadline = TimeSpan.FromMinutes(10);
+        while (seen < updates)
+        {
+            if (stopwatch.Elapsed > deadline)
+            {
+                throw new TimeoutException($"{topic} held {seen} of {updates} updates after {deadline}");
+            }
+
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not null)
+            {
+                seen++;
+                last = stopwatch.Elapsed.TotalSeconds;
+            }
+        }
+
+        consumer.Close();
+        return last;
+    }
+
+    /// <summary>The word count by hand: lines split into a repartition topic by word, then counted in memory.</summary>
+    private static async Task<double> ByHandAsync(string bootstrap, string input, string output, string name, int partitions, long words)
+    {
+        var repartition = $"streams-perf-{name}-repartition";
+        await PerfTopics.EnsureAsync(bootstrap, repartition, partitions);
+        var stopwatch = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var split = Task.Factory.StartNew(() => Stage(bootstrap, input, name + "-split", stop.Token, (producer, result) =>
+        {
+            foreach (var word in result.Message.Value.Split(' '))
+            {
+                producer.ProduceWithRetry(repartition, new Message<string, string> { Key = word, Value = "", Timestamp = result.Message.Timestamp });
+            }
+        }), TaskCreationOptions.LongRunning);
+        var counts = new Dictionary<string, long>();
+        var count = Task.Factory.StartNew(() => Stage(bootstrap, repartition, name + "-count", stop.Token, (producer, result) =>
+        {
+            var total = counts[result.Message.Key] = counts.GetValueOrDefault(result.Message.Key) + 1;
+            producer.ProduceWithRetry(output, new Message<string, string> { Key = result.Message.Key, Value = total.ToString(CultureInfo.InvariantCulture), Timestamp = result.Message.Timestamp });
+        }), TaskCreationOptions.LongRunning);
+        var seconds = await Task.Run(() => AwaitUpdates(bootstrap, output, words, readCommitted: false, stopwatch));
+        await stop.CancelAsync();
+        await Task.WhenAll(split, count);
+        return seconds;
+    }
+
+    /// <summary>One consume-produce loop of a group, committing every second after its output is flushed.</summary>
+    private static void Stage(string bootstrap, string topic, string group, CancellationToken stop, Action<IProducer<string, string>, ConsumeResult<string, string>> handle)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            LingerMs = 100,
+            Partitioner = Partitioner.Murmur2Random,
+        }).Build();
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "streams-perf-" + group,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe(topic);
+        var lastCommit = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+            {
+                handle(producer, result);
+            }
+
+            if (lastCommit.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                producer.Flush(TimeSpan.FromSeconds(30));
+                try
+                {
+                    consumer.Commit();
+                }
+                catch (KafkaException e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_NoOffset)
+                {
+                }
+
+                lastCommit.Restart();
+            }
+        }
+
+        consumer.Close();
+    }
+}
