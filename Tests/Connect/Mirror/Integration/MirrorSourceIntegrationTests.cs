@@ -118,12 +118,33 @@ public sealed class MirrorSourceIntegrationTests : IAsyncLifetime
     private async Task AssertRemoteTopicAsync(string topic, int partitions, string? retentionMs)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Target.BootstrapServers }).Build();
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+        var metadata = await MetadataAsync(admin, topic);
         Assert.Equal(partitions, Assert.Single(metadata.Topics).Partitions.Count);
         if (retentionMs is not null)
         {
             var configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }]);
             Assert.Equal(retentionMs, Assert.Single(configs).Entries["retention.ms"].Value);
+        }
+    }
+
+    /// <summary>
+    /// The topic's metadata, asked again while the admin client finds no broker up (<c>Local: Broker transport failure</c>):
+    /// on a machine loaded by other test processes its first connection can take longer than one request's timeout,
+    /// and an application's admin calls retry that error too.
+    /// </summary>
+    private static async Task<Metadata> MetadataAsync(IAdminClient admin, string topic)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            try
+            {
+                return admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+            }
+            catch (KafkaException e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_Transport && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
         }
     }
 }
