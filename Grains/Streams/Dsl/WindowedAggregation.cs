@@ -8,6 +8,8 @@ namespace Tributary.Grains.Streams.Dsl;
 /// <summary>What the windowed aggregations of a grouped stream share: naming, repartitioning, the store and the node.</summary>
 internal sealed class WindowedAggregation<TKey, TValue>(KStream<TKey, TValue> stream, Grouped<TKey, TValue> grouped, bool repartitionRequired)
 {
+    public StreamsBuilder Builder => stream.Builder;
+
     public ISerde<TKey>? KeySerde => grouped.KeySerde ?? stream.KeySerde;
 
     public ISerde<TValue>? ValueSerde => grouped.ValueSerde ?? stream.ValueSerde;

@@ -26,7 +26,7 @@ public sealed class TimeWindowedCogroupedKStream<TKey, TAggregate>
         var (sizeMs, graceMs) = _sliding is { } sliding ? (sliding.TimeDifferenceMs, sliding.GraceMs) : (_windows!.SizeMs, _windows.GraceMs);
         return _cogrouped.Build(
             named, materialized,
-            storeName => WindowedTables.WindowStore(storeName, materialized, keySerde, sizeMs, graceMs, _sliding is not null),
+            storeName => WindowedTables.WindowStore(_cogrouped.Builder.Config, storeName, materialized, keySerde, sizeMs, graceMs, _sliding is not null),
             (input, name, storeName) => _sliding is { } slides
                 ? input.Sliding(name, storeName, slides, initializer)
                 : input.TimeWindowed(name, storeName, _windows!, initializer),
@@ -59,7 +59,7 @@ public sealed class SessionWindowedCogroupedKStream<TKey, TAggregate>
         var keySerde = materialized.KeySerde ?? _cogrouped.KeySerde;
         return _cogrouped.Build(
             named, materialized,
-            storeName => WindowedTables.SessionStore(storeName, materialized, keySerde, _windows),
+            storeName => WindowedTables.SessionStore(_cogrouped.Builder.Config, storeName, materialized, keySerde, _windows),
             (input, name, storeName) => input.Session(name, storeName, _windows, initializer, merger),
             (merge, storeName) => WindowedTables.Table<TKey, TAggregate>(
                 _cogrouped.Builder, merge, storeName, keySerde, materialized.ValueSerde, _windows.GraceMs + _windows.InactivityGapMs,

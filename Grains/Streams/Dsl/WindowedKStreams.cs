@@ -48,7 +48,7 @@ public sealed class TimeWindowedKStream<TKey, TValue>
     {
         var (sizeMs, graceMs) = _sliding is { } sliding ? (sliding.TimeDifferenceMs, sliding.GraceMs) : (_windows!.SizeMs, _windows.GraceMs);
         return _aggregation.Build(named, materialized, prefix, graceMs,
-            storeName => WindowedTables.WindowStore(storeName, materialized, _aggregation.KeySerde, sizeMs, graceMs, _sliding is not null),
+            storeName => WindowedTables.WindowStore(_aggregation.Builder.Config, storeName, materialized, _aggregation.KeySerde, sizeMs, graceMs, _sliding is not null),
             (name, storeName) => _sliding is { } slides
                 ? new SlidingWindowAggregateNode<TKey, TValue, TAggregate>(name, storeName, slides, initializer, add)
                 : new TimeWindowAggregateNode<TKey, TValue, TAggregate>(name, storeName, _windows!, initializer, add),
@@ -93,7 +93,7 @@ public sealed class SessionWindowedKStream<TKey, TValue>
         Func<TKey, TValue, TAggregate, TAggregate> add, Func<TKey, TAggregate, TAggregate, TAggregate> merge)
     {
         return _aggregation.Build(named, materialized, prefix, _windows.GraceMs + _windows.InactivityGapMs,
-            storeName => WindowedTables.SessionStore(storeName, materialized, _aggregation.KeySerde, _windows),
+            storeName => WindowedTables.SessionStore(_aggregation.Builder.Config, storeName, materialized, _aggregation.KeySerde, _windows),
             (name, storeName) => new SessionWindowAggregateNode<TKey, TValue, TAggregate>(name, storeName, _windows, initializer, add, merge),
             WindowedSerdes.SessionWindowedSerdeFrom);
     }

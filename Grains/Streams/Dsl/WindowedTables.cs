@@ -47,7 +47,7 @@ internal static class WindowedTables
 
     /// <summary>The window store of a time-windowed (or, <paramref name="sliding"/>, sliding-window) aggregation, checked against the windows.</summary>
     public static IStoreBuilder WindowStore<TKey, TAggregate>(
-        string storeName, Materialized<TKey, TAggregate> materialized, ISerde<TKey>? keySerde, long sizeMs, long graceMs, bool sliding)
+        TopologyConfig config, string storeName, Materialized<TKey, TAggregate> materialized, ISerde<TKey>? keySerde, long sizeMs, long graceMs, bool sliding)
     {
         // A sliding window spans the time difference, both ends included; its store keeps two of them, as Kafka's.
         var minimum = sliding ? 2 * sizeMs + graceMs : sizeMs + graceMs;
@@ -61,12 +61,13 @@ internal static class WindowedTables
                     + $"Got time difference=[{sizeMs}], grace=[{graceMs}], retention=[{retention}]");
         }
 
-        var builder = Stores.WindowStoreBuilder(new WindowBytesStoreSupplier(storeName, retention, sizeMs), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
+        var builder = Stores.WindowStoreBuilder(new WindowBytesStoreSupplier(storeName, retention, sizeMs, Persistent(config)), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
         return materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
     }
 
     /// <summary>The session store of a session-windowed aggregation, checked against the windows.</summary>
-    public static IStoreBuilder SessionStore<TKey, TAggregate>(string storeName, Materialized<TKey, TAggregate> materialized, ISerde<TKey>? keySerde, SessionWindows windows)
+    public static IStoreBuilder SessionStore<TKey, TAggregate>(
+        TopologyConfig config, string storeName, Materialized<TKey, TAggregate> materialized, ISerde<TKey>? keySerde, SessionWindows windows)
     {
         var minimum = windows.InactivityGapMs + windows.GraceMs;
         var retention = materialized.Retention is { } asked ? (long)asked.TotalMilliseconds : minimum;
@@ -77,7 +78,10 @@ internal static class WindowedTables
                 + $"Got gap=[{windows.InactivityGapMs}], grace=[{windows.GraceMs}], retention=[{retention}]");
         }
 
-        var builder = Stores.SessionStoreBuilder(new SessionBytesStoreSupplier(storeName, retention), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
+        var builder = Stores.SessionStoreBuilder(new SessionBytesStoreSupplier(storeName, retention, Persistent(config)), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
         return materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
     }
+
+    /// <summary>Whether <c>default.dsl.store</c> puts the DSL's window and session stores on disk, as its key-value stores.</summary>
+    private static bool Persistent(TopologyConfig config) => config.DefaultDslStore == DslStoreType.RocksDb;
 }

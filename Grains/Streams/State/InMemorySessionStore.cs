@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Tributary.Grains.Streams.State;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Tributary.Grains.Streams.State;
 /// logged, each change goes to the changelog keyed as Kafka keys it: the key, the 8-byte end, the 8-byte start,
 /// big-endian, with the session's end as the record's timestamp. One thread at a time.
 /// </summary>
-internal sealed class InMemorySessionStore(string name, long retentionMs, bool logged) : IStateStore
+internal sealed class InMemorySessionStore(string name, long retentionMs, bool logged) : ISessionBytesStore
 {
     private readonly Dictionary<byte[], SortedDictionary<(long End, long Start), byte[]>> _sessions = new(ByteArrayComparer.Instance);
 
@@ -41,7 +39,7 @@ internal sealed class InMemorySessionStore(string name, long retentionMs, bool l
 
         if (logged)
         {
-            _context!.LogChange(Name, ChangelogKey(key, start, end), value, end);
+            _context!.LogChange(Name, WindowKeys.SessionChangelogKey(key, start, end), value, end);
         }
     }
 
@@ -68,26 +66,10 @@ internal sealed class InMemorySessionStore(string name, long retentionMs, bool l
         IsOpen = false;
     }
 
-    internal static byte[] ChangelogKey(byte[] key, long start, long end)
-    {
-        var bytes = new byte[key.Length + 16];
-        key.CopyTo(bytes, 0);
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(key.Length), end);
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(key.Length + 8), start);
-        return bytes;
-    }
-
     private void Restore(byte[] changelogKey, byte[]? value, long timestamp)
     {
-        if (changelogKey.Length < 16)
-        {
-            throw new StreamsException($"A record of the changelog of session store {Name} has a key of {changelogKey.Length} bytes, too short for a session");
-        }
-
-        var keyLength = changelogKey.Length - 16;
-        var end = BinaryPrimitives.ReadInt64BigEndian(changelogKey.AsSpan(keyLength));
-        var start = BinaryPrimitives.ReadInt64BigEndian(changelogKey.AsSpan(keyLength + 8));
-        Apply(changelogKey.AsSpan(0, keyLength).ToArray(), start, end, value);
+        var (key, start, end) = WindowKeys.ParseSessionChangelogKey(Name, changelogKey);
+        Apply(key, start, end, value);
     }
 
     private bool Apply(byte[] key, long start, long end, byte[]? value)

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Tributary.Grains.Streams.State;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Tributary.Grains.Streams.State;
 /// keyed as Kafka keys it: the key, the 8-byte window start, a 4-byte sequence number (0), all big-endian, with the
 /// value's timestamp as the record's. One thread at a time.
 /// </summary>
-internal sealed class InMemoryWindowStore(string name, long retentionMs, long windowSizeMs, bool logged) : IStateStore
+internal sealed class InMemoryWindowStore(string name, long retentionMs, long windowSizeMs, bool logged) : IWindowBytesStore
 {
     private readonly SortedDictionary<long, Dictionary<byte[], (byte[] Value, long Timestamp)>> _windows = [];
     private StateStoreContext? _context;
@@ -39,7 +37,7 @@ internal sealed class InMemoryWindowStore(string name, long retentionMs, long wi
 
         if (logged)
         {
-            _context!.LogChange(Name, ChangelogKey(key, windowStart), value, timestamp);
+            _context!.LogChange(Name, WindowKeys.WindowChangelogKey(key, windowStart), value, timestamp);
         }
     }
 
@@ -96,23 +94,9 @@ internal sealed class InMemoryWindowStore(string name, long retentionMs, long wi
         IsOpen = false;
     }
 
-    internal static byte[] ChangelogKey(byte[] key, long windowStart)
-    {
-        var bytes = new byte[key.Length + 12];
-        key.CopyTo(bytes, 0);
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(key.Length), windowStart);
-        return bytes;
-    }
-
     private void Restore(byte[] changelogKey, byte[]? value, long timestamp)
     {
-        if (changelogKey.Length < 12)
-        {
-            throw new StreamsException($"A record of the changelog of window store {Name} has a key of {changelogKey.Length} bytes, too short for a window");
-        }
-
-        var key = changelogKey.AsSpan(0, changelogKey.Length - 12).ToArray();
-        var start = BinaryPrimitives.ReadInt64BigEndian(changelogKey.AsSpan(changelogKey.Length - 12));
+        var (key, start) = WindowKeys.ParseWindowChangelogKey(Name, changelogKey);
         Apply(key, value, start, timestamp);
     }
 

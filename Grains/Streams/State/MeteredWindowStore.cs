@@ -7,7 +7,7 @@ namespace Tributary.Grains.Streams.State;
 /// The typed face of a window store over its bytes (Kafka's <c>MeteredWindowStore</c>); the DSL also reads and
 /// writes each value's timestamp through it.
 /// </summary>
-internal sealed class MeteredWindowStore<TKey, TValue>(InMemoryWindowStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+internal sealed class MeteredWindowStore<TKey, TValue>(IWindowBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
     : IWindowStore<TKey, TValue>, IWrappedStateStore
 {
     private readonly StoreSerdes<TKey, TValue> _serdes = new(inner.Name, keySerde, valueSerde);
@@ -71,7 +71,7 @@ internal sealed class MeteredWindowStore<TKey, TValue>(InMemoryWindowStore inner
 }
 
 /// <summary>The typed face of a session store over its bytes (Kafka's <c>MeteredSessionStore</c>).</summary>
-internal sealed class MeteredSessionStore<TKey, TValue>(InMemorySessionStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+internal sealed class MeteredSessionStore<TKey, TValue>(ISessionBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
     : ISessionStore<TKey, TValue>, IWrappedStateStore
 {
     private readonly StoreSerdes<TKey, TValue> _serdes = new(inner.Name, keySerde, valueSerde);

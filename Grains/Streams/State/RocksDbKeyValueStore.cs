@@ -10,9 +10,6 @@ namespace Tributary.Grains.Streams.State;
 /// </summary>
 public sealed class RocksDbKeyValueStore(string name) : IKeyValueBytesStore
 {
-    /// <summary>How long a task waits for the store's directory lock, held while another thread of the process still closes it.</summary>
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
-
     private RocksDb? _db;
     private WriteOptions? _writeOptions;
 
@@ -32,25 +29,8 @@ public sealed class RocksDbKeyValueStore(string name) : IKeyValueBytesStore
 
     public void Init(StateStoreContext context)
     {
-        var directory = DirectoryOf(context.StateDirectory, Name);
-        Directory.CreateDirectory(directory);
-        var options = new DbOptions().SetCreateIfMissing(true).SetCompression(Compression.Lz4);
-        _writeOptions = new WriteOptions().DisableWal(1);
-        var deadline = DateTime.UtcNow + LockWait;
-        while (true)
-        {
-            try
-            {
-                _db = RocksDb.Open(options, directory);
-                break;
-            }
-            catch (RocksDbException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline)
-            {
-                // Another thread of this process has not closed the task's store yet (a task moving between threads).
-                Thread.Sleep(100);
-            }
-        }
-
+        _db = RocksDbFiles.Open(DirectoryOf(context.StateDirectory, Name));
+        _writeOptions = RocksDbFiles.WithoutWal();
         context.Register(this, Restore);
     }
 
@@ -77,7 +57,7 @@ public sealed class RocksDbKeyValueStore(string name) : IKeyValueBytesStore
     {
         if (_db is not null)
         {
-            _db.Flush(new FlushOptions().SetWaitForFlush(true));
+            RocksDbFiles.Flush(_db);
         }
     }
 

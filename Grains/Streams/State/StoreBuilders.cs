@@ -69,7 +69,7 @@ public sealed class WindowStoreBuilder<TKey, TValue>(WindowBytesStoreSupplier su
     : StoreBuilder<WindowStoreBuilder<TKey, TValue>>(supplier.Name)
 {
     public override IStateStore Build() =>
-        new MeteredWindowStore<TKey, TValue>(new InMemoryWindowStore(Name, supplier.RetentionMs, supplier.WindowSizeMs, LoggingEnabled), keySerde, valueSerde);
+        new MeteredWindowStore<TKey, TValue>(supplier.Get(LoggingEnabled), keySerde, valueSerde);
 }
 
 /// <summary>Builds typed session stores (Kafka's <c>SessionStoreBuilder</c>).</summary>
@@ -77,14 +77,24 @@ public sealed class SessionStoreBuilder<TKey, TValue>(SessionBytesStoreSupplier 
     : StoreBuilder<SessionStoreBuilder<TKey, TValue>>(supplier.Name)
 {
     public override IStateStore Build() =>
-        new MeteredSessionStore<TKey, TValue>(new InMemorySessionStore(Name, supplier.RetentionMs, LoggingEnabled), keySerde, valueSerde);
+        new MeteredSessionStore<TKey, TValue>(supplier.Get(LoggingEnabled), keySerde, valueSerde);
 }
 
-/// <summary>An in-memory window store's name, retention and window size.</summary>
-public sealed record WindowBytesStoreSupplier(string Name, long RetentionMs, long WindowSizeMs);
+/// <summary>A window store's name, retention and window size, and whether it keeps its windows on local disk (RocksDB) or in memory.</summary>
+public sealed record WindowBytesStoreSupplier(string Name, long RetentionMs, long WindowSizeMs, bool Persistent = false)
+{
+    internal IWindowBytesStore Get(bool logged) => Persistent
+        ? new RocksDbWindowStore(Name, RetentionMs, WindowSizeMs, logged)
+        : new InMemoryWindowStore(Name, RetentionMs, WindowSizeMs, logged);
+}
 
-/// <summary>An in-memory session store's name and retention.</summary>
-public sealed record SessionBytesStoreSupplier(string Name, long RetentionMs);
+/// <summary>A session store's name and retention, and whether it keeps its sessions on local disk (RocksDB) or in memory.</summary>
+public sealed record SessionBytesStoreSupplier(string Name, long RetentionMs, bool Persistent = false)
+{
+    internal ISessionBytesStore Get(bool logged) => Persistent
+        ? new RocksDbSessionStore(Name, RetentionMs, logged)
+        : new InMemorySessionStore(Name, RetentionMs, logged);
+}
 
 /// <summary>Store factories, as Kafka's <c>Stores</c>.</summary>
 public static class Stores
@@ -95,7 +105,36 @@ public static class Stores
     public static IKeyValueBytesStoreSupplier PersistentKeyValueStore(string name) => new RocksDbKeyValueBytesStoreSupplier(name);
 
     /// <summary>A window store in memory that keeps windows whose start is within <paramref name="retention"/> of the latest.</summary>
-    public static WindowBytesStoreSupplier InMemoryWindowStore(string name, TimeSpan retention, TimeSpan windowSize, bool retainDuplicates = false)
+    public static WindowBytesStoreSupplier InMemoryWindowStore(string name, TimeSpan retention, TimeSpan windowSize, bool retainDuplicates = false) =>
+        WindowStore(name, retention, windowSize, retainDuplicates, persistent: false);
+
+    /// <summary>
+    /// A window store on local disk in RocksDB (Kafka's <c>persistentWindowStore</c>), cut into time segments so that
+    /// expired windows go with whole files; it keeps windows whose start is within <paramref name="retention"/> of the latest.
+    /// </summary>
+    public static WindowBytesStoreSupplier PersistentWindowStore(string name, TimeSpan retention, TimeSpan windowSize, bool retainDuplicates = false) =>
+        WindowStore(name, retention, windowSize, retainDuplicates, persistent: true);
+
+    public static SessionBytesStoreSupplier InMemorySessionStore(string name, TimeSpan retention) =>
+        new(name, (long)retention.TotalMilliseconds);
+
+    /// <summary>A session store on local disk in RocksDB (Kafka's <c>persistentSessionStore</c>), cut into time segments by session end.</summary>
+    public static SessionBytesStoreSupplier PersistentSessionStore(string name, TimeSpan retention) =>
+        new(name, (long)retention.TotalMilliseconds, Persistent: true);
+
+    public static KeyValueStoreBuilder<TKey, TValue> KeyValueStoreBuilder<TKey, TValue>(
+        IKeyValueBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) =>
+        new(supplier, keySerde, valueSerde);
+
+    public static WindowStoreBuilder<TKey, TValue> WindowStoreBuilder<TKey, TValue>(
+        WindowBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) =>
+        new(supplier, keySerde, valueSerde);
+
+    public static SessionStoreBuilder<TKey, TValue> SessionStoreBuilder<TKey, TValue>(
+        SessionBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) =>
+        new(supplier, keySerde, valueSerde);
+
+    private static WindowBytesStoreSupplier WindowStore(string name, TimeSpan retention, TimeSpan windowSize, bool retainDuplicates, bool persistent)
     {
         if (retainDuplicates)
         {
@@ -110,21 +149,6 @@ public static class Stores
                 $"The retention period of the window store {name} must be no smaller than its window size, which must be positive. Got size={sizeMs}, retention={retentionMs}");
         }
 
-        return new WindowBytesStoreSupplier(name, retentionMs, sizeMs);
+        return new WindowBytesStoreSupplier(name, retentionMs, sizeMs, persistent);
     }
-
-    public static SessionBytesStoreSupplier InMemorySessionStore(string name, TimeSpan retention) =>
-        new(name, (long)retention.TotalMilliseconds);
-
-    public static KeyValueStoreBuilder<TKey, TValue> KeyValueStoreBuilder<TKey, TValue>(
-        IKeyValueBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) =>
-        new(supplier, keySerde, valueSerde);
-
-    public static WindowStoreBuilder<TKey, TValue> WindowStoreBuilder<TKey, TValue>(
-        WindowBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) =>
-        new(supplier, keySerde, valueSerde);
-
-    public static SessionStoreBuilder<TKey, TValue> SessionStoreBuilder<TKey, TValue>(
-        SessionBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) =>
-        new(supplier, keySerde, valueSerde);
 }
