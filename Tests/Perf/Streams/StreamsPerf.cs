@@ -67,6 +67,9 @@ internal static class StreamsPerf
             rows.Add(("word count, exactly_once_v2", Rate(eos), string.Create(CultureInfo.InvariantCulture, $"{alos / eos:F2} x at_least_once")));
             var windowed = await PartAsync("windowed", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: true));
             rows.Add(("count per word and 10 s window, at_least_once", Rate(windowed), string.Create(CultureInfo.InvariantCulture, $"{byHand / windowed:F2} x word count by hand")));
+            var rocksDbWindowed = await PartAsync("rocksdb-windowed", (name, output) => RunStreamsAsync(
+                silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, DslStoreType.RocksDb, stateDir));
+            rows.Add(("windowed count, RocksDB window store", Rate(rocksDbWindowed), string.Create(CultureInfo.InvariantCulture, $"{windowed / rocksDbWindowed:F2} x in-memory window store")));
 
             // Streamiz.Kafka.Net on the same input with the same threads: the .NET library users would otherwise take.
             var streamiz = await PartAsync("streamiz", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, words, threads, windowed: false,
