@@ -30,8 +30,8 @@ public sealed partial class KTable<TKey, TValue>
 
     internal TableValueGetter Getter { get; }
 
-    /// <summary>For a windowed table: makes the node that suppresses its updates until windows close (name, store name).</summary>
-    internal Func<string, string, Internals.ProcessorNode>? SuppressNode { get; init; }
+    /// <summary>For a windowed table: how a suppression names its keys, where their windows end, and the grace they close after.</summary>
+    internal WindowedSuppression? Windowed { get; init; }
 
     /// <summary>The name of the store that holds this table, when it is materialized.</summary>
     public string? QueryableStoreName { get; }
@@ -59,12 +59,16 @@ public sealed partial class KTable<TKey, TValue>
     }
 
     /// <summary>
-    /// Holds back a windowed table's updates until each window closes, then emits its final value once (Kafka's
-    /// <c>suppress(Suppressed.untilWindowCloses(unbounded()))</c>).
+    /// Holds back the table's updates and forwards each key's latest one when its time comes (Kafka's
+    /// <c>suppress</c>): for a windowed table, <see cref="Suppressed.UntilWindowCloses"/> emits each window's final
+    /// value once; <see cref="Suppressed.UntilTimeLimit"/> emits a key's latest value a while after its first
+    /// held-back update, on any table.
     /// </summary>
     public KTable<TKey, TValue> Suppress(Suppressed suppressed)
     {
-        if (SuppressNode is not { } suppressNode)
+        ArgumentNullException.ThrowIfNull(suppressed);
+        var untilWindowCloses = suppressed.TimeLimitMs is null;
+        if (untilWindowCloses && Windowed is null)
         {
             throw new TopologyException("Suppression until a window closes needs a windowed table (a windowed aggregation)");
         }
@@ -72,7 +76,14 @@ public sealed partial class KTable<TKey, TValue>
         // Kafka's order of generated numbers: the processor, then its buffer's store.
         var name = suppressed.Name ?? _builder.NewProcessorName("KTABLE-SUPPRESS-");
         var storeName = suppressed.Name is { } named ? named + "-store" : _builder.NewStoreName("KTABLE-SUPPRESS-");
-        _builder.Topology.AddProcessorNode(name, n => suppressNode(n, storeName), Name);
+        var keys = Windowed?.Keys ?? ((task, store) => new SerdeSuppressKeys<TKey>(
+            KeySerde ?? State.SerdeDefaults.As<TKey>(task.DefaultKeySerde, "key", store), store));
+        var windows = Windowed;
+        Func<object, long, long> bufferTime = untilWindowCloses ? (key, _) => windows!.WindowEnd(key) : (_, timestamp) => timestamp;
+        var suppressMs = suppressed.TimeLimitMs ?? windows!.GraceMs;
+        var valueSerde = ValueSerde;
+        _builder.Topology.AddProcessorNode(
+            name, n => new SuppressNode<TValue>(n, storeName, keys, bufferTime, suppressMs, suppressed.Buffer, dropTombstones: untilWindowCloses, valueSerde), Name);
         _builder.Topology.AddStateStore(
             State.Stores.KeyValueStoreBuilder(State.Stores.InMemoryKeyValueStore(storeName), Serdes.ByteArray(), Serdes.ByteArray()), name);
         return new KTable<TKey, TValue>(_builder, name, KeySerde, ValueSerde, null, Getter);
@@ -86,3 +97,6 @@ public sealed partial class KTable<TKey, TValue>
             _builder, name, KeySerde, ValueSerde, null, Getter.Then((key, value) => predicate((TKey)key, (TValue)value) != not ? value : null));
     }
 }
+
+/// <summary>What a suppression needs to know of a windowed table: its keys' bytes (given the task and the buffer's store), their windows' ends, and the grace after which windows close.</summary>
+internal sealed record WindowedSuppression(Func<Internals.TaskState, string, ISuppressKeys> Keys, Func<object, long> WindowEnd, long GraceMs);

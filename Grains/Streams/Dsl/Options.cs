@@ -117,21 +117,93 @@ public sealed record Branched<TKey, TValue>(string? Name = null, Func<KStream<TK
 /// </summary>
 public sealed record Joined<TKey, TValue, TOther>(ISerde<TKey>? KeySerde = null, ISerde<TValue>? ValueSerde = null, string? Name = null);
 
-/// <summary>How a windowed table's updates are held back (Kafka's <c>Suppressed</c>).</summary>
+/// <summary>How a table's updates are held back (Kafka's <c>Suppressed</c>).</summary>
 public sealed record Suppressed
 {
-    private Suppressed(string? name)
+    private Suppressed(long? timeLimitMs, BufferConfig buffer)
     {
-        Name = name;
+        TimeLimitMs = timeLimitMs;
+        Buffer = buffer;
     }
 
-    public string? Name { get; }
+    public string? Name { get; private init; }
+
+    /// <summary>How long a key's first held-back update waits for more; null until its window closes.</summary>
+    internal long? TimeLimitMs { get; }
+
+    internal BufferConfig Buffer { get; }
 
     /// <summary>
-    /// One final result per window, when the window closes (its end plus grace has passed in stream time); the
-    /// buffer is unbounded, as Kafka's <c>BufferConfig.unbounded()</c>.
+    /// One final result per window of a windowed table, when the window closes (its end plus grace has passed in
+    /// stream time). The buffer must not emit early (Kafka's <c>StrictBufferConfig</c>): unbounded, as
+    /// <c>BufferConfig.unbounded()</c> by default, or bounded with <see cref="BufferConfig.ShutDownWhenFull"/>.
     /// </summary>
-    public static Suppressed UntilWindowCloses() => new((string?)null);
+    public static Suppressed UntilWindowCloses(BufferConfig? buffer = null)
+    {
+        buffer ??= BufferConfig.Unbounded();
+        if (!buffer.ShutDownWhenFull)
+        {
+            throw new ArgumentException("Suppression until windows close takes a strict buffer (unbounded, or one that shuts down when full): emitting early would not be final");
+        }
 
-    public Suppressed WithName(string name) => new(name);
+        return new Suppressed(null, buffer);
+    }
+
+    /// <summary>
+    /// Each key's latest update once <paramref name="timeToWaitForMoreEvents"/> of stream time has passed since the
+    /// first update it held back (Kafka's <c>untilTimeLimit</c>), or earlier when a bounded buffer that emits early is full.
+    /// </summary>
+    public static Suppressed UntilTimeLimit(TimeSpan timeToWaitForMoreEvents, BufferConfig buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var limitMs = (long)timeToWaitForMoreEvents.TotalMilliseconds;
+        if (limitMs < 0)
+        {
+            throw new ArgumentException($"The time to wait for more events must not be negative: got {limitMs} ms");
+        }
+
+        return new Suppressed(limitMs, buffer);
+    }
+
+    public Suppressed WithName(string name) => this with { Name = name };
+}
+
+/// <summary>How much a suppression may hold back, and what it does when that is reached (Kafka's <c>Suppressed.BufferConfig</c>).</summary>
+public sealed record BufferConfig
+{
+    private BufferConfig(long maxRecords, long maxBytes, bool shutDownWhenFull)
+    {
+        if (maxRecords < 0 || maxBytes < 0)
+        {
+            throw new ArgumentException($"A suppression buffer's limits must not be negative: got {maxRecords} records, {maxBytes} bytes");
+        }
+
+        MaxRecords = maxRecords;
+        MaxBytes = maxBytes;
+        ShutDownWhenFull = shutDownWhenFull;
+    }
+
+    public long MaxRecords { get; }
+
+    public long MaxBytes { get; }
+
+    /// <summary>Whether a full buffer stops the application (true) or emits its oldest keys early (false).</summary>
+    public bool ShutDownWhenFull { get; }
+
+    /// <summary>No limit; nothing is ever emitted early (Kafka's <c>unbounded()</c>, a strict buffer).</summary>
+    public static BufferConfig Unbounded() => new(long.MaxValue, long.MaxValue, shutDownWhenFull: true);
+
+    /// <summary>At most <paramref name="records"/> keys held; the oldest emitted early beyond (Kafka's <c>maxRecords</c>).</summary>
+    public static BufferConfig MaxRecordsOf(long records) => new(records, long.MaxValue, shutDownWhenFull: false);
+
+    /// <summary>At most <paramref name="bytes"/> held (keys, values and two times per key); the oldest emitted early beyond (Kafka's <c>maxBytes</c>).</summary>
+    public static BufferConfig MaxBytesOf(long bytes) => new(long.MaxValue, bytes, shutDownWhenFull: false);
+
+    public BufferConfig WithMaxRecords(long records) => new(records, MaxBytes, ShutDownWhenFull);
+
+    public BufferConfig WithMaxBytes(long bytes) => new(MaxRecords, bytes, ShutDownWhenFull);
+
+    public BufferConfig EmitEarlyWhenFull() => new(MaxRecords, MaxBytes, shutDownWhenFull: false);
+
+    public BufferConfig WithShutDownWhenFull() => new(MaxRecords, MaxBytes, shutDownWhenFull: true);
 }

@@ -32,7 +32,11 @@ internal static class WindowedTables
         });
         return new KTable<Windowed<TKey>, TAggregate>(builder, name, keySerde is null ? null : windowedSerde(keySerde), valueSerde, storeName, getter)
         {
-            SuppressNode = (suppressName, suppressStore) => new SuppressNode<TKey, TAggregate>(suppressName, suppressStore, closeDelayMs, keySerde, valueSerde),
+            Windowed = new WindowedSuppression(
+                (task, suppressStore) => new WindowedSuppressKeys<TKey>(
+                    keySerde ?? SerdeDefaults.As<TKey>(task.DefaultKeySerde, "key", suppressStore), suppressStore),
+                key => ((Windowed<TKey>)key).Window.EndMs,
+                closeDelayMs),
         };
     }
 
