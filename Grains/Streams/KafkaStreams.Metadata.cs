@@ -30,11 +30,26 @@ public sealed partial class KafkaStreams
         var partitions = topics.Max(PartitionCount);
         var bytes = keySerde.Serialize(topics[0], key, null);
         var partition = (Murmur2Partitioner.Murmur2(bytes) & 0x7fffffff) % partitions;
-        var owner = (await MembersAsync().ConfigureAwait(false))
-            .Where(m => m.Partitions.Any(p => p.Partition.Value == partition && topics.Contains(p.Topic)))
-            .Select(m => m.Host)
-            .FirstOrDefault();
-        return owner is null ? KeyQueryMetadata.NotAvailable : new KeyQueryMetadata(owner, [], partition);
+        var members = await MembersAsync().ConfigureAwait(false);
+        var owner = members.FirstOrDefault(m => m.Partitions.Any(p => p.Partition.Value == partition && topics.Contains(p.Topic)));
+        return owner.Host is null ? KeyQueryMetadata.NotAvailable : new KeyQueryMetadata(owner.Host, StandbyHosts(storeName, owner.ClientId, members), partition);
+    }
+
+    /// <summary>The servers of the instances that keep standbys of the task on <paramref name="ownerClientId"/>'s instance, for a persistent store.</summary>
+    private List<HostInfo> StandbyHosts(string storeName, string ownerClientId, List<(HostInfo? Host, string ClientId, IReadOnlyList<TopicPartition> Partitions)> members)
+    {
+        if (_config.NumStandbyReplicas == 0 || !_topology.StoreBuilders[storeName].Build().Persistent
+            || Runtime.StandbyPlacement.ProcessIdOf(_config.ApplicationId, ownerClientId) is not { } ownerProcess)
+        {
+            return [];
+        }
+
+        var hosts = members
+            .Select(m => (Process: Runtime.StandbyPlacement.ProcessIdOf(_config.ApplicationId, m.ClientId), m.Host))
+            .Where(m => m.Process is not null)
+            .GroupBy(m => m.Process!)
+            .ToDictionary(g => g.Key, g => g.First().Host);
+        return [.. Runtime.StandbyPlacement.StandbysOf(ownerProcess, hosts.Keys, _config.NumStandbyReplicas).Select(p => hosts[p]).OfType<HostInfo>()];
     }
 
     /// <summary>Every instance of the application that sets <see cref="StreamsConfig.ApplicationServer"/>, with the stores and partitions it holds.</summary>
@@ -62,7 +77,7 @@ public sealed partial class KafkaStreams
     internal static string ConsumerClientId(string threadName, string? applicationServer) =>
         applicationServer is null ? threadName + "-consumer" : $"{threadName}-consumer{ServerSeparator}{applicationServer}";
 
-    private async Task<List<(HostInfo? Host, IReadOnlyList<TopicPartition> Partitions)>> MembersAsync()
+    private async Task<List<(HostInfo? Host, string ClientId, IReadOnlyList<TopicPartition> Partitions)>> MembersAsync()
     {
         EnsureQueryable();
         var groups = await _admin!.DescribeConsumerGroupsAsync([_config.ApplicationId], new DescribeConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(30) })
@@ -73,7 +88,7 @@ public sealed partial class KafkaStreams
             return [];
         }
 
-        return [.. group.Members.Select(m => (HostInfo.FromClientId(m.ClientId, ServerSeparator), (IReadOnlyList<TopicPartition>)m.Assignment.TopicPartitions))];
+        return [.. group.Members.Select(m => (HostInfo.FromClientId(m.ClientId, ServerSeparator), m.ClientId, (IReadOnlyList<TopicPartition>)m.Assignment.TopicPartitions))];
     }
 }
 
@@ -101,6 +116,12 @@ public sealed record HostInfo(string Host, int Port)
 /// <summary>Where a key of a store lives: the instance holding its partition (Kafka's <c>KeyQueryMetadata</c>).</summary>
 public sealed record KeyQueryMetadata(HostInfo? ActiveHost, IReadOnlyList<HostInfo> StandbyHosts, int Partition)
 {
+    /// <summary>Equal when the hosts (standbys in order) and the partition are.</summary>
+    public bool Equals(KeyQueryMetadata? other) =>
+        other is not null && Equals(ActiveHost, other.ActiveHost) && Partition == other.Partition && StandbyHosts.SequenceEqual(other.StandbyHosts);
+
+    public override int GetHashCode() => HashCode.Combine(ActiveHost, Partition, StandbyHosts.Count);
+
     /// <summary>No instance is known to hold the key now (Kafka's <c>NOT_AVAILABLE</c>).</summary>
     public static KeyQueryMetadata NotAvailable { get; } = new(null, [], -1);
 }

@@ -22,6 +22,7 @@ public sealed partial class KafkaStreams : IAsyncDisposable
     private readonly object _gate = new();
     private IAdminClient? _admin;
     private GlobalStreamThread? _globalThread;
+    private StandbyUpdater? _standbyUpdater;
     private StateDirectoryLock? _stateLock;
     private Processor.IStateRestoreListener? _restoreListener;
     private KafkaStreamsState _state = KafkaStreamsState.Created;
@@ -112,6 +113,13 @@ public sealed partial class KafkaStreams : IAsyncDisposable
                 _partitionCounts[topic] = partitions;
             }
 
+            if (_config.NumStandbyReplicas > 0)
+            {
+                _standbyUpdater = new StandbyUpdater(
+                    _topology, _config, _processId, _admin, SubtopologyOfTopic(), _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _logger);
+                _standbyUpdater.Start();
+            }
+
             for (var i = 0; i < _config.NumStreamThreads; i++)
             {
                 StartThread();
@@ -146,6 +154,12 @@ public sealed partial class KafkaStreams : IAsyncDisposable
         }
 
         await Task.WhenAll(threads.Select(t => t.Completion)).ConfigureAwait(false);
+        if (_standbyUpdater is { } standbys)
+        {
+            standbys.Shutdown();
+            await standbys.Completion.ConfigureAwait(false);
+        }
+
         if (_globalThread is { } global)
         {
             global.Shutdown();
@@ -223,16 +237,19 @@ public sealed partial class KafkaStreams : IAsyncDisposable
 
     private void StartThread()
     {
-        var subtopologyOfTopic = _topology.Subtopologies()
-            .Where(s => !s.IsGlobal)
-            .SelectMany(s => s.SourceTopics.Select(t => (Topic: _topology.TopicName(_config.ApplicationId, t), s.Id)))
-            .ToDictionary(p => p.Topic, p => p.Id);
-        var thread = new StreamThread(_topology, _config, _processId, ++_threadIndex, subtopologyOfTopic, PartitionCount, _logger, OnRebalanceChanged,
-            _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _restoreListener);
+        var thread = new StreamThread(_topology, _config, _processId, ++_threadIndex, SubtopologyOfTopic(), PartitionCount, _logger, OnRebalanceChanged,
+            _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _restoreListener, _standbyUpdater);
         _threads.Add(thread);
         _ = thread.Completion.ContinueWith(_ => OnThreadStopped(thread), TaskScheduler.Default);
         thread.Start();
     }
+
+    /// <summary>The sub-topology that reads each (real) source topic.</summary>
+    private Dictionary<string, int> SubtopologyOfTopic() =>
+        _topology.Subtopologies()
+            .Where(s => !s.IsGlobal)
+            .SelectMany(s => s.SourceTopics.Select(t => (Topic: _topology.TopicName(_config.ApplicationId, t), s.Id)))
+            .ToDictionary(p => p.Topic, p => p.Id);
 
     private void OnRebalanceChanged()
     {

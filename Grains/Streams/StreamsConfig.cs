@@ -32,6 +32,12 @@ public sealed class StreamsConfig
     /// <summary><c>num.stream.threads</c>. Default 1.</summary>
     public int NumStreamThreads { get; init; } = 1;
 
+    /// <summary>
+    /// <c>num.standby.replicas</c>: how many other instances keep a copy of each task's persistent stores, following
+    /// their changelogs, so that a task that moves to one of them restores only what it missed. Default 0.
+    /// </summary>
+    public int NumStandbyReplicas { get; init; }
+
     /// <summary><c>processing.guarantee</c>. Default <see cref="ProcessingGuarantee.AtLeastOnce"/>.</summary>
     public ProcessingGuarantee ProcessingGuarantee { get; init; } = ProcessingGuarantee.AtLeastOnce;
 
@@ -99,6 +105,11 @@ public sealed class StreamsConfig
         if (NumStreamThreads < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(NumStreamThreads), NumStreamThreads, "num.stream.threads must be at least 1");
+        }
+
+        if (NumStandbyReplicas < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NumStandbyReplicas), NumStandbyReplicas, "num.standby.replicas must not be negative");
         }
     }
 }

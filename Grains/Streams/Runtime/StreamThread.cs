@@ -38,12 +38,14 @@ internal sealed partial class StreamThread
     private long _lastCommit;
     private readonly IReadOnlyDictionary<string, State.IStateStore> _globalStores;
     private readonly Processor.IStateRestoreListener? _restoreListener;
+    private readonly StandbyUpdater? _standbys;
 
     public StreamThread(
         Topology topology, StreamsConfig config, string processId, int index, IReadOnlyDictionary<string, int> subtopologyOfTopic,
         Func<string, int> partitionCount, ILogger logger, Action rebalanceChanged, IReadOnlyDictionary<string, State.IStateStore> globalStores,
-        Processor.IStateRestoreListener? restoreListener = null)
+        Processor.IStateRestoreListener? restoreListener = null, StandbyUpdater? standbys = null)
     {
+        _standbys = standbys;
         _restoreListener = restoreListener;
         _globalStores = globalStores;
         _rebalanceChanged = rebalanceChanged;
@@ -227,6 +229,8 @@ internal sealed partial class StreamThread
                     continue;
                 }
 
+                // A standby of the task here closes first: its checkpoint says how far its files are, and they are unlocked.
+                _standbys?.Claim(id);
                 var state = new TaskState(
                     _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, _collector!, _config.Clock, _globalStores, _config.TaskDirectory(id));
                 var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
@@ -264,6 +268,7 @@ internal sealed partial class StreamThread
             {
                 _tasks[id].Close(clean: !lost);
                 _tasks.Remove(id);
+                _standbys?.Release(id);
             }
         }
     }
@@ -287,6 +292,7 @@ internal sealed partial class StreamThread
             foreach (var task in _tasks.Values)
             {
                 task.Close(clean);
+                _standbys?.Release(task.Id);
             }
 
             _tasks.Clear();

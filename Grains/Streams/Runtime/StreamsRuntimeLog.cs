@@ -23,4 +23,16 @@ internal static partial class StreamsRuntimeLog
         Level = LogLevel.Warning,
         Message = "Stream thread {Thread} discards the checkpoint of store {Store} of task {Task}: offset {Offset} is outside its changelog ({Low} to {High}); the store is rebuilt")]
     public static partial void CheckpointDiscarded(ILogger logger, string thread, string store, string task, long offset, long low, long high);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Standby updater {Updater} keeps a standby of task {Task}")]
+    public static partial void StandbyCreated(ILogger logger, string updater, string task);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Standby updater {Updater} closed its standby of task {Task}")]
+    public static partial void StandbyClosed(ILogger logger, string updater, string task);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standby updater {Updater} could not read the group's members: {Reason}")]
+    public static partial void StandbyPlacementFailed(ILogger logger, string updater, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Standby updater {Updater} failed; the instance keeps no standbys")]
+    public static partial void StandbyFailed(ILogger logger, string updater, Exception exception);
 }

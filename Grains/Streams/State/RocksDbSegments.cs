@@ -24,12 +24,14 @@ internal sealed class RocksDbSegments(string storeName, long retentionMs) : IDis
     /// <summary>The latest time put into the store (a window's start, a session's end): what retention counts back from.</summary>
     public long ObservedStreamTime { get; private set; } = long.MinValue;
 
-    public WriteOptions WriteOptions { get; } = RocksDbFiles.WithoutWal();
+    /// <summary>How the segments are written; made when the store opens.</summary>
+    public WriteOptions WriteOptions { get; private set; } = null!;
 
     /// <summary>Opens the segments already in <paramref name="directory"/>, and the latest time they had seen.</summary>
     public void Open(string directory)
     {
         _directory = directory;
+        WriteOptions = RocksDbFiles.WithoutWal();
         Directory.CreateDirectory(directory);
         var prefix = storeName + ".";
         foreach (var path in Directory.GetDirectories(directory))

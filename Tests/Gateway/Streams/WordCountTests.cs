@@ -106,16 +106,11 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         }
 
         // A clean close leaves each task's checkpoint at the last record of its store's changelog partition.
-        using (var watermarks = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "watermarks" }).Build())
+        for (var partition = 0; partition < 2; partition++)
         {
-            for (var partition = 0; partition < 2; partition++)
-            {
-                var changelog = new TopicPartition("wordcount-persistent-counts-store-changelog", partition);
-                var end = watermarks.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(10)).High.Value;
-                Assert.Equal(
-                    ["0", "1", $"{changelog.Topic} {partition} {end - 1}"],
-                    await File.ReadAllLinesAsync(Path.Combine(stateDir, "wordcount-persistent", $"1_{partition}", ".checkpoint")));
-            }
+            Assert.Equal(
+                ["0", "1", LastChangelogRecord("wordcount-persistent", partition)],
+                await File.ReadAllLinesAsync(Path.Combine(stateDir, "wordcount-persistent", $"1_{partition}", ".checkpoint")));
         }
 
         // Restarted on the same directory: the counts are on disk, nothing is read back, and counting goes on.
@@ -177,8 +172,8 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
     {
         var (input, output) = await TopicsAsync("metadata", partitions: 4);
         var expected = new Dictionary<string, long>();
-        await using var first = Start("wordcount-metadata", input, output, applicationServer: "localhost:7001");
-        await using var second = Start("wordcount-metadata", input, output, applicationServer: "localhost:7002");
+        await using var first = Start("wordcount-metadata", input, output, applicationServer: "localhost:7001", standbys: 1);
+        await using var second = Start("wordcount-metadata", input, output, applicationServer: "localhost:7002", standbys: 1);
         await Wait.UntilAsync(
             () => first.State == KafkaStreamsState.Running && second.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(60), "both instances run");
         await ProduceAsync(input, 0, 200, expected);
@@ -194,6 +189,9 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
             var metadata = await second.QueryMetadataForKeyAsync("counts-store", word, Serdes.String());
             Assert.Equal(metadata, await first.QueryMetadataForKeyAsync("counts-store", word, Serdes.String()));
             Assert.Equal("localhost", metadata.ActiveHost!.Host);
+
+            // With one standby replica and two instances, the other instance keeps the key's standby (not queried: its stores are not active).
+            Assert.Equal([new HostInfo("localhost", metadata.ActiveHost.Port == 7001 ? 7002 : 7001)], metadata.StandbyHosts);
             Assert.Equal(count, instances[metadata.ActiveHost.Port].Store<string, long>("counts-store").Get(word));
             Assert.False(instances[metadata.ActiveHost.Port == 7001 ? 7002 : 7001].Store<string, long>("counts-store").TryGet(word, out _));
         }
@@ -211,9 +209,64 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         Assert.Contains("multiple instances of Kafka Streams are running in the same state directory", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AStandbyReplica_FollowsTheOtherInstancesChangelogs_SoThatATakeoverRestoresNothing()
+    {
+        var (input, output) = await TopicsAsync("standby", partitions: 2);
+        var expected = new Dictionary<string, long>();
+        var (firstDir, secondDir) = (NewStateDir(), NewStateDir());
+        var taken = new RecordingRestoreListener();
+        await using var first = Start("wordcount-standby", input, output, stateDir: firstDir, standbys: 1);
+        await using var second = Start("wordcount-standby", input, output, stateDir: secondDir, listener: taken, standbys: 1);
+        await Wait.UntilAsync(() => first.State == KafkaStreamsState.Running && second.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(60), "both instances run");
+        await ProduceAsync(input, 0, 300, expected);
+        await AwaitCountsAsync(output, expected);
+
+        // The active tasks write no checkpoint until they close (fewer than 10,000 changes): a checkpoint at the end of each
+        // changelog partition is the standby's, on the instance the task is not active on.
+        for (var partition = 0; partition < 2; partition++)
+        {
+            var current = LastChangelogRecord("wordcount-standby", partition);
+            await Wait.UntilAsync(
+                () => new[] { firstDir, secondDir }.Count(dir => Checkpoint(dir, partition).Contains(current)) == 1,
+                TimeSpan.FromSeconds(60),
+                $"a standby of task 1_{partition} reaches {current}");
+        }
+
+        // The first leaves: the second takes its tasks over from its standbys' files, restoring nothing, and counts on.
+        var startsBefore = taken.Starts.Count;
+        await first.CloseAsync();
+        await ProduceAsync(input, 300, 200, expected);
+        await AwaitCountsAsync(output, expected);
+        Assert.Equal(startsBefore, taken.Starts.Count);
+    }
+
+    /// <summary>The checkpoint line of the last record in a partition of the application's counts-store changelog.</summary>
+    private string LastChangelogRecord(string applicationId, int partition)
+    {
+        using var watermarks = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "watermarks" }).Build();
+        var changelog = new TopicPartition($"{applicationId}-counts-store-changelog", partition);
+        var end = watermarks.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(10)).High.Value;
+        return $"{changelog.Topic} {partition} {end - 1}";
+    }
+
+    private static string[] Checkpoint(string stateDir, int partition)
+    {
+        var path = Path.Combine(stateDir, "wordcount-standby", $"1_{partition}", ".checkpoint");
+        try
+        {
+            return File.Exists(path) ? File.ReadAllLines(path) : [];
+        }
+        catch (IOException)
+        {
+            // Being replaced at this moment.
+            return [];
+        }
+    }
+
     private KafkaStreams Start(
         string applicationId, string input, string output, ProcessingGuarantee guarantee = ProcessingGuarantee.AtLeastOnce, string? stateDir = null,
-        IStateRestoreListener? listener = null, string? applicationServer = null)
+        IStateRestoreListener? listener = null, string? applicationServer = null, int standbys = 0)
     {
         var builder = new StreamsBuilder();
         builder.Stream(input, Consumed.With(Serdes.String(), Serdes.String()))
@@ -236,6 +289,7 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
             // Instances of one application in one process need a state directory each.
             StateDir = stateDir ?? NewStateDir(),
             ApplicationServer = applicationServer,
+            NumStandbyReplicas = standbys,
         })
         {
             GlobalStateRestoreListener = listener,

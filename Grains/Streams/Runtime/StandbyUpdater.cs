@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using Tributary.Grains.Streams.Internals;
+using Tributary.Grains.Streams.Processor;
+
+namespace Tributary.Grains.Streams.Runtime;
+
+/// <summary>
+/// The standby tasks of an instance (Kafka's <c>StandbyTask</c>s, <c>num.standby.replicas</c>): for each task that
+/// <see cref="StandbyPlacement"/> places here, its persistent stores are opened in the task's directory and follow
+/// the task's changelog partitions as the active instance writes them, and their checkpoint is rewritten at every
+/// commit interval. When a stream thread of this instance is assigned the task, it claims it first: the standby
+/// closes (its last offsets in the checkpoint, its files unlocked), and the task's restore reads only what came
+/// after. Stores in memory have nothing to hand over across the close and are not kept. One thread of its own.
+/// </summary>
+internal sealed class StandbyUpdater
+{
+    private static readonly TimeSpan PlacementInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Topology _topology;
+    private readonly StreamsConfig _config;
+    private readonly string _processId;
+    private readonly string _name;
+    private readonly IAdminClient _admin;
+    private readonly IReadOnlyDictionary<string, int> _subtopologyOfTopic;
+    private readonly IReadOnlyDictionary<string, State.IStateStore> _globalStores;
+    private readonly ILogger _logger;
+    private readonly object _sync = new();
+    private readonly Dictionary<TaskId, StreamTask> _standbys = [];
+    private readonly HashSet<TaskId> _activeHere = [];
+    private readonly HashSet<TaskId> _withoutPersistentStores = [];
+    private readonly Dictionary<TopicPartition, (TaskId Task, string Store)> _changelogs = [];
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
+    private bool _assignmentChanged;
+
+    public StandbyUpdater(
+        Topology topology, StreamsConfig config, string processId, IAdminClient admin, IReadOnlyDictionary<string, int> subtopologyOfTopic,
+        IReadOnlyDictionary<string, State.IStateStore> globalStores, ILogger logger)
+    {
+        _topology = topology;
+        _config = config;
+        _processId = processId;
+        _name = $"{config.ApplicationId}-{processId}-StandbyUpdater";
+        _admin = admin;
+        _subtopologyOfTopic = subtopologyOfTopic;
+        _globalStores = globalStores;
+        _logger = logger;
+    }
+
+    /// <summary>Completes when the updater has stopped and closed its standbys.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>The tasks this instance keeps standbys of now.</summary>
+    public IReadOnlyList<TaskId> Tasks
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _standbys.Keys.Order()];
+            }
+        }
+    }
+
+    public void Start() => new Thread(Run) { IsBackground = true, Name = _name }.Start();
+
+    public void Shutdown() => _stopping = true;
+
+    /// <summary>
+    /// A stream thread of this instance takes <paramref name="id"/> as an active task: its standby, if any, closes
+    /// with its checkpoint written before the task opens the same files, and none is made while the task is active here.
+    /// </summary>
+    public void Claim(TaskId id)
+    {
+        lock (_sync)
+        {
+            _activeHere.Add(id);
+            if (_standbys.ContainsKey(id))
+            {
+                CloseStandby(id);
+            }
+        }
+    }
+
+    /// <summary>The active task <paramref name="id"/> has closed here: it may have a standby here again.</summary>
+    public void Release(TaskId id)
+    {
+        lock (_sync)
+        {
+            _activeHere.Remove(id);
+        }
+    }
+
+    private void Run()
+    {
+        IConsumer<byte[]?, byte[]?>? consumer = null;
+        try
+        {
+            consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig(new Dictionary<string, string>(_config.ClientConfig))
+            {
+                BootstrapServers = _config.BootstrapServers,
+                GroupId = _config.ApplicationId + "-standby",
+                ClientId = _name + "-consumer",
+                EnableAutoCommit = false,
+                EnablePartitionEof = false,
+                IsolationLevel = _config.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
+            }).Build();
+            var restorer = new ChangelogRestorer(consumer, _name, _logger, null);
+            var nextPlacement = 0L;
+            var lastCheckpoint = Stopwatch.GetTimestamp();
+            while (!_stopping)
+            {
+                if (Stopwatch.GetTimestamp() >= nextPlacement)
+                {
+                    nextPlacement = Stopwatch.GetTimestamp() + (long)(PlacementInterval.TotalSeconds * Stopwatch.Frequency);
+                    if (DesiredStandbys() is { } desired)
+                    {
+                        lock (_sync)
+                        {
+                            Reconcile(desired, restorer);
+                        }
+                    }
+                }
+
+                Follow(consumer);
+                if (Stopwatch.GetElapsedTime(lastCheckpoint) >= _config.EffectiveCommitInterval)
+                {
+                    Checkpoint();
+                    lastCheckpoint = Stopwatch.GetTimestamp();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            StreamsRuntimeLog.StandbyFailed(_logger, _name, e);
+        }
+        finally
+        {
+            lock (_sync)
+            {
+                foreach (var id in _standbys.Keys.ToList())
+                {
+                    CloseStandby(id);
+                }
+            }
+
+            consumer?.Close();
+            consumer?.Dispose();
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>The tasks whose standbys belong here, from the group's members; null while the group is not stable.</summary>
+    private HashSet<TaskId>? DesiredStandbys()
+    {
+        ConsumerGroupDescription group;
+        try
+        {
+            group = _admin.DescribeConsumerGroupsAsync([_config.ApplicationId], new DescribeConsumerGroupsOptions { RequestTimeout = AdminTimeout })
+                .GetAwaiter().GetResult().ConsumerGroupDescriptions.Single();
+        }
+        catch (KafkaException e)
+        {
+            StreamsRuntimeLog.StandbyPlacementFailed(_logger, _name, e.Message);
+            return null;
+        }
+
+        if (group.State != ConsumerGroupState.Stable)
+        {
+            return null;
+        }
+
+        var active = StandbyPlacement.ActiveTasks(
+            _config.ApplicationId, group.Members.Select(m => (m.ClientId, (IEnumerable<TopicPartition>)m.Assignment.TopicPartitions)), _subtopologyOfTopic);
+        var instances = group.Members.Select(m => StandbyPlacement.ProcessIdOf(_config.ApplicationId, m.ClientId)).OfType<string>().Distinct().ToList();
+        return [.. active
+            .Where(t => StandbyPlacement.StandbysOf(t.Value, instances, _config.NumStandbyReplicas).Contains(_processId))
+            .Select(t => t.Key)];
+    }
+
+    /// <summary>Closes the standbys no longer placed here and opens the new ones, each from its checkpoint.</summary>
+    private void Reconcile(HashSet<TaskId> desired, ChangelogRestorer restorer)
+    {
+        foreach (var id in _standbys.Keys.Where(id => !desired.Contains(id)).ToList())
+        {
+            CloseStandby(id);
+        }
+
+        foreach (var id in desired.Where(id => !_standbys.ContainsKey(id) && !_activeHere.Contains(id) && !_withoutPersistentStores.Contains(id)).Order())
+        {
+            var state = new TaskState(
+                _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, new NoOutput(), _config.Clock, _globalStores, _config.TaskDirectory(id));
+            var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
+            var manager = state.StateManager;
+            var followed = manager.Changelogs.Where(c => manager.Stores[c.Key].Persistent).ToList();
+            if (followed.Count == 0)
+            {
+                _withoutPersistentStores.Add(id);
+                continue;
+            }
+
+            manager.LoadCheckpoint(exactlyOnce: false);
+            restorer.Prepare(task);
+            task.InitializeStores();
+            foreach (var (store, topic) in followed)
+            {
+                var partition = new TopicPartition(topic, id.Partition);
+                _changelogs[partition] = (id, store);
+                _positions[partition] = manager.CheckpointedOffset(store) is { } checkpointed ? checkpointed + 1 : 0;
+            }
+
+            _standbys.Add(id, task);
+            _assignmentChanged = true;
+            StreamsRuntimeLog.StandbyCreated(_logger, _name, id.ToString());
+        }
+    }
+
+    /// <summary>Applies what the changelogs of the standbys hold beyond what they have.</summary>
+    private void Follow(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        lock (_sync)
+        {
+            if (_assignmentChanged)
+            {
+                consumer.Assign(_positions.Select(p => new TopicPartitionOffset(p.Key, p.Value == 0 ? Offset.Beginning : new Offset(p.Value))));
+                _assignmentChanged = false;
+            }
+
+            if (_positions.Count == 0)
+            {
+                Monitor.Wait(_sync, _config.PollInterval);
+                return;
+            }
+        }
+
+        var result = consumer.Consume(_config.PollInterval);
+        lock (_sync)
+        {
+            for (var applied = 0; result is not null && applied < 1000; applied++)
+            {
+                // A record read for a standby that closed meanwhile (claimed by a stream thread) is left to the task.
+                if (_changelogs.TryGetValue(result.TopicPartition, out var target) && _standbys.TryGetValue(target.Task, out var task)
+                    && !_assignmentChanged && result.Message.Key is { } key)
+                {
+                    task.State.StateManager.Restore(target.Store, result.Offset.Value, key, result.Message.Value, result.Message.Timestamp.UnixTimestampMs);
+                    _positions[result.TopicPartition] = result.Offset.Value + 1;
+                }
+
+                result = consumer.Consume(TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>Flushes each standby's stores and writes its checkpoint if it moved, so that a claim or a restart finds it current.</summary>
+    private void Checkpoint()
+    {
+        lock (_sync)
+        {
+            foreach (var task in _standbys.Values)
+            {
+                task.State.StateManager.Flush();
+                task.State.StateManager.Checkpoint(task.State.Collector, force: true);
+            }
+        }
+    }
+
+    private void CloseStandby(TaskId id)
+    {
+        var task = _standbys[id];
+        _standbys.Remove(id);
+        foreach (var partition in _changelogs.Where(c => c.Value.Task == id).Select(c => c.Key).ToList())
+        {
+            _changelogs.Remove(partition);
+            _positions.Remove(partition);
+        }
+
+        task.State.StateManager.Flush();
+        task.State.StateManager.Checkpoint(task.State.Collector, force: true);
+        task.State.StateManager.Close();
+        _assignmentChanged = true;
+        StreamsRuntimeLog.StandbyClosed(_logger, _name, id.ToString());
+    }
+
+    /// <summary>A standby writes nothing: its stores' changes come from the changelog, not to it.</summary>
+    private sealed class NoOutput : IRecordCollector
+    {
+        public void Send(string topic, byte[]? key, byte[]? value, Headers headers, long timestamp, int? partition) =>
+            throw new InvalidOperationException("A standby task does not write records");
+
+        public int PartitionCount(string topic) => throw new InvalidOperationException("A standby task does not write records");
+
+        public long? LastOffset(string topic, int partition) => null;
+    }
+}
