@@ -160,6 +160,14 @@ public sealed partial class Topology
     /// <summary>Declares a topology-internal topic that the application creates and names <c>&lt;application.id&gt;-&lt;name&gt;</c>.</summary>
     internal void AddRepartitionTopic(string name, int? partitions) => _repartitionTopics.TryAdd(name, partitions);
 
+    /// <summary>Adds a sink to an internal topic whose serdes need not be typed (a grouped table's changes).</summary>
+    internal void AddInternalSink(string name, string topic, ISerde? keySerde, ISerde? valueSerde, string parent) =>
+        AddSinkNode(new SinkNodeFactory(name, [parent], topic, null, topicName =>
+        {
+            var actual = topicName(topic);
+            return new SinkNode(name, (_, _) => actual, keySerde, valueSerde, null);
+        }));
+
     internal string TopicName(string applicationId, string topic) => _repartitionTopics.ContainsKey(topic) ? $"{applicationId}-{topic}" : topic;
 
     private Topology AddSinkNode(SinkNodeFactory sink)

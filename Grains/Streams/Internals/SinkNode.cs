@@ -18,7 +18,7 @@ internal sealed class SinkNode(
     {
         base.Init(task);
         _keySerde = keySerde ?? task.DefaultKeySerde;
-        _valueSerde = valueSerde ?? task.DefaultValueSerde;
+        _valueSerde = valueSerde is ChangeSerde change ? change.WithDefault(task.DefaultValueSerde) : valueSerde ?? task.DefaultValueSerde;
     }
 
     public override void Process(Record<object?, object?> record)

@@ -17,7 +17,7 @@ internal sealed class SourceNode(string name, ISerde? keySerde, ISerde? valueSer
     {
         base.Init(task);
         KeySerde = keySerde ?? task.DefaultKeySerde;
-        ValueSerde = valueSerde ?? task.DefaultValueSerde;
+        ValueSerde = valueSerde is ChangeSerde change ? change.WithDefault(task.DefaultValueSerde) : valueSerde ?? task.DefaultValueSerde;
     }
 
     public object? DeserializeKey(string topic, byte[]? data, Headers headers) => KeySerde.DeserializeObject(topic, data, headers);

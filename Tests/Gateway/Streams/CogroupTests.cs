@@ -64,16 +64,7 @@ public sealed class CogroupTests(BrokerFixture broker) : IClassFixture<BrokerFix
         }))
         {
             await streams.StartAsync();
-            using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-            {
-                BootstrapServers = broker.BootstrapServers,
-                GroupId = "reader-" + Guid.NewGuid().ToString("N"),
-                AutoOffsetReset = AutoOffsetReset.Earliest,
-            }).Build();
-            consumer.Subscribe("cogroup-activity");
-            var latest = new Dictionary<string, string>();
-            await LatestValues.ReadUntilAsync(consumer, expected, latest);
-            consumer.Close();
+            var latest = await LatestValues.ReadTopicAsync(broker.BootstrapServers, "cogroup-activity", expected);
             Assert.Equal(LatestValues.Sorted(expected), LatestValues.Sorted(latest));
         }
 

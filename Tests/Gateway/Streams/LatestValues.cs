@@ -19,5 +19,21 @@ internal static class LatestValues
             }
         });
 
+    /// <summary>Reads a topic from its start with a consumer of its own until it holds every expected value, or a minute has passed.</summary>
+    public static async Task<Dictionary<string, string>> ReadTopicAsync(string bootstrapServers, string topic, IReadOnlyDictionary<string, string> expected)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(topic);
+        var latest = new Dictionary<string, string>();
+        await ReadUntilAsync(consumer, expected, latest);
+        consumer.Close();
+        return latest;
+    }
+
     public static List<KeyValuePair<string, string>> Sorted(IReadOnlyDictionary<string, string> entries) => [.. entries.OrderBy(e => e.Key, StringComparer.Ordinal)];
 }
