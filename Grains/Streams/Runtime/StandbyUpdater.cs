@@ -38,6 +38,9 @@ internal sealed class StandbyUpdater
     private volatile bool _stopping;
     private bool _assignmentChanged;
 
+    // Whether the last read failed: a series of failures is logged once, at its first.
+    private bool _reading = true;
+
     public StandbyUpdater(
         Topology topology, StreamsConfig config, string processId, IAdminClient admin, IReadOnlyDictionary<string, int> subtopologyOfTopic,
         IReadOnlyDictionary<string, State.IStateStore> globalStores, ILogger logger)
@@ -193,31 +196,45 @@ internal sealed class StandbyUpdater
 
         foreach (var id in desired.Where(id => !_standbys.ContainsKey(id) && !_activeHere.Contains(id) && !_withoutPersistentStores.Contains(id)).Order())
         {
-            var state = new TaskState(
-                _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, new NoOutput(), _config.Clock, _globalStores, _config.TaskDirectory(id));
-            var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
-            var manager = state.StateManager;
-            var followed = manager.Changelogs.Where(c => manager.Stores[c.Key].Persistent).ToList();
-            if (followed.Count == 0)
+            try
             {
-                _withoutPersistentStores.Add(id);
-                continue;
+                OpenStandby(id, restorer);
             }
-
-            manager.LoadCheckpoint(exactlyOnce: false);
-            restorer.Prepare(task);
-            task.InitializeStores();
-            foreach (var (store, topic) in followed)
+            catch (KafkaException e)
             {
-                var partition = new TopicPartition(topic, id.Partition);
-                _changelogs[partition] = (id, store);
-                _positions[partition] = manager.CheckpointedOffset(store) is { } checkpointed ? checkpointed + 1 : 0;
+                // The changelog's offsets could not be read: the next placement tries again.
+                ReadFailed(e.Message);
             }
-
-            _standbys.Add(id, task);
-            _assignmentChanged = true;
-            StreamsRuntimeLog.StandbyCreated(_logger, _name, id.ToString());
         }
+    }
+
+    /// <summary>Opens a standby of a task from its checkpoint; a task without persistent logged stores is remembered and never kept.</summary>
+    private void OpenStandby(TaskId id, ChangelogRestorer restorer)
+    {
+        var state = new TaskState(
+            _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, new NoOutput(), _config.Clock, _globalStores, _config.TaskDirectory(id));
+        var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
+        var manager = state.StateManager;
+        var followed = manager.Changelogs.Where(c => manager.Stores[c.Key].Persistent).ToList();
+        if (followed.Count == 0)
+        {
+            _withoutPersistentStores.Add(id);
+            return;
+        }
+
+        manager.LoadCheckpoint(exactlyOnce: false);
+        restorer.Prepare(task);
+        task.InitializeStores();
+        foreach (var (store, topic) in followed)
+        {
+            var partition = new TopicPartition(topic, id.Partition);
+            _changelogs[partition] = (id, store);
+            _positions[partition] = manager.CheckpointedOffset(store) is { } checkpointed ? checkpointed + 1 : 0;
+        }
+
+        _standbys.Add(id, task);
+        _assignmentChanged = true;
+        StreamsRuntimeLog.StandbyCreated(_logger, _name, id.ToString());
     }
 
     /// <summary>Applies what the changelogs of the standbys hold beyond what they have.</summary>
@@ -238,9 +255,27 @@ internal sealed class StandbyUpdater
             }
         }
 
-        var result = consumer.Consume(_config.PollInterval);
+        ConsumeResult<byte[]?, byte[]?>? result;
+        try
+        {
+            result = consumer.Consume(_config.PollInterval);
+        }
+        catch (ConsumeException e)
+        {
+            // A changelog the broker cannot serve now: the standbys wait and read on from where they are.
+            ReadFailed(e.Message);
+            lock (_sync)
+            {
+                _assignmentChanged = true;
+                Monitor.Wait(_sync, _config.PollInterval);
+            }
+
+            return;
+        }
+
         lock (_sync)
         {
+            _reading = true;
             for (var applied = 0; result is not null && applied < 1000; applied++)
             {
                 // A record read for a standby that closed meanwhile (claimed by a stream thread) is left to the task.
@@ -254,6 +289,16 @@ internal sealed class StandbyUpdater
                 result = consumer.Consume(TimeSpan.Zero);
             }
         }
+    }
+
+    private void ReadFailed(string reason)
+    {
+        if (_reading)
+        {
+            StreamsRuntimeLog.StandbyReadFailed(_logger, _name, reason);
+        }
+
+        _reading = false;
     }
 
     /// <summary>Flushes each standby's stores and writes its checkpoint if it moved, so that a claim or a restart finds it current.</summary>

@@ -33,6 +33,9 @@ internal static partial class StreamsRuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standby updater {Updater} could not read the group's members: {Reason}")]
     public static partial void StandbyPlacementFailed(ILogger logger, string updater, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standby updater {Updater} could not read its changelogs now: {Reason}")]
+    public static partial void StandbyReadFailed(ILogger logger, string updater, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Standby updater {Updater} failed; the instance keeps no standbys")]
     public static partial void StandbyFailed(ILogger logger, string updater, Exception exception);
 }
