@@ -104,7 +104,9 @@ public sealed class StreamsBuilder
             throw new ArgumentException($"A retention period applies to window and session stores; {storeName} is a key-value store");
         }
 
+        // Timestamped, as Kafka's DSL stores: each value keeps the time of its row, which aggregations carry forward.
         var builder = Stores.KeyValueStoreBuilder(materialized.StoreSupplier ?? DefaultKeyValueStore(storeName), keySerde, valueSerde);
+        builder.Timestamped = true;
         return materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
     }
 

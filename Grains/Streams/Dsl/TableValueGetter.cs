@@ -10,12 +10,22 @@ namespace Tributary.Grains.Streams.Dsl;
 /// </summary>
 internal sealed record TableValueGetter(IReadOnlyList<string> Stores, Func<TaskState, Func<object, object?>> Make)
 {
+    /// <summary>How to read the time of a key's row (-1 when unknown), for a table whose store keeps it; null otherwise.</summary>
+    public Func<TaskState, Func<object, long>>? MakeTimestamp { get; init; }
+
     public static TableValueGetter OfStore<TKey, TValue>(string storeName) =>
         new([storeName], task =>
         {
             var store = (IKeyValueStore<TKey, TValue>)task.GetStore(storeName);
             return key => store.TryGet((TKey)key, out var value) ? value : null;
-        });
+        })
+        {
+            MakeTimestamp = task =>
+            {
+                var store = task.GetStore(storeName) as ITimestampedKeyValueStore<TKey, TValue>;
+                return key => store is not null && store.TryGet((TKey)key, out _, out var timestamp) ? timestamp : -1;
+            },
+        };
 
     /// <summary>A global table's value of a key: any processor reads a global store, so none is connected.</summary>
     public static TableValueGetter OfGlobalStore<TKey, TValue>(string storeName) => OfStore<TKey, TValue>(storeName) with { Stores = [] };
@@ -26,5 +36,9 @@ internal sealed record TableValueGetter(IReadOnlyList<string> Stores, Func<TaskS
         {
             var parent = Make(task);
             return key => parent(key) is { } value ? map(key, value) : null;
-        });
+        })
+        {
+            // A filtered or mapped row keeps the time of the row it comes from.
+            MakeTimestamp = MakeTimestamp,
+        };
 }

@@ -1,15 +1,28 @@
+using System.Buffers.Binary;
 using Tributary.Grains.Streams.Serialization;
 
 namespace Tributary.Grains.Streams.State;
 
+/// <summary>A key-value store whose values carry the time of their row (Kafka's <c>TimestampedKeyValueStore</c>).</summary>
+internal interface ITimestampedKeyValueStore<TKey, TValue>
+{
+    /// <summary>The key's value and its timestamp (-1 when the store keeps none).</summary>
+    bool TryGet(TKey key, out TValue value, out long timestamp);
+
+    void Put(TKey key, TValue? value, long timestamp);
+}
+
 /// <summary>
 /// The typed face of a key-value store: keys and values through their serdes (the application's defaults when
-/// none were given) over a byte store (Kafka's <c>MeteredKeyValueStore</c>).
+/// none were given) over a byte store (Kafka's <c>MeteredKeyValueStore</c>). When <paramref name="timestamped"/>,
+/// each value's bytes are preceded by its 8-byte big-endian timestamp, as in Kafka's timestamped stores: a plain put
+/// takes the time of the record being processed.
 /// </summary>
-internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
-    : IKeyValueStore<TKey, TValue>, IWrappedStateStore
+internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde, bool timestamped = false)
+    : IKeyValueStore<TKey, TValue>, ITimestampedKeyValueStore<TKey, TValue>, IWrappedStateStore
 {
     private readonly StoreSerdes<TKey, TValue> _serdes = new(inner.Name, keySerde, valueSerde);
+    private StateStoreContext? _context;
 
     public string Name => inner.Name;
 
@@ -23,20 +36,38 @@ internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inn
 
     public void Init(StateStoreContext context)
     {
+        _context = context;
         _serdes.Init(context);
         inner.Init(context);
     }
 
     public TValue? Get(TKey key) => TryGet(key, out var value) ? value : default;
 
-    public bool TryGet(TKey key, out TValue value)
+    public bool TryGet(TKey key, out TValue value) => TryGet(key, out value, out _);
+
+    public bool TryGet(TKey key, out TValue value, out long timestamp)
     {
         var bytes = inner.Get(_serdes.SerializeKey(key));
-        value = bytes is null ? default! : _serdes.DeserializeValue(bytes);
+        timestamp = bytes is not null && timestamped ? BinaryPrimitives.ReadInt64BigEndian(bytes) : -1;
+        value = bytes is null ? default! : Value(bytes);
         return bytes is not null;
     }
 
-    public void Put(TKey key, TValue? value) => inner.Put(_serdes.SerializeKey(key), _serdes.SerializeValue(value));
+    public void Put(TKey key, TValue? value) => Put(key, value, _context?.CurrentTimestamp ?? -1);
+
+    public void Put(TKey key, TValue? value, long timestamp)
+    {
+        var bytes = _serdes.SerializeValue(value);
+        if (bytes is not null && timestamped)
+        {
+            var stamped = new byte[bytes.Length + 8];
+            BinaryPrimitives.WriteInt64BigEndian(stamped, timestamp);
+            bytes.CopyTo(stamped, 8);
+            bytes = stamped;
+        }
+
+        inner.Put(_serdes.SerializeKey(key), bytes);
+    }
 
     public TValue? PutIfAbsent(TKey key, TValue value)
     {
@@ -72,11 +103,13 @@ internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inn
 
     public void Close() => inner.Close();
 
+    private TValue Value(byte[] bytes) => _serdes.DeserializeValue(timestamped ? bytes[8..] : bytes);
+
     private IEnumerable<KeyValue<TKey, TValue>> Typed(IEnumerable<KeyValuePair<byte[], byte[]>> entries)
     {
         foreach (var entry in entries)
         {
-            yield return new KeyValue<TKey, TValue>(_serdes.DeserializeKey(entry.Key), _serdes.DeserializeValue(entry.Value));
+            yield return new KeyValue<TKey, TValue>(_serdes.DeserializeKey(entry.Key), Value(entry.Value));
         }
     }
 }

@@ -52,6 +52,9 @@ public sealed class KeyValueStoreBuilder<TKey, TValue>(IKeyValueBytesStoreSuppli
     /// <summary>Whether the store is read by other threads than the one writing it (a global store).</summary>
     internal bool Synchronized { get; set; }
 
+    /// <summary>Whether each value is stored with its timestamp (Kafka's <c>TimestampedKeyValueStore</c>, under the DSL's tables and aggregations).</summary>
+    internal bool Timestamped { get; set; }
+
     public override IStateStore Build()
     {
         var bytes = supplier.Get();
@@ -60,7 +63,7 @@ public sealed class KeyValueStoreBuilder<TKey, TValue>(IKeyValueBytesStoreSuppli
             bytes = new SynchronizedKeyValueBytesStore(bytes);
         }
 
-        return new MeteredKeyValueStore<TKey, TValue>(LoggingEnabled ? new ChangeLoggingKeyValueStore(bytes) : bytes, keySerde, valueSerde);
+        return new MeteredKeyValueStore<TKey, TValue>(LoggingEnabled ? new ChangeLoggingKeyValueStore(bytes, Timestamped) : bytes, keySerde, valueSerde, Timestamped);
     }
 }
 

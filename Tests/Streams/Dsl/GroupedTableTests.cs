@@ -89,6 +89,39 @@ public sealed class GroupedTableTests
     }
 
     [Fact]
+    public void AnAggregate_KeepsTheLatestTimestampOfItsRows_AsKafkasTimestampedStores()
+    {
+        var builder = new StreamsBuilder();
+        builder.Table<string, string>("users")
+            .GroupBy((user, region) => KeyValue<string, string>.Pair(region, user))
+            .Count()
+            .ToStream()
+            .To("regions", Produced.With(Serdes.String(), Serdes.Int64()));
+        builder.Stream<string, string>("clicks")
+            .GroupByKey()
+            .Count(materialized: Materialized.As<string, long>("clicks-store"))
+            .ToStream()
+            .To("click-counts", Produced.With(Serdes.String(), Serdes.Int64()));
+        using var driver = new TopologyTestDriver(builder.Build(), Config);
+        var users = driver.CreateInputTopic("users", Serdes.String(), Serdes.String());
+        var clicks = driver.CreateInputTopic("clicks", Serdes.String(), Serdes.String());
+
+        users.PipeInput("alice", "eu", 10);
+        users.PipeInput("bob", "eu", 5);     // out of order: the count keeps time 10
+        users.PipeInput("alice", "us", 20);
+        clicks.PipeInput("page", "x", 30);
+        clicks.PipeInput("page", "x", 25);
+
+        Assert.Equal(
+            [("eu", 1L, 10L), ("eu", 2L, 10L), ("eu", 1L, 20L), ("us", 1L, 20L)],
+            driver.CreateOutputTopic("regions", Serdes.String(), Serdes.Int64()).ReadRecordsToList().Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal(
+            [30L, 30L],
+            driver.CreateOutputTopic("click-counts", Serdes.String(), Serdes.Int64()).ReadRecordsToList().Select(r => r.Timestamp));
+        Assert.Equal(2L, driver.GetKeyValueStore<string, long>("clicks-store").Get("page"));
+    }
+
+    [Fact]
     public void TheTopology_IsNamedAsKafkaNamesIt()
     {
         var builder = new StreamsBuilder();

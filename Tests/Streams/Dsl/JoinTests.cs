@@ -115,6 +115,27 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public void ATableTableJoinResult_TakesTheLaterOfBothRowsTimes()
+    {
+        var builder = new StreamsBuilder();
+        var left = builder.Table<string, string>("left");
+        var right = builder.Table<string, string>("right").Filter((_, _) => true);
+        left.LeftJoin(right, (l, r) => $"{l}+{r ?? "-"}").ToStream().To("joined");
+        using var driver = new TopologyTestDriver(builder.Build(), Config);
+        var leftInput = driver.CreateInputTopic("left", Serdes.String(), Serdes.String());
+        var rightInput = driver.CreateInputTopic("right", Serdes.String(), Serdes.String());
+
+        leftInput.PipeInput("a", "a1", 10);
+        rightInput.PipeInput("a", "a2", 20);
+        leftInput.PipeInput("a", "a3", 15);   // joined with the right row of time 20 (through the filter)
+        leftInput.PipeInput("b", "b1", 5);    // no right row: its own time
+
+        Assert.Equal(
+            [("a", "a1+-", 10L), ("a", "a1+a2", 20L), ("a", "a3+a2", 20L), ("b", "b1+-", 5L)],
+            driver.CreateOutputTopic("joined", Serdes.String(), Serdes.String()).ReadRecordsToList().Select(r => (r.Key, r.Value, r.Timestamp)));
+    }
+
+    [Fact]
     public void AJoinAgainstAFilteredTable_LooksUpThroughTheFilter()
     {
         var builder = new StreamsBuilder();

@@ -6,17 +6,18 @@ namespace Tributary.Grains.Streams.Dsl.Nodes;
 
 /// <summary>
 /// Folds each record into its key's aggregate in a store and forwards the change (Kafka's KStreamAggregate and
-/// KStreamReduce). Records with a null key or value are skipped, as Kafka skips them.
+/// KStreamReduce). Records with a null key or value are skipped, as Kafka skips them. The aggregate's timestamp is
+/// the latest of its records' (an out-of-order record does not take it back), stored with it and forwarded.
 /// </summary>
 internal sealed class AggregateNode<TKey, TValue, TAggregate>(
     string name, string storeName, Func<TKey, TValue, TAggregate>? initialize, Func<TKey, TValue, TAggregate, TAggregate> add) : ProcessorNode(name)
 {
-    private IKeyValueStore<TKey, TAggregate> _store = null!;
+    private ITimestampedKeyValueStore<TKey, TAggregate> _store = null!;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (IKeyValueStore<TKey, TAggregate>)task.StateManager.GetStore(storeName);
+        _store = (ITimestampedKeyValueStore<TKey, TAggregate>)task.StateManager.GetStore(storeName);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -28,11 +29,12 @@ internal sealed class AggregateNode<TKey, TValue, TAggregate>(
 
         var key = (TKey)record.Key;
         var value = (TValue)record.Value;
-        var had = _store.TryGet(key, out var old);
+        var had = _store.TryGet(key, out var old, out var oldTimestamp);
         // A reduce starts from the first value itself; an aggregate from its initializer.
         var updated = had ? add(key, value, old) : initialize is null ? (TAggregate)(object)value! : add(key, value, initialize(key, value));
-        _store.Put(key, updated);
-        Forward(record with { Value = new Change(updated, had ? old : null) });
+        var timestamp = had ? Math.Max(record.Timestamp, oldTimestamp) : record.Timestamp;
+        _store.Put(key, updated, timestamp);
+        Forward(record with { Value = new Change(updated, had ? old : null), Timestamp = timestamp });
     }
 }
 

@@ -17,17 +17,20 @@ internal sealed record TableJoinSide(TableJoinKind Kind, bool EmitWithoutOther, 
 /// <summary>
 /// One side of a table-table join (Kafka's KTableKTable*Join processors): a change of this side is joined with the
 /// other side's current value of the key, for the new value and for the old one, so the result retracts what it
-/// replaced. The joiner takes (this side, other side).
+/// replaced. The joiner takes (this side, other side). A result joined with the other side's row takes the later of
+/// both rows' times, as Kafka's.
 /// </summary>
 internal sealed class TableTableJoinNode(string name, Dsl.TableValueGetter other, Func<object?, object?, object?> joiner, TableJoinSide side)
     : ProcessorNode(name)
 {
     private Func<object, object?> _other = null!;
+    private Func<object, long>? _otherTimestamp;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
         _other = other.Make(task);
+        _otherTimestamp = other.MakeTimestamp?.Invoke(task);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -51,7 +54,8 @@ internal sealed class TableTableJoinNode(string name, Dsl.TableValueGetter other
             return;
         }
 
-        Forward(record with { Value = new Change(newValue, oldValue) });
+        var timestamp = otherValue is not null && _otherTimestamp is { } otherTime ? Math.Max(record.Timestamp, otherTime(record.Key)) : record.Timestamp;
+        Forward(record with { Value = new Change(newValue, oldValue), Timestamp = timestamp });
     }
 
     /// <summary>The join of both sides' values of one key by the kind of join, null when it has no row.</summary>

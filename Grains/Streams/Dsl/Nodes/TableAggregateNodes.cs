@@ -43,18 +43,19 @@ internal sealed class TableRepartitionMapNode<TKey, TValue, TKeyOut, TValueOut>(
 /// <summary>
 /// Keeps each group's aggregate of a table's rows (Kafka's KTableAggregate and KTableReduce): a row's old value is
 /// subtracted from its group's aggregate, its new value added (a reduce starts from the first value itself, an
-/// aggregate from its initializer), and the change of the aggregate is forwarded.
+/// aggregate from its initializer), and the change of the aggregate is forwarded, with the latest timestamp of the
+/// aggregate's updates.
 /// </summary>
 internal sealed class TableAggregateNode<TKey, TValue, TAggregate>(
     string name, string storeName, Func<TAggregate>? initializer, Func<TKey, TValue, TAggregate, TAggregate> add, Func<TKey, TValue, TAggregate, TAggregate> subtract)
     : ProcessorNode(name)
 {
-    private IKeyValueStore<TKey, TAggregate> _store = null!;
+    private ITimestampedKeyValueStore<TKey, TAggregate> _store = null!;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (IKeyValueStore<TKey, TAggregate>)task.GetStore(storeName);
+        _store = (ITimestampedKeyValueStore<TKey, TAggregate>)task.GetStore(storeName);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -66,7 +67,7 @@ internal sealed class TableAggregateNode<TKey, TValue, TAggregate>(
 
         var key = (TKey)record.Key;
         var change = (Change)record.Value!;
-        var had = _store.TryGet(key, out var old);
+        var had = _store.TryGet(key, out var old, out var oldTimestamp);
         var (current, hasCurrent) = (old, had);
         if (change.OldValue is not null && had)
         {
@@ -85,7 +86,8 @@ internal sealed class TableAggregateNode<TKey, TValue, TAggregate>(
             return;
         }
 
-        _store.Put(key, current);
-        Forward(record with { Value = new Change(current, had ? old : null) });
+        var timestamp = had ? Math.Max(record.Timestamp, oldTimestamp) : record.Timestamp;
+        _store.Put(key, current, timestamp);
+        Forward(record with { Value = new Change(current, had ? old : null), Timestamp = timestamp });
     }
 }
