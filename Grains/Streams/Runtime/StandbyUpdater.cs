@@ -58,18 +58,6 @@ internal sealed class StandbyUpdater
     /// <summary>Completes when the updater has stopped and closed its standbys.</summary>
     public Task Completion => _completion.Task;
 
-    /// <summary>The tasks this instance keeps standbys of now.</summary>
-    public IReadOnlyList<TaskId> Tasks
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return [.. _standbys.Keys.Order()];
-            }
-        }
-    }
-
     public void Start() => new Thread(Run) { IsBackground = true, Name = _name }.Start();
 
     public void Shutdown() => _stopping = true;
