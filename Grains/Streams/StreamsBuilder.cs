@@ -107,6 +107,11 @@ public sealed class StreamsBuilder
         // Timestamped, as Kafka's DSL stores: each value keeps the time of its row, which aggregations carry forward.
         var builder = Stores.KeyValueStoreBuilder(materialized.StoreSupplier ?? DefaultKeyValueStore(storeName), keySerde, valueSerde);
         builder.Timestamped = true;
+        if (materialized.CachingEnabled)
+        {
+            builder.WithCachingEnabled();
+        }
+
         return materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
     }
 

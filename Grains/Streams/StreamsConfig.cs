@@ -44,6 +44,14 @@ public sealed class StreamsConfig
     /// <summary><c>commit.interval.ms</c>. Default 30 s, or 100 ms with exactly-once.</summary>
     public TimeSpan? CommitInterval { get; init; }
 
+    /// <summary>
+    /// <c>statestore.cache.max.bytes</c> (formerly <c>cache.max.bytes.buffering</c>): the memory of the record caches of
+    /// all threads, divided equally among them. A cached store (the DSL's, unless materialized without caching)
+    /// writes each key's latest change to its changelog and downstream once per commit or when the cache evicts it,
+    /// so downstream sees fewer updates. 0 turns caching off: every change is written and forwarded. Default 10 MiB.
+    /// </summary>
+    public long StatestoreCacheMaxBytes { get; init; } = 10 * 1024 * 1024;
+
     /// <summary><c>poll.ms</c>: how long a thread waits for records when it has none to process. Default 100 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -86,6 +94,9 @@ public sealed class StreamsConfig
     /// <summary>The directory of the global stores.</summary>
     internal string GlobalDirectory => Path.Combine(ApplicationDirectory, "global");
 
+    /// <summary>The record cache of one stream thread: its share of <see cref="StatestoreCacheMaxBytes"/>.</summary>
+    internal State.ThreadCache NewThreadCache() => new(StatestoreCacheMaxBytes / NumStreamThreads);
+
     internal ISerde KeySerdeOrMissing => DefaultKeySerde ?? new MissingSerde("key");
 
     internal ISerde ValueSerdeOrMissing => DefaultValueSerde ?? new MissingSerde("value");
@@ -105,6 +116,11 @@ public sealed class StreamsConfig
         if (NumStreamThreads < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(NumStreamThreads), NumStreamThreads, "num.stream.threads must be at least 1");
+        }
+
+        if (StatestoreCacheMaxBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StatestoreCacheMaxBytes), StatestoreCacheMaxBytes, "statestore.cache.max.bytes must not be negative");
         }
 
         if (NumStandbyReplicas < 0)

@@ -28,8 +28,14 @@ public sealed class StreamsExactlyOnceCrashTests(ITestOutputHelper output) : IDi
         }
     }
 
-    [Fact]
-    public async Task AnInstanceKilledMidStream_LeavesEveryCountCommittedExactlyOnce()
+    /// <param name="cacheBytes">
+    /// 0: every count change is written, so each word's committed counts are exactly 1, 2, ... its total; with the
+    /// record cache, each commit writes a word's latest count, so they rise strictly to its total, none repeated or skipped back.
+    /// </param>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10 * 1024 * 1024)]
+    public async Task AnInstanceKilledMidStream_LeavesEveryCountCommittedExactlyOnce(int cacheBytes)
     {
         await using var silo = await SiloLauncher.StartAsync(_data);
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = silo.BootstrapServers }).Build())
@@ -45,7 +51,7 @@ public sealed class StreamsExactlyOnceCrashTests(ITestOutputHelper output) : IDi
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = silo.BootstrapServers, LingerMs = 5 }).Build();
         var next = Produce(producer, 0, 2000, expected);
 
-        var first = await StreamsApp.StartAsync(silo.BootstrapServers);
+        var first = await StreamsApp.StartAsync(silo.BootstrapServers, cacheBytes);
         // Lines keep coming while the first instance counts them in transactions; it dies between two commits.
         using (var stop = new CancellationTokenSource())
         {
@@ -64,7 +70,7 @@ public sealed class StreamsExactlyOnceCrashTests(ITestOutputHelper output) : IDi
         }
 
         output.WriteLine($"killed the first instance after {next} lines were sent");
-        await using var second = await StreamsApp.StartAsync(silo.BootstrapServers);
+        await using var second = await StreamsApp.StartAsync(silo.BootstrapServers, cacheBytes);
         next = Produce(producer, next, 1000, expected);
         producer.Flush(TimeSpan.FromSeconds(30));
 
@@ -72,7 +78,15 @@ public sealed class StreamsExactlyOnceCrashTests(ITestOutputHelper output) : IDi
         output.WriteLine($"{next} lines, {expected.Values.Sum()} words, {updates.Values.Sum(u => u.Count)} committed count updates");
         foreach (var (word, total) in expected)
         {
-            Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), updates[word]);
+            if (cacheBytes == 0)
+            {
+                Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), updates[word]);
+            }
+            else
+            {
+                Assert.Equal(total, updates[word][^1]);
+                Assert.All(updates[word].Zip(updates[word].Skip(1)), pair => Assert.True(pair.First < pair.Second, $"{word}: {pair.First} then {pair.Second}"));
+            }
         }
     }
 
@@ -131,7 +145,7 @@ public sealed class StreamsExactlyOnceCrashTests(ITestOutputHelper output) : IDi
 
         private StreamsApp(Process process) => _process = process;
 
-        public static async Task<StreamsApp> StartAsync(string bootstrap)
+        public static async Task<StreamsApp> StartAsync(string bootstrap, int cacheBytes)
         {
             var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
             var dll = Path.Combine(Repository.Root, "Tests", "Perf", "bin", configuration, "net10.0", "Tributary.Tests.Perf.dll");
@@ -141,6 +155,7 @@ public sealed class StreamsExactlyOnceCrashTests(ITestOutputHelper output) : IDi
                 {
                     dll, "streams-wordcount", "--bootstrap", bootstrap, "--application-id", "eos-crash", "--input", Input, "--output", Output,
                     "--guarantee", "exactly_once_v2", "--threads", "2", "--commit-interval-ms", "100",
+                    "--cache-max-bytes", cacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 },
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,

@@ -70,6 +70,13 @@ public sealed record Materialized<TKey, TValue>(
 {
     public bool LoggingEnabled { get; init; } = true;
 
+    /// <summary>
+    /// Whether the store's changes wait in the thread's record cache, so that the store's changelog and the
+    /// operation's downstream get each key's latest change once per commit (on by default, as Kafka's DSL). Session
+    /// and sliding-window stores are not cached yet: they write and forward every change.
+    /// </summary>
+    public bool CachingEnabled { get; init; } = true;
+
     public IReadOnlyDictionary<string, string> LogConfig { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long a window store keeps windows (at least window size plus grace, the default).</summary>
@@ -85,6 +92,10 @@ public sealed record Materialized<TKey, TValue>(
         this with { LoggingEnabled = true, LogConfig = config ?? new Dictionary<string, string>() };
 
     public Materialized<TKey, TValue> WithLoggingDisabled() => this with { LoggingEnabled = false };
+
+    public Materialized<TKey, TValue> WithCachingEnabled() => this with { CachingEnabled = true };
+
+    public Materialized<TKey, TValue> WithCachingDisabled() => this with { CachingEnabled = false };
 }
 
 public static class Materialized

@@ -66,6 +66,12 @@ internal static class WindowedTables
         }
 
         var builder = Stores.WindowStoreBuilder(new WindowBytesStoreSupplier(storeName, retention, sizeMs, Persistent(config)), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
+        // The sliding-window aggregation writes and forwards each change itself.
+        if (materialized.CachingEnabled && !sliding)
+        {
+            builder.WithCachingEnabled();
+        }
+
         return materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
     }
 

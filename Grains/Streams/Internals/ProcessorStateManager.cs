@@ -162,12 +162,45 @@ internal sealed class ProcessorStateManager(string applicationId, Processor.Task
     public IStateStore GetStore(string name) =>
         _stores.TryGetValue(name, out var store) ? store : throw new StreamsException($"Task {TaskId} has no state store {name}");
 
+    /// <summary>
+    /// Writes the stores' cached changes below, then flushes the stores. A cache's flush forwards changes that may
+    /// land in another store's cache, so caches are flushed until none holds a change: everything the task did is
+    /// in its stores and changelogs before its offsets commit.
+    /// </summary>
     public void Flush()
     {
+        var caches = _stores.Values.Select(CachingLayer).OfType<ICachingStore>().ToList();
+        for (var round = 0; caches.Any(c => c.HasDirty); round++)
+        {
+            if (round > _stores.Count)
+            {
+                throw new StreamsException($"Task {TaskId}'s caches still hold changes after {round} flushes: its stores feed each other in a loop");
+            }
+
+            foreach (var cache in caches)
+            {
+                cache.FlushCache();
+            }
+        }
+
         foreach (var store in _stores.Values)
         {
             store.Flush();
         }
+    }
+
+    /// <summary>The caching layer under a store's typed face, if it has one.</summary>
+    private static ICachingStore? CachingLayer(IStateStore store)
+    {
+        for (IStateStore? layer = store; layer is not null; layer = (layer as IWrappedStateStore)?.Inner)
+        {
+            if (layer is ICachingStore caching)
+            {
+                return caching;
+            }
+        }
+
+        return null;
     }
 
     public void Close()

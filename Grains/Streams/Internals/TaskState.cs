@@ -10,7 +10,7 @@ namespace Tributary.Grains.Streams.Internals;
 /// </summary>
 internal sealed class TaskState(
     string applicationId, TaskId taskId, ISerde defaultKeySerde, ISerde defaultValueSerde, IRecordCollector collector, TimeProvider clock,
-    IReadOnlyDictionary<string, State.IStateStore>? globalStores = null, string? taskDirectory = null)
+    IReadOnlyDictionary<string, State.IStateStore>? globalStores = null, string? taskDirectory = null, State.ThreadCache? cache = null)
 {
     public string ApplicationId { get; } = applicationId;
 
@@ -42,6 +42,21 @@ internal sealed class TaskState(
     public long CurrentTimestamp { get; set; }
 
     public Headers CurrentHeaders { get; set; } = [];
+
+    /// <summary>The record cache of the task's thread, which its cached stores share; null where stores are not cached (standbys, global stores).</summary>
+    public State.ThreadCache? Cache { get; } = cache;
+
+    /// <summary>The context of the record being processed, taken and put back as one (a cache's flush forwards each change in its own).</summary>
+    public ProcessorRecordContext RecordContext
+    {
+        get => new(CurrentTimestamp, CurrentMetadata, CurrentHeaders);
+        set
+        {
+            CurrentTimestamp = value.Timestamp;
+            CurrentMetadata = value.Metadata;
+            CurrentHeaders = value.Headers;
+        }
+    }
 
     public bool CommitRequested { get; set; }
 

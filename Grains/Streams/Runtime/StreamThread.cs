@@ -39,6 +39,7 @@ internal sealed partial class StreamThread
     private readonly IReadOnlyDictionary<string, State.IStateStore> _globalStores;
     private readonly Processor.IStateRestoreListener? _restoreListener;
     private readonly StandbyUpdater? _standbys;
+    private readonly State.ThreadCache _cache;
 
     public StreamThread(
         Topology topology, StreamsConfig config, string processId, int index, IReadOnlyDictionary<string, int> subtopologyOfTopic,
@@ -46,6 +47,7 @@ internal sealed partial class StreamThread
         Processor.IStateRestoreListener? restoreListener = null, StandbyUpdater? standbys = null)
     {
         _standbys = standbys;
+        _cache = config.NewThreadCache();
         _restoreListener = restoreListener;
         _globalStores = globalStores;
         _rebalanceChanged = rebalanceChanged;
@@ -232,7 +234,7 @@ internal sealed partial class StreamThread
                 // A standby of the task here closes first: its checkpoint says how far its files are, and they are unlocked.
                 _standbys?.Claim(id);
                 var state = new TaskState(
-                    _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, _collector!, _config.Clock, _globalStores, _config.TaskDirectory(id));
+                    _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, _collector!, _config.Clock, _globalStores, _config.TaskDirectory(id), _cache);
                 var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
                 state.StateManager.LoadCheckpoint(ExactlyOnce);
                 _restorer!.Prepare(task);

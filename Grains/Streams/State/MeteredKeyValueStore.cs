@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using Tributary.Grains.Streams.Internals;
+using Tributary.Grains.Streams.Processor;
 using Tributary.Grains.Streams.Serialization;
 
 namespace Tributary.Grains.Streams.State;
@@ -19,7 +21,7 @@ internal interface ITimestampedKeyValueStore<TKey, TValue>
 /// takes the time of the record being processed.
 /// </summary>
 internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde, bool timestamped = false)
-    : IKeyValueStore<TKey, TValue>, ITimestampedKeyValueStore<TKey, TValue>, IWrappedStateStore
+    : IKeyValueStore<TKey, TValue>, ITimestampedKeyValueStore<TKey, TValue>, IWrappedStateStore, IForwardingStore
 {
     private readonly StoreSerdes<TKey, TValue> _serdes = new(inner.Name, keySerde, valueSerde);
     private StateStoreContext? _context;
@@ -40,6 +42,19 @@ internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inn
         _serdes.Init(context);
         inner.Init(context);
     }
+
+    /// <summary>
+    /// Forwards each change as its cache writes it below: the key, <see cref="Change"/> of the new value and the one it
+    /// replaced, at the new value's time (the change's record time for a deletion), as Kafka's
+    /// <c>TimestampedCacheFlushListener</c>. False when the store has no cache, so the caller forwards as it writes.
+    /// </summary>
+    public bool SetFlushListener(Action<Record<object?, object?>> forward) =>
+        inner is CachingKeyValueStore caching && caching.SetFlushListener((key, newValue, oldValue, context) =>
+        {
+            var timestamp = newValue is not null && timestamped ? BinaryPrimitives.ReadInt64BigEndian(newValue) : context.Timestamp;
+            var change = new Change(newValue is null ? null : Value(newValue), oldValue is null ? null : Value(oldValue));
+            forward(new Record<object?, object?>(_serdes.DeserializeKey(key), change, timestamp, context.Headers));
+        });
 
     public TValue? Get(TKey key) => TryGet(key, out var value) ? value : default;
 
@@ -112,6 +127,12 @@ internal sealed class MeteredKeyValueStore<TKey, TValue>(IKeyValueBytesStore inn
             yield return new KeyValue<TKey, TValue>(_serdes.DeserializeKey(entry.Key), Value(entry.Value));
         }
     }
+}
+
+/// <summary>A store whose cache, if it has one, forwards the DSL's table changes as it writes them.</summary>
+internal interface IForwardingStore
+{
+    bool SetFlushListener(Action<Record<object?, object?>> forward);
 }
 
 /// <summary>A store that wraps another (the typed face over its bytes).</summary>

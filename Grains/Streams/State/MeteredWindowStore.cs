@@ -1,4 +1,6 @@
 using Tributary.Grains.Streams.Dsl;
+using Tributary.Grains.Streams.Internals;
+using Tributary.Grains.Streams.Processor;
 using Tributary.Grains.Streams.Serialization;
 
 namespace Tributary.Grains.Streams.State;
@@ -8,7 +10,7 @@ namespace Tributary.Grains.Streams.State;
 /// writes each value's timestamp through it.
 /// </summary>
 internal sealed class MeteredWindowStore<TKey, TValue>(IWindowBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
-    : IWindowStore<TKey, TValue>, IWrappedStateStore
+    : IWindowStore<TKey, TValue>, IWrappedStateStore, IForwardingStore
 {
     private readonly StoreSerdes<TKey, TValue> _serdes = new(inner.Name, keySerde, valueSerde);
     private StateStoreContext? _context;
@@ -29,6 +31,18 @@ internal sealed class MeteredWindowStore<TKey, TValue>(IWindowBytesStore inner, 
         _serdes.Init(context);
         inner.Init(context);
     }
+
+    /// <summary>
+    /// Forwards each window's change as its cache writes it below: the windowed key, <see cref="Change"/> of the new
+    /// aggregate and the one it replaced, at the new value's time. False when the store has no cache.
+    /// </summary>
+    public bool SetFlushListener(Action<Record<object?, object?>> forward) =>
+        inner is CachingWindowStore caching && caching.SetFlushListener((key, start, updated, oldValue, context) =>
+        {
+            var window = new Windowed<TKey>(_serdes.DeserializeKey(key), new Window(start, start + inner.WindowSizeMs));
+            var change = new Change(updated.Value is null ? null : _serdes.DeserializeValue(updated.Value), oldValue is null ? null : _serdes.DeserializeValue(oldValue));
+            forward(new Record<object?, object?>(window, change, updated.Value is null ? context.Timestamp : updated.Timestamp, context.Headers));
+        });
 
     public void Put(TKey key, TValue? value, long windowStartMs) => Put(key, value, windowStartMs, _context!.CurrentTimestamp);
 

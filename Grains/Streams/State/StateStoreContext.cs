@@ -40,6 +40,19 @@ public sealed class StateStoreContext
     /// <summary>The timestamp of the record being processed (or of the punctuation running).</summary>
     internal long CurrentTimestamp => _task.CurrentTimestamp;
 
+    /// <summary>The thread's record cache, or null where the task's stores are not cached.</summary>
+    internal ThreadCache? Cache => _task.Cache;
+
+    /// <summary>The name of a store's part of the thread's cache: the task's and the store's (Kafka's <c>taskId-storeName</c>).</summary>
+    internal string CacheName(string storeName) => $"{_task.TaskId}-{storeName}";
+
+    /// <summary>The context of the record being processed; a cache's flush sets each change's own while it writes and forwards it.</summary>
+    internal ProcessorRecordContext RecordContext
+    {
+        get => _task.RecordContext;
+        set => _task.RecordContext = value;
+    }
+
     /// <summary>Writes a change of a logged store to its changelog, in the partition of the task, at the current record's time.</summary>
     internal void LogChange(string storeName, byte[] key, byte[]? value) => _task.LogChange(storeName, key, value, _task.CurrentTimestamp);
 

@@ -26,7 +26,26 @@ public abstract class StoreBuilder<TSelf>(string name) : IStoreBuilder
 
     public bool LoggingEnabled { get; private set; } = true;
 
+    /// <summary>
+    /// Whether the store's changes wait in the thread's record cache (<c>statestore.cache.max.bytes</c>) until a
+    /// commit or an eviction writes each key's latest below and to the changelog. Off by default for stores built
+    /// here, as Kafka's; on by default for the DSL's (see <c>Materialized</c>).
+    /// </summary>
+    public bool CachingEnabled { get; private set; }
+
     public IReadOnlyDictionary<string, string> LogConfig => _logConfig;
+
+    public TSelf WithCachingEnabled()
+    {
+        CachingEnabled = true;
+        return (TSelf)this;
+    }
+
+    public TSelf WithCachingDisabled()
+    {
+        CachingEnabled = false;
+        return (TSelf)this;
+    }
 
     public TSelf WithLoggingEnabled(IReadOnlyDictionary<string, string>? config = null)
     {
@@ -63,7 +82,14 @@ public sealed class KeyValueStoreBuilder<TKey, TValue>(IKeyValueBytesStoreSuppli
             bytes = new SynchronizedKeyValueBytesStore(bytes);
         }
 
-        return new MeteredKeyValueStore<TKey, TValue>(LoggingEnabled ? new ChangeLoggingKeyValueStore(bytes, Timestamped) : bytes, keySerde, valueSerde, Timestamped);
+        var layered = LoggingEnabled ? new ChangeLoggingKeyValueStore(bytes, Timestamped) : bytes;
+        // A global store is read by other threads and written by its own, without a thread cache.
+        if (CachingEnabled && !Synchronized)
+        {
+            layered = new CachingKeyValueStore(layered);
+        }
+
+        return new MeteredKeyValueStore<TKey, TValue>(layered, keySerde, valueSerde, Timestamped);
     }
 }
 
@@ -71,8 +97,11 @@ public sealed class KeyValueStoreBuilder<TKey, TValue>(IKeyValueBytesStoreSuppli
 public sealed class WindowStoreBuilder<TKey, TValue>(WindowBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
     : StoreBuilder<WindowStoreBuilder<TKey, TValue>>(supplier.Name)
 {
-    public override IStateStore Build() =>
-        new MeteredWindowStore<TKey, TValue>(supplier.Get(LoggingEnabled), keySerde, valueSerde);
+    public override IStateStore Build()
+    {
+        var bytes = supplier.Get(LoggingEnabled);
+        return new MeteredWindowStore<TKey, TValue>(CachingEnabled ? new CachingWindowStore(bytes) : bytes, keySerde, valueSerde);
+    }
 }
 
 /// <summary>Builds typed session stores (Kafka's <c>SessionStoreBuilder</c>).</summary>

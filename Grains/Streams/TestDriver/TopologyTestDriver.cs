@@ -47,6 +47,7 @@ public sealed class TopologyTestDriver : IDisposable
                 DefaultValueSerde = config.DefaultValueSerde,
                 DefaultTimestampExtractor = config.DefaultTimestampExtractor,
                 DeserializationExceptionHandler = config.DeserializationExceptionHandler,
+                StatestoreCacheMaxBytes = config.StatestoreCacheMaxBytes,
                 Clock = _clock,
             };
         _config.Validate();
@@ -55,11 +56,13 @@ public sealed class TopologyTestDriver : IDisposable
         _global = new GlobalStateUpdater(topology, _config, NullLogger.Instance);
         _global.Initialize();
         var collector = new Collector(this);
+        // One record cache, as a stream thread's; every record is followed by a commit, which empties it.
+        var cache = _config.NewThreadCache();
         foreach (var subtopology in topology.Subtopologies().Where(s => !s.IsGlobal))
         {
             var id = new TaskId(subtopology.Id, 0);
             var state = new TaskState(
-                _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, collector, _clock, _global.Stores, _config.TaskDirectory(id));
+                _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, collector, _clock, _global.Stores, _config.TaskDirectory(id), cache);
             var task = new StreamTask(id, topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, NullLogger.Instance);
             task.InitializeStores();
             task.InitializeProcessors();

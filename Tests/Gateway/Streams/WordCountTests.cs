@@ -241,6 +241,41 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         Assert.Equal(startsBefore, taken.Starts.Count);
     }
 
+    [Theory]
+    [InlineData(10 * 1024 * 1024)]
+    [InlineData(0)]
+    public async Task TheRecordCache_WritesEachWordsLatestCountOncePerCommit_AndWithoutItEveryCountIsWritten(long cacheBytes)
+    {
+        var name = cacheBytes == 0 ? "uncached" : "cached";
+        var (input, output) = await TopicsAsync(name, partitions: 2);
+        var expected = new Dictionary<string, long>();
+        await using var streams = Start("wordcount-" + name, input, output, cacheMaxBytes: cacheBytes, commitInterval: TimeSpan.FromSeconds(2));
+
+        await ProduceAsync(input, 0, 400, expected);
+        await AwaitCountsAsync(output, expected);
+
+        var words = expected.Values.Sum();
+        var updates = RecordsIn(output, partitions: 2);
+        var changes = RecordsIn($"wordcount-{name}-counts-store-changelog", partitions: 2);
+        if (cacheBytes == 0)
+        {
+            Assert.Equal(words, updates);
+            Assert.Equal(words, changes);
+        }
+        else
+        {
+            // 11 words, a commit every 2 s: a few updates per word, not one per occurrence.
+            Assert.InRange(updates, expected.Count, words / 4);
+            Assert.InRange(changes, expected.Count, words / 4);
+        }
+    }
+
+    private long RecordsIn(string topic, int partitions)
+    {
+        using var watermarks = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "watermarks" }).Build();
+        return Enumerable.Range(0, partitions).Sum(p => watermarks.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
     /// <summary>The checkpoint line of the last record in a partition of the application's counts-store changelog.</summary>
     private string LastChangelogRecord(string applicationId, int partition)
     {
@@ -266,7 +301,7 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
 
     private KafkaStreams Start(
         string applicationId, string input, string output, ProcessingGuarantee guarantee = ProcessingGuarantee.AtLeastOnce, string? stateDir = null,
-        IStateRestoreListener? listener = null, string? applicationServer = null, int standbys = 0)
+        IStateRestoreListener? listener = null, string? applicationServer = null, int standbys = 0, long? cacheMaxBytes = null, TimeSpan? commitInterval = null)
     {
         var builder = new StreamsBuilder();
         builder.Stream(input, Consumed.With(Serdes.String(), Serdes.String()))
@@ -283,7 +318,8 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
             DefaultKeySerde = Serdes.String(),
             DefaultValueSerde = Serdes.String(),
             ProcessingGuarantee = guarantee,
-            CommitInterval = TimeSpan.FromMilliseconds(200),
+            CommitInterval = commitInterval ?? TimeSpan.FromMilliseconds(200),
+            StatestoreCacheMaxBytes = cacheMaxBytes ?? 10 * 1024 * 1024,
             NumStreamThreads = 2,
             ConsumerConfig = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" },
             // Instances of one application in one process need a state directory each.

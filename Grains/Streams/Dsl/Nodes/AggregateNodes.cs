@@ -13,11 +13,14 @@ internal sealed class AggregateNode<TKey, TValue, TAggregate>(
     string name, string storeName, Func<TKey, TValue, TAggregate>? initialize, Func<TKey, TValue, TAggregate, TAggregate> add) : ProcessorNode(name)
 {
     private ITimestampedKeyValueStore<TKey, TAggregate> _store = null!;
+    private TupleForwarder _forwarder = null!;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (ITimestampedKeyValueStore<TKey, TAggregate>)task.StateManager.GetStore(storeName);
+        var store = task.StateManager.GetStore(storeName);
+        _store = (ITimestampedKeyValueStore<TKey, TAggregate>)store;
+        _forwarder = new TupleForwarder(store, this);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -34,7 +37,7 @@ internal sealed class AggregateNode<TKey, TValue, TAggregate>(
         var updated = had ? add(key, value, old) : initialize is null ? (TAggregate)(object)value! : add(key, value, initialize(key, value));
         var timestamp = had ? Math.Max(record.Timestamp, oldTimestamp) : record.Timestamp;
         _store.Put(key, updated, timestamp);
-        Forward(record with { Value = new Change(updated, had ? old : null), Timestamp = timestamp });
+        _forwarder.MaybeForward(record with { Value = new Change(updated, had ? old : null), Timestamp = timestamp });
     }
 }
 
@@ -42,11 +45,14 @@ internal sealed class AggregateNode<TKey, TValue, TAggregate>(
 internal sealed class ToTableNode<TKey, TValue>(string name, string storeName) : ProcessorNode(name)
 {
     private IKeyValueStore<TKey, TValue> _store = null!;
+    private TupleForwarder _forwarder = null!;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (IKeyValueStore<TKey, TValue>)task.GetStore(storeName);
+        var store = task.GetStore(storeName);
+        _store = (IKeyValueStore<TKey, TValue>)store;
+        _forwarder = new TupleForwarder(store, this);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -61,7 +67,7 @@ internal sealed class ToTableNode<TKey, TValue>(string name, string storeName) :
         _store.Put(key, As<TValue>(record.Value));
         if (record.Value is not null || had)
         {
-            Forward(record with { Value = new Change(record.Value, had ? old : null) });
+            _forwarder.MaybeForward(record with { Value = new Change(record.Value, had ? old : null) });
         }
     }
 }

@@ -51,11 +51,14 @@ internal sealed class TableAggregateNode<TKey, TValue, TAggregate>(
     : ProcessorNode(name)
 {
     private ITimestampedKeyValueStore<TKey, TAggregate> _store = null!;
+    private TupleForwarder _forwarder = null!;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (ITimestampedKeyValueStore<TKey, TAggregate>)task.GetStore(storeName);
+        var store = task.GetStore(storeName);
+        _store = (ITimestampedKeyValueStore<TKey, TAggregate>)store;
+        _forwarder = new TupleForwarder(store, this);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -88,6 +91,6 @@ internal sealed class TableAggregateNode<TKey, TValue, TAggregate>(
 
         var timestamp = had ? Math.Max(record.Timestamp, oldTimestamp) : record.Timestamp;
         _store.Put(key, current, timestamp);
-        Forward(record with { Value = new Change(current, had ? old : null), Timestamp = timestamp });
+        _forwarder.MaybeForward(record with { Value = new Change(current, had ? old : null), Timestamp = timestamp });
     }
 }

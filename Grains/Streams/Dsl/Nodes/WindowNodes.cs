@@ -13,12 +13,14 @@ internal sealed class TimeWindowAggregateNode<TKey, TValue, TAggregate>(
     string name, string storeName, TimeWindows windows, Func<TAggregate>? initializer, Func<TKey, TValue, TAggregate, TAggregate> add) : ProcessorNode(name)
 {
     private MeteredWindowStore<TKey, TAggregate> _store = null!;
+    private TupleForwarder _forwarder = null!;
     private long _observedStreamTime = long.MinValue;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
         _store = (MeteredWindowStore<TKey, TAggregate>)task.StateManager.GetStore(storeName);
+        _forwarder = new TupleForwarder(_store, this);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -61,7 +63,7 @@ internal sealed class TimeWindowAggregateNode<TKey, TValue, TAggregate>(
 
             var timestamp = had ? Math.Max(record.Timestamp, oldTimestamp) : record.Timestamp;
             _store.Put(key, updated, window.StartMs, timestamp);
-            Forward(new Record<object?, object?>(
+            _forwarder.MaybeForward(new Record<object?, object?>(
                 new Windowed<TKey>(key, window), new Change(updated, had ? old : null), timestamp, record.Headers));
         }
     }
