@@ -43,7 +43,7 @@ using Tributary.Tests.Perf.Transactions;
 //       Tributary.Streams on a silo started here: word count (at_least_once, exactly_once_v2) and a windowed count
 //       against the same word count written by hand with Confluent.Kafka; lines/s and ratios, CPU-s of both processes
 //   streams-wordcount --bootstrap HOST:PORT [--application-id A] [--input T] [--output T] [--guarantee at_least_once|exactly_once_v2]
-//                     [--threads 2] [--commit-interval-ms 100]
+//                     [--threads 2] [--commit-interval-ms 100] [--cache-max-bytes 10485760]
 //       the word count as a process of its own (for kill -9 tests): prints RUNNING once it runs, closes when stdin closes
 //   cluster-perf [--records N] [--record-size B] [--partitions N]
 //       acks=all produce to one silo and to a 3-silo Redis cluster started here (ratio, CPU per process); kill -9 of a silo

@@ -8,13 +8,14 @@ using Streamiz.Kafka.Net.Table;
 namespace Tributary.Tests.Perf.Streams;
 
 /// <summary>
-/// The same word count and windowed count written with Streamiz.Kafka.Net (in-memory stores without caching, as
-/// Tributary.Streams' part runs, so that both write every count change), for the Streams perf's comparison.
+/// The same word count and windowed count written with Streamiz.Kafka.Net (in-memory stores, without caching as
+/// Tributary.Streams' uncached parts, so that both write every count change, or with its record cache as the cached
+/// parts), for the Streams perf's comparison.
 /// </summary>
 internal static class StreamizPerf
 {
     public static async Task<double> RunAsync(
-        string bootstrap, string input, string output, string name, long words, int threads, bool windowed, Func<Stopwatch, Task<double>> awaitUpdates)
+        string bootstrap, string input, string output, string name, int threads, bool windowed, Func<Stopwatch, Task<double>> awaitUpdates, bool cached = false)
     {
         var builder = new StreamBuilder();
         var grouped = builder.Stream<string, string>(input)
@@ -23,14 +24,14 @@ internal static class StreamizPerf
         if (windowed)
         {
             grouped.WindowedBy(TumblingWindowOptions.Of(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)))
-                .Count(InMemoryWindows.As<string, long>("streamiz-perf-windowed-counts", TimeSpan.FromSeconds(10)))
+                .Count(Cached(InMemoryWindows.As<string, long>("streamiz-perf-windowed-counts", TimeSpan.FromSeconds(10)), cached))
                 .ToStream()
                 .Map((window, count, _) => KeyValuePair.Create(window.Key + "@" + window.Window.StartMs.ToString(CultureInfo.InvariantCulture), count))
                 .To<StringSerDes, Int64SerDes>(output);
         }
         else
         {
-            grouped.Count(InMemory.As<string, long>("streamiz-perf-counts"))
+            grouped.Count(Cached(InMemory.As<string, long>("streamiz-perf-counts"), cached))
                 .ToStream()
                 .To<StringSerDes, Int64SerDes>(output);
         }
@@ -44,6 +45,8 @@ internal static class StreamizPerf
             AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
             NumStreamThreads = threads,
             StateDir = stateDirectory,
+            DefaultStateStoreCacheMaxBytes = cached ? 10 * 1024 * 1024 : 0,
+            CommitIntervalMs = cached ? 100 : 30_000,
             // Its information lines would fill the figures' output; Tributary.Streams' part logs nothing either.
             Logger = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         });
@@ -65,4 +68,8 @@ internal static class StreamizPerf
             }
         }
     }
+
+    private static Streamiz.Kafka.Net.Table.Materialized<string, long, TStore> Cached<TStore>(Streamiz.Kafka.Net.Table.Materialized<string, long, TStore> materialized, bool cached)
+        where TStore : Streamiz.Kafka.Net.Processors.IStateStore
+        => cached ? materialized.WithCachingEnabled() : materialized;
 }

@@ -11,7 +11,8 @@ namespace Tributary.Tests.Perf.Streams;
 /// <summary>
 /// Tributary.Streams against its baselines, in one run on a silo started here. The input is N lines of five words
 /// (timestamps 1 ms apart). Each part counts words and ends when its output topic holds one update per word (no
-/// cache: every count change is written), read by a consumer of this process (read_committed for exactly-once):
+/// cache: every count change is written), or, for the parts with record caches, when every word's latest count is
+/// its final one, read by a consumer of this process (read_committed for exactly-once):
 /// the word count with at_least_once (in-memory and RocksDB stores) and with exactly_once_v2, a count per word and 10-second tumbling window, and
 /// the same word count written by hand with Confluent.Kafka (a consumer splitting lines into a repartition topic by
 /// word, a second counting in a dictionary and producing the counts: no changelog, no fault tolerance), and the word
@@ -36,7 +37,8 @@ internal static class StreamsPerf
             Console.WriteLine($"silo pid {silo.ProcessId}");
             const string input = "streams-perf-lines";
             await PerfTopics.EnsureAsync(silo.BootstrapServers, input, partitions);
-            var words = Produce(silo.BootstrapServers, input, lines);
+            var data = Produce(silo.BootstrapServers, input, lines);
+            var words = data.Words;
             Console.WriteLine($"{lines} lines, {words} words in {input}");
             string Rate(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{lines / seconds:F0} lines/s ({words / seconds:F0} words/s)");
 
@@ -53,31 +55,47 @@ internal static class StreamsPerf
             }
 
             Console.WriteLine("warming up ...");
-            await PartAsync("warm", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
+            await PartAsync("warm", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
             var stateDir = Path.Combine(root, "state");
 
             var byHand = await PartAsync("by-hand", (name, output) => ByHandAsync(silo.BootstrapServers, input, output, name, partitions, words));
             rows.Add(("word count by hand (Confluent.Kafka)", Rate(byHand), "baseline"));
-            var alos = await PartAsync("alos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
+            var alos = await PartAsync("alos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
             rows.Add(("word count, at_least_once", Rate(alos), string.Create(CultureInfo.InvariantCulture, $"{byHand / alos:F2} x by hand")));
             var rocksDb = await PartAsync("rocksdb", (name, output) => RunStreamsAsync(
-                silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, DslStoreType.RocksDb, stateDir));
+                silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, DslStoreType.RocksDb, stateDir));
             rows.Add(("word count, at_least_once, RocksDB store", Rate(rocksDb), string.Create(CultureInfo.InvariantCulture, $"{alos / rocksDb:F2} x in-memory store")));
-            var eos = await PartAsync("eos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.ExactlyOnceV2, windowed: false));
+            var eos = await PartAsync("eos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.ExactlyOnceV2, windowed: false));
             rows.Add(("word count, exactly_once_v2", Rate(eos), string.Create(CultureInfo.InvariantCulture, $"{alos / eos:F2} x at_least_once")));
-            var windowed = await PartAsync("windowed", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: true));
+            var windowed = await PartAsync("windowed", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true));
             rows.Add(("count per word and 10 s window, at_least_once", Rate(windowed), string.Create(CultureInfo.InvariantCulture, $"{byHand / windowed:F2} x word count by hand")));
             var rocksDbWindowed = await PartAsync("rocksdb-windowed", (name, output) => RunStreamsAsync(
-                silo.BootstrapServers, input, output, name, words, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, DslStoreType.RocksDb, stateDir));
+                silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, DslStoreType.RocksDb, stateDir));
             rows.Add(("windowed count, RocksDB window store", Rate(rocksDbWindowed), string.Create(CultureInfo.InvariantCulture, $"{windowed / rocksDbWindowed:F2} x in-memory window store")));
 
             // Streamiz.Kafka.Net on the same input with the same threads: the .NET library users would otherwise take.
-            var streamiz = await PartAsync("streamiz", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, words, threads, windowed: false,
+            var streamiz = await PartAsync("streamiz", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
                 stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
             rows.Add(("word count with Streamiz.Kafka.Net", Rate(streamiz), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamiz / alos:F2} x Streamiz")));
-            var streamizWindowed = await PartAsync("streamiz-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, words, threads, windowed: true,
+            var streamizWindowed = await PartAsync("streamiz-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
                 stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
             rows.Add(("windowed count with Streamiz.Kafka.Net", Rate(streamizWindowed), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizWindowed / windowed:F2} x Streamiz")));
+
+            // Both libraries with their record caches (10 MiB) and a commit every 100 ms: each part ends when every
+            // word's (and window's) latest count is its final one, as fewer updates are written.
+            var cached = await PartAsync("cached", (name, output) => RunStreamsAsync(
+                silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, cached: true));
+            rows.Add(("word count, record cache, commit 100 ms", Rate(cached), string.Create(CultureInfo.InvariantCulture, $"{alos / cached:F2} x without cache")));
+            var streamizCached = await PartAsync("streamiz-cached", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
+                stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.Counts, readCommitted: false, stopwatch)), cached: true));
+            rows.Add(("word count with Streamiz.Kafka.Net, record cache", Rate(streamizCached), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizCached / cached:F2} x Streamiz")));
+            var cachedWindowed = await PartAsync("cached-windowed", (name, output) => RunStreamsAsync(
+                silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, cached: true));
+            rows.Add(("windowed count, record cache, commit 100 ms", Rate(cachedWindowed), string.Create(CultureInfo.InvariantCulture, $"{windowed / cachedWindowed:F2} x without cache")));
+            var streamizCachedWindowed = await PartAsync("streamiz-cached-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
+                stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.WindowCounts, readCommitted: false, stopwatch)), cached: true));
+            rows.Add(("windowed count with Streamiz.Kafka.Net, record cache", Rate(streamizCachedWindowed),
+                string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizCachedWindowed / cachedWindowed:F2} x Streamiz")));
             return rows;
         }
         finally
@@ -92,26 +110,43 @@ internal static class StreamsPerf
         }
     }
 
-    private static long Produce(string bootstrap, string topic, int lines)
+    /// <summary>Writes the lines; the words, and the final count of each word and of each word's 10-second window.</summary>
+    private static Input Produce(string bootstrap, string topic, int lines)
     {
+        var counts = new Dictionary<string, long>();
+        var windowCounts = new Dictionary<string, long>();
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 20, BatchSize = 1_000_000 }).Build();
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lines;
         long words = 0;
         for (var i = 0; i < lines; i++)
         {
-            var line = string.Join(' ', Enumerable.Range(0, 5).Select(j => Words[(i * 7 + j * 13) % Words.Length]));
+            var lineWords = Enumerable.Range(0, 5).Select(j => Words[(i * 7 + j * 13) % Words.Length]).ToList();
+            var line = string.Join(' ', lineWords);
             words += 5;
+            foreach (var word in lineWords)
+            {
+                counts[word] = counts.GetValueOrDefault(word) + 1;
+                var window = word + "@" + ((start + i) / 10_000 * 10_000).ToString(CultureInfo.InvariantCulture);
+                windowCounts[window] = windowCounts.GetValueOrDefault(window) + 1;
+            }
+
             producer.ProduceWithRetry(topic, new Message<string, string> { Key = "line-" + i, Value = line, Timestamp = new Timestamp(start + i, TimestampType.CreateTime) });
         }
 
         producer.Flush(TimeSpan.FromMinutes(2));
-        return words;
+        return new Input(words, counts, windowCounts);
+    }
+
+    /// <summary>What the input holds: its words, and the final count of each word and of each word's window (<c>word@start</c>).</summary>
+    internal sealed record Input(long Words, IReadOnlyDictionary<string, long> Counts, IReadOnlyDictionary<string, long> WindowCounts)
+    {
+        public IReadOnlyDictionary<string, long> Final(bool windowed) => windowed ? WindowCounts : Counts;
     }
 
     /// <param name="store">the word count's store: in memory by default, as Streamiz's stores here</param>
     private static async Task<double> RunStreamsAsync(
-        string bootstrap, string input, string output, string name, long words, int threads, ProcessingGuarantee guarantee, bool windowed,
-        DslStoreType store = DslStoreType.InMemory, string? stateDir = null)
+        string bootstrap, string input, string output, string name, Input data, int threads, ProcessingGuarantee guarantee, bool windowed,
+        DslStoreType store = DslStoreType.InMemory, string? stateDir = null, bool cached = false)
     {
         var builder = new StreamsBuilder(new TopologyConfig { DefaultDslStore = store });
         var grouped = builder.Stream(input, Consumed.With(Serdes.String(), Serdes.String()))
@@ -139,24 +174,63 @@ internal static class StreamsPerf
             NumStreamThreads = threads,
             ProcessingGuarantee = guarantee,
             StateDir = stateDir ?? Path.Combine(Path.GetTempPath(), "kafka-streams"),
+            // Without the cache every count change is written; with it, each word's latest once per commit.
+            StatestoreCacheMaxBytes = cached ? 10 * 1024 * 1024 : 0,
+            CommitInterval = cached ? TimeSpan.FromMilliseconds(100) : null,
         });
         await streams.StartAsync();
-        return await Task.Run(() => AwaitUpdates(bootstrap, output, words, guarantee == ProcessingGuarantee.ExactlyOnceV2, stopwatch));
+        var readCommitted = guarantee == ProcessingGuarantee.ExactlyOnceV2;
+        return await Task.Run(() => cached
+            ? AwaitFinalCounts(bootstrap, output, data.Final(windowed), readCommitted, stopwatch)
+            : AwaitUpdates(bootstrap, output, data.Words, readCommitted, stopwatch));
     }
 
     private static Tributary.Grains.Streams.State.KeyValue<string, long> KeyValuePair(string key, long value) => new(key, value);
 
+    /// <summary>A consumer of an output topic from its start, of a group of its own.</summary>
+    private static ConsumerConfig ReaderConfig(string bootstrap, bool readCommitted) => new()
+    {
+        BootstrapServers = bootstrap,
+        GroupId = "streams-perf-reader-" + Guid.NewGuid().ToString("N"),
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        EnableAutoCommit = false,
+        IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
+    };
+
+    /// <summary>Reads the output topic until each key's latest count is its final one; the seconds since the part started.</summary>
+    internal static double AwaitFinalCounts(string bootstrap, string topic, IReadOnlyDictionary<string, long> final, bool readCommitted, Stopwatch stopwatch)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(ReaderConfig(bootstrap, readCommitted)).Build();
+        consumer.Subscribe(topic);
+        var latest = new Dictionary<string, long>();
+        var done = 0;
+        var last = 0.0;
+        var deadline = TimeSpan.FromMinutes(10);
+        while (done < final.Count)
+        {
+            if (stopwatch.Elapsed > deadline)
+            {
+                throw new TimeoutException($"{topic} held the final counts of {done} of {final.Count} keys after {deadline}");
+            }
+
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            {
+                var count = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(result.Message.Value);
+                var wasDone = latest.TryGetValue(result.Message.Key, out var previous) && previous == final[result.Message.Key];
+                latest[result.Message.Key] = count;
+                done += (count == final[result.Message.Key] ? 1 : 0) - (wasDone ? 1 : 0);
+                last = stopwatch.Elapsed.TotalSeconds;
+            }
+        }
+
+        consumer.Close();
+        return last;
+    }
+
     /// <summary>Reads the output topic until it holds <paramref name="updates"/> records; the seconds since the part started.</summary>
     private static double AwaitUpdates(string bootstrap, string topic, long updates, bool readCommitted, Stopwatch stopwatch)
     {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "streams-perf-reader-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
-        }).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(ReaderConfig(bootstrap, readCommitted)).Build();
         consumer.Subscribe(topic);
         long seen = 0;
         var last = 0.0;

@@ -34,6 +34,7 @@ internal static class StreamsWordCountApp
             ProcessingGuarantee = guarantee,
             NumStreamThreads = arguments.Int("threads", 2),
             CommitInterval = TimeSpan.FromMilliseconds(arguments.Int("commit-interval-ms", 100)),
+            StatestoreCacheMaxBytes = arguments.Int("cache-max-bytes", 10 * 1024 * 1024),
             ConsumerConfig = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" },
         });
         streams.StateChanged += (_, state) =>
