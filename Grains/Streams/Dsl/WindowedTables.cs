@@ -89,6 +89,11 @@ internal static class WindowedTables
         }
 
         var builder = Stores.SessionStoreBuilder(new SessionBytesStoreSupplier(storeName, retention, Persistent(config)), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
+        if (materialized.CachingEnabled)
+        {
+            builder.WithCachingEnabled();
+        }
+
         return materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
     }
 

@@ -7,9 +7,12 @@ namespace Tributary.Grains.Streams.State;
 /// <see cref="CachingKeyValueStore"/> does for key-value stores: reads see them at once; the store below and its
 /// changelog get each window's latest change at a commit or an eviction, and a flush listener forwards it then.
 /// </summary>
-internal sealed class CachingWindowStore(IWindowBytesStore inner) : IWindowBytesStore, ICachingStore
+internal sealed class CachingWindowStore(IWindowBytesStore inner, long retentionMs) : IWindowBytesStore, ICachingStore
 {
     private readonly StoreCachePart _part = new();
+
+    // The latest window start put, by which cached windows expire as they do below.
+    private long _observed = long.MinValue;
     private Action<byte[], long, (byte[]? Value, long Timestamp), byte[]?, Internals.ProcessorRecordContext>? _listener;
 
     public string Name => inner.Name;
@@ -48,14 +51,18 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner) : IWindowBytes
             return;
         }
 
+        _observed = Math.Max(_observed, windowStart);
         _part.Put(CacheKey(key, windowStart), value, timestamp);
     }
+
+    /// <summary>Whether a window is within the retention period: one behind it is gone below, or will be at the next flush.</summary>
+    private bool Live(long windowStart) => _observed == long.MinValue || windowStart > _observed - retentionMs;
 
     public (byte[] Value, long Timestamp)? Fetch(byte[] key, long windowStart)
     {
         if (_part.Named?.Get(CacheKey(key, windowStart)) is { } entry)
         {
-            return entry.Value is null ? null : (entry.Value, entry.ValueTimestamp);
+            return entry.Value is null || !Live(windowStart) ? null : (entry.Value, entry.ValueTimestamp);
         }
 
         return inner.Fetch(key, windowStart);
@@ -107,7 +114,7 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner) : IWindowBytes
         foreach (var entry in _part.Named!.Snapshot())
         {
             var (entryKey, start) = Split(entry.Key);
-            if (start >= from && start <= to && (key is null || ByteArrayComparer.Instance.Equals(entryKey, key)))
+            if (start >= from && start <= to && Live(start) && (key is null || ByteArrayComparer.Instance.Equals(entryKey, key)))
             {
                 cached.Add((entryKey, start, entry.Entry));
             }

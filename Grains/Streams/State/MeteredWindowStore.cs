@@ -86,9 +86,21 @@ internal sealed class MeteredWindowStore<TKey, TValue>(IWindowBytesStore inner, 
 
 /// <summary>The typed face of a session store over its bytes (Kafka's <c>MeteredSessionStore</c>).</summary>
 internal sealed class MeteredSessionStore<TKey, TValue>(ISessionBytesStore inner, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
-    : ISessionStore<TKey, TValue>, IWrappedStateStore
+    : ISessionStore<TKey, TValue>, IWrappedStateStore, IForwardingStore
 {
     private readonly StoreSerdes<TKey, TValue> _serdes = new(inner.Name, keySerde, valueSerde);
+
+    /// <summary>
+    /// Forwards each session's change as its cache writes it below: the session, <see cref="Change"/> of the new
+    /// aggregate and the one it replaced, at the session's end (Kafka's <c>SessionCacheFlushListener</c>). False when the store has no cache.
+    /// </summary>
+    public bool SetFlushListener(Action<Record<object?, object?>> forward) =>
+        inner is CachingSessionStore caching && caching.SetFlushListener((key, start, end, newValue, oldValue, context) =>
+        {
+            var session = new Windowed<TKey>(_serdes.DeserializeKey(key), new Window(start, end));
+            var change = new Change(newValue is null ? null : _serdes.DeserializeValue(newValue), oldValue is null ? null : _serdes.DeserializeValue(oldValue));
+            forward(new Record<object?, object?>(session, change, end, context.Headers));
+        });
 
     public string Name => inner.Name;
 

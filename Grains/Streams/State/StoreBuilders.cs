@@ -100,7 +100,7 @@ public sealed class WindowStoreBuilder<TKey, TValue>(WindowBytesStoreSupplier su
     public override IStateStore Build()
     {
         var bytes = supplier.Get(LoggingEnabled);
-        return new MeteredWindowStore<TKey, TValue>(CachingEnabled ? new CachingWindowStore(bytes) : bytes, keySerde, valueSerde);
+        return new MeteredWindowStore<TKey, TValue>(CachingEnabled ? new CachingWindowStore(bytes, supplier.RetentionMs) : bytes, keySerde, valueSerde);
     }
 }
 
@@ -108,8 +108,11 @@ public sealed class WindowStoreBuilder<TKey, TValue>(WindowBytesStoreSupplier su
 public sealed class SessionStoreBuilder<TKey, TValue>(SessionBytesStoreSupplier supplier, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
     : StoreBuilder<SessionStoreBuilder<TKey, TValue>>(supplier.Name)
 {
-    public override IStateStore Build() =>
-        new MeteredSessionStore<TKey, TValue>(supplier.Get(LoggingEnabled), keySerde, valueSerde);
+    public override IStateStore Build()
+    {
+        var bytes = supplier.Get(LoggingEnabled);
+        return new MeteredSessionStore<TKey, TValue>(CachingEnabled ? new CachingSessionStore(bytes, supplier.RetentionMs) : bytes, keySerde, valueSerde);
+    }
 }
 
 /// <summary>A window store's name, retention and window size, and whether it keeps its windows on local disk (RocksDB) or in memory.</summary>

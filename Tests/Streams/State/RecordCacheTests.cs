@@ -124,7 +124,7 @@ public sealed class RecordCacheTests
     {
         var cache = new ThreadCache(1024 * 1024);
         var task = Task(cache);
-        var store = new CachingWindowStore(new InMemoryWindowStore("windows", 10 * Minute, Minute, logged: true));
+        var store = new CachingWindowStore(new InMemoryWindowStore("windows", 10 * Minute, Minute, logged: true), 10 * Minute);
         task.StateManager.Add(store, logged: true);
         store.Init(new StateStoreContext(task));
         var flushed = new List<string>();
@@ -145,6 +145,50 @@ public sealed class RecordCacheTests
         store.Flush();
         Assert.Equal(["a@0:->1", "a@60000:->1", "a@60000:1->2", "b@60000:->1", "a@120000:->1"], flushed);
         Assert.Equal(5, _changelog.Count);
+    }
+
+    [Fact]
+    public void ACachedWindowBehindTheRetentionPeriod_IsNoLongerRead()
+    {
+        var task = Task(new ThreadCache(1024 * 1024));
+        var store = new CachingWindowStore(new InMemoryWindowStore("windows", 2 * Minute, Minute, logged: false), 2 * Minute);
+        store.Init(new StateStoreContext(task));
+        byte[] a = Bytes("a");
+
+        store.Put(a, Bytes("old"), 0, 1);
+        store.Put(a, Bytes("new"), 5 * Minute, 5 * Minute);
+
+        // As below, where the window at 0 would have expired when the one at 5 minutes came.
+        Assert.Null(store.Fetch(a, 0));
+        Assert.Equal([5 * Minute], store.Fetch(a, 0, 10 * Minute).Select(w => w.Start));
+        store.Flush();
+        Assert.Equal([5 * Minute], store.FetchAll(0, 10 * Minute).Select(w => w.Start));
+    }
+
+    [Fact]
+    public void ASessionMadeAndMergedAwayWithinTheCache_NeverReachesTheStoreBelow()
+    {
+        var task = Task(new ThreadCache(1024 * 1024));
+        var store = new CachingSessionStore(new InMemorySessionStore("sessions", 10 * Minute, logged: true), 10 * Minute);
+        task.StateManager.Add(store, logged: true);
+        store.Init(new StateStoreContext(task));
+        var flushed = new List<string>();
+        Assert.True(store.SetFlushListener((key, start, end, newValue, old, _) => flushed.Add($"{Text(key)}[{start},{end}]:{Text(old)}->{Text(newValue)}")));
+        byte[] a = Bytes("a"), b = Bytes("b");
+
+        store.Put(a, 0, 0, Bytes("1"));
+        store.Put(b, 1_000, 2_000, Bytes("x"));
+        // A second record merges a's session into a wider one.
+        store.Put(a, 0, 0, null);
+        store.Put(a, 0, 5_000, Bytes("2"));
+
+        Assert.Equal([(0L, 5_000L, "2")], store.Find(a, 0, 5_000).Select(s => (s.Start, s.End, Text(s.Value))));
+        Assert.Equal(["a[0,5000]", "b[1000,2000]"], store.All().Select(s => $"{Text(s.Key)}[{s.Start},{s.End}]"));
+        store.Flush();
+
+        Assert.Equal(["b[1000,2000]:->x", "a[0,5000]:->2"], flushed);
+        Assert.Equal(2, _changelog.Count);
+        Assert.Equal([(0L, 5_000L, "2")], store.Find(a, 0, 5_000).Select(s => (s.Start, s.End, Text(s.Value))));
     }
 
     private (CachingKeyValueStore Store, TaskState Task) OpenKeyValue(ThreadCache? cache)

@@ -79,12 +79,15 @@ internal sealed class SessionWindowAggregateNode<TKey, TValue, TAggregate>(
     Func<TKey, TAggregate, TAggregate, TAggregate> merge) : ProcessorNode(name)
 {
     private ISessionStore<TKey, TAggregate> _store = null!;
+    private TupleForwarder _forwarder = null!;
     private long _observedStreamTime = long.MinValue;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (ISessionStore<TKey, TAggregate>)task.StateManager.GetStore(storeName);
+        var store = task.StateManager.GetStore(storeName);
+        _store = (ISessionStore<TKey, TAggregate>)store;
+        _forwarder = new TupleForwarder(store, this);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -124,13 +127,13 @@ internal sealed class SessionWindowAggregateNode<TKey, TValue, TAggregate>(
             foreach (var session in merged)
             {
                 _store.Remove(session.Key);
-                Forward(new Record<object?, object?>(session.Key, new Change(null, session.Value), session.Key.Window.EndMs, record.Headers));
+                _forwarder.MaybeForward(new Record<object?, object?>(session.Key, new Change(null, session.Value), session.Key.Window.EndMs, record.Headers));
             }
         }
 
         aggregate = hasAggregate ? add(key, value, aggregate) : (TAggregate)(object)value!;
         var sessionKey = new Windowed<TKey>(key, new Window(start, end));
         _store.Put(sessionKey, aggregate);
-        Forward(new Record<object?, object?>(sessionKey, new Change(aggregate, null), end, record.Headers));
+        _forwarder.MaybeForward(new Record<object?, object?>(sessionKey, new Change(aggregate, null), end, record.Headers));
     }
 }
