@@ -87,13 +87,13 @@ internal static class StreamsPerf
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, cached: true));
             rows.Add(("word count, record cache, commit 100 ms", Rate(cached), string.Create(CultureInfo.InvariantCulture, $"{alos / cached:F2} x without cache")));
             var streamizCached = await PartAsync("streamiz-cached", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
-                stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.Counts, readCommitted: false, stopwatch)), cached: true));
+                stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.Counts, readCommitted: false, stopwatch, littleEndian: true)), cached: true));
             rows.Add(("word count with Streamiz.Kafka.Net, record cache", Rate(streamizCached), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizCached / cached:F2} x Streamiz")));
             var cachedWindowed = await PartAsync("cached-windowed", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, cached: true));
             rows.Add(("windowed count, record cache, commit 100 ms", Rate(cachedWindowed), string.Create(CultureInfo.InvariantCulture, $"{windowed / cachedWindowed:F2} x without cache")));
             var streamizCachedWindowed = await PartAsync("streamiz-cached-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
-                stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.WindowCounts, readCommitted: false, stopwatch)), cached: true));
+                stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.WindowCounts, readCommitted: false, stopwatch, littleEndian: true)), cached: true));
             rows.Add(("windowed count with Streamiz.Kafka.Net, record cache", Rate(streamizCachedWindowed),
                 string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizCachedWindowed / cachedWindowed:F2} x Streamiz")));
             return rows;
@@ -198,7 +198,9 @@ internal static class StreamsPerf
     };
 
     /// <summary>Reads the output topic until each key's latest count is its final one; the seconds since the part started.</summary>
-    internal static double AwaitFinalCounts(string bootstrap, string topic, IReadOnlyDictionary<string, long> final, bool readCommitted, Stopwatch stopwatch)
+    /// <param name="littleEndian">whether counts are written little-endian, as Streamiz's Int64SerDes writes them (Kafka's LongSerializer is big-endian)</param>
+    internal static double AwaitFinalCounts(
+        string bootstrap, string topic, IReadOnlyDictionary<string, long> final, bool readCommitted, Stopwatch stopwatch, bool littleEndian = false)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(ReaderConfig(bootstrap, readCommitted)).Build();
         consumer.Subscribe(topic);
@@ -210,12 +212,15 @@ internal static class StreamsPerf
         {
             if (stopwatch.Elapsed > deadline)
             {
-                throw new TimeoutException($"{topic} held the final counts of {done} of {final.Count} keys after {deadline}");
+                var behind = final.Where(f => latest.GetValueOrDefault(f.Key) != f.Value).Take(3).Select(f => $"{f.Key}: {latest.GetValueOrDefault(f.Key)} of {f.Value}");
+                throw new TimeoutException($"{topic} held the final counts of {done} of {final.Count} keys after {deadline} ({string.Join(", ", behind)}, ...)");
             }
 
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
             {
-                var count = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(result.Message.Value);
+                var count = littleEndian
+                    ? System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(result.Message.Value)
+                    : System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(result.Message.Value);
                 var wasDone = latest.TryGetValue(result.Message.Key, out var previous) && previous == final[result.Message.Key];
                 latest[result.Message.Key] = count;
                 done += (count == final[result.Message.Key] ? 1 : 0) - (wasDone ? 1 : 0);
