@@ -53,13 +53,15 @@ public sealed partial class KStream<TKey, TValue>
 
         var topology = _builder.Topology;
         var retention = windows.SizeMs + windows.GraceMs;
+        // On local disk under default.dsl.store=rocksDB (the default), as Kafka's join stores.
+        var persistent = _builder.Config.DefaultDslStore == DslStoreType.RocksDb;
         topology.AddProcessorNode(thisWindowed, n => new JoinWindowNode<TKey, TValue>(n, thisStore, keySerde, thisSerde), thisParent);
-        topology.AddStateStore(new JoinWindowStoreBuilder(thisStore, retention, joined.LoggingEnabled), thisWindowed);
+        topology.AddStateStore(new JoinWindowStoreBuilder(thisStore, retention, joined.LoggingEnabled, persistent), thisWindowed);
         topology.AddProcessorNode(otherWindowed, n => new JoinWindowNode<TKey, TOther>(n, otherStore, keySerde, otherSerde), otherParent);
-        topology.AddStateStore(new JoinWindowStoreBuilder(otherStore, retention, joined.LoggingEnabled), otherWindowed);
+        topology.AddStateStore(new JoinWindowStoreBuilder(otherStore, retention, joined.LoggingEnabled, persistent), otherWindowed);
         if (outerStore is not null)
         {
-            var outerBuilder = Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(outerStore), Serdes.ByteArray(), Serdes.ByteArray());
+            var outerBuilder = Stores.KeyValueStoreBuilder(_builder.DefaultKeyValueStore(outerStore), Serdes.ByteArray(), Serdes.ByteArray());
             topology.AddStateStore(joined.LoggingEnabled ? outerBuilder : outerBuilder.WithLoggingDisabled());
         }
 

@@ -3,12 +3,10 @@ using System.Buffers.Binary;
 namespace Tributary.Grains.Streams.State;
 
 /// <summary>
-/// One side of a stream-stream join: every record of the side within the retention period, duplicates kept (Kafka's
-/// window store with <c>retainDuplicates</c>). Keyed by serialized key, then timestamp and a sequence number; the
-/// changelog key is Kafka's: the key, the 8-byte timestamp and the 4-byte sequence number, big-endian. One thread at
-/// a time.
+/// One side of a stream-stream join in memory (see <see cref="IJoinWindowStore"/>): per serialized key, its records
+/// by timestamp and sequence number.
 /// </summary>
-internal sealed class InMemoryJoinWindowStore(string name, long retentionMs, bool logged) : IStateStore
+internal sealed class InMemoryJoinWindowStore(string name, long retentionMs, bool logged) : IJoinWindowStore
 {
     private readonly Dictionary<byte[], SortedDictionary<(long Timestamp, int Sequence), byte[]>> _records = new(ByteArrayComparer.Instance);
     private readonly SortedSet<(long Timestamp, int Sequence, byte[] Key)> _byTime = new(Comparer<(long Timestamp, int Sequence, byte[] Key)>.Create(
@@ -36,11 +34,7 @@ internal sealed class InMemoryJoinWindowStore(string name, long retentionMs, boo
         var sequence = ++_sequence;
         if (Apply(key, value, timestamp, sequence) && logged)
         {
-            var changelogKey = new byte[key.Length + 12];
-            key.CopyTo(changelogKey, 0);
-            BinaryPrimitives.WriteInt64BigEndian(changelogKey.AsSpan(key.Length), timestamp);
-            BinaryPrimitives.WriteInt32BigEndian(changelogKey.AsSpan(key.Length + 8), sequence);
-            _context!.LogChange(Name, changelogKey, value, timestamp);
+            _context!.LogChange(Name, RocksDbJoinWindowStore.StoreKey(key, timestamp, sequence), value, timestamp);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace Tributary.Grains.Streams.State;
 
-/// <summary>Builds the window store of one side of a stream-stream join.</summary>
-internal sealed class JoinWindowStoreBuilder(string name, long retentionMs, bool logged) : IStoreBuilder
+/// <summary>Builds the window store of one side of a stream-stream join, on local disk (RocksDB) or in memory.</summary>
+internal sealed class JoinWindowStoreBuilder(string name, long retentionMs, bool logged, bool persistent) : IStoreBuilder
 {
     public string Name { get; } = name;
 
@@ -9,5 +9,7 @@ internal sealed class JoinWindowStoreBuilder(string name, long retentionMs, bool
 
     public IReadOnlyDictionary<string, string> LogConfig { get; } = new Dictionary<string, string>();
 
-    public IStateStore Build() => new InMemoryJoinWindowStore(Name, retentionMs, LoggingEnabled);
+    public IStateStore Build() => persistent
+        ? new RocksDbJoinWindowStore(Name, retentionMs, LoggingEnabled)
+        : new InMemoryJoinWindowStore(Name, retentionMs, LoggingEnabled);
 }

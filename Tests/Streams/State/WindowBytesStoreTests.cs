@@ -167,6 +167,55 @@ public sealed class WindowBytesStoreTests : IDisposable
         sessions.Close();
     }
 
+    [Theory]
+    [MemberData(nameof(Persistence))]
+    public void AJoinSidesStore_KeepsEveryRecordInTimeOrder_ExpiresThemBehindTheRetention_AndRestoresTheOtherKindsChangelog(bool persistent)
+    {
+        var written = new List<(byte[] Key, byte[]? Value, long Timestamp)>();
+        var store = OpenJoin(persistent, "j", written);
+        byte[] a = [0x61], ab = [0x61, 0x00];
+        store.Put(a, [1], 2 * Minute);
+        store.Put(a, [2], Minute);
+        store.Put(a, [3], 2 * Minute);
+        store.Put(ab, [9], 2 * Minute);
+
+        // Duplicates of one key and time are kept, in the order they came; a key that begins with another is apart.
+        Assert.Equal([(Minute, (byte)2), (2 * Minute, (byte)1), (2 * Minute, (byte)3)], store.Fetch(a, 0, 3 * Minute).Select(r => (r.Timestamp, r.Value.Single())));
+        Assert.Equal([(byte)9], store.Fetch(ab, 0, 3 * Minute).Select(r => r.Value.Single()));
+        Assert.Equal([(byte)2], store.Fetch(a, Minute, Minute).Select(r => r.Value.Single()));
+        Assert.Equal(12 + a.Length, written[0].Key.Length);
+
+        // Ten minutes of retention: the latest time, 12 minutes, leaves nothing at 2 minutes or before.
+        store.Put(a, [4], 12 * Minute);
+        Assert.Equal([12 * Minute], store.Fetch(a, 0, long.MaxValue).Select(r => r.Timestamp));
+        store.Close();
+
+        var other = persistent ? new InMemoryJoinWindowStore("j", 10 * Minute, logged: true) : (IJoinWindowStore)new RocksDbJoinWindowStore("j2", 10 * Minute, logged: true);
+        var task = OpenForRestore(other);
+        var offset = 0L;
+        foreach (var (key, value, timestamp) in written.Take(4))
+        {
+            task.Restore(other.Name, offset++, key, value, timestamp);
+        }
+
+        Assert.Equal([(byte)2, (byte)1, (byte)3], other.Fetch(a, 0, 3 * Minute).Select(r => r.Value.Single()));
+        other.Close();
+    }
+
+    [Fact]
+    public void APersistentJoinSidesStore_KeepsItsRecordsAcrossAReopen_AndNumbersNewOnesApart()
+    {
+        var store = OpenJoin(persistent: true, "jr", logTo: null);
+        store.Put([1], [1], Minute);
+        store.Flush();
+        store.Close();
+
+        var reopened = OpenJoin(persistent: true, "jr", logTo: null);
+        reopened.Put([1], [2], Minute);
+        Assert.Equal([(byte)1, (byte)2], reopened.Fetch([1], 0, Minute).Select(r => r.Value.Single()).Order());
+        reopened.Close();
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
@@ -191,6 +240,15 @@ public sealed class WindowBytesStoreTests : IDisposable
         ISessionBytesStore store = persistent
             ? new RocksDbSessionStore(name, retentionMs, logged: logTo is not null)
             : new InMemorySessionStore(name, retentionMs, logged: logTo is not null);
+        store.Init(new StateStoreContext(Task(store, logTo)));
+        return store;
+    }
+
+    private IJoinWindowStore OpenJoin(bool persistent, string name, List<(byte[], byte[]?, long)>? logTo)
+    {
+        IJoinWindowStore store = persistent
+            ? new RocksDbJoinWindowStore(name, 10 * Minute, logged: logTo is not null)
+            : new InMemoryJoinWindowStore(name, 10 * Minute, logged: logTo is not null);
         store.Init(new StateStoreContext(Task(store, logTo)));
         return store;
     }

@@ -19,14 +19,14 @@ internal sealed class JoinTimeTracker
 /// <summary>Keeps each record of one side of a stream-stream join in that side's window store, then passes it on (Kafka's KStreamJoinWindow).</summary>
 internal sealed class JoinWindowNode<TKey, TValue>(string name, string storeName, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) : ProcessorNode(name)
 {
-    private InMemoryJoinWindowStore _store = null!;
+    private IJoinWindowStore _store = null!;
     private ISerde<TKey> _keySerde = null!;
     private ISerde<TValue> _valueSerde = null!;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _store = (InMemoryJoinWindowStore)task.StateManager.GetStore(storeName);
+        _store = (IJoinWindowStore)task.StateManager.GetStore(storeName);
         _keySerde = keySerde ?? SerdeDefaults.As<TKey>(task.DefaultKeySerde, "key", storeName);
         _valueSerde = valueSerde ?? SerdeDefaults.As<TValue>(task.DefaultValueSerde, "value", storeName);
     }
@@ -61,7 +61,7 @@ internal sealed class StreamStreamJoinNode<TKey, TThis, TOther>(
     ISerde<TOther>? otherSerde,
     Func<object?, object?, object?> joiner) : ProcessorNode(name)
 {
-    private InMemoryJoinWindowStore _other = null!;
+    private IJoinWindowStore _other = null!;
     private IKeyValueStore<byte[], byte[]>? _outer;
     private JoinTimeTracker _time = null!;
     private ISerde<TKey> _keySerde = null!;
@@ -76,7 +76,7 @@ internal sealed class StreamStreamJoinNode<TKey, TThis, TOther>(
     public override void Init(TaskState task)
     {
         base.Init(task);
-        _other = (InMemoryJoinWindowStore)task.StateManager.GetStore(otherStoreName);
+        _other = (IJoinWindowStore)task.StateManager.GetStore(otherStoreName);
         _outer = outerStoreName is null ? null : (IKeyValueStore<byte[], byte[]>)task.StateManager.GetStore(outerStoreName);
         if (!task.Shared.TryGetValue(sharedName, out var tracker))
         {
