@@ -73,7 +73,6 @@ public sealed record Materialized<TKey, TValue>(
     /// <summary>
     /// Whether the store's changes wait in the thread's record cache, so that the store's changelog and the
     /// operation's downstream get each key's latest change once per commit (on by default, as Kafka's DSL).
-    /// Sliding-window aggregations are not cached yet: they write and forward every change.
     /// </summary>
     public bool CachingEnabled { get; init; } = true;
 

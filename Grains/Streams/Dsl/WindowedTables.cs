@@ -66,8 +66,7 @@ internal static class WindowedTables
         }
 
         var builder = Stores.WindowStoreBuilder(new WindowBytesStoreSupplier(storeName, retention, sizeMs, Persistent(config)), materialized.KeySerde ?? keySerde, materialized.ValueSerde);
-        // The sliding-window aggregation writes and forwards each change itself.
-        if (materialized.CachingEnabled && !sliding)
+        if (materialized.CachingEnabled)
         {
             builder.WithCachingEnabled();
         }

@@ -29,7 +29,7 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
     public void Init(StateStoreContext context)
     {
         inner.Init(context);
-        _part.Open(context, Name, Write);
+        _part.Open(context, Name, Write, ordered: true);
     }
 
     /// <summary>
@@ -64,13 +64,15 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
             return inner.Find(key, earliestEnd, latestStart);
         }
 
-        var cached = Cached(s => s.End >= earliestEnd && s.Start <= latestStart && ByteArrayComparer.Instance.Equals(s.Key, key), byKeyFirst: false);
+        // A key's sessions that start by the latest start are one range of the cache (session starts are not negative).
+        var range = latestStart < 0 ? [] : _part.Named.Range(CacheKey(key, 0, 0), CacheKey(key, latestStart, long.MaxValue));
+        var cached = Cached(range, s => s.End >= earliestEnd && s.Start <= latestStart && ByteArrayComparer.Instance.Equals(s.Key, key), byKeyFirst: false);
         return Merge(inner.Find(key, earliestEnd, latestStart).Select(s => (key, s.Start, s.End, s.Value)), cached, byKeyFirst: false)
             .Select(s => (s.Start, s.End, s.Value));
     }
 
     public IEnumerable<(byte[] Key, long Start, long End, byte[] Value)> All() =>
-        _part.Named is not { Count: > 0 } ? inner.All() : Merge(inner.All(), Cached(_ => true, byKeyFirst: true), byKeyFirst: true);
+        _part.Named is not { Count: > 0 } ? inner.All() : Merge(inner.All(), Cached(_part.Named.Snapshot(), _ => true, byKeyFirst: true), byKeyFirst: true);
 
     public void FlushCache() => _part.Named?.Flush();
 
@@ -98,11 +100,12 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
     private static (byte[] Key, long Start, long End) Split(byte[] cacheKey) =>
         (cacheKey[..^16], BinaryPrimitives.ReadInt64BigEndian(cacheKey.AsSpan(cacheKey.Length - 16)), BinaryPrimitives.ReadInt64BigEndian(cacheKey.AsSpan(cacheKey.Length - 8)));
 
-    /// <summary>The cached sessions that <paramref name="wanted"/> takes, in the order of the read they join.</summary>
-    private List<(byte[] Key, long Start, long End, CacheEntry Entry)> Cached(Func<(byte[] Key, long Start, long End), bool> wanted, bool byKeyFirst)
+    /// <summary>The cached sessions of <paramref name="entries"/> that <paramref name="wanted"/> takes, in the order of the read they join.</summary>
+    private List<(byte[] Key, long Start, long End, CacheEntry Entry)> Cached(
+        List<DirtyEntry> entries, Func<(byte[] Key, long Start, long End), bool> wanted, bool byKeyFirst)
     {
         var cached = new List<(byte[] Key, long Start, long End, CacheEntry Entry)>();
-        foreach (var entry in _part.Named!.Snapshot())
+        foreach (var entry in entries)
         {
             var session = Split(entry.Key);
             if (Live(session.End) && wanted(session))

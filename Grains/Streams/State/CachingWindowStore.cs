@@ -30,7 +30,7 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
     public void Init(StateStoreContext context)
     {
         inner.Init(context);
-        _part.Open(context, Name, Write);
+        _part.Open(context, Name, Write, ordered: true);
     }
 
     /// <summary>
@@ -111,7 +111,9 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
     private List<(byte[] Key, long Start, CacheEntry Entry)> Cached(long from, long to, byte[]? key)
     {
         var cached = new List<(byte[] Key, long Start, CacheEntry Entry)>();
-        foreach (var entry in _part.Named!.Snapshot())
+        // One key's windows are one range of the cache (window starts are not negative); every window is all of it.
+        var entries = key is null ? _part.Named!.Snapshot() : to < 0 ? [] : _part.Named!.Range(CacheKey(key, Math.Max(from, 0)), CacheKey(key, to));
+        foreach (var entry in entries)
         {
             var (entryKey, start) = Split(entry.Key);
             if (start >= from && start <= to && Live(start) && (key is null || ByteArrayComparer.Instance.Equals(entryKey, key)))

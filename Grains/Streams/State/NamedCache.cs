@@ -18,9 +18,11 @@ internal readonly record struct DirtyEntry(byte[] Key, CacheEntry Entry);
 /// <summary>
 /// One store's part of a thread's record cache (Kafka's <c>NamedCache</c>): entries by key in least-recently-used
 /// order, the changed (dirty) ones also in the order of their last change, which is the order a flush writes them.
-/// Evicting a dirty entry first flushes every dirty entry, so that the store below sees the changes in order.
+/// Evicting a dirty entry first flushes every dirty entry, so that the store below sees the changes in order. A cache
+/// that serves range reads (window and session stores, whose reads are ranges of one key's windows) also keeps its
+/// keys in order, as Kafka's keeps them in a tree.
 /// </summary>
-internal sealed class NamedCache(string name, Action<long> sizeChanged)
+internal sealed class NamedCache(string name, Action<long> sizeChanged, bool ordered = false)
 {
     /// <summary>What an entry costs beyond its key and value: its links, context and bookkeeping, as Kafka counts it.</summary>
     private const int EntryOverhead = 64;
@@ -28,6 +30,7 @@ internal sealed class NamedCache(string name, Action<long> sizeChanged)
     private readonly Dictionary<byte[], LinkedListNode<Slot>> _slots = new(ByteArrayComparer.Instance);
     private readonly LinkedList<Slot> _lru = new();
     private readonly LinkedList<byte[]> _dirty = new();
+    private readonly SortedSet<byte[]>? _ordered = ordered ? new(ByteArrayComparer.Instance) : null;
 
     public string Name { get; } = name;
 
@@ -82,11 +85,25 @@ internal sealed class NamedCache(string name, Action<long> sizeChanged)
         }
 
         _slots.Add(key, _lru.AddLast(added));
+        _ordered?.Add(key);
         Resize(Size(key, entry));
     }
 
     /// <summary>A snapshot of the entries, for a range read that merges them with the store below.</summary>
     public List<DirtyEntry> Snapshot() => _lru.Select(s => new DirtyEntry(s.Key, s.Entry)).ToList();
+
+    /// <summary>A snapshot of the entries from <paramref name="from"/> to <paramref name="to"/> in key order (an ordered cache only).</summary>
+    public List<DirtyEntry> Range(byte[] from, byte[] to)
+    {
+        if (_ordered is null)
+        {
+            throw new InvalidOperationException($"Cache {Name} keeps no key order");
+        }
+
+        return ByteArrayComparer.Instance.Compare(from, to) > 0
+            ? []
+            : _ordered.GetViewBetween(from, to).Select(key => new DirtyEntry(key, _slots[key].Value.Entry)).ToList();
+    }
 
     /// <summary>Hands every dirty entry to the listener, oldest change first; deletions then leave the cache (the store below holds them).</summary>
     public void Flush()
@@ -150,11 +167,13 @@ internal sealed class NamedCache(string name, Action<long> sizeChanged)
         _slots.Clear();
         _lru.Clear();
         _dirty.Clear();
+        _ordered?.Clear();
     }
 
     private void Remove(LinkedListNode<Slot> node)
     {
         _slots.Remove(node.Value.Key);
+        _ordered?.Remove(node.Value.Key);
         _lru.Remove(node);
         Resize(-Size(node.Value.Key, node.Value.Entry));
     }

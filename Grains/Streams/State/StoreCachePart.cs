@@ -16,13 +16,14 @@ internal sealed class StoreCachePart
 
     public bool HasDirty => Named?.HasDirty == true;
 
-    public void Open(StateStoreContext context, string storeName, Action<DirtyEntry> write)
+    /// <param name="ordered">whether the store reads ranges of its cache (see <see cref="NamedCache.Range"/>)</param>
+    public void Open(StateStoreContext context, string storeName, Action<DirtyEntry> write, bool ordered = false)
     {
         Context = context;
         if (context.Cache is { MaxBytes: > 0 } cache)
         {
             _cache = cache;
-            Named = cache.Open(context.CacheName(storeName), entries => WriteAll(entries, write));
+            Named = cache.Open(context.CacheName(storeName), entries => WriteAll(entries, write), ordered);
         }
     }
 

@@ -23,11 +23,12 @@ public sealed class ThreadCache
     /// <summary>How many entries the cache holds, across its stores.</summary>
     public long Count => _caches.Values.Sum(c => (long)c.Count);
 
-    internal NamedCache Open(string name, Action<IReadOnlyList<DirtyEntry>> listener)
+    /// <param name="ordered">whether the store reads ranges of its cache, which then keeps its keys in order</param>
+    internal NamedCache Open(string name, Action<IReadOnlyList<DirtyEntry>> listener, bool ordered = false)
     {
         if (!_caches.TryGetValue(name, out var cache))
         {
-            cache = new NamedCache(name, delta => SizeBytes += delta);
+            cache = new NamedCache(name, delta => SizeBytes += delta, ordered);
             _caches.Add(name, cache);
         }
 

@@ -104,6 +104,75 @@ public sealed class CachingTests
             driver.CreateOutputTopic("counts", Serdes.String(), Serdes.Int64()).ReadKeyValuesToList());
     }
 
+    [Fact]
+    public void SlidingWindowsAndSessions_ForwardTheLastUpdateOfEachWindowARecordMade_InTheOrderOfThoseLastUpdates()
+    {
+        // Each line's words are separate records of one key: uncached, every update of every window goes downstream;
+        // cached, each line leaves one update per window it touched, the last, at the place of its last change.
+        string[] lines = ["a b", "c", "d e f", "g h", "i"];
+        long[] times = [100, 104, 109, 125, 200];
+        foreach (var windowed in new Func<KGroupedStream<string, string>, KTable<Windowed<string>, long>>[]
+        {
+            grouped => grouped.WindowedBy(SlidingWindows.OfTimeDifferenceAndGrace(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1))).Count(),
+            grouped => grouped.WindowedBy(SessionWindows.OfInactivityGapAndGrace(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1))).Count(),
+        })
+        {
+            var uncached = PerLine(windowed, cacheBytes: 0, lines, times);
+            var cached = PerLine(windowed, cacheBytes: 1024 * 1024, lines, times);
+
+            var standing = new HashSet<string>();
+            Assert.Equal(uncached.Select(line => LastPerWindow(line, standing)), cached);
+            Assert.True(cached.Sum(c => c.Count) < uncached.Sum(u => u.Count));
+        }
+    }
+
+    /// <summary>What each line sends downstream (window, count, or null for a retraction), line by line.</summary>
+    private static List<List<(string Window, long? Count)>> PerLine(
+        Func<KGroupedStream<string, string>, KTable<Windowed<string>, long>> windowed, long cacheBytes, string[] lines, long[] times)
+    {
+        var builder = new StreamsBuilder();
+        windowed(builder.Stream<string, string>("lines").FlatMapValues(line => line.Split(' ')).GroupByKey())
+            .ToStream()
+            // A retraction (a merged session) comes as the default count, 0.
+            .Map((window, count) => KeyValue<string, string>.Pair($"{window.Key}[{window.Window.StartMs},{window.Window.EndMs}]", count.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .To("counts", Produced.With(Serdes.String(), Serdes.String()));
+        using var driver = new TopologyTestDriver(builder.Build(), Config(cacheBytes));
+        var input = driver.CreateInputTopic("lines", Serdes.String(), Serdes.String());
+        var output = driver.CreateOutputTopic("counts", Serdes.String(), Serdes.String());
+        var perLine = new List<List<(string, long?)>>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            input.PipeInput("k", lines[i], times[i]);
+            perLine.Add(output.ReadKeyValuesToList().Select(kv => (kv.Key, kv.Value == "0" ? (long?)null : long.Parse(kv.Value, System.Globalization.CultureInfo.InvariantCulture))).ToList());
+        }
+
+        return perLine;
+    }
+
+    /// <summary>
+    /// The last update of each window among a line's, in their order; a window made and retracted within the line is
+    /// not among them (it never reached the store below), and <paramref name="standing"/> follows the windows that exist.
+    /// </summary>
+    private static List<(string Window, long? Count)> LastPerWindow(List<(string Window, long? Count)> updates, HashSet<string> standing)
+    {
+        var last = updates.Where((update, i) => !updates.Skip(i + 1).Any(later => later.Window == update.Window))
+            .Where(update => update.Count is not null || standing.Contains(update.Window))
+            .ToList();
+        foreach (var (window, count) in last)
+        {
+            if (count is null)
+            {
+                standing.Remove(window);
+            }
+            else
+            {
+                standing.Add(window);
+            }
+        }
+
+        return last;
+    }
+
     private static Topology WordsPerKey(Materialized<string, long> materialized)
     {
         var builder = new StreamsBuilder();

@@ -16,12 +16,14 @@ internal sealed class SlidingWindowAggregateNode<TKey, TValue, TAggregate>(
 {
     private readonly long _difference = windows.TimeDifferenceMs;
     private MeteredWindowStore<TKey, TAggregate> _store = null!;
+    private TupleForwarder _forwarder = null!;
     private long _observedStreamTime = long.MinValue;
 
     public override void Init(TaskState task)
     {
         base.Init(task);
         _store = (MeteredWindowStore<TKey, TAggregate>)task.StateManager.GetStore(storeName);
+        _forwarder = new TupleForwarder(_store, this);
     }
 
     public override void Process(Record<object?, object?> record)
@@ -171,7 +173,7 @@ internal sealed class SlidingWindowAggregateNode<TKey, TValue, TAggregate>(
     {
         var start = update.Record.Timestamp + 1;
         _store.Put(update.Key, later.Value, start, later.Timestamp);
-        Forward(new Record<object?, object?>(
+        _forwarder.MaybeForward(new Record<object?, object?>(
             new Windowed<TKey>(update.Key, new Window(start, start + _difference)), new Change(later.Value, null), later.Timestamp, update.Record.Headers));
     }
 
@@ -189,7 +191,7 @@ internal sealed class SlidingWindowAggregateNode<TKey, TValue, TAggregate>(
         var updated = current is { } c ? add(update.Key, update.Value, c.Value) : (TAggregate)(object)update.Value!;
         var timestamp = current is { } existing ? Math.Max(record.Timestamp, existing.Timestamp) : record.Timestamp;
         _store.Put(update.Key, updated, start, timestamp);
-        Forward(new Record<object?, object?>(
+        _forwarder.MaybeForward(new Record<object?, object?>(
             new Windowed<TKey>(update.Key, new Window(start, end)), new Change(updated, created || current is null ? null : current.Value.Value), timestamp, record.Headers));
     }
 
