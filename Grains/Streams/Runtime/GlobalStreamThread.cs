@@ -112,6 +112,7 @@ internal sealed class GlobalStreamThread
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            GroupInstanceId = null,
         };
     }
 

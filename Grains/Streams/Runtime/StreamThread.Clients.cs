@@ -18,6 +18,14 @@ internal sealed partial class StreamThread
             IsolationLevel = ExactlyOnce ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
             EnablePartitionEof = false,
         };
+        // Static membership (group.instance.id), as Kafka Streams makes it: one id per thread, the application's with the
+        // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again, and the
+        // range assignor, which orders static members by these ids, gives it the same tasks, whose stores are on its disk.
+        if (consumerConfig.GroupInstanceId is { Length: > 0 } instance)
+        {
+            consumerConfig.GroupInstanceId = $"{instance}-{_index}";
+        }
+
         var producerConfig = new ProducerConfig(Merged(_config.ProducerConfig))
         {
             BootstrapServers = _config.BootstrapServers,
@@ -54,6 +62,8 @@ internal sealed partial class StreamThread
             EnableAutoCommit = false,
             IsolationLevel = consumerConfig.IsolationLevel,
             EnablePartitionEof = false,
+            // Assigned, never a member of a group.
+            GroupInstanceId = null,
         };
         _restorer = new ChangelogRestorer(new ConsumerBuilder<byte[]?, byte[]?>(restoreConfig).Build(), _name, _logger, _restoreListener);
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)

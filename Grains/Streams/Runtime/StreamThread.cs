@@ -40,6 +40,7 @@ internal sealed partial class StreamThread
     private readonly Processor.IStateRestoreListener? _restoreListener;
     private readonly StandbyUpdater? _standbys;
     private readonly State.ThreadCache _cache;
+    private readonly int _index;
 
     public StreamThread(
         Topology topology, StreamsConfig config, string processId, int index, IReadOnlyDictionary<string, int> subtopologyOfTopic,
@@ -53,6 +54,7 @@ internal sealed partial class StreamThread
         _rebalanceChanged = rebalanceChanged;
         _topology = topology;
         _config = config;
+        _index = index;
         _name = $"{config.ApplicationId}-{processId}-StreamThread-{index}";
         _transactionalId = $"{config.ApplicationId}-{processId}-{index}";
         _subtopologyOfTopic = subtopologyOfTopic;

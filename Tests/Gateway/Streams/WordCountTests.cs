@@ -270,6 +270,50 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         }
     }
 
+    [Fact]
+    public async Task AStaticMemberRestartedWithinTheSessionTimeout_GetsItsTasksBack_AndRestoresNothing()
+    {
+        var (input, output) = await TopicsAsync("static", partitions: 4);
+        var expected = new Dictionary<string, long>();
+        var stateDir = NewStateDir();
+        await using var other = Start("wordcount-static", input, output, applicationServer: "localhost:7102", groupInstanceId: "other");
+        List<TopicPartition> before;
+        await using (var first = Start("wordcount-static", input, output, stateDir: stateDir, applicationServer: "localhost:7101", groupInstanceId: "first"))
+        {
+            await ProduceAsync(input, 0, 200, expected);
+            await AwaitCountsAsync(output, expected);
+            before = await PartitionsOfAsync(first, "localhost:7101");
+            Assert.NotEmpty(before);
+        }
+
+        // Back on the same state directory before the 6 s session timeout: the same tasks, their stores as they were left.
+        var restarted = new RecordingRestoreListener();
+        await using var again = Start("wordcount-static", input, output, stateDir: stateDir, listener: restarted, applicationServer: "localhost:7101", groupInstanceId: "first");
+        await ProduceAsync(input, 200, 100, expected);
+        await AwaitCountsAsync(output, expected);
+
+        Assert.Equal(Sorted(before), Sorted(await PartitionsOfAsync(again, "localhost:7101")));
+        Assert.Empty(restarted.Starts);
+    }
+
+    /// <summary>The input and repartition partitions an instance holds, once the group is stable with both instances in it.</summary>
+    private static async Task<List<TopicPartition>> PartitionsOfAsync(KafkaStreams streams, string server)
+    {
+        var held = new List<TopicPartition>();
+        await Wait.UntilAsync(
+            async () =>
+            {
+                var instances = await streams.MetadataForAllStreamsClientsAsync();
+                held = instances.FirstOrDefault(i => $"{i.HostInfo.Host}:{i.HostInfo.Port}" == server)?.TopicPartitions.ToList() ?? [];
+                return instances.Count == 2 && held.Count > 0;
+            },
+            TimeSpan.FromSeconds(60),
+            "both instances hold tasks");
+        return held;
+    }
+
+    private static List<string> Sorted(IEnumerable<TopicPartition> partitions) => [.. partitions.Select(p => p.ToString()).Order(StringComparer.Ordinal)];
+
     private long RecordsIn(string topic, int partitions)
     {
         using var watermarks = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "watermarks" }).Build();
@@ -301,8 +345,15 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
 
     private KafkaStreams Start(
         string applicationId, string input, string output, ProcessingGuarantee guarantee = ProcessingGuarantee.AtLeastOnce, string? stateDir = null,
-        IStateRestoreListener? listener = null, string? applicationServer = null, int standbys = 0, long? cacheMaxBytes = null, TimeSpan? commitInterval = null)
+        IStateRestoreListener? listener = null, string? applicationServer = null, int standbys = 0, long? cacheMaxBytes = null, TimeSpan? commitInterval = null,
+        string? groupInstanceId = null)
     {
+        var consumerConfig = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" };
+        if (groupInstanceId is not null)
+        {
+            consumerConfig["group.instance.id"] = groupInstanceId;
+        }
+
         var builder = new StreamsBuilder();
         builder.Stream(input, Consumed.With(Serdes.String(), Serdes.String()))
             .FlatMapValues(line => line.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -321,7 +372,7 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
             CommitInterval = commitInterval ?? TimeSpan.FromMilliseconds(200),
             StatestoreCacheMaxBytes = cacheMaxBytes ?? 10 * 1024 * 1024,
             NumStreamThreads = 2,
-            ConsumerConfig = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" },
+            ConsumerConfig = consumerConfig,
             // Instances of one application in one process need a state directory each.
             StateDir = stateDir ?? NewStateDir(),
             ApplicationServer = applicationServer,
