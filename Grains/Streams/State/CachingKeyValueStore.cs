@@ -1,17 +1,5 @@
 namespace Tributary.Grains.Streams.State;
 
-/// <summary>A store layer that holds changes in the thread's record cache until a commit or an eviction writes them below.</summary>
-internal interface ICachingStore
-{
-    /// <summary>Whether changes wait in the cache (false where the task has no cache, as standbys and global stores).</summary>
-    bool Caching { get; }
-
-    bool HasDirty { get; }
-
-    /// <summary>Writes the cached changes to the store below (and forwards them), without flushing that store.</summary>
-    void FlushCache();
-}
-
 /// <summary>
 /// Holds a key-value store's changes in the thread's record cache (Kafka's <c>CachingKeyValueStore</c>): reads see
 /// them at once; the store below and its changelog get only each key's latest change, when the task commits or the
@@ -19,28 +7,11 @@ internal interface ICachingStore
 /// forwarded downstream, new value with the value it replaced below, in the context of the record that made it, so
 /// that downstream sees one update per key and commit instead of one per record.
 /// </summary>
-internal sealed class CachingKeyValueStore(IKeyValueBytesStore inner) : IKeyValueBytesStore, ICachingStore
+internal sealed class CachingKeyValueStore(IKeyValueBytesStore inner) : CachingStore<IKeyValueBytesStore>(inner, ordered: false), IKeyValueBytesStore
 {
-    private readonly StoreCachePart _part = new();
     private Action<byte[], byte[]?, byte[]?, Internals.ProcessorRecordContext>? _listener;
 
-    public string Name => inner.Name;
-
-    public bool Persistent => inner.Persistent;
-
-    public bool IsOpen => inner.IsOpen;
-
-    public long ApproximateNumEntries => inner.ApproximateNumEntries + (_part.Named?.Count ?? 0);
-
-    public bool Caching => _part.Named is not null;
-
-    public bool HasDirty => _part.HasDirty;
-
-    public void Init(StateStoreContext context)
-    {
-        inner.Init(context);
-        _part.Open(context, Name, Write);
-    }
+    public long ApproximateNumEntries => Inner.ApproximateNumEntries + (Part.Named?.Count ?? 0);
 
     /// <summary>
     /// Sets what receives each change as it is written below (key, new value, the value it replaced, the change's
@@ -52,37 +23,23 @@ internal sealed class CachingKeyValueStore(IKeyValueBytesStore inner) : IKeyValu
         return Caching;
     }
 
-    public byte[]? Get(byte[] key) => _part.Named?.Get(key) is { } entry ? entry.Value : inner.Get(key);
+    public byte[]? Get(byte[] key) => Part.Named?.Get(key) is { } entry ? entry.Value : Inner.Get(key);
 
     public void Put(byte[] key, byte[]? value)
     {
-        if (_part.Named is null)
+        if (Part.Named is null)
         {
-            inner.Put(key, value);
+            Inner.Put(key, value);
             return;
         }
 
-        _part.Put(key, value);
+        Part.Put(key, value);
     }
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] from, byte[] to) =>
-        Merge(inner.Range(from, to), e => ByteArrayComparer.Instance.Compare(e.Key, from) >= 0 && ByteArrayComparer.Instance.Compare(e.Key, to) <= 0);
+        Merge(Inner.Range(from, to), e => ByteArrayComparer.Instance.Compare(e.Key, from) >= 0 && ByteArrayComparer.Instance.Compare(e.Key, to) <= 0);
 
-    public IEnumerable<KeyValuePair<byte[], byte[]>> All() => Merge(inner.All(), _ => true);
-
-    public void FlushCache() => _part.Named?.Flush();
-
-    public void Flush()
-    {
-        FlushCache();
-        inner.Flush();
-    }
-
-    public void Close()
-    {
-        _part.Close();
-        inner.Close();
-    }
+    public IEnumerable<KeyValuePair<byte[], byte[]>> All() => Merge(Inner.All(), _ => true);
 
     /// <summary>
     /// The store below's entries merged with the cached ones, in key order: a cached entry replaces the one below,
@@ -90,7 +47,7 @@ internal sealed class CachingKeyValueStore(IKeyValueBytesStore inner) : IKeyValu
     /// </summary>
     private IEnumerable<KeyValuePair<byte[], byte[]>> Merge(IEnumerable<KeyValuePair<byte[], byte[]>> below, Func<DirtyEntry, bool> inRange)
     {
-        if (_part.Named is not { Count: > 0 } named)
+        if (Part.Named is not { Count: > 0 } named)
         {
             return below;
         }
@@ -137,17 +94,17 @@ internal sealed class CachingKeyValueStore(IKeyValueBytesStore inner) : IKeyValu
     }
 
     /// <summary>Writes a flushed change below (in its record's context) and hands it to the listener with the value it replaced.</summary>
-    private void Write(DirtyEntry dirty)
+    protected override void Write(DirtyEntry dirty)
     {
         var (key, entry) = dirty;
-        var old = _listener is null ? null : inner.Get(key);
+        var old = _listener is null ? null : Inner.Get(key);
         // Nothing to write or forward: a key made and deleted within the cache.
         if (entry.Value is null && old is null && _listener is not null)
         {
             return;
         }
 
-        inner.Put(key, entry.Value);
+        Inner.Put(key, entry.Value);
         _listener?.Invoke(key, entry.Value, old, entry.Context);
     }
 }

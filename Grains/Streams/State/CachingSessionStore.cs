@@ -8,29 +8,12 @@ namespace Tributary.Grains.Streams.State;
 /// changelog get each session's latest change at a commit or an eviction, and a flush listener forwards it then. A
 /// session made and merged away within the cache never reaches either.
 /// </summary>
-internal sealed class CachingSessionStore(ISessionBytesStore inner, long retentionMs) : ISessionBytesStore, ICachingStore
+internal sealed class CachingSessionStore(ISessionBytesStore inner, long retentionMs) : CachingStore<ISessionBytesStore>(inner, ordered: true), ISessionBytesStore
 {
-    private readonly StoreCachePart _part = new();
 
     // The latest session end put, by which cached sessions expire as they do below.
     private long _observed = long.MinValue;
     private Action<byte[], long, long, byte[]?, byte[]?, Internals.ProcessorRecordContext>? _listener;
-
-    public string Name => inner.Name;
-
-    public bool Persistent => inner.Persistent;
-
-    public bool IsOpen => inner.IsOpen;
-
-    public bool Caching => _part.Named is not null;
-
-    public bool HasDirty => _part.HasDirty;
-
-    public void Init(StateStoreContext context)
-    {
-        inner.Init(context);
-        _part.Open(context, Name, Write, ordered: true);
-    }
 
     /// <summary>
     /// Sets what receives each session's change as it is written below (key, start, end, new value, the value it
@@ -44,14 +27,14 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
 
     public void Put(byte[] key, long start, long end, byte[]? value)
     {
-        if (_part.Named is null)
+        if (Part.Named is null)
         {
-            inner.Put(key, start, end, value);
+            Inner.Put(key, start, end, value);
             return;
         }
 
         _observed = Math.Max(_observed, end);
-        _part.Put(CacheKey(key, start, end), value);
+        Part.Put(CacheKey(key, start, end), value);
     }
 
     /// <summary>Whether a session is within the retention period: one that ended before it is gone below, or will be at the next flush.</summary>
@@ -59,34 +42,20 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
 
     public IEnumerable<(long Start, long End, byte[] Value)> Find(byte[] key, long earliestEnd, long latestStart)
     {
-        if (_part.Named is not { Count: > 0 })
+        if (Part.Named is not { Count: > 0 })
         {
-            return inner.Find(key, earliestEnd, latestStart);
+            return Inner.Find(key, earliestEnd, latestStart);
         }
 
         // A key's sessions that start by the latest start are one range of the cache (session starts are not negative).
-        var range = latestStart < 0 ? [] : _part.Named.Range(CacheKey(key, 0, 0), CacheKey(key, latestStart, long.MaxValue));
+        var range = latestStart < 0 ? [] : Part.Named.Range(CacheKey(key, 0, 0), CacheKey(key, latestStart, long.MaxValue));
         var cached = Cached(range, s => s.End >= earliestEnd && s.Start <= latestStart && ByteArrayComparer.Instance.Equals(s.Key, key), byKeyFirst: false);
-        return Merge(inner.Find(key, earliestEnd, latestStart).Select(s => (key, s.Start, s.End, s.Value)), cached, byKeyFirst: false)
+        return Merge(Inner.Find(key, earliestEnd, latestStart).Select(s => (key, s.Start, s.End, s.Value)), cached, byKeyFirst: false)
             .Select(s => (s.Start, s.End, s.Value));
     }
 
     public IEnumerable<(byte[] Key, long Start, long End, byte[] Value)> All() =>
-        _part.Named is not { Count: > 0 } ? inner.All() : Merge(inner.All(), Cached(_part.Named.Snapshot(), _ => true, byKeyFirst: true), byKeyFirst: true);
-
-    public void FlushCache() => _part.Named?.Flush();
-
-    public void Flush()
-    {
-        FlushCache();
-        inner.Flush();
-    }
-
-    public void Close()
-    {
-        _part.Close();
-        inner.Close();
-    }
+        Part.Named is not { Count: > 0 } ? Inner.All() : Merge(Inner.All(), Cached(Part.Named.Snapshot(), _ => true, byKeyFirst: true), byKeyFirst: true);
 
     private static byte[] CacheKey(byte[] key, long start, long end)
     {
@@ -167,17 +136,17 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
     }
 
     /// <summary>Writes a flushed change below (in its record's context) and hands it to the listener with the value it replaced.</summary>
-    private void Write(DirtyEntry dirty)
+    protected override void Write(DirtyEntry dirty)
     {
         var (key, start, end) = Split(dirty.Key);
         var entry = dirty.Entry;
-        var old = _listener is null ? null : inner.Find(key, end, start).FirstOrDefault(s => s.Start == start && s.End == end).Value;
+        var old = _listener is null ? null : Inner.Find(key, end, start).FirstOrDefault(s => s.Start == start && s.End == end).Value;
         if (entry.Value is null && old is null && _listener is not null)
         {
             return;
         }
 
-        inner.Put(key, start, end, entry.Value);
+        Inner.Put(key, start, end, entry.Value);
         _listener?.Invoke(key, start, end, entry.Value, old, entry.Context);
     }
 }

@@ -7,31 +7,14 @@ namespace Tributary.Grains.Streams.State;
 /// <see cref="CachingKeyValueStore"/> does for key-value stores: reads see them at once; the store below and its
 /// changelog get each window's latest change at a commit or an eviction, and a flush listener forwards it then.
 /// </summary>
-internal sealed class CachingWindowStore(IWindowBytesStore inner, long retentionMs) : IWindowBytesStore, ICachingStore
+internal sealed class CachingWindowStore(IWindowBytesStore inner, long retentionMs) : CachingStore<IWindowBytesStore>(inner, ordered: true), IWindowBytesStore
 {
-    private readonly StoreCachePart _part = new();
 
     // The latest window start put, by which cached windows expire as they do below.
     private long _observed = long.MinValue;
     private Action<byte[], long, (byte[]? Value, long Timestamp), byte[]?, Internals.ProcessorRecordContext>? _listener;
 
-    public string Name => inner.Name;
-
-    public bool Persistent => inner.Persistent;
-
-    public bool IsOpen => inner.IsOpen;
-
-    public long WindowSizeMs => inner.WindowSizeMs;
-
-    public bool Caching => _part.Named is not null;
-
-    public bool HasDirty => _part.HasDirty;
-
-    public void Init(StateStoreContext context)
-    {
-        inner.Init(context);
-        _part.Open(context, Name, Write, ordered: true);
-    }
+    public long WindowSizeMs => Inner.WindowSizeMs;
 
     /// <summary>
     /// Sets what receives each window's change as it is written below (key, window start, new value and its time,
@@ -45,14 +28,14 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
 
     public void Put(byte[] key, byte[]? value, long windowStart, long timestamp)
     {
-        if (_part.Named is null)
+        if (Part.Named is null)
         {
-            inner.Put(key, value, windowStart, timestamp);
+            Inner.Put(key, value, windowStart, timestamp);
             return;
         }
 
         _observed = Math.Max(_observed, windowStart);
-        _part.Put(CacheKey(key, windowStart), value, timestamp);
+        Part.Put(CacheKey(key, windowStart), value, timestamp);
     }
 
     /// <summary>Whether a window is within the retention period: one behind it is gone below, or will be at the next flush.</summary>
@@ -60,41 +43,27 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
 
     public (byte[] Value, long Timestamp)? Fetch(byte[] key, long windowStart)
     {
-        if (_part.Named?.Get(CacheKey(key, windowStart)) is { } entry)
+        if (Part.Named?.Get(CacheKey(key, windowStart)) is { } entry)
         {
             return entry.Value is null || !Live(windowStart) ? null : (entry.Value, entry.ValueTimestamp);
         }
 
-        return inner.Fetch(key, windowStart);
+        return Inner.Fetch(key, windowStart);
     }
 
     public IEnumerable<(long Start, byte[] Value, long Timestamp)> Fetch(byte[] key, long from, long to)
     {
-        if (_part.Named is not { Count: > 0 })
+        if (Part.Named is not { Count: > 0 })
         {
-            return inner.Fetch(key, from, to);
+            return Inner.Fetch(key, from, to);
         }
 
         var cached = Cached(from, to, key);
-        return Merge(inner.Fetch(key, from, to).Select(w => (key, w.Start, w.Value, w.Timestamp)), cached).Select(w => (w.Start, w.Value, w.Timestamp));
+        return Merge(Inner.Fetch(key, from, to).Select(w => (key, w.Start, w.Value, w.Timestamp)), cached).Select(w => (w.Start, w.Value, w.Timestamp));
     }
 
     public IEnumerable<(byte[] Key, long Start, byte[] Value, long Timestamp)> FetchAll(long from, long to) =>
-        _part.Named is not { Count: > 0 } ? inner.FetchAll(from, to) : Merge(inner.FetchAll(from, to), Cached(from, to, key: null));
-
-    public void FlushCache() => _part.Named?.Flush();
-
-    public void Flush()
-    {
-        FlushCache();
-        inner.Flush();
-    }
-
-    public void Close()
-    {
-        _part.Close();
-        inner.Close();
-    }
+        Part.Named is not { Count: > 0 } ? Inner.FetchAll(from, to) : Merge(Inner.FetchAll(from, to), Cached(from, to, key: null));
 
     private static byte[] CacheKey(byte[] key, long windowStart)
     {
@@ -112,7 +81,7 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
     {
         var cached = new List<(byte[] Key, long Start, CacheEntry Entry)>();
         // One key's windows are one range of the cache (window starts are not negative); every window is all of it.
-        var entries = key is null ? _part.Named!.Snapshot() : to < 0 ? [] : _part.Named!.Range(CacheKey(key, Math.Max(from, 0)), CacheKey(key, to));
+        var entries = key is null ? Part.Named!.Snapshot() : to < 0 ? [] : Part.Named!.Range(CacheKey(key, Math.Max(from, 0)), CacheKey(key, to));
         foreach (var entry in entries)
         {
             var (entryKey, start) = Split(entry.Key);
@@ -168,17 +137,17 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
     }
 
     /// <summary>Writes a flushed change below (in its record's context) and hands it to the listener with the value it replaced.</summary>
-    private void Write(DirtyEntry dirty)
+    protected override void Write(DirtyEntry dirty)
     {
         var (key, start) = Split(dirty.Key);
         var entry = dirty.Entry;
-        var old = _listener is null ? null : inner.Fetch(key, start)?.Value;
+        var old = _listener is null ? null : Inner.Fetch(key, start)?.Value;
         if (entry.Value is null && old is null && _listener is not null)
         {
             return;
         }
 
-        inner.Put(key, entry.Value, start, entry.ValueTimestamp);
+        Inner.Put(key, entry.Value, start, entry.ValueTimestamp);
         _listener?.Invoke(key, start, (entry.Value, entry.ValueTimestamp), old, entry.Context);
     }
 }
