@@ -47,33 +47,18 @@ internal sealed class RocksDbJoinWindowStore(string name, long retentionMs, bool
     public IReadOnlyList<(long Timestamp, byte[] Value)> Fetch(byte[] key, long from, long to)
     {
         from = Math.Max(Math.Max(from, 0), _segments.EarliestLive);
-        var found = new List<(long Timestamp, int Sequence, byte[] Value)>();
         if (from > to)
         {
             return [];
         }
 
-        var (lower, upper) = (StoreKey(key, from, 0), StoreKey(key, to, int.MaxValue));
-        foreach (var segment in _segments.Between(from, to))
+        var found = new List<(long Timestamp, byte[] Value)>();
+        foreach (var (stored, value) in _segments.ScanKey(key, 12, StoreKey(key, from, 0), StoreKey(key, to, int.MaxValue), from, to))
         {
-            using var iterator = segment.NewIterator();
-            for (iterator.Seek(lower); iterator.Valid(); iterator.Next())
-            {
-                var stored = iterator.Key();
-                if (ByteArrayComparer.Instance.Compare(stored, upper) > 0)
-                {
-                    break;
-                }
-
-                // Longer keys that begin with this one sort among its records: only exact matches count.
-                if (stored.Length == key.Length + 12 && stored.AsSpan(0, key.Length).SequenceEqual(key))
-                {
-                    found.Add((BinaryPrimitives.ReadInt64BigEndian(stored.AsSpan(key.Length)), BinaryPrimitives.ReadInt32BigEndian(stored.AsSpan(key.Length + 8)), iterator.Value()));
-                }
-            }
+            found.Add((BinaryPrimitives.ReadInt64BigEndian(stored.AsSpan(key.Length)), value));
         }
 
-        return found.Select(r => (r.Timestamp, r.Value)).ToList();
+        return found;
     }
 
     public void Flush() => _segments.Flush();

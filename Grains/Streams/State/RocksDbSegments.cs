@@ -96,6 +96,36 @@ internal sealed class RocksDbSegments(string storeName, long retentionMs) : IDis
         return _segments.Where(s => s.Key >= first && s.Key <= last).Select(s => s.Value).ToList();
     }
 
+    /// <summary>
+    /// The entries of one key, stored as the key followed by <paramref name="suffixLength"/> bytes, from
+    /// <paramref name="lower"/> to <paramref name="upper"/> in each segment that holds times from <paramref name="from"/>
+    /// to <paramref name="to"/>, segment by segment. Longer keys that begin with this one sort among its entries: only
+    /// the key's own are returned.
+    /// </summary>
+    public List<(byte[] StoreKey, byte[] Value)> ScanKey(byte[] key, int suffixLength, byte[] lower, byte[] upper, long from, long to)
+    {
+        var found = new List<(byte[], byte[])>();
+        foreach (var segment in Between(from, to))
+        {
+            using var iterator = segment.NewIterator();
+            for (iterator.Seek(lower); iterator.Valid(); iterator.Next())
+            {
+                var stored = iterator.Key();
+                if (ByteArrayComparer.Instance.Compare(stored, upper) > 0)
+                {
+                    break;
+                }
+
+                if (stored.Length == key.Length + suffixLength && stored.AsSpan(0, key.Length).SequenceEqual(key))
+                {
+                    found.Add((stored, iterator.Value()));
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Writes the latest time seen into the newest segment, then flushes every segment to its files.</summary>
     public void Flush()
     {

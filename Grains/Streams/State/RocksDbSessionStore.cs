@@ -38,25 +38,13 @@ internal sealed class RocksDbSessionStore(string name, long retentionMs, bool lo
     public IEnumerable<(long Start, long End, byte[] Value)> Find(byte[] key, long earliestEnd, long latestStart)
     {
         earliestEnd = Math.Max(Math.Max(earliestEnd, 0), _segments.EarliestLive);
-        var found = new List<(long, long, byte[])>();
         var (lower, upper) = (WindowKeys.SessionChangelogKey(key, 0, earliestEnd), WindowKeys.SessionChangelogKey(key, long.MaxValue, long.MaxValue));
-        foreach (var segment in _segments.Between(earliestEnd, long.MaxValue))
+        var found = new List<(long, long, byte[])>();
+        foreach (var (stored, value) in _segments.ScanKey(key, 16, lower, upper, earliestEnd, long.MaxValue))
         {
-            using var iterator = segment.NewIterator();
-            for (iterator.Seek(lower); iterator.Valid(); iterator.Next())
+            if (Session(stored) is var (start, end) && end >= earliestEnd && start <= latestStart)
             {
-                var stored = iterator.Key();
-                if (ByteArrayComparer.Instance.Compare(stored, upper) > 0)
-                {
-                    break;
-                }
-
-                // Longer keys that begin with this one sort among its sessions: only exact matches count.
-                if (stored.Length == key.Length + 16 && stored.AsSpan(0, key.Length).SequenceEqual(key)
-                    && Session(stored) is var (start, end) && end >= earliestEnd && start <= latestStart)
-                {
-                    found.Add((start, end, iterator.Value()));
-                }
+                found.Add((start, end, value));
             }
         }
 

@@ -50,25 +50,10 @@ internal sealed class RocksDbWindowStore(string name, long retentionMs, long win
             return found;
         }
 
-        var (lower, upper) = (StoreKey(key, from), StoreKey(key, to));
-        foreach (var segment in _segments.Between(from, to))
+        foreach (var (stored, bytes) in _segments.ScanKey(key, 8, StoreKey(key, from), StoreKey(key, to), from, to))
         {
-            using var iterator = segment.NewIterator();
-            for (iterator.Seek(lower); iterator.Valid(); iterator.Next())
-            {
-                var stored = iterator.Key();
-                if (ByteArrayComparer.Instance.Compare(stored, upper) > 0)
-                {
-                    break;
-                }
-
-                // Longer keys that begin with this one sort among its windows: only exact matches count.
-                if (stored.Length == key.Length + 8 && stored.AsSpan(0, key.Length).SequenceEqual(key))
-                {
-                    var (value, timestamp) = Decode(iterator.Value());
-                    found.Add((StartOf(stored), value, timestamp));
-                }
-            }
+            var (value, timestamp) = Decode(bytes);
+            found.Add((StartOf(stored), value, timestamp));
         }
 
         return found;
