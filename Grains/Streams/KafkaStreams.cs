@@ -26,7 +26,6 @@ public sealed partial class KafkaStreams : IAsyncDisposable
     private StateDirectoryLock? _stateLock;
     private Processor.IStateRestoreListener? _restoreListener;
     private KafkaStreamsState _state = KafkaStreamsState.Created;
-    private int _threadIndex;
 
     public KafkaStreams(Topology topology, StreamsConfig config, ILoggerFactory? loggerFactory = null)
     {
@@ -237,7 +236,10 @@ public sealed partial class KafkaStreams : IAsyncDisposable
 
     private void StartThread()
     {
-        var thread = new StreamThread(_topology, _config, _processId, ++_threadIndex, SubtopologyOfTopic(), PartitionCount, _logger, OnRebalanceChanged,
+        // The lowest number no live thread has, as Kafka: a replacement takes the number (and name, transactional and
+        // static member id) of the thread it replaces.
+        var index = Enumerable.Range(1, int.MaxValue).First(i => _threads.All(t => t.Index != i));
+        var thread = new StreamThread(_topology, _config, _processId, index, SubtopologyOfTopic(), PartitionCount, _logger, OnRebalanceChanged,
             _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _restoreListener, _standbyUpdater);
         _threads.Add(thread);
         _ = thread.Completion.ContinueWith(_ => OnThreadStopped(thread), TaskScheduler.Default);

@@ -137,6 +137,12 @@ internal sealed class StreamTask
     /// <param name="clean">whether the task was just committed, so that its checkpoint may say what its stores hold</param>
     public void Close(bool clean = false)
     {
+        // A clean close writes what the caches hold while the processors that it is forwarded to are still open.
+        if (clean)
+        {
+            State.StateManager.Flush();
+        }
+
         foreach (var node in _topology.Nodes)
         {
             node.Close();
@@ -144,7 +150,6 @@ internal sealed class StreamTask
 
         if (clean)
         {
-            State.StateManager.Flush();
             State.StateManager.Checkpoint(State.Collector, force: true);
         }
 

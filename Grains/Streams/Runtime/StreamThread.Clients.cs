@@ -23,7 +23,7 @@ internal sealed partial class StreamThread
         // range assignor, which orders static members by these ids, gives it the same tasks, whose stores are on its disk.
         if (consumerConfig.GroupInstanceId is { Length: > 0 } instance)
         {
-            consumerConfig.GroupInstanceId = $"{instance}-{_index}";
+            consumerConfig.GroupInstanceId = $"{instance}-{Index}";
         }
 
         var producerConfig = new ProducerConfig(Merged(_config.ProducerConfig))

@@ -40,7 +40,6 @@ internal sealed partial class StreamThread
     private readonly Processor.IStateRestoreListener? _restoreListener;
     private readonly StandbyUpdater? _standbys;
     private readonly State.ThreadCache _cache;
-    private readonly int _index;
 
     public StreamThread(
         Topology topology, StreamsConfig config, string processId, int index, IReadOnlyDictionary<string, int> subtopologyOfTopic,
@@ -54,7 +53,7 @@ internal sealed partial class StreamThread
         _rebalanceChanged = rebalanceChanged;
         _topology = topology;
         _config = config;
-        _index = index;
+        Index = index;
         _name = $"{config.ApplicationId}-{processId}-StreamThread-{index}";
         _transactionalId = $"{config.ApplicationId}-{processId}-{index}";
         _subtopologyOfTopic = subtopologyOfTopic;
@@ -91,6 +90,9 @@ internal sealed partial class StreamThread
                 .ToList();
         }
     }
+
+    /// <summary>The thread's number within its instance, from 1.</summary>
+    public int Index { get; }
 
     private void Run()
     {

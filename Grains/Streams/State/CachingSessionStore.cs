@@ -38,10 +38,15 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
     }
 
     /// <summary>Whether a session is within the retention period: one that ended before it is gone below, or will be at the next flush.</summary>
-    private bool Live(long end) => _observed == long.MinValue || end > _observed - retentionMs;
+    private bool Live(long end) => end >= EarliestLive;
+
+    /// <summary>The earliest session end within the retention period of the latest one put.</summary>
+    private long EarliestLive => _observed == long.MinValue ? long.MinValue : _observed - retentionMs + 1;
 
     public IEnumerable<(long Start, long End, byte[] Value)> Find(byte[] key, long earliestEnd, long latestStart)
     {
+        // None that ended behind the retention period, cached or below (which may not know yet).
+        earliestEnd = Math.Max(earliestEnd, EarliestLive);
         if (Part.Named is not { Count: > 0 })
         {
             return Inner.Find(key, earliestEnd, latestStart);
@@ -55,7 +60,8 @@ internal sealed class CachingSessionStore(ISessionBytesStore inner, long retenti
     }
 
     public IEnumerable<(byte[] Key, long Start, long End, byte[] Value)> All() =>
-        Part.Named is not { Count: > 0 } ? Inner.All() : Merge(Inner.All(), Cached(Part.Named.Snapshot(), _ => true, byKeyFirst: true), byKeyFirst: true);
+        (Part.Named is not { Count: > 0 } ? Inner.All() : Merge(Inner.All(), Cached(Part.Named.Snapshot(), _ => true, byKeyFirst: true), byKeyFirst: true))
+            .Where(s => Live(s.End));
 
     private static byte[] CacheKey(byte[] key, long start, long end)
     {

@@ -3,9 +3,6 @@ namespace Tributary.Grains.Streams.State;
 /// <summary>A store layer that holds changes in the thread's record cache until a commit or an eviction writes them below.</summary>
 internal interface ICachingStore
 {
-    /// <summary>Whether changes wait in the cache (false where the task has no cache, as standbys and global stores).</summary>
-    bool Caching { get; }
-
     bool HasDirty { get; }
 
     /// <summary>Writes the cached changes to the store below (and forwards them), without flushing that store.</summary>
@@ -26,6 +23,7 @@ internal abstract class CachingStore<TInner>(TInner inner, bool ordered) : ICach
 
     public bool IsOpen => inner.IsOpen;
 
+    /// <summary>Whether changes wait in the cache (false where the task has no cache, as standbys and global stores).</summary>
     public bool Caching => Part.Named is not null;
 
     public bool HasDirty => Part.HasDirty;

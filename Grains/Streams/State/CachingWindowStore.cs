@@ -39,7 +39,10 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
     }
 
     /// <summary>Whether a window is within the retention period: one behind it is gone below, or will be at the next flush.</summary>
-    private bool Live(long windowStart) => _observed == long.MinValue || windowStart > _observed - retentionMs;
+    private bool Live(long windowStart) => windowStart >= EarliestLive;
+
+    /// <summary>The earliest window start within the retention period of the latest one put.</summary>
+    private long EarliestLive => _observed == long.MinValue ? long.MinValue : _observed - retentionMs + 1;
 
     public (byte[] Value, long Timestamp)? Fetch(byte[] key, long windowStart)
     {
@@ -53,6 +56,7 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
 
     public IEnumerable<(long Start, byte[] Value, long Timestamp)> Fetch(byte[] key, long from, long to)
     {
+        from = Math.Max(from, EarliestLive);
         if (Part.Named is not { Count: > 0 })
         {
             return Inner.Fetch(key, from, to);
@@ -62,8 +66,12 @@ internal sealed class CachingWindowStore(IWindowBytesStore inner, long retention
         return Merge(Inner.Fetch(key, from, to).Select(w => (key, w.Start, w.Value, w.Timestamp)), cached).Select(w => (w.Start, w.Value, w.Timestamp));
     }
 
-    public IEnumerable<(byte[] Key, long Start, byte[] Value, long Timestamp)> FetchAll(long from, long to) =>
-        Part.Named is not { Count: > 0 } ? Inner.FetchAll(from, to) : Merge(Inner.FetchAll(from, to), Cached(from, to, key: null));
+    /// <summary>Windows from <paramref name="from"/> to <paramref name="to"/>; none behind the retention period, cached or below (which may not know yet).</summary>
+    public IEnumerable<(byte[] Key, long Start, byte[] Value, long Timestamp)> FetchAll(long from, long to)
+    {
+        from = Math.Max(from, EarliestLive);
+        return Part.Named is not { Count: > 0 } ? Inner.FetchAll(from, to) : Merge(Inner.FetchAll(from, to), Cached(from, to, key: null));
+    }
 
     private static byte[] CacheKey(byte[] key, long windowStart)
     {

@@ -10,6 +10,6 @@ internal interface IJoinWindowStore : IStateStore
 {
     void Put(byte[] key, byte[] value, long timestamp);
 
-    /// <summary>The records of a key from <paramref name="from"/> to <paramref name="to"/>, in time order (then in the order they came).</summary>
+    /// <summary>The records of a key from <paramref name="from"/> to <paramref name="to"/>, in time order (records of one time in the order they came, within one run).</summary>
     IReadOnlyList<(long Timestamp, byte[] Value)> Fetch(byte[] key, long from, long to);
 }

@@ -31,7 +31,8 @@ internal sealed class InMemoryJoinWindowStore(string name, long retentionMs, boo
 
     public void Put(byte[] key, byte[] value, long timestamp)
     {
-        var sequence = ++_sequence;
+        // Not negative: the persistent kind's range reads take the changelog's sequence numbers as they sort unsigned.
+        var sequence = _sequence = (_sequence + 1) & int.MaxValue;
         if (Apply(key, value, timestamp, sequence) && logged)
         {
             _context!.LogChange(Name, RocksDbJoinWindowStore.StoreKey(key, timestamp, sequence), value, timestamp);

@@ -6,11 +6,7 @@ namespace Tributary.Grains.Streams.State;
 /// A cached change of a store: the new value (null deletes), the value's own time where the store keeps one (window
 /// stores), and the context of the record that made it. Immutable: a newer put replaces it.
 /// </summary>
-internal sealed record CacheEntry(byte[]? Value, long ValueTimestamp, ProcessorRecordContext Context)
-{
-    /// <summary>A value read from the store below, clean: no change to write.</summary>
-    public static CacheEntry Clean(byte[]? value) => new(value, -1, default);
-}
+internal sealed record CacheEntry(byte[]? Value, long ValueTimestamp, ProcessorRecordContext Context);
 
 /// <summary>A change that a flush writes to the store below (and forwards): the key and its latest entry.</summary>
 internal readonly record struct DirtyEntry(byte[] Key, CacheEntry Entry);
@@ -55,7 +51,8 @@ internal sealed class NamedCache(string name, Action<long> sizeChanged, bool ord
         return node.Value.Entry;
     }
 
-    public void Put(byte[] key, CacheEntry entry, bool dirty)
+    /// <summary>Puts a change: the key's entry, dirty, most recently used.</summary>
+    public void Put(byte[] key, CacheEntry entry)
     {
         if (_slots.TryGetValue(key, out var node))
         {
@@ -65,25 +62,16 @@ internal sealed class NamedCache(string name, Action<long> sizeChanged, bool ord
             if (slot.DirtyNode is not null)
             {
                 _dirty.Remove(slot.DirtyNode);
-                slot.DirtyNode = null;
             }
 
-            if (dirty)
-            {
-                slot.DirtyNode = _dirty.AddLast(slot.Key);
-            }
-
+            slot.DirtyNode = _dirty.AddLast(slot.Key);
             _lru.Remove(node);
             _lru.AddLast(node);
             return;
         }
 
         var added = new Slot(key, entry);
-        if (dirty)
-        {
-            added.DirtyNode = _dirty.AddLast(key);
-        }
-
+        added.DirtyNode = _dirty.AddLast(key);
         _slots.Add(key, _lru.AddLast(added));
         _ordered?.Add(key);
         Resize(Size(key, entry));

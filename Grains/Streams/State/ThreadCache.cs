@@ -20,28 +20,24 @@ public sealed class ThreadCache
 
     public long SizeBytes { get; private set; }
 
-    /// <summary>How many entries the cache holds, across its stores.</summary>
-    public long Count => _caches.Values.Sum(c => (long)c.Count);
-
     /// <param name="ordered">whether the store reads ranges of its cache, which then keeps its keys in order</param>
     internal NamedCache Open(string name, Action<IReadOnlyList<DirtyEntry>> listener, bool ordered = false)
     {
-        if (!_caches.TryGetValue(name, out var cache))
+        // A part left by a store that was not closed holds nothing committed: it goes, and the store starts afresh.
+        if (_caches.Remove(name, out var left))
         {
-            cache = new NamedCache(name, delta => SizeBytes += delta, ordered);
-            _caches.Add(name, cache);
+            left.Clear();
         }
 
-        cache.Listener = listener;
+        var cache = new NamedCache(name, delta => SizeBytes += delta, ordered) { Listener = listener };
+        _caches.Add(name, cache);
         return cache;
     }
 
-    internal CacheEntry? Get(NamedCache cache, byte[] key) => cache.Get(key);
-
-    /// <summary>Puts a change (dirty) or a value read from below (clean), then evicts from the same store while the cache is over its size.</summary>
-    internal void Put(NamedCache cache, byte[] key, CacheEntry entry, bool dirty = true)
+    /// <summary>Puts a change, then evicts from the same store while the cache is over its size.</summary>
+    internal void Put(NamedCache cache, byte[] key, CacheEntry entry)
     {
-        cache.Put(key, entry, dirty);
+        cache.Put(key, entry);
         while (SizeBytes > MaxBytes && cache.Count > 0)
         {
             // A put made by the eviction's flush (in a store downstream) may leave nothing of this one to evict.

@@ -92,7 +92,9 @@ public sealed class TopologyTestDriver : IDisposable
         _clock.Advance(advance);
         foreach (var task in _tasks)
         {
+            // As Kafka's driver, punctuations are followed by a commit, which writes what they left in the caches.
             task.MaybePunctuateSystemTime();
+            task.Flush();
         }
 
         Drain();
@@ -134,7 +136,7 @@ public sealed class TopologyTestDriver : IDisposable
         _disposed = true;
         foreach (var task in _tasks)
         {
-            task.Close();
+            task.Close(clean: true);
         }
 
         _global.Close();

@@ -156,11 +156,14 @@ public sealed class RecordCacheTests
         byte[] a = Bytes("a");
 
         store.Put(a, Bytes("old"), 0, 1);
+        store.Flush();
+        store.Put(a, Bytes("older still cached"), 0, 2);
         store.Put(a, Bytes("new"), 5 * Minute, 5 * Minute);
 
-        // As below, where the window at 0 would have expired when the one at 5 minutes came.
+        // As below would, had the window at 5 minutes reached it: the window at 0 has expired, cached or below.
         Assert.Null(store.Fetch(a, 0));
         Assert.Equal([5 * Minute], store.Fetch(a, 0, 10 * Minute).Select(w => w.Start));
+        Assert.Equal([5 * Minute], store.FetchAll(0, 10 * Minute).Select(w => w.Start));
         store.Flush();
         Assert.Equal([5 * Minute], store.FetchAll(0, 10 * Minute).Select(w => w.Start));
     }
