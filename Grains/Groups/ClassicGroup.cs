@@ -215,10 +215,11 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
     /// Whether an OffsetCommit may go ahead: a member of the current generation, or a "simple" commit (generation
     /// &lt; 0, no member) to a group with no members, as consumers using assign() send. A member's OffsetCommit counts
     /// as a heartbeat, as in Kafka (whose classic coordinator reschedules the member's session on a commit in Stable
-    /// or PreparingRebalance, the states in which a member's commit is taken); a TxnOffsetCommit
-    /// (<paramref name="keepsSessionAlive"/> false) does not.
+    /// or PreparingRebalance, the states in which a member's commit is taken). A TxnOffsetCommit
+    /// (<paramref name="transactional"/>) does not, and, as in Kafka, is taken while the group completes a rebalance:
+    /// a member that keeps processing through a cooperative rebalance commits its transaction then.
     /// </summary>
-    public ErrorCode ValidateCommit(string memberId, string? groupInstanceId, int generation, bool keepsSessionAlive = true)
+    public ErrorCode ValidateCommit(string memberId, string? groupInstanceId, int generation, bool transactional = false)
     {
         if (State == GroupState.Dead)
         {
@@ -230,13 +231,13 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
             return ErrorCode.None;
         }
 
-        if (State == GroupState.CompletingRebalance)
+        if (State == GroupState.CompletingRebalance && !transactional)
         {
             return ErrorCode.RebalanceInProgress;
         }
 
         var error = ValidateMember(memberId, groupInstanceId, generation);
-        if (error == ErrorCode.None && keepsSessionAlive)
+        if (error == ErrorCode.None && !transactional)
         {
             _members[memberId].LastHeartbeatMs = NowMs;
         }

@@ -60,7 +60,7 @@ public sealed class ClassicGroupDeadlinesTests
         var member = await StaticMemberAsync();
         Advance(3_000);
 
-        Assert.Equal(ErrorCode.None, _group.ValidateCommit(member.MemberId, "static-1", member.GenerationId, keepsSessionAlive: false));
+        Assert.Equal(ErrorCode.None, _group.ValidateCommit(member.MemberId, "static-1", member.GenerationId, transactional: true));
         Advance(Session - 3_000 + 1);
 
         Assert.Equal(GroupState.Empty, _group.State);

@@ -200,6 +200,10 @@ public sealed class ClassicGroupTests
         Assert.Equal(ErrorCode.None, _group.ValidateCommit("", null, -1));
         var a = await JoinNew("a");
         Assert.Equal(ErrorCode.RebalanceInProgress, _group.ValidateCommit(a.MemberId, null, 1));
+
+        // As Kafka: a transaction's offsets are taken while the group completes its rebalance, from the new generation only.
+        Assert.Equal(ErrorCode.None, _group.ValidateCommit(a.MemberId, null, 1, transactional: true));
+        Assert.Equal(ErrorCode.IllegalGeneration, _group.ValidateCommit(a.MemberId, null, 0, transactional: true));
         SyncLeader(a);
 
         Assert.Equal(ErrorCode.None, _group.ValidateCommit(a.MemberId, null, 1));

@@ -138,7 +138,7 @@ public sealed partial class ConsumerGroupGrain(
         _group.Tick();
         var error = request.GenerationId < 0 && request.MemberId.Length == 0
             ? ErrorCode.None
-            : _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId, keepsSessionAlive: false);
+            : _group.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationId, transactional: true);
         if (error != ErrorCode.None)
         {
             return request.Offsets.Select(_ => error).ToList();
