@@ -56,12 +56,14 @@ public sealed partial class KafkaStreams
     public async Task<IReadOnlyList<StreamsMetadata>> MetadataForAllStreamsClientsAsync()
     {
         var subtopologies = _topology.Subtopologies().Where(s => !s.IsGlobal).ToList();
+        var groups = new Runtime.CopartitionGroups(SubtopologyOfTopic());
         return [.. (await MembersAsync().ConfigureAwait(false))
             .Where(m => m.Host is not null)
             .GroupBy(m => m.Host!)
             .Select(instance =>
             {
-                var partitions = instance.SelectMany(m => m.Partitions).ToList();
+                // The group assigns each task's anchor partition; the task reads its other source topics' too.
+                var partitions = groups.WithFollowers(instance.SelectMany(m => m.Partitions)).ToList();
                 var stores = subtopologies
                     .Where(s => s.SourceTopics.Any(t => partitions.Any(p => p.Topic == _topology.TopicName(_config.ApplicationId, t))))
                     .SelectMany(s => s.StoreNames)

@@ -60,6 +60,12 @@ internal sealed class ProducerRecordCollector(IProducer<byte[]?, byte[]?> produc
 
     private void OnDelivery(DeliveryReport<byte[]?, byte[]?> report)
     {
+        if (report.Error.Code is ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight)
+        {
+            // Purged by an aborted transaction, whose output is meant to go; its tasks start again from their last commit.
+            return;
+        }
+
         if (report.Error.IsError)
         {
             _failures.Enqueue(new KafkaException(report.Error));

@@ -13,14 +13,15 @@ internal sealed partial class StreamThread
             ClientId = KafkaStreams.ConsumerClientId(_name, _config.ApplicationServer),
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            // Range puts partition p of every input topic on one member: the co-partitioning tasks need.
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
+            // Tasks stay where they are across rebalances, and a rebalance stops only those that move; the thread itself
+            // puts the other source topics' partitions beside each anchor partition (see CopartitionGroups).
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             IsolationLevel = ExactlyOnce ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
             EnablePartitionEof = false,
         };
         // Static membership (group.instance.id), as Kafka Streams makes it: one id per thread, the application's with the
-        // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again, and the
-        // range assignor, which orders static members by these ids, gives it the same tasks, whose stores are on its disk.
+        // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again with the
+        // same tasks, whose stores are on its disk.
         if (consumerConfig.GroupInstanceId is { Length: > 0 } instance)
         {
             consumerConfig.GroupInstanceId = $"{instance}-{Index}";

@@ -8,9 +8,11 @@ namespace Tributary.Grains.Streams.Runtime;
 
 /// <summary>
 /// One processing thread (Kafka's <c>StreamThread</c>): a member of the application's consumer group with its own
-/// producer, running the tasks of the partitions assigned to it. Partitions are assigned by the range assignor, so
-/// partition <c>p</c> of every input topic of a sub-topology lands on the same thread, as the sub-topology's task
-/// <c>id_p</c> needs. A task's stores are rebuilt from their changelogs when it is created. At each commit the
+/// producer, running the tasks of the partitions assigned to it. The group assigns one anchor topic per sub-topology
+/// under the sticky cooperative assignor, and the thread adds the partitions of the sub-topology's other source topics
+/// that its tasks need (<see cref="CopartitionGroups"/>), so that partition <c>p</c> of every input topic of a
+/// sub-topology lands on the same thread, as the sub-topology's task <c>id_p</c> needs, and tasks stay where they
+/// are across rebalances. A task's stores are rebuilt from their changelogs when it is created. At each commit the
 /// stores are flushed, the output acknowledged (or, with exactly-once, the transaction committed with the
 /// offsets), then the offsets of the processed records committed. Everything runs on one dedicated thread, since
 /// the consumer's calls block.
@@ -23,7 +25,8 @@ internal sealed partial class StreamThread
     private readonly StreamsConfig _config;
     private readonly string _name;
     private readonly string _transactionalId;
-    private readonly IReadOnlyDictionary<string, int> _subtopologyOfTopic;
+    private readonly CopartitionGroups _groups;
+    private readonly FollowerAssignment _followers = new();
     private readonly Func<string, int> _partitionCount;
     private readonly ILogger _logger;
     private readonly Action _rebalanceChanged;
@@ -56,7 +59,7 @@ internal sealed partial class StreamThread
         Index = index;
         _name = $"{config.ApplicationId}-{processId}-StreamThread-{index}";
         _transactionalId = $"{config.ApplicationId}-{processId}-{index}";
-        _subtopologyOfTopic = subtopologyOfTopic;
+        _groups = new CopartitionGroups(subtopologyOfTopic);
         _partitionCount = partitionCount;
         _logger = logger;
     }
@@ -99,7 +102,7 @@ internal sealed partial class StreamThread
         try
         {
             CreateClients();
-            _consumer!.Subscribe(_subtopologyOfTopic.Keys);
+            _consumer!.Subscribe(_groups.AnchorTopics);
             _lastCommit = Stopwatch.GetTimestamp();
             while (!_stopping)
             {
@@ -133,15 +136,22 @@ internal sealed partial class StreamThread
         var result = _consumer!.Consume(buffered ? TimeSpan.Zero : _config.PollInterval);
         lock (_tasks)
         {
-            for (var polled = 0; result is not null && polled < 1000; polled++)
+            for (var polled = 0; ; polled++)
             {
-                Route(result);
-                result = _consumer.Consume(TimeSpan.Zero);
-            }
+                if (result is not null)
+                {
+                    Route(result);
+                }
 
-            if (result is not null)
-            {
-                Route(result);
+                // A rebalance within that poll may have handed over or taken away tasks, and with them their other
+                // source partitions, which the consumer's handlers may not assign themselves.
+                _followers.Apply(_consumer);
+                if (result is null || polled == 1000)
+                {
+                    break;
+                }
+
+                result = _consumer.Consume(TimeSpan.Zero);
             }
 
             foreach (var task in _tasks.Values)
@@ -163,7 +173,13 @@ internal sealed partial class StreamThread
 
     private void Route(ConsumeResult<byte[]?, byte[]?> result)
     {
-        var id = new TaskId(_subtopologyOfTopic[result.Topic], result.Partition.Value);
+        if (_followers.IsLeaving(result.TopicPartition))
+        {
+            // Fetched before its task closed: the task's next owner reads it from the committed offset.
+            return;
+        }
+
+        var id = _groups.TaskOf(result.TopicPartition);
         if (!_tasks.TryGetValue(id, out var task))
         {
             throw new StreamsException($"Thread {_name} received a record of {result.TopicPartition} but has no task {id}");
@@ -174,83 +190,41 @@ internal sealed partial class StreamThread
             result.Topic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp.UnixTimestampMs, message.Headers ?? []));
     }
 
-    /// <summary>Flushes the stores, makes the output durable and commits the processed offsets with it.</summary>
-    private void Commit()
-    {
-        lock (_tasks)
-        {
-            foreach (var task in _tasks.Values)
-            {
-                task.Flush();
-            }
-
-            var offsets = _tasks.Values
-                .SelectMany(t => t.ConsumedOffsets)
-                .Select(p => new TopicPartitionOffset(p.Key, p.Value + 1))
-                .ToList();
-            if (ExactlyOnce)
-            {
-                if (offsets.Count > 0)
-                {
-                    _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, ClientTimeout);
-                }
-
-                _producer!.CommitTransaction(ClientTimeout);
-                _collector!.ThrowIfFailed();
-                _producer.BeginTransaction();
-            }
-            else
-            {
-                _collector!.Flush(ClientTimeout);
-                if (offsets.Count > 0)
-                {
-                    _consumer!.Commit(offsets);
-                }
-
-                // The stores are flushed and their changelog records acknowledged: what they hold on disk is durable.
-                foreach (var task in _tasks.Values)
-                {
-                    task.State.StateManager.Checkpoint(_collector);
-                }
-            }
-
-            foreach (var task in _tasks.Values)
-            {
-                task.ClearConsumed();
-            }
-
-            _lastCommit = Stopwatch.GetTimestamp();
-        }
-    }
-
     private void OnAssigned(IReadOnlyCollection<TopicPartition> partitions)
     {
         SetRebalancing(true);
         lock (_tasks)
         {
-            foreach (var id in partitions.Select(p => new TaskId(_subtopologyOfTopic[p.Topic], p.Partition.Value)).Distinct().Order())
+            foreach (var id in partitions.Select(_groups.TaskOf).Distinct().Order())
             {
                 if (_tasks.ContainsKey(id))
                 {
                     continue;
                 }
 
-                // A standby of the task here closes first: its checkpoint says how far its files are, and they are unlocked.
-                _standbys?.Claim(id);
-                var state = new TaskState(
-                    _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, _collector!, _config.Clock, _globalStores, _config.TaskDirectory(id), _cache);
-                var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
-                state.StateManager.LoadCheckpoint(ExactlyOnce);
-                _restorer!.Prepare(task);
-                task.InitializeStores();
-                _restorer!.Restore(task);
-                task.InitializeProcessors();
-                _tasks.Add(id, task);
-                StreamsRuntimeLog.TaskCreated(_logger, _name, id.ToString());
+                CreateTask(id);
             }
         }
 
         SetRebalancing(false);
+    }
+
+    /// <summary>Makes the task, its stores restored from their changelogs; the consumer reads its other source partitions once the poll returns.</summary>
+    private void CreateTask(TaskId id)
+    {
+        // A standby of the task here closes first: its checkpoint says how far its files are, and they are unlocked.
+        _standbys?.Claim(id);
+        var state = new TaskState(
+            _config.ApplicationId, id, _config.KeySerdeOrMissing, _config.ValueSerdeOrMissing, _collector!, _config.Clock, _globalStores, _config.TaskDirectory(id), _cache);
+        var task = new StreamTask(id, _topology, state, _config.DefaultTimestampExtractor, _config.DeserializationExceptionHandler, _logger);
+        state.StateManager.LoadCheckpoint(ExactlyOnce);
+        _restorer!.Prepare(task);
+        task.InitializeStores();
+        _restorer!.Restore(task);
+        task.InitializeProcessors();
+        _tasks.Add(id, task);
+        _followers.Add(_groups.FollowersOf(id));
+        StreamsRuntimeLog.TaskCreated(_logger, _name, id.ToString());
     }
 
     private void SetRebalancing(bool rebalancing)
@@ -269,11 +243,12 @@ internal sealed partial class StreamThread
                 Commit();
             }
 
-            var revoked = partitions.Select(p => new TaskId(_subtopologyOfTopic[p.Topic], p.Partition.Value)).ToHashSet();
+            var revoked = partitions.Select(_groups.TaskOf).ToHashSet();
             foreach (var id in revoked.Where(_tasks.ContainsKey).ToList())
             {
                 _tasks[id].Close(clean: !lost);
                 _tasks.Remove(id);
+                _followers.Remove(_groups.FollowersOf(id));
                 _standbys?.Release(id);
             }
         }

@@ -13,6 +13,12 @@ internal static partial class StreamsRuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} could not abort its transaction: {Reason}")]
     public static partial void AbortFailed(ILogger logger, string thread, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream thread {Thread} commits its offsets later: {Reason}")]
+    public static partial void CommitDeferred(ILogger logger, string thread, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} aborted its transaction and restarts its tasks from their last commit: {Reason}")]
+    public static partial void TransactionAborted(ILogger logger, string thread, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} could not leave its group cleanly: {Reason}")]
     public static partial void CloseFailed(ILogger logger, string thread, string reason);
 
