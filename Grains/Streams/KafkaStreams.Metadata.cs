@@ -56,7 +56,7 @@ public sealed partial class KafkaStreams
     public async Task<IReadOnlyList<StreamsMetadata>> MetadataForAllStreamsClientsAsync()
     {
         var subtopologies = _topology.Subtopologies().Where(s => !s.IsGlobal).ToList();
-        var groups = new Runtime.CopartitionGroups(SubtopologyOfTopic());
+        var groups = new Runtime.CopartitionGroups(SubtopologyOfTopic(), PartitionCount);
         return [.. (await MembersAsync().ConfigureAwait(false))
             .Where(m => m.Host is not null)
             .GroupBy(m => m.Host!)

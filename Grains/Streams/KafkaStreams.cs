@@ -185,6 +185,21 @@ public sealed partial class KafkaStreams : IAsyncDisposable
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 
     /// <summary>
+    /// This instance's stream threads and the tasks each runs at this moment (Kafka's <c>metadataForLocalThreads()</c>):
+    /// a task appears once its stores are restored and it processes records.
+    /// </summary>
+    public IReadOnlyList<ThreadMetadata> MetadataForLocalThreads()
+    {
+        List<Runtime.StreamThread> threads;
+        lock (_gate)
+        {
+            threads = [.. _threads];
+        }
+
+        return [.. threads.Select(t => new ThreadMetadata(t.Name, t.ActiveTasks()))];
+    }
+
+    /// <summary>
     /// This instance's part of a key-value store, for reads from outside the application (Kafka's interactive
     /// queries, <c>store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()))</c>): the
     /// store of each local task, or the whole of a global store. Reads wait for the owning thread between records.

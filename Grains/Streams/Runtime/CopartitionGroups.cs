@@ -8,24 +8,30 @@ namespace Tributary.Grains.Streams.Runtime;
 /// task (sub-topology <c>s</c>, partition <c>p</c>) partition <c>p</c> of every source topic of <c>s</c> at once and
 /// keeps tasks where they were; librdkafka's assignors cannot be replaced, and only its range assignor keeps
 /// co-partitioned topics together, at the price of moving most tasks whenever a member joins or leaves. So the group
-/// is asked for one topic per sub-topology, its anchor (the first of its source topics by name), under the sticky
-/// cooperative assignor, and a thread adds the other source topics' partition <c>p</c> itself when it is given
-/// anchor partition <c>p</c>, and drops them when it loses it. Tasks then stay where they are across rebalances, and
+/// is asked for one topic per sub-topology, its anchor (the source topic with the most partitions, as many as the
+/// sub-topology has tasks; the first by name among equals), under the sticky cooperative assignor, and a thread adds
+/// the other source topics' partition <c>p</c> (where they have one) itself when it is given anchor partition
+/// <c>p</c>, and drops them when it loses it. Tasks then stay where they are across rebalances, and
 /// a rebalance stops only the tasks that move.
 /// </summary>
 internal sealed class CopartitionGroups
 {
     private readonly IReadOnlyDictionary<string, int> _subtopologyOfTopic;
     private readonly Dictionary<int, string> _anchors;
-    private readonly Dictionary<int, List<string>> _followers;
+    private readonly Dictionary<int, List<(string Topic, int Partitions)>> _followers;
 
-    public CopartitionGroups(IReadOnlyDictionary<string, int> subtopologyOfTopic)
+    public CopartitionGroups(IReadOnlyDictionary<string, int> subtopologyOfTopic, Func<string, int> partitionCount)
     {
         _subtopologyOfTopic = subtopologyOfTopic;
         var topicsBySubtopology = subtopologyOfTopic
             .GroupBy(p => p.Value, p => p.Key)
-            .ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToList());
-        _anchors = topicsBySubtopology.ToDictionary(p => p.Key, p => p.Value[0]);
+            .ToDictionary(
+                g => g.Key,
+                g => g.Select(topic => (Topic: topic, Partitions: partitionCount(topic)))
+                    .OrderByDescending(t => t.Partitions)
+                    .ThenBy(t => t.Topic, StringComparer.Ordinal)
+                    .ToList());
+        _anchors = topicsBySubtopology.ToDictionary(p => p.Key, p => p.Value[0].Topic);
         _followers = topicsBySubtopology.ToDictionary(p => p.Key, p => p.Value.Skip(1).ToList());
     }
 
@@ -43,7 +49,7 @@ internal sealed class CopartitionGroups
 
     /// <summary>The partitions of a task's source topics other than its anchor, which the thread assigns itself.</summary>
     public IEnumerable<TopicPartition> FollowersOf(TaskId task) =>
-        _followers[task.Subtopology].Select(topic => new TopicPartition(topic, task.Partition));
+        _followers[task.Subtopology].Where(f => task.Partition < f.Partitions).Select(f => new TopicPartition(f.Topic, task.Partition));
 
     /// <summary>
     /// Every source partition behind a member's group assignment (its anchor partitions), as the metadata of

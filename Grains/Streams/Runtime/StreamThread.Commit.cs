@@ -9,8 +9,9 @@ internal sealed partial class StreamThread
     /// <summary>
     /// Flushes the stores, makes the output durable and commits the processed offsets with it. Tasks keep running
     /// through a cooperative rebalance, so a commit may meet one; what it then cannot commit is committed later.
+    /// Whether the offsets were committed.
     /// </summary>
-    private void Commit()
+    private bool Commit()
     {
         lock (_tasks)
         {
@@ -40,7 +41,7 @@ internal sealed partial class StreamThread
                     // Kafka Streams' TaskMigratedException: the group moved on (a new generation) while the transaction
                     // was open, so its offsets were refused and its output must go.
                     RestartTasksFromLastCommit(e.Error.Reason);
-                    return;
+                    return false;
                 }
 
                 _collector!.ThrowIfFailed();
@@ -52,7 +53,7 @@ internal sealed partial class StreamThread
                 if (offsets.Count > 0 && !TryCommitOffsets(offsets))
                 {
                     // The processed offsets stay pending and go with the next commit.
-                    return;
+                    return false;
                 }
 
                 // The stores are flushed and their changelog records acknowledged: what they hold on disk is durable.
@@ -66,6 +67,27 @@ internal sealed partial class StreamThread
             {
                 task.ClearConsumed();
             }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Commits before tasks close (on shutdown, or when they are taken away). A group completing a rebalance refuses
+    /// the commit for a moment, and the consumer's background thread completes it without a poll, so the commit is
+    /// tried again a few times; what still cannot be committed is processed again by the next owner (at least once).
+    /// </summary>
+    private void CommitBeforeClosing()
+    {
+        for (var attempt = 1; !Commit(); attempt++)
+        {
+            if (attempt == 10)
+            {
+                StreamsRuntimeLog.CommitAbandoned(_logger, _name);
+                return;
+            }
+
+            Thread.Sleep(200);
         }
     }
 
@@ -106,6 +128,8 @@ internal sealed partial class StreamThread
         }
 
         _tasks.Clear();
+        // Tasks being taken away (the abort met their revocation) are not made again only to close.
+        ids.RemoveAll(id => _revoking.Contains(id));
         foreach (var id in ids)
         {
             CreateTask(id);

@@ -27,6 +27,7 @@ internal sealed partial class StreamThread
     private readonly string _transactionalId;
     private readonly CopartitionGroups _groups;
     private readonly FollowerAssignment _followers = new();
+    private HashSet<TaskId> _revoking = [];
     private readonly Func<string, int> _partitionCount;
     private readonly ILogger _logger;
     private readonly Action _rebalanceChanged;
@@ -59,7 +60,7 @@ internal sealed partial class StreamThread
         Index = index;
         _name = $"{config.ApplicationId}-{processId}-StreamThread-{index}";
         _transactionalId = $"{config.ApplicationId}-{processId}-{index}";
-        _groups = new CopartitionGroups(subtopologyOfTopic);
+        _groups = new CopartitionGroups(subtopologyOfTopic, partitionCount);
         _partitionCount = partitionCount;
         _logger = logger;
     }
@@ -94,6 +95,15 @@ internal sealed partial class StreamThread
         }
     }
 
+    /// <summary>The tasks the thread runs now, each with its source partitions.</summary>
+    public IReadOnlyList<TaskMetadata> ActiveTasks()
+    {
+        lock (_tasks)
+        {
+            return [.. _tasks.Keys.Order().Select(id => new TaskMetadata(id, [.. _groups.FollowersOf(id).Prepend(_groups.AnchorOf(id))]))];
+        }
+    }
+
     /// <summary>The thread's number within its instance, from 1.</summary>
     public int Index { get; }
 
@@ -109,7 +119,7 @@ internal sealed partial class StreamThread
                 RunOnce();
             }
 
-            Commit();
+            CommitBeforeClosing();
             CloseTasks(clean: true);
         }
         catch (Exception e)
@@ -238,18 +248,29 @@ internal sealed partial class StreamThread
         SetRebalancing(true);
         lock (_tasks)
         {
+            var revoked = partitions.Select(_groups.TaskOf).ToHashSet();
             if (!lost && _tasks.Count > 0)
             {
-                Commit();
+                _revoking = revoked;
+                try
+                {
+                    CommitBeforeClosing();
+                }
+                finally
+                {
+                    _revoking = [];
+                }
             }
 
-            var revoked = partitions.Select(_groups.TaskOf).ToHashSet();
-            foreach (var id in revoked.Where(_tasks.ContainsKey).ToList())
+            foreach (var id in revoked)
             {
-                _tasks[id].Close(clean: !lost);
-                _tasks.Remove(id);
+                // Its followers go whether the task is here or was closed by an aborted transaction just now.
                 _followers.Remove(_groups.FollowersOf(id));
-                _standbys?.Release(id);
+                if (_tasks.Remove(id, out var task))
+                {
+                    task.Close(clean: !lost);
+                    _standbys?.Release(id);
+                }
             }
         }
     }

@@ -16,6 +16,9 @@ internal static partial class StreamsRuntimeLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream thread {Thread} commits its offsets later: {Reason}")]
     public static partial void CommitDeferred(ILogger logger, string thread, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} closes tasks whose last offsets the group would not take: their next owner processes those records again")]
+    public static partial void CommitAbandoned(ILogger logger, string thread);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} aborted its transaction and restarts its tasks from their last commit: {Reason}")]
     public static partial void TransactionAborted(ILogger logger, string thread, string reason);
 

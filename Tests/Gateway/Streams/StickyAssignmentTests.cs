@@ -35,12 +35,14 @@ public sealed class StickyAssignmentTests(BrokerFixture broker) : IClassFixture<
         await using var second = Start("localhost:7202", b);
         await AwaitJoinedAsync(expected);
         var withTwo = await HeldAsync(first, ["localhost:7201", "localhost:7202"]);
+        await RunningAsync(withTwo, (first, "localhost:7201"), (second, "localhost:7202"));
 
         // A third instance joins: the two give it some of their tasks and keep the rest running, untouched.
         var restoredByA = a.Starts.Count;
         var restoredByB = b.Starts.Count;
         var third = Start("localhost:7203", new RecordingRestoreListener());
         var withThree = await HeldAsync(first, ["localhost:7201", "localhost:7202", "localhost:7203"]);
+        await RunningAsync(withThree, (first, "localhost:7201"), (second, "localhost:7202"), (third, "localhost:7203"));
         Assert.Subset(withTwo["localhost:7201"], withThree["localhost:7201"]);
         Assert.Subset(withTwo["localhost:7202"], withThree["localhost:7202"]);
         Assert.NotEmpty(withThree["localhost:7203"]);
@@ -54,12 +56,65 @@ public sealed class StickyAssignmentTests(BrokerFixture broker) : IClassFixture<
         restoredByB = b.Starts.Count;
         await third.DisposeAsync();
         var withTwoAgain = await HeldAsync(first, ["localhost:7201", "localhost:7202"]);
+        await RunningAsync(withTwoAgain, (first, "localhost:7201"), (second, "localhost:7202"));
         Assert.Superset(withThree["localhost:7201"], withTwoAgain["localhost:7201"]);
         Assert.Superset(withThree["localhost:7202"], withTwoAgain["localhost:7202"]);
         AssertRestoredOnlyGiven(a.Starts.Skip(restoredByA), withThree["localhost:7201"]);
         AssertRestoredOnlyGiven(b.Starts.Skip(restoredByB), withThree["localhost:7202"]);
         await ProduceAsync(round: 2, expected);
         await AwaitJoinedAsync(expected);
+    }
+
+    [Fact]
+    public async Task MergedTopicsWithDifferentPartitionCounts_AreReadWhole_OneTaskPerPartitionOfTheLargest()
+    {
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync(
+            [
+                new TopicSpecification { Name = "merge-few", NumPartitions = 2, ReplicationFactor = 1 },
+                new TopicSpecification { Name = "merge-many", NumPartitions = 5, ReplicationFactor = 1 },
+                new TopicSpecification { Name = "merge-out", NumPartitions = 1, ReplicationFactor = 1 },
+            ]);
+        }
+
+        var expected = new Dictionary<string, string>();
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            foreach (var (topic, partitions) in new[] { ("merge-few", 2), ("merge-many", 5) })
+            {
+                for (var p = 0; p < partitions; p++)
+                {
+                    var key = $"{topic}-{p}";
+                    producer.Produce(new TopicPartition(topic, p), new Message<string, string> { Key = key, Value = "x" });
+                    expected[key] = "X";
+                }
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        var builder = new StreamsBuilder();
+        var strings = Consumed.With(Serdes.String(), Serdes.String());
+        builder.Stream("merge-few", strings).Merge(builder.Stream("merge-many", strings))
+            .MapValues(v => v.ToUpperInvariant())
+            .To("merge-out", Produced.With(Serdes.String(), Serdes.String()));
+        await using var streams = new KafkaStreams(builder.Build(), new StreamsConfig
+        {
+            ApplicationId = "merge-counts",
+            BootstrapServers = broker.BootstrapServers,
+            NumStreamThreads = 2,
+            CommitInterval = TimeSpan.FromMilliseconds(200),
+            StateDir = Path.Combine(Path.GetTempPath(), "tributary-streams-tests", Guid.NewGuid().ToString("N")),
+        });
+        await streams.StartAsync();
+
+        var latest = await LatestValues.ReadTopicAsync(broker.BootstrapServers, "merge-out", expected);
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), latest.OrderBy(e => e.Key, StringComparer.Ordinal));
+        await Wait.UntilAsync(
+            () => streams.MetadataForLocalThreads().SelectMany(t => t.ActiveTasks).Count() == 5,
+            TimeSpan.FromSeconds(30),
+            "one task per partition of the larger topic");
     }
 
     /// <summary>A restore after the rebalance is of a task that the instance did not hold before it.</summary>
@@ -99,6 +154,18 @@ public sealed class StickyAssignmentTests(BrokerFixture broker) : IClassFixture<
 
         return held;
     }
+
+    /// <summary>Until each instance runs the tasks the group gave it: their stores restored, their partitions read.</summary>
+    private static Task RunningAsync(Dictionary<string, HashSet<string>> held, params (KafkaStreams Streams, string Server)[] instances) =>
+        Wait.UntilAsync(
+            () => instances.All(i => i.Streams.MetadataForLocalThreads()
+                .SelectMany(t => t.ActiveTasks)
+                .SelectMany(t => t.TopicPartitions)
+                .Select(Name)
+                .ToHashSet()
+                .SetEquals(held[i.Server])),
+            TimeSpan.FromSeconds(90),
+            "every instance runs the tasks it was given");
 
     private static string Name(TopicPartition partition) => $"{partition.Topic}-{partition.Partition.Value}";
 

@@ -154,7 +154,11 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
             await ProduceAsync(input, 0, 200, expected);
             await AwaitCountsAsync(output, expected);
 
-            // The counts of four tasks on two threads, read as one store.
+            // The counts of four tasks on two threads, read as one store, once the threads have shared the tasks out.
+            await Wait.UntilAsync(
+                () => streams.MetadataForLocalThreads().SelectMany(t => t.ActiveTasks).Count() == 8 && streams.MetadataForLocalThreads().All(t => t.ActiveTasks.Count > 0),
+                TimeSpan.FromSeconds(60),
+                "both threads run their tasks");
             var counts = streams.Store<string, long>("counts-store");
             Assert.All(expected, e => Assert.Equal(e.Value, counts.Get(e.Key)));
             Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), counts.All().Select(e => KeyValuePair.Create(e.Key, e.Value)).OrderBy(e => e.Key, StringComparer.Ordinal));
@@ -180,9 +184,10 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         await AwaitCountsAsync(output, expected);
 
         var instances = new Dictionary<int, KafkaStreams> { [7001] = first, [7002] = second };
-        var all = await first.MetadataForAllStreamsClientsAsync();
+        var all = await SettledAsync(first, instances, partitions: 8);
         Assert.Equal([7001, 7002], all.Select(m => m.HostInfo.Port).Order());
-        Assert.All(all, m => Assert.Contains("counts-store", m.StateStoreNames));
+        // An instance lists the store when it runs a counting task, one that reads the repartition topic.
+        Assert.All(all, m => Assert.Equal(m.TopicPartitions.Any(p => p.Topic.EndsWith("-repartition", StringComparison.Ordinal)), m.StateStoreNames.Contains("counts-store")));
         foreach (var (word, count) in expected)
         {
             // Asked of either instance, the answer is the same; the named one has the count, the other has none.
@@ -294,6 +299,27 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
 
         Assert.Equal(Sorted(before), Sorted(await PartitionsOfAsync(again, "localhost:7101")));
         Assert.Empty(restarted.Starts);
+    }
+
+    /// <summary>
+    /// The instances' metadata once the group has settled (every one of the application's partitions held, the
+    /// cooperative protocol's second rebalance done) and each instance runs the tasks it was given.
+    /// </summary>
+    private static async Task<IReadOnlyList<StreamsMetadata>> SettledAsync(KafkaStreams any, Dictionary<int, KafkaStreams> instances, int partitions)
+    {
+        IReadOnlyList<StreamsMetadata> all = [];
+        await Wait.UntilAsync(
+            async () =>
+            {
+                all = await any.MetadataForAllStreamsClientsAsync();
+                return all.Count == instances.Count
+                    && all.SelectMany(m => m.TopicPartitions).Distinct().Count() == partitions
+                    && all.All(m => instances[m.HostInfo.Port].MetadataForLocalThreads()
+                        .SelectMany(t => t.ActiveTasks).SelectMany(t => t.TopicPartitions).ToHashSet().SetEquals(m.TopicPartitions));
+            },
+            TimeSpan.FromSeconds(60),
+            "the group settles and every instance runs its tasks");
+        return all;
     }
 
     /// <summary>The input and repartition partitions an instance holds, once the group is stable with both instances in it.</summary>
