@@ -22,12 +22,12 @@ public static class CompatibilityChecker
         {
             if (backward)
             {
-                messages.AddRange(format.CheckCanRead(candidate, old));
+                messages.AddRange(format.CheckCanRead(candidate, old, "new", "old"));
             }
 
             if (forward)
             {
-                messages.AddRange(format.CheckCanRead(old, candidate));
+                messages.AddRange(format.CheckCanRead(old, candidate, "old", "new"));
             }
 
             if (messages.Count > 0)

@@ -15,9 +15,10 @@ public interface ISchemaFormat
 
     /// <summary>
     /// Why data written with <paramref name="writer"/> cannot be read with <paramref name="reader"/>: one message per
-    /// incompatibility, each naming the path at fault; empty when it can.
+    /// incompatibility, each naming the path at fault; empty when it can. The labels name the two schemas in messages
+    /// that speak of them as the new and the old one, as Confluent's do for formats other than Avro.
     /// </summary>
-    IReadOnlyList<string> CheckCanRead(ParsedSchema reader, ParsedSchema writer);
+    IReadOnlyList<string> CheckCanRead(ParsedSchema reader, ParsedSchema writer, string readerLabel = "reader", string writerLabel = "writer");
 }
 
 /// <summary>A parsed schema: the text the registry keeps and returns, and the identity registrations are compared by.</summary>

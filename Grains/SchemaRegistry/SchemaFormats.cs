@@ -1,4 +1,5 @@
 using Tributary.Grains.SchemaRegistry.Avro;
+using Tributary.Grains.SchemaRegistry.Json;
 
 namespace Tributary.Grains.SchemaRegistry;
 
@@ -10,7 +11,7 @@ public sealed class SchemaFormats
     public SchemaFormats(IEnumerable<ISchemaFormat> formats) =>
         _formats = formats.ToDictionary(f => f.Type, StringComparer.OrdinalIgnoreCase);
 
-    public static SchemaFormats Default { get; } = new([new AvroFormat()]);
+    public static SchemaFormats Default { get; } = new([new AvroFormat(), new JsonSchemaFormat()]);
 
     /// <summary>What <c>GET /schemas/types</c> lists: only formats that work.</summary>
     public IReadOnlyList<string> Types => _formats.Keys.Order(StringComparer.Ordinal).ToList();

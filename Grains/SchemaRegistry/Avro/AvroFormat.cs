@@ -60,7 +60,8 @@ public sealed class AvroFormat : ISchemaFormat
         return new AvroParsedSchema(text, identity, parsed);
     }
 
-    public IReadOnlyList<string> CheckCanRead(ParsedSchema reader, ParsedSchema writer) =>
+    /// <remarks>Avro's messages name the reader and the writer schema themselves, as Confluent's do: the labels are not used.</remarks>
+    public IReadOnlyList<string> CheckCanRead(ParsedSchema reader, ParsedSchema writer, string readerLabel = "reader", string writerLabel = "writer") =>
         AvroCompatibility.Check(((AvroParsedSchema)reader).Schema, ((AvroParsedSchema)writer).Schema);
 
     private static void AddReferenced(ResolvedReference reference, SchemaNames names, HashSet<(string, int)> seen)

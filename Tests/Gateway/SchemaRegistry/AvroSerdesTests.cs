@@ -20,37 +20,11 @@ public sealed class AvroSerdesTests(BrokerFixture broker) : IClassFixture<Broker
     private async Task ProduceAsync<T>(string topic, IEnumerable<T> values)
     {
         using var registry = Registry();
-        using var producer = new ProducerBuilder<string, T>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All })
-            .SetValueSerializer(new AvroSerializer<T>(registry))
-            .Build();
-        var i = 0;
-        foreach (var value in values)
-        {
-            await producer.ProduceAsync(topic, new Message<string, T> { Key = $"k{i++}", Value = value });
-        }
+        await SerdesTopics.ProduceAsync(broker.BootstrapServers, topic, values, new AvroSerializer<T>(registry));
     }
 
-    private List<TValue> Consume<TValue>(string topic, int expected, IDeserializer<TValue> deserializer)
-    {
-        using var consumer = new ConsumerBuilder<string, TValue>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = "avro-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).SetValueDeserializer(deserializer).Build();
-        consumer.Subscribe(topic);
-        var values = new List<TValue>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (values.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(500)) is { } result)
-            {
-                values.Add(result.Message.Value);
-            }
-        }
-
-        return values;
-    }
+    private List<TValue> Consume<TValue>(string topic, int expected, IDeserializer<TValue> deserializer) =>
+        SerdesTopics.Consume(broker.BootstrapServers, topic, expected, deserializer);
 
     private static GenericRecord PaymentV1(RecordSchema schema, int i)
     {

@@ -1,0 +1,86 @@
+using Tributary.Grains.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry.Json;
+
+namespace Tributary.Tests.SchemaRegistry.Json;
+
+/// <summary>Every pair of <see cref="JsonCompatibilityPairs"/> under every level, the transitive levels, and Confluent's messages.</summary>
+public sealed class JsonSchemaCompatibilityTests
+{
+    private static readonly JsonSchemaFormat Format = new();
+
+    public static TheoryData<JsonCompatibilityPairs.Pair> Pairs => new(JsonCompatibilityPairs.All);
+
+    private static ParsedSchema Parse(string schema) => Format.Parse(schema, [], normalize: false);
+
+    private static IReadOnlyList<string> Check(CompatibilityLevel level, string candidate, params string[] history) =>
+        CompatibilityChecker.Check(Format, level, Parse(candidate), history.Select(Parse).ToList());
+
+    private static bool Compatible(CompatibilityLevel level, string candidate, params string[] history) => Check(level, candidate, history).Count == 0;
+
+    [Fact]
+    public void ThereAreAtLeastSixtyPairs() => Assert.True(JsonCompatibilityPairs.All.Length >= 60);
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void EachPair_GetsItsVerdictUnderEveryLevel(JsonCompatibilityPairs.Pair pair)
+    {
+        var full = pair.Backward && pair.Forward;
+        Assert.Equal(pair.Backward, Compatible(CompatibilityLevel.Backward, pair.New, pair.Old));
+        Assert.Equal(pair.Backward, Compatible(CompatibilityLevel.BackwardTransitive, pair.New, pair.Old));
+        Assert.Equal(pair.Forward, Compatible(CompatibilityLevel.Forward, pair.New, pair.Old));
+        Assert.Equal(pair.Forward, Compatible(CompatibilityLevel.ForwardTransitive, pair.New, pair.Old));
+        Assert.Equal(full, Compatible(CompatibilityLevel.Full, pair.New, pair.Old));
+        Assert.Equal(full, Compatible(CompatibilityLevel.FullTransitive, pair.New, pair.Old));
+        Assert.True(Compatible(CompatibilityLevel.None, pair.New, pair.Old));
+    }
+
+    [Fact]
+    public void TransitiveLevels_CheckEveryVersion_PlainLevelsOnlyTheLatest()
+    {
+        // v2 loosens a limit that v3 tightens again, but not as far as v1 had it.
+        const string v1 = """{"type":"string","maxLength":5}""";
+        const string v2 = """{"type":"string","maxLength":20}""";
+        const string v3 = """{"type":"string","maxLength":10}""";
+
+        Assert.True(Compatible(CompatibilityLevel.Forward, v3, v1, v2));
+        Assert.False(Compatible(CompatibilityLevel.ForwardTransitive, v3, v1, v2));
+        Assert.False(Compatible(CompatibilityLevel.Backward, v3, v1, v2));
+        Assert.False(Compatible(CompatibilityLevel.BackwardTransitive, v3, v1, v2));
+    }
+
+    [Fact]
+    public void Incompatibilities_AreReportedAsConfluentWordsThem_WithTheirTypeAndPath()
+    {
+        const string old = """{"type":"object","additionalProperties":false,"properties":{"a":{"type":"string"},"b":{"type":"integer"}}}""";
+        const string candidate = """{"type":"object","additionalProperties":false,"properties":{"a":{"type":"string","maxLength":3},"c":{"type":"string"}},"required":["c"]}""";
+
+        var backward = Check(CompatibilityLevel.Backward, candidate, old);
+
+        Assert.Equal(3, backward.Count);
+        Assert.Contains(
+            """{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the new schema is not present in the old schema"}""",
+            backward);
+        Assert.Contains(
+            """{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The new schema has a closed content model and is missing a property or item present at path '#/properties/b' in the old schema"}""",
+            backward);
+        Assert.Contains(
+            """{errorType:"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", description:"The new schema has an unopen content model and has a required property at path '#/properties/c' which is missing in the old schema"}""",
+            backward);
+
+        // Checked forward, the old schema is the reader.
+        var forward = Check(CompatibilityLevel.Forward, candidate, old);
+        Assert.Contains(
+            """{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The old schema has a closed content model and is missing a property or item present at path '#/properties/c' in the new schema"}""",
+            forward);
+    }
+
+    [Fact]
+    public void ADeeplyRecursiveSchema_IsComparedWithoutEndlessDescent()
+    {
+        const string tree = """{"type":"object","properties":{"value":{"type":"integer"},"children":{"type":"array","items":{"$ref":"#"}},"left":{"$ref":"#"},"right":{"$ref":"#"}}}""";
+        const string widened = """{"type":"object","properties":{"value":{"type":"number"},"children":{"type":"array","items":{"$ref":"#"}},"left":{"$ref":"#"},"right":{"$ref":"#"}}}""";
+
+        Assert.True(Compatible(CompatibilityLevel.Backward, widened, tree));
+        Assert.False(Compatible(CompatibilityLevel.Forward, widened, tree));
+    }
+}
