@@ -89,6 +89,8 @@ internal sealed record JsonDifference(JsonDifferenceType Type, string Path)
         JsonDifferenceType.PropertyAddedIsCoveredByPartiallyOpenContentModel,
         JsonDifferenceType.PropertyRemovedIsCoveredByPartiallyOpenContentModel,
         JsonDifferenceType.MaxItemsIncreased, JsonDifferenceType.MaxItemsRemoved, JsonDifferenceType.MinItemsDecreased, JsonDifferenceType.MinItemsRemoved,
+        JsonDifferenceType.MaxContainsIncreased, JsonDifferenceType.MaxContainsRemoved, JsonDifferenceType.MinContainsDecreased, JsonDifferenceType.MinContainsRemoved,
+        JsonDifferenceType.UnevaluatedItemsAdded, JsonDifferenceType.UnevaluatedItemsExtended,
         JsonDifferenceType.UniqueItemsRemoved, JsonDifferenceType.AdditionalItemsAdded, JsonDifferenceType.AdditionalItemsExtended,
         JsonDifferenceType.ItemWithEmptySchemaAddedToOpenContentModel, JsonDifferenceType.ItemAddedToClosedContentModel,
         JsonDifferenceType.ItemWithFalseRemovedFromClosedContentModel, JsonDifferenceType.ItemRemovedFromOpenContentModel,
@@ -163,9 +165,10 @@ internal sealed record JsonDifference(JsonDifferenceType Type, string Path)
     /// <summary>
     /// The message Confluent's registry gives for an incompatible change, with the schemas named as the check sees
     /// them: <paramref name="update"/> is the reader's label (the new schema when checking backward), <paramref name="original"/> the writer's.
+    /// Word for word Confluent's, down to the quote that closes the description.
     /// </summary>
     public string Message(string update, string original) =>
-        $"{{errorType:\"{TypeName}\", description:\"{Description(update, original)}\"}}";
+        $"{{errorType:\"{TypeName}\", description:\"{Description(update, original)}'}}";
 
     private string Description(string update, string original)
     {
@@ -211,7 +214,7 @@ internal sealed record JsonDifference(JsonDifferenceType Type, string Path)
             JsonDifferenceType.RequiredPropertyAddedToUnopenContentModel =>
                 $"The {update} schema has an unopen content model and has a required property at path '{Path}' which is missing in the {original} schema",
             JsonDifferenceType.PropertyRemovedFromClosedContentModel or JsonDifferenceType.ItemRemovedFromClosedContentModel =>
-                $"The {update} schema has a closed content model and is missing a property or item present at path '{Path}' in the {original} schema",
+                $"The {update} has a closed content model and is missing a property or item present at path '{Path}' in the {original} schema",
             JsonDifferenceType.PropertyRemovedNotCoveredByPartiallyOpenContentModel or JsonDifferenceType.ItemRemovedNotCoveredByPartiallyOpenContentModel =>
                 $"A property or item is missing in the {update} schema but present at path '{Path}' in the {original} schema and is not covered by its partially open content model",
             JsonDifferenceType.PropertyAddedNotCoveredByPartiallyOpenContentModel or JsonDifferenceType.ItemAddedNotCoveredByPartiallyOpenContentModel =>

@@ -48,7 +48,7 @@ internal sealed partial class JsonSchemaDiff
                 {
                     var sub = Sub();
                     sub.CompareSchemas(before, covering);
-                    Differences.AddRange(sub.Differences);
+                    Keep(sub.Differences);
                     Add(sub.IsCompatible
                         ? JsonDifferenceType.ItemRemovedIsCoveredByPartiallyOpenContentModel
                         : JsonDifferenceType.ItemRemovedNotCoveredByPartiallyOpenContentModel);
@@ -75,7 +75,7 @@ internal sealed partial class JsonSchemaDiff
                 {
                     var sub = Sub();
                     sub.CompareSchemas(covering, after);
-                    Differences.AddRange(sub.Differences);
+                    Keep(sub.Differences);
                     Add(sub.IsCompatible
                         ? JsonDifferenceType.ItemAddedIsCoveredByPartiallyOpenContentModel
                         : JsonDifferenceType.ItemAddedNotCoveredByPartiallyOpenContentModel);

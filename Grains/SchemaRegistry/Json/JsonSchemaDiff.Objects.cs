@@ -73,7 +73,7 @@ internal sealed partial class JsonSchemaDiff
         {
             var sub = Sub();
             sub.CompareSchemas(before, covering);
-            Differences.AddRange(sub.Differences);
+            Keep(sub.Differences);
             Add(sub.IsCompatible
                 ? JsonDifferenceType.PropertyRemovedIsCoveredByPartiallyOpenContentModel
                 : JsonDifferenceType.PropertyRemovedNotCoveredByPartiallyOpenContentModel);
@@ -99,7 +99,7 @@ internal sealed partial class JsonSchemaDiff
         {
             var sub = Sub();
             sub.CompareSchemas(covering, after);
-            Differences.AddRange(sub.Differences);
+            Keep(sub.Differences);
             Add(sub.IsCompatible
                 ? JsonDifferenceType.PropertyAddedIsCoveredByPartiallyOpenContentModel
                 : JsonDifferenceType.PropertyAddedNotCoveredByPartiallyOpenContentModel);
@@ -195,5 +195,18 @@ internal sealed partial class JsonSchemaDiff
 
     /// <summary>The schema a property not declared must match: the first pattern that finds the name, else additionalProperties'.</summary>
     private static JsonSchemaNode? PartiallyOpenSchema(JsonSchemaNode schema, string name) =>
-        schema.PatternProperties.FirstOrDefault(p => p.Pattern.IsMatch(name)).Schema ?? schema.AdditionalPropertiesSchema;
+        schema.PatternProperties.FirstOrDefault(p => Matches(p.Pattern, name)).Schema ?? schema.AdditionalPropertiesSchema;
+
+    /// <summary>Whether a pattern finds the name; a pattern too slow to answer does not.</summary>
+    private static bool Matches(System.Text.RegularExpressions.Regex pattern, string name)
+    {
+        try
+        {
+            return pattern.IsMatch(name);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
 }

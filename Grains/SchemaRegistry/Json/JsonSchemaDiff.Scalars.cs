@@ -41,8 +41,8 @@ internal sealed partial class JsonSchemaDiff
                 (null, _) => JsonDifferenceType.MultipleOfAdded,
                 (_, null) => JsonDifferenceType.MultipleOfRemoved,
                 // Multiples of 4 are multiples of 2: the update may be a multiple of the original, not the other way.
-                ({ } o, { } u) when u % o == 0 => JsonDifferenceType.MultipleOfExpanded,
-                ({ } o, { } u) when o % u == 0 => JsonDifferenceType.MultipleOfReduced,
+                ({ } o, { } u) when IsMultiple(u, o) => JsonDifferenceType.MultipleOfExpanded,
+                ({ } o, { } u) when IsMultiple(o, u) => JsonDifferenceType.MultipleOfReduced,
                 _ => JsonDifferenceType.MultipleOfChanged,
             });
         }
@@ -50,6 +50,19 @@ internal sealed partial class JsonSchemaDiff
         if (original.RequiresInteger != update.RequiresInteger)
         {
             Add(original.RequiresInteger ? JsonDifferenceType.TypeExtended : JsonDifferenceType.TypeNarrowed);
+        }
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a whole multiple of <paramref name="of"/>, in decimal arithmetic where the numbers allow it (0.3 of 0.1).</summary>
+    private static bool IsMultiple(double value, double of)
+    {
+        try
+        {
+            return (decimal)value % (decimal)of == 0;
+        }
+        catch (OverflowException)
+        {
+            return value % of == 0;
         }
     }
 

@@ -10,28 +10,59 @@ namespace Tributary.Grains.SchemaRegistry.Json;
 internal sealed partial class JsonSchemaDiff
 {
     private readonly HashSet<(JsonSchemaNode, JsonSchemaNode)> _inProgress;
+    private readonly Dictionary<(JsonSchemaNode, JsonSchemaNode), List<JsonDifference>> _memo;
     private readonly List<string> _path;
 
-    private JsonSchemaDiff(HashSet<(JsonSchemaNode, JsonSchemaNode)> inProgress, List<string> path)
+    private JsonSchemaDiff(
+        HashSet<(JsonSchemaNode, JsonSchemaNode)> inProgress, Dictionary<(JsonSchemaNode, JsonSchemaNode), List<JsonDifference>> memo, List<string> path)
     {
         _inProgress = inProgress;
+        _memo = memo;
         _path = path;
     }
 
+    /// <summary>
+    /// The incompatible differences found, at most <see cref="MaxKept"/> of them. Compatible ones decide nothing and
+    /// are not reported, so they are not kept: a schema whose definitions are shared many times over would otherwise
+    /// gather a copy of each compatible change per path to it, exponentially many.
+    /// </summary>
     public List<JsonDifference> Differences { get; } = [];
 
-    private bool IsCompatible => Differences.All(d => d.IsCompatible);
+    private const int MaxKept = 1000;
+
+    private bool IsCompatible => Differences.Count == 0;
 
     public static IReadOnlyList<JsonDifference> Compare(JsonSchemaNode original, JsonSchemaNode update)
     {
-        var diff = new JsonSchemaDiff(new HashSet<(JsonSchemaNode, JsonSchemaNode)>(PairComparer.Instance), []);
+        var diff = new JsonSchemaDiff(new HashSet<(JsonSchemaNode, JsonSchemaNode)>(PairComparer.Instance), new Dictionary<(JsonSchemaNode, JsonSchemaNode), List<JsonDifference>>(PairComparer.Instance), []);
         diff.CompareSchemas(original, update);
         return diff.Differences;
     }
 
-    private JsonSchemaDiff Sub() => new(_inProgress, [.. _path]);
+    private JsonSchemaDiff Sub() => new(_inProgress, _memo, [.. _path]);
 
-    private void Add(JsonDifferenceType type) => Differences.Add(new JsonDifference(type, "#/" + string.Join('/', _path)));
+    private string CurrentPath => "#/" + string.Join('/', _path);
+
+    private void Add(JsonDifferenceType type)
+    {
+        if (!JsonDifference.Compatible.Contains(type))
+        {
+            Keep([new JsonDifference(type, CurrentPath)]);
+        }
+    }
+
+    private void Keep(IEnumerable<JsonDifference> differences)
+    {
+        foreach (var difference in differences)
+        {
+            if (Differences.Count == MaxKept)
+            {
+                return;
+            }
+
+            Differences.Add(difference);
+        }
+    }
 
     private void Add(string attribute, JsonDifferenceType type)
     {
@@ -53,6 +84,11 @@ internal sealed partial class JsonSchemaDiff
         }
     }
 
+    /// <summary>
+    /// Compares a pair once: its differences are kept relative to the pair and placed under the current path on each
+    /// later meeting, so that combinations of recursive definitions cost polynomial, not exponential, time. A pair met
+    /// again while it is being compared is a cycle, compatible there (and that partial answer is not kept).
+    /// </summary>
     private void CompareSchemas(JsonSchemaNode? original, JsonSchemaNode? update)
     {
         if (original is null && update is null)
@@ -74,6 +110,39 @@ internal sealed partial class JsonSchemaDiff
 
         original = original.Referred();
         update = update.Referred();
+        var pair = (original, update);
+        if (!_memo.TryGetValue(pair, out var relative))
+        {
+            if (!_inProgress.Add(pair))
+            {
+                return;
+            }
+
+            try
+            {
+                var fresh = new JsonSchemaDiff(_inProgress, _memo, []);
+                fresh.ComparePair(original, update);
+                relative = fresh.Differences;
+                _memo[pair] = relative;
+            }
+            finally
+            {
+                _inProgress.Remove(pair);
+            }
+        }
+
+        if (_path.Count == 0)
+        {
+            Keep(relative);
+            return;
+        }
+
+        var prefix = CurrentPath;
+        Keep(relative.Select(d => d with { Path = d.Path.Length <= 2 ? prefix : prefix + d.Path[1..] }));
+    }
+
+    private void ComparePair(JsonSchemaNode original, JsonSchemaNode update)
+    {
         if (original.Kind != JsonSchemaKind.Combined && update.Kind == JsonSchemaKind.Combined)
         {
             if (update.Subschemas.Count == 1)
@@ -82,7 +151,7 @@ internal sealed partial class JsonSchemaDiff
                 sub.CompareSchemas(original, update.Subschemas[0]);
                 if (sub.IsCompatible)
                 {
-                    Differences.AddRange(sub.Differences);
+                    Keep(sub.Differences);
                     return;
                 }
             }
@@ -95,7 +164,7 @@ internal sealed partial class JsonSchemaDiff
                     sub.CompareSchemas(original, choice);
                     if (sub.IsCompatible)
                     {
-                        Differences.AddRange(sub.Differences);
+                        Keep(sub.Differences);
                         Add(JsonDifferenceType.SumTypeExtended);
                         return;
                     }
@@ -110,7 +179,7 @@ internal sealed partial class JsonSchemaDiff
                 sub.CompareSchemas(original.Subschemas[0], update);
                 if (sub.IsCompatible)
                 {
-                    Differences.AddRange(sub.Differences);
+                    Keep(sub.Differences);
                     return;
                 }
             }
@@ -123,7 +192,7 @@ internal sealed partial class JsonSchemaDiff
                     sub.CompareSchemas(part, update);
                     if (sub.IsCompatible)
                     {
-                        Differences.AddRange(sub.Differences);
+                        Keep(sub.Differences);
                         Add(JsonDifferenceType.ProductTypeNarrowed);
                         return;
                     }
@@ -142,49 +211,37 @@ internal sealed partial class JsonSchemaDiff
             return;
         }
 
-        if (!_inProgress.Add((original, update)))
+        CompareAnnotations(original, update);
+        switch (original.Kind)
         {
-            return;
-        }
+            case JsonSchemaKind.String:
+                CompareStrings(original, update);
+                break;
+            case JsonSchemaKind.Number:
+                CompareNumbers(original, update);
+                break;
+            case JsonSchemaKind.Enum:
+                CompareEnums(original, update);
+                break;
+            case JsonSchemaKind.Const:
+                if (original.ConstValue != update.ConstValue)
+                {
+                    Add("const", JsonDifferenceType.EnumArrayChanged);
+                }
 
-        try
-        {
-            CompareAnnotations(original, update);
-            switch (original.Kind)
-            {
-                case JsonSchemaKind.String:
-                    CompareStrings(original, update);
-                    break;
-                case JsonSchemaKind.Number:
-                    CompareNumbers(original, update);
-                    break;
-                case JsonSchemaKind.Enum:
-                    CompareEnums(original, update);
-                    break;
-                case JsonSchemaKind.Const:
-                    if (original.ConstValue != update.ConstValue)
-                    {
-                        Add("const", JsonDifferenceType.EnumArrayChanged);
-                    }
-
-                    break;
-                case JsonSchemaKind.Combined:
-                    CompareCombined(original, update);
-                    break;
-                case JsonSchemaKind.Not:
-                    CompareNot(original, update);
-                    break;
-                case JsonSchemaKind.Object:
-                    CompareObjects(original, update);
-                    break;
-                case JsonSchemaKind.Array:
-                    CompareArrays(original, update);
-                    break;
-            }
-        }
-        finally
-        {
-            _inProgress.Remove((original, update));
+                break;
+            case JsonSchemaKind.Combined:
+                CompareCombined(original, update);
+                break;
+            case JsonSchemaKind.Not:
+                CompareNot(original, update);
+                break;
+            case JsonSchemaKind.Object:
+                CompareObjects(original, update);
+                break;
+            case JsonSchemaKind.Array:
+                CompareArrays(original, update);
+                break;
         }
     }
 
@@ -246,7 +303,7 @@ internal sealed partial class JsonSchemaDiff
         }
         else if (originals.Count > updates.Count)
         {
-            Add(update.Criterion == "allOf" ? JsonDifferenceType.ProductTypeNarrowed : JsonDifferenceType.SumTypeNarrowed);
+            Add(original.Criterion == "allOf" ? JsonDifferenceType.ProductTypeNarrowed : JsonDifferenceType.SumTypeNarrowed);
         }
 
         // Which original subschema each update subschema can stand for: a maximum matching of the compatible pairs.
@@ -270,7 +327,7 @@ internal sealed partial class JsonSchemaDiff
         var matching = BipartiteMatching.Maximum(originals.Count, updates.Count, (i, j) => compatible[i, j] is not null);
         foreach (var (i, j) in matching)
         {
-            Differences.AddRange(compatible[i, j]!);
+            Keep(compatible[i, j]!);
         }
 
         if (matching.Count < Math.Min(originals.Count, updates.Count))
@@ -281,21 +338,21 @@ internal sealed partial class JsonSchemaDiff
 
     private JsonDifferenceType? CompareCriteria(JsonSchemaNode original, JsonSchemaNode update)
     {
-        JsonDifferenceType? type = null;
         if (original.Criterion == update.Criterion)
         {
             return null;
         }
 
-        type = update.Criterion switch
-        {
-            // allOf and oneOf may become anyOf; a single choice may become oneOf, and a single oneOf/anyOf a single allOf.
-            "anyOf" => JsonDifferenceType.CombinedTypeExtended,
-            "oneOf" => original.Subschemas.Count == 1 ? JsonDifferenceType.CombinedTypeExtended : JsonDifferenceType.CombinedTypeChanged,
-            "allOf" => original.Subschemas.Count == 1 && update.Subschemas.Count == 1 ? JsonDifferenceType.CombinedTypeExtended : JsonDifferenceType.CombinedTypeChanged,
-            _ => JsonDifferenceType.CombinedTypeChanged,
-        };
-        Add(type.Value);
+        // Anything may become anyOf; a single choice may become any combination, and an allOf keep a single part.
+        var singleOriginal = original.Subschemas.Count == 1;
+        var singleUpdate = update.Subschemas.Count == 1;
+        var type = update.Criterion == "anyOf"
+            || (singleOriginal && singleUpdate)
+            || (singleOriginal && update.Criterion == "oneOf")
+            || (singleUpdate && original.Criterion == "allOf")
+            ? JsonDifferenceType.CombinedTypeExtended
+            : JsonDifferenceType.CombinedTypeChanged;
+        Add(type);
         return type;
     }
 

@@ -22,6 +22,9 @@ public sealed class JsonSchemaFormat : ISchemaFormat
 {
     public const string Name = "JSON";
 
+    /// <summary>Schemas nest deeper than JSON's usual 64 levels; the gateway bounds requests' nesting before they come here.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+
     public string Type => Name;
 
     public ParsedSchema Parse(string schema, IReadOnlyList<ResolvedReference> references, bool normalize)
@@ -34,13 +37,18 @@ public sealed class JsonSchemaFormat : ISchemaFormat
         {
             node = JsonSchemaLoader.Load(root, documents);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {
+            // A member named twice surfaces here, when the loader first reads the object.
             throw new InvalidSchemaException($"Invalid schema: {e.Message}", e);
         }
 
         var text = JsonSchemaText.Compact(normalize ? JsonSchemaText.Sorted(root)! : root);
-        var identity = $"{Name}|{text}" + string.Concat(references.Select(r => $"|{r.Name}={r.Subject}/{r.Version}"));
+        // Normalized, references count in order of name, each once, as Confluent's normalize sorts them.
+        var identityReferences = normalize
+            ? references.DistinctBy(r => (r.Name, r.Subject, r.Version)).OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal).ThenBy(r => r.Version)
+            : references.AsEnumerable();
+        var identity = $"{Name}|{text}" + string.Concat(identityReferences.Select(r => $"|{r.Name}={r.Subject}/{r.Version}"));
         return new JsonParsedSchema(text, identity, node);
     }
 
@@ -69,9 +77,11 @@ public sealed class JsonSchemaFormat : ISchemaFormat
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text);
+            root = JsonNode.Parse(text, documentOptions: DocumentOptions);
+            // Reading one member makes the object check them all: a member named twice is refused here.
+            _ = (root as JsonObject)?.Count;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new InvalidSchemaException($"Invalid {what}: not JSON: {e.Message}", e);
         }
@@ -84,7 +94,7 @@ public sealed class JsonSchemaFormat : ISchemaFormat
         // Draft 4 has no meta-schema here (its exclusive limits are flags, which later drafts refuse): the loader's checks apply.
         if (root is JsonObject && MetaSchemaOf(root) is { } metaSchema)
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(text, DocumentOptions);
             var result = metaSchema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
             if (!result.IsValid)
             {

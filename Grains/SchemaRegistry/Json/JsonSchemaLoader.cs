@@ -96,17 +96,17 @@ internal sealed class JsonSchemaLoader
         parts.AddRange(TypedSchemas(o, document, common.Text));
         if (o["enum"] is JsonArray values)
         {
-            parts.Add(new JsonSchemaNode(JsonSchemaKind.Enum) { Text = common.Text, EnumValues = values.Select(Compact).ToHashSet(StringComparer.Ordinal) });
+            parts.Add(new JsonSchemaNode(JsonSchemaKind.Enum) { Text = common.Text + "|enum", EnumValues = values.Select(Compact).ToHashSet(StringComparer.Ordinal) });
         }
 
         if (o.TryGetPropertyValue("const", out var constant))
         {
-            parts.Add(new JsonSchemaNode(JsonSchemaKind.Const) { Text = common.Text, ConstValue = Compact(constant) });
+            parts.Add(new JsonSchemaNode(JsonSchemaKind.Const) { Text = common.Text + "|const", ConstValue = Compact(constant) });
         }
 
         if (o.TryGetPropertyValue("not", out var not))
         {
-            parts.Add(new JsonSchemaNode(JsonSchemaKind.Not) { Text = common.Text, MustNotMatch = LoadSchema(not, document) });
+            parts.Add(new JsonSchemaNode(JsonSchemaKind.Not) { Text = common.Text + "|not", MustNotMatch = LoadSchema(not, document) });
         }
 
         foreach (var criterion in new[] { "allOf", "anyOf", "oneOf" })
@@ -120,14 +120,14 @@ internal sealed class JsonSchemaLoader
 
                 parts.Add(new JsonSchemaNode(JsonSchemaKind.Combined)
                 {
-                    Text = common.Text, Criterion = criterion, Subschemas = subschemas.Select(s => LoadSchema(s, document)).ToList(),
+                    Text = common.Text + "|" + criterion, Criterion = criterion, Subschemas = subschemas.Select(s => LoadSchema(s, document)).ToList(),
                 });
             }
         }
 
         if (o.ContainsKey("if"))
         {
-            parts.Add(new JsonSchemaNode(JsonSchemaKind.Conditional) { Text = common.Text });
+            parts.Add(new JsonSchemaNode(JsonSchemaKind.Conditional) { Text = common.Text + "|if" });
         }
 
         var kind = parts.Count switch
@@ -182,28 +182,37 @@ internal sealed class JsonSchemaLoader
                 _ => throw Invalid("type", type),
             };
             var typed = names.Select(name => Typed(name, o, document, text)).ToList();
-            return typed.Count == 1 ? typed : [new JsonSchemaNode(JsonSchemaKind.Combined) { Text = text, Criterion = "anyOf", Subschemas = typed }];
+            var declared = typed.Count == 1 ? typed : [new JsonSchemaNode(JsonSchemaKind.Combined) { Text = text + "|type", Criterion = "anyOf", Subschemas = typed }];
+            // As everit: keywords of a kind the type does not name still make a schema of that kind ("format" beside
+            // "type": "integer" is a string schema's), joined to the typed one by allOf.
+            return [.. declared, .. Implied(o, document, text, names)];
         }
 
+        return Implied(o, document, text, []);
+    }
+
+    /// <summary>The schemas that keywords imply, for each kind not among <paramref name="declared"/> types.</summary>
+    private List<JsonSchemaNode> Implied(JsonObject o, JsonNode document, string text, IReadOnlyCollection<string> declared)
+    {
         var implied = new List<JsonSchemaNode>();
-        if (ObjectKeywords.Any(o.ContainsKey))
-        {
-            implied.Add(Typed("object", o, document, text));
-        }
-
-        if (ArrayKeywords.Any(o.ContainsKey))
+        if (!declared.Contains("array") && ArrayKeywords.Any(o.ContainsKey))
         {
             implied.Add(Typed("array", o, document, text));
         }
 
-        if (StringKeywords.Any(o.ContainsKey))
+        if (!declared.Contains("object") && ObjectKeywords.Any(o.ContainsKey))
         {
-            implied.Add(Typed("string", o, document, text));
+            implied.Add(Typed("object", o, document, text));
         }
 
-        if (NumberKeywords.Any(o.ContainsKey))
+        if (!declared.Contains("number") && !declared.Contains("integer") && NumberKeywords.Any(o.ContainsKey))
         {
             implied.Add(Typed("number", o, document, text));
+        }
+
+        if (!declared.Contains("string") && StringKeywords.Any(o.ContainsKey))
+        {
+            implied.Add(Typed("string", o, document, text));
         }
 
         return implied;
@@ -224,7 +233,7 @@ internal sealed class JsonSchemaLoader
             // Draft 4 spells exclusiveness as a flag on minimum/maximum: no limit of its own.
             ExclusiveMinimum = o["exclusiveMinimum"] is JsonValue emin && emin.GetValueKind() == JsonValueKind.Number ? Number(o, "exclusiveMinimum") : null,
             ExclusiveMaximum = o["exclusiveMaximum"] is JsonValue emax && emax.GetValueKind() == JsonValueKind.Number ? Number(o, "exclusiveMaximum") : null,
-            MultipleOf = Number(o, "multipleOf"),
+            MultipleOf = Number(o, "multipleOf") is { } multipleOf && multipleOf <= 0 ? throw Invalid("multipleOf", o["multipleOf"]) : Number(o, "multipleOf"),
         },
         "boolean" => new JsonSchemaNode(JsonSchemaKind.Boolean) { Text = text + type },
         "null" => new JsonSchemaNode(JsonSchemaKind.Null) { Text = text + type },
@@ -310,12 +319,12 @@ internal sealed class JsonSchemaLoader
         var hash = target.IndexOf('#', StringComparison.Ordinal);
         var location = hash < 0 ? target : target[..hash];
         var pointer = hash < 0 ? "" : target[(hash + 1)..];
-        var referenced = location.Length == 0 ? document : Document(location)
+        var referenced = location.Length == 0 ? document : Document(location, document)
             ?? throw new InvalidSchemaException($"Invalid schema: $ref '{target}' names no schema among the references.");
         return LoadSchema(Point(referenced, pointer, target), referenced);
     }
 
-    private JsonNode? Document(string location)
+    private JsonNode? Document(string location, JsonNode from)
     {
         if (_documents.TryGetValue(location, out var exact))
         {
@@ -328,15 +337,28 @@ internal sealed class JsonSchemaLoader
             return found;
         }
 
-        // A reference registered under an absolute URL, named relative to the root's $id (or the other way round).
-        if (_root is JsonObject root && StringOf(root, _idKeyword) is { } id && Uri.TryCreate(id, UriKind.Absolute, out var baseUri)
-            && Uri.TryCreate(baseUri, location, out var absolute) && _documents.TryGetValue(absolute.ToString(), out var byUrl))
+        // Relative to the $id of the document it is in (or the root's), against the references' names resolved alike.
+        foreach (var scope in new[] { from, _root })
         {
-            return byUrl;
+            if (BaseOf(scope) is not { } baseUri || !Uri.TryCreate(baseUri, location, out var absolute))
+            {
+                continue;
+            }
+
+            foreach (var (name, document) in _documents)
+            {
+                if (Uri.TryCreate(baseUri, name, out var named) && named == absolute)
+                {
+                    return document;
+                }
+            }
         }
 
-        return _documents.FirstOrDefault(d => Uri.TryCreate(d.Key, UriKind.Absolute, out var u) && u.Segments.LastOrDefault() == relative).Value;
+        return null;
     }
+
+    private Uri? BaseOf(JsonNode document) =>
+        document is JsonObject o && StringOf(o, _idKeyword) is { } id && Uri.TryCreate(id, UriKind.Absolute, out var uri) ? uri : null;
 
     private static JsonNode Point(JsonNode document, string pointer, string target)
     {
@@ -363,15 +385,17 @@ internal sealed class JsonSchemaLoader
 
     private static string? StringOf(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    /// <summary>A non-negative whole number; one beyond what a long holds counts as the largest (no string or array is that long).</summary>
     private static long? Count(JsonObject o, string name) =>
         o[name] is not { } value ? null
-        : value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && decimal.TryParse(Compact(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && n == decimal.Truncate(n)
-            ? (long)n
+        : value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && double.TryParse(Compact(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && n == Math.Floor(n)
+            ? (n >= long.MaxValue ? long.MaxValue : (long)n)
             : throw Invalid(name, value);
 
-    private static decimal? Number(JsonObject o, string name) =>
+    /// <summary>A number keyword, compared as Confluent compares it: as a double.</summary>
+    private static double? Number(JsonObject o, string name) =>
         o[name] is not { } value ? null
-        : value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && decimal.TryParse(Compact(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+        : value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && double.TryParse(Compact(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n)
             ? n
             : throw Invalid(name, value);
 

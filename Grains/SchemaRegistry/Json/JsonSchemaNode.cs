@@ -57,15 +57,15 @@ internal sealed class JsonSchemaNode(JsonSchemaKind kind)
     public string? Pattern { get; init; }
 
     // number and integer
-    public decimal? Minimum { get; init; }
+    public double? Minimum { get; init; }
 
-    public decimal? Maximum { get; init; }
+    public double? Maximum { get; init; }
 
-    public decimal? ExclusiveMinimum { get; init; }
+    public double? ExclusiveMinimum { get; init; }
 
-    public decimal? ExclusiveMaximum { get; init; }
+    public double? ExclusiveMaximum { get; init; }
 
-    public decimal? MultipleOf { get; init; }
+    public double? MultipleOf { get; init; }
 
     public bool RequiresInteger { get; init; }
 

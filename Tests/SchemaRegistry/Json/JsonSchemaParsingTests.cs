@@ -24,6 +24,8 @@ public sealed class JsonSchemaParsingTests
     [InlineData("""{"type":"object","properties":{"a":{"$ref":"#/definitions/Missing"}}}""")]
     [InlineData("""{"type":"object","properties":{"a":{"$ref":"other.json"}}}""")]
     [InlineData("""{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":5}""")]
+    [InlineData("""{"type":"string","title":"a","title":"b"}""")]
+    [InlineData("""{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","multipleOf":0}""")]
     public void ASchemaThatIsNotValidJsonSchema_IsRefused(string schema) =>
         Assert.Throws<InvalidSchemaException>(() => Parse(schema));
 
@@ -33,6 +35,8 @@ public sealed class JsonSchemaParsingTests
     [InlineData("""{"$schema":"http://json-schema.org/draft-07/schema#","if":{"type":"string"},"then":{"minLength":1}}""")]
     [InlineData("""{"$schema":"https://json-schema.org/draft/2019-09/schema","type":"object","dependentRequired":{"a":["b"]}}""")]
     [InlineData("""{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"}],"items":false}""")]
+    [InlineData("""{"type":"string","maxLength":1e19}""")]
+    [InlineData("""{"type":"number","maximum":1e300}""")]
     [InlineData("true")]
     [InlineData("{}")]
     public void EachDraft_IsAccepted(string schema) => Assert.Equal(JsonSchemaFormat.Name, Parse(schema).Type);
