@@ -7,7 +7,7 @@ namespace Tributary.Grains.SchemaRegistry.Json;
 /// difference carries the path where it is. A pair of schemas met again below itself (a recursive schema) counts as
 /// compatible there, as in Confluent's.
 /// </summary>
-internal sealed partial class JsonSchemaDiff
+internal sealed class JsonSchemaDiff
 {
     private readonly HashSet<(JsonSchemaNode, JsonSchemaNode)> _inProgress;
     private readonly Dictionary<(JsonSchemaNode, JsonSchemaNode), List<JsonDifference>> _memo;
@@ -30,7 +30,7 @@ internal sealed partial class JsonSchemaDiff
 
     private const int MaxKept = 1000;
 
-    private bool IsCompatible => Differences.Count == 0;
+    internal bool IsCompatible => Differences.Count == 0;
 
     public static IReadOnlyList<JsonDifference> Compare(JsonSchemaNode original, JsonSchemaNode update)
     {
@@ -39,11 +39,11 @@ internal sealed partial class JsonSchemaDiff
         return diff.Differences;
     }
 
-    private JsonSchemaDiff Sub() => new(_inProgress, _memo, [.. _path]);
+    internal JsonSchemaDiff Sub() => new(_inProgress, _memo, [.. _path]);
 
     private string CurrentPath => "#/" + string.Join('/', _path);
 
-    private void Add(JsonDifferenceType type)
+    internal void Add(JsonDifferenceType type)
     {
         if (!JsonDifference.Compatible.Contains(type))
         {
@@ -51,7 +51,7 @@ internal sealed partial class JsonSchemaDiff
         }
     }
 
-    private void Keep(IEnumerable<JsonDifference> differences)
+    internal void Keep(IEnumerable<JsonDifference> differences)
     {
         foreach (var difference in differences)
         {
@@ -64,14 +64,14 @@ internal sealed partial class JsonSchemaDiff
         }
     }
 
-    private void Add(string attribute, JsonDifferenceType type)
+    internal void Add(string attribute, JsonDifferenceType type)
     {
         _path.Add(attribute);
         Add(type);
         _path.RemoveAt(_path.Count - 1);
     }
 
-    private void In(string segment, Action compare)
+    internal void In(string segment, Action compare)
     {
         _path.Add(segment);
         try
@@ -89,7 +89,7 @@ internal sealed partial class JsonSchemaDiff
     /// later meeting, so that combinations of recursive definitions cost polynomial, not exponential, time. A pair met
     /// again while it is being compared is a cycle, compatible there (and that partial answer is not kept).
     /// </summary>
-    private void CompareSchemas(JsonSchemaNode? original, JsonSchemaNode? update)
+    internal void CompareSchemas(JsonSchemaNode? original, JsonSchemaNode? update)
     {
         if (original is null && update is null)
         {
@@ -215,10 +215,10 @@ internal sealed partial class JsonSchemaDiff
         switch (original.Kind)
         {
             case JsonSchemaKind.String:
-                CompareStrings(original, update);
+                JsonScalarDiff.CompareStrings(this, original, update);
                 break;
             case JsonSchemaKind.Number:
-                CompareNumbers(original, update);
+                JsonScalarDiff.CompareNumbers(this, original, update);
                 break;
             case JsonSchemaKind.Enum:
                 CompareEnums(original, update);
@@ -237,10 +237,10 @@ internal sealed partial class JsonSchemaDiff
                 CompareNot(original, update);
                 break;
             case JsonSchemaKind.Object:
-                CompareObjects(original, update);
+                JsonObjectDiff.Compare(this, original, update);
                 break;
             case JsonSchemaKind.Array:
-                CompareArrays(original, update);
+                JsonArrayDiff.Compare(this, original, update);
                 break;
         }
     }
@@ -354,6 +354,61 @@ internal sealed partial class JsonSchemaDiff
             : JsonDifferenceType.CombinedTypeChanged;
         Add(type);
         return type;
+    }
+
+    /// <summary>A limit added, removed, raised or lowered, at the keyword's path.</summary>
+    internal void CompareLimit<T>(
+        string keyword, T? original, T? update,
+        JsonDifferenceType added, JsonDifferenceType removed, JsonDifferenceType increased, JsonDifferenceType decreased)
+        where T : struct, IComparable<T>
+    {
+        if (original is null && update is null)
+        {
+            return;
+        }
+
+        if (original is null)
+        {
+            Add(keyword, added);
+        }
+        else if (update is null)
+        {
+            Add(keyword, removed);
+        }
+        else if (original.Value.CompareTo(update.Value) < 0)
+        {
+            Add(keyword, increased);
+        }
+        else if (original.Value.CompareTo(update.Value) > 0)
+        {
+            Add(keyword, decreased);
+        }
+    }
+
+    /// <summary>
+    /// What a content model lets in beyond what it declares (additionalProperties, additionalItems): allowed at all
+    /// (added, removed), then without or with a schema (extended, narrowed), then the two schemas compared.
+    /// </summary>
+    internal void CompareAdditional(
+        bool permittedBefore, JsonSchemaNode? schemaBefore, bool permittedAfter, JsonSchemaNode? schemaAfter,
+        JsonDifferenceType added, JsonDifferenceType removed, JsonDifferenceType extended, JsonDifferenceType narrowed)
+    {
+        if (permittedBefore != permittedAfter)
+        {
+            Add(permittedAfter ? added : removed);
+        }
+        else if (schemaBefore is null && schemaAfter is not null)
+        {
+            Add(narrowed);
+        }
+        else if (schemaBefore is not null && schemaAfter is null)
+        {
+            Add(extended);
+        }
+        else
+        {
+            CompareSchemas(schemaBefore, schemaAfter);
+        }
     }
 
     private sealed class PairComparer : IEqualityComparer<(JsonSchemaNode, JsonSchemaNode)>

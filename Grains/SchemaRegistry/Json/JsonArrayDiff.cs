@@ -4,58 +4,58 @@ namespace Tributary.Grains.SchemaRegistry.Json;
 /// Arrays: the schema of all items, tuples item by item under the array's content model (additionalItems, or
 /// unevaluatedItems without it), and the size and uniqueness limits.
 /// </summary>
-internal sealed partial class JsonSchemaDiff
+internal static class JsonArrayDiff
 {
-    private void CompareArrays(JsonSchemaNode original, JsonSchemaNode update)
+    internal static void Compare(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
-        In("items", () => CompareSchemas(original.AllItemSchema, update.AllItemSchema));
-        CompareTuples(original, update);
-        In("additionalItems", () => CompareAdditionalItems(original, update));
-        CompareUnevaluatedItems(original, update);
-        CompareLimit("maxItems", original.MaxItems, update.MaxItems,
+        diff.In("items", () => diff.CompareSchemas(original.AllItemSchema, update.AllItemSchema));
+        CompareTuples(diff, original, update);
+        diff.In("additionalItems", () => CompareAdditionalItems(diff, original, update));
+        CompareUnevaluatedItems(diff, original, update);
+        diff.CompareLimit("maxItems", original.MaxItems, update.MaxItems,
             JsonDifferenceType.MaxItemsAdded, JsonDifferenceType.MaxItemsRemoved, JsonDifferenceType.MaxItemsIncreased, JsonDifferenceType.MaxItemsDecreased);
-        CompareLimit("minItems", original.MinItems, update.MinItems,
+        diff.CompareLimit("minItems", original.MinItems, update.MinItems,
             JsonDifferenceType.MinItemsAdded, JsonDifferenceType.MinItemsRemoved, JsonDifferenceType.MinItemsIncreased, JsonDifferenceType.MinItemsDecreased);
         if (original.UniqueItems != update.UniqueItems)
         {
-            Add("uniqueItems", original.UniqueItems ? JsonDifferenceType.UniqueItemsRemoved : JsonDifferenceType.UniqueItemsAdded);
+            diff.Add("uniqueItems", original.UniqueItems ? JsonDifferenceType.UniqueItemsRemoved : JsonDifferenceType.UniqueItemsAdded);
         }
 
-        CompareLimit("maxContains", original.MaxContains, update.MaxContains,
+        diff.CompareLimit("maxContains", original.MaxContains, update.MaxContains,
             JsonDifferenceType.MaxContainsAdded, JsonDifferenceType.MaxContainsRemoved, JsonDifferenceType.MaxContainsIncreased, JsonDifferenceType.MaxContainsDecreased);
-        CompareLimit("minContains", original.MinContains, update.MinContains,
+        diff.CompareLimit("minContains", original.MinContains, update.MinContains,
             JsonDifferenceType.MinContainsAdded, JsonDifferenceType.MinContainsRemoved, JsonDifferenceType.MinContainsIncreased, JsonDifferenceType.MinContainsDecreased);
     }
 
-    private void CompareTuples(JsonSchemaNode original, JsonSchemaNode update)
+    private static void CompareTuples(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
         var common = Math.Min(original.ItemSchemas.Count, update.ItemSchemas.Count);
         for (var i = 0; i < common; i++)
         {
-            In($"items/{i}", () => CompareSchemas(original.ItemSchemas[i], update.ItemSchemas[i]));
+            diff.In($"items/{i}", () => diff.CompareSchemas(original.ItemSchemas[i], update.ItemSchemas[i]));
         }
 
         for (var i = common; i < original.ItemSchemas.Count; i++)
         {
             var before = original.ItemSchemas[i];
-            In($"items/{i}", () =>
+            diff.In($"items/{i}", () =>
             {
                 if (IsOpenArray(update))
                 {
-                    Add(JsonDifferenceType.ItemRemovedFromOpenContentModel);
+                    diff.Add(JsonDifferenceType.ItemRemovedFromOpenContentModel);
                 }
                 else if (PartiallyOpenItems(update) is { } covering)
                 {
-                    var sub = Sub();
+                    var sub = diff.Sub();
                     sub.CompareSchemas(before, covering);
-                    Keep(sub.Differences);
-                    Add(sub.IsCompatible
+                    diff.Keep(sub.Differences);
+                    diff.Add(sub.IsCompatible
                         ? JsonDifferenceType.ItemRemovedIsCoveredByPartiallyOpenContentModel
                         : JsonDifferenceType.ItemRemovedNotCoveredByPartiallyOpenContentModel);
                 }
                 else
                 {
-                    Add(before.Kind == JsonSchemaKind.False
+                    diff.Add(before.Kind == JsonSchemaKind.False
                         ? JsonDifferenceType.ItemWithFalseRemovedFromClosedContentModel
                         : JsonDifferenceType.ItemRemovedFromClosedContentModel);
                 }
@@ -65,36 +65,36 @@ internal sealed partial class JsonSchemaDiff
         for (var i = common; i < update.ItemSchemas.Count; i++)
         {
             var after = update.ItemSchemas[i];
-            In($"items/{i}", () =>
+            diff.In($"items/{i}", () =>
             {
                 if (IsOpenArray(original))
                 {
-                    Add(after.IsEmpty ? JsonDifferenceType.ItemWithEmptySchemaAddedToOpenContentModel : JsonDifferenceType.ItemAddedToOpenContentModel);
+                    diff.Add(after.IsEmpty ? JsonDifferenceType.ItemWithEmptySchemaAddedToOpenContentModel : JsonDifferenceType.ItemAddedToOpenContentModel);
                 }
                 else if (PartiallyOpenItems(original) is { } covering)
                 {
-                    var sub = Sub();
+                    var sub = diff.Sub();
                     sub.CompareSchemas(covering, after);
-                    Keep(sub.Differences);
-                    Add(sub.IsCompatible
+                    diff.Keep(sub.Differences);
+                    diff.Add(sub.IsCompatible
                         ? JsonDifferenceType.ItemAddedIsCoveredByPartiallyOpenContentModel
                         : JsonDifferenceType.ItemAddedNotCoveredByPartiallyOpenContentModel);
                 }
                 else
                 {
-                    Add(JsonDifferenceType.ItemAddedToClosedContentModel);
+                    diff.Add(JsonDifferenceType.ItemAddedToClosedContentModel);
                 }
             });
         }
     }
 
-    private void CompareAdditionalItems(JsonSchemaNode original, JsonSchemaNode update) =>
-        CompareAdditional(
+    private static void CompareAdditionalItems(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update) =>
+        diff.CompareAdditional(
             original.PermitsAdditionalItems, original.AdditionalItemsSchema, update.PermitsAdditionalItems, update.AdditionalItemsSchema,
             JsonDifferenceType.AdditionalItemsAdded, JsonDifferenceType.AdditionalItemsRemoved,
             JsonDifferenceType.AdditionalItemsExtended, JsonDifferenceType.AdditionalItemsNarrowed);
 
-    private void CompareUnevaluatedItems(JsonSchemaNode original, JsonSchemaNode update)
+    private static void CompareUnevaluatedItems(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
         var before = original.UnevaluatedItems;
         var after = update.UnevaluatedItems;
@@ -103,37 +103,37 @@ internal sealed partial class JsonSchemaDiff
             return;
         }
 
-        In("unevaluatedItems", () =>
+        diff.In("unevaluatedItems", () =>
         {
             var beforeFalse = before?.Kind == JsonSchemaKind.False;
             var afterFalse = after?.Kind == JsonSchemaKind.False;
             if (before is null)
             {
-                Add(afterFalse ? JsonDifferenceType.UnevaluatedItemsRemoved : JsonDifferenceType.UnevaluatedItemsNarrowed);
+                diff.Add(afterFalse ? JsonDifferenceType.UnevaluatedItemsRemoved : JsonDifferenceType.UnevaluatedItemsNarrowed);
             }
             else if (after is null)
             {
-                Add(beforeFalse ? JsonDifferenceType.UnevaluatedItemsAdded : JsonDifferenceType.UnevaluatedItemsExtended);
+                diff.Add(beforeFalse ? JsonDifferenceType.UnevaluatedItemsAdded : JsonDifferenceType.UnevaluatedItemsExtended);
             }
             else if (beforeFalse && !afterFalse)
             {
-                Add(JsonDifferenceType.UnevaluatedItemsAdded);
+                diff.Add(JsonDifferenceType.UnevaluatedItemsAdded);
             }
             else if (!beforeFalse && afterFalse)
             {
-                Add(JsonDifferenceType.UnevaluatedItemsRemoved);
+                diff.Add(JsonDifferenceType.UnevaluatedItemsRemoved);
             }
             else if (before.IsEmpty && !after.IsEmpty)
             {
-                Add(JsonDifferenceType.UnevaluatedItemsNarrowed);
+                diff.Add(JsonDifferenceType.UnevaluatedItemsNarrowed);
             }
             else if (!before.IsEmpty && after.IsEmpty)
             {
-                Add(JsonDifferenceType.UnevaluatedItemsExtended);
+                diff.Add(JsonDifferenceType.UnevaluatedItemsExtended);
             }
             else
             {
-                CompareSchemas(before, after);
+                diff.CompareSchemas(before, after);
             }
         });
     }

@@ -1,42 +1,43 @@
 namespace Tributary.Grains.SchemaRegistry.Json;
 
-internal sealed partial class JsonSchemaDiff
+/// <summary>Strings (length limits, pattern) and numbers (limits, multipleOf, integer or not).</summary>
+internal static class JsonScalarDiff
 {
-    private void CompareStrings(JsonSchemaNode original, JsonSchemaNode update)
+    internal static void CompareStrings(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
-        CompareLimit("maxLength", original.MaxLength, update.MaxLength,
+        diff.CompareLimit("maxLength", original.MaxLength, update.MaxLength,
             JsonDifferenceType.MaxLengthAdded, JsonDifferenceType.MaxLengthRemoved, JsonDifferenceType.MaxLengthIncreased, JsonDifferenceType.MaxLengthDecreased);
-        CompareLimit("minLength", original.MinLength, update.MinLength,
+        diff.CompareLimit("minLength", original.MinLength, update.MinLength,
             JsonDifferenceType.MinLengthAdded, JsonDifferenceType.MinLengthRemoved, JsonDifferenceType.MinLengthIncreased, JsonDifferenceType.MinLengthDecreased);
         if (original.Pattern is null && update.Pattern is not null)
         {
-            Add("pattern", JsonDifferenceType.PatternAdded);
+            diff.Add("pattern", JsonDifferenceType.PatternAdded);
         }
         else if (original.Pattern is not null && update.Pattern is null)
         {
-            Add("pattern", JsonDifferenceType.PatternRemoved);
+            diff.Add("pattern", JsonDifferenceType.PatternRemoved);
         }
         else if (original.Pattern != update.Pattern)
         {
-            Add("pattern", JsonDifferenceType.PatternChanged);
+            diff.Add("pattern", JsonDifferenceType.PatternChanged);
         }
     }
 
-    private void CompareNumbers(JsonSchemaNode original, JsonSchemaNode update)
+    internal static void CompareNumbers(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
-        CompareLimit("maximum", original.Maximum, update.Maximum,
+        diff.CompareLimit("maximum", original.Maximum, update.Maximum,
             JsonDifferenceType.MaximumAdded, JsonDifferenceType.MaximumRemoved, JsonDifferenceType.MaximumIncreased, JsonDifferenceType.MaximumDecreased);
-        CompareLimit("minimum", original.Minimum, update.Minimum,
+        diff.CompareLimit("minimum", original.Minimum, update.Minimum,
             JsonDifferenceType.MinimumAdded, JsonDifferenceType.MinimumRemoved, JsonDifferenceType.MinimumIncreased, JsonDifferenceType.MinimumDecreased);
-        CompareLimit("exclusiveMaximum", original.ExclusiveMaximum, update.ExclusiveMaximum,
+        diff.CompareLimit("exclusiveMaximum", original.ExclusiveMaximum, update.ExclusiveMaximum,
             JsonDifferenceType.ExclusiveMaximumAdded, JsonDifferenceType.ExclusiveMaximumRemoved,
             JsonDifferenceType.ExclusiveMaximumIncreased, JsonDifferenceType.ExclusiveMaximumDecreased);
-        CompareLimit("exclusiveMinimum", original.ExclusiveMinimum, update.ExclusiveMinimum,
+        diff.CompareLimit("exclusiveMinimum", original.ExclusiveMinimum, update.ExclusiveMinimum,
             JsonDifferenceType.ExclusiveMinimumAdded, JsonDifferenceType.ExclusiveMinimumRemoved,
             JsonDifferenceType.ExclusiveMinimumIncreased, JsonDifferenceType.ExclusiveMinimumDecreased);
         if (original.MultipleOf != update.MultipleOf)
         {
-            Add("multipleOf", (original.MultipleOf, update.MultipleOf) switch
+            diff.Add("multipleOf", (original.MultipleOf, update.MultipleOf) switch
             {
                 (null, _) => JsonDifferenceType.MultipleOfAdded,
                 (_, null) => JsonDifferenceType.MultipleOfRemoved,
@@ -49,7 +50,7 @@ internal sealed partial class JsonSchemaDiff
 
         if (original.RequiresInteger != update.RequiresInteger)
         {
-            Add(original.RequiresInteger ? JsonDifferenceType.TypeExtended : JsonDifferenceType.TypeNarrowed);
+            diff.Add(original.RequiresInteger ? JsonDifferenceType.TypeExtended : JsonDifferenceType.TypeNarrowed);
         }
     }
 
@@ -66,32 +67,4 @@ internal sealed partial class JsonSchemaDiff
         }
     }
 
-    /// <summary>A limit added, removed, raised or lowered, at the keyword's path.</summary>
-    private void CompareLimit<T>(
-        string keyword, T? original, T? update,
-        JsonDifferenceType added, JsonDifferenceType removed, JsonDifferenceType increased, JsonDifferenceType decreased)
-        where T : struct, IComparable<T>
-    {
-        if (original is null && update is null)
-        {
-            return;
-        }
-
-        if (original is null)
-        {
-            Add(keyword, added);
-        }
-        else if (update is null)
-        {
-            Add(keyword, removed);
-        }
-        else if (original.Value.CompareTo(update.Value) < 0)
-        {
-            Add(keyword, increased);
-        }
-        else if (original.Value.CompareTo(update.Value) > 0)
-        {
-            Add(keyword, decreased);
-        }
-    }
 }

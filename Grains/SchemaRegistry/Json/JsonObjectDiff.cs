@@ -5,23 +5,23 @@ namespace Tributary.Grains.SchemaRegistry.Json;
 /// (<c>additionalProperties: false</c>), or partially open (other properties allowed if they match a pattern's or
 /// <c>additionalProperties</c>' schema). A property may leave an open update, or join a closed original.
 /// </summary>
-internal sealed partial class JsonSchemaDiff
+internal static class JsonObjectDiff
 {
-    private void CompareObjects(JsonSchemaNode original, JsonSchemaNode update)
+    internal static void Compare(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
-        In("required", () => CompareRequired(original, update));
-        In("properties", () => CompareProperties(original, update));
-        In("dependencies", () => CompareDependencies(original, update));
-        In("additionalProperties", () => CompareAdditionalProperties(original, update));
-        CompareLimit("maxProperties", original.MaxProperties, update.MaxProperties,
+        diff.In("required", () => CompareRequired(diff, original, update));
+        diff.In("properties", () => CompareProperties(diff, original, update));
+        diff.In("dependencies", () => CompareDependencies(diff, original, update));
+        diff.In("additionalProperties", () => CompareAdditionalProperties(diff, original, update));
+        diff.CompareLimit("maxProperties", original.MaxProperties, update.MaxProperties,
             JsonDifferenceType.MaxPropertiesAdded, JsonDifferenceType.MaxPropertiesRemoved,
             JsonDifferenceType.MaxPropertiesIncreased, JsonDifferenceType.MaxPropertiesDecreased);
-        CompareLimit("minProperties", original.MinProperties, update.MinProperties,
+        diff.CompareLimit("minProperties", original.MinProperties, update.MinProperties,
             JsonDifferenceType.MinPropertiesAdded, JsonDifferenceType.MinPropertiesRemoved,
             JsonDifferenceType.MinPropertiesIncreased, JsonDifferenceType.MinPropertiesDecreased);
     }
 
-    private void CompareRequired(JsonSchemaNode original, JsonSchemaNode update)
+    private static void CompareRequired(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
         foreach (var name in original.Properties.Keys.Where(update.Properties.ContainsKey))
         {
@@ -29,95 +29,95 @@ internal sealed partial class JsonSchemaDiff
             var isRequired = update.Required.Contains(name);
             if (wasRequired && !isRequired)
             {
-                Add(name, JsonDifferenceType.RequiredAttributeRemoved);
+                diff.Add(name, JsonDifferenceType.RequiredAttributeRemoved);
             }
             else if (!wasRequired && isRequired)
             {
-                Add(name, update.Properties[name].HasDefault ? JsonDifferenceType.RequiredAttributeWithDefaultAdded : JsonDifferenceType.RequiredAttributeAdded);
+                diff.Add(name, update.Properties[name].HasDefault ? JsonDifferenceType.RequiredAttributeWithDefaultAdded : JsonDifferenceType.RequiredAttributeAdded);
             }
         }
     }
 
-    private void CompareProperties(JsonSchemaNode original, JsonSchemaNode update)
+    private static void CompareProperties(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
         foreach (var name in original.Properties.Keys.Union(update.Properties.Keys))
         {
-            In(name, () =>
+            diff.In(name, () =>
             {
                 var before = original.Properties.GetValueOrDefault(name);
                 var after = update.Properties.GetValueOrDefault(name);
                 if (after is null)
                 {
-                    PropertyRemoved(before!, update, name);
+                    PropertyRemoved(diff, before!, update, name);
                 }
                 else if (before is null)
                 {
-                    PropertyAdded(original, update, after, name);
+                    PropertyAdded(diff, original, update, after, name);
                 }
                 else
                 {
-                    CompareSchemas(before, after);
+                    diff.CompareSchemas(before, after);
                 }
             });
         }
     }
 
-    private void PropertyRemoved(JsonSchemaNode before, JsonSchemaNode update, string name)
+    private static void PropertyRemoved(JsonSchemaDiff diff, JsonSchemaNode before, JsonSchemaNode update, string name)
     {
         // Only the update's content model matters: a property may go only where the update lets any property in.
         if (IsOpen(update))
         {
-            Add(JsonDifferenceType.PropertyRemovedFromOpenContentModel);
+            diff.Add(JsonDifferenceType.PropertyRemovedFromOpenContentModel);
         }
         else if (PartiallyOpenSchema(update, name) is { } covering)
         {
-            var sub = Sub();
+            var sub = diff.Sub();
             sub.CompareSchemas(before, covering);
-            Keep(sub.Differences);
-            Add(sub.IsCompatible
+            diff.Keep(sub.Differences);
+            diff.Add(sub.IsCompatible
                 ? JsonDifferenceType.PropertyRemovedIsCoveredByPartiallyOpenContentModel
                 : JsonDifferenceType.PropertyRemovedNotCoveredByPartiallyOpenContentModel);
         }
         else
         {
-            Add(before.Kind == JsonSchemaKind.False
+            diff.Add(before.Kind == JsonSchemaKind.False
                 ? JsonDifferenceType.PropertyWithFalseRemovedFromClosedContentModel
                 : JsonDifferenceType.PropertyRemovedFromClosedContentModel);
         }
     }
 
-    private void PropertyAdded(JsonSchemaNode original, JsonSchemaNode update, JsonSchemaNode after, string name)
+    private static void PropertyAdded(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update, JsonSchemaNode after, string name)
     {
         // Only the original's content model matters: data written with an open model may hold the property with any value.
         if (IsOpen(original))
         {
-            Add(after.IsEmpty ? JsonDifferenceType.PropertyWithEmptySchemaAddedToOpenContentModel : JsonDifferenceType.PropertyAddedToOpenContentModel);
+            diff.Add(after.IsEmpty ? JsonDifferenceType.PropertyWithEmptySchemaAddedToOpenContentModel : JsonDifferenceType.PropertyAddedToOpenContentModel);
             return;
         }
 
         if (PartiallyOpenSchema(original, name) is { } covering)
         {
-            var sub = Sub();
+            var sub = diff.Sub();
             sub.CompareSchemas(covering, after);
-            Keep(sub.Differences);
-            Add(sub.IsCompatible
+            diff.Keep(sub.Differences);
+            diff.Add(sub.IsCompatible
                 ? JsonDifferenceType.PropertyAddedIsCoveredByPartiallyOpenContentModel
                 : JsonDifferenceType.PropertyAddedNotCoveredByPartiallyOpenContentModel);
         }
 
         if (update.Required.Contains(name))
         {
-            Add(after.HasDefault
+            diff.Add(after.HasDefault
                 ? JsonDifferenceType.RequiredPropertyWithDefaultAddedToUnopenContentModel
                 : JsonDifferenceType.RequiredPropertyAddedToUnopenContentModel);
         }
         else
         {
-            Add(JsonDifferenceType.OptionalPropertyAddedToUnopenContentModel);
+            diff.Add(JsonDifferenceType.OptionalPropertyAddedToUnopenContentModel);
         }
     }
 
-    private void CompareDependencies(JsonSchemaNode original, JsonSchemaNode update)
+    private static void CompareDependencies(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update)
     {
         foreach (var name in original.PropertyDependencies.Keys.Union(update.PropertyDependencies.Keys))
         {
@@ -125,15 +125,15 @@ internal sealed partial class JsonSchemaDiff
             var after = update.PropertyDependencies.GetValueOrDefault(name);
             if (after is null)
             {
-                Add(name, JsonDifferenceType.DependencyArrayRemoved);
+                diff.Add(name, JsonDifferenceType.DependencyArrayRemoved);
             }
             else if (before is null)
             {
-                Add(name, JsonDifferenceType.DependencyArrayAdded);
+                diff.Add(name, JsonDifferenceType.DependencyArrayAdded);
             }
             else if (!before.SetEquals(after))
             {
-                Add(name, after.IsSupersetOf(before) ? JsonDifferenceType.DependencyArrayExtended
+                diff.Add(name, after.IsSupersetOf(before) ? JsonDifferenceType.DependencyArrayExtended
                     : before.IsSupersetOf(after) ? JsonDifferenceType.DependencyArrayNarrowed
                     : JsonDifferenceType.DependencyArrayChanged);
             }
@@ -145,50 +145,24 @@ internal sealed partial class JsonSchemaDiff
             var after = update.SchemaDependencies.GetValueOrDefault(name);
             if (after is null)
             {
-                Add(name, JsonDifferenceType.DependencySchemaRemoved);
+                diff.Add(name, JsonDifferenceType.DependencySchemaRemoved);
             }
             else if (before is null)
             {
-                Add(name, JsonDifferenceType.DependencySchemaAdded);
+                diff.Add(name, JsonDifferenceType.DependencySchemaAdded);
             }
             else
             {
-                In(name, () => CompareSchemas(before, after));
+                diff.In(name, () => diff.CompareSchemas(before, after));
             }
         }
     }
 
-    private void CompareAdditionalProperties(JsonSchemaNode original, JsonSchemaNode update) =>
-        CompareAdditional(
+    private static void CompareAdditionalProperties(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update) =>
+        diff.CompareAdditional(
             original.PermitsAdditionalProperties, original.AdditionalPropertiesSchema, update.PermitsAdditionalProperties, update.AdditionalPropertiesSchema,
             JsonDifferenceType.AdditionalPropertiesAdded, JsonDifferenceType.AdditionalPropertiesRemoved,
             JsonDifferenceType.AdditionalPropertiesExtended, JsonDifferenceType.AdditionalPropertiesNarrowed);
-
-    /// <summary>
-    /// What a content model lets in beyond what it declares (additionalProperties, additionalItems): allowed at all
-    /// (added, removed), then without or with a schema (extended, narrowed), then the two schemas compared.
-    /// </summary>
-    private void CompareAdditional(
-        bool permittedBefore, JsonSchemaNode? schemaBefore, bool permittedAfter, JsonSchemaNode? schemaAfter,
-        JsonDifferenceType added, JsonDifferenceType removed, JsonDifferenceType extended, JsonDifferenceType narrowed)
-    {
-        if (permittedBefore != permittedAfter)
-        {
-            Add(permittedAfter ? added : removed);
-        }
-        else if (schemaBefore is null && schemaAfter is not null)
-        {
-            Add(narrowed);
-        }
-        else if (schemaBefore is not null && schemaAfter is null)
-        {
-            Add(extended);
-        }
-        else
-        {
-            CompareSchemas(schemaBefore, schemaAfter);
-        }
-    }
 
     private static bool IsOpen(JsonSchemaNode schema) =>
         schema.PatternProperties.Count == 0 && schema.AdditionalPropertiesSchema is null && schema.PermitsAdditionalProperties;
