@@ -46,12 +46,7 @@ internal static class JsonArrayDiff
                 }
                 else if (PartiallyOpenItems(update) is { } covering)
                 {
-                    var sub = diff.Sub();
-                    sub.CompareSchemas(before, covering);
-                    diff.Keep(sub.Differences);
-                    diff.Add(sub.IsCompatible
-                        ? JsonDifferenceType.ItemRemovedIsCoveredByPartiallyOpenContentModel
-                        : JsonDifferenceType.ItemRemovedNotCoveredByPartiallyOpenContentModel);
+                    diff.CompareCovered(before, covering, JsonDifferenceType.ItemRemovedIsCoveredByPartiallyOpenContentModel, JsonDifferenceType.ItemRemovedNotCoveredByPartiallyOpenContentModel);
                 }
                 else
                 {
@@ -73,12 +68,7 @@ internal static class JsonArrayDiff
                 }
                 else if (PartiallyOpenItems(original) is { } covering)
                 {
-                    var sub = diff.Sub();
-                    sub.CompareSchemas(covering, after);
-                    diff.Keep(sub.Differences);
-                    diff.Add(sub.IsCompatible
-                        ? JsonDifferenceType.ItemAddedIsCoveredByPartiallyOpenContentModel
-                        : JsonDifferenceType.ItemAddedNotCoveredByPartiallyOpenContentModel);
+                    diff.CompareCovered(covering, after, JsonDifferenceType.ItemAddedIsCoveredByPartiallyOpenContentModel, JsonDifferenceType.ItemAddedNotCoveredByPartiallyOpenContentModel);
                 }
                 else
                 {

@@ -71,12 +71,7 @@ internal static class JsonObjectDiff
         }
         else if (PartiallyOpenSchema(update, name) is { } covering)
         {
-            var sub = diff.Sub();
-            sub.CompareSchemas(before, covering);
-            diff.Keep(sub.Differences);
-            diff.Add(sub.IsCompatible
-                ? JsonDifferenceType.PropertyRemovedIsCoveredByPartiallyOpenContentModel
-                : JsonDifferenceType.PropertyRemovedNotCoveredByPartiallyOpenContentModel);
+            diff.CompareCovered(before, covering, JsonDifferenceType.PropertyRemovedIsCoveredByPartiallyOpenContentModel, JsonDifferenceType.PropertyRemovedNotCoveredByPartiallyOpenContentModel);
         }
         else
         {
@@ -97,12 +92,7 @@ internal static class JsonObjectDiff
 
         if (PartiallyOpenSchema(original, name) is { } covering)
         {
-            var sub = diff.Sub();
-            sub.CompareSchemas(covering, after);
-            diff.Keep(sub.Differences);
-            diff.Add(sub.IsCompatible
-                ? JsonDifferenceType.PropertyAddedIsCoveredByPartiallyOpenContentModel
-                : JsonDifferenceType.PropertyAddedNotCoveredByPartiallyOpenContentModel);
+            diff.CompareCovered(covering, after, JsonDifferenceType.PropertyAddedIsCoveredByPartiallyOpenContentModel, JsonDifferenceType.PropertyAddedNotCoveredByPartiallyOpenContentModel);
         }
 
         if (update.Required.Contains(name))

@@ -386,6 +386,18 @@ internal sealed class JsonSchemaDiff
     }
 
     /// <summary>
+    /// A property or item that one side declares and the other lets in through its partially open content model:
+    /// compared with the schema that model gives it, then reported as covered or not.
+    /// </summary>
+    internal void CompareCovered(JsonSchemaNode original, JsonSchemaNode update, JsonDifferenceType covered, JsonDifferenceType notCovered)
+    {
+        var sub = Sub();
+        sub.CompareSchemas(original, update);
+        Keep(sub.Differences);
+        Add(sub.IsCompatible ? covered : notCovered);
+    }
+
+    /// <summary>
     /// What a content model lets in beyond what it declares (additionalProperties, additionalItems): allowed at all
     /// (added, removed), then without or with a schema (extended, narrowed), then the two schemas compared.
     /// </summary>

@@ -51,12 +51,15 @@ internal sealed class CopartitionGroups
     public IEnumerable<TopicPartition> FollowersOf(TaskId task) =>
         _followers[task.Subtopology].Where(f => task.Partition < f.Partitions).Select(f => new TopicPartition(f.Topic, task.Partition));
 
+    /// <summary>All the partitions a task reads: its anchor's, then its other source topics'.</summary>
+    public IEnumerable<TopicPartition> SourcePartitionsOf(TaskId task) => FollowersOf(task).Prepend(AnchorOf(task));
+
     /// <summary>
     /// Every source partition behind a member's group assignment (its anchor partitions), as the metadata of
     /// interactive queries reports them.
     /// </summary>
     public IEnumerable<TopicPartition> WithFollowers(IEnumerable<TopicPartition> assigned) =>
         assigned.SelectMany(p => _subtopologyOfTopic.TryGetValue(p.Topic, out var subtopology) && _anchors[subtopology] == p.Topic
-            ? FollowersOf(new TaskId(subtopology, p.Partition.Value)).Prepend(p)
+            ? SourcePartitionsOf(new TaskId(subtopology, p.Partition.Value))
             : [p]);
 }

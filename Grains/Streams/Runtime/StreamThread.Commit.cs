@@ -137,7 +137,7 @@ internal sealed partial class StreamThread
 
         // Partitions still waiting to be assigned are read from the committed offsets when they are.
         var assigned = _consumer!.Assignment.ToHashSet();
-        var partitions = ids.SelectMany(id => _groups.FollowersOf(id).Prepend(_groups.AnchorOf(id))).Where(assigned.Contains).ToList();
+        var partitions = ids.SelectMany(id => _groups.SourcePartitionsOf(id)).Where(assigned.Contains).ToList();
         foreach (var committed in _consumer.Committed(partitions, ClientTimeout))
         {
             _consumer.Seek(committed.Offset.IsSpecial ? new TopicPartitionOffset(committed.TopicPartition, Offset.Beginning) : committed);

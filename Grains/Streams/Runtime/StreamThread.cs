@@ -100,7 +100,7 @@ internal sealed partial class StreamThread
     {
         lock (_tasks)
         {
-            return [.. _tasks.Keys.Order().Select(id => new TaskMetadata(id, [.. _groups.FollowersOf(id).Prepend(_groups.AnchorOf(id))]))];
+            return [.. _tasks.Keys.Order().Select(id => new TaskMetadata(id, [.. _groups.SourcePartitionsOf(id)]))];
         }
     }
 
