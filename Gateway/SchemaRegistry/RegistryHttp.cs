@@ -87,6 +87,24 @@ internal static partial class RegistryHttp
         return (new SchemaSubmission(new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references), normalize, body.Id), null);
     }
 
+    /// <summary>
+    /// The definition with its schema in the form the <c>format</c> query parameter asks for (<c>serialized</c>: a
+    /// Protobuf descriptor in base64); as stored without one.
+    /// </summary>
+    public static async Task<RegistryResult<SchemaDefinition>> FormattedAsync(HttpRequest request, IGrainFactory grains, SchemaDefinition definition)
+    {
+        var format = request.Query["format"].ToString();
+        if (format.Length == 0)
+        {
+            return RegistryResult<SchemaDefinition>.Ok(definition);
+        }
+
+        var result = await grains.GetGrain<ISchemaFormatterGrain>(0).FormatAsync(definition, format);
+        return result.ErrorCode == RegistryErrors.None
+            ? RegistryResult<SchemaDefinition>.Ok(definition with { Schema = result.Value! })
+            : RegistryResult<SchemaDefinition>.Fail(result.ErrorCode, result.Message ?? "");
+    }
+
     public static bool Flag(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var value) && bool.TryParse(value, out var flag) && flag;
 

@@ -162,3 +162,16 @@ public interface ISchemaGuidGrain : IGrainWithStringKey
     [Alias("GetId"), AlwaysInterleave]
     Task<int?> GetIdAsync();
 }
+
+/// <summary>
+/// A stored schema in another form than its text, as the <c>format</c> query parameter asks: <c>serialized</c> is a
+/// Protobuf schema's <c>FileDescriptorProto</c> in base64, which Confluent's JavaScript deserializer reads. Stateless:
+/// any silo answers.
+/// </summary>
+[Alias("Tributary.Schemas.ISchemaFormatterGrain")]
+public interface ISchemaFormatterGrain : IGrainWithIntegerKey
+{
+    /// <summary>The schema text in <paramref name="format"/>; the stored text for a format the schema's type does not have.</summary>
+    [Alias("Format")]
+    Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format);
+}

@@ -1,5 +1,6 @@
 using Tributary.Grains.SchemaRegistry.Avro;
 using Tributary.Grains.SchemaRegistry.Json;
+using Tributary.Grains.SchemaRegistry.Protobuf;
 
 namespace Tributary.Grains.SchemaRegistry;
 
@@ -11,7 +12,7 @@ public sealed class SchemaFormats
     public SchemaFormats(IEnumerable<ISchemaFormat> formats) =>
         _formats = formats.ToDictionary(f => f.Type, StringComparer.OrdinalIgnoreCase);
 
-    public static SchemaFormats Default { get; } = new([new AvroFormat(), new JsonSchemaFormat()]);
+    public static SchemaFormats Default { get; } = new([new AvroFormat(), new JsonSchemaFormat(), new ProtobufFormat()]);
 
     /// <summary>What <c>GET /schemas/types</c> lists: only formats that work.</summary>
     public IReadOnlyList<string> Types => _formats.Keys.Order(StringComparer.Ordinal).ToList();

@@ -20,17 +20,8 @@ public sealed class AvroCompatibilityTests
 
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void EachPair_GetsItsVerdictUnderEveryLevel(AvroCompatibilityPairs.Pair pair)
-    {
-        var full = pair.Backward && pair.Forward;
-        Assert.Equal(pair.Backward, Compatible(CompatibilityLevel.Backward, pair.New, pair.Old));
-        Assert.Equal(pair.Backward, Compatible(CompatibilityLevel.BackwardTransitive, pair.New, pair.Old));
-        Assert.Equal(pair.Forward, Compatible(CompatibilityLevel.Forward, pair.New, pair.Old));
-        Assert.Equal(pair.Forward, Compatible(CompatibilityLevel.ForwardTransitive, pair.New, pair.Old));
-        Assert.Equal(full, Compatible(CompatibilityLevel.Full, pair.New, pair.Old));
-        Assert.Equal(full, Compatible(CompatibilityLevel.FullTransitive, pair.New, pair.Old));
-        Assert.True(Compatible(CompatibilityLevel.None, pair.New, pair.Old));
-    }
+    public void EachPair_GetsItsVerdictUnderEveryLevel(AvroCompatibilityPairs.Pair pair) =>
+        LevelVerdicts.AssertEveryLevel(Avro, Parse, pair.Old, pair.New, pair.Backward, pair.Forward);
 
     [Fact]
     public void TransitiveLevels_CheckEveryVersion_PlainLevelsOnlyTheLatest()

@@ -32,6 +32,12 @@ internal static class SchemasEndpoints
             return SchemaNotFound(id);
         }
 
+        if (request.Query.ContainsKey("format"))
+        {
+            var formatted = await RegistryHttp.FormattedAsync(request, grains, schema.Definition);
+            return RegistryHttp.From(formatted, definition => RegistryHttp.Json(RegistryHttp.SchemaBodyOf(definition)));
+        }
+
         return RegistryHttp.Flag(request, "fetchMaxId")
             ? RegistryHttp.Json(RegistryHttp.SchemaBodyOf(schema.Definition, await grains.GetGrain<ISchemaRegistryGrain>(0).GetMaxIdAsync()))
             : Results.Bytes(schema.Body, RegistryHttp.ContentType);

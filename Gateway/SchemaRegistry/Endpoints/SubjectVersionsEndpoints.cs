@@ -45,10 +45,17 @@ internal static class SubjectVersionsEndpoints
             RegistryHttp.ReferencesForResponse(version.Definition.References), version.Definition.Schema));
     }
 
-    private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
-        RegistryHttp.From(
-            await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync(version, RegistryHttp.Flag(request, "deleted")),
-            found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
+    private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains)
+    {
+        var result = await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync(version, RegistryHttp.Flag(request, "deleted"));
+        if (result.Value is { } found && request.Query.ContainsKey("format"))
+        {
+            var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition);
+            return RegistryHttp.From(formatted, definition => RegistryHttp.Json(RegistryHttp.VersionBody(found with { Definition = definition })));
+        }
+
+        return RegistryHttp.From(result, found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
+    }
 
     private static async Task<IResult> GetSchemaAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
         RegistryHttp.From(

@@ -69,7 +69,7 @@ public sealed class RegistryConfigTests(BrokerFixture broker) : IClassFixture<Br
     {
         using var http = new RegistryHttp(broker.RegistryUrl);
         Assert.Equal("{}", (await http.GetAsync("/")).Body!.ToJsonString());
-        Assert.Equal(["AVRO", "JSON"], RegistryHttp.Strings((await http.GetAsync("/schemas/types")).Body));
+        Assert.Equal(["AVRO", "JSON", "PROTOBUF"], RegistryHttp.Strings((await http.GetAsync("/schemas/types")).Body));
         Assert.Equal(["."], RegistryHttp.Strings((await http.GetAsync("/contexts")).Body));
         Assert.NotNull((await http.GetAsync("/v1/metadata/id")).Body!["scope"]!["clusters"]!["kafka-cluster"]);
         Assert.NotNull((await http.GetAsync("/v1/metadata/version")).Body!["version"]);

@@ -1,0 +1,169 @@
+using Google.Protobuf.Reflection;
+
+namespace Tributary.Grains.SchemaRegistry.Protobuf;
+
+/// <summary>A parsed Protobuf schema: its file, and every type it and its imports declare.</summary>
+internal sealed class ProtobufParsedSchema(string text, string identity, FileDescriptorProto file, ProtobufTypes types, IReadOnlyDictionary<string, string> sources)
+    : ParsedSchema(ProtobufFormat.Name, text, identity)
+{
+    public FileDescriptorProto File { get; } = file;
+
+    public ProtobufTypes Types { get; } = types;
+
+    /// <summary>
+    /// Where a file's types come from: this schema, or a subject and version (a reference); null for the files every
+    /// registry knows, whose types are compared wherever they are used.
+    /// </summary>
+    public string? SourceOf(string fileName) => sources.GetValueOrDefault(fileName);
+}
+
+/// <summary>
+/// Protobuf (<c>schemaType</c> PROTOBUF), proto2 and proto3, parsed by protobuf-net.Reflection. A schema is .proto text
+/// or, as Confluent's serializers register it, a serialized <c>FileDescriptorProto</c> in base64. Imports are the
+/// references, by name, besides the files every registry knows (<see cref="ProtobufImports"/>). The stored text is the
+/// text given, or for a descriptor the text it prints as; normalized, the normalized print (<see cref="ProtobufText"/>).
+/// Identity is the print, so that layout and comments do not make two schemas different, and the references.
+/// Compatibility follows Confluent's rules for Protobuf (<see cref="ProtobufSchemaDiff"/>), with its messages.
+/// </summary>
+public sealed class ProtobufFormat : ISchemaFormat
+{
+    public const string Name = "PROTOBUF";
+
+    /// <summary>The name of the file a schema is parsed as; imports of this name are refused as cycles.</summary>
+    private const string MainName = "default";
+
+    /// <summary>How deeply declarations may nest: protobuf-net's parser recurses once per level.</summary>
+    private const int MaxNesting = 100;
+
+    public string Type => Name;
+
+    public ParsedSchema Parse(string schema, IReadOnlyList<ResolvedReference> references, bool normalize)
+    {
+        var imports = new ProtobufImports(references);
+        var serialized = ProtobufDescriptors.IsSerialized(schema);
+        var text = serialized ? TextOf(ProtobufDescriptors.Deserialize(schema, "schema"), imports) : schema;
+        var files = Compile(imports, text);
+        var main = files.First(f => f.Name == MainName);
+        var types = new ProtobufTypes(files);
+        var printed = ProtobufText.Print(main, normalize, types);
+        var stored = normalize || serialized ? printed : schema;
+        var identityReferences = normalize
+            ? references.DistinctBy(r => (r.Name, r.Subject, r.Version)).OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal).ThenBy(r => r.Version)
+            : references.AsEnumerable();
+        var identity = $"{Name}|{printed}" + string.Concat(identityReferences.Select(r => $"|{r.Name}={r.Subject}/{r.Version}"));
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal) { [MainName] = "" };
+        AddSources(references, sources);
+        return new ProtobufParsedSchema(stored, identity, main, types, sources);
+    }
+
+    public IReadOnlyList<string> CheckCanRead(ParsedSchema reader, ParsedSchema writer, string readerLabel = "reader", string writerLabel = "writer")
+    {
+        if (reader is not ProtobufParsedSchema update || writer is not ProtobufParsedSchema original)
+        {
+            return ["Incompatible because of different schema type"];
+        }
+
+        return ProtobufSchemaDiff.Compare(original, update).Where(d => !d.IsCompatible).Select(d => d.Message(readerLabel, writerLabel)).ToList();
+    }
+
+    private static void AddSources(IReadOnlyList<ResolvedReference> references, Dictionary<string, string> sources)
+    {
+        foreach (var reference in references)
+        {
+            AddSources(reference.References, sources);
+            sources[reference.Name] = $"{reference.Subject}\0{reference.Version}";
+        }
+    }
+
+    /// <summary>The serialized descriptor of a stored schema, as <c>?format=serialized</c> returns it.</summary>
+    public static string Serialized(string schema, IReadOnlyList<ResolvedReference> references)
+    {
+        var imports = new ProtobufImports(references);
+        var text = ProtobufDescriptors.IsSerialized(schema) ? TextOf(ProtobufDescriptors.Deserialize(schema, "schema"), imports) : schema;
+        return ProtobufDescriptors.Serialize(Compile(imports, text).First(f => f.Name == MainName));
+    }
+
+    /// <summary>A descriptor's text, its custom options written with the extensions its imports declare.</summary>
+    private static string TextOf(FileDescriptorProto descriptor, ProtobufImports imports)
+    {
+        CheckNesting(descriptor.MessageTypes, 0);
+        var set = NewSet(imports);
+        foreach (var dependency in descriptor.Dependencies)
+        {
+            if (imports.Exists(dependency))
+            {
+                set.Add(dependency, includeInOutput: false, imports.OpenText(dependency));
+            }
+        }
+
+        set.Process();
+        return ProtobufText.Print(descriptor, normalize: false, new ProtobufTypes(set.Files.Append(descriptor)));
+    }
+
+    private static List<FileDescriptorProto> Compile(ProtobufImports imports, string text)
+    {
+        CheckNesting(text);
+        var set = NewSet(imports);
+        set.Add(MainName, includeInOutput: true, new StringReader(text));
+        set.Process();
+        var error = set.GetErrors().FirstOrDefault(e => e.IsError);
+        if (error is not null)
+        {
+            var where = error.File == MainName ? "" : $" in '{error.File}'";
+            throw new InvalidSchemaException($"Invalid schema: {error.Message}{where} at line {error.LineNumber}, column {error.ColumnNumber}");
+        }
+
+        return set.Files;
+    }
+
+    private static FileDescriptorSet NewSet(ProtobufImports imports)
+    {
+        var set = new FileDescriptorSet { FileSystem = imports };
+        set.AddImportPath(ProtobufImports.Root);
+        return set;
+    }
+
+    /// <summary>Refuses text whose braces nest deeper than <see cref="MaxNesting"/>, outside strings and comments.</summary>
+    private static void CheckNesting(string text)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '"' or '\'':
+                    var quote = text[i];
+                    for (i++; i < text.Length && text[i] != quote; i++)
+                    {
+                        i += text[i] == '\\' ? 1 : 0;
+                    }
+
+                    break;
+                case '/' when i + 1 < text.Length && text[i + 1] == '/':
+                    i = text.IndexOf('\n', i) is var end && end < 0 ? text.Length : end;
+                    break;
+                case '/' when i + 1 < text.Length && text[i + 1] == '*':
+                    i = text.IndexOf("*/", i + 2, StringComparison.Ordinal) is var close && close < 0 ? text.Length : close + 1;
+                    break;
+                case '{' or '<' or '[' or '(' when ++depth > MaxNesting:
+                    throw new InvalidSchemaException($"Invalid schema: declarations nest deeper than {MaxNesting} levels.");
+                case '}' or '>' or ']' or ')':
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    private static void CheckNesting(List<DescriptorProto> messages, int depth)
+    {
+        if (depth > MaxNesting)
+        {
+            throw new InvalidSchemaException($"Invalid schema: declarations nest deeper than {MaxNesting} levels.");
+        }
+
+        foreach (var message in messages)
+        {
+            CheckNesting(message.NestedTypes, depth + 1);
+        }
+    }
+}

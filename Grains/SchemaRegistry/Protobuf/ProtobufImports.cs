@@ -1,0 +1,100 @@
+using Google.Protobuf.Reflection;
+
+namespace Tributary.Grains.SchemaRegistry.Protobuf;
+
+/// <summary>
+/// The files a schema may import: its references by name (each with their own references), and the files every
+/// Confluent registry knows without a reference. protobuf-net.Reflection carries Google's well-known types
+/// (<c>google/protobuf/*.proto</c>) and common types (<c>google/type/*.proto</c>) itself; Confluent's own
+/// <c>confluent/meta.proto</c> and <c>confluent/type/decimal.proto</c> are declared here, with the field numbers
+/// and names Confluent's serializers use.
+/// </summary>
+internal sealed class ProtobufImports : IFileSystem
+{
+    /// <summary>The import path the parser is given; every name it asks for is under it.</summary>
+    public const string Root = "/imports";
+
+    private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
+
+    public ProtobufImports(IReadOnlyList<ResolvedReference> references)
+    {
+        _files["confluent/meta.proto"] = ConfluentMeta;
+        _files["confluent/type/decimal.proto"] = ConfluentDecimal;
+        Add(references);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a file the registry resolves without a reference.</summary>
+    public static bool IsBuiltIn(string name) =>
+        name.StartsWith("google/protobuf/", StringComparison.Ordinal) || name.StartsWith("google/type/", StringComparison.Ordinal)
+        || name is "confluent/meta.proto" or "confluent/type/decimal.proto";
+
+    public bool Exists(string path) => _files.ContainsKey(Relative(path));
+
+    public TextReader? OpenText(string path) => _files.TryGetValue(Relative(path), out var text) ? new StringReader(text) : null;
+
+    private void Add(IReadOnlyList<ResolvedReference> references)
+    {
+        foreach (var reference in references)
+        {
+            Add(reference.References);
+            // A referenced schema registered as a serialized descriptor is stored as text already; an old one may not be.
+            _files[reference.Name] = ProtobufDescriptors.IsSerialized(reference.Schema)
+                ? ProtobufText.Print(ProtobufDescriptors.Deserialize(reference.Schema, $"reference '{reference.Name}'"), normalize: false)
+                : reference.Schema;
+        }
+    }
+
+    private static string Relative(string path)
+    {
+        var name = path.Replace('\\', '/');
+        return name.StartsWith(Root + "/", StringComparison.Ordinal) ? name[(Root.Length + 1)..] : name;
+    }
+
+    private const string ConfluentMeta = """
+        syntax = "proto3";
+        package confluent;
+
+        import "google/protobuf/descriptor.proto";
+
+        option go_package = "github.com/confluentinc/schema-registry/confluent/meta";
+        option java_package = "io.confluent.protobuf";
+        option java_outer_classname = "MetaProto";
+
+        message Meta {
+          string doc = 1;
+          map<string, string> params = 2;
+          repeated string tags = 3;
+        }
+
+        extend google.protobuf.FileOptions {
+          Meta file_meta = 1088;
+        }
+        extend google.protobuf.MessageOptions {
+          Meta message_meta = 1088;
+        }
+        extend google.protobuf.FieldOptions {
+          Meta field_meta = 1088;
+        }
+        extend google.protobuf.EnumOptions {
+          Meta enum_meta = 1088;
+        }
+        extend google.protobuf.EnumValueOptions {
+          Meta enum_value_meta = 1088;
+        }
+        """;
+
+    private const string ConfluentDecimal = """
+        syntax = "proto3";
+        package confluent.type;
+
+        option go_package = "github.com/confluentinc/schema-registry/confluent/type/decimal";
+        option java_package = "io.confluent.protobuf.type";
+        option java_outer_classname = "DecimalProto";
+
+        message Decimal {
+          bytes value = 1;
+          uint32 precision = 2;
+          int32 scale = 3;
+        }
+        """;
+}

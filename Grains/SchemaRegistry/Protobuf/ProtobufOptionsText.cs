@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Google.Protobuf.Reflection;
+using ProtoBuf;
+
+namespace Tributary.Grains.SchemaRegistry.Protobuf;
+
+/// <summary>
+/// Options as .proto text (<c>name = value</c>): the standard ones from protobuf-net's option classes (their
+/// <c>[ProtoMember]</c> names), and custom ones (<c>(full.name) = value</c>) decoded from the options' unknown
+/// fields against the extensions the schema and its imports declare. A custom option whose extension is unknown
+/// cannot be written as text and is left out; the parser refuses such a schema first.
+/// </summary>
+internal static class ProtobufOptionsText
+{
+    public static List<string> Entries(object? options, ProtobufTypes types)
+    {
+        var entries = new List<string>();
+        if (options is null)
+        {
+            return entries;
+        }
+
+        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetCustomAttribute<ProtoMemberAttribute>() is not { } member
+                || member.Name is "uninterpreted_option" or "features" || !IsSet(options, property))
+            {
+                continue;
+            }
+
+            entries.Add($"{member.Name} = {Standard(property.GetValue(options)!)}");
+        }
+
+        entries.AddRange(Custom(options, ".google.protobuf." + options.GetType().Name, types));
+        return entries;
+    }
+
+    /// <summary>Whether protobuf-net would write the property: its <c>ShouldSerialize</c> method says so where it has one.</summary>
+    private static bool IsSet(object options, PropertyInfo property)
+    {
+        var should = options.GetType().GetMethod("ShouldSerialize" + property.Name, Type.EmptyTypes);
+        if (should is not null)
+        {
+            return (bool)should.Invoke(options, null)!;
+        }
+
+        return property.GetValue(options) switch
+        {
+            null => false,
+            System.Collections.ICollection list => list.Count > 0,
+            _ => true,
+        };
+    }
+
+    private static string Standard(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        string s => Quote(s),
+        Enum e => e.GetType().GetField(e.ToString())?.GetCustomAttribute<ProtoEnumAttribute>()?.Name ?? e.ToString(),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static IEnumerable<string> Custom(object options, string optionsType, ProtobufTypes types)
+    {
+        if (options is not IExtensible extensible || extensible.GetExtensionObject(false) is not { } extension)
+        {
+            yield break;
+        }
+
+        var stream = extension.BeginQuery();
+        byte[] bytes;
+        try
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            bytes = copy.ToArray();
+        }
+        finally
+        {
+            extension.EndQuery(stream);
+        }
+
+        var reader = new ProtobufWireReader(bytes);
+        while (reader.TryReadField(out var number, out var value))
+        {
+            if (types.Extension(optionsType, number) is { } known)
+            {
+                yield return $"({known.FullName}) = {Value(known.Field, value, types)}";
+            }
+        }
+    }
+
+    /// <summary>A field's value as text: scalars as the parser reads them, messages in aggregate form <c>{ a: 1 }</c>.</summary>
+    private static string Value(FieldDescriptorProto field, ProtobufWireValue value, ProtobufTypes types)
+    {
+        switch (field.type)
+        {
+            case FieldDescriptorProto.Type.TypeString:
+                return Quote(Encoding.UTF8.GetString(value.Bytes.Span));
+            case FieldDescriptorProto.Type.TypeBytes:
+                return QuoteBytes(value.Bytes.Span);
+            case FieldDescriptorProto.Type.TypeMessage or FieldDescriptorProto.Type.TypeGroup:
+                return Aggregate(field.TypeName, value.Bytes, types);
+            case FieldDescriptorProto.Type.TypeEnum:
+                var name = types.Enum(field.TypeName)?.Descriptor.Values.FirstOrDefault(v => v.Number == (int)value.Number)?.Name;
+                return name ?? ((int)value.Number).ToString(CultureInfo.InvariantCulture);
+            default:
+                return ProtobufWireValue.Scalar(field.type, value);
+        }
+    }
+
+    private static string Aggregate(string typeName, ReadOnlyMemory<byte> bytes, ProtobufTypes types)
+    {
+        var message = types.Message(typeName)?.Descriptor;
+        var parts = new List<string>();
+        var reader = new ProtobufWireReader(bytes.ToArray());
+        while (reader.TryReadField(out var number, out var value))
+        {
+            if (message?.Fields.FirstOrDefault(f => f.Number == number) is { } field)
+            {
+                parts.Add($"{field.Name}: {Value(field, value, types)}");
+            }
+        }
+
+        return parts.Count == 0 ? "{}" : "{ " + string.Join(" ", parts) + " }";
+    }
+
+    public static string Quote(string text)
+    {
+        var builder = new StringBuilder("\"");
+        foreach (var c in text)
+        {
+            builder.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => $"\\{Convert.ToString(c, 8).PadLeft(3, '0')}",
+                _ => c.ToString(),
+            });
+        }
+
+        return builder.Append('"').ToString();
+    }
+
+    public static string QuoteBytes(ReadOnlySpan<byte> bytes)
+    {
+        var builder = new StringBuilder("\"");
+        foreach (var b in bytes)
+        {
+            builder.Append(b is >= 0x20 and < 0x7f and not (byte)'"' and not (byte)'\\'
+                ? ((char)b).ToString()
+                : $"\\{Convert.ToString(b, 8).PadLeft(3, '0')}");
+        }
+
+        return builder.Append('"').ToString();
+    }
+}
