@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Tributary.Tests.TestKit;
@@ -35,44 +34,7 @@ public static class KafkaJs
     public static async Task<JsonElement> AdminAsync(string bootstrap, string body, TimeSpan? timeout = null)
     {
         var modules = await Prerequisites.NpmLibraryAsync("kafkajs", Version);
-        var node = Prerequisites.Find("node", []) ?? throw new InvalidOperationException("The tests need Node.js (Debian: apt-get install nodejs).");
-        var script = Path.Combine(Path.GetTempPath(), $"tributary-kafkajs-{Guid.NewGuid():N}.js");
-        await File.WriteAllTextAsync(script, Script.Replace("BODY", body, StringComparison.Ordinal));
-        try
-        {
-            var start = new ProcessStartInfo(node)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(script);
-            start.Environment["NODE_PATH"] = modules;
-            start.Environment["BOOTSTRAP"] = bootstrap;
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-            try
-            {
-                await process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"The kafkajs script did not finish in time: {await error}");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"The kafkajs script failed (exit code {process.ExitCode}): {await error}");
-            }
-
-            return JsonDocument.Parse(await output).RootElement.Clone();
-        }
-        finally
-        {
-            File.Delete(script);
-        }
+        return await NodeScript.RunAsync(
+            modules, Script.Replace("BODY", body, StringComparison.Ordinal), new Dictionary<string, string> { ["BOOTSTRAP"] = bootstrap }, timeout ?? TimeSpan.FromSeconds(60));
     }
 }

@@ -57,13 +57,17 @@ public static class Prerequisites
     /// The <c>node_modules</c> directory holding the npm library <paramref name="package"/> at <paramref name="version"/>,
     /// installed into <c>.tools</c> on first use: a Node.js script finds it through <c>NODE_PATH</c>.
     /// </summary>
-    public static async Task<string> NpmLibraryAsync(string package, string version) =>
-        Path.GetDirectoryName(Path.GetDirectoryName(await NpmInstallAsync(package, version, Path.Combine("node_modules", package, "package.json")))!)!;
+    public static async Task<string> NpmLibraryAsync(string package, string version)
+    {
+        // A scoped package (@scope/name) sits one folder deeper than the node_modules directory wanted.
+        var packageJson = await NpmInstallAsync(package, version, Path.Combine("node_modules", package, "package.json"));
+        return packageJson[..(packageJson.LastIndexOf("node_modules", StringComparison.Ordinal) + "node_modules".Length)];
+    }
 
     /// <summary>Installs <paramref name="package"/>@<paramref name="version"/> unless <paramref name="file"/> (relative to its prefix) exists; its full path.</summary>
     private static async Task<string> NpmInstallAsync(string package, string version, string file)
     {
-        var prefix = Path.Combine(ToolsDirectory, "npm", $"{package}-{version}");
+        var prefix = Path.Combine(ToolsDirectory, "npm", $"{package.Replace('/', '+')}-{version}");
         var path = Path.Combine(prefix, file);
         if (File.Exists(path))
         {
