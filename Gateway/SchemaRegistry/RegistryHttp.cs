@@ -84,7 +84,8 @@ internal static partial class RegistryHttp
             references.Add(new SchemaReferenceData(reference.Name, reference.Subject, version));
         }
 
-        return (new SchemaSubmission(new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references), normalize, body.Id), null);
+        return (new SchemaSubmission(new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references), normalize,
+            body.Id is >= 0 ? body.Id : null, body.Version is > 0 ? body.Version : null), null);
     }
 
     /// <summary>

@@ -108,6 +108,10 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
     [Alias("NextId")]
     Task<int> NextIdAsync();
 
+    /// <summary>An id given in IMPORT mode: ids handed out from now on are above it.</summary>
+    [Alias("ClaimId")]
+    Task ClaimIdAsync(int id);
+
     /// <summary>The highest id handed out so far (0 before the first).</summary>
     [Alias("MaxId"), AlwaysInterleave]
     Task<int> GetMaxIdAsync();
@@ -147,6 +151,13 @@ public interface ISchemaIdentityGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetOrCreateId")]
     Task<SchemaIdentity> GetOrCreateIdAsync(SchemaDefinition definition, SchemaUsage usage);
+
+    /// <summary>
+    /// IMPORT mode: stores the schema under <paramref name="id"/>, which no schema has yet. The identity names that id
+    /// unless it already names another (an id given to the same schema twice).
+    /// </summary>
+    [Alias("Import")]
+    Task ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage);
 
     [Alias("Find")]
     Task<int?> FindAsync();

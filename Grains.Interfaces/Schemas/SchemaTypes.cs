@@ -17,12 +17,13 @@ public sealed record SchemaDefinition(
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.StoredSchema")]
 public sealed record StoredSchema([property: Id(0)] SchemaDefinition Definition, [property: Id(1)] string Guid);
 
-/// <summary>A registration, lookup or compatibility check's input; an explicit id belongs to IMPORT mode (not served).</summary>
+/// <summary>A registration, lookup or compatibility check's input; an explicit id and version belong to IMPORT mode.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaSubmission")]
 public sealed record SchemaSubmission(
     [property: Id(0)] SchemaDefinition Definition,
     [property: Id(1)] bool Normalize,
-    [property: Id(2)] int? Id = null);
+    [property: Id(2)] int? Id = null,
+    [property: Id(3)] int? Version = null);
 
 /// <summary>One version of a subject, as the versions endpoints return it.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SubjectVersion")]

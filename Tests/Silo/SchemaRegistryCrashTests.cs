@@ -94,4 +94,38 @@ public sealed class SchemaRegistryCrashTests : IDisposable
             Assert.Equal(next, maxId);
         }
     }
+
+    [Fact]
+    public async Task ImportedVersionsAndIds_SurviveAKillDashNine_AndNewIdsStayAboveThem()
+    {
+        static async Task<int> SendAsync(HttpClient http, HttpMethod method, string path, object body)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, mediaType: new System.Net.Http.Headers.MediaTypeHeaderValue(ContentType)) };
+            using var response = await http.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
+        await using (var silo = await SiloProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.RegistryUrl) };
+            Assert.Equal(200, await SendAsync(http, HttpMethod.Put, "/mode", new { mode = "IMPORT" }));
+            Assert.Equal(200, await SendAsync(http, HttpMethod.Post, "/subjects/migrated/versions", new { schema = Schema("migrated", 1), id = 700, version = 1 }));
+            // Version 80 skips two chunks' worth of numbers: the records in between must not end the subject on reload.
+            Assert.Equal(200, await SendAsync(http, HttpMethod.Post, "/subjects/migrated/versions", new { schema = Schema("migrated", 2), id = 900_000, version = 80 }));
+            await silo.KillAsync();
+        }
+
+        await using (var silo = await SiloProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.RegistryUrl) };
+            var versions = await http.GetFromJsonAsync<List<int>>("/subjects/migrated/versions");
+            Assert.Equal([1, 80], versions!);
+            Assert.Equal(900_000, (await http.GetFromJsonAsync<JsonObject>("/subjects/migrated/versions/80"))!["id"]!.GetValue<int>());
+            Assert.NotNull(await http.GetFromJsonAsync<JsonObject>("/schemas/ids/700"));
+
+            Assert.Equal(200, await SendAsync(http, HttpMethod.Put, "/mode", new { mode = "READWRITE" }));
+            var next = await TryRegisterAsync(http, "after-import", Schema("after-import", 1));
+            Assert.True(next > 900_000);
+        }
+    }
 }

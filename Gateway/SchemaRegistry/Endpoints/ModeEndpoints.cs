@@ -6,7 +6,10 @@ using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 
-/// <summary>Modes (READWRITE, READONLY, READONLY_OVERRIDE), global and per subject; IMPORT is not served.</summary>
+/// <summary>
+/// Modes (READWRITE, READONLY, READONLY_OVERRIDE, IMPORT), global and per subject. IMPORT is set only where there are no
+/// schemas yet (the registry, or the subject), unless <c>force=true</c>, as Confluent has it.
+/// </summary>
 internal static class ModeEndpoints
 {
     private static readonly string[] Modes = ["READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT"];
@@ -32,8 +35,21 @@ internal static class ModeEndpoints
             return error!;
         }
 
-        await RegistryHttp.Registry(grains).SetModeAsync(mode);
+        var registry = RegistryHttp.Registry(grains);
+        if (mode == "IMPORT" && await registry.GetModeAsync() != "IMPORT" && !RegistryHttp.Flag(request, "force")
+            && (await registry.GetSubjectsAsync()).Count > 0)
+        {
+            return CannotImport(request, rejections);
+        }
+
+        await registry.SetModeAsync(mode);
         return RegistryHttp.Json(new ModeBody(mode));
+    }
+
+    private static IResult CannotImport(HttpRequest request, RegistryRejections rejections)
+    {
+        rejections.IfRejected(request, RegistryErrors.OperationNotPermitted, "IMPORT");
+        return RegistryHttp.Error(RegistryErrors.OperationNotPermitted, "Cannot import since found existing subjects");
     }
 
     private static async Task<IResult> DeleteGlobalAsync(IGrainFactory grains)
@@ -64,7 +80,14 @@ internal static class ModeEndpoints
             return error!;
         }
 
-        await RegistryHttp.SubjectGrain(grains, subject).SetModeAsync(mode);
+        var grain = RegistryHttp.SubjectGrain(grains, subject);
+        if (mode == "IMPORT" && await grain.GetModeAsync() != "IMPORT" && !RegistryHttp.Flag(request, "force")
+            && (await grain.GetVersionsAsync(includeDeleted: true, deletedOnly: false)).Value is { Count: > 0 })
+        {
+            return CannotImport(request, rejections);
+        }
+
+        await grain.SetModeAsync(mode);
         return RegistryHttp.Json(new ModeBody(mode));
     }
 
@@ -80,7 +103,7 @@ internal static class ModeEndpoints
         return RegistryHttp.Json(new ModeBody(previous));
     }
 
-    /// <summary>A mode body with a known mode, or 42204; IMPORT (explicit ids) is not served, 42205.</summary>
+    /// <summary>A mode body with a known mode, or 42204.</summary>
     private static async Task<(string? Mode, IResult? Error)> ReadModeAsync(HttpRequest request, RegistryRejections rejections)
     {
         var (body, error) = await RegistryHttp.ReadAsync<ModeBody>(request, rejections.Logger);
@@ -94,12 +117,6 @@ internal static class ModeEndpoints
         {
             rejections.IfRejected(request, RegistryErrors.InvalidMode, body.Mode);
             return (null, RegistryHttp.Error(RegistryErrors.InvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT"));
-        }
-
-        if (mode == "IMPORT")
-        {
-            rejections.IfRejected(request, RegistryErrors.OperationNotPermitted, mode);
-            return (null, RegistryHttp.Error(RegistryErrors.OperationNotPermitted, "IMPORT mode is not supported by this registry"));
         }
 
         return (mode, null);

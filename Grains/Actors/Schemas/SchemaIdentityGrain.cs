@@ -31,6 +31,18 @@ public sealed class SchemaIdentityGrain(
         return new SchemaIdentity(allocated, Created: true);
     }
 
+    public async Task ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage)
+    {
+        var guid = GuidOf(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<ISchemaByIdGrain>(id).CreateAsync(definition, guid, usage);
+        if (state.State.Id is null)
+        {
+            await GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(id);
+            state.State.Id = id;
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<int?> FindAsync() => Task.FromResult(state.State.Id);
 
     /// <summary>A schema's GUID, from its identity's hash: the same schema has the same GUID on every registry.</summary>

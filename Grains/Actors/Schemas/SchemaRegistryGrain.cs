@@ -93,6 +93,22 @@ public sealed class SchemaRegistryGrain(
 
     public Task<int> GetMaxIdAsync() => Task.FromResult(_lastId);
 
+    public async Task ClaimIdAsync(int id)
+    {
+        if (id <= _lastId)
+        {
+            return;
+        }
+
+        _lastId = id;
+        // An activation starts above the reserved id; one below this id would hand it out again.
+        if (id > state.State.ReservedId)
+        {
+            state.State.ReservedId = id;
+            await state.WriteStateAsync();
+        }
+    }
+
     public async Task<int> NextIdAsync()
     {
         if (_lastId >= state.State.ReservedId)

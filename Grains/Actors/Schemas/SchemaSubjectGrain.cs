@@ -63,15 +63,23 @@ public sealed partial class SchemaSubjectGrain(
             return ReadOnly<SubjectVersion>();
         }
 
-        if (submission.Id is not null)
+        // As Confluent: explicit ids only in IMPORT mode, and only explicit ids there.
+        var importing = (_settings.Mode ?? defaults.Mode) == "IMPORT";
+        if ((submission.Id is not null) != importing)
         {
-            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted, "Registering a schema with an id requires IMPORT mode, which is not supported.");
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted,
+                $"Subject {Subject} in context . is not in {(importing ? "read-write" : "import")} mode");
         }
 
         var (parsed, invalid) = await TryParseAsync(submission);
         if (parsed is null)
         {
             return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!);
+        }
+
+        if (importing)
+        {
+            return await ImportAsync(submission, parsed);
         }
 
         if (_versions.FindLive(parsed.Identity) is { } existing)
@@ -98,12 +106,18 @@ public sealed partial class SchemaSubjectGrain(
             await GrainFactory.GetGrain<ISchemaByIdGrain>(identity.Id).SetUsageAsync(Subject, number, false);
         }
 
+        return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, identity.Id, parsed));
+    }
+
+    /// <summary>Stores a version whose id and usage are recorded, and marks what it references.</summary>
+    private async Task<SubjectVersion> StoreAsync(SchemaDefinition definition, int number, int id, ParsedSchema parsed)
+    {
         if (_versions.Liveness != true)
         {
             await Registry.UpdateSubjectAsync(Subject, true);
         }
 
-        var version = new StoredVersion { Version = number, Id = identity.Id, Definition = definition, Identity = parsed.Identity };
+        var version = new StoredVersion { Version = number, Id = id, Definition = definition, Identity = parsed.Identity };
         _versions.Add(version);
         _log.Added(version);
         _parsed[version.Version] = parsed;
@@ -112,15 +126,15 @@ public sealed partial class SchemaSubjectGrain(
         {
             if (reference.Subject == Subject)
             {
-                await AddReferencedByAsync(reference.Version, identity.Id);
+                await AddReferencedByAsync(reference.Version, id);
             }
             else
             {
-                await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).AddReferencedByAsync(reference.Version, identity.Id);
+                await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).AddReferencedByAsync(reference.Version, id);
             }
         }
 
-        return RegistryResult<SubjectVersion>.Ok(Describe(version));
+        return Describe(version);
     }
 
     public async Task<RegistryResult<SubjectVersion>> LookupAsync(SchemaSubmission submission, bool includeDeleted)

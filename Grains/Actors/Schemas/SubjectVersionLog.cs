@@ -43,6 +43,8 @@ internal sealed class SubjectVersionLog(IGrainStorage storage, GrainId grain)
         var k = ChunkOf(version);
         while (_chunks.Count <= k)
         {
+            // A chunk skipped by an imported version number is stored empty, so that loading reads on past it.
+            _dirty.Add(_chunks.Count);
             _chunks.Add(new GrainState<SubjectVersionChunk>(new SubjectVersionChunk()));
         }
 

@@ -87,12 +87,15 @@ public sealed class SubjectVersions<TVersion>
         return level.IsTransitive() ? _versions.Where(v => !v.Deleted).ToList() : [_latestLive];
     }
 
-    /// <summary>Adds a new version; its number must be <see cref="NextVersion"/> and its schema not already live here.</summary>
+    /// <summary>
+    /// Adds a new version; its number must be <see cref="NextVersion"/> (or above it, as IMPORT mode gives numbers) and
+    /// its schema not already live here.
+    /// </summary>
     public void Add(TVersion version)
     {
-        if (version.Version != NextVersion)
+        if (version.Version < NextVersion)
         {
-            throw new ArgumentException($"Version {version.Version} of {_subject} is not the next one ({NextVersion}).", nameof(version));
+            throw new ArgumentException($"Version {version.Version} of {_subject} is below the next one ({NextVersion}).", nameof(version));
         }
 
         if (!version.Deleted && _liveByIdentity.ContainsKey(version.Identity))

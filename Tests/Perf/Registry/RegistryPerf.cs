@@ -62,7 +62,7 @@ internal static class RegistryPerf
             }
         }
 
-        if (arguments.String("formats", "AVRO,JSON") is { Length: > 0 } formats)
+        if (arguments.String("formats", "AVRO,JSON,PROTOBUF") is { Length: > 0 } formats)
         {
             foreach (var format in formats.Split(','))
             {
@@ -79,16 +79,20 @@ internal static class RegistryPerf
     /// against all 200 (each check compares 200 pairs), then registrations of new versions (each checked against every
     /// version before it). Version k of each format has the same size: an Avro record whose one field f{k} has a
     /// default; a JSON object whose one property f{k} is an integer, with additional properties allowed if they are
-    /// integers (so a property may come and go, as Avro's field with a default may).
+    /// integers (so a property may come and go, as Avro's field with a default may); a Protobuf message whose one field
+    /// f{k} has number k + 1 (fields are matched by number, so each version drops one and adds another).
     /// </summary>
     private static async Task<List<(string, string, string)>> FormatAsync(string registryUrl, string format, int checks, int registrations)
     {
         const int Versions = 200;
         using var http = new HttpConnections(registryUrl, 1);
         var subject = $"perf-{format.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
-        string Schema(int k) => format == "AVRO"
-            ? $$"""{"type":"record","name":"PerfFormat","fields":[{"name":"f{{k}}","type":"long","default":0}]}"""
-            : $$$"""{"type":"object","properties":{"f{{{k}}}":{"type":"integer"}},"additionalProperties":{"type":"integer"}}""";
+        string Schema(int k) => format switch
+        {
+            "AVRO" => $$"""{"type":"record","name":"PerfFormat","fields":[{"name":"f{{k}}","type":"long","default":0}]}""",
+            "PROTOBUF" => $$"""syntax = "proto3"; message PerfFormat { int64 f{{k}} = {{k + 1}}; }""",
+            _ => $$$"""{"type":"object","properties":{"f{{{k}}}":{"type":"integer"}},"additionalProperties":{"type":"integer"}}""",
+        };
         await SendAsync(http.Client, HttpMethod.Put, $"/config/{subject}", new JsonObject { ["compatibility"] = "BACKWARD_TRANSITIVE" });
         for (var k = 0; k < Versions; k++)
         {

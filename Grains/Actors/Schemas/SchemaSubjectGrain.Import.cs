@@ -1,0 +1,62 @@
+using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry;
+
+namespace Tributary.Grains.Actors.Schemas;
+
+/// <summary>
+/// IMPORT mode, as migration tools use it: a schema registered with the id (and version) it had elsewhere, without a
+/// compatibility check. The id may be new or already name this schema, never another; new ids later go above it.
+/// </summary>
+public sealed partial class SchemaSubjectGrain
+{
+    /// <summary>How many version numbers an imported version may skip: each 32 skipped cost the subject an empty record.</summary>
+    private const int MaxImportedVersionGap = 1_000;
+
+    private async Task<RegistryResult<SubjectVersion>> ImportAsync(SchemaSubmission submission, ParsedSchema parsed)
+    {
+        var id = submission.Id!.Value;
+        var number = submission.Version ?? _versions.NextVersion;
+        if (_versions.Find(number.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true).Value is { } taken)
+        {
+            return taken.Id == id && taken.Identity == parsed.Identity
+                ? RegistryResult<SubjectVersion>.Ok(Describe(taken))
+                : NotPermitted($"Overwrite new schema with version {number} of subject {Subject} is not permitted.");
+        }
+
+        if (number < _versions.NextVersion || number > _versions.NextVersion + MaxImportedVersionGap)
+        {
+            return NotPermitted($"Version {number} of subject {Subject} cannot be imported: versions are imported in ascending order, " +
+                $"from {_versions.NextVersion} to at most {_versions.NextVersion + MaxImportedVersionGap}.");
+        }
+
+        if (_versions.FindLive(parsed.Identity) is { } live)
+        {
+            return live.Id == id
+                ? RegistryResult<SubjectVersion>.Ok(Describe(live))
+                : NotPermitted($"Subject {Subject} already has this schema as version {live.Version}, with id {live.Id}.");
+        }
+
+        var definition = submission.Definition with { Schema = parsed.Text };
+        var byId = GrainFactory.GetGrain<ISchemaByIdGrain>(id);
+        if (await byId.GetAsync() is { } existing)
+        {
+            var (stored, _) = await TryParseAsync(new SchemaSubmission(existing.Definition, submission.Normalize));
+            if (stored?.Identity != parsed.Identity)
+            {
+                return NotPermitted($"Overwrite new schema with id {id} in context . is not permitted.");
+            }
+
+            await byId.SetUsageAsync(Subject, number, false);
+        }
+        else
+        {
+            await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed)).ImportAsync(id, definition, new SchemaUsage(Subject, number, Deleted: false));
+        }
+
+        await Registry.ClaimIdAsync(id);
+        return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, id, parsed));
+    }
+
+    private static RegistryResult<SubjectVersion> NotPermitted(string message) => RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted, message);
+}
