@@ -63,12 +63,25 @@ public sealed class SubjectVersionsTests
     }
 
     [Fact]
-    public void AddingAnythingButTheNextNumber_OrASchemaAlreadyLive_IsRefused()
+    public void AddingANumberBelowTheNext_OrASchemaAlreadyLive_IsRefused()
     {
         var subject = WithVersions(2);
 
-        Assert.Throws<ArgumentException>(() => subject.Add(new Stored(5, 1, "other")));
+        Assert.Throws<ArgumentException>(() => subject.Add(new Stored(2, 1, "other")));
         Assert.Throws<ArgumentException>(() => subject.Add(new Stored(3, 1, "schema-1")));
+    }
+
+    [Fact]
+    public void AnImportedNumberAboveTheNext_LeavesAGap_AndTheNextFollowsIt()
+    {
+        var subject = WithVersions(2);
+
+        subject.Add(new Stored(40, 7, "imported"));
+
+        Assert.Equal(41, subject.NextVersion);
+        Assert.Equal(7, subject.Find("40", includeDeleted: false).Value!.Id);
+        Assert.Equal(RegistryErrors.VersionNotFound, subject.Find("3", includeDeleted: false).ErrorCode);
+        Assert.Equal([1, 2, 40], subject.GetVersions(includeDeleted: false, deletedOnly: false).Value);
     }
 
     [Theory]
