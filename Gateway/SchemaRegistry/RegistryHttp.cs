@@ -84,7 +84,8 @@ internal static partial class RegistryHttp
             references.Add(new SchemaReferenceData(reference.Name, reference.Subject, version));
         }
 
-        return (new SchemaSubmission(new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references), normalize,
+        var definition = new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references, body.Metadata?.ToData(), body.RuleSet?.ToData());
+        return (new SchemaSubmission(definition, normalize,
             body.Id is >= 0 ? body.Id : null, body.Version is > 0 ? body.Version : null), null);
     }
 
@@ -116,7 +117,8 @@ internal static partial class RegistryHttp
         references.Count == 0 ? null : references.Select(r => new ReferenceBody(r.Name, r.Subject, r.Version)).ToList();
 
     public static SchemaBody SchemaBodyOf(SchemaDefinition definition, int? maxId = null) =>
-        new(definition.Schema, TypeForResponse(definition.SchemaType), ReferencesForResponse(definition.References), maxId);
+        new(definition.Schema, TypeForResponse(definition.SchemaType), ReferencesForResponse(definition.References), maxId,
+            MetadataBody.Of(definition.Metadata), RuleSetBody.Of(definition.RuleSet));
 
     /// <summary>
     /// A subject from its route value: Kestrel decodes a path but leaves <c>%2F</c>, so a subject with a slash
@@ -139,7 +141,8 @@ internal static partial class RegistryHttp
 
     public static SubjectVersionBody VersionBody(SubjectVersion version) => new(
         version.Subject, version.Version, version.Id, TypeForResponse(version.Definition.SchemaType),
-        ReferencesForResponse(version.Definition.References), version.Definition.Schema);
+        ReferencesForResponse(version.Definition.References), version.Definition.Schema,
+        MetadataBody.Of(version.Definition.Metadata), RuleSetBody.Of(version.Definition.RuleSet));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schema registry request {Path} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string path, string reason);

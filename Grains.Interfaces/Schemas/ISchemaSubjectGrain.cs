@@ -29,6 +29,13 @@ public interface ISchemaSubjectGrain : IGrainWithStringKey
     [Alias("Version"), AlwaysInterleave]
     Task<RegistryResult<SubjectVersion>> GetVersionAsync(string version, bool includeDeleted);
 
+    /// <summary>
+    /// The newest version whose metadata properties include every one of <paramref name="properties"/>; soft-deleted
+    /// ones too with <paramref name="includeDeleted"/>. 40401 without versions, 40403 when none matches.
+    /// </summary>
+    [Alias("LatestWithMetadata"), AlwaysInterleave]
+    Task<RegistryResult<SubjectVersion>> GetLatestWithMetadataAsync(IReadOnlyDictionary<string, string> properties, bool includeDeleted);
+
     /// <summary>The ids of schemas that reference a version.</summary>
     [Alias("ReferencedBy"), AlwaysInterleave]
     Task<RegistryResult<IReadOnlyList<int>>> GetReferencedByAsync(string version);

@@ -6,12 +6,47 @@ namespace Tributary.Grains.Interfaces.Schemas;
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaReferenceData")]
 public sealed record SchemaReferenceData([property: Id(0)] string Name, [property: Id(1)] string Subject, [property: Id(2)] int Version);
 
-/// <summary>A schema as registered: type (AVRO, ...), text, references. Immutable once it has an id.</summary>
+/// <summary>
+/// A schema as registered: type (AVRO, ...), text, references, and its data contract (Confluent's metadata and rule
+/// set), which are part of what makes two registrations one schema. Immutable once it has an id.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaDefinition")]
 public sealed record SchemaDefinition(
     [property: Id(0)] string SchemaType,
     [property: Id(1)] string Schema,
-    [property: Id(2)] IReadOnlyList<SchemaReferenceData> References);
+    [property: Id(2)] IReadOnlyList<SchemaReferenceData> References,
+    [property: Id(3)] SchemaMetadata? Metadata = null,
+    [property: Id(4)] SchemaRuleSet? RuleSet = null);
+
+/// <summary>A schema's metadata: tags by path, properties, and the names of sensitive properties.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaMetadata")]
+public sealed record SchemaMetadata(
+    [property: Id(0)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Tags,
+    [property: Id(1)] IReadOnlyDictionary<string, string>? Properties,
+    [property: Id(2)] IReadOnlyList<string>? Sensitive);
+
+/// <summary>One rule of a rule set, with Confluent's fields (kind CONDITION or TRANSFORM, mode WRITE, READ, ..., type CEL, ...).</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaRule")]
+public sealed record SchemaRule(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Doc,
+    [property: Id(2)] string? Kind,
+    [property: Id(3)] string? Mode,
+    [property: Id(4)] string? Type,
+    [property: Id(5)] IReadOnlyList<string>? Tags,
+    [property: Id(6)] IReadOnlyDictionary<string, string>? Params,
+    [property: Id(7)] string? Expr,
+    [property: Id(8)] string? OnSuccess,
+    [property: Id(9)] string? OnFailure,
+    [property: Id(10)] bool Disabled);
+
+/// <summary>A schema's rules: migration rules (between versions), domain rules (on each record), encoding rules.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaRuleSet")]
+public sealed record SchemaRuleSet(
+    [property: Id(0)] IReadOnlyList<SchemaRule>? MigrationRules,
+    [property: Id(1)] IReadOnlyList<SchemaRule>? DomainRules,
+    [property: Id(2)] IReadOnlyList<SchemaRule>? EncodingRules,
+    [property: Id(3)] string? EnableAt);
 
 /// <summary>A schema under its id, with the GUID that names it too (Confluent 8's <c>/schemas/guids/{guid}</c>).</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.StoredSchema")]
@@ -49,11 +84,23 @@ public sealed record CompatibilityVerdict([property: Id(0)] bool IsCompatible, [
 
 /// <summary>A subject's or the registry's settings; null where unset.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryConfig")]
-public sealed record RegistryConfig([property: Id(0)] string? Compatibility, [property: Id(1)] bool? Normalize);
+public sealed record RegistryConfig(
+    [property: Id(0)] string? Compatibility,
+    [property: Id(1)] bool? Normalize,
+    [property: Id(2)] SchemaMetadata? DefaultMetadata = null,
+    [property: Id(3)] SchemaMetadata? OverrideMetadata = null,
+    [property: Id(4)] SchemaRuleSet? DefaultRuleSet = null,
+    [property: Id(5)] SchemaRuleSet? OverrideRuleSet = null);
 
 /// <summary>The registry-wide compatibility level and mode that apply where a subject sets none.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.RegistryDefaults")]
-public sealed record RegistryDefaults([property: Id(0)] string Compatibility, [property: Id(1)] string Mode);
+public sealed record RegistryDefaults(
+    [property: Id(0)] string Compatibility,
+    [property: Id(1)] string Mode,
+    [property: Id(2)] SchemaMetadata? DefaultMetadata = null,
+    [property: Id(3)] SchemaMetadata? OverrideMetadata = null,
+    [property: Id(4)] SchemaRuleSet? DefaultRuleSet = null,
+    [property: Id(5)] SchemaRuleSet? OverrideRuleSet = null);
 
 /// <summary>A schema identity's id, and whether this call allocated it.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.SchemaIdentity")]

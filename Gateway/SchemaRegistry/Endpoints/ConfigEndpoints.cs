@@ -31,7 +31,8 @@ internal static class ConfigEndpoints
         }
 
         return await RegistryHttp.Registry(grains).SetConfigAsync(config)
-            ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize))
+            ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize, MetadataBody.Of(config.DefaultMetadata),
+                MetadataBody.Of(config.OverrideMetadata), RuleSetBody.Of(config.DefaultRuleSet), RuleSetBody.Of(config.OverrideRuleSet)))
             : InvalidCompatibilityLevel(request, rejections, config.Compatibility);
     }
 
@@ -39,7 +40,8 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> GetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains)
     {
-        if (await RegistryHttp.SubjectGrain(grains, subject).GetConfigAsync() is { Compatibility: not null } own)
+        if (await RegistryHttp.SubjectGrain(grains, subject).GetConfigAsync() is { } own
+            && (own.Compatibility is not null || own.DefaultMetadata is not null || own.OverrideMetadata is not null || own.DefaultRuleSet is not null || own.OverrideRuleSet is not null))
         {
             return ConfigGet(own);
         }
@@ -59,7 +61,8 @@ internal static class ConfigEndpoints
         }
 
         return await RegistryHttp.SubjectGrain(grains, subject).SetConfigAsync(config)
-            ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize))
+            ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize, MetadataBody.Of(config.DefaultMetadata),
+                MetadataBody.Of(config.OverrideMetadata), RuleSetBody.Of(config.DefaultRuleSet), RuleSetBody.Of(config.OverrideRuleSet)))
             : InvalidCompatibilityLevel(request, rejections, config.Compatibility);
     }
 
@@ -78,9 +81,11 @@ internal static class ConfigEndpoints
         }
 
         var name = body.Compatibility ?? body.CompatibilityLevel;
-        return name is null && body.Normalize is null
+        var contracts = body.DefaultMetadata is not null || body.OverrideMetadata is not null || body.DefaultRuleSet is not null || body.OverrideRuleSet is not null;
+        return name is null && body.Normalize is null && !contracts
             ? (null, InvalidCompatibilityLevel(request, rejections, name))
-            : (new RegistryConfig(name?.ToUpperInvariant(), body.Normalize), null);
+            : (new RegistryConfig(name?.ToUpperInvariant(), body.Normalize, body.DefaultMetadata?.ToData(), body.OverrideMetadata?.ToData(),
+                body.DefaultRuleSet?.ToData(), body.OverrideRuleSet?.ToData()), null);
     }
 
     private static IResult InvalidCompatibilityLevel(HttpRequest request, RegistryRejections rejections, string? name)
@@ -90,5 +95,6 @@ internal static class ConfigEndpoints
             "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
     }
 
-    private static IResult ConfigGet(RegistryConfig config) => RegistryHttp.Json(new ConfigGetBody(config.Compatibility, config.Normalize));
+    private static IResult ConfigGet(RegistryConfig config) => RegistryHttp.Json(new ConfigGetBody(config.Compatibility, config.Normalize,
+        MetadataBody.Of(config.DefaultMetadata), MetadataBody.Of(config.OverrideMetadata), RuleSetBody.Of(config.DefaultRuleSet), RuleSetBody.Of(config.OverrideRuleSet)));
 }

@@ -42,7 +42,8 @@ internal static class SubjectVersionsEndpoints
         var version = result.Value!;
         return RegistryHttp.Json(new RegisterSchemaResponseBody(
             version.Id, version.Version, (await cache.GetAsync(version.Id))?.Guid, RegistryHttp.TypeForResponse(version.Definition.SchemaType),
-            RegistryHttp.ReferencesForResponse(version.Definition.References), version.Definition.Schema));
+            RegistryHttp.ReferencesForResponse(version.Definition.References), version.Definition.Schema,
+            MetadataBody.Of(version.Definition.Metadata), RuleSetBody.Of(version.Definition.RuleSet)));
     }
 
     private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains)

@@ -6,7 +6,7 @@ using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 
-/// <summary>Subjects: the list, a lookup of a schema in one, deleting one, and (not kept) metadata filters.</summary>
+/// <summary>Subjects: the list, a lookup of a schema in one, deleting one, and the newest version with given metadata.</summary>
 internal static class SubjectsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -54,15 +54,27 @@ internal static class SubjectsEndpoints
         return RegistryHttp.From(result, versions => RegistryHttp.Json(versions));
     }
 
-    /// <summary>Data contracts (metadata on versions) are not kept: only an empty filter matches, with the latest version.</summary>
+    /// <summary>
+    /// The newest version whose metadata has every <c>key</c>/<c>value</c> pair asked for (in order, as Confluent pairs
+    /// them), in the form <c>format</c> asks.
+    /// </summary>
     private static async Task<IResult> ByMetadataAsync(string subject, HttpRequest request, IGrainFactory grains)
     {
-        var result = await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync("latest", RegistryHttp.Flag(request, "deleted"));
-        if (result.ErrorCode == RegistryErrors.None && (request.Query.ContainsKey("key") || request.Query.ContainsKey("value")))
+        var keys = request.Query["key"];
+        var values = request.Query["value"];
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < Math.Min(keys.Count, values.Count); i++)
         {
-            return RegistryHttp.Error(RegistryErrors.SchemaNotFound, "No version of the subject has that metadata");
+            properties[keys[i]!] = values[i]!;
         }
 
-        return RegistryHttp.From(result, found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
+        var result = await RegistryHttp.SubjectGrain(grains, subject).GetLatestWithMetadataAsync(properties, RegistryHttp.Flag(request, "deleted"));
+        if (result.Value is { } found && request.Query.ContainsKey("format"))
+        {
+            var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition);
+            return RegistryHttp.From(formatted, definition => RegistryHttp.Json(RegistryHttp.VersionBody(found with { Definition = definition })));
+        }
+
+        return RegistryHttp.From(result, version => RegistryHttp.Json(RegistryHttp.VersionBody(version)));
     }
 }

@@ -6,4 +6,8 @@ namespace Tributary.Gateway.SchemaRegistry.Json;
 internal sealed record ConfigRequestBody(
     [property: JsonPropertyName("compatibility")] string? Compatibility,
     [property: JsonPropertyName("compatibilityLevel")] string? CompatibilityLevel,
-    [property: JsonPropertyName("normalize")] bool? Normalize);
+    [property: JsonPropertyName("normalize")] bool? Normalize,
+    [property: JsonPropertyName("defaultMetadata")] MetadataBody? DefaultMetadata = null,
+    [property: JsonPropertyName("overrideMetadata")] MetadataBody? OverrideMetadata = null,
+    [property: JsonPropertyName("defaultRuleSet")] RuleSetBody? DefaultRuleSet = null,
+    [property: JsonPropertyName("overrideRuleSet")] RuleSetBody? OverrideRuleSet = null);

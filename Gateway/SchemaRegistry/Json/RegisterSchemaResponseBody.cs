@@ -13,4 +13,6 @@ internal sealed record RegisterSchemaResponseBody(
     [property: JsonPropertyName("guid")] string? Guid,
     [property: JsonPropertyName("schemaType")] string? SchemaType,
     [property: JsonPropertyName("references")] List<ReferenceBody>? References,
-    [property: JsonPropertyName("schema")] string Schema);
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("metadata")] MetadataBody? Metadata = null,
+    [property: JsonPropertyName("ruleSet")] RuleSetBody? RuleSet = null);

@@ -7,4 +7,6 @@ internal sealed record SchemaBody(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("schemaType")] string? SchemaType,
     [property: JsonPropertyName("references")] List<ReferenceBody>? References,
-    [property: JsonPropertyName("maxId")] int? MaxId = null);
+    [property: JsonPropertyName("maxId")] int? MaxId = null,
+    [property: JsonPropertyName("metadata")] MetadataBody? Metadata = null,
+    [property: JsonPropertyName("ruleSet")] RuleSetBody? RuleSet = null);

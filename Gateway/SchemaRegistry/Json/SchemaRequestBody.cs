@@ -8,4 +8,6 @@ internal sealed record SchemaRequestBody(
     [property: JsonPropertyName("schemaType")] string? SchemaType,
     [property: JsonPropertyName("references")] List<ReferenceBody>? References,
     [property: JsonPropertyName("id")] int? Id,
-    [property: JsonPropertyName("version")] int? Version);
+    [property: JsonPropertyName("version")] int? Version,
+    [property: JsonPropertyName("metadata")] MetadataBody? Metadata = null,
+    [property: JsonPropertyName("ruleSet")] RuleSetBody? RuleSet = null);

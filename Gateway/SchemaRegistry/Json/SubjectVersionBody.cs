@@ -9,4 +9,6 @@ internal sealed record SubjectVersionBody(
     [property: JsonPropertyName("id")] int Id,
     [property: JsonPropertyName("schemaType")] string? SchemaType,
     [property: JsonPropertyName("references")] List<ReferenceBody>? References,
-    [property: JsonPropertyName("schema")] string Schema);
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("metadata")] MetadataBody? Metadata = null,
+    [property: JsonPropertyName("ruleSet")] RuleSetBody? RuleSet = null);

@@ -29,10 +29,12 @@ public sealed class SchemaRegistryGrain(
     }
 
     public Task<RegistryDefaults> GetDefaultsAsync() => Task.FromResult(new RegistryDefaults(
-        state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Mode ?? "READWRITE"));
+        state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Mode ?? "READWRITE",
+        state.State.DefaultMetadata, state.State.OverrideMetadata, state.State.DefaultRuleSet, state.State.OverrideRuleSet));
 
     public Task<RegistryConfig> GetConfigAsync() =>
-        Task.FromResult(new RegistryConfig(state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Normalize));
+        Task.FromResult(new RegistryConfig(state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Normalize,
+            state.State.DefaultMetadata, state.State.OverrideMetadata, state.State.DefaultRuleSet, state.State.OverrideRuleSet));
 
     public async Task<bool> SetConfigAsync(RegistryConfig config)
     {
@@ -43,6 +45,10 @@ public sealed class SchemaRegistryGrain(
 
         state.State.Compatibility = config.Compatibility ?? state.State.Compatibility;
         state.State.Normalize = config.Normalize ?? state.State.Normalize;
+        state.State.DefaultMetadata = config.DefaultMetadata ?? state.State.DefaultMetadata;
+        state.State.OverrideMetadata = config.OverrideMetadata ?? state.State.OverrideMetadata;
+        state.State.DefaultRuleSet = config.DefaultRuleSet ?? state.State.DefaultRuleSet;
+        state.State.OverrideRuleSet = config.OverrideRuleSet ?? state.State.OverrideRuleSet;
         await state.WriteStateAsync();
         return true;
     }
@@ -54,6 +60,7 @@ public sealed class SchemaRegistryGrain(
         var previous = await GetConfigAsync();
         state.State.Compatibility = null;
         state.State.Normalize = null;
+        (state.State.DefaultMetadata, state.State.OverrideMetadata, state.State.DefaultRuleSet, state.State.OverrideRuleSet) = (null, null, null, null);
         await state.WriteStateAsync();
         return previous;
     }
@@ -143,4 +150,17 @@ public sealed class SchemaRegistryState
     /// <summary>The end of the reserved block: every id handed out is at most this, and the next activation starts above it.</summary>
     [Id(5)]
     public int ReservedId { get; set; }
+
+    /// <summary>Data contracts every subject's new versions start from (defaults) or end with (overrides).</summary>
+    [Id(6)]
+    public SchemaMetadata? DefaultMetadata { get; set; }
+
+    [Id(7)]
+    public SchemaMetadata? OverrideMetadata { get; set; }
+
+    [Id(8)]
+    public SchemaRuleSet? DefaultRuleSet { get; set; }
+
+    [Id(9)]
+    public SchemaRuleSet? OverrideRuleSet { get; set; }
 }

@@ -16,10 +16,12 @@ public sealed partial class SchemaSubjectGrain
     private async Task<RegistryResult<SubjectVersion>> ImportAsync(SchemaSubmission submission, ParsedSchema parsed)
     {
         var id = submission.Id!.Value;
+        var definition = submission.Definition with { Schema = parsed.Text };
+        var identity = FullIdentity(parsed, definition);
         var number = submission.Version ?? _versions.NextVersion;
         if (_versions.Find(number.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true).Value is { } taken)
         {
-            return taken.Id == id && taken.Identity == parsed.Identity
+            return taken.Id == id && taken.Identity == identity
                 ? RegistryResult<SubjectVersion>.Ok(Describe(taken))
                 : NotPermitted($"Overwrite new schema with version {number} of subject {Subject} is not permitted.");
         }
@@ -30,19 +32,18 @@ public sealed partial class SchemaSubjectGrain
                 $"from {_versions.NextVersion} to at most {_versions.NextVersion + MaxImportedVersionGap}.");
         }
 
-        if (_versions.FindLive(parsed.Identity) is { } live)
+        if (_versions.FindLive(identity) is { } live)
         {
             return live.Id == id
                 ? RegistryResult<SubjectVersion>.Ok(Describe(live))
                 : NotPermitted($"Subject {Subject} already has this schema as version {live.Version}, with id {live.Id}.");
         }
 
-        var definition = submission.Definition with { Schema = parsed.Text };
         var byId = GrainFactory.GetGrain<ISchemaByIdGrain>(id);
         if (await byId.GetAsync() is { } existing)
         {
             var (stored, _) = await TryParseAsync(new SchemaSubmission(existing.Definition, submission.Normalize));
-            if (stored?.Identity != parsed.Identity)
+            if (stored is null || FullIdentity(stored, existing.Definition) != identity)
             {
                 return NotPermitted($"Overwrite new schema with id {id} in context . is not permitted.");
             }
@@ -51,11 +52,11 @@ public sealed partial class SchemaSubjectGrain
         }
         else
         {
-            await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed)).ImportAsync(id, definition, new SchemaUsage(Subject, number, Deleted: false));
+            await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed.Type, identity)).ImportAsync(id, definition, new SchemaUsage(Subject, number, Deleted: false));
         }
 
         await Registry.ClaimIdAsync(id);
-        return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, id, parsed));
+        return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, id, parsed, identity));
     }
 
     private static RegistryResult<SubjectVersion> NotPermitted(string message) => RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted, message);

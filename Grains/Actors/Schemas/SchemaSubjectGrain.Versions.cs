@@ -12,6 +12,21 @@ public sealed partial class SchemaSubjectGrain
     public Task<RegistryResult<SubjectVersion>> GetVersionAsync(string version, bool includeDeleted) =>
         Task.FromResult(Answer(_versions.Find(version, includeDeleted), Describe));
 
+    public Task<RegistryResult<SubjectVersion>> GetLatestWithMetadataAsync(IReadOnlyDictionary<string, string> properties, bool includeDeleted)
+    {
+        var candidates = _versions.All.Where(v => includeDeleted || !v.Deleted).ToList();
+        if (candidates.Count == 0)
+        {
+            return Task.FromResult(RegistryResult<SubjectVersion>.Fail(RegistryErrors.SubjectNotFound, $"Subject '{Subject}' not found."));
+        }
+
+        var match = candidates.LastOrDefault(v => v.Definition.Metadata?.Properties is { } own
+            && properties.All(p => own.TryGetValue(p.Key, out var value) && value == p.Value));
+        return Task.FromResult(match is null
+            ? RegistryResult<SubjectVersion>.Fail(RegistryErrors.SchemaNotFound, "Schema not found")
+            : RegistryResult<SubjectVersion>.Ok(Describe(match)));
+    }
+
     public Task<RegistryResult<IReadOnlyList<int>>> GetReferencedByAsync(string version) =>
         Task.FromResult(Answer(_versions.Find(version, includeDeleted: true), v => (IReadOnlyList<int>)v.ReferencedBy.Order().ToList()));
 

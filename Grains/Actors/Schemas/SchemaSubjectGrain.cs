@@ -77,12 +77,19 @@ public sealed partial class SchemaSubjectGrain(
             return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!);
         }
 
+        if (DataContracts.Invalid(submission.Definition.RuleSet) is { } invalidRules)
+        {
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidRuleSet, $"Invalid rule set: {invalidRules}");
+        }
+
         if (importing)
         {
             return await ImportAsync(submission, parsed);
         }
 
-        if (_versions.FindLive(parsed.Identity) is { } existing)
+        var definition = WithContract(submission.Definition, defaults) with { Schema = parsed.Text };
+        var identity = FullIdentity(parsed, definition);
+        if (_versions.FindLive(identity) is { } existing)
         {
             return RegistryResult<SubjectVersion>.Ok(Describe(existing));
         }
@@ -97,27 +104,26 @@ public sealed partial class SchemaSubjectGrain(
 
         // The indexes (the id's usages, the registry's subject list) are written first: after a crash they may name a
         // version that was never stored, which readers check against this grain, but never miss one that was.
-        var definition = submission.Definition with { Schema = parsed.Text };
         var number = _versions.NextVersion;
-        var identity = await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed))
+        var allocated = await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed.Type, identity))
             .GetOrCreateIdAsync(definition, new SchemaUsage(Subject, number, Deleted: false));
-        if (!identity.Created)
+        if (!allocated.Created)
         {
-            await GrainFactory.GetGrain<ISchemaByIdGrain>(identity.Id).SetUsageAsync(Subject, number, false);
+            await GrainFactory.GetGrain<ISchemaByIdGrain>(allocated.Id).SetUsageAsync(Subject, number, false);
         }
 
-        return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, identity.Id, parsed));
+        return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, allocated.Id, parsed, identity));
     }
 
     /// <summary>Stores a version whose id and usage are recorded, and marks what it references.</summary>
-    private async Task<SubjectVersion> StoreAsync(SchemaDefinition definition, int number, int id, ParsedSchema parsed)
+    private async Task<SubjectVersion> StoreAsync(SchemaDefinition definition, int number, int id, ParsedSchema parsed, string identity)
     {
         if (_versions.Liveness != true)
         {
             await Registry.UpdateSubjectAsync(Subject, true);
         }
 
-        var version = new StoredVersion { Version = number, Id = id, Definition = definition, Identity = parsed.Identity };
+        var version = new StoredVersion { Version = number, Id = id, Definition = definition, Identity = identity };
         _versions.Add(version);
         _log.Added(version);
         _parsed[version.Version] = parsed;
@@ -145,9 +151,15 @@ public sealed partial class SchemaSubjectGrain(
         }
 
         var (parsed, invalid) = await TryParseAsync(submission);
-        return parsed is null
-            ? RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!)
-            : Answer(_versions.Lookup(parsed.Identity, includeDeleted), Describe);
+        if (parsed is null)
+        {
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!);
+        }
+
+        // As a registration would have it (with the contract it would be given), else as given.
+        var contracted = FullIdentity(parsed, WithContract(submission.Definition, await Registry.GetDefaultsAsync()));
+        var found = _versions.Lookup(contracted, includeDeleted);
+        return Answer(found.IsOk ? found : _versions.Lookup(FullIdentity(parsed, submission.Definition), includeDeleted), Describe);
     }
 
     public async Task<RegistryResult<CompatibilityVerdict>> CheckCompatibilityAsync(SchemaSubmission submission, string? version)
@@ -185,6 +197,6 @@ public sealed partial class SchemaSubjectGrain(
 
     private SubjectVersion Describe(StoredVersion version) => new(Subject, version.Version, version.Id, version.Definition, version.Deleted);
 
-    private static string IdentityKey(ParsedSchema parsed) =>
-        parsed.Type + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parsed.Identity)));
+    private static string IdentityKey(string type, string identity) =>
+        type + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
 }

@@ -27,6 +27,19 @@ public sealed class SubjectState
 
     [Id(4)]
     public string? Mode { get; set; }
+
+    /// <summary>The subject's own data-contract defaults and overrides; unset means the registry's.</summary>
+    [Id(5)]
+    public SchemaMetadata? DefaultMetadata { get; set; }
+
+    [Id(6)]
+    public SchemaMetadata? OverrideMetadata { get; set; }
+
+    [Id(7)]
+    public SchemaRuleSet? DefaultRuleSet { get; set; }
+
+    [Id(8)]
+    public SchemaRuleSet? OverrideRuleSet { get; set; }
 }
 
 /// <summary>Up to <see cref="SubjectVersionLog.ChunkSize"/> consecutive version numbers of one subject, as stored.</summary>

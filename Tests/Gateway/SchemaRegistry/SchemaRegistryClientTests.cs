@@ -32,8 +32,10 @@ public sealed class SchemaRegistryClientTests(BrokerFixture broker) : IClassFixt
         Assert.Equal((1, id, byId.SchemaString), (registered.Version, registered.Id, registered.SchemaString));
         var latest = await reader.GetLatestSchemaAsync("payments-value");
         Assert.Equal((1, id), (latest.Version, latest.Id));
-        var withMetadata = await reader.GetLatestWithMetadataAsync("payments-value", new Dictionary<string, string>(), ignoreDeletedSchemas: true);
-        Assert.Equal(1, withMetadata.Version);
+        // A version without metadata matches no metadata filter, not even an empty one, as in Confluent's registry.
+        var withoutMetadata = await Assert.ThrowsAsync<SchemaRegistryException>(() =>
+            reader.GetLatestWithMetadataAsync("payments-value", new Dictionary<string, string>(), ignoreDeletedSchemas: true));
+        Assert.Equal(40403, withoutMetadata.ErrorCode);
 #pragma warning disable CS0618 // Still offered by the client.
         Assert.Equal(byId.SchemaString, await reader.GetSchemaAsync("payments-value", 1));
 #pragma warning restore CS0618
