@@ -138,6 +138,13 @@ public interface ISchemaByIdGrain : IGrainWithIntegerKey
     [Alias("Create")]
     Task CreateAsync(SchemaDefinition definition, string guid, SchemaUsage usage);
 
+    /// <summary>
+    /// IMPORT mode: stores the definition under this id unless the id already has another; false (and nothing
+    /// stored) when it has. Decided here, one call at a time, so two imports of one id cannot both win.
+    /// </summary>
+    [Alias("Import")]
+    Task<bool> ImportAsync(SchemaDefinition definition, string guid, SchemaUsage usage);
+
     [Alias("Usages"), AlwaysInterleave]
     Task<IReadOnlyList<SchemaUsage>> GetUsagesAsync();
 
@@ -160,11 +167,11 @@ public interface ISchemaIdentityGrain : IGrainWithStringKey
     Task<SchemaIdentity> GetOrCreateIdAsync(SchemaDefinition definition, SchemaUsage usage);
 
     /// <summary>
-    /// IMPORT mode: stores the schema under <paramref name="id"/>, which no schema has yet. The identity names that id
-    /// unless it already names another (an id given to the same schema twice).
+    /// IMPORT mode: stores the schema under <paramref name="id"/>; false when the id has another schema. The identity
+    /// names that id unless it already names another (an id given to the same schema twice).
     /// </summary>
     [Alias("Import")]
-    Task ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage);
+    Task<bool> ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage);
 
     [Alias("Find")]
     Task<int?> FindAsync();
@@ -193,3 +200,23 @@ public interface ISchemaFormatterGrain : IGrainWithIntegerKey
     [Alias("Format")]
     Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format);
 }
+
+/// <summary>
+/// Values of JSON Schema and Protobuf schemas turned from JSON into Confluent's wire format and back, for the REST
+/// Proxy's embedded formats. Stateless: any silo answers, with the schemas it has parsed.
+/// </summary>
+[Alias("Tributary.Schemas.ISchemaCodecGrain")]
+public interface ISchemaCodecGrain : IGrainWithIntegerKey
+{
+    /// <summary>Each JSON value (null stays null) in the wire format of schema <paramref name="schemaId"/>, or why one does not fit.</summary>
+    [Alias("Encode")]
+    Task<RegistryResult<IReadOnlyList<byte[]?>>> EncodeAsync(int schemaId, IReadOnlyList<string?> values);
+
+    /// <summary>Each value in Confluent's wire format as JSON (null stays null), or why it cannot be read.</summary>
+    [Alias("Decode")]
+    Task<IReadOnlyList<DecodedValue>> DecodeAsync(IReadOnlyList<byte[]?> values);
+}
+
+/// <summary>A value read from the wire format: its JSON, or why it could not be read.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.DecodedValue")]
+public sealed record DecodedValue([property: Id(0)] string? Json, [property: Id(1)] string? Error);

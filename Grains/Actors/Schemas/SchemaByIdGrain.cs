@@ -27,6 +27,21 @@ public sealed class SchemaByIdGrain(
         }
     }
 
+    public async Task<bool> ImportAsync(SchemaDefinition definition, string guid, SchemaUsage usage)
+    {
+        if (state.State.Definition is { } existing && !SameSchema(existing, definition))
+        {
+            return false;
+        }
+
+        await CreateAsync(definition, guid, usage);
+        return true;
+    }
+
+    private static bool SameSchema(SchemaDefinition a, SchemaDefinition b) =>
+        a.SchemaType == b.SchemaType && a.Schema == b.Schema && a.References.SequenceEqual(b.References)
+        && DataContracts.Canonical(a.Metadata, a.RuleSet) == DataContracts.Canonical(b.Metadata, b.RuleSet);
+
     public Task<IReadOnlyList<SchemaUsage>> GetUsagesAsync() =>
         Task.FromResult<IReadOnlyList<SchemaUsage>>(state.State.Usages.OrderBy(u => u.Subject, StringComparer.Ordinal).ThenBy(u => u.Version).ToList());
 

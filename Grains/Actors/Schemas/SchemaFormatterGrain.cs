@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orleans.Concurrency;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
@@ -11,9 +10,6 @@ namespace Tributary.Grains.Actors.Schemas;
 [StatelessWorker]
 public sealed class SchemaFormatterGrain : Grain, ISchemaFormatterGrain
 {
-    /// <summary>How deep references may chain; a cycle stops here too.</summary>
-    private const int MaxReferenceDepth = 32;
-
     public async Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format)
     {
         if (!format.Equals("serialized", StringComparison.OrdinalIgnoreCase) || definition.SchemaType != ProtobufFormat.Name)
@@ -23,31 +19,11 @@ public sealed class SchemaFormatterGrain : Grain, ISchemaFormatterGrain
 
         try
         {
-            return RegistryResult<string>.Ok(ProtobufFormat.Serialized(definition.Schema, await ResolveAsync(definition.References, 0)));
+            return RegistryResult<string>.Ok(ProtobufFormat.Serialized(definition.Schema, await SchemaReferences.ResolveAsync(GrainFactory, definition.References)));
         }
         catch (InvalidSchemaException e)
         {
             return RegistryResult<string>.Fail(RegistryErrors.InvalidSchema, e.Message);
         }
-    }
-
-    private async Task<List<ResolvedReference>> ResolveAsync(IReadOnlyList<SchemaReferenceData> references, int depth)
-    {
-        if (depth > MaxReferenceDepth)
-        {
-            throw new InvalidSchemaException($"References nest deeper than {MaxReferenceDepth} levels.");
-        }
-
-        var resolved = new List<ResolvedReference>();
-        foreach (var reference in references)
-        {
-            var found = await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject)
-                .GetVersionAsync(reference.Version.ToString(CultureInfo.InvariantCulture), includeDeleted: true);
-            var target = found.Value?.Definition
-                ?? throw new InvalidSchemaException($"Invalid reference '{reference.Name}': {reference.Subject} version {reference.Version} not found.");
-            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, target.Schema, await ResolveAsync(target.References, depth + 1)));
-        }
-
-        return resolved;
     }
 }

@@ -31,16 +31,22 @@ public sealed class SchemaIdentityGrain(
         return new SchemaIdentity(allocated, Created: true);
     }
 
-    public async Task ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage)
+    public async Task<bool> ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage)
     {
         var guid = GuidOf(this.GetPrimaryKeyString());
-        await GrainFactory.GetGrain<ISchemaByIdGrain>(id).CreateAsync(definition, guid, usage);
+        if (!await GrainFactory.GetGrain<ISchemaByIdGrain>(id).ImportAsync(definition, guid, usage))
+        {
+            return false;
+        }
+
         if (state.State.Id is null)
         {
             await GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(id);
             state.State.Id = id;
             await state.WriteStateAsync();
         }
+
+        return true;
     }
 
     public Task<int?> FindAsync() => Task.FromResult(state.State.Id);

@@ -13,6 +13,9 @@ public sealed partial class SchemaSubjectGrain
     /// <summary>How many version numbers an imported version may skip: each 32 skipped cost the subject an empty record.</summary>
     private const int MaxImportedVersionGap = 1_000;
 
+    /// <summary>The highest id an import may give: room is left for the ids handed out after it, in blocks.</summary>
+    private const int MaxImportedId = int.MaxValue - 1_000_000;
+
     private async Task<RegistryResult<SubjectVersion>> ImportAsync(SchemaSubmission submission, ParsedSchema parsed)
     {
         var id = submission.Id!.Value;
@@ -39,6 +42,13 @@ public sealed partial class SchemaSubjectGrain
                 : NotPermitted($"Subject {Subject} already has this schema as version {live.Version}, with id {live.Id}.");
         }
 
+        if (id > MaxImportedId)
+        {
+            return NotPermitted($"Schema id {id} cannot be imported: ids above {MaxImportedId} are kept for the ids handed out after it.");
+        }
+
+        // Ids handed out from now on are above this one, before it is stored: none can be given to another schema.
+        await Registry.ClaimIdAsync(id);
         var byId = GrainFactory.GetGrain<ISchemaByIdGrain>(id);
         if (await byId.GetAsync() is { } existing)
         {
@@ -50,12 +60,11 @@ public sealed partial class SchemaSubjectGrain
 
             await byId.SetUsageAsync(Subject, number, false);
         }
-        else
+        else if (!await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed.Type, identity)).ImportAsync(id, definition, new SchemaUsage(Subject, number, Deleted: false)))
         {
-            await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed.Type, identity)).ImportAsync(id, definition, new SchemaUsage(Subject, number, Deleted: false));
+            return NotPermitted($"Overwrite new schema with id {id} in context . is not permitted.");
         }
 
-        await Registry.ClaimIdAsync(id);
         return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, id, parsed, identity));
     }
 

@@ -94,6 +94,12 @@ public sealed partial class SchemaSubjectGrain(
             return RegistryResult<SubjectVersion>.Ok(Describe(existing));
         }
 
+        // A version given outside IMPORT mode must be the next one, as Confluent checks it.
+        if (submission.Version is { } asked && asked != _versions.NextVersion)
+        {
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, "Version is not one more than previous version");
+        }
+
         var level = _settings.EffectiveLevel(defaults.Compatibility);
         var messages = CompatibilityChecker.Check(Format(parsed), level, parsed, await ParsedAsync(_versions.VersionsToCheck(level)));
         if (messages.Count > 0)

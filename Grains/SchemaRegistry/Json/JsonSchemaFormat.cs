@@ -5,9 +5,13 @@ using global::Json.Schema;
 namespace Tributary.Grains.SchemaRegistry.Json;
 
 /// <summary>A parsed JSON schema, with the node graph the compatibility rules walk.</summary>
-internal sealed class JsonParsedSchema(string text, string identity, JsonSchemaNode root) : ParsedSchema(JsonSchemaFormat.Name, text, identity)
+internal sealed class JsonParsedSchema(string text, string identity, JsonSchemaNode root, IReadOnlyList<(string Name, string Text)> referenced)
+    : ParsedSchema(JsonSchemaFormat.Name, text, identity)
 {
     public JsonSchemaNode Root { get; } = root;
+
+    /// <summary>Every referenced document by its reference name, theirs included.</summary>
+    public IReadOnlyList<(string Name, string Text)> Referenced { get; } = referenced;
 }
 
 /// <summary>
@@ -18,7 +22,7 @@ internal sealed class JsonParsedSchema(string text, string identity, JsonSchemaN
 /// Identity is that text and the references. Compatibility follows Confluent's rules for JSON Schema
 /// (<see cref="JsonSchemaDiff"/>), with its messages.
 /// </summary>
-public sealed class JsonSchemaFormat : ISchemaFormat
+public sealed class JsonSchemaFormat : ISchemaFormat, ISchemaValueCodec
 {
     public const string Name = "JSON";
 
@@ -49,7 +53,7 @@ public sealed class JsonSchemaFormat : ISchemaFormat
             ? references.DistinctBy(r => (r.Name, r.Subject, r.Version)).OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Subject, StringComparer.Ordinal).ThenBy(r => r.Version)
             : references.AsEnumerable();
         var identity = $"{Name}|{text}" + string.Concat(identityReferences.Select(r => $"|{r.Name}={r.Subject}/{r.Version}"));
-        return new JsonParsedSchema(text, identity, node);
+        return new JsonParsedSchema(text, identity, node, Flatten(references).ToList());
     }
 
     public IReadOnlyList<string> CheckCanRead(ParsedSchema reader, ParsedSchema writer, string readerLabel = "reader", string writerLabel = "writer")
@@ -61,6 +65,13 @@ public sealed class JsonSchemaFormat : ISchemaFormat
 
         return [.. JsonSchemaDiff.Compare(original.Root, update.Root).Where(d => !d.IsCompatible).Select(d => d.Message(readerLabel, writerLabel))];
     }
+
+    public byte[] Encode(ParsedSchema schema, string json) => JsonSchemaValues.Encode((JsonParsedSchema)schema, json);
+
+    public string Decode(ParsedSchema schema, ReadOnlyMemory<byte> payload) => JsonSchemaValues.Decode(payload);
+
+    private static IEnumerable<(string, string)> Flatten(IReadOnlyList<ResolvedReference> references) =>
+        references.SelectMany(r => Flatten(r.References).Append((r.Name, r.Schema)));
 
     private static void AddReferenced(IReadOnlyList<ResolvedReference> references, Dictionary<string, JsonNode> documents)
     {

@@ -23,7 +23,9 @@ internal static class ProtobufDescriptors
     {
         try
         {
-            using var stream = new MemoryStream(Convert.FromBase64String(schema.Trim()));
+            var bytes = Convert.FromBase64String(schema.Trim());
+            ProtobufFormat.CheckNesting(bytes);
+            using var stream = new MemoryStream(bytes);
             return Serializer.Deserialize<FileDescriptorProto>(stream);
         }
         catch (Exception e) when (e is FormatException or ProtoException or EndOfStreamException or InvalidOperationException)

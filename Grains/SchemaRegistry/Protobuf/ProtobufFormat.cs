@@ -25,7 +25,7 @@ internal sealed class ProtobufParsedSchema(string text, string identity, FileDes
 /// Identity is the print, so that layout and comments do not make two schemas different, and the references.
 /// Compatibility follows Confluent's rules for Protobuf (<see cref="ProtobufSchemaDiff"/>), with its messages.
 /// </summary>
-public sealed class ProtobufFormat : ISchemaFormat
+public sealed class ProtobufFormat : ISchemaFormat, ISchemaValueCodec
 {
     public const string Name = "PROTOBUF";
 
@@ -33,7 +33,7 @@ public sealed class ProtobufFormat : ISchemaFormat
     private const string MainName = "default";
 
     /// <summary>How deeply declarations may nest: protobuf-net's parser recurses once per level.</summary>
-    private const int MaxNesting = 100;
+    private const int MaxNesting = 64;
 
     public string Type => Name;
 
@@ -75,6 +75,10 @@ public sealed class ProtobufFormat : ISchemaFormat
         }
     }
 
+    public byte[] Encode(ParsedSchema schema, string json) => ProtobufValues.Encode((ProtobufParsedSchema)schema, json);
+
+    public string Decode(ParsedSchema schema, ReadOnlyMemory<byte> payload) => ProtobufValues.Decode((ProtobufParsedSchema)schema, payload);
+
     /// <summary>The serialized descriptor of a stored schema, as <c>?format=serialized</c> returns it.</summary>
     public static string Serialized(string schema, IReadOnlyList<ResolvedReference> references)
     {
@@ -86,7 +90,19 @@ public sealed class ProtobufFormat : ISchemaFormat
     /// <summary>A descriptor's text, its custom options written with the extensions its imports declare.</summary>
     private static string TextOf(FileDescriptorProto descriptor, ProtobufImports imports)
     {
-        CheckNesting(descriptor.MessageTypes, 0);
+        try
+        {
+            return PrintDescriptor(descriptor, imports);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NullReferenceException or IndexOutOfRangeException or KeyNotFoundException)
+        {
+            // A descriptor that does not hold together (a map entry without its value, a group without its type, ...).
+            throw new InvalidSchemaException($"Invalid schema: the descriptor is not well formed: {e.Message}", e);
+        }
+    }
+
+    private static string PrintDescriptor(FileDescriptorProto descriptor, ProtobufImports imports)
+    {
         var set = NewSet(imports);
         foreach (var dependency in descriptor.Dependencies)
         {
@@ -148,22 +164,38 @@ public sealed class ProtobufFormat : ISchemaFormat
                 case '{' or '<' or '[' or '(' when ++depth > MaxNesting:
                     throw new InvalidSchemaException($"Invalid schema: declarations nest deeper than {MaxNesting} levels.");
                 case '}' or '>' or ']' or ')':
-                    depth--;
+                    // A closer that closes nothing would let the parser, which skips it, nest deeper than counted here.
+                    if (--depth < 0)
+                    {
+                        throw new InvalidSchemaException($"Invalid schema: an unmatched '{text[i]}' at offset {i}.");
+                    }
+
                     break;
             }
         }
     }
 
-    private static void CheckNesting(List<DescriptorProto> messages, int depth)
+    /// <summary>
+    /// Refuses a serialized descriptor whose messages nest deeper than <see cref="MaxNesting"/>, read from its bytes
+    /// before protobuf-net, which recurses once per level, deserializes it.
+    /// </summary>
+    public static void CheckNesting(ReadOnlyMemory<byte> descriptor) => CheckNestedTypes(descriptor, field: 4, depth: 0);
+
+    /// <summary>The messages in field <paramref name="field"/> (a file's message types, a message's nested types).</summary>
+    private static void CheckNestedTypes(ReadOnlyMemory<byte> bytes, int field, int depth)
     {
         if (depth > MaxNesting)
         {
             throw new InvalidSchemaException($"Invalid schema: declarations nest deeper than {MaxNesting} levels.");
         }
 
-        foreach (var message in messages)
+        var reader = new ProtobufWireReader(bytes);
+        while (reader.TryReadField(out var number, out var value))
         {
-            CheckNesting(message.NestedTypes, depth + 1);
+            if (number == field && value.WireType == 2)
+            {
+                CheckNestedTypes(value.Bytes, field: 3, depth + 1);
+            }
         }
     }
 }

@@ -30,7 +30,23 @@ internal static class ProtobufOptionsText
                 continue;
             }
 
-            entries.Add($"{member.Name} = {Standard(property.GetValue(options)!)}");
+            switch (property.GetValue(options))
+            {
+                // A repeated option is written once per value.
+                case System.Collections.IEnumerable list and not string:
+                    foreach (var item in list)
+                    {
+                        if (IsScalar(item))
+                        {
+                            entries.Add($"{member.Name} = {Standard(item)}");
+                        }
+                    }
+
+                    break;
+                case { } value when IsScalar(value):
+                    entries.Add($"{member.Name} = {Standard(value)}");
+                    break;
+            }
         }
 
         entries.AddRange(Custom(options, ".google.protobuf." + options.GetType().Name, types));
@@ -54,11 +70,16 @@ internal static class ProtobufOptionsText
         };
     }
 
+    /// <summary>Whether a standard option's value is written here: message-valued ones (feature sets) are not.</summary>
+    private static bool IsScalar(object? value) => value is bool or string or Enum or IFormattable;
+
     private static string Standard(object value) => value switch
     {
         bool b => b ? "true" : "false",
         string s => Quote(s),
         Enum e => e.GetType().GetField(e.ToString())?.GetCustomAttribute<ProtoEnumAttribute>()?.Name ?? e.ToString(),
+        double d => ProtobufWireValue.FloatText(d),
+        float f => ProtobufWireValue.FloatText(f),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
@@ -86,15 +107,15 @@ internal static class ProtobufOptionsText
         var reader = new ProtobufWireReader(bytes);
         while (reader.TryReadField(out var number, out var value))
         {
-            if (types.Extension(optionsType, number) is { } known)
+            if (types.Extension(optionsType, number) is { } known && (value.WireType == 2) == IsLengthDelimited(known.Field.type))
             {
-                yield return $"({known.FullName}) = {Value(known.Field, value, types)}";
+                yield return $"({known.FullName}) = {Value(known.Field, value, types, 0)}";
             }
         }
     }
 
     /// <summary>A field's value as text: scalars as the parser reads them, messages in aggregate form <c>{ a: 1 }</c>.</summary>
-    private static string Value(FieldDescriptorProto field, ProtobufWireValue value, ProtobufTypes types)
+    private static string Value(FieldDescriptorProto field, ProtobufWireValue value, ProtobufTypes types, int depth)
     {
         switch (field.type)
         {
@@ -103,7 +124,7 @@ internal static class ProtobufOptionsText
             case FieldDescriptorProto.Type.TypeBytes:
                 return QuoteBytes(value.Bytes.Span);
             case FieldDescriptorProto.Type.TypeMessage or FieldDescriptorProto.Type.TypeGroup:
-                return Aggregate(field.TypeName, value.Bytes, types);
+                return Aggregate(field.TypeName, value.Bytes, types, depth + 1);
             case FieldDescriptorProto.Type.TypeEnum:
                 var name = types.Enum(field.TypeName)?.Descriptor.Values.FirstOrDefault(v => v.Number == (int)value.Number)?.Name;
                 return name ?? ((int)value.Number).ToString(CultureInfo.InvariantCulture);
@@ -112,21 +133,32 @@ internal static class ProtobufOptionsText
         }
     }
 
-    private static string Aggregate(string typeName, ReadOnlyMemory<byte> bytes, ProtobufTypes types)
+    private static string Aggregate(string typeName, ReadOnlyMemory<byte> bytes, ProtobufTypes types, int depth)
     {
+        if (depth > MaxAggregateDepth)
+        {
+            throw new InvalidSchemaException($"Invalid schema: an option's value nests deeper than {MaxAggregateDepth} messages.");
+        }
+
         var message = types.Message(typeName)?.Descriptor;
         var parts = new List<string>();
-        var reader = new ProtobufWireReader(bytes.ToArray());
+        var reader = new ProtobufWireReader(bytes);
         while (reader.TryReadField(out var number, out var value))
         {
-            if (message?.Fields.FirstOrDefault(f => f.Number == number) is { } field)
+            if (message?.Fields.FirstOrDefault(f => f.Number == number) is { } field && (value.WireType == 2) == IsLengthDelimited(field.type))
             {
-                parts.Add($"{field.Name}: {Value(field, value, types)}");
+                parts.Add($"{field.Name}: {Value(field, value, types, depth)}");
             }
         }
 
         return parts.Count == 0 ? "{}" : "{ " + string.Join(" ", parts) + " }";
     }
+
+    /// <summary>How deeply an option's message value may nest: the printer recurses once per level.</summary>
+    private const int MaxAggregateDepth = 32;
+
+    private static bool IsLengthDelimited(FieldDescriptorProto.Type type) =>
+        type is FieldDescriptorProto.Type.TypeString or FieldDescriptorProto.Type.TypeBytes or FieldDescriptorProto.Type.TypeMessage;
 
     public static string Quote(string text)
     {

@@ -129,7 +129,22 @@ internal sealed partial class ProtobufSchemaDiff
 
         if (!_namedTypes.TryGetValue((o.FullName, u.FullName), out var compared))
         {
-            compared = CompareDeclared(o, u, originalLocal);
+            if (_namedTypeDepth >= MaxNamedTypeDepth)
+            {
+                Add(ProtobufChange.FIELD_NAMED_TYPE_CHANGED);
+                return;
+            }
+
+            _namedTypeDepth++;
+            try
+            {
+                compared = CompareDeclared(o, u, originalLocal);
+            }
+            finally
+            {
+                _namedTypeDepth--;
+            }
+
             _namedTypes[(o.FullName, u.FullName)] = compared;
         }
 

@@ -13,8 +13,16 @@ namespace Tributary.Grains.SchemaRegistry.Protobuf;
 /// </summary>
 internal sealed partial class ProtobufSchemaDiff
 {
-    /// <summary>How many differences one comparison reports at most: enough to say why, bounded for huge schemas.</summary>
+    /// <summary>How many compatible differences one comparison keeps at most; incompatible ones are all kept.</summary>
     private const int MaxDifferences = 1000;
+
+    /// <summary>
+    /// How long a chain of message types from other files is followed (each recursion costs stack); a longer one is
+    /// refused as a changed type rather than compared.
+    /// </summary>
+    private const int MaxNamedTypeDepth = 16;
+
+    private int _namedTypeDepth;
 
     private readonly ProtobufParsedSchema _original;
     private readonly ProtobufParsedSchema _update;
@@ -97,7 +105,7 @@ internal sealed partial class ProtobufSchemaDiff
 
     /// <summary>
     /// The messages of a scope by name, with their place among them. Groups are left out (their fields are not
-    /// compared, as Confluent's parser keeps them apart); map entries stay, but are neither added nor removed.
+    /// compared, as Confluent's parser keeps them apart), and so are map entries.
     /// </summary>
     private static Dictionary<string, (DescriptorProto Message, int Index)> Messages(List<DescriptorProto> messages)
     {
@@ -105,9 +113,9 @@ internal sealed partial class ProtobufSchemaDiff
         var index = 0;
         foreach (var message in messages)
         {
+            // A map's entry is compared as the map's key and value, where the map field is.
             if (message.Options?.MapEntry == true)
             {
-                result.TryAdd(message.Name, (message, -1));
                 continue;
             }
 
@@ -160,7 +168,7 @@ internal sealed partial class ProtobufSchemaDiff
 
     private void Add(ProtobufDifference difference)
     {
-        if (_differences.Count < MaxDifferences && _seen.Add(difference))
+        if ((!difference.IsCompatible || _differences.Count < MaxDifferences) && _seen.Add(difference))
         {
             _differences.Add(difference);
         }

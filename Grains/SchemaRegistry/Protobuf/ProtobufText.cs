@@ -8,7 +8,8 @@ namespace Tributary.Grains.SchemaRegistry.Protobuf;
 /// A parsed file written back as .proto text, without comments, with resolved type names written in full (with
 /// their leading dot, so that they mean the same wherever the text is read). This is the text the registry stores for
 /// a schema registered as a serialized descriptor, and what identity is compared on. Normalized, the text is put in
-/// one order whatever order it was written in: imports, options, types, enum values and methods sorted by name, fields by number.
+/// one order whatever order it was written in, as Confluent normalizes: imports and options sorted by name, fields
+/// and enum values by number; messages, enums and services keep their order, which message indexes depend on.
 /// </summary>
 internal sealed class ProtobufText
 {
@@ -46,19 +47,19 @@ internal sealed class ProtobufText
         var importLines = Sorted(imports.Select(d => $"import {d.kind}{ProtobufOptionsText.Quote(d.name)};"), s => s);
         Block(importLines, 0);
         Block(Sorted(ProtobufOptionsText.Entries(file.Options, _types), s => s).Select(o => $"option {o};"), 0);
-        foreach (var message in Sorted(file.MessageTypes, m => m.Name))
+        foreach (var message in file.MessageTypes)
         {
             _text.Append('\n');
             Message(message, 0);
         }
 
-        foreach (var type in Sorted(file.EnumTypes, e => e.Name))
+        foreach (var type in file.EnumTypes)
         {
             _text.Append('\n');
             Enum(type, 0);
         }
 
-        foreach (var service in Sorted(file.Services, s => s.Name))
+        foreach (var service in file.Services)
         {
             _text.Append('\n');
             Service(service);
@@ -70,7 +71,13 @@ internal sealed class ProtobufText
     private void Message(DescriptorProto message, int depth)
     {
         Line(depth, $"message {message.Name} {{");
-        var inner = depth + 1;
+        Body(message, depth + 1);
+        Line(depth, "}");
+    }
+
+    /// <summary>What a message (or a group) holds between its braces.</summary>
+    private void Body(DescriptorProto message, int inner)
+    {
         foreach (var option in Sorted(ProtobufOptionsText.Entries(message.Options, _types), s => s))
         {
             Line(inner, $"option {option};");
@@ -108,7 +115,7 @@ internal sealed class ProtobufText
             Line(inner, $"extensions {Range(range.Start, range.End - 1)};");
         }
 
-        foreach (var nested in Sorted(message.NestedTypes, n => n.Name))
+        foreach (var nested in message.NestedTypes)
         {
             if (nested.Options?.MapEntry != true && !groups.Contains(nested.Name))
             {
@@ -116,13 +123,12 @@ internal sealed class ProtobufText
             }
         }
 
-        foreach (var type in Sorted(message.EnumTypes, e => e.Name))
+        foreach (var type in message.EnumTypes)
         {
             Enum(type, inner);
         }
 
         Extends(message.Extensions, inner, leadingBlank: false);
-        Line(depth, "}");
     }
 
     /// <summary>The oneof a field is in, unless it is the synthetic one of a proto3 <c>optional</c> field.</summary>
@@ -161,11 +167,7 @@ internal sealed class ProtobufText
         {
             var group = message.NestedTypes.First(n => n.Name == Short(field.TypeName));
             Line(depth, $"{label}group {group.Name} = {field.Number}{suffix} {{");
-            foreach (var member in Sorted(group.Fields, f => f.Number))
-            {
-                Field(group, member, depth + 1, inOneof: false);
-            }
-
+            Body(group, depth + 1);
             Line(depth, "}");
             return;
         }
@@ -254,7 +256,7 @@ internal sealed class ProtobufText
 
         foreach (var range in type.ReservedRanges)
         {
-            Line(depth + 1, $"reserved {Range(range.Start, range.End)};");
+            Line(depth + 1, $"reserved {Range(range.Start, range.End, int.MaxValue)};");
         }
 
         foreach (var name in type.ReservedNames)
@@ -273,7 +275,7 @@ internal sealed class ProtobufText
             Line(1, $"option {option};");
         }
 
-        foreach (var method in Sorted(service.Methods, m => m.Name))
+        foreach (var method in service.Methods)
         {
             var signature = $"rpc {method.Name} ({(method.ClientStreaming ? "stream " : "")}{method.InputType}) returns ({(method.ServerStreaming ? "stream " : "")}{method.OutputType})";
             var options = Sorted(ProtobufOptionsText.Entries(method.Options, _types), s => s).ToList();
@@ -333,9 +335,10 @@ internal sealed class ProtobufText
 
     private void Line(int depth, string line) => _text.Append(' ', depth * 2).Append(line).Append('\n');
 
-    private static string Range(int start, int end) =>
+    /// <summary>A range, inclusive; its end is written <c>max</c> at the largest number (a field's, or an enum value's).</summary>
+    private static string Range(int start, int end, int max = MaxFieldNumber) =>
         start == end ? start.ToString(CultureInfo.InvariantCulture)
-        : $"{start.ToString(CultureInfo.InvariantCulture)} to {(end >= MaxFieldNumber ? "max" : end.ToString(CultureInfo.InvariantCulture))}";
+        : $"{start.ToString(CultureInfo.InvariantCulture)} to {(end >= max ? "max" : end.ToString(CultureInfo.InvariantCulture))}";
 
     private static string Short(string typeName) => typeName[(typeName.LastIndexOf('.') + 1)..];
 

@@ -7,6 +7,13 @@ namespace Tributary.Grains.SchemaRegistry.Protobuf;
 /// <summary>One field's value as the wire carries it: a number (varint or fixed) or length-delimited bytes.</summary>
 internal readonly record struct ProtobufWireValue(int WireType, ulong Number, ReadOnlyMemory<byte> Bytes)
 {
+    /// <summary>A floating-point value as .proto text writes it: <c>inf</c>, <c>-inf</c>, <c>nan</c>, exponents as <c>1e300</c>.</summary>
+    public static string FloatText(double value) =>
+        double.IsNaN(value) ? "nan"
+        : double.IsPositiveInfinity(value) ? "inf"
+        : double.IsNegativeInfinity(value) ? "-inf"
+        : value.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e", StringComparison.Ordinal).Replace("E", "e", StringComparison.Ordinal);
+
     /// <summary>A scalar field's value as .proto text writes it.</summary>
     public static string Scalar(FieldDescriptorProto.Type type, ProtobufWireValue value)
     {
@@ -19,15 +26,15 @@ internal readonly record struct ProtobufWireValue(int WireType, ulong Number, Re
             FieldDescriptorProto.Type.TypeUint32 or FieldDescriptorProto.Type.TypeFixed32 => ((uint)n).ToString(CultureInfo.InvariantCulture),
             FieldDescriptorProto.Type.TypeSint32 => ((int)((uint)n >> 1) ^ -(int)(n & 1)).ToString(CultureInfo.InvariantCulture),
             FieldDescriptorProto.Type.TypeSint64 => ((long)(n >> 1) ^ -(long)(n & 1)).ToString(CultureInfo.InvariantCulture),
-            FieldDescriptorProto.Type.TypeFloat => BitConverter.Int32BitsToSingle((int)n).ToString("R", CultureInfo.InvariantCulture),
-            FieldDescriptorProto.Type.TypeDouble => BitConverter.Int64BitsToDouble((long)n).ToString("R", CultureInfo.InvariantCulture),
+            FieldDescriptorProto.Type.TypeFloat => FloatText(BitConverter.Int32BitsToSingle((int)n)),
+            FieldDescriptorProto.Type.TypeDouble => FloatText(BitConverter.Int64BitsToDouble((long)n)),
             _ => n.ToString(CultureInfo.InvariantCulture),
         };
     }
 }
 
 /// <summary>Reads protobuf wire format field by field; a truncated or malformed field ends the read.</summary>
-internal sealed class ProtobufWireReader(byte[] bytes)
+internal sealed class ProtobufWireReader(ReadOnlyMemory<byte> bytes)
 {
     private int _position;
 
@@ -48,15 +55,15 @@ internal sealed class ProtobufWireReader(byte[] bytes)
                 value = new ProtobufWireValue(wireType, varint, default);
                 return true;
             case 1 when _position + 8 <= bytes.Length:
-                value = new ProtobufWireValue(wireType, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(_position)), default);
+                value = new ProtobufWireValue(wireType, BinaryPrimitives.ReadUInt64LittleEndian(bytes.Span[_position..]), default);
                 _position += 8;
                 return true;
             case 5 when _position + 4 <= bytes.Length:
-                value = new ProtobufWireValue(wireType, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(_position)), default);
+                value = new ProtobufWireValue(wireType, BinaryPrimitives.ReadUInt32LittleEndian(bytes.Span[_position..]), default);
                 _position += 4;
                 return true;
             case 2 when TryReadVarint(out var length) && length <= (ulong)(bytes.Length - _position):
-                value = new ProtobufWireValue(wireType, 0, bytes.AsMemory(_position, (int)length));
+                value = new ProtobufWireValue(wireType, 0, bytes.Slice(_position, (int)length));
                 _position += (int)length;
                 return true;
             default:
@@ -69,7 +76,7 @@ internal sealed class ProtobufWireReader(byte[] bytes)
         result = 0;
         for (var shift = 0; shift < 64 && _position < bytes.Length; shift += 7)
         {
-            var b = bytes[_position++];
+            var b = bytes.Span[_position++];
             result |= (ulong)(b & 0x7f) << shift;
             if (b < 0x80)
             {

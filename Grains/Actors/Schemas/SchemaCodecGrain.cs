@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Orleans.Concurrency;
+using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry;
+
+namespace Tributary.Grains.Actors.Schemas;
+
+/// <summary>
+/// JSON values to and from Confluent's wire format (magic byte 0, the schema id big-endian, the format's bytes) for
+/// JSON Schema and Protobuf schemas. Parsed schemas are kept by id (an id's schema never changes), a bounded number.
+/// </summary>
+[StatelessWorker]
+public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
+{
+    /// <summary>Parsed schemas kept per activation; past this many, the cache starts again.</summary>
+    private const int MaxCachedSchemas = 1_000;
+
+    /// <summary>Confluent's REST Proxy error for a value that does not convert (its 42203).</summary>
+    private const int JsonConversion = 42203;
+
+    private readonly Dictionary<int, (ParsedSchema Schema, ISchemaValueCodec Codec)> _schemas = [];
+
+    public async Task<RegistryResult<IReadOnlyList<byte[]?>>> EncodeAsync(int schemaId, IReadOnlyList<string?> values)
+    {
+        var (schema, codec, error) = await SchemaAsync(schemaId);
+        if (schema is null)
+        {
+            return RegistryResult<IReadOnlyList<byte[]?>>.Fail(RegistryErrors.SchemaNotFound, error!);
+        }
+
+        var encoded = new List<byte[]?>(values.Count);
+        foreach (var value in values)
+        {
+            if (value is null)
+            {
+                encoded.Add(null);
+                continue;
+            }
+
+            try
+            {
+                var payload = codec!.Encode(schema, value);
+                var bytes = new byte[5 + payload.Length];
+                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), schemaId);
+                payload.CopyTo(bytes, 5);
+                encoded.Add(bytes);
+            }
+            catch (Exception e) when (e is FormatException or JsonException or OverflowException or InvalidOperationException or ArgumentException)
+            {
+                return RegistryResult<IReadOnlyList<byte[]?>>.Fail(JsonConversion, $"Conversion of JSON to {schema.Type} failed: {e.Message}");
+            }
+        }
+
+        return RegistryResult<IReadOnlyList<byte[]?>>.Ok(encoded);
+    }
+
+    public async Task<IReadOnlyList<DecodedValue>> DecodeAsync(IReadOnlyList<byte[]?> values)
+    {
+        var decoded = new List<DecodedValue>(values.Count);
+        foreach (var bytes in values)
+        {
+            if (bytes is null)
+            {
+                decoded.Add(new DecodedValue(null, null));
+                continue;
+            }
+
+            if (bytes.Length < 5 || bytes[0] != 0)
+            {
+                decoded.Add(new DecodedValue(null, "Unknown magic byte!"));
+                continue;
+            }
+
+            var id = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1));
+            var (schema, codec, error) = await SchemaAsync(id);
+            try
+            {
+                decoded.Add(schema is null ? new DecodedValue(null, error) : new DecodedValue(codec!.Decode(schema, bytes.AsMemory(5)), null));
+            }
+            catch (Exception e) when (e is FormatException or JsonException or OverflowException or ArgumentException or InvalidOperationException)
+            {
+                decoded.Add(new DecodedValue(null, $"Error deserializing {schema!.Type} message for id {id}: {e.Message}"));
+            }
+        }
+
+        return decoded;
+    }
+
+    private async Task<(ParsedSchema? Schema, ISchemaValueCodec? Codec, string? Error)> SchemaAsync(int id)
+    {
+        if (_schemas.TryGetValue(id, out var known))
+        {
+            return (known.Schema, known.Codec, null);
+        }
+
+        if (await GrainFactory.GetGrain<ISchemaByIdGrain>(id).GetAsync() is not { } stored)
+        {
+            return (null, null, $"Schema {id} not found");
+        }
+
+        var definition = stored.Definition;
+        if (!SchemaFormats.Default.TryGet(definition.SchemaType, out var format) || format is not ISchemaValueCodec codec)
+        {
+            return (null, null, $"Schema {id} is of type {definition.SchemaType}, which is not converted here");
+        }
+
+        try
+        {
+            var parsed = format.Parse(definition.Schema, await SchemaReferences.ResolveAsync(GrainFactory, definition.References), normalize: false);
+            if (_schemas.Count >= MaxCachedSchemas)
+            {
+                _schemas.Clear();
+            }
+
+            _schemas[id] = (parsed, codec);
+            return (parsed, codec, null);
+        }
+        catch (InvalidSchemaException e)
+        {
+            return (null, null, e.Message);
+        }
+    }
+}
