@@ -25,6 +25,7 @@ public static class RestProxyEndpoints
         services.AddSingleton<RestRecordWriter>();
         services.AddSingleton<AvroJsonConverter>();
         services.AddSingleton<V2RecordConverter>();
+        services.AddSingleton<SchemaValueConverter>();
         services.AddSingleton<V3RecordConverter>();
         services.TryAddSingleton<TopicAutoCreation>();
         return services;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.RestProxy;
+using Tributary.Grains.Interfaces.Schemas;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -39,15 +40,34 @@ internal static class ConsumerRecordsEndpoints
         }
 
         var records = new List<ConsumerRecord>(polled.Value!.Count);
-        foreach (var record in polled.Value!)
+        if (config.Format is "jsonschema" or "protobuf")
         {
-            records.Add(new ConsumerRecord(
-                record.Topic, await RenderAsync(config.Format, record.Key, avro), await RenderAsync(config.Format, record.Value, avro), record.Partition, record.Offset));
+            // Keys and values of the whole poll are read by the registry's codec at once.
+            var codec = grains.GetGrain<ISchemaCodecGrain>(0);
+            var keys = await codec.DecodeAsync(polled.Value!.Select(r => r.Key).ToList());
+            var values = await codec.DecodeAsync(polled.Value!.Select(r => r.Value).ToList());
+            if (keys.Concat(values).FirstOrDefault(d => d.Error is not null) is { } failed)
+            {
+                return RestHttp.Error(RestErrors.KafkaError, failed.Error!);
+            }
+
+            records.AddRange(polled.Value!.Select((record, i) => new ConsumerRecord(
+                record.Topic, Node(keys[i].Json), Node(values[i].Json), record.Partition, record.Offset)));
+        }
+        else
+        {
+            foreach (var record in polled.Value!)
+            {
+                records.Add(new ConsumerRecord(
+                    record.Topic, await RenderAsync(config.Format, record.Key, avro), await RenderAsync(config.Format, record.Value, avro), record.Partition, record.Offset));
+            }
         }
 
         // Written as text: the content type is the instance's format, with its charset.
         return Results.Text(JsonSerializer.Serialize(records, RestHttp.Options), accepted, Encoding.UTF8);
     }
+
+    private static JsonNode? Node(string? json) => json is null ? null : JsonNode.Parse(json);
 
     /// <summary>A key or value in the instance's format: base64, the JSON document, or Avro's JSON encoding.</summary>
     private static async Task<JsonNode?> RenderAsync(string format, byte[]? bytes, AvroJsonConverter avro)

@@ -12,7 +12,7 @@ namespace Tributary.Gateway.RestProxy.V2;
 /// </summary>
 internal static class ConsumersEndpoints
 {
-    private static readonly string[] Formats = ["binary", "json", "avro"];
+    private static readonly string[] Formats = ["binary", "json", "avro", "jsonschema", "protobuf"];
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -34,7 +34,7 @@ internal static class ConsumersEndpoints
             || body.AutoCommitEnable is { } commit && !bool.TryParse(commit, out _))
         {
             return RestHttp.Error(RestErrors.InvalidConsumerConfig,
-                $"Invalid consumer configuration: format must be binary, json or avro (jsonschema and protobuf are not supported yet), auto.offset.reset earliest, latest or none");
+                $"Invalid consumer configuration: format must be binary, json, avro, jsonschema or protobuf, auto.offset.reset earliest, latest or none");
         }
 
         var name = body.Name ?? body.Id ?? $"rest-consumer-{Guid.NewGuid():N}";

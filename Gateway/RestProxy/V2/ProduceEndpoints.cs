@@ -36,11 +36,9 @@ internal static class ProduceEndpoints
         string topic, int? partition, HttpRequest request, TopicAutoCreation topics, V2RecordConverter converter, RestRecordWriter writer, RestProxyLog log)
     {
         var format = Format(RestHttp.MediaType(request));
-        if (format is null or "jsonschema" or "protobuf")
+        if (format is null)
         {
-            var message = format is null
-                ? $"Unsupported content type {request.ContentType}: produce with application/vnd.kafka.{{binary,json,avro}}.v2+json"
-                : $"The {format} embedded format is not supported yet: produce binary, json or avro";
+            var message = $"Unsupported content type {request.ContentType}: produce with application/vnd.kafka.{{binary,json,avro,jsonschema,protobuf}}.v2+json";
             log.Rejected(request, StatusCodes.Status415UnsupportedMediaType, message);
             return RestHttp.Error(StatusCodes.Status415UnsupportedMediaType, message);
         }

@@ -7,16 +7,22 @@ using Tributary.Grains.Interfaces.Topics;
 namespace Tributary.Gateway.RestProxy.V2;
 
 /// <summary>
-/// API v2 records into Kafka's bytes in the request's embedded format: binary (base64), json (the document's bytes)
-/// or avro (Avro's JSON encoding, its schemas by text or id through the registry, written in Confluent's wire format).
+/// API v2 records into Kafka's bytes in the request's embedded format: binary (base64), json (the document's bytes),
+/// avro (Avro's JSON encoding, its schemas by text or id through the registry, written in Confluent's wire format), or
+/// jsonschema and protobuf (<see cref="SchemaValueConverter"/>).
 /// Every record of a request is converted before any is written: the first that cannot be rejects them all.
 /// </summary>
-internal sealed class V2RecordConverter(AvroJsonConverter avro)
+internal sealed class V2RecordConverter(AvroJsonConverter avro, SchemaValueConverter schemaValues)
 {
     /// <summary>The records in Kafka's bytes and the schema ids used, or the Confluent error code and message that reject the request.</summary>
     public async Task<(List<RestRecord>? Records, int? KeySchemaId, int? ValueSchemaId, (int Code, string Message)? Rejection)> ConvertAsync(
         string format, string topic, int? partition, ProduceRequest body, TopicDescription description)
     {
+        if (format is "jsonschema" or "protobuf")
+        {
+            return await schemaValues.ConvertAsync(format == "protobuf" ? "PROTOBUF" : "JSON", topic, partition, body, description);
+        }
+
         var entries = body.Records;
         (int Id, Schema? Schema)? keySchema = null, valueSchema = null;
         if (format == "avro")

@@ -42,6 +42,8 @@ public sealed class RestConsumerTests(RestConsumerFixture broker) : IClassFixtur
     [InlineData("json")]
     [InlineData("binary")]
     [InlineData("avro")]
+    [InlineData("jsonschema")]
+    [InlineData("protobuf")]
     public async Task TheQuickstart_ProducesConsumesCommitsAndDeletes(string format)
     {
         var topic = $"quickstart-{format}";
@@ -53,9 +55,16 @@ public sealed class RestConsumerTests(RestConsumerFixture broker) : IClassFixtur
             _ => Enumerable.Range(0, 20).Select(i => (object)new { id = i, name = $"n{i}" }).ToArray(),
         };
         var produce = new Dictionary<string, object> { ["records"] = values.Select(v => new { value = v }).ToArray() };
-        if (format == "avro")
+        produce["value_schema"] = format switch
         {
-            produce["value_schema"] = """{"type":"record","name":"Quick","fields":[{"name":"id","type":"int"},{"name":"name","type":"string"}]}""";
+            "avro" => """{"type":"record","name":"Quick","fields":[{"name":"id","type":"int"},{"name":"name","type":"string"}]}""",
+            "jsonschema" => """{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"}},"required":["id","name"]}""",
+            "protobuf" => """syntax = "proto3"; message Quick { int32 id = 1; string name = 2; }""",
+            _ => null!,
+        };
+        if (format is "json" or "binary")
+        {
+            produce.Remove("value_schema");
         }
 
         Assert.Equal(200, (await rest.ProduceAsync($"/topics/{topic}", format, produce)).Status);

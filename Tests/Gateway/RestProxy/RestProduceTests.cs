@@ -171,9 +171,7 @@ public sealed class RestProduceTests(BrokerFixture broker) : IClassFixture<Broke
         Assert.Equal(40402, RestClient.ErrorCode(await rest.ProduceAsync("/topics/rest-bad", "json", new { records = new object[] { new { value = 1 }, new { value = 2, partition = 9 } } })));
         var wrongType = await rest.SendAsync(HttpMethod.Post, "/topics/rest-bad", new { records = new[] { new { value = 1 } } }, "text/plain");
         Assert.Equal((415, 415), (wrongType.Status, RestClient.ErrorCode(wrongType)));
-        var protobuf = await rest.ProduceAsync("/topics/rest-bad", "protobuf", new { records = new[] { new { value = 1 } } });
-        Assert.Equal(415, protobuf.Status);
-        Assert.Contains("protobuf", protobuf.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(42202, RestClient.ErrorCode(await rest.ProduceAsync("/topics/rest-bad", "protobuf", new { records = new[] { new { value = 1 } } })));
 
         foreach (var partition in new[] { 0, 1 })
         {
