@@ -73,6 +73,16 @@ internal sealed class SubjectVersionLog(IGrainStorage storage, GrainId grain)
             writes.Add(k > last ? ClearAsync(k) : storage.WriteStateAsync(StateName(k), grain, _chunks[k]));
         }
 
+        // Stored chunks above the last, left empty by a gap in the numbers (IMPORT mode), go too: a chunk written later
+        // in their place starts afresh.
+        for (var k = last + 1; k < _chunks.Count; k++)
+        {
+            if (!_dirty.Contains(k) && _chunks[k].RecordExists)
+            {
+                writes.Add(ClearAsync(k));
+            }
+        }
+
         _dirty.Clear();
         await Task.WhenAll(writes);
         _chunks.RemoveRange(last + 1, _chunks.Count - last - 1);

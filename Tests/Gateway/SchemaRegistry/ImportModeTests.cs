@@ -75,5 +75,20 @@ public sealed class ImportModeTests(BrokerFixture broker) : IClassFixture<Broker
         Assert.Equal("Cannot import since found existing subjects", refused.Body!["message"]!.GetValue<string>());
         Assert.Equal("IMPORT", forced.Body!["mode"]!.GetValue<string>());
         Assert.Equal((90_000, 2), (imported.Body!["id"]!.GetValue<int>(), imported.Body!["version"]!.GetValue<int>()));
+
+        // A version imported past a gap, then deleted for good: the versions registered after it are stored.
+        Assert.Equal(200, (await http.PutAsync("/mode/gap", new { mode = "IMPORT" })).Status);
+        await http.PostAsync("/subjects/gap/versions", new { schema = Schemas.Record("Gap", "a"), id = 95_000, version = 1 });
+        await http.PostAsync("/subjects/gap/versions", new { schema = Schemas.Record("Gap", "a", "b"), id = 95_001, version = 80 });
+        Assert.Equal(200, (await http.PutAsync("/mode/gap", new { mode = "READWRITE" })).Status);
+        Assert.Equal(200, (await http.DeleteAsync("/subjects/gap/versions/80")).Status);
+        Assert.Equal(200, (await http.DeleteAsync("/subjects/gap/versions/80?permanent=true")).Status);
+        Assert.Equal(200, (await http.PutAsync("/config/gap", new { compatibility = "NONE" })).Status);
+        for (var v = 2; v <= 40; v++)
+        {
+            var added = await http.PostAsync("/subjects/gap/versions", new { schema = Schemas.Record("Gap", [.. Enumerable.Range(0, v).Select(f => $"g{f}")]) });
+            Assert.True(added.Status == 200, added.Body?.ToJsonString());
+            Assert.Equal(v, added.Body!["version"]!.GetValue<int>());
+        }
     }
 }
