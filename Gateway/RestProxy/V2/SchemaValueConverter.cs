@@ -66,11 +66,27 @@ internal sealed class SchemaValueConverter(IGrainFactory grains)
         return (records, keyId, valueId, null);
     }
 
+    /// <summary>The id of a subject's version ("latest" or a number), which must be of the format.</summary>
+    public async Task<(int? Id, (int, string)? Error)> VersionIdAsync(string schemaType, string subject, string version)
+    {
+        var found = await grains.GetGrain<ISchemaSubjectGrain>(subject).GetVersionAsync(version, includeDeleted: false);
+        return found.Value is { } stored
+            ? stored.Definition.SchemaType == schemaType ? (stored.Id, null) : (null, (RestErrors.InvalidSchema, $"Subject {subject} version {version} is {stored.Definition.SchemaType}, not {schemaType}"))
+            : (null, (found.ErrorCode, found.Message ?? "Schema not found"));
+    }
+
+    /// <summary>One JSON value in the wire format of schema <paramref name="id"/>, or why it does not fit.</summary>
+    public async Task<(byte[]? Bytes, string? Error)> EncodeAsync(int id, string json)
+    {
+        var encoded = await grains.GetGrain<ISchemaCodecGrain>(0).EncodeAsync(id, [json]);
+        return encoded.ErrorCode == RegistryErrors.None ? (encoded.Value![0], null) : (null, encoded.Message);
+    }
+
     private static string? Json(System.Text.Json.JsonElement? element) =>
         element is { ValueKind: not System.Text.Json.JsonValueKind.Null } json ? json.GetRawText() : null;
 
     /// <summary>The id of a schema given by id (which must exist and be of the format) or by text (registered).</summary>
-    private async Task<(int? Id, (int, string)? Error)> SchemaIdAsync(string schemaType, string subject, string? text, int? id)
+    public async Task<(int? Id, (int, string)? Error)> SchemaIdAsync(string schemaType, string subject, string? text, int? id)
     {
         if (id is { } given)
         {

@@ -8,10 +8,10 @@ using Tributary.Gateway.RestProxy.V3.Json;
 namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>
-/// API v3 records into Kafka's bytes: keys and values typed BINARY (base64), JSON, STRING or AVRO (by schema id,
-/// subject version, schema text, or the subject's latest schema when no type is given), headers base64.
+/// API v3 records into Kafka's bytes: keys and values typed BINARY (base64), JSON, STRING, AVRO, JSONSCHEMA or PROTOBUF
+/// (by schema id, subject version, schema text, or the subject's latest schema; without a type, an Avro one), headers base64.
 /// </summary>
-internal sealed class V3RecordConverter(AvroJsonConverter avro)
+internal sealed class V3RecordConverter(AvroJsonConverter avro, V2.SchemaValueConverter schemaValues)
 {
     /// <summary>The record to write, and what its key and value were, or the HTTP-style error code and message that rejects it.</summary>
     public async Task<(RestRecord? Record, ProduceResponseData? Key, ProduceResponseData? Value, int Code, string? Message)> ConvertAsync(
@@ -75,8 +75,12 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
                 return (raw, new ProduceResponseData("JSON", raw.Length), null);
             case "AVRO" or null:
                 return await ConvertAvroAsync(topic, isKey, data);
+            case "JSONSCHEMA":
+                return await ConvertWithSchemaAsync(topic, isKey, data, "JSONSCHEMA", "JSON");
+            case "PROTOBUF":
+                return await ConvertWithSchemaAsync(topic, isKey, data, "PROTOBUF", "PROTOBUF");
             default:
-                return (null, null, $"Data type {data.Type} is not supported: use BINARY, JSON, STRING or AVRO.");
+                return (null, null, $"Data type {data.Type} is not supported: use BINARY, JSON, STRING, AVRO, JSONSCHEMA or PROTOBUF.");
         }
     }
 
@@ -102,6 +106,25 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro)
         {
             return (null, null, $"Conversion of JSON to Avro failed: {e.Message}");
         }
+    }
+
+    /// <summary>A JSONSCHEMA or PROTOBUF key or value, converted by the registry's codec.</summary>
+    private async Task<(byte[]? Bytes, ProduceResponseData? Info, string? Error)> ConvertWithSchemaAsync(
+        string topic, bool isKey, ProduceRequestData data, string dataType, string schemaType)
+    {
+        var subject = data.Subject ?? $"{topic}-{(isKey ? "key" : "value")}";
+        var (id, error) = data.SchemaId is not null || data.Schema is not null
+            ? await schemaValues.SchemaIdAsync(schemaType, subject, data.Schema, data.SchemaId)
+            : await schemaValues.VersionIdAsync(schemaType, subject, data.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "latest");
+        if (id is null)
+        {
+            return (null, null, $"Schema not found for subject {subject}: {error?.Item2}");
+        }
+
+        var (bytes, failure) = await schemaValues.EncodeAsync(id.Value, data.Raw is { } json ? Encoding.UTF8.GetString(json) : "null");
+        return bytes is null
+            ? (null, null, failure)
+            : (bytes, new ProduceResponseData(dataType, bytes.Length, subject, id), null);
     }
 
     private static bool TryBase64(string text, out byte[] bytes)

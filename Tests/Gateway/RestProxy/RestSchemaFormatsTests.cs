@@ -109,6 +109,40 @@ public sealed class RestSchemaFormatsTests(BrokerFixture broker) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task V3RecordsTypedJsonSchemaAndProtobuf_AreWrittenInTheWireFormat()
+    {
+        await broker.CreateAsync("v3-jsonschema", 1);
+        await broker.CreateAsync("rest-protobuf-v3", 1);
+        using var rest = new RestClient(broker.RestUrl);
+        var cluster = (await rest.GetAsync("/v3/clusters")).Body!["data"]![0]!["cluster_id"]!.GetValue<string>();
+        Task<(int Status, System.Text.Json.Nodes.JsonNode? Body)> PostAsync(string topic, object value) =>
+            rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/{topic}/records", new { value }, "application/json");
+
+        var order = await PostAsync("v3-jsonschema", new { type = "JSONSCHEMA", schema = OrderSchema, data = new { Id = "v3", Amount = 2.5 } });
+        var badOrder = await PostAsync("v3-jsonschema", new { type = "JSONSCHEMA", schema_id = order.Body!["value"]!["schema_id"]!.GetValue<int>(), data = new { Id = "v3" } });
+        var person = await PostAsync("rest-protobuf-v3", new { type = "PROTOBUF", schema = PersonSchema, data = new { name = "v3", age = 7 } });
+        var latest = await PostAsync("rest-protobuf-v3", new { type = "PROTOBUF", data = new { name = "latest", kind = "ADULT" } });
+
+        Assert.Equal((200, 400), (order.Status, badOrder.Status));
+        Assert.Equal(("JSONSCHEMA", "v3-jsonschema-value"), (order.Body["value"]!["type"]!.GetValue<string>(), order.Body["value"]!["subject"]!.GetValue<string>()));
+        Assert.Equal((200, 200), (person.Status, latest.Status));
+        Assert.Equal(person.Body!["value"]!["schema_id"]!.GetValue<int>(), latest.Body!["value"]!["schema_id"]!.GetValue<int>());
+
+        using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = broker.RegistryUrl });
+        var orders = SerdesTopics.Consume(broker.BootstrapServers, "v3-jsonschema", 1, new JsonDeserializer<Order>(registry).AsSyncOverAsync());
+        Assert.Equal(("v3", 2.5), (orders.Single().Id, orders.Single().Amount));
+        var bytes = SerdesTopics.Consume(broker.BootstrapServers, "rest-protobuf-v3", 2, Deserializers.ByteArray);
+        var read = await ConfluentSchemaRegistryJs.RunAsync(ReadScript, new Dictionary<string, string>
+        {
+            ["REGISTRY"] = broker.RegistryUrl,
+            ["RECORDS"] = JsonSerializer.Serialize(bytes.Select(Convert.ToHexStringLower)),
+        });
+        var values = read.GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(("v3", "7"), (values[0].GetProperty("name").GetString(), values[0].GetProperty("age").GetString()));
+        Assert.Equal(("latest", 1), (values[1].GetProperty("name").GetString(), values[1].GetProperty("kind").GetInt32()));
+    }
+
     /// <summary>Confluent's JavaScript Protobuf deserializer over hex records; BigInts written as strings.</summary>
     private const string ReadScript = """
         const { ProtobufDeserializer } = require('@confluentinc/schemaregistry/dist/serde/protobuf');
