@@ -23,11 +23,6 @@ internal sealed class ProtobufImports : IFileSystem
         Add(references);
     }
 
-    /// <summary>Whether <paramref name="name"/> is a file the registry resolves without a reference.</summary>
-    public static bool IsBuiltIn(string name) =>
-        name.StartsWith("google/protobuf/", StringComparison.Ordinal) || name.StartsWith("google/type/", StringComparison.Ordinal)
-        || name is "confluent/meta.proto" or "confluent/type/decimal.proto";
-
     public bool Exists(string path) => _files.ContainsKey(Relative(path));
 
     public TextReader? OpenText(string path) => _files.TryGetValue(Relative(path), out var text) ? new StringReader(text) : null;
