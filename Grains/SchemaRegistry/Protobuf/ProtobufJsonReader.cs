@@ -134,20 +134,9 @@ internal sealed class ProtobufJsonReader(ProtobufTypes types)
                     position += 4;
                     break;
                 default:
-                    ulong varint = 0;
-                    for (var shift = 0; ; shift += 7)
+                    if (!ProtobufWireReader.TryReadVarint(span, ref position, out var varint))
                     {
-                        if (position >= span.Length || shift >= 64)
-                        {
-                            throw new FormatException($"A packed {field.Name} ends inside a varint.");
-                        }
-
-                        var b = span[position++];
-                        varint |= (ulong)(b & 0x7f) << shift;
-                        if (b < 0x80)
-                        {
-                            break;
-                        }
+                        throw new FormatException($"A packed {field.Name} ends inside a varint.");
                     }
 
                     value = new ProtobufWireValue(0, varint, default);
@@ -229,9 +218,7 @@ internal sealed class ProtobufJsonReader(ProtobufTypes types)
                 var (s, n) = SecondsAndNanos(bytes);
                 json.WriteStringValue((s + n / 1_000_000_000m).ToString(CultureInfo.InvariantCulture) + "s");
                 return true;
-            case "google.protobuf.DoubleValue" or "google.protobuf.FloatValue" or "google.protobuf.Int64Value" or "google.protobuf.UInt64Value"
-                or "google.protobuf.Int32Value" or "google.protobuf.UInt32Value" or "google.protobuf.BoolValue" or "google.protobuf.StringValue"
-                or "google.protobuf.BytesValue":
+            case var name when ProtobufTypes.IsWrapper(name):
                 var field = message.Descriptor.Fields.First(f => f.Number == 1);
                 var reader = new ProtobufWireReader(bytes.ToArray());
                 ProtobufWireValue? found = null;

@@ -157,9 +157,7 @@ internal sealed class ProtobufJsonWriter(ProtobufTypes types)
                 var whole = decimal.Truncate(seconds);
                 WriteSecondsAndNanos(output, (long)whole, (int)((seconds - whole) * 1_000_000_000m));
                 return;
-            case "google.protobuf.DoubleValue" or "google.protobuf.FloatValue" or "google.protobuf.Int64Value" or "google.protobuf.UInt64Value"
-                or "google.protobuf.Int32Value" or "google.protobuf.UInt32Value" or "google.protobuf.BoolValue" or "google.protobuf.StringValue"
-                or "google.protobuf.BytesValue" when value.ValueKind != JsonValueKind.Object:
+            case var name when ProtobufTypes.IsWrapper(name) && value.ValueKind != JsonValueKind.Object:
                 WriteSingle(message.Descriptor.Fields.First(f => f.Number == 1), value, output, depth);
                 return;
             default:

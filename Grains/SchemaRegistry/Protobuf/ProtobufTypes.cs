@@ -49,6 +49,11 @@ internal sealed class ProtobufTypes
 
     public static string Strip(string typeName) => typeName.StartsWith('.') ? typeName[1..] : typeName;
 
+    /// <summary>Whether a message is one of the well-known wrappers (<c>google.protobuf.Int32Value</c>, ...), JSON's plain values.</summary>
+    public static bool IsWrapper(string fullName) => fullName is "google.protobuf.DoubleValue" or "google.protobuf.FloatValue"
+        or "google.protobuf.Int64Value" or "google.protobuf.UInt64Value" or "google.protobuf.Int32Value" or "google.protobuf.UInt32Value"
+        or "google.protobuf.BoolValue" or "google.protobuf.StringValue" or "google.protobuf.BytesValue";
+
     private void AddMessage(string scope, DescriptorProto message, FileDescriptorProto file)
     {
         var fullName = scope + message.Name;

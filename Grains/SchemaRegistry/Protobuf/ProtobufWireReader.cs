@@ -71,12 +71,15 @@ internal sealed class ProtobufWireReader(ReadOnlyMemory<byte> bytes)
         }
     }
 
-    private bool TryReadVarint(out ulong result)
+    private bool TryReadVarint(out ulong result) => TryReadVarint(bytes.Span, ref _position, out result);
+
+    /// <summary>A varint at <paramref name="position"/>, which moves past it; false when the bytes end inside one.</summary>
+    public static bool TryReadVarint(ReadOnlySpan<byte> span, ref int position, out ulong result)
     {
         result = 0;
-        for (var shift = 0; shift < 64 && _position < bytes.Length; shift += 7)
+        for (var shift = 0; shift < 64 && position < span.Length; shift += 7)
         {
-            var b = bytes.Span[_position++];
+            var b = span[position++];
             result |= (ulong)(b & 0x7f) << shift;
             if (b < 0x80)
             {
