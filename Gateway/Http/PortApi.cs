@@ -38,12 +38,17 @@ public static partial class PortApi
 
     private static readonly JsonSerializerOptions EnvelopeOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// The API on <paramref name="port"/>: its limits, its error envelope, then <paramref name="beforeRouting"/> (a
+    /// rewrite of paths, say), then the routes <paramref name="map"/> adds.
+    /// </summary>
     public static IApplicationBuilder MapPortApi(
         this IApplicationBuilder app,
         int port,
         PortApiErrors errors,
         long maxRequestBodyBytes,
-        Action<RouteGroupBuilder, ILogger> map) =>
+        Action<RouteGroupBuilder, ILogger> map,
+        Action<IApplicationBuilder>? beforeRouting = null) =>
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);
@@ -67,6 +72,7 @@ public static partial class PortApi
             branch.Use((context, next) => IsOverLong(context)
                 ? WriteErrorAsync(context, errors.ContentType, StatusCodes.Status414UriTooLong, "URI Too Long")
                 : next(context));
+            beforeRouting?.Invoke(branch);
             branch.UseRouting();
             branch.UseEndpoints(endpoints => map(endpoints.MapGroup(""), logger));
         });

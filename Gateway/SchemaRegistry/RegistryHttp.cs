@@ -93,7 +93,7 @@ internal static partial class RegistryHttp
     /// The definition with its schema in the form the <c>format</c> query parameter asks for (<c>serialized</c>: a
     /// Protobuf descriptor in base64); as stored without one.
     /// </summary>
-    public static async Task<RegistryResult<SchemaDefinition>> FormattedAsync(HttpRequest request, IGrainFactory grains, SchemaDefinition definition)
+    public static async Task<RegistryResult<SchemaDefinition>> FormattedAsync(HttpRequest request, IGrainFactory grains, SchemaDefinition definition, string context)
     {
         var format = request.Query["format"].ToString();
         if (format.Length == 0)
@@ -101,7 +101,7 @@ internal static partial class RegistryHttp
             return RegistryResult<SchemaDefinition>.Ok(definition);
         }
 
-        var result = await grains.GetGrain<ISchemaFormatterGrain>(0).FormatAsync(definition, format);
+        var result = await grains.GetGrain<ISchemaFormatterGrain>(0).FormatAsync(definition, format, context);
         return result.ErrorCode == RegistryErrors.None
             ? RegistryResult<SchemaDefinition>.Ok(definition with { Schema = result.Value! })
             : RegistryResult<SchemaDefinition>.Fail(result.ErrorCode, result.Message ?? "");
@@ -135,9 +135,25 @@ internal static partial class RegistryHttp
         return items.Skip(offset).Take(limit).ToList();
     }
 
-    public static ISchemaSubjectGrain SubjectGrain(IGrainFactory grains, string subject) => grains.GetGrain<ISchemaSubjectGrain>(Subject(subject));
+    /// <summary>A subject from its route value, with its context (<c>:.:name</c> is the default context's <c>name</c>).</summary>
+    public static QualifiedSubject Qualified(string routeValue) => QualifiedSubject.Parse(Subject(routeValue));
 
-    public static ISchemaRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<ISchemaRegistryGrain>(0);
+    /// <summary>42208 for a subject Confluent refuses (<see cref="QualifiedSubject.IsValid"/>), null for one it takes.</summary>
+    public static IResult? InvalidSubject(HttpRequest request, RegistryRejections rejections, string routeSubject, bool configOrMode)
+    {
+        var subject = Subject(routeSubject);
+        if (QualifiedSubject.IsValid(subject, configOrMode))
+        {
+            return null;
+        }
+
+        rejections.IfRejected(request, RegistryErrors.InvalidSubject, subject);
+        return Error(RegistryErrors.InvalidSubject, $"The specified subject '{subject}' is not a valid.");
+    }
+
+    public static ISchemaSubjectGrain SubjectGrain(IGrainFactory grains, string subject) => grains.SchemaSubject(Qualified(subject));
+
+    public static ISchemaRegistryGrain Registry(IGrainFactory grains, string context = QualifiedSubject.DefaultContext) => grains.SchemaRegistry(context);
 
     public static SubjectVersionBody VersionBody(SubjectVersion version) => new(
         version.Subject, version.Version, version.Id, TypeForResponse(version.Definition.SchemaType),

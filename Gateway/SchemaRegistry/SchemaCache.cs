@@ -8,27 +8,27 @@ namespace Tributary.Gateway.SchemaRegistry;
 /// <summary>
 /// Schemas by id, kept by the gateway once fetched, with their GET /schemas/ids/{id} body already serialized: an id's
 /// definition never changes (ids are never reused), so the cache cannot go stale, and deserializers' lookups by id
-/// stay off the grains.
+/// stay off the grains. Ids are numbered per schema context, so the context is part of the key.
 /// </summary>
 public sealed class SchemaCache(IGrainFactory grains)
 {
-    private readonly ConcurrentDictionary<int, CachedSchema> _byId = new();
+    private readonly ConcurrentDictionary<(string Context, int Id), CachedSchema> _byId = new();
 
-    public async ValueTask<CachedSchema?> GetAsync(int id)
+    public async ValueTask<CachedSchema?> GetAsync(int id, string context = QualifiedSubject.DefaultContext)
     {
-        if (_byId.TryGetValue(id, out var cached))
+        if (_byId.TryGetValue((context, id), out var cached))
         {
             return cached;
         }
 
-        var stored = await grains.GetGrain<ISchemaByIdGrain>(id).GetAsync();
+        var stored = await grains.SchemaById(id, context).GetAsync();
         if (stored is null)
         {
             return null;
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(RegistryHttp.SchemaBodyOf(stored.Definition), RegistryJson.Options);
-        return _byId.GetOrAdd(id, new CachedSchema(stored.Definition, stored.Guid, body));
+        return _byId.GetOrAdd((context, id), new CachedSchema(stored.Definition, stored.Guid, body));
     }
 }
 

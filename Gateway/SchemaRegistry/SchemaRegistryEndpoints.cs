@@ -27,11 +27,12 @@ public static class SchemaRegistryEndpoints
         app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<RegistryLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             RootEndpoints.Map(api);
+            ContextsEndpoints.Map(api);
             SchemasEndpoints.Map(api);
             SubjectsEndpoints.Map(api);
             SubjectVersionsEndpoints.Map(api);
             CompatibilityEndpoints.Map(api);
             ConfigEndpoints.Map(api);
             ModeEndpoints.Map(api);
-        });
+        }, beforeRouting: branch => branch.Use(ContextPaths.RewriteAsync));
 }

@@ -68,9 +68,13 @@ public interface ISchemaSubjectGrain : IGrainWithStringKey
     Task SetModeAsync(string? mode);
 }
 
-/// <summary>The registry's global config and mode, and the list of subjects. One instance, key 0.</summary>
+/// <summary>
+/// One schema context's config and mode, its list of subjects and its schema ids: key 0 for the default context (whose
+/// config and mode are the registry's global ones), key 0 with the context's name as extension for another
+/// (<see cref="SchemaGrains.SchemaRegistry"/>). The default context's grain also keeps the list of contexts.
+/// </summary>
 [Alias("Tributary.Schemas.ISchemaRegistryGrain")]
-public interface ISchemaRegistryGrain : IGrainWithIntegerKey
+public interface ISchemaRegistryGrain : IGrainWithIntegerKey, IGrainWithIntegerCompoundKey
 {
     [Alias("GetConfig"), AlwaysInterleave]
     Task<RegistryConfig> GetConfigAsync();
@@ -97,8 +101,32 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
     [Alias("GetMode"), AlwaysInterleave]
     Task<string> GetModeAsync();
 
+    /// <summary>The config set on this context itself, null when nothing is (then the server's defaults apply).</summary>
+    [Alias("GetOwnConfig"), AlwaysInterleave]
+    Task<RegistryConfig?> GetOwnConfigAsync();
+
+    /// <summary>The mode set on this context itself, null when none is.</summary>
+    [Alias("GetOwnMode"), AlwaysInterleave]
+    Task<string?> GetOwnModeAsync();
+
+    /// <summary>Sets the context's mode; null removes it (READWRITE applies).</summary>
     [Alias("SetMode")]
-    Task SetModeAsync(string mode);
+    Task SetModeAsync(string? mode);
+
+    /// <summary>The default context's grain: the other contexts that have had a schema and were not deleted since, by name.</summary>
+    [Alias("Contexts"), AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetContextsAsync();
+
+    /// <summary>The default context's grain: <paramref name="context"/> has (or no longer has, <paramref name="exists"/> false) a place in the list.</summary>
+    [Alias("RecordContext")]
+    Task RecordContextAsync(string context, bool exists);
+
+    /// <summary>
+    /// DELETE /contexts/{c} on this context's grain, once its subjects are all gone: it leaves the list of contexts until
+    /// a schema is registered in it again. Its ids are kept, so none is handed out twice.
+    /// </summary>
+    [Alias("DeleteContext")]
+    Task DeleteContextAsync();
 
     /// <summary>A subject has a live version (true) or only soft-deleted ones (false); null removes it.</summary>
     [Alias("UpdateSubject")]
@@ -125,11 +153,11 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey
 }
 
 /// <summary>
-/// One registered schema, keyed by its id: the definition (immutable) and where it is used. Created by the identity
+/// One registered schema, keyed by its id (and its context, <see cref="SchemaGrains.SchemaById"/>): the definition (immutable) and where it is used. Created by the identity
 /// grain of its schema.
 /// </summary>
 [Alias("Tributary.Schemas.ISchemaByIdGrain")]
-public interface ISchemaByIdGrain : IGrainWithIntegerKey
+public interface ISchemaByIdGrain : IGrainWithIntegerKey, IGrainWithIntegerCompoundKey
 {
     [Alias("Get"), AlwaysInterleave]
     Task<StoredSchema?> GetAsync();
@@ -153,8 +181,8 @@ public interface ISchemaByIdGrain : IGrainWithIntegerKey
 }
 
 /// <summary>
-/// The id of one schema identity (key: type and identity, hashed): the same schema registered under any subject gets
-/// this one id.
+/// The id of one schema identity (key: the context's prefix, type and identity, hashed): the same schema registered
+/// under any subject of a context gets this one id.
 /// </summary>
 [Alias("Tributary.Schemas.ISchemaIdentityGrain")]
 public interface ISchemaIdentityGrain : IGrainWithStringKey
@@ -177,7 +205,7 @@ public interface ISchemaIdentityGrain : IGrainWithStringKey
     Task<int?> FindAsync();
 }
 
-/// <summary>The id of the schema a GUID names (key: the GUID). Written before the schema's by-id grain.</summary>
+/// <summary>The id of the schema a GUID names (key: the context's prefix and the GUID). Written before the schema's by-id grain.</summary>
 [Alias("Tributary.Schemas.ISchemaGuidGrain")]
 public interface ISchemaGuidGrain : IGrainWithStringKey
 {
@@ -196,9 +224,12 @@ public interface ISchemaGuidGrain : IGrainWithStringKey
 [Alias("Tributary.Schemas.ISchemaFormatterGrain")]
 public interface ISchemaFormatterGrain : IGrainWithIntegerKey
 {
-    /// <summary>The schema text in <paramref name="format"/>; the stored text for a format the schema's type does not have.</summary>
+    /// <summary>
+    /// The schema text in <paramref name="format"/>; the stored text for a format the schema's type does not have. Its
+    /// unqualified references are in <paramref name="context"/>.
+    /// </summary>
     [Alias("Format")]
-    Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format);
+    Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format, string context);
 }
 
 /// <summary>

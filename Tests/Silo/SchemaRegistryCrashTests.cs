@@ -128,4 +128,35 @@ public sealed class SchemaRegistryCrashTests : IDisposable
             Assert.True(next > 900_000);
         }
     }
+
+    [Fact]
+    public async Task AContextsSchemasIdsAndConfig_SurviveAKillDashNine()
+    {
+        var ids = new List<int>();
+        await using (var silo = await SiloProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.RegistryUrl) };
+            using var config = JsonContent.Create(new { compatibility = "NONE" }, mediaType: new System.Net.Http.Headers.MediaTypeHeaderValue(ContentType));
+            Assert.True((await http.PutAsync("/config/:.kept:", config)).IsSuccessStatusCode);
+            for (var version = 1; version <= 3; version++)
+            {
+                ids.Add((await TryRegisterAsync(http, ":.kept:orders", Schema("orders", version)))!.Value);
+            }
+
+            await silo.KillAsync();
+        }
+
+        await using (var silo = await SiloProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.RegistryUrl) };
+            Assert.Equal([1, 2, 3], ids);
+            Assert.Equal([".", ".kept"], (await http.GetFromJsonAsync<string[]>("/contexts"))!);
+            Assert.Equal([":.kept:orders"], (await http.GetFromJsonAsync<string[]>("/subjects"))!);
+            var byId = await http.GetFromJsonAsync<JsonObject>("/schemas/ids/2?subject=:.kept:orders");
+            Assert.Equal(2, JsonNode.Parse(byId!["schema"]!.GetValue<string>())!["fields"]!.AsArray().Count);
+            Assert.Equal("NONE", (await http.GetFromJsonAsync<JsonObject>("/config/:.kept:"))!["compatibilityLevel"]!.GetValue<string>());
+            Assert.True(await TryRegisterAsync(http, ":.kept:orders", Schema("orders", 4)) > 3);
+            Assert.Equal(1, await TryRegisterAsync(http, "orders", Schema("orders", 1)));
+        }
+    }
 }

@@ -7,7 +7,11 @@ using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 
-/// <summary>Compatibility levels and the normalize flag, global (the registry grain) and per subject (the subject's grain).</summary>
+/// <summary>
+/// Compatibility levels, the normalize flag and data-contract defaults: global (the default context's registry grain),
+/// per context (<c>/config/:.ctx:</c>, that context's registry grain; a subject in it falls back to them, not to the
+/// global ones, as in Confluent) and per subject (the subject's grain).
+/// </summary>
 internal static class ConfigEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -40,17 +44,29 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> GetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains)
     {
+        var qualified = RegistryHttp.Qualified(subject);
+        if (qualified.Name.Length == 0)
+        {
+            return await RegistryHttp.Registry(grains, qualified.Context).GetOwnConfigAsync() is { } context
+                ? ConfigGet(context)
+                : await FallBackAsync(subject, request, grains, qualified);
+        }
+
         if (await RegistryHttp.SubjectGrain(grains, subject).GetConfigAsync() is { } own
             && (own.Compatibility is not null || own.DefaultMetadata is not null || own.OverrideMetadata is not null || own.DefaultRuleSet is not null || own.OverrideRuleSet is not null))
         {
             return ConfigGet(own);
         }
 
-        return RegistryHttp.Flag(request, "defaultToGlobal")
-            ? ConfigGet(await RegistryHttp.Registry(grains).GetConfigAsync())
+        return await FallBackAsync(subject, request, grains, qualified);
+    }
+
+    /// <summary>With <c>defaultToGlobal</c>, the config of the subject's context (with the server's defaults); else 40408.</summary>
+    private static async Task<IResult> FallBackAsync(string subject, HttpRequest request, IGrainFactory grains, QualifiedSubject qualified) =>
+        RegistryHttp.Flag(request, "defaultToGlobal")
+            ? ConfigGet(await RegistryHttp.Registry(grains, qualified.Context).GetConfigAsync())
             : RegistryHttp.Error(RegistryErrors.SubjectCompatibilityNotConfigured,
                 $"Subject '{RegistryHttp.Subject(subject)}' does not have subject-level compatibility configured");
-    }
 
     private static async Task<IResult> SetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
     {
@@ -60,16 +76,33 @@ internal static class ConfigEndpoints
             return error!;
         }
 
-        return await RegistryHttp.SubjectGrain(grains, subject).SetConfigAsync(config)
+        if (RegistryHttp.InvalidSubject(request, rejections, subject, configOrMode: true) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var qualified = RegistryHttp.Qualified(subject);
+        var set = qualified.Name.Length == 0
+            ? await RegistryHttp.Registry(grains, qualified.Context).SetConfigAsync(config)
+            : await RegistryHttp.SubjectGrain(grains, subject).SetConfigAsync(config);
+        return set
             ? RegistryHttp.Json(new ConfigPutBody(config.Compatibility, config.Normalize, MetadataBody.Of(config.DefaultMetadata),
                 MetadataBody.Of(config.OverrideMetadata), RuleSetBody.Of(config.DefaultRuleSet), RuleSetBody.Of(config.OverrideRuleSet)))
             : InvalidCompatibilityLevel(request, rejections, config.Compatibility);
     }
 
-    private static async Task<IResult> DeleteSubjectAsync(string subject, IGrainFactory grains) =>
-        await RegistryHttp.SubjectGrain(grains, subject).DeleteConfigAsync() is { } previous
+    private static async Task<IResult> DeleteSubjectAsync(string subject, IGrainFactory grains)
+    {
+        var qualified = RegistryHttp.Qualified(subject);
+        var previous = qualified.Name.Length > 0
+            ? await RegistryHttp.SubjectGrain(grains, subject).DeleteConfigAsync()
+            : await RegistryHttp.Registry(grains, qualified.Context).GetOwnConfigAsync() is null
+                ? null
+                : await RegistryHttp.Registry(grains, qualified.Context).DeleteConfigAsync();
+        return previous is not null
             ? ConfigGet(previous)
             : RegistryHttp.Error(RegistryErrors.SubjectNotFound, $"Subject '{RegistryHttp.Subject(subject)}' not found.");
+    }
 
     /// <summary>A config body that sets something (the level upper-cased; the grain checks that it is one of Confluent's), or 42203.</summary>
     private static async Task<(RegistryConfig? Config, IResult? Error)> ReadConfigAsync(HttpRequest request, RegistryRejections rejections)

@@ -2,13 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 
 /// <summary>
-/// Modes (READWRITE, READONLY, READONLY_OVERRIDE, IMPORT), global and per subject. IMPORT is set only where there are no
-/// schemas yet (the registry, or the subject), unless <c>force=true</c>, as Confluent has it.
+/// Modes (READWRITE, READONLY, READONLY_OVERRIDE, IMPORT), global, per context (<c>/mode/:.ctx:</c>) and per subject.
+/// IMPORT is set only where there are no schemas yet (the registry, the context or the subject), unless
+/// <c>force=true</c>, as Confluent has it.
 /// </summary>
 internal static class ModeEndpoints
 {
@@ -35,7 +37,12 @@ internal static class ModeEndpoints
             return error!;
         }
 
-        var registry = RegistryHttp.Registry(grains);
+        return await SetContextModeAsync(QualifiedSubject.DefaultContext, mode, request, grains, rejections);
+    }
+
+    private static async Task<IResult> SetContextModeAsync(string context, string mode, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
+    {
+        var registry = RegistryHttp.Registry(grains, context);
         if (mode == "IMPORT" && await registry.GetModeAsync() != "IMPORT" && !RegistryHttp.Flag(request, "force")
             && (await registry.GetSubjectsAsync()).Count > 0)
         {
@@ -61,13 +68,17 @@ internal static class ModeEndpoints
 
     private static async Task<IResult> GetSubjectAsync(string subject, HttpRequest request, IGrainFactory grains)
     {
-        if (await RegistryHttp.SubjectGrain(grains, subject).GetModeAsync() is { } own)
+        var qualified = RegistryHttp.Qualified(subject);
+        var own = qualified.Name.Length == 0
+            ? await RegistryHttp.Registry(grains, qualified.Context).GetOwnModeAsync()
+            : await RegistryHttp.SubjectGrain(grains, subject).GetModeAsync();
+        if (own is not null)
         {
             return RegistryHttp.Json(new ModeBody(own));
         }
 
         return RegistryHttp.Flag(request, "defaultToGlobal")
-            ? RegistryHttp.Json(new ModeBody(await RegistryHttp.Registry(grains).GetModeAsync()))
+            ? RegistryHttp.Json(new ModeBody(await RegistryHttp.Registry(grains, qualified.Context).GetModeAsync()))
             : RegistryHttp.Error(RegistryErrors.SubjectModeNotConfigured,
                 $"Subject '{RegistryHttp.Subject(subject)}' does not have subject-level mode configured");
     }
@@ -78,6 +89,17 @@ internal static class ModeEndpoints
         if (mode is null)
         {
             return error!;
+        }
+
+        if (RegistryHttp.InvalidSubject(request, rejections, subject, configOrMode: true) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var qualified = RegistryHttp.Qualified(subject);
+        if (qualified.Name.Length == 0)
+        {
+            return await SetContextModeAsync(qualified.Context, mode, request, grains, rejections);
         }
 
         var grain = RegistryHttp.SubjectGrain(grains, subject);
@@ -93,6 +115,19 @@ internal static class ModeEndpoints
 
     private static async Task<IResult> DeleteSubjectAsync(string subject, IGrainFactory grains)
     {
+        var qualified = RegistryHttp.Qualified(subject);
+        if (qualified.Name.Length == 0)
+        {
+            var registry = RegistryHttp.Registry(grains, qualified.Context);
+            if (await registry.GetOwnModeAsync() is not { } set)
+            {
+                return RegistryHttp.Error(RegistryErrors.SubjectNotFound, $"Subject '{RegistryHttp.Subject(subject)}' not found.");
+            }
+
+            await registry.SetModeAsync(null);
+            return RegistryHttp.Json(new ModeBody(set));
+        }
+
         var grain = RegistryHttp.SubjectGrain(grains, subject);
         if (await grain.GetModeAsync() is not { } previous)
         {

@@ -6,14 +6,13 @@ using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 
-/// <summary>The root, contexts, the cluster's metadata, and schema associations (which are not kept).</summary>
+/// <summary>The root, the cluster's metadata, and schema associations (which are not kept).</summary>
 internal static class RootEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/", Empty);
         api.MapPost("/", Empty);
-        api.MapGet("/contexts", Contexts);
         api.MapGet("/v1/metadata/id", ClusterId);
         api.MapGet("/v1/metadata/version", Version);
 
@@ -23,9 +22,6 @@ internal static class RootEndpoints
     }
 
     private static IResult Empty() => RegistryHttp.Json(new Dictionary<string, string>());
-
-    /// <summary>Only the default context is served.</summary>
-    private static IResult Contexts() => RegistryHttp.Json(new[] { "." });
 
     private static IResult ClusterId(BrokerIdentity broker) => RegistryHttp.Json(new
     {

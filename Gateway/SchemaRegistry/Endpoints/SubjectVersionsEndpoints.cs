@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
@@ -32,6 +33,11 @@ internal static class SubjectVersionsEndpoints
             return error!;
         }
 
+        if (RegistryHttp.InvalidSubject(request, rejections, subject, configOrMode: false) is { } invalid)
+        {
+            return invalid;
+        }
+
         var result = await RegistryHttp.SubjectGrain(grains, subject).RegisterAsync(submission);
         rejections.IfRejected(request, result.ErrorCode, result.Message);
         if (result.ErrorCode != RegistryErrors.None)
@@ -41,17 +47,19 @@ internal static class SubjectVersionsEndpoints
 
         var version = result.Value!;
         return RegistryHttp.Json(new RegisterSchemaResponseBody(
-            version.Id, version.Version, (await cache.GetAsync(version.Id))?.Guid, RegistryHttp.TypeForResponse(version.Definition.SchemaType),
+            version.Id, version.Version, (await cache.GetAsync(version.Id, RegistryHttp.Qualified(subject).Context))?.Guid, RegistryHttp.TypeForResponse(version.Definition.SchemaType),
             RegistryHttp.ReferencesForResponse(version.Definition.References), version.Definition.Schema,
             MetadataBody.Of(version.Definition.Metadata), RuleSetBody.Of(version.Definition.RuleSet)));
     }
 
+    /// <summary>An unqualified subject the default context does not have is looked for in the others, as Confluent does.</summary>
     private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains)
     {
-        var result = await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync(version, RegistryHttp.Flag(request, "deleted"));
+        var deleted = RegistryHttp.Flag(request, "deleted");
+        var result = await RegistryContexts.InAnyContextAsync(grains, subject, grain => grain.GetVersionAsync(version, deleted));
         if (result.Value is { } found && request.Query.ContainsKey("format"))
         {
-            var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition);
+            var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition, QualifiedSubject.Parse(found.Subject).Context);
             return RegistryHttp.From(formatted, definition => RegistryHttp.Json(RegistryHttp.VersionBody(found with { Definition = definition })));
         }
 
@@ -60,7 +68,7 @@ internal static class SubjectVersionsEndpoints
 
     private static async Task<IResult> GetSchemaAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
         RegistryHttp.From(
-            await RegistryHttp.SubjectGrain(grains, subject).GetVersionAsync(version, RegistryHttp.Flag(request, "deleted")),
+            await RegistryContexts.InAnyContextAsync(grains, subject, grain => grain.GetVersionAsync(version, RegistryHttp.Flag(request, "deleted"))),
             found => Results.Text(found.Definition.Schema, RegistryHttp.ContentType));
 
     private static async Task<IResult> ReferencedByAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>

@@ -17,33 +17,23 @@ internal static class SubjectsEndpoints
         api.MapGet("/subjects/{subject}/metadata", ByMetadataAsync);
     }
 
+    /// <summary>The subjects <c>subjectPrefix</c> names: every context's without one (Confluent's default is <c>:*:</c>).</summary>
     private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
     {
-        var prefix = request.Query["subjectPrefix"].ToString();
-        var deleted = RegistryHttp.Flag(request, "deleted");
-        var deletedOnly = RegistryHttp.Flag(request, "deletedOnly");
-
-        // The registry's list may name a subject a crash left without versions: each is checked with its grain.
-        var candidates = (await grains.GetGrain<ISchemaRegistryGrain>(0).GetSubjectsAsync())
-            .Where(s => s.Subject.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(async s =>
-            {
-                var grain = grains.GetGrain<ISchemaSubjectGrain>(s.Subject);
-                var live = (await grain.GetVersionsAsync(includeDeleted: false, deletedOnly: false)).ErrorCode == RegistryErrors.None;
-                var any = live || (await grain.GetVersionsAsync(includeDeleted: true, deletedOnly: false)).Value is { Count: > 0 };
-                return (s.Subject, Listed: deletedOnly ? any && !live : deleted ? any : live);
-            });
-        var subjects = (await Task.WhenAll(candidates)).Where(s => s.Listed).Select(s => s.Subject);
+        var prefix = request.Query.TryGetValue("subjectPrefix", out var given) ? given.ToString() : QualifiedSubject.AnyContext;
+        var subjects = await RegistryContexts.SubjectsAsync(grains, prefix, RegistryHttp.Flag(request, "deleted"), RegistryHttp.Flag(request, "deletedOnly"));
         return RegistryHttp.Json(RegistryHttp.Page(request, subjects));
     }
 
+    /// <summary>An unqualified subject the default context does not have this schema under is looked for in the others.</summary>
     private static async Task<IResult> LookupAsync(string subject, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
     {
         var (submission, error) = await RegistryHttp.ReadSubmissionAsync(request, RegistryHttp.Flag(request, "normalize"), rejections.Logger);
+        var deleted = RegistryHttp.Flag(request, "deleted");
         return submission is null
             ? error!
             : RegistryHttp.From(
-                await RegistryHttp.SubjectGrain(grains, subject).LookupAsync(submission, RegistryHttp.Flag(request, "deleted")),
+                await RegistryContexts.InAnyContextAsync(grains, subject, grain => grain.LookupAsync(submission, deleted)),
                 found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
     }
 
@@ -71,7 +61,7 @@ internal static class SubjectsEndpoints
         var result = await RegistryHttp.SubjectGrain(grains, subject).GetLatestWithMetadataAsync(properties, RegistryHttp.Flag(request, "deleted"));
         if (result.Value is { } found && request.Query.ContainsKey("format"))
         {
-            var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition);
+            var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition, RegistryHttp.Qualified(subject).Context);
             return RegistryHttp.From(formatted, definition => RegistryHttp.Json(RegistryHttp.VersionBody(found with { Definition = definition })));
         }
 

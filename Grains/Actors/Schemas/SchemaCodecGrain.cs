@@ -95,7 +95,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
             return (known.Schema, known.Codec, null);
         }
 
-        if (await GrainFactory.GetGrain<ISchemaByIdGrain>(id).GetAsync() is not { } stored)
+        if (await GrainFactory.SchemaById(id, QualifiedSubject.DefaultContext).GetAsync() is not { } stored)
         {
             return (null, null, $"Schema {id} not found");
         }
@@ -108,7 +108,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
 
         try
         {
-            var parsed = format.Parse(definition.Schema, await SchemaReferences.ResolveAsync(GrainFactory, definition.References), normalize: false);
+            var parsed = format.Parse(definition.Schema, await SchemaReferences.ResolveAsync(GrainFactory, definition.References, QualifiedSubject.DefaultContext), normalize: false);
             if (_schemas.Count >= MaxCachedSchemas)
             {
                 _schemas.Clear();

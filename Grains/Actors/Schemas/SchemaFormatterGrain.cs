@@ -10,7 +10,7 @@ namespace Tributary.Grains.Actors.Schemas;
 [StatelessWorker]
 public sealed class SchemaFormatterGrain : Grain, ISchemaFormatterGrain
 {
-    public async Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format)
+    public async Task<RegistryResult<string>> FormatAsync(SchemaDefinition definition, string format, string context)
     {
         if (!format.Equals("serialized", StringComparison.OrdinalIgnoreCase) || definition.SchemaType != ProtobufFormat.Name)
         {
@@ -19,7 +19,7 @@ public sealed class SchemaFormatterGrain : Grain, ISchemaFormatterGrain
 
         try
         {
-            return RegistryResult<string>.Ok(ProtobufFormat.Serialized(definition.Schema, await SchemaReferences.ResolveAsync(GrainFactory, definition.References)));
+            return RegistryResult<string>.Ok(ProtobufFormat.Serialized(definition.Schema, await SchemaReferences.ResolveAsync(GrainFactory, definition.References, context)));
         }
         catch (InvalidSchemaException e)
         {

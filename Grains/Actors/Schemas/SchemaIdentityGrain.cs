@@ -18,14 +18,15 @@ public sealed class SchemaIdentityGrain(
             return new SchemaIdentity(id, Created: false);
         }
 
-        var allocated = await GrainFactory.GetGrain<ISchemaRegistryGrain>(0).NextIdAsync();
-        var guid = GuidOf(this.GetPrimaryKeyString());
+        var (context, key) = ContextAndKey();
+        var allocated = await GrainFactory.SchemaRegistry(context).NextIdAsync();
+        var guid = GuidOf(key);
 
         // The id's schema and GUID are stored (at once, sharing the store's fsyncs) before the identity names the id,
         // so that an id found here always has its schema.
         await Task.WhenAll(
-            GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(allocated),
-            GrainFactory.GetGrain<ISchemaByIdGrain>(allocated).CreateAsync(definition, guid, usage));
+            GrainFactory.SchemaGuid(guid, context).SetIdAsync(allocated),
+            GrainFactory.SchemaById(allocated, context).CreateAsync(definition, guid, usage));
         state.State.Id = allocated;
         await state.WriteStateAsync();
         return new SchemaIdentity(allocated, Created: true);
@@ -33,15 +34,16 @@ public sealed class SchemaIdentityGrain(
 
     public async Task<bool> ImportAsync(int id, SchemaDefinition definition, SchemaUsage usage)
     {
-        var guid = GuidOf(this.GetPrimaryKeyString());
-        if (!await GrainFactory.GetGrain<ISchemaByIdGrain>(id).ImportAsync(definition, guid, usage))
+        var (context, key) = ContextAndKey();
+        var guid = GuidOf(key);
+        if (!await GrainFactory.SchemaById(id, context).ImportAsync(definition, guid, usage))
         {
             return false;
         }
 
         if (state.State.Id is null)
         {
-            await GrainFactory.GetGrain<ISchemaGuidGrain>(guid).SetIdAsync(id);
+            await GrainFactory.SchemaGuid(guid, context).SetIdAsync(id);
             state.State.Id = id;
             await state.WriteStateAsync();
         }
@@ -51,7 +53,14 @@ public sealed class SchemaIdentityGrain(
 
     public Task<int?> FindAsync() => Task.FromResult(state.State.Id);
 
-    /// <summary>A schema's GUID, from its identity's hash: the same schema has the same GUID on every registry.</summary>
+    /// <summary>The context (from the key's prefix) and the identity's key within it.</summary>
+    private (string Context, string Key) ContextAndKey()
+    {
+        var key = QualifiedSubject.Parse(this.GetPrimaryKeyString());
+        return (key.Context, key.Name);
+    }
+
+    /// <summary>A schema's GUID, from its identity's hash: the same schema has the same GUID on every registry and in every context.</summary>
     private static string GuidOf(string identityKey) =>
         new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identityKey)).AsSpan(0, 16)).ToString("D");
 }

@@ -10,7 +10,9 @@ internal static class SchemaReferences
     /// <summary>How deep references may chain; a cycle stops here too.</summary>
     private const int MaxDepth = 32;
 
-    public static async Task<List<ResolvedReference>> ResolveAsync(IGrainFactory grains, IReadOnlyList<SchemaReferenceData> references, int depth = 0)
+    /// <summary>An unqualified reference is in its referrer's context, <paramref name="context"/>.</summary>
+    public static async Task<List<ResolvedReference>> ResolveAsync(
+        IGrainFactory grains, IReadOnlyList<SchemaReferenceData> references, string context, int depth = 0)
     {
         if (depth > MaxDepth)
         {
@@ -20,11 +22,11 @@ internal static class SchemaReferences
         var resolved = new List<ResolvedReference>();
         foreach (var reference in references)
         {
-            var found = await grains.GetGrain<ISchemaSubjectGrain>(reference.Subject)
-                .GetVersionAsync(reference.Version.ToString(CultureInfo.InvariantCulture), includeDeleted: true);
+            var subject = QualifiedSubject.InContextOf(reference.Subject, context);
+            var found = await grains.SchemaSubject(subject).GetVersionAsync(reference.Version.ToString(CultureInfo.InvariantCulture), includeDeleted: true);
             var target = found.Value?.Definition
                 ?? throw new InvalidSchemaException($"Invalid reference '{reference.Name}': {reference.Subject} version {reference.Version} not found.");
-            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, target.Schema, await ResolveAsync(grains, target.References, depth + 1)));
+            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, target.Schema, await ResolveAsync(grains, target.References, subject.Context, depth + 1)));
         }
 
         return resolved;

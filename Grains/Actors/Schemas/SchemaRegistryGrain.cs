@@ -8,9 +8,10 @@ using Tributary.Grains.Actors.Persistence;
 namespace Tributary.Grains.Actors.Schemas;
 
 /// <summary>
-/// The registry-wide settings, the subject list and the schema id counter: small, rarely written. Reads interleave
-/// with everything; ids are reserved durably <see cref="IdBlock"/> at a time and handed out from memory, so a
-/// registration costs this grain no write (a subject's first version or last live one updates the subject list).
+/// One schema context's settings, subject list and schema id counter: small, rarely written. Reads interleave with
+/// everything; ids are reserved durably <see cref="IdBlock"/> at a time and handed out from memory, so a registration
+/// costs this grain no write (a subject's first version or last live one updates the subject list). The default
+/// context's grain also lists the other contexts: each announces itself there with its first subject.
 /// </summary>
 public sealed class SchemaRegistryGrain(
     [PersistentState("schema-registry", GrainStorageNames.ControlPlane)] IPersistentState<SchemaRegistryState> state,
@@ -21,6 +22,19 @@ public sealed class SchemaRegistryGrain(
 
     private int _lastId;
 
+    private bool IsGlobal => Context == QualifiedSubject.GlobalContext;
+
+    private ISchemaRegistryGrain Global => GrainFactory.SchemaRegistry(QualifiedSubject.GlobalContext);
+
+    private string Context
+    {
+        get
+        {
+            this.GetPrimaryKeyLong(out var extension);
+            return SchemaGrains.ContextOf(extension);
+        }
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Ids up to the reserved one may have been handed out before a crash: an activation starts above it.
@@ -28,13 +42,22 @@ public sealed class SchemaRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public Task<RegistryDefaults> GetDefaultsAsync() => Task.FromResult(new RegistryDefaults(
-        state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Mode ?? "READWRITE",
-        state.State.DefaultMetadata, state.State.OverrideMetadata, state.State.DefaultRuleSet, state.State.OverrideRuleSet));
+    /// <summary>
+    /// What applies here: this context's own config (its unset fields the server's defaults) or, when it has none, the
+    /// global context's (<c>:.__GLOBAL:</c>, which Confluent puts under every context); the mode likewise.
+    /// </summary>
+    public async Task<RegistryDefaults> GetDefaultsAsync()
+    {
+        var config = await GetConfigAsync();
+        return new RegistryDefaults(config.Compatibility!, await GetModeAsync(),
+            config.DefaultMetadata, config.OverrideMetadata, config.DefaultRuleSet, config.OverrideRuleSet);
+    }
 
-    public Task<RegistryConfig> GetConfigAsync() =>
-        Task.FromResult(new RegistryConfig(state.State.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant(), state.State.Normalize,
-            state.State.DefaultMetadata, state.State.OverrideMetadata, state.State.DefaultRuleSet, state.State.OverrideRuleSet));
+    public async Task<RegistryConfig> GetConfigAsync()
+    {
+        var config = OwnConfig() ?? (IsGlobal ? null : await Global.GetOwnConfigAsync()) ?? new RegistryConfig(null, null);
+        return config with { Compatibility = config.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant() };
+    }
 
     public async Task<bool> SetConfigAsync(RegistryConfig config)
     {
@@ -65,16 +88,62 @@ public sealed class SchemaRegistryGrain(
         return previous;
     }
 
-    public Task<string> GetModeAsync() => Task.FromResult(state.State.Mode ?? "READWRITE");
+    public async Task<string> GetModeAsync() => state.State.Mode ?? (IsGlobal ? null : await Global.GetOwnModeAsync()) ?? "READWRITE";
 
-    public async Task SetModeAsync(string mode)
+    public Task<string?> GetOwnModeAsync() => Task.FromResult(state.State.Mode);
+
+    public Task<RegistryConfig?> GetOwnConfigAsync() => Task.FromResult(OwnConfig());
+
+    private RegistryConfig? OwnConfig()
+    {
+        var own = state.State;
+        return own.Compatibility is null && own.Normalize is null && own.DefaultMetadata is null && own.OverrideMetadata is null
+            && own.DefaultRuleSet is null && own.OverrideRuleSet is null
+            ? null
+            : new RegistryConfig(own.Compatibility, own.Normalize, own.DefaultMetadata, own.OverrideMetadata, own.DefaultRuleSet, own.OverrideRuleSet);
+    }
+
+    public async Task SetModeAsync(string? mode)
     {
         state.State.Mode = mode;
         await state.WriteStateAsync();
     }
 
+    public Task<IReadOnlyList<string>> GetContextsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Contexts.Order(StringComparer.Ordinal).ToList());
+
+    public async Task RecordContextAsync(string context, bool exists)
+    {
+        if (exists ? state.State.Contexts.Add(context) : state.State.Contexts.Remove(context))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task DeleteContextAsync()
+    {
+        if (Context != QualifiedSubject.DefaultContext)
+        {
+            await GrainFactory.SchemaRegistry(QualifiedSubject.DefaultContext).RecordContextAsync(Context, exists: false);
+        }
+
+        if (state.State.Listed)
+        {
+            state.State.Listed = false;
+            await state.WriteStateAsync();
+        }
+    }
+
     public async Task UpdateSubjectAsync(string subject, bool? live)
     {
+        if (live is not null && !state.State.Listed && Context != QualifiedSubject.DefaultContext)
+        {
+            // Listed before its first subject is: the list of contexts never misses one that has schemas.
+            await GrainFactory.SchemaRegistry(QualifiedSubject.DefaultContext).RecordContextAsync(Context, exists: true);
+            state.State.Listed = true;
+            await state.WriteStateAsync();
+        }
+
         var changed = live is { } value
             ? !state.State.Subjects.TryGetValue(subject, out var known) || known != value
             : state.State.Subjects.ContainsKey(subject);
@@ -163,4 +232,12 @@ public sealed class SchemaRegistryState
 
     [Id(9)]
     public SchemaRuleSet? OverrideRuleSet { get; set; }
+
+    /// <summary>The default context's grain: the other contexts, by name (<c>.ctx</c>).</summary>
+    [Id(10)]
+    public HashSet<string> Contexts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Another context's grain: whether it is in the default context's list.</summary>
+    [Id(11)]
+    public bool Listed { get; set; }
 }

@@ -49,20 +49,20 @@ public sealed partial class SchemaSubjectGrain
 
         // Ids handed out from now on are above this one, before it is stored: none can be given to another schema.
         await Registry.ClaimIdAsync(id);
-        var byId = GrainFactory.GetGrain<ISchemaByIdGrain>(id);
+        var byId = GrainFactory.SchemaById(id, Context);
         if (await byId.GetAsync() is { } existing)
         {
             var (stored, _) = await TryParseAsync(new SchemaSubmission(existing.Definition, submission.Normalize));
             if (stored is null || FullIdentity(stored, existing.Definition) != identity)
             {
-                return NotPermitted($"Overwrite new schema with id {id} in context . is not permitted.");
+                return NotPermitted($"Overwrite new schema with id {id} in context {Context} is not permitted.");
             }
 
             await byId.SetUsageAsync(Subject, number, false);
         }
         else if (!await GrainFactory.GetGrain<ISchemaIdentityGrain>(IdentityKey(parsed.Type, identity)).ImportAsync(id, definition, new SchemaUsage(Subject, number, Deleted: false)))
         {
-            return NotPermitted($"Overwrite new schema with id {id} in context . is not permitted.");
+            return NotPermitted($"Overwrite new schema with id {id} in context {Context} is not permitted.");
         }
 
         return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, id, parsed, identity));

@@ -33,36 +33,39 @@ public sealed partial class SchemaSubjectGrain
     }
 
     /// <summary>The references with their schemas, theirs before them; an unknown subject or version is an invalid schema.</summary>
-    private async Task<List<ResolvedReference>> ResolveAsync(IReadOnlyList<SchemaReferenceData> references, HashSet<(string, int)> resolving)
+    private async Task<List<ResolvedReference>> ResolveAsync(IReadOnlyList<SchemaReferenceData> references, HashSet<(string, int)> resolving, string? referrerContext = null)
     {
         var resolved = new List<ResolvedReference>();
         foreach (var reference in references)
         {
-            if (!resolving.Add((reference.Subject, reference.Version)))
+            // An unqualified subject is in its referrer's context (this subject's, or a referenced subject's).
+            var target = QualifiedSubject.InContextOf(reference.Subject, referrerContext ?? Context);
+            var qualified = target.Qualified;
+            if (!resolving.Add((qualified, reference.Version)))
             {
                 throw new InvalidSchemaException($"Circular reference to {reference.Subject} version {reference.Version}.");
             }
 
             var spec = reference.Version.ToString(CultureInfo.InvariantCulture);
-            SchemaDefinition? target;
-            if (reference.Subject == Subject)
+            SchemaDefinition? definition;
+            if (qualified == Subject)
             {
-                target = _versions.Find(spec, includeDeleted: true).Value?.Definition;
+                definition = _versions.Find(spec, includeDeleted: true).Value?.Definition;
             }
             else
             {
-                var remote = await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).GetVersionAsync(spec, includeDeleted: true);
-                target = remote.ErrorCode == RegistryErrors.None ? remote.Value?.Definition : null;
+                var remote = await GrainFactory.SchemaSubject(target).GetVersionAsync(spec, includeDeleted: true);
+                definition = remote.ErrorCode == RegistryErrors.None ? remote.Value?.Definition : null;
             }
 
-            if (target is null)
+            if (definition is null)
             {
                 throw new InvalidSchemaException($"Invalid reference '{reference.Name}': {reference.Subject} version {reference.Version} not found.");
             }
 
-            var nested = await ResolveAsync(target.References, resolving);
-            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, target.Schema, nested));
-            resolving.Remove((reference.Subject, reference.Version));
+            var nested = await ResolveAsync(definition.References, resolving, target.Context);
+            resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, definition.Schema, nested));
+            resolving.Remove((qualified, reference.Version));
         }
 
         return resolved;

@@ -63,7 +63,7 @@ public sealed partial class SchemaSubjectGrain
         }
 
         await _log.FlushAsync();
-        await GrainFactory.GetGrain<ISchemaByIdGrain>(stored.Id).SetUsageAsync(Subject, stored.Version, permanent ? null : true);
+        await GrainFactory.SchemaById(stored.Id, Context).SetUsageAsync(Subject, stored.Version, permanent ? null : true);
         await Registry.UpdateSubjectAsync(Subject, _versions.Liveness);
         return RegistryResult<int>.Ok(stored.Version);
     }
@@ -104,7 +104,7 @@ public sealed partial class SchemaSubjectGrain
         await _log.FlushAsync();
         foreach (var version in versions)
         {
-            await GrainFactory.GetGrain<ISchemaByIdGrain>(version.Id).SetUsageAsync(Subject, version.Version, permanent ? null : true);
+            await GrainFactory.SchemaById(version.Id, Context).SetUsageAsync(Subject, version.Version, permanent ? null : true);
         }
 
         await Registry.UpdateSubjectAsync(Subject, _versions.Liveness);

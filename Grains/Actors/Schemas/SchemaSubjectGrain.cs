@@ -27,7 +27,16 @@ public sealed partial class SchemaSubjectGrain(
 
     private string Subject => this.GetPrimaryKeyString();
 
-    private ISchemaRegistryGrain Registry => GrainFactory.GetGrain<ISchemaRegistryGrain>(0);
+    /// <summary>The subject's schema context: its ids, its config and mode when it has none of its own.</summary>
+    private string Context => QualifiedSubject.Parse(Subject).Context;
+
+    private ISchemaRegistryGrain Registry => GrainFactory.SchemaRegistry(Context);
+
+    /// <summary>A reference's subject grain: an unqualified subject is in this subject's context.</summary>
+    private ISchemaSubjectGrain Referenced(string subject) => GrainFactory.SchemaSubject(QualifiedSubject.InContextOf(subject, Context));
+
+    /// <summary>Whether a reference names this subject.</summary>
+    private bool IsSelf(string subject) => QualifiedSubject.InContextOf(subject, Context).Qualified == Subject;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +77,7 @@ public sealed partial class SchemaSubjectGrain(
         if ((submission.Id is not null) != importing)
         {
             return RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted,
-                $"Subject {Subject} in context . is not in {(importing ? "read-write" : "import")} mode");
+                $"Subject {Subject} in context {Context} is not in {(importing ? "read-write" : "import")} mode");
         }
 
         var (parsed, invalid) = await TryParseAsync(submission);
@@ -115,7 +124,7 @@ public sealed partial class SchemaSubjectGrain(
             .GetOrCreateIdAsync(definition, new SchemaUsage(Subject, number, Deleted: false));
         if (!allocated.Created)
         {
-            await GrainFactory.GetGrain<ISchemaByIdGrain>(allocated.Id).SetUsageAsync(Subject, number, false);
+            await GrainFactory.SchemaById(allocated.Id, Context).SetUsageAsync(Subject, number, false);
         }
 
         return RegistryResult<SubjectVersion>.Ok(await StoreAsync(definition, number, allocated.Id, parsed, identity));
@@ -136,13 +145,13 @@ public sealed partial class SchemaSubjectGrain(
         await _log.FlushAsync();
         foreach (var reference in definition.References)
         {
-            if (reference.Subject == Subject)
+            if (IsSelf(reference.Subject))
             {
                 await AddReferencedByAsync(reference.Version, id);
             }
             else
             {
-                await GrainFactory.GetGrain<ISchemaSubjectGrain>(reference.Subject).AddReferencedByAsync(reference.Version, id);
+                await Referenced(reference.Subject).AddReferencedByAsync(reference.Version, id);
             }
         }
 
@@ -203,6 +212,7 @@ public sealed partial class SchemaSubjectGrain(
 
     private SubjectVersion Describe(StoredVersion version) => new(Subject, version.Version, version.Id, version.Definition, version.Deleted);
 
-    private static string IdentityKey(string type, string identity) =>
-        type + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+    /// <summary>The identity grain's key: one per schema identity within the context.</summary>
+    private string IdentityKey(string type, string identity) =>
+        QualifiedSubject.ContextPrefix(Context) + type + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
 }

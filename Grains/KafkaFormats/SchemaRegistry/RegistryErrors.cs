@@ -23,6 +23,8 @@ public static class RegistryErrors
     public const int InvalidMode = 42204;
     public const int OperationNotPermitted = 42205;
     public const int ReferenceExists = 42206;
+    public const int InvalidSubject = 42208;
     public const int InvalidRuleSet = 42210;
+    public const int ContextNotEmpty = 42211;
     public const int StoreError = 50001;
 }

@@ -37,7 +37,8 @@ internal sealed class RegistryHttp(string url) : IDisposable
 
     public async Task<int> RegisterAsync(string subject, string schema, object[]? references = null)
     {
-        var (status, body) = await PostAsync($"/subjects/{Uri.EscapeDataString(subject)}/versions",
+        // Relative, so that a client of a context path (http://host/contexts/.ctx/) registers there.
+        var (status, body) = await PostAsync($"subjects/{Uri.EscapeDataString(subject)}/versions",
             references is null ? new { schema } : new { schema, references });
         if (status != 200)
         {
