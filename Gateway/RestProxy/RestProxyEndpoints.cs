@@ -27,6 +27,7 @@ public static class RestProxyEndpoints
         services.AddSingleton<V2RecordConverter>();
         services.AddSingleton<SchemaValueConverter>();
         services.AddSingleton<V3RecordConverter>();
+        services.AddSingleton<SchemaRuleChecks>();
         services.TryAddSingleton<TopicAutoCreation>();
         return services;
     }

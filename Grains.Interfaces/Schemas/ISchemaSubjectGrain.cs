@@ -105,6 +105,10 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey, IGrainWithIntegerC
     [Alias("GetOwnConfig"), AlwaysInterleave]
     Task<RegistryConfig?> GetOwnConfigAsync();
 
+    /// <summary>The config and mode set on this context itself (each null when unset), in one call.</summary>
+    [Alias("GetOwnSettings"), AlwaysInterleave]
+    Task<(RegistryConfig? Config, string? Mode)> GetOwnSettingsAsync();
+
     /// <summary>The mode set on this context itself, null when none is.</summary>
     [Alias("GetOwnMode"), AlwaysInterleave]
     Task<string?> GetOwnModeAsync();
@@ -122,11 +126,11 @@ public interface ISchemaRegistryGrain : IGrainWithIntegerKey, IGrainWithIntegerC
     Task RecordContextAsync(string context, bool exists);
 
     /// <summary>
-    /// DELETE /contexts/{c} on this context's grain, once its subjects are all gone: it leaves the list of contexts until
-    /// a schema is registered in it again. Its ids are kept, so none is handed out twice.
+    /// DELETE /contexts/{c} on this context's grain: false (and nothing done) while it lists a subject; else it leaves
+    /// the list of contexts until a schema is registered in it again. Its ids are kept, so none is handed out twice.
     /// </summary>
     [Alias("DeleteContext")]
-    Task DeleteContextAsync();
+    Task<bool> DeleteContextAsync();
 
     /// <summary>A subject has a live version (true) or only soft-deleted ones (false); null removes it.</summary>
     [Alias("UpdateSubject")]
@@ -242,6 +246,14 @@ public interface ISchemaCodecGrain : IGrainWithIntegerKey
     /// <summary>Each JSON value (null stays null) in the wire format of schema <paramref name="schemaId"/>, or why one does not fit.</summary>
     [Alias("Encode")]
     Task<RegistryResult<IReadOnlyList<byte[]?>>> EncodeAsync(int schemaId, IReadOnlyList<string?> values);
+
+    /// <summary>
+    /// The write rules (domain and encoding rules of mode WRITE or WRITEREAD) of schema <paramref name="schemaId"/> run
+    /// on each of <paramref name="values"/>, records in Confluent's wire format of that schema, as Confluent's serializers
+    /// run them: the first failure's message ("Rule failed: ..."), or null when every record passes.
+    /// </summary>
+    [Alias("CheckWriteRules")]
+    Task<string?> CheckWriteRulesAsync(int schemaId, IReadOnlyList<byte[]> values);
 
     /// <summary>Each value in Confluent's wire format as JSON (null stays null), or why it cannot be read.</summary>
     [Alias("Decode")]

@@ -23,7 +23,8 @@ public readonly record struct QualifiedSubject(string Context, string Name)
     /// <summary>
     /// Whether a subject may be used (for a config or mode, <paramref name="configOrMode"/>), as Confluent checks it: no
     /// control characters, not the reserved names <c>__GLOBAL</c> and <c>__EMPTY</c>, and subjects only outside the
-    /// global context.
+    /// global context. A schema is never registered under an empty name (as with Confluent's
+    /// <c>schema.registry.reject.empty.subject</c>); a config or mode with one is its context's.
     /// </summary>
     public static bool IsValid(string subject, bool configOrMode)
     {
@@ -33,7 +34,8 @@ public readonly record struct QualifiedSubject(string Context, string Name)
         }
 
         var qualified = Parse(subject);
-        return qualified.Name is not ("__GLOBAL" or "__EMPTY") && (configOrMode || qualified.Context != GlobalContext);
+        return qualified.Name is not ("__GLOBAL" or "__EMPTY")
+            && (configOrMode || (qualified.Context != GlobalContext && qualified.Name.Length > 0));
     }
 
     /// <summary>Whether the subject named its context itself (then no other context is searched for it).</summary>

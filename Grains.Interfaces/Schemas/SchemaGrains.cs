@@ -21,9 +21,12 @@ public static class SchemaGrains
     public static ISchemaGuidGrain SchemaGuid(this IGrainFactory grains, string guid, string context) =>
         grains.GetGrain<ISchemaGuidGrain>(QualifiedSubject.ContextPrefix(context) + guid);
 
-    /// <summary>The subject's grain, keyed by its qualified name.</summary>
+    /// <summary>
+    /// The subject's grain, keyed by its qualified name; the default context's empty name (<c>:.:</c>), which no schema
+    /// is registered under, by Confluent's reserved <c>__EMPTY</c>, since a grain key is never empty.
+    /// </summary>
     public static ISchemaSubjectGrain SchemaSubject(this IGrainFactory grains, QualifiedSubject subject) =>
-        grains.GetGrain<ISchemaSubjectGrain>(subject.Qualified);
+        grains.GetGrain<ISchemaSubjectGrain>(subject.Qualified is { Length: > 0 } key ? key : "__EMPTY");
 
     /// <summary>The context a grain of this family serves, from its key extension (none for the default context).</summary>
     public static string ContextOf(string? keyExtension) => string.IsNullOrEmpty(keyExtension) ? QualifiedSubject.DefaultContext : keyExtension;

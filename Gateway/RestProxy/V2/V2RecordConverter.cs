@@ -12,10 +12,26 @@ namespace Tributary.Gateway.RestProxy.V2;
 /// jsonschema and protobuf (<see cref="SchemaValueConverter"/>).
 /// Every record of a request is converted before any is written: the first that cannot be rejects them all.
 /// </summary>
-internal sealed class V2RecordConverter(AvroJsonConverter avro, SchemaValueConverter schemaValues)
+internal sealed class V2RecordConverter(AvroJsonConverter avro, SchemaValueConverter schemaValues, SchemaRuleChecks rules)
 {
-    /// <summary>The records in Kafka's bytes and the schema ids used, or the Confluent error code and message that reject the request.</summary>
+    /// <summary>
+    /// The records in Kafka's bytes and the schema ids used, or the Confluent error code and message that reject the
+    /// request: a record that does not convert, or that fails a write rule of its schema (42203, the serializer's message).
+    /// </summary>
     public async Task<(List<RestRecord>? Records, int? KeySchemaId, int? ValueSchemaId, (int Code, string Message)? Rejection)> ConvertAsync(
+        string format, string topic, int? partition, ProduceRequest body, TopicDescription description)
+    {
+        var converted = await ConvertRecordsAsync(format, topic, partition, body, description);
+        if (converted.Records is { } records && (converted.KeySchemaId ?? converted.ValueSchemaId) is not null
+            && await rules.FirstFailureAsync(records.SelectMany(r => new[] { (converted.KeySchemaId, r.Key), (converted.ValueSchemaId, r.Value) })) is { } failure)
+        {
+            return (null, null, null, (RestErrors.JsonConversion, failure));
+        }
+
+        return converted;
+    }
+
+    private async Task<(List<RestRecord>? Records, int? KeySchemaId, int? ValueSchemaId, (int Code, string Message)? Rejection)> ConvertRecordsAsync(
         string format, string topic, int? partition, ProduceRequest body, TopicDescription description)
     {
         if (format is "jsonschema" or "protobuf")

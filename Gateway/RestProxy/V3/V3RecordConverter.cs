@@ -11,9 +11,12 @@ namespace Tributary.Gateway.RestProxy.V3;
 /// API v3 records into Kafka's bytes: keys and values typed BINARY (base64), JSON, STRING, AVRO, JSONSCHEMA or PROTOBUF
 /// (by schema id, subject version, schema text, or the subject's latest schema; without a type, an Avro one), headers base64.
 /// </summary>
-internal sealed class V3RecordConverter(AvroJsonConverter avro, V2.SchemaValueConverter schemaValues)
+internal sealed class V3RecordConverter(AvroJsonConverter avro, V2.SchemaValueConverter schemaValues, SchemaRuleChecks rules)
 {
-    /// <summary>The record to write, and what its key and value were, or the HTTP-style error code and message that rejects it.</summary>
+    /// <summary>
+    /// The record to write, and what its key and value were, or the HTTP-style error code and message that rejects it
+    /// (400 too for a key or value that fails a write rule of its schema, with the serializer's message).
+    /// </summary>
     public async Task<(RestRecord? Record, ProduceResponseData? Key, ProduceResponseData? Value, int Code, string? Message)> ConvertAsync(
         string topic, int partitionCount, ProduceRequest record)
     {
@@ -27,6 +30,12 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro, V2.SchemaValueCo
         if ((keyError ?? valueError) is { } error)
         {
             return (null, null, null, StatusCodes.Status400BadRequest, error);
+        }
+
+        if ((keyInfo?.SchemaId ?? valueInfo?.SchemaId) is not null
+            && await rules.FirstFailureAsync([(keyInfo?.SchemaId, key), (valueInfo?.SchemaId, value)]) is { } failure)
+        {
+            return (null, null, null, StatusCodes.Status400BadRequest, failure);
         }
 
         var headers = new List<KeyValuePair<string, byte[]?>>();
@@ -84,9 +93,28 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro, V2.SchemaValueCo
         }
     }
 
+    /// <summary>
+    /// The subject a key or value is registered under: the one given (in the default schema context: ids of another
+    /// context would not be found by the default context's deserializers), or the topic's.
+    /// </summary>
+    private static string? SubjectOf(string topic, bool isKey, ProduceRequestData data)
+    {
+        if (data.Subject is not { } given)
+        {
+            return $"{topic}-{(isKey ? "key" : "value")}";
+        }
+
+        var subject = Grains.Interfaces.Schemas.QualifiedSubject.Parse(given);
+        return subject.IsDefaultContext ? subject.Qualified : null;
+    }
+
     private async Task<(byte[]? Bytes, ProduceResponseData? Info, string? Error)> ConvertAvroAsync(string topic, bool isKey, ProduceRequestData data)
     {
-        var subject = data.Subject ?? $"{topic}-{(isKey ? "key" : "value")}";
+        if (SubjectOf(topic, isKey, data) is not { } subject)
+        {
+            return (null, null, $"Subject {data.Subject} is in a schema context of its own: the REST Proxy serves the default context's subjects.");
+        }
+
         var resolved = data.SchemaId is not null || data.Schema is not null
             ? await avro.ResolveAsync(subject, data.Schema, data.SchemaId)
             : await avro.ResolveVersionAsync(subject, data.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "latest");
@@ -112,7 +140,11 @@ internal sealed class V3RecordConverter(AvroJsonConverter avro, V2.SchemaValueCo
     private async Task<(byte[]? Bytes, ProduceResponseData? Info, string? Error)> ConvertWithSchemaAsync(
         string topic, bool isKey, ProduceRequestData data, string dataType, string schemaType)
     {
-        var subject = data.Subject ?? $"{topic}-{(isKey ? "key" : "value")}";
+        if (SubjectOf(topic, isKey, data) is not { } subject)
+        {
+            return (null, null, $"Subject {data.Subject} is in a schema context of its own: the REST Proxy serves the default context's subjects.");
+        }
+
         var (id, error) = data.SchemaId is not null || data.Schema is not null
             ? await schemaValues.SchemaIdAsync(schemaType, subject, data.Schema, data.SchemaId)
             : await schemaValues.VersionIdAsync(schemaType, subject, data.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "latest");

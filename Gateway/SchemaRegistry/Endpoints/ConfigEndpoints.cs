@@ -47,8 +47,10 @@ internal static class ConfigEndpoints
         var qualified = RegistryHttp.Qualified(subject);
         if (qualified.Name.Length == 0)
         {
-            return await RegistryHttp.Registry(grains, qualified.Context).GetOwnConfigAsync() is { } context
-                ? ConfigGet(context)
+            // The default and global contexts always have a config: their own, or the one they fall back to.
+            var registry = RegistryHttp.Registry(grains, qualified.Context);
+            return await registry.GetOwnConfigAsync() is { } context ? ConfigGet(context)
+                : qualified.Context is QualifiedSubject.DefaultContext or QualifiedSubject.GlobalContext ? ConfigGet(await registry.GetConfigAsync())
                 : await FallBackAsync(subject, request, grains, qualified);
         }
 

@@ -26,7 +26,10 @@ internal static class ContextsEndpoints
         return RegistryHttp.Json(RegistryHttp.Page(request, contexts));
     }
 
-    /// <summary>204 once the context has no subject, soft-deleted ones included (42211 before); 204 too for one unknown.</summary>
+    /// <summary>
+    /// 204 once the context has no subject, soft-deleted ones included (42211 before, decided by the context's grain,
+    /// which its registrations pass through); 204 too for one unknown.
+    /// </summary>
     private static async Task<IResult> DeleteAsync(string context, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
     {
         if (!QualifiedSubject.TryNormalizeContext(RegistryHttp.Subject(context), out var name))
@@ -34,13 +37,12 @@ internal static class ContextsEndpoints
             return RegistryHttp.Error(StatusCodes.Status400BadRequest, $"Context name '{context}' cannot contain a colon");
         }
 
-        if ((await RegistryContexts.SubjectsAsync(grains, QualifiedSubject.ContextPrefix(name), deleted: true, deletedOnly: false)).Count > 0)
+        if (!await RegistryHttp.Registry(grains, name).DeleteContextAsync())
         {
             rejections.IfRejected(request, RegistryErrors.ContextNotEmpty, name);
             return RegistryHttp.Error(RegistryErrors.ContextNotEmpty, $"The specified context '{QualifiedSubject.ContextPrefix(name)}' is not empty.");
         }
 
-        await RegistryHttp.Registry(grains, name).DeleteContextAsync();
         return Results.NoContent();
     }
 }

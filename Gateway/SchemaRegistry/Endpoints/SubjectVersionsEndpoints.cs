@@ -33,11 +33,6 @@ internal static class SubjectVersionsEndpoints
             return error!;
         }
 
-        if (RegistryHttp.InvalidSubject(request, rejections, subject, configOrMode: false) is { } invalid)
-        {
-            return invalid;
-        }
-
         var result = await RegistryHttp.SubjectGrain(grains, subject).RegisterAsync(submission);
         rejections.IfRejected(request, result.ErrorCode, result.Message);
         if (result.ErrorCode != RegistryErrors.None)

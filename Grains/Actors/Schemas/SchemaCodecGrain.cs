@@ -4,12 +4,14 @@ using Orleans.Concurrency;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Grains.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry.Rules;
 
 namespace Tributary.Grains.Actors.Schemas;
 
 /// <summary>
 /// JSON values to and from Confluent's wire format (magic byte 0, the schema id big-endian, the format's bytes) for
-/// JSON Schema and Protobuf schemas. Parsed schemas are kept by id (an id's schema never changes), a bounded number.
+/// JSON Schema and Protobuf schemas, and the write rules of a schema of any format run on records in that format
+/// (<see cref="CelConditions"/>). Parsed schemas are kept by id (an id's schema never changes), a bounded number.
 /// </summary>
 [StatelessWorker]
 public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
@@ -20,7 +22,38 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
     /// <summary>Confluent's REST Proxy error for a value that does not convert (its 42203).</summary>
     private const int JsonConversion = 42203;
 
-    private readonly Dictionary<int, (ParsedSchema Schema, ISchemaValueCodec Codec)> _schemas = [];
+    private readonly Dictionary<int, KnownSchema> _schemas = [];
+
+    private readonly CelConditions _conditions = new();
+
+    public async Task<string?> CheckWriteRulesAsync(int schemaId, IReadOnlyList<byte[]> values)
+    {
+        var (known, error) = await KnownAsync(schemaId);
+        if (known is null)
+        {
+            return error;
+        }
+
+        foreach (var bytes in values)
+        {
+            object? message;
+            try
+            {
+                message = CelValues.FromPayload(known.Schema, known.Codec, bytes.AsMemory(5));
+            }
+            catch (Exception e) when (e is FormatException or JsonException or OverflowException or ArgumentException or InvalidOperationException or global::Avro.AvroException or IOException)
+            {
+                return $"Error deserializing {known.Schema.Type} message for id {schemaId}: {e.Message}";
+            }
+
+            if (_conditions.Check(known.Rules, message, known.Tags) is { } failure)
+            {
+                return failure.Message;
+            }
+        }
+
+        return null;
+    }
 
     public async Task<RegistryResult<IReadOnlyList<byte[]?>>> EncodeAsync(int schemaId, IReadOnlyList<string?> values)
     {
@@ -88,22 +121,31 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
         return decoded;
     }
 
+    /// <summary>A schema its values are converted by: only JSON Schema and Protobuf have a codec here.</summary>
     private async Task<(ParsedSchema? Schema, ISchemaValueCodec? Codec, string? Error)> SchemaAsync(int id)
+    {
+        var (known, error) = await KnownAsync(id);
+        return known is null ? (null, null, error)
+            : known.Codec is null ? (null, null, $"Schema {id} is of type {known.Schema.Type}, which is not converted here")
+            : (known.Schema, known.Codec, null);
+    }
+
+    private async Task<(KnownSchema? Schema, string? Error)> KnownAsync(int id)
     {
         if (_schemas.TryGetValue(id, out var known))
         {
-            return (known.Schema, known.Codec, null);
+            return (known, null);
         }
 
         if (await GrainFactory.SchemaById(id, QualifiedSubject.DefaultContext).GetAsync() is not { } stored)
         {
-            return (null, null, $"Schema {id} not found");
+            return (null, $"Schema {id} not found");
         }
 
         var definition = stored.Definition;
-        if (!SchemaFormats.Default.TryGet(definition.SchemaType, out var format) || format is not ISchemaValueCodec codec)
+        if (!SchemaFormats.Default.TryGet(definition.SchemaType, out var format))
         {
-            return (null, null, $"Schema {id} is of type {definition.SchemaType}, which is not converted here");
+            return (null, $"Schema {id} is of type {definition.SchemaType}, which is not served");
         }
 
         try
@@ -114,12 +156,21 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 _schemas.Clear();
             }
 
-            _schemas[id] = (parsed, codec);
-            return (parsed, codec, null);
+            known = new KnownSchema(parsed, format as ISchemaValueCodec, WriteRules(definition.RuleSet), definition.Metadata?.Tags);
+            _schemas[id] = known;
+            return (known, null);
         }
         catch (InvalidSchemaException e)
         {
-            return (null, null, e.Message);
+            return (null, e.Message);
         }
     }
+
+    /// <summary>The domain and encoding rules, in Confluent's order, as the rule engine reads them.</summary>
+    private static List<ConditionRule> WriteRules(SchemaRuleSet? ruleSet) =>
+        [.. (ruleSet?.DomainRules ?? []).Concat(ruleSet?.EncodingRules ?? []).Select(r => new ConditionRule(
+            r.Name, r.Doc, r.Kind, r.Mode, r.Type, r.Tags ?? [], r.Params ?? new Dictionary<string, string>(), r.Expr, r.OnFailure, r.Disabled))];
+
+    private sealed record KnownSchema(
+        ParsedSchema Schema, ISchemaValueCodec? Codec, IReadOnlyList<ConditionRule> Rules, IReadOnlyDictionary<string, IReadOnlyList<string>>? Tags);
 }

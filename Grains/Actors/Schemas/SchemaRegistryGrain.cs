@@ -48,15 +48,25 @@ public sealed class SchemaRegistryGrain(
     /// </summary>
     public async Task<RegistryDefaults> GetDefaultsAsync()
     {
-        var config = await GetConfigAsync();
-        return new RegistryDefaults(config.Compatibility!, await GetModeAsync(),
-            config.DefaultMetadata, config.OverrideMetadata, config.DefaultRuleSet, config.OverrideRuleSet);
+        var (config, mode) = (OwnConfig(), state.State.Mode);
+        if (!IsGlobal && (config is null || mode is null))
+        {
+            var global = await Global.GetOwnSettingsAsync();
+            (config, mode) = (config ?? global.Config, mode ?? global.Mode);
+        }
+
+        return new RegistryDefaults(config?.Compatibility ?? ServerCompatibility, mode ?? "READWRITE",
+            config?.DefaultMetadata, config?.OverrideMetadata, config?.DefaultRuleSet, config?.OverrideRuleSet);
     }
+
+    public Task<(RegistryConfig? Config, string? Mode)> GetOwnSettingsAsync() => Task.FromResult((OwnConfig(), state.State.Mode));
+
+    private string ServerCompatibility => options.Value.SchemaRegistry.Compatibility.ToUpperInvariant();
 
     public async Task<RegistryConfig> GetConfigAsync()
     {
         var config = OwnConfig() ?? (IsGlobal ? null : await Global.GetOwnConfigAsync()) ?? new RegistryConfig(null, null);
-        return config with { Compatibility = config.Compatibility ?? options.Value.SchemaRegistry.Compatibility.ToUpperInvariant() };
+        return config with { Compatibility = config.Compatibility ?? ServerCompatibility };
     }
 
     public async Task<bool> SetConfigAsync(RegistryConfig config)
@@ -116,22 +126,40 @@ public sealed class SchemaRegistryGrain(
     {
         if (exists ? state.State.Contexts.Add(context) : state.State.Contexts.Remove(context))
         {
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Undone, so that the caller's retry writes it.
+                _ = exists ? state.State.Contexts.Remove(context) : state.State.Contexts.Add(context);
+                throw;
+            }
         }
     }
 
-    public async Task DeleteContextAsync()
+    public async Task<bool> DeleteContextAsync()
     {
-        if (Context != QualifiedSubject.DefaultContext)
+        // Decided in this grain's turn, where registrations list their subjects: none can slip in between.
+        if (state.State.Subjects.Count > 0)
         {
-            await GrainFactory.SchemaRegistry(QualifiedSubject.DefaultContext).RecordContextAsync(Context, exists: false);
+            return false;
         }
 
+        // Unlisted here first: after a crash between the two writes, the next subject lists the context again.
         if (state.State.Listed)
         {
             state.State.Listed = false;
             await state.WriteStateAsync();
         }
+
+        if (Context != QualifiedSubject.DefaultContext)
+        {
+            await GrainFactory.SchemaRegistry(QualifiedSubject.DefaultContext).RecordContextAsync(Context, exists: false);
+        }
+
+        return true;
     }
 
     public async Task UpdateSubjectAsync(string subject, bool? live)

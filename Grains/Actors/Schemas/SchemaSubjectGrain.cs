@@ -66,6 +66,11 @@ public sealed partial class SchemaSubjectGrain(
 
     public async Task<RegistryResult<SubjectVersion>> RegisterAsync(SchemaSubmission submission)
     {
+        if (!QualifiedSubject.IsValid(Subject, configOrMode: false))
+        {
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSubject, $"The specified subject '{Subject}' is not a valid.");
+        }
+
         var defaults = await Registry.GetDefaultsAsync();
         if (_settings.IsReadOnly(defaults.Mode))
         {

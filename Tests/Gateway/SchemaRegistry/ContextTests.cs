@@ -178,12 +178,34 @@ public sealed class ContextTests(BrokerFixture broker) : IClassFixture<BrokerFix
         Assert.Equal("READWRITE", (await http.GetAsync("/mode")).Body!["mode"]!.GetValue<string>());
         Assert.Equal(409, (await http.PostAsync("/subjects/:.g1:events/versions", new { schema = Schemas.Record("Event", "c") })).Status);
 
-        // The global context holds no subjects, and the reserved names are no subjects either.
-        foreach (var subject in new[] { ":.__GLOBAL:events", "__GLOBAL", ":.g1:__EMPTY" })
+        // The global context holds no subjects, and the reserved and empty names are no subjects either.
+        foreach (var subject in new[] { ":.__GLOBAL:events", "__GLOBAL", ":.g1:__EMPTY", ":.", ":.:", ":.g1:" })
         {
             var refused = await http.PostAsync($"/subjects/{subject}/versions", new { schema = Schemas.Record("Event", "a") });
             Assert.Equal((422, 42208), (refused.Status, RegistryHttp.ErrorCode(refused)));
         }
+
+        Assert.Equal(40401, RegistryHttp.ErrorCode(await http.GetAsync("/subjects/:.:/versions")));
+        Assert.Equal(200, (await http.GetAsync("/config/:.:")).Status);
+        Assert.Equal(200, (await http.GetAsync("/config/:.__GLOBAL:")).Status);
+        Assert.DoesNotContain(".__GLOBAL", RegistryHttp.Strings((await http.GetAsync("/contexts")).Body));
+    }
+
+    [Fact]
+    public async Task TheRestProxy_RegistersInTheDefaultContextOnly()
+    {
+        await broker.CreateAsync("ctx-rest", 1);
+        using var rest = new RestProxy.RestClient(broker.RestUrl);
+        var cluster = (await rest.GetAsync("/v3/clusters")).Body!["data"]![0]!["cluster_id"]!.GetValue<string>();
+        Task<(int Status, System.Text.Json.Nodes.JsonNode? Body)> ProduceAsync(string subject) => rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/ctx-rest/records",
+            new { value = new { type = "AVRO", subject, schema = Schemas.Record("RestRecord", "a"), data = new { a = 1 } } }, "application/json");
+
+        var inContext = await ProduceAsync(":.rest:ctx-rest-value");
+        var inDefault = await ProduceAsync(":.:ctx-rest-value");
+        Assert.Equal(400, inContext.Status);
+        Assert.Contains("schema context", inContext.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(inDefault.Status == 200, inDefault.Body?.ToJsonString());
+        Assert.Equal("ctx-rest-value", inDefault.Body!["value"]!["subject"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,0 +1,84 @@
+using Avro.Generic;
+using Confluent.Kafka.SyncOverAsync;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+using Tributary.Tests.Gateway.SchemaRegistry;
+using Tributary.Tests.Gateway.Support;
+
+namespace Tributary.Tests.Gateway.RestProxy;
+
+/// <summary>
+/// Data-contract conditions run by the REST Proxy where Confluent's serializers would run them: a record that fails a
+/// CEL rule of its schema (registered with the schema, or given by the subject's config) is refused with the
+/// serializer's message and nothing of its request is written; records that pass are read back by Confluent's
+/// deserializers.
+/// </summary>
+public sealed class RestRuleTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
+{
+    private const string PaymentSchema =
+        """{"type":"record","name":"Payment","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"}]}""";
+
+    private static object PositiveAmount(string field) => new
+    {
+        domainRules = new[] { new { name = "positiveAmount", kind = "CONDITION", mode = "WRITE", type = "CEL", expr = $"message.{field} > 0.0" } },
+    };
+
+    [Fact]
+    public async Task AvroRecordsFailingACelCondition_AreRefused_AndTheOthersAreReadByConfluentsDeserializer()
+    {
+        await broker.CreateAsync("rules-avro", 1);
+        using var registry = new RegistryHttp(broker.RegistryUrl);
+        var registered = await registry.PostAsync("/subjects/rules-avro-value/versions", new { schema = PaymentSchema, ruleSet = PositiveAmount("amount") });
+        var id = registered.Body!["id"]!.GetValue<int>();
+        using var rest = new RestClient(broker.RestUrl);
+
+        var passed = await rest.ProduceAsync("/topics/rules-avro", "avro", new
+        {
+            value_schema_id = id,
+            records = Enumerable.Range(1, 3).Select(i => new { value = new { id = $"p{i}", amount = i * 2.5 } }).ToArray(),
+        });
+        var refused = await rest.ProduceAsync("/topics/rules-avro", "avro", new
+        {
+            value_schema_id = id,
+            records = new object[] { new { value = new { id = "ok", amount = 1.0 } }, new { value = new { id = "bad", amount = -4.0 } } },
+        });
+
+        Assert.Equal(200, passed.Status);
+        Assert.Equal((422, 42203), (refused.Status, RestClient.ErrorCode(refused)));
+        Assert.Equal("Rule failed: positiveAmount: Expr failed: 'message.amount > 0.0'", refused.Body!["message"]!.GetValue<string>());
+        Assert.Equal(3, (await rest.GetAsync("/topics/rules-avro/partitions/0/offsets")).Body!["end_offset"]!.GetValue<long>());
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = broker.RegistryUrl });
+        var payments = SerdesTopics.Consume(broker.BootstrapServers, "rules-avro", 3, new AvroDeserializer<GenericRecord>(client).AsSyncOverAsync());
+        Assert.Equal([2.5, 5.0, 7.5], payments.Select(p => (double)p["amount"]));
+    }
+
+    [Fact]
+    public async Task ASubjectsDefaultRuleSet_IsRunOnJsonSchemaRecords_InApiV2AndV3()
+    {
+        await broker.CreateAsync("rules-json", 1);
+        using var registry = new RegistryHttp(broker.RegistryUrl);
+        Assert.Equal(200, (await registry.PutAsync("/config/rules-json-value", new { defaultRuleSet = PositiveAmount("Amount") })).Status);
+        const string order = """
+            {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","title":"Order",
+             "properties":{"Id":{"type":"string"},"Amount":{"type":"number"}},"required":["Id","Amount"]}
+            """;
+        using var rest = new RestClient(broker.RestUrl);
+
+        var passed = await rest.ProduceAsync("/topics/rules-json", "jsonschema", new { value_schema = order, records = new[] { new { value = new { Id = "a", Amount = 3 } } } });
+        var refused = await rest.ProduceAsync("/topics/rules-json", "jsonschema", new { value_schema = order, records = new[] { new { value = new { Id = "b", Amount = 0 } } } });
+        Assert.Equal(200, passed.Status);
+        Assert.Equal((422, 42203), (refused.Status, RestClient.ErrorCode(refused)));
+        Assert.StartsWith("Rule failed: positiveAmount", refused.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var cluster = (await rest.GetAsync("/v3/clusters")).Body!["data"]![0]!["cluster_id"]!.GetValue<string>();
+        var schemaId = passed.Body!["value_schema_id"]!.GetValue<int>();
+        var v3Passed = await rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/rules-json/records",
+            new { value = new { type = "JSONSCHEMA", schema_id = schemaId, data = new { Id = "c", Amount = 1.5 } } }, "application/json");
+        var v3Refused = await rest.SendAsync(HttpMethod.Post, $"/v3/clusters/{cluster}/topics/rules-json/records",
+            new { value = new { type = "JSONSCHEMA", schema_id = schemaId, data = new { Id = "d", Amount = -1 } } }, "application/json");
+        Assert.Equal(200, v3Passed.Status);
+        Assert.Equal((400, 400), (v3Refused.Status, v3Refused.Body!["error_code"]!.GetValue<int>()));
+        Assert.StartsWith("Rule failed: positiveAmount", v3Refused.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, (await rest.GetAsync("/topics/rules-json/partitions/0/offsets")).Body!["end_offset"]!.GetValue<long>());
+    }
+}

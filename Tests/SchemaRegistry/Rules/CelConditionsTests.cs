@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Avro;
+using Avro.Generic;
+using Tributary.Grains.SchemaRegistry.Rules;
+
+namespace Tributary.Tests.SchemaRegistry.Rules;
+
+/// <summary>
+/// Data-contract rules as the platform runs them on write, with Confluent's serializers' semantics: which rules run,
+/// their verdicts and messages, guards, failure actions, field rules, and records as CEL sees them.
+/// </summary>
+public sealed class CelConditionsTests
+{
+    private readonly CelConditions _conditions = new();
+
+    private static ConditionRule Rule(
+        string expr, string type = "CEL", string mode = "WRITE", string kind = "CONDITION", string? doc = null, string? onFailure = null,
+        bool disabled = false, string[]? tags = null, Dictionary<string, string>? parameters = null) =>
+        new("check", doc, kind, mode, type, tags ?? [], parameters ?? [], expr, onFailure, disabled);
+
+    private static object? Json(string json) => CelValues.FromJson(JsonDocument.Parse(json).RootElement);
+
+    private string? Failure(ConditionRule rule, string json, Dictionary<string, IReadOnlyList<string>>? tags = null) =>
+        _conditions.Check([rule], Json(json), tags)?.Message;
+
+    [Fact]
+    public void ACondition_PassesOrFails_WithConfluentsMessage()
+    {
+        Assert.Null(Failure(Rule("message.amount > 0 && message.name.startsWith('a')"), """{"amount":5,"name":"ann"}"""));
+        Assert.Equal("Rule failed: check: Expr failed: 'message.amount > 0'", Failure(Rule("message.amount > 0"), """{"amount":-1.5}"""));
+        Assert.Equal("Rule failed: check: Amounts are positive", Failure(Rule("message.amount > 0", doc: "Amounts are positive"), """{"amount":0}"""));
+        Assert.Null(Failure(Rule("size(message.items) == 2 && message.items[1].sku == 'b'"), """{"items":[{"sku":"a"},{"sku":"b"}]}"""));
+    }
+
+    [Fact]
+    public void OnlyEnabledWriteRules_Run_AndNoneAsTheFailureAction_LetsTheRecordThrough()
+    {
+        const string negative = """{"amount":-1}""";
+        Assert.Null(Failure(Rule("message.amount > 0", mode: "READ"), negative));
+        Assert.Null(Failure(Rule("message.amount > 0", disabled: true), negative));
+        Assert.Null(Failure(Rule("message.amount > 0", onFailure: "NONE"), negative));
+        Assert.Null(Failure(Rule("message.amount > 0", mode: "WRITEREAD", onFailure: "NONE,ERROR"), negative));
+        Assert.NotNull(Failure(Rule("message.amount > 0", mode: "WRITEREAD", onFailure: "ERROR,NONE"), negative));
+        Assert.NotNull(Failure(Rule("message.amount > 0", onFailure: "DLQ"), negative));
+    }
+
+    [Fact]
+    public void AGuardThatIsFalse_SkipsTheRule_UnlessGuardsAreIgnored()
+    {
+        var guarded = Rule("message.kind == 'refund' ; message.amount < 0");
+        Assert.Null(Failure(guarded, """{"kind":"sale","amount":5}"""));
+        Assert.Null(Failure(guarded, """{"kind":"refund","amount":-5}"""));
+        Assert.NotNull(Failure(guarded, """{"kind":"refund","amount":5}"""));
+        var ignored = Rule("message.note == 'a;b'", parameters: new() { ["cel.ignore.guard.separator"] = "true" });
+        Assert.Null(Failure(ignored, """{"note":"a;b"}"""));
+    }
+
+    [Fact]
+    public void WhatCannotBeRun_FailsTheRecord_AsASerializerWithoutTheExecutorWould()
+    {
+        Assert.Equal("Rule failed: check: Rule check is a transform, which clients run, not the platform",
+            Failure(Rule("", type: "ENCRYPT", kind: "TRANSFORM"), "{}"));
+        Assert.Contains("transform", Failure(Rule("message", kind: "TRANSFORM"), "{}"), StringComparison.Ordinal);
+        Assert.Contains("Could not find rule executor of type JSONATA", Failure(Rule("x", type: "JSONATA"), "{}"), StringComparison.Ordinal);
+        Assert.Contains("not a boolean", Failure(Rule("message.amount"), """{"amount":1}"""), StringComparison.Ordinal);
+        Assert.NotNull(Failure(Rule("message.missing > 0"), """{"amount":1}"""));
+        Assert.NotNull(Failure(Rule("message.amount >"), """{"amount":1}"""));
+    }
+
+    [Fact]
+    public void FieldRules_RunOnEveryField_OrOnTheFieldsTheMetadataTags()
+    {
+        var nonEmpty = Rule("typeName != 'STRING' || size(value) > 0", type: "CEL_FIELD");
+        Assert.Null(Failure(nonEmpty, """{"name":"a","address":{"street":"b"},"age":3}"""));
+        Assert.NotNull(Failure(nonEmpty, """{"name":"a","address":{"street":""}}"""));
+
+        var piiOnly = Rule("size(value) <= 4", type: "CEL_FIELD", tags: ["PII"]);
+        var tags = new Dictionary<string, IReadOnlyList<string>> { ["Person.ssn"] = ["PII"] };
+        Assert.Null(Failure(piiOnly, """{"ssn":"1234","comment":"long enough to fail were it tagged"}""", tags));
+        Assert.Equal("Rule failed: check: Expr failed: 'size(value) <= 4'", Failure(piiOnly, """{"ssn":"123456"}""", tags));
+        Assert.Null(Failure(Rule("name == 'ssn' && 'PII' in tags", type: "CEL_FIELD", tags: ["PII"]), """{"ssn":"1","other":"x"}""", tags));
+    }
+
+    [Fact]
+    public void AnAvroRecord_IsSeenAsConfluentsSerializersHandIt()
+    {
+        var schema = (RecordSchema)Avro.Schema.Parse("""
+            {"type":"record","name":"Payment","fields":[
+              {"name":"id","type":"string"},{"name":"count","type":"int"},{"name":"note","type":["null","string"]},
+              {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["SALE","REFUND"]}},
+              {"name":"lines","type":{"type":"array","items":"double"}}]}
+            """);
+        var record = new GenericRecord(schema);
+        record.Add("id", "p-1");
+        record.Add("count", 3);
+        record.Add("note", "hi");
+        record.Add("kind", new GenericEnum((EnumSchema)schema["kind"].Schema, "REFUND"));
+        record.Add("lines", new object[] { 1.5, 2.5 });
+
+        var message = CelValues.FromAvro(record);
+        Assert.Null(_conditions.Check([Rule("message.count == 3 && message.note == 'hi' && message.kind == 'REFUND' && message.lines[1] == 2.5")], message, null));
+        Assert.NotNull(_conditions.Check([Rule("message.count > 3")], message, null));
+    }
+}
