@@ -31,7 +31,9 @@ internal sealed class SchemaRuleChecks(IGrainFactory grains, SchemaCache schemas
         return null;
     }
 
+    /// <summary>Rules that run on write: enabled, in mode WRITE or WRITEREAD, with the rule set enabled everywhere (<c>enableAt</c> ALL).</summary>
     private static bool HasWriteRules(SchemaRuleSet? ruleSet) =>
-        (ruleSet?.DomainRules ?? []).Concat(ruleSet?.EncodingRules ?? [])
+        ruleSet?.EnableAt is null or "ALL"
+        && (ruleSet?.DomainRules ?? []).Concat(ruleSet?.EncodingRules ?? [])
             .Any(rule => !rule.Disabled && rule.Mode?.ToUpperInvariant() is "WRITE" or "WRITEREAD");
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.SchemaRegistry.Rules;
 
 namespace Tributary.Grains.Actors.Schemas;
 
@@ -62,6 +63,13 @@ internal static class DataContracts
             if (rule.Mode is not ("WRITEREAD" or "UPDOWN") && (rule.OnSuccess?.Contains(',') == true || rule.OnFailure?.Contains(',') == true))
             {
                 return "Multiple actions only valid with WRITEREAD and UPDOWN";
+            }
+
+            // The platform runs CEL conditions itself (the REST Proxy): an expression past its limits is refused here.
+            if (rule.Type?.ToUpperInvariant() is CelConditions.Cel or CelConditions.CelField && !string.IsNullOrWhiteSpace(rule.Expr)
+                && CelConditions.InvalidExpression(rule.Expr) is { } invalid)
+            {
+                return $"Invalid expression in rule {name}: {invalid}";
             }
         }
 

@@ -26,6 +26,9 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
 
     private readonly CelConditions _conditions = new();
 
+    /// <summary>How long a record's rules may run; past it, the record fails rather than hold the worker longer.</summary>
+    private static readonly TimeSpan RuleBudget = TimeSpan.FromSeconds(1);
+
     public async Task<string?> CheckWriteRulesAsync(int schemaId, IReadOnlyList<byte[]> values)
     {
         var (known, error) = await KnownAsync(schemaId);
@@ -46,7 +49,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 return $"Error deserializing {known.Schema.Type} message for id {schemaId}: {e.Message}";
             }
 
-            if (_conditions.Check(known.Rules, message, known.Tags) is { } failure)
+            if (_conditions.Check(known.Rules, known.EnableAt, message, known.Tags, RuleBudget) is { } failure)
             {
                 return failure.Message;
             }
@@ -80,7 +83,8 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 payload.CopyTo(bytes, 5);
                 encoded.Add(bytes);
             }
-            catch (Exception e) when (e is FormatException or JsonException or OverflowException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is FormatException or JsonException or OverflowException or InvalidOperationException or ArgumentException
+                or System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
                 return RegistryResult<IReadOnlyList<byte[]?>>.Fail(JsonConversion, $"Conversion of JSON to {schema.Type} failed: {e.Message}");
             }
@@ -156,7 +160,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 _schemas.Clear();
             }
 
-            known = new KnownSchema(parsed, format as ISchemaValueCodec, WriteRules(definition.RuleSet), definition.Metadata?.Tags);
+            known = new KnownSchema(parsed, format as ISchemaValueCodec, WriteRules(definition.RuleSet), definition.RuleSet?.EnableAt, definition.Metadata?.Tags);
             _schemas[id] = known;
             return (known, null);
         }
@@ -166,11 +170,15 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
         }
     }
 
-    /// <summary>The domain and encoding rules, in Confluent's order, as the rule engine reads them.</summary>
+    /// <summary>The domain rules, then the encoding rules (which run on bytes, after them), as the rule engine reads them.</summary>
     private static List<ConditionRule> WriteRules(SchemaRuleSet? ruleSet) =>
-        [.. (ruleSet?.DomainRules ?? []).Concat(ruleSet?.EncodingRules ?? []).Select(r => new ConditionRule(
-            r.Name, r.Doc, r.Kind, r.Mode, r.Type, r.Tags ?? [], r.Params ?? new Dictionary<string, string>(), r.Expr, r.OnFailure, r.Disabled))];
+        [.. (ruleSet?.DomainRules ?? []).Select(r => Rule(r, encoding: false)), .. (ruleSet?.EncodingRules ?? []).Select(r => Rule(r, encoding: true))];
+
+    private static ConditionRule Rule(SchemaRule rule, bool encoding) => new(
+        rule.Name, rule.Doc, rule.Kind?.ToUpperInvariant(), rule.Mode?.ToUpperInvariant(), rule.Type?.ToUpperInvariant(), rule.Tags ?? [],
+        rule.Params ?? new Dictionary<string, string>(), rule.Expr, rule.OnSuccess, rule.OnFailure, rule.Disabled, encoding);
 
     private sealed record KnownSchema(
-        ParsedSchema Schema, ISchemaValueCodec? Codec, IReadOnlyList<ConditionRule> Rules, IReadOnlyDictionary<string, IReadOnlyList<string>>? Tags);
+        ParsedSchema Schema, ISchemaValueCodec? Codec, IReadOnlyList<ConditionRule> Rules, string? EnableAt,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? Tags);
 }

@@ -10,8 +10,9 @@ namespace Tributary.Grains.SchemaRegistry.Protobuf;
 /// A message's binary encoding read into Protobuf's JSON mapping, by its descriptor: fields under their JSON names,
 /// 64-bit integers as strings, enums by name, bytes in base64, maps as objects, Timestamp, Duration and the wrapper
 /// types in their JSON forms; fields the descriptor does not know are skipped. Malformed bytes throw <see cref="FormatException"/>.
+/// In the rule form, fields are under their .proto names and 64-bit integers and enums are numbers.
 /// </summary>
-internal sealed class ProtobufJsonReader(ProtobufTypes types)
+internal sealed class ProtobufJsonReader(ProtobufTypes types, bool ruleForm = false)
 {
     private const int MaxDepth = 100;
 
@@ -55,7 +56,7 @@ internal sealed class ProtobufJsonReader(ProtobufTypes types)
         json.WriteStartObject();
         foreach (var (field, list) in values)
         {
-            json.WritePropertyName(string.IsNullOrEmpty(field.JsonName) ? ProtobufText.DefaultJsonName(field.Name) : field.JsonName);
+            json.WritePropertyName(ruleForm ? field.Name : string.IsNullOrEmpty(field.JsonName) ? ProtobufText.DefaultJsonName(field.Name) : field.JsonName);
             if (field.label != FieldDescriptorProto.Label.LabelRepeated)
             {
                 WriteValue(field, list[^1], json, depth);
@@ -164,7 +165,7 @@ internal sealed class ProtobufJsonReader(ProtobufTypes types)
                 json.WriteBooleanValue(value.Number != 0);
                 break;
             case FieldDescriptorProto.Type.TypeEnum:
-                var name = types.Enum(field.TypeName)?.Descriptor.Values.FirstOrDefault(v => v.Number == (int)value.Number)?.Name;
+                var name = ruleForm ? null : types.Enum(field.TypeName)?.Descriptor.Values.FirstOrDefault(v => v.Number == (int)value.Number)?.Name;
                 if (name is null)
                 {
                     json.WriteNumberValue((int)value.Number);
@@ -177,7 +178,15 @@ internal sealed class ProtobufJsonReader(ProtobufTypes types)
                 break;
             case FieldDescriptorProto.Type.TypeInt64 or FieldDescriptorProto.Type.TypeUint64 or FieldDescriptorProto.Type.TypeSint64
                 or FieldDescriptorProto.Type.TypeFixed64 or FieldDescriptorProto.Type.TypeSfixed64:
-                json.WriteStringValue(ProtobufWireValue.Scalar(field.type, value));
+                if (ruleForm)
+                {
+                    json.WriteRawValue(ProtobufWireValue.Scalar(field.type, value));
+                }
+                else
+                {
+                    json.WriteStringValue(ProtobufWireValue.Scalar(field.type, value));
+                }
+
                 break;
             case FieldDescriptorProto.Type.TypeDouble or FieldDescriptorProto.Type.TypeFloat:
                 var number = field.type == FieldDescriptorProto.Type.TypeDouble ? BitConverter.Int64BitsToDouble((long)value.Number) : BitConverter.Int32BitsToSingle((int)value.Number);

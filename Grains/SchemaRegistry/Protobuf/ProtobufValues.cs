@@ -22,7 +22,11 @@ internal static class ProtobufValues
         return bytes;
     }
 
-    public static string Decode(ProtobufParsedSchema schema, ReadOnlyMemory<byte> payload)
+    /// <param name="ruleForm">
+    /// The form rules see a message in, as Confluent's CEL executor sees a Protobuf message: fields under their .proto
+    /// names, 64-bit integers and enums as numbers (instead of Protobuf's JSON mapping).
+    /// </param>
+    public static string Decode(ProtobufParsedSchema schema, ReadOnlyMemory<byte> payload, bool ruleForm = false)
     {
         var span = payload.Span;
         var position = 0;
@@ -53,7 +57,7 @@ internal static class ProtobufValues
             messages = message.NestedTypes;
         }
 
-        return new ProtobufJsonReader(schema.Types).Read(name, payload[position..]);
+        return new ProtobufJsonReader(schema.Types, ruleForm).Read(name, payload[position..]);
     }
 
     private static string Qualified(FileDescriptorProto file, string name) => file.Package is { Length: > 0 } package ? $"{package}.{name}" : name;

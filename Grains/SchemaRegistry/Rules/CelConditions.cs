@@ -1,47 +1,128 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Cel;
 
 namespace Tributary.Grains.SchemaRegistry.Rules;
 
 /// <summary>
-/// Confluent's domain rules of kind CONDITION run where a record is written for a client (the REST Proxy), as its
-/// serializers run them (AbstractKafkaSchemaSerDe.executeRules, CelExecutor, CelFieldExecutor): enabled rules of mode
-/// WRITE or WRITEREAD, in order; a CEL rule's expression sees the record as <c>message</c> (after an optional guard,
-/// <c>guard; expr</c>, whose false skips the rule); a CEL_FIELD rule's sees each field as <c>value</c>, <c>name</c>,
-/// <c>typeName</c>, <c>tags</c> and <c>message</c>, for every field when the rule has no tags, else for the fields the
-/// schema's metadata tags with one of them. A false result (or an error) fails the rule unless its failure action is
-/// NONE. Transforms and other rule types are left to clients: a record with one fails, as with a serializer that has
-/// no executor for it.
+/// Confluent's domain rules run where a record is written for a client (the REST Proxy), as its serializers run them
+/// (AbstractKafkaSchemaSerDe.executeRules, CelExecutor, CelFieldExecutor): the rule set's domain rules of mode WRITE or
+/// WRITEREAD, in order, unless disabled (by the rule, or by an <c>enableAt</c> other than ALL). A CEL condition sees
+/// the record as <c>message</c>, after an optional guard (<c>guard; expr</c>) that skips the rule unless true; a
+/// CEL_FIELD condition sees each field of a record as <c>value</c>, <c>name</c>, <c>typeName</c>, <c>tags</c> and its
+/// record as <c>message</c>, every field when the rule has no tags, else those the schema's metadata tags with one of
+/// them. A condition fails only on false, or on an error; then the rule's <c>onFailure</c> action runs (ERROR by
+/// default; NONE lets the record through; for WRITEREAD the first of two), and on success its <c>onSuccess</c> (NONE by
+/// default; ERROR fails the record). Transforms are left to clients: a record with one fails, as with a serializer
+/// that has no executor for it. Expressions are bounded (<see cref="InvalidExpression"/>), since cel-net's parser
+/// recurses per level of nesting.
 /// </summary>
 public sealed class CelConditions
 {
     public const string Cel = "CEL";
     public const string CelField = "CEL_FIELD";
 
+    /// <summary>The longest expression taken (a guard and its condition together).</summary>
+    public const int MaxExpressionLength = 4_096;
+
+    /// <summary>How deep brackets, parentheses and braces, and chains of conditionals, may nest.</summary>
+    public const int MaxNesting = 32;
+
     /// <summary>Compiled expressions kept; past this many, the cache starts again.</summary>
     private const int MaxPrograms = 1_000;
 
     private readonly CelEnvironment _environment = new(null, null);
-    private readonly ConcurrentDictionary<string, CelProgramDelegate> _programs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (CelProgramDelegate? Program, string? Error)> _programs = new(StringComparer.Ordinal);
+
+    /// <summary>Why an expression is not taken (too long, nested too deep, empty), or null.</summary>
+    public static string? InvalidExpression(string? expr)
+    {
+        if (string.IsNullOrWhiteSpace(expr))
+        {
+            return "the expression is empty";
+        }
+
+        if (expr.Length > MaxExpressionLength)
+        {
+            return $"the expression is longer than {MaxExpressionLength} characters";
+        }
+
+        var depth = 0;
+        var conditionals = 0;
+        var unary = 0;
+        char? quote = null;
+        for (var i = 0; i < expr.Length; i++)
+        {
+            var c = expr[i];
+            if (quote is { } open)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == open)
+                {
+                    quote = null;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    depth--;
+                    break;
+                case '?':
+                    conditionals++;
+                    break;
+            }
+
+            unary = c is '!' or '-' ? unary + 1 : char.IsWhiteSpace(c) ? unary : 0;
+            if (depth > MaxNesting || conditionals > MaxNesting || unary > MaxNesting)
+            {
+                return $"the expression nests deeper than {MaxNesting} levels";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether a rule runs when a record is written.</summary>
-    public static bool RunsOnWrite(ConditionRule rule) =>
-        !rule.Disabled && rule.Mode?.ToUpperInvariant() is "WRITE" or "WRITEREAD";
+    public static bool RunsOnWrite(ConditionRule rule, string? enableAt) =>
+        !rule.Disabled && enableAt is null or "ALL" && rule.Mode is "WRITE" or "WRITEREAD";
 
     /// <summary>The first rule the record fails, with why; null when it passes them all.</summary>
     /// <param name="fieldTags">The schema's metadata tags: a field path (<c>Record.field</c>, <c>*</c> for any part) to its tags.</param>
-    public RuleFailure? Check(IReadOnlyList<ConditionRule> rules, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags)
+    /// <param name="budget">How long the rules may run on this record; past it, the record fails.</param>
+    public RuleFailure? Check(
+        IReadOnlyList<ConditionRule> rules, string? enableAt, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags,
+        TimeSpan? budget = null)
     {
+        var clock = Stopwatch.StartNew();
         foreach (var rule in rules)
         {
-            if (!RunsOnWrite(rule))
+            if (!RunsOnWrite(rule, enableAt))
             {
                 continue;
             }
 
-            if (Evaluate(rule, message, fieldTags) is { } cause && WriteFailureAction(rule) != "NONE")
+            if (clock.Elapsed > (budget ?? TimeSpan.MaxValue))
             {
-                return new RuleFailure(rule.Name, cause);
+                return new RuleFailure(rule.Name, $"The rules ran longer than {budget} on one record");
+            }
+
+            var cause = Evaluate(rule, message, fieldTags);
+            var action = ActionName(rule, cause is null ? rule.OnSuccess : rule.OnFailure) ?? (cause is null ? "NONE" : "ERROR");
+            if (action != "NONE")
+            {
+                return new RuleFailure(rule.Name, action == "ERROR" ? cause : $"{cause ?? "The rule passed"}; its action {action} is not run by the platform");
             }
         }
 
@@ -51,123 +132,145 @@ public sealed class CelConditions
     /// <summary>Why the record fails the rule, or null when it passes.</summary>
     private string? Evaluate(ConditionRule rule, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags)
     {
-        if (!string.Equals(rule.Kind ?? "TRANSFORM", "CONDITION", StringComparison.OrdinalIgnoreCase))
+        if (rule.Encoding)
+        {
+            return $"Rule {rule.Name} is an encoding rule, which clients run, not the platform";
+        }
+
+        if (rule.Kind != "CONDITION")
         {
             return $"Rule {rule.Name} is a transform, which clients run, not the platform";
         }
 
         try
         {
-            return rule.Type?.ToUpperInvariant() switch
+            return rule.Type switch
             {
                 Cel => Condition(rule, new Dictionary<string, object?> { ["message"] = message }),
-                CelField => FieldConditions(rule, message, message, fieldTags, 0),
+                CelField => FieldConditions(rule, message, fieldTags, 0),
                 _ => $"Could not find rule executor of type {rule.Type}",
             };
         }
-        catch (CelException e)
-        {
-            return e.Message;
-        }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
         {
             return e.Message;
         }
     }
 
-    private string? FieldConditions(ConditionRule rule, object? value, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags, int depth)
+    /// <summary>The field rule on each field of a record (and of the records, lists and maps in it), under the field's name.</summary>
+    private string? FieldConditions(ConditionRule rule, object? value, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags, int depth)
     {
-        if (depth > 64)
+        if (value is not IDictionary<string, object?> record || depth > 64)
         {
             return null;
         }
 
-        IEnumerable<(string Name, object? Value)> fields = value switch
+        foreach (var (name, field) in record)
         {
-            IDictionary<string, object?> map => map.Select(e => (e.Key, e.Value)),
-            List<object?> items => items.Select(item => ("", item)),
-            _ => [],
-        };
-        foreach (var (name, field) in fields)
-        {
-            if (field is IDictionary<string, object?> or List<object?>)
+            foreach (var item in field is List<object?> items ? items : [field])
             {
-                if (FieldConditions(rule, field, message, fieldTags, depth + 1) is { } nested)
+                var failure = item is IDictionary<string, object?>
+                    ? FieldConditions(rule, item, fieldTags, depth + 1)
+                    : FieldCondition(rule, name, item, record, fieldTags);
+                if (failure is not null)
                 {
-                    return nested;
+                    return failure;
                 }
-
-                continue;
-            }
-
-            var tags = TagsOf(name, fieldTags);
-            if (name.Length == 0 || (rule.Tags.Count > 0 && !rule.Tags.Any(tags.Contains)))
-            {
-                continue;
-            }
-
-            var failure = Condition(rule, new Dictionary<string, object?>
-            {
-                ["value"] = field,
-                ["name"] = name,
-                ["typeName"] = TypeName(field),
-                ["tags"] = tags.Cast<object?>().ToList(),
-                ["message"] = message,
-            });
-            if (failure is not null)
-            {
-                return failure;
             }
         }
 
         return null;
     }
 
-    /// <summary>The expression's verdict: null when true (or when its guard is false), else Confluent's message.</summary>
+    private string? FieldCondition(ConditionRule rule, string name, object? value, IDictionary<string, object?> record, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags)
+    {
+        var tags = TagsOf(name, fieldTags);
+        if (rule.Tags.Count > 0 && !rule.Tags.Any(tags.Contains))
+        {
+            return null;
+        }
+
+        return Condition(rule, new Dictionary<string, object?>
+        {
+            ["value"] = value,
+            ["name"] = name,
+            ["typeName"] = TypeName(value),
+            ["tags"] = tags.Cast<object?>().ToList(),
+            ["message"] = record,
+        });
+    }
+
+    /// <summary>The expression's verdict: null unless false (or an error), or when its guard is not true; else Confluent's message.</summary>
     private string? Condition(ConditionRule rule, IDictionary<string, object?> variables)
     {
-        var expr = rule.Expr ?? "";
+        if (InvalidExpression(rule.Expr) is { } invalid)
+        {
+            return string.IsNullOrWhiteSpace(rule.Expr) ? $"Condition failed: '{rule.Name}'" : $"Expr failed: {invalid}";
+        }
+
+        var expr = rule.Expr!;
         var separator = expr.IndexOf(';', StringComparison.Ordinal);
         if (separator >= 0 && !(rule.Params.TryGetValue("cel.ignore.guard.separator", out var ignore) && bool.TryParse(ignore, out var ignored) && ignored))
         {
             var guard = expr[..separator];
             expr = expr[(separator + 1)..];
-            if (guard.Trim().Length > 0 && Program(guard).Invoke(variables) is false)
+            if (guard.Trim().Length > 0 && !GuardHolds(guard, variables))
             {
                 return null;
             }
         }
 
-        return Program(expr).Invoke(variables) switch
+        return Run(expr, variables) switch
         {
-            true => null,
             false => string.IsNullOrEmpty(rule.Doc) ? $"Expr failed: '{rule.Expr}'" : rule.Doc,
-            var other => $"Expr failed: '{rule.Expr}' returned {other ?? "null"}, not a boolean",
+            Exception error => error.Message,
+            _ => null,
         };
     }
 
-    private CelProgramDelegate Program(string expr)
+    /// <summary>A guard lets its rule run only when it is true; false, another value or an error skip the rule.</summary>
+    private bool GuardHolds(string guard, IDictionary<string, object?> variables)
     {
-        if (_programs.TryGetValue(expr, out var program))
+        try
         {
-            return program;
+            return Run(guard, variables) is true;
         }
-
-        if (_programs.Count >= MaxPrograms)
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
         {
-            _programs.Clear();
+            return false;
         }
-
-        return _programs.GetOrAdd(expr, _environment.Compile(expr));
     }
 
-    /// <summary>The write action of <c>onFailure</c>: ERROR by default; for WRITEREAD, the first of two.</summary>
-    private static string WriteFailureAction(ConditionRule rule)
+    private object? Run(string expr, IDictionary<string, object?> variables)
     {
-        var actions = (rule.OnFailure ?? "").Split(',', StringSplitOptions.TrimEntries);
-        var action = actions[0];
-        return action.Length == 0 ? "ERROR" : action.ToUpperInvariant();
+        if (!_programs.TryGetValue(expr, out var compiled))
+        {
+            if (_programs.Count >= MaxPrograms)
+            {
+                _programs.Clear();
+            }
+
+            try
+            {
+                compiled = (_environment.Compile(expr), null);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+            {
+                // Kept too, so that a rule that does not compile is not compiled again for every record.
+                compiled = (null, e.Message);
+            }
+
+            _programs[expr] = compiled;
+        }
+
+        return compiled.Program is { } program ? program.Invoke(variables) : new InvalidOperationException(compiled.Error);
     }
+
+    /// <summary>Confluent's action name: for WRITEREAD, the first of two (<c>WRITE,READ</c>); taken as written, so only NONE is none.</summary>
+    private static string? ActionName(ConditionRule rule, string? actions) =>
+        string.IsNullOrEmpty(actions) ? null
+        : rule.Mode == "WRITEREAD" && actions.Contains(',', StringComparison.Ordinal) ? actions.Split(',')[0]
+        : actions;
 
     /// <summary>A field's tags from the metadata: paths whose last part is its name or <c>*</c>.</summary>
     private static HashSet<string> TagsOf(string field, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags)
@@ -198,8 +301,11 @@ public sealed class CelConditions
     };
 }
 
-/// <summary>A rule a record failed: Confluent's serializer says <c>Rule failed: {name}</c>, caused by <see cref="Cause"/>.</summary>
-public sealed record RuleFailure(string RuleName, string Cause)
+/// <summary>
+/// A rule a record failed: Confluent's serializer says <c>Rule failed: {name}</c>, caused by <see cref="Cause"/> (none
+/// when an ERROR action ran on success).
+/// </summary>
+public sealed record RuleFailure(string RuleName, string? Cause)
 {
-    public string Message => $"Rule failed: {RuleName}: {Cause}";
+    public string Message => Cause is null ? $"Rule failed: {RuleName}" : $"Rule failed: {RuleName}: {Cause}";
 }

@@ -7,13 +7,14 @@ namespace Tributary.Grains.SchemaRegistry.Rules;
 
 /// <summary>
 /// A record as CEL sees it: maps of field names to values, lists, 64-bit integers, doubles, strings, booleans, bytes
-/// and null, built from a JSON value (JSON Schema and Protobuf records as given) or an Avro datum (as Confluent's
-/// serializers hand a GenericRecord to CEL: a union's value is the value itself, an enum its symbol).
+/// and null, built from a JSON value (a JSON Schema record as written; a Protobuf message with its .proto field names,
+/// 64-bit integers and enums as numbers) or an Avro datum (as Confluent's serializers hand a GenericRecord to CEL: a
+/// union's value is the value itself, an enum its symbol).
 /// </summary>
 public static class CelValues
 {
     /// <summary>How deep a value may nest; a deeper one is not evaluated (the JSON readers stop far earlier).</summary>
-    private const int MaxDepth = 64;
+    private const int MaxDepth = 512;
 
     /// <summary>
     /// A record's payload (Confluent's wire format without its first five bytes) as CEL sees it: an Avro datum, or the
@@ -27,8 +28,9 @@ public static class CelValues
             return FromAvro(new GenericDatumReader<object>(avro.Schema, avro.Schema).Read(null!, new BinaryDecoder(stream)));
         }
 
-        var json = codec?.Decode(schema, payload) ?? throw new InvalidOperationException($"{schema.Type} records are not read here");
-        using var document = JsonDocument.Parse(json);
+        var json = schema is Protobuf.ProtobufParsedSchema protobuf ? Protobuf.ProtobufValues.Decode(protobuf, payload, ruleForm: true)
+            : codec?.Decode(schema, payload) ?? throw new InvalidOperationException($"{schema.Type} records are not read here");
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         return FromJson(document.RootElement);
     }
 

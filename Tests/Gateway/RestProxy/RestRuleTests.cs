@@ -81,4 +81,19 @@ public sealed class RestRuleTests(BrokerFixture broker) : IClassFixture<BrokerFi
         Assert.StartsWith("Rule failed: positiveAmount", v3Refused.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, (await rest.GetAsync("/topics/rules-json/partitions/0/offsets")).Body!["end_offset"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task AnExpressionPastTheLimits_IsRefusedWhenTheSchemaIsRegistered()
+    {
+        using var registry = new RegistryHttp(broker.RegistryUrl);
+        var deep = new string('(', 100) + "message.amount > 0.0" + new string(')', 100);
+        var refused = await registry.PostAsync("/subjects/rules-deep-value/versions", new
+        {
+            schema = PaymentSchema,
+            ruleSet = new { domainRules = new[] { new { name = "deep", kind = "CONDITION", mode = "WRITE", type = "CEL", expr = deep } } },
+        });
+
+        Assert.Equal((422, 42210), (refused.Status, RegistryHttp.ErrorCode(refused)));
+        Assert.Contains("nests deeper than 32 levels", refused.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Avro;
 using Avro.Generic;
+using Tributary.Grains.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry.Protobuf;
 using Tributary.Grains.SchemaRegistry.Rules;
 
 namespace Tributary.Tests.SchemaRegistry.Rules;
@@ -14,14 +16,14 @@ public sealed class CelConditionsTests
     private readonly CelConditions _conditions = new();
 
     private static ConditionRule Rule(
-        string expr, string type = "CEL", string mode = "WRITE", string kind = "CONDITION", string? doc = null, string? onFailure = null,
-        bool disabled = false, string[]? tags = null, Dictionary<string, string>? parameters = null) =>
-        new("check", doc, kind, mode, type, tags ?? [], parameters ?? [], expr, onFailure, disabled);
+        string? expr, string type = "CEL", string mode = "WRITE", string kind = "CONDITION", string? doc = null, string? onFailure = null,
+        string? onSuccess = null, bool disabled = false, string[]? tags = null, Dictionary<string, string>? parameters = null, bool encoding = false) =>
+        new("check", doc, kind, mode, type, tags ?? [], parameters ?? [], expr, onSuccess, onFailure, disabled, encoding);
 
     private static object? Json(string json) => CelValues.FromJson(JsonDocument.Parse(json).RootElement);
 
-    private string? Failure(ConditionRule rule, string json, Dictionary<string, IReadOnlyList<string>>? tags = null) =>
-        _conditions.Check([rule], Json(json), tags)?.Message;
+    private string? Failure(ConditionRule rule, string json, Dictionary<string, IReadOnlyList<string>>? tags = null, string? enableAt = null) =>
+        _conditions.Check([rule], enableAt, Json(json), tags)?.Message;
 
     [Fact]
     public void ACondition_PassesOrFails_WithConfluentsMessage()
@@ -33,38 +35,57 @@ public sealed class CelConditionsTests
     }
 
     [Fact]
-    public void OnlyEnabledWriteRules_Run_AndNoneAsTheFailureAction_LetsTheRecordThrough()
+    public void OnlyEnabledWriteRules_Run_AndTheirActionsDecide()
     {
         const string negative = """{"amount":-1}""";
         Assert.Null(Failure(Rule("message.amount > 0", mode: "READ"), negative));
+        Assert.Null(Failure(Rule("message.amount > 0", mode: "UPDOWN"), negative));
         Assert.Null(Failure(Rule("message.amount > 0", disabled: true), negative));
+        Assert.Null(Failure(Rule("message.amount > 0"), negative, enableAt: "CLIENT"));
+        Assert.NotNull(Failure(Rule("message.amount > 0"), negative, enableAt: "ALL"));
         Assert.Null(Failure(Rule("message.amount > 0", onFailure: "NONE"), negative));
         Assert.Null(Failure(Rule("message.amount > 0", mode: "WRITEREAD", onFailure: "NONE,ERROR"), negative));
         Assert.NotNull(Failure(Rule("message.amount > 0", mode: "WRITEREAD", onFailure: "ERROR,NONE"), negative));
         Assert.NotNull(Failure(Rule("message.amount > 0", onFailure: "DLQ"), negative));
+        // Action names are Confluent's, as written: "none" is no action of its.
+        Assert.NotNull(Failure(Rule("message.amount > 0", onFailure: "none"), negative));
+        Assert.Equal("Rule failed: check", Failure(Rule("message.amount < 0", onSuccess: "ERROR"), negative));
     }
 
     [Fact]
-    public void AGuardThatIsFalse_SkipsTheRule_UnlessGuardsAreIgnored()
+    public void AGuardThatIsNotTrue_SkipsTheRule_UnlessGuardsAreIgnored()
     {
         var guarded = Rule("message.kind == 'refund' ; message.amount < 0");
         Assert.Null(Failure(guarded, """{"kind":"sale","amount":5}"""));
         Assert.Null(Failure(guarded, """{"kind":"refund","amount":-5}"""));
         Assert.NotNull(Failure(guarded, """{"kind":"refund","amount":5}"""));
+        Assert.Null(Failure(Rule("message.missing > 0 ; false"), """{"amount":1}"""));
         var ignored = Rule("message.note == 'a;b'", parameters: new() { ["cel.ignore.guard.separator"] = "true" });
         Assert.Null(Failure(ignored, """{"note":"a;b"}"""));
     }
 
     [Fact]
-    public void WhatCannotBeRun_FailsTheRecord_AsASerializerWithoutTheExecutorWould()
+    public void AConditionFailsOnFalseOrAnError_AndWhatCannotBeRunFailsTheRecord()
     {
-        Assert.Equal("Rule failed: check: Rule check is a transform, which clients run, not the platform",
-            Failure(Rule("", type: "ENCRYPT", kind: "TRANSFORM"), "{}"));
-        Assert.Contains("transform", Failure(Rule("message", kind: "TRANSFORM"), "{}"), StringComparison.Ordinal);
-        Assert.Contains("Could not find rule executor of type JSONATA", Failure(Rule("x", type: "JSONATA"), "{}"), StringComparison.Ordinal);
-        Assert.Contains("not a boolean", Failure(Rule("message.amount"), """{"amount":1}"""), StringComparison.Ordinal);
+        Assert.Null(Failure(Rule("message.amount"), """{"amount":1}"""));
         Assert.NotNull(Failure(Rule("message.missing > 0"), """{"amount":1}"""));
         Assert.NotNull(Failure(Rule("message.amount >"), """{"amount":1}"""));
+        Assert.Equal("Rule failed: check: Condition failed: 'check'", Failure(Rule(null), "{}"));
+        Assert.Equal("Rule failed: check: Rule check is a transform, which clients run, not the platform",
+            Failure(Rule("", type: "CEL", kind: "TRANSFORM"), "{}"));
+        Assert.Contains("encoding rule", Failure(Rule("true", type: "ENCRYPT_PAYLOAD", encoding: true), "{}"), StringComparison.Ordinal);
+        Assert.Contains("Could not find rule executor of type JSONATA", Failure(Rule("x", type: "JSONATA"), "{}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expressions_AreBounded_SoThatTheParserCannotRunOutOfStack()
+    {
+        Assert.Null(CelConditions.InvalidExpression("size(message.name) > 0 && message.note.matches('[(]{40}')"));
+        Assert.NotNull(CelConditions.InvalidExpression(new string('(', 40) + "true" + new string(')', 40)));
+        Assert.NotNull(CelConditions.InvalidExpression(new string('!', 40) + "true"));
+        Assert.NotNull(CelConditions.InvalidExpression(string.Concat(Enumerable.Repeat("true ? ", 40)) + "1" + string.Concat(Enumerable.Repeat(" : 2", 40))));
+        Assert.NotNull(CelConditions.InvalidExpression("1 == 1" + new string(' ', CelConditions.MaxExpressionLength)));
+        Assert.Contains("nests deeper", Failure(Rule(new string('[', 200) + new string(']', 200)), "{}"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,6 +94,10 @@ public sealed class CelConditionsTests
         var nonEmpty = Rule("typeName != 'STRING' || size(value) > 0", type: "CEL_FIELD");
         Assert.Null(Failure(nonEmpty, """{"name":"a","address":{"street":"b"},"age":3}"""));
         Assert.NotNull(Failure(nonEmpty, """{"name":"a","address":{"street":""}}"""));
+        // A list's items are checked under the list's name, each record with itself as the message.
+        Assert.NotNull(Failure(Rule("name != 'sku' || value != ''", type: "CEL_FIELD"), """{"lines":[{"sku":"a"},{"sku":""}]}"""));
+        Assert.Null(Failure(Rule("name != 'codes' || value > 0", type: "CEL_FIELD"), """{"codes":[1,2,3]}"""));
+        Assert.Null(Failure(Rule("name != 'sku' || has(message.qty)", type: "CEL_FIELD"), """{"lines":[{"sku":"a","qty":1}]}"""));
 
         var piiOnly = Rule("size(value) <= 4", type: "CEL_FIELD", tags: ["PII"]);
         var tags = new Dictionary<string, IReadOnlyList<string>> { ["Person.ssn"] = ["PII"] };
@@ -98,7 +123,21 @@ public sealed class CelConditionsTests
         record.Add("lines", new object[] { 1.5, 2.5 });
 
         var message = CelValues.FromAvro(record);
-        Assert.Null(_conditions.Check([Rule("message.count == 3 && message.note == 'hi' && message.kind == 'REFUND' && message.lines[1] == 2.5")], message, null));
-        Assert.NotNull(_conditions.Check([Rule("message.count > 3")], message, null));
+        Assert.Null(_conditions.Check([Rule("message.count == 3 && message.note == 'hi' && message.kind == 'REFUND' && message.lines[1] == 2.5")], null, message, null));
+        Assert.NotNull(_conditions.Check([Rule("message.count > 3")], null, message, null));
+    }
+
+    [Fact]
+    public void AProtobufMessage_IsSeenWithItsProtoNames_AndNumbersAsNumbers()
+    {
+        var format = new ProtobufFormat();
+        var schema = format.Parse("""
+            syntax = "proto3";
+            message User { int64 user_id = 1; Kind kind = 2; string display_name = 3; enum Kind { NONE = 0; ADMIN = 1; } }
+            """, [], normalize: false);
+        var payload = ((ISchemaValueCodec)format).Encode(schema, """{"userId":"9000000000","kind":"ADMIN","displayName":"ann"}""");
+
+        var message = CelValues.FromPayload(schema, (ISchemaValueCodec)format, payload);
+        Assert.Null(_conditions.Check([Rule("message.user_id > 8000000000 && message.kind == 1 && message.display_name == 'ann'")], null, message, null));
     }
 }
