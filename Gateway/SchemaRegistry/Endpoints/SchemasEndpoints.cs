@@ -93,7 +93,8 @@ internal static class SchemasEndpoints
     /// <summary>Every version of the subjects <c>subjectPrefix</c> names (the default context's without one; <c>:*:</c> every context's).</summary>
     private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
     {
-        var prefix = request.Query["subjectPrefix"].ToString();
+        // The first, as Confluent's resource reads a repeated parameter.
+        var prefix = request.Query["subjectPrefix"] is { Count: > 0 } given ? given[0] ?? "" : "";
         var deleted = RegistryHttp.Flag(request, "deleted");
         var latestOnly = RegistryHttp.Flag(request, "latestOnly");
         var schemas = new List<SubjectVersionBody>();

@@ -20,7 +20,8 @@ internal static class SubjectsEndpoints
     /// <summary>The subjects <c>subjectPrefix</c> names: every context's without one (Confluent's default is <c>:*:</c>).</summary>
     private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
     {
-        var prefix = request.Query.TryGetValue("subjectPrefix", out var given) ? given.ToString() : QualifiedSubject.AnyContext;
+        // The first, as Confluent's resource reads a repeated parameter.
+        var prefix = request.Query.TryGetValue("subjectPrefix", out var given) && given.Count > 0 ? given[0] ?? "" : QualifiedSubject.AnyContext;
         var subjects = await RegistryContexts.SubjectsAsync(grains, prefix, RegistryHttp.Flag(request, "deleted"), RegistryHttp.Flag(request, "deletedOnly"));
         return RegistryHttp.Json(RegistryHttp.Page(request, subjects));
     }

@@ -76,6 +76,7 @@ public sealed class ContextTests(BrokerFixture broker) : IClassFixture<BrokerFix
         Assert.Contains("PaymentP1", (await p1.GetAsync("schemas/ids/1")).Body!["schema"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("PaymentP2", (await p2.GetAsync("schemas/ids/1")).Body!["schema"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal([":.p1:payments"], RegistryHttp.Strings((await p1.GetAsync("subjects")).Body));
+        Assert.Equal([":.p1:payments"], RegistryHttp.Strings((await p1.GetAsync("subjects?subjectPrefix=pay&subjectPrefix=other")).Body));
         Assert.Equal(":.p2:payments", (await p2.GetAsync("subjects/payments/versions/latest")).Body!["subject"]!.GetValue<string>());
         Assert.Contains("PaymentP1", (await root.GetAsync("/subjects/:.p1:payments/versions/1")).Body!["schema"]!.GetValue<string>(), StringComparison.Ordinal);
         // A subject that names its context keeps it under another context's path.
