@@ -5,9 +5,10 @@ namespace Tributary.Grains.SchemaRegistry.Protobuf;
 /// <summary>
 /// The files a schema may import: its references by name (each with their own references), and the files every
 /// Confluent registry knows without a reference. protobuf-net.Reflection carries Google's well-known types
-/// (<c>google/protobuf/*.proto</c>) and common types (<c>google/type/*.proto</c>) itself; Confluent's own
-/// <c>confluent/meta.proto</c> and <c>confluent/type/decimal.proto</c> are declared here, with the field numbers
-/// and names Confluent's serializers use.
+/// (<c>google/protobuf/*.proto</c>) and most of Google's common types (<c>google/type/*.proto</c>) itself; the common
+/// types it lacks (decimal, interval, localized_text, phone_number), which Confluent's registry knows from Google's
+/// common protos, and Confluent's own <c>confluent/meta.proto</c>, <c>confluent/type/decimal.proto</c> and
+/// <c>confluent/type/variant.proto</c> are declared here, with the field numbers and names their users' code has.
 /// </summary>
 internal sealed class ProtobufImports : IFileSystem
 {
@@ -20,6 +21,12 @@ internal sealed class ProtobufImports : IFileSystem
     {
         _files["confluent/meta.proto"] = ConfluentMeta;
         _files["confluent/type/decimal.proto"] = ConfluentDecimal;
+        _files["confluent/type/variant.proto"] = ConfluentVariant;
+        foreach (var (name, text) in CommonTypes)
+        {
+            _files[name] = text;
+        }
+
         Add(references);
     }
 
@@ -44,6 +51,38 @@ internal sealed class ProtobufImports : IFileSystem
         var name = path.Replace('\\', '/');
         return name.StartsWith(Root + "/", StringComparison.Ordinal) ? name[(Root.Length + 1)..] : name;
     }
+
+    private const string ConfluentVariant = """
+        syntax = "proto3";
+        package confluent.type;
+
+        option java_package = "io.confluent.protobuf.type";
+        option java_multiple_files = true;
+        option java_outer_classname = "VariantProto";
+
+        message Variant {
+          bytes metadata = 1;
+          bytes value = 2;
+        }
+        """;
+
+    /// <summary>Google's common types that protobuf-net.Reflection does not carry.</summary>
+    private static readonly (string Name, string Text)[] CommonTypes =
+    [
+        ("google/type/decimal.proto", GoogleType("Decimal", "message Decimal {\n  string value = 1;\n}")),
+        ("google/type/interval.proto", GoogleType("Interval",
+            "message Interval {\n  google.protobuf.Timestamp start_time = 1;\n  google.protobuf.Timestamp end_time = 2;\n}",
+            "import \"google/protobuf/timestamp.proto\";\n")),
+        ("google/type/localized_text.proto", GoogleType("LocalizedText",
+            "message LocalizedText {\n  string text = 1;\n  string language_code = 2;\n}")),
+        ("google/type/phone_number.proto", GoogleType("PhoneNumber",
+            "message PhoneNumber {\n  message ShortCode {\n    string region_code = 1;\n    string number = 2;\n  }\n" +
+            "  oneof kind {\n    string e164_number = 1;\n    ShortCode short_code = 2;\n  }\n  string extension = 3;\n}")),
+    ];
+
+    private static string GoogleType(string message, string body, string imports = "") =>
+        $"syntax = \"proto3\";\npackage google.type;\n{imports}\noption java_multiple_files = true;\n" +
+        $"option java_outer_classname = \"{message}Proto\";\noption java_package = \"com.google.type\";\n\n{body}\n";
 
     private const string ConfluentMeta = """
         syntax = "proto3";

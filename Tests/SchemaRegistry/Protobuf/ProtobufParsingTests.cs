@@ -117,6 +117,41 @@ public sealed class ProtobufParsingTests
         Assert.Contains("shared/address.proto", missing.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void GooglesCommonTypes_AndConfluentsOwn_NeedNoReference()
+    {
+        const string schema = """
+            syntax = "proto3";
+            import "google/type/decimal.proto";
+            import "google/type/interval.proto";
+            import "google/type/localized_text.proto";
+            import "google/type/phone_number.proto";
+            import "google/type/money.proto";
+            import "confluent/type/decimal.proto";
+            import "confluent/type/variant.proto";
+            message Order {
+              google.type.Decimal total = 1;
+              google.type.Interval window = 2;
+              google.type.LocalizedText note = 3;
+              google.type.PhoneNumber phone = 4;
+              google.type.Money price = 5;
+              confluent.type.Decimal exact = 6;
+              confluent.type.Variant extra = 7;
+            }
+            """;
+
+        var parsed = Parse(schema);
+
+        Assert.Equal(7, parsed.File.MessageTypes.Single().Fields.Count);
+        // A value through the JSON codec: the phone number's oneof and the interval's timestamps as Protobuf's JSON maps them.
+        var codec = (ISchemaValueCodec)Format;
+        var json = codec.Decode(parsed, codec.Encode(parsed, """{"phone":{"e164Number":"+15550100"},"window":{"startTime":"2026-01-01T00:00:00Z"},"total":{"value":"1.50"}}"""));
+        using var read = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("+15550100", read.RootElement.GetProperty("phone").GetProperty("e164Number").GetString());
+        Assert.Equal("1.50", read.RootElement.GetProperty("total").GetProperty("value").GetString());
+        Assert.Equal("2026-01-01T00:00:00Z", read.RootElement.GetProperty("window").GetProperty("startTime").GetString());
+    }
+
     [Theory]
     [InlineData("syntax = \"proto3\"; message M { int32 a = 1 }")]
     [InlineData("syntax = \"proto3\"; message M { Unknown a = 1; }")]
