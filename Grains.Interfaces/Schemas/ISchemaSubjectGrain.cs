@@ -255,10 +255,22 @@ public interface ISchemaCodecGrain : IGrainWithIntegerKey
     [Alias("CheckWriteRules")]
     Task<string?> CheckWriteRulesAsync(int schemaId, IReadOnlyList<byte[]> values);
 
+    /// <summary>
+    /// The read rules (rules of mode READ or WRITEREAD, in reverse order) of each value's schema run on
+    /// <paramref name="values"/>, in Confluent's wire format, in order, as Confluent's deserializers run them: the first
+    /// value that fails, with why, or null when every value passes.
+    /// </summary>
+    [Alias("CheckReadRules")]
+    Task<RuleCheckFailure?> CheckReadRulesAsync(IReadOnlyList<byte[]> values);
+
     /// <summary>Each value in Confluent's wire format as JSON (null stays null), or why it cannot be read.</summary>
     [Alias("Decode")]
     Task<IReadOnlyList<DecodedValue>> DecodeAsync(IReadOnlyList<byte[]?> values);
 }
+
+/// <summary>The first value of a list that failed a rule (its index in the list), and the rule's message.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.RuleCheckFailure")]
+public sealed record RuleCheckFailure([property: Id(0)] int Index, [property: Id(1)] string Message);
 
 /// <summary>A value read from the wire format: its JSON, or why it could not be read.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.DecodedValue")]

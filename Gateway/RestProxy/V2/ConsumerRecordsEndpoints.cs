@@ -15,7 +15,8 @@ internal static class ConsumerRecordsEndpoints
 {
     public static void Map(RouteGroupBuilder api) => api.MapGet(ConsumerInstances.Route + "/records", GetRecordsAsync);
 
-    private static async Task<IResult> GetRecordsAsync(string group, string instance, HttpRequest request, IGrainFactory grains, AvroJsonConverter avro)
+    private static async Task<IResult> GetRecordsAsync(
+        string group, string instance, HttpRequest request, IGrainFactory grains, AvroJsonConverter avro, SchemaRuleChecks rules)
     {
         var consumer = ConsumerInstances.Get(grains, group, instance);
         if (await consumer.GetConfigAsync() is not { } config)
@@ -39,33 +40,60 @@ internal static class ConsumerRecordsEndpoints
             return RestHttp.Error(polled.ErrorCode, polled.Message ?? "");
         }
 
-        var records = new List<ConsumerRecord>(polled.Value!.Count);
+        var consumed = polled.Value!;
+        var records = new List<ConsumerRecord>(consumed.Count);
+        (int Record, string Message)? failed = null;
         if (config.Format is "jsonschema" or "protobuf")
         {
             // Keys and values of the whole poll are read by the registry's codec at once.
             var codec = grains.GetGrain<ISchemaCodecGrain>(0);
-            var keys = await codec.DecodeAsync(polled.Value!.Select(r => r.Key).ToList());
-            var values = await codec.DecodeAsync(polled.Value!.Select(r => r.Value).ToList());
-            if (keys.Concat(values).FirstOrDefault(d => d.Error is not null) is { } failed)
+            var keys = await codec.DecodeAsync(consumed.Select(r => r.Key).ToList());
+            var values = await codec.DecodeAsync(consumed.Select(r => r.Value).ToList());
+            if (Enumerable.Range(0, consumed.Count).FirstOrDefault(i => (keys[i].Error ?? values[i].Error) is not null, -1) is var undecodable and >= 0)
             {
-                return RestHttp.Error(RestErrors.KafkaError, failed.Error!);
+                failed = (undecodable, (keys[undecodable].Error ?? values[undecodable].Error)!);
             }
 
-            records.AddRange(polled.Value!.Select((record, i) => new ConsumerRecord(
+            records.AddRange(consumed.Select((record, i) => new ConsumerRecord(
                 record.Topic, Node(keys[i].Json), Node(values[i].Json), record.Partition, record.Offset)));
         }
         else
         {
-            foreach (var record in polled.Value!)
+            foreach (var record in consumed)
             {
                 records.Add(new ConsumerRecord(
                     record.Topic, await RenderAsync(config.Format, record.Key, avro), await RenderAsync(config.Format, record.Value, avro), record.Partition, record.Offset));
             }
         }
 
+        // The read rules of the schemas (a data contract's READ and WRITEREAD rules), on each key, then its value.
+        if (config.Format is "avro" or "jsonschema" or "protobuf"
+            && await rules.FirstReadFailureAsync(consumed.SelectMany(r => new[] { r.Key, r.Value }).ToList()) is { } broken
+            && (failed is null || broken.Index / 2 < failed.Value.Record))
+        {
+            failed = (broken.Index / 2, broken.Message);
+        }
+
+        if (failed is { } failure)
+        {
+            // As a Kafka consumer stops at a record it cannot deserialize: the records before it are answered, and the
+            // next poll starts at it again (and fails again), until the application seeks past it.
+            await consumer.SeekAsync(RewindTo(consumed, failure.Record));
+            if (failure.Record == 0)
+            {
+                return RestHttp.Error(RestErrors.KafkaError, failure.Message);
+            }
+
+            records.RemoveRange(failure.Record, records.Count - failure.Record);
+        }
+
         // Written as text: the content type is the instance's format, with its charset.
         return Results.Text(JsonSerializer.Serialize(records, RestHttp.Options), accepted, Encoding.UTF8);
     }
+
+    /// <summary>The position of each partition with records from <paramref name="first"/> on: its first such record's offset.</summary>
+    private static List<RestPosition> RewindTo(IReadOnlyList<RestConsumedRecord> consumed, int first) =>
+        consumed.Skip(first).GroupBy(r => (r.Topic, r.Partition)).Select(g => new RestPosition(g.Key.Topic, g.Key.Partition, g.Min(r => r.Offset))).ToList();
 
     private static JsonNode? Node(string? json) => json is null ? null : JsonNode.Parse(json);
 

@@ -29,7 +29,23 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
     /// <summary>How long a record's rules may run; past it, the record fails rather than hold the worker longer.</summary>
     private static readonly TimeSpan RuleBudget = TimeSpan.FromSeconds(1);
 
-    public async Task<string?> CheckWriteRulesAsync(int schemaId, IReadOnlyList<byte[]> values)
+    public Task<string?> CheckWriteRulesAsync(int schemaId, IReadOnlyList<byte[]> values) => CheckRulesAsync(schemaId, values, RuleMode.Write);
+
+    public async Task<RuleCheckFailure?> CheckReadRulesAsync(IReadOnlyList<byte[]> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is { Length: >= 5 } bytes && bytes[0] == 0
+                && await CheckRulesAsync(BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1)), [bytes], RuleMode.Read) is { } failure)
+            {
+                return new RuleCheckFailure(i, failure);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string?> CheckRulesAsync(int schemaId, IReadOnlyList<byte[]> values, RuleMode mode)
     {
         var (known, error) = await KnownAsync(schemaId);
         if (known is null)
@@ -49,7 +65,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 return $"Error deserializing {known.Schema.Type} message for id {schemaId}: {e.Message}";
             }
 
-            if (_conditions.Check(known.Rules, known.EnableAt, message, known.Tags, RuleBudget) is { } failure)
+            if (_conditions.Check(known.Rules, known.EnableAt, message, known.Tags, RuleBudget, mode) is { } failure)
             {
                 return failure.Message;
             }
@@ -160,7 +176,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 _schemas.Clear();
             }
 
-            known = new KnownSchema(parsed, format as ISchemaValueCodec, WriteRules(definition.RuleSet), definition.RuleSet?.EnableAt, definition.Metadata?.Tags);
+            known = new KnownSchema(parsed, format as ISchemaValueCodec, Rules(definition.RuleSet), definition.RuleSet?.EnableAt, definition.Metadata?.Tags);
             _schemas[id] = known;
             return (known, null);
         }
@@ -170,8 +186,11 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
         }
     }
 
-    /// <summary>The domain rules, then the encoding rules (which run on bytes, after them), as the rule engine reads them.</summary>
-    private static List<ConditionRule> WriteRules(SchemaRuleSet? ruleSet) =>
+    /// <summary>
+    /// The domain rules, then the encoding rules (which run on bytes: after the domain rules on write, before them on
+    /// read, where the rule engine takes the list in reverse).
+    /// </summary>
+    private static List<ConditionRule> Rules(SchemaRuleSet? ruleSet) =>
         [.. (ruleSet?.DomainRules ?? []).Select(r => Rule(r, encoding: false)), .. (ruleSet?.EncodingRules ?? []).Select(r => Rule(r, encoding: true))];
 
     private static ConditionRule Rule(SchemaRule rule, bool encoding) => new(

@@ -5,14 +5,15 @@ using Cel;
 namespace Tributary.Grains.SchemaRegistry.Rules;
 
 /// <summary>
-/// Confluent's domain rules run where a record is written for a client (the REST Proxy), as its serializers run them
-/// (AbstractKafkaSchemaSerDe.executeRules, CelExecutor, CelFieldExecutor): the rule set's domain rules of mode WRITE or
-/// WRITEREAD, in order, unless disabled (by the rule, or by an <c>enableAt</c> other than ALL). A CEL condition sees
+/// Confluent's domain rules run where a record is written or read for a client (the REST Proxy), as its serializers and
+/// deserializers run them (AbstractKafkaSchemaSerDe.executeRules, CelExecutor, CelFieldExecutor): on write the rule
+/// set's domain rules of mode WRITE or WRITEREAD in order, on read those of mode READ or WRITEREAD in reverse order,
+/// unless disabled (by the rule, or by an <c>enableAt</c> other than ALL). A CEL condition sees
 /// the record as <c>message</c>, after an optional guard (<c>guard; expr</c>) that skips the rule unless true; a
 /// CEL_FIELD condition sees each field of a record as <c>value</c>, <c>name</c>, <c>typeName</c>, <c>tags</c> and its
 /// record as <c>message</c>, every field when the rule has no tags, else those the schema's metadata tags with one of
 /// them. A condition fails only on false, or on an error; then the rule's <c>onFailure</c> action runs (ERROR by
-/// default; NONE lets the record through; for WRITEREAD the first of two), and on success its <c>onSuccess</c> (NONE by
+/// default; NONE lets the record through; for WRITEREAD the first of two on write, the second on read), and on success its <c>onSuccess</c> (NONE by
 /// default; ERROR fails the record). Transforms are left to clients: a record with one fails, as with a serializer
 /// that has no executor for it. Expressions are bounded (<see cref="InvalidExpression"/>), since cel-net's parser
 /// recurses per level of nesting.
@@ -94,21 +95,21 @@ public sealed class CelConditions
         return null;
     }
 
-    /// <summary>Whether a rule runs when a record is written.</summary>
-    public static bool RunsOnWrite(ConditionRule rule, string? enableAt) =>
-        !rule.Disabled && enableAt is null or "ALL" && rule.Mode is "WRITE" or "WRITEREAD";
+    /// <summary>Whether a rule runs when a record is written (or read).</summary>
+    public static bool RunsOn(RuleMode mode, ConditionRule rule, string? enableAt) =>
+        !rule.Disabled && enableAt is null or "ALL" && (rule.Mode == "WRITEREAD" || rule.Mode == (mode == RuleMode.Write ? "WRITE" : "READ"));
 
     /// <summary>The first rule the record fails, with why; null when it passes them all.</summary>
     /// <param name="fieldTags">The schema's metadata tags: a field path (<c>Record.field</c>, <c>*</c> for any part) to its tags.</param>
     /// <param name="budget">How long the rules may run on this record; past it, the record fails.</param>
     public RuleFailure? Check(
         IReadOnlyList<ConditionRule> rules, string? enableAt, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags,
-        TimeSpan? budget = null)
+        TimeSpan? budget = null, RuleMode mode = RuleMode.Write)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var rule in rules)
+        foreach (var rule in mode == RuleMode.Write ? rules : rules.Reverse())
         {
-            if (!RunsOnWrite(rule, enableAt))
+            if (!RunsOn(mode, rule, enableAt))
             {
                 continue;
             }
@@ -119,7 +120,7 @@ public sealed class CelConditions
             }
 
             var cause = Evaluate(rule, message, fieldTags);
-            var action = ActionName(rule, cause is null ? rule.OnSuccess : rule.OnFailure) ?? (cause is null ? "NONE" : "ERROR");
+            var action = ActionName(rule, mode, cause is null ? rule.OnSuccess : rule.OnFailure) ?? (cause is null ? "NONE" : "ERROR");
             if (action != "NONE")
             {
                 return new RuleFailure(rule.Name, action == "ERROR" ? cause : $"{cause ?? "The rule passed"}; its action {action} is not run by the platform");
@@ -266,10 +267,10 @@ public sealed class CelConditions
         return compiled.Program is { } program ? program.Invoke(variables) : new InvalidOperationException(compiled.Error);
     }
 
-    /// <summary>Confluent's action name: for WRITEREAD, the first of two (<c>WRITE,READ</c>); taken as written, so only NONE is none.</summary>
-    private static string? ActionName(ConditionRule rule, string? actions) =>
+    /// <summary>Confluent's action name: for WRITEREAD, the first of two (<c>WRITE,READ</c>) on write, the second on read; taken as written, so only NONE is none.</summary>
+    private static string? ActionName(ConditionRule rule, RuleMode mode, string? actions) =>
         string.IsNullOrEmpty(actions) ? null
-        : rule.Mode == "WRITEREAD" && actions.Contains(',', StringComparison.Ordinal) ? actions.Split(',')[0]
+        : rule.Mode == "WRITEREAD" && actions.Contains(',', StringComparison.Ordinal) ? actions.Split(',')[mode == RuleMode.Write ? 0 : 1]
         : actions;
 
     /// <summary>A field's tags from the metadata: paths whose last part is its name or <c>*</c>.</summary>

@@ -11,7 +11,8 @@ namespace Tributary.Tests.Gateway.RestProxy;
 /// Data-contract conditions run by the REST Proxy where Confluent's serializers would run them: a record that fails a
 /// CEL rule of its schema (registered with the schema, or given by the subject's config) is refused with the
 /// serializer's message and nothing of its request is written; records that pass are read back by Confluent's
-/// deserializers.
+/// deserializers. A consumer instance stops at a record that fails a read rule, as a Kafka consumer stops at a record
+/// its deserializer refuses, until it seeks past it.
 /// </summary>
 public sealed class RestRuleTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
@@ -80,6 +81,55 @@ public sealed class RestRuleTests(BrokerFixture broker) : IClassFixture<BrokerFi
         Assert.Equal((400, 400), (v3Refused.Status, v3Refused.Body!["error_code"]!.GetValue<int>()));
         Assert.StartsWith("Rule failed: positiveAmount", v3Refused.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, (await rest.GetAsync("/topics/rules-json/partitions/0/offsets")).Body!["end_offset"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task ARecordFailingAReadRule_StopsTheConsumerInstanceAtIt_AfterTheRecordsBefore_UntilItSeeksPast()
+    {
+        const string topic = "rules-read";
+        await broker.CreateAsync(topic, 1);
+        using var registry = new RegistryHttp(broker.RegistryUrl);
+        var registered = await registry.PostAsync($"/subjects/{topic}-value/versions", new
+        {
+            schema = PaymentSchema,
+            ruleSet = new { domainRules = new[] { new { name = "smallAmount", kind = "CONDITION", mode = "READ", type = "CEL", expr = "message.amount < 100.0" } } },
+        });
+        var id = registered.Body!["id"]!.GetValue<int>();
+        using var rest = new RestClient(broker.RestUrl);
+        var amounts = new[] { 5.0, 50.0, 500.0, 7.0 };
+        var produced = await rest.ProduceAsync($"/topics/{topic}", "avro", new
+        {
+            value_schema_id = id,
+            records = amounts.Select((amount, i) => new { value = new { id = $"p{i}", amount } }).ToArray(),
+        });
+        Assert.Equal(200, produced.Status);
+
+        var created = await rest.SendAsync(HttpMethod.Post, "/consumers/rules-read-group", new Dictionary<string, string>
+        {
+            ["name"] = "reader", ["format"] = "avro", ["auto.offset.reset"] = "earliest", ["auto.commit.enable"] = "false",
+        });
+        var instance = new Uri(created.Body!["base_uri"]!.GetValue<string>()).AbsolutePath;
+        Assert.Equal(204, (await rest.SendAsync(HttpMethod.Post, $"{instance}/assignments", new { partitions = new[] { new { topic, partition = 0 } } })).Status);
+        const string accept = "application/vnd.kafka.avro.v2+json";
+
+        var read = new List<double>();
+        (int Status, System.Text.Json.Nodes.JsonNode? Body) polled;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((polled = await rest.GetAsync($"{instance}/records?timeout=1000", accept)).Status == 200 && DateTime.UtcNow < deadline)
+        {
+            read.AddRange(polled.Body!.AsArray().Select(r => r!["value"]!["amount"]!.GetValue<double>()));
+        }
+
+        Assert.Equal([5.0, 50.0], read);
+        Assert.Equal((500, 50002), (polled.Status, RestClient.ErrorCode(polled)));
+        Assert.Equal("Rule failed: smallAmount: Expr failed: 'message.amount < 100.0'", polled.Body!["message"]!.GetValue<string>());
+        Assert.Equal(50002, RestClient.ErrorCode(await rest.GetAsync($"{instance}/records?timeout=500", accept)));
+
+        Assert.Equal(204, (await rest.SendAsync(HttpMethod.Post, $"{instance}/positions", new { offsets = new[] { new { topic, partition = 0, offset = 3 } } })).Status);
+        var after = await rest.GetAsync($"{instance}/records?timeout=5000", accept);
+        Assert.Equal(200, after.Status);
+        Assert.Equal([7.0], after.Body!.AsArray().Select(r => r!["value"]!["amount"]!.GetValue<double>()));
+        await rest.SendAsync(HttpMethod.Delete, instance);
     }
 
     [Fact]

@@ -8,8 +8,9 @@ using Tributary.Grains.SchemaRegistry.Rules;
 namespace Tributary.Tests.SchemaRegistry.Rules;
 
 /// <summary>
-/// Data-contract rules as the platform runs them on write, with Confluent's serializers' semantics: which rules run,
-/// their verdicts and messages, guards, failure actions, field rules, and records as CEL sees them.
+/// Data-contract rules as the platform runs them on write and on read, with Confluent's serializers' and deserializers'
+/// semantics: which rules run, in which order, their verdicts and messages, guards, failure actions, field rules, and
+/// records as CEL sees them.
 /// </summary>
 public sealed class CelConditionsTests
 {
@@ -32,6 +33,25 @@ public sealed class CelConditionsTests
         Assert.Equal("Rule failed: check: Expr failed: 'message.amount > 0'", Failure(Rule("message.amount > 0"), """{"amount":-1.5}"""));
         Assert.Equal("Rule failed: check: Amounts are positive", Failure(Rule("message.amount > 0", doc: "Amounts are positive"), """{"amount":0}"""));
         Assert.Null(Failure(Rule("size(message.items) == 2 && message.items[1].sku == 'b'"), """{"items":[{"sku":"a"},{"sku":"b"}]}"""));
+    }
+
+    [Fact]
+    public void OnRead_ReadAndWriteReadRules_RunInReverseOrder_WithTheSecondOfTwoActions()
+    {
+        var message = Json("""{"amount":-1}""");
+        ConditionRule Named(string name, string mode, string? onFailure = null) => Rule("message.amount > 0", mode: mode, onFailure: onFailure) with { Name = name };
+
+        Assert.Null(_conditions.Check([Named("w", "WRITE")], null, message, null, mode: RuleMode.Read));
+        Assert.Equal("Rule failed: r: Expr failed: 'message.amount > 0'", _conditions.Check([Named("r", "READ")], null, message, null, mode: RuleMode.Read)?.Message);
+        Assert.Null(_conditions.Check([Named("r", "READ")], null, message, null, mode: RuleMode.Write));
+        Assert.Equal("second", _conditions.Check([Named("first", "READ"), Named("second", "WRITEREAD")], null, message, null, mode: RuleMode.Read)?.RuleName);
+        Assert.Equal("first", _conditions.Check([Named("first", "WRITEREAD"), Named("second", "WRITE")], null, message, null)?.RuleName);
+
+        // "ERROR,NONE": the write fails, the read lets the record through; "NONE,ERROR" the other way round.
+        Assert.NotNull(_conditions.Check([Named("both", "WRITEREAD", "ERROR,NONE")], null, message, null));
+        Assert.Null(_conditions.Check([Named("both", "WRITEREAD", "ERROR,NONE")], null, message, null, mode: RuleMode.Read));
+        Assert.Null(_conditions.Check([Named("both", "WRITEREAD", "NONE,ERROR")], null, message, null));
+        Assert.NotNull(_conditions.Check([Named("both", "WRITEREAD", "NONE,ERROR")], null, message, null, mode: RuleMode.Read));
     }
 
     [Fact]
