@@ -63,11 +63,12 @@ internal static partial class RegistryHttp
     public static async Task<(SchemaSubmission? Submission, IResult? Error)> ReadSubmissionAsync(HttpRequest request, bool normalize, ILogger logger)
     {
         var (body, error) = await ReadAsync<SchemaRequestBody>(request, logger);
-        if (body is null)
-        {
-            return (null, error);
-        }
+        return body is null ? (null, error) : Submission(body, normalize);
+    }
 
+    /// <summary>A registration body as a submission, or 42201 when it names no schema or a reference is incomplete.</summary>
+    public static (SchemaSubmission? Submission, IResult? Error) Submission(SchemaRequestBody body, bool normalize)
+    {
         if (string.IsNullOrWhiteSpace(body.Schema))
         {
             return (null, Error(RegistryErrors.InvalidSchema, "Empty schema"));

@@ -34,5 +34,6 @@ public static class SchemaRegistryEndpoints
             CompatibilityEndpoints.Map(api);
             ConfigEndpoints.Map(api);
             ModeEndpoints.Map(api);
+            AssociationsEndpoints.Map(api);
         }, beforeRouting: branch => branch.Use(ContextPaths.RewriteAsync));
 }

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using Avro;
+using Avro.Generic;
+using Confluent.Kafka;
+using Confluent.Kafka.SyncOverAsync;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+using Tributary.Tests.Gateway.Support;
+
+namespace Tributary.Tests.Gateway.SchemaRegistry;
+
+/// <summary>
+/// Confluent 8's associations of subjects with topics, driven by Confluent's .NET client, whose serializers look a
+/// topic's subject up by association (their default subject name strategy, in the namespace of the Kafka cluster
+/// their producer or consumer is connected to) before falling back to <c>topic-value</c>: a topic created with its
+/// schema owns a subject in its cluster's context, which the serializers then use; a WEAK
+/// association shares a subject; Confluent's rules and error codes hold.
+/// </summary>
+public sealed class AssociationTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
+{
+    private static GenericRecord Payment(RecordSchema schema, int i)
+    {
+        var record = new GenericRecord(schema);
+        record.Add("id", $"p-{i}");
+        record.Add("amount", i * 2.5);
+        return record;
+    }
+
+    [Fact]
+    public async Task ATopicCreatedWithItsSchema_OwnsASubject_ThatConfluentsSerializersFindAndUse_UntilItIsDeletedWithTheTopic()
+    {
+        await broker.CreateAsync("assoc-payments", 1);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var cluster = (await admin.DescribeClusterAsync()).ClusterId;
+        using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = broker.RegistryUrl });
+        var created = await registry.CreateAssociationAsync(new AssociationCreateOrUpdateRequest
+        {
+            ResourceName = "assoc-payments",
+            ResourceNamespace = cluster,
+            ResourceId = "topic-id-1",
+            Associations = [new AssociationCreateOrUpdateInfo { AssociationType = "value", Schema = new Confluent.SchemaRegistry.Schema(Schemas.PaymentV1, SchemaType.Avro) }],
+        });
+        var info = Assert.Single(created.Associations);
+        Assert.Equal(($":.{cluster}:assoc-payments-value", "STRONG"), (info.Subject, info.Lifecycle));
+        Assert.NotNull(info.Schema);
+
+        var found = Assert.Single(await registry.GetAssociationsByResourceNameAsync("assoc-payments", "-", "topic", ["value"], null, 0, -1));
+        Assert.Equal(($":.{cluster}:assoc-payments-value", "topic-id-1", cluster, "STRONG"), (found.Subject, found.ResourceId, found.ResourceNamespace, found.Lifecycle));
+        Assert.Empty(await registry.GetAssociationsByResourceNameAsync("assoc-payments", "-", "topic", ["key"], null, 0, -1));
+
+        // The serializer (auto-registering, as by default) finds the topic's subject by association, in the cluster its
+        // producer is connected to, and uses its schema; the deserializer reads the schema in that subject's context.
+        var schema = (RecordSchema)Avro.Schema.Parse(Schemas.PaymentV1);
+        await SerdesTopics.ProduceAsync(broker.BootstrapServers, "assoc-payments", Enumerable.Range(0, 10).Select(i => Payment(schema, i)), new AvroSerializer<GenericRecord>(registry));
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        Assert.Equal(40401, RegistryHttp.ErrorCode(await http.GetAsync("/subjects/assoc-payments-value/versions")));
+        Assert.Equal([1], RegistryHttp.Ints((await http.GetAsync($"/subjects/:.{cluster}:assoc-payments-value/versions")).Body));
+        var id = (await http.GetAsync($"/subjects/:.{cluster}:assoc-payments-value/versions/1")).Body!["id"]!.GetValue<int>();
+        Assert.All(SerdesTopics.Consume(broker.BootstrapServers, "assoc-payments", 10, Deserializers.ByteArray),
+            bytes => Assert.Equal(id, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1))));
+        var read = SerdesTopics.Consume(broker.BootstrapServers, "assoc-payments", 10, new AvroDeserializer<GenericRecord>(registry).AsSyncOverAsync());
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"p-{i}"), read.Select(r => (string)r["id"]));
+
+        // The subject stays while the association stands; the association, frozen, goes only with its subject.
+        Assert.Equal((409, 40904), Status(await http.DeleteAsync($"/subjects/:.{cluster}:assoc-payments-value")));
+        Assert.Equal((409, 40908), Status(await http.DeleteAsync("/associations/resources/topic-id-1")));
+        await registry.DeleteAssociationsAsync("topic-id-1", "topic", null, cascadeLifecycle: true);
+        Assert.Empty(await registry.GetAssociationsByResourceNameAsync("assoc-payments", "-", "topic", null, null, 0, -1));
+        Assert.Equal(40401, RegistryHttp.ErrorCode(await http.GetAsync($"/subjects/:.{cluster}:assoc-payments-value/versions?deleted=true")));
+        Assert.Equal((404, 40410), Status(await http.DeleteAsync("/associations/resources/topic-id-1")));
+    }
+
+    [Fact]
+    public async Task AWeakAssociation_SharesAnExistingSubject_AndTheRulesOfLifecyclesHold()
+    {
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        object Weak(string name, string id, string subject, string type = "value") => new
+        {
+            resourceName = name, resourceNamespace = "lkc-2", resourceId = id,
+            associations = new[] { new { subject, associationType = type, lifecycle = "WEAK" } },
+        };
+
+        // A WEAK association needs a subject with a live version.
+        Assert.Equal((409, 40907), Status(await http.PostAsync("/associations", Weak("orders", "orders-id", "shared-orders"))));
+        await http.RegisterAsync("shared-orders", Schemas.Record("Order", "a"));
+        var created = await http.PostAsync("/associations", Weak("orders", "orders-id", "shared-orders"));
+        Assert.Equal(200, created.Status);
+        Assert.Equal("WEAK", created.Body!["associations"]![0]!["lifecycle"]!.GetValue<string>());
+        Assert.Null(created.Body!["associations"]![0]!["frozen"]);
+
+        // An identical retry writes nothing; another topic may share the subject too.
+        var retried = await http.PostAsync("/associations", Weak("orders", "orders-id", "shared-orders"));
+        Assert.Equal(200, retried.Status);
+        Assert.Null(retried.Body!["associations"]);
+        Assert.Equal(200, (await http.PostAsync("/associations", Weak("orders-copy", "orders-copy-id", "shared-orders"))).Status);
+        var bySubject = (await http.GetAsync("/associations/subjects/shared-orders")).Body!.AsArray();
+        Assert.Equal(["orders", "orders-copy"], bySubject.Select(a => a!["resourceName"]!.GetValue<string>()));
+
+        // Confluent's refusals: a different association for the same type, a WEAK one on the topic's own subject, one
+        // lifecycle per resource, a STRONG one created by an upsert, a schema with a WEAK one.
+        Assert.Equal((409, 40903), Status(await http.PostAsync("/associations", Weak("orders", "orders-id", "other-subject"))));
+        Assert.Equal((422, 42212), Status(await http.PostAsync("/associations", Weak("orders", "orders-id", ":.lkc-2:orders-key", "key"))));
+        var mixed = await http.PostAsync("/associations", new
+        {
+            resourceName = "orders", resourceNamespace = "lkc-2", resourceId = "orders-id",
+            associations = new[] { new { associationType = "key", schema = new { schema = Schemas.Record("OrderKey", "k") } } },
+        });
+        Assert.Equal((422, 42212), Status(mixed));
+        Assert.Contains("all associations for a resource must have the same lifecycle, but got value=WEAK, key=STRONG", mixed.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var strongUpsert = await http.PutAsync("/associations/resources/new-id", new
+        {
+            resourceName = "fresh", resourceNamespace = "lkc-2",
+            associations = new[] { new { associationType = "value", lifecycle = "STRONG" } },
+        });
+        Assert.Equal((422, 42212), Status(strongUpsert));
+        Assert.Equal((422, 42212), Status(await http.PostAsync("/associations", new
+        {
+            resourceName = "weak-with-schema", resourceNamespace = "lkc-2", resourceId = "w",
+            associations = new[] { new { subject = "s", lifecycle = "WEAK", schema = new { schema = Schemas.Record("W", "w") } } },
+        })));
+        Assert.Equal((422, 42212), Status(await http.PostAsync("/associations", new { resourceName = "dotted.name", resourceNamespace = "lkc-2", resourceId = "d", associations = new[] { new { subject = "s" } } })));
+
+        // A subject a topic owns takes no WEAK association from another topic, and no other STRONG one.
+        Assert.Equal(200, (await http.PostAsync("/associations", new
+        {
+            resourceName = "owned", resourceNamespace = "lkc-2", resourceId = "owned-id",
+            associations = new[] { new { schema = new { schema = Schemas.Record("Owned", "o") } } },
+        })).Status);
+        Assert.Equal((409, 40905), Status(await http.PostAsync("/associations", Weak("borrower", "borrower-id", ":.lkc-2:owned-value"))));
+
+        // Deleting WEAK associations leaves their subject.
+        Assert.Equal(204, (await http.SendAsync(HttpMethod.Delete, "/associations/resources/orders-id?cascadeLifecycle=true")).Status);
+        Assert.Equal([1], RegistryHttp.Ints((await http.GetAsync("/subjects/shared-orders/versions")).Body));
+    }
+
+    [Fact]
+    public async Task AnUpsertWithASchema_RegistersANewVersionOfTheTopicsOwnSubject_AndAReferenceToItIsRefused()
+    {
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        var first = await http.PostAsync("/associations", new
+        {
+            resourceName = "evolving", resourceNamespace = "lkc-3", resourceId = "evolving-id",
+            associations = new[] { new { schema = new { schema = Schemas.RecordWithDefaults("Evolving", "a") } } },
+        });
+        Assert.Equal(200, first.Status);
+
+        var second = await http.PutAsync("/associations/resources/evolving-id", new
+        {
+            resourceName = "evolving", resourceNamespace = "lkc-3",
+            associations = new[] { new { schema = new { schema = Schemas.RecordWithDefaults("Evolving", "a", "b") } } },
+        });
+        Assert.Equal(200, second.Status);
+        Assert.Equal(2, second.Body!["associations"]![0]!["schema"]!["version"]!.GetValue<int>());
+        Assert.Equal([1, 2], RegistryHttp.Ints((await http.GetAsync("/subjects/:.lkc-3:evolving-value/versions")).Body));
+
+        var mismatch = await http.PutAsync("/associations/resources/evolving-id", new { resourceName = "evolving", resourceNamespace = "lkc-3", resourceId = "other", associations = new[] { new { subject = "x" } } });
+        Assert.Equal((422, 42212), Status(mismatch));
+
+        var referrer = await http.PostAsync("/subjects/referrer/versions", new
+        {
+            schema = """{"type":"record","name":"Referrer","fields":[{"name":"e","type":"Evolving"}]}""",
+            references = new[] { new { name = "Evolving", subject = ":.lkc-3:evolving-value", version = 1 } },
+        });
+        Assert.Equal((422, 42205), Status(referrer));
+    }
+
+    private static (int, int) Status((int Status, System.Text.Json.Nodes.JsonNode? Body) response) => (response.Status, RegistryHttp.ErrorCode(response));
+}
