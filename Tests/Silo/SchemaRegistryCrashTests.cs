@@ -159,4 +159,29 @@ public sealed class SchemaRegistryCrashTests : IDisposable
             Assert.Equal(1, await TryRegisterAsync(http, "orders", Schema("orders", 1)));
         }
     }
+
+    [Fact]
+    public async Task AcknowledgedAssociations_SurviveAKillDashNine_AndStillGuardTheirSubject()
+    {
+        await using (var silo = await SiloProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.RegistryUrl) };
+            using var create = JsonContent.Create(
+                new { resourceName = "kept", resourceNamespace = "lkc-9", resourceId = "kept-id", associations = new[] { new { schema = new { schema = Schema("kept", 1) } } } },
+                mediaType: new System.Net.Http.Headers.MediaTypeHeaderValue(ContentType));
+            Assert.True((await http.PostAsync("/associations", create)).IsSuccessStatusCode);
+            await silo.KillAsync();
+        }
+
+        await using (var silo = await SiloProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(silo.RegistryUrl) };
+            var found = Assert.Single((await http.GetFromJsonAsync<JsonArray>("/associations/resources/kept-id"))!)!;
+            Assert.Equal((":.lkc-9:kept-value", "STRONG"), (found["subject"]!.GetValue<string>(), found["lifecycle"]!.GetValue<string>()));
+            using var refused = await http.DeleteAsync("/subjects/:.lkc-9:kept-value");
+            Assert.Equal(409, (int)refused.StatusCode);
+            var versions = await http.GetFromJsonAsync<int[]>("/subjects/:.lkc-9:kept-value/versions");
+            Assert.Equal([1], versions!);
+        }
+    }
 }
