@@ -12,7 +12,8 @@ namespace Tributary.Gateway.SchemaRegistry;
 /// <c>.ctx</c> without naming it. Before routing, <c>/contexts/{ctx}/...</c> becomes the plain path with the context
 /// put where the API takes a subject: the segment after <c>subjects</c>, after a leading <c>config</c> or <c>mode</c>
 /// (the context's own when none follows), the <c>subject</c> parameter of <c>/schemas/ids/...</c> and the
-/// <c>subjectPrefix</c> of <c>/subjects</c> and <c>/schemas</c>. A subject that already names a context is kept.
+/// <c>subjectPrefix</c> of <c>/subjects</c> and <c>/schemas</c>, the <c>context</c> of an association's creation or
+/// update. A subject that already names a context is kept.
 /// </summary>
 internal static class ContextPaths
 {
@@ -64,11 +65,11 @@ internal static class ContextPaths
         }
 
         context.Request.Path = new PathString(rewritten);
-        context.Request.QueryString = WithContext(context.Request.QueryString, rewritten, prefix);
+        context.Request.QueryString = WithContext(context.Request.QueryString, rewritten, prefix, context.Request.Method);
         return next();
     }
 
-    private static QueryString WithContext(QueryString query, string path, string prefix)
+    private static QueryString WithContext(QueryString query, string path, string prefix, string method)
     {
         var parameters = QueryHelpers.ParseQuery(query.Value);
         if (path.StartsWith("/schemas/ids", StringComparison.Ordinal))
@@ -80,6 +81,10 @@ internal static class ContextPaths
         {
             var prefixes = parameters.TryGetValue("subjectPrefix", out var given) && given.Count > 0 ? given.ToArray() : [""];
             parameters["subjectPrefix"] = new StringValues(prefixes.Select(p => NamesContext(p ?? "") ? p : prefix + p).ToArray());
+        }
+        else if (path.StartsWith("/associations", StringComparison.Ordinal) && (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method)))
+        {
+            parameters["context"] = prefix.Length > 0 ? prefix : ":.:";
         }
         else
         {

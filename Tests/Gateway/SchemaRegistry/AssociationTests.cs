@@ -164,5 +164,21 @@ public sealed class AssociationTests(BrokerFixture broker) : IClassFixture<Broke
         Assert.Equal((422, 42205), Status(referrer));
     }
 
+    [Fact]
+    public async Task UnderAContextPath_AnAssociationsSubjectIsInThatContext()
+    {
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        await http.RegisterAsync(":.team:catalog", Schemas.Record("Item", "a"));
+        var created = await http.PostAsync("/contexts/.team/associations", new
+        {
+            resourceName = "items", resourceNamespace = "lkc-4", resourceId = "items-id",
+            associations = new[] { new { subject = "catalog", lifecycle = "WEAK" } },
+        });
+        Assert.Equal(200, created.Status);
+        Assert.Equal(":.team:catalog", created.Body!["associations"]![0]!["subject"]!.GetValue<string>());
+        Assert.Equal("items", (await http.GetAsync("/contexts/.team/associations/subjects/catalog")).Body!.AsArray().Single()!["resourceName"]!.GetValue<string>());
+        Assert.Empty((await http.GetAsync("/associations/subjects/catalog")).Body!.AsArray());
+    }
+
     private static (int, int) Status((int Status, System.Text.Json.Nodes.JsonNode? Body) response) => (response.Status, RegistryHttp.ErrorCode(response));
 }
