@@ -69,9 +69,16 @@ internal static partial class RegistryHttp
     /// <summary>A registration body as a submission, or 42201 when it names no schema or a reference is incomplete.</summary>
     public static (SchemaSubmission? Submission, IResult? Error) Submission(SchemaRequestBody body, bool normalize)
     {
+        var (submission, problem) = SubmissionOrError(body, normalize);
+        return (submission, problem is null ? null : Error(problem.ErrorCode, problem.Message));
+    }
+
+    /// <summary>A registration body as a submission, or the error body saying why it is none.</summary>
+    public static (SchemaSubmission? Submission, ErrorEnvelope? Error) SubmissionOrError(SchemaRequestBody body, bool normalize)
+    {
         if (string.IsNullOrWhiteSpace(body.Schema))
         {
-            return (null, Error(RegistryErrors.InvalidSchema, "Empty schema"));
+            return (null, new ErrorEnvelope(RegistryErrors.InvalidSchema, "Empty schema"));
         }
 
         var references = new List<SchemaReferenceData>();
@@ -79,7 +86,7 @@ internal static partial class RegistryHttp
         {
             if (reference.Name is null || reference.Subject is null || reference.Version is not { } version)
             {
-                return (null, Error(RegistryErrors.InvalidSchema, "Invalid reference: name, subject and version are required"));
+                return (null, new ErrorEnvelope(RegistryErrors.InvalidSchema, "Invalid reference: name, subject and version are required"));
             }
 
             references.Add(new SchemaReferenceData(reference.Name, reference.Subject, version));

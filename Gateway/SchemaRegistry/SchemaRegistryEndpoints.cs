@@ -35,5 +35,6 @@ public static class SchemaRegistryEndpoints
             ConfigEndpoints.Map(api);
             ModeEndpoints.Map(api);
             AssociationsEndpoints.Map(api);
+            AssociationBatchEndpoints.Map(api);
         }, beforeRouting: branch => branch.Use(ContextPaths.RewriteAsync));
 }

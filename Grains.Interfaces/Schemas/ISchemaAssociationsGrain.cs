@@ -17,6 +17,14 @@ public interface ISchemaAssociationsGrain : IGrainWithIntegerKey
     [Alias("CreateOrUpdate")]
     Task<RegistryResult<IReadOnlyList<AssociationWritten>>> CreateOrUpdateAsync(AssociationRequest request, string context, bool create, bool dryRun);
 
+    /// <summary>
+    /// One request of a batch: its operations checked together first, then applied in order, adjacent creates (or
+    /// upserts) as one request, deletes one by one; what the resource then has (none in a dry run), and the schema
+    /// versions registered, by association type.
+    /// </summary>
+    [Alias("Mutate")]
+    Task<RegistryResult<AssociationMutation>> MutateAsync(AssociationOpRequest request, string context, bool dryRun);
+
     /// <summary>The associations a lookup matches, sorted and paged.</summary>
     [Alias("Find"), AlwaysInterleave]
     Task<IReadOnlyList<SchemaAssociation>> FindAsync(AssociationLookup lookup);
@@ -70,6 +78,24 @@ public sealed record AssociationWritten(
     [property: Id(2)] string Lifecycle,
     [property: Id(3)] bool Frozen,
     [property: Id(4)] SubjectVersion? Schema);
+
+/// <summary>One request of a batch mutation: a resource and the operations on its associations.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.AssociationOpRequest")]
+public sealed record AssociationOpRequest(
+    [property: Id(0)] string? ResourceName,
+    [property: Id(1)] string? ResourceNamespace,
+    [property: Id(2)] string? ResourceId,
+    [property: Id(3)] string? ResourceType,
+    [property: Id(4)] IReadOnlyList<AssociationOp> Ops);
+
+/// <summary>An operation of a batch: CREATE, UPSERT (the item) or DELETE (its association type, and whether to cascade).</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.AssociationOp")]
+public sealed record AssociationOp([property: Id(0)] string? OpType, [property: Id(1)] AssociationRequestItem Item, [property: Id(2)] bool? CascadeLifecycle);
+
+/// <summary>What a batch request left: the resource's associations (null in a dry run) and the versions registered, by association type.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Schemas.AssociationMutation")]
+public sealed record AssociationMutation(
+    [property: Id(0)] IReadOnlyList<SchemaAssociation>? Associations, [property: Id(1)] IReadOnlyDictionary<string, SubjectVersion> Schemas);
 
 /// <summary>Which associations a lookup wants (see the engine's AssociationFilter), and the page.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Schemas.AssociationLookup")]

@@ -32,10 +32,6 @@ internal static class AssociationsEndpoints
 
     private static ISchemaAssociationsGrain Associations(IGrainFactory grains) => grains.GetGrain<ISchemaAssociationsGrain>(0);
 
-    /// <summary>The associations of a subject (of either kind, or STRONG ones alone).</summary>
-    public static Task<IReadOnlyList<SchemaAssociation>> OfSubjectAsync(IGrainFactory grains, QualifiedSubject subject, string? lifecycle = null) =>
-        Associations(grains).FindAsync(new AssociationLookup(subject.Qualified, null, null, null, "topic", null, lifecycle));
-
     private static async Task<IResult> FindAsync(
         IGrainFactory grains, HttpRequest request, string? subject = null, string? resourceId = null, string? resourceNamespace = null, string? resourceName = null)
     {
@@ -76,6 +72,11 @@ internal static class AssociationsEndpoints
         var items = new List<AssociationRequestItem>();
         foreach (var item in body.Associations ?? [])
         {
+            if (item is null)
+            {
+                return Illegal(request, rejections, "associations", "cannot contain null");
+            }
+
             SchemaSubmission? schema = null;
             if (item.Schema is { } schemaBody)
             {
@@ -86,7 +87,7 @@ internal static class AssociationsEndpoints
                 }
             }
 
-            items.Add(new AssociationRequestItem(item.Subject, item.AssociationType, item.Lifecycle?.ToUpperInvariant(), item.Frozen, schema));
+            items.Add(new AssociationRequestItem(item.Subject, item.AssociationType, item.Lifecycle, item.Frozen, schema));
         }
 
         var dryRun = RegistryHttp.Flag(request, "dryRun");
@@ -114,7 +115,8 @@ internal static class AssociationsEndpoints
     private static List<string>? AssociationTypes(HttpRequest request) =>
         request.Query["associationType"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList() is { Count: > 0 } types ? types : null;
 
-    private static IResult Illegal(HttpRequest request, RegistryRejections rejections, string property, string detail)
+    /// <summary>Confluent's 42212 for a property of an association request that is not taken.</summary>
+    public static IResult Illegal(HttpRequest request, RegistryRejections rejections, string property, string detail)
     {
         var message = $"The association specified an invalid value for property: '{property}', detail: {detail}";
         rejections.IfRejected(request, 42212, message);

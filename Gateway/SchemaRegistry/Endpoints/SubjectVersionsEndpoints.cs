@@ -33,18 +33,6 @@ internal static class SubjectVersionsEndpoints
             return error!;
         }
 
-        // A subject a topic owns (a STRONG association) is no reference target, as Confluent has it.
-        var referrer = RegistryHttp.Qualified(subject);
-        foreach (var reference in submission.Definition.References)
-        {
-            if ((await AssociationsEndpoints.OfSubjectAsync(grains, QualifiedSubject.InContextOf(reference.Subject, referrer.Context), "STRONG")).Count > 0)
-            {
-                var refusal = $"Subject '{reference.Subject}' has a strong association and cannot be referenced";
-                rejections.IfRejected(request, RegistryErrors.OperationNotPermitted, refusal);
-                return RegistryHttp.Error(RegistryErrors.OperationNotPermitted, refusal);
-            }
-        }
-
         var result = await RegistryHttp.SubjectGrain(grains, subject).RegisterAsync(submission);
         rejections.IfRejected(request, result.ErrorCode, result.Message);
         if (result.ErrorCode != RegistryErrors.None)

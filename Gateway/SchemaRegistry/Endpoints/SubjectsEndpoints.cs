@@ -38,16 +38,8 @@ internal static class SubjectsEndpoints
                 found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
     }
 
-    /// <summary>A subject associated with a topic is not deleted (409 40904), as Confluent keeps it while the association stands.</summary>
     private static async Task<IResult> DeleteAsync(string subject, HttpRequest request, IGrainFactory grains, RegistryRejections rejections)
     {
-        if ((await AssociationsEndpoints.OfSubjectAsync(grains, RegistryHttp.Qualified(subject))).Count > 0)
-        {
-            var refusal = $"An association already exists for subject '{RegistryHttp.Subject(subject)}'";
-            rejections.IfRejected(request, 40904, refusal);
-            return RegistryHttp.Error(40904, refusal);
-        }
-
         var result = await RegistryHttp.SubjectGrain(grains, subject).DeleteAsync(RegistryHttp.Flag(request, "permanent"));
         rejections.IfRejected(request, result.ErrorCode, result.Message);
         return RegistryHttp.From(result, versions => RegistryHttp.Json(versions));

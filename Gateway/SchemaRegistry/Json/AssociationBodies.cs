@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Tributary.Gateway.Http;
 using Tributary.Grains.Interfaces.Schemas;
 
 namespace Tributary.Gateway.SchemaRegistry.Json;
@@ -59,3 +60,45 @@ internal sealed record AssociationInfoBody(
     [property: JsonPropertyName("lifecycle")] string Lifecycle,
     [property: JsonPropertyName("frozen")] bool? Frozen,
     [property: JsonPropertyName("schema")] SubjectVersionBody? Schema);
+
+/// <summary>A batch lookup: each request by resource id, or by name and namespace.</summary>
+internal sealed record AssociationBatchGetBody([property: JsonPropertyName("requests")] List<AssociationGetBody>? Requests);
+
+/// <summary>One lookup of a batch.</summary>
+internal sealed record AssociationGetBody(
+    [property: JsonPropertyName("resourceName")] string? ResourceName,
+    [property: JsonPropertyName("resourceNamespace")] string? ResourceNamespace,
+    [property: JsonPropertyName("resourceId")] string? ResourceId,
+    [property: JsonPropertyName("resourceType")] string? ResourceType,
+    [property: JsonPropertyName("associationTypes")] List<string>? AssociationTypes,
+    [property: JsonPropertyName("lifecycle")] string? Lifecycle);
+
+/// <summary>A batch of requests, each on one resource's associations.</summary>
+internal sealed record AssociationBatchMutateBody([property: JsonPropertyName("requests")] List<AssociationOpRequestBody>? Requests);
+
+/// <summary>One request of a batch: a resource and its operations.</summary>
+internal sealed record AssociationOpRequestBody(
+    [property: JsonPropertyName("resourceName")] string? ResourceName,
+    [property: JsonPropertyName("resourceNamespace")] string? ResourceNamespace,
+    [property: JsonPropertyName("resourceId")] string? ResourceId,
+    [property: JsonPropertyName("resourceType")] string? ResourceType,
+    [property: JsonPropertyName("associations")] List<AssociationOpBody>? Associations);
+
+/// <summary>One operation: <c>opType</c> CREATE or UPSERT with an association's fields, or DELETE with its type.</summary>
+internal sealed record AssociationOpBody(
+    [property: JsonPropertyName("opType")] string? OpType,
+    [property: JsonPropertyName("subject")] string? Subject,
+    [property: JsonPropertyName("associationType")] string? AssociationType,
+    [property: JsonPropertyName("lifecycle")] string? Lifecycle,
+    [property: JsonPropertyName("frozen")] bool? Frozen,
+    [property: JsonPropertyName("schema")] SchemaRequestBody? Schema,
+    [property: JsonPropertyName("normalize")] bool? Normalize,
+    [property: JsonPropertyName("cascadeLifecycle")] bool? CascadeLifecycle);
+
+/// <summary>A batch's answer (HTTP 207): one result per request, in order.</summary>
+internal sealed record AssociationBatchResponseBody([property: JsonPropertyName("results")] List<AssociationResultBody> Results);
+
+/// <summary>A request's error, or its result.</summary>
+internal sealed record AssociationResultBody(
+    [property: JsonPropertyName("error")] ErrorEnvelope? Error,
+    [property: JsonPropertyName("result")] AssociationResponseBody? Result);

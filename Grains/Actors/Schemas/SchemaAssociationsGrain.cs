@@ -16,8 +16,7 @@ public sealed class SchemaAssociationsGrain(
 {
     public async Task<RegistryResult<IReadOnlyList<AssociationWritten>>> CreateOrUpdateAsync(AssociationRequest request, string context, bool create, bool dryRun)
     {
-        var asked = new ResourceAsk(request.ResourceName, request.ResourceNamespace, request.ResourceId, request.ResourceType,
-            request.Associations.Select(a => new AssociationAsk(a.Subject, a.AssociationType, a.Lifecycle, a.Frozen, a.Schema is not null)).ToList());
+        var asked = new ResourceAsk(request.ResourceName, request.ResourceNamespace, request.ResourceId, request.ResourceType, request.Associations.Select(Ask).ToList());
         var (validated, invalid) = AssociationRequests.Validate(asked, create, dryRun);
         if (invalid is not null)
         {
@@ -37,18 +36,27 @@ public sealed class SchemaAssociationsGrain(
 
         var all = state.State.Associations.Select(ToEngine).ToList();
         var stored = AssociationPlanner.Stored(resource, all, create, dryRun);
+        var subjects = resource.Associations.ToDictionary(a => a.AssociationType!, a => AssociationPlanner.SubjectOf(resource, a, stored), StringComparer.Ordinal);
         var facts = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal);
         foreach (var ask in resource.Associations)
         {
-            var subject = QualifiedSubject.Parse(AssociationPlanner.SubjectOf(resource, ask, stored));
-            var (mode, gathered) = await FactsAsync(subject, schemas[ask.AssociationType!]);
+            var subject = QualifiedSubject.Parse(subjects[ask.AssociationType!]);
+            var (mode, gathered, invalidSchema) = await FactsAsync(subject, schemas[ask.AssociationType!]);
+            if (invalidSchema is not null)
+            {
+                return RegistryResult<IReadOnlyList<AssociationWritten>>.Fail(RegistryErrors.InvalidSchema, invalidSchema);
+            }
+
             if (mode is "READONLY" or "READONLY_OVERRIDE")
             {
                 return RegistryResult<IReadOnlyList<AssociationWritten>>.Fail(
                     RegistryErrors.OperationNotPermitted, $"Subject {subject.Name} in context {subject.Context} is in read-only mode");
             }
 
-            facts.TryAdd(ask.AssociationType!, gathered);
+            // A schema of this same request referencing the subject counts, though it is not registered yet.
+            var referencedHere = resource.Associations.Any(other => schemas[other.AssociationType!] is { } schema
+                && schema.Definition.References.Any(r => QualifiedSubject.InContextOf(r.Subject, QualifiedSubject.Parse(subjects[other.AssociationType!]).Context).Qualified == subject.Qualified));
+            facts[ask.AssociationType!] = gathered with { Referenced = gathered.Referenced || referencedHere };
         }
 
         var (plan, rejected) = AssociationPlanner.Plan(resource, all, stored, facts, create);
@@ -57,12 +65,18 @@ public sealed class SchemaAssociationsGrain(
             return Fail<IReadOnlyList<AssociationWritten>>(rejected);
         }
 
-        foreach (var ask in plan!.ToRegister.Where(a => facts[a.AssociationType!].HasLiveVersion))
+        // Every schema is parsed and checked against its subject before anything is registered, dry run or not.
+        foreach (var ask in plan!.ToRegister)
         {
             var verdict = await Subject(ask).CheckCompatibilityAsync(schemas[ask.AssociationType!]!, null);
             if (verdict.Value is { IsCompatible: false } incompatible)
             {
                 return RegistryResult<IReadOnlyList<AssociationWritten>>.Fail(AssociationErrors.Incompatible, "[" + string.Join(", ", incompatible.Messages) + "]");
+            }
+
+            if (verdict.Value is null)
+            {
+                return RegistryResult<IReadOnlyList<AssociationWritten>>.Fail(verdict.ErrorCode, verdict.Message ?? "");
             }
         }
 
@@ -84,32 +98,85 @@ public sealed class SchemaAssociationsGrain(
             registered[ask.AssociationType!] = version.Value;
         }
 
+        // Only what is written is answered: an item equivalent to what is stored writes nothing, though its schema is
+        // registered (a new version of a topic's own subject), as Confluent answers it.
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var written = new List<AssociationWritten>();
+        var next = new List<SchemaAssociation>(state.State.Associations);
         foreach (var ask in plan.ToWrite)
         {
             var previous = stored.GetValueOrDefault(ask.AssociationType!);
             var lifecycle = ask.Lifecycle ?? previous!.Lifecycle;
             var frozen = ask.Frozen ?? previous?.Frozen ?? lifecycle == Association.Strong;
-            state.State.Associations.RemoveAll(a => a.ResourceId == resource.ResourceId && a.ResourceType == resource.ResourceType && a.AssociationType == ask.AssociationType);
-            state.State.Associations.Add(new SchemaAssociation(
+            next.RemoveAll(a => a.ResourceId == resource.ResourceId && a.ResourceType == resource.ResourceType && a.AssociationType == ask.AssociationType);
+            next.Add(new SchemaAssociation(
                 ask.Subject!, previous?.Guid ?? Guid.NewGuid().ToString(), resource.ResourceName!, resource.ResourceNamespace!, resource.ResourceId!,
                 resource.ResourceType!, ask.AssociationType!, lifecycle, frozen, previous?.CreateTimestamp ?? now, now));
             written.Add(new AssociationWritten(ask.Subject!, ask.AssociationType!, lifecycle, frozen, registered.GetValueOrDefault(ask.AssociationType!)));
         }
 
-        // An item equivalent to what is stored writes nothing, but its schema is still registered (a new version of a topic's own subject).
-        written.AddRange(plan.ToRegister.Where(a => !plan.ToWrite.Contains(a)).Select(a =>
-        {
-            var own = stored[a.AssociationType!];
-            return new AssociationWritten(own.Subject, own.AssociationType, own.Lifecycle, own.Frozen, registered[a.AssociationType!]);
-        }));
         if (plan.ToWrite.Count > 0)
         {
-            await state.WriteStateAsync();
+            await SaveAsync(next);
         }
 
         return RegistryResult<IReadOnlyList<AssociationWritten>>.Ok(written);
+    }
+
+    public async Task<RegistryResult<AssociationMutation>> MutateAsync(AssociationOpRequest request, string context, bool dryRun)
+    {
+        var resource = new ResourceAsk(request.ResourceName, request.ResourceNamespace, request.ResourceId, request.ResourceType, []);
+        var asks = request.Ops.Select(op => (op.OpType?.ToUpperInvariant(), Ask(op.Item))).ToList();
+        if (AssociationRequests.ValidateOps(resource, asks, dryRun) is { } invalid)
+        {
+            return Fail<AssociationMutation>(invalid);
+        }
+
+        var resourceType = string.IsNullOrEmpty(request.ResourceType) ? Association.Topic : request.ResourceType;
+        var schemas = new Dictionary<string, SubjectVersion>(StringComparer.Ordinal);
+        for (var index = 0; index < request.Ops.Count;)
+        {
+            var opType = asks[index].Item1;
+            if (opType == "DELETE")
+            {
+                var type = request.Ops[index].Item.AssociationType is { Length: > 0 } named ? named : Association.Value;
+                var deleted = await DeleteAsync(request.ResourceId ?? "", resourceType, [type], request.Ops[index].CascadeLifecycle == true, dryRun);
+
+                // Deleting what is not there is no error within a batch, as in Confluent's.
+                if (deleted.ErrorCode is not (RegistryErrors.None or AssociationErrors.NotFound))
+                {
+                    return RegistryResult<AssociationMutation>.Fail(deleted.ErrorCode, deleted.Message ?? "");
+                }
+
+                index++;
+                continue;
+            }
+
+            // Adjacent creates (or upserts) go as one request, so that its checks see all their types at once.
+            var end = index + 1;
+            while (end < request.Ops.Count && asks[end].Item1 == opType)
+            {
+                end++;
+            }
+
+            var run = new AssociationRequest(request.ResourceName, request.ResourceNamespace, request.ResourceId, request.ResourceType,
+                request.Ops.Skip(index).Take(end - index).Select(op => op.Item).ToList());
+            var applied = await CreateOrUpdateAsync(run, context, create: opType == "CREATE", dryRun);
+            if (applied.Value is null)
+            {
+                return RegistryResult<AssociationMutation>.Fail(applied.ErrorCode, applied.Message ?? "");
+            }
+
+            foreach (var written in applied.Value.Where(w => w.Schema is not null))
+            {
+                schemas[written.AssociationType] = written.Schema!;
+            }
+
+            index = end;
+        }
+
+        var now = dryRun ? null : await FindAsync(new AssociationLookup(null, request.ResourceId, null, null, resourceType, null, null));
+        return RegistryResult<AssociationMutation>.Ok(new AssociationMutation(now, schemas));
     }
 
     public Task<IReadOnlyList<SchemaAssociation>> FindAsync(AssociationLookup lookup)
@@ -149,29 +216,65 @@ public sealed class SchemaAssociationsGrain(
             return RegistryResult<int>.Ok(0);
         }
 
-        state.State.Associations.RemoveAll(doomed.Contains);
-        await state.WriteStateAsync();
+        await SaveAsync(state.State.Associations.Where(a => !doomed.Contains(a)).ToList());
+
+        // As Confluent: the associations are gone, and a subject that cannot go (referenced, say) is the answer.
         foreach (var association in doomed.Where(a => cascade && a.Lifecycle == Association.Strong && modes[a.Subject] != "IMPORT"))
         {
             var subject = GrainFactory.SchemaSubject(QualifiedSubject.Parse(association.Subject));
-            await subject.DeleteAsync(permanent: false);
-            await subject.DeleteAsync(permanent: true);
+            foreach (var permanent in new[] { false, true })
+            {
+                var deleted = await subject.DeleteAsync(permanent);
+                if (deleted.ErrorCode is not (RegistryErrors.None or RegistryErrors.SubjectNotFound or RegistryErrors.SubjectSoftDeleted))
+                {
+                    return RegistryResult<int>.Fail(deleted.ErrorCode, deleted.Message ?? "");
+                }
+            }
         }
 
         return RegistryResult<int>.Ok(doomed.Count);
     }
 
+    private static AssociationAsk Ask(AssociationRequestItem item) => new(item.Subject, item.AssociationType, item.Lifecycle, item.Frozen, item.Schema is not null);
+
+    /// <summary>Persists the associations as given, and only then serves them: a failed write leaves the stored ones in place.</summary>
+    private async Task SaveAsync(List<SchemaAssociation> associations)
+    {
+        var before = state.State.Associations;
+        state.State.Associations = associations;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Associations = before;
+            throw;
+        }
+    }
+
     private ISchemaSubjectGrain Subject(AssociationAsk ask) => GrainFactory.SchemaSubject(QualifiedSubject.Parse(ask.Subject!));
 
-    /// <summary>The subject's mode in effect, and what the planner needs of it.</summary>
-    private async Task<(string Mode, SubjectFacts Facts)> FactsAsync(QualifiedSubject name, SchemaSubmission? schema)
+    /// <summary>The subject's mode in effect, and what the planner needs of it; or why the item's schema is invalid.</summary>
+    private async Task<(string Mode, SubjectFacts Facts, string? InvalidSchema)> FactsAsync(QualifiedSubject name, SchemaSubmission? schema)
     {
         var subject = GrainFactory.SchemaSubject(name);
         var mode = await ModeAsync(name);
         var latest = (await subject.GetVersionAsync("latest", includeDeleted: false)).Value;
-        var found = schema is not null && latest is not null && (await subject.LookupAsync(schema, includeDeleted: false)).Value is not null;
-        var referenced = latest is not null && (await subject.GetReferencedByAsync(latest.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))).Value is { Count: > 0 };
-        return (mode, new SubjectFacts(latest is not null, latest?.Version, found, referenced, mode == "IMPORT"));
+        var lookup = schema is not null && latest is not null ? await subject.LookupAsync(schema, includeDeleted: false) : null;
+        if (lookup?.ErrorCode == RegistryErrors.InvalidSchema)
+        {
+            return (mode, null!, lookup.Message ?? "Invalid schema");
+        }
+
+        var found = lookup?.Value is not null;
+        var referenced = false;
+        foreach (var version in (await subject.GetVersionsAsync(includeDeleted: true, deletedOnly: false)).Value ?? [])
+        {
+            referenced |= (await subject.GetReferencedByAsync(version.ToString(System.Globalization.CultureInfo.InvariantCulture))).Value is { Count: > 0 };
+        }
+
+        return (mode, new SubjectFacts(latest is not null, latest?.Version, found, referenced, mode == "IMPORT"), null);
     }
 
     private async Task<string> ModeAsync(QualifiedSubject name) =>

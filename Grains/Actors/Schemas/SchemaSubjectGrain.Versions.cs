@@ -1,5 +1,6 @@
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
+using Tributary.Grains.SchemaRegistry.Associations;
 
 namespace Tributary.Grains.Actors.Schemas;
 
@@ -46,6 +47,12 @@ public sealed partial class SchemaSubjectGrain
             return ReadOnly<int>();
         }
 
+        // An associated subject keeps a live version, as Confluent's registry keeps it.
+        if (!permanent && _versions.LiveCount == 1 && _versions.Find(version, includeDeleted: false).IsOk && await IsAssociatedAsync())
+        {
+            return Refused<int>(AssociationErrors.NoActiveVersion(Subject));
+        }
+
         var deleted = _versions.DeleteVersion(version, permanent);
         if (deleted.Value is not { } stored)
         {
@@ -73,6 +80,11 @@ public sealed partial class SchemaSubjectGrain
         if (_settings.IsReadOnly((await Registry.GetDefaultsAsync()).Mode))
         {
             return ReadOnly<IReadOnlyList<int>>();
+        }
+
+        if (await IsAssociatedAsync())
+        {
+            return Refused<IReadOnlyList<int>>(AssociationErrors.SubjectExists(Subject));
         }
 
         var deleted = _versions.DeleteAll(permanent);

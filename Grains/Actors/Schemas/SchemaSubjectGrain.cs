@@ -85,6 +85,12 @@ public sealed partial class SchemaSubjectGrain(
                 $"Subject {Subject} in context {Context} is not in {(importing ? "read-write" : "import")} mode");
         }
 
+        // A subject a topic owns is no reference target, in any mode.
+        if (submission.Definition.References.Count > 0 && await ReferencesOwnedSubjectAsync(submission.Definition.References) is { } owned)
+        {
+            return RegistryResult<SubjectVersion>.Fail(RegistryErrors.OperationNotPermitted, owned);
+        }
+
         var (parsed, invalid) = await TryParseAsync(submission);
         if (parsed is null)
         {

@@ -17,24 +17,24 @@ public static class AssociationRequests
     /// <param name="dryRun">A validation only, which may leave the resource id out.</param>
     public static (ResourceAsk? Request, AssociationRejection? Rejection) Validate(ResourceAsk request, bool create, bool dryRun)
     {
-        if ((CheckName(request.ResourceName, "resourceName") ?? CheckName(request.ResourceNamespace, "resourceNamespace")) is { } badName)
+        if (ValidateResource(request, dryRun) is { } badResource)
         {
-            return (null, badName);
-        }
-
-        if (!dryRun && string.IsNullOrEmpty(request.ResourceId))
-        {
-            return (null, AssociationRejection.Illegal("resourceId", "cannot be null or empty"));
-        }
-
-        if (!string.IsNullOrEmpty(request.ResourceType) && request.ResourceType != Association.Topic)
-        {
-            return (null, AssociationRejection.Illegal("resourceType", $"must be '{Association.Topic}'"));
+            return (null, badResource);
         }
 
         if (request.Associations is not { Count: > 0 })
         {
             return (null, AssociationRejection.Illegal("associations", "cannot be null or empty"));
+        }
+
+        // Each type at most once, checked before anything is looked up: a request holds at most one key and one value.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in request.Associations.Select(a => string.IsNullOrEmpty(a.AssociationType) ? Association.Value : a.AssociationType))
+        {
+            if (!seen.Add(type))
+            {
+                return (null, AssociationRejection.Illegal("associationType", $"may only appear once per request, but '{type}' appears more than once"));
+            }
         }
 
         var asks = new List<AssociationAsk>(request.Associations.Count);
@@ -50,6 +50,59 @@ public static class AssociationRequests
         }
 
         return (request with { ResourceType = Association.Topic, Associations = asks }, null);
+    }
+
+    /// <summary>
+    /// A batch request's own checks, all before any of its operations is applied (AssociationOpRequest.validate): the
+    /// resource as for one request, operations CREATE, UPSERT or DELETE, each checked as its kind is, and each
+    /// association type at most once.
+    /// </summary>
+    public static AssociationRejection? ValidateOps(ResourceAsk resource, IReadOnlyList<(string? OpType, AssociationAsk Ask)> ops, bool dryRun)
+    {
+        if (ValidateResource(resource, dryRun) is { } badResource)
+        {
+            return badResource;
+        }
+
+        if (ops.Count == 0)
+        {
+            return AssociationRejection.Illegal("associations", "cannot be null or empty");
+        }
+
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (opType, ask) in ops)
+        {
+            string? type;
+            switch (opType)
+            {
+                case "CREATE" or "UPSERT":
+                    var (validated, rejection) = ValidateItem(ask, resource.ResourceNamespace!, resource.ResourceName!, opType == "CREATE");
+                    if (rejection is not null)
+                    {
+                        return rejection;
+                    }
+
+                    type = validated!.AssociationType;
+                    break;
+                case "DELETE":
+                    type = string.IsNullOrEmpty(ask.AssociationType) ? Association.Value : ask.AssociationType;
+                    if (type is not (Association.Key or Association.Value))
+                    {
+                        return AssociationRejection.Illegal("associationType", $"must be either '{Association.Key}' or '{Association.Value}'");
+                    }
+
+                    break;
+                default:
+                    return AssociationRejection.Illegal("opType", "must be one of 'CREATE', 'UPSERT' or 'DELETE'");
+            }
+
+            if (!types.Add(type!))
+            {
+                return AssociationRejection.Illegal("associationType", $"may only appear once per request, but '{type}' appears more than once");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -160,6 +213,24 @@ public static class AssociationRequests
         }
 
         return (ask, null);
+    }
+
+    /// <summary>The resource's names (letters, digits, <c>_</c>, <c>-</c>), its id (unless a dry run) and type (<c>topic</c>).</summary>
+    private static AssociationRejection? ValidateResource(ResourceAsk request, bool dryRun)
+    {
+        if ((CheckName(request.ResourceName, "resourceName") ?? CheckName(request.ResourceNamespace, "resourceNamespace")) is { } badName)
+        {
+            return badName;
+        }
+
+        if (!dryRun && string.IsNullOrEmpty(request.ResourceId))
+        {
+            return AssociationRejection.Illegal("resourceId", "cannot be null or empty");
+        }
+
+        return !string.IsNullOrEmpty(request.ResourceType) && request.ResourceType != Association.Topic
+            ? AssociationRejection.Illegal("resourceType", $"must be '{Association.Topic}'")
+            : null;
     }
 
     private static AssociationRejection? CheckName(string? name, string property)

@@ -42,6 +42,9 @@ public sealed class SubjectVersions<TVersion>
 
     public bool HasLive => _liveCount > 0;
 
+    /// <summary>How many versions are not deleted.</summary>
+    public int LiveCount => _liveCount;
+
     /// <summary>null for a subject with no versions at all; else whether it has a live one (the registry's subject list).</summary>
     public bool? Liveness => IsEmpty ? null : HasLive;
 

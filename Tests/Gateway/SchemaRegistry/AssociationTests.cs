@@ -150,8 +150,18 @@ public sealed class AssociationTests(BrokerFixture broker) : IClassFixture<Broke
             associations = new[] { new { schema = new { schema = Schemas.RecordWithDefaults("Evolving", "a", "b") } } },
         });
         Assert.Equal(200, second.Status);
-        Assert.Equal(2, second.Body!["associations"]![0]!["schema"]!["version"]!.GetValue<int>());
+        Assert.Null(second.Body!["associations"]);
         Assert.Equal([1, 2], RegistryHttp.Ints((await http.GetAsync("/subjects/:.lkc-3:evolving-value/versions")).Body));
+
+        // The subject keeps a live version while the topic owns it; a dry run parses the schema it carries.
+        Assert.Equal(200, (await http.DeleteAsync("/subjects/:.lkc-3:evolving-value/versions/1")).Status);
+        Assert.Equal((409, 40907), Status(await http.DeleteAsync("/subjects/:.lkc-3:evolving-value/versions/2")));
+        var invalid = await http.PostAsync("/associations?dryRun=true", new
+        {
+            resourceName = "broken", resourceNamespace = "lkc-3",
+            associations = new[] { new { schema = new { schema = "{\"type\":\"record\"" } } },
+        });
+        Assert.Equal((422, 42201), Status(invalid));
 
         var mismatch = await http.PutAsync("/associations/resources/evolving-id", new { resourceName = "evolving", resourceNamespace = "lkc-3", resourceId = "other", associations = new[] { new { subject = "x" } } });
         Assert.Equal((422, 42212), Status(mismatch));
@@ -162,6 +172,95 @@ public sealed class AssociationTests(BrokerFixture broker) : IClassFixture<Broke
             references = new[] { new { name = "Evolving", subject = ":.lkc-3:evolving-value", version = 1 } },
         });
         Assert.Equal((422, 42205), Status(referrer));
+
+        // Through an association's own schema too.
+        var owningReferrer = await http.PostAsync("/associations", new
+        {
+            resourceName = "referring", resourceNamespace = "lkc-3", resourceId = "referring-id",
+            associations = new[]
+            {
+                new
+                {
+                    schema = new
+                    {
+                        schema = """{"type":"record","name":"Referrer","fields":[{"name":"e","type":"Evolving"}]}""",
+                        references = new[] { new { name = "Evolving", subject = ":.lkc-3:evolving-value", version = 1 } },
+                    },
+                },
+            },
+        });
+        Assert.Equal((422, 42205), Status(owningReferrer));
+    }
+
+    [Fact]
+    public async Task Batches_ApplyEachRequestOnItsOwn_AndAnswerOneResultEach()
+    {
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        await http.RegisterAsync("batch-shared", Schemas.Record("Shared", "s"));
+        var mutated = await http.PostAsync("/associations:batchMutate", new
+        {
+            requests = new object[]
+            {
+                new
+                {
+                    resourceName = "batch-a", resourceNamespace = "lkc-5", resourceId = "batch-a-id",
+                    associations = new object[]
+                    {
+                        new { opType = "CREATE", associationType = "key", schema = new { schema = Schemas.Record("AKey", "k") } },
+                        new { opType = "CREATE", associationType = "value", schema = new { schema = Schemas.Record("AValue", "v") } },
+                    },
+                },
+                new
+                {
+                    resourceName = "batch-b", resourceNamespace = "lkc-5", resourceId = "batch-b-id",
+                    associations = new object[] { new { opType = "UPSERT", subject = "nowhere", lifecycle = "WEAK" } },
+                },
+                new
+                {
+                    resourceName = "batch-c", resourceNamespace = "lkc-5", resourceId = "batch-c-id",
+                    associations = new object[] { new { opType = "UPSERT", subject = "batch-shared", lifecycle = "WEAK" } },
+                },
+            },
+        });
+        Assert.Equal(207, mutated.Status);
+        var results = mutated.Body!["results"]!.AsArray();
+        Assert.Equal(["key", "value"], results[0]!["result"]!["associations"]!.AsArray().Select(a => a!["associationType"]!.GetValue<string>()));
+        Assert.Equal(1, results[0]!["result"]!["associations"]![0]!["schema"]!["version"]!.GetValue<int>());
+        Assert.Equal(40907, results[1]!["error"]!["error_code"]!.GetValue<int>());
+        Assert.Equal("batch-shared", results[2]!["result"]!["associations"]![0]!["subject"]!.GetValue<string>());
+
+        var got = await http.PostAsync("/associations:batchGet?includeSchemas=true", new
+        {
+            requests = new object[]
+            {
+                new { resourceId = "batch-a-id", associationTypes = new[] { "value" } },
+                new { resourceName = "batch-c", resourceNamespace = "lkc-5" },
+                new { resourceName = "unknown", resourceNamespace = "lkc-5" },
+                new { resourceName = "no-namespace" },
+            },
+        });
+        Assert.Equal(207, got.Status);
+        var answers = got.Body!["results"]!.AsArray();
+        Assert.Equal(":.lkc-5:batch-a-value", answers[0]!["result"]!["associations"]!.AsArray().Single()!["subject"]!.GetValue<string>());
+        Assert.NotNull(answers[0]!["result"]!["associations"]![0]!["schema"]);
+        Assert.Equal("batch-c-id", answers[1]!["result"]!["resourceId"]!.GetValue<string>());
+        Assert.Null(answers[2]!["result"]!["associations"]);
+        Assert.Equal(500, answers[3]!["error"]!["error_code"]!.GetValue<int>());
+
+        // Deleting within a batch: frozen associations only with cascadeLifecycle, which takes their subjects too.
+        var deleted = await http.PostAsync("/associations:batchMutate", new
+        {
+            requests = new object[]
+            {
+                new { resourceName = "batch-a", resourceNamespace = "lkc-5", resourceId = "batch-a-id", associations = new object[] { new { opType = "DELETE", associationType = "key" } } },
+                new { resourceName = "batch-a", resourceNamespace = "lkc-5", resourceId = "batch-a-id", associations = new object[] { new { opType = "DELETE", associationType = "value", cascadeLifecycle = true } } },
+            },
+        });
+        var outcomes = deleted.Body!["results"]!.AsArray();
+        Assert.Equal(40908, outcomes[0]!["error"]!["error_code"]!.GetValue<int>());
+        Assert.Equal(["key"], outcomes[1]!["result"]!["associations"]!.AsArray().Select(a => a!["associationType"]!.GetValue<string>()));
+        Assert.Equal(40401, RegistryHttp.ErrorCode(await http.GetAsync("/subjects/:.lkc-5:batch-a-value/versions")));
+        Assert.Equal((422, 42212), Status(await http.PostAsync("/associations:batchMutate", new { requests = Array.Empty<object>() })));
     }
 
     [Fact]
