@@ -97,21 +97,70 @@ internal static class SchemasEndpoints
         var prefix = request.Query["subjectPrefix"] is { Count: > 0 } given ? given[0] ?? "" : "";
         var deleted = RegistryHttp.Flag(request, "deleted");
         var latestOnly = RegistryHttp.Flag(request, "latestOnly");
+        var ruleType = request.Query["ruleType"].ToString();
+        var byAssociation = AssociationFilter.Of(request);
         var schemas = new List<SubjectVersionBody>();
         foreach (var subject in await RegistryContexts.SubjectsAsync(grains, prefix, deleted, deletedOnly: false))
         {
+            var associations = byAssociation is null ? null : await byAssociation.MatchAsync(grains, subject);
+            if (byAssociation is not null && associations is null)
+            {
+                continue;
+            }
+
             var subjectGrain = grains.GetGrain<ISchemaSubjectGrain>(subject);
             var versions = (await subjectGrain.GetVersionsAsync(deleted, deletedOnly: false)).Value ?? [];
             foreach (var version in latestOnly ? versions.TakeLast(1) : versions)
             {
-                if ((await subjectGrain.GetVersionAsync(version.ToString(CultureInfo.InvariantCulture), deleted)).Value is { } found)
+                if ((await subjectGrain.GetVersionAsync(version.ToString(CultureInfo.InvariantCulture), deleted)).Value is { } found
+                    && (ruleType.Length == 0 || HasRuleOfType(found.Definition.RuleSet, ruleType)))
                 {
-                    schemas.Add(RegistryHttp.VersionBody(found));
+                    schemas.Add(RegistryHttp.VersionBody(found) with { Associations = associations is { Count: > 0 } ? associations : null });
                 }
             }
         }
 
         return RegistryHttp.Json(RegistryHttp.Page(request, schemas));
+    }
+
+    /// <summary>Whether a rule of the rule set (migration, domain or encoding) has the type, as <c>ruleType</c> filters.</summary>
+    private static bool HasRuleOfType(SchemaRuleSet? ruleSet, string type) =>
+        (ruleSet?.DomainRules ?? []).Concat(ruleSet?.MigrationRules ?? []).Concat(ruleSet?.EncodingRules ?? []).Any(r => r.Type == type);
+
+    /// <summary>
+    /// <c>GET /schemas</c>'s association filters, as Confluent's: <c>resourceType</c>, <c>associationType</c> (repeated)
+    /// and <c>lifecycle</c> (repeated: STRONG, WEAK, or NONE for subjects without an association). A subject passes
+    /// with its matching associations, or, unassociated, when NONE is asked.
+    /// </summary>
+    private sealed record AssociationFilter(string? ResourceType, List<string> AssociationTypes, List<string> Lifecycles)
+    {
+        public static AssociationFilter? Of(HttpRequest request)
+        {
+            var types = request.Query["associationType"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+            var lifecycles = request.Query["lifecycle"].Where(l => !string.IsNullOrEmpty(l)).Select(l => l!).ToList();
+            var resourceType = request.Query.ContainsKey("resourceType") ? request.Query["resourceType"].ToString() : null;
+            return types.Count == 0 && lifecycles.Count == 0 && resourceType is null ? null : new AssociationFilter(resourceType, types, lifecycles);
+        }
+
+        /// <summary>The subject's associations that pass (empty for an unassociated subject that does), or null when it does not pass.</summary>
+        public async Task<List<AssociationBody>?> MatchAsync(IGrainFactory grains, string subject)
+        {
+            var found = await grains.GetGrain<ISchemaAssociationsGrain>(0).FindAsync(
+                new AssociationLookup(subject, null, null, null, string.IsNullOrEmpty(ResourceType) ? "topic" : ResourceType, AssociationTypes, null));
+            if (found.Count == 0)
+            {
+                return Lifecycles.Contains("NONE") ? [] : null;
+            }
+
+            var wanted = Lifecycles.Where(l => l != "NONE").ToHashSet(StringComparer.Ordinal);
+            if (wanted.Count == 0)
+            {
+                return Lifecycles.Count == 0 ? found.Select(AssociationBody.Of).ToList() : null;
+            }
+
+            var matching = found.Where(a => wanted.Contains(a.Lifecycle)).Select(AssociationBody.Of).ToList();
+            return matching.Count == 0 ? null : matching;
+        }
     }
 
     /// <summary>

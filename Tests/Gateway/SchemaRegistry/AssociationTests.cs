@@ -279,5 +279,42 @@ public sealed class AssociationTests(BrokerFixture broker) : IClassFixture<Broke
         Assert.Empty((await http.GetAsync("/associations/subjects/catalog")).Body!.AsArray());
     }
 
+    [Fact]
+    public async Task GetSchemas_FiltersByAssociationAndRuleType_AndShowsTheAssociations()
+    {
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        await http.RegisterAsync("gs-plain", Schemas.Record("Plain", "p"));
+        await http.RegisterAsync("gs-shared", Schemas.Record("Shared", "s"));
+        Assert.Equal(200, (await http.PostAsync("/subjects/gs-ruled/versions", new
+        {
+            schema = Schemas.Record("Ruled", "r"),
+            ruleSet = new { domainRules = new[] { new { name = "positive", kind = "CONDITION", mode = "WRITE", type = "CEL", expr = "message.r > 0" } } },
+        })).Status);
+        Assert.Equal(200, (await http.PostAsync("/associations", new
+        {
+            resourceName = "gs-topic", resourceNamespace = "lkc-6", resourceId = "gs-topic-id",
+            associations = new[] { new { subject = "gs-shared", lifecycle = "WEAK" } },
+        })).Status);
+        Assert.Equal(200, (await http.PostAsync("/associations", new
+        {
+            resourceName = "gs-owned", resourceNamespace = "lkc-6", resourceId = "gs-owned-id",
+            associations = new[] { new { schema = new { schema = Schemas.Record("Owned", "o") } } },
+        })).Status);
+
+        async Task<List<string>> Subjects(string query) =>
+            (await http.GetAsync("/schemas?" + query)).Body!.AsArray().Select(s => s!["subject"]!.GetValue<string>()).ToList();
+
+        Assert.Equal(["gs-plain", "gs-ruled", "gs-shared"], await Subjects("subjectPrefix=gs-"));
+        Assert.Equal(["gs-shared"], await Subjects("subjectPrefix=gs-&lifecycle=WEAK"));
+        Assert.Equal(["gs-plain", "gs-ruled"], await Subjects("subjectPrefix=gs-&lifecycle=NONE"));
+        Assert.Equal(["gs-plain", "gs-ruled", "gs-shared"], await Subjects("subjectPrefix=gs-&lifecycle=NONE&lifecycle=WEAK"));
+        Assert.Equal([":.lkc-6:gs-owned-value"], await Subjects("subjectPrefix=:.lkc-6:&lifecycle=STRONG"));
+        Assert.Equal(["gs-ruled"], await Subjects("subjectPrefix=gs-&ruleType=CEL"));
+
+        var shared = (await http.GetAsync("/schemas?subjectPrefix=gs-&associationType=value")).Body!.AsArray().Single()!;
+        Assert.Equal("gs-topic", shared["associations"]![0]!["resourceName"]!.GetValue<string>());
+        Assert.Null((await http.GetAsync("/schemas?subjectPrefix=gs-shared")).Body!.AsArray().Single()!["associations"]);
+    }
+
     private static (int, int) Status((int Status, System.Text.Json.Nodes.JsonNode? Body) response) => (response.Status, RegistryHttp.ErrorCode(response));
 }
