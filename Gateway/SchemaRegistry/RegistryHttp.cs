@@ -94,7 +94,7 @@ internal static partial class RegistryHttp
 
         var definition = new SchemaDefinition((body.SchemaType ?? "AVRO").ToUpperInvariant(), body.Schema, references, body.Metadata?.ToData(), body.RuleSet?.ToData());
         return (new SchemaSubmission(definition, normalize,
-            body.Id is >= 0 ? body.Id : null, body.Version is > 0 ? body.Version : null), null);
+            body.Id is >= 0 ? body.Id : null, body.Version is > 0 or -1 ? body.Version : null), null);
     }
 
     /// <summary>

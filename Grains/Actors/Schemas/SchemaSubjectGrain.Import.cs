@@ -21,7 +21,7 @@ public sealed partial class SchemaSubjectGrain
         var id = submission.Id!.Value;
         var definition = submission.Definition with { Schema = parsed.Text };
         var identity = FullIdentity(parsed, definition);
-        var number = submission.Version ?? _versions.NextVersion;
+        var number = submission.Version is > 0 and var given ? given : _versions.NextVersion;
         if (_versions.Find(number.ToString(System.Globalization.CultureInfo.InvariantCulture), includeDeleted: true).Value is { } taken)
         {
             return taken.Id == id && taken.Identity == identity

@@ -107,15 +107,29 @@ public sealed partial class SchemaSubjectGrain(
             return await ImportAsync(submission, parsed);
         }
 
-        var definition = WithContract(submission.Definition, defaults) with { Schema = parsed.Text };
+        // As Confluent: without a version (or with -1, the latest alone), the schema as sent is looked for first (but for
+        // confluent:version), unless the config gives defaults or overrides; then as it would be registered.
+        var latestOnly = submission.Version == -1;
+        var explicitVersion = submission.Version is > 0 ? submission.Version : null;
+        if (explicitVersion is null && !HasDefaultsOrOverrides(defaults))
+        {
+            var sent = submission.Definition with { Schema = parsed.Text };
+            var found = latestOnly ? null : _versions.FindLive(FullIdentity(parsed, sent));
+            if ((found ?? FindIgnoringConfluentVersion(parsed, sent, latestOnly)) is { } same)
+            {
+                return RegistryResult<SubjectVersion>.Ok(Describe(same));
+            }
+        }
+
+        var definition = WithConfluentVersion(WithContract(submission.Definition, defaults) with { Schema = parsed.Text }, submission.Version, _versions.NextVersion);
         var identity = FullIdentity(parsed, definition);
-        if (_versions.FindLive(identity) is { } existing)
+        if (submission.Version is null && (_versions.FindLive(identity) ?? FindIgnoringConfluentVersion(parsed, definition, latestOnly: false)) is { } existing)
         {
             return RegistryResult<SubjectVersion>.Ok(Describe(existing));
         }
 
         // A version given outside IMPORT mode must be the next one, as Confluent checks it.
-        if (submission.Version is { } asked && asked != _versions.NextVersion)
+        if (explicitVersion is { } asked && asked != _versions.NextVersion)
         {
             return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, "Version is not one more than previous version");
         }
@@ -182,10 +196,23 @@ public sealed partial class SchemaSubjectGrain(
             return RegistryResult<SubjectVersion>.Fail(RegistryErrors.InvalidSchema, invalid!);
         }
 
-        // As a registration would have it (with the contract it would be given), else as given.
-        var contracted = FullIdentity(parsed, WithContract(submission.Definition, await Registry.GetDefaultsAsync()));
-        var found = _versions.Lookup(contracted, includeDeleted);
-        return Answer(found.IsOk ? found : _versions.Lookup(FullIdentity(parsed, submission.Definition), includeDeleted), Describe);
+        // As Confluent looks: as given (but for confluent:version), else as a registration would have it (with the
+        // contract it would be given).
+        foreach (var definition in new[] { submission.Definition, WithContract(submission.Definition, await Registry.GetDefaultsAsync()) })
+        {
+            var found = _versions.Lookup(FullIdentity(parsed, definition), includeDeleted);
+            if (found.IsOk)
+            {
+                return Answer(found, Describe);
+            }
+
+            if (FindIgnoringConfluentVersion(parsed, definition, latestOnly: false) is { } similar)
+            {
+                return RegistryResult<SubjectVersion>.Ok(Describe(similar));
+            }
+        }
+
+        return Answer(_versions.Lookup(FullIdentity(parsed, submission.Definition), includeDeleted), Describe);
     }
 
     public async Task<RegistryResult<CompatibilityVerdict>> CheckCompatibilityAsync(SchemaSubmission submission, string? version)
