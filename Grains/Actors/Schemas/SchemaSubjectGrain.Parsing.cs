@@ -23,7 +23,7 @@ public sealed partial class SchemaSubjectGrain
 
         try
         {
-            var references = await ResolveAsync(definition.References, []);
+            var references = await ResolveAsync(definition.References, [], []);
             return (format.Parse(definition.Schema, references, _settings.Normalizes(submission.Normalize)), null);
         }
         catch (InvalidSchemaException e)
@@ -32,8 +32,14 @@ public sealed partial class SchemaSubjectGrain
         }
     }
 
-    /// <summary>The references with their schemas, theirs before them; an unknown subject or version is an invalid schema.</summary>
-    private async Task<List<ResolvedReference>> ResolveAsync(IReadOnlyList<SchemaReferenceData> references, HashSet<(string, int)> resolving, string? referrerContext = null)
+    /// <summary>
+    /// The references with their schemas, theirs before them; an unknown subject or version is an invalid schema. A
+    /// version reached again (a diamond) is read once and its references shared (<paramref name="read"/>), so a chain
+    /// of diamonds costs one read per version rather than one per path.
+    /// </summary>
+    private async Task<List<ResolvedReference>> ResolveAsync(
+        IReadOnlyList<SchemaReferenceData> references, HashSet<(string, int)> resolving,
+        Dictionary<(string, int), (SchemaDefinition Definition, List<ResolvedReference> Nested)> read, string? referrerContext = null)
     {
         var resolved = new List<ResolvedReference>();
         foreach (var reference in references)
@@ -41,6 +47,12 @@ public sealed partial class SchemaSubjectGrain
             // An unqualified subject is in its referrer's context (this subject's, or a referenced subject's).
             var target = QualifiedSubject.InContextOf(reference.Subject, referrerContext ?? Context);
             var qualified = target.Qualified;
+            if (read.TryGetValue((qualified, reference.Version), out var known))
+            {
+                resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, known.Definition.Schema, known.Nested));
+                continue;
+            }
+
             if (!resolving.Add((qualified, reference.Version)))
             {
                 throw new InvalidSchemaException($"Circular reference to {reference.Subject} version {reference.Version}.");
@@ -63,7 +75,8 @@ public sealed partial class SchemaSubjectGrain
                 throw new InvalidSchemaException($"Invalid reference '{reference.Name}': {reference.Subject} version {reference.Version} not found.");
             }
 
-            var nested = await ResolveAsync(definition.References, resolving, target.Context);
+            var nested = await ResolveAsync(definition.References, resolving, read, target.Context);
+            read[(qualified, reference.Version)] = (definition, nested);
             resolved.Add(new ResolvedReference(reference.Name, reference.Subject, reference.Version, definition.Schema, nested));
             resolving.Remove((qualified, reference.Version));
         }
@@ -79,7 +92,7 @@ public sealed partial class SchemaSubjectGrain
             if (!_parsed.TryGetValue(version.Version, out var known))
             {
                 SchemaFormats.Default.TryGet(version.Definition.SchemaType, out var format);
-                known = format.Parse(version.Definition.Schema, await ResolveAsync(version.Definition.References, []), normalize: false);
+                known = format.Parse(version.Definition.Schema, await ResolveAsync(version.Definition.References, [], []), normalize: false);
                 _parsed[version.Version] = known;
             }
 

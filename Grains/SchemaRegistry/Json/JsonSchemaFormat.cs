@@ -70,14 +70,24 @@ public sealed class JsonSchemaFormat : ISchemaFormat, ISchemaValueCodec
 
     public string Decode(ParsedSchema schema, ReadOnlyMemory<byte> payload) => JsonSchemaValues.Decode(payload);
 
-    private static IEnumerable<(string, string)> Flatten(IReadOnlyList<ResolvedReference> references) =>
-        references.SelectMany(r => Flatten(r.References).Append((r.Name, r.Schema)));
-
-    private static void AddReferenced(IReadOnlyList<ResolvedReference> references, Dictionary<string, JsonNode> documents)
+    /// <summary>Every referenced document, theirs before them; a list of references shared by several (a diamond) is walked once.</summary>
+    private static IEnumerable<(string, string)> Flatten(IReadOnlyList<ResolvedReference> references, HashSet<object>? walked = null)
     {
+        walked ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        return walked.Add(references) ? references.SelectMany(r => Flatten(r.References, walked).Append((r.Name, r.Schema))).ToList() : [];
+    }
+
+    private static void AddReferenced(IReadOnlyList<ResolvedReference> references, Dictionary<string, JsonNode> documents, HashSet<object>? walked = null)
+    {
+        walked ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        if (!walked.Add(references))
+        {
+            return;
+        }
+
         foreach (var reference in references)
         {
-            AddReferenced(reference.References, documents);
+            AddReferenced(reference.References, documents, walked);
             documents[reference.Name] = ParseDocument(reference.Schema, $"reference '{reference.Name}'");
         }
     }

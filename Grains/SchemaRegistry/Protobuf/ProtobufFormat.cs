@@ -66,11 +66,18 @@ public sealed class ProtobufFormat : ISchemaFormat, ISchemaValueCodec
         return ProtobufSchemaDiff.Compare(original, update).Where(d => !d.IsCompatible).Select(d => d.Message(readerLabel, writerLabel)).ToList();
     }
 
-    private static void AddSources(IReadOnlyList<ResolvedReference> references, Dictionary<string, string> sources)
+    /// <summary>Each import's subject version; a list of references shared by several (a diamond) is walked once.</summary>
+    private static void AddSources(IReadOnlyList<ResolvedReference> references, Dictionary<string, string> sources, HashSet<object>? walked = null)
     {
+        walked ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        if (!walked.Add(references))
+        {
+            return;
+        }
+
         foreach (var reference in references)
         {
-            AddSources(reference.References, sources);
+            AddSources(reference.References, sources, walked);
             sources[reference.Name] = $"{reference.Subject}\0{reference.Version}";
         }
     }

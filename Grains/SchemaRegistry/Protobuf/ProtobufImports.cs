@@ -16,6 +16,7 @@ internal sealed class ProtobufImports : IFileSystem
     public const string Root = "/imports";
 
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<object> _walked = new(ReferenceEqualityComparer.Instance);
 
     public ProtobufImports(IReadOnlyList<ResolvedReference> references)
     {
@@ -34,8 +35,14 @@ internal sealed class ProtobufImports : IFileSystem
 
     public TextReader? OpenText(string path) => _files.TryGetValue(Relative(path), out var text) ? new StringReader(text) : null;
 
+    /// <summary>Each referenced file by its import name; a list of references shared by several (a diamond) is walked once.</summary>
     private void Add(IReadOnlyList<ResolvedReference> references)
     {
+        if (!_walked.Add(references))
+        {
+            return;
+        }
+
         foreach (var reference in references)
         {
             Add(reference.References);

@@ -9,7 +9,8 @@ namespace Tributary.Tests.Gateway.SchemaRegistry;
 /// <summary>
 /// The registry's bounds on a request: a schema nested a hundred records deep is registered, one nested past the Avro
 /// bound (512 levels of JSON) is refused as invalid (42201), and a body over
-/// <c>Tributary:SchemaRegistry:MaxRequestBodyBytes</c> is refused (413), while a producer is served as usual.
+/// <c>Tributary:SchemaRegistry:MaxRequestBodyBytes</c> is refused (413), while a producer is served as usual; chains
+/// of diamond references cost a read per version, not one per path.
 /// </summary>
 public sealed class RegistryLimitTests(DefaultLimitsBroker broker) : IClassFixture<DefaultLimitsBroker>
 {
@@ -68,5 +69,48 @@ public sealed class RegistryLimitTests(DefaultLimitsBroker broker) : IClassFixtu
         Assert.Equal(413, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error_code"]!.GetValue<int>());
         Assert.Equal(404, (await registry.GetAsync("/subjects/huge-value/versions")).Status);
         await steady.AssertServedAsync(LimitsBroker.ServedP99);
+    }
+
+    /// <summary>
+    /// Subjects in levels of two, each referencing both of the level below: level 24 reaches level 0 by 2^24 paths,
+    /// which resolving path by path would take hours over; read once per version, the chain registers in moments.
+    /// </summary>
+    [Theory]
+    [InlineData("JSON")]
+    [InlineData("PROTOBUF")]
+    public async Task AChainOfDiamondReferences_RegistersInTimeLinearInItsLength(string schemaType)
+    {
+        const int levels = 24;
+        using var http = new RegistryHttp(broker.RegistryUrl);
+        var prefix = $"dag-{schemaType.ToLowerInvariant()}";
+        string Name(char side, int level) => schemaType == "JSON" ? $"{side}{level}.json" : $"{side}{level}.proto";
+
+        string Schema(char side, int level) => schemaType == "JSON"
+            ? level == 0
+                ? """{"type":"object","properties":{"leaf":{"type":"integer"}}}"""
+                : "{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"" + Name('a', level - 1) + "\"},\"y\":{\"$ref\":\"" + Name('b', level - 1) + "\"}}}"
+            : level == 0
+                ? $"syntax = \"proto3\"; package dag; message {char.ToUpperInvariant(side)}0 {{ int32 leaf = 1; }}"
+                : $"syntax = \"proto3\"; package dag; import \"{Name('a', level - 1)}\"; import \"{Name('b', level - 1)}\"; " +
+                  $"message {char.ToUpperInvariant(side)}{level} {{ A{level - 1} x = 1; B{level - 1} y = 2; }}";
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        for (var level = 0; level <= levels; level++)
+        {
+            foreach (var side in "ab")
+            {
+                object[] references = level == 0 ? [] :
+                [
+                    new { name = Name('a', level - 1), subject = $"{prefix}-a{level - 1}", version = 1 },
+                    new { name = Name('b', level - 1), subject = $"{prefix}-b{level - 1}", version = 1 },
+                ];
+                var registered = await http.PostAsync($"/subjects/{prefix}-{side}{level}/versions", new { schemaType, schema = Schema(side, level), references })
+                    .WaitAsync(deadline.Token);
+                Assert.True(registered.Status == 200, $"level {level}: {registered.Body}");
+            }
+        }
+
+        var top = await http.GetAsync($"/subjects/{prefix}-a{levels}/versions/1").WaitAsync(deadline.Token);
+        Assert.Equal(2, top.Body!["references"]!.AsArray().Count);
     }
 }
