@@ -176,7 +176,8 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 _schemas.Clear();
             }
 
-            known = new KnownSchema(parsed, format as ISchemaValueCodec, Rules(definition.RuleSet), definition.RuleSet?.EnableAt, definition.Metadata?.Tags);
+            known = new KnownSchema(parsed, format as ISchemaValueCodec, Rules(definition.RuleSet), definition.RuleSet?.EnableAt,
+                InlineTags.Merge(definition.Metadata?.Tags, InlineTags.Of(parsed)));
             _schemas[id] = known;
             return (known, null);
         }

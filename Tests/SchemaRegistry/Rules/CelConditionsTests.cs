@@ -127,6 +127,31 @@ public sealed class CelConditionsTests
     }
 
     [Fact]
+    public void InlineTags_OfAvroFieldsAndJsonSchemaProperties_CountForFieldRules_BesideTheMetadatas()
+    {
+        var avro = new Tributary.Grains.SchemaRegistry.Avro.AvroFormat().Parse("""
+            {"type":"record","name":"Person","namespace":"hr","fields":[
+              {"name":"ssn","type":"string","confluent:tags":["PII"]},
+              {"name":"address","type":{"type":"record","name":"Address","fields":[{"name":"street","type":"string","confluent:tags":["PII","HOME"]}]}},
+              {"name":"comment","type":"string"}]}
+            """, [], false);
+        var avroTags = InlineTags.Of(avro);
+        Assert.Equal(["PII"], avroTags["hr.Person.ssn"]);
+        Assert.Equal(["PII", "HOME"], avroTags["hr.Address.street"]);
+        Assert.False(avroTags.ContainsKey("hr.Person.comment"));
+
+        var json = new Tributary.Grains.SchemaRegistry.Json.JsonSchemaFormat().Parse("""
+            {"type":"object","properties":{"ssn":{"type":"string","confluent:tags":["PII"]},"comment":{"type":"string"}}}
+            """, [], false);
+        var merged = InlineTags.Merge(new Dictionary<string, IReadOnlyList<string>> { ["$.ssn"] = ["SECRET"] }, InlineTags.Of(json))!;
+        Assert.Equal(["SECRET", "PII"], merged["$.ssn"]);
+
+        var piiOnly = Rule("size(value) <= 4", type: "CEL_FIELD", tags: ["PII"]);
+        Assert.Null(Failure(piiOnly, """{"ssn":"1234","comment":"long enough to fail were it tagged"}""", new(avroTags)));
+        Assert.NotNull(Failure(piiOnly, """{"ssn":"1234","address":{"street":"a long street"}}""", new(avroTags)));
+    }
+
+    [Fact]
     public void AnAvroRecord_IsSeenAsConfluentsSerializersHandIt()
     {
         var schema = (RecordSchema)Avro.Schema.Parse("""
