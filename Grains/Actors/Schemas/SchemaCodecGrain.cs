@@ -65,7 +65,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 return $"Error deserializing {known.Schema.Type} message for id {schemaId}: {e.Message}";
             }
 
-            if (_conditions.Check(known.Rules, known.EnableAt, message, known.Tags, RuleBudget, mode) is { } failure)
+            if (_conditions.Check(known.Rules, known.EnableAt, message, known.Tags, RuleBudget, mode, known.Types) is { } failure)
             {
                 return failure.Message;
             }
@@ -177,7 +177,7 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
             }
 
             known = new KnownSchema(parsed, format as ISchemaValueCodec, Rules(definition.RuleSet), definition.RuleSet?.EnableAt,
-                InlineTags.Merge(definition.Metadata?.Tags, InlineTags.Of(parsed)));
+                InlineTags.Merge(definition.Metadata?.Tags, InlineTags.Of(parsed)), FieldTypes.Of(parsed));
             _schemas[id] = known;
             return (known, null);
         }
@@ -200,5 +200,5 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
 
     private sealed record KnownSchema(
         ParsedSchema Schema, ISchemaValueCodec? Codec, IReadOnlyList<ConditionRule> Rules, string? EnableAt,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? Tags);
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? Tags, IReadOnlyDictionary<string, string> Types);
 }

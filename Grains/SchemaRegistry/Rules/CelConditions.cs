@@ -104,7 +104,7 @@ public sealed class CelConditions
     /// <param name="budget">How long the rules may run on this record; past it, the record fails.</param>
     public RuleFailure? Check(
         IReadOnlyList<ConditionRule> rules, string? enableAt, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags,
-        TimeSpan? budget = null, RuleMode mode = RuleMode.Write)
+        TimeSpan? budget = null, RuleMode mode = RuleMode.Write, IReadOnlyDictionary<string, string>? fieldTypes = null)
     {
         var clock = Stopwatch.StartNew();
         foreach (var rule in mode == RuleMode.Write ? rules : rules.Reverse())
@@ -119,7 +119,7 @@ public sealed class CelConditions
                 return new RuleFailure(rule.Name, $"The rules ran longer than {budget} on one record");
             }
 
-            var cause = Evaluate(rule, message, fieldTags);
+            var cause = Evaluate(rule, message, fieldTags, fieldTypes);
             var action = ActionName(rule, mode, cause is null ? rule.OnSuccess : rule.OnFailure) ?? (cause is null ? "NONE" : "ERROR");
             if (action != "NONE")
             {
@@ -131,7 +131,8 @@ public sealed class CelConditions
     }
 
     /// <summary>Why the record fails the rule, or null when it passes.</summary>
-    private string? Evaluate(ConditionRule rule, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags)
+    private string? Evaluate(
+        ConditionRule rule, object? message, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags, IReadOnlyDictionary<string, string>? fieldTypes)
     {
         if (rule.Encoding)
         {
@@ -148,7 +149,7 @@ public sealed class CelConditions
             return rule.Type switch
             {
                 Cel => Condition(rule, new Dictionary<string, object?> { ["message"] = message }),
-                CelField => FieldConditions(rule, message, fieldTags, 0),
+                CelField => FieldConditions(rule, message, fieldTags, fieldTypes, 0),
                 _ => $"Could not find rule executor of type {rule.Type}",
             };
         }
@@ -159,7 +160,8 @@ public sealed class CelConditions
     }
 
     /// <summary>The field rule on each field of a record (and of the records, lists and maps in it), under the field's name.</summary>
-    private string? FieldConditions(ConditionRule rule, object? value, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags, int depth)
+    private string? FieldConditions(
+        ConditionRule rule, object? value, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags, IReadOnlyDictionary<string, string>? fieldTypes, int depth)
     {
         if (value is not IDictionary<string, object?> record || depth > 64)
         {
@@ -171,8 +173,8 @@ public sealed class CelConditions
             foreach (var item in field is List<object?> items ? items : [field])
             {
                 var failure = item is IDictionary<string, object?>
-                    ? FieldConditions(rule, item, fieldTags, depth + 1)
-                    : FieldCondition(rule, name, item, record, fieldTags);
+                    ? FieldConditions(rule, item, fieldTags, fieldTypes, depth + 1)
+                    : FieldCondition(rule, name, item, record, fieldTags, fieldTypes);
                 if (failure is not null)
                 {
                     return failure;
@@ -183,7 +185,9 @@ public sealed class CelConditions
         return null;
     }
 
-    private string? FieldCondition(ConditionRule rule, string name, object? value, IDictionary<string, object?> record, IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags)
+    private string? FieldCondition(
+        ConditionRule rule, string name, object? value, IDictionary<string, object?> record,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? fieldTags, IReadOnlyDictionary<string, string>? fieldTypes)
     {
         var tags = TagsOf(name, fieldTags);
         if (rule.Tags.Count > 0 && !rule.Tags.Any(tags.Contains))
@@ -195,7 +199,7 @@ public sealed class CelConditions
         {
             ["value"] = value,
             ["name"] = name,
-            ["typeName"] = TypeName(value),
+            ["typeName"] = value is not null && fieldTypes?.GetValueOrDefault(name) is { } declared ? declared : TypeName(value),
             ["tags"] = tags.Cast<object?>().ToList(),
             ["message"] = record,
         });
@@ -289,7 +293,7 @@ public sealed class CelConditions
         return tags;
     }
 
-    /// <summary>The field's type by Confluent's names, as its value shows it (integers are LONG, fractions DOUBLE).</summary>
+    /// <summary>The field's type by Confluent's names, as its value shows it (integers are LONG, fractions DOUBLE), where the schema does not say.</summary>
     private static string TypeName(object? value) => value switch
     {
         null => "NULL",

@@ -152,6 +152,29 @@ public sealed class CelConditionsTests
     }
 
     [Fact]
+    public void TypeName_IsTheSchemasType_WhereTheSchemaSettlesIt()
+    {
+        var avro = new Tributary.Grains.SchemaRegistry.Avro.AvroFormat().Parse("""
+            {"type":"record","name":"Reading","fields":[
+              {"name":"count","type":"int"},{"name":"ratio","type":"float"},{"name":"unit","type":{"type":"enum","name":"Unit","symbols":["C","F"]}},
+              {"name":"note","type":["null","string"]},{"name":"samples","type":{"type":"array","items":"int"}},{"name":"either","type":["int","string"]}]}
+            """, [], false);
+        var types = FieldTypes.Of(avro);
+        Assert.Equal(("INT", "FLOAT", "ENUM", "STRING", "INT"), (types["count"], types["ratio"], types["unit"], types["note"], types["samples"]));
+        Assert.False(types.ContainsKey("either"));
+
+        var json = new Tributary.Grains.SchemaRegistry.Json.JsonSchemaFormat().Parse("""
+            {"type":"object","properties":{"n":{"type":"integer"},"x":{"type":["number","null"]},"kind":{"enum":["a","b"]},"tags":{"type":"array","items":{"type":"string"}}}}
+            """, [], false);
+        Assert.Equal(("INT", "DOUBLE", "ENUM", "STRING"), (FieldTypes.Of(json)["n"], FieldTypes.Of(json)["x"], FieldTypes.Of(json)["kind"], FieldTypes.Of(json)["tags"]));
+
+        var intsOnly = Rule("typeName != 'INT' || value >= 0", type: "CEL_FIELD");
+        Assert.NotNull(_conditions.Check([intsOnly], null, Json("""{"count":-1,"ratio":-1.0}"""), null, fieldTypes: types));
+        Assert.Null(_conditions.Check([intsOnly], null, Json("""{"count":1,"ratio":-1.0}"""), null, fieldTypes: types));
+        Assert.Null(_conditions.Check([intsOnly], null, Json("""{"count":-1}"""), null));
+    }
+
+    [Fact]
     public void AnAvroRecord_IsSeenAsConfluentsSerializersHandIt()
     {
         var schema = (RecordSchema)Avro.Schema.Parse("""
