@@ -21,42 +21,22 @@ public static class FieldTypes
         switch (schema)
         {
             case AvroParsedSchema avro:
-                FromAvro(avro.Schema, types, new HashSet<string>(StringComparer.Ordinal));
+                foreach (var (_, field) in SchemaFields.OfAvro(avro.Schema))
+                {
+                    Note(types, field.Name, AvroLeaf(field.Schema));
+                }
+
                 break;
             case JsonParsedSchema:
-                FromJson(JsonNode.Parse(schema.Text), types, 0);
+                foreach (var (_, name, property) in SchemaFields.OfJson(JsonNode.Parse(schema.Text)))
+                {
+                    Note(types, name, JsonLeaf(property, 0));
+                }
+
                 break;
         }
 
         return types.Where(t => t.Value is not null).ToDictionary(t => t.Key, t => t.Value!, StringComparer.Ordinal);
-    }
-
-    private static void FromAvro(AvroSchema schema, Dictionary<string, string?> types, HashSet<string> seen)
-    {
-        switch (schema)
-        {
-            case RecordSchema record when seen.Add(record.Fullname):
-                foreach (var field in record.Fields)
-                {
-                    Note(types, field.Name, AvroLeaf(field.Schema));
-                    FromAvro(field.Schema, types, seen);
-                }
-
-                break;
-            case UnionSchema union:
-                foreach (var branch in union.Schemas)
-                {
-                    FromAvro(branch, types, seen);
-                }
-
-                break;
-            case ArraySchema array:
-                FromAvro(array.ItemSchema, types, seen);
-                break;
-            case MapSchema map:
-                FromAvro(map.ValueSchema, types, seen);
-                break;
-        }
     }
 
     /// <summary>The type of the values a field rule meets under a field of this schema; null when the value must say.</summary>
@@ -81,41 +61,6 @@ public static class FieldTypes
             _ => "NULL",
         },
     };
-
-    private static void FromJson(JsonNode? node, Dictionary<string, string?> types, int depth)
-    {
-        if (node is not JsonObject schema || depth > 64)
-        {
-            return;
-        }
-
-        foreach (var (name, property) in schema["properties"] as JsonObject ?? [])
-        {
-            Note(types, name, JsonLeaf(property, 0));
-            FromJson(property, types, depth + 1);
-        }
-
-        foreach (var key in new[] { "items", "additionalProperties" })
-        {
-            FromJson(schema[key], types, depth + 1);
-        }
-
-        foreach (var key in new[] { "allOf", "anyOf", "oneOf" })
-        {
-            foreach (var branch in schema[key] as JsonArray ?? [])
-            {
-                FromJson(branch, types, depth + 1);
-            }
-        }
-
-        foreach (var key in new[] { "definitions", "$defs" })
-        {
-            foreach (var (_, definition) in schema[key] as JsonObject ?? [])
-            {
-                FromJson(definition, types, depth + 1);
-            }
-        }
-    }
 
     private static string? JsonLeaf(JsonNode? node, int depth)
     {

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Avro;
 using Tributary.Grains.SchemaRegistry.Avro;
 using Tributary.Grains.SchemaRegistry.Json;
-using AvroSchema = Avro.Schema;
 
 namespace Tributary.Grains.SchemaRegistry.Rules;
 
@@ -23,10 +21,24 @@ public static class InlineTags
         switch (schema)
         {
             case AvroParsedSchema avro:
-                FromAvro(avro.Schema, tags, new HashSet<string>(StringComparer.Ordinal));
+                foreach (var (record, field) in SchemaFields.OfAvro(avro.Schema))
+                {
+                    if (field.GetProperty(Keyword) is { } json && Strings(JsonNode.Parse(json)) is { Count: > 0 } found)
+                    {
+                        Add(tags, $"{record}.{field.Name}", found);
+                    }
+                }
+
                 break;
             case JsonParsedSchema:
-                FromJson(JsonNode.Parse(schema.Text), "$", tags, 0);
+                foreach (var (path, name, property) in SchemaFields.OfJson(JsonNode.Parse(schema.Text)))
+                {
+                    if (property is JsonObject described && Strings(described[Keyword]) is { Count: > 0 } found)
+                    {
+                        Add(tags, $"{path}.{name}", found);
+                    }
+                }
+
                 break;
         }
 
@@ -49,80 +61,6 @@ public static class InlineTags
         }
 
         return merged;
-    }
-
-    private static void FromAvro(AvroSchema schema, Dictionary<string, List<string>> tags, HashSet<string> seen)
-    {
-        switch (schema)
-        {
-            case RecordSchema record when seen.Add(record.Fullname):
-                foreach (var field in record.Fields)
-                {
-                    if (field.GetProperty(Keyword) is { } json && Strings(JsonNode.Parse(json)) is { Count: > 0 } found)
-                    {
-                        Add(tags, $"{record.Fullname}.{field.Name}", found);
-                    }
-
-                    FromAvro(field.Schema, tags, seen);
-                }
-
-                break;
-            case UnionSchema union:
-                foreach (var branch in union.Schemas)
-                {
-                    FromAvro(branch, tags, seen);
-                }
-
-                break;
-            case ArraySchema array:
-                FromAvro(array.ItemSchema, tags, seen);
-                break;
-            case MapSchema map:
-                FromAvro(map.ValueSchema, tags, seen);
-                break;
-        }
-    }
-
-    private static void FromJson(JsonNode? node, string path, Dictionary<string, List<string>> tags, int depth)
-    {
-        if (node is not JsonObject schema || depth > 64)
-        {
-            return;
-        }
-
-        if (schema["properties"] is JsonObject properties)
-        {
-            foreach (var (name, property) in properties)
-            {
-                if (property is JsonObject described && Strings(described[Keyword]) is { Count: > 0 } found)
-                {
-                    Add(tags, $"{path}.{name}", found);
-                }
-
-                FromJson(property, $"{path}.{name}", tags, depth + 1);
-            }
-        }
-
-        foreach (var key in new[] { "items", "additionalProperties", "not" })
-        {
-            FromJson(schema[key], path, tags, depth + 1);
-        }
-
-        foreach (var key in new[] { "allOf", "anyOf", "oneOf", "prefixItems" })
-        {
-            foreach (var branch in schema[key] as JsonArray ?? [])
-            {
-                FromJson(branch, path, tags, depth + 1);
-            }
-        }
-
-        foreach (var key in new[] { "definitions", "$defs" })
-        {
-            foreach (var (name, definition) in schema[key] as JsonObject ?? [])
-            {
-                FromJson(definition, name, tags, depth + 1);
-            }
-        }
     }
 
     private static List<string> Strings(JsonNode? node) =>
