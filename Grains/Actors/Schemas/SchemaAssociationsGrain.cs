@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Tributary.Grains.Actors.Hosting;
 using Tributary.Grains.Actors.Persistence;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
@@ -11,9 +13,12 @@ namespace Tributary.Grains.Actors.Schemas;
 /// subjects named, registers the schemas a request carries and stores what it writes.
 /// </summary>
 public sealed class SchemaAssociationsGrain(
-    [PersistentState("schema-associations", GrainStorageNames.ControlPlane)] IPersistentState<SchemaAssociationsState> state)
+    [PersistentState("schema-associations", GrainStorageNames.ControlPlane)] IPersistentState<SchemaAssociationsState> state,
+    IOptions<TributaryOptions> options)
     : Grain, ISchemaAssociationsGrain
 {
+    private int MaxAssociations => options.Value.SchemaRegistry.MaxAssociations;
+
     public async Task<RegistryResult<IReadOnlyList<AssociationWritten>>> CreateOrUpdateAsync(AssociationRequest request, string context, bool create, bool dryRun)
     {
         var asked = new ResourceAsk(request.ResourceName, request.ResourceNamespace, request.ResourceId, request.ResourceType, request.Associations.Select(Ask).ToList());
@@ -78,6 +83,12 @@ public sealed class SchemaAssociationsGrain(
             {
                 return RegistryResult<IReadOnlyList<AssociationWritten>>.Fail(verdict.ErrorCode, verdict.Message ?? "");
             }
+        }
+
+        var added = plan.ToWrite.Count(a => !stored.ContainsKey(a.AssociationType!));
+        if (added > 0 && state.State.Associations.Count + added > MaxAssociations)
+        {
+            return Fail<IReadOnlyList<AssociationWritten>>(AssociationErrors.TooMany(MaxAssociations));
         }
 
         if (dryRun)

@@ -57,6 +57,7 @@ public static class AssociationErrors
 {
     public const int NotFound = 40410;
     public const int Incompatible = 40901;
+    public const int TooManyAssociations = 40902;
     public const int ForResourceExists = 40903;
     public const int ForSubjectExists = 40904;
     public const int StrongForSubjectExists = 40905;
@@ -65,6 +66,8 @@ public static class AssociationErrors
     public const int OperationNotPermitted = 42205;
     public const int ReferenceExists = 42206;
     public const int IllegalProperty = 42212;
+
+    public static AssociationRejection TooMany(int max) => new(TooManyAssociations, $"A maximum of {max} associations already exist");
 
     public static AssociationRejection ResourceExists(string associationType, string resourceName) =>
         new(ForResourceExists, $"An association of type '{associationType}' already exists for resource '{resourceName}'");

@@ -4,7 +4,7 @@ using Tributary.Tests.Gateway.Support;
 
 namespace Tributary.Tests.Gateway.Kafka.Limits;
 
-/// <summary>A broker whose cluster may hold 150 partitions and 10 topics.</summary>
+/// <summary>A broker whose cluster may hold 150 partitions and 10 topics, and its registry 2 associations.</summary>
 public sealed class ClusterLimitsBroker : LimitsBroker
 {
     public const int Partitions = 150;
@@ -15,13 +15,14 @@ public sealed class ClusterLimitsBroker : LimitsBroker
         "--Tributary:Limits:MaxPartitions", Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--Tributary:Limits:MaxTopics", Topics.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--Tributary:Kafka:ControllerMutationRate", "0",
+        "--Tributary:SchemaRegistry:MaxAssociations", "2",
     ];
 }
 
 /// <summary>
 /// The cluster's partitions and topics are bounded: a creation or growth past a limit is POLICY_VIOLATION with a
 /// message naming the setting, and auto-creation by Metadata answers the same, while a producer on another topic is
-/// served as usual.
+/// served as usual; the registry's associations are bounded too (40902).
 /// </summary>
 public sealed class ClusterLimitTests(ClusterLimitsBroker broker) : IClassFixture<ClusterLimitsBroker>
 {
@@ -76,5 +77,23 @@ public sealed class ClusterLimitTests(ClusterLimitsBroker broker) : IClassFixtur
             new Tributary.Gateway.Protocol.Messages.MetadataRequest { Topics = [new() { Name = "one-too-many" }], AllowAutoTopicCreation = true }).Topics);
         Assert.Equal((short)Tributary.Grains.KafkaFormats.ErrorCode.PolicyViolation, autoCreated.ErrorCode);
         await steady.AssertServedAsync(LimitsBroker.ServedP99);
+    }
+
+    [Fact]
+    public async Task AssociationsPastTheRegistrysBound_AreRefused_WithConfluentsCode()
+    {
+        using var http = new Tributary.Tests.Gateway.SchemaRegistry.RegistryHttp(broker.RegistryUrl);
+        object Owned(string topic) => new
+        {
+            resourceName = topic, resourceNamespace = "lkc-limits", resourceId = topic + "-id",
+            associations = new[] { new { schema = new { schema = $$"""{"type":"record","name":"R{{topic.Replace("-", "", StringComparison.Ordinal)}}","fields":[]}""" } } },
+        };
+
+        Assert.Equal(200, (await http.PostAsync("/associations", Owned("bounded-a"))).Status);
+        Assert.Equal(200, (await http.PostAsync("/associations", Owned("bounded-b"))).Status);
+        var refused = await http.PostAsync("/associations", Owned("bounded-c"));
+        Assert.Equal((409, 40902), (refused.Status, Tributary.Tests.Gateway.SchemaRegistry.RegistryHttp.ErrorCode(refused)));
+        Assert.Equal("A maximum of 2 associations already exist", refused.Body!["message"]!.GetValue<string>());
+        Assert.Equal(40401, Tributary.Tests.Gateway.SchemaRegistry.RegistryHttp.ErrorCode(await http.GetAsync("/subjects/:.lkc-limits:bounded-c-value/versions")));
     }
 }
