@@ -84,24 +84,32 @@ internal static class ProtobufOptionsText
         _ => value.ToString() ?? "",
     };
 
-    private static IEnumerable<string> Custom(object options, string optionsType, ProtobufTypes types)
+    /// <summary>The custom options set on an options message, as protobuf-net keeps them: their wire bytes; null when none.</summary>
+    public static byte[]? ExtensionBytes(object? options)
     {
         if (options is not IExtensible extensible || extensible.GetExtensionObject(false) is not { } extension)
         {
-            yield break;
+            return null;
         }
 
         var stream = extension.BeginQuery();
-        byte[] bytes;
         try
         {
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            bytes = copy.ToArray();
+            return copy.ToArray();
         }
         finally
         {
             extension.EndQuery(stream);
+        }
+    }
+
+    private static IEnumerable<string> Custom(object options, string optionsType, ProtobufTypes types)
+    {
+        if (ExtensionBytes(options) is not { } bytes)
+        {
+            yield break;
         }
 
         var reader = new ProtobufWireReader(bytes);

@@ -1,18 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Google.Protobuf.Reflection;
 using Tributary.Grains.SchemaRegistry.Avro;
 using Tributary.Grains.SchemaRegistry.Json;
+using Tributary.Grains.SchemaRegistry.Protobuf;
 
 namespace Tributary.Grains.SchemaRegistry.Rules;
 
 /// <summary>
 /// The tags a schema puts on its fields itself, Confluent's inline <c>confluent:tags</c> (an Avro field's property, a
 /// JSON Schema property's keyword), by field path (<c>Record.field</c>), as Confluent's field rules read them beside
-/// the metadata's tags. Protobuf's (a field option) are not read.
+/// the metadata's tags, and a Protobuf field's <c>(confluent.field_meta).tags</c> option.
 /// </summary>
 public static class InlineTags
 {
     private const string Keyword = "confluent:tags";
+
+    /// <summary>The field number of <c>confluent.field_meta</c> on FieldOptions, and of the tags within it (confluent/meta.proto).</summary>
+    private const int FieldMeta = 1088;
+
+    private const int MetaTags = 3;
 
     /// <summary>A field path to its inline tags; empty for a schema without any.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Of(ParsedSchema schema)
@@ -29,6 +36,9 @@ public static class InlineTags
                     }
                 }
 
+                break;
+            case ProtobufParsedSchema proto:
+                FromProtobuf(proto.File.MessageTypes, proto.File.Package, tags);
                 break;
             case JsonParsedSchema:
                 foreach (var (path, name, property) in SchemaFields.OfJson(JsonNode.Parse(schema.Text)))
@@ -61,6 +71,48 @@ public static class InlineTags
         }
 
         return merged;
+    }
+
+    /// <summary>Confluent's <c>confluent.field_meta</c> (field option 1088, a Meta message whose field 3 is its tags) on each field.</summary>
+    private static void FromProtobuf(IEnumerable<DescriptorProto> messages, string? scope, Dictionary<string, List<string>> tags)
+    {
+        foreach (var message in messages)
+        {
+            var name = string.IsNullOrEmpty(scope) ? message.Name : $"{scope}.{message.Name}";
+            foreach (var field in message.Fields)
+            {
+                if (FieldMetaTags(ProtobufOptionsText.ExtensionBytes(field.Options)) is { Count: > 0 } found)
+                {
+                    Add(tags, $"{name}.{field.Name}", found);
+                }
+            }
+
+            FromProtobuf(message.NestedTypes, name, tags);
+        }
+    }
+
+    private static List<string> FieldMetaTags(byte[]? options)
+    {
+        var found = new List<string>();
+        var reader = new ProtobufWireReader(options ?? []);
+        while (reader.TryReadField(out var number, out var value))
+        {
+            if (number != FieldMeta || value.WireType != 2)
+            {
+                continue;
+            }
+
+            var meta = new ProtobufWireReader(value.Bytes);
+            while (meta.TryReadField(out var metaNumber, out var metaValue))
+            {
+                if (metaNumber == MetaTags && metaValue.WireType == 2)
+                {
+                    found.Add(System.Text.Encoding.UTF8.GetString(metaValue.Bytes.Span));
+                }
+            }
+        }
+
+        return found;
     }
 
     private static List<string> Strings(JsonNode? node) =>

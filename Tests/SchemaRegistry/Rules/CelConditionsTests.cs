@@ -127,7 +127,7 @@ public sealed class CelConditionsTests
     }
 
     [Fact]
-    public void InlineTags_OfAvroFieldsAndJsonSchemaProperties_CountForFieldRules_BesideTheMetadatas()
+    public void InlineTags_OfAvroFieldsJsonSchemaPropertiesAndProtobufFieldOptions_CountForFieldRules_BesideTheMetadatas()
     {
         var avro = new Tributary.Grains.SchemaRegistry.Avro.AvroFormat().Parse("""
             {"type":"record","name":"Person","namespace":"hr","fields":[
@@ -145,6 +145,21 @@ public sealed class CelConditionsTests
             """, [], false);
         var merged = InlineTags.Merge(new Dictionary<string, IReadOnlyList<string>> { ["$.ssn"] = ["SECRET"] }, InlineTags.Of(json))!;
         Assert.Equal(["SECRET", "PII"], merged["$.ssn"]);
+
+        var proto = new Tributary.Grains.SchemaRegistry.Protobuf.ProtobufFormat().Parse("""
+            syntax = "proto3";
+            package hr;
+            import "confluent/meta.proto";
+            message Person {
+              string ssn = 1 [(confluent.field_meta).tags = "PII"];
+              string comment = 2;
+              message Address { string street = 1 [(confluent.field_meta) = { tags: ["PII", "HOME"] }]; }
+            }
+            """, [], false);
+        var protoTags = InlineTags.Of(proto);
+        Assert.Equal(["PII"], protoTags["hr.Person.ssn"]);
+        Assert.Equal(["PII", "HOME"], protoTags["hr.Person.Address.street"]);
+        Assert.False(protoTags.ContainsKey("hr.Person.comment"));
 
         var piiOnly = Rule("size(value) <= 4", type: "CEL_FIELD", tags: ["PII"]);
         Assert.Null(Failure(piiOnly, """{"ssn":"1234","comment":"long enough to fail were it tagged"}""", new(avroTags)));
