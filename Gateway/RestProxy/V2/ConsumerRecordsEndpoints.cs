@@ -41,9 +41,28 @@ internal static class ConsumerRecordsEndpoints
         }
 
         var consumed = polled.Value!;
+        try
+        {
+            return await AnswerAsync(consumer, config.Format, accepted, consumed, grains, avro, rules);
+        }
+        catch (Exception)
+        {
+            await TryRewindAsync(consumer, consumed);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The polled records in the instance's format, up to the first one that cannot be read or fails a read rule; the
+    /// instance is rewound to that one.
+    /// </summary>
+    private static async Task<IResult> AnswerAsync(
+        IRestConsumerGrain consumer, string format, string accepted, IReadOnlyList<RestConsumedRecord> consumed, IGrainFactory grains,
+        AvroJsonConverter avro, SchemaRuleChecks rules)
+    {
         var records = new List<ConsumerRecord>(consumed.Count);
         (int Record, string Message)? failed = null;
-        if (config.Format is "jsonschema" or "protobuf")
+        if (format is "jsonschema" or "protobuf")
         {
             // Keys and values of the whole poll are read by the registry's codec at once.
             var codec = grains.GetGrain<ISchemaCodecGrain>(0);
@@ -62,12 +81,12 @@ internal static class ConsumerRecordsEndpoints
             foreach (var record in consumed)
             {
                 records.Add(new ConsumerRecord(
-                    record.Topic, await RenderAsync(config.Format, record.Key, avro), await RenderAsync(config.Format, record.Value, avro), record.Partition, record.Offset));
+                    record.Topic, await RenderAsync(format, record.Key, avro), await RenderAsync(format, record.Value, avro), record.Partition, record.Offset));
             }
         }
 
         // The read rules of the schemas (a data contract's READ and WRITEREAD rules), on each key, then its value.
-        if (config.Format is "avro" or "jsonschema" or "protobuf"
+        if (format is "avro" or "jsonschema" or "protobuf"
             && await rules.FirstReadFailureAsync(consumed.SelectMany(r => new[] { r.Key, r.Value }).ToList()) is { } broken
             && (failed is null || broken.Index / 2 < failed.Value.Record))
         {
@@ -78,7 +97,7 @@ internal static class ConsumerRecordsEndpoints
         {
             // As a Kafka consumer stops at a record it cannot deserialize: the records before it are answered, and the
             // next poll starts at it again (and fails again), until the application seeks past it.
-            await consumer.SeekAsync(RewindTo(consumed, failure.Record));
+            await RewindAsync(consumer, consumed, failure.Record);
             if (failure.Record == 0)
             {
                 return RestHttp.Error(RestErrors.KafkaError, failure.Message);
@@ -91,9 +110,38 @@ internal static class ConsumerRecordsEndpoints
         return Results.Text(JsonSerializer.Serialize(records, RestHttp.Options), accepted, Encoding.UTF8);
     }
 
-    /// <summary>The position of each partition with records from <paramref name="first"/> on: its first such record's offset.</summary>
-    private static List<RestPosition> RewindTo(IReadOnlyList<RestConsumedRecord> consumed, int first) =>
-        consumed.Skip(first).GroupBy(r => (r.Topic, r.Partition)).Select(g => new RestPosition(g.Key.Topic, g.Key.Partition, g.Min(r => r.Offset))).ToList();
+    /// <summary>
+    /// Whatever went wrong after a poll, its records were not answered: the instance is moved back to them so that the
+    /// next poll reads them again; a rewind that fails too leaves the first failure the answer.
+    /// </summary>
+    private static async Task TryRewindAsync(IRestConsumerGrain consumer, IReadOnlyList<RestConsumedRecord> consumed)
+    {
+        try
+        {
+            await RewindAsync(consumer, consumed, 0);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The original failure is the answer; the instance keeps its positions.
+        }
+    }
+
+    /// <summary>
+    /// Moves each partition with records from <paramref name="first"/> on back to its first such record. Should one have
+    /// been revoked meanwhile (the seek of all is refused then), the others are moved one by one.
+    /// </summary>
+    private static async Task RewindAsync(IRestConsumerGrain consumer, IReadOnlyList<RestConsumedRecord> consumed, int first)
+    {
+        var positions = consumed.Skip(first).GroupBy(r => (r.Topic, r.Partition))
+            .Select(g => new RestPosition(g.Key.Topic, g.Key.Partition, g.Min(r => r.Offset))).ToList();
+        if (positions.Count > 0 && await consumer.SeekAsync(positions) != RestConsumerErrors.None)
+        {
+            foreach (var position in positions)
+            {
+                await consumer.SeekAsync([position]);
+            }
+        }
+    }
 
     private static JsonNode? Node(string? json) => json is null ? null : JsonNode.Parse(json);
 

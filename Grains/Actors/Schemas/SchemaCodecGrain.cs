@@ -176,8 +176,12 @@ public sealed class SchemaCodecGrain : Grain, ISchemaCodecGrain
                 _schemas.Clear();
             }
 
-            known = new KnownSchema(parsed, format as ISchemaValueCodec, Rules(definition.RuleSet), definition.RuleSet?.EnableAt,
-                InlineTags.Merge(definition.Metadata?.Tags, InlineTags.Of(parsed)), FieldTypes.Of(parsed));
+            // A field's inline tags and declared type matter to field rules alone: other schemas skip the walk.
+            var rules = Rules(definition.RuleSet);
+            var fieldRules = rules.Any(r => r.Type == CelConditions.CelField);
+            known = new KnownSchema(parsed, format as ISchemaValueCodec, rules, definition.RuleSet?.EnableAt,
+                fieldRules ? InlineTags.Merge(definition.Metadata?.Tags, InlineTags.Of(parsed)) : definition.Metadata?.Tags,
+                fieldRules ? FieldTypes.Of(parsed) : new Dictionary<string, string>());
             _schemas[id] = known;
             return (known, null);
         }

@@ -49,7 +49,8 @@ public sealed partial class SchemaSubjectGrain
             {
                 (null, null) or (not null, not null) => version.Identity == exact,
                 (null, _) => IdentityWithoutConfluentVersion(version) == withoutVersion,
-                _ => asked == version.Version.ToString(CultureInfo.InvariantCulture) && version.Identity == withoutVersion,
+                _ => int.TryParse(asked, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number == version.Version
+                    && version.Identity == withoutVersion,
             };
             if (matches)
             {

@@ -28,7 +28,7 @@ public static class FieldTypes
 
                 break;
             case JsonParsedSchema:
-                foreach (var (_, name, property) in SchemaFields.OfJson(JsonNode.Parse(schema.Text)))
+                foreach (var (_, name, property) in SchemaFields.OfJson(InlineTags.Parse(schema.Text)))
                 {
                     Note(types, name, JsonLeaf(property, 0));
                 }
@@ -44,6 +44,7 @@ public static class FieldTypes
     {
         UnionSchema union when union.Schemas.Count(s => s.Tag != AvroSchema.Type.Null) == 1 => AvroLeaf(union.Schemas.First(s => s.Tag != AvroSchema.Type.Null)),
         UnionSchema => null,
+        LogicalSchema logical => AvroLeaf(logical.BaseSchema),
         ArraySchema array => AvroLeaf(array.ItemSchema),
         MapSchema map => AvroLeaf(map.ValueSchema),
         _ => schema.Tag switch

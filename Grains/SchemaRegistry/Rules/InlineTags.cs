@@ -30,7 +30,7 @@ public static class InlineTags
             case AvroParsedSchema avro:
                 foreach (var (record, field) in SchemaFields.OfAvro(avro.Schema))
                 {
-                    if (field.GetProperty(Keyword) is { } json && Strings(JsonNode.Parse(json)) is { Count: > 0 } found)
+                    if (field.GetProperty(Keyword) is { } json && Strings(Parse(json)) is { Count: > 0 } found)
                     {
                         Add(tags, $"{record}.{field.Name}", found);
                     }
@@ -41,7 +41,7 @@ public static class InlineTags
                 FromProtobuf(proto.File.MessageTypes, proto.File.Package, tags);
                 break;
             case JsonParsedSchema:
-                foreach (var (path, name, property) in SchemaFields.OfJson(JsonNode.Parse(schema.Text)))
+                foreach (var (path, name, property) in SchemaFields.OfJson(Parse(schema.Text)))
                 {
                     if (property is JsonObject described && Strings(described[Keyword]) is { Count: > 0 } found)
                     {
@@ -113,6 +113,19 @@ public static class InlineTags
         }
 
         return found;
+    }
+
+    /// <summary>JSON as deep as a schema may be (an Avro schema nests up to 512 levels); what does not parse has no tags.</summary>
+    internal static JsonNode? Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static List<string> Strings(JsonNode? node) =>

@@ -172,10 +172,12 @@ public sealed class CelConditionsTests
         var avro = new Tributary.Grains.SchemaRegistry.Avro.AvroFormat().Parse("""
             {"type":"record","name":"Reading","fields":[
               {"name":"count","type":"int"},{"name":"ratio","type":"float"},{"name":"unit","type":{"type":"enum","name":"Unit","symbols":["C","F"]}},
-              {"name":"note","type":["null","string"]},{"name":"samples","type":{"type":"array","items":"int"}},{"name":"either","type":["int","string"]}]}
+              {"name":"note","type":["null","string"]},{"name":"samples","type":{"type":"array","items":"int"}},{"name":"either","type":["int","string"]},
+              {"name":"day","type":{"type":"int","logicalType":"date"}},{"name":"id","type":{"type":"string","logicalType":"uuid"}}]}
             """, [], false);
         var types = FieldTypes.Of(avro);
         Assert.Equal(("INT", "FLOAT", "ENUM", "STRING", "INT"), (types["count"], types["ratio"], types["unit"], types["note"], types["samples"]));
+        Assert.Equal(("INT", "STRING"), (types["day"], types["id"]));
         Assert.False(types.ContainsKey("either"));
 
         var json = new Tributary.Grains.SchemaRegistry.Json.JsonSchemaFormat().Parse("""
