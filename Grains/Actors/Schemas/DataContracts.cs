@@ -76,6 +76,10 @@ internal static class DataContracts
         return null;
     }
 
+    /// <summary>A version's identity: the format's identity of its schema, and its data contract.</summary>
+    public static string Identity(Tributary.Grains.SchemaRegistry.ParsedSchema parsed, SchemaDefinition definition) =>
+        parsed.Identity + Canonical(definition.Metadata, definition.RuleSet);
+
     /// <summary>The contract as one string in one order (empty without one), appended to a schema's identity.</summary>
     public static string Canonical(SchemaMetadata? metadata, SchemaRuleSet? ruleSet)
     {

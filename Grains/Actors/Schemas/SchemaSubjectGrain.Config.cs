@@ -55,9 +55,7 @@ public sealed partial class SchemaSubjectGrain
         return definition with { Metadata = metadata, RuleSet = ruleSet };
     }
 
-    /// <summary>A version's identity: the format's identity of its schema, and its data contract.</summary>
-    private static string FullIdentity(ParsedSchema parsed, SchemaDefinition definition) =>
-        parsed.Identity + DataContracts.Canonical(definition.Metadata, definition.RuleSet);
+    private static string FullIdentity(ParsedSchema parsed, SchemaDefinition definition) => DataContracts.Identity(parsed, definition);
 
     public Task<string?> GetModeAsync() => Task.FromResult(_settings.Mode);
 

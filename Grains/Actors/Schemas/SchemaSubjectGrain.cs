@@ -121,7 +121,7 @@ public sealed partial class SchemaSubjectGrain(
             }
         }
 
-        var definition = WithConfluentVersion(WithContract(submission.Definition, defaults) with { Schema = parsed.Text }, submission.Version, _versions.NextVersion);
+        var definition = ConfluentVersions.Set(WithContract(submission.Definition, defaults) with { Schema = parsed.Text }, submission.Version, _versions.NextVersion);
         var identity = FullIdentity(parsed, definition);
         if (submission.Version is null && (_versions.FindLive(identity) ?? FindIgnoringConfluentVersion(parsed, definition, latestOnly: false)) is { } existing)
         {
