@@ -100,7 +100,7 @@ internal static class AssociationBatchEndpoints
         {
             if (item is null)
             {
-                results.Add(new AssociationResultBody(new ErrorEnvelope(42212, "The association specified an invalid value for property: 'requests', detail: cannot contain null"), null));
+                results.Add(new AssociationResultBody(new ErrorEnvelope(42212, AssociationsEndpoints.IllegalMessage("requests", "cannot contain null")), null));
                 continue;
             }
 
@@ -110,7 +110,7 @@ internal static class AssociationBatchEndpoints
             {
                 if (op is null)
                 {
-                    invalid ??= new ErrorEnvelope(42212, "The association specified an invalid value for property: 'associations', detail: cannot contain null");
+                    invalid ??= new ErrorEnvelope(42212, AssociationsEndpoints.IllegalMessage("associations", "cannot contain null"));
                     continue;
                 }
 

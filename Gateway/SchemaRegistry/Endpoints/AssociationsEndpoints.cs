@@ -115,10 +115,14 @@ internal static class AssociationsEndpoints
     private static List<string>? AssociationTypes(HttpRequest request) =>
         request.Query["associationType"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList() is { Count: > 0 } types ? types : null;
 
+    /// <summary>Confluent's message for a property of an association request that is not taken.</summary>
+    public static string IllegalMessage(string property, string detail) =>
+        $"The association specified an invalid value for property: '{property}', detail: {detail}";
+
     /// <summary>Confluent's 42212 for a property of an association request that is not taken.</summary>
     public static IResult Illegal(HttpRequest request, RegistryRejections rejections, string property, string detail)
     {
-        var message = $"The association specified an invalid value for property: '{property}', detail: {detail}";
+        var message = IllegalMessage(property, detail);
         rejections.IfRejected(request, 42212, message);
         return RegistryHttp.Error(42212, message);
     }

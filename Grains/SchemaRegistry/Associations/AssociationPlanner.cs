@@ -13,7 +13,8 @@ public sealed record AssociationPlan(IReadOnlyList<AssociationAsk> ToWrite, IRea
 
 /// <summary>
 /// A validated create or upsert request judged against the associations stored, as Confluent's registry judges it
-/// (AbstractSchemaRegistry.createOrUpdateAssociation): each association type at most once; an item equivalent to the
+/// (AbstractSchemaRegistry.createOrUpdateAssociation), once AssociationRequests has validated it (each association
+/// type at most once): an item equivalent to the
 /// stored association is skipped (its schema, on create, must already be the subject's); on create any other stored one
 /// conflicts (40903); an upsert may add WEAK associations but not STRONG ones, never changes a subject, a lifecycle or
 /// frozen, and a frozen association not at all (40908); a resource keeps one lifecycle across its types; an item
@@ -45,15 +46,6 @@ public static class AssociationPlanner
         ResourceAsk request, IReadOnlyList<Association> all, IReadOnlyDictionary<string, Association> stored,
         IReadOnlyDictionary<string, SubjectFacts> factsByType, bool create)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var ask in request.Associations)
-        {
-            if (!seen.Add(ask.AssociationType!))
-            {
-                return (null, AssociationRejection.Illegal("associationType", $"may only appear once per request, but '{ask.AssociationType}' appears more than once"));
-            }
-        }
-
         var asks = new List<AssociationAsk>();
         var toWrite = new List<AssociationAsk>();
         foreach (var original in request.Associations)

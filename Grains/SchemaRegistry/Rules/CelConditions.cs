@@ -96,7 +96,7 @@ public sealed class CelConditions
     }
 
     /// <summary>Whether a rule runs when a record is written (or read).</summary>
-    public static bool RunsOn(RuleMode mode, ConditionRule rule, string? enableAt) =>
+    private static bool RunsOn(RuleMode mode, ConditionRule rule, string? enableAt) =>
         !rule.Disabled && enableAt is null or "ALL" && (rule.Mode == "WRITEREAD" || rule.Mode == (mode == RuleMode.Write ? "WRITE" : "READ"));
 
     /// <summary>The first rule the record fails, with why; null when it passes them all.</summary>
