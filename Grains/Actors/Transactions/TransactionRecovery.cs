@@ -14,9 +14,13 @@ internal sealed partial class TransactionRecovery(
     IClusterMembershipService membership,
     ILogger<TransactionRecovery> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private const int ResumeAttempts = 10;
     private const int ParallelWakes = 16;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(10);
+
+    // Long enough for a cluster that lost a silo under load to settle; a coordinator not woken by then is woken by its
+    // producer's next request, or by the next pass.
+    private static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(5);
 
     private readonly CancellationTokenSource _stopping = new();
 
@@ -48,8 +52,9 @@ internal sealed partial class TransactionRecovery(
                 if (now.Except(dead).Any())
                 {
                     // Every known id, not only those listed as open: the catalog learns states by one-way reports and
-                    // may itself have died with the silo.
-                    await ResumeAsync(_ => true);
+                    // may itself have died with the silo. In the background: a pass that keeps retrying must not hold
+                    // back the next death's.
+                    _ = Task.Run(() => ResumeAsync(_ => true), CancellationToken.None);
                 }
 
                 dead = now;
@@ -66,12 +71,15 @@ internal sealed partial class TransactionRecovery(
 
     /// <summary>
     /// Wakes the coordinators whose listed state <paramref name="wake"/> picks. Right after a silo died, calls to grains
-    /// that lived there can fail until the cluster has caught up: the pass is tried again, for those not yet woken.
+    /// that lived there can fail until the cluster has caught up: the pass is tried again, for those not yet woken, with
+    /// a growing delay, for up to <see cref="RetryFor"/>.
     /// </summary>
     private async Task ResumeAsync(Func<string, bool> wake)
     {
         HashSet<string>? woken = null;
-        for (var attempt = 1; attempt <= ResumeAttempts && !_stopping.IsCancellationRequested; attempt++)
+        var delay = FirstRetryDelay;
+        var giveUp = DateTime.UtcNow + RetryFor;
+        while (!_stopping.IsCancellationRequested && DateTime.UtcNow < giveUp)
         {
             try
             {
@@ -108,7 +116,16 @@ internal sealed partial class TransactionRecovery(
                 LogResumeFailed(logger, e.Message);
             }
 
-            await Task.Delay(RetryDelay, CancellationToken.None);
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = delay * 2 < LongestRetryDelay ? delay * 2 : LongestRetryDelay;
         }
     }
 

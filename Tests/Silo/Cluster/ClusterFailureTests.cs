@@ -144,25 +144,34 @@ public sealed class ClusterFailureTests(RedisClusterFixture fixture, ITestOutput
             // partition and a read_committed consumer sees none of the records.
             using var admin = ClusterClients.Admin(Cluster.Silos[1].BootstrapServers);
             var partitions = survivors.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(topic, p), OffsetSpec = OffsetSpec.Latest() }).ToList();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            var killed = Stopwatch.StartNew();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
             var stable = false;
+            var last = "no answer";
             while (!stable && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(500);
                 try
                 {
-                    var committed = await admin.ListOffsetsAsync(partitions, new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted });
-                    var uncommitted = await admin.ListOffsetsAsync(partitions, new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadUncommitted });
-                    stable = committed.ResultInfos.Select(r => r.TopicPartitionOffsetError.Offset.Value)
-                        .SequenceEqual(uncommitted.ResultInfos.Select(r => r.TopicPartitionOffsetError.Offset.Value));
+                    // Each ask bounded: one sent to the dead broker before the client notices must not use up the wait.
+                    var options = (IsolationLevel level) => new ListOffsetsOptions { IsolationLevel = level, RequestTimeout = TimeSpan.FromSeconds(10) };
+                    var committed = await admin.ListOffsetsAsync(partitions, options(IsolationLevel.ReadCommitted));
+                    var uncommitted = await admin.ListOffsetsAsync(partitions, options(IsolationLevel.ReadUncommitted));
+                    var stableOffsets = committed.ResultInfos.Select(r => r.TopicPartitionOffsetError.Offset.Value).ToList();
+                    var endOffsets = uncommitted.ResultInfos.Select(r => r.TopicPartitionOffsetError.Offset.Value).ToList();
+                    stable = stableOffsets.SequenceEqual(endOffsets);
+                    last = $"last stable offsets [{string.Join(",", stableOffsets)}], log ends [{string.Join(",", endOffsets)}]";
                 }
-                catch (KafkaException)
+                catch (KafkaException e)
                 {
                     // Asked of the dead broker before membership dropped it: ask again.
+                    last = e.Message;
                 }
             }
 
-            Assert.True(stable, "open transactions were not aborted");
+            output.WriteLine($"every transaction ended {killed.ElapsedMilliseconds} ms after the kill");
+            Assert.True(stable, $"open transactions were not aborted: {last}\n"
+                + string.Join("\n", Cluster.Silos.Select(s => $"--- broker {s.Key} ---\n{string.Join("\n", s.Value.Output.Split('\n').TakeLast(40))}")));
             var (visible, ended) = ClusterClients.ReadCommitted(bootstrap, topic, survivors);
             Assert.Equal(survivors.Count, ended);
             Assert.DoesNotContain(visible, v => v.StartsWith("open-", StringComparison.Ordinal));
