@@ -6,6 +6,7 @@ using Avro.IO;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.Avro;
 
 namespace Tributary.Gateway.RestProxy;
 
@@ -66,8 +67,11 @@ internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schema
         return stream.ToArray();
     }
 
-    /// <summary>A value in Confluent's wire format, as Avro's JSON encoding; null when it is not in that format.</summary>
-    public async Task<string?> DecodeAsync(byte[] bytes)
+    /// <summary>
+    /// A value in Confluent's wire format, as Avro's JSON encoding; null when it is not in that format. Its arrays and
+    /// maps take their items from <paramref name="items"/> (one per poll), or from a budget of its own.
+    /// </summary>
+    public async Task<string?> DecodeAsync(byte[] bytes, AvroItemBudget? items = null)
     {
         if (bytes.Length < 5 || bytes[0] != 0)
         {
@@ -80,8 +84,9 @@ internal sealed class AvroJsonConverter(IGrainFactory grains, SchemaCache schema
             return null;
         }
 
-        using var input = new MemoryStream(bytes, 5, bytes.Length - 5);
-        var datum = new GenericDatumReader<object>(schema, schema).Read(null!, new BinaryDecoder(input));
+        using var input = new MemoryStream(bytes, 5, bytes.Length - 5, writable: false);
+        items?.AddInput(input.Length);
+        var datum = new GenericDatumReader<object>(schema, schema).Read(null!, new BoundedAvroDecoder(input, items));
         using var output = new MemoryStream();
         var encoder = new JsonEncoder(schema!, output);
         new GenericDatumWriter<object>(schema).Write(datum, encoder);

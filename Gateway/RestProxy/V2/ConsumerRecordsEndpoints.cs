@@ -1,4 +1,5 @@
 using System.Text;
+using Avro;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.RestProxy;
 using Tributary.Grains.Interfaces.Schemas;
+using Tributary.Grains.KafkaFormats.Avro;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -78,10 +80,21 @@ internal static class ConsumerRecordsEndpoints
         }
         else
         {
-            foreach (var record in consumed)
+            // One item budget for the whole poll: what its records may expand to is bounded by their bytes together.
+            var items = new AvroItemBudget();
+            for (var i = 0; i < consumed.Count && failed is null; i++)
             {
-                records.Add(new ConsumerRecord(
-                    record.Topic, await RenderAsync(format, record.Key, avro), await RenderAsync(format, record.Value, avro), record.Partition, record.Offset));
+                var record = consumed[i];
+                try
+                {
+                    records.Add(new ConsumerRecord(
+                        record.Topic, await RenderAsync(format, record.Key, avro, items), await RenderAsync(format, record.Value, avro, items),
+                        record.Partition, record.Offset));
+                }
+                catch (AvroException e)
+                {
+                    failed = (i, $"Error deserializing Avro message: {e.Message}");
+                }
             }
         }
 
@@ -146,7 +159,7 @@ internal static class ConsumerRecordsEndpoints
     private static JsonNode? Node(string? json) => json is null ? null : JsonNode.Parse(json);
 
     /// <summary>A key or value in the instance's format: base64, the JSON document, or Avro's JSON encoding.</summary>
-    private static async Task<JsonNode?> RenderAsync(string format, byte[]? bytes, AvroJsonConverter avro)
+    private static async Task<JsonNode?> RenderAsync(string format, byte[]? bytes, AvroJsonConverter avro, AvroItemBudget items)
     {
         if (bytes is null)
         {
@@ -159,7 +172,7 @@ internal static class ConsumerRecordsEndpoints
             {
                 "binary" => JsonValue.Create(Convert.ToBase64String(bytes)),
                 "json" => JsonNode.Parse(bytes),
-                _ => await avro.DecodeAsync(bytes) is { } json ? JsonNode.Parse(json) : JsonValue.Create(Convert.ToBase64String(bytes)),
+                _ => await avro.DecodeAsync(bytes, items) is { } json ? JsonNode.Parse(json) : JsonValue.Create(Convert.ToBase64String(bytes)),
             };
         }
         catch (JsonException)

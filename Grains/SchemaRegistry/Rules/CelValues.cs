@@ -2,6 +2,7 @@ using System.Text.Json;
 using Avro.Generic;
 using Avro.IO;
 using Tributary.Grains.SchemaRegistry.Avro;
+using Tributary.Grains.KafkaFormats.Avro;
 
 namespace Tributary.Grains.SchemaRegistry.Rules;
 
@@ -25,7 +26,7 @@ public static class CelValues
         if (schema is AvroParsedSchema avro)
         {
             using var stream = new MemoryStream(payload.ToArray(), writable: false);
-            return FromAvro(new GenericDatumReader<object>(avro.Schema, avro.Schema).Read(null!, new BinaryDecoder(stream)));
+            return FromAvro(new GenericDatumReader<object>(avro.Schema, avro.Schema).Read(null!, new BoundedAvroDecoder(stream)));
         }
 
         var json = schema is Protobuf.ProtobufParsedSchema protobuf ? Protobuf.ProtobufValues.Decode(protobuf, payload, ruleForm: true)

@@ -43,6 +43,20 @@ public sealed class ErrorTests(RegistryFixture registry) : IClassFixture<Registr
     }
 
     [Fact]
+    public void AnArrayClaimingMoreItemsThanItsBytesCanHold_IsADataException_BeforeAnythingIsAllocated()
+    {
+        var schema = SchemaBuilder.Struct().WithName("Bag").Field("names", SchemaBuilder.Array(Schema.String).Build()).Build();
+        using var converter = registry.Converter();
+        var bytes = converter.FromConnectData("errors-items", schema, new Struct(schema).Put("names", new List<object?> { "a" }))!;
+
+        // The same header, then an array of a hundred million strings in four bytes.
+        byte[] claiming = [.. bytes[..5], 0x80, 0x84, 0xAF, 0x5F, 0];
+        var error = Assert.Throws<DataException>(() => converter.ToConnectData("errors-items", claiming));
+
+        Assert.Contains("claims 100000000 more items than its data can hold", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NullForARequiredSchema_IsADataException()
     {
         using var converter = registry.Converter();

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Confluent.Kafka;
 using Tributary.Tests.Gateway.Kafka.Limits;
+using Tributary.Tests.Gateway.SchemaRegistry;
 using Tributary.Tests.Gateway.Support;
 
 namespace Tributary.Tests.Gateway.RestProxy;
@@ -84,5 +86,75 @@ public sealed class RestLimitTests(DefaultLimitsBroker broker) : IClassFixture<D
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal(413, JsonNode.Parse(body)!["error_code"]!.GetValue<int>());
         await steady.AssertServedAsync(LimitsBroker.ServedP99);
+    }
+
+    [Fact]
+    public async Task AnAvroRecordClaimingMoreItemsThanItsBytesCanHold_StopsTheConsumerInstanceAtIt_AndArraysOfNullsWithinTheAllowanceAreRead()
+    {
+        const string topic = "avro-items";
+        await broker.CreateAsync(topic, 1);
+        using var registry = new RegistryHttp(broker.RegistryUrl);
+        var registered = await registry.PostAsync($"/subjects/{topic}-value/versions", new
+        {
+            schema = """{"type":"record","name":"Bag","fields":[{"name":"nothing","type":{"type":"array","items":"null"}}]}""",
+        });
+        var id = registered.Body!["id"]!.GetValue<int>();
+
+        // An array of nulls takes no byte per item: a few bytes can claim a hundred million of them, which a reader
+        // would allocate and render before noticing anything.
+        static byte[] Bag(int schemaId, long items)
+        {
+            var bytes = new List<byte> { 0, (byte)(schemaId >> 24), (byte)(schemaId >> 16), (byte)(schemaId >> 8), (byte)schemaId };
+            for (var zigzag = (ulong)items << 1; ; zigzag >>= 7)
+            {
+                bytes.Add((byte)(zigzag < 0x80 ? zigzag : (zigzag & 0x7F) | 0x80));
+                if (zigzag < 0x80)
+                {
+                    break;
+                }
+            }
+
+            if (items > 0)
+            {
+                bytes.Add(0);
+            }
+
+            return [.. bytes];
+        }
+
+        using (var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            foreach (var items in new long[] { 3, 5_000, 100_000_000, 1 })
+            {
+                await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = Bag(id, items) });
+            }
+        }
+
+        using var rest = new RestClient(broker.RestUrl);
+        var created = await rest.SendAsync(HttpMethod.Post, "/consumers/avro-items-group", new Dictionary<string, string>
+        {
+            ["name"] = "reader", ["format"] = "avro", ["auto.offset.reset"] = "earliest", ["auto.commit.enable"] = "false",
+        });
+        var instance = new Uri(created.Body!["base_uri"]!.GetValue<string>()).AbsolutePath;
+        Assert.Equal(204, (await rest.SendAsync(HttpMethod.Post, $"{instance}/assignments", new { partitions = new[] { new { topic, partition = 0 } } })).Status);
+        const string accept = "application/vnd.kafka.avro.v2+json";
+
+        var lengths = new List<int>();
+        (int Status, JsonNode? Body) polled;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((polled = await rest.GetAsync($"{instance}/records?timeout=1000", accept)).Status == 200 && DateTime.UtcNow < deadline)
+        {
+            lengths.AddRange(polled.Body!.AsArray().Select(r => r!["value"]!["nothing"]!.AsArray().Count));
+        }
+
+        Assert.Equal([3, 5_000], lengths);
+        Assert.Equal((500, 50002), (polled.Status, RestClient.ErrorCode(polled)));
+        Assert.Contains("claims 100000000 more items than its data can hold", polled.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Assert.Equal(204, (await rest.SendAsync(HttpMethod.Post, $"{instance}/positions", new { offsets = new[] { new { topic, partition = 0, offset = 3 } } })).Status);
+        var after = await rest.GetAsync($"{instance}/records?timeout=5000", accept);
+        Assert.Equal(200, after.Status);
+        Assert.Equal([1], after.Body!.AsArray().Select(r => r!["value"]!["nothing"]!.AsArray().Count));
+        await rest.SendAsync(HttpMethod.Delete, instance);
     }
 }

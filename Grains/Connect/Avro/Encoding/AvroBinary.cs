@@ -1,6 +1,7 @@
 using global::Avro.IO;
 using Tributary.Grains.Connect.Avro.Data;
 using ApacheSchema = global::Avro.Schema;
+using Tributary.Grains.KafkaFormats.Avro;
 
 namespace Tributary.Grains.Connect.Avro.Encoding;
 
@@ -37,6 +38,6 @@ internal static class AvroBinary
         }
 
         using var stream = new MemoryStream(data, WireFormat.HeaderSize, data.Length - WireFormat.HeaderSize, writable: false);
-        return writer.ReaderFor(reader).Read(null, new BinaryDecoder(stream));
+        return writer.ReaderFor(reader).Read(null, new BoundedAvroDecoder(stream));
     }
 }
