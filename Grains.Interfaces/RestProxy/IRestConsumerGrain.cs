@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tributary.Grains.Interfaces.RestProxy;
 
 /// <summary>
@@ -45,6 +47,13 @@ public interface IRestConsumerGrain : IGrainWithStringKey
     /// <summary>Records from the assigned partitions: at most about <paramref name="maxBytes"/>, waiting up to <paramref name="timeout"/> for the first.</summary>
     [Alias("Poll"), ResponseTimeout(LongCalls.ClientBoundedWait)]
     Task<RestResult<IReadOnlyList<RestConsumedRecord>>> PollAsync(int maxBytes, TimeSpan timeout);
+
+    /// <summary>
+    /// The last poll's records were answered (or the instance moved back to those that could not be): until then, a
+    /// commit before a rebalance or on close commits where the poll began. One-way: nothing waits for it.
+    /// </summary>
+    [Alias("Answered"), OneWay]
+    Task AnsweredAsync();
 
     /// <summary>Commits these offsets, or (null) every partition's position after what was consumed.</summary>
     [Alias("Commit")]

@@ -44,6 +44,7 @@ public sealed partial class RestConsumer
 
                 bytes += record.Size;
                 records.Add(record);
+                _unanswered.TryAdd(partition, position);
                 _positions[partition] = record.Offset + 1;
             }
         }

@@ -6,10 +6,17 @@ namespace Tributary.Grains.RestConsumers;
 /// Positions, as Kafka's SubscriptionState keeps them: the offset of the next record to read in each assigned partition.
 /// A partition's first position is its group's committed offset, else where <c>auto.offset.reset</c> says; a seek sets
 /// one; a poll moves it past what it returned.
+/// <para>A poll's records are not the application's until the owner has answered with them (<see cref="Answered"/>),
+/// and an answer may stop early, at a record that cannot be read, moving the instance back to it. Until then a commit
+/// the application did not ask for (before a rebalance, on close) commits where each partition stood before the poll,
+/// so that no record is committed past that the application never had; a commit it asks for commits every position.</para>
 /// </summary>
 public sealed partial class RestConsumer
 {
     private readonly Dictionary<TopicPartition, long> _positions = [];
+
+    /// <summary>Where each partition a poll read from stood before it, until its answer was given.</summary>
+    private readonly Dictionary<TopicPartition, long> _unanswered = [];
 
     /// <summary>The position of every assigned partition that has one.</summary>
     public IReadOnlyDictionary<TopicPartition, long> Positions => _positions;
@@ -30,6 +37,7 @@ public sealed partial class RestConsumer
         foreach (var position in positions)
         {
             _positions[position.Partition] = position.Offset;
+            _unanswered.Remove(position.Partition);
         }
 
         return RestConsumerError.None;
@@ -55,6 +63,7 @@ public sealed partial class RestConsumer
         if (_assigned.Contains(partition))
         {
             _positions[partition] = beginning ? bounds.LogStartOffset : bounds.HighWatermark;
+            _unanswered.Remove(partition);
         }
     }
 
@@ -90,7 +99,8 @@ public sealed partial class RestConsumer
     public (RestConsumerError Error, OffsetCommit Commit) Commit(IReadOnlyList<PartitionOffset>? offsets)
     {
         var error = BeginRequest();
-        return (error, CommitOf(error == RestConsumerError.None ? offsets ?? PositionsToCommit() : []));
+        // The application asks: every position is its own, as a Kafka consumer's commitSync() commits what poll() returned.
+        return (error, CommitOf(error == RestConsumerError.None ? offsets ?? _positions.Select(p => new PartitionOffset(p.Key, p.Value)).ToList() : []));
     }
 
     /// <summary>What a commit answers: the first partition's error as a Kafka error, else each partition with its position.</summary>
@@ -110,8 +120,11 @@ public sealed partial class RestConsumer
     /// Auto-commit, as Kafka's consumer does it before a poll: the positions the earlier polls left, once the instance
     /// reads with a manual assignment or as a member of its group. Null when there is nothing to commit.
     /// </summary>
-    public OffsetCommit? AutoCommitBeforePoll() =>
-        _config?.AutoCommit == true && _positions.Count > 0 && (_manual || _memberId.Length > 0) ? CommitOf(PositionsToCommit()) : null;
+    public OffsetCommit? AutoCommitBeforePoll()
+    {
+        BeginPoll();
+        return _config?.AutoCommit == true && _positions.Count > 0 && (_manual || _memberId.Length > 0) ? CommitOf(PositionsToCommit()) : null;
+    }
 
     private void StartAt(TopicPartition partition, long offset)
     {
@@ -121,7 +134,15 @@ public sealed partial class RestConsumer
         }
     }
 
-    private List<PartitionOffset> PositionsToCommit() => _positions.Select(p => new PartitionOffset(p.Key, p.Value)).ToList();
+    /// <summary>The owner has answered with the last poll's records (or moved back to those it could not): they are the application's.</summary>
+    public void Answered() => _unanswered.Clear();
+
+    /// <summary>A poll begins: the one before was answered, whether or not the owner said so.</summary>
+    private void BeginPoll() => _unanswered.Clear();
+
+    /// <summary>Every position, where a poll not yet answered read from a partition, the position before it.</summary>
+    private List<PartitionOffset> PositionsToCommit() =>
+        _positions.Select(p => new PartitionOffset(p.Key, _unanswered.TryGetValue(p.Key, out var before) ? before : p.Value)).ToList();
 
     /// <summary>A member commits with its generation; an instance with partitions assigned by hand commits as a simple consumer.</summary>
     private OffsetCommit CommitOf(IReadOnlyList<PartitionOffset> offsets)

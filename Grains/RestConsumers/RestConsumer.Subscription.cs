@@ -107,6 +107,7 @@ public sealed partial class RestConsumer
         foreach (var gone in _positions.Keys.Except(partitions).ToList())
         {
             _positions.Remove(gone);
+            _unanswered.Remove(gone);
         }
     }
 

@@ -149,6 +149,49 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public void WithAutoCommit_ARebalanceWhileAPollIsBeingAnswered_CommitsWhereThePollBegan_AndAfterItsAnswer_PastItsRecords()
+    {
+        var consumer = Subscribed(autoCommit: true);
+        var beat = NextHeartbeat(consumer, JoinAlone(consumer, OneTopic, "m1", generation: 2));
+        consumer.Seek([At("t", 0, 12), At("t", 1, 40)]);
+        consumer.AutoCommitBeforePoll();
+
+        var plan = consumer.PlanFetch(consumer.Assignment, 1000);
+        consumer.ApplyFetched(plan, [Fetched(plan.Partitions[0], 3)]);
+
+        // The answer may yet stop at the first of these three records (one that cannot be read): the application has none.
+        var during = Assert.IsType<MembershipStep.Commit>(consumer.HeartbeatAnswered(beat, ErrorCode.RebalanceInProgress));
+        Assert.Equal([At("t", 0, 12), At("t", 1, 40)], during.Request.Offsets);
+        ExpectJoin(consumer, consumer.RebalanceCommitted(during));
+
+        consumer.Answered();
+        Assert.Equal([At("t", 0, 15), At("t", 1, 40)], consumer.CommitOnClose()!.Offsets);
+    }
+
+    [Fact]
+    public void WithAutoCommit_AnInstanceClosedWhileAPollIsBeingAnswered_CommitsWhereThePollBegan_UnlessItMovedSince()
+    {
+        var consumer = Subscribed(autoCommit: true);
+        NextHeartbeat(consumer, JoinAlone(consumer, OneTopic, "m1", generation: 2));
+        consumer.Seek([At("t", 0, 12), At("t", 1, 40)]);
+        consumer.AutoCommitBeforePoll();
+        var plan = consumer.PlanFetch(consumer.Assignment, 1000);
+        consumer.ApplyFetched(plan, [Fetched(plan.Partitions[0], 3), Fetched(plan.Partitions[1], 2)]);
+        Assert.Equal([At("t", 0, 12), At("t", 1, 40)], consumer.CommitOnClose()!.Offsets);
+
+        // The answer stopped at partition 1's second record: the instance moved back to it, and the rest is answered.
+        consumer.Seek([At("t", 1, 41)]);
+        Assert.Equal([At("t", 0, 12), At("t", 1, 41)], consumer.CommitOnClose()!.Offsets);
+
+        // A commit the application asks for, and the next poll's, take every position.
+        Assert.Equal([At("t", 0, 15), At("t", 1, 41)], consumer.Commit(null).Commit.Offsets);
+        Assert.Equal([At("t", 0, 15), At("t", 1, 41)], consumer.AutoCommitBeforePoll()!.Offsets);
+    }
+
+    private static FetchedPartition Fetched(PartitionFetch fetch, int records) =>
+        new(fetch, Enumerable.Range(0, records).Select(i => new ConsumedRecord(fetch.Partition, fetch.FetchOffset + i, 0, null, new byte[10])).ToList());
+
+    [Fact]
     public void WithAutoCommit_ARebalanceWithoutPositions_JoinsAgainWithoutCommitting()
     {
         var consumer = Subscribed(autoCommit: true);

@@ -52,6 +52,14 @@ internal static class ConsumerRecordsEndpoints
             await TryRewindAsync(consumer, consumed);
             throw;
         }
+        finally
+        {
+            // Answered, or moved back to what was not: the instance's commits may take the poll's positions now.
+            if (consumed.Count > 0)
+            {
+                consumer.AnsweredAsync().Ignore();
+            }
+        }
     }
 
     /// <summary>

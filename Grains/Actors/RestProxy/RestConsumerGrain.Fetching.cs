@@ -69,6 +69,12 @@ public sealed partial class RestConsumerGrain
             r.Partition.Topic, r.Partition.Partition, r.Offset, r.Timestamp, r.Key, r.Value)).ToList());
     }
 
+    public Task AnsweredAsync()
+    {
+        _consumer.Answered();
+        return Task.CompletedTask;
+    }
+
     public async Task<RestResult<IReadOnlyList<RestCommitted>>> CommitAsync(IReadOnlyList<RestPosition>? offsets)
     {
         var (error, commit) = _consumer.Commit(offsets?.Select(ToOffset).ToList());
