@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +10,8 @@ using Tributary.Gateway.Connect;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
+using Tributary.Gateway.Kafka.Listeners;
+using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
 using Tributary.Grains.Actors.Hosting;
@@ -34,6 +38,7 @@ public static class TributaryHost
         builder.Configuration.AddCommandLine(CommandLine.ExpandRepeatable(args), CommandLine.Switches);
         builder.Services.Configure<TributaryOptions>(builder.Configuration.GetSection(TributaryOptions.Section));
         builder.Services.Configure<KafkaListenerOptions>(builder.Configuration.GetSection(KafkaListenerOptions.Section));
+        builder.Services.Configure<KafkaSaslOptions>(builder.Configuration.GetSection(KafkaSaslOptions.Section));
         builder.Services.Configure<BrokerRegistrationOptions>(builder.Configuration.GetSection(BrokerRegistrationOptions.Section));
         builder.Services.Configure<KubernetesOptions>(builder.Configuration.GetSection(KubernetesOptions.Section));
         builder.Services.AddSingleton<StatefulSetReader>();
@@ -49,11 +54,17 @@ public static class TributaryHost
         builder.Services.AddSchemaRegistryApi();
         builder.Services.AddRestProxyApi();
         builder.Services.AddConnectApi();
+        var listeners = KafkaListeners.From(kafka);
+        if (listeners.Any(l => l.Protocol == SecurityProtocol.SaslPlaintext)
+            && SaslMechanisms.Invalid(builder.Configuration.GetSection(KafkaSaslOptions.Section).Get<KafkaSaslOptions>() ?? new()) is { } sasl)
+        {
+            throw new InvalidOperationException(sasl);
+        }
+
         builder.Services.AddSingleton(new BrokerIdentity(
             tributary.BrokerId,
             builder.Configuration["Tributary:ClusterId"] ?? ClusterIds.Default,
-            kafka.AdvertisedHost,
-            kafka.EffectiveAdvertisedPort,
+            listeners,
             string.IsNullOrEmpty(tributary.Rack) ? null : tributary.Rack));
         builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory));
         var registryPort = tributary.SchemaRegistry.Port;
@@ -63,7 +74,11 @@ public static class TributaryHost
         {
             // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
             kestrel.Limits.MaxRequestLineSize = PortApi.MaxRequestLineBytes;
-            kestrel.ListenAnyIP(kafka.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>());
+            foreach (var listener in listeners)
+            {
+                ListenOn(kestrel, listener.BindHost, listener.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>());
+            }
+
             if (registryPort > 0)
             {
                 kestrel.ListenAnyIP(registryPort);
@@ -111,5 +126,30 @@ public static class TributaryHost
         }
 
         return app;
+    }
+
+    /// <summary>Binds a listener: an empty host on every interface, <c>localhost</c> on the loopback ones, else the address given.</summary>
+    private static void ListenOn(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
+    {
+        if (host.Length == 0 || host == "0.0.0.0")
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else if (host == "localhost")
+        {
+            kestrel.ListenLocalhost(port, configure);
+        }
+        else if (IPAddress.TryParse(host, out var address))
+        {
+            kestrel.Listen(address, port, configure);
+        }
+        else
+        {
+            // Kafka resolves a listener's host name; Kestrel binds addresses: the name's addresses, each.
+            foreach (var resolved in Dns.GetHostAddresses(host))
+            {
+                kestrel.Listen(resolved, port, configure);
+            }
+        }
     }
 }

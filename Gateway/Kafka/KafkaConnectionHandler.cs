@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tributary.Gateway.Kafka.Listeners;
+using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.Protocol;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Buffers;
@@ -27,6 +29,9 @@ namespace Tributary.Gateway.Kafka;
 public sealed partial class KafkaConnectionHandler(
     KafkaApis apis,
     IOptions<KafkaListenerOptions> options,
+    BrokerIdentity broker,
+    SaslMechanisms mechanisms,
+    IOptions<KafkaSaslOptions> saslOptions,
     QueuedRequestBytes queuedRequestBytes,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
@@ -52,6 +57,8 @@ public sealed partial class KafkaConnectionHandler(
 
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
         var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
+        var listener = broker.ListenerOn(connection.LocalEndPoint is IPEndPoint local ? local.Port : -1);
+        var session = new KafkaSession(name, clientHost, listener.Name, listener.Protocol == SecurityProtocol.SaslPlaintext ? new SaslGate(mechanisms) : null);
 
         // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown
         // timeout: an idle client would otherwise hold the whole shutdown that long.
@@ -63,12 +70,12 @@ public sealed partial class KafkaConnectionHandler(
             SingleWriter = true,
         });
         var held = new ConnectionRequestBytes(queuedRequestBytes);
-        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, held, stop.Token);
+        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, held, session.Sasl, stop.Token);
         try
         {
             await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
             {
-                if (!await ProcessAsync(frame, held, connection.Transport.Output, name, clientHost, stop.Token))
+                if (!await ProcessAsync(frame, held, connection.Transport.Output, session, stop.Token))
                 {
                     return;
                 }
@@ -109,9 +116,18 @@ public sealed partial class KafkaConnectionHandler(
     /// spent, nothing more is read, the pipe fills and the client is held back. A malformed frame completes the
     /// channel with its exception, after the frames before it.
     /// </summary>
-    private async Task ReadFramesAsync(PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, ConnectionRequestBytes held, CancellationToken cancellation)
+    private async Task ReadFramesAsync(
+        PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, ConnectionRequestBytes held, SaslGate? sasl, CancellationToken cancellation)
     {
         using var assembler = new FrameAssembler(options.Value.MaxRequestBytes);
+        if (sasl is not null)
+        {
+            // Until it is authenticated a client may send no more than Kafka's sasl.server.max.receive.size at once.
+            var unauthenticated = (saslOptions.Value.ServerMaxReceiveSize, "sasl.server.max.receive.size");
+            var authenticated = (options.Value.MaxRequestBytes, "socket.request.max.bytes");
+            assembler.Limit = () => sasl.IsAuthenticated ? authenticated : unauthenticated;
+        }
+
         var reserved = false;
         try
         {
@@ -167,8 +183,14 @@ public sealed partial class KafkaConnectionHandler(
     /// a frame that closes the connection keeps them until <see cref="ConnectionRequestBytes.ReleaseAll"/>.
     /// </summary>
     private async Task<bool> ProcessAsync(
-        ReadOnlyMemory<byte> frame, ConnectionRequestBytes held, PipeWriter output, string connection, string clientHost, CancellationToken cancellation)
+        ReadOnlyMemory<byte> frame, ConnectionRequestBytes held, PipeWriter output, KafkaSession session, CancellationToken cancellation)
     {
+        var connection = session.Name;
+        if (session.Sasl is { AwaitsRawToken: true } raw)
+        {
+            return await AnswerRawTokenAsync(raw, frame, held, output, session, cancellation);
+        }
+
         if (frame.Length < RequestHeaders.FixedPrefix)
         {
             throw new MalformedRequestException($"Frame of {frame.Length} bytes is shorter than a request header.");
@@ -177,6 +199,16 @@ public sealed partial class KafkaConnectionHandler(
         var key = RequestHeaders.ApiKeyOf(frame.Span);
         var version = RequestHeaders.ApiVersionOf(frame.Span);
         var correlationId = RequestHeaders.CorrelationIdOf(frame.Span);
+        if (session.Sasl is { IsAuthenticated: false } gate && !gate.Allows(key))
+        {
+            if (_clientErrors.ShouldLog(nameof(LogUnauthenticatedRequest), out var suppressed))
+            {
+                LogUnauthenticatedRequest(logger, connection, key, suppressed);
+            }
+
+            return false;
+        }
+
         if (!ApiMessages.IsKnown(key) || !apis.TryGet(key, out var handler))
         {
             if (_clientErrors.ShouldLog(nameof(LogUnknownApi), out var suppressed))
@@ -216,7 +248,12 @@ public sealed partial class KafkaConnectionHandler(
         header.Read(ref reader, RequestHeaders.RequestHeaderVersion(key, version));
         var body = ApiMessages.CreateRequest(key);
         body.Read(ref reader, version);
-        var request = new KafkaRequest(key, version, correlationId, header.ClientId, body, connection, clientHost);
+        var request = new KafkaRequest(
+            key, version, correlationId, header.ClientId, body, connection, session.ClientHost, session.Listener, session.Sasl?.Principal ?? KafkaSession.Anonymous);
+        if (session.Sasl is { IsAuthenticated: false } sasl && key != ApiKey.ApiVersions)
+        {
+            return await AuthenticateAsync(sasl, request, frame, held, output, session, cancellation);
+        }
 
         IKafkaApiMessage? response;
         try

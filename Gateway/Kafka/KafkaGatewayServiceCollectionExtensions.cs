@@ -7,6 +7,7 @@ using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Handlers;
 using Tributary.Gateway.Kafka.Loggers;
 using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Grains.Interfaces.Brokers;
 
@@ -28,6 +29,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<BrokerRegistration>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BrokerRegistration>());
         services.AddSingleton<QueuedRequestBytes>();
+        services.AddOptions<KafkaSaslOptions>();
+        services.AddSingleton<SaslMechanisms>();
         services.AddSingleton<KafkaConnectionHandler>();
         services.AddSingleton<IStaticBrokerConfigSource, ListenerStaticConfigs>();
         services.AddSingleton<LoggerCategories>();
@@ -37,6 +40,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(sp => sp.GetRequiredService<LoggerLevelOverrides>());
         services.AddSingleton<BrokerLoggers>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
+        services.AddSingleton<IKafkaApiHandler, SaslHandshakeHandler>();
+        services.AddSingleton<IKafkaApiHandler, SaslAuthenticateHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();

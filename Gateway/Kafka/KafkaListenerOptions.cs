@@ -15,6 +15,25 @@ public sealed class KafkaListenerOptions
     public int? AdvertisedPort { get; set; }
 
     /// <summary>
+    /// Kafka's <c>listeners</c>: <c>NAME://host:port</c>, comma-separated, an empty host for every interface (for example
+    /// <c>PLAINTEXT://:9092,INTERNAL://:9094</c>). Unset: one PLAINTEXT listener on <see cref="Port"/>.
+    /// </summary>
+    public string? Listeners { get; set; }
+
+    /// <summary>
+    /// Kafka's <c>advertised.listeners</c>: the address clients are told for each listener, by name; a listener not
+    /// named here is advertised at its own address (an empty host as <see cref="AdvertisedHost"/>). Metadata answers a
+    /// client with the addresses of the listener it connected to.
+    /// </summary>
+    public string? AdvertisedListeners { get; set; }
+
+    /// <summary>
+    /// Kafka's <c>listener.security.protocol.map</c>: <c>NAME:PROTOCOL</c> pairs. Default: each of Kafka's protocol
+    /// names (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL) as the listener of that name.
+    /// </summary>
+    public string? ListenerSecurityProtocolMap { get; set; }
+
+    /// <summary>
     /// Largest request frame accepted (Kafka's <c>socket.request.max.bytes</c>); a larger one closes the connection.
     /// Default 104857600 (100 MiB). The broker buffers up to this much per connection from untrusted clients.
     /// </summary>

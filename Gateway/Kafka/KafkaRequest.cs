@@ -4,7 +4,10 @@ using Tributary.Gateway.Protocol.Messages;
 
 namespace Tributary.Gateway.Kafka;
 
-/// <summary>One parsed request and where it came from (<see cref="ClientHost"/> as Kafka shows it: <c>/address</c>).</summary>
+/// <summary>
+/// One parsed request and where it came from (<see cref="ClientHost"/> as Kafka shows it: <c>/address</c>), on which
+/// listener (its name: brokers are named to the client at that listener's addresses), as which principal.
+/// </summary>
 public sealed record KafkaRequest(
     ApiKey ApiKey,
     short ApiVersion,
@@ -12,7 +15,9 @@ public sealed record KafkaRequest(
     string? ClientId,
     IKafkaMessage Body,
     string Connection,
-    string ClientHost)
+    string ClientHost,
+    string Listener = "PLAINTEXT",
+    string Principal = KafkaSession.Anonymous)
 {
     private volatile bool _frameOutOfPool;
 

@@ -48,8 +48,11 @@ public sealed partial class ClusterBrokers(
     /// <summary>The controller Metadata names: the live broker with the lowest id, the same on every silo that agrees on membership.</summary>
     public int ControllerId() => LiveIds()[0];
 
-    /// <summary>The live brokers with their endpoints; a live broker whose endpoint cannot be learnt is left out.</summary>
-    public async ValueTask<IReadOnlyList<BrokerEndpoint>> LiveAsync()
+    /// <summary>
+    /// The live brokers with their endpoints; a live broker whose endpoint cannot be learnt is left out. With a
+    /// <paramref name="listener"/>, each at its address on that listener, and those without it left out, as Kafka does.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<BrokerEndpoint>> LiveAsync(string? listener = null)
     {
         _endpoints[self.BrokerId] = self.Endpoint;
         var ids = LiveIds();
@@ -67,7 +70,9 @@ public sealed partial class ClusterBrokers(
             _ = RefreshAsync(version).ContinueWith(_ => Volatile.Write(ref _refreshing, 0), TaskScheduler.Default);
         }
 
-        return ids.Select(id => _endpoints.GetValueOrDefault(id)).OfType<BrokerEndpoint>().ToList();
+        return ids.Select(id => _endpoints.GetValueOrDefault(id))
+            .Select(endpoint => listener is null ? endpoint : endpoint?.On(listener))
+            .OfType<BrokerEndpoint>().ToList();
     }
 
     /// <summary>Puts this broker's endpoint and rack in the registry; called when the silo becomes active.</summary>

@@ -30,7 +30,7 @@ public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers
             };
         }
 
-        var live = await brokers.LiveAsync();
+        var live = await brokers.LiveAsync(request.Listener);
         return new DescribeClusterResponse
         {
             ClusterId = broker.ClusterId,

@@ -97,7 +97,7 @@ public sealed class FetchHandler(
         var response = BuildResponse(slots, session, incremental, byId);
         if (request.ApiVersion >= FirstLeaderDiscoveryVersion)
         {
-            await NameLeadersAsync(response);
+            await NameLeadersAsync(response, request.Listener);
         }
 
         return response;
@@ -107,13 +107,13 @@ public sealed class FetchHandler(
     /// KIP-951: each partition answered NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH names its current leader, and the
     /// response that leader's endpoint. Kafka fills <c>CurrentLeader</c> (a field since v12) only from v16, with the endpoints.
     /// </summary>
-    private async Task NameLeadersAsync(FetchResponse response)
+    private async Task NameLeadersAsync(FetchResponse response, string listener)
     {
         var failed = response.Responses
             .SelectMany(t => t.Partitions, (t, p) => (t.Topic, Partition: p.PartitionIndex, Error: (ErrorCode)p.ErrorCode, Response: p))
             .Where(f => f.Error is ErrorCode.NotLeaderOrFollower or ErrorCode.FencedLeaderEpoch)
             .ToList();
-        var endpoints = await leaders.NameLeadersAsync(failed, static (partition, leader) =>
+        var endpoints = await leaders.NameLeadersAsync(listener, failed, static (partition, leader) =>
             partition.CurrentLeader = new FetchResponse.LeaderIdAndEpoch { LeaderId = leader.LeaderId, LeaderEpoch = leader.LeaderEpoch });
         response.NodeEndpoints = [.. endpoints.Select(e => new FetchResponse.NodeEndpoint { NodeId = e.BrokerId, Host = e.Host, Port = e.Port, Rack = e.Rack })];
     }

@@ -23,6 +23,7 @@ public sealed class FindCoordinatorHandler(BrokerIdentity broker) : KafkaApiHand
     protected override Task<FindCoordinatorResponse?> HandleAsync(FindCoordinatorRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var error = body.KeyType is Group or Transaction ? ErrorCode.None : ErrorCode.InvalidRequest;
+        var self = broker.Endpoint.On(request.Listener) ?? broker.Endpoint;
         if (request.ApiVersion >= 4)
         {
             return Task.FromResult<FindCoordinatorResponse?>(new FindCoordinatorResponse
@@ -33,14 +34,14 @@ public sealed class FindCoordinatorHandler(BrokerIdentity broker) : KafkaApiHand
                     ErrorCode = (short)error,
                     ErrorMessage = error == ErrorCode.None ? null : $"Unknown coordinator key type {body.KeyType}.",
                     NodeId = error == ErrorCode.None ? broker.BrokerId : -1,
-                    Host = error == ErrorCode.None ? broker.Host : "",
-                    Port = error == ErrorCode.None ? broker.Port : -1,
+                    Host = error == ErrorCode.None ? self.Host : "",
+                    Port = error == ErrorCode.None ? self.Port : -1,
                 }).ToList(),
             });
         }
 
         return Task.FromResult<FindCoordinatorResponse?>(error == ErrorCode.None
-            ? new FindCoordinatorResponse { ErrorMessage = null, NodeId = broker.BrokerId, Host = broker.Host, Port = broker.Port }
+            ? new FindCoordinatorResponse { ErrorMessage = null, NodeId = broker.BrokerId, Host = self.Host, Port = self.Port }
             : new FindCoordinatorResponse { ErrorCode = (short)error, ErrorMessage = $"Unknown coordinator key type {body.KeyType}.", NodeId = -1, Port = -1 });
     }
 }

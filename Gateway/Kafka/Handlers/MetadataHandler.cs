@@ -46,7 +46,7 @@ public sealed class MetadataHandler(
             : body.Topics!.Select(t => t.Name ?? "").Distinct(StringComparer.Ordinal).ToList();
         var autoCreate = !all && (request.ApiVersion < 4 || body.AllowAutoTopicCreation) && brokerConfigs.AutoCreateTopicsEnable;
 
-        var live = await brokers.LiveAsync();
+        var live = await brokers.LiveAsync(request.Listener);
         var response = new StreamedMetadataResponse
         {
             Brokers = live.Select(b => new MetadataResponse.MetadataResponseBroker { NodeId = b.BrokerId, Host = b.Host, Port = b.Port, Rack = b.Rack }).ToList(),

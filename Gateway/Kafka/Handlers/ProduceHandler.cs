@@ -61,20 +61,20 @@ public sealed partial class ProduceHandler(
         };
         if (request.ApiVersion >= FirstLeaderDiscoveryVersion)
         {
-            await NameLeadersAsync(response);
+            await NameLeadersAsync(response, request.Listener);
         }
 
         return response;
     }
 
     /// <summary>KIP-951: each partition answered NOT_LEADER_OR_FOLLOWER names its current leader, and the response that leader's endpoint.</summary>
-    private async Task NameLeadersAsync(ProduceResponse response)
+    private async Task NameLeadersAsync(ProduceResponse response, string listener)
     {
         var failed = response.Responses
             .SelectMany(t => t.PartitionResponses, (t, p) => (Topic: t.Name, Partition: p.Index, Error: (ErrorCode)p.ErrorCode, Response: p))
             .Where(f => f.Error == ErrorCode.NotLeaderOrFollower)
             .ToList();
-        var endpoints = await leaders.NameLeadersAsync(failed, static (partition, leader) =>
+        var endpoints = await leaders.NameLeadersAsync(listener, failed, static (partition, leader) =>
             partition.CurrentLeader = new ProduceResponse.LeaderIdAndEpoch { LeaderId = leader.LeaderId, LeaderEpoch = leader.LeaderEpoch });
         response.NodeEndpoints = [.. endpoints.Select(e => new ProduceResponse.NodeEndpoint { NodeId = e.BrokerId, Host = e.Host, Port = e.Port, Rack = e.Rack })];
     }

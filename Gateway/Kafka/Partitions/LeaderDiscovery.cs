@@ -20,14 +20,14 @@ public sealed class LeaderDiscovery(TopicCache topics, ClusterBrokers brokers, B
     /// endpoints of the brokers named, in the order Metadata lists them.
     /// </summary>
     public async Task<IReadOnlyList<BrokerEndpoint>> NameLeadersAsync<TPartition>(
-        IReadOnlyCollection<(string Topic, int Partition, ErrorCode Error, TPartition Response)> failed, Action<TPartition, LeaderHint> name)
+        string listener, IReadOnlyCollection<(string Topic, int Partition, ErrorCode Error, TPartition Response)> failed, Action<TPartition, LeaderHint> name)
     {
         if (failed.Count == 0)
         {
             return [];
         }
 
-        var live = await brokers.LiveAsync();
+        var live = await brokers.LiveAsync(listener);
         var liveIds = live.Select(b => b.BrokerId).ToHashSet();
         var named = new HashSet<int>();
         foreach (var topic in failed.GroupBy(f => f.Topic))

@@ -17,10 +17,21 @@ namespace Tributary.Gateway.Protocol.Framing;
 public sealed class FrameAssembler(int maxFrameBytes) : IDisposable
 {
     private readonly byte[] _sizeBytes = new byte[4];
+    private volatile Func<(int Bytes, string Setting)>? _limit;
     private int _sizeFilled;
     private PooledBuffer? _frame;
     private int _frameLength;
     private int _frameFilled;
+
+    /// <summary>
+    /// A limit that may change while the connection lives, asked for each frame (a SASL connection's
+    /// <c>sasl.server.max.receive.size</c> until it is authenticated), with the setting it comes from; null for the one given.
+    /// </summary>
+    public Func<(int Bytes, string Setting)>? Limit
+    {
+        get => _limit;
+        set => _limit = value;
+    }
 
     /// <summary>True when part of a frame has been read and the rest is awaited.</summary>
     public bool HasPartialFrame => _sizeFilled > 0 || _frame is not null;
@@ -44,11 +55,12 @@ public sealed class FrameAssembler(int maxFrameBytes) : IDisposable
             }
 
             var length = BinaryPrimitives.ReadInt32BigEndian(_sizeBytes);
-            if (length < 0 || length > maxFrameBytes)
+            var (limit, setting) = _limit?.Invoke() ?? (maxFrameBytes, "socket.request.max.bytes");
+            if (length < 0 || length > limit)
             {
                 throw new MalformedRequestException(length < 0
                     ? $"Negative frame size {length}."
-                    : $"Frame of {length} bytes is larger than the limit of {maxFrameBytes} (socket.request.max.bytes).");
+                    : $"Frame of {length} bytes is larger than the limit of {limit} ({setting}).");
             }
 
             _frameLength = length;

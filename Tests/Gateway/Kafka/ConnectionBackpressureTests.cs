@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Listeners;
+using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.Protocol.Framing;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.KafkaFormats.Primitives;
@@ -77,7 +79,9 @@ public sealed class ConnectionBackpressureTests
     }
 
     private static KafkaConnectionHandler Handler(QueuedRequestBytes budget, GatedProduceHandler produce) =>
-        new(new KafkaApis([produce]), Options.Create(new KafkaListenerOptions()), budget, NullLogger<KafkaConnectionHandler>.Instance);
+        new(new KafkaApis([produce]), Options.Create(new KafkaListenerOptions()),
+            new BrokerIdentity(1, "test-cluster", KafkaListeners.From(new KafkaListenerOptions())),
+            new SaslMechanisms(Options.Create(new KafkaSaslOptions())), Options.Create(new KafkaSaslOptions()), budget, NullLogger<KafkaConnectionHandler>.Instance);
 
     private static List<byte[]> Frames(int firstCorrelationId, int count, int recordBytes = 200) =>
         Enumerable.Range(firstCorrelationId, count).Select(id => RawKafkaClient.Frame(ApiKey.Produce, 9, id, new ProduceRequest

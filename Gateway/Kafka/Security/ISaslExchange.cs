@@ -1,0 +1,20 @@
+namespace Tributary.Gateway.Kafka.Security;
+
+/// <summary>
+/// The server's side of one SASL exchange: each client token gets the next step, until it completes with the
+/// authenticated principal or fails. A failure's message is what the client is told, and never says which part was wrong.
+/// </summary>
+public interface ISaslExchange
+{
+    SaslStep Evaluate(ReadOnlySpan<byte> clientToken);
+}
+
+/// <summary>What one client token led to: a token back, and (when the exchange is over) the principal or the failure.</summary>
+public sealed record SaslStep(byte[] ServerToken, string? Principal = null, string? Failure = null)
+{
+    public bool IsComplete => Principal is not null;
+
+    public bool IsFailed => Failure is not null;
+
+    public static SaslStep Failed(string message) => new([], Failure: message);
+}

@@ -1,0 +1,30 @@
+namespace Tributary.Gateway.Kafka.Security;
+
+/// <summary>SASL on the Kafka listeners whose protocol is SASL_PLAINTEXT (configuration section <c>Tributary:Kafka:Sasl</c>).</summary>
+public sealed class KafkaSaslOptions
+{
+    public const string Section = "Tributary:Kafka:Sasl";
+
+    /// <summary>
+    /// Kafka's <c>sasl.enabled.mechanisms</c>, comma-separated. Default <c>PLAIN</c> (Kafka's is GSSAPI, which is not
+    /// served). A mechanism not served here is refused at start.
+    /// </summary>
+    public string EnabledMechanisms { get; set; } = SaslMechanisms.Plain;
+
+    /// <summary>
+    /// Kafka's <c>sasl.server.max.receive.size</c>: the largest frame a connection may send before it is authenticated;
+    /// a larger one closes it. Default 524288.
+    /// </summary>
+    public int ServerMaxReceiveSize { get; set; } = 512 * 1024;
+
+    /// <summary>
+    /// The users of the PLAIN mechanism, by name, with their passwords (what Kafka's <c>PlainLoginModule</c> takes as
+    /// <c>user_NAME="password"</c>). Configuration keys are case-insensitive, so two names that differ by case alone
+    /// are one user here.
+    /// </summary>
+    public Dictionary<string, string> PlainUsers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The enabled mechanisms, in the order given (the order SaslHandshake answers them).</summary>
+    public IReadOnlyList<string> Mechanisms() =>
+        EnabledMechanisms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,61 @@
+using Tributary.Gateway.Kafka;
+using Tributary.Gateway.Kafka.Listeners;
+
+namespace Tributary.Tests.Gateway.Kafka.Listeners;
+
+/// <summary>Kafka's <c>listeners</c>, <c>advertised.listeners</c> and <c>listener.security.protocol.map</c>, read as Kafka reads them.</summary>
+public sealed class KafkaListenersTests
+{
+    [Fact]
+    public void WithoutListeners_OnePlaintextListener_OnThePort_AdvertisedAtTheAdvertisedHost()
+    {
+        var listener = Assert.Single(KafkaListeners.From(new KafkaListenerOptions { Port = 9192, AdvertisedHost = "broker-1", AdvertisedPort = 19192 }));
+
+        Assert.Equal(new KafkaListener("PLAINTEXT", "", 9192, SecurityProtocol.Plaintext, "broker-1", 19192), listener);
+        Assert.Equal(("PLAINTEXT://:9192", "PLAINTEXT://broker-1:19192"), (listener.Bound, listener.Advertised));
+    }
+
+    [Fact]
+    public void NamedListeners_TakeTheirProtocolFromTheMap_AndTheirAddressFromTheAdvertisedOnes_ElseTheirOwn()
+    {
+        var listeners = KafkaListeners.From(new KafkaListenerOptions
+        {
+            AdvertisedHost = "silo-0.brokers",
+            Listeners = "INTERNAL://:9092, EXTERNAL://0.0.0.0:9094,LOCAL://127.0.0.1:9095",
+            AdvertisedListeners = "EXTERNAL://kafka.example.com:443",
+            ListenerSecurityProtocolMap = "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,LOCAL:PLAINTEXT",
+        });
+
+        Assert.Equal(
+        [
+            new KafkaListener("INTERNAL", "", 9092, SecurityProtocol.Plaintext, "silo-0.brokers", 9092),
+            new KafkaListener("EXTERNAL", "0.0.0.0", 9094, SecurityProtocol.Plaintext, "kafka.example.com", 443),
+            new KafkaListener("LOCAL", "127.0.0.1", 9095, SecurityProtocol.Plaintext, "127.0.0.1", 9095),
+        ], listeners);
+    }
+
+    [Fact]
+    public void TheDefaultMap_NamesEachProtocolAsItself() =>
+        Assert.Equal(SecurityProtocol.Plaintext, Assert.Single(KafkaListeners.From(new KafkaListenerOptions { Listeners = "PLAINTEXT://:9092" })).Protocol);
+
+    [Theory]
+    [InlineData("PLAINTEXT://:9092", "INTERNAL://h:1", null, "AdvertisedListeners names INTERNAL, which Listeners does not.")]
+    [InlineData("PLAINTEXT://:9092,OTHER://:9092", null, "PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT", "Listeners binds port 9092 more than once.")]
+    [InlineData("PLAINTEXT://:9092,PLAINTEXT://:9093", null, null, "Listeners names PLAINTEXT more than once.")]
+    [InlineData("INTERNAL://:9092", null, null, "Listener INTERNAL has no security protocol in ListenerSecurityProtocolMap.")]
+    [InlineData("PLAINTEXT:9092", null, null, "Listeners entry 'PLAINTEXT:9092' is not NAME://host:port.")]
+    [InlineData("PLAINTEXT://:port", null, null, "Listeners entry 'PLAINTEXT://:port' is not NAME://host:port.")]
+    [InlineData("A://:9092", null, "A:TLS", "ListenerSecurityProtocolMap entry 'A:TLS' is not NAME:PROTOCOL with a new name and one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.")]
+    [InlineData("SSL://:9093", null, null, "Listener SSL is SSL, which this broker does not serve yet; served: PLAINTEXT, SASL_PLAINTEXT.")]
+    public void WhatKafkaWouldRefuse_IsRefusedAtStart_NamingTheSetting(string listeners, string? advertised, string? map, string reason)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => KafkaListeners.From(new KafkaListenerOptions
+        {
+            Listeners = listeners,
+            AdvertisedListeners = advertised,
+            ListenerSecurityProtocolMap = map,
+        }));
+
+        Assert.Equal($"Tributary:Kafka: {reason}", e.Message);
+    }
+}
