@@ -76,7 +76,7 @@ public static class TributaryHost
             kestrel.Limits.MaxRequestLineSize = PortApi.MaxRequestLineBytes;
             foreach (var listener in listeners)
             {
-                ListenOn(kestrel, listener.BindHost, listener.Port, listen => listen.UseConnectionHandler<KafkaConnectionHandler>());
+                ListenOn(kestrel, listener.BindHost, listener.Port, listen => listen.UseKafkaListener(listener));
             }
 
             if (registryPort > 0)

@@ -18,7 +18,4 @@ public sealed record BrokerIdentity(int BrokerId, string ClusterId, IReadOnlyLis
     /// <summary>This broker as it registers itself and as Metadata names it.</summary>
     public BrokerEndpoint Endpoint => new(
         BrokerId, Host, Port, Rack, [.. Listeners.Select(l => new ListenerEndpoint(l.Name, l.AdvertisedHost, l.AdvertisedPort))]);
-
-    /// <summary>The listener bound to <paramref name="port"/>, where a connection arrived; the first when none is (a test host).</summary>
-    public KafkaListener ListenerOn(int port) => Listeners.FirstOrDefault(l => l.Port == port) ?? Listeners[0];
 }

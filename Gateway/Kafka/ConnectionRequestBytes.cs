@@ -9,6 +9,7 @@ namespace Tributary.Gateway.Kafka;
 internal sealed class ConnectionRequestBytes(QueuedRequestBytes budget)
 {
     private long _held;
+    private long _outside;
 
     public async ValueTask ReserveAsync(int bytes, CancellationToken cancellationToken)
     {
@@ -16,10 +17,23 @@ internal sealed class ConnectionRequestBytes(QueuedRequestBytes budget)
         Interlocked.Add(ref _held, bytes);
     }
 
+    /// <summary>
+    /// A frame read before its connection is authenticated: not from the silo's budget, which no unauthenticated client
+    /// may hold (such frames are bounded by <c>sasl.server.max.receive.size</c> and read one at a time instead).
+    /// </summary>
+    public void ReserveOutsideBudget(int bytes) => Interlocked.Add(ref _outside, bytes);
+
+    /// <summary>A frame was answered: its bytes go back, to the budget unless they were taken outside it.</summary>
     public void Release(int bytes)
     {
-        Interlocked.Add(ref _held, -bytes);
-        budget.Release(bytes);
+        var outside = Math.Min(Interlocked.Read(ref _outside), bytes);
+        Interlocked.Add(ref _outside, -outside);
+        var fromBudget = bytes - outside;
+        if (fromBudget > 0)
+        {
+            Interlocked.Add(ref _held, -fromBudget);
+            budget.Release(fromBudget);
+        }
     }
 
     /// <summary>Releases everything the connection still holds; called once, when it has closed.</summary>

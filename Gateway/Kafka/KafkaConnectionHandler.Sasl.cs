@@ -11,39 +11,57 @@ namespace Tributary.Gateway.Kafka;
 
 /// <summary>
 /// Authentication on a SASL listener: the connection's <see cref="SaslGate"/> answers SaslHandshake and
-/// SaslAuthenticate (or raw tokens after a v0 handshake) until the client is authenticated. A refusal is answered, then
-/// the connection closes after Kafka's <c>connection.failed.authentication.delay.ms</c>, so that guessing is slow.
+/// SaslAuthenticate (or raw tokens after a v0 handshake) until the client is authenticated. A refusal is answered
+/// after Kafka's <c>connection.failed.authentication.delay.ms</c>, as Kafka delays it, so that guessing is slow; then
+/// the connection closes.
 /// </summary>
 public sealed partial class KafkaConnectionHandler
 {
     /// <summary>Kafka's default <c>connection.failed.authentication.delay.ms</c>.</summary>
     private static readonly TimeSpan FailedAuthenticationDelay = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a refused connection waits for the client to read its answer and close.</summary>
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
+
     private async Task<bool> AuthenticateAsync(
         SaslGate sasl, KafkaRequest request, ReadOnlyMemory<byte> frame, ConnectionRequestBytes held, PipeWriter output, KafkaSession session,
         CancellationToken cancellation)
     {
+        IKafkaApiMessage response;
         bool close;
-        IKafkaApiMessage response = request.Body switch
+        switch (request.Body)
         {
-            SaslHandshakeRequest handshake => sasl.Handshake(handshake, request.ApiVersion, out close),
-            SaslAuthenticateRequest authenticate => sasl.Authenticate(authenticate, out close),
-            _ => throw new InvalidOperationException($"{request.ApiKey} is not an authentication request."),
-        };
-        ResponseFramer.Write(output, request.CorrelationId, RequestHeaders.ResponseHeaderVersion(request.ApiKey, request.ApiVersion), response, request.ApiVersion);
+            case SaslHandshakeRequest handshake:
+                response = sasl.Handshake(handshake, request.ApiVersion, out close);
+                break;
+            case SaslAuthenticateRequest authenticate:
+                (response, close) = await sasl.AuthenticateAsync(authenticate);
+                break;
+            default:
+                throw new InvalidOperationException($"{request.ApiKey} is not an authentication request.");
+        }
+
         PooledBuffer.Release(frame);
         held.Release(frame.Length);
+        await DelayIfRefusedAsync(close, sasl, session, cancellation);
+        ResponseFramer.Write(output, request.CorrelationId, RequestHeaders.ResponseHeaderVersion(request.ApiKey, request.ApiVersion), response, request.ApiVersion);
         await output.FlushAsync(cancellation);
-        return await RefuseIfAsync(close, sasl, session, cancellation);
+        if (close)
+        {
+            await LingerAsync(output, cancellation);
+        }
+
+        return !close;
     }
 
     /// <summary>A raw SASL token after a v0 handshake, answered with a raw token (int32 size, then its bytes).</summary>
     private async Task<bool> AnswerRawTokenAsync(
         SaslGate sasl, ReadOnlyMemory<byte> frame, ConnectionRequestBytes held, PipeWriter output, KafkaSession session, CancellationToken cancellation)
     {
-        var token = sasl.AuthenticateRaw(frame.Span, out var close);
+        var (token, close) = await sasl.AuthenticateRawAsync(frame);
         PooledBuffer.Release(frame);
         held.Release(frame.Length);
+        await DelayIfRefusedAsync(close, sasl, session, cancellation);
         if (!close)
         {
             var span = output.GetSpan(4 + token.Length);
@@ -53,15 +71,32 @@ public sealed partial class KafkaConnectionHandler
             await output.FlushAsync(cancellation);
         }
 
-        return await RefuseIfAsync(close, sasl, session, cancellation);
+        return !close;
     }
 
-    /// <summary>After a refusal: a log line (rate-limited), the delay, then false to close the connection.</summary>
-    private async Task<bool> RefuseIfAsync(bool refused, SaslGate sasl, KafkaSession session, CancellationToken cancellation)
+    /// <summary>
+    /// After a refusal is answered: the output is closed, so that the answer goes out before the connection is torn
+    /// down, and the client is given a moment to read it and close its side (which ends the wait).
+    /// </summary>
+    private static async Task LingerAsync(PipeWriter output, CancellationToken closed)
+    {
+        await output.CompleteAsync();
+        try
+        {
+            await Task.Delay(RefusalLinger, closed);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client closed its side, having read the answer.
+        }
+    }
+
+    /// <summary>Before a refusal is answered: a log line (rate-limited), then the delay.</summary>
+    private async Task DelayIfRefusedAsync(bool refused, SaslGate sasl, KafkaSession session, CancellationToken cancellation)
     {
         if (!refused)
         {
-            return true;
+            return;
         }
 
         if (_clientErrors.ShouldLog(nameof(LogAuthenticationFailed), out var suppressed))
@@ -70,7 +105,6 @@ public sealed partial class KafkaConnectionHandler
         }
 
         await Task.Delay(FailedAuthenticationDelay, cancellation);
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection} on listener {Listener}: authentication with {Mechanism} failed: {Reason} ({Suppressed} more such lines held back since the last)")]

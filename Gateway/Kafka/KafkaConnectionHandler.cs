@@ -57,7 +57,7 @@ public sealed partial class KafkaConnectionHandler(
 
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
         var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
-        var listener = broker.ListenerOn(connection.LocalEndPoint is IPEndPoint local ? local.Port : -1);
+        var listener = connection.Features.Get<KafkaListenerFeature>()?.Listener ?? broker.Listeners[0];
         var session = new KafkaSession(name, clientHost, listener.Name, listener.Protocol == SecurityProtocol.SaslPlaintext ? new SaslGate(mechanisms) : null);
 
         // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown
@@ -70,12 +70,19 @@ public sealed partial class KafkaConnectionHandler(
             SingleWriter = true,
         });
         var held = new ConnectionRequestBytes(queuedRequestBytes);
-        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, held, session.Sasl, stop.Token);
+        var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, held, session, stop.Token);
         try
         {
             await foreach (var frame in frames.Reader.ReadAllAsync(stop.Token))
             {
-                if (!await ProcessAsync(frame, held, connection.Transport.Output, session, stop.Token))
+                var unauthenticated = session.Unauthenticated;
+                var keep = await ProcessAsync(frame, held, connection.Transport.Output, session, stop.Token);
+                if (unauthenticated)
+                {
+                    session.Handled();
+                }
+
+                if (!keep)
                 {
                     return;
                 }
@@ -117,18 +124,20 @@ public sealed partial class KafkaConnectionHandler(
     /// channel with its exception, after the frames before it.
     /// </summary>
     private async Task ReadFramesAsync(
-        PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, ConnectionRequestBytes held, SaslGate? sasl, CancellationToken cancellation)
+        PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, ConnectionRequestBytes held, KafkaSession session, CancellationToken cancellation)
     {
+        var sasl = session.Sasl;
         using var assembler = new FrameAssembler(options.Value.MaxRequestBytes);
         if (sasl is not null)
         {
             // Until it is authenticated a client may send no more than Kafka's sasl.server.max.receive.size at once.
-            var unauthenticated = (saslOptions.Value.ServerMaxReceiveSize, "sasl.server.max.receive.size");
-            var authenticated = (options.Value.MaxRequestBytes, "socket.request.max.bytes");
-            assembler.Limit = () => sasl.IsAuthenticated ? authenticated : unauthenticated;
+            var beforeAuthentication = (saslOptions.Value.ServerMaxReceiveSize, "sasl.server.max.receive.size");
+            var afterAuthentication = (options.Value.MaxRequestBytes, "socket.request.max.bytes");
+            assembler.Limit = () => sasl.IsAuthenticated ? afterAuthentication : beforeAuthentication;
         }
 
         var reserved = false;
+        var unauthenticated = false;
         try
         {
             while (true)
@@ -146,7 +155,16 @@ public sealed partial class KafkaConnectionHandler(
                                 break;
                             }
 
-                            await held.ReserveAsync(size, cancellation);
+                            unauthenticated = session.Unauthenticated;
+                            if (unauthenticated)
+                            {
+                                held.ReserveOutsideBudget(size);
+                            }
+                            else
+                            {
+                                await held.ReserveAsync(size, cancellation);
+                            }
+
                             reserved = true;
                         }
 
@@ -157,6 +175,10 @@ public sealed partial class KafkaConnectionHandler(
 
                         reserved = false;
                         await frames.WriteAsync(frame, cancellation);
+                        if (unauthenticated)
+                        {
+                            await session.AwaitHandledAsync(cancellation);
+                        }
                     }
                 }
                 finally

@@ -42,6 +42,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, SaslHandshakeHandler>();
         services.AddSingleton<IKafkaApiHandler, SaslAuthenticateHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeUserScramCredentialsHandler>();
+        services.AddSingleton<IKafkaApiHandler, AlterUserScramCredentialsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();

@@ -4,10 +4,31 @@ namespace Tributary.Gateway.Kafka;
 
 /// <summary>
 /// One client connection as its requests see it: its name for the log, the client's host as Kafka shows it
-/// (<c>/address</c>), the listener it came in on, and on a SASL listener its authentication.
+/// (<c>/address</c>), the listener it came in on, and on a SASL listener its authentication. Until a SASL connection
+/// is authenticated its frames are read one at a time, each once the one before was handled (<see cref="Handled"/>),
+/// as Kafka reads a connection's authentication exchange, so that it never holds more than one frame.
 /// </summary>
-public sealed record KafkaSession(string Name, string ClientHost, string Listener, SaslGate? Sasl)
+public sealed class KafkaSession(string name, string clientHost, string listener, SaslGate? sasl)
 {
     /// <summary>Kafka's principal of a connection that did not authenticate (a PLAINTEXT listener).</summary>
     public const string Anonymous = "User:ANONYMOUS";
+
+    private readonly SemaphoreSlim _handled = new(0);
+
+    public string Name { get; } = name;
+
+    public string ClientHost { get; } = clientHost;
+
+    public string Listener { get; } = listener;
+
+    public SaslGate? Sasl { get; } = sasl;
+
+    /// <summary>Whether the connection must authenticate before anything else.</summary>
+    public bool Unauthenticated => Sasl is { IsAuthenticated: false };
+
+    /// <summary>A frame read before authentication was handled: the next may be read.</summary>
+    public void Handled() => _handled.Release();
+
+    /// <summary>Waits until the frame read before authentication was handled.</summary>
+    public Task AwaitHandledAsync(CancellationToken cancellation) => _handled.WaitAsync(cancellation);
 }

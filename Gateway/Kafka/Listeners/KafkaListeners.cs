@@ -52,8 +52,10 @@ public static class KafkaListeners
                 throw Invalid($"Listener {b.Name} is {Name(protocol)}, which this broker does not serve yet; served: {string.Join(", ", Served.Select(Name))}.");
             }
 
+            // A wildcard bind address is no address to connect to: Kafka refuses to advertise it, and takes the host name.
             var (host, port) = advertised.TryGetValue(b.Name, out var a) ? a : (b.Host, b.Port);
-            return new KafkaListener(b.Name, b.Host, b.Port, protocol, host.Length > 0 ? host : options.AdvertisedHost, port);
+            var routable = host.Length > 0 && host is not ("0.0.0.0" or "::");
+            return new KafkaListener(b.Name, b.Host, b.Port, protocol, routable ? host : options.AdvertisedHost, port);
         }).ToList();
     }
 
@@ -81,7 +83,7 @@ public static class KafkaListeners
                 "SASL_SSL" => SecurityProtocol.SaslSsl,
                 _ => (SecurityProtocol?)null,
             } : null;
-            if (protocol is null || !protocols.TryAdd(entry[..colon], protocol.Value))
+            if (protocol is null || !protocols.TryAdd(entry[..colon].ToUpperInvariant(), protocol.Value))
             {
                 throw Invalid($"ListenerSecurityProtocolMap entry '{entry}' is not NAME:PROTOCOL with a new name and one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.");
             }
@@ -98,12 +100,13 @@ public static class KafkaListeners
             var scheme = entry.IndexOf("://", StringComparison.Ordinal);
             var colon = entry.LastIndexOf(':');
             var host = scheme > 0 && colon > scheme + 2 ? entry[(scheme + 3)..colon].Trim('[', ']') : null;
-            if (host is null || !int.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
+            if (host is null || !int.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             {
                 throw Invalid($"{setting} entry '{entry}' is not NAME://host:port.");
             }
 
-            var name = entry[..scheme];
+            // Listener names are case-insensitive, as Kafka's ListenerName normalises them.
+            var name = entry[..scheme].ToUpperInvariant();
             if (addresses.Any(a => a.Name == name))
             {
                 throw Invalid($"{setting} names {name} more than once.");

@@ -6,7 +6,7 @@ namespace Tributary.Gateway.Kafka.Security;
 /// </summary>
 public interface ISaslExchange
 {
-    SaslStep Evaluate(ReadOnlySpan<byte> clientToken);
+    ValueTask<SaslStep> EvaluateAsync(ReadOnlyMemory<byte> clientToken);
 }
 
 /// <summary>What one client token led to: a token back, and (when the exchange is over) the principal or the failure.</summary>

@@ -6,8 +6,8 @@ public sealed class KafkaSaslOptions
     public const string Section = "Tributary:Kafka:Sasl";
 
     /// <summary>
-    /// Kafka's <c>sasl.enabled.mechanisms</c>, comma-separated. Default <c>PLAIN</c> (Kafka's is GSSAPI, which is not
-    /// served). A mechanism not served here is refused at start.
+    /// Kafka's <c>sasl.enabled.mechanisms</c>, comma-separated: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512. Default <c>PLAIN</c>
+    /// (Kafka's is GSSAPI, which is not served). A mechanism not served here is refused at start.
     /// </summary>
     public string EnabledMechanisms { get; set; } = SaslMechanisms.Plain;
 

@@ -11,7 +11,9 @@ public sealed class PlainExchange(PlainCredentials credentials) : ISaslExchange
     /// <summary>Kafka's message for any refusal, so that the client learns nothing of which part was wrong.</summary>
     public const string Refused = "Authentication failed: Invalid username or password";
 
-    public SaslStep Evaluate(ReadOnlySpan<byte> clientToken)
+    public ValueTask<SaslStep> EvaluateAsync(ReadOnlyMemory<byte> clientToken) => ValueTask.FromResult(Evaluate(clientToken.Span));
+
+    private SaslStep Evaluate(ReadOnlySpan<byte> clientToken)
     {
         var first = clientToken.IndexOf((byte)0);
         var second = first < 0 ? -1 : clientToken[(first + 1)..].IndexOf((byte)0);
@@ -34,6 +36,11 @@ public sealed class PlainExchange(PlainCredentials credentials) : ISaslExchange
         }
 
         var password = clientToken[(second + 1)..];
+        if (password.IndexOf((byte)0) >= 0)
+        {
+            return SaslStep.Failed("Invalid SASL/PLAIN response: expected 3 tokens");
+        }
+
         if (user.Length == 0 || password.IsEmpty || !credentials.Verify(user, password))
         {
             return SaslStep.Failed(Refused);

@@ -14,9 +14,17 @@ public sealed class SaslGate(SaslMechanisms mechanisms)
     private ISaslExchange? _exchange;
     private bool _rawTokens;
     private bool _handshaken;
+    private volatile string? _principal;
 
-    /// <summary>The authenticated principal (<c>User:name</c>), or null while the connection is not authenticated.</summary>
-    public string? Principal { get; private set; }
+    /// <summary>
+    /// The authenticated principal (<c>User:name</c>), or null while the connection is not authenticated. Volatile: the
+    /// connection's reader reads it for the frame limit while its request loop sets it.
+    /// </summary>
+    public string? Principal
+    {
+        get => _principal;
+        private set => _principal = value;
+    }
 
     /// <summary>The mechanism the client chose, once it did.</summary>
     public string? Mechanism { get; private set; }
@@ -56,27 +64,25 @@ public sealed class SaslGate(SaslMechanisms mechanisms)
         };
     }
 
-    /// <summary>The answer to a SaslAuthenticate; <paramref name="close"/> when the exchange failed.</summary>
-    public SaslAuthenticateResponse Authenticate(SaslAuthenticateRequest request, out bool close)
+    /// <summary>The answer to a SaslAuthenticate, and whether the exchange failed (the connection closes).</summary>
+    public async ValueTask<(SaslAuthenticateResponse Response, bool Close)> AuthenticateAsync(SaslAuthenticateRequest request)
     {
-        var step = Evaluate(request.AuthBytes.Span);
-        close = step.IsFailed;
-        return step.IsFailed
+        var step = await EvaluateAsync(request.AuthBytes);
+        return (step.IsFailed
             ? new SaslAuthenticateResponse { ErrorCode = (short)ErrorCode.SaslAuthenticationFailed, ErrorMessage = step.Failure }
-            : new SaslAuthenticateResponse { ErrorMessage = null, AuthBytes = step.ServerToken };
+            : new SaslAuthenticateResponse { ErrorMessage = null, AuthBytes = step.ServerToken }, step.IsFailed);
     }
 
-    /// <summary>A raw token after a v0 handshake: the raw token back; <paramref name="close"/> when the exchange failed.</summary>
-    public byte[] AuthenticateRaw(ReadOnlySpan<byte> token, out bool close)
+    /// <summary>A raw token after a v0 handshake: the raw token back, and whether the exchange failed.</summary>
+    public async ValueTask<(byte[] Token, bool Close)> AuthenticateRawAsync(ReadOnlyMemory<byte> token)
     {
-        var step = Evaluate(token);
-        close = step.IsFailed;
-        return step.ServerToken;
+        var step = await EvaluateAsync(token);
+        return (step.ServerToken, step.IsFailed);
     }
 
-    private SaslStep Evaluate(ReadOnlySpan<byte> token)
+    private async ValueTask<SaslStep> EvaluateAsync(ReadOnlyMemory<byte> token)
     {
-        var step = _exchange!.Evaluate(token);
+        var step = await _exchange!.EvaluateAsync(token);
         if (step.IsComplete)
         {
             Principal = step.Principal;

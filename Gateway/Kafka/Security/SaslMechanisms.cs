@@ -1,16 +1,25 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Tributary.Grains.Interfaces.Security;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Security;
 
-/// <summary>The SASL mechanisms this broker serves, and a server-side exchange of an enabled one for each connection.</summary>
-public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options)
+/// <summary>
+/// The SASL mechanisms this broker serves, and a server-side exchange of an enabled one for each connection: PLAIN with
+/// the users of the configuration, SCRAM with the credentials of the control plane (AlterUserScramCredentials).
+/// </summary>
+public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFactory grains)
 {
     public const string Plain = "PLAIN";
 
     /// <summary>Mechanisms served; another named in <see cref="KafkaSaslOptions.EnabledMechanisms"/> is refused at start.</summary>
-    public static readonly IReadOnlyList<string> Served = [Plain];
+    public static readonly IReadOnlyList<string> Served = [Plain, ScramMechanism.Sha256.Name, ScramMechanism.Sha512.Name];
 
     private readonly PlainCredentials _plain = new(options.Value.PlainUsers);
+
+    // What an unknown SCRAM user's made-up salt is derived with: a salt that is stable for a name, and unlike a real one.
+    private readonly byte[] _unknownUserKey = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>The enabled mechanisms, in the order configured.</summary>
     public IReadOnlyList<string> Enabled { get; } = options.Value.Mechanisms();
@@ -19,7 +28,11 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options)
     public ISaslExchange? Start(string mechanism) =>
         !Enabled.Contains(mechanism, StringComparer.Ordinal) ? null
         : mechanism == Plain ? new PlainExchange(_plain)
+        : ScramMechanism.ByName(mechanism) is { } scram ? new ScramExchange(scram, user => FindAsync(user, scram), _unknownUserKey)
         : null;
+
+    private async ValueTask<ScramCredential?> FindAsync(string user, ScramMechanism mechanism) =>
+        await grains.GetGrain<IScramCredentialsGrain>(0).FindAsync(user, mechanism.Id);
 
     /// <summary>Why the settings cannot be served, or null: a SASL listener needs mechanisms, each one served.</summary>
     public static string? Invalid(KafkaSaslOptions options)

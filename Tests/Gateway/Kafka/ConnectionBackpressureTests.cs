@@ -81,7 +81,7 @@ public sealed class ConnectionBackpressureTests
     private static KafkaConnectionHandler Handler(QueuedRequestBytes budget, GatedProduceHandler produce) =>
         new(new KafkaApis([produce]), Options.Create(new KafkaListenerOptions()),
             new BrokerIdentity(1, "test-cluster", KafkaListeners.From(new KafkaListenerOptions())),
-            new SaslMechanisms(Options.Create(new KafkaSaslOptions())), Options.Create(new KafkaSaslOptions()), budget, NullLogger<KafkaConnectionHandler>.Instance);
+            new SaslMechanisms(Options.Create(new KafkaSaslOptions()), null!), Options.Create(new KafkaSaslOptions()), budget, NullLogger<KafkaConnectionHandler>.Instance);
 
     private static List<byte[]> Frames(int firstCorrelationId, int count, int recordBytes = 200) =>
         Enumerable.Range(firstCorrelationId, count).Select(id => RawKafkaClient.Frame(ApiKey.Produce, 9, id, new ProduceRequest

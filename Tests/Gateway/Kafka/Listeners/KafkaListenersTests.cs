@@ -35,6 +35,21 @@ public sealed class KafkaListenersTests
     }
 
     [Fact]
+    public void Names_AreCaseInsensitive_AndAWildcardAddress_IsAdvertisedAsTheAdvertisedHost()
+    {
+        var listeners = KafkaListeners.From(new KafkaListenerOptions
+        {
+            AdvertisedHost = "broker-1",
+            Listeners = "internal://0.0.0.0:9092,sasl_plaintext://[::]:9093",
+            ListenerSecurityProtocolMap = "Internal:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+        });
+
+        Assert.Equal(
+            [("INTERNAL", SecurityProtocol.Plaintext, "broker-1:9092"), ("SASL_PLAINTEXT", SecurityProtocol.SaslPlaintext, "broker-1:9093")],
+            listeners.Select(l => (l.Name, l.Protocol, $"{l.AdvertisedHost}:{l.AdvertisedPort}")));
+    }
+
+    [Fact]
     public void TheDefaultMap_NamesEachProtocolAsItself() =>
         Assert.Equal(SecurityProtocol.Plaintext, Assert.Single(KafkaListeners.From(new KafkaListenerOptions { Listeners = "PLAINTEXT://:9092" })).Protocol);
 
@@ -45,6 +60,7 @@ public sealed class KafkaListenersTests
     [InlineData("INTERNAL://:9092", null, null, "Listener INTERNAL has no security protocol in ListenerSecurityProtocolMap.")]
     [InlineData("PLAINTEXT:9092", null, null, "Listeners entry 'PLAINTEXT:9092' is not NAME://host:port.")]
     [InlineData("PLAINTEXT://:port", null, null, "Listeners entry 'PLAINTEXT://:port' is not NAME://host:port.")]
+    [InlineData("PLAINTEXT://:0", null, null, "Listeners entry 'PLAINTEXT://:0' is not NAME://host:port.")]
     [InlineData("A://:9092", null, "A:TLS", "ListenerSecurityProtocolMap entry 'A:TLS' is not NAME:PROTOCOL with a new name and one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.")]
     [InlineData("SSL://:9093", null, null, "Listener SSL is SSL, which this broker does not serve yet; served: PLAINTEXT, SASL_PLAINTEXT.")]
     public void WhatKafkaWouldRefuse_IsRefusedAtStart_NamingTheSetting(string listeners, string? advertised, string? map, string reason)

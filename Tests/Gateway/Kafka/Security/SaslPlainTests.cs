@@ -27,6 +27,8 @@ public sealed class SaslPlainTests(SaslPlainTests.SaslBroker broker) : IClassFix
             "--Tributary:Kafka:Listeners", $"PLAINTEXT://:{KafkaPort},SASL_PLAINTEXT://:{SaslPort}",
             "--Tributary:Kafka:Sasl:PlainUsers:alice", "alice-secret",
             "--Tributary:Kafka:Sasl:PlainUsers:bob", "bob-secret",
+            // Small, so that what unauthenticated connections could take of it would show.
+            "--Tributary:Kafka:QueuedMaxRequestBytes", "2097152",
         ];
     }
 
@@ -110,6 +112,45 @@ public sealed class SaslPlainTests(SaslPlainTests.SaslBroker broker) : IClassFix
         BinaryPrimitives.WriteInt32BigEndian(frame, 600_000);
         client.SendRaw(frame.AsSpan(0, 4));
 
+        Assert.True(client.IsClosedByBroker());
+    }
+
+    [Fact]
+    public async Task ConnectionsThatNeverAuthenticate_TakeNothingOfTheSilosRequestBudget()
+    {
+        // Ten connections announce frames of 500 KB, five times the silo's 2 MiB budget, and never send them.
+        var idle = Enumerable.Range(0, 10).Select(_ => new RawKafkaClient(broker.SaslPort)).ToList();
+        try
+        {
+            var size = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(size, 500_000);
+            idle.ForEach(c => c.SendRaw(size));
+            await Task.Delay(500);
+
+            using var producer = new ProducerBuilder<Null, string>(new ProducerConfig(Sasl("alice", "alice-secret")) { MessageTimeoutMs = 20_000 }).Build();
+            var delivered = await producer.ProduceAsync("sasl-budget", new Message<Null, string> { Value = "served" });
+
+            Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        }
+        finally
+        {
+            idle.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void ARefusal_IsAnsweredNoSoonerThanKafkasFailedAuthenticationDelay_ThenTheConnectionCloses()
+    {
+        using var client = new RawKafkaClient(broker.SaslPort);
+        client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "PLAIN" });
+
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        var refused = client.Call<SaslAuthenticateResponse>(
+            ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = Encoding.UTF8.GetBytes("\0alice\0guess") });
+
+        Assert.True(asked.Elapsed >= TimeSpan.FromMilliseconds(95), $"answered after {asked.ElapsedMilliseconds} ms");
+        Assert.Equal((short)Tributary.Grains.KafkaFormats.ErrorCode.SaslAuthenticationFailed, refused.ErrorCode);
+        Assert.Equal("Authentication failed: Invalid username or password", refused.ErrorMessage);
         Assert.True(client.IsClosedByBroker());
     }
 
