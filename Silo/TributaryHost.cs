@@ -55,8 +55,9 @@ public static class TributaryHost
         builder.Services.AddRestProxyApi();
         builder.Services.AddConnectApi();
         var listeners = KafkaListeners.From(kafka);
-        if (listeners.Any(l => l.Protocol == SecurityProtocol.SaslPlaintext)
-            && SaslMechanisms.Invalid(builder.Configuration.GetSection(KafkaSaslOptions.Section).Get<KafkaSaslOptions>() ?? new()) is { } sasl)
+        var saslSection = builder.Configuration.GetSection(KafkaSaslOptions.Section);
+        if (SaslMechanisms.Invalid(saslSection.Get<KafkaSaslOptions>() ?? new(), listeners.Any(l => l.Protocol == SecurityProtocol.SaslPlaintext), saslSection.Exists())
+            is { } sasl)
         {
             throw new InvalidOperationException(sasl);
         }

@@ -34,9 +34,17 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
     private async ValueTask<ScramCredential?> FindAsync(string user, ScramMechanism mechanism) =>
         await grains.GetGrain<IScramCredentialsGrain>(0).FindAsync(user, mechanism.Id);
 
-    /// <summary>Why the settings cannot be served, or null: a SASL listener needs mechanisms, each one served.</summary>
-    public static string? Invalid(KafkaSaslOptions options)
+    /// <summary>
+    /// Why the settings cannot be served, or null: a SASL listener needs mechanisms, each one served; SASL settings
+    /// without a SASL listener, or PLAIN users without PLAIN, would be accepted and never used.
+    /// </summary>
+    public static string? Invalid(KafkaSaslOptions options, bool saslListener, bool configured)
     {
+        if (!saslListener)
+        {
+            return configured ? $"{KafkaSaslOptions.Section} is set, but no listener is SASL_PLAINTEXT (Tributary:Kafka:Listeners)." : null;
+        }
+
         var mechanisms = options.Mechanisms();
         if (mechanisms.Count == 0)
         {
@@ -46,6 +54,11 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
         if (mechanisms.FirstOrDefault(m => !Served.Contains(m)) is { } unserved)
         {
             return $"{KafkaSaslOptions.Section}:EnabledMechanisms names {unserved}, which this broker does not serve; served: {string.Join(", ", Served)}.";
+        }
+
+        if (options.PlainUsers.Count > 0 && !mechanisms.Contains(Plain))
+        {
+            return $"{KafkaSaslOptions.Section}:PlainUsers are set, but EnabledMechanisms does not name PLAIN.";
         }
 
         return options.ServerMaxReceiveSize <= 0 ? $"{KafkaSaslOptions.Section}:ServerMaxReceiveSize must be positive." : null;

@@ -74,4 +74,15 @@ public sealed class KafkaListenersTests
 
         Assert.Equal($"Tributary:Kafka: {reason}", e.Message);
     }
+
+    [Theory]
+    [InlineData("PLAINTEXT://:19092", "--Tributary:Kafka:Sasl:PlainUsers:alice", "a", "Tributary:Kafka:Sasl is set, but no listener is SASL_PLAINTEXT (Tributary:Kafka:Listeners).")]
+    [InlineData("SASL_PLAINTEXT://:19093", "--Tributary:Kafka:Sasl:EnabledMechanisms", "GSSAPI", "Tributary:Kafka:Sasl:EnabledMechanisms names GSSAPI, which this broker does not serve; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.")]
+    [InlineData("SSL://:19094", "--Tributary:Kafka:AutoCreateTopics", "true", "Tributary:Kafka: Listener SSL is SSL, which this broker does not serve yet; served: PLAINTEXT, SASL_PLAINTEXT.")]
+    public void ASiloWithSettingsItWouldNotHonour_DoesNotStart(string listeners, string setting, string value, string reason)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Tributary.Silo.TributaryHost.Build(["--Tributary:Kafka:Listeners", listeners, setting, value]));
+
+        Assert.Equal(reason, e.Message);
+    }
 }
