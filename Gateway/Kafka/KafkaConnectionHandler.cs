@@ -29,7 +29,6 @@ namespace Tributary.Gateway.Kafka;
 public sealed partial class KafkaConnectionHandler(
     KafkaApis apis,
     IOptions<KafkaListenerOptions> options,
-    BrokerIdentity broker,
     SaslMechanisms mechanisms,
     IOptions<KafkaSaslOptions> saslOptions,
     QueuedRequestBytes queuedRequestBytes,
@@ -57,7 +56,14 @@ public sealed partial class KafkaConnectionHandler(
 
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
         var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
-        var listener = connection.Features.Get<KafkaListenerFeature>()?.Listener ?? broker.Listeners[0];
+        if (connection.Features.Get<KafkaListenerFeature>()?.Listener is not { } listener)
+        {
+            // An endpoint that does not say which listener it is could be taken for one without authentication.
+            Interlocked.Decrement(ref _connections);
+            connection.Abort();
+            return;
+        }
+
         var session = new KafkaSession(name, clientHost, listener.Name, listener.Protocol == SecurityProtocol.SaslPlaintext ? new SaslGate(mechanisms) : null);
 
         // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown

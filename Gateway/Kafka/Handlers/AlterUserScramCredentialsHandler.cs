@@ -8,8 +8,10 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// AlterUserScramCredentials (51): sets or removes users' SCRAM credentials in the control plane, as Kafka's
 /// controller does. An upsertion carries the salt and the salted password the client derived; the broker keeps the
 /// StoredKey and ServerKey made from it, never the salted password. A user whose change names an unknown mechanism
-/// (UNSUPPORTED_SASL_MECHANISM), no name, or iterations outside [4096, 16384] (UNACCEPTABLE_CREDENTIAL) is refused
-/// whole; the others' changes are made, each user's together.
+/// (UNSUPPORTED_SASL_MECHANISM), no name, iterations outside [4096, 16384], or an empty salt or salted password (whose
+/// keys anyone could compute; UNACCEPTABLE_CREDENTIAL) is refused whole; the others' changes are made, each user's
+/// together. A user is refused for changing one mechanism twice (DUPLICATE_RESOURCE), as Kafka's ZooKeeper-era
+/// controller did; Kafka's KRaft controller refuses any second change of a user.
 /// </summary>
 public sealed class AlterUserScramCredentialsHandler(IGrainFactory grains)
     : KafkaApiHandler<AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse>
@@ -39,7 +41,9 @@ public sealed class AlterUserScramCredentialsHandler(IGrainFactory grains)
 
         foreach (var upsertion in body.Upsertions)
         {
-            if (Refusal(upsertion.Name, upsertion.Mechanism, upsertion.Iterations) is { } refusal)
+            if ((Refusal(upsertion.Name, upsertion.Mechanism, upsertion.Iterations)
+                ?? (upsertion.Salt.IsEmpty || upsertion.SaltedPassword.IsEmpty ? (ErrorCode.UnacceptableCredential, "Salt and salted password must not be empty") : null))
+                is { } refusal)
             {
                 refused.TryAdd(upsertion.Name, refusal);
             }

@@ -9,8 +9,9 @@ namespace Tributary.Gateway.Kafka.Security;
 /// (<c>n,[a=authzid],n=user,r=nonce[,extensions]</c>, no channel binding), the server-first (<c>r=nonce+ours,s=salt,i=n</c>),
 /// the client-final with its proof, checked against the user's StoredKey, and the server-final with the server's
 /// signature. An unknown user is led through the same steps with a made-up salt and fails at the proof, with the same
-/// message as a wrong password, so that neither the answers nor their order say which users exist. The server's
-/// nonce is random unless <c>serverNonce</c> gives it (a test vector).
+/// message as a wrong password (Kafka fails it at once): the refusal itself does not say whether the user exists,
+/// though a made-up salt need not look like a real one. The server's nonce is random unless <c>serverNonce</c> gives
+/// it (a test vector).
 /// </summary>
 public sealed class ScramExchange(
     ScramMechanism mechanism, Func<string, ValueTask<ScramCredential?>> find, byte[] unknownUserKey, Func<string>? serverNonce = null) : ISaslExchange
@@ -53,7 +54,7 @@ public sealed class ScramExchange(
         if (attributes.Length < 2 || !attributes[0].StartsWith("n=", StringComparison.Ordinal) || !attributes[1].StartsWith("r=", StringComparison.Ordinal)
             || attributes[1].Length == 2 || Unescape(attributes[0][2..]) is not { Length: > 0 } user
             || (authorizationId.Length > 0 && authorizationId != "a=" + attributes[0][2..])
-            || attributes.Skip(2).Any(e => e == "tokenauth=true"))
+            || attributes.Skip(2).Any(e => e.Equals("tokenauth=true", StringComparison.OrdinalIgnoreCase)))
         {
             // Delegation tokens (the tokenauth extension) are not served.
             return Fail();
@@ -62,7 +63,17 @@ public sealed class ScramExchange(
         _gs2Header = message[..(headerEnd + 1)];
         _clientFirstBare = bare;
         _user = user;
-        _credential = await find(user);
+        try
+        {
+            _credential = await find(user);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The credentials could not be read (the control plane is away): a refusal, never an unanswered client.
+            _done = true;
+            return SaslStep.Failed(Refused);
+        }
+
         var credential = _credential ?? MadeUp(user);
         _nonce = attributes[1][2..] + (serverNonce?.Invoke() ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
         _serverFirst = $"r={_nonce},s={Convert.ToBase64String(credential.Salt)},i={credential.Iterations}";

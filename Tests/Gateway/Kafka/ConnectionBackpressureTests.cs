@@ -80,7 +80,6 @@ public sealed class ConnectionBackpressureTests
 
     private static KafkaConnectionHandler Handler(QueuedRequestBytes budget, GatedProduceHandler produce) =>
         new(new KafkaApis([produce]), Options.Create(new KafkaListenerOptions()),
-            new BrokerIdentity(1, "test-cluster", KafkaListeners.From(new KafkaListenerOptions())),
             new SaslMechanisms(Options.Create(new KafkaSaslOptions()), null!), Options.Create(new KafkaSaslOptions()), budget, NullLogger<KafkaConnectionHandler>.Instance);
 
     private static List<byte[]> Frames(int firstCorrelationId, int count, int recordBytes = 200) =>
@@ -128,6 +127,7 @@ public sealed class ConnectionBackpressureTests
 
             _input.Writer.FlushAsync().AsTask().GetAwaiter().GetResult();
             _context = new DefaultConnectionContext(Guid.NewGuid().ToString("N"), new Duplex(_input.Reader, _output.Writer), new Duplex(_output.Reader, _input.Writer));
+            _context.Features.Set(new KafkaListenerFeature(KafkaListeners.From(new KafkaListenerOptions())[0]));
             _running = Task.Run(() => handler.OnConnectedAsync(_context));
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.Gateway.Support;
 using Tributary.Tests.TestKit;
 
@@ -116,6 +117,20 @@ public sealed class SaslScramTests(SaslScramTests.ScramBroker broker) : IClassFi
             .OrderBy(r => r.User switch { "few-iterations" => 0, "many-iterations" => 1, "never-created" => 2, "twice" => 3, _ => 4 }));
         var fine = await admin.DescribeUserScramCredentialsAsync(["fine"]);
         Assert.Equal(8192, Assert.Single(Assert.Single(fine.UserScramCredentialsDescriptions).ScramCredentialInfos).Iterations);
+    }
+
+    [Fact]
+    public void ACredentialWithAnEmptySaltedPassword_WhoseKeysAnyoneCouldCompute_IsRefused()
+    {
+        using var client = new RawKafkaClient(broker.KafkaPort);
+
+        var answer = client.Call<AlterUserScramCredentialsResponse>(ApiKey.AlterUserScramCredentials, 0, new AlterUserScramCredentialsRequest
+        {
+            Upsertions = [new() { Name = "empty", Mechanism = 1, Iterations = 4096, Salt = new byte[16], SaltedPassword = ReadOnlyMemory<byte>.Empty }],
+        });
+
+        var result = Assert.Single(answer.Results);
+        Assert.Equal(("empty", (short)Tributary.Grains.KafkaFormats.ErrorCode.UnacceptableCredential), (result.User, result.ErrorCode));
     }
 
     /// <summary>The first error a producer reports while it tries to connect with <paramref name="config"/>.</summary>
