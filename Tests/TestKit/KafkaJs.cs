@@ -13,7 +13,10 @@ public static class KafkaJs
 
     private const string Script = """
         const { Kafka, logLevel } = require('kafkajs');
-        const kafka = new Kafka({ clientId: 'tributary-tests', brokers: process.env.BOOTSTRAP.split(','), logLevel: logLevel.NOTHING });
+        const sasl = process.env.SASL_MECHANISM
+          ? { mechanism: process.env.SASL_MECHANISM, username: process.env.SASL_USERNAME, password: process.env.SASL_PASSWORD }
+          : undefined;
+        const kafka = new Kafka({ clientId: 'tributary-tests', brokers: process.env.BOOTSTRAP.split(','), logLevel: logLevel.NOTHING, sasl });
         const admin = kafka.admin();
         (async () => {
           await admin.connect();
@@ -29,12 +32,20 @@ public static class KafkaJs
     /// <summary>
     /// Runs <paramref name="body"/> (JavaScript statements that may <c>await</c> and use <c>admin</c>, ending with a
     /// <c>return</c> of what the test reads) against <paramref name="bootstrap"/>; its result as JSON. Throws with
-    /// kafkajs's error when the script fails.
+    /// kafkajs's error when the script fails. With <paramref name="sasl"/> the client authenticates with kafkajs's own
+    /// SASL client (mechanism as kafkajs names it: plain, scram-sha-256, scram-sha-512).
     /// </summary>
-    public static async Task<JsonElement> AdminAsync(string bootstrap, string body, TimeSpan? timeout = null)
+    public static async Task<JsonElement> AdminAsync(string bootstrap, string body, TimeSpan? timeout = null, (string Mechanism, string User, string Password)? sasl = null)
     {
         var modules = await Prerequisites.NpmLibraryAsync("kafkajs", Version);
-        return await NodeScript.RunAsync(
-            modules, Script.Replace("BODY", body, StringComparison.Ordinal), new Dictionary<string, string> { ["BOOTSTRAP"] = bootstrap }, timeout ?? TimeSpan.FromSeconds(60));
+        var environment = new Dictionary<string, string> { ["BOOTSTRAP"] = bootstrap };
+        if (sasl is { } credentials)
+        {
+            environment["SASL_MECHANISM"] = credentials.Mechanism;
+            environment["SASL_USERNAME"] = credentials.User;
+            environment["SASL_PASSWORD"] = credentials.Password;
+        }
+
+        return await NodeScript.RunAsync(modules, Script.Replace("BODY", body, StringComparison.Ordinal), environment, timeout ?? TimeSpan.FromSeconds(60));
     }
 }

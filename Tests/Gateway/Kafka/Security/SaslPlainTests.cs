@@ -72,6 +72,17 @@ public sealed class SaslPlainTests(SaslPlainTests.SaslBroker broker) : IClassFix
         consumer.Close();
     }
 
+    [Fact]
+    public async Task KafkaJsOwnPlainClient_Authenticates_ButNotWithAWrongPassword()
+    {
+        var cluster = await KafkaJs.AdminAsync(broker.SaslBootstrap, "return await admin.describeCluster();", sasl: ("plain", "bob", "bob-secret"));
+        Assert.Equal(broker.SaslPort, cluster.GetProperty("brokers")[0].GetProperty("port").GetInt32());
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() =>
+            KafkaJs.AdminAsync(broker.SaslBootstrap, "return await admin.describeCluster();", sasl: ("plain", "bob", "wrong")));
+        Assert.Contains("Authentication failed: Invalid username or password", refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("alice", "wrong")]
     [InlineData("mallory", "alice-secret")]

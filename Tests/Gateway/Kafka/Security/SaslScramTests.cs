@@ -119,6 +119,22 @@ public sealed class SaslScramTests(SaslScramTests.ScramBroker broker) : IClassFi
         Assert.Equal(8192, Assert.Single(Assert.Single(fine.UserScramCredentialsDescriptions).ScramCredentialInfos).Iterations);
     }
 
+    [Theory]
+    [InlineData("scram-sha-256", ScramMechanism.ScramSha256)]
+    [InlineData("scram-sha-512", ScramMechanism.ScramSha512)]
+    public async Task KafkaJsOwnScramClient_Authenticates_AndIsToldTheSaslListener_ButNotWithAWrongPassword(string kafkaJsMechanism, ScramMechanism mechanism)
+    {
+        using var admin = Admin();
+        await admin.AlterUserScramCredentialsAsync([Upsert("frank", mechanism, "frank-secret")]);
+
+        var cluster = await KafkaJs.AdminAsync(broker.SaslBootstrap, "return await admin.describeCluster();", sasl: (kafkaJsMechanism, "frank", "frank-secret"));
+        Assert.Equal(broker.SaslPort, cluster.GetProperty("brokers")[0].GetProperty("port").GetInt32());
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() =>
+            KafkaJs.AdminAsync(broker.SaslBootstrap, "return await admin.describeCluster();", sasl: (kafkaJsMechanism, "frank", "wrong")));
+        Assert.Contains("Authentication failed during authentication due to invalid credentials", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ACredentialWithAnEmptySaltedPassword_WhoseKeysAnyoneCouldCompute_IsRefused()
     {
