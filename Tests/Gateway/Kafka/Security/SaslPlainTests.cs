@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using Tributary.Gateway.Protocol.Messages;
@@ -88,7 +87,7 @@ public sealed class SaslPlainTests(SaslPlainTests.SaslBroker broker) : IClassFix
     [InlineData("mallory", "alice-secret")]
     public void AWrongPasswordOrAnUnknownUser_IsRefusedWithTheSameMessage(string user, string password)
     {
-        var error = FirstError(Sasl(user, password));
+        var error = ClientErrors.First(Sasl(user, password));
 
         Assert.Equal(ErrorCode.Local_Authentication, error.Code);
         Assert.Contains("Authentication failed: Invalid username or password", error.Reason, StringComparison.Ordinal);
@@ -97,7 +96,7 @@ public sealed class SaslPlainTests(SaslPlainTests.SaslBroker broker) : IClassFix
     [Fact]
     public void AMechanismNotEnabled_IsRefused_NamingTheEnabledOnes()
     {
-        var error = FirstError(Sasl("alice", "alice-secret", SaslMechanism.ScramSha256));
+        var error = ClientErrors.First(Sasl("alice", "alice-secret", SaslMechanism.ScramSha256));
 
         Assert.Contains("PLAIN", error.Reason, StringComparison.Ordinal);
         Assert.Contains("SCRAM-SHA-256", error.Reason, StringComparison.Ordinal);
@@ -192,14 +191,5 @@ public sealed class SaslPlainTests(SaslPlainTests.SaslBroker broker) : IClassFix
         var handshake = client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "PLAIN" });
 
         Assert.Equal((short)Tributary.Grains.KafkaFormats.ErrorCode.IllegalSaslState, handshake.ErrorCode);
-    }
-
-    /// <summary>The first error a producer reports while it tries to connect with <paramref name="config"/>.</summary>
-    private static Error FirstError(ClientConfig config)
-    {
-        var errors = new BlockingCollection<Error>();
-        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig(config)).SetErrorHandler((_, e) => errors.Add(e)).Build();
-        Assert.True(errors.TryTake(out var error, TimeSpan.FromSeconds(30)), "no error reported");
-        return error;
     }
 }

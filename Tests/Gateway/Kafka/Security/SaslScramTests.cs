@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -76,7 +75,7 @@ public sealed class SaslScramTests(SaslScramTests.ScramBroker broker) : IClassFi
         }
 
         await admin.AlterUserScramCredentialsAsync([new UserScramCredentialDeletion { User = "carol", Mechanism = ScramMechanism.ScramSha256 }]);
-        Assert.Equal(ErrorCode.Local_Authentication, FirstError(Scram("carol", "carol-secret", SaslMechanism.ScramSha256)).Code);
+        Assert.Equal(ErrorCode.Local_Authentication, ClientErrors.First(Scram("carol", "carol-secret", SaslMechanism.ScramSha256)).Code);
         var gone = await Assert.ThrowsAsync<DescribeUserScramCredentialsException>(() => admin.DescribeUserScramCredentialsAsync(["carol"]));
         Assert.Equal(ErrorCode.ResourceNotFound, Assert.Single(gone.Results.UserScramCredentialsDescriptions).Error.Code);
     }
@@ -89,7 +88,7 @@ public sealed class SaslScramTests(SaslScramTests.ScramBroker broker) : IClassFi
         using var admin = Admin();
         await admin.AlterUserScramCredentialsAsync([Upsert("erin", ScramMechanism.ScramSha512, "erin-secret")]);
 
-        var error = FirstError(Scram(user, password, SaslMechanism.ScramSha512));
+        var error = ClientErrors.First(Scram(user, password, SaslMechanism.ScramSha512));
 
         Assert.Equal(ErrorCode.Local_Authentication, error.Code);
         Assert.Contains("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512", error.Reason, StringComparison.Ordinal);
@@ -147,14 +146,5 @@ public sealed class SaslScramTests(SaslScramTests.ScramBroker broker) : IClassFi
 
         var result = Assert.Single(answer.Results);
         Assert.Equal(("empty", (short)Tributary.Grains.KafkaFormats.ErrorCode.UnacceptableCredential), (result.User, result.ErrorCode));
-    }
-
-    /// <summary>The first error a producer reports while it tries to connect with <paramref name="config"/>.</summary>
-    private static Error FirstError(ClientConfig config)
-    {
-        var errors = new BlockingCollection<Error>();
-        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig(config)).SetErrorHandler((_, e) => errors.Add(e)).Build();
-        Assert.True(errors.TryTake(out var error, TimeSpan.FromSeconds(30)), "no error reported");
-        return error;
     }
 }
