@@ -14,6 +14,7 @@ using Tributary.Gateway.Kafka.Listeners;
 using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
+using Tributary.Gateway.Tls;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Silo.Cluster;
 using Tributary.Silo.Health;
@@ -56,11 +57,13 @@ public static class TributaryHost
         builder.Services.AddConnectApi();
         var listeners = KafkaListeners.From(kafka);
         var saslSection = builder.Configuration.GetSection(KafkaSaslOptions.Section);
-        if (SaslMechanisms.Invalid(saslSection.Get<KafkaSaslOptions>() ?? new(), listeners.Any(l => l.Protocol == SecurityProtocol.SaslPlaintext), saslSection.Exists())
+        if (SaslMechanisms.Invalid(saslSection.Get<KafkaSaslOptions>() ?? new(), listeners.Any(l => l.IsSasl), saslSection.Exists())
             is { } sasl)
         {
             throw new InvalidOperationException(sasl);
         }
+
+        var tls = new HostTls(builder.Configuration, listeners);
 
         builder.Services.AddSingleton(new BrokerIdentity(
             tributary.BrokerId,
@@ -77,22 +80,30 @@ public static class TributaryHost
             kestrel.Limits.MaxRequestLineSize = PortApi.MaxRequestLineBytes;
             foreach (var listener in listeners)
             {
-                ListenOn(kestrel, listener.BindHost, listener.Port, listen => listen.UseKafkaListener(listener));
+                ListenOn(kestrel, listener.BindHost, listener.Port, listen =>
+                {
+                    if (listener.IsTls)
+                    {
+                        listen.UseTls(tls.Kafka(kestrel.ApplicationServices));
+                    }
+
+                    listen.UseKafkaListener(listener);
+                });
             }
 
             if (registryPort > 0)
             {
-                kestrel.ListenAnyIP(registryPort);
+                kestrel.ListenAnyIP(registryPort, listen => tls.Http(HostTls.SchemaRegistry, listen, kestrel.ApplicationServices));
             }
 
             if (restPort > 0)
             {
-                kestrel.ListenAnyIP(restPort);
+                kestrel.ListenAnyIP(restPort, listen => tls.Http(HostTls.RestProxy, listen, kestrel.ApplicationServices));
             }
 
             if (connectPort > 0)
             {
-                kestrel.ListenAnyIP(connectPort);
+                kestrel.ListenAnyIP(connectPort, listen => tls.Http(HostTls.Connect, listen, kestrel.ApplicationServices));
             }
 
             if (healthPort > 0)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Listeners;
 using Tributary.Gateway.Kafka.Security;
+using Tributary.Gateway.Tls;
 using Tributary.Gateway.Protocol;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Buffers;
@@ -64,7 +65,9 @@ public sealed partial class KafkaConnectionHandler(
             return;
         }
 
-        var session = new KafkaSession(name, clientHost, listener.Name, listener.Protocol == SecurityProtocol.SaslPlaintext ? new SaslGate(mechanisms) : null);
+        // On an SSL listener the principal is the client certificate's; on a SASL one, SASL's.
+        var certificatePrincipal = connection.Features.Get<TlsPrincipalFeature>()?.Principal;
+        var session = new KafkaSession(name, clientHost, listener.Name, listener.IsSasl ? new SaslGate(mechanisms) : null, certificatePrincipal);
 
         // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown
         // timeout: an idle client would otherwise hold the whole shutdown that long.
@@ -277,7 +280,7 @@ public sealed partial class KafkaConnectionHandler(
         var body = ApiMessages.CreateRequest(key);
         body.Read(ref reader, version);
         var request = new KafkaRequest(
-            key, version, correlationId, header.ClientId, body, connection, session.ClientHost, session.Listener, session.Sasl?.Principal ?? KafkaSession.Anonymous);
+            key, version, correlationId, header.ClientId, body, connection, session.ClientHost, session.Listener, session.Principal);
         if (session.Sasl is { IsAuthenticated: false } sasl && key != ApiKey.ApiVersions)
         {
             return await AuthenticateAsync(sasl, request, frame, held, output, session, cancellation);

@@ -4,11 +4,11 @@ namespace Tributary.Gateway.Kafka;
 
 /// <summary>
 /// One client connection as its requests see it: its name for the log, the client's host as Kafka shows it
-/// (<c>/address</c>), the listener it came in on, and on a SASL listener its authentication. Until a SASL connection
+/// (<c>/address</c>), the listener it came in on, its principal, and on a SASL listener its authentication. Until a SASL connection
 /// is authenticated its frames are read one at a time, each once the one before was handled (<see cref="Handled"/>),
 /// as Kafka reads a connection's authentication exchange, so that it never holds more than one frame.
 /// </summary>
-public sealed class KafkaSession(string name, string clientHost, string listener, SaslGate? sasl)
+public sealed class KafkaSession(string name, string clientHost, string listener, SaslGate? sasl, string? certificatePrincipal = null)
 {
     /// <summary>Kafka's principal of a connection that did not authenticate (a PLAINTEXT listener).</summary>
     public const string Anonymous = "User:ANONYMOUS";
@@ -22,6 +22,12 @@ public sealed class KafkaSession(string name, string clientHost, string listener
     public string Listener { get; } = listener;
 
     public SaslGate? Sasl { get; } = sasl;
+
+    /// <summary>
+    /// Who the requests come from: on a SASL listener the authenticated user, on an SSL listener the client
+    /// certificate's mapped subject, else <see cref="Anonymous"/>.
+    /// </summary>
+    public string Principal => Sasl is not null ? Sasl.Principal ?? Anonymous : certificatePrincipal ?? Anonymous;
 
     /// <summary>Whether the connection must authenticate before anything else.</summary>
     public bool Unauthenticated => Sasl is { IsAuthenticated: false };

@@ -16,7 +16,8 @@ public static class KafkaJs
         const sasl = process.env.SASL_MECHANISM
           ? { mechanism: process.env.SASL_MECHANISM, username: process.env.SASL_USERNAME, password: process.env.SASL_PASSWORD }
           : undefined;
-        const kafka = new Kafka({ clientId: 'tributary-tests', brokers: process.env.BOOTSTRAP.split(','), logLevel: logLevel.NOTHING, sasl });
+        const ssl = process.env.SSL_CA ? { ca: [require('fs').readFileSync(process.env.SSL_CA, 'utf8')] } : undefined;
+        const kafka = new Kafka({ clientId: 'tributary-tests', brokers: process.env.BOOTSTRAP.split(','), logLevel: logLevel.NOTHING, sasl, ssl });
         const admin = kafka.admin();
         (async () => {
           await admin.connect();
@@ -33,9 +34,11 @@ public static class KafkaJs
     /// Runs <paramref name="body"/> (JavaScript statements that may <c>await</c> and use <c>admin</c>, ending with a
     /// <c>return</c> of what the test reads) against <paramref name="bootstrap"/>; its result as JSON. Throws with
     /// kafkajs's error when the script fails. With <paramref name="sasl"/> the client authenticates with kafkajs's own
-    /// SASL client (mechanism as kafkajs names it: plain, scram-sha-256, scram-sha-512).
+    /// SASL client (mechanism as kafkajs names it: plain, scram-sha-256, scram-sha-512); with
+    /// <paramref name="sslCaFile"/> it connects over TLS, trusting the certificates of that PEM file.
     /// </summary>
-    public static async Task<JsonElement> AdminAsync(string bootstrap, string body, TimeSpan? timeout = null, (string Mechanism, string User, string Password)? sasl = null)
+    public static async Task<JsonElement> AdminAsync(
+        string bootstrap, string body, TimeSpan? timeout = null, (string Mechanism, string User, string Password)? sasl = null, string? sslCaFile = null)
     {
         var modules = await Prerequisites.NpmLibraryAsync("kafkajs", Version);
         var environment = new Dictionary<string, string> { ["BOOTSTRAP"] = bootstrap };
@@ -44,6 +47,11 @@ public static class KafkaJs
             environment["SASL_MECHANISM"] = credentials.Mechanism;
             environment["SASL_USERNAME"] = credentials.User;
             environment["SASL_PASSWORD"] = credentials.Password;
+        }
+
+        if (sslCaFile is not null)
+        {
+            environment["SSL_CA"] = sslCaFile;
         }
 
         return await NodeScript.RunAsync(modules, Script.Replace("BODY", body, StringComparison.Ordinal), environment, timeout ?? TimeSpan.FromSeconds(60));

@@ -12,6 +12,12 @@ public sealed record KafkaListener(string Name, string BindHost, int Port, Secur
 
     /// <summary>As Kafka writes an advertised listener.</summary>
     public string Advertised => $"{Name}://{AdvertisedHost}:{AdvertisedPort}";
+
+    /// <summary>Whether clients authenticate with SASL here (SASL_PLAINTEXT, SASL_SSL).</summary>
+    public bool IsSasl => Protocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl;
+
+    /// <summary>Whether connections are TLS (SSL, SASL_SSL).</summary>
+    public bool IsTls => Protocol is SecurityProtocol.Ssl or SecurityProtocol.SaslSsl;
 }
 
 /// <summary>Kafka's security protocols (<c>security.protocol</c>, <c>listener.security.protocol.map</c>).</summary>

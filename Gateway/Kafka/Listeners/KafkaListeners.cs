@@ -14,8 +14,6 @@ public static class KafkaListeners
 {
     public const string DefaultProtocolMap = "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
 
-    /// <summary>The protocols this broker serves so far; a listener of another is refused at start, never accepted and ignored.</summary>
-    public static readonly IReadOnlyList<SecurityProtocol> Served = [SecurityProtocol.Plaintext, SecurityProtocol.SaslPlaintext];
 
     /// <summary>The listeners, in the order configured; the first is the one a broker is known by where only one is named.</summary>
     public static IReadOnlyList<KafkaListener> From(KafkaListenerOptions options)
@@ -45,11 +43,6 @@ public static class KafkaListeners
             if (!protocols.TryGetValue(b.Name, out var protocol))
             {
                 throw Invalid($"Listener {b.Name} has no security protocol in ListenerSecurityProtocolMap.");
-            }
-
-            if (!Served.Contains(protocol))
-            {
-                throw Invalid($"Listener {b.Name} is {Name(protocol)}, which this broker does not serve yet; served: {string.Join(", ", Served.Select(Name))}.");
             }
 
             // A wildcard bind address is no address to connect to: Kafka refuses to advertise it, and takes the host name.

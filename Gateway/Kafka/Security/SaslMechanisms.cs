@@ -42,7 +42,7 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
     {
         if (!saslListener)
         {
-            return configured ? $"{KafkaSaslOptions.Section} is set, but no listener is SASL_PLAINTEXT (Tributary:Kafka:Listeners)." : null;
+            return configured ? $"{KafkaSaslOptions.Section} is set, but no listener is SASL_PLAINTEXT or SASL_SSL (Tributary:Kafka:Listeners)." : null;
         }
 
         var mechanisms = options.Mechanisms();

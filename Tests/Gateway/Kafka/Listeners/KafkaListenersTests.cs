@@ -62,7 +62,6 @@ public sealed class KafkaListenersTests
     [InlineData("PLAINTEXT://:port", null, null, "Listeners entry 'PLAINTEXT://:port' is not NAME://host:port.")]
     [InlineData("PLAINTEXT://:0", null, null, "Listeners entry 'PLAINTEXT://:0' is not NAME://host:port.")]
     [InlineData("A://:9092", null, "A:TLS", "ListenerSecurityProtocolMap entry 'A:TLS' is not NAME:PROTOCOL with a new name and one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.")]
-    [InlineData("SSL://:9093", null, null, "Listener SSL is SSL, which this broker does not serve yet; served: PLAINTEXT, SASL_PLAINTEXT.")]
     public void WhatKafkaWouldRefuse_IsRefusedAtStart_NamingTheSetting(string listeners, string? advertised, string? map, string reason)
     {
         var e = Assert.Throws<InvalidOperationException>(() => KafkaListeners.From(new KafkaListenerOptions
@@ -76,9 +75,12 @@ public sealed class KafkaListenersTests
     }
 
     [Theory]
-    [InlineData("PLAINTEXT://:19092", "--Tributary:Kafka:Sasl:PlainUsers:alice", "a", "Tributary:Kafka:Sasl is set, but no listener is SASL_PLAINTEXT (Tributary:Kafka:Listeners).")]
+    [InlineData("PLAINTEXT://:19092", "--Tributary:Kafka:Sasl:PlainUsers:alice", "a", "Tributary:Kafka:Sasl is set, but no listener is SASL_PLAINTEXT or SASL_SSL (Tributary:Kafka:Listeners).")]
     [InlineData("SASL_PLAINTEXT://:19093", "--Tributary:Kafka:Sasl:EnabledMechanisms", "GSSAPI", "Tributary:Kafka:Sasl:EnabledMechanisms names GSSAPI, which this broker does not serve; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.")]
-    [InlineData("SSL://:19094", "--Tributary:Kafka:AutoCreateTopics", "true", "Tributary:Kafka: Listener SSL is SSL, which this broker does not serve yet; served: PLAINTEXT, SASL_PLAINTEXT.")]
+    [InlineData("SSL://:19094", "--Tributary:Kafka:AutoCreateTopics", "true", "Tributary:Kafka:Ssl: a TLS port needs KeystoreLocation, or KeystoreCertificateChain with KeystoreKey.")]
+    [InlineData("PLAINTEXT://:19095", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl is set, but no listener is SSL or SASL_SSL (Tributary:Kafka:Listeners).")]
+    [InlineData("SSL://:19096", "--Tributary:Kafka:Ssl:KeystoreType", "JKS", "Tributary:Kafka:Ssl: KeystoreType JKS is not served: PKCS12 or PEM (a JKS store converts with keytool -importkeystore -deststoretype PKCS12).")]
+    [InlineData("SSL://:19097", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl: the keystore or truststore cannot be read: /nowhere.p12 does not exist.")]
     public void ASiloWithSettingsItWouldNotHonour_DoesNotStart(string listeners, string setting, string value, string reason)
     {
         var e = Assert.Throws<InvalidOperationException>(() => Tributary.Silo.TributaryHost.Build(["--Tributary:Kafka:Listeners", listeners, setting, value]));

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Gateway.Kafka.Listeners;
+using Tributary.Gateway.Tls;
+
+namespace Tributary.Silo;
+
+/// <summary>
+/// The TLS settings of the silo's ports: <c>Tributary:Kafka:Ssl</c> for every SSL and SASL_SSL Kafka listener, and
+/// <c>Tributary:SchemaRegistry:Ssl</c>, <c>Tributary:RestProxy:Ssl</c>, <c>Tributary:Connect:Ssl</c> for the HTTP
+/// APIs, each of which serves HTTPS when its section is set. Every section is read and its stores loaded when the host
+/// is built, so that settings which cannot be served, or would be ignored, stop the silo before it starts.
+/// </summary>
+internal sealed class HostTls
+{
+    public const string KafkaSection = "Tributary:Kafka:Ssl";
+    public const string SchemaRegistry = "Tributary:SchemaRegistry:Ssl";
+    public const string RestProxy = "Tributary:RestProxy:Ssl";
+    public const string Connect = "Tributary:Connect:Ssl";
+
+    private readonly Dictionary<string, TlsOptions> _sections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TlsServer> _servers = new(StringComparer.Ordinal);
+
+    public HostTls(IConfiguration configuration, IReadOnlyList<KafkaListener> listeners)
+    {
+        foreach (var name in new[] { KafkaSection, SchemaRegistry, RestProxy, Connect })
+        {
+            var section = configuration.GetSection(name);
+            if (section.Exists())
+            {
+                _sections[name] = section.Get<TlsOptions>() ?? new();
+            }
+        }
+
+        var kafkaTls = listeners.Any(l => l.IsTls);
+        if (kafkaTls && !_sections.ContainsKey(KafkaSection))
+        {
+            _sections[KafkaSection] = new TlsOptions();
+        }
+        else if (!kafkaTls && _sections.ContainsKey(KafkaSection))
+        {
+            throw new InvalidOperationException($"{KafkaSection} is set, but no listener is SSL or SASL_SSL (Tributary:Kafka:Listeners).");
+        }
+
+        foreach (var (name, options) in _sections)
+        {
+            TlsServer.Create(options, name, NullLogger.Instance);
+        }
+    }
+
+    /// <summary>The TLS server every SSL and SASL_SSL listener shares.</summary>
+    public TlsServer Kafka(IServiceProvider services) => Server(KafkaSection, services);
+
+    /// <summary>Serves an HTTP API's endpoint over TLS when its section is set.</summary>
+    public void Http(string section, ListenOptions endpoint, IServiceProvider services)
+    {
+        if (_sections.ContainsKey(section))
+        {
+            endpoint.UseTls(Server(section, services));
+        }
+    }
+
+    private TlsServer Server(string section, IServiceProvider services)
+    {
+        lock (_servers)
+        {
+            if (!_servers.TryGetValue(section, out var server))
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Gateway.Tls");
+                server = TlsServer.Create(_sections[section], section, logger);
+                _servers[section] = server;
+            }
+
+            return server;
+        }
+    }
+}
