@@ -31,6 +31,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<QueuedRequestBytes>();
         services.AddOptions<KafkaSaslOptions>();
         services.AddSingleton<SaslMechanisms>();
+        services.AddSingleton<JwksKeys>();
+        services.AddHttpClient(nameof(JwksKeys), client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<KafkaConnectionHandler>();
         services.AddSingleton<IStaticBrokerConfigSource, ListenerStaticConfigs>();
         services.AddSingleton<LoggerCategories>();

@@ -1,12 +1,12 @@
 namespace Tributary.Gateway.Kafka.Security;
 
-/// <summary>SASL on the Kafka listeners whose protocol is SASL_PLAINTEXT (configuration section <c>Tributary:Kafka:Sasl</c>).</summary>
+/// <summary>SASL on the Kafka listeners whose protocol is SASL_PLAINTEXT or SASL_SSL (configuration section <c>Tributary:Kafka:Sasl</c>).</summary>
 public sealed class KafkaSaslOptions
 {
     public const string Section = "Tributary:Kafka:Sasl";
 
     /// <summary>
-    /// Kafka's <c>sasl.enabled.mechanisms</c>, comma-separated: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512. Default <c>PLAIN</c>
+    /// Kafka's <c>sasl.enabled.mechanisms</c>, comma-separated: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER. Default <c>PLAIN</c>
     /// (Kafka's is GSSAPI, which is not served). A mechanism not served here is refused at start.
     /// </summary>
     public string EnabledMechanisms { get; set; } = SaslMechanisms.Plain;
@@ -23,6 +23,9 @@ public sealed class KafkaSaslOptions
     /// are one user here.
     /// </summary>
     public Dictionary<string, string> PlainUsers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How OAUTHBEARER tokens are checked (<c>Tributary:Kafka:Sasl:OAuthBearer</c>).</summary>
+    public OAuthBearerOptions OAuthBearer { get; set; } = new();
 
     /// <summary>The enabled mechanisms, in the order given (the order SaslHandshake answers them).</summary>
     public IReadOnlyList<string> Mechanisms() =>

@@ -7,14 +7,15 @@ namespace Tributary.Gateway.Kafka.Security;
 
 /// <summary>
 /// The SASL mechanisms this broker serves, and a server-side exchange of an enabled one for each connection: PLAIN with
-/// the users of the configuration, SCRAM with the credentials of the control plane (AlterUserScramCredentials).
+/// the users of the configuration, SCRAM with the credentials of the control plane (AlterUserScramCredentials),
+/// OAUTHBEARER with JWTs signed by the keys of a JWKS endpoint.
 /// </summary>
-public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFactory grains)
+public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFactory grains, JwksKeys jwks, TimeProvider time)
 {
     public const string Plain = "PLAIN";
 
     /// <summary>Mechanisms served; another named in <see cref="KafkaSaslOptions.EnabledMechanisms"/> is refused at start.</summary>
-    public static readonly IReadOnlyList<string> Served = [Plain, ScramMechanism.Sha256.Name, ScramMechanism.Sha512.Name];
+    public static readonly IReadOnlyList<string> Served = [Plain, ScramMechanism.Sha256.Name, ScramMechanism.Sha512.Name, OAuthBearerExchange.Mechanism];
 
     private readonly PlainCredentials _plain = new(options.Value.PlainUsers);
 
@@ -28,6 +29,7 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
     public ISaslExchange? Start(string mechanism) =>
         !Enabled.Contains(mechanism, StringComparer.Ordinal) ? null
         : mechanism == Plain ? new PlainExchange(_plain)
+        : mechanism == OAuthBearerExchange.Mechanism ? new OAuthBearerExchange(options.Value.OAuthBearer, jwks, time)
         : ScramMechanism.ByName(mechanism) is { } scram ? new ScramExchange(scram, user => FindAsync(user, scram), _unknownUserKey)
         : null;
 
@@ -61,6 +63,36 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
             return $"{KafkaSaslOptions.Section}:PlainUsers are set, but EnabledMechanisms does not name PLAIN.";
         }
 
+        if (InvalidOAuthBearer(options, mechanisms.Contains(OAuthBearerExchange.Mechanism)) is { } oauth)
+        {
+            return oauth;
+        }
+
         return options.ServerMaxReceiveSize <= 0 ? $"{KafkaSaslOptions.Section}:ServerMaxReceiveSize must be positive." : null;
+    }
+
+    private static string? InvalidOAuthBearer(KafkaSaslOptions options, bool enabled)
+    {
+        const string section = KafkaSaslOptions.Section + ":OAuthBearer";
+        var settings = options.OAuthBearer;
+        var url = settings.JwksEndpointUrl;
+        if (!enabled)
+        {
+            return url is null && settings.ExpectedAudience is null && settings.ExpectedIssuer is null ? null
+                : $"{section} is set, but EnabledMechanisms does not name OAUTHBEARER.";
+        }
+
+        // Kafka's default validator accepts unsigned tokens, fit for development alone; here tokens are always checked.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http" or "file"))
+        {
+            return $"{section}:JwksEndpointUrl must name the JWKS endpoint (https://, or a file: URL) whose keys sign the tokens.";
+        }
+
+        if (settings.JwksEndpointRefreshMs <= 0 || settings.ClockSkewSeconds < 0 || string.IsNullOrWhiteSpace(settings.SubClaimName))
+        {
+            return $"{section}: JwksEndpointRefreshMs must be positive, ClockSkewSeconds not negative, and SubClaimName named.";
+        }
+
+        return null;
     }
 }

@@ -76,7 +76,9 @@ public sealed class KafkaListenersTests
 
     [Theory]
     [InlineData("PLAINTEXT://:19092", "--Tributary:Kafka:Sasl:PlainUsers:alice", "a", "Tributary:Kafka:Sasl is set, but no listener is SASL_PLAINTEXT or SASL_SSL (Tributary:Kafka:Listeners).")]
-    [InlineData("SASL_PLAINTEXT://:19093", "--Tributary:Kafka:Sasl:EnabledMechanisms", "GSSAPI", "Tributary:Kafka:Sasl:EnabledMechanisms names GSSAPI, which this broker does not serve; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.")]
+    [InlineData("SASL_PLAINTEXT://:19093", "--Tributary:Kafka:Sasl:EnabledMechanisms", "GSSAPI", "Tributary:Kafka:Sasl:EnabledMechanisms names GSSAPI, which this broker does not serve; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER.")]
+    [InlineData("SASL_PLAINTEXT://:19098", "--Tributary:Kafka:Sasl:EnabledMechanisms", "OAUTHBEARER", "Tributary:Kafka:Sasl:OAuthBearer:JwksEndpointUrl must name the JWKS endpoint (https://, or a file: URL) whose keys sign the tokens.")]
+    [InlineData("SASL_PLAINTEXT://:19099", "--Tributary:Kafka:Sasl:OAuthBearer:ExpectedIssuer", "https://issuer", "Tributary:Kafka:Sasl:OAuthBearer is set, but EnabledMechanisms does not name OAUTHBEARER.")]
     [InlineData("SSL://:19094", "--Tributary:Kafka:AutoCreateTopics", "true", "Tributary:Kafka:Ssl: a TLS port needs KeystoreLocation, or KeystoreCertificateChain with KeystoreKey.")]
     [InlineData("PLAINTEXT://:19095", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl is set, but no listener is SSL or SASL_SSL (Tributary:Kafka:Listeners).")]
     [InlineData("SSL://:19096", "--Tributary:Kafka:Ssl:KeystoreType", "JKS", "Tributary:Kafka:Ssl: KeystoreType JKS is not served: PKCS12 or PEM (a JKS store converts with keytool -importkeystore -deststoretype PKCS12).")]
