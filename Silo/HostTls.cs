@@ -11,8 +11,9 @@ namespace Tributary.Silo;
 /// <summary>
 /// The TLS settings of the silo's ports: <c>Tributary:Kafka:Ssl</c> for every SSL and SASL_SSL Kafka listener, and
 /// <c>Tributary:SchemaRegistry:Ssl</c>, <c>Tributary:RestProxy:Ssl</c>, <c>Tributary:Connect:Ssl</c> for the HTTP
-/// APIs, each of which serves HTTPS when its section is set. Every section is read and its stores loaded when the host
-/// is built, so that settings which cannot be served, or would be ignored, stop the silo before it starts.
+/// APIs, each of which serves HTTPS when its section is set. Every section is read (an unknown setting is an error) and
+/// its stores loaded when the host is built, so that settings which cannot be served, or would be ignored, stop the
+/// silo before it starts.
 /// </summary>
 internal sealed class HostTls
 {
@@ -24,13 +25,20 @@ internal sealed class HostTls
     private readonly Dictionary<string, TlsOptions> _sections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TlsServer> _servers = new(StringComparer.Ordinal);
 
-    public HostTls(IConfiguration configuration, IReadOnlyList<KafkaListener> listeners)
+    /// <param name="httpPorts">Each HTTP API's section and port (0: the API is off).</param>
+    public HostTls(IConfiguration configuration, IReadOnlyList<KafkaListener> listeners, IReadOnlyDictionary<string, int> httpPorts)
     {
         foreach (var name in new[] { KafkaSection, SchemaRegistry, RestProxy, Connect })
         {
             var section = configuration.GetSection(name);
             if (section.Exists())
             {
+                var known = typeof(TlsOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToList();
+                if (section.GetChildren().FirstOrDefault(c => !known.Contains(c.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+                {
+                    throw new InvalidOperationException($"{name}: {unknown.Key} is not a TLS setting; the settings are {string.Join(", ", known)}.");
+                }
+
                 _sections[name] = section.Get<TlsOptions>() ?? new();
             }
         }
@@ -43,6 +51,19 @@ internal sealed class HostTls
         else if (!kafkaTls && _sections.ContainsKey(KafkaSection))
         {
             throw new InvalidOperationException($"{KafkaSection} is set, but no listener is SSL or SASL_SSL (Tributary:Kafka:Listeners).");
+        }
+
+        if (kafkaTls && listeners.All(l => l.Protocol != SecurityProtocol.Ssl) && TlsSettings.ClientAuth(_sections[KafkaSection]) is not (null or ClientAuthentication.None))
+        {
+            throw new InvalidOperationException($"{KafkaSection}: ClientAuth applies to SSL listeners, and none is SSL: on SASL_SSL, SASL authenticates.");
+        }
+
+        foreach (var (name, port) in httpPorts)
+        {
+            if (port <= 0 && _sections.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"{name} is set, but that API's port is 0 (off).");
+            }
         }
 
         foreach (var (name, options) in _sections)

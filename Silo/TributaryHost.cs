@@ -63,7 +63,6 @@ public static class TributaryHost
             throw new InvalidOperationException(sasl);
         }
 
-        var tls = new HostTls(builder.Configuration, listeners);
 
         builder.Services.AddSingleton(new BrokerIdentity(
             tributary.BrokerId,
@@ -74,6 +73,12 @@ public static class TributaryHost
         var registryPort = tributary.SchemaRegistry.Port;
         var restPort = tributary.RestProxy.Port;
         var connectPort = connect.Port;
+        var tls = new HostTls(builder.Configuration, listeners, new Dictionary<string, int>
+        {
+            [HostTls.SchemaRegistry] = registryPort,
+            [HostTls.RestProxy] = restPort,
+            [HostTls.Connect] = connectPort,
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
@@ -81,14 +86,7 @@ public static class TributaryHost
             foreach (var listener in listeners)
             {
                 ListenOn(kestrel, listener.BindHost, listener.Port, listen =>
-                {
-                    if (listener.IsTls)
-                    {
-                        listen.UseTls(tls.Kafka(kestrel.ApplicationServices));
-                    }
-
-                    listen.UseKafkaListener(listener);
-                });
+                    listen.UseKafkaListener(listener, listener.IsTls ? tls.Kafka(kestrel.ApplicationServices) : null));
             }
 
             if (registryPort > 0)

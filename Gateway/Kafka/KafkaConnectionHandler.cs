@@ -41,26 +41,38 @@ public sealed partial class KafkaConnectionHandler(
     private readonly RateLimitedLog _clientErrors = new();
     private int _connections;
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>
+    /// Counts a new connection against <see cref="KafkaListenerOptions.MaxConnections"/> as it is accepted, before any
+    /// TLS handshake, as Kafka's <c>max.connections</c> does; false (the connection closed, a rate-limited line logged)
+    /// when the silo has as many as it takes. Every admitted connection is <see cref="Leave">left</see> once.
+    /// </summary>
+    public bool TryAdmit(ConnectionContext connection)
     {
-        if (Interlocked.Increment(ref _connections) > options.Value.MaxConnections)
+        if (Interlocked.Increment(ref _connections) <= options.Value.MaxConnections)
         {
-            Interlocked.Decrement(ref _connections);
-            if (_clientErrors.ShouldLog(nameof(LogTooManyConnections), out var suppressed))
-            {
-                LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections, suppressed);
-            }
-
-            connection.Abort();
-            return;
+            return true;
         }
 
+        Interlocked.Decrement(ref _connections);
+        if (_clientErrors.ShouldLog(nameof(LogTooManyConnections), out var suppressed))
+        {
+            LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections, suppressed);
+        }
+
+        connection.Abort();
+        return false;
+    }
+
+    /// <summary>An admitted connection closed.</summary>
+    public void Leave() => Interlocked.Decrement(ref _connections);
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
         var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
         if (connection.Features.Get<KafkaListenerFeature>()?.Listener is not { } listener)
         {
             // An endpoint that does not say which listener it is could be taken for one without authentication.
-            Interlocked.Decrement(ref _connections);
             connection.Abort();
             return;
         }
@@ -120,7 +132,6 @@ public sealed partial class KafkaConnectionHandler(
             }
 
             held.ReleaseAll();
-            Interlocked.Decrement(ref _connections);
             connection.Abort();
         }
     }

@@ -44,6 +44,7 @@ public static class CertificateStores
         // A key read from PEM lives in memory only; PKCS12 bytes give every platform's TLS a key it can use.
         var usable = X509CertificateLoader.LoadPkcs12(leaf.Export(X509ContentType.Pkcs12), null);
         var chain = new X509Certificate2Collection(certificates.Where(c => c.Thumbprint != leaf.Thumbprint).ToArray());
+        leaf.Dispose();
         return SslStreamCertificateContext.Create(usable, chain, offline: true);
     }
 
@@ -64,7 +65,10 @@ public static class CertificateStores
             certificates = X509CertificateLoader.LoadPkcs12CollectionFromFile(Existing(options.TruststoreLocation), options.TruststorePassword);
         }
 
-        return certificates.Count > 0 ? certificates : throw new CryptographicException("The truststore holds no certificate.");
+        // Client certificates are checked against the truststore's roots: an issuing authority alone would trust no one.
+        return certificates.Any(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData))
+            ? certificates
+            : throw new CryptographicException("The truststore holds no self-signed root certificate: add the root that its authorities chain to.");
     }
 
     /// <summary>A store file's path, when it exists: the cryptography's own error for a missing file names neither.</summary>

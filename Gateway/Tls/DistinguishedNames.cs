@@ -56,44 +56,61 @@ public static class DistinguishedNames
 
     private static void AppendAttribute(StringBuilder text, string oid, ReadOnlyMemory<byte> encoded)
     {
-        if (Keywords.TryGetValue(oid, out var keyword) && ReadString(encoded) is { } value)
+        text.Append(Keywords.TryGetValue(oid, out var keyword) ? keyword : oid).Append('=');
+        if (keyword is not null && ReadString(encoded) is { } value)
         {
-            text.Append(keyword).Append('=');
             AppendEscaped(text, value);
         }
         else
         {
-            text.Append(oid).Append("=#").Append(Convert.ToHexStringLower(encoded.Span));
+            // As Java: a value that is not a string, or an attribute RFC 2253 has no keyword for, as its DER in hex.
+            text.Append('#').Append(Convert.ToHexStringLower(encoded.Span));
         }
     }
 
+    /// <summary>The value of a string type Java writes as text; null for other types.</summary>
     private static string? ReadString(ReadOnlyMemory<byte> encoded)
     {
-        var reader = new AsnReader(encoded, AsnEncodingRules.BER);
-        var tag = reader.PeekTag();
-        if (tag.TagClass != TagClass.Universal)
+        var tag = Asn1Tag.Decode(encoded.Span, out _);
+        if (tag.TagClass != TagClass.Universal || tag.IsConstructed)
         {
             return null;
         }
 
-        return (UniversalTagNumber)tag.TagValue switch
+        var type = (UniversalTagNumber)tag.TagValue;
+        if (type is not (UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String
+            or UniversalTagNumber.BMPString or UniversalTagNumber.T61String))
         {
-            UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String
-                or UniversalTagNumber.BMPString or UniversalTagNumber.T61String or UniversalTagNumber.VisibleString
-                => reader.ReadCharacterString((UniversalTagNumber)tag.TagValue),
-            _ => null,
-        };
+            return null;
+        }
+
+        try
+        {
+            return new AsnReader(encoded, AsnEncodingRules.BER).ReadCharacterString(type);
+        }
+        catch (AsnContentException)
+        {
+            // Authorities have written characters a PrintableString may not hold ('@', '_'); Java reads them anyway.
+            AsnDecoder.ReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out var start, out var length, out _);
+            var content = encoded.Span.Slice(start, length);
+            return type == UniversalTagNumber.BMPString ? Encoding.BigEndianUnicode.GetString(content)
+                : type == UniversalTagNumber.UTF8String ? Encoding.UTF8.GetString(content)
+                : Encoding.Latin1.GetString(content);
+        }
     }
 
-    /// <summary>RFC 2253's escapes: the special characters, a leading space or '#', a trailing space.</summary>
+    /// <summary>
+    /// RFC 2253's escapes as Java writes them: the special characters (with '=' and '#') anywhere, and every leading
+    /// and trailing space.
+    /// </summary>
     private static void AppendEscaped(StringBuilder text, string value)
     {
+        var leading = value.Length - value.TrimStart(' ').Length;
+        var trailingFrom = value.TrimEnd(' ').Length;
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (c is ',' or '+' or '"' or '\\' or '<' or '>' or ';'
-                || (i == 0 && c is ' ' or '#')
-                || (i == value.Length - 1 && c == ' '))
+            if (c is ',' or '=' or '+' or '<' or '>' or '#' or ';' or '"' or '\\' || (c == ' ' && (i < leading || i >= trailingFrom)))
             {
                 text.Append('\\');
             }

@@ -3,8 +3,9 @@ namespace Tributary.Gateway.Tls;
 /// <summary>
 /// What was loaded from a store file, loaded again when the file changes, so that a renewed certificate is served
 /// without a restart (as Kafka's dynamic keystore update does, here on the file alone). A handshake looks at the file at
-/// most once per <see cref="CheckInterval"/>; a new file that cannot be loaded (half written, a wrong password) leaves
-/// the last good one in use, and is tried again at the next check. Inline PEM text never changes. Thread-safe.
+/// most once per <see cref="CheckInterval"/>, and compares its bytes (a copy may keep the old file's time and length);
+/// a new file that cannot be loaded (half written, a wrong password) leaves the last good one in use, is reported once,
+/// and is tried again when its bytes change. Inline PEM text never changes. Thread-safe.
 /// </summary>
 public sealed class ReloadingStore<T>
     where T : class
@@ -17,7 +18,7 @@ public sealed class ReloadingStore<T>
     private readonly Action<Exception> _failed;
     private readonly Lock _reloading = new();
     private T _current;
-    private (DateTime Written, long Length) _loadedVersion;
+    private byte[] _seenVersion;
     private long _lastCheck;
 
     /// <summary>Loads at once: a store that cannot be loaded at start stops the start.</summary>
@@ -27,7 +28,7 @@ public sealed class ReloadingStore<T>
         _path = string.IsNullOrWhiteSpace(path) ? null : path;
         _time = time;
         _failed = failed;
-        _loadedVersion = Version();
+        _seenVersion = Version();
         _current = load();
         _lastCheck = time.GetTimestamp();
     }
@@ -57,15 +58,15 @@ public sealed class ReloadingStore<T>
 
             Volatile.Write(ref _lastCheck, _time.GetTimestamp());
             var version = Version();
-            if (version == _loadedVersion)
+            if (version.AsSpan().SequenceEqual(_seenVersion))
             {
                 return;
             }
 
+            _seenVersion = version;
             try
             {
                 Volatile.Write(ref _current, _load());
-                _loadedVersion = version;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
             {
@@ -74,14 +75,21 @@ public sealed class ReloadingStore<T>
         }
     }
 
-    private (DateTime, long) Version()
+    /// <summary>A digest of the file's bytes; empty when there is no file, or it cannot be read now.</summary>
+    private byte[] Version()
     {
         if (_path is null)
         {
-            return default;
+            return [];
         }
 
-        var file = new FileInfo(_path);
-        return file.Exists ? (file.LastWriteTimeUtc, file.Length) : default;
+        try
+        {
+            return System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 }

@@ -13,6 +13,8 @@ namespace Tributary.Gateway.Tls;
 /// </summary>
 public sealed partial class SslPrincipalMapper
 {
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
     private readonly IReadOnlyList<Rule> _rules;
 
     private SslPrincipalMapper(IReadOnlyList<Rule> rules) => _rules = rules;
@@ -32,12 +34,21 @@ public sealed partial class SslPrincipalMapper
 
             if (rule.Groups[1].Success)
             {
-                parsed.Add(new Rule(null, "", false, false));
+                parsed.Add(new Rule(null, null, "", false, false));
             }
             else if (rule.Groups[2].Success)
             {
+                var pattern = rule.Groups[2].Value;
+                var regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+                // .NET numbers named groups after the others, Java in order: $n would name another group here.
+                if (regex.GetGroupNames().Any(name => !int.TryParse(name, out _)))
+                {
+                    throw new ArgumentException($"Invalid rule: `{text}`: named groups are not served; use numbered ones.");
+                }
+
                 parsed.Add(new Rule(
-                    new Regex(rule.Groups[2].Value, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)),
+                    regex,
+                    new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant, MatchTimeout),
                     rule.Groups[4].Value,
                     rule.Groups[6].Value == "L",
                     rule.Groups[6].Value == "U"));
@@ -70,17 +81,18 @@ public sealed partial class SslPrincipalMapper
     [GeneratedRegex(@"\s*((DEFAULT)|RULE:((\\.|[^\\/])*)/((\\.|[^\\/])*)/([LU]?).*?|(.*?))\s*(,\s*|$)")]
     private static partial Regex Splitter();
 
-    private sealed record Rule(Regex? Pattern, string Replacement, bool Lower, bool Upper)
+    /// <param name="Pattern">The rule's pattern, for the replacement; null for DEFAULT.</param>
+    /// <param name="Whole">The pattern anchored at both ends: whether it matches the whole name, as Java's <c>matches()</c>.</param>
+    private sealed record Rule(Regex? Pattern, Regex? Whole, string Replacement, bool Lower, bool Upper)
     {
         public string? Apply(string name)
         {
-            if (Pattern is null)
+            if (Pattern is null || Whole is null)
             {
                 return name;
             }
 
-            var whole = Pattern.Match(name);
-            if (!whole.Success || whole.Index != 0 || whole.Length != name.Length)
+            if (!Whole.IsMatch(name))
             {
                 return null;
             }

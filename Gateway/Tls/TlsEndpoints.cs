@@ -11,20 +11,21 @@ namespace Tributary.Gateway.Tls;
 public static class TlsEndpoints
 {
     /// <summary>
-    /// Serves <paramref name="endpoint"/> over TLS as <paramref name="server"/> says. A client certificate that no
-    /// principal mapping rule applies to closes the connection, as a failed authentication does in Kafka.
+    /// Serves <paramref name="endpoint"/> over TLS as <paramref name="server"/> says. Where TLS
+    /// <paramref name="authenticatesClients"/>, a client certificate that no principal mapping rule applies to closes
+    /// the connection, as a failed authentication does in Kafka; elsewhere (SASL_SSL) no certificate is asked for.
     /// </summary>
-    public static ListenOptions UseTls(this ListenOptions endpoint, TlsServer server)
+    public static ListenOptions UseTls(this ListenOptions endpoint, TlsServer server, bool authenticatesClients = true)
     {
         endpoint.UseHttps(new TlsHandshakeCallbackOptions
         {
-            OnConnection = _ => ValueTask.FromResult(server.HandshakeOptions()),
+            OnConnection = _ => ValueTask.FromResult(server.HandshakeOptions(authenticatesClients)),
             HandshakeTimeout = TlsServer.HandshakeTimeout,
         });
         endpoint.Use(next => connection =>
         {
             string? principal = null;
-            if (connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate)
+            if (authenticatesClients && connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate)
             {
                 principal = server.PrincipalOf(certificate);
                 if (principal is null)

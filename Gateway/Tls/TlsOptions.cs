@@ -50,7 +50,7 @@ public sealed class TlsOptions
     /// <summary><c>ssl.principal.mapping.rules</c>: how a client certificate's subject becomes a principal's name.</summary>
     public string PrincipalMappingRules { get; set; } = "DEFAULT";
 
-    /// <summary>Whether anything names a keystore: the port serves TLS.</summary>
+    /// <summary>Whether anything names a keystore.</summary>
     public bool HasKeystore => !string.IsNullOrWhiteSpace(KeystoreLocation) || !string.IsNullOrWhiteSpace(KeystoreCertificateChain);
 
     /// <summary>Whether anything names trusted certificates.</summary>

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
@@ -7,34 +8,33 @@ namespace Tributary.Gateway.Tls;
 
 /// <summary>
 /// The server side of TLS on one port, from its <see cref="TlsOptions"/>: the handshake settings of each connection
-/// (the keystore's current certificate, the enabled protocols, whether a client certificate is asked for), the check
-/// of a client certificate against the truststore, and the principal it maps to. Settings that cannot be served, or
-/// would be ignored, are refused by <see cref="Create"/> with the setting's name.
+/// (the keystore's current certificate, the enabled protocols, whether a client certificate is asked for, and the chain
+/// policy it is checked with: the truststore's roots, the clientAuth purpose, nothing fetched from the network), and the
+/// principal a client certificate maps to. Settings that cannot be served, or would be ignored, are refused by
+/// <see cref="Create"/> with the setting's name.
 /// </summary>
 public sealed partial class TlsServer
 {
+    /// <summary>The extended key usage a client certificate must allow, when it names its usages (as Java checks).</summary>
+    private static readonly Oid ClientAuthenticationUsage = new("1.3.6.1.5.5.7.3.2");
+
     private readonly ReloadingStore<SslStreamCertificateContext> _keystore;
     private readonly ReloadingStore<X509Certificate2Collection>? _truststore;
     private readonly SslPrincipalMapper _mapper;
     private readonly ILogger _logger;
     private readonly RefusalLog _refusals;
 
-    private TlsServer(TlsOptions options, ClientAuthentication clientAuth, SslProtocols protocols, SslPrincipalMapper mapper, ILogger logger, TimeProvider time)
+    private TlsServer(
+        ReloadingStore<SslStreamCertificateContext> keystore, ReloadingStore<X509Certificate2Collection>? truststore, ClientAuthentication clientAuth,
+        SslProtocols protocols, SslPrincipalMapper mapper, ILogger logger, TimeProvider time)
     {
+        _keystore = keystore;
+        _truststore = truststore;
         ClientAuth = clientAuth;
         Protocols = protocols;
         _mapper = mapper;
         _logger = logger;
         _refusals = new RefusalLog(time);
-        _keystore = new ReloadingStore<SslStreamCertificateContext>(
-            () => CertificateStores.LoadKeystore(options), options.KeystoreCertificateChain is null ? options.KeystoreLocation : null, time,
-            e => LogReloadFailed(logger, "keystore", options.KeystoreLocation, e.Message));
-        if (options.HasTruststore)
-        {
-            _truststore = new ReloadingStore<X509Certificate2Collection>(
-                () => CertificateStores.LoadTruststore(options), options.TruststoreCertificates is null ? options.TruststoreLocation : null, time,
-                e => LogReloadFailed(logger, "truststore", options.TruststoreLocation, e.Message));
-        }
     }
 
     public ClientAuthentication ClientAuth { get; }
@@ -52,41 +52,12 @@ public sealed partial class TlsServer
     {
         InvalidOperationException Invalid(string reason) => new($"{section}: {reason}");
 
-        foreach (var (setting, type) in new[] { ("KeystoreType", options.KeystoreType), ("TruststoreType", options.TruststoreType) })
+        if (TlsSettings.Invalid(options) is { } reason)
         {
-            if (!CertificateStores.IsPem(type) && !CertificateStores.IsPkcs12(type))
-            {
-                throw Invalid($"{setting} {type} is not served: PKCS12 or PEM (a JKS store converts with keytool -importkeystore -deststoretype PKCS12).");
-            }
+            throw Invalid(reason);
         }
 
-        if (!options.HasKeystore)
-        {
-            throw Invalid("a TLS port needs KeystoreLocation, or KeystoreCertificateChain with KeystoreKey.");
-        }
-
-        if (!string.IsNullOrEmpty(options.KeyPassword) && CertificateStores.IsPkcs12(options.KeystoreType) && options.KeystoreCertificateChain is null)
-        {
-            throw Invalid("KeyPassword is for an encrypted PEM key; a PKCS12 keystore takes KeystorePassword.");
-        }
-
-        var clientAuth = options.ClientAuth.Trim().ToLowerInvariant() switch
-        {
-            "none" => ClientAuthentication.None,
-            "requested" => ClientAuthentication.Requested,
-            "required" => ClientAuthentication.Required,
-            _ => throw Invalid($"ClientAuth '{options.ClientAuth}' is not none, requested or required."),
-        };
-        if (clientAuth == ClientAuthentication.None && options.HasTruststore)
-        {
-            throw Invalid("a truststore is set, but ClientAuth is none: no client certificate would be checked against it.");
-        }
-
-        if (clientAuth != ClientAuthentication.None && !options.HasTruststore)
-        {
-            throw Invalid($"ClientAuth {options.ClientAuth} needs TruststoreLocation or TruststoreCertificates to check client certificates against.");
-        }
-
+        var clientAuth = TlsSettings.ClientAuth(options) ?? throw Invalid($"ClientAuth '{options.ClientAuth}' is not none, requested or required.");
         var protocols = SslProtocols.None;
         foreach (var name in options.EnabledProtocols.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
@@ -113,36 +84,73 @@ public sealed partial class TlsServer
             throw Invalid($"PrincipalMappingRules: {e.Message}");
         }
 
-        if (clientAuth == ClientAuthentication.None && options.PrincipalMappingRules.Trim() != "DEFAULT")
-        {
-            throw Invalid("PrincipalMappingRules are set, but ClientAuth is none: no client certificate would be mapped.");
-        }
+        time ??= TimeProvider.System;
+        var keystore = Load("keystore", options.KeystoreLocation, () => new ReloadingStore<SslStreamCertificateContext>(
+            () => CertificateStores.LoadKeystore(options), options.KeystoreCertificateChain is null ? options.KeystoreLocation : null, time,
+            e => LogReloadFailed(logger, "keystore", options.KeystoreLocation, e.Message)));
+        var truststore = !options.HasTruststore ? null : Load("truststore", options.TruststoreLocation, () => new ReloadingStore<X509Certificate2Collection>(
+            () => CertificateStores.LoadTruststore(options), options.TruststoreCertificates is null ? options.TruststoreLocation : null, time,
+            e => LogReloadFailed(logger, "truststore", options.TruststoreLocation, e.Message)));
+        return new TlsServer(keystore, truststore, clientAuth, protocols, mapper, logger, time);
 
-        try
+        T Load<T>(string store, string? path, Func<T> load)
         {
-            return new TlsServer(options, clientAuth, protocols, mapper, logger, time ?? TimeProvider.System);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw Invalid($"the keystore or truststore cannot be read: {e.Message}");
+            try
+            {
+                return load();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
+            {
+                throw Invalid($"the {store} {path ?? "(inline PEM)"} cannot be read: {e.Message}");
+            }
         }
     }
 
-    /// <summary>A connection's handshake settings, with the keystore as it is now.</summary>
-    public SslServerAuthenticationOptions HandshakeOptions() => new()
+    /// <summary>
+    /// A connection's handshake settings, with the stores as they are now. Without <paramref name="authenticatesClients"/>
+    /// (a SASL_SSL listener, where SASL authenticates) no client certificate is asked for.
+    /// </summary>
+    public SslServerAuthenticationOptions HandshakeOptions(bool authenticatesClients = true)
     {
-        ServerCertificateContext = _keystore.Current,
-        EnabledSslProtocols = Protocols,
-        ClientCertificateRequired = ClientAuth != ClientAuthentication.None,
-        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        RemoteCertificateValidationCallback = (_, certificate, chain, _) => Accepts(certificate, chain),
-    };
+        var asks = authenticatesClients && ClientAuth != ClientAuthentication.None;
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = _keystore.Current,
+            EnabledSslProtocols = Protocols,
+            ClientCertificateRequired = asks,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = asks ? ClientChainPolicy() : null,
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => !asks || Accepts(certificate, errors),
+        };
+    }
 
     /// <summary>
-    /// Whether a client may go on with <paramref name="certificate"/>: none, unless one is required; one that chains to
-    /// the truststore. As Java's TLS does, a certificate that was only asked for must still be good when given.
+    /// How a client certificate is checked: it must chain to a root of the truststore and allow client authentication,
+    /// and nothing is fetched from the addresses a certificate names (a client could otherwise make the broker call out).
     /// </summary>
-    public bool Accepts(X509Certificate? certificate, X509Chain? sent)
+    public X509ChainPolicy ClientChainPolicy()
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
+        policy.ApplicationPolicy.Add(ClientAuthenticationUsage);
+        if (_truststore is not null)
+        {
+            policy.CustomTrustStore.AddRange(_truststore.Current);
+        }
+
+        return policy;
+    }
+
+    /// <summary>
+    /// Whether a client may go on, given its certificate and what checking it with <see cref="ClientChainPolicy"/>
+    /// found: no certificate, unless one is required; one that passed. As Java's TLS does, a certificate that was only
+    /// asked for must still be good when given.
+    /// </summary>
+    public bool Accepts(X509Certificate? certificate, SslPolicyErrors errors)
     {
         if (certificate is null)
         {
@@ -155,47 +163,35 @@ public sealed partial class TlsServer
             return true;
         }
 
-        if (_truststore is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_truststore.Current);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (sent is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
-            foreach (var element in sent.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        if (chain.Build(leaf))
+        if (errors == SslPolicyErrors.None)
         {
             return true;
         }
 
-        Refused("gave a certificate that does not chain to the truststore");
+        Refused("gave a certificate that does not chain to the truststore, or is not for client authentication");
         return false;
     }
 
     /// <summary>
     /// The principal of a client certificate, <c>User:</c> and the name the mapping rules give its subject, or null
-    /// when no rule applies (Kafka then fails the authentication).
+    /// when no rule applies (Kafka then fails the authentication) or the subject cannot be read.
     /// </summary>
     public string? PrincipalOf(X509Certificate2 certificate)
     {
-        var subject = DistinguishedNames.Rfc2253(certificate.SubjectName);
-        if (_mapper.Map(subject) is { } name)
+        try
         {
-            return "User:" + name;
+            if (_mapper.Map(DistinguishedNames.Rfc2253(certificate.SubjectName)) is { } name)
+            {
+                return "User:" + name;
+            }
+
+            Refused("gave a certificate whose subject no principal mapping rule applies to");
+        }
+        catch (Exception e) when (e is System.Formats.Asn1.AsnContentException or System.Text.RegularExpressions.RegexMatchTimeoutException or CryptographicException)
+        {
+            Refused($"gave a certificate whose subject cannot be mapped ({e.GetType().Name})");
         }
 
-        Refused("gave a certificate whose subject no principal mapping rule applies to");
         return null;
     }
 

@@ -1,15 +1,53 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Gateway.Tls;
 
 namespace Tributary.Gateway.Kafka.Listeners;
 
-/// <summary>Serves a Kafka listener on a Kestrel endpoint: each connection is told its listener, then handled as Kafka.</summary>
+/// <summary>
+/// Serves a Kafka listener on a Kestrel endpoint: each connection is counted against the silo's connection limit as it
+/// is accepted, then (on SSL and SASL_SSL) goes through its TLS handshake, is told its listener, and is handled as Kafka.
+/// </summary>
 public static class KafkaListenerEndpoints
 {
-    public static IConnectionBuilder UseKafkaListener(this IConnectionBuilder endpoint, KafkaListener listener) => endpoint
-        .Use(next => connection =>
+    public static ListenOptions UseKafkaListener(this ListenOptions endpoint, KafkaListener listener, TlsServer? tls)
+    {
+        if (listener.IsTls != tls is not null)
         {
-            connection.Features.Set(new KafkaListenerFeature(listener));
-            return next(connection);
-        })
-        .UseConnectionHandler<KafkaConnectionHandler>();
+            throw new ArgumentException($"Listener {listener.Name} is {KafkaListeners.Name(listener.Protocol)}: TLS settings are needed for SSL and SASL_SSL alone.", nameof(tls));
+        }
+
+        var handler = endpoint.ApplicationServices.GetRequiredService<KafkaConnectionHandler>();
+        endpoint.Use(next => async connection =>
+        {
+            if (!handler.TryAdmit(connection))
+            {
+                return;
+            }
+
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                handler.Leave();
+            }
+        });
+        if (tls is not null)
+        {
+            // On SASL_SSL the principal is SASL's: a client certificate neither names nor refuses it.
+            endpoint.UseTls(tls, authenticatesClients: listener.Protocol == SecurityProtocol.Ssl);
+        }
+
+        endpoint
+            .Use(next => connection =>
+            {
+                connection.Features.Set(new KafkaListenerFeature(listener));
+                return next(connection);
+            })
+            .UseConnectionHandler<KafkaConnectionHandler>();
+        return endpoint;
+    }
 }

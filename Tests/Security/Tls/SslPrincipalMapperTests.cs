@@ -16,6 +16,8 @@ public sealed class SslPrincipalMapperTests
     [InlineData("RULE:^CN=(.*?),OU=(.*)$/$1-$3/", "CN=a,OU=b", "a-$3")]
     [InlineData("RULE:^CN=(.*?),OU=(.*)$/$12/", "CN=a,OU=b", "a2")]
     [InlineData("  RULE:^CN=(x)$/$1/L ,  DEFAULT  ", "CN=y", "CN=y")]
+    [InlineData("RULE:CN=(.*?)/$1/", "CN=duke", "duke")]
+    [InlineData("RULE:CN=(.*?),OU=(eng|engineering)/$1 of $2/", "CN=duke,OU=engineering", "duke of engineering")]
     public void TheFirstRuleThatApplies_NamesThePrincipal(string rules, string distinguishedName, string expected)
     {
         Assert.Equal(expected, SslPrincipalMapper.Parse(rules).Map(distinguishedName));
@@ -32,6 +34,7 @@ public sealed class SslPrincipalMapperTests
     [InlineData("RULE:^CN=(.*)$/$1")]
     [InlineData("RULE:^CN=(.*)$/$1/X")]
     [InlineData("FOO")]
+    [InlineData("RULE:^CN=(?<user>[^,]+),OU=([^,]+)$/$1/")]
     public void WhatIsNeitherForm_IsRefused(string rules)
     {
         Assert.Throws<ArgumentException>(() => SslPrincipalMapper.Parse(rules));

@@ -82,7 +82,9 @@ public sealed class KafkaListenersTests
     [InlineData("SSL://:19094", "--Tributary:Kafka:AutoCreateTopics", "true", "Tributary:Kafka:Ssl: a TLS port needs KeystoreLocation, or KeystoreCertificateChain with KeystoreKey.")]
     [InlineData("PLAINTEXT://:19095", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl is set, but no listener is SSL or SASL_SSL (Tributary:Kafka:Listeners).")]
     [InlineData("SSL://:19096", "--Tributary:Kafka:Ssl:KeystoreType", "JKS", "Tributary:Kafka:Ssl: KeystoreType JKS is not served: PKCS12 or PEM (a JKS store converts with keytool -importkeystore -deststoretype PKCS12).")]
-    [InlineData("SSL://:19097", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl: the keystore or truststore cannot be read: /nowhere.p12 does not exist.")]
+    [InlineData("SSL://:19097", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl: the keystore /nowhere.p12 cannot be read: /nowhere.p12 does not exist.")]
+    [InlineData("SSL://:19100", "--Tributary:Kafka:Ssl:KeystorLocation", "/typo.p12", "Tributary:Kafka:Ssl: KeystorLocation is not a TLS setting; the settings are KeystoreType, KeystoreLocation, KeystorePassword, KeyPassword, KeystoreCertificateChain, KeystoreKey, TruststoreType, TruststoreLocation, TruststorePassword, TruststoreCertificates, ClientAuth, EnabledProtocols, PrincipalMappingRules.")]
+    [InlineData("SASL_SSL://:19101", "--Tributary:Kafka:Ssl:ClientAuth", "required", "Tributary:Kafka:Ssl: ClientAuth applies to SSL listeners, and none is SSL: on SASL_SSL, SASL authenticates.")]
     public void ASiloWithSettingsItWouldNotHonour_DoesNotStart(string listeners, string setting, string value, string reason)
     {
         var e = Assert.Throws<InvalidOperationException>(() => Tributary.Silo.TributaryHost.Build(["--Tributary:Kafka:Listeners", listeners, setting, value]));

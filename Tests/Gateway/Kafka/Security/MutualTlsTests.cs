@@ -12,7 +12,7 @@ namespace Tributary.Tests.Gateway.Kafka.Security;
 /// An SSL listener with Kafka's mutual TLS settings (<c>ssl.client.auth=required</c>, a PKCS12 keystore, a PEM
 /// truststore, <c>ssl.enabled.protocols=TLSv1.2</c>, <c>ssl.principal.mapping.rules</c> that accept the service users'
 /// organisational unit alone): a client whose certificate the authority issued produces and consumes; one without a
-/// certificate, with one no trusted authority issued, or with one no mapping rule applies to, cannot connect.
+/// certificate, with one no trusted authority issued, one for servers, or one no mapping rule applies to is refused.
 /// </summary>
 public sealed class MutualTlsTests(MutualTlsTests.MutualTlsBroker broker) : IClassFixture<MutualTlsTests.MutualTlsBroker>
 {
@@ -92,28 +92,39 @@ public sealed class MutualTlsTests(MutualTlsTests.MutualTlsBroker broker) : ICla
     }
 
     [Fact]
-    public void AClientWithoutACertificate_CannotConnect()
+    public async Task AClientWithoutACertificate_IsRefused()
     {
         var error = ClientErrors.First(WithCertificate(null, "none"));
 
         Assert.True(error.Code is ErrorCode.Local_Ssl or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown, error.ToString());
-        AssertNoMetadata(WithCertificate(null, "none"));
+        await AssertHandshakeRefusedAsync(null);
     }
 
     [Fact]
-    public void AClientWithACertificateNoTrustedAuthorityIssued_CannotConnect()
+    public async Task AClientWithACertificateNoTrustedAuthorityIssued_IsRefused()
     {
-        var config = WithCertificate(TestCertificates.SelfSigned("CN=Mallory,OU=ServiceUsers,O=Acme,C=US"), "mallory");
+        var mallory = TestCertificates.SelfSigned("CN=Mallory,OU=ServiceUsers,O=Acme,C=US");
 
-        AssertNoMetadata(config);
+        AssertNoMetadata(WithCertificate(mallory, "mallory"));
+        await AssertHandshakeRefusedAsync(mallory);
     }
 
     [Fact]
-    public void AClientWhoseCertificateNoMappingRuleAppliesTo_CannotConnect()
+    public async Task AServerCertificateOfTheAuthority_IsNoClientCertificate()
     {
-        var config = WithCertificate(broker.Certificates.IssueClient("CN=Eve,OU=Contractors,O=Acme,C=US"), "eve");
+        var server = broker.Certificates.Issue("CN=Alice,OU=ServiceUsers,O=Acme,C=US", server: true);
 
-        AssertNoMetadata(config);
+        AssertNoMetadata(WithCertificate(server, "server-as-client"));
+        await AssertHandshakeRefusedAsync(server);
+    }
+
+    [Fact]
+    public async Task AClientWhoseCertificateNoMappingRuleAppliesTo_IsRefused()
+    {
+        var eve = broker.Certificates.IssueClient("CN=Eve,OU=Contractors,O=Acme,C=US");
+
+        AssertNoMetadata(WithCertificate(eve, "eve"));
+        await AssertHandshakeRefusedAsync(eve);
     }
 
     [Fact]
@@ -122,8 +133,36 @@ public sealed class MutualTlsTests(MutualTlsTests.MutualTlsBroker broker) : ICla
         var alice = broker.Certificates.IssueClient("CN=Alice,OU=ServiceUsers,O=Acme,C=US");
 
         Assert.Equal(SslProtocols.Tls12, await NegotiateAsync(alice, SslProtocols.Tls12 | SslProtocols.Tls13));
-        await Assert.ThrowsAnyAsync<Exception>(() => NegotiateAsync(alice, SslProtocols.Tls13));
+        await Assert.ThrowsAsync<AuthenticationException>(() => NegotiateAsync(alice, SslProtocols.Tls13));
     }
+
+    /// <summary>
+    /// The broker refuses the client: its handshake fails, or (as a .NET server checks a client certificate once the
+    /// handshake is done) the connection is closed before a byte is answered.
+    /// </summary>
+    private async Task AssertHandshakeRefusedAsync(X509Certificate2? certificate)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("localhost", broker.SslPort);
+        await using var tls = new SslStream(tcp.GetStream());
+        try
+        {
+            await tls.AuthenticateAsClientAsync(Options(certificate, SslProtocols.Tls12));
+            var read = await tls.ReadAsync(new byte[1]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(0, read);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+        }
+    }
+
+    private static SslClientAuthenticationOptions Options(X509Certificate2? certificate, SslProtocols offered) => new()
+    {
+        TargetHost = "localhost",
+        EnabledSslProtocols = offered,
+        ClientCertificates = certificate is null ? null : [certificate],
+        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+    };
 
     private static void AssertNoMetadata(ClientConfig config)
     {
@@ -137,13 +176,7 @@ public sealed class MutualTlsTests(MutualTlsTests.MutualTlsBroker broker) : ICla
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("localhost", broker.SslPort);
         await using var tls = new SslStream(tcp.GetStream());
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            EnabledSslProtocols = offered,
-            ClientCertificates = [certificate],
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        });
+        await tls.AuthenticateAsClientAsync(Options(certificate, offered));
         return tls.SslProtocol;
     }
 }
