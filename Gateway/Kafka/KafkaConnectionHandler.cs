@@ -79,7 +79,7 @@ public sealed partial class KafkaConnectionHandler(
 
         // On an SSL listener the principal is the client certificate's; on a SASL one, SASL's.
         var certificatePrincipal = connection.Features.Get<TlsPrincipalFeature>()?.Principal;
-        var session = new KafkaSession(name, clientHost, listener.Name, listener.IsSasl ? new SaslGate(mechanisms) : null, certificatePrincipal);
+        var session = new KafkaSession(name, clientHost, listener.Name, listener.IsSasl ? new SaslGate(mechanisms, TimeProvider.System, saslOptions.Value.ConnectionsMaxReauthMs) : null, certificatePrincipal);
 
         // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown
         // timeout: an idle client would otherwise hold the whole shutdown that long.
@@ -251,6 +251,17 @@ public sealed partial class KafkaConnectionHandler(
             return false;
         }
 
+        if (session.Sasl is { IsExpired: true } && key is not (ApiKey.SaslHandshake or ApiKey.SaslAuthenticate))
+        {
+            // KIP-368: a session the client let lapse without authenticating again ends at its next request.
+            if (_clientErrors.ShouldLog(nameof(LogSessionExpired), out var suppressed))
+            {
+                LogSessionExpired(logger, connection, key, suppressed);
+            }
+
+            return false;
+        }
+
         if (!ApiMessages.IsKnown(key) || !apis.TryGet(key, out var handler))
         {
             if (_clientErrors.ShouldLog(nameof(LogUnknownApi), out var suppressed))
@@ -292,7 +303,7 @@ public sealed partial class KafkaConnectionHandler(
         body.Read(ref reader, version);
         var request = new KafkaRequest(
             key, version, correlationId, header.ClientId, body, connection, session.ClientHost, session.Listener, session.Principal);
-        if (session.Sasl is { IsAuthenticated: false } sasl && key != ApiKey.ApiVersions)
+        if (session.Sasl is { } sasl && ((!sasl.IsAuthenticated && key != ApiKey.ApiVersions) || sasl.Reauthenticates(key)))
         {
             return await AuthenticateAsync(sasl, request, frame, held, output, session, cancellation);
         }

@@ -9,8 +9,11 @@ public interface ISaslExchange
     ValueTask<SaslStep> EvaluateAsync(ReadOnlyMemory<byte> clientToken);
 }
 
-/// <summary>What one client token led to: a token back, and (when the exchange is over) the principal or the failure.</summary>
-public sealed record SaslStep(byte[] ServerToken, string? Principal = null, string? Failure = null)
+/// <summary>
+/// What one client token led to: a token back, and (when the exchange is over) the principal, with when its credential
+/// expires if it does (an OAUTHBEARER token), or the failure.
+/// </summary>
+public sealed record SaslStep(byte[] ServerToken, string? Principal = null, string? Failure = null, DateTimeOffset? CredentialExpires = null)
 {
     public bool IsComplete => Principal is not null;
 

@@ -24,6 +24,12 @@ public sealed class KafkaSaslOptions
     /// </summary>
     public Dictionary<string, string> PlainUsers { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Kafka's <c>connections.max.reauth.ms</c> (KIP-368): how long an authentication lasts before the client must
+    /// authenticate again on its connection (an OAUTHBEARER one no longer than its token); 0, the default, for ever.
+    /// </summary>
+    public long ConnectionsMaxReauthMs { get; set; }
+
     /// <summary>How OAUTHBEARER tokens are checked (<c>Tributary:Kafka:Sasl:OAuthBearer</c>).</summary>
     public OAuthBearerOptions OAuthBearer { get; set; } = new();
 

@@ -38,7 +38,7 @@ public sealed class OAuthBearerExchange(OAuthBearerOptions options, JwksKeys key
             return SaslStep.Failed(Malformed);
         }
 
-        if (await ValidateAsync(token) is not { } principal)
+        if (await ValidateAsync(token) is not ({ } principal, var expires))
         {
             _error = InvalidToken;
             return new SaslStep(Encoding.UTF8.GetBytes(InvalidToken));
@@ -46,11 +46,11 @@ public sealed class OAuthBearerExchange(OAuthBearerOptions options, JwksKeys key
 
         return authorizationId.Length > 0 && authorizationId != principal
             ? SaslStep.Failed($"Authentication failed: Client requested an authorization id ({authorizationId}) that is different from the token's principal name ({principal})")
-            : new SaslStep([], Principal: "User:" + principal);
+            : new SaslStep([], Principal: "User:" + principal, CredentialExpires: expires);
     }
 
-    /// <summary>The principal's name, or null when the token is not one to accept.</summary>
-    private async ValueTask<string?> ValidateAsync(string token)
+    /// <summary>The principal's name and when the token expires, or nulls when the token is not one to accept.</summary>
+    private async ValueTask<(string? Principal, DateTimeOffset Expires)> ValidateAsync(string token)
     {
         JsonWebToken parsed;
         try
@@ -59,7 +59,7 @@ public sealed class OAuthBearerExchange(OAuthBearerOptions options, JwksKeys key
         }
         catch (ArgumentException)
         {
-            return null;
+            return default;
         }
 
         var audiences = options.Audiences();
@@ -80,10 +80,12 @@ public sealed class OAuthBearerExchange(OAuthBearerOptions options, JwksKeys key
         });
         if (!result.IsValid)
         {
-            return null;
+            return default;
         }
 
-        return parsed.TryGetPayloadValue<string>(options.SubClaimName, out var subject) && !string.IsNullOrWhiteSpace(subject) ? subject : null;
+        return parsed.TryGetPayloadValue<string>(options.SubClaimName, out var subject) && !string.IsNullOrWhiteSpace(subject)
+            ? (subject, new DateTimeOffset(parsed.ValidTo, TimeSpan.Zero))
+            : default;
     }
 
     /// <summary>The token's times against this broker's clock (a test's, or the system's), with the leeway.</summary>

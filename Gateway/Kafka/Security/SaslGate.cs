@@ -7,14 +7,25 @@ namespace Tributary.Gateway.Kafka.Security;
 /// first, then SaslHandshake names a mechanism, then SaslAuthenticate requests carry its tokens (or, after a v0
 /// handshake, raw length-prefixed tokens, as before KIP-152) until the exchange completes. Any other request before
 /// that closes the connection, as does a refused mechanism or a failed exchange once its answer is sent.
+/// <para>With <c>connections.max.reauth.ms</c> (KIP-368) an authentication lasts that long at most (less when its
+/// credential, an OAUTHBEARER token, expires sooner), as SaslAuthenticate v1+ tells the client; before then the client
+/// authenticates again on the same connection (SaslHandshake v1 with the same mechanism, then SaslAuthenticate, for the
+/// same principal), and a connection that lets it lapse is closed at its next request.</para>
 /// Not thread-safe: one per connection, used by its request loop.
 /// </summary>
-public sealed class SaslGate(SaslMechanisms mechanisms)
+public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long maxReauthMs)
 {
     private ISaslExchange? _exchange;
     private bool _rawTokens;
     private bool _handshaken;
+    private bool _reauthenticating;
+    private long? _expiresAt;
     private volatile string? _principal;
+
+    public SaslGate(SaslMechanisms mechanisms)
+        : this(mechanisms, TimeProvider.System, 0)
+    {
+    }
 
     /// <summary>
     /// The authenticated principal (<c>User:name</c>), or null while the connection is not authenticated. Volatile: the
@@ -37,6 +48,9 @@ public sealed class SaslGate(SaslMechanisms mechanisms)
     /// <summary>After a SaslHandshake v0, the next frame is a raw SASL token, not a Kafka request.</summary>
     public bool AwaitsRawToken => _rawTokens && !IsAuthenticated;
 
+    /// <summary>Whether the authenticated session lapsed (KIP-368): any request but re-authentication closes the connection.</summary>
+    public bool IsExpired => _expiresAt is { } at && time.GetTimestamp() >= at;
+
     /// <summary>Whether a request of this API may come now, before authentication; any other closes the connection.</summary>
     public bool Allows(ApiKey key) => key switch
     {
@@ -45,18 +59,40 @@ public sealed class SaslGate(SaslMechanisms mechanisms)
         _ => false,
     };
 
+    /// <summary>
+    /// Whether this gate answers <paramref name="key"/> on an authenticated connection: SaslHandshake and SaslAuthenticate
+    /// of a re-authentication, when sessions expire. Without re-authentication the API handlers answer them (ILLEGAL_SASL_STATE).
+    /// </summary>
+    public bool Reauthenticates(ApiKey key) => maxReauthMs > 0 && IsAuthenticated && key switch
+    {
+        ApiKey.SaslHandshake => !_reauthenticating,
+        ApiKey.SaslAuthenticate => _reauthenticating,
+        _ => false,
+    };
+
     /// <summary>The answer to a SaslHandshake; <paramref name="close"/> when the mechanism is refused.</summary>
     public SaslHandshakeResponse Handshake(SaslHandshakeRequest request, short version, out bool close)
     {
-        _exchange = mechanisms.Start(request.Mechanism);
-        close = _exchange is null;
-        if (_exchange is not null)
+        if (IsAuthenticated)
         {
-            _handshaken = true;
-            _rawTokens = version == 0;
-            Mechanism = request.Mechanism;
+            // KIP-368: a re-authentication keeps its mechanism, and needs SaslAuthenticate (a v1 handshake).
+            var same = request.Mechanism == Mechanism && version >= 1;
+            _exchange = same ? mechanisms.Start(request.Mechanism) : null;
+            _reauthenticating = _exchange is not null;
+            Failure = _exchange is null ? $"re-authentication with {request.Mechanism} (handshake v{version}) after {Mechanism}" : null;
+        }
+        else
+        {
+            _exchange = mechanisms.Start(request.Mechanism);
+            if (_exchange is not null)
+            {
+                _handshaken = true;
+                _rawTokens = version == 0;
+                Mechanism = request.Mechanism;
+            }
         }
 
+        close = _exchange is null;
         return new SaslHandshakeResponse
         {
             ErrorCode = (short)(close ? ErrorCode.UnsupportedSaslMechanism : ErrorCode.None),
@@ -70,25 +106,58 @@ public sealed class SaslGate(SaslMechanisms mechanisms)
         var step = await EvaluateAsync(request.AuthBytes);
         return (step.IsFailed
             ? new SaslAuthenticateResponse { ErrorCode = (short)ErrorCode.SaslAuthenticationFailed, ErrorMessage = step.Failure }
-            : new SaslAuthenticateResponse { ErrorMessage = null, AuthBytes = step.ServerToken }, step.IsFailed);
+            : new SaslAuthenticateResponse { ErrorMessage = null, AuthBytes = step.ServerToken, SessionLifetimeMs = step.IsComplete ? SessionLifetimeMs(step) : 0 },
+            step.IsFailed);
     }
 
     /// <summary>A raw token after a v0 handshake: the raw token back, and whether the exchange failed.</summary>
     public async ValueTask<(byte[] Token, bool Close)> AuthenticateRawAsync(ReadOnlyMemory<byte> token)
     {
         var step = await EvaluateAsync(token);
+        if (step.IsComplete)
+        {
+            SessionLifetimeMs(step);
+        }
+
         return (step.ServerToken, step.IsFailed);
     }
 
     private async ValueTask<SaslStep> EvaluateAsync(ReadOnlyMemory<byte> token)
     {
         var step = await _exchange!.EvaluateAsync(token);
+        if (step.IsComplete && _reauthenticating && step.Principal != Principal)
+        {
+            step = SaslStep.Failed($"Cannot change principals during re-authentication from {Principal}: {step.Principal}");
+        }
+
         if (step.IsComplete)
         {
             Principal = step.Principal;
+            _reauthenticating = false;
         }
 
         Failure = step.Failure;
         return step;
+    }
+
+    /// <summary>
+    /// Starts the session a completed exchange opened: <c>connections.max.reauth.ms</c>, or less when the credential
+    /// expires sooner; 0 (no limit) without re-authentication.
+    /// </summary>
+    private long SessionLifetimeMs(SaslStep step)
+    {
+        if (maxReauthMs <= 0)
+        {
+            return 0;
+        }
+
+        var lifetime = maxReauthMs;
+        if (step.CredentialExpires is { } expires)
+        {
+            lifetime = Math.Clamp((long)(expires - time.GetUtcNow()).TotalMilliseconds, 0, maxReauthMs);
+        }
+
+        _expiresAt = time.GetTimestamp() + (long)(lifetime / 1000.0 * time.TimestampFrequency);
+        return lifetime;
     }
 }

@@ -68,6 +68,11 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
             return oauth;
         }
 
+        if (options.ConnectionsMaxReauthMs < 0)
+        {
+            return $"{KafkaSaslOptions.Section}:ConnectionsMaxReauthMs must not be negative.";
+        }
+
         return options.ServerMaxReceiveSize <= 0 ? $"{KafkaSaslOptions.Section}:ServerMaxReceiveSize must be positive." : null;
     }
 
