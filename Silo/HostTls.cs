@@ -33,12 +33,7 @@ internal sealed class HostTls
             var section = configuration.GetSection(name);
             if (section.Exists())
             {
-                var known = typeof(TlsOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToList();
-                if (section.GetChildren().FirstOrDefault(c => !known.Contains(c.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
-                {
-                    throw new InvalidOperationException($"{name}: {unknown.Key} is not a TLS setting; the settings are {string.Join(", ", known)}.");
-                }
-
+                KnownSettings.Check(section, typeof(TlsOptions));
                 _sections[name] = section.Get<TlsOptions>() ?? new();
             }
         }

@@ -57,7 +57,8 @@ public static class TributaryHost
         builder.Services.AddConnectApi();
         var listeners = KafkaListeners.From(kafka);
         var saslSection = builder.Configuration.GetSection(KafkaSaslOptions.Section);
-        if (SaslMechanisms.Invalid(saslSection.Get<KafkaSaslOptions>() ?? new(), listeners.Any(l => l.IsSasl), saslSection.Exists())
+        KnownSettings.Check(saslSection, typeof(KafkaSaslOptions));
+        if (SaslMechanisms.Invalid(saslSection.Get<KafkaSaslOptions>() ?? new(), listeners.Any(l => l.IsSasl), saslSection.Exists(), saslSection.GetSection("OAuthBearer").Exists())
             is { } sasl)
         {
             throw new InvalidOperationException(sasl);

@@ -15,6 +15,9 @@ public interface ISaslExchange
 /// </summary>
 public sealed record SaslStep(byte[] ServerToken, string? Principal = null, string? Failure = null, DateTimeOffset? CredentialExpires = null)
 {
+    /// <summary>Why it failed, for the broker's log when that says more than the client is told.</summary>
+    public string? Reason { get; init; }
+
     public bool IsComplete => Principal is not null;
 
     public bool IsFailed => Failure is not null;

@@ -124,7 +124,17 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
 
     private async ValueTask<SaslStep> EvaluateAsync(ReadOnlyMemory<byte> token)
     {
-        var step = await _exchange!.EvaluateAsync(token);
+        SaslStep step;
+        try
+        {
+            step = await _exchange!.EvaluateAsync(token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Kafka's answer when its SASL server fails: the client learns nothing more, the log does.
+            step = SaslStep.Failed("Authentication could not be performed due to an internal error on the server") with { Reason = e.Message };
+        }
+
         if (step.IsComplete && _reauthenticating && step.Principal != Principal)
         {
             step = SaslStep.Failed($"Cannot change principals during re-authentication from {Principal}: {step.Principal}");
@@ -136,7 +146,7 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
             _reauthenticating = false;
         }
 
-        Failure = step.Failure;
+        Failure = step.Failure is null ? null : step.Reason is null ? step.Failure : $"{step.Failure} ({step.Reason})";
         return step;
     }
 

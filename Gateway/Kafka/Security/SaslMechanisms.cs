@@ -40,7 +40,7 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
     /// Why the settings cannot be served, or null: a SASL listener needs mechanisms, each one served; SASL settings
     /// without a SASL listener, or PLAIN users without PLAIN, would be accepted and never used.
     /// </summary>
-    public static string? Invalid(KafkaSaslOptions options, bool saslListener, bool configured)
+    public static string? Invalid(KafkaSaslOptions options, bool saslListener, bool configured, bool oauthBearerConfigured = false)
     {
         if (!saslListener)
         {
@@ -63,7 +63,7 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
             return $"{KafkaSaslOptions.Section}:PlainUsers are set, but EnabledMechanisms does not name PLAIN.";
         }
 
-        if (InvalidOAuthBearer(options, mechanisms.Contains(OAuthBearerExchange.Mechanism)) is { } oauth)
+        if (InvalidOAuthBearer(options, mechanisms.Contains(OAuthBearerExchange.Mechanism), oauthBearerConfigured) is { } oauth)
         {
             return oauth;
         }
@@ -76,26 +76,26 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
         return options.ServerMaxReceiveSize <= 0 ? $"{KafkaSaslOptions.Section}:ServerMaxReceiveSize must be positive." : null;
     }
 
-    private static string? InvalidOAuthBearer(KafkaSaslOptions options, bool enabled)
+    private static string? InvalidOAuthBearer(KafkaSaslOptions options, bool enabled, bool configured)
     {
         const string section = KafkaSaslOptions.Section + ":OAuthBearer";
         var settings = options.OAuthBearer;
-        var url = settings.JwksEndpointUrl;
         if (!enabled)
         {
-            return url is null && settings.ExpectedAudience is null && settings.ExpectedIssuer is null ? null
-                : $"{section} is set, but EnabledMechanisms does not name OAUTHBEARER.";
+            return configured ? $"{section} is set, but EnabledMechanisms does not name OAUTHBEARER." : null;
         }
 
-        // Kafka's default validator accepts unsigned tokens, fit for development alone; here tokens are always checked.
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http" or "file"))
+        // Kafka's default validator accepts unsigned tokens, fit for development alone; here tokens are always checked,
+        // against keys read where no one on the network can swap them: https, a file, or plain http on this machine.
+        if (!Uri.TryCreate(settings.JwksEndpointUrl, UriKind.Absolute, out var uri)
+            || !(uri.Scheme is "https" or "file" || (uri.Scheme == "http" && uri.IsLoopback)))
         {
-            return $"{section}:JwksEndpointUrl must name the JWKS endpoint (https://, or a file: URL) whose keys sign the tokens.";
+            return $"{section}:JwksEndpointUrl must name the JWKS endpoint whose keys sign the tokens: https://, a file: URL, or http:// on a loopback address.";
         }
 
-        if (settings.JwksEndpointRefreshMs <= 0 || settings.ClockSkewSeconds < 0 || string.IsNullOrWhiteSpace(settings.SubClaimName))
+        if (settings.JwksEndpointRefreshMs is < 1000 or > int.MaxValue || settings.ClockSkewSeconds is < 0 or > 3600 || string.IsNullOrWhiteSpace(settings.SubClaimName))
         {
-            return $"{section}: JwksEndpointRefreshMs must be positive, ClockSkewSeconds not negative, and SubClaimName named.";
+            return $"{section}: JwksEndpointRefreshMs must be from 1000 to {int.MaxValue}, ClockSkewSeconds from 0 to 3600, and SubClaimName named.";
         }
 
         return null;

@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Tributary.Gateway.Protocol.Messages;
 using Tributary.Tests.Gateway.Support;
 using Tributary.Tests.TestKit;
 
@@ -85,6 +86,8 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
         ForAnotherAudience,
         FromAnotherIssuer,
         WithoutSubject,
+        WithoutIssuedAt,
+        SignedWithASharedSecret,
     }
 
     [Fact]
@@ -116,6 +119,8 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
     [InlineData(BadToken.ForAnotherAudience)]
     [InlineData(BadToken.FromAnotherIssuer)]
     [InlineData(BadToken.WithoutSubject)]
+    [InlineData(BadToken.WithoutIssuedAt)]
+    [InlineData(BadToken.SignedWithASharedSecret)]
     public void ATokenThatIsNotGood_IsRefusedAsAnInvalidToken(BadToken bad)
     {
         using var stranger = RSA.Create(2048);
@@ -126,6 +131,8 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
             BadToken.SignedByAnUnpublishedKey => Jwt(stranger, "k1", Claims("alice")),
             BadToken.ForAnotherAudience => Jwt(broker.Key, "k1", Claims("alice", audience: "someone-else")),
             BadToken.FromAnotherIssuer => Jwt(broker.Key, "k1", Claims("alice", issuer: "https://elsewhere.example")),
+            BadToken.WithoutIssuedAt => Jwt(broker.Key, "k1", Claims("alice", issuedAt: false)),
+            BadToken.SignedWithASharedSecret => Hs256("k1", Claims("alice")),
             _ => Jwt(broker.Key, "k1", Claims(null)),
         };
 
@@ -152,6 +159,57 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
         Assert.Equal(0, delivered.Offset.Value);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\u0001")]
+    [InlineData("n")]
+    [InlineData("n,,\u0001\u0001")]
+    [InlineData("n,,\u0001auth=Basic abc\u0001\u0001")]
+    [InlineData("y,,\u0001auth=Bearer abc\u0001\u0001")]
+    public void AFirstMessageThatIsNotRfc7628s_IsRefusedWithKafkasMessage(string message)
+    {
+        using var client = new RawKafkaClient(broker.SaslPort);
+        client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "OAUTHBEARER" });
+
+        var refused = client.Call<SaslAuthenticateResponse>(ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = Encoding.UTF8.GetBytes(message) });
+
+        Assert.Equal((short)ErrorCode.SaslAuthenticationFailed, refused.ErrorCode);
+        Assert.Equal("Authentication failed during authentication due to invalid credentials with SASL mechanism OAUTHBEARER", refused.ErrorMessage);
+        Assert.True(client.IsClosedByBroker());
+    }
+
+    [Fact]
+    public void ARefusedToken_IsAnsweredWithTheErrorChallenge_ThenTheClientsAcknowledgementEndsTheExchange()
+    {
+        using var client = new RawKafkaClient(broker.SaslPort);
+        client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "OAUTHBEARER" });
+        var expired = Jwt(broker.Key, "k1", Claims("alice", expires: DateTimeOffset.UtcNow.AddMinutes(-5)));
+
+        var challenge = client.Call<SaslAuthenticateResponse>(
+            ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = Encoding.UTF8.GetBytes($"n,,\u0001auth=Bearer {expired}\u0001\u0001") });
+        Assert.Equal(0, challenge.ErrorCode);
+        Assert.Equal("""{"status":"invalid_token"}""", Encoding.UTF8.GetString(challenge.AuthBytes.Span));
+
+        var refused = client.Call<SaslAuthenticateResponse>(ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = new byte[] { 1 } });
+        Assert.Equal((short)ErrorCode.SaslAuthenticationFailed, refused.ErrorCode);
+        Assert.Equal("""{"status":"invalid_token"}""", refused.ErrorMessage);
+        Assert.True(client.IsClosedByBroker());
+    }
+
+    [Fact]
+    public void AGoodTokenWithAnAuthorizationIdOfAnotherPrincipal_IsRefused_AndOneOfItsOwnIsNot()
+    {
+        var token = Jwt(broker.Key, "k1", Claims("alice"));
+        foreach (var (authorizationId, accepted) in new[] { ("alice", true), ("bob", false) })
+        {
+            using var client = new RawKafkaClient(broker.SaslPort);
+            client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "OAUTHBEARER" });
+            var answer = client.Call<SaslAuthenticateResponse>(
+                ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = Encoding.UTF8.GetBytes($"n,a={authorizationId},\u0001auth=Bearer {token}\u0001host=localhost\u0001\u0001") });
+            Assert.Equal(accepted ? (short)0 : (short)ErrorCode.SaslAuthenticationFailed, answer.ErrorCode);
+        }
+    }
+
     private ClientConfig Config() => new()
     {
         BootstrapServers = broker.Bootstrap,
@@ -160,7 +218,7 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
     };
 
     private IProducer<Null, string> Producer(string token, Action<Error>? errors = null) =>
-        new ProducerBuilder<Null, string>(new ProducerConfig(Config()))
+        new ProducerBuilder<Null, string>(new ProducerConfig(Config()) { MessageTimeoutMs = 15_000 })
             .SetOAuthBearerTokenRefreshHandler((client, _) => client.OAuthBearerSetToken(token, Expiry(), "principal"))
             .SetErrorHandler((_, e) => errors?.Invoke(e))
             .Build();
@@ -175,15 +233,20 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
 
     private static long Expiry() => DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds();
 
-    private static Dictionary<string, object> Claims(string? subject, DateTimeOffset? expires = null, string audience = Audience, string issuer = Issuer)
+    private static Dictionary<string, object> Claims(
+        string? subject, DateTimeOffset? expires = null, string audience = Audience, string issuer = Issuer, bool issuedAt = true)
     {
         var claims = new Dictionary<string, object>
         {
             ["iss"] = issuer,
             ["aud"] = audience,
-            ["iat"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(),
             ["exp"] = (expires ?? DateTimeOffset.UtcNow.AddMinutes(10)).ToUnixTimeSeconds(),
         };
+        if (issuedAt)
+        {
+            claims["iat"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds();
+        }
+
         if (subject is not null)
         {
             claims["sub"] = subject;
@@ -198,6 +261,13 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
         var signed = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "RS256", typ = "JWT", kid = keyId }))
             + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
         return signed + "." + Base64Url(key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    private static string Hs256(string keyId, Dictionary<string, object> claims)
+    {
+        var signed = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT", kid = keyId }))
+            + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
+        return signed + "." + Base64Url(HMACSHA256.HashData(Encoding.ASCII.GetBytes("a shared secret"), Encoding.ASCII.GetBytes(signed)));
     }
 
     private static string Unsigned(Dictionary<string, object> claims) =>
