@@ -33,6 +33,13 @@ public sealed class KafkaSaslOptions
     /// <summary>How OAUTHBEARER tokens are checked (<c>Tributary:Kafka:Sasl:OAuthBearer</c>).</summary>
     public OAuthBearerOptions OAuthBearer { get; set; } = new();
 
+    /// <summary>
+    /// A file of PLAIN users instead of <see cref="PlainUsers"/>: a JAAS configuration (a broker's own
+    /// <c>kafka_server_jaas.conf</c> serves) whose <c>user_NAME="password"</c> options are the users. It is read again
+    /// when its bytes change, within a second; a change that cannot be read leaves the last users in place.
+    /// </summary>
+    public string? PlainUsersFile { get; set; }
+
     /// <summary>The enabled mechanisms, in the order given (the order SaslHandshake answers them).</summary>
     public IReadOnlyList<string> Mechanisms() =>
         EnabledMechanisms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Grains.Interfaces.Security;
 using Tributary.Grains.KafkaFormats.Security;
@@ -10,14 +11,14 @@ namespace Tributary.Gateway.Kafka.Security;
 /// the users of the configuration, SCRAM with the credentials of the control plane (AlterUserScramCredentials),
 /// OAUTHBEARER with JWTs signed by the keys of a JWKS endpoint.
 /// </summary>
-public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFactory grains, JwksKeys jwks, TimeProvider time)
+public sealed partial class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFactory grains, JwksKeys jwks, TimeProvider time, ILogger<SaslMechanisms>? logger = null)
 {
     public const string Plain = "PLAIN";
 
     /// <summary>Mechanisms served; another named in <see cref="KafkaSaslOptions.EnabledMechanisms"/> is refused at start.</summary>
     public static readonly IReadOnlyList<string> Served = [Plain, ScramMechanism.Sha256.Name, ScramMechanism.Sha512.Name, OAuthBearerExchange.Mechanism];
 
-    private readonly PlainCredentials _plain = new(options.Value.PlainUsers);
+    private readonly Func<PlainCredentials> _plain = PlainUsers(options.Value, time, logger);
 
     // What an unknown SCRAM user's made-up salt is derived with: a salt that is stable for a name, and unlike a real one.
     private readonly byte[] _unknownUserKey = RandomNumberGenerator.GetBytes(32);
@@ -28,10 +29,28 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
     /// <summary>A new exchange of <paramref name="mechanism"/>, or null when it is not enabled.</summary>
     public ISaslExchange? Start(string mechanism) =>
         !Enabled.Contains(mechanism, StringComparer.Ordinal) ? null
-        : mechanism == Plain ? new PlainExchange(_plain)
+        : mechanism == Plain ? new PlainExchange(_plain())
         : mechanism == OAuthBearerExchange.Mechanism ? new OAuthBearerExchange(options.Value.OAuthBearer, jwks, time)
         : ScramMechanism.ByName(mechanism) is { } scram ? new ScramExchange(scram, user => FindAsync(user, scram), _unknownUserKey)
         : null;
+
+    /// <summary>PLAIN's users: the configuration's, or the users file's as it is now.</summary>
+    private static Func<PlainCredentials> PlainUsers(KafkaSaslOptions options, TimeProvider time, ILogger? logger)
+    {
+        if (options.PlainUsersFile is not { } file)
+        {
+            var fixedUsers = new PlainCredentials(options.PlainUsers);
+            return () => fixedUsers;
+        }
+
+        var store = new Tls.ReloadingStore<PlainCredentials>(
+            () => new PlainCredentials(JaasPlainUsers.Read(File.ReadAllText(file))), file, time,
+            e => LogUsersFileUnreadable(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, file, e.Message));
+        return () => store.Current;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The changed PLAIN users file {File} cannot be read; the last users stay: {Reason}")]
+    private static partial void LogUsersFileUnreadable(ILogger logger, string file, string reason);
 
     private async ValueTask<ScramCredential?> FindAsync(string user, ScramMechanism mechanism) =>
         await grains.GetGrain<IScramCredentialsGrain>(0).FindAsync(user, mechanism.Id);
@@ -58,9 +77,26 @@ public sealed class SaslMechanisms(IOptions<KafkaSaslOptions> options, IGrainFac
             return $"{KafkaSaslOptions.Section}:EnabledMechanisms names {unserved}, which this broker does not serve; served: {string.Join(", ", Served)}.";
         }
 
-        if (options.PlainUsers.Count > 0 && !mechanisms.Contains(Plain))
+        if ((options.PlainUsers.Count > 0 || options.PlainUsersFile is not null) && !mechanisms.Contains(Plain))
         {
             return $"{KafkaSaslOptions.Section}:PlainUsers are set, but EnabledMechanisms does not name PLAIN.";
+        }
+
+        if (options.PlainUsersFile is { } file)
+        {
+            if (options.PlainUsers.Count > 0)
+            {
+                return $"{KafkaSaslOptions.Section}: PlainUsers and PlainUsersFile both name users; give them in one place.";
+            }
+
+            try
+            {
+                JaasPlainUsers.Read(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                return $"{KafkaSaslOptions.Section}:PlainUsersFile {file} cannot be read: {e.Message}";
+            }
         }
 
         if (InvalidOAuthBearer(options, mechanisms.Contains(OAuthBearerExchange.Mechanism), oauthBearerConfigured) is { } oauth)
