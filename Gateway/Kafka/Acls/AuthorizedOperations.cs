@@ -1,3 +1,5 @@
+using Tributary.Grains.KafkaFormats.Security;
+
 namespace Tributary.Gateway.Kafka.Acls;
 
 /// <summary>
