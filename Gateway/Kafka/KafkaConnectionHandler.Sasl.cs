@@ -110,8 +110,8 @@ public sealed partial class KafkaConnectionHandler
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection} on listener {Listener}: authentication with {Mechanism} failed: {Reason} ({Suppressed} more such lines held back since the last)")]
     private static partial void LogAuthenticationFailed(ILogger logger, string connection, string listener, string mechanism, string reason, long suppressed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing Kafka connection {Connection}: {ApiKey} after its authentication expired (connections.max.reauth.ms) ({Suppressed} more such lines held back since the last)")]
-    private static partial void LogSessionExpired(ILogger logger, string connection, ApiKey apiKey, long suppressed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing Kafka connection {Connection}: {ApiKey} {When} ({Suppressed} more such lines held back since the last)")]
+    private static partial void LogSessionExpired(ILogger logger, string connection, ApiKey apiKey, string when, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection {Connection}: {ApiKey} before authentication ({Suppressed} more such lines held back since the last)")]
     private static partial void LogUnauthenticatedRequest(ILogger logger, string connection, ApiKey apiKey, long suppressed);

@@ -33,7 +33,8 @@ public sealed partial class KafkaConnectionHandler(
     SaslMechanisms mechanisms,
     IOptions<KafkaSaslOptions> saslOptions,
     QueuedRequestBytes queuedRequestBytes,
-    ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
+    ILogger<KafkaConnectionHandler> logger,
+    TimeProvider? time = null) : ConnectionHandler
 {
     /// <summary>Frames received and waiting while one is handled.</summary>
     private const int ReadAheadFrames = 2;
@@ -79,7 +80,7 @@ public sealed partial class KafkaConnectionHandler(
 
         // On an SSL listener the principal is the client certificate's; on a SASL one, SASL's.
         var certificatePrincipal = connection.Features.Get<TlsPrincipalFeature>()?.Principal;
-        var session = new KafkaSession(name, clientHost, listener.Name, listener.IsSasl ? new SaslGate(mechanisms, TimeProvider.System, saslOptions.Value.ConnectionsMaxReauthMs) : null, certificatePrincipal);
+        var session = new KafkaSession(name, clientHost, listener.Name, listener.IsSasl ? new SaslGate(mechanisms, time ?? TimeProvider.System, saslOptions.Value.ConnectionsMaxReauthMs) : null, certificatePrincipal);
 
         // Kestrel asks connections to close when the listener stops, and waits for them up to the host's shutdown
         // timeout: an idle client would otherwise hold the whole shutdown that long.
@@ -251,12 +252,13 @@ public sealed partial class KafkaConnectionHandler(
             return false;
         }
 
-        if (session.Sasl is { IsExpired: true } && key is not (ApiKey.SaslHandshake or ApiKey.SaslAuthenticate))
+        if (session.Sasl is { IsAuthenticated: true } current && !current.Reauthenticates(key) && (current.IsExpired || current.IsReauthenticating))
         {
-            // KIP-368: a session the client let lapse without authenticating again ends at its next request.
+            // KIP-368: a session the client let lapse ends at its next request, and a re-authentication admits nothing
+            // but its own exchange.
             if (_clientErrors.ShouldLog(nameof(LogSessionExpired), out var suppressed))
             {
-                LogSessionExpired(logger, connection, key, suppressed);
+                LogSessionExpired(logger, connection, key, current.IsReauthenticating ? "during its re-authentication" : "after its authentication expired", suppressed);
             }
 
             return false;

@@ -7,10 +7,10 @@ namespace Tributary.Gateway.Kafka.Security;
 /// first, then SaslHandshake names a mechanism, then SaslAuthenticate requests carry its tokens (or, after a v0
 /// handshake, raw length-prefixed tokens, as before KIP-152) until the exchange completes. Any other request before
 /// that closes the connection, as does a refused mechanism or a failed exchange once its answer is sent.
-/// <para>With <c>connections.max.reauth.ms</c> (KIP-368) an authentication lasts that long at most (less when its
-/// credential, an OAUTHBEARER token, expires sooner), as SaslAuthenticate v1+ tells the client; before then the client
+/// <para>With <c>connections.max.reauth.ms</c> (KIP-368) an authentication lasts that long at most, and an OAUTHBEARER
+/// one no longer than its token in any case, as SaslAuthenticate v1+ tells the client; before then the client
 /// authenticates again on the same connection (SaslHandshake v1 with the same mechanism, then SaslAuthenticate, for the
-/// same principal), and a connection that lets it lapse is closed at its next request.</para>
+/// same principal, nothing else in between), and a connection that lets it lapse is closed at its next request.</para>
 /// Not thread-safe: one per connection, used by its request loop.
 /// </summary>
 public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long maxReauthMs)
@@ -19,7 +19,9 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
     private bool _rawTokens;
     private bool _handshaken;
     private bool _reauthenticating;
-    private long? _expiresAt;
+    private long? _sessionStart;
+    private TimeSpan _sessionLifetime;
+    private long? _lastReauthentication;
     private volatile string? _principal;
 
     public SaslGate(SaslMechanisms mechanisms)
@@ -49,7 +51,10 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
     public bool AwaitsRawToken => _rawTokens && !IsAuthenticated;
 
     /// <summary>Whether the authenticated session lapsed (KIP-368): any request but re-authentication closes the connection.</summary>
-    public bool IsExpired => _expiresAt is { } at && time.GetTimestamp() >= at;
+    public bool IsExpired => _sessionStart is { } start && time.GetElapsedTime(start) >= _sessionLifetime;
+
+    /// <summary>Whether a re-authentication began and has not completed: nothing but its SaslAuthenticate may come.</summary>
+    public bool IsReauthenticating => _reauthenticating;
 
     /// <summary>Whether a request of this API may come now, before authentication; any other closes the connection.</summary>
     public bool Allows(ApiKey key) => key switch
@@ -61,11 +66,12 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
 
     /// <summary>
     /// Whether this gate answers <paramref name="key"/> on an authenticated connection: SaslHandshake and SaslAuthenticate
-    /// of a re-authentication, when sessions expire. Without re-authentication the API handlers answer them (ILLEGAL_SASL_STATE).
+    /// of a re-authentication, when the session expires; a new one at most once a second, as Kafka allows. Otherwise the
+    /// API handlers answer them (ILLEGAL_SASL_STATE).
     /// </summary>
-    public bool Reauthenticates(ApiKey key) => maxReauthMs > 0 && IsAuthenticated && key switch
+    public bool Reauthenticates(ApiKey key) => _sessionStart is not null && IsAuthenticated && key switch
     {
-        ApiKey.SaslHandshake => !_reauthenticating,
+        ApiKey.SaslHandshake => !_reauthenticating && (_lastReauthentication is not { } last || time.GetElapsedTime(last) >= TimeSpan.FromSeconds(1)),
         ApiKey.SaslAuthenticate => _reauthenticating,
         _ => false,
     };
@@ -79,6 +85,7 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
             var same = request.Mechanism == Mechanism && version >= 1;
             _exchange = same ? mechanisms.Start(request.Mechanism) : null;
             _reauthenticating = _exchange is not null;
+            _lastReauthentication = time.GetTimestamp();
             Failure = _exchange is null ? $"re-authentication with {request.Mechanism} (handshake v{version}) after {Mechanism}" : null;
         }
         else
@@ -140,6 +147,12 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
             step = SaslStep.Failed($"Cannot change principals during re-authentication from {Principal}: {step.Principal}");
         }
 
+        if (step.IsComplete && step.CredentialExpires is { } expires && expires <= time.GetUtcNow())
+        {
+            // Within the clock skew, but a session of no length would only send the client round again with it.
+            step = SaslStep.Failed("""{"status":"invalid_token"}""") with { Reason = "the token has expired" };
+        }
+
         if (step.IsComplete)
         {
             Principal = step.Principal;
@@ -151,23 +164,28 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
     }
 
     /// <summary>
-    /// Starts the session a completed exchange opened: <c>connections.max.reauth.ms</c>, or less when the credential
-    /// expires sooner; 0 (no limit) without re-authentication.
+    /// Starts the session a completed exchange opened: until its credential expires (an OAUTHBEARER token), and no
+    /// longer than <c>connections.max.reauth.ms</c> when that is set, as Kafka bounds it; 0 (no limit) when neither.
     /// </summary>
     private long SessionLifetimeMs(SaslStep step)
     {
-        if (maxReauthMs <= 0)
+        long? lifetime = maxReauthMs > 0 ? maxReauthMs : null;
+        if (step.CredentialExpires is { } expires)
+        {
+            var remaining = Math.Max(0, (long)(expires - time.GetUtcNow()).TotalMilliseconds);
+            lifetime = lifetime is { } max ? Math.Min(max, remaining) : remaining;
+        }
+
+        if (lifetime is not { } ms)
         {
             return 0;
         }
 
-        var lifetime = maxReauthMs;
-        if (step.CredentialExpires is { } expires)
-        {
-            lifetime = Math.Clamp((long)(expires - time.GetUtcNow()).TotalMilliseconds, 0, maxReauthMs);
-        }
-
-        _expiresAt = time.GetTimestamp() + (long)(lifetime / 1000.0 * time.TimestampFrequency);
-        return lifetime;
+        _sessionStart = time.GetTimestamp();
+        _sessionLifetime = TimeSpan.FromMilliseconds(Math.Min(ms, MaxSessionMs));
+        return ms;
     }
+
+    /// <summary>A century: any longer session is as good as unbounded, and stays within TimeSpan's range.</summary>
+    private const long MaxSessionMs = 100L * 365 * 24 * 3600 * 1000;
 }

@@ -14,7 +14,7 @@ namespace Tributary.Tests.Gateway.Kafka.Security;
 /// </summary>
 public sealed class ReauthenticationTests(ReauthenticationTests.ReauthBroker broker) : IClassFixture<ReauthenticationTests.ReauthBroker>
 {
-    private const int LifetimeMs = 3000;
+    private const int LifetimeMs = 5000;
 
     public sealed class ReauthBroker : BrokerFixture
     {
@@ -46,14 +46,29 @@ public sealed class ReauthenticationTests(ReauthenticationTests.ReauthBroker bro
     public async Task AClientThatAuthenticatesAgain_KeepsItsConnectionPastTheFirstLifetime()
     {
         using var client = new RawKafkaClient(broker.SaslPort);
+        var first = System.Diagnostics.Stopwatch.StartNew();
         Authenticate(client, "alice", "alice-secret");
         await Task.Delay(LifetimeMs / 2);
 
         Assert.Equal(LifetimeMs, Authenticate(client, "alice", "alice-secret").SessionLifetimeMs);
-        await Task.Delay(LifetimeMs * 2 / 3);
+        await Task.Delay(TimeSpan.FromMilliseconds(LifetimeMs + 500) - first.Elapsed);
 
+        Assert.True(first.ElapsedMilliseconds > LifetimeMs);
         var metadata = client.Call<MetadataResponse>(ApiKey.Metadata, 12, new MetadataRequest { Topics = [] });
         Assert.Single(metadata.Brokers);
+    }
+
+    [Fact]
+    public async Task ARequestInTheMiddleOfAReauthentication_ClosesTheConnection()
+    {
+        using var client = new RawKafkaClient(broker.SaslPort);
+        Authenticate(client, "alice", "alice-secret");
+        await Task.Delay(1100);
+
+        client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "PLAIN" });
+        client.Send(ApiKey.Metadata, 12, new MetadataRequest { Topics = [] });
+
+        Assert.True(client.IsClosedByBroker());
     }
 
     [Fact]

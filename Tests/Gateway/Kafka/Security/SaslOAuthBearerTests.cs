@@ -197,6 +197,24 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
     }
 
     [Fact]
+    public async Task ASessionLastsNoLongerThanItsToken_EvenWithoutReauthenticationConfigured()
+    {
+        using var client = new RawKafkaClient(broker.SaslPort);
+        client.Call<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest { Mechanism = "OAUTHBEARER" });
+        var token = Jwt(broker.Key, "k1", Claims("alice", expires: DateTimeOffset.UtcNow.AddSeconds(3)));
+
+        var authenticated = client.Call<SaslAuthenticateResponse>(
+            ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = Encoding.UTF8.GetBytes($"n,,\u0001auth=Bearer {token}\u0001\u0001") });
+        Assert.Equal(0, authenticated.ErrorCode);
+        Assert.InRange(authenticated.SessionLifetimeMs, 1, 3000);
+        client.Call<MetadataResponse>(ApiKey.Metadata, 12, new MetadataRequest { Topics = [] });
+
+        await Task.Delay(TimeSpan.FromMilliseconds(authenticated.SessionLifetimeMs + 300));
+        client.Send(ApiKey.Metadata, 12, new MetadataRequest { Topics = [] });
+        Assert.True(client.IsClosedByBroker());
+    }
+
+    [Fact]
     public void AGoodTokenWithAnAuthorizationIdOfAnotherPrincipal_IsRefused_AndOneOfItsOwnIsNot()
     {
         var token = Jwt(broker.Key, "k1", Claims("alice"));
