@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
@@ -82,6 +83,7 @@ public static class RecordCompression
             compressed.CopyTo(copy);
             using var source = new MemoryStream(copy, 0, compressed.Length, writable: false);
             using var gzip = new GZipStream(source, CompressionMode.Decompress);
+            var start = output.WrittenCount;
             while (true)
             {
                 var read = gzip.Read(output.GetSpan(16 * 1024));
@@ -91,6 +93,17 @@ public static class RecordCompression
                 }
 
                 output.Advance(read);
+            }
+
+            // .NET's inflater ends quietly where a cut stream ends, and what came before would pass for the whole. The
+            // gzip trailer (CRC-32 and size of what it holds) is checked, as Java's GZIPInputStream does; Kafka's clients
+            // write one gzip member, so the trailer is the whole output's.
+            var inflated = output.WrittenSpan[start..];
+            if (compressed.Length < 18
+                || BinaryPrimitives.ReadUInt32LittleEndian(compressed[^4..]) != (uint)inflated.Length
+                || BinaryPrimitives.ReadUInt32LittleEndian(compressed[^8..^4]) != System.IO.Hashing.Crc32.HashToUInt32(inflated))
+            {
+                throw new InvalidDataException("The gzip data is cut short, or does not match its trailer.");
             }
         }
         finally
