@@ -22,5 +22,14 @@ internal sealed class Arguments(Dictionary<string, string> values)
     public double Double(string name, double fallback) =>
         values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>
+    /// <c>--client k=v,k=v</c>: librdkafka settings for the clients a scenario builds (security.protocol, sasl.*,
+    /// ssl.*), so that the same scenario runs against any listener.
+    /// </summary>
+    public Dictionary<string, string> Client() =>
+        String("client", "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(setting => setting.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : throw new ArgumentException($"--client setting '{pair[0]}' is not key=value."));
+
     public string String(string name, string fallback) => values.GetValueOrDefault(name, fallback);
 }

@@ -12,7 +12,8 @@ using Tributary.Tests.Perf.Transactions;
 //   suite [--records-small N] [--records-large N] [--partitions N]
 //       everything below in one run, starting the real broker process, with loopback and mock-broker baselines
 //   producer-perf --bootstrap HOST:PORT --topic T [--records N] [--record-size B] [--acks -1|0|1] [--linger-ms MS] [--compression none|gzip|snappy|lz4|zstd]
-//   consumer-perf --bootstrap HOST:PORT --topic T [--partitions N] [--records N]
+//                 [--client k=v,...]   librdkafka settings, such as security.protocol=SASL_SSL,sasl.mechanism=PLAIN,...
+//   consumer-perf --bootstrap HOST:PORT --topic T [--partitions N] [--records N] [--client k=v,...]
 //   loopback
 //   idle-partitions [--partitions N]   memory a broker keeps per partition once its partitions are idle
 //   restart-perf [--sizes 1,4,16] [--partitions 10,1000] [--shutdown-partitions 1000,10000] [--dir DIR]
@@ -70,7 +71,8 @@ switch (command)
             arguments.Int("record-size", 100),
             (Acks)arguments.Int("acks", 1),
             arguments.Int("linger-ms", 5),
-            Enum.Parse<CompressionType>(arguments.String("compression", "none"), ignoreCase: true));
+            Enum.Parse<CompressionType>(arguments.String("compression", "none"), ignoreCase: true),
+            arguments.Client());
         Console.WriteLine($"{figures.Records} records in {figures.Seconds:F2} s: {figures.RecordsPerSecond:F0} records/s, {figures.MegabytesPerSecond:F1} MB/s; " +
             $"latency p50 {figures.P50 / 1000:F2} ms, p99 {figures.P99 / 1000:F2} ms, p99.9 {figures.P999 / 1000:F2} ms");
         return 0;
@@ -83,7 +85,8 @@ switch (command)
             arguments.String("bootstrap", "localhost:9092"),
             arguments.String("topic", "perf"),
             arguments.Int("partitions", 1),
-            arguments.Int("records", 1_000_000));
+            arguments.Int("records", 1_000_000),
+            arguments.Client());
         Console.WriteLine($"{records} records, {bytes / 1e6:F1} MB in {seconds:F2} s: {records / seconds:F0} records/s, {bytes / 1e6 / seconds:F1} MB/s");
         return 0;
     }
