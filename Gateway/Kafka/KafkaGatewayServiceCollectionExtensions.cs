@@ -32,7 +32,12 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddOptions<KafkaSaslOptions>();
         services.AddSingleton<SaslMechanisms>();
         services.AddSingleton<JwksKeys>();
-        services.AddHttpClient(nameof(JwksKeys), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(nameof(JwksKeys), client =>
+        {
+            client.Timeout = JwksKeys.ReadTimeout;
+            // A key set is a few kilobytes; an endpoint that answers more is not one to hold in memory.
+            client.MaxResponseContentBufferSize = JwksKeys.MaxResponseBytes;
+        });
         services.AddSingleton<KafkaConnectionHandler>();
         services.AddSingleton<IStaticBrokerConfigSource, ListenerStaticConfigs>();
         services.AddSingleton<LoggerCategories>();

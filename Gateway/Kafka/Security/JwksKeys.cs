@@ -17,6 +17,9 @@ public sealed partial class JwksKeys(IOptions<KafkaSaslOptions> options, IHttpCl
 {
     public static readonly TimeSpan UnknownKeyRefresh = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest key set read, from the endpoint or a file.</summary>
+    public const int MaxResponseBytes = 1 << 20;
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(10);
 
@@ -80,7 +83,9 @@ public sealed partial class JwksKeys(IOptions<KafkaSaslOptions> options, IHttpCl
             using var timeout = new CancellationTokenSource(ReadTimeout);
             var uri = new Uri(url);
             var json = uri.IsFile
-                ? await File.ReadAllTextAsync(uri.LocalPath, timeout.Token)
+                ? new FileInfo(uri.LocalPath).Length > MaxResponseBytes
+                    ? throw new InvalidDataException($"the key set is larger than {MaxResponseBytes} bytes")
+                    : await File.ReadAllTextAsync(uri.LocalPath, timeout.Token)
                 : await http.CreateClient(nameof(JwksKeys)).GetStringAsync(uri, timeout.Token);
             var set = new JsonWebKeySet(json) { SkipUnresolvedJsonWebKeys = true };
             keys = [.. set.GetSigningKeys().Where(IsAsymmetric)];

@@ -24,11 +24,6 @@ public sealed class SaslGate(SaslMechanisms mechanisms, TimeProvider time, long 
     private long? _lastReauthentication;
     private volatile string? _principal;
 
-    public SaslGate(SaslMechanisms mechanisms)
-        : this(mechanisms, TimeProvider.System, 0)
-    {
-    }
-
     /// <summary>
     /// The authenticated principal (<c>User:name</c>), or null while the connection is not authenticated. Volatile: the
     /// connection's reader reads it for the frame limit while its request loop sets it.
