@@ -11,6 +11,7 @@ using Tributary.Gateway.Http;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Listeners;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
@@ -40,6 +41,7 @@ public static class TributaryHost
         builder.Services.Configure<TributaryOptions>(builder.Configuration.GetSection(TributaryOptions.Section));
         builder.Services.Configure<KafkaListenerOptions>(builder.Configuration.GetSection(KafkaListenerOptions.Section));
         builder.Services.Configure<KafkaSaslOptions>(builder.Configuration.GetSection(KafkaSaslOptions.Section));
+        builder.Services.Configure<KafkaAuthorizerOptions>(builder.Configuration.GetSection(KafkaAuthorizerOptions.Section));
         builder.Services.Configure<BrokerRegistrationOptions>(builder.Configuration.GetSection(BrokerRegistrationOptions.Section));
         builder.Services.Configure<KubernetesOptions>(builder.Configuration.GetSection(KubernetesOptions.Section));
         builder.Services.AddSingleton<StatefulSetReader>();
@@ -62,6 +64,13 @@ public static class TributaryHost
             is { } sasl)
         {
             throw new InvalidOperationException(sasl);
+        }
+
+        var authorizerSection = builder.Configuration.GetSection(KafkaAuthorizerOptions.Section);
+        KnownSettings.Check(authorizerSection, typeof(KafkaAuthorizerOptions));
+        if ((authorizerSection.Get<KafkaAuthorizerOptions>() ?? new()).Invalid() is { } authorizer)
+        {
+            throw new InvalidOperationException(authorizer);
         }
 
 

@@ -33,6 +33,7 @@ public sealed partial class KafkaConnectionHandler(
     SaslMechanisms mechanisms,
     IOptions<KafkaSaslOptions> saslOptions,
     QueuedRequestBytes queuedRequestBytes,
+    Acls.BrokerAuthorizer authorizer,
     ILogger<KafkaConnectionHandler> logger,
     TimeProvider? time = null) : ConnectionHandler
 {
@@ -313,6 +314,8 @@ public sealed partial class KafkaConnectionHandler(
         IKafkaApiMessage? response;
         try
         {
+            // Checks answer from the ACLs this broker has read: the first request waits until it has read them.
+            await authorizer.ReadyAsync(cancellation);
             response = await handler.HandleAsync(request, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)

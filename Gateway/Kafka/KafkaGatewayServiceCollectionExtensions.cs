@@ -31,6 +31,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<QueuedRequestBytes>();
         services.AddOptions<KafkaSaslOptions>();
         services.AddSingleton<SaslMechanisms>();
+        services.AddOptions<Acls.KafkaAuthorizerOptions>();
+        services.AddSingleton<Acls.BrokerAuthorizer>();
         services.AddSingleton<JwksKeys>();
         services.AddHttpClient(nameof(JwksKeys), client =>
         {
@@ -51,6 +53,9 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, SaslAuthenticateHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeUserScramCredentialsHandler>();
         services.AddSingleton<IKafkaApiHandler, AlterUserScramCredentialsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeAclsHandler>();
+        services.AddSingleton<IKafkaApiHandler, CreateAclsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteAclsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();

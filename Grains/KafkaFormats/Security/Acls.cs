@@ -108,3 +108,16 @@ public sealed record AclBindingFilter(
         _ => PatternType == binding.PatternType && (ResourceName is null || ResourceName == binding.ResourceName),
     };
 }
+
+/// <summary>The cluster's ACLs at one <see cref="Version"/>: what every broker's authorizer is built from.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Security.AclSnapshot")]
+public sealed record AclSnapshot([property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<AclBinding> Bindings);
+
+/// <summary>What became of one binding of a CreateAcls: created (or already there), or why not.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Security.AclCreationOutcome")]
+public sealed record AclCreationOutcome([property: Id(0)] ErrorCode Error, [property: Id(1)] string? Message);
+
+/// <summary>What one filter of a DeleteAcls or a DescribeAcls found (and, for a deletion, removed), or why not.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Security.AclFilterOutcome")]
+public sealed record AclFilterOutcome(
+    [property: Id(0)] ErrorCode Error, [property: Id(1)] string? Message, [property: Id(2)] IReadOnlyList<AclBinding> Bindings);

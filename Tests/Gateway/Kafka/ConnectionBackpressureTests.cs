@@ -80,7 +80,9 @@ public sealed class ConnectionBackpressureTests
 
     private static KafkaConnectionHandler Handler(QueuedRequestBytes budget, GatedProduceHandler produce) =>
         new(new KafkaApis([produce]), Options.Create(new KafkaListenerOptions()),
-            new SaslMechanisms(Options.Create(new KafkaSaslOptions()), null!, null!, TimeProvider.System), Options.Create(new KafkaSaslOptions()), budget, NullLogger<KafkaConnectionHandler>.Instance);
+            new SaslMechanisms(Options.Create(new KafkaSaslOptions()), null!, null!, TimeProvider.System), Options.Create(new KafkaSaslOptions()), budget,
+            new Tributary.Gateway.Kafka.Acls.BrokerAuthorizer(null!, Options.Create(new Tributary.Gateway.Kafka.Acls.KafkaAuthorizerOptions()), NullLogger<Tributary.Gateway.Kafka.Acls.BrokerAuthorizer>.Instance),
+            NullLogger<KafkaConnectionHandler>.Instance);
 
     private static List<byte[]> Frames(int firstCorrelationId, int count, int recordBytes = 200) =>
         Enumerable.Range(firstCorrelationId, count).Select(id => RawKafkaClient.Frame(ApiKey.Produce, 9, id, new ProduceRequest

@@ -1,6 +1,4 @@
-using Tributary.Grains.KafkaFormats.Security;
-
-namespace Tributary.Grains.Security;
+namespace Tributary.Grains.KafkaFormats.Security;
 
 /// <summary>
 /// Kafka's standard authorizer over a set of ACLs: a super user may do anything; otherwise the ACLs that apply to the
@@ -81,6 +79,38 @@ public sealed class AclAuthorizer
         }
 
         return outcome.Denied ? false : outcome.Allowed || (!outcome.ResourceHasAcls && _allowIfNoAcl);
+    }
+
+    /// <summary>
+    /// Kafka's <c>authorizeByResourceType</c>: whether <paramref name="principal"/> may do <paramref name="operation"/>
+    /// to some resource of the type, as an idempotent producer needs WRITE on some topic. An ALLOW counts unless a DENY
+    /// for the same principal covers all it names: a literal <c>*</c>, the same literal name, or a prefix of its name.
+    /// </summary>
+    public bool AuthorizeAny(string principal, string host, AclOperation operation, AclResourceType resourceType)
+    {
+        if (_superUsers.Contains(principal))
+        {
+            return true;
+        }
+
+        if (!_sections.TryGetValue(resourceType, out var section))
+        {
+            return _allowIfNoAcl;
+        }
+
+        var all = section.Literal.Values.Concat(section.Prefixed.Values).SelectMany(acls => acls)
+            .Where(acl => Decide(acl, principal, host, operation) is not null && (acl.Operation == operation || acl.Operation == AclOperation.All))
+            .ToList();
+        var denied = all.Where(acl => acl.Permission == AclPermission.Deny).ToList();
+        if (denied.Any(d => d.PatternType == AclPatternType.Literal && d.ResourceName == AclBinding.Wildcard))
+        {
+            return false;
+        }
+
+        return all.Where(acl => acl.Permission == AclPermission.Allow).Any(allow => !denied.Any(deny =>
+            deny.PatternType == AclPatternType.Prefixed
+                ? allow.ResourceName.StartsWith(deny.ResourceName, StringComparison.Ordinal) && allow.ResourceName != AclBinding.Wildcard
+                : deny.ResourceName == allow.ResourceName && allow.PatternType == AclPatternType.Literal));
     }
 
     /// <summary>What an ACL that applies to the resource says of the request: allow, deny, or nothing (null).</summary>
