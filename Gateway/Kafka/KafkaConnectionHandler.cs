@@ -71,7 +71,7 @@ public sealed partial class KafkaConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var name = $"{connection.ConnectionId} ({connection.RemoteEndPoint})";
-        var clientHost = connection.RemoteEndPoint is IPEndPoint remote ? "/" + remote.Address : "/unknown";
+        var clientHost = KafkaSession.ClientHostOf(connection.RemoteEndPoint);
         if (connection.Features.Get<KafkaListenerFeature>()?.Listener is not { } listener)
         {
             // An endpoint that does not say which listener it is could be taken for one without authentication.
@@ -337,7 +337,7 @@ public sealed partial class KafkaConnectionHandler(
         if (response is null)
         {
             held.Release(frame.Length);
-            return true;
+            return !request.ClosesConnection;
         }
 
         ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);

@@ -20,6 +20,20 @@ public sealed record KafkaRequest(
     string Principal = KafkaSession.Anonymous)
 {
     private volatile bool _frameOutOfPool;
+    private volatile bool _closesConnection;
+    private string? _clientAddress;
+
+    /// <summary>The client's address without the leading slash: what ACL hosts are matched against.</summary>
+    public string ClientAddress => _clientAddress ??= ClientHost.StartsWith('/') ? ClientHost[1..] : ClientHost;
+
+    /// <summary>True when the connection is to be closed once the request is handled (<see cref="CloseConnection"/>).</summary>
+    public bool ClosesConnection => _closesConnection;
+
+    /// <summary>
+    /// Closes the connection once the request is handled, without a response: as Kafka does when a Produce with acks=0
+    /// fails, the only way such a client learns of it.
+    /// </summary>
+    public void CloseConnection() => _closesConnection = true;
 
     /// <summary>
     /// True when part of the request's frame was handed to a call that may still be running (it failed or timed out

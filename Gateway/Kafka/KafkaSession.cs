@@ -13,6 +13,33 @@ public sealed class KafkaSession(string name, string clientHost, string listener
     /// <summary>Kafka's principal of a connection that did not authenticate (a PLAINTEXT listener).</summary>
     public const string Anonymous = "User:ANONYMOUS";
 
+    /// <summary>
+    /// The client's host as Kafka writes it (Java's <c>InetAddress.toString()</c> of an unresolved address:
+    /// <c>/10.0.0.5</c>, <c>/0:0:0:0:0:0:0:1</c>), as group descriptions show it and ACL hosts are matched against. An
+    /// IPv4 client of a dual-mode listener is its IPv4 address; an IPv6 address has its eight groups, none elided.
+    /// </summary>
+    public static string ClientHostOf(System.Net.EndPoint? endPoint)
+    {
+        if (endPoint is not System.Net.IPEndPoint { Address: var address })
+        {
+            return "/unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return "/" + address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return "/" + address;
+        }
+
+        var bytes = address.GetAddressBytes();
+        var groups = Enumerable.Range(0, 8).Select(i => ((bytes[2 * i] << 8) | bytes[(2 * i) + 1]).ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+        return "/" + string.Join(':', groups) + (address.ScopeId != 0 ? "%" + address.ScopeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+    }
+
     private readonly SemaphoreSlim _handled = new(0);
 
     public string Name { get; } = name;

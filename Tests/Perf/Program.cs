@@ -54,6 +54,9 @@ using Tributary.Tests.Perf.Transactions;
 //   replication-check [--rounds N] [--partitions N]
 //       Jepsen-style: idempotent acks=all producer and read_committed group on RF=3 while brokers are killed, paused and
 //       restarted empty, round after round; every acknowledged record read back once, in order (exit code 1 if not)
+//   acl-perf [--acls 10000] [--records 300000] [--record-size 1024] [--rounds 5]
+//       a silo started here with Kafka's authorizer and N ACLs: producer-perf over SASL_PLAINTEXT as a user whose WRITE
+//       one prefixed ACL among them allows, against a super user, rounds alternating; medians and their ratio
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
@@ -217,6 +220,9 @@ switch (command)
         return 0;
     }
 
+    case "acl-perf":
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        return await Tributary.Tests.Perf.Security.AclPerf.RunAsync(arguments);
     case "http-baseline":
         return await BareHttpServer.ServeAsync(arguments);
     case "loopback":

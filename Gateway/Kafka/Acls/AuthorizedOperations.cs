@@ -4,10 +4,10 @@ namespace Tributary.Gateway.Kafka.Acls;
 
 /// <summary>
 /// The <c>*AuthorizedOperations</c> bit sets of Metadata, DescribeCluster, DescribeGroups and DescribeTopicPartitions
-/// (bit n set for the ACL operation of code n, as Kafka's <c>Utils.to32BitField</c> packs them). There is no authorizer
-/// here, so a client is allowed everything, and Kafka then answers with every operation the resource type supports
-/// (<c>AclEntry.supportedOperations</c>); <see cref="NotRequested"/> is the protocol's default when a request does not
-/// ask for them.
+/// (bit n set for the ACL operation of code n, as Kafka's <c>Utils.to32BitField</c> packs them): every operation the
+/// resource type supports (<c>AclEntry.supportedOperations</c>), of which <see cref="BrokerAuthorizer.AuthorizedOperations"/>
+/// keeps those the principal may do; <see cref="NotRequested"/> is the protocol's default when a request does not ask
+/// for them.
 /// </summary>
 public static class AuthorizedOperations
 {

@@ -51,6 +51,12 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
 
         lock (_starting)
         {
+            // A first read that failed is tried again by the next request, rather than every request failing on one lost call.
+            if (_first is { IsFaulted: true } or { IsCanceled: true })
+            {
+                _first = null;
+            }
+
             _first ??= FirstReadAsync();
             return new ValueTask(_first.WaitAsync(cancellation));
         }
@@ -74,8 +80,12 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the request's principal, from its host, may do <paramref name="operation"/> to the resource; a denial is logged (rate-limited).</summary>
-    public bool Authorize(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName)
+    /// <summary>
+    /// Whether the request's principal, from its host, may do <paramref name="operation"/> to the resource. A denial is
+    /// logged (rate-limited) unless <paramref name="logIfDenied"/> is false: where Kafka only asks in order to filter
+    /// (the topics Metadata lists, the groups ListGroups shows) or to try another right first.
+    /// </summary>
+    public bool Authorize(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName, bool logIfDenied = true)
     {
         if (!Enabled)
         {
@@ -83,13 +93,23 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
         }
 
         var allowed = _state?.Authorizer.Authorize(request.Principal, Host(request), operation, resourceType, resourceName) ?? false;
-        if (!allowed && _log.ShouldLog(nameof(LogDenied), out var suppressed))
+        if (!allowed && logIfDenied && _log.ShouldLog(nameof(LogDenied), out var suppressed))
         {
             LogDenied(_logger, request.Principal, operation, Host(request), resourceType, resourceName, request.ApiKey, suppressed);
         }
 
         return allowed;
     }
+
+    /// <summary>
+    /// Of <paramref name="names"/>, those the principal may do <paramref name="operation"/> to, each asked once (Kafka's
+    /// <c>filterByAuthorized</c>); null, meaning all, without an authorizer, so that a hot path spends nothing.
+    /// </summary>
+    public HashSet<string>? Allowed(KafkaRequest request, AclOperation operation, AclResourceType resourceType, IEnumerable<string> names) =>
+        Enabled ? names.Distinct(StringComparer.Ordinal).Where(name => Authorize(request, operation, resourceType, name)).ToHashSet(StringComparer.Ordinal) : null;
+
+    /// <summary>Whether <paramref name="name"/> is among those <see cref="Allowed"/> returned.</summary>
+    public static bool IsAllowed(HashSet<string>? allowed, string name) => allowed is null || allowed.Contains(name);
 
     /// <summary>Whether the principal may do <paramref name="operation"/> to some resource of the type (Kafka's <c>authorizeByResourceType</c>).</summary>
     public bool AuthorizeAny(KafkaRequest request, AclOperation operation, AclResourceType resourceType) =>
@@ -122,7 +142,18 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
+        Task? first;
+        lock (_starting)
+        {
+            _stopping.Cancel();
+            first = _first;
+        }
+
+        if (first is not null)
+        {
+            await first.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_refreshing is { } refreshing)
         {
             await refreshing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -131,28 +162,19 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>The address as Kafka's authorizer matches it: the client's host without the leading slash.</summary>
-    private static string Host(KafkaRequest request) =>
-        request.ClientHost.StartsWith('/') ? request.ClientHost[1..] : request.ClientHost;
+    private static string Host(KafkaRequest request) => request.ClientAddress;
 
     private async Task FirstReadAsync()
     {
-        try
+        await RefreshAsync(_stopping.Token);
+        lock (_starting)
         {
-            await RefreshAsync(_stopping.Token);
-        }
-        catch
-        {
-            // The next request tries again rather than every request failing on one lost call.
-            lock (_starting)
+            // Not once the broker is stopping: nothing would stop the loop.
+            if (!_stopping.IsCancellationRequested)
             {
-                _first = null;
+                _refreshing = Task.Run(RefreshLoopAsync);
             }
-
-            throw;
         }
-
-        _refreshing = Task.Run(RefreshLoopAsync);
     }
 
     private async Task RefreshLoopAsync()

@@ -1,3 +1,4 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Security;
 using Tributary.Grains.KafkaFormats.Security;
@@ -11,9 +12,10 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// (UNSUPPORTED_SASL_MECHANISM), no name, iterations outside [4096, 16384], or an empty salt or salted password (whose
 /// keys anyone could compute; UNACCEPTABLE_CREDENTIAL) is refused whole; the others' changes are made, each user's
 /// together. A user is refused for changing one mechanism twice (DUPLICATE_RESOURCE), as Kafka's ZooKeeper-era
-/// controller did; Kafka's KRaft controller refuses any second change of a user.
+/// controller did; Kafka's KRaft controller refuses any second change of a user. It needs ALTER on the cluster (else
+/// every user's result is CLUSTER_AUTHORIZATION_FAILED and nothing changes).
 /// </summary>
-public sealed class AlterUserScramCredentialsHandler(IGrainFactory grains)
+public sealed class AlterUserScramCredentialsHandler(IGrainFactory grains, BrokerAuthorizer authorizer)
     : KafkaApiHandler<AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse>
 {
     public override ApiKey ApiKey => ApiKey.AlterUserScramCredentials;
@@ -25,6 +27,21 @@ public sealed class AlterUserScramCredentialsHandler(IGrainFactory grains)
     protected override async Task<AlterUserScramCredentialsResponse?> HandleAsync(
         AlterUserScramCredentialsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Alter, AclResourceType.Cluster, AclBinding.ClusterName))
+        {
+            // Kafka's error response: each user named once, in order of name.
+            return new AlterUserScramCredentialsResponse
+            {
+                Results = body.Deletions.Select(d => d.Name).Concat(body.Upsertions.Select(u => u.Name))
+                    .Distinct(StringComparer.Ordinal)
+                    .Order(StringComparer.Ordinal)
+                    .Select(name => new AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult
+                    {
+                        User = name, ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed, ErrorMessage = "Cluster authorization failed.",
+                    }).ToList(),
+            };
+        }
+
         var refused = new Dictionary<string, (ErrorCode Error, string Message)>(StringComparer.Ordinal);
         var alterations = new List<ScramAlteration>();
         foreach (var deletion in body.Deletions)

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Quotas;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -14,14 +16,17 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// with Kafka's rules and the limits of partitions per topic, per broker and per cluster and of topics, and places the
 /// replicas; <c>validateOnly</c> checks without creating. From v5 the response carries the resulting configs. A request that would create more than
 /// <see cref="KafkaListenerOptions.MaxPartitionsPerRequest"/> partitions is refused whole (POLICY_VIOLATION, Kafka's
-/// message), and each topic's partitions count against the client's controller mutation quota (strict from v6).
+/// message), and each topic's partitions count against the client's controller mutation quota (strict from v6). Each
+/// topic needs CREATE on the cluster or on the topic (TOPIC_AUTHORIZATION_FAILED), and its configs DESCRIBE_CONFIGS on
+/// the topic (else TopicConfigErrorCode TOPIC_AUTHORIZATION_FAILED, without them).
 /// </summary>
 public sealed class CreateTopicsHandler(
     IGrainFactory grains,
     TopicCache topics,
     IBrokerConfigs brokerConfigs,
     ControllerMutationQuota quota,
-    IOptions<KafkaListenerOptions> options) : KafkaApiHandler<CreateTopicsRequest, CreateTopicsResponse>
+    IOptions<KafkaListenerOptions> options,
+    BrokerAuthorizer authorizer) : KafkaApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreateTopics;
 
@@ -31,18 +36,29 @@ public sealed class CreateTopicsHandler(
 
     protected override async Task<CreateTopicsResponse?> HandleAsync(CreateTopicsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        // As in Kafka, a topic named twice is refused whatever the client may do, and the others are authorized before
+        // anything is looked at: CREATE on the cluster allows them all (checked quietly, as Kafka checks it).
+        var duplicates = body.Topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var mayCreateAll = Quietly(request, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName);
+        var unauthorized = body.Topics.Select(t => t.Name).Where(name => !duplicates.Contains(name)).Distinct(StringComparer.Ordinal)
+            .Where(name => !mayCreateAll && !authorizer.Authorize(request, AclOperation.Create, AclResourceType.Topic, name))
+            .ToHashSet(StringComparer.Ordinal);
+
         var limit = options.Value.MaxPartitionsPerRequest;
-        var requested = body.Topics.Sum(t => (long)PartitionsOf(t));
+        var requested = body.Topics.Where(t => !unauthorized.Contains(t.Name)).Sum(t => (long)PartitionsOf(t));
         if (requested > limit)
         {
             var refusal = PartitionLimits.RequestTooLarge(requested, limit);
-            return new CreateTopicsResponse { Topics = body.Topics.Select(t => Failed(t.Name, ErrorCode.PolicyViolation, refusal)).ToList() };
+            return new CreateTopicsResponse
+            {
+                Topics = body.Topics.Select(t => unauthorized.Contains(t.Name) ? Unauthorized(t.Name) : Failed(t.Name, ErrorCode.PolicyViolation, refusal)).ToList(),
+            };
         }
 
         var strict = ControllerMutationQuota.IsStrict(request.ApiKey, request.ApiVersion);
-        var duplicates = body.Topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var results = await Task.WhenAll(body.Topics.Select(topic => duplicates.Contains(topic.Name)
-            ? Task.FromResult(Failed(topic.Name, ErrorCode.InvalidRequest, $"Create topic request contains the topic '{topic.Name}' more than once."))
+        var results = await Task.WhenAll(body.Topics.Select(topic =>
+            duplicates.Contains(topic.Name) ? Task.FromResult(Failed(topic.Name, ErrorCode.InvalidRequest, $"Create topic request contains the topic '{topic.Name}' more than once."))
+            : unauthorized.Contains(topic.Name) ? Task.FromResult(Unauthorized(topic.Name))
             : CreateAsync(topic, body.validateOnly, request, strict)));
         var throttle = quota.ThrottleTimeMs(request.ClientId);
         await ControllerMutationQuota.HoldAsync(request, throttle, cancellationToken);
@@ -102,11 +118,26 @@ public sealed class CreateTopicsHandler(
         };
         if (request.ApiVersion >= 5)
         {
-            result.Configs = DescribeCreated(description.Configs);
+            if (Quietly(request, AclOperation.DescribeConfigs, AclResourceType.Topic, topic.Name))
+            {
+                result.Configs = DescribeCreated(description.Configs);
+            }
+            else
+            {
+                // Created, but as in Kafka neither its configs nor its partitions and replication factor are shown.
+                result.TopicConfigErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                result.Configs = [];
+                result.NumPartitions = -1;
+                result.ReplicationFactor = -1;
+            }
         }
 
         return result;
     }
+
+    /// <summary>A check Kafka makes without logging a denial (<c>logIfDenied = false</c>).</summary>
+    private bool Quietly(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName) =>
+        authorizer.Authorize(request, operation, resourceType, resourceName, logIfDenied: false);
 
     private static List<CreateTopicsResponse.CreatableTopicConfigs> DescribeCreated(IReadOnlyDictionary<string, string> configs) =>
         configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs
@@ -115,6 +146,9 @@ public sealed class CreateTopicsHandler(
             Value = c.Value,
             ConfigSource = (sbyte)ConfigSource.TopicConfig,
         }).ToList();
+
+    private static CreateTopicsResponse.CreatableTopicResult Unauthorized(string name) =>
+        Failed(name, ErrorCode.TopicAuthorizationFailed, "Authorization failed.");
 
     private static CreateTopicsResponse.CreatableTopicResult Failed(string name, ErrorCode error, string? message) => new()
     {

@@ -1,14 +1,17 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// DeleteRecords (21): moves each partition's log start offset (-1: to the high watermark); an internal topic's records
-/// are not the client's to delete (INVALID_TOPIC_EXCEPTION, as Kafka answers).
+/// are not the client's to delete (INVALID_TOPIC_EXCEPTION, as Kafka answers). It needs DELETE on each topic
+/// (TOPIC_AUTHORIZATION_FAILED, before the topic is looked up).
 /// </summary>
-public sealed class DeleteRecordsHandler(PartitionRouter router) : KafkaApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
+public sealed class DeleteRecordsHandler(PartitionRouter router, BrokerAuthorizer authorizer) : KafkaApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteRecords;
 
@@ -18,7 +21,16 @@ public sealed class DeleteRecordsHandler(PartitionRouter router) : KafkaApiHandl
 
     protected override async Task<DeleteRecordsResponse?> HandleAsync(DeleteRecordsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => DeleteAsync(t.Name, p));
+        // Each topic checked once, as Kafka's filterByAuthorized.
+        var allowed = authorizer.Allowed(request, AclOperation.Delete, AclResourceType.Topic, body.Topics.Select(t => t.Name));
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => BrokerAuthorizer.IsAllowed(allowed, t.Name)
+            ? DeleteAsync(t.Name, p)
+            : Task.FromResult(new DeleteRecordsResponse.DeleteRecordsPartitionResult
+            {
+                PartitionIndex = p.PartitionIndex,
+                LowWatermark = -1,
+                ErrorCode = (short)ErrorCode.TopicAuthorizationFailed,
+            }));
         return new DeleteRecordsResponse
         {
             Topics = topics.Select(t => new DeleteRecordsResponse.DeleteRecordsTopicResult { Name = t.Topic.Name, Partitions = t.Results }).ToList(),

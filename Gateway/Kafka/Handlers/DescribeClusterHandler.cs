@@ -1,14 +1,16 @@
 using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// DescribeCluster (60): the cluster id, the controller and the live brokers, and when asked the cluster's authorized
-/// operations (all of them: there is no authorizer).
+/// operations. It needs no permission; the operations are answered only to a principal that may DESCRIBE the cluster (else 0).
 /// </summary>
-public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers brokers) : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers brokers, BrokerAuthorizer authorizer)
+    : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpoints = 1;
 
@@ -36,7 +38,13 @@ public sealed class DescribeClusterHandler(BrokerIdentity broker, ClusterBrokers
             ClusterId = broker.ClusterId,
             ControllerId = brokers.ControllerId(),
             Brokers = live.Select(b => new DescribeClusterResponse.DescribeClusterBroker { BrokerId = b.BrokerId, Host = b.Host, Port = b.Port, Rack = b.Rack }).ToList(),
-            ClusterAuthorizedOperations = AuthorizedOperations.When(body.IncludeClusterAuthorizedOperations, AuthorizedOperations.Cluster),
+            ClusterAuthorizedOperations = body.IncludeClusterAuthorizedOperations ? ClusterOperations(request) : AuthorizedOperations.NotRequested,
         };
     }
+
+    /// <summary>As Kafka's AuthHelper: the cluster's operations only for a principal that may describe it.</summary>
+    private int ClusterOperations(KafkaRequest request) =>
+        authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName)
+            ? authorizer.AuthorizedOperations(request, AclResourceType.Cluster, AclBinding.ClusterName, AuthorizedOperations.Cluster)
+            : 0;
 }

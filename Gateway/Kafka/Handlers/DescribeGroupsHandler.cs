@@ -2,14 +2,17 @@ using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// DescribeGroups (15): state, protocol and members with their subscriptions and assignments; an unknown group is Dead.
-/// Asked for them (v3+), a group described without error carries its authorized operations (all: there is no authorizer).
+/// Asked for them (v3+), a group described without error carries the operations the principal may do to it. Each group
+/// needs DESCRIBE (GROUP_AUTHORIZATION_FAILED).
 /// </summary>
-public sealed class DescribeGroupsHandler(IGrainFactory grains) : KafkaApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
+public sealed class DescribeGroupsHandler(IGrainFactory grains, BrokerAuthorizer authorizer)
+    : KafkaApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeGroups;
 
@@ -19,9 +22,14 @@ public sealed class DescribeGroupsHandler(IGrainFactory grains) : KafkaApiHandle
 
     protected override async Task<DescribeGroupsResponse?> HandleAsync(DescribeGroupsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var operations = AuthorizedOperations.When(request.ApiVersion >= 3 && body.IncludeAuthorizedOperations, AuthorizedOperations.Group);
+        var withOperations = request.ApiVersion >= 3 && body.IncludeAuthorizedOperations;
         var described = await Task.WhenAll(body.Groups.Select(async groupId =>
         {
+            if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Group, groupId))
+            {
+                return new DescribeGroupsResponse.DescribedGroup { GroupId = groupId, ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+            }
+
             if (!GroupIds.IsValid(groupId))
             {
                 return new DescribeGroupsResponse.DescribedGroup { GroupId = groupId, ErrorCode = (short)ErrorCode.InvalidGroupId };
@@ -34,7 +42,9 @@ public sealed class DescribeGroupsHandler(IGrainFactory grains) : KafkaApiHandle
                 GroupState = group.State,
                 ProtocolType = group.ProtocolType,
                 ProtocolData = group.ProtocolName,
-                AuthorizedOperations = operations,
+                AuthorizedOperations = withOperations
+                    ? authorizer.AuthorizedOperations(request, AclResourceType.Group, groupId, AuthorizedOperations.Group)
+                    : AuthorizedOperations.NotRequested,
                 Members = group.Members.Select(m => new DescribeGroupsResponse.DescribedGroupMember
                 {
                     MemberId = m.MemberId,

@@ -1,16 +1,22 @@
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DescribeLogDirs (35): this broker's one log directory, with the size and lag of each replica it holds, led or followed.</summary>
+/// <summary>
+/// DescribeLogDirs (35): this broker's one log directory, with the size and lag of each replica it holds, led or followed.
+/// It needs DESCRIBE on the cluster: without it no directory is described (CLUSTER_AUTHORIZATION_FAILED from v3).
+/// </summary>
 public sealed class DescribeLogDirsHandler(
     IGrainFactory grains,
     TopicCache topics,
     BrokerIdentity broker,
-    BrokerSettings settings) : KafkaApiHandler<DescribeLogDirsRequest, DescribeLogDirsResponse>
+    BrokerSettings settings,
+    BrokerAuthorizer authorizer) : KafkaApiHandler<DescribeLogDirsRequest, DescribeLogDirsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeLogDirs;
 
@@ -20,6 +26,12 @@ public sealed class DescribeLogDirsHandler(
 
     protected override async Task<DescribeLogDirsResponse?> HandleAsync(DescribeLogDirsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName))
+        {
+            // Before v3 there is no error code: the answer is only empty, as Kafka's.
+            return new DescribeLogDirsResponse { ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed };
+        }
+
         var wanted = body.Topics?.Select(t => (t.Topic, (IReadOnlyList<int>?)t.Partitions)).ToList()
             ?? (await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()).Select(t => (t, (IReadOnlyList<int>?)null)).ToList();
         var result = new DescribeLogDirsResponse.DescribeLogDirsResult { LogDir = settings.LogDirectory };

@@ -5,6 +5,7 @@ using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Replication;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -14,9 +15,10 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// per response; a response cut short names where the next one starts (<c>NextCursor</c>), and a request starts at its
 /// <c>Cursor</c>. As in Kafka, a named topic that does not exist is answered with UNKNOWN_TOPIC_OR_PARTITION (or
 /// INVALID_TOPIC_EXCEPTION for a name Kafka would refuse), a cursor outside the named topics or with a negative partition
-/// fails every topic with INVALID_REQUEST, and each topic carries its authorized operations (all: there is no authorizer).
+/// fails every topic with INVALID_REQUEST, and each topic carries its authorized operations. It needs DESCRIBE on each
+/// topic: one named without it is TOPIC_AUTHORIZATION_FAILED (whether it exists or not), and left out when all are listed.
 /// </summary>
-public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCache topics, ClusterBrokers brokers)
+public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCache topics, ClusterBrokers brokers, BrokerAuthorizer authorizer)
     : KafkaApiHandler<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>
 {
     /// <summary>Kafka's <c>max.request.partition.size.limit</c> (a static broker config), at its default.</summary>
@@ -48,8 +50,21 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
         var response = new DescribeTopicPartitionsResponse();
         var live = brokers.LiveIds().ToHashSet();
         var remaining = Math.Max(Math.Min(MaxRequestPartitionSizeLimit, body.ResponsePartitionLimit), 1);
+        var refused = new List<string>();
         foreach (var name in names)
         {
+            // Checked as the topics are reached and before they are looked up, as Kafka filters them: a refused topic
+            // is never the next cursor, and one past where the response stops is not answered.
+            if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name))
+            {
+                if (!all)
+                {
+                    refused.Add(name);
+                }
+
+                continue;
+            }
+
             if (remaining == 0)
             {
                 // The previous topic's partitions filled the response exactly: the next one starts with this topic.
@@ -68,7 +83,7 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
                         Name = name,
                         ErrorCode = (short)(invalid ? ErrorCode.InvalidTopicException : ErrorCode.UnknownTopicOrPartition),
                         IsInternal = IsInternal(name),
-                        TopicAuthorizedOperations = AuthorizedOperations.Topic,
+                        TopicAuthorizedOperations = Operations(request, name),
                     });
                 }
 
@@ -85,7 +100,7 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
                 Partitions = Enumerable.Range(start, Math.Max(0, end - start))
                     .Select(p => Partition(p, topic.Partitions[p], live))
                     .ToList(),
-                TopicAuthorizedOperations = AuthorizedOperations.Topic,
+                TopicAuthorizedOperations = Operations(request, name),
             });
             if (end < topic.PartitionCount)
             {
@@ -96,8 +111,17 @@ public sealed class DescribeTopicPartitionsHandler(IGrainFactory grains, TopicCa
             remaining -= Math.Max(0, end - start);
         }
 
+        // As Kafka answers them: after the others, with no id, partitions or operations.
+        response.Topics.AddRange(refused.Select(name => new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic
+        {
+            Name = name,
+            ErrorCode = (short)ErrorCode.TopicAuthorizationFailed,
+        }));
         return response;
     }
+
+    private int Operations(KafkaRequest request, string name) =>
+        authorizer.AuthorizedOperations(request, AclResourceType.Topic, name, AuthorizedOperations.Topic);
 
     /// <summary>Kafka's answer to a request it refuses as a whole: every named topic with INVALID_REQUEST.</summary>
     private static DescribeTopicPartitionsResponse InvalidRequest(DescribeTopicPartitionsRequest body) => new()

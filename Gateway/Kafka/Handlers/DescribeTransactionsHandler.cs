@@ -1,11 +1,18 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Transactions;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Transactions;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>DescribeTransactions (65): each transactional id's coordinator state; TRANSACTIONAL_ID_NOT_FOUND when unknown.</summary>
-public sealed class DescribeTransactionsHandler(IGrainFactory grains) : KafkaApiHandler<DescribeTransactionsRequest, DescribeTransactionsResponse>
+/// <summary>
+/// DescribeTransactions (65): each transactional id's coordinator state; TRANSACTIONAL_ID_NOT_FOUND when unknown. Each
+/// id needs DESCRIBE (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), and a transaction shows only the topics the principal may
+/// DESCRIBE.
+/// </summary>
+public sealed class DescribeTransactionsHandler(IGrainFactory grains, BrokerAuthorizer authorizer)
+    : KafkaApiHandler<DescribeTransactionsRequest, DescribeTransactionsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeTransactions;
 
@@ -18,29 +25,21 @@ public sealed class DescribeTransactionsHandler(IGrainFactory grains) : KafkaApi
         var states = new List<DescribeTransactionsResponse.TransactionState>();
         foreach (var id in body.TransactionalIds)
         {
+            if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.TransactionalId, id))
+            {
+                states.Add(Failed(id, ErrorCode.TransactionalIdAuthorizationFailed));
+                continue;
+            }
+
             if (!TransactionalIds.IsValid(id))
             {
-                states.Add(new DescribeTransactionsResponse.TransactionState
-                {
-                    TransactionalId = id,
-                    ErrorCode = (short)ErrorCode.InvalidRequest,
-                    ProducerId = -1,
-                    ProducerEpoch = -1,
-                    TransactionStartTimeMs = -1,
-                });
+                states.Add(Failed(id, ErrorCode.InvalidRequest));
                 continue;
             }
 
             var description = await grains.GetGrain<ITransactionCoordinatorGrain>(id).DescribeAsync();
             states.Add(description is null
-                ? new DescribeTransactionsResponse.TransactionState
-                {
-                    TransactionalId = id,
-                    ErrorCode = (short)ErrorCode.TransactionalIdNotFound,
-                    ProducerId = -1,
-                    ProducerEpoch = -1,
-                    TransactionStartTimeMs = -1,
-                }
+                ? Failed(id, ErrorCode.TransactionalIdNotFound)
                 : new DescribeTransactionsResponse.TransactionState
                 {
                     TransactionalId = id,
@@ -49,14 +48,25 @@ public sealed class DescribeTransactionsHandler(IGrainFactory grains) : KafkaApi
                     TransactionStartTimeMs = description.StartTimestampMs,
                     ProducerId = description.ProducerId,
                     ProducerEpoch = description.ProducerEpoch,
-                    Topics = description.Partitions.GroupBy(p => p.Topic).Select(g => new DescribeTransactionsResponse.TopicData
-                    {
-                        Topic = g.Key,
-                        Partitions = g.Select(p => p.Partition).Order().ToList(),
-                    }).ToList(),
+                    Topics = description.Partitions.GroupBy(p => p.Topic)
+                        .Where(g => authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, g.Key))
+                        .Select(g => new DescribeTransactionsResponse.TopicData
+                        {
+                            Topic = g.Key,
+                            Partitions = g.Select(p => p.Partition).Order().ToList(),
+                        }).ToList(),
                 });
         }
 
         return new DescribeTransactionsResponse { TransactionStates = states };
     }
+
+    private static DescribeTransactionsResponse.TransactionState Failed(string id, ErrorCode error) => new()
+    {
+        TransactionalId = id,
+        ErrorCode = (short)error,
+        ProducerId = -1,
+        ProducerEpoch = -1,
+        TransactionStartTimeMs = -1,
+    };
 }

@@ -1,7 +1,9 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -9,9 +11,10 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// ElectLeaders (43, KIP-183 and KIP-460): a PREFERRED election (the only kind before v1) or an UNCLEAN one in the named
 /// partitions, each topic's controller (its topic grain) applying the election and telling the brokers. A null topic
 /// list means every partition of every topic, and then, as Kafka answers, partitions whose election was not needed are
-/// left out of the response.
+/// left out of the response. It needs ALTER on the cluster (CLUSTER_AUTHORIZATION_FAILED, at the top and for every
+/// partition named, since v0 has no top-level error).
 /// </summary>
-public sealed class ElectLeadersHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<ElectLeadersRequest, ElectLeadersResponse>
+public sealed class ElectLeadersHandler(IGrainFactory grains, TopicCache topics, BrokerAuthorizer authorizer) : KafkaApiHandler<ElectLeadersRequest, ElectLeadersResponse>
 {
     public override ApiKey ApiKey => ApiKey.ElectLeaders;
 
@@ -21,6 +24,22 @@ public sealed class ElectLeadersHandler(IGrainFactory grains, TopicCache topics)
 
     protected override async Task<ElectLeadersResponse?> HandleAsync(ElectLeadersRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Alter, AclResourceType.Cluster, AclBinding.ClusterName))
+        {
+            return new ElectLeadersResponse
+            {
+                ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed,
+                ReplicaElectionResults = [.. (body.TopicPartitions ?? []).GroupBy(t => t.Topic, StringComparer.Ordinal).Select(g => new ElectLeadersResponse.ReplicaElectionResult
+                {
+                    Topic = g.Key,
+                    PartitionResult = [.. g.SelectMany(t => t.Partitions).Distinct().Select(p => new ElectLeadersResponse.PartitionResult
+                    {
+                        PartitionId = p, ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed, ErrorMessage = "Cluster authorization failed.",
+                    })],
+                })],
+            };
+        }
+
         // A topic named twice is one election over the union of its partitions.
         var requested = body.TopicPartitions is { } named
             ? named.GroupBy(t => t.Topic, StringComparer.Ordinal)

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -19,6 +21,8 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// (<see cref="OldFormatFetch"/>), and v0-v2 cut what they return at the partition's limit; they are served while
 /// <see cref="KafkaListenerOptions.AcceptOldMessageFormats"/> is on (Kafka 4 serves Fetch from v4). From v16 a
 /// partition this broker does not lead, or asked at an older leader epoch, names its current leader (KIP-951).
+/// It needs READ on each topic fetched, or CLUSTER_ACTION on the cluster for a follower's fetch (refused partitions are
+/// TOPIC_AUTHORIZATION_FAILED, never read).
 /// </summary>
 public sealed class FetchHandler(
     PartitionRouter router,
@@ -26,10 +30,14 @@ public sealed class FetchHandler(
     TopicCache topics,
     FetchSessionCache sessions,
     IBrokerConfigs brokerConfigs,
+    BrokerAuthorizer authorizer,
     IOptions<KafkaListenerOptions> options,
     ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
 {
     private const sbyte ReadCommitted = 1;
+
+    /// <summary>The first version that names the fetching replica in <c>ReplicaState</c> rather than <c>ReplicaId</c> (KIP-903).</summary>
+    private const short FirstReplicaStateVersion = 15;
 
     /// <summary>The first version whose answer carries the endpoints of the current leaders it names (KIP-951).</summary>
     private const short FirstLeaderDiscoveryVersion = 16;
@@ -78,7 +86,8 @@ public sealed class FetchHandler(
         }
 
         var slots = session is null ? requested : await UpdateSessionAsync(session, requested, body, byId, incremental);
-        await Task.WhenAll(slots.Select(slot => slot.RouteAsync(router)));
+        Authorize(slots, body, request);
+        await Task.WhenAll(slots.Where(slot => slot.Error == ErrorCode.None).Select(slot => slot.RouteAsync(router)));
         var readCommitted = body.IsolationLevel == ReadCommitted;
         await Task.WhenAll(slots.Select(slot => slot.ReadAsync(TimeSpan.Zero, readCommitted, CancellationToken.None, logger)));
 
@@ -91,7 +100,8 @@ public sealed class FetchHandler(
         ApplyMaxBytes(slots, body.MaxBytes);
         if (request.ApiVersion <= OldFormatFetch.LastVersion)
         {
-            await OldFormatFetch.ConvertAsync(slots, request.ApiVersion, topics, brokerConfigs);
+            // A refused partition keeps its answer: its topic's configs are not the client's to learn of.
+            await OldFormatFetch.ConvertAsync(slots.Where(s => s.Error != ErrorCode.TopicAuthorizationFailed), request.ApiVersion, topics, brokerConfigs);
         }
 
         var response = BuildResponse(slots, session, incremental, byId);
@@ -101,6 +111,41 @@ public sealed class FetchHandler(
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// Kafka's checks, on the partitions the response answers (a session's remembered ones too, not only those this
+    /// request names): a follower's fetch needs CLUSTER_ACTION on the cluster, a consumer's READ on each topic. A refused
+    /// partition is TOPIC_AUTHORIZATION_FAILED before its topic is looked up, so it is neither routed nor read.
+    /// </summary>
+    private void Authorize(List<FetchSlot> slots, FetchRequest body, KafkaRequest request)
+    {
+        if (!authorizer.Enabled)
+        {
+            // Everything is allowed: the hot path spends nothing on the checks.
+            return;
+        }
+
+        var replicaId = request.ApiVersion >= FirstReplicaStateVersion ? body.ReplicaState?.ReplicaId ?? -1 : body.ReplicaId;
+        if (replicaId >= 0)
+        {
+            // Kafka 3.9 refuses each partition of a follower without CLUSTER_ACTION, a topic id it does not know too.
+            if (!authorizer.Authorize(request, AclOperation.ClusterAction, AclResourceType.Cluster, AclBinding.ClusterName))
+            {
+                slots.ForEach(slot => slot.Refuse(ErrorCode.TopicAuthorizationFailed));
+            }
+
+            return;
+        }
+
+        // A topic id that names no topic stays UNKNOWN_TOPIC_ID (ids are not secret); each named topic checked once.
+        var allowed = slots.Select(s => s.Topic).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(name => authorizer.Authorize(request, AclOperation.Read, AclResourceType.Topic, name))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var slot in slots.Where(s => s.Topic is not null && !allowed.Contains(s.Topic)))
+        {
+            slot.Refuse(ErrorCode.TopicAuthorizationFailed);
+        }
     }
 
     /// <summary>

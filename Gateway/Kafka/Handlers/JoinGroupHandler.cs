@@ -1,17 +1,19 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
 
 using Tributary.Grains.KafkaFormats.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// JoinGroup (11): to the group's grain, which answers when the rebalance completes. From v4 a new dynamic member is
 /// first given its id with MEMBER_ID_REQUIRED; from v9 a rejoining static leader may be told to skip the assignment.
-/// Versions from 0, which librdkafka needs to enable consumer groups.
+/// Versions from 0, which librdkafka needs to enable consumer groups. It needs READ on the group (GROUP_AUTHORIZATION_FAILED).
 /// </summary>
-public sealed class JoinGroupHandler(IGrainFactory grains) : KafkaApiHandler<JoinGroupRequest, JoinGroupResponse>
+public sealed class JoinGroupHandler(IGrainFactory grains, BrokerAuthorizer authorizer) : KafkaApiHandler<JoinGroupRequest, JoinGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.JoinGroup;
 
@@ -21,6 +23,12 @@ public sealed class JoinGroupHandler(IGrainFactory grains) : KafkaApiHandler<Joi
 
     protected override async Task<JoinGroupResponse?> HandleAsync(JoinGroupRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Read, AclResourceType.Group, body.GroupId))
+        {
+            // Kafka's JoinGroupRequest.getErrorResponse: no generation, protocol, leader or member id.
+            return new JoinGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed, ProtocolName = null, MemberId = "" };
+        }
+
         if (!GroupIds.IsValid(body.GroupId))
         {
             return new JoinGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId, ProtocolName = null, MemberId = body.MemberId };

@@ -1,13 +1,18 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
 
 using Tributary.Grains.KafkaFormats.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>LeaveGroup (13): one member (v0-2) or a batch of members with per-member errors (v3+).</summary>
-public sealed class LeaveGroupHandler(IGrainFactory grains) : KafkaApiHandler<LeaveGroupRequest, LeaveGroupResponse>
+/// <summary>
+/// LeaveGroup (13): one member (v0-2) or a batch of members with per-member errors (v3+). It needs READ on the group
+/// (GROUP_AUTHORIZATION_FAILED, top-level, with no members, as Kafka answers).
+/// </summary>
+public sealed class LeaveGroupHandler(IGrainFactory grains, BrokerAuthorizer authorizer) : KafkaApiHandler<LeaveGroupRequest, LeaveGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.LeaveGroup;
 
@@ -17,6 +22,11 @@ public sealed class LeaveGroupHandler(IGrainFactory grains) : KafkaApiHandler<Le
 
     protected override async Task<LeaveGroupResponse?> HandleAsync(LeaveGroupRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Read, AclResourceType.Group, body.GroupId))
+        {
+            return new LeaveGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+        }
+
         if (!GroupIds.IsValid(body.GroupId))
         {
             return new LeaveGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };

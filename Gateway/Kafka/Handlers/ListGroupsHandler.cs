@@ -1,10 +1,15 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>ListGroups (16): every group, filtered by state (v4+) and type (v5+; all groups here are "classic").</summary>
-public sealed class ListGroupsHandler(IGrainFactory grains) : KafkaApiHandler<ListGroupsRequest, ListGroupsResponse>
+/// <summary>
+/// ListGroups (16): every group, filtered by state (v4+) and type (v5+; all groups here are "classic"). With DESCRIBE on
+/// the cluster a principal sees every group, else only the groups it may DESCRIBE.
+/// </summary>
+public sealed class ListGroupsHandler(IGrainFactory grains, BrokerAuthorizer authorizer) : KafkaApiHandler<ListGroupsRequest, ListGroupsResponse>
 {
     private const string Classic = "classic";
 
@@ -16,6 +21,7 @@ public sealed class ListGroupsHandler(IGrainFactory grains) : KafkaApiHandler<Li
 
     protected override async Task<ListGroupsResponse?> HandleAsync(ListGroupsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        var everyGroup = MayDo(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName);
         var groups = await grains.GetGrain<IGroupCatalogGrain>(0).ListAsync();
         var states = request.ApiVersion >= 4 ? body.StatesFilter : [];
         var types = request.ApiVersion >= 5 ? body.TypesFilter : [];
@@ -24,8 +30,15 @@ public sealed class ListGroupsHandler(IGrainFactory grains) : KafkaApiHandler<Li
             Groups = groups
                 .Where(g => states.Count == 0 || states.Contains(g.State, StringComparer.OrdinalIgnoreCase))
                 .Where(_ => types.Count == 0 || types.Contains(Classic, StringComparer.OrdinalIgnoreCase))
+                .Where(g => everyGroup || MayDo(request, AclOperation.Describe, AclResourceType.Group, g.GroupId))
                 .Select(g => new ListGroupsResponse.ListedGroup { GroupId = g.GroupId, ProtocolType = g.ProtocolType, GroupState = g.State, GroupType = Classic })
                 .ToList(),
         };
     }
+
+    /// <summary>
+    /// A check that logs no denial, as Kafka checks here (logIfDenied = false): a listing is filtered, nothing is refused.
+    /// </summary>
+    private bool MayDo(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName) =>
+        authorizer.Authorize(request, operation, resourceType, resourceName, logIfDenied: false);
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -11,9 +13,10 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// none, as nothing is tiered) offset, or the first offset whose timestamp is at least the one given; a special
 /// timestamp of a later version is UNSUPPORTED_VERSION, as Kafka answers it. v0, what older tools send, answers from
 /// segments instead (<c>old_style_offsets</c>: up to <c>max_num_offsets</c> segment base offsets, see
-/// <see cref="IPartitionGrain.LegacyListOffsetsAsync"/>).
+/// <see cref="IPartitionGrain.LegacyListOffsetsAsync"/>). It needs DESCRIBE on each topic (TOPIC_AUTHORIZATION_FAILED, before
+/// anything else is checked).
 /// </summary>
-public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<ListOffsetsHandler> logger)
+public sealed partial class ListOffsetsHandler(PartitionRouter router, BrokerAuthorizer authorizer, ILogger<ListOffsetsHandler> logger)
     : KafkaApiHandler<ListOffsetsRequest, ListOffsetsResponse>
 {
     private const int ConsumerReplicaId = -1;
@@ -39,7 +42,10 @@ public sealed partial class ListOffsetsHandler(PartitionRouter router, ILogger<L
     {
         var readCommitted = request.ApiVersion >= 2 && body.IsolationLevel == 1;
         var fromConsumer = body.ReplicaId == ConsumerReplicaId;
-        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => request.ApiVersion == 0
+        var allowed = authorizer.Allowed(request, AclOperation.Describe, AclResourceType.Topic, body.Topics.Select(t => t.Name));
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => !BrokerAuthorizer.IsAllowed(allowed, t.Name)
+            ? Task.FromResult(new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex, ErrorCode = (short)ErrorCode.TopicAuthorizationFailed })
+            : request.ApiVersion == 0
             ? LegacyLookupAsync(t.Name, p, fromConsumer)
             : p.Timestamp < 0 && !(SpecialTimestampVersions.TryGetValue(p.Timestamp, out var since) && request.ApiVersion >= since)
             ? Task.FromResult(new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex, ErrorCode = (short)ErrorCode.UnsupportedVersion })

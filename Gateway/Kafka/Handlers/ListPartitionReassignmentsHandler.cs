@@ -1,16 +1,19 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// ListPartitionReassignments (46, KIP-455): the partitions whose reassignment is in progress, with their replicas and
 /// the ones being added and removed, from each topic's registrations; every topic when none is named. Topics and
-/// partitions that do not exist, or are not being reassigned, are left out, as Kafka's controller leaves them.
+/// partitions that do not exist, or are not being reassigned, are left out, as Kafka's controller leaves them. It needs
+/// DESCRIBE on the cluster (CLUSTER_AUTHORIZATION_FAILED).
 /// </summary>
-public sealed class ListPartitionReassignmentsHandler(IGrainFactory grains)
+public sealed class ListPartitionReassignmentsHandler(IGrainFactory grains, BrokerAuthorizer authorizer)
     : KafkaApiHandler<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>
 {
     public override ApiKey ApiKey => ApiKey.ListPartitionReassignments;
@@ -22,6 +25,21 @@ public sealed class ListPartitionReassignmentsHandler(IGrainFactory grains)
     protected override async Task<ListPartitionReassignmentsResponse?> HandleAsync(
         ListPartitionReassignmentsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName))
+        {
+            // Kafka's error response: the partitions named, as asked, with nothing about them.
+            return new ListPartitionReassignmentsResponse
+            {
+                ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed,
+                ErrorMessage = "Cluster authorization failed.",
+                Topics = [.. (body.Topics ?? []).Select(t => new ListPartitionReassignmentsResponse.OngoingTopicReassignment
+                {
+                    Name = t.Name,
+                    Partitions = [.. t.PartitionIndexes.Select(p => new ListPartitionReassignmentsResponse.OngoingPartitionReassignment { PartitionIndex = p })],
+                })],
+            };
+        }
+
         var requested = body.Topics is { } named
             ? named.GroupBy(t => t.Name, StringComparer.Ordinal)
                 .Select(g => (Topic: g.Key, Partitions: (ISet<int>?)g.SelectMany(t => t.PartitionIndexes).ToHashSet()))

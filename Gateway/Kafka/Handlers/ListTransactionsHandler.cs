@@ -1,13 +1,17 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Transactions;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// ListTransactions (66): the known transactional ids, filtered by state and producer id, and from v1 by how long
-/// their transaction has been open. Unknown state names are listed back.
+/// their transaction has been open. Unknown state names are listed back. Only the ids the principal may DESCRIBE are
+/// listed.
 /// </summary>
-public sealed class ListTransactionsHandler(IGrainFactory grains) : KafkaApiHandler<ListTransactionsRequest, ListTransactionsResponse>
+public sealed class ListTransactionsHandler(IGrainFactory grains, BrokerAuthorizer authorizer)
+    : KafkaApiHandler<ListTransactionsRequest, ListTransactionsResponse>
 {
     private static readonly HashSet<string> KnownStates =
         ["Empty", "Ongoing", "PrepareCommit", "PrepareAbort", "CompleteCommit", "CompleteAbort", "PrepareEpochFence", "Dead"];
@@ -24,7 +28,9 @@ public sealed class ListTransactionsHandler(IGrainFactory grains) : KafkaApiHand
         var states = body.StateFilters.ToHashSet(StringComparer.Ordinal);
         var producers = body.ProducerIdFilters.ToHashSet();
         var matching = new List<ListTransactionsResponse.TransactionState>();
-        foreach (var listing in listed)
+        // Checked before the coordinator is asked for the state: an id the principal may not describe is not listed anyway.
+        var describable = listed.Where(l => authorizer.Authorize(request, AclOperation.Describe, AclResourceType.TransactionalId, l.TransactionalId));
+        foreach (var listing in describable)
         {
             var state = listing.State;
             var startMs = -1L;

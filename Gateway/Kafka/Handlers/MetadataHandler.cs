@@ -7,6 +7,7 @@ using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -20,9 +21,12 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// client's controller mutation quota (never refused, as Kafka's permissive quota), and a creation the limits refuse answers with their error
 /// (POLICY_VIOLATION, INVALID_PARTITIONS). A topic being deleted is not described nor listed, and is
 /// UNKNOWN_TOPIC_OR_PARTITION until its deletion completes, with auto-creation too (a client that deletes a topic and
-/// looks for it does not find it created again). Asked for them (v8+), the cluster's (v8-10) and each topic's
-/// authorized operations are every operation of the resource: there is no authorizer. The response is written from the
+/// looks for it does not find it created again). Asked for them (v8+), the cluster's (v8-10, only to a principal that may
+/// DESCRIBE the cluster, else 0) and each topic's authorized operations are answered. The response is written from the
 /// topics' descriptions as it goes out (<see cref="StreamedMetadataResponse"/>), never built as objects per partition.
+/// <para>It needs DESCRIBE on each topic: one named without it is TOPIC_AUTHORIZATION_FAILED (whether it exists or not), and
+/// left out silently when all are listed; auto-creation needs CREATE on the cluster or on the topic, else the topic is
+/// TOPIC_AUTHORIZATION_FAILED, not created.</para>
 /// </summary>
 public sealed class MetadataHandler(
     IGrainFactory grains,
@@ -30,7 +34,8 @@ public sealed class MetadataHandler(
     BrokerIdentity broker,
     ClusterBrokers brokers,
     IBrokerConfigs brokerConfigs,
-    ControllerMutationQuota quota) : KafkaApiHandler<MetadataRequest, StreamedMetadataResponse>
+    ControllerMutationQuota quota,
+    BrokerAuthorizer authorizer) : KafkaApiHandler<MetadataRequest, StreamedMetadataResponse>
 {
     public override ApiKey ApiKey => ApiKey.Metadata;
 
@@ -52,20 +57,46 @@ public sealed class MetadataHandler(
             Brokers = live.Select(b => new MetadataResponse.MetadataResponseBroker { NodeId = b.BrokerId, Host = b.Host, Port = b.Port, Rack = b.Rack }).ToList(),
             ClusterId = broker.ClusterId,
             ControllerId = brokers.ControllerId(),
-            ClusterAuthorizedOperations = AuthorizedOperations.When(
-                request.ApiVersion is >= 8 and <= 10 && body.IncludeClusterAuthorizedOperations, AuthorizedOperations.Cluster),
+            ClusterAuthorizedOperations = request.ApiVersion is >= 8 and <= 10 && body.IncludeClusterAuthorizedOperations
+                ? ClusterOperations(request)
+                : AuthorizedOperations.NotRequested,
             LiveBrokers = live.Select(b => b.BrokerId).ToHashSet(),
         };
-        var topicOperations = AuthorizedOperations.When(request.ApiVersion >= 8 && body.IncludeTopicAuthorizedOperations, AuthorizedOperations.Topic);
+        var withOperations = request.ApiVersion >= 8 && body.IncludeTopicAuthorizedOperations;
+
+        // CREATE on the cluster is asked once, and only when a topic is to be created; its denial is not logged, as
+        // Kafka's, since CREATE on the topic may still allow it.
+        bool? createOnCluster = null;
+        bool MayCreate(string name) =>
+            (createOnCluster ??= AllowedQuietly(request, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName))
+            || authorizer.Authorize(request, AclOperation.Create, AclResourceType.Topic, name);
+
         foreach (var name in names)
         {
-            if (await DescribeAsync(name, autoCreate, request.ClientId, topicOperations) is { } topic)
+            // Checked before the topic is looked up, so that its existence is not told. Listing all topics, a denial
+            // is only a topic left out: not logged, as Kafka's.
+            if (!(all
+                    ? AllowedQuietly(request, AclOperation.Describe, AclResourceType.Topic, name)
+                    : authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name)))
+            {
+                if (!all)
+                {
+                    response.Topics.Add(Answer(name, ErrorCode.TopicAuthorizationFailed, AuthorizedOperations.NotRequested));
+                }
+
+                continue;
+            }
+
+            var operations = withOperations
+                ? authorizer.AuthorizedOperations(request, AclResourceType.Topic, name, AuthorizedOperations.Topic)
+                : AuthorizedOperations.NotRequested;
+            if (await DescribeAsync(name, autoCreate, MayCreate, request.ClientId, operations) is { } topic)
             {
                 response.Topics.Add(topic);
             }
             else if (!all)
             {
-                response.Topics.Add(Answer(name, ErrorCode.UnknownTopicOrPartition, topicOperations));
+                response.Topics.Add(Answer(name, ErrorCode.UnknownTopicOrPartition, operations));
             }
 
             // Listed but gone (deleted since it was listed): left out of the answer for all topics.
@@ -74,14 +105,23 @@ public sealed class MetadataHandler(
         return response;
     }
 
-    private async Task<StreamedMetadataResponse.Topic?> DescribeAsync(string name, bool autoCreate, string? clientId, int operations)
+    /// <summary>
+    /// The topic, created first when it does not exist and may be (<paramref name="mayCreate"/> checked only then, as
+    /// Kafka checks it only for a topic that does not exist: an illegal name too, before it is found illegal).
+    /// </summary>
+    private async Task<StreamedMetadataResponse.Topic?> DescribeAsync(string name, bool autoCreate, Func<string, bool> mayCreate, string? clientId, int operations)
     {
         if (TopicNames.Validate(name) is not null)
         {
-            return Answer(name, ErrorCode.InvalidTopicException, operations);
+            return autoCreate && !mayCreate(name) ? Refused(name) : Answer(name, ErrorCode.InvalidTopicException, operations);
         }
 
         var topic = await topics.DescribeAsync(name);
+        if (topic is null && autoCreate && !mayCreate(name))
+        {
+            return Refused(name);
+        }
+
         if (topic is null && autoCreate && name != InternalTopics.TransactionState)
         {
             // With this broker's num.partitions, as Kafka's auto-creation asks for the receiving broker's; the offsets
@@ -121,6 +161,21 @@ public sealed class MetadataHandler(
 
     private static bool IsInternal(string name) => InternalTopics.IsInternal(name);
 
+    /// <summary>A topic that does not exist and may not be created: TOPIC_AUTHORIZATION_FAILED, without its operations (as Kafka's).</summary>
+    private static StreamedMetadataResponse.Topic Refused(string name) =>
+        Answer(name, ErrorCode.TopicAuthorizationFailed, AuthorizedOperations.NotRequested);
+
+    /// <summary>Whether the operation is allowed, a denial not logged (Kafka's <c>logIfDenied = false</c>).</summary>
+    private bool AllowedQuietly(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string name) =>
+        authorizer.Authorize(request, operation, resourceType, name, logIfDenied: false);
+
+    /// <summary>As Kafka: the cluster's operations only for a principal that may describe it, else none.</summary>
+    private int ClusterOperations(KafkaRequest request) =>
+        authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName)
+            ? authorizer.AuthorizedOperations(request, AclResourceType.Cluster, AclBinding.ClusterName, AuthorizedOperations.Cluster)
+            : 0;
+
+    /// <summary>A topic answered with an error alone: no id (the zero uuid), no partitions.</summary>
     private static StreamedMetadataResponse.Topic Answer(string name, ErrorCode error, int operations) =>
         new(null, new MetadataResponse.MetadataResponseTopic { Name = name, ErrorCode = (short)error, TopicAuthorizedOperations = operations }, IsInternal(name), operations);
 }

@@ -1,15 +1,19 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// OffsetCommit (8): a member's commit for its generation, or a "simple" commit (v0, or generation -1 without a member)
-/// from a consumer that uses assign(). The offsets are stored durably before the answer.
+/// from a consumer that uses assign(). The offsets are stored durably before the answer. It needs READ on the group
+/// (GROUP_AUTHORIZATION_FAILED for every partition) and on each topic (TOPIC_AUTHORIZATION_FAILED for its partitions).
 /// </summary>
-public sealed class OffsetCommitHandler(IGrainFactory grains, TopicCache topics) : KafkaApiHandler<OffsetCommitRequest, OffsetCommitResponse>
+public sealed class OffsetCommitHandler(IGrainFactory grains, TopicCache topics, BrokerAuthorizer authorizer)
+    : KafkaApiHandler<OffsetCommitRequest, OffsetCommitResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetCommit;
 
@@ -20,8 +24,12 @@ public sealed class OffsetCommitHandler(IGrainFactory grains, TopicCache topics)
     protected override async Task<OffsetCommitResponse?> HandleAsync(OffsetCommitRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
         var version = request.ApiVersion;
-        var batch = await OffsetCommitBatch.CreateAsync(topics, body.GroupId, body.Topics.SelectMany(t => t.Partitions.Select(p =>
-            new OffsetToCommit(t.Name, p.PartitionIndex, p.CommittedOffset, version >= 6 ? p.CommittedLeaderEpoch : -1, p.CommittedMetadata ?? ""))));
+        var requested = body.Topics.SelectMany(t => t.Partitions.Select(p =>
+            new OffsetToCommit(t.Name, p.PartitionIndex, p.CommittedOffset, version >= 6 ? p.CommittedLeaderEpoch : -1, p.CommittedMetadata ?? "")));
+        var batch = authorizer.Authorize(request, AclOperation.Read, AclResourceType.Group, body.GroupId)
+            ? await OffsetCommitBatch.CreateAsync(topics, body.GroupId, requested,
+                topic => authorizer.Authorize(request, AclOperation.Read, AclResourceType.Topic, topic))
+            : OffsetCommitBatch.Refused(requested, ErrorCode.GroupAuthorizationFailed);
         if (batch.Commits.Count > 0)
         {
             batch.Answered(await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).CommitOffsetsAsync(new OffsetCommitRequestData(

@@ -1,15 +1,19 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// OffsetFetch (9): a group's committed offsets for the partitions asked for (offset -1 where none), or all of them
 /// (v2+, no topics); from v8 for several groups in one request. From v7 a read_committed consumer may ask for stable
-/// offsets only, and is told to retry while a transaction holds a pending commit.
+/// offsets only, and is told to retry while a transaction holds a pending commit. It needs DESCRIBE on the group
+/// (GROUP_AUTHORIZATION_FAILED) and on each topic: a topic asked for gets TOPIC_AUTHORIZATION_FAILED, and when all
+/// offsets are asked for, those of the topics the principal may not describe are left out.
 /// </summary>
-public sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<OffsetFetchRequest, OffsetFetchResponse>
+public sealed class OffsetFetchHandler(IGrainFactory grains, BrokerAuthorizer authorizer) : KafkaApiHandler<OffsetFetchRequest, OffsetFetchResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetFetch;
 
@@ -23,20 +27,26 @@ public sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<O
         {
             var groups = await Task.WhenAll(body.Groups.Select(async g =>
             {
-                var (error, offsets) = await FetchAsync(g.GroupId, g.Topics?.Select(t => (t.Name, t.PartitionIndexes)).ToList());
+                if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Group, g.GroupId))
+                {
+                    // Kafka answers a refused group with its error alone.
+                    return new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = g.GroupId, ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+                }
+
+                var (error, offsets) = await FetchAsync(request, g.GroupId, g.Topics?.Select(t => (t.Name, t.PartitionIndexes)).ToList());
                 return new OffsetFetchResponse.OffsetFetchResponseGroup
                 {
                     GroupId = g.GroupId,
                     ErrorCode = (short)error,
-                    Topics = offsets.GroupBy(o => o.Topic).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
+                    Topics = offsets.GroupBy(o => o.Offset.Topic).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
                     {
                         Name = t.Key,
                         Partitions = t.Select(o => new OffsetFetchResponse.OffsetFetchResponsePartitions
                         {
-                            PartitionIndex = o.Partition,
-                            CommittedOffset = o.Offset,
-                            CommittedLeaderEpoch = o.LeaderEpoch,
-                            Metadata = o.Metadata,
+                            PartitionIndex = o.Offset.Partition,
+                            CommittedOffset = o.Offset.Offset,
+                            CommittedLeaderEpoch = o.Offset.LeaderEpoch,
+                            Metadata = o.Offset.Metadata,
                             ErrorCode = PartitionError(o, body.RequireStable),
                         }).ToList(),
                     }).ToList(),
@@ -45,37 +55,104 @@ public sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<O
             return new OffsetFetchResponse { Groups = groups.ToList() };
         }
 
-        var (groupError, fetched) = await FetchAsync(body.GroupId, body.Topics?.Select(t => (t.Name, t.PartitionIndexes)).ToList());
+        if (!authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Group, body.GroupId))
+        {
+            return GroupRefused(body, request.ApiVersion);
+        }
+
+        var (groupError, fetched) = await FetchAsync(request, body.GroupId, body.Topics?.Select(t => (t.Name, t.PartitionIndexes)).ToList());
         return new OffsetFetchResponse
         {
             ErrorCode = (short)groupError,
-            Topics = fetched.GroupBy(o => o.Topic).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopic
+            Topics = fetched.GroupBy(o => o.Offset.Topic).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopic
             {
                 Name = t.Key,
                 Partitions = t.Select(o => new OffsetFetchResponse.OffsetFetchResponsePartition
                 {
-                    PartitionIndex = o.Partition,
-                    CommittedOffset = o.Offset,
-                    CommittedLeaderEpoch = o.LeaderEpoch,
-                    Metadata = o.Metadata,
+                    PartitionIndex = o.Offset.Partition,
+                    CommittedOffset = o.Offset.Offset,
+                    CommittedLeaderEpoch = o.Offset.LeaderEpoch,
+                    Metadata = o.Offset.Metadata,
                     ErrorCode = groupError != ErrorCode.None ? (short)groupError : PartitionError(o, request.ApiVersion >= 7 && body.RequireStable),
                 }).ToList(),
             }).ToList(),
         };
     }
 
-    /// <summary>With require_stable (v7+, read_committed consumers) an offset a transaction may still change is UNSTABLE_OFFSET_COMMIT.</summary>
-    private static short PartitionError(CommittedOffsetData offset, bool requireStable) =>
-        (short)(requireStable && offset.PendingTransaction ? ErrorCode.UnstableOffsetCommit : ErrorCode.None);
-
-    private async Task<(ErrorCode Error, IReadOnlyList<CommittedOffsetData> Offsets)> FetchAsync(string groupId, List<(string Name, List<int> Partitions)>? topics)
+    /// <summary>
+    /// A group the principal may not describe, as Kafka's getErrorResponse answers it: from v2 the top-level error alone;
+    /// before v2, which has no top-level error, on each partition asked for.
+    /// </summary>
+    private static OffsetFetchResponse GroupRefused(OffsetFetchRequest body, short version) => new()
     {
-        var partitions = topics?.SelectMany(t => t.Partitions.Select(p => new GroupTopicPartition(t.Name, p))).ToList();
-        if (!GroupIds.IsValid(groupId))
+        ErrorCode = (short)ErrorCode.GroupAuthorizationFailed,
+        Topics = version >= 2 ? [] : (body.Topics ?? []).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopic
         {
-            return (ErrorCode.InvalidGroupId, partitions?.Select(p => new CommittedOffsetData(p.Topic, p.Partition, -1, -1, "")).ToList() ?? []);
+            Name = t.Name,
+            Partitions = t.PartitionIndexes.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartition
+            {
+                PartitionIndex = p,
+                CommittedOffset = -1,
+                Metadata = "",
+                ErrorCode = (short)ErrorCode.GroupAuthorizationFailed,
+            }).ToList(),
+        }).ToList(),
+    };
+
+    /// <summary>
+    /// TOPIC_AUTHORIZATION_FAILED for a topic the principal may not describe; with require_stable (v7+, read_committed
+    /// consumers) an offset a transaction may still change is UNSTABLE_OFFSET_COMMIT.
+    /// </summary>
+    private static short PartitionError(Answer answer, bool requireStable) =>
+        (short)(answer.Refused ? ErrorCode.TopicAuthorizationFailed
+            : requireStable && answer.Offset.PendingTransaction ? ErrorCode.UnstableOffsetCommit
+            : ErrorCode.None);
+
+    /// <summary>
+    /// The group's offsets of the topics the principal may describe (asked once a topic, before anything is read, as
+    /// Kafka asks); a topic asked for that it may not describe is answered refused, with offset -1, and not read.
+    /// </summary>
+    private async Task<(ErrorCode Error, IReadOnlyList<Answer> Offsets)> FetchAsync(
+        KafkaRequest request, string groupId, List<(string Name, List<int> Partitions)>? topics)
+    {
+        var describable = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool MayDescribe(string topic)
+        {
+            if (!describable.TryGetValue(topic, out var allowed))
+            {
+                describable[topic] = allowed = authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, topic);
+            }
+
+            return allowed;
         }
 
-        return (ErrorCode.None, await grains.GetGrain<IConsumerGroupGrain>(groupId).FetchOffsetsAsync(partitions));
+        if (topics is null)
+        {
+            if (!GroupIds.IsValid(groupId))
+            {
+                return (ErrorCode.InvalidGroupId, []);
+            }
+
+            var all = await grains.GetGrain<IConsumerGroupGrain>(groupId).FetchOffsetsAsync(null);
+            return (ErrorCode.None, all.Where(o => MayDescribe(o.Topic)).Select(o => new Answer(o, Refused: false)).ToList());
+        }
+
+        var refused = topics.Where(t => !MayDescribe(t.Name))
+            .SelectMany(t => t.Partitions.Select(p => new Answer(new CommittedOffsetData(t.Name, p, -1, -1, ""), Refused: true)))
+            .ToList();
+        var partitions = topics.Where(t => MayDescribe(t.Name))
+            .SelectMany(t => t.Partitions.Select(p => new GroupTopicPartition(t.Name, p)))
+            .ToList();
+        if (!GroupIds.IsValid(groupId))
+        {
+            var unread = partitions.Select(p => new Answer(new CommittedOffsetData(p.Topic, p.Partition, -1, -1, ""), Refused: false));
+            return (ErrorCode.InvalidGroupId, [.. unread, .. refused]);
+        }
+
+        var fetched = await grains.GetGrain<IConsumerGroupGrain>(groupId).FetchOffsetsAsync(partitions);
+        return (ErrorCode.None, [.. fetched.Select(o => new Answer(o, Refused: false)), .. refused]);
     }
+
+    /// <summary>A partition's committed offset, or one of a topic the principal may not describe (<see cref="Refused"/>).</summary>
+    private readonly record struct Answer(CommittedOffsetData Offset, bool Refused);
 }

@@ -1,5 +1,7 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
@@ -9,8 +11,10 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// leader change finds where its log diverged. A request whose current leader epoch is newer than the partition's is
 /// told UNKNOWN_LEADER_EPOCH; an older one, FENCED_LEADER_EPOCH. Every version from 0: v0 and v1 carry no current
 /// leader epoch (nothing to fence) and v0 answers no leader epoch; v2 is the only one librdkafka sends.
+/// It needs CLUSTER_ACTION on the cluster, or else DESCRIBE on each topic (TOPIC_AUTHORIZATION_FAILED).
 /// </summary>
-public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
+public sealed class OffsetForLeaderEpochHandler(PartitionRouter router, BrokerAuthorizer authorizer)
+    : KafkaApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetForLeaderEpoch;
 
@@ -20,7 +24,15 @@ public sealed class OffsetForLeaderEpochHandler(PartitionRouter router) : KafkaA
 
     protected override async Task<OffsetForLeaderEpochResponse?> HandleAsync(OffsetForLeaderEpochRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => LookupAsync(t.Topic, p));
+        // As Kafka (KIP-320): a broker may ask with CLUSTER_ACTION, a consumer with DESCRIBE on each topic. A consumer
+        // lacking CLUSTER_ACTION is the usual case, so that denial is not logged.
+        var replica = authorizer.Authorize(request, AclOperation.ClusterAction, AclResourceType.Cluster, AclBinding.ClusterName, logIfDenied: false);
+        var allowed = replica ? null : body.Topics.Select(t => t.Topic).Distinct(StringComparer.Ordinal)
+            .Where(name => authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name))
+            .ToHashSet(StringComparer.Ordinal);
+        var topics = await PartitionFanOut.RunAsync(body.Topics, t => t.Partitions, (t, p) => allowed is null || allowed.Contains(t.Topic)
+            ? LookupAsync(t.Topic, p)
+            : Task.FromResult(new OffsetForLeaderEpochResponse.EpochEndOffset { Partition = p.Partition, ErrorCode = (short)ErrorCode.TopicAuthorizationFailed }));
         return new OffsetForLeaderEpochResponse
         {
             Topics = topics.Select(t => new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = t.Topic.Topic, Partitions = t.Results }).ToList(),

@@ -1,18 +1,21 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Grains.KafkaFormats.Records;
 using Tributary.Grains.KafkaFormats.Records.Legacy;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
 /// <summary>
 /// Produce (0): each partition's record batches go to its partition grain as the bytes the producer sent, one call
-/// per partition, all partitions of a request at once. acks=0 gets no response; acks=1 and acks=all are answered
-/// when the partition has appended (and, for durable topics, fsynced), which with one replica is the same thing.
+/// per partition, all partitions of a request at once. acks=0 gets no response (a failure closes the connection, as
+/// in Kafka); acks=1 and acks=all are answered when the partition has appended (and, for durable topics, fsynced),
+/// which with one replica is the same thing.
 /// Each partition's slice of the request frame is handed over to its partition (<see cref="TransferredRecords"/>),
 /// which rewrites it in place: a batch is copied once in this process, when the frame is read from the connection.
 /// <para>v0-v2 carry message sets of magic 0 and 1 (or, from some clients, a record batch): they are converted to one
@@ -21,9 +24,16 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// yet still advertised, as Kafka 4 does: librdkafka before 2.8 turns compression off when Produce does not start at
 /// v0.</para>
 /// <para>From v10 a partition this broker does not lead names its current leader (KIP-951).</para>
+/// <para>It needs WRITE on each topic (TOPIC_AUTHORIZATION_FAILED, before the topic is looked up) and, for transactional
+/// records, WRITE on the transactional id (else every partition is TRANSACTIONAL_ID_AUTHORIZATION_FAILED).</para>
 /// </summary>
 public sealed partial class ProduceHandler(
-    PartitionRouter router, LeaderDiscovery leaders, BrokerIdentity broker, IOptions<KafkaListenerOptions> options, ILogger<ProduceHandler> logger)
+    PartitionRouter router,
+    LeaderDiscovery leaders,
+    BrokerIdentity broker,
+    BrokerAuthorizer authorizer,
+    IOptions<KafkaListenerOptions> options,
+    ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
 {
     /// <summary>The first version that carries record batches (magic 2) only (KIP-98).</summary>
@@ -44,14 +54,46 @@ public sealed partial class ProduceHandler(
     {
         var acksValid = body.Acks is -1 or 0 or 1;
         var legacy = request.ApiVersion < FirstRecordBatchVersion;
+        var served = !legacy || _acceptOldMessageFormats;
+        if (served && HasTransactionalRecords(body)
+            && (body.TransactionalId is null || !authorizer.Authorize(request, AclOperation.Write, AclResourceType.TransactionalId, body.TransactionalId)))
+        {
+            // As Kafka: the whole request is refused, nothing of it appended.
+            if (body.Acks == 0)
+            {
+                request.CloseConnection();
+                return null;
+            }
+
+            return new ProduceResponse
+            {
+                Responses = body.TopicData.Select(t => new ProduceResponse.TopicProduceResponse
+                {
+                    Name = t.Name,
+                    PartitionResponses = t.PartitionData
+                        .Select(p => Failed(p.Index, ErrorCode.TransactionalIdAuthorizationFailed, "Transactional Id authorization failed."))
+                        .ToList(),
+                }).ToList(),
+            };
+        }
+
+        // Each topic checked once, as Kafka's filterByAuthorized.
+        var allowed = authorizer.Allowed(request, AclOperation.Write, AclResourceType.Topic, body.TopicData.Select(t => t.Name));
         var topics = await PartitionFanOut.RunAsync(body.TopicData, t => t.PartitionData, (topic, partition) =>
-            legacy && !_acceptOldMessageFormats ? Task.FromResult(Failed(partition.Index, ErrorCode.UnsupportedVersion,
+            !served ? Task.FromResult(Failed(partition.Index, ErrorCode.UnsupportedVersion,
                 $"Produce v{request.ApiVersion} (message formats 0 and 1) is not served: use v{FirstRecordBatchVersion} or later."))
+            : !BrokerAuthorizer.IsAllowed(allowed, topic.Name) ? Task.FromResult(Failed(partition.Index, ErrorCode.TopicAuthorizationFailed, null))
             : !acksValid ? Task.FromResult(Failed(partition.Index, ErrorCode.InvalidRequiredAcks, $"Invalid acks {body.Acks}: use -1, 0 or 1."))
             : legacy ? AppendLegacyAsync(request, topic.Name, partition.Index, partition.Records, body.Acks, body.TimeoutMs)
             : AppendAsync(request, topic.Name, partition.Index, partition.Records, body.TransactionalId, body.Acks, body.TimeoutMs));
         if (body.Acks == 0)
         {
+            // As Kafka: a client that waits for no answer learns of a failure by its connection closing.
+            if (topics.Any(t => t.Results.Any(r => r.ErrorCode != (short)ErrorCode.None)))
+            {
+                request.CloseConnection();
+            }
+
             return null;
         }
 
@@ -176,6 +218,16 @@ public sealed partial class ProduceHandler(
         TimeSpan.FromMilliseconds(Math.Clamp(timeoutMs, 0, (int)MaxLeadershipArrival.TotalMilliseconds));
 
     private static readonly TimeSpan MaxLeadershipArrival = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Kafka's <c>RequestUtils.hasTransactionalRecords</c>: whether some partition's first batch is transactional (a
+    /// record batch, magic 2, with the flag set; message sets of magic 0 and 1 never are).
+    /// </summary>
+    private static bool HasTransactionalRecords(ProduceRequest body) =>
+        body.TopicData.Any(t => t.PartitionData.Any(p => p.Records is { } records
+            && records.Length >= RecordBatch.AttributesOffset + sizeof(short)
+            && RecordBatch.Magic(records.Span) == RecordBatch.CurrentMagic
+            && RecordBatch.IsTransactional(records.Span)));
 
     /// <summary>Produce v3+ carries exactly one batch per partition (KIP-98); anything else is INVALID_RECORD.</summary>
     private static bool IsSingleBatch(ReadOnlySpan<byte> records) =>

@@ -1,13 +1,18 @@
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Groups;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Groups;
 
 using Tributary.Grains.KafkaFormats.Groups;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
 
-/// <summary>SyncGroup (14): the leader's assignment in, each member's own assignment out, once the leader has sent it.</summary>
-public sealed class SyncGroupHandler(IGrainFactory grains) : KafkaApiHandler<SyncGroupRequest, SyncGroupResponse>
+/// <summary>
+/// SyncGroup (14): the leader's assignment in, each member's own assignment out, once the leader has sent it. It needs
+/// READ on the group (GROUP_AUTHORIZATION_FAILED).
+/// </summary>
+public sealed class SyncGroupHandler(IGrainFactory grains, BrokerAuthorizer authorizer) : KafkaApiHandler<SyncGroupRequest, SyncGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.SyncGroup;
 
@@ -17,6 +22,11 @@ public sealed class SyncGroupHandler(IGrainFactory grains) : KafkaApiHandler<Syn
 
     protected override async Task<SyncGroupResponse?> HandleAsync(SyncGroupRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
+        if (!authorizer.Authorize(request, AclOperation.Read, AclResourceType.Group, body.GroupId))
+        {
+            return new SyncGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+        }
+
         if (!GroupIds.IsValid(body.GroupId))
         {
             return new SyncGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };

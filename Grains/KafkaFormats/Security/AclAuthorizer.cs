@@ -85,10 +85,12 @@ public sealed class AclAuthorizer
     /// Kafka's <c>authorizeByResourceType</c>: whether <paramref name="principal"/> may do <paramref name="operation"/>
     /// to some resource of the type, as an idempotent producer needs WRITE on some topic. An ALLOW counts unless a DENY
     /// for the same principal covers all it names: a literal <c>*</c>, the same literal name, or a prefix of its name.
+    /// As in Kafka, a resource no ACL names (asked as the name <c>hardcode</c>) under
+    /// <c>allow.everyone.if.no.acl.found</c> is enough.
     /// </summary>
     public bool AuthorizeAny(string principal, string host, AclOperation operation, AclResourceType resourceType)
     {
-        if (_superUsers.Contains(principal))
+        if (Authorize(principal, host, operation, resourceType, "hardcode"))
         {
             return true;
         }

@@ -136,4 +136,26 @@ public sealed class AclAuthorizerTests
         Assert.DoesNotContain(bindings.Values, new AclBindingFilter(AclResourceType.Group, null, AclPatternType.Any, null, null, AclOperation.Any, AclPermission.Any).Matches);
         Assert.DoesNotContain(bindings.Values, new AclBindingFilter(AclResourceType.Any, null, AclPatternType.Any, Bob, null, AclOperation.Any, AclPermission.Any).Matches);
     }
+
+    [Fact]
+    public void AuthorizeAny_IsAllowedByAnAllowOnSomeResource_UnlessADenyCoversAllItNames()
+    {
+        Assert.True(Authorizer(acls: Acl("orders", AclOperation.Write)).AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.False(Authorizer(acls: Acl("orders", AclOperation.Read)).AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.False(Authorizer(acls: Acl("orders", AclOperation.Write, principal: Bob)).AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+
+        // A deny of the same literal name, of a prefix of it, or of every name covers the allow; a deny of another name does not.
+        Assert.False(Authorizer(acls: [Acl("orders", AclOperation.Write), Acl("orders", AclOperation.Write, AclPermission.Deny)])
+            .AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.False(Authorizer(acls: [Acl("orders", AclOperation.Write), Acl("ord", AclOperation.All, AclPermission.Deny, pattern: AclPatternType.Prefixed)])
+            .AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.False(Authorizer(acls: [Acl("orders", AclOperation.Write), Acl("*", AclOperation.Write, AclPermission.Deny)])
+            .AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.True(Authorizer(acls: [Acl("orders", AclOperation.Write), Acl("audit", AclOperation.Write, AclPermission.Deny)])
+            .AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+
+        Assert.True(Authorizer(superUsers: Alice).AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.True(Authorizer(allowIfNoAcl: true).AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+        Assert.False(Authorizer().AuthorizeAny(Alice, Host, AclOperation.Write, AclResourceType.Topic));
+    }
 }

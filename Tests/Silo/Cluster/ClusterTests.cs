@@ -6,9 +6,13 @@ using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Silo.Cluster;
 
-/// <summary>Three silo processes on loopback with Redis membership serve as one Kafka cluster to Confluent clients.</summary>
+/// <summary>
+/// Three silo processes on loopback with Redis membership serve as one Kafka cluster to Confluent clients. The silos
+/// run Kafka's authorizer open to everyone where no ACL says otherwise, so that every test here also shows that an
+/// authorizer with no ACLs on a resource changes nothing (<see cref="AuthorizingClusterFixture"/>).
+/// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>
+public sealed partial class ClusterTests(AuthorizingClusterFixture fixture) : IClassFixture<AuthorizingClusterFixture>
 {
     private SiloCluster Cluster => fixture.Cluster;
 
