@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Xunit.Abstractions;
 using Tributary.Gateway.Protocol;
 using Tributary.Grains.KafkaFormats;
 using Tributary.Gateway.Protocol.Messages;
@@ -12,7 +13,7 @@ namespace Tributary.Tests.Silo.Cluster;
 /// authorizer with no ACLs on a resource changes nothing (<see cref="AuthorizingClusterFixture"/>).
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed partial class ClusterTests(AuthorizingClusterFixture fixture) : IClassFixture<AuthorizingClusterFixture>
+public sealed partial class ClusterTests(AuthorizingClusterFixture fixture, ITestOutputHelper output) : IClassFixture<AuthorizingClusterFixture>
 {
     private SiloCluster Cluster => fixture.Cluster;
 
