@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Tributary.Gateway.Connect;
 using Tributary.Gateway.Http;
+using Tributary.Gateway.Http.Authentication;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.Kafka.Listeners;
@@ -89,6 +91,7 @@ public static class TributaryHost
             [HostTls.RestProxy] = restPort,
             [HostTls.Connect] = connectPort,
         });
+        AddHttpAuthentication(builder);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
@@ -146,6 +149,45 @@ public static class TributaryHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Each HTTP API's authentication (<c>Tributary:&lt;Api&gt;:Authentication</c>), its settings checked now: an unknown
+    /// key, a method not served or a users file that cannot be read stops the start.
+    /// </summary>
+    private static void AddHttpAuthentication(WebApplicationBuilder builder)
+    {
+        var configured = new Dictionary<string, HttpAuthenticationOptions>();
+        foreach (var api in new[] { HttpAuthentications.SchemaRegistry, HttpAuthentications.RestProxy, HttpAuthentications.Connect })
+        {
+            var section = builder.Configuration.GetSection($"Tributary:{api}:Authentication");
+
+            // Confluent's dotted names, or a value given to the section itself, would otherwise leave the API open.
+            if (section.Value is not null || builder.Configuration.GetSection($"Tributary:{api}").GetChildren()
+                    .Any(c => c.Key.StartsWith("authentication", StringComparison.OrdinalIgnoreCase) && c.Key.Length > "authentication".Length))
+            {
+                throw new InvalidOperationException(
+                    $"Tributary:{api}: authentication is set under Tributary:{api}:Authentication, with Method, Realm, Roles and Users or UsersFile.");
+            }
+
+            KnownSettings.Check(section, typeof(HttpAuthenticationOptions));
+            var options = section.Get<HttpAuthenticationOptions>() ?? new();
+            if (options.Invalid(section.Path) is { } reason)
+            {
+                throw new InvalidOperationException(reason);
+            }
+
+            if (options.Enabled)
+            {
+                configured[api] = options;
+            }
+        }
+
+        builder.Services.AddSingleton(services =>
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Gateway.Http.Authentication");
+            return new HttpAuthentications(configured.ToDictionary(c => c.Key, c => new BasicAuthentication(c.Key, c.Value, logger)));
+        });
     }
 
     /// <summary>Binds a listener: an empty host on every interface, <c>localhost</c> on the loopback ones, else the address given.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Connect.Endpoints;
 using Tributary.Gateway.Http;
+using Tributary.Gateway.Http.Authentication;
 
 namespace Tributary.Gateway.Connect;
 
@@ -42,5 +43,5 @@ public static class ConnectEndpoints
             OffsetsEndpoints.Map(api);
             PluginsEndpoints.Map(api);
             LoggersEndpoints.Map(api);
-        });
+        }, authentication: app.ApplicationServices.GetService<HttpAuthentications>()?.For(HttpAuthentications.Connect));
 }

@@ -39,8 +39,8 @@ public static partial class PortApi
     private static readonly JsonSerializerOptions EnvelopeOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// The API on <paramref name="port"/>: its limits, its error envelope, then <paramref name="beforeRouting"/> (a
-    /// rewrite of paths, say), then the routes <paramref name="map"/> adds.
+    /// The API on <paramref name="port"/>: its limits, its error envelope, its <paramref name="authentication"/> if it
+    /// has one, then <paramref name="beforeRouting"/> (a rewrite of paths, say), then the routes <paramref name="map"/> adds.
     /// </summary>
     public static IApplicationBuilder MapPortApi(
         this IApplicationBuilder app,
@@ -48,7 +48,8 @@ public static partial class PortApi
         PortApiErrors errors,
         long maxRequestBodyBytes,
         Action<RouteGroupBuilder, ILogger> map,
-        Action<IApplicationBuilder>? beforeRouting = null) =>
+        Action<IApplicationBuilder>? beforeRouting = null,
+        Authentication.BasicAuthentication? authentication = null) =>
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);
@@ -72,6 +73,11 @@ public static partial class PortApi
             branch.Use((context, next) => IsOverLong(context)
                 ? WriteErrorAsync(context, errors.ContentType, StatusCodes.Status414UriTooLong, "URI Too Long")
                 : next(context));
+            if (authentication is not null)
+            {
+                branch.Use((context, next) => authentication.InvokeAsync(context, next, errors.ContentType));
+            }
+
             beforeRouting?.Invoke(branch);
             branch.UseRouting();
             branch.UseEndpoints(endpoints => map(endpoints.MapGroup(""), logger));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tributary.Gateway.Kafka.Topics;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Http;
+using Tributary.Gateway.Http.Authentication;
 using Tributary.Gateway.RestProxy.V2;
 using Tributary.Gateway.RestProxy.V3;
 
@@ -58,7 +59,7 @@ public static class RestProxyEndpoints
             RecordsEndpoints.Map(cluster);
             ConsumerGroupsEndpoints.Map(cluster);
             ConsumerLagsEndpoints.Map(cluster);
-        });
+        }, authentication: app.ApplicationServices.GetService<HttpAuthentications>()?.For(HttpAuthentications.RestProxy));
 
     private static readonly PortApiErrors Errors = new(
         RestProxyLog.Category, RestHttp.V2, RestErrors.KafkaError, "Internal error", RestErrors.KafkaRetriableError);

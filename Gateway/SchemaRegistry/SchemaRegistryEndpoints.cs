@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Http;
+using Tributary.Gateway.Http.Authentication;
 using Tributary.Gateway.SchemaRegistry.Endpoints;
 
 namespace Tributary.Gateway.SchemaRegistry;
@@ -36,5 +37,6 @@ public static class SchemaRegistryEndpoints
             ModeEndpoints.Map(api);
             AssociationsEndpoints.Map(api);
             AssociationBatchEndpoints.Map(api);
-        }, beforeRouting: branch => branch.Use(ContextPaths.RewriteAsync));
+        }, beforeRouting: branch => branch.Use(ContextPaths.RewriteAsync),
+            authentication: app.ApplicationServices.GetService<HttpAuthentications>()?.For(HttpAuthentications.SchemaRegistry));
 }

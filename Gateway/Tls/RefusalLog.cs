@@ -4,7 +4,7 @@ namespace Tributary.Gateway.Tls;
 /// Lets one line about refused clients through per interval and counts the rest, so that no client decides how much
 /// a port logs. Thread-safe.
 /// </summary>
-internal sealed class RefusalLog(TimeProvider time)
+public sealed class RefusalLog(TimeProvider time)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 

@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tributary.Gateway.Tls;
+
+namespace Tributary.Gateway.Http.Authentication;
+
+/// <summary>
+/// HTTP Basic authentication of one API's port, as Confluent's <c>authentication.method=BASIC</c> does it: a request
+/// without credentials gets 401 with a challenge for the realm; wrong credentials get 401 too (which part was wrong is
+/// never told, and a rate-limited line is logged); a user none of whose roles is allowed gets 403. An authenticated
+/// request carries the user as <see cref="HttpContext.User"/>. Thread-safe.
+/// </summary>
+public sealed partial class BasicAuthentication
+{
+    private readonly string _api;
+    private readonly string _challenge;
+    private readonly HashSet<string>? _allowedRoles;
+    private readonly ReloadingStore<RealmUsers> _users;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RefusalLog _refusals;
+
+    public BasicAuthentication(string api, HttpAuthenticationOptions options, ILogger logger, TimeProvider? time = null)
+    {
+        _api = api;
+        _challenge = $"Basic realm=\"{options.Realm}\", charset=\"UTF-8\"";
+        var roles = options.Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        _allowedRoles = roles.Contains("*") || roles.Contains("**") ? null : roles.ToHashSet(StringComparer.Ordinal);
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _refusals = new RefusalLog(_time);
+        _users = options.UsersFile is { } file
+            ? new ReloadingStore<RealmUsers>(() => RealmUsers.Parse(File.ReadAllText(file)), file, _time, e => LogUnreadable(logger, api, file, e.Message))
+            : new ReloadingStore<RealmUsers>(() => RealmUsers.From(options.Users), null, _time, _ => { });
+    }
+
+    /// <summary>Lets an authenticated, allowed request through; answers the others with Confluent's error body.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next, string contentType)
+    {
+        if (!TryReadCredentials(context.Request, out var user, out var password))
+        {
+            return RefuseAsync(context, contentType, user: null);
+        }
+
+        if (_users.Current.Authenticate(user, password) is not { } roles)
+        {
+            return RefuseAsync(context, contentType, user);
+        }
+
+        if (_allowedRoles is not null && !roles.Any(_allowedRoles.Contains))
+        {
+            return PortApi.WriteErrorAsync(context, contentType, StatusCodes.Status403Forbidden, "Forbidden");
+        }
+
+        context.User = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, user), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "Basic"));
+        return next(context);
+    }
+
+    private Task RefuseAsync(HttpContext context, string contentType, string? user)
+    {
+        if (user is not null && _refusals.ShouldLog(out var suppressed))
+        {
+            LogRefused(_logger, _api, context.Connection.RemoteIpAddress?.ToString(), suppressed);
+        }
+
+        context.Response.Headers.WWWAuthenticate = _challenge;
+        return PortApi.WriteErrorAsync(context, contentType, StatusCodes.Status401Unauthorized, "Unauthorized");
+    }
+
+    private static bool TryReadCredentials(HttpRequest request, out string user, out string password)
+    {
+        user = password = "";
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return false;
+        }
+
+        // Headers are bounded by Kestrel's limits; a credential of any length they let through is read.
+        var decoded = header.Parameter.Length <= 1368 ? stackalloc byte[1024] : new byte[(header.Parameter.Length / 4 * 3) + 3];
+        if (!Convert.TryFromBase64String(header.Parameter, decoded, out var length))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(decoded[..length]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        (user, password) = (text[..colon], text[(colon + 1)..]);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: a request from {Client} was refused: authentication failed ({Suppressed} more not logged)")]
+    private static partial void LogRefused(ILogger logger, string api, string? client, long suppressed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Api}: the users file {File} cannot be read; the last users read stay in force: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string api, string file, string reason);
+}

@@ -1,0 +1,61 @@
+using Tributary.Gateway.Http.Authentication;
+
+namespace Tributary.Tests.Gateway.Http;
+
+/// <summary>Jetty realm files as Confluent's users write them for <c>PropertyFileLoginModule</c>.</summary>
+public sealed class RealmUsersTests
+{
+    [Fact]
+    public void AUser_AuthenticatesWithItsPassword_PlainObfuscatedOrMd5_AndGetsItsRoles()
+    {
+        var users = RealmUsers.Parse("""
+            # comment
+            ! another
+            plain: secret, admin ,developer
+            obf= OBF:1v2j1uum1xtv1zej1zer1xtn1uvk1v1v
+            md5: MD5:5ebe2294ecd0e0f08eab7690d2a6ee69,user
+            accented: OBF:1v2jU12luU0wjaU0mv71zej1zerU12lvU102sU0mo31v1v
+            """);
+
+        Assert.Equal(["admin", "developer"], users.Authenticate("plain", "secret")!);
+        Assert.Empty(users.Authenticate("obf", "password")!);
+        Assert.Equal(["user"], users.Authenticate("md5", "secret")!);
+        Assert.Empty(users.Authenticate("accented", "pässwörd")!);
+        Assert.Null(users.Authenticate("plain", "Secret"));
+        Assert.Null(users.Authenticate("md5", "5ebe2294ecd0e0f08eab7690d2a6ee69"));
+        Assert.Null(users.Authenticate("nobody", "secret"));
+    }
+
+    [Theory]
+    [InlineData("user: CRYPT:adpexzg3FUZAk")]
+    [InlineData("user: MD5:not-hex")]
+    [InlineData("user: OBF:1v2j1uu")]
+    [InlineData("no separator")]
+    [InlineData("user: ,admin")]
+    public void AnEntryThatCannotBeRead_IsRefused_NamingItsLine(string entry)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => RealmUsers.Parse("ok: fine\n" + entry));
+        Assert.StartsWith("line 2", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Realm", "caf\u00e9")]
+    [InlineData("Realm", "a\"b")]
+    [InlineData("Roles", " , ")]
+    [InlineData("UsersFile", " ")]
+    [InlineData("Method", "DIGEST")]
+    public void SettingsThatCannotBeHonoured_AreRefused(string setting, string value)
+    {
+        var options = new HttpAuthenticationOptions { Method = "BASIC", Users = new() { ["u"] = "p" } };
+        switch (setting)
+        {
+            case "Realm": options.Realm = value; break;
+            case "Roles": options.Roles = value; break;
+            case "UsersFile": options.UsersFile = value; options.Users.Clear(); break;
+            default: options.Method = value; break;
+        }
+
+        Assert.NotNull(options.Invalid("Tributary:RestProxy:Authentication"));
+        Assert.Null(new HttpAuthenticationOptions { Method = "BASIC", Users = new() { ["u"] = "p" } }.Invalid("Tributary:RestProxy:Authentication"));
+    }
+}
