@@ -186,7 +186,8 @@ public static class TributaryHost
         builder.Services.AddSingleton(services =>
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Gateway.Http.Authentication");
-            return new HttpAuthentications(configured.ToDictionary(c => c.Key, c => new BasicAuthentication(c.Key, c.Value, logger)));
+            return new HttpAuthentications(configured.ToDictionary(
+                c => c.Key, c => new BasicAuthentication(c.Key, c.Value, logger, saslUsers: services.GetRequiredService<ISaslUsers>())));
         });
     }
 

@@ -31,6 +31,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<QueuedRequestBytes>();
         services.AddOptions<KafkaSaslOptions>();
         services.AddSingleton<SaslMechanisms>();
+        services.AddSingleton<Http.Authentication.ISaslUsers, SaslUsers>();
         services.AddOptions<Acls.KafkaAuthorizerOptions>();
         services.AddSingleton<Acls.BrokerAuthorizer>();
         services.AddSingleton<JwksKeys>();

@@ -23,8 +23,11 @@ public sealed partial class BasicAuthentication
     private readonly TimeProvider _time;
     private readonly RefusalLog _refusals;
 
-    public BasicAuthentication(string api, HttpAuthenticationOptions options, ILogger logger, TimeProvider? time = null)
+    private readonly ISaslUsers? _saslUsers;
+
+    public BasicAuthentication(string api, HttpAuthenticationOptions options, ILogger logger, TimeProvider? time = null, ISaslUsers? saslUsers = null)
     {
+        _saslUsers = options.KafkaUsers ? saslUsers ?? throw new ArgumentException("KafkaUsers needs the Kafka listeners' users.", nameof(saslUsers)) : null;
         _api = api;
         _challenge = $"Basic realm=\"{options.Realm}\", charset=\"UTF-8\"";
         var roles = options.Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -47,7 +50,7 @@ public sealed partial class BasicAuthentication
 
         if (_users.Current.Authenticate(user, password) is not { } roles)
         {
-            return RefuseAsync(context, contentType, user);
+            return _saslUsers is null ? RefuseAsync(context, contentType, user) : AuthenticateSaslUserAsync(context, next, contentType, user, password);
         }
 
         if (_allowedRoles is not null && !roles.Any(_allowedRoles.Contains))
@@ -58,6 +61,19 @@ public sealed partial class BasicAuthentication
         context.User = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, user), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "Basic"));
         return next(context);
+    }
+
+    /// <summary>A user of the Kafka listeners: no roles, let in where every authenticated user is.</summary>
+    private async Task AuthenticateSaslUserAsync(HttpContext context, RequestDelegate next, string contentType, string user, string password)
+    {
+        if (!await _saslUsers!.AuthenticateAsync(user, password))
+        {
+            await RefuseAsync(context, contentType, user);
+            return;
+        }
+
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Basic"));
+        await next(context);
     }
 
     private Task RefuseAsync(HttpContext context, string contentType, string? user)

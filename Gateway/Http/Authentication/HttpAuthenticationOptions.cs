@@ -5,7 +5,8 @@ namespace Tributary.Gateway.Http.Authentication;
 /// <c>Tributary:RestProxy:Authentication</c>, <c>Tributary:Connect:Authentication</c>), with the names of Confluent's
 /// <c>authentication.method</c>, <c>authentication.realm</c> and <c>authentication.roles</c>. The users are those of
 /// Jetty's <c>PropertyFileLoginModule</c>: a file of <c>user: password[,role ...]</c> lines (<see cref="UsersFile"/>),
-/// or the same entries in the configuration (<see cref="Users"/>).
+/// or the same entries in the configuration (<see cref="Users"/>), and the Kafka listeners' SASL users
+/// (<see cref="KafkaUsers"/>).
 /// </summary>
 public sealed class HttpAuthenticationOptions
 {
@@ -33,6 +34,12 @@ public sealed class HttpAuthenticationOptions
     /// </summary>
     public string? UsersFile { get; set; }
 
+    /// <summary>
+    /// Whether the Kafka listeners' SASL users (PLAIN's users and SCRAM's credentials) authenticate here too, with the
+    /// same passwords. They have no roles, so <see cref="Roles"/> must let every authenticated user in.
+    /// </summary>
+    public bool KafkaUsers { get; set; }
+
     public bool Enabled => string.Equals(Method, Basic, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why the settings of <paramref name="section"/> cannot be honoured, or null.</summary>
@@ -45,7 +52,7 @@ public sealed class HttpAuthenticationOptions
 
         if (!Enabled)
         {
-            return Users.Count > 0 || UsersFile is not null ? $"{section}: users are given but Method is not BASIC." : null;
+            return Users.Count > 0 || UsersFile is not null || KafkaUsers ? $"{section}: users are given but Method is not BASIC." : null;
         }
 
         if (UsersFile is not null && string.IsNullOrWhiteSpace(UsersFile))
@@ -58,14 +65,20 @@ public sealed class HttpAuthenticationOptions
             return $"{section}: Users and UsersFile both name users; give them in one place.";
         }
 
-        if (Users.Count == 0 && UsersFile is null)
+        if (Users.Count == 0 && UsersFile is null && !KafkaUsers)
         {
-            return $"{section}: BASIC authentication needs Users or a UsersFile.";
+            return $"{section}: BASIC authentication needs Users, a UsersFile or KafkaUsers.";
         }
 
-        if (Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length == 0)
+        var roles = Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (roles.Length == 0)
         {
             return $"{section}:Roles names no role; use * to let every authenticated user in.";
+        }
+
+        if (KafkaUsers && !roles.Contains("*") && !roles.Contains("**"))
+        {
+            return $"{section}: the Kafka users have no roles, so with KafkaUsers Roles must be *.";
         }
 
         // The realm is written into a quoted header value: printable ASCII without quotes or backslashes.

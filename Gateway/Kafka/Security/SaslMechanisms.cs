@@ -34,6 +34,10 @@ public sealed partial class SaslMechanisms(IOptions<KafkaSaslOptions> options, I
         : ScramMechanism.ByName(mechanism) is { } scram ? new ScramExchange(scram, user => FindAsync(user, scram), _unknownUserKey)
         : null;
 
+    /// <summary>Whether PLAIN is enabled and <paramref name="password"/> is its user's.</summary>
+    public bool VerifyPlain(string user, ReadOnlySpan<byte> password) =>
+        Enabled.Contains(Plain, StringComparer.Ordinal) && _plain().Verify(user, password);
+
     /// <summary>PLAIN's users: the configuration's, or the users file's as it is now.</summary>
     private static Func<PlainCredentials> PlainUsers(KafkaSaslOptions options, TimeProvider time, ILogger? logger)
     {

@@ -26,6 +26,8 @@ public sealed class BasicAuthenticationTests(BasicAuthenticationTests.Authentica
 
         public string UsersFile => _directory.Combine("password-file");
 
+        public int SaslPort { get; } = TestPorts.Next();
+
         protected override IReadOnlyList<string> Settings
         {
             get
@@ -41,7 +43,11 @@ public sealed class BasicAuthenticationTests(BasicAuthenticationTests.Authentica
                     "--Tributary:SchemaRegistry:Authentication:Realm", "SchemaRegistry-Props",
                     "--Tributary:SchemaRegistry:Authentication:Roles", "admin,developer",
                     "--Tributary:SchemaRegistry:Authentication:UsersFile", UsersFile,
+                    "--Tributary:Kafka:Listeners", $"PLAINTEXT://:{KafkaPort},SASL_PLAINTEXT://:{SaslPort}",
+                    "--Tributary:Kafka:Sasl:EnabledMechanisms", "PLAIN,SCRAM-SHA-512",
+                    "--Tributary:Kafka:Sasl:PlainUsers:kafka-plain", "kafka-plain-secret",
                     "--Tributary:RestProxy:Authentication:Method", "BASIC",
+                    "--Tributary:RestProxy:Authentication:KafkaUsers", "true",
                     "--Tributary:RestProxy:Authentication:Users:alice", "alice-secret,user",
                     "--Tributary:RestProxy:Authentication:Users:long", LongPassword,
                     "--Tributary:Connect:Authentication:Method", "BASIC",
@@ -172,4 +178,44 @@ public sealed class BasicAuthenticationTests(BasicAuthenticationTests.Authentica
             }
         }
     }
+
+    [Fact]
+    public async Task WithKafkaUsers_TheSaslUsersPasswordsServe_PlainsAndScrams_AsTheirCredentialsChange()
+    {
+        using (var plain = Http("kafka-plain", "kafka-plain-secret"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync($"{broker.RestUrl}/topics")).StatusCode);
+        }
+
+        using var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await admin.AlterUserScramCredentialsAsync([Scram("dana", "first-secret")]);
+        using (var dana = Http("dana", "first-secret"))
+        {
+            // Twice: the second time from what the first check remembered.
+            Assert.Equal(HttpStatusCode.OK, (await dana.GetAsync($"{broker.RestUrl}/topics")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await dana.GetAsync($"{broker.RestUrl}/topics")).StatusCode);
+        }
+
+        await admin.AlterUserScramCredentialsAsync([Scram("dana", "second-secret")]);
+        using (var before = Http("dana", "first-secret"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync($"{broker.RestUrl}/topics")).StatusCode);
+        }
+
+        using (var after = Http("dana", "second-secret"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await after.GetAsync($"{broker.RestUrl}/topics")).StatusCode);
+        }
+
+        // Only where KafkaUsers is set: the registry's users are its realm file's.
+        using var registry = Http("kafka-plain", "kafka-plain-secret");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await registry.GetAsync($"{broker.RegistryUrl}/subjects")).StatusCode);
+    }
+
+    private static Confluent.Kafka.Admin.UserScramCredentialUpsertion Scram(string user, string password) => new()
+    {
+        User = user,
+        ScramCredentialInfo = new Confluent.Kafka.Admin.ScramCredentialInfo { Mechanism = Confluent.Kafka.Admin.ScramMechanism.ScramSha512, Iterations = 4096 },
+        Password = Encoding.UTF8.GetBytes(password),
+    };
 }
