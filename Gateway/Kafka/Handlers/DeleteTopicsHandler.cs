@@ -12,8 +12,9 @@ namespace Tributary.Gateway.Kafka.Handlers;
 /// DeleteTopics (20): by name, or from v6 by topic id. A topic is marked deleted before the answer (from then on it is
 /// unknown to every request), and its partitions' data is removed from disk in the background. Each topic's partitions
 /// count against the client's controller mutation quota (strict from v5). Each topic needs DELETE on it, or the
-/// principal DELETE on the cluster (TOPIC_AUTHORIZATION_FAILED; a topic named by id is named in the answer only to a
-/// principal that may DESCRIBE it).
+/// principal DELETE on the cluster (TOPIC_AUTHORIZATION_FAILED). As in Kafka's controller, a name the principal may not
+/// DESCRIBE is refused before it is looked up, and one it may describe but that names no topic is
+/// UNKNOWN_TOPIC_OR_PARTITION; a topic named by id is named in the answer only to a principal that may DESCRIBE it.
 /// </summary>
 public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics, ControllerMutationQuota quota, BrokerAuthorizer authorizer)
     : KafkaApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
@@ -60,8 +61,9 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics,
                 return Unauthorized(authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name) ? name : null, topicId);
             }
         }
-        else if (!anyTopic && !authorizer.Authorize(request, AclOperation.Delete, AclResourceType.Topic, name))
+        else if (!anyTopic && !authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name))
         {
+            // As Kafka's controller: a name the principal may not describe is refused before it is looked up.
             return Unauthorized(name, topicId);
         }
 
@@ -71,6 +73,11 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics,
         if (description is null || (topicId != Guid.Empty && description.TopicId != topicId))
         {
             return new() { Name = name, TopicId = topicId, ErrorCode = (short)ErrorCode.UnknownTopicOrPartition, ErrorMessage = $"Topic '{name}' does not exist." };
+        }
+
+        if (!anyTopic && !authorizer.Authorize(request, AclOperation.Delete, AclResourceType.Topic, name))
+        {
+            return Unauthorized(name, topicId);
         }
 
         if (!quota.TryAcquire(clientId, description.PartitionCount, strict))
