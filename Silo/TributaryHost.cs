@@ -125,6 +125,7 @@ public static class TributaryHost
 
         builder.UseOrleans(silo => silo
             .UseTributaryCluster(cluster, orleans)
+            .UseClusterTls(builder.Configuration)
             .AddTributaryBroker());
 
         var app = builder.Build();

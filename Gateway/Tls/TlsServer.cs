@@ -128,7 +128,13 @@ public sealed partial class TlsServer
     /// How a client certificate is checked: it must chain to a root of the truststore and allow client authentication,
     /// and nothing is fetched from the addresses a certificate names (a client could otherwise make the broker call out).
     /// </summary>
-    public X509ChainPolicy ClientChainPolicy()
+    public X509ChainPolicy ClientChainPolicy() => ChainPolicy(ClientAuthenticationUsage);
+
+    /// <summary>
+    /// How a peer's certificate is checked: it must chain to a root of the truststore and, with
+    /// <paramref name="usage"/>, allow that use; nothing is fetched.
+    /// </summary>
+    public X509ChainPolicy ChainPolicy(Oid? usage)
     {
         var policy = new X509ChainPolicy
         {
@@ -136,7 +142,11 @@ public sealed partial class TlsServer
             RevocationMode = X509RevocationMode.NoCheck,
             DisableCertificateDownloads = true,
         };
-        policy.ApplicationPolicy.Add(ClientAuthenticationUsage);
+        if (usage is not null)
+        {
+            policy.ApplicationPolicy.Add(usage);
+        }
+
         if (_truststore is not null)
         {
             policy.CustomTrustStore.AddRange(_truststore.Current);

@@ -30,6 +30,9 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <summary>The cluster's membership settings, as command-line arguments.</summary>
     public IReadOnlyList<string> Membership => _membership;
 
+    /// <summary>The environment of every silo process: the settings a silo needs to join (TLS between silos among them).</summary>
+    public IReadOnlyDictionary<string, string> Environment => _environment;
+
     /// <summary>Running silos by broker id.</summary>
     public IReadOnlyDictionary<int, SiloLauncher> Silos => _silos;
 

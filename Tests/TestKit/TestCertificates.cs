@@ -41,15 +41,28 @@ public sealed class TestCertificates : IDisposable
     /// <summary>A client certificate with <paramref name="subject"/>, issued by the authority.</summary>
     public X509Certificate2 IssueClient(string subject) => Issue(subject, server: false);
 
+    /// <summary>A certificate for a silo, which is server and client of its peers: both usages, localhost and 127.0.0.1.</summary>
+    public X509Certificate2 IssuePeer(string subject) => Issue(subject, server: true, client: true);
+
     /// <summary>A certificate issued by the authority, with its private key.</summary>
-    public X509Certificate2 Issue(string subject, bool server)
+    public X509Certificate2 Issue(string subject, bool server, bool client = false)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var usages = new OidCollection();
+        if (server)
+        {
+            usages.Add(new Oid("1.3.6.1.5.5.7.3.1"));
+        }
+
+        if (client || !server)
+        {
+            usages.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         if (server)
         {
             var names = new SubjectAlternativeNameBuilder();

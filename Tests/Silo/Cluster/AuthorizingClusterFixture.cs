@@ -1,15 +1,39 @@
+using Tributary.Tests.TestKit;
+
 namespace Tributary.Tests.Silo.Cluster;
 
 /// <summary>
-/// A three-silo cluster whose brokers run Kafka's standard authorizer with <c>allow.everyone.if.no.acl.found</c>: a
-/// resource no ACL names is open to everyone (here the anonymous principal of the PLAINTEXT listeners), and one an ACL
-/// names follows it.
+/// A three-silo cluster whose brokers run Kafka's standard authorizer with <c>allow.everyone.if.no.acl.found</c> (a
+/// resource no ACL names is open to everyone, here the anonymous principal of the PLAINTEXT listeners; one an ACL names
+/// follows it), and whose silos talk to each other over mutual TLS (<c>Tributary:Cluster:Ssl</c>): a PEM keystore per
+/// silo issued by a test authority, and that authority as the truststore.
 /// </summary>
 public sealed class AuthorizingClusterFixture : RedisClusterFixture
 {
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    private readonly TestCertificates _certificates = new();
+
+    protected override IReadOnlyDictionary<string, string> Settings
     {
-        ["Tributary__Kafka__Authorizer__ClassName"] = "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-        ["Tributary__Kafka__Authorizer__AllowEveryoneIfNoAclFound"] = "true",
-    };
+        get
+        {
+            // One certificate the silos share, as a StatefulSet's pods mount one secret.
+            var keystore = _certificates.WritePem("silo.pem", _certificates.IssuePeer("CN=tributary-silo"));
+            var truststore = _certificates.AuthorityPem;
+            return new Dictionary<string, string>
+            {
+                ["Tributary__Kafka__Authorizer__ClassName"] = "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                ["Tributary__Kafka__Authorizer__AllowEveryoneIfNoAclFound"] = "true",
+                ["Tributary__Cluster__Ssl__KeystoreType"] = "PEM",
+                ["Tributary__Cluster__Ssl__KeystoreLocation"] = keystore,
+                ["Tributary__Cluster__Ssl__TruststoreType"] = "PEM",
+                ["Tributary__Cluster__Ssl__TruststoreLocation"] = truststore,
+            };
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _certificates.Dispose();
+    }
 }

@@ -268,7 +268,7 @@ public sealed partial class ClusterTests(AuthorizingClusterFixture fixture, ITes
         {
             var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloLauncher.StartAsync(
                 data,
-                new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
+                Cluster.Environment,
                 ["--broker-id", "2", "--advertised-ip", "127.0.0.1", "--Tributary:Cluster:DuplicateBrokerIdWait", "00:00:03", .. Cluster.Membership]));
             Assert.Contains("Broker id 2 is already taken", refused.Message, StringComparison.Ordinal);
         }
