@@ -91,7 +91,7 @@ public static class TributaryHost
             [HostTls.RestProxy] = restPort,
             [HostTls.Connect] = connectPort,
         });
-        AddHttpAuthentication(builder);
+        AddHttpAuthentication(builder, listeners.Any(l => l.IsSasl));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
@@ -156,7 +156,7 @@ public static class TributaryHost
     /// Each HTTP API's authentication (<c>Tributary:&lt;Api&gt;:Authentication</c>), its settings checked now: an unknown
     /// key, a method not served or a users file that cannot be read stops the start.
     /// </summary>
-    private static void AddHttpAuthentication(WebApplicationBuilder builder)
+    private static void AddHttpAuthentication(WebApplicationBuilder builder, bool saslListener)
     {
         var configured = new Dictionary<string, HttpAuthenticationOptions>();
         foreach (var api in new[] { HttpAuthentications.SchemaRegistry, HttpAuthentications.RestProxy, HttpAuthentications.Connect })
@@ -176,6 +176,11 @@ public static class TributaryHost
             if (options.Invalid(section.Path) is { } reason)
             {
                 throw new InvalidOperationException(reason);
+            }
+
+            if (options.KafkaUsers && !saslListener)
+            {
+                throw new InvalidOperationException($"{section.Path}:KafkaUsers: no Kafka listener is SASL_PLAINTEXT or SASL_SSL, so there are no SASL users.");
             }
 
             if (options.Enabled)

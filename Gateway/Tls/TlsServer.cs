@@ -131,10 +131,10 @@ public sealed partial class TlsServer
     public X509ChainPolicy ClientChainPolicy() => ChainPolicy(ClientAuthenticationUsage);
 
     /// <summary>
-    /// How a peer's certificate is checked: it must chain to a root of the truststore and, with
-    /// <paramref name="usage"/>, allow that use; nothing is fetched.
+    /// How a peer's certificate is checked: it must chain to a root of the truststore and allow each of
+    /// <paramref name="usages"/>; nothing is fetched.
     /// </summary>
-    public X509ChainPolicy ChainPolicy(Oid? usage)
+    public X509ChainPolicy ChainPolicy(params Oid[] usages)
     {
         var policy = new X509ChainPolicy
         {
@@ -142,7 +142,7 @@ public sealed partial class TlsServer
             RevocationMode = X509RevocationMode.NoCheck,
             DisableCertificateDownloads = true,
         };
-        if (usage is not null)
+        foreach (var usage in usages)
         {
             policy.ApplicationPolicy.Add(usage);
         }
