@@ -39,7 +39,7 @@ public sealed class CreateTopicsHandler(
         // As in Kafka, a topic named twice is refused whatever the client may do, and the others are authorized before
         // anything is looked at: CREATE on the cluster allows them all (checked quietly, as Kafka checks it).
         var duplicates = body.Topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var mayCreateAll = Quietly(request, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName);
+        var mayCreateAll = authorizer.Authorize(request, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName, logIfDenied: false);
         var unauthorized = body.Topics.Select(t => t.Name).Where(name => !duplicates.Contains(name)).Distinct(StringComparer.Ordinal)
             .Where(name => !mayCreateAll && !authorizer.Authorize(request, AclOperation.Create, AclResourceType.Topic, name))
             .ToHashSet(StringComparer.Ordinal);
@@ -118,7 +118,7 @@ public sealed class CreateTopicsHandler(
         };
         if (request.ApiVersion >= 5)
         {
-            if (Quietly(request, AclOperation.DescribeConfigs, AclResourceType.Topic, topic.Name))
+            if (authorizer.Authorize(request, AclOperation.DescribeConfigs, AclResourceType.Topic, topic.Name, logIfDenied: false))
             {
                 result.Configs = DescribeCreated(description.Configs);
             }
@@ -134,10 +134,6 @@ public sealed class CreateTopicsHandler(
 
         return result;
     }
-
-    /// <summary>A check Kafka makes without logging a denial (<c>logIfDenied = false</c>).</summary>
-    private bool Quietly(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName) =>
-        authorizer.Authorize(request, operation, resourceType, resourceName, logIfDenied: false);
 
     private static List<CreateTopicsResponse.CreatableTopicConfigs> DescribeCreated(IReadOnlyDictionary<string, string> configs) =>
         configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs

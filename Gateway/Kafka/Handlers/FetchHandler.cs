@@ -139,10 +139,8 @@ public sealed class FetchHandler(
         }
 
         // A topic id that names no topic stays UNKNOWN_TOPIC_ID (ids are not secret); each named topic checked once.
-        var allowed = slots.Select(s => s.Topic).OfType<string>().Distinct(StringComparer.Ordinal)
-            .Where(name => authorizer.Authorize(request, AclOperation.Read, AclResourceType.Topic, name))
-            .ToHashSet(StringComparer.Ordinal);
-        foreach (var slot in slots.Where(s => s.Topic is not null && !allowed.Contains(s.Topic)))
+        var allowed = authorizer.Allowed(request, AclOperation.Read, AclResourceType.Topic, slots.Select(s => s.Topic).OfType<string>());
+        foreach (var slot in slots.Where(s => s.Topic is not null && !BrokerAuthorizer.IsAllowed(allowed, s.Topic)))
         {
             slot.Refuse(ErrorCode.TopicAuthorizationFailed);
         }

@@ -21,7 +21,7 @@ public sealed class ListGroupsHandler(IGrainFactory grains, BrokerAuthorizer aut
 
     protected override async Task<ListGroupsResponse?> HandleAsync(ListGroupsRequest body, KafkaRequest request, CancellationToken cancellationToken)
     {
-        var everyGroup = MayDo(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName);
+        var everyGroup = authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName, logIfDenied: false);
         var groups = await grains.GetGrain<IGroupCatalogGrain>(0).ListAsync();
         var states = request.ApiVersion >= 4 ? body.StatesFilter : [];
         var types = request.ApiVersion >= 5 ? body.TypesFilter : [];
@@ -30,15 +30,9 @@ public sealed class ListGroupsHandler(IGrainFactory grains, BrokerAuthorizer aut
             Groups = groups
                 .Where(g => states.Count == 0 || states.Contains(g.State, StringComparer.OrdinalIgnoreCase))
                 .Where(_ => types.Count == 0 || types.Contains(Classic, StringComparer.OrdinalIgnoreCase))
-                .Where(g => everyGroup || MayDo(request, AclOperation.Describe, AclResourceType.Group, g.GroupId))
+                .Where(g => everyGroup || authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Group, g.GroupId, logIfDenied: false))
                 .Select(g => new ListGroupsResponse.ListedGroup { GroupId = g.GroupId, ProtocolType = g.ProtocolType, GroupState = g.State, GroupType = Classic })
                 .ToList(),
         };
     }
-
-    /// <summary>
-    /// A check that logs no denial, as Kafka checks here (logIfDenied = false): a listing is filtered, nothing is refused.
-    /// </summary>
-    private bool MayDo(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName) =>
-        authorizer.Authorize(request, operation, resourceType, resourceName, logIfDenied: false);
 }

@@ -68,7 +68,7 @@ public sealed class MetadataHandler(
         // Kafka's, since CREATE on the topic may still allow it.
         bool? createOnCluster = null;
         bool MayCreate(string name) =>
-            (createOnCluster ??= AllowedQuietly(request, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName))
+            (createOnCluster ??= authorizer.Authorize(request, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName, logIfDenied: false))
             || authorizer.Authorize(request, AclOperation.Create, AclResourceType.Topic, name);
 
         foreach (var name in names)
@@ -76,7 +76,7 @@ public sealed class MetadataHandler(
             // Checked before the topic is looked up, so that its existence is not told. Listing all topics, a denial
             // is only a topic left out: not logged, as Kafka's.
             if (!(all
-                    ? AllowedQuietly(request, AclOperation.Describe, AclResourceType.Topic, name)
+                    ? authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name, logIfDenied: false)
                     : authorizer.Authorize(request, AclOperation.Describe, AclResourceType.Topic, name)))
             {
                 if (!all)
@@ -164,10 +164,6 @@ public sealed class MetadataHandler(
     /// <summary>A topic that does not exist and may not be created: TOPIC_AUTHORIZATION_FAILED, without its operations (as Kafka's).</summary>
     private static StreamedMetadataResponse.Topic Refused(string name) =>
         Answer(name, ErrorCode.TopicAuthorizationFailed, AuthorizedOperations.NotRequested);
-
-    /// <summary>Whether the operation is allowed, a denial not logged (Kafka's <c>logIfDenied = false</c>).</summary>
-    private bool AllowedQuietly(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string name) =>
-        authorizer.Authorize(request, operation, resourceType, name, logIfDenied: false);
 
     /// <summary>As Kafka: the cluster's operations only for a principal that may describe it, else none.</summary>
     private int ClusterOperations(KafkaRequest request) =>
