@@ -60,6 +60,12 @@ public static class TributaryHost
         builder.Services.AddRestProxyApi();
         builder.Services.AddConnectApi();
         var listeners = KafkaListeners.From(kafka);
+        if (kafka.QuotaWindowNum < 1 || kafka.QuotaWindowSizeSeconds < 1)
+        {
+            throw new InvalidOperationException(
+                "Tributary:Kafka:QuotaWindowNum (quota.window.num) and Tributary:Kafka:QuotaWindowSizeSeconds (quota.window.size.seconds) must be at least 1.");
+        }
+
         var saslSection = builder.Configuration.GetSection(KafkaSaslOptions.Section);
         KnownSettings.Check(saslSection, typeof(KafkaSaslOptions));
         if (SaslMechanisms.Invalid(saslSection.Get<KafkaSaslOptions>() ?? new(), listeners.Any(l => l.IsSasl), saslSection.Exists(), saslSection.GetSection("OAuthBearer").Exists())

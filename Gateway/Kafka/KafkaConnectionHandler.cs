@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Threading.Channels;
@@ -34,6 +35,7 @@ public sealed partial class KafkaConnectionHandler(
     IOptions<KafkaSaslOptions> saslOptions,
     QueuedRequestBytes queuedRequestBytes,
     Acls.BrokerAuthorizer authorizer,
+    Quotas.ClientQuotas quotas,
     ILogger<KafkaConnectionHandler> logger,
     TimeProvider? time = null) : ConnectionHandler
 {
@@ -59,6 +61,37 @@ public sealed partial class KafkaConnectionHandler(
         if (_clientErrors.ShouldLog(nameof(LogTooManyConnections), out var suppressed))
         {
             LogTooManyConnections(logger, connection.RemoteEndPoint?.ToString(), options.Value.MaxConnections, suppressed);
+        }
+
+        connection.Abort();
+        return false;
+    }
+
+    /// <summary>
+    /// Kafka's <c>connection_creation_rate</c> IP quota: a connection from an address that has opened more than its
+    /// quota allows is held for the throttle time, then closed without a byte read (a rate-limited line logged), as
+    /// Kafka closes a throttled socket; true when the connection may go on. Before the quotas are first read, none applies.
+    /// </summary>
+    public async Task<bool> WithinConnectionRateAsync(ConnectionContext connection)
+    {
+        var address = KafkaSession.ClientHostOf(connection.RemoteEndPoint).TrimStart('/');
+        var throttle = quotas.RecordConnection(address);
+        if (throttle == 0)
+        {
+            return true;
+        }
+
+        if (_clientErrors.ShouldLog(nameof(LogConnectionThrottled), out var suppressed))
+        {
+            LogConnectionThrottled(logger, address, throttle, suppressed);
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(throttle), time ?? TimeProvider.System, connection.ConnectionClosed);
+        }
+        catch (OperationCanceledException)
+        {
         }
 
         connection.Abort();
@@ -312,10 +345,13 @@ public sealed partial class KafkaConnectionHandler(
         }
 
         IKafkaApiMessage? response;
+        long started;
         try
         {
-            // Checks answer from the ACLs this broker has read: the first request waits until it has read them.
+            // Checks answer from the ACLs and quotas this broker has read: the first request waits until it has read them.
             await authorizer.ReadyAsync(cancellation);
+            await quotas.ReadyAsync(cancellation);
+            started = Stopwatch.GetTimestamp();
             response = await handler.HandleAsync(request, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
@@ -334,18 +370,75 @@ public sealed partial class KafkaConnectionHandler(
             PooledBuffer.Release(frame);
         }
 
+        var throttle = ThrottleTimeMs(request, response, frame.Length, Stopwatch.GetElapsedTime(started));
+        var clientThrottles = Quotas.ClientSideThrottling.Applies(key, version);
         if (response is null)
         {
             held.Release(frame.Length);
-            return !request.ClosesConnection;
+            if (request.ClosesConnection)
+            {
+                return false;
+            }
+
+            await MuteAsync(throttle, cancellation);
+            return true;
+        }
+
+        if (throttle > 0 && !clientThrottles)
+        {
+            // A client of an older version does not wait by itself: its answer comes once the throttle time is over.
+            held.Release(frame.Length);
+            await MuteAsync(throttle, cancellation);
+            ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
+            handler.ResponseWritten(response);
+            await output.FlushAsync(cancellation);
+            return true;
         }
 
         ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
         handler.ResponseWritten(response);
         held.Release(frame.Length);
         await output.FlushAsync(cancellation);
+
+        // As Kafka mutes a throttled channel: nothing more is handled from this client until the time is over.
+        await MuteAsync(throttle, cancellation);
         return true;
     }
+
+    /// <summary>
+    /// The time the client is to be throttled for this request: the longest of what its handler found (fetched bytes,
+    /// controller mutations), what a Produce's bytes cost against <c>producer_byte_rate</c> (the whole request, as
+    /// Kafka counts it) and what its request time costs against <c>request_percentage</c>; written into the response's
+    /// <c>throttle_time_ms</c>. A Produce with acks=0 (no response) costs no request time, as in Kafka.
+    /// </summary>
+    private int ThrottleTimeMs(KafkaRequest request, IKafkaApiMessage? response, int frameBytes, TimeSpan elapsed)
+    {
+        var throttle = request.ThrottleTimeMs;
+        if (request.ApiKey == ApiKey.Produce)
+        {
+            throttle = Math.Max(throttle, quotas.RecordProduced(request, frameBytes));
+        }
+
+        if (response is IThrottledResponse throttled)
+        {
+            throttle = Math.Max(throttle, throttled.ThrottleTimeMs);
+        }
+
+        if (response is not null)
+        {
+            throttle = Math.Max(throttle, quotas.RecordRequestTime(request, elapsed - request.Waited));
+        }
+
+        if (throttle > 0 && response is IThrottledResponse answered)
+        {
+            answered.ThrottleTimeMs = throttle;
+        }
+
+        return throttle;
+    }
+
+    private Task MuteAsync(int throttleTimeMs, CancellationToken cancellation) =>
+        throttleTimeMs > 0 ? Task.Delay(TimeSpan.FromMilliseconds(throttleTimeMs), time ?? TimeProvider.System, cancellation) : Task.CompletedTask;
 
     /// <summary>One rate-limit kind per API key for handler failures (so one failing API does not hide another's).</summary>
     private static readonly string[] HandlerFailedKinds = [.. Enumerable.Range(0, 128).Select(k => $"{nameof(LogHandlerFailed)}/{k}")];
@@ -361,6 +454,9 @@ public sealed partial class KafkaConnectionHandler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Closing Kafka connection {Connection}: handling {ApiKey} v{Version} failed ({Suppressed} more such failures held back since the last)")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string connection, ApiKey apiKey, short version, long suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing Kafka connection from {Address} after {ThrottleMs} ms: over its connection_creation_rate quota ({Suppressed} more such lines held back since the last)")]
+    private static partial void LogConnectionThrottled(ILogger logger, string address, int throttleMs, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing Kafka connection from {Remote}: the limit of {Limit} connections is reached ({Suppressed} more such lines held back since the last)")]
     private static partial void LogTooManyConnections(ILogger logger, string? remote, int limit, long suppressed);

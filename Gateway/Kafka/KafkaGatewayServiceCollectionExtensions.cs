@@ -24,6 +24,7 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddOptions<KafkaListenerOptions>();
         services.AddSingleton<KafkaApis>();
         services.AddSingleton<TopicCache>();
+        services.AddSingleton<Quotas.ClientQuotas>();
         services.AddSingleton<Quotas.ControllerMutationQuota>();
         services.AddSingleton<ClusterBrokers>();
         services.AddSingleton<BrokerRegistration>();
@@ -57,6 +58,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<IKafkaApiHandler, DescribeAclsHandler>();
         services.AddSingleton<IKafkaApiHandler, CreateAclsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteAclsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeClientQuotasHandler>();
+        services.AddSingleton<IKafkaApiHandler, AlterClientQuotasHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();

@@ -78,12 +78,22 @@ public sealed class KafkaListenerOptions
     public int MaxPartitionsPerRequest { get; set; } = 10_000;
 
     /// <summary>
-    /// Kafka's <c>controller_mutation_rate</c> quota, for every client id: partitions created or deleted per second
-    /// (CreateTopics, CreatePartitions, DeleteTopics, and topics created by Metadata), with bursts of 11 seconds' worth;
-    /// past it a request is refused with THROTTLING_QUOTA_EXCEEDED and the time to wait (<c>throttle_time_ms</c>). 0 or
-    /// less: no quota (Kafka's default, where the quota is set per client through AlterClientQuotas). Default 1000.
+    /// Kafka's <c>controller_mutation_rate</c> quota for every client id that no quota entity of the cluster bounds
+    /// (AlterClientQuotas sets those): partitions created or deleted per second (CreateTopics, CreatePartitions,
+    /// DeleteTopics, and topics created by Metadata), with bursts of 11 seconds' worth; past it a request is refused with
+    /// THROTTLING_QUOTA_EXCEEDED and the time to wait (<c>throttle_time_ms</c>). 0 or less: no such default (Kafka's
+    /// default, where the quota is only set through AlterClientQuotas). Default 1000.
     /// </summary>
     public double ControllerMutationRate { get; set; } = 1000;
+
+    /// <summary>
+    /// Kafka's <c>quota.window.num</c>: how many windows the client quotas' rates cover (bytes produced and fetched,
+    /// request time). Default 11. With the window size, how long a burst a new client gets before it is held to its rate.
+    /// </summary>
+    public int QuotaWindowNum { get; set; } = 11;
+
+    /// <summary>Kafka's <c>quota.window.size.seconds</c>: the length of each window of the client quotas' rates. Default 1.</summary>
+    public int QuotaWindowSizeSeconds { get; set; } = 1;
 
     public int EffectiveAdvertisedPort => AdvertisedPort ?? Port;
 }

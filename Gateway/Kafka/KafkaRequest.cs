@@ -22,6 +22,36 @@ public sealed record KafkaRequest(
     private volatile bool _frameOutOfPool;
     private volatile bool _closesConnection;
     private string? _clientAddress;
+    private int _throttleTimeMs;
+    private long _waitedTicks;
+
+    /// <summary>
+    /// The longest throttle time the handler found (a byte-rate quota the request took the client over): the connection
+    /// tells the client and holds it back that long.
+    /// </summary>
+    public int ThrottleTimeMs => Volatile.Read(ref _throttleTimeMs);
+
+    /// <summary>Time the handler spent waiting for data rather than working (a Fetch's wait): not request time.</summary>
+    public TimeSpan Waited => TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks));
+
+    /// <summary>Asks for the client to be throttled at least <paramref name="throttleTimeMs"/>.</summary>
+    public void Throttle(int throttleTimeMs)
+    {
+        var current = Volatile.Read(ref _throttleTimeMs);
+        while (throttleTimeMs > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _throttleTimeMs, throttleTimeMs, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Counts time the handler spent waiting (see <see cref="Waited"/>).</summary>
+    public void AddWaited(TimeSpan waited) => Interlocked.Add(ref _waitedTicks, waited.Ticks);
 
     /// <summary>The client's address without the leading slash: what ACL hosts are matched against.</summary>
     public string ClientAddress => _clientAddress ??= ClientHost.StartsWith('/') ? ClientHost[1..] : ClientHost;

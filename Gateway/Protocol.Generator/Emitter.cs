@@ -56,7 +56,9 @@ internal sealed class Emitter
         Line();
         Line($"namespace {_namespace};");
         Line();
-        Line($"public sealed partial class {_message.Name} : {(_sized ? "IKafkaApiMessage" : "IKafkaMessage")}");
+        // A response with a top-level throttle time can be given one after its handler built it (client quotas).
+        var throttled = _message.Type == "response" && _message.Fields.Any(f => f.Name == "ThrottleTimeMs" && f.Type == "int32");
+        Line($"public sealed partial class {_message.Name} : {(_sized ? "IKafkaApiMessage" : "IKafkaMessage")}{(throttled ? ", IThrottledResponse" : string.Empty)}");
         Open();
         if (_message.ApiKey is { } key)
         {

@@ -15,7 +15,7 @@ if (args.Length != 3)
 var (definitions, output, dataOutput) = (args[0], args[1], args[2]);
 
 // The APIs clients use (kafka-wire.md §5), and the headers and consumer-protocol payloads.
-short[] apiKeys = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 35, 36, 37, 42, 43, 44, 45, 46, 47, 50, 51, 60, 61, 65, 66, 74, 75];
+short[] apiKeys = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 35, 36, 37, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 60, 61, 65, 66, 74, 75];
 string[] extra = ["RequestHeader", "ResponseHeader", "ConsumerProtocolSubscription", "ConsumerProtocolAssignment"];
 
 var specs = Directory.EnumerateFiles(definitions, "*.json")

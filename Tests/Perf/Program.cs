@@ -55,6 +55,7 @@ using Tributary.Tests.Perf.Transactions;
 //       Jepsen-style: idempotent acks=all producer and read_committed group on RF=3 while brokers are killed, paused and
 //       restarted empty, round after round; every acknowledged record read back once, in order (exit code 1 if not)
 //   acl-perf [--acls 10000] [--records 300000] [--record-size 1024] [--rounds 5]
+//   quota-perf [--rate 1000000] [--seconds 40] [--windows 11]: a producer and a consumer held to their byte-rate quotas
 //       a silo started here with Kafka's authorizer and N ACLs: producer-perf over SASL_PLAINTEXT as a user whose WRITE
 //       one prefixed ACL among them allows, against a super user, rounds alternating; medians and their ratio
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
@@ -223,6 +224,9 @@ switch (command)
     case "acl-perf":
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         return await Tributary.Tests.Perf.Security.AclPerf.RunAsync(arguments);
+    case "quota-perf":
+        Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
+        return await Tributary.Tests.Perf.Security.QuotaPerf.RunAsync(arguments);
     case "http-baseline":
         return await BareHttpServer.ServeAsync(arguments);
     case "loopback":

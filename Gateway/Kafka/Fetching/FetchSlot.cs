@@ -18,6 +18,12 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
     public int MaxBytes { get; } = maxBytes;
 
+    /// <summary>
+    /// A lower bound on what this read may return than <see cref="MaxBytes"/> (the consumer's byte-rate quota), so
+    /// that a response always fits within the quota; a partition still returns its first batch whatever its size.
+    /// </summary>
+    public int? ReadLimit { get; set; }
+
     /// <summary>The leader epoch the client believes in (-1 for none), checked by the partition.</summary>
     public int CurrentLeaderEpoch { get; } = currentLeaderEpoch;
 
@@ -50,7 +56,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted, CurrentLeaderEpoch: CurrentLeaderEpoch), cancellationToken);
+            var result = await Grain!.ReadAsync(new ReadRequest(FetchOffset, Math.Max(0, Math.Min(MaxBytes, ReadLimit ?? int.MaxValue)), maxWait, ReadCommitted: readCommitted, CurrentLeaderEpoch: CurrentLeaderEpoch), cancellationToken);
             if (Result is { } previous)
             {
                 PooledBuffer.Release(previous.Records);
@@ -86,7 +92,7 @@ internal sealed partial class FetchSlot(string? topic, Guid topicId, int partiti
 
         try
         {
-            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, MaxBytes), maxWait, ReadCommitted: readCommitted), moreThan, cancellationToken);
+            return await Grain!.WaitForBytesAsync(new ReadRequest(FetchOffset, Math.Max(0, Math.Min(MaxBytes, ReadLimit ?? int.MaxValue)), maxWait, ReadCommitted: readCommitted), moreThan, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
         {

@@ -68,7 +68,7 @@ public sealed class CreatePartitionsHandler(
                 return Result(topic.Name, ErrorCode.UnknownTopicOrPartition, $"Topic '{topic.Name}' does not exist.");
             }
 
-            if (!quota.TryAcquire(request.ClientId, added[topic], strict))
+            if (!quota.TryAcquire(request, added[topic], strict))
             {
                 return Result(topic.Name, ErrorCode.ThrottlingQuotaExceeded, PartitionLimits.QuotaExceeded);
             }
@@ -81,20 +81,19 @@ public sealed class CreatePartitionsHandler(
             }
             catch
             {
-                quota.Refund(request.ClientId, added[topic]);
+                quota.Refund(request, added[topic]);
                 throw;
             }
 
             if (result.Error != ErrorCode.None)
             {
-                quota.Refund(request.ClientId, added[topic]);
+                quota.Refund(request, added[topic]);
             }
 
             topics.Invalidate(topic.Name);
             return Result(topic.Name, result.Error, result.ErrorMessage);
         }));
-        var throttle = quota.ThrottleTimeMs(request.ClientId);
-        await ControllerMutationQuota.HoldAsync(request, throttle, cancellationToken);
+        var throttle = quota.ThrottleTimeMs(request);
         return new CreatePartitionsResponse { ThrottleTimeMs = throttle, Results = results.ToList() };
     }
 

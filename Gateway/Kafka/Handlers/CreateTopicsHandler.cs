@@ -60,8 +60,7 @@ public sealed class CreateTopicsHandler(
             duplicates.Contains(topic.Name) ? Task.FromResult(Failed(topic.Name, ErrorCode.InvalidRequest, $"Create topic request contains the topic '{topic.Name}' more than once."))
             : unauthorized.Contains(topic.Name) ? Task.FromResult(Unauthorized(topic.Name))
             : CreateAsync(topic, body.validateOnly, request, strict)));
-        var throttle = quota.ThrottleTimeMs(request.ClientId);
-        await ControllerMutationQuota.HoldAsync(request, throttle, cancellationToken);
+        var throttle = quota.ThrottleTimeMs(request);
         return new CreateTopicsResponse { ThrottleTimeMs = throttle, Topics = results.ToList() };
     }
 
@@ -78,7 +77,7 @@ public sealed class CreateTopicsHandler(
         }
 
         var partitions = PartitionsOf(topic);
-        if (!quota.TryAcquire(request.ClientId, partitions, strict))
+        if (!quota.TryAcquire(request, partitions, strict))
         {
             return Failed(topic.Name, ErrorCode.ThrottlingQuotaExceeded, PartitionLimits.QuotaExceeded);
         }
@@ -93,13 +92,13 @@ public sealed class CreateTopicsHandler(
         }
         catch
         {
-            quota.Refund(request.ClientId, partitions);
+            quota.Refund(request, partitions);
             throw;
         }
 
         if (created.Error != ErrorCode.None || created.Topic is not { } description)
         {
-            quota.Refund(request.ClientId, partitions);
+            quota.Refund(request, partitions);
             return Failed(topic.Name, created.Error, created.ErrorMessage);
         }
 

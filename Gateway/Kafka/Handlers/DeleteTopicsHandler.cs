@@ -34,14 +34,12 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics,
         // As Kafka's KRaft controller: DELETE on the cluster lets a principal delete any topic (asked quietly, as there).
         var anyTopic = authorizer.Authorize(request, AclOperation.Delete, AclResourceType.Cluster, AclBinding.ClusterName, logIfDenied: false);
         var results = await Task.WhenAll(targets.Select(t => DeleteAsync(t.Item1, t.Item2, request, strict, anyTopic)));
-        var throttle = quota.ThrottleTimeMs(request.ClientId);
-        await ControllerMutationQuota.HoldAsync(request, throttle, cancellationToken);
+        var throttle = quota.ThrottleTimeMs(request);
         return new DeleteTopicsResponse { ThrottleTimeMs = throttle, Responses = results.ToList() };
     }
 
     private async Task<DeleteTopicsResponse.DeletableTopicResult> DeleteAsync(string? name, Guid topicId, KafkaRequest request, bool strict, bool anyTopic)
     {
-        var clientId = request.ClientId;
         if (name is null && topicId == Guid.Empty)
         {
             return new() { Name = null, TopicId = topicId, ErrorCode = (short)ErrorCode.InvalidRequest, ErrorMessage = "Neither topic name nor id were specified." };
@@ -80,7 +78,7 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics,
             return Unauthorized(name, topicId);
         }
 
-        if (!quota.TryAcquire(clientId, description.PartitionCount, strict))
+        if (!quota.TryAcquire(request, description.PartitionCount, strict))
         {
             return new() { Name = name, TopicId = description.TopicId, ErrorCode = (short)ErrorCode.ThrottlingQuotaExceeded, ErrorMessage = PartitionLimits.QuotaExceeded };
         }
@@ -92,13 +90,13 @@ public sealed class DeleteTopicsHandler(IGrainFactory grains, TopicCache topics,
         }
         catch
         {
-            quota.Refund(clientId, description.PartitionCount);
+            quota.Refund(request, description.PartitionCount);
             throw;
         }
 
         if (result.Error != ErrorCode.None)
         {
-            quota.Refund(clientId, description.PartitionCount);
+            quota.Refund(request, description.PartitionCount);
         }
 
         topics.Invalidate(name!);

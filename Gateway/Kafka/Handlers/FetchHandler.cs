@@ -1,12 +1,15 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Fetching;
 using Tributary.Gateway.Kafka.Partitions;
+using Tributary.Gateway.Kafka.Quotas;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Gateway.Protocol.Messages;
 using Tributary.Grains.Interfaces.Brokers;
+using Tributary.Grains.KafkaFormats.Quotas;
 using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.Kafka.Handlers;
@@ -31,6 +34,7 @@ public sealed class FetchHandler(
     FetchSessionCache sessions,
     IBrokerConfigs brokerConfigs,
     BrokerAuthorizer authorizer,
+    ClientQuotas quotas,
     IOptions<KafkaListenerOptions> options,
     ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
 {
@@ -87,17 +91,44 @@ public sealed class FetchHandler(
 
         var slots = session is null ? requested : await UpdateSessionAsync(session, requested, body, byId, incremental);
         Authorize(slots, body, request);
+
+        // A consumer's quota caps what one response may carry at what the quota allows over its windows, as Kafka
+        // does: more would be certain to throttle it, and a response that always throttles would never be sent.
+        var follower = IsFollower(body, request);
+        var maxBytes = follower ? body.MaxBytes : (int)Math.Min(body.MaxBytes, quotas.MaxFetchBytes(request));
+        if (maxBytes < body.MaxBytes)
+        {
+            slots.ForEach(slot => slot.ReadLimit = Math.Max(1, maxBytes));
+        }
+
         await Task.WhenAll(slots.Where(slot => slot.Error == ErrorCode.None).Select(slot => slot.RouteAsync(router)));
         var readCommitted = body.IsolationLevel == ReadCommitted;
         await Task.WhenAll(slots.Select(slot => slot.ReadAsync(TimeSpan.Zero, readCommitted, CancellationToken.None, logger)));
 
-        var minBytes = Math.Max(1, body.MinBytes);
+        var minBytes = Math.Min(Math.Max(1, body.MinBytes), Math.Max(1, maxBytes));
         if (body.MaxWaitMs > 0 && slots.Sum(s => s.Bytes) < minBytes && slots.Any(s => s.IsReadable))
         {
+            var waiting = Stopwatch.GetTimestamp();
             await WaitForDataAsync(slots, TimeSpan.FromMilliseconds(body.MaxWaitMs), minBytes, readCommitted, cancellationToken);
+            request.AddWaited(Stopwatch.GetElapsedTime(waiting));
         }
 
-        ApplyMaxBytes(slots, body.MaxBytes);
+        ApplyMaxBytes(slots, maxBytes);
+        if (!follower && quotas.BoundOf(request, ClientQuotaKeys.ConsumerByteRate) is { } quota)
+        {
+            // As Kafka: the response's bytes count against the quota; one that takes the consumer over it is not sent
+            // (its bytes taken back): an empty answer tells the client how long to wait, and it fetches them again.
+            var bytes = slots.Sum(s => (long)s.Bytes);
+            var throttle = (int)Math.Min(int.MaxValue, quotas.Fetched.Record(quota, bytes));
+            if (throttle > 0)
+            {
+                quotas.Fetched.Unrecord(quota, bytes);
+                slots.ForEach(slot => slot.DropRecords());
+                request.Throttle(throttle);
+                return ThrottledResponse(session, incremental);
+            }
+        }
+
         if (request.ApiVersion <= OldFormatFetch.LastVersion)
         {
             // A refused partition keeps its answer: its topic's configs are not the client's to learn of.
@@ -126,8 +157,7 @@ public sealed class FetchHandler(
             return;
         }
 
-        var replicaId = request.ApiVersion >= FirstReplicaStateVersion ? body.ReplicaState?.ReplicaId ?? -1 : body.ReplicaId;
-        if (replicaId >= 0)
+        if (IsFollower(body, request))
         {
             // Kafka 3.9 refuses each partition of a follower without CLUSTER_ACTION, a topic id it does not know too.
             if (!authorizer.Authorize(request, AclOperation.ClusterAction, AclResourceType.Cluster, AclBinding.ClusterName))
@@ -328,6 +358,24 @@ public sealed class FetchHandler(
 
         return response;
     }
+
+    /// <summary>
+    /// Kafka's throttled answer: no partitions, only the session an incremental fetch goes on with; a session this
+    /// request would have created is not kept (the client starts a new one with its next full fetch).
+    /// </summary>
+    private FetchResponse ThrottledResponse(FetchSession? session, bool incremental)
+    {
+        if (session is not null && !incremental)
+        {
+            sessions.Remove(session.Id);
+            return new FetchResponse();
+        }
+
+        return new FetchResponse { SessionId = session?.Id ?? 0 };
+    }
+
+    private static bool IsFollower(FetchRequest body, KafkaRequest request) =>
+        (request.ApiVersion >= FirstReplicaStateVersion ? body.ReplicaState?.ReplicaId ?? -1 : body.ReplicaId) >= 0;
 
     private static FetchResponse Failed(ErrorCode error, int sessionId) => new() { ErrorCode = (short)error, SessionId = sessionId };
 

@@ -90,7 +90,7 @@ public sealed class MetadataHandler(
             var operations = withOperations
                 ? authorizer.AuthorizedOperations(request, AclResourceType.Topic, name, AuthorizedOperations.Topic)
                 : AuthorizedOperations.NotRequested;
-            if (await DescribeAsync(name, autoCreate, MayCreate, request.ClientId, operations) is { } topic)
+            if (await DescribeAsync(name, autoCreate, MayCreate, request, operations) is { } topic)
             {
                 response.Topics.Add(topic);
             }
@@ -109,7 +109,7 @@ public sealed class MetadataHandler(
     /// The topic, created first when it does not exist and may be (<paramref name="mayCreate"/> checked only then, as
     /// Kafka checks it only for a topic that does not exist: an illegal name too, before it is found illegal).
     /// </summary>
-    private async Task<StreamedMetadataResponse.Topic?> DescribeAsync(string name, bool autoCreate, Func<string, bool> mayCreate, string? clientId, int operations)
+    private async Task<StreamedMetadataResponse.Topic?> DescribeAsync(string name, bool autoCreate, Func<string, bool> mayCreate, KafkaRequest request, int operations)
     {
         if (TopicNames.Validate(name) is not null)
         {
@@ -133,7 +133,7 @@ public sealed class MetadataHandler(
             switch (created.Error)
             {
                 case ErrorCode.None:
-                    quota.TryAcquire(clientId, created.Topic!.PartitionCount, strict: false);
+                    quota.TryAcquire(request, created.Topic!.PartitionCount, strict: false);
                     topic = created.Topic;
                     break;
                 case ErrorCode.TopicAlreadyExists:

@@ -6,8 +6,8 @@ using Tributary.Gateway.Tls;
 namespace Tributary.Gateway.Kafka.Listeners;
 
 /// <summary>
-/// Serves a Kafka listener on a Kestrel endpoint: each connection is counted against the silo's connection limit as it
-/// is accepted, then (on SSL and SASL_SSL) goes through its TLS handshake, is told its listener, and is handled as Kafka.
+/// Serves a Kafka listener on a Kestrel endpoint: each connection is counted against the silo's connection limit and
+/// its address's connection rate quota as it is accepted, then (on SSL and SASL_SSL) goes through its TLS handshake, is told its listener, and is handled as Kafka.
 /// </summary>
 public static class KafkaListenerEndpoints
 {
@@ -28,7 +28,10 @@ public static class KafkaListenerEndpoints
 
             try
             {
-                await next(connection);
+                if (await handler.WithinConnectionRateAsync(connection))
+                {
+                    await next(connection);
+                }
             }
             finally
             {

@@ -1,19 +1,21 @@
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Protocol.Messages;
+using Tributary.Grains.KafkaFormats.Quotas;
 
 namespace Tributary.Gateway.Kafka.Quotas;
 
 /// <summary>
 /// Kafka's controller mutation quota (KIP-599, the <c>controller_mutation_rate</c> client quota): the partitions that
-/// CreateTopics, CreatePartitions and DeleteTopics create or delete, counted per client id against a token bucket that
-/// refills at <see cref="KafkaListenerOptions.ControllerMutationRate"/> partitions a second and holds at most what 11
-/// seconds bring (Kafka's <c>quota.window.num</c> × <c>quota.window.size.seconds</c>). As Kafka's strict quota (the
+/// CreateTopics, CreatePartitions and DeleteTopics create or delete, counted against a token bucket per quota (the
+/// user and client id that the cluster's <see cref="ClientQuotas">quota entities</see> name, Kafka's precedence
+/// deciding; without one, per client id at <see cref="KafkaListenerOptions.ControllerMutationRate"/>) that refills at
+/// the quota's partitions a second and holds at most what 11 seconds bring (Kafka's <c>quota.window.num</c> × <c>quota.window.size.seconds</c>). As Kafka's strict quota (the
 /// APIs' newer versions), a mutation is refused only while the bucket is already below zero, so that one large operation
 /// is still possible and the client then waits the time the bucket takes to refill (its throttle time); as Kafka's
 /// permissive quota (older versions, and topics created by Metadata), mutations are always allowed and counted. Each
 /// silo keeps its own buckets, as each Kafka broker does for the requests it receives. Thread-safe.
 /// </summary>
-public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> options, TimeProvider time)
+public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> options, ClientQuotas quotas, TimeProvider time)
 {
     /// <summary>Kafka's <c>quota.window.num</c> (11) × <c>quota.window.size.seconds</c> (1): the bucket's depth in seconds.</summary>
     public const double BurstSeconds = 11;
@@ -22,27 +24,23 @@ public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> optio
     private const int MaxIdleBuckets = 10_000;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-
-    private double Rate => options.Value.ControllerMutationRate;
-
-    public bool Enabled => Rate > 0;
+    private readonly Dictionary<(string User, string ClientId), Bucket> _buckets = [];
 
     /// <summary>
     /// Takes <paramref name="partitions"/> from the client's bucket, or with a <paramref name="strict"/> quota refuses
     /// when the bucket is already below zero (THROTTLING_QUOTA_EXCEEDED). A mutation that then fails gives them back
     /// with <see cref="Refund"/>.
     /// </summary>
-    public bool TryAcquire(string? clientId, int partitions, bool strict)
+    public bool TryAcquire(KafkaRequest request, int partitions, bool strict)
     {
-        if (!Enabled)
+        if (QuotaOf(request) is not { } quota)
         {
             return true;
         }
 
         lock (_lock)
         {
-            var bucket = BucketOf(clientId ?? string.Empty);
+            var bucket = BucketOf(quota);
             if (strict && bucket.Tokens < 0)
             {
                 return false;
@@ -54,32 +52,32 @@ public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> optio
     }
 
     /// <summary>Gives back what <see cref="TryAcquire"/> took for a mutation that did not happen.</summary>
-    public void Refund(string? clientId, int partitions)
+    public void Refund(KafkaRequest request, int partitions)
     {
-        if (!Enabled)
+        if (QuotaOf(request) is not { } quota)
         {
             return;
         }
 
         lock (_lock)
         {
-            var bucket = BucketOf(clientId ?? string.Empty);
-            bucket.Tokens = Math.Min(bucket.Tokens + partitions, Rate * BurstSeconds);
+            var bucket = BucketOf(quota);
+            bucket.Tokens = Math.Min(bucket.Tokens + partitions, quota.Limit * BurstSeconds);
         }
     }
 
     /// <summary>How long the client should wait before its next mutation: the time its bucket takes to reach zero.</summary>
-    public int ThrottleTimeMs(string? clientId)
+    public int ThrottleTimeMs(KafkaRequest request)
     {
-        if (!Enabled)
+        if (QuotaOf(request) is not { } quota)
         {
             return 0;
         }
 
         lock (_lock)
         {
-            var tokens = BucketOf(clientId ?? string.Empty).Tokens;
-            return tokens >= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Round(-tokens / Rate * 1000));
+            var tokens = BucketOf(quota).Tokens;
+            return tokens >= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Round(-tokens / quota.Limit * 1000));
         }
     }
 
@@ -92,52 +90,43 @@ public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> optio
         _ => false,
     };
 
-    /// <summary>
-    /// The versions whose clients wait out <c>throttle_time_ms</c> themselves (KIP-219); for older ones Kafka holds the
-    /// connection for that long, which <see cref="HoldAsync"/> does by answering late.
-    /// </summary>
-    public static bool ClientThrottles(ApiKey key, short version) => key switch
-    {
-        ApiKey.CreateTopics => version >= 3,
-        ApiKey.CreatePartitions => version >= 1,
-        ApiKey.DeleteTopics => version >= 2,
-        _ => true,
-    };
+    /// <summary>The request's quota: the cluster's for its user and client id, else the silo's default per client id; null when none.</summary>
+    private ClientQuotaBound? QuotaOf(KafkaRequest request) =>
+        quotas.BoundOf(request, ClientQuotaKeys.ControllerMutationRate)
+        ?? (options.Value.ControllerMutationRate > 0 ? new ClientQuotaBound(options.Value.ControllerMutationRate, string.Empty, request.ClientId ?? string.Empty) : null);
 
-    /// <summary>Delays the answer by the throttle time when the request's version predates client-side throttling.</summary>
-    public static Task HoldAsync(KafkaRequest request, int throttleTimeMs, CancellationToken cancellationToken) =>
-        throttleTimeMs > 0 && !ClientThrottles(request.ApiKey, request.ApiVersion)
-            ? Task.Delay(throttleTimeMs, cancellationToken)
-            : Task.CompletedTask;
-
-    private Bucket BucketOf(string clientId)
+    private Bucket BucketOf(ClientQuotaBound quota)
     {
         var now = time.GetTimestamp();
-        var burst = Rate * BurstSeconds;
-        if (!_buckets.TryGetValue(clientId, out var bucket))
+        var rate = quota.Limit;
+        var burst = rate * BurstSeconds;
+        var key = (quota.User, quota.ClientId);
+        if (!_buckets.TryGetValue(key, out var bucket))
         {
             if (_buckets.Count >= MaxIdleBuckets)
             {
-                ForgetFullBuckets(now, burst);
+                ForgetFullBuckets(now);
             }
 
-            _buckets[clientId] = bucket = new Bucket { Tokens = burst, Updated = now };
+            _buckets[key] = bucket = new Bucket { Tokens = burst, Updated = now, Rate = rate };
             return bucket;
         }
 
+        // A quota changed since the bucket's last use refills at its new rate from now on, up to its new depth.
         var elapsed = time.GetElapsedTime(bucket.Updated, now).TotalSeconds;
-        bucket.Tokens = Math.Min(burst, bucket.Tokens + (elapsed * Rate));
+        bucket.Tokens = Math.Min(burst, bucket.Tokens + (elapsed * bucket.Rate));
         bucket.Updated = now;
+        bucket.Rate = rate;
         return bucket;
     }
 
-    private void ForgetFullBuckets(long now, double burst)
+    private void ForgetFullBuckets(long now)
     {
-        foreach (var (clientId, bucket) in _buckets.ToList())
+        foreach (var (key, bucket) in _buckets.ToList())
         {
-            if (bucket.Tokens + (time.GetElapsedTime(bucket.Updated, now).TotalSeconds * Rate) >= burst)
+            if (bucket.Tokens + (time.GetElapsedTime(bucket.Updated, now).TotalSeconds * bucket.Rate) >= bucket.Rate * BurstSeconds)
             {
-                _buckets.Remove(clientId);
+                _buckets.Remove(key);
             }
         }
     }
@@ -147,5 +136,7 @@ public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> optio
         public double Tokens { get; set; }
 
         public long Updated { get; set; }
+
+        public double Rate { get; set; }
     }
 }

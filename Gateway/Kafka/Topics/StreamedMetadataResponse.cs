@@ -13,7 +13,7 @@ namespace Tributary.Gateway.Kafka.Topics;
 /// partition object is filled for each partition in turn, to size it and then to write it.
 /// Written only, never read; one instance serves one request (it keeps scratch partitions).
 /// </summary>
-public sealed class StreamedMetadataResponse : IKafkaApiMessage
+public sealed class StreamedMetadataResponse : IKafkaApiMessage, IThrottledResponse
 {
     /// <summary>The one partition object this response fills and writes for every partition in turn.</summary>
     private readonly MetadataResponse.MetadataResponsePartition _partition = new() { ReplicaNodes = [], IsrNodes = [], OfflineReplicas = [] };

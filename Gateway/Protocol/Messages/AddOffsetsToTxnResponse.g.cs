@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddOffsetsToTxnResponse : IKafkaApiMessage
+public sealed partial class AddOffsetsToTxnResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 25;
     public const short LowestVersion = 0;

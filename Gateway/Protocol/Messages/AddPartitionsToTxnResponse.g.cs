@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage
+public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 24;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterConfigsResponse : IKafkaApiMessage
+public sealed partial class AlterConfigsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 33;
     public const short LowestVersion = 0;

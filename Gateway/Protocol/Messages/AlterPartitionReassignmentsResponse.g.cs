@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessage
+public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 45;
     public const short LowestVersion = 0;

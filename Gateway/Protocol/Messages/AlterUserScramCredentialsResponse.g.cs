@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterUserScramCredentialsResponse : IKafkaApiMessage
+public sealed partial class AlterUserScramCredentialsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 51;
     public const short LowestVersion = 0;

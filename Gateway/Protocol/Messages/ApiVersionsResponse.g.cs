@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ApiVersionsResponse : IKafkaApiMessage
+public sealed partial class ApiVersionsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 18;
     public const short LowestVersion = 0;

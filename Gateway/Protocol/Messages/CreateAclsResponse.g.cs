@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreateAclsResponse : IKafkaApiMessage
+public sealed partial class CreateAclsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 30;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreatePartitionsResponse : IKafkaApiMessage
+public sealed partial class CreatePartitionsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 37;
     public const short LowestVersion = 0;

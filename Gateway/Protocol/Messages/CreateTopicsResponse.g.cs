@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreateTopicsResponse : IKafkaApiMessage
+public sealed partial class CreateTopicsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 19;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteAclsResponse : IKafkaApiMessage
+public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 31;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteGroupsResponse : IKafkaApiMessage
+public sealed partial class DeleteGroupsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 42;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteRecordsResponse : IKafkaApiMessage
+public sealed partial class DeleteRecordsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 21;
     public const short LowestVersion = 0;

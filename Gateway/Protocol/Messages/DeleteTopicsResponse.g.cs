@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteTopicsResponse : IKafkaApiMessage
+public sealed partial class DeleteTopicsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 20;
     public const short LowestVersion = 0;

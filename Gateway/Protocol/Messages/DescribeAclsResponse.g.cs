@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeAclsResponse : IKafkaApiMessage
+public sealed partial class DescribeAclsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 29;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeClusterResponse : IKafkaApiMessage
+public sealed partial class DescribeClusterResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 60;
     public const short LowestVersion = 0;

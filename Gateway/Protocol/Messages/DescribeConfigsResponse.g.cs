@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeConfigsResponse : IKafkaApiMessage
+public sealed partial class DescribeConfigsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 32;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeGroupsResponse : IKafkaApiMessage
+public sealed partial class DescribeGroupsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 15;
     public const short LowestVersion = 0;

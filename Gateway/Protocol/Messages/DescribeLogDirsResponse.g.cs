@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage
+public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 35;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeProducersResponse : IKafkaApiMessage
+public sealed partial class DescribeProducersResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 61;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage
+public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 75;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage
+public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 65;
     public const short LowestVersion = 0;

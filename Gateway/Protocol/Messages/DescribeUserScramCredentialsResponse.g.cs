@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeUserScramCredentialsResponse : IKafkaApiMessage
+public sealed partial class DescribeUserScramCredentialsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 50;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ElectLeadersResponse : IKafkaApiMessage
+public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 43;
     public const short LowestVersion = 0;

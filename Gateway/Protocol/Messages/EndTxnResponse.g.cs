@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class EndTxnResponse : IKafkaApiMessage
+public sealed partial class EndTxnResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 26;
     public const short LowestVersion = 0;

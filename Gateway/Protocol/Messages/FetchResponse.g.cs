@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FetchResponse : IKafkaApiMessage
+public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 1;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FindCoordinatorResponse : IKafkaApiMessage
+public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 10;
     public const short LowestVersion = 0;

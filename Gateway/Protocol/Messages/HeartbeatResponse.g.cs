@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class HeartbeatResponse : IKafkaApiMessage
+public sealed partial class HeartbeatResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 12;
     public const short LowestVersion = 0;

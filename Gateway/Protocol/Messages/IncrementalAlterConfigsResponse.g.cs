@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class IncrementalAlterConfigsResponse : IKafkaApiMessage
+public sealed partial class IncrementalAlterConfigsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 44;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class InitProducerIdResponse : IKafkaApiMessage
+public sealed partial class InitProducerIdResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 22;
     public const short LowestVersion = 0;

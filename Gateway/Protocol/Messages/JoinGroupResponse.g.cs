@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class JoinGroupResponse : IKafkaApiMessage
+public sealed partial class JoinGroupResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 11;
     public const short LowestVersion = 0;

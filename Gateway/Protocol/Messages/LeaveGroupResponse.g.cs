@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class LeaveGroupResponse : IKafkaApiMessage
+public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 13;
     public const short LowestVersion = 0;

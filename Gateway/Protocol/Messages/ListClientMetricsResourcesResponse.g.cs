@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListClientMetricsResourcesResponse : IKafkaApiMessage
+public sealed partial class ListClientMetricsResourcesResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 74;
     public const short LowestVersion = 0;

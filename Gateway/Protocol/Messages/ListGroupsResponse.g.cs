@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListGroupsResponse : IKafkaApiMessage
+public sealed partial class ListGroupsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 16;
     public const short LowestVersion = 0;

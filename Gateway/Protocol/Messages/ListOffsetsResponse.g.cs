@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListOffsetsResponse : IKafkaApiMessage
+public sealed partial class ListOffsetsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 2;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListPartitionReassignmentsResponse : IKafkaApiMessage
+public sealed partial class ListPartitionReassignmentsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 46;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListTransactionsResponse : IKafkaApiMessage
+public sealed partial class ListTransactionsResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 66;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class MetadataResponse : IKafkaApiMessage
+public sealed partial class MetadataResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 3;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetCommitResponse : IKafkaApiMessage
+public sealed partial class OffsetCommitResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 8;
     public const short LowestVersion = 0;

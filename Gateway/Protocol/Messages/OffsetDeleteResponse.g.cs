@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetDeleteResponse : IKafkaApiMessage
+public sealed partial class OffsetDeleteResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 47;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetFetchResponse : IKafkaApiMessage
+public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 9;
     public const short LowestVersion = 0;

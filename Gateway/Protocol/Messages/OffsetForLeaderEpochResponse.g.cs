@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage
+public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 23;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ProduceResponse : IKafkaApiMessage
+public sealed partial class ProduceResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 0;
     public const short LowestVersion = 0;

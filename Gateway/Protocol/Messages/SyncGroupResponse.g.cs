@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class SyncGroupResponse : IKafkaApiMessage
+public sealed partial class SyncGroupResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 14;
     public const short LowestVersion = 0;

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage
+public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage, IThrottledResponse
 {
     public const short ApiKeyValue = 28;
     public const short LowestVersion = 0;

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Tributary.Grains.KafkaFormats.Quotas;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Listeners;
 using Tributary.Gateway.Kafka.Security;
@@ -82,6 +83,8 @@ public sealed class ConnectionBackpressureTests
         new(new KafkaApis([produce]), Options.Create(new KafkaListenerOptions()),
             new SaslMechanisms(Options.Create(new KafkaSaslOptions()), null!, null!, TimeProvider.System), Options.Create(new KafkaSaslOptions()), budget,
             new Tributary.Gateway.Kafka.Acls.BrokerAuthorizer(null!, Options.Create(new Tributary.Gateway.Kafka.Acls.KafkaAuthorizerOptions()), NullLogger<Tributary.Gateway.Kafka.Acls.BrokerAuthorizer>.Instance),
+            Tributary.Gateway.Kafka.Quotas.ClientQuotas.Reading(
+                _ => Task.FromResult<ClientQuotaSnapshot?>(new(1, [])), Options.Create(new KafkaListenerOptions()), NullLogger<Tributary.Gateway.Kafka.Quotas.ClientQuotas>.Instance),
             NullLogger<KafkaConnectionHandler>.Instance);
 
     private static List<byte[]> Frames(int firstCorrelationId, int count, int recordBytes = 200) =>

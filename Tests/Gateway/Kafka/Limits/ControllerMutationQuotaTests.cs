@@ -39,7 +39,10 @@ public sealed class ControllerMutationQuotaTests(MutationQuotaBroker broker) : I
         // client is told to wait about 5 s, and the 10 partitions a second that come back meanwhile do not clear it.
         var first = Create(greedy, "quota-a", 100);
         var second = Create(greedy, "quota-b", 60);
-        var third = Create(greedy, "quota-c", 1);
+        // The throttled connection is muted for its throttle time, as Kafka mutes it: the same client id asks again over
+        // another connection, where the quota (per client id, not per connection) still refuses it.
+        using var greedyAgain = new RawKafkaClient(broker.KafkaPort, "greedy");
+        var third = Create(greedyAgain, "quota-c", 1);
         var other = Create(polite, "quota-d", 1);
 
         Assert.Equal((short)KafkaError.None, Assert.Single(first.Topics).ErrorCode);
@@ -55,7 +58,7 @@ public sealed class ControllerMutationQuotaTests(MutationQuotaBroker broker) : I
 
         // Once the bucket is back above zero, the client may mutate again.
         await Task.Delay(third.ThrottleTimeMs + 200);
-        Assert.Equal((short)KafkaError.None, Assert.Single(Create(greedy, "quota-e", 1).Topics).ErrorCode);
+        Assert.Equal((short)KafkaError.None, Assert.Single(Create(greedyAgain, "quota-e", 1).Topics).ErrorCode);
         await steady.AssertServedAsync(LimitsBroker.ServedP99);
     }
 
@@ -67,14 +70,17 @@ public sealed class ControllerMutationQuotaTests(MutationQuotaBroker broker) : I
         await broker.CreateAsync("quota-doomed-2", 1);
         using var deleter = new RawKafkaClient(broker.KafkaPort, "deleter");
 
-        DeleteTopicsResponse Delete(string name) => deleter.Call<DeleteTopicsResponse>(ApiKey.DeleteTopics, 6, new DeleteTopicsRequest
+        // A new connection for the second deletion: the first one is muted while its client is throttled.
+        using var deleterAgain = new RawKafkaClient(broker.KafkaPort, "deleter");
+
+        static DeleteTopicsResponse Delete(RawKafkaClient client, string name) => client.Call<DeleteTopicsResponse>(ApiKey.DeleteTopics, 6, new DeleteTopicsRequest
         {
             TimeoutMs = 5000,
             Topics = [new() { Name = name }],
         });
 
-        var first = Delete("quota-doomed-1");
-        var second = Delete("quota-doomed-2");
+        var first = Delete(deleter, "quota-doomed-1");
+        var second = Delete(deleterAgain, "quota-doomed-2");
 
         Assert.Equal((short)KafkaError.None, Assert.Single(first.Responses).ErrorCode);
         Assert.InRange(first.ThrottleTimeMs, 1, 4_000);
