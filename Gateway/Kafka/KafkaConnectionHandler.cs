@@ -68,9 +68,11 @@ public sealed partial class KafkaConnectionHandler(
     }
 
     /// <summary>
-    /// Kafka's <c>connection_creation_rate</c> IP quota: a connection from an address that has opened more than its
-    /// quota allows is held for the throttle time, then closed without a byte read (a rate-limited line logged), as
-    /// Kafka closes a throttled socket; true when the connection may go on. Before the quotas are first read, none applies.
+    /// Kafka's <c>connection_creation_rate</c> IP quota, asked before the connection is counted against
+    /// <see cref="KafkaListenerOptions.MaxConnections"/>: a connection from an address that has opened more than its
+    /// quota allows is held for the throttle time (at most a window, as Kafka bounds it), then closed without a byte
+    /// read (a rate-limited line logged), as Kafka closes a throttled socket; true when the connection may go on.
+    /// Before the quotas are first read, none applies.
     /// </summary>
     public async Task<bool> WithinConnectionRateAsync(ConnectionContext connection)
     {
@@ -210,6 +212,8 @@ public sealed partial class KafkaConnectionHandler(
                                 break;
                             }
 
+                            // A muted connection reads no further: its client is being throttled.
+                            await UnmutedAsync(session, cancellation);
                             unauthenticated = session.Unauthenticated;
                             if (unauthenticated)
                             {
@@ -371,7 +375,6 @@ public sealed partial class KafkaConnectionHandler(
         }
 
         var throttle = ThrottleTimeMs(request, response, frame.Length, Stopwatch.GetElapsedTime(started));
-        var clientThrottles = Quotas.ClientSideThrottling.Applies(key, version);
         if (response is null)
         {
             held.Release(frame.Length);
@@ -380,18 +383,7 @@ public sealed partial class KafkaConnectionHandler(
                 return false;
             }
 
-            await MuteAsync(throttle, cancellation);
-            return true;
-        }
-
-        if (throttle > 0 && !clientThrottles)
-        {
-            // A client of an older version does not wait by itself: its answer comes once the throttle time is over.
-            held.Release(frame.Length);
-            await MuteAsync(throttle, cancellation);
-            ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
-            handler.ResponseWritten(response);
-            await output.FlushAsync(cancellation);
+            await MuteAsync(session, throttle, cancellation);
             return true;
         }
 
@@ -400,8 +392,9 @@ public sealed partial class KafkaConnectionHandler(
         held.Release(frame.Length);
         await output.FlushAsync(cancellation);
 
-        // As Kafka mutes a throttled channel: nothing more is handled from this client until the time is over.
-        await MuteAsync(throttle, cancellation);
+        // As Kafka since KIP-219, whatever the version: the answer goes at once, then the channel is muted, nothing more
+        // read or handled from this client until the throttle time is over.
+        await MuteAsync(session, throttle, cancellation);
         return true;
     }
 
@@ -426,7 +419,10 @@ public sealed partial class KafkaConnectionHandler(
 
         if (response is not null)
         {
-            throttle = Math.Max(throttle, quotas.RecordRequestTime(request, elapsed - request.Waited));
+            // JoinGroup and SyncGroup spend their time waiting for the group's other members, which Kafka parks in its
+            // purgatory without counting: they cost no request time here.
+            var spent = request.ApiKey is ApiKey.JoinGroup or ApiKey.SyncGroup ? TimeSpan.Zero : elapsed - request.Waited;
+            throttle = Math.Max(throttle, quotas.RecordRequestTime(request, spent));
         }
 
         if (throttle > 0 && response is IThrottledResponse answered)
@@ -437,8 +433,26 @@ public sealed partial class KafkaConnectionHandler(
         return throttle;
     }
 
-    private Task MuteAsync(int throttleTimeMs, CancellationToken cancellation) =>
-        throttleTimeMs > 0 ? Task.Delay(TimeSpan.FromMilliseconds(throttleTimeMs), time ?? TimeProvider.System, cancellation) : Task.CompletedTask;
+    /// <summary>Mutes the connection for <paramref name="throttleTimeMs"/>: its reader waits too, so that it holds no more of the silo's request budget.</summary>
+    private Task MuteAsync(KafkaSession session, int throttleTimeMs, CancellationToken cancellation)
+    {
+        if (throttleTimeMs <= 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var clock = time ?? TimeProvider.System;
+        session.MutedUntil = clock.GetTimestamp() + (long)(throttleTimeMs / 1000.0 * clock.TimestampFrequency);
+        return UnmutedAsync(session, cancellation);
+    }
+
+    /// <summary>Completes once the connection's mute, if any, is over.</summary>
+    private Task UnmutedAsync(KafkaSession session, CancellationToken cancellation)
+    {
+        var clock = time ?? TimeProvider.System;
+        var left = session.MutedUntil - clock.GetTimestamp();
+        return left > 0 ? Task.Delay(TimeSpan.FromSeconds((double)left / clock.TimestampFrequency), clock, cancellation) : Task.CompletedTask;
+    }
 
     /// <summary>One rate-limit kind per API key for handler failures (so one failing API does not hide another's).</summary>
     private static readonly string[] HandlerFailedKinds = [.. Enumerable.Range(0, 128).Select(k => $"{nameof(LogHandlerFailed)}/{k}")];

@@ -18,29 +18,18 @@ public sealed class KafkaSession(string name, string clientHost, string listener
     /// <c>/10.0.0.5</c>, <c>/0:0:0:0:0:0:0:1</c>), as group descriptions show it and ACL hosts are matched against. An
     /// IPv4 client of a dual-mode listener is its IPv4 address; an IPv6 address has its eight groups, none elided.
     /// </summary>
-    public static string ClientHostOf(System.Net.EndPoint? endPoint)
-    {
-        if (endPoint is not System.Net.IPEndPoint { Address: var address })
-        {
-            return "/unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return "/" + address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return "/" + address;
-        }
-
-        var bytes = address.GetAddressBytes();
-        var groups = Enumerable.Range(0, 8).Select(i => ((bytes[2 * i] << 8) | bytes[(2 * i) + 1]).ToString("x", System.Globalization.CultureInfo.InvariantCulture));
-        return "/" + string.Join(':', groups) + (address.ScopeId != 0 ? "%" + address.ScopeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
-    }
+    public static string ClientHostOf(System.Net.EndPoint? endPoint) =>
+        endPoint is System.Net.IPEndPoint { Address: var address } ? "/" + Grains.KafkaFormats.Net.JavaHostAddress.Of(address) : "/unknown";
 
     private readonly SemaphoreSlim _handled = new(0);
+    private long _mutedUntil;
+
+    /// <summary>Until when (a <see cref="TimeProvider"/> timestamp) the connection is muted, its client throttled.</summary>
+    public long MutedUntil
+    {
+        get => Volatile.Read(ref _mutedUntil);
+        set => Volatile.Write(ref _mutedUntil, value);
+    }
 
     public string Name { get; } = name;
 

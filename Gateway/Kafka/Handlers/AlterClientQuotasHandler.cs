@@ -41,7 +41,14 @@ public sealed class AlterClientQuotasHandler(IGrainFactory grains, BrokerAuthori
             outcomes = await grains.GetGrain<IClientQuotasGrain>(0).AlterAsync(alterations, body.ValidateOnly);
             if (!body.ValidateOnly)
             {
-                await quotas.RefreshAsync(cancellationToken);
+                try
+                {
+                    await quotas.RefreshAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The change is made: this broker reads it with its next refresh, within a second.
+                }
             }
         }
 

@@ -21,17 +21,15 @@ public static class KafkaListenerEndpoints
         var handler = endpoint.ApplicationServices.GetRequiredService<KafkaConnectionHandler>();
         endpoint.Use(next => async connection =>
         {
-            if (!handler.TryAdmit(connection))
+            // A connection over its address's rate is refused before it takes one of the silo's connections.
+            if (!await handler.WithinConnectionRateAsync(connection) || !handler.TryAdmit(connection))
             {
                 return;
             }
 
             try
             {
-                if (await handler.WithinConnectionRateAsync(connection))
-                {
-                    await next(connection);
-                }
+                await next(connection);
             }
             finally
             {

@@ -13,9 +13,11 @@ namespace Tributary.Gateway.Kafka.Quotas;
 /// it serves itself: a quota of 1 MB/s lets a client produce 1 MB/s to each broker. The rates cover
 /// <see cref="KafkaListenerOptions.QuotaWindowNum"/> windows of <see cref="KafkaListenerOptions.QuotaWindowSizeSeconds"/>.
 /// </summary>
-public sealed class ClientQuotas : IAsyncDisposable
+public sealed partial class ClientQuotas : IAsyncDisposable
 {
     private readonly ControlPlaneCopy<ClientQuotaResolver> _copy;
+    private readonly ILogger _logger;
+    private readonly RateLimitedLog _log = new();
     private readonly int _samples;
     private readonly long _windowMs;
 
@@ -28,6 +30,7 @@ public sealed class ClientQuotas : IAsyncDisposable
         Func<long, Task<ClientQuotaSnapshot?>> read, IOptions<KafkaListenerOptions> options, ILogger<ClientQuotas> logger, TimeProvider? time)
     {
         time ??= TimeProvider.System;
+        _logger = logger;
         _samples = Math.Max(1, options.Value.QuotaWindowNum);
         _windowMs = Math.Max(1, options.Value.QuotaWindowSizeSeconds) * 1000L;
         _copy = new ControlPlaneCopy<ClientQuotaResolver>(
@@ -61,8 +64,25 @@ public sealed class ClientQuotas : IAsyncDisposable
     /// <summary>The quotas last read (none before the first read).</summary>
     public ClientQuotaResolver Resolver => _copy.Current ?? ClientQuotaResolver.Empty;
 
-    /// <summary>Completes once the cluster's quotas were read: requests wait for it, so none escapes a quota at start.</summary>
-    public ValueTask ReadyAsync(CancellationToken cancellation) => _copy.ReadyAsync(cancellation);
+    /// <summary>
+    /// Completes once the cluster's quotas were read, so that no request escapes a quota at start. When the control
+    /// plane cannot answer, the request goes on with the quotas last read (none at first, logged rate-limited): quotas
+    /// do not make a broker unavailable; the next request asks again.
+    /// </summary>
+    public async ValueTask ReadyAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            await _copy.ReadyAsync(cancellation);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            if (_log.ShouldLog(nameof(LogUnread), out var suppressed))
+            {
+                LogUnread(_logger, e, suppressed);
+            }
+        }
+    }
 
     /// <summary>Reads the quotas now if their version moved: after a change made through this broker.</summary>
     public Task RefreshAsync(CancellationToken cancellation = default) => _copy.RefreshAsync(cancellation);
@@ -99,7 +119,7 @@ public sealed class ClientQuotas : IAsyncDisposable
 
     /// <summary>
     /// Counts a connection from <paramref name="address"/> against its IP quota (its own, else the IP default); the
-    /// throttle time (ms, at most all the windows) when it is one too many, in which case it is not counted, as Kafka
+    /// throttle time (ms, at most one window, Kafka's bound) when it is one too many, in which case it is not counted, as Kafka
     /// refuses it: the caller closes it once that time is over.
     /// </summary>
     public int RecordConnection(string address)
@@ -118,7 +138,7 @@ public sealed class ClientQuotas : IAsyncDisposable
         }
 
         Connections.Unrecord(bound, 1);
-        return Clamp(Math.Min(throttle, _windowMs * _samples));
+        return Clamp(Math.Min(throttle, _windowMs));
     }
 
     /// <summary>The user a principal names, as Kafka's quotas key it: <c>User:alice</c> is <c>alice</c>.</summary>
@@ -131,4 +151,7 @@ public sealed class ClientQuotas : IAsyncDisposable
     public ValueTask DisposeAsync() => _copy.DisposeAsync();
 
     private static int Clamp(long throttleMs) => (int)Math.Clamp(throttleMs, 0, int.MaxValue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the cluster's client quotas; requests go on with the quotas last read ({Suppressed} more failures not logged)")]
+    private static partial void LogUnread(ILogger logger, Exception exception, long suppressed);
 }

@@ -17,8 +17,12 @@ namespace Tributary.Gateway.Kafka.Quotas;
 /// </summary>
 public sealed class ControllerMutationQuota(IOptions<KafkaListenerOptions> options, ClientQuotas quotas, TimeProvider time)
 {
-    /// <summary>Kafka's <c>quota.window.num</c> (11) × <c>quota.window.size.seconds</c> (1): the bucket's depth in seconds.</summary>
-    public const double BurstSeconds = 11;
+    /// <summary>
+    /// The bucket's depth in seconds of its rate: <see cref="KafkaListenerOptions.QuotaWindowNum"/> ×
+    /// <see cref="KafkaListenerOptions.QuotaWindowSizeSeconds"/> (Kafka's <c>controller.quota.window.*</c>, whose
+    /// defaults, 11 and 1, are those of the client quotas' windows).
+    /// </summary>
+    private double BurstSeconds => (double)options.Value.QuotaWindowNum * options.Value.QuotaWindowSizeSeconds;
 
     /// <summary>Buckets kept before full ones (which a new client would get anyway) are forgotten.</summary>
     private const int MaxIdleBuckets = 10_000;

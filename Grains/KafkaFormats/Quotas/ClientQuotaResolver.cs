@@ -31,7 +31,11 @@ public sealed class ClientQuotaResolver
                     _byKey[value.Key] = entities = [];
                 }
 
-                entities[entry.Entity] = value.Value;
+                // An IP address is matched in the form clients' addresses are written in, however it was set.
+                var entity = entry.Entity.Ip is { Name: { } ip } && Net.JavaHostAddress.Canonical(ip) is { } canonical
+                    ? entry.Entity with { Ip = new ClientQuotaName(canonical) }
+                    : entry.Entity;
+                entities[entity] = value.Value;
             }
         }
     }
@@ -76,7 +80,10 @@ public sealed class ClientQuotaResolver
         return found is { } bound ? new ClientQuotaBound(bound, userTag, clientTag) : null;
     }
 
-    /// <summary>The quota for <paramref name="key"/> of an IP address: its own, else the IP default; null when none.</summary>
+    /// <summary>
+    /// The quota for <paramref name="key"/> of an IP address written as Java writes it (<see cref="Net.JavaHostAddress"/>):
+    /// its own, else the IP default; null when none.
+    /// </summary>
     public double? ResolveIp(string key, string ip) =>
         !_byKey.TryGetValue(key, out var entities) ? null
         : entities.TryGetValue(new ClientQuotaEntity(null, null, new ClientQuotaName(ip)), out var own) ? own

@@ -338,6 +338,18 @@ public sealed class ClientQuotaResolverTests
         Assert.Equal(5, withoutDefault.ResolveIp(Rate, "1.2.3.4"));
         Assert.Null(withoutDefault.ResolveIp(Rate, "5.6.7.8"));
     }
+
+    [Theory]
+    [InlineData("::1", "0:0:0:0:0:0:0:1")]
+    [InlineData("2001:db8::1", "2001:db8:0:0:0:0:0:1")]
+    [InlineData("::ffff:10.0.0.5", "10.0.0.5")]
+    public void AnIpQuota_MatchesClientsAddressesAsKafkaWritesThem_HoweverItWasSet(string set, string client)
+    {
+        const string Rate = ClientQuotaKeys.ConnectionCreationRate;
+        var resolver = new ClientQuotaResolver([new(new(null, null, new(set)), [new(Rate, 5)])]);
+
+        Assert.Equal(5, resolver.ResolveIp(Rate, client));
+    }
 }
 
 /// <summary>DescribeClientQuotas' filter as Kafka's <c>ClientQuotasImage.describe</c> applies and refuses it.</summary>

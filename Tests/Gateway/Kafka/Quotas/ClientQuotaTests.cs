@@ -188,6 +188,26 @@ public sealed class ClientQuotaTests(QuotaBroker broker, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void AThrottledConnection_IsMuted_ItsNextRequestAnsweredOnlyOnceTheThrottleTimeIsOver()
+    {
+        Assert.Equal((short)KafkaError.None, Assert.Single(Alter(false, Entry(null, "quota-muted", ("producer_byte_rate", 100, false))).Entries).ErrorCode);
+        using var client = new RawKafkaClient(broker.KafkaPort, "quota-muted");
+
+        // 100 bytes a second over three windows: one produce of a few hundred bytes is over, and the answer says so.
+        var produced = client.Call<ProduceResponse>(ApiKey.Produce, 9, new ProduceRequest
+        {
+            Acks = 1,
+            TimeoutMs = 10_000,
+            TopicData = [new() { Name = "quota-muted", PartitionData = [new() { Index = 0, Records = Batches.Make(1, valueSize: 400) }] }],
+        });
+        Assert.InRange(produced.ThrottleTimeMs, 100, 60_000);
+
+        var clock = Stopwatch.StartNew();
+        client.Call<ApiVersionsResponse>(ApiKey.ApiVersions, 3, new ApiVersionsRequest { ClientSoftwareName = "test", ClientSoftwareVersion = "1" });
+        Assert.True(clock.ElapsedMilliseconds >= produced.ThrottleTimeMs * 0.9, $"answered after {clock.ElapsedMilliseconds} ms of a {produced.ThrottleTimeMs} ms throttle");
+    }
+
+    [Fact]
     public void ABusyClient_IsThrottledForItsRequestTime_AnIdleOneIsNot()
     {
         Assert.Equal((short)KafkaError.None, Assert.Single(Alter(false, Entry(null, "quota-busy", ("request_percentage", 0.01, false))).Entries).ErrorCode);
