@@ -51,17 +51,24 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
     /// logged (rate-limited) unless <paramref name="logIfDenied"/> is false: where Kafka only asks in order to filter
     /// (the topics Metadata lists, the groups ListGroups shows) or to try another right first.
     /// </summary>
-    public bool Authorize(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName, bool logIfDenied = true)
-    {
-        if (!Enabled)
-        {
-            return true;
-        }
+    public bool Authorize(KafkaRequest request, AclOperation operation, AclResourceType resourceType, string resourceName, bool logIfDenied = true) =>
+        !Enabled || Check(request.Principal, Host(request), operation, resourceType, resourceName, logIfDenied, request.ApiKey, null);
 
-        var allowed = _copy.Current?.Authorize(request.Principal, Host(request), operation, resourceType, resourceName) ?? false;
+    /// <summary>
+    /// Whether <paramref name="principal"/> (<c>User:name</c>), from <paramref name="host"/>, may do
+    /// <paramref name="operation"/> to the resource: for callers of other APIs than Kafka's (the REST Proxy's users). A
+    /// denial is logged (rate-limited) naming <paramref name="loggedAs"/> as what asked, unless that is null.
+    /// </summary>
+    public bool Authorize(string principal, string host, AclOperation operation, AclResourceType resourceType, string resourceName, string? loggedAs) =>
+        !Enabled || Check(principal, host, operation, resourceType, resourceName, loggedAs is not null, default, loggedAs);
+
+    private bool Check(
+        string principal, string host, AclOperation operation, AclResourceType resourceType, string resourceName, bool logIfDenied, Protocol.Messages.ApiKey apiKey, string? via)
+    {
+        var allowed = _copy.Current?.Authorize(principal, host, operation, resourceType, resourceName) ?? false;
         if (!allowed && logIfDenied && _log.ShouldLog(nameof(LogDenied), out var suppressed))
         {
-            LogDenied(_logger, request.Principal, operation, Host(request), resourceType, resourceName, request.ApiKey, suppressed);
+            LogDenied(_logger, principal, operation, host, resourceType, resourceName, via ?? apiKey.ToString(), suppressed);
         }
 
         return allowed;
@@ -111,7 +118,7 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
     private static string Host(KafkaRequest request) => request.ClientAddress;
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Principal = {Principal} is Denied operation = {Operation} from host = {Host} on resource = {ResourceType}:{ResourceName} ({ApiKey}; {Suppressed} more denials not logged)")]
+        Message = "Principal = {Principal} is Denied operation = {Operation} from host = {Host} on resource = {ResourceType}:{ResourceName} ({Via}; {Suppressed} more denials not logged)")]
     private static partial void LogDenied(
-        ILogger logger, string principal, AclOperation operation, string host, AclResourceType resourceType, string resourceName, Protocol.Messages.ApiKey apiKey, long suppressed);
+        ILogger logger, string principal, AclOperation operation, string host, AclResourceType resourceType, string resourceName, string via, long suppressed);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -11,8 +12,8 @@ internal static class ConsumerAssignmentsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var assignments = api.MapGroup(ConsumerInstances.Route + "/assignments");
-        assignments.MapPost("", AssignAsync);
-        assignments.MapGet("", GetAsync);
+        assignments.MapPost("", AssignAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        assignments.MapGet("", GetAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
     }
 
     private static async Task<IResult> AssignAsync(string group, string instance, HttpRequest request, IGrainFactory grains)

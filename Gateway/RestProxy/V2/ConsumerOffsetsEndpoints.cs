@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.RestProxy;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -12,8 +13,8 @@ internal static class ConsumerOffsetsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var offsets = api.MapGroup(ConsumerInstances.Route + "/offsets");
-        offsets.MapPost("", CommitAsync);
-        offsets.MapGet("", GetCommittedAsync);
+        offsets.MapPost("", CommitAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        offsets.MapGet("", GetCommittedAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
     }
 
     /// <summary>No body, or no offsets in it, commits what the instance has consumed.</summary>

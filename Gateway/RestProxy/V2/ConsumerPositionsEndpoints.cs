@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -11,9 +12,9 @@ internal static class ConsumerPositionsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var positions = api.MapGroup(ConsumerInstances.Route + "/positions");
-        positions.MapPost("", SeekAsync);
-        positions.MapPost("/beginning", SeekToBeginningAsync);
-        positions.MapPost("/end", SeekToEndAsync);
+        positions.MapPost("", SeekAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        positions.MapPost("/beginning", SeekToBeginningAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        positions.MapPost("/end", SeekToEndAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
     }
 
     private static async Task<IResult> SeekAsync(string group, string instance, HttpRequest request, IGrainFactory grains)

@@ -5,20 +5,23 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.RestProxy;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.Avro;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
 /// <summary>API v2: the records a consumer instance reads, in its embedded format (long-polled up to its timeout).</summary>
 internal static class ConsumerRecordsEndpoints
 {
-    public static void Map(RouteGroupBuilder api) => api.MapGet(ConsumerInstances.Route + "/records", GetRecordsAsync);
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet(ConsumerInstances.Route + "/records", GetRecordsAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
 
     private static async Task<IResult> GetRecordsAsync(
-        string group, string instance, HttpRequest request, IGrainFactory grains, AvroJsonConverter avro, SchemaRuleChecks rules)
+        string group, string instance, HttpRequest request, IGrainFactory grains, AvroJsonConverter avro, SchemaRuleChecks rules, BrokerAuthorizer authorizer)
     {
         var consumer = ConsumerInstances.Get(grains, group, instance);
         if (await consumer.GetConfigAsync() is not { } config)
@@ -43,8 +46,28 @@ internal static class ConsumerRecordsEndpoints
         }
 
         var consumed = polled.Value!;
+
         try
         {
+            // As a Kafka consumer's poll fails on a topic it may not read: nothing is answered, and the positions go back.
+            if (authorizer.Enabled)
+            {
+                var refused = new List<string>();
+                foreach (var topic in consumed.Select(r => r.Topic).Distinct(StringComparer.Ordinal))
+                {
+                    if (!await RestAcls.AllowsAsync(request.HttpContext, authorizer, AclOperation.Read, AclResourceType.Topic, topic))
+                    {
+                        refused.Add(topic);
+                    }
+                }
+
+                if (refused.Count > 0)
+                {
+                    await TryRewindAsync(consumer, consumed);
+                    return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, refused);
+                }
+            }
+
             return await AnswerAsync(consumer, config.Format, accepted, consumed, grains, avro, rules);
         }
         catch (Exception)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -11,9 +12,9 @@ internal static class ConsumerSubscriptionEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var subscription = api.MapGroup(ConsumerInstances.Route + "/subscription");
-        subscription.MapPost("", SubscribeAsync);
-        subscription.MapGet("", GetAsync);
-        subscription.MapDelete("", UnsubscribeAsync);
+        subscription.MapPost("", SubscribeAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        subscription.MapGet("", GetAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        subscription.MapDelete("", UnsubscribeAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
     }
 
     private static async Task<IResult> SubscribeAsync(string group, string instance, HttpRequest request, IGrainFactory grains)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.RestProxy;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -16,8 +17,8 @@ internal static class ConsumersEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/consumers/{group}", CreateAsync);
-        api.MapDelete(ConsumerInstances.Route, DeleteAsync);
+        api.MapPost("/consumers/{group}", CreateAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
+        api.MapDelete(ConsumerInstances.Route, DeleteAsync).RequireKafkaAcl(AclOperation.Read, AclResourceType.Group, "group");
     }
 
     private static async Task<IResult> CreateAsync(string group, HttpRequest request, IGrainFactory grains)

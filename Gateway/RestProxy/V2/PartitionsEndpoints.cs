@@ -5,6 +5,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -13,9 +14,9 @@ internal static class PartitionsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/topics/{topic}/partitions", ListAsync);
-        api.MapGet("/topics/{topic}/partitions/{partition:int}", GetAsync);
-        api.MapGet("/topics/{topic}/partitions/{partition:int}/offsets", GetOffsetsAsync);
+        api.MapGet("/topics/{topic}/partitions", ListAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        api.MapGet("/topics/{topic}/partitions/{partition:int}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        api.MapGet("/topics/{topic}/partitions/{partition:int}/offsets", GetOffsetsAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
     }
 
     private static async Task<IResult> ListAsync(string topic, TopicCache topics) =>

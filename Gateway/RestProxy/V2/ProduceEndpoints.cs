@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V2.Json;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -20,8 +21,8 @@ internal static class ProduceEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/topics/{topic}", ProduceToTopicAsync);
-        api.MapPost("/topics/{topic}/partitions/{partition:int}", ProduceToPartitionAsync);
+        api.MapPost("/topics/{topic}", ProduceToTopicAsync).RequireKafkaAcl(AclOperation.Write, AclResourceType.Topic, "topic");
+        api.MapPost("/topics/{topic}/partitions/{partition:int}", ProduceToPartitionAsync).RequireKafkaAcl(AclOperation.Write, AclResourceType.Topic, "topic");
     }
 
     private static Task<IResult> ProduceToTopicAsync(

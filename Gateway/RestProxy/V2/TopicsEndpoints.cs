@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V2;
 
@@ -13,11 +15,12 @@ internal static class TopicsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/topics", ListAsync);
-        api.MapGet("/topics/{topic}", GetAsync);
+        api.MapGet("/topics/{topic}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains) =>
-        RestHttp.Json((await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()).Order(StringComparer.Ordinal).ToList());
+    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, BrokerAuthorizer authorizer) =>
+        RestHttp.Json((await RestAcls.DescribableAsync(context, authorizer, AclResourceType.Topic, await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()))
+            .Order(StringComparer.Ordinal).ToList());
 
     private static async Task<IResult> GetAsync(string topic, TopicCache topics, IGrainFactory grains)
     {

@@ -5,6 +5,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Brokers;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -19,7 +20,7 @@ internal static class BrokersEndpoints
     {
         cluster.MapGet("/brokers", ListAsync);
         cluster.MapGet("/brokers/{brokerId:int}", GetAsync);
-        cluster.MapDelete("/brokers/{brokerId:int}", DeleteAsync);
+        cluster.MapDelete("/brokers/{brokerId:int}", DeleteAsync).RequireKafkaAcl(AclOperation.Alter, AclResourceType.Cluster);
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, BrokerIdentity broker, ClusterBrokers brokers)

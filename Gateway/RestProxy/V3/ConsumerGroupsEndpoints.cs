@@ -8,6 +8,8 @@ using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.KafkaFormats.Messages;
 
 using Tributary.Grains.KafkaFormats.Groups;
+using Tributary.Gateway.Kafka.Acls;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -18,17 +20,18 @@ internal static class ConsumerGroupsEndpoints
     {
         var groups = cluster.MapGroup("/consumer-groups");
         groups.MapGet("", ListAsync);
-        groups.MapGet("/{group}", GetAsync);
-        groups.MapGet("/{group}/consumers", ListConsumersAsync);
-        groups.MapGet("/{group}/consumers/{consumer}", GetConsumerAsync);
-        groups.MapGet("/{group}/consumers/{consumer}/assignments", ListAssignmentsAsync);
+        groups.MapGet("/{group}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
+        groups.MapGet("/{group}/consumers", ListConsumersAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
+        groups.MapGet("/{group}/consumers/{consumer}", GetConsumerAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
+        groups.MapGet("/{group}/consumers/{consumer}/assignments", ListAssignmentsAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, BrokerIdentity broker, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(HttpRequest request, BrokerIdentity broker, IGrainFactory grains, BrokerAuthorizer authorizer)
     {
         var v3 = new ConsumerGroupResources(new V3Resources(request, broker));
         var listed = await grains.GetGrain<IGroupCatalogGrain>(0).ListAsync();
-        var described = await Task.WhenAll(listed.OrderBy(g => g.GroupId, StringComparer.Ordinal)
+        var visible = (await RestAcls.DescribableAsync(request.HttpContext, authorizer, AclResourceType.Group, listed.Select(g => g.GroupId))).ToHashSet(StringComparer.Ordinal);
+        var described = await Task.WhenAll(listed.Where(g => visible.Contains(g.GroupId)).OrderBy(g => g.GroupId, StringComparer.Ordinal)
             .Select(async g => (g.GroupId, Description: await grains.GetGrain<IConsumerGroupGrain>(g.GroupId).DescribeAsync())));
         return V3Http.Json(V3Resources.List("KafkaConsumerGroupList", v3.Resources.Url("/consumer-groups"),
             described.Where(d => d.Description.State != "Dead").Select(d => (JsonNode)v3.Group(d.GroupId, d.Description))));

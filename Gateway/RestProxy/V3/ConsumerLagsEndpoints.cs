@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.RestProxy.V3.Json;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -13,9 +14,9 @@ internal static class ConsumerLagsEndpoints
     public static void Map(RouteGroupBuilder cluster)
     {
         var group = cluster.MapGroup("/consumer-groups/{group}");
-        group.MapGet("/lags", ListAsync);
-        group.MapGet("/lags/{topic}/partitions/{partition:int}", GetAsync);
-        group.MapGet("/lag-summary", GetSummaryAsync);
+        group.MapGet("/lags", ListAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
+        group.MapGet("/lags/{topic}/partitions/{partition:int}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group").RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        group.MapGet("/lag-summary", GetSummaryAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Group, "group");
     }
 
     private static async Task<IResult> ListAsync(string group, HttpRequest request, BrokerIdentity broker, IGrainFactory grains)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V3.Json;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -13,8 +14,8 @@ internal static class PartitionsEndpoints
 {
     public static void Map(RouteGroupBuilder cluster)
     {
-        cluster.MapGet("/topics/{topic}/partitions", ListAsync);
-        cluster.MapGet("/topics/{topic}/partitions/{partition:int}", GetAsync);
+        cluster.MapGet("/topics/{topic}/partitions", ListAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        cluster.MapGet("/topics/{topic}/partitions/{partition:int}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
     }
 
     private static async Task<IResult> ListAsync(string topic, HttpRequest request, BrokerIdentity broker, TopicCache topics)

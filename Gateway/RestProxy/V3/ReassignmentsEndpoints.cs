@@ -6,6 +6,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -19,9 +20,9 @@ internal static class ReassignmentsEndpoints
 {
     public static void Map(RouteGroupBuilder cluster)
     {
-        cluster.MapGet("/topics/-/partitions/-/reassignment", ListAllAsync);
-        cluster.MapGet("/topics/{topic}/partitions/-/reassignment", ListByTopicAsync);
-        cluster.MapGet("/topics/{topic}/partitions/{partition:int}/reassignment", GetAsync);
+        cluster.MapGet("/topics/-/partitions/-/reassignment", ListAllAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Cluster);
+        cluster.MapGet("/topics/{topic}/partitions/-/reassignment", ListByTopicAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Cluster);
+        cluster.MapGet("/topics/{topic}/partitions/{partition:int}/reassignment", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Cluster);
     }
 
     private static async Task<IResult> ListAllAsync(HttpRequest request, BrokerIdentity broker, IGrainFactory grains)

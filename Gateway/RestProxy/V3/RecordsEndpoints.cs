@@ -6,13 +6,16 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Gateway.Kafka.Acls;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
 /// <summary>API v3 produce: one record per request, or a stream of them (<see cref="V3RecordStream"/>).</summary>
 internal static class RecordsEndpoints
 {
-    public static void Map(RouteGroupBuilder cluster) => cluster.MapPost("/topics/{topic}/records", ProduceAsync);
+    public static void Map(RouteGroupBuilder cluster) =>
+        cluster.MapPost("/topics/{topic}/records", ProduceAsync).RequireKafkaAcl(AclOperation.Write, AclResourceType.Topic, "topic");
 
     private static async Task ProduceAsync(
         string topic, HttpContext context, TopicCache topics, V3RecordConverter converter, RestRecordWriter writer, BrokerIdentity broker, RestProxyLog log, Microsoft.Extensions.Options.IOptions<RestProxyLimits> limits)

@@ -6,6 +6,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -17,9 +18,9 @@ internal static class ReplicasEndpoints
 {
     public static void Map(RouteGroupBuilder cluster)
     {
-        cluster.MapGet("/topics/{topic}/partitions/{partition:int}/replicas", ListAsync);
-        cluster.MapGet("/topics/{topic}/partitions/{partition:int}/replicas/{brokerId:int}", GetAsync);
-        cluster.MapGet("/brokers/{brokerId:int}/partition-replicas", ListByBrokerAsync);
+        cluster.MapGet("/topics/{topic}/partitions/{partition:int}/replicas", ListAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        cluster.MapGet("/topics/{topic}/partitions/{partition:int}/replicas/{brokerId:int}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        cluster.MapGet("/brokers/{brokerId:int}/partition-replicas", ListByBrokerAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Cluster);
     }
 
     private static async Task<IResult> ListAsync(string topic, int partition, HttpRequest request, BrokerIdentity broker, TopicCache topics)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.Kafka;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -13,11 +14,11 @@ internal static class TopicConfigsEndpoints
 {
     public static void Map(RouteGroupBuilder cluster)
     {
-        cluster.MapGet("/topics/{topic}/configs", ListAsync);
-        cluster.MapGet("/topics/{topic}/configs/{name}", GetAsync);
-        cluster.MapPut("/topics/{topic}/configs/{name}", UpdateAsync);
-        cluster.MapDelete("/topics/{topic}/configs/{name}", ResetAsync);
-        cluster.MapPost("/topics/{topic}/configs:alter", AlterAsync);
+        cluster.MapGet("/topics/{topic}/configs", ListAsync).RequireKafkaAcl(AclOperation.DescribeConfigs, AclResourceType.Topic, "topic");
+        cluster.MapGet("/topics/{topic}/configs/{name}", GetAsync).RequireKafkaAcl(AclOperation.DescribeConfigs, AclResourceType.Topic, "topic");
+        cluster.MapPut("/topics/{topic}/configs/{name}", UpdateAsync).RequireKafkaAcl(AclOperation.AlterConfigs, AclResourceType.Topic, "topic");
+        cluster.MapDelete("/topics/{topic}/configs/{name}", ResetAsync).RequireKafkaAcl(AclOperation.AlterConfigs, AclResourceType.Topic, "topic");
+        cluster.MapPost("/topics/{topic}/configs:alter", AlterAsync).RequireKafkaAcl(AclOperation.AlterConfigs, AclResourceType.Topic, "topic");
     }
 
     private static async Task<IResult> ListAsync(string topic, HttpRequest request, BrokerIdentity broker, IGrainFactory grains)

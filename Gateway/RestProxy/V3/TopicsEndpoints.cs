@@ -9,6 +9,8 @@ using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Brokers;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Gateway.Kafka.Acls;
+using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
 
@@ -23,21 +25,23 @@ internal static class TopicsEndpoints
     {
         cluster.MapGet("/topics", ListAsync);
         cluster.MapPost("/topics", CreateAsync);
-        cluster.MapGet("/topics/{topic}", GetAsync);
-        cluster.MapPatch("/topics/{topic}", UpdatePartitionCountAsync);
-        cluster.MapDelete("/topics/{topic}", DeleteAsync);
+        cluster.MapGet("/topics/{topic}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        cluster.MapPatch("/topics/{topic}", UpdatePartitionCountAsync).RequireKafkaAcl(AclOperation.Alter, AclResourceType.Topic, "topic");
+        cluster.MapDelete("/topics/{topic}", DeleteAsync).RequireKafkaAcl(AclOperation.Delete, AclResourceType.Topic, "topic");
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains, BrokerAuthorizer authorizer)
     {
         var v3 = new V3Resources(request, broker);
-        var names = (await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()).Order(StringComparer.Ordinal);
+        var names = (await RestAcls.DescribableAsync(request.HttpContext, authorizer, AclResourceType.Topic, await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()))
+            .Order(StringComparer.Ordinal);
         var described = await Task.WhenAll(names.Select(async n => await topics.DescribeAsync(n)));
         return V3Http.Json(V3Resources.List("KafkaTopicList", v3.Url("/topics"), described.OfType<TopicDescription>().Select(t => (JsonNode)v3.Topic(t))));
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains, IBrokerConfigs brokerConfigs, IOptions<KafkaListenerOptions> options)
+        HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains, IBrokerConfigs brokerConfigs, IOptions<KafkaListenerOptions> options,
+        BrokerAuthorizer authorizer)
     {
         var (body, error) = await RestHttp.ReadAsync<NewTopicRequest>(request, V3Http.ContentType);
         if (body is null)
@@ -48,6 +52,14 @@ internal static class TopicsEndpoints
         if (string.IsNullOrEmpty(body.TopicName))
         {
             return V3Http.Error(RestErrors.KafkaBadRequest, "topic_name is required.");
+        }
+
+        // As Kafka's CreateTopics: CREATE on the cluster, or else on the topic.
+        if (authorizer.Enabled
+            && !await RestAcls.AllowsAsync(request.HttpContext, authorizer, AclOperation.Create, AclResourceType.Cluster, AclBinding.ClusterName, logIfDenied: false)
+            && !await RestAcls.AllowsAsync(request.HttpContext, authorizer, AclOperation.Create, AclResourceType.Topic, body.TopicName))
+        {
+            return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, [body.TopicName]);
         }
 
         // As Confluent's proxy does, replica assignments decide the partitions and their replicas, whatever the counts say.

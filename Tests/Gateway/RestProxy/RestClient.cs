@@ -6,9 +6,21 @@ using System.Text.Json.Nodes;
 namespace Tributary.Tests.Gateway.RestProxy;
 
 /// <summary>The REST Proxy over plain HttpClient, as Confluent's quickstart drives it with curl.</summary>
-internal sealed class RestClient(string url) : IDisposable
+internal sealed class RestClient : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(url) };
+    private readonly HttpClient _http;
+
+    /// <param name="url">The REST Proxy's base address.</param>
+    /// <param name="user">A user to authenticate as with HTTP Basic (with <paramref name="password"/>), or none.</param>
+    /// <param name="password">The user's password.</param>
+    public RestClient(string url, string? user = null, string? password = null)
+    {
+        _http = new() { BaseAddress = new Uri(url) };
+        if (user is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+    }
 
     public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null, string? contentType = null, string? accept = null)
     {

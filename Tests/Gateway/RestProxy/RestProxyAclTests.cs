@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Tributary.Tests.Gateway.Support;
+using Tributary.Tests.TestKit;
+
+namespace Tributary.Tests.Gateway.RestProxy;
+
+/// <summary>
+/// The REST Proxy acting as its caller: with Kafka's authorizer on and HTTP Basic over the Kafka listeners' SASL users,
+/// a REST user produces, consumes, lists and creates only what the Kafka ACLs let that user do, refused with
+/// Confluent's 403 (40301) and nothing written or read; granting the ACL lets the same call through.
+/// </summary>
+public sealed class RestProxyAclTests(RestProxyAclTests.RestAclBroker broker) : IClassFixture<RestProxyAclTests.RestAclBroker>
+{
+    public sealed class RestAclBroker : BrokerFixture
+    {
+        public int SaslPort { get; } = TestPorts.Next();
+
+        protected override IReadOnlyList<string> Settings =>
+        [
+            "--Tributary:Kafka:Listeners", $"PLAINTEXT://:{KafkaPort},SASL_PLAINTEXT://:{SaslPort}",
+            "--Tributary:Kafka:Sasl:PlainUsers:alice", "alice-secret",
+            "--Tributary:Kafka:Sasl:PlainUsers:bob", "bob-secret",
+            "--Tributary:Kafka:Authorizer:ClassName", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            // The PLAINTEXT listener's anonymous principal is the fixture's own set-up.
+            "--Tributary:Kafka:Authorizer:SuperUsers", "User:ANONYMOUS",
+            "--Tributary:RestProxy:Authentication:Method", "BASIC",
+            "--Tributary:RestProxy:Authentication:KafkaUsers", "true",
+        ];
+    }
+
+    private RestClient As(string user) => new(broker.RestUrl, user, user + "-secret");
+
+    private async Task GrantAsync(ResourceType type, string name, string user, AclOperation operation)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await admin.CreateAclsAsync([new AclBinding
+        {
+            Pattern = new ResourcePattern { Type = type, Name = name, ResourcePatternType = ResourcePatternType.Literal },
+            Entry = new AccessControlEntry { Principal = "User:" + user, Host = "*", Operation = operation, PermissionType = AclPermissionType.Allow },
+        }]);
+    }
+
+    private long EndOffset(string topic)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "rest-acl-check" }).Build();
+        return consumer.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
+    }
+
+    [Fact]
+    public async Task AProducer_WithoutWrite_IsRefusedAndWritesNothing_ThenWritesOnceGranted()
+    {
+        await broker.CreateAsync("rest-acl-produced", 1);
+        using var bob = As("bob");
+
+        var refused = await bob.ProduceAsync("/topics/rest-acl-produced", "json", new { records = new[] { new { value = "no" } } });
+        Assert.Equal(403, refused.Status);
+        Assert.Equal(40301, RestClient.ErrorCode(refused));
+        Assert.Equal("Not authorized to access topics: [rest-acl-produced]", refused.Body!["message"]!.GetValue<string>());
+        var refusedV3 = await bob.SendAsync(HttpMethod.Post, $"/v3/clusters/{await ClusterIdAsync(bob)}/topics/rest-acl-produced/records",
+            new { value = new { type = "JSON", data = "no" } }, "application/json");
+        Assert.Equal(403, refusedV3.Status);
+        Assert.Equal(0, EndOffset("rest-acl-produced"));
+
+        await GrantAsync(ResourceType.Topic, "rest-acl-produced", "bob", AclOperation.Write);
+        await Wait.UntilAsync(async () => (await bob.ProduceAsync("/topics/rest-acl-produced", "json", new { records = new[] { new { value = "yes" } } })).Status == 200,
+            TimeSpan.FromSeconds(10), "bob's produce accepted once granted");
+        Assert.Equal(1, EndOffset("rest-acl-produced"));
+    }
+
+    [Fact]
+    public async Task AConsumer_ReadsOnlyTopicsItMayRead_AndAnUnreadableTopicsRecordsStayUnread()
+    {
+        await broker.CreateAsync("rest-acl-consumed", 1);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync("rest-acl-consumed", new Message<Null, string> { Value = "\"secret\"" });
+        }
+
+        using var alice = As("alice");
+        Assert.Equal(403, (await alice.SendAsync(HttpMethod.Post, "/consumers/rest-acl-group", new Dictionary<string, string> { ["name"] = "a", ["format"] = "json" })).Status);
+        await GrantAsync(ResourceType.Group, "rest-acl-group", "alice", AclOperation.Read);
+
+        var created = await CreateInstanceAsync(alice);
+        Assert.Equal(204, (await alice.SendAsync(HttpMethod.Post, $"{created}/subscription", new { topics = new[] { "rest-acl-consumed" } })).Status);
+        var refused = await PollUntilAnsweredAsync(alice, created, status => status == 403);
+        Assert.Equal("Not authorized to access topics: [rest-acl-consumed]", refused.Body!["message"]!.GetValue<string>());
+
+        // Granted READ on the topic, the record refused before is read: the refusal moved nothing on.
+        await GrantAsync(ResourceType.Topic, "rest-acl-consumed", "alice", AclOperation.Read);
+        var read = await PollUntilAnsweredAsync(alice, created, status => status == 200, needRecords: true);
+        Assert.Equal("secret", read.Body!.AsArray().Single()!["value"]!.GetValue<string>());
+        await alice.SendAsync(HttpMethod.Delete, created);
+    }
+
+    [Fact]
+    public async Task TopicLists_ShowOnlyWhatTheUserMayDescribe_AndCreationNeedsCreate()
+    {
+        await broker.CreateAsync("rest-acl-visible", 1);
+        await broker.CreateAsync("rest-acl-hidden", 1);
+        await GrantAsync(ResourceType.Topic, "rest-acl-visible", "alice", AclOperation.Describe);
+        using var alice = As("alice");
+
+        await Wait.UntilAsync(async () => (await alice.GetAsync("/topics")).Body!.AsArray().Any(t => t!.GetValue<string>() == "rest-acl-visible"),
+            TimeSpan.FromSeconds(10), "the topic alice may describe listed");
+        var listed = (await alice.GetAsync("/topics")).Body!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("rest-acl-hidden", listed);
+        var clusterId = await ClusterIdAsync(alice);
+        var v3Listed = (await alice.GetAsync($"/v3/clusters/{clusterId}/topics")).Body!["data"]!.AsArray().Select(t => t!["topic_name"]!.GetValue<string>()).ToList();
+        Assert.Contains("rest-acl-visible", v3Listed);
+        Assert.DoesNotContain("rest-acl-hidden", v3Listed);
+        Assert.Equal(403, (await alice.GetAsync("/topics/rest-acl-hidden")).Status);
+
+        var create = await alice.SendAsync(HttpMethod.Post, $"/v3/clusters/{clusterId}/topics", new { topic_name = "rest-acl-new", partitions_count = 1 }, "application/json");
+        Assert.Equal(403, create.Status);
+        Assert.Equal(40301, RestClient.ErrorCode(create));
+        await GrantAsync(ResourceType.Topic, "rest-acl-new", "alice", AclOperation.Create);
+        await Wait.UntilAsync(async () => (await alice.SendAsync(HttpMethod.Post, $"/v3/clusters/{clusterId}/topics", new { topic_name = "rest-acl-new", partitions_count = 1 }, "application/json")).Status == 201,
+            TimeSpan.FromSeconds(10), "alice's creation accepted once granted");
+    }
+
+    private static async Task<string> ClusterIdAsync(RestClient rest) =>
+        (await rest.GetAsync("/v3/clusters")).Body!["data"]![0]!["cluster_id"]!.GetValue<string>();
+
+    private static async Task<string> CreateInstanceAsync(RestClient rest)
+    {
+        var created = await rest.SendAsync(HttpMethod.Post, "/consumers/rest-acl-group", new Dictionary<string, string>
+        {
+            ["name"] = "alice-" + Guid.NewGuid().ToString("N")[..6],
+            ["format"] = "json",
+            ["auto.offset.reset"] = "earliest",
+            ["auto.commit.enable"] = "false",
+        });
+        Assert.Equal(200, created.Status);
+        return new Uri(created.Body!["base_uri"]!.GetValue<string>()).AbsolutePath;
+    }
+
+    /// <summary>Polls the instance until an answer the predicate accepts (with records, if asked); the last answer otherwise.</summary>
+    private static async Task<(int Status, JsonNode? Body)> PollUntilAnsweredAsync(RestClient rest, string instance, Func<int, bool> accepted, bool needRecords = false)
+    {
+        (int Status, JsonNode? Body) polled = default;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            polled = await rest.GetAsync($"{instance}/records?timeout=1000", "application/vnd.kafka.json.v2+json");
+            if (accepted(polled.Status) && (!needRecords || polled.Body is JsonArray { Count: > 0 }))
+            {
+                return polled;
+            }
+        }
+
+        Assert.Fail($"no accepted answer: the last was {polled.Status} {polled.Body}");
+        return polled;
+    }
+}
