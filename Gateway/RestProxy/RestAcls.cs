@@ -51,7 +51,10 @@ internal static class RestAcls
         return authorizer.Authorize(PrincipalOf(context), HostOf(context), operation, resourceType, name, logIfDenied ? $"REST {context.Request.Method} {context.Request.Path}" : null);
     }
 
-    /// <summary>Of <paramref name="names"/>, those the caller may describe, asked quietly (as Kafka filters Metadata).</summary>
+    /// <summary>
+    /// Of <paramref name="names"/>, those the caller may describe, asked quietly (as Kafka filters Metadata); for groups,
+    /// all of them when the caller may describe the cluster, as Kafka's ListGroups.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> DescribableAsync(HttpContext context, BrokerAuthorizer authorizer, AclResourceType resourceType, IEnumerable<string> names)
     {
         if (!authorizer.Enabled)
@@ -61,21 +64,51 @@ internal static class RestAcls
 
         await authorizer.ReadyAsync(context.RequestAborted);
         var (principal, host) = (PrincipalOf(context), HostOf(context));
+        if (resourceType == AclResourceType.Group
+            && authorizer.Authorize(principal, host, AclOperation.Describe, AclResourceType.Cluster, AclBinding.ClusterName, loggedAs: null))
+        {
+            return [.. names];
+        }
+
         return [.. names.Where(n => authorizer.Authorize(principal, host, AclOperation.Describe, resourceType, n, loggedAs: null))];
     }
 
-    /// <summary>Confluent's 403 for a refused resource, with Kafka's exception message, in the API version's media type.</summary>
+    /// <summary>Of <paramref name="names"/>, those the caller may not do <paramref name="operation"/> to (each asked once).</summary>
+    public static async Task<IReadOnlyList<string>> RefusedAsync(
+        HttpContext context, BrokerAuthorizer authorizer, AclOperation operation, AclResourceType resourceType, IEnumerable<string> names)
+    {
+        var refused = new List<string>();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            if (!await AllowsAsync(context, authorizer, operation, resourceType, name))
+            {
+                refused.Add(name);
+            }
+        }
+
+        return refused;
+    }
+
+    /// <summary>The message of the Kafka clients' TopicAuthorizationException.</summary>
+    public static string TopicsRefused(IEnumerable<string> topics) => $"Not authorized to access topics: [{string.Join(", ", topics)}]";
+
+    /// <summary>
+    /// Confluent's 403 for a refused resource, in the API version's media type, with the message of the exception its
+    /// Kafka client would have thrown: the producer's and consumer's name the topics or the group (v2, and v3 records);
+    /// the admin client's, behind the other v3 calls, are Kafka's plain error messages.
+    /// </summary>
     public static IResult Forbidden(HttpContext context, AclResourceType resourceType, IReadOnlyCollection<string> names)
     {
+        var path = context.Request.Path;
+        var admin = path.StartsWithSegments("/v3") && !(path.Value ?? "").EndsWith("/records", StringComparison.Ordinal);
         var message = resourceType switch
         {
-            AclResourceType.Topic => $"Not authorized to access topics: [{string.Join(", ", names)}]",
-            AclResourceType.Group => $"Not authorized to access group: {names.FirstOrDefault()}",
+            AclResourceType.Topic => admin ? "Topic authorization failed." : TopicsRefused(names),
+            AclResourceType.Group => admin ? "Group authorization failed." : $"Not authorized to access group: {names.FirstOrDefault()}",
             AclResourceType.TransactionalId => "Transactional Id authorization failed.",
             _ => "Cluster authorization failed.",
         };
-        var contentType = context.Request.Path.StartsWithSegments("/v3") ? V3.V3Http.ContentType : RestHttp.V2;
-        return RestHttp.Error(AuthorizationFailed, message, contentType);
+        return RestHttp.Error(AuthorizationFailed, message, path.StartsWithSegments("/v3") ? V3.V3Http.ContentType : RestHttp.V2);
     }
 
     /// <summary>The caller as a Kafka principal: the name HTTP authentication gave it, else anonymous.</summary>

@@ -14,9 +14,10 @@ public sealed class TopicAutoCreation(IGrainFactory grains, TopicCache topics, I
 {
     /// <summary>
     /// The topic, created first when it does not exist and the broker allows it; otherwise Kafka's reason:
-    /// INVALID_TOPIC_EXCEPTION for an illegal name, UNKNOWN_TOPIC_OR_PARTITION when creation is off or failed.
+    /// INVALID_TOPIC_EXCEPTION for an illegal name, UNKNOWN_TOPIC_OR_PARTITION when creation is off, not
+    /// <paramref name="mayCreate"/> (the caller has no CREATE right), or failed.
     /// </summary>
-    public async ValueTask<(TopicDescription? Topic, ErrorCode Error, string? Message)> DescribeOrCreateAsync(string name)
+    public async ValueTask<(TopicDescription? Topic, ErrorCode Error, string? Message)> DescribeOrCreateAsync(string name, bool mayCreate = true)
     {
         if (TopicNames.Validate(name) is { } illegal)
         {
@@ -26,6 +27,11 @@ public sealed class TopicAutoCreation(IGrainFactory grains, TopicCache topics, I
         if (await topics.DescribeAsync(name) is { } existing)
         {
             return (existing, ErrorCode.None, null);
+        }
+
+        if (!mayCreate)
+        {
+            return (null, ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
         }
 
         if (!brokerConfigs.AutoCreateTopicsEnable)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.Interfaces.RestProxy;
 using Tributary.Grains.KafkaFormats.Security;
@@ -18,7 +19,7 @@ internal static class ConsumerOffsetsEndpoints
     }
 
     /// <summary>No body, or no offsets in it, commits what the instance has consumed.</summary>
-    private static async Task<IResult> CommitAsync(string group, string instance, HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> CommitAsync(string group, string instance, HttpRequest request, IGrainFactory grains, BrokerAuthorizer authorizer)
     {
         IReadOnlyList<RestPosition>? offsets = null;
         if (request.ContentLength is not 0)
@@ -32,16 +33,37 @@ internal static class ConsumerOffsetsEndpoints
             offsets = body?.Offsets is { Count: > 0 } ? ConsumerInstances.Positions(body) : null;
         }
 
-        return ConsumerInstances.Answer(await ConsumerInstances.Get(grains, group, instance).CommitAsync(offsets), committed =>
+        // As Kafka's OffsetCommit: READ on each topic committed (those given, or those the instance is assigned).
+        var consumer = ConsumerInstances.Get(grains, group, instance);
+        if (authorizer.Enabled)
+        {
+            var topics = offsets?.Select(o => o.Topic) ?? (await consumer.GetAssignmentsAsync()).Value?.Select(p => p.Topic) ?? [];
+            if (await RestAcls.RefusedAsync(request.HttpContext, authorizer, AclOperation.Read, AclResourceType.Topic, topics) is { Count: > 0 } refused)
+            {
+                return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, [.. refused]);
+            }
+        }
+
+        return ConsumerInstances.Answer(await consumer.CommitAsync(offsets), committed =>
             RestHttp.Json(committed.Select(c => new OffsetCommitResult(c.Topic, c.Partition, c.Consumed, c.Committed)).ToList()));
     }
 
-    private static async Task<IResult> GetCommittedAsync(string group, string instance, HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> GetCommittedAsync(string group, string instance, HttpRequest request, IGrainFactory grains, BrokerAuthorizer authorizer)
     {
         var (body, error) = await RestHttp.ReadAsync<TopicPartitionList>(request);
-        return body is null
-            ? error!
-            : ConsumerInstances.Answer(await ConsumerInstances.Get(grains, group, instance).GetCommittedAsync(ConsumerInstances.Partitions(body)), offsets =>
-                RestHttp.Json(new ConsumerCommittedResponse(offsets.Select(o => new TopicPartitionOffsetMetadata(o.Topic, o.Partition, o.Offset, "")).ToList())));
+        if (body is null)
+        {
+            return error!;
+        }
+
+        // As Kafka's OffsetFetch: DESCRIBE on each topic asked about.
+        if (await RestAcls.RefusedAsync(request.HttpContext, authorizer, AclOperation.Describe, AclResourceType.Topic, ConsumerInstances.Partitions(body).Select(p => p.Topic))
+            is { Count: > 0 } refused)
+        {
+            return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, [.. refused]);
+        }
+
+        return ConsumerInstances.Answer(await ConsumerInstances.Get(grains, group, instance).GetCommittedAsync(ConsumerInstances.Partitions(body)), offsets =>
+            RestHttp.Json(new ConsumerCommittedResponse(offsets.Select(o => new TopicPartitionOffsetMetadata(o.Topic, o.Partition, o.Offset, "")).ToList())));
     }
 }

@@ -37,6 +37,14 @@ internal static class ConsumerRecordsEndpoints
             return RestHttp.Error(RestErrors.UnsupportedFormat, $"The requested embedded data format does not match the deserializer for this consumer instance ({config.Format}).");
         }
 
+        // As a Kafka consumer's poll fails while it is assigned a topic it may not read, whether or not records wait there.
+        if (authorizer.Enabled
+            && await RestAcls.RefusedAsync(request.HttpContext, authorizer, AclOperation.Read, AclResourceType.Topic, (await consumer.GetAssignmentsAsync()).Value?.Select(p => p.Topic) ?? [])
+                is { Count: > 0 } unreadable)
+        {
+            return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, [.. unreadable]);
+        }
+
         var timeout = int.TryParse(request.Query["timeout"], out var ms) && ms >= 0 ? ms : config.RequestTimeoutMs;
         var maxBytes = int.TryParse(request.Query["max_bytes"], out var max) && max > 0 ? max : 64 << 20;
         var polled = await consumer.PollAsync(maxBytes, TimeSpan.FromMilliseconds(timeout));
@@ -49,23 +57,12 @@ internal static class ConsumerRecordsEndpoints
 
         try
         {
-            // As a Kafka consumer's poll fails on a topic it may not read: nothing is answered, and the positions go back.
-            if (authorizer.Enabled)
+            // A topic assigned while the poll ran: its records are not answered, and the positions go back.
+            if (authorizer.Enabled
+                && await RestAcls.RefusedAsync(request.HttpContext, authorizer, AclOperation.Read, AclResourceType.Topic, consumed.Select(r => r.Topic)) is { Count: > 0 } refused)
             {
-                var refused = new List<string>();
-                foreach (var topic in consumed.Select(r => r.Topic).Distinct(StringComparer.Ordinal))
-                {
-                    if (!await RestAcls.AllowsAsync(request.HttpContext, authorizer, AclOperation.Read, AclResourceType.Topic, topic))
-                    {
-                        refused.Add(topic);
-                    }
-                }
-
-                if (refused.Count > 0)
-                {
-                    await TryRewindAsync(consumer, consumed);
-                    return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, refused);
-                }
+                await TryRewindAsync(consumer, consumed);
+                return RestAcls.Forbidden(request.HttpContext, AclResourceType.Topic, [.. refused]);
             }
 
             return await AnswerAsync(consumer, config.Format, accepted, consumed, grains, avro, rules);

@@ -15,7 +15,9 @@ internal static class TopicsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/topics", ListAsync);
-        api.MapGet("/topics/{topic}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
+        api.MapGet("/topics/{topic}", GetAsync)
+            .RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic")
+            .RequireKafkaAcl(AclOperation.DescribeConfigs, AclResourceType.Topic, "topic");
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, BrokerAuthorizer authorizer) =>

@@ -6,6 +6,7 @@ using Tributary.Gateway.Kafka;
 using Tributary.Gateway.Kafka.Topics;
 using Tributary.Gateway.RestProxy.V3.Json;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Grains.KafkaFormats.Security;
 
 namespace Tributary.Gateway.RestProxy.V3;
@@ -20,7 +21,7 @@ internal static class ReplicasEndpoints
     {
         cluster.MapGet("/topics/{topic}/partitions/{partition:int}/replicas", ListAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
         cluster.MapGet("/topics/{topic}/partitions/{partition:int}/replicas/{brokerId:int}", GetAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Topic, "topic");
-        cluster.MapGet("/brokers/{brokerId:int}/partition-replicas", ListByBrokerAsync).RequireKafkaAcl(AclOperation.Describe, AclResourceType.Cluster);
+        cluster.MapGet("/brokers/{brokerId:int}/partition-replicas", ListByBrokerAsync);
     }
 
     private static async Task<IResult> ListAsync(string topic, int partition, HttpRequest request, BrokerIdentity broker, TopicCache topics)
@@ -40,10 +41,12 @@ internal static class ReplicasEndpoints
         : !description.Partitions[partition].Replicas.Contains(brokerId) ? V3Http.Error(StatusCodes.Status404NotFound, $"Replica {brokerId} not found.")
         : V3Http.Json(new V3Resources(request, broker).Replica(description, partition, brokerId));
 
-    private static async Task<IResult> ListByBrokerAsync(int brokerId, HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains)
+    /// <summary>The broker's replicas of the topics the caller may describe, as Confluent lists them from a filtered topic list.</summary>
+    private static async Task<IResult> ListByBrokerAsync(int brokerId, HttpRequest request, BrokerIdentity broker, TopicCache topics, IGrainFactory grains, BrokerAuthorizer authorizer)
     {
         var v3 = new V3Resources(request, broker);
-        var names = (await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()).Order(StringComparer.Ordinal);
+        var names = (await RestAcls.DescribableAsync(request.HttpContext, authorizer, AclResourceType.Topic, await grains.GetGrain<ITopicCatalogGrain>(0).ListAsync()))
+            .Order(StringComparer.Ordinal);
         var described = await Task.WhenAll(names.Select(async n => await topics.DescribeAsync(n)));
         var replicas = described.OfType<TopicDescription>()
             .SelectMany(t => Enumerable.Range(0, t.PartitionCount).Where(p => t.Partitions[p].Replicas.Contains(brokerId)).Select(p => (JsonNode)v3.Replica(t, p, brokerId)));

@@ -54,19 +54,32 @@ public sealed class RestProxyAclTests(RestProxyAclTests.RestAclBroker broker) : 
         await broker.CreateAsync("rest-acl-produced", 1);
         using var bob = As("bob");
 
-        var refused = await bob.ProduceAsync("/topics/rest-acl-produced", "json", new { records = new[] { new { value = "no" } } });
+        // As Confluent's producer fails each record: 40301 on every offset, and the answer 403.
+        var refused = await bob.ProduceAsync("/topics/rest-acl-produced", "json", new { records = new[] { new { value = "no" }, new { value = "not either" } } });
         Assert.Equal(403, refused.Status);
-        Assert.Equal(40301, RestClient.ErrorCode(refused));
-        Assert.Equal("Not authorized to access topics: [rest-acl-produced]", refused.Body!["message"]!.GetValue<string>());
+        Assert.All(refused.Body!["offsets"]!.AsArray(), o =>
+        {
+            Assert.Equal(40301, o!["error_code"]!.GetValue<int>());
+            Assert.Equal("Not authorized to access topics: [rest-acl-produced]", o["error"]!.GetValue<string>());
+        });
         var refusedV3 = await bob.SendAsync(HttpMethod.Post, $"/v3/clusters/{await ClusterIdAsync(bob)}/topics/rest-acl-produced/records",
             new { value = new { type = "JSON", data = "no" } }, "application/json");
         Assert.Equal(403, refusedV3.Status);
+        Assert.Equal("Not authorized to access topics: [rest-acl-produced]", refusedV3.Body!["message"]!.GetValue<string>());
         Assert.Equal(0, EndOffset("rest-acl-produced"));
+
 
         await GrantAsync(ResourceType.Topic, "rest-acl-produced", "bob", AclOperation.Write);
         await Wait.UntilAsync(async () => (await bob.ProduceAsync("/topics/rest-acl-produced", "json", new { records = new[] { new { value = "yes" } } })).Status == 200,
             TimeSpan.FromSeconds(10), "bob's produce accepted once granted");
         Assert.Equal(1, EndOffset("rest-acl-produced"));
+
+        // WRITE alone does not create a missing topic: that needs CREATE, as a Kafka producer's auto-creation does.
+        await GrantAsync(ResourceType.Topic, "rest-acl-missing", "bob", AclOperation.Write);
+        await Wait.UntilAsync(async () => (await bob.ProduceAsync("/topics/rest-acl-missing", "json", new { records = new[] { new { value = "no" } } })).Status == 404,
+            TimeSpan.FromSeconds(10), "bob's produce to a missing topic answered 404");
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        Assert.DoesNotContain(admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics, t => t.Topic == "rest-acl-missing");
     }
 
     [Fact]
@@ -86,6 +99,13 @@ public sealed class RestProxyAclTests(RestProxyAclTests.RestAclBroker broker) : 
         Assert.Equal(204, (await alice.SendAsync(HttpMethod.Post, $"{created}/subscription", new { topics = new[] { "rest-acl-consumed" } })).Status);
         var refused = await PollUntilAnsweredAsync(alice, created, status => status == 403);
         Assert.Equal("Not authorized to access topics: [rest-acl-consumed]", refused.Body!["message"]!.GetValue<string>());
+
+        // Nor may the group's offsets on that topic be committed, or read back.
+        var offsets = new { offsets = new[] { new { topic = "rest-acl-consumed", partition = 0, offset = 1 } } };
+        var commit = await alice.SendAsync(HttpMethod.Post, $"{created}/offsets", offsets);
+        Assert.Equal(403, commit.Status);
+        Assert.Equal(40301, RestClient.ErrorCode(commit));
+        Assert.Equal(403, (await alice.SendAsync(HttpMethod.Get, $"{created}/offsets", new { partitions = new[] { new { topic = "rest-acl-consumed", partition = 0 } } })).Status);
 
         // Granted READ on the topic, the record refused before is read: the refusal moved nothing on.
         await GrantAsync(ResourceType.Topic, "rest-acl-consumed", "alice", AclOperation.Read);
