@@ -352,9 +352,10 @@ public sealed partial class KafkaConnectionHandler(
         long started;
         try
         {
-            // Checks answer from the ACLs and quotas this broker has read: the first request waits until it has read them.
+            // Checks answer from the ACLs this broker has read: the first request waits until it has read them. Quotas
+            // hold from their first read, which the first request starts.
             await authorizer.ReadyAsync(cancellation);
-            await quotas.ReadyAsync(cancellation);
+            quotas.EnsureRead();
             started = Stopwatch.GetTimestamp();
             response = await handler.HandleAsync(request, cancellation);
         }

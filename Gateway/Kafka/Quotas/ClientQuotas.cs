@@ -18,6 +18,7 @@ public sealed partial class ClientQuotas : IAsyncDisposable
     private readonly ControlPlaneCopy<ClientQuotaResolver> _copy;
     private readonly ILogger _logger;
     private readonly RateLimitedLog _log = new();
+    private int _reading;
     private readonly int _samples;
     private readonly long _windowMs;
 
@@ -65,22 +66,16 @@ public sealed partial class ClientQuotas : IAsyncDisposable
     public ClientQuotaResolver Resolver => _copy.Current ?? ClientQuotaResolver.Empty;
 
     /// <summary>
-    /// Completes once the cluster's quotas were read, so that no request escapes a quota at start. When the control
-    /// plane cannot answer, the request goes on with the quotas last read (none at first, logged rate-limited): quotas
-    /// do not make a broker unavailable; the next request asks again.
+    /// Starts reading the cluster's quotas if they were never read, without waiting: a broker holds clients to them from
+    /// its first read (within a second of its first request), so that quotas neither delay a starting broker's first
+    /// answers nor make a broker unavailable when the control plane cannot answer (logged rate-limited, asked again by
+    /// the next request).
     /// </summary>
-    public async ValueTask ReadyAsync(CancellationToken cancellation)
+    public void EnsureRead()
     {
-        try
+        if (_copy.Current is null && Interlocked.CompareExchange(ref _reading, 1, 0) == 0)
         {
-            await _copy.ReadyAsync(cancellation);
-        }
-        catch (Exception e) when (!cancellation.IsCancellationRequested)
-        {
-            if (_log.ShouldLog(nameof(LogUnread), out var suppressed))
-            {
-                LogUnread(_logger, e, suppressed);
-            }
+            _ = FirstReadAsync();
         }
     }
 
@@ -150,8 +145,27 @@ public sealed partial class ClientQuotas : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _copy.DisposeAsync();
 
+    private async Task FirstReadAsync()
+    {
+        try
+        {
+            await _copy.ReadyAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            if (_log.ShouldLog(nameof(LogUnread), out var suppressed))
+            {
+                LogUnread(_logger, e, suppressed);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+
     private static int Clamp(long throttleMs) => (int)Math.Clamp(throttleMs, 0, int.MaxValue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the cluster's client quotas; requests go on with the quotas last read ({Suppressed} more failures not logged)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the cluster's client quotas; requests go on without them until they are read ({Suppressed} more failures not logged)")]
     private static partial void LogUnread(ILogger logger, Exception exception, long suppressed);
 }
