@@ -97,7 +97,8 @@ public static class TributaryHost
             [HostTls.RestProxy] = restPort,
             [HostTls.Connect] = connectPort,
         });
-        AddHttpAuthentication(builder, listeners.Any(l => l.IsSasl));
+        var oauthBearer = listeners.Any(l => l.IsSasl) && (saslSection.Get<KafkaSaslOptions>() ?? new()).Mechanisms().Contains(OAuthBearerExchange.Mechanism);
+        AddHttpAuthentication(builder, listeners.Any(l => l.IsSasl), oauthBearer);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Long enough that an over-long URL reaches the HTTP APIs, which answer it with Confluent's error body.
@@ -162,7 +163,7 @@ public static class TributaryHost
     /// Each HTTP API's authentication (<c>Tributary:&lt;Api&gt;:Authentication</c>), its settings checked now: an unknown
     /// key, a method not served or a users file that cannot be read stops the start.
     /// </summary>
-    private static void AddHttpAuthentication(WebApplicationBuilder builder, bool saslListener)
+    private static void AddHttpAuthentication(WebApplicationBuilder builder, bool saslListener, bool oauthBearer)
     {
         var configured = new Dictionary<string, HttpAuthenticationOptions>();
         foreach (var api in new[] { HttpAuthentications.SchemaRegistry, HttpAuthentications.RestProxy, HttpAuthentications.Connect })
@@ -189,6 +190,12 @@ public static class TributaryHost
                 throw new InvalidOperationException($"{section.Path}:KafkaUsers: no Kafka listener is SASL_PLAINTEXT or SASL_SSL, so there are no SASL users.");
             }
 
+            if (options.TakesBearer && !oauthBearer)
+            {
+                throw new InvalidOperationException(
+                    $"{section.Path}:Method BEARER checks tokens as the Kafka listeners' OAUTHBEARER does: enable OAUTHBEARER on a SASL listener, with its Tributary:Kafka:Sasl:OAuthBearer settings.");
+            }
+
             if (options.Enabled)
             {
                 configured[api] = options;
@@ -199,7 +206,8 @@ public static class TributaryHost
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Gateway.Http.Authentication");
             return new HttpAuthentications(configured.ToDictionary(
-                c => c.Key, c => new BasicAuthentication(c.Key, c.Value, logger, saslUsers: services.GetRequiredService<ISaslUsers>())));
+                c => c.Key, c => new HttpAuthenticator(
+                    c.Key, c.Value, logger, saslUsers: services.GetRequiredService<ISaslUsers>(), bearerTokens: services.GetRequiredService<IBearerTokens>())));
         });
     }
 

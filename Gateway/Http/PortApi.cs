@@ -49,7 +49,7 @@ public static partial class PortApi
         long maxRequestBodyBytes,
         Action<RouteGroupBuilder, ILogger> map,
         Action<IApplicationBuilder>? beforeRouting = null,
-        Authentication.BasicAuthentication? authentication = null) =>
+        Authentication.HttpAuthenticator? authentication = null) =>
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);

@@ -36,6 +36,8 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddOptions<Acls.KafkaAuthorizerOptions>();
         services.AddSingleton<Acls.BrokerAuthorizer>();
         services.AddSingleton<JwksKeys>();
+        services.AddSingleton<Http.Authentication.IBearerTokens>(provider => new JwtValidator(
+            provider.GetRequiredService<IOptions<KafkaSaslOptions>>().Value.OAuthBearer, provider.GetRequiredService<JwksKeys>(), provider.GetRequiredService<TimeProvider>()));
         services.AddHttpClient(nameof(JwksKeys), client =>
         {
             client.Timeout = JwksKeys.ReadTimeout;

@@ -12,8 +12,13 @@ public sealed class HttpAuthenticationOptions
 {
     public const string None = "NONE";
     public const string Basic = "BASIC";
+    public const string Bearer = "BEARER";
 
-    /// <summary><c>authentication.method</c>: NONE (the default) or BASIC.</summary>
+    /// <summary>
+    /// <c>authentication.method</c>: NONE (the default), BASIC, or BEARER: bearer tokens checked as the Kafka listeners'
+    /// SASL/OAUTHBEARER tokens are (<c>Tributary:Kafka:Sasl:OAuthBearer</c>), and HTTP Basic too for any users given,
+    /// as Confluent's <c>InstallBearerOrBasicSecurityHandler</c>.
+    /// </summary>
     public string Method { get; set; } = None;
 
     /// <summary><c>authentication.realm</c>: the realm named in the challenge of a request without credentials.</summary>
@@ -40,19 +45,25 @@ public sealed class HttpAuthenticationOptions
     /// </summary>
     public bool KafkaUsers { get; set; }
 
-    public bool Enabled => string.Equals(Method, Basic, StringComparison.OrdinalIgnoreCase);
+    public bool Enabled => TakesBearer || string.Equals(Method, Basic, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether bearer tokens are taken (BEARER).</summary>
+    public bool TakesBearer => string.Equals(Method, Bearer, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether HTTP Basic credentials are taken: with BASIC, and with BEARER when users are given.</summary>
+    public bool TakesBasic => string.Equals(Method, Basic, StringComparison.OrdinalIgnoreCase) || (TakesBearer && (Users.Count > 0 || UsersFile is not null || KafkaUsers));
 
     /// <summary>Why the settings of <paramref name="section"/> cannot be honoured, or null.</summary>
     public string? Invalid(string section)
     {
         if (!string.Equals(Method, None, StringComparison.OrdinalIgnoreCase) && !Enabled)
         {
-            return $"{section}:Method: {Method} is not served; use BASIC or NONE.";
+            return $"{section}:Method: {Method} is not served; use BASIC, BEARER or NONE.";
         }
 
         if (!Enabled)
         {
-            return Users.Count > 0 || UsersFile is not null || KafkaUsers ? $"{section}: users are given but Method is not BASIC." : null;
+            return Users.Count > 0 || UsersFile is not null || KafkaUsers ? $"{section}: users are given but Method is not BASIC or BEARER." : null;
         }
 
         if (UsersFile is not null && string.IsNullOrWhiteSpace(UsersFile))
@@ -65,7 +76,7 @@ public sealed class HttpAuthenticationOptions
             return $"{section}: Users and UsersFile both name users; give them in one place.";
         }
 
-        if (Users.Count == 0 && UsersFile is null && !KafkaUsers)
+        if (Users.Count == 0 && UsersFile is null && !KafkaUsers && !TakesBearer)
         {
             return $"{section}: BASIC authentication needs Users, a UsersFile or KafkaUsers.";
         }
@@ -74,6 +85,11 @@ public sealed class HttpAuthenticationOptions
         if (roles.Length == 0)
         {
             return $"{section}:Roles names no role; use * to let every authenticated user in.";
+        }
+
+        if (TakesBearer && !roles.Contains("*") && !roles.Contains("**"))
+        {
+            return $"{section}: bearer tokens carry no roles, so with BEARER Roles must be *.";
         }
 
         if (KafkaUsers && !roles.Contains("*") && !roles.Contains("**"))

@@ -8,15 +8,18 @@ using Tributary.Gateway.Tls;
 namespace Tributary.Gateway.Http.Authentication;
 
 /// <summary>
-/// HTTP Basic authentication of one API's port, as Confluent's <c>authentication.method=BASIC</c> does it: a request
-/// without credentials gets 401 with a challenge for the realm; wrong credentials get 401 too (which part was wrong is
-/// never told, and a rate-limited line is logged); a user none of whose roles is allowed gets 403. An authenticated
-/// request carries the user as <see cref="HttpContext.User"/>. Thread-safe.
+/// The authentication of one API's port, as Confluent's <c>authentication.method</c> does it: HTTP Basic (BASIC), or
+/// bearer tokens (BEARER, checked as the Kafka listeners' OAUTHBEARER tokens) together with Basic for any users given.
+/// A request without credentials gets 401 with a challenge for the realm; wrong credentials or a bad token get 401 too
+/// (which part was wrong is never told, and a rate-limited line is logged); a user none of whose roles is allowed gets
+/// 403. An authenticated request carries the user as <see cref="HttpContext.User"/>. Thread-safe.
 /// </summary>
-public sealed partial class BasicAuthentication
+public sealed partial class HttpAuthenticator
 {
     private readonly string _api;
-    private readonly string _challenge;
+    private readonly string[] _challenges;
+    private readonly bool _takesBasic;
+    private readonly IBearerTokens? _bearerTokens;
     private readonly HashSet<string>? _allowedRoles;
     private readonly ReloadingStore<RealmUsers> _users;
     private readonly ILogger _logger;
@@ -25,11 +28,16 @@ public sealed partial class BasicAuthentication
 
     private readonly ISaslUsers? _saslUsers;
 
-    public BasicAuthentication(string api, HttpAuthenticationOptions options, ILogger logger, TimeProvider? time = null, ISaslUsers? saslUsers = null)
+    public HttpAuthenticator(
+        string api, HttpAuthenticationOptions options, ILogger logger, TimeProvider? time = null, ISaslUsers? saslUsers = null, IBearerTokens? bearerTokens = null)
     {
         _saslUsers = options.KafkaUsers ? saslUsers ?? throw new ArgumentException("KafkaUsers needs the Kafka listeners' users.", nameof(saslUsers)) : null;
+        _bearerTokens = options.TakesBearer ? bearerTokens ?? throw new ArgumentException("BEARER needs the Kafka listeners' token checks.", nameof(bearerTokens)) : null;
+        _takesBasic = options.TakesBasic;
         _api = api;
-        _challenge = $"Basic realm=\"{options.Realm}\", charset=\"UTF-8\"";
+        var basic = $"Basic realm=\"{options.Realm}\", charset=\"UTF-8\"";
+        var bearer = $"Bearer realm=\"{options.Realm}\"";
+        _challenges = _bearerTokens is null ? [basic] : _takesBasic ? [bearer, basic] : [bearer];
         var roles = options.Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         _allowedRoles = roles.Contains("*") || roles.Contains("**") ? null : roles.ToHashSet(StringComparer.Ordinal);
         _logger = logger;
@@ -43,7 +51,12 @@ public sealed partial class BasicAuthentication
     /// <summary>Lets an authenticated, allowed request through; answers the others with Confluent's error body.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next, string contentType)
     {
-        if (!TryReadCredentials(context.Request, out var user, out var password))
+        if (_bearerTokens is not null && TryReadBearer(context.Request, out var token))
+        {
+            return AuthenticateBearerAsync(context, next, contentType, token);
+        }
+
+        if (!_takesBasic || !TryReadCredentials(context.Request, out var user, out var password))
         {
             return RefuseAsync(context, contentType, user: null);
         }
@@ -76,6 +89,32 @@ public sealed partial class BasicAuthentication
         await next(context);
     }
 
+    /// <summary>A bearer token's principal: no roles, let in where every authenticated user is.</summary>
+    private async Task AuthenticateBearerAsync(HttpContext context, RequestDelegate next, string contentType, string token)
+    {
+        if (await _bearerTokens!.AuthenticateAsync(token) is not { } user)
+        {
+            await RefuseAsync(context, contentType, "(bearer)");
+            return;
+        }
+
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Bearer"));
+        await next(context);
+    }
+
+    private static bool TryReadBearer(HttpRequest request, out string token)
+    {
+        token = "";
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(header.Parameter))
+        {
+            return false;
+        }
+
+        token = header.Parameter;
+        return true;
+    }
+
     private Task RefuseAsync(HttpContext context, string contentType, string? user)
     {
         if (user is not null && _refusals.ShouldLog(out var suppressed))
@@ -83,7 +122,7 @@ public sealed partial class BasicAuthentication
             LogRefused(_logger, _api, context.Connection.RemoteIpAddress?.ToString(), suppressed);
         }
 
-        context.Response.Headers.WWWAuthenticate = _challenge;
+        context.Response.Headers.WWWAuthenticate = _challenges;
         return PortApi.WriteErrorAsync(context, contentType, StatusCodes.Status401Unauthorized, "Unauthorized");
     }
 

@@ -30,7 +30,7 @@ public sealed partial class SaslMechanisms(IOptions<KafkaSaslOptions> options, I
     public ISaslExchange? Start(string mechanism) =>
         !Enabled.Contains(mechanism, StringComparer.Ordinal) ? null
         : mechanism == Plain ? new PlainExchange(_plain())
-        : mechanism == OAuthBearerExchange.Mechanism ? new OAuthBearerExchange(options.Value.OAuthBearer, jwks, time)
+        : mechanism == OAuthBearerExchange.Mechanism ? new OAuthBearerExchange(new JwtValidator(options.Value.OAuthBearer, jwks, time))
         : ScramMechanism.ByName(mechanism) is { } scram ? new ScramExchange(scram, user => FindAsync(user, scram), _unknownUserKey)
         : null;
 

@@ -16,7 +16,8 @@ namespace Tributary.Tests.Gateway.Kafka.Security;
 /// SASL/OAUTHBEARER with Kafka's JWT validator settings (<c>sasl.oauthbearer.jwks.endpoint.url</c>, expected issuer and
 /// audience): a token signed by a key the issuer's JWKS endpoint publishes lets a Confluent.Kafka client produce and
 /// consume; an expired, unsigned, foreign or misaddressed token is refused with RFC 7628's <c>invalid_token</c>; a key
-/// the issuer rotates in is taken up once it is published.
+/// the issuer rotates in is taken up once it is published. The REST Proxy, with <c>Method</c> BEARER, takes the same
+/// tokens.
 /// </summary>
 public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker) : IClassFixture<SaslOAuthBearerTests.OAuthBroker>
 {
@@ -43,6 +44,8 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
             "--Tributary:Kafka:Sasl:OAuthBearer:JwksEndpointUrl", $"http://127.0.0.1:{IssuerPort}/jwks",
             "--Tributary:Kafka:Sasl:OAuthBearer:ExpectedIssuer", Issuer,
             "--Tributary:Kafka:Sasl:OAuthBearer:ExpectedAudience", $"other,{Audience}",
+            "--Tributary:RestProxy:Authentication:Method", "BEARER",
+            "--Tributary:RestProxy:Authentication:Realm", "KafkaRest",
         ];
 
         /// <summary>Publishes a key at the issuer's JWKS endpoint under <paramref name="keyId"/>.</summary>
@@ -225,6 +228,34 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
             var answer = client.Call<SaslAuthenticateResponse>(
                 ApiKey.SaslAuthenticate, 2, new SaslAuthenticateRequest { AuthBytes = Encoding.UTF8.GetBytes($"n,a={authorizationId},\u0001auth=Bearer {token}\u0001host=localhost\u0001\u0001") });
             Assert.Equal(accepted ? (short)0 : (short)ErrorCode.SaslAuthenticationFailed, answer.ErrorCode);
+        }
+    }
+
+    [Fact]
+    public async Task TheRestProxy_TakesTheSameTokens_AndRefusesBadOnesWithABearerChallenge()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(broker.RestUrl) };
+        async Task<HttpResponseMessage> GetTopicsAsync(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/topics");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            return await http.SendAsync(request);
+        }
+
+        using var good = await GetTopicsAsync(Jwt(broker.Key, "k1", Claims("alice")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, good.StatusCode);
+
+        using var stranger = RSA.Create(2048);
+        foreach (var bad in new string?[] { null, Jwt(broker.Key, "k1", Claims("alice", expires: DateTimeOffset.UtcNow.AddMinutes(-5))), Jwt(stranger, "k1", Claims("alice")) })
+        {
+            using var refused = await GetTopicsAsync(bad);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Bearer realm=\"KafkaRest\"", refused.Headers.WwwAuthenticate.ToString());
+            Assert.Equal(401, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error_code").GetInt32());
         }
     }
 
