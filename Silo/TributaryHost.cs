@@ -207,7 +207,7 @@ public static class TributaryHost
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Gateway.Http.Authentication");
             return new HttpAuthentications(configured.ToDictionary(
                 c => c.Key, c => new HttpAuthenticator(
-                    c.Key, c.Value, logger, saslUsers: services.GetRequiredService<ISaslUsers>(), bearerTokens: services.GetRequiredService<IBearerTokens>())));
+                    c.Key, c.Value, logger, saslUsers: services.GetRequiredService<ISaslUsers>(), bearerTokens: c.Value.TakesBearer ? services.GetRequiredService<IBearerTokens>() : null)));
         });
     }
 

@@ -16,8 +16,8 @@ public sealed class HttpAuthenticationOptions
 
     /// <summary>
     /// <c>authentication.method</c>: NONE (the default), BASIC, or BEARER: bearer tokens checked as the Kafka listeners'
-    /// SASL/OAUTHBEARER tokens are (<c>Tributary:Kafka:Sasl:OAuthBearer</c>), and HTTP Basic too for any users given,
-    /// as Confluent's <c>InstallBearerOrBasicSecurityHandler</c>.
+    /// SASL/OAUTHBEARER tokens are (<c>Tributary:Kafka:Sasl:OAuthBearer</c>), and HTTP Basic too for any users given.
+    /// BEARER is Tributary's own: Confluent's open-source services need a commercial plug-in for it.
     /// </summary>
     public string Method { get; set; } = None;
 

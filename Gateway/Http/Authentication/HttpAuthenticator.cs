@@ -8,8 +8,8 @@ using Tributary.Gateway.Tls;
 namespace Tributary.Gateway.Http.Authentication;
 
 /// <summary>
-/// The authentication of one API's port, as Confluent's <c>authentication.method</c> does it: HTTP Basic (BASIC), or
-/// bearer tokens (BEARER, checked as the Kafka listeners' OAUTHBEARER tokens) together with Basic for any users given.
+/// The authentication of one API's port, with Confluent's <c>authentication.method</c>: HTTP Basic (BASIC), or bearer
+/// tokens (BEARER, Tributary's own, checked as the Kafka listeners' OAUTHBEARER tokens) with Basic for any users given.
 /// A request without credentials gets 401 with a challenge for the realm; wrong credentials or a bad token get 401 too
 /// (which part was wrong is never told, and a rate-limited line is logged); a user none of whose roles is allowed gets
 /// 403. An authenticated request carries the user as <see cref="HttpContext.User"/>. Thread-safe.
@@ -18,6 +18,9 @@ public sealed partial class HttpAuthenticator
 {
     private readonly string _api;
     private readonly string[] _challenges;
+
+    /// <summary>RFC 6750: a token that was sent and refused is named as such in the challenge.</summary>
+    private readonly string[] _invalidTokenChallenges;
     private readonly bool _takesBasic;
     private readonly IBearerTokens? _bearerTokens;
     private readonly HashSet<string>? _allowedRoles;
@@ -38,6 +41,7 @@ public sealed partial class HttpAuthenticator
         var basic = $"Basic realm=\"{options.Realm}\", charset=\"UTF-8\"";
         var bearer = $"Bearer realm=\"{options.Realm}\"";
         _challenges = _bearerTokens is null ? [basic] : _takesBasic ? [bearer, basic] : [bearer];
+        _invalidTokenChallenges = [.. _challenges.Select(c => c == bearer ? bearer + ", error=\"invalid_token\"" : c)];
         var roles = options.Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         _allowedRoles = roles.Contains("*") || roles.Contains("**") ? null : roles.ToHashSet(StringComparer.Ordinal);
         _logger = logger;
@@ -92,9 +96,9 @@ public sealed partial class HttpAuthenticator
     /// <summary>A bearer token's principal: no roles, let in where every authenticated user is.</summary>
     private async Task AuthenticateBearerAsync(HttpContext context, RequestDelegate next, string contentType, string token)
     {
-        if (await _bearerTokens!.AuthenticateAsync(token) is not { } user)
+        if (!Jwt().IsMatch(token) || await _bearerTokens!.AuthenticateAsync(token) is not { } user)
         {
-            await RefuseAsync(context, contentType, "(bearer)");
+            await RefuseAsync(context, contentType, "(bearer)", invalidToken: true);
             return;
         }
 
@@ -115,14 +119,14 @@ public sealed partial class HttpAuthenticator
         return true;
     }
 
-    private Task RefuseAsync(HttpContext context, string contentType, string? user)
+    private Task RefuseAsync(HttpContext context, string contentType, string? user, bool invalidToken = false)
     {
         if (user is not null && _refusals.ShouldLog(out var suppressed))
         {
             LogRefused(_logger, _api, context.Connection.RemoteIpAddress?.ToString(), suppressed);
         }
 
-        context.Response.Headers.WWWAuthenticate = _challenges;
+        context.Response.Headers.WWWAuthenticate = invalidToken ? _invalidTokenChallenges : _challenges;
         return PortApi.WriteErrorAsync(context, contentType, StatusCodes.Status401Unauthorized, "Unauthorized");
     }
 
@@ -152,6 +156,10 @@ public sealed partial class HttpAuthenticator
         (user, password) = (text[..colon], text[(colon + 1)..]);
         return true;
     }
+
+    /// <summary>A JWT in the characters Kafka's OAUTHBEARER grammar takes (base64url and dots), so both ports read tokens alike.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[-_.a-zA-Z0-9]+\z")]
+    private static partial System.Text.RegularExpressions.Regex Jwt();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: a request from {Client} was refused: authentication failed ({Suppressed} more not logged)")]
     private static partial void LogRefused(ILogger logger, string api, string? client, long suppressed);

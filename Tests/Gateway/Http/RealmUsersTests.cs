@@ -58,4 +58,22 @@ public sealed class RealmUsersTests
         Assert.NotNull(options.Invalid("Tributary:RestProxy:Authentication"));
         Assert.Null(new HttpAuthenticationOptions { Method = "BASIC", Users = new() { ["u"] = "p" } }.Invalid("Tributary:RestProxy:Authentication"));
     }
+
+    [Fact]
+    public void Bearer_TakesNoUsers_ButBasicAlongsideWhenGiven_AndOnlyEveryRole()
+    {
+        var bearer = new HttpAuthenticationOptions { Method = "BEARER" };
+        Assert.Null(bearer.Invalid("Tributary:RestProxy:Authentication"));
+        Assert.True(bearer.TakesBearer);
+        Assert.False(bearer.TakesBasic);
+
+        var both = new HttpAuthenticationOptions { Method = "bearer", Users = new() { ["u"] = "p" } };
+        Assert.Null(both.Invalid("Tributary:RestProxy:Authentication"));
+        Assert.True(both.TakesBasic);
+
+        // Tokens carry no roles: an API that only some roles may use cannot take them.
+        Assert.Equal(
+            "Tributary:RestProxy:Authentication: bearer tokens carry no roles, so with BEARER Roles must be *.",
+            new HttpAuthenticationOptions { Method = "BEARER", Roles = "admin" }.Invalid("Tributary:RestProxy:Authentication"));
+    }
 }
