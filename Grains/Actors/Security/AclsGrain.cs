@@ -55,19 +55,7 @@ public sealed class AclsGrain(
             return;
         }
 
-        var before = state.State;
-        state.State = new AclsState { Bindings = [.. changed.Bindings], Version = changed.Version };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Whether the write landed is unknown: the state is read again by the next activation.
-            state.State = before;
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrForgetAsync(new AclsState { Bindings = [.. changed.Bindings], Version = changed.Version }, DeactivateOnIdle);
 
         Serve(changed);
     }

@@ -33,19 +33,7 @@ public sealed class ClientQuotasGrain(
             return outcomes;
         }
 
-        var before = state.State;
-        state.State = new ClientQuotasState { Entries = [.. copy.Entries], Version = copy.Version };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Whether the write landed is unknown: the state is read again by the next activation.
-            state.State = before;
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrForgetAsync(new ClientQuotasState { Entries = [.. copy.Entries], Version = copy.Version }, DeactivateOnIdle);
 
         _snapshot = new ClientQuotaSnapshot(copy.Version, copy.Entries);
         return outcomes;

@@ -32,19 +32,7 @@ public sealed class ScramCredentialsGrain(
         var results = changed.Alter(alterations);
         if (results.Any(r => r.Error == Tributary.Grains.KafkaFormats.ErrorCode.None))
         {
-            var before = state.State;
-            state.State = new ScramCredentialsState { Users = copy };
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                // Whether the write landed is unknown: the state is read again by the next activation.
-                state.State = before;
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteOrForgetAsync(new ScramCredentialsState { Users = copy }, DeactivateOnIdle);
 
             _store = changed;
         }
