@@ -17,6 +17,7 @@ using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Security;
 using Tributary.Gateway.RestProxy;
 using Tributary.Gateway.SchemaRegistry;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Gateway.Tls;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Silo.Cluster;
@@ -79,6 +80,13 @@ public static class TributaryHost
         if ((authorizerSection.Get<KafkaAuthorizerOptions>() ?? new()).Invalid() is { } authorizer)
         {
             throw new InvalidOperationException(authorizer);
+        }
+
+        var registryAuthorizerSection = builder.Configuration.GetSection(RegistryAuthorizerOptions.Section);
+        KnownSettings.Check(registryAuthorizerSection, typeof(RegistryAuthorizerOptions));
+        if ((registryAuthorizerSection.Get<RegistryAuthorizerOptions>() ?? new()).Invalid() is { } registryAuthorizer)
+        {
+            throw new InvalidOperationException(registryAuthorizer);
         }
 
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -111,11 +110,7 @@ internal static class RestAcls
         return RestHttp.Error(AuthorizationFailed, message, path.StartsWithSegments("/v3") ? V3.V3Http.ContentType : RestHttp.V2);
     }
 
-    /// <summary>The caller as a Kafka principal: the name HTTP authentication gave it, else anonymous.</summary>
-    public static string PrincipalOf(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? "User:" + name : KafkaSession.Anonymous;
+    private static string PrincipalOf(HttpContext context) => HttpCallers.PrincipalOf(context);
 
-    /// <summary>The caller's address as ACL hosts name it (IPv4 clients of a dual-mode socket as IPv4).</summary>
-    private static string HostOf(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address ? KafkaSession.ClientHostOf(new IPEndPoint(address, 0)).TrimStart('/') : string.Empty;
+    private static string HostOf(HttpContext context) => HttpCallers.HostOf(context);
 }

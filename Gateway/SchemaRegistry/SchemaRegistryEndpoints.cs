@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.Http.Authentication;
 using Tributary.Gateway.SchemaRegistry.Endpoints;
+using Tributary.Gateway.SchemaRegistry.Security;
 
 namespace Tributary.Gateway.SchemaRegistry;
 
@@ -21,6 +22,8 @@ public static class SchemaRegistryEndpoints
         services.AddOptions<RegistryLimits>().BindConfiguration(RegistryLimits.Section);
         services.AddSingleton<SchemaCache>();
         services.AddSingleton<RegistryRejections>();
+        services.AddOptions<RegistryAuthorizerOptions>().BindConfiguration(RegistryAuthorizerOptions.Section);
+        services.AddSingleton<RegistryAuthorizer>();
         return services;
     }
 
@@ -37,6 +40,10 @@ public static class SchemaRegistryEndpoints
             ModeEndpoints.Map(api);
             AssociationsEndpoints.Map(api);
             AssociationBatchEndpoints.Map(api);
+            if (app.ApplicationServices.GetRequiredService<RegistryAuthorizer>().Enabled)
+            {
+                AclsEndpoints.Map(api);
+            }
         }, beforeRouting: branch => branch.Use(ContextPaths.RewriteAsync),
             authentication: app.ApplicationServices.GetService<HttpAuthentications>()?.For(HttpAuthentications.SchemaRegistry));
 }

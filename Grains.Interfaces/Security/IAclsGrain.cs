@@ -4,7 +4,8 @@ using Tributary.Grains.KafkaFormats.Security;
 namespace Tributary.Grains.Interfaces.Security;
 
 /// <summary>
-/// The cluster's ACLs (key 0), in the control plane: what CreateAcls and DeleteAcls change and DescribeAcls lists.
+/// The cluster's ACLs of one <see cref="AclScope"/> (the key: 0 for the Kafka listeners', 1 for the Schema
+/// Registry's), in the control plane: what CreateAcls and DeleteAcls change and DescribeAcls lists.
 /// Every broker keeps a copy for its authorizer and asks for the ACLs again when their version has moved.
 /// </summary>
 [Alias("Tributary.Security.IAclsGrain")]

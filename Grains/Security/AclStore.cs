@@ -8,16 +8,19 @@ namespace Tributary.Grains.Security;
 /// binding must name a concrete resource type, pattern (LITERAL or PREFIXED), operation and permission, a principal
 /// as <c>Type:name</c>, a host, and for CLUSTER the one cluster resource; creating a binding that exists changes
 /// nothing; a deletion filter removes every binding it names and says which. Each change moves
-/// <see cref="Version"/>, so that copies elsewhere know when to read again.
+/// <see cref="Version"/>, so that copies elsewhere know when to read again. A store holds one
+/// <see cref="AclScope"/>'s ACLs and refuses resource types of any other, as Kafka refuses types it does not know.
 /// Not thread-safe: its owner changes it one request at a time.
 /// </summary>
-public sealed class AclStore(IEnumerable<AclBinding> bindings, long version)
+public sealed class AclStore(IEnumerable<AclBinding> bindings, long version, AclScope scope = AclScope.Kafka)
 {
     private readonly List<AclBinding> _bindings = bindings.Distinct().ToList();
 
     public IReadOnlyList<AclBinding> Bindings => _bindings;
 
     public long Version { get; private set; } = version;
+
+    public AclScope Scope => scope;
 
     /// <summary>Adds each valid binding; one result per binding, in order: None, or why it was refused.</summary>
     public IReadOnlyList<(ErrorCode Error, string? Message)> Create(IReadOnlyList<AclBinding> created)
@@ -26,7 +29,7 @@ public sealed class AclStore(IEnumerable<AclBinding> bindings, long version)
         var changed = false;
         foreach (var binding in created)
         {
-            if (Invalid(binding) is { } reason)
+            if (Invalid(binding, scope) is { } reason)
             {
                 results.Add((ErrorCode.InvalidRequest, reason));
                 continue;
@@ -71,9 +74,9 @@ public sealed class AclStore(IEnumerable<AclBinding> bindings, long version)
         InvalidFilter(filter) is { } reason ? (ErrorCode.InvalidRequest, reason, []) : (ErrorCode.None, null, _bindings.Where(filter.Matches).ToList());
 
     /// <summary>Why Kafka would refuse to create <paramref name="binding"/>, or null.</summary>
-    public static string? Invalid(AclBinding binding)
+    public static string? Invalid(AclBinding binding, AclScope scope = AclScope.Kafka)
     {
-        if (binding.ResourceType is AclResourceType.Unknown or AclResourceType.Any || !Enum.IsDefined(binding.ResourceType))
+        if (!scope.Serves(binding.ResourceType))
         {
             return $"Invalid resourceType {binding.ResourceType}";
         }
@@ -103,6 +106,11 @@ public sealed class AclStore(IEnumerable<AclBinding> bindings, long version)
             return $"The only valid name for the CLUSTER resource is {AclBinding.ClusterName}";
         }
 
+        if (binding.ResourceType == AclResourceType.Registry && binding.ResourceName != AclBinding.RegistryName)
+        {
+            return $"The only valid name for the REGISTRY resource is {AclBinding.RegistryName}";
+        }
+
         var colon = binding.Principal.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0 || colon == binding.Principal.Length - 1)
         {
@@ -112,8 +120,8 @@ public sealed class AclStore(IEnumerable<AclBinding> bindings, long version)
         return string.IsNullOrEmpty(binding.Host) ? "Invalid null host" : null;
     }
 
-    private static string? InvalidFilter(AclBindingFilter filter) =>
-        filter.ResourceType == AclResourceType.Unknown || !Enum.IsDefined(filter.ResourceType) ? $"Invalid resourceType {filter.ResourceType}"
+    private string? InvalidFilter(AclBindingFilter filter) =>
+        filter.ResourceType != AclResourceType.Any && !scope.Serves(filter.ResourceType) ? $"Invalid resourceType {filter.ResourceType}"
         : filter.PatternType == AclPatternType.Unknown || !Enum.IsDefined(filter.PatternType) ? $"Invalid patternType {filter.PatternType}"
         : filter.Operation == AclOperation.Unknown || !Enum.IsDefined(filter.Operation) ? $"Invalid operation {filter.Operation}"
         : filter.Permission == AclPermission.Unknown || !Enum.IsDefined(filter.Permission) ? $"Invalid permissionType {filter.Permission}"

@@ -30,7 +30,7 @@ public sealed partial class BrokerAuthorizer : IAsyncDisposable
         var superUsers = AclAuthorizer.ParseSuperUsers(_options.SuperUsers);
         var allowEveryone = _options.AllowEveryoneIfNoAclFound;
         _copy = new ControlPlaneCopy<AclAuthorizer>(
-            async known => await grains.GetGrain<IAclsGrain>(0).GetIfChangedAsync(known) is { } snapshot
+            async known => await grains.GetGrain<IAclsGrain>((long)AclScope.Kafka).GetIfChangedAsync(known) is { } snapshot
                 ? (snapshot.Version, new AclAuthorizer(snapshot.Bindings, superUsers, allowEveryone))
                 : null,
             "ACLs",

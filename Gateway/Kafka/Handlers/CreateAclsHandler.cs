@@ -35,7 +35,7 @@ public sealed class CreateAclsHandler(IGrainFactory grains, BrokerAuthorizer aut
         var bindings = body.Creations.Select(c => new AclBinding(
             (AclResourceType)c.ResourceType, c.ResourceName, (AclPatternType)c.ResourcePatternType,
             c.Principal, c.Host, (AclOperation)c.Operation, (AclPermission)c.PermissionType)).ToList();
-        var outcomes = await grains.GetGrain<IAclsGrain>(0).CreateAsync(bindings);
+        var outcomes = await grains.GetGrain<IAclsGrain>((long)AclScope.Kafka).CreateAsync(bindings);
         await authorizer.RefreshAsync(cancellationToken);
         return new CreateAclsResponse
         {

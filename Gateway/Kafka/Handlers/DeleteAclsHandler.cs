@@ -35,7 +35,7 @@ public sealed class DeleteAclsHandler(IGrainFactory grains, BrokerAuthorizer aut
         var filters = body.Filters.Select(f => new AclBindingFilter(
             (AclResourceType)f.ResourceTypeFilter, f.ResourceNameFilter, (AclPatternType)f.PatternTypeFilter,
             f.PrincipalFilter, f.HostFilter, (AclOperation)f.Operation, (AclPermission)f.PermissionType)).ToList();
-        var outcomes = await grains.GetGrain<IAclsGrain>(0).DeleteAsync(filters);
+        var outcomes = await grains.GetGrain<IAclsGrain>((long)AclScope.Kafka).DeleteAsync(filters);
         await authorizer.RefreshAsync(cancellationToken);
         return new DeleteAclsResponse
         {

@@ -29,7 +29,7 @@ public sealed class DescribeAclsHandler(IGrainFactory grains, BrokerAuthorizer a
         var filter = new AclBindingFilter(
             (AclResourceType)body.ResourceTypeFilter, body.ResourceNameFilter, (AclPatternType)body.PatternTypeFilter,
             body.PrincipalFilter, body.HostFilter, (AclOperation)body.Operation, (AclPermission)body.PermissionType);
-        var found = await grains.GetGrain<IAclsGrain>(0).DescribeAsync(filter);
+        var found = await grains.GetGrain<IAclsGrain>((long)AclScope.Kafka).DescribeAsync(filter);
         return new DescribeAclsResponse
         {
             ErrorCode = (short)found.Error,

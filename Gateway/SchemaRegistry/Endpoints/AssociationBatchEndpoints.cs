@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.Http;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -25,8 +26,8 @@ internal static class AssociationBatchEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/associations:batchGet", BatchGetAsync);
-        api.MapPost("/associations:batchMutate", BatchMutateAsync);
+        api.MapPost("/associations:batchGet", BatchGetAsync).Requires(RegistryOperation.GlobalSubjectsRead);
+        api.MapPost("/associations:batchMutate", BatchMutateAsync).RequiresSuperUser();
     }
 
     private static async Task<IResult> BatchGetAsync(HttpRequest request, IGrainFactory grains, RegistryRejections rejections)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -11,23 +12,24 @@ namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 /// Confluent 8's associations of subjects with topics: looked up by subject, by topic id, or by topic name and cluster
 /// (either may be <c>-</c>, any), as Confluent's serializers' associated subject name strategy looks them up; created
 /// (POST), added to or given a new schema version (PUT), and deleted, with a STRONG association's subject too when
-/// <c>cascadeLifecycle</c> says so.
+/// <c>cascadeLifecycle</c> says so. With the registry's authorizer on, a lookup answers only the associations whose
+/// subject the caller may see (every serializer asks one before it registers), and changes are for super users.
 /// </summary>
 internal static class AssociationsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/associations/subjects/{subject}", (string subject, HttpRequest request, IGrainFactory grains) =>
-            FindAsync(grains, request, subject: RegistryHttp.Subject(subject)));
+            FindAsync(grains, request, subject: RegistryHttp.Subject(subject))).Requires(RegistryOperation.SubjectRead);
         api.MapGet("/associations/resources/{resourceNamespace}/{resourceName}", (string resourceNamespace, string resourceName, HttpRequest request, IGrainFactory grains) =>
             FindAsync(grains, request, resourceNamespace: resourceNamespace, resourceName: resourceName));
         api.MapGet("/associations/resources/{resourceId}", (string resourceId, HttpRequest request, IGrainFactory grains) =>
             FindAsync(grains, request, resourceId: resourceId));
         api.MapPost("/associations", (HttpRequest request, IGrainFactory grains, RegistryRejections rejections) =>
-            CreateOrUpdateAsync(grains, request, rejections, create: true, pathResourceId: null));
+            CreateOrUpdateAsync(grains, request, rejections, create: true, pathResourceId: null)).RequiresSuperUser();
         api.MapPut("/associations/resources/{resourceId}", (string resourceId, HttpRequest request, IGrainFactory grains, RegistryRejections rejections) =>
-            CreateOrUpdateAsync(grains, request, rejections, create: false, pathResourceId: resourceId));
-        api.MapDelete("/associations/resources/{resourceId}", DeleteAsync);
+            CreateOrUpdateAsync(grains, request, rejections, create: false, pathResourceId: resourceId)).RequiresSuperUser();
+        api.MapDelete("/associations/resources/{resourceId}", DeleteAsync).RequiresSuperUser();
     }
 
     private static ISchemaAssociationsGrain Associations(IGrainFactory grains) => grains.GetGrain<ISchemaAssociationsGrain>(0);
@@ -42,7 +44,8 @@ internal static class AssociationsEndpoints
             int.TryParse(query["offset"], out var offset) && offset > 0 ? offset : 0,
             int.TryParse(query["limit"], out var limit) ? limit : -1);
         var found = await Associations(grains).FindAsync(lookup);
-        return RegistryHttp.Json(found.Select(AssociationBody.Of).ToList());
+        var listable = await RegistryAcls.ListableAsync(request.HttpContext);
+        return RegistryHttp.Json(found.Where(a => listable(a.Subject)).Select(AssociationBody.Of).ToList());
     }
 
     private static async Task<IResult> CreateOrUpdateAsync(IGrainFactory grains, HttpRequest request, RegistryRejections rejections, bool create, string? pathResourceId)

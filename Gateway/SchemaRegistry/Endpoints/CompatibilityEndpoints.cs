@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 
 namespace Tributary.Gateway.SchemaRegistry.Endpoints;
 
@@ -10,8 +11,8 @@ internal static class CompatibilityEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/compatibility/subjects/{subject}/versions", CheckAgainstLevelAsync);
-        api.MapPost("/compatibility/subjects/{subject}/versions/{version}", CheckAgainstVersionAsync);
+        api.MapPost("/compatibility/subjects/{subject}/versions", CheckAgainstLevelAsync).Requires(RegistryOperation.SubjectWrite);
+        api.MapPost("/compatibility/subjects/{subject}/versions/{version}", CheckAgainstVersionAsync).Requires(RegistryOperation.SubjectWrite);
     }
 
     private static Task<IResult> CheckAgainstLevelAsync(string subject, HttpRequest request, IGrainFactory grains, RegistryRejections rejections) =>

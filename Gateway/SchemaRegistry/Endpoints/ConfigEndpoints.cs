@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -16,12 +17,12 @@ internal static class ConfigEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/config", GetGlobalAsync);
-        api.MapPut("/config", SetGlobalAsync);
-        api.MapDelete("/config", DeleteGlobalAsync);
-        api.MapGet("/config/{subject}", GetSubjectAsync);
-        api.MapPut("/config/{subject}", SetSubjectAsync);
-        api.MapDelete("/config/{subject}", DeleteSubjectAsync);
+        api.MapGet("/config", GetGlobalAsync).Requires(RegistryOperation.GlobalCompatibilityRead);
+        api.MapPut("/config", SetGlobalAsync).Requires(RegistryOperation.GlobalCompatibilityWrite);
+        api.MapDelete("/config", DeleteGlobalAsync).Requires(RegistryOperation.GlobalCompatibilityWrite);
+        api.MapGet("/config/{subject}", GetSubjectAsync).Requires(RegistryOperation.SubjectCompatibilityRead);
+        api.MapPut("/config/{subject}", SetSubjectAsync).Requires(RegistryOperation.SubjectCompatibilityWrite);
+        api.MapDelete("/config/{subject}", DeleteSubjectAsync).Requires(RegistryOperation.SubjectCompatibilityWrite);
     }
 
     private static async Task<IResult> GetGlobalAsync(IGrainFactory grains) => ConfigGet(await RegistryHttp.Registry(grains).GetConfigAsync());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -15,8 +16,8 @@ internal static class ContextsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/contexts", ListAsync);
-        api.MapDelete("/contexts/{context}", DeleteAsync);
+        api.MapGet("/contexts", ListAsync).Requires(RegistryOperation.GlobalSubjectsRead);
+        api.MapDelete("/contexts/{context}", DeleteAsync).RequiresSuperUser();
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)

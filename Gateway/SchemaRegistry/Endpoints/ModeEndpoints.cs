@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -18,12 +19,12 @@ internal static class ModeEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/mode", GetGlobalAsync);
-        api.MapPut("/mode", SetGlobalAsync);
-        api.MapDelete("/mode", DeleteGlobalAsync);
-        api.MapGet("/mode/{subject}", GetSubjectAsync);
-        api.MapPut("/mode/{subject}", SetSubjectAsync);
-        api.MapDelete("/mode/{subject}", DeleteSubjectAsync);
+        api.MapGet("/mode", GetGlobalAsync).Requires(RegistryOperation.GlobalCompatibilityRead);
+        api.MapPut("/mode", SetGlobalAsync).Requires(RegistryOperation.GlobalCompatibilityWrite);
+        api.MapDelete("/mode", DeleteGlobalAsync).Requires(RegistryOperation.GlobalCompatibilityWrite);
+        api.MapGet("/mode/{subject}", GetSubjectAsync).Requires(RegistryOperation.SubjectCompatibilityRead);
+        api.MapPut("/mode/{subject}", SetSubjectAsync).Requires(RegistryOperation.SubjectCompatibilityWrite);
+        api.MapDelete("/mode/{subject}", DeleteSubjectAsync).Requires(RegistryOperation.SubjectCompatibilityWrite);
     }
 
     private static async Task<IResult> GetGlobalAsync(IGrainFactory grains) =>

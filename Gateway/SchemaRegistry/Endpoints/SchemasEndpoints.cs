@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -17,11 +18,11 @@ internal static class SchemasEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/schemas/types", TypesAsync);
-        api.MapGet("/schemas/ids/{id:int}", GetByIdAsync);
-        api.MapGet("/schemas/guids/{guid}", GetByGuidAsync);
-        api.MapGet("/schemas/ids/{id:int}/schema", GetTextAsync);
-        api.MapGet("/schemas/ids/{id:int}/subjects", SubjectsAsync);
-        api.MapGet("/schemas/ids/{id:int}/versions", VersionsAsync);
+        api.MapGet("/schemas/ids/{id:int}", GetByIdAsync).RequiresSchemaRead();
+        api.MapGet("/schemas/guids/{guid}", GetByGuidAsync).RequiresSchemaRead();
+        api.MapGet("/schemas/ids/{id:int}/schema", GetTextAsync).RequiresSchemaRead();
+        api.MapGet("/schemas/ids/{id:int}/subjects", SubjectsAsync).RequiresSchemaRead();
+        api.MapGet("/schemas/ids/{id:int}/versions", VersionsAsync).RequiresSchemaRead();
         api.MapGet("/schemas", ListAsync);
     }
 
@@ -90,7 +91,7 @@ internal static class SchemasEndpoints
         return RegistryHttp.Json(RegistryHttp.Page(request, usages.Select(u => new UsageBody(u.Subject, u.Version))));
     }
 
-    /// <summary>Every version of the subjects <c>subjectPrefix</c> names (the default context's without one; <c>:*:</c> every context's).</summary>
+    /// <summary>Every version of the subjects <c>subjectPrefix</c> names (the default context's without one; <c>:*:</c> every context's) that the caller may read.</summary>
     private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
     {
         // The first, as Confluent's resource reads a repeated parameter.
@@ -100,7 +101,8 @@ internal static class SchemasEndpoints
         var ruleType = request.Query["ruleType"].ToString();
         var byAssociation = AssociationFilter.Of(request);
         var schemas = new List<SubjectVersionBody>();
-        foreach (var subject in await RegistryContexts.SubjectsAsync(grains, prefix, deleted, deletedOnly: false))
+        var readable = await RegistryAcls.ReadableAsync(request.HttpContext);
+        foreach (var subject in (await RegistryContexts.SubjectsAsync(grains, prefix, deleted, deletedOnly: false)).Where(readable))
         {
             var associations = byAssociation is null ? null : await byAssociation.MatchAsync(grains, subject);
             if (byAssociation is not null && associations is null)
@@ -164,7 +166,7 @@ internal static class SchemasEndpoints
     }
 
     /// <summary>
-    /// Where an id is used; soft-deleted versions only with <c>deleted=true</c>, one subject with <c>subject=</c>. The
+    /// Where an id is used, in the subjects the caller may read; soft-deleted versions only with <c>deleted=true</c>, one subject with <c>subject=</c>. The
     /// id's list of usages may name a version a crash left unwritten: each is checked with its subject.
     /// </summary>
     private static async Task<IEnumerable<SchemaUsage>> UsagesAsync(IGrainFactory grains, int id, string context, HttpRequest request)
@@ -172,7 +174,8 @@ internal static class SchemasEndpoints
         var deleted = RegistryHttp.Flag(request, "deleted");
         var name = QualifiedSubject.Parse(request.Query["subject"].ToString()).Name;
         var subject = name.Length == 0 ? null : new QualifiedSubject(context, name).Qualified;
-        var usages = (await grains.SchemaById(id, context).GetUsagesAsync()).Where(u => subject is null || u.Subject == subject);
+        var readable = await RegistryAcls.ReadableAsync(request.HttpContext);
+        var usages = (await grains.SchemaById(id, context).GetUsagesAsync()).Where(u => (subject is null || u.Subject == subject) && readable(u.Subject));
         var checkedUsages = await Task.WhenAll(usages.Select(async usage =>
         {
             var stored = await grains.GetGrain<ISchemaSubjectGrain>(usage.Subject)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.Gateway.SchemaRegistry.Json;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -12,12 +13,12 @@ internal static class SubjectVersionsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/subjects/{subject}/versions", ListAsync);
-        api.MapPost("/subjects/{subject}/versions", RegisterAsync);
-        api.MapGet("/subjects/{subject}/versions/{version}", GetAsync);
-        api.MapGet("/subjects/{subject}/versions/{version}/schema", GetSchemaAsync);
-        api.MapGet("/subjects/{subject}/versions/{version}/referencedby", ReferencedByAsync);
-        api.MapDelete("/subjects/{subject}/versions/{version}", DeleteAsync);
+        api.MapGet("/subjects/{subject}/versions", ListAsync).Requires(RegistryOperation.SubjectRead);
+        api.MapPost("/subjects/{subject}/versions", RegisterAsync).Requires(RegistryOperation.SubjectWrite);
+        api.MapGet("/subjects/{subject}/versions/{version}", GetAsync).Requires(RegistryOperation.SubjectRead);
+        api.MapGet("/subjects/{subject}/versions/{version}/schema", GetSchemaAsync).Requires(RegistryOperation.SubjectRead);
+        api.MapGet("/subjects/{subject}/versions/{version}/referencedby", ReferencedByAsync).Requires(RegistryOperation.SubjectRead);
+        api.MapDelete("/subjects/{subject}/versions/{version}", DeleteAsync).Requires(RegistryOperation.SubjectDelete);
     }
 
     private static async Task<IResult> ListAsync(string subject, HttpRequest request, IGrainFactory grains) =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.SchemaRegistry.Security;
 using Tributary.Grains.Interfaces.Schemas;
 using Tributary.Grains.KafkaFormats.SchemaRegistry;
 
@@ -12,18 +13,22 @@ internal static class SubjectsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/subjects", ListAsync);
-        api.MapPost("/subjects/{subject}", LookupAsync);
-        api.MapDelete("/subjects/{subject}", DeleteAsync);
-        api.MapGet("/subjects/{subject}/metadata", ByMetadataAsync);
+        api.MapPost("/subjects/{subject}", LookupAsync).Requires(RegistryOperation.SubjectRead);
+        api.MapDelete("/subjects/{subject}", DeleteAsync).Requires(RegistryOperation.SubjectDelete);
+        api.MapGet("/subjects/{subject}/metadata", ByMetadataAsync).Requires(RegistryOperation.SubjectRead);
     }
 
-    /// <summary>The subjects <c>subjectPrefix</c> names: every context's without one (Confluent's default is <c>:*:</c>).</summary>
+    /// <summary>
+    /// The subjects <c>subjectPrefix</c> names: every context's without one (Confluent's default is <c>:*:</c>); with
+    /// the registry's authorizer on, those the caller may see (<see cref="RegistryAcls.ListableAsync"/>).
+    /// </summary>
     private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
     {
         // The first, as Confluent's resource reads a repeated parameter.
         var prefix = request.Query.TryGetValue("subjectPrefix", out var given) && given.Count > 0 ? given[0] ?? "" : QualifiedSubject.AnyContext;
         var subjects = await RegistryContexts.SubjectsAsync(grains, prefix, RegistryHttp.Flag(request, "deleted"), RegistryHttp.Flag(request, "deletedOnly"));
-        return RegistryHttp.Json(RegistryHttp.Page(request, subjects));
+        var listable = await RegistryAcls.ListableAsync(request.HttpContext);
+        return RegistryHttp.Json(RegistryHttp.Page(request, subjects.Where(listable)));
     }
 
     /// <summary>An unqualified subject the default context does not have this schema under is looked for in the others.</summary>

@@ -6,7 +6,7 @@ using Tributary.Grains.Security;
 namespace Tributary.Grains.Actors.Security;
 
 /// <summary>
-/// A thin adapter over <see cref="AclStore"/>: a change is made on a copy, stored, and only then served, so that reads
+/// A thin adapter over <see cref="AclStore"/>, one per <see cref="AclScope"/> (its key): a change is made on a copy, stored, and only then served, so that reads
 /// (which interleave) never see an ACL that a failed write did not keep, and a version is never served twice with
 /// different ACLs.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class AclsGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Serve(new AclStore(state.State.Bindings, state.State.Version));
+        Serve(new AclStore(state.State.Bindings, state.State.Version, Scope));
         return Task.CompletedTask;
     }
 
@@ -28,7 +28,7 @@ public sealed class AclsGrain(
 
     public async Task<IReadOnlyList<AclCreationOutcome>> CreateAsync(IReadOnlyList<AclBinding> bindings)
     {
-        var copy = new AclStore(_store.Bindings, _store.Version);
+        var copy = new AclStore(_store.Bindings, _store.Version, Scope);
         var outcomes = copy.Create(bindings).Select(r => new AclCreationOutcome(r.Error, r.Message)).ToList();
         await KeepAsync(copy);
         return outcomes;
@@ -36,7 +36,7 @@ public sealed class AclsGrain(
 
     public async Task<IReadOnlyList<AclFilterOutcome>> DeleteAsync(IReadOnlyList<AclBindingFilter> filters)
     {
-        var copy = new AclStore(_store.Bindings, _store.Version);
+        var copy = new AclStore(_store.Bindings, _store.Version, Scope);
         var outcomes = copy.Delete(filters).Select(r => new AclFilterOutcome(r.Error, r.Message, r.Deleted)).ToList();
         await KeepAsync(copy);
         return outcomes;
@@ -47,6 +47,8 @@ public sealed class AclsGrain(
         var (error, message, bindings) = _store.Describe(filter);
         return Task.FromResult(new AclFilterOutcome(error, message, bindings));
     }
+
+    private AclScope Scope => (AclScope)this.GetPrimaryKeyLong();
 
     private async Task KeepAsync(AclStore changed)
     {

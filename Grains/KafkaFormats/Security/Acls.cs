@@ -13,6 +13,12 @@ public enum AclResourceType : sbyte
     TransactionalId = 5,
     DelegationToken = 6,
     User = 7,
+
+    /// <summary>Tributary's own, never on Kafka's wire: a Schema Registry subject (<see cref="AclScope.SchemaRegistry"/>).</summary>
+    Subject = 100,
+
+    /// <summary>Tributary's own, never on Kafka's wire: the Schema Registry as a whole, named <see cref="AclBinding.RegistryName"/>.</summary>
+    Registry = 101,
 }
 
 /// <summary>Kafka's resource pattern types: LITERAL and PREFIXED in bindings; ANY and MATCH in filters too.</summary>
@@ -71,6 +77,9 @@ public sealed record AclBinding(
 {
     /// <summary>The name of the one CLUSTER resource.</summary>
     public const string ClusterName = "kafka-cluster";
+
+    /// <summary>The name of the one REGISTRY resource: the Schema Registry's global settings and lists.</summary>
+    public const string RegistryName = "schema-registry";
 
     /// <summary>A literal resource name, or a host or principal name, that stands for every one.</summary>
     public const string Wildcard = "*";

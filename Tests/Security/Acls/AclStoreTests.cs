@@ -52,6 +52,26 @@ public sealed class AclStoreTests
     }
 
     [Fact]
+    public void EachScope_TakesOnlyItsOwnResourceTypes()
+    {
+        var kafka = new AclStore([], 0, AclScope.Kafka);
+        var registry = new AclStore([], 0, AclScope.SchemaRegistry);
+        var subject = new AclBinding(AclResourceType.Subject, "orders-value", AclPatternType.Literal, "User:a", "*", AclOperation.Read, AclPermission.Allow);
+        var whole = new AclBinding(AclResourceType.Registry, AclBinding.RegistryName, AclPatternType.Literal, "User:a", "*", AclOperation.Describe, AclPermission.Allow);
+
+        Assert.Equal((ErrorCode.InvalidRequest, "Invalid resourceType Subject"), kafka.Create([subject])[0]);
+        Assert.Equal((ErrorCode.InvalidRequest, "Invalid resourceType Topic"), registry.Create([Topic("t")])[0]);
+        Assert.Equal(ErrorCode.InvalidRequest, kafka.Describe(new AclBindingFilter(AclResourceType.Subject, null, AclPatternType.Any, null, null, AclOperation.Any, AclPermission.Any)).Error);
+        Assert.Equal(
+            (ErrorCode.InvalidRequest, "The only valid name for the REGISTRY resource is schema-registry"),
+            registry.Create([whole with { ResourceName = "other" }])[0]);
+
+        Assert.All(registry.Create([subject, whole]), r => Assert.Equal(ErrorCode.None, r.Error));
+        Assert.Equal(2, registry.Describe(new AclBindingFilter(AclResourceType.Any, null, AclPatternType.Any, null, null, AclOperation.Any, AclPermission.Any)).Bindings.Count);
+        Assert.Empty(kafka.Bindings);
+    }
+
+    [Fact]
     public void ADeletionFilter_RemovesWhatItNames_AndSaysWhich()
     {
         var store = new AclStore([Topic("orders-eu"), Topic("orders-", AclPatternType.Prefixed), Topic("*"), Topic("payments", principal: "User:bob")], 7);

@@ -5,7 +5,8 @@ namespace Tributary.Tests.Silo.Cluster;
 /// <summary>
 /// A three-silo cluster whose brokers run Kafka's standard authorizer with <c>allow.everyone.if.no.acl.found</c> (a
 /// resource no ACL names is open to everyone, here the anonymous principal of the PLAINTEXT listeners; one an ACL names
-/// follows it), and whose silos talk to each other over mutual TLS (<c>Tributary:Cluster:Ssl</c>): a PEM keystore per
+/// follows it), whose Schema Registry checks ACLs of its own for its Basic users (<c>admin</c>, a super user, and
+/// <c>alice</c>), and whose silos talk to each other over mutual TLS (<c>Tributary:Cluster:Ssl</c>): a PEM keystore per
 /// silo issued by a test authority, and that authority as the truststore.
 /// </summary>
 public sealed class AuthorizingClusterFixture : RedisClusterFixture
@@ -23,6 +24,11 @@ public sealed class AuthorizingClusterFixture : RedisClusterFixture
             {
                 ["Tributary__Kafka__Authorizer__ClassName"] = "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 ["Tributary__Kafka__Authorizer__AllowEveryoneIfNoAclFound"] = "true",
+                ["Tributary__SchemaRegistry__Authentication__Method"] = "BASIC",
+                ["Tributary__SchemaRegistry__Authentication__Users__admin"] = "admin-secret",
+                ["Tributary__SchemaRegistry__Authentication__Users__alice"] = "alice-secret",
+                ["Tributary__SchemaRegistry__Authorizer__ClassName"] = "io.confluent.kafka.schemaregistry.security.authorizer.schemaregistryacl.SchemaRegistryAclAuthorizer",
+                ["Tributary__SchemaRegistry__Authorizer__SuperUsers"] = "User:admin",
                 ["Tributary__Cluster__Ssl__KeystoreType"] = "PEM",
                 ["Tributary__Cluster__Ssl__KeystoreLocation"] = keystore,
                 ["Tributary__Cluster__Ssl__TruststoreType"] = "PEM",

@@ -1,0 +1,16 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace Tributary.Gateway.Kafka.Acls;
+
+/// <summary>An HTTP API's caller as ACLs name it: the principal and the host.</summary>
+public static class HttpCallers
+{
+    /// <summary>The caller as a Kafka principal: <c>User:</c> and the name HTTP authentication gave it, else anonymous.</summary>
+    public static string PrincipalOf(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? "User:" + name : KafkaSession.Anonymous;
+
+    /// <summary>The caller's address as ACL hosts name it (IPv4 clients of a dual-mode socket as IPv4).</summary>
+    public static string HostOf(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address ? KafkaSession.ClientHostOf(new IPEndPoint(address, 0)).TrimStart('/') : string.Empty;
+}
