@@ -51,10 +51,10 @@ internal static class RegistryContexts
 
     /// <summary>
     /// A call on a subject's grain; for an unqualified subject the default context does not have, the same call on that
-    /// name in each other context, the first that has it answering.
+    /// name in each other context where the caller <paramref name="mayRead"/> it, the first that has it answering.
     /// </summary>
     public static async Task<RegistryResult<T>> InAnyContextAsync<T>(
-        IGrainFactory grains, string routeSubject, Func<ISchemaSubjectGrain, Task<RegistryResult<T>>> call)
+        IGrainFactory grains, string routeSubject, Func<string, bool> mayRead, Func<ISchemaSubjectGrain, Task<RegistryResult<T>>> call)
     {
         var subject = RegistryHttp.Qualified(routeSubject);
         var result = await call(grains.SchemaSubject(subject));
@@ -66,7 +66,13 @@ internal static class RegistryContexts
 
         foreach (var context in await RegistryHttp.Registry(grains).GetContextsAsync())
         {
-            var found = await call(grains.SchemaSubject(new QualifiedSubject(context, subject.Name)));
+            var other = new QualifiedSubject(context, subject.Name);
+            if (!mayRead(other.Qualified))
+            {
+                continue;
+            }
+
+            var found = await call(grains.SchemaSubject(other));
             if (found.ErrorCode == RegistryErrors.None)
             {
                 return found;

@@ -78,7 +78,7 @@ public sealed class AclStore(IEnumerable<AclBinding> bindings, long version, Acl
     {
         if (!scope.Serves(binding.ResourceType))
         {
-            return $"Invalid resourceType {binding.ResourceType}";
+            return $"Invalid resourceType {TypeName(binding.ResourceType)}";
         }
 
         if (binding.PatternType is not (AclPatternType.Literal or AclPatternType.Prefixed))
@@ -121,9 +121,12 @@ public sealed class AclStore(IEnumerable<AclBinding> bindings, long version, Acl
     }
 
     private string? InvalidFilter(AclBindingFilter filter) =>
-        filter.ResourceType != AclResourceType.Any && !scope.Serves(filter.ResourceType) ? $"Invalid resourceType {filter.ResourceType}"
+        filter.ResourceType != AclResourceType.Any && !scope.Serves(filter.ResourceType) ? $"Invalid resourceType {TypeName(filter.ResourceType)}"
         : filter.PatternType == AclPatternType.Unknown || !Enum.IsDefined(filter.PatternType) ? $"Invalid patternType {filter.PatternType}"
         : filter.Operation == AclOperation.Unknown || !Enum.IsDefined(filter.Operation) ? $"Invalid operation {filter.Operation}"
         : filter.Permission == AclPermission.Unknown || !Enum.IsDefined(filter.Permission) ? $"Invalid permissionType {filter.Permission}"
         : null;
+
+    /// <summary>A resource type as Kafka names it; Tributary's own by number, as Kafka shows a code it does not know.</summary>
+    private static string TypeName(AclResourceType type) => type > AclResourceType.User ? ((sbyte)type).ToString(System.Globalization.CultureInfo.InvariantCulture) : type.ToString();
 }

@@ -29,6 +29,11 @@ internal static class CompatibilityEndpoints
             return error!;
         }
 
+        if (await RegistryAcls.UnreadableReferenceAsync(request.HttpContext, subject, submission) is { } refused)
+        {
+            return refused;
+        }
+
         var verbose = RegistryHttp.Flag(request, "verbose");
         return RegistryHttp.From(
             await RegistryHttp.SubjectGrain(grains, subject).CheckCompatibilityAsync(submission, version),

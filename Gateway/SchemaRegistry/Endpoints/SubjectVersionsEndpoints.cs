@@ -34,6 +34,11 @@ internal static class SubjectVersionsEndpoints
             return error!;
         }
 
+        if (await RegistryAcls.UnreadableReferenceAsync(request.HttpContext, subject, submission) is { } refused)
+        {
+            return refused;
+        }
+
         var result = await RegistryHttp.SubjectGrain(grains, subject).RegisterAsync(submission);
         rejections.IfRejected(request, result.ErrorCode, result.Message);
         if (result.ErrorCode != RegistryErrors.None)
@@ -52,7 +57,7 @@ internal static class SubjectVersionsEndpoints
     private static async Task<IResult> GetAsync(string subject, string version, HttpRequest request, IGrainFactory grains)
     {
         var deleted = RegistryHttp.Flag(request, "deleted");
-        var result = await RegistryContexts.InAnyContextAsync(grains, subject, grain => grain.GetVersionAsync(version, deleted));
+        var result = await RegistryContexts.InAnyContextAsync(grains, subject, await RegistryAcls.ReadableAsync(request.HttpContext), grain => grain.GetVersionAsync(version, deleted));
         if (result.Value is { } found && request.Query.ContainsKey("format"))
         {
             var formatted = await RegistryHttp.FormattedAsync(request, grains, found.Definition, QualifiedSubject.Parse(found.Subject).Context);
@@ -64,7 +69,7 @@ internal static class SubjectVersionsEndpoints
 
     private static async Task<IResult> GetSchemaAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>
         RegistryHttp.From(
-            await RegistryContexts.InAnyContextAsync(grains, subject, grain => grain.GetVersionAsync(version, RegistryHttp.Flag(request, "deleted"))),
+            await RegistryContexts.InAnyContextAsync(grains, subject, await RegistryAcls.ReadableAsync(request.HttpContext), grain => grain.GetVersionAsync(version, RegistryHttp.Flag(request, "deleted"))),
             found => Results.Text(found.Definition.Schema, RegistryHttp.ContentType));
 
     private static async Task<IResult> ReferencedByAsync(string subject, string version, HttpRequest request, IGrainFactory grains) =>

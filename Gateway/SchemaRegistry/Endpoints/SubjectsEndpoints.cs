@@ -36,10 +36,15 @@ internal static class SubjectsEndpoints
     {
         var (submission, error) = await RegistryHttp.ReadSubmissionAsync(request, RegistryHttp.Flag(request, "normalize"), rejections.Logger);
         var deleted = RegistryHttp.Flag(request, "deleted");
+        if (submission is not null && await RegistryAcls.UnreadableReferenceAsync(request.HttpContext, subject, submission) is { } refused)
+        {
+            return refused;
+        }
+
         return submission is null
             ? error!
             : RegistryHttp.From(
-                await RegistryContexts.InAnyContextAsync(grains, subject, grain => grain.LookupAsync(submission, deleted)),
+                await RegistryContexts.InAnyContextAsync(grains, subject, await RegistryAcls.ReadableAsync(request.HttpContext), grain => grain.LookupAsync(submission, deleted)),
                 found => RegistryHttp.Json(RegistryHttp.VersionBody(found)));
     }
 

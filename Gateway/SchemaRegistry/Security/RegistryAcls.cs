@@ -29,11 +29,43 @@ internal static class RegistryAcls
                 return await next(invocation);
             }
 
-            var subject = operation.OnSubject() ? RouteSubject(context) : null;
-            return await AllowsAsync(context, authorizer, operation, subject)
+            var needed = operation;
+            QualifiedSubject? subject = needed.OnSubject() ? RouteSubject(context) : null;
+            if (subject is { Name.Length: 0 } && ContextLevel(needed) is { } global)
+            {
+                // /config/:.ctx: and /mode/:.ctx: are a context's own settings (the default context's are the global ones).
+                (needed, subject) = (global, null);
+            }
+
+            return await AllowsAsync(context, authorizer, needed, subject?.Qualified)
                 ? await next(invocation)
-                : Refused(operation.Name(), subject is null ? "the Schema Registry" : "subject: " + subject);
+                : Refused(needed.Name(), subject is null ? "the Schema Registry" : "subject: " + subject.Value.Qualified);
         });
+
+    /// <summary>
+    /// Refuses a schema whose references name a subject the caller may not read (resolved in the registering
+    /// subject's context unless qualified): registering or checking it would read that subject, and pin its version.
+    /// </summary>
+    public static async Task<IResult?> UnreadableReferenceAsync(HttpContext context, string routeSubject, SchemaSubmission submission)
+    {
+        var authorizer = AuthorizerOf(context);
+        if (!authorizer.Enabled || submission.Definition.References.Count == 0)
+        {
+            return null;
+        }
+
+        var parent = RegistryHttp.Qualified(routeSubject).Context;
+        foreach (var reference in submission.Definition.References)
+        {
+            var referenced = QualifiedSubject.InContextOf(reference.Subject, parent).Qualified;
+            if (!await AllowsAsync(context, authorizer, RegistryOperation.SubjectRead, referenced))
+            {
+                return Refused(RegistryOperation.SubjectRead.Name(), "subject: " + referenced);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Refuses the call unless its caller is a super user: the registry's ACLs, contexts' deletion, associations' changes.</summary>
     public static RouteHandlerBuilder RequiresSuperUser(this RouteHandlerBuilder endpoint) =>
@@ -124,9 +156,17 @@ internal static class RegistryAcls
 
     private static RegistryAuthorizer AuthorizerOf(HttpContext context) => context.RequestServices.GetRequiredService<RegistryAuthorizer>();
 
-    /// <summary>The route's subject as the registry stores it: qualified with its context, the default context's plain.</summary>
-    private static string RouteSubject(HttpContext context) =>
-        context.GetRouteValue("subject") is string subject ? RegistryHttp.Qualified(subject).Qualified : "";
+    /// <summary>The route's subject as the registry acts on it: with its context (the default context's written plain).</summary>
+    private static QualifiedSubject RouteSubject(HttpContext context) =>
+        RegistryHttp.Qualified(context.GetRouteValue("subject") as string ?? "");
+
+    /// <summary>What a subject's compatibility operation needs when the route names a whole context.</summary>
+    private static RegistryOperation? ContextLevel(RegistryOperation operation) => operation switch
+    {
+        RegistryOperation.SubjectCompatibilityRead => RegistryOperation.GlobalCompatibilityRead,
+        RegistryOperation.SubjectCompatibilityWrite => RegistryOperation.GlobalCompatibilityWrite,
+        _ => null,
+    };
 
     /// <summary>The subjects using the schema the route names by id (in the context <c>subject</c> names) or by GUID (in any context).</summary>
     private static async Task<List<string>> SubjectsUsingAsync(HttpContext context)

@@ -30,6 +30,7 @@ public sealed class RegistryAclTests(RegistryAclTests.AclRegistry broker) : ICla
             "--Tributary:SchemaRegistry:Authentication:Users:alice", "alice-secret",
             "--Tributary:SchemaRegistry:Authentication:Users:bob", "bob-secret",
             "--Tributary:SchemaRegistry:Authentication:Users:carol", "carol-secret",
+            "--Tributary:SchemaRegistry:Authentication:Users:erin", "erin-secret",
             "--Tributary:SchemaRegistry:Authorizer:ClassName", "io.confluent.kafka.schemaregistry.security.authorizer.schemaregistryacl.SchemaRegistryAclAuthorizer",
             "--Tributary:SchemaRegistry:Authorizer:SuperUsers", "User:admin",
         ];
@@ -154,6 +155,44 @@ public sealed class RegistryAclTests(RegistryAclTests.AclRegistry broker) : ICla
     }
 
     [Fact]
+    public async Task ContextsAndReferences_GiveNoWayAroundTheAcls()
+    {
+        using var admin = Http("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/subjects/:.secret:acl-hidden-value/versions", new { schema = StringSchema })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/subjects/acl-private-value/versions", new { schema = StringSchema })).StatusCode);
+
+        // Erin may read acl-hidden-value in the default context, where it does not exist: the other context's is not hers.
+        await GrantAsync("erin", "SUBJECT_READ", "acl-hidden-value");
+        using var erin = Http("erin");
+        var missing = await erin.GetAsync("/subjects/acl-hidden-value/versions/latest");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await erin.PostAsJsonAsync("/subjects/acl-hidden-value", new { schema = StringSchema })).StatusCode);
+
+        // A context's own config is the global kind: compatibility rights on every subject do not reach it.
+        await GrantAsync("erin", "SUBJECT_COMPATIBILITY_WRITE", "*");
+        Assert.Equal(HttpStatusCode.Forbidden, (await erin.PutAsJsonAsync("/config/:.:", new { compatibility = "NONE" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await erin.PutAsJsonAsync("/mode/:.secret:", new { mode = "READONLY" })).StatusCode);
+        var own = await erin.PutAsJsonAsync("/config/acl-erin-value", new { compatibility = "NONE" });
+        Assert.True(own.StatusCode == HttpStatusCode.OK, await own.Content.ReadAsStringAsync());
+
+        // A schema referencing a subject its writer may not read is refused, and nothing registered.
+        await GrantAsync("erin", "SUBJECT_WRITE", "acl-erin-value");
+        var referencing = await erin.PostAsJsonAsync("/subjects/acl-erin-value/versions", new
+        {
+            schema = """{"type":"record","name":"Holder","fields":[{"name":"p","type":"string"}]}""",
+            references = new[] { new { name = "private.avsc", subject = "acl-private-value", version = 1 } },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, referencing.StatusCode);
+        Assert.Contains("acl-private-value", await referencing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/subjects/acl-erin-value/versions")).StatusCode);
+
+        // An ACL holds however its subject was written: a DENY on :.:acl-erin-value is one on acl-erin-value.
+        Assert.Equal(HttpStatusCode.OK, (await erin.PostAsJsonAsync("/subjects/acl-erin-value/versions", new { schema = StringSchema })).StatusCode);
+        await GrantAsync("erin", "SUBJECT_WRITE", ":.:acl-erin-value", permission: "DENY");
+        Assert.Equal(HttpStatusCode.Forbidden, (await erin.PostAsJsonAsync("/subjects/acl-erin-value/versions", new { schema = """{"type":"long"}""" })).StatusCode);
+    }
+
+    [Fact]
     public async Task TheAclApi_IsForSuperUsers_AndRefusesAclsItCannotHonour()
     {
         using var alice = Http("alice");
@@ -168,6 +207,8 @@ public sealed class RegistryAclTests(RegistryAclTests.AclRegistry broker) : ICla
             new { principal = "User:dave", operation = "GLOBAL_SUBJECTS_READ", subject = "x" },
             new { principal = "dave", operation = "SUBJECT_READ", subject = "x" },
             new { principal = "User:dave", operation = "SUBJECT_READ", subject = "x", pattern_type = "MATCH" },
+            new { principal = "User:dave", operation = "SUBJECT_READ", subject = ":.ctx", pattern_type = "PREFIXED" },
+            new { principal = "User:dave", operation = "SUBJECT_READ", subject = "x", permission = "any,deny" },
         })
         {
             var answer = await admin.PostAsJsonAsync("/acls", invalid);
@@ -185,6 +226,14 @@ public sealed class RegistryAclTests(RegistryAclTests.AclRegistry broker) : ICla
         var subjectAcl = daves.Single(a => a!["operation"]!.GetValue<string>() == "SUBJECT_DELETE")!;
         Assert.Equal("acl-dave-", subjectAcl["subject"]!.GetValue<string>());
         Assert.Equal("PREFIXED", subjectAcl["pattern_type"]!.GetValue<string>());
+
+        // Filters that cannot be honoured are refused rather than widened, and a deletion must name something.
+        foreach (var query in new[] { "?princpal=User:dave", "?operation=GLOBAL_SUBJECTS_READ&subject=x", "?permission=any,deny", "" })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await admin.DeleteAsync("/acls" + query)).StatusCode);
+        }
+
+        Assert.Equal(2, JsonNode.Parse(await admin.GetStringAsync("/acls?principal=User:dave"))!.AsArray().Count);
 
         // MATCH finds the ACLs that apply to a subject, as Kafka's filters do.
         var applying = JsonNode.Parse(await admin.GetStringAsync("/acls?principal=User:dave&subject=acl-dave-value&pattern_type=MATCH"))!.AsArray();

@@ -59,7 +59,7 @@ public sealed class AclStoreTests
         var subject = new AclBinding(AclResourceType.Subject, "orders-value", AclPatternType.Literal, "User:a", "*", AclOperation.Read, AclPermission.Allow);
         var whole = new AclBinding(AclResourceType.Registry, AclBinding.RegistryName, AclPatternType.Literal, "User:a", "*", AclOperation.Describe, AclPermission.Allow);
 
-        Assert.Equal((ErrorCode.InvalidRequest, "Invalid resourceType Subject"), kafka.Create([subject])[0]);
+        Assert.Equal((ErrorCode.InvalidRequest, "Invalid resourceType 100"), kafka.Create([subject])[0]);
         Assert.Equal((ErrorCode.InvalidRequest, "Invalid resourceType Topic"), registry.Create([Topic("t")])[0]);
         Assert.Equal(ErrorCode.InvalidRequest, kafka.Describe(new AclBindingFilter(AclResourceType.Subject, null, AclPatternType.Any, null, null, AclOperation.Any, AclPermission.Any)).Error);
         Assert.Equal(
