@@ -114,7 +114,10 @@ public static class TributaryHost
             foreach (var listener in listeners)
             {
                 ListenOn(kestrel, listener.BindHost, listener.Port, listen =>
-                    listen.UseKafkaListener(listener, listener.IsTls ? tls.Kafka(kestrel.ApplicationServices) : null));
+                {
+                    var (server, authenticatesClients) = listener.IsTls ? tls.Kafka(listener, kestrel.ApplicationServices) : (null, false);
+                    listen.UseKafkaListener(listener, server, authenticatesClients);
+                });
             }
 
             if (registryPort > 0)

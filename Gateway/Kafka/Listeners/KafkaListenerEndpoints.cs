@@ -11,7 +11,12 @@ namespace Tributary.Gateway.Kafka.Listeners;
 /// </summary>
 public static class KafkaListenerEndpoints
 {
-    public static ListenOptions UseKafkaListener(this ListenOptions endpoint, KafkaListener listener, TlsServer? tls)
+    /// <param name="authenticatesClients">
+    /// Whether TLS asks for client certificates (as <paramref name="tls"/>'s <c>ClientAuth</c> says): on SSL they name
+    /// the principal; on SASL_SSL, where a listener's own settings ask for them, they must be good but SASL names the
+    /// principal, as in Kafka.
+    /// </param>
+    public static ListenOptions UseKafkaListener(this ListenOptions endpoint, KafkaListener listener, TlsServer? tls, bool authenticatesClients = false)
     {
         if (listener.IsTls != tls is not null)
         {
@@ -38,8 +43,7 @@ public static class KafkaListenerEndpoints
         });
         if (tls is not null)
         {
-            // On SASL_SSL the principal is SASL's: a client certificate neither names nor refuses it.
-            endpoint.UseTls(tls, authenticatesClients: listener.Protocol == SecurityProtocol.Ssl);
+            endpoint.UseTls(tls, authenticatesClients: listener.Protocol == SecurityProtocol.Ssl || authenticatesClients);
         }
 
         endpoint

@@ -86,11 +86,15 @@ public sealed class KafkaListenersTests
     [InlineData("SSL://:19096", "--Tributary:Kafka:Ssl:KeystoreType", "JKS", "Tributary:Kafka:Ssl: KeystoreType JKS is not served: PKCS12 or PEM (a JKS store converts with keytool -importkeystore -deststoretype PKCS12).")]
     [InlineData("SSL://:19097", "--Tributary:Kafka:Ssl:KeystoreLocation", "/nowhere.p12", "Tributary:Kafka:Ssl: the keystore /nowhere.p12 cannot be read: /nowhere.p12 does not exist.")]
     [InlineData("SSL://:19100", "--Tributary:Kafka:Ssl:KeystorLocation", "/typo.p12", "Tributary:Kafka:Ssl: KeystorLocation is not a setting here; the settings are KeystoreType, KeystoreLocation, KeystorePassword, KeyPassword, KeystoreCertificateChain, KeystoreKey, TruststoreType, TruststoreLocation, TruststorePassword, TruststoreCertificates, ClientAuth, EnabledProtocols, PrincipalMappingRules.")]
-    [InlineData("SASL_SSL://:19101", "--Tributary:Kafka:Ssl:ClientAuth", "required", "Tributary:Kafka:Ssl: ClientAuth applies to SSL listeners, and none is SSL: on SASL_SSL, SASL authenticates.")]
+    [InlineData("SASL_SSL://:19101", "--Tributary:Kafka:Ssl:ClientAuth", "required", "Tributary:Kafka:Ssl: ClientAuth applies to SSL listeners, and none is SSL: on SASL_SSL, SASL authenticates (as in Kafka, a SASL_SSL listener asks for certificates too only with its own Tributary:Kafka:ListenerName:<NAME>:Ssl:ClientAuth).")]
+    [InlineData("SSL://:19102", "--Tributary:Kafka:ListenerName:NOPE:Ssl:ClientAuth", "required", "Tributary:Kafka:ListenerName:NOPE: no listener of Tributary:Kafka:Listeners is named NOPE.")]
+    [InlineData("PLAINTEXT://:19103", "--Tributary:Kafka:ListenerName:PLAINTEXT:Ssl:ClientAuth", "required", "Tributary:Kafka:ListenerName:PLAINTEXT:Ssl is set, but listener PLAINTEXT is PLAINTEXT, not SSL or SASL_SSL.")]
+    [InlineData("SSL://:19104", "--Tributary:Kafka:ListenerName:SSL:Sasl:Mechanisms", "PLAIN", "Tributary:Kafka:ListenerName:SSL:Sasl is not a setting; a listener's own settings are its Ssl ones.")]
+    [InlineData("SSL://:19105", "--Tributary:Kafka:ListenerName:SSL:Ssl:ClientAth", "required", "Tributary:Kafka:ListenerName:SSL:Ssl: ClientAth is not a setting here;")]
     public void ASiloWithSettingsItWouldNotHonour_DoesNotStart(string listeners, string setting, string value, string reason)
     {
         var e = Assert.Throws<InvalidOperationException>(() => Tributary.Silo.TributaryHost.Build(["--Tributary:Kafka:Listeners", listeners, setting, value]));
 
-        Assert.Equal(reason, e.Message);
+        Assert.StartsWith(reason, e.Message);
     }
 }
