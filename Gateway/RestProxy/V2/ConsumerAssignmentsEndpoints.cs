@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.KafkaFormats.Security;
 
@@ -24,7 +25,13 @@ internal static class ConsumerAssignmentsEndpoints
             : ConsumerInstances.Status(await ConsumerInstances.Get(grains, group, instance).AssignAsync(ConsumerInstances.Partitions(body)));
     }
 
-    private static async Task<IResult> GetAsync(string group, string instance, IGrainFactory grains) =>
-        ConsumerInstances.Answer(await ConsumerInstances.Get(grains, group, instance).GetAssignmentsAsync(), partitions =>
-            RestHttp.Json(new TopicPartitionList(partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList())));
+    /// <summary>The assignment, less the partitions of topics the caller may not describe.</summary>
+    private static async Task<IResult> GetAsync(string group, string instance, HttpContext context, IGrainFactory grains, BrokerAuthorizer authorizer)
+    {
+        var result = await ConsumerInstances.Get(grains, group, instance).GetAssignmentsAsync();
+        var describable = (await RestAcls.DescribableAsync(context, authorizer, AclResourceType.Topic, (result.Value ?? []).Select(p => p.Topic)))
+            .ToHashSet(StringComparer.Ordinal);
+        return ConsumerInstances.Answer(result, partitions =>
+            RestHttp.Json(new TopicPartitionList(partitions.Where(p => describable.Contains(p.Topic)).Select(p => new TopicPartition(p.Topic, p.Partition)).ToList())));
+    }
 }

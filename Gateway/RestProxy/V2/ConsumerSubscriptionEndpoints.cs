@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.RestProxy.V2.Json;
 using Tributary.Grains.KafkaFormats.Security;
 
@@ -25,9 +26,13 @@ internal static class ConsumerSubscriptionEndpoints
             : ConsumerInstances.Status(await ConsumerInstances.Get(grains, group, instance).SubscribeAsync(body.Topics, body.TopicPattern));
     }
 
-    private static async Task<IResult> GetAsync(string group, string instance, IGrainFactory grains) =>
-        ConsumerInstances.Answer(await ConsumerInstances.Get(grains, group, instance).GetSubscriptionAsync(),
-            topics => RestHttp.Json(new ConsumerSubscriptionRecord(topics.ToList(), null)));
+    /// <summary>The subscription, less the topics the caller may not describe (as Metadata would leave them out).</summary>
+    private static async Task<IResult> GetAsync(string group, string instance, HttpContext context, IGrainFactory grains, BrokerAuthorizer authorizer)
+    {
+        var result = await ConsumerInstances.Get(grains, group, instance).GetSubscriptionAsync();
+        var describable = await RestAcls.DescribableAsync(context, authorizer, AclResourceType.Topic, result.Value ?? []);
+        return ConsumerInstances.Answer(result, _ => RestHttp.Json(new ConsumerSubscriptionRecord(describable.ToList(), null)));
+    }
 
     private static async Task<IResult> UnsubscribeAsync(string group, string instance, IGrainFactory grains) =>
         ConsumerInstances.Status(await ConsumerInstances.Get(grains, group, instance).UnsubscribeAsync());

@@ -97,6 +97,11 @@ public sealed class RestProxyAclTests(RestProxyAclTests.RestAclBroker broker) : 
 
         var created = await CreateInstanceAsync(alice);
         Assert.Equal(204, (await alice.SendAsync(HttpMethod.Post, $"{created}/subscription", new { topics = new[] { "rest-acl-consumed" } })).Status);
+
+        // The subscription does not name a topic alice may not describe.
+        var subscription = await alice.GetAsync($"{created}/subscription");
+        Assert.Equal(200, subscription.Status);
+        Assert.Empty(subscription.Body!["topics"]!.AsArray());
         var refused = await PollUntilAnsweredAsync(alice, created, status => status == 403);
         Assert.Equal("Not authorized to access topics: [rest-acl-consumed]", refused.Body!["message"]!.GetValue<string>());
 
@@ -111,6 +116,16 @@ public sealed class RestProxyAclTests(RestProxyAclTests.RestAclBroker broker) : 
         await GrantAsync(ResourceType.Topic, "rest-acl-consumed", "alice", AclOperation.Read);
         var read = await PollUntilAnsweredAsync(alice, created, status => status == 200, needRecords: true);
         Assert.Equal("secret", read.Body!.AsArray().Single()!["value"]!.GetValue<string>());
+        Assert.Equal("rest-acl-consumed", (await alice.GetAsync($"{created}/subscription")).Body!["topics"]!.AsArray().Single()!.GetValue<string>());
+        await GrantAsync(ResourceType.Topic, "rest-acl-assigned", "alice", AclOperation.Read);
+        await broker.CreateAsync("rest-acl-assigned", 1);
+        await broker.CreateAsync("rest-acl-unassignable", 1);
+        var manual = await CreateInstanceAsync(alice);
+        Assert.Equal(204, (await alice.SendAsync(HttpMethod.Post, $"{manual}/assignments",
+            new { partitions = new[] { new { topic = "rest-acl-assigned", partition = 0 }, new { topic = "rest-acl-unassignable", partition = 0 } } })).Status);
+        var assigned = (await alice.GetAsync($"{manual}/assignments")).Body!["partitions"]!.AsArray();
+        Assert.Equal("rest-acl-assigned", Assert.Single(assigned)!["topic"]!.GetValue<string>());
+        await alice.SendAsync(HttpMethod.Delete, manual);
         await alice.SendAsync(HttpMethod.Delete, created);
     }
 
