@@ -150,7 +150,9 @@ internal sealed class HostTls
     {
         if (_sections.ContainsKey(section))
         {
-            endpoint.UseTls(Server(section, services));
+            var server = Server(section, services);
+            endpoint.UseTls(server);
+            services.GetRequiredService<HttpTlsPrincipals>().Serve(endpoint.IPEndPoint!.Port, server);
         }
     }
 

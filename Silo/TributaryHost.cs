@@ -96,6 +96,7 @@ public static class TributaryHost
             listeners,
             string.IsNullOrEmpty(tributary.Rack) ? null : tributary.Rack));
         builder.Services.AddSingleton(new BrokerSettings(tributary.PartitionDataDirectory));
+        builder.Services.AddSingleton<HttpTlsPrincipals>();
         var registryPort = tributary.SchemaRegistry.Port;
         var restPort = tributary.RestProxy.Port;
         var connectPort = connect.Port;

@@ -22,6 +22,9 @@ internal sealed class RestClient : IDisposable
         }
     }
 
+    /// <param name="http">A client already set up (its base address, a client certificate ...), which this one disposes.</param>
+    public RestClient(HttpClient http) => _http = http;
+
     public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null, string? contentType = null, string? accept = null)
     {
         using var request = new HttpRequestMessage(method, path);
