@@ -62,7 +62,8 @@ internal sealed class HostTls
             _sections[KafkaSection] = new TlsOptions();
         }
 
-        if (shared.Count > 0 && shared.All(l => l.Protocol != SecurityProtocol.Ssl) && TlsSettings.ClientAuth(_sections[KafkaSection]) is not (null or ClientAuthentication.None))
+        if (_sections.TryGetValue(KafkaSection, out var sharedOptions) && listeners.Where(l => l.IsTls).All(l => l.Protocol != SecurityProtocol.Ssl)
+            && TlsSettings.ClientAuth(sharedOptions) is not (null or ClientAuthentication.None))
         {
             throw new InvalidOperationException(
                 $"{KafkaSection}: ClientAuth applies to SSL listeners, and none is SSL: on SASL_SSL, SASL authenticates (as in Kafka, a SASL_SSL listener asks for certificates too only with its own {ListenerNameSection}:<NAME>:Ssl:ClientAuth).");
@@ -133,6 +134,13 @@ internal sealed class HostTls
             KnownSettings.Check(own, typeof(TlsOptions));
             var options = new TlsOptions();
             configuration.GetSection(KafkaSection).Bind(options);
+            if (own["ClientAuth"] is not null && TlsSettings.ClientAuth(new TlsOptions { ClientAuth = own["ClientAuth"]! }) == ClientAuthentication.None)
+            {
+                // A listener that asks for no certificate has no use for the shared truststore and mapping rules.
+                (options.TruststoreLocation, options.TruststoreCertificates, options.TruststorePassword) = (null, null, null);
+                options.PrincipalMappingRules = new TlsOptions().PrincipalMappingRules;
+            }
+
             own.Bind(options);
             var sectionName = $"{ListenerNameSection}:{listener.Name}:Ssl";
             _sections[sectionName] = options;

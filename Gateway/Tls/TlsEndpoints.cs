@@ -12,11 +12,13 @@ public static class TlsEndpoints
 {
     /// <summary>
     /// Serves <paramref name="endpoint"/> over TLS as <paramref name="server"/> says. Where TLS
-    /// <paramref name="authenticatesClients"/>, a client certificate that no principal mapping rule applies to closes
-    /// the connection, as a failed authentication does in Kafka; elsewhere (SASL_SSL) no certificate is asked for.
+    /// <paramref name="authenticatesClients"/>, client certificates are asked for as <c>ClientAuth</c> says; where they
+    /// also <paramref name="namePrincipals"/>, one that no principal mapping rule applies to closes the connection, as a
+    /// failed authentication does in Kafka. On SASL_SSL a certificate may be asked for, but SASL names the principal.
     /// </summary>
-    public static ListenOptions UseTls(this ListenOptions endpoint, TlsServer server, bool authenticatesClients = true)
+    public static ListenOptions UseTls(this ListenOptions endpoint, TlsServer server, bool authenticatesClients = true, bool? namePrincipals = null)
     {
+        var mapped = namePrincipals ?? authenticatesClients;
         endpoint.UseHttps(new TlsHandshakeCallbackOptions
         {
             OnConnection = _ => ValueTask.FromResult(server.HandshakeOptions(authenticatesClients)),
@@ -25,7 +27,7 @@ public static class TlsEndpoints
         endpoint.Use(next => connection =>
         {
             string? principal = null;
-            if (authenticatesClients && connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate)
+            if (mapped && connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate)
             {
                 principal = server.PrincipalOf(certificate);
                 if (principal is null)

@@ -43,7 +43,8 @@ public static class KafkaListenerEndpoints
         });
         if (tls is not null)
         {
-            endpoint.UseTls(tls, authenticatesClients: listener.Protocol == SecurityProtocol.Ssl || authenticatesClients);
+            endpoint.UseTls(tls, authenticatesClients: listener.Protocol == SecurityProtocol.Ssl || authenticatesClients,
+                namePrincipals: listener.Protocol == SecurityProtocol.Ssl);
         }
 
         endpoint

@@ -29,7 +29,7 @@ internal static class ConsumerAssignmentsEndpoints
     private static async Task<IResult> GetAsync(string group, string instance, HttpContext context, IGrainFactory grains, BrokerAuthorizer authorizer)
     {
         var result = await ConsumerInstances.Get(grains, group, instance).GetAssignmentsAsync();
-        var describable = (await RestAcls.DescribableAsync(context, authorizer, AclResourceType.Topic, (result.Value ?? []).Select(p => p.Topic)))
+        var describable = (await RestAcls.DescribableAsync(context, authorizer, AclResourceType.Topic, (result.Value ?? []).Select(p => p.Topic).Distinct()))
             .ToHashSet(StringComparer.Ordinal);
         return ConsumerInstances.Answer(result, partitions =>
             RestHttp.Json(new TopicPartitionList(partitions.Where(p => describable.Contains(p.Topic)).Select(p => new TopicPartition(p.Topic, p.Partition)).ToList())));

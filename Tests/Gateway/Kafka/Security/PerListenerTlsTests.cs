@@ -11,9 +11,11 @@ namespace Tributary.Tests.Gateway.Kafka.Security;
 /// <summary>
 /// Kafka's per-listener TLS settings (<c>listener.name.&lt;name&gt;.ssl.*</c> as
 /// <c>Tributary:Kafka:ListenerName:&lt;NAME&gt;:Ssl</c>): each setting a listener gives replaces the shared one for that
-/// listener alone. Here CLIENTS serves the shared keystore without client certificates; INTERNAL its own keystore and
-/// requires certificates; SASLCERT, a SASL_SSL listener, requires a certificate as well as SASL, which Kafka allows
-/// only through the listener's own <c>ssl.client.auth</c>.
+/// listener alone. The shared settings require client certificates that the mapping rule names (O=Acme). CLIENTS
+/// serves the shared keystore and asks for no certificate (its shared truststore dropped); INTERNAL serves its own
+/// keystore and requires certificates as shared; SASLCERT, a SASL_SSL listener, requires a certificate as well as SASL,
+/// which Kafka allows only through the listener's own <c>ssl.client.auth</c>, and as in Kafka maps no principal
+/// from it.
 /// </summary>
 public sealed class PerListenerTlsTests(PerListenerTlsTests.PerListenerBroker broker) : IClassFixture<PerListenerTlsTests.PerListenerBroker>
 {
@@ -45,13 +47,13 @@ public sealed class PerListenerTlsTests(PerListenerTlsTests.PerListenerBroker br
                     "--Tributary:Kafka:ListenerSecurityProtocolMap", "PLAINTEXT:PLAINTEXT,CLIENTS:SSL,INTERNAL:SSL,SASLCERT:SASL_SSL",
                     "--Tributary:Kafka:Ssl:KeystoreType", "PEM",
                     "--Tributary:Kafka:Ssl:KeystoreLocation", shared,
+                    "--Tributary:Kafka:Ssl:ClientAuth", "required",
+                    "--Tributary:Kafka:Ssl:TruststoreType", "PEM",
+                    "--Tributary:Kafka:Ssl:TruststoreLocation", Certificates.AuthorityPem,
+                    "--Tributary:Kafka:Ssl:PrincipalMappingRules", "RULE:^CN=([^,]+),O=Acme$/$1/L",
+                    "--Tributary:Kafka:ListenerName:CLIENTS:Ssl:ClientAuth", "none",
                     "--Tributary:Kafka:ListenerName:INTERNAL:Ssl:KeystoreLocation", own,
-                    "--Tributary:Kafka:ListenerName:INTERNAL:Ssl:ClientAuth", "required",
-                    "--Tributary:Kafka:ListenerName:INTERNAL:Ssl:TruststoreType", "PEM",
-                    "--Tributary:Kafka:ListenerName:INTERNAL:Ssl:TruststoreLocation", Certificates.AuthorityPem,
                     "--Tributary:Kafka:ListenerName:saslcert:Ssl:ClientAuth", "required",
-                    "--Tributary:Kafka:ListenerName:saslcert:Ssl:TruststoreType", "PEM",
-                    "--Tributary:Kafka:ListenerName:saslcert:Ssl:TruststoreLocation", Certificates.AuthorityPem,
                     "--Tributary:Kafka:Sasl:PlainUsers:alice", "alice-secret",
                 ];
             }
@@ -111,6 +113,10 @@ public sealed class PerListenerTlsTests(PerListenerTlsTests.PerListenerBroker br
         await ProducesAsync(Client(broker.InternalPort, alice, "alice-internal"), "per-listener-internal");
         var refused = ClientErrors.First(Client(broker.InternalPort, null, "none"));
         Assert.True(refused.Code is ErrorCode.Local_Ssl or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown, refused.ToString());
+
+        // The shared mapping rule holds here: a certificate it does not name is no principal.
+        var unmapped = ClientErrors.First(Client(broker.InternalPort, broker.Certificates.IssueClient("CN=carol,O=Other"), "carol-internal"));
+        Assert.True(unmapped.Code is ErrorCode.Local_Ssl or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown, unmapped.ToString());
     }
 
     [Fact]
@@ -120,6 +126,9 @@ public sealed class PerListenerTlsTests(PerListenerTlsTests.PerListenerBroker br
         var alice = broker.Certificates.IssueClient("CN=alice,O=Acme");
 
         await ProducesAsync(Client(broker.SaslCertPort, alice, "alice-sasl", sasl: true), "per-listener-sasl");
+
+        // SASL names the principal, so the mapping rules do not judge the certificate: one they do not name serves too.
+        await ProducesAsync(Client(broker.SaslCertPort, broker.Certificates.IssueClient("CN=carol,O=Other"), "carol-sasl", sasl: true), "per-listener-sasl");
         var refused = ClientErrors.First(Client(broker.SaslCertPort, null, "none", sasl: true));
         Assert.True(refused.Code is ErrorCode.Local_Ssl or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown, refused.ToString());
     }
