@@ -96,9 +96,10 @@ public sealed partial class HttpAuthenticator
     /// <summary>A bearer token's principal: no roles, let in where every authenticated user is.</summary>
     private async Task AuthenticateBearerAsync(HttpContext context, RequestDelegate next, string contentType, string token)
     {
-        if (!Jwt().IsMatch(token) || await _bearerTokens!.AuthenticateAsync(token) is not { } user)
+        var (user, why) = Jwt().IsMatch(token) ? await _bearerTokens!.AuthenticateAsync(token) : (null, "the token is not in OAUTHBEARER's token grammar");
+        if (user is null)
         {
-            await RefuseAsync(context, contentType, "(bearer)", invalidToken: true);
+            await RefuseAsync(context, contentType, "(bearer)", invalidToken: true, why);
             return;
         }
 
@@ -119,11 +120,11 @@ public sealed partial class HttpAuthenticator
         return true;
     }
 
-    private Task RefuseAsync(HttpContext context, string contentType, string? user, bool invalidToken = false)
+    private Task RefuseAsync(HttpContext context, string contentType, string? user, bool invalidToken = false, string? why = null)
     {
         if (user is not null && _refusals.ShouldLog(out var suppressed))
         {
-            LogRefused(_logger, _api, context.Connection.RemoteIpAddress?.ToString(), suppressed);
+            LogRefused(_logger, _api, context.Connection.RemoteIpAddress?.ToString(), why ?? "authentication failed", suppressed);
         }
 
         context.Response.Headers.WWWAuthenticate = invalidToken ? _invalidTokenChallenges : _challenges;
@@ -161,8 +162,8 @@ public sealed partial class HttpAuthenticator
     [System.Text.RegularExpressions.GeneratedRegex(@"\A[-_.a-zA-Z0-9]+\z")]
     private static partial System.Text.RegularExpressions.Regex Jwt();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: a request from {Client} was refused: authentication failed ({Suppressed} more not logged)")]
-    private static partial void LogRefused(ILogger logger, string api, string? client, long suppressed);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: a request from {Client} was refused: {Reason} ({Suppressed} more not logged)")]
+    private static partial void LogRefused(ILogger logger, string api, string? client, string reason, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Api}: the users file {File} cannot be read; the last users read stay in force: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string api, string file, string reason);

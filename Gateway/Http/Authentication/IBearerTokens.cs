@@ -6,6 +6,9 @@ namespace Tributary.Gateway.Http.Authentication;
 /// </summary>
 public interface IBearerTokens
 {
-    /// <summary>The principal's name the token carries, or null when the token is not good.</summary>
-    ValueTask<string?> AuthenticateAsync(string token);
+    /// <summary>
+    /// The principal's name the token carries; or null, and why the token is not good (for the server's log alone:
+    /// the caller is never told which check failed).
+    /// </summary>
+    ValueTask<(string? Principal, string Why)> AuthenticateAsync(string token);
 }

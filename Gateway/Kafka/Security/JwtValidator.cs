@@ -18,7 +18,11 @@ public sealed class JwtValidator(OAuthBearerOptions options, JwksKeys keys, Time
 
     private static readonly JsonWebTokenHandler Tokens = new();
 
-    async ValueTask<string?> IBearerTokens.AuthenticateAsync(string token) => (await ValidateAsync(token)).Principal;
+    async ValueTask<(string? Principal, string Why)> IBearerTokens.AuthenticateAsync(string token)
+    {
+        var (principal, _, why) = await ValidateAsync(token);
+        return (principal, why);
+    }
 
     /// <summary>The principal's name and when the token expires; or a null name and why the token is refused.</summary>
     public async ValueTask<(string? Principal, DateTimeOffset Expires, string Why)> ValidateAsync(string token)
