@@ -16,13 +16,15 @@ public static class FlatOutProducer
 {
     public const int RecordBytes = 1024;
 
-    public static FlatOutFigures Run(string bootstrap, string topic, string clientId, TimeSpan duration, TimeSpan steadyFrom)
+    public static FlatOutFigures Run(string bootstrap, string topic, string clientId, TimeSpan duration, TimeSpan steadyFrom) =>
+        Run(new ClientConfig { BootstrapServers = bootstrap, ClientId = clientId }, topic, duration, steadyFrom);
+
+    /// <param name="client">Where and as whom to connect (bootstrap servers, client id, SASL ...).</param>
+    public static FlatOutFigures Run(ClientConfig client, string topic, TimeSpan duration, TimeSpan steadyFrom)
     {
         var throttled = false;
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig(client)
         {
-            BootstrapServers = bootstrap,
-            ClientId = clientId,
             LingerMs = 5,
             BatchSize = 16_384,
             QueueBufferingMaxKbytes = 256,

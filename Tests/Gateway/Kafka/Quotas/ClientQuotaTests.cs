@@ -19,7 +19,15 @@ public sealed class QuotaBroker : BrokerFixture
     /// <summary>When a new client's rate has settled: its burst spent, and its rate measured over all the windows.</summary>
     public static readonly TimeSpan Settled = TimeSpan.FromSeconds(WindowNum + 1);
 
-    protected override IReadOnlyList<string> Settings => ["--Tributary:Kafka:QuotaWindowNum", WindowNum.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+    /// <summary>A SASL_PLAINTEXT listener, where clients are users that quotas can name.</summary>
+    public int SaslPort { get; } = TestPorts.Next();
+
+    protected override IReadOnlyList<string> Settings =>
+    [
+        "--Tributary:Kafka:QuotaWindowNum", WindowNum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--Tributary:Kafka:Listeners", $"PLAINTEXT://:{KafkaPort},SASL_PLAINTEXT://:{SaslPort}",
+        "--Tributary:Kafka:Sasl:PlainUsers:quota-user", "quota-secret",
+    ];
 }
 
 /// <summary>
@@ -121,6 +129,29 @@ public sealed class ClientQuotaTests(QuotaBroker broker, ITestOutputHelper outpu
         Assert.True(limitedRate >= 0.5 * Rate && limitedRate <= 1.1 * Rate, $"the producer ran at {limitedRate:F0} B/s after its burst, its quota is {Rate:F0}");
         Assert.True(throttled, "the producer was never told of a throttle time");
         Assert.True(freeRate > 2 * Rate, $"a producer without a quota ran at {freeRate:F0} B/s");
+    }
+
+    [Fact]
+    public async Task AUsersQuota_HoldsItsSaslProducer_WhateverItsClientId()
+    {
+        const double Rate = 200_000;
+        Assert.Equal((short)KafkaError.None, Assert.Single(Alter(false, Entry("quota-user", null, ("producer_byte_rate", Rate, false))).Entries).ErrorCode);
+        await broker.CreateAsync("quota-user-produced", 1);
+
+        var asUser = new ClientConfig
+        {
+            BootstrapServers = $"localhost:{broker.SaslPort}",
+            ClientId = "any-client-" + Guid.NewGuid().ToString("N")[..6],
+            SecurityProtocol = SecurityProtocol.SaslPlaintext,
+            SaslMechanism = SaslMechanism.Plain,
+            SaslUsername = "quota-user",
+            SaslPassword = "quota-secret",
+        };
+        var (rate, throttled) = await Task.Run(() => FlatOutProducer.Run(asUser, "quota-user-produced", TimeSpan.FromSeconds(12), QuotaBroker.Settled));
+        output.WriteLine($"user quota producer_byte_rate {Rate:F0}: held to {rate:F0} B/s ({rate / Rate:F3} x)");
+
+        Assert.True(rate >= 0.5 * Rate && rate <= 1.1 * Rate, $"the user's producer ran at {rate:F0} B/s after its burst, its quota is {Rate:F0}");
+        Assert.True(throttled, "the user's producer was never told of a throttle time");
     }
 
     [Fact]
