@@ -48,7 +48,7 @@ public sealed partial class HttpAuthenticator
         _time = time ?? TimeProvider.System;
         _refusals = new RefusalLog(_time);
         _users = options.UsersFile is { } file
-            ? new ReloadingStore<RealmUsers>(() => RealmUsers.Parse(File.ReadAllText(file)), file, _time, e => LogUnreadable(logger, api, file, e.Message))
+            ? new ReloadingStore<RealmUsers>(() => RealmUsers.Read(file), file, _time, e => LogUnreadable(logger, api, file, e.Message))
             : new ReloadingStore<RealmUsers>(() => RealmUsers.From(options.Users), null, _time, _ => { });
     }
 

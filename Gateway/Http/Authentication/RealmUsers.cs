@@ -5,7 +5,8 @@ namespace Tributary.Gateway.Http.Authentication;
 
 /// <summary>
 /// The users of a Jetty realm file (<c>HashLoginService</c>, <c>PropertyFileLoginModule</c>): one
-/// <c>user: password[,role ...]</c> per line (<c>=</c> may stand for the colon), <c>#</c> comments. A password is
+/// <c>user: password[,role ...]</c> entry per line, in Java's properties syntax (<c>=</c> or a blank may stand for the
+/// colon, <c>#</c> and <c>!</c> comments, escapes and continued lines). A password is
 /// plain text, <c>MD5:</c> and its hex digest, or Jetty's <c>OBF:</c> obfuscation; <c>CRYPT:</c> (Unix crypt) is
 /// refused, so that a user is never silently locked out.
 /// </summary>
@@ -15,31 +16,23 @@ public sealed class RealmUsers
 
     private RealmUsers(Dictionary<string, (Credential, string[])> users) => _users = users;
 
-    /// <summary>The users of a realm file's text; InvalidOperationException naming the line of an entry that cannot be read.</summary>
+    /// <summary>
+    /// The users of a realm file's text, read as Java properties (<see cref="JavaProperties"/>: a later entry for a user
+    /// replaces an earlier one); InvalidOperationException naming the line of an entry that cannot be read.
+    /// </summary>
     public static RealmUsers Parse(string text)
     {
         var users = new Dictionary<string, (Credential, string[])>(StringComparer.Ordinal);
-        var number = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var (line, user, value) in JavaProperties.Parse(text))
         {
-            number++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] is '#' or '!')
-            {
-                continue;
-            }
-
-            var separator = line.IndexOfAny([':', '=']);
-            if (separator <= 0)
-            {
-                throw new InvalidOperationException($"line {number}: not a `user: password[,role ...]` entry");
-            }
-
-            users[line[..separator].Trim()] = Entry(line[(separator + 1)..], $"line {number}");
+            users[user] = Entry(value, $"line {line}");
         }
 
         return new RealmUsers(users);
     }
+
+    /// <summary>The users of a realm file, whose bytes Java reads as ISO-8859-1.</summary>
+    public static RealmUsers Read(string file) => Parse(File.ReadAllText(file, JavaProperties.FileEncoding));
 
     /// <summary>The users of the configuration: name → <c>password[,role ...]</c>.</summary>
     public static RealmUsers From(IReadOnlyDictionary<string, string> entries) =>

@@ -26,11 +26,41 @@ public sealed class RealmUsersTests
         Assert.Null(users.Authenticate("nobody", "secret"));
     }
 
+    [Fact]
+    public void ARealmFile_IsReadAsJavaReadsProperties()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "realm-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Latin-1 bytes, as Properties.load(InputStream) reads them: é is one byte, 0xE9.
+            File.WriteAllBytes(file, System.Text.Encoding.Latin1.GetBytes(
+                "  # indented comment\r\n" +
+                "blank secret,admin\r\n" +
+                "long\\ name = first\\\n" +
+                "      half,dev\n" +
+                "escaped: a\\:b\\u0041\\\\,ops\r" +
+                "caf\u00e9: d\u00e9j\u00e0\n" +
+                "blank: replaced\n"));
+            var users = RealmUsers.Read(file);
+
+            Assert.Null(users.Authenticate("blank", "secret"));
+            Assert.Empty(users.Authenticate("blank", "replaced")!);
+            Assert.Equal(["dev"], users.Authenticate("long name", "firsthalf")!);
+            Assert.Equal(["ops"], users.Authenticate("escaped", "a:bA\\")!);
+            Assert.Empty(users.Authenticate("caf\u00e9", "d\u00e9j\u00e0")!);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("user: CRYPT:adpexzg3FUZAk")]
     [InlineData("user: MD5:not-hex")]
     [InlineData("user: OBF:1v2j1uu")]
-    [InlineData("no separator")]
+    [InlineData("lonely")]
+    [InlineData("user: pass\\u00zz")]
     [InlineData("user: ,admin")]
     public void AnEntryThatCannotBeRead_IsRefused_NamingItsLine(string entry)
     {
