@@ -34,6 +34,7 @@ public static class ConnectEndpoints
         app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<ConnectOptions>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             api.AddEndpointFilter(ConnectHttp.LogErrorsAsync);
+            api.AddEndpointFilter(ConnectAcls.RequireAdminAsync);
             RootEndpoints.Map(api);
             ConnectorsEndpoints.Map(api);
             ConnectorConfigEndpoints.Map(api);

@@ -4,9 +4,17 @@ using System.Text.Json.Nodes;
 namespace Tributary.Tests.Gateway.Connect;
 
 /// <summary>Connect's REST API over HttpClient, as curl and kcctl call it: status code and JSON body of each answer.</summary>
-internal sealed class ConnectClient(string url) : IDisposable
+internal sealed class ConnectClient(string url, string? user = null, string? password = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(url) };
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = new Uri(url),
+        DefaultRequestHeaders =
+        {
+            Authorization = user is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"))),
+        },
+    };
 
     public Task<(int Status, JsonNode? Body)> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 
