@@ -9,8 +9,8 @@ namespace Tributary.Gateway.Connect;
 /// Connect's API is an administrator's: with Kafka's authorizer on, its caller (the principal HTTP authentication or a
 /// client certificate names, else <c>User:ANONYMOUS</c>) needs Kafka's admin rights on the cluster, DESCRIBE to read
 /// (ALTER implies it) and ALTER to change anything, as super users have. Connectors act on the whole cluster's topics
-/// with the worker's own rights, so nothing less would do. A refusal is 403 with Connect's error body and a
-/// rate-limited log line in Kafka's words.
+/// with the worker's own rights, so nothing less would do. The version and health routes stay open to probes. A
+/// refusal is 403 with Connect's error body and a rate-limited log line in Kafka's words.
 /// </summary>
 internal static class ConnectAcls
 {
@@ -18,7 +18,7 @@ internal static class ConnectAcls
     {
         var context = invocation.HttpContext;
         var authorizer = context.RequestServices.GetRequiredService<BrokerAuthorizer>();
-        if (!authorizer.Enabled)
+        if (!authorizer.Enabled || IsOpen(context.Request))
         {
             return await next(invocation);
         }
@@ -32,4 +32,8 @@ internal static class ConnectAcls
             : ConnectHttp.Error(StatusCodes.Status403Forbidden,
                 $"{principal} may not use Connect's API: it needs {(operation == AclOperation.Alter ? "ALTER" : "DESCRIBE")} on the Kafka cluster");
     }
+
+    /// <summary>The worker's version (<c>GET /</c>) and health (<c>GET /health</c>, KIP-1017), which probes ask without being admins.</summary>
+    private static bool IsOpen(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Path.Value is "/" or "" or "/health";
 }

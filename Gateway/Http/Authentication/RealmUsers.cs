@@ -23,16 +23,21 @@ public sealed class RealmUsers
     public static RealmUsers Parse(string text)
     {
         var users = new Dictionary<string, (Credential, string[])>(StringComparer.Ordinal);
-        foreach (var (line, user, value) in JavaProperties.Parse(text))
+        foreach (var (line, key, value) in JavaProperties.Parse(text))
         {
-            users[user] = Entry(value, $"line {line}");
+            // As Jetty's PropertyUserStore: names trimmed as Java trims, and an empty one is no user.
+            var user = JavaTrim(key);
+            if (user.Length > 0)
+            {
+                users[user] = Entry(value, $"line {line}");
+            }
         }
 
         return new RealmUsers(users);
     }
 
     /// <summary>The users of a realm file, whose bytes Java reads as ISO-8859-1.</summary>
-    public static RealmUsers Read(string file) => Parse(File.ReadAllText(file, JavaProperties.FileEncoding));
+    public static RealmUsers Read(string file) => Parse(JavaProperties.FileEncoding.GetString(File.ReadAllBytes(file)));
 
     /// <summary>The users of the configuration: name → <c>password[,role ...]</c>.</summary>
     public static RealmUsers From(IReadOnlyDictionary<string, string> entries) =>
@@ -50,11 +55,17 @@ public sealed class RealmUsers
         return entry.Credential.Matches(password) ? entry.Roles : null;
     }
 
+    /// <summary>Java's <c>String.trim</c>: every character up to U+0020 off both ends, and nothing else.</summary>
+    private static string JavaTrim(string text) => text.Trim(JavaBlanks);
+
+    private static readonly char[] JavaBlanks = [.. Enumerable.Range(0, 0x21).Select(c => (char)c)];
+
     private static readonly Credential Unknown = Credential.Plain(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
 
     private static (Credential, string[]) Entry(string value, string where)
     {
-        var parts = value.Split(',', StringSplitOptions.TrimEntries);
+        // Jetty's split: the credential before the first comma, roles after it, each trimmed as Java trims.
+        var parts = value.Split(',').Select(JavaTrim).ToArray();
         var password = parts[0];
         var roles = parts.Skip(1).Where(r => r.Length > 0).ToArray();
         if (password.Length == 0)

@@ -48,6 +48,10 @@ public sealed class ConnectAclTests(ConnectAclTests.ConnectAclBroker broker) : I
         var refused = await alice.GetAsync("/connectors");
         Assert.Equal(403, refused.Status);
         Assert.Equal(403, refused.Body!["error_code"]!.GetValue<int>());
+
+        // The worker's version and health stay open to probes.
+        Assert.Equal(200, (await alice.GetAsync("/")).Status);
+        Assert.NotEqual(403, (await alice.GetAsync("/health")).Status);
         Assert.Equal(200, (await admin.GetAsync("/connectors")).Status);
 
         await GrantAliceAsync(AclOperation.Describe);

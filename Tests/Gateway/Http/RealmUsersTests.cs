@@ -40,7 +40,9 @@ public sealed class RealmUsersTests
                 "      half,dev\n" +
                 "escaped: a\\:b\\u0041\\\\,ops\r" +
                 "caf\u00e9: d\u00e9j\u00e0\n" +
-                "blank: replaced\n"));
+                "blank: replaced\n" +
+                "\\ : no name\n" +
+                "nbsp: pass\u00a0, user\n"));
             var users = RealmUsers.Read(file);
 
             Assert.Null(users.Authenticate("blank", "secret"));
@@ -48,6 +50,12 @@ public sealed class RealmUsersTests
             Assert.Equal(["dev"], users.Authenticate("long name", "firsthalf")!);
             Assert.Equal(["ops"], users.Authenticate("escaped", "a:bA\\")!);
             Assert.Empty(users.Authenticate("caf\u00e9", "d\u00e9j\u00e0")!);
+
+            // Trimmed as Java trims: an escaped blank name is no user, and a no-break space is part of the password.
+            Assert.Null(users.Authenticate("", "no name"));
+            Assert.Null(users.Authenticate(" ", "no name"));
+            Assert.Null(users.Authenticate("nbsp", "pass"));
+            Assert.Equal(["user"], users.Authenticate("nbsp", "pass\u00a0")!);
         }
         finally
         {

@@ -115,9 +115,9 @@ public sealed class AuthorizationMatrix(int saslPort, int kafkaPort) : IDisposab
     public Dictionary<string, int> Topics() =>
         Admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count);
 
-    public async Task ProduceAsync(string topic, int count)
+    public async Task ProduceAsync(string topic, int count, bool idempotent = false)
     {
-        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig(_asAdmin)).Build();
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig(_asAdmin) { EnableIdempotence = idempotent }).Build();
         for (var i = 0; i < count; i++)
         {
             await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<Null, string> { Value = $"v{i}" });
