@@ -37,6 +37,9 @@ public sealed class AuthorizingClusterFixture : RedisClusterFixture
         }
     }
 
+    /// <summary>A keystore whose certificate no authority of the cluster's truststore issued: a silo the others must refuse.</summary>
+    public string UntrustedKeystore() => _certificates.WritePem("untrusted-silo.pem", TestCertificates.SelfSigned("CN=tributary-silo"));
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
