@@ -88,6 +88,9 @@ public sealed class RegistryAclTests(RegistryAclTests.AclRegistry broker) : ICla
         // Carol has no ACL: nothing by subject, nothing by id, and the list shows her nothing.
         await AssertRefusedAsync(() => carol.GetLatestSchemaAsync("acl-orders-value"));
         await AssertRefusedAsync(() => carol.GetSchemaAsync(id));
+        await AssertRefusedAsync(() => carol.GetSchemaAsync(987654));
+        var missing = await Assert.ThrowsAsync<SchemaRegistryException>(() => admin.GetSchemaAsync(987654));
+        Assert.Equal(40403, missing.ErrorCode);
         Assert.DoesNotContain("acl-orders-value", await carol.GetAllSubjectsAsync());
 
         // Lists keep what each may see; the super user sees everything.

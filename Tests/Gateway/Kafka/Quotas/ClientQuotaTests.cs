@@ -152,7 +152,7 @@ public sealed class ClientQuotaTests(QuotaBroker broker, ITestOutputHelper outpu
             var (rate, throttled) = await Task.Run(() => FlatOutProducer.Run(asUser, "quota-user-produced", TimeSpan.FromSeconds(12), QuotaBroker.Settled));
 
             // The same client id as the anonymous principal of the PLAINTEXT listener: no quota names it.
-            var (anonymous, _) = await Task.Run(() => FlatOutProducer.Run(broker.BootstrapServers, "quota-user-produced", asUser.ClientId, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1)));
+            var (anonymous, _) = await Task.Run(() => FlatOutProducer.Run(broker.BootstrapServers, "quota-user-produced", asUser.ClientId, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.5)));
             output.WriteLine($"user quota producer_byte_rate {Rate:F0}: held to {rate:F0} B/s ({rate / Rate:F3} x); the same client id anonymously {anonymous:F0} B/s");
 
             Assert.True(rate >= 0.5 * Rate && rate <= 1.1 * Rate, $"the user's producer ran at {rate:F0} B/s after its burst, its quota is {Rate:F0}");

@@ -14,7 +14,8 @@ namespace Tributary.Tests.Gateway.Kafka.Security;
 /// </summary>
 public sealed class ReauthenticationTests(ReauthenticationTests.ReauthBroker broker) : IClassFixture<ReauthenticationTests.ReauthBroker>
 {
-    private const int LifetimeMs = 5000;
+    /// <summary>Long enough that a loaded machine's late timers still re-authenticate well inside it.</summary>
+    private const int LifetimeMs = 8000;
 
     public sealed class ReauthBroker : BrokerFixture
     {
