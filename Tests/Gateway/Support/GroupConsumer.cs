@@ -49,6 +49,7 @@ public sealed class GroupConsumer : IDisposable
             {
                 foreach (var p in partitions)
                 {
+                    Lost.Add(p.TopicPartition);
                     Assigned.Remove(p.TopicPartition);
                 }
             })
@@ -61,6 +62,9 @@ public sealed class GroupConsumer : IDisposable
     public ConcurrentBag<string> Processed { get; } = [];
 
     public ConcurrentBag<TopicPartition> Revoked { get; } = [];
+
+    /// <summary>Partitions the client gave up without a revocation: its session ended or the group no longer knew it.</summary>
+    public ConcurrentBag<TopicPartition> Lost { get; } = [];
 
     /// <summary>What the consumer holds now (kept by the rebalance callbacks, which run on the polling thread).</summary>
     public SynchronizedSet Assigned { get; } = new();
