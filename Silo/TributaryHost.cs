@@ -22,6 +22,7 @@ using Tributary.Gateway.Tls;
 using Tributary.Grains.Actors.Hosting;
 using Tributary.Silo.Cluster;
 using Tributary.Silo.Health;
+using Tributary.Silo.Observability;
 using Tributary.Silo.Kubernetes;
 
 namespace Tributary.Silo;
@@ -57,6 +58,7 @@ public static class TributaryHost
         var healthPort = builder.Configuration.GetValue("Tributary:Health:Port", 8090);
 
         builder.Services.AddKafkaGateway();
+        var metrics = builder.AddTributaryTelemetry(tributary.BrokerId);
         builder.Services.AddSchemaRegistryApi();
         builder.Services.AddRestProxyApi();
         builder.Services.AddConnectApi();
@@ -150,7 +152,7 @@ public static class TributaryHost
         var app = builder.Build();
         if (healthPort > 0)
         {
-            app.UseHealthEndpoints(healthPort);
+            app.UseHealthEndpoints(healthPort, metrics);
         }
 
         if (registryPort > 0)

@@ -31,7 +31,7 @@ public static class ConnectEndpoints
     }
 
     public static IApplicationBuilder UseConnectApi(this IApplicationBuilder app, int port) =>
-        app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<ConnectOptions>>().Value.MaxRequestBodyBytes, (api, _) =>
+        app.MapPortApi(port, "connect", Errors, app.ApplicationServices.GetRequiredService<IOptions<ConnectOptions>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             api.AddEndpointFilter(ConnectHttp.LogErrorsAsync);
             api.AddEndpointFilter(ConnectAcls.RequireAdminAsync);

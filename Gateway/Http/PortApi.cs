@@ -41,10 +41,12 @@ public static partial class PortApi
     /// <summary>
     /// The API on <paramref name="port"/>: its limits, its error envelope, its <paramref name="authentication"/> if it
     /// has one, then <paramref name="beforeRouting"/> (a rewrite of paths, say), then the routes <paramref name="map"/> adds.
+    /// Its requests are measured as <paramref name="service"/> (the <c>service</c> tag of ASP.NET Core's request metrics).
     /// </summary>
     public static IApplicationBuilder MapPortApi(
         this IApplicationBuilder app,
         int port,
+        string service,
         PortApiErrors errors,
         long maxRequestBodyBytes,
         Action<RouteGroupBuilder, ILogger> map,
@@ -53,6 +55,12 @@ public static partial class PortApi
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             var logger = branch.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(errors.LoggerCategory);
+            var serviceTag = new KeyValuePair<string, object?>("service", service);
+            branch.Use((context, next) =>
+            {
+                context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(serviceTag);
+                return next(context);
+            });
             branch.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => AnswerFailureAsync(context, errors, logger) });
             branch.Use((context, next) =>
             {

@@ -36,6 +36,8 @@ public sealed partial class KafkaConnectionHandler(
     QueuedRequestBytes queuedRequestBytes,
     Acls.BrokerAuthorizer authorizer,
     Quotas.ClientQuotas quotas,
+    Metrics.RequestMetrics requestMetrics,
+    Metrics.SocketServerMetrics socketMetrics,
     ILogger<KafkaConnectionHandler> logger,
     TimeProvider? time = null) : ConnectionHandler
 {
@@ -122,12 +124,13 @@ public sealed partial class KafkaConnectionHandler(
         // timeout: an idle client would otherwise hold the whole shutdown that long.
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
-        var frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReadAheadFrames)
+        var frames = Channel.CreateBounded<ReceivedFrame>(new BoundedChannelOptions(ReadAheadFrames)
         {
             SingleReader = true,
             SingleWriter = true,
         });
         var held = new ConnectionRequestBytes(queuedRequestBytes);
+        socketMetrics.Opened(listener.Name);
         var reading = ReadFramesAsync(connection.Transport.Input, frames.Writer, held, session, stop.Token);
         try
         {
@@ -165,11 +168,12 @@ public sealed partial class KafkaConnectionHandler(
             await reading;
             while (frames.Reader.TryRead(out var unhandled))
             {
-                PooledBuffer.Release(unhandled);
+                PooledBuffer.Release(unhandled.Bytes);
             }
 
             held.ReleaseAll();
             connection.Abort();
+            socketMetrics.Closed(listener.Name);
         }
     }
 
@@ -181,7 +185,7 @@ public sealed partial class KafkaConnectionHandler(
     /// channel with its exception, after the frames before it.
     /// </summary>
     private async Task ReadFramesAsync(
-        PipeReader input, ChannelWriter<ReadOnlyMemory<byte>> frames, ConnectionRequestBytes held, KafkaSession session, CancellationToken cancellation)
+        PipeReader input, ChannelWriter<ReceivedFrame> frames, ConnectionRequestBytes held, KafkaSession session, CancellationToken cancellation)
     {
         var sasl = session.Sasl;
         using var assembler = new FrameAssembler(options.Value.MaxRequestBytes);
@@ -233,7 +237,7 @@ public sealed partial class KafkaConnectionHandler(
                         }
 
                         reserved = false;
-                        await frames.WriteAsync(frame, cancellation);
+                        await frames.WriteAsync(new ReceivedFrame(frame, Stopwatch.GetTimestamp()), cancellation);
                         if (unauthenticated)
                         {
                             await session.AwaitHandledAsync(cancellation);
@@ -264,8 +268,9 @@ public sealed partial class KafkaConnectionHandler(
     /// a frame that closes the connection keeps them until <see cref="ConnectionRequestBytes.ReleaseAll"/>.
     /// </summary>
     private async Task<bool> ProcessAsync(
-        ReadOnlyMemory<byte> frame, ConnectionRequestBytes held, PipeWriter output, KafkaSession session, CancellationToken cancellation)
+        ReceivedFrame received, ConnectionRequestBytes held, PipeWriter output, KafkaSession session, CancellationToken cancellation)
     {
+        var frame = received.Bytes;
         var connection = session.Name;
         if (session.Sasl is { AwaitsRawToken: true } raw)
         {
@@ -375,10 +380,12 @@ public sealed partial class KafkaConnectionHandler(
             PooledBuffer.Release(frame);
         }
 
-        var throttle = ThrottleTimeMs(request, response, frame.Length, Stopwatch.GetElapsedTime(started));
+        var handled = Stopwatch.GetTimestamp();
+        var throttle = ThrottleTimeMs(request, response, frame.Length, Stopwatch.GetElapsedTime(started, handled));
         if (response is null)
         {
             held.Release(frame.Length);
+            RecordRequest(request, received, started, handled, handled, throttle, 0);
             if (request.ClosesConnection)
             {
                 return false;
@@ -388,10 +395,17 @@ public sealed partial class KafkaConnectionHandler(
             return true;
         }
 
-        ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
+        var responseBytes = ResponseFramer.Write(output, correlationId, RequestHeaders.ResponseHeaderVersion(key, version), response, version);
         handler.ResponseWritten(response);
         held.Release(frame.Length);
         await output.FlushAsync(cancellation);
+        RecordRequest(request, received, started, handled, Stopwatch.GetTimestamp(), throttle, responseBytes);
+        if (response is IErrorCodeResponse counted && requestMetrics.CountsErrors)
+        {
+            session.ErrorCodes.Clear();
+            counted.CountErrors(session.ErrorCodes, version);
+            requestMetrics.RecordErrors(key, session.ErrorCodes);
+        }
 
         // As Kafka since KIP-219, whatever the version: the answer goes at once, then the channel is muted, nothing more
         // read or handled from this client until the throttle time is over.
@@ -432,6 +446,23 @@ public sealed partial class KafkaConnectionHandler(
         }
 
         return throttle;
+    }
+
+    /// <summary>
+    /// A handled request's figures: queued from its last byte read until handling began, local for the handling less
+    /// what it waited for records, replicas or its group (remote), sent while its response was written and flushed.
+    /// </summary>
+    private void RecordRequest(KafkaRequest request, ReceivedFrame received, long started, long handled, long sent, int throttleMs, int responseBytes)
+    {
+        var handling = Stopwatch.GetElapsedTime(started, handled);
+        var remote = request.Waited < handling ? request.Waited : handling;
+        var times = new Metrics.RequestTimes(
+            QueueMs: Stopwatch.GetElapsedTime(received.ReceivedAt, started).TotalMilliseconds,
+            LocalMs: (handling - remote).TotalMilliseconds,
+            RemoteMs: remote.TotalMilliseconds,
+            SendMs: Stopwatch.GetElapsedTime(handled, sent).TotalMilliseconds,
+            ThrottleMs: throttleMs);
+        requestMetrics.Record(request.ApiKey, request.ApiVersion, times, received.Bytes.Length, responseBytes);
     }
 
     /// <summary>Mutes the connection for <paramref name="throttleTimeMs"/>: its reader waits too, so that it holds no more of the silo's request budget.</summary>

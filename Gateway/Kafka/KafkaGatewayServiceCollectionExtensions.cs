@@ -30,6 +30,9 @@ public static class KafkaGatewayServiceCollectionExtensions
         services.AddSingleton<BrokerRegistration>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BrokerRegistration>());
         services.AddSingleton<QueuedRequestBytes>();
+        services.AddSingleton<Metrics.BrokerTopicMetrics>();
+        services.AddSingleton<Metrics.RequestMetrics>();
+        services.AddSingleton<Metrics.SocketServerMetrics>();
         services.AddOptions<KafkaSaslOptions>();
         services.AddSingleton<SaslMechanisms>();
         services.AddSingleton<Http.Authentication.ISaslUsers, SaslUsers>();

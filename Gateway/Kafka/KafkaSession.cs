@@ -37,6 +37,9 @@ public sealed class KafkaSession(string name, string clientHost, string listener
 
     public string Listener { get; } = listener;
 
+    /// <summary>The error codes of the response just written, counted for the metrics (one response at a time per connection).</summary>
+    public Tributary.Gateway.Protocol.ErrorCodeCounts ErrorCodes { get; } = new();
+
     public SaslGate? Sasl { get; } = sasl;
 
     /// <summary>

@@ -58,7 +58,9 @@ internal sealed class Emitter
         Line();
         // A response with a top-level throttle time can be given one after its handler built it (client quotas).
         var throttled = _message.Type == "response" && _message.Fields.Any(f => f.Name == "ThrottleTimeMs" && f.Type == "int32");
-        Line($"public sealed partial class {_message.Name} : {(_sized ? "IKafkaApiMessage" : "IKafkaMessage")}{(throttled ? ", IThrottledResponse" : string.Empty)}");
+        // A response's error codes are counted for the broker's metrics, as Kafka's AbstractResponse.errorCounts().
+        var counted = _message.Type == "response" && HasErrorCodes(_message.Fields);
+        Line($"public sealed partial class {_message.Name} : {(_sized ? "IKafkaApiMessage" : "IKafkaMessage")}{(throttled ? ", IThrottledResponse" : string.Empty)}{(counted ? ", IErrorCodeResponse" : string.Empty)}");
         Open();
         if (_message.ApiKey is { } key)
         {
@@ -188,7 +190,51 @@ internal sealed class Emitter
             Line();
             EmitSizeMethod(className, fields, tagged);
         }
+
+        if (_message.Type == "response" && HasErrorCodes(fields))
+        {
+            Line();
+            EmitCountErrors(className, fields);
+        }
     }
+
+    private static bool IsErrorCode(FieldSpec field) => field.Name == "ErrorCode" && field.Type == "int16";
+
+    /// <summary>Whether the fields hold an error code, themselves or in their structs.</summary>
+    private bool HasErrorCodes(IReadOnlyList<FieldSpec> fields) =>
+        fields.Any(f => IsErrorCode(f) || (f.IsStruct && _structs.TryGetValue(f.ElementType, out var inner) && HasErrorCodes(inner)));
+
+    /// <summary>CountErrors(counts, version): every error code the message carries at the version, its structs' too.</summary>
+    private void EmitCountErrors(string className, IReadOnlyList<FieldSpec> fields)
+    {
+        Line("public void CountErrors(ErrorCodeCounts counts, short version)");
+        Open();
+        foreach (var field in fields)
+        {
+            var condition = field.Versions.Condition(Valid);
+            if (condition == "false")
+            {
+                continue;
+            }
+
+            var name = PropertyName(field, className);
+            if (IsErrorCode(field))
+            {
+                Line(condition == "true" ? $"counts.Add({name});" : $"if ({condition}) counts.Add({name});");
+            }
+            else if (field.IsStruct && _structs.TryGetValue(field.ElementType, out var inner) && HasErrorCodes(inner))
+            {
+                var walk = field.IsArray
+                    ? $"if ({name} is {{ }} {Camel(name)}) foreach (var item in {Camel(name)}) item.CountErrors(counts, version);"
+                    : $"{name}?.CountErrors(counts, version);";
+                Line(condition == "true" ? walk : $"if ({condition}) {{ {walk} }}");
+            }
+        }
+
+        Close();
+    }
+
+    private static string Camel(string name) => "the" + name;
 
     /// <summary>Size(version): what Write writes, field by field, without writing it.</summary>
     private void EmitSizeMethod(string className, IReadOnlyList<FieldSpec> fields, IReadOnlyList<FieldSpec> tagged)

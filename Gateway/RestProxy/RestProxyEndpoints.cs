@@ -34,7 +34,7 @@ public static class RestProxyEndpoints
     }
 
     public static IApplicationBuilder UseRestProxyApi(this IApplicationBuilder app, int port) =>
-        app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<RestProxyLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
+        app.MapPortApi(port, "rest-proxy", Errors, app.ApplicationServices.GetRequiredService<IOptions<RestProxyLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             api.MapGet("/", Root);
 

@@ -28,7 +28,7 @@ public static class SchemaRegistryEndpoints
     }
 
     public static IApplicationBuilder UseSchemaRegistryApi(this IApplicationBuilder app, int port) =>
-        app.MapPortApi(port, Errors, app.ApplicationServices.GetRequiredService<IOptions<RegistryLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
+        app.MapPortApi(port, "schema-registry", Errors, app.ApplicationServices.GetRequiredService<IOptions<RegistryLimits>>().Value.MaxRequestBodyBytes, (api, _) =>
         {
             RootEndpoints.Map(api);
             ContextsEndpoints.Map(api);

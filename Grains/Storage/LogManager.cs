@@ -220,6 +220,18 @@ public sealed partial class LogManager : IAsyncDisposable
     public bool Exists(string topic, int partition) => Directory.Exists(PartitionDirectory(topic, partition));
 
     /// <summary>The partitions that have a directory here.</summary>
+    /// <summary>The logs open now, each with its topic and partition.</summary>
+    public IEnumerable<(string Topic, int Partition, PartitionLog Log)> OpenPartitions()
+    {
+        foreach (var (directory, log) in _open)
+        {
+            if (LogFileNames.TryParsePartitionDirectoryName(Path.GetFileName(directory), out var topic, out var partition))
+            {
+                yield return (topic, partition, log);
+            }
+        }
+    }
+
     public IEnumerable<(string Topic, int Partition)> ListPartitions()
     {
         foreach (var directory in Directory.EnumerateDirectories(DataDirectory))

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Grains.Actors.Replication;
 using Tributary.Silo.Kubernetes;
+using Tributary.Silo.Observability;
 
 namespace Tributary.Silo.Health;
 
@@ -16,11 +17,12 @@ namespace Tributary.Silo.Health;
 /// follower, at its leader's high watermark), 503 with the partitions that are not: the gate of a rolling restart
 /// (the StatefulSet's startup probe, <c>infra/local/cluster.sh restart-rolling</c>), since a broker stopped while
 /// another has not caught up takes a copy of some partitions with it. The StatefulSet's preStop hook,
-/// <c>/lifecycle/pre-stop</c>, is served here too (<see cref="PreStopEndpoint"/>).
+/// <c>/lifecycle/pre-stop</c>, is served here too (<see cref="PreStopEndpoint"/>), and so are the silo's metrics for
+/// Prometheus, <c>/metrics</c> (<see cref="Telemetry"/>).
 /// </summary>
 public static class HealthEndpoints
 {
-    public static IApplicationBuilder UseHealthEndpoints(this IApplicationBuilder app, int port) =>
+    public static IApplicationBuilder UseHealthEndpoints(this IApplicationBuilder app, int port, bool metrics) =>
         app.MapWhen(context => context.Connection.LocalPort == port, branch =>
         {
             branch.UseRouting();
@@ -32,6 +34,10 @@ public static class HealthEndpoints
                     : Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
                 endpoints.MapGet("/health/in-sync", InSyncAsync);
                 endpoints.MapPreStop();
+                if (metrics)
+                {
+                    endpoints.MapMetrics();
+                }
             });
         });
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Gateway.Kafka.Acls;
 using Tributary.Gateway.Kafka.Fetching;
+using Tributary.Gateway.Kafka.Metrics;
 using Tributary.Gateway.Kafka.Partitions;
 using Tributary.Gateway.Kafka.Quotas;
 using Tributary.Gateway.Kafka.Topics;
@@ -35,6 +36,7 @@ public sealed class FetchHandler(
     IBrokerConfigs brokerConfigs,
     BrokerAuthorizer authorizer,
     ClientQuotas quotas,
+    BrokerTopicMetrics metrics,
     IOptions<KafkaListenerOptions> options,
     ILogger<FetchHandler> logger) : KafkaApiHandler<FetchRequest, FetchResponse>
 {
@@ -133,6 +135,15 @@ public sealed class FetchHandler(
         {
             // A refused partition keeps its answer: its topic's configs are not the client's to learn of.
             await OldFormatFetch.ConvertAsync(slots.Where(s => s.Error != ErrorCode.TopicAuthorizationFailed), request.ApiVersion, topics, brokerConfigs);
+        }
+
+        foreach (var slot in slots)
+        {
+            // A partition the client may not read is not one it fetched, as in Kafka, where it never reaches the log.
+            if (slot.Topic is { } topic && slot.Error != ErrorCode.TopicAuthorizationFailed)
+            {
+                metrics.Fetched(topic, slot.Error, slot.Bytes, follower);
+            }
         }
 
         var response = BuildResponse(slots, session, incremental, byId);

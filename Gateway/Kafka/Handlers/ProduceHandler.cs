@@ -32,6 +32,7 @@ public sealed partial class ProduceHandler(
     LeaderDiscovery leaders,
     BrokerIdentity broker,
     BrokerAuthorizer authorizer,
+    Metrics.BrokerTopicMetrics metrics,
     IOptions<KafkaListenerOptions> options,
     ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
@@ -124,9 +125,10 @@ public sealed partial class ProduceHandler(
     private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(
         KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId, short acks, int timeoutMs)
     {
+        metrics.ProduceRequested(topic);
         if (records is not { Length: > 0 } batches || !IsSingleBatch(batches.Span))
         {
-            return Failed(index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.");
+            return Refused(topic, index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.", records?.Length ?? 0);
         }
 
         var (error, partition, _) = await router.RouteAsync(topic, index);
@@ -146,6 +148,7 @@ public sealed partial class ProduceHandler(
     /// </summary>
     private async Task<ProduceResponse.PartitionProduceResponse> AppendLegacyAsync(KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, short acks, int timeoutMs)
     {
+        metrics.ProduceRequested(topic);
         var (error, partition, _) = await router.RouteAsync(topic, index);
         if (partition is null)
         {
@@ -161,13 +164,13 @@ public sealed partial class ProduceHandler(
         {
             return IsSingleBatch(set.Span)
                 ? await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(set), transactionalId: null, acks, timeoutMs)
-                : Failed(index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.");
+                : Refused(topic, index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.", set.Length);
         }
 
         var converted = RecordUpConverter.ToRecordBatch(set.Span);
         return converted.IsValid
             ? await AppendToAsync(request, topic, index, partition, converted.Batch!, transactionalId: null, acks, timeoutMs)
-            : Failed(index, converted.Error, converted.ErrorMessage);
+            : Refused(topic, index, converted.Error, converted.ErrorMessage, set.Length);
     }
 
     private async Task<ProduceResponse.PartitionProduceResponse> AppendToAsync(
@@ -179,11 +182,23 @@ public sealed partial class ProduceHandler(
             return Failed(index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}");
         }
 
+        // Read before the partition has the bytes: it may rewrite them in place.
+        var bytes = batch.Bytes.Length;
+        var messages = bytes >= RecordBatch.HeaderSize ? RecordBatch.RecordsCount(batch.Bytes.Span) : 0;
         try
         {
             // The grain does not keep a batch it refuses, so the same bytes can be sent again.
             var result = await LeadershipArrival.CallAsync(
                 () => partition.AppendAsync(batch, transactionalId, acks, timeoutMs), broker.BrokerId, LeadershipArrivalBudget(timeoutMs));
+            if (result.Error == ErrorCode.None)
+            {
+                metrics.Appended(topic, bytes, messages);
+            }
+            else
+            {
+                metrics.ProduceFailed(topic, result.Error, bytes);
+            }
+
             return new ProduceResponse.PartitionProduceResponse
             {
                 Index = index,
@@ -209,6 +224,8 @@ public sealed partial class ProduceHandler(
                 LogAppendFailed(logger, e, topic, index);
             }
 
+            metrics.ProduceFailed(topic, code, bytes);
+
             return Failed(index, code, e.Message);
         }
     }
@@ -232,6 +249,13 @@ public sealed partial class ProduceHandler(
     /// <summary>Produce v3+ carries exactly one batch per partition (KIP-98); anything else is INVALID_RECORD.</summary>
     private static bool IsSingleBatch(ReadOnlySpan<byte> records) =>
         records.Length >= RecordBatch.LogOverhead && RecordBatch.TotalSize(records) == records.Length;
+
+    /// <summary>A partition's records refused before they reached it, counted as Kafka counts refused batches.</summary>
+    private ProduceResponse.PartitionProduceResponse Refused(string topic, int index, ErrorCode error, string? message, int bytes)
+    {
+        metrics.ProduceFailed(topic, error, bytes);
+        return Failed(index, error, message);
+    }
 
     private static ProduceResponse.PartitionProduceResponse Failed(int index, ErrorCode error, string? message) => new()
     {

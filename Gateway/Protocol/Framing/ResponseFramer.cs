@@ -12,7 +12,8 @@ namespace Tributary.Gateway.Protocol.Framing;
 /// </summary>
 public static class ResponseFramer
 {
-    public static void Write(IBufferWriter<byte> output, int correlationId, short headerVersion, IKafkaApiMessage body, short version)
+    /// <summary>Writes the frame; its size on the wire, length prefix included.</summary>
+    public static int Write(IBufferWriter<byte> output, int correlationId, short headerVersion, IKafkaApiMessage body, short version)
     {
         var header = new ResponseHeader { CorrelationId = correlationId };
         var size = header.Size(headerVersion) + body.Size(version);
@@ -25,5 +26,7 @@ public static class ResponseFramer
             // A size that disagrees with the writer would desynchronise the client's framing: never send on.
             throw new InvalidOperationException($"{body.GetType().Name} v{version} wrote {writer.Written - 4} bytes but its size was {size}.");
         }
+
+        return 4 + size;
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddOffsetsToTxnResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class AddOffsetsToTxnResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 25;
     public const short LowestVersion = 0;
@@ -78,5 +78,10 @@ public sealed partial class AddOffsetsToTxnResponse : IKafkaApiMessage, IThrottl
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 24;
     public const short LowestVersion = 0;
@@ -175,6 +175,11 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThro
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (version >= 4) counts.Add(ErrorCode);
     }
 
     public sealed partial class AddPartitionsToTxnPartitionResult

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterClientQuotasResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class AlterClientQuotasResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 49;
     public const short LowestVersion = 0;
@@ -111,6 +111,11 @@ public sealed partial class AlterClientQuotasResponse : IKafkaApiMessage, IThrot
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Entries is { } theEntries) foreach (var item in theEntries) item.CountErrors(counts, version);
     }
 
     public sealed partial class EntityData
@@ -288,6 +293,11 @@ public sealed partial class AlterClientQuotasResponse : IKafkaApiMessage, IThrot
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 45;
     public const short LowestVersion = 0;
@@ -135,6 +135,12 @@ public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessa
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
+        if (Responses is { } theResponses) foreach (var item in theResponses) item.CountErrors(counts, version);
+    }
+
     public sealed partial class ReassignablePartitionResponse
     {
         public int PartitionIndex { get; set; }
@@ -210,6 +216,11 @@ public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessa
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -310,6 +321,11 @@ public sealed partial class AlterPartitionReassignmentsResponse : IKafkaApiMessa
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

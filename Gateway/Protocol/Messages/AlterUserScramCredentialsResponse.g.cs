@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class AlterUserScramCredentialsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class AlterUserScramCredentialsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 51;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class AlterUserScramCredentialsResponse : IKafkaApiMessage
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
+    }
+
     public sealed partial class AlterUserScramCredentialsResult
     {
         public string User { get; set; } = "";
@@ -188,6 +193,11 @@ public sealed partial class AlterUserScramCredentialsResponse : IKafkaApiMessage
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ApiVersionsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ApiVersionsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 18;
     public const short LowestVersion = 0;
@@ -333,6 +333,11 @@ public sealed partial class ApiVersionsResponse : IKafkaApiMessage, IThrottledRe
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class ApiVersion

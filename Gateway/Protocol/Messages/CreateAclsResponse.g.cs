@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreateAclsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class CreateAclsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 30;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class CreateAclsResponse : IKafkaApiMessage, IThrottledRes
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
+    }
+
     public sealed partial class AclCreationResult
     {
         public short ErrorCode { get; set; }
@@ -177,6 +182,11 @@ public sealed partial class CreateAclsResponse : IKafkaApiMessage, IThrottledRes
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

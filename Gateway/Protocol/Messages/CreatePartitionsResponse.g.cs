@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreatePartitionsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class CreatePartitionsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 37;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class CreatePartitionsResponse : IKafkaApiMessage, IThrott
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
+    }
+
     public sealed partial class CreatePartitionsTopicResult
     {
         public string Name { get; set; } = "";
@@ -188,6 +193,11 @@ public sealed partial class CreatePartitionsResponse : IKafkaApiMessage, IThrott
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

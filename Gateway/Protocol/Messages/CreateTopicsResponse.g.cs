@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class CreateTopicsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class CreateTopicsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 19;
     public const short LowestVersion = 0;
@@ -114,6 +114,11 @@ public sealed partial class CreateTopicsResponse : IKafkaApiMessage, IThrottledR
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
     }
 
     public sealed partial class CreatableTopicConfigs
@@ -430,6 +435,11 @@ public sealed partial class CreateTopicsResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

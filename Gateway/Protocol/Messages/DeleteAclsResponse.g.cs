@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 31;
     public const short LowestVersion = 0;
@@ -111,6 +111,11 @@ public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledRes
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (FilterResults is { } theFilterResults) foreach (var item in theFilterResults) item.CountErrors(counts, version);
     }
 
     public sealed partial class DeleteAclsFilterResult
@@ -221,6 +226,12 @@ public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledRes
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+            if (MatchingAcls is { } theMatchingAcls) foreach (var item in theMatchingAcls) item.CountErrors(counts, version);
         }
     }
 
@@ -368,6 +379,11 @@ public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledRes
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

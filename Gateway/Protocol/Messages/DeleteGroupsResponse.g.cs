@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteGroupsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DeleteGroupsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 42;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class DeleteGroupsResponse : IKafkaApiMessage, IThrottledR
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
+    }
+
     public sealed partial class DeletableGroupResult
     {
         public string GroupId { get; set; } = "";
@@ -177,6 +182,11 @@ public sealed partial class DeleteGroupsResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

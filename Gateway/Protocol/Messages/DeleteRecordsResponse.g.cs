@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteRecordsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DeleteRecordsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 21;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class DeleteRecordsResponse : IKafkaApiMessage, IThrottled
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+    }
+
     public sealed partial class DeleteRecordsPartitionResult
     {
         public int PartitionIndex { get; set; }
@@ -188,6 +193,11 @@ public sealed partial class DeleteRecordsResponse : IKafkaApiMessage, IThrottled
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -288,6 +298,11 @@ public sealed partial class DeleteRecordsResponse : IKafkaApiMessage, IThrottled
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DeleteTopicsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DeleteTopicsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 20;
     public const short LowestVersion = 0;
@@ -116,6 +116,11 @@ public sealed partial class DeleteTopicsResponse : IKafkaApiMessage, IThrottledR
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Responses is { } theResponses) foreach (var item in theResponses) item.CountErrors(counts, version);
+    }
+
     public sealed partial class DeletableTopicResult
     {
         public string? Name { get; set; } = "";
@@ -208,6 +213,11 @@ public sealed partial class DeleteTopicsResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

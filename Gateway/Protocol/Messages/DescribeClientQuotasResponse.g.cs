@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeClientQuotasResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeClientQuotasResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 48;
     public const short LowestVersion = 0;
@@ -133,6 +133,11 @@ public sealed partial class DescribeClientQuotasResponse : IKafkaApiMessage, ITh
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class EntityData

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeClusterResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeClusterResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 60;
     public const short LowestVersion = 0;
@@ -180,6 +180,11 @@ public sealed partial class DescribeClusterResponse : IKafkaApiMessage, IThrottl
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class DescribeClusterBroker

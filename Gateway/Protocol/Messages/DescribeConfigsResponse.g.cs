@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeConfigsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeConfigsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 32;
     public const short LowestVersion = 0;
@@ -111,6 +111,11 @@ public sealed partial class DescribeConfigsResponse : IKafkaApiMessage, IThrottl
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
     }
 
     public sealed partial class DescribeConfigsResourceResult
@@ -435,6 +440,11 @@ public sealed partial class DescribeConfigsResponse : IKafkaApiMessage, IThrottl
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 

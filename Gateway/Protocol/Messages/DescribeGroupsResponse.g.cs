@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeGroupsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeGroupsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 15;
     public const short LowestVersion = 0;
@@ -114,6 +114,11 @@ public sealed partial class DescribeGroupsResponse : IKafkaApiMessage, IThrottle
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Groups is { } theGroups) foreach (var item in theGroups) item.CountErrors(counts, version);
     }
 
     public sealed partial class DescribedGroup
@@ -271,6 +276,11 @@ public sealed partial class DescribeGroupsResponse : IKafkaApiMessage, IThrottle
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 

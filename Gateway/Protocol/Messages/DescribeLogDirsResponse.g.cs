@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 35;
     public const short LowestVersion = 0;
@@ -125,6 +125,12 @@ public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage, IThrottl
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (version >= 3) counts.Add(ErrorCode);
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
     }
 
     public sealed partial class DescribeLogDirsPartition
@@ -352,6 +358,11 @@ public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage, IThrottl
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 

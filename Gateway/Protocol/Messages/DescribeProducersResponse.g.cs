@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeProducersResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeProducersResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 61;
     public const short LowestVersion = 0;
@@ -111,6 +111,11 @@ public sealed partial class DescribeProducersResponse : IKafkaApiMessage, IThrot
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
     }
 
     public sealed partial class PartitionResponse
@@ -232,6 +237,11 @@ public sealed partial class DescribeProducersResponse : IKafkaApiMessage, IThrot
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -443,6 +453,11 @@ public sealed partial class DescribeProducersResponse : IKafkaApiMessage, IThrot
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

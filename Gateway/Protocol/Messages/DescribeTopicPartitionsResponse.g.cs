@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 75;
     public const short LowestVersion = 0;
@@ -139,6 +139,11 @@ public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage, 
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
     }
 
     public sealed partial class Cursor
@@ -475,6 +480,11 @@ public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage, 
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+        }
     }
 
     public sealed partial class DescribeTopicPartitionsResponseTopic
@@ -618,6 +628,12 @@ public sealed partial class DescribeTopicPartitionsResponse : IKafkaApiMessage, 
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

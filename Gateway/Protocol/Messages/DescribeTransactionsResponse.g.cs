@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 65;
     public const short LowestVersion = 0;
@@ -111,6 +111,11 @@ public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage, ITh
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (TransactionStates is { } theTransactionStates) foreach (var item in theTransactionStates) item.CountErrors(counts, version);
     }
 
     public sealed partial class TopicData
@@ -368,6 +373,11 @@ public sealed partial class DescribeTransactionsResponse : IKafkaApiMessage, ITh
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class DescribeUserScramCredentialsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class DescribeUserScramCredentialsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 50;
     public const short LowestVersion = 0;
@@ -133,6 +133,12 @@ public sealed partial class DescribeUserScramCredentialsResponse : IKafkaApiMess
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
+        if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
     }
 
     public sealed partial class CredentialInfo
@@ -321,6 +327,11 @@ public sealed partial class DescribeUserScramCredentialsResponse : IKafkaApiMess
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

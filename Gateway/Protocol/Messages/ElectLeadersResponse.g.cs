@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 43;
     public const short LowestVersion = 0;
@@ -127,6 +127,12 @@ public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledR
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (version >= 1) counts.Add(ErrorCode);
+        if (ReplicaElectionResults is { } theReplicaElectionResults) foreach (var item in theReplicaElectionResults) item.CountErrors(counts, version);
+    }
+
     public sealed partial class PartitionResult
     {
         public int PartitionId { get; set; }
@@ -202,6 +208,11 @@ public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -302,6 +313,11 @@ public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (PartitionResult is { } thePartitionResult) foreach (var item in thePartitionResult) item.CountErrors(counts, version);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class EndTxnResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class EndTxnResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 26;
     public const short LowestVersion = 0;
@@ -78,5 +78,10 @@ public sealed partial class EndTxnResponse : IKafkaApiMessage, IThrottledRespons
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

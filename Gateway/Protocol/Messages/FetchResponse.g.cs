@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 1;
     public const short LowestVersion = 0;
@@ -214,6 +214,12 @@ public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (version >= 7) counts.Add(ErrorCode);
+        if (Responses is { } theResponses) foreach (var item in theResponses) item.CountErrors(counts, version);
     }
 
     public sealed partial class AbortedTransaction
@@ -476,6 +482,11 @@ public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 
@@ -930,6 +941,11 @@ public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 10;
     public const short LowestVersion = 0;
@@ -189,6 +189,12 @@ public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottl
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (version <= 3) counts.Add(ErrorCode);
+        if (version >= 4) { if (Coordinators is { } theCoordinators) foreach (var item in theCoordinators) item.CountErrors(counts, version); }
+    }
+
     public sealed partial class Coordinator
     {
         public string Key { get; set; } = "";
@@ -315,6 +321,11 @@ public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottl
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version >= 4) counts.Add(ErrorCode);
         }
     }
 }

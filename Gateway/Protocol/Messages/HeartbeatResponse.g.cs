@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class HeartbeatResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class HeartbeatResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 12;
     public const short LowestVersion = 0;
@@ -81,5 +81,10 @@ public sealed partial class HeartbeatResponse : IKafkaApiMessage, IThrottledResp
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class IncrementalAlterConfigsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class IncrementalAlterConfigsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 44;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class IncrementalAlterConfigsResponse : IKafkaApiMessage, 
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Responses is { } theResponses) foreach (var item in theResponses) item.CountErrors(counts, version);
+    }
+
     public sealed partial class AlterConfigsResourceResponse
     {
         public short ErrorCode { get; set; }
@@ -199,6 +204,11 @@ public sealed partial class IncrementalAlterConfigsResponse : IKafkaApiMessage, 
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 }

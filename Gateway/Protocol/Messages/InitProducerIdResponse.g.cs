@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class InitProducerIdResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class InitProducerIdResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 22;
     public const short LowestVersion = 0;
@@ -100,5 +100,10 @@ public sealed partial class InitProducerIdResponse : IKafkaApiMessage, IThrottle
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

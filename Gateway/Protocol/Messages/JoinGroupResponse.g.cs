@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class JoinGroupResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class JoinGroupResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 11;
     public const short LowestVersion = 0;
@@ -197,6 +197,11 @@ public sealed partial class JoinGroupResponse : IKafkaApiMessage, IThrottledResp
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class JoinGroupResponseMember

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 13;
     public const short LowestVersion = 0;
@@ -130,6 +130,12 @@ public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledRes
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
+        if (version >= 3) { if (Members is { } theMembers) foreach (var item in theMembers) item.CountErrors(counts, version); }
+    }
+
     public sealed partial class MemberResponse
     {
         public string MemberId { get; set; } = "";
@@ -214,6 +220,11 @@ public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledRes
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version >= 3) counts.Add(ErrorCode);
         }
     }
 }

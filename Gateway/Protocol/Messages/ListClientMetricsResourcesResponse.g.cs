@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListClientMetricsResourcesResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ListClientMetricsResourcesResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 74;
     public const short LowestVersion = 0;
@@ -122,6 +122,11 @@ public sealed partial class ListClientMetricsResourcesResponse : IKafkaApiMessag
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class ClientMetricsResource

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListGroupsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ListGroupsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 16;
     public const short LowestVersion = 0;
@@ -125,6 +125,11 @@ public sealed partial class ListGroupsResponse : IKafkaApiMessage, IThrottledRes
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class ListedGroup

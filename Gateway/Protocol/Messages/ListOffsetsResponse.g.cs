@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListOffsetsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ListOffsetsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 2;
     public const short LowestVersion = 0;
@@ -114,6 +114,11 @@ public sealed partial class ListOffsetsResponse : IKafkaApiMessage, IThrottledRe
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
     }
 
     public sealed partial class ListOffsetsPartitionResponse
@@ -262,6 +267,11 @@ public sealed partial class ListOffsetsResponse : IKafkaApiMessage, IThrottledRe
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+        }
     }
 
     public sealed partial class ListOffsetsTopicResponse
@@ -361,6 +371,11 @@ public sealed partial class ListOffsetsResponse : IKafkaApiMessage, IThrottledRe
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

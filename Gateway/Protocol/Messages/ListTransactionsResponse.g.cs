@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ListTransactionsResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ListTransactionsResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 66;
     public const short LowestVersion = 0;
@@ -164,6 +164,11 @@ public sealed partial class ListTransactionsResponse : IKafkaApiMessage, IThrott
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 
     public sealed partial class TransactionState

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class MetadataResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class MetadataResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 3;
     public const short LowestVersion = 0;
@@ -200,6 +200,11 @@ public sealed partial class MetadataResponse : IKafkaApiMessage, IThrottledRespo
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
     }
 
     public sealed partial class MetadataResponseBroker
@@ -495,6 +500,11 @@ public sealed partial class MetadataResponse : IKafkaApiMessage, IThrottledRespo
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+        }
     }
 
     public sealed partial class MetadataResponseTopic
@@ -647,6 +657,12 @@ public sealed partial class MetadataResponse : IKafkaApiMessage, IThrottledRespo
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetCommitResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class OffsetCommitResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 8;
     public const short LowestVersion = 0;
@@ -116,6 +116,11 @@ public sealed partial class OffsetCommitResponse : IKafkaApiMessage, IThrottledR
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+    }
+
     public sealed partial class OffsetCommitResponsePartition
     {
         public int PartitionIndex { get; set; }
@@ -180,6 +185,11 @@ public sealed partial class OffsetCommitResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -280,6 +290,11 @@ public sealed partial class OffsetCommitResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

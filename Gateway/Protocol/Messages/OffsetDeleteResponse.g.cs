@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetDeleteResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class OffsetDeleteResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 47;
     public const short LowestVersion = 0;
@@ -124,6 +124,12 @@ public sealed partial class OffsetDeleteResponse : IKafkaApiMessage, IThrottledR
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+    }
+
     public sealed partial class OffsetDeleteResponsePartition
     {
         public int PartitionIndex { get; set; }
@@ -188,6 +194,11 @@ public sealed partial class OffsetDeleteResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -288,6 +299,11 @@ public sealed partial class OffsetDeleteResponse : IKafkaApiMessage, IThrottledR
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 9;
     public const short LowestVersion = 0;
@@ -180,6 +180,13 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (version <= 7) { if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version); }
+        if (version >= 2 && version <= 7) counts.Add(ErrorCode);
+        if (version >= 8) { if (Groups is { } theGroups) foreach (var item in theGroups) item.CountErrors(counts, version); }
+    }
+
     public sealed partial class OffsetFetchResponseGroup
     {
         public string GroupId { get; set; } = "";
@@ -298,6 +305,12 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version >= 8) { if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version); }
+            if (version >= 8) counts.Add(ErrorCode);
+        }
     }
 
     public sealed partial class OffsetFetchResponsePartition
@@ -412,6 +425,11 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version <= 7) counts.Add(ErrorCode);
         }
     }
 
@@ -528,6 +546,11 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version >= 8) counts.Add(ErrorCode);
+        }
     }
 
     public sealed partial class OffsetFetchResponseTopic
@@ -634,6 +657,11 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version <= 7) { if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version); }
+        }
     }
 
     public sealed partial class OffsetFetchResponseTopics
@@ -739,6 +767,11 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (version >= 8) { if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version); }
         }
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 23;
     public const short LowestVersion = 0;
@@ -116,6 +116,11 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage, ITh
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+    }
+
     public sealed partial class EpochEndOffset
     {
         public short ErrorCode { get; set; }
@@ -205,6 +210,11 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage, ITh
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -305,6 +315,11 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaApiMessage, ITh
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

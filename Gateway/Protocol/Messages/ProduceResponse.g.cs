@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class ProduceResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class ProduceResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 0;
     public const short LowestVersion = 0;
@@ -186,6 +186,11 @@ public sealed partial class ProduceResponse : IKafkaApiMessage, IThrottledRespon
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Responses is { } theResponses) foreach (var item in theResponses) item.CountErrors(counts, version);
     }
 
     public sealed partial class BatchIndexAndErrorMessage
@@ -634,6 +639,11 @@ public sealed partial class ProduceResponse : IKafkaApiMessage, IThrottledRespon
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
+        }
     }
 
     public sealed partial class TopicProduceResponse
@@ -733,6 +743,11 @@ public sealed partial class ProduceResponse : IKafkaApiMessage, IThrottledRespon
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (PartitionResponses is { } thePartitionResponses) foreach (var item in thePartitionResponses) item.CountErrors(counts, version);
         }
     }
 }

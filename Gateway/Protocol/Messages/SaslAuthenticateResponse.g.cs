@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class SaslAuthenticateResponse : IKafkaApiMessage
+public sealed partial class SaslAuthenticateResponse : IKafkaApiMessage, IErrorCodeResponse
 {
     public const short ApiKeyValue = 36;
     public const short LowestVersion = 0;
@@ -103,5 +103,10 @@ public sealed partial class SaslAuthenticateResponse : IKafkaApiMessage
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class SaslHandshakeResponse : IKafkaApiMessage
+public sealed partial class SaslHandshakeResponse : IKafkaApiMessage, IErrorCodeResponse
 {
     public const short ApiKeyValue = 17;
     public const short LowestVersion = 0;
@@ -109,5 +109,10 @@ public sealed partial class SaslHandshakeResponse : IKafkaApiMessage
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class SyncGroupResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class SyncGroupResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 14;
     public const short LowestVersion = 0;
@@ -120,5 +120,10 @@ public sealed partial class SyncGroupResponse : IKafkaApiMessage, IThrottledResp
             size += KafkaSizes.UnsignedVarint(tagCount);
         }
         return size;
+    }
+
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        counts.Add(ErrorCode);
     }
 }

@@ -9,7 +9,7 @@ using Tributary.Grains.KafkaFormats.Primitives;
 
 namespace Tributary.Gateway.Protocol.Messages;
 
-public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage, IThrottledResponse
+public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage, IThrottledResponse, IErrorCodeResponse
 {
     public const short ApiKeyValue = 28;
     public const short LowestVersion = 0;
@@ -113,6 +113,11 @@ public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage, IThrottl
         return size;
     }
 
+    public void CountErrors(ErrorCodeCounts counts, short version)
+    {
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+    }
+
     public sealed partial class TxnOffsetCommitResponsePartition
     {
         public int PartitionIndex { get; set; }
@@ -177,6 +182,11 @@ public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage, IThrottl
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(ErrorCode);
         }
     }
 
@@ -277,6 +287,11 @@ public sealed partial class TxnOffsetCommitResponse : IKafkaApiMessage, IThrottl
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

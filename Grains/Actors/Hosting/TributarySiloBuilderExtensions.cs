@@ -50,6 +50,8 @@ public static class TributarySiloBuilderExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.NumRecoveryThreadsPerDataDir));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
+        services.AddSingleton<Metrics.LogMetrics>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Metrics.LogMetrics>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();

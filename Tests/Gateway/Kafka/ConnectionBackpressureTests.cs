@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
@@ -85,7 +86,12 @@ public sealed class ConnectionBackpressureTests
             new Tributary.Gateway.Kafka.Acls.BrokerAuthorizer(null!, Options.Create(new Tributary.Gateway.Kafka.Acls.KafkaAuthorizerOptions()), NullLogger<Tributary.Gateway.Kafka.Acls.BrokerAuthorizer>.Instance),
             Tributary.Gateway.Kafka.Quotas.ClientQuotas.Reading(
                 _ => Task.FromResult<ClientQuotaSnapshot?>(new(1, [])), Options.Create(new KafkaListenerOptions()), NullLogger<Tributary.Gateway.Kafka.Quotas.ClientQuotas>.Instance),
+            new Tributary.Gateway.Kafka.Metrics.RequestMetrics(Meters), new Tributary.Gateway.Kafka.Metrics.SocketServerMetrics(Meters),
             NullLogger<KafkaConnectionHandler>.Instance);
+
+    /// <summary>Meters no one listens to, as in a silo with its metrics off.</summary>
+    private static readonly System.Diagnostics.Metrics.IMeterFactory Meters =
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
 
     private static List<byte[]> Frames(int firstCorrelationId, int count, int recordBytes = 200) =>
         Enumerable.Range(firstCorrelationId, count).Select(id => RawKafkaClient.Frame(ApiKey.Produce, 9, id, new ProduceRequest

@@ -37,6 +37,9 @@ public class BrokerFixture : IAsyncLifetime
 
     public string ConnectUrl => $"http://localhost:{ConnectPort}";
 
+    /// <summary>The health port: probes, and the metrics at <c>/metrics</c>.</summary>
+    public int HealthPort { get; private set; }
+
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The running broker's services, for tests that look at its internal state (its logger factory, its budgets).</summary>
@@ -58,6 +61,7 @@ public class BrokerFixture : IAsyncLifetime
             RegistryPort = FreePort();
             RestPort = FreePort();
             ConnectPort = FreePort();
+            HealthPort = FreePort();
             var host = TributaryHost.Build(
             [
                 "--data-dir", DataDirectory,
@@ -65,7 +69,7 @@ public class BrokerFixture : IAsyncLifetime
                 "--registry-port", RegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--rest-port", RestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--connect-port", ConnectPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--health-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--health-port", HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Logging:LogLevel:Default", "Warning",

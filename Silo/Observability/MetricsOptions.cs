@@ -1,0 +1,13 @@
+namespace Tributary.Silo.Observability;
+
+/// <summary>
+/// <c>Tributary:Metrics</c>: whether the silo keeps its metrics and serves them to Prometheus at <c>/metrics</c> on
+/// the health port. Nothing is sent anywhere: a scraper comes for them.
+/// </summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Tributary:Metrics";
+
+    /// <summary>On by default; off, no meter is listened to (recording costs nothing) and <c>/metrics</c> is not served.</summary>
+    public bool Enabled { get; set; } = true;
+}

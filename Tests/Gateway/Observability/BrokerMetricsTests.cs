@@ -1,0 +1,231 @@
+using System.Globalization;
+using Confluent.Kafka;
+using Tributary.Tests.Gateway.Support;
+
+namespace Tributary.Tests.Gateway.Observability;
+
+/// <summary>
+/// The broker's metrics as an operator sees them: a real Prometheus server scrapes the silo's <c>/metrics</c> while
+/// Confluent.Kafka produces and consumes, and the figures are read back through Prometheus' query API under Kafka's
+/// names (as the JMX exporter names Kafka's own).
+/// </summary>
+public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<PrometheusBroker>
+{
+    private const int Records = 2_000;
+    private const int ValueBytes = 1_024;
+
+    [Fact]
+    public async Task MessagesAndBytes_InAndOut_AreWhatWasProducedAndConsumed()
+    {
+        await broker.CreateAsync("metered", 3);
+        var payload = 0L;
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
+        {
+            for (var i = 0; i < Records; i++)
+            {
+                var key = $"key-{i}";
+                var value = new byte[ValueBytes];
+                Random.Shared.NextBytes(value);
+                payload += key.Length + value.Length;
+                producer.Produce("metered", new Message<string, byte[]> { Key = key, Value = value });
+            }
+
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var messages = await broker.WaitForAsync(
+            """sum(kafka_server_brokertopicmetrics_messagesin_total{topic="metered"})""", v => v >= Records, "every message counted in");
+        Assert.Equal(Records, messages);
+
+        // The bytes in are the record batches as appended: the payload and each record's and batch's framing, which
+        // for 1 KiB values is a few per cent.
+        var bytesIn = await broker.Prometheus.ValueAsync("""sum(kafka_server_brokertopicmetrics_bytesin_total{topic="metered"})""");
+        Assert.InRange(bytesIn!.Value, payload, payload * 1.05);
+        Assert.True(await broker.Prometheus.ValueAsync("""sum(kafka_server_brokertopicmetrics_totalproducerequests_total{topic="metered"})""") > 0);
+
+        // The partitions' logs hold what came in: their end offsets add up to the records, their sizes to the bytes.
+        var endOffsets = await broker.WaitForAsync(
+            """sum(kafka_log_log_logendoffset{topic="metered"})""", v => v >= Records, "the logs' end offsets");
+        Assert.Equal(Records, endOffsets);
+        Assert.Equal(bytesIn.Value, await broker.Prometheus.ValueAsync("""sum(kafka_log_log_size{topic="metered"})"""));
+        Assert.Equal(0, await broker.Prometheus.ValueAsync("""sum(kafka_log_log_logstartoffset{topic="metered"})"""));
+        var segments = await broker.Prometheus.QueryAsync("""kafka_log_log_numlogsegments{topic="metered"}""");
+        Assert.Equal(["0", "1", "2"], segments.Select(s => s.Labels["partition"]).Order());
+        Assert.All(segments, s => Assert.True(s.Value >= 1));
+
+        var consumed = 0;
+        using (var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "metered-readers",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build())
+        {
+            consumer.Subscribe("metered");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (consumed < Records && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false })
+                {
+                    consumed++;
+                }
+            }
+
+            consumer.Close();
+        }
+
+        Assert.Equal(Records, consumed);
+
+        // Each batch went out once, to the one consumer that read the topic from its start.
+        var bytesOut = await broker.WaitForAsync(
+            """sum(kafka_server_brokertopicmetrics_bytesout_total{topic="metered"})""", v => v >= bytesIn.Value * 0.95, "the bytes fetched");
+        Assert.InRange(bytesOut, bytesIn.Value * 0.95, bytesIn.Value * 1.05);
+        Assert.True(await broker.Prometheus.ValueAsync("""sum(kafka_server_brokertopicmetrics_totalfetchrequests_total{topic="metered"})""") > 0);
+        Assert.Equal(0, await broker.Prometheus.ValueAsync("""sum(kafka_server_brokertopicmetrics_failedproducerequests_total{topic="metered"}) or vector(0)"""));
+    }
+
+    [Fact]
+    public async Task ABatchOverTheTopicsLimit_CountsAsBytesRejected_NotAsMessagesIn()
+    {
+        await broker.CreateAsync("metered-small", 1, new() { ["max.message.bytes"] = "2000" });
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, MessageSendMaxRetries = 0 }).Build())
+        {
+            var refused = await Assert.ThrowsAsync<ProduceException<string, byte[]>>(() =>
+                producer.ProduceAsync("metered-small", new Message<string, byte[]> { Key = "big", Value = new byte[10_000] }));
+            Assert.Equal(ErrorCode.MsgSizeTooLarge, refused.Error.Code);
+        }
+
+        var rejected = await broker.WaitForAsync(
+            """sum(kafka_server_brokertopicmetrics_bytesrejected_total{topic="metered-small"})""", v => v > 0, "the refused batch's bytes");
+        Assert.InRange(rejected, 10_000, 10_200);
+
+        // The response's error, by Kafka's name, among the Produce errors (ErrorsPerSec).
+        Assert.True(await broker.Prometheus.ValueAsync(
+            """sum(kafka_network_requestmetrics_errors_total{request="Produce",error="MESSAGE_TOO_LARGE"})""") >= 1);
+        Assert.Equal(0, await broker.Prometheus.ValueAsync("""sum(kafka_server_brokertopicmetrics_messagesin_total{topic="metered-small"}) or vector(0)"""));
+    }
+
+    [Fact]
+    public async Task RequestTimes_AreHistogramsPerApi()
+    {
+        await broker.CreateAsync("timed", 1);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 0 }).Build())
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await producer.ProduceAsync("timed", new Message<Null, string> { Value = $"r{i}" });
+            }
+        }
+
+        var produces = await broker.WaitForAsync(
+            """sum(kafka_network_requestmetrics_totaltimems_count{request="Produce"})""", v => v >= 50, "the produce requests timed");
+        Assert.True(produces >= 50);
+
+        // Every partition answered counts its error code, NONE included, as Kafka's ErrorsPerSec.
+        Assert.True(await broker.Prometheus.ValueAsync("""sum(kafka_network_requestmetrics_errors_total{request="Produce",error="NONE"})""") >= 50);
+        foreach (var api in new[] { "ApiVersions", "Metadata", "Produce" })
+        {
+            var p99 = await broker.Prometheus.ValueAsync(
+                $$"""histogram_quantile(0.99, sum by (le) (kafka_network_requestmetrics_totaltimems_bucket{request="{{api}}"}))""");
+            Assert.True(p99 is > 0 and < 30_000, $"{api}'s 99th percentile total time was {p99?.ToString(CultureInfo.InvariantCulture) ?? "absent"} ms");
+            Assert.True(await broker.Prometheus.ValueAsync($$"""sum(kafka_network_requestmetrics_requests_total{request="{{api}}"})""") > 0, $"{api} counted");
+            Assert.True(await broker.Prometheus.ValueAsync($$"""sum(kafka_network_requestmetrics_requestbytes_count{request="{{api}}"})""") > 0, $"{api}'s sizes");
+        }
+
+        // The parts of a produce's time are there too, each no more than the whole.
+        var total = await broker.Prometheus.ValueAsync("""sum(kafka_network_requestmetrics_totaltimems_sum{request="Produce"})""");
+        foreach (var part in new[] { "requestqueuetimems", "localtimems", "remotetimems", "responsesendtimems" })
+        {
+            var sum = await broker.Prometheus.ValueAsync($$"""sum(kafka_network_requestmetrics_{{part}}_sum{request="Produce"})""");
+            Assert.NotNull(sum);
+            Assert.InRange(sum.Value, 0, total!.Value + 1e-6);
+        }
+    }
+
+    [Fact]
+    public async Task Connections_AreCountedPerListener()
+    {
+        var before = await broker.Prometheus.ValueAsync("""sum(kafka_server_socket_server_metrics_connection_creation_total{listener="PLAINTEXT"}) or vector(0)""");
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            admin.GetMetadata(TimeSpan.FromSeconds(10));
+            await broker.WaitForAsync(
+                """sum(kafka_server_socket_server_metrics_connection_creation_total{listener="PLAINTEXT"})""", v => v > before, "a new connection counted");
+            await broker.WaitForAsync(
+                """sum(kafka_server_socket_server_metrics_connection_count{listener="PLAINTEXT"})""", v => v >= 1, "an open connection");
+        }
+    }
+
+    [Fact]
+    public async Task TheRuntimesMeters_AreServedBeside_TheBrokers()
+    {
+        await broker.WaitForAsync("""count({__name__=~"orleans_.+"})""", v => v > 0, "the Orleans runtime's meters");
+        await broker.WaitForAsync("""count({__name__=~"dotnet_.+"})""", v => v > 0, ".NET's runtime meters");
+    }
+
+    [Fact]
+    public async Task TheHttpServices_AreMeasuredEachByName_WithTheirStatusCodes()
+    {
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{broker.RegistryUrl}/subjects")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"{broker.RegistryUrl}/subjects/not-there/versions")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{broker.RestUrl}/topics")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{broker.ConnectUrl}/connectors")).StatusCode);
+
+        await broker.WaitForAsync(
+            """sum(http_server_request_duration_seconds_count{service="schema-registry",http_response_status_code="404"})""", v => v >= 1,
+            "the registry's 404");
+        await broker.WaitForAsync(
+            """sum(http_server_request_duration_seconds_count{service="schema-registry",http_response_status_code="200"})""", v => v >= 1,
+            "the registry's 200");
+        await broker.WaitForAsync("""sum(http_server_request_duration_seconds_count{service="rest-proxy"})""", v => v >= 1, "the REST Proxy's request");
+        await broker.WaitForAsync("""sum(http_server_request_duration_seconds_count{service="connect"})""", v => v >= 1, "Connect's request");
+    }
+
+    [Fact]
+    public async Task TwoSilosInOneProcess_KeepTheirMetricsApart()
+    {
+        var other = new BrokerFixture();
+        await other.InitializeAsync();
+        try
+        {
+            await broker.CreateAsync("metered-here", 1);
+            using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            {
+                await producer.ProduceAsync("metered-here", new Message<Null, string> { Value = "only here" });
+            }
+
+            using var http = new HttpClient();
+            var here = await http.GetStringAsync($"http://127.0.0.1:{broker.HealthPort}/metrics");
+            var there = await http.GetStringAsync($"http://127.0.0.1:{other.HealthPort}/metrics");
+            Assert.Contains("topic=\"metered-here\"", here, StringComparison.Ordinal);
+            Assert.DoesNotContain("topic=\"metered-here\"", there, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await other.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithMetricsOff_NothingIsServed()
+    {
+        var off = new MetricsOffBroker();
+        await off.InitializeAsync();
+        try
+        {
+            using var http = new HttpClient();
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{off.HealthPort}/metrics")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{off.HealthPort}/health/live")).StatusCode);
+        }
+        finally
+        {
+            await off.DisposeAsync();
+        }
+    }
+
+    private sealed class MetricsOffBroker : BrokerFixture
+    {
+        protected override IReadOnlyList<string> Settings => ["--Tributary:Metrics:Enabled", "false"];
+    }
+}
