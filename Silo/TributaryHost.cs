@@ -58,7 +58,8 @@ public static class TributaryHost
         var healthPort = builder.Configuration.GetValue("Tributary:Health:Port", 8090);
 
         builder.Services.AddKafkaGateway();
-        var metrics = builder.AddTributaryTelemetry(tributary.BrokerId);
+        // Metrics are kept only where they are served: on the health port.
+        var metrics = healthPort > 0 && builder.AddTributaryTelemetry(tributary.BrokerId);
         builder.Services.AddSchemaRegistryApi();
         builder.Services.AddRestProxyApi();
         builder.Services.AddConnectApi();

@@ -138,6 +138,7 @@ public sealed partial class KafkaConnectionHandler(
             {
                 var unauthenticated = session.Unauthenticated;
                 var keep = await ProcessAsync(frame, held, connection.Transport.Output, session, stop.Token);
+                session.IdleSince = Stopwatch.GetTimestamp();
                 if (unauthenticated)
                 {
                     session.Handled();
@@ -385,7 +386,7 @@ public sealed partial class KafkaConnectionHandler(
         if (response is null)
         {
             held.Release(frame.Length);
-            RecordRequest(request, received, started, handled, handled, throttle, 0);
+            RecordRequest(request, session, received, started, handled, handled, throttle, 0);
             if (request.ClosesConnection)
             {
                 return false;
@@ -399,7 +400,7 @@ public sealed partial class KafkaConnectionHandler(
         handler.ResponseWritten(response);
         held.Release(frame.Length);
         await output.FlushAsync(cancellation);
-        RecordRequest(request, received, started, handled, Stopwatch.GetTimestamp(), throttle, responseBytes);
+        RecordRequest(request, session, received, started, handled, Stopwatch.GetTimestamp(), throttle, responseBytes);
         if (response is IErrorCodeResponse counted && requestMetrics.CountsErrors)
         {
             session.ErrorCodes.Clear();
@@ -449,20 +450,22 @@ public sealed partial class KafkaConnectionHandler(
     }
 
     /// <summary>
-    /// A handled request's figures: queued from its last byte read until handling began, local for the handling less
-    /// what it waited for records, replicas or its group (remote), sent while its response was written and flushed.
+    /// A handled request's figures: queued from its last byte read (or, when it was read ahead, from the end of the
+    /// request before it and that one's mute) until handling began, local for the handling less what it waited for
+    /// records or its group (remote), sent while its response was written and flushed.
     /// </summary>
-    private void RecordRequest(KafkaRequest request, ReceivedFrame received, long started, long handled, long sent, int throttleMs, int responseBytes)
+    private void RecordRequest(KafkaRequest request, KafkaSession session, ReceivedFrame received, long started, long handled, long sent, int throttleMs, int responseBytes)
     {
         var handling = Stopwatch.GetElapsedTime(started, handled);
         var remote = request.Waited < handling ? request.Waited : handling;
         var times = new Metrics.RequestTimes(
-            QueueMs: Stopwatch.GetElapsedTime(received.ReceivedAt, started).TotalMilliseconds,
+            QueueMs: Stopwatch.GetElapsedTime(Math.Min(started, Math.Max(received.ReceivedAt, session.IdleSince)), started).TotalMilliseconds,
             LocalMs: (handling - remote).TotalMilliseconds,
             RemoteMs: remote.TotalMilliseconds,
             SendMs: Stopwatch.GetElapsedTime(handled, sent).TotalMilliseconds,
             ThrottleMs: throttleMs);
-        requestMetrics.Record(request.ApiKey, request.ApiVersion, times, received.Bytes.Length, responseBytes);
+        var fetchedBy = request.Body is FetchRequest fetch ? (Handlers.FetchHandler.IsFollower(fetch, request) ? Metrics.FetchKind.Follower : Metrics.FetchKind.Consumer) : Metrics.FetchKind.None;
+        requestMetrics.Record(request.ApiKey, request.ApiVersion, times, received.Bytes.Length, responseBytes, fetchedBy);
     }
 
     /// <summary>Mutes the connection for <paramref name="throttleTimeMs"/>: its reader waits too, so that it holds no more of the silo's request budget.</summary>

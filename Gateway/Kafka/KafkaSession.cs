@@ -37,6 +37,9 @@ public sealed class KafkaSession(string name, string clientHost, string listener
 
     public string Listener { get; } = listener;
 
+    /// <summary>When the connection was last free to handle a request (its previous one answered and its mute over): a request that arrived before then waited behind it, which is not queue time.</summary>
+    public long IdleSince { get; set; }
+
     /// <summary>The error codes of the response just written, counted for the metrics (one response at a time per connection).</summary>
     public Tributary.Gateway.Protocol.ErrorCodeCounts ErrorCodes { get; } = new();
 

@@ -198,36 +198,42 @@ internal sealed class Emitter
         }
     }
 
-    private static bool IsErrorCode(FieldSpec field) => field.Name == "ErrorCode" && field.Type == "int16";
+    /// <summary>
+    /// An error code as Kafka's <c>errorCounts()</c> counts it: a field named <c>ErrorCode</c> or <c>...ErrorCode</c>
+    /// (AddPartitionsToTxn's <c>PartitionErrorCode</c>), but not CreateTopics' <c>TopicConfigErrorCode</c>, which
+    /// describes a config's lookup rather than the request.
+    /// </summary>
+    private static bool IsErrorCode(FieldSpec field) =>
+        field.Name.EndsWith("ErrorCode", StringComparison.Ordinal) && field.Name != "TopicConfigErrorCode" && field.Type == "int16";
+
+    /// <summary>Structs whose error codes Kafka's <c>errorCounts()</c> leaves out: DeleteAcls counts its filters' results, not each matching ACL's.</summary>
+    private bool IsUncounted(FieldSpec field) => _message.Name == "DeleteAclsResponse" && field.Name == "MatchingAcls";
 
     /// <summary>Whether the fields hold an error code, themselves or in their structs.</summary>
     private bool HasErrorCodes(IReadOnlyList<FieldSpec> fields) =>
-        fields.Any(f => IsErrorCode(f) || (f.IsStruct && _structs.TryGetValue(f.ElementType, out var inner) && HasErrorCodes(inner)));
+        fields.Any(f => IsErrorCode(f) || (f.IsStruct && !IsUncounted(f) && _structs.TryGetValue(f.ElementType, out var inner) && HasErrorCodes(inner)));
 
-    /// <summary>CountErrors(counts, version): every error code the message carries at the version, its structs' too.</summary>
+    /// <summary>
+    /// CountErrors(counts, version): every error code the message carries, its structs' too. As in Kafka's
+    /// <c>errorCounts()</c>, a code the version does not carry counts as its default, NONE (Fetch's top-level code
+    /// before v7, say); a struct the version does not carry is empty and counts nothing.
+    /// </summary>
     private void EmitCountErrors(string className, IReadOnlyList<FieldSpec> fields)
     {
         Line("public void CountErrors(ErrorCodeCounts counts, short version)");
         Open();
         foreach (var field in fields)
         {
-            var condition = field.Versions.Condition(Valid);
-            if (condition == "false")
-            {
-                continue;
-            }
-
             var name = PropertyName(field, className);
             if (IsErrorCode(field))
             {
-                Line(condition == "true" ? $"counts.Add({name});" : $"if ({condition}) counts.Add({name});");
+                Line($"counts.Add({name});");
             }
-            else if (field.IsStruct && _structs.TryGetValue(field.ElementType, out var inner) && HasErrorCodes(inner))
+            else if (field.IsStruct && !IsUncounted(field) && _structs.TryGetValue(field.ElementType, out var inner) && HasErrorCodes(inner))
             {
-                var walk = field.IsArray
+                Line(field.IsArray
                     ? $"if ({name} is {{ }} {Camel(name)}) foreach (var item in {Camel(name)}) item.CountErrors(counts, version);"
-                    : $"{name}?.CountErrors(counts, version);";
-                Line(condition == "true" ? walk : $"if ({condition}) {{ {walk} }}");
+                    : $"{name}?.CountErrors(counts, version);");
             }
         }
 

@@ -219,7 +219,6 @@ public sealed partial class LogManager : IAsyncDisposable
     /// <summary>True when the partition has a directory here.</summary>
     public bool Exists(string topic, int partition) => Directory.Exists(PartitionDirectory(topic, partition));
 
-    /// <summary>The partitions that have a directory here.</summary>
     /// <summary>The logs open now, each with its topic and partition.</summary>
     public IEnumerable<(string Topic, int Partition, PartitionLog Log)> OpenPartitions()
     {
@@ -232,6 +231,7 @@ public sealed partial class LogManager : IAsyncDisposable
         }
     }
 
+    /// <summary>The partitions that have a directory here.</summary>
     public IEnumerable<(string Topic, int Partition)> ListPartitions()
     {
         foreach (var directory in Directory.EnumerateDirectories(DataDirectory))

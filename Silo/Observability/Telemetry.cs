@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Tributary.Gateway.Kafka.Metrics;
+using Tributary.Grains.Actors.Hosting;
 
 namespace Tributary.Silo.Observability;
 
@@ -49,8 +50,8 @@ public static class Telemetry
 
     /// <summary>
     /// OpenTelemetry listens to every meter of a name in the process: an instrument of another host's meter factory
-    /// (another silo in the same process) is dropped, so that each silo reports its own. Global meters (the Orleans
-    /// runtime's, .NET's) are the process's and pass.
+    /// (another silo in the same process: the broker's, ASP.NET Core's and the Orleans runtime's meters are each
+    /// host's own) is dropped, so that each silo reports its own. Global meters (.NET's) are the process's and pass.
     /// </summary>
     private static Func<Instrument, MetricStreamConfiguration?> OnlyThisHosts(IMeterFactory own) =>
         instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own) ? MetricStreamConfiguration.Drop : null;

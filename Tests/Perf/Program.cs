@@ -58,6 +58,9 @@ using Tributary.Tests.Perf.Transactions;
 //   quota-perf [--rate 1000000] [--seconds 40] [--windows 11]: a producer and a consumer held to their byte-rate quotas
 //       a silo started here with Kafka's authorizer and N ACLs: producer-perf over SASL_PLAINTEXT as a user whose WRITE
 //       one prefixed ACL among them allows, against a super user, rounds alternating; medians and their ratio
+//   metrics-perf [--records 300000] [--record-size 1024] [--partitions 4] [--rounds 5] [--scrape-ms 5000]
+//       two silos started here, metrics on (scraped by a real Prometheus) and off: producer-perf and consumer-perf
+//       against each, rounds alternating; median MB/s, ratios on/off, silo CPU-s per GB
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
@@ -224,6 +227,8 @@ switch (command)
     case "acl-perf":
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         return await Tributary.Tests.Perf.Security.AclPerf.RunAsync(arguments);
+    case "metrics-perf":
+        return await Tributary.Tests.Perf.Observability.MetricsPerf.RunAsync(arguments);
     case "quota-perf":
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         return await Tributary.Tests.Perf.Security.QuotaPerf.RunAsync(arguments);

@@ -116,6 +116,15 @@ public sealed class FetchHandler(
         }
 
         ApplyMaxBytes(slots, maxBytes);
+        foreach (var slot in slots)
+        {
+            // Counted before the quota is asked, as Kafka counts a partition once it read it.
+            if (Counted(slot) is { } topic)
+            {
+                metrics.FetchRequested(topic, slot.Error);
+            }
+        }
+
         if (!follower && quotas.BoundOf(request, ClientQuotaKeys.ConsumerByteRate) is { } quota)
         {
             // As Kafka: the response's bytes count against the quota; one that takes the consumer over it is not sent
@@ -139,10 +148,9 @@ public sealed class FetchHandler(
 
         foreach (var slot in slots)
         {
-            // A partition the client may not read is not one it fetched, as in Kafka, where it never reaches the log.
-            if (slot.Topic is { } topic && slot.Error != ErrorCode.TopicAuthorizationFailed)
+            if (Counted(slot) is { } topic)
             {
-                metrics.Fetched(topic, slot.Error, slot.Bytes, follower);
+                metrics.Sent(topic, slot.Bytes, follower);
             }
         }
 
@@ -385,8 +393,15 @@ public sealed class FetchHandler(
         return new FetchResponse { SessionId = session?.Id ?? 0 };
     }
 
-    private static bool IsFollower(FetchRequest body, KafkaRequest request) =>
+    internal static bool IsFollower(FetchRequest body, KafkaRequest request) =>
         (request.ApiVersion >= FirstReplicaStateVersion ? body.ReplicaState?.ReplicaId ?? -1 : body.ReplicaId) >= 0;
+
+    /// <summary>
+    /// The topic of a partition the fetch reached, for the metrics; null for one the client may not read or that does not
+    /// exist, which Kafka never looks up either (so that names a client makes up add no series).
+    /// </summary>
+    private static string? Counted(FetchSlot slot) =>
+        slot.Error is ErrorCode.TopicAuthorizationFailed or ErrorCode.UnknownTopicOrPartition or ErrorCode.UnknownTopicId ? null : slot.Topic;
 
     private static FetchResponse Failed(ErrorCode error, int sessionId) => new() { ErrorCode = (short)error, SessionId = sessionId };
 

@@ -34,6 +34,8 @@ public sealed class JoinGroupHandler(IGrainFactory grains, BrokerAuthorizer auth
             return new JoinGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId, ProtocolName = null, MemberId = body.MemberId };
         }
 
+        // The group's answer waits for its other members: Kafka's purgatory, remote time rather than the broker's own.
+        var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).JoinAsync(new GroupJoinRequest(
             body.MemberId,
             request.ApiVersion >= 5 ? body.GroupInstanceId : null,
@@ -45,6 +47,7 @@ public sealed class JoinGroupHandler(IGrainFactory grains, BrokerAuthorizer auth
             body.Protocols.Select(p => new GroupProtocolData(p.Name, p.Metadata.ToArray())).ToList(),
             RequireKnownMemberId: request.ApiVersion >= 4,
             SupportsSkipAssignment: request.ApiVersion >= 9), cancellationToken);
+        request.AddWaited(System.Diagnostics.Stopwatch.GetElapsedTime(waiting));
         return new JoinGroupResponse
         {
             ErrorCode = (short)result.Error,

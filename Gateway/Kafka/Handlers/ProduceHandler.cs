@@ -125,10 +125,10 @@ public sealed partial class ProduceHandler(
     private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(
         KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, string? transactionalId, short acks, int timeoutMs)
     {
-        metrics.ProduceRequested(topic);
+        // Refused before the partition is looked up, as Kafka's request validation refuses it: not counted as a produce.
         if (records is not { Length: > 0 } batches || !IsSingleBatch(batches.Span))
         {
-            return Refused(topic, index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.", records?.Length ?? 0);
+            return Failed(index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.");
         }
 
         var (error, partition, _) = await router.RouteAsync(topic, index);
@@ -138,7 +138,8 @@ public sealed partial class ProduceHandler(
         }
 
         // The batch is the partition's from here: nothing below reads it (the response is built from the result).
-        return await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(batches), transactionalId, acks, timeoutMs);
+        metrics.ProduceRequested(topic);
+        return await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(batches), batches.Length, transactionalId, acks, timeoutMs);
     }
 
     /// <summary>
@@ -148,13 +149,13 @@ public sealed partial class ProduceHandler(
     /// </summary>
     private async Task<ProduceResponse.PartitionProduceResponse> AppendLegacyAsync(KafkaRequest request, string topic, int index, ReadOnlyMemory<byte>? records, short acks, int timeoutMs)
     {
-        metrics.ProduceRequested(topic);
         var (error, partition, _) = await router.RouteAsync(topic, index);
         if (partition is null)
         {
             return Failed(index, error, null);
         }
 
+        metrics.ProduceRequested(topic);
         if (records is not { Length: > 0 } set)
         {
             return Failed(index, ErrorCode.None, null);
@@ -163,41 +164,40 @@ public sealed partial class ProduceHandler(
         if (set.Length > RecordBatch.MagicOffset && set.Span[RecordBatch.MagicOffset] == RecordBatch.CurrentMagic)
         {
             return IsSingleBatch(set.Span)
-                ? await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(set), transactionalId: null, acks, timeoutMs)
+                ? await AppendToAsync(request, topic, index, partition, TransferredRecords.HandOver(set), set.Length, transactionalId: null, acks, timeoutMs)
                 : Refused(topic, index, ErrorCode.InvalidRecord, "A partition's records must be exactly one record batch.", set.Length);
         }
 
         var converted = RecordUpConverter.ToRecordBatch(set.Span);
         return converted.IsValid
-            ? await AppendToAsync(request, topic, index, partition, converted.Batch!, transactionalId: null, acks, timeoutMs)
+            ? await AppendToAsync(request, topic, index, partition, converted.Batch!, set.Length, transactionalId: null, acks, timeoutMs)
             : Refused(topic, index, converted.Error, converted.ErrorMessage, set.Length);
     }
 
     private async Task<ProduceResponse.PartitionProduceResponse> AppendToAsync(
-        KafkaRequest request, string topic, int index, IPartitionGrain partition, TransferredRecords batch, string? transactionalId, short acks, int timeoutMs)
+        KafkaRequest request, string topic, int index, IPartitionGrain partition, TransferredRecords batch, int bytes, string? transactionalId, short acks, int timeoutMs)
     {
         // Only the broker writes an internal topic (Kafka's ReplicaManager: internalTopicsAllowed is false for clients).
         if (InternalTopics.IsInternal(topic))
         {
-            return Failed(index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}");
+            return Refused(topic, index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}", bytes);
         }
 
-        // Read before the partition has the bytes: it may rewrite them in place.
-        var bytes = batch.Bytes.Length;
-        var messages = bytes >= RecordBatch.HeaderSize ? RecordBatch.RecordsCount(batch.Bytes.Span) : 0;
+        // Read before the partition has the bytes: it may rewrite them in place. The bytes are those received (a
+        // message set of magic 0 or 1 as sent, before its conversion), as Kafka counts them.
+        var messages = batch.Bytes.Length >= RecordBatch.HeaderSize ? RecordBatch.RecordsCount(batch.Bytes.Span) : 0;
         try
         {
             // The grain does not keep a batch it refuses, so the same bytes can be sent again.
             var result = await LeadershipArrival.CallAsync(
                 () => partition.AppendAsync(batch, transactionalId, acks, timeoutMs), broker.BrokerId, LeadershipArrivalBudget(timeoutMs));
-            if (result.Error == ErrorCode.None)
+            // NOT_ENOUGH_REPLICAS_AFTER_APPEND: in the log, though acks=all was not met.
+            if (result.Error is ErrorCode.None or ErrorCode.NotEnoughReplicasAfterAppend)
             {
                 metrics.Appended(topic, bytes, messages);
             }
-            else
-            {
-                metrics.ProduceFailed(topic, result.Error, bytes);
-            }
+
+            metrics.ProduceFailed(topic, result.Error, bytes);
 
             return new ProduceResponse.PartitionProduceResponse
             {

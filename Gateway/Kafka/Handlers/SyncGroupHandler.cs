@@ -32,6 +32,8 @@ public sealed class SyncGroupHandler(IGrainFactory grains, BrokerAuthorizer auth
             return new SyncGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId };
         }
 
+        // The group's answer waits for its other members: Kafka's purgatory, remote time rather than the broker's own.
+        var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await grains.GetGrain<IConsumerGroupGrain>(body.GroupId).SyncAsync(new GroupSyncRequest(
             body.MemberId,
             body.GroupInstanceId,
@@ -39,6 +41,7 @@ public sealed class SyncGroupHandler(IGrainFactory grains, BrokerAuthorizer auth
             body.ProtocolType,
             body.ProtocolName,
             body.Assignments.GroupBy(a => a.MemberId).ToDictionary(g => g.Key, g => g.Last().Assignment.ToArray())), cancellationToken);
+        request.AddWaited(System.Diagnostics.Stopwatch.GetElapsedTime(waiting));
         return new SyncGroupResponse
         {
             ErrorCode = (short)result.Error,

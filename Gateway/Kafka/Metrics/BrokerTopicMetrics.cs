@@ -6,9 +6,10 @@ namespace Tributary.Gateway.Kafka.Metrics;
 /// Kafka's <c>kafka.server:type=BrokerTopicMetrics</c> meters as counters with a <c>topic</c> tag: a Prometheus scrape
 /// shows them under the names the JMX exporter gives Kafka's (<c>kafka_server_brokertopicmetrics_messagesin_total</c>,
 /// ...), and their rate is Kafka's <c>...PerSec</c>; the all-topics figure is their sum. They are marked where Kafka
-/// marks them: bytes and messages in once a partition has appended them; a produce or fetch counted per partition of
-/// its request; a failure only for what Kafka counts as one (a record the broker refused to validate, or an unexpected
-/// error; not a client that asked the wrong broker); bytes rejected for batches refused as too large or corrupt.
+/// marks them: bytes and messages in once a partition has appended them (also when an acks=all wait then failed); a
+/// produce or fetch counted per partition of its request that reached an existing partition (so that names a client
+/// makes up add no series); a failure for every error but those Kafka's ReplicaManager leaves out (a client that asked
+/// the wrong broker, a batch too large or corrupt, a storage failure); bytes rejected for batches over the size limit.
 /// </summary>
 public sealed class BrokerTopicMetrics
 {
@@ -44,7 +45,7 @@ public sealed class BrokerTopicMetrics
     /// <summary>A partition's produce, whatever became of it.</summary>
     public void ProduceRequested(string topic) => _totalProduceRequests.Add(1, Topic(topic));
 
-    /// <summary>A batch a partition appended.</summary>
+    /// <summary>A batch a partition appended, as received (<paramref name="bytes"/>).</summary>
     public void Appended(string topic, int bytes, int messages)
     {
         _bytesIn.Add(bytes, Topic(topic));
@@ -52,31 +53,40 @@ public sealed class BrokerTopicMetrics
     }
 
     /// <summary>
-    /// A partition's produce answered <paramref name="error"/>: counted as Kafka's ReplicaManager counts it. Asking a
-    /// broker that does not lead the partition, or for a topic that is not there, is no failure of the broker's.
+    /// A partition's produce answered <paramref name="error"/>, counted as Kafka's ReplicaManager counts it: a batch over
+    /// the size limit is bytes rejected (UnifiedLog's RecordTooLarge); every error is a failed produce but asking a broker
+    /// that does not lead the partition, a batch too large or corrupt, and a storage failure.
     /// </summary>
     public void ProduceFailed(string topic, ErrorCode error, int bytes)
     {
-        if (error is ErrorCode.MessageTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.CorruptMessage or ErrorCode.InvalidRecord)
+        if (error == ErrorCode.MessageTooLarge)
         {
             _bytesRejected.Add(bytes, Topic(topic));
         }
 
-        if (error is ErrorCode.InvalidRecord or ErrorCode.InvalidTimestamp or ErrorCode.UnknownServerError)
+        if (error is not (ErrorCode.None or ErrorCode.UnknownTopicOrPartition or ErrorCode.NotLeaderOrFollower or ErrorCode.MessageTooLarge
+            or ErrorCode.RecordListTooLarge or ErrorCode.CorruptMessage or ErrorCode.KafkaStorageError))
         {
             _failedProduceRequests.Add(1, Topic(topic));
         }
     }
 
-    /// <summary>A partition of a fetch, answered with <paramref name="error"/> and <paramref name="bytes"/> of records.</summary>
-    public void Fetched(string topic, ErrorCode error, long bytes, bool follower)
+    /// <summary>
+    /// A partition of a fetch that reached an existing partition, answered with <paramref name="error"/>: failed only
+    /// for an unexpected error, as Kafka's ReplicaManager counts (not for a stale leader or an offset out of range).
+    /// </summary>
+    public void FetchRequested(string topic, ErrorCode error)
     {
         _totalFetchRequests.Add(1, Topic(topic));
         if (error == ErrorCode.UnknownServerError)
         {
             _failedFetchRequests.Add(1, Topic(topic));
         }
+    }
 
+    /// <summary><paramref name="bytes"/> of a partition's records in a fetch response: to a consumer, or to a follower replica.</summary>
+    public void Sent(string topic, long bytes, bool follower)
+    {
         if (bytes > 0)
         {
             (follower ? _replicationBytesOut : _bytesOut).Add(bytes, Topic(topic));

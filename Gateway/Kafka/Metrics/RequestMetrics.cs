@@ -33,9 +33,15 @@ public sealed class RequestMetrics
     private readonly Histogram<double> _responseSendTime;
     private readonly Histogram<long> _requestBytes;
     private readonly Histogram<long> _responseBytes;
+    private static readonly KeyValuePair<string, object?> FetchConsumer = new("request", "FetchConsumer");
+    private static readonly KeyValuePair<string, object?> FetchFollower = new("request", "FetchFollower");
+
     private readonly Counter<long> _errors;
     private readonly KeyValuePair<string, object?>[] _requestTags;
     private readonly Dictionary<short, KeyValuePair<string, object?>> _errorTags;
+
+    /// <summary>The <c>version</c> tags, boxed once: a tag's value is an object, and a short boxed per request would allocate.</summary>
+    private readonly KeyValuePair<string, object?>[] _versionTags = [.. Enumerable.Range(0, 32).Select(v => new KeyValuePair<string, object?>("version", (short)v))];
 
     public RequestMetrics(IMeterFactory meters)
     {
@@ -54,11 +60,23 @@ public sealed class RequestMetrics
         _requestTags = [.. Enumerable.Range(0, (int)Enum.GetValues<ApiKey>().Max() + 1).Select(k => new KeyValuePair<string, object?>("request", ((ApiKey)k).ToString()))];
     }
 
-    /// <summary>One request's figures, once its response is written (or, for a request without one, once handled).</summary>
-    public void Record(ApiKey api, short version, in RequestTimes times, int requestBytes, int responseBytes)
+    /// <summary>
+    /// One request's figures, once its response is written (or, for a request without one, once handled). A Fetch is
+    /// also recorded as <c>FetchConsumer</c> or <c>FetchFollower</c>, as Kafka's RequestChannel records it.
+    /// </summary>
+    public void Record(ApiKey api, short version, in RequestTimes times, int requestBytes, int responseBytes, FetchKind fetch = FetchKind.None)
     {
         var request = (int)api < _requestTags.Length ? _requestTags[(int)api] : new("request", api.ToString());
-        _requests.Add(1, request, new("version", version));
+        Record(request, version, times, requestBytes, responseBytes);
+        if (fetch != FetchKind.None)
+        {
+            Record(fetch == FetchKind.Follower ? FetchFollower : FetchConsumer, version, times, requestBytes, responseBytes);
+        }
+    }
+
+    private void Record(KeyValuePair<string, object?> request, short version, in RequestTimes times, int requestBytes, int responseBytes)
+    {
+        _requests.Add(1, request, (uint)version < (uint)_versionTags.Length ? _versionTags[version] : new("version", version));
         _totalTime.Record(times.TotalMs, request);
         _queueTime.Record(times.QueueMs, request);
         _localTime.Record(times.LocalMs, request);
@@ -116,4 +134,12 @@ public sealed class RequestMetrics
 public readonly record struct RequestTimes(double QueueMs, double LocalMs, double RemoteMs, double SendMs, double ThrottleMs)
 {
     public double TotalMs => QueueMs + LocalMs + RemoteMs + SendMs;
+}
+
+/// <summary>Who a Fetch came from, for Kafka's FetchConsumer and FetchFollower request metrics.</summary>
+public enum FetchKind
+{
+    None,
+    Consumer,
+    Follower,
 }

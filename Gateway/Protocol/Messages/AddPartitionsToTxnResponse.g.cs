@@ -179,7 +179,9 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThro
 
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
-        if (version >= 4) counts.Add(ErrorCode);
+        counts.Add(ErrorCode);
+        if (ResultsByTransaction is { } theResultsByTransaction) foreach (var item in theResultsByTransaction) item.CountErrors(counts, version);
+        if (ResultsByTopicV3AndBelow is { } theResultsByTopicV3AndBelow) foreach (var item in theResultsByTopicV3AndBelow) item.CountErrors(counts, version);
     }
 
     public sealed partial class AddPartitionsToTxnPartitionResult
@@ -246,6 +248,11 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThro
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            counts.Add(PartitionErrorCode);
         }
     }
 
@@ -353,6 +360,11 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThro
             }
             return size;
         }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (TopicResults is { } theTopicResults) foreach (var item in theTopicResults) item.CountErrors(counts, version);
+        }
     }
 
     public sealed partial class AddPartitionsToTxnTopicResult
@@ -452,6 +464,11 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaApiMessage, IThro
                 size += KafkaSizes.UnsignedVarint(tagCount);
             }
             return size;
+        }
+
+        public void CountErrors(ErrorCodeCounts counts, short version)
+        {
+            if (ResultsByPartition is { } theResultsByPartition) foreach (var item in theResultsByPartition) item.CountErrors(counts, version);
         }
     }
 }

@@ -231,7 +231,6 @@ public sealed partial class DeleteAclsResponse : IKafkaApiMessage, IThrottledRes
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
             counts.Add(ErrorCode);
-            if (MatchingAcls is { } theMatchingAcls) foreach (var item in theMatchingAcls) item.CountErrors(counts, version);
         }
     }
 

@@ -129,7 +129,7 @@ public sealed partial class DescribeLogDirsResponse : IKafkaApiMessage, IThrottl
 
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
-        if (version >= 3) counts.Add(ErrorCode);
+        counts.Add(ErrorCode);
         if (Results is { } theResults) foreach (var item in theResults) item.CountErrors(counts, version);
     }
 

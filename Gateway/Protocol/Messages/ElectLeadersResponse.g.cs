@@ -129,7 +129,7 @@ public sealed partial class ElectLeadersResponse : IKafkaApiMessage, IThrottledR
 
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
-        if (version >= 1) counts.Add(ErrorCode);
+        counts.Add(ErrorCode);
         if (ReplicaElectionResults is { } theReplicaElectionResults) foreach (var item in theReplicaElectionResults) item.CountErrors(counts, version);
     }
 

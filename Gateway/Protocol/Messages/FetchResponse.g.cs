@@ -218,7 +218,7 @@ public sealed partial class FetchResponse : IKafkaApiMessage, IThrottledResponse
 
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
-        if (version >= 7) counts.Add(ErrorCode);
+        counts.Add(ErrorCode);
         if (Responses is { } theResponses) foreach (var item in theResponses) item.CountErrors(counts, version);
     }
 

@@ -191,8 +191,8 @@ public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottl
 
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
-        if (version <= 3) counts.Add(ErrorCode);
-        if (version >= 4) { if (Coordinators is { } theCoordinators) foreach (var item in theCoordinators) item.CountErrors(counts, version); }
+        counts.Add(ErrorCode);
+        if (Coordinators is { } theCoordinators) foreach (var item in theCoordinators) item.CountErrors(counts, version);
     }
 
     public sealed partial class Coordinator
@@ -325,7 +325,7 @@ public sealed partial class FindCoordinatorResponse : IKafkaApiMessage, IThrottl
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version >= 4) counts.Add(ErrorCode);
+            counts.Add(ErrorCode);
         }
     }
 }

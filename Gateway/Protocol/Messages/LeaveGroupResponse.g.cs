@@ -133,7 +133,7 @@ public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledRes
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
         counts.Add(ErrorCode);
-        if (version >= 3) { if (Members is { } theMembers) foreach (var item in theMembers) item.CountErrors(counts, version); }
+        if (Members is { } theMembers) foreach (var item in theMembers) item.CountErrors(counts, version);
     }
 
     public sealed partial class MemberResponse
@@ -224,7 +224,7 @@ public sealed partial class LeaveGroupResponse : IKafkaApiMessage, IThrottledRes
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version >= 3) counts.Add(ErrorCode);
+            counts.Add(ErrorCode);
         }
     }
 }

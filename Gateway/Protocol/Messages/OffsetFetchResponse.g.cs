@@ -182,9 +182,9 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
 
     public void CountErrors(ErrorCodeCounts counts, short version)
     {
-        if (version <= 7) { if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version); }
-        if (version >= 2 && version <= 7) counts.Add(ErrorCode);
-        if (version >= 8) { if (Groups is { } theGroups) foreach (var item in theGroups) item.CountErrors(counts, version); }
+        if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+        counts.Add(ErrorCode);
+        if (Groups is { } theGroups) foreach (var item in theGroups) item.CountErrors(counts, version);
     }
 
     public sealed partial class OffsetFetchResponseGroup
@@ -308,8 +308,8 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version >= 8) { if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version); }
-            if (version >= 8) counts.Add(ErrorCode);
+            if (Topics is { } theTopics) foreach (var item in theTopics) item.CountErrors(counts, version);
+            counts.Add(ErrorCode);
         }
     }
 
@@ -429,7 +429,7 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version <= 7) counts.Add(ErrorCode);
+            counts.Add(ErrorCode);
         }
     }
 
@@ -549,7 +549,7 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version >= 8) counts.Add(ErrorCode);
+            counts.Add(ErrorCode);
         }
     }
 
@@ -660,7 +660,7 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version <= 7) { if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version); }
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 
@@ -771,7 +771,7 @@ public sealed partial class OffsetFetchResponse : IKafkaApiMessage, IThrottledRe
 
         public void CountErrors(ErrorCodeCounts counts, short version)
         {
-            if (version >= 8) { if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version); }
+            if (Partitions is { } thePartitions) foreach (var item in thePartitions) item.CountErrors(counts, version);
         }
     }
 }

@@ -93,6 +93,9 @@ public sealed class TributaryOptions
     /// <summary>Connect's workers (section <c>Tributary:Connect</c>).</summary>
     public ConnectWorkerOptions Connect { get; set; } = new();
 
+    /// <summary>The silo's metrics (section <c>Tributary:Metrics</c>).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     public string PartitionDataDirectory => Path.GetFullPath(DataDirectory);
 
     /// <summary>

@@ -3,10 +3,10 @@ using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Gateway.Observability;
 
-/// <summary>The embedded platform with a real Prometheus server scraping its <c>/metrics</c> every half second.</summary>
+/// <summary>The embedded platform with a real Prometheus server scraping its <c>/metrics</c> every second.</summary>
 public sealed class PrometheusBroker : BrokerFixture
 {
-    public static readonly TimeSpan ScrapeInterval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(1);
 
     private PrometheusServer? _prometheus;
 

@@ -27,14 +27,35 @@ public sealed class ErrorCountTests
     }
 
     [Fact]
-    public void AFieldTheVersionDoesNotCarry_IsNotCounted()
+    public void AddPartitionsToTxn_CountsEachPartitionsCode()
     {
-        // Fetch's top-level error code arrived in v7.
+        // Its partitions' field is PartitionErrorCode; clients use v0-v3, which carry no top-level code (counted as NONE).
+        var response = new AddPartitionsToTxnResponse
+        {
+            ResultsByTopicV3AndBelow =
+            [
+                new() { Name = "a", ResultsByPartition = [new() { PartitionIndex = 0, PartitionErrorCode = 0 }, new() { PartitionIndex = 1, PartitionErrorCode = 53 }] },
+            ],
+        };
         var counts = new ErrorCodeCounts();
-        Fetch().CountErrors(counts, 6);
+        response.CountErrors(counts, 3);
 
         var byCode = Enumerable.Range(0, counts.Distinct).Select(i => counts[i]).ToDictionary(c => c.Code, c => c.Count);
-        Assert.Equal(new Dictionary<short, int> { [0] = 1, [6] = 2, [1] = 1 }, byCode);
+        Assert.Equal(new Dictionary<short, int> { [0] = 2, [53] = 1 }, byCode);
+    }
+
+    [Fact]
+    public void DeleteAcls_CountsItsFiltersResults_NotEachMatchingAcl()
+    {
+        var response = new DeleteAclsResponse
+        {
+            FilterResults = [new() { ErrorCode = 0, MatchingAcls = [new() { ErrorCode = 0 }, new() { ErrorCode = 0 }] }],
+        };
+        var counts = new ErrorCodeCounts();
+        response.CountErrors(counts, 1);
+
+        Assert.Equal(1, counts.Distinct);
+        Assert.Equal((0, 1), counts[0]);
     }
 
     [Fact]

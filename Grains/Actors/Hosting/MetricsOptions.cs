@@ -1,4 +1,4 @@
-namespace Tributary.Silo.Observability;
+namespace Tributary.Grains.Actors.Hosting;
 
 /// <summary>
 /// <c>Tributary:Metrics</c>: whether the silo keeps its metrics and serves them to Prometheus at <c>/metrics</c> on
