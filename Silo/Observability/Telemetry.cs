@@ -24,6 +24,8 @@ public static class Telemetry
         BrokerTopicMetrics.MeterName,
         RequestMetrics.MeterName,
         Grains.Actors.Metrics.LogMetrics.MeterName,
+        Grains.Actors.Metrics.ConsumerLagMonitor.LagMeterName,
+        Grains.Actors.Metrics.ConsumerLagMonitor.CoordinatorMeterName,
         "Microsoft.Orleans",
         "System.Runtime",
         "Microsoft.AspNetCore.Hosting",

@@ -15,7 +15,7 @@ internal static class ConsumerGroupQueries
         return description.State == "Dead" ? null : description;
     }
 
-    /// <summary>Every partition the group has committed, with its log end offset and the member it is assigned to (if any).</summary>
+    /// <summary>Every partition the group has committed, with its log end offset, the age of its oldest unconsumed record and the member it is assigned to (if any).</summary>
     public static async Task<List<PartitionLag>?> LagsAsync(IGrainFactory grains, string group)
     {
         if (await DescribeAsync(grains, group) is not { } description)
@@ -27,10 +27,11 @@ internal static class ConsumerGroupQueries
             .SelectMany(m => ConsumerProtocol.DecodeAssignment(m.Assignment).Select(a => (a.Topic, a.Partition, Member: m)))
             .ToDictionary(a => (a.Topic, a.Partition), a => a.Member);
         var committed = await grains.GetGrain<IConsumerGroupGrain>(group).FetchOffsetsAsync(null);
+        var now = DateTimeOffset.UtcNow;
         var lags = await Task.WhenAll(committed.Where(c => c.Offset >= 0).Select(async c =>
         {
-            var end = (await PartitionGrainKey.Get(grains, c.Topic, c.Partition).GetOffsetsAsync()).HighWatermark;
-            return new PartitionLag(c.Topic, c.Partition, c.Offset, end, owners.GetValueOrDefault((c.Topic, c.Partition)));
+            var figures = await ConsumerLag.OfAsync(grains, c.Topic, c.Partition, c.Offset, now);
+            return new PartitionLag(c.Topic, c.Partition, c.Offset, figures.End, owners.GetValueOrDefault((c.Topic, c.Partition)), figures.Seconds);
         }));
         return lags.OrderBy(l => l.Topic, StringComparer.Ordinal).ThenBy(l => l.Partition).ToList();
     }

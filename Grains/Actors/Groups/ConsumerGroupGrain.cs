@@ -28,6 +28,7 @@ public sealed partial class ConsumerGroupGrain(
     IOptions<TributaryOptions> options,
     IBrokerConfigs brokerConfigs,
     TimeProvider time,
+    Metrics.GroupCoordinatorMetrics metrics,
     ILogger<ConsumerGroupGrain> logger) : Grain, IConsumerGroupGrain
 {
     /// <summary>How long a deleted group waits for its tombstones to reach __consumer_offsets before it deactivates.</summary>
@@ -40,6 +41,7 @@ public sealed partial class ConsumerGroupGrain(
     private bool _membershipChanged;
     private bool _offsetsChanged;
     private string? _listedState;
+    private int _countedGeneration;
 
     private string GroupId => this.GetPrimaryKeyString();
 
@@ -66,6 +68,7 @@ public sealed partial class ConsumerGroupGrain(
         // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
         ExpireOffsets();
         _listedState = membership.RecordExists || offsets.RecordExists ? _group.State.ToString() : null;
+        _countedGeneration = _group.Generation;
         _group.Changed += () => _membershipChanged = true;
         this.RegisterGrainTimer(static (grain, _) => grain.TickAsync(), this, settings.TickInterval, settings.TickInterval);
         return Task.CompletedTask;
@@ -118,14 +121,17 @@ public sealed partial class ConsumerGroupGrain(
             .Select(o => (Partition: new TopicPartition(o.Topic, o.Partition), Offset: new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata, now)))
             .ToList();
         var results = _offsets.Commit(commits);
+        var committed = 0;
         for (var i = 0; i < commits.Count; i++)
         {
             if (results[i] == ErrorCode.None)
             {
                 QueueCommit(commits[i].Partition, commits[i].Offset);
+                committed++;
             }
         }
 
+        metrics.OffsetsCommitted(committed);
         _offsetsChanged = true;
         await SaveAsync();
         return results;
@@ -288,6 +294,12 @@ public sealed partial class ConsumerGroupGrain(
     /// </summary>
     private async Task SaveAsync()
     {
+        if (_group.Generation > _countedGeneration)
+        {
+            metrics.RebalancesCompleted(_group.Generation - _countedGeneration);
+            _countedGeneration = _group.Generation;
+        }
+
         if (_membershipChanged || _offsetsChanged)
         {
             await _writes.WaitAsync();

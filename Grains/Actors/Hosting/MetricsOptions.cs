@@ -10,4 +10,10 @@ public sealed class MetricsOptions
 
     /// <summary>On by default; off, no meter is listened to (recording costs nothing) and <c>/metrics</c> is not served.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How often each broker works out the lag of its share of the consumer groups, in records and in time (one read
+    /// of a record per partition behind). Default 30 s.
+    /// </summary>
+    public TimeSpan ConsumerLagInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -52,6 +52,8 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
         services.AddSingleton<Metrics.LogMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Metrics.LogMetrics>());
+        services.AddHostedService<Metrics.ConsumerLagMonitor>();
+        services.AddSingleton<Metrics.GroupCoordinatorMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();

@@ -157,6 +157,64 @@ public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<
     }
 
     [Fact]
+    public async Task AStoppedGroupsLag_GrowsInRecordsAndInSeconds()
+    {
+        await broker.CreateAsync("lagging", 1);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        for (var i = 0; i < 100; i++)
+        {
+            producer.Produce("lagging", new Message<Null, string> { Value = $"r{i}" });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        using (var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "laggards",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build())
+        {
+            consumer.Subscribe("lagging");
+            var read = 0;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (read < 40 && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false })
+                {
+                    read++;
+                }
+            }
+
+            Assert.Equal(40, read);
+            consumer.Commit([new TopicPartitionOffset("lagging", 0, 40)]);
+            consumer.Close();
+        }
+
+        const string Labels = """{group="laggards",topic="lagging",partition="0"}""";
+        Assert.Equal(60, await broker.WaitForAsync($"kafka_consumergroup_group_lag{Labels}", v => v == 60, "the stopped group's lag in records"));
+        Assert.Equal(40, await broker.Prometheus.ValueAsync($"kafka_consumergroup_group_offset{Labels}"));
+        var seconds = await broker.WaitForAsync($"kafka_consumergroup_group_lag_seconds{Labels}", v => v >= 0, "the lag in seconds");
+
+        // Nobody consumes: the oldest unconsumed record only gets older, and new records add to the lag.
+        await broker.WaitForAsync($"kafka_consumergroup_group_lag_seconds{Labels}", v => v >= seconds + 2, "the lag in seconds growing");
+        for (var i = 0; i < 50; i++)
+        {
+            producer.Produce("lagging", new Message<Null, string> { Value = $"more{i}" });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        await broker.WaitForAsync($"kafka_consumergroup_group_lag{Labels}", v => v == 110, "the lag in records growing");
+        Assert.True(await broker.Prometheus.ValueAsync("kafka_coordinator_group_groupmetadatamanager_numgroups") >= 1);
+        Assert.True(await broker.Prometheus.ValueAsync("kafka_coordinator_group_groupmetadatamanager_numoffsets") >= 1);
+        Assert.True(await broker.Prometheus.ValueAsync("kafka_coordinator_group_groupmetadatamanager_numgroupsempty") >= 1);
+
+        // The group's rebalance (its one member joining) and its commit, on the coordinator's counters.
+        Assert.True(await broker.Prometheus.ValueAsync("sum(kafka_server_group_coordinator_metrics_group_completed_rebalance_total)") >= 1);
+        Assert.True(await broker.Prometheus.ValueAsync("sum(kafka_server_group_coordinator_metrics_offset_commit_total)") >= 1);
+    }
+
+    [Fact]
     public async Task Connections_AreCountedPerListener()
     {
         var before = await broker.Prometheus.ValueAsync("""sum(kafka_server_socket_server_metrics_connection_creation_total{listener="PLAINTEXT"}) or vector(0)""");

@@ -150,6 +150,7 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
     public async Task ConsumerGroups_ShowTheirConsumersAssignmentsAndLags()
     {
         await broker.CreateAsync("v3-lag", 2);
+        var producing = DateTime.UtcNow;
         using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
         {
             for (var i = 0; i < 20; i++)
@@ -157,6 +158,8 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
                 await producer.ProduceAsync(new TopicPartition("v3-lag", i % 2), new Message<Null, string> { Value = $"r{i}" });
             }
         }
+
+        var produced = DateTime.UtcNow;
 
         using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
         {
@@ -187,13 +190,20 @@ public sealed class RestV3Tests(BrokerFixture broker) : IClassFixture<BrokerFixt
         var assignments = (await rest.GetAsync($"{groups}/v3-lag-group/consumers/{consumer.MemberId}/assignments")).Body!["data"]!.AsArray();
         Assert.Equal([0, 1], assignments.Select(a => a!["partition_id"]!.GetValue<int>()).Order());
 
-        var lags = (await rest.GetAsync($"{groups}/v3-lag-group/lags")).Body!["data"]!.AsArray()
-            .Select(l => (l!["partition_id"]!.GetValue<int>(), l["current_offset"]!.GetValue<long>(), l["log_end_offset"]!.GetValue<long>(), l["lag"]!.GetValue<long>(), l["consumer_id"]!.GetValue<string>()));
+        var asking = DateTime.UtcNow;
+        var lagList = (await rest.GetAsync($"{groups}/v3-lag-group/lags")).Body!["data"]!.AsArray();
+        var answered = DateTime.UtcNow;
+        var lags = lagList.Select(l => (l!["partition_id"]!.GetValue<int>(), l["current_offset"]!.GetValue<long>(), l["log_end_offset"]!.GetValue<long>(), l["lag"]!.GetValue<long>(), l["consumer_id"]!.GetValue<string>()));
         Assert.Equal([(0, 4L, 10L, 6L, consumer.MemberId), (1, 7L, 10L, 3L, consumer.MemberId)], lags);
+
+        // In time too: the oldest unconsumed record of each partition was produced within the produce loop.
+        Assert.All(lagList, l => Assert.InRange(
+            l!["lag_ms"]!.GetValue<long>(), (long)(asking - produced).TotalMilliseconds - 5, (long)(answered - producing).TotalMilliseconds + 5));
         Assert.Equal(3, (await rest.GetAsync($"{groups}/v3-lag-group/lags/v3-lag/partitions/1")).Body!["lag"]!.GetValue<long>());
 
         var summary = (await rest.GetAsync($"{groups}/v3-lag-group/lag-summary")).Body!;
         Assert.Equal((6L, 9L, 0, consumer.MemberId), (summary["max_lag"]!.GetValue<long>(), summary["total_lag"]!.GetValue<long>(), summary["max_lag_partition_id"]!.GetValue<int>(), summary["max_lag_consumer_id"]!.GetValue<string>()));
+        Assert.InRange(summary["max_lag_ms"]!.GetValue<long>(), (long)(asking - produced).TotalMilliseconds - 5, (long)(DateTime.UtcNow - producing).TotalMilliseconds + 5);
         Assert.Equal(404, (await rest.GetAsync($"{groups}/no-such-group")).Status);
         consumer.Close();
     }

@@ -7,7 +7,8 @@ namespace Tributary.Tests.Silo.Cluster;
 /// resource no ACL names is open to everyone, here the anonymous principal of the PLAINTEXT listeners; one an ACL names
 /// follows it), whose Schema Registry checks ACLs of its own for its Basic users (<c>admin</c>, a super user, and
 /// <c>alice</c>), and whose silos talk to each other over mutual TLS (<c>Tributary:Cluster:Ssl</c>): a PEM keystore per
-/// silo issued by a test authority, and that authority as the truststore.
+/// silo issued by a test authority, and that authority as the truststore. Each silo works out its share of the consumer
+/// groups' lag every second.
 /// </summary>
 public sealed class AuthorizingClusterFixture : RedisClusterFixture
 {
@@ -33,6 +34,8 @@ public sealed class AuthorizingClusterFixture : RedisClusterFixture
                 ["Tributary__Cluster__Ssl__KeystoreLocation"] = keystore,
                 ["Tributary__Cluster__Ssl__TruststoreType"] = "PEM",
                 ["Tributary__Cluster__Ssl__TruststoreLocation"] = truststore,
+                // Consumer lag worked out every second rather than every 30.
+                ["Tributary__Metrics__ConsumerLagInterval"] = "00:00:01",
             };
         }
     }

@@ -65,7 +65,12 @@ internal sealed partial class ConsumerGroupResources(V3Resources resources)
         ["consumer_id"] = lag.Owner?.MemberId ?? "",
         ["instance_id"] = lag.Owner?.GroupInstanceId,
         ["client_id"] = lag.Owner?.ClientId ?? "",
+
+        // Tributary's own: the age of the oldest unconsumed record, in milliseconds (0 when caught up).
+        ["lag_ms"] = Milliseconds(lag.Seconds),
     };
+
+    private static long? Milliseconds(double? seconds) => seconds is { } s ? (long)Math.Round(s * 1000) : null;
 
     public JsonObject LagSummary(string group, List<PartitionLag> lags)
     {
@@ -83,6 +88,7 @@ internal sealed partial class ConsumerGroupResources(V3Resources resources)
             ["max_lag_partition_id"] = max?.Partition ?? 0,
             ["max_lag"] = max?.Lag ?? 0,
             ["total_lag"] = lags.Sum(l => l.Lag),
+            ["max_lag_ms"] = Milliseconds(lags.Max(l => l.Seconds)),
             ["max_lag_consumer"] = max?.Owner is { } owner ? Related($"/consumer-groups/{group}/consumers/{owner.MemberId}") : null,
             ["max_lag_partition"] = max is null ? null : Related($"/topics/{max.Topic}/partitions/{max.Partition}"),
         };

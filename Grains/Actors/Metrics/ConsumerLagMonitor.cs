@@ -1,0 +1,158 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Actors.Placement;
+using Tributary.Grains.Interfaces.Groups;
+
+namespace Tributary.Grains.Actors.Metrics;
+
+/// <summary>
+/// Every <see cref="MetricsOptions.ConsumerLagInterval"/>, works out for its share of the consumer groups (a stable hash
+/// of the group's id over the active brokers, so that each group is reported by one broker and a cluster's sum is
+/// whole) how far each is behind (<see cref="ConsumerLag"/>), and how many groups are in each state, and publishes them
+/// as gauges: the lag per group, topic and partition in records and in seconds, under the names of the widely used lag
+/// exporters (<c>kafka_consumergroup_group_lag</c>, <c>..._lag_seconds</c>, <c>..._offset</c>), and Kafka's
+/// <c>kafka.coordinator.group:type=GroupMetadataManager</c> gauges (<c>NumGroups</c>, by state, <c>NumOffsets</c>).
+/// Nothing is worked out while no one listens to the gauges (metrics off).
+/// </summary>
+public sealed partial class ConsumerLagMonitor : BackgroundService
+{
+    public const string LagMeterName = "kafka.consumergroup";
+    public const string CoordinatorMeterName = "kafka.coordinator.group";
+
+    private const string Coordinator = "kafka.coordinator.group.groupmetadatamanager.";
+
+    private readonly IGrainFactory _grains;
+    private readonly LiveBrokers _brokers;
+    private readonly IOptions<TributaryOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConsumerLagMonitor> _logger;
+    private readonly ObservableGauge<long> _lag;
+    private volatile LagSnapshot _snapshot = LagSnapshot.Empty;
+
+    public ConsumerLagMonitor(
+        IGrainFactory grains, LiveBrokers brokers, IOptions<TributaryOptions> options, IMeterFactory meters, ILogger<ConsumerLagMonitor> logger, TimeProvider? time = null)
+    {
+        _grains = grains;
+        _brokers = brokers;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger;
+        var lag = meters.Create(LagMeterName);
+        _lag = lag.CreateObservableGauge("kafka.consumergroup.group.lag", () => Partitions(p => p.Figures.Lag), description: "Records from the group's committed offset to the high watermark.");
+        lag.CreateObservableGauge("kafka.consumergroup.group.lag_seconds", LagSeconds, description: "Age of the group's oldest unconsumed record, in seconds (0 when caught up).");
+        lag.CreateObservableGauge("kafka.consumergroup.group.offset", () => Partitions(p => p.Figures.Committed), description: "The group's committed offset.");
+        var coordinator = meters.Create(CoordinatorMeterName);
+        coordinator.CreateObservableGauge(Coordinator + "numgroups", () => _snapshot.Groups, description: "Groups (NumGroups).");
+        foreach (var (state, name) in new[]
+        {
+            ("Stable", "numgroupsstable"), ("PreparingRebalance", "numgroupspreparingrebalance"), ("CompletingRebalance", "numgroupscompletingrebalance"),
+            ("Empty", "numgroupsempty"), ("Dead", "numgroupsdead"),
+        })
+        {
+            coordinator.CreateObservableGauge(Coordinator + name, () => (long)_snapshot.GroupsIn(state), description: $"Groups in state {state}.");
+        }
+
+        coordinator.CreateObservableGauge(Coordinator + "numoffsets", () => _snapshot.Offsets, description: "Committed offsets (NumOffsets).");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.Value.Metrics.ConsumerLagInterval, _time);
+        do
+        {
+            if (!_lag.Enabled)
+            {
+                continue;
+            }
+
+            try
+            {
+                _snapshot = await MeasureAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogMeasureFailed(_logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<LagSnapshot> MeasureAsync(CancellationToken cancellation)
+    {
+        var brokers = _brokers.Active().Keys.Order().ToList();
+        var share = brokers.IndexOf(_options.Value.BrokerId);
+        if (share < 0)
+        {
+            return LagSnapshot.Empty;
+        }
+
+        var groups = (await _grains.GetGrain<IGroupCatalogGrain>(0).ListAsync())
+            .Where(g => StableHash(g.GroupId) % (uint)brokers.Count == (uint)share)
+            .ToList();
+        var partitions = new List<PartitionLagEntry>();
+        var offsets = 0L;
+        var now = _time.GetUtcNow();
+        foreach (var group in groups)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var committed = (await _grains.GetGrain<IConsumerGroupGrain>(group.GroupId).FetchOffsetsAsync(null)).Where(c => c.Offset >= 0).ToList();
+            offsets += committed.Count;
+            var figures = await Task.WhenAll(committed.Select(async c =>
+            {
+                try
+                {
+                    return new PartitionLagEntry(group.GroupId, c.Topic, c.Partition, await ConsumerLag.OfAsync(_grains, c.Topic, c.Partition, c.Offset, now));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A partition that cannot answer now (its topic deleted, its leader moving) is left out of this round.
+                    LogPartitionFailed(_logger, group.GroupId, c.Topic, c.Partition, e.Message);
+                    return null;
+                }
+            }));
+            partitions.AddRange(figures.OfType<PartitionLagEntry>());
+        }
+
+        return new LagSnapshot(partitions, groups.CountBy(g => g.State).ToDictionary(), groups.Count, offsets);
+    }
+
+    private IEnumerable<Measurement<long>> Partitions(Func<PartitionLagEntry, long> value) =>
+        _snapshot.Partitions.Select(p => new Measurement<long>(value(p), p.Tags));
+
+    private IEnumerable<Measurement<double>> LagSeconds() =>
+        _snapshot.Partitions.Where(p => p.Figures.Seconds is not null).Select(p => new Measurement<double>(p.Figures.Seconds!.Value, p.Tags));
+
+    /// <summary>FNV-1a over the id's UTF-8 bytes: the same on every broker and in every process, unlike string.GetHashCode.</summary>
+    internal static uint StableHash(string groupId)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(groupId))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Working out the consumer groups' lag failed")]
+    private static partial void LogMeasureFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The lag of group {Group} on {Topic}-{Partition} is not known this round: {Reason}")]
+    private static partial void LogPartitionFailed(ILogger logger, string group, string topic, int partition, string reason);
+
+    private sealed record PartitionLagEntry(string Group, string Topic, int Partition, PartitionLagFigures Figures)
+    {
+        public KeyValuePair<string, object?>[] Tags { get; } = [new("group", Group), new("topic", Topic), new("partition", Partition)];
+    }
+
+    private sealed record LagSnapshot(IReadOnlyList<PartitionLagEntry> Partitions, IReadOnlyDictionary<string, int> States, long Groups, long Offsets)
+    {
+        public static readonly LagSnapshot Empty = new([], new Dictionary<string, int>(), 0, 0);
+
+        public int GroupsIn(string state) => States.GetValueOrDefault(state);
+    }
+}
