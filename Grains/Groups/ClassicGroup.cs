@@ -43,6 +43,9 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
     /// <summary>Fired when what must survive a restart changed: see <see cref="Snapshot"/>.</summary>
     public event Action? Changed;
 
+    /// <summary>Rebalances completed since this instance was made: the leader's assignment arrived and the group became Stable (Kafka's group-completed-rebalance).</summary>
+    public int CompletedRebalances { get; private set; }
+
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public Task<GroupJoinResult> JoinAsync(GroupJoinRequest join)
@@ -145,6 +148,7 @@ public sealed partial class ClassicGroup(string groupId, GroupOptions options, T
                     }
 
                     State = GroupState.Stable;
+                    CompletedRebalances++;
                     _syncDeadlineMs = long.MaxValue;
                     var now = NowMs;
                     foreach (var m in _members.Values)

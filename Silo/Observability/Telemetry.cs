@@ -37,6 +37,10 @@ public static class Telemetry
         var section = builder.Configuration.GetSection(MetricsOptions.Section);
         KnownSettings.Check(section, typeof(MetricsOptions));
         var options = section.Get<MetricsOptions>() ?? new();
+        if (options.ConsumerLagInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Tributary:Metrics:ConsumerLagInterval must be positive, not {options.ConsumerLagInterval}.");
+        }
         if (!options.Enabled)
         {
             return false;

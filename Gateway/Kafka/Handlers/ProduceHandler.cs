@@ -180,7 +180,7 @@ public sealed partial class ProduceHandler(
         // Only the broker writes an internal topic (Kafka's ReplicaManager: internalTopicsAllowed is false for clients).
         if (InternalTopics.IsInternal(topic))
         {
-            return Refused(topic, index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}", bytes);
+            return Failed(index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic}");
         }
 
         // Read before the partition has the bytes: it may rewrite them in place. The bytes are those received (a

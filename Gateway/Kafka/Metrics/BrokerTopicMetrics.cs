@@ -6,7 +6,8 @@ namespace Tributary.Gateway.Kafka.Metrics;
 /// Kafka's <c>kafka.server:type=BrokerTopicMetrics</c> meters as counters with a <c>topic</c> tag: a Prometheus scrape
 /// shows them under the names the JMX exporter gives Kafka's (<c>kafka_server_brokertopicmetrics_messagesin_total</c>,
 /// ...), and their rate is Kafka's <c>...PerSec</c>; the all-topics figure is their sum. They are marked where Kafka
-/// marks them: bytes and messages in once a partition has appended them (also when an acks=all wait then failed); a
+/// marks them: bytes and messages in once a partition has appended them (also when it then answered
+/// NOT_ENOUGH_REPLICAS_AFTER_APPEND); a
 /// produce or fetch counted per partition of its request that reached an existing partition (so that names a client
 /// makes up add no series); a failure for every error but those Kafka's ReplicaManager leaves out (a client that asked
 /// the wrong broker, a batch too large or corrupt, a storage failure); bytes rejected for batches over the size limit.
@@ -64,8 +65,10 @@ public sealed class BrokerTopicMetrics
             _bytesRejected.Add(bytes, Topic(topic));
         }
 
+        // Not failures either: what an acks=all wait answers after the append (the records are in the log).
         if (error is not (ErrorCode.None or ErrorCode.UnknownTopicOrPartition or ErrorCode.NotLeaderOrFollower or ErrorCode.MessageTooLarge
-            or ErrorCode.RecordListTooLarge or ErrorCode.CorruptMessage or ErrorCode.KafkaStorageError))
+            or ErrorCode.RecordListTooLarge or ErrorCode.CorruptMessage or ErrorCode.KafkaStorageError
+            or ErrorCode.NotEnoughReplicasAfterAppend or ErrorCode.RequestTimedOut))
         {
             _failedProduceRequests.Add(1, Topic(topic));
         }

@@ -27,11 +27,10 @@ internal static class ConsumerGroupQueries
             .SelectMany(m => ConsumerProtocol.DecodeAssignment(m.Assignment).Select(a => (a.Topic, a.Partition, Member: m)))
             .ToDictionary(a => (a.Topic, a.Partition), a => a.Member);
         var committed = await grains.GetGrain<IConsumerGroupGrain>(group).FetchOffsetsAsync(null);
-        var now = DateTimeOffset.UtcNow;
         var lags = await Task.WhenAll(committed.Where(c => c.Offset >= 0).Select(async c =>
         {
-            var figures = await ConsumerLag.OfAsync(grains, c.Topic, c.Partition, c.Offset, now);
-            return new PartitionLag(c.Topic, c.Partition, c.Offset, figures.End, owners.GetValueOrDefault((c.Topic, c.Partition)), figures.Seconds);
+            var figures = await ConsumerLag.OfAsync(grains, c.Topic, c.Partition, c.Offset);
+            return new PartitionLag(c.Topic, c.Partition, c.Offset, figures.End, owners.GetValueOrDefault((c.Topic, c.Partition)), figures.SecondsBehind(DateTimeOffset.UtcNow));
         }));
         return lags.OrderBy(l => l.Topic, StringComparer.Ordinal).ThenBy(l => l.Partition).ToList();
     }

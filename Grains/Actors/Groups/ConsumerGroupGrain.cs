@@ -41,7 +41,7 @@ public sealed partial class ConsumerGroupGrain(
     private bool _membershipChanged;
     private bool _offsetsChanged;
     private string? _listedState;
-    private int _countedGeneration;
+    private int _countedRebalances;
 
     private string GroupId => this.GetPrimaryKeyString();
 
@@ -68,7 +68,6 @@ public sealed partial class ConsumerGroupGrain(
         // A group idle long enough to have been deactivated may have outlived its offsets' retention meanwhile.
         ExpireOffsets();
         _listedState = membership.RecordExists || offsets.RecordExists ? _group.State.ToString() : null;
-        _countedGeneration = _group.Generation;
         _group.Changed += () => _membershipChanged = true;
         this.RegisterGrainTimer(static (grain, _) => grain.TickAsync(), this, settings.TickInterval, settings.TickInterval);
         return Task.CompletedTask;
@@ -131,9 +130,9 @@ public sealed partial class ConsumerGroupGrain(
             }
         }
 
-        metrics.OffsetsCommitted(committed);
         _offsetsChanged = true;
         await SaveAsync();
+        metrics.OffsetsCommitted(committed);
         return results;
     }
 
@@ -156,6 +155,9 @@ public sealed partial class ConsumerGroupGrain(
             .ToList());
         _offsetsChanged = true;
         await SaveAsync();
+
+        // Stored as pending, counted as Kafka's storeOffsets counts a TxnOffsetCommit.
+        metrics.OffsetsCommitted(results.Count(r => r == ErrorCode.None));
         return results;
     }
 
@@ -294,10 +296,10 @@ public sealed partial class ConsumerGroupGrain(
     /// </summary>
     private async Task SaveAsync()
     {
-        if (_group.Generation > _countedGeneration)
+        if (_group.CompletedRebalances > _countedRebalances)
         {
-            metrics.RebalancesCompleted(_group.Generation - _countedGeneration);
-            _countedGeneration = _group.Generation;
+            metrics.RebalancesCompleted(_group.CompletedRebalances - _countedRebalances);
+            _countedRebalances = _group.CompletedRebalances;
         }
 
         if (_membershipChanged || _offsetsChanged)

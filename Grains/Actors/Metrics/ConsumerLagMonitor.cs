@@ -16,7 +16,10 @@ namespace Tributary.Grains.Actors.Metrics;
 /// as gauges: the lag per group, topic and partition in records and in seconds, under the names of the widely used lag
 /// exporters (<c>kafka_consumergroup_group_lag</c>, <c>..._lag_seconds</c>, <c>..._offset</c>), and Kafka's
 /// <c>kafka.coordinator.group:type=GroupMetadataManager</c> gauges (<c>NumGroups</c>, by state, <c>NumOffsets</c>).
-/// Nothing is worked out while no one listens to the gauges (metrics off).
+/// Nothing is worked out while no one listens to the gauges (metrics off). A group that cannot answer is left out of
+/// the round, and a round that fails publishes nothing rather than old figures; the age is worked out when the gauges
+/// are read, from the oldest unconsumed record's timestamp. Reading a group's lag keeps its grain and the partitions it
+/// committed active (their logs open).
 /// </summary>
 public sealed partial class ConsumerLagMonitor : BackgroundService
 {
@@ -24,6 +27,9 @@ public sealed partial class ConsumerLagMonitor : BackgroundService
     public const string CoordinatorMeterName = "kafka.coordinator.group";
 
     private const string Coordinator = "kafka.coordinator.group.groupmetadatamanager.";
+
+    /// <summary>A group's partitions read at once: a group of thousands of partitions does not start thousands of reads.</summary>
+    private const int PartitionsAtOnce = 16;
 
     private readonly IGrainFactory _grains;
     private readonly LiveBrokers _brokers;
@@ -61,7 +67,14 @@ public sealed partial class ConsumerLagMonitor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.Value.Metrics.ConsumerLagInterval, _time);
+        var interval = _options.Value.Metrics.ConsumerLagInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            // Refused when the silo starts (Tributary:Metrics:ConsumerLagInterval must be positive); never a loop without pause.
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, _time);
         do
         {
             if (!_lag.Enabled)
@@ -73,8 +86,10 @@ public sealed partial class ConsumerLagMonitor : BackgroundService
             {
                 _snapshot = await MeasureAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Nothing rather than figures that no longer move: an alert on the lag sees the gap.
+                _snapshot = LagSnapshot.Empty;
                 LogMeasureFailed(_logger, e);
             }
         }
@@ -93,38 +108,56 @@ public sealed partial class ConsumerLagMonitor : BackgroundService
         var groups = (await _grains.GetGrain<IGroupCatalogGrain>(0).ListAsync())
             .Where(g => StableHash(g.GroupId) % (uint)brokers.Count == (uint)share)
             .ToList();
-        var partitions = new List<PartitionLagEntry>();
+        var partitions = new System.Collections.Concurrent.ConcurrentBag<PartitionLagEntry>();
         var offsets = 0L;
-        var now = _time.GetUtcNow();
         foreach (var group in groups)
         {
             cancellation.ThrowIfCancellationRequested();
-            var committed = (await _grains.GetGrain<IConsumerGroupGrain>(group.GroupId).FetchOffsetsAsync(null)).Where(c => c.Offset >= 0).ToList();
+            IReadOnlyList<CommittedOffsetData> committed;
+            try
+            {
+                committed = [.. (await _grains.GetGrain<IConsumerGroupGrain>(group.GroupId).FetchOffsetsAsync(null)).Where(c => c.Offset >= 0)];
+            }
+            catch (Exception e) when (!cancellation.IsCancellationRequested)
+            {
+                // A group that cannot answer now is left out of this round; the others are still reported.
+                LogGroupFailed(_logger, group.GroupId, e.Message);
+                continue;
+            }
+
             offsets += committed.Count;
-            var figures = await Task.WhenAll(committed.Select(async c =>
+            await Parallel.ForEachAsync(committed, new ParallelOptions { MaxDegreeOfParallelism = PartitionsAtOnce, CancellationToken = cancellation }, async (c, _) =>
             {
                 try
                 {
-                    return new PartitionLagEntry(group.GroupId, c.Topic, c.Partition, await ConsumerLag.OfAsync(_grains, c.Topic, c.Partition, c.Offset, now));
+                    partitions.Add(new PartitionLagEntry(group.GroupId, c.Topic, c.Partition, await ConsumerLag.OfAsync(_grains, c.Topic, c.Partition, c.Offset)));
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!cancellation.IsCancellationRequested)
                 {
                     // A partition that cannot answer now (its topic deleted, its leader moving) is left out of this round.
                     LogPartitionFailed(_logger, group.GroupId, c.Topic, c.Partition, e.Message);
-                    return null;
                 }
-            }));
-            partitions.AddRange(figures.OfType<PartitionLagEntry>());
+            });
         }
 
-        return new LagSnapshot(partitions, groups.CountBy(g => g.State).ToDictionary(), groups.Count, offsets);
+        return new LagSnapshot([.. partitions], groups.CountBy(g => g.State).ToDictionary(), groups.Count, offsets);
     }
 
     private IEnumerable<Measurement<long>> Partitions(Func<PartitionLagEntry, long> value) =>
         _snapshot.Partitions.Select(p => new Measurement<long>(value(p), p.Tags));
 
-    private IEnumerable<Measurement<double>> LagSeconds() =>
-        _snapshot.Partitions.Where(p => p.Figures.Seconds is not null).Select(p => new Measurement<double>(p.Figures.Seconds!.Value, p.Tags));
+    /// <summary>The ages as of now, from each oldest unconsumed record's timestamp: they grow between rounds as they do in truth.</summary>
+    private IEnumerable<Measurement<double>> LagSeconds()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var partition in _snapshot.Partitions)
+        {
+            if (partition.Figures.SecondsBehind(now) is { } seconds)
+            {
+                yield return new Measurement<double>(seconds, partition.Tags);
+            }
+        }
+    }
 
     /// <summary>FNV-1a over the id's UTF-8 bytes: the same on every broker and in every process, unlike string.GetHashCode.</summary>
     internal static uint StableHash(string groupId)
@@ -140,6 +173,9 @@ public sealed partial class ConsumerLagMonitor : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Working out the consumer groups' lag failed")]
     private static partial void LogMeasureFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The lag of group {Group} is not known this round: {Reason}")]
+    private static partial void LogGroupFailed(ILogger logger, string group, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The lag of group {Group} on {Topic}-{Partition} is not known this round: {Reason}")]
     private static partial void LogPartitionFailed(ILogger logger, string group, string topic, int partition, string reason);

@@ -159,6 +159,11 @@ public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<
     [Fact]
     public async Task AStoppedGroupsLag_GrowsInRecordsAndInSeconds()
     {
+        const string Rebalances = "sum(kafka_server_group_coordinator_metrics_group_completed_rebalance_total) or vector(0)";
+        const string Commits = "sum(kafka_server_group_coordinator_metrics_offset_commit_total) or vector(0)";
+        var rebalancesBefore = await broker.Prometheus.ValueAsync(Rebalances);
+        var commitsBefore = await broker.Prometheus.ValueAsync(Commits);
+        var producing = DateTime.UtcNow;
         await broker.CreateAsync("lagging", 1);
         using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build();
         for (var i = 0; i < 100; i++)
@@ -195,6 +200,7 @@ public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<
         Assert.Equal(60, await broker.WaitForAsync($"kafka_consumergroup_group_lag{Labels}", v => v == 60, "the stopped group's lag in records"));
         Assert.Equal(40, await broker.Prometheus.ValueAsync($"kafka_consumergroup_group_offset{Labels}"));
         var seconds = await broker.WaitForAsync($"kafka_consumergroup_group_lag_seconds{Labels}", v => v >= 0, "the lag in seconds");
+        Assert.InRange(seconds, 0, (DateTime.UtcNow - producing).TotalSeconds + 1);
 
         // Nobody consumes: the oldest unconsumed record only gets older, and new records add to the lag.
         await broker.WaitForAsync($"kafka_consumergroup_group_lag_seconds{Labels}", v => v >= seconds + 2, "the lag in seconds growing");
@@ -210,8 +216,9 @@ public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<
         Assert.True(await broker.Prometheus.ValueAsync("kafka_coordinator_group_groupmetadatamanager_numgroupsempty") >= 1);
 
         // The group's rebalance (its one member joining) and its commit, on the coordinator's counters.
-        Assert.True(await broker.Prometheus.ValueAsync("sum(kafka_server_group_coordinator_metrics_group_completed_rebalance_total)") >= 1);
-        Assert.True(await broker.Prometheus.ValueAsync("sum(kafka_server_group_coordinator_metrics_offset_commit_total)") >= 1);
+        await broker.WaitForAsync(Rebalances, v => v >= rebalancesBefore + 1, "the group's rebalance counted");
+        await broker.WaitForAsync(Commits, v => v >= commitsBefore + 1, "the group's commit counted");
+        Assert.InRange(await broker.Prometheus.ValueAsync($"kafka_consumergroup_group_lag_seconds{Labels}") ?? -1, seconds + 2, (DateTime.UtcNow - producing).TotalSeconds + 1);
     }
 
     [Fact]
