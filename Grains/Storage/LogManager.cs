@@ -219,18 +219,6 @@ public sealed partial class LogManager : IAsyncDisposable
     /// <summary>True when the partition has a directory here.</summary>
     public bool Exists(string topic, int partition) => Directory.Exists(PartitionDirectory(topic, partition));
 
-    /// <summary>The logs open now, each with its topic and partition.</summary>
-    public IEnumerable<(string Topic, int Partition, PartitionLog Log)> OpenPartitions()
-    {
-        foreach (var (directory, log) in _open)
-        {
-            if (LogFileNames.TryParsePartitionDirectoryName(Path.GetFileName(directory), out var topic, out var partition))
-            {
-                yield return (topic, partition, log);
-            }
-        }
-    }
-
     /// <summary>The partitions that have a directory here.</summary>
     public IEnumerable<(string Topic, int Partition)> ListPartitions()
     {

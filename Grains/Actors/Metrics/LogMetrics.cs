@@ -18,7 +18,7 @@ public sealed class LogMetrics : ILifecycleParticipant<ISiloLifecycle>
     {
         var meter = meters.Create(MeterName);
         meter.CreateObservableGauge("kafka.log.log.size", () => Measure(logs, log => log.Size), description: "Bytes of the partition's segments (Size).");
-        meter.CreateObservableGauge("kafka.log.log.numlogsegments", () => Measure(logs, log => log.SegmentCount), description: "Segments of the partition's log (NumLogSegments).");
+        meter.CreateObservableGauge("kafka.log.log.numlogsegments", () => Measure(logs, log => log.SegmentBaseOffsets.Count), description: "Segments of the partition's log (NumLogSegments).");
         meter.CreateObservableGauge("kafka.log.log.logstartoffset", () => Measure(logs, log => log.LogStartOffset), description: "The partition's first offset (LogStartOffset).");
         meter.CreateObservableGauge("kafka.log.log.logendoffset", () => Measure(logs, log => log.LogEndOffset), description: "The offset the partition's next record gets (LogEndOffset).");
     }
@@ -30,9 +30,9 @@ public sealed class LogMetrics : ILifecycleParticipant<ISiloLifecycle>
 
     private static IEnumerable<Measurement<long>> Measure(LogManager logs, Func<Storage.Log.PartitionLog, long> value)
     {
-        foreach (var (topic, partition, log) in logs.OpenPartitions())
+        foreach (var log in logs.OpenLogs)
         {
-            if (!log.IsClosed)
+            if (!log.IsClosed && LogFileNames.TryParsePartitionDirectoryName(Path.GetFileName(log.Directory), out var topic, out var partition))
             {
                 yield return new Measurement<long>(value(log), new("topic", topic), new("partition", partition));
             }

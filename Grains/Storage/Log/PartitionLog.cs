@@ -76,9 +76,6 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// <summary>Base offsets of the segments, oldest first.</summary>
     public IReadOnlyList<long> SegmentBaseOffsets => _segments.BaseOffsets;
 
-    /// <summary>How many segments the log has (Kafka's <c>NumLogSegments</c>).</summary>
-    public int SegmentCount => _segments.Count;
-
     /// <summary>What recovery did when the log opened.</summary>
     internal LoadedLog Loaded { get; }
 
