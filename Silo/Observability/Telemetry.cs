@@ -26,6 +26,7 @@ public static class Telemetry
         Grains.Actors.Metrics.LogMetrics.MeterName,
         Grains.Actors.Metrics.ConsumerLagMonitor.LagMeterName,
         Grains.Actors.Metrics.ConsumerLagMonitor.CoordinatorMeterName,
+        Grains.Actors.Metrics.ReplicaMetrics.ControllerMeterName,
         "Microsoft.Orleans",
         "System.Runtime",
         "Microsoft.AspNetCore.Hosting",
@@ -37,9 +38,10 @@ public static class Telemetry
         var section = builder.Configuration.GetSection(MetricsOptions.Section);
         KnownSettings.Check(section, typeof(MetricsOptions));
         var options = section.Get<MetricsOptions>() ?? new();
-        if (options.ConsumerLagInterval <= TimeSpan.Zero)
+        if (options.ConsumerLagInterval <= TimeSpan.Zero || options.PartitionStateInterval <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"Tributary:Metrics:ConsumerLagInterval must be positive, not {options.ConsumerLagInterval}.");
+            throw new InvalidOperationException(
+                $"Tributary:Metrics:ConsumerLagInterval and PartitionStateInterval must be positive, not {options.ConsumerLagInterval} and {options.PartitionStateInterval}.");
         }
         if (!options.Enabled)
         {

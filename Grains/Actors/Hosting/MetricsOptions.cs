@@ -16,4 +16,7 @@ public sealed class MetricsOptions
     /// of a record per partition behind). Default 30 s.
     /// </summary>
     public TimeSpan ConsumerLagInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each broker reads the partitions' registrations for its replica counts (partitions, leaders, under-replicated). Default 30 s.</summary>
+    public TimeSpan PartitionStateInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

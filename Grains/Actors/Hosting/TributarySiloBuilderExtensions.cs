@@ -53,6 +53,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<Metrics.LogMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Metrics.LogMetrics>());
         services.AddHostedService<Metrics.ConsumerLagMonitor>();
+        services.AddHostedService<Metrics.ReplicaMetrics>();
         services.AddSingleton<Metrics.GroupCoordinatorMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();

@@ -65,36 +65,19 @@ public sealed partial class ConsumerLagMonitor : BackgroundService
         coordinator.CreateObservableGauge(Coordinator + "numoffsets", () => _snapshot.Offsets, description: "Committed offsets (NumOffsets).");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = _options.Value.Metrics.ConsumerLagInterval;
-        if (interval <= TimeSpan.Zero)
-        {
-            // Refused when the silo starts (Tributary:Metrics:ConsumerLagInterval must be positive); never a loop without pause.
-            return;
-        }
-
-        using var timer = new PeriodicTimer(interval, _time);
-        do
-        {
-            if (!_lag.Enabled)
-            {
-                continue;
-            }
-
-            try
-            {
-                _snapshot = await MeasureAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        MetricRounds.RunAsync(
+            _options.Value.Metrics.ConsumerLagInterval,
+            () => _lag.Enabled,
+            async cancellation => _snapshot = await MeasureAsync(cancellation),
+            e =>
             {
                 // Nothing rather than figures that no longer move: an alert on the lag sees the gap.
                 _snapshot = LagSnapshot.Empty;
                 LogMeasureFailed(_logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+            },
+            _time,
+            stoppingToken);
 
     private async Task<LagSnapshot> MeasureAsync(CancellationToken cancellation)
     {

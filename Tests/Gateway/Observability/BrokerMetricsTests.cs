@@ -222,6 +222,20 @@ public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<
     }
 
     [Fact]
+    public async Task ReplicaCounts_AreThePartitionsThisBrokerHoldsAndLeads()
+    {
+        await broker.CreateAsync("counted", 3);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var partitions = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Sum(t => t.Partitions.Count);
+
+        // One broker: it holds and leads every partition, none under-replicated or offline.
+        Assert.Equal(partitions, await broker.WaitForAsync("kafka_server_replicamanager_partitioncount", v => v == partitions, "every partition held"));
+        Assert.Equal(partitions, await broker.WaitForAsync("kafka_server_replicamanager_leadercount", v => v == partitions, "every partition led"));
+        Assert.Equal(0, await broker.Prometheus.ValueAsync("kafka_server_replicamanager_underreplicatedpartitions"));
+        Assert.Equal(0, await broker.Prometheus.ValueAsync("kafka_controller_kafkacontroller_offlinepartitionscount"));
+    }
+
+    [Fact]
     public async Task Connections_AreCountedPerListener()
     {
         var before = await broker.Prometheus.ValueAsync("""sum(kafka_server_socket_server_metrics_connection_creation_total{listener="PLAINTEXT"}) or vector(0)""");

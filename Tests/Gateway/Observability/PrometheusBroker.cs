@@ -10,8 +10,9 @@ public sealed class PrometheusBroker : BrokerFixture
 
     private PrometheusServer? _prometheus;
 
-    /// <summary>Consumer lag worked out every second, not every 30.</summary>
-    protected override IReadOnlyList<string> Settings => ["--Tributary:Metrics:ConsumerLagInterval", "00:00:01"];
+    /// <summary>Consumer lag and the replica counts worked out every second, not every 30.</summary>
+    protected override IReadOnlyList<string> Settings =>
+        ["--Tributary:Metrics:ConsumerLagInterval", "00:00:01", "--Tributary:Metrics:PartitionStateInterval", "00:00:01"];
 
     public PrometheusServer Prometheus => _prometheus!;
 

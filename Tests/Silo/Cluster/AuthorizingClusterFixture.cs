@@ -36,6 +36,7 @@ public sealed class AuthorizingClusterFixture : RedisClusterFixture
                 ["Tributary__Cluster__Ssl__TruststoreLocation"] = truststore,
                 // Consumer lag worked out every second rather than every 30.
                 ["Tributary__Metrics__ConsumerLagInterval"] = "00:00:01",
+                ["Tributary__Metrics__PartitionStateInterval"] = "00:00:01",
             };
         }
     }

@@ -72,6 +72,55 @@ public sealed partial class ClusterTests
         Assert.True(reported.Values.Select(v => v[0].Broker).Distinct().Count() > 1);
     }
 
+    /// <summary>
+    /// The brokers' replica counts add up to the cluster's partitions: each partition led once, each replica held once,
+    /// and the offline partitions reported by one broker only.
+    /// </summary>
+    [Fact]
+    public async Task TheBrokersReplicaCounts_AddUpToTheClustersPartitions()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Cluster.BootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "cluster-counted", NumPartitions = 4, ReplicationFactor = 3 }]);
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        (double Partitions, double Leaders, double UnderReplicated, double Offline) sums;
+        (int Partitions, int Replicas) expected;
+        do
+        {
+            var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+            expected = (metadata.Topics.Sum(t => t.Partitions.Count), metadata.Topics.Sum(t => t.Partitions.Sum(p => p.Replicas.Length)));
+            sums = (0, 0, 0, 0);
+            foreach (var silo in Cluster.Silos.Values)
+            {
+                var text = await http.GetStringAsync($"http://127.0.0.1:{silo.HealthPort}/metrics");
+                sums.Partitions += Gauge(text, "kafka_server_replicamanager_partitioncount");
+                sums.Leaders += Gauge(text, "kafka_server_replicamanager_leadercount");
+                sums.UnderReplicated += Gauge(text, "kafka_server_replicamanager_underreplicatedpartitions");
+                sums.Offline += Gauge(text, "kafka_controller_kafkacontroller_offlinepartitionscount");
+            }
+
+            if (sums.Partitions == expected.Replicas && sums.Leaders == expected.Partitions && sums.UnderReplicated == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        output.WriteLine($"replicas {sums.Partitions} of {expected.Replicas}, leaders {sums.Leaders} of {expected.Partitions}, under-replicated {sums.UnderReplicated}");
+        Assert.Equal(expected.Replicas, sums.Partitions);
+        Assert.Equal(expected.Partitions, sums.Leaders);
+        Assert.Equal(0, sums.UnderReplicated);
+        Assert.Equal(0, sums.Offline);
+    }
+
+    /// <summary>A gauge's value in a Prometheus text scrape (0 when absent).</summary>
+    private static double Gauge(string text, string name) =>
+        Regex.Match(text, $@"^{name}(?:\{{[^}}]*\}})? (?<value>\S+)", RegexOptions.Multiline) is { Success: true } match
+            ? double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+
     [GeneratedRegex("""^kafka_consumergroup_group_lag\{(?=[^}]*group="(?<group>[^"]*)")(?=[^}]*topic="(?<topic>[^"]*)")(?=[^}]*partition="(?<partition>[^"]*)")[^}]*\} (?<value>\S+)""", RegexOptions.Multiline)]
     private static partial Regex LagSeries();
 }
