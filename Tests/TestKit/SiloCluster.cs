@@ -81,29 +81,57 @@ public sealed class SiloCluster : IAsyncDisposable
         throw new TimeoutException($"Broker on port {kafkaPort} names brokers [{string.Join(",", seen)}], not [{string.Join(",", expected)}].");
     }
 
-    /// <summary>Starts (or starts again, over its data directory) the silo of one broker.</summary>
+    /// <summary>
+    /// Starts (or starts again, over its data directory) the silo of one broker. A start that finds one of its ports
+    /// taken (a port handed out as free is free only until another process takes it) is tried again on new ones: its
+    /// HTTP ports are chosen afresh at every start, and a first start chooses its Kafka and silo ports afresh too.
+    /// </summary>
     public async Task StartSiloAsync(int brokerId)
     {
         // A restarted silo keeps its addresses: clients reconnect to the Kafka port they know, and Orleans retires
         // the previous incarnation at the same silo endpoint instead of waiting for it to be voted dead.
-        if (!_ports.TryGetValue(brokerId, out var ports))
+        bool firstStart;
+        (int Kafka, int Silo) ports;
+        lock (_ports)
         {
-            _ports[brokerId] = ports = (SiloLauncher.FreePort(), SiloLauncher.FreePort());
+            firstStart = !_ports.TryGetValue(brokerId, out ports);
+            if (firstStart)
+            {
+                _ports[brokerId] = ports = (SiloLauncher.FreePort(), SiloLauncher.FreePort());
+            }
         }
 
-        var silo = await SiloLauncher.StartAsync(
-            DataDirectory(brokerId),
-            _environment,
-            [
-                "--broker-id", brokerId.ToString(CultureInfo.InvariantCulture),
-                "--kafka-port", ports.Kafka.ToString(CultureInfo.InvariantCulture),
-                "--silo-port", ports.Silo.ToString(CultureInfo.InvariantCulture),
-                "--advertised-ip", "127.0.0.1",
-                .. _membership,
-            ]);
-        lock (_silos)
+        for (var attempt = 1; ; attempt++)
         {
-            _silos[brokerId] = silo;
+            try
+            {
+                var silo = await SiloLauncher.StartAsync(
+                    DataDirectory(brokerId),
+                    _environment,
+                    [
+                        "--broker-id", brokerId.ToString(CultureInfo.InvariantCulture),
+                        "--kafka-port", ports.Kafka.ToString(CultureInfo.InvariantCulture),
+                        "--silo-port", ports.Silo.ToString(CultureInfo.InvariantCulture),
+                        "--advertised-ip", "127.0.0.1",
+                        .. _membership,
+                    ]);
+                lock (_silos)
+                {
+                    _silos[brokerId] = silo;
+                }
+
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                if (firstStart)
+                {
+                    lock (_ports)
+                    {
+                        _ports[brokerId] = ports = (SiloLauncher.FreePort(), SiloLauncher.FreePort());
+                    }
+                }
+            }
         }
     }
 
