@@ -58,8 +58,8 @@ public static class TributaryHost
         var healthPort = builder.Configuration.GetValue("Tributary:Health:Port", 8090);
 
         builder.Services.AddKafkaGateway();
-        // Metrics are kept only where they are served: on the health port.
-        var metrics = healthPort > 0 && builder.AddTributaryTelemetry(tributary.BrokerId);
+        // Metrics are kept only where they go: the health port's /metrics, or an OTLP endpoint.
+        var telemetry = builder.AddTributaryTelemetry(tributary.BrokerId, healthPort);
         builder.Services.AddSchemaRegistryApi();
         builder.Services.AddRestProxyApi();
         builder.Services.AddConnectApi();
@@ -145,15 +145,22 @@ public static class TributaryHost
             }
         });
 
-        builder.UseOrleans(silo => silo
-            .UseTributaryCluster(cluster, orleans)
-            .UseClusterTls(builder.Configuration)
-            .AddTributaryBroker());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseTributaryCluster(cluster, orleans)
+                .UseClusterTls(builder.Configuration)
+                .AddTributaryBroker();
+            if (telemetry.Traced)
+            {
+                // The W3C trace context of a request's span goes with its grain calls, to whichever silo they reach.
+                silo.AddActivityPropagation();
+            }
+        });
 
         var app = builder.Build();
         if (healthPort > 0)
         {
-            app.UseHealthEndpoints(healthPort, metrics);
+            app.UseHealthEndpoints(healthPort, telemetry.Scraped);
         }
 
         if (registryPort > 0)

@@ -356,6 +356,7 @@ public sealed partial class KafkaConnectionHandler(
 
         IKafkaApiMessage? response;
         long started;
+        using var activity = Tracing.RequestTracing.Start(request);
         try
         {
             // Checks answer from the ACLs this broker has read: the first request waits until it has read them. Quotas
@@ -367,6 +368,7 @@ public sealed partial class KafkaConnectionHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
+            Tracing.RequestTracing.Failed(activity, e);
             // The request's buffer may still be in use by a call that failed here but runs on elsewhere: not released.
             if (_clientErrors.ShouldLog(HandlerFailedKinds[(int)key % HandlerFailedKinds.Length], out var suppressed))
             {

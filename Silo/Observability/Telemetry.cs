@@ -1,19 +1,25 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Tributary.Gateway.Kafka.Tracing;
+using Tributary.Grains.Storage.Log;
 using Tributary.Gateway.Kafka.Metrics;
 using Tributary.Grains.Actors.Hosting;
 
 namespace Tributary.Silo.Observability;
 
 /// <summary>
-/// The silo's metrics over OpenTelemetry: the broker's (Kafka's <c>kafka.server</c> and <c>kafka.network</c> names),
-/// the HTTP services' (ASP.NET Core's request meters, one <c>server.port</c> per service), the Orleans runtime's and
-/// .NET's, served in Prometheus' text format at <c>/metrics</c> on the health port. The meters are the host's own
+/// The silo's metrics and traces over OpenTelemetry. Metrics: the broker's (Kafka's <c>kafka.server</c> and
+/// <c>kafka.network</c> names), the HTTP services' (ASP.NET Core's request meters, one <c>server.port</c> per service),
+/// the Orleans runtime's and .NET's, served in Prometheus' text format at <c>/metrics</c> on the health port and sent
+/// over OTLP when an endpoint is set. Traces: a span per Kafka request, its grain calls and its log work, over OTLP. The meters are the host's own
 /// (created by its <see cref="System.Diagnostics.Metrics.IMeterFactory"/>), so silos sharing a process keep apart.
 /// </summary>
 public static class Telemetry
@@ -33,9 +39,33 @@ public static class Telemetry
         "Microsoft.AspNetCore.Server.Kestrel",
     ];
 
-    public static bool AddTributaryTelemetry(this WebApplicationBuilder builder, int brokerId)
+    /// <summary>The OTLP endpoint settings, OpenTelemetry's own: any of them turns the OTLP export on, for all signals.</summary>
+    public static readonly string[] OtlpEndpoints =
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    ];
+
+    /// <summary>The spans a trace is made of: Kafka requests, the grain calls they make, and the log's appends and reads.</summary>
+    public static readonly string[] ActivitySources =
+    [
+        RequestTracing.SourceName,
+        Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName,
+        LogTracing.SourceName,
+    ];
+
+    /// <summary>
+    /// Sets up what the silo reports: metrics when they are on (<c>Tributary:Metrics:Enabled</c>) and go somewhere, to
+    /// the health port's <c>/metrics</c> and/or over OTLP; traces and logs over OTLP when an OTLP endpoint is set
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> and the rest of OpenTelemetry's variables, read from the environment or the
+    /// configuration). <c>OTEL_SDK_DISABLED=true</c> turns all of it off.
+    /// </summary>
+    public static TelemetrySetup AddTributaryTelemetry(this WebApplicationBuilder builder, int brokerId, int healthPort)
     {
-        var section = builder.Configuration.GetSection(MetricsOptions.Section);
+        var configuration = builder.Configuration;
+        var section = configuration.GetSection(MetricsOptions.Section);
         KnownSettings.Check(section, typeof(MetricsOptions));
         var options = section.Get<MetricsOptions>() ?? new();
         if (options.ConsumerLagInterval <= TimeSpan.Zero || options.PartitionStateInterval <= TimeSpan.Zero)
@@ -43,17 +73,45 @@ public static class Telemetry
             throw new InvalidOperationException(
                 $"Tributary:Metrics:ConsumerLagInterval and PartitionStateInterval must be positive, not {options.ConsumerLagInterval} and {options.PartitionStateInterval}.");
         }
-        if (!options.Enabled)
+
+        if (configuration.GetValue("OTEL_SDK_DISABLED", false))
         {
-            return false;
+            return TelemetrySetup.None;
         }
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("tributary", serviceInstanceId: brokerId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .WithMetrics(metrics => metrics.AddMeter(Meters).AddPrometheusExporter());
-        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
-            metrics.AddView(OnlyThisHosts(services.GetRequiredService<IMeterFactory>())));
-        return true;
+        var otlp = OtlpEndpoints.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
+        var scraped = options.Enabled && healthPort > 0;
+        var metered = options.Enabled && (scraped || otlp);
+        if (!metered && !otlp)
+        {
+            return TelemetrySetup.None;
+        }
+
+        var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } named ? named : "tributary";
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: brokerId.ToString(CultureInfo.InvariantCulture)));
+        if (metered)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters);
+                if (scraped)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            });
+            builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+                metrics.AddView(OnlyThisHosts(services.GetRequiredService<IMeterFactory>())));
+        }
+
+        if (otlp)
+        {
+            var sampler = TraceSampling.FromConfiguration(configuration);
+            telemetry.WithTracing(tracing => tracing.AddSource(ActivitySources).SetSampler(sampler));
+            telemetry.UseOtlpExporter();
+        }
+
+        return new TelemetrySetup(scraped, otlp);
     }
 
     /// <summary>

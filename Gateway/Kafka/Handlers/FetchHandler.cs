@@ -116,6 +116,10 @@ public sealed class FetchHandler(
         }
 
         ApplyMaxBytes(slots, maxBytes);
+        if (Tracing.RequestTracing.IsRecording)
+        {
+            Tracing.RequestTracing.TagDestinations(slots.Select(Counted));
+        }
         foreach (var slot in slots)
         {
             // Counted before the quota is asked, as Kafka counts a partition once it read it.

@@ -14,6 +14,19 @@ public sealed partial class PartitionLog
     /// </summary>
     public ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, AppendOrigin origin = AppendOrigin.Client, bool transactionVerified = true)
     {
+        // The span covers the validation and the write; an fsync the append then waits for is its caller's time.
+        using var activity = LogTracing.StartAppend(TopicPartition, records.Length, origin);
+        var appended = Append(records, origin, transactionVerified);
+        if (activity is not null && appended.IsCompletedSuccessfully)
+        {
+            LogTracing.Appended(activity, appended.Result);
+        }
+
+        return appended;
+    }
+
+    private ValueTask<LogAppendResult> Append(Memory<byte> records, AppendOrigin origin, bool transactionVerified)
+    {
         LogAppendResult result;
         bool durable;
         bool flushDue;
