@@ -33,6 +33,7 @@ public static class Telemetry
         Grains.Actors.Metrics.ConsumerLagMonitor.LagMeterName,
         Grains.Actors.Metrics.ConsumerLagMonitor.CoordinatorMeterName,
         Grains.Actors.Metrics.ReplicaMetrics.ControllerMeterName,
+        Grains.Connect.Runtime.Metrics.ConnectMetrics.MeterName,
         "Microsoft.Orleans",
         "System.Runtime",
         "Microsoft.AspNetCore.Hosting",

@@ -5,6 +5,7 @@ using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Api.Source;
 using Tributary.Grains.Connect.Runtime.Config;
 using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Metrics;
 using Tributary.Grains.Connect.Runtime.Plugins;
 using Tributary.Grains.Connect.Runtime.Tasks;
 using Tributary.Grains.Connect.Runtime.Transforms;
@@ -22,7 +23,8 @@ namespace Tributary.Grains.Actors.Connect;
 /// </summary>
 [Reentrant]
 public sealed partial class ConnectTaskGrain(
-    ConnectWorker worker, TimeProvider time, IBrokerConfigs brokerConfigs, LocalConnectTasks local, ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
+    ConnectWorker worker, TimeProvider time, IBrokerConfigs brokerConfigs, LocalConnectTasks local, ConnectMetrics metrics,
+    ILogger<ConnectTaskGrain> logger, ILoggerFactory loggers)
     : Grain, IConnectTaskGrain
 {
     /// <summary>The config key under which a task config names its task class (Kafka's <c>task.class</c>).</summary>
@@ -33,6 +35,7 @@ public sealed partial class ConnectTaskGrain(
     private CancellationTokenSource? _stop;
     private Task? _running;
     private ConnectInstanceState? _failedToStart;
+    private TaskMetrics? _metrics;
 
     private int TaskIndex => (int)this.GetPrimaryKeyLong(out _);
 
@@ -85,10 +88,13 @@ public sealed partial class ConnectTaskGrain(
         void Report(TaskStatus status) =>
             _ = grains.GetGrain<IConnectorGrain>(connector).ReportTaskStateAsync(index, generation, Instance(status));
 
+        var taskMetrics = metrics.For(connector, index);
         try
         {
-            _runner = await CreateRunnerAsync(assignment, connector, Report);
+            _runner = await CreateRunnerAsync(assignment, connector, Report, taskMetrics);
             local.Add(connector, index);
+            _metrics = taskMetrics;
+            taskMetrics.TaskStarted();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -109,7 +115,7 @@ public sealed partial class ConnectTaskGrain(
         _running = Task.Run(() => runner.RunAsync(token));
     }
 
-    private async Task<TaskRunner> CreateRunnerAsync(ConnectTaskAssignment assignment, string connector, Action<TaskStatus> report)
+    private async Task<TaskRunner> CreateRunnerAsync(ConnectTaskAssignment assignment, string connector, Action<TaskStatus> report, TaskMetrics taskMetrics)
     {
         var taskClass = assignment.TaskConfig.GetValueOrDefault(TaskClassConfig)
             ?? throw new Tributary.Grains.Connect.Api.ConnectException("The task config names no task class.");
@@ -118,11 +124,11 @@ public sealed partial class ConnectTaskGrain(
         var type = connectorPlugin.Type.Assembly.GetType(taskClass, throwOnError: false)
             ?? throw new Tributary.Grains.Connect.Api.ConnectException($"Task class {taskClass} not found beside connector {connectorPlugin.ClassName}.");
         var errorConfig = ErrorHandlingConfig.From(assignment.ConnectorConfig);
-        var errors = new RetryWithTolerance(errorConfig, time);
+        var errors = new RetryWithTolerance(errorConfig, time, taskMetrics);
         var reporters = new List<IErrorReporter>();
         if (errorConfig.LogEnabled)
         {
-            reporters.Add(new LogReporter(loggers.CreateLogger("Tributary.Connect.Errors"), connector, TaskIndex, errorConfig.LogIncludeMessages));
+            reporters.Add(new LogReporter(loggers.CreateLogger("Tributary.Connect.Errors"), connector, TaskIndex, errorConfig.LogIncludeMessages, taskMetrics));
         }
 
         var converters = TaskConverters.Create(worker.Plugins, worker.Config, assignment.ConnectorConfig);
@@ -137,7 +143,7 @@ public sealed partial class ConnectTaskGrain(
                 exactlyOnce is null ? new GrainSourceOffsetStore(grains, connector) : new TopicSourceOffsetStore(grains, exactlyOnce.OffsetsTopic, connector),
                 worker.Config, time, report,
                 topic => _ = grains.GetGrain<IConnectorGrain>(connector).ReportTopicAsync(topic), reporters, exactlyOnce,
-                loggers.CreateLogger(type.FullName!));
+                loggers.CreateLogger(type.FullName!), taskMetrics);
         }
 
         var partitions = assignment.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList();
@@ -150,14 +156,14 @@ public sealed partial class ConnectTaskGrain(
         {
             await ConnectTopics.EnsureDeadLetterTopicAsync(grains, errorConfig.DeadLetterTopic, errorConfig.DeadLetterReplicationFactor);
             reporters.Add(new DeadLetterQueueReporter(
-                new PartitionRecordWriter(grains, time), errorConfig.DeadLetterTopic, errorConfig.DeadLetterContextHeaders, connector, TaskIndex));
+                new PartitionRecordWriter(grains, time), errorConfig.DeadLetterTopic, errorConfig.DeadLetterContextHeaders, connector, TaskIndex, taskMetrics));
         }
 
         return new SinkTaskRunner(
             (SinkTask)Activator.CreateInstance(type)!, assignment.TaskConfig, partitions, converters,
             TransformationChain<SinkRecord>.Build(worker.Plugins, assignment.ConnectorConfig), errors,
             new PartitionRecordReader(grains, connector, ClientOverrides.From(assignment.ConnectorConfig).AutoOffsetReset), worker.Config, time, report, reporters,
-            ClientOverrides.From(assignment.ConnectorConfig).MaxPollRecords, loggers.CreateLogger(type.FullName!));
+            ClientOverrides.From(assignment.ConnectorConfig).MaxPollRecords, loggers.CreateLogger(type.FullName!), taskMetrics);
     }
 
     /// <summary>
@@ -191,6 +197,8 @@ public sealed partial class ConnectTaskGrain(
     private async Task StopRunnerAsync()
     {
         local.Remove(ConnectorName(), TaskIndex);
+        _metrics?.TaskStopped();
+        _metrics = null;
         if (_stop is null || _running is null)
         {
             _runner = null;

@@ -72,6 +72,7 @@ public static class TributarySiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalBrokerConfigs>());
         services.AddSingleton<Connect.ConnectWorker>();
         services.AddSingleton<Connect.LocalConnectTasks>();
+        services.AddSingleton<Tributary.Grains.Connect.Runtime.Metrics.ConnectMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Connect.ConnectShutdown>();
         services.AddHostedService<Connect.ConnectKeeper>();
         services.AddHostedService<Connect.ConnectorConfigFiles>();

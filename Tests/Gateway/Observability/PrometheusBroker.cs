@@ -10,9 +10,12 @@ public sealed class PrometheusBroker : BrokerFixture
 
     private PrometheusServer? _prometheus;
 
-    /// <summary>Consumer lag and the replica counts worked out every second, not every 30.</summary>
+    /// <summary>Consumer lag and the replica counts worked out every second, not every 30; Connect's offsets committed every half second.</summary>
     protected override IReadOnlyList<string> Settings =>
-        ["--Tributary:Metrics:ConsumerLagInterval", "00:00:01", "--Tributary:Metrics:PartitionStateInterval", "00:00:01"];
+    [
+        "--Tributary:Metrics:ConsumerLagInterval", "00:00:01", "--Tributary:Metrics:PartitionStateInterval", "00:00:01",
+        "--Tributary:Connect:OffsetFlushIntervalMs", "500",
+    ];
 
     public PrometheusServer Prometheus => _prometheus!;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tributary.Grains.Connect.Runtime.Metrics;
 using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Tasks;
 
@@ -11,7 +12,7 @@ namespace Tributary.Grains.Connect.Runtime.Errors;
 /// <c>errors.deadletterqueue.topic.name</c>; with <c>errors.deadletterqueue.context.headers.enable</c> it carries
 /// Kafka's <c>__connect.errors.*</c> headers saying where it came from and why it failed.
 /// </summary>
-public sealed class DeadLetterQueueReporter(IRecordWriter writer, string topic, bool contextHeaders, string connector, int task) : IErrorReporter
+public sealed class DeadLetterQueueReporter(IRecordWriter writer, string topic, bool contextHeaders, string connector, int task, TaskMetrics? metrics = null) : IErrorReporter
 {
     public const string HeaderPrefix = "__connect.errors.";
 
@@ -43,7 +44,17 @@ public sealed class DeadLetterQueueReporter(IRecordWriter writer, string topic, 
             Add(headers, "exception.stacktrace", error.ToString());
         }
 
-        await writer.WriteAsync([new ProducerRecord(topic, null, consumed.Key, consumed.Value, headers, consumed.Timestamp)], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await writer.WriteAsync([new ProducerRecord(topic, null, consumed.Key, consumed.Value, headers, consumed.Timestamp)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics?.DeadLettered(succeeded: false);
+            throw;
+        }
+
+        metrics?.DeadLettered(succeeded: true);
     }
 
     private static void Add(List<KeyValuePair<string, byte[]?>> headers, string name, string value) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.Connect.Runtime.Metrics;
 using Tributary.Grains.Connect.Runtime.Records;
 
 namespace Tributary.Grains.Connect.Runtime.Errors;
@@ -8,12 +9,13 @@ namespace Tributary.Grains.Connect.Runtime.Errors;
 /// and with <c>errors.log.include.messages</c> the record's place (sink) or its key, value and offsets (source);
 /// otherwise no record content reaches the log.
 /// </summary>
-public sealed partial class LogReporter(ILogger logger, string connector, int task, bool includeMessages) : IErrorReporter
+public sealed partial class LogReporter(ILogger logger, string connector, int task, bool includeMessages, TaskMetrics? metrics = null) : IErrorReporter
 {
     public Task ReportAsync(ErrorContext context, CancellationToken cancellationToken)
     {
         var failure = context.Failure;
         LogError(logger, failure.Error, connector, task, failure.Stage.KafkaName(), failure.ClassName, Describe(context));
+        metrics?.ErrorLogged();
         return Task.CompletedTask;
     }
 

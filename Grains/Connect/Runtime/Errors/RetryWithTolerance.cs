@@ -1,3 +1,5 @@
+using Tributary.Grains.Connect.Runtime.Metrics;
+
 namespace Tributary.Grains.Connect.Runtime.Errors;
 
 /// <summary>
@@ -7,8 +9,10 @@ namespace Tributary.Grains.Connect.Runtime.Errors;
 /// (<c>errors.tolerance=none</c>: <see cref="ToleranceExceededException"/>) or is reported and the record skipped
 /// (<c>all</c>). Not thread-safe: one per task.
 /// </summary>
-public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider time)
+public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider time, TaskMetrics? metrics = null)
 {
+    private readonly TaskMetrics _metrics = metrics ?? TaskMetrics.Unmetered;
+
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(300);
 
     private long _tolerated;
@@ -30,6 +34,7 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
         }
         catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
         {
+            _metrics.AttemptFailed();
             return RetryAsync(stage, className, operation, e, cancellationToken);
         }
     }
@@ -49,17 +54,20 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
                 var remaining = deadline - now;
                 await Task.Delay(delay < remaining ? delay : remaining, time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, config.MaxRetryDelay.Ticks));
+                _metrics.Retried();
                 try
                 {
                     return (operation(), null);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
                 {
+                    _metrics.AttemptFailed();
                     error = e;
                     continue;
                 }
             }
 
+            _metrics.RecordFailed(skipped: config.TolerateAll);
             if (!config.TolerateAll)
             {
                 throw new ToleranceExceededException(stage, className, error);
@@ -76,6 +84,8 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
     /// </summary>
     public ProcessingFailure Fail(ErrorStage stage, string className, Exception error)
     {
+        _metrics.AttemptFailed();
+        _metrics.RecordFailed(skipped: config.TolerateAll);
         if (!config.TolerateAll)
         {
             throw new ToleranceExceededException(stage, className, error);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.Connect.Api;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Metrics;
 using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Transforms;
 using Tributary.Grains.Connect.Runtime.Worker;
@@ -25,6 +27,7 @@ public sealed class SinkTaskRunner : TaskRunner
     private static readonly TimeSpan ReadWait = TimeSpan.FromMilliseconds(500);
 
     private readonly ILogger _logger;
+    private readonly TaskMetrics _metrics;
     private readonly SinkTask _task;
     private readonly IReadOnlyDictionary<string, string> _taskConfig;
     private readonly IReadOnlyCollection<TopicPartition> _assignment;
@@ -51,9 +54,10 @@ public sealed class SinkTaskRunner : TaskRunner
         SinkTask task, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyCollection<TopicPartition> assignment,
         TaskConverters converters, TransformationChain<SinkRecord> transforms, RetryWithTolerance errors, IRecordReader reader,
         WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, IReadOnlyList<IErrorReporter>? reporters = null,
-        int maxPollRecords = 500, ILogger? logger = null)
+        int maxPollRecords = 500, ILogger? logger = null, TaskMetrics? metrics = null)
         : base(report)
     {
+        _metrics = metrics ?? TaskMetrics.Unmetered;
         _logger = logger ?? NullLogger.Instance;
         _backoff = new RetriableBackoff(time, _logger);
         _maxPollRecords = maxPollRecords;
@@ -120,7 +124,9 @@ public sealed class SinkTaskRunner : TaskRunner
             _putting = batch;
             try
             {
+                var putting = Stopwatch.GetTimestamp();
                 await _task.PutAsync(batch.Records, cancellationToken).ConfigureAwait(false);
+                _metrics.Put(batch.Records.Count, Stopwatch.GetElapsedTime(putting));
                 PutCount += batch.Records.Count;
             }
             catch (RetriableException)
@@ -192,6 +198,7 @@ public sealed class SinkTaskRunner : TaskRunner
             consumed = _fetched.Take(readable, _maxPollRecords);
         }
 
+        _metrics.Read(consumed.Count);
         batch.Records.Capacity = consumed.Count;
         foreach (var record in consumed)
         {
@@ -266,7 +273,18 @@ public sealed class SinkTaskRunner : TaskRunner
             return;
         }
 
-        await _reader.CommitAsync(changed, cancellationToken).ConfigureAwait(false);
+        var committing = Stopwatch.GetTimestamp();
+        try
+        {
+            await _reader.CommitAsync(changed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _metrics.OffsetsCommitted(false, Stopwatch.GetElapsedTime(committing));
+            throw;
+        }
+
+        _metrics.OffsetsCommitted(true, Stopwatch.GetElapsedTime(committing));
         foreach (var (partition, offset) in changed)
         {
             _committed[partition] = offset;

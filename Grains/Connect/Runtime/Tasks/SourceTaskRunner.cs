@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.Connect.Api;
@@ -5,6 +6,7 @@ using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Api.Source;
 using Tributary.Grains.Connect.Api.Storage;
 using Tributary.Grains.Connect.Runtime.Errors;
+using Tributary.Grains.Connect.Runtime.Metrics;
 using Tributary.Grains.Connect.Runtime.Offsets;
 using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Transforms;
@@ -35,6 +37,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly IReadOnlyList<IErrorReporter> _reporters;
     private readonly ExactlyOnceSource? _exactlyOnce;
     private readonly ILogger _logger;
+    private readonly TaskMetrics _metrics;
     private readonly TransactionRequests _transactionRequests = new();
     private bool _writeIncomplete;
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
@@ -47,9 +50,10 @@ public sealed class SourceTaskRunner : TaskRunner
         SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskConverters converters,
         TransformationChain<SourceRecord> transforms, RetryWithTolerance errors, IRecordWriter writer,
         ISourceOffsetStore offsets, WorkerConfig worker, TimeProvider time, Action<TaskStatus> report, Action<string> topicUsed,
-        IReadOnlyList<IErrorReporter>? reporters = null, ExactlyOnceSource? exactlyOnce = null, ILogger? logger = null)
+        IReadOnlyList<IErrorReporter>? reporters = null, ExactlyOnceSource? exactlyOnce = null, ILogger? logger = null, TaskMetrics? metrics = null)
         : base(report)
     {
+        _metrics = metrics ?? TaskMetrics.Unmetered;
         _logger = logger ?? NullLogger.Instance;
         _reporters = reporters ?? [];
         _exactlyOnce = exactlyOnce;
@@ -89,7 +93,13 @@ public sealed class SourceTaskRunner : TaskRunner
             await WrittenAsync().ConfigureAwait(false); // a write that failed fails the task now, as Kafka's send errors do
         }
 
+        var polling = Stopwatch.GetTimestamp();
         var polled = await _task.PollAsync(cancellationToken).ConfigureAwait(false);
+        if (polled is { Count: > 0 })
+        {
+            _metrics.Polled(polled.Count, Stopwatch.GetElapsedTime(polling));
+        }
+
         if (_exactlyOnce is not null)
         {
             if (polled is { Count: > 0 })
@@ -205,6 +215,7 @@ public sealed class SourceTaskRunner : TaskRunner
             written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
             _writeIncomplete = false;
             Interlocked.Add(ref _written, dataCount);
+            _metrics.Written(dataCount);
             foreach (var topic in outgoing.Take(dataCount).Select(o => o.Topic).Where(_topics.Add))
             {
                 _topicUsed(topic);
@@ -355,6 +366,7 @@ public sealed class SourceTaskRunner : TaskRunner
         }
 
         var offsets = new Dictionary<string, string>(_pending, StringComparer.Ordinal);
+        var committing = Stopwatch.GetTimestamp();
         try
         {
             await _offsets.CommitAsync(offsets, cancellationToken).ConfigureAwait(false);
@@ -362,9 +374,12 @@ public sealed class SourceTaskRunner : TaskRunner
         catch (RetriableException e)
         {
             // As Kafka's WorkerSourceTask: offsets that could not be flushed stay pending for the next flush.
+            _metrics.OffsetsCommitted(false, Stopwatch.GetElapsedTime(committing));
             TaskRunnerLog.CommitFailed(_logger, e.Message);
             return;
         }
+
+        _metrics.OffsetsCommitted(true, Stopwatch.GetElapsedTime(committing));
         foreach (var (partition, offset) in offsets)
         {
             if (_pending.TryGetValue(partition, out var current) && current == offset)
