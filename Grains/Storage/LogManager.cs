@@ -44,6 +44,9 @@ public sealed partial class LogManager : IAsyncDisposable
     private readonly FileStream _lock;
     private int _shutDown;
 
+    /// <summary>Where the logs' flush rounds are counted and timed; set at construction.</summary>
+    public LogFlushStats FlushStats { get; init; } = LogFlushStats.None;
+
     public LogManager(
         string dataDirectory,
         TimeProvider? time = null,
@@ -243,6 +246,7 @@ public sealed partial class LogManager : IAsyncDisposable
 
         var unrecovered = _unrecovered.ContainsKey(directory);
         var log = PartitionLog.Open(directory, config, LastShutdownWasClean || !unrecovered, _time, _loggerFactory.CreateLogger<PartitionLog>());
+        log.FlushStats = FlushStats;
         if (unrecovered)
         {
             Interlocked.Add(ref _bytesRecovered, log.Loaded.BytesRecovered);

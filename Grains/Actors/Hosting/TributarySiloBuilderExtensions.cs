@@ -48,13 +48,17 @@ public static class TributarySiloBuilderExtensions
             sp.GetRequiredService<IOptions<TributaryOptions>>().Value.PartitionDataDirectory,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.NumRecoveryThreadsPerDataDir));
+            sp.GetRequiredService<IOptions<TributaryOptions>>().Value.NumRecoveryThreadsPerDataDir)
+        {
+            FlushStats = new Tributary.Grains.Storage.Log.LogFlushStats(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LogManagerLifecycle>();
         services.AddSingleton<Metrics.LogMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Metrics.LogMetrics>());
         services.AddHostedService<Metrics.ConsumerLagMonitor>();
         services.AddHostedService<Metrics.ReplicaMetrics>();
         services.AddSingleton<Metrics.GroupCoordinatorMetrics>();
+        services.AddSingleton<Metrics.IsrChangeMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TransactionRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Topics.TopicDeletionRecovery>();
         services.AddSingleton<LiveBrokers>();

@@ -35,6 +35,7 @@ public sealed partial class PartitionGrain(
     LocalBrokerConfigs brokerConfigs,
     LiveBrokers brokers,
     IOptions<TributaryOptions> options,
+    Metrics.IsrChangeMetrics isrChanges,
     ILogger<PartitionGrain> logger)
     : Grain, IPartitionGrain
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tributary.Grains.Storage.Producers;
 
 namespace Tributary.Grains.Storage.Log;
@@ -240,7 +241,14 @@ internal sealed class LogFlusher
     {
         lock (_roundLock)
         {
-            return FlushUnderRoundLock(mode);
+            var started = Stopwatch.GetTimestamp();
+            var flushed = FlushUnderRoundLock(mode);
+            if (mode != FlushMode.CloseWithoutSync)
+            {
+                _log.FlushStats.Flushed(Stopwatch.GetElapsedTime(started));
+            }
+
+            return flushed;
         }
     }
 

@@ -59,6 +59,9 @@ public sealed partial class PartitionLog : IAsyncDisposable
     /// <summary>Kafka's name of the partition, <c>topic-partition</c>: its directory's name, as Kafka's error messages spell it.</summary>
     public string TopicPartition { get; }
 
+    /// <summary>Where this log's flush rounds are counted and timed (its manager's).</summary>
+    public LogFlushStats FlushStats { get; set; } = LogFlushStats.None;
+
     public LogConfig Config => Volatile.Read(ref _config);
 
     public long LogStartOffset => Volatile.Read(ref _logStartOffset);

@@ -236,6 +236,33 @@ public sealed class BrokerMetricsTests(PrometheusBroker broker) : IClassFixture<
     }
 
     [Fact]
+    public async Task LogFlushes_AreCountedAndTimed()
+    {
+        const string Flushes = "sum(kafka_log_logflushstats_logflushrateandtimems_count)";
+        var before = await broker.Prometheus.ValueAsync(Flushes) ?? 0;
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            // flush.messages=1: each append is acknowledged once a flush round has synced it.
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification
+            {
+                Name = "flushed", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["flush.messages"] = "1" },
+            }]);
+        }
+
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync("flushed", new Message<Null, string> { Value = $"durable {i}" });
+            }
+        }
+
+        // Each awaited append came after the last one's round: at least five rounds, each timed.
+        await broker.WaitForAsync(Flushes, v => v >= before + 5, "five flush rounds counted");
+        Assert.True(await broker.Prometheus.ValueAsync("sum(kafka_log_logflushstats_logflushrateandtimems_sum)") > 0);
+    }
+
+    [Fact]
     public async Task Connections_AreCountedPerListener()
     {
         var before = await broker.Prometheus.ValueAsync("""sum(kafka_server_socket_server_metrics_connection_creation_total{listener="PLAINTEXT"}) or vector(0)""");

@@ -30,6 +30,7 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         var victim = before[0].Leader;
         var victimPartitions = LedBy(before, victim);
         var survivors = Bootstrap(victim);
+        var expandsBefore = await IsrExpandsAsync(except: victim);
 
         await using var load = new AcknowledgedLoad(Cluster.BootstrapServers, topic, Partitions);
         await Task.Delay(2000);
@@ -58,6 +59,28 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         await WaitForIsrAsync(survivors, topic, 3, TimeSpan.FromSeconds(60));
         output.WriteLine($"broker {victim} back in every ISR {rejoined.ElapsedMilliseconds} ms after its restart began");
         await AssertSameBytesEverywhereAsync(topic);
+
+        // The leaders that took it back into their ISRs counted each change (IsrExpandsPerSec), one per partition at most.
+        var expands = await IsrExpandsAsync(except: victim) - expandsBefore;
+        output.WriteLine($"ISR expansions counted by the other brokers: {expands}");
+        Assert.InRange(expands, 1, Partitions);
+    }
+
+    /// <summary>The ISR expansions the cluster's brokers but one report at <c>/metrics</c>, summed.</summary>
+    private async Task<double> IsrExpandsAsync(int except)
+    {
+        using var http = new HttpClient();
+        var sum = 0.0;
+        foreach (var (_, silo) in Cluster.Silos.Where(s => s.Key != except))
+        {
+            var text = await http.GetStringAsync($"http://127.0.0.1:{silo.HealthPort}/metrics");
+            if (System.Text.RegularExpressions.Regex.Match(text, @"^kafka_server_replicamanager_isrexpands_total(?:\{[^}]*\})? (?<value>\S+)", System.Text.RegularExpressions.RegexOptions.Multiline) is { Success: true } match)
+            {
+                sum += double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return sum;
     }
 
     [Fact]
