@@ -23,6 +23,7 @@ using Tributary.Grains.Actors.Hosting;
 using Tributary.Silo.Cluster;
 using Tributary.Silo.Health;
 using Tributary.Silo.Observability;
+using Tributary.Silo.Support;
 using Tributary.Silo.Kubernetes;
 
 namespace Tributary.Silo;
@@ -58,6 +59,7 @@ public static class TributaryHost
         var healthPort = builder.Configuration.GetValue("Tributary:Health:Port", 8090);
 
         builder.Services.AddKafkaGateway();
+        builder.Services.AddSupportBundle();
         // Metrics are kept only where they go: the health port's /metrics, or an OTLP endpoint.
         var telemetry = builder.AddTributaryTelemetry(tributary.BrokerId, healthPort);
         builder.Services.AddSchemaRegistryApi();

@@ -6,6 +6,7 @@ using Tributary.Gateway.Kafka.Brokers;
 using Tributary.Grains.Actors.Replication;
 using Tributary.Silo.Kubernetes;
 using Tributary.Silo.Observability;
+using Tributary.Silo.Support;
 
 namespace Tributary.Silo.Health;
 
@@ -18,7 +19,8 @@ namespace Tributary.Silo.Health;
 /// (the StatefulSet's startup probe, <c>infra/local/cluster.sh restart-rolling</c>), since a broker stopped while
 /// another has not caught up takes a copy of some partitions with it. The StatefulSet's preStop hook,
 /// <c>/lifecycle/pre-stop</c>, is served here too (<see cref="PreStopEndpoint"/>), and so are the silo's metrics for
-/// Prometheus, <c>/metrics</c> (<see cref="Telemetry"/>).
+/// Prometheus, <c>/metrics</c> (<see cref="Telemetry"/>), and the silo's support bundle, <c>/support/bundle</c>
+/// (<see cref="SupportBundleEndpoint"/>).
 /// </summary>
 public static class HealthEndpoints
 {
@@ -34,6 +36,7 @@ public static class HealthEndpoints
                     : Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
                 endpoints.MapGet("/health/in-sync", InSyncAsync);
                 endpoints.MapPreStop();
+                endpoints.MapSupportBundle(port);
                 if (metrics)
                 {
                     endpoints.MapMetrics();
