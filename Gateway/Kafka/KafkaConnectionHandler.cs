@@ -394,6 +394,7 @@ public sealed partial class KafkaConnectionHandler(
                 return false;
             }
 
+            activity?.Dispose(); // the request is done: a throttle's mute is not its time
             await MuteAsync(session, throttle, cancellation);
             return true;
         }
@@ -411,7 +412,8 @@ public sealed partial class KafkaConnectionHandler(
         }
 
         // As Kafka since KIP-219, whatever the version: the answer goes at once, then the channel is muted, nothing more
-        // read or handled from this client until the throttle time is over.
+        // read or handled from this client until the throttle time is over; the request's span ends before.
+        activity?.Dispose();
         await MuteAsync(session, throttle, cancellation);
         return true;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -40,14 +41,11 @@ public static class Telemetry
         "Microsoft.AspNetCore.Server.Kestrel",
     ];
 
-    /// <summary>The OTLP endpoint settings, OpenTelemetry's own: any of them turns the OTLP export on, for all signals.</summary>
-    public static readonly string[] OtlpEndpoints =
-    [
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
-    ];
+    /// <summary>OpenTelemetry's endpoint settings: the first turns the OTLP export on for every signal, each other for its own.</summary>
+    private const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    private const string OtlpTracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+    private const string OtlpMetricsEndpoint = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
+    private const string OtlpLogsEndpoint = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT";
 
     /// <summary>The spans a trace is made of: Kafka requests, the grain calls they make, and the log's appends and reads.</summary>
     public static readonly string[] ActivitySources =
@@ -80,10 +78,14 @@ public static class Telemetry
             return TelemetrySetup.None;
         }
 
-        var otlp = OtlpEndpoints.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
+        bool Set(string key) => !string.IsNullOrWhiteSpace(configuration[key]);
+        var everySignal = Set(OtlpEndpoint);
+        var traced = everySignal || Set(OtlpTracesEndpoint);
+        var metricsSent = options.Enabled && (everySignal || Set(OtlpMetricsEndpoint));
+        var logsSent = everySignal || Set(OtlpLogsEndpoint);
         var scraped = options.Enabled && healthPort > 0;
-        var metered = options.Enabled && (scraped || otlp);
-        if (!metered && !otlp)
+        var metered = scraped || metricsSent;
+        if (!metered && !traced && !logsSent)
         {
             return TelemetrySetup.None;
         }
@@ -105,14 +107,36 @@ public static class Telemetry
                 metrics.AddView(OnlyThisHosts(services.GetRequiredService<IMeterFactory>())));
         }
 
-        if (otlp)
+        if (traced)
         {
             var sampler = TraceSampling.FromConfiguration(configuration);
             telemetry.WithTracing(tracing => tracing.AddSource(ActivitySources).SetSampler(sampler));
-            telemetry.UseOtlpExporter();
         }
 
-        return new TelemetrySetup(scraped, otlp);
+        if (everySignal)
+        {
+            telemetry.UseOtlpExporter();
+        }
+        else
+        {
+            // Only the signals whose own endpoint is set: a metrics endpoint alone traces nothing and sends no logs.
+            if (traced)
+            {
+                telemetry.WithTracing(tracing => tracing.AddOtlpExporter());
+            }
+
+            if (metricsSent)
+            {
+                telemetry.WithMetrics(metrics => metrics.AddOtlpExporter());
+            }
+
+            if (logsSent)
+            {
+                telemetry.WithLogging(logging => logging.AddOtlpExporter());
+            }
+        }
+
+        return new TelemetrySetup(scraped, traced);
     }
 
     /// <summary>

@@ -190,7 +190,7 @@ public sealed class SupportBundle(IServiceProvider services, IConfiguration conf
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            text = JsonSerializer.Serialize(new JsonObject { ["unavailable"] = $"{e.GetType().Name}: {e.Message}" }, Json);
+            text = JsonSerializer.Serialize(new JsonObject { ["unavailable"] = mask.Text($"{e.GetType().Name}: {e.Message}") }, Json);
         }
 
         var entry = zip.CreateEntry(name, CompressionLevel.Fastest);

@@ -6,8 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Tributary.Silo.Support;
 
 /// <summary>
-/// <c>GET /support/bundle</c> on the health port: the silo's <see cref="SupportBundle"/> as a zip download. One is made
-/// at a time: a request while another is being made is answered 429, so that repeated requests cannot pile up work.
+/// <c>GET /support/bundle</c> on the health port: the silo's <see cref="SupportBundle"/> as a zip download, to callers on
+/// the silo's own machine only (the <c>support-bundle</c> command, <c>docker exec</c>, <c>kubectl port-forward</c>):
+/// the health port is open to the cluster's network without authentication, and the bundle names topics, settings and
+/// log lines. Others are answered 403. One is made at a time: a request while another is being made is answered 429,
+/// so that repeated requests cannot pile up work.
 /// </summary>
 public static class SupportBundleEndpoint
 {
@@ -16,6 +19,15 @@ public static class SupportBundleEndpoint
     public static void MapSupportBundle(this IEndpointRouteBuilder endpoints, int healthPort) =>
         endpoints.MapGet(Path, async (HttpContext context, SupportBundle bundle, SupportBundleGate gate) =>
         {
+            if (context.Connection.RemoteIpAddress is not { } caller || !System.Net.IPAddress.IsLoopback(caller))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(
+                    "The support bundle is served to this machine only: run `support-bundle` here, or reach the port through `kubectl port-forward`.\n",
+                    context.RequestAborted);
+                return;
+            }
+
             if (!gate.TryEnter())
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;

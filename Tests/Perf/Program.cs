@@ -59,8 +59,10 @@ using Tributary.Tests.Perf.Transactions;
 //       a silo started here with Kafka's authorizer and N ACLs: producer-perf over SASL_PLAINTEXT as a user whose WRITE
 //       one prefixed ACL among them allows, against a super user, rounds alternating; medians and their ratio
 //   metrics-perf [--records 300000] [--record-size 1024] [--partitions 4] [--rounds 5] [--scrape-ms 5000]
-//       two silos started here, metrics on (scraped by a real Prometheus) and off: producer-perf and consumer-perf
-//       against each, rounds alternating; median MB/s, ratios on/off, silo CPU-s per GB
+//                [--traced true [--sampler parentbased_always_on] [--sampler-arg 1]]
+//       two silos started here, metrics on (scraped by a real Prometheus; with --traced also exporting traces, metrics
+//       and logs over OTLP to a sink here, requests sampled as OTEL_TRACES_SAMPLER says) and off: producer-perf and
+//       consumer-perf against each, rounds alternating; median MB/s, ratios on/off, silo CPU-s per GB
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());

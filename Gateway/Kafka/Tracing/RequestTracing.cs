@@ -21,6 +21,9 @@ public static class RequestTracing
 
     private static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>The tags a request span starts with: what the sampler sees, the same array for every request.</summary>
+    private static readonly KeyValuePair<string, object?>[] StartTags = [new(RpcSystemTag, RpcSystem)];
+
     /// <summary>The request's span, or null when no tracer listens or the sampler drops it.</summary>
     public static Activity? Start(KafkaRequest request)
     {
@@ -29,14 +32,10 @@ public static class RequestTracing
             return null;
         }
 
-        var tags = new ActivityTagsCollection
-        {
-            [RpcSystemTag] = RpcSystem,
-            ["rpc.method"] = request.ApiKey.ToString(),
-        };
-        var activity = Source.StartActivity(request.ApiKey.ToString(), ActivityKind.Server, parentContext: default, tags);
+        var activity = Source.StartActivity(request.ApiKey.ToString(), ActivityKind.Server, parentContext: default, StartTags);
         if (activity is { IsAllDataRequested: true })
         {
+            activity.SetTag("rpc.method", activity.DisplayName);
             activity.SetTag("kafka.api_version", request.ApiVersion);
             activity.SetTag("kafka.correlation_id", request.CorrelationId);
             activity.SetTag("messaging.system", "kafka");

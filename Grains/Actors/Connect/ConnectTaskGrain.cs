@@ -93,6 +93,9 @@ public sealed partial class ConnectTaskGrain(
         {
             _runner = await CreateRunnerAsync(assignment, connector, Report, taskMetrics);
             local.Add(connector, index);
+
+            // One count per task however calls interleave on this reentrant grain: the count it held goes first.
+            _metrics?.TaskStopped();
             _metrics = taskMetrics;
             taskMetrics.TaskStarted();
         }

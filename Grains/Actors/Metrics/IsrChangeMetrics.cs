@@ -4,7 +4,8 @@ namespace Tributary.Grains.Actors.Metrics;
 
 /// <summary>
 /// Kafka's <c>ReplicaManager</c> <c>IsrShrinksPerSec</c> and <c>IsrExpandsPerSec</c>: ISR changes this broker's leaders
-/// had the controller store, counted as Kafka's Partition counts them, by whether the new ISR is smaller or larger.
+/// had the controller store, counted as Kafka's Partition counts them, by what the leader proposed: a shrink when it
+/// took replicas out of the ISR it held, an expansion when it added some (both when one change did both).
 /// </summary>
 public sealed class IsrChangeMetrics(IMeterFactory meters)
 {
@@ -14,13 +15,14 @@ public sealed class IsrChangeMetrics(IMeterFactory meters)
     private readonly Counter<long> _expands = meters.Create(GroupCoordinatorMetrics.MeterName)
         .CreateCounter<long>("kafka.server.replicamanager.isrexpands", description: "ISR changes that added replicas (IsrExpandsPerSec).");
 
-    public void Changed(int before, int after)
+    public void Changed(IReadOnlyList<int> held, IReadOnlyList<int> proposed)
     {
-        if (after < before)
+        if (held.Except(proposed).Any())
         {
             _shrinks.Add(1);
         }
-        else if (after > before)
+
+        if (proposed.Except(held).Any())
         {
             _expands.Add(1);
         }

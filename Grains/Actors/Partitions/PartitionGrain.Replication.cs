@@ -122,7 +122,7 @@ public sealed partial class PartitionGrain
         }
 
         PartitionChange change;
-        var isrBefore = leader.Registration.Isr.Count;
+        var isrHeld = leader.Registration.Isr;
         try
         {
             change = await GrainFactory.GetGrain<ITopicGrain>(_topic).AlterPartitionAsync(_partition, request);
@@ -135,7 +135,7 @@ public sealed partial class PartitionGrain
 
         if (change.Error == KafkaFormats.ErrorCode.None)
         {
-            isrChanges.Changed(isrBefore, change.Registration.Isr.Count);
+            isrChanges.Changed(isrHeld, request.NewIsr);
             // The change may have completed a reassignment that moved leadership away: then this leader resigns.
             if (_leader == leader && !leader.TryTakeRegistration(change.Registration, BrokerId))
             {

@@ -241,14 +241,7 @@ internal sealed class LogFlusher
     {
         lock (_roundLock)
         {
-            var started = Stopwatch.GetTimestamp();
-            var flushed = FlushUnderRoundLock(mode);
-            if (mode != FlushMode.CloseWithoutSync)
-            {
-                _log.FlushStats.Flushed(Stopwatch.GetElapsedTime(started));
-            }
-
-            return flushed;
+            return FlushUnderRoundLock(mode);
         }
     }
 
@@ -304,6 +297,9 @@ internal sealed class LogFlusher
             Volatile.Write(ref _lastFlushMs, NowMs);
         }
 
+        // Kafka's LogFlushRateAndTimeMs times the flush of data past the recovery point: a round with none is not one.
+        var syncsData = sync && (sealedSegments.Length > 0 || active.HasUnflushedData);
+        var syncing = Stopwatch.GetTimestamp();
         foreach (var segment in sealedSegments)
         {
             segment.Persist(fsync: sync, sealing: true);
@@ -316,6 +312,11 @@ internal sealed class LogFlusher
         else
         {
             active.FlushLog();
+        }
+
+        if (syncsData)
+        {
+            _log.FlushStats.Flushed(Stopwatch.GetElapsedTime(syncing));
         }
 
         if (sync)

@@ -17,9 +17,12 @@ public sealed partial class PartitionLog
         // The span covers the validation and the write; an fsync the append then waits for is its caller's time.
         using var activity = LogTracing.StartAppend(TopicPartition, records.Length, origin);
         var appended = Append(records, origin, transactionVerified);
-        if (activity is not null && appended.IsCompletedSuccessfully)
+        if (activity is { IsAllDataRequested: true } && appended.IsCompletedSuccessfully)
         {
-            LogTracing.Appended(activity, appended.Result);
+            // Reading a completed ValueTask's result consumes it (a durable append's is pooled): a new one is returned.
+            var result = appended.Result;
+            LogTracing.Appended(activity, result);
+            return ValueTask.FromResult(result);
         }
 
         return appended;

@@ -17,6 +17,8 @@ public sealed class OtlpBroker : BrokerFixture
         "--OTEL_EXPORTER_OTLP_ENDPOINT", Receiver.Endpoint,
         "--OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
         "--OTEL_SERVICE_NAME", "tributary-traced",
+        // Not parent-based: the silo's own grain calls, under the propagation-only context of their dropped roots, must still not be kept.
+        "--OTEL_TRACES_SAMPLER", "always_on",
         "--OTEL_BSP_SCHEDULE_DELAY", "200",
         "--OTEL_BLRP_SCHEDULE_DELAY", "200",
         "--OTEL_METRIC_EXPORT_INTERVAL", "1000",

@@ -12,7 +12,7 @@ namespace Tributary.Tests.Gateway.Observability;
 /// <summary>A silo with secrets in its settings: a REST Proxy user's password and an OTLP authorization header.</summary>
 public sealed class SecretHoldingBroker : BrokerFixture
 {
-    public const string UserPassword = "alice-pw-7781";
+    public const string UserPassword = "alice+pw&7781<x>";
     public const string OtlpToken = "otlp-token-5521";
 
     protected override IReadOnlyList<string> Settings =>
@@ -94,6 +94,25 @@ public sealed class SupportBundleTests(SecretHoldingBroker broker) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheBundle_IsServedToThisMachineOnly()
+    {
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        Assert.True(address is not null, "This test needs a network address besides loopback to call from.");
+
+        using var http = new HttpClient();
+        using var refused = await http.GetAsync($"http://{address}:{broker.HealthPort}/support/bundle");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+
+        // The probes on the same port still answer such callers.
+        using var live = await http.GetAsync($"http://{address}:{broker.HealthPort}/health/live");
+        Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+    }
+
+    [Fact]
     public async Task TheCommand_WritesTheBundleToAFile()
     {
         var file = Path.Combine(Path.GetTempPath(), $"tributary-bundle-{Guid.NewGuid():N}.zip");
@@ -128,6 +147,9 @@ public sealed class SupportBundleTests(SecretHoldingBroker broker) : IClassFixtu
     [InlineData("Tributary:Kafka:Sasl:PlainUsers:bob", "bob-secret", true)]
     [InlineData("Tributary:Tls:KeystorePassword", "changeit", true)]
     [InlineData("Tributary:Kafka:Sasl:OAuthBearer:ClientSecret", "s", true)]
+    [InlineData("Tributary:Connect:ConverterSettings:ssl.keystore.key", "k", true)]
+    [InlineData("Tributary:Connect:ConverterSettings:basic.auth.user.info", "u:p", true)]
+    [InlineData("Tributary:Connect:ConverterSettings:api_key", "k", true)]
     [InlineData("Tributary:Kafka:Port", "9092", false)]
     [InlineData("Tributary:RestProxy:Authentication:UsersFile", "/etc/users", false)]
     public void SecretSettings_AreMaskedByName(string key, string value, bool masked) =>
@@ -144,6 +166,22 @@ public sealed class SupportBundleTests(SecretHoldingBroker broker) : IClassFixtu
         Assert.Equal("redis:6379,password=********,ssl=true", mask.Text("redis:6379,password=hunter2,ssl=true"));
         Assert.Equal("connecting to redis://admin:********@cache:6379", mask.Text("connecting to redis://admin:hunter2@cache:6379"));
         Assert.Equal("keystore password ******** was refused", mask.Text("keystore password changeit-42 was refused"));
+        Assert.Equal("oauth: client_secret=********&grant_type=x", mask.Text("oauth: client_secret=abc123&grant_type=x"));
+        Assert.Equal("{\"db_password\": \"********\", \"user\": \"u\"}", mask.Text("{\"db_password\":\"p\\\"w\", \"user\": \"u\"}"));
+    }
+
+    [Fact]
+    public void ThePartsOfASecretValue_AreMaskedWhereverTheyAppearAlone()
+    {
+        var mask = new SecretMask(
+        [
+            new("Tributary:RestProxy:Authentication:Users:alice", "alice-pw-1,admin"),
+            new("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer tok-5521,x-tenant=acme-9"),
+        ]);
+
+        Assert.Equal("login as alice with ******** failed", mask.Text("login as alice with alice-pw-1 failed"));
+        Assert.Equal("sent ******** and ********", mask.Text("sent tok-5521 and acme-9"));
+        Assert.Equal("the admin role", mask.Text("the admin role"));
     }
 
     /// <summary>A request with an API key no Kafka has: the broker closes the connection and logs a warning.</summary>

@@ -117,6 +117,11 @@ public sealed class TracingTests(OtlpBroker broker) : IClassFixture<OtlpBroker>
             Assert.Equal(KafkaScope, root.Scope);
             Assert.Equal("kafka", root.Attribute("rpc.system"));
         });
+
+        // Nor is any span kept without its request: every one belongs to a request's trace (the sampler, always_on
+        // here, would otherwise keep what runs under a timer's dropped root).
+        var requestTraces = roots.Select(r => r.TraceId).ToHashSet();
+        Assert.All(spans, span => Assert.True(requestTraces.Contains(span.TraceId), $"{span.Scope}:{span.Name} is in no request's trace"));
     }
 
     [Fact]

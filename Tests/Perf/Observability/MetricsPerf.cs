@@ -9,7 +9,9 @@ namespace Tributary.Tests.Perf.Observability;
 /// What the metrics cost the hot path: two silos started here, one with its metrics on and scraped by a real Prometheus
 /// every <c>--scrape-ms</c>, one with <c>Tributary:Metrics:Enabled false</c>; producer-perf then consumer-perf against
 /// each, rounds alternating so that both see the same machine. Medians of MB/s, their ratios (on / off), and each
-/// silo's CPU-seconds per GB moved.
+/// silo's CPU-seconds per GB moved. With <c>--traced</c> the first silo also exports over OTLP (traces, metrics,
+/// logs) to an <see cref="OtlpSink"/>, its requests sampled by <c>--sampler</c> (OpenTelemetry's default,
+/// <c>parentbased_always_on</c>, unless given) and <c>--sampler-arg</c>.
 /// </summary>
 internal static class MetricsPerf
 {
@@ -22,11 +24,22 @@ internal static class MetricsPerf
         var partitions = arguments.Int("partitions", 4);
         var rounds = arguments.Int("rounds", 5);
         var scrape = TimeSpan.FromMilliseconds(arguments.Int("scrape-ms", 5_000));
+        var traced = arguments.String("traced", "false") != "false";
+        var sampler = arguments.String("sampler", "parentbased_always_on");
+        var samplerArgument = arguments.String("sampler-arg", "1");
         var root = Path.Combine(Path.GetTempPath(), "tributary-metrics-perf-" + Guid.NewGuid().ToString("N")[..8]);
         var environment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
         try
         {
-            await using var on = await SiloLauncher.StartAsync(Path.Combine(root, "on"), environment, ["--Tributary:Metrics:Enabled", "true"]);
+            await using var sink = new OtlpSink();
+            string[] onSettings = traced
+                ?
+                [
+                    "--Tributary:Metrics:Enabled", "true", "--OTEL_EXPORTER_OTLP_ENDPOINT", sink.Endpoint, "--OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                    "--OTEL_TRACES_SAMPLER", sampler, "--OTEL_TRACES_SAMPLER_ARG", samplerArgument,
+                ]
+                : ["--Tributary:Metrics:Enabled", "true"];
+            await using var on = await SiloLauncher.StartAsync(Path.Combine(root, "on"), environment, onSettings);
             await using var off = await SiloLauncher.StartAsync(Path.Combine(root, "off"), environment, ["--Tributary:Metrics:Enabled", "false"]);
             await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{on.HealthPort}"], scrape);
             var silos = new[] { ("metrics on", on), ("metrics off", off) };
@@ -62,6 +75,11 @@ internal static class MetricsPerf
 
             var scraped = await prometheus.ValueAsync($$"""sum(kafka_server_brokertopicmetrics_messagesin_total{topic="{{Topic}}"})""");
             Console.WriteLine($"Prometheus saw {scraped:F0} messages in on the silo with metrics (every {scrape.TotalSeconds:F0} s)");
+            if (traced)
+            {
+                Console.WriteLine($"OTLP export ({sampler} {samplerArgument}): {sink.Requests} requests, {sink.Bytes / 1e6:F1} MB");
+            }
+
             var produceRatio = Median(produced["metrics on"]) / Median(produced["metrics off"]);
             var consumeRatio = Median(consumed["metrics on"]) / Median(consumed["metrics off"]);
             Console.WriteLine($"median produce MB/s: on {Median(produced["metrics on"]):F1}, off {Median(produced["metrics off"]):F1}; ratio {produceRatio:F3}");

@@ -60,10 +60,11 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         output.WriteLine($"broker {victim} back in every ISR {rejoined.ElapsedMilliseconds} ms after its restart began");
         await AssertSameBytesEverywhereAsync(topic);
 
-        // The leaders that took it back into their ISRs counted each change (IsrExpandsPerSec), one per partition at most.
+        // The leaders that took it back into their ISRs counted the changes (IsrExpandsPerSec): one per partition, more
+        // only if a follower under load fell out and came back meanwhile.
         var expands = await IsrExpandsAsync(except: victim) - expandsBefore;
         output.WriteLine($"ISR expansions counted by the other brokers: {expands}");
-        Assert.InRange(expands, 1, Partitions);
+        Assert.InRange(expands, 1, 3 * Partitions);
     }
 
     /// <summary>The ISR expansions the cluster's brokers but one report at <c>/metrics</c>, summed.</summary>

@@ -84,10 +84,12 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
     /// </summary>
     public ProcessingFailure Fail(ErrorStage stage, string className, Exception error)
     {
+        // As Kafka's executeFailed: a failure always; an error only when it fails the task, and no record skipped,
+        // since the task itself goes on past the record it reported.
         _metrics.AttemptFailed();
-        _metrics.RecordFailed(skipped: config.TolerateAll);
         if (!config.TolerateAll)
         {
+            _metrics.RecordFailed(skipped: false);
             throw new ToleranceExceededException(stage, className, error);
         }
 

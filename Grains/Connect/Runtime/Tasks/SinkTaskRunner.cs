@@ -122,6 +122,14 @@ public sealed class SinkTaskRunner : TaskRunner
             }
 
             _putting = batch;
+            if (!batch.ReadCounted)
+            {
+                // A batch read ahead and then discarded (its partitions read again) is counted when read again, as
+                // Kafka counts the records a poll returns after a seek.
+                batch.ReadCounted = true;
+                _metrics.Read(batch.ReadCount);
+            }
+
             try
             {
                 var putting = Stopwatch.GetTimestamp();
@@ -198,7 +206,7 @@ public sealed class SinkTaskRunner : TaskRunner
             consumed = _fetched.Take(readable, _maxPollRecords);
         }
 
-        _metrics.Read(consumed.Count);
+        batch.ReadCount = consumed.Count;
         batch.Records.Capacity = consumed.Count;
         foreach (var record in consumed)
         {
@@ -341,5 +349,10 @@ public sealed class SinkTaskRunner : TaskRunner
         public Dictionary<TopicPartition, long> Consumed { get; } = [];
 
         public Dictionary<(TopicPartition Partition, long Offset), ConsumerRecord> Delivered { get; } = [];
+
+        /// <summary>Records read from Kafka into this batch; counted once the batch is taken to be put, not if it is read again.</summary>
+        public int ReadCount { get; set; }
+
+        public bool ReadCounted { get; set; }
     }
 }
