@@ -59,10 +59,16 @@ using Tributary.Tests.Perf.Transactions;
 //       a silo started here with Kafka's authorizer and N ACLs: producer-perf over SASL_PLAINTEXT as a user whose WRITE
 //       one prefixed ACL among them allows, against a super user, rounds alternating; medians and their ratio
 //   metrics-perf [--records 300000] [--record-size 1024] [--partitions 4] [--rounds 5] [--scrape-ms 5000]
-//                [--traced true [--sampler parentbased_always_on] [--sampler-arg 1]]
+//                [--traced true [--sampler parentbased_always_on] [--sampler-arg 0.01]]
 //       two silos started here, metrics on (scraped by a real Prometheus; with --traced also exporting traces, metrics
-//       and logs over OTLP to a sink here, requests sampled as OTEL_TRACES_SAMPLER says) and off: producer-perf and
+//       and logs over OTLP to a sink here, requests sampled as OTEL_TRACES_SAMPLER says, the silo's default if not
+//       given) and off: producer-perf and
 //       consumer-perf against each, rounds alternating; median MB/s, ratios on/off, silo CPU-s per GB
+//   broker-capacity [--seconds 8] [--connections 4] [--in-flight 8] [--batch-bytes 65536] [--record-sizes 100,1024]
+//                   [--partitions 1,16] [--acks 1,all]
+//       the broker's own produce and fetch capacity with raw clients (pre-built requests, several connections,
+//       responses counted, not decoded record by record) against a silo started here, RF=1; MB/s, x loopback TCP
+//       measured in the same run, and the silo's CPU-s per GB
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());
@@ -229,6 +235,8 @@ switch (command)
     case "acl-perf":
         Librdkafka.Pin(typeof(Confluent.Kafka.Library).Assembly);
         return await Tributary.Tests.Perf.Security.AclPerf.RunAsync(arguments);
+    case "broker-capacity":
+        return await Tributary.Tests.Perf.HotPaths.BrokerCapacity.RunAsync(arguments);
     case "metrics-perf":
         return await Tributary.Tests.Perf.Observability.MetricsPerf.RunAsync(arguments);
     case "quota-perf":

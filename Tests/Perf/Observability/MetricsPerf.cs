@@ -10,8 +10,8 @@ namespace Tributary.Tests.Perf.Observability;
 /// every <c>--scrape-ms</c>, one with <c>Tributary:Metrics:Enabled false</c>; producer-perf then consumer-perf against
 /// each, rounds alternating so that both see the same machine. Medians of MB/s, their ratios (on / off), and each
 /// silo's CPU-seconds per GB moved. With <c>--traced</c> the first silo also exports over OTLP (traces, metrics,
-/// logs) to an <see cref="OtlpSink"/>, its requests sampled by <c>--sampler</c> (OpenTelemetry's default,
-/// <c>parentbased_always_on</c>, unless given) and <c>--sampler-arg</c>.
+/// logs) to an <see cref="OtlpSink"/>, its requests sampled by <c>--sampler</c> and <c>--sampler-arg</c> (the silo's
+/// default, one in a hundred, unless given).
 /// </summary>
 internal static class MetricsPerf
 {
@@ -25,18 +25,20 @@ internal static class MetricsPerf
         var rounds = arguments.Int("rounds", 5);
         var scrape = TimeSpan.FromMilliseconds(arguments.Int("scrape-ms", 5_000));
         var traced = arguments.String("traced", "false") != "false";
-        var sampler = arguments.String("sampler", "parentbased_always_on");
-        var samplerArgument = arguments.String("sampler-arg", "1");
+        var sampler = arguments.String("sampler", "");
+        var samplerArgument = arguments.String("sampler-arg", "");
         var root = Path.Combine(Path.GetTempPath(), "tributary-metrics-perf-" + Guid.NewGuid().ToString("N")[..8]);
         var environment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
         try
         {
             await using var sink = new OtlpSink();
+            // The silo's own default sampling unless a sampler or its argument is given.
             string[] onSettings = traced
                 ?
                 [
                     "--Tributary:Metrics:Enabled", "true", "--OTEL_EXPORTER_OTLP_ENDPOINT", sink.Endpoint, "--OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
-                    "--OTEL_TRACES_SAMPLER", sampler, "--OTEL_TRACES_SAMPLER_ARG", samplerArgument,
+                    .. sampler.Length > 0 ? new[] { "--OTEL_TRACES_SAMPLER", sampler } : [],
+                    .. samplerArgument.Length > 0 ? new[] { "--OTEL_TRACES_SAMPLER_ARG", samplerArgument } : [],
                 ]
                 : ["--Tributary:Metrics:Enabled", "true"];
             await using var on = await SiloLauncher.StartAsync(Path.Combine(root, "on"), environment, onSettings);
@@ -77,7 +79,7 @@ internal static class MetricsPerf
             Console.WriteLine($"Prometheus saw {scraped:F0} messages in on the silo with metrics (every {scrape.TotalSeconds:F0} s)");
             if (traced)
             {
-                Console.WriteLine($"OTLP export ({sampler} {samplerArgument}): {sink.Requests} requests, {sink.Bytes / 1e6:F1} MB");
+                Console.WriteLine($"OTLP export ({(sampler.Length > 0 ? sampler : "default sampler")} {samplerArgument}): {sink.Requests} requests, {sink.Bytes / 1e6:F1} MB");
             }
 
             var produceRatio = Median(produced["metrics on"]) / Median(produced["metrics off"]);
