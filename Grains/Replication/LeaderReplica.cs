@@ -81,7 +81,13 @@ public sealed class LeaderReplica
             }
         }
 
-        var result = await _log.AppendAsync(records, origin, transactionVerified).ConfigureAwait(false);
+        LogAppendResult result;
+        using (var activity = LogTracing.StartAppend(_log.TopicPartition, records.Length, origin))
+        {
+            result = await _log.AppendAsync(records, origin, transactionVerified).ConfigureAwait(false);
+            LogTracing.Appended(activity, result);
+        }
+
         if (result.Error != ErrorCode.None)
         {
             return result;

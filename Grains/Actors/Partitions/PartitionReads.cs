@@ -13,7 +13,8 @@ internal static class PartitionReads
     public static ReadResult Read(PartitionLog log, ReadRequest request)
     {
         var lastStable = log.LastStableOffset;
-        var read = log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage, request.ReadCommitted ? lastStable : long.MaxValue);
+        using var activity = LogTracing.StartRead(log.TopicPartition, request.FetchOffset, request.MaxBytes);
+        var read = LogTracing.Read(activity, log.Read(request.FetchOffset, request.MaxBytes, request.MinOneMessage, request.ReadCommitted ? lastStable : long.MaxValue));
         IReadOnlyList<AbortedTransactionData>? aborted = null;
         if (request.ReadCommitted && !read.Records.IsEmpty)
         {

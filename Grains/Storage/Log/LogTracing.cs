@@ -4,8 +4,9 @@ using Tributary.Grains.KafkaFormats;
 namespace Tributary.Grains.Storage.Log;
 
 /// <summary>
-/// Spans of the log's own work, <c>log append</c> and <c>log read</c>, children of whatever request or grain call is
-/// current. Nothing is created unless a tracer listens to <see cref="SourceName"/>.
+/// Spans of the log's own work, <c>log append</c> (a leader's append, its fsync included when the log is durable) and
+/// <c>log read</c> (a consumer's read), children of whatever request or grain call is current, started by the log's
+/// callers. Nothing is created unless a tracer listens to <see cref="SourceName"/>.
 /// </summary>
 public static class LogTracing
 {
@@ -13,7 +14,7 @@ public static class LogTracing
 
     private static readonly ActivitySource Source = new(SourceName);
 
-    internal static Activity? StartAppend(string topicPartition, int bytes, AppendOrigin origin)
+    public static Activity? StartAppend(string topicPartition, int bytes, AppendOrigin origin)
     {
         if (!Source.HasListeners())
         {
@@ -31,20 +32,27 @@ public static class LogTracing
         return activity;
     }
 
-    internal static void Appended(Activity activity, LogAppendResult result)
+    /// <summary>Tags the append's span with its outcome.</summary>
+    public static void Appended(Activity? activity, LogAppendResult result)
     {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
         if (result.Error != ErrorCode.None)
         {
             activity.SetStatus(ActivityStatusCode.Error, result.Error.ToString());
             activity.SetTag("error.type", result.Error.ToString());
-            return;
         }
-
-        activity.SetTag("kafka.append.base_offset", result.BaseOffset);
-        activity.SetTag("kafka.append.records", result.RecordCount);
+        else
+        {
+            activity.SetTag("kafka.append.base_offset", result.BaseOffset);
+            activity.SetTag("kafka.append.records", result.RecordCount);
+        }
     }
 
-    internal static Activity? StartRead(string topicPartition, long offset, int maxBytes)
+    public static Activity? StartRead(string topicPartition, long offset, int maxBytes)
     {
         if (!Source.HasListeners())
         {
@@ -62,16 +70,25 @@ public static class LogTracing
         return activity;
     }
 
-    internal static void Read(Activity activity, LogReadResult result)
+    /// <summary>Tags the read's span with its outcome; returns the read.</summary>
+    public static LogReadResult Read(Activity? activity, LogReadResult result)
     {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return result;
+        }
+
         if (result.Error != ErrorCode.None)
         {
             activity.SetStatus(ActivityStatusCode.Error, result.Error.ToString());
             activity.SetTag("error.type", result.Error.ToString());
-            return;
+        }
+        else
+        {
+            activity.SetTag("kafka.read.bytes", result.Records.Length);
+            activity.SetTag("kafka.high_watermark", result.HighWatermark);
         }
 
-        activity.SetTag("kafka.read.bytes", result.Records.Length);
-        activity.SetTag("kafka.high_watermark", result.HighWatermark);
+        return result;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Tributary.Grains.KafkaFormats;
+using static Tributary.Grains.Storage.Log.PartitionLogMessages;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -13,22 +14,6 @@ public sealed partial class PartitionLog
     /// not written but answered with <see cref="LogAppendResult.VerificationRequired"/>, before anything is changed.
     /// </summary>
     public ValueTask<LogAppendResult> AppendAsync(Memory<byte> records, AppendOrigin origin = AppendOrigin.Client, bool transactionVerified = true)
-    {
-        // The span covers the validation and the write; an fsync the append then waits for is its caller's time.
-        using var activity = LogTracing.StartAppend(TopicPartition, records.Length, origin);
-        var appended = Append(records, origin, transactionVerified);
-        if (activity is { IsAllDataRequested: true } && appended.IsCompletedSuccessfully)
-        {
-            // Reading a completed ValueTask's result consumes it (a durable append's is pooled): a new one is returned.
-            var result = appended.Result;
-            LogTracing.Appended(activity, result);
-            return ValueTask.FromResult(result);
-        }
-
-        return appended;
-    }
-
-    private ValueTask<LogAppendResult> Append(Memory<byte> records, AppendOrigin origin, bool transactionVerified)
     {
         LogAppendResult result;
         bool durable;

@@ -15,18 +15,6 @@ public sealed partial class PartitionLog
     /// </summary>
     public LogReadResult Read(long offset, int maxBytes, bool minOneMessage = true, long maxOffset = long.MaxValue, bool toLogEnd = false)
     {
-        using var activity = LogTracing.StartRead(TopicPartition, offset, maxBytes);
-        var read = ReadBatches(offset, maxBytes, minOneMessage, maxOffset, toLogEnd);
-        if (activity is not null)
-        {
-            LogTracing.Read(activity, read);
-        }
-
-        return read;
-    }
-
-    private LogReadResult ReadBatches(long offset, int maxBytes, bool minOneMessage, long maxOffset, bool toLogEnd)
-    {
         for (var attempt = 0; ; attempt++)
         {
             var highWatermark = HighWatermark;

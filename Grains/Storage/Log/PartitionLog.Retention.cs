@@ -1,4 +1,5 @@
 using Tributary.Grains.KafkaFormats;
+using static Tributary.Grains.Storage.Log.PartitionLogMessages;
 
 namespace Tributary.Grains.Storage.Log;
 

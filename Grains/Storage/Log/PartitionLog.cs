@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Tributary.Grains.Storage.Log.PartitionLogMessages;
 
 namespace Tributary.Grains.Storage.Log;
 
@@ -170,13 +171,4 @@ public sealed partial class PartitionLog : IAsyncDisposable
     }
 
     internal void AdvanceHighWatermark(long offset) => _highWatermark.AdvanceLocal(offset);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Opened log {Directory}: offsets [{LogStartOffset}, {LogEndOffset}), {SegmentsRecovered} segments recovered ({BytesRecovered} bytes validated past the checkpoint), {BytesTruncated} bytes truncated")]
-    private static partial void LogOpened(ILogger logger, string directory, long logStartOffset, long logEndOffset, int segmentsRecovered, long bytesTruncated, long bytesRecovered);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Append to log {Directory} failed")]
-    private static partial void LogAppendFailed(ILogger logger, string directory, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Log {Directory}: deleted {Count} segments ({Reason}); log start offset is now {LogStartOffset}")]
-    private static partial void LogSegmentsDeleted(ILogger logger, string directory, int count, string reason, long logStartOffset);
 }
