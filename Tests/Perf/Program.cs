@@ -65,10 +65,10 @@ using Tributary.Tests.Perf.Transactions;
 //       given) and off: producer-perf and
 //       consumer-perf against each, rounds alternating; median MB/s, ratios on/off, silo CPU-s per GB
 //   broker-capacity [--seconds 8] [--connections 4] [--in-flight 8] [--batch-bytes 65536] [--record-sizes 100,1024]
-//                   [--partitions 1,16] [--acks 1,all]
+//                   [--partitions 1,16] [--acks 1,all] [--rf 1,3]
 //       the broker's own produce and fetch capacity with raw clients (pre-built requests, several connections,
-//       responses counted, not decoded record by record) against a silo started here, RF=1; MB/s, x loopback TCP
-//       measured in the same run, and the silo's CPU-s per GB
+//       responses counted, not decoded record by record, each partition's to its leader) against a silo started here
+//       (RF=1) or three joined through Redis (RF=3); MB/s, x loopback TCP measured in the same run, silos' CPU-s per GB
 //   http-baseline --port P [--bytes B]   (started by registry-perf) Kestrel answering every GET with B bytes
 var command = args.FirstOrDefault();
 var arguments = Arguments.Parse(args.Skip(1).ToArray());

@@ -9,8 +9,9 @@ namespace Tributary.Tests.Perf.HotPaths;
 /// The broker's own produce and fetch capacity, measured with load the client does not bound (<see cref="RawProducer"/>,
 /// <see cref="RawFetcher"/>: pre-built requests, several connections, responses counted rather than decoded record by
 /// record) against a silo started here in its own process, beside one loopback TCP stream measured in the same run: MB/s,
-/// the ratio to loopback, and the silo's CPU-seconds per GB (from its process's CPU time), for each record size,
-/// partition count and acks given. RF=1.
+/// the ratio to loopback, and the silos' CPU-seconds per GB (from their processes' CPU time), for each record size,
+/// partition count and acks given; RF=1 on one silo, RF=3 on three joined through Redis (<c>--rf 1,3</c>), every
+/// partition's requests sent to its leader.
 /// </summary>
 internal static class BrokerCapacity
 {
@@ -23,36 +24,30 @@ internal static class BrokerCapacity
         var sizes = Ints(arguments.String("record-sizes", "100,1024"));
         var partitionCounts = Ints(arguments.String("partitions", "1,16"));
         var acksValues = arguments.String("acks", "1,all").Split(',').Select(a => a == "all" ? (short)-1 : short.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var replicationFactors = Ints(arguments.String("rf", "1"));
         var root = Path.Combine(Path.GetTempPath(), "tributary-capacity-" + Guid.NewGuid().ToString("N")[..8]);
+        var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
         try
         {
             var loopback = await Loopback.MeasureAsync();
             Console.WriteLine($"loopback TCP: {loopback:F0} MB/s");
-            await using var silo = await SiloLauncher.StartAsync(root, new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
-            Console.WriteLine("records  partitions  acks  |  produce MB/s  x loopback  CPU-s/GB  |  fetch MB/s  x loopback  CPU-s/GB");
-            foreach (var size in sizes)
+            Console.WriteLine("rf  records  partitions  acks  |  produce MB/s  x loopback  CPU-s/GB  |  fetch MB/s  x loopback  CPU-s/GB");
+            foreach (var rf in replicationFactors)
             {
-                foreach (var partitions in partitionCounts)
+                if (rf == 1)
                 {
-                    var topic = $"capacity-{size}-{partitions}";
-                    using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = silo.BootstrapServers }).Build())
-                    {
-                        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
-                    }
-
-                    foreach (var acks in acksValues)
-                    {
-                        var (produced, produceCpu, produceSeconds) = await MeasureAsync(silo, () =>
-                            RawProducer.RunAsync(silo.KafkaPort, topic, partitions, size, batchBytes, acks, connections, inFlight, seconds));
-                        var (fetched, fetchCpu, fetchSeconds) = await MeasureAsync(silo, () =>
-                            RawFetcher.RunAsync(silo.KafkaPort, topic, partitions, connections, 1 << 20, seconds));
-                        var produceRate = produced / 1e6 / produceSeconds;
-                        var fetchRate = fetched / 1e6 / fetchSeconds;
-                        Console.WriteLine(
-                            $"{size,7}  {partitions,10}  {(acks == -1 ? "all" : acks.ToString(System.Globalization.CultureInfo.InvariantCulture)),4}  |  " +
-                            $"{produceRate,12:F1}  {produceRate / loopback,10:F3}  {produceCpu / (produced / 1e9),8:F2}  |  " +
-                            $"{fetchRate,10:F1}  {fetchRate / loopback,10:F3}  {fetchCpu / (fetched / 1e9),8:F2}");
-                    }
+                    await using var silo = await SiloLauncher.StartAsync(Path.Combine(root, "single"), quiet);
+                    var brokers = new Brokers(silo.BootstrapServers, _ => silo.KafkaPort, () => silo.CpuTime);
+                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback);
+                }
+                else
+                {
+                    // Three silo processes joined through Redis, sharing this machine's cores with the client.
+                    await using var redis = await RedisServer.StartAsync();
+                    await using var cluster = new SiloCluster(["--membership", "Redis", "--cluster-connection", redis.ConnectionString], quiet, Path.Combine(root, "cluster"));
+                    await cluster.StartAsync(1, 2, 3);
+                    var brokers = new Brokers(cluster.BootstrapServers, cluster.KafkaPort, () => cluster.Silos.Values.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime));
+                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback);
                 }
             }
 
@@ -70,16 +65,69 @@ internal static class BrokerCapacity
         }
     }
 
-    /// <summary>Bytes moved by <paramref name="load"/>, the silo's CPU-seconds meanwhile, and the seconds it took.</summary>
-    private static async Task<(long Bytes, double CpuSeconds, double Seconds)> MeasureAsync(SiloLauncher silo, Func<Task<long>> load)
+    /// <summary>Where the brokers are: bootstrap servers, a broker id's Kafka port, and the CPU time of every silo process.</summary>
+    private sealed record Brokers(string BootstrapServers, Func<int, int> KafkaPort, Func<TimeSpan> CpuTime);
+
+    private static async Task MeasureAllAsync(
+        Brokers brokers, int rf, List<int> sizes, List<int> partitionCounts, List<short> acksValues, int connections, int inFlight, int batchBytes, TimeSpan seconds, double loopback)
     {
-        using var process = Process.GetProcessById(silo.ProcessId);
-        var cpu = process.TotalProcessorTime;
+        foreach (var size in sizes)
+        {
+            foreach (var partitions in partitionCounts)
+            {
+                var topic = $"capacity-{rf}-{size}-{partitions}";
+                Dictionary<int, int> leaders;
+                using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = brokers.BootstrapServers }).Build())
+                {
+                    await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = (short)rf }]);
+                    leaders = await LeadersAsync(admin, topic, partitions, brokers.KafkaPort);
+                }
+
+                foreach (var acks in acksValues)
+                {
+                    var (produced, produceCpu, produceSeconds) = await MeasureAsync(brokers, () =>
+                        RawProducer.RunAsync(leaders, topic, size, batchBytes, acks, connections, inFlight, seconds));
+                    var (fetched, fetchCpu, fetchSeconds) = await MeasureAsync(brokers, () =>
+                        RawFetcher.RunAsync(leaders, topic, connections, 1 << 20, seconds));
+                    var produceRate = produced / 1e6 / produceSeconds;
+                    var fetchRate = fetched / 1e6 / fetchSeconds;
+                    Console.WriteLine(
+                        $"{rf,2}  {size,7}  {partitions,10}  {(acks == -1 ? "all" : acks.ToString(System.Globalization.CultureInfo.InvariantCulture)),4}  |  " +
+                        $"{produceRate,12:F1}  {produceRate / loopback,10:F3}  {produceCpu / (produced / 1e9),8:F2}  |  " +
+                        $"{fetchRate,10:F1}  {fetchRate / loopback,10:F3}  {fetchCpu / (fetched / 1e9),8:F2}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Each partition's leader's Kafka port, once every partition has one.</summary>
+    private static async Task<Dictionary<int, int>> LeadersAsync(IAdminClient admin, string topic, int partitions, Func<int, int> kafkaPort)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+            if (metadata.Partitions.Count == partitions && metadata.Partitions.All(p => p.Leader >= 0))
+            {
+                return metadata.Partitions.ToDictionary(p => p.PartitionId, p => kafkaPort(p.Leader));
+            }
+
+            if (attempt == 50)
+            {
+                throw new InvalidOperationException($"{topic} has partitions without a leader.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Bytes moved by <paramref name="load"/>, the silo's CPU-seconds meanwhile, and the seconds it took.</summary>
+    private static async Task<(long Bytes, double CpuSeconds, double Seconds)> MeasureAsync(Brokers brokers, Func<Task<long>> load)
+    {
+        var cpu = brokers.CpuTime();
         var watch = Stopwatch.StartNew();
         var bytes = await load();
         var seconds = watch.Elapsed.TotalSeconds;
-        process.Refresh();
-        return (bytes, (process.TotalProcessorTime - cpu).TotalSeconds, seconds);
+        return (bytes, (brokers.CpuTime() - cpu).TotalSeconds, seconds);
     }
 
     private static List<int> Ints(string list) => [.. list.Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];

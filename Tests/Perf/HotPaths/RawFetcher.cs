@@ -18,17 +18,20 @@ internal static class RawFetcher
 {
     private const short Version = 12;
 
-    public static async Task<long> RunAsync(int port, string topic, int partitions, int connections, int partitionMaxBytes, TimeSpan duration)
+    /// <param name="leaders">Each partition's leader's Kafka port; <paramref name="connections"/> connections to each leader.</param>
+    public static async Task<long> RunAsync(IReadOnlyDictionary<int, int> leaders, string topic, int connections, int partitionMaxBytes, TimeSpan duration)
     {
         var fetched = 0L;
         var deadline = DateTime.UtcNow + duration;
-        var tasks = Enumerable.Range(0, connections).Select(async c =>
+        var assignments = leaders.GroupBy(l => l.Value).SelectMany(broker =>
         {
-            var offsets = Enumerable.Range(0, partitions).Where(p => p % connections == c).ToDictionary(p => p, _ => 0L);
-            if (offsets.Count == 0)
-            {
-                return;
-            }
+            var led = broker.Select(l => l.Key).Order().ToList();
+            return Enumerable.Range(0, connections).Select(c => (Port: broker.Key, Owned: led.Where((_, i) => i % connections == c).ToList()));
+        });
+        var tasks = assignments.Where(a => a.Owned.Count > 0).Select(async (assignment, c) =>
+        {
+            var port = assignment.Port;
+            var offsets = assignment.Owned.ToDictionary(p => p, _ => 0L);
 
             await using var connection = await RawConnection.OpenAsync(port, inFlight: 1);
             while (DateTime.UtcNow < deadline)

@@ -9,16 +9,17 @@ using Tributary.Tests.TestKit;
 namespace Tributary.Tests.Perf.HotPaths;
 
 /// <summary>
-/// Produce load that the client does not bound: each connection sends one pre-built Produce request (a batch of
-/// <c>batchBytes</c> for each of its partitions) again and again, a window of them in flight, and counts the
-/// acknowledged batches' bytes; the responses are read for their error codes only.
+/// Produce load that the client does not bound: each connection, to the leader of its partitions, sends one pre-built
+/// Produce request (a batch of <c>batchBytes</c> for each of its partitions) again and again, a window of them in
+/// flight, and counts the acknowledged batches' bytes; the responses are read for their error codes only.
 /// </summary>
 internal static class RawProducer
 {
     private const short Version = 9;
 
+    /// <param name="leaders">Each partition's leader's Kafka port; <paramref name="connections"/> connections to each leader.</param>
     public static async Task<long> RunAsync(
-        int port, string topic, int partitions, int recordSize, int batchBytes, short acks, int connections, int inFlight, TimeSpan duration)
+        IReadOnlyDictionary<int, int> leaders, string topic, int recordSize, int batchBytes, short acks, int connections, int inFlight, TimeSpan duration)
     {
         var records = Math.Max(1, batchBytes / recordSize);
         var value = new byte[recordSize];
@@ -33,13 +34,14 @@ internal static class RawProducer
         var acknowledged = 0L;
         var failures = 0L;
         using var stop = new CancellationTokenSource(duration);
-        var tasks = Enumerable.Range(0, connections).Select(async c =>
+        var assignments = leaders.GroupBy(l => l.Value).SelectMany(broker =>
         {
-            var owned = Enumerable.Range(0, partitions).Where(p => p % connections == c).ToList();
-            if (owned.Count == 0)
-            {
-                return;
-            }
+            var led = broker.Select(l => l.Key).Order().ToList();
+            return Enumerable.Range(0, connections).Select(c => (Port: broker.Key, Owned: led.Where((_, i) => i % connections == c).ToList()));
+        });
+        var tasks = assignments.Where(a => a.Owned.Count > 0).Select(async (assignment, c) =>
+        {
+            var (port, owned) = assignment;
 
             var request = RawKafkaClient.Frame(ApiKey.Produce, Version, c, new ProduceRequest
             {
