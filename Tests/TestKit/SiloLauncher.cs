@@ -72,6 +72,25 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null,
         IReadOnlyList<string>? arguments = null)
     {
+        // A port handed out as free is free only until another process takes it: a start that finds one of its ports
+        // taken is made again on new ones (those the arguments fix stay).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDirectory, environment, arguments);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<SiloLauncher> StartOnceAsync(
+        string dataDirectory,
+        IReadOnlyDictionary<string, string>? environment,
+        IReadOnlyList<string>? arguments)
+    {
         var kafkaPort = Argument(arguments, "--kafka-port") ?? FreePort();
         var gatewayPort = FreePort();
         var registryPort = FreePort();
