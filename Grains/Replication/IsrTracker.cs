@@ -145,8 +145,16 @@ public sealed class IsrTracker
             throw new InvalidOperationException($"Broker {LeaderId} no longer leads at epoch {Registration.LeaderEpoch}: {registration}.");
         }
 
+        var previousIsr = Registration.Isr;
         Registration = registration;
         _pendingJoin = [];
+
+        // A follower the controller dropped from the ISR (fenced when its broker died, or out of sync) must fetch again
+        // before it may rejoin: what it reached before may be a tail its restarted broker lost.
+        foreach (var dropped in previousIsr.Where(b => b != LeaderId && !registration.Isr.Contains(b) && registration.Replicas.Contains(b)))
+        {
+            _followers[dropped] = new FollowerState(-1, 0, -1, 0);
+        }
 
         // A reassignment adds followers (not caught up yet) and removes others.
         foreach (var removed in _followers.Keys.Where(b => !registration.Replicas.Contains(b)).ToList())

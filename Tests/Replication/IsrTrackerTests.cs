@@ -73,6 +73,23 @@ public sealed class IsrTrackerTests
     }
 
     [Fact]
+    public void AFollowerTheControllerDropped_MustFetchAgainBeforeItRejoins()
+    {
+        var tracker = Leader();
+        tracker.OnFollowerFetch(2, 100, leaderEndOffset: 100, nowMs: 10);
+        tracker.OnFollowerFetch(3, 100, leaderEndOffset: 100, nowMs: 10);
+
+        // Broker 3 died and was fenced: the controller's shrink reaches the leader.
+        var fenced = tracker.Registration with { Isr = [1, 2], PartitionEpoch = tracker.Registration.PartitionEpoch + 1 };
+        tracker.OnRegistrationChanged(fenced);
+        Assert.Empty(tracker.FollowersReadyToJoin());
+
+        // Back, it joins on its first fetch that reaches the high watermark, not on what it reached before it died.
+        tracker.OnFollowerFetch(3, 100, leaderEndOffset: 100, nowMs: 20);
+        Assert.Equal([3], tracker.FollowersReadyToJoin());
+    }
+
+    [Fact]
     public void AcksAll_WaitsForTheHighWatermark_AndReportsAnIsrBelowMinInSyncReplicas()
     {
         var tracker = Leader();
