@@ -11,7 +11,9 @@ namespace Tributary.Tests.Perf.HotPaths;
 /// record) against a silo started here in its own process, beside one loopback TCP stream measured in the same run: MB/s,
 /// the ratio to loopback, and the silos' CPU-seconds per GB (from their processes' CPU time), for each record size,
 /// partition count and acks given; RF=1 on one silo, RF=3 on three joined through Redis (<c>--rf 1,3</c>), every
-/// partition's requests sent to its leader.
+/// partition's requests sent to its leader. Beside each produce figure, the CPU-seconds that writing the same bytes to a
+/// new file of this machine's disk costs (<see cref="RawDisk"/>, times the replication factor: every replica writes
+/// them), measured just before it.
 /// </summary>
 internal static class BrokerCapacity
 {
@@ -31,14 +33,14 @@ internal static class BrokerCapacity
         {
             var loopback = await Loopback.MeasureAsync();
             Console.WriteLine($"loopback TCP: {loopback:F0} MB/s");
-            Console.WriteLine("rf  records  partitions  acks  |  produce MB/s  x loopback  CPU-s/GB  |  fetch MB/s  x loopback  CPU-s/GB");
+            Console.WriteLine("rf  records  partitions  acks  |  produce MB/s  x loopback  CPU-s/GB  disk CPU-s/GB  |  fetch MB/s  x loopback  CPU-s/GB");
             foreach (var rf in replicationFactors)
             {
                 if (rf == 1)
                 {
                     await using var silo = await SiloLauncher.StartAsync(Path.Combine(root, "single"), quiet);
                     var brokers = new Brokers(silo.BootstrapServers, _ => silo.KafkaPort, () => silo.CpuTime);
-                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback);
+                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback, root);
                 }
                 else
                 {
@@ -47,7 +49,7 @@ internal static class BrokerCapacity
                     await using var cluster = new SiloCluster(["--membership", "Redis", "--cluster-connection", redis.ConnectionString], quiet, Path.Combine(root, "cluster"));
                     await cluster.StartAsync(1, 2, 3);
                     var brokers = new Brokers(cluster.BootstrapServers, cluster.KafkaPort, () => cluster.Silos.Values.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime));
-                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback);
+                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback, root);
                 }
             }
 
@@ -69,34 +71,66 @@ internal static class BrokerCapacity
     private sealed record Brokers(string BootstrapServers, Func<int, int> KafkaPort, Func<TimeSpan> CpuTime);
 
     private static async Task MeasureAllAsync(
-        Brokers brokers, int rf, List<int> sizes, List<int> partitionCounts, List<short> acksValues, int connections, int inFlight, int batchBytes, TimeSpan seconds, double loopback)
+        Brokers brokers, int rf, List<int> sizes, List<int> partitionCounts, List<short> acksValues, int connections, int inFlight, int batchBytes, TimeSpan seconds, double loopback, string root)
     {
         foreach (var size in sizes)
         {
             foreach (var partitions in partitionCounts)
             {
-                var topic = $"capacity-{rf}-{size}-{partitions}";
-                Dictionary<int, int> leaders;
-                using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = brokers.BootstrapServers }).Build())
-                {
-                    await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = (short)rf }]);
-                    leaders = await LeadersAsync(admin, topic, partitions, brokers.KafkaPort);
-                }
-
                 foreach (var acks in acksValues)
                 {
+                    // A topic of its own per acks value: an acks=all run on the acks=1 run's topic would wait, at first,
+                    // for followers still copying that run's backlog, and charge that copying to its own few bytes.
+                    var topic = $"capacity-{rf}-{size}-{partitions}-{(acks == -1 ? "all" : acks.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+                    Dictionary<int, int> leaders;
+                    using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = brokers.BootstrapServers }).Build())
+                    {
+                        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = (short)rf }]);
+                        leaders = await LeadersAsync(admin, topic, partitions, brokers.KafkaPort);
+                    }
+
+                    var (_, diskCpuPerGb) = RawDisk.Measure(root, batchBytes);
                     var (produced, produceCpu, produceSeconds) = await MeasureAsync(brokers, () =>
                         RawProducer.RunAsync(leaders, topic, size, batchBytes, acks, connections, inFlight, seconds));
+                    if (rf > 1)
+                    {
+                        await ReplicatedAsync(brokers.BootstrapServers, topic, partitions);
+                    }
+
                     var (fetched, fetchCpu, fetchSeconds) = await MeasureAsync(brokers, () =>
                         RawFetcher.RunAsync(leaders, topic, connections, 1 << 20, seconds));
                     var produceRate = produced / 1e6 / produceSeconds;
                     var fetchRate = fetched / 1e6 / fetchSeconds;
                     Console.WriteLine(
                         $"{rf,2}  {size,7}  {partitions,10}  {(acks == -1 ? "all" : acks.ToString(System.Globalization.CultureInfo.InvariantCulture)),4}  |  " +
-                        $"{produceRate,12:F1}  {produceRate / loopback,10:F3}  {produceCpu / (produced / 1e9),8:F2}  |  " +
+                        $"{produceRate,12:F1}  {produceRate / loopback,10:F3}  {produceCpu / (produced / 1e9),8:F2}  {diskCpuPerGb * rf,13:F2}  |  " +
                         $"{fetchRate,10:F1}  {fetchRate / loopback,10:F3}  {fetchCpu / (fetched / 1e9),8:F2}");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits, outside every measurement, until the followers have copied what the run produced: the topic's high
+    /// watermarks (which move as followers catch up) unchanged over a second. The next run's CPU is then its own, not
+    /// partly the copying of this run's backlog.
+    /// </summary>
+    private static async Task ReplicatedAsync(string bootstrapServers, string topic, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var request = Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(topic, p), OffsetSpec = OffsetSpec.Latest() }).ToList();
+        long previous = -1;
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            var result = await admin.ListOffsetsAsync(request);
+            var sum = result.ResultInfos.Sum(r => r.TopicPartitionOffsetError.Offset.Value);
+            if (sum == previous)
+            {
+                return;
+            }
+
+            previous = sum;
+            await Task.Delay(1000);
         }
     }
 
