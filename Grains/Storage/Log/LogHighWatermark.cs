@@ -22,6 +22,9 @@ internal sealed class LogHighWatermark(long initial)
 
     public long Value => Volatile.Read(ref _value);
 
+    /// <summary>The end of what the log itself has ready for readers: its end, or in durable mode what is fsynced.</summary>
+    public long LocallyReady => Volatile.Read(ref _locallyReady);
+
     /// <summary>The log has everything before <paramref name="offset"/> ready for readers (appended, or fsynced in durable mode).</summary>
     public void AdvanceLocal(long offset)
     {

@@ -57,11 +57,13 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Completes when the high watermark passes <paramref name="offset"/> (a record at that offset is readable; for a
-    /// follower's fetch, <paramref name="toLogEnd"/>, the log end), when the log closes, or throws when
+    /// follower's fetch, <paramref name="toLogEnd"/>, the end of what is readable past it: in durable mode the fsynced
+    /// end, not the log end, or a follower's fetch arriving between an append and its fsync would be answered empty at
+    /// once and come straight back, round after round), when the log closes, or throws when
     /// <paramref name="cancellationToken"/> fires. No polling: appends wake it.
     /// </summary>
     public Task WaitForDataAsync(long offset, CancellationToken cancellationToken, bool toLogEnd = false) =>
-        _highWatermark.WaitAsync(() => (toLogEnd ? LogEndOffset : HighWatermark) > offset || _closed, cancellationToken);
+        _highWatermark.WaitAsync(() => (toLogEnd ? _highWatermark.LocallyReady : HighWatermark) > offset || _closed, cancellationToken);
 
     /// <summary>
     /// Kafka's ListOffsets by time: the first record below the high watermark whose timestamp is at least

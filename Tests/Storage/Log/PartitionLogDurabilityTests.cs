@@ -39,6 +39,28 @@ public sealed class PartitionLogDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task AFollowersWait_IsNotOver_BeforeADurableAppendIsReadable()
+    {
+        await using var log = PartitionLog.Open(_temp.Combine("t-0"), LogConfig.Default with { FlushMessages = 1 }, false);
+        for (var i = 0; i < 50; i++)
+        {
+            var end = log.LogEndOffset;
+            var append = log.AppendAsync(Batches.Make(1)).AsTask();
+            var wait = log.WaitForDataAsync(end, CancellationToken.None, toLogEnd: true);
+
+            // Over while the append waits for its fsync would send the follower an empty answer, and it straight back.
+            if (wait.IsCompleted)
+            {
+                Assert.False(log.Read(end, 1 << 20, toLogEnd: true).Records.IsEmpty, "a follower's wait is over only when it has something to read");
+            }
+
+            await append;
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(log.Read(end, 1 << 20, toLogEnd: true).Records.IsEmpty);
+        }
+    }
+
+    [Fact]
     public async Task BufferedAppends_FlushEveryFlushMessages_InTheBackground()
     {
         await using var log = PartitionLog.Open(_temp.Combine("t-0"), LogConfig.Default with { FlushMessages = 10 }, false);
