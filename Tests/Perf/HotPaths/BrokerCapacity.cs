@@ -12,7 +12,7 @@ namespace Tributary.Tests.Perf.HotPaths;
 /// the ratio to loopback, and the silos' CPU-seconds per GB (from their processes' CPU time), for each record size,
 /// partition count and acks given; RF=1 on one silo, RF=3 on three joined through Redis (<c>--rf 1,3</c>), every
 /// partition's requests sent to its leader. Beside each produce figure, the CPU-seconds that writing the same bytes to a
-/// new file of this machine's disk costs (<see cref="RawDisk"/>, times the replication factor: every replica writes
+/// new file of this machine's disk costs (<see cref="RawFileWrite"/>, times the replication factor: every replica writes
 /// them), measured just before it.
 /// </summary>
 internal static class BrokerCapacity
@@ -89,7 +89,7 @@ internal static class BrokerCapacity
                         leaders = await LeadersAsync(admin, topic, partitions, brokers.KafkaPort);
                     }
 
-                    var (_, diskCpuPerGb) = RawDisk.Measure(root, batchBytes);
+                    var (_, diskCpuPerGb) = RawFileWrite.Measure(root, batchBytes);
                     var (produced, produceCpu, produceSeconds) = await MeasureAsync(brokers, () =>
                         RawProducer.RunAsync(leaders, topic, size, batchBytes, acks, connections, inFlight, seconds));
                     if (rf > 1)
