@@ -135,6 +135,30 @@ public sealed class SiloCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts again every broker of the cluster that is not running (one that a failed test left stopped), so that the
+    /// next test finds the whole cluster, and waits until every silo names all of them in Metadata.
+    /// </summary>
+    public async Task StartStoppedAsync()
+    {
+        List<int> stopped;
+        lock (_ports)
+        {
+            stopped = [.. _ports.Keys.Where(b => !_silos.ContainsKey(b))];
+        }
+
+        if (stopped.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(stopped.Select(StartSiloAsync));
+        foreach (var silo in _silos.Values)
+        {
+            await WaitForBrokersAsync(silo.KafkaPort, _silos.Keys, TimeSpan.FromSeconds(60));
+        }
+    }
+
     /// <summary>The data directory of a broker (its partitions' logs are directories named topic-partition in it).</summary>
     public string DataDirectory(int brokerId) => Path.Combine(_root, "broker-" + brokerId.ToString(CultureInfo.InvariantCulture));
 

@@ -14,6 +14,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private StreamWriter? _log = OpenLog();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SiloLauncher(Process process, int kafkaPort, int gatewayPort, int registryPort, int restPort, int connectPort, int healthPort)
@@ -174,6 +175,27 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         }
 
         _process.Dispose();
+        lock (_output)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
+    }
+
+    /// <summary>
+    /// With <c>TRIBUTARY_TEST_SILO_LOGS</c> set to a directory, each silo's output also goes to a file of its own there,
+    /// to read after a failed cluster test.
+    /// </summary>
+    private static StreamWriter? OpenLog()
+    {
+        if (Environment.GetEnvironmentVariable("TRIBUTARY_TEST_SILO_LOGS") is not { Length: > 0 } directory)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(directory);
+        var name = $"silo-{DateTime.UtcNow:HHmmss.fff}-{Guid.NewGuid().ToString("N")[..8]}.log";
+        return new StreamWriter(Path.Combine(directory, name)) { AutoFlush = true };
     }
 
     public int ProcessId => _process.Id;
@@ -221,6 +243,7 @@ public sealed partial class SiloLauncher : IAsyncDisposable
         lock (_output)
         {
             _output.Add(line);
+            _log?.WriteLine(line);
         }
 
         if (line.Contains("Application started", StringComparison.Ordinal))

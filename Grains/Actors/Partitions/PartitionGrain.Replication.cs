@@ -20,7 +20,11 @@ public sealed partial class PartitionGrain
     /// </summary>
     private static readonly TimeSpan IsrCheckInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a leader whose ISR names a broker that left reads its registration (<see cref="ReadRegistrationIfFollowerGoneAsync"/>).</summary>
+    private static readonly TimeSpan RegistrationReadInterval = TimeSpan.FromSeconds(2);
+
     private IGrainTimer? _isrTimer;
+    private DateTimeOffset _nextRegistrationRead;
     private bool _isrTimerKeepsAlive;
 
     /// <summary>The broker that leads since this grain resigned: calls in flight are sent there (NOT_LEADER_OR_FOLLOWER).</summary>
@@ -116,6 +120,11 @@ public sealed partial class PartitionGrain
         // Only live brokers may join (Kafka's leader does not add fenced brokers, KIP-841): a paused one that looked
         // caught up would hold the high watermark back while the controller refuses it.
         var live = brokers.Active();
+        if (await ReadRegistrationIfFollowerGoneAsync(leader, live) is false)
+        {
+            return;
+        }
+
         if (leader.ProposeIsrChange(brokerConfigs.View.Long(BrokerConfigs.ReplicaLagTimeMaxMs), live.ContainsKey) is not { } request)
         {
             return;
@@ -151,6 +160,45 @@ public sealed partial class PartitionGrain
             await UpdateRegistrationAsync(change.Registration);
         }
     }
+
+    /// <summary>
+    /// The controller fences a broker that left and tells the leaders; should that notice be lost (its call failed while
+    /// membership changed), acks=all appends would wait for the gone follower until <c>replica.lag.time.max.ms</c>. So
+    /// a leader whose ISR names a broker that is not live reads its registration from the controller, every
+    /// <see cref="RegistrationReadInterval"/> while that lasts, and takes it if it is newer. False when this grain
+    /// resigned on it.
+    /// </summary>
+    private async Task<bool> ReadRegistrationIfFollowerGoneAsync(LeaderReplica leader, IReadOnlyDictionary<int, SiloAddress> live)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        if (now < _nextRegistrationRead || leader.Registration.Isr.All(b => b == BrokerId || live.ContainsKey(b)))
+        {
+            return true;
+        }
+
+        _nextRegistrationRead = now + RegistrationReadInterval;
+        PartitionDescription? description;
+        try
+        {
+            description = await GrainFactory.GetGrain<ITopicGrain>(_topic).DescribePartitionAsync(_partition);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            LogRegistrationReadFailed(logger, _topic, _partition, e.Message);
+            return true;
+        }
+
+        if (description is null || _leader != leader || leader.TryTakeRegistration(description.Registration, BrokerId))
+        {
+            return _leader == leader;
+        }
+
+        await UpdateRegistrationAsync(description.Registration);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: registration not read: {Reason}")]
+    private static partial void LogRegistrationReadFailed(ILogger logger, string topic, int partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} resigns as leader of epoch {LeaderEpoch}: broker {NewLeader} leads epoch {NewLeaderEpoch}")]
     private static partial void LogResigned(ILogger logger, string topic, int partition, int leaderEpoch, int newLeader, int newLeaderEpoch);

@@ -13,6 +13,12 @@ namespace Tributary.Grains.Actors.Topics;
 /// </summary>
 internal sealed partial class RegistrationNotices
 {
+    /// <summary>How long a failed notice waits before it is sent again.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many times a notice is sent at most: with the call's 5 s timeout, about a minute of trying.</summary>
+    private const int MaxAttempts = 10;
+
     private readonly Dictionary<int, List<PartitionRegistrationUpdate>> _byBroker = [];
 
     /// <summary>
@@ -84,23 +90,40 @@ internal sealed partial class RegistrationNotices
         list.Add(new PartitionRegistrationUpdate(partition, registration));
     }
 
+    /// <summary>
+    /// Sends each live broker its batches; a batch whose call failed (the broker is slow, or the grain's directory entry
+    /// was on a silo that just died) is sent again every <see cref="RetryDelay"/> while the broker stays live, up to
+    /// <see cref="MaxAttempts"/> times: a lost notice would leave a leader holding acks=all appends for a fenced follower
+    /// or a new leader not knowing it leads. Sending again is safe: a broker ignores a registration older than the one
+    /// it acts on.
+    /// </summary>
     private async Task SendAsync(
         IGrainFactory grains, LiveBrokers brokers, ILogger logger, string topic, Guid topicId, IReadOnlyDictionary<string, string> configs, int batchSize)
     {
         var live = brokers.Active();
         await Task.WhenAll(_byBroker.Where(b => live.ContainsKey(b.Key)).Select(async b =>
         {
-            try
+            foreach (var batch in b.Value.Chunk(batchSize))
             {
-                foreach (var batch in b.Value.Chunk(batchSize))
+                for (var attempt = 1; ; attempt++)
                 {
-                    await grains.GetGrain<IBrokerReplicasGrain>(b.Key).ApplyAsync(topic, topicId, configs, batch);
+                    try
+                    {
+                        await grains.GetGrain<IBrokerReplicasGrain>(b.Key).ApplyAsync(topic, topicId, configs, batch);
+                        break;
+                    }
+                    catch (Exception e) when (e is TimeoutException or OrleansException)
+                    {
+                        LogTellBrokerFailed(logger, topic, b.Key, attempt, e.Message);
+                        if (attempt == MaxAttempts || !brokers.Active().ContainsKey(b.Key))
+                        {
+                            // Gone, or never answering: it learns its partitions when it joins again, or when a fetch fails.
+                            return;
+                        }
+
+                        await Task.Delay(RetryDelay);
+                    }
                 }
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                // The broker left meanwhile, or is slow: it learns its partitions when it joins, or when a fetch fails.
-                LogTellBrokerFailed(logger, topic, b.Key, e.Message);
             }
         }));
     }
@@ -108,6 +131,6 @@ internal sealed partial class RegistrationNotices
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} partition {Partition}: {Before} -> {After}")]
     private static partial void LogRegistrationChanged(ILogger logger, string topic, int partition, string before, string after);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not tell broker {BrokerId} its partitions: {Reason}")]
-    private static partial void LogTellBrokerFailed(ILogger logger, string topic, int brokerId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: could not tell broker {BrokerId} its partitions (attempt {Attempt}): {Reason}")]
+    private static partial void LogTellBrokerFailed(ILogger logger, string topic, int brokerId, int attempt, string reason);
 }

@@ -15,6 +15,10 @@ public class RedisClusterFixture : IAsyncLifetime
         var environment = new Dictionary<string, string>
         {
             ["Logging__LogLevel__Default"] = "Warning",
+            // The controller's and the replicas' decisions, for the output of a failed test.
+            ["Logging__LogLevel__Tributary.Grains.Actors.Topics"] = "Information",
+            ["Logging__LogLevel__Tributary.Grains.Actors.Replication"] = "Information",
+            ["Logging__LogLevel__Tributary.Grains.Actors.Partitions"] = "Information",
             // Transactions past their timeout are aborted within a second, not Kafka's ten.
             ["Tributary__Transactions__TimeoutCheckInterval"] = "00:00:01",
             // Replicas stay where the tests put them, unless a test's fixture balances (BalancingClusterFixture).

@@ -38,6 +38,7 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         load.Mark();
         await load.WaitForAcknowledgementsAsync(victimPartitions, TimeSpan.FromSeconds(60));
         output.WriteLine($"broker {victim} led partitions [{string.Join(",", victimPartitions)}]; first acknowledged record on each after the kill: {Timings(load)}");
+        WriteLogsIfAnyMissing(victimPartitions, load);
         Assert.All(victimPartitions, p => Assert.True(load.FirstAckAfterMark.ContainsKey(p), $"partition {p} took no record after the kill"));
 
         await Task.Delay(1000);
@@ -102,6 +103,7 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         load.Mark();
         await load.WaitForAcknowledgementsAsync(victimPartitions, TimeSpan.FromSeconds(60));
         output.WriteLine($"broker {victim} paused; first acknowledged record on its partitions after: {Timings(load)}");
+        WriteLogsIfAnyMissing(victimPartitions, load);
         Assert.All(victimPartitions, p => Assert.True(load.FirstAckAfterMark.ContainsKey(p), $"partition {p} took no record while its leader was paused"));
 
         // Resumed, the deposed leader finds itself declared dead and stops; whatever it still held is never acknowledged.
@@ -127,6 +129,7 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
 
     private async Task<List<PartitionMetadata>> CreateAsync(string topic)
     {
+        await Cluster.StartStoppedAsync();
         using (var admin = ClusterClients.Admin(Cluster.BootstrapServers))
         {
             await admin.CreateTopicsAsync([new TopicSpecification
@@ -207,6 +210,22 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
         }
 
         throw new TimeoutException($"broker {broker} not in sync after {timeout}: {string.Join(" -> ", answers)}");
+    }
+
+    /// <summary>When a partition took no record in time, the running silos' recent log lines go to the test's output.</summary>
+    private void WriteLogsIfAnyMissing(IEnumerable<int> partitions, AcknowledgedLoad load)
+    {
+        if (partitions.All(load.FirstAckAfterMark.ContainsKey))
+        {
+            return;
+        }
+
+        foreach (var (broker, silo) in Cluster.Silos.OrderBy(s => s.Key))
+        {
+            var lines = silo.Output.Split(Environment.NewLine);
+            output.WriteLine($"--- broker {broker}, last {Math.Min(lines.Length, 300)} of {lines.Length} lines ---");
+            output.WriteLine(string.Join(Environment.NewLine, lines.TakeLast(300)));
+        }
     }
 
     private string Bootstrap(int without) =>
