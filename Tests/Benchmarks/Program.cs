@@ -2,4 +2,5 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project Tests/Benchmarks -- --filter '*'      (all)
 // dotnet run -c Release --project Tests/Benchmarks -- --filter '*Append*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project Tests/Benchmarks -- --filter '*RequestPath*'   (the broker's request path, no TCP)
+BenchmarkSwitcher.FromAssembly(System.Reflection.Assembly.GetExecutingAssembly()).Run(args);
