@@ -131,6 +131,15 @@ public sealed partial class PartitionGrain(
         }
 
         StartLeading(current.Registration);
+
+        // A newer registration the controller sent while this grain activated found no leader here to take it: taken now,
+        // or, should it name another leader or a new leader epoch, this activation fails (the log goes back to be
+        // followed, or the next call activates the grain again on it).
+        if (replicas.LatestReceived(Key, current.TopicId) is { } received && !Leader.TryTakeRegistration(received, BrokerId))
+        {
+            await CloseLogAsync();
+            throw new BrokerNotAvailableException(_topic, _partition, received.Leader);
+        }
         RefreshConfig();
         var settings = options.Value;
         // Interleaved, as every call here is: a tick that waited for the calls in flight would wait for acks=all

@@ -38,6 +38,7 @@ public sealed partial class ReplicaManager(
     private readonly ConcurrentDictionary<ReplicaKey, SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<ReplicaKey, Follower> _followers = new();
     private readonly ConcurrentDictionary<ReplicaKey, (Guid TopicId, int PartitionEpoch)> _applied = new();
+    private readonly ConcurrentDictionary<ReplicaKey, (Guid TopicId, PartitionRegistration Registration)> _received = new();
     private readonly Dictionary<int, ReplicaFetcher> _fetchers = [];
     private readonly Dictionary<ReplicaKey, Task> _queues = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -69,6 +70,10 @@ public sealed partial class ReplicaManager(
         foreach (var update in partitions)
         {
             var key = new ReplicaKey(topic, update.Partition);
+            _received.AddOrUpdate(
+                key,
+                (topicId, update.Registration),
+                (_, held) => held.TopicId == topicId && held.Registration.PartitionEpoch > update.Registration.PartitionEpoch ? held : (topicId, update.Registration));
             lock (_queues)
             {
                 var previous = _queues.GetValueOrDefault(key, Task.CompletedTask);
@@ -94,6 +99,14 @@ public sealed partial class ReplicaManager(
             RetryLater(key);
         }
     }
+
+    /// <summary>
+    /// The newest registration of the partition the controller sent this broker (of the topic with
+    /// <paramref name="topicId"/>), or null. A partition grain that starts leading takes it if it is newer than the one
+    /// it read at activation: a notice that arrived while the grain activated found no leader here to tell.
+    /// </summary>
+    public PartitionRegistration? LatestReceived(ReplicaKey key, Guid topicId) =>
+        _received.TryGetValue(key, out var held) && held.TopicId == topicId ? held.Registration : null;
 
     /// <summary>
     /// Stops following a partition and closes its log here, if this broker follows it: the partition grain calls it
