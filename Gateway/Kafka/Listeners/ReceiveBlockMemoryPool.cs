@@ -10,7 +10,9 @@ namespace Tributary.Gateway.Kafka.Listeners;
 /// sixteen receive calls (and as many readiness checks) with 4 KiB blocks and takes one or two with these; on a virtual
 /// machine, where each system call costs microseconds, that was the larger part of the broker's CPU per GB produced.
 /// An idle connection holds no block: the transport waits for data before it rents one. At most
-/// <see cref="RetainedBlocks"/> free blocks are kept; others are left to the collector.
+/// <see cref="RetainedBlocks"/> free blocks are kept; others are left to the collector. Every
+/// <see cref="TrimInterval"/> the free blocks beyond the most that were in use at once since the previous trim are left
+/// to the collector too (<see cref="Trim"/>), so that a burst's memory goes back once the burst is over.
 /// </summary>
 public sealed class ReceiveBlockMemoryPool : MemoryPool<byte>
 {
@@ -18,9 +20,41 @@ public sealed class ReceiveBlockMemoryPool : MemoryPool<byte>
 
     private const int RetainedBlocks = 1024;
 
+    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentQueue<Block> _free = new();
+    private readonly ITimer? _trimming;
     private int _freeCount;
+    private int _rented;
+    private int _peakRented;
     private volatile bool _disposed;
+
+    /// <param name="time">The clock of the periodic trim; null: no periodic trim (<see cref="Trim"/> is called by hand).</param>
+    public ReceiveBlockMemoryPool(TimeProvider? time)
+    {
+        _trimming = time?.CreateTimer(static pool => ((ReceiveBlockMemoryPool)pool!).Trim(), this, TrimInterval, TrimInterval);
+    }
+
+    public ReceiveBlockMemoryPool()
+        : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>Free blocks kept for reuse now.</summary>
+    public int FreeBlocks => Volatile.Read(ref _freeCount);
+
+    /// <summary>
+    /// Leaves to the collector the free blocks beyond the most that were rented at once since the previous trim: as many
+    /// as the last interval's peak needed stay ready, and after two idle intervals none are kept.
+    /// </summary>
+    public void Trim()
+    {
+        var keep = Interlocked.Exchange(ref _peakRented, Volatile.Read(ref _rented));
+        while (Volatile.Read(ref _freeCount) > keep && _free.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _freeCount);
+        }
+    }
 
     public override int MaxBufferSize => BlockSize;
 
@@ -28,6 +62,15 @@ public sealed class ReceiveBlockMemoryPool : MemoryPool<byte>
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var rented = Interlocked.Increment(ref _rented);
+        for (var peak = Volatile.Read(ref _peakRented); rented > peak; peak = Volatile.Read(ref _peakRented))
+        {
+            if (Interlocked.CompareExchange(ref _peakRented, rented, peak) == peak)
+            {
+                break;
+            }
+        }
+
         if (_free.TryDequeue(out var block))
         {
             Interlocked.Decrement(ref _freeCount);
@@ -41,11 +84,13 @@ public sealed class ReceiveBlockMemoryPool : MemoryPool<byte>
     protected override void Dispose(bool disposing)
     {
         _disposed = true;
+        _trimming?.Dispose();
         _free.Clear();
     }
 
     private void Return(Block block)
     {
+        Interlocked.Decrement(ref _rented);
         if (!_disposed && Interlocked.Increment(ref _freeCount) <= RetainedBlocks)
         {
             _free.Enqueue(block);
