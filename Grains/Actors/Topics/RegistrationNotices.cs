@@ -22,6 +22,12 @@ internal sealed partial class RegistrationNotices
     private readonly Dictionary<int, List<PartitionRegistrationUpdate>> _byBroker = [];
 
     /// <summary>
+    /// The broker that told the controller it joined, if any: sent its notices whether or not this silo's membership
+    /// view shows it live yet (it just called), so a lagging view does not drop what it must follow.
+    /// </summary>
+    private int? _joined;
+
+    /// <summary>
     /// Applies <paramref name="change"/> to every partition (by index) in place (null: not concerned) and gathers the notices:
     /// each changed partition to every broker that holds or held a replica of it, and to <paramref name="tell"/> every
     /// partition it holds a replica of, changed or not. Returns how many partitions changed.
@@ -29,7 +35,7 @@ internal sealed partial class RegistrationNotices
     public static (int Changed, RegistrationNotices Notices) Apply(
         List<PartitionRegistration> partitions, Func<int, PartitionRegistration, PartitionChange?> change, int? tell, ILogger logger, string topic)
     {
-        var notices = new RegistrationNotices();
+        var notices = new RegistrationNotices { _joined = tell };
         var changed = 0;
         for (var p = 0; p < partitions.Count; p++)
         {
@@ -71,7 +77,7 @@ internal sealed partial class RegistrationNotices
         return notices;
     }
 
-    /// <summary>Sends each live broker its notices in the background, <paramref name="batchSize"/> partitions a call.</summary>
+    /// <summary>Sends each live broker (and the one that joined) its notices in the background, <paramref name="batchSize"/> partitions a call.</summary>
     public void Send(IGrainFactory grains, LiveBrokers brokers, ILogger logger, string topic, Guid topicId, IReadOnlyDictionary<string, string> configs, int batchSize)
     {
         if (_byBroker.Count > 0)
@@ -91,7 +97,7 @@ internal sealed partial class RegistrationNotices
     }
 
     /// <summary>
-    /// Sends each live broker its batches; a batch whose call failed (the broker is slow, or the grain's directory entry
+    /// Sends each live broker (and the one that joined) its batches; a batch whose call failed (the broker is slow, or the grain's directory entry
     /// was on a silo that just died) is sent again every <see cref="RetryDelay"/> while the broker stays live, up to
     /// <see cref="MaxAttempts"/> times: a lost notice would leave a leader holding acks=all appends for a fenced follower
     /// or a new leader not knowing it leads. Sending again is safe: a broker ignores a registration older than the one
@@ -101,7 +107,7 @@ internal sealed partial class RegistrationNotices
         IGrainFactory grains, LiveBrokers brokers, ILogger logger, string topic, Guid topicId, IReadOnlyDictionary<string, string> configs, int batchSize)
     {
         var live = brokers.Active();
-        await Task.WhenAll(_byBroker.Where(b => live.ContainsKey(b.Key)).Select(async b =>
+        await Task.WhenAll(_byBroker.Where(b => b.Key == _joined || live.ContainsKey(b.Key)).Select(async b =>
         {
             foreach (var batch in b.Value.Chunk(batchSize))
             {
@@ -115,7 +121,7 @@ internal sealed partial class RegistrationNotices
                     catch (Exception e) when (e is TimeoutException or OrleansException)
                     {
                         LogTellBrokerFailed(logger, topic, b.Key, attempt, e.Message);
-                        if (attempt == MaxAttempts || !brokers.Active().ContainsKey(b.Key))
+                        if (attempt == MaxAttempts || (b.Key != _joined && !brokers.Active().ContainsKey(b.Key)))
                         {
                             // Gone, or never answering: it learns its partitions when it joins again, or when a fetch fails.
                             return;

@@ -172,7 +172,16 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
             // loaded 2-core machine the last idle replicas have taken more than a minute to rejoin (the probe's history
             // is printed on a timeout), so the gate waits as long as a startup probe's usual budget.
             await Cluster.StartSiloAsync(broker);
-            output.WriteLine($"broker {broker} back: {await WaitForInSyncProbeAsync(broker, TimeSpan.FromSeconds(120))}");
+            try
+            {
+                output.WriteLine($"broker {broker} back: {await WaitForInSyncProbeAsync(broker, TimeSpan.FromSeconds(120))}");
+            }
+            catch (TimeoutException)
+            {
+                WriteLogs();
+                throw;
+            }
+
             await WaitForIsrAsync(Cluster.BootstrapServers, topic, 3, TimeSpan.FromSeconds(5));
         }
 
@@ -215,11 +224,15 @@ public sealed class ReplicationFailoverTests(RedisClusterFixture fixture, ITestO
     /// <summary>When a partition took no record in time, the running silos' recent log lines go to the test's output.</summary>
     private void WriteLogsIfAnyMissing(IEnumerable<int> partitions, AcknowledgedLoad load)
     {
-        if (partitions.All(load.FirstAckAfterMark.ContainsKey))
+        if (!partitions.All(load.FirstAckAfterMark.ContainsKey))
         {
-            return;
+            WriteLogs();
         }
+    }
 
+    /// <summary>The running silos' last 300 log lines, to the test's output.</summary>
+    private void WriteLogs()
+    {
         foreach (var (broker, silo) in Cluster.Silos.OrderBy(s => s.Key))
         {
             var lines = silo.Output.Split(Environment.NewLine);
