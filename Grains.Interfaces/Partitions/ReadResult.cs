@@ -1,13 +1,16 @@
+using Tributary.Grains.KafkaFormats.Buffers;
+
 namespace Tributary.Grains.Interfaces.Partitions;
 
 /// <summary>
 /// Fetch's answer for one partition: whole batches as stored, the partition's offsets, and for a read_committed read
-/// the aborted transactions among the records returned (null otherwise).
+/// the aborted transactions among the records returned (null otherwise). The records are <see cref="PooledBytes"/>:
+/// whoever writes them out last releases them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Partitions.ReadResult")]
 public sealed record ReadResult(
     [property: Id(0)] ErrorCode Error,
-    [property: Id(1)] ReadOnlyMemory<byte> Records,
+    [property: Id(1)] PooledBytes Records,
     [property: Id(2)] long HighWatermark,
     [property: Id(3)] long LastStableOffset,
     [property: Id(4)] long LogStartOffset,

@@ -95,7 +95,7 @@ public sealed class FollowerReplica
                 if (!response.Records.IsEmpty)
                 {
                     // A replicated append reads the batches and writes them as they are, never into the buffer: no copy.
-                    var records = MemoryMarshal.AsMemory(response.Records);
+                    var records = MemoryMarshal.AsMemory(response.Records.Memory);
                     var appended = await _log.AppendAsync(records, AppendOrigin.Replication).ConfigureAwait(false);
                     if (appended.Error != ErrorCode.None)
                     {

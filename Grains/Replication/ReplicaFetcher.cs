@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Grains.KafkaFormats;
+using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Grains.KafkaFormats.Replication;
 
 namespace Tributary.Grains.Replication;
@@ -112,6 +113,11 @@ public sealed partial class ReplicaFetcher(IReplicaSource source, ReplicaFetcher
                     // This partition's log failed (its disk, or it closed): it alone leaves the fetcher.
                     LogApplyFailed(_logger, key.Topic, key.Partition, e);
                     error = ErrorCode.KafkaStorageError;
+                }
+                finally
+                {
+                    // Written to the log (or dropped): the answer's pooled array goes back.
+                    PooledBuffer.Release(answers[i].Records.Memory);
                 }
 
                 if (error != ErrorCode.None && _partitions.TryRemove(new KeyValuePair<ReplicaKey, FollowerReplica>(key, replica)))

@@ -1,4 +1,5 @@
 using Orleans;
+using Tributary.Grains.KafkaFormats.Buffers;
 
 namespace Tributary.Grains.KafkaFormats.Replication;
 
@@ -34,12 +35,14 @@ public readonly record struct DivergingEpoch([property: Id(0)] int Epoch, [prope
 /// The leader's answer to a <see cref="ReplicaFetchRequest"/>: batches from the fetch offset as they are on the
 /// leader's disk (past its high watermark), its high watermark and log start offset, or where the follower diverged,
 /// or an error (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER). Immutable
-/// across grain calls: the records are read from the log into a buffer of their own and never changed after.
+/// across grain calls: the records are read from the log into a buffer of their own and never changed after; their
+/// pooled array goes back once they are sent to the follower's silo (<see cref="PooledBytes"/>), or once a follower
+/// here applied them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Replication.ReplicaFetchResponse")]
 public sealed record ReplicaFetchResponse(
     [property: Id(0)] ErrorCode Error,
-    [property: Id(1)] ReadOnlyMemory<byte> Records,
+    [property: Id(1)] PooledBytes Records,
     [property: Id(2)] long HighWatermark,
     [property: Id(3)] long LogStartOffset,
     [property: Id(4)] long LogEndOffset,

@@ -15,7 +15,7 @@ namespace Tributary.Tests.Perf.HotPaths;
 /// new file of this machine's disk costs (<see cref="RawFileWrite"/>, times the replication factor: every replica writes
 /// them), measured just before it.
 /// </summary>
-internal static class BrokerCapacity
+internal static partial class BrokerCapacity
 {
     public static async Task<int> RunAsync(Arguments arguments)
     {
@@ -33,13 +33,13 @@ internal static class BrokerCapacity
         {
             var loopback = await Loopback.MeasureAsync();
             Console.WriteLine($"loopback TCP: {loopback:F0} MB/s");
-            Console.WriteLine("rf  records  partitions  acks  |  produce MB/s  x loopback  CPU-s/GB  disk CPU-s/GB  |  fetch MB/s  x loopback  CPU-s/GB");
+            Console.WriteLine("rf  records  partitions  acks  |  produce MB/s  x loopback  CPU-s/GB  disk CPU-s/GB  alloc MB/GB  |  fetch MB/s  x loopback  CPU-s/GB  alloc MB/GB");
             foreach (var rf in replicationFactors)
             {
                 if (rf == 1)
                 {
                     await using var silo = await SiloLauncher.StartAsync(Path.Combine(root, "single"), quiet);
-                    var brokers = new Brokers(silo.BootstrapServers, _ => silo.KafkaPort, () => silo.CpuTime);
+                    var brokers = new Brokers(silo.BootstrapServers, _ => silo.KafkaPort, () => silo.CpuTime, [silo.HealthPort]);
                     await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback, root);
                 }
                 else
@@ -48,7 +48,8 @@ internal static class BrokerCapacity
                     await using var redis = await RedisServer.StartAsync();
                     await using var cluster = new SiloCluster(["--membership", "Redis", "--cluster-connection", redis.ConnectionString], quiet, Path.Combine(root, "cluster"));
                     await cluster.StartAsync(1, 2, 3);
-                    var brokers = new Brokers(cluster.BootstrapServers, cluster.KafkaPort, () => cluster.Silos.Values.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime));
+                    var brokers = new Brokers(
+                        cluster.BootstrapServers, cluster.KafkaPort, () => cluster.Silos.Values.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime), [.. cluster.Silos.Values.Select(s => s.HealthPort)]);
                     await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback, root);
                 }
             }
@@ -67,8 +68,11 @@ internal static class BrokerCapacity
         }
     }
 
-    /// <summary>Where the brokers are: bootstrap servers, a broker id's Kafka port, and the CPU time of every silo process.</summary>
-    private sealed record Brokers(string BootstrapServers, Func<int, int> KafkaPort, Func<TimeSpan> CpuTime);
+    /// <summary>
+    /// Where the brokers are: bootstrap servers, a broker id's Kafka port, the CPU time of every silo process, and their
+    /// health ports (whose <c>/metrics</c> give the bytes each process allocated).
+    /// </summary>
+    private sealed record Brokers(string BootstrapServers, Func<int, int> KafkaPort, Func<TimeSpan> CpuTime, IReadOnlyList<int> HealthPorts);
 
     private static async Task MeasureAllAsync(
         Brokers brokers, int rf, List<int> sizes, List<int> partitionCounts, List<short> acksValues, int connections, int inFlight, int batchBytes, TimeSpan seconds, double loopback, string root)
@@ -90,21 +94,21 @@ internal static class BrokerCapacity
                     }
 
                     var (_, diskCpuPerGb) = RawFileWrite.Measure(root, batchBytes);
-                    var (produced, produceCpu, produceSeconds) = await MeasureAsync(brokers, () =>
+                    var (produced, produceCpu, produceSeconds, produceAllocated) = await MeasureAsync(brokers, () =>
                         RawProducer.RunAsync(leaders, topic, size, batchBytes, acks, connections, inFlight, seconds));
                     if (rf > 1)
                     {
                         await ReplicatedAsync(brokers.BootstrapServers, topic, partitions);
                     }
 
-                    var (fetched, fetchCpu, fetchSeconds) = await MeasureAsync(brokers, () =>
+                    var (fetched, fetchCpu, fetchSeconds, fetchAllocated) = await MeasureAsync(brokers, () =>
                         RawFetcher.RunAsync(leaders, topic, connections, 1 << 20, seconds));
                     var produceRate = produced / 1e6 / produceSeconds;
                     var fetchRate = fetched / 1e6 / fetchSeconds;
                     Console.WriteLine(
                         $"{rf,2}  {size,7}  {partitions,10}  {(acks == -1 ? "all" : acks.ToString(System.Globalization.CultureInfo.InvariantCulture)),4}  |  " +
-                        $"{produceRate,12:F1}  {produceRate / loopback,10:F3}  {produceCpu / (produced / 1e9),8:F2}  {diskCpuPerGb * rf,13:F2}  |  " +
-                        $"{fetchRate,10:F1}  {fetchRate / loopback,10:F3}  {fetchCpu / (fetched / 1e9),8:F2}");
+                        $"{produceRate,12:F1}  {produceRate / loopback,10:F3}  {produceCpu / (produced / 1e9),8:F2}  {diskCpuPerGb * rf,13:F2}  {produceAllocated / 1e6 / (produced / 1e9),11:F1}  |  " +
+                        $"{fetchRate,10:F1}  {fetchRate / loopback,10:F3}  {fetchCpu / (fetched / 1e9),8:F2}  {fetchAllocated / 1e6 / (fetched / 1e9),11:F1}");
                 }
             }
         }
@@ -154,15 +158,40 @@ internal static class BrokerCapacity
         }
     }
 
-    /// <summary>Bytes moved by <paramref name="load"/>, the silo's CPU-seconds meanwhile, and the seconds it took.</summary>
-    private static async Task<(long Bytes, double CpuSeconds, double Seconds)> MeasureAsync(Brokers brokers, Func<Task<long>> load)
+    /// <summary>Bytes moved by <paramref name="load"/>, the silos' CPU-seconds meanwhile, the seconds it took, and the bytes the silos allocated meanwhile.</summary>
+    private static async Task<(long Bytes, double CpuSeconds, double Seconds, double Allocated)> MeasureAsync(Brokers brokers, Func<Task<long>> load)
     {
+        var allocated = await AllocatedAsync(brokers);
         var cpu = brokers.CpuTime();
         var watch = Stopwatch.StartNew();
         var bytes = await load();
         var seconds = watch.Elapsed.TotalSeconds;
-        return (bytes, (brokers.CpuTime() - cpu).TotalSeconds, seconds);
+        var cpuSeconds = (brokers.CpuTime() - cpu).TotalSeconds;
+        return (bytes, cpuSeconds, seconds, await AllocatedAsync(brokers) - allocated);
     }
+
+    /// <summary>
+    /// The bytes the silo processes have allocated since they started, summed: .NET's <c>dotnet.gc.heap.total_allocated</c>
+    /// from each one's <c>/metrics</c>.
+    /// </summary>
+    private static async Task<double> AllocatedAsync(Brokers brokers)
+    {
+        using var http = new HttpClient();
+        var sum = 0.0;
+        foreach (var port in brokers.HealthPorts)
+        {
+            var text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+            var match = AllocatedMetric().Match(text);
+            sum += match.Success
+                ? double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException($"The silo on health port {port} reports no dotnet_gc_heap_total_allocated_bytes.");
+        }
+
+        return sum;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? (?<value>\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex AllocatedMetric();
 
     private static List<int> Ints(string list) => [.. list.Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
 }
