@@ -22,23 +22,17 @@ public sealed record OtlpSpan(
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener;
-    private readonly Task _serving;
+    private readonly LoopbackHttpListener _listener;
     private readonly ConcurrentQueue<OtlpSpan> _spans = new();
     private readonly ConcurrentDictionary<string, string> _resourceServiceNames = new();
     private readonly ConcurrentDictionary<string, byte> _metricNames = new();
     private int _logRecords;
 
-    private OtlpReceiver(HttpListener listener, int port)
-    {
-        _listener = listener;
-        Port = port;
-        _serving = Task.Run(ServeAsync);
-    }
+    private OtlpReceiver() => _listener = LoopbackHttpListener.Start(ReceiveAsync);
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
-    public string Endpoint => $"http://127.0.0.1:{Port}";
+    public string Endpoint => _listener.Endpoint;
 
     public IReadOnlyCollection<OtlpSpan> Spans => _spans.ToArray();
 
@@ -48,67 +42,35 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public int LogRecords => Volatile.Read(ref _logRecords);
 
-    public static OtlpReceiver Start()
+    public static OtlpReceiver Start() => new();
+
+    private async Task ReceiveAsync(HttpListenerContext context)
     {
-        for (var attempt = 0; ; attempt++)
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var bytes = body.ToArray();
+        var path = context.Request.Url?.AbsolutePath;
+        try
         {
-            var port = TestPorts.Next();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
+            switch (path)
             {
-                listener.Start();
-                return new OtlpReceiver(listener, port);
+                case "/v1/traces":
+                    ForEach(bytes, 1, ReadResourceSpans);
+                    break;
+                case "/v1/metrics":
+                    ForEach(bytes, 1, resource => ForEach(resource, 2, scope => ForEach(scope, 2, metric => _metricNames.TryAdd(StringField(metric, 1), 0))));
+                    break;
+                case "/v1/logs":
+                    ForEach(bytes, 1, resource => ForEach(resource, 2, scope => ForEach(scope, 2, _ => Interlocked.Increment(ref _logRecords))));
+                    break;
             }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
+
+            context.Response.StatusCode = path is "/v1/traces" or "/v1/metrics" or "/v1/logs" ? 200 : 404;
+            context.Response.ContentType = "application/x-protobuf";
         }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
+        catch (InvalidProtocolBufferException)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var bytes = body.ToArray();
-            var path = context.Request.Url?.AbsolutePath;
-            try
-            {
-                switch (path)
-                {
-                    case "/v1/traces":
-                        ForEach(bytes, 1, ReadResourceSpans);
-                        break;
-                    case "/v1/metrics":
-                        ForEach(bytes, 1, resource => ForEach(resource, 2, scope => ForEach(scope, 2, metric => _metricNames.TryAdd(StringField(metric, 1), 0))));
-                        break;
-                    case "/v1/logs":
-                        ForEach(bytes, 1, resource => ForEach(resource, 2, scope => ForEach(scope, 2, _ => Interlocked.Increment(ref _logRecords))));
-                        break;
-                }
-
-                context.Response.StatusCode = path is "/v1/traces" or "/v1/metrics" or "/v1/logs" ? 200 : 404;
-                context.Response.ContentType = "application/x-protobuf";
-            }
-            catch (InvalidProtocolBufferException)
-            {
-                context.Response.StatusCode = 400;
-            }
-
-            context.Response.Close();
+            context.Response.StatusCode = 400;
         }
     }
 
@@ -212,10 +174,5 @@ public sealed class OtlpReceiver : IAsyncDisposable
         return found;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _serving;
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

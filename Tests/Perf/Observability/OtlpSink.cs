@@ -1,4 +1,3 @@
-using System.Net;
 using Tributary.Tests.TestKit;
 
 namespace Tributary.Tests.Perf.Observability;
@@ -10,59 +9,29 @@ namespace Tributary.Tests.Perf.Observability;
 /// </summary>
 internal sealed class OtlpSink : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
+    private readonly LoopbackHttpListener _listener;
+    private readonly byte[] _buffer = new byte[64 * 1024];
     private long _requests;
     private long _bytes;
 
-    public OtlpSink()
+    public OtlpSink() => _listener = LoopbackHttpListener.Start(async context =>
     {
-        Port = TestPorts.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
+        int read;
+        while ((read = await context.Request.InputStream.ReadAsync(_buffer)) > 0)
+        {
+            Interlocked.Add(ref _bytes, read);
+        }
 
-    public int Port { get; }
+        Interlocked.Increment(ref _requests);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
+    });
 
-    public string Endpoint => $"http://127.0.0.1:{Port}";
+    public string Endpoint => _listener.Endpoint;
 
     public long Requests => Interlocked.Read(ref _requests);
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    private async Task ServeAsync()
-    {
-        var buffer = new byte[64 * 1024];
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            int read;
-            while ((read = await context.Request.InputStream.ReadAsync(buffer)) > 0)
-            {
-                Interlocked.Add(ref _bytes, read);
-            }
-
-            Interlocked.Increment(ref _requests);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _serving;
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }
