@@ -147,15 +147,9 @@ public sealed class SiloCluster : IAsyncDisposable
             stopped = [.. _ports.Keys.Where(b => !_silos.ContainsKey(b))];
         }
 
-        if (stopped.Count == 0)
+        if (stopped.Count > 0)
         {
-            return;
-        }
-
-        await Task.WhenAll(stopped.Select(StartSiloAsync));
-        foreach (var silo in _silos.Values)
-        {
-            await WaitForBrokersAsync(silo.KafkaPort, _silos.Keys, TimeSpan.FromSeconds(60));
+            await StartAsync([.. stopped]);
         }
     }
 

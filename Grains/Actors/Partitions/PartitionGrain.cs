@@ -140,6 +140,7 @@ public sealed partial class PartitionGrain(
             await CloseLogAsync();
             throw new BrokerNotAvailableException(_topic, _partition, received.Leader);
         }
+
         RefreshConfig();
         var settings = options.Value;
         // Interleaved, as every call here is: a tick that waited for the calls in flight would wait for acks=all
