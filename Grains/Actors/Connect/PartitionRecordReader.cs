@@ -3,6 +3,7 @@ using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Tasks;
 using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.Partitions;
+using Tributary.Grains.KafkaFormats.Buffers;
 
 namespace Tributary.Grains.Actors.Connect;
 
@@ -54,9 +55,17 @@ internal sealed class PartitionRecordReader(IGrainFactory grains, string connect
             var result = await TransientGrainFailures.RetriableAsync(
                 () => PartitionGrainKey.Get(grains, p.Key.Topic, p.Key.Partition).ReadAsync(new ReadRequest(p.Value, MaxBytesPerPartition, maxWait), cancellationToken),
                 $"Reading {p.Key}");
-            return result.Error == KafkaFormats.ErrorCode.None
-                ? ConsumerRecord.Decode(p.Key, p.Value, result.Records.Span)
-                : [];
+            try
+            {
+                return result.Error == KafkaFormats.ErrorCode.None
+                    ? ConsumerRecord.Decode(p.Key, p.Value, result.Records.Span)
+                    : [];
+            }
+            finally
+            {
+                // Decoded into records of their own: the read's pooled buffer goes back.
+                PooledBuffer.Release(result.Records.Memory);
+            }
         }));
         return [.. reads.SelectMany(r => r)];
     }

@@ -4,6 +4,7 @@ using Tributary.Grains.Connect.Runtime.Tasks;
 using Tributary.Grains.Interfaces.Connect;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
+using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Grains.Actors.Connect;
@@ -51,6 +52,7 @@ internal sealed class TopicSourceOffsetStore(IGrainFactory grains, string topic,
 
             aborted.Add(read.AbortedTransactions);
             var next = Apply(read.Records.Span, position, aborted, latest);
+            PooledBuffer.Release(read.Records.Memory);
             if (next <= position || next >= read.LastStableOffset)
             {
                 return;

@@ -1,6 +1,7 @@
 using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.RestProxy;
+using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Grains.RestConsumers;
 
 namespace Tributary.Grains.Actors.RestProxy;
@@ -135,7 +136,9 @@ public sealed partial class RestConsumerGrain
         {
             var read = await PartitionGrainKey.Get(GrainFactory, fetch.Partition.Topic, fetch.Partition.Partition)
                 .ReadAsync(new ReadRequest(fetch.FetchOffset, fetch.MaxBytes, wait));
-            return FetchedPartition.Decode(fetch, read.Error, read.Records.Span);
+            var fetched = FetchedPartition.Decode(fetch, read.Error, read.Records.Span);
+            PooledBuffer.Release(read.Records.Memory);
+            return fetched;
         }).ToList();
 
         var answered = new List<FetchedPartition>();
