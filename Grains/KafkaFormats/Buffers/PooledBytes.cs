@@ -29,10 +29,6 @@ public readonly struct PooledBytes(ReadOnlyMemory<byte> memory) : IEquatable<Poo
 
     public static implicit operator PooledBytes(ReadOnlyMemory<byte> memory) => new(memory);
 
-    public static implicit operator PooledBytes(byte[] array) => new(array);
-
-    public ReadOnlyMemory<byte> Slice(int start, int length) => Memory.Slice(start, length);
-
     /// <summary>Equal when both cover the same bytes of the same memory, as <see cref="ReadOnlyMemory{T}.Equals(ReadOnlyMemory{T})"/>.</summary>
     public bool Equals(PooledBytes other) => Memory.Equals(other.Memory);
 
