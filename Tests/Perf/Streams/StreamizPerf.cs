@@ -14,8 +14,8 @@ namespace Tributary.Tests.Perf.Streams;
 /// </summary>
 internal static class StreamizPerf
 {
-    public static async Task<double> RunAsync(
-        string bootstrap, string input, string output, string name, int threads, bool windowed, Func<Stopwatch, Task<double>> awaitUpdates, bool cached = false)
+    public static async Task<PartTime> RunAsync(
+        string bootstrap, string input, string output, string name, int threads, bool windowed, Func<Stopwatch, Task<PartTime>> awaitUpdates, bool cached = false)
     {
         var builder = new StreamBuilder();
         var grouped = builder.Stream<string, string>(input)

@@ -40,9 +40,10 @@ internal static class StreamsPerf
             var data = Produce(silo.BootstrapServers, input, lines);
             var words = data.Words;
             Console.WriteLine($"{lines} lines, {words} words in {input}");
-            string Rate(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{lines / seconds:F0} lines/s ({words / seconds:F0} words/s)");
+            string Rate(PartTime time) => string.Create(CultureInfo.InvariantCulture,
+                $"{lines / time.Last:F0} lines/s ({words / time.Last:F0} words/s; {lines / time.Steady:F0} lines/s after the first output)");
 
-            async Task<double> PartAsync(string name, Func<string, string, Task<double>> run)
+            async Task<PartTime> PartAsync(string name, Func<string, string, Task<PartTime>> run)
             {
                 var output = $"streams-perf-{name}-out";
                 await PerfTopics.EnsureAsync(silo.BootstrapServers, output, partitions);
@@ -50,7 +51,7 @@ internal static class StreamsPerf
                 var siloCpu = silo.CpuTime;
                 var seconds = await run(name, output);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name}: {seconds:F2} s, process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s, silo CPU {(silo.CpuTime - siloCpu).TotalSeconds:F1} s"));
+                    $"  {name}: {seconds.Last:F2} s (first output at {seconds.First:F2} s), process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s, silo CPU {(silo.CpuTime - siloCpu).TotalSeconds:F1} s"));
                 return seconds;
             }
 
@@ -61,41 +62,41 @@ internal static class StreamsPerf
             var byHand = await PartAsync("by-hand", (name, output) => ByHandAsync(silo.BootstrapServers, input, output, name, partitions, words));
             rows.Add(("word count by hand (Confluent.Kafka)", Rate(byHand), "baseline"));
             var alos = await PartAsync("alos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
-            rows.Add(("word count, at_least_once", Rate(alos), string.Create(CultureInfo.InvariantCulture, $"{byHand / alos:F2} x by hand")));
+            rows.Add(("word count, at_least_once", Rate(alos), Ratio(byHand, alos, "by hand")));
             var rocksDb = await PartAsync("rocksdb", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, DslStoreType.RocksDb, stateDir));
-            rows.Add(("word count, at_least_once, RocksDB store", Rate(rocksDb), string.Create(CultureInfo.InvariantCulture, $"{alos / rocksDb:F2} x in-memory store")));
+            rows.Add(("word count, at_least_once, RocksDB store", Rate(rocksDb), Ratio(alos, rocksDb, "in-memory store")));
             var eos = await PartAsync("eos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.ExactlyOnceV2, windowed: false));
-            rows.Add(("word count, exactly_once_v2", Rate(eos), string.Create(CultureInfo.InvariantCulture, $"{alos / eos:F2} x at_least_once")));
+            rows.Add(("word count, exactly_once_v2", Rate(eos), Ratio(alos, eos, "at_least_once")));
             var windowed = await PartAsync("windowed", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true));
-            rows.Add(("count per word and 10 s window, at_least_once", Rate(windowed), string.Create(CultureInfo.InvariantCulture, $"{byHand / windowed:F2} x word count by hand")));
+            rows.Add(("count per word and 10 s window, at_least_once", Rate(windowed), Ratio(byHand, windowed, "word count by hand")));
             var rocksDbWindowed = await PartAsync("rocksdb-windowed", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, DslStoreType.RocksDb, stateDir));
-            rows.Add(("windowed count, RocksDB window store", Rate(rocksDbWindowed), string.Create(CultureInfo.InvariantCulture, $"{windowed / rocksDbWindowed:F2} x in-memory window store")));
+            rows.Add(("windowed count, RocksDB window store", Rate(rocksDbWindowed), Ratio(windowed, rocksDbWindowed, "in-memory window store")));
 
             // Streamiz.Kafka.Net on the same input with the same threads: the .NET library users would otherwise take.
             var streamiz = await PartAsync("streamiz", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
                 stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
-            rows.Add(("word count with Streamiz.Kafka.Net", Rate(streamiz), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamiz / alos:F2} x Streamiz")));
+            rows.Add(("word count with Streamiz.Kafka.Net", Rate(streamiz), "Tributary.Streams " + Ratio(streamiz, alos, "Streamiz")));
             var streamizWindowed = await PartAsync("streamiz-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
                 stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
-            rows.Add(("windowed count with Streamiz.Kafka.Net", Rate(streamizWindowed), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizWindowed / windowed:F2} x Streamiz")));
+            rows.Add(("windowed count with Streamiz.Kafka.Net", Rate(streamizWindowed), "Tributary.Streams " + Ratio(streamizWindowed, windowed, "Streamiz")));
 
             // Both libraries with their record caches (10 MiB) and a commit every 100 ms: each part ends when every
             // word's (and window's) latest count is its final one, as fewer updates are written.
             var cached = await PartAsync("cached", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, cached: true));
-            rows.Add(("word count, record cache, commit 100 ms", Rate(cached), string.Create(CultureInfo.InvariantCulture, $"{alos / cached:F2} x without cache")));
+            rows.Add(("word count, record cache, commit 100 ms", Rate(cached), Ratio(alos, cached, "without cache")));
             var streamizCached = await PartAsync("streamiz-cached", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
                 stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.Counts, readCommitted: false, stopwatch, littleEndian: true)), cached: true));
-            rows.Add(("word count with Streamiz.Kafka.Net, record cache", Rate(streamizCached), string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizCached / cached:F2} x Streamiz")));
+            rows.Add(("word count with Streamiz.Kafka.Net, record cache", Rate(streamizCached), "Tributary.Streams " + Ratio(streamizCached, cached, "Streamiz")));
             var cachedWindowed = await PartAsync("cached-windowed", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, cached: true));
-            rows.Add(("windowed count, record cache, commit 100 ms", Rate(cachedWindowed), string.Create(CultureInfo.InvariantCulture, $"{windowed / cachedWindowed:F2} x without cache")));
+            rows.Add(("windowed count, record cache, commit 100 ms", Rate(cachedWindowed), Ratio(windowed, cachedWindowed, "without cache")));
             var streamizCachedWindowed = await PartAsync("streamiz-cached-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
                 stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.WindowCounts, readCommitted: false, stopwatch, littleEndian: true)), cached: true));
             rows.Add(("windowed count with Streamiz.Kafka.Net, record cache", Rate(streamizCachedWindowed),
-                string.Create(CultureInfo.InvariantCulture, $"Tributary.Streams {streamizCachedWindowed / cachedWindowed:F2} x Streamiz")));
+                "Tributary.Streams " + Ratio(streamizCachedWindowed, cachedWindowed, "Streamiz")));
             return rows;
         }
         finally
@@ -109,6 +110,14 @@ internal static class StreamsPerf
             }
         }
     }
+
+    /// <summary>
+    /// <paramref name="baseline"/>'s time over <paramref name="part"/>'s, in all and from each one's first output to its
+    /// last: the second leaves out what both spend before processing (the group's initial rebalance delay, 3 s by
+    /// default, and the first fetches), so it is the ratio of their processing rates.
+    /// </summary>
+    private static string Ratio(PartTime baseline, PartTime part, string against) => string.Create(CultureInfo.InvariantCulture,
+        $"{baseline.Last / part.Last:F2} x {against} ({baseline.Steady / part.Steady:F2} x after the first output)");
 
     /// <summary>Writes the lines; the words, and the final count of each word and of each word's 10-second window.</summary>
     private static Input Produce(string bootstrap, string topic, int lines)
@@ -144,7 +153,7 @@ internal static class StreamsPerf
     }
 
     /// <param name="store">the word count's store: in memory by default, as Streamiz's stores here</param>
-    private static async Task<double> RunStreamsAsync(
+    private static async Task<PartTime> RunStreamsAsync(
         string bootstrap, string input, string output, string name, Input data, int threads, ProcessingGuarantee guarantee, bool windowed,
         DslStoreType store = DslStoreType.InMemory, string? stateDir = null, bool cached = false)
     {
@@ -197,15 +206,16 @@ internal static class StreamsPerf
         IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
     };
 
-    /// <summary>Reads the output topic until each key's latest count is its final one; the seconds since the part started.</summary>
+    /// <summary>Reads the output topic until each key's latest count is its final one; when its first and last records came.</summary>
     /// <param name="littleEndian">whether counts are written little-endian, as Streamiz's Int64SerDes writes them (Kafka's LongSerializer is big-endian)</param>
-    internal static double AwaitFinalCounts(
+    internal static PartTime AwaitFinalCounts(
         string bootstrap, string topic, IReadOnlyDictionary<string, long> final, bool readCommitted, Stopwatch stopwatch, bool littleEndian = false)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(ReaderConfig(bootstrap, readCommitted)).Build();
         consumer.Subscribe(topic);
         var latest = new Dictionary<string, long>();
         var done = 0;
+        var first = double.NaN;
         var last = 0.0;
         var deadline = TimeSpan.FromMinutes(10);
         while (done < final.Count)
@@ -225,19 +235,21 @@ internal static class StreamsPerf
                 latest[result.Message.Key] = count;
                 done += (count == final[result.Message.Key] ? 1 : 0) - (wasDone ? 1 : 0);
                 last = stopwatch.Elapsed.TotalSeconds;
+                first = double.IsNaN(first) ? last : first;
             }
         }
 
         consumer.Close();
-        return last;
+        return new PartTime(first, last);
     }
 
-    /// <summary>Reads the output topic until it holds <paramref name="updates"/> records; the seconds since the part started.</summary>
-    private static double AwaitUpdates(string bootstrap, string topic, long updates, bool readCommitted, Stopwatch stopwatch)
+    /// <summary>Reads the output topic until it holds <paramref name="updates"/> records; when its first and last records came.</summary>
+    private static PartTime AwaitUpdates(string bootstrap, string topic, long updates, bool readCommitted, Stopwatch stopwatch)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(ReaderConfig(bootstrap, readCommitted)).Build();
         consumer.Subscribe(topic);
         long seen = 0;
+        var first = double.NaN;
         var last = 0.0;
         var deadline = TimeSpan.FromMinutes(10);
         while (seen < updates)
@@ -251,15 +263,16 @@ internal static class StreamsPerf
             {
                 seen++;
                 last = stopwatch.Elapsed.TotalSeconds;
+                first = double.IsNaN(first) ? last : first;
             }
         }
 
         consumer.Close();
-        return last;
+        return new PartTime(first, last);
     }
 
     /// <summary>The word count by hand: lines split into a repartition topic by word, then counted in memory.</summary>
-    private static async Task<double> ByHandAsync(string bootstrap, string input, string output, string name, int partitions, long words)
+    private static async Task<PartTime> ByHandAsync(string bootstrap, string input, string output, string name, int partitions, long words)
     {
         var repartition = $"streams-perf-{name}-repartition";
         await PerfTopics.EnsureAsync(bootstrap, repartition, partitions);
@@ -326,4 +339,11 @@ internal static class StreamsPerf
 
         consumer.Close();
     }
+}
+
+/// <summary>When a part's first and last output records were read, in seconds since the part started.</summary>
+internal readonly record struct PartTime(double First, double Last)
+{
+    /// <summary>From the first output to the last: the processing itself, without the start.</summary>
+    public double Steady => Last - First;
 }
