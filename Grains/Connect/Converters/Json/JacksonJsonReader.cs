@@ -38,6 +38,9 @@ internal static class JacksonJsonReader
         }
     }
 
+    /// <summary>A document of bytes already read once as well-formed JSON (a part of a record).</summary>
+    public static JsonDocument ParseValid(ReadOnlyMemory<byte> bytes) => JsonDocument.Parse(bytes, Options);
+
     internal static ReadOnlyMemory<byte> WithoutLeadingZeros(byte[] bytes)
     {
         List<byte>? copy = null;

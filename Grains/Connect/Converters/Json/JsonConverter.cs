@@ -78,6 +78,13 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
         }
 
         var (config, _, toConnect) = Configured;
+        if (config.SchemasEnabled && JsonEnvelope.TrySplit(value, out var schemaBytes, out var payloadBytes))
+        {
+            var envelopeSchema = toConnect.AsConnectSchema(schemaBytes);
+            using var payloadDocument = JacksonJsonReader.ParseValid(payloadBytes);
+            return new SchemaAndValue(envelopeSchema, toConnect.ToConnect(envelopeSchema, payloadDocument.RootElement));
+        }
+
         using var document = JacksonJsonReader.Parse(value);
         var root = document?.RootElement;
         if (!config.SchemasEnabled)

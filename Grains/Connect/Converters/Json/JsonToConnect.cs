@@ -14,7 +14,32 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
 {
     private readonly LruCache<string, Schema> _schemaCache = new(config.SchemaCacheSize);
 
+    private byte[]? _lastSchemaBytes;
+    private Schema? _lastSchema;
+
     public int CachedSchemas => _schemaCache.Count;
+
+    /// <summary>
+    /// The schema of an envelope's schema object, given as its bytes. A topic's records nearly always carry the same
+    /// schema, so the last one is kept with its bytes and a record whose schema has the same bytes takes it without a
+    /// parse (only while <c>schemas.cache.size</c> allows a cache at all).
+    /// </summary>
+    public Schema? AsConnectSchema(ReadOnlyMemory<byte> json)
+    {
+        if (_lastSchemaBytes is { } last && json.Span.SequenceEqual(last))
+        {
+            return _lastSchema;
+        }
+
+        using var document = JacksonJsonReader.ParseValid(json);
+        var schema = AsConnectSchema(document.RootElement);
+        if (config.SchemaCacheSize > 0)
+        {
+            (_lastSchemaBytes, _lastSchema) = (json.ToArray(), schema);
+        }
+
+        return schema;
+    }
 
     public Schema? AsConnectSchema(JsonElement json)
     {

@@ -70,6 +70,32 @@ public sealed class JsonConverterConfigTests
     }
 
     [Fact]
+    public void SchemaCache_ToConnect_GivesRecordsWithTheSameSchemaBytesOneSchema_AndANewSchemaItsOwn()
+    {
+        var converter = Converter();
+        const string record = """{"schema":{"type":"struct","fields":[{"field":"id","type":"int64"}]},"payload":{"id":1}}""";
+
+        var first = converter.ToConnectData(Topic, Bytes(record));
+        var second = converter.ToConnectData(Topic, Bytes(record.Replace("\"id\":1}", "\"id\":2}", StringComparison.Ordinal)));
+        var other = converter.ToConnectData(Topic, Bytes(record.Replace("int64", "int32", StringComparison.Ordinal)));
+
+        Assert.Same(first.Schema, second.Schema);
+        Assert.Equal(2L, ((Struct)second.Value!).Get("id"));
+        Assert.Equal(SchemaType.Int32, other.Schema!.Field("id")!.Schema.Type);
+        Assert.Equal(1, ((Struct)other.Value!).Get("id"));
+    }
+
+    [Fact]
+    public void SchemaCache_OfSizeZero_TranslatesEveryRecordsSchemaAnew()
+    {
+        var converter = Converter(("schemas.cache.size", "0"));
+        const string record = """{"schema":{"type":"int64"},"payload":1}""";
+
+        Assert.NotSame(converter.ToConnectData(Topic, Bytes(record)).Schema, converter.ToConnectData(Topic, Bytes(record)).Schema);
+        Assert.Equal(0, converter.CachedSchemasToConnect);
+    }
+
+    [Fact]
     public void SchemaCache_HoldsNoMoreThanItsConfiguredSize()
     {
         var converter = Converter(("schemas.cache.size", "2"));

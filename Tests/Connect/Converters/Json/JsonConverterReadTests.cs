@@ -205,6 +205,8 @@ public sealed class JsonConverterReadTests
     [InlineData("""{ "payload": true }""")]
     [InlineData("""{ "schema": null, "payload": true, "extra": 1 }""")]
     [InlineData("")]
+    [InlineData("""{ "schema": { "type": "boolean" }, "payload": true, "extra": 1 }""")]
+    [InlineData("""{ "schema": { "type": "boolean" } }""")]
     public void ToConnectData_WithSchemasEnabledButNoEnvelope_ThrowsKafkasExactMessage(string json)
     {
         var error = Assert.Throws<DataException>(() => Read(json));
@@ -212,12 +214,28 @@ public sealed class JsonConverterReadTests
         Assert.Equal(EnvelopeError, error.Message);
     }
 
-    [Fact]
-    public void ToConnectData_InvalidJson_ThrowsASerializationError()
+    [Theory]
+    [InlineData("{ \"schema\": ")]
+    [InlineData("""{ "schema": { "type": "boolean" }, "payload": true } x""")]
+    [InlineData("""{ "schema": { "type": "boolean" }, "payload": tru }""")]
+    public void ToConnectData_InvalidJson_ThrowsASerializationError(string json)
     {
-        var error = Assert.Throws<DataException>(() => Read("{ \"schema\": "));
+        var error = Assert.Throws<DataException>(() => Read(json));
 
         Assert.Equal("Converting byte[] to Kafka Connect data failed due to serialization error: ", error.Message);
+    }
+
+    [Fact]
+    public void ToConnectData_AMemberGivenTwice_TakesItsLastValue_AsJacksonDoes()
+    {
+        Assert.Equal(2, Read("""{ "schema": { "type": "int32" }, "payload": 1, "payload": 2 }""").Value);
+        Assert.Equal("2", Read("""{ "schema": { "type": "int32" }, "schema": { "type": "string" }, "payload": "2" }""").Value);
+    }
+
+    [Fact]
+    public void ToConnectData_EscapedMemberNamesAndWhitespace_AreAnEnvelopeStill()
+    {
+        ConnectAssert.Equal(new SchemaAndValue(Schema.Int32, 7), Read("{\"\\u0073chema\":{\"type\":\"int32\"},\"payload\":7}\n  "));
     }
 
     [Theory]
