@@ -38,8 +38,32 @@ internal static class JacksonJsonReader
         }
     }
 
+    /// <summary>One level less than a record may nest: an envelope's payload is inside its object.</summary>
+    private static readonly JsonDocumentOptions PayloadOptions = new() { MaxDepth = 999 };
+
     /// <summary>A document of bytes already read once as well-formed JSON (a part of a record).</summary>
     public static JsonDocument ParseValid(ReadOnlyMemory<byte> bytes) => JsonDocument.Parse(bytes, Options);
+
+    /// <summary>
+    /// An envelope's payload; if it was not <paramref name="read"/> as well-formed JSON yet, null when it is not, so that
+    /// the whole record takes the general path and its errors.
+    /// </summary>
+    public static JsonDocument? TryParsePayload(ReadOnlyMemory<byte> payload, bool read)
+    {
+        if (read)
+        {
+            return ParseValid(payload);
+        }
+
+        try
+        {
+            return JsonDocument.Parse(payload, PayloadOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     internal static ReadOnlyMemory<byte> WithoutLeadingZeros(byte[] bytes)
     {

@@ -78,11 +78,14 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
         }
 
         var (config, _, toConnect) = Configured;
-        if (config.SchemasEnabled && JsonEnvelope.TrySplit(value, out var schemaBytes, out var payloadBytes))
+        if (config.SchemasEnabled && JsonEnvelope.TrySplit(value, toConnect.LastSchemaBytes, out var schemaBytes, out var payloadBytes, out var payloadRead)
+            && JacksonJsonReader.TryParsePayload(payloadBytes, payloadRead) is { } payloadDocument)
         {
-            var envelopeSchema = toConnect.AsConnectSchema(schemaBytes);
-            using var payloadDocument = JacksonJsonReader.ParseValid(payloadBytes);
-            return new SchemaAndValue(envelopeSchema, toConnect.ToConnect(envelopeSchema, payloadDocument.RootElement));
+            using (payloadDocument)
+            {
+                var envelopeSchema = toConnect.AsConnectSchema(schemaBytes);
+                return new SchemaAndValue(envelopeSchema, toConnect.ToConnect(envelopeSchema, payloadDocument.RootElement));
+            }
         }
 
         using var document = JacksonJsonReader.Parse(value);

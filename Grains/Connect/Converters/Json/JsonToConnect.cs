@@ -19,6 +19,9 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
 
     public int CachedSchemas => _schemaCache.Count;
 
+    /// <summary>The bytes of the last envelope schema read, or empty.</summary>
+    public ReadOnlySpan<byte> LastSchemaBytes => _lastSchemaBytes;
+
     /// <summary>
     /// The schema of an envelope's schema object, given as its bytes. A topic's records nearly always carry the same
     /// schema, so the last one is kept with its bytes and a record whose schema has the same bytes takes it without a

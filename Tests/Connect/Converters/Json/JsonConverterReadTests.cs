@@ -232,6 +232,34 @@ public sealed class JsonConverterReadTests
         Assert.Equal("2", Read("""{ "schema": { "type": "int32" }, "schema": { "type": "string" }, "payload": "2" }""").Value);
     }
 
+    [Theory]
+    [InlineData("""{"schema":{"type":"int32","optional":true},"payload":7}""", 7)]
+    [InlineData("""{"schema":{"type":"int32","optional":true} , "payload" : 7 }  """, 7)]
+    [InlineData("""{"schema":{"type":"int32","optional":true},"payload":0007}""", 7)]
+    [InlineData("""{"schema":{"type":"int32","optional":true},"payload":1,"payload":7}""", 7)]
+    [InlineData("""{"schema":{"type":"int32","optional":true},"\u0070ayload":7}""", 7)]
+    [InlineData("""{"schema":{"type":"int32","optional":true},"payload":null}""", null)]
+    public void ToConnectData_AfterARecordWithTheSameSchema_ReadsTheEnvelopeAlike(string json, int? expected)
+    {
+        Read("""{"schema":{"type":"int32","optional":true},"payload":1}""");
+
+        Assert.Equal(expected, (int?)Read(json).Value);
+    }
+
+    [Theory]
+    [InlineData("""{"schema":{"type":"int32"},"payload":7,"extra":1}""", EnvelopeError)]
+    [InlineData("""{"schema":{"type":"int32"},"payload":7}}""", "Converting byte[] to Kafka Connect data failed due to serialization error: ")]
+    [InlineData("""{"schema":{"type":"int32"},"payload":7} x""", "Converting byte[] to Kafka Connect data failed due to serialization error: ")]
+    [InlineData("{\"schema\":{\"type\":\"int32\"},\"payload\":\"}\"", "Converting byte[] to Kafka Connect data failed due to serialization error: ")]
+    [InlineData("""{"schema":{"type":"int32"},"payload":}""", "Converting byte[] to Kafka Connect data failed due to serialization error: ")]
+    [InlineData("""{"schema":{"type":"int32"}}""", EnvelopeError)]
+    public void ToConnectData_AfterARecordWithTheSameSchema_RefusesWhatIsNoEnvelopeAlike(string json, string message)
+    {
+        Read("""{"schema":{"type":"int32"},"payload":1}""");
+
+        Assert.Equal(message, Assert.Throws<DataException>(() => Read(json)).Message);
+    }
+
     [Fact]
     public void ToConnectData_EscapedMemberNamesAndWhitespace_AreAnEnvelopeStill()
     {
