@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -15,12 +16,16 @@ namespace Tributary.Grains.Connect.Jdbc.Dialects;
 /// <c>ON CONFLICT</c>) or <c>UPDATE ... FROM</c> moves them into the table, in the write's transaction. The server
 /// converts staged values to the columns' types as it converts typed parameters, so the outcome is the statement's;
 /// for an upsert or update only the last row of each key is staged, as one statement per row would leave it (and as
-/// <c>ON CONFLICT DO UPDATE</c> requires). The staging table lives as long as the connection, empties at each commit
-/// (<c>ON COMMIT DELETE ROWS</c>) and after each merge.
+/// <c>ON CONFLICT DO UPDATE</c> requires). The staging table lives as long as the connection and is created once on
+/// it; it empties at each commit (<c>ON COMMIT DELETE ROWS</c>) and after each merge. A staging table rolled back with
+/// the transaction that created it makes the next COPY fail, and the failed write opens a new connection, on which it
+/// is created again.
 /// </summary>
 public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect) : IBulkRowWriter
 {
     private static readonly IEqualityComparer<object[]> KeyComparer = new StructuralKeyComparer();
+
+    private readonly ConditionalWeakTable<DbConnection, HashSet<string>> _created = [];
 
     public int MinimumRows => 64;
 
@@ -37,7 +42,12 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect) : IBulkRowWr
         var npgsql = (NpgsqlConnection)connection;
         var types = parameters.Select(p => ((NpgsqlParameter)p).NpgsqlDbType).ToArray();
         var stage = StageName(types);
-        await ExecuteAsync(npgsql, transaction, CreateStageSql(stage, types), cancellationToken).ConfigureAwait(false);
+        var created = _created.GetOrCreateValue(connection);
+        if (!created.Contains(stage))
+        {
+            await ExecuteAsync(npgsql, transaction, CreateStageSql(stage, types), cancellationToken).ConfigureAwait(false);
+            created.Add(stage);
+        }
 
         await using (var copy = await npgsql.BeginBinaryImportAsync(
             $"COPY {stage} FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))

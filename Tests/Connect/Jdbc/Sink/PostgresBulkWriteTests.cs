@@ -108,6 +108,28 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task APutAfterOneThatFailed_WhoseTransactionTookTheStagingTableWithIt_Lands()
+    {
+        var db = await postgres.CreateDatabaseAsync();
+        var config = Settings(db, "insert", batchSize: 3000);
+        config["max.retries"] = "0";
+        var (task, _) = await StartAsync(config);
+        try
+        {
+            // The first flush on the connection creates the staging table in the transaction its failure rolls back.
+            await Assert.ThrowsAnyAsync<Exception>(() => task.PutAsync(Records(0, Enumerable.Range(0, 100).Append(5)), CancellationToken.None));
+            await task.PutAsync(Records(200, Enumerable.Range(0, 100)), CancellationToken.None);
+            await task.PutAsync(Records(300, Enumerable.Range(100, 100)), CancellationToken.None);
+
+            Assert.Equal("200|0|199", await postgres.Server.PsqlAsync(db, "SELECT count(*), min(id), max(id) FROM rows"));
+        }
+        finally
+        {
+            await task.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task TextIntoAUuidColumn_GoesStatementByStatement_AndLands()
     {
         var db = await postgres.CreateDatabaseAsync();
