@@ -16,9 +16,12 @@ namespace Tributary.Grains.Connect.Converters.Json;
 internal sealed class JacksonJsonWriter
 {
     private static readonly byte[] NullBytes = "null"u8.ToArray();
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private readonly ArrayBufferWriter<byte> _buffer;
     private bool _needsComma;
     private bool _afterName;
+
+    /// <param name="capacity">the bytes to make room for at first: a record's converter gives the last record's length</param>
+    public JacksonJsonWriter(int capacity = 256) => _buffer = new ArrayBufferWriter<byte>(Math.Max(capacity, 16));
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 

@@ -18,6 +18,7 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
     private JsonConverterConfig? _config;
     private ConnectToJson? _toJson;
     private JsonToConnect? _toConnect;
+    private int _lastLength;
 
     public string Version => PluginVersion.Kafka;
 
@@ -44,7 +45,9 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
         }
 
         var (config, toJson, _) = Configured;
-        var writer = new JacksonJsonWriter();
+        // A topic's records are of much the same length: room for the last one's, and a little more, spares the buffer
+        // its doublings from 256 bytes (one array and one copy each) at every record. A large record sets no large hint.
+        var writer = new JacksonJsonWriter(Math.Min(_lastLength + (_lastLength >> 3), 64 * 1024));
         if (config.SchemasEnabled)
         {
             writer.WriteStartObject();
@@ -67,7 +70,9 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
             toJson.WriteValue(writer, schema, value);
         }
 
-        return writer.ToArray();
+        var bytes = writer.ToArray();
+        _lastLength = bytes.Length;
+        return bytes;
     }
 
     public SchemaAndValue ToConnectData(string topic, byte[]? value)
