@@ -40,6 +40,28 @@ public sealed class SchemaEvolutionTests(RegistryFixture registry) : IClassFixtu
     }
 
     [Fact]
+    public void RecordsOfTwoVersionsInterleaved_AreEachReadWithTheirOwnFields()
+    {
+        var reordered = SchemaBuilder.Struct().WithName("com.example.User")
+            .Field("name", Schema.String)
+            .Field("id", Schema.Int64)
+            .Field("email", Schema.OptionalString)
+            .Build();
+        using var converter = registry.Converter();
+        var first = converter.FromConnectData("users-interleaved", V1, new Struct(V1).Put("id", 1L).Put("name", "one"))!;
+        var second = converter.FromConnectData("users-interleaved", reordered, new Struct(reordered).Put("id", 2L).Put("name", "two").Put("email", "t@x"))!;
+
+        for (var round = 0; round < 3; round++)
+        {
+            var one = (Struct)converter.ToConnectData("users-interleaved", first).Value!;
+            var two = (Struct)converter.ToConnectData("users-interleaved", second).Value!;
+
+            Assert.Equal((1L, "one"), ((long)one.Get("id")!, (string)one.Get("name")!));
+            Assert.Equal((2L, "two", "t@x"), ((long)two.Get("id")!, (string)two.Get("name")!, (string)two.Get("email")!));
+        }
+    }
+
+    [Fact]
     public void WithUseLatestVersion_OldDataIsReadInTheLatestSchema_WithDefaults()
     {
         using var converter = registry.Converter();

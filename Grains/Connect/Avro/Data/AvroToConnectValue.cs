@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using global::Avro.Generic;
 using Tributary.Grains.Connect.Api.Data;
 using static Tributary.Grains.Connect.Avro.Data.AvroDataNames;
@@ -13,6 +14,10 @@ namespace Tributary.Grains.Connect.Avro.Data;
 /// </summary>
 internal sealed class AvroToConnectValue(AvroDataConfig config)
 {
+    private const int MaxKnownSchemas = 1000;
+
+    private readonly ConcurrentDictionary<Schema, (global::Avro.RecordSchema Avro, int[] Positions)> _positions = new(ReferenceEqualityComparer.Instance);
+
     public object? Convert(Schema schema, object? value)
     {
         if (value is null)
@@ -23,13 +28,14 @@ internal sealed class AvroToConnectValue(AvroDataConfig config)
         object converted;
         try
         {
+            // A primitive the decoder boxed is already the value Connect keeps: checked, not boxed again.
             converted = schema.Type switch
             {
-                SchemaType.Int32 => (int)value,
-                SchemaType.Int64 => (long)value,
-                SchemaType.Float32 => (float)value,
-                SchemaType.Float64 => (double)value,
-                SchemaType.Boolean => (bool)value,
+                SchemaType.Int32 => value is int ? value : (int)value,
+                SchemaType.Int64 => value is long ? value : (long)value,
+                SchemaType.Float32 => value is float ? value : (float)value,
+                SchemaType.Float64 => value is double ? value : (double)value,
+                SchemaType.Boolean => value is bool ? value : (bool)value,
                 SchemaType.Int8 => unchecked((sbyte)(int)value),
                 SchemaType.Int16 => unchecked((short)(int)value),
                 SchemaType.String => value switch
@@ -115,19 +121,47 @@ internal sealed class AvroToConnectValue(AvroDataConfig config)
         }
 
         var record = (GenericRecord)value;
+        var positions = PositionsOf(schema, record.Schema);
         var result = new Struct(schema);
-        foreach (var field in schema.Fields)
+        var fields = schema.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
-            var fieldName = AvroNames.Scrub(field.Name, config.ScrubInvalidNames)!;
-            if (!record.Schema.TryGetField(fieldName, out var avroField))
-            {
-                throw new DataException($"Field {fieldName} is not in the Avro record {record.Schema.Fullname}");
-            }
-
-            result.Put(field, Convert(field.Schema, record.GetValue(avroField.Pos)));
+            result.Put(fields[i], Convert(fields[i].Schema, record.GetValue(positions[i])));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Where each field of a struct schema is in the Avro records read into it, looked up by name once per pair of
+    /// schemas rather than per record: a topic's records share their schemas.
+    /// </summary>
+    private int[] PositionsOf(Schema schema, global::Avro.RecordSchema avro)
+    {
+        if (_positions.TryGetValue(schema, out var known) && ReferenceEquals(known.Avro, avro))
+        {
+            return known.Positions;
+        }
+
+        var positions = new int[schema.Fields.Count];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            var fieldName = AvroNames.Scrub(schema.Fields[i].Name, config.ScrubInvalidNames)!;
+            if (!avro.TryGetField(fieldName, out var avroField))
+            {
+                throw new DataException($"Field {fieldName} is not in the Avro record {avro.Fullname}");
+            }
+
+            positions[i] = avroField.Pos;
+        }
+
+        if (_positions.Count >= MaxKnownSchemas)
+        {
+            _positions.Clear();
+        }
+
+        _positions[schema] = (avro, positions);
+        return positions;
     }
 
     /// <summary>Whether a union's value belongs to the member <paramref name="field"/> stands for (Java matches by the value's class).</summary>
