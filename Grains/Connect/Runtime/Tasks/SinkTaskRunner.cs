@@ -231,6 +231,25 @@ public sealed class SinkTaskRunner : TaskRunner
         }
     }
 
+    /// <summary>A record's headers as Connect's; most records have none, and get no list.</summary>
+    private IReadOnlyList<ConnectHeader> ConvertHeaders(string topic, IReadOnlyList<KeyValuePair<string, byte[]?>> headers)
+    {
+        if (headers.Count == 0)
+        {
+            return [];
+        }
+
+        var converted = new ConnectHeader[headers.Count];
+        for (var i = 0; i < converted.Length; i++)
+        {
+            var (name, bytes) = headers[i];
+            var header = _converters.Header.ToConnectHeader(topic, name, bytes);
+            converted[i] = new ConnectHeader(name, header.Schema, header.Value);
+        }
+
+        return converted;
+    }
+
     private async ValueTask<SinkRecord?> ConvertAsync(ConsumerRecord record, ReadBatch batch, CancellationToken cancellationToken)
     {
         var topic = record.Partition.Topic;
@@ -239,11 +258,7 @@ public sealed class SinkTaskRunner : TaskRunner
         var (value, valueFailed) = await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass,
             () => _converters.Value.ToConnectData(topic, record.Value), cancellationToken).ConfigureAwait(false);
         var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
-            () => record.Headers.Select(h =>
-            {
-                var converted = _converters.Header.ToConnectHeader(topic, h.Key, h.Value);
-                return new ConnectHeader(h.Key, converted.Schema, converted.Value);
-            }).ToList(), cancellationToken).ConfigureAwait(false);
+            () => ConvertHeaders(topic, record.Headers), cancellationToken).ConfigureAwait(false);
         if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
             await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);
