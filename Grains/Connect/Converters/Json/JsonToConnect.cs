@@ -14,13 +14,13 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
 {
     private readonly LruCache<string, Schema> _schemaCache = new(config.SchemaCacheSize);
 
-    private byte[]? _lastSchemaBytes;
-    private Schema? _lastSchema;
+    // The bytes and schema together in one object, so that a converter shared by threads never pairs one with another's.
+    private LastSchema? _last;
 
     public int CachedSchemas => _schemaCache.Count;
 
     /// <summary>The bytes of the last envelope schema read, or empty.</summary>
-    public ReadOnlySpan<byte> LastSchemaBytes => _lastSchemaBytes;
+    public ReadOnlySpan<byte> LastSchemaBytes => _last is { } last ? last.Bytes : default;
 
     /// <summary>
     /// The schema of an envelope's schema object, given as its bytes. A topic's records nearly always carry the same
@@ -29,16 +29,16 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
     /// </summary>
     public Schema? AsConnectSchema(ReadOnlyMemory<byte> json)
     {
-        if (_lastSchemaBytes is { } last && json.Span.SequenceEqual(last))
+        if (_last is { } last && json.Span.SequenceEqual(last.Bytes))
         {
-            return _lastSchema;
+            return last.Schema;
         }
 
         using var document = JacksonJsonReader.ParseValid(json);
         var schema = AsConnectSchema(document.RootElement);
         if (config.SchemaCacheSize > 0)
         {
-            (_lastSchemaBytes, _lastSchema) = (json.ToArray(), schema);
+            _last = new LastSchema(json.ToArray(), schema);
         }
 
         return schema;
@@ -353,4 +353,6 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
     /// </summary>
     private static DataException Mismatch(SchemaType type, JsonElement json) =>
         new($"Invalid JSON {JsonNumbers.NodeType(json)} for schema type {type.Name().ToUpperInvariant()}");
+
+    private sealed record LastSchema(byte[] Bytes, Schema? Schema);
 }
