@@ -342,7 +342,9 @@ public sealed partial class ConsumerGroupGrain(
             }
         }
 
-        var state = Exists ? _group.State.ToString() : null;
+        // A deleted group is Dead until its activation goes: it is taken off the list, never listed as Dead, even by a
+        // save that interleaves with the deletion's own writes.
+        var state = Exists && _group.State != GroupState.Dead ? _group.State.ToString() : null;
         if (state != _listedState)
         {
             _listedState = state;

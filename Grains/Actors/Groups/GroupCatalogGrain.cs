@@ -19,6 +19,13 @@ public sealed class GroupCatalogGrain(
 
     public async Task UpdateAsync(string groupId, string? protocolType, string groupState)
     {
+        if (groupState == nameof(GroupState.Dead))
+        {
+            // As Kafka's coordinator, which drops a group from its cache as it dies: a Dead group is not listed.
+            await RemoveAsync(groupId);
+            return;
+        }
+
         var listing = new GroupListing(groupId, protocolType ?? "", groupState);
         var stored = state.State.Groups.GetValueOrDefault(groupId);
         var settled = IsSettled(groupState) ? listing : listing with { State = stored?.State ?? nameof(GroupState.Empty) };
