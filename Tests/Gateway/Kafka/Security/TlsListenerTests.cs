@@ -136,9 +136,8 @@ public sealed class TlsListenerTests(TlsListenerTests.TlsBroker broker) : IClass
     public void AClientThatDoesNotTrustTheCertificate_CannotConnect()
     {
         using var other = new TestCertificates("CN=Another CA");
-        var error = ClientErrors.First(new ClientConfig(Ssl()) { SslCaLocation = other.AuthorityPem });
+        var error = ClientErrors.FirstOf(new ClientConfig(Ssl()) { SslCaLocation = other.AuthorityPem }, ErrorCode.Local_Ssl);
 
-        Assert.Equal(ErrorCode.Local_Ssl, error.Code);
         Assert.Contains("certificate verify failed", error.Reason, StringComparison.Ordinal);
     }
 
