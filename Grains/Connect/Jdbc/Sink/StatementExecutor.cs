@@ -9,7 +9,7 @@ namespace Tributary.Grains.Connect.Jdbc.Sink;
 /// (SQLite, in-process) each statement shape is one prepared command whose parameters are set row after row. The
 /// parameters' types are set once per statement (<see cref="DatabaseDialect.ConfigureParameter"/>) so that the
 /// database keeps one prepared plan per statement shape. A flush of many rows of one write statement goes through
-/// the dialect's <see cref="IBulkRowWriter"/> where it has one (PostgreSQL: COPY and one merge).
+/// the dialect's <see cref="IBulkRowWriter"/> where it has one (PostgreSQL: one statement over arrays of the values).
 /// </summary>
 public sealed class StatementExecutor(DatabaseDialect dialect)
 {
@@ -17,26 +17,31 @@ public sealed class StatementExecutor(DatabaseDialect dialect)
     // afresh per row costs the dialect's type classification every time.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SinkStatement, DbParameter[]> _prototypes = [];
 
-    public Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (dialect.BulkRowWriter is { } bulk && rows.Count >= bulk.MinimumRows && OneStatement(rows) is { } statement)
         {
-            using var command = connection.CreateCommand();
-            var parameters = PrototypesOf(statement, command.CreateParameter);
-            if (bulk.CanWrite(statement, parameters))
+            DbParameter[] parameters;
+            using (var command = connection.CreateCommand())
             {
-                return bulk.WriteAsync(connection, transaction, statement, parameters, rows, cancellationToken);
+                parameters = PrototypesOf(statement, command.CreateParameter);
+            }
+
+            if (bulk.CanWrite(statement, parameters) &&
+                await bulk.TryWriteAsync(connection, transaction, statement, parameters, rows, cancellationToken).ConfigureAwait(false))
+            {
+                return;
             }
         }
 
-        return connection.CanCreateBatch
+        await (connection.CanCreateBatch
             ? ExecuteBatchAsync(connection, transaction, rows, cancellationToken)
-            : ExecuteCommandsAsync(connection, transaction, rows, cancellationToken);
+            : ExecuteCommandsAsync(connection, transaction, rows, cancellationToken)).ConfigureAwait(false);
     }
 
     private static SinkStatement? OneStatement(IReadOnlyList<PendingRow> rows)

@@ -1,13 +1,17 @@
+using System.Data.Common;
+using Npgsql;
 using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Api.Sink;
+using Tributary.Grains.Connect.Jdbc.Dialects;
+using Tributary.Grains.Connect.Jdbc.Sink;
 using static Tributary.Tests.Connect.Jdbc.Sink.SinkTestKit;
 using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
 
 namespace Tributary.Tests.Connect.Jdbc.Sink;
 
 /// <summary>
-/// PostgreSQL flushes of many rows go by COPY into a staging table and one merge: the table ends as it does when the
-/// same records go statement by statement (flushes smaller than the bulk path's minimum), in every mode.
+/// PostgreSQL flushes of many rows go as one statement over arrays of the values (<c>unnest</c>): the table ends as it
+/// does when the same records go statement by statement (flushes smaller than the bulk path's minimum), in every mode.
 /// </summary>
 public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
@@ -78,21 +82,48 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
-    public async Task AFlushOfManyRows_IsStagedInATemporaryTable()
+    public async Task TheBulkWriter_WritesRowsOfArrays_AndDeclinesValuesOfAnotherType_SendingNothing()
     {
-        var db = await postgres.CreateDatabaseAsync();
-        var (task, _) = await StartAsync(Settings(db, "upsert", batchSize: 3000));
-        try
+        var (_, opened) = await postgres.NewDatabaseAsync();
+        await using var connection = opened;
+        await using (var create = new NpgsqlCommand("CREATE TABLE t (id INT PRIMARY KEY, name TEXT, n BIGINT)", connection))
         {
-            await task.PutAsync(Records(0, Enumerable.Range(0, 100)), CancellationToken.None);
+            await create.ExecuteNonQueryAsync();
+        }
 
-            Assert.Equal("1", await postgres.Server.PsqlAsync(db,
-                "SELECT count(*) FROM pg_class WHERE relname LIKE 'tributary_stage_%' AND relpersistence = 't'"));
-        }
-        finally
+        var dialect = new PostgreSqlDialect(quoteIdentifiers: true);
+        var bindings = new[] { Binding("id", ConnectSchema.Int32), Binding("name", ConnectSchema.OptionalString), Binding("n", ConnectSchema.OptionalInt64) };
+        var statement = new SinkStatement("unused", bindings, positional: true,
+            new BulkShape(InsertMode.Upsert, new TableId("public", "t"), ["id", "name", "n"], [0]));
+        var parameters = bindings.Select(b =>
         {
-            await task.StopAsync(CancellationToken.None);
+            var parameter = new NpgsqlParameter();
+            dialect.ConfigureParameter(parameter, b.Schema, null);
+            return (DbParameter)parameter;
+        }).ToArray();
+        var bulk = dialect.BulkRowWriter!;
+        Assert.True(bulk.CanWrite(statement, parameters));
+        PendingRow Row(params object[] values) => new(statement, values, null!);
+
+        // Every row, its nulls, and of a key written twice the later row, as the upsert one row at a time leaves it.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.True(await bulk.TryWriteAsync(connection, transaction, statement, parameters,
+                [Row(1, "a", 10L), Row(2, DBNull.Value, DBNull.Value), Row(1, "b", 11L)], CancellationToken.None));
+            await transaction.CommitAsync();
         }
+
+        Assert.Equal("1|b|11\n2||", await postgres.Server.PsqlAsync(connection.Database, "SELECT id, name, n FROM t ORDER BY id"));
+
+        // A value that is not the parameter's type (a string for a BIGINT) is declined before anything is sent.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.False(await bulk.TryWriteAsync(connection, transaction, statement, parameters,
+                [Row(3, "c", 12L), Row(4, "d", "13")], CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal("2", await postgres.Server.PsqlAsync(connection.Database, "SELECT count(*) FROM t"));
     }
 
     [Fact]
@@ -108,7 +139,7 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
-    public async Task APutAfterOneThatFailed_WhoseTransactionTookTheStagingTableWithIt_Lands()
+    public async Task APutAfterOneThatFailed_OnTheSameTask_Lands()
     {
         var db = await postgres.CreateDatabaseAsync();
         var config = Settings(db, "insert", batchSize: 3000);
@@ -116,7 +147,7 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
         var (task, _) = await StartAsync(config);
         try
         {
-            // The first flush on the connection creates the staging table in the transaction its failure rolls back.
+            // The failed flush prepared its statement on the connection; the next flushes go on a new one.
             await Assert.ThrowsAnyAsync<Exception>(() => task.PutAsync(Records(0, Enumerable.Range(0, 100).Append(5)), CancellationToken.None));
             await task.PutAsync(Records(200, Enumerable.Range(0, 100)), CancellationToken.None);
             await task.PutAsync(Records(300, Enumerable.Range(100, 100)), CancellationToken.None);
@@ -142,6 +173,8 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
 
         Assert.Equal("100|00000063-0000-0000-0000-000000000000", await postgres.Server.PsqlAsync(db, "SELECT count(*), max(token::text) FROM tokens"));
     }
+
+    private static ColumnBinding Binding(string column, ConnectSchema schema) => new(column, schema, null, SqlTypeKind.Unsupported, _ => null);
 
     private Dictionary<string, string> Settings(string db, string mode, int batchSize) => Config(Url(db),
         ("auto.create", "true"), ("insert.mode", mode), ("pk.mode", "record_value"), ("pk.fields", "id"),
