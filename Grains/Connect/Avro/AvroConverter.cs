@@ -45,6 +45,9 @@ public sealed class AvroConverter : IConverter, IVersioned
     /// <summary>Connect schemas converted to Avro so far, for tests of the cache.</summary>
     internal int CachedSchemas => Configured.Data.CachedFromConnect;
 
+    /// <summary>Whether records of the schema id read last are decoded straight into Connect values, for tests.</summary>
+    internal bool ReadsLastIdDirectly => Configured.Last?.Direct is not null;
+
     private State Configured => _state ?? throw new InvalidOperationException("The AvroConverter has not been configured.");
 
     public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
@@ -65,6 +68,22 @@ public sealed class AvroConverter : IConverter, IVersioned
             return value is null ? null : throw new DataException("The AvroConverter requires a schema for a non-null value");
         }
 
+        // The same schema object written to the same topic as the last record has the same subject, id and Avro
+        // schema; the lookups that find them hash and compare the schema's whole text, which per record costs about
+        // as much as encoding a small record.
+        if (!state.Config.UseLatestVersion && state.LastWritten is { } last && ReferenceEquals(last.Schema, schema) && last.Topic == topic)
+        {
+            var known = state.Data.FromConnectData(schema, last.Avro.Encoding, value);
+            try
+            {
+                return known is null ? null : AvroBinary.Write(last.Id, last.Avro, known);
+            }
+            catch (Exception e) when (IsRegistryOrEncodingError(e))
+            {
+                throw Translate(e, $"Failed to serialize Avro data from topic {topic}:");
+            }
+        }
+
         var avroSchema = state.Data.FromConnectSchema(schema);
         var avroValue = state.Data.FromConnectData(schema, avroSchema.Encoding, value);
         if (avroValue is null)
@@ -76,19 +95,16 @@ public sealed class AvroConverter : IConverter, IVersioned
         {
             var subject = state.Strategy.Subject(topic, state.IsKey, avroSchema.Model);
             var config = state.Config;
-            if (config.AutoRegisterSchemas)
-            {
-                return AvroBinary.Write(state.Registry.Register(subject, avroSchema.Json), avroSchema, avroValue);
-            }
-
             if (config.UseLatestVersion)
             {
                 // The subject's latest schema is written instead of ours, so the value is converted against it.
-                var (id, latest) = state.Registry.Latest(subject);
-                return AvroBinary.Write(id, latest, state.Data.FromConnectData(schema, latest.Encoding, value));
+                var (latestId, latest) = state.Registry.Latest(subject);
+                return AvroBinary.Write(latestId, latest, state.Data.FromConnectData(schema, latest.Encoding, value));
             }
 
-            return AvroBinary.Write(state.Registry.Lookup(subject, avroSchema.Json), avroSchema, avroValue);
+            var id = config.AutoRegisterSchemas ? state.Registry.Register(subject, avroSchema.Json) : state.Registry.Lookup(subject, avroSchema.Json);
+            state.LastWritten = new LastWrittenSchema(topic, schema, avroSchema, id);
+            return AvroBinary.Write(id, avroSchema, avroValue);
         }
         catch (Exception e) when (IsRegistryOrEncodingError(e))
         {
@@ -113,6 +129,11 @@ public sealed class AvroConverter : IConverter, IVersioned
             // schema text that find them hash strings, which per record cost as much as decoding a small record.
             if (!state.Config.UseLatestVersion && state.Last is { } last && last.Id == id && last.Topic == topic)
             {
+                if (last.Direct is { } direct)
+                {
+                    return new SchemaAndValue(last.Schema, direct.Read(value.AsSpan(WireFormat.HeaderSize)));
+                }
+
                 avroValue = AvroBinary.Read(value, last.Writer, last.Writer);
                 connectSchema = last.Schema;
             }
@@ -125,7 +146,8 @@ public sealed class AvroConverter : IConverter, IVersioned
                 var reader = state.Config.UseLatestVersion ? state.Registry.Latest(subject).Schema : writer;
                 avroValue = AvroBinary.Read(value, writer, reader);
                 connectSchema = state.Data.ToConnectSchema(reader, version);
-                state.Last = new LastSchema(id, topic, writer, connectSchema);
+                state.Last = new LastSchema(id, topic, writer, connectSchema,
+                    state.Config.UseLatestVersion ? null : state.Data.DirectDecoder(connectSchema, writer));
             }
         }
         catch (Exception e) when (e is DataException || IsRegistryOrEncodingError(e))
@@ -175,6 +197,9 @@ public sealed class AvroConverter : IConverter, IVersioned
         /// <summary>The schemas of the last record read (replaced whole, so a reader on another thread sees one or the other).</summary>
         public LastSchema? Last { get; set; }
 
+        /// <summary>The schemas of the last record written, replaced whole as <see cref="Last"/> is.</summary>
+        public LastWrittenSchema? LastWritten { get; set; }
+
         public void DisposeClient()
         {
             if (ownsClient)
@@ -185,5 +210,11 @@ public sealed class AvroConverter : IConverter, IVersioned
     }
 }
 
-/// <summary>A schema id read last, for a topic: its writer schema and the Connect schema of its values.</summary>
-internal sealed record LastSchema(int Id, string Topic, ParsedAvroSchema Writer, Schema Schema);
+/// <summary>
+/// A schema id read last, for a topic: its writer schema, the Connect schema of its values, and the decoder straight
+/// into that schema where it has one.
+/// </summary>
+internal sealed record LastSchema(int Id, string Topic, ParsedAvroSchema Writer, Schema Schema, DirectAvroDecoder? Direct);
+
+/// <summary>A Connect schema written last, to a topic: its Avro schema and the id the registry gave it under the topic's subject.</summary>
+internal sealed record LastWrittenSchema(string Topic, Schema Schema, ParsedAvroSchema Avro, int Id);

@@ -30,6 +30,34 @@ public sealed class SubjectStrategyTests(RegistryFixture registry) : IClassFixtu
     }
 
     [Fact]
+    public async Task SchemasWrittenToTopicsInTurn_AreEachRegisteredUnderEachTopicsSubject_RecordAfterRecord()
+    {
+        var other = SchemaBuilder.Struct().WithName("com.example.Customer").Field("id", Schema.Int32).Field("name", Schema.OptionalString).Build();
+        using var client = registry.Client();
+        using var converter = registry.Converter();
+
+        var written = new List<(string Topic, Schema Schema, byte[] Bytes)>();
+        foreach (var (topic, schema) in new[] { ("turns-a", Customer), ("turns-a", Customer), ("turns-b", Customer), ("turns-b", Customer), ("turns-a", other), ("turns-a", Customer) })
+        {
+            var value = new Struct(schema).Put("id", written.Count);
+            written.Add((topic, schema, converter.FromConnectData(topic, schema, value)!));
+        }
+
+        foreach (var (topic, schema, bytes) in written)
+        {
+            var id = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1, 4));
+            var registered = await client.GetSchemaBySubjectAndIdAsync(topic + "-value", id);
+            Assert.Equal(schema.Fields.Count, System.Text.Json.JsonDocument.Parse(registered.SchemaString).RootElement.GetProperty("fields").GetArrayLength());
+            Assert.Equal((await client.LookupSchemaAsync(topic + "-value", registered, ignoreDeletedSchemas: true, normalize: false)).Id, id);
+        }
+
+        var ids = written.Select(w => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(w.Bytes.AsSpan(1, 4))).ToArray();
+        Assert.NotEqual(ids[0], ids[4]);
+        Assert.Equal(ids[0], ids[5]);
+        Assert.Equal([0, 1, 2, 3, 4, 5], written.Select(w => (int)((Struct)converter.ToConnectData(w.Topic, w.Bytes).Value!).Get("id")!));
+    }
+
+    [Fact]
     public async Task KeyStrategy_NamesTheKeySubject()
     {
         using var converter = registry.Converter(true, (AvroConverterConfig.KeySubjectNameStrategyConfig, "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"));

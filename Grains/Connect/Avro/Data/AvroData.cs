@@ -14,6 +14,8 @@ internal sealed class AvroData(AvroDataConfig config)
     private readonly LruCache<(string Json, int? Version), Schema> _toConnectCache = new(Math.Max(config.SchemasCacheSize, 1));
     private readonly ConnectToAvroValue _toAvro = new(config);
     private readonly AvroToConnectValue _toConnect = new(config);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Schema, (ApacheSchema Avro, Encoding.DirectAvroDecoder? Decoder)> _direct =
+        new(ReferenceEqualityComparer.Instance);
 
     public AvroDataConfig Config { get; } = config;
 
@@ -31,4 +33,25 @@ internal sealed class AvroData(AvroDataConfig config)
         _toConnectCache.GetOrAdd((schema.Json, version), _ => new AvroToConnectSchema(Config).Convert(schema.Model, version));
 
     public object? ToConnectData(Schema schema, object? value) => _toConnect.Convert(schema, value);
+
+    /// <summary>
+    /// The decoder of records written with <paramref name="avro"/> straight into <paramref name="schema"/>, the Connect
+    /// schema read from that same Avro schema; null where the schema has no direct form. Made once per schema.
+    /// </summary>
+    public Encoding.DirectAvroDecoder? DirectDecoder(Schema schema, ParsedAvroSchema avro)
+    {
+        if (_direct.TryGetValue(schema, out var known) && ReferenceEquals(known.Avro, avro.Encoding))
+        {
+            return known.Decoder;
+        }
+
+        if (_direct.Count >= Math.Max(Config.SchemasCacheSize, 1))
+        {
+            _direct.Clear();
+        }
+
+        var decoder = Encoding.DirectAvroDecoder.TryCreate(schema, avro.Encoding, Config);
+        _direct[schema] = (avro.Encoding, decoder);
+        return decoder;
+    }
 }

@@ -38,6 +38,14 @@ internal static class AvroBinary
         }
 
         using var stream = new MemoryStream(data, WireFormat.HeaderSize, data.Length - WireFormat.HeaderSize, writable: false);
-        return writer.ReaderFor(reader).Read(null, new BoundedAvroDecoder(stream));
+        try
+        {
+            return writer.ReaderFor(reader).Read(null, new BoundedAvroDecoder(stream));
+        }
+        catch (IndexOutOfRangeException e)
+        {
+            // Apache.Avro looks a union's branch up by the index read, unchecked: a bad index is malformed data.
+            throw new global::Avro.AvroException("Malformed data: " + e.Message, e);
+        }
     }
 }
