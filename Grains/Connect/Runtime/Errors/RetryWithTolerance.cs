@@ -39,6 +39,24 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
         }
     }
 
+    /// <summary>
+    /// As <see cref="ExecuteAsync{T}(ErrorStage, string, Func{T}, CancellationToken)"/>, with the operation's input passed
+    /// in: a static operation then allocates no closure per record; one is made only if the operation fails.
+    /// </summary>
+    public ValueTask<(T? Result, ProcessingFailure? Failure)> ExecuteAsync<TState, T>(
+        ErrorStage stage, string className, Func<TState, T> operation, TState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new((operation(state), null));
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+        {
+            _metrics.AttemptFailed();
+            return RetryAsync(stage, className, () => operation(state), e, cancellationToken);
+        }
+    }
+
     private async ValueTask<(T? Result, ProcessingFailure? Failure)> RetryAsync<T>(
         ErrorStage stage, string className, Func<T> operation, Exception firstError, CancellationToken cancellationToken)
     {

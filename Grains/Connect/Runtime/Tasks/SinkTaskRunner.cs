@@ -253,12 +253,16 @@ public sealed class SinkTaskRunner : TaskRunner
     private async ValueTask<SinkRecord?> ConvertAsync(ConsumerRecord record, ReadBatch batch, CancellationToken cancellationToken)
     {
         var topic = record.Partition.Topic;
+        // Static operations with their input passed in: no closure per record.
         var (key, keyFailed) = await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass,
-            () => _converters.Key.ToConnectData(topic, record.Key), cancellationToken).ConfigureAwait(false);
+            static s => s.Converters.Key.ToConnectData(s.Record.Partition.Topic, s.Record.Key), (Converters: _converters, Record: record),
+            cancellationToken).ConfigureAwait(false);
         var (value, valueFailed) = await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass,
-            () => _converters.Value.ToConnectData(topic, record.Value), cancellationToken).ConfigureAwait(false);
+            static s => s.Converters.Value.ToConnectData(s.Record.Partition.Topic, s.Record.Value), (Converters: _converters, Record: record),
+            cancellationToken).ConfigureAwait(false);
         var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
-            () => ConvertHeaders(topic, record.Headers), cancellationToken).ConfigureAwait(false);
+            static s => s.Runner.ConvertHeaders(s.Record.Partition.Topic, s.Record.Headers), (Runner: this, Record: record),
+            cancellationToken).ConfigureAwait(false);
         if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
             await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);
@@ -269,7 +273,7 @@ public sealed class SinkTaskRunner : TaskRunner
             topic, record.Partition.Partition, key!.Schema, key.Value, value!.Schema, value.Value, record.Offset,
             record.Timestamp, record.TimestampType, headers);
         var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms",
-            () => _transforms.Apply(sinkRecord), cancellationToken).ConfigureAwait(false);
+            static s => s.Transforms.Apply(s.Record), (Transforms: _transforms, Record: sinkRecord), cancellationToken).ConfigureAwait(false);
         if (failed is not null)
         {
             await ReportAsync(failed, record, cancellationToken).ConfigureAwait(false);

@@ -279,7 +279,9 @@ public sealed class SourceTaskRunner : TaskRunner
     /// <summary>The record transformed and converted, or null when a transform dropped it or a tolerated error skipped it.</summary>
     private async ValueTask<ProducerRecord?> ConvertAsync(SourceRecord record, CancellationToken cancellationToken)
     {
-        var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms", () => _transforms.Apply(record), cancellationToken).ConfigureAwait(false);
+        // Static operations with their input passed in: no closure per record.
+        var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms",
+            static s => s.Transforms.Apply(s.Record), (Transforms: _transforms, Record: record), cancellationToken).ConfigureAwait(false);
         if (failed is not null)
         {
             await ReportAsync(failed, record, cancellationToken).ConfigureAwait(false);
@@ -292,11 +294,13 @@ public sealed class SourceTaskRunner : TaskRunner
         }
 
         var (key, keyFailed) = await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass,
-            () => _converters.Key.FromConnectData(transformed.Topic, transformed.KeySchema, transformed.Key), cancellationToken).ConfigureAwait(false);
+            static s => s.Converters.Key.FromConnectData(s.Record.Topic, s.Record.KeySchema, s.Record.Key), (Converters: _converters, Record: transformed),
+            cancellationToken).ConfigureAwait(false);
         var (value, valueFailed) = await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass,
-            () => _converters.Value.FromConnectData(transformed.Topic, transformed.ValueSchema, transformed.Value), cancellationToken).ConfigureAwait(false);
+            static s => s.Converters.Value.FromConnectData(s.Record.Topic, s.Record.ValueSchema, s.Record.Value), (Converters: _converters, Record: transformed),
+            cancellationToken).ConfigureAwait(false);
         var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
-            () => ConvertHeaders(transformed), cancellationToken).ConfigureAwait(false);
+            static s => s.Runner.ConvertHeaders(s.Record), (Runner: this, Record: transformed), cancellationToken).ConfigureAwait(false);
         if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
             await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);
