@@ -6,8 +6,9 @@ namespace Tributary.Grains.Connect.Storage.Formats;
 /// <summary>
 /// The values of one top-level Parquet column of a flat schema (no struct, list or map), kept typed as Parquet.Net's
 /// column writer takes them: a value type in an array of itself (nullable when the field is optional), strings and
-/// byte arrays as they are. A file of flat rows is written column by column from these, without a row object per
-/// record, which is what keeps a file's records cheap to hold until it is closed. Not thread-safe.
+/// byte arrays as they are, strings copied into shared character blocks. A file of flat rows is written column by
+/// column from these, without a row object per record, which is what keeps a file's records cheap to hold until it is
+/// closed. Not thread-safe.
 /// </summary>
 internal abstract class ParquetColumn
 {
@@ -23,7 +24,13 @@ internal abstract class ParquetColumn
         var type = field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
-            return new References<string>(async (g, f, values, ct) => await g.WriteAsync(f, values, null).ConfigureAwait(false));
+            return field.IsNullable
+                ? new Strings<ReadOnlyMemory<char>?>(
+                    static slice => slice,
+                    static (g, f, values, ct) => g.WriteAsync<ReadOnlyMemory<char>>(f, values, null, null, ct)) // the overload of nullable values
+                : new Strings<ReadOnlyMemory<char>>(
+                    static slice => slice ?? throw new InvalidCastException("A null value in a required string column."),
+                    static (g, f, values, ct) => g.WriteAsync(f, values, null, null, ct));
         }
 
         if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>))
@@ -102,6 +109,76 @@ internal abstract class ParquetColumn
         {
             Array.Clear(_values, 0, _count);
             _count = 0;
+        }
+    }
+
+    /// <summary>
+    /// Strings as slices of large character blocks, the form Parquet.Net writes them in (<typeparamref name="TSlice"/>
+    /// is the slice, nullable for an optional field): a file holds a column's values until it is closed, and a string
+    /// object per value kept that long is promoted through the collector's generations, then collected in the oldest,
+    /// which for a sink of small records is most of the collector's work. The blocks are kept for the next file.
+    /// </summary>
+    private sealed class Strings<TSlice>(
+        Func<ReadOnlyMemory<char>?, TSlice> slice, Func<ParquetRowGroupWriter, DataField, ReadOnlyMemory<TSlice>, CancellationToken, Task> write)
+        : ParquetColumn
+    {
+        private const int BlockChars = 32 * 1024; // 64 KB: small enough to stay out of the large-object heap
+
+        private readonly List<char[]> _blocks = [];
+        private TSlice[] _values = new TSlice[1024];
+        private int _count;
+        private int _block;
+        private int _used;
+
+        public override void Add(object? value)
+        {
+            if (_count == _values.Length)
+            {
+                Array.Resize(ref _values, _values.Length * 2);
+            }
+
+            // Typed: a bare null would convert to an empty slice through ReadOnlyMemory's conversion from arrays.
+            _values[_count++] = slice(value is string text ? Copy(text) : (ReadOnlyMemory<char>?)null);
+        }
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, DataField field, int offset, int count, CancellationToken cancellationToken) =>
+            write(group, field, new ReadOnlyMemory<TSlice>(_values, offset, count), cancellationToken);
+
+        public override void Clear()
+        {
+            Array.Clear(_values, 0, _count);
+            _count = 0;
+            _block = 0;
+            _used = 0;
+        }
+
+        private ReadOnlyMemory<char> Copy(string text)
+        {
+            if (text.Length > BlockChars)
+            {
+                return text.AsMemory(); // a long string is its own block
+            }
+
+            if (_blocks.Count == 0 || _used + text.Length > BlockChars)
+            {
+                if (_blocks.Count > 0)
+                {
+                    _block++;
+                }
+
+                if (_block == _blocks.Count)
+                {
+                    _blocks.Add(new char[BlockChars]);
+                }
+
+                _used = 0;
+            }
+
+            var block = _blocks[_block];
+            text.CopyTo(block.AsSpan(_used));
+            var copied = new ReadOnlyMemory<char>(block, _used, text.Length);
+            _used += text.Length;
+            return copied;
         }
     }
 }
