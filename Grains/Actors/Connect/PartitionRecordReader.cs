@@ -67,7 +67,18 @@ internal sealed class PartitionRecordReader(IGrainFactory grains, string connect
                 PooledBuffer.Release(result.Records.Memory);
             }
         }));
-        return [.. reads.SelectMany(r => r)];
+        if (reads.Length == 1)
+        {
+            return reads[0];
+        }
+
+        var all = new List<ConsumerRecord>(reads.Sum(r => r.Count));
+        foreach (var read in reads)
+        {
+            all.AddRange(read);
+        }
+
+        return all;
     }
 
     public async Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken cancellationToken)

@@ -12,7 +12,9 @@ public static class DataRecords
 {
     public static List<T> Read<T>(ReadOnlySpan<byte> batches, long fetchOffset, DataRecordReader<T> read)
     {
-        var records = new List<T>();
+        // Sized from the batches' headers: a read of a megabyte holds thousands of records, and a list grown to that
+        // by doubling copies itself a dozen times, the last copies into arrays large enough for the large-object heap.
+        var records = new List<T>(CountRecords(batches));
         while (batches.Length >= RecordBatch.LogOverhead)
         {
             var size = RecordBatch.TotalSize(batches);
@@ -45,5 +47,25 @@ public static class DataRecords
         }
 
         return records;
+    }
+
+    /// <summary>The records the whole batches at the start of <paramref name="batches"/> hold, control batches included.</summary>
+    private static int CountRecords(ReadOnlySpan<byte> batches)
+    {
+        long count = 0;
+        while (batches.Length >= RecordBatch.LogOverhead)
+        {
+            var size = RecordBatch.TotalSize(batches);
+            if (size > batches.Length || size < RecordBatch.RecordsCountOffset + 4)
+            {
+                break;
+            }
+
+            // A count is only a header's claim: bounded by the bytes, at least seven per record.
+            count += Math.Clamp(RecordBatch.RecordsCount(batches), 0, size / 7);
+            batches = batches[size..];
+        }
+
+        return (int)Math.Min(count, int.MaxValue);
     }
 }

@@ -14,6 +14,8 @@ public sealed record ConsumerRecord(
     byte[]? Value,
     IReadOnlyList<KeyValuePair<string, byte[]?>> Headers)
 {
+    private static readonly IReadOnlyList<KeyValuePair<string, byte[]?>> NoHeaders = [];
+
     /// <summary>
     /// The data records of whole batches as a partition read returns them, from <paramref name="fetchOffset"/> on (a batch
     /// may begin before it); transaction markers are skipped and a partial batch at the end is left for the next read.
@@ -28,10 +30,10 @@ public sealed record ConsumerRecord(
                 type == KafkaFormats.Records.TimestampType.LogAppendTime ? Api.Sink.TimestampType.LogAppendTime : Api.Sink.TimestampType.CreateTime,
                 record.HasKey ? record.Key.ToArray() : null,
                 record.HasValue ? record.Value.ToArray() : null,
-                ReadHeaders(record.Headers)));
+                record.HeaderCount == 0 ? NoHeaders : ReadHeaders(record.Headers))); // most records have none: no list each
     }
 
-    private static List<KeyValuePair<string, byte[]?>> ReadHeaders(ReadOnlySpan<byte> headers)
+    private static IReadOnlyList<KeyValuePair<string, byte[]?>> ReadHeaders(ReadOnlySpan<byte> headers)
     {
         var list = new List<KeyValuePair<string, byte[]?>>();
         var reader = new RecordHeaderReader(headers);

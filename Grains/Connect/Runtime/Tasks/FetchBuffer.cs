@@ -20,7 +20,16 @@ internal sealed class FetchBuffer
     {
         foreach (var (partition, position) in positions)
         {
-            _records[partition] = new Queue<ConsumerRecord>();
+            // A partition's queue is kept from read to read: grown to a read's thousands of records once, not per read.
+            if (_records.TryGetValue(partition, out var queue))
+            {
+                queue.Clear();
+            }
+            else
+            {
+                _records[partition] = new Queue<ConsumerRecord>();
+            }
+
             _continuesFrom[partition] = position;
         }
 
