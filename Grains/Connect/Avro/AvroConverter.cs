@@ -48,6 +48,9 @@ public sealed class AvroConverter : IConverter, IVersioned
     /// <summary>Whether records of the schema id read last are decoded straight into Connect values, for tests.</summary>
     internal bool ReadsLastIdDirectly => Configured.Last?.Direct is not null;
 
+    /// <summary>Whether values of the schema written last are encoded straight from Connect values, for tests.</summary>
+    internal bool WritesLastSchemaDirectly => Configured.LastWritten?.Encoder is not null;
+
     private State Configured => _state ?? throw new InvalidOperationException("The AvroConverter has not been configured.");
 
     public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
@@ -73,6 +76,11 @@ public sealed class AvroConverter : IConverter, IVersioned
         // as much as encoding a small record.
         if (!state.Config.UseLatestVersion && state.LastWritten is { } last && ReferenceEquals(last.Schema, schema) && last.Topic == topic)
         {
+            if (value is not null && last.Encoder is { } encoder)
+            {
+                return encoder.Write(last.Id, value);
+            }
+
             var known = state.Data.FromConnectData(schema, last.Avro.Encoding, value);
             try
             {
@@ -103,7 +111,7 @@ public sealed class AvroConverter : IConverter, IVersioned
             }
 
             var id = config.AutoRegisterSchemas ? state.Registry.Register(subject, avroSchema.Json) : state.Registry.Lookup(subject, avroSchema.Json);
-            state.LastWritten = new LastWrittenSchema(topic, schema, avroSchema, id);
+            state.LastWritten = new LastWrittenSchema(topic, schema, avroSchema, id, state.Data.DirectEncoder(schema, avroSchema));
             return AvroBinary.Write(id, avroSchema, avroValue);
         }
         catch (Exception e) when (IsRegistryOrEncodingError(e))
@@ -216,5 +224,8 @@ public sealed class AvroConverter : IConverter, IVersioned
 /// </summary>
 internal sealed record LastSchema(int Id, string Topic, ParsedAvroSchema Writer, Schema Schema, DirectAvroDecoder? Direct);
 
-/// <summary>A Connect schema written last, to a topic: its Avro schema and the id the registry gave it under the topic's subject.</summary>
-internal sealed record LastWrittenSchema(string Topic, Schema Schema, ParsedAvroSchema Avro, int Id);
+/// <summary>
+/// A Connect schema written last, to a topic: its Avro schema, the id the registry gave it under the topic's subject,
+/// and the encoder straight into that schema where it has one.
+/// </summary>
+internal sealed record LastWrittenSchema(string Topic, Schema Schema, ParsedAvroSchema Avro, int Id, DirectAvroEncoder? Encoder);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tributary.Grains.Connect.Api.Data;
 using ApacheSchema = global::Avro.Schema;
 using Tributary.Grains.Connect.Api.Caching;
@@ -14,8 +15,8 @@ internal sealed class AvroData(AvroDataConfig config)
     private readonly LruCache<(string Json, int? Version), Schema> _toConnectCache = new(Math.Max(config.SchemasCacheSize, 1));
     private readonly ConnectToAvroValue _toAvro = new(config);
     private readonly AvroToConnectValue _toConnect = new(config);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Schema, (ApacheSchema Avro, Encoding.DirectAvroDecoder? Decoder)> _direct =
-        new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<Schema, (ApacheSchema Avro, Encoding.DirectAvroDecoder? Made)> _decoders = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<Schema, (ApacheSchema Avro, Encoding.DirectAvroEncoder? Made)> _encoders = new(ReferenceEqualityComparer.Instance);
 
     public AvroDataConfig Config { get; } = config;
 
@@ -38,20 +39,28 @@ internal sealed class AvroData(AvroDataConfig config)
     /// The decoder of records written with <paramref name="avro"/> straight into <paramref name="schema"/>, the Connect
     /// schema read from that same Avro schema; null where the schema has no direct form. Made once per schema.
     /// </summary>
-    public Encoding.DirectAvroDecoder? DirectDecoder(Schema schema, ParsedAvroSchema avro)
+    public Encoding.DirectAvroDecoder? DirectDecoder(Schema schema, ParsedAvroSchema avro) =>
+        Cached(_decoders, schema, avro, () => Encoding.DirectAvroDecoder.TryCreate(schema, avro.Encoding, Config));
+
+    /// <summary>The encoder of values of <paramref name="schema"/> straight into <paramref name="avro"/>, its Avro schema; null where it has no direct form.</summary>
+    public Encoding.DirectAvroEncoder? DirectEncoder(Schema schema, ParsedAvroSchema avro) =>
+        Cached(_encoders, schema, avro, () => Encoding.DirectAvroEncoder.TryCreate(schema, avro.Encoding, Config));
+
+    private T? Cached<T>(ConcurrentDictionary<Schema, (ApacheSchema Avro, T? Made)> cache, Schema schema, ParsedAvroSchema avro, Func<T?> make)
+        where T : class
     {
-        if (_direct.TryGetValue(schema, out var known) && ReferenceEquals(known.Avro, avro.Encoding))
+        if (cache.TryGetValue(schema, out var known) && ReferenceEquals(known.Avro, avro.Encoding))
         {
-            return known.Decoder;
+            return known.Made;
         }
 
-        if (_direct.Count >= Math.Max(Config.SchemasCacheSize, 1))
+        if (cache.Count >= Math.Max(Config.SchemasCacheSize, 1))
         {
-            _direct.Clear();
+            cache.Clear();
         }
 
-        var decoder = Encoding.DirectAvroDecoder.TryCreate(schema, avro.Encoding, Config);
-        _direct[schema] = (avro.Encoding, decoder);
-        return decoder;
+        var made = make();
+        cache[schema] = (avro.Encoding, made);
+        return made;
     }
 }
