@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using Parquet;
 using Parquet.Schema;
 using Field = Parquet.Schema.Field;
@@ -25,7 +26,14 @@ public sealed class ParquetFormat : IRecordWriterProvider
     public const int RowGroupRows = 100_000;
     private const int MaxDecimalPrecision = 38;
 
+    private const int MaxSpareColumnSets = 4;
+    private const int MaxSpareSchemas = 16;
+
     private readonly CompressionMethod _compression;
+
+    // The column buffers of closed files, by value schema, for the next files: grown to a file's rows once, not per file
+    // (a file's columns of a hundred thousand rows are arrays large enough for the large-object heap).
+    private readonly ConcurrentDictionary<ConnectSchema, ConcurrentBag<ParquetColumn[]>> _spareColumns = new(ReferenceEqualityComparer.Instance);
 
     public ParquetFormat(string codec = "snappy") =>
         _compression = codec.Trim().ToLowerInvariant() switch
@@ -41,6 +49,25 @@ public sealed class ParquetFormat : IRecordWriterProvider
     public string Extension => ".parquet";
 
     public ISinkRecordWriter Open(Stream output) => new Writer(this, output);
+
+    private ParquetColumn[] TakeColumns(ConnectSchema schema, ParquetSchema parquet) =>
+        _spareColumns.TryGetValue(schema, out var spare) && spare.TryTake(out var columns)
+            ? columns
+            : [.. parquet.DataFields.Select(ParquetColumn.For)];
+
+    private void ReturnColumns(ConnectSchema schema, ParquetColumn[] columns)
+    {
+        if (_spareColumns.Count >= MaxSpareSchemas && !_spareColumns.ContainsKey(schema))
+        {
+            _spareColumns.Clear();
+        }
+
+        var spare = _spareColumns.GetOrAdd(schema, _ => []);
+        if (spare.Count < MaxSpareColumnSets)
+        {
+            spare.Add(columns);
+        }
+    }
 
     /// <summary>The Parquet field of a Connect field.</summary>
     public static Field ToField(string name, ConnectSchema schema)
@@ -197,7 +224,7 @@ public sealed class ParquetFormat : IRecordWriterProvider
             if (_schema is null)
             {
                 _parquetSchema = new ParquetSchema(schema.Fields.Select(f => ToField(f.Name, f.Schema)));
-                _columns = IsFlat(schema) ? [.. _parquetSchema.DataFields.Select(ParquetColumn.For)] : null;
+                _columns = IsFlat(schema) ? format.TakeColumns(schema, _parquetSchema) : null;
                 _schema = schema;
             }
             else if (!ReferenceEquals(schema, _schema) && !schema.Equals(_schema))
@@ -257,6 +284,8 @@ public sealed class ParquetFormat : IRecordWriterProvider
                 }
 
                 _count = 0;
+                _columns = null;
+                format.ReturnColumns(_schema!, columns);
             }
             else
             {

@@ -247,6 +247,52 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public async Task ParquetFilesOneAfterAnother_OnOneFormat_EachHoldOnlyTheirOwnRows()
+    {
+        // A closed file's column buffers serve the next file of the schema: nothing of the first may show in the second.
+        var schema = SchemaBuilder.Struct().WithName("shop.note").Field("id", ConnectSchema.Int64).Field("note", ConnectSchema.OptionalString).Build();
+        SinkRecord Note(int i, string? text) => new("notes", 0, null, null, schema, new Struct(schema).Put("id", (long)i).Put("note", text), i, 0, TimestampType.CreateTime);
+        var format = new ParquetFormat();
+        var files = new[]
+        {
+            Enumerable.Range(0, 3000).Select(i => Note(i, i % 3 == 0 ? null : new string('x', i % 50) + i)).ToList(),
+            Enumerable.Range(3000, 10).Select(i => Note(i, i % 2 == 0 ? null : "second " + i)).ToList(),
+        };
+        var paths = new List<string>();
+        try
+        {
+            foreach (var records in files)
+            {
+                var file = new MemoryStream();
+                await WriteAsync(format, file, records);
+                var path = Path.Combine(Path.GetTempPath(), $"tributary-format-{Guid.NewGuid():N}.parquet");
+                await File.WriteAllBytesAsync(path, file.ToArray());
+                paths.Add(path);
+            }
+
+            using var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+            duck.Open();
+            for (var f = 0; f < files.Length; f++)
+            {
+                using var command = duck.CreateCommand();
+                command.CommandText = $"SELECT id, note FROM read_parquet('{paths[f]}') ORDER BY id";
+                using var reader = command.ExecuteReader();
+                var read = new List<(long, string?)>();
+                while (reader.Read())
+                {
+                    read.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                }
+
+                Assert.Equal(files[f].Select(r => ((long)((Struct)r.Value!).Get("id")!, (string?)((Struct)r.Value!).Get("note"))), read);
+            }
+        }
+        finally
+        {
+            paths.ForEach(File.Delete);
+        }
+    }
+
+    [Fact]
     public async Task ByteArray_WritesEachValueAsItCame_ThenTheSeparator()
     {
         var format = new ByteArrayFormat(".raw", "|");
