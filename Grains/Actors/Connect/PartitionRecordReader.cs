@@ -16,7 +16,11 @@ namespace Tributary.Grains.Actors.Connect;
 /// </summary>
 internal sealed class PartitionRecordReader(IGrainFactory grains, string connector, string autoOffsetReset = "earliest") : IRecordReader
 {
-    private const int MaxBytesPerPartition = 1 << 20;
+    // Smaller than a Kafka consumer's fetch (max.partition.fetch.bytes, 1 MB): a read is decoded into records at once,
+    // where Kafka's consumer decodes a fetch a poll at a time, and the records of a read wait in the task's buffer for
+    // their puts. A megabyte of small records kept that long survives the collector's young generations; an eighth of
+    // it measured a quarter less silo CPU for the storage sink. A batch larger than this is still read whole.
+    private const int MaxBytesPerPartition = 1 << 17;
 
     private IConsumerGroupGrain Group => grains.GetGrain<IConsumerGroupGrain>("connect-" + connector);
 
