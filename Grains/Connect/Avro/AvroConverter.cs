@@ -129,7 +129,8 @@ public sealed class AvroConverter : IConverter, IVersioned
 
         var state = Configured;
         Schema connectSchema;
-        object? avroValue;
+        object? avroValue = null;
+        DirectAvroDecoder? direct = null;
         try
         {
             var id = WireFormat.ReadSchemaId(value);
@@ -137,12 +138,8 @@ public sealed class AvroConverter : IConverter, IVersioned
             // schema text that find them hash strings, which per record cost as much as decoding a small record.
             if (!state.Config.UseLatestVersion && state.Last is { } last && last.Id == id && last.Topic == topic)
             {
-                if (last.Direct is { } direct)
-                {
-                    return new SchemaAndValue(last.Schema, direct.Read(value.AsSpan(WireFormat.HeaderSize)));
-                }
-
-                avroValue = AvroBinary.Read(value, last.Writer, last.Writer);
+                direct = last.Direct;
+                avroValue = direct is null ? AvroBinary.Read(value, last.Writer, last.Writer) : null;
                 connectSchema = last.Schema;
             }
             else
@@ -163,7 +160,24 @@ public sealed class AvroConverter : IConverter, IVersioned
             throw Translate(e, $"Failed to deserialize data for topic {topic} to Avro:");
         }
 
-        return new SchemaAndValue(connectSchema, state.Data.ToConnectData(connectSchema, avroValue));
+        return new SchemaAndValue(connectSchema, direct is null ? state.Data.ToConnectData(connectSchema, avroValue) : ReadDirectly(direct, topic, value));
+    }
+
+    /// <summary>
+    /// A record decoded straight into Connect values, failing as the generic path fails: malformed Avro is translated
+    /// as the decoder's errors are, and a value Connect cannot hold (a date out of range) escapes untranslated, as the
+    /// generic path's conversion after its decoding does.
+    /// </summary>
+    private static object? ReadDirectly(DirectAvroDecoder direct, string topic, byte[] value)
+    {
+        try
+        {
+            return direct.Read(value.AsSpan(WireFormat.HeaderSize));
+        }
+        catch (global::Avro.AvroException e)
+        {
+            throw Translate(e, $"Failed to deserialize data for topic {topic} to Avro:");
+        }
     }
 
     public void Dispose()

@@ -93,6 +93,26 @@ public sealed class DirectDecodingTests(RegistryFixture registry) : IClassFixtur
         Assert.StartsWith("Failed to deserialize data for topic direct-malformed to Avro:", generic.Message);
     }
 
+    [Fact]
+    public async Task ADateConnectCannotHold_AfterAGoodRecord_FailsAsTheGenericPathFails()
+    {
+        using var client = registry.Client();
+        var id = await client.RegisterSchemaAsync("direct-far-date-value", new Confluent.SchemaRegistry.Schema(
+            """{"type":"record","name":"FarDate","fields":[{"name":"d","type":{"type":"int","logicalType":"date"}}]}""", Confluent.SchemaRegistry.SchemaType.Avro));
+        using var reader = registry.Converter();
+        reader.ToConnectData("direct-far-date", WireFormat(id, [2]));
+        Assert.True(reader.ReadsLastIdDirectly);
+        byte[] farDate = [0xFE, 0xFF, 0xFF, 0xFF, 0x0F]; // int.MaxValue days
+
+        var direct = Record.Exception(() => reader.ToConnectData("direct-far-date", WireFormat(id, farDate)));
+        using var fresh = registry.Converter();
+        var generic = Record.Exception(() => fresh.ToConnectData("direct-far-date", WireFormat(id, farDate)));
+
+        Assert.NotNull(generic);
+        Assert.Equal(generic.GetType(), direct?.GetType());
+        Assert.Equal(generic.Message, direct!.Message);
+    }
+
     private static byte[] WireFormat(int id, byte[] payload)
     {
         var record = new byte[5 + payload.Length];
