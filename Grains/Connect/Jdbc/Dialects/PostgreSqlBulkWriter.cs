@@ -17,8 +17,11 @@ namespace Tributary.Grains.Connect.Jdbc.Dialects;
 /// update only the last row of each key is sent, as one statement per row would leave it (and as
 /// <c>ON CONFLICT DO UPDATE</c> requires).
 /// </summary>
-public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect) : IBulkRowWriter
+public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect, long maxStatementBytes = PostgreSqlBulkWriter.DefaultMaxStatementBytes) : IBulkRowWriter
 {
+    /// <summary>About how many bytes of values one statement carries at most; a flush of more goes in several, in order.</summary>
+    public const long DefaultMaxStatementBytes = 64L << 20;
+
     private static readonly IEqualityComparer<object[]> KeyComparer = new StructuralKeyComparer();
 
     /// <summary>
@@ -55,23 +58,82 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect) : IBulkRowWr
     {
         var shape = statement.Bulk ?? throw new ArgumentException("The statement has no bulk shape.", nameof(statement));
         var written = shape.Mode == InsertMode.Insert ? rows : LastOfEachKey(rows, shape.KeyIndexes);
-        await using var command = new NpgsqlCommand(UnnestSql(shape), (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        for (var i = 0; i < parameters.Count; i++)
+        var sql = UnnestSql(shape);
+        var commands = new List<NpgsqlCommand>();
+        try
         {
-            var type = ((NpgsqlParameter)parameters[i]).NpgsqlDbType;
-            if (Columns[type](written, i) is not { } values)
+            // Every statement's arrays are made before any is sent, so that a value the arrays cannot carry sends nothing.
+            foreach (var chunk in Chunks(written, maxStatementBytes))
             {
-                return false;
+                var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+                commands.Add(command);
+                for (var i = 0; i < parameters.Count; i++)
+                {
+                    var type = ((NpgsqlParameter)parameters[i]).NpgsqlDbType;
+                    if (Columns[type](chunk, i) is not { } values)
+                    {
+                        return false;
+                    }
+
+                    command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values });
+                }
             }
 
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values });
+            foreach (var command in commands)
+            {
+                // Prepared once per connection: Npgsql keeps the statement by its SQL, so later flushes only bind and execute.
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        finally
+        {
+            foreach (var command in commands)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rows in consecutive runs whose values come to about <paramref name="maxBytes"/> at most (a row larger than
+    /// that alone): PostgreSQL takes a message, and an array, of at most 1 GB, where a flush of large text or bytes may
+    /// hold more. Strings count three bytes a character, the most UTF-8 takes.
+    /// </summary>
+    internal static IEnumerable<IReadOnlyList<PendingRow>> Chunks(IReadOnlyList<PendingRow> rows, long maxBytes)
+    {
+        var start = 0;
+        long bytes = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            long size = 0;
+            foreach (var value in rows[i].Values)
+            {
+                size += value switch
+                {
+                    string text => 4 + (text.Length * 3L),
+                    byte[] data => 4 + data.Length,
+                    _ => 16,
+                };
+            }
+
+            if (i > start && bytes + size > maxBytes)
+            {
+                yield return Range(rows, start, i - start);
+                start = i;
+                bytes = 0;
+            }
+
+            bytes += size;
         }
 
-        // Prepared once per connection: Npgsql keeps the statement by its SQL, so later flushes only bind and execute.
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        yield return start == 0 ? rows : Range(rows, start, rows.Count - start);
     }
+
+    private static List<PendingRow> Range(IReadOnlyList<PendingRow> rows, int start, int count) =>
+        rows is List<PendingRow> list ? list.GetRange(start, count) : [.. rows.Skip(start).Take(count)];
 
     /// <summary>The statement that writes the rows of arrays <c>$1..$n</c> (one per column, in parameter order) into the table.</summary>
     public string UnnestSql(BulkShape shape)

@@ -127,6 +127,42 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task AFlushOfMoreBytesThanAStatementCarries_GoesInSeveralStatements_AndLandsWhole()
+    {
+        var (_, opened) = await postgres.NewDatabaseAsync();
+        await using var connection = opened;
+        await using (var create = new NpgsqlCommand("CREATE TABLE t (id INT PRIMARY KEY, name TEXT, n BIGINT)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var dialect = new PostgreSqlDialect(quoteIdentifiers: true);
+        var bindings = new[] { Binding("id", ConnectSchema.Int32), Binding("name", ConnectSchema.OptionalString), Binding("n", ConnectSchema.OptionalInt64) };
+        var statement = new SinkStatement("unused", bindings, positional: true,
+            new BulkShape(InsertMode.Upsert, new TableId("public", "t"), ["id", "name", "n"], [0]));
+        var parameters = bindings.Select(b =>
+        {
+            var parameter = new NpgsqlParameter();
+            dialect.ConfigureParameter(parameter, b.Schema, null);
+            return (DbParameter)parameter;
+        }).ToArray();
+        // About 130 bytes a row against statements of 1,000: a dozen statements, the repeated key's last row in the last.
+        var rows = Enumerable.Range(0, 100).Select(i => new PendingRow(statement, [i, new string('x', 30) + i, (long)i], null!))
+            .Append(new PendingRow(statement, [5, "last", 55L], null!)).ToList();
+        var bulk = new PostgreSqlBulkWriter(dialect, maxStatementBytes: 1_000);
+        Assert.InRange(PostgreSqlBulkWriter.Chunks(rows, 1_000).Count(), 10, 20);
+
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.True(await bulk.TryWriteAsync(connection, transaction, statement, parameters, rows, CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal("100|4950|5000", await postgres.Server.PsqlAsync(connection.Database, "SELECT count(*), sum(id), sum(n) FROM t"));
+        Assert.Equal("last|55", await postgres.Server.PsqlAsync(connection.Database, "SELECT name, n FROM t WHERE id = 5"));
+    }
+
+    [Fact]
     public async Task AKeyTwiceInInsertMode_FailsThePut_AndWritesNothingOfIt()
     {
         var db = await postgres.CreateDatabaseAsync();
