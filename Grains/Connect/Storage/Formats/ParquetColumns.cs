@@ -116,13 +116,14 @@ internal abstract class ParquetColumn
     /// Strings as slices of large character blocks, the form Parquet.Net writes them in (<typeparamref name="TSlice"/>
     /// is the slice, nullable for an optional field): a file holds a column's values until it is closed, and a string
     /// object per value kept that long is promoted through the collector's generations, then collected in the oldest,
-    /// which for a sink of small records is most of the collector's work. The blocks are kept for the next file.
+    /// which for a sink of small records is most of the collector's work. Some blocks are kept for the next file.
     /// </summary>
     private sealed class Strings<TSlice>(
         Func<ReadOnlyMemory<char>?, TSlice> slice, Func<ParquetRowGroupWriter, DataField, ReadOnlyMemory<TSlice>, CancellationToken, Task> write)
         : ParquetColumn
     {
         private const int BlockChars = 32 * 1024; // 64 KB: small enough to stay out of the large-object heap
+        private const int KeptBlocks = 64; // 4 MB kept for the next file; a file of longer strings grows its own
 
         private readonly List<char[]> _blocks = [];
         private TSlice[] _values = new TSlice[1024];
@@ -150,6 +151,10 @@ internal abstract class ParquetColumn
             _count = 0;
             _block = 0;
             _used = 0;
+            if (_blocks.Count > KeptBlocks)
+            {
+                _blocks.RemoveRange(KeptBlocks, _blocks.Count - KeptBlocks);
+            }
         }
 
         private ReadOnlyMemory<char> Copy(string text)
