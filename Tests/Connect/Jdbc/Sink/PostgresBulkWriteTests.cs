@@ -84,23 +84,8 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     [Fact]
     public async Task TheBulkWriter_WritesRowsOfArrays_AndDeclinesValuesOfAnotherType_SendingNothing()
     {
-        var (_, opened) = await postgres.NewDatabaseAsync();
+        var (dialect, opened, statement, parameters) = await UpsertIntoTableTAsync();
         await using var connection = opened;
-        await using (var create = new NpgsqlCommand("CREATE TABLE t (id INT PRIMARY KEY, name TEXT, n BIGINT)", connection))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var dialect = new PostgreSqlDialect(quoteIdentifiers: true);
-        var bindings = new[] { Binding("id", ConnectSchema.Int32), Binding("name", ConnectSchema.OptionalString), Binding("n", ConnectSchema.OptionalInt64) };
-        var statement = new SinkStatement("unused", bindings, positional: true,
-            new BulkShape(InsertMode.Upsert, new TableId("public", "t"), ["id", "name", "n"], [0]));
-        var parameters = bindings.Select(b =>
-        {
-            var parameter = new NpgsqlParameter();
-            dialect.ConfigureParameter(parameter, b.Schema, null);
-            return (DbParameter)parameter;
-        }).ToArray();
         var bulk = dialect.BulkRowWriter!;
         Assert.True(bulk.CanWrite(statement, parameters));
         PendingRow Row(params object[] values) => new(statement, values, null!);
@@ -129,23 +114,8 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     [Fact]
     public async Task AFlushOfMoreBytesThanAStatementCarries_GoesInSeveralStatements_AndLandsWhole()
     {
-        var (_, opened) = await postgres.NewDatabaseAsync();
+        var (dialect, opened, statement, parameters) = await UpsertIntoTableTAsync();
         await using var connection = opened;
-        await using (var create = new NpgsqlCommand("CREATE TABLE t (id INT PRIMARY KEY, name TEXT, n BIGINT)", connection))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var dialect = new PostgreSqlDialect(quoteIdentifiers: true);
-        var bindings = new[] { Binding("id", ConnectSchema.Int32), Binding("name", ConnectSchema.OptionalString), Binding("n", ConnectSchema.OptionalInt64) };
-        var statement = new SinkStatement("unused", bindings, positional: true,
-            new BulkShape(InsertMode.Upsert, new TableId("public", "t"), ["id", "name", "n"], [0]));
-        var parameters = bindings.Select(b =>
-        {
-            var parameter = new NpgsqlParameter();
-            dialect.ConfigureParameter(parameter, b.Schema, null);
-            return (DbParameter)parameter;
-        }).ToArray();
         // About 130 bytes a row against statements of 1,000: a dozen statements, the repeated key's last row in the last.
         var rows = Enumerable.Range(0, 100).Select(i => new PendingRow(statement, [i, new string('x', 30) + i, (long)i], null!))
             .Append(new PendingRow(statement, [5, "last", 55L], null!)).ToList();
@@ -208,6 +178,28 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
         await PutAllAsync(Config(Url(db), ("insert.mode", "upsert"), ("pk.mode", "record_value"), ("pk.fields", "id")), records);
 
         Assert.Equal("100|00000063-0000-0000-0000-000000000000", await postgres.Server.PsqlAsync(db, "SELECT count(*), max(token::text) FROM tokens"));
+    }
+
+    /// <summary>A fresh database's table <c>t (id INT PRIMARY KEY, name TEXT, n BIGINT)</c>, and the sink's upsert statement into it.</summary>
+    private async Task<(PostgreSqlDialect Dialect, NpgsqlConnection Connection, SinkStatement Statement, DbParameter[] Parameters)> UpsertIntoTableTAsync()
+    {
+        var (_, connection) = await postgres.NewDatabaseAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE t (id INT PRIMARY KEY, name TEXT, n BIGINT)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var dialect = new PostgreSqlDialect(quoteIdentifiers: true);
+        var bindings = new[] { Binding("id", ConnectSchema.Int32), Binding("name", ConnectSchema.OptionalString), Binding("n", ConnectSchema.OptionalInt64) };
+        var statement = new SinkStatement("unused", bindings, positional: true,
+            new BulkShape(InsertMode.Upsert, new TableId("public", "t"), ["id", "name", "n"], [0]));
+        var parameters = bindings.Select(b =>
+        {
+            var parameter = new NpgsqlParameter();
+            dialect.ConfigureParameter(parameter, b.Schema, null);
+            return (DbParameter)parameter;
+        }).ToArray();
+        return (dialect, connection, statement, parameters);
     }
 
     private static ColumnBinding Binding(string column, ConnectSchema schema) => new(column, schema, null, SqlTypeKind.Unsupported, _ => null);
