@@ -53,9 +53,15 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
         catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
         {
             _metrics.AttemptFailed();
-            return RetryAsync(stage, className, () => operation(state), e, cancellationToken);
+            return RetryWithStateAsync(stage, className, operation, state, e, cancellationToken);
         }
     }
+
+    // A method of its own: a lambda capturing the parameters above would make the compiler allocate its closure on
+    // entry to ExecuteAsync, that is for every record, not only for the ones that fail.
+    private ValueTask<(T? Result, ProcessingFailure? Failure)> RetryWithStateAsync<TState, T>(
+        ErrorStage stage, string className, Func<TState, T> operation, TState state, Exception firstError, CancellationToken cancellationToken) =>
+        RetryAsync(stage, className, () => operation(state), firstError, cancellationToken);
 
     private async ValueTask<(T? Result, ProcessingFailure? Failure)> RetryAsync<T>(
         ErrorStage stage, string className, Func<T> operation, Exception firstError, CancellationToken cancellationToken)
