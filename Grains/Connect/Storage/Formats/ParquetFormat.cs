@@ -118,7 +118,8 @@ public sealed class ParquetFormat : IRecordWriterProvider
             case LogicalTypes.DecimalName:
                 return (decimal)value;
             case LogicalTypes.DateName or LogicalTypes.TimestampName:
-                return DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc);
+                // The converters give UTC already: that box is kept, not unboxed and boxed again.
+                return value is DateTime { Kind: DateTimeKind.Utc } ? value : DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc);
             case LogicalTypes.TimeName:
                 return TimeOnly.FromDateTime((DateTime)value);
         }
@@ -128,15 +129,22 @@ public sealed class ParquetFormat : IRecordWriterProvider
             SchemaType.Int8 => (int)(sbyte)value,
             SchemaType.Int16 => (int)(short)value,
             SchemaType.Struct => Row((Struct)value),
-            SchemaType.Array => List(schema.ValueSchema!, ((IEnumerable)value).Cast<object?>().Select(v => ToValue(schema.ValueSchema!, v)).ToList()),
+            SchemaType.Array => List(schema.ValueSchema!, (IEnumerable)value),
             SchemaType.Map => Map(schema, (IDictionary)value),
             _ => value,
         };
     }
 
     // Parquet.Net takes a list as an array of its element's own type (int?[], rows for structs), strings as character memory.
-    private static Array List(ConnectSchema elementSchema, List<object?> items)
+    // A method of its own: a lambda capturing ToValue's parameters would cost a closure for every value it converts.
+    private static Array List(ConnectSchema elementSchema, IEnumerable values)
     {
+        var items = new List<object?>();
+        foreach (var item in values)
+        {
+            items.Add(ToValue(elementSchema, item));
+        }
+
         var array = Array.CreateInstance(NestedType(elementSchema), items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -208,6 +216,7 @@ public sealed class ParquetFormat : IRecordWriterProvider
     private sealed class Writer(ParquetFormat format, Stream output) : ISinkRecordWriter
     {
         private readonly List<IDictionary<string, object?>> _rows = [];
+        private object?[] _values = [];
         private ConnectSchema? _schema;
         private ParquetSchema? _parquetSchema;
         private ParquetColumn[]? _columns;
@@ -235,7 +244,12 @@ public sealed class ParquetFormat : IRecordWriterProvider
             if (_columns is { } columns)
             {
                 var fields = schema.Fields;
-                var values = new object?[fields.Count];
+                if (_values.Length != fields.Count)
+                {
+                    _values = new object?[fields.Count];
+                }
+
+                var values = _values;
                 for (var i = 0; i < values.Length; i++)
                 {
                     values[i] = ToValue(fields[i].Schema, value.Get(fields[i])); // all converted before any is kept
