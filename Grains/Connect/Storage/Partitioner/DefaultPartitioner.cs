@@ -9,6 +9,21 @@ public sealed class DefaultPartitioner(string delimiter) : Partitioner(delimiter
 
     public override IReadOnlyList<string> PartitionFields { get; } = [PartitionField];
 
-    public override string EncodePartition(SinkRecord record, long nowMs) =>
-        PartitionField + "=" + (record.KafkaPartition ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    // The last partition's encoding, swapped as one object: the same string for a put's records, not one each.
+    private Encoded? _last;
+
+    public override string EncodePartition(SinkRecord record, long nowMs)
+    {
+        var partition = record.KafkaPartition ?? 0;
+        if (_last is { } last && last.Partition == partition)
+        {
+            return last.Value;
+        }
+
+        var encoded = new Encoded(partition, PartitionField + "=" + partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _last = encoded;
+        return encoded.Value;
+    }
+
+    private sealed record Encoded(int Partition, string Value);
 }

@@ -135,7 +135,11 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         }
 
         var encoded = _partitioner.EncodePartition(projected, now);
-        var file = await OpenAsync(encoded, cancellationToken).ConfigureAwait(false);
+        if (!_files.TryGetValue(encoded, out var file))
+        {
+            file = await OpenAsync(encoded, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             file.Writer.Write(projected);
@@ -240,15 +244,10 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
 
     private async Task<OpenFile> OpenAsync(string encoded, CancellationToken cancellationToken)
     {
-        if (_files.TryGetValue(encoded, out var file))
-        {
-            return file;
-        }
-
         var tempPath = $"{_config.TopicsDir}/{TempDirectory}/{_partitioner.GeneratePartitionedPath(_partition.Topic, encoded)}/" +
                        $"{TempPrefix}{Guid.NewGuid():N}_tmp{_format.Extension}";
         var stream = await _storage.CreateAsync(tempPath, cancellationToken).ConfigureAwait(false);
-        file = new OpenFile(tempPath, _format.Open(stream));
+        var file = new OpenFile(tempPath, _format.Open(stream));
         _files[encoded] = file;
         return file;
     }

@@ -40,6 +40,17 @@ public sealed class PartitionerTests
     }
 
     [Fact]
+    public void Default_RecordsOfPartitionsInTurn_EachGetTheirOwnPartition()
+    {
+        var partitioner = Partitioners.Create(new Dictionary<string, string>());
+
+        var encoded = new[] { 0, 0, 1, 0, 12, 12, 1 }.Select(p => partitioner.EncodePartition(Record(partition: p), 0)).ToList();
+
+        Assert.Equal(["partition=0", "partition=0", "partition=1", "partition=0", "partition=12", "partition=12", "partition=1"], encoded);
+        Assert.Same(encoded[0], encoded[1]); // a run of one partition's records shares its string
+    }
+
+    [Fact]
     public void Field_NamesEachValue_InTheOrderGiven_NestedFieldsByDots()
     {
         var partitioner = Partitioners.Create(Settings(
