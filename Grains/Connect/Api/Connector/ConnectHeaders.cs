@@ -10,19 +10,28 @@ namespace Tributary.Grains.Connect.Api.Connector;
 /// </summary>
 public sealed class ConnectHeaders : IEnumerable<ConnectHeader>
 {
-    private readonly List<ConnectHeader> _headers;
+    // Made at the first header: most records have none, and every record read or transformed gets headers of its own.
+    private List<ConnectHeader>? _headers;
 
-    public ConnectHeaders() => _headers = [];
+    public ConnectHeaders()
+    {
+    }
 
-    public ConnectHeaders(IEnumerable<ConnectHeader> headers) => _headers = [.. headers];
+    public ConnectHeaders(IEnumerable<ConnectHeader> headers)
+    {
+        if (headers is not ICollection<ConnectHeader> { Count: 0 } and not IReadOnlyCollection<ConnectHeader> { Count: 0 })
+        {
+            _headers = [.. headers];
+        }
+    }
 
-    public int Count => _headers.Count;
+    public int Count => _headers?.Count ?? 0;
 
-    public bool IsEmpty => _headers.Count == 0;
+    public bool IsEmpty => Count == 0;
 
     public ConnectHeaders Add(ConnectHeader header)
     {
-        _headers.Add(header);
+        (_headers ??= []).Add(header);
         return this;
     }
 
@@ -45,19 +54,24 @@ public sealed class ConnectHeaders : IEnumerable<ConnectHeader>
     public ConnectHeaders AddLong(string key, long value) => Add(key, value, Schema.Int64);
 
     /// <summary>The last header with that key, or null (Kafka's <c>lastWithName</c>).</summary>
-    public ConnectHeader? LastWithName(string key) => _headers.LastOrDefault(h => h.Key == key);
+    public ConnectHeader? LastWithName(string key) => _headers?.LastOrDefault(h => h.Key == key);
 
-    public IEnumerable<ConnectHeader> AllWithName(string key) => _headers.Where(h => h.Key == key);
+    public IEnumerable<ConnectHeader> AllWithName(string key) => _headers?.Where(h => h.Key == key) ?? [];
 
     public ConnectHeaders Remove(string key)
     {
-        _headers.RemoveAll(h => h.Key == key);
+        _headers?.RemoveAll(h => h.Key == key);
         return this;
     }
 
     /// <summary>Keeps only the last header of each key, in place.</summary>
     public ConnectHeaders RetainLatest()
     {
+        if (_headers is null)
+        {
+            return this;
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = _headers.Count - 1; i >= 0; i--)
         {
@@ -72,13 +86,13 @@ public sealed class ConnectHeaders : IEnumerable<ConnectHeader>
 
     public ConnectHeaders Clear()
     {
-        _headers.Clear();
+        _headers?.Clear();
         return this;
     }
 
-    public ConnectHeaders Duplicate() => new(_headers);
+    public ConnectHeaders Duplicate() => _headers is null ? new() : new(_headers);
 
-    public IEnumerator<ConnectHeader> GetEnumerator() => _headers.GetEnumerator();
+    public IEnumerator<ConnectHeader> GetEnumerator() => (_headers ?? Enumerable.Empty<ConnectHeader>()).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -17,6 +17,24 @@ public sealed class ConnectHeadersTests
     }
 
     [Fact]
+    public void HeadersMadeEmpty_AnswerAsEmpty_AndTakeHeadersLater_WithoutTouchingTheirCopies()
+    {
+        var headers = new ConnectHeaders(new List<ConnectHeader>());
+        var copy = headers.Duplicate();
+
+        Assert.True(headers.IsEmpty);
+        Assert.Empty(headers);
+        Assert.Null(headers.LastWithName("a"));
+        Assert.Empty(headers.AllWithName("a"));
+        Assert.Same(headers, headers.Remove("a").RetainLatest().Clear());
+
+        headers.AddString("a", "1");
+        Assert.Equal(["a"], headers.Select(h => h.Key));
+        Assert.True(copy.IsEmpty);
+        Assert.Equal(["a"], headers.Duplicate().Select(h => h.Key));
+    }
+
+    [Fact]
     public void LastWithName_IsTheLatestHeaderOfThatKey()
     {
         var headers = new ConnectHeaders().AddString("a", "1").AddString("a", "2");
