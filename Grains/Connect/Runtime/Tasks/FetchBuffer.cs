@@ -45,7 +45,14 @@ internal sealed class FetchBuffer
     /// <summary>Up to <paramref name="max"/> buffered records of these partitions, each partition's in offset order.</summary>
     public List<ConsumerRecord> Take(IReadOnlyDictionary<TopicPartition, long> positions, int max)
     {
-        var taken = new List<ConsumerRecord>();
+        // Sized once: a put's list grew by doubling through arrays of up to max.poll.records before.
+        var buffered = 0;
+        foreach (var queue in _records.Values)
+        {
+            buffered += queue.Count;
+        }
+
+        var taken = new List<ConsumerRecord>(Math.Min(max, buffered));
         foreach (var (partition, position) in positions)
         {
             if (!_records.TryGetValue(partition, out var queue))
