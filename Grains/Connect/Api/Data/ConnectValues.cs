@@ -10,11 +10,21 @@ namespace Tributary.Grains.Connect.Api.Data;
 public static class ConnectValues
 {
     /// <summary>Throws a <see cref="DataException"/> unless <paramref name="value"/> is one that <paramref name="schema"/> allows.</summary>
-    public static void Validate(Schema schema, object? value, string? fieldName = null) =>
-        ValidateAt(schema, value, fieldName is null ? "value" : $"field: \"{fieldName}\"");
+    public static void Validate(Schema schema, object? value, string? fieldName = null) => ValidateAt(schema, value, new Location("", fieldName));
 
-    /// <summary>Kafka's <c>validateValue</c>, naming where the value sits as Kafka's messages do (<c>element of array field: "f"</c>).</summary>
-    private static void ValidateAt(Schema schema, object? value, string location)
+    /// <summary>
+    /// Where a value sits, as Kafka's messages name it (<c>element of array field: "f"</c>): a prefix for the containers
+    /// around it and the field's name. The text is made only for a message; a valid value (nearly all) costs no string.
+    /// </summary>
+    private readonly record struct Location(string Prefix, string? FieldName)
+    {
+        public Location Within(string container) => this with { Prefix = container + Prefix };
+
+        public override string ToString() => Prefix + (FieldName is null ? "value" : $"field: \"{FieldName}\"");
+    }
+
+    /// <summary>Kafka's <c>validateValue</c>, naming where the value sits as Kafka's messages do.</summary>
+    private static void ValidateAt(Schema schema, object? value, Location location)
     {
         if (value is null)
         {
@@ -61,17 +71,19 @@ public static class ConnectValues
         switch (schema.Type)
         {
             case SchemaType.Array:
+                var element = location.Within("element of array ");
                 foreach (var item in (IList)value)
                 {
-                    ValidateAt(schema.ValueSchema!, item, "element of array " + location);
+                    ValidateAt(schema.ValueSchema!, item, element);
                 }
 
                 break;
             case SchemaType.Map:
+                var (key, mapValue) = (location.Within("key of map "), location.Within("value of map "));
                 foreach (DictionaryEntry entry in (IDictionary)value)
                 {
-                    ValidateAt(schema.KeySchema!, entry.Key, "key of map " + location);
-                    ValidateAt(schema.ValueSchema!, entry.Value, "value of map " + location);
+                    ValidateAt(schema.KeySchema!, entry.Key, key);
+                    ValidateAt(schema.ValueSchema!, entry.Value, mapValue);
                 }
 
                 break;
@@ -163,6 +175,6 @@ public static class ConnectValues
         return true;
     }
 
-    private static DataException Mismatch(Schema schema, object value, string location) =>
+    private static DataException Mismatch(Schema schema, object value, Location location) =>
         new($"Invalid Java object for schema{(schema.Name is null ? "" : $" \"{schema.Name}\"")} with type {schema.Type.Name().ToUpperInvariant()}: class {value.GetType().FullName} for {location}");
 }
