@@ -34,6 +34,9 @@ public sealed class Struct : IEquatable<Struct>
     /// <summary>The field's value as it was set, without falling back to the default.</summary>
     public object? GetWithoutDefault(string fieldName) => _values[LookupField(fieldName).Index];
 
+    /// <summary>As <see cref="GetWithoutDefault(string)"/>, for a field of this struct's schema (or of an equal one): no lookup by name.</summary>
+    public object? GetWithoutDefault(Field field) => _values[field.Index];
+
     public sbyte? GetInt8(string fieldName) => (sbyte?)GetChecked(fieldName, SchemaType.Int8);
     public short? GetInt16(string fieldName) => (short?)GetChecked(fieldName, SchemaType.Int16);
     public int? GetInt32(string fieldName) => (int?)GetChecked(fieldName, SchemaType.Int32);

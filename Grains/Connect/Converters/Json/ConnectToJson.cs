@@ -242,10 +242,13 @@ internal sealed class ConnectToJson(JsonConverterConfig config)
         }
 
         writer.WriteStartObject();
-        foreach (var field in schema.Fields)
+        // The schemas are equal, so their fields are at the same positions: no lookup by name, no enumerator per struct.
+        var fields = schema.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
+            var field = fields[i];
             writer.WritePropertyName(field.Name);
-            WriteValue(writer, field.Schema, value.GetWithoutDefault(field.Name));
+            WriteValue(writer, field.Schema, value.GetWithoutDefault(field));
         }
 
         writer.WriteEndObject();
