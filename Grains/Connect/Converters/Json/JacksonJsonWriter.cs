@@ -25,6 +25,17 @@ internal sealed class JacksonJsonWriter
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
+    /// <summary>Empties the writer for the next document, keeping its buffer.</summary>
+    public void Reset()
+    {
+        _buffer.ResetWrittenCount();
+        _needsComma = false;
+        _afterName = false;
+    }
+
+    /// <summary>The bytes the buffer holds: a writer kept for reuse is not kept if it grew larger than wanted.</summary>
+    public int Capacity => _buffer.Capacity;
+
     public void WriteStartObject()
     {
         BeforeValue();
@@ -74,11 +85,38 @@ internal sealed class JacksonJsonWriter
 
     public void WriteBoolean(bool value) => WriteRawValue(value ? "true"u8 : "false"u8);
 
-    public void WriteNumber(long value) => WriteAscii(value.ToString(CultureInfo.InvariantCulture));
+    public void WriteNumber(long value)
+    {
+        BeforeValue();
+        var span = _buffer.GetSpan(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        _buffer.Advance(written);
+        _needsComma = true;
+    }
 
     /// <summary>Java's <c>Double.toString</c>; NaN and infinities quoted, as Jackson's QUOTE_NON_NUMERIC_NUMBERS does.</summary>
     public void WriteNumber(double value)
     {
+        // Between 10^-3 and 10^7 Java writes the shortest digits plainly, with at least one after the point; .NET's
+        // round-trip form has the same digits, plainly in that range, and lacks only a ".0" for a whole number. So
+        // that range, where most values are, is written without the strings of the general layout.
+        var magnitude = Math.Abs(value);
+        if (magnitude is >= 1e-3 and < 1e7)
+        {
+            Span<byte> digits = stackalloc byte[32];
+            if (value.TryFormat(digits, out var length, "R", CultureInfo.InvariantCulture) && digits[..length].IndexOfAny((byte)'E', (byte)'e') < 0)
+            {
+                if (digits[..length].IndexOf((byte)'.') < 0)
+                {
+                    digits[length++] = (byte)'.';
+                    digits[length++] = (byte)'0';
+                }
+
+                WriteRawValue(digits[..length]);
+                return;
+            }
+        }
+
         if (double.IsFinite(value))
         {
             WriteAscii(JavaNumberFormat.Double(value));

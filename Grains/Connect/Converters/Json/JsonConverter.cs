@@ -18,7 +18,11 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
     private JsonConverterConfig? _config;
     private ConnectToJson? _toJson;
     private JsonToConnect? _toConnect;
+    // A writer kept for the next record holds at most this much: a rare large record's buffer is not kept.
+    private const int MaxIdleWriterBytes = 64 * 1024;
+
     private int _lastLength;
+    private JacksonJsonWriter? _idleWriter;
 
     public string Version => PluginVersion.Kafka;
 
@@ -47,7 +51,9 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
         var (config, toJson, _) = Configured;
         // A topic's records are of much the same length: room for the last one's, and a little more, spares the buffer
         // its doublings from 256 bytes (one array and one copy each) at every record. A large record sets no large hint.
-        var writer = new JacksonJsonWriter(Math.Min(_lastLength + (_lastLength >> 3), 64 * 1024));
+        // The writer of the last record is reused (its buffer already the size of a record); a call while another
+        // is writing, which Connect does not make, gets a writer of its own.
+        var writer = Interlocked.Exchange(ref _idleWriter, null) ?? new JacksonJsonWriter(Math.Min(_lastLength + (_lastLength >> 3), 64 * 1024));
         if (config.SchemasEnabled)
         {
             writer.WriteStartObject();
@@ -72,6 +78,12 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
 
         var bytes = writer.ToArray();
         _lastLength = bytes.Length;
+        if (writer.Capacity <= MaxIdleWriterBytes)
+        {
+            writer.Reset();
+            _idleWriter = writer;
+        }
+
         return bytes;
     }
 

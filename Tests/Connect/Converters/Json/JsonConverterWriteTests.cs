@@ -287,6 +287,41 @@ public sealed class JsonConverterWriteTests
         Assert.Equal(expected, AsText(Schemaless().FromConnectData(Topic, Schema.Float64, value)));
     }
 
+    [Fact]
+    public void FromConnectData_DoublesOfEveryMagnitude_AreWrittenAsJavasGeneralLayoutWritesThem()
+    {
+        // Values between 10^-3 and 10^7 take a shorter path than the others: both must print what Java prints.
+        var random = new Random(20261206);
+        var values = new List<double> { 1e-3, -1e-3, 0.0010000000000000002, 9999999.999999998, -9999999.999999998, 1e7, 0.000999999, 5e-324, 123.0, 2.5 };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var exponent = random.Next(-8, 12);
+            values.Add((random.NextDouble() - 0.5) * Math.Pow(10, exponent));
+            values.Add(Math.Round(random.NextDouble() * Math.Pow(10, random.Next(0, 8)), random.Next(0, 4)));
+        }
+
+        var converter = Schemaless();
+        foreach (var value in values)
+        {
+            Assert.Equal(Grains.Connect.Api.Text.JavaNumberFormat.Double(value), AsText(converter.FromConnectData(Topic, Schema.Float64, value)));
+        }
+    }
+
+    [Fact]
+    public void FromConnectData_RecordsOneAfterAnother_EachGetOnlyTheirOwnBytes()
+    {
+        var schema = SchemaBuilder.Struct().Field("id", Schema.Int64).Field("name", Schema.String).Build();
+
+        var first = AsText(_converter.FromConnectData(Topic, schema, new Struct(schema).Put("id", 1234567890123L).Put("name", new string('x', 300))));
+        var second = AsText(_converter.FromConnectData(Topic, schema, new Struct(schema).Put("id", -7L).Put("name", "y")));
+
+        Assert.EndsWith("\"payload\":{\"id\":1234567890123,\"name\":\"" + new string('x', 300) + "\"}}", first);
+        Assert.EndsWith("""
+            "payload":{"id":-7,"name":"y"}}
+            """, second);
+        Assert.StartsWith("""{"schema":{"type":"struct","fields":[""", second);
+    }
+
     [Theory]
     [InlineData(0.3f, "0.3")]
     [InlineData(1e10f, "1.0E10")]
