@@ -318,8 +318,24 @@ public sealed class SourceTaskRunner : TaskRunner
         }
     }
 
-    private List<KeyValuePair<string, byte[]?>> ConvertHeaders(SourceRecord record) =>
-        [.. record.Headers.Select(h => new KeyValuePair<string, byte[]?>(h.Key, _converters.Header.FromConnectHeader(record.Topic, h.Key, h.Schema, h.Value)))];
+    private static readonly IReadOnlyList<KeyValuePair<string, byte[]?>> NoHeaders = [];
+
+    private IReadOnlyList<KeyValuePair<string, byte[]?>> ConvertHeaders(SourceRecord record)
+    {
+        // Most records have none: no list, iterator and delegate each.
+        if (record.Headers.IsEmpty)
+        {
+            return NoHeaders;
+        }
+
+        var converted = new List<KeyValuePair<string, byte[]?>>(record.Headers.Count);
+        foreach (var header in record.Headers)
+        {
+            converted.Add(new(header.Key, _converters.Header.FromConnectHeader(record.Topic, header.Key, header.Schema, header.Value)));
+        }
+
+        return converted;
+    }
 
     /// <summary>Ends the open transaction when its boundary says so: after each poll, each interval, or when the connector asks.</summary>
     private async Task EndTransactionIfDueAsync(bool polledRecords, CancellationToken cancellationToken)
