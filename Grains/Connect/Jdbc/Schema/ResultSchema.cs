@@ -101,13 +101,14 @@ public sealed class ResultSchema
             case SqlTypeKind.Int16:
                 return (Primitive(SchemaBuilder.Int16()), static (r, i) => Convert.ToInt16(r.GetValue(i), CultureInfo.InvariantCulture));
             case SqlTypeKind.Int32:
-                return (Primitive(SchemaBuilder.Int32()), static (r, i) => Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture));
+                // The provider's own type is read without a box of its own (SQLite's integers are all 64-bit).
+                return (Primitive(SchemaBuilder.Int32()), static (r, i) => r.GetFieldType(i) == typeof(int) ? r.GetInt32(i) : Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture));
             case SqlTypeKind.Int64:
-                return (Primitive(SchemaBuilder.Int64()), static (r, i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture));
+                return (Primitive(SchemaBuilder.Int64()), static (r, i) => r.GetFieldType(i) == typeof(long) ? r.GetInt64(i) : Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture));
             case SqlTypeKind.Float32:
                 return (Primitive(SchemaBuilder.Float32()), static (r, i) => Convert.ToSingle(r.GetValue(i), CultureInfo.InvariantCulture));
             case SqlTypeKind.Float64:
-                return (Primitive(SchemaBuilder.Float64()), static (r, i) => Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture));
+                return (Primitive(SchemaBuilder.Float64()), static (r, i) => r.GetFieldType(i) == typeof(double) ? r.GetDouble(i) : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture));
             case SqlTypeKind.Numeric:
                 return MapNumeric(precision, numericMapping, optional);
             case SqlTypeKind.String:

@@ -18,6 +18,11 @@ public sealed record SourceOffset(long? Incrementing, DateTime? Timestamp)
 
     public IReadOnlyDictionary<string, object?> ToMap()
     {
+        if (Timestamp is null && Incrementing is { } only)
+        {
+            return new IncrementingOffsetMap(only);
+        }
+
         var map = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (Incrementing is { } id)
         {
