@@ -86,8 +86,15 @@ public sealed class RecordBatchBuilder
         byte[]? value,
         IReadOnlyList<KeyValuePair<string, byte[]?>>? headers)
     {
+        if (headers is not { Count: > 0 })
+        {
+            // Most records have no headers: no buffer for them.
+            RecordWriter.Write(output, 0, timestampDelta, offsetDelta, key, key is not null, value, value is not null, 0, []);
+            return;
+        }
+
         using var encodedHeaders = new PooledBufferWriter(256);
-        foreach (var (headerKey, headerValue) in headers ?? [])
+        foreach (var (headerKey, headerValue) in headers)
         {
             var keyBytes = Encoding.UTF8.GetBytes(headerKey);
             var span = encodedHeaders.GetSpan(RecordWriter.SizeOfBytes(keyBytes, true) + RecordWriter.SizeOfBytes(headerValue, headerValue is not null));
@@ -97,6 +104,6 @@ public sealed class RecordBatchBuilder
         }
 
         RecordWriter.Write(
-            output, 0, timestampDelta, offsetDelta, key, key is not null, value, value is not null, headers?.Count ?? 0, encodedHeaders.WrittenSpan);
+            output, 0, timestampDelta, offsetDelta, key, key is not null, value, value is not null, headers.Count, encodedHeaders.WrittenSpan);
     }
 }
