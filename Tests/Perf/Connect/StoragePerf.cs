@@ -51,8 +51,16 @@ internal static class StoragePerf
             string Rate(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{records / seconds:F0} records/s, {megabytes / seconds:F1} MB/s");
             string Cpu(double seconds) => string.Create(CultureInfo.InvariantCulture, $"silo CPU {seconds:F1} s");
 
+            // Steady state on both sides. The runtime compiles a method again, optimized, after its 30th call: code that
+            // runs once per file (closing, encoding each column) was still being compiled during the measured part
+            // after a warm-up of two files (a profile of the silo: a quarter of its samples in the JIT's thread). So the
+            // warm-up writes files of a twentieth of flush.size, some twenty per partition, in each format measured.
             Console.WriteLine("warming up ...");
-            await SinkAsync(silo, root, "warm", topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", flushSize, partitions, Math.Min(records, flushSize * partitions));
+            var warmUpRecords = Math.Min(records, flushSize * partitions);
+            var warmUpFlushSize = Math.Max(1_000, flushSize / 20);
+            await SinkAsync(silo, root, "warm", topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", warmUpFlushSize, partitions, warmUpRecords);
+            await SinkAsync(silo, root, "warm-json", topic, "io.confluent.connect.hdfs.json.JsonFormat", warmUpFlushSize, partitions, warmUpRecords);
+            await ParquetFromMemoryAsync(Path.Combine(root, "baseline-warm"), warmUpRecords, warmUpFlushSize);
 
             Console.WriteLine($"Parquet.Net, {records} rows from memory in files of {flushSize} ...");
             var parquetSeconds = await ParquetFromMemoryAsync(Path.Combine(root, "baseline"), records, flushSize);
