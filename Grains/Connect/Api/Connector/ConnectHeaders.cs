@@ -8,7 +8,7 @@ namespace Tributary.Grains.Connect.Api.Connector;
 /// Kafka's are; <see cref="ConnectRecord{TRecord}.NewRecord"/> gives the new record a copy so that transforms do not
 /// change the headers of the record they were given.
 /// </summary>
-public sealed class ConnectHeaders : IEnumerable<ConnectHeader>
+public sealed class ConnectHeaders : IReadOnlyCollection<ConnectHeader>
 {
     // Made at the first header: most records have none, and every record read or transformed gets headers of its own.
     private List<ConnectHeader>? _headers;

@@ -90,6 +90,23 @@ public sealed class ConnectHeadersTests
     }
 
     [Fact]
+    public void NewRecord_OfARecordWithoutHeaders_GetsHeadersOfItsOwn()
+    {
+        var source = new SourceRecord(null, null, "t", null, null, null, Schema.String, "v");
+        var sink = new Grains.Connect.Api.Sink.SinkRecord("t", 0, null, null, Schema.String, "v", 7);
+
+        var nextSource = source.NewRecord("t2", null, null, null, Schema.String, "v", null);
+        var nextSink = sink.NewRecord("t2", 0, null, null, Schema.String, "v", null);
+        nextSource.Headers.AddString("b", "2");
+        nextSink.Headers.AddString("b", "2");
+
+        Assert.Empty(source.Headers);
+        Assert.Empty(sink.Headers);
+        Assert.Single(nextSource.Headers);
+        Assert.Single(nextSink.Headers);
+    }
+
+    [Fact]
     public void NewRecord_CopiesTheHeaders_SoTransformsDoNotChangeTheOriginal()
     {
         var record = new SourceRecord(null, null, "t", null, null, null, Schema.String, "v",
