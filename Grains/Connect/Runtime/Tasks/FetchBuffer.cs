@@ -45,11 +45,15 @@ internal sealed class FetchBuffer
     /// <summary>Up to <paramref name="max"/> buffered records of these partitions, each partition's in offset order.</summary>
     public List<ConsumerRecord> Take(IReadOnlyDictionary<TopicPartition, long> positions, int max)
     {
-        // Sized once: a put's list grew by doubling through arrays of up to max.poll.records before.
+        // Sized once: a put's list grew by doubling through arrays of up to max.poll.records before. Only the records
+        // these positions can take count: a paused partition's or a moved one's buffer sizes nothing.
         var buffered = 0;
-        foreach (var queue in _records.Values)
+        foreach (var (partition, position) in positions)
         {
-            buffered += queue.Count;
+            if (_records.TryGetValue(partition, out var queue) && _continuesFrom[partition] == position)
+            {
+                buffered += queue.Count;
+            }
         }
 
         var taken = new List<ConsumerRecord>(Math.Min(max, buffered));
