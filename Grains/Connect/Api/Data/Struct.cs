@@ -35,7 +35,15 @@ public sealed class Struct : IEquatable<Struct>
     public object? GetWithoutDefault(string fieldName) => _values[LookupField(fieldName).Index];
 
     /// <summary>As <see cref="GetWithoutDefault(string)"/>, for a field of this struct's schema (or of an equal one): no lookup by name.</summary>
-    public object? GetWithoutDefault(Field field) => _values[field.Index];
+    public object? GetWithoutDefault(Field field)
+    {
+        if (field.Index >= _values.Length || (!ReferenceEquals(Schema.Fields[field.Index], field) && !Schema.Fields[field.Index].Equals(field)))
+        {
+            throw new DataException("Field not a member of this struct: " + field.Name);
+        }
+
+        return _values[field.Index];
+    }
 
     public sbyte? GetInt8(string fieldName) => (sbyte?)GetChecked(fieldName, SchemaType.Int8);
     public short? GetInt16(string fieldName) => (short?)GetChecked(fieldName, SchemaType.Int16);
