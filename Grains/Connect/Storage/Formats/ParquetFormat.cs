@@ -260,6 +260,8 @@ public sealed class ParquetFormat : IRecordWriterProvider
                     columns[i].Add(values[i]);
                 }
 
+                Array.Clear(values); // the record's values are the columns' now, not held here until the next one
+
                 _count++;
             }
             else
