@@ -322,6 +322,21 @@ public sealed class JsonConverterWriteTests
         Assert.StartsWith("""{"schema":{"type":"struct","fields":[""", second);
     }
 
+    [Fact]
+    public void FromConnectData_ARecordThatFailsHalfWritten_LeavesNothingInTheNext()
+    {
+        var schema = SchemaBuilder.Struct().Field("id", Schema.Int64).Field("name", Schema.String).Build();
+
+        Assert.Throws<DataException>(() => _converter.FromConnectData(Topic, schema, new Struct(schema).Put("id", 1L).Put("name", "bad \ud800 surrogate")));
+        var next = AsText(_converter.FromConnectData(Topic, schema, new Struct(schema).Put("id", 2L).Put("name", "ok")));
+
+        Assert.StartsWith("""{"schema":{"type":"struct","fields":[""", next);
+        Assert.EndsWith("""
+            "payload":{"id":2,"name":"ok"}}
+            """, next);
+        Assert.DoesNotContain("bad", next);
+    }
+
     [Theory]
     [InlineData(0.3f, "0.3")]
     [InlineData(1e10f, "1.0E10")]
