@@ -11,6 +11,8 @@ namespace Tributary.Grains.Connect.Api.Connector;
 public abstract class ConnectRecord<TRecord>
     where TRecord : ConnectRecord<TRecord>
 {
+    private ConnectHeaders? _headers;
+
     protected ConnectRecord(
         string topic, int? kafkaPartition, Schema? keySchema, object? key, Schema? valueSchema, object? value,
         long? timestamp, IEnumerable<ConnectHeader>? headers)
@@ -22,7 +24,8 @@ public abstract class ConnectRecord<TRecord>
         ValueSchema = valueSchema;
         Value = value;
         Timestamp = timestamp;
-        Headers = headers is null ? new ConnectHeaders() : new ConnectHeaders(headers);
+        // Most records have no headers: theirs are made when first asked for, not one empty collection per record.
+        _headers = headers is null or IReadOnlyCollection<ConnectHeader> { Count: 0 } ? null : new ConnectHeaders(headers);
     }
 
     public string Topic { get; }
@@ -39,7 +42,16 @@ public abstract class ConnectRecord<TRecord>
 
     public long? Timestamp { get; }
 
-    public ConnectHeaders Headers { get; }
+    public ConnectHeaders Headers => _headers ?? FirstHeaders();
+
+    /// <summary>The headers to copy into a new record: none (not an empty collection made for it) when this one has none yet.</summary>
+    protected IEnumerable<ConnectHeader>? HeadersToCopy => _headers;
+
+    private ConnectHeaders FirstHeaders()
+    {
+        var made = new ConnectHeaders();
+        return Interlocked.CompareExchange(ref _headers, made, null) ?? made;
+    }
 
     /// <summary>A record like this one with the given parts; the headers are copied unless given.</summary>
     public abstract TRecord NewRecord(

@@ -47,5 +47,5 @@ public sealed class SinkRecord : ConnectRecord<SinkRecord>
         string topic, int? kafkaPartition, Schema? keySchema, object? key, Schema? valueSchema, object? value,
         long? timestamp, IEnumerable<ConnectHeader>? headers = null) =>
         new(topic, kafkaPartition ?? KafkaPartition ?? 0, keySchema, key, valueSchema, value, KafkaOffset, timestamp, TimestampType,
-            headers ?? Headers, OriginalTopic, OriginalKafkaPartition, OriginalKafkaOffset);
+            headers ?? HeadersToCopy, OriginalTopic, OriginalKafkaPartition, OriginalKafkaOffset);
 }

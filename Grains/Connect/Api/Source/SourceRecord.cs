@@ -36,5 +36,5 @@ public sealed class SourceRecord : ConnectRecord<SourceRecord>
     public override SourceRecord NewRecord(
         string topic, int? kafkaPartition, Schema? keySchema, object? key, Schema? valueSchema, object? value,
         long? timestamp, IEnumerable<ConnectHeader>? headers = null) =>
-        new(SourcePartition, SourceOffset, topic, kafkaPartition, keySchema, key, valueSchema, value, timestamp, headers ?? Headers);
+        new(SourcePartition, SourceOffset, topic, kafkaPartition, keySchema, key, valueSchema, value, timestamp, headers ?? HeadersToCopy);
 }

@@ -119,4 +119,20 @@ public sealed class ConnectHeadersTests
         Assert.Equal(2, next.Headers.Count);
         Assert.Equal("t2", next.Topic);
     }
+
+    [Fact]
+    public void HeadersAddedToARecordMadeWithoutAny_StayItsOwn_AndGoIntoCopiesMadeAfterwards()
+    {
+        var record = new Grains.Connect.Api.Sink.SinkRecord("t", 0, null, null, Schema.String, "v", 7, headers: []);
+        var before = record.NewRecord("t2", 0, null, null, Schema.String, "v", null);
+
+        record.Headers.AddString("a", "1");
+        var after = record.NewRecord("t3", 0, null, null, Schema.String, "v", null);
+        after.Headers.AddString("b", "2");
+
+        Assert.Same(record.Headers, record.Headers);
+        Assert.Equal(["a"], record.Headers.Select(h => h.Key));
+        Assert.Empty(before.Headers);
+        Assert.Equal(["a", "b"], after.Headers.Select(h => h.Key));
+    }
 }
