@@ -46,14 +46,24 @@ internal sealed class DirectAvroDecoder
 
         if (connect.Name is { } name && name is LogicalTypes.DecimalName or LogicalTypes.DateName or LogicalTypes.TimeName or LogicalTypes.TimestampName)
         {
-            // A logical type's primitive, converted as the generic path converts it.
-            return Primitive(connect.Type, avro.Tag) is { } primitive
-                ? (ref AvroSpanReader r) => AvroToConnectValue.ToConnectLogical(connect, primitive(ref r))
-                : null;
+            // A logical type's primitive, converted as the generic path converts it; the common ones without boxing
+            // the primitive first.
+            return (name, connect.Type, avro.Tag) switch
+            {
+                (LogicalTypes.TimestampName, SchemaType.Int64, ApacheSchema.Type.Long) => static (ref AvroSpanReader r) => LogicalTypes.ToTimestamp(r.ReadLong()),
+                (LogicalTypes.DateName, SchemaType.Int32, ApacheSchema.Type.Int) => static (ref AvroSpanReader r) => LogicalTypes.ToDate(r.ReadInt()),
+                (LogicalTypes.TimeName, SchemaType.Int32, ApacheSchema.Type.Int) => static (ref AvroSpanReader r) => LogicalTypes.ToTime(r.ReadInt()),
+                _ => Logical(connect, avro),
+            };
         }
 
         return Primitive(connect.Type, avro.Tag);
     }
+
+    private static ValueReader? Logical(ConnectSchema connect, ApacheSchema avro) =>
+        Primitive(connect.Type, avro.Tag) is { } primitive
+            ? (ref AvroSpanReader r) => AvroToConnectValue.ToConnectLogical(connect, primitive(ref r))
+            : null;
 
     private static ValueReader? Primitive(SchemaType connect, ApacheSchema.Type avro) => (connect, avro) switch
     {
