@@ -121,7 +121,13 @@ public sealed class SinkTaskRunner : TaskRunner
                 _prefetch = Task.Run(() => ReadAsync(cancellationToken), cancellationToken);
             }
 
-            _putting = batch;
+            if (_reporters.Count > 0)
+            {
+                // Kept for the task's errant-record reports. Without reporters a batch put is let go of at once: held
+                // until the next put, its records outlived the collector's youngest generation while the next converted.
+                _putting = batch;
+            }
+
             if (!batch.ReadCounted)
             {
                 // A batch read ahead and then discarded (its partitions read again) is counted when read again, as
