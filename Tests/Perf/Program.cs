@@ -32,7 +32,7 @@ using Tributary.Tests.Perf.Transactions;
 //   connect-perf [--records 1000000,200000] [--record-size 100,1024] [--partitions 1] [--offset-flush-interval-ms 1000]
 //       Kafka Connect on a silo started here: FileStreamSource (file lines -> topic) against producer-perf writing the
 //       same records, FileStreamSink (topic -> file) against consumer-perf reading the same topic; ratios, broker CPU-s
-//   jdbc-perf [--rows 200000] [--batch-max-rows 1000] [--sink-batch-size 3000] [--max-poll-records 500] [--npgsql-batch 500]
+//   jdbc-perf [--rows 200000] [--batch-max-rows 100] [--sink-batch-size 3000] [--max-poll-records 500] [--npgsql-batch 500]
 //             [--converter json|avro] [--offset-flush-interval-ms 60000] [--parts source,sink]
 //       JDBC connectors on a silo and a PostgreSQL started here: JdbcSourceConnector (incrementing) copying a table into a
 //       topic against Npgsql SELECT * of the same rows; JdbcSinkConnector upserting a topic's JSON records against Npgsql
