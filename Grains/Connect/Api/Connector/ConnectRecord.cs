@@ -44,6 +44,9 @@ public abstract class ConnectRecord<TRecord>
 
     public ConnectHeaders Headers => _headers ?? FirstHeaders();
 
+    /// <summary>Whether the record has any header; asked without making the empty collection a record without any does not carry.</summary>
+    public bool HasHeaders => _headers is { IsEmpty: false };
+
     /// <summary>The headers to copy into a new record: none (not an empty collection made for it) when this one has none yet.</summary>
     protected IEnumerable<ConnectHeader>? HeadersToCopy => _headers;
 
@@ -61,5 +64,5 @@ public abstract class ConnectRecord<TRecord>
     public override string ToString() =>
         $"{GetType().Name}{{topic='{Topic}', kafkaPartition={KafkaPartition?.ToString() ?? "null"}, key={ConnectValues.Format(Key)}, " +
         $"keySchema={KeySchema?.ToString() ?? "null"}, value={ConnectValues.Format(Value)}, valueSchema={ValueSchema?.ToString() ?? "null"}, " +
-        $"timestamp={Timestamp?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, headers=[{string.Join(", ", Headers.Select(h => h.Key))}]}}";
+        $"timestamp={Timestamp?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, headers=[{string.Join(", ", (HeadersToCopy ?? []).Select(h => h.Key))}]}}";
 }

@@ -323,7 +323,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private IReadOnlyList<KeyValuePair<string, byte[]?>> ConvertHeaders(SourceRecord record)
     {
         // Most records have none: no list, iterator and delegate each.
-        if (record.Headers.IsEmpty)
+        if (!record.HasHeaders)
         {
             return NoHeaders;
         }

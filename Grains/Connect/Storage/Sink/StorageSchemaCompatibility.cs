@@ -54,6 +54,6 @@ public static class StorageSchemaCompatibilities
         }
 
         var value = SchemaProjector.Project(record.ValueSchema!, record.Value, currentSchema);
-        return record.NewRecord(record.Topic, record.KafkaPartition, record.KeySchema, record.Key, currentSchema, value, record.Timestamp, record.Headers);
+        return record.NewRecord(record.Topic, record.KafkaPartition, record.KeySchema, record.Key, currentSchema, value, record.Timestamp);
     }
 }

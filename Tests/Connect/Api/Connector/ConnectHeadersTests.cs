@@ -125,8 +125,12 @@ public sealed class ConnectHeadersTests
     {
         var record = new Grains.Connect.Api.Sink.SinkRecord("t", 0, null, null, Schema.String, "v", 7, headers: []);
         var before = record.NewRecord("t2", 0, null, null, Schema.String, "v", null);
+        Assert.False(record.HasHeaders);
+        Assert.Empty(record.Headers);
+        Assert.False(record.HasHeaders);
 
         record.Headers.AddString("a", "1");
+        Assert.True(record.HasHeaders);
         var after = record.NewRecord("t3", 0, null, null, Schema.String, "v", null);
         after.Headers.AddString("b", "2");
 
