@@ -56,10 +56,11 @@ public sealed partial class PartitionGrain(
         var description = await DescribeAsync(topicGrain) ?? throw new UnknownPartitionException(_topic, _partition);
         if (description.Registration.Leader != BrokerId)
         {
-            // Not placed here but reached through an address another silo cached before leadership moved (Orleans
-            // activates a grain where a call lands): this broker's follower keeps its log, and the activation goes
-            // away without failing, so that Orleans sends the calls waiting for it through placement, to the leader,
-            // and corrects the callers' caches. A failed activation corrected only its first caller's.
+            // Leadership moved after placement chose this broker, or the grain was reached through an address another
+            // silo cached before it moved (Orleans activates a grain where a call lands, without placement): this
+            // broker's follower keeps its log, and the activation goes away without failing, so that Orleans sends the
+            // calls waiting for it through placement, to the leader, and corrects the callers' caches. A failed
+            // activation corrected only its first caller's.
             _resignedTo = description.Registration.Leader;
             DeactivateOnIdle();
             return;

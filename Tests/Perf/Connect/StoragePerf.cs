@@ -196,9 +196,9 @@ internal static class StoragePerf
             ["timezone"] = "UTC",
             ["value.converter"] = "io.confluent.connect.avro.AvroConverter",
             ["value.converter.schema.registry.url"] = silo.RegistryUrl,
-            // max.poll.records stays at Kafka's 500. A put's records live from their read until the put after next
-            // (the runner converts one batch while it puts the other): at 5,000 they outlived the collector's youngest
-            // generation, were copied into the older ones, and collections stopped the silo for a third of the sink's time.
+            // max.poll.records stays at Kafka's 500. A put's records live from their read until their put ends, while
+            // the runner converts the next batch: at 5,000 they outlived the collector's youngest generation, were
+            // copied into the older ones, and collections stopped the silo for a third of the sink's time.
         }))
         {
             if (!created.IsSuccessStatusCode)
