@@ -53,21 +53,10 @@ public sealed partial class PartitionGrain(
         _topic = topic!;
         var topicGrain = GrainFactory.GetGrain<ITopicGrain>(_topic);
 
-        var description = await DescribeAsync(topicGrain) ?? throw new UnknownPartitionException(_topic, _partition);
-        if (description.Registration.Leader != BrokerId)
-        {
-            // Leadership moved after placement chose this broker, or the grain was reached through an address another
-            // silo cached before it moved (Orleans activates a grain where a call lands, without placement): this
-            // broker's follower keeps its log, and the activation goes away without failing, so that Orleans sends the
-            // calls waiting for it through placement, to the leader, and corrects the callers' caches. A failed
-            // activation corrected only its first caller's.
-            _resignedTo = description.Registration.Leader;
-            DeactivateOnIdle();
-            return;
-        }
-
         // A log this broker followed is handed over: its follower stops and closes it before it opens as the leader's.
         await replicas.ReleaseAsync(_topic, _partition);
+        var description = await DescribeAsync(topicGrain) ?? throw new UnknownPartitionException(_topic, _partition);
+        ThrowUnlessLeader(description.Registration);
 
         // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
         _topicConfigs = description.Configs;
