@@ -53,10 +53,13 @@ public sealed partial class PartitionGrain(
         _topic = topic!;
         var topicGrain = GrainFactory.GetGrain<ITopicGrain>(_topic);
 
-        // A log this broker followed is handed over: its follower stops and closes it before it opens as the leader's.
-        await replicas.ReleaseAsync(_topic, _partition);
+        // Asked before the follower is touched: a grain reached here through an address another silo cached before
+        // leadership moved (Orleans activates a grain where a call lands) fails without stopping this broker's follower.
         var description = await DescribeAsync(topicGrain) ?? throw new UnknownPartitionException(_topic, _partition);
         ThrowUnlessLeader(description.Registration);
+
+        // A log this broker followed is handed over: its follower stops and closes it before it opens as the leader's.
+        await replicas.ReleaseAsync(_topic, _partition);
 
         // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
         _topicConfigs = description.Configs;
