@@ -4,40 +4,35 @@ using Tributary.Grains.Connect.Runtime.Records;
 namespace Tributary.Grains.Connect.Runtime.Tasks;
 
 /// <summary>
-/// The records a sink task's read returned beyond <c>max.poll.records</c>, kept for the next puts as Kafka's consumer
-/// keeps fetched records between polls. Reading again from the positions instead decoded a whole read (up to 1 MiB per
-/// partition, some 7,000 records of 100 bytes) for every 500 records put. A partition's records are handed out only
-/// while its position is where they continue from: a position the task moved (<c>SinkTaskContext.offset</c>) drops
-/// them; a paused partition keeps them for when it resumes.
+/// A sink task's last read of each partition, kept for the next puts as Kafka's consumer keeps a fetch between polls
+/// and decoded only as far as each put takes (<c>max.poll.records</c>). Reading again from the positions instead
+/// decoded a whole read for every 500 records put. A partition's records are handed out only while its position is
+/// where they continue from: a position the task moved (<c>SinkTaskContext.offset</c>) drops them; a paused partition
+/// keeps them for when it resumes.
 /// </summary>
-internal sealed class FetchBuffer
+internal sealed class FetchBuffer : IDisposable
 {
-    private readonly Dictionary<TopicPartition, Queue<ConsumerRecord>> _records = [];
+    private readonly Dictionary<TopicPartition, FetchedRecords> _reads = [];
     private readonly Dictionary<TopicPartition, long> _continuesFrom = [];
 
     /// <summary>Replaces the buffered records of the partitions just read from <paramref name="positions"/>.</summary>
-    public void Fill(IReadOnlyDictionary<TopicPartition, long> positions, IReadOnlyList<ConsumerRecord> read)
+    public void Fill(IReadOnlyDictionary<TopicPartition, long> positions, IReadOnlyList<FetchedRecords> read)
     {
         foreach (var (partition, position) in positions)
         {
-            // A partition's queue is kept from read to read: grown to a read's thousands of records once, not per read.
-            if (_records.TryGetValue(partition, out var queue))
-            {
-                queue.Clear();
-            }
-            else
-            {
-                _records[partition] = new Queue<ConsumerRecord>();
-            }
-
+            Drop(partition);
             _continuesFrom[partition] = position;
         }
 
-        foreach (var record in read)
+        foreach (var fetched in read)
         {
-            if (_records.TryGetValue(record.Partition, out var queue))
+            if (positions.ContainsKey(fetched.Partition))
             {
-                queue.Enqueue(record);
+                _reads[fetched.Partition] = fetched;
+            }
+            else
+            {
+                fetched.Dispose();
             }
         }
     }
@@ -45,39 +40,51 @@ internal sealed class FetchBuffer
     /// <summary>Up to <paramref name="max"/> buffered records of these partitions, each partition's in offset order.</summary>
     public List<ConsumerRecord> Take(IReadOnlyDictionary<TopicPartition, long> positions, int max)
     {
-        // Sized once: a put's list grew by doubling through arrays of up to max.poll.records before. Only the records
-        // these positions can take count: a paused partition's or a moved one's buffer sizes nothing.
-        var buffered = 0;
+        // A put is at most max.poll.records (Kafka's default 500); a larger setting grows the list as records come.
+        var taken = new List<ConsumerRecord>(Math.Min(max, 1024));
         foreach (var (partition, position) in positions)
         {
-            if (_records.TryGetValue(partition, out var queue) && _continuesFrom[partition] == position)
-            {
-                buffered += queue.Count;
-            }
-        }
-
-        var taken = new List<ConsumerRecord>(Math.Min(max, buffered));
-        foreach (var (partition, position) in positions)
-        {
-            if (!_records.TryGetValue(partition, out var queue))
+            if (!_reads.TryGetValue(partition, out var fetched))
             {
                 continue;
             }
 
             if (_continuesFrom[partition] != position)
             {
-                queue.Clear();
+                Drop(partition);
                 continue;
             }
 
-            while (queue.Count > 0 && taken.Count < max)
+            if (taken.Count < max && fetched.TakeInto(taken, max - taken.Count) > 0)
             {
-                var record = queue.Dequeue();
-                taken.Add(record);
-                _continuesFrom[partition] = record.Offset + 1;
+                _continuesFrom[partition] = taken[^1].Offset + 1;
+            }
+
+            if (fetched.IsExhausted)
+            {
+                _reads.Remove(partition);
             }
         }
 
         return taken;
+    }
+
+    private void Drop(TopicPartition partition)
+    {
+        if (_reads.Remove(partition, out var fetched))
+        {
+            fetched.Dispose();
+        }
+    }
+
+    /// <summary>Gives every buffered read's bytes back.</summary>
+    public void Dispose()
+    {
+        foreach (var fetched in _reads.Values)
+        {
+            fetched.Dispose();
+        }
+
+        _reads.Clear();
     }
 }

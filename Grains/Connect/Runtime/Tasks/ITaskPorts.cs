@@ -23,8 +23,11 @@ public interface IRecordReader
     /// <summary>The committed offsets of these partitions; a partition without one is answered with its log start offset.</summary>
     Task<IReadOnlyDictionary<TopicPartition, long>> StartOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken);
 
-    /// <summary>Records from these positions on, waiting up to <paramref name="maxWait"/> for the first.</summary>
-    Task<IReadOnlyList<ConsumerRecord>> ReadAsync(IReadOnlyDictionary<TopicPartition, long> positions, TimeSpan maxWait, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records from these positions on, waiting up to <paramref name="maxWait"/> for the first: a partition's whole
+    /// batches, which the caller decodes as it takes them and disposes.
+    /// </summary>
+    Task<IReadOnlyList<FetchedRecords>> ReadAsync(IReadOnlyDictionary<TopicPartition, long> positions, TimeSpan maxWait, CancellationToken cancellationToken);
 
     Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken cancellationToken);
 }

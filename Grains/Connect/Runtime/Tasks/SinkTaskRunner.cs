@@ -188,6 +188,7 @@ public sealed class SinkTaskRunner : TaskRunner
         finally
         {
             await _task.StopAsync(timeout.Token).ConfigureAwait(false);
+            _fetched.Dispose();
             _transforms.Dispose();
             _converters.Dispose();
         }

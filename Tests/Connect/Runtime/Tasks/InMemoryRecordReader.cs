@@ -2,6 +2,7 @@ using System.Text;
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Tasks;
+using Tributary.Grains.KafkaFormats.Records;
 
 namespace Tributary.Tests.Connect.Runtime.Tasks;
 
@@ -69,7 +70,7 @@ internal sealed class InMemoryRecordReader : IRecordReader
         }
     }
 
-    public async Task<IReadOnlyList<ConsumerRecord>> ReadAsync(IReadOnlyDictionary<TopicPartition, long> positions, TimeSpan maxWait, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FetchedRecords>> ReadAsync(IReadOnlyDictionary<TopicPartition, long> positions, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         List<ConsumerRecord> records;
         lock (_gate)
@@ -86,7 +87,19 @@ internal sealed class InMemoryRecordReader : IRecordReader
             await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
         }
 
-        return records;
+        // As a partition grain answers: each partition's records as one batch of the log's bytes.
+        return [.. records.GroupBy(r => r.Partition).Select(g => new FetchedRecords(g.Key, g.First().Offset, Batch(g.ToList())))];
+    }
+
+    private static byte[] Batch(List<ConsumerRecord> records)
+    {
+        var builder = new RecordBatchBuilder();
+        foreach (var record in records)
+        {
+            builder.Append(record.Timestamp, record.Key, record.Value);
+        }
+
+        return builder.Build(records[0].Offset);
     }
 
     public Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken cancellationToken)
