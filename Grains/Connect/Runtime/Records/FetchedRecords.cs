@@ -1,7 +1,6 @@
 using Tributary.Grains.Connect.Api.Connector;
 using Tributary.Grains.KafkaFormats.Buffers;
 using Tributary.Grains.KafkaFormats.Records;
-using Tributary.Grains.KafkaFormats.Records.Compression;
 
 namespace Tributary.Grains.Connect.Runtime.Records;
 
@@ -11,31 +10,24 @@ namespace Tributary.Grains.Connect.Runtime.Records;
 /// its 1,600 small records alive until the puts took them all, long enough for the collector to copy them out of its
 /// young generation. Data records come from the fetch offset on (a batch may begin before it); transaction markers are
 /// skipped; a partial batch at the end is left for the next read. A record's timestamp is the batch's max timestamp
-/// under LogAppendTime. <see cref="Dispose"/>, or taking the last record, gives pooled bytes back.
+/// under LogAppendTime (<see cref="DataRecordCursor"/>). <see cref="Dispose"/>, or taking the last record, gives pooled
+/// bytes back.
 /// </summary>
 public sealed class FetchedRecords : IDisposable
 {
     private static readonly IReadOnlyList<KeyValuePair<string, byte[]?>> NoHeaders = [];
 
-    private readonly long _fetchOffset;
+    private readonly DataRecordCursor _cursor;
+    private readonly DataRecordReader<ConsumerRecord> _toRecord;
     private ReadOnlyMemory<byte> _batches;
-    private int _nextBatch;
-
-    // The batch being taken: its records section, uncompressed (a slice of the read, or its own pooled copy).
-    private ReadOnlyMemory<byte> _records;
-    private int _recordPosition;
-    private PooledBufferWriter? _decompressed;
-    private long _baseOffset;
-    private long _baseTimestamp;
-    private long _maxTimestamp;
-    private KafkaFormats.Records.TimestampType _timestampType;
     private bool _released;
 
     public FetchedRecords(TopicPartition partition, long fetchOffset, ReadOnlyMemory<byte> batches)
     {
         Partition = partition;
-        _fetchOffset = fetchOffset;
+        _cursor = new DataRecordCursor(fetchOffset);
         _batches = batches;
+        _toRecord = ToRecord;
     }
 
     public TopicPartition Partition { get; }
@@ -49,11 +41,12 @@ public sealed class FetchedRecords : IDisposable
         var taken = 0;
         while (taken < max && !_released)
         {
-            if (TryReadRecord(into))
+            if (_cursor.TryRead(_batches.Span, _toRecord, out var record))
             {
+                into.Add(record);
                 taken++;
             }
-            else if (!TryOpenNextBatch())
+            else
             {
                 Dispose();
             }
@@ -62,94 +55,15 @@ public sealed class FetchedRecords : IDisposable
         return taken;
     }
 
-    /// <summary>Reads the open batch's next record; false when the batch has none left (or none is open).</summary>
-    private bool TryReadRecord(List<ConsumerRecord> into)
-    {
-        while (_recordPosition < _records.Length)
-        {
-            var span = _records.Span[_recordPosition..];
-            var reader = new RecordReader(span);
-            if (reader.Next(out var record) != RecordReadStatus.Record)
-            {
-                // A malformed record ends its batch, as the whole-read decoder did.
-                _recordPosition = _records.Length;
-                break;
-            }
-
-            _recordPosition += span.Length - reader.RemainingBytes;
-            var offset = _baseOffset + record.OffsetDelta;
-            if (offset < _fetchOffset)
-            {
-                continue;
-            }
-
-            var logAppendTime = _timestampType == KafkaFormats.Records.TimestampType.LogAppendTime;
-            into.Add(new ConsumerRecord(
-                Partition,
-                offset,
-                logAppendTime ? _maxTimestamp : _baseTimestamp + record.TimestampDelta,
-                logAppendTime ? Api.Sink.TimestampType.LogAppendTime : Api.Sink.TimestampType.CreateTime,
-                record.HasKey ? record.Key.ToArray() : null,
-                record.HasValue ? record.Value.ToArray() : null,
-                record.HeaderCount == 0 ? NoHeaders : ReadHeaders(record.Headers))); // most records have none: no list each
-            return true;
-        }
-
-        CloseBatch();
-        return false;
-    }
-
-    /// <summary>Opens the next whole data batch of the read; false when none is left.</summary>
-    private bool TryOpenNextBatch()
-    {
-        while (_batches.Length - _nextBatch >= RecordBatch.LogOverhead)
-        {
-            var rest = _batches.Span[_nextBatch..];
-            var size = RecordBatch.TotalSize(rest);
-            if (size > rest.Length || size < RecordBatch.HeaderSize)
-            {
-                return false;
-            }
-
-            var start = _nextBatch;
-            _nextBatch += size;
-            var batch = rest[..size];
-            if (RecordBatch.IsControl(batch))
-            {
-                continue;
-            }
-
-            _baseOffset = RecordBatch.BaseOffset(batch);
-            _baseTimestamp = RecordBatch.BaseTimestamp(batch);
-            _maxTimestamp = RecordBatch.MaxTimestamp(batch);
-            _timestampType = RecordBatch.TimestampType(batch);
-            var codec = RecordBatch.Compression(batch);
-            if (codec == CompressionType.None)
-            {
-                _records = _batches.Slice(start + RecordBatch.HeaderSize, size - RecordBatch.HeaderSize);
-            }
-            else
-            {
-                var section = RecordBatch.RecordsSection(batch);
-                _decompressed = new PooledBufferWriter(Math.Max(4096, section.Length * 4));
-                RecordCompression.Decompress(codec, section, _decompressed);
-                _records = _decompressed.WrittenMemory;
-            }
-
-            _recordPosition = 0;
-            return true;
-        }
-
-        return false;
-    }
-
-    private void CloseBatch()
-    {
-        _decompressed?.Dispose();
-        _decompressed = null;
-        _records = default;
-        _recordPosition = 0;
-    }
+    private ConsumerRecord ToRecord(in Record record, long offset, long timestamp, KafkaFormats.Records.TimestampType type) =>
+        new(
+            Partition,
+            offset,
+            timestamp,
+            type == KafkaFormats.Records.TimestampType.LogAppendTime ? Api.Sink.TimestampType.LogAppendTime : Api.Sink.TimestampType.CreateTime,
+            record.HasKey ? record.Key.ToArray() : null,
+            record.HasValue ? record.Value.ToArray() : null,
+            record.HeaderCount == 0 ? NoHeaders : ReadHeaders(record.Headers)); // most records have none: no list each
 
     private static IReadOnlyList<KeyValuePair<string, byte[]?>> ReadHeaders(ReadOnlySpan<byte> headers)
     {
@@ -171,7 +85,7 @@ public sealed class FetchedRecords : IDisposable
         }
 
         _released = true;
-        CloseBatch();
+        _cursor.Dispose();
         PooledBuffer.Release(_batches);
         _batches = default;
     }
