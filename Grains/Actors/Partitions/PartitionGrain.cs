@@ -57,9 +57,11 @@ public sealed partial class PartitionGrain(
         // leadership moved (Orleans activates a grain where a call lands) fails without stopping this broker's follower.
         var description = await DescribeAsync(topicGrain) ?? throw new UnknownPartitionException(_topic, _partition);
         ThrowUnlessLeader(description.Registration);
+        ThrowIfAbandoned(cancellationToken);
 
         // A log this broker followed is handed over: its follower stops and closes it before it opens as the leader's.
         await replicas.ReleaseAsync(_topic, _partition);
+        ThrowIfAbandoned(cancellationToken);
 
         // Subscribed before the log opens, so that a change of the broker's defaults while it opens is not missed.
         _topicConfigs = description.Configs;
@@ -69,7 +71,9 @@ public sealed partial class PartitionGrain(
         _log = await OpenLogAsync(config, description.TopicId);
         try
         {
+            ThrowIfAbandoned(cancellationToken);
             await StartAfterOpenAsync(topicGrain, description);
+            ThrowIfAbandoned(cancellationToken);
         }
         catch
         {
@@ -77,6 +81,20 @@ public sealed partial class PartitionGrain(
             brokerConfigs.Changed -= OnBrokerConfigsChanged;
             await CloseLogAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Orleans stops waiting for an activation that outlasts its activation timeout (a slow recovery, a call to a silo
+    /// that is stopping) and fails it, while this method runs on. One it gave up on takes nothing from this broker: it
+    /// neither stops the follower nor holds the log, which the caller's next try activates the grain with.
+    /// </summary>
+    private void ThrowIfAbandoned(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            LogActivationAbandoned(logger, _topic, _partition);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -418,4 +436,7 @@ public sealed partial class PartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Topic}-{Partition} active: offsets [{LogStartOffset}, {LogEndOffset})")]
     private static partial void LogActivated(ILogger logger, string topic, int partition, long logStartOffset, long logEndOffset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: the silo gave up on this activation (its activation timeout passed); it ends without the log")]
+    private static partial void LogActivationAbandoned(ILogger logger, string topic, int partition);
 }

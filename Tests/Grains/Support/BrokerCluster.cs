@@ -30,7 +30,8 @@ public sealed class BrokerCluster : IAsyncDisposable
 
     public string DataDirectory(int brokerId) => Path.Combine(Root, $"broker-{brokerId}");
 
-    public static async Task<BrokerCluster> StartAsync(short silos, string? root = null, Action<TributaryOptions>? configure = null)
+    public static async Task<BrokerCluster> StartAsync(
+        short silos, string? root = null, Action<TributaryOptions>? configure = null, Action<ISiloBuilder>? configureSilo = null)
     {
         root ??= Path.Combine(Path.GetTempPath(), "tributary-tests", "cluster-" + Guid.NewGuid().ToString("N"));
         var storage = new SharedGrainStorage(Path.Combine(root, "grain-state"));
@@ -47,6 +48,7 @@ public sealed class BrokerCluster : IAsyncDisposable
                 });
             siloBuilder.Services.AddGrainStorage(GrainStorageNames.ControlPlane, (_, name) => storage.Get(name, durable: true));
             siloBuilder.Services.AddGrainStorage(GrainStorageNames.Transactions, (_, name) => storage.Get(name, durable: false));
+            configureSilo?.Invoke(siloBuilder);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
