@@ -121,9 +121,10 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
                 await ApplyAsync(key, description.TopicId, description.Configs, registration);
                 return;
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
             {
-                LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+                // Any failure, not only a call's: a retry that ended here would leave the replica stopped for good.
+                LogFollowFailed(logger, key.Topic, key.Partition, e.GetType().Name + ": " + e.Message);
             }
         }
     }, CancellationToken.None);

@@ -92,10 +92,11 @@ public sealed partial class ReplicaManager(
         {
             await ApplyAsync(key, topicId, configs, registration);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException or OrleansException or TimeoutException)
+        catch (Exception e)
         {
-            // Its log failed, or the silo stops: read again after the backoff.
-            LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+            // Its log failed or a call failed (whatever it threw: a registration dropped here leaves the replica as it
+            // was for good): read again after the backoff. When the silo stops, the retry does nothing.
+            LogFollowFailed(logger, key.Topic, key.Partition, e.GetType().Name + ": " + e.Message);
             RetryLater(key);
         }
     }
@@ -280,10 +281,12 @@ public sealed partial class ReplicaManager(
         {
             await PartitionGrainKey.Get(grains, key.Topic, key.Partition).UpdateRegistrationAsync(registration);
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
-            // Its broker is away, or the topic is gone: the next registration or the retry sorts it out.
-            LogTellFailed(logger, key.Topic, key.Partition, e.Message);
+            // Its broker is away, the topic is gone, or the grain failed to activate (its log still held by an
+            // activation on its way out): the next registration or the retry sorts it out. Whatever the grain threw,
+            // the follower that asked must not lose its retry over it.
+            LogTellFailed(logger, key.Topic, key.Partition, e.GetType().Name + ": " + e.Message);
         }
     }
 
