@@ -13,13 +13,14 @@ namespace Tributary.Tests.Perf.HotPaths;
 /// partition count and acks given; RF=1 on one silo, RF=3 on three joined through Redis (<c>--rf 1,3</c>), every
 /// partition's requests sent to its leader. Beside each produce figure, the CPU-seconds that writing the same bytes to a
 /// new file of this machine's disk costs (<see cref="RawFileWrite"/>, times the replication factor: every replica writes
-/// them), measured just before it.
+/// them), measured just before it. Every run comes after <c>--warm-up-seconds</c> (4) of unmeasured produce and fetch.
 /// </summary>
 internal static partial class BrokerCapacity
 {
     public static async Task<int> RunAsync(Arguments arguments)
     {
         var seconds = TimeSpan.FromSeconds(arguments.Int("seconds", 8));
+        var warmUp = TimeSpan.FromSeconds(arguments.Int("warm-up-seconds", 4));
         var connections = arguments.Int("connections", 4);
         var inFlight = arguments.Int("in-flight", 8);
         var batchBytes = arguments.Int("batch-bytes", 64 * 1024);
@@ -40,7 +41,7 @@ internal static partial class BrokerCapacity
                 {
                     await using var silo = await SiloLauncher.StartAsync(Path.Combine(root, "single"), quiet);
                     var brokers = new Brokers(silo.BootstrapServers, _ => silo.KafkaPort, () => silo.CpuTime, [silo.HealthPort]);
-                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback, root);
+                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, warmUp, loopback, root);
                 }
                 else
                 {
@@ -50,7 +51,7 @@ internal static partial class BrokerCapacity
                     await cluster.StartAsync(1, 2, 3);
                     var brokers = new Brokers(
                         cluster.BootstrapServers, cluster.KafkaPort, () => cluster.Silos.Values.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime), [.. cluster.Silos.Values.Select(s => s.HealthPort)]);
-                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, loopback, root);
+                    await MeasureAllAsync(brokers, rf, sizes, partitionCounts, acksValues, connections, inFlight, batchBytes, seconds, warmUp, loopback, root);
                 }
             }
 
@@ -75,8 +76,14 @@ internal static partial class BrokerCapacity
     private sealed record Brokers(string BootstrapServers, Func<int, int> KafkaPort, Func<TimeSpan> CpuTime, IReadOnlyList<int> HealthPorts);
 
     private static async Task MeasureAllAsync(
-        Brokers brokers, int rf, List<int> sizes, List<int> partitionCounts, List<short> acksValues, int connections, int inFlight, int batchBytes, TimeSpan seconds, double loopback, string root)
+        Brokers brokers, int rf, List<int> sizes, List<int> partitionCounts, List<short> acksValues, int connections, int inFlight, int batchBytes, TimeSpan seconds,
+        TimeSpan warmUp, double loopback, string root)
     {
+        if (warmUp > TimeSpan.Zero)
+        {
+            await WarmUpAsync(brokers, rf, sizes[0], partitionCounts.Max(), acksValues[0], connections, inFlight, batchBytes, warmUp);
+        }
+
         foreach (var size in sizes)
         {
             foreach (var partitions in partitionCounts)
@@ -112,6 +119,32 @@ internal static partial class BrokerCapacity
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Produces to and fetches from a topic of its own, unmeasured, before any measured run: a silo just started compiles
+    /// its hot paths again, optimized, only after their first calls and while nothing else waits to be compiled, and the
+    /// figures are the broker's steady state, not that (a tenth of a fresh silo's samples were in the JIT through the
+    /// first ten seconds of produce load).
+    /// </summary>
+    private static async Task WarmUpAsync(
+        Brokers brokers, int rf, int size, int partitions, short acks, int connections, int inFlight, int batchBytes, TimeSpan duration)
+    {
+        var topic = $"capacity-{rf}-warm-up";
+        Dictionary<int, int> leaders;
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = brokers.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = (short)rf }]);
+            leaders = await LeadersAsync(admin, topic, partitions, brokers.KafkaPort);
+        }
+
+        await RawProducer.RunAsync(leaders, topic, size, batchBytes, acks, connections, inFlight, duration);
+        if (rf > 1)
+        {
+            await ReplicatedAsync(brokers.BootstrapServers, topic, partitions);
+        }
+
+        await RawFetcher.RunAsync(leaders, topic, connections, 1 << 20, duration);
     }
 
     /// <summary>
