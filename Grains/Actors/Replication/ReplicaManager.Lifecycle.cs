@@ -124,7 +124,7 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
             catch (Exception e) when (!_stopping.IsCancellationRequested)
             {
                 // Any failure, not only a call's: a retry that ended here would leave the replica stopped for good.
-                LogFollowFailed(logger, key.Topic, key.Partition, e.GetType().Name + ": " + e.Message);
+                LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
             }
         }
     }, CancellationToken.None);

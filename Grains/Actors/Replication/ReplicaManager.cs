@@ -96,7 +96,7 @@ public sealed partial class ReplicaManager(
         {
             // Its log failed or a call failed (whatever it threw: a registration dropped here leaves the replica as it
             // was for good): read again after the backoff. When the silo stops, the retry does nothing.
-            LogFollowFailed(logger, key.Topic, key.Partition, e.GetType().Name + ": " + e.Message);
+            LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
             RetryLater(key);
         }
     }
@@ -286,7 +286,7 @@ public sealed partial class ReplicaManager(
             // Its broker is away, the topic is gone, or the grain failed to activate (its log still held by an
             // activation on its way out): the next registration or the retry sorts it out. Whatever the grain threw,
             // the follower that asked must not lose its retry over it.
-            LogTellFailed(logger, key.Topic, key.Partition, e.GetType().Name + ": " + e.Message);
+            LogTellFailed(logger, key.Topic, key.Partition, e.Message);
         }
     }
 
