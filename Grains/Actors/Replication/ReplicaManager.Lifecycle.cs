@@ -121,10 +121,14 @@ public sealed partial class ReplicaManager : ILifecycleParticipant<ISiloLifecycl
                 await ApplyAsync(key, description.TopicId, description.Configs, registration);
                 return;
             }
-            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            catch (Exception e)
             {
                 // Any failure, not only a call's: a retry that ended here would leave the replica stopped for good.
-                LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+                // While the silo stops, the next delay ends the retry.
+                if (!_stopping.IsCancellationRequested)
+                {
+                    LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+                }
             }
         }
     }, CancellationToken.None);

@@ -95,9 +95,12 @@ public sealed partial class ReplicaManager(
         catch (Exception e)
         {
             // Its log failed or a call failed (whatever it threw: a registration dropped here leaves the replica as it
-            // was for good): read again after the backoff. When the silo stops, the retry does nothing.
-            LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
-            RetryLater(key);
+            // was for good): read again after the backoff. While the silo stops, failures are its shutdown's doing.
+            if (!_stopping.IsCancellationRequested)
+            {
+                LogFollowFailed(logger, key.Topic, key.Partition, e.Message);
+                RetryLater(key);
+            }
         }
     }
 
@@ -281,12 +284,15 @@ public sealed partial class ReplicaManager(
         {
             await PartitionGrainKey.Get(grains, key.Topic, key.Partition).UpdateRegistrationAsync(registration);
         }
-        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        catch (Exception e)
         {
             // Its broker is away, the topic is gone, or the grain failed to activate (its log still held by an
             // activation on its way out): the next registration or the retry sorts it out. Whatever the grain threw,
-            // the follower that asked must not lose its retry over it.
-            LogTellFailed(logger, key.Topic, key.Partition, e.Message);
+            // the follower that asked must not lose its retry over it; while the silo stops, it is the shutdown's doing.
+            if (!_stopping.IsCancellationRequested)
+            {
+                LogTellFailed(logger, key.Topic, key.Partition, e.Message);
+            }
         }
     }
 
