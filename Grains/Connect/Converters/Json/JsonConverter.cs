@@ -95,13 +95,23 @@ public sealed class JsonConverter : IConverter, IHeaderConverter, IVersioned
         }
 
         var (config, _, toConnect) = Configured;
-        if (config.SchemasEnabled && JsonEnvelope.TrySplit(value, toConnect.LastSchemaBytes, out var schemaBytes, out var payloadBytes, out var payloadRead)
-            && JacksonJsonReader.TryParsePayload(payloadBytes, payloadRead) is { } payloadDocument)
+        var last = toConnect.Last;
+        if (config.SchemasEnabled && JsonEnvelope.TrySplit(value, last is null ? default : last.Bytes, out var schemaBytes, out var payloadBytes, out var payloadRead))
         {
-            using (payloadDocument)
+            // The schema has the last record's bytes (so the payload is yet unread): a struct of flat fields is read
+            // straight from the payload's bytes, and only what that reader declines builds a document.
+            if (!payloadRead && last?.Reader is { } structReader && structReader.TryRead(payloadBytes.Span, out var row))
             {
-                var envelopeSchema = toConnect.AsConnectSchema(schemaBytes);
-                return new SchemaAndValue(envelopeSchema, toConnect.ToConnect(envelopeSchema, payloadDocument.RootElement));
+                return new SchemaAndValue(structReader.Schema, row);
+            }
+
+            if (JacksonJsonReader.TryParsePayload(payloadBytes, payloadRead) is { } payloadDocument)
+            {
+                using (payloadDocument)
+                {
+                    var envelopeSchema = toConnect.AsConnectSchema(schemaBytes);
+                    return new SchemaAndValue(envelopeSchema, toConnect.ToConnect(envelopeSchema, payloadDocument.RootElement));
+                }
             }
         }
 

@@ -19,8 +19,8 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
 
     public int CachedSchemas => _schemaCache.Count;
 
-    /// <summary>The bytes of the last envelope schema read, or empty.</summary>
-    public ReadOnlySpan<byte> LastSchemaBytes => _last is { } last ? last.Bytes : default;
+    /// <summary>The last envelope schema read, with its bytes and its payloads' struct reader, or null.</summary>
+    public LastSchema? Last => _last;
 
     /// <summary>
     /// The schema of an envelope's schema object, given as its bytes. A topic's records nearly always carry the same
@@ -38,7 +38,7 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
         var schema = AsConnectSchema(document.RootElement);
         if (config.SchemaCacheSize > 0)
         {
-            _last = new LastSchema(json.ToArray(), schema);
+            _last = new LastSchema(json.ToArray(), schema, JsonStructReader.For(schema, config));
         }
 
         return schema;
@@ -354,5 +354,6 @@ internal sealed class JsonToConnect(JsonConverterConfig config)
     private static DataException Mismatch(SchemaType type, JsonElement json) =>
         new($"Invalid JSON {JsonNumbers.NodeType(json)} for schema type {type.Name().ToUpperInvariant()}");
 
-    private sealed record LastSchema(byte[] Bytes, Schema? Schema);
+    /// <param name="Reader">reads payloads of this schema straight into structs, when its fields are all flat</param>
+    internal sealed record LastSchema(byte[] Bytes, Schema? Schema, JsonStructReader? Reader);
 }
