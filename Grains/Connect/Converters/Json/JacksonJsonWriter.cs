@@ -16,6 +16,11 @@ namespace Tributary.Grains.Connect.Converters.Json;
 internal sealed class JacksonJsonWriter
 {
     private static readonly byte[] NullBytes = "null"u8.ToArray();
+
+    // Printable ASCII but the quote and the backslash: written as it is, and nearly every character of every string.
+    private static readonly SearchValues<char> PlainAscii =
+        SearchValues.Create(" !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     private readonly ArrayBufferWriter<byte> _buffer;
     private bool _needsComma;
     private bool _afterName;
@@ -195,7 +200,9 @@ internal sealed class JacksonJsonWriter
     {
         WriteByte((byte)'"');
         var start = 0;
-        for (var i = 0; i < text.Length; i++)
+        // Up to the first character that may need an escape or is not ASCII, the text is copied in one vectorized go.
+        var first = text.AsSpan().IndexOfAnyExcept(PlainAscii);
+        for (var i = first < 0 ? text.Length : first; i < text.Length; i++)
         {
             var c = text[i];
             var escape = c switch
