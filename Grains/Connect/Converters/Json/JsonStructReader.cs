@@ -7,7 +7,7 @@ namespace Tributary.Grains.Connect.Converters.Json;
 
 /// <summary>
 /// Reads an envelope's payload straight from its bytes into a struct whose fields are all flat (numbers, booleans,
-/// strings, and the Date, Time and Timestamp logical types), without building a document: the shape of nearly every
+/// strings, bytes, and the Date, Time, Timestamp and Decimal logical types), without building a document: the shape of nearly every
 /// table row a sink connector reads. It gives the value <see cref="JsonToConnect"/> gives for the same bytes, or
 /// declines: anything it does not read exactly as that path does (a value of the wrong kind, a number that is not a
 /// plain 64-bit integer where one is wanted, a required field that is null or missing, bytes System.Text.Json refuses)
@@ -79,7 +79,7 @@ internal sealed class JsonStructReader
                     continue;
                 }
 
-                if (!TryReadValue(ref reader, _fields[index].Kind, out var fieldValue))
+                if (!TryReadValue(ref reader, _fields[index], out var fieldValue))
                 {
                     return false;
                 }
@@ -150,9 +150,10 @@ internal sealed class JsonStructReader
     }
 
     /// <summary>A member's value; a JSON null is kept as null and resolved with the missing ones.</summary>
-    private static bool TryReadValue(ref Utf8JsonReader reader, FlatKind kind, out object? value)
+    private static bool TryReadValue(ref Utf8JsonReader reader, FlatField field, out object? value)
     {
         value = null;
+        var kind = field.Kind;
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
@@ -163,6 +164,8 @@ internal sealed class JsonStructReader
             case JsonTokenType.String when kind == FlatKind.String:
                 value = reader.GetString();
                 return true;
+            case JsonTokenType.String when kind is FlatKind.Bytes or FlatKind.Decimal:
+                return TryReadBase64(ref reader, field, out value);
             case JsonTokenType.Number:
                 return TryReadNumber(ref reader, kind, out value);
             default:
@@ -220,6 +223,32 @@ internal sealed class JsonStructReader
         }
     }
 
+    /// <summary>Bytes, and a Decimal's unscaled bytes (<c>decimal.format=BASE64</c>), as base64; a Decimal written as a number takes the exact path.</summary>
+    private static bool TryReadBase64(ref Utf8JsonReader reader, FlatField field, out object? value)
+    {
+        value = null;
+        if (!reader.TryGetBytesFromBase64(out var bytes))
+        {
+            return false;
+        }
+
+        if (field.Kind == FlatKind.Bytes)
+        {
+            value = bytes;
+            return true;
+        }
+
+        try
+        {
+            value = LogicalTypes.ToDecimal(field.Field.Schema, bytes);
+            return true;
+        }
+        catch (Exception e) when (e is DataException or InvalidOperationException or FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
     private static FlatKind? KindOf(Schema schema)
     {
         if (schema.Name is { } name && JsonLogicalTypes.IsLogical(name))
@@ -230,7 +259,7 @@ internal sealed class JsonStructReader
                 LogicalTypes.TimestampName => FlatKind.Timestamp,
                 LogicalTypes.DateName => FlatKind.Date,
                 LogicalTypes.TimeName => FlatKind.Time,
-                _ => null,
+                _ => FlatKind.Decimal,
             };
         }
 
@@ -244,6 +273,7 @@ internal sealed class JsonStructReader
             SchemaType.Float32 => FlatKind.Float32,
             SchemaType.Float64 => FlatKind.Float64,
             SchemaType.String => FlatKind.String,
+            SchemaType.Bytes => FlatKind.Bytes,
             _ => null,
         };
     }
@@ -258,6 +288,8 @@ internal sealed class JsonStructReader
         Float32,
         Float64,
         String,
+        Bytes,
+        Decimal,
         Timestamp,
         Date,
         Time,

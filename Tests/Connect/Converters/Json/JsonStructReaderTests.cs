@@ -20,16 +20,18 @@ public sealed class JsonStructReaderTests
         """{"field":"ts","type":"int64","name":"org.apache.kafka.connect.data.Timestamp","version":1},""" +
         """{"field":"d","type":"int32","name":"org.apache.kafka.connect.data.Date","version":1},""" +
         """{"field":"t","type":"int32","name":"org.apache.kafka.connect.data.Time","version":1},""" +
-        """{"field":"opt","type":"string","optional":true},{"field":"def","type":"int32","default":7}]}""";
+        """{"field":"opt","type":"string","optional":true},{"field":"def","type":"int32","default":7},{"field":"bin","type":"bytes"},""" +
+        """{"field":"dec","type":"bytes","name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"}}]}""";
 
     private const string Row =
-        """{"i8":1,"i16":2,"i32":3,"i64":4,"f32":1.5,"f64":2.25,"b":true,"s":"x","ts":1700000000123,"d":19000,"t":3600000,"opt":"o","def":5}""";
+        """{"i8":1,"i16":2,"i32":3,"i64":4,"f32":1.5,"f64":2.25,"b":true,"s":"x","ts":1700000000123,"d":19000,"t":3600000,"opt":"o","def":5,"bin":"AQID","dec":"ATk="}""";
 
     public static TheoryData<string, bool> Payloads() => new()
     {
         // Read by the struct reader.
         { Row, true },
-        { """ { "def" : 5 , "opt":null, "t":0,"d":-1,"ts":-1,"s":"y\u00e9\n","b":false,"f64":-0.0,"f32":3e2,"i64":-9223372036854775808,"i32":-2147483648,"i16":-32768,"i8":-128 } """, true },
+        { """ { "dec":"/w==","bin":"","def" : 5 , "opt":null, "t":0,"d":-1,"ts":-1,"s":"y\u00e9\n","b":false,"f64":-0.0,"f32":3e2,"i64":-9223372036854775808,"i32":-2147483648,"i16":-32768,"i8":-128 } """, true },
+        { Row.Replace("\"bin\":\"AQID\"", "\"bin\":\"\\u0041QID\""), true },
         { Row.Replace("\"def\":5", "\"def\":null"), true },
         { Row.Replace(",\"def\":5", ""), true },
         { Row.Replace(",\"opt\":\"o\"", ""), true },
@@ -51,6 +53,10 @@ public sealed class JsonStructReaderTests
         { Row.Replace("\"s\":\"x\"", "\"s\":12"), false },
         { Row.Replace("\"i16\":2", "\"i16\":\"2\""), false },
         { Row.Replace("\"i16\":2", "\"i16\":{}"), false },
+        { Row.Replace("\"bin\":\"AQID\"", "\"bin\":\"not base64!\""), false },
+        { Row.Replace("\"bin\":\"AQID\"", "\"bin\":12"), false },
+        { Row.Replace("\"dec\":\"ATk=\"", "\"dec\":3.13"), false },
+        { Row.Replace("\"dec\":\"ATk=\"", "\"dec\":\"A\""), false },
         { Row.Replace("\"i8\":1", "\"i8\":null"), false },
         { Row.Replace("\"s\":\"x\",", ""), false },
         { Row.Replace("\"t\":3600000", "\"t\":86400001"), false },
@@ -104,16 +110,16 @@ public sealed class JsonStructReaderTests
     }
 
     [Fact]
-    public void SchemasOfNestedOrBytesFields_AreLeftToTheDocumentPath()
+    public void SchemasWithNestedFields_AreLeftToTheDocumentPath()
     {
         var config = new JsonConverterConfig(new Dictionary<string, string> { ["converter.type"] = "value" });
         var nested = SchemaBuilder.Struct().Field("inner", SchemaBuilder.Struct().Field("a", Schema.Int32).Build()).Build();
-        var bytes = SchemaBuilder.Struct().Field("a", Schema.Bytes).Build();
-        var decimals = SchemaBuilder.Struct().Field("a", LogicalTypes.Decimal(2).Build()).Build();
+        var array = SchemaBuilder.Struct().Field("a", SchemaBuilder.Array(Schema.Int32).Build()).Build();
+        var map = SchemaBuilder.Struct().Field("a", SchemaBuilder.Map(Schema.String, Schema.Int32).Build()).Build();
 
         Assert.Null(JsonStructReader.For(nested, config));
-        Assert.Null(JsonStructReader.For(bytes, config));
-        Assert.Null(JsonStructReader.For(decimals, config));
+        Assert.Null(JsonStructReader.For(array, config));
+        Assert.Null(JsonStructReader.For(map, config));
         Assert.Null(JsonStructReader.For(Schema.Int32, config));
     }
 
