@@ -35,6 +35,11 @@ internal static class StoragePerf
         var records = arguments.Int("records", 1_000_000);
         var partitions = arguments.Int("partitions", 2);
         var flushSize = arguments.Int("flush-size", 100_000);
+        if (records % ((long)partitions * flushSize) != 0)
+        {
+            Console.WriteLine($"note: {records} records are not a whole number of files of {flushSize} per partition; each partition's last file waits for the scheduled rotation");
+        }
+
         var root = Path.Combine(Path.GetTempPath(), "tributary-storage-perf-" + Guid.NewGuid().ToString("N")[..8]);
         var rows = new List<(string, string, string)>();
         try
@@ -46,7 +51,7 @@ internal static class StoragePerf
             var topic = "storage-perf-orders";
             await PerfTopics.EnsureAsync(silo.BootstrapServers, topic, partitions);
             Console.WriteLine($"producing {records} Avro orders ...");
-            var bytes = Produce(silo, topic, records);
+            var bytes = Produce(silo, topic, partitions, records);
             var megabytes = bytes / 1e6;
             string Rate(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{records / seconds:F0} records/s, {megabytes / seconds:F1} MB/s");
             string Cpu(double seconds) => string.Create(CultureInfo.InvariantCulture, $"silo CPU {seconds:F1} s");
@@ -54,13 +59,19 @@ internal static class StoragePerf
             // Steady state on both sides. The runtime compiles a method again, optimized, after its 30th call: code that
             // runs once per file (closing, encoding each column) was still being compiled during the measured part
             // after a warm-up of two files (a profile of the silo: a quarter of its samples in the JIT's thread). So the
-            // warm-up writes files of a twentieth of flush.size, some twenty per partition, in each format measured.
+            // warm-up writes files of a twentieth of flush.size, some twenty per partition, in each format measured. Then
+            // one file of flush.size per partition: a small file's column writes complete at once, a full one's wait on
+            // the store, and the code of those waits (Parquet.Net's asynchronous paths) was still compiled, first
+            // unoptimized, during the measured part, the JIT's thread taking a sixth of the silo's samples there.
             Console.WriteLine("warming up ...");
             var warmUpRecords = Math.Min(records, flushSize * partitions);
             var warmUpFlushSize = Math.Max(1_000, flushSize / 20);
-            await SinkAsync(silo, root, "warm", topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", warmUpFlushSize, partitions, warmUpRecords);
-            await SinkAsync(silo, root, "warm-json", topic, "io.confluent.connect.hdfs.json.JsonFormat", warmUpFlushSize, partitions, warmUpRecords);
-            await ParquetFromMemoryAsync(Path.Combine(root, "baseline-warm"), warmUpRecords, warmUpFlushSize);
+            foreach (var (name, size) in new[] { ("warm", warmUpFlushSize), ("warm-full", flushSize) })
+            {
+                await SinkAsync(silo, root, name, topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", size, partitions, warmUpRecords);
+                await SinkAsync(silo, root, name + "-json", topic, "io.confluent.connect.hdfs.json.JsonFormat", size, partitions, warmUpRecords);
+                await ParquetFromMemoryAsync(Path.Combine(root, "baseline-" + name), warmUpRecords, size);
+            }
 
             Console.WriteLine($"Parquet.Net, {records} rows from memory in files of {flushSize} ...");
             var parquetSeconds = await ParquetFromMemoryAsync(Path.Combine(root, "baseline"), records, flushSize);
@@ -98,8 +109,13 @@ internal static class StoragePerf
         return rows;
     }
 
-    /// <summary>The orders, as the sink's files will hold them; returns the topic's value bytes.</summary>
-    private static long Produce(SiloLauncher silo, string topic, int records)
+    /// <summary>
+    /// The orders, as the sink's files will hold them, dealt to the partitions in turn; returns the topic's value bytes.
+    /// Dealt evenly, a million records in two partitions are five files of flush.size each per partition, the files
+    /// Parquet.Net writes, all rotated by size: with the producer's sticky partitioner the split was uneven, and each
+    /// partition's last, short file waited for a scheduled rotation, which timed the schedule rather than the sink.
+    /// </summary>
+    private static long Produce(SiloLauncher silo, string topic, int partitions, int records)
     {
         var schema = (RecordSchema)Avro.Schema.Parse(OrderSchema);
         using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = silo.RegistryUrl });
@@ -122,7 +138,7 @@ internal static class StoragePerf
             {
                 try
                 {
-                    producer.Produce(topic, new Message<Null, GenericRecord> { Value = order });
+                    producer.Produce(new TopicPartition(topic, i % partitions), new Message<Null, GenericRecord> { Value = order });
                     break;
                 }
                 catch (ProduceException<Null, GenericRecord> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
@@ -183,8 +199,7 @@ internal static class StoragePerf
         var store = Path.Combine(root, "lake-" + name);
         using var http = new HttpClient { BaseAddress = new Uri(silo.ConnectUrl), Timeout = TimeSpan.FromMinutes(2) };
         var connector = "storage-perf-" + name;
-        var clock = Stopwatch.StartNew();
-        using (var created = await http.PutAsJsonAsync($"/connectors/{connector}/config", new Dictionary<string, string>
+        var config = new Dictionary<string, string>
         {
             ["connector.class"] = "io.confluent.connect.hdfs.HdfsSinkConnector",
             ["tasks.max"] = partitions.ToString(CultureInfo.InvariantCulture),
@@ -192,14 +207,22 @@ internal static class StoragePerf
             ["store.url"] = new Uri(store).AbsoluteUri,
             ["format.class"] = format,
             ["flush.size"] = flushSize.ToString(CultureInfo.InvariantCulture),
-            ["rotate.schedule.interval.ms"] = "1000",
             ["timezone"] = "UTC",
             ["value.converter"] = "io.confluent.connect.avro.AvroConverter",
             ["value.converter.schema.registry.url"] = silo.RegistryUrl,
             // max.poll.records stays at Kafka's 500. A put's records live from their read until their put ends, while
             // the runner converts the next batch: at 5,000 they outlived the collector's youngest generation, were
             // copied into the older ones, and collections stopped the silo for a third of the sink's time.
-        }))
+        };
+        if (records % ((long)partitions * flushSize) != 0)
+        {
+            // Only a short last file needs the schedule: set always, it also cut files at each second's turn, and each
+            // partition's last file then waited up to a second for it, the silo idle.
+            config["rotate.schedule.interval.ms"] = "1000";
+        }
+
+        var clock = Stopwatch.StartNew();
+        using (var created = await http.PutAsJsonAsync($"/connectors/{connector}/config", config))
         {
             if (!created.IsSuccessStatusCode)
             {
