@@ -215,18 +215,42 @@ public sealed class SinkTaskRunner : TaskRunner
 
         batch.ReadCount = consumed.Count;
         batch.Records.Capacity = consumed.Count;
-        foreach (var record in consumed)
+        // The records come in runs of one partition: its position is moved once a run ends, not for every record (each
+        // move hashed the topic's name twice).
+        var run = default(PartitionRun);
+        try
         {
-            _positions[record.Partition] = Math.Max(_positions[record.Partition], record.Offset + 1);
-            batch.Consumed[record.Partition] = record.Offset + 1;
-            var converted = await ConvertAsync(record, batch, cancellationToken).ConfigureAwait(false);
-            if (converted is not null)
+            foreach (var record in consumed)
             {
-                batch.Records.Add(converted);
+                if (run.Count > 0 && record.Partition != run.Partition)
+                {
+                    Advance(batch, run);
+                    run = default;
+                }
+
+                run = new PartitionRun(record.Partition, run.Count == 0 ? record.Offset + 1 : Math.Max(run.Next, record.Offset + 1), record.Offset + 1, run.Count + 1);
+                var converted = await ConvertAsync(record, batch, cancellationToken).ConfigureAwait(false);
+                if (converted is not null)
+                {
+                    batch.Records.Add(converted);
+                }
+            }
+        }
+        finally
+        {
+            if (run.Count > 0)
+            {
+                Advance(batch, run);
             }
         }
 
         return batch;
+    }
+
+    private void Advance(ReadBatch batch, PartitionRun run)
+    {
+        _positions[run.Partition] = Math.Max(_positions[run.Partition], run.Next);
+        batch.Consumed[run.Partition] = run.Last;
     }
 
     /// <summary>A batch read ahead but not to be put: its partitions are read again from where it started.</summary>
@@ -361,6 +385,9 @@ public sealed class SinkTaskRunner : TaskRunner
             }
         }
     }
+
+    /// <summary>Consecutive records of one partition in a read: the highest position after them, the one after the last, how many.</summary>
+    private readonly record struct PartitionRun(TopicPartition Partition, long Next, long Last, int Count);
 
     /// <summary>
     /// One read: the positions it started from, the records to put, the position after each partition's last record

@@ -58,10 +58,18 @@ public sealed class StorageSinkTask : SinkTask
     public override async Task PutAsync(IReadOnlyCollection<SinkRecord> records, CancellationToken cancellationToken)
     {
         await RetryFailedAsync(cancellationToken).ConfigureAwait(false);
+        // Records come in runs of one partition: its writer is looked up when the partition changes, not per record.
+        var partition = default(TopicPartition);
+        TopicPartitionWriter? writer = null;
         foreach (var record in records)
         {
-            var partition = new TopicPartition(record.Topic, record.KafkaPartition ?? 0);
-            if (_failed.ContainsKey(partition) || !_writers.TryGetValue(partition, out var writer))
+            if (partition.Topic is null || partition.Partition != (record.KafkaPartition ?? 0) || partition.Topic != record.Topic)
+            {
+                partition = new TopicPartition(record.Topic, record.KafkaPartition ?? 0);
+                writer = _failed.ContainsKey(partition) ? null : _writers.GetValueOrDefault(partition);
+            }
+
+            if (writer is null)
             {
                 continue; // read again from the committed files' end once the partition is recovered
             }
@@ -77,23 +85,24 @@ public sealed class StorageSinkTask : SinkTask
             catch (Exception e) when (IsStoreFailure(e))
             {
                 await FailAsync(partition, writer, e, cancellationToken).ConfigureAwait(false);
+                writer = null; // the partition's later records are skipped until it is recovered
             }
         }
 
-        foreach (var (partition, writer) in _writers)
+        foreach (var (assigned, assignedWriter) in _writers)
         {
-            if (_failed.ContainsKey(partition))
+            if (_failed.ContainsKey(assigned))
             {
                 continue;
             }
 
             try
             {
-                await writer.RotateIfDueAsync(cancellationToken).ConfigureAwait(false);
+                await assignedWriter.RotateIfDueAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsStoreFailure(e))
             {
-                await FailAsync(partition, writer, e, cancellationToken).ConfigureAwait(false);
+                await FailAsync(assigned, assignedWriter, e, cancellationToken).ConfigureAwait(false);
             }
         }
     }
