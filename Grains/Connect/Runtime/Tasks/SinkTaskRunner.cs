@@ -228,7 +228,9 @@ public sealed class SinkTaskRunner : TaskRunner
                     run = default;
                 }
 
-                run = new PartitionRun(record.Partition, run.Count == 0 ? record.Offset + 1 : Math.Max(run.Next, record.Offset + 1), record.Offset + 1, run.Count + 1);
+                run = run.Count == 0
+                    ? new PartitionRun(record.Partition, record.Offset + 1, record.Offset + 1, 1)
+                    : run with { Next = Math.Max(run.Next, record.Offset + 1), Last = record.Offset + 1, Count = run.Count + 1 };
                 var converted = await ConvertAsync(record, batch, cancellationToken).ConfigureAwait(false);
                 if (converted is not null)
                 {
