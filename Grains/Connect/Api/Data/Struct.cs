@@ -71,6 +71,12 @@ public sealed class Struct : IEquatable<Struct>
         return this;
     }
 
+    /// <summary>
+    /// Sets the value at a field's position without checking it against the field's schema: only for decoders that
+    /// make each value from that schema, whose check would repeat what they already ensured, record after record.
+    /// </summary>
+    internal void PutUnchecked(int index, object? value) => _values[index] = value;
+
     /// <summary>Checks that every field holds a value its schema allows (a required field without value or default fails).</summary>
     public void Validate() => ConnectValues.Validate(Schema, this);
 

@@ -110,7 +110,7 @@ internal sealed class DirectAvroDecoder
             return null; // an Avro field the struct does not read would have to be skipped
         }
 
-        var targets = new Field[record.Count];
+        var targets = new Field?[record.Count];
         var readers = new ValueReader[record.Count];
         foreach (var field in connect.Fields)
         {
@@ -125,12 +125,15 @@ internal sealed class DirectAvroDecoder
             readers[avroField.Pos] = read;
         }
 
+        // Each reader makes its value from its field's schema (a non-optional field cannot read as null), so the
+        // struct's check of every value as it is put would only repeat that.
+        var positions = Array.ConvertAll(targets, t => t!.Index);
         return (ref AvroSpanReader r) =>
         {
             var result = new Struct(connect);
             for (var i = 0; i < readers.Length; i++)
             {
-                result.Put(targets[i], readers[i](ref r));
+                result.PutUnchecked(positions[i], readers[i](ref r));
             }
 
             return result;

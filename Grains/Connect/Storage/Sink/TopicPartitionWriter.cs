@@ -40,6 +40,8 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
     private readonly CommitLog _log;
     private readonly HiveMetadata? _hive;
     private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
+    private string? _lastEncoded; // the last record's partition and its file: partitioners give a run of records one string
+    private OpenFile? _lastFile;
     private Schema? _currentSchema;
     private bool _schemaKnown;
     private int _recordCount;
@@ -135,9 +137,15 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         }
 
         var encoded = _partitioner.EncodePartition(projected, now);
-        if (!_files.TryGetValue(encoded, out var file))
+        if (!ReferenceEquals(encoded, _lastEncoded) || _lastFile is not { } file)
         {
-            file = await OpenAsync(encoded, cancellationToken).ConfigureAwait(false);
+            if (!_files.TryGetValue(encoded, out file))
+            {
+                file = await OpenAsync(encoded, cancellationToken).ConfigureAwait(false);
+            }
+
+            _lastEncoded = encoded;
+            _lastFile = file;
         }
 
         try
@@ -207,7 +215,7 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
             await file.Writer.DisposeAsync().ConfigureAwait(false);
         }
 
-        _files.Clear();
+        ClearFiles();
     }
 
     private async Task RotateAsync(string reason, CancellationToken cancellationToken)
@@ -229,7 +237,7 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         }
 
         var directories = _files.Keys.ToList();
-        _files.Clear();
+        ClearFiles();
         await _log.CommitAsync(commits, cancellationToken).ConfigureAwait(false);
         CommittedOffset = _nextExpected;
         if (_hive is not null)
@@ -240,6 +248,13 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         _logger.LogInformation("Committed {Count} files of {Records} records of {Partition} on {Reason}: {Files}",
             commits.Count, _recordCount, _partition, reason, string.Join(", ", commits.Select(c => c.Committed)));
         _recordCount = 0;
+    }
+
+    private void ClearFiles()
+    {
+        _files.Clear();
+        _lastEncoded = null;
+        _lastFile = null;
     }
 
     private async Task<OpenFile> OpenAsync(string encoded, CancellationToken cancellationToken)
@@ -255,6 +270,11 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
     private async Task DropAsync(string encoded, OpenFile file, CancellationToken cancellationToken)
     {
         _files.Remove(encoded);
+        if (ReferenceEquals(file, _lastFile))
+        {
+            _lastFile = null;
+        }
+
         _recordCount -= file.Count;
         try
         {
