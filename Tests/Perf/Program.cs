@@ -37,9 +37,10 @@ using Tributary.Tests.Perf.Transactions;
 //       JDBC connectors on a silo and a PostgreSQL started here: JdbcSourceConnector (incrementing) copying a table into a
 //       topic against Npgsql SELECT * of the same rows; JdbcSinkConnector upserting a topic's JSON records against Npgsql
 //       binary COPY and batched INSERT ... ON CONFLICT of the same rows; ratios, CPU-s of silo, postgres and client
-//   storage-perf [--records 1000000] [--partitions 2] [--flush-size 100000]
+//   storage-perf [--records 1000000] [--partitions 2] [--flush-size 100000] [--rounds 1]
 //       the storage sink on a silo started here: an Avro topic into Parquet files against Parquet.Net writing the same
-//       rows from memory, and into JSON-lines files against consumer-perf reading the same topic; ratios, silo CPU-s
+//       rows from memory (alternating, --rounds times; the median round's ratio), and into JSON-lines files against
+//       consumer-perf reading the same topic; ratios, silo CPU-s with its JIT and GC-pause seconds
 //   streams-perf [--lines 200000] [--partitions 4] [--threads 2]
 //       Tributary.Streams on a silo started here: word count (at_least_once, exactly_once_v2) and a windowed count
 //       against the same word count written by hand with Confluent.Kafka; lines/s and ratios, CPU-s of both processes

@@ -50,11 +50,25 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
         {
             return new((operation(state), null));
         }
-        catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+        catch (Exception e) when (Handles(e))
         {
-            _metrics.AttemptFailed();
-            return RetryWithStateAsync(stage, className, operation, state, e, cancellationToken);
+            return ContinueAfterFailureAsync(stage, className, operation, state, e, cancellationToken);
         }
+    }
+
+    /// <summary>Whether a failure of an operation is this handling's to retry, tolerate or fail the task with; cancellation and an exceeded tolerance pass through.</summary>
+    public static bool Handles(Exception error) => error is not OperationCanceledException and not ToleranceExceededException;
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync{TState, T}"/> for an operation whose first attempt the caller made itself and saw fail
+    /// with <paramref name="firstError"/> (one that <see cref="Handles"/>): the failure is counted, then the operation
+    /// retried or the failure tolerated as if this handling had made that attempt.
+    /// </summary>
+    public ValueTask<(T? Result, ProcessingFailure? Failure)> ContinueAfterFailureAsync<TState, T>(
+        ErrorStage stage, string className, Func<TState, T> operation, TState state, Exception firstError, CancellationToken cancellationToken)
+    {
+        _metrics.AttemptFailed();
+        return RetryWithStateAsync(stage, className, operation, state, firstError, cancellationToken);
     }
 
     // A method of its own: a lambda capturing the parameters above would make the compiler allocate its closure on

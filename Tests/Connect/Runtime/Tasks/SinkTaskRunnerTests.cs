@@ -180,6 +180,77 @@ public sealed class SinkTaskRunnerTests : IDisposable
         Assert.Equal(2L, reader.Committed[P0]);
     }
 
+    [Fact]
+    public async Task SinkTaskRunner_ATransformFailingRetriably_IsTriedAgain_AndItsRecordPutInOrder()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b", "c");
+        var run = Start(reader, [P0], extra: FailOnB(new() { ["transforms.fail.retriable.failures"] = "2", ["errors.retry.timeout"] = "30000", ["errors.retry.delay.max.ms"] = "10" }));
+
+        await Eventually.True(() => run.Runner.PutCount == 3, "every record put");
+        await run.StopAsync();
+
+        Assert.Equal(Lines("a", "b", "c"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(3L, reader.Committed[P0]);
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_WithoutRetriesOrTolerance_ATransformFailure_FailsTheTask_WithItsTrace_AndCommitsNothingPastIt()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b", "c");
+        var run = Start(reader, [P0], extra: FailOnB(new() { ["transforms.fail.retriable.failures"] = "1" }));
+
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal("FAILED", run.Runner.Status.State);
+        Assert.Contains("Tolerance exceeded in error handler", run.Runner.Status.Trace, StringComparison.Ordinal);
+        Assert.Contains("not yet: b", run.Runner.Status.Trace, StringComparison.Ordinal);
+        Assert.Equal(0L, reader.Committed.GetValueOrDefault(P0));
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_WithToleranceAll_ARecordATransformFailsOn_IsSkipped_AndTheOthersPut()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b", "c");
+        var run = Start(reader, [P0], extra: FailOnB(new() { ["errors.tolerance"] = "all" }));
+
+        await Eventually.True(() => run.Runner.PutCount == 2, "the other records put");
+        await run.StopAsync();
+
+        Assert.Equal(Lines("a", "c"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(3L, reader.Committed[P0]);
+    }
+
+    [Fact]
+    public async Task SinkTaskRunner_WithToleranceAll_ARecordTheValueConverterCannotRead_IsSkipped_AndTheOthersPut()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "1", "{not json", "2");
+        var run = Start(reader, [P0], extra: new()
+        {
+            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+            ["value.converter.schemas.enable"] = "false",
+            ["errors.tolerance"] = "all",
+        });
+
+        await Eventually.True(() => run.Runner.PutCount == 2, "the readable records put");
+        await run.StopAsync();
+
+        Assert.Equal(Lines("1", "2"), await System.IO.File.ReadAllTextAsync(File));
+        Assert.Equal(3L, reader.Committed[P0]);
+    }
+
+    // A transform that fails on the value "b", with the test's error handling settings.
+    private static Dictionary<string, string> FailOnB(Dictionary<string, string> settings)
+    {
+        settings["transforms"] = "fail";
+        settings["transforms.fail.type"] = "FailOnValue";
+        settings["transforms.fail.value"] = "b";
+        return settings;
+    }
+
     private Run Start(
         InMemoryRecordReader reader, IReadOnlyCollection<TopicPartition> assignment, FlakySinkTask? task = null, long flushIntervalMs = 60_000,
         Dictionary<string, string>? extra = null)

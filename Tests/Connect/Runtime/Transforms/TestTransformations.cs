@@ -59,3 +59,48 @@ public sealed class TopicIs<TRecord> : IPredicate<TRecord>
 
     public bool Test(TRecord record) => record.Topic == _topic;
 }
+
+/// <summary>
+/// Throws on records whose value is <c>value</c>: a <see cref="Tributary.Grains.Connect.Api.RetriableException"/> the first <c>retriable.failures</c>
+/// times it meets one, then lets it through; with no retriable failures, a plain failure every time.
+/// </summary>
+public sealed class FailOnValue<TRecord> : ITransformation<TRecord>
+    where TRecord : ConnectRecord<TRecord>
+{
+    private string _value = "";
+    private int _retriableFailures;
+    private bool _failsForGood;
+
+    public ConfigDef Config { get; } = new ConfigDef()
+        .Define("value", ConfigType.String, Importance.High, "The value that fails", required: true)
+        .Define("retriable.failures", ConfigType.Int, Importance.High, "Retriable failures before the value passes", defaultValue: 0);
+
+    public void Configure(IReadOnlyDictionary<string, string> configs)
+    {
+        var parsed = Config.Parse(configs);
+        _value = parsed.GetString("value")!;
+        _retriableFailures = parsed.GetInt("retriable.failures");
+        _failsForGood = _retriableFailures == 0;
+    }
+
+    public TRecord? Apply(TRecord record)
+    {
+        if (!Equals(record.Value, _value))
+        {
+            return record;
+        }
+
+        if (_failsForGood)
+        {
+            throw new InvalidOperationException("the value " + _value);
+        }
+
+        if (_retriableFailures == 0)
+        {
+            return record;
+        }
+
+        _retriableFailures--;
+        throw new Tributary.Grains.Connect.Api.RetriableException("not yet: " + _value);
+    }
+}
