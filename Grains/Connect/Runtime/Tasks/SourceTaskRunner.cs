@@ -276,39 +276,107 @@ public sealed class SourceTaskRunner : TaskRunner
         return offsets;
     }
 
-    /// <summary>The record transformed and converted, or null when a transform dropped it or a tolerated error skipped it.</summary>
-    private async ValueTask<ProducerRecord?> ConvertAsync(SourceRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// The record transformed and converted, or null when a transform dropped it or a tolerated error skipped it. Every
+    /// stage is first tried directly, without the error handling's wrapper around each, which nearly every record
+    /// needs no more than that; a stage that fails goes on under the handling from that attempt, with the stages before
+    /// it kept, as if the handling had made it.
+    /// </summary>
+    private ValueTask<ProducerRecord?> ConvertAsync(SourceRecord record, CancellationToken cancellationToken)
     {
-        // Static operations with their input passed in: no closure per record.
-        var (transformed, failed) = await _errors.ExecuteAsync(ErrorStage.Transformation, "transforms",
-            static s => s.Transforms.Apply(s.Record), (Transforms: _transforms, Record: record), cancellationToken).ConfigureAwait(false);
-        if (failed is not null)
+        var stage = ErrorStage.Transformation;
+        SourceRecord? transformed = null;
+        byte[]? key = null;
+        byte[]? value = null;
+        try
         {
-            await ReportAsync(failed, record, cancellationToken).ConfigureAwait(false);
-            return null;
+            transformed = _transforms.Apply(record);
+            if (transformed is null)
+            {
+                return new((ProducerRecord?)null);
+            }
+
+            stage = ErrorStage.KeyConverter;
+            key = _converters.Key.FromConnectData(transformed.Topic, transformed.KeySchema, transformed.Key);
+            stage = ErrorStage.ValueConverter;
+            value = _converters.Value.FromConnectData(transformed.Topic, transformed.ValueSchema, transformed.Value);
+            stage = ErrorStage.HeaderConverter;
+            return new(ToProducerRecord(transformed, key, value, ConvertHeaders(transformed)));
+        }
+        catch (Exception e) when (RetryWithTolerance.Handles(e))
+        {
+            return ConvertAfterFailureAsync(record, new ConvertedSoFar(stage, transformed, key, value, e), cancellationToken);
+        }
+    }
+
+    /// <summary>The stages of <see cref="ConvertAsync"/> from the one that failed, each under the error handling.</summary>
+    private async ValueTask<ProducerRecord?> ConvertAfterFailureAsync(SourceRecord record, ConvertedSoFar done, CancellationToken cancellationToken)
+    {
+        var transformed = done.Transformed;
+        if (done.Stage == ErrorStage.Transformation)
+        {
+            // Static operations with their input passed in: no closure per record.
+            (transformed, var failed) = await _errors.ContinueAfterFailureAsync(ErrorStage.Transformation, "transforms", ApplyTransforms,
+                (Transforms: _transforms, Record: record), done.Error, cancellationToken).ConfigureAwait(false);
+            if (failed is not null)
+            {
+                await ReportAsync(failed, record, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            if (transformed is null)
+            {
+                return null;
+            }
         }
 
-        if (transformed is null)
+        var converting = (Converters: _converters, Record: transformed!);
+        var (key, keyFailed) = done.Stage switch
         {
-            return null;
-        }
-
-        var (key, keyFailed) = await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass,
-            static s => s.Converters.Key.FromConnectData(s.Record.Topic, s.Record.KeySchema, s.Record.Key), (Converters: _converters, Record: transformed),
-            cancellationToken).ConfigureAwait(false);
-        var (value, valueFailed) = await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass,
-            static s => s.Converters.Value.FromConnectData(s.Record.Topic, s.Record.ValueSchema, s.Record.Value), (Converters: _converters, Record: transformed),
-            cancellationToken).ConfigureAwait(false);
-        var (headers, headersFailed) = await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass,
-            static s => s.Runner.ConvertHeaders(s.Record), (Runner: this, Record: transformed), cancellationToken).ConfigureAwait(false);
+            ErrorStage.KeyConverter => await _errors.ContinueAfterFailureAsync(ErrorStage.KeyConverter, _converters.KeyClass, ConvertKey, converting,
+                done.Error, cancellationToken).ConfigureAwait(false),
+            ErrorStage.Transformation => await _errors.ExecuteAsync(ErrorStage.KeyConverter, _converters.KeyClass, ConvertKey, converting,
+                cancellationToken).ConfigureAwait(false),
+            _ => (done.Key, null),
+        };
+        var (value, valueFailed) = done.Stage switch
+        {
+            ErrorStage.ValueConverter => await _errors.ContinueAfterFailureAsync(ErrorStage.ValueConverter, _converters.ValueClass, ConvertValue, converting,
+                done.Error, cancellationToken).ConfigureAwait(false),
+            ErrorStage.Transformation or ErrorStage.KeyConverter => await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass, ConvertValue,
+                converting, cancellationToken).ConfigureAwait(false),
+            _ => (done.Value, null),
+        };
+        var (headers, headersFailed) = done.Stage == ErrorStage.HeaderConverter
+            ? await _errors.ContinueAfterFailureAsync(ErrorStage.HeaderConverter, _converters.HeaderClass, ConvertRecordHeaders,
+                (Runner: this, Record: transformed!), done.Error, cancellationToken).ConfigureAwait(false)
+            : await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass, ConvertRecordHeaders,
+                (Runner: this, Record: transformed!), cancellationToken).ConfigureAwait(false);
         if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
             await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        return new ProducerRecord(transformed.Topic, transformed.KafkaPartition, key, value, headers!, transformed.Timestamp);
+        return ToProducerRecord(transformed!, key, value, headers!);
     }
+
+    private static SourceRecord? ApplyTransforms((TransformationChain<SourceRecord> Transforms, SourceRecord Record) s) => s.Transforms.Apply(s.Record);
+
+    private static byte[]? ConvertKey((TaskConverters Converters, SourceRecord Record) s) =>
+        s.Converters.Key.FromConnectData(s.Record.Topic, s.Record.KeySchema, s.Record.Key);
+
+    private static byte[]? ConvertValue((TaskConverters Converters, SourceRecord Record) s) =>
+        s.Converters.Value.FromConnectData(s.Record.Topic, s.Record.ValueSchema, s.Record.Value);
+
+    private static IReadOnlyList<KeyValuePair<string, byte[]?>> ConvertRecordHeaders((SourceTaskRunner Runner, SourceRecord Record) s) =>
+        s.Runner.ConvertHeaders(s.Record);
+
+    private static ProducerRecord ToProducerRecord(SourceRecord transformed, byte[]? key, byte[]? value, IReadOnlyList<KeyValuePair<string, byte[]?>> headers) =>
+        new(transformed.Topic, transformed.KafkaPartition, key, value, headers, transformed.Timestamp);
+
+    /// <summary>What a record's conversion had done when a stage failed: that stage, the results before it, the failure.</summary>
+    private sealed record ConvertedSoFar(ErrorStage Stage, SourceRecord? Transformed, byte[]? Key, byte[]? Value, Exception Error);
 
     private async Task ReportAsync(ProcessingFailure failure, SourceRecord record, CancellationToken cancellationToken)
     {

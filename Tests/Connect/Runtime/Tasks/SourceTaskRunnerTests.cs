@@ -180,6 +180,68 @@ public sealed class SourceTaskRunnerTests : IDisposable
         Assert.Equal("""{"position":4}""", _offsets.Offsets[PartitionKey]);
     }
 
+    [Fact]
+    public async Task SourceTaskRunner_ATransformFailingRetriably_IsTriedAgain_AndEveryRecordWrittenInOrder()
+    {
+        await System.IO.File.WriteAllTextAsync(File, "a\nb\nc\n");
+        var run = Start(extra: FailOnB(new() { ["transforms.fail.retriable.failures"] = "2", ["errors.retry.timeout"] = "30000", ["errors.retry.delay.max.ms"] = "10" }));
+
+        await Eventually.True(() => _writer.Written.Count == 3, "every record written");
+        await run.StopAsync();
+
+        Assert.Equal(["a", "b", "c"], _writer.Written.Select(r => Encoding.UTF8.GetString(r.Value!)));
+        Assert.Equal("""{"position":6}""", _offsets.Offsets[PartitionKey]);
+    }
+
+    [Fact]
+    public async Task SourceTaskRunner_WithToleranceAll_ARecordATransformFailsOn_IsSkipped_ButItsOffsetCommitted()
+    {
+        await System.IO.File.WriteAllTextAsync(File, "a\nb\nc\n");
+        var run = Start(extra: FailOnB(new() { ["errors.tolerance"] = "all" }));
+
+        await Eventually.True(() => _writer.Written.Count == 2, "the other records written");
+        await run.StopAsync();
+
+        Assert.Equal(["a", "c"], _writer.Written.Select(r => Encoding.UTF8.GetString(r.Value!)));
+        Assert.Equal("""{"position":6}""", _offsets.Offsets[PartitionKey]);
+    }
+
+    [Fact]
+    public async Task SourceTaskRunner_WithoutTolerance_AValueTheConverterCannotWrite_FailsTheTask_WithItsTrace()
+    {
+        await System.IO.File.WriteAllTextAsync(File, "a\n");
+        var run = Start(extra: new() { ["value.converter"] = "org.apache.kafka.connect.converters.ByteArrayConverter" });
+
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal("FAILED", run.Runner.Status.State);
+        Assert.Contains("Tolerance exceeded in error handler", run.Runner.Status.Trace, StringComparison.Ordinal);
+        Assert.Contains("Invalid schema type for ByteArrayConverter: STRING", run.Runner.Status.Trace, StringComparison.Ordinal);
+        Assert.Empty(_writer.Written);
+    }
+
+    [Fact]
+    public async Task SourceTaskRunner_WithToleranceAll_ValuesTheConverterCannotWrite_AreSkipped_ButTheirOffsetsCommitted()
+    {
+        await System.IO.File.WriteAllTextAsync(File, "x\ny\n");
+        var run = Start(extra: new() { ["value.converter"] = "org.apache.kafka.connect.converters.ByteArrayConverter", ["errors.tolerance"] = "all" });
+
+        await Eventually.True(() => _offsets.CommitCount > 0 || run.Task.Started > 1, "the lines polled");
+        await run.StopAsync();
+
+        Assert.Empty(_writer.Written);
+        Assert.Equal("""{"position":4}""", _offsets.Offsets[PartitionKey]);
+    }
+
+    // A transform that fails on the value "b", with the test's error handling settings.
+    private static Dictionary<string, string> FailOnB(Dictionary<string, string> settings)
+    {
+        settings["transforms"] = "fail";
+        settings["transforms.fail.type"] = "FailOnValue";
+        settings["transforms.fail.value"] = "b";
+        return settings;
+    }
+
     private Run Start(long flushIntervalMs = 60_000, Dictionary<string, string>? extra = null)
     {
         var config = new Dictionary<string, string>
