@@ -61,6 +61,7 @@ public sealed class StorageSinkTask : SinkTask
         // Records come in runs of one partition: its writer is looked up when the partition changes, not per record.
         var partition = default(TopicPartition);
         TopicPartitionWriter? writer = null;
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var record in records)
         {
             if (partition.Topic is null || partition.Partition != (record.KafkaPartition ?? 0) || partition.Topic != record.Topic)
@@ -76,7 +77,7 @@ public sealed class StorageSinkTask : SinkTask
 
             try
             {
-                await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(record, now, cancellationToken).ConfigureAwait(false);
             }
             catch (ConnectException e) when (Context.ErrantRecordReporter is { } reporter)
             {
