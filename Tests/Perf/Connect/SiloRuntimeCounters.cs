@@ -20,15 +20,16 @@ internal sealed class SiloRuntimeCounters(int healthPort) : IDisposable
                 ? (jit, gc)
                 : null;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException)
         {
-            return null;
+            return null; // the figures are left out, the run goes on
         }
     }
 
     public void Dispose() => _http.Dispose();
 
-    // The first sample of a metric without labels beyond the scope's: "name{otel_scope_name=...} value".
+    // The first sample of a metric without labels beyond the scope's: "name{otel_scope_name=...} value" (the exporter
+    // writes no timestamps after the value).
     private static double? Value(string text, string metric)
     {
         foreach (var line in text.AsSpan().EnumerateLines())

@@ -22,8 +22,9 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
 
     /// <summary>The operation's result, or the failure tolerated (the record is to be skipped).</summary>
     /// <remarks>
-    /// Called for every stage of every record, so success costs one call: the retry deadline, the delays and the
-    /// asynchronous machinery come into play only once the operation has failed.
+    /// Success costs one call: the retry deadline, the delays and the asynchronous machinery come into play only once
+    /// the operation has failed. The task runners try each record's stages directly and come here only for a stage
+    /// that failed (<see cref="ContinueAfterFailureAsync{TState, T}"/>) and the stages after it.
     /// </remarks>
     public ValueTask<(T? Result, ProcessingFailure? Failure)> ExecuteAsync<T>(
         ErrorStage stage, string className, Func<T> operation, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
         {
             return new((operation(), null));
         }
-        catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+        catch (Exception e) when (Handles(e))
         {
             _metrics.AttemptFailed();
             return RetryAsync(stage, className, operation, e, cancellationToken);
@@ -72,7 +73,7 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
     }
 
     // A method of its own: a lambda capturing the parameters above would make the compiler allocate its closure on
-    // entry to ExecuteAsync, that is for every record, not only for the ones that fail.
+    // entry to ExecuteAsync, that is for every call, not only for the ones that fail.
     private ValueTask<(T? Result, ProcessingFailure? Failure)> RetryWithStateAsync<TState, T>(
         ErrorStage stage, string className, Func<TState, T> operation, TState state, Exception firstError, CancellationToken cancellationToken) =>
         RetryAsync(stage, className, () => operation(state), firstError, cancellationToken);
@@ -97,7 +98,7 @@ public sealed class RetryWithTolerance(ErrorHandlingConfig config, TimeProvider 
                 {
                     return (operation(), null);
                 }
-                catch (Exception e) when (e is not OperationCanceledException and not ToleranceExceededException)
+                catch (Exception e) when (Handles(e))
                 {
                     _metrics.AttemptFailed();
                     error = e;

@@ -324,15 +324,17 @@ public sealed class SinkTaskRunner : TaskRunner
         var (value, valueFailed) = done.Stage == ErrorStage.ValueConverter
             ? await _errors.ContinueAfterFailureAsync(ErrorStage.ValueConverter, _converters.ValueClass, ConvertValue, (Converters: _converters, Record: record),
                 done.Error, cancellationToken).ConfigureAwait(false)
-            : done.Value is { } converted ? (converted, null)
-            : await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass, ConvertValue, (Converters: _converters, Record: record),
-                cancellationToken).ConfigureAwait(false);
+            : done.Stage == ErrorStage.KeyConverter
+                ? await _errors.ExecuteAsync(ErrorStage.ValueConverter, _converters.ValueClass, ConvertValue, (Converters: _converters, Record: record),
+                    cancellationToken).ConfigureAwait(false)
+                : (done.Value, null);
         var (headers, headersFailed) = done.Stage == ErrorStage.HeaderConverter
             ? await _errors.ContinueAfterFailureAsync(ErrorStage.HeaderConverter, _converters.HeaderClass, ConvertRecordHeaders, (Runner: this, Record: record),
                 done.Error, cancellationToken).ConfigureAwait(false)
-            : done.Headers is { } convertedHeaders ? (convertedHeaders, null)
-            : await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass, ConvertRecordHeaders, (Runner: this, Record: record),
-                cancellationToken).ConfigureAwait(false);
+            : done.Stage is ErrorStage.KeyConverter or ErrorStage.ValueConverter
+                ? await _errors.ExecuteAsync(ErrorStage.HeaderConverter, _converters.HeaderClass, ConvertRecordHeaders, (Runner: this, Record: record),
+                    cancellationToken).ConfigureAwait(false)
+                : (done.Headers, null);
         if ((keyFailed ?? valueFailed ?? headersFailed) is { } conversionFailed)
         {
             await ReportAsync(conversionFailed, record, cancellationToken).ConfigureAwait(false);

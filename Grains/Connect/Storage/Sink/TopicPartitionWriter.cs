@@ -105,7 +105,8 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
     /// stale one read ahead and is ignored. Partitioning or format errors (<see cref="ConnectException"/>s) leave the
     /// files as they were; store errors leave them unusable until <see cref="RecoverAsync"/>. <paramref name="now"/> is
     /// the wall clock's time of the put, read once for all its records as Confluent's writer reads it once per write of
-    /// a partition's buffered records (read for each record, it was about a percent of a Parquet sink's time).
+    /// a partition's buffered records (read for each record, it was about a percent of a Parquet sink's time). So a
+    /// file opened after a rotation within the put starts its wall-clock interval at the put's time, as Confluent's does.
     /// </summary>
     public async Task WriteAsync(SinkRecord record, long now, CancellationToken cancellationToken)
     {

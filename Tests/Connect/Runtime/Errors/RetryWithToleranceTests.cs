@@ -73,6 +73,57 @@ public sealed class RetryWithToleranceTests
     }
 
     [Fact]
+    public async Task ContinueAfterFailure_ARetriableFirstFailure_IsRetriedAfterTheFirstDelay_NotAtOnce()
+    {
+        var time = new TimerCountingTime();
+        var retry = new RetryWithTolerance(Config(retryTimeoutMs: 10000), time);
+        var attempts = 0;
+
+        var running = retry.ContinueAfterFailureAsync(
+            ErrorStage.ValueConverter, "c", static (Func<int> attempt) => attempt(), () => ++attempts, new RetriableException("later"), CancellationToken.None).AsTask();
+
+        Assert.Equal(0, attempts); // the caller's own attempt was the first
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        Assert.Equal(0, attempts);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var (result, failure) = await running.WaitAsync(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(1, result);
+        Assert.Null(failure);
+    }
+
+    [Fact]
+    public async Task ContinueAfterFailure_ToleranceAll_TheFirstFailure_IsTolerated_WithoutAnotherAttempt()
+    {
+        var retry = new RetryWithTolerance(Config("all", retryTimeoutMs: 10000), new FakeTimeProvider());
+        var attempts = 0;
+
+        var (result, failure) = await retry.ContinueAfterFailureAsync(
+            ErrorStage.HeaderConverter, "h", static (Func<string> attempt) => attempt(), () => { attempts++; return "x"; },
+            new FormatException("bad header"), CancellationToken.None);
+
+        Assert.Equal(0, attempts);
+        Assert.Null(result);
+        Assert.Equal(ErrorStage.HeaderConverter, failure!.Stage);
+        Assert.Equal("h", failure.ClassName);
+        Assert.Equal("bad header", failure.Error.Message);
+        Assert.Equal(1, retry.ToleratedCount);
+    }
+
+    [Fact]
+    public async Task ContinueAfterFailure_NoTolerance_TheFirstFailure_FailsTheTask_WithItsStage()
+    {
+        var retry = new RetryWithTolerance(Config(), new FakeTimeProvider());
+
+        var error = await Assert.ThrowsAsync<ToleranceExceededException>(async () => await retry.ContinueAfterFailureAsync(
+            ErrorStage.KeyConverter, "k", static (Func<int> attempt) => attempt(), () => 1, new FormatException("bad key"), CancellationToken.None));
+
+        Assert.Equal(ErrorStage.KeyConverter, error.Stage);
+        Assert.Equal("k", error.ClassName);
+        Assert.Equal("bad key", error.InnerException!.Message);
+    }
+
+    [Fact]
     public async Task Execute_RetriableFailure_WithoutRetryTimeout_IsNotRetried()
     {
         var retry = new RetryWithTolerance(Config("all"), new FakeTimeProvider());

@@ -195,6 +195,28 @@ public sealed class SinkTaskRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task SinkTaskRunner_ARecordWhoseTransformIsRetried_IsNotConvertedAgain()
+    {
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a", "b", "c");
+        var run = Start(reader, [P0], extra: new()
+        {
+            ["value.converter"] = "NumberingConverter",
+            ["transforms"] = "fail",
+            ["transforms.fail.type"] = "FailOnValue",
+            ["transforms.fail.value"] = "b#2",
+            ["transforms.fail.retriable.failures"] = "1",
+            ["errors.retry.timeout"] = "30000",
+        });
+
+        await Eventually.True(() => run.Runner.PutCount == 3, "every record put");
+        await run.StopAsync();
+
+        // Converted again for the retry, "b" would have been read as "b#3" and "c" as "c#4".
+        Assert.Equal(Lines("a#1", "b#2", "c#3"), await System.IO.File.ReadAllTextAsync(File));
+    }
+
+    [Fact]
     public async Task SinkTaskRunner_WithoutRetriesOrTolerance_ATransformFailure_FailsTheTask_WithItsTrace_AndCommitsNothingPastIt()
     {
         var reader = new InMemoryRecordReader();
