@@ -13,7 +13,7 @@ namespace Tributary.Grains.Connect.Storage.Formats;
 /// <c>avro.codec</c>. A file holds one value schema: a record of another is an error here, the partition writer
 /// having rotated before it.
 /// </summary>
-public sealed class AvroFormat(string codec = "null") : IRecordWriterProvider
+public sealed class AvroFormat(string codec = "null") : IRecordWriterProvider, ISchemaFileReader
 {
     private readonly AvroData _data = new(AvroDataConfig.Defaults);
     private readonly string _codec = ValidCodec(codec);
@@ -21,6 +21,14 @@ public sealed class AvroFormat(string codec = "null") : IRecordWriterProvider
     public string Extension => ".avro";
 
     public ISinkRecordWriter Open(Stream output) => new Writer(this, output);
+
+    /// <summary>The Connect form of the schema in the container's header (Confluent's <c>AvroFileReader</c>).</summary>
+    public Task<Schema?> ReadSchemaAsync(Stream file, CancellationToken cancellationToken)
+    {
+        using var reader = DataFileReader<object?>.OpenReader(file, leaveOpen: true);
+        var json = reader.GetMetaString(DataFileConstants.MetaDataSchema);
+        return Task.FromResult<Schema?>(_data.ToConnectSchema(ParsedAvroSchema.FromJson(json), version: null));
+    }
 
     private static string ValidCodec(string codec)
     {

@@ -8,6 +8,7 @@ using Parquet.Serialization;
 using Tributary.Grains.Connect.Api.Config;
 using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Api.Sink;
+using Tributary.Grains.Connect.Avro.Data;
 using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
 
 namespace Tributary.Grains.Connect.Storage.Formats;
@@ -20,7 +21,7 @@ namespace Tributary.Grains.Connect.Storage.Formats;
 /// compressed per <c>parquet.codec</c>. The records of a file are kept until it is closed, then written as row
 /// groups of <see cref="RowGroupRows"/>: a Parquet file is written whole. One value schema per file.
 /// </summary>
-public sealed class ParquetFormat : IRecordWriterProvider
+public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
 {
     public const string CodecConfig = "parquet.codec";
     public const int RowGroupRows = 100_000;
@@ -29,7 +30,12 @@ public sealed class ParquetFormat : IRecordWriterProvider
     private const int MaxSpareColumnSets = 4;
     private const int MaxSpareSchemas = 16;
 
+    /// <summary>parquet-avro's key of the Avro schema a file was written with, which its readers and Confluent's take.</summary>
+    public const string AvroSchemaKey = "parquet.avro.schema";
+    private const string WriterModelKey = "writer.model.name";
+
     private readonly CompressionMethod _compression;
+    private readonly AvroData _avro = new(AvroDataConfig.Defaults);
 
     // The column buffers of closed files, by value schema, for the next files: grown to a file's rows once, not per file
     // (a file's columns of a hundred thousand rows are arrays large enough for the large-object heap).
@@ -49,6 +55,26 @@ public sealed class ParquetFormat : IRecordWriterProvider
     public string Extension => ".parquet";
 
     public ISinkRecordWriter Open(Stream output) => new Writer(this, output);
+
+    /// <summary>
+    /// The Connect form of the Avro schema in the file's metadata (Confluent's <c>ParquetFileReader</c> reads it through
+    /// parquet-avro); null for a file without one.
+    /// </summary>
+    public async Task<ConnectSchema?> ReadSchemaAsync(Stream file, CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(file, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return reader.CustomMetadata.TryGetValue(AvroSchemaKey, out var json)
+            ? _avro.ToConnectSchema(ParsedAvroSchema.FromJson(json), version: null)
+            : null;
+    }
+
+    // What parquet-avro's writer puts in a file's metadata, as Confluent's Parquet files have it: the value schema in
+    // the Avro converter's form (its connect.* properties keep the Connect schema's name, version and logical types).
+    private Dictionary<string, string> Metadata(ConnectSchema schema) => new(StringComparer.Ordinal)
+    {
+        [AvroSchemaKey] = _avro.FromConnectSchema(schema).Json,
+        [WriterModelKey] = "avro",
+    };
 
     private ParquetColumn[] TakeColumns(ConnectSchema schema, ParquetSchema parquet) =>
         _spareColumns.TryGetValue(schema, out var spare) && spare.TryTake(out var columns)
@@ -282,6 +308,7 @@ public sealed class ParquetFormat : IRecordWriterProvider
             {
                 await using (var writer = await ParquetWriter.CreateAsync(_parquetSchema, output, options, append: false, cancellationToken).ConfigureAwait(false))
                 {
+                    writer.CustomMetadata = format.Metadata(_schema!);
                     var fields = _parquetSchema.DataFields;
                     for (var first = 0; first < _count; first += RowGroupRows)
                     {
@@ -305,7 +332,7 @@ public sealed class ParquetFormat : IRecordWriterProvider
             }
             else
             {
-                await ParquetSerializer.SerializeUntypedAsync(_rows, _parquetSchema, output, options, null, cancellationToken).ConfigureAwait(false);
+                await ParquetSerializer.SerializeUntypedAsync(_rows, _parquetSchema, output, options, format.Metadata(_schema!), cancellationToken).ConfigureAwait(false);
                 _rows.Clear();
             }
 

@@ -44,6 +44,7 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
     private OpenFile? _lastFile;
     private Schema? _currentSchema;
     private bool _schemaKnown;
+    private string? _lastCommittedFile; // whose schema the first record after a recovery meets (see FirstSchemaAsync)
     private int _recordCount;
     private long _firstRecordTime;
     private long _nextScheduledRotation = long.MaxValue;
@@ -93,8 +94,11 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
             await _hive.RecoverAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        CommittedOffset = await CommittedOffsets.NextOffsetAsync(
+        var last = await CommittedOffsets.LastFileAsync(
             _storage, $"{_config.TopicsDir}/{_partition.Topic}", _partition.Topic, _partition.Partition, cancellationToken).ConfigureAwait(false);
+        CommittedOffset = last?.Name.EndOffset + 1;
+        _lastCommittedFile = last?.Path;
+        _schemaKnown = false;
         _nextExpected = CommittedOffset;
         ScheduleNextRotation();
         return CommittedOffset ?? 0;
@@ -115,12 +119,19 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
             return;
         }
 
+        bool changesSchema;
         if (!_schemaKnown)
         {
-            _currentSchema = record.ValueSchema;
+            _currentSchema = await FirstSchemaAsync(record, cancellationToken).ConfigureAwait(false);
             _schemaKnown = true;
+            changesSchema = !ReferenceEquals(_currentSchema, record.ValueSchema) && _config.Compatibility.ShouldChangeSchema(record.ValueSchema, _currentSchema);
         }
-        else if (_config.Compatibility.ShouldChangeSchema(record.ValueSchema, _currentSchema))
+        else
+        {
+            changesSchema = _config.Compatibility.ShouldChangeSchema(record.ValueSchema, _currentSchema);
+        }
+
+        if (changesSchema)
         {
             await RotateAsync("schema change", cancellationToken).ConfigureAwait(false);
             _currentSchema = record.ValueSchema;
@@ -218,6 +229,39 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
         }
 
         ClearFiles();
+    }
+
+    /// <summary>
+    /// The schema of the files the first record after a start or recovery goes to: with a <c>schema.compatibility</c>
+    /// other than NONE, the last committed file's (as Confluent's HDFS writer reads it), which the record is then projected
+    /// to or rotates from as if the sink had not stopped; otherwise, or for a format or file that names no schema, the
+    /// record's own. A file whose schema cannot be read is logged and passed over rather than failing the task for good.
+    /// </summary>
+    private async Task<Schema?> FirstSchemaAsync(SinkRecord record, CancellationToken cancellationToken)
+    {
+        if (_config.Compatibility == StorageSchemaCompatibility.None || _lastCommittedFile is not { } path || _format is not ISchemaFileReader reader)
+        {
+            return record.ValueSchema;
+        }
+
+        Schema? schema;
+        try
+        {
+            var file = await _storage.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+            await using (file.ConfigureAwait(false))
+            {
+                schema = await reader.ReadSchemaAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ConnectException or FormatException or InvalidDataException or global::Avro.AvroException)
+        {
+            _logger.LogWarning(e, "The schema of the last committed file {File} of {Partition} could not be read; the files take the next record's", path, _partition);
+            return record.ValueSchema;
+        }
+
+        _logger.LogDebug("The files of {Partition} continue with the schema of {File}: {Schema}", _partition, path, schema);
+        // The record's own instance where they are equal, so that projecting each record finds it unchanged at once.
+        return schema is null || schema.Equals(record.ValueSchema) ? record.ValueSchema : schema;
     }
 
     private async Task RotateAsync(string reason, CancellationToken cancellationToken)
