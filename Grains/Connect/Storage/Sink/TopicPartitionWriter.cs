@@ -253,7 +253,8 @@ public sealed class TopicPartitionWriter : IAsyncDisposable
                 schema = await reader.ReadSchemaAsync(file, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or ConnectException or FormatException or InvalidDataException or global::Avro.AvroException)
+        catch (Exception e) when (e is IOException or ConnectException or FormatException or InvalidDataException or System.Text.Json.JsonException or
+                                   global::Avro.AvroException or global::Parquet.ParquetException or global::Parquet.Meta.Proto.ThriftProtocolException)
         {
             _logger.LogWarning(e, "The schema of the last committed file {File} of {Partition} could not be read; the files take the next record's", path, _partition);
             return record.ValueSchema;

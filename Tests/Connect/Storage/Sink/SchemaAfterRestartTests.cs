@@ -59,6 +59,23 @@ public sealed class SchemaAfterRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task ALastCommittedFileThatCannotBeRead_IsPassedOver_AndTheFilesTakeTheRecordsSchema()
+    {
+        var directory = _root.Combine("topics", "orders", "partition=0");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "orders+0+0000000000+0000000009.parquet"), "not a Parquet file");
+
+        await using var sink = new SinkHarness(SinkHarness.LocalConfig(_root.Path, ("schema.compatibility", "BACKWARD"), ("flush.size", "10")));
+        await sink.StartAsync(Orders0);
+        await sink.PutAsync(Enumerable.Range(10, 10).Select(i => SinkHarness.Order("orders", 0, i, Hour0)));
+
+        Assert.Equal(10, sink.Context.Seeks[Orders0]);
+        var columns = DuckDb.Query(
+            $"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('{Path.Combine(directory, "orders+0+0000000010+0000000019.parquet")}', hive_partitioning = false))");
+        Assert.Equal(["id", "name", "at"], columns.Select(c => (string)c[0]!));
+    }
+
+    [Fact]
     public async Task ParquetFiles_CarryTheValueSchemaAsParquetAvrosMetadata()
     {
         await using var sink = new SinkHarness(SinkHarness.LocalConfig(_root.Path, ("flush.size", "10")));
