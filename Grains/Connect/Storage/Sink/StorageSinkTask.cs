@@ -62,8 +62,11 @@ public sealed class StorageSinkTask : SinkTask
         var partition = default(TopicPartition);
         TopicPartitionWriter? writer = null;
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var record in records)
+        // The runner's puts are lists, read by index: an interface's enumerator costs two dispatched calls a record.
+        var list = records as List<SinkRecord> ?? [.. records];
+        for (var i = 0; i < list.Count; i++)
         {
+            var record = list[i];
             if (partition.Topic is null || partition.Partition != (record.KafkaPartition ?? 0) || partition.Topic != record.Topic)
             {
                 partition = new TopicPartition(record.Topic, record.KafkaPartition ?? 0);
