@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using Parquet;
 using Parquet.Schema;
+using ConnectField = Tributary.Grains.Connect.Api.Data.Field;
 using Field = Parquet.Schema.Field;
 using SchemaType = Tributary.Grains.Connect.Api.Data.SchemaType;
 using Parquet.Serialization;
@@ -244,6 +245,7 @@ public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
         private readonly List<IDictionary<string, object?>> _rows = [];
         private object?[] _values = [];
         private ConnectSchema? _schema;
+        private ConnectField[] _fields = []; // the schema's fields as an array: its list's indexer is an interface call
         private ParquetSchema? _parquetSchema;
         private ParquetColumn[]? _columns;
         private int _count;
@@ -260,6 +262,7 @@ public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
             {
                 _parquetSchema = new ParquetSchema(schema.Fields.Select(f => ToField(f.Name, f.Schema)));
                 _columns = IsFlat(schema) ? format.TakeColumns(schema, _parquetSchema) : null;
+                _fields = [.. schema.Fields];
                 _schema = schema;
             }
             else if (!ReferenceEquals(schema, _schema) && !schema.Equals(_schema))
@@ -269,16 +272,18 @@ public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
 
             if (_columns is { } columns)
             {
-                var fields = schema.Fields;
-                if (_values.Length != fields.Count)
+                var fields = _fields;
+                if (_values.Length != fields.Length)
                 {
-                    _values = new object?[fields.Count];
+                    _values = new object?[fields.Length];
                 }
 
-                var values = _values;
+                // A span's stores skip the check an object array's need that the array is not of a narrower type.
+                var values = _values.AsSpan(0, fields.Length);
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = ToValue(fields[i].Schema, value.Get(fields[i])); // all converted before any is kept
+                    var field = fields[i];
+                    values[i] = ToValue(field.Schema, value.Get(field)); // all converted before any is kept
                 }
 
                 for (var i = 0; i < values.Length; i++)
@@ -286,7 +291,7 @@ public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
                     columns[i].Add(values[i]);
                 }
 
-                Array.Clear(values); // the record's values are the columns' now, not held here until the next one
+                values.Clear(); // the record's values are the columns' now, not held here until the next one
 
                 _count++;
             }
