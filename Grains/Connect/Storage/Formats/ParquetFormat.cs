@@ -6,6 +6,7 @@ using ConnectField = Tributary.Grains.Connect.Api.Data.Field;
 using Field = Parquet.Schema.Field;
 using SchemaType = Tributary.Grains.Connect.Api.Data.SchemaType;
 using Parquet.Serialization;
+using Tributary.Grains.Connect.Api;
 using Tributary.Grains.Connect.Api.Config;
 using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Api.Sink;
@@ -71,11 +72,23 @@ public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
 
     // What parquet-avro's writer puts in a file's metadata, as Confluent's Parquet files have it: the value schema in
     // the Avro converter's form (its connect.* properties keep the Connect schema's name, version and logical types).
-    private Dictionary<string, string> Metadata(ConnectSchema schema) => new(StringComparer.Ordinal)
+    // A schema Avro cannot name (a field called order-id) has none: the file is Parquet all the same, where Confluent's
+    // writer, which goes through Avro, fails the task.
+    private Dictionary<string, string>? Metadata(ConnectSchema schema)
     {
-        [AvroSchemaKey] = _avro.FromConnectSchema(schema).Json,
-        [WriterModelKey] = "avro",
-    };
+        try
+        {
+            return new(StringComparer.Ordinal)
+            {
+                [AvroSchemaKey] = _avro.FromConnectSchema(schema).Json,
+                [WriterModelKey] = "avro",
+            };
+        }
+        catch (ConnectException)
+        {
+            return null;
+        }
+    }
 
     private ParquetColumn[] TakeColumns(ConnectSchema schema, ParquetSchema parquet) =>
         _spareColumns.TryGetValue(schema, out var spare) && spare.TryTake(out var columns)
@@ -313,7 +326,11 @@ public sealed class ParquetFormat : IRecordWriterProvider, ISchemaFileReader
             {
                 await using (var writer = await ParquetWriter.CreateAsync(_parquetSchema, output, options, append: false, cancellationToken).ConfigureAwait(false))
                 {
-                    writer.CustomMetadata = format.Metadata(_schema!);
+                    if (format.Metadata(_schema!) is { } metadata)
+                    {
+                        writer.CustomMetadata = metadata;
+                    }
+
                     var fields = _parquetSchema.DataFields;
                     for (var first = 0; first < _count; first += RowGroupRows)
                     {

@@ -1,6 +1,8 @@
 using Avro.File;
 using Avro.Generic;
 using Tributary.Grains.Connect.Api.Connector;
+using Tributary.Grains.Connect.Api.Data;
+using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Storage.Formats;
 using Tributary.Tests.TestKit;
 using ConnectSchema = Tributary.Grains.Connect.Api.Data.Schema;
@@ -106,6 +108,20 @@ public sealed class SchemaAfterRestartTests : IDisposable
         await restarted.StartAsync(Orders0);
         await restarted.PutAsync(Enumerable.Range(10, 10).Select(i => SinkHarness.Order("orders", 0, i, Hour0, after)));
         return restarted.Context.Seeks[Orders0];
+    }
+
+    [Fact]
+    public async Task AParquetFileOfASchemaAvroCannotName_IsWrittenWithoutTheAvroSchema()
+    {
+        var schema = SchemaBuilder.Struct().WithName("shop.order").WithVersion(1).Field("order-id", ConnectSchema.Int64).Build();
+        await using var sink = new SinkHarness(SinkHarness.LocalConfig(_root.Path, ("flush.size", "10")));
+        await sink.StartAsync(Orders0);
+        await sink.PutAsync(Enumerable.Range(0, 10).Select(i =>
+            new SinkRecord("orders", 0, null, null, schema, new Struct(schema).Put("order-id", (long)i), i, Hour0, TimestampType.CreateTime)));
+
+        var file = _root.Combine("topics", "orders", "partition=0", "orders+0+0000000000+0000000009.parquet");
+        Assert.Equal(45L, DuckDb.CountOrMinusOne($"SELECT sum(\"order-id\")::BIGINT FROM read_parquet('{file}')"));
+        Assert.Equal(0L, DuckDb.CountOrMinusOne($"SELECT count(*) FROM parquet_kv_metadata('{file}') WHERE decode(key) = '{ParquetFormat.AvroSchemaKey}'"));
     }
 
     private static List<string?> Notes(string path)
