@@ -29,6 +29,8 @@ internal static class StreamsPerf
         var lines = arguments.Int("lines", 200_000);
         var partitions = arguments.Int("partitions", 4);
         var threads = arguments.Int("threads", 2);
+        // Which parts run (their names as printed, comma-separated), the warm-up always: a ratio is given when both its parts ran.
+        var only = arguments.String("parts", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         var root = Path.Combine(Path.GetTempPath(), "tributary-streams-perf-" + Guid.NewGuid().ToString("N")[..8]);
         var rows = new List<(string, string, string)>();
         try
@@ -40,11 +42,24 @@ internal static class StreamsPerf
             var data = Produce(silo.BootstrapServers, input, lines);
             var words = data.Words;
             Console.WriteLine($"{lines} lines, {words} words in {input}");
+            void Add(string what, PartTime? part, Func<string> against)
+            {
+                if (part is { } ran)
+                {
+                    rows.Add((what, Rate(ran), against()));
+                }
+            }
+
             string Rate(PartTime time) => string.Create(CultureInfo.InvariantCulture,
                 $"{lines / time.Last:F0} lines/s ({words / time.Last:F0} words/s; {lines / time.Steady:F0} lines/s after the first output)");
 
-            async Task<PartTime> PartAsync(string name, Func<string, string, Task<PartTime>> run)
+            async Task<PartTime?> PartAsync(string name, Func<string, string, Task<PartTime>> run)
             {
+                if (only.Count > 0 && name != "warm" && !only.Contains(name))
+                {
+                    return null;
+                }
+
                 var output = $"streams-perf-{name}-out";
                 await PerfTopics.EnsureAsync(silo.BootstrapServers, output, partitions);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -60,43 +75,42 @@ internal static class StreamsPerf
             var stateDir = Path.Combine(root, "state");
 
             var byHand = await PartAsync("by-hand", (name, output) => ByHandAsync(silo.BootstrapServers, input, output, name, partitions, words));
-            rows.Add(("word count by hand (Confluent.Kafka)", Rate(byHand), "baseline"));
+            Add("word count by hand (Confluent.Kafka)", byHand, () => "baseline");
             var alos = await PartAsync("alos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false));
-            rows.Add(("word count, at_least_once", Rate(alos), Ratio(byHand, alos, "by hand")));
+            Add("word count, at_least_once", alos, () => Ratio(byHand, alos, "by hand"));
             var rocksDb = await PartAsync("rocksdb", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, DslStoreType.RocksDb, stateDir));
-            rows.Add(("word count, at_least_once, RocksDB store", Rate(rocksDb), Ratio(alos, rocksDb, "in-memory store")));
+            Add("word count, at_least_once, RocksDB store", rocksDb, () => Ratio(alos, rocksDb, "in-memory store"));
             var eos = await PartAsync("eos", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.ExactlyOnceV2, windowed: false));
-            rows.Add(("word count, exactly_once_v2", Rate(eos), Ratio(alos, eos, "at_least_once")));
+            Add("word count, exactly_once_v2", eos, () => Ratio(alos, eos, "at_least_once"));
             var windowed = await PartAsync("windowed", (name, output) => RunStreamsAsync(silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true));
-            rows.Add(("count per word and 10 s window, at_least_once", Rate(windowed), Ratio(byHand, windowed, "word count by hand")));
+            Add("count per word and 10 s window, at_least_once", windowed, () => Ratio(byHand, windowed, "word count by hand"));
             var rocksDbWindowed = await PartAsync("rocksdb-windowed", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, DslStoreType.RocksDb, stateDir));
-            rows.Add(("windowed count, RocksDB window store", Rate(rocksDbWindowed), Ratio(windowed, rocksDbWindowed, "in-memory window store")));
+            Add("windowed count, RocksDB window store", rocksDbWindowed, () => Ratio(windowed, rocksDbWindowed, "in-memory window store"));
 
             // Streamiz.Kafka.Net on the same input with the same threads: the .NET library users would otherwise take.
             var streamiz = await PartAsync("streamiz", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
                 stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
-            rows.Add(("word count with Streamiz.Kafka.Net", Rate(streamiz), "Tributary.Streams " + Ratio(streamiz, alos, "Streamiz")));
+            Add("word count with Streamiz.Kafka.Net", streamiz, () => "Tributary.Streams " + Ratio(streamiz, alos, "Streamiz"));
             var streamizWindowed = await PartAsync("streamiz-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
                 stopwatch => Task.Run(() => AwaitUpdates(silo.BootstrapServers, output, words, readCommitted: false, stopwatch))));
-            rows.Add(("windowed count with Streamiz.Kafka.Net", Rate(streamizWindowed), "Tributary.Streams " + Ratio(streamizWindowed, windowed, "Streamiz")));
+            Add("windowed count with Streamiz.Kafka.Net", streamizWindowed, () => "Tributary.Streams " + Ratio(streamizWindowed, windowed, "Streamiz"));
 
             // Both libraries with their record caches (10 MiB) and a commit every 100 ms: each part ends when every
             // word's (and window's) latest count is its final one, as fewer updates are written.
             var cached = await PartAsync("cached", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: false, cached: true));
-            rows.Add(("word count, record cache, commit 100 ms", Rate(cached), Ratio(alos, cached, "without cache")));
+            Add("word count, record cache, commit 100 ms", cached, () => Ratio(alos, cached, "without cache"));
             var streamizCached = await PartAsync("streamiz-cached", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: false,
                 stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.Counts, readCommitted: false, stopwatch, littleEndian: true)), cached: true));
-            rows.Add(("word count with Streamiz.Kafka.Net, record cache", Rate(streamizCached), "Tributary.Streams " + Ratio(streamizCached, cached, "Streamiz")));
+            Add("word count with Streamiz.Kafka.Net, record cache", streamizCached, () => "Tributary.Streams " + Ratio(streamizCached, cached, "Streamiz"));
             var cachedWindowed = await PartAsync("cached-windowed", (name, output) => RunStreamsAsync(
                 silo.BootstrapServers, input, output, name, data, threads, ProcessingGuarantee.AtLeastOnce, windowed: true, cached: true));
-            rows.Add(("windowed count, record cache, commit 100 ms", Rate(cachedWindowed), Ratio(windowed, cachedWindowed, "without cache")));
+            Add("windowed count, record cache, commit 100 ms", cachedWindowed, () => Ratio(windowed, cachedWindowed, "without cache"));
             var streamizCachedWindowed = await PartAsync("streamiz-cached-windowed", (name, output) => StreamizPerf.RunAsync(silo.BootstrapServers, input, output, name, threads, windowed: true,
                 stopwatch => Task.Run(() => AwaitFinalCounts(silo.BootstrapServers, output, data.WindowCounts, readCommitted: false, stopwatch, littleEndian: true)), cached: true));
-            rows.Add(("windowed count with Streamiz.Kafka.Net, record cache", Rate(streamizCachedWindowed),
-                "Tributary.Streams " + Ratio(streamizCachedWindowed, cachedWindowed, "Streamiz")));
+            Add("windowed count with Streamiz.Kafka.Net, record cache", streamizCachedWindowed, () => "Tributary.Streams " + Ratio(streamizCachedWindowed, cachedWindowed, "Streamiz"));
             return rows;
         }
         finally
@@ -116,8 +130,9 @@ internal static class StreamsPerf
     /// last: the second leaves out what both spend before processing (the group's initial rebalance delay, 3 s by
     /// default, and the first fetches), so it is the ratio of their processing rates.
     /// </summary>
-    private static string Ratio(PartTime baseline, PartTime part, string against) => string.Create(CultureInfo.InvariantCulture,
-        $"{baseline.Last / part.Last:F2} x {against} ({baseline.Steady / part.Steady:F2} x after the first output)");
+    private static string Ratio(PartTime? baseline, PartTime? part, string against) => baseline is not { } b || part is not { } p
+        ? "(the part to compare with did not run)"
+        : string.Create(CultureInfo.InvariantCulture, $"{b.Last / p.Last:F2} x {against} ({b.Steady / p.Steady:F2} x after the first output)");
 
     /// <summary>Writes the lines; the words, and the final count of each word and of each word's 10-second window.</summary>
     private static Input Produce(string bootstrap, string topic, int lines)
