@@ -16,6 +16,20 @@ internal sealed class RecordStamper(ITimestampExtractor defaultExtractor, Deseri
     /// <returns>false when the record is to be skipped (its offset still counts as processed)</returns>
     public bool TryStamp(SourceNode source, RawRecord raw, out object? key, out object? value, out long timestamp)
     {
+        var partition = new TopicPartition(raw.Topic, raw.Partition);
+        var partitionTime = _partitionTimes.GetValueOrDefault(partition, -1);
+        if (!TryStamp(source, raw, ref partitionTime, out key, out value, out timestamp))
+        {
+            return false;
+        }
+
+        _partitionTimes[partition] = partitionTime;
+        return true;
+    }
+
+    /// <summary>The same, with the caller keeping the record's partition time (-1 before any record): the largest timestamp extracted so far.</summary>
+    public bool TryStamp(SourceNode source, RawRecord raw, ref long partitionTime, out object? key, out object? value, out long timestamp)
+    {
         timestamp = raw.Timestamp;
         try
         {
@@ -35,8 +49,6 @@ internal sealed class RecordStamper(ITimestampExtractor defaultExtractor, Deseri
                 + $"of {raw.Topic}-{raw.Partition}: {e.Message}", e);
         }
 
-        var partition = new TopicPartition(raw.Topic, raw.Partition);
-        var partitionTime = _partitionTimes.GetValueOrDefault(partition, -1);
         var extracted = (source.Extractor ?? defaultExtractor).Extract(
             new ConsumedRecord(raw.Topic, raw.Partition, raw.Offset, key, value, raw.Timestamp), partitionTime);
         if (extracted < 0)
@@ -45,7 +57,7 @@ internal sealed class RecordStamper(ITimestampExtractor defaultExtractor, Deseri
             return false;
         }
 
-        _partitionTimes[partition] = Math.Max(partitionTime, extracted);
+        partitionTime = Math.Max(partitionTime, extracted);
         timestamp = extracted;
         return true;
     }

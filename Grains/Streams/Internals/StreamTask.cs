@@ -18,8 +18,11 @@ internal sealed class StreamTask
 {
     private readonly ProcessorTopology _topology;
     private readonly RecordStamper _stamper;
-    private readonly Dictionary<TopicPartition, Queue<StampedRecord>> _queues = [];
-    private readonly Dictionary<TopicPartition, long> _consumed = [];
+
+    // A task reads one partition of each of a few topics: a list found by comparing names is cheaper than a dictionary
+    // keyed by topic and partition, which hashed the (often long, internal) topic's name several times per record.
+    private readonly List<PartitionQueue> _queues = [];
+    private PartitionQueue? _lastAdded;
 
     public StreamTask(
         TaskId id, Topology topology, TaskState state, ITimestampExtractor defaultExtractor, DeserializationExceptionHandling onDeserializationError, ILogger logger)
@@ -38,9 +41,22 @@ internal sealed class StreamTask
     public IEnumerable<string> SourceTopics => _topology.Sources.Keys;
 
     /// <summary>The offset of the last record processed (or skipped) per input partition since the last commit.</summary>
-    public IReadOnlyDictionary<TopicPartition, long> ConsumedOffsets => _consumed;
+    public IEnumerable<KeyValuePair<TopicPartition, long>> ConsumedOffsets =>
+        _queues.Where(q => q.Consumed >= 0).Select(q => KeyValuePair.Create(q.Partition, q.Consumed));
 
-    public int Buffered => _queues.Values.Sum(q => q.Count);
+    public int Buffered
+    {
+        get
+        {
+            var buffered = 0;
+            foreach (var queue in _queues)
+            {
+                buffered += queue.Records.Count;
+            }
+
+            return buffered;
+        }
+    }
 
     /// <summary>Opens the stores (each registers how its changelog restores it), then the processors.</summary>
     public void InitializeStores()
@@ -62,23 +78,38 @@ internal sealed class StreamTask
 
     public void AddRecord(RawRecord raw)
     {
-        var partition = new TopicPartition(raw.Topic, raw.Partition);
-        if (!_queues.TryGetValue(partition, out var queue))
+        var queue = _lastAdded is { } last && last.Holds(raw) ? last : QueueOf(raw);
+        _lastAdded = queue;
+        queue.Records.Enqueue(Stamp(queue, raw));
+    }
+
+    private PartitionQueue QueueOf(RawRecord raw)
+    {
+        foreach (var queue in _queues)
         {
-            queue = new Queue<StampedRecord>();
-            _queues.Add(partition, queue);
+            if (queue.Holds(raw))
+            {
+                return queue;
+            }
         }
 
-        queue.Enqueue(Stamp(raw));
+        if (!_topology.Sources.TryGetValue(raw.Topic, out var source))
+        {
+            throw new StreamsException($"Task {Id} has no source for topic {raw.Topic}");
+        }
+
+        var added = new PartitionQueue(new TopicPartition(raw.Topic, raw.Partition), source);
+        _queues.Add(added);
+        return added;
     }
 
     /// <summary>Processes the buffered record with the earliest timestamp; false when none is buffered.</summary>
     public bool Process()
     {
-        Queue<StampedRecord>? next = null;
-        foreach (var queue in _queues.Values)
+        PartitionQueue? next = null;
+        foreach (var queue in _queues)
         {
-            if (queue.Count > 0 && (next is null || queue.Peek().Timestamp < next.Peek().Timestamp))
+            if (queue.Records.Count > 0 && (next is null || queue.Records.Peek().Timestamp < next.Records.Peek().Timestamp))
             {
                 next = queue;
             }
@@ -89,9 +120,9 @@ internal sealed class StreamTask
             return false;
         }
 
-        var record = next.Dequeue();
+        var record = next.Records.Dequeue();
         var raw = record.Raw;
-        _consumed[new TopicPartition(raw.Topic, raw.Partition)] = raw.Offset;
+        next.Consumed = raw.Offset;
         if (record.Source is null)
         {
             return true;
@@ -130,7 +161,11 @@ internal sealed class StreamTask
 
     public void ClearConsumed()
     {
-        _consumed.Clear();
+        foreach (var queue in _queues)
+        {
+            queue.Consumed = -1;
+        }
+
         State.CommitRequested = false;
     }
 
@@ -163,16 +198,27 @@ internal sealed class StreamTask
         State.CurrentHeaders = [];
     }
 
-    private StampedRecord Stamp(RawRecord raw)
-    {
-        if (!_topology.Sources.TryGetValue(raw.Topic, out var source))
-        {
-            throw new StreamsException($"Task {Id} has no source for topic {raw.Topic}");
-        }
-
-        return _stamper.TryStamp(source, raw, out var key, out var value, out var timestamp)
-            ? new StampedRecord(raw, source, key, value, timestamp)
+    private StampedRecord Stamp(PartitionQueue queue, RawRecord raw) =>
+        _stamper.TryStamp(queue.Source, raw, ref queue.PartitionTime, out var key, out var value, out var timestamp)
+            ? new StampedRecord(raw, queue.Source, key, value, timestamp)
             : new StampedRecord(raw, null, null, null, raw.Timestamp);
+
+    /// <summary>
+    /// One input partition's records waiting to be processed, with its source node, its partition time (the largest
+    /// timestamp extracted so far, -1 before any) and the offset of its last record processed since the last commit
+    /// (-1 for none).
+    /// </summary>
+    private sealed class PartitionQueue(TopicPartition partition, SourceNode source)
+    {
+        public readonly Queue<StampedRecord> Records = new();
+        public long PartitionTime = -1;
+        public long Consumed = -1;
+
+        public TopicPartition Partition { get; } = partition;
+
+        public SourceNode Source { get; } = source;
+
+        public bool Holds(RawRecord raw) => raw.Partition == Partition.Partition.Value && string.Equals(raw.Topic, Partition.Topic, StringComparison.Ordinal);
     }
 
     /// <summary>A deserialized record with its timestamp; without a source it is skipped (its offset still counts).</summary>

@@ -38,7 +38,7 @@ internal sealed class FollowerAssignment
     }
 
     /// <summary>Whether records of <paramref name="partition"/> belong to a task that has closed.</summary>
-    public bool IsLeaving(TopicPartition partition) => _leaving.Count > 0 && _leaving.Contains(partition);
+    public bool IsLeaving(string topic, Partition partition) => _leaving.Count > 0 && _leaving.Contains(new TopicPartition(topic, partition));
 
     /// <summary>Makes the waiting changes, in the order they were asked for.</summary>
     public void Apply(IConsumer<byte[]?, byte[]?> consumer)

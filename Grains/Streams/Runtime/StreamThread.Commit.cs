@@ -128,6 +128,7 @@ internal sealed partial class StreamThread
         }
 
         _tasks.Clear();
+        ForgetRoute();
         // Tasks being taken away (the abort met their revocation) are not made again only to close.
         ids.RemoveAll(id => _revoking.Contains(id));
         foreach (var id in ids)

@@ -32,6 +32,9 @@ internal sealed partial class StreamThread
     private readonly ILogger _logger;
     private readonly Action _rebalanceChanged;
     private readonly Dictionary<TaskId, StreamTask> _tasks = [];
+    private string? _routeTopic;
+    private int _routePartition;
+    private StreamTask? _routeTask;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private IProducer<byte[]?, byte[]?>? _producer;
@@ -183,22 +186,37 @@ internal sealed partial class StreamThread
 
     private void Route(ConsumeResult<byte[]?, byte[]?> result)
     {
-        if (_followers.IsLeaving(result.TopicPartition))
+        var topic = result.Topic;
+        var partition = result.Partition;
+        if (_followers.IsLeaving(topic, partition))
         {
             // Fetched before its task closed: the task's next owner reads it from the committed offset.
             return;
         }
 
-        var id = _groups.TaskOf(result.TopicPartition);
-        if (!_tasks.TryGetValue(id, out var task))
-        {
-            throw new StreamsException($"Thread {_name} received a record of {result.TopicPartition} but has no task {id}");
-        }
-
+        // Records come in runs of one partition: its task is looked up when the run starts, not for every record.
+        var task = _routeTask is { } last && partition.Value == _routePartition && string.Equals(topic, _routeTopic, StringComparison.Ordinal)
+            ? last
+            : TaskOf(topic, partition);
         var message = result.Message;
         task.AddRecord(new RawRecord(
-            result.Topic, result.Partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp.UnixTimestampMs, message.Headers ?? []));
+            topic, partition.Value, result.Offset.Value, message.Key, message.Value, message.Timestamp.UnixTimestampMs, message.Headers ?? []));
     }
+
+    private StreamTask TaskOf(string topic, Partition partition)
+    {
+        var id = _groups.TaskOf(new TopicPartition(topic, partition));
+        if (!_tasks.TryGetValue(id, out var task))
+        {
+            throw new StreamsException($"Thread {_name} received a record of {topic} [[{partition.Value}]] but has no task {id}");
+        }
+
+        (_routeTopic, _routePartition, _routeTask) = (topic, partition.Value, task);
+        return task;
+    }
+
+    /// <summary>Called whenever a task is made or closed: the last record's task may be gone.</summary>
+    private void ForgetRoute() => _routeTask = null;
 
     private void OnAssigned(IReadOnlyCollection<TopicPartition> partitions)
     {
@@ -233,6 +251,7 @@ internal sealed partial class StreamThread
         _restorer!.Restore(task);
         task.InitializeProcessors();
         _tasks.Add(id, task);
+        ForgetRoute();
         _followers.Add(_groups.FollowersOf(id));
         StreamsRuntimeLog.TaskCreated(_logger, _name, id.ToString());
     }
@@ -268,6 +287,7 @@ internal sealed partial class StreamThread
                 _followers.Remove(_groups.FollowersOf(id));
                 if (_tasks.Remove(id, out var task))
                 {
+                    ForgetRoute();
                     task.Close(clean: !lost);
                     _standbys?.Release(id);
                 }
@@ -298,6 +318,7 @@ internal sealed partial class StreamThread
             }
 
             _tasks.Clear();
+            ForgetRoute();
         }
     }
 }
