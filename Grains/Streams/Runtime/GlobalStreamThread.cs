@@ -113,7 +113,7 @@ internal sealed class GlobalStreamThread
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             GroupInstanceId = null,
-        };
+        }.FetchAgainWithin(_config.PollInterval);
     }
 
     private List<TopicPartition> Partitions()

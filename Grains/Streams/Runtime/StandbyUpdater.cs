@@ -100,7 +100,7 @@ internal sealed class StandbyUpdater
                 EnableAutoCommit = false,
                 EnablePartitionEof = false,
                 IsolationLevel = _config.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
-            }).Build();
+            }.FetchAgainWithin(_config.PollInterval)).Build();
             var restorer = new ChangelogRestorer(consumer, _name, _logger, null);
             var nextPlacement = 0L;
             var lastCheckpoint = Stopwatch.GetTimestamp();

@@ -18,7 +18,7 @@ internal sealed partial class StreamThread
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             IsolationLevel = ExactlyOnce ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
             EnablePartitionEof = false,
-        };
+        }.FetchAgainWithin(_config.PollInterval);
         // Static membership (group.instance.id), as Kafka Streams makes it: one id per thread, the application's with the
         // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again with the
         // same tasks, whose stores are on its disk.
@@ -65,7 +65,7 @@ internal sealed partial class StreamThread
             EnablePartitionEof = false,
             // Assigned, never a member of a group.
             GroupInstanceId = null,
-        };
+        }.FetchAgainWithin(_config.PollInterval);
         _restorer = new ChangelogRestorer(new ConsumerBuilder<byte[]?, byte[]?>(restoreConfig).Build(), _name, _logger, _restoreListener);
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
