@@ -45,6 +45,12 @@ internal sealed partial class MirrorClientConfigs(IReadOnlyDictionary<string, st
         settings["enable.auto.offset.store"] = "false";
         settings.TryAdd("auto.offset.reset", "earliest");
 
+        // librdkafka stops fetching a partition whose local queue holds queued.min.messages (100,000 records) and looks
+        // again only after fetch.queue.backoff.ms, a second by default: a task draining a backlog then waits for records
+        // the source cluster already has, where Kafka's consumer fetches again as soon as a partition's buffer is
+        // drained. 600,000 records of one partition took 6.7-6.8 s to mirror with the default, 5.0-5.2 s with 100 ms.
+        settings.TryAdd("fetch.queue.backoff.ms", "100");
+
         // librdkafka insists on a group id even for a consumer that only assigns partitions; it is never joined.
         settings.TryAdd("group.id", _label);
         return settings;

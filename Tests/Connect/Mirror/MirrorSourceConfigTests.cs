@@ -115,6 +115,17 @@ public sealed class MirrorSourceConfigTests
     }
 
     [Fact]
+    public void The_source_consumer_fetches_a_drained_partition_again_within_100_ms_unless_configured_otherwise()
+    {
+        var consumer = MirrorSourceConfig.Parse(Minimal()).Clients.SourceConsumer("replication-consumer");
+        Assert.Equal("100", consumer["fetch.queue.backoff.ms"]);
+
+        var properties = Minimal();
+        properties["source.consumer.fetch.queue.backoff.ms"] = "500";
+        Assert.Equal("500", MirrorSourceConfig.Parse(properties).Clients.SourceConsumer("replication-consumer")["fetch.queue.backoff.ms"]);
+    }
+
+    [Fact]
     public void Admin_clients_go_to_their_own_cluster()
     {
         var properties = Minimal();
