@@ -13,7 +13,8 @@ namespace Tributary.Tests.Perf.HotPaths;
 /// partition count and acks given; RF=1 on one silo, RF=3 on three joined through Redis (<c>--rf 1,3</c>), every
 /// partition's requests sent to its leader. Beside each produce figure, the CPU-seconds that writing the same bytes to a
 /// new file of this machine's disk costs (<see cref="RawFileWrite"/>, times the replication factor: every replica writes
-/// them), measured just before it. Every run comes after <c>--warm-up-seconds</c> (4) of unmeasured produce and fetch.
+/// them), measured just after it with as many bytes (<see cref="DiskBaselineBytes"/>). Every run comes after
+/// <c>--warm-up-seconds</c> (4) of unmeasured produce and fetch.
 /// </summary>
 internal static partial class BrokerCapacity
 {
@@ -100,13 +101,16 @@ internal static partial class BrokerCapacity
                         leaders = await LeadersAsync(admin, topic, partitions, brokers.KafkaPort);
                     }
 
-                    var (_, diskCpuPerGb) = RawFileWrite.Measure(root, batchBytes);
                     var (produced, produceCpu, produceSeconds, produceAllocated) = await MeasureAsync(brokers, () =>
                         RawProducer.RunAsync(leaders, topic, size, batchBytes, acks, connections, inFlight, seconds));
                     if (rf > 1)
                     {
                         await ReplicatedAsync(brokers.BootstrapServers, topic, partitions);
                     }
+
+                    // As many bytes as the run produced, written just after it: both take page-cache pages the guest has
+                    // not touched lately (see DiskBaselineBytes).
+                    var (_, diskCpuPerGb) = RawFileWrite.Measure(root, batchBytes, DiskBaselineBytes(produced, batchBytes));
 
                     var (fetched, fetchCpu, fetchSeconds, fetchAllocated) = await MeasureAsync(brokers, () =>
                         RawFetcher.RunAsync(leaders, topic, connections, 1 << 20, seconds));
@@ -119,6 +123,22 @@ internal static partial class BrokerCapacity
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// How many bytes the disk baseline writes after a produce run: as many as the run produced (at least 256 MiB, at most
+    /// 4 GiB, whole chunks). On a virtual machine whose balloon reports free pages to the host, a page-cache page the
+    /// guest has not used for a few seconds costs a fault on the host at its first touch, several times the copy itself
+    /// (here 2.4 CPU-s per GB written into tmpfs after an idle spell, 0.2 on pages just rewritten). A fixed 1 GiB written
+    /// and deleted just before the run measured pages the previous file had freed a moment earlier, and handed the run a
+    /// gigabyte of them: a baseline of the lucky case beside a run that, growing its log, mostly paid the unlucky one.
+    /// Written just after the run, the baseline takes such pages as the run did; its file is deleted before the fetch
+    /// run, whose seconds let the host take those pages back before the next produce run.
+    /// </summary>
+    private static long DiskBaselineBytes(long produced, int chunkBytes)
+    {
+        var bytes = Math.Clamp(produced, 256L << 20, 4L << 30);
+        return bytes / chunkBytes * chunkBytes;
     }
 
     /// <summary>
