@@ -45,7 +45,9 @@ internal sealed class BatchScanner : IDisposable
         _headersOnly = headersOnly;
         Position = start;
         _bufferStart = start;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunkSize, MinimumChunk));
+        // A headers-only scan reads the chunk its caller asks for (a fetch's short walk to its batch); a scan of whole
+        // batches reads at least MinimumChunk at a time.
+        _buffer = ArrayPool<byte>.Shared.Rent(headersOnly ? Math.Max(chunkSize, RecordBatch.HeaderSize) : Math.Max(chunkSize, MinimumChunk));
     }
 
     /// <summary>File position of the current batch (after <see cref="Next"/>) or of where the scan stopped.</summary>

@@ -20,6 +20,18 @@ namespace Tributary.Grains.Storage.Log;
 /// </summary>
 internal sealed class LogSegment : IDisposable
 {
+    /// <summary>
+    /// A fetch from an index entry with at most this many readable bytes after it reads them all at once and finds its
+    /// batch in memory (<see cref="TryRead"/>); from further back it scans headers first and reads only its records.
+    /// </summary>
+    private const int WholeTailReadBytes = 64 * 1024;
+
+    /// <summary>
+    /// What a scan for a fetch's first batch reads at a time: about an index interval (4 KiB by default) of small
+    /// batches' headers; a larger batch is stepped over with one more read at its end rather than read through.
+    /// </summary>
+    private const int HeaderScanChunkBytes = 8 * 1024;
+
     private readonly SafeFileHandle _log;
     private readonly OffsetIndex _offsetIndex;
     private readonly TimeIndex _timeIndex;
@@ -249,8 +261,12 @@ internal sealed class LogSegment : IDisposable
     private bool TryFindBatch(long offset, int limit, out int position, out int size, out long baseOffset)
     {
         EnsureIndexesLoaded();
-        var start = _offsetIndex.Lookup(offset).Position;
-        using var scanner = new BatchScanner(_log, start, limit, headersOnly: true, chunkSize: 16 * 1024);
+        return TryFindBatchFrom(_offsetIndex.Lookup(offset).Position, offset, limit, out position, out size, out baseOffset);
+    }
+
+    private bool TryFindBatchFrom(int start, long offset, int limit, out int position, out int size, out long baseOffset)
+    {
+        using var scanner = new BatchScanner(_log, start, limit, headersOnly: true, chunkSize: HeaderScanChunkBytes);
         while (scanner.Next() == ScanStatus.Batch)
         {
             var header = scanner.Batch;
@@ -295,44 +311,78 @@ internal sealed class LogSegment : IDisposable
     public bool TryRead(long offset, int maxBytes, long maxOffset, bool minOneMessage, out ReadOnlyMemory<byte> records)
     {
         records = ReadOnlyMemory<byte>.Empty;
-        if (!TryFindBatch(offset, out var position, out var firstSize, out var firstBaseOffset))
+        EnsureIndexesLoaded();
+        var start = _offsetIndex.Lookup(offset).Position;
+        var readableLeft = (long)ReadableSize - start;
+        if (readableLeft <= 0)
         {
             return false;
         }
 
-        if (firstBaseOffset >= maxOffset)
+        if (readableLeft > WholeTailReadBytes)
+        {
+            return TryReadAfterScan(start, offset, maxBytes, maxOffset, minOneMessage, out records);
+        }
+
+        // A consumer near the end of the segment: everything from the index entry on is read at once, the wanted batch
+        // found in memory and the records returned from there, where a scan of the headers and then a read of the
+        // records took two reads of the same bytes.
+        var buffer = PooledBuffer.Rent((int)readableLeft);
+        var read = ReadFully(buffer.WritableSpan, start);
+        var bytes = buffer.WritableSpan[..read];
+        var lookup = SegmentReadWindow.FindBatch(bytes, readableLeft, offset, out var position, out var firstSize, out var firstBaseOffset);
+        if (lookup == WindowLookup.Found)
+        {
+            var length = FetchLength(maxBytes, readableLeft - position, firstSize, minOneMessage);
+            if (firstBaseOffset >= maxOffset || length == 0)
+            {
+                PooledBuffer.Release(buffer.Memory);
+                return true;
+            }
+
+            if (position + length <= read)
+            {
+                records = buffer.Memory.Slice(position, SegmentReadWindow.WholeBatches(bytes.Slice(position, length), maxOffset));
+                return true;
+            }
+        }
+
+        PooledBuffer.Release(buffer.Memory);
+        return lookup != WindowLookup.NoSuchBatch && TryReadAfterScan(start, offset, maxBytes, maxOffset, minOneMessage, out records);
+    }
+
+    /// <summary>
+    /// How many bytes a fetch reads from its first batch (of <paramref name="firstSize"/> bytes, with
+    /// <paramref name="readable"/> bytes readable from it): <paramref name="maxBytes"/> at most, the first batch whole
+    /// when it alone is larger and <paramref name="minOneMessage"/>, else nothing.
+    /// </summary>
+    private static int FetchLength(int maxBytes, long readable, int firstSize, bool minOneMessage)
+    {
+        var length = (int)Math.Min(maxBytes, readable);
+        return firstSize <= length ? length : minOneMessage ? firstSize : 0;
+    }
+
+    /// <summary>
+    /// <see cref="TryRead"/> from further back: the headers from the index entry at <paramref name="start"/> scanned to
+    /// the wanted batch (a few kilobytes read: <see cref="HeaderScanChunkBytes"/> at a time), then the records read from it.
+    /// </summary>
+    private bool TryReadAfterScan(int start, long offset, int maxBytes, long maxOffset, bool minOneMessage, out ReadOnlyMemory<byte> records)
+    {
+        records = ReadOnlyMemory<byte>.Empty;
+        if (!TryFindBatchFrom(start, offset, ReadableSize, out var position, out var firstSize, out var firstBaseOffset))
+        {
+            return false;
+        }
+
+        var length = FetchLength(maxBytes, ReadableSize - position, firstSize, minOneMessage);
+        if (firstBaseOffset >= maxOffset || length == 0)
         {
             return true;
         }
 
-        var length = Math.Min(maxBytes, ReadableSize - position);
-        if (firstSize > length)
-        {
-            if (!minOneMessage)
-            {
-                return true;
-            }
-
-            length = firstSize;
-        }
-
         var buffer = PooledBuffer.Rent(length);
-        var span = buffer.WritableSpan;
-        var read = ReadFully(span, position);
-        var end = 0;
-        while (read - end >= RecordBatch.LogOverhead)
-        {
-            var batch = span[end..read];
-            var size = RecordBatch.TotalSize(batch);
-            if (size > batch.Length || RecordBatch.BaseOffset(batch) >= maxOffset)
-            {
-                break;
-            }
-
-            end += size;
-        }
-
-        records = buffer.Memory[..end];
+        var read = ReadFully(buffer.WritableSpan, position);
+        records = buffer.Memory[..SegmentReadWindow.WholeBatches(buffer.WritableSpan[..read], maxOffset)];
         return true;
     }
 
