@@ -23,10 +23,17 @@ public sealed class OffsetsTopicTests(BrokerFixture broker) : IClassFixture<Brok
     [Fact]
     public async Task Metadata_ListsConsumerOffsets_AsTheInternalTopic_OfFiftyPartitions()
     {
+        // As in Kafka, the topic exists once a group has been used; a group of this test's own makes sure of that
+        // whichever of the class's tests runs first.
+        await broker.CreateAsync("ot-listed", 1);
+        using (var consumer = AssignedConsumer(broker.BootstrapServers, "ot-lister"))
+        {
+            consumer.Commit([new TopicPartitionOffset("ot-listed", 0, 1)]);
+        }
+
         using var admin = Admin();
 
-        var described = (await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames([InternalTopics.ConsumerOffsets]),
-            new DescribeTopicsOptions { RequestTimeout = Timeout })).TopicDescriptions.Single();
+        var described = await DescribedOnceCreatedAsync(admin, InternalTopics.ConsumerOffsets);
         var metadata = admin.GetMetadata(InternalTopics.ConsumerOffsets, Timeout).Topics.Single();
 
         Assert.Equal(ErrorCode.NoError, metadata.Error.Code);
@@ -35,6 +42,24 @@ public sealed class OffsetsTopicTests(BrokerFixture broker) : IClassFixture<Brok
         var configs = (await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = InternalTopics.ConsumerOffsets }]))
             .Single().Entries;
         Assert.Equal("compact", configs["cleanup.policy"].Value);
+    }
+
+    /// <summary>The topic's description once it exists: the group's records reach the topic (and create it) just after the commit is answered.</summary>
+    private static async Task<TopicDescription> DescribedOnceCreatedAsync(IAdminClient admin, string topic)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            try
+            {
+                return (await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames([topic]),
+                    new DescribeTopicsOptions { RequestTimeout = Timeout })).TopicDescriptions.Single();
+            }
+            catch (DescribeTopicsException e) when (e.Results.TopicDescriptions.Single().Error.Code == ErrorCode.UnknownTopicOrPart && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     [Fact]
