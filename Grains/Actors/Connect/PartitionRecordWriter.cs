@@ -1,6 +1,7 @@
 using Tributary.Grains.Connect.Runtime.Config;
 using Tributary.Grains.Connect.Runtime.Records;
 using Tributary.Grains.Connect.Runtime.Tasks;
+using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Partitions;
 using Tributary.Grains.Interfaces.Topics;
 using Tributary.Grains.KafkaFormats.Records;
@@ -34,6 +35,8 @@ internal sealed class PartitionRecordWriter(
     private const long RecordOverhead = 36;
 
     private readonly Dictionary<string, TopicDescription> _topics = new(StringComparer.Ordinal);
+    // GetGrain finds an interface's grain type by reflection on every call (2 % of the silo's CPU for a JDBC source).
+    private readonly GrainReferences _references = new(grains);
     private int _nextUnkeyed = -1;
 
     public bool InTransaction => producer?.InTransaction ?? false;
@@ -129,7 +132,7 @@ internal sealed class PartitionRecordWriter(
             string failure;
             try
             {
-                var appended = await PartitionGrainKey.Get(grains, target.Topic, target.Partition)
+                var appended = await _references.Partition(target.Topic, target.Partition)
                     .AppendAsync(batch, producer?.TransactionalId, requiredAcks: -1);
                 if (appended.Error == ErrorCode.None)
                 {

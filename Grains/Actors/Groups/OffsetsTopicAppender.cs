@@ -42,7 +42,8 @@ internal sealed partial class OffsetsTopicAppender(
     private long _dequeued;
     private long _durable;
     private Task _flushing = Task.CompletedTask;
-    private int? _partition;
+    // The partition's grain, worked out once: GetGrain finds an interface's grain type by reflection on every call.
+    private IPartitionGrain? _partition;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
     private DateTimeOffset _loggedAt = DateTimeOffset.MinValue;
     private int _unloggedFailures;
@@ -87,8 +88,8 @@ internal sealed partial class OffsetsTopicAppender(
             var batch = NextBatch(_durable - _dequeued, out var count);
             try
             {
-                _partition ??= await PartitionAsync();
-                var result = await PartitionGrainKey.Get(grains, InternalTopics.ConsumerOffsets, _partition.Value).AppendAsync(batch);
+                _partition ??= PartitionGrainKey.Get(grains, InternalTopics.ConsumerOffsets, await PartitionAsync());
+                var result = await _partition.AppendAsync(batch);
                 if (result.Error is ErrorCode.None or ErrorCode.MessageTooLarge or ErrorCode.RecordListTooLarge)
                 {
                     if (result.Error != ErrorCode.None)

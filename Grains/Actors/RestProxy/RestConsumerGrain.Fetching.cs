@@ -134,7 +134,7 @@ public sealed partial class RestConsumerGrain
         var plan = _consumer.PlanFetch(partitions, maxBytes);
         var reads = plan.Partitions.Select(async fetch =>
         {
-            var read = await PartitionGrainKey.Get(GrainFactory, fetch.Partition.Topic, fetch.Partition.Partition)
+            var read = await References.Partition(fetch.Partition.Topic, fetch.Partition.Partition)
                 .ReadAsync(new ReadRequest(fetch.FetchOffset, fetch.MaxBytes, wait));
             var fetched = FetchedPartition.Decode(fetch, read.Error, read.Records.Span);
             PooledBuffer.Release(read.Records.Memory);
@@ -154,7 +154,7 @@ public sealed partial class RestConsumerGrain
 
     private async Task<PartitionBounds> BoundsAsync(TopicPartition partition)
     {
-        var offsets = await PartitionGrainKey.Get(GrainFactory, partition.Topic, partition.Partition).GetOffsetsAsync();
+        var offsets = await References.Partition(partition.Topic, partition.Partition).GetOffsetsAsync();
         return new PartitionBounds(offsets.LogStartOffset, offsets.HighWatermark);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Tributary.Grains.Actors.Hosting;
+using Tributary.Grains.Interfaces;
 using Tributary.Grains.Interfaces.Groups;
 using Tributary.Grains.Interfaces.RestProxy;
 using Tributary.Grains.RestConsumers;
@@ -20,6 +21,10 @@ public sealed partial class RestConsumerGrain(IOptions<TributaryOptions> options
     private const string NotFound = "Consumer instance not found.";
 
     private readonly RestConsumer _consumer = new(ToConsumerOptions(options.Value.RestProxy), time);
+    private GrainReferences? _grainReferences;
+
+    /// <summary>The partitions' grains: GetGrain finds an interface's grain type by reflection on every call, these once.</summary>
+    private GrainReferences References => _grainReferences ??= new(GrainFactory);
     private IGrainTimer? _expiry;
 
     private string Group => RestConsumerKeys.Parse(this.GetPrimaryKeyString()).Group;
