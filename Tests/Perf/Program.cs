@@ -33,10 +33,11 @@ using Tributary.Tests.Perf.Transactions;
 //       Kafka Connect on a silo started here: FileStreamSource (file lines -> topic) against producer-perf writing the
 //       same records, FileStreamSink (topic -> file) against consumer-perf reading the same topic; ratios, broker CPU-s
 //   jdbc-perf [--rows 200000] [--batch-max-rows 100] [--sink-batch-size 3000] [--max-poll-records 500] [--npgsql-batch 500]
-//             [--converter json|avro] [--offset-flush-interval-ms 60000] [--parts source,sink]
+//             [--converter json|avro] [--offset-flush-interval-ms 60000] [--parts source,sink] [--rounds 1]
 //       JDBC connectors on a silo and a PostgreSQL started here: JdbcSourceConnector (incrementing) copying a table into a
 //       topic against Npgsql SELECT * of the same rows; JdbcSinkConnector upserting a topic's JSON records against Npgsql
-//       binary COPY and batched INSERT ... ON CONFLICT of the same rows; ratios, CPU-s of silo, postgres and client
+//       binary COPY and batched INSERT ... ON CONFLICT of the same rows; ratios, CPU-s of silo, postgres and client;
+//       with --rounds N each part runs N times in turn and each ratio's median is given
 //   storage-perf [--records 1000000] [--partitions 2] [--flush-size 100000] [--rounds 1]
 //       the storage sink on a silo started here: an Avro topic into Parquet files against Parquet.Net writing the same
 //       rows from memory (alternating, --rounds times; the median round's ratio), and into JSON-lines files against

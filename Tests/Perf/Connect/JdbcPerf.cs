@@ -42,7 +42,12 @@ internal static class JdbcPerf
             arguments.Int("npgsql-batch", 500),
             arguments.String("converter", "json"),
             arguments.Int("warm-up-rows", 50_000),
-            [.. arguments.String("parts", "source,sink").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+            [.. arguments.String("parts", "source,sink").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            arguments.Int("rounds", 1));
+        if (options.Rounds < 1)
+        {
+            throw new ArgumentException("--rounds is at least 1.");
+        }
         if (options.Converter is not ("json" or "avro"))
         {
             throw new ArgumentException("--converter is json or avro.");
@@ -67,7 +72,18 @@ internal static class JdbcPerf
             // Both sides JIT-compile, prepare statements and activate grains on first use: a small pass first, not reported.
             Console.WriteLine($"warming up ({options.WarmUpRows} rows) ...");
             await run.PartAsync(options.WarmUpRows, quiet: true);
-            rows.AddRange(await run.PartAsync(options.Rows, quiet: false));
+            for (var round = 1; round <= options.Rounds; round++)
+            {
+                if (options.Rounds > 1)
+                {
+                    Console.WriteLine($"round {round} of {options.Rounds}");
+                }
+
+                var figures = await run.PartAsync(options.Rows, quiet: false);
+                rows.AddRange(options.Rounds == 1 ? figures : figures.Select(f => ($"[{round}] {f.Item1}", f.Item2, f.Item3)));
+            }
+
+            rows.AddRange(run.Medians());
         }
         finally
         {
@@ -85,7 +101,7 @@ internal static class JdbcPerf
 
     private sealed record Options(
         int Rows, int BatchMaxRows, int SinkBatchSize, int MaxPollRecords, int NpgsqlBatchRows, string Converter, int WarmUpRows,
-        IReadOnlyList<string> Parts);
+        IReadOnlyList<string> Parts, int Rounds);
 
     /// <summary>One row as the sink's records carry it and the baselines write it.</summary>
     private readonly record struct Row(int Id, int A, long B, double C, string Name, DateTime Ts)
@@ -115,6 +131,10 @@ internal static class JdbcPerf
             """{"field":"ts","type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1}]},"payload":""";
 
         private readonly string _connectionString = postgres.ConnectionString(Database);
+
+        // Each reported round's ratios, for their medians: this machine's speed moves by a factor of two between runs
+        // minutes apart, so a figure taken in rounds that alternate the connector with its baseline is the steadier one.
+        private readonly Dictionary<string, List<double>> _ratios = new(StringComparer.Ordinal);
         private int _parts;
         private IConsumer<Ignore, Ignore>? _watch;
 
@@ -199,6 +219,7 @@ internal static class JdbcPerf
             var selectAfter = await MeasureAsync(() => ReadAllAsync($"SELECT * FROM {table}", rows));
             var ordered = await MeasureAsync(() => ReadAllAsync($"SELECT * FROM {table} WHERE id > -1 ORDER BY id ASC", rows));
             var baseline = Mean(select, selectAfter);
+            Record(quiet, "JdbcSourceConnector x SELECT (goal 0.5)", baseline.Seconds / connector.Seconds);
             return
             [
                 ($"Npgsql SELECT * FROM t, every column read ({rowBytes} B/row on disk)", Rate(rows, baseline.Seconds),
@@ -267,6 +288,8 @@ internal static class JdbcPerf
             var upsert2 = await MeasureAsync(() => UpsertAsync(upsertTable, data));
             var copy = Mean(copy1, copy2);
             var upsert = Mean(upsert1, upsert2);
+            Record(quiet, "JdbcSinkConnector x COPY (goal 0.3)", copy.Seconds / connector.Seconds);
+            Record(quiet, "JdbcSinkConnector x batched upsert (goal 0.8)", upsert.Seconds / connector.Seconds);
             return
             [
                 ("Npgsql binary COPY FROM STDIN", Rate(rows, copy.Seconds),
@@ -488,6 +511,24 @@ internal static class JdbcPerf
             return new Measurement(
                 seconds, (silo.CpuTime - siloCpu).TotalSeconds, (postgres.CpuTime - postgresCpu).TotalSeconds,
                 (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds);
+        }
+
+        /// <summary>Each ratio's median over the reported rounds, with the rounds' own figures; nothing for a single round.</summary>
+        public IEnumerable<(string, string, string)> Medians() =>
+            _ratios.Where(r => r.Value.Count > 1).Select(r =>
+            {
+                var sorted = r.Value.Order().ToList();
+                var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+                return ($"median of {sorted.Count} rounds: {r.Key}", string.Create(CultureInfo.InvariantCulture, $"{median:F2}"),
+                    "rounds " + string.Join(", ", r.Value.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
+            });
+
+        private void Record(bool quiet, string ratio, double value)
+        {
+            if (!quiet)
+            {
+                (_ratios.TryGetValue(ratio, out var values) ? values : _ratios[ratio] = []).Add(value);
+            }
         }
 
         public void Dispose() => _watch?.Dispose();
