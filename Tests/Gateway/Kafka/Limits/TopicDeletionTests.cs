@@ -66,12 +66,12 @@ public sealed class TopicDeletionTests(SlowDeletionBroker broker) : IClassFixtur
     public async Task ADeletionInterruptedByARestart_ResumesAndCompletes()
     {
         const string topic = "doomed-across-restart";
-        await DeletedTopics.CreateWithLogsAsync(broker, topic, Logs, 1);
-        using (var admin = Admin())
-        {
-            await admin.DeleteTopicsAsync([topic]);
-        }
+        await DeletedTopics.CreateWithLogsAsync(broker, topic, Logs * 2, 1);
 
+        // The broker stops right after the answer: the admin client is disposed later, as its disposal may take long
+        // enough for the background removal to finish first.
+        using var admin = Admin();
+        await admin.DeleteTopicsAsync([topic]);
         await broker.StopAsync();
         var left = DeletedTopics.LogDirectories(broker, topic);
         await broker.StartAsync();
