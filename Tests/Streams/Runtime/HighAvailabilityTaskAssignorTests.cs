@@ -32,6 +32,26 @@ public sealed class HighAvailabilityTaskAssignorTests
     }
 
     [Fact]
+    public void TasksStayWhereTheyRun_WhileTheInstancesShareLasts_EvenWhereEveryInstanceIsCaughtUp()
+    {
+        // Every instance may run every task at once (acceptable.recovery.lag unbounded): only the balance moves tasks.
+        var tasks = Tasks(6);
+        AssignmentClient[] clients =
+        [
+            new(A, 1, previousActive: new HashSet<TaskId> { T(0), T(1), T(2) }),
+            new(B, 1, previousActive: new HashSet<TaskId> { T(3), T(4), T(5) }),
+            new(C, 1),
+        ];
+
+        HighAvailabilityTaskAssignor.Assign(clients, tasks, tasks.ToHashSet(), new TaskAssignmentSettings(0, AcceptableRecoveryLag: long.MaxValue));
+
+        Assert.All(clients, c => Assert.Equal(2, c.Active.Count));
+        Assert.Subset(clients[0].PreviousActive.ToHashSet(), clients[0].Active.ToHashSet());
+        Assert.Subset(clients[1].PreviousActive.ToHashSet(), clients[1].Active.ToHashSet());
+        Assert.Equal(4, clients.Sum(c => c.Active.Count(c.PreviousActive.Contains)));
+    }
+
+    [Fact]
     public void TasksAreSpreadByThreads()
     {
         AssignmentClient[] clients = [new(A, 1), new(B, 3)];

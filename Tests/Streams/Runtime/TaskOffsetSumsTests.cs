@@ -51,7 +51,7 @@ public sealed class TaskOffsetSumsTests : IDisposable
         Assert.Empty(TaskOffsetSums.Read(_applicationDirectory, []));
 
     [Fact]
-    public void Lags_AreRecordsBehindTheChangelogsEnds_AndAWholeRestoreWhenTheSumIsPastTheEnd()
+    public void Lags_AreRecordsBehindTheChangelogsEnds_AndAWholeRestoreWhenTheSumIsPastTheEndOrThereIsNoState()
     {
         var lags = TaskOffsetSums.Lags(
             new Dictionary<TaskId, long>
@@ -61,13 +61,14 @@ public sealed class TaskOffsetSumsTests : IDisposable
                 [new TaskId(0, 2)] = 500,
                 [new TaskId(9, 0)] = 3, // no longer a stateful task of the topology
             },
-            new Dictionary<TaskId, long> { [new TaskId(0, 0)] = 100, [new TaskId(0, 1)] = 100, [new TaskId(0, 2)] = 100 });
+            new Dictionary<TaskId, long> { [new TaskId(0, 0)] = 100, [new TaskId(0, 1)] = 100, [new TaskId(0, 2)] = 100, [new TaskId(0, 3)] = 40 });
 
         Assert.Equal(new Dictionary<TaskId, long>
         {
             [new TaskId(0, 0)] = AssignmentClient.RunningActive,
             [new TaskId(0, 1)] = 10,
             [new TaskId(0, 2)] = 100,
+            [new TaskId(0, 3)] = 40, // nothing of it here: the whole changelog to restore
         }, lags);
     }
 

@@ -7,7 +7,7 @@ namespace Tributary.Grains.Streams.Runtime.Assignment;
 /// threads (the capacity tasks are balanced by), how far each stateful task's local state is behind the task's
 /// changelogs, and the active and standby tasks given to it so far. Lags are records behind the changelogs' ends;
 /// <see cref="RunningActive"/> marks the task the instance runs as active now (the most caught up of all), and a task
-/// it holds no state of is as far behind as can be. Not thread-safe: one assignment at a time.
+/// it holds no state of is as far behind as can be (the leader gives it the whole changelog's length). Not thread-safe: one assignment at a time.
 /// </summary>
 internal sealed class AssignmentClient
 {
@@ -16,13 +16,17 @@ internal sealed class AssignmentClient
 
     private readonly IReadOnlyDictionary<TaskId, long> _lags;
 
-    public AssignmentClient(Guid processId, int capacity, IReadOnlyDictionary<TaskId, long>? lags = null)
+    public AssignmentClient(Guid processId, int capacity, IReadOnlyDictionary<TaskId, long>? lags = null, IReadOnlySet<TaskId>? previousActive = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ProcessId = processId;
         Capacity = capacity;
         _lags = lags ?? new Dictionary<TaskId, long>();
+        PreviousActive = previousActive ?? new HashSet<TaskId>();
     }
+
+    /// <summary>The tasks the instance runs as active now (Kafka's <c>prevActiveTasks</c>): they stay while its share allows.</summary>
+    public IReadOnlySet<TaskId> PreviousActive { get; }
 
     public Guid ProcessId { get; }
 

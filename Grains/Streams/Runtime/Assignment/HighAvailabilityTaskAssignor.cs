@@ -7,8 +7,9 @@ namespace Tributary.Grains.Streams.Runtime.Assignment;
 /// are spread evenly over the instances' threads, and a stateful task is then made active only where its state is
 /// caught up, so that an instance joining or leaving never leaves a task unavailable while its state is restored.
 /// <list type="number">
-/// <item>Stateful tasks are dealt round the instances in process-id order, then moved between instances until no move
-/// would lower the skew of tasks per thread.</item>
+/// <item>Stateful tasks stay on the instance that runs them while its share lasts, the rest are dealt round the
+/// instances in process-id order, then moved between instances until no move would lower the skew of tasks per
+/// thread.</item>
 /// <item>Each stateful task gets <c>num.standby.replicas</c> standbys, each on the least loaded instance that has no
 /// copy of it yet, balanced the same way.</item>
 /// <item>An active task on an instance that is not caught up, where a more caught-up one exists, moves: to a caught-up
@@ -18,7 +19,8 @@ namespace Tributary.Grains.Streams.Runtime.Assignment;
 /// Tasks with the fewest caught-up instances move first.</item>
 /// <item>A standby on an instance that is not caught up moves to a caught-up instance without a copy in the same way,
 /// and stays where it was as a warm-up while warm-ups last. Warm-ups themselves do not move.</item>
-/// <item>Stateless tasks go to the instances with the fewest active tasks per thread.</item>
+/// <item>Stateless tasks stay where they run while the instance's share lasts, the rest go to the instances with the
+/// fewest active tasks per thread.</item>
 /// </list>
 /// An instance is caught up on a task when it runs it now, or its state is at most <c>acceptable.recovery.lag</c>
 /// behind the changelogs. <see cref="Assign"/> answers whether any task was kept from where the balanced spread
@@ -58,11 +60,37 @@ internal static class HighAvailabilityTaskAssignor
         return activeMoves + standbyMoves > 0;
     }
 
+    /// <summary>
+    /// Each stateful task stays on the instance that runs it now while that instance's share (tasks in proportion to
+    /// its threads, rounded up) lasts; the rest are dealt round the instances whose share is not full. Kafka deals
+    /// every task round the instances, which moves tasks between caught-up instances for nothing, each move a restore.
+    /// </summary>
     private static void DealActives(List<AssignmentClient> clients, SortedSet<TaskId> stateful)
     {
-        var next = 0;
+        var totalCapacity = clients.Sum(c => c.Capacity);
+        int Share(AssignmentClient client) => (int)Math.Ceiling((double)stateful.Count * client.Capacity / totalCapacity);
+        var rest = new List<TaskId>();
         foreach (var task in stateful)
         {
+            var owner = clients.FirstOrDefault(c => c.PreviousActive.Contains(task));
+            if (owner is not null && owner.Active.Count < Share(owner))
+            {
+                owner.Active.Add(task);
+            }
+            else
+            {
+                rest.Add(task);
+            }
+        }
+
+        var next = 0;
+        foreach (var task in rest)
+        {
+            for (var tried = 0; tried < clients.Count && clients[next].Active.Count >= Share(clients[next]); tried++)
+            {
+                next = (next + 1) % clients.Count;
+            }
+
             clients[next].Active.Add(task);
             next = (next + 1) % clients.Count;
         }
@@ -214,11 +242,31 @@ internal static class HighAvailabilityTaskAssignor
         return moved;
     }
 
+    /// <summary>
+    /// Stateless tasks stay where they run while the instance's share of all active tasks lasts; the rest go to the
+    /// instances with the fewest active tasks per thread.
+    /// </summary>
     private static void AssignStateless(List<AssignmentClient> clients, SortedSet<TaskId> stateless)
     {
+        var totalActive = clients.Sum(c => c.Active.Count) + stateless.Count;
+        var totalCapacity = clients.Sum(c => c.Capacity);
+        var rest = new List<TaskId>();
+        foreach (var task in stateless)
+        {
+            var owner = clients.FirstOrDefault(c => c.PreviousActive.Contains(task));
+            if (owner is not null && owner.Active.Count < Math.Ceiling((double)totalActive * owner.Capacity / totalCapacity))
+            {
+                owner.Active.Add(task);
+            }
+            else
+            {
+                rest.Add(task);
+            }
+        }
+
         var byLoad = new ClientsByLoad(c => c.ActiveTaskLoad, (_, _) => true);
         clients.ForEach(byLoad.Offer);
-        foreach (var task in stateless)
+        foreach (var task in rest)
         {
             var client = byLoad.Poll(task)!;
             client.Active.Add(task);

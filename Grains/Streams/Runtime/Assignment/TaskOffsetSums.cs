@@ -44,25 +44,20 @@ internal static class TaskOffsetSums
     }
 
     /// <summary>
-    /// Each task's lag on one instance: records behind the sum of its changelogs' end offsets (a checkpoint names the
-    /// last record a store holds, so a store that holds everything is one record per changelog partition behind);
-    /// <see cref="AssignmentClient.RunningActive"/> as reported. A sum past the end (a changelog deleted and made
-    /// again) means the state has to be restored whole: lagging by the end itself, as Kafka counts it. Tasks that are
-    /// not among <paramref name="endOffsetSums"/> (not stateful in this topology) are left out.
+    /// Each stateful task's lag on one instance: records behind the sum of its changelogs' end offsets (a checkpoint
+    /// names the last record a store holds, so a store that holds everything is one record per changelog partition
+    /// behind); <see cref="AssignmentClient.RunningActive"/> as reported. A task the instance holds nothing of lags by
+    /// the whole end sum, as Kafka counts it (so a task with a short changelog is caught up anywhere), and so does a
+    /// sum past the end (a changelog deleted and made again). Tasks that are not among
+    /// <paramref name="endOffsetSums"/> (not stateful in this topology) are left out.
     /// </summary>
     public static Dictionary<TaskId, long> Lags(IReadOnlyDictionary<TaskId, long> offsetSums, IReadOnlyDictionary<TaskId, long> endOffsetSums)
     {
         var lags = new Dictionary<TaskId, long>();
-        foreach (var (task, sum) in offsetSums)
+        foreach (var (task, end) in endOffsetSums)
         {
-            if (sum == AssignmentClient.RunningActive)
-            {
-                lags[task] = AssignmentClient.RunningActive;
-            }
-            else if (endOffsetSums.TryGetValue(task, out var end))
-            {
-                lags[task] = sum > end ? end : end - sum;
-            }
+            var sum = offsetSums.GetValueOrDefault(task, 0);
+            lags[task] = sum == AssignmentClient.RunningActive ? AssignmentClient.RunningActive : sum > end ? end : end - sum;
         }
 
         return lags;

@@ -23,6 +23,8 @@ internal sealed class ProtocolReader(ReadOnlyMemory<byte> bytes)
         return span;
     }
 
+    public sbyte Int8() => (sbyte)Take(1)[0];
+
     public short Int16() => BinaryPrimitives.ReadInt16BigEndian(Take(2));
 
     public int Int32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
