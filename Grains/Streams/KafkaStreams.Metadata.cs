@@ -8,13 +8,15 @@ namespace Tributary.Grains.Streams;
 /// <summary>
 /// Where the instances of an application are, for interactive queries across them (Kafka's <c>queryMetadataForKey</c>
 /// and <c>metadataForAllStreamsClients</c>). Kafka's assignor carries each instance's <c>application.server</c> in its
-/// subscription's user data; librdkafka's assignors leave no room for it, so it travels at the end of each stream
-/// thread's consumer client id (<c>...-consumer@host:port</c>), which the group's description shows with the
-/// member's partitions.
+/// subscription's user data; the active instances are read from the group's description, where it travels at the
+/// end of each stream thread's client id (<c>...-consumer@host:port</c>) beside the member's partitions, and the
+/// standby instances from the latest assignment, whose user data lists every instance's standbys by server.
 /// </summary>
 public sealed partial class KafkaStreams
 {
     private const char ServerSeparator = '@';
+
+    private IReadOnlyDictionary<string, IReadOnlyList<Processor.TaskId>> _standbysByHost = new Dictionary<string, IReadOnlyList<Processor.TaskId>>();
 
     /// <summary>
     /// The instance that holds <paramref name="key"/> in <paramref name="storeName"/> and the partition of the key;
@@ -32,24 +34,37 @@ public sealed partial class KafkaStreams
         var partition = (Murmur2Partitioner.Murmur2(bytes) & 0x7fffffff) % partitions;
         var members = await MembersAsync().ConfigureAwait(false);
         var owner = members.FirstOrDefault(m => m.Partitions.Any(p => p.Partition.Value == partition && topics.Contains(p.Topic)));
-        return owner.Host is null ? KeyQueryMetadata.NotAvailable : new KeyQueryMetadata(owner.Host, StandbyHosts(storeName, owner.ClientId, members), partition);
+        return owner.Host is null ? KeyQueryMetadata.NotAvailable : new KeyQueryMetadata(owner.Host, StandbyHosts(storeName, subtopology.Id, partition), partition);
     }
 
-    /// <summary>The servers of the instances that keep standbys of the task on <paramref name="ownerClientId"/>'s instance, for a persistent store.</summary>
-    private List<HostInfo> StandbyHosts(string storeName, string ownerClientId, List<(HostInfo? Host, string ClientId, IReadOnlyList<TopicPartition> Partitions)> members)
+    /// <summary>
+    /// The servers of the instances that keep standbys of a store's task on <paramref name="partition"/>, as the
+    /// latest assignment a thread of this instance received tells them; none for a store that is not persistent.
+    /// </summary>
+    private List<HostInfo> StandbyHosts(string storeName, int subtopology, int partition)
     {
-        if (_config.NumStandbyReplicas == 0 || !_topology.StoreBuilders[storeName].Build().Persistent
-            || Runtime.StandbyPlacement.ProcessIdOf(_config.ApplicationId, ownerClientId) is not { } ownerProcess)
+        if (!_topology.StoreBuilders[storeName].Build().Persistent)
         {
             return [];
         }
 
-        var hosts = members
-            .Select(m => (Process: Runtime.StandbyPlacement.ProcessIdOf(_config.ApplicationId, m.ClientId), m.Host))
-            .Where(m => m.Process is not null)
-            .GroupBy(m => m.Process!)
-            .ToDictionary(g => g.Key, g => g.First().Host);
-        return [.. Runtime.StandbyPlacement.StandbysOf(ownerProcess, hosts.Keys, _config.NumStandbyReplicas).Select(p => hosts[p]).OfType<HostInfo>()];
+        var task = new Processor.TaskId(subtopology, partition);
+        IReadOnlyDictionary<string, IReadOnlyList<Processor.TaskId>> byHost;
+        lock (_gate)
+        {
+            byHost = _standbysByHost;
+        }
+
+        return [.. byHost.Where(h => h.Value.Contains(task)).Select(h => HostInfo.Parse(h.Key)).OfType<HostInfo>().OrderBy(h => h.ToString(), StringComparer.Ordinal)];
+    }
+
+    /// <summary>A thread received an assignment: its standby placement is the one interactive queries report.</summary>
+    private void OnAssignment(Runtime.Assignment.StreamsAssignmentInfo assignment)
+    {
+        lock (_gate)
+        {
+            _standbysByHost = assignment.StandbyTasksByHost;
+        }
     }
 
     /// <summary>Every instance of the application that sets <see cref="StreamsConfig.ApplicationServer"/>, with the stores and partitions it holds.</summary>

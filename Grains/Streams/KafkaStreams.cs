@@ -112,10 +112,10 @@ public sealed partial class KafkaStreams : IAsyncDisposable
                 _partitionCounts[topic] = partitions;
             }
 
-            if (_config.NumStandbyReplicas > 0)
+            // Standbys, and warm-up replicas of tasks about to move here (which come with or without standbys).
+            if (_topology.StoreBuilders.Values.Any(b => b.LoggingEnabled))
             {
-                _standbyUpdater = new StandbyUpdater(
-                    _topology, _config, _processId, _admin, SubtopologyOfTopic(), _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _logger);
+                _standbyUpdater = new StandbyUpdater(_topology, _config, _processId, _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _logger);
                 _standbyUpdater.Start();
             }
 
@@ -255,7 +255,7 @@ public sealed partial class KafkaStreams : IAsyncDisposable
         // static member id) of the thread it replaces.
         var index = Enumerable.Range(1, int.MaxValue).First(i => _threads.All(t => t.Index != i));
         var thread = new StreamThread(_topology, _config, _processId, index, SubtopologyOfTopic(), PartitionCount, _logger, OnRebalanceChanged,
-            _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), _restoreListener, _standbyUpdater);
+            _globalThread?.Stores ?? new Dictionary<string, State.IStateStore>(), EndOffsets, OnAssignment, _restoreListener, _standbyUpdater);
         _threads.Add(thread);
         _ = thread.Completion.ContinueWith(_ => OnThreadStopped(thread), TaskScheduler.Default);
         thread.Start();
@@ -349,6 +349,22 @@ public sealed partial class KafkaStreams : IAsyncDisposable
                 SetState(KafkaStreamsState.Error);
             }
         }, TaskScheduler.Default);
+    }
+
+    /// <summary>The end offsets of changelog partitions, for the group leader's lags (read committed with exactly-once).</summary>
+    private IReadOnlyDictionary<TopicPartition, long> EndOffsets(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        if (partitions.Count == 0)
+        {
+            return new Dictionary<TopicPartition, long>();
+        }
+
+        var isolation = _config.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted;
+        var listed = _admin!.ListOffsetsAsync(
+                partitions.Select(p => new Confluent.Kafka.Admin.TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = Confluent.Kafka.Admin.OffsetSpec.Latest() }),
+                new Confluent.Kafka.Admin.ListOffsetsOptions { IsolationLevel = isolation, RequestTimeout = TimeSpan.FromSeconds(30) })
+            .GetAwaiter().GetResult();
+        return listed.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
     }
 
     private int PartitionCount(string topic)

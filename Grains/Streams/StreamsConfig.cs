@@ -38,6 +38,24 @@ public sealed class StreamsConfig
     /// </summary>
     public int NumStandbyReplicas { get; init; }
 
+    /// <summary>
+    /// <c>acceptable.recovery.lag</c>: how many records behind its changelogs an instance's copy of a task's state may
+    /// be and still count as caught up, so that the task may be made active there at once. Default 10,000.
+    /// </summary>
+    public long AcceptableRecoveryLag { get; init; } = 10_000;
+
+    /// <summary>
+    /// <c>max.warmup.replicas</c>: how many extra standbys (warm-up replicas) one assignment may hand out to copy a
+    /// task's state where the task is to move, beyond <see cref="NumStandbyReplicas"/>. Default 2.
+    /// </summary>
+    public int MaxWarmupReplicas { get; init; } = 2;
+
+    /// <summary>
+    /// <c>probing.rebalance.interval.ms</c>: how long after an assignment with warm-up replicas the instances ask for
+    /// another, which moves the tasks whose warm-ups have caught up. At least one minute. Default 10 minutes.
+    /// </summary>
+    public TimeSpan ProbingRebalanceInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary><c>processing.guarantee</c>. Default <see cref="ProcessingGuarantee.AtLeastOnce"/>.</summary>
     public ProcessingGuarantee ProcessingGuarantee { get; init; } = ProcessingGuarantee.AtLeastOnce;
 
@@ -126,6 +144,21 @@ public sealed class StreamsConfig
         if (NumStandbyReplicas < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(NumStandbyReplicas), NumStandbyReplicas, "num.standby.replicas must not be negative");
+        }
+
+        if (AcceptableRecoveryLag < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AcceptableRecoveryLag), AcceptableRecoveryLag, "acceptable.recovery.lag must not be negative");
+        }
+
+        if (MaxWarmupReplicas < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxWarmupReplicas), MaxWarmupReplicas, "max.warmup.replicas must be at least 1");
+        }
+
+        if (ProbingRebalanceInterval < TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProbingRebalanceInterval), ProbingRebalanceInterval, "probing.rebalance.interval.ms must be at least one minute");
         }
     }
 }

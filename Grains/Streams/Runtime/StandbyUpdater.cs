@@ -8,8 +8,9 @@ using Tributary.Grains.Streams.Processor;
 namespace Tributary.Grains.Streams.Runtime;
 
 /// <summary>
-/// The standby tasks of an instance (Kafka's <c>StandbyTask</c>s, <c>num.standby.replicas</c>): for each task that
-/// <see cref="StandbyPlacement"/> places here, its persistent stores are opened in the task's directory and follow
+/// The standby tasks of an instance (Kafka's <c>StandbyTask</c>s, <c>num.standby.replicas</c>, and the warm-up
+/// replicas of tasks about to move here): for each task the group's leader gives the instance as a standby (told by
+/// the instance's stream threads, <see cref="Assign"/>), its persistent stores are opened in the task's directory and follow
 /// the task's changelog partitions as the active instance writes them, and their checkpoint is rewritten at every
 /// commit interval. When a stream thread of this instance is assigned the task, it claims it first: the standby
 /// closes (its last offsets in the checkpoint, its files unlocked), and the task's restore reads only what came
@@ -17,15 +18,10 @@ namespace Tributary.Grains.Streams.Runtime;
 /// </summary>
 internal sealed class StandbyUpdater
 {
-    private static readonly TimeSpan PlacementInterval = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
-
     private readonly Topology _topology;
     private readonly StreamsConfig _config;
     private readonly string _processId;
     private readonly string _name;
-    private readonly IAdminClient _admin;
-    private readonly IReadOnlyDictionary<string, int> _subtopologyOfTopic;
     private readonly IReadOnlyDictionary<string, State.IStateStore> _globalStores;
     private readonly ILogger _logger;
     private readonly object _sync = new();
@@ -37,20 +33,20 @@ internal sealed class StandbyUpdater
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private bool _assignmentChanged;
+    private HashSet<TaskId> _desired = [];
+    private bool _reconcile;
+    private long _retryAt;
 
     // Whether the last read failed: a series of failures is logged once, at its first.
     private bool _reading = true;
 
     public StandbyUpdater(
-        Topology topology, StreamsConfig config, string processId, IAdminClient admin, IReadOnlyDictionary<string, int> subtopologyOfTopic,
-        IReadOnlyDictionary<string, State.IStateStore> globalStores, ILogger logger)
+        Topology topology, StreamsConfig config, string processId, IReadOnlyDictionary<string, State.IStateStore> globalStores, ILogger logger)
     {
         _topology = topology;
         _config = config;
         _processId = processId;
         _name = $"{config.ApplicationId}-{processId}-StandbyUpdater";
-        _admin = admin;
-        _subtopologyOfTopic = subtopologyOfTopic;
         _globalStores = globalStores;
         _logger = logger;
     }
@@ -78,6 +74,21 @@ internal sealed class StandbyUpdater
         }
     }
 
+    /// <summary>
+    /// The standbys the leader gave this instance in the latest assignment a stream thread received (each thread is
+    /// told its instance's): they are opened, and the others closed, by the updater's thread.
+    /// </summary>
+    public void Assign(IReadOnlyCollection<TaskId> standbys)
+    {
+        lock (_sync)
+        {
+            _desired = [.. standbys];
+            _reconcile = true;
+            _retryAt = 0;
+            Monitor.PulseAll(_sync);
+        }
+    }
+
     /// <summary>The active task <paramref name="id"/> has closed here: it may have a standby here again.</summary>
     public void Release(TaskId id)
     {
@@ -102,19 +113,16 @@ internal sealed class StandbyUpdater
                 IsolationLevel = _config.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
             }.FetchAgainWithin(_config.PollInterval)).Build();
             var restorer = new ChangelogRestorer(consumer, _name, _logger, null);
-            var nextPlacement = 0L;
             var lastCheckpoint = Stopwatch.GetTimestamp();
             while (!_stopping)
             {
-                if (Stopwatch.GetTimestamp() >= nextPlacement)
+                lock (_sync)
                 {
-                    nextPlacement = Stopwatch.GetTimestamp() + (long)(PlacementInterval.TotalSeconds * Stopwatch.Frequency);
-                    if (DesiredStandbys() is { } desired)
+                    if (_reconcile && Stopwatch.GetTimestamp() >= _retryAt)
                     {
-                        lock (_sync)
-                        {
-                            Reconcile(desired, restorer);
-                        }
+                        // A standby whose changelog could not be read now is tried again a little later.
+                        _reconcile = !Reconcile(_desired, restorer);
+                        _retryAt = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
                     }
                 }
 
@@ -146,37 +154,10 @@ internal sealed class StandbyUpdater
         }
     }
 
-    /// <summary>The tasks whose standbys belong here, from the group's members; null while the group is not stable.</summary>
-    private HashSet<TaskId>? DesiredStandbys()
+    /// <summary>Closes the standbys no longer placed here and opens the new ones, each from its checkpoint; false when one could not be opened now.</summary>
+    private bool Reconcile(HashSet<TaskId> desired, ChangelogRestorer restorer)
     {
-        ConsumerGroupDescription group;
-        try
-        {
-            group = _admin.DescribeConsumerGroupsAsync([_config.ApplicationId], new DescribeConsumerGroupsOptions { RequestTimeout = AdminTimeout })
-                .GetAwaiter().GetResult().ConsumerGroupDescriptions.Single();
-        }
-        catch (KafkaException e)
-        {
-            StreamsRuntimeLog.StandbyPlacementFailed(_logger, _name, e.Message);
-            return null;
-        }
-
-        if (group.State != ConsumerGroupState.Stable)
-        {
-            return null;
-        }
-
-        var active = StandbyPlacement.ActiveTasks(
-            _config.ApplicationId, group.Members.Select(m => (m.ClientId, (IEnumerable<TopicPartition>)m.Assignment.TopicPartitions)), _subtopologyOfTopic);
-        var instances = group.Members.Select(m => StandbyPlacement.ProcessIdOf(_config.ApplicationId, m.ClientId)).OfType<string>().Distinct().ToList();
-        return [.. active
-            .Where(t => StandbyPlacement.StandbysOf(t.Value, instances, _config.NumStandbyReplicas).Contains(_processId))
-            .Select(t => t.Key)];
-    }
-
-    /// <summary>Closes the standbys no longer placed here and opens the new ones, each from its checkpoint.</summary>
-    private void Reconcile(HashSet<TaskId> desired, ChangelogRestorer restorer)
-    {
+        var opened = true;
         foreach (var id in _standbys.Keys.Where(id => !desired.Contains(id)).ToList())
         {
             CloseStandby(id);
@@ -190,10 +171,12 @@ internal sealed class StandbyUpdater
             }
             catch (KafkaException e)
             {
-                // The changelog's offsets could not be read: the next placement tries again.
                 ReadFailed(e.Message);
+                opened = false;
             }
         }
+
+        return opened;
     }
 
     /// <summary>Opens a standby of a task from its checkpoint; a task without persistent logged stores is remembered and never kept.</summary>

@@ -9,23 +9,27 @@ internal sealed partial class StreamThread
         var consumerConfig = new ConsumerConfig(Merged(_config.ConsumerConfig))
         {
             BootstrapServers = _config.BootstrapServers,
+            // Read by the consumer for the committed offsets of the partitions it is assigned; the consumer never joins.
             GroupId = _config.ApplicationId,
             ClientId = KafkaStreams.ConsumerClientId(_name, _config.ApplicationServer),
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            // Tasks stay where they are across rebalances, and a rebalance stops only those that move; the thread itself
-            // puts the other source topics' partitions beside each anchor partition (see CopartitionGroups).
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             IsolationLevel = ExactlyOnce ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
             EnablePartitionEof = false,
         }.FetchAgainWithin(_config.PollInterval);
-        // Static membership (group.instance.id), as Kafka Streams makes it: one id per thread, the application's with the
-        // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again with the
-        // same tasks, whose stores are on its disk.
+
+        // The group is joined by the library's own member, under the consumer's client id and settings. Static
+        // membership (group.instance.id), as Kafka Streams makes it: one id per thread, the application's with the
+        // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again with
+        // the same tasks, whose stores are on its disk.
+        var memberConfig = new Dictionary<string, string>(consumerConfig.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value));
         if (consumerConfig.GroupInstanceId is { Length: > 0 } instance)
         {
-            consumerConfig.GroupInstanceId = $"{instance}-{Index}";
+            memberConfig["group.instance.id"] = $"{instance}-{Index}";
+            consumerConfig.GroupInstanceId = null;
         }
+
+        _member = new Group.GroupMember(Group.GroupMemberSettings.From(_config.BootstrapServers, _config.ApplicationId, consumerConfig.ClientId, memberConfig), _logger);
 
         var producerConfig = new ProducerConfig(Merged(_config.ProducerConfig))
         {
@@ -67,11 +71,7 @@ internal sealed partial class StreamThread
             GroupInstanceId = null,
         }.FetchAgainWithin(_config.PollInterval);
         _restorer = new ChangelogRestorer(new ConsumerBuilder<byte[]?, byte[]?>(restoreConfig).Build(), _name, _logger, _restoreListener);
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
-            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList(), lost: false))
-            .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList(), lost: true))
-            .Build();
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig).Build();
     }
 
     private Dictionary<string, string> Merged(IReadOnlyDictionary<string, string> specific)
@@ -87,6 +87,21 @@ internal sealed partial class StreamThread
 
     private void CloseClients()
     {
+        if (_member is { } member)
+        {
+            try
+            {
+                using var leaving = new CancellationTokenSource(ClientTimeout);
+                member.LeaveAsync(leaving.Token).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is KafkaException or IOException or OperationCanceledException)
+            {
+                StreamsRuntimeLog.CloseFailed(_logger, _name, e.Message);
+            }
+
+            member.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
         try
         {
             _consumer?.Close();

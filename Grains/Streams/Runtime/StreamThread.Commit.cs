@@ -74,8 +74,8 @@ internal sealed partial class StreamThread
 
     /// <summary>
     /// Commits before tasks close (on shutdown, or when they are taken away). A group completing a rebalance refuses
-    /// the commit for a moment, and the consumer's background thread completes it without a poll, so the commit is
-    /// tried again a few times; what still cannot be committed is processed again by the next owner (at least once).
+    /// the commit for a moment, so the commit is tried again a few times; what still cannot be committed is processed
+    /// again by the next owner (at least once).
     /// </summary>
     private void CommitBeforeClosing()
     {
@@ -92,18 +92,19 @@ internal sealed partial class StreamThread
     }
 
     /// <summary>
-    /// Commits offsets outside a transaction. A group completing a rebalance refuses commits (REBALANCE_IN_PROGRESS),
-    /// and one whose generation has just moved refuses the previous one's: as Kafka Streams, the thread goes on and
-    /// commits at its next chance; if its tasks were taken away meanwhile, the group tells the consumer so.
+    /// Commits offsets outside a transaction, in the member's generation. A group completing a rebalance refuses
+    /// commits (REBALANCE_IN_PROGRESS), and one whose generation has moved refuses the previous one's: as Kafka Streams,
+    /// the thread goes on and commits at its next chance, after it has joined again; if it was put out of the group
+    /// meanwhile, its tasks are lost and the offsets are never committed.
     /// </summary>
     private bool TryCommitOffsets(List<TopicPartitionOffset> offsets)
     {
         try
         {
-            _consumer!.Commit(offsets);
+            _member!.CommitAsync(offsets, CancellationToken.None).GetAwaiter().GetResult();
             return true;
         }
-        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.FencedInstanceId)
         {
             StreamsRuntimeLog.CommitDeferred(_logger, _name, e.Error.Reason);
             return false;

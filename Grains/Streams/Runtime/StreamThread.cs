@@ -26,7 +26,7 @@ internal sealed partial class StreamThread
     private readonly string _name;
     private readonly string _transactionalId;
     private readonly CopartitionGroups _groups;
-    private readonly FollowerAssignment _followers = new();
+    private readonly TaskPartitionAssignment _followers = new();
     private HashSet<TaskId> _revoking = [];
     private readonly Func<string, int> _partitionCount;
     private readonly ILogger _logger;
@@ -47,12 +47,19 @@ internal sealed partial class StreamThread
     private readonly Processor.IStateRestoreListener? _restoreListener;
     private readonly StandbyUpdater? _standbys;
     private readonly State.ThreadCache _cache;
+    private readonly Guid _processGuid;
+    private readonly Func<IReadOnlyCollection<TopicPartition>, IReadOnlyDictionary<TopicPartition, long>> _endOffsets;
+    private readonly Action<Assignment.StreamsAssignmentInfo> _assignmentReceived;
 
     public StreamThread(
         Topology topology, StreamsConfig config, string processId, int index, IReadOnlyDictionary<string, int> subtopologyOfTopic,
         Func<string, int> partitionCount, ILogger logger, Action rebalanceChanged, IReadOnlyDictionary<string, State.IStateStore> globalStores,
+        Func<IReadOnlyCollection<TopicPartition>, IReadOnlyDictionary<TopicPartition, long>> endOffsets, Action<Assignment.StreamsAssignmentInfo> assignmentReceived,
         Processor.IStateRestoreListener? restoreListener = null, StandbyUpdater? standbys = null)
     {
+        _processGuid = Guid.Parse(processId);
+        _endOffsets = endOffsets;
+        _assignmentReceived = assignmentReceived;
         _standbys = standbys;
         _cache = config.NewThreadCache();
         _restoreListener = restoreListener;
@@ -83,7 +90,11 @@ internal sealed partial class StreamThread
     public void Start() => new Thread(Run) { IsBackground = true, Name = _name }.Start();
 
     /// <summary>Asks the thread to commit, close its tasks and leave the group.</summary>
-    public void Shutdown() => _stopping = true;
+    public void Shutdown()
+    {
+        _stopping = true;
+        _leaving.Cancel();
+    }
 
     /// <summary>The live stores of this thread's tasks with the given name, each with the lock its reads take (interactive queries).</summary>
     public IEnumerable<State.LocalStore> StoresNamed(string name)
@@ -115,10 +126,15 @@ internal sealed partial class StreamThread
         try
         {
             CreateClients();
-            _consumer!.Subscribe(_groups.AnchorTopics);
             _lastCommit = Stopwatch.GetTimestamp();
+            Rebalance();
             while (!_stopping)
             {
+                if (RejoinDue)
+                {
+                    Rebalance();
+                }
+
                 RunOnce();
             }
 
@@ -156,8 +172,6 @@ internal sealed partial class StreamThread
                     Route(result);
                 }
 
-                // A rebalance within that poll may have handed over or taken away tasks, and with them their other
-                // source partitions, which the consumer's handlers may not assign themselves.
                 _followers.Apply(_consumer);
                 if (result is null || polled == 1000)
                 {
@@ -218,25 +232,6 @@ internal sealed partial class StreamThread
     /// <summary>Called whenever a task is made or closed: the last record's task may be gone.</summary>
     private void ForgetRoute() => _routeTask = null;
 
-    private void OnAssigned(IReadOnlyCollection<TopicPartition> partitions)
-    {
-        SetRebalancing(true);
-        lock (_tasks)
-        {
-            foreach (var id in partitions.Select(_groups.TaskOf).Distinct().Order())
-            {
-                if (_tasks.ContainsKey(id))
-                {
-                    continue;
-                }
-
-                CreateTask(id);
-            }
-        }
-
-        SetRebalancing(false);
-    }
-
     /// <summary>Makes the task, its stores restored from their changelogs; the consumer reads its other source partitions once the poll returns.</summary>
     private void CreateTask(TaskId id)
     {
@@ -252,7 +247,7 @@ internal sealed partial class StreamThread
         task.InitializeProcessors();
         _tasks.Add(id, task);
         ForgetRoute();
-        _followers.Add(_groups.FollowersOf(id));
+        _followers.Add(_groups.SourcePartitionsOf(id));
         StreamsRuntimeLog.TaskCreated(_logger, _name, id.ToString());
     }
 
@@ -262,15 +257,17 @@ internal sealed partial class StreamThread
         _rebalanceChanged();
     }
 
-    private void OnRevoked(IReadOnlyCollection<TopicPartition> partitions, bool lost)
+    /// <summary>
+    /// Closes tasks the thread no longer has: taken away (committed first, closed clean) or lost (closed dirty, as
+    /// they may be running elsewhere); the consumer stops reading their partitions once the rebalance is applied.
+    /// </summary>
+    private void CloseRevoked(IReadOnlyCollection<TaskId> revoked, bool lost)
     {
-        SetRebalancing(true);
         lock (_tasks)
         {
-            var revoked = partitions.Select(_groups.TaskOf).ToHashSet();
             if (!lost && _tasks.Count > 0)
             {
-                _revoking = revoked;
+                _revoking = [.. revoked];
                 try
                 {
                     CommitBeforeClosing();
@@ -283,8 +280,8 @@ internal sealed partial class StreamThread
 
             foreach (var id in revoked)
             {
-                // Its followers go whether the task is here or was closed by an aborted transaction just now.
-                _followers.Remove(_groups.FollowersOf(id));
+                // Its partitions go whether the task is here or was closed by an aborted transaction just now.
+                _followers.Remove(_groups.SourcePartitionsOf(id));
                 if (_tasks.Remove(id, out var task))
                 {
                     ForgetRoute();

@@ -47,4 +47,10 @@ internal static partial class StreamsRuntimeLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Standby updater {Updater} failed; the instance keeps no standbys")]
     public static partial void StandbyFailed(ILogger logger, string updater, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream thread {Thread} could not read the changelogs' end offsets; every instance counts as caught up: {Reason}")]
+    public static partial void ChangelogEndsUnknown(ILogger logger, string thread, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream thread {Thread} led the assignment of {Members} threads ({Withheld} tasks wait for their owners to let go; probing rebalance: {Probing})")]
+    public static partial void Assigned(ILogger logger, string thread, int members, int withheld, bool probing);
 }

@@ -15,7 +15,7 @@ namespace Tributary.Tests.Gateway.Streams;
 [Collection(StreamApplicationsCollection.Name)]
 public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
-    private static readonly string[] Vocabulary = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda"];
+    private WordCountRun Run => new(broker.BootstrapServers);
 
     [Fact]
     public async Task TwoInstances_CountEveryWordExactly_AndTheCountsStayExactWhenOneJoinsAndOneLeaves()
@@ -346,28 +346,9 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         return Enumerable.Range(0, partitions).Sum(p => watermarks.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
     }
 
-    /// <summary>The checkpoint line of the last record in a partition of the application's counts-store changelog.</summary>
-    private string LastChangelogRecord(string applicationId, int partition)
-    {
-        using var watermarks = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "watermarks" }).Build();
-        var changelog = new TopicPartition($"{applicationId}-counts-store-changelog", partition);
-        var end = watermarks.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(10)).High.Value;
-        return $"{changelog.Topic} {partition} {end - 1}";
-    }
+    private string LastChangelogRecord(string applicationId, int partition) => Run.LastChangelogRecord(applicationId, partition);
 
-    private static string[] Checkpoint(string stateDir, int partition)
-    {
-        var path = Path.Combine(stateDir, "wordcount-standby", $"1_{partition}", ".checkpoint");
-        try
-        {
-            return File.Exists(path) ? File.ReadAllLines(path) : [];
-        }
-        catch (IOException)
-        {
-            // Being replaced at this moment.
-            return [];
-        }
-    }
+    private static string[] Checkpoint(string stateDir, int partition) => WordCountRun.Checkpoint(stateDir, "wordcount-standby", partition);
 
     private KafkaStreams Start(
         string applicationId, string input, string output, ProcessingGuarantee guarantee = ProcessingGuarantee.AtLeastOnce, string? stateDir = null,
@@ -424,49 +405,10 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
         return ($"{name}-lines", $"{name}-counts");
     }
 
-    private async Task ProduceAsync(string topic, int first, int count, Dictionary<string, long> expected)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build();
-        for (var i = first; i < first + count; i++)
-        {
-            var words = Enumerable.Range(0, 1 + (i % 4)).Select(j => Vocabulary[(i * 7 + j * 3) % Vocabulary.Length]).ToList();
-            foreach (var word in words)
-            {
-                expected[word] = expected.GetValueOrDefault(word) + 1;
-            }
+    private Task ProduceAsync(string topic, int first, int count, Dictionary<string, long> expected) => Run.ProduceAsync(topic, first, count, expected);
 
-            producer.Produce(topic, new Message<string, string> { Key = "line-" + i, Value = string.Join(' ', words).ToUpperInvariant() });
-        }
-
-        await Task.Run(() => producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    /// <summary>Reads the count topic until each word's latest count is the expected one.</summary>
-    private async Task AwaitCountsAsync(string topic, Dictionary<string, long> expected, IsolationLevel isolation = IsolationLevel.ReadUncommitted)
-    {
-        using var consumer = new ConsumerBuilder<string, long>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            IsolationLevel = isolation,
-        }).Build();
-        consumer.Subscribe(topic);
-        var latest = new Dictionary<string, long>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        await Task.Run(() =>
-        {
-            while (!expected.All(e => latest.GetValueOrDefault(e.Key) == e.Value) && DateTime.UtcNow < deadline)
-            {
-                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
-                {
-                    latest[result.Message.Key] = result.Message.Value;
-                }
-            }
-        });
-        consumer.Close();
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), latest.OrderBy(e => e.Key, StringComparer.Ordinal));
-    }
+    private Task AwaitCountsAsync(string topic, Dictionary<string, long> expected, IsolationLevel isolation = IsolationLevel.ReadUncommitted) =>
+        Run.AwaitCountsAsync(topic, expected, isolation);
 
     private sealed class RecordingRestoreListener : IStateRestoreListener
     {

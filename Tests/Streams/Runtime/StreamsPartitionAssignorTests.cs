@@ -149,11 +149,13 @@ public sealed class StreamsPartitionAssignorTests
         Assert.Equal((A, "host:7070"), (read.ProcessId, read.ApplicationServer));
         Assert.Equal(subscription.TaskOffsetSums.OrderBy(p => p.Key), read.TaskOffsetSums.OrderBy(p => p.Key));
 
-        var assignment = new StreamsAssignmentInfo([T(0, 1)], [T(1, 2), T(1, 3)], true);
+        var assignment = new StreamsAssignmentInfo([T(0, 1)], [T(1, 2), T(1, 3)], true, new Dictionary<string, IReadOnlyList<TaskId>> { ["b:1"] = [T(1, 0)], ["a:1"] = [] });
         var back = StreamsAssignmentInfo.Read(assignment.ToBytes());
         Assert.Equal(assignment.ActiveTasks, back.ActiveTasks);
         Assert.Equal(assignment.StandbyTasks, back.StandbyTasks);
         Assert.True(back.ProbingRebalance);
+        Assert.Equal(["a:1", "b:1"], back.StandbyTasksByHost.Keys.Order());
+        Assert.Equal([T(1, 0)], back.StandbyTasksByHost["b:1"]);
 
         var future = assignment.ToBytes();
         future[1] = 9;

@@ -22,8 +22,8 @@ internal sealed record StreamsGroupAssignment(IReadOnlyDictionary<string, byte[]
 /// this assignment; the owner, not given it, commits and closes it and joins again, and the next assignment gives it
 /// to its new thread. A task is never run by two threads at once.</item>
 /// </list>
-/// Each thread's assignment lists its tasks' anchor partitions (<see cref="CopartitionGroups"/>), its tasks and its
-/// client's standbys (<see cref="StreamsAssignmentInfo"/>).
+/// Each thread's assignment lists its tasks' anchor partitions (<see cref="CopartitionGroups"/>), its tasks, its
+/// client's standbys and every client's standbys by <c>application.server</c> (<see cref="StreamsAssignmentInfo"/>).
 /// </summary>
 internal sealed class StreamsPartitionAssignor(
     CopartitionGroups groups, IReadOnlyCollection<TaskId> allTasks, IReadOnlySet<TaskId> statefulTasks, TaskAssignmentSettings settings)
@@ -56,6 +56,11 @@ internal sealed class StreamsPartitionAssignor(
         var clients = byProcess.Select(p => Client(p.Key, p.Value, endOffsetSums)).ToList();
         var probing = HighAvailabilityTaskAssignor.Assign(clients, allTasks, statefulTasks, settings);
 
+        var standbysByHost = clients
+            .Select(c => (Server: byProcess[c.ProcessId].Select(t => t.Info.ApplicationServer).FirstOrDefault(s => s is not null), c.Standby))
+            .Where(c => c.Server is not null)
+            .GroupBy(c => c.Server!)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TaskId>)[.. g.SelectMany(c => c.Standby).Order()]);
         var assignments = new Dictionary<string, byte[]>();
         var withheld = 0;
         foreach (var client in clients)
@@ -67,7 +72,7 @@ internal sealed class StreamsPartitionAssignor(
                 withheld += tasks.Count - given.Count;
                 assignments[thread.MemberId] = ConsumerProtocol.Write(new ConsumerAssignment(
                     [.. given.Select(groups.AnchorOf)],
-                    new StreamsAssignmentInfo(given, [.. client.Standby], probing).ToBytes()));
+                    new StreamsAssignmentInfo(given, [.. client.Standby], probing, standbysByHost).ToBytes()));
             }
         }
 

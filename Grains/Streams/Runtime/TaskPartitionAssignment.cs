@@ -3,20 +3,20 @@ using Confluent.Kafka;
 namespace Tributary.Grains.Streams.Runtime;
 
 /// <summary>
-/// The source partitions a stream thread assigns itself beside its anchor partitions (see <see cref="CopartitionGroups"/>).
-/// Tasks are made and closed in the consumer's rebalance handlers, which must not change the assignment themselves
-/// (Confluent.Kafka refuses), so the changes wait here, in order, until the poll returns. Until a partition taken away
-/// is unassigned, records already fetched from it are dropped: its task is closed, and whoever owns the task next
-/// reads them again from the committed offset (a task given back within the same poll too, since it is unassigned
-/// and assigned again, which resets the position to the committed offset).
+/// The source partitions of a stream thread's tasks, which the thread assigns its consumer itself (the consumer is in
+/// no group: the library's own member is). Tasks are made and closed while a rebalance is applied and while records
+/// are routed, so the changes wait here, in order, until they are applied between polls. Until a partition taken
+/// away is unassigned, records already fetched from it are dropped: its task is closed, and whoever owns the task
+/// next reads them again from the committed offset (a task given back at once too, since it is unassigned and
+/// assigned again, which resets the position to the committed offset).
 /// </summary>
-internal sealed class FollowerAssignment
+internal sealed class TaskPartitionAssignment
 {
     private readonly List<(bool Assign, List<TopicPartition> Partitions)> _pending = [];
     private readonly HashSet<TopicPartition> _assigned = [];
     private readonly HashSet<TopicPartition> _leaving = [];
 
-    /// <summary>Partitions to assign once the poll returns (a new task's).</summary>
+    /// <summary>Partitions to assign when the changes are applied (a new task's).</summary>
     public void Add(IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
@@ -26,7 +26,7 @@ internal sealed class FollowerAssignment
         }
     }
 
-    /// <summary>Partitions to unassign once the poll returns (a closed task's); their fetched records are dropped until then.</summary>
+    /// <summary>Partitions to unassign when the changes are applied (a closed task's); their fetched records are dropped until then.</summary>
     public void Remove(IEnumerable<TopicPartition> partitions)
     {
         var list = partitions.ToList();
@@ -58,7 +58,7 @@ internal sealed class FollowerAssignment
 
             if (assign)
             {
-                // From the committed offsets, as the group assigns partitions.
+                // From the group's committed offsets, which the consumer fetches with its group.id.
                 consumer.IncrementalAssign(changed);
             }
             else

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Tributary.Grains.Streams.Processor;
+using Tributary.Grains.Streams.Runtime.Assignment;
+using Tributary.Grains.Streams.Runtime.Group;
+
+namespace Tributary.Grains.Streams.Runtime;
+
+/// <summary>
+/// The thread's membership of the application's group, run by the library's own <see cref="GroupMember"/> with the
+/// <c>stream</c> protocol: the thread joins with its instance's process id, server and task offset sums and the
+/// anchor partitions of the tasks it runs; the leader assigns tasks (<see cref="StreamsPartitionAssignor"/>); the
+/// thread then closes the tasks it was not given (committing first) and makes the new ones, and when it has let any
+/// go it joins again at once, so that their new owners get them (cooperative rebalancing). Its consumer is assigned
+/// the tasks' partitions directly and never joins a group itself.
+/// </summary>
+internal sealed partial class StreamThread
+{
+    private readonly CancellationTokenSource _leaving = new();
+    private GroupMember? _member;
+    private ApplicationTasks? _applicationTasks;
+    private long? _probingAt;
+
+    /// <summary>Whether the thread should join the group again: the group rebalances, it let tasks go, or a probing rebalance is due.</summary>
+    private bool RejoinDue => _member!.RejoinNeeded || (_probingAt is { } at && Stopwatch.GetTimestamp() >= at);
+
+    /// <summary>Joins (again) and applies the assignment; repeats while the thread lets tasks go, until it keeps all it is given.</summary>
+    private void Rebalance()
+    {
+        SetRebalancing(true);
+        try
+        {
+            for (var letGo = true; letGo && !_stopping;)
+            {
+                if (_member!.Lost)
+                {
+                    LoseTasks();
+                }
+
+                List<TaskId> owned;
+                lock (_tasks)
+                {
+                    owned = [.. _tasks.Keys.Order()];
+                }
+
+                var subscription = ConsumerProtocol.Write(new ConsumerSubscription(
+                    [.. _groups.AnchorTopics.Order(StringComparer.Ordinal)],
+                    new StreamsSubscriptionInfo(_processGuid, _config.ApplicationServer, TaskOffsetSums.Read(_config.ApplicationDirectory, owned)).ToBytes(),
+                    [.. owned.Select(_groups.AnchorOf)]));
+                var generation = _member.JoinAsync([(StreamsPartitionAssignor.ProtocolName, subscription)], Lead, _leaving.Token).GetAwaiter().GetResult();
+                var info = StreamsAssignmentInfo.Read(ConsumerProtocol.ReadAssignment(generation.Assignment).UserData);
+                var given = info.ActiveTasks.ToHashSet();
+                var revoked = owned.Where(id => !given.Contains(id)).ToList();
+                if (revoked.Count > 0)
+                {
+                    CloseRevoked(revoked, lost: false);
+                }
+
+                lock (_tasks)
+                {
+                    foreach (var id in info.ActiveTasks.Where(id => !_tasks.ContainsKey(id)).Order())
+                    {
+                        CreateTask(id);
+                    }
+
+                    _followers.Apply(_consumer!);
+                }
+
+                _standbys?.Assign(info.StandbyTasks);
+                _assignmentReceived(info);
+                _probingAt = info.ProbingRebalance
+                    ? Stopwatch.GetTimestamp() + (long)(_config.ProbingRebalanceInterval.TotalSeconds * Stopwatch.Frequency)
+                    : null;
+                letGo = revoked.Count > 0;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping)
+        {
+            // Shutting down while the group rebalanced.
+        }
+        finally
+        {
+            SetRebalancing(false);
+        }
+    }
+
+    /// <summary>
+    /// The member was put out of the group: its tasks may be running elsewhere already. They close without a commit,
+    /// and with exactly-once their open transaction is aborted, so that nothing they did since the last commit counts.
+    /// </summary>
+    private void LoseTasks()
+    {
+        List<TaskId> lost;
+        lock (_tasks)
+        {
+            lost = [.. _tasks.Keys];
+        }
+
+        if (ExactlyOnce && _producer is not null)
+        {
+            _producer.AbortTransaction(ClientTimeout);
+            _producer.BeginTransaction();
+        }
+
+        CloseRevoked(lost, lost: true);
+    }
+
+    /// <summary>The leader's part: the application's tasks, the changelogs' end offsets, and the assignment.</summary>
+    private IReadOnlyDictionary<string, byte[]> Lead(string protocol, IReadOnlyList<JoinedMember> members)
+    {
+        if (protocol != StreamsPartitionAssignor.ProtocolName)
+        {
+            throw new StreamsException($"The group of application {_config.ApplicationId} chose protocol {protocol}, not {StreamsPartitionAssignor.ProtocolName}");
+        }
+
+        _applicationTasks ??= new ApplicationTasks(_topology, _config.ApplicationId, _partitionCount);
+        var tasks = _applicationTasks;
+        IReadOnlyDictionary<TopicPartition, long> ends;
+        try
+        {
+            ends = _endOffsets([.. tasks.ChangelogPartitions]);
+        }
+        catch (KafkaException e)
+        {
+            // Without the ends, every instance counts as caught up: tasks stay where they run, and the rest are spread.
+            StreamsRuntimeLog.ChangelogEndsUnknown(_logger, _name, e.Message);
+            ends = tasks.ChangelogPartitions.ToDictionary(p => p, _ => 0L);
+        }
+
+        var settings = new TaskAssignmentSettings(_config.NumStandbyReplicas, _config.AcceptableRecoveryLag, _config.MaxWarmupReplicas);
+        var assignment = new StreamsPartitionAssignor(_groups, tasks.All, tasks.Stateful, settings).Assign(members, tasks.EndOffsetSums(ends));
+        StreamsRuntimeLog.Assigned(_logger, _name, members.Count, assignment.Withheld, assignment.ProbingRebalance);
+        return assignment.Assignments;
+    }
+}
