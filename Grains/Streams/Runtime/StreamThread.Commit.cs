@@ -31,7 +31,7 @@ internal sealed partial class StreamThread
                 {
                     if (offsets.Count > 0)
                     {
-                        _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, ClientTimeout);
+                        _producer!.SendOffsetsToTransaction(offsets, TransactionMetadata(), ClientTimeout);
                     }
 
                     _producer!.CommitTransaction(ClientTimeout);
@@ -71,6 +71,16 @@ internal sealed partial class StreamThread
             return true;
         }
     }
+
+    /// <summary>
+    /// The group metadata the transaction's offsets go with: the member's generation, which the coordinator checks
+    /// (a thread the group has put out is refused, and its transaction aborted); the consumer's, which has none, only
+    /// while the member is in no generation or Confluent.Kafka's metadata cannot be made.
+    /// </summary>
+    private IConsumerGroupMetadata TransactionMetadata() =>
+        _member!.Generation is { } generation
+            ? Group.TransactionGroupMetadata.Create(_config.ApplicationId, generation, _member.GroupInstanceId) ?? _consumer!.ConsumerGroupMetadata
+            : _consumer!.ConsumerGroupMetadata;
 
     /// <summary>
     /// Commits before tasks close (on shutdown, or when they are taken away). A group completing a rebalance refuses

@@ -229,4 +229,68 @@ public sealed class GroupMemberTests(BrokerFixture broker) : IClassFixture<Broke
             consumer.Close();
         }
     }
+
+    [Fact]
+    public void TheTransactionMetadata_IsWhatLibrdkafkaWritesForTheSameGroupMemberAndGeneration()
+    {
+        foreach (var instance in new[] { null, "instance-7" })
+        {
+            var config = new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "metadata-group", GroupInstanceId = instance };
+            using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+
+            // A consumer that has not joined: generation -1, no member id.
+            var librdkafkas = TransactionGroupMetadata.SerializedForm(consumer.ConsumerGroupMetadata);
+            var ours = TransactionGroupMetadata.SerializedForm(
+                TransactionGroupMetadata.Create("metadata-group", new GroupGeneration(-1, "", "stream", false, []), instance)!);
+
+            Assert.NotNull(librdkafkas);
+            Assert.Equal(librdkafkas, ours);
+        }
+    }
+
+    [Fact]
+    public async Task TransactionalOffsets_GoWithTheMembersGeneration_AndAreRefusedForAGenerationThatHasPassed()
+    {
+        const string group = "own-member-transactions";
+        const string topic = "own-member-transactional";
+        await broker.CreateAsync(topic, Partitions);
+        using var cancel = new CancellationTokenSource(Timeout);
+        var a = Member(group, "a");
+        var first = await a.JoinAsync(Named(topic, "a"), DealRound, cancel.Token);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            TransactionalId = "own-member-transactions",
+        }).Build();
+        producer.InitTransactions(Timeout);
+
+        producer.BeginTransaction();
+        producer.Produce(topic, new Message<Null, string> { Value = "in generation " + first.GenerationId });
+        producer.SendOffsetsToTransaction([new TopicPartitionOffset(topic, 0, 5)], TransactionGroupMetadata.Create(group, first, null)!, Timeout);
+        producer.CommitTransaction(Timeout);
+        Assert.Equal(5L, Assert.Single(await a.CommittedAsync([new TopicPartition(topic, 0)], cancel.Token)).Offset.Value);
+
+        // Another member joins: the group moves to a new generation, and offsets of the old one are refused.
+        var b = Member(group, "b");
+        var joining = b.JoinAsync(Named(topic, "b"), DealRound, cancel.Token);
+        await Wait.UntilAsync(() => a.RejoinNeeded, Timeout, "the member's heartbeat to ask for a rejoin");
+        var second = (await Task.WhenAll(a.JoinAsync(Named(topic, "a"), DealRound, cancel.Token), joining))[0];
+        Assert.True(second.GenerationId > first.GenerationId);
+
+        producer.BeginTransaction();
+        producer.Produce(topic, new Message<Null, string> { Value = "from a passed generation" });
+        var refused = Assert.ThrowsAny<KafkaException>(() =>
+        {
+            producer.SendOffsetsToTransaction([new TopicPartitionOffset(topic, 0, 9)], TransactionGroupMetadata.Create(group, first, null)!, Timeout);
+            producer.CommitTransaction(Timeout);
+        });
+        Assert.True(refused is KafkaTxnRequiresAbortException || refused.Error.Code == ErrorCode.IllegalGeneration, refused.ToString());
+        producer.AbortTransaction(Timeout);
+        Assert.Equal(5L, Assert.Single(await a.CommittedAsync([new TopicPartition(topic, 0)], cancel.Token)).Offset.Value);
+
+        producer.BeginTransaction();
+        producer.SendOffsetsToTransaction([new TopicPartitionOffset(topic, 0, 9)], TransactionGroupMetadata.Create(group, second, null)!, Timeout);
+        producer.CommitTransaction(Timeout);
+        Assert.Equal(9L, Assert.Single(await a.CommittedAsync([new TopicPartition(topic, 0)], cancel.Token)).Offset.Value);
+    }
 }

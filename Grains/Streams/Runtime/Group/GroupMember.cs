@@ -36,6 +36,9 @@ internal sealed class GroupMember(GroupMemberSettings settings, ILogger logger) 
     private CancellationTokenSource? _heartbeats;
     private Task _heartbeatLoop = Task.CompletedTask;
 
+    /// <summary>The member's static id (<c>group.instance.id</c>), or null.</summary>
+    public string? GroupInstanceId => settings.GroupInstanceId;
+
     /// <summary>The generation the member is in, or null before it joins, while it rejoins and after it leaves.</summary>
     public GroupGeneration? Generation => _generation;
 
