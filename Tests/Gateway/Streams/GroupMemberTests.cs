@@ -135,6 +135,11 @@ public sealed class GroupMemberTests(BrokerFixture broker) : IClassFixture<Broke
 
         await second.CommitAsync([new TopicPartitionOffset(topic, 0, 43)], cancel.Token);
         Assert.Equal(43L, Assert.Single(await second.CommittedAsync([new TopicPartition(topic, 0)], cancel.Token)).Offset.Value);
+
+        // Being fenced is final: joining again would put the other out in turn.
+        var rejoin = await Assert.ThrowsAsync<KafkaException>(() => first.JoinAsync(Named(topic, "first"), DealRound, cancel.Token));
+        Assert.Equal(ErrorCode.FencedInstanceId, rejoin.Error.Code);
+        Assert.False(second.RejoinNeeded);
     }
 
     /// <summary>

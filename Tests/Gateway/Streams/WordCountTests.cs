@@ -276,6 +276,25 @@ public sealed class WordCountTests(BrokerFixture broker) : IClassFixture<BrokerF
     }
 
     [Fact]
+    public async Task AnInstanceWhoseStaticIdAnotherTakes_LosesItsTasks_AndStops_WhileTheOtherCountsOn()
+    {
+        var (input, output) = await TopicsAsync("fenced", partitions: 2);
+        var expected = new Dictionary<string, long>();
+        await using var first = Start("wordcount-fenced", input, output, groupInstanceId: "same");
+        await ProduceAsync(input, 0, 200, expected);
+        await AwaitCountsAsync(output, expected);
+
+        // A second process configured with the same group.instance.id: the group puts the first one's threads out, and
+        // they stop (Kafka's FencedInstanceIdException), leaving their tasks uncommitted to the second.
+        await using var second = Start("wordcount-fenced", input, output, groupInstanceId: "same");
+        await Wait.UntilAsync(() => first.State == KafkaStreamsState.Error, TimeSpan.FromSeconds(60), "the fenced instance to stop with an error");
+        await ProduceAsync(input, 200, 100, expected);
+        await AwaitCountsAsync(output, expected);
+        Assert.Equal(KafkaStreamsState.Running, second.State);
+        Assert.Empty(first.MetadataForLocalThreads());
+    }
+
+    [Fact]
     public async Task AStaticMemberRestartedWithinTheSessionTimeout_GetsItsTasksBack_AndRestoresNothing()
     {
         var (input, output) = await TopicsAsync("static", partitions: 4);

@@ -19,9 +19,11 @@ internal sealed record GroupGeneration(int GenerationId, string MemberId, string
 /// owner finishes what it does and calls <see cref="JoinAsync"/> again (the partitions it keeps are still its own
 /// until then). A heartbeat answered ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID or FENCED_INSTANCE_ID, or no heartbeat
 /// answered for <c>session.timeout.ms</c>, sets <see cref="Lost"/> as well: the coordinator has put the member out,
-/// its partitions may be someone else's already, and its commits are refused. Offsets are committed with the
-/// member's generation, which the coordinator checks. The coordinator connection is found again after it breaks or
-/// moves (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE). Thread-safe; calls of the owner come one at a time.
+/// its partitions may be someone else's already, and its commits are refused. FENCED_INSTANCE_ID (another process
+/// with the same <c>group.instance.id</c>) is final, as for Kafka's consumers: the next join throws it. Offsets are
+/// committed with the member's generation, which the coordinator checks. The coordinator connection is found again
+/// after it breaks or moves (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE). Thread-safe; calls of the owner come one at
+/// a time.
 /// </summary>
 internal sealed class GroupMember(GroupMemberSettings settings, ILogger logger) : IAsyncDisposable
 {
@@ -33,6 +35,7 @@ internal sealed class GroupMember(GroupMemberSettings settings, ILogger logger) 
     private volatile GroupGeneration? _generation;
     private volatile bool _rejoinNeeded;
     private volatile bool _lost;
+    private volatile bool _fenced;
     private CancellationTokenSource? _heartbeats;
     private Task _heartbeatLoop = Task.CompletedTask;
 
@@ -57,6 +60,12 @@ internal sealed class GroupMember(GroupMemberSettings settings, ILogger logger) 
     {
         await StopHeartbeatsAsync();
         _generation = null;
+        if (_fenced)
+        {
+            // Another process took this static member's place: joining again would put that one out in turn.
+            throw new KafkaException(new Error(ErrorCode.FencedInstanceId, $"Another member of group {settings.GroupId} has group.instance.id {settings.GroupInstanceId}"));
+        }
+
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -178,6 +187,7 @@ internal sealed class GroupMember(GroupMemberSettings settings, ILogger logger) 
                     _rejoinNeeded = true;
                     break;
                 case ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.FencedInstanceId:
+                    _fenced |= error == ErrorCode.FencedInstanceId;
                     _rejoinNeeded = true;
                     _lost = true;
                     break;
@@ -274,6 +284,7 @@ internal sealed class GroupMember(GroupMemberSettings settings, ILogger logger) 
 
                         break;
                     case ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.FencedInstanceId:
+                        _fenced = error == ErrorCode.FencedInstanceId;
                         _lost = true;
                         _rejoinNeeded = true;
                         GroupMemberLog.RejoinNeeded(logger, settings.ClientId, settings.GroupId, $"the coordinator put it out of generation {generation.GenerationId} ({error})");
