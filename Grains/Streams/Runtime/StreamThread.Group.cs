@@ -12,7 +12,10 @@ namespace Tributary.Grains.Streams.Runtime;
 /// anchor partitions of the tasks it runs; the leader assigns tasks (<see cref="StreamsPartitionAssignor"/>); the
 /// thread then closes the tasks it was not given (committing first) and makes the new ones, and when it has let any
 /// go it joins again at once, so that their new owners get them (cooperative rebalancing). Its consumer is assigned
-/// the tasks' partitions directly and never joins a group itself.
+/// the tasks' partitions directly and never joins a group itself. The thread also offers <c>cooperative-sticky</c>
+/// with its anchor topics, the protocol of earlier versions' threads, so that an application can be upgraded one
+/// instance at a time: while such threads remain, the group assigns anchor partitions by it
+/// (<see cref="CooperativeStickyAssignor"/>), and once they are gone it chooses <c>stream</c> again.
 /// </summary>
 internal sealed partial class StreamThread
 {
@@ -43,12 +46,24 @@ internal sealed partial class StreamThread
                     owned = [.. _tasks.Keys.Order()];
                 }
 
-                var subscription = ConsumerProtocol.Write(new ConsumerSubscription(
-                    [.. _groups.AnchorTopics.Order(StringComparer.Ordinal)],
+                var anchorTopics = _groups.AnchorTopics.Order(StringComparer.Ordinal).ToList();
+                var ownedAnchors = owned.Select(_groups.AnchorOf).ToList();
+                var stream = ConsumerProtocol.Write(new ConsumerSubscription(
+                    anchorTopics,
                     new StreamsSubscriptionInfo(_processGuid, _config.ApplicationServer, TaskOffsetSums.Read(_config.ApplicationDirectory, owned)).ToBytes(),
-                    [.. owned.Select(_groups.AnchorOf)]));
-                var generation = _member.JoinAsync([(StreamsPartitionAssignor.ProtocolName, subscription)], Lead, _leaving.Token).GetAwaiter().GetResult();
-                var info = StreamsAssignmentInfo.Read(ConsumerProtocol.ReadAssignment(generation.Assignment).UserData);
+                    ownedAnchors));
+                var sticky = ConsumerProtocol.Write(new ConsumerSubscription(anchorTopics, null, ownedAnchors));
+                var generation = _member.JoinAsync(
+                    [(StreamsPartitionAssignor.ProtocolName, stream), (CooperativeStickyAssignor.ProtocolName, sticky)], Lead, _leaving.Token).GetAwaiter().GetResult();
+                var assignment = ConsumerProtocol.ReadAssignment(generation.Assignment);
+
+                // While threads of an earlier version (librdkafka's cooperative sticky assignor) remain in the group,
+                // the group assigns anchor partitions, each a task, and no standbys.
+                var info = generation.Protocol == StreamsPartitionAssignor.ProtocolName
+                    ? StreamsAssignmentInfo.Read(assignment.UserData)
+                    : new StreamsAssignmentInfo(
+                        [.. assignment.Partitions.Where(p => _groups.IsSource(p.Topic)).Select(_groups.TaskOf).Distinct().Order()], [], false,
+                        new Dictionary<string, IReadOnlyList<TaskId>>());
                 var given = info.ActiveTasks.ToHashSet();
                 var revoked = owned.Where(id => !given.Contains(id)).ToList();
                 if (revoked.Count > 0)
@@ -108,6 +123,11 @@ internal sealed partial class StreamThread
     /// <summary>The leader's part: the application's tasks, the changelogs' end offsets, and the assignment.</summary>
     private IReadOnlyDictionary<string, byte[]> Lead(string protocol, IReadOnlyList<JoinedMember> members)
     {
+        if (protocol == CooperativeStickyAssignor.ProtocolName)
+        {
+            return CooperativeStickyAssignor.Assign(members, _partitionCount);
+        }
+
         if (protocol != StreamsPartitionAssignor.ProtocolName)
         {
             throw new StreamsException($"The group of application {_config.ApplicationId} chose protocol {protocol}, not {StreamsPartitionAssignor.ProtocolName}");
