@@ -41,6 +41,9 @@ internal sealed class CopartitionGroups
     /// <summary>The task a partition of a source topic (anchor or not) feeds.</summary>
     public TaskId TaskOf(TopicPartition partition) => new(_subtopologyOfTopic[partition.Topic], partition.Partition.Value);
 
+    /// <summary>Every source topic of the tasks.</summary>
+    public IEnumerable<string> SourceTopics => _subtopologyOfTopic.Keys;
+
     /// <summary>Whether <paramref name="topic"/> is a source topic of some task.</summary>
     public bool IsSource(string topic) => _subtopologyOfTopic.ContainsKey(topic);
 

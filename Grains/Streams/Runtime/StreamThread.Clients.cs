@@ -74,6 +74,20 @@ internal sealed partial class StreamThread
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig).Build();
     }
 
+    /// <summary>
+    /// Has the consumer learn where the source topics' partitions are before it is first assigned any: a consumer
+    /// that never subscribes looks a partition's leader up only once assigned, which held the first fetch back by a
+    /// second.
+    /// </summary>
+    private void LearnSourceTopics()
+    {
+        using var metadata = new DependentAdminClientBuilder(_consumer!.Handle).Build();
+        foreach (var topic in _groups.SourceTopics.Order(StringComparer.Ordinal))
+        {
+            metadata.GetMetadata(topic, ClientTimeout);
+        }
+    }
+
     private Dictionary<string, string> Merged(IReadOnlyDictionary<string, string> specific)
     {
         var merged = new Dictionary<string, string>(_config.ClientConfig);

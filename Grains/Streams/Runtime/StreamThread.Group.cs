@@ -78,7 +78,7 @@ internal sealed partial class StreamThread
                         CreateTask(id);
                     }
 
-                    _followers.Apply(_consumer!);
+                    _followers.Apply(_consumer!, StartingOffsets);
                 }
 
                 _standbys?.Assign(info.StandbyTasks);
@@ -119,6 +119,14 @@ internal sealed partial class StreamThread
 
         CloseRevoked(lost, lost: true);
     }
+
+    /// <summary>
+    /// Where the thread starts reading partitions it is given: the group's committed offsets, or the beginning where
+    /// none is committed (the threads' <c>auto.offset.reset</c> is <c>earliest</c>, as Kafka Streams sets it).
+    /// </summary>
+    private IEnumerable<TopicPartitionOffset> StartingOffsets(List<TopicPartition> partitions) =>
+        _member!.CommittedAsync(partitions, _leaving.Token).GetAwaiter().GetResult()
+            .Select(c => c.Offset == Offset.Unset ? new TopicPartitionOffset(c.TopicPartition, Offset.Beginning) : c);
 
     /// <summary>The leader's part: the application's tasks, the changelogs' end offsets, and the assignment.</summary>
     private IReadOnlyDictionary<string, byte[]> Lead(string protocol, IReadOnlyList<JoinedMember> members)

@@ -126,6 +126,7 @@ internal sealed partial class StreamThread
         try
         {
             CreateClients();
+            LearnSourceTopics();
             _lastCommit = Stopwatch.GetTimestamp();
             Rebalance();
             while (!_stopping)
@@ -172,7 +173,7 @@ internal sealed partial class StreamThread
                     Route(result);
                 }
 
-                _followers.Apply(_consumer);
+                _followers.Apply(_consumer, StartingOffsets);
                 if (result is null || polled == 1000)
                 {
                     break;

@@ -41,7 +41,9 @@ internal sealed class TaskPartitionAssignment
     public bool IsLeaving(string topic, Partition partition) => _leaving.Count > 0 && _leaving.Contains(new TopicPartition(topic, partition));
 
     /// <summary>Makes the waiting changes, in the order they were asked for.</summary>
-    public void Apply(IConsumer<byte[]?, byte[]?> consumer)
+    /// <param name="consumer">The thread's consumer.</param>
+    /// <param name="startingOffsets">Where reading of newly assigned partitions starts: the group's committed offsets.</param>
+    public void Apply(IConsumer<byte[]?, byte[]?> consumer, Func<List<TopicPartition>, IEnumerable<TopicPartitionOffset>> startingOffsets)
     {
         if (_pending.Count == 0)
         {
@@ -58,8 +60,9 @@ internal sealed class TaskPartitionAssignment
 
             if (assign)
             {
-                // From the group's committed offsets, which the consumer fetches with its group.id.
-                consumer.IncrementalAssign(changed);
+                // Given, not left to the consumer: one that never joins a group looks its coordinator up first, which
+                // can hold the first fetch back by a second.
+                consumer.IncrementalAssign(startingOffsets(changed));
             }
             else
             {
