@@ -10,7 +10,7 @@ namespace Tributary.Grains.Streams.Runtime.Group;
 /// One connection to a broker over Kafka's protocol, as the group member needs it: requests written whole, one at a
 /// time, with request header v1 (the API's key and version, a correlation id, the client id); responses (header v0)
 /// matched to their requests by correlation id, so that a heartbeat may go while a long JoinGroup waits. TLS and
-/// SASL (PLAIN, SCRAM) per <see cref="ClientSecurity"/>. Once the connection breaks, every request waiting and every
+/// SASL (PLAIN, SCRAM, OAUTHBEARER) per <see cref="ClientSecurity"/>. Once the connection breaks, every request waiting and every
 /// later one fails with <see cref="IOException"/>, and the owner opens another.
 /// </summary>
 internal sealed class BrokerConnection : IAsyncDisposable
@@ -61,11 +61,11 @@ internal sealed class BrokerConnection : IAsyncDisposable
             }
 
             var connection = new BrokerConnection(tcp, stream, clientId, $"{host}:{port}");
-            if (security.SaslMechanism is { } mechanism)
+            if (security.SaslMechanism is not null)
             {
                 try
                 {
-                    await SaslAuthentication.AuthenticateAsync(connection, mechanism, security.SaslUsername ?? "", security.SaslPassword ?? "", cancellation);
+                    await SaslAuthentication.AuthenticateAsync(connection, security, cancellation);
                 }
                 catch
                 {

@@ -10,8 +10,11 @@ namespace Tributary.Grains.Streams.Runtime.Group;
 /// <c>ssl.key.password</c>) or their <c>.pem</c> forms, <c>enable.ssl.certificate.verification</c> and
 /// <c>ssl.endpoint.identification.algorithm</c> (<c>https</c> checks the broker's name, librdkafka's default);
 /// for SASL <c>sasl.mechanism</c> (<c>PLAIN</c>, <c>SCRAM-SHA-256</c>, <c>SCRAM-SHA-512</c>) with
-/// <c>sasl.username</c> and <c>sasl.password</c>. Anything else the member cannot do is refused when the
-/// settings are read (<see cref="ArgumentException"/>), never ignored.
+/// <c>sasl.username</c> and <c>sasl.password</c>, or <c>OAUTHBEARER</c> with <c>sasl.oauthbearer.method=oidc</c>
+/// (a token from <c>sasl.oauthbearer.token.endpoint.url</c> by the client credentials grant with
+/// <c>sasl.oauthbearer.client.id</c>, <c>sasl.oauthbearer.client.secret</c> and <c>sasl.oauthbearer.scope</c>, and
+/// <c>sasl.oauthbearer.extensions</c>). Anything else the member cannot do is refused when the settings are read
+/// (<see cref="ArgumentException"/>), never ignored.
 /// </summary>
 internal sealed record ClientSecurity(
     bool Tls,
@@ -21,7 +24,8 @@ internal sealed record ClientSecurity(
     X509Certificate2Collection? TrustedAuthorities,
     X509Certificate2? ClientCertificate,
     bool VerifyCertificate,
-    bool VerifyHostName)
+    bool VerifyHostName,
+    OidcClientCredentials? Oidc = null)
 {
     public static ClientSecurity Plaintext { get; } = new(false, null, null, null, null, null, true, true);
 
@@ -47,11 +51,13 @@ internal sealed record ClientSecurity(
         {
             // librdkafka's default mechanism is GSSAPI, which the group member does not speak.
             mechanism = (config.GetValueOrDefault("sasl.mechanism") ?? config.GetValueOrDefault("sasl.mechanisms") ?? "GSSAPI").ToUpperInvariant();
-            if (mechanism is not ("PLAIN" or "SCRAM-SHA-256" or "SCRAM-SHA-512"))
+            if (mechanism is not ("PLAIN" or "SCRAM-SHA-256" or "SCRAM-SHA-512" or "OAUTHBEARER"))
             {
-                throw new ArgumentException($"The stream group member authenticates with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, not sasl.mechanism {mechanism}");
+                throw new ArgumentException($"The stream group member authenticates with PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER, not sasl.mechanism {mechanism}");
             }
         }
+
+        var oidc = mechanism == "OAUTHBEARER" ? OidcClientCredentials.From(config) : null;
 
         return new ClientSecurity(
             tls,
@@ -61,7 +67,8 @@ internal sealed record ClientSecurity(
             tls ? Authorities(config) : null,
             tls ? Certificate(config) : null,
             !string.Equals(config.GetValueOrDefault("enable.ssl.certificate.verification"), "false", StringComparison.OrdinalIgnoreCase),
-            !string.Equals(config.GetValueOrDefault("ssl.endpoint.identification.algorithm", "https"), "none", StringComparison.OrdinalIgnoreCase));
+            !string.Equals(config.GetValueOrDefault("ssl.endpoint.identification.algorithm", "https"), "none", StringComparison.OrdinalIgnoreCase),
+            oidc);
     }
 
     private static X509Certificate2Collection? Authorities(IReadOnlyDictionary<string, string> config)

@@ -6,7 +6,7 @@ namespace Tributary.Grains.Streams.Runtime.Group;
 
 /// <summary>
 /// SASL on a new connection, as Kafka's clients do it: SaslHandshake v1 names the mechanism, then SaslAuthenticate v1
-/// carries its messages. PLAIN sends the name and password; SCRAM-SHA-256/512 is RFC 5802's exchange (client-first,
+/// carries its messages. PLAIN sends the name and password; OAUTHBEARER a token (<see cref="OidcClientCredentials"/>); SCRAM-SHA-256/512 is RFC 5802's exchange (client-first,
 /// server-first with salt and iterations, client-final with the proof) and checks the server's signature, so a broker
 /// that does not know the password cannot pass itself off.
 /// </summary>
@@ -15,14 +15,23 @@ internal static class SaslAuthentication
     private const short SaslHandshake = 17;
     private const short SaslAuthenticate = 36;
 
-    public static async Task AuthenticateAsync(BrokerConnection connection, string mechanism, string username, string password, CancellationToken cancellation)
+    public static async Task AuthenticateAsync(BrokerConnection connection, ClientSecurity security, CancellationToken cancellation)
     {
+        var mechanism = security.SaslMechanism!;
+        var (username, password) = (security.SaslUsername ?? "", security.SaslPassword ?? "");
         var handshake = await connection.SendAsync(SaslHandshake, 1, w => w.String(mechanism), cancellation);
         var error = (ErrorCode)handshake.Int16();
         var enabled = handshake.Array(r => r.RequiredString());
         if (error != ErrorCode.NoError)
         {
             throw new KafkaException(new Error(error, $"Broker {connection.Endpoint} does not take SASL mechanism {mechanism} (it takes {string.Join(", ", enabled)})"));
+        }
+
+        if (mechanism == "OAUTHBEARER")
+        {
+            var oidc = security.Oidc!;
+            await ExchangeAsync(connection, oidc.InitialResponse(await oidc.TokenAsync(cancellation)), cancellation);
+            return;
         }
 
         if (mechanism == "PLAIN")

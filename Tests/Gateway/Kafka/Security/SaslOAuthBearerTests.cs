@@ -71,14 +71,7 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
             }
         }
 
-        private string Jwks() => JsonSerializer.Serialize(new
-        {
-            keys = _published.Select(p =>
-            {
-                var parameters = p.Value.ExportParameters(false);
-                return new { kty = "RSA", use = "sig", alg = "RS256", kid = p.Key, n = Base64Url(parameters.Modulus!), e = Base64Url(parameters.Exponent!) };
-            }),
-        });
+        private string Jwks() => TestJwts.Jwks(_published);
     }
 
     public enum BadToken
@@ -305,12 +298,7 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
     }
 
     /// <summary>A JWT signed with RS256, written here rather than by the library the broker checks it with.</summary>
-    private static string Jwt(RSA key, string keyId, Dictionary<string, object> claims)
-    {
-        var signed = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "RS256", typ = "JWT", kid = keyId }))
-            + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
-        return signed + "." + Base64Url(key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-    }
+    private static string Jwt(RSA key, string keyId, Dictionary<string, object> claims) => TestJwts.Rs256(key, keyId, claims);
 
     private static string Hs256(string keyId, Dictionary<string, object> claims)
     {
@@ -322,5 +310,5 @@ public sealed class SaslOAuthBearerTests(SaslOAuthBearerTests.OAuthBroker broker
     private static string Unsigned(Dictionary<string, object> claims) =>
         Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "none", typ = "JWT" })) + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims)) + ".";
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) => TestJwts.Base64Url(bytes);
 }

@@ -71,4 +71,33 @@ public sealed class GroupMemberSettingsTests
         Assert.Throws<ArgumentException>(() => ClientSecurity.From(new Dictionary<string, string> { ["security.protocol"] = "tls" }));
         Assert.Throws<ArgumentException>(() => ClientSecurity.From(new Dictionary<string, string> { ["security.protocol"] = "ssl", ["ssl.keystore.location"] = "client.p12" }));
     }
+
+    [Fact]
+    public void OAuthBearer_TakesItsTokenAsLibrdkafkasOidcMethodDoes_AndSendsItAsRfc7628Says()
+    {
+        var config = new Dictionary<string, string>
+        {
+            ["security.protocol"] = "sasl_ssl",
+            ["sasl.mechanism"] = "OAUTHBEARER",
+            ["sasl.oauthbearer.method"] = "oidc",
+            ["sasl.oauthbearer.token.endpoint.url"] = "https://issuer.example/token",
+            ["sasl.oauthbearer.client.id"] = "app",
+            ["sasl.oauthbearer.client.secret"] = "secret",
+            ["sasl.oauthbearer.extensions"] = "logicalCluster=lkc-1, identityPoolId=pool-2",
+        };
+        var oidc = ClientSecurity.From(config).Oidc!;
+
+        Assert.Equal(("https://issuer.example/token", "app", "secret", null), (oidc.TokenEndpoint.ToString(), oidc.ClientId, oidc.ClientSecret, oidc.Scope));
+        Assert.Equal("n,,\u0001auth=Bearer T\u0001logicalCluster=lkc-1\u0001identityPoolId=pool-2\u0001\u0001", System.Text.Encoding.UTF8.GetString(oidc.InitialResponse("T")));
+
+        // Without the oidc method (librdkafka's default takes tokens from the application's callback) or its endpoint, it is refused.
+        config["sasl.oauthbearer.method"] = "default";
+        Assert.Contains("sasl.oauthbearer.method=oidc", Assert.Throws<ArgumentException>(() => ClientSecurity.From(config)).Message);
+        config["sasl.oauthbearer.method"] = "oidc";
+        config.Remove("sasl.oauthbearer.token.endpoint.url");
+        Assert.Contains("sasl.oauthbearer.token.endpoint.url", Assert.Throws<ArgumentException>(() => ClientSecurity.From(config)).Message);
+        config["sasl.oauthbearer.token.endpoint.url"] = "https://issuer.example/token";
+        config["sasl.oauthbearer.extensions"] = "novalue";
+        Assert.Throws<ArgumentException>(() => ClientSecurity.From(config));
+    }
 }
