@@ -6,52 +6,10 @@ internal sealed partial class StreamThread
 {
     private void CreateClients()
     {
-        var consumerConfig = new ConsumerConfig(Merged(_config.ConsumerConfig))
-        {
-            BootstrapServers = _config.BootstrapServers,
-            // Read by the consumer for the committed offsets of the partitions it is assigned; the consumer never joins.
-            GroupId = _config.ApplicationId,
-            ClientId = KafkaStreams.ConsumerClientId(_name, _config.ApplicationServer),
-            EnableAutoCommit = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            IsolationLevel = ExactlyOnce ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
-            EnablePartitionEof = false,
-        }.FetchAgainWithin(_config.PollInterval);
-
-        // The group is joined by the library's own member, under the consumer's client id and settings. Static
-        // membership (group.instance.id), as Kafka Streams makes it: one id per thread, the application's with the
-        // thread's number. A restarted instance that comes back within session.timeout.ms takes its place again with
-        // the same tasks, whose stores are on its disk.
-        var memberConfig = new Dictionary<string, string>(consumerConfig.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value));
-        if (consumerConfig.GroupInstanceId is { Length: > 0 } instance)
-        {
-            memberConfig["group.instance.id"] = $"{instance}-{Index}";
-            consumerConfig.GroupInstanceId = null;
-        }
-
+        var configs = new StreamThreadConfigs(_config, _name, _transactionalId, Index);
+        var (consumerConfig, memberConfig) = configs.Consumer();
         _member = new Group.GroupMember(Group.GroupMemberSettings.From(_config.BootstrapServers, _config.ApplicationId, consumerConfig.ClientId, memberConfig), _logger);
-
-        var producerConfig = new ProducerConfig(Merged(_config.ProducerConfig))
-        {
-            BootstrapServers = _config.BootstrapServers,
-            ClientId = _name + "-producer",
-            LingerMs = 100,
-            // Kafka's own partitioner, so that keys land where a Java application would put them.
-            Partitioner = Partitioner.Murmur2Random,
-        };
-        // A delivery report needs only where the record landed and whether it failed (always given): not copying the
-        // record's key, value, headers and time back for each one saves the delivery thread most of its work.
-        producerConfig.DeliveryReportFields ??= "none";
-        if (ExactlyOnce)
-        {
-            producerConfig.TransactionalId = _transactionalId;
-            producerConfig.EnableIdempotence = true;
-            // Kafka Streams' exactly-once default: a crashed instance's open transaction is aborted after 10 s, not
-            // the producer's 60, so that read_committed readers (a successor's restore among them) are not held longer.
-            producerConfig.TransactionTimeoutMs ??= 10_000;
-        }
-
-        _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(configs.Producer()).Build();
         _collector = new ProducerRecordCollector(_producer, _partitionCount);
         if (ExactlyOnce)
         {
@@ -59,18 +17,7 @@ internal sealed partial class StreamThread
             _producer.BeginTransaction();
         }
 
-        var restoreConfig = new ConsumerConfig(Merged(_config.ConsumerConfig))
-        {
-            BootstrapServers = _config.BootstrapServers,
-            GroupId = _config.ApplicationId + "-restore",
-            ClientId = _name + "-restore-consumer",
-            EnableAutoCommit = false,
-            IsolationLevel = consumerConfig.IsolationLevel,
-            EnablePartitionEof = false,
-            // Assigned, never a member of a group.
-            GroupInstanceId = null,
-        }.FetchAgainWithin(_config.PollInterval);
-        _restorer = new ChangelogRestorer(new ConsumerBuilder<byte[]?, byte[]?>(restoreConfig).Build(), _name, _logger, _restoreListener);
+        _restorer = new ChangelogRestorer(new ConsumerBuilder<byte[]?, byte[]?>(configs.Restore()).Build(), _name, _logger, _restoreListener);
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig).Build();
     }
 
@@ -86,17 +33,6 @@ internal sealed partial class StreamThread
         {
             metadata.GetMetadata(topic, ClientTimeout);
         }
-    }
-
-    private Dictionary<string, string> Merged(IReadOnlyDictionary<string, string> specific)
-    {
-        var merged = new Dictionary<string, string>(_config.ClientConfig);
-        foreach (var (key, value) in specific)
-        {
-            merged[key] = value;
-        }
-
-        return merged;
     }
 
     private void CloseClients()

@@ -9,7 +9,7 @@ namespace Tributary.Grains.Streams.Runtime;
 /// <summary>
 /// The thread's membership of the application's group, run by the library's own <see cref="GroupMember"/> with the
 /// <c>stream</c> protocol: the thread joins with its instance's process id, server and task offset sums and the
-/// anchor partitions of the tasks it runs; the leader assigns tasks (<see cref="StreamsPartitionAssignor"/>); the
+/// anchor partitions of the tasks it runs; the leader assigns tasks (<see cref="StreamsGroupLeader"/>); the
 /// thread then closes the tasks it was not given (committing first) and makes the new ones, and when it has let any
 /// go it joins again at once, so that their new owners get them (cooperative rebalancing). Its consumer is assigned
 /// the tasks' partitions directly and never joins a group itself. The thread also offers <c>cooperative-sticky</c>
@@ -21,7 +21,6 @@ internal sealed partial class StreamThread
 {
     private readonly CancellationTokenSource _leaving = new();
     private GroupMember? _member;
-    private ApplicationTasks? _applicationTasks;
     private long? _probingAt;
 
     /// <summary>Whether the thread should join the group again: the group rebalances, it let tasks go, or a probing rebalance is due.</summary>
@@ -54,7 +53,7 @@ internal sealed partial class StreamThread
                     ownedAnchors));
                 var sticky = ConsumerProtocol.Write(new ConsumerSubscription(anchorTopics, null, ownedAnchors));
                 var generation = _member.JoinAsync(
-                    [(StreamsPartitionAssignor.ProtocolName, stream), (CooperativeStickyAssignor.ProtocolName, sticky)], Lead, _leaving.Token).GetAwaiter().GetResult();
+                    [(StreamsPartitionAssignor.ProtocolName, stream), (CooperativeStickyAssignor.ProtocolName, sticky)], _leader.Assign, _leaving.Token).GetAwaiter().GetResult();
                 var assignment = ConsumerProtocol.ReadAssignment(generation.Assignment);
 
                 // While threads of an earlier version (librdkafka's cooperative sticky assignor) remain in the group,
@@ -127,37 +126,4 @@ internal sealed partial class StreamThread
     private IEnumerable<TopicPartitionOffset> StartingOffsets(List<TopicPartition> partitions) =>
         _member!.CommittedAsync(partitions, _leaving.Token).GetAwaiter().GetResult()
             .Select(c => c.Offset == Offset.Unset ? new TopicPartitionOffset(c.TopicPartition, Offset.Beginning) : c);
-
-    /// <summary>The leader's part: the application's tasks, the changelogs' end offsets, and the assignment.</summary>
-    private IReadOnlyDictionary<string, byte[]> Lead(string protocol, IReadOnlyList<JoinedMember> members)
-    {
-        if (protocol == CooperativeStickyAssignor.ProtocolName)
-        {
-            return CooperativeStickyAssignor.Assign(members, _partitionCount);
-        }
-
-        if (protocol != StreamsPartitionAssignor.ProtocolName)
-        {
-            throw new StreamsException($"The group of application {_config.ApplicationId} chose protocol {protocol}, not {StreamsPartitionAssignor.ProtocolName}");
-        }
-
-        _applicationTasks ??= new ApplicationTasks(_topology, _config.ApplicationId, _partitionCount);
-        var tasks = _applicationTasks;
-        IReadOnlyDictionary<TopicPartition, long> ends;
-        try
-        {
-            ends = _endOffsets([.. tasks.ChangelogPartitions]);
-        }
-        catch (KafkaException e)
-        {
-            // Without the ends, every instance counts as caught up: tasks stay where they run, and the rest are spread.
-            StreamsRuntimeLog.ChangelogEndsUnknown(_logger, _name, e.Message);
-            ends = tasks.ChangelogPartitions.ToDictionary(p => p, _ => 0L);
-        }
-
-        var settings = new TaskAssignmentSettings(_config.NumStandbyReplicas, _config.AcceptableRecoveryLag, _config.MaxWarmupReplicas);
-        var assignment = new StreamsPartitionAssignor(_groups, tasks.All, tasks.Stateful, settings).Assign(members, tasks.EndOffsetSums(ends));
-        StreamsRuntimeLog.Assigned(_logger, _name, members.Count, assignment.Withheld, assignment.ProbingRebalance);
-        return assignment.Assignments;
-    }
 }

@@ -48,7 +48,7 @@ internal sealed partial class StreamThread
     private readonly StandbyUpdater? _standbys;
     private readonly State.ThreadCache _cache;
     private readonly Guid _processGuid;
-    private readonly Func<IReadOnlyCollection<TopicPartition>, IReadOnlyDictionary<TopicPartition, long>> _endOffsets;
+    private readonly Assignment.StreamsGroupLeader _leader;
     private readonly Action<Assignment.StreamsAssignmentInfo> _assignmentReceived;
 
     public StreamThread(
@@ -58,7 +58,6 @@ internal sealed partial class StreamThread
         Processor.IStateRestoreListener? restoreListener = null, StandbyUpdater? standbys = null)
     {
         _processGuid = Guid.Parse(processId);
-        _endOffsets = endOffsets;
         _assignmentReceived = assignmentReceived;
         _standbys = standbys;
         _cache = config.NewThreadCache();
@@ -71,6 +70,7 @@ internal sealed partial class StreamThread
         _name = $"{config.ApplicationId}-{processId}-StreamThread-{index}";
         _transactionalId = $"{config.ApplicationId}-{processId}-{index}";
         _groups = new CopartitionGroups(subtopologyOfTopic, partitionCount);
+        _leader = new Assignment.StreamsGroupLeader(topology, config, _groups, partitionCount, endOffsets, logger, _name);
         _partitionCount = partitionCount;
         _logger = logger;
     }
