@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Tributary.Grains.Streams.Internals;
 using Tributary.Grains.Streams.Processor;

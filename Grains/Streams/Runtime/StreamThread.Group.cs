@@ -77,7 +77,7 @@ internal sealed partial class StreamThread
                         CreateTask(id);
                     }
 
-                    _followers.Apply(_consumer!, StartingOffsets);
+                    _taskPartitions.Apply(_consumer!, StartingOffsets);
                 }
 
                 _standbys?.Assign(info.StandbyTasks);

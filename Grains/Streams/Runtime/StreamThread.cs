@@ -26,7 +26,7 @@ internal sealed partial class StreamThread
     private readonly string _name;
     private readonly string _transactionalId;
     private readonly CopartitionGroups _groups;
-    private readonly TaskPartitionAssignment _followers = new();
+    private readonly TaskPartitionAssignment _taskPartitions = new();
     private HashSet<TaskId> _revoking = [];
     private readonly Func<string, int> _partitionCount;
     private readonly ILogger _logger;
@@ -173,7 +173,7 @@ internal sealed partial class StreamThread
                     Route(result);
                 }
 
-                _followers.Apply(_consumer, StartingOffsets);
+                _taskPartitions.Apply(_consumer, StartingOffsets);
                 if (result is null || polled == 1000)
                 {
                     break;
@@ -203,7 +203,7 @@ internal sealed partial class StreamThread
     {
         var topic = result.Topic;
         var partition = result.Partition;
-        if (_followers.IsLeaving(topic, partition))
+        if (_taskPartitions.IsLeaving(topic, partition))
         {
             // Fetched before its task closed: the task's next owner reads it from the committed offset.
             return;
@@ -233,7 +233,7 @@ internal sealed partial class StreamThread
     /// <summary>Called whenever a task is made or closed: the last record's task may be gone.</summary>
     private void ForgetRoute() => _routeTask = null;
 
-    /// <summary>Makes the task, its stores restored from their changelogs; the consumer reads its other source partitions once the poll returns.</summary>
+    /// <summary>Makes the task, its stores restored from their changelogs; the consumer is assigned its source partitions when the changes are applied.</summary>
     private void CreateTask(TaskId id)
     {
         // A standby of the task here closes first: its checkpoint says how far its files are, and they are unlocked.
@@ -248,7 +248,7 @@ internal sealed partial class StreamThread
         task.InitializeProcessors();
         _tasks.Add(id, task);
         ForgetRoute();
-        _followers.Add(_groups.SourcePartitionsOf(id));
+        _taskPartitions.Add(_groups.SourcePartitionsOf(id));
         StreamsRuntimeLog.TaskCreated(_logger, _name, id.ToString());
     }
 
@@ -282,7 +282,7 @@ internal sealed partial class StreamThread
             foreach (var id in revoked)
             {
                 // Its partitions go whether the task is here or was closed by an aborted transaction just now.
-                _followers.Remove(_groups.SourcePartitionsOf(id));
+                _taskPartitions.Remove(_groups.SourcePartitionsOf(id));
                 if (_tasks.Remove(id, out var task))
                 {
                     ForgetRoute();
