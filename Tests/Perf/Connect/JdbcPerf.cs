@@ -119,6 +119,7 @@ internal static class JdbcPerf
     /// <summary>One silo's and server's parts; each part gets its own tables and topics.</summary>
     private sealed class Run(SiloLauncher silo, PostgresServer postgres, Options options) : IDisposable
     {
+        private readonly SiloRuntimeCounters _counters = new(silo.HealthPort);
         private const string Columns = "id, a, b, c, name, ts";
         private const string SinkColumns = "id INT NOT NULL PRIMARY KEY, a INT NOT NULL, b BIGINT NOT NULL, c DOUBLE PRECISION NOT NULL, name TEXT NOT NULL, ts TIMESTAMP NOT NULL";
 
@@ -504,13 +505,14 @@ internal static class JdbcPerf
         /// <summary>Runs <paramref name="work"/> (which answers its own seconds), taking the CPU seconds of each process meanwhile.</summary>
         private async Task<Measurement> MeasureAsync(Func<Task<double>> work)
         {
+            var runtime = await _counters.ReadAsync();
             var siloCpu = silo.CpuTime;
             var postgresCpu = postgres.CpuTime;
             var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var seconds = await work();
             return new Measurement(
                 seconds, (silo.CpuTime - siloCpu).TotalSeconds, (postgres.CpuTime - postgresCpu).TotalSeconds,
-                (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds);
+                (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds, SiloRuntimeCounters.Spent(runtime, await _counters.ReadAsync()));
         }
 
         /// <summary>Each ratio's median over the reported rounds, with the rounds' own figures; nothing for a single round.</summary>
@@ -531,16 +533,20 @@ internal static class JdbcPerf
             }
         }
 
-        public void Dispose() => _watch?.Dispose();
+        public void Dispose()
+        {
+            _watch?.Dispose();
+            _counters.Dispose();
+        }
 
         private static Measurement Mean(Measurement a, Measurement b) =>
-            new((a.Seconds + b.Seconds) / 2, (a.SiloCpu + b.SiloCpu) / 2, (a.PostgresCpu + b.PostgresCpu) / 2, (a.ClientCpu + b.ClientCpu) / 2);
+            new((a.Seconds + b.Seconds) / 2, (a.SiloCpu + b.SiloCpu) / 2, (a.PostgresCpu + b.PostgresCpu) / 2, (a.ClientCpu + b.ClientCpu) / 2, "");
 
         private static string Rate(long rows, double seconds) =>
             string.Create(CultureInfo.InvariantCulture, $"{rows / seconds:N0} rows/s ({seconds:F2} s)");
 
         private static string Cpu(Measurement m) =>
-            string.Create(CultureInfo.InvariantCulture, $"CPU-s silo {m.SiloCpu:F1}, postgres {m.PostgresCpu:F1}, client {m.ClientCpu:F1}");
+            string.Create(CultureInfo.InvariantCulture, $"CPU-s silo {m.SiloCpu:F1}{m.SiloRuntime}, postgres {m.PostgresCpu:F1}, client {m.ClientCpu:F1}");
 
         private static void Log(bool quiet, string line)
         {
@@ -551,5 +557,6 @@ internal static class JdbcPerf
         }
     }
 
-    private readonly record struct Measurement(double Seconds, double SiloCpu, double PostgresCpu, double ClientCpu);
+    /// <param name="SiloRuntime">The silo's JIT and collector seconds meanwhile, when its metrics tell them.</param>
+    private readonly record struct Measurement(double Seconds, double SiloCpu, double PostgresCpu, double ClientCpu, string SiloRuntime);
 }

@@ -28,6 +28,12 @@ internal sealed class SiloRuntimeCounters(int healthPort) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>The JIT and collector seconds between two readings, as " (JIT n s, GC pauses n s)"; empty without both.</summary>
+    public static string Spent((double JitSeconds, double GcPauseSeconds)? before, (double JitSeconds, double GcPauseSeconds)? after) =>
+        before is { } b && after is { } a
+            ? string.Create(CultureInfo.InvariantCulture, $" (JIT {a.JitSeconds - b.JitSeconds:F2} s, GC pauses {a.GcPauseSeconds - b.GcPauseSeconds:F2} s)")
+            : "";
+
     // The first sample of a metric without labels beyond the scope's: "name{otel_scope_name=...} value" (the exporter
     // writes no timestamps after the value).
     private static double? Value(string text, string metric)

@@ -91,7 +91,7 @@ internal static class StoragePerf
                 var runtime = await counters.ReadAsync();
                 var sinkSeconds = await SinkAsync(silo, root, $"parquet-{round}", topic, "io.confluent.connect.hdfs.parquet.ParquetFormat", flushSize, partitions, records);
                 var cpuSeconds = (silo.CpuTime - cpuBefore).TotalSeconds;
-                rounds.Add((parquetSeconds, sinkSeconds, cpuSeconds, RuntimeSpent(runtime, await counters.ReadAsync())));
+                rounds.Add((parquetSeconds, sinkSeconds, cpuSeconds, SiloRuntimeCounters.Spent(runtime, await counters.ReadAsync())));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {Rate(sinkSeconds)}, {parquetSeconds / sinkSeconds:F2} x Parquet.Net; {Cpu(rounds[^1].Cpu)}{rounds[^1].Runtime}"));
             }
@@ -115,7 +115,7 @@ internal static class StoragePerf
             cpu = silo.CpuTime;
             var before = await counters.ReadAsync();
             var jsonSeconds = await SinkAsync(silo, root, "json", topic, "io.confluent.connect.hdfs.json.JsonFormat", flushSize, partitions, records);
-            var jsonRuntime = RuntimeSpent(before, await counters.ReadAsync());
+            var jsonRuntime = SiloRuntimeCounters.Spent(before, await counters.ReadAsync());
             rows.Add(("topic -> JSON-lines files (sink)", Rate(jsonSeconds),
                 string.Create(CultureInfo.InvariantCulture,
                     $"{consumeSeconds / jsonSeconds:F2} x consumer-perf; {Cpu((silo.CpuTime - cpu).TotalSeconds)}{jsonRuntime}")));
@@ -270,11 +270,6 @@ internal static class StoragePerf
     }
 
     // The silo's JIT and collector pause seconds between two readings, when it serves them.
-    private static string RuntimeSpent((double JitSeconds, double GcPauseSeconds)? before, (double JitSeconds, double GcPauseSeconds)? after) =>
-        before is { } b && after is { } a
-            ? string.Create(CultureInfo.InvariantCulture, $" (JIT {a.JitSeconds - b.JitSeconds:F2} s, GC pauses {a.GcPauseSeconds - b.GcPauseSeconds:F2} s)")
-            : "";
-
     // The records the committed files hold, from their names (the default partitioner: one file per range).
     private static long Committed(string directory) =>
         !Directory.Exists(directory) ? 0 : Directory.EnumerateFiles(directory, "*+*+*+*.*", SearchOption.AllDirectories)
