@@ -43,6 +43,12 @@ public abstract class DatabaseDialect(bool quoteIdentifiers)
     /// <summary>How source queries run: PostgreSQL needs <see cref="System.Data.CommandBehavior.KeyInfo"/> to report which columns take nulls.</summary>
     public virtual System.Data.CommandBehavior QueryBehavior => System.Data.CommandBehavior.Default;
 
+    /// <summary>
+    /// Whether every value of a result column is of the .NET type the driver reports for the column: true of
+    /// PostgreSQL's; SQLite's values each carry their own type, whatever the column declares.
+    /// </summary>
+    public virtual bool ValuesHaveTheColumnsType => false;
+
     /// <summary>The SQL expression a timestamp column is compared through; <paramref name="sql"/> is a column or a parameter.</summary>
     public virtual string TimestampExpression(string sql) => sql;
 

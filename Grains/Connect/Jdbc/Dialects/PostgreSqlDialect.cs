@@ -20,6 +20,8 @@ public sealed class PostgreSqlDialect(bool quoteIdentifiers) : DatabaseDialect(q
 
     public override System.Data.CommandBehavior QueryBehavior => System.Data.CommandBehavior.KeyInfo;
 
+    public override bool ValuesHaveTheColumnsType => true;
+
     public override async Task<IReadOnlyList<TableId>> ListTablesAsync(
         DbConnection connection, IReadOnlyCollection<string> tableTypes, string? schemaPattern, CancellationToken cancellationToken)
     {

@@ -54,7 +54,8 @@ public sealed class ResultSchema
             var kind = dialect.Classify(typeName);
             var optional = column.AllowDBNull ?? true;
             var declared = declaredTypes?.GetValueOrDefault(column.BaseColumnName ?? column.ColumnName);
-            var mapped = Map(kind, dialect.NumericPrecision(column, declared), numericMapping, optional, dialect, zone);
+            var providerType = dialect.ValuesHaveTheColumnsType ? column.DataType : null;
+            var mapped = Map(kind, dialect.NumericPrecision(column, declared), numericMapping, optional, dialect, zone, providerType);
             if (mapped is null)
             {
                 logger.LogWarning("JDBC type {Type} of column {Column} is not currently supported; the column is left out", typeName, column.ColumnName);
@@ -68,25 +69,40 @@ public sealed class ResultSchema
         return new ResultSchema(builder.Build(), mappings, signature);
     }
 
-    /// <summary>The row the reader is on, as a struct of <see cref="Schema"/>.</summary>
+    /// <summary>
+    /// The row the reader is on, as a struct of <see cref="Schema"/>. Each column's reader gives a value of its field's
+    /// type, so only a null is checked against its field (a required field refuses it, as <see cref="Struct.Put(Field, object?)"/> would).
+    /// </summary>
     public Struct Read(DbDataReader reader)
     {
         var row = new Struct(Schema);
         for (var i = 0; i < Columns.Count; i++)
         {
             var column = Columns[i];
-            var value = reader.IsDBNull(column.Ordinal) ? null : column.Read(reader, column.Ordinal);
-            row.Put(Schema.Fields[i], value);
+            if (reader.IsDBNull(column.Ordinal))
+            {
+                row.Put(Schema.Fields[i], null);
+            }
+            else
+            {
+                row.PutUnchecked(i, column.Read(reader, column.Ordinal));
+            }
         }
 
         return row;
     }
 
+    /// <param name="providerType">The .NET type of every value of the column, when the dialect promises one: its values are
+    /// then read as that type, without the driver's box and a conversion per value.</param>
     private static (ConnectSchema Schema, Func<DbDataReader, int, object?> Read)? Map(
         SqlTypeKind kind, (int Precision, int Scale)? precision, NumericMapping numericMapping, bool optional,
-        DatabaseDialect dialect, TimeZoneInfo zone)
+        DatabaseDialect dialect, TimeZoneInfo zone, Type? providerType)
     {
         ConnectSchema Primitive(SchemaBuilder builder) => (optional ? builder.Optional() : builder).Build();
+        if (Typed(kind, providerType) is { } typed)
+        {
+            return (Primitive(typed.Builder), typed.Read);
+        }
 
         switch (kind)
         {
@@ -137,6 +153,19 @@ public sealed class ResultSchema
                 return null;
         }
     }
+
+    /// <summary>The reader of a column whose values are all of <paramref name="providerType"/>, where that is its kind's own type.</summary>
+    private static (SchemaBuilder Builder, Func<DbDataReader, int, object?> Read)? Typed(SqlTypeKind kind, Type? providerType) => kind switch
+    {
+        SqlTypeKind.Boolean when providerType == typeof(bool) => (SchemaBuilder.Bool(), static (r, i) => r.GetBoolean(i)),
+        SqlTypeKind.Int16 when providerType == typeof(short) => (SchemaBuilder.Int16(), static (r, i) => r.GetInt16(i)),
+        SqlTypeKind.Int32 when providerType == typeof(int) => (SchemaBuilder.Int32(), static (r, i) => r.GetInt32(i)),
+        SqlTypeKind.Int64 when providerType == typeof(long) => (SchemaBuilder.Int64(), static (r, i) => r.GetInt64(i)),
+        SqlTypeKind.Float32 when providerType == typeof(float) => (SchemaBuilder.Float32(), static (r, i) => r.GetFloat(i)),
+        SqlTypeKind.Float64 when providerType == typeof(double) => (SchemaBuilder.Float64(), static (r, i) => r.GetDouble(i)),
+        SqlTypeKind.String when providerType == typeof(string) => (SchemaBuilder.String(), static (r, i) => r.GetString(i)),
+        _ => null,
+    };
 
     /// <summary>
     /// A timestamp value as an instant: a provider's UTC value as it is, a wall-clock value (no kind) read in
