@@ -112,6 +112,39 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task AnUpsert_InsertsNewKeys_AndOneMeetingAKeyAlreadyThere_LandsWhole_AsDoTheUpsertsAfterIt()
+    {
+        var (dialect, opened, statement, parameters) = await UpsertIntoTableTAsync();
+        await using var connection = opened;
+        var bulk = new PostgreSqlBulkWriter(dialect);
+        PendingRow Row(params object[] values) => new(statement, values, null!);
+
+        async Task FlushAsync(params PendingRow[] rows)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            Assert.True(await bulk.TryWriteAsync(connection, transaction, statement, parameters, rows, CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+
+        // New keys only: the plain insert writes them.
+        await FlushAsync(Row(1, "a", 1L), Row(2, "b", 2L), Row(3, "c", 3L));
+        // The key already there comes last, after two new ones: none of the insert stays, the upsert writes all three.
+        await FlushAsync(Row(4, "d", 4L), Row(5, "e", 5L), Row(3, "c2", 33L));
+        // The upserts after the conflict: an update and a new key, then new keys only.
+        await FlushAsync(Row(5, "e2", 55L), Row(6, "f", 6L));
+        for (var i = 0; i < PostgreSqlBulkWriter.UpsertsAfterAConflict + 1; i++)
+        {
+            await FlushAsync(Row(100 + i, "n", (long)i));
+        }
+
+        // Once the upserts after the conflict have run, an upsert tries the insert again: a key there still lands.
+        await FlushAsync(Row(7, "g", 7L), Row(1, "a2", 11L));
+        Assert.Equal("1|a2|11\n2|b|2\n3|c2|33\n4|d|4\n5|e2|55\n6|f|6\n7|g|7",
+            await postgres.Server.PsqlAsync(connection.Database, "SELECT id, name, n FROM t WHERE id < 100 ORDER BY id"));
+        Assert.Equal("17", await postgres.Server.PsqlAsync(connection.Database, "SELECT count(*) FROM t WHERE id >= 100"));
+    }
+
+    [Fact]
     public async Task AFlushOfMoreBytesThanAStatementCarries_GoesInSeveralStatements_AndLandsWhole()
     {
         var (dialect, opened, statement, parameters) = await UpsertIntoTableTAsync();
