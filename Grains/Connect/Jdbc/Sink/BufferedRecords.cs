@@ -11,10 +11,13 @@ namespace Tributary.Grains.Connect.Jdbc.Sink;
 /// flush starts when the key or value schema changes (a tombstone's missing value schema is no change) and when a
 /// flush holds <c>batch.size</c> records. A schema change also makes the table fit the new schema (DDL) and builds
 /// the statements for it. Records are bound as they are added; the flushes run later, in order, in the write's
-/// transaction. Within a flush rows keep their order, so a delete and a re-insert of one key come out right.
+/// transaction. Within a flush rows keep their order, so a delete and a re-insert of one key come out right. Binding
+/// asks for the connection only when the table's definition is not known to fit the records (a catalog query or
+/// DDL), so that records can be bound while the connection still writes an earlier put.
 /// </summary>
 public sealed class BufferedRecords(
-    JdbcSinkConfig config, TableId table, DatabaseDialect dialect, DbStructure structure, DbConnection connection, ILogger logger)
+    JdbcSinkConfig config, TableId table, DatabaseDialect dialect, DbStructure structure,
+    Func<CancellationToken, Task<DbConnection>> connection, ILogger logger)
 {
     private readonly List<List<PendingRow>> _flushes = [[]];
     private ConnectSchema? _keySchema;
@@ -79,7 +82,7 @@ public sealed class BufferedRecords(
     }
 
     /// <summary>Runs every flush in order; each is one batch of statements in <paramref name="transaction"/>.</summary>
-    public async Task FlushAsync(StatementExecutor executor, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task FlushAsync(StatementExecutor executor, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         foreach (var flush in _flushes.Where(f => f.Count > 0))
         {
@@ -99,7 +102,8 @@ public sealed class BufferedRecords(
     private async Task<RecordBinder> WritesAsync(ConnectSchema? valueSchema, CancellationToken cancellationToken)
     {
         var fields = FieldsMetadata.Extract(table.Table, config.PrimaryKeyMode, config.PkFields, config.FieldsWhitelist, _keySchema, valueSchema);
-        var definition = await structure.CreateOrAmendIfNecessaryAsync(connection, table, fields, cancellationToken).ConfigureAwait(false);
+        var definition = structure.KnownToFit(table, fields) ??
+                         await structure.CreateOrAmendIfNecessaryAsync(await connection(cancellationToken).ConfigureAwait(false), table, fields, cancellationToken).ConfigureAwait(false);
         var binder = RecordBinder.ForWrites(config, dialect, table, fields, definition, _keySchema);
         logger.LogDebug("{Mode} sql: {Sql} for table {Table}", config.InsertMode, binder.Statement.Sql, table);
         return binder;
@@ -109,7 +113,8 @@ public sealed class BufferedRecords(
     private async Task<RecordBinder?> DeletesAsync(CancellationToken cancellationToken)
     {
         var fields = FieldsMetadata.Extract(table.Table, config.PrimaryKeyMode, config.PkFields, config.FieldsWhitelist, _keySchema, valueSchema: null);
-        var definition = await structure.TableDefinitionAsync(connection, table, cancellationToken).ConfigureAwait(false);
+        var definition = structure.KnownToFit(table, fields: null) ??
+                         await structure.TableDefinitionAsync(await connection(cancellationToken).ConfigureAwait(false), table, cancellationToken).ConfigureAwait(false);
         return definition is null ? null : RecordBinder.ForDeletes(config, dialect, table, fields, definition, _keySchema);
     }
 }

@@ -18,6 +18,15 @@ public sealed class DbStructure(JdbcSinkConfig config, DatabaseDialect dialect, 
     public Task<TableDefinition?> TableDefinitionAsync(DbConnection connection, TableId table, CancellationToken cancellationToken) =>
         _tables.GetAsync(connection, table, cancellationToken);
 
+    /// <summary>
+    /// The table's definition when it is already known and has every column of <paramref name="fields"/> (any table
+    /// that exists, without fields), without asking the database; else null.
+    /// </summary>
+    public TableDefinition? KnownToFit(TableId table, FieldsMetadata? fields) =>
+        _tables.Cached(table) is { } definition && (fields is null || fields.AllFields.All(f => definition.Column(f.Name) is not null))
+            ? definition
+            : null;
+
     /// <summary>Forgets every definition, after a failure that may have come from a table changed behind the sink's back.</summary>
     public void Forget() => _tables.Clear();
 

@@ -9,17 +9,21 @@ using Tributary.Grains.Connect.Jdbc.Dialects;
 namespace Tributary.Grains.Connect.Jdbc.Sink;
 
 /// <summary>
-/// Writes one Put's records (kafka-connect-jdbc's <c>JdbcDbWriter</c>): routes each record to its table
-/// (<c>table.name.format</c>), validates and binds it into that table's <see cref="BufferedRecords"/>, then runs every
-/// table's flushes in ONE transaction and commits, so a Put is written whole or not at all and a redelivery after a
-/// failure never finds half of it already there. A record that cannot be written (validation, mapping, DDL refused)
-/// goes to <paramref name="onUnwritable"/> before the transaction starts; database errors roll everything back and
-/// propagate. Holds one connection, opened on first use and dropped after a failure.
+/// Writes one Put's records (kafka-connect-jdbc's <c>JdbcDbWriter</c>) in two steps. <see cref="BindAsync"/> routes
+/// each record to its table (<c>table.name.format</c>), validates it and binds it into that table's
+/// <see cref="BufferedRecords"/>; a record that cannot be written (validation, mapping, DDL refused) goes to
+/// <paramref name="onUnwritable"/>. <see cref="ExecuteAsync"/> then runs every table's flushes in ONE transaction and
+/// commits, so a Put is written whole or not at all and a redelivery after a failure never finds half of it already
+/// there; database errors roll everything back and propagate. Binding needs the connection only for a table it does
+/// not know yet, and asks for it through a callback that first lets an earlier write finish, so that one Put can be
+/// bound while the connection writes the one before. Holds one connection, opened on first use and dropped after a failure.
 /// </summary>
 public sealed class JdbcDbWriter(
     JdbcSinkConfig config, DatabaseConnector connector, ILogger logger, Func<SinkRecord, Exception, CancellationToken, Task> onUnwritable)
     : IAsyncDisposable
 {
+    private static readonly Func<CancellationToken, Task> NothingToWaitFor = _ => Task.CompletedTask;
+
     private readonly DatabaseDialect _dialect = config.Connection.Dialect;
     private readonly RecordValidator _validator = new(config);
     private readonly StatementExecutor _executor = new(config.Connection.Dialect);
@@ -31,9 +35,40 @@ public sealed class JdbcDbWriter(
     public async Task<DbConnection> ConnectAsync(CancellationToken cancellationToken) =>
         _connection ??= await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-    public async Task WriteAsync(IReadOnlyCollection<SinkRecord> records, CancellationToken cancellationToken)
+    /// <summary>Binds and executes the records at once: nothing may be writing.</summary>
+    public async Task WriteAsync(IReadOnlyCollection<SinkRecord> records, CancellationToken cancellationToken) =>
+        await ExecuteAsync(await BindAsync(records, NothingToWaitFor, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Binds the records into their tables' flushes. <paramref name="connectionFree"/> is awaited before the binding
+    /// first uses the connection (to read or change a table), which an earlier write may still be using.
+    /// </summary>
+    public async Task<BoundWrite> BindAsync(
+        IReadOnlyCollection<SinkRecord> records, Func<CancellationToken, Task> connectionFree, CancellationToken cancellationToken)
     {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var waited = false;
+        Exception? waitFailed = null;
+        async Task<DbConnection> Connection(CancellationToken token)
+        {
+            if (!waited)
+            {
+                try
+                {
+                    await connectionFree(token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // The earlier write's failure is not this record's: it ends the binding as it is.
+                    waitFailed = e;
+                    throw;
+                }
+
+                waited = true;
+            }
+
+            return await ConnectAsync(token).ConfigureAwait(false);
+        }
+
         var buffers = new Dictionary<TableId, BufferedRecords>();
         foreach (var record in records)
         {
@@ -43,36 +78,43 @@ public sealed class JdbcDbWriter(
                 var table = DestinationTable(record.Topic);
                 if (!buffers.TryGetValue(table, out var buffer))
                 {
-                    buffer = new BufferedRecords(config, table, _dialect, _structure, connection, logger);
+                    buffer = new BufferedRecords(config, table, _dialect, _structure, Connection, logger);
                     buffers.Add(table, buffer);
                 }
 
                 await buffer.AddAsync(record, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsUnwritable(e))
+            catch (Exception e) when (e != waitFailed && IsUnwritable(e))
             {
                 await onUnwritable(record, e, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        return new BoundWrite(records.Count, buffers.Values);
+    }
+
+    /// <summary>Runs the bound write's flushes in one transaction and commits it; the connection must be free.</summary>
+    public async Task ExecuteAsync(BoundWrite write, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var buffer in buffers.Values)
+            foreach (var buffer in write.Tables)
             {
-                await buffer.FlushAsync(_executor, transaction, cancellationToken).ConfigureAwait(false);
+                await buffer.FlushAsync(_executor, connection, transaction, cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            logger.LogError("Error during write operation of {Count} records: {Error}. Attempting rollback.", records.Count, SensitiveText.Describe(e, config));
+            logger.LogError("Error during write operation of {Count} records: {Error}. Attempting rollback.", write.Count, SensitiveText.Describe(e, config));
             await RollbackAsync(transaction).ConfigureAwait(false);
             throw;
         }
 
-        logger.LogDebug("Completed write operation for {Count} records to the database", records.Count);
+        logger.LogDebug("Completed write operation for {Count} records to the database", write.Count);
     }
 
     /// <summary>Drops the connection and what was learnt through it, after a failure: the next write starts afresh.</summary>

@@ -9,18 +9,26 @@ using Tributary.Grains.Connect.Jdbc.Connection;
 namespace Tributary.Grains.Connect.Jdbc.Sink;
 
 /// <summary>
-/// Confluent's <c>JdbcSinkTask</c>: every Put is written and committed before it returns (so
-/// <see cref="SinkTask.FlushAsync"/> has nothing left to do). A database error rolls the Put back and, while
-/// <c>max.retries</c> lasts, asks the runtime to hand the same records again after <c>retry.backoff.ms</c>
-/// (<see cref="RetriableException"/>); the retries start over after every successful Put. When they are exhausted the
-/// task fails, or, with an errant record reporter, the records are written one by one and those the database refuses
-/// are reported. A record that cannot be mapped to a row is reported at once, or fails the task without a reporter.
+/// Confluent's <c>JdbcSinkTask</c>, with one Put written while the next is bound. A Put's records are validated and
+/// bound into statements, then the previous Put's write (its own transaction) must have committed before this one's
+/// starts; the write runs on while the runtime converts and hands the next Put, and <see cref="FlushAsync"/> waits for
+/// it before offsets are committed. On PostgreSQL, binding, conversion and the runtime's work between Puts no longer
+/// wait for the server (where a sink spent a third of its time with both cores idle); with an in-process database
+/// (SQLite) the write is done when it starts, and the Put ends as it did. A database error rolls that write back and,
+/// while <c>max.retries</c> lasts, the Put that finds it asks the runtime to hand its records again after
+/// <c>retry.backoff.ms</c> (<see cref="RetriableException"/>), writing the refused Put's records again first; the
+/// retries start over after every successful write. A flush that finds a refused write retries it itself, as often and
+/// as far apart. When the retries are exhausted the task fails, or, with an errant record reporter, the records are
+/// written one by one and those the database refuses are reported. A record that cannot be mapped to a row is
+/// reported at once, or fails the task without a reporter.
 /// </summary>
 public sealed class JdbcSinkTask : SinkTask
 {
     private JdbcSinkConfig? _config;
     private JdbcDbWriter? _writer;
     private int _remainingRetries;
+    private PendingWrite? _writing;
+    private IReadOnlyCollection<SinkRecord>? _refused;
 
     public override string Version => JdbcConnectors.Version;
 
@@ -43,8 +51,10 @@ public sealed class JdbcSinkTask : SinkTask
 
     public override async Task PutAsync(IReadOnlyCollection<SinkRecord> records, CancellationToken cancellationToken)
     {
+        await WriteRefusedAsync(cancellationToken).ConfigureAwait(false);
         if (records.Count == 0)
         {
+            await SettleAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -52,29 +62,136 @@ public sealed class JdbcSinkTask : SinkTask
         Logger.LogDebug(
             "Received {Count} records. First record kafka coordinates:({Topic}-{Partition}-{Offset}). Writing them to the database...",
             records.Count, first.Topic, first.KafkaPartition, first.KafkaOffset);
+        BoundWrite bound;
         try
         {
-            await Writer.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+            bound = await Writer.BindAsync(records, SettleAsync, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DbException || (JdbcDbWriter.IsUnwritable(e) && e is not UnwritableRecordException))
+        catch (Exception e) when (IsWriteFailure(e) && e is not ConnectException)
         {
+            // Reading or changing a table failed (the earlier write's failure, a ConnectException, is already handled).
+            await SettleAsync(cancellationToken).ConfigureAwait(false);
             await Writer.ResetAsync().ConfigureAwait(false);
             await RetryOrFailAsync(records, e, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        Logger.LogDebug("Successfully wrote {Count} records.", records.Count);
-        _remainingRetries = Config.MaxRetries;
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
+        _writing = new PendingWrite(records, Writer.ExecuteAsync(bound, cancellationToken));
+        if (_writing.Write.IsCompleted)
+        {
+            // Done already (SQLite always is): a failure is this Put's own, and the runtime hands these same records again.
+            await SettleAsync(refusedGoFirst: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the write in progress and writes again what the database refused, retrying here while <c>max.retries</c> lasts.</summary>
+    public override async Task FlushAsync(IReadOnlyDictionary<TopicPartition, long> currentOffsets, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await SettleAsync(cancellationToken).ConfigureAwait(false);
+                await WriteRefusedAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RetriableException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Config.RetryBackoffMs), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         Logger.LogInformation("Stopping task");
+        if (_writing is { } writing)
+        {
+            // Offsets past a write still in progress are committed only by a flush that saw it through.
+            _writing = null;
+            await writing.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_writer is { } writer)
         {
             _writer = null;
             await writer.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static bool IsWriteFailure(Exception e) =>
+        e is DbException || (JdbcDbWriter.IsUnwritable(e) && e is not UnwritableRecordException);
+
+    private Task SettleAsync(CancellationToken cancellationToken) => SettleAsync(refusedGoFirst: true, cancellationToken);
+
+    /// <summary>
+    /// Waits for the write in progress. When the database refused it, the retry or failure goes as for a Put that
+    /// failed; with <paramref name="refusedGoFirst"/> (the write of an earlier Put than the one the runtime will hand
+    /// again), its records are kept to be written before anything else.
+    /// </summary>
+    private async Task SettleAsync(bool refusedGoFirst, CancellationToken cancellationToken)
+    {
+        if (_writing is not { } writing)
+        {
+            return;
+        }
+
+        _writing = null;
+        try
+        {
+            await writing.Write.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsWriteFailure(e))
+        {
+            await Writer.ResetAsync().ConfigureAwait(false);
+            await RefusedAsync(writing.Records, e, keep: refusedGoFirst, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Logger.LogDebug("Successfully wrote {Count} records.", writing.Records.Count);
+        _remainingRetries = Config.MaxRetries;
+    }
+
+    /// <summary>Writes the records of a refused write again, at once; a failure goes as for a Put that failed.</summary>
+    private async Task WriteRefusedAsync(CancellationToken cancellationToken)
+    {
+        if (_refused is not { } refused)
+        {
+            return;
+        }
+
+        try
+        {
+            await Writer.WriteAsync(refused, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsWriteFailure(e))
+        {
+            await Writer.ResetAsync().ConfigureAwait(false);
+            await RefusedAsync(refused, e, keep: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _refused = null;
+        Logger.LogDebug("Successfully wrote {Count} records.", refused.Count);
+        _remainingRetries = Config.MaxRetries;
+    }
+
+    // Only a retry keeps the records: once they are reported one by one, or the task fails, nothing is left to write.
+    private async Task RefusedAsync(IReadOnlyCollection<SinkRecord> records, Exception error, bool keep, CancellationToken cancellationToken)
+    {
+        _refused = keep ? records : null;
+        try
+        {
+            await RetryOrFailAsync(records, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RetriableException)
+        {
+            _refused = null;
+            throw;
+        }
+
+        _refused = null;
     }
 
     private async Task RetryOrFailAsync(IReadOnlyCollection<SinkRecord> records, Exception error, CancellationToken cancellationToken)
@@ -110,7 +227,7 @@ public sealed class JdbcSinkTask : SinkTask
             {
                 await Writer.WriteAsync([record], cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is DbException || (JdbcDbWriter.IsUnwritable(e) && e is not UnwritableRecordException))
+            catch (Exception e) when (IsWriteFailure(e))
             {
                 await Writer.ResetAsync().ConfigureAwait(false);
                 await OnUnwritableAsync(record, e, cancellationToken).ConfigureAwait(false);
@@ -137,4 +254,6 @@ public sealed class JdbcSinkTask : SinkTask
             record.Topic, record.KafkaPartition, record.KafkaOffset, described);
         await reporter.ReportAsync(record, SensitiveText.Redact(error, config)).ConfigureAwait(false);
     }
+
+    private sealed record PendingWrite(IReadOnlyCollection<SinkRecord> Records, Task Write);
 }

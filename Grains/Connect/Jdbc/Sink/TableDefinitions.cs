@@ -39,6 +39,9 @@ public sealed class TableDefinitions(DatabaseDialect dialect, IReadOnlyCollectio
         return definition;
     }
 
+    /// <summary>The definition read last, without asking the database; null when none was read or the table was missing.</summary>
+    public TableDefinition? Cached(TableId table) => _definitions.GetValueOrDefault(table);
+
     public void Clear() => _definitions.Clear();
 
     private static bool Same(TableId listed, TableId wanted) =>

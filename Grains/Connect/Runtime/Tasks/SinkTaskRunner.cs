@@ -49,6 +49,7 @@ public sealed class SinkTaskRunner : TaskRunner
     private ReadBatch? _retry;
     private Task<ReadBatch>? _prefetch;
     private volatile ReadBatch? _putting;
+    private volatile ReadBatch? _putBefore;
     private DateTimeOffset _nextCommit;
 
     public SinkTaskRunner(
@@ -122,10 +123,13 @@ public sealed class SinkTaskRunner : TaskRunner
                 _prefetch = Task.Run(() => ReadAsync(cancellationToken), cancellationToken);
             }
 
-            if (_reporters.Count > 0)
+            if (_reporters.Count > 0 && batch.Records.Count > 0 && !ReferenceEquals(_putting, batch))
             {
-                // Kept for the task's errant-record reports. Without reporters a batch put is let go of at once: held
-                // until the next put, its records outlived the collector's youngest generation while the next converted.
+                // Kept for the task's errant-record reports, with the batch of records put before it (empty puts in
+                // between): a task may still be writing that one during this put, or the empty ones, and report its
+                // records then. Without reporters a batch put is let go of at once: held until the next put, its
+                // records outlived the collector's youngest generation while the next converted.
+                _putBefore = _putting;
                 _putting = batch;
             }
 
@@ -442,7 +446,9 @@ public sealed class SinkTaskRunner : TaskRunner
         {
             var failure = runner._errors.Fail(ErrorStage.TaskPut, runner._task.GetType().FullName ?? "SinkTask", error);
             var partition = new TopicPartition(record.OriginalTopic, record.OriginalKafkaPartition);
-            if (runner._putting is { } batch && batch.Delivered.TryGetValue((partition, record.OriginalKafkaOffset), out var consumed))
+            var key = (partition, record.OriginalKafkaOffset);
+            if (runner._putting is { } batch && batch.Delivered.TryGetValue(key, out var consumed) ||
+                runner._putBefore is { } before && before.Delivered.TryGetValue(key, out consumed))
             {
                 await runner.ReportAsync(failure, consumed, CancellationToken.None).ConfigureAwait(false);
             }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Tributary.Grains.Connect.Api;
 using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Api.Sink;
 using Tributary.Grains.Connect.Jdbc.Sink;
@@ -69,6 +70,39 @@ internal static class SinkTestKit
         {
             await task.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Puts records the database refuses and returns the retry asked for, with what the runtime would hand again: a
+    /// write may go on after its Put returns, and then the next Put (an empty one here, as the runtime makes) asks.
+    /// </summary>
+    public static async Task<(RetriableException Error, SinkRecord[] HandedAgain)> PutUntilARetryAsync(SinkTask task, SinkRecord[] records)
+    {
+        try
+        {
+            await task.PutAsync(records, CancellationToken.None);
+        }
+        catch (RetriableException e)
+        {
+            return (e, records);
+        }
+
+        return (await Assert.ThrowsAsync<RetriableException>(() => task.PutAsync([], CancellationToken.None)), []);
+    }
+
+    /// <summary>Puts records the database refuses, with retries spent, and returns the error, from that Put or the next.</summary>
+    public static async Task<Exception> PutUntilRefusedAsync(SinkTask task, SinkRecord[] records)
+    {
+        try
+        {
+            await task.PutAsync(records, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        return await Assert.ThrowsAnyAsync<Exception>(() => task.PutAsync([], CancellationToken.None));
     }
 
     /// <summary>Every row <paramref name="sql"/> returns, each as its columns' values (DBNull as null), joined by '|'.</summary>

@@ -264,6 +264,34 @@ public sealed class SinkTaskRunnerTests : IDisposable
         Assert.Equal(3L, reader.Committed[P0]);
     }
 
+    [Fact]
+    public async Task SinkTaskRunner_ARecordOfThePreviousBatch_ReportedDuringAPut_ReachesTheReporters()
+    {
+        // A task may still be writing one batch while the next is put (the JDBC sink does), and report its records then.
+        var reader = new InMemoryRecordReader();
+        reader.Append(P0, "a");
+        var reported = new ConcurrentQueue<ErrorContext>();
+        var config = new Dictionary<string, string> { ["name"] = "late-reports", ["topics"] = "t", ["errors.tolerance"] = "all" };
+        var worker = new WorkerConfig("worker-1", KeyConverter: StringConverter, ValueConverter: StringConverter);
+        var runner = new SinkTaskRunner(
+            new ReportsThePreviousBatchTask(), config, [P0], TaskConverters.Create(TestPlugins.Registry, worker, config),
+            TransformationChain<SinkRecord>.Build(TestPlugins.Registry, config),
+            new RetryWithTolerance(ErrorHandlingConfig.From(config), TimeProvider.System),
+            reader, worker, TimeProvider.System, _ => { }, [new RecordingErrorReporter(reported)]);
+        using var stop = new CancellationTokenSource();
+        var completion = runner.RunAsync(stop.Token);
+
+        await Eventually.True(() => runner.PutCount == 1, "the first batch put");
+        reader.Append(P0, "b");
+        await Eventually.True(() => runner.PutCount == 2, "the second batch put");
+        await stop.CancelAsync();
+        await completion.WaitAsync(TimeSpan.FromSeconds(15));
+
+        var report = Assert.Single(reported);
+        Assert.Equal(0L, report.Consumed?.Offset);
+        Assert.Contains("refused late", report.Failure.Error.Message, StringComparison.Ordinal);
+    }
+
     // A transform that fails on the value "b", with the test's error handling settings.
     private static Dictionary<string, string> FailOnB(Dictionary<string, string> settings)
     {
@@ -308,6 +336,42 @@ public sealed class SinkTaskRunnerTests : IDisposable
             await Stop.CancelAsync();
             await Completion.WaitAsync(TimeSpan.FromSeconds(15));
             Stop.Dispose();
+        }
+    }
+
+    /// <summary>Reports the first record of each batch during the next put of records.</summary>
+    private sealed class ReportsThePreviousBatchTask : SinkTask
+    {
+        private SinkRecord? _previous;
+
+        public override string Version => "1";
+
+        public override Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override async Task PutAsync(IReadOnlyCollection<SinkRecord> records, CancellationToken cancellationToken)
+        {
+            if (records.Count == 0)
+            {
+                return;
+            }
+
+            if (_previous is { } previous)
+            {
+                await Context.ErrantRecordReporter!.ReportAsync(previous, new ConnectException("refused late"));
+            }
+
+            _previous = records.First();
+        }
+
+        public override Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class RecordingErrorReporter(ConcurrentQueue<ErrorContext> reported) : IErrorReporter
+    {
+        public Task ReportAsync(ErrorContext context, CancellationToken cancellationToken)
+        {
+            reported.Enqueue(context);
+            return Task.CompletedTask;
         }
     }
 
