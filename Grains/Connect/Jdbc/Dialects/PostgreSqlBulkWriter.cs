@@ -68,20 +68,26 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect, long maxStat
         parameters.All(p => Columns.ContainsKey(((NpgsqlParameter)p).NpgsqlDbType));
 
     public async Task<bool> TryWriteAsync(
-        DbConnection connection, DbTransaction transaction, SinkStatement statement, IReadOnlyList<DbParameter> parameters,
+        DbConnection connection, DbTransaction? transaction, SinkStatement statement, IReadOnlyList<DbParameter> parameters,
         IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
     {
         var shape = statement.Bulk ?? throw new ArgumentException("The statement has no bulk shape.", nameof(statement));
         var written = shape.Mode == InsertMode.Insert ? rows : LastOfEachKey(rows, shape.KeyIndexes);
+        var chunks = Chunks(written, maxStatementBytes).ToList();
+        if (transaction is null && chunks.Count > 1)
+        {
+            return false; // on its own, a write is one statement
+        }
+
         var sql = UnnestSql(shape);
         var insertFirst = shape.Mode == InsertMode.Upsert && _upsertsBeforeNextInsert.GetValueOrDefault(sql) == 0;
         var commands = new List<NpgsqlCommand>();
         try
         {
             // Every statement's arrays are made before any is sent, so that a value the arrays cannot carry sends nothing.
-            foreach (var chunk in Chunks(written, maxStatementBytes))
+            foreach (var chunk in chunks)
             {
-                var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+                var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction?)transaction);
                 commands.Add(command);
                 for (var i = 0; i < parameters.Count; i++)
                 {
@@ -95,7 +101,7 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect, long maxStat
                 }
             }
 
-            if (insertFirst && await TryInsertAsync((NpgsqlTransaction)transaction, commands, UnnestSql(shape with { Mode = InsertMode.Insert }), cancellationToken).ConfigureAwait(false))
+            if (insertFirst && await TryInsertAsync((NpgsqlTransaction?)transaction, commands, UnnestSql(shape with { Mode = InsertMode.Insert }), cancellationToken).ConfigureAwait(false))
             {
                 return true;
             }
@@ -117,11 +123,18 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect, long maxStat
         }
     }
 
-    /// <summary>The upsert's rows by a plain insert, under a savepoint; false, with nothing of it kept, when a key was already there.</summary>
+    /// <summary>
+    /// The upsert's rows by a plain insert, under a savepoint in a transaction (a statement on its own needs none: it
+    /// lands whole or not at all); false, with nothing of it kept, when a key was already there.
+    /// </summary>
     private static async Task<bool> TryInsertAsync(
-        NpgsqlTransaction transaction, List<NpgsqlCommand> commands, string insertSql, CancellationToken cancellationToken)
+        NpgsqlTransaction? transaction, List<NpgsqlCommand> commands, string insertSql, CancellationToken cancellationToken)
     {
-        await transaction.SaveAsync(InsertSavepoint, cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            await transaction.SaveAsync(InsertSavepoint, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await ExecuteAsync(commands, insertSql, cancellationToken).ConfigureAwait(false);
@@ -129,7 +142,11 @@ public sealed class PostgreSqlBulkWriter(PostgreSqlDialect dialect, long maxStat
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            await transaction.RollbackAsync(InsertSavepoint, cancellationToken).ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(InsertSavepoint, cancellationToken).ConfigureAwait(false);
+            }
+
             return false;
         }
     }

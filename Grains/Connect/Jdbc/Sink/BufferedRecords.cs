@@ -29,6 +29,9 @@ public sealed class BufferedRecords(
 
     public int Count => _flushes.Sum(f => f.Count);
 
+    /// <summary>The rows of the only flush, when there is one; else null.</summary>
+    public IReadOnlyList<PendingRow>? OnlyFlush => _flushes.Count(f => f.Count > 0) == 1 ? _flushes.First(f => f.Count > 0) : null;
+
     /// <summary>Binds the record into the current flush; throws when it cannot be written, leaving the buffer as it was.</summary>
     public async Task AddAsync(SinkRecord record, CancellationToken cancellationToken)
     {

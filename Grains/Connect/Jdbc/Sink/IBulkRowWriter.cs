@@ -17,9 +17,10 @@ public interface IBulkRowWriter
 
     /// <summary>
     /// Writes the rows in the transaction; false, having sent nothing, when their values are not all of the types the
-    /// bulk form carries, and the rows go statement by statement instead.
+    /// bulk form carries, and the rows go statement by statement instead. Without a transaction the rows go as one
+    /// statement, which lands whole or not at all, or not at all (false) when they would take more than one.
     /// </summary>
     Task<bool> TryWriteAsync(
-        DbConnection connection, DbTransaction transaction, SinkStatement statement, IReadOnlyList<DbParameter> parameters,
+        DbConnection connection, DbTransaction? transaction, SinkStatement statement, IReadOnlyList<DbParameter> parameters,
         IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken);
 }

@@ -93,10 +93,30 @@ public sealed class JdbcDbWriter(
         return new BoundWrite(records.Count, buffers.Values);
     }
 
-    /// <summary>Runs the bound write's flushes in one transaction and commits it; the connection must be free.</summary>
+    /// <summary>
+    /// Runs the bound write's flushes in one transaction and commits it; the connection must be free. A write that is
+    /// one flush the dialect takes as one statement goes alone instead, atomic without a transaction of its own.
+    /// </summary>
     public async Task ExecuteAsync(BoundWrite write, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (write.Tables.Count == 1 && write.Tables.First().OnlyFlush is { } rows)
+        {
+            try
+            {
+                if (await _executor.TryExecuteAloneAsync(connection, rows, cancellationToken).ConfigureAwait(false))
+                {
+                    logger.LogDebug("Completed write operation for {Count} records to the database", write.Count);
+                    return;
+                }
+            }
+            catch (Exception e)
+            {
+                logger.LogError("Error during write operation of {Count} records: {Error}. Nothing of it was written.", write.Count, SensitiveText.Describe(e, config));
+                throw;
+            }
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -44,6 +44,28 @@ public sealed class StatementExecutor(DatabaseDialect dialect)
             : ExecuteCommandsAsync(connection, transaction, rows, cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes the rows as one statement outside any transaction, which lands whole or not at all, where the dialect's
+    /// bulk form takes them in one (a server then commits without a round trip of its own); false, having sent
+    /// nothing, otherwise.
+    /// </summary>
+    public async Task<bool> TryExecuteAloneAsync(DbConnection connection, IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
+    {
+        if (dialect.BulkRowWriter is not { } bulk || rows.Count < bulk.MinimumRows || OneStatement(rows) is not { } statement)
+        {
+            return false;
+        }
+
+        DbParameter[] parameters;
+        using (var command = connection.CreateCommand())
+        {
+            parameters = PrototypesOf(statement, command.CreateParameter);
+        }
+
+        return bulk.CanWrite(statement, parameters) &&
+               await bulk.TryWriteAsync(connection, transaction: null, statement, parameters, rows, cancellationToken).ConfigureAwait(false);
+    }
+
     private static SinkStatement? OneStatement(IReadOnlyList<PendingRow> rows)
     {
         var statement = rows[0].Statement;

@@ -111,8 +111,10 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
         Assert.Equal("2", await postgres.Server.PsqlAsync(connection.Database, "SELECT count(*) FROM t"));
     }
 
-    [Fact]
-    public async Task AnUpsert_InsertsNewKeys_AndOneMeetingAKeyAlreadyThere_LandsWhole_AsDoTheUpsertsAfterIt()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // a put of one flush goes alone, without a transaction (nor a savepoint)
+    public async Task AnUpsert_InsertsNewKeys_AndOneMeetingAKeyAlreadyThere_LandsWhole_AsDoTheUpsertsAfterIt(bool inATransaction)
     {
         var (dialect, opened, statement, parameters) = await UpsertIntoTableTAsync();
         await using var connection = opened;
@@ -121,6 +123,12 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
 
         async Task FlushAsync(params PendingRow[] rows)
         {
+            if (!inATransaction)
+            {
+                Assert.True(await bulk.TryWriteAsync(connection, null, statement, parameters, rows, CancellationToken.None));
+                return;
+            }
+
             await using var transaction = await connection.BeginTransactionAsync();
             Assert.True(await bulk.TryWriteAsync(connection, transaction, statement, parameters, rows, CancellationToken.None));
             await transaction.CommitAsync();
@@ -154,6 +162,10 @@ public sealed class PostgresBulkWriteTests(PostgresFixture postgres) : IClassFix
             .Append(new PendingRow(statement, [5, "last", 55L], null!)).ToList();
         var bulk = new PostgreSqlBulkWriter(dialect, maxStatementBytes: 1_000);
         Assert.InRange(PostgreSqlBulkWriter.Chunks(rows, 1_000).Count(), 10, 20);
+
+        // Alone, a write is one statement: these rows are declined, and nothing is sent.
+        Assert.False(await bulk.TryWriteAsync(connection, null, statement, parameters, rows, CancellationToken.None));
+        Assert.Equal("0", await postgres.Server.PsqlAsync(connection.Database, "SELECT count(*) FROM t"));
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
