@@ -77,7 +77,8 @@ public sealed class JdbcSinkTask : SinkTask
         }
 
         await SettleAsync(cancellationToken).ConfigureAwait(false);
-        _writing = new PendingWrite(records, Writer.ExecuteAsync(bound, cancellationToken));
+        // Not the Put's token: a stop lets the write finish, and the flush before it commits the write's offsets.
+        _writing = new PendingWrite(records, Writer.ExecuteAsync(bound, CancellationToken.None));
         if (_writing.Write.IsCompleted)
         {
             // Done already (SQLite always is): a failure is this Put's own, and the runtime hands these same records again.
@@ -108,9 +109,10 @@ public sealed class JdbcSinkTask : SinkTask
         Logger.LogInformation("Stopping task");
         if (_writing is { } writing)
         {
-            // Offsets past a write still in progress are committed only by a flush that saw it through.
+            // Offsets past a write still in progress are committed only by a flush that saw it through. One still
+            // running when the stop's time is up is ended with the connection, rolled back by the server.
             _writing = null;
-            await writing.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await writing.Write.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (_writer is { } writer)
@@ -137,18 +139,19 @@ public sealed class JdbcSinkTask : SinkTask
             return;
         }
 
-        _writing = null;
         try
         {
-            await writing.Write.ConfigureAwait(false);
+            await writing.Write.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsWriteFailure(e))
         {
+            _writing = null;
             await Writer.ResetAsync().ConfigureAwait(false);
             await RefusedAsync(writing.Records, e, keep: refusedGoFirst, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        _writing = null;
         Logger.LogDebug("Successfully wrote {Count} records.", writing.Records.Count);
         _remainingRetries = Config.MaxRetries;
     }

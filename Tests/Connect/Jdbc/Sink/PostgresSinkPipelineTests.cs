@@ -130,6 +130,30 @@ public sealed class PostgresSinkPipelineTests(PostgresFixture postgres) : IClass
         }
     }
 
+    [Fact]
+    public async Task AWriteInProgress_WhenThePutsTokenIsCancelled_ForAStop_StillLands_AndTheFlushSeesItThrough()
+    {
+        var db = await CreatePeopleTableAsync();
+        var (task, _) = await StartAsync(Config(Url(db)));
+        try
+        {
+            using var stopping = new CancellationTokenSource();
+            await using (var tableLock = await LockAsync(db))
+            {
+                await task.PutAsync([PersonRecord("people", 0, 1, "ann"), PersonRecord("people", 1, 2, "bob")], stopping.Token);
+                await stopping.CancelAsync(); // the runtime cancels its loop before it flushes and stops the task
+            }
+
+            await task.FlushAsync(NoOffsets, CancellationToken.None);
+
+            Assert.Equal("1|ann\n2|bob", await postgres.Server.PsqlAsync(db, "SELECT id, name FROM people ORDER BY id"));
+        }
+        finally
+        {
+            await task.StopAsync(CancellationToken.None);
+        }
+    }
+
     private async Task<string> CreatePeopleTableAsync()
     {
         var db = await postgres.CreateDatabaseAsync();
