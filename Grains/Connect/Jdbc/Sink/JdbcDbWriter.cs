@@ -13,8 +13,9 @@ namespace Tributary.Grains.Connect.Jdbc.Sink;
 /// each record to its table (<c>table.name.format</c>), validates it and binds it into that table's
 /// <see cref="BufferedRecords"/>; a record that cannot be written (validation, mapping, DDL refused) goes to
 /// <paramref name="onUnwritable"/>. <see cref="ExecuteAsync"/> then runs every table's flushes in ONE transaction and
-/// commits, so a Put is written whole or not at all and a redelivery after a failure never finds half of it already
-/// there; database errors roll everything back and propagate. Binding needs the connection only for a table it does
+/// commits (or, for a Put of one statement, runs that statement on its own), so a Put is written whole or not at all
+/// and a redelivery after a failure never finds half of it already there; database errors roll everything back and
+/// propagate. Binding needs the connection only for a table it does
 /// not know yet, and asks for it through a callback that first lets an earlier write finish, so that one Put can be
 /// bound while the connection writes the one before. Holds one connection, opened on first use and dropped after a failure.
 /// </summary>

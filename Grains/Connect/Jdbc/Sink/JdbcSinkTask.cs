@@ -10,14 +10,14 @@ namespace Tributary.Grains.Connect.Jdbc.Sink;
 
 /// <summary>
 /// Confluent's <c>JdbcSinkTask</c>, with one Put written while the next is bound. A Put's records are validated and
-/// bound into statements, then the previous Put's write (its own transaction) must have committed before this one's
-/// starts; the write runs on while the runtime converts and hands the next Put, and <see cref="FlushAsync"/> waits for
-/// it before offsets are committed. On PostgreSQL, binding, conversion and the runtime's work between Puts no longer
-/// wait for the server (where a sink spent a third of its time with both cores idle); with an in-process database
-/// (SQLite) the write is done when it starts, and the Put ends as it did. A database error rolls that write back and,
-/// while <c>max.retries</c> lasts, the Put that finds it asks the runtime to hand its records again after
-/// <c>retry.backoff.ms</c> (<see cref="RetriableException"/>), writing the refused Put's records again first; the
-/// retries start over after every successful write. A flush that finds a refused write retries it itself, as often and
+/// bound into statements, then the previous Put's write (one transaction, or one statement on its own) must have
+/// committed before this one's starts; the write runs on while the runtime converts and hands the next Put, and
+/// <see cref="FlushAsync"/> waits for it before offsets are committed. On PostgreSQL, binding, conversion and the
+/// runtime's work between Puts no longer wait for the server (where a sink spent a third of its time with both cores
+/// idle); with an in-process database (SQLite) the write is done when it starts, and the Put ends as it did. A
+/// database error rolls that write back and, while <c>max.retries</c> lasts, the Put that finds it asks the runtime to
+/// hand that Put's records again after <c>retry.backoff.ms</c> (<see cref="RetriableException"/>), and then writes the
+/// refused records first; the retries start over after every successful write. A flush that finds a refused write retries it itself, as often and
 /// as far apart. When the retries are exhausted the task fails, or, with an errant record reporter, the records are
 /// written one by one and those the database refuses are reported. A record that cannot be mapped to a row is
 /// reported at once, or fails the task without a reporter.
