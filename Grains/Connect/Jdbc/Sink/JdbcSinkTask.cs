@@ -69,8 +69,8 @@ public sealed class JdbcSinkTask : SinkTask
         }
         catch (Exception e) when (IsWriteFailure(e) && e is not ConnectException)
         {
-            // Reading or changing a table failed (the earlier write's failure, a ConnectException, is already handled).
-            await SettleAsync(cancellationToken).ConfigureAwait(false);
+            // Reading or changing a table failed. Binding reaches the database only once the earlier write is settled,
+            // so nothing is in progress; that write's own failure (a ConnectException) is already handled.
             await Writer.ResetAsync().ConfigureAwait(false);
             await RetryOrFailAsync(records, e, cancellationToken).ConfigureAwait(false);
             return;
