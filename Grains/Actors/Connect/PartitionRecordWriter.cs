@@ -46,13 +46,19 @@ internal sealed class PartitionRecordWriter(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var unkeyed = Interlocked.Increment(ref _nextUnkeyed) & int.MaxValue;
         var targets = new (string Topic, int Partition)[records.Count];
+        TopicDescription? topic = null;
+        string? topicName = null;
         for (var i = 0; i < records.Count; i++)
         {
-            var topic = await DescribeAsync(records[i].Topic);
             var record = records[i];
+            if (!ReferenceEquals(record.Topic, topicName))
+            {
+                (topic, topicName) = (await DescribeAsync(record.Topic), record.Topic);
+            }
+
             targets[i] = (record.Topic, record.Partition ?? (record.Key is { } key
-                ? KafkaPartitioner.PartitionFor(key, topic.PartitionCount)
-                : unkeyed % topic.PartitionCount));
+                ? KafkaPartitioner.PartitionFor(key, topic!.PartitionCount)
+                : unkeyed % topic!.PartitionCount));
         }
 
         if (producer is not null)
@@ -61,36 +67,55 @@ internal sealed class PartitionRecordWriter(
         }
 
         var results = new ProducedRecord[records.Count];
-        await Task.WhenAll(Enumerable.Range(0, records.Count).GroupBy(i => targets[i]).Select(async group =>
-        {
-            var indexes = group.ToList();
-            var limit = MaxBatchBytes(_topics[group.Key.Topic]);
-
-            // In order, one batch after another, so that offsets (and a transaction's sequence numbers) follow the poll.
-            for (var start = 0; start < indexes.Count;)
-            {
-                var builder = producer?.NewBatch(group.Key, compression) ?? new RecordBatchBuilder { Compression = compression };
-                var end = start;
-                for (long bytes = BatchOverhead; end < indexes.Count && (end == start || bytes + SizeOf(records[indexes[end]]) <= limit); end++)
-                {
-                    var record = records[indexes[end]];
-                    bytes += SizeOf(record);
-                    builder.Append(record.Timestamp ?? now, record.Key, record.Value, record.Headers);
-                }
-
-                var appended = await AppendAsync(group.Key, builder.Build(), cancellationToken);
-                producer?.Written(group.Key, end - start);
-                for (var n = start; n < end; n++)
-                {
-                    var i = indexes[n];
-                    results[i] = new ProducedRecord(group.Key.Topic, group.Key.Partition, appended.BaseOffset + (n - start),
-                        appended.LogAppendTime >= 0 ? appended.LogAppendTime : records[i].Timestamp ?? now);
-                }
-
-                start = end;
-            }
-        }));
+        await Task.WhenAll(ByTarget(targets).Select(group => WriteTargetAsync(records, group.Target, group.Indexes, results, now, cancellationToken)));
         return results;
+    }
+
+    /// <summary>The records' indexes by partition, in order; a poll for a single partition, the common case, without grouping.</summary>
+    private static IEnumerable<((string Topic, int Partition) Target, IReadOnlyList<int> Indexes)> ByTarget((string Topic, int Partition)[] targets)
+    {
+        if (targets.AsSpan().IndexOfAnyExcept(targets[0]) < 0)
+        {
+            return [(targets[0], [.. Enumerable.Range(0, targets.Length)])];
+        }
+
+        return Enumerable.Range(0, targets.Length).GroupBy(i => targets[i]).Select(g => (g.Key, (IReadOnlyList<int>)[.. g]));
+    }
+
+    /// <summary>One partition's records, in order, one batch after another, so that offsets (and a transaction's sequence numbers) follow the poll.</summary>
+    private async Task WriteTargetAsync(
+        IReadOnlyList<ProducerRecord> records, (string Topic, int Partition) target, IReadOnlyList<int> indexes, ProducedRecord[] results, long now,
+        CancellationToken cancellationToken)
+    {
+        var limit = MaxBatchBytes(_topics[target.Topic]);
+        for (var start = 0; start < indexes.Count;)
+        {
+            var builder = producer?.NewBatch(target, compression) ?? new RecordBatchBuilder { Compression = compression };
+            var end = start;
+            for (long bytes = BatchOverhead; end < indexes.Count; end++)
+            {
+                var record = records[indexes[end]];
+                var size = SizeOf(record);
+                if (end > start && bytes + size > limit)
+                {
+                    break;
+                }
+
+                bytes += size;
+                builder.Append(record.Timestamp ?? now, record.Key, record.Value, record.Headers);
+            }
+
+            var appended = await AppendAsync(target, builder.Build(), cancellationToken);
+            producer?.Written(target, end - start);
+            for (var n = start; n < end; n++)
+            {
+                var i = indexes[n];
+                results[i] = new ProducedRecord(target.Topic, target.Partition, appended.BaseOffset + (n - start),
+                    appended.LogAppendTime >= 0 ? appended.LogAppendTime : records[i].Timestamp ?? now);
+            }
+
+            start = end;
+        }
     }
 
     /// <summary>

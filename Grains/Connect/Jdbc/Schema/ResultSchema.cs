@@ -63,7 +63,10 @@ public sealed class ResultSchema
             }
 
             builder.Field(column.ColumnName, mapped.Value.Schema);
-            mappings.Add(new ColumnMapping(column.ColumnName, ordinal, mapped.Value.Schema, mapped.Value.Read));
+            mappings.Add(new ColumnMapping(column.ColumnName, ordinal, mapped.Value.Schema, mapped.Value.Read)
+            {
+                ThrowsOnNull = !optional && ReadsTheProvidersType(kind, providerType),
+            });
         }
 
         return new ResultSchema(builder.Build(), mappings, signature);
@@ -79,7 +82,21 @@ public sealed class ResultSchema
         for (var i = 0; i < Columns.Count; i++)
         {
             var column = Columns[i];
-            if (reader.IsDBNull(column.Ordinal))
+            if (column.ThrowsOnNull)
+            {
+                // A column declared NOT NULL is read without asking the driver first (it seeks to the value twice
+                // then); a null there after all (an outer join in a query) makes the typed read throw, and is refused.
+                try
+                {
+                    row.PutUnchecked(i, column.Read(reader, column.Ordinal));
+                    continue;
+                }
+                catch (InvalidCastException) when (reader.IsDBNull(column.Ordinal))
+                {
+                    row.Put(Schema.Fields[i], null);
+                }
+            }
+            else if (reader.IsDBNull(column.Ordinal))
             {
                 row.Put(Schema.Fields[i], null);
             }
@@ -146,6 +163,9 @@ public sealed class ResultSchema
             case SqlTypeKind.Time:
                 return (Primitive(LogicalTypes.Time()), (r, i) =>
                     DateTime.UnixEpoch.AddMilliseconds(Math.Floor(((TimeSpan)dialect.ReadTemporal(r, i, SqlTypeKind.Time)!).TotalMilliseconds)));
+            case SqlTypeKind.Timestamp or SqlTypeKind.TimestampWithTimeZone when providerType == typeof(DateTime):
+                // Read as the provider's own type: no box for the driver's value and another for the dialect's answer.
+                return (Primitive(LogicalTypes.Timestamp()), (r, i) => ToInstant(r.GetDateTime(i), zone));
             case SqlTypeKind.Timestamp:
             case SqlTypeKind.TimestampWithTimeZone:
                 return (Primitive(LogicalTypes.Timestamp()), (r, i) => ToInstant((DateTime)dialect.ReadTemporal(r, i, kind)!, zone));
@@ -153,6 +173,14 @@ public sealed class ResultSchema
                 return null;
         }
     }
+
+    /// <summary>
+    /// Whether the column's values are read with the driver's typed getter for <paramref name="providerType"/>, which
+    /// throws on a null where the other readers would see <see cref="DBNull"/>.
+    /// </summary>
+    private static bool ReadsTheProvidersType(SqlTypeKind kind, Type? providerType) =>
+        Typed(kind, providerType) is not null
+        || (kind is SqlTypeKind.Timestamp or SqlTypeKind.TimestampWithTimeZone && providerType == typeof(DateTime));
 
     /// <summary>The reader of a column whose values are all of <paramref name="providerType"/>, where that is its kind's own type.</summary>
     private static (SchemaBuilder Builder, Func<DbDataReader, int, object?> Read)? Typed(SqlTypeKind kind, Type? providerType) => kind switch
@@ -175,6 +203,7 @@ public sealed class ResultSchema
     {
         DateTimeKind.Utc => value,
         DateTimeKind.Local => value.ToUniversalTime(),
+        _ when ReferenceEquals(zone, TimeZoneInfo.Utc) => DateTime.SpecifyKind(value, DateTimeKind.Utc),
         _ => TimeZoneInfo.ConvertTimeToUtc(value, zone),
     };
 

@@ -55,22 +55,42 @@ internal sealed class QueryCriteria(DatabaseDialect dialect, string? incrementin
         }
     }
 
-    /// <summary>The offset after <paramref name="reader"/>'s current row.</summary>
+    // The tracked columns' places in the open result, found once per query rather than by name on every row.
+    private int _incrementingOrdinal = -1;
+    private Type? _incrementingType;
+    private int[] _timestampOrdinals = [];
+
+    /// <summary>Finds the tracked columns in a result just opened, for <see cref="After"/> to read on each of its rows.</summary>
+    public void Prepare(DbDataReader reader)
+    {
+        if (HasIncrementing)
+        {
+            _incrementingOrdinal = Ordinal(reader, incrementingColumn!);
+            // SQLite's values each carry their own type: those are read as they come.
+            _incrementingType = dialect.ValuesHaveTheColumnsType ? reader.GetFieldType(_incrementingOrdinal) : null;
+        }
+
+        _timestampOrdinals = [.. timestampColumns.Select(column => Ordinal(reader, column))];
+    }
+
+    /// <summary>The offset after <paramref name="reader"/>'s current row, in the result last given to <see cref="Prepare"/>.</summary>
     public SourceOffset After(DbDataReader reader, SourceOffset previous, TimeZoneInfo zone)
     {
         var incrementing = previous.Incrementing;
         if (HasIncrementing)
         {
-            var ordinal = Ordinal(reader, incrementingColumn!);
-            incrementing = reader.IsDBNull(ordinal) ? incrementing : Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+            var ordinal = _incrementingOrdinal;
+            incrementing = reader.IsDBNull(ordinal) ? incrementing
+                : _incrementingType == typeof(int) ? reader.GetInt32(ordinal)
+                : _incrementingType == typeof(long) ? reader.GetInt64(ordinal)
+                : Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var timestamp = previous.Timestamp;
         if (HasTimestamp)
         {
-            foreach (var column in timestampColumns)
+            foreach (var ordinal in _timestampOrdinals)
             {
-                var ordinal = Ordinal(reader, column);
                 if (!reader.IsDBNull(ordinal))
                 {
                     var raw = (DateTime)dialect.ReadTemporal(reader, ordinal, TimestampKind)!;

@@ -83,6 +83,7 @@ internal sealed class TableQuerier : IAsyncDisposable
 
         _command.CommandText = sql.ToString();
         _reader = await _command.ExecuteReaderAsync(_dialect.QueryBehavior, cancellationToken).ConfigureAwait(false);
+        _criteria?.Prepare(_reader);
         var signature = ResultSchema.SignatureOf(_reader);
         if (_schema?.Signature != signature)
         {

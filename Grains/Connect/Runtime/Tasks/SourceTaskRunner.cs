@@ -69,7 +69,15 @@ public sealed class SourceTaskRunner : TaskRunner
         _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
         _topicUsed = topicUsed;
         _queue = new PollWriteQueue<PolledRecords>(WriteQueuedAsync, MaxQueuedRecords);
+        _commitsRecords = task.GetType().GetMethod(
+            nameof(SourceTask.CommitRecordAsync), [typeof(SourceRecord), typeof(RecordMetadata), typeof(CancellationToken)])?.DeclaringType != typeof(SourceTask);
     }
+
+    /// <summary>
+    /// Whether the task overrides <see cref="SourceTask.CommitRecordAsync"/>: most do not, and a call per record with
+    /// its metadata to a method that does nothing is left out for them.
+    /// </summary>
+    private readonly bool _commitsRecords;
 
     /// <summary>
     /// Records polled and not yet taken by the writer before the task's next poll waits (Kafka's <c>buffer.memory</c>,
@@ -226,10 +234,7 @@ public sealed class SourceTaskRunner : TaskRunner
             var dataCount = polls.Sum(p => p.DataCount);
             Interlocked.Add(ref _written, dataCount);
             _metrics.Written(dataCount);
-            foreach (var topic in polls.SelectMany(p => p.Outgoing.Take(p.DataCount)).Select(o => o.Topic).Where(_topics.Add))
-            {
-                _topicUsed(topic);
-            }
+            NoteTopics(polls);
         }
 
         var first = 0;
@@ -238,6 +243,11 @@ public sealed class SourceTaskRunner : TaskRunner
             foreach (var (partition, offset) in offsets)
             {
                 _pending[partition] = offset;
+            }
+
+            if (!_commitsRecords)
+            {
+                continue;
             }
 
             for (var i = 0; i < sources.Count; i++)
@@ -255,6 +265,23 @@ public sealed class SourceTaskRunner : TaskRunner
         }
     }
 
+    /// <summary>Reports each topic the first time a record is written to it.</summary>
+    private void NoteTopics(IReadOnlyList<PreparedPoll> polls)
+    {
+        string? last = null;
+        foreach (var poll in polls)
+        {
+            for (var i = 0; i < poll.DataCount; i++)
+            {
+                var topic = poll.Outgoing[i].Topic;
+                if (!ReferenceEquals(topic, last) && _topics.Add(last = topic))
+                {
+                    _topicUsed(topic);
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Each source partition's last offset in the poll, as JSON text (a dropped record's offset counts too, as in Kafka,
     /// since nothing of it is to be written), in the order the partitions first appear. Only the
@@ -268,6 +295,19 @@ public sealed class SourceTaskRunner : TaskRunner
     {
         var keys = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
         var latest = new Dictionary<string, (int First, string Offset)>(StringComparer.Ordinal);
+
+        // Records of one partition map mostly come in runs: a run is looked up once, where it starts (walking back).
+        object? runPartition = null;
+        string? runKey = null;
+        var runFirst = -1;
+        void EndRun()
+        {
+            if (runKey is not null)
+            {
+                latest[runKey] = (runFirst, latest[runKey].Offset);
+            }
+        }
+
         for (var i = polled.Count - 1; i >= 0; i--)
         {
             if (polled[i].SourcePartition is not { } partition || polled[i].SourceOffset is not { } offset)
@@ -275,14 +315,24 @@ public sealed class SourceTaskRunner : TaskRunner
                 continue;
             }
 
+            if (ReferenceEquals(partition, runPartition))
+            {
+                runFirst = i;
+                continue;
+            }
+
+            EndRun();
             if (!keys.TryGetValue(partition, out var key))
             {
                 key = OffsetJson.Write(partition);
                 keys[partition] = key;
             }
 
-            latest[key] = latest.TryGetValue(key, out var known) ? (i, known.Offset) : (i, OffsetJson.Write(offset));
+            (runPartition, runKey, runFirst) = (partition, key, i);
+            latest.TryAdd(key, (i, OffsetJson.Write(offset)));
         }
+
+        EndRun();
 
         var offsets = new Dictionary<string, string>(latest.Count, StringComparer.Ordinal);
         foreach (var (key, (_, offset)) in latest.OrderBy(l => l.Value.First))

@@ -78,6 +78,49 @@ public sealed class PostgresTypeMappingTests(PostgresFixture postgres) : IClassF
         Assert.Equal(new DateTime(2024, 7, 1, 16, 0, 0, DateTimeKind.Utc), row.Get("ts"));
     }
 
+    [Fact]
+    public async Task ColumnsDeclaredNotNull_AreRequiredFieldsWithTheirValues()
+    {
+        var row = await ReadOneRowAsync(
+            "s SMALLINT NOT NULL, l BIGINT NOT NULL, r REAL NOT NULL, d DOUBLE PRECISION NOT NULL, tx TEXT NOT NULL, " +
+            "ts TIMESTAMP NOT NULL, tz TIMESTAMPTZ NOT NULL",
+            "7, -9000000000, 0.25, -1.5, 'required', '2024-02-29 13:45:30.123456', '2024-02-29 13:45:30.5+02'",
+            ("db.timezone", "America/New_York"));
+
+        Assert.All(row.Schema.Fields.Where(f => f.Name != "id"), f => Assert.False(f.Schema.IsOptional, f.Name));
+        Assert.Equal((short)7, row.Get("s"));
+        Assert.Equal(-9000000000L, row.Get("l"));
+        Assert.Equal(0.25f, row.Get("r"));
+        Assert.Equal(-1.5, row.Get("d"));
+        Assert.Equal("required", row.Get("tx"));
+        Assert.Equal(new DateTime(2024, 2, 29, 18, 45, 30, 123, DateTimeKind.Utc).AddTicks(4560), row.Get("ts"));
+        Assert.Equal(new DateTime(2024, 2, 29, 11, 45, 30, 500, DateTimeKind.Utc), row.Get("tz"));
+    }
+
+    [Fact]
+    public async Task NullInAColumnDeclaredNotNull_ThroughAnOuterJoin_IsRefusedAsARequiredFieldsNull()
+    {
+        // The driver reports a joined column's nullability from its table, so the field is required, as with pgjdbc.
+        var (url, connection) = await postgres.NewDatabaseAsync();
+        await using (connection)
+        {
+            await using var create = new Npgsql.NpgsqlCommand(
+                "CREATE TABLE parent (id INT PRIMARY KEY); CREATE TABLE child (id INT PRIMARY KEY, at TIMESTAMP NOT NULL); " +
+                "INSERT INTO parent VALUES (1)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var task = await SourceTaskHarness.StartAsync(new Dictionary<string, string>
+        {
+            ["connection.url"] = url, ["mode"] = "bulk", ["topic.prefix"] = "joined",
+            ["query"] = "SELECT p.id, c.at FROM parent p LEFT JOIN child c ON c.id = p.id",
+        });
+
+        var error = await Assert.ThrowsAsync<DataException>(() => task.PollAsync());
+        Assert.Contains("null used for required field", error.Message);
+        Assert.Contains("at", error.Message);
+    }
+
     [Theory]
     [InlineData("none", "NUMERIC(5,0)", SchemaType.Bytes)]
     [InlineData("precision_only", "NUMERIC(5,0)", SchemaType.Int32)]
