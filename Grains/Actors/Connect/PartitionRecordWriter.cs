@@ -29,10 +29,8 @@ internal sealed class PartitionRecordWriter(
 
     private const long TargetBatchBytes = 512 * 1024;
 
-    // A batch's header is 61 bytes; a record's length, attributes, timestamp and offset deltas, key and value lengths
-    // and header count take at most 5 + 1 + 10 + 5 + 5 + 5 + 5 bytes as varints.
+    // A batch's header is 61 bytes.
     private const long BatchOverhead = 61;
-    private const long RecordOverhead = 36;
 
     private readonly Dictionary<string, TopicDescription> _topics = new(StringComparer.Ordinal);
     // GetGrain finds an interface's grain type by reflection on every call (2 % of the silo's CPU for a JDBC source).
@@ -45,7 +43,9 @@ internal sealed class PartitionRecordWriter(
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var unkeyed = Interlocked.Increment(ref _nextUnkeyed) & int.MaxValue;
-        var targets = new (string Topic, int Partition)[records.Count];
+        // Where each record goes; a poll for one partition, the common case, keeps only that one.
+        (string Topic, int Partition) first = default;
+        (string Topic, int Partition)[]? targets = null;
         TopicDescription? topic = null;
         string? topicName = null;
         for (var i = 0; i < records.Count; i++)
@@ -56,30 +56,54 @@ internal sealed class PartitionRecordWriter(
                 (topic, topicName) = (await DescribeAsync(record.Topic), record.Topic);
             }
 
-            targets[i] = (record.Topic, record.Partition ?? (record.Key is { } key
+            var target = (record.Topic, record.Partition ?? (record.Key is { } key
                 ? KafkaPartitioner.PartitionFor(key, topic!.PartitionCount)
                 : unkeyed % topic!.PartitionCount));
+            if (i == 0)
+            {
+                first = target;
+            }
+            else if (targets is null && target != first)
+            {
+                targets = new (string Topic, int Partition)[records.Count];
+                targets.AsSpan(0, i).Fill(first);
+            }
+
+            if (targets is not null)
+            {
+                targets[i] = target;
+            }
         }
 
         if (producer is not null)
         {
-            await producer.AddAsync(targets);
+            await producer.AddAsync(targets ?? [first]);
         }
 
         var results = new ProducedRecord[records.Count];
-        await Task.WhenAll(ByTarget(targets).Select(group => WriteTargetAsync(records, group.Target, group.Indexes, results, now, cancellationToken)));
+        if (targets is null)
+        {
+            await WriteTargetAsync(records, first, new AllIndexes(records.Count), results, now, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, targets.Length).GroupBy(i => targets[i])
+                .Select(group => WriteTargetAsync(records, group.Key, [.. group], results, now, cancellationToken)));
+        }
+
         return results;
     }
 
-    /// <summary>The records' indexes by partition, in order; a poll for a single partition, the common case, without grouping.</summary>
-    private static IEnumerable<((string Topic, int Partition) Target, IReadOnlyList<int> Indexes)> ByTarget((string Topic, int Partition)[] targets)
+    /// <summary>The indexes 0 to count - 1, without an array of them.</summary>
+    private sealed class AllIndexes(int count) : IReadOnlyList<int>
     {
-        if (targets.AsSpan().IndexOfAnyExcept(targets[0]) < 0)
-        {
-            return [(targets[0], [.. Enumerable.Range(0, targets.Length)])];
-        }
+        public int this[int index] => (uint)index < (uint)count ? index : throw new ArgumentOutOfRangeException(nameof(index));
 
-        return Enumerable.Range(0, targets.Length).GroupBy(i => targets[i]).Select(g => (g.Key, (IReadOnlyList<int>)[.. g]));
+        public int Count => count;
+
+        public IEnumerator<int> GetEnumerator() => Enumerable.Range(0, count).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>One partition's records, in order, one batch after another, so that offsets (and a transaction's sequence numbers) follow the poll.</summary>
@@ -90,18 +114,26 @@ internal sealed class PartitionRecordWriter(
         var limit = MaxBatchBytes(_topics[target.Topic]);
         for (var start = 0; start < indexes.Count;)
         {
-            var builder = producer?.NewBatch(target, compression) ?? new RecordBatchBuilder { Compression = compression };
             var end = start;
-            for (long bytes = BatchOverhead; end < indexes.Count; end++)
+            var bytes = BatchOverhead;
+            for (; end < indexes.Count; end++)
             {
                 var record = records[indexes[end]];
-                var size = SizeOf(record);
+                var size = RecordBatchBuilder.SizeOf(record.Key, record.Value, record.Headers);
                 if (end > start && bytes + size > limit)
                 {
                     break;
                 }
 
                 bytes += size;
+            }
+
+            var expected = (int)(bytes - BatchOverhead);
+            var builder = producer?.NewBatch(target, compression, expected)
+                ?? new RecordBatchBuilder { Compression = compression, ExpectedBytes = expected };
+            for (var n = start; n < end; n++)
+            {
+                var record = records[indexes[n]];
                 builder.Append(record.Timestamp ?? now, record.Key, record.Value, record.Headers);
             }
 
@@ -129,18 +161,6 @@ internal sealed class PartitionRecordWriter(
         topic.Configs.TryGetValue("max.message.bytes", out var configured) && long.TryParse(configured, out var max)
             ? Math.Min(TargetBatchBytes, max)
             : TargetBatchBytes;
-
-    /// <summary>A record's size in a batch, at most: its key, value and headers and the varints around them.</summary>
-    private static long SizeOf(ProducerRecord record)
-    {
-        long size = RecordOverhead + (record.Key?.Length ?? 0) + (record.Value?.Length ?? 0);
-        foreach (var (key, value) in record.Headers)
-        {
-            size += 10 + System.Text.Encoding.UTF8.GetByteCount(key) + (value?.Length ?? 0);
-        }
-
-        return size;
-    }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => producer?.InitializeAsync() ?? Task.CompletedTask;
 

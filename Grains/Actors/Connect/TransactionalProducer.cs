@@ -62,8 +62,8 @@ internal sealed class TransactionalProducer(IGrainFactory grains, string transac
         _inTransaction.UnionWith(added);
     }
 
-    /// <summary>A batch builder for the partition's next records in the transaction.</summary>
-    public RecordBatchBuilder NewBatch((string Topic, int Partition) partition, CompressionType compression)
+    /// <summary>A batch builder for the partition's next records in the transaction, of about <paramref name="expectedBytes"/>.</summary>
+    public RecordBatchBuilder NewBatch((string Topic, int Partition) partition, CompressionType compression, int expectedBytes)
     {
         int sequence;
         lock (_sequences)
@@ -78,6 +78,7 @@ internal sealed class TransactionalProducer(IGrainFactory grains, string transac
             ProducerEpoch = _epoch,
             BaseSequence = sequence,
             IsTransactional = true,
+            ExpectedBytes = expectedBytes,
         };
     }
 

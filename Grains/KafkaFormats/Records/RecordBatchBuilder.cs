@@ -8,11 +8,17 @@ namespace Tributary.Grains.KafkaFormats.Records;
 /// <summary>
 /// Builds one record batch (magic 2) the way a producer does: records with timestamp deltas and offset deltas
 /// from zero, compressed with the chosen codec, CRC-32C over attributes to end. For the platform's own producers
-/// (internal topics, REST and Connect) and for tests.
+/// (internal topics, REST and Connect) and for tests. Each record is written as it is appended, into a pooled buffer
+/// that <see cref="Build"/> gives back: a builder builds one batch.
 /// </summary>
 public sealed class RecordBatchBuilder
 {
-    private readonly List<(long Timestamp, byte[]? Key, byte[]? Value, IReadOnlyList<KeyValuePair<string, byte[]?>>? Headers)> _records = [];
+    // The records as written, from the first append until the batch is built.
+    private PooledBufferWriter? _records;
+    private bool _built;
+    private long _baseTimestamp;
+    private long _maxTimestamp;
+    private int _count;
 
     public CompressionType Compression { get; init; } = CompressionType.None;
 
@@ -26,7 +32,14 @@ public sealed class RecordBatchBuilder
 
     public bool IsControl { get; init; }
 
-    public int Count => _records.Count;
+    /// <summary>
+    /// About the bytes the records take as written, when the caller knows (see <see cref="SizeOf"/>): the buffer is taken
+    /// that large at the first append, where it would otherwise grow by doublings from 4 KiB (a source's half-megabyte
+    /// batch had been copied seven times over on its way, a few percent of a JDBC source's silo).
+    /// </summary>
+    public int ExpectedBytes { get; init; }
+
+    public int Count => _count;
 
     public RecordBatchBuilder Append(
         long timestamp,
@@ -34,26 +47,59 @@ public sealed class RecordBatchBuilder
         byte[]? value,
         IReadOnlyList<KeyValuePair<string, byte[]?>>? headers = null)
     {
-        _records.Add((timestamp, key, value, headers));
+        if (_built)
+        {
+            throw new InvalidOperationException("The batch has been built: a builder builds one batch.");
+        }
+
+        if (_records is null)
+        {
+            _records = new PooledBufferWriter(ExpectedBytes > 0 ? ExpectedBytes : 4096);
+            _baseTimestamp = _maxTimestamp = timestamp;
+        }
+
+        _maxTimestamp = Math.Max(_maxTimestamp, timestamp);
+        WriteRecord(_records, _count, timestamp - _baseTimestamp, key, value, headers);
+        _count++;
         return this;
+    }
+
+    /// <summary>
+    /// A record's size in a batch, at most: its key, value and headers and the varints around them (a record's length,
+    /// attributes, timestamp and offset deltas, key and value lengths and header count take at most 5 + 1 + 10 + 5 + 5
+    /// + 5 + 5 bytes; a header's key and value lengths 5 + 5, its key's UTF-8 at most 3 bytes per char).
+    /// </summary>
+    public static long SizeOf(byte[]? key, byte[]? value, IReadOnlyList<KeyValuePair<string, byte[]?>>? headers)
+    {
+        const int RecordOverhead = 36;
+        const int HeaderOverhead = 10;
+        long size = RecordOverhead + (key?.Length ?? 0) + (value?.Length ?? 0);
+        if (headers is { Count: > 0 })
+        {
+            foreach (var (headerKey, headerValue) in headers)
+            {
+                size += HeaderOverhead + (headerKey.Length * 3L) + (headerValue?.Length ?? 0);
+            }
+        }
+
+        return size;
     }
 
     public byte[] Build(long baseOffset = 0)
     {
-        if (_records.Count == 0)
+        if (_built)
+        {
+            throw new InvalidOperationException("The batch has been built: a builder builds one batch.");
+        }
+
+        if (_records is null)
         {
             throw new InvalidOperationException("A record batch holds at least one record.");
         }
 
-        var baseTimestamp = _records[0].Timestamp;
-        var maxTimestamp = _records.Max(r => r.Timestamp);
-        // Sized for the records from the start: grown by doublings from 4 KiB, a source's half-megabyte batch had been
-        // copied seven times over on its way (a few percent of a JDBC source's silo).
-        using var plain = new PooledBufferWriter(EstimatedSize());
-        for (var i = 0; i < _records.Count; i++)
-        {
-            WriteRecord(plain, i, _records[i].Timestamp - baseTimestamp, _records[i].Key, _records[i].Value, _records[i].Headers);
-        }
+        _built = true;
+        using var plain = _records;
+        _records = null;
 
         // Uncompressed records are the body as they are, without a copy into a second buffer.
         using var compressed = Compression == CompressionType.None ? null : new PooledBufferWriter(plain.WrittenCount + 64);
@@ -76,39 +122,16 @@ public sealed class RecordBatchBuilder
             | (IsTransactional ? RecordBatch.TransactionalFlag : 0)
             | (IsControl ? RecordBatch.ControlFlag : 0);
         BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.AttributesOffset..], (short)attributes);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.LastOffsetDeltaOffset..], _records.Count - 1);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.BaseTimestampOffset..], baseTimestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.MaxTimestampOffset..], maxTimestamp);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.LastOffsetDeltaOffset..], _count - 1);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.BaseTimestampOffset..], _baseTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.MaxTimestampOffset..], _maxTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.ProducerIdOffset..], ProducerId);
         BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.ProducerEpochOffset..], ProducerEpoch);
         BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BaseSequenceOffset..], BaseSequence);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.RecordsCountOffset..], _records.Count);
+        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.RecordsCountOffset..], _count);
         body.CopyTo(span[RecordBatch.HeaderSize..]);
         RecordBatch.WriteCrc(span);
         return batch;
-    }
-
-    /// <summary>About the size of the records as written, at least: their bytes and the varints around them.</summary>
-    private int EstimatedSize()
-    {
-        // A record's length, attributes, timestamp and offset deltas, key and value lengths and header count: at most
-        // 5 + 1 + 10 + 5 + 5 + 5 + 5 bytes as varints; a header's key and value lengths 5 + 5, its key's UTF-8 at most 3 per char.
-        const int RecordOverhead = 36;
-        const int HeaderOverhead = 10;
-        long size = 0;
-        foreach (var (_, key, value, headers) in _records)
-        {
-            size += RecordOverhead + (key?.Length ?? 0) + (value?.Length ?? 0);
-            if (headers is not null)
-            {
-                foreach (var (headerKey, headerValue) in headers)
-                {
-                    size += HeaderOverhead + (headerKey.Length * 3L) + (headerValue?.Length ?? 0);
-                }
-            }
-        }
-
-        return (int)Math.Min(size, Array.MaxLength);
     }
 
     private static void WriteRecord(

@@ -56,6 +56,7 @@ public sealed record JdbcUrl(string Subprotocol, string ConnectionString)
         {
             // Npgsql takes "host1:port1,host2:port2" as PgJDBC does; an empty host means the local default.
             Host = hosts.Length == 0 ? "localhost" : hosts,
+            ReadBufferSize = 65536,
         };
         if (database.Length > 0)
         {

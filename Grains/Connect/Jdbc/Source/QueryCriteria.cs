@@ -73,18 +73,20 @@ internal sealed class QueryCriteria(DatabaseDialect dialect, string? incrementin
         _timestampOrdinals = [.. timestampColumns.Select(column => Ordinal(reader, column))];
     }
 
+    /// <summary>The incrementing id after <paramref name="reader"/>'s current row (the previous one when the row's is null).</summary>
+    public long? IncrementingAfter(DbDataReader reader, long? previous)
+    {
+        var ordinal = _incrementingOrdinal;
+        return reader.IsDBNull(ordinal) ? previous
+            : _incrementingType == typeof(int) ? reader.GetInt32(ordinal)
+            : _incrementingType == typeof(long) ? reader.GetInt64(ordinal)
+            : Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The offset after <paramref name="reader"/>'s current row, in the result last given to <see cref="Prepare"/>.</summary>
     public SourceOffset After(DbDataReader reader, SourceOffset previous, TimeZoneInfo zone)
     {
-        var incrementing = previous.Incrementing;
-        if (HasIncrementing)
-        {
-            var ordinal = _incrementingOrdinal;
-            incrementing = reader.IsDBNull(ordinal) ? incrementing
-                : _incrementingType == typeof(int) ? reader.GetInt32(ordinal)
-                : _incrementingType == typeof(long) ? reader.GetInt64(ordinal)
-                : Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var incrementing = HasIncrementing ? IncrementingAfter(reader, previous.Incrementing) : previous.Incrementing;
 
         var timestamp = previous.Timestamp;
         if (HasTimestamp)

@@ -26,6 +26,9 @@ internal sealed class TableQuerier : IAsyncDisposable
     private ResultSchema? _schema;
     private SourceOffset _offset;
 
+    // A poll's list is sized for its rows up to this many, so that it is not grown by doublings; batch.max.rows may be far more than a table holds.
+    private const int MaxPresizedRows = 1000;
+
     public TableQuerier(
         DatabaseDialect dialect, JdbcSourceConfig config, TableId? table, QueryCriteria? criteria, SourceOffset offset,
         IReadOnlyDictionary<string, object?> partition, ILogger logger)
@@ -96,7 +99,9 @@ internal sealed class TableQuerier : IAsyncDisposable
     /// <summary>Up to <paramref name="maxRows"/> records from the open result; closes it and schedules the next query once it is exhausted.</summary>
     public async Task<List<SourceRecord>> ReadAsync(int maxRows, CancellationToken cancellationToken)
     {
-        var records = new List<SourceRecord>();
+        var records = new List<SourceRecord>(Math.Min(maxRows, MaxPresizedRows));
+        var incrementingOnly = _criteria is { HasIncrementing: true, HasTimestamp: false } && _offset.Timestamp is null;
+        var incrementing = _offset.Incrementing;
         while (records.Count < maxRows)
         {
             if (!await _reader!.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -107,13 +112,24 @@ internal sealed class TableQuerier : IAsyncDisposable
 
             var value = _schema!.Read(_reader);
             IReadOnlyDictionary<string, object?>? offset = null;
-            if (_criteria is not null)
+            if (incrementingOnly)
+            {
+                // The offset map alone for each row; the querier's own offset once per poll, below.
+                incrementing = _criteria!.IncrementingAfter(_reader, incrementing);
+                offset = incrementing is { } id ? new IncrementingOffsetMap(id) : SourceOffset.Empty.ToMap();
+            }
+            else if (_criteria is not null)
             {
                 _offset = _criteria.After(_reader, _offset, _config.Connection.TimeZone);
                 offset = _offset.ToMap();
             }
 
             records.Add(new SourceRecord(Partition, offset, Topic, _schema.Schema, value));
+        }
+
+        if (incrementingOnly && incrementing != _offset.Incrementing)
+        {
+            _offset = _offset with { Incrementing = incrementing };
         }
 
         return records;

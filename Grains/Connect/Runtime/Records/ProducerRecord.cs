@@ -9,5 +9,5 @@ public sealed record ProducerRecord(
     IReadOnlyList<KeyValuePair<string, byte[]?>> Headers,
     long? Timestamp);
 
-/// <summary>Where a written record landed.</summary>
-public sealed record ProducedRecord(string Topic, int Partition, long Offset, long Timestamp);
+/// <summary>Where a written record landed: a value, one per record written, so an array of them rather than an object each.</summary>
+public readonly record struct ProducedRecord(string Topic, int Partition, long Offset, long Timestamp);
