@@ -72,6 +72,20 @@ public sealed class ResultSchema
         return new ResultSchema(builder.Build(), mappings, signature);
     }
 
+    /// <summary>The field of an integer type read from the result's column at <paramref name="ordinal"/>; null when there is none.</summary>
+    public Field? IntegerFieldOf(int ordinal)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (Columns[i].Ordinal == ordinal)
+            {
+                return Schema.Fields[i].Schema.Type is SchemaType.Int8 or SchemaType.Int16 or SchemaType.Int32 or SchemaType.Int64 ? Schema.Fields[i] : null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The row the reader is on, as a struct of <see cref="Schema"/>. Each column's reader gives a value of its field's
     /// type, so only a null is checked against its field (a required field refuses it, as <see cref="Struct.Put(Field, object?)"/> would).

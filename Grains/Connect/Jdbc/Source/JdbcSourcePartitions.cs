@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Tributary.Grains.Connect.Jdbc.Dialects;
 
 namespace Tributary.Grains.Connect.Jdbc.Source;
@@ -9,8 +10,9 @@ namespace Tributary.Grains.Connect.Jdbc.Source;
 /// </summary>
 public static class JdbcSourcePartitions
 {
+    /// <summary>A table's partition, frozen: every record of the table carries it, and the runtime serializes a map that cannot change once.</summary>
     public static IReadOnlyDictionary<string, object?> ForTable(TableId table) =>
-        new Dictionary<string, object?>(StringComparer.Ordinal) { ["protocol"] = "1", ["table"] = table.QualifiedName };
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["protocol"] = "1", ["table"] = table.QualifiedName }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static IReadOnlyDictionary<string, object?> LegacyForTable(TableId table) =>
         new Dictionary<string, object?>(StringComparer.Ordinal) { ["table"] = table.Table };

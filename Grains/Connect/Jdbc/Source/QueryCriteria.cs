@@ -60,6 +60,9 @@ internal sealed class QueryCriteria(DatabaseDialect dialect, string? incrementin
     private Type? _incrementingType;
     private int[] _timestampOrdinals = [];
 
+    /// <summary>Where the incrementing column is in the result last given to <see cref="Prepare"/>; -1 without one.</summary>
+    public int IncrementingOrdinal => _incrementingOrdinal;
+
     /// <summary>Finds the tracked columns in a result just opened, for <see cref="After"/> to read on each of its rows.</summary>
     public void Prepare(DbDataReader reader)
     {

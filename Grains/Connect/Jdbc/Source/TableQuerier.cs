@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Tributary.Grains.Connect.Api.Data;
 using Tributary.Grains.Connect.Api.Source;
 using Tributary.Grains.Connect.Jdbc.Dialects;
 using Tributary.Grains.Connect.Jdbc.Schema;
@@ -25,6 +26,10 @@ internal sealed class TableQuerier : IAsyncDisposable
     private DbDataReader? _reader;
     private ResultSchema? _schema;
     private SourceOffset _offset;
+
+    // The row's field that holds the incrementing column, when the row has it as an integer: the id is taken from the
+    // row rather than read from the driver a second time.
+    private Field? _incrementingField;
 
     // A poll's list is sized for its rows up to this many, so that it is not grown by doublings; batch.max.rows may be far more than a table holds.
     private const int MaxPresizedRows = 1000;
@@ -94,6 +99,8 @@ internal sealed class TableQuerier : IAsyncDisposable
                 _table?.Table, _reader.GetColumnSchema(), signature, _dialect, _config.NumericMapping, _config.Connection.TimeZone, _logger,
                 DeclaredTypes);
         }
+
+        _incrementingField = _criteria is { HasIncrementing: true } ? _schema.IntegerFieldOf(_criteria.IncrementingOrdinal) : null;
     }
 
     /// <summary>Up to <paramref name="maxRows"/> records from the open result; closes it and schedules the next query once it is exhausted.</summary>
@@ -115,7 +122,7 @@ internal sealed class TableQuerier : IAsyncDisposable
             if (incrementingOnly)
             {
                 // The offset map alone for each row; the querier's own offset once per poll, below.
-                incrementing = _criteria!.IncrementingAfter(_reader, incrementing);
+                incrementing = _incrementingField is { } field ? IdOf(value.GetWithoutDefault(field), incrementing) : _criteria!.IncrementingAfter(_reader, incrementing);
                 offset = incrementing is { } id ? new IncrementingOffsetMap(id) : SourceOffset.Empty.ToMap();
             }
             else if (_criteria is not null)
@@ -134,6 +141,16 @@ internal sealed class TableQuerier : IAsyncDisposable
 
         return records;
     }
+
+    private static long? IdOf(object? value, long? previous) => value switch
+    {
+        null => previous,
+        int id => id,
+        long id => id,
+        short id => id,
+        sbyte id => id,
+        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Closes any open result; the next query runs at <paramref name="nextPollUtc"/>.</summary>
     public async Task ResetAsync(DateTime nextPollUtc)

@@ -45,6 +45,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
     private readonly PollWriteQueue<PolledRecords> _queue;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyDictionary<string, object?>, string> _immutablePartitionKeys = [];
     private long _written;
 
     public SourceTaskRunner(
@@ -289,9 +290,9 @@ public sealed class SourceTaskRunner : TaskRunner
     /// partition and an offset for every record (a stream, a JSON writer and a sort each) was the runtime's largest cost
     /// per 100-byte record and most of its garbage. A partition map the task reuses for its records, as most tasks do,
     /// is serialized once per poll too; the maps are read after the poll either way, so a map changed in place is read
-    /// as it ends up in both.
+    /// as it ends up in both. A map that cannot change (frozen or immutable) is serialized once for good.
     /// </summary>
-    private static Dictionary<string, string> LatestOffsets(IReadOnlyList<SourceRecord> polled)
+    private Dictionary<string, string> LatestOffsets(IReadOnlyList<SourceRecord> polled)
     {
         var keys = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
         var latest = new Dictionary<string, (int First, string Offset)>(StringComparer.Ordinal);
@@ -324,7 +325,7 @@ public sealed class SourceTaskRunner : TaskRunner
             EndRun();
             if (!keys.TryGetValue(partition, out var key))
             {
-                key = OffsetJson.Write(partition);
+                key = PartitionKey(partition);
                 keys[partition] = key;
             }
 
@@ -335,12 +336,39 @@ public sealed class SourceTaskRunner : TaskRunner
         EndRun();
 
         var offsets = new Dictionary<string, string>(latest.Count, StringComparer.Ordinal);
+        if (latest.Count == 1)
+        {
+            foreach (var (key, (_, offset)) in latest)
+            {
+                offsets[key] = offset;
+            }
+
+            return offsets;
+        }
+
         foreach (var (key, (_, offset)) in latest.OrderBy(l => l.Value.First))
         {
             offsets[key] = offset;
         }
 
         return offsets;
+    }
+
+    /// <summary>A source partition as the JSON its offsets are stored under; a map that cannot change is serialized once.</summary>
+    private string PartitionKey(IReadOnlyDictionary<string, object?> partition)
+    {
+        if (partition is not (System.Collections.Frozen.FrozenDictionary<string, object?> or System.Collections.Immutable.ImmutableDictionary<string, object?>))
+        {
+            return OffsetJson.Write(partition);
+        }
+
+        if (!_immutablePartitionKeys.TryGetValue(partition, out var key))
+        {
+            key = OffsetJson.Write(partition);
+            _immutablePartitionKeys.AddOrUpdate(partition, key);
+        }
+
+        return key;
     }
 
     /// <summary>

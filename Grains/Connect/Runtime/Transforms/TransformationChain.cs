@@ -13,13 +13,14 @@ namespace Tributary.Grains.Connect.Runtime.Transforms;
 public sealed class TransformationChain<TRecord> : IDisposable
     where TRecord : ConnectRecord<TRecord>
 {
-    private readonly IReadOnlyList<Stage> _stages;
+    // An array, walked by index: a chain is applied to every record, and most chains are empty.
+    private readonly Stage[] _stages;
 
-    private TransformationChain(IReadOnlyList<Stage> stages) => _stages = stages;
+    private TransformationChain(Stage[] stages) => _stages = stages;
 
     public static TransformationChain<TRecord> Empty { get; } = new([]);
 
-    public int Count => _stages.Count;
+    public int Count => _stages.Length;
 
     /// <summary>The chain a connector config describes, each transform and predicate configured with its prefixed keys.</summary>
     public static TransformationChain<TRecord> Build(PluginRegistry plugins, IReadOnlyDictionary<string, string> config)
@@ -54,15 +55,16 @@ public sealed class TransformationChain<TRecord> : IDisposable
             stages.Add(new Stage(alias, transformation, predicate, negate));
         }
 
-        return new TransformationChain<TRecord>(stages);
+        return new TransformationChain<TRecord>([.. stages]);
     }
 
     /// <summary>The record after every stage that applies; null when a transform dropped it.</summary>
     public TRecord? Apply(TRecord record)
     {
         TRecord? current = record;
-        foreach (var stage in _stages)
+        for (var i = 0; i < _stages.Length; i++)
         {
+            var stage = _stages[i];
             if (stage.Predicate is null || stage.Predicate.Test(current) != stage.Negate)
             {
                 current = stage.Transformation.Apply(current);
