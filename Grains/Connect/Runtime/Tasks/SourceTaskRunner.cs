@@ -191,25 +191,30 @@ public sealed class SourceTaskRunner : TaskRunner
 
     /// <summary>A poll transformed and converted: what to write, the records it came from, those dropped, and the poll's offsets.</summary>
     private sealed record PreparedPoll(
-        List<ProducerRecord> Outgoing, List<SourceRecord> Sources, List<SourceRecord> Dropped, Dictionary<string, string> Offsets, int DataCount);
+        List<ProducerRecord> Outgoing, IReadOnlyList<SourceRecord> Sources, IReadOnlyList<SourceRecord> Dropped, Dictionary<string, string> Offsets,
+        int DataCount);
 
     private async Task<PreparedPoll> PrepareAsync(
         IReadOnlyList<SourceRecord> polled, Dictionary<string, string> offsets, CancellationToken cancellationToken)
     {
         var outgoing = new List<ProducerRecord>(polled.Count);
-        var sources = new List<SourceRecord>(polled.Count);
-        var dropped = new List<SourceRecord>();
-        foreach (var record in polled)
+
+        // Until a record is dropped, the records written are the poll itself: lists of their own only from the first drop.
+        List<SourceRecord>? sources = null;
+        List<SourceRecord>? dropped = null;
+        for (var i = 0; i < polled.Count; i++)
         {
+            var record = polled[i];
             var converted = await ConvertAsync(record, cancellationToken).ConfigureAwait(false);
             if (converted is null)
             {
-                dropped.Add(record);
+                sources ??= [.. polled.Take(i)];
+                (dropped ??= []).Add(record);
                 continue;
             }
 
             outgoing.Add(converted);
-            sources.Add(record);
+            sources?.Add(record);
         }
 
         var dataCount = outgoing.Count;
@@ -219,13 +224,13 @@ public sealed class SourceTaskRunner : TaskRunner
             outgoing.AddRange(offsets.Select(o => OffsetRecords.Write(exactlyOnce.OffsetsTopic, exactlyOnce.Connector, o.Key, o.Value)));
         }
 
-        return new PreparedPoll(outgoing, sources, dropped, offsets, dataCount);
+        return new PreparedPoll(outgoing, sources ?? polled, dropped ?? [], offsets, dataCount);
     }
 
     /// <summary>Writes polls in one write, then takes their offsets as pending and tells the task each record's fate, poll by poll.</summary>
     private async Task WriteAsync(IReadOnlyList<PreparedPoll> polls, CancellationToken cancellationToken)
     {
-        var outgoing = polls.Count == 1 ? polls[0].Outgoing : [.. polls.SelectMany(p => p.Outgoing)];
+        var outgoing = polls.Count == 1 ? polls[0].Outgoing : Merged(polls);
         IReadOnlyList<ProducedRecord> written = [];
         if (outgoing.Count > 0)
         {
@@ -264,6 +269,24 @@ public sealed class SourceTaskRunner : TaskRunner
 
             first += pollOutgoing.Count;
         }
+    }
+
+    /// <summary>The polls' records in order, in one list of their exact size.</summary>
+    private static List<ProducerRecord> Merged(IReadOnlyList<PreparedPoll> polls)
+    {
+        var count = 0;
+        foreach (var poll in polls)
+        {
+            count += poll.Outgoing.Count;
+        }
+
+        var merged = new List<ProducerRecord>(count);
+        foreach (var poll in polls)
+        {
+            merged.AddRange(poll.Outgoing);
+        }
+
+        return merged;
     }
 
     /// <summary>Reports each topic the first time a record is written to it.</summary>

@@ -233,6 +233,22 @@ public sealed class SourceTaskRunnerTests : IDisposable
         Assert.Equal("""{"position":4}""", _offsets.Offsets[PartitionKey]);
     }
 
+    [Fact]
+    public async Task SourceTaskRunner_TellsATaskThatCommitsRecords_WhereEachLanded_AndThatASkippedOneDidNot()
+    {
+        await System.IO.File.WriteAllTextAsync(File, "a\nb\nc\n");
+        var run = Start(extra: FailOnB(new() { ["errors.tolerance"] = "all" }));
+
+        await Eventually.True(() => run.Task.Committed.Count == 3, "every record committed to the task");
+        await run.StopAsync();
+
+        var committed = run.Task.Committed.ToDictionary(c => c.Value, c => c.Offset);
+        Assert.Equal(0L, committed["a"]);
+        Assert.Null(committed["b"]); // skipped under errors.tolerance=all: no metadata
+        Assert.Equal(1L, committed["c"]);
+        Assert.Equal(["a", "c"], _writer.Written.Select(r => Encoding.UTF8.GetString(r.Value!)));
+    }
+
     // A transform that fails on the value "b", with the test's error handling settings.
     private static Dictionary<string, string> FailOnB(Dictionary<string, string> settings)
     {
@@ -284,6 +300,7 @@ public sealed class SourceTaskRunnerTests : IDisposable
     /// <summary>The real task, with its polls counted so that a test can tell when none is in flight.</summary>
     private sealed class CountingSourceTask(SourceTask inner) : SourceTask
     {
+        private readonly ConcurrentQueue<(string Value, long? Offset)> _committed = new();
         private int _started;
         private int _finished;
 
@@ -317,8 +334,14 @@ public sealed class SourceTaskRunnerTests : IDisposable
 
         public override Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
 
-        public override Task CommitRecordAsync(SourceRecord record, RecordMetadata? metadata, CancellationToken cancellationToken) =>
-            inner.CommitRecordAsync(record, metadata, cancellationToken);
+        /// <summary>Each record the runner committed to the task, with the offset it landed at (null when it was not written).</summary>
+        public IReadOnlyCollection<(string Value, long? Offset)> Committed => _committed;
+
+        public override Task CommitRecordAsync(SourceRecord record, RecordMetadata? metadata, CancellationToken cancellationToken)
+        {
+            _committed.Enqueue(((string)record.Value!, metadata?.Offset));
+            return inner.CommitRecordAsync(record, metadata, cancellationToken);
+        }
 
         public override Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
     }
