@@ -20,8 +20,8 @@ namespace Tributary.Grains.Connect.Runtime.Tasks;
 /// task stops, only for records already written. After a crash a task starts again from the last committed offsets, so
 /// records written since are written again, never lost. Records are written in poll order; as Kafka's producer sends
 /// while the task polls again, polls are converted and written by a writer beside the task's thread, several at once
-/// when they queued up during the last write (with exactly-once delivery each poll is converted and written before the
-/// next, inside its transaction).
+/// when they queued up during the last write, and converted while the write before them is under way (with
+/// exactly-once delivery each poll is converted and written before the next, inside its transaction).
 /// </summary>
 public sealed class SourceTaskRunner : TaskRunner
 {
@@ -44,7 +44,7 @@ public sealed class SourceTaskRunner : TaskRunner
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFlush;
-    private readonly PollWriteQueue<PolledRecords> _queue;
+    private readonly PollWriteQueue<PolledRecords, IReadOnlyList<PreparedPoll>> _queue;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyDictionary<string, object?>, string> _immutablePartitionKeys = [];
     private long _written;
 
@@ -69,7 +69,7 @@ public sealed class SourceTaskRunner : TaskRunner
         _time = time;
         _flushInterval = TimeSpan.FromMilliseconds(worker.OffsetFlushIntervalMs);
         _topicUsed = topicUsed;
-        _queue = new PollWriteQueue<PolledRecords>(WriteQueuedAsync, MaxQueuedRecords);
+        _queue = new PollWriteQueue<PolledRecords, IReadOnlyList<PreparedPoll>>(PrepareQueuedAsync, WriteAsync, MaxQueuedRecords);
         _commitsRecords = task.GetType().GetMethod(
             nameof(SourceTask.CommitRecordAsync), [typeof(SourceRecord), typeof(RecordMetadata), typeof(CancellationToken)])?.DeclaringType != typeof(SourceTask);
     }
@@ -146,8 +146,8 @@ public sealed class SourceTaskRunner : TaskRunner
         }
     }
 
-    /// <summary>The writer's part: the polls queued since its last write, converted, then written as one.</summary>
-    private async Task WriteQueuedAsync(IReadOnlyList<PolledRecords> polls, CancellationToken cancellationToken)
+    /// <summary>The writer's first part: the polls queued since it last looked, transformed and converted, to be written as one.</summary>
+    private async Task<IReadOnlyList<PreparedPoll>> PrepareQueuedAsync(IReadOnlyList<PolledRecords> polls, CancellationToken cancellationToken)
     {
         var prepared = new List<PreparedPoll>(polls.Count);
         foreach (var poll in polls)
@@ -155,7 +155,7 @@ public sealed class SourceTaskRunner : TaskRunner
             prepared.Add(await PrepareAsync(poll.Records, poll.Offsets, cancellationToken).ConfigureAwait(false));
         }
 
-        await WriteAsync(prepared, cancellationToken).ConfigureAwait(false);
+        return prepared;
     }
 
     protected override async Task StopAsync(bool failed)
