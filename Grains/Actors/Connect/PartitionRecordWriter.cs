@@ -41,6 +41,16 @@ internal sealed class PartitionRecordWriter(
 
     public async Task<IReadOnlyList<ProducedRecord>> WriteAsync(IReadOnlyList<ProducerRecord> records, CancellationToken cancellationToken)
     {
+        var results = new ProducedRecord[records.Count];
+        await WriteAsync(records, results, cancellationToken);
+        return results;
+    }
+
+    public Task WriteOnlyAsync(IReadOnlyList<ProducerRecord> records, CancellationToken cancellationToken) => WriteAsync(records, null, cancellationToken);
+
+    /// <summary>Writes the records; where each landed goes into <paramref name="results"/> when the caller wants it.</summary>
+    private async Task WriteAsync(IReadOnlyList<ProducerRecord> records, ProducedRecord[]? results, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var unkeyed = Interlocked.Increment(ref _nextUnkeyed) & int.MaxValue;
         // Where each record goes; a poll for one partition, the common case, keeps only that one.
@@ -80,7 +90,6 @@ internal sealed class PartitionRecordWriter(
             await producer.AddAsync(targets ?? [first]);
         }
 
-        var results = new ProducedRecord[records.Count];
         if (targets is null)
         {
             await WriteTargetAsync(records, first, new AllIndexes(records.Count), results, now, cancellationToken);
@@ -90,8 +99,6 @@ internal sealed class PartitionRecordWriter(
             await Task.WhenAll(Enumerable.Range(0, targets.Length).GroupBy(i => targets[i])
                 .Select(group => WriteTargetAsync(records, group.Key, [.. group], results, now, cancellationToken)));
         }
-
-        return results;
     }
 
     /// <summary>The indexes 0 to count - 1, without an array of them.</summary>
@@ -108,7 +115,7 @@ internal sealed class PartitionRecordWriter(
 
     /// <summary>One partition's records, in order, one batch after another, so that offsets (and a transaction's sequence numbers) follow the poll.</summary>
     private async Task WriteTargetAsync(
-        IReadOnlyList<ProducerRecord> records, (string Topic, int Partition) target, IReadOnlyList<int> indexes, ProducedRecord[] results, long now,
+        IReadOnlyList<ProducerRecord> records, (string Topic, int Partition) target, IReadOnlyList<int> indexes, ProducedRecord[]? results, long now,
         CancellationToken cancellationToken)
     {
         var limit = MaxBatchBytes(_topics[target.Topic]);
@@ -139,7 +146,7 @@ internal sealed class PartitionRecordWriter(
 
             var appended = await AppendAsync(target, builder.Build(), cancellationToken);
             producer?.Written(target, end - start);
-            for (var n = start; n < end; n++)
+            for (var n = start; results is not null && n < end; n++)
             {
                 var i = indexes[n];
                 results[i] = new ProducedRecord(target.Topic, target.Partition, appended.BaseOffset + (n - start),

@@ -15,13 +15,14 @@ public static class OffsetJson
 {
     public static string Write(IReadOnlyDictionary<string, object?> map)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        // A source task's runner writes an offset for each poll: into a buffer read in place, without a stream's copy.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             WriteValue(writer, map);
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public static IReadOnlyDictionary<string, object?> Read(string json)
@@ -68,7 +69,7 @@ public static class OffsetJson
                 break;
             case IReadOnlyDictionary<string, object?> map:
                 writer.WriteStartObject();
-                foreach (var (key, item) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (key, item) in map.Count == 1 ? map : (IEnumerable<KeyValuePair<string, object?>>)map.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     writer.WritePropertyName(key);
                     WriteValue(writer, item);

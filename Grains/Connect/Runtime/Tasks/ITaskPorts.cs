@@ -7,6 +7,10 @@ namespace Tributary.Grains.Connect.Runtime.Tasks;
 public interface IRecordWriter
 {
     Task<IReadOnlyList<ProducedRecord>> WriteAsync(IReadOnlyList<ProducerRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="WriteAsync"/>, for a caller that need not know where each record landed.</summary>
+    async Task WriteOnlyAsync(IReadOnlyList<ProducerRecord> records, CancellationToken cancellationToken) =>
+        await WriteAsync(records, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>A source connector's durable offsets: read at start, written after records are (each partition as canonical JSON).</summary>

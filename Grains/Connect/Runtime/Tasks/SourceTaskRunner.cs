@@ -235,7 +235,15 @@ public sealed class SourceTaskRunner : TaskRunner
         if (outgoing.Count > 0)
         {
             _writeIncomplete = true;
-            written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            if (_commitsRecords)
+            {
+                written = await _writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _writer.WriteOnlyAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            }
+
             _writeIncomplete = false;
             var dataCount = polls.Sum(p => p.DataCount);
             Interlocked.Add(ref _written, dataCount);
