@@ -41,8 +41,8 @@ internal static class JdbcPerf
             arguments.Int("max-poll-records", 500),
             arguments.Int("npgsql-batch", 500),
             arguments.String("converter", "json"),
-            arguments.Int("warm-up-rows", 50_000),
-            arguments.Int("warm-up-passes", 4),
+            arguments.Int("warm-up-rows", 5_000),
+            arguments.Int("warm-up-passes", 40),
             [.. arguments.String("parts", "source,sink").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
             arguments.Int("rounds", 1));
         if (options.Rounds < 1)
@@ -71,10 +71,11 @@ internal static class JdbcPerf
             using var run = new Run(silo, postgres, options);
 
             // Both sides JIT-compile, prepare statements and activate grains on first use: small passes first, not reported.
-            // Several, because code that runs once per connector (its start, its schema's registration, the REST calls)
-            // reaches the 30 calls after which it is compiled again, optimized, only in a later connector: after one
-            // pass of 300,000 rows that recompiling took 0.3-0.6 of the timed source's 2.2-3 silo CPU-s, after four passes of
-            // 50,000 0.01-0.2 of 1.4-1.8.
+            // Many, because code that runs once per connector, table or topic (its start, its schema's registration, a
+            // partition's log opened, the REST calls) reaches the 30 calls after which it is compiled again, optimized,
+            // only in a later connector: after one pass of 300,000 rows that recompiling took 0.3-0.6 of the timed
+            // source's 2.2-3 silo CPU-s, after four passes of 50,000 0.06-0.21 of 0.9-1.2 (and after thirty passes it
+            // fell in the first timed round, 0.5-0.6 s), after forty passes of 5,000 0.00-0.01.
             Console.WriteLine($"warming up ({options.WarmUpPasses} x {options.WarmUpRows} rows) ...");
             for (var pass = 0; pass < options.WarmUpPasses; pass++)
             {
