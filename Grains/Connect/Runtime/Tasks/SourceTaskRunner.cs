@@ -367,17 +367,7 @@ public sealed class SourceTaskRunner : TaskRunner
         EndRun();
 
         var offsets = new Dictionary<string, string>(latest.Count, StringComparer.Ordinal);
-        if (latest.Count == 1)
-        {
-            foreach (var (key, (_, offset)) in latest)
-            {
-                offsets[key] = offset;
-            }
-
-            return offsets;
-        }
-
-        foreach (var (key, (_, offset)) in latest.OrderBy(l => l.Value.First))
+        foreach (var (key, (_, offset)) in latest.Count == 1 ? latest : (IEnumerable<KeyValuePair<string, (int First, string Offset)>>)latest.OrderBy(l => l.Value.First))
         {
             offsets[key] = offset;
         }
