@@ -68,7 +68,7 @@ public sealed class AzureClusterTests : IAsyncLifetime
         await _cluster.KillAsync(1);
         await _cluster.KillAsync(2);
         await _cluster.StartAsync(1, 2);
-        Assert.Equal(leaders, ClusterClients.Leaders(_cluster.Silos[1].BootstrapServers, "azure-topic"));
+        Assert.Equal(leaders, await ClusterClients.LeadersOnceElectedAsync(_cluster.Silos[1].BootstrapServers, "azure-topic", TimeSpan.FromSeconds(30)));
         using var admin = ClusterClients.Admin(_cluster.Silos[2].BootstrapServers);
         var committed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("azure-group", null)]);
         Assert.Equal(40, committed.Single().Partitions.Sum(p => p.Offset.Value));

@@ -59,6 +59,23 @@ internal static class ClusterClients
         return metadata.Topics.Single().Partitions.ToDictionary(p => p.PartitionId, p => p.Leader);
     }
 
+    /// <summary>
+    /// The partitions' leaders once every partition has one (silos started again take their partitions back one by
+    /// one), or as they stand when <paramref name="timeout"/> has passed.
+    /// </summary>
+    public static async Task<Dictionary<int, int>> LeadersOnceElectedAsync(string bootstrap, string topic, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var leaders = Leaders(bootstrap, topic);
+        while (leaders.Values.Any(leader => leader < 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            leaders = Leaders(bootstrap, topic);
+        }
+
+        return leaders;
+    }
+
     /// <summary>Waits until the broker at <paramref name="bootstrap"/> names exactly <paramref name="brokerIds"/> as live brokers.</summary>
     public static async Task WaitForBrokersAsync(string bootstrap, IEnumerable<int> brokerIds, TimeSpan timeout)
     {
